@@ -1,0 +1,74 @@
+/* API models: which functions create and join threads, take and release
+ * locks, run code once, allocate, or access memory through their pointer
+ * arguments. This is data, not code: it is read at run time from the YAML
+ * files in rules/ and from the project's config file, so users can describe
+ * their own wrappers (a thread pool's submit, a spin_acquire) without
+ * touching the analyzer. The frontend asks this module about every call.
+ *
+ * Later definitions of a name replace earlier ones, so a project's config
+ * loaded after rules/ can override a built-in model. */
+#ifndef RL_APIMODEL_H
+#define RL_APIMODEL_H
+#include "../util/error.h"
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum rl_api_kind {
+    RL_API_LOCK,     /* takes the lock at arg `lock` */
+    RL_API_TRYLOCK,  /* takes it only when the call succeeds */
+    RL_API_UNLOCK,   /* releases the lock at arg `lock` */
+    RL_API_SPAWN,    /* runs function arg `entry` with arg `arg` on a new thread;
+                        writes the thread handle through arg `handle` (-1: none) */
+    RL_API_JOIN,     /* waits for the thread whose handle is arg `handle` */
+    RL_API_ONCE,     /* runs function arg `entry` once per control arg `handle` */
+    RL_API_ATOMIC,   /* every pointer argument is accessed atomically */
+    RL_API_ALLOC,    /* returns a fresh heap object */
+    RL_API_ACCESS,   /* reads/writes memory through pointer args (memcpy...) */
+    RL_API_KIND_COUNT
+} rl_api_kind;
+
+typedef struct rl_api_fn {
+    char *name;           /* function name, or a prefix when is_prefix */
+    int is_prefix;        /* matches every name starting with `name` */
+    rl_api_kind kind;
+    int lock;             /* LOCK/TRYLOCK/UNLOCK: index of the lock pointer */
+    int shared;           /* LOCK/TRYLOCK: acquires in shared (read) mode */
+    int success_nonzero;  /* TRYLOCK: success is a nonzero return (else zero) */
+    int entry, arg, handle; /* SPAWN/JOIN/ONCE argument indices, -1 if none */
+    uint32_t reads, writes; /* ACCESS: bit i set = arg i read / written through */
+    char *origin;         /* "file:line" the definition came from */
+} rl_api_fn;
+
+typedef struct rl_apimodel rl_apimodel;
+
+/* Input bounds: a model file is a hand-written list, so anything bigger is a
+ * mistake (or hostile) and is refused with a message rather than parsed. */
+#define RL_APIMODEL_MAX_BYTES (1u << 20)  /* 1 MiB per file or buffer */
+#define RL_APIMODEL_MAX_ENTRIES 10000     /* entries in one `functions:` list */
+
+rl_apimodel *rl_apimodel_new(void);
+void rl_apimodel_free(rl_apimodel *model);
+
+/* Loads one YAML model file (see rules/README.md for the format). On error
+ * the message names the file, line and problem, and the model is unchanged. */
+int rl_apimodel_load_file(rl_apimodel *model, const char *path, rl_error *err);
+/* Loads every *.yaml file of a folder in name order. */
+int rl_apimodel_load_dir(rl_apimodel *model, const char *dir, rl_error *err);
+/* Loads the `functions:` list of an in-memory YAML document (used by the
+ * config file loader and by fuzzers); `origin` names it in messages. */
+int rl_apimodel_load_buffer(rl_apimodel *model, const char *origin, const char *text, size_t len, rl_error *err);
+/* Like rl_apimodel_load_buffer, but for a document that holds more than
+ * models (the project config): only its `functions:` key is read and other
+ * top-level keys, `version` included, are left to the caller. A document
+ * without `functions:` loads nothing. load_buffer itself is strict: it wants
+ * `version: 1` and refuses unknown top-level keys, as rules files do. */
+int rl_apimodel_load_config(rl_apimodel *model, const char *origin, const char *text, size_t len, rl_error *err);
+
+/* The model for a called function's name, or NULL. Exact names win over
+ * prefixes; among prefixes the longest wins. */
+const rl_api_fn *rl_apimodel_find(const rl_apimodel *model, const char *name);
+
+size_t rl_apimodel_count(const rl_apimodel *model);
+const char *rl_api_kind_name(rl_api_kind kind);
+
+#endif

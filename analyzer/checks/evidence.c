@@ -1,0 +1,91 @@
+/* Finding evidence shared by the rules (evidence.h). */
+#include "evidence.h"
+#include "../model/place.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Call chains longer than this are cut in the middle of the report. */
+#define MAX_CHAIN 64
+
+const char *rl_access_kind_name(uint8_t flags)
+{
+    if ((flags & RL_ACC_WRITE) && (flags & RL_ACC_READ)) return "read-write";
+    return (flags & RL_ACC_WRITE) ? "write" : "read";
+}
+
+char *rl_evidence_location(const rl_access *a)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_place_pretty(a->place, &sb);
+    return rl_sb_take(&sb);
+}
+
+static int cmp_cstr(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a)
+{
+    const rl_ctx *c = &m->ctxs[a->ctx];
+    const rl_function *fn = rl_model_ctx_function(m, a->ctx);
+    const rl_node *n = &fn->nodes[a->node];
+    const rl_thread *t = &m->threads[a->thread];
+    rl_event *ev = rl_finding_add_event(f);
+    ev->pos.file = rl_xstrdup(n->loc.file ? n->loc.file : "");
+    ev->pos.line = n->loc.line;
+    ev->pos.col = n->loc.col;
+    ev->function = rl_xstrdup(fn->name);
+    ev->kind = rl_xstrdup(rl_access_kind_name(a->flags));
+    ev->what = rl_xstrdup(n->display && n->display[0] ? n->display : "?");
+    ev->thread = rl_xstrdup(m->program->fns[t->entry_fn].name);
+    if (t->parent >= 0) {
+        ev->spawn.file = rl_xstrdup(t->spawn_loc.file ? t->spawn_loc.file : "");
+        ev->spawn.line = t->spawn_loc.line;
+        ev->spawn.col = t->spawn_loc.col;
+    }
+    ev->multi_instance = t->multi;
+
+    /* The chain, from the thread entry down to this function. */
+    int frames[MAX_CHAIN];
+    int nframes = 0;
+    for (int ci = a->ctx; ci >= 0 && nframes < MAX_CHAIN; ci = m->ctxs[ci].parent_ctx) frames[nframes++] = ci;
+    for (int k = nframes - 1; k >= 0; k--) {
+        const rl_ctx *fc = &m->ctxs[frames[k]];
+        const rl_function *ff = rl_model_ctx_function(m, frames[k]);
+        if (k == nframes - 1) {
+            rl_event_add_frame(ev, ff->name, ff->loc.file, ff->loc.line, ff->loc.col);
+        } else {
+            const rl_node *call = &rl_model_ctx_function(m, fc->parent_ctx)->nodes[fc->call_node];
+            rl_event_add_frame(ev, ff->name, call->loc.file, call->loc.line, call->loc.col);
+        }
+    }
+    (void)c;
+
+    /* Locks, by their names in the code, sorted for stable output. */
+    for (size_t i = 0; a->held && i < a->held->n; i++) {
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_model_lock_display(m, a->held->e[i].lock, &sb);
+        if (a->held->e[i].shared) rl_sb_append(&sb, " (read)");
+        rl_event_add_lock(ev, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+    }
+    if (ev->nlocks > 1) qsort(ev->locks, ev->nlocks, sizeof *ev->locks, cmp_cstr);
+}
+
+void rl_evidence_fingerprint(rl_finding *f, const char *location_key, const char **parts, size_t nparts)
+{
+    const char **sorted = rl_xcalloc(nparts + 1, sizeof *sorted);
+    memcpy(sorted, parts, nparts * sizeof *parts);
+    qsort(sorted, nparts, sizeof *sorted, cmp_cstr);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s\x1f%s", f->rule, location_key);
+    for (size_t i = 0; i < nparts; i++) rl_sb_printf(&sb, "\x1f%s", sorted[i]);
+    uint64_t h = rl_hash_bytes(rl_sb_str(&sb), sb.len, 0);
+    snprintf(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
+    rl_sb_free(&sb);
+    free(sorted);
+}

@@ -1,0 +1,158 @@
+/* Rule `race`: unprotected conflicting accesses from threads that may run
+ * together. Accesses are grouped by resolved location first, so only
+ * accesses to the same memory are ever paired; each pair of access sites
+ * is reported once, with the first (shortest) context that shows it. */
+#include "checks.h"
+#include "evidence.h"
+#include "../model/place.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A location touched from more sites than this is paired on a sample:
+ * every site still appears, the pairs are not exhaustive. */
+#define MAX_GROUP 4096
+
+typedef struct group {
+    size_t *items;
+    size_t len, cap;
+} group;
+
+/* Some lock held by both sides orders them, unless both hold it only in
+ * shared (read) mode. */
+static int common_lock(const rl_lockset *a, const rl_lockset *b)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        int mb = rl_ls_mode(b, a->e[i].lock);
+        if (mb < 0) continue;
+        if (!(a->e[i].shared && mb == 1)) return 1;
+    }
+    return 0;
+}
+
+/* The place with the thread qualifier removed, for fingerprints. */
+static const char *stable_key(const char *place)
+{
+    if (place[0] == 't') {
+        const char *colon = strchr(place, ':');
+        if (colon) return colon + 1;
+    }
+    return place;
+}
+
+static void report(rl_check_ctx *ctx, const rl_access *a, const rl_access *b)
+{
+    const rl_model *m = ctx->model;
+    /* The write first: it is what a user will want to change. */
+    if (!(a->flags & RL_ACC_WRITE)) {
+        const rl_access *t = a;
+        a = b;
+        b = t;
+    }
+    rl_finding *f = rl_findings_add(ctx->out);
+    f->rule = rl_xstrdup("race");
+    f->severity = RL_SEV_WARNING;
+    f->location = rl_evidence_location(a);
+    const rl_node *na = &rl_model_ctx_function(m, a->ctx)->nodes[a->node];
+    f->message = rl_xasprintf("data race on '%s'", na->display && na->display[0] ? na->display : f->location);
+    rl_evidence_add_access(m, f, a);
+    rl_evidence_add_access(m, f, b);
+    const char *parts[6];
+    for (int i = 0; i < 2; i++) {
+        const rl_event *ev = &f->events[i];
+        parts[i * 3] = ev->function;
+        parts[i * 3 + 1] = ev->kind;
+        parts[i * 3 + 2] = ev->thread;
+    }
+    rl_evidence_fingerprint(f, stable_key(a->place), parts, 6);
+}
+
+/* A site is one access expression in the code. */
+static uint64_t site_key(const rl_model *m, const rl_access *a)
+{
+    return ((uint64_t)(uint32_t)m->ctxs[a->ctx].fn << 32) | (uint32_t)a->node;
+}
+
+typedef struct pair_seen {
+    uint64_t *keys; /* open addressing over (site a, site b) hashes; 0 = empty */
+    size_t nslots, count;
+} pair_seen;
+
+static int pair_first_time(pair_seen *s, uint64_t x, uint64_t y)
+{
+    if (x > y) {
+        uint64_t t = x;
+        x = y;
+        y = t;
+    }
+    uint64_t h = (x * 0x9E3779B97F4A7C15ULL) ^ (y + 0x632BE59BD9B4E019ULL + (x << 6));
+    if (!h) h = 1;
+    if ((s->count + 1) * 2 > s->nslots) {
+        size_t n = s->nslots ? s->nslots * 2 : 1024;
+        uint64_t *keys = rl_xcalloc(n, sizeof *keys);
+        for (size_t i = 0; i < s->nslots; i++) {
+            if (!s->keys[i]) continue;
+            size_t j = s->keys[i] & (n - 1);
+            while (keys[j]) j = (j + 1) & (n - 1);
+            keys[j] = s->keys[i];
+        }
+        free(s->keys);
+        s->keys = keys;
+        s->nslots = n;
+    }
+    size_t j = h & (s->nslots - 1);
+    while (s->keys[j]) {
+        if (s->keys[j] == h) return 0;
+        j = (j + 1) & (s->nslots - 1);
+    }
+    s->keys[j] = h;
+    s->count++;
+    return 1;
+}
+
+void rl_check_DataRace(rl_check_ctx *ctx)
+{
+    const rl_model *m = ctx->model;
+    rl_ptrmap groups = RL_PTRMAP_INIT;
+    const char **order = NULL;
+    size_t norder = 0, caporder = 0;
+    for (size_t i = 0; i < m->naccesses; i++) {
+        const rl_access *a = &m->accesses[i];
+        if (a->flags & RL_ACC_ATOMIC) continue;
+        void **slot = rl_ptrmap_slot(&groups, a->place);
+        if (!*slot) {
+            *slot = rl_xcalloc(1, sizeof(group));
+            RL_PUSH(order, norder, caporder, a->place);
+        }
+        group *g = *slot;
+        if (g->len < MAX_GROUP) RL_PUSH(g->items, g->len, g->cap, i);
+    }
+    pair_seen seen = {0};
+    for (size_t k = 0; k < norder; k++) {
+        group *g = rl_ptrmap_get(&groups, order[k]);
+        int any_write = 0;
+        for (size_t i = 0; i < g->len; i++) any_write |= (m->accesses[g->items[i]].flags & RL_ACC_WRITE) != 0;
+        if (!any_write) continue;
+        for (size_t i = 0; i < g->len; i++) {
+            const rl_access *a = &m->accesses[g->items[i]];
+            for (size_t j = i; j < g->len; j++) {
+                const rl_access *b = &m->accesses[g->items[j]];
+                if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
+                if (common_lock(a->held, b->held)) continue;
+                if (!rl_model_may_run_together(m, a, b)) continue;
+                if (!pair_first_time(&seen, site_key(m, a), site_key(m, b))) continue;
+                report(ctx, a, b);
+            }
+        }
+    }
+    for (size_t k = 0; k < norder; k++) {
+        group *g = rl_ptrmap_get(&groups, order[k]);
+        free(g->items);
+        free(g);
+    }
+    free(order);
+    free(seen.keys);
+    rl_ptrmap_free(&groups);
+}

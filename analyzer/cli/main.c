@@ -1,0 +1,397 @@
+/* racelint's command line: a thin layer over the library (driver.h, the
+ * store and the reports). Each subcommand is one function in the table at
+ * the bottom; option parsing is shared.
+ *
+ * Exit codes (docs/exit-codes.md): 0 no findings, 1 findings, 2 usage or
+ * input error. */
+#include "../driver.h"
+#include "../frontend/frontend.h"
+#include "../report/report.h"
+#include "../store/store.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include "gitinfo.h"
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef RL_VERSION
+#define RL_VERSION "0.0.0"
+#endif
+
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+#define DEFAULT_DB_DIR ".racelint"
+#define DEFAULT_DB_FILE ".racelint/racelint.db"
+#define MAX_JOBS_OPTION 256
+#define MS_PER_SEC 1000
+#define NS_PER_MS 1000000
+
+typedef struct options {
+    const char *build_dir;
+    const char *format;
+    const char *output;
+    const char *db;
+    const char *rules;
+    const char *resource_dir;
+    const char *run;
+    int jobs;
+    int quiet;
+    int no_db;
+    int dump_facts;
+    char **paths;
+    int npaths;
+    char **flags;
+    int nflags;
+} options;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "racelint: error: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'racelint --help'.\n");
+    return EXIT_USAGE;
+}
+
+static void print_help(void)
+{
+    puts("usage: racelint <command> [options]\n"
+         "\n"
+         "Commands:\n"
+         "  check [-p BUILD_DIR] [PATH...] [-- FLAGS...]\n"
+         "                     analyse a codebase: the compile_commands.json in BUILD_DIR,\n"
+         "                     or C files and folders (searched for .c files) with FLAGS\n"
+         "  findings [--run ID|latest]\n"
+         "                     list the findings of a recorded run (default: latest)\n"
+         "  help               show this text\n"
+         "\n"
+         "Options:\n"
+         "  -p DIR             build folder holding compile_commands.json\n"
+         "  --format FMT       text (default) or json\n"
+         "  -o FILE            write the report to FILE instead of standard output\n"
+         "  --db FILE          findings database (default .racelint/racelint.db)\n"
+         "  --no-db            do not record the run\n"
+         "  --rules DIR        API model folder (default: the installed rules/)\n"
+         "  --resource-dir DIR clang resource folder for system headers\n"
+         "  -j N               parse N units in parallel (default: number of cores)\n"
+         "  -q, --quiet        no summary on standard error\n"
+         "  --dump-facts       print the extracted facts (debugging)\n"
+         "  --version          print the version\n"
+         "\n"
+         "Exit status: 0 no findings, 1 findings reported, 2 usage or input error.");
+}
+
+/* Parses options shared by all commands; positional arguments and
+ * everything after `--` are collected. Returns 0 or an exit code. */
+static int parse_options(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = "text";
+    o->paths = rl_xcalloc((size_t)argc + 1, sizeof *o->paths);
+    o->flags = rl_xcalloc((size_t)argc + 1, sizeof *o->flags);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+#define TAKE(field)                                                   \
+    do {                                                              \
+        if (!value) return usage_error("option '%s' needs a value", a); \
+        o->field = value;                                             \
+        i++;                                                          \
+    } while (0)
+        if (strcmp(a, "--") == 0) {
+            for (i++; i < argc; i++) o->flags[o->nflags++] = argv[i];
+        } else if (strcmp(a, "-p") == 0) {
+            TAKE(build_dir);
+        } else if (strcmp(a, "--format") == 0) {
+            TAKE(format);
+        } else if (strcmp(a, "-o") == 0) {
+            TAKE(output);
+        } else if (strcmp(a, "--db") == 0) {
+            TAKE(db);
+        } else if (strcmp(a, "--rules") == 0) {
+            TAKE(rules);
+        } else if (strcmp(a, "--resource-dir") == 0) {
+            TAKE(resource_dir);
+        } else if (strcmp(a, "--run") == 0) {
+            TAKE(run);
+        } else if (strcmp(a, "-j") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            char *end;
+            long j = strtol(value, &end, 10);
+            if (*end || j < 1 || j > MAX_JOBS_OPTION) return usage_error("-j wants a number from 1 to 256, not '%s'", value);
+            o->jobs = (int)j;
+            i++;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+        } else if (strcmp(a, "--no-db") == 0) {
+            o->no_db = 1;
+        } else if (strcmp(a, "--dump-facts") == 0) {
+            o->dump_facts = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else {
+            o->paths[o->npaths++] = argv[i];
+        }
+#undef TAKE
+    }
+    if (rl_format_parse(o->format) < 0) return usage_error("unknown format '%s' (text or json)", o->format);
+    return 0;
+}
+
+static void free_options(options *o)
+{
+    free(o->paths);
+    free(o->flags);
+}
+
+static char *iso_now(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return rl_xstrdup(buf);
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * MS_PER_SEC + ts.tv_nsec / NS_PER_MS;
+}
+
+static char *arguments_json(int argc, char **argv)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < argc; i++) json_array_append_new(arr, json_string(argv[i]) ? json_string(argv[i]) : json_string("?"));
+    char *s = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    char *copy = rl_xstrdup(s ? s : "[]");
+    free(s);
+    return copy;
+}
+
+/* The default database lives in .racelint/ under the current folder; the
+ * folder is created on first use. An explicit --db must be in an existing
+ * folder. */
+static const char *database_path(const options *o)
+{
+    if (o->db) return o->db;
+    mkdir(DEFAULT_DB_DIR, 0777);
+    return DEFAULT_DB_FILE;
+}
+
+static FILE *open_output(const options *o)
+{
+    if (!o->output) return stdout;
+    FILE *f = fopen(o->output, "w");
+    if (!f) fprintf(stderr, "racelint: error: cannot write '%s': %s\n", o->output, strerror(errno));
+    return f;
+}
+
+static int write_report(const options *o, const rl_run_info *run, const rl_findings *findings)
+{
+    FILE *out = open_output(o);
+    if (!out) return -1;
+    int rc = 0;
+    if (rl_format_parse(o->format) == RL_FORMAT_JSON) {
+        rl_error err = {{0}};
+        rc = rl_report_json(out, run, findings, &err);
+        if (rc) fprintf(stderr, "racelint: error: %s\n", err.msg);
+    } else {
+        rl_report_text(out, findings);
+    }
+    if (out != stdout && fclose(out) != 0) {
+        fprintf(stderr, "racelint: error: cannot write '%s': %s\n", o->output, strerror(errno));
+        rc = -1;
+    }
+    return rc;
+}
+
+static void report_parse_failures(const rl_analysis *a)
+{
+    for (size_t i = 0; i < a->nunits; i++) {
+        const rl_unit_status *u = &a->units[i];
+        if (strcmp(u->status, "ok") == 0) continue;
+        fprintf(stderr, "racelint: %s: %s\n", u->file,
+                strcmp(u->status, "failed") == 0 ? "could not be parsed" : "parsed with errors (analysed what parsed)");
+        if (u->diagnostics) fprintf(stderr, "%s\n", u->diagnostics);
+    }
+}
+
+static int cmd_check(int argc, char **argv, const options *o)
+{
+    if (!o->build_dir && o->npaths == 0)
+        return usage_error("%s", "check needs -p BUILD_DIR or at least one file or folder");
+    if (o->build_dir && o->npaths > 0)
+        return usage_error("%s", "give either -p BUILD_DIR or paths, not both");
+    long long t0 = now_ms();
+    rl_run_info run;
+    memset(&run, 0, sizeof run);
+    run.started_at = iso_now();
+
+    rl_error err = {{0}};
+    rl_unit_list units;
+    memset(&units, 0, sizeof units);
+    int rc = o->build_dir ? rl_inputs_from_compdb(o->build_dir, &units, &err)
+                          : rl_inputs_from_paths(o->paths, o->npaths, o->flags, o->nflags, &units, &err);
+    for (size_t i = 0; i < units.nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", units.warnings[i]);
+    if (rc != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_unit_list_free(&units);
+        rl_run_info_clear(&run);
+        return EXIT_USAGE;
+    }
+
+    /* Open the store before the long analysis, so a bad --db fails fast. */
+    rl_store *store = NULL;
+    if (!o->no_db) {
+        store = rl_store_open(database_path(o), 0, &err);
+        if (!store) {
+            fprintf(stderr, "racelint: error: %s\n", err.msg);
+            rl_unit_list_free(&units);
+            rl_run_info_clear(&run);
+            return EXIT_USAGE;
+        }
+    }
+
+    rl_analysis_options ao;
+    memset(&ao, 0, sizeof ao);
+    ao.rules_dir = o->rules;
+    ao.resource_dir = o->resource_dir;
+    ao.jobs = o->jobs;
+    ao.dump_facts = o->dump_facts;
+    ao.dump_out = stdout;
+    rl_analysis a;
+    if (rl_analyze(&ao, &units, &a, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_store_close(store);
+        rl_unit_list_free(&units);
+        rl_run_info_clear(&run);
+        return EXIT_USAGE;
+    }
+    report_parse_failures(&a);
+
+    char cwd[PATH_MAX];
+    run.finished_at = iso_now();
+    run.status = rl_xstrdup("complete");
+    run.tool_version = rl_xstrdup(RL_VERSION);
+    run.arguments = arguments_json(argc, argv);
+    run.directory = rl_xstrdup(getcwd(cwd, sizeof cwd) ? cwd : "");
+    run.git_revision = rl_git_revision(run.directory);
+    run.files = (int64_t)units.len;
+    run.units_failed = (int64_t)a.units_failed;
+    run.findings = (int64_t)a.findings.len;
+    run.duration_ms = now_ms() - t0;
+
+    int exit_code = a.findings.len ? EXIT_FINDINGS : EXIT_CLEAN;
+    if (store && rl_store_record_run(store, &run, a.units, a.nunits, &a.findings, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        exit_code = EXIT_USAGE;
+    }
+    if (write_report(o, &run, &a.findings) != 0) exit_code = EXIT_USAGE;
+    if (!o->quiet) {
+        fprintf(stderr, "racelint: %zu finding%s in %zu file%s", a.findings.len, a.findings.len == 1 ? "" : "s",
+                units.len, units.len == 1 ? "" : "s");
+        if (a.units_failed) fprintf(stderr, " (%zu with parse errors)", a.units_failed);
+        if (store) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
+        fprintf(stderr, "\n");
+    }
+    rl_store_close(store);
+    rl_analysis_free(&a);
+    rl_unit_list_free(&units);
+    rl_run_info_clear(&run);
+    return exit_code;
+}
+
+/* Parses --run: "latest" (default) or a positive id. */
+static int64_t parse_run_id(rl_store *store, const char *spec, rl_error *err)
+{
+    if (!spec || strcmp(spec, "latest") == 0) {
+        int64_t id = rl_store_latest_run(store, err);
+        if (id == 0) rl_fail(err, "the database has no runs yet; run 'racelint check' first");
+        return id > 0 ? id : -1;
+    }
+    char *end;
+    long long id = strtoll(spec, &end, 10);
+    if (*end || id <= 0) {
+        rl_fail(err, "--run wants a run number or 'latest', not '%s'", spec);
+        return -1;
+    }
+    return id;
+}
+
+static int cmd_findings(int argc, char **argv, const options *o)
+{
+    (void)argc;
+    (void)argv;
+    if (o->npaths) return usage_error("unexpected argument '%s'", o->paths[0]);
+    rl_error err = {{0}};
+    const char *path = o->db ? o->db : DEFAULT_DB_FILE;
+    if (access(path, F_OK) != 0) {
+        fprintf(stderr, "racelint: error: no findings database at '%s'; run 'racelint check' first or pass --db\n", path);
+        return EXIT_USAGE;
+    }
+    rl_store *store = rl_store_open(path, 1, &err);
+    if (!store) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    int64_t id = parse_run_id(store, o->run, &err);
+    rl_findings findings = {0};
+    rl_run_info run;
+    memset(&run, 0, sizeof run);
+    int rc = EXIT_USAGE;
+    if (id > 0 && rl_store_get_run(store, id, &run, &err) == 0 && rl_store_load_findings(store, id, &findings, &err) == 0) {
+        rc = write_report(o, &run, &findings) == 0 ? (findings.len ? EXIT_FINDINGS : EXIT_CLEAN) : EXIT_USAGE;
+        if (!o->quiet)
+            fprintf(stderr, "racelint: run %lld (%s): %zu finding%s\n", (long long)id, run.started_at ? run.started_at : "",
+                    findings.len, findings.len == 1 ? "" : "s");
+    } else {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+    }
+    rl_findings_free(&findings);
+    rl_run_info_clear(&run);
+    rl_store_close(store);
+    return rc;
+}
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv, const options *o);
+} command;
+
+static const command commands[] = {
+    {"check", cmd_check},
+    {"findings", cmd_findings},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        print_help();
+        return argc < 2 ? EXIT_USAGE : EXIT_CLEAN;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        char *clang = rl_frontend_clang_version();
+        printf("racelint %s (%s)\n", RL_VERSION, clang);
+        free(clang);
+        return EXIT_CLEAN;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0) continue;
+        options o;
+        int rc = parse_options(argc - 2, argv + 2, &o);
+        if (rc == 0) rc = commands[i].run(argc, argv, &o);
+        free_options(&o);
+        return rc;
+    }
+    return usage_error("unknown command '%s' (check, findings, help)", argv[1]);
+}

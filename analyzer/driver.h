@@ -1,0 +1,41 @@
+/* The analysis pipeline as a library call: inputs -> frontend -> facts ->
+ * program -> lock flow -> thread model -> rules -> findings. The CLI, the
+ * fixture runner and fuzzers all call this; it prints nothing itself except
+ * through the progress callback. */
+#ifndef RL_DRIVER_H
+#define RL_DRIVER_H
+#include "frontend/inputs.h"
+#include "model/finding.h"
+#include "store/store.h"
+#include "util/error.h"
+
+typedef struct rl_analysis_options {
+    const char *rules_dir;     /* API model folder (NULL: rl_default_rules_dir) */
+    const char *resource_dir;  /* clang resource folder, NULL for libclang's own */
+    const char *const *extra_models; /* extra model files, loaded after rules_dir */
+    int nextra_models;
+    int jobs;                  /* worker threads for parsing (0: cores) */
+    int dump_facts;            /* write every unit's facts to dump_out */
+    void *dump_out;            /* FILE* */
+} rl_analysis_options;
+
+typedef struct rl_analysis {
+    rl_findings findings;
+    rl_unit_status *units;
+    size_t nunits;
+    size_t units_failed;       /* parse failures (no AST or errors) */
+    size_t nthreads, ncontexts, naccesses;
+} rl_analysis;
+
+/* Runs the whole pipeline on `units`. Fails (-1, message) only for
+ * problems that stop everything, such as unreadable API models; units that
+ * fail to parse are recorded in the result and the rest is analysed. */
+int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err);
+void rl_analysis_free(rl_analysis *a);
+
+/* Where the built-in API models live: $RACELINT_RULES, next to the
+ * executable (../rules, ../share/racelint/rules), or the build-time path.
+ * Returns a heap string or NULL. */
+char *rl_default_rules_dir(void);
+
+#endif

@@ -1,0 +1,134 @@
+/* Construction, destruction and the canonical dump of facts (facts.h). */
+#include "facts.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[RL_N_KIND_COUNT] = {
+    [RL_N_SEQ] = "seq",       [RL_N_IF] = "if",           [RL_N_LOOP] = "loop",
+    [RL_N_SWITCH] = "switch", [RL_N_CASE] = "case",       [RL_N_RETURN] = "return",
+    [RL_N_BREAK] = "break",   [RL_N_CONTINUE] = "continue", [RL_N_GOTO] = "goto",
+    [RL_N_LABEL] = "label",   [RL_N_ACCESS] = "access",   [RL_N_LOCK] = "lock",
+    [RL_N_UNLOCK] = "unlock", [RL_N_TRYLOCK] = "trylock", [RL_N_CALL] = "call",
+    [RL_N_SPAWN] = "spawn",   [RL_N_JOIN] = "join",       [RL_N_ONCE] = "once",
+};
+
+const char *rl_node_kind_name(rl_node_kind kind)
+{
+    return kind < RL_N_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+rl_unit_facts *rl_facts_new(const char *main_file)
+{
+    rl_unit_facts *f = rl_xcalloc(1, sizeof *f);
+    f->pool = rl_strpool_new();
+    f->main_file = rl_intern(f->pool, main_file);
+    return f;
+}
+
+void rl_facts_free(rl_unit_facts *facts)
+{
+    if (!facts) return;
+    for (int32_t i = 0; i < facts->nfns; i++) {
+        rl_function *fn = &facts->fns[i];
+        for (int32_t j = 0; j < fn->nnodes; j++) free(fn->nodes[j].args);
+        free(fn->nodes);
+    }
+    free(facts->fns);
+    free(facts->addr_taken);
+    free(facts->diags);
+    rl_strpool_free(facts->pool);
+    free(facts);
+}
+
+rl_function *rl_facts_add_function(rl_unit_facts *facts)
+{
+    RL_GROW(facts->fns, facts->cap_fns, facts->nfns + 1);
+    rl_function *fn = &facts->fns[facts->nfns++];
+    memset(fn, 0, sizeof *fn);
+    return fn;
+}
+
+int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_loc loc)
+{
+    RL_GROW(fn->nodes, fn->cap_nodes, fn->nnodes + 1);
+    int32_t id = fn->nnodes++;
+    rl_node *n = &fn->nodes[id];
+    memset(n, 0, sizeof *n);
+    n->kind = (uint8_t)kind;
+    n->parent = parent;
+    n->first_child = n->next_sibling = -1;
+    n->end = id;
+    n->aux = -1;
+    n->loc = loc;
+    if (parent >= 0) {
+        /* Append as last child; children are few, so a walk is cheap. */
+        rl_node *p = &fn->nodes[parent];
+        if (p->first_child < 0) {
+            p->first_child = id;
+        } else {
+            int32_t c = p->first_child;
+            while (fn->nodes[c].next_sibling >= 0) c = fn->nodes[c].next_sibling;
+            fn->nodes[c].next_sibling = id;
+        }
+        /* Extend the subtree end of every ancestor. */
+        for (int32_t a = parent; a >= 0; a = fn->nodes[a].parent) fn->nodes[a].end = id;
+    }
+    return id;
+}
+
+int32_t rl_fn_child(const rl_function *fn, int32_t i, int n)
+{
+    int32_t c = fn->nodes[i].first_child;
+    while (c >= 0 && n-- > 0) c = fn->nodes[c].next_sibling;
+    return c;
+}
+
+void rl_facts_add_diag(rl_unit_facts *facts, rl_diag_severity sev, rl_loc loc, const char *msg)
+{
+    RL_GROW(facts->diags, facts->cap_diags, facts->ndiags + 1);
+    rl_diag *d = &facts->diags[facts->ndiags++];
+    d->severity = sev;
+    d->loc = loc;
+    d->message = rl_intern(facts->pool, msg);
+}
+
+void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr)
+{
+    const char *u = rl_intern(facts->pool, usr);
+    for (int32_t i = 0; i < facts->naddr_taken; i++)
+        if (facts->addr_taken[i] == u) return;
+    RL_PUSH(facts->addr_taken, facts->naddr_taken, facts->cap_addr_taken, u);
+}
+
+static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *out)
+{
+    const rl_node *n = &fn->nodes[i];
+    rl_sb_printf(out, "%*s%s", depth * 2, "", rl_node_kind_name(n->kind));
+    if (n->kind == RL_N_ACCESS)
+        rl_sb_printf(out, " %s%s%s", (n->flags & RL_ACC_WRITE) ? "W" : "R",
+                     (n->flags & RL_ACC_READ) && (n->flags & RL_ACC_WRITE) ? "+R" : "",
+                     (n->flags & RL_ACC_ATOMIC) ? " atomic" : "");
+    else if (n->flags)
+        rl_sb_printf(out, " flags=%u", n->flags);
+    if (n->aux >= 0) rl_sb_printf(out, " try=#%d", n->aux);
+    if (n->text) rl_sb_printf(out, " %s", n->text);
+    if (n->callee) rl_sb_printf(out, " -> %s", n->callee);
+    if (n->api) rl_sb_printf(out, " api=%s", n->api);
+    for (int32_t a = 0; a < n->nargs; a++) rl_sb_printf(out, " arg%d=%s", a, n->args[a] ? n->args[a] : "");
+    if (n->loc.line) rl_sb_printf(out, " @%u:%u", n->loc.line, n->loc.col);
+    rl_sb_printf(out, "  #%d\n", i);
+    for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling) dump_node(fn, c, depth + 1, out);
+}
+
+void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
+{
+    rl_sb_printf(out, "unit %s%s\n", facts->main_file, facts->parse_failed ? " (parse failed)" : "");
+    for (int32_t i = 0; i < facts->nfns; i++) {
+        const rl_function *fn = &facts->fns[i];
+        rl_sb_printf(out, "function %s params=%d type=%s\n", fn->name, fn->nparams, fn->type ? fn->type : "");
+        if (fn->nnodes) dump_node(fn, 0, 1, out);
+    }
+    for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);
+}

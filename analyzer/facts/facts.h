@@ -1,0 +1,155 @@
+/* Facts: racelint's intermediate representation, the seam between the
+ * frontend (the only code that knows libclang) and the whole-program model.
+ *
+ * A translation unit yields one rl_unit_facts: for every function body, a
+ * tree of nodes in pre-order. Control nodes (SEQ, IF, LOOP, SWITCH, jumps)
+ * keep just enough structure for lockset dataflow; event nodes (ACCESS, LOCK,
+ * CALL, SPAWN, ...) are the memory accesses and synchronisation calls.
+ * A node's index is also its program position: a node precedes every node
+ * with a larger index, and [index, end] spans its subtree (a loop's body).
+ *
+ * Invariants:
+ *  1. nodes[0] is the function's root SEQ; parents come before children.
+ *  2. Every string is interned in the unit's pool (pointer equality works
+ *     within one unit, and after rl_facts_merge within the program).
+ *  3. Places and values are written in the place syntax below; the frontend
+ *     produces them, only the model interprets them.
+ *
+ * Place syntax (a memory location as seen from one function):
+ *   ROOT STEP*         ROOT  = G:name    global or static variable
+ *                              L:name    this function's local variable
+ *                              P<n>      value of parameter n (a pointer)
+ *                              H<id>     object allocated in this function
+ *                              {type}    object of unknown origin and type
+ *                      STEP  = .field    member
+ *                              []        element (array index)
+ *                              *         deref of the pointer stored so far
+ *   e.g. `stats.hits` -> "G:stats.hits", `m->count` (m param 0) -> "P0*.count"
+ *   For P, H and {..} roots the first step is always '*' (they are values).
+ * Value syntax (a pointer value, for call arguments and spawn arguments):
+ *   "&" PLACE   the address of PLACE       e.g. "&G:counter", "&L:args[]"
+ *   PLACE       the pointer stored at PLACE (P0, G:queue, L:p ...)
+ *   ""          not a pointer, or not traceable
+ */
+#ifndef RL_FACTS_H
+#define RL_FACTS_H
+#include <stdint.h>
+#include "../util/strpool.h"
+
+typedef enum rl_node_kind {
+    /* structure */
+    RL_N_SEQ,      /* children run in order */
+    RL_N_IF,       /* children: cond SEQ, then SEQ, else SEQ */
+    RL_N_LOOP,     /* children: cond SEQ, body SEQ, step SEQ */
+    RL_N_SWITCH,   /* children: cond SEQ, body SEQ holding CASE markers */
+    RL_N_CASE,     /* a case/default label inside a switch body */
+    RL_N_RETURN,
+    RL_N_BREAK,
+    RL_N_CONTINUE,
+    RL_N_GOTO,     /* text = label name */
+    RL_N_LABEL,    /* text = label name */
+    /* events */
+    RL_N_ACCESS,   /* text = place, display = source-like name */
+    RL_N_LOCK,     /* text = place of the lock object, api = model name */
+    RL_N_UNLOCK,
+    RL_N_TRYLOCK,  /* acquires only on the success branch of an IF/LOOP */
+    RL_N_CALL,     /* callee = USR, or NULL and text = function type */
+    RL_N_SPAWN,    /* callee/text as CALL for the entry; args[0] = thread
+                      argument value, args[1] = handle place */
+    RL_N_JOIN,     /* text = handle place */
+    RL_N_ONCE,     /* callee = init function USR; text = once-control place */
+    RL_N_KIND_COUNT
+} rl_node_kind;
+
+/* Node flags, by kind. */
+enum {
+    /* ACCESS */
+    RL_ACC_READ = 1 << 0,
+    RL_ACC_WRITE = 1 << 1,
+    RL_ACC_ATOMIC = 1 << 2,
+    /* LOCK / TRYLOCK / UNLOCK */
+    RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
+    RL_LOCK_RECURSIVE = 1 << 1,
+    /* IF / LOOP: which branch means the TRYLOCK node `aux` succeeded */
+    RL_TRY_ON_TRUE = 1 << 0,  /* condition true => acquired */
+    RL_TRY_ON_FALSE = 1 << 1, /* condition false => acquired */
+    /* LOOP */
+    RL_LOOP_DO = 1 << 2,       /* body runs before the first test */
+    RL_LOOP_FOREVER = 1 << 3,  /* no condition, or a constant true one */
+    /* SWITCH */
+    RL_SWITCH_DEFAULT = 1 << 0,
+    /* CALL */
+    RL_CALL_INDIRECT = 1 << 0,
+};
+
+typedef struct rl_loc {
+    const char *file; /* interned path */
+    uint32_t line, col;
+} rl_loc;
+
+typedef struct rl_node {
+    uint8_t kind;       /* rl_node_kind */
+    uint8_t flags;
+    int32_t parent;     /* -1 for the root */
+    int32_t first_child, next_sibling; /* -1 when none */
+    int32_t end;        /* index of the last node of this subtree */
+    int32_t aux;        /* IF/LOOP: TRYLOCK node index or -1 */
+    rl_loc loc;
+    const char *text;   /* place, label, handle, or indirect callee type */
+    const char *display;/* what the user wrote, for messages */
+    const char *callee; /* USR of a direct callee / entry / init function */
+    const char *api;    /* API model entry name for sync calls */
+    int32_t nargs;
+    const char **args;  /* CALL: argument values; SPAWN: see above */
+} rl_node;
+
+typedef struct rl_function {
+    const char *usr;    /* unique across the program (static fns include the file) */
+    const char *name;
+    const char *type;   /* canonical function type, matches indirect calls */
+    rl_loc loc;
+    int32_t nparams;
+    int32_t nnodes, cap_nodes;
+    rl_node *nodes;
+} rl_function;
+
+typedef enum rl_diag_severity { RL_DIAG_WARNING, RL_DIAG_ERROR, RL_DIAG_FATAL } rl_diag_severity;
+
+typedef struct rl_diag {
+    rl_diag_severity severity;
+    rl_loc loc;
+    const char *message;
+} rl_diag;
+
+typedef struct rl_unit_facts {
+    const char *main_file;
+    int parse_failed;       /* no AST at all, or errors in the main file */
+    rl_strpool *pool;       /* owns every string below */
+    rl_function *fns;
+    int32_t nfns, cap_fns;
+    const char **addr_taken; /* USRs of functions used as values */
+    int32_t naddr_taken, cap_addr_taken;
+    rl_diag *diags;
+    int32_t ndiags, cap_diags;
+} rl_unit_facts;
+
+rl_unit_facts *rl_facts_new(const char *main_file);
+void rl_facts_free(rl_unit_facts *facts);
+
+/* Building (used by the frontend). Returned pointers stay valid until the
+ * next rl_facts_add_function / rl_fn_add_node call on the same owner. */
+rl_function *rl_facts_add_function(rl_unit_facts *facts);
+int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_loc loc);
+void rl_facts_add_diag(rl_unit_facts *facts, rl_diag_severity sev, rl_loc loc, const char *msg);
+void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr);
+
+/* Child access: the n-th child of node i, or -1. */
+int32_t rl_fn_child(const rl_function *fn, int32_t i, int n);
+
+const char *rl_node_kind_name(rl_node_kind kind);
+
+/* Canonical text dump, one line per node, for golden tests and debugging. */
+struct rl_strbuf;
+void rl_facts_dump(const rl_unit_facts *facts, struct rl_strbuf *out);
+
+#endif

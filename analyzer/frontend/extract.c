@@ -1,0 +1,1615 @@
+/* The frontend's walker: libclang AST -> facts. Each function body is walked
+ * once; statements become structure nodes, expressions become access and
+ * call events written in the place syntax of facts.h.
+ *
+ * Invariants:
+ *  1. Only memory another thread could see is recorded: globals, static
+ *     locals, anything reached through a pointer, and locals whose address
+ *     is taken. Plain locals and parameters never become accesses.
+ *  2. Whether a call locks, spawns, joins, allocates or is atomic is asked
+ *     of the API model by name; the walker knows no API by heart.
+ *  3. Values are computed by the same code that emits events, with emission
+ *     switched off (w->silent) when only the value is wanted, so a value and
+ *     the events it stands for can never disagree. */
+#include "frontend.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <clang-c/Index.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How an expression's result is used. */
+typedef enum use_mode {
+    USE_READ,  /* its value is read */
+    USE_WRITE, /* it is assigned */
+    USE_RMW,   /* read, then written (++, +=) */
+    USE_ADDR,  /* only its address is computed (&x, array decay) */
+} use_mode;
+
+/* Longest identifier read back from source text for macro names. */
+#define MAX_IDENT 128
+/* Guard against pathological alias chains (p = q; q = r; ...). */
+#define MAX_ALIAS_DEPTH 16
+/* Per-expression recursion bound: deeper trees are walked without detail. */
+#define MAX_EXPR_DEPTH 512
+
+struct rl_frontend {
+    CXIndex index;
+    const rl_apimodel *model;
+    char *resource_dir_flag;
+};
+
+typedef struct local_var {
+    CXCursor decl;
+    unsigned hash;
+    const char *name;
+    int param_index;   /* >= 0 for parameters */
+    int is_pointer;
+    int exposed;       /* its address is taken somewhere */
+    int addr_of_ptr;   /* &p taken: p's value is unknowable */
+    CXCursor *assigns; /* right-hand sides assigned to it */
+    int nassigns, cap_assigns;
+    int alias_state;   /* 0 unknown yet, 1 computing, 2 done */
+    const char *alias; /* its single known value, or NULL */
+    int32_t trylock_node; /* holds the result of that TRYLOCK node, or -1 */
+} local_var;
+
+typedef struct walker {
+    rl_frontend *fe;
+    CXTranslationUnit tu;
+    rl_unit_facts *facts;
+    rl_function *fn;
+    const char *fn_name;
+    local_var *locals;
+    int nlocals, cap_locals;
+    int32_t cur;       /* SEQ node receiving events */
+    int silent;        /* compute values without emitting events */
+    int depth;
+    int32_t last_trylock;  /* most recent TRYLOCK node emitted */
+} walker;
+
+/* ---- small libclang helpers ---------------------------------------------- */
+
+typedef struct child_list {
+    CXCursor items[8];
+    CXCursor *heap;
+    int len, cap;
+} child_list;
+
+static enum CXChildVisitResult collect_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    child_list *l = data;
+    if (l->len < 8) {
+        l->items[l->len] = c;
+    } else {
+        if (l->len == 8) {
+            l->cap = 16;
+            l->heap = rl_xmalloc(l->cap * sizeof *l->heap);
+            memcpy(l->heap, l->items, sizeof l->items);
+        }
+        RL_GROW(l->heap, l->cap, l->len + 1);
+        l->heap[l->len] = c;
+    }
+    l->len++;
+    return CXChildVisit_Continue;
+}
+
+static void children_of(CXCursor c, child_list *l)
+{
+    l->len = 0;
+    l->heap = NULL;
+    l->cap = 0;
+    clang_visitChildren(c, collect_child, l);
+}
+
+static CXCursor child_at(const child_list *l, int i)
+{
+    return l->heap ? l->heap[i] : l->items[i];
+}
+
+static void children_free(child_list *l)
+{
+    free(l->heap);
+    l->heap = NULL;
+}
+
+static const char *intern_cx(walker *w, CXString s)
+{
+    const char *r = rl_intern(w->facts->pool, clang_getCString(s) ? clang_getCString(s) : "");
+    clang_disposeString(s);
+    return r;
+}
+
+static rl_loc loc_of(walker *w, CXCursor c)
+{
+    rl_loc loc = {0};
+    CXFile file;
+    unsigned line, col;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &file, &line, &col, NULL);
+    loc.line = line;
+    loc.col = col;
+    loc.file = file ? intern_cx(w, clang_getFileName(file)) : w->facts->main_file;
+    return loc;
+}
+
+static int type_is_pointer(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_Pointer;
+}
+
+static int type_is_array(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray || t.kind == CXType_VariableArray ||
+           t.kind == CXType_DependentSizedArray;
+}
+
+static int type_is_atomic(CXType t)
+{
+    return clang_getCanonicalType(t).kind == CXType_Atomic;
+}
+
+static int type_is_function(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
+}
+
+/* Spelling of a type without qualifiers, for type-based places. */
+static const char *type_key(walker *w, CXType t)
+{
+    t = clang_getCanonicalType(t);
+    if (t.kind == CXType_Atomic) t = clang_Type_getValueType(t);
+    CXString s = clang_getTypeSpelling(t);
+    const char *raw = clang_getCString(s);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    /* Drop qualifiers so that `const struct map` and `struct map` agree. */
+    static const char *const quals[] = {"const ", "volatile ", "restrict ", "_Atomic "};
+    for (const char *p = raw; *p;) {
+        int skipped = 0;
+        for (size_t q = 0; q < sizeof quals / sizeof *quals; q++) {
+            size_t n = strlen(quals[q]);
+            if (strncmp(p, quals[q], n) == 0) {
+                p += n;
+                skipped = 1;
+            }
+        }
+        if (!skipped) rl_sb_appendc(&sb, *p++);
+    }
+    const char *r = rl_intern(w->facts->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    clang_disposeString(s);
+    return r;
+}
+
+/* Strips parentheses and single-child implicit casts. */
+static CXCursor strip(CXCursor c)
+{
+    for (;;) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr && k != CXCursor_CStyleCastExpr) return c;
+        child_list l;
+        children_of(c, &l);
+        if (l.len == 0 || (k == CXCursor_UnexposedExpr && l.len != 1)) {
+            children_free(&l);
+            return c;
+        }
+        CXCursor next = child_at(&l, l.len - 1);
+        children_free(&l);
+        c = next;
+    }
+}
+
+/* The identifier written at the start of c in the source (the macro name
+ * when c comes from a macro expansion such as atomic_fetch_add). */
+static int source_ident(walker *w, CXCursor c, char *buf, size_t size)
+{
+    CXSourceRange r = clang_getCursorExtent(c);
+    CXFile file;
+    unsigned offset;
+    clang_getExpansionLocation(clang_getRangeStart(r), &file, NULL, NULL, &offset);
+    buf[0] = '\0';
+    if (!file) return 0;
+    size_t len;
+    const char *text = clang_getFileContents(w->tu, file, &len);
+    if (!text) return 0;
+    size_t n = 0;
+    while (offset + n < len && n + 1 < size && (isalnum((unsigned char)text[offset + n]) || text[offset + n] == '_')) {
+        buf[n] = text[offset + n];
+        n++;
+    }
+    buf[n] = '\0';
+    return n > 0;
+}
+
+/* Evaluates an integer constant expression; returns 1 when it is one. */
+static int const_int(CXCursor c, long long *value)
+{
+    CXEvalResult r = clang_Cursor_Evaluate(c);
+    if (!r) return 0;
+    int ok = clang_EvalResult_getKind(r) == CXEval_Int;
+    if (ok) *value = clang_EvalResult_getAsLongLong(r);
+    clang_EvalResult_dispose(r);
+    return ok;
+}
+
+/* ---- locals ---------------------------------------------------------------- */
+
+static local_var *find_local(walker *w, CXCursor decl)
+{
+    unsigned h = clang_hashCursor(decl);
+    for (int i = 0; i < w->nlocals; i++)
+        if (w->locals[i].hash == h && clang_equalCursors(w->locals[i].decl, decl)) return &w->locals[i];
+    return NULL;
+}
+
+static local_var *add_local(walker *w, CXCursor decl, int param_index)
+{
+    RL_GROW(w->locals, w->cap_locals, w->nlocals + 1);
+    local_var *v = &w->locals[w->nlocals++];
+    memset(v, 0, sizeof *v);
+    v->decl = decl;
+    v->hash = clang_hashCursor(decl);
+    v->name = intern_cx(w, clang_getCursorSpelling(decl));
+    v->param_index = param_index;
+    v->is_pointer = type_is_pointer(clang_getCursorType(decl));
+    v->trylock_node = -1;
+    return v;
+}
+
+/* A variable is a function-local object when it has automatic storage. */
+static int is_automatic(CXCursor decl)
+{
+    if (clang_getCursorKind(decl) == CXCursor_ParmDecl) return 1;
+    if (clang_getCursorKind(decl) != CXCursor_VarDecl) return 0;
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
+    if (sc == CX_SC_Static || sc == CX_SC_Extern) return 0;
+    CXCursor parent = clang_getCursorSemanticParent(decl);
+    enum CXCursorKind pk = clang_getCursorKind(parent);
+    return pk == CXCursor_FunctionDecl;
+}
+
+/* The local variable at the root of an lvalue built from `.` and array
+ * subscripts (the storage itself, not through a pointer). */
+static local_var *lvalue_root_local(walker *w, CXCursor c)
+{
+    for (int guard = 0; guard < MAX_EXPR_DEPTH; guard++) {
+        c = strip(c);
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k == CXCursor_DeclRefExpr) {
+            CXCursor d = clang_getCursorReferenced(c);
+            return is_automatic(d) ? find_local(w, d) : NULL;
+        }
+        child_list l;
+        children_of(c, &l);
+        CXCursor base = l.len ? child_at(&l, 0) : clang_getNullCursor();
+        children_free(&l);
+        if (k == CXCursor_MemberRefExpr) {
+            if (type_is_pointer(clang_getCursorType(base))) return NULL;
+            c = base;
+        } else if (k == CXCursor_ArraySubscriptExpr) {
+            if (!type_is_array(clang_getCursorType(strip(base)))) return NULL;
+            c = base;
+        } else {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+typedef struct prepass_ctx {
+    walker *w;
+} prepass_ctx;
+
+/* First pass over a body: declare locals, find which have their address
+ * taken and what is assigned to local pointers (for aliasing). */
+static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    walker *w = ((prepass_ctx *)data)->w;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_VarDecl && is_automatic(c)) {
+        local_var *v = add_local(w, c, -1);
+        child_list l;
+        children_of(c, &l);
+        if (l.len && clang_isExpression(clang_getCursorKind(child_at(&l, l.len - 1)))) {
+            CXCursor init = child_at(&l, l.len - 1);
+            if (v->is_pointer) {
+                RL_PUSH(v->assigns, v->nassigns, v->cap_assigns, init);
+            }
+        }
+        children_free(&l);
+    } else if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf) {
+        child_list l;
+        children_of(c, &l);
+        if (l.len) {
+            local_var *v = lvalue_root_local(w, child_at(&l, 0));
+            if (v) {
+                v->exposed = 1;
+                CXCursor operand = strip(child_at(&l, 0));
+                if (v->is_pointer && clang_getCursorKind(operand) == CXCursor_DeclRefExpr) v->addr_of_ptr = 1;
+            }
+        }
+        children_free(&l);
+    } else if (k == CXCursor_DeclRefExpr && type_is_array(clang_getCursorType(c))) {
+        /* An array used as a value decays to a pointer to it. */
+        enum CXCursorKind pk = clang_getCursorKind(parent);
+        if (pk != CXCursor_ArraySubscriptExpr && pk != CXCursor_UnaryExpr && pk != CXCursor_MemberRefExpr) {
+            CXCursor d = clang_getCursorReferenced(c);
+            local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
+            if (v) v->exposed = 1;
+        }
+    } else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) {
+        child_list l;
+        children_of(c, &l);
+        if (l.len == 2) {
+            CXCursor lhs = strip(child_at(&l, 0));
+            if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+                CXCursor d = clang_getCursorReferenced(lhs);
+                local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
+                if (v && v->is_pointer) RL_PUSH(v->assigns, v->nassigns, v->cap_assigns, child_at(&l, 1));
+            }
+        }
+        children_free(&l);
+    }
+    return CXChildVisit_Recurse;
+}
+
+/* ---- event emission ---------------------------------------------------- */
+
+static int32_t emit(walker *w, rl_node_kind kind, CXCursor at)
+{
+    if (w->silent) return -1;
+    return rl_fn_add_node(w->fn, kind, w->cur, loc_of(w, at));
+}
+
+/* A place is worth recording when another thread could reach it. */
+static int place_is_shared_candidate(walker *w, const char *place)
+{
+    if (!place || !*place) return 0;
+    if (strncmp(place, "L:", 2) == 0) {
+        /* L:name... : only locals whose address escapes the expression. */
+        size_t n = strcspn(place + 2, ".[*");
+        for (int i = 0; i < w->nlocals; i++)
+            if (w->locals[i].exposed && strlen(w->locals[i].name) == n && strncmp(w->locals[i].name, place + 2, n) == 0)
+                return 1;
+        return 0;
+    }
+    return 1;
+}
+
+static void emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, int atomic)
+{
+    if (w->silent || mode == USE_ADDR || !place_is_shared_candidate(w, place)) return;
+    int32_t id = emit(w, RL_N_ACCESS, at);
+    rl_node *n = &w->fn->nodes[id];
+    n->text = rl_intern(w->facts->pool, place);
+    n->display = rl_intern(w->facts->pool, display);
+    n->flags = (uint8_t)((mode == USE_WRITE ? RL_ACC_WRITE : mode == USE_RMW ? (RL_ACC_WRITE | RL_ACC_READ) : RL_ACC_READ) |
+                         (atomic ? RL_ACC_ATOMIC : 0));
+}
+
+/* ---- expressions ----------------------------------------------------------
+ * expr() walks an expression used in `mode`, emitting its accesses. When
+ * `place` is non-NULL it receives the place the expression designates (for
+ * lvalues); when `value` is non-NULL it receives its pointer value. */
+
+typedef struct expr_out {
+    rl_strbuf place;   /* place syntax of facts.h, "" if none */
+    rl_strbuf display; /* as the user would write it */
+    rl_strbuf value;   /* value syntax, "" if unknown */
+} expr_out;
+
+static void out_init(expr_out *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+static void out_free(expr_out *o)
+{
+    rl_sb_free(&o->place);
+    rl_sb_free(&o->display);
+    rl_sb_free(&o->value);
+}
+
+static void expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
+static void stmt(walker *w, CXCursor c);
+
+/* The place reached by dereferencing a pointer value of type ptr_type. */
+static void deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *place)
+{
+    if (value[0] == '&') {
+        rl_sb_append(place, value + 1);
+    } else if (value[0] && value[0] != '{') {
+        rl_sb_append(place, value);
+        rl_sb_appendc(place, '*');
+    } else {
+        CXType pointee = clang_getPointeeType(clang_getCanonicalType(ptr_type));
+        rl_sb_printf(place, "{%s}", type_key(w, pointee));
+    }
+}
+
+/* Walks all children of c as reads. */
+static void read_children(walker *w, CXCursor c)
+{
+    child_list l;
+    children_of(c, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor k = child_at(&l, i);
+        if (clang_isExpression(clang_getCursorKind(k))) expr(w, k, USE_READ, NULL);
+        else if (clang_isStatement(clang_getCursorKind(k))) stmt(w, k);
+    }
+    children_free(&l);
+}
+
+static const char *local_alias(walker *w, local_var *v, int depth);
+
+/* The value of a named variable (when it is a pointer). */
+static void var_value(walker *w, CXCursor decl, const char *place, expr_out *out)
+{
+    local_var *v = is_automatic(decl) ? find_local(w, decl) : NULL;
+    if (!v) {
+        rl_sb_append(&out->value, place); /* a global pointer: its stored value */
+        return;
+    }
+    if (v->param_index >= 0 && !v->addr_of_ptr) {
+        /* A parameter never reassigned keeps its incoming value. */
+        if (v->nassigns == 0) {
+            rl_sb_printf(&out->value, "P%d", v->param_index);
+            return;
+        }
+    }
+    const char *alias = local_alias(w, v, 0);
+    if (alias) rl_sb_append(&out->value, alias);
+}
+
+static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    CXCursor d = clang_getCursorReferenced(c);
+    enum CXCursorKind dk = clang_getCursorKind(d);
+    if (dk == CXCursor_FunctionDecl) {
+        /* A function used as a value: its address is taken. */
+        if (!w->silent) rl_facts_add_addr_taken(w->facts, clang_getCString(clang_getCursorUSR(d)));
+        return;
+    }
+    if (dk != CXCursor_VarDecl && dk != CXCursor_ParmDecl) return;
+    if (clang_getCursorTLSKind(d) != CXTLS_None) return; /* thread-local: private */
+    const char *name = intern_cx(w, clang_getCursorSpelling(d));
+    rl_strbuf place = RL_STRBUF_INIT;
+    if (is_automatic(d)) {
+        rl_sb_printf(&place, "L:%s", name);
+    } else if (clang_getCursorKind(clang_getCursorSemanticParent(d)) == CXCursor_FunctionDecl) {
+        rl_sb_printf(&place, "G:%s.%s", w->fn_name, name); /* static local */
+    } else {
+        rl_sb_printf(&place, "G:%s", name);
+    }
+    CXType t = clang_getCursorType(c);
+    int is_array = type_is_array(t);
+    if (out) {
+        rl_sb_append(&out->place, rl_sb_str(&place));
+        rl_sb_append(&out->display, name);
+        if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
+        else if (type_is_pointer(t)) var_value(w, d, rl_sb_str(&place), out);
+    }
+    if (!is_array) emit_access(w, c, rl_sb_str(&place), name, mode, type_is_atomic(t));
+    rl_sb_free(&place);
+}
+
+static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    child_list l;
+    children_of(c, &l);
+    const char *field = intern_cx(w, clang_getCursorSpelling(c));
+    expr_out base;
+    out_init(&base);
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    if (l.len) {
+        CXCursor b = child_at(&l, 0);
+        CXType bt = clang_getCursorType(b);
+        if (type_is_pointer(bt)) {
+            expr(w, b, USE_READ, &base);
+            deref_place(w, rl_sb_str(&base.value), bt, &place);
+            rl_sb_printf(&display, "%s->%s", rl_sb_str(&base.display), field);
+        } else {
+            expr(w, b, USE_ADDR, &base);
+            rl_sb_append(&place, rl_sb_str(&base.place));
+            rl_sb_printf(&display, "%s.%s", rl_sb_str(&base.display), field);
+        }
+    }
+    children_free(&l);
+    if (rl_sb_str(&place)[0]) rl_sb_printf(&place, ".%s", field);
+    CXType t = clang_getCursorType(c);
+    int is_array = type_is_array(t);
+    if (!is_array) emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, type_is_atomic(t));
+    if (out) {
+        rl_sb_append(&out->place, rl_sb_str(&place));
+        rl_sb_append(&out->display, rl_sb_str(&display));
+        if (rl_sb_str(&place)[0]) {
+            if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
+            else if (type_is_pointer(t)) rl_sb_append(&out->value, rl_sb_str(&place));
+        }
+    }
+    out_free(&base);
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    child_list l;
+    children_of(c, &l);
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    if (l.len == 2) {
+        CXCursor b = child_at(&l, 0), idx = child_at(&l, 1);
+        /* `i[a]` is legal C: the pointer is whichever side is one. */
+        if (!type_is_pointer(clang_getCursorType(b)) && type_is_pointer(clang_getCursorType(idx))) {
+            CXCursor tmp = b;
+            b = idx;
+            idx = tmp;
+        }
+        expr(w, idx, USE_READ, NULL);
+        expr_out base;
+        out_init(&base);
+        CXCursor sb = strip(b);
+        if (type_is_array(clang_getCursorType(sb))) {
+            expr(w, sb, USE_ADDR, &base);
+            rl_sb_printf(&place, "%s%s", rl_sb_str(&base.place), rl_sb_str(&base.place)[0] ? "[]" : "");
+        } else {
+            expr(w, b, USE_READ, &base);
+            deref_place(w, rl_sb_str(&base.value), clang_getCursorType(b), &place);
+        }
+        rl_sb_printf(&display, "%s[]", rl_sb_str(&base.display));
+        out_free(&base);
+    }
+    children_free(&l);
+    CXType t = clang_getCursorType(c);
+    int is_array = type_is_array(t);
+    if (!is_array) emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, type_is_atomic(t));
+    if (out) {
+        rl_sb_append(&out->place, rl_sb_str(&place));
+        rl_sb_append(&out->display, rl_sb_str(&display));
+        if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
+        else if (type_is_pointer(t)) rl_sb_append(&out->value, rl_sb_str(&place));
+    }
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+static void walk_deref(walker *w, CXCursor c, CXCursor operand, use_mode mode, expr_out *out)
+{
+    expr_out base;
+    out_init(&base);
+    expr(w, operand, USE_READ, &base);
+    rl_strbuf place = RL_STRBUF_INIT;
+    deref_place(w, rl_sb_str(&base.value), clang_getCursorType(operand), &place);
+    CXType t = clang_getCursorType(c);
+    rl_strbuf display = RL_STRBUF_INIT;
+    rl_sb_printf(&display, "*%s", rl_sb_str(&base.display));
+    if (!type_is_array(t) && !type_is_function(t))
+        emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, type_is_atomic(t));
+    if (out) {
+        rl_sb_append(&out->place, rl_sb_str(&place));
+        rl_sb_append(&out->display, rl_sb_str(&display));
+        if (type_is_array(t)) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
+        else if (type_is_pointer(t)) rl_sb_append(&out->value, rl_sb_str(&place));
+    }
+    out_free(&base);
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+static void walk_call(walker *w, CXCursor c, expr_out *out);
+static void walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
+
+static void walk_unary(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    child_list l;
+    children_of(c, &l);
+    if (l.len != 1) {
+        children_free(&l);
+        read_children(w, c);
+        return;
+    }
+    CXCursor operand = child_at(&l, 0);
+    children_free(&l);
+    switch (clang_getCursorUnaryOperatorKind(c)) {
+    case CXUnaryOperator_Deref:
+        walk_deref(w, c, operand, mode, out);
+        break;
+    case CXUnaryOperator_AddrOf: {
+        expr_out inner;
+        out_init(&inner);
+        expr(w, operand, USE_ADDR, &inner);
+        if (out && rl_sb_str(&inner.place)[0]) {
+            rl_sb_printf(&out->value, "&%s", rl_sb_str(&inner.place));
+            rl_sb_append(&out->display, rl_sb_str(&inner.display));
+        }
+        out_free(&inner);
+        break;
+    }
+    case CXUnaryOperator_PostInc:
+    case CXUnaryOperator_PostDec:
+    case CXUnaryOperator_PreInc:
+    case CXUnaryOperator_PreDec: {
+        expr_out inner;
+        out_init(&inner);
+        expr(w, operand, USE_RMW, &inner);
+        if (out) rl_sb_append(&out->value, rl_sb_str(&inner.value));
+        out_free(&inner);
+        break;
+    }
+    default:
+        expr(w, operand, USE_READ, NULL);
+        break;
+    }
+}
+
+static void walk_binary(walker *w, CXCursor c, expr_out *out)
+{
+    child_list l;
+    children_of(c, &l);
+    if (l.len != 2) {
+        children_free(&l);
+        read_children(w, c);
+        return;
+    }
+    CXCursor lhs = child_at(&l, 0), rhs = child_at(&l, 1);
+    children_free(&l);
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    expr_out a, b;
+    out_init(&a);
+    out_init(&b);
+    switch (op) {
+    case CXBinaryOperator_Assign:
+        expr(w, rhs, USE_READ, &b);
+        expr(w, lhs, USE_WRITE, &a);
+        if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
+        break;
+    case CXBinaryOperator_Comma:
+        expr(w, lhs, USE_READ, NULL);
+        expr(w, rhs, USE_READ, &b);
+        if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
+        break;
+    case CXBinaryOperator_Add:
+    case CXBinaryOperator_Sub:
+        /* Pointer arithmetic stays within the same object. */
+        expr(w, lhs, USE_READ, &a);
+        expr(w, rhs, USE_READ, &b);
+        if (out) {
+            if (type_is_pointer(clang_getCursorType(lhs))) rl_sb_append(&out->value, rl_sb_str(&a.value));
+            else if (type_is_pointer(clang_getCursorType(rhs))) rl_sb_append(&out->value, rl_sb_str(&b.value));
+        }
+        break;
+    default:
+        if (op >= CXBinaryOperator_MulAssign && op <= CXBinaryOperator_OrAssign) {
+            expr(w, rhs, USE_READ, NULL);
+            expr(w, lhs, USE_RMW, &a);
+        } else {
+            expr(w, lhs, USE_READ, NULL);
+            expr(w, rhs, USE_READ, NULL);
+        }
+        break;
+    }
+    out_free(&a);
+    out_free(&b);
+}
+
+static void walk_conditional(walker *w, CXCursor c, expr_out *out)
+{
+    child_list l;
+    children_of(c, &l);
+    expr_out x, y;
+    out_init(&x);
+    out_init(&y);
+    for (int i = 0; i < l.len; i++) expr(w, child_at(&l, i), USE_READ, i == 1 ? &x : i == 2 ? &y : NULL);
+    /* Both arms pointing at the same thing is common (`p ? p : &fallback`
+     * is not): only then is the value known. */
+    if (out && l.len == 3 && strcmp(rl_sb_str(&x.value), rl_sb_str(&y.value)) == 0)
+        rl_sb_append(&out->value, rl_sb_str(&x.value));
+    children_free(&l);
+    out_free(&x);
+    out_free(&y);
+}
+
+static void expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    if (++w->depth > MAX_EXPR_DEPTH) {
+        w->depth--;
+        return;
+    }
+    enum CXCursorKind k = clang_getCursorKind(c);
+    switch (k) {
+    case CXCursor_ParenExpr: {
+        child_list l;
+        children_of(c, &l);
+        if (l.len == 1) expr(w, child_at(&l, 0), mode, out);
+        children_free(&l);
+        break;
+    }
+    case CXCursor_UnexposedExpr: {
+        child_list l;
+        children_of(c, &l);
+        if (l.len == 1) {
+            CXCursor inner = child_at(&l, 0);
+            CXType it = clang_getCursorType(inner);
+            /* An implicit conversion: array and function decay only compute
+             * an address; every other conversion reads its operand. */
+            if (type_is_array(it) || type_is_function(it)) expr(w, inner, USE_ADDR, out);
+            else expr(w, inner, mode, out);
+        } else if (l.len > 1) {
+            walk_atomic_expr(w, c, out);
+        }
+        children_free(&l);
+        break;
+    }
+    case CXCursor_CStyleCastExpr: {
+        child_list l;
+        children_of(c, &l);
+        if (l.len) expr(w, child_at(&l, l.len - 1), mode == USE_WRITE ? USE_WRITE : USE_READ, out);
+        children_free(&l);
+        break;
+    }
+    case CXCursor_DeclRefExpr:
+        walk_declref(w, c, mode, out);
+        break;
+    case CXCursor_MemberRefExpr:
+        walk_member(w, c, mode, out);
+        break;
+    case CXCursor_ArraySubscriptExpr:
+        walk_subscript(w, c, mode, out);
+        break;
+    case CXCursor_UnaryOperator:
+        walk_unary(w, c, mode, out);
+        break;
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator:
+        walk_binary(w, c, out);
+        break;
+    case CXCursor_ConditionalOperator:
+        walk_conditional(w, c, out);
+        break;
+    case CXCursor_CallExpr:
+        walk_call(w, c, out);
+        break;
+    case CXCursor_UnaryExpr: /* sizeof, _Alignof: operands are not evaluated */
+    case CXCursor_IntegerLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_StringLiteral:
+    case CXCursor_CharacterLiteral:
+        break;
+    case CXCursor_StmtExpr:
+        read_children(w, c);
+        break;
+    default:
+        read_children(w, c);
+        break;
+    }
+    w->depth--;
+}
+
+/* ---- calls --------------------------------------------------------------- */
+
+static CXCursor call_arg(CXCursor call, int i)
+{
+    return clang_Cursor_getArgument(call, (unsigned)i);
+}
+
+/* The place of the object a pointer argument points to. */
+static void pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display)
+{
+    expr_out o;
+    out_init(&o);
+    expr(w, arg, USE_READ, &o);
+    deref_place(w, rl_sb_str(&o.value), clang_getCursorType(arg), place);
+    if (display) rl_sb_append(display, rl_sb_str(&o.display));
+    out_free(&o);
+}
+
+static const rl_api_fn *lookup_api(walker *w, const char *name)
+{
+    const rl_api_fn *api = rl_apimodel_find(w->fe->model, name);
+    if (api && !api->is_prefix) return api;
+    /* __sync builtins are named with the operand size (_4, _8): retry
+     * without it so that exact models such as __sync_lock_release match. */
+    if (strncmp(name, "__sync_", 7) == 0) {
+        const char *us = strrchr(name, '_');
+        if (us && isdigit((unsigned char)us[1])) {
+            char base[MAX_IDENT];
+            size_t n = (size_t)(us - name);
+            if (n < sizeof base) {
+                memcpy(base, name, n);
+                base[n] = '\0';
+                const rl_api_fn *exact = rl_apimodel_find(w->fe->model, base);
+                if (exact) return exact;
+            }
+        }
+    }
+    return api;
+}
+
+/* The function a spawn/once argument names, or NULL for a pointer value. */
+static int function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type)
+{
+    CXCursor s = strip(arg);
+    if (clang_getCursorKind(s) == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
+        child_list l;
+        children_of(s, &l);
+        if (l.len == 1) s = strip(child_at(&l, 0));
+        children_free(&l);
+    }
+    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) {
+        CXCursor d = clang_getCursorReferenced(s);
+        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) {
+            *usr = intern_cx(w, clang_getCursorUSR(d));
+            *name = intern_cx(w, clang_getCursorSpelling(d));
+            *type = type_key(w, clang_getCursorType(d));
+            return 1;
+        }
+    }
+    CXType t = clang_getCanonicalType(clang_getCursorType(s));
+    if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);
+    *usr = NULL;
+    *name = NULL;
+    *type = type_key(w, t);
+    return 0;
+}
+
+static void set_args(walker *w, int32_t id, const char **vals, int n)
+{
+    if (id < 0) return;
+    rl_node *node = &w->fn->nodes[id];
+    node->nargs = n;
+    node->args = n ? rl_xcalloc((size_t)n, sizeof *node->args) : NULL;
+    for (int i = 0; i < n; i++) node->args[i] = rl_intern(w->facts->pool, vals[i] ? vals[i] : "");
+}
+
+static void walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
+{
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    int lock_arg = api->lock;
+    for (int i = 0; i < nargs; i++)
+        if (i != lock_arg) expr(w, call_arg(c, i), USE_READ, NULL);
+    if (lock_arg >= nargs) return;
+    pointee_place(w, call_arg(c, lock_arg), &place, &display);
+    rl_node_kind kind = api->kind == RL_API_LOCK ? RL_N_LOCK : api->kind == RL_API_UNLOCK ? RL_N_UNLOCK : RL_N_TRYLOCK;
+    int32_t id = emit(w, kind, c);
+    if (id >= 0) {
+        rl_node *n = &w->fn->nodes[id];
+        n->text = rl_intern(w->facts->pool, rl_sb_str(&place));
+        n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
+        n->api = rl_intern(w->facts->pool, name);
+        n->flags = (uint8_t)(api->shared ? RL_LOCK_SHARED : 0);
+        if (kind == RL_N_TRYLOCK) w->last_trylock = id;
+    }
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
+{
+    const char *usr = NULL, *fname = NULL, *ftype = NULL;
+    expr_out argv, handle;
+    out_init(&argv);
+    out_init(&handle);
+    rl_strbuf handle_place = RL_STRBUF_INIT;
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = call_arg(c, i);
+        if (i == api->entry) {
+            if (!function_operand(w, a, &usr, &fname, &ftype)) expr(w, a, USE_READ, NULL);
+        } else if (i == api->arg) {
+            expr(w, a, USE_READ, &argv);
+        } else if (i == api->handle) {
+            if (api->kind == RL_API_JOIN) {
+                expr(w, a, USE_READ, &handle);
+                rl_sb_append(&handle_place, rl_sb_str(&handle.place));
+            } else {
+                pointee_place(w, a, &handle_place, NULL);
+            }
+        } else {
+            expr(w, a, USE_READ, NULL);
+        }
+    }
+    rl_node_kind kind = api->kind == RL_API_SPAWN ? RL_N_SPAWN : api->kind == RL_API_JOIN ? RL_N_JOIN : RL_N_ONCE;
+    int32_t id = emit(w, kind, c);
+    if (id >= 0) {
+        rl_node *n = &w->fn->nodes[id];
+        n->api = rl_intern(w->facts->pool, name);
+        n->callee = usr;
+        n->display = fname;
+        if (kind == RL_N_SPAWN) {
+            n->text = ftype;
+            const char *vals[2] = {rl_sb_str(&argv.value), rl_sb_str(&handle_place)};
+            set_args(w, id, vals, 2);
+        } else {
+            n->text = rl_intern(w->facts->pool, rl_sb_str(&handle_place));
+        }
+    }
+    out_free(&argv);
+    out_free(&handle);
+    rl_sb_free(&handle_place);
+}
+
+/* Pointer arguments of an atomic operation are accessed atomically. */
+static void walk_atomic_args(walker *w, CXCursor *args, int nargs)
+{
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = args[i];
+        if (type_is_pointer(clang_getCursorType(a))) {
+            rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+            pointee_place(w, a, &place, &display);
+            emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), USE_RMW, 1);
+            rl_sb_free(&place);
+            rl_sb_free(&display);
+        } else {
+            expr(w, a, USE_READ, NULL);
+        }
+    }
+}
+
+static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int nargs)
+{
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = call_arg(c, i);
+        uint32_t bit = i < 32 ? 1u << i : 0;
+        if (!(api->reads & bit) && !(api->writes & bit)) {
+            expr(w, a, USE_READ, NULL);
+            continue;
+        }
+        rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+        pointee_place(w, a, &place, &display);
+        use_mode m = (api->writes & bit) ? ((api->reads & bit) ? USE_RMW : USE_WRITE) : USE_READ;
+        emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), m, 0);
+        rl_sb_free(&place);
+        rl_sb_free(&display);
+    }
+}
+
+static void walk_call(walker *w, CXCursor c, expr_out *out)
+{
+    int nargs = clang_Cursor_getNumArguments(c);
+    if (nargs < 0) nargs = 0;
+    CXCursor callee = clang_getCursorReferenced(c);
+    int direct = clang_getCursorKind(callee) == CXCursor_FunctionDecl;
+    const char *name = direct ? intern_cx(w, clang_getCursorSpelling(callee)) : NULL;
+    const rl_api_fn *api = name ? lookup_api(w, name) : NULL;
+    if (api) {
+        switch (api->kind) {
+        case RL_API_LOCK:
+        case RL_API_UNLOCK:
+        case RL_API_TRYLOCK:
+            walk_sync_call(w, c, api, name, nargs);
+            return;
+        case RL_API_SPAWN:
+        case RL_API_JOIN:
+        case RL_API_ONCE:
+            walk_spawn_like(w, c, api, name, nargs);
+            return;
+        case RL_API_ATOMIC: {
+            CXCursor *args = rl_xcalloc((size_t)nargs + 1, sizeof *args);
+            for (int i = 0; i < nargs; i++) args[i] = call_arg(c, i);
+            walk_atomic_args(w, args, nargs);
+            free(args);
+            return;
+        }
+        case RL_API_ALLOC: {
+            for (int i = 0; i < nargs; i++) expr(w, call_arg(c, i), USE_READ, NULL);
+            if (out) {
+                rl_loc loc = loc_of(w, c);
+                rl_sb_printf(&out->value, "&H%u_%u", loc.line, loc.col);
+            }
+            return;
+        }
+        case RL_API_ACCESS:
+            walk_access_call(w, c, api, nargs);
+            return;
+        default:
+            break;
+        }
+    }
+    /* An ordinary call: arguments are read, pointer values passed along. */
+    const char **vals = rl_xcalloc((size_t)nargs + 1, sizeof *vals);
+    rl_strbuf *bufs = rl_xcalloc((size_t)nargs + 1, sizeof *bufs);
+    for (int i = 0; i < nargs; i++) {
+        expr_out o;
+        out_init(&o);
+        expr(w, call_arg(c, i), USE_READ, &o);
+        rl_sb_append(&bufs[i], rl_sb_str(&o.value));
+        out_free(&o);
+    }
+    const char *ftype = NULL;
+    if (!direct) {
+        /* The callee expression: a function pointer read from somewhere. */
+        child_list l;
+        children_of(c, &l);
+        if (l.len) {
+            CXCursor fexpr = child_at(&l, 0);
+            expr(w, fexpr, USE_READ, NULL);
+            CXType t = clang_getCanonicalType(clang_getCursorType(fexpr));
+            if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);
+            ftype = type_key(w, t);
+        }
+        children_free(&l);
+    }
+    int32_t id = emit(w, RL_N_CALL, c);
+    if (id >= 0) {
+        rl_node *n = &w->fn->nodes[id];
+        if (direct) {
+            n->callee = intern_cx(w, clang_getCursorUSR(callee));
+            n->display = name;
+        } else {
+            n->text = ftype;
+            n->flags = RL_CALL_INDIRECT;
+        }
+        for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
+        set_args(w, id, vals, nargs);
+    }
+    for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
+    free(bufs);
+    free(vals);
+}
+
+/* C11 <stdatomic.h> operations and __atomic builtins reach libclang as an
+ * unexposed AtomicExpr. The macro name in the source tells which. */
+static void walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
+{
+    (void)out;
+    char name[MAX_IDENT];
+    child_list l;
+    children_of(c, &l);
+    source_ident(w, c, name, sizeof name);
+    const rl_api_fn *api = name[0] ? lookup_api(w, name) : NULL;
+    if (api && (api->kind == RL_API_TRYLOCK || api->kind == RL_API_LOCK || api->kind == RL_API_UNLOCK) && l.len) {
+        rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+        pointee_place(w, child_at(&l, 0), &place, &display);
+        for (int i = 1; i < l.len; i++) expr(w, child_at(&l, i), USE_READ, NULL);
+        rl_node_kind kind = api->kind == RL_API_LOCK ? RL_N_LOCK : api->kind == RL_API_UNLOCK ? RL_N_UNLOCK : RL_N_TRYLOCK;
+        int32_t id = emit(w, kind, c);
+        if (id >= 0) {
+            rl_node *n = &w->fn->nodes[id];
+            n->text = rl_intern(w->facts->pool, rl_sb_str(&place));
+            n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
+            n->api = rl_intern(w->facts->pool, name);
+            if (kind == RL_N_TRYLOCK) w->last_trylock = id;
+        }
+        rl_sb_free(&place);
+        rl_sb_free(&display);
+    } else {
+        CXCursor *args = rl_xcalloc((size_t)l.len + 1, sizeof *args);
+        for (int i = 0; i < l.len; i++) args[i] = child_at(&l, i);
+        walk_atomic_args(w, args, l.len);
+        free(args);
+    }
+    children_free(&l);
+}
+
+/* ---- aliases of local pointers ------------------------------------------ */
+
+static int is_null_constant(CXCursor c)
+{
+    long long v;
+    return const_int(strip(c), &v) && v == 0;
+}
+
+/* A local pointer assigned one and the same value everywhere (ignoring
+ * NULL) is an alias of that value: `struct job *j = arg;` makes j's
+ * accesses the argument's accesses. */
+static const char *local_alias(walker *w, local_var *v, int depth)
+{
+    if (v->alias_state == 2) return v->alias;
+    if (v->alias_state == 1 || depth > MAX_ALIAS_DEPTH || v->addr_of_ptr) return NULL;
+    v->alias_state = 1;
+    const char *found = NULL;
+    int conflict = 0;
+    int saved_silent = w->silent;
+    w->silent = 1;
+    for (int i = 0; i < v->nassigns && !conflict; i++) {
+        if (is_null_constant(v->assigns[i])) continue;
+        expr_out o;
+        out_init(&o);
+        expr(w, v->assigns[i], USE_READ, &o);
+        const char *val = rl_intern(w->facts->pool, rl_sb_str(&o.value));
+        out_free(&o);
+        if (!val[0] || (found && found != val)) conflict = 1;
+        else found = val;
+    }
+    if (v->param_index >= 0 && found) {
+        /* A parameter that is also reassigned: two different values. */
+        char pv[32];
+        snprintf(pv, sizeof pv, "P%d", v->param_index);
+        if (strcmp(found, pv) != 0) conflict = 1;
+    }
+    w->silent = saved_silent;
+    v->alias = conflict ? NULL : found;
+    v->alias_state = 2;
+    return v->alias;
+}
+
+/* ---- conditions guarded by a trylock ----------------------------------- */
+
+/* Which outcome of `cond` implies that a trylock succeeded: RL_TRY_ON_TRUE,
+ * RL_TRY_ON_FALSE or 0. *node receives the TRYLOCK node involved. Handles
+ * `trylock(..) == 0`, `!trylock(..)`, `rc` holding a trylock's result,
+ * comparisons with constants, && and ||. */
+static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth);
+
+static int flip(int p)
+{
+    return p == RL_TRY_ON_TRUE ? RL_TRY_ON_FALSE : p == RL_TRY_ON_FALSE ? RL_TRY_ON_TRUE : 0;
+}
+
+/* The TRYLOCK node emitted for a trylock call at the cursor's position. */
+static int32_t trylock_node_at(walker *w, CXCursor call)
+{
+    rl_loc loc = loc_of(w, call);
+    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (n->kind == RL_N_TRYLOCK && n->loc.line == loc.line && n->loc.col == loc.col) return i;
+    }
+    return -1;
+}
+
+static int base_polarity(walker *w, int32_t id)
+{
+    const rl_api_fn *api = rl_apimodel_find(w->fe->model, w->fn->nodes[id].api);
+    return api && api->success_nonzero ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
+}
+
+static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
+{
+    if (depth > MAX_ALIAS_DEPTH) return 0;
+    CXCursor c = strip(cond);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_CallExpr || (k == CXCursor_UnexposedExpr)) {
+        int32_t id = trylock_node_at(w, c);
+        if (id < 0) return 0;
+        *node = id;
+        return base_polarity(w, id);
+    }
+    if (k == CXCursor_DeclRefExpr) {
+        CXCursor d = clang_getCursorReferenced(c);
+        local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
+        if (!v || v->trylock_node < 0) return 0;
+        *node = v->trylock_node;
+        return base_polarity(w, v->trylock_node);
+    }
+    child_list l;
+    children_of(c, &l);
+    int result = 0;
+    if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        result = flip(try_polarity(w, child_at(&l, 0), node, depth + 1));
+    } else if (k == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        CXCursor a = child_at(&l, 0), b = child_at(&l, 1);
+        long long kval;
+        if (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) {
+            int p = 0;
+            if (const_int(b, &kval)) p = try_polarity(w, a, node, depth + 1);
+            else if (const_int(a, &kval)) p = try_polarity(w, b, node, depth + 1);
+            /* `x == 0` is `!x`; `x == K` (K nonzero) is truthiness of x. */
+            if (p) result = (op == CXBinaryOperator_EQ) == (kval == 0) ? flip(p) : p;
+        } else if (op == CXBinaryOperator_LAnd) {
+            int pa = try_polarity(w, a, node, depth + 1);
+            if (pa != RL_TRY_ON_TRUE) pa = try_polarity(w, b, node, depth + 1);
+            result = pa == RL_TRY_ON_TRUE ? pa : 0;
+        } else if (op == CXBinaryOperator_LOr) {
+            int pa = try_polarity(w, a, node, depth + 1);
+            if (pa != RL_TRY_ON_FALSE) pa = try_polarity(w, b, node, depth + 1);
+            result = pa == RL_TRY_ON_FALSE ? pa : 0;
+        } else if (op == CXBinaryOperator_Assign) {
+            result = try_polarity(w, b, node, depth + 1);
+        }
+    }
+    children_free(&l);
+    return result;
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static int32_t open_seq(walker *w, int32_t parent, CXCursor at)
+{
+    return rl_fn_add_node(w->fn, RL_N_SEQ, parent, loc_of(w, at));
+}
+
+/* Walks c with events going into SEQ `into`. */
+static void stmt_into(walker *w, CXCursor c, int32_t into)
+{
+    int32_t saved = w->cur;
+    w->cur = into;
+    stmt(w, c);
+    w->cur = saved;
+}
+
+static void expr_into(walker *w, CXCursor c, int32_t into)
+{
+    int32_t saved = w->cur;
+    w->cur = into;
+    expr(w, c, USE_READ, NULL);
+    w->cur = saved;
+}
+
+static void set_try(walker *w, int32_t node, CXCursor cond)
+{
+    int32_t try_node = -1;
+    int p = try_polarity(w, cond, &try_node, 0);
+    if (p && try_node >= 0) {
+        w->fn->nodes[node].aux = try_node;
+        w->fn->nodes[node].flags |= (uint8_t)p;
+    }
+}
+
+static void stmt_if(walker *w, CXCursor c)
+{
+    child_list l;
+    children_of(c, &l);
+    int32_t node = emit(w, RL_N_IF, c);
+    int32_t cond = open_seq(w, node, c), then = open_seq(w, node, c), els = open_seq(w, node, c);
+    if (l.len >= 2) {
+        /* With an else: [cond, then, else]; without: [cond, then]. */
+        int has_else = l.len >= 3;
+        CXCursor cx = child_at(&l, l.len - (has_else ? 3 : 2));
+        expr_into(w, cx, cond);
+        set_try(w, node, cx);
+        stmt_into(w, child_at(&l, l.len - (has_else ? 2 : 1)), then);
+        if (has_else) stmt_into(w, child_at(&l, l.len - 1), els);
+    }
+    children_free(&l);
+}
+
+/* For statements: clang omits absent parts, so the ';' tokens of the header
+ * tell which child is the init, the condition and the increment. */
+static void stmt_for(walker *w, CXCursor c)
+{
+    child_list l;
+    children_of(c, &l);
+    int32_t node = emit(w, RL_N_LOOP, c);
+    int32_t cond = open_seq(w, node, c), body = open_seq(w, node, c), step = open_seq(w, node, c);
+    if (l.len == 0) {
+        children_free(&l);
+        return;
+    }
+    CXCursor body_c = child_at(&l, l.len - 1);
+    unsigned semi[2] = {0, 0};
+    int nsemi = 0;
+    CXSourceRange header = clang_getRange(clang_getRangeStart(clang_getCursorExtent(c)),
+                                          clang_getRangeStart(clang_getCursorExtent(body_c)));
+    CXToken *toks = NULL;
+    unsigned ntoks = 0;
+    clang_tokenize(w->tu, header, &toks, &ntoks);
+    int depth = 0;
+    for (unsigned i = 0; i < ntoks && nsemi < 2; i++) {
+        CXString sp = clang_getTokenSpelling(w->tu, toks[i]);
+        const char *t = clang_getCString(sp);
+        if (strcmp(t, "(") == 0) depth++;
+        else if (strcmp(t, ")") == 0) depth--;
+        else if (strcmp(t, ";") == 0 && depth == 1)
+            clang_getExpansionLocation(clang_getTokenLocation(w->tu, toks[i]), NULL, NULL, NULL, &semi[nsemi++]);
+        clang_disposeString(sp);
+    }
+    clang_disposeTokens(w->tu, toks, ntoks);
+    int have_cond = 0;
+    for (int i = 0; i < l.len - 1; i++) {
+        CXCursor part = child_at(&l, i);
+        unsigned off;
+        clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(part)), NULL, NULL, NULL, &off);
+        if (nsemi == 2 && off < semi[0]) {
+            stmt(w, part); /* init runs once, before the loop */
+        } else if (nsemi == 2 && off > semi[1]) {
+            stmt_into(w, part, step);
+        } else {
+            expr_into(w, part, cond);
+            set_try(w, node, part);
+            have_cond = 1;
+        }
+    }
+    if (!have_cond && nsemi == 2) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
+    stmt_into(w, body_c, body);
+    children_free(&l);
+}
+
+static void stmt_while(walker *w, CXCursor c, int is_do)
+{
+    child_list l;
+    children_of(c, &l);
+    int32_t node = emit(w, RL_N_LOOP, c);
+    int32_t cond = open_seq(w, node, c), body = open_seq(w, node, c);
+    open_seq(w, node, c); /* empty step */
+    if (l.len == 2) {
+        CXCursor cx = child_at(&l, is_do ? 1 : 0), bx = child_at(&l, is_do ? 0 : 1);
+        long long v;
+        if (const_int(cx, &v) && v != 0) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
+        expr_into(w, cx, cond);
+        set_try(w, node, cx);
+        stmt_into(w, bx, body);
+    }
+    if (is_do) w->fn->nodes[node].flags |= RL_LOOP_DO;
+    children_free(&l);
+}
+
+static void stmt_switch(walker *w, CXCursor c)
+{
+    child_list l;
+    children_of(c, &l);
+    int32_t node = emit(w, RL_N_SWITCH, c);
+    int32_t cond = open_seq(w, node, c), body = open_seq(w, node, c);
+    if (l.len >= 2) {
+        expr_into(w, child_at(&l, l.len - 2), cond);
+        stmt_into(w, child_at(&l, l.len - 1), body);
+    }
+    children_free(&l);
+}
+
+static void enclosing_switch_has_default(walker *w)
+{
+    for (int32_t p = w->cur; p >= 0; p = w->fn->nodes[p].parent)
+        if (w->fn->nodes[p].kind == RL_N_SWITCH) {
+            w->fn->nodes[p].flags |= RL_SWITCH_DEFAULT;
+            return;
+        }
+}
+
+static void stmt_decl(walker *w, CXCursor c)
+{
+    child_list l;
+    children_of(c, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor d = child_at(&l, i);
+        if (clang_getCursorKind(d) != CXCursor_VarDecl || !is_automatic(d)) continue;
+        child_list init;
+        children_of(d, &init);
+        if (init.len) {
+            CXCursor e = child_at(&init, init.len - 1);
+            if (clang_isExpression(clang_getCursorKind(e))) {
+                int32_t before = w->last_trylock;
+                expr(w, e, USE_READ, NULL);
+                /* `int rc = pthread_mutex_trylock(&m);` */
+                local_var *v = find_local(w, d);
+                if (v && w->last_trylock != before && w->last_trylock >= 0 &&
+                    clang_getCursorKind(strip(e)) != CXCursor_DeclRefExpr)
+                    v->trylock_node = w->last_trylock;
+            }
+        }
+        children_free(&init);
+    }
+    children_free(&l);
+}
+
+static void stmt(walker *w, CXCursor c)
+{
+    if (++w->depth > MAX_EXPR_DEPTH) {
+        w->depth--;
+        return;
+    }
+    enum CXCursorKind k = clang_getCursorKind(c);
+    child_list l;
+    switch (k) {
+    case CXCursor_CompoundStmt:
+        children_of(c, &l);
+        for (int i = 0; i < l.len; i++) stmt(w, child_at(&l, i));
+        children_free(&l);
+        break;
+    case CXCursor_IfStmt:
+        stmt_if(w, c);
+        break;
+    case CXCursor_ForStmt:
+        stmt_for(w, c);
+        break;
+    case CXCursor_WhileStmt:
+        stmt_while(w, c, 0);
+        break;
+    case CXCursor_DoStmt:
+        stmt_while(w, c, 1);
+        break;
+    case CXCursor_SwitchStmt:
+        stmt_switch(w, c);
+        break;
+    case CXCursor_CaseStmt:
+    case CXCursor_DefaultStmt:
+        emit(w, RL_N_CASE, c);
+        if (k == CXCursor_DefaultStmt) enclosing_switch_has_default(w);
+        children_of(c, &l);
+        if (l.len) stmt(w, child_at(&l, l.len - 1));
+        children_free(&l);
+        break;
+    case CXCursor_ReturnStmt:
+        read_children(w, c);
+        emit(w, RL_N_RETURN, c);
+        break;
+    case CXCursor_BreakStmt:
+        emit(w, RL_N_BREAK, c);
+        break;
+    case CXCursor_ContinueStmt:
+        emit(w, RL_N_CONTINUE, c);
+        break;
+    case CXCursor_GotoStmt: {
+        int32_t id = emit(w, RL_N_GOTO, c);
+        if (id >= 0) w->fn->nodes[id].text = intern_cx(w, clang_getCursorSpelling(clang_getCursorReferenced(c)));
+        break;
+    }
+    case CXCursor_IndirectGotoStmt:
+        read_children(w, c);
+        emit(w, RL_N_RETURN, c); /* unknown target: end this path */
+        break;
+    case CXCursor_LabelStmt: {
+        int32_t id = emit(w, RL_N_LABEL, c);
+        if (id >= 0) w->fn->nodes[id].text = intern_cx(w, clang_getCursorSpelling(c));
+        children_of(c, &l);
+        if (l.len) stmt(w, child_at(&l, l.len - 1));
+        children_free(&l);
+        break;
+    }
+    case CXCursor_DeclStmt:
+        stmt_decl(w, c);
+        break;
+    case CXCursor_NullStmt:
+    case CXCursor_AsmStmt:
+    case CXCursor_MSAsmStmt:
+        break;
+    default:
+        if (clang_isExpression(k)) {
+            int32_t before = w->last_trylock;
+            expr(w, c, USE_READ, NULL);
+            /* `rc = pthread_mutex_trylock(&m);` as a statement */
+            CXCursor s = strip(c);
+            if (w->last_trylock != before && clang_getCursorKind(s) == CXCursor_BinaryOperator &&
+                clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Assign) {
+                children_of(s, &l);
+                CXCursor lhs = l.len ? strip(child_at(&l, 0)) : clang_getNullCursor();
+                children_free(&l);
+                if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+                    CXCursor d = clang_getCursorReferenced(lhs);
+                    local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
+                    if (v) v->trylock_node = w->last_trylock;
+                }
+            }
+        } else {
+            read_children(w, c);
+        }
+        break;
+    }
+    w->depth--;
+}
+
+/* ---- functions and translation units ---------------------------------- */
+
+static void walk_function(walker *w, CXCursor fc)
+{
+    CXCursor body = clang_getNullCursor();
+    child_list l;
+    children_of(fc, &l);
+    for (int i = 0; i < l.len; i++)
+        if (clang_getCursorKind(child_at(&l, i)) == CXCursor_CompoundStmt) body = child_at(&l, i);
+    children_free(&l);
+    if (clang_Cursor_isNull(body)) return;
+
+    rl_function *fn = rl_facts_add_function(w->facts);
+    w->fn = fn;
+    fn->usr = intern_cx(w, clang_getCursorUSR(fc));
+    fn->name = intern_cx(w, clang_getCursorSpelling(fc));
+    fn->type = type_key(w, clang_getCursorType(fc));
+    fn->loc = loc_of(w, fc);
+    w->fn_name = fn->name;
+    w->nlocals = 0;
+    w->depth = 0;
+    w->silent = 0;
+    w->last_trylock = -1;
+    int np = clang_Cursor_getNumArguments(fc);
+    fn->nparams = np > 0 ? np : 0;
+    for (int i = 0; i < fn->nparams; i++) add_local(w, clang_Cursor_getArgument(fc, (unsigned)i), i);
+    prepass_ctx pc = {w};
+    clang_visitChildren(body, prepass_visit, &pc);
+    w->cur = rl_fn_add_node(fn, RL_N_SEQ, -1, fn->loc);
+    stmt(w, body);
+    for (int i = 0; i < w->nlocals; i++) free(w->locals[i].assigns);
+    w->nlocals = 0;
+}
+
+static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    walker *w = data;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_FunctionDecl && clang_isCursorDefinition(c) &&
+        !clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
+        walk_function(w, c);
+    } else if (k == CXCursor_LinkageSpec || k == CXCursor_UnexposedDecl) {
+        return CXChildVisit_Recurse;
+    }
+    return CXChildVisit_Continue;
+}
+
+/* Diagnostics of severity error or worse mark the unit as failed; the
+ * facts extracted from what did parse are still kept. */
+static void record_diagnostics(walker *w)
+{
+    unsigned n = clang_getNumDiagnostics(w->tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(w->tu, i);
+        enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+        if (sev >= CXDiagnostic_Error) {
+            rl_loc loc = {0};
+            CXFile file;
+            clang_getExpansionLocation(clang_getDiagnosticLocation(d), &file, &loc.line, &loc.col, NULL);
+            loc.file = file ? intern_cx(w, clang_getFileName(file)) : w->facts->main_file;
+            CXString msg = clang_getDiagnosticSpelling(d);
+            rl_facts_add_diag(w->facts, sev == CXDiagnostic_Fatal ? RL_DIAG_FATAL : RL_DIAG_ERROR, loc,
+                              clang_getCString(msg));
+            clang_disposeString(msg);
+            w->facts->parse_failed = 1;
+        }
+        clang_disposeDiagnostic(d);
+    }
+}
+
+rl_frontend *rl_frontend_new(const rl_apimodel *model, const char *resource_dir)
+{
+    rl_frontend *fe = rl_xcalloc(1, sizeof *fe);
+    fe->index = clang_createIndex(0, 0);
+    fe->model = model;
+    if (resource_dir && *resource_dir) fe->resource_dir_flag = rl_xasprintf("-resource-dir=%s", resource_dir);
+    return fe;
+}
+
+void rl_frontend_free(rl_frontend *fe)
+{
+    if (!fe) return;
+    clang_disposeIndex(fe->index);
+    free(fe->resource_dir_flag);
+    free(fe);
+}
+
+static const char *parse_error_name(enum CXErrorCode code)
+{
+    switch (code) {
+    case CXError_Crashed: return "libclang crashed while parsing it";
+    case CXError_InvalidArguments: return "invalid arguments";
+    case CXError_ASTReadError: return "AST read error";
+    default: return "libclang could not parse it";
+    }
+}
+
+rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl_error *err)
+{
+    /* Flags: the unit's own, then where to run from, then our additions. */
+    int extra = 3;
+    const char **argv = rl_xcalloc((size_t)unit->argc + (size_t)extra + 1, sizeof *argv);
+    int argc = 0;
+    for (int i = 0; i < unit->argc; i++) argv[argc++] = unit->argv[i];
+    char *wd = NULL;
+    if (unit->directory && *unit->directory) {
+        wd = rl_xasprintf("-working-directory=%s", unit->directory);
+        argv[argc++] = wd;
+    }
+    if (fe->resource_dir_flag) argv[argc++] = fe->resource_dir_flag;
+    argv[argc++] = "-Wno-everything"; /* warnings are not ours to report */
+
+    CXTranslationUnit tu = NULL;
+    unsigned options = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
+    enum CXErrorCode code = clang_parseTranslationUnit2(fe->index, unit->file, argv, argc, NULL, 0, options, &tu);
+    free(argv);
+    free(wd);
+    if (code != CXError_Success || !tu) {
+        rl_fail(err, "%s: cannot parse: %s", unit->file, parse_error_name(code));
+        return NULL;
+    }
+    walker w;
+    memset(&w, 0, sizeof w);
+    w.fe = fe;
+    w.tu = tu;
+    w.facts = rl_facts_new(unit->file);
+    record_diagnostics(&w);
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &w);
+    free(w.locals);
+    clang_disposeTranslationUnit(tu);
+    return w.facts;
+}
+
+char *rl_frontend_clang_version(void)
+{
+    CXString s = clang_getClangVersion();
+    char *v = rl_xstrdup(clang_getCString(s));
+    clang_disposeString(s);
+    return v;
+}

@@ -1,0 +1,275 @@
+/* Inputs (inputs.h): compile_commands.json through libclang's
+ * compilation-database API, or files and folders from the command line. */
+#include "inputs.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <clang-c/CXCompilationDatabase.h>
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Bounds on hostile inputs. */
+#define MAX_COMPDB_BYTES (512L * 1024 * 1024)
+#define MAX_UNITS 200000
+#define MAX_DIR_DEPTH 64
+
+/* Driver flags that only matter to a real compilation (outputs and
+ * dependency files) and take a separate value. */
+static const char *const flags_with_value[] = {"-o", "-MF", "-MT", "-MQ", "-Xclang-output", NULL};
+static const char *const flags_dropped[] = {"-c", "-MD", "-MMD", "-M", "-MM", "-MG", "-MP", "-pipe", NULL};
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0) return 1;
+    return 0;
+}
+
+static void add_warning(rl_unit_list *list, char *msg)
+{
+    RL_PUSH(list->warnings, list->nwarnings, list->cap_warnings, msg);
+}
+
+static rl_unit_spec *add_unit(rl_unit_list *list, const char *file, const char *dir)
+{
+    RL_GROW(list->items, list->cap, list->len + 1);
+    rl_unit_spec *u = &list->items[list->len++];
+    memset(u, 0, sizeof *u);
+    u->file = rl_xstrdup(file);
+    u->directory = rl_xstrdup(dir ? dir : "");
+    return u;
+}
+
+static void add_arg(rl_unit_spec *u, const char *arg)
+{
+    u->argv = rl_xrealloc(u->argv, (size_t)(u->argc + 1) * sizeof *u->argv);
+    u->argv[u->argc++] = rl_xstrdup(arg);
+}
+
+static int is_c_source(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    return dot && (strcmp(dot, ".c") == 0 || strcmp(dot, ".h") == 0 || strcmp(dot, ".i") == 0);
+}
+
+/* Checks the database is a JSON array of objects with the required keys
+ * before libclang reads it, so that a user gets a precise message (libclang
+ * only says "cannot load"). */
+static int validate_compdb_json(const char *path, rl_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return rl_fail(err, "%s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return rl_fail(err, "%s: not a regular file", path);
+    if (st.st_size > MAX_COMPDB_BYTES) return rl_fail(err, "%s: too large (%lld bytes)", path, (long long)st.st_size);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) return rl_fail(err, "%s:%d:%d: not valid JSON: %s", path, jerr.line, jerr.column, jerr.text);
+    int rc = 0;
+    if (!json_is_array(root)) {
+        rc = rl_fail(err, "%s: expected a JSON array of compile commands", path);
+    } else if (json_array_size(root) == 0) {
+        rc = rl_fail(err, "%s: the compilation database is empty", path);
+    } else if (json_array_size(root) > MAX_UNITS) {
+        rc = rl_fail(err, "%s: too many entries (%zu, limit %d)", path, json_array_size(root), MAX_UNITS);
+    } else {
+        size_t i;
+        json_t *entry;
+        json_array_foreach(root, i, entry) {
+            if (!json_is_object(entry)) {
+                rc = rl_fail(err, "%s: entry %zu is not an object", path, i);
+                break;
+            }
+            if (!json_is_string(json_object_get(entry, "directory")) || !json_is_string(json_object_get(entry, "file"))) {
+                rc = rl_fail(err, "%s: entry %zu needs string fields \"directory\" and \"file\"", path, i);
+                break;
+            }
+            if (!json_is_string(json_object_get(entry, "command")) && !json_is_array(json_object_get(entry, "arguments"))) {
+                rc = rl_fail(err, "%s: entry %zu has neither \"command\" nor \"arguments\"", path, i);
+                break;
+            }
+        }
+    }
+    json_decref(root);
+    return rc;
+}
+
+static char *join_path(const char *dir, const char *file)
+{
+    if (file[0] == '/' || !dir || !*dir) return rl_xstrdup(file);
+    return rl_xasprintf("%s/%s", dir, file);
+}
+
+int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *err)
+{
+    char *path = rl_xasprintf("%s/compile_commands.json", build_dir);
+    struct stat st;
+    if (stat(build_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        rl_fail(err, "%s: not a folder (-p wants the build folder holding compile_commands.json)", build_dir);
+        free(path);
+        return -1;
+    }
+    if (validate_compdb_json(path, err) != 0) {
+        free(path);
+        return -1;
+    }
+    CXCompilationDatabase_Error cerr;
+    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(build_dir, &cerr);
+    if (cerr != CXCompilationDatabase_NoError || !db) {
+        rl_fail(err, "%s: libclang cannot load this compilation database", path);
+        free(path);
+        return -1;
+    }
+    CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
+    unsigned n = clang_CompileCommands_getSize(cmds);
+    for (unsigned i = 0; i < n; i++) {
+        CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, i);
+        CXString dir_s = clang_CompileCommand_getDirectory(cmd);
+        CXString file_s = clang_CompileCommand_getFilename(cmd);
+        const char *dir = clang_getCString(dir_s);
+        char *file = join_path(dir, clang_getCString(file_s));
+        if (!is_c_source(file)) {
+            add_warning(out, rl_xasprintf("%s: skipped: not a C source file", file));
+        } else if (stat(file, &st) != 0) {
+            add_warning(out, rl_xasprintf("%s: skipped: %s (listed in %s)", file, strerror(errno), path));
+        } else {
+            rl_unit_spec *u = add_unit(out, file, dir);
+            unsigned nargs = clang_CompileCommand_getNumArgs(cmd);
+            /* argv[0] is the compiler: never run, never passed on. */
+            for (unsigned a = 1; a < nargs; a++) {
+                CXString as = clang_CompileCommand_getArg(cmd, a);
+                const char *arg = clang_getCString(as);
+                char *abs_arg = join_path(dir, arg);
+                if (in_list(arg, flags_with_value)) {
+                    a++;
+                } else if (!in_list(arg, flags_dropped) && strcmp(abs_arg, file) != 0 &&
+                           strcmp(arg, clang_getCString(file_s)) != 0) {
+                    add_arg(u, arg);
+                }
+                free(abs_arg);
+                clang_disposeString(as);
+            }
+        }
+        free(file);
+        clang_disposeString(dir_s);
+        clang_disposeString(file_s);
+    }
+    clang_CompileCommands_dispose(cmds);
+    clang_CompilationDatabase_dispose(db);
+    if (out->len == 0) {
+        rl_fail(err, "%s: no C source file to analyse among its %u entries", path, n);
+        free(path);
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
+typedef struct visited {
+    dev_t dev;
+    ino_t ino;
+} visited;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Depth-first, in name order so results do not depend on the filesystem. */
+static void scan_dir(const char *dir, int depth, visited **seen, size_t *nseen, size_t *capseen, char ***files,
+                     size_t *nfiles, size_t *capfiles, rl_unit_list *out)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) return;
+    for (size_t i = 0; i < *nseen; i++)
+        if ((*seen)[i].dev == st.st_dev && (*seen)[i].ino == st.st_ino) {
+            add_warning(out, rl_xasprintf("%s: skipped: folder already visited (symlink loop?)", dir));
+            return;
+        }
+    if (depth > MAX_DIR_DEPTH) {
+        add_warning(out, rl_xasprintf("%s: skipped: nested too deep", dir));
+        return;
+    }
+    visited v = {st.st_dev, st.st_ino};
+    RL_PUSH(*seen, *nseen, *capseen, v);
+    DIR *d = opendir(dir);
+    if (!d) {
+        add_warning(out, rl_xasprintf("%s: skipped: %s", dir, strerror(errno)));
+        return;
+    }
+    char **names = NULL;
+    size_t nnames = 0, capnames = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue; /* ., .., and hidden folders such as .git */
+        RL_PUSH(names, nnames, capnames, rl_xstrdup(e->d_name));
+    }
+    closedir(d);
+    if (nnames) qsort(names, nnames, sizeof *names, cmp_str);
+    for (size_t i = 0; i < nnames; i++) {
+        char *path = rl_xasprintf("%s/%s", dir, names[i]);
+        if (stat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) scan_dir(path, depth + 1, seen, nseen, capseen, files, nfiles, capfiles, out);
+            else if (S_ISREG(st.st_mode) && strlen(path) > 2 && strcmp(path + strlen(path) - 2, ".c") == 0)
+                RL_PUSH(*files, *nfiles, *capfiles, rl_xstrdup(path));
+        }
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+int rl_inputs_from_paths(char *const *paths, int npaths, char *const *flags, int nflags, rl_unit_list *out,
+                         rl_error *err)
+{
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) return rl_fail(err, "cannot read the current folder: %s", strerror(errno));
+    for (int i = 0; i < npaths; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) != 0) return rl_fail(err, "%s: %s", paths[i], strerror(errno));
+        char **files = NULL;
+        size_t nfiles = 0, capfiles = 0;
+        if (S_ISDIR(st.st_mode)) {
+            visited *seen = NULL;
+            size_t nseen = 0, capseen = 0;
+            scan_dir(paths[i], 0, &seen, &nseen, &capseen, &files, &nfiles, &capfiles, out);
+            free(seen);
+            if (nfiles == 0) add_warning(out, rl_xasprintf("%s: no .c files in this folder", paths[i]));
+        } else if (S_ISREG(st.st_mode)) {
+            RL_PUSH(files, nfiles, capfiles, rl_xstrdup(paths[i]));
+        } else {
+            return rl_fail(err, "%s: not a regular file or folder (a device, FIFO or socket?)", paths[i]);
+        }
+        for (size_t f = 0; f < nfiles; f++) {
+            if (out->len >= MAX_UNITS) {
+                for (; f < nfiles; f++) free(files[f]);
+                free(files);
+                return rl_fail(err, "too many source files (limit %d)", MAX_UNITS);
+            }
+            rl_unit_spec *u = add_unit(out, files[f], cwd);
+            for (int k = 0; k < nflags; k++) add_arg(u, flags[k]);
+            free(files[f]);
+        }
+        free(files);
+    }
+    if (out->len == 0) return rl_fail(err, "no C source files found in the given paths");
+    return 0;
+}
+
+void rl_unit_list_free(rl_unit_list *list)
+{
+    for (size_t i = 0; i < list->len; i++) {
+        rl_unit_spec *u = &list->items[i];
+        free(u->file);
+        free(u->directory);
+        for (int a = 0; a < u->argc; a++) free(u->argv[a]);
+        free(u->argv);
+    }
+    free(list->items);
+    for (size_t i = 0; i < list->nwarnings; i++) free(list->warnings[i]);
+    free(list->warnings);
+    memset(list, 0, sizeof *list);
+}

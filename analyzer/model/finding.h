@@ -1,0 +1,70 @@
+/* Findings: what rules emit and what the store and reports consume. A
+ * finding is self-contained (it owns copies of every string), so it outlives
+ * the facts and the model it came from and can be rebuilt from the store.
+ *
+ * Ownership: rl_findings owns its findings; a finding owns its accesses, and
+ * an access owns its chain and lock names. rl_findings_free releases all. */
+#ifndef RL_FINDING_H
+#define RL_FINDING_H
+#include <stddef.h>
+
+typedef enum rl_severity { RL_SEV_NOTE, RL_SEV_WARNING, RL_SEV_ERROR } rl_severity;
+
+/* A source position with its own copy of the path. */
+typedef struct rl_position {
+    char *file;
+    unsigned line, col;
+} rl_position;
+
+/* One frame of a call chain: `function` called at `site` (the entry's
+ * frame has the function's own position). */
+typedef struct rl_frame {
+    char *function;
+    rl_position site;
+} rl_frame;
+
+/* One side of a finding: an access (or, for lock rules, an acquisition). */
+typedef struct rl_event {
+    rl_position pos;
+    char *function;      /* function containing the access */
+    char *kind;          /* "read", "write", "lock", ... */
+    char *what;          /* the expression as written, e.g. "c->v[]" */
+    char *thread;        /* thread entry function name, "main" for main */
+    rl_position spawn;   /* where that thread is created (line 0 for main) */
+    int multi_instance;  /* the thread runs in several instances */
+    rl_frame *chain;     /* entry -> ... -> function, nchain frames */
+    size_t nchain;
+    char **locks;        /* locks held, as the user would write them */
+    size_t nlocks;
+} rl_event;
+
+typedef struct rl_finding {
+    char *rule;          /* rule id, e.g. "race" */
+    rl_severity severity;
+    char *location;      /* the shared location, e.g. "stats.hits" */
+    char *message;       /* one-line summary */
+    char *hint;          /* optional fix hint, may be NULL */
+    char fingerprint[17];/* 16 hex digits, stable across unrelated edits */
+    rl_event *events;    /* events[0] is the primary location */
+    size_t nevents;
+    int suppressed;      /* suppressed by a source comment or triage */
+    char *suppression;   /* why, when suppressed */
+} rl_finding;
+
+typedef struct rl_findings {
+    rl_finding *items;
+    size_t len, cap;
+} rl_findings;
+
+/* Appends a zeroed finding and returns it (valid until the next append). */
+rl_finding *rl_findings_add(rl_findings *list);
+/* Appends a zeroed event to f and returns it. */
+rl_event *rl_finding_add_event(rl_finding *f);
+void rl_event_add_frame(rl_event *ev, const char *function, const char *file, unsigned line, unsigned col);
+void rl_event_add_lock(rl_event *ev, const char *lock);
+/* Sorts findings by primary file, line, column, rule: deterministic output. */
+void rl_findings_sort(rl_findings *list);
+void rl_findings_free(rl_findings *list);
+const char *rl_severity_name(rl_severity sev);
+
+#endif

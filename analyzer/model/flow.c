@@ -1,0 +1,355 @@
+/* Intraprocedural lock flow and function summaries (flow.h). */
+#include "flow.h"
+#include "place.h"
+#include "../util/mem.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Rounds of summary recomputation before giving up on recursion cycles. */
+#define MAX_SUMMARY_ROUNDS 6
+/* Loop fixpoint iterations; sets only shrink, so this is a safety net. */
+#define MAX_LOOP_ROUNDS 8
+/* Labels a function may have before later ones are merged conservatively. */
+#define MAX_LABELS 256
+
+typedef struct state {
+    const rl_lockset *held;     /* NULL = unreachable */
+    const rl_lockset *released;
+} state;
+
+typedef struct label_state {
+    const char *name;
+    state st;
+} label_state;
+
+typedef struct jump_target {
+    state breaks, continues;
+} jump_target;
+
+typedef struct walk {
+    rl_program *p;
+    rl_flow *flow;
+    const rl_function *fn;
+    rl_fn_info *info;
+    rl_fn_flow *out;
+    state returns;
+    label_state labels[MAX_LABELS];
+    int nlabels;
+    jump_target *loop;   /* innermost loop (continue target) */
+    jump_target *brk;    /* innermost loop or switch (break target) */
+    const rl_lockset *switch_entry_held; /* state at CASE labels */
+    const rl_lockset *switch_entry_released;
+} walk;
+
+static const state UNREACHABLE = {NULL, NULL};
+
+static state meet(walk *w, state a, state b)
+{
+    if (!a.held) return b;
+    if (!b.held) return a;
+    state r;
+    r.held = rl_ls_meet(w->flow->locks, a.held, b.held);
+    r.released = rl_ls_union(w->flow->locks, a.released, b.released);
+    return r;
+}
+
+static int same(state a, state b)
+{
+    return a.held == b.held && a.released == b.released;
+}
+
+static const char *lock_name(walk *w, const rl_node *n)
+{
+    return rl_intern(w->p->pool, n->text ? n->text : "");
+}
+
+static state acquire(walk *w, state s, const rl_node *n)
+{
+    if (!s.held) return s;
+    s.held = rl_ls_add(w->flow->locks, s.held, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
+    return s;
+}
+
+static state release(walk *w, state s, const char *lock)
+{
+    if (!s.held) return s;
+    s.held = rl_ls_remove(w->flow->locks, s.held, lock);
+    s.released = rl_ls_add(w->flow->locks, s.released, lock, 0);
+    return s;
+}
+
+/* Locks named in a callee's terms, rewritten in the caller's: parameters
+ * become the call's arguments; the callee's own locals are dropped. */
+static const rl_lockset *translate(walk *w, const rl_lockset *s, const rl_node *call)
+{
+    const rl_lockset *r = rl_ls_empty(w->flow->locks);
+    for (size_t i = 0; s && i < s->n; i++) {
+        rl_root_kind k = rl_place_root(s->e[i].lock, NULL);
+        if (k == RL_ROOT_LOCAL || k == RL_ROOT_HEAP) continue;
+        const char *t = rl_place_subst(w->p->pool, s->e[i].lock, call->args, call->nargs);
+        if (t[0]) r = rl_ls_add(w->flow->locks, r, t, s->e[i].shared);
+    }
+    return r;
+}
+
+static state apply_callee(walk *w, state s, const rl_node *call, int callee)
+{
+    if (!s.held || callee < 0) return s;
+    rl_fn_flow *cf = &w->flow->fns[callee];
+    if (!cf->analysed || !cf->exit_held) return s;
+    const rl_lockset *rel = translate(w, cf->exit_released, call);
+    const rl_lockset *acq = translate(w, cf->exit_held, call);
+    for (size_t i = 0; i < rel->n; i++) s = release(w, s, rel->e[i].lock);
+    for (size_t i = 0; i < acq->n; i++)
+        s.held = rl_ls_add(w->flow->locks, s.held, acq->e[i].lock, acq->e[i].shared);
+    return s;
+}
+
+static state apply_call(walk *w, state s, int32_t id)
+{
+    const rl_node *n = &w->fn->nodes[id];
+    const char *usr = w->info->callees[id];
+    if (usr) return apply_callee(w, s, n, rl_program_find(w->p, usr));
+    /* Indirect call: only effects common to every candidate are certain;
+     * candidates are usually handlers with no net lock effect. */
+    return s;
+}
+
+static state run(walk *w, int32_t id, state s);
+
+static state run_children(walk *w, int32_t id, state s)
+{
+    for (int32_t c = w->fn->nodes[id].first_child; c >= 0; c = w->fn->nodes[c].next_sibling) s = run(w, c, s);
+    return s;
+}
+
+/* The state on the branch where a condition's trylock succeeded. */
+static state on_branch(walk *w, int32_t node, state s, int branch_flag)
+{
+    const rl_node *n = &w->fn->nodes[node];
+    if (n->aux >= 0 && (n->flags & branch_flag)) s = acquire(w, s, &w->fn->nodes[n->aux]);
+    return s;
+}
+
+static state run_if(walk *w, int32_t id, state s)
+{
+    int32_t cond = rl_fn_child(w->fn, id, 0), then = rl_fn_child(w->fn, id, 1), els = rl_fn_child(w->fn, id, 2);
+    s = run(w, cond, s);
+    state t = run(w, then, on_branch(w, id, s, RL_TRY_ON_TRUE));
+    state e = run(w, els, on_branch(w, id, s, RL_TRY_ON_FALSE));
+    return meet(w, t, e);
+}
+
+static state run_loop(walk *w, int32_t id, state entry)
+{
+    const rl_node *n = &w->fn->nodes[id];
+    int32_t cond = rl_fn_child(w->fn, id, 0), body = rl_fn_child(w->fn, id, 1), step = rl_fn_child(w->fn, id, 2);
+    jump_target *saved_loop = w->loop, *saved_brk = w->brk;
+    jump_target jt;
+    w->loop = w->brk = &jt;
+    state head = entry, exit_state = UNREACHABLE;
+    for (int round = 0; round < MAX_LOOP_ROUNDS; round++) {
+        jt.breaks = jt.continues = UNREACHABLE;
+        state after_cond, body_out;
+        if (n->flags & RL_LOOP_DO) {
+            body_out = run(w, body, head);
+            body_out = meet(w, body_out, jt.continues);
+            after_cond = run(w, cond, body_out);
+            body_out = run(w, step, on_branch(w, id, after_cond, RL_TRY_ON_TRUE));
+        } else {
+            after_cond = run(w, cond, head);
+            body_out = run(w, body, on_branch(w, id, after_cond, RL_TRY_ON_TRUE));
+            body_out = run(w, step, meet(w, body_out, jt.continues));
+        }
+        state leave = (n->flags & RL_LOOP_FOREVER) ? UNREACHABLE : on_branch(w, id, after_cond, RL_TRY_ON_FALSE);
+        exit_state = meet(w, leave, jt.breaks);
+        state next = meet(w, entry, body_out);
+        if (same(next, head)) break;
+        head = next;
+    }
+    w->loop = saved_loop;
+    w->brk = saved_brk;
+    return exit_state;
+}
+
+static state run_switch(walk *w, int32_t id, state s)
+{
+    int32_t cond = rl_fn_child(w->fn, id, 0), body = rl_fn_child(w->fn, id, 1);
+    s = run(w, cond, s);
+    jump_target *saved_brk = w->brk;
+    const rl_lockset *saved_h = w->switch_entry_held, *saved_r = w->switch_entry_released;
+    jump_target jt;
+    jt.breaks = jt.continues = UNREACHABLE;
+    w->brk = &jt;
+    w->switch_entry_held = s.held;
+    w->switch_entry_released = s.released;
+    state out = run(w, body, UNREACHABLE); /* code before the first case is dead */
+    out = meet(w, out, jt.breaks);
+    if (!(w->fn->nodes[id].flags & RL_SWITCH_DEFAULT)) out = meet(w, out, s);
+    w->brk = saved_brk;
+    w->switch_entry_held = saved_h;
+    w->switch_entry_released = saved_r;
+    return out;
+}
+
+static label_state *label(walk *w, const char *name)
+{
+    for (int i = 0; i < w->nlabels; i++)
+        if (w->labels[i].name == name) return &w->labels[i];
+    if (w->nlabels == MAX_LABELS) return NULL;
+    label_state *l = &w->labels[w->nlabels++];
+    l->name = name;
+    l->st = UNREACHABLE;
+    return l;
+}
+
+static state run(walk *w, int32_t id, state s)
+{
+    if (id < 0) return s;
+    const rl_node *n = &w->fn->nodes[id];
+    switch ((rl_node_kind)n->kind) {
+    case RL_N_SEQ:
+        return run_children(w, id, s);
+    case RL_N_IF:
+        return run_if(w, id, s);
+    case RL_N_LOOP:
+        return run_loop(w, id, s);
+    case RL_N_SWITCH:
+        return run_switch(w, id, s);
+    case RL_N_CASE: {
+        state entry = {w->switch_entry_held, w->switch_entry_released};
+        return meet(w, s, entry);
+    }
+    case RL_N_RETURN:
+        w->returns = meet(w, w->returns, s);
+        return UNREACHABLE;
+    case RL_N_BREAK:
+        if (w->brk) w->brk->breaks = meet(w, w->brk->breaks, s);
+        return UNREACHABLE;
+    case RL_N_CONTINUE:
+        if (w->loop) w->loop->continues = meet(w, w->loop->continues, s);
+        return UNREACHABLE;
+    case RL_N_GOTO: {
+        label_state *l = label(w, n->text);
+        if (l) l->st = meet(w, l->st, s);
+        return UNREACHABLE;
+    }
+    case RL_N_LABEL: {
+        label_state *l = label(w, n->text);
+        return l ? meet(w, s, l->st) : s;
+    }
+    case RL_N_LOCK:
+        w->out->held[id] = s.held;
+        w->out->released[id] = s.released;
+        return acquire(w, s, n);
+    case RL_N_UNLOCK:
+        w->out->held[id] = s.held;
+        w->out->released[id] = s.released;
+        return release(w, s, lock_name(w, n));
+    case RL_N_CALL:
+        w->out->held[id] = s.held;
+        w->out->released[id] = s.released;
+        return apply_call(w, s, id);
+    default:
+        /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE: record the state. */
+        w->out->held[id] = s.held;
+        w->out->released[id] = s.released;
+        return s;
+    }
+}
+
+/* Analyses one function; returns whether its summary changed. */
+static int analyse(rl_program *p, rl_flow *flow, size_t i)
+{
+    walk w;
+    memset(&w, 0, sizeof w);
+    w.p = p;
+    w.flow = flow;
+    w.info = &p->fns[i];
+    w.fn = w.info->fn;
+    w.out = &flow->fns[i];
+    w.returns = UNREACHABLE;
+    if (!w.out->held) {
+        w.out->held = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->held);
+        w.out->released = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->released);
+    }
+    state entry = {rl_ls_empty(flow->locks), rl_ls_empty(flow->locks)};
+    state end = run(&w, 0, entry);
+    state exit_state = meet(&w, w.returns, end);
+    if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
+    int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
+                  w.out->exit_released != exit_state.released;
+    w.out->exit_held = exit_state.held;
+    w.out->exit_released = exit_state.released;
+    w.out->analysed = 1;
+    return changed;
+}
+
+/* Post-order over direct calls so callees are summarised before callers. */
+static void postorder(rl_program *p, size_t i, char *mark, size_t *order, size_t *n)
+{
+    /* Iterative DFS: recursion depth would follow the call graph's. */
+    typedef struct frame {
+        size_t fn;
+        int32_t node;
+    } frame;
+    frame *stack = rl_xmalloc((p->nfns + 1) * sizeof *stack);
+    size_t sp = 0;
+    mark[i] = 1;
+    stack[sp++] = (frame){i, 0};
+    while (sp) {
+        frame *f = &stack[sp - 1];
+        const rl_fn_info *info = &p->fns[f->fn];
+        int pushed = 0;
+        while (f->node < info->fn->nnodes) {
+            int32_t nd = f->node++;
+            if (!info->callees[nd] || info->fn->nodes[nd].kind != RL_N_CALL) continue;
+            int c = rl_program_find(p, info->callees[nd]);
+            if (c >= 0 && !mark[c]) {
+                mark[c] = 1;
+                stack[sp++] = (frame){(size_t)c, 0};
+                pushed = 1;
+                break;
+            }
+        }
+        if (!pushed) {
+            order[(*n)++] = f->fn;
+            sp--;
+        }
+    }
+    free(stack);
+}
+
+rl_flow *rl_flow_compute(rl_program *p)
+{
+    rl_flow *flow = rl_xcalloc(1, sizeof *flow);
+    flow->locks = rl_lockset_table_new();
+    flow->nfns = p->nfns;
+    flow->fns = rl_xcalloc(p->nfns + 1, sizeof *flow->fns);
+    /* Label names compare by pointer: a function's labels all come from
+     * its unit's pool. */
+    char *mark = rl_xcalloc(p->nfns + 1, 1);
+    size_t *order = rl_xmalloc((p->nfns + 1) * sizeof *order), n = 0;
+    for (size_t i = 0; i < p->nfns; i++)
+        if (!mark[i]) postorder(p, i, mark, order, &n);
+    for (int round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
+        int changed = 0;
+        for (size_t k = 0; k < n; k++) changed |= analyse(p, flow, order[k]);
+        if (!changed) break;
+    }
+    free(mark);
+    free(order);
+    return flow;
+}
+
+void rl_flow_free(rl_flow *flow)
+{
+    if (!flow) return;
+    for (size_t i = 0; i < flow->nfns; i++) {
+        free(flow->fns[i].held);
+        free(flow->fns[i].released);
+    }
+    free(flow->fns);
+    rl_lockset_table_free(flow->locks);
+    free(flow);
+}

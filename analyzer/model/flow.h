@@ -1,0 +1,41 @@
+/* Lock flow inside functions: which locks a function holds at each of its
+ * events, in its own terms (places relative to its parameters and globals),
+ * and what it does to its caller's locks (its summary).
+ *
+ * The rules, applied along the fact tree:
+ *  - sequence: events in order; LOCK adds, UNLOCK removes;
+ *  - if/switch: branches start from the state after the condition and
+ *    merge by intersection; a trylock counts only on its success branch;
+ *  - loops: iterate to a fixpoint (sets only shrink), exits merge the
+ *    failing condition with every break;
+ *  - return/break/continue/goto end a path; labels merge forward gotos;
+ *  - a call applies the callee's summary: locks it returns holding are
+ *    added (lock_db() wrappers), locks it may release are removed, its
+ *    parameters replaced by the call's arguments.
+ * "held" is a must-set (held on every path); "released" is a may-set of
+ * locks that the function let go of, which hides a caller's lock. */
+#ifndef RL_FLOW_H
+#define RL_FLOW_H
+#include "lockset.h"
+#include "program.h"
+
+typedef struct rl_fn_flow {
+    const rl_lockset **held;     /* per node: locks acquired and held here (NULL: unreachable) */
+    const rl_lockset **released; /* per node: caller locks possibly released before here */
+    const rl_lockset *exit_held; /* summary: held at every return */
+    const rl_lockset *exit_released;
+    int analysed;
+} rl_fn_flow;
+
+typedef struct rl_flow {
+    rl_lockset_table *locks;
+    rl_fn_flow *fns;   /* parallel to program->fns */
+    size_t nfns;
+} rl_flow;
+
+/* Computes every function's flow and summary (callees first, iterated
+ * until summaries are stable). Lock names are interned in p->pool. */
+rl_flow *rl_flow_compute(rl_program *p);
+void rl_flow_free(rl_flow *flow);
+
+#endif

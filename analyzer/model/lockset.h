@@ -1,0 +1,40 @@
+/* Locksets: sets of held locks, each with its mode, interned so that equal
+ * sets are the same pointer (cheap to store per event and to compare in the
+ * fixpoints). NULL stands for "unreachable" (the top of the must-lattice):
+ * meeting NULL with S gives S.
+ *
+ * A table owns every set it returns; sets live until rl_lockset_table_free. */
+#ifndef RL_LOCKSET_H
+#define RL_LOCKSET_H
+#include <stddef.h>
+
+typedef struct rl_lock_entry {
+    const char *lock; /* interned place of the lock object */
+    int shared;       /* held in shared (read) mode only */
+} rl_lock_entry;
+
+typedef struct rl_lockset {
+    size_t n;
+    rl_lock_entry *e; /* sorted by lock pointer */
+} rl_lockset;
+
+typedef struct rl_lockset_table rl_lockset_table;
+
+rl_lockset_table *rl_lockset_table_new(void);
+void rl_lockset_table_free(rl_lockset_table *t);
+
+const rl_lockset *rl_ls_empty(rl_lockset_table *t);
+/* Adds lock (a re-acquisition in exclusive mode upgrades the entry). */
+const rl_lockset *rl_ls_add(rl_lockset_table *t, const rl_lockset *s, const char *lock, int shared);
+const rl_lockset *rl_ls_remove(rl_lockset_table *t, const rl_lockset *s, const char *lock);
+/* Must-meet: locks in both; a lock shared on either side stays shared. */
+const rl_lockset *rl_ls_meet(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b);
+/* Union (used for may-released sets); exclusive wins. */
+const rl_lockset *rl_ls_union(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b);
+/* a minus every lock named in b. */
+const rl_lockset *rl_ls_minus(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b);
+int rl_ls_contains(const rl_lockset *s, const char *lock);
+/* The mode a lock is held in: -1 not held, 0 exclusive, 1 shared. */
+int rl_ls_mode(const rl_lockset *s, const char *lock);
+
+#endif

@@ -1,0 +1,133 @@
+/* Operations on place and value strings (place.h). */
+#include "place.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+rl_root_kind rl_place_root(const char *place, int *param_index)
+{
+    if (!place || !*place) return RL_ROOT_NONE;
+    if (place[0] == '&') place++;
+    if (strncmp(place, "G:", 2) == 0) return RL_ROOT_GLOBAL;
+    if (strncmp(place, "L:", 2) == 0) return RL_ROOT_LOCAL;
+    if (place[0] == '{') return RL_ROOT_TYPE;
+    if (place[0] == 'H' && isdigit((unsigned char)place[1])) return RL_ROOT_HEAP;
+    if (place[0] == 'P' && isdigit((unsigned char)place[1])) {
+        if (param_index) *param_index = atoi(place + 1);
+        return RL_ROOT_PARAM;
+    }
+    if (place[0] == 't' && isdigit((unsigned char)place[1])) return RL_ROOT_QUALIFIED;
+    return RL_ROOT_NONE;
+}
+
+/* Length of the root token (up to the first step). */
+static size_t root_len(const char *p)
+{
+    if (p[0] == '{') {
+        const char *close = strchr(p, '}');
+        return close ? (size_t)(close - p + 1) : strlen(p);
+    }
+    if (p[0] == 't' && isdigit((unsigned char)p[1])) {
+        /* t<N>:<fn>:<L:name | Hid> */
+        const char *c = strchr(p, ':');
+        c = c ? strchr(c + 1, ':') : NULL;
+        if (!c) return strlen(p);
+        return (size_t)(c + 1 - p) + root_len(c + 1);
+    }
+    size_t n = (p[0] == 'G' || p[0] == 'L') && p[1] == ':' ? 2 : 1;
+    while (p[n] && p[n] != '.' && p[n] != '[' && p[n] != '*') n++;
+    return n;
+}
+
+static const char *subst(rl_strpool *pool, const char *s, const char *const *vals, int nvals, int is_value)
+{
+    int amp = is_value && s[0] == '&';
+    const char *place = s + amp;
+    int idx = -1;
+    if (rl_place_root(place, &idx) != RL_ROOT_PARAM) return rl_intern(pool, s);
+    const char *rest = place + root_len(place);
+    const char *val = idx >= 0 && idx < nvals && vals[idx] ? vals[idx] : "";
+    rl_strbuf sb = RL_STRBUF_INIT;
+    if (amp) rl_sb_appendc(&sb, '&');
+    if (rest[0] == '*' && val[0] == '&') {
+        /* *(&X) is X */
+        rl_sb_append(&sb, val + 1);
+        rl_sb_append(&sb, rest + 1);
+    } else if (val[0] == '{' && rest[0] == '*') {
+        /* a pointer to an unknown object of a known type: that type */
+        rl_sb_append(&sb, val);
+        rl_sb_append(&sb, rest + 1);
+    } else if (val[0] && val[0] != '{') {
+        rl_sb_append(&sb, val);
+        rl_sb_append(&sb, rest);
+    } else if (rest[0] == '*') {
+        rl_sb_append(&sb, "{?}");
+        rl_sb_append(&sb, rest + 1);
+    } else if (!amp && !rest[0]) {
+        /* the parameter's value itself, unknown */
+    } else {
+        rl_sb_append(&sb, "{?}");
+        rl_sb_append(&sb, rest);
+    }
+    const char *r = rl_intern(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
+const char *rl_place_subst(rl_strpool *pool, const char *place, const char *const *vals, int nvals)
+{
+    return subst(pool, place ? place : "", vals, nvals, 0);
+}
+
+const char *rl_value_subst(rl_strpool *pool, const char *value, const char *const *vals, int nvals)
+{
+    return subst(pool, value ? value : "", vals, nvals, 1);
+}
+
+const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qualifier)
+{
+    int amp = place[0] == '&';
+    rl_root_kind k = rl_place_root(place, NULL);
+    if (k != RL_ROOT_LOCAL && k != RL_ROOT_HEAP) return rl_intern(pool, place);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s%s:%s", amp ? "&" : "", qualifier, place + amp);
+    const char *r = rl_intern(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
+void rl_place_pretty(const char *place, rl_strbuf *out)
+{
+    const char *p = place;
+    if (p[0] == 't' && isdigit((unsigned char)p[1])) {
+        const char *c = strchr(p, ':');
+        c = c ? strchr(c + 1, ':') : NULL;
+        if (c) p = c + 1;
+    }
+    if (strncmp(p, "G:", 2) == 0 || strncmp(p, "L:", 2) == 0) {
+        p += 2;
+    } else if (p[0] == 'H' && isdigit((unsigned char)p[1])) {
+        size_t n = 1;
+        while (p[n] && p[n] != '.' && p[n] != '[' && p[n] != '*') n++;
+        rl_sb_append(out, "(heap object)");
+        p += n;
+    } else if (p[0] == '{') {
+        const char *close = strchr(p, '}');
+        size_t n = close ? (size_t)(close - p - 1) : strlen(p + 1);
+        rl_sb_appendc(out, '(');
+        rl_sb_appendn(out, p + 1, n);
+        rl_sb_append(out, " *)->");
+        p = close ? close + 1 : p + strlen(p);
+        if (*p == '.') p++;
+    }
+    for (; *p; p++) {
+        if (p[0] == '*' && p[1] == '.') {
+            rl_sb_append(out, "->");
+            p++;
+        } else if (p[0] == '*') {
+            rl_sb_append(out, "[]");
+        } else {
+            rl_sb_appendc(out, *p);
+        }
+    }
+}

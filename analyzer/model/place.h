@@ -1,0 +1,37 @@
+/* Places and values (syntax in facts/facts.h) as the model manipulates
+ * them: substituting a parameter's value, qualifying a function's locals,
+ * and printing a place the way a user would write it. All results are
+ * interned in the given pool. */
+#ifndef RL_PLACE_H
+#define RL_PLACE_H
+#include "../util/strpool.h"
+#include "../util/strbuf.h"
+
+typedef enum rl_root_kind {
+    RL_ROOT_NONE,    /* "" */
+    RL_ROOT_GLOBAL,  /* G: */
+    RL_ROOT_LOCAL,   /* L: */
+    RL_ROOT_PARAM,   /* P<n> */
+    RL_ROOT_HEAP,    /* H<id> */
+    RL_ROOT_TYPE,    /* {type} */
+    RL_ROOT_QUALIFIED /* t<thread>:<fn>:L:... or ...:H... (resolved locals) */
+} rl_root_kind;
+
+rl_root_kind rl_place_root(const char *place, int *param_index);
+
+/* Replaces a P<n> root by the value vals[n] (a value: "&X", "Y" or "");
+ * other roots are returned unchanged. An unknown value yields the
+ * type-based place "{?}..." which matches nothing else. */
+const char *rl_place_subst(rl_strpool *pool, const char *place, const char *const *vals, int nvals);
+/* Same for a value string (an argument passed on to a callee). */
+const char *rl_value_subst(rl_strpool *pool, const char *value, const char *const *vals, int nvals);
+
+/* Gives L: and H roots a qualifier (thread and function) so that locals of
+ * different activations are different objects. */
+const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qualifier);
+
+/* The place as C: "G:stats.hits" -> "stats.hits", "G:q*.count" ->
+ * "q->count", "t1:main:L:args[].id" -> "args[].id". */
+void rl_place_pretty(const char *place, rl_strbuf *out);
+
+#endif

@@ -1,0 +1,52 @@
+/* The whole program: every unit's facts merged, with the indexes the
+ * analysis needs (functions by USR, address-taken functions by type, which
+ * functions can spawn or join threads). Strings that the model compares are
+ * re-interned into the program's pool, so pointer equality holds across
+ * units.
+ *
+ * The program borrows the unit facts; they must outlive it. */
+#ifndef RL_PROGRAM_H
+#define RL_PROGRAM_H
+#include "../facts/facts.h"
+#include "../util/ptrmap.h"
+#include "../util/strpool.h"
+
+typedef struct rl_fn_info {
+    const rl_function *fn;
+    const char *usr;        /* interned in the program pool */
+    const char *name;
+    const char *type;
+    int address_taken;
+    int spawns;             /* it or a callee spawns or joins threads */
+    const char **callees;   /* per node: callee USR interned in program pool */
+} rl_fn_info;
+
+typedef struct rl_program {
+    rl_strpool *pool;
+    rl_fn_info *fns;
+    size_t nfns, cap_fns;
+    rl_ptrmap by_usr;       /* usr -> (index + 1) */
+    rl_ptrmap by_type;      /* type -> rl_fn_list* of address-taken functions */
+    rl_ptrmap addr_taken;   /* usr -> 1 for functions used as values */
+    int main_fn;            /* index of main, -1 if none */
+} rl_program;
+
+typedef struct rl_fn_list {
+    int *items;
+    size_t len, cap;
+} rl_fn_list;
+
+rl_program *rl_program_new(void);
+/* Adds a unit's functions; a function defined in several units (a static
+ * inline in a header) is kept once. */
+void rl_program_add_unit(rl_program *p, const rl_unit_facts *facts);
+/* Builds the indexes; call once after the last unit. */
+void rl_program_finish(rl_program *p);
+void rl_program_free(rl_program *p);
+
+/* Index of the function with that (program-interned) USR, or -1. */
+int rl_program_find(const rl_program *p, const char *usr);
+/* Candidates for an indirect call or spawn through a pointer of `type`. */
+const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type);
+
+#endif

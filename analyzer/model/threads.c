@@ -1,0 +1,654 @@
+/* The thread model (threads.h): discovers threads, explores the contexts
+ * each thread runs, resolves accesses and locks to program-wide names, and
+ * answers "may these two accesses run at the same time?".
+ *
+ * Per thread, two passes:
+ *  1. discovery: walk only the functions that spawn or join (rl_fn_info.
+ *     spawns) to find the thread's spawn and join sites with their
+ *     positions; create the children and their run intervals;
+ *  2. exploration: a worklist over contexts reachable from the entry,
+ *     carrying bindings and entry locksets to a fixpoint.
+ * Then every ACCESS node of every context becomes a resolved rl_access. */
+#include "threads.h"
+#include "place.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds that keep pathological programs finite. */
+#define MAX_THREADS 4096
+#define MAX_CONTEXTS (1 << 20)
+#define MAX_SPAWN_DEPTH 16
+#define MAX_CANDIDATES 32
+#define MAX_PARAMS 32
+
+typedef struct spawn_site {
+    rl_posvec pos;
+    int *frame_fns;      /* function of each frame of pos */
+    int32_t node;
+    const char *arg;
+    int arg_distinct;
+    const char *handle;
+    int entry_fn;        /* direct entry, or -1 */
+    const char *entry_type; /* for indirect entries */
+    rl_loc loc;
+} spawn_site;
+
+typedef struct join_site {
+    rl_posvec pos;
+    int *frame_fns;
+    const char *handle;
+} join_site;
+
+typedef struct discovery {
+    spawn_site *spawns;
+    size_t nspawns, cap_spawns;
+    join_site *joins;
+    size_t njoins, cap_joins;
+} discovery;
+
+/* ---- positions ------------------------------------------------------------ */
+
+static rl_posvec pos_extend(const rl_posvec *p, int32_t node)
+{
+    rl_posvec r = {rl_xmalloc((size_t)(p->n + 1) * sizeof(int32_t)), p->n + 1, 0};
+    if (p->n) memcpy(r.v, p->v, (size_t)p->n * sizeof(int32_t));
+    r.v[p->n] = node;
+    return r;
+}
+
+static rl_posvec pos_copy(const rl_posvec *p)
+{
+    rl_posvec r = {NULL, p->n, p->infinite};
+    if (p->n) {
+        r.v = rl_xmalloc((size_t)p->n * sizeof(int32_t));
+        memcpy(r.v, p->v, (size_t)p->n * sizeof(int32_t));
+    }
+    return r;
+}
+
+/* A prefix of k frames of p, then `last`. */
+static rl_posvec pos_prefix_then(const rl_posvec *p, int k, int32_t last)
+{
+    rl_posvec prefix = {p->v, k, 0};
+    return pos_extend(&prefix, last);
+}
+
+/* Lexicographic order; a prefix comes first (a call precedes its body). */
+static int pos_cmp(const rl_posvec *a, const rl_posvec *b)
+{
+    if (a->infinite || b->infinite) return a->infinite == b->infinite ? 0 : a->infinite ? 1 : -1;
+    int n = a->n < b->n ? a->n : b->n;
+    for (int i = 0; i < n; i++)
+        if (a->v[i] != b->v[i]) return a->v[i] < b->v[i] ? -1 : 1;
+    return a->n == b->n ? 0 : a->n < b->n ? -1 : 1;
+}
+
+static void pos_free(rl_posvec *p)
+{
+    free(p->v);
+    p->v = NULL;
+    p->n = 0;
+}
+
+/* ---- loops ---------------------------------------------------------------- */
+
+static int32_t outermost_loop(const rl_function *fn, int32_t node)
+{
+    int32_t found = -1;
+    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
+        if (fn->nodes[p].kind == RL_N_LOOP) found = p;
+    return found;
+}
+
+static int32_t innermost_loop(const rl_function *fn, int32_t node)
+{
+    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
+        if (fn->nodes[p].kind == RL_N_LOOP) return p;
+    return -1;
+}
+
+static int in_subtree(const rl_function *fn, int32_t root, int32_t node)
+{
+    return node >= root && node <= fn->nodes[root].end;
+}
+
+/* ---- resolution ----------------------------------------------------------- */
+
+typedef struct frame_env {
+    int thread;
+    int fn;
+    const char *const *bind;
+    int nbind;
+    uint32_t distinct;
+} frame_env;
+
+static const rl_function *fn_of(const rl_model *m, int fn)
+{
+    return m->program->fns[fn].fn;
+}
+
+/* A place or value of function env->fn as a program-wide name. */
+static const char *resolve(rl_model *m, const frame_env *env, const char *s, int *distinct)
+{
+    rl_strpool *pool = m->program->pool;
+    int param = -1;
+    rl_root_kind k = rl_place_root(s, &param);
+    if (k == RL_ROOT_PARAM) {
+        if (distinct && param >= 0 && param < MAX_PARAMS && (env->distinct & (1u << param))) *distinct = 1;
+        return s[0] == '&' ? rl_value_subst(pool, s, env->bind, env->nbind)
+                           : rl_place_subst(pool, s, env->bind, env->nbind);
+    }
+    if (k == RL_ROOT_LOCAL || k == RL_ROOT_HEAP) {
+        char q[64];
+        snprintf(q, sizeof q, "t%d:%s", env->thread, m->program->fns[env->fn].name);
+        return rl_place_qualify(pool, s, q);
+    }
+    return rl_intern(pool, s ? s : "");
+}
+
+/* Bindings for a callee: each argument value resolved in the caller. */
+static const char **bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct)
+{
+    int n = call->nargs < MAX_PARAMS ? call->nargs : MAX_PARAMS;
+    const char **vals = rl_xcalloc((size_t)n + 1, sizeof *vals);
+    *distinct = 0;
+    for (int i = 0; i < n; i++) {
+        int d = 0;
+        vals[i] = resolve(m, env, call->args[i], &d);
+        if (d) *distinct |= 1u << i;
+    }
+    return vals;
+}
+
+static const rl_lockset *resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s)
+{
+    rl_lockset_table *t = m->flow->locks;
+    const rl_lockset *r = rl_ls_empty(t);
+    for (size_t i = 0; s && i < s->n; i++) r = rl_ls_add(t, r, resolve(m, env, s->e[i].lock, NULL), s->e[i].shared);
+    return r;
+}
+
+/* Locks held at a node of a context: the function's own, plus those held
+ * on entry and not released since. NULL when the node is unreachable. */
+static const rl_lockset *held_at(rl_model *m, const rl_ctx *c, int32_t node)
+{
+    const rl_fn_flow *ff = &m->flow->fns[c->fn];
+    if (!ff->held || !ff->held[node]) return NULL;
+    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+    const rl_lockset *own = resolve_locks(m, &env, ff->held[node]);
+    const rl_lockset *rel = resolve_locks(m, &env, ff->released[node]);
+    const rl_lockset *inherited = rl_ls_minus(m->flow->locks, c->entry, rel);
+    const rl_lockset *all = own;
+    for (size_t i = 0; inherited && i < inherited->n; i++)
+        all = rl_ls_add(m->flow->locks, all, inherited->e[i].lock, inherited->e[i].shared);
+    return all;
+}
+
+/* ---- pass 1: spawn and join sites ---------------------------------------- */
+
+static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char *arg_value)
+{
+    int32_t loop = innermost_loop(fn, spawn_node);
+    if (loop < 0 || !arg_value || arg_value[0] != '&') return 0;
+    /* One element of an array per iteration: &args[i]. */
+    if (strstr(arg_value, "[]")) return 1;
+    /* A heap object allocated in the same loop, before the spawn. */
+    unsigned line = 0, col = 0;
+    if (sscanf(arg_value, "&H%u_%u", &line, &col) == 2)
+        return line >= fn->nodes[loop].loc.line && line <= fn->nodes[spawn_node].loc.line;
+    return 0;
+}
+
+static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d)
+{
+    const rl_function *fn = fn_of(m, env->fn);
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    for (int32_t i = 0; i < fn->nnodes; i++) {
+        const rl_node *n = &fn->nodes[i];
+        if (n->kind == RL_N_SPAWN) {
+            RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
+            spawn_site *s = &d->spawns[d->nspawns++];
+            memset(s, 0, sizeof *s);
+            s->pos = pos_extend(pos, i);
+            s->frame_fns = rl_xmalloc((size_t)s->pos.n * sizeof(int));
+            memcpy(s->frame_fns, frame_fns, (size_t)(s->pos.n - 1) * sizeof(int));
+            s->frame_fns[s->pos.n - 1] = env->fn;
+            s->node = i;
+            s->loc = n->loc;
+            const char *sym_arg = n->nargs > 0 ? n->args[0] : "";
+            int d_inherited = 0;
+            s->arg = resolve(m, env, sym_arg, &d_inherited);
+            s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
+            s->handle = n->nargs > 1 && n->args[1][0] ? resolve(m, env, n->args[1], NULL) : "";
+            s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
+            s->entry_type = n->text ? rl_intern(m->program->pool, n->text) : NULL;
+        } else if (n->kind == RL_N_JOIN) {
+            RL_GROW(d->joins, d->cap_joins, d->njoins + 1);
+            join_site *j = &d->joins[d->njoins++];
+            j->pos = pos_extend(pos, i);
+            j->frame_fns = rl_xmalloc((size_t)j->pos.n * sizeof(int));
+            memcpy(j->frame_fns, frame_fns, (size_t)(j->pos.n - 1) * sizeof(int));
+            j->frame_fns[j->pos.n - 1] = env->fn;
+            j->handle = n->text && n->text[0] ? resolve(m, env, n->text, NULL) : "";
+        } else if (n->kind == RL_N_CALL && info->callees[i] && depth < MAX_SPAWN_DEPTH) {
+            int callee = rl_program_find(m->program, info->callees[i]);
+            if (callee < 0 || !m->program->fns[callee].spawns) continue;
+            int recursive = 0;
+            for (int f = 0; f < pos->n; f++)
+                if (frame_fns[f] == callee) recursive = 1;
+            if (recursive || callee == env->fn) continue;
+            uint32_t distinct;
+            const char **vals = bind_args(m, env, n, &distinct);
+            frame_env sub = {env->thread, callee, vals, n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS, distinct};
+            rl_posvec p2 = pos_extend(pos, i);
+            int *ff = rl_xmalloc((size_t)p2.n * sizeof(int));
+            if (pos->n) memcpy(ff, frame_fns, (size_t)pos->n * sizeof(int));
+            ff[pos->n] = env->fn;
+            discover(m, &sub, &p2, ff, depth + 1, d);
+            free(ff);
+            pos_free(&p2);
+            free(vals);
+        }
+    }
+}
+
+static void discovery_free(discovery *d)
+{
+    for (size_t i = 0; i < d->nspawns; i++) {
+        pos_free(&d->spawns[i].pos);
+        free(d->spawns[i].frame_fns);
+    }
+    for (size_t i = 0; i < d->njoins; i++) {
+        pos_free(&d->joins[i].pos);
+        free(d->joins[i].frame_fns);
+    }
+    free(d->spawns);
+    free(d->joins);
+}
+
+/* Fills a child's multi flag and interval from its spawn site and the
+ * parent's joins. */
+static void child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
+                           const discovery *d)
+{
+    const join_site *join = NULL;
+    if (s->handle[0]) {
+        for (size_t j = 0; j < d->njoins; j++) {
+            const join_site *js = &d->joins[j];
+            if (js->handle != s->handle || pos_cmp(&js->pos, &s->pos) <= 0) continue;
+            if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
+        }
+    }
+    /* Spawned then joined in the same iteration: instances never overlap. */
+    int last = s->pos.n - 1;
+    const rl_function *sfn = fn_of(m, s->frame_fns[last]);
+    int32_t inner = innermost_loop(sfn, s->node);
+    int joined_in_iteration = join && inner >= 0 && join->pos.n > last &&
+                              memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0 &&
+                              join->frame_fns[last] == s->frame_fns[last] && in_subtree(sfn, inner, join->pos.v[last]);
+    child->multi = parent->multi;
+    child->start = pos_copy(&s->pos);
+    if (!joined_in_iteration) {
+        for (int k = 0; k < s->pos.n; k++) {
+            int32_t loop = outermost_loop(fn_of(m, s->frame_fns[k]), s->pos.v[k]);
+            if (loop < 0) continue;
+            child->multi = 1;
+            pos_free(&child->start);
+            child->start = pos_prefix_then(&s->pos, k, loop);
+            break;
+        }
+    }
+    child->dstart = pos_copy(&s->pos);
+    child->spawn_pos = pos_copy(&s->pos);
+    if (!join) {
+        child->end.infinite = 1;
+        return;
+    }
+    child->end = pos_copy(&join->pos);
+    for (int k = 0; k < join->pos.n; k++) {
+        const rl_function *jf = fn_of(m, join->frame_fns[k]);
+        int32_t loop = outermost_loop(jf, join->pos.v[k]);
+        if (loop < 0) continue;
+        int same_prefix = s->pos.n > k && memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0 &&
+                          s->frame_fns[k] == join->frame_fns[k];
+        if (same_prefix && in_subtree(jf, loop, s->pos.v[k])) break; /* the spawn's own loop */
+        pos_free(&child->end);
+        child->end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
+        break;
+    }
+}
+
+static int add_thread(rl_model *m, int parent, int entry_fn)
+{
+    if (m->nthreads >= MAX_THREADS) return -1;
+    RL_GROW(m->threads, m->cap_threads, m->nthreads + 1);
+    rl_thread *t = &m->threads[m->nthreads];
+    memset(t, 0, sizeof *t);
+    t->id = (int)m->nthreads;
+    t->parent = parent;
+    t->entry_fn = entry_fn;
+    t->spawn_node = -1;
+    t->spawn_ctx = -1;
+    t->arg = "";
+    t->handle = "";
+    m->nthreads++;
+    return t->id;
+}
+
+static void create_children(rl_model *m, int parent, const discovery *d)
+{
+    for (size_t i = 0; i < d->nspawns; i++) {
+        const spawn_site *s = &d->spawns[i];
+        int entries[MAX_CANDIDATES];
+        int nentries = 0;
+        if (s->entry_fn >= 0) {
+            entries[nentries++] = s->entry_fn;
+        } else if (s->entry_type) {
+            const rl_fn_list *cands = rl_program_candidates(m->program, s->entry_type);
+            for (size_t k = 0; cands && k < cands->len && nentries < MAX_CANDIDATES; k++)
+                entries[nentries++] = cands->items[k];
+        }
+        for (int e = 0; e < nentries; e++) {
+            int id = add_thread(m, parent, entries[e]);
+            if (id < 0) return;
+            rl_thread *t = &m->threads[id];
+            t->spawn_node = s->node;
+            t->spawn_loc = s->loc;
+            t->arg = s->arg;
+            t->arg_distinct = s->arg_distinct;
+            t->handle = s->handle;
+            child_interval(m, t, &m->threads[parent], s, d);
+        }
+    }
+}
+
+/* ---- pass 2: contexts ---------------------------------------------------- */
+
+/* Where a position lies relative to each child's interval: contexts at
+ * positions with the same signature are interchangeable. */
+static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos, rl_strbuf *out)
+{
+    for (size_t i = 0; i < m->nthreads; i++) {
+        const rl_thread *c = &m->threads[i];
+        if (c->parent != thread) continue;
+        char cls = '0';
+        if (pos_cmp(pos, &c->start) >= 0) cls = '1';
+        if (pos_cmp(pos, &c->dstart) >= 0) cls = '2';
+        if (pos_cmp(pos, &c->end) >= 0) cls = '3';
+        rl_sb_appendc(out, cls);
+    }
+}
+
+static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
+                   const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry, int parent, int32_t call)
+{
+    rl_strbuf key = RL_STRBUF_INIT;
+    rl_sb_printf(&key, "%d|%d|%d|%u|", thread, fn, in_once, distinct);
+    for (int i = 0; i < nbind; i++) rl_sb_printf(&key, "%s|", bind[i] ? bind[i] : "");
+    if (frozen) {
+        rl_sb_appendc(&key, 'F');
+        phase_signature(m, thread, pos, &key);
+    } else {
+        for (int i = 0; i < pos->n; i++) rl_sb_printf(&key, "%d.", pos->v[i]);
+    }
+    const char *k = rl_intern(m->program->pool, rl_sb_str(&key));
+    rl_sb_free(&key);
+    void **slot = rl_ptrmap_slot(&m->ctx_by_key, k);
+    if (*slot) {
+        rl_ctx *c = &m->ctxs[(intptr_t)*slot - 1];
+        const rl_lockset *met = rl_ls_meet(m->flow->locks, c->entry, entry);
+        if (met != c->entry) {
+            c->entry = met;
+            c->queued = 1;
+        }
+        return (int)((intptr_t)*slot - 1);
+    }
+    if (m->nctxs >= MAX_CONTEXTS) {
+        m->truncated++;
+        return -1;
+    }
+    RL_GROW(m->ctxs, m->cap_ctxs, m->nctxs + 1);
+    rl_ctx *c = &m->ctxs[m->nctxs];
+    memset(c, 0, sizeof *c);
+    c->thread = thread;
+    c->fn = fn;
+    c->nbind = nbind;
+    c->bind = rl_xcalloc((size_t)nbind + 1, sizeof *c->bind);
+    for (int i = 0; i < nbind; i++) c->bind[i] = bind[i];
+    c->distinct = distinct;
+    c->pos = pos_copy(pos);
+    c->frozen = frozen;
+    c->in_once = in_once;
+    c->entry = entry;
+    c->parent_ctx = parent;
+    c->call_node = call;
+    c->queued = 1;
+    *slot = (void *)(intptr_t)(m->nctxs + 1);
+    return (int)m->nctxs++;
+}
+
+static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once, const rl_lockset *held)
+{
+    rl_ctx c = m->ctxs[ci]; /* copy: get_ctx may move the array */
+    const rl_node *n = &fn_of(m, c.fn)->nodes[node];
+    frame_env env = {c.thread, c.fn, c.bind, c.nbind, c.distinct};
+    uint32_t distinct = 0;
+    const char **vals = in_once ? NULL : bind_args(m, &env, n, &distinct);
+    int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
+    int frozen = c.frozen || !m->program->fns[callee].spawns;
+    rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
+    get_ctx(m, c.thread, callee, vals, nvals, distinct, &pos, frozen, c.in_once || in_once, held, ci, node);
+    pos_free(&pos);
+    free(vals);
+}
+
+static void explore(rl_model *m, int ci)
+{
+    int fn = m->ctxs[ci].fn;
+    const rl_function *f = fn_of(m, fn);
+    const rl_fn_info *info = &m->program->fns[fn];
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_CALL && n->kind != RL_N_ONCE) continue;
+        const rl_lockset *held = held_at(m, &m->ctxs[ci], i);
+        if (!held) continue;
+        if (n->kind == RL_N_ONCE) {
+            int init = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
+            if (init >= 0) call_into(m, ci, i, init, 1, held);
+        } else if (info->callees[i]) {
+            int callee = rl_program_find(m->program, info->callees[i]);
+            if (callee >= 0) call_into(m, ci, i, callee, 0, held);
+        } else if (n->text) {
+            const rl_fn_list *cands = rl_program_candidates(m->program, rl_intern(m->program->pool, n->text));
+            for (size_t k = 0; cands && k < cands->len && k < MAX_CANDIDATES; k++)
+                call_into(m, ci, i, cands->items[k], 0, held);
+        }
+    }
+}
+
+static void run_worklist(rl_model *m)
+{
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < m->nctxs; i++) {
+            if (!m->ctxs[i].queued) continue;
+            m->ctxs[i].queued = 0;
+            explore(m, (int)i);
+            changed = 1;
+        }
+    }
+}
+
+static void analyse_thread(rl_model *m, int t)
+{
+    rl_thread th = m->threads[t];
+    const char *bind[1] = {th.arg};
+    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u};
+    rl_posvec empty = {NULL, 0, 0};
+    discovery d;
+    memset(&d, 0, sizeof d);
+    if (m->program->fns[th.entry_fn].spawns) discover(m, &env, &empty, NULL, 0, &d);
+    create_children(m, t, &d);
+    discovery_free(&d);
+    int frozen = !m->program->fns[th.entry_fn].spawns;
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, &empty, frozen, 0, rl_ls_empty(m->flow->locks), -1, -1);
+    run_worklist(m);
+}
+
+/* ---- accesses ------------------------------------------------------------- */
+
+static void collect_accesses(rl_model *m)
+{
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        const rl_function *f = fn_of(m, c->fn);
+        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+        for (int32_t i = 0; i < f->nnodes; i++) {
+            const rl_node *n = &f->nodes[i];
+            if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK) {
+                const char *lock = resolve(m, &env, n->text, NULL);
+                void **slot = rl_ptrmap_slot(&m->lock_display, lock);
+                if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
+                continue;
+            }
+            if (n->kind != RL_N_ACCESS || c->in_once) continue;
+            const rl_lockset *held = held_at(m, c, i);
+            if (!held) continue;
+            int distinct = 0;
+            const char *place = resolve(m, &env, n->text, &distinct);
+            if (!place[0]) continue;
+            RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
+            rl_access *a = &m->accesses[m->naccesses++];
+            a->ctx = (int)ci;
+            a->node = i;
+            a->place = place;
+            a->held = held;
+            a->thread = c->thread;
+            a->distinct = distinct;
+            a->flags = n->flags;
+        }
+    }
+}
+
+rl_model *rl_model_build(rl_program *p, rl_flow *flow)
+{
+    rl_model *m = rl_xcalloc(1, sizeof *m);
+    m->program = p;
+    m->flow = flow;
+    if (p->main_fn >= 0) {
+        add_thread(m, -1, p->main_fn);
+    } else {
+        /* A library: its spawning functions that nobody calls are roots. */
+        char *called = rl_xcalloc(p->nfns + 1, 1);
+        for (size_t i = 0; i < p->nfns; i++)
+            for (int32_t n = 0; n < p->fns[i].fn->nnodes; n++) {
+                int c = p->fns[i].callees[n] ? rl_program_find(p, p->fns[i].callees[n]) : -1;
+                if (c >= 0 && c != (int)i) called[c] = 1;
+            }
+        for (size_t i = 0; i < p->nfns; i++)
+            if (p->fns[i].spawns && !called[i]) add_thread(m, -1, (int)i);
+        free(called);
+    }
+    for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
+    collect_accesses(m);
+    return m;
+}
+
+void rl_model_free(rl_model *m)
+{
+    if (!m) return;
+    for (size_t i = 0; i < m->nthreads; i++) {
+        pos_free(&m->threads[i].spawn_pos);
+        pos_free(&m->threads[i].start);
+        pos_free(&m->threads[i].dstart);
+        pos_free(&m->threads[i].end);
+    }
+    for (size_t i = 0; i < m->nctxs; i++) {
+        free(m->ctxs[i].bind);
+        pos_free(&m->ctxs[i].pos);
+    }
+    free(m->threads);
+    free(m->ctxs);
+    free(m->accesses);
+    rl_ptrmap_free(&m->ctx_by_key);
+    rl_ptrmap_free(&m->lock_display);
+    free(m);
+}
+
+/* ---- ordering ------------------------------------------------------------- */
+
+rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a)
+{
+    const rl_ctx *c = &m->ctxs[a->ctx];
+    rl_posvec p = c->pos;
+    if (!c->frozen) p = pos_extend(&c->pos, a->node);
+    else p = pos_copy(&c->pos);
+    return p;
+}
+
+static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct)
+{
+    const rl_posvec *start = distinct ? &child->dstart : &child->start;
+    return pos_cmp(p, start) >= 0 && pos_cmp(p, &child->end) < 0;
+}
+
+/* The child of `ancestor` on the way down to thread t, or -1. */
+static int child_towards(const rl_model *m, int ancestor, int t)
+{
+    for (int c = t; c >= 0; c = m->threads[c].parent)
+        if (m->threads[c].parent == ancestor) return c;
+    return -1;
+}
+
+/* An ancestor thread's access against a descendant's. */
+static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_access *desc)
+{
+    int c = child_towards(m, anc->thread, desc->thread);
+    if (c < 0) return 1;
+    rl_posvec p = rl_model_access_pos(m, anc);
+    int distinct = desc->distinct && c == desc->thread;
+    int r = in_interval(&p, &m->threads[c], distinct);
+    pos_free(&p);
+    return r;
+}
+
+int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    if (a->thread == b->thread) {
+        /* Instances of one thread share only what is not theirs alone. */
+        if (!m->threads[a->thread].multi || a->distinct || b->distinct) return 0;
+        char own[32];
+        int n = snprintf(own, sizeof own, "t%d:", a->thread);
+        return strncmp(a->place, own, (size_t)n) != 0;
+    }
+    /* Ancestor and descendant: the descendant runs during an interval. */
+    for (int t = m->threads[b->thread].parent; t >= 0; t = m->threads[t].parent)
+        if (t == a->thread) return ancestor_overlaps(m, a, b);
+    for (int t = m->threads[a->thread].parent; t >= 0; t = m->threads[t].parent)
+        if (t == b->thread) return ancestor_overlaps(m, b, a);
+    /* Relatives: compare the intervals of the two children of their
+     * nearest common ancestor. */
+    for (int x = m->threads[a->thread].parent; x >= 0; x = m->threads[x].parent) {
+        int cb = child_towards(m, x, b->thread);
+        if (cb < 0) continue;
+        int ca = child_towards(m, x, a->thread);
+        const rl_thread *ta = &m->threads[ca], *tb = &m->threads[cb];
+        return pos_cmp(&ta->start, &tb->end) < 0 && pos_cmp(&tb->start, &ta->end) < 0;
+    }
+    return 1; /* different roots: unknown, assume they may */
+}
+
+const rl_function *rl_model_ctx_function(const rl_model *m, int ctx)
+{
+    return fn_of(m, m->ctxs[ctx].fn);
+}
+
+void rl_model_lock_display(const rl_model *m, const char *lock, rl_strbuf *out)
+{
+    const char *d = rl_ptrmap_get(&m->lock_display, lock);
+    if (d) rl_sb_append(out, d);
+    else rl_place_pretty(lock, out);
+}

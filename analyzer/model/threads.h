@@ -1,0 +1,109 @@
+/* The thread model: which threads exist, what each of them executes, with
+ * which locks held, and which of them can run at the same time. Rules ask
+ * this module questions; they never walk facts themselves.
+ *
+ * Threads. `main` is thread 0 (without a main, every function that spawns
+ * and is called by nobody is a root thread). Every spawn site reached from
+ * a thread creates a child thread per possible entry function. A child is
+ * multi-instance when its spawn site runs in a loop (unless it is joined
+ * in the same iteration) or its parent is multi-instance.
+ *
+ * Contexts. A thread runs functions in contexts: the function, the values
+ * bound to its pointer parameters (so `m->count` and `m->lock` name the same
+ * object `m` the caller passed), and the thread's phase (where in the
+ * spawner's code the call happens). The locks held when a context is
+ * entered are the intersection over every call site that reaches it.
+ *
+ * Ordering. Positions in a spawning thread are call-path vectors of node
+ * indices. A child runs from its spawn (or the start of the loop around the
+ * spawn, for later instances) to the join of its handle (or the end of the
+ * loop around that join). Two accesses may run together when their
+ * threads' intervals overlap, per the rules in threads.c.
+ *
+ * Memory. Locals and heap objects of a function are qualified by thread,
+ * so they are shared only when their address reaches another thread as a
+ * spawn argument. Objects handed one per instance (`&args[i]`, a malloc in
+ * the spawn loop) are "distinct": instances of the same spawn do not share
+ * them. */
+#ifndef RL_THREADS_H
+#define RL_THREADS_H
+#include "flow.h"
+#include "program.h"
+
+typedef struct rl_posvec {
+    int32_t *v;
+    int n;
+    int infinite; /* for interval ends: never */
+} rl_posvec;
+
+typedef struct rl_thread {
+    int id;
+    int parent;          /* -1 for roots */
+    int entry_fn;        /* program function index */
+    int spawn_ctx;       /* context (in parent) of the spawn site, -1 for roots */
+    int32_t spawn_node;
+    rl_loc spawn_loc;
+    const char *arg;     /* resolved spawn argument value */
+    int arg_distinct;
+    const char *handle;  /* resolved handle place, "" if none */
+    int multi;
+    rl_posvec spawn_pos, start, dstart, end; /* in the parent's frame */
+} rl_thread;
+
+typedef struct rl_ctx {
+    int thread;
+    int fn;
+    const char **bind;   /* resolved value per parameter */
+    int nbind;
+    uint32_t distinct;   /* bit i: bind[i] is distinct per instance */
+    rl_posvec pos;       /* where this context starts in the thread's frame */
+    int frozen;          /* not in a spawning function: pos is the whole context's */
+    int in_once;         /* runs inside a pthread_once / call_once routine */
+    const rl_lockset *entry; /* resolved locks held on entry */
+    int parent_ctx;      /* the context that first called it, -1 at entries */
+    int32_t call_node;   /* the call in parent_ctx */
+    int queued;
+} rl_ctx;
+
+typedef struct rl_access {
+    int ctx;
+    int32_t node;
+    const char *place;   /* resolved, program pool */
+    const rl_lockset *held; /* resolved */
+    int thread;
+    int distinct;
+    uint8_t flags;       /* RL_ACC_* */
+} rl_access;
+
+typedef struct rl_model {
+    rl_program *program;
+    rl_flow *flow;
+    rl_thread *threads;
+    size_t nthreads, cap_threads;
+    rl_ctx *ctxs;
+    size_t nctxs, cap_ctxs;
+    rl_access *accesses;
+    size_t naccesses, cap_accesses;
+    rl_ptrmap ctx_by_key;
+    rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
+    size_t truncated;         /* contexts not explored past the limit */
+} rl_model;
+
+/* Builds threads, contexts and resolved accesses. Borrows p and flow. */
+rl_model *rl_model_build(rl_program *p, rl_flow *flow);
+void rl_model_free(rl_model *m);
+
+/* Whether two accesses can happen at the same time in different threads
+ * (or two instances of one thread). */
+int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b);
+
+/* Position of an access in its thread's frame. */
+rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a);
+
+/* The function and node of an access (for messages). */
+const rl_function *rl_model_ctx_function(const rl_model *m, int ctx);
+
+/* How the user wrote a resolved lock (falls back to a pretty place). */
+void rl_model_lock_display(const rl_model *m, const char *lock, struct rl_strbuf *out);
+
+#endif

@@ -1,0 +1,120 @@
+/* The JSON report (report.h): one document per run for CI tools and
+ * scripts, in the versioned shape of docs/json-format.md. Built as a jansson
+ * tree and dumped in one go, so the output is always well-formed JSON. */
+#include "report.h"
+#include "../model/finding_json.h"
+#include <errno.h>
+#include <string.h>
+
+#define RL_TOOL_NAME "racelint"
+
+int rl_format_parse(const char *name)
+{
+    if (!name) return -1;
+    if (strcmp(name, "text") == 0) return RL_FORMAT_TEXT;
+    if (strcmp(name, "json") == 0) return RL_FORMAT_JSON;
+    return -1;
+}
+
+/* {"file", "line", "col"} */
+static json_t *position_json(const rl_position *pos)
+{
+    json_t *obj = json_object();
+    rl_json_set_position(obj, pos);
+    return obj;
+}
+
+/* The run records its command line as a JSON array; embed it as one. Text
+ * that is not an array (from a caller that stored a plain string) becomes a
+ * one-element array, so readers can always expect an array. */
+static json_t *arguments_json(const char *arguments)
+{
+    if (!arguments) return json_null();
+    json_t *v = json_loads(arguments, 0, NULL);
+    if (json_is_array(v)) return v;
+    json_decref(v);
+    json_t *array = json_array();
+    json_array_append_new(array, rl_json_text(arguments));
+    return array;
+}
+
+static json_t *run_json(const rl_run_info *run)
+{
+    if (!run) return json_null();
+    json_t *obj = json_object();
+    json_object_set_new(obj, "id", json_integer(run->id));
+    json_object_set_new(obj, "started_at", rl_json_text(run->started_at));
+    json_object_set_new(obj, "finished_at", rl_json_text(run->finished_at));
+    json_object_set_new(obj, "status", rl_json_text(run->status));
+    json_object_set_new(obj, "tool_version", rl_json_text(run->tool_version));
+    json_object_set_new(obj, "arguments", arguments_json(run->arguments));
+    json_object_set_new(obj, "directory", rl_json_text(run->directory));
+    json_object_set_new(obj, "git_revision", rl_json_text(run->git_revision));
+    json_object_set_new(obj, "git_dirty", json_boolean(run->git_dirty));
+    json_object_set_new(obj, "files", json_integer(run->files));
+    json_object_set_new(obj, "units_failed", json_integer(run->units_failed));
+    json_object_set_new(obj, "findings", json_integer(run->findings));
+    json_object_set_new(obj, "duration_ms", json_integer(run->duration_ms));
+    return obj;
+}
+
+static json_t *event_json(const rl_event *ev)
+{
+    json_t *obj = json_object();
+    rl_json_set_position(obj, &ev->pos);
+    json_object_set_new(obj, "function", rl_json_text(ev->function));
+    json_object_set_new(obj, "kind", rl_json_text(ev->kind));
+    json_object_set_new(obj, "what", rl_json_text(ev->what));
+    json_object_set_new(obj, "thread", rl_json_text(ev->thread));
+    /* Line 0 means the thread is main, which nothing spawns. */
+    json_object_set_new(obj, "spawn", ev->spawn.line > 0 ? position_json(&ev->spawn) : json_null());
+    json_object_set_new(obj, "multi_instance", json_boolean(ev->multi_instance));
+    json_object_set_new(obj, "chain", rl_json_chain(ev));
+    json_object_set_new(obj, "locks", rl_json_locks(ev));
+    return obj;
+}
+
+static json_t *finding_json(const rl_finding *f)
+{
+    json_t *obj = json_object();
+    json_object_set_new(obj, "rule", rl_json_text(f->rule));
+    json_object_set_new(obj, "severity", json_string(rl_severity_name(f->severity)));
+    json_object_set_new(obj, "location", rl_json_text(f->location));
+    json_object_set_new(obj, "message", rl_json_text(f->message));
+    json_object_set_new(obj, "hint", rl_json_text(f->hint));
+    json_object_set_new(obj, "fingerprint", rl_json_text(f->fingerprint));
+    json_object_set_new(obj, "suppressed", json_boolean(f->suppressed));
+    json_object_set_new(obj, "suppression", rl_json_text(f->suppression));
+    json_object_set_new(obj, "primary", f->nevents ? position_json(&f->events[0].pos) : json_null());
+    json_t *events = json_array();
+    for (size_t i = 0; i < f->nevents; i++) json_array_append_new(events, event_json(&f->events[i]));
+    json_object_set_new(obj, "events", events);
+    return obj;
+}
+
+int rl_report_json(FILE *out, const rl_run_info *run, const rl_findings *findings, rl_error *err)
+{
+    json_t *doc = json_object();
+    json_object_set_new(doc, "version", json_integer(RL_JSON_FORMAT_VERSION));
+
+    json_t *tool = json_object();
+    json_object_set_new(tool, "name", json_string(RL_TOOL_NAME));
+    json_object_set_new(tool, "version", rl_json_text(run && run->tool_version ? run->tool_version : ""));
+    json_object_set_new(doc, "tool", tool);
+
+    json_object_set_new(doc, "run", run_json(run));
+
+    json_t *list = json_array();
+    for (size_t i = 0; findings && i < findings->len; i++)
+        json_array_append_new(list, finding_json(&findings->items[i]));
+    json_object_set_new(doc, "findings", list);
+
+    errno = 0;
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    /* Flush so that a full disk or a closed pipe is reported here, not lost
+     * when the stream is closed. */
+    if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
+        return rl_fail(err, "cannot write the JSON report: %s", errno ? strerror(errno) : "write error");
+    return 0;
+}

@@ -1,0 +1,695 @@
+/* The findings store (store.h): every run, its translation units, findings
+ * and their events in one SQLite database. The only file that speaks SQL;
+ * every statement is constant text, and values always go through binding. */
+#include "store.h"
+#include "../model/finding_json.h"
+#include "../util/mem.h"
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Parallel CI jobs append to one file: a writer waits this long for another
+ * job's transaction to finish before reporting the database as busy. */
+#define RL_BUSY_TIMEOUT_MS 10000
+
+/* PRAGMA application_id of our files ("RLNT"), so that another program's
+ * SQLite database is refused instead of being written into. */
+#define RL_STORE_APPLICATION_ID 0x524C4E54
+
+/* Room for "PRAGMA <name> = <integer>". */
+#define RL_PRAGMA_SQL_MAX 96
+
+struct rl_store {
+    sqlite3 *db;
+    char *path;
+    int read_only;
+};
+
+/* Schema migrations: migrations[i] takes a database from schema version i
+ * to i + 1. A new version appends one script and bumps
+ * RL_STORE_SCHEMA_VERSION; existing scripts never change, because databases
+ * in the field were built by them. SQLite keeps the column comments in
+ * sqlite_master, so `sqlite3 racelint.db .schema` documents the file. */
+static const char *const migrations[] = {
+    /* 0 -> 1: the initial schema. */
+    "-- One row per racelint invocation that analysed code.\n"
+    "CREATE TABLE runs (\n"
+    "    id           INTEGER PRIMARY KEY, -- run number, increasing\n"
+    "    started_at   TEXT NOT NULL,       -- ISO-8601 UTC, e.g. 2024-05-01T12:00:00Z\n"
+    "    finished_at  TEXT,                -- ISO-8601 UTC; NULL if it never finished\n"
+    "    status       TEXT NOT NULL,       -- 'complete', 'interrupted' or 'failed'\n"
+    "    tool_version TEXT NOT NULL,       -- racelint version that made the run\n"
+    "    arguments    TEXT,                -- the command line, as a JSON array of strings\n"
+    "    directory    TEXT,                -- current directory of the run\n"
+    "    git_revision TEXT,                -- HEAD commit; NULL outside a git checkout\n"
+    "    git_dirty    INTEGER,             -- 1 if the checkout had uncommitted changes\n"
+    "    files        INTEGER,             -- translation units analysed\n"
+    "    units_failed INTEGER,             -- translation units that could not be parsed\n"
+    "    findings     INTEGER,             -- findings reported, suppressed ones included\n"
+    "    duration_ms  INTEGER              -- wall-clock time of the run\n"
+    ");\n"
+    "\n"
+    "-- How each translation unit of a run fared.\n"
+    "CREATE TABLE units (\n"
+    "    run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "    file        TEXT NOT NULL,  -- the source file, as given to racelint\n"
+    "    status      TEXT NOT NULL,  -- 'ok', 'errors', 'failed' or 'cached'\n"
+    "    diagnostics TEXT            -- first compiler diagnostics, newline separated\n"
+    ");\n"
+    "CREATE INDEX units_run ON units(run_id);\n"
+    "\n"
+    "-- One row per finding of a run.\n"
+    "CREATE TABLE findings (\n"
+    "    id          INTEGER PRIMARY KEY,\n"
+    "    run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "    rule        TEXT NOT NULL,  -- rule id, e.g. 'race'\n"
+    "    severity    TEXT NOT NULL,  -- 'note', 'warning' or 'error'\n"
+    "    fingerprint TEXT NOT NULL,  -- 16 hex digits, stable across unrelated edits\n"
+    "    location    TEXT NOT NULL,  -- the shared location, e.g. 'stats.hits'\n"
+    "    message     TEXT NOT NULL,  -- one-line summary\n"
+    "    hint        TEXT,           -- how to fix it; NULL if the rule has no hint\n"
+    "    file        TEXT,           -- primary position (that of event 0), copied\n"
+    "    line        INTEGER,        --   here so that queries need no join;\n"
+    "    col         INTEGER,        --   NULL when the finding has no events\n"
+    "    suppressed  INTEGER NOT NULL DEFAULT 0, -- 1 if suppressed\n"
+    "    suppression TEXT            -- why it is suppressed\n"
+    ");\n"
+    "CREATE INDEX findings_fingerprint ON findings(fingerprint);\n"
+    "CREATE INDEX findings_run ON findings(run_id);\n"
+    "\n"
+    "-- The sides of a finding: the accesses (or lock acquisitions) involved.\n"
+    "CREATE TABLE events (\n"
+    "    finding_id     INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,\n"
+    "    idx            INTEGER NOT NULL, -- order within the finding; 0 is the primary\n"
+    "    file           TEXT,             -- position of the access\n"
+    "    line           INTEGER,\n"
+    "    col            INTEGER,\n"
+    "    function       TEXT,             -- function containing the access\n"
+    "    kind           TEXT,             -- 'read', 'write', 'lock', ...\n"
+    "    what           TEXT,             -- the expression as written, e.g. 'c->v[]'\n"
+    "    thread         TEXT,             -- thread entry function; 'main' for main\n"
+    "    spawn_file     TEXT,             -- where that thread is created;\n"
+    "    spawn_line     INTEGER,          --   line 0 for the main thread\n"
+    "    spawn_col      INTEGER,\n"
+    "    multi_instance INTEGER,          -- 1 if the thread runs in several instances\n"
+    "    chain          TEXT,             -- JSON array of {function,file,line,col}, entry first\n"
+    "    locks          TEXT,             -- JSON array of the lock names held\n"
+    "    PRIMARY KEY (finding_id, idx)\n"
+    ");\n",
+};
+
+_Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,
+               "one migration per schema version");
+
+/* ------------------------------------------------------------------------
+ * Statement helpers. Each reports errors through db_error, which must run
+ * before anything else touches the connection (sqlite3_errmsg is reset by
+ * the next call). */
+
+static int db_error(rl_store *s, rl_error *err, const char *what)
+{
+    if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
+        return rl_fail(err, "'%s' is not a racelint database (file is not SQLite)", s->path);
+    return rl_fail(err, "database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int not_ours(rl_store *s, rl_error *err, const char *why)
+{
+    return rl_fail(err, "'%s' is not a racelint database (%s)", s->path, why);
+}
+
+static int no_such_run(rl_store *s, int64_t run_id, rl_error *err)
+{
+    return rl_fail(err, "database '%s' has no run %lld", s->path, (long long)run_id);
+}
+
+/* Runs constant SQL that takes no parameters (transactions, the schema). */
+static int exec(rl_store *s, const char *sql, const char *what, rl_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) return db_error(s, err, what);
+    return 0;
+}
+
+/* Undoes the open transaction, if any, after an error already reported. */
+static void rollback(rl_store *s)
+{
+    if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static sqlite3_stmt *prepare(rl_store *s, const char *sql, const char *what, rl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_error(s, err, what);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* Executes a bound statement that returns no rows and readies it for the
+ * next set of parameters. */
+static int step_done(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(s, err, what);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+/* The single integer a constant query returns (0 when it returns no row). */
+static int query_int(rl_store *s, const char *sql, int64_t *out, rl_error *err)
+{
+    sqlite3_stmt *st = prepare(s, sql, "reading the database", err);
+    if (!st) return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        rc = 0;
+    } else {
+        rc = db_error(s, err, "reading the database");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* PRAGMA values cannot be bound, so this one statement is formatted; the
+ * name and value are always our own constants, never input. */
+static int set_pragma(rl_store *s, const char *name, long value, rl_error *err)
+{
+    char sql[RL_PRAGMA_SQL_MAX];
+    snprintf(sql, sizeof sql, "PRAGMA %s = %ld", name, value);
+    return exec(s, sql, "writing the schema version", err);
+}
+
+/* NULL binds as SQL NULL (sqlite3_bind_text's documented behaviour). The
+ * text must stay alive until the statement is reset. */
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* Binds file, line, col at i, i+1, i+2; a NULL pos binds three NULLs. */
+static void bind_position(sqlite3_stmt *st, int i, const rl_position *pos)
+{
+    if (!pos) return; /* unbound parameters are NULL */
+    bind_text(st, i, pos->file);
+    sqlite3_bind_int64(st, i + 1, pos->line);
+    sqlite3_bind_int64(st, i + 2, pos->col);
+}
+
+/* A heap copy of a text column, NULL for SQL NULL. */
+static char *column_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? rl_xstrdup((const char *)s) : NULL;
+}
+
+static void column_position(sqlite3_stmt *st, int i, rl_position *pos)
+{
+    pos->file = column_text(st, i);
+    pos->line = (unsigned)sqlite3_column_int64(st, i + 1);
+    pos->col = (unsigned)sqlite3_column_int64(st, i + 2);
+}
+
+/* ------------------------------------------------------------------------
+ * Opening and the schema. */
+
+/* The checks SQLite would do with a vaguer message: the folder must exist,
+ * the path must not be a folder, and a read-only database must exist. */
+static int check_path(const char *path, int read_only, rl_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = !slash          ? rl_xstrdup(".")
+                : slash == path ? rl_xstrdup("/")
+                                : rl_xstrndup(path, (size_t)(slash - path));
+    struct stat st;
+    int rc = 0, dir_missing = stat(dir, &st) != 0;
+    if (dir_missing && errno != ENOENT && errno != ENOTDIR)
+        rc = rl_fail(err, "cannot open database '%s': folder '%s': %s", path, dir, strerror(errno));
+    else if (dir_missing || !S_ISDIR(st.st_mode))
+        rc = rl_fail(err, "cannot open database '%s': folder '%s' does not exist", path, dir);
+    else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        rc = rl_fail(err, "cannot open database '%s': it is a folder", path);
+    else if (read_only && stat(path, &st) != 0)
+        rc = rl_fail(err, "cannot open database '%s': %s", path, strerror(errno));
+    free(dir);
+    return rc;
+}
+
+/* Reads the schema version, refusing files that are not ours or are newer
+ * than this build. Returns the version (0 for an empty database) or -1. */
+static int64_t schema_version(rl_store *s, rl_error *err)
+{
+    int64_t app_id, version, objects;
+    if (query_int(s, "PRAGMA application_id", &app_id, err) || query_int(s, "PRAGMA user_version", &version, err) ||
+        query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err))
+        return -1;
+    if (app_id != 0 && app_id != RL_STORE_APPLICATION_ID) return not_ours(s, err, "it belongs to another application");
+    if (version > RL_STORE_SCHEMA_VERSION)
+        return rl_fail(err,
+                       "database '%s' has schema version %lld, newer than this racelint supports (%d);"
+                       " upgrade racelint",
+                       s->path, (long long)version, RL_STORE_SCHEMA_VERSION);
+    if (version == 0) return objects ? not_ours(s, err, "it has tables but no racelint schema version") : 0;
+    if (app_id != RL_STORE_APPLICATION_ID) return not_ours(s, err, "it lacks racelint's application id");
+    return version;
+}
+
+/* Brings the schema to RL_STORE_SCHEMA_VERSION, creating it in an empty
+ * file. Runs in one transaction: a failed upgrade leaves the old schema. */
+static int migrate(rl_store *s, rl_error *err)
+{
+    int64_t version = schema_version(s, err);
+    if (version < 0) return -1;
+    if (version == RL_STORE_SCHEMA_VERSION) return 0;
+    if (s->read_only) {
+        if (version == 0) return rl_fail(err, "database '%s' is empty: no racelint run was recorded in it", s->path);
+        return rl_fail(err,
+                       "database '%s' has schema version %lld, older than this racelint uses (%d);"
+                       " open it once for writing to upgrade it",
+                       s->path, (long long)version, RL_STORE_SCHEMA_VERSION);
+    }
+
+    /* Another job may be creating or upgrading the same file right now:
+     * take the write lock, then look again. */
+    if (exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
+    version = schema_version(s, err);
+    int rc = version < 0 ? -1 : 0;
+    for (int64_t v = version; rc == 0 && v < RL_STORE_SCHEMA_VERSION; v++)
+        rc = exec(s, migrations[v], "creating the schema", err);
+    if (rc == 0 && version == 0) rc = set_pragma(s, "application_id", RL_STORE_APPLICATION_ID, err);
+    if (rc == 0 && version < RL_STORE_SCHEMA_VERSION) rc = set_pragma(s, "user_version", RL_STORE_SCHEMA_VERSION, err);
+    if (rc == 0) rc = exec(s, "COMMIT", "committing the schema", err);
+    if (rc) rollback(s);
+    return rc;
+}
+
+static int configure(rl_store *s, rl_error *err)
+{
+    int64_t objects;
+    sqlite3_busy_timeout(s->db, RL_BUSY_TIMEOUT_MS);
+    /* The first read of the file: a file that is not SQLite fails here
+     * with SQLITE_NOTADB, which db_error words for the user. */
+    if (query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err)) return -1;
+    /* SQLite silently opens a file it may not write read-only. */
+    if (!s->read_only && sqlite3_db_readonly(s->db, "main") == 1)
+        return rl_fail(err, "cannot open database '%s' for writing: permission denied", s->path);
+    /* WAL lets readers and one writer from parallel jobs proceed together.
+     * Switching modes writes the file, so a read-only open keeps the mode. */
+    if (!s->read_only && exec(s, "PRAGMA journal_mode = WAL", "switching to WAL mode", err)) return -1;
+    return exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", err);
+}
+
+rl_store *rl_store_open(const char *path, int read_only, rl_error *err)
+{
+    if (!path || !*path) {
+        rl_fail(err, "no database path given");
+        return NULL;
+    }
+    if (check_path(path, read_only, err)) return NULL;
+
+    rl_store *s = rl_xcalloc(1, sizeof *s);
+    s->path = rl_xstrdup(path);
+    s->read_only = read_only;
+    int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        rl_fail(err, "cannot open database '%s': %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        rl_store_close(s);
+        return NULL;
+    }
+    if (configure(s, err) || migrate(s, err)) {
+        rl_store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void rl_store_close(rl_store *s)
+{
+    if (!s) return;
+    sqlite3_close(s->db); /* every statement is finalized where it is used */
+    free(s->path);
+    free(s);
+}
+
+/* ------------------------------------------------------------------------
+ * Recording a run. */
+
+static int insert_run(rl_store *s, const rl_run_info *run, int64_t *id, rl_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO runs (started_at, finished_at, status, tool_version, arguments, directory,"
+        " git_revision, git_dirty, files, units_failed, findings, duration_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    sqlite3_stmt *st = prepare(s, sql, "recording the run", err);
+    if (!st) return -1;
+    int i = 1;
+    bind_text(st, i++, run->started_at);
+    bind_text(st, i++, run->finished_at);
+    bind_text(st, i++, run->status);
+    bind_text(st, i++, run->tool_version);
+    bind_text(st, i++, run->arguments);
+    bind_text(st, i++, run->directory);
+    bind_text(st, i++, run->git_revision);
+    if (run->git_revision) sqlite3_bind_int(st, i, run->git_dirty != 0); /* else NULL: not a checkout */
+    i++;
+    sqlite3_bind_int64(st, i++, run->files);
+    sqlite3_bind_int64(st, i++, run->units_failed);
+    sqlite3_bind_int64(st, i++, run->findings);
+    sqlite3_bind_int64(st, i++, run->duration_ms);
+    int rc = step_done(s, st, "recording the run", err);
+    *id = sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_units(rl_store *s, int64_t run_id, const rl_unit_status *units, size_t nunits, rl_error *err)
+{
+    static const char sql[] = "INSERT INTO units (run_id, file, status, diagnostics) VALUES (?1, ?2, ?3, ?4)";
+    sqlite3_stmt *st = prepare(s, sql, "recording the units", err);
+    int rc = st ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < nunits; i++) {
+        sqlite3_bind_int64(st, 1, run_id);
+        bind_text(st, 2, units[i].file);
+        bind_text(st, 3, units[i].status);
+        bind_text(st, 4, units[i].diagnostics);
+        rc = step_done(s, st, "recording the units", err);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Compact JSON text of v (which it releases); the caller frees. */
+static char *json_text(json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    return text;
+}
+
+static int insert_event(rl_store *s, sqlite3_stmt *st, int64_t finding_id, size_t idx, const rl_event *ev,
+                        rl_error *err)
+{
+    char *chain = json_text(rl_json_chain(ev));
+    char *locks = json_text(rl_json_locks(ev));
+    int i = 1;
+    sqlite3_bind_int64(st, i++, finding_id);
+    sqlite3_bind_int64(st, i++, (int64_t)idx);
+    bind_position(st, i, &ev->pos);
+    i += 3;
+    bind_text(st, i++, ev->function);
+    bind_text(st, i++, ev->kind);
+    bind_text(st, i++, ev->what);
+    bind_text(st, i++, ev->thread);
+    bind_position(st, i, &ev->spawn);
+    i += 3;
+    sqlite3_bind_int(st, i++, ev->multi_instance != 0);
+    bind_text(st, i++, chain);
+    bind_text(st, i++, locks);
+    int rc = step_done(s, st, "recording an event", err);
+    free(chain);
+    free(locks);
+    return rc;
+}
+
+static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list, rl_error *err)
+{
+    static const char finding_sql[] =
+        "INSERT INTO findings (run_id, rule, severity, fingerprint, location, message, hint,"
+        " file, line, col, suppressed, suppression)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+    static const char event_sql[] =
+        "INSERT INTO events (finding_id, idx, file, line, col, function, kind, what, thread,"
+        " spawn_file, spawn_line, spawn_col, multi_instance, chain, locks)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    sqlite3_stmt *fst = prepare(s, finding_sql, "recording the findings", err);
+    sqlite3_stmt *est = fst ? prepare(s, event_sql, "recording the findings", err) : NULL;
+    int rc = est ? 0 : -1;
+    for (size_t n = 0; rc == 0 && n < list->len; n++) {
+        const rl_finding *f = &list->items[n];
+        int i = 1;
+        sqlite3_bind_int64(fst, i++, run_id);
+        bind_text(fst, i++, f->rule);
+        bind_text(fst, i++, rl_severity_name(f->severity));
+        bind_text(fst, i++, f->fingerprint);
+        bind_text(fst, i++, f->location);
+        bind_text(fst, i++, f->message);
+        bind_text(fst, i++, f->hint);
+        bind_position(fst, i, f->nevents ? &f->events[0].pos : NULL);
+        i += 3;
+        sqlite3_bind_int(fst, i++, f->suppressed != 0);
+        bind_text(fst, i++, f->suppression);
+        rc = step_done(s, fst, "recording a finding", err);
+        int64_t finding_id = sqlite3_last_insert_rowid(s->db);
+        for (size_t e = 0; rc == 0 && e < f->nevents; e++) rc = insert_event(s, est, finding_id, e, &f->events[e], err);
+    }
+    sqlite3_finalize(fst);
+    sqlite3_finalize(est);
+    return rc;
+}
+
+int rl_store_record_run(rl_store *s, rl_run_info *run, const rl_unit_status *units, size_t nunits,
+                        const rl_findings *findings, rl_error *err)
+{
+    if (s->read_only) return rl_fail(err, "database '%s' is open read-only; cannot record a run", s->path);
+    /* IMMEDIATE takes the write lock now, so a parallel job makes us wait
+     * (up to the busy timeout) here rather than fail halfway through. */
+    if (exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
+    int64_t id = 0;
+    int rc = insert_run(s, run, &id, err);
+    if (rc == 0) rc = insert_units(s, id, units, nunits, err);
+    if (rc == 0 && findings) rc = insert_findings(s, id, findings, err);
+    if (rc == 0) rc = exec(s, "COMMIT", "committing the run", err);
+    if (rc) {
+        rollback(s);
+        return -1;
+    }
+    run->id = id;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Reading back. */
+
+int64_t rl_store_latest_run(rl_store *s, rl_error *err)
+{
+    int64_t id;
+    return query_int(s, "SELECT coalesce(max(id), 0) FROM runs", &id, err) ? -1 : id;
+}
+
+/* Steps a statement expected to return at most one row: 1 for a row, 0 for
+ * none, -1 on error. */
+static int step_row(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) return 1;
+    return rc == SQLITE_DONE ? 0 : db_error(s, err, what);
+}
+
+int rl_store_get_run(rl_store *s, int64_t run_id, rl_run_info *out, rl_error *err)
+{
+    static const char sql[] =
+        "SELECT id, started_at, finished_at, status, tool_version, arguments, directory,"
+        " git_revision, git_dirty, files, units_failed, findings, duration_ms"
+        " FROM runs WHERE id = ?1";
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = prepare(s, sql, "reading a run", err);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    int found = step_row(s, st, "reading a run", err);
+    if (found == 1) {
+        int i = 0;
+        out->id = sqlite3_column_int64(st, i++);
+        out->started_at = column_text(st, i++);
+        out->finished_at = column_text(st, i++);
+        out->status = column_text(st, i++);
+        out->tool_version = column_text(st, i++);
+        out->arguments = column_text(st, i++);
+        out->directory = column_text(st, i++);
+        out->git_revision = column_text(st, i++);
+        out->git_dirty = sqlite3_column_int(st, i++) != 0;
+        out->files = sqlite3_column_int64(st, i++);
+        out->units_failed = sqlite3_column_int64(st, i++);
+        out->findings = sqlite3_column_int64(st, i++);
+        out->duration_ms = sqlite3_column_int64(st, i++);
+    }
+    sqlite3_finalize(st);
+    if (found == 0) return no_such_run(s, run_id, err);
+    return found < 0 ? -1 : 0;
+}
+
+static int run_exists(rl_store *s, int64_t run_id, rl_error *err)
+{
+    sqlite3_stmt *st = prepare(s, "SELECT 1 FROM runs WHERE id = ?1", "reading a run", err);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    int found = step_row(s, st, "reading a run", err);
+    sqlite3_finalize(st);
+    if (found == 0) return no_such_run(s, run_id, err);
+    return found < 0 ? -1 : 0;
+}
+
+int rl_store_load_units(rl_store *s, int64_t run_id, rl_unit_status **units, size_t *nunits, rl_error *err)
+{
+    static const char sql[] = "SELECT file, status, diagnostics FROM units WHERE run_id = ?1 ORDER BY rowid";
+    *units = NULL;
+    *nunits = 0;
+    if (run_exists(s, run_id, err)) return -1;
+    sqlite3_stmt *st = prepare(s, sql, "reading the units", err);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, run_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        RL_GROW(*units, cap, *nunits + 1);
+        rl_unit_status *u = &(*units)[(*nunits)++];
+        u->file = column_text(st, 0);
+        u->status = column_text(st, 1);
+        u->diagnostics = column_text(st, 2);
+    }
+    rc = rc == SQLITE_DONE ? 0 : db_error(s, err, "reading the units");
+    sqlite3_finalize(st);
+    if (rc) {
+        rl_units_free(*units, *nunits);
+        *units = NULL;
+        *nunits = 0;
+    }
+    return rc;
+}
+
+void rl_units_free(rl_unit_status *units, size_t nunits)
+{
+    for (size_t i = 0; i < nunits; i++) rl_unit_status_clear(&units[i]);
+    free(units);
+}
+
+static int parse_severity(const char *name, rl_severity *out)
+{
+    for (rl_severity sev = RL_SEV_NOTE; sev <= RL_SEV_ERROR; sev++) {
+        if (name && strcmp(name, rl_severity_name(sev)) == 0) {
+            *out = sev;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Decodes one JSON column (chain or locks) of an event into ev; SQL NULL
+ * means an empty list. */
+static int decode_json_column(rl_store *s, sqlite3_stmt *st, int i, int64_t finding_id, rl_event *ev,
+                              int (*decode)(const json_t *, rl_event *, rl_error *), rl_error *err)
+{
+    const char *text = (const char *)sqlite3_column_text(st, i);
+    if (!text) return 0;
+    json_error_t jerr;
+    json_t *v = json_loads(text, 0, &jerr);
+    rl_error why;
+    int rc = v ? decode(v, ev, &why) : rl_fail(&why, "%s", jerr.text);
+    json_decref(v);
+    if (rc)
+        return rl_fail(err, "database '%s': finding %lld: bad events.%s: %s", s->path, (long long)finding_id,
+                       sqlite3_column_name(st, i), why.msg);
+    return 0;
+}
+
+static int load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_finding *f, rl_error *err)
+{
+    int rc = 0, step = SQLITE_DONE;
+    sqlite3_bind_int64(st, 1, finding_id);
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        rl_event *ev = rl_finding_add_event(f);
+        int i = 0;
+        column_position(st, i, &ev->pos);
+        i += 3;
+        ev->function = column_text(st, i++);
+        ev->kind = column_text(st, i++);
+        ev->what = column_text(st, i++);
+        ev->thread = column_text(st, i++);
+        column_position(st, i, &ev->spawn);
+        i += 3;
+        ev->multi_instance = sqlite3_column_int(st, i++) != 0;
+        rc = decode_json_column(s, st, i++, finding_id, ev, rl_json_read_chain, err);
+        if (rc == 0) rc = decode_json_column(s, st, i++, finding_id, ev, rl_json_read_locks, err);
+    }
+    if (rc == 0 && step != SQLITE_DONE) rc = db_error(s, err, "reading the events");
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, rl_error *err)
+{
+    int i = 0;
+    *id = sqlite3_column_int64(st, i++);
+    f->rule = column_text(st, i++);
+    const char *severity = (const char *)sqlite3_column_text(st, i++);
+    if (parse_severity(severity, &f->severity))
+        return rl_fail(err, "database '%s': finding %lld has an unknown severity '%s'", s->path, (long long)*id,
+                       severity ? severity : "");
+    const char *fingerprint = (const char *)sqlite3_column_text(st, i++);
+    snprintf(f->fingerprint, sizeof f->fingerprint, "%s", fingerprint ? fingerprint : "");
+    f->location = column_text(st, i++);
+    f->message = column_text(st, i++);
+    f->hint = column_text(st, i++);
+    f->suppressed = sqlite3_column_int(st, i++) != 0;
+    f->suppression = column_text(st, i++);
+    return 0;
+}
+
+int rl_store_load_findings(rl_store *s, int64_t run_id, rl_findings *out, rl_error *err)
+{
+    static const char finding_sql[] =
+        "SELECT id, rule, severity, fingerprint, location, message, hint, suppressed, suppression"
+        " FROM findings WHERE run_id = ?1 ORDER BY id";
+    static const char event_sql[] =
+        "SELECT file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col,"
+        " multi_instance, chain, locks FROM events WHERE finding_id = ?1 ORDER BY idx";
+    if (run_exists(s, run_id, err)) return -1;
+    sqlite3_stmt *fst = prepare(s, finding_sql, "reading the findings", err);
+    sqlite3_stmt *est = fst ? prepare(s, event_sql, "reading the findings", err) : NULL;
+    int rc = est ? 0 : -1, step = SQLITE_DONE;
+    rl_findings got = {0};
+    if (rc == 0) sqlite3_bind_int64(fst, 1, run_id);
+    while (rc == 0 && (step = sqlite3_step(fst)) == SQLITE_ROW) {
+        int64_t id;
+        rl_finding *f = rl_findings_add(&got);
+        rc = load_finding(s, fst, f, &id, err);
+        if (rc == 0) rc = load_events(s, est, id, f, err);
+    }
+    if (rc == 0 && step != SQLITE_DONE) rc = db_error(s, err, "reading the findings");
+    sqlite3_finalize(fst);
+    sqlite3_finalize(est);
+    if (rc) {
+        rl_findings_free(&got);
+        return -1;
+    }
+    /* Append, moving the findings (and everything they own) into out. */
+    RL_GROW(out->items, out->cap, out->len + got.len);
+    if (got.len) memcpy(out->items + out->len, got.items, got.len * sizeof *got.items);
+    out->len += got.len;
+    free(got.items);
+    return 0;
+}
+
+void rl_run_info_clear(rl_run_info *run)
+{
+    free(run->started_at);
+    free(run->finished_at);
+    free(run->status);
+    free(run->tool_version);
+    free(run->arguments);
+    free(run->directory);
+    free(run->git_revision);
+    memset(run, 0, sizeof *run);
+}
+
+void rl_unit_status_clear(rl_unit_status *u)
+{
+    free(u->file);
+    free(u->status);
+    free(u->diagnostics);
+    memset(u, 0, sizeof *u);
+}

@@ -1,0 +1,72 @@
+/* Growable strings; see strbuf.h. */
+#include "strbuf.h"
+#include "mem.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void reserve(rl_strbuf *sb, size_t extra)
+{
+    RL_GROW(sb->data, sb->cap, sb->len + extra + 1);
+}
+
+void rl_sb_appendn(rl_strbuf *sb, const char *s, size_t n)
+{
+    reserve(sb, n);
+    memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
+
+void rl_sb_append(rl_strbuf *sb, const char *s)
+{
+    rl_sb_appendn(sb, s, strlen(s));
+}
+
+void rl_sb_appendc(rl_strbuf *sb, char c)
+{
+    rl_sb_appendn(sb, &c, 1);
+}
+
+void rl_sb_printf(rl_strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0) return;
+    reserve(sb, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb->len += (size_t)n;
+}
+
+void rl_sb_truncate(rl_strbuf *sb, size_t len)
+{
+    if (len < sb->len) {
+        sb->len = len;
+        sb->data[len] = '\0';
+    }
+}
+
+const char *rl_sb_str(const rl_strbuf *sb)
+{
+    return sb->data ? sb->data : "";
+}
+
+char *rl_sb_take(rl_strbuf *sb)
+{
+    char *s = sb->data ? sb->data : rl_xstrdup("");
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    return s;
+}
+
+void rl_sb_free(rl_strbuf *sb)
+{
+    free(sb->data);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+}

@@ -1,0 +1,23 @@
+/* String interning. Every string stored in facts and in the model lives in a
+ * pool; equal strings from one pool are the same pointer, so later stages
+ * compare and hash pointers instead of text. A pool owns all its strings and
+ * frees them at once in rl_strpool_free. Not thread-safe: one pool per
+ * worker, re-interned into the program's pool when facts are merged. */
+#ifndef RL_STRPOOL_H
+#define RL_STRPOOL_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rl_strpool rl_strpool;
+
+rl_strpool *rl_strpool_new(void);
+void rl_strpool_free(rl_strpool *pool);
+/* Returns the pooled copy of s (NULL stays NULL). */
+const char *rl_intern(rl_strpool *pool, const char *s);
+const char *rl_intern_n(rl_strpool *pool, const char *s, size_t n);
+
+/* FNV-1a; stable across runs and machines (used in fingerprints too). */
+uint64_t rl_hash_bytes(const void *data, size_t n, uint64_t seed);
+uint64_t rl_hash_str(const char *s);
+
+#endif

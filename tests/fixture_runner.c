@@ -1,0 +1,262 @@
+/* The fixture runner: analyses every fixture program through the
+ * library and checks its annotations. A line ending in `// RACE` must
+ * appear in some race finding; a line ending in `// NORACE` must not.
+ * `// DEADLOCK` / `// NODEADLOCK` do the same for lock-order findings.
+ *
+ * Header tags, on lines starting with `//` before the code:
+ *   // FLAGS: -DX=1 ...      extra compiler flags
+ *   // XFAIL: reason         known to fail; passing is then an error
+ * Prints one line per fixture and a final "N passed, M failed" line. */
+#include "driver.h"
+#include "util/mem.h"
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LINE 4096
+#define MAX_FLAGS 64
+
+typedef enum tag { TAG_NONE, TAG_RACE, TAG_NORACE, TAG_DEADLOCK, TAG_NODEADLOCK } tag;
+
+typedef struct fixture {
+    char *path;
+    tag *tags;          /* per line (1-based) */
+    int nlines;
+    char *flags[MAX_FLAGS];
+    int nflags;
+    char *xfail;
+} fixture;
+
+typedef struct totals {
+    int passed, failed, xfailed;
+    int race_lines, race_found, norace_lines, norace_flagged;
+} totals;
+
+static int verbose;
+
+/* The annotation at the end of a line: the last `//` comment. */
+static tag line_tag(const char *line)
+{
+    const char *c = strstr(line, "//");
+    if (!c) return TAG_NONE;
+    const char *last = c;
+    while ((c = strstr(last + 2, "//"))) last = c;
+    const char *t = last + 2;
+    while (*t == ' ' || *t == '\t') t++;
+    static const struct {
+        const char *word;
+        tag t;
+    } words[] = {{"NORACE", TAG_NORACE}, {"RACE", TAG_RACE}, {"NODEADLOCK", TAG_NODEADLOCK}, {"DEADLOCK", TAG_DEADLOCK}};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t n = strlen(words[i].word);
+        if (strncmp(t, words[i].word, n) == 0 && (t[n] == '\0' || t[n] == '\n' || t[n] == ' ' || t[n] == '\r' ||
+                                                  t[n] == ':' || t[n] == '(' || t[n] == '\t'))
+            return words[i].t;
+    }
+    return TAG_NONE;
+}
+
+static int load_fixture(const char *path, fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    FILE *in = fopen(path, "r");
+    if (!in) return -1;
+    f->path = rl_xstrdup(path);
+    char line[MAX_LINE];
+    int cap = 0;
+    while (fgets(line, sizeof line, in)) {
+        f->nlines++;
+        RL_GROW(f->tags, cap, f->nlines + 1);
+        f->tags[f->nlines] = line_tag(line);
+        line[strcspn(line, "\r\n")] = '\0';
+        if (strncmp(line, "// FLAGS:", 9) == 0) {
+            for (char *tok = strtok(line + 9, " \t"); tok && f->nflags < MAX_FLAGS; tok = strtok(NULL, " \t"))
+                f->flags[f->nflags++] = rl_xstrdup(tok);
+        } else if (strncmp(line, "// XFAIL:", 9) == 0) {
+            f->xfail = rl_xstrdup(line + 9);
+        }
+    }
+    fclose(in);
+    return 0;
+}
+
+static void free_fixture(fixture *f)
+{
+    free(f->path);
+    free(f->tags);
+    for (int i = 0; i < f->nflags; i++) free(f->flags[i]);
+    free(f->xfail);
+}
+
+static int same_file(const char *a, const char *b)
+{
+    const char *ba = strrchr(a, '/'), *bb = strrchr(b, '/');
+    return strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b) == 0;
+}
+
+/* Marks reported[line] for every event of every finding of the given
+ * family (race-like or deadlock-like rules) in this fixture's file. */
+static void mark_reported(const fixture *f, const rl_findings *fs, int deadlock, char *reported)
+{
+    for (size_t i = 0; i < fs->len; i++) {
+        const rl_finding *fd = &fs->items[i];
+        int is_deadlock = strcmp(fd->rule, "lock-order-inversion") == 0;
+        if (is_deadlock != deadlock) continue;
+        for (size_t e = 0; e < fd->nevents; e++) {
+            const rl_event *ev = &fd->events[e];
+            if (ev->pos.line > 0 && (int)ev->pos.line <= f->nlines && same_file(ev->pos.file, f->path))
+                reported[ev->pos.line] = 1;
+        }
+    }
+}
+
+static void run_fixture(const char *rules, const char *path, totals *t)
+{
+    fixture f;
+    if (load_fixture(path, &f) != 0) {
+        printf("FAIL %s: cannot read\n", path);
+        t->failed++;
+        return;
+    }
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    rl_unit_list units;
+    memset(&units, 0, sizeof units);
+    rl_error err = {{0}};
+    char *paths[1] = {f.path};
+    rl_analysis a;
+    memset(&a, 0, sizeof a);
+    int ok = rl_inputs_from_paths(paths, 1, f.flags, f.nflags, &units, &err) == 0;
+    rl_analysis_options opts;
+    memset(&opts, 0, sizeof opts);
+    opts.rules_dir = rules;
+    opts.jobs = 1;
+    if (ok) ok = rl_analyze(&opts, &units, &a, &err) == 0;
+    if (ok && a.units_failed) {
+        snprintf(err.msg, sizeof err.msg, "does not parse: %s", a.units[0].diagnostics ? a.units[0].diagnostics : "?");
+        ok = 0;
+    }
+    if (!ok) {
+        printf("FAIL %s: %s\n", name, err.msg);
+        t->failed++;
+        rl_analysis_free(&a);
+        rl_unit_list_free(&units);
+        free_fixture(&f);
+        return;
+    }
+    char *race = rl_xcalloc((size_t)f.nlines + 2, 1), *dead = rl_xcalloc((size_t)f.nlines + 2, 1);
+    mark_reported(&f, &a.findings, 0, race);
+    mark_reported(&f, &a.findings, 1, dead);
+    char missed[MAX_LINE] = "", false_alarms[MAX_LINE] = "";
+    int nmissed = 0, nfalse = 0, nrace = 0, nsafe = 0;
+    for (int l = 1; l <= f.nlines; l++) {
+        size_t ml = strlen(missed), fl = strlen(false_alarms);
+        switch (f.tags[l]) {
+        case TAG_RACE:
+        case TAG_DEADLOCK: {
+            int hit = f.tags[l] == TAG_RACE ? race[l] : dead[l];
+            nrace++;
+            t->race_lines++;
+            if (hit) t->race_found++;
+            else if (ml + 16 < sizeof missed) snprintf(missed + ml, sizeof missed - ml, " %d", l), nmissed++;
+            break;
+        }
+        case TAG_NORACE:
+        case TAG_NODEADLOCK: {
+            int hit = f.tags[l] == TAG_NORACE ? race[l] : dead[l];
+            nsafe++;
+            t->norace_lines++;
+            if (hit) {
+                t->norace_flagged++;
+                if (fl + 16 < sizeof false_alarms) snprintf(false_alarms + fl, sizeof false_alarms - fl, " %d", l);
+                nfalse++;
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    int pass = nmissed == 0 && nfalse == 0 && (nrace + nsafe) > 0;
+    if (f.xfail) {
+        if (pass) {
+            printf("FAIL %s: passes but is marked XFAIL (%s): remove the tag\n", name, f.xfail);
+            t->failed++;
+        } else {
+            printf("XFAIL %s:%s\n", name, f.xfail);
+            t->xfailed++;
+        }
+    } else if (pass) {
+        printf("PASS %s (%d racy, %d safe lines)\n", name, nrace, nsafe);
+        t->passed++;
+    } else {
+        printf("FAIL %s:", name);
+        if (nrace + nsafe == 0) printf(" no annotations");
+        if (nmissed) printf(" missed RACE at line%s", missed);
+        if (nfalse) printf("%s false alarm at NORACE line%s", nmissed ? ";" : "", false_alarms);
+        printf("\n");
+        t->failed++;
+    }
+    if (verbose && !pass) {
+        for (size_t i = 0; i < a.findings.len; i++) {
+            const rl_finding *fd = &a.findings.items[i];
+            printf("    [%s] %s:", fd->rule, fd->message);
+            for (size_t e = 0; e < fd->nevents; e++)
+                printf(" %s@%u(%s%s)", fd->events[e].kind, fd->events[e].pos.line, fd->events[e].thread,
+                       fd->events[e].multi_instance ? "*" : "");
+            printf("\n");
+        }
+    }
+    free(race);
+    free(dead);
+    rl_analysis_free(&a);
+    rl_unit_list_free(&units);
+    free_fixture(&f);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+    const char *rules = NULL;
+    char **inputs = rl_xcalloc((size_t)argc + 1, sizeof *inputs);
+    int ninputs = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) rules = argv[++i];
+        else if (strcmp(argv[i], "-v") == 0) verbose = 1;
+        else inputs[ninputs++] = argv[i];
+    }
+    char **files = NULL;
+    size_t nfiles = 0, cap = 0;
+    for (int i = 0; i < ninputs; i++) {
+        DIR *d = opendir(inputs[i]);
+        if (!d) {
+            RL_PUSH(files, nfiles, cap, rl_xstrdup(inputs[i]));
+            continue;
+        }
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t n = strlen(e->d_name);
+            if (n > 2 && strcmp(e->d_name + n - 2, ".c") == 0)
+                RL_PUSH(files, nfiles, cap, rl_xasprintf("%s/%s", inputs[i], e->d_name));
+        }
+        closedir(d);
+    }
+    if (nfiles > 1) qsort(files, nfiles, sizeof *files, cmp_str);
+    totals t;
+    memset(&t, 0, sizeof t);
+    for (size_t i = 0; i < nfiles; i++) {
+        run_fixture(rules, files[i], &t);
+        free(files[i]);
+    }
+    free(files);
+    free(inputs);
+    printf("\nannotated lines: %d/%d RACE lines reported, %d/%d NORACE lines reported\n", t.race_found, t.race_lines,
+           t.norace_flagged, t.norace_lines);
+    if (t.xfailed) printf("%d known failures (XFAIL)\n", t.xfailed);
+    printf("fixtures: %d passed, %d failed\n", t.passed, t.failed);
+    return (t.failed || nfiles == 0) ? 1 : 0;
+}

@@ -112,6 +112,24 @@ static int pair_first_time(pair_seen *s, uint64_t x, uint64_t y)
     return 1;
 }
 
+/* Pairs every access of g with every access of h (each pair once when g
+ * and h are the same group). */
+static void check_pairs(rl_check_ctx *ctx, pair_seen *seen, const group *g, const group *h)
+{
+    const rl_model *m = ctx->model;
+    for (size_t i = 0; i < g->len; i++) {
+        const rl_access *a = &m->accesses[g->items[i]];
+        for (size_t j = g == h ? i : 0; j < h->len; j++) {
+            const rl_access *b = &m->accesses[h->items[j]];
+            if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
+            if (common_lock(a->held, b->held)) continue;
+            if (!rl_model_may_run_together(m, a, b)) continue;
+            if (!pair_first_time(seen, site_key(m, a), site_key(m, b))) continue;
+            report(ctx, a, b);
+        }
+    }
+}
+
 void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
@@ -132,20 +150,20 @@ void rl_check_DataRace(rl_check_ctx *ctx)
     pair_seen seen = {0};
     for (size_t k = 0; k < norder; k++) {
         group *g = rl_ptrmap_get(&groups, order[k]);
-        int any_write = 0;
-        for (size_t i = 0; i < g->len; i++) any_write |= (m->accesses[g->items[i]].flags & RL_ACC_WRITE) != 0;
-        if (!any_write) continue;
-        for (size_t i = 0; i < g->len; i++) {
-            const rl_access *a = &m->accesses[g->items[i]];
-            for (size_t j = i; j < g->len; j++) {
-                const rl_access *b = &m->accesses[g->items[j]];
-                if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
-                if (common_lock(a->held, b->held)) continue;
-                if (!rl_model_may_run_together(m, a, b)) continue;
-                if (!pair_first_time(&seen, site_key(m, a), site_key(m, b))) continue;
-                report(ctx, a, b);
-            }
+        check_pairs(ctx, &seen, g, g);
+        /* A whole-object access (a struct copy) overlaps its fields: pair
+         * this group with every enclosing object's group. */
+        rl_strbuf prefix = RL_STRBUF_INIT;
+        rl_sb_append(&prefix, order[k]);
+        for (size_t cut = prefix.len; cut > 0; cut--) {
+            char ch = prefix.data[cut - 1];
+            if (ch == '*' || ch == '}' || ch == ':') break; /* not through a pointer, not past the root */
+            if ((ch != '.' && ch != '[') || cut < 2) continue;
+            rl_sb_truncate(&prefix, cut - 1);
+            group *outer = rl_ptrmap_get(&groups, rl_intern(m->program->pool, rl_sb_str(&prefix)));
+            if (outer) check_pairs(ctx, &seen, g, outer);
         }
+        rl_sb_free(&prefix);
     }
     for (size_t k = 0; k < norder; k++) {
         group *g = rl_ptrmap_get(&groups, order[k]);

@@ -472,7 +472,7 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
     enum CXCursorKind dk = clang_getCursorKind(d);
     if (dk == CXCursor_FunctionDecl) {
         /* A function used as a value: its address is taken. */
-        if (!w->silent) rl_facts_add_addr_taken(w->facts, clang_getCString(clang_getCursorUSR(d)));
+        if (!w->silent) rl_facts_add_addr_taken(w->facts, intern_cx(w, clang_getCursorUSR(d)));
         return;
     }
     if (dk != CXCursor_VarDecl && dk != CXCursor_ParmDecl) return;
@@ -1506,6 +1506,23 @@ static void walk_function(walker *w, CXCursor fc)
     w->nlocals = 0;
 }
 
+/* Functions named in a global's initializer (handler tables, ops structs)
+ * have their address taken: they are candidates for indirect calls. */
+static enum CXChildVisitResult visit_initializer(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    walker *w = data;
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+        CXCursor d = clang_getCursorReferenced(c);
+        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) {
+            CXString usr = clang_getCursorUSR(d);
+            rl_facts_add_addr_taken(w->facts, clang_getCString(usr));
+            clang_disposeString(usr);
+        }
+    }
+    return CXChildVisit_Recurse;
+}
+
 static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
@@ -1514,6 +1531,8 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
     if (k == CXCursor_FunctionDecl && clang_isCursorDefinition(c) &&
         !clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
         walk_function(w, c);
+    } else if (k == CXCursor_VarDecl && !clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
+        clang_visitChildren(c, visit_initializer, w);
     } else if (k == CXCursor_LinkageSpec || k == CXCursor_UnexposedDecl) {
         return CXChildVisit_Recurse;
     }

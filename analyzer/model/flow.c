@@ -73,8 +73,11 @@ static state acquire(walk *w, state s, const rl_node *n)
 static state release(walk *w, state s, const char *lock)
 {
     if (!s.held) return s;
-    s.held = rl_ls_remove(w->flow->locks, s.held, lock);
-    s.released = rl_ls_add(w->flow->locks, s.released, lock, 0);
+    /* Releasing a lock this function took is balanced; only a release of
+     * a lock it did not take lets go of the caller's (this also keeps a
+     * recursive mutex's inner lock/unlock pair from hiding the outer one). */
+    if (rl_ls_contains(s.held, lock)) s.held = rl_ls_remove(w->flow->locks, s.held, lock);
+    else s.released = rl_ls_add(w->flow->locks, s.released, lock, 0);
     return s;
 }
 

@@ -137,7 +137,12 @@ static const char *resolve(rl_model *m, const frame_env *env, const char *s, int
     int param = -1;
     rl_root_kind k = rl_place_root(s, &param);
     if (k == RL_ROOT_PARAM) {
-        if (distinct && param >= 0 && param < MAX_PARAMS && (env->distinct & (1u << param))) *distinct = 1;
+        /* The object handed to one instance is distinct, but not what its
+         * pointer fields lead to: those may be shared again. */
+        const char *rest = strchr(s, '*');
+        int through_pointer = rest && strchr(rest + 1, '*') != NULL;
+        if (distinct && !through_pointer && param >= 0 && param < MAX_PARAMS && (env->distinct & (1u << param)))
+            *distinct = 1;
         return s[0] == '&' ? rl_value_subst(pool, s, env->bind, env->nbind)
                            : rl_place_subst(pool, s, env->bind, env->nbind);
     }
@@ -305,9 +310,11 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     child->spawn_pos = pos_copy(&s->pos);
     if (!join) {
         child->end.infinite = 1;
+        child->dend.infinite = 1;
         return;
     }
     child->end = pos_copy(&join->pos);
+    child->dend = pos_copy(&join->pos);
     for (int k = 0; k < join->pos.n; k++) {
         const rl_function *jf = fn_of(m, join->frame_fns[k]);
         int32_t loop = outermost_loop(jf, join->pos.v[k]);
@@ -377,7 +384,8 @@ static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos,
         char cls = '0';
         if (pos_cmp(pos, &c->start) >= 0) cls = '1';
         if (pos_cmp(pos, &c->dstart) >= 0) cls = '2';
-        if (pos_cmp(pos, &c->end) >= 0) cls = '3';
+        if (pos_cmp(pos, &c->dend) >= 0) cls = '3';
+        if (pos_cmp(pos, &c->end) >= 0) cls = '4';
         rl_sb_appendc(out, cls);
     }
 }
@@ -565,6 +573,7 @@ void rl_model_free(rl_model *m)
         pos_free(&m->threads[i].start);
         pos_free(&m->threads[i].dstart);
         pos_free(&m->threads[i].end);
+        pos_free(&m->threads[i].dend);
     }
     for (size_t i = 0; i < m->nctxs; i++) {
         free(m->ctxs[i].bind);
@@ -592,7 +601,8 @@ rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a)
 static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct)
 {
     const rl_posvec *start = distinct ? &child->dstart : &child->start;
-    return pos_cmp(p, start) >= 0 && pos_cmp(p, &child->end) < 0;
+    const rl_posvec *end = distinct ? &child->dend : &child->end;
+    return pos_cmp(p, start) >= 0 && pos_cmp(p, end) < 0;
 }
 
 /* The child of `ancestor` on the way down to thread t, or -1. */

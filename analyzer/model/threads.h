@@ -47,7 +47,9 @@ typedef struct rl_thread {
     int arg_distinct;
     const char *handle;  /* resolved handle place, "" if none */
     int multi;
-    rl_posvec spawn_pos, start, dstart, end; /* in the parent's frame */
+    rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
+                         objects distinct per instance: from the spawn itself
+                         to the join itself, even inside loops */
 } rl_thread;
 
 typedef struct rl_ctx {

@@ -170,7 +170,11 @@ static long long now_ms(void)
 static char *arguments_json(int argc, char **argv)
 {
     json_t *arr = json_array();
-    for (int i = 0; i < argc; i++) json_array_append_new(arr, json_string(argv[i]) ? json_string(argv[i]) : json_string("?"));
+    for (int i = 0; i < argc; i++) {
+        /* json_string refuses invalid UTF-8: keep the slot, mark it. */
+        json_t *s = json_string(argv[i]);
+        json_array_append_new(arr, s ? s : json_string("?"));
+    }
     char *s = json_dumps(arr, JSON_COMPACT);
     json_decref(arr);
     char *copy = rl_xstrdup(s ? s : "[]");
@@ -208,6 +212,7 @@ static int write_report(const options *o, const rl_run_info *run, const rl_findi
     } else {
         rl_report_text(out, findings);
     }
+    if (fflush(out) != 0) rc = -1;
     if (out != stdout && fclose(out) != 0) {
         fprintf(stderr, "racelint: error: cannot write '%s': %s\n", o->output, strerror(errno));
         rc = -1;

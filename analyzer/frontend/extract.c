@@ -128,7 +128,11 @@ static rl_loc loc_of(walker *w, CXCursor c)
     rl_loc loc = {0};
     CXFile file;
     unsigned line, col;
-    clang_getExpansionLocation(clang_getCursorLocation(c), &file, &line, &col, NULL);
+    /* The start of the expression (`stats.failed`), not clang's preferred
+     * location (the member name). */
+    CXSourceLocation where = clang_getRangeStart(clang_getCursorExtent(c));
+    if (clang_equalLocations(where, clang_getNullLocation())) where = clang_getCursorLocation(c);
+    clang_getExpansionLocation(where, &file, &line, &col, NULL);
     loc.line = line;
     loc.col = col;
     loc.file = file ? intern_cx(w, clang_getFileName(file)) : w->facts->main_file;

@@ -207,6 +207,15 @@ static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char
     return 0;
 }
 
+/* The function of every frame of a position, for a new site at depth n. */
+static int *frames_with(const int *frame_fns, int n, int last_fn)
+{
+    int *f = rl_xmalloc((size_t)(n + 1) * sizeof(int));
+    if (n) memcpy(f, frame_fns, (size_t)n * sizeof(int));
+    f[n] = last_fn;
+    return f;
+}
+
 static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d)
 {
     const rl_function *fn = fn_of(m, env->fn);
@@ -218,9 +227,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             spawn_site *s = &d->spawns[d->nspawns++];
             memset(s, 0, sizeof *s);
             s->pos = pos_extend(pos, i);
-            s->frame_fns = rl_xmalloc((size_t)s->pos.n * sizeof(int));
-            memcpy(s->frame_fns, frame_fns, (size_t)(s->pos.n - 1) * sizeof(int));
-            s->frame_fns[s->pos.n - 1] = env->fn;
+            s->frame_fns = frames_with(frame_fns, pos->n, env->fn);
             s->node = i;
             s->loc = n->loc;
             const char *sym_arg = n->nargs > 0 ? n->args[0] : "";
@@ -234,9 +241,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             RL_GROW(d->joins, d->cap_joins, d->njoins + 1);
             join_site *j = &d->joins[d->njoins++];
             j->pos = pos_extend(pos, i);
-            j->frame_fns = rl_xmalloc((size_t)j->pos.n * sizeof(int));
-            memcpy(j->frame_fns, frame_fns, (size_t)(j->pos.n - 1) * sizeof(int));
-            j->frame_fns[j->pos.n - 1] = env->fn;
+            j->frame_fns = frames_with(frame_fns, pos->n, env->fn);
             j->handle = n->text && n->text[0] ? resolve(m, env, n->text, NULL) : "";
         } else if (n->kind == RL_N_CALL && info->callees[i] && depth < MAX_SPAWN_DEPTH) {
             int callee = rl_program_find(m->program, info->callees[i]);
@@ -249,9 +254,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             const char **vals = bind_args(m, env, n, &distinct);
             frame_env sub = {env->thread, callee, vals, n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS, distinct};
             rl_posvec p2 = pos_extend(pos, i);
-            int *ff = rl_xmalloc((size_t)p2.n * sizeof(int));
-            if (pos->n) memcpy(ff, frame_fns, (size_t)pos->n * sizeof(int));
-            ff[pos->n] = env->fn;
+            int *ff = frames_with(frame_fns, pos->n, env->fn);
             discover(m, &sub, &p2, ff, depth + 1, d);
             free(ff);
             pos_free(&p2);
@@ -292,7 +295,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     const rl_function *sfn = fn_of(m, s->frame_fns[last]);
     int32_t inner = innermost_loop(sfn, s->node);
     int joined_in_iteration = join && inner >= 0 && join->pos.n > last &&
-                              memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0 &&
+                              (last == 0 || memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0) &&
                               join->frame_fns[last] == s->frame_fns[last] && in_subtree(sfn, inner, join->pos.v[last]);
     child->multi = parent->multi;
     child->start = pos_copy(&s->pos);
@@ -319,7 +322,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
         const rl_function *jf = fn_of(m, join->frame_fns[k]);
         int32_t loop = outermost_loop(jf, join->pos.v[k]);
         if (loop < 0) continue;
-        int same_prefix = s->pos.n > k && memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0 &&
+        int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
                           s->frame_fns[k] == join->frame_fns[k];
         if (same_prefix && in_subtree(jf, loop, s->pos.v[k])) break; /* the spawn's own loop */
         pos_free(&child->end);

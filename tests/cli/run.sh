@@ -1,3 +1,109 @@
 #!/bin/sh
-# placeholder replaced below
-exit 0
+# End-to-end tests of the racelint binary: exit codes, formats, the
+# findings database, compilation databases and bad input.
+# usage: run.sh PATH/TO/racelint SOURCE_DIR
+set -u
+RL=$1
+SRC=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -f "$TMP/err" ] && sed 's/^/    stderr: /' "$TMP/err" | head -5; }
+
+# expect NAME STATUS CMD... : runs CMD, checks its exit status.
+expect() {
+  name=$1; want=$2; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"; got=$?
+  if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, wanted $want)"; fi
+}
+# contains NAME FILE TEXT
+contains() {
+  if grep -q -- "$3" "$2"; then ok "$1"; else not_ok "$1 ('$3' not in $(basename "$2"))"; fi
+}
+
+FX=$SRC/fixtures
+cd "$TMP" || exit 1
+
+expect "version exits 0" 0 "$RL" --version
+contains "version names racelint" "$TMP/out" "racelint"
+expect "no arguments is a usage error" 2 "$RL"
+expect "unknown command is a usage error" 2 "$RL" frobnicate
+contains "unknown command is named" "$TMP/err" "frobnicate"
+expect "bad -j is a usage error" 2 "$RL" check -j zero "$FX/seed_buffer_mutex.c"
+expect "unknown format is a usage error" 2 "$RL" check --format xml "$FX/seed_buffer_mutex.c"
+expect "missing path is an input error" 2 "$RL" check --no-db "$TMP/nope.c"
+contains "missing path is named" "$TMP/err" "nope.c"
+
+expect "clean program exits 0" 0 "$RL" check --no-db "$FX/seed_buffer_mutex.c"
+if [ ! -s "$TMP/out" ]; then ok "clean program prints nothing on stdout"; else not_ok "clean program prints nothing on stdout"; fi
+expect "racy program exits 1" 1 "$RL" check --no-db "$FX/seed_buffer_nolock.c"
+contains "text names the race" "$TMP/out" "warning: data race on 'buf\[\]' \[race\]"
+contains "text has a note with the thread" "$TMP/out" "note: write in thread 'writer'"
+
+expect "json output" 1 "$RL" check --no-db --format json "$FX/seed_buffer_nolock.c"
+if jq -e '.version == 1 and (.findings | length) >= 1 and .findings[0].rule == "race" and (.findings[0].events | length) == 2' "$TMP/out" >/dev/null 2>&1; then
+  ok "json is valid and has the finding"; else not_ok "json is valid and has the finding"; fi
+
+expect "-o writes the report to a file" 1 "$RL" check --no-db -o "$TMP/report.txt" "$FX/seed_buffer_nolock.c"
+contains "-o file has the finding" "$TMP/report.txt" "data race"
+
+# The findings database.
+expect "check records a run" 1 "$RL" check --db "$TMP/f.db" "$FX/seed_buffer_nolock.c"
+contains "summary names the run" "$TMP/err" "run 1 recorded"
+expect "a second run" 0 "$RL" check --db "$TMP/f.db" "$FX/seed_buffer_mutex.c"
+if [ "$(sqlite3 "$TMP/f.db" 'SELECT count(*) FROM runs')" = 2 ]; then ok "two runs stored"; else not_ok "two runs stored"; fi
+if [ "$(sqlite3 "$TMP/f.db" 'SELECT count(*) FROM findings WHERE run_id = 1')" -ge 1 ]; then ok "findings stored"; else not_ok "findings stored"; fi
+if [ "$(sqlite3 "$TMP/f.db" 'PRAGMA integrity_check')" = ok ]; then ok "database intact"; else not_ok "database intact"; fi
+expect "findings of the latest run (clean)" 0 "$RL" findings --db "$TMP/f.db"
+expect "findings of run 1" 1 "$RL" findings --db "$TMP/f.db" --run 1
+contains "findings lists the race" "$TMP/out" "data race on 'buf\[\]'"
+expect "findings of a run that does not exist" 2 "$RL" findings --db "$TMP/f.db" --run 99
+expect "findings without a database" 2 "$RL" findings --db "$TMP/none.db"
+contains "missing database is named" "$TMP/err" "none.db"
+expect "database in a missing folder" 2 "$RL" check --db "$TMP/no/such/dir/f.db" "$FX/seed_buffer_mutex.c"
+contains "missing folder is named" "$TMP/err" "does not exist"
+echo "this is not sqlite, just text that is long enough to look like a header......................." >"$TMP/bad.db"
+expect "a file that is not SQLite" 2 "$RL" check --db "$TMP/bad.db" "$FX/seed_buffer_mutex.c"
+contains "not-SQLite file is explained" "$TMP/err" "not a racelint database"
+mkdir -p "$TMP/cwd" && cd "$TMP/cwd" || exit 1
+expect "default database location" 1 "$RL" check "$FX/seed_buffer_nolock.c"
+if [ -f "$TMP/cwd/.racelint/racelint.db" ]; then ok "default database created under .racelint/"; else not_ok "default database created under .racelint/"; fi
+cd "$TMP" || exit 1
+
+# Compilation databases.
+mkdir -p "$TMP/build"
+cat >"$TMP/build/compile_commands.json" <<JSON
+[
+ {"directory": "$SRC/examples/bank", "file": "accounts.c", "arguments": ["cc", "-c", "-o", "accounts.o", "-I.", "accounts.c"]},
+ {"directory": "$SRC/examples/bank", "file": "stats.c", "command": "cc -c -o stats.o -DNDEBUG stats.c"},
+ {"directory": "$SRC/examples/bank", "file": "main.c", "command": "cc -c -o main.o main.c"}
+]
+JSON
+expect "-p reads compile_commands.json" 1 "$RL" check --no-db -p "$TMP/build"
+contains "-p finds the example's race" "$TMP/out" "stats.c:14:9: warning: data race on 'stats.failed'"
+mkdir -p "$TMP/bad1" "$TMP/bad2" "$TMP/bad3"
+echo '{ not json' >"$TMP/bad1/compile_commands.json"
+expect "malformed compile_commands.json" 2 "$RL" check --no-db -p "$TMP/bad1"
+contains "malformed database is explained" "$TMP/err" "not valid JSON"
+echo '[]' >"$TMP/bad2/compile_commands.json"
+expect "empty compile_commands.json" 2 "$RL" check --no-db -p "$TMP/bad2"
+contains "empty database is explained" "$TMP/err" "empty"
+expect "missing compile_commands.json" 2 "$RL" check --no-db -p "$TMP/bad3"
+contains "missing database file is named" "$TMP/err" "compile_commands.json"
+
+# A unit that does not parse is reported; the rest is analysed.
+mkdir -p "$TMP/mixed"
+cp "$FX/seed_buffer_nolock.c" "$TMP/mixed/racy.c"
+printf 'int broken( {\n' >"$TMP/mixed/broken.c"
+expect "broken unit does not stop the analysis" 1 "$RL" check --no-db "$TMP/mixed"
+contains "broken unit is reported" "$TMP/err" "broken.c"
+contains "the other unit's race is found" "$TMP/out" "racy.c"
+mkdir -p "$TMP/empty"
+expect "empty folder is an input error" 2 "$RL" check --no-db "$TMP/empty"
+
+echo
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

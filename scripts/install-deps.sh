@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs what racelint needs to build and test on Debian (bookworm or
+# newer): a C compiler, CMake, libclang 19, SQLite, jansson, libyaml, and the
+# tools the tests use (sqlite3, jq). Run as root; does nothing when all is
+# already there.
+set -eu
+PACKAGES="build-essential cmake pkg-config libclang-19-dev libsqlite3-dev libjansson-dev libyaml-dev sqlite3 jq"
+missing=""
+for p in $PACKAGES; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+  echo "install-deps: everything is installed"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps: missing packages:$missing; run this script as root (or: sudo $0)" >&2
+  exit 2
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "install-deps: done"

@@ -607,6 +607,7 @@ static void walk_deref(walker *w, CXCursor c, CXCursor operand, use_mode mode, e
 
 static void walk_call(walker *w, CXCursor c, expr_out *out);
 static void walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
+static void set_args(walker *w, int32_t id, const char **vals, int n);
 
 static void walk_unary(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
@@ -667,11 +668,21 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
     out_init(&a);
     out_init(&b);
     switch (op) {
-    case CXBinaryOperator_Assign:
+    case CXBinaryOperator_Assign: {
         expr(w, rhs, USE_READ, &b);
+        int32_t before = w->fn->nnodes;
         expr(w, lhs, USE_WRITE, &a);
+        /* A pointer stored into shared memory: remember the value on the
+         * write (ACCESS args[0]) so the model can follow it later. */
+        int32_t last = w->fn->nnodes - 1;
+        if (!w->silent && last >= before && rl_sb_str(&b.value)[0] && w->fn->nodes[last].kind == RL_N_ACCESS &&
+            (w->fn->nodes[last].flags & RL_ACC_WRITE)) {
+            const char *vals[1] = {rl_sb_str(&b.value)};
+            set_args(w, last, vals, 1);
+        }
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         break;
+    }
     case CXBinaryOperator_Comma:
         expr(w, lhs, USE_READ, NULL);
         expr(w, rhs, USE_READ, &b);

@@ -130,8 +130,11 @@ static const rl_function *fn_of(const rl_model *m, int fn)
     return m->program->fns[fn].fn;
 }
 
-/* A place or value of function env->fn as a program-wide name. */
-static const char *resolve(rl_model *m, const frame_env *env, const char *s, int *distinct)
+/* A place or value of function env->fn as a program-wide name. *distinct
+ * is set when the place is (part of) an object handed out one per thread
+ * instance; *root_distinct when it is reached from one, even through
+ * pointers. */
+static const char *resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
     int param = -1;
@@ -141,8 +144,9 @@ static const char *resolve(rl_model *m, const frame_env *env, const char *s, int
          * pointer fields lead to: those may be shared again. */
         const char *rest = strchr(s, '*');
         int through_pointer = rest && strchr(rest + 1, '*') != NULL;
-        if (distinct && !through_pointer && param >= 0 && param < MAX_PARAMS && (env->distinct & (1u << param)))
-            *distinct = 1;
+        int from_distinct = param >= 0 && param < MAX_PARAMS && (env->distinct & (1u << param));
+        if (distinct && !through_pointer && from_distinct) *distinct = 1;
+        if (root_distinct && from_distinct) *root_distinct = 1;
         return s[0] == '&' ? rl_value_subst(pool, s, env->bind, env->nbind)
                            : rl_place_subst(pool, s, env->bind, env->nbind);
     }
@@ -152,6 +156,11 @@ static const char *resolve(rl_model *m, const frame_env *env, const char *s, int
         return rl_place_qualify(pool, s, q);
     }
     return rl_intern(pool, s ? s : "");
+}
+
+static const char *resolve(rl_model *m, const frame_env *env, const char *s, int *distinct)
+{
+    return resolve2(m, env, s, distinct, NULL);
 }
 
 /* Bindings for a callee: each argument value resolved in the caller. */
@@ -509,6 +518,53 @@ static void analyse_thread(rl_model *m, int t)
     run_worklist(m);
 }
 
+/* ---- pointers stored in memory ------------------------------------------- */
+
+/* Marks a place that was given different pointer values. */
+static const char AMBIGUOUS[] = "";
+
+/* Records every pointer value written into memory, so that a load of that
+ * pointer later (`ctx->seen` holding `&packets_seen`) can name the object
+ * it points to. Places given two different values are left alone. */
+static void collect_stores(rl_model *m)
+{
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        const rl_function *f = fn_of(m, c->fn);
+        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+        for (int32_t i = 0; i < f->nnodes; i++) {
+            const rl_node *n = &f->nodes[i];
+            if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
+            const char *place = resolve(m, &env, n->text, NULL);
+            const char *value = resolve(m, &env, n->args[0], NULL);
+            void **slot = rl_ptrmap_slot(&m->stored, place);
+            if (!*slot) *slot = (void *)value;
+            else if (*slot != value) *slot = (void *)AMBIGUOUS;
+        }
+    }
+}
+
+/* Rewrites `X*...` into `Y...` when X only ever held &Y. */
+static const char *follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
+{
+    rl_strpool *pool = m->program->pool;
+    for (int round = 0; round < MAX_SPAWN_DEPTH; round++) {
+        const char *star = strchr(place, '*');
+        if (!star || place[0] == '{') return place;
+        const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
+        const char *value = rl_ptrmap_get(&m->stored, prefix);
+        if (!value || value == AMBIGUOUS || value[0] != '&') return place;
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_append(&sb, value + 1);
+        rl_sb_append(&sb, star + 1);
+        place = rl_intern(pool, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+        /* An element stored in a per-instance object is per instance too. */
+        if (root_distinct && strstr(value, "[]")) *distinct = 1;
+    }
+    return place;
+}
+
 /* ---- accesses ------------------------------------------------------------- */
 
 static void collect_accesses(rl_model *m)
@@ -528,9 +584,10 @@ static void collect_accesses(rl_model *m)
             if (n->kind != RL_N_ACCESS || c->in_once) continue;
             const rl_lockset *held = held_at(m, c, i);
             if (!held) continue;
-            int distinct = 0;
-            const char *place = resolve(m, &env, n->text, &distinct);
+            int distinct = 0, root_distinct = 0;
+            const char *place = resolve2(m, &env, n->text, &distinct, &root_distinct);
             if (!place[0]) continue;
+            place = follow_stores(m, place, root_distinct, &distinct);
             RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
             rl_access *a = &m->accesses[m->naccesses++];
             a->ctx = (int)ci;
@@ -564,6 +621,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
         free(called);
     }
     for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
+    collect_stores(m);
     collect_accesses(m);
     return m;
 }
@@ -587,6 +645,7 @@ void rl_model_free(rl_model *m)
     free(m->accesses);
     rl_ptrmap_free(&m->ctx_by_key);
     rl_ptrmap_free(&m->lock_display);
+    rl_ptrmap_free(&m->stored);
     free(m);
 }
 

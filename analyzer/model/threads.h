@@ -88,6 +88,7 @@ typedef struct rl_model {
     size_t naccesses, cap_accesses;
     rl_ptrmap ctx_by_key;
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
+    rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     size_t truncated;         /* contexts not explored past the limit */
 } rl_model;
 

@@ -135,6 +135,45 @@ static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_uni
     u->diagnostics = rl_sb_take(&sb);
 }
 
+#define CONFIG_NAME ".racelint.yaml"
+/* Same bound as for model files: a config is a few lines of YAML. */
+#define MAX_CONFIG_BYTES (1024 * 1024)
+
+char *rl_find_config(const char *dir)
+{
+    char *cur = rl_xstrdup(dir);
+    for (;;) {
+        char *cand = rl_xasprintf("%s/%s", cur, CONFIG_NAME);
+        struct stat st;
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+            free(cur);
+            return cand;
+        }
+        free(cand);
+        char *slash = strrchr(cur, '/');
+        if (!slash || slash == cur) break;
+        *slash = '\0';
+    }
+    free(cur);
+    return NULL;
+}
+
+/* Loads the `functions:` models of the project config. */
+static int load_config(rl_apimodel *model, const char *path, rl_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return rl_fail(err, "%s: cannot read the config file", path);
+    char *text = rl_xmalloc(MAX_CONFIG_BYTES + 1);
+    size_t n = fread(text, 1, MAX_CONFIG_BYTES + 1, f);
+    int rc;
+    if (ferror(f)) rc = rl_fail(err, "%s: read error", path);
+    else if (n > MAX_CONFIG_BYTES) rc = rl_fail(err, "%s: larger than %d bytes", path, MAX_CONFIG_BYTES);
+    else rc = rl_apimodel_load_config(model, path, text, n, err);
+    fclose(f);
+    free(text);
+    return rc;
+}
+
 static rl_apimodel *load_models(const rl_analysis_options *opts, rl_error *err)
 {
     char *dir = opts->rules_dir ? rl_xstrdup(opts->rules_dir) : rl_default_rules_dir();
@@ -145,7 +184,7 @@ static rl_apimodel *load_models(const rl_analysis_options *opts, rl_error *err)
     rl_apimodel *model = rl_apimodel_new();
     int rc = rl_apimodel_load_dir(model, dir, err);
     free(dir);
-    for (int i = 0; rc == 0 && i < opts->nextra_models; i++) rc = rl_apimodel_load_file(model, opts->extra_models[i], err);
+    if (rc == 0 && opts->config_file) rc = load_config(model, opts->config_file, err);
     if (rc != 0) {
         rl_apimodel_free(model);
         return NULL;

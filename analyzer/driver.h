@@ -12,8 +12,7 @@
 typedef struct rl_analysis_options {
     const char *rules_dir;     /* API model folder (NULL: rl_default_rules_dir) */
     const char *resource_dir;  /* clang resource folder, NULL for libclang's own */
-    const char *const *extra_models; /* extra model files, loaded after rules_dir */
-    int nextra_models;
+    const char *config_file;   /* project config (.racelint.yaml), may be NULL */
     int jobs;                  /* worker threads for parsing (0: cores) */
     int dump_facts;            /* write every unit's facts to dump_out */
     void *dump_out;            /* FILE* */
@@ -32,6 +31,11 @@ typedef struct rl_analysis {
  * fail to parse are recorded in the result and the rest is analysed. */
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err);
 void rl_analysis_free(rl_analysis *a);
+
+/* The project config for an analysis run from `dir`: the nearest
+ * .racelint.yaml in dir or a parent folder (as .clang-tidy is found).
+ * Returns a heap path or NULL. */
+char *rl_find_config(const char *dir);
 
 /* Where the built-in API models live: $RACELINT_RULES, next to the
  * executable (../rules, ../share/racelint/rules), or the build-time path.

@@ -1,6 +1,6 @@
 /* Rule `race`: unprotected conflicting accesses from threads that may run
  * together. Accesses are grouped by resolved location first, so only
- * accesses to the same memory are ever paired; each pair of access sites
+ * accesses to the same memory are ever paired (rl_model groups them); each pair of access sites
  * is reported once, with the first (shortest) context that shows it. */
 #include "checks.h"
 #include "evidence.h"
@@ -10,15 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A location touched from more sites than this is paired on a sample:
- * every site still appears, the pairs are not exhaustive. */
-#define MAX_GROUP 4096
-
-typedef struct group {
-    size_t *items;
-    size_t len, cap;
-} group;
 
 /* Some lock held by both sides orders them, unless both hold it only in
  * shared (read) mode. */
@@ -114,7 +105,7 @@ static int pair_first_time(pair_seen *s, uint64_t x, uint64_t y)
 
 /* Pairs every access of g with every access of h (each pair once when g
  * and h are the same group). */
-static void check_pairs(rl_check_ctx *ctx, pair_seen *seen, const group *g, const group *h)
+static void check_pairs(rl_check_ctx *ctx, pair_seen *seen, const rl_access_group *g, const rl_access_group *h)
 {
     const rl_model *m = ctx->model;
     for (size_t i = 0; i < g->len; i++) {
@@ -133,44 +124,23 @@ static void check_pairs(rl_check_ctx *ctx, pair_seen *seen, const group *g, cons
 void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
-    rl_ptrmap groups = RL_PTRMAP_INIT;
-    const char **order = NULL;
-    size_t norder = 0, caporder = 0;
-    for (size_t i = 0; i < m->naccesses; i++) {
-        const rl_access *a = &m->accesses[i];
-        if (a->flags & RL_ACC_ATOMIC) continue;
-        void **slot = rl_ptrmap_slot(&groups, a->place);
-        if (!*slot) {
-            *slot = rl_xcalloc(1, sizeof(group));
-            RL_PUSH(order, norder, caporder, a->place);
-        }
-        group *g = *slot;
-        if (g->len < MAX_GROUP) RL_PUSH(g->items, g->len, g->cap, i);
-    }
     pair_seen seen = {0};
-    for (size_t k = 0; k < norder; k++) {
-        group *g = rl_ptrmap_get(&groups, order[k]);
+    for (size_t k = 0; k < m->ngroups; k++) {
+        const rl_access_group *g = &m->groups[k];
         check_pairs(ctx, &seen, g, g);
         /* A whole-object access (a struct copy) overlaps its fields: pair
          * this group with every enclosing object's group. */
         rl_strbuf prefix = RL_STRBUF_INIT;
-        rl_sb_append(&prefix, order[k]);
+        rl_sb_append(&prefix, g->place);
         for (size_t cut = prefix.len; cut > 0; cut--) {
             char ch = prefix.data[cut - 1];
             if (ch == '*' || ch == '}' || ch == ':') break; /* not through a pointer, not past the root */
             if ((ch != '.' && ch != '[') || cut < 2) continue;
             rl_sb_truncate(&prefix, cut - 1);
-            group *outer = rl_ptrmap_get(&groups, rl_intern(m->program->pool, rl_sb_str(&prefix)));
+            const rl_access_group *outer = rl_model_group(m, rl_intern(m->program->pool, rl_sb_str(&prefix)));
             if (outer) check_pairs(ctx, &seen, g, outer);
         }
         rl_sb_free(&prefix);
     }
-    for (size_t k = 0; k < norder; k++) {
-        group *g = rl_ptrmap_get(&groups, order[k]);
-        free(g->items);
-        free(g);
-    }
-    free(order);
     free(seen.keys);
-    rl_ptrmap_free(&groups);
 }

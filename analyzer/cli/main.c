@@ -41,6 +41,7 @@ typedef struct options {
     const char *rules;
     const char *resource_dir;
     const char *run;
+    const char *config;
     int jobs;
     int quiet;
     int no_db;
@@ -78,6 +79,7 @@ static void print_help(void)
          "  --db FILE          findings database (default .racelint/racelint.db)\n"
          "  --no-db            do not record the run\n"
          "  --rules DIR        API model folder (default: the installed rules/)\n"
+         "  --config FILE      project config (default: the nearest .racelint.yaml)\n"
          "  --resource-dir DIR clang resource folder for system headers\n"
          "  -j N               parse N units in parallel (default: number of cores)\n"
          "  -q, --quiet        no summary on standard error\n"
@@ -120,6 +122,8 @@ static int parse_options(int argc, char **argv, options *o)
             TAKE(resource_dir);
         } else if (strcmp(a, "--run") == 0) {
             TAKE(run);
+        } else if (strcmp(a, "--config") == 0) {
+            TAKE(config);
         } else if (strcmp(a, "-j") == 0) {
             if (!value) return usage_error("option '%s' needs a value", a);
             char *end;
@@ -267,15 +271,20 @@ static int cmd_check(int argc, char **argv, const options *o)
         }
     }
 
+    char cwd_buf[PATH_MAX];
+    char *config = o->config ? rl_xstrdup(o->config) : rl_find_config(getcwd(cwd_buf, sizeof cwd_buf) ? cwd_buf : ".");
     rl_analysis_options ao;
     memset(&ao, 0, sizeof ao);
+    ao.config_file = config;
     ao.rules_dir = o->rules;
     ao.resource_dir = o->resource_dir;
     ao.jobs = o->jobs;
     ao.dump_facts = o->dump_facts;
     ao.dump_out = stdout;
     rl_analysis a;
-    if (rl_analyze(&ao, &units, &a, &err) != 0) {
+    int analysed = rl_analyze(&ao, &units, &a, &err);
+    free(config);
+    if (analysed != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_store_close(store);
         rl_unit_list_free(&units);

@@ -601,6 +601,35 @@ static void collect_accesses(rl_model *m)
     }
 }
 
+/* Groups non-atomic accesses by location: rules pair accesses within a
+ * group only, which keeps the pairing near-linear in practice. A group
+ * keeps at most MAX_GROUP accesses (each site still appears). */
+#define MAX_GROUP 4096
+
+static void group_accesses(rl_model *m)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < m->naccesses; i++) {
+        const rl_access *a = &m->accesses[i];
+        if (a->flags & RL_ACC_ATOMIC) continue;
+        void **slot = rl_ptrmap_slot(&m->group_by_place, a->place);
+        if (!*slot) {
+            RL_GROW(m->groups, cap, m->ngroups + 1);
+            memset(&m->groups[m->ngroups], 0, sizeof *m->groups);
+            m->groups[m->ngroups].place = a->place;
+            *slot = (void *)(intptr_t)(++m->ngroups);
+        }
+        rl_access_group *g = &m->groups[(intptr_t)*slot - 1];
+        if (g->len < MAX_GROUP) RL_PUSH(g->items, g->len, g->cap, i);
+    }
+}
+
+const rl_access_group *rl_model_group(const rl_model *m, const char *place)
+{
+    void *v = rl_ptrmap_get(&m->group_by_place, place);
+    return v ? &m->groups[(intptr_t)v - 1] : NULL;
+}
+
 rl_model *rl_model_build(rl_program *p, rl_flow *flow)
 {
     rl_model *m = rl_xcalloc(1, sizeof *m);
@@ -623,6 +652,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     collect_stores(m);
     collect_accesses(m);
+    group_accesses(m);
     return m;
 }
 
@@ -646,6 +676,9 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->ctx_by_key);
     rl_ptrmap_free(&m->lock_display);
     rl_ptrmap_free(&m->stored);
+    for (size_t i = 0; i < m->ngroups; i++) free(m->groups[i].items);
+    free(m->groups);
+    rl_ptrmap_free(&m->group_by_place);
     free(m);
 }
 

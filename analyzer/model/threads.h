@@ -77,6 +77,13 @@ typedef struct rl_access {
     uint8_t flags;       /* RL_ACC_* */
 } rl_access;
 
+/* All accesses to one resolved location, in discovery order. */
+typedef struct rl_access_group {
+    const char *place;
+    size_t *items;       /* indices into rl_model.accesses */
+    size_t len, cap;
+} rl_access_group;
+
 typedef struct rl_model {
     rl_program *program;
     rl_flow *flow;
@@ -90,7 +97,13 @@ typedef struct rl_model {
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     size_t truncated;         /* contexts not explored past the limit */
+    rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
+    size_t ngroups;
+    rl_ptrmap group_by_place; /* place -> index + 1 into groups */
 } rl_model;
+
+/* The group of a place, or NULL when nothing accesses it non-atomically. */
+const rl_access_group *rl_model_group(const rl_model *m, const char *place);
 
 /* Builds threads, contexts and resolved accesses. Borrows p and flow. */
 rl_model *rl_model_build(rl_program *p, rl_flow *flow);

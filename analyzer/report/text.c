@@ -2,16 +2,34 @@
  * CI logs already understand. One warning line per finding, then a note per
  * event saying which thread does what, through which calls, holding what. */
 #include "report.h"
+#include <string.h>
 
 static void print_position(FILE *out, const rl_position *pos)
 {
     fprintf(out, "%s:%u:%u", pos->file ? pos->file : "?", pos->line, pos->col);
 }
 
+static int same_text(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+/* The same access by another instance of the same thread (a self-race). */
+static int same_access(const rl_event *a, const rl_event *b)
+{
+    return same_text(a->pos.file, b->pos.file) && a->pos.line == b->pos.line && a->pos.col == b->pos.col &&
+           same_text(a->thread, b->thread) && same_text(a->kind, b->kind);
+}
+
 /* "KIND in thread 'T' (spawned at P, several instances) via A -> B, holding 'l'" */
-static void print_event(FILE *out, const rl_event *ev)
+static void print_event(FILE *out, const rl_event *ev, const rl_event *prev)
 {
     print_position(out, &ev->pos);
+    if (prev && same_access(prev, ev)) {
+        fprintf(out, ": note: the same %s in another instance of thread '%s'\n", ev->kind ? ev->kind : "access",
+                ev->thread ? ev->thread : "?");
+        return;
+    }
     fprintf(out, ": note: %s in thread '%s'", ev->kind ? ev->kind : "access", ev->thread ? ev->thread : "?");
     if (ev->spawn.line > 0) {
         fputs(" (spawned at ", out);
@@ -48,7 +66,7 @@ static void print_finding(FILE *out, const rl_finding *f)
     }
     fputc('\n', out);
 
-    for (size_t i = 0; i < f->nevents; i++) print_event(out, &f->events[i]);
+    for (size_t i = 0; i < f->nevents; i++) print_event(out, &f->events[i], i ? &f->events[i - 1] : NULL);
 
     if (f->hint) {
         print_origin(out, f);

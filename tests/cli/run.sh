@@ -104,6 +104,31 @@ contains "the other unit's race is found" "$TMP/out" "racy.c"
 mkdir -p "$TMP/empty"
 expect "empty folder is an input error" 2 "$RL" check --no-db "$TMP/empty"
 
+# The project config adds models for the project's own APIs.
+mkdir -p "$TMP/proj/src"
+cat >"$TMP/proj/src/pool.c" <<'C'
+#include <pthread.h>
+struct pool { int n; };
+typedef void (*task_fn)(void *);
+void thread_pool_submit(struct pool *p, task_fn fn, void *arg);
+static long hits;
+static void task(void *arg) { (void)arg; hits++; }
+int main(void) {
+    static struct pool p;
+    for (int i = 0; i < 4; i++) thread_pool_submit(&p, task, 0);
+    return 0;
+}
+C
+cd "$TMP/proj/src" || exit 1
+expect "without a config the pool is unknown" 0 "$RL" check --no-db pool.c
+printf 'functions:\n  - name: thread_pool_submit\n    kind: spawn\n    entry: 1\n    arg: 2\n' >"$TMP/proj/.racelint.yaml"
+expect "the nearest .racelint.yaml is used" 1 "$RL" check --no-db pool.c
+contains "the pool's tasks race" "$TMP/out" "data race on 'hits'"
+printf 'functions:\n  - name: thread_pool_submit\n    kind: spawnn\n' >"$TMP/proj/bad.yaml"
+expect "a bad --config is an input error" 2 "$RL" check --no-db --config "$TMP/proj/bad.yaml" pool.c
+contains "the config error names file and line" "$TMP/err" "bad.yaml:3:"
+cd "$TMP" || exit 1
+
 echo
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -23,18 +23,31 @@
  *                              {type}    object of unknown origin and type
  *                      STEP  = .field    member
  *                              []        element (array index)
+ *                              [#P<n>]   element indexed by parameter n's
+ *                                        value (a thread's own slot)
  *                              *         deref of the pointer stored so far
  *   e.g. `stats.hits` -> "G:stats.hits", `m->count` (m param 0) -> "P0*.count"
  *   For P, H and {..} roots the first step is always '*' (they are values).
  * Value syntax (a pointer value, for call arguments and spawn arguments):
  *   "&" PLACE   the address of PLACE       e.g. "&G:counter", "&L:args[]"
  *   PLACE       the pointer stored at PLACE (P0, G:queue, L:p ...)
+ *   "#L:name"   an integer local passed as a thread argument
+ *   "@L_C" SEP USR SEP TYPE (SEP ARG)* END
+ *               the pointer returned by the call at line L, column C to the
+ *               function USR with those argument values; TYPE is what it
+ *               points to (the fallback when the callee's returns do not
+ *               tell). SEP and END are RL_CALL_SEP / RL_CALL_END.
  *   ""          not a pointer, or not traceable
  */
 #ifndef RL_FACTS_H
 #define RL_FACTS_H
 #include <stdint.h>
 #include "../util/strpool.h"
+
+/* Separators inside "@" call values (control characters never found in
+ * identifiers, types or other values). */
+#define RL_CALL_SEP "\x1f"
+#define RL_CALL_END "\x1e"
 
 typedef enum rl_node_kind {
     /* structure */
@@ -43,7 +56,7 @@ typedef enum rl_node_kind {
     RL_N_LOOP,     /* children: cond SEQ, body SEQ, step SEQ */
     RL_N_SWITCH,   /* children: cond SEQ, body SEQ holding CASE markers */
     RL_N_CASE,     /* a case/default label inside a switch body */
-    RL_N_RETURN,
+    RL_N_RETURN,   /* text = returned pointer value, if known */
     RL_N_BREAK,
     RL_N_CONTINUE,
     RL_N_GOTO,     /* text = label name */

@@ -321,9 +321,7 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
         children_of(c, &l);
         if (l.len && clang_isExpression(clang_getCursorKind(child_at(&l, l.len - 1)))) {
             CXCursor init = child_at(&l, l.len - 1);
-            if (v->is_pointer) {
-                RL_PUSH(v->assigns, v->nassigns, v->cap_assigns, init);
-            }
+            RL_PUSH(v->assigns, v->nassigns, v->cap_assigns, init);
         }
         children_free(&l);
     } else if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf) {
@@ -354,7 +352,7 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
             if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
                 CXCursor d = clang_getCursorReferenced(lhs);
                 local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
-                if (v && v->is_pointer) RL_PUSH(v->assigns, v->nassigns, v->cap_assigns, child_at(&l, 1));
+                if (v) RL_PUSH(v->assigns, v->nassigns, v->cap_assigns, child_at(&l, 1));
             }
         }
         children_free(&l);
@@ -541,6 +539,23 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rl_sb_free(&display);
 }
 
+/* The parameter an index is a copy of (`stats[id]` with `int id =
+ * (intptr_t)arg`), or -1: a thread that indexes by its own argument touches
+ * its own element. */
+static int index_param(walker *w, CXCursor idx)
+{
+    CXCursor s = strip(idx);
+    for (int guard = 0; guard < MAX_ALIAS_DEPTH && clang_getCursorKind(s) == CXCursor_DeclRefExpr; guard++) {
+        CXCursor d = clang_getCursorReferenced(s);
+        local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
+        if (!v || v->exposed) return -1;
+        if (v->param_index >= 0) return v->nassigns == 0 ? v->param_index : -1;
+        if (v->nassigns != 1) return -1;
+        s = strip(v->assigns[0]);
+    }
+    return -1;
+}
+
 static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     child_list l;
@@ -555,12 +570,19 @@ static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
             idx = tmp;
         }
         expr(w, idx, USE_READ, NULL);
+        int by_param = index_param(w, idx);
         expr_out base;
         out_init(&base);
         CXCursor sb = strip(b);
         if (type_is_array(clang_getCursorType(sb))) {
             expr(w, sb, USE_ADDR, &base);
-            rl_sb_printf(&place, "%s%s", rl_sb_str(&base.place), rl_sb_str(&base.place)[0] ? "[]" : "");
+            if (!rl_sb_str(&base.place)[0]) {
+                /* not a place we track */
+            } else if (by_param >= 0) {
+                rl_sb_printf(&place, "%s[#P%d]", rl_sb_str(&base.place), by_param);
+            } else {
+                rl_sb_printf(&place, "%s[]", rl_sb_str(&base.place));
+            }
         } else {
             expr(w, b, USE_READ, &base);
             deref_place(w, rl_sb_str(&base.value), clang_getCursorType(b), &place);
@@ -927,6 +949,13 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
             expr(w, a, USE_READ, NULL);
         }
     }
+    if (api->kind == RL_API_SPAWN && api->arg >= 0 && api->arg < nargs && !rl_sb_str(&argv.value)[0]) {
+        /* An integer passed as the argument, `(void *)(intptr_t)i`: its
+         * variable, so the model can tell one value per instance. */
+        CXCursor s = strip(call_arg(c, api->arg));
+        if (clang_getCursorKind(s) == CXCursor_DeclRefExpr && is_automatic(clang_getCursorReferenced(s)))
+            rl_sb_printf(&argv.value, "#L:%s", intern_cx(w, clang_getCursorSpelling(s)));
+    }
     rl_node_kind kind = api->kind == RL_API_SPAWN ? RL_N_SPAWN : api->kind == RL_API_JOIN ? RL_N_JOIN : RL_N_ONCE;
     int32_t id = emit(w, kind, c);
     if (id >= 0) {
@@ -980,6 +1009,22 @@ static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int na
         rl_sb_free(&place);
         rl_sb_free(&display);
     }
+}
+
+/* The value of a call's pointer result, resolved by the model from the
+ * callee's returns (facts.h, "@" values). Arguments that are themselves
+ * call results are left unknown, so these values never nest. */
+static void call_value(walker *w, CXCursor c, CXCursor callee, const rl_strbuf *args, int nargs, rl_strbuf *out)
+{
+    rl_loc loc = loc_of(w, c);
+    CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
+    rl_sb_printf(out, "@%u_%u" RL_CALL_SEP "%s" RL_CALL_SEP "%s", loc.line, loc.col, intern_cx(w, clang_getCursorUSR(callee)),
+                 type_key(w, pointee));
+    for (int i = 0; i < nargs; i++) {
+        const char *a = rl_sb_str(&args[i]);
+        rl_sb_printf(out, RL_CALL_SEP "%s", strchr(a, RL_CALL_END[0]) ? "" : a);
+    }
+    rl_sb_append(out, RL_CALL_END);
 }
 
 static void walk_call(walker *w, CXCursor c, expr_out *out)
@@ -1061,6 +1106,7 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
         set_args(w, id, vals, nargs);
     }
+    if (out && direct && type_is_pointer(clang_getCursorType(c))) call_value(w, c, callee, bufs, nargs, &out->value);
     for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
     free(bufs);
     free(vals);
@@ -1428,10 +1474,19 @@ static void stmt(walker *w, CXCursor c)
         if (l.len) stmt(w, child_at(&l, l.len - 1));
         children_free(&l);
         break;
-    case CXCursor_ReturnStmt:
-        read_children(w, c);
-        emit(w, RL_N_RETURN, c);
+    case CXCursor_ReturnStmt: {
+        /* The returned pointer, so that callers can name what they get
+         * (a getter of a global, an allocator wrapper). */
+        expr_out o;
+        out_init(&o);
+        children_of(c, &l);
+        if (l.len) expr(w, child_at(&l, 0), USE_READ, &o);
+        children_free(&l);
+        int32_t id = emit(w, RL_N_RETURN, c);
+        if (id >= 0 && rl_sb_str(&o.value)[0]) w->fn->nodes[id].text = rl_intern(w->facts->pool, rl_sb_str(&o.value));
+        out_free(&o);
         break;
+    }
     case CXCursor_BreakStmt:
         emit(w, RL_N_BREAK, c);
         break;

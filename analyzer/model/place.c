@@ -1,5 +1,6 @@
 /* Operations on place and value strings (place.h). */
 #include "place.h"
+#include "../facts/facts.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +18,17 @@ rl_root_kind rl_place_root(const char *place, int *param_index)
         return RL_ROOT_PARAM;
     }
     if (place[0] == 't' && isdigit((unsigned char)place[1])) return RL_ROOT_QUALIFIED;
+    if (place[0] == '@') return RL_ROOT_CALL;
     return RL_ROOT_NONE;
 }
 
 /* Length of the root token (up to the first step). */
 static size_t root_len(const char *p)
 {
+    if (p[0] == '@') {
+        const char *end = strchr(p, RL_CALL_END[0]);
+        return end ? (size_t)(end - p + 1) : strlen(p);
+    }
     if (p[0] == '{') {
         const char *close = strchr(p, '}');
         return close ? (size_t)(close - p + 1) : strlen(p);
@@ -74,6 +80,11 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
     return r;
 }
 
+size_t rl_place_root_len(const char *place)
+{
+    return root_len(place);
+}
+
 const char *rl_place_subst(rl_strpool *pool, const char *place, const char *const *vals, int nvals)
 {
     return subst(pool, place ? place : "", vals, nvals, 0);
@@ -104,7 +115,16 @@ void rl_place_pretty(const char *place, rl_strbuf *out)
         c = c ? strchr(c + 1, ':') : NULL;
         if (c) p = c + 1;
     }
-    if (strncmp(p, "G:", 2) == 0 || strncmp(p, "L:", 2) == 0) {
+    if (p[0] == '@') {
+        /* "@L_C<SEP>USR<SEP>TYPE...": show it as the pointee type */
+        const char *type = strchr(p, RL_CALL_SEP[0]);
+        type = type ? strchr(type + 1, RL_CALL_SEP[0]) : NULL;
+        size_t n = type ? strcspn(type + 1, RL_CALL_SEP RL_CALL_END) : 0;
+        rl_sb_append(out, "(result of a call: ");
+        if (type) rl_sb_appendn(out, type + 1, n);
+        rl_sb_append(out, " *)");
+        p += root_len(p);
+    } else if (strncmp(p, "G:", 2) == 0 || strncmp(p, "L:", 2) == 0) {
         p += 2;
     } else if (p[0] == 'H' && isdigit((unsigned char)p[1])) {
         size_t n = 1;

@@ -14,7 +14,8 @@ typedef enum rl_root_kind {
     RL_ROOT_PARAM,   /* P<n> */
     RL_ROOT_HEAP,    /* H<id> */
     RL_ROOT_TYPE,    /* {type} */
-    RL_ROOT_QUALIFIED /* t<thread>:<fn>:L:... or ...:H... (resolved locals) */
+    RL_ROOT_QUALIFIED, /* t<thread>:<fn>:L:... or ...:H... (resolved locals) */
+    RL_ROOT_CALL      /* @...: a call's result (facts.h) */
 } rl_root_kind;
 
 rl_root_kind rl_place_root(const char *place, int *param_index);
@@ -29,6 +30,9 @@ const char *rl_value_subst(rl_strpool *pool, const char *value, const char *cons
 /* Gives L: and H roots a qualifier (thread and function) so that locals of
  * different activations are different objects. */
 const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qualifier);
+
+/* Length of the root token of a place (the part before its first step). */
+size_t rl_place_root_len(const char *place);
 
 /* The place as C: "G:stats.hits" -> "stats.hits", "G:q*.count" ->
  * "q->count", "t1:main:L:args[].id" -> "args[].id". */

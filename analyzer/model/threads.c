@@ -21,8 +21,21 @@
 #define MAX_THREADS 4096
 #define MAX_CONTEXTS (1 << 20)
 #define MAX_SPAWN_DEPTH 16
+/* Positions keep at most this many frames; deeper calls share the
+ * position of their deepest kept frame (discovery and exploration agree). */
+#define MAX_POS_DEPTH 8
+/* Calls followed while looking for spawn sites, per thread. */
+#define DISCOVERY_BUDGET 20000
 #define MAX_CANDIDATES 32
 #define MAX_PARAMS 32
+/* Access paths are k-limited: a value reached through more derefs than
+ * this (a list walked recursively) stands for all deeper ones, so that
+ * recursion cannot create contexts without end. */
+#define MAX_DEREFS 3
+#define MAX_VALUE_LEN 256
+/* Past this many contexts, new ones ignore their bindings (one context per
+ * function and phase): coarser, but exploration stays bounded. */
+#define CONTEXT_SOFT_LIMIT 100000
 
 typedef struct spawn_site {
     rl_posvec pos;
@@ -34,6 +47,7 @@ typedef struct spawn_site {
     int entry_fn;        /* direct entry, or -1 */
     const char *entry_type; /* for indirect entries */
     rl_loc loc;
+    int repeated;        /* reached through several call paths */
 } spawn_site;
 
 typedef struct join_site {
@@ -43,6 +57,7 @@ typedef struct join_site {
 } join_site;
 
 typedef struct discovery {
+    size_t budget;       /* calls left to follow */
     spawn_site *spawns;
     size_t nspawns, cap_spawns;
     join_site *joins;
@@ -117,6 +132,9 @@ static int in_subtree(const rl_function *fn, int32_t root, int32_t node)
 
 /* ---- resolution ----------------------------------------------------------- */
 
+/* Marks a function whose returns disagree (see return_summary). */
+static const char AMBIGUOUS_RETURN[] = "?";
+
 typedef struct frame_env {
     int thread;
     int fn;
@@ -134,9 +152,110 @@ static const rl_function *fn_of(const rl_model *m, int fn)
  * is set when the place is (part of) an object handed out one per thread
  * instance; *root_distinct when it is reached from one, even through
  * pointers. */
+static const char *resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
+static const char *resolve(rl_model *m, const frame_env *env, const char *s, int *distinct);
+
+/* What a function returns, in its own terms, when every return agrees. */
+static const char *return_summary(rl_model *m, int fn)
+{
+    void **slot = rl_ptrmap_slot(&m->returns, m->program->fns[fn].usr);
+    if (*slot) return *slot == (void *)AMBIGUOUS_RETURN ? NULL : *slot;
+    const rl_function *f = fn_of(m, fn);
+    const char *found = NULL;
+    int ok = 1;
+    for (int32_t i = 0; i < f->nnodes && ok; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_RETURN) continue;
+        const char *v = n->text ? rl_intern(m->program->pool, n->text) : NULL;
+        if (!v || (found && found != v)) ok = 0;
+        else found = v;
+    }
+    *slot = ok && found ? (void *)found : (void *)AMBIGUOUS_RETURN;
+    return ok ? found : NULL;
+}
+
+/* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
+ * value with its parameters bound to the arguments; a heap object the
+ * callee allocates is a fresh object at this call site (an allocator
+ * wrapper); anything else is an object of the pointee type. */
+static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth)
+{
+    rl_strpool *pool = m->program->pool;
+    char *copy = rl_xstrdup(call + 1);
+    char *end = strchr(copy, RL_CALL_END[0]);
+    if (end) *end = '\0';
+    const char *fields[MAX_PARAMS + 3];
+    int nf = 0;
+    for (char *p = copy; nf < MAX_PARAMS + 3;) {
+        fields[nf++] = p;
+        char *sep = strchr(p, RL_CALL_SEP[0]);
+        if (!sep) break;
+        *sep = '\0';
+        p = sep + 1;
+    }
+    const char *result = NULL;
+    if (nf >= 3) {
+        int callee = rl_program_find(m->program, rl_intern(pool, fields[1]));
+        const char *ret = callee >= 0 && depth < MAX_SPAWN_DEPTH ? return_summary(m, callee) : NULL;
+        if (ret && strncmp(ret, "&H", 2) == 0) {
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "&H%s", fields[0]);
+            result = resolve(m, env, rl_sb_str(&sb), NULL);
+            rl_sb_free(&sb);
+        } else if (ret && rl_place_root(ret, NULL) != RL_ROOT_LOCAL) {
+            const char *args[MAX_PARAMS];
+            int nargs = nf - 3;
+            for (int i = 0; i < nargs; i++) args[i] = resolve(m, env, fields[3 + i], NULL);
+            frame_env callee_env = {env->thread, callee, args, nargs, 0};
+            result = rl_place_root(ret, NULL) == RL_ROOT_CALL || (ret[0] == '&' && ret[1] == '@')
+                         ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1)
+                         : resolve(m, &callee_env, ret, NULL);
+        }
+        if (!result || !result[0]) {
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "{%s}", fields[2]);
+            result = rl_intern(pool, rl_sb_str(&sb));
+            rl_sb_free(&sb);
+        }
+    }
+    free(copy);
+    return result ? result : rl_intern(pool, "");
+}
+
 static const char *resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
+    if (s[0] == '@' || (s[0] == '&' && s[1] == '@')) {
+        /* A call's result, then the steps applied to it. */
+        int amp = s[0] == '&';
+        const char *root = s + amp;
+        size_t rl = rl_place_root_len(root);
+        const char *value = resolve_call(m, env, root, 0);
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_printf(&sb, "%sP0%s", amp ? "&" : "", root + rl);
+        const char *vals[1] = {value};
+        const char *r = amp ? rl_value_subst(pool, rl_sb_str(&sb), vals, 1) : rl_place_subst(pool, rl_sb_str(&sb), vals, 1);
+        rl_sb_free(&sb);
+        return r;
+    }
+    if (strstr(s, "[#P")) {
+        /* Indexed by a parameter's value: the instance's own element when
+         * that value is distinct per instance, any element otherwise. */
+        rl_strbuf sb = RL_STRBUF_INIT;
+        for (const char *p = s; *p;) {
+            int n;
+            if (sscanf(p, "[#P%d]", &n) == 1) {
+                if (n >= 0 && n < MAX_PARAMS && (env->distinct & (1u << n)) && distinct) *distinct = 1;
+                rl_sb_append(&sb, "[]");
+                p = strchr(p, ']') + 1;
+            } else {
+                rl_sb_appendc(&sb, *p++);
+            }
+        }
+        const char *plain = resolve2(m, env, rl_sb_str(&sb), distinct, root_distinct);
+        rl_sb_free(&sb);
+        return plain;
+    }
     int param = -1;
     rl_root_kind k = rl_place_root(s, &param);
     if (k == RL_ROOT_PARAM) {
@@ -163,6 +282,20 @@ static const char *resolve(rl_model *m, const frame_env *env, const char *s, int
     return resolve2(m, env, s, distinct, NULL);
 }
 
+/* Cuts a value after its MAX_DEREFS-th deref (see MAX_DEREFS). */
+static const char *k_limit(rl_model *m, const char *value)
+{
+    int derefs = 0;
+    size_t n = 0;
+    for (; value[n] && n < MAX_VALUE_LEN; n++) {
+        if (value[n] == '*' && ++derefs > MAX_DEREFS) break;
+    }
+    if (!value[n]) return value;
+    /* Keep the value up to (not including) the deref that goes too deep;
+     * drop a dangling field step so the result is still a value. */
+    return rl_intern_n(m->program->pool, value, n);
+}
+
 /* Bindings for a callee: each argument value resolved in the caller. */
 static const char **bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct)
 {
@@ -171,7 +304,7 @@ static const char **bind_args(rl_model *m, const frame_env *env, const rl_node *
     *distinct = 0;
     for (int i = 0; i < n; i++) {
         int d = 0;
-        vals[i] = resolve(m, env, call->args[i], &d);
+        vals[i] = k_limit(m, resolve(m, env, call->args[i], &d));
         if (d) *distinct |= 1u << i;
     }
     return vals;
@@ -206,7 +339,10 @@ static const rl_lockset *held_at(rl_model *m, const rl_ctx *c, int32_t node)
 static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char *arg_value)
 {
     int32_t loop = innermost_loop(fn, spawn_node);
-    if (loop < 0 || !arg_value || arg_value[0] != '&') return 0;
+    if (loop < 0 || !arg_value) return 0;
+    /* An integer (the loop counter) passed by value: one per instance. */
+    if (arg_value[0] == '#') return 1;
+    if (arg_value[0] != '&') return 0;
     /* One element of an array per iteration: &args[i]. */
     if (strstr(arg_value, "[]")) return 1;
     /* A heap object allocated in the same loop, before the spawn. */
@@ -225,6 +361,22 @@ static int *frames_with(const int *frame_fns, int n, int last_fn)
     return f;
 }
 
+/* The same spawn node reached again through another call path from the
+ * same top-level statement: one more instance of the same thread rather
+ * than a new thread. */
+static int known_spawn(rl_model *m, const frame_env *env, discovery *d, int32_t node, const rl_posvec *pos)
+{
+    for (size_t k = 0; k < d->nspawns; k++) {
+        spawn_site *s = &d->spawns[k];
+        if (s->node != node || s->frame_fns[s->pos.n - 1] != env->fn) continue;
+        if ((pos->n ? pos->v[0] : node) != s->pos.v[0]) continue;
+        s->repeated = 1;
+        (void)m;
+        return 1;
+    }
+    return 0;
+}
+
 static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d)
 {
     const rl_function *fn = fn_of(m, env->fn);
@@ -232,6 +384,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
     for (int32_t i = 0; i < fn->nnodes; i++) {
         const rl_node *n = &fn->nodes[i];
         if (n->kind == RL_N_SPAWN) {
+            if (known_spawn(m, env, d, i, pos)) continue;
             RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
             spawn_site *s = &d->spawns[d->nspawns++];
             memset(s, 0, sizeof *s);
@@ -252,18 +405,21 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->pos = pos_extend(pos, i);
             j->frame_fns = frames_with(frame_fns, pos->n, env->fn);
             j->handle = n->text && n->text[0] ? resolve(m, env, n->text, NULL) : "";
-        } else if (n->kind == RL_N_CALL && info->callees[i] && depth < MAX_SPAWN_DEPTH) {
+        } else if (n->kind == RL_N_CALL && info->callees[i] && depth < MAX_SPAWN_DEPTH && d->budget > 0) {
             int callee = rl_program_find(m->program, info->callees[i]);
             if (callee < 0 || !m->program->fns[callee].spawns) continue;
             int recursive = 0;
             for (int f = 0; f < pos->n; f++)
                 if (frame_fns[f] == callee) recursive = 1;
             if (recursive || callee == env->fn) continue;
+            d->budget--;
             uint32_t distinct;
             const char **vals = bind_args(m, env, n, &distinct);
             frame_env sub = {env->thread, callee, vals, n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS, distinct};
-            rl_posvec p2 = pos_extend(pos, i);
-            int *ff = frames_with(frame_fns, pos->n, env->fn);
+            /* Past MAX_POS_DEPTH the position stops growing. */
+            int extend = pos->n < MAX_POS_DEPTH;
+            rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
+            int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
             discover(m, &sub, &p2, ff, depth + 1, d);
             free(ff);
             pos_free(&p2);
@@ -306,13 +462,14 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     int joined_in_iteration = join && inner >= 0 && join->pos.n > last &&
                               (last == 0 || memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0) &&
                               join->frame_fns[last] == s->frame_fns[last] && in_subtree(sfn, inner, join->pos.v[last]);
-    child->multi = parent->multi;
+    child->own_multi = s->repeated;
+    child->multi = parent->multi || s->repeated;
     child->start = pos_copy(&s->pos);
     if (!joined_in_iteration) {
         for (int k = 0; k < s->pos.n; k++) {
             int32_t loop = outermost_loop(fn_of(m, s->frame_fns[k]), s->pos.v[k]);
             if (loop < 0) continue;
-            child->multi = 1;
+            child->multi = child->own_multi = 1;
             pos_free(&child->start);
             child->start = pos_prefix_then(&s->pos, k, loop);
             break;
@@ -357,8 +514,22 @@ static int add_thread(rl_model *m, int parent, int entry_fn)
     return t->id;
 }
 
+/* A thread whose entry already runs in one of its ancestors spawns
+ * recursively: that ancestor runs in several instances instead of a new
+ * thread being created (which would never end). */
+static int recursive_spawn(rl_model *m, int parent, int entry_fn)
+{
+    for (int t = parent; t >= 0; t = m->threads[t].parent)
+        if (m->threads[t].entry_fn == entry_fn) {
+            m->threads[t].multi = 1;
+            return 1;
+        }
+    return 0;
+}
+
 static void create_children(rl_model *m, int parent, const discovery *d)
 {
+    m->threads[parent].first_child = (int)m->nthreads;
     for (size_t i = 0; i < d->nspawns; i++) {
         const spawn_site *s = &d->spawns[i];
         int entries[MAX_CANDIDATES];
@@ -371,8 +542,10 @@ static void create_children(rl_model *m, int parent, const discovery *d)
                 entries[nentries++] = cands->items[k];
         }
         for (int e = 0; e < nentries; e++) {
+            if (recursive_spawn(m, parent, entries[e])) continue;
             int id = add_thread(m, parent, entries[e]);
-            if (id < 0) return;
+            if (id < 0) break;
+            m->threads[parent].nchildren++;
             rl_thread *t = &m->threads[id];
             t->spawn_node = s->node;
             t->spawn_loc = s->loc;
@@ -390,9 +563,9 @@ static void create_children(rl_model *m, int parent, const discovery *d)
  * positions with the same signature are interchangeable. */
 static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos, rl_strbuf *out)
 {
-    for (size_t i = 0; i < m->nthreads; i++) {
+    const rl_thread *t = &m->threads[thread];
+    for (int i = t->first_child; i < t->first_child + t->nchildren; i++) {
         const rl_thread *c = &m->threads[i];
-        if (c->parent != thread) continue;
         char cls = '0';
         if (pos_cmp(pos, &c->start) >= 0) cls = '1';
         if (pos_cmp(pos, &c->dstart) >= 0) cls = '2';
@@ -405,6 +578,11 @@ static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos,
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
                    const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry, int parent, int32_t call)
 {
+    if (m->nctxs >= CONTEXT_SOFT_LIMIT && nbind) {
+        m->coarsened++;
+        nbind = 0;
+        distinct = 0;
+    }
     rl_strbuf key = RL_STRBUF_INIT;
     rl_sb_printf(&key, "%d|%d|%d|%u|", thread, fn, in_once, distinct);
     for (int i = 0; i < nbind; i++) rl_sb_printf(&key, "%s|", bind[i] ? bind[i] : "");
@@ -458,7 +636,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     uint32_t distinct = 0;
     const char **vals = in_once ? NULL : bind_args(m, &env, n, &distinct);
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
-    int frozen = c.frozen || !m->program->fns[callee].spawns;
+    int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= MAX_POS_DEPTH;
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     get_ctx(m, c.thread, callee, vals, nvals, distinct, &pos, frozen, c.in_once || in_once, held, ci, node);
     pos_free(&pos);
@@ -510,6 +688,7 @@ static void analyse_thread(rl_model *m, int t)
     rl_posvec empty = {NULL, 0, 0};
     discovery d;
     memset(&d, 0, sizeof d);
+    d.budget = DISCOVERY_BUDGET;
     if (m->program->fns[th.entry_fn].spawns) discover(m, &env, &empty, NULL, 0, &d);
     create_children(m, t, &d);
     discovery_free(&d);
@@ -676,6 +855,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->ctx_by_key);
     rl_ptrmap_free(&m->lock_display);
     rl_ptrmap_free(&m->stored);
+    rl_ptrmap_free(&m->returns);
     for (size_t i = 0; i < m->ngroups; i++) free(m->groups[i].items);
     free(m->groups);
     rl_ptrmap_free(&m->group_by_place);
@@ -723,11 +903,15 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (a->thread == b->thread) {
-        /* Instances of one thread share only what is not theirs alone. */
+        /* Instances of one thread share only what is not theirs alone:
+         * not their own locals, and not the locals of an ancestor whose
+         * every instance starts exactly one instance of this thread. */
         if (!m->threads[a->thread].multi || a->distinct || b->distinct) return 0;
-        char own[32];
-        int n = snprintf(own, sizeof own, "t%d:", a->thread);
-        return strncmp(a->place, own, (size_t)n) != 0;
+        int owner = -1;
+        if (sscanf(a->place, "t%d:", &owner) != 1) return 1;
+        for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)
+            if (m->threads[t].own_multi) return 1;
+        return 0;
     }
     /* Ancestor and descendant: the descendant runs during an interval. */
     for (int t = m->threads[b->thread].parent; t >= 0; t = m->threads[t].parent)

@@ -46,7 +46,9 @@ typedef struct rl_thread {
     const char *arg;     /* resolved spawn argument value */
     int arg_distinct;
     const char *handle;  /* resolved handle place, "" if none */
-    int multi;
+    int multi;           /* several instances run (own_multi, or its parent's) */
+    int own_multi;       /* its own spawn site runs several times */
+    int first_child, nchildren; /* children are contiguous in rl_model.threads */
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
@@ -96,7 +98,9 @@ typedef struct rl_model {
     rl_ptrmap ctx_by_key;
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
-    size_t truncated;         /* contexts not explored past the limit */
+    rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
+    size_t truncated;         /* contexts not explored past the hard limit */
+    size_t coarsened;         /* contexts merged past the soft limit */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;
     rl_ptrmap group_by_place; /* place -> index + 1 into groups */

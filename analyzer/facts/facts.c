@@ -19,6 +19,12 @@ const char *rl_node_kind_name(rl_node_kind kind)
     return kind < RL_N_KIND_COUNT ? kind_names[kind] : "?";
 }
 
+int rl_type_is_aggregate_key(const char *place)
+{
+    if (place[0] != '{') return 0;
+    return strncmp(place + 1, "struct ", 7) == 0 || strncmp(place + 1, "union ", 6) == 0;
+}
+
 rl_unit_facts *rl_facts_new(const char *main_file)
 {
     rl_unit_facts *f = rl_xcalloc(1, sizeof *f);

@@ -161,6 +161,10 @@ int32_t rl_fn_child(const rl_function *fn, int32_t i, int n);
 
 const char *rl_node_kind_name(rl_node_kind kind);
 
+/* Whether a type-based place "{T}..." names a struct or union type: the
+ * only type-based places precise enough to pair with each other. */
+int rl_type_is_aggregate_key(const char *place);
+
 /* Canonical text dump, one line per node, for golden tests and debugging. */
 struct rl_strbuf;
 void rl_facts_dump(const rl_unit_facts *facts, struct rl_strbuf *out);

@@ -368,10 +368,14 @@ static int32_t emit(walker *w, rl_node_kind kind, CXCursor at)
     return rl_fn_add_node(w->fn, kind, w->cur, loc_of(w, at));
 }
 
-/* A place is worth recording when another thread could reach it. */
+/* A place is worth recording when another thread could reach it. An
+ * object of unknown origin is only identified by its type, and only a
+ * struct or union type says enough: "any char buffer" or "any int" would
+ * pair every string with every other. */
 static int place_is_shared_candidate(walker *w, const char *place)
 {
     if (!place || !*place) return 0;
+    if (place[0] == '{' && !rl_type_is_aggregate_key(place)) return 0;
     if (strncmp(place, "L:", 2) == 0) {
         /* L:name... : only locals whose address escapes the expression. */
         size_t n = strcspn(place + 2, ".[*");
@@ -1077,6 +1081,11 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         out_init(&o);
         expr(w, call_arg(c, i), USE_READ, &o);
         rl_sb_append(&bufs[i], rl_sb_str(&o.value));
+        CXType at = clang_getCursorType(call_arg(c, i));
+        if (!bufs[i].len && type_is_pointer(at)) {
+            /* An untraceable pointer: at least say what it points to. */
+            rl_sb_printf(&bufs[i], "{%s}", type_key(w, clang_getPointeeType(clang_getCanonicalType(at))));
+        }
         out_free(&o);
     }
     const char *ftype = NULL;

@@ -767,6 +767,7 @@ static void collect_accesses(rl_model *m)
             const char *place = resolve2(m, &env, n->text, &distinct, &root_distinct);
             if (!place[0]) continue;
             place = follow_stores(m, place, root_distinct, &distinct);
+            if (place[0] == '{' && !rl_type_is_aggregate_key(place)) continue; /* see place.h */
             RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
             rl_access *a = &m->accesses[m->naccesses++];
             a->ctx = (int)ci;

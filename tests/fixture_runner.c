@@ -73,7 +73,7 @@ static int load_fixture(const char *path, fixture *f)
         if (strncmp(line, "// FLAGS:", 9) == 0) {
             for (char *tok = strtok(line + 9, " \t"); tok && f->nflags < MAX_FLAGS; tok = strtok(NULL, " \t"))
                 f->flags[f->nflags++] = rl_xstrdup(tok);
-        } else if (strncmp(line, "// XFAIL:", 9) == 0) {
+        } else if (strncmp(line, "// XFAIL:", 9) == 0 && !f->xfail) {
             f->xfail = rl_xstrdup(line + 9);
         }
     }

@@ -1,6 +1,6 @@
 /* Rules (checks) plug in here: each is one file with a run function that
  * reads the model and appends findings, registered once in checks.def (the
- * table also drives --enable/--disable, documentation and SARIF metadata).
+ * one list of rule ids, names and descriptions that reports draw on).
  * A rule never walks facts or issues SQL: it asks the model. */
 #ifndef RL_CHECKS_H
 #define RL_CHECKS_H

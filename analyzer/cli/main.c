@@ -2,7 +2,7 @@
  * store and the reports). Each subcommand is one function in the table at
  * the bottom; option parsing is shared.
  *
- * Exit codes (docs/exit-codes.md): 0 no findings, 1 findings, 2 usage or
+ * Exit codes (README.md, "Exit status"): 0 no findings, 1 findings, 2 usage or
  * input error. */
 #include "../driver.h"
 #include "../frontend/frontend.h"
@@ -124,13 +124,15 @@ static int parse_options(int argc, char **argv, options *o)
             TAKE(run);
         } else if (strcmp(a, "--config") == 0) {
             TAKE(config);
-        } else if (strcmp(a, "-j") == 0) {
-            if (!value) return usage_error("option '%s' needs a value", a);
+        } else if (strncmp(a, "-j", 2) == 0) {
+            /* -j N and -jN, as make takes them */
+            const char *num = a[2] ? a + 2 : value;
+            if (!num) return usage_error("option '%s' needs a value", a);
             char *end;
-            long j = strtol(value, &end, 10);
-            if (*end || j < 1 || j > MAX_JOBS_OPTION) return usage_error("-j wants a number from 1 to 256, not '%s'", value);
+            long j = strtol(num, &end, 10);
+            if (*end || j < 1 || j > MAX_JOBS_OPTION) return usage_error("-j wants a number from 1 to 256, not '%s'", num);
             o->jobs = (int)j;
-            i++;
+            if (!a[2]) i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
         } else if (strcmp(a, "--no-db") == 0) {

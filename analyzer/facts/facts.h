@@ -16,7 +16,9 @@
  *     produces them, only the model interprets them.
  *
  * Place syntax (a memory location as seen from one function):
- *   ROOT STEP*         ROOT  = G:name    global or static variable
+ *   ROOT STEP*         ROOT  = G:name    global variable; G:name'file for a
+ *                                        file-scope static, G:name'fn for a
+ *                                        static local
  *                              L:name    this function's local variable
  *                              P<n>      value of parameter n (a pointer)
  *                              H<id>     object allocated in this function
@@ -27,7 +29,7 @@
  *                                        value (a thread's own slot)
  *                              *         deref of the pointer stored so far
  *   e.g. `stats.hits` -> "G:stats.hits", `m->count` (m param 0) -> "P0*.count"
- *   For P, H and {..} roots the first step is always '*' (they are values).
+ *   A P root is a value: its first step is always '*'.
  * Value syntax (a pointer value, for call arguments and spawn arguments):
  *   "&" PLACE   the address of PLACE       e.g. "&G:counter", "&L:args[]"
  *   PLACE       the pointer stored at PLACE (P0, G:queue, L:p ...)

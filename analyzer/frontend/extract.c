@@ -311,11 +311,16 @@ typedef struct prepass_ctx {
 
 /* First pass over a body: declare locals, find which have their address
  * taken and what is assigned to local pointers (for aliasing). */
+static enum CXChildVisitResult visit_initializer(CXCursor c, CXCursor parent, CXClientData data);
+
 static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClientData data)
 {
     walker *w = ((prepass_ctx *)data)->w;
     enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_VarDecl && is_automatic(c)) {
+    if (k == CXCursor_VarDecl && !is_automatic(c)) {
+        /* a static local's initializer (a handler table inside a function) */
+        clang_visitChildren(c, visit_initializer, w);
+    } else if (k == CXCursor_VarDecl && is_automatic(c)) {
         local_var *v = add_local(w, c, -1);
         child_list l;
         children_of(c, &l);
@@ -472,6 +477,17 @@ static void var_value(walker *w, CXCursor decl, const char *place, expr_out *out
     if (alias) rl_sb_append(&out->value, alias);
 }
 
+/* The declaring file's base name, made an identifier (`stats.c` ->
+ * `stats_c`), to tell apart file-scope statics of the same name. */
+static void append_file_tag(walker *w, CXCursor decl, rl_strbuf *out)
+{
+    CXFile file;
+    clang_getExpansionLocation(clang_getCursorLocation(decl), &file, NULL, NULL, NULL);
+    const char *path = file ? intern_cx(w, clang_getFileName(file)) : w->facts->main_file;
+    const char *base = strrchr(path, '/');
+    for (const char *p = base ? base + 1 : path; *p; p++) rl_sb_appendc(out, isalnum((unsigned char)*p) ? *p : '_');
+}
+
 static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     CXCursor d = clang_getCursorReferenced(c);
@@ -488,7 +504,12 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
     if (is_automatic(d)) {
         rl_sb_printf(&place, "L:%s", name);
     } else if (clang_getCursorKind(clang_getCursorSemanticParent(d)) == CXCursor_FunctionDecl) {
-        rl_sb_printf(&place, "G:%s.%s", w->fn_name, name); /* static local */
+        rl_sb_printf(&place, "G:%s'%s", name, w->fn_name); /* static local: one per function */
+    } else if (clang_Cursor_getStorageClass(d) == CX_SC_Static) {
+        /* internal linkage: one per file (two files' `static int count`
+         * are different objects) */
+        rl_sb_printf(&place, "G:%s'", name);
+        append_file_tag(w, d, &place);
     } else {
         rl_sb_printf(&place, "G:%s", name);
     }

@@ -125,7 +125,12 @@ void rl_place_pretty(const char *place, rl_strbuf *out)
         rl_sb_append(out, " *)");
         p += root_len(p);
     } else if (strncmp(p, "G:", 2) == 0 || strncmp(p, "L:", 2) == 0) {
+        /* the name, without the 'file or 'function tag of statics */
         p += 2;
+        size_t n = strcspn(p, ".[*");
+        const char *tag = memchr(p, '\'', n);
+        rl_sb_appendn(out, p, tag ? (size_t)(tag - p) : n);
+        p += n;
     } else if (p[0] == 'H' && isdigit((unsigned char)p[1])) {
         size_t n = 1;
         while (p[n] && p[n] != '.' && p[n] != '[' && p[n] != '*') n++;

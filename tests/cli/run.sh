@@ -104,6 +104,29 @@ contains "the other unit's race is found" "$TMP/out" "racy.c"
 mkdir -p "$TMP/empty"
 expect "empty folder is an input error" 2 "$RL" check --no-db "$TMP/empty"
 
+# File-scope statics of the same name in two files are different objects.
+mkdir -p "$TMP/statics"
+cat >"$TMP/statics/a.c" <<'C'
+#include <pthread.h>
+static long count;
+void *bump_a(void *arg) { (void)arg; count++; return 0; }
+C
+cat >"$TMP/statics/b.c" <<'C'
+#include <pthread.h>
+static long count;
+void *bump_a(void *arg);
+static void *bump_b(void *arg) { (void)arg; count++; return 0; }
+int main(void) {
+    pthread_t x, y;
+    pthread_create(&x, 0, bump_a, 0);
+    pthread_create(&y, 0, bump_b, 0);
+    pthread_join(x, 0);
+    pthread_join(y, 0);
+    return 0;
+}
+C
+expect "same-named statics in two files do not race" 0 "$RL" check --no-db "$TMP/statics"
+
 # The project config adds models for the project's own APIs.
 mkdir -p "$TMP/proj/src"
 cat >"$TMP/proj/src/pool.c" <<'C'

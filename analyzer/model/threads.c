@@ -744,6 +744,19 @@ static const char *follow_stores(rl_model *m, const char *place, int root_distin
     return place;
 }
 
+/* Lock names through stored pointers too (`pthread_mutex_lock(t->lock)`
+ * with `t->lock = &m` is a lock on m). */
+static const rl_lockset *follow_lock_stores(rl_model *m, const rl_lockset *held)
+{
+    if (!held) return NULL;
+    const rl_lockset *r = rl_ls_empty(m->flow->locks);
+    for (size_t i = 0; i < held->n; i++) {
+        int unused = 0;
+        r = rl_ls_add(m->flow->locks, r, follow_stores(m, held->e[i].lock, 0, &unused), held->e[i].shared);
+    }
+    return r;
+}
+
 /* ---- accesses ------------------------------------------------------------- */
 
 static void collect_accesses(rl_model *m)
@@ -755,13 +768,14 @@ static void collect_accesses(rl_model *m)
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK) {
-                const char *lock = resolve(m, &env, n->text, NULL);
+                int unused = 0;
+                const char *lock = follow_stores(m, resolve(m, &env, n->text, NULL), 0, &unused);
                 void **slot = rl_ptrmap_slot(&m->lock_display, lock);
                 if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
                 continue;
             }
             if (n->kind != RL_N_ACCESS || c->in_once) continue;
-            const rl_lockset *held = held_at(m, c, i);
+            const rl_lockset *held = follow_lock_stores(m, held_at(m, c, i));
             if (!held) continue;
             int distinct = 0, root_distinct = 0;
             const char *place = resolve2(m, &env, n->text, &distinct, &root_distinct);

@@ -928,6 +928,21 @@ static void set_args(walker *w, int32_t id, const char **vals, int n)
     for (int i = 0; i < n; i++) node->args[i] = rl_intern(w->facts->pool, vals[i] ? vals[i] : "");
 }
 
+/* A LOCK, UNLOCK or TRYLOCK node for a modelled call (or atomic macro). */
+static void emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name, const char *place,
+                      const char *display)
+{
+    rl_node_kind kind = api->kind == RL_API_LOCK ? RL_N_LOCK : api->kind == RL_API_UNLOCK ? RL_N_UNLOCK : RL_N_TRYLOCK;
+    int32_t id = emit(w, kind, c);
+    if (id < 0) return;
+    rl_node *n = &w->fn->nodes[id];
+    n->text = rl_intern(w->facts->pool, place);
+    n->display = rl_intern(w->facts->pool, display);
+    n->api = rl_intern(w->facts->pool, name);
+    n->flags = (uint8_t)(api->shared ? RL_LOCK_SHARED : 0);
+    if (kind == RL_N_TRYLOCK) w->last_trylock = id;
+}
+
 static void walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
@@ -936,16 +951,7 @@ static void walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const ch
         if (i != lock_arg) expr(w, call_arg(c, i), USE_READ, NULL);
     if (lock_arg >= nargs) return;
     pointee_place(w, call_arg(c, lock_arg), &place, &display);
-    rl_node_kind kind = api->kind == RL_API_LOCK ? RL_N_LOCK : api->kind == RL_API_UNLOCK ? RL_N_UNLOCK : RL_N_TRYLOCK;
-    int32_t id = emit(w, kind, c);
-    if (id >= 0) {
-        rl_node *n = &w->fn->nodes[id];
-        n->text = rl_intern(w->facts->pool, rl_sb_str(&place));
-        n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
-        n->api = rl_intern(w->facts->pool, name);
-        n->flags = (uint8_t)(api->shared ? RL_LOCK_SHARED : 0);
-        if (kind == RL_N_TRYLOCK) w->last_trylock = id;
-    }
+    emit_lock(w, c, api, name, rl_sb_str(&place), rl_sb_str(&display));
     rl_sb_free(&place);
     rl_sb_free(&display);
 }
@@ -1156,15 +1162,7 @@ static void walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
         rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
         pointee_place(w, child_at(&l, 0), &place, &display);
         for (int i = 1; i < l.len; i++) expr(w, child_at(&l, i), USE_READ, NULL);
-        rl_node_kind kind = api->kind == RL_API_LOCK ? RL_N_LOCK : api->kind == RL_API_UNLOCK ? RL_N_UNLOCK : RL_N_TRYLOCK;
-        int32_t id = emit(w, kind, c);
-        if (id >= 0) {
-            rl_node *n = &w->fn->nodes[id];
-            n->text = rl_intern(w->facts->pool, rl_sb_str(&place));
-            n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
-            n->api = rl_intern(w->facts->pool, name);
-            if (kind == RL_N_TRYLOCK) w->last_trylock = id;
-        }
+        emit_lock(w, c, api, name, rl_sb_str(&place), rl_sb_str(&display));
         rl_sb_free(&place);
         rl_sb_free(&display);
     } else {

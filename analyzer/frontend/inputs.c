@@ -213,8 +213,10 @@ static void scan_dir(const char *dir, int depth, visited **seen, size_t *nseen, 
         char *path = rl_xasprintf("%s/%s", dir, names[i]);
         if (stat(path, &st) == 0) {
             if (S_ISDIR(st.st_mode)) scan_dir(path, depth + 1, seen, nseen, capseen, files, nfiles, capfiles, out);
-            else if (S_ISREG(st.st_mode) && strlen(path) > 2 && strcmp(path + strlen(path) - 2, ".c") == 0)
-                RL_PUSH(*files, *nfiles, *capfiles, rl_xstrdup(path));
+            else if (strlen(path) > 2 && strcmp(path + strlen(path) - 2, ".c") == 0) {
+                if (S_ISREG(st.st_mode)) RL_PUSH(*files, *nfiles, *capfiles, rl_xstrdup(path));
+                else add_warning(out, rl_xasprintf("%s: skipped: not a regular file", path));
+            }
         }
         free(path);
         free(names[i]);

@@ -1,7 +1,9 @@
 /* The fixture runner: analyses every fixture program through the
  * library and checks its annotations. A line ending in `// RACE` must
  * appear in some race finding; a line ending in `// NORACE` must not.
- * `// DEADLOCK` / `// NODEADLOCK` do the same for lock-order findings.
+ * `// DEADLOCK` / `// NODEADLOCK` do the same for deadlock findings
+ * (lock-order-inversion, double-lock), and `// EXPECT[rule]` /
+ * `// NOEXPECT[rule]` for any one rule (lock-leak, unlock-not-held...).
  *
  * Header tags, on lines starting with `//` before the code:
  *   // FLAGS: -DX=1 ...      extra compiler flags
@@ -17,11 +19,18 @@
 #define MAX_LINE 4096
 #define MAX_FLAGS 64
 
-typedef enum tag { TAG_NONE, TAG_RACE, TAG_NORACE, TAG_DEADLOCK, TAG_NODEADLOCK } tag;
+typedef enum tag { TAG_NONE, TAG_RACE, TAG_NORACE, TAG_DEADLOCK, TAG_NODEADLOCK, TAG_EXPECT, TAG_NOEXPECT } tag;
+
+/* Which rules a RACE/DEADLOCK tag is checked against. */
+static const char *const race_rules[] = {"race", "write-under-read-lock", NULL};
+static const char *const deadlock_rules[] = {"lock-order-inversion", "double-lock", NULL};
+
+#define MAX_RULE_ID 64
 
 typedef struct fixture {
     char *path;
     tag *tags;          /* per line (1-based) */
+    char (*rule)[MAX_RULE_ID]; /* per line: the rule of an EXPECT/NOEXPECT tag */
     int nlines;
     char *flags[MAX_FLAGS];
     int nflags;
@@ -35,8 +44,9 @@ typedef struct totals {
 
 static int verbose;
 
-/* The annotation at the end of a line: the last `//` comment. */
-static tag line_tag(const char *line)
+/* The annotation at the end of a line: the last `//` comment. Also
+ * `// EXPECT[rule-id]` and `// NOEXPECT[rule-id]` for any rule. */
+static tag line_tag(const char *line, char rule[MAX_RULE_ID])
 {
     const char *c = strstr(line, "//");
     if (!c) return TAG_NONE;
@@ -44,6 +54,15 @@ static tag line_tag(const char *line)
     while ((c = strstr(last + 2, "//"))) last = c;
     const char *t = last + 2;
     while (*t == ' ' || *t == '\t') t++;
+    int neg = strncmp(t, "NOEXPECT[", 9) == 0;
+    if (neg || strncmp(t, "EXPECT[", 7) == 0) {
+        const char *id = t + (neg ? 9 : 7);
+        size_t n = strcspn(id, "]");
+        if (id[n] != ']' || n == 0 || n >= MAX_RULE_ID) return TAG_NONE;
+        memcpy(rule, id, n);
+        rule[n] = '\0';
+        return neg ? TAG_NOEXPECT : TAG_EXPECT;
+    }
     static const struct {
         const char *word;
         tag t;
@@ -67,8 +86,11 @@ static int load_fixture(const char *path, fixture *f)
     int cap = 0;
     while (fgets(line, sizeof line, in)) {
         f->nlines++;
+        int old_cap = cap;
         RL_GROW(f->tags, cap, f->nlines + 1);
-        f->tags[f->nlines] = line_tag(line);
+        if (cap != old_cap) f->rule = rl_xrealloc(f->rule, (size_t)cap * sizeof *f->rule);
+        f->rule[f->nlines][0] = '\0';
+        f->tags[f->nlines] = line_tag(line, f->rule[f->nlines]);
         line[strcspn(line, "\r\n")] = '\0';
         if (strncmp(line, "// FLAGS:", 9) == 0) {
             for (char *tok = strtok(line + 9, " \t"); tok && f->nflags < MAX_FLAGS; tok = strtok(NULL, " \t"))
@@ -85,6 +107,7 @@ static void free_fixture(fixture *f)
 {
     free(f->path);
     free(f->tags);
+    free(f->rule);
     for (int i = 0; i < f->nflags; i++) free(f->flags[i]);
     free(f->xfail);
 }
@@ -95,14 +118,33 @@ static int same_file(const char *a, const char *b)
     return strcmp(ba ? ba + 1 : a, bb ? bb + 1 : b) == 0;
 }
 
+static int rule_in(const char *rule, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(rule, *list) == 0) return 1;
+    return 0;
+}
+
+/* Whether some finding of one of `rules` (or of the single rule `only`)
+ * has an event on `line` of this fixture's file. */
+static int line_reported(const fixture *f, const rl_findings *fs, const char *const *rules, const char *only, int line)
+{
+    for (size_t i = 0; i < fs->len; i++) {
+        const rl_finding *fd = &fs->items[i];
+        if (only ? strcmp(fd->rule, only) != 0 : !rule_in(fd->rule, rules)) continue;
+        for (size_t e = 0; e < fd->nevents; e++)
+            if ((int)fd->events[e].pos.line == line && same_file(fd->events[e].pos.file, f->path)) return 1;
+    }
+    return 0;
+}
+
 /* Marks reported[line] for every event of every finding of the given
  * family (race-like or deadlock-like rules) in this fixture's file. */
 static void mark_reported(const fixture *f, const rl_findings *fs, int deadlock, char *reported)
 {
     for (size_t i = 0; i < fs->len; i++) {
         const rl_finding *fd = &fs->items[i];
-        int is_deadlock = strcmp(fd->rule, "lock-order-inversion") == 0;
-        if (is_deadlock != deadlock) continue;
+        if (!rule_in(fd->rule, deadlock ? deadlock_rules : race_rules)) continue;
         for (size_t e = 0; e < fd->nevents; e++) {
             const rl_event *ev = &fd->events[e];
             if (ev->pos.line > 0 && (int)ev->pos.line <= f->nlines && same_file(ev->pos.file, f->path))
@@ -153,8 +195,10 @@ static void run_fixture(const char *rules, const char *path, totals *t)
         size_t ml = strlen(missed), fl = strlen(false_alarms);
         switch (f.tags[l]) {
         case TAG_RACE:
-        case TAG_DEADLOCK: {
-            int hit = f.tags[l] == TAG_RACE ? race[l] : dead[l];
+        case TAG_DEADLOCK:
+        case TAG_EXPECT: {
+            int hit = f.tags[l] == TAG_RACE ? race[l] : f.tags[l] == TAG_DEADLOCK ? dead[l]
+                                                      : line_reported(&f, &a.findings, NULL, f.rule[l], l);
             nrace++;
             t->race_lines++;
             if (hit) t->race_found++;
@@ -162,8 +206,10 @@ static void run_fixture(const char *rules, const char *path, totals *t)
             break;
         }
         case TAG_NORACE:
-        case TAG_NODEADLOCK: {
-            int hit = f.tags[l] == TAG_NORACE ? race[l] : dead[l];
+        case TAG_NODEADLOCK:
+        case TAG_NOEXPECT: {
+            int hit = f.tags[l] == TAG_NORACE ? race[l] : f.tags[l] == TAG_NODEADLOCK ? dead[l]
+                                                        : line_reported(&f, &a.findings, NULL, f.rule[l], l);
             nsafe++;
             t->norace_lines++;
             if (hit) {

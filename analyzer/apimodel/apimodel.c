@@ -39,7 +39,7 @@
 
 typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
-    KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_COUNT
+    KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_COUNT
 } key_id;
 
 #define BIT(key) (1u << (key))
@@ -62,6 +62,7 @@ static const struct key_info {
     [KEY_HANDLE]  = {"handle", "the index of the thread handle or once-control argument"},
     [KEY_READS]   = {"reads", "the arguments read through"},
     [KEY_WRITES]  = {"writes", "the arguments written through"},
+    [KEY_ATTR]    = {"attr", "the index of the lock attributes argument"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -80,6 +81,7 @@ static const struct kind_info {
     [RL_API_ATOMIC]  = {"atomic", 0, 0},
     [RL_API_ALLOC]   = {"alloc", 0, 0},
     [RL_API_ACCESS]  = {"access", 0, BIT(KEY_READS) | BIT(KEY_WRITES)},
+    [RL_API_LOCKINIT] = {"lockinit", BIT(KEY_LOCK), BIT(KEY_ATTR)},
 };
 
 /* Two-valued keys: the value's position in the list is what gets stored. */
@@ -403,6 +405,7 @@ static int *index_field(rl_api_fn *fn, key_id key)
     case KEY_ENTRY: return &fn->entry;
     case KEY_ARG: return &fn->arg;
     case KEY_HANDLE: return &fn->handle;
+    case KEY_ATTR: return &fn->attr;
     default: return NULL;
     }
 }
@@ -475,7 +478,7 @@ static int parse_entry(parse_ctx *ctx, yaml_node_t *entry)
     rl_api_fn *fn = rl_xcalloc(1, sizeof *fn);
     fn->kind = kind;
     fn->is_prefix = name_key == KEY_PREFIX;
-    fn->lock = fn->entry = fn->arg = fn->handle = -1;
+    fn->lock = fn->entry = fn->arg = fn->handle = fn->attr = -1;
     fn->origin = rl_xasprintf("%s:%zu", ctx->origin, entry->start_mark.line + 1);
     if (parse_name(ctx, name_key, value[name_key], &fn->name) < 0 || fill_fn(ctx, fn, value) < 0) {
         fn_free(fn);

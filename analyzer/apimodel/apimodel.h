@@ -24,6 +24,8 @@ typedef enum rl_api_kind {
     RL_API_ATOMIC,   /* every pointer argument is accessed atomically */
     RL_API_ALLOC,    /* returns a fresh heap object */
     RL_API_ACCESS,   /* reads/writes memory through pointer args (memcpy...) */
+    RL_API_LOCKINIT, /* initialises the lock at arg `lock` with attributes at arg
+                        `attr` (a non-NULL attr may make it recursive) */
     RL_API_KIND_COUNT
 } rl_api_kind;
 
@@ -35,6 +37,7 @@ typedef struct rl_api_fn {
     int shared;           /* LOCK/TRYLOCK: acquires in shared (read) mode */
     int success_nonzero;  /* TRYLOCK: success is a nonzero return (else zero) */
     int entry, arg, handle; /* SPAWN/JOIN/ONCE argument indices, -1 if none */
+    int attr;             /* LOCKINIT: index of the attributes argument, -1 if none */
     uint32_t reads, writes; /* ACCESS: bit i set = arg i read / written through */
     char *origin;         /* "file:line" the definition came from */
 } rl_api_fn;

@@ -28,18 +28,18 @@ static int cmp_cstr(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a)
+rl_event *rl_evidence_add_node(const rl_model *m, rl_finding *f, int ctx, int32_t node, const char *kind,
+                               const rl_lockset *held)
 {
-    const rl_ctx *c = &m->ctxs[a->ctx];
-    const rl_function *fn = rl_model_ctx_function(m, a->ctx);
-    const rl_node *n = &fn->nodes[a->node];
-    const rl_thread *t = &m->threads[a->thread];
+    const rl_function *fn = rl_model_ctx_function(m, ctx);
+    const rl_node *n = &fn->nodes[node];
+    const rl_thread *t = &m->threads[m->ctxs[ctx].thread];
     rl_event *ev = rl_finding_add_event(f);
     ev->pos.file = rl_xstrdup(n->loc.file ? n->loc.file : "");
     ev->pos.line = n->loc.line;
     ev->pos.col = n->loc.col;
     ev->function = rl_xstrdup(fn->name);
-    ev->kind = rl_xstrdup(rl_access_kind_name(a->flags));
+    ev->kind = rl_xstrdup(kind);
     ev->what = rl_xstrdup(n->display && n->display[0] ? n->display : "?");
     ev->thread = rl_xstrdup(m->program->fns[t->entry_fn].name);
     if (t->parent >= 0) {
@@ -52,7 +52,7 @@ void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a
     /* The chain, from the thread entry down to this function. */
     int frames[MAX_CHAIN];
     int nframes = 0;
-    for (int ci = a->ctx; ci >= 0 && nframes < MAX_CHAIN; ci = m->ctxs[ci].parent_ctx) frames[nframes++] = ci;
+    for (int ci = ctx; ci >= 0 && nframes < MAX_CHAIN; ci = m->ctxs[ci].parent_ctx) frames[nframes++] = ci;
     for (int k = nframes - 1; k >= 0; k--) {
         const rl_ctx *fc = &m->ctxs[frames[k]];
         const rl_function *ff = rl_model_ctx_function(m, frames[k]);
@@ -63,17 +63,22 @@ void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a
             rl_event_add_frame(ev, ff->name, call->loc.file, call->loc.line, call->loc.col);
         }
     }
-    (void)c;
 
     /* Locks, by their names in the code, sorted for stable output. */
-    for (size_t i = 0; a->held && i < a->held->n; i++) {
+    for (size_t i = 0; held && i < held->n; i++) {
         rl_strbuf sb = RL_STRBUF_INIT;
-        rl_model_lock_display(m, a->held->e[i].lock, &sb);
-        if (a->held->e[i].shared) rl_sb_append(&sb, " (read)");
+        rl_model_lock_display(m, held->e[i].lock, &sb);
+        if (held->e[i].shared) rl_sb_append(&sb, " (read)");
         rl_event_add_lock(ev, rl_sb_str(&sb));
         rl_sb_free(&sb);
     }
     if (ev->nlocks > 1) qsort(ev->locks, ev->nlocks, sizeof *ev->locks, cmp_cstr);
+    return ev;
+}
+
+void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a)
+{
+    rl_evidence_add_node(m, f, a->ctx, a->node, rl_access_kind_name(a->flags), a->held);
 }
 
 void rl_evidence_fingerprint(rl_finding *f, const char *location_key, const char **parts, size_t nparts)

@@ -5,6 +5,11 @@
 #define RL_EVIDENCE_H
 #include "checks.h"
 
+/* Appends an event for any node of a context: position, thread, spawn
+ * site, call chain and the given locks. Returns it for further edits. */
+rl_event *rl_evidence_add_node(const rl_model *m, rl_finding *f, int ctx, int32_t node, const char *kind,
+                               const rl_lockset *held);
+
 /* Appends an event describing access a to f. */
 void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a);
 

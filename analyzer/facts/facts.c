@@ -12,6 +12,7 @@ static const char *const kind_names[RL_N_KIND_COUNT] = {
     [RL_N_LABEL] = "label",   [RL_N_ACCESS] = "access",   [RL_N_LOCK] = "lock",
     [RL_N_UNLOCK] = "unlock", [RL_N_TRYLOCK] = "trylock", [RL_N_CALL] = "call",
     [RL_N_SPAWN] = "spawn",   [RL_N_JOIN] = "join",       [RL_N_ONCE] = "once",
+    [RL_N_LOCKINIT] = "lockinit",
 };
 
 const char *rl_node_kind_name(rl_node_kind kind)

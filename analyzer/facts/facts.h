@@ -73,6 +73,8 @@ typedef enum rl_node_kind {
                       argument value, args[1] = handle place */
     RL_N_JOIN,     /* text = handle place */
     RL_N_ONCE,     /* callee = init function USR; text = once-control place */
+    RL_N_LOCKINIT, /* text = place of the lock initialised; RL_LOCK_RECURSIVE
+                      when its attributes may make it recursive */
     RL_N_KIND_COUNT
 } rl_node_kind;
 

@@ -943,6 +943,32 @@ static void emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *n
     if (kind == RL_N_TRYLOCK) w->last_trylock = id;
 }
 
+/* pthread_mutex_init(&m, &attr): which lock, and whether its attributes
+ * (anything but a constant 0/NULL) may make it recursive. */
+static void walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
+{
+    int recursive = 0;
+    for (int i = 0; i < nargs; i++) {
+        if (i == api->lock) continue;
+        long long v;
+        if (i == api->attr) recursive = !(const_int(strip(call_arg(c, i)), &v) && v == 0);
+        expr(w, call_arg(c, i), USE_READ, NULL);
+    }
+    if (api->lock >= nargs) return;
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    pointee_place(w, call_arg(c, api->lock), &place, &display);
+    int32_t id = emit(w, RL_N_LOCKINIT, c);
+    if (id >= 0) {
+        rl_node *n = &w->fn->nodes[id];
+        n->text = rl_intern(w->facts->pool, rl_sb_str(&place));
+        n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
+        n->api = rl_intern(w->facts->pool, name);
+        n->flags = (uint8_t)(recursive ? RL_LOCK_RECURSIVE : 0);
+    }
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
 static void walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
@@ -1095,6 +1121,9 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         }
         case RL_API_ACCESS:
             walk_access_call(w, c, api, nargs);
+            return;
+        case RL_API_LOCKINIT:
+            walk_lockinit(w, c, api, name, nargs);
             return;
         default:
             break;

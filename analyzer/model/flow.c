@@ -15,6 +15,7 @@
 typedef struct state {
     const rl_lockset *held;     /* NULL = unreachable */
     const rl_lockset *released;
+    const rl_lockset *may;      /* held on some path (union at merges) */
 } state;
 
 typedef struct label_state {
@@ -37,11 +38,10 @@ typedef struct walk {
     int nlabels;
     jump_target *loop;   /* innermost loop (continue target) */
     jump_target *brk;    /* innermost loop or switch (break target) */
-    const rl_lockset *switch_entry_held; /* state at CASE labels */
-    const rl_lockset *switch_entry_released;
+    state switch_entry;  /* the state every CASE label merges in */
 } walk;
 
-static const state UNREACHABLE = {NULL, NULL};
+static const state UNREACHABLE = {NULL, NULL, NULL};
 
 static state meet(walk *w, state a, state b)
 {
@@ -50,12 +50,13 @@ static state meet(walk *w, state a, state b)
     state r;
     r.held = rl_ls_meet(w->flow->locks, a.held, b.held);
     r.released = rl_ls_union(w->flow->locks, a.released, b.released);
+    r.may = rl_ls_union(w->flow->locks, a.may, b.may);
     return r;
 }
 
 static int same(state a, state b)
 {
-    return a.held == b.held && a.released == b.released;
+    return a.held == b.held && a.released == b.released && a.may == b.may;
 }
 
 static const char *lock_name(walk *w, const rl_node *n)
@@ -67,6 +68,7 @@ static state acquire(walk *w, state s, const rl_node *n)
 {
     if (!s.held) return s;
     s.held = rl_ls_add(w->flow->locks, s.held, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
+    s.may = rl_ls_add(w->flow->locks, s.may, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     return s;
 }
 
@@ -78,6 +80,7 @@ static state release(walk *w, state s, const char *lock)
      * recursive mutex's inner lock/unlock pair from hiding the outer one). */
     if (rl_ls_contains(s.held, lock)) s.held = rl_ls_remove(w->flow->locks, s.held, lock);
     else s.released = rl_ls_add(w->flow->locks, s.released, lock, 0);
+    s.may = rl_ls_remove(w->flow->locks, s.may, lock);
     return s;
 }
 
@@ -103,8 +106,10 @@ static state apply_callee(walk *w, state s, const rl_node *call, int callee)
     const rl_lockset *rel = translate(w, cf->exit_released, call);
     const rl_lockset *acq = translate(w, cf->exit_held, call);
     for (size_t i = 0; i < rel->n; i++) s = release(w, s, rel->e[i].lock);
-    for (size_t i = 0; i < acq->n; i++)
+    for (size_t i = 0; i < acq->n; i++) {
         s.held = rl_ls_add(w->flow->locks, s.held, acq->e[i].lock, acq->e[i].shared);
+        s.may = rl_ls_add(w->flow->locks, s.may, acq->e[i].lock, acq->e[i].shared);
+    }
     return s;
 }
 
@@ -180,18 +185,16 @@ static state run_switch(walk *w, int32_t id, state s)
     int32_t cond = rl_fn_child(w->fn, id, 0), body = rl_fn_child(w->fn, id, 1);
     s = run(w, cond, s);
     jump_target *saved_brk = w->brk;
-    const rl_lockset *saved_h = w->switch_entry_held, *saved_r = w->switch_entry_released;
+    state saved_entry = w->switch_entry;
     jump_target jt;
     jt.breaks = jt.continues = UNREACHABLE;
     w->brk = &jt;
-    w->switch_entry_held = s.held;
-    w->switch_entry_released = s.released;
+    w->switch_entry = s;
     state out = run(w, body, UNREACHABLE); /* code before the first case is dead */
     out = meet(w, out, jt.breaks);
     if (!(w->fn->nodes[id].flags & RL_SWITCH_DEFAULT)) out = meet(w, out, s);
     w->brk = saved_brk;
-    w->switch_entry_held = saved_h;
-    w->switch_entry_released = saved_r;
+    w->switch_entry = saved_entry;
     return out;
 }
 
@@ -204,6 +207,13 @@ static label_state *label(walk *w, const char *name)
     l->name = name;
     l->st = UNREACHABLE;
     return l;
+}
+
+static void record(walk *w, int32_t id, state s)
+{
+    w->out->held[id] = s.held;
+    w->out->released[id] = s.released;
+    w->out->may[id] = s.may;
 }
 
 static state run(walk *w, int32_t id, state s)
@@ -220,10 +230,10 @@ static state run(walk *w, int32_t id, state s)
     case RL_N_SWITCH:
         return run_switch(w, id, s);
     case RL_N_CASE: {
-        state entry = {w->switch_entry_held, w->switch_entry_released};
-        return meet(w, s, entry);
+        return meet(w, s, w->switch_entry);
     }
     case RL_N_RETURN:
+        record(w, id, s);
         w->returns = meet(w, w->returns, s);
         return UNREACHABLE;
     case RL_N_BREAK:
@@ -242,21 +252,17 @@ static state run(walk *w, int32_t id, state s)
         return l ? meet(w, s, l->st) : s;
     }
     case RL_N_LOCK:
-        w->out->held[id] = s.held;
-        w->out->released[id] = s.released;
+        record(w, id, s);
         return acquire(w, s, n);
     case RL_N_UNLOCK:
-        w->out->held[id] = s.held;
-        w->out->released[id] = s.released;
+        record(w, id, s);
         return release(w, s, lock_name(w, n));
     case RL_N_CALL:
-        w->out->held[id] = s.held;
-        w->out->released[id] = s.released;
+        record(w, id, s);
         return apply_call(w, s, id);
     default:
-        /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE: record the state. */
-        w->out->held[id] = s.held;
-        w->out->released[id] = s.released;
+        /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE, LOCKINIT: record the state. */
+        record(w, id, s);
         return s;
     }
 }
@@ -275,9 +281,11 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     if (!w.out->held) {
         w.out->held = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->held);
         w.out->released = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->released);
+        w.out->may = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->may);
     }
-    state entry = {rl_ls_empty(flow->locks), rl_ls_empty(flow->locks)};
+    state entry = {rl_ls_empty(flow->locks), rl_ls_empty(flow->locks), rl_ls_empty(flow->locks)};
     state end = run(&w, 0, entry);
+    w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
@@ -351,6 +359,7 @@ void rl_flow_free(rl_flow *flow)
     for (size_t i = 0; i < flow->nfns; i++) {
         free(flow->fns[i].held);
         free(flow->fns[i].released);
+        free(flow->fns[i].may);
     }
     free(flow->fns);
     rl_lockset_table_free(flow->locks);

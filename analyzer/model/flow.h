@@ -13,7 +13,10 @@
  *    added (lock_db() wrappers), locks it may release are removed, its
  *    parameters replaced by the call's arguments.
  * "held" is a must-set (held on every path); "released" is a may-set of
- * locks that the function let go of, which hides a caller's lock. */
+ * locks that the function let go of, which hides a caller's lock; "may"
+ * is what some path holds (for misuse rules, which must not fire on locks
+ * taken and released under correlated conditions). RETURN nodes record
+ * the state they return with. */
 #ifndef RL_FLOW_H
 #define RL_FLOW_H
 #include "lockset.h"
@@ -22,6 +25,8 @@
 typedef struct rl_fn_flow {
     const rl_lockset **held;     /* per node: locks acquired and held here (NULL: unreachable) */
     const rl_lockset **released; /* per node: caller locks possibly released before here */
+    const rl_lockset **may;      /* per node: locks acquired here on some path */
+    const rl_lockset *end_held;  /* held when the body falls off its end (NULL: it never does) */
     const rl_lockset *exit_held; /* summary: held at every return */
     const rl_lockset *exit_released;
     int analysed;

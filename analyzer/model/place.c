@@ -80,6 +80,11 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
     return r;
 }
 
+int rl_place_is_single_object(const char *place)
+{
+    return place && place[0] != '{' && !strstr(place, "[]") && !strstr(place, "{");
+}
+
 size_t rl_place_root_len(const char *place)
 {
     return root_len(place);

@@ -31,6 +31,12 @@ const char *rl_value_subst(rl_strpool *pool, const char *value, const char *cons
  * different activations are different objects. */
 const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qualifier);
 
+/* Whether a place names exactly one object: not a collapsed array
+ * element ("[]") nor a type-based place. Misuse rules (double-lock,
+ * unlock-not-held) only judge such locks: two elements' locks share one
+ * name, so taking "both" is not taking one twice. */
+int rl_place_is_single_object(const char *place);
+
 /* Length of the root token of a place (the part before its first step). */
 size_t rl_place_root_len(const char *place);
 

@@ -334,6 +334,18 @@ static const rl_lockset *held_at(rl_model *m, const rl_ctx *c, int32_t node)
     return all;
 }
 
+/* Locks some path may hold at a node: the function's own, plus any a
+ * caller may hold. For misuse rules, which must not fire on locks taken
+ * under correlated conditions. */
+static const rl_lockset *may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
+{
+    const rl_fn_flow *ff = &m->flow->fns[c->fn];
+    if (!ff->may || !ff->held[node]) return NULL;
+    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+    const rl_lockset *own = resolve_locks(m, &env, ff->may[node]);
+    return rl_ls_union(m->flow->locks, own, c->entry_may);
+}
+
 /* ---- pass 1: spawn and join sites ---------------------------------------- */
 
 static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char *arg_value)
@@ -576,7 +588,8 @@ static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos,
 }
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
-                   const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry, int parent, int32_t call)
+                   const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry, const rl_lockset *entry_may,
+                   int parent, int32_t call)
 {
     if (m->nctxs >= CONTEXT_SOFT_LIMIT && nbind) {
         m->coarsened++;
@@ -598,8 +611,10 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     if (*slot) {
         rl_ctx *c = &m->ctxs[(intptr_t)*slot - 1];
         const rl_lockset *met = rl_ls_meet(m->flow->locks, c->entry, entry);
-        if (met != c->entry) {
+        const rl_lockset *may = rl_ls_union(m->flow->locks, c->entry_may, entry_may);
+        if (met != c->entry || may != c->entry_may) {
             c->entry = met;
+            c->entry_may = may;
             c->queued = 1;
         }
         return (int)((intptr_t)*slot - 1);
@@ -621,6 +636,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->frozen = frozen;
     c->in_once = in_once;
     c->entry = entry;
+    c->entry_may = entry_may;
     c->parent_ctx = parent;
     c->call_node = call;
     c->queued = 1;
@@ -628,7 +644,8 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     return (int)m->nctxs++;
 }
 
-static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once, const rl_lockset *held)
+static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once, const rl_lockset *held,
+                      const rl_lockset *may)
 {
     rl_ctx c = m->ctxs[ci]; /* copy: get_ctx may move the array */
     const rl_node *n = &fn_of(m, c.fn)->nodes[node];
@@ -638,7 +655,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
     int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= MAX_POS_DEPTH;
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
-    get_ctx(m, c.thread, callee, vals, nvals, distinct, &pos, frozen, c.in_once || in_once, held, ci, node);
+    get_ctx(m, c.thread, callee, vals, nvals, distinct, &pos, frozen, c.in_once || in_once, held, may, ci, node);
     pos_free(&pos);
     free(vals);
 }
@@ -653,16 +670,17 @@ static void explore(rl_model *m, int ci)
         if (n->kind != RL_N_CALL && n->kind != RL_N_ONCE) continue;
         const rl_lockset *held = held_at(m, &m->ctxs[ci], i);
         if (!held) continue;
+        const rl_lockset *may = may_held_at(m, &m->ctxs[ci], i);
         if (n->kind == RL_N_ONCE) {
             int init = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
-            if (init >= 0) call_into(m, ci, i, init, 1, held);
+            if (init >= 0) call_into(m, ci, i, init, 1, held, may);
         } else if (info->callees[i]) {
             int callee = rl_program_find(m->program, info->callees[i]);
-            if (callee >= 0) call_into(m, ci, i, callee, 0, held);
+            if (callee >= 0) call_into(m, ci, i, callee, 0, held, may);
         } else if (n->text) {
             const rl_fn_list *cands = rl_program_candidates(m->program, rl_intern(m->program->pool, n->text));
             for (size_t k = 0; cands && k < cands->len && k < MAX_CANDIDATES; k++)
-                call_into(m, ci, i, cands->items[k], 0, held);
+                call_into(m, ci, i, cands->items[k], 0, held, may);
         }
     }
 }
@@ -693,7 +711,8 @@ static void analyse_thread(rl_model *m, int t)
     create_children(m, t, &d);
     discovery_free(&d);
     int frozen = !m->program->fns[th.entry_fn].spawns;
-    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, &empty, frozen, 0, rl_ls_empty(m->flow->locks), -1, -1);
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, &empty, frozen, 0, rl_ls_empty(m->flow->locks),
+            rl_ls_empty(m->flow->locks), -1, -1);
     run_worklist(m);
 }
 
@@ -757,6 +776,53 @@ static const rl_lockset *follow_lock_stores(rl_model *m, const rl_lockset *held)
     return r;
 }
 
+/* ---- lock events ------------------------------------------------------------ */
+
+static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct);
+
+static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, const frame_env *env)
+{
+    const rl_node *n = &fn_of(m, c->fn)->nodes[i];
+    int unused = 0;
+    const char *lock = follow_stores(m, resolve(m, env, n->text, NULL), 0, &unused);
+    if (n->kind == RL_N_LOCKINIT) {
+        if (n->flags & RL_LOCK_RECURSIVE) rl_ptrmap_put(&m->recursive, lock, (void *)1);
+        return;
+    }
+    void **slot = rl_ptrmap_slot(&m->lock_display, lock);
+    if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
+    const rl_lockset *held = follow_lock_stores(m, held_at(m, c, i));
+    if (!held || c->in_once) return;
+    RL_GROW(m->lock_events, m->cap_lock_events, m->nlock_events + 1);
+    rl_lock_event *e = &m->lock_events[m->nlock_events++];
+    e->ctx = ci;
+    e->node = i;
+    e->thread = c->thread;
+    e->lock = lock;
+    e->kind = n->kind;
+    e->shared = (n->flags & RL_LOCK_SHARED) != 0;
+    e->held = held;
+    e->may = follow_lock_stores(m, may_held_at(m, c, i));
+}
+
+int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
+{
+    return rl_ptrmap_get(&m->recursive, lock) != NULL;
+}
+
+int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)
+{
+    const rl_ctx *c = &m->ctxs[ctx];
+    const rl_thread *t = &m->threads[c->thread];
+    if (t->parent >= 0) return 0;
+    rl_posvec p = c->frozen ? pos_copy(&c->pos) : pos_extend(&c->pos, node);
+    int alone = 1;
+    for (int i = t->first_child; i < t->first_child + t->nchildren && alone; i++)
+        if (in_interval(&p, &m->threads[i], 0)) alone = 0;
+    pos_free(&p);
+    return alone;
+}
+
 /* ---- accesses ------------------------------------------------------------- */
 
 static void collect_accesses(rl_model *m)
@@ -767,11 +833,8 @@ static void collect_accesses(rl_model *m)
         frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
-            if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK) {
-                int unused = 0;
-                const char *lock = follow_stores(m, resolve(m, &env, n->text, NULL), 0, &unused);
-                void **slot = rl_ptrmap_slot(&m->lock_display, lock);
-                if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
+            if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
+                record_lock_event(m, c, (int)ci, i, &env);
                 continue;
             }
             if (n->kind != RL_N_ACCESS || c->in_once) continue;
@@ -871,6 +934,8 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->lock_display);
     rl_ptrmap_free(&m->stored);
     rl_ptrmap_free(&m->returns);
+    rl_ptrmap_free(&m->recursive);
+    free(m->lock_events);
     for (size_t i = 0; i < m->ngroups; i++) free(m->groups[i].items);
     free(m->groups);
     rl_ptrmap_free(&m->group_by_place);

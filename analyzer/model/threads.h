@@ -63,7 +63,8 @@ typedef struct rl_ctx {
     rl_posvec pos;       /* where this context starts in the thread's frame */
     int frozen;          /* not in a spawning function: pos is the whole context's */
     int in_once;         /* runs inside a pthread_once / call_once routine */
-    const rl_lockset *entry; /* resolved locks held on entry */
+    const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
+    const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
     int queued;
@@ -78,6 +79,18 @@ typedef struct rl_access {
     int distinct;
     uint8_t flags;       /* RL_ACC_* */
 } rl_access;
+
+/* A lock operation as some thread performs it. */
+typedef struct rl_lock_event {
+    int ctx;
+    int32_t node;
+    int thread;
+    const char *lock;        /* resolved (and followed through stored pointers) */
+    uint8_t kind;            /* RL_N_LOCK, RL_N_TRYLOCK or RL_N_UNLOCK */
+    int shared;              /* taken in shared (read) mode */
+    const rl_lockset *held;  /* held on every path just before */
+    const rl_lockset *may;   /* held on some path just before */
+} rl_lock_event;
 
 /* All accesses to one resolved location, in discovery order. */
 typedef struct rl_access_group {
@@ -104,7 +117,18 @@ typedef struct rl_model {
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;
     rl_ptrmap group_by_place; /* place -> index + 1 into groups */
+    rl_lock_event *lock_events; /* every lock, trylock and unlock, per context */
+    size_t nlock_events, cap_lock_events;
+    rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
 } rl_model;
+
+/* Whether the lock was initialised with attributes that may make it
+ * recursive (a second acquisition by the holder is then fine). */
+int rl_model_lock_is_recursive(const rl_model *m, const char *lock);
+
+/* Whether a node of a context runs while no other thread can run: in a
+ * root thread (main) before its first spawn or after its joins. */
+int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node);
 
 /* The group of a place, or NULL when nothing accesses it non-atomically. */
 const rl_access_group *rl_model_group(const rl_model *m, const char *place);

@@ -137,6 +137,27 @@ int main(void) {
 C
 expect "same-named statics in two files do not race" 0 "$RL" check --no-db "$TMP/statics"
 
+# Guard inference: a location locked at most of its places gets a fix hint.
+mkdir -p "$TMP/guard"
+cat >"$TMP/guard/g.c" <<'C'
+#include <pthread.h>
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+static long hits;
+static void *a(void *p) { (void)p; pthread_mutex_lock(&stats_lock); hits++; pthread_mutex_unlock(&stats_lock); return 0; }
+static void *b(void *p) { (void)p; pthread_mutex_lock(&stats_lock); hits += 2; pthread_mutex_unlock(&stats_lock); return 0; }
+static void *c(void *p) { (void)p; pthread_mutex_lock(&stats_lock); long h = hits; pthread_mutex_unlock(&stats_lock); return (void *)h; }
+static void *d(void *p) { (void)p; hits = 0; return 0; }
+int main(void) {
+    pthread_t t[4];
+    pthread_create(&t[0], 0, a, 0); pthread_create(&t[1], 0, b, 0);
+    pthread_create(&t[2], 0, c, 0); pthread_create(&t[3], 0, d, 0);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], 0);
+    return 0;
+}
+C
+expect "guard inference program" 1 "$RL" check --no-db "$TMP/guard/g.c"
+contains "the race carries the inferred guard as a hint" "$TMP/out" "note: hint: 'hits' is accessed holding 'stats_lock' at 3 of 4 places; take it at line 7"
+
 # The project config adds models for the project's own APIs.
 mkdir -p "$TMP/proj/src"
 cat >"$TMP/proj/src/pool.c" <<'C'

@@ -1,0 +1,40 @@
+/* Rule `double-lock`: an exclusive acquisition of a lock that every path
+ * to it already holds, unless the lock may be recursive. One finding per
+ * acquisition site. */
+#include "checks.h"
+#include "evidence.h"
+#include "../model/place.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+
+void rl_check_DoubleLock(rl_check_ctx *ctx)
+{
+    const rl_model *m = ctx->model;
+    rl_ptrmap reported = RL_PTRMAP_INIT;
+    for (size_t i = 0; i < m->nlock_events; i++) {
+        const rl_lock_event *e = &m->lock_events[i];
+        if (e->kind != RL_N_LOCK) continue;
+        int mode = rl_ls_mode(e->held, e->lock);
+        if (mode < 0 || (mode == 1 && e->shared)) continue; /* not held, or read lock twice */
+        if (rl_model_lock_is_recursive(m, e->lock)) continue;
+        if (!rl_place_is_single_object(e->lock)) continue; /* see place.h */
+        const rl_node *n = &rl_model_ctx_function(m, e->ctx)->nodes[e->node];
+        void **slot = rl_ptrmap_slot(&reported, n);
+        if (*slot) continue;
+        *slot = (void *)1;
+        rl_finding *f = rl_findings_add(ctx->out);
+        f->rule = rl_xstrdup("double-lock");
+        f->severity = RL_SEV_ERROR;
+        rl_strbuf name = RL_STRBUF_INIT;
+        rl_model_lock_display(m, e->lock, &name);
+        f->location = rl_xstrdup(rl_sb_str(&name));
+        f->message = rl_xasprintf("'%s' is acquired while already held: this thread deadlocks on itself", rl_sb_str(&name));
+        f->hint = rl_xasprintf("release '%s' before this call, or do not take it again here (a callee that needs it "
+                               "can assume the caller holds it)", rl_sb_str(&name));
+        rl_sb_free(&name);
+        rl_evidence_add_node(m, f, e->ctx, e->node, "lock", e->held);
+        const char *parts[2] = {f->events[0].function, f->events[0].thread};
+        rl_evidence_fingerprint(f, e->lock, parts, 2);
+    }
+    rl_ptrmap_free(&reported);
+}

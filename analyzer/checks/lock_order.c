@@ -1,0 +1,274 @@
+/* Rule `lock-order-inversion`: the lock-order graph has an edge a -> b
+ * when some thread acquires b while holding a. A cycle whose edges come
+ * from threads that may run together (or from several instances of one
+ * thread) can deadlock. Trylocks form no edge (they back off), nor do
+ * acquisitions made while main runs alone. One finding per strongly
+ * connected component, showing one cycle through it. */
+#include "checks.h"
+#include "evidence.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Sites kept per edge: enough to find two threads that run together. */
+#define MAX_EDGE_SITES 16
+
+typedef struct edge {
+    int from, to;                 /* lock indices */
+    size_t sites[MAX_EDGE_SITES]; /* lock events acquiring `to` holding `from` */
+    int nsites;
+} edge;
+
+typedef struct graph {
+    const char **locks;
+    size_t nlocks, cap_locks;
+    rl_ptrmap index;              /* lock -> index + 1 */
+    edge *edges;
+    size_t nedges, cap_edges;
+    rl_ptrmap edge_index;         /* "from\x1fto" interned -> index + 1 */
+} graph;
+
+static int lock_index(graph *g, const char *lock)
+{
+    void **slot = rl_ptrmap_slot(&g->index, lock);
+    if (!*slot) {
+        RL_PUSH(g->locks, g->nlocks, g->cap_locks, lock);
+        *slot = (void *)(intptr_t)g->nlocks;
+    }
+    return (int)((intptr_t)*slot - 1);
+}
+
+static void add_edge(const rl_model *m, graph *g, const char *from, const char *to, size_t site)
+{
+    int a = lock_index(g, from), b = lock_index(g, to);
+    rl_strbuf key = RL_STRBUF_INIT;
+    rl_sb_printf(&key, "%d\x1f%d", a, b);
+    void **slot = rl_ptrmap_slot(&g->edge_index, rl_intern(m->program->pool, rl_sb_str(&key)));
+    rl_sb_free(&key);
+    if (!*slot) {
+        RL_GROW(g->edges, g->cap_edges, g->nedges + 1);
+        edge *e = &g->edges[g->nedges++];
+        memset(e, 0, sizeof *e);
+        e->from = a;
+        e->to = b;
+        *slot = (void *)(intptr_t)g->nedges;
+    }
+    edge *e = &g->edges[(intptr_t)*slot - 1];
+    if (e->nsites < MAX_EDGE_SITES) e->sites[e->nsites++] = site;
+}
+
+/* Tarjan's strongly connected components over the lock graph. */
+typedef struct tarjan {
+    const graph *g;
+    int *index, *low, *on_stack, *stack, *comp;
+    int sp, counter, ncomps;
+} tarjan;
+
+static void strong_connect(tarjan *t, int v)
+{
+    t->index[v] = t->low[v] = t->counter++;
+    t->stack[t->sp++] = v;
+    t->on_stack[v] = 1;
+    for (size_t i = 0; i < t->g->nedges; i++) {
+        const edge *e = &t->g->edges[i];
+        if (e->from != v) continue;
+        if (t->index[e->to] < 0) {
+            strong_connect(t, e->to);
+            if (t->low[e->to] < t->low[v]) t->low[v] = t->low[e->to];
+        } else if (t->on_stack[e->to] && t->index[e->to] < t->low[v]) {
+            t->low[v] = t->index[e->to];
+        }
+    }
+    if (t->low[v] == t->index[v]) {
+        int w;
+        do {
+            w = t->stack[--t->sp];
+            t->on_stack[w] = 0;
+            t->comp[w] = t->ncomps;
+        } while (w != v);
+        t->ncomps++;
+    }
+}
+
+static rl_access as_access(const rl_lock_event *e)
+{
+    rl_access a;
+    memset(&a, 0, sizeof a);
+    a.ctx = e->ctx;
+    a.node = e->node;
+    a.place = e->lock;
+    a.held = e->held;
+    a.thread = e->thread;
+    return a;
+}
+
+/* Two sites of different edges that may run at the same time. */
+static int sites_concurrent(const rl_model *m, const edge *x, const edge *y, size_t *sx, size_t *sy)
+{
+    for (int i = 0; i < x->nsites; i++)
+        for (int j = 0; j < y->nsites; j++) {
+            rl_access a = as_access(&m->lock_events[x->sites[i]]), b = as_access(&m->lock_events[y->sites[j]]);
+            if (rl_model_may_run_together(m, &a, &b)) {
+                *sx = x->sites[i];
+                *sy = y->sites[j];
+                return 1;
+            }
+        }
+    return 0;
+}
+
+/* The acquisition of `lock` that is held at `inner`: in the same context
+ * before it, or in a caller before the call that leads to it; -1 if none. */
+static long outer_acquisition(const rl_model *m, const rl_lock_event *inner, const char *lock)
+{
+    int32_t limit = inner->node;
+    for (int c = inner->ctx; c >= 0; limit = m->ctxs[c].call_node, c = m->ctxs[c].parent_ctx) {
+        long found = -1;
+        for (size_t i = 0; i < m->nlock_events; i++) {
+            const rl_lock_event *e = &m->lock_events[i];
+            if (e->ctx == c && e->node < limit && e->lock == lock && e->kind != RL_N_UNLOCK) found = (long)i;
+        }
+        if (found >= 0) return found;
+    }
+    return -1;
+}
+
+static void add_site(const rl_model *m, rl_finding *f, size_t site)
+{
+    const rl_lock_event *e = &m->lock_events[site];
+    rl_evidence_add_node(m, f, e->ctx, e->node, "lock", e->held);
+}
+
+/* Reports one cycle: `path` holds edge indices around the component. */
+static void report_cycle(rl_check_ctx *ctx, const graph *g, const size_t *path, int n, const size_t *sites)
+{
+    const rl_model *m = ctx->model;
+    rl_finding *f = rl_findings_add(ctx->out);
+    f->rule = rl_xstrdup("lock-order-inversion");
+    f->severity = RL_SEV_WARNING;
+    rl_strbuf loc = RL_STRBUF_INIT, msg = RL_STRBUF_INIT;
+    const char **parts = rl_xcalloc((size_t)n + 1, sizeof *parts);
+    for (int i = 0; i < n; i++) {
+        const edge *e = &g->edges[path[i]];
+        const rl_lock_event *le = &m->lock_events[sites[i]];
+        rl_strbuf a = RL_STRBUF_INIT, b = RL_STRBUF_INIT;
+        rl_model_lock_display(m, g->locks[e->from], &a);
+        rl_model_lock_display(m, g->locks[e->to], &b);
+        if (i) rl_sb_append(&loc, " -> ");
+        rl_sb_append(&loc, rl_sb_str(&a));
+        rl_sb_printf(&msg, "%s'%s' then '%s' in thread '%s'", i ? ", " : "", rl_sb_str(&a), rl_sb_str(&b),
+                     m->program->fns[m->threads[le->thread].entry_fn].name);
+        parts[i] = g->locks[e->from];
+        rl_sb_free(&a);
+        rl_sb_free(&b);
+        long outer = outer_acquisition(m, le, g->locks[e->from]);
+        if (outer >= 0) add_site(m, f, (size_t)outer);
+        add_site(m, f, sites[i]);
+    }
+    f->location = rl_sb_take(&loc);
+    f->message = rl_xasprintf("lock order inversion (potential deadlock): %s", rl_sb_str(&msg));
+    f->hint = rl_xstrdup("acquire these locks in one global order everywhere, or use a trylock and back off");
+    rl_sb_free(&msg);
+    rl_evidence_fingerprint(f, "cycle", parts, (size_t)n);
+    free(parts);
+}
+
+/* Finds a cycle through `start` inside its component (BFS over edges),
+ * checks that its edges can run together, and reports it. */
+static void find_cycle(rl_check_ctx *ctx, const graph *g, const tarjan *t, int start)
+{
+    const rl_model *m = ctx->model;
+    size_t n = g->nlocks;
+    long *via = rl_xmalloc(n * sizeof *via); /* edge that reached each lock */
+    for (size_t i = 0; i < n; i++) via[i] = -1;
+    int *queue = rl_xmalloc((n + 1) * sizeof *queue);
+    int head = 0, tail = 0;
+    queue[tail++] = start;
+    long closing = -1;
+    while (head < tail && closing < 0) {
+        int v = queue[head++];
+        for (size_t i = 0; i < g->nedges && closing < 0; i++) {
+            const edge *e = &g->edges[i];
+            if (e->from != v || t->comp[e->to] != t->comp[start]) continue;
+            if (e->to == start) closing = (long)i;
+            else if (via[e->to] < 0) {
+                via[e->to] = (long)i;
+                queue[tail++] = e->to;
+            }
+        }
+    }
+    if (closing >= 0) {
+        /* Walk back from the closing edge to start. */
+        size_t *path = rl_xmalloc((n + 1) * sizeof *path);
+        int len = 0;
+        for (long e = closing;; e = via[g->edges[e].from]) {
+            path[len++] = (size_t)e;
+            if (g->edges[e].from == start) break;
+        }
+        for (int i = 0; i < len / 2; i++) {
+            size_t tmp = path[i];
+            path[i] = path[len - 1 - i];
+            path[len - 1 - i] = tmp;
+        }
+        /* Some two edges of the cycle must run at the same time. */
+        size_t *sites = rl_xmalloc(((size_t)len + 1) * sizeof *sites);
+        for (int i = 0; i < len; i++) sites[i] = g->edges[path[i]].sites[0];
+        int ok = 0;
+        for (int i = 0; i < len && !ok; i++)
+            for (int j = i + 1; j < len && !ok; j++)
+                ok = sites_concurrent(m, &g->edges[path[i]], &g->edges[path[j]], &sites[i], &sites[j]);
+        if (ok) report_cycle(ctx, g, path, len, sites);
+        free(sites);
+        free(path);
+    }
+    free(via);
+    free(queue);
+}
+
+void rl_check_LockOrderInversion(rl_check_ctx *ctx)
+{
+    const rl_model *m = ctx->model;
+    graph g;
+    memset(&g, 0, sizeof g);
+    for (size_t i = 0; i < m->nlock_events; i++) {
+        const rl_lock_event *e = &m->lock_events[i];
+        if (e->kind != RL_N_LOCK || rl_model_runs_alone(m, e->ctx, e->node)) continue;
+        for (size_t k = 0; e->held && k < e->held->n; k++)
+            if (e->held->e[k].lock != e->lock) add_edge(m, &g, e->held->e[k].lock, e->lock, i);
+    }
+    if (g.nlocks > 1) {
+        tarjan t;
+        memset(&t, 0, sizeof t);
+        t.g = &g;
+        size_t n = g.nlocks;
+        t.index = rl_xmalloc(n * sizeof(int));
+        t.low = rl_xmalloc(n * sizeof(int));
+        t.on_stack = rl_xcalloc(n, sizeof(int));
+        t.stack = rl_xmalloc(n * sizeof(int));
+        t.comp = rl_xmalloc(n * sizeof(int));
+        for (size_t i = 0; i < n; i++) t.index[i] = -1;
+        for (size_t i = 0; i < n; i++)
+            if (t.index[i] < 0) strong_connect(&t, (int)i);
+        /* One cycle per component of two or more locks, from its first lock. */
+        char *done = rl_xcalloc((size_t)t.ncomps + 1, 1);
+        int *size = rl_xcalloc((size_t)t.ncomps + 1, sizeof *size);
+        for (size_t i = 0; i < n; i++) size[t.comp[i]]++;
+        for (size_t i = 0; i < n; i++) {
+            if (size[t.comp[i]] < 2 || done[t.comp[i]]) continue;
+            done[t.comp[i]] = 1;
+            find_cycle(ctx, &g, &t, (int)i);
+        }
+        free(done);
+        free(size);
+        free(t.index);
+        free(t.low);
+        free(t.on_stack);
+        free(t.stack);
+        free(t.comp);
+    }
+    free(g.locks);
+    free(g.edges);
+    rl_ptrmap_free(&g.index);
+    rl_ptrmap_free(&g.edge_index);
+}

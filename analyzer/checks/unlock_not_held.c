@@ -1,0 +1,36 @@
+/* Rule `unlock-not-held`: a release of a lock that no path to it holds,
+ * neither in this function nor in any caller. Using the may-held set (not
+ * the must-held one) keeps locks taken under correlated conditions
+ * (`if (x) lock; ... if (x) unlock;`) quiet. */
+#include "checks.h"
+#include "evidence.h"
+#include "../model/place.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+
+void rl_check_UnlockNotHeld(rl_check_ctx *ctx)
+{
+    const rl_model *m = ctx->model;
+    rl_ptrmap reported = RL_PTRMAP_INIT;
+    for (size_t i = 0; i < m->nlock_events; i++) {
+        const rl_lock_event *e = &m->lock_events[i];
+        if (e->kind != RL_N_UNLOCK || rl_ls_contains(e->may, e->lock)) continue;
+        if (!rl_place_is_single_object(e->lock)) continue; /* see place.h */
+        const rl_node *n = &rl_model_ctx_function(m, e->ctx)->nodes[e->node];
+        void **slot = rl_ptrmap_slot(&reported, n);
+        if (*slot) continue;
+        *slot = (void *)1;
+        rl_finding *f = rl_findings_add(ctx->out);
+        f->rule = rl_xstrdup("unlock-not-held");
+        f->severity = RL_SEV_WARNING;
+        rl_strbuf name = RL_STRBUF_INIT;
+        rl_model_lock_display(m, e->lock, &name);
+        f->location = rl_xstrdup(rl_sb_str(&name));
+        f->message = rl_xasprintf("'%s' is released but no path here holds it", rl_sb_str(&name));
+        rl_sb_free(&name);
+        rl_evidence_add_node(m, f, e->ctx, e->node, "unlock", e->may);
+        const char *parts[2] = {f->events[0].function, f->events[0].thread};
+        rl_evidence_fingerprint(f, e->lock, parts, 2);
+    }
+    rl_ptrmap_free(&reported);
+}

@@ -1,0 +1,59 @@
+/* Guard inference (guards.h). A site holds a lock when every context that
+ * reaches it holds it; the guard is the lock held at the most sites (ties
+ * broken by name, so results are stable). */
+#include "guards.h"
+#include "../util/mem.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct site {
+    int fn;
+    int32_t node;
+    const rl_lockset *held; /* meet over the site's accesses */
+} site;
+
+rl_guard rl_guard_of(const rl_model *m, const rl_access_group *g)
+{
+    rl_guard r;
+    memset(&r, 0, sizeof r);
+    r.place = g->place;
+    site *sites = rl_xcalloc(g->len + 1, sizeof *sites);
+    size_t nsites = 0;
+    int *threads = rl_xcalloc(g->len + 1, sizeof *threads);
+    for (size_t i = 0; i < g->len; i++) {
+        const rl_access *a = &m->accesses[g->items[i]];
+        int fn = m->ctxs[a->ctx].fn;
+        size_t k = 0;
+        while (k < nsites && !(sites[k].fn == fn && sites[k].node == a->node)) k++;
+        if (k == nsites) {
+            sites[nsites].fn = fn;
+            sites[nsites].node = a->node;
+            sites[nsites++].held = a->held;
+        } else {
+            sites[k].held = rl_ls_meet(m->flow->locks, sites[k].held, a->held);
+        }
+        size_t t = 0;
+        while (t < r.threads && threads[t] != a->thread) t++;
+        if (t == r.threads) threads[r.threads++] = a->thread;
+    }
+    r.sites = nsites;
+    for (size_t k = 0; k < nsites; k++) {
+        for (size_t l = 0; sites[k].held && l < sites[k].held->n; l++) {
+            const char *lock = sites[k].held->e[l].lock;
+            size_t count = 0;
+            for (size_t j = 0; j < nsites; j++) count += rl_ls_contains(sites[j].held, lock) ? 1 : 0;
+            if (count > r.covered || (count == r.covered && r.lock && strcmp(lock, r.lock) < 0)) {
+                r.covered = count;
+                r.lock = lock;
+            }
+        }
+    }
+    free(sites);
+    free(threads);
+    return r;
+}
+
+int rl_guard_is_believed(const rl_guard *g)
+{
+    return g->lock && g->covered * 2 > g->sites;
+}

@@ -8,6 +8,7 @@
 #include "evidence.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,6 +227,76 @@ static void find_cycle(rl_check_ctx *ctx, const graph *g, const tarjan *t, int s
     free(queue);
 }
 
+/* The parameter a lock node's place starts from (`&from->lock` -> 0), or -1. */
+static int param_root(const rl_node *n)
+{
+    int p = -1;
+    return n->text && sscanf(n->text, "P%d*", &p) == 1 ? p : -1;
+}
+
+/* Whether fn takes a lock through parameter `second` before one through
+ * parameter `first` somewhere (then it orders them itself). */
+static int takes_in_order(const rl_function *fn, int first, int second)
+{
+    int seen_first = 0;
+    for (int32_t i = 0; i < fn->nnodes; i++) {
+        const rl_node *n = &fn->nodes[i];
+        if (n->kind != RL_N_LOCK) continue;
+        int p = param_root(n);
+        if (p == first) seen_first = 1;
+        else if (p == second && seen_first) return 1;
+    }
+    return 0;
+}
+
+/* Two objects' locks of one kind (array elements, objects known by type)
+ * share a name, so `transfer(a, b)` taking a->lock then b->lock is a
+ * self-edge. It deadlocks when the function runs in threads that may pass
+ * the objects in the opposite order, unless the function orders them. */
+static void check_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
+{
+    const rl_model *m = ctx->model;
+    for (size_t i = 0; i < m->nlock_events; i++) {
+        const rl_lock_event *e = &m->lock_events[i];
+        if (e->kind != RL_N_LOCK || !rl_ls_contains(e->held, e->lock)) continue;
+        const rl_function *fn = rl_model_ctx_function(m, e->ctx);
+        const rl_node *n = &fn->nodes[e->node];
+        int second = param_root(n);
+        if (second < 0) continue;
+        long outer = outer_acquisition(m, e, e->lock);
+        if (outer < 0 || m->lock_events[outer].ctx != e->ctx) continue;
+        int first = param_root(&fn->nodes[m->lock_events[outer].node]);
+        if (first < 0 || first == second || takes_in_order(fn, second, first)) continue;
+        rl_access a = as_access(e);
+        int concurrent = rl_model_may_run_together(m, &a, &a);
+        for (size_t j = 0; j < m->nlock_events && !concurrent; j++) {
+            const rl_lock_event *o = &m->lock_events[j];
+            if (o->thread == e->thread || m->ctxs[o->ctx].fn != m->ctxs[e->ctx].fn || o->node != e->node) continue;
+            rl_access b = as_access(o);
+            concurrent = rl_model_may_run_together(m, &a, &b);
+        }
+        void **slot = rl_ptrmap_slot(reported, n);
+        if (!concurrent || *slot) continue;
+        *slot = (void *)1;
+        rl_finding *f = rl_findings_add(ctx->out);
+        f->rule = rl_xstrdup("lock-order-inversion");
+        f->severity = RL_SEV_WARNING;
+        rl_strbuf name = RL_STRBUF_INIT;
+        rl_model_lock_display(m, e->lock, &name);
+        f->location = rl_xstrdup(rl_sb_str(&name));
+        f->message = rl_xasprintf("'%s' takes two '%s' locks in argument order: calls with the arguments swapped, "
+                                  "in threads that run together, deadlock",
+                                  fn->name, rl_sb_str(&name));
+        f->hint = rl_xstrdup("take the two locks in a fixed order (for example by address or id), whatever the "
+                             "order of the arguments");
+        rl_sb_free(&name);
+        add_site(m, f, (size_t)outer);
+        add_site(m, f, i);
+        const char *parts[2] = {fn->name, "argument-order"};
+        rl_evidence_fingerprint(f, e->lock, parts, 2);
+    }
+}
+
 void rl_check_LockOrderInversion(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
@@ -271,4 +342,7 @@ void rl_check_LockOrderInversion(rl_check_ctx *ctx)
     free(g.edges);
     rl_ptrmap_free(&g.index);
     rl_ptrmap_free(&g.edge_index);
+    rl_ptrmap reported = RL_PTRMAP_INIT;
+    check_argument_order(ctx, &reported);
+    rl_ptrmap_free(&reported);
 }

@@ -39,6 +39,10 @@
  *               function USR with those argument values; TYPE is what it
  *               points to (the fallback when the callee's returns do not
  *               tell). SEP and END are RL_CALL_SEP / RL_CALL_END.
+ *   "%" TYPE SEP A SEP B END
+ *               either value A or value B (a conditional expression); the
+ *               model keeps it when both name the same object, else falls
+ *               back to TYPE.
  *   ""          not a pointer, or not traceable
  */
 #ifndef RL_FACTS_H

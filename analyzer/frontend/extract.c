@@ -767,10 +767,17 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
     out_init(&x);
     out_init(&y);
     for (int i = 0; i < l.len; i++) expr(w, child_at(&l, i), USE_READ, i == 1 ? &x : i == 2 ? &y : NULL);
-    /* Both arms pointing at the same thing is common (`p ? p : &fallback`
-     * is not): only then is the value known. */
-    if (out && l.len == 3 && strcmp(rl_sb_str(&x.value), rl_sb_str(&y.value)) == 0)
-        rl_sb_append(&out->value, rl_sb_str(&x.value));
+    /* `a < b ? a : b`: equal arms are that value; different ones become a
+     * choice the model resolves per context (both arms may name the same
+     * object there, as two elements of one array do). */
+    const char *vx = rl_sb_str(&x.value), *vy = rl_sb_str(&y.value);
+    if (out && l.len == 3 && strcmp(vx, vy) == 0) {
+        rl_sb_append(&out->value, vx);
+    } else if (out && l.len == 3 && vx[0] && vy[0] && !strchr(vx, RL_CALL_END[0]) && !strchr(vy, RL_CALL_END[0]) &&
+               type_is_pointer(clang_getCursorType(c))) {
+        CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
+        rl_sb_printf(&out->value, "%%%s" RL_CALL_SEP "%s" RL_CALL_SEP "%s" RL_CALL_END, type_key(w, pointee), vx, vy);
+    }
     children_free(&l);
     out_free(&x);
     out_free(&y);

@@ -18,14 +18,14 @@ rl_root_kind rl_place_root(const char *place, int *param_index)
         return RL_ROOT_PARAM;
     }
     if (place[0] == 't' && isdigit((unsigned char)place[1])) return RL_ROOT_QUALIFIED;
-    if (place[0] == '@') return RL_ROOT_CALL;
+    if (place[0] == '@' || place[0] == '%') return RL_ROOT_CALL;
     return RL_ROOT_NONE;
 }
 
 /* Length of the root token (up to the first step). */
 static size_t root_len(const char *p)
 {
-    if (p[0] == '@') {
+    if (p[0] == '@' || p[0] == '%') {
         const char *end = strchr(p, RL_CALL_END[0]);
         return end ? (size_t)(end - p + 1) : strlen(p);
     }

@@ -222,15 +222,45 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
     return result ? result : rl_intern(pool, "");
 }
 
+/* Resolves a choice "%TYPE|A|B": A when A and B name the same object in
+ * this context, else an object of TYPE. */
+static const char *resolve_choice(rl_model *m, const frame_env *env, const char *choice)
+{
+    rl_strpool *pool = m->program->pool;
+    char *copy = rl_xstrdup(choice + 1);
+    char *end = strchr(copy, RL_CALL_END[0]);
+    if (end) *end = '\0';
+    char *a = strchr(copy, RL_CALL_SEP[0]);
+    char *b = a ? strchr(a + 1, RL_CALL_SEP[0]) : NULL;
+    const char *result;
+    if (!a || !b) {
+        result = rl_intern(pool, "");
+    } else {
+        *a++ = '\0';
+        *b++ = '\0';
+        const char *ra = resolve(m, env, a, NULL), *rb = resolve(m, env, b, NULL);
+        if (ra == rb) {
+            result = ra;
+        } else {
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "{%s}", copy);
+            result = rl_intern(pool, rl_sb_str(&sb));
+            rl_sb_free(&sb);
+        }
+    }
+    free(copy);
+    return result;
+}
+
 static const char *resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
-    if (s[0] == '@' || (s[0] == '&' && s[1] == '@')) {
-        /* A call's result, then the steps applied to it. */
+    if (s[0] == '@' || s[0] == '%' || (s[0] == '&' && (s[1] == '@' || s[1] == '%'))) {
+        /* A call's result or a choice, then the steps applied to it. */
         int amp = s[0] == '&';
         const char *root = s + amp;
         size_t rl = rl_place_root_len(root);
-        const char *value = resolve_call(m, env, root, 0);
+        const char *value = root[0] == '@' ? resolve_call(m, env, root, 0) : resolve_choice(m, env, root);
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_printf(&sb, "%sP0%s", amp ? "&" : "", root + rl);
         const char *vals[1] = {value};

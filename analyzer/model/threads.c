@@ -1047,7 +1047,10 @@ const rl_function *rl_model_ctx_function(const rl_model *m, int ctx)
 
 void rl_model_lock_display(const rl_model *m, const char *lock, rl_strbuf *out)
 {
-    const char *d = rl_ptrmap_get(&m->lock_display, lock);
+    /* A named object reads best by its name (`checking.lock`); one known
+     * only by type reads best as the code spells it (`from->lock`). */
+    rl_root_kind k = rl_place_root(lock, NULL);
+    const char *d = k == RL_ROOT_GLOBAL || k == RL_ROOT_QUALIFIED ? NULL : rl_ptrmap_get(&m->lock_display, lock);
     if (d) rl_sb_append(out, d);
     else rl_place_pretty(lock, out);
 }

@@ -7,6 +7,8 @@
 #include "facts/facts.h"
 #include "frontend/frontend.h"
 #include "model/flow.h"
+#include "model/guards.h"
+#include "model/place.h"
 #include "model/program.h"
 #include "model/threads.h"
 #include "util/mem.h"
@@ -192,6 +194,31 @@ static rl_apimodel *load_models(const rl_analysis_options *opts, rl_error *err)
     return model;
 }
 
+/* The guard map of every location more than one thread (or instance)
+ * touches, in name order. */
+static void guard_map(const rl_model *m, rl_analysis *out)
+{
+    out->guards = rl_xcalloc(m->ngroups + 1, sizeof *out->guards);
+    for (size_t i = 0; i < m->ngroups; i++) {
+        rl_guard g = rl_guard_of(m, &m->groups[i]);
+        int shared = g.threads > 1;
+        for (size_t k = 0; !shared && k < m->groups[i].len; k++)
+            shared = m->threads[m->accesses[m->groups[i].items[k]].thread].multi;
+        if (!shared) continue;
+        rl_guard_row *row = &out->guards[out->nguards++];
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_place_pretty(g.place, &sb);
+        row->location = rl_sb_take(&sb);
+        if (g.lock) {
+            rl_model_lock_display(m, g.lock, &sb);
+            row->lock = rl_sb_take(&sb);
+        }
+        row->covered = g.covered;
+        row->sites = g.sites;
+        row->threads = g.threads;
+    }
+}
+
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -231,6 +258,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     rl_check_ctx cc = {m, &out->findings};
     for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
     rl_findings_sort(&out->findings);
+    if (opts->want_guards) guard_map(m, out);
 
     rl_model_free(m);
     rl_flow_free(flow);
@@ -247,6 +275,11 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
 
 void rl_analysis_free(rl_analysis *a)
 {
+    for (size_t i = 0; i < a->nguards; i++) {
+        free(a->guards[i].location);
+        free(a->guards[i].lock);
+    }
+    free(a->guards);
     rl_findings_free(&a->findings);
     for (size_t i = 0; i < a->nunits; i++) rl_unit_status_clear(&a->units[i]);
     free(a->units);

@@ -14,9 +14,19 @@ typedef struct rl_analysis_options {
     const char *resource_dir;  /* clang resource folder, NULL for libclang's own */
     const char *config_file;   /* project config (.racelint.yaml), may be NULL */
     int jobs;                  /* worker threads for parsing (0: cores) */
+    int want_guards;           /* also compute the guard map (rl_analysis.guards) */
     int dump_facts;            /* write every unit's facts to dump_out */
     void *dump_out;            /* FILE* */
 } rl_analysis_options;
+
+/* One line of the inferred guard map (`racelint guards`). */
+typedef struct rl_guard_row {
+    char *location;   /* as the code names it */
+    char *lock;       /* the lock held at most of its sites, NULL if none */
+    size_t covered;   /* sites holding it */
+    size_t sites;     /* sites accessing the location */
+    size_t threads;   /* threads accessing it */
+} rl_guard_row;
 
 typedef struct rl_analysis {
     rl_findings findings;
@@ -24,6 +34,8 @@ typedef struct rl_analysis {
     size_t nunits;
     size_t units_failed;       /* parse failures (no AST or errors) */
     size_t nthreads, ncontexts, naccesses;
+    rl_guard_row *guards;      /* filled when options.want_guards */
+    size_t nguards;
 } rl_analysis;
 
 /* Runs the whole pipeline on `units`. Fails (-1, message) only for

@@ -23,6 +23,8 @@ const char *rl_node_kind_name(rl_node_kind kind)
 int rl_type_is_aggregate_key(const char *place)
 {
     if (place[0] != '{') return 0;
+    const char *close = strchr(place, '}');
+    if (!close || memchr(place, '*', (size_t)(close - place))) return 0; /* a pointer type */
     return strncmp(place + 1, "struct ", 7) == 0 || strncmp(place + 1, "union ", 6) == 0;
 }
 
@@ -120,7 +122,7 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
     else if (n->flags)
         rl_sb_printf(out, " flags=%u", n->flags);
     if (n->aux >= 0) rl_sb_printf(out, " try=#%d", n->aux);
-    if (n->text) rl_sb_printf(out, " %s", n->text);
+    if (n->text) rl_sb_printf(out, " %s", n->text[0] ? n->text : "NULL");
     if (n->callee) rl_sb_printf(out, " -> %s", n->callee);
     if (n->api) rl_sb_printf(out, " api=%s", n->api);
     for (int32_t a = 0; a < n->nargs; a++) rl_sb_printf(out, " arg%d=%s", a, n->args[a] ? n->args[a] : "");

@@ -49,6 +49,7 @@ typedef struct local_var {
     int is_pointer;
     int exposed;       /* its address is taken somewhere */
     int addr_of_ptr;   /* &p taken: p's value is unknowable */
+    int modified;      /* changed in place (++, +=): not a copy of its initialiser */
     CXCursor *assigns; /* right-hand sides assigned to it */
     int nassigns, cap_assigns;
     int alias_state;   /* 0 unknown yet, 1 computing, 2 done */
@@ -349,6 +350,18 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
             local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
             if (v) v->exposed = 1;
         }
+    } else if ((k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) >= CXUnaryOperator_PostInc &&
+                clang_getCursorUnaryOperatorKind(c) <= CXUnaryOperator_PreDec) ||
+               k == CXCursor_CompoundAssignOperator) {
+        child_list l;
+        children_of(c, &l);
+        CXCursor target = l.len ? strip(child_at(&l, 0)) : clang_getNullCursor();
+        children_free(&l);
+        if (clang_getCursorKind(target) == CXCursor_DeclRefExpr) {
+            CXCursor d = clang_getCursorReferenced(target);
+            local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
+            if (v) v->modified = 1;
+        }
     } else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) {
         child_list l;
         children_of(c, &l);
@@ -428,6 +441,7 @@ static void out_free(expr_out *o)
 
 static void expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
 static void stmt(walker *w, CXCursor c);
+static int is_null_constant(CXCursor c);
 
 /* The place reached by dereferencing a pointer value of type ptr_type. */
 static void deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *place)
@@ -573,7 +587,7 @@ static int index_param(walker *w, CXCursor idx)
     for (int guard = 0; guard < MAX_ALIAS_DEPTH && clang_getCursorKind(s) == CXCursor_DeclRefExpr; guard++) {
         CXCursor d = clang_getCursorReferenced(s);
         local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
-        if (!v || v->exposed) return -1;
+        if (!v || v->exposed || v->modified) return -1;
         if (v->param_index >= 0) return v->nassigns == 0 ? v->param_index : -1;
         if (v->nassigns != 1) return -1;
         s = strip(v->assigns[0]);
@@ -1017,7 +1031,9 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         /* An integer passed as the argument, `(void *)(intptr_t)i`: its
          * variable, so the model can tell one value per instance. */
         CXCursor s = strip(call_arg(c, api->arg));
-        if (clang_getCursorKind(s) == CXCursor_DeclRefExpr && is_automatic(clang_getCursorReferenced(s)))
+        CXType st = clang_getCanonicalType(clang_getCursorType(s));
+        int integer = st.kind >= CXType_Bool && st.kind <= CXType_Int128;
+        if (integer && clang_getCursorKind(s) == CXCursor_DeclRefExpr && is_automatic(clang_getCursorReferenced(s)))
             rl_sb_printf(&argv.value, "#L:%s", intern_cx(w, clang_getCursorSpelling(s)));
     }
     rl_node_kind kind = api->kind == RL_API_SPAWN ? RL_N_SPAWN : api->kind == RL_API_JOIN ? RL_N_JOIN : RL_N_ONCE;
@@ -1545,9 +1561,12 @@ static void stmt(walker *w, CXCursor c)
         out_init(&o);
         children_of(c, &l);
         if (l.len) expr(w, child_at(&l, 0), USE_READ, &o);
-        children_free(&l);
         int32_t id = emit(w, RL_N_RETURN, c);
         if (id >= 0 && rl_sb_str(&o.value)[0]) w->fn->nodes[id].text = rl_intern(w->facts->pool, rl_sb_str(&o.value));
+        else if (id >= 0 && l.len && type_is_pointer(clang_getCursorType(child_at(&l, 0))) &&
+                 is_null_constant(child_at(&l, 0)))
+            w->fn->nodes[id].text = rl_intern(w->facts->pool, ""); /* `return NULL`: no object */
+        children_free(&l);
         out_free(&o);
         break;
     }

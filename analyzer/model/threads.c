@@ -166,6 +166,7 @@ static const char *return_summary(rl_model *m, int fn)
     for (int32_t i = 0; i < f->nnodes && ok; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind != RL_N_RETURN) continue;
+        if (n->text && !n->text[0]) continue; /* `return NULL` names no object */
         const char *v = n->text ? rl_intern(m->program->pool, n->text) : NULL;
         if (!v || (found && found != v)) ok = 0;
         else found = v;

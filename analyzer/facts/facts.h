@@ -97,6 +97,7 @@ enum {
     /* LOOP */
     RL_LOOP_DO = 1 << 2,       /* body runs before the first test */
     RL_LOOP_FOREVER = 1 << 3,  /* no condition, or a constant true one */
+    RL_LOOP_ONCE = 1 << 4,     /* do { } while (0): runs once, not a loop */
     /* SWITCH */
     RL_SWITCH_DEFAULT = 1 << 0,
     /* CALL */

@@ -1461,6 +1461,7 @@ static void stmt_while(walker *w, CXCursor c, int is_do)
         CXCursor cx = child_at(&l, is_do ? 1 : 0), bx = child_at(&l, is_do ? 0 : 1);
         long long v;
         if (const_int(cx, &v) && v != 0) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
+        if (is_do && const_int(cx, &v) && v == 0) w->fn->nodes[node].flags |= RL_LOOP_ONCE;
         expr_into(w, cx, cond);
         set_try(w, node, cx);
         stmt_into(w, bx, body);

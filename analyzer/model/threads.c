@@ -110,18 +110,24 @@ static void pos_free(rl_posvec *p)
 
 /* ---- loops ---------------------------------------------------------------- */
 
+/* A loop that repeats: not `do { } while (0)`, the macro idiom. */
+static int repeats(const rl_node *n)
+{
+    return n->kind == RL_N_LOOP && !(n->flags & RL_LOOP_ONCE);
+}
+
 static int32_t outermost_loop(const rl_function *fn, int32_t node)
 {
     int32_t found = -1;
     for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
-        if (fn->nodes[p].kind == RL_N_LOOP) found = p;
+        if (repeats(&fn->nodes[p])) found = p;
     return found;
 }
 
 static int32_t innermost_loop(const rl_function *fn, int32_t node)
 {
     for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
-        if (fn->nodes[p].kind == RL_N_LOOP) return p;
+        if (repeats(&fn->nodes[p])) return p;
     return -1;
 }
 

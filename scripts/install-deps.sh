@@ -2,9 +2,12 @@
 # Installs what racelint needs to build and test on Debian (bookworm or
 # newer): a C compiler, CMake, libclang 19, SQLite, jansson, libyaml, and the
 # tools the tests use (sqlite3, jq). Run as root; does nothing when all is
-# already there.
+# already there. With --tests (scripts/test.sh), also chromium (the HTML
+# report in a real browser) and pre-commit (the hook recipe); the SARIF
+# test installs Microsoft's SARIF validator with npm into the build folder.
 set -eu
 PACKAGES="build-essential cmake pkg-config libclang-19-dev libsqlite3-dev libjansson-dev libyaml-dev sqlite3 jq"
+if [ "${1:-}" = --tests ]; then PACKAGES="$PACKAGES chromium pre-commit"; fi
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -4,7 +4,7 @@
 # A sanitizer report fails the test that triggered it.
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/install-deps.sh
+sh scripts/install-deps.sh --tests
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRACELINT_SANITIZE=ON -DRACELINT_WERROR=ON >/dev/null
 cmake --build build-asan -j "$(nproc)"
 ctest --test-dir build-asan --output-on-failure -j 2

@@ -3,7 +3,7 @@
  * the bottom; option parsing is shared.
  *
  * Exit codes (README.md, "Exit status"): 0 no findings, 1 findings, 2 usage or
- * input error. */
+ * input error, 3 analysis incomplete (--max-parse-failures exceeded). */
 #include "../driver.h"
 #include "../frontend/frontend.h"
 #include "../report/report.h"
@@ -11,6 +11,7 @@
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "gitinfo.h"
+#include "report_cmd.h"
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -25,7 +26,7 @@
 #define RL_VERSION "0.0.0"
 #endif
 
-enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
 
 #define DEFAULT_DB_DIR ".racelint"
 #define DEFAULT_DB_FILE ".racelint/racelint.db"
@@ -42,6 +43,8 @@ typedef struct options {
     const char *resource_dir;
     const char *run;
     const char *config;
+    const char *src_root;
+    long max_parse_failures; /* -1: unlimited */
     int jobs;
     int quiet;
     int no_db;
@@ -70,11 +73,16 @@ static void print_help(void)
          "                     or C files and folders (searched for .c files) with FLAGS\n"
          "  findings [--run ID|latest]\n"
          "                     list the findings of a recorded run (default: latest)\n"
+         "  report [--run ID|latest] -o DIR\n"
+         "                     write DIR/index.html, an HTML report of a recorded run\n"
          "  help               show this text\n"
          "\n"
          "Options:\n"
          "  -p DIR             build folder holding compile_commands.json\n"
-         "  --format FMT       text (default) or json\n"
+         "  --format FMT       text (default), json, sarif or codequality (GitLab)\n"
+         "  --src-root DIR     SARIF/code quality/HTML paths relative to DIR (default: .)\n"
+         "  --max-parse-failures N\n"
+         "                     exit 3 when more than N units fail to parse (default: no limit)\n"
          "  -o FILE            write the report to FILE instead of standard output\n"
          "  --db FILE          findings database (default .racelint/racelint.db)\n"
          "  --no-db            do not record the run\n"
@@ -86,7 +94,8 @@ static void print_help(void)
          "  --dump-facts       print the extracted facts (debugging)\n"
          "  --version          print the version\n"
          "\n"
-         "Exit status: 0 no findings, 1 findings reported, 2 usage or input error.");
+         "Exit status: 0 no findings, 1 findings reported, 2 usage or input error,\n"
+         "3 analysis incomplete (more parse failures than --max-parse-failures).");
 }
 
 /* Parses options shared by all commands; positional arguments and
@@ -95,6 +104,7 @@ static int parse_options(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
     o->format = "text";
+    o->max_parse_failures = -1;
     o->paths = rl_xcalloc((size_t)argc + 1, sizeof *o->paths);
     o->flags = rl_xcalloc((size_t)argc + 1, sizeof *o->flags);
     for (int i = 0; i < argc; i++) {
@@ -124,6 +134,16 @@ static int parse_options(int argc, char **argv, options *o)
             TAKE(run);
         } else if (strcmp(a, "--config") == 0) {
             TAKE(config);
+        } else if (strcmp(a, "--src-root") == 0) {
+            TAKE(src_root);
+        } else if (strcmp(a, "--max-parse-failures") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            char *end;
+            errno = 0;
+            long n = strtol(value, &end, 10);
+            if (!*value || *end || n < 0 || errno) return usage_error("--max-parse-failures wants a number from 0, not '%s'", value);
+            o->max_parse_failures = n;
+            i++;
         } else if (strncmp(a, "-j", 2) == 0) {
             /* -j N and -jN, as make takes them */
             const char *num = a[2] ? a + 2 : value;
@@ -146,7 +166,8 @@ static int parse_options(int argc, char **argv, options *o)
         }
 #undef TAKE
     }
-    if (rl_format_parse(o->format) < 0) return usage_error("unknown format '%s' (text or json)", o->format);
+    if (rl_format_parse(o->format) < 0)
+        return usage_error("unknown format '%s' (text, json, sarif or codequality)", o->format);
     return 0;
 }
 
@@ -206,14 +227,20 @@ static FILE *open_output(const options *o)
     return f;
 }
 
-static int write_report(const options *o, const rl_run_info *run, const rl_findings *findings)
+/* units (may be NULL) feed SARIF's parse-failure notifications. */
+static int write_report_units(const options *o, const rl_run_info *run, const rl_findings *findings,
+                              const rl_unit_status *units, size_t nunits, int incomplete)
 {
     FILE *out = open_output(o);
     if (!out) return -1;
     int rc = 0;
-    if (rl_format_parse(o->format) == RL_FORMAT_JSON) {
-        rl_error err = {{0}};
-        rc = rl_report_json(out, run, findings, &err);
+    int format = rl_format_parse(o->format);
+    rl_sarif_options so = {o->src_root, units, nunits, NULL, incomplete};
+    rl_error err = {{0}};
+    if (format == RL_FORMAT_JSON || format == RL_FORMAT_SARIF || format == RL_FORMAT_CODEQUALITY) {
+        rc = format == RL_FORMAT_JSON    ? rl_report_json(out, run, findings, &err)
+             : format == RL_FORMAT_SARIF ? rl_report_sarif(out, run, findings, &so, &err)
+                                         : rl_report_codequality(out, run, findings, &so, &err);
         if (rc) fprintf(stderr, "racelint: error: %s\n", err.msg);
     } else {
         rl_report_text(out, findings);
@@ -224,6 +251,11 @@ static int write_report(const options *o, const rl_run_info *run, const rl_findi
         rc = -1;
     }
     return rc;
+}
+
+static int write_report(const options *o, const rl_run_info *run, const rl_findings *findings)
+{
+    return write_report_units(o, run, findings, NULL, 0, 0);
 }
 
 static void report_parse_failures(const rl_analysis *a)
@@ -308,11 +340,19 @@ static int cmd_check(int argc, char **argv, const options *o)
     run.duration_ms = now_ms() - t0;
 
     int exit_code = a.findings.len ? EXIT_FINDINGS : EXIT_CLEAN;
+    int incomplete = o->max_parse_failures >= 0 && a.units_failed > (size_t)o->max_parse_failures;
+    if (incomplete) {
+        fprintf(stderr, "racelint: error: %zu unit%s failed to parse, more than --max-parse-failures %ld allows; the analysis is incomplete\n",
+                a.units_failed, a.units_failed == 1 ? "" : "s", o->max_parse_failures);
+        free(run.status);
+        run.status = rl_xstrdup("failed");
+        exit_code = EXIT_INCOMPLETE;
+    }
     if (store && rl_store_record_run(store, &run, a.units, a.nunits, &a.findings, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         exit_code = EXIT_USAGE;
     }
-    if (write_report(o, &run, &a.findings) != 0) exit_code = EXIT_USAGE;
+    if (write_report_units(o, &run, &a.findings, a.units, a.nunits, incomplete) != 0) exit_code = EXIT_USAGE;
     if (!o->quiet) {
         fprintf(stderr, "racelint: %zu finding%s in %zu file%s", a.findings.len, a.findings.len == 1 ? "" : "s",
                 units.len, units.len == 1 ? "" : "s");
@@ -379,6 +419,15 @@ static int cmd_findings(int argc, char **argv, const options *o)
     return rc;
 }
 
+static int cmd_report(int argc, char **argv, const options *o)
+{
+    (void)argc;
+    (void)argv;
+    if (o->npaths) return usage_error("unexpected argument '%s'", o->paths[0]);
+    rl_report_cmd_args args = {o->db, o->run, o->output, o->src_root, o->quiet};
+    return rl_cmd_report(&args);
+}
+
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv, const options *o);
@@ -387,6 +436,7 @@ typedef struct command {
 static const command commands[] = {
     {"check", cmd_check},
     {"findings", cmd_findings},
+    {"report", cmd_report},
 };
 
 int main(int argc, char **argv)
@@ -409,5 +459,5 @@ int main(int argc, char **argv)
         free_options(&o);
         return rc;
     }
-    return usage_error("unknown command '%s' (check, findings, help)", argv[1]);
+    return usage_error("unknown command '%s' (check, findings, report, help)", argv[1]);
 }

@@ -13,6 +13,8 @@ int rl_format_parse(const char *name)
     if (!name) return -1;
     if (strcmp(name, "text") == 0) return RL_FORMAT_TEXT;
     if (strcmp(name, "json") == 0) return RL_FORMAT_JSON;
+    if (strcmp(name, "sarif") == 0) return RL_FORMAT_SARIF;
+    if (strcmp(name, "codequality") == 0) return RL_FORMAT_CODEQUALITY;
     return -1;
 }
 

@@ -1,0 +1,707 @@
+/* SARIF 2.1.0 and GitLab code quality reports (report.h, docs/sarif.md).
+ *
+ * Both are built as jansson trees from the same findings and dumped in one
+ * go, so the output is always well-formed JSON. Rule metadata comes from
+ * the rl_checks[] registry (checks.def), the one list of rules.
+ *
+ * SARIF shape, per finding: the primary event is the result's location,
+ * the other events are relatedLocations (ids 1..n-1, linked from the
+ * message), and each event gets one threadFlow in a codeFlow, from the
+ * thread's creation and entry through the calls to the access. Paths under
+ * the source root are relative with uriBaseId %SRCROOT%, which
+ * run.originalUriBaseIds maps to the root's file: URI. */
+#include "report.h"
+#include "../checks/checks.h"
+#include "../model/finding_json.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define SARIF_VERSION "2.1.0"
+#define FINGERPRINT_KEY "racelintFingerprint/v1"
+
+/* ------------------------------------------------------------------ paths */
+
+/* Lexically normalised absolute path: no "." or empty components, ".."
+ * resolved (never above the root). */
+static char *normalize(const char *abs)
+{
+    rl_strbuf out = RL_STRBUF_INIT;
+    const char *p = abs;
+    while (*p) {
+        while (*p == '/') p++;
+        const char *start = p;
+        while (*p && *p != '/') p++;
+        size_t n = (size_t)(p - start);
+        if (n == 0 || (n == 1 && start[0] == '.')) continue;
+        if (n == 2 && start[0] == '.' && start[1] == '.') {
+            char *slash = out.len ? strrchr(out.data, '/') : NULL;
+            if (slash) rl_sb_truncate(&out, (size_t)(slash - out.data));
+            continue;
+        }
+        rl_sb_appendc(&out, '/');
+        rl_sb_appendn(&out, start, n);
+    }
+    if (out.len == 0) rl_sb_appendc(&out, '/');
+    return rl_sb_take(&out);
+}
+
+static char *absolute(const char *path, const char *base_dir)
+{
+    if (path[0] == '/') return normalize(path);
+    char cwd[PATH_MAX];
+    if (!base_dir || !base_dir[0]) base_dir = getcwd(cwd, sizeof cwd) ? cwd : "/";
+    char *joined = rl_xasprintf("%s/%s", base_dir, path);
+    char *norm = normalize(joined);
+    free(joined);
+    return norm;
+}
+
+/* The part of path below root, or NULL when path is not inside root. */
+static const char *below(const char *path, const char *root)
+{
+    if (strcmp(root, "/") == 0) return path[1] ? path + 1 : NULL;
+    size_t n = strlen(root);
+    if (strncmp(path, root, n) == 0 && path[n] == '/' && path[n + 1]) return path + n + 1;
+    return NULL;
+}
+
+char *rl_report_path(const char *file, const char *base_dir, const char *src_root, int *inside)
+{
+    if (inside) *inside = 0;
+    if (!file || !file[0]) return rl_xstrdup("");
+    char *path = absolute(file, base_dir);
+    char *root = absolute(src_root && src_root[0] ? src_root : ".", NULL);
+    const char *rel = below(path, root);
+    char *result = NULL;
+    if (!rel) {
+        /* Symlinked folders (/tmp -> /private/tmp): compare real paths. */
+        char *rpath = realpath(path, NULL), *rroot = realpath(root, NULL);
+        if (rpath && rroot && (rel = below(rpath, rroot)) != NULL) result = rl_xstrdup(rel);
+        free(rpath);
+        free(rroot);
+    } else {
+        result = rl_xstrdup(rel);
+    }
+    if (result && inside) *inside = 1;
+    if (!result) result = rl_xstrdup(path);
+    free(path);
+    free(root);
+    return result;
+}
+
+/* RFC 3986 percent-encoding of a path: unreserved characters and '/' stay,
+ * every other byte (spaces, '%', '#', non-ASCII) becomes %XX. */
+static void uri_encode(rl_strbuf *sb, const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        unsigned char c = *p;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~' || c == '/') {
+            rl_sb_appendc(sb, (char)c);
+        } else {
+            rl_sb_appendc(sb, '%');
+            rl_sb_appendc(sb, hex[c >> 4]);
+            rl_sb_appendc(sb, hex[c & 15]);
+        }
+    }
+}
+
+/* file:///abs/folder/ (with the trailing slash SARIF wants for bases). */
+static json_t *folder_uri(const char *folder)
+{
+    char *abs = absolute(folder, NULL);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, "file://");
+    uri_encode(&sb, abs);
+    if (sb.data[sb.len - 1] != '/') rl_sb_appendc(&sb, '/');
+    json_t *v = json_string(rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    free(abs);
+    return v;
+}
+
+typedef struct sarif_ctx {
+    const char *base_dir; /* the run's directory: relative file names start there */
+    const char *src_root;
+} sarif_ctx;
+
+/* {"uri": "rel/path.c", "uriBaseId": "%SRCROOT%"} or {"uri": "file:///abs"} */
+static json_t *artifact_location(const sarif_ctx *cx, const char *file)
+{
+    int inside;
+    char *path = rl_report_path(file, cx->base_dir, cx->src_root, &inside);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    if (!inside) rl_sb_append(&sb, "file://");
+    uri_encode(&sb, path);
+    json_t *obj = json_object();
+    json_object_set_new(obj, "uri", json_string(rl_sb_str(&sb)));
+    if (inside) json_object_set_new(obj, "uriBaseId", json_string(RL_SARIF_SRCROOT));
+    rl_sb_free(&sb);
+    free(path);
+    return obj;
+}
+
+/* The path as a person reads it in a message (relative when inside). */
+static char *display_path(const sarif_ctx *cx, const char *file)
+{
+    return rl_report_path(file ? file : "?", cx->base_dir, cx->src_root, NULL);
+}
+
+/* {"text": text}, text as is (already escaped, or not a message that may
+ * hold links). */
+static json_t *message(const char *text)
+{
+    json_t *obj = json_object();
+    json_object_set_new(obj, "text", rl_json_text(text ? text : ""));
+    return obj;
+}
+
+static void append_escaped(rl_strbuf *sb, const char *s, int links);
+
+/* {"text": text} for plain text: SARIF reads "[x](n)" in any message as a
+ * link, so literal brackets and backslashes are escaped. */
+static json_t *plain_message(const char *text)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    append_escaped(&sb, text, 1);
+    json_t *obj = message(rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return obj;
+}
+
+/* A location: physicalLocation (when the position has a file), the
+ * function as a logicalLocation, and a message. */
+static json_t *location(const sarif_ctx *cx, const rl_position *pos, const char *function, const char *text)
+{
+    json_t *loc = json_object();
+    if (pos->file && pos->file[0]) {
+        json_t *phys = json_object();
+        json_object_set_new(phys, "artifactLocation", artifact_location(cx, pos->file));
+        if (pos->line > 0) {
+            json_t *region = json_object();
+            json_object_set_new(region, "startLine", json_integer(pos->line));
+            if (pos->col > 0) json_object_set_new(region, "startColumn", json_integer(pos->col));
+            json_object_set_new(phys, "region", region);
+        }
+        json_object_set_new(loc, "physicalLocation", phys);
+    }
+    if (function && function[0]) {
+        json_t *logical = json_object();
+        json_object_set_new(logical, "name", rl_json_text(function));
+        json_object_set_new(logical, "kind", json_string("function"));
+        json_t *list = json_array();
+        json_array_append_new(list, logical);
+        json_object_set_new(loc, "logicalLocations", list);
+    }
+    if (text) json_object_set_new(loc, "message", plain_message(text));
+    return loc;
+}
+
+/* ------------------------------------------------------------- messages */
+
+static int same_text(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+/* The same access by another instance of the same thread (a self-race). */
+static int same_access(const rl_event *a, const rl_event *b)
+{
+    return same_text(a->pos.file, b->pos.file) && a->pos.line == b->pos.line && a->pos.col == b->pos.col &&
+           same_text(a->thread, b->thread) && same_text(a->kind, b->kind);
+}
+
+/* Plain text inside a message that has embedded links: SARIF (3.11.6)
+ * wants literal brackets escaped, so that "buf[]" is not read as a link. */
+static void append_escaped(rl_strbuf *sb, const char *s, int links)
+{
+    for (; s && *s; s++) {
+        if (links && (*s == '[' || *s == ']' || *s == '\\')) rl_sb_appendc(sb, '\\');
+        rl_sb_appendc(sb, *s);
+    }
+}
+
+/* "read-write in thread 'teller'" or "the same read-write in another
+ * instance of thread 'teller'" */
+static void describe_side(rl_strbuf *sb, const rl_event *ev, const rl_event *prev, int links)
+{
+    const char *kind = ev->kind ? ev->kind : "access";
+    if (prev && same_access(prev, ev)) rl_sb_append(sb, "the same ");
+    append_escaped(sb, kind, links);
+    rl_sb_append(sb, prev && same_access(prev, ev) ? " in another instance of thread '" : " in thread '");
+    append_escaped(sb, ev->thread ? ev->thread : "?", links);
+    rl_sb_appendc(sb, '\'');
+}
+
+/* ", holding 'a', 'b'" / ", holding no locks" */
+static void describe_locks(rl_strbuf *sb, const rl_event *ev)
+{
+    if (ev->nlocks == 0) rl_sb_append(sb, ", holding no locks");
+    for (size_t i = 0; i < ev->nlocks; i++) rl_sb_printf(sb, "%s'%s'", i ? ", " : ", holding ", ev->locks[i]);
+}
+
+/* The message of one event's location: "write of 'x' in bump(), thread
+ * 'w' (spawned at main.c:3:5, several instances), holding no locks" */
+static char *event_text(const sarif_ctx *cx, const rl_event *ev, const rl_event *prev)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    int again = prev && same_access(prev, ev);
+    rl_sb_printf(&sb, "%s%s", again ? "the same " : "", ev->kind ? ev->kind : "access");
+    if (ev->what) rl_sb_printf(&sb, " of '%s'", ev->what);
+    if (ev->function) rl_sb_printf(&sb, " in %s()", ev->function);
+    rl_sb_printf(&sb, ", %sthread '%s'", again ? "another instance of " : "", ev->thread ? ev->thread : "?");
+    if (ev->spawn.line > 0) {
+        char *spawn = display_path(cx, ev->spawn.file);
+        rl_sb_printf(&sb, " (spawned at %s:%u:%u%s)", spawn, ev->spawn.line, ev->spawn.col,
+                     ev->multi_instance ? ", several instances" : "");
+        free(spawn);
+    }
+    describe_locks(&sb, ev);
+    return rl_sb_take(&sb);
+}
+
+/* The result message: the finding's summary, where, and both threads, e.g.
+ * "data race on 'x' at a.c:3:5: write in thread 'w' here, and read in
+ * thread 'r' at [b.c:9:1](1); no lock is held by both." Other events are
+ * embedded links to their relatedLocations. */
+static char *result_text(const sarif_ctx *cx, const rl_finding *f)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    append_escaped(&sb, f->message ? f->message : f->rule, 1);
+    if (f->nevents) {
+        char *where = display_path(cx, f->events[0].pos.file);
+        rl_sb_append(&sb, " at ");
+        append_escaped(&sb, where, 1);
+        rl_sb_printf(&sb, ":%u:%u: ", f->events[0].pos.line, f->events[0].pos.col);
+        free(where);
+        describe_side(&sb, &f->events[0], NULL, 1);
+        rl_sb_append(&sb, " here");
+    }
+    for (size_t i = 1; i < f->nevents; i++) {
+        const rl_event *ev = &f->events[i];
+        char *where = display_path(cx, ev->pos.file);
+        rl_sb_append(&sb, i + 1 == f->nevents ? ", and " : ", ");
+        describe_side(&sb, ev, &f->events[i - 1], 1);
+        rl_sb_append(&sb, " at [");
+        append_escaped(&sb, where, 1);
+        rl_sb_printf(&sb, ":%u:%u](%zu)", ev->pos.line, ev->pos.col, i);
+        free(where);
+    }
+    rl_sb_appendc(&sb, '.');
+    if (f->hint) {
+        rl_sb_append(&sb, " Hint: ");
+        append_escaped(&sb, f->hint, 1);
+        if (f->hint[0] && f->hint[strlen(f->hint) - 1] != '.') rl_sb_appendc(&sb, '.');
+    }
+    return rl_sb_take(&sb);
+}
+
+/* -------------------------------------------------------------- results */
+
+static json_t *flow_location(json_t *loc, int nesting, const char *kind1, const char *kind2, const char *importance)
+{
+    json_t *tfl = json_object();
+    json_object_set_new(tfl, "location", loc);
+    json_object_set_new(tfl, "nestingLevel", json_integer(nesting));
+    json_t *kinds = json_array();
+    json_array_append_new(kinds, json_string(kind1));
+    if (kind2) json_array_append_new(kinds, json_string(kind2));
+    json_object_set_new(tfl, "kinds", kinds);
+    json_object_set_new(tfl, "importance", json_string(importance));
+    return tfl;
+}
+
+/* One thread's way to its access: where it is created, its entry, each
+ * call, then the access with the locks held as the flow's state. */
+static json_t *thread_flow(const sarif_ctx *cx, const rl_event *ev, const rl_event *prev, size_t index)
+{
+    json_t *tf = json_object();
+    json_t *locs = json_array();
+    const char *thread = ev->thread ? ev->thread : "?";
+    char *text;
+    if (ev->spawn.line > 0) {
+        text = rl_xasprintf("thread '%s' is created here%s", thread, ev->multi_instance ? " (several instances)" : "");
+        json_array_append_new(locs, flow_location(location(cx, &ev->spawn, NULL, text), 0, "call", NULL, "important"));
+        free(text);
+    }
+    for (size_t i = 0; i < ev->nchain; i++) {
+        const rl_frame *fr = &ev->chain[i];
+        const char *fn = fr->function ? fr->function : "?";
+        text = i == 0 ? rl_xasprintf("thread '%s' starts in %s()", thread, fn) : rl_xasprintf("calls %s()", fn);
+        json_array_append_new(locs, flow_location(location(cx, &fr->site, i ? ev->chain[i - 1].function : fn, text),
+                                                  (int)i, i == 0 ? "enter" : "call", i == 0 ? "function" : NULL,
+                                                  i == 0 ? "important" : "unimportant"));
+        free(text);
+    }
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, ev->kind ? ev->kind : "access");
+    if (ev->what) rl_sb_printf(&sb, " of '%s'", ev->what);
+    describe_locks(&sb, ev);
+    json_t *access = flow_location(location(cx, &ev->pos, ev->function, rl_sb_str(&sb)),
+                                   ev->nchain ? (int)ev->nchain - 1 : 0, "memory", NULL, "essential");
+    rl_sb_free(&sb);
+
+    json_t *state = json_object();
+    rl_strbuf locks = RL_STRBUF_INIT;
+    for (size_t i = 0; i < ev->nlocks; i++) rl_sb_printf(&locks, "%s%s", i ? ", " : "", ev->locks[i]);
+    json_object_set_new(state, "locks held", plain_message(ev->nlocks ? rl_sb_str(&locks) : "none"));
+    rl_sb_free(&locks);
+    json_object_set_new(access, "state", state);
+    json_array_append_new(locs, access);
+
+    text = event_text(cx, ev, prev);
+    json_object_set_new(tf, "id", json_sprintf("side-%zu", index));
+    json_object_set_new(tf, "message", plain_message(text));
+    free(text);
+    json_object_set_new(tf, "locations", locs);
+    return tf;
+}
+
+static json_t *code_flows(const sarif_ctx *cx, const rl_finding *f)
+{
+    json_t *flows = json_array();
+    for (size_t i = 0; i < f->nevents; i++)
+        json_array_append_new(flows, thread_flow(cx, &f->events[i], i ? &f->events[i - 1] : NULL, i));
+    json_t *cf = json_object();
+    json_object_set_new(cf, "message", message("How each thread reaches its access."));
+    json_object_set_new(cf, "threadFlows", flows);
+    json_t *list = json_array();
+    json_array_append_new(list, cf);
+    return list;
+}
+
+/* A suppression's kind: "inSource" for a comment in the code, "external"
+ * for everything else (triage in the database, a suppressions file). */
+static json_t *suppressions(const rl_finding *f)
+{
+    json_t *list = json_array();
+    if (!f->suppressed) return list; /* empty: known not to be suppressed */
+    const char *why = f->suppression ? f->suppression : "";
+    int in_source = strstr(why, "comment") || strstr(why, "source") || strstr(why, "racelint:");
+    json_t *s = json_object();
+    json_object_set_new(s, "kind", json_string(in_source ? "inSource" : "external"));
+    json_object_set_new(s, "status", json_string("accepted"));
+    if (why[0]) json_object_set_new(s, "justification", rl_json_text(why));
+    json_array_append_new(list, s);
+    return list;
+}
+
+static int rule_index(const char *rule)
+{
+    for (size_t i = 0; rule && i < rl_nchecks; i++)
+        if (strcmp(rl_checks[i].id, rule) == 0) return (int)i;
+    return -1;
+}
+
+static int same_position(const rl_position *a, const rl_position *b)
+{
+    return (a->file == b->file || same_text(a->file, b->file)) && a->line == b->line && a->col == b->col;
+}
+
+static json_t *result_json(const sarif_ctx *cx, const rl_finding *f, const char *baseline_state)
+{
+    json_t *r = json_object();
+    json_object_set_new(r, "ruleId", rl_json_text(f->rule ? f->rule : "unknown"));
+    int index = rule_index(f->rule);
+    if (index >= 0) json_object_set_new(r, "ruleIndex", json_integer(index));
+    json_object_set_new(r, "level", json_string(rl_severity_name(f->severity)));
+    char *text = result_text(cx, f);
+    json_object_set_new(r, "message", message(text));
+    free(text);
+
+    json_t *locations = json_array(), *related = json_array();
+    for (size_t i = 0; i < f->nevents; i++) {
+        const rl_event *ev = &f->events[i];
+        char *etext = event_text(cx, ev, i ? &f->events[i - 1] : NULL);
+        json_t *loc = location(cx, &ev->pos, ev->function, etext);
+        free(etext);
+        json_object_set_new(loc, "id", json_integer((json_int_t)i));
+        json_array_append_new(i == 0 ? locations : related, loc);
+    }
+    json_object_set_new(r, "locations", locations);
+    if (json_array_size(related))
+        json_object_set_new(r, "relatedLocations", related);
+    else
+        json_decref(related);
+    if (f->nevents) json_object_set_new(r, "codeFlows", code_flows(cx, f));
+
+    json_t *partial = json_object();
+    json_object_set_new(partial, FINGERPRINT_KEY, rl_json_text(f->fingerprint));
+    json_object_set_new(r, "partialFingerprints", partial);
+    json_object_set_new(r, "suppressions", suppressions(f));
+    if (baseline_state) json_object_set_new(r, "baselineState", json_string(baseline_state));
+
+    json_t *props = json_object();
+    json_object_set_new(props, "location", rl_json_text(f->location));
+    json_object_set_new(props, "fingerprint", rl_json_text(f->fingerprint));
+    if (f->hint) json_object_set_new(props, "hint", rl_json_text(f->hint));
+    json_object_set_new(r, "properties", props);
+    return r;
+}
+
+/* ---------------------------------------------------------------- tool */
+
+static json_t *rule_json(const rl_check *c)
+{
+    json_t *rule = json_object();
+    json_object_set_new(rule, "id", json_string(c->id));
+    json_object_set_new(rule, "name", json_string(c->name));
+    char *shortd = rl_xasprintf("%s.", c->summary);
+    json_object_set_new(rule, "shortDescription", message(shortd));
+    free(shortd);
+    json_object_set_new(rule, "fullDescription", message(c->description));
+
+    char *text = rl_xasprintf("%s\n\nEach result shows the events involved (the accesses, or the lock operations), "
+                              "the thread doing each one with its entry function and where it is created, the calls "
+                              "from the entry to the event, and the locks held there. See docs/rules/%s.md in the "
+                              "racelint sources.",
+                              c->description, c->id);
+    char *markdown = rl_xasprintf("**%s.**\n\n%s\n\nEach result shows the events involved (the accesses, or the lock "
+                                  "operations), the thread doing each one with its entry function and where it is "
+                                  "created, the calls from the entry to the event, and the locks held there. See "
+                                  "`docs/rules/%s.md` in the racelint sources.",
+                                  c->summary, c->description, c->id);
+    json_t *help = json_object();
+    json_object_set_new(help, "text", json_string(text));
+    json_object_set_new(help, "markdown", json_string(markdown));
+    json_object_set_new(rule, "help", help);
+    free(text);
+    free(markdown);
+
+    json_t *config = json_object();
+    json_object_set_new(config, "level", json_string(rl_severity_name(c->level)));
+    json_object_set_new(rule, "defaultConfiguration", config);
+
+    json_t *props = json_object();
+    json_t *tags = json_array();
+    json_array_append_new(tags, json_string("concurrency"));
+    json_array_append_new(tags, json_string("correctness"));
+    json_object_set_new(props, "tags", tags);
+    json_object_set_new(props, "precision", json_string("medium"));
+    json_object_set_new(rule, "properties", props);
+    return rule;
+}
+
+static json_t *tool_json(const rl_run_info *run)
+{
+    const char *version = run && run->tool_version && run->tool_version[0] ? run->tool_version : RL_VERSION;
+    json_t *driver = json_object();
+    json_object_set_new(driver, "name", json_string("racelint"));
+    json_object_set_new(driver, "version", rl_json_text(version));
+    json_object_set_new(driver, "semanticVersion", rl_json_text(version));
+    json_object_set_new(driver, "informationUri", json_string(RL_INFORMATION_URI));
+    json_t *rules = json_array();
+    for (size_t i = 0; i < rl_nchecks; i++) json_array_append_new(rules, rule_json(&rl_checks[i]));
+    json_object_set_new(driver, "rules", rules);
+    json_t *tool = json_object();
+    json_object_set_new(tool, "driver", driver);
+    return tool;
+}
+
+/* A unit that failed to parse, as a tool execution notification. */
+static json_t *unit_notification(const sarif_ctx *cx, const rl_unit_status *u)
+{
+    int failed = strcmp(u->status, "failed") == 0;
+    json_t *n = json_object();
+    json_object_set_new(n, "level", json_string(failed ? "error" : "warning"));
+    char *path = display_path(cx, u->file);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s %s.", path, failed ? "could not be parsed" : "parsed with errors; what parsed was analysed");
+    if (u->diagnostics) {
+        const char *nl = strchr(u->diagnostics, '\n');
+        rl_sb_append(&sb, " First error: ");
+        rl_sb_appendn(&sb, u->diagnostics, nl ? (size_t)(nl - u->diagnostics) : strlen(u->diagnostics));
+    }
+    json_object_set_new(n, "message", plain_message(rl_sb_str(&sb)));
+    rl_sb_free(&sb);
+    free(path);
+    rl_position pos = {u->file, 0, 0};
+    json_t *locs = json_array();
+    json_array_append_new(locs, location(cx, &pos, NULL, NULL));
+    json_object_set_new(n, "locations", locs);
+    return n;
+}
+
+static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, const rl_sarif_options *opts)
+{
+    json_t *inv = json_object();
+    int ok = (!run || !run->status || strcmp(run->status, "complete") == 0) && !(opts && opts->incomplete);
+    json_object_set_new(inv, "executionSuccessful", json_boolean(ok));
+    if (run && run->arguments) {
+        json_t *args = json_loads(run->arguments, 0, NULL);
+        if (json_is_array(args)) {
+            /* SARIF's arguments exclude the program name. */
+            json_array_remove(args, 0);
+            json_object_set_new(inv, "arguments", args);
+        } else {
+            json_decref(args);
+        }
+    }
+    if (run && run->started_at) json_object_set_new(inv, "startTimeUtc", rl_json_text(run->started_at));
+    if (run && run->finished_at) json_object_set_new(inv, "endTimeUtc", rl_json_text(run->finished_at));
+    if (run && run->directory && run->directory[0] == '/') {
+        json_t *wd = json_object();
+        json_object_set_new(wd, "uri", folder_uri(run->directory));
+        json_object_set_new(inv, "workingDirectory", wd);
+    }
+    json_t *notes = json_array();
+    for (size_t i = 0; opts && opts->units && i < opts->nunits; i++)
+        if (opts->units[i].status && strcmp(opts->units[i].status, "ok") != 0 &&
+            strcmp(opts->units[i].status, "cached") != 0)
+            json_array_append_new(notes, unit_notification(cx, &opts->units[i]));
+    if (json_array_size(notes))
+        json_object_set_new(inv, "toolExecutionNotifications", notes);
+    else
+        json_decref(notes);
+    json_t *list = json_array();
+    json_array_append_new(list, inv);
+    return list;
+}
+
+/* Baseline states: a finding whose rule and fingerprint are in the
+ * baseline is "unchanged" (or "updated" when its position or message
+ * moved), else "new"; baseline findings matched by none are "absent".
+ * Each baseline finding matches at most one current finding. */
+static const rl_finding *match_baseline(const rl_findings *base, char *used, const rl_finding *f)
+{
+    for (size_t i = 0; i < base->len; i++) {
+        const rl_finding *b = &base->items[i];
+        if (used[i] || strcmp(b->fingerprint, f->fingerprint) != 0 || !same_text(b->rule, f->rule)) continue;
+        used[i] = 1;
+        return b;
+    }
+    return NULL;
+}
+
+static int write_json(FILE *out, json_t *doc, const char *what, rl_error *err)
+{
+    errno = 0;
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
+        return rl_fail(err, "cannot write the %s report: %s", what, errno ? strerror(errno) : "write error");
+    return 0;
+}
+
+int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findings, const rl_sarif_options *opts,
+                    rl_error *err)
+{
+    sarif_ctx cx = {run ? run->directory : NULL, opts ? opts->src_root : NULL};
+    json_t *doc = json_object();
+    json_object_set_new(doc, "$schema", json_string(SARIF_SCHEMA));
+    json_object_set_new(doc, "version", json_string(SARIF_VERSION));
+
+    json_t *r = json_object();
+    json_object_set_new(r, "tool", tool_json(run));
+    json_object_set_new(r, "invocations", invocation_json(&cx, run, opts));
+    json_t *bases = json_object(), *root = json_object();
+    json_object_set_new(root, "uri", folder_uri(cx.src_root ? cx.src_root : "."));
+    json_object_set_new(root, "description", message("The source root: result paths are relative to it."));
+    json_object_set_new(bases, RL_SARIF_SRCROOT, root);
+    json_object_set_new(r, "originalUriBaseIds", bases);
+
+    const rl_findings *base = opts ? opts->baseline : NULL;
+    char *used = base && base->len ? rl_xcalloc(base->len, 1) : NULL;
+    json_t *results = json_array();
+    for (size_t i = 0; findings && i < findings->len; i++) {
+        const rl_finding *f = &findings->items[i];
+        const char *state = NULL;
+        if (base) {
+            const rl_finding *b = match_baseline(base, used, f);
+            state = !b ? "new"
+                    : (b->nevents && f->nevents && !same_position(&b->events[0].pos, &f->events[0].pos)) ||
+                              !same_text(b->message, f->message)
+                        ? "updated"
+                        : "unchanged";
+        }
+        json_array_append_new(results, result_json(&cx, f, state));
+    }
+    for (size_t i = 0; base && i < base->len; i++)
+        if (!used[i]) json_array_append_new(results, result_json(&cx, &base->items[i], "absent"));
+    free(used);
+    json_object_set_new(r, "results", results);
+
+    json_t *props = json_object();
+    json_object_set_new(props, "runId", json_integer(run ? run->id : 0));
+    if (run && run->git_revision) json_object_set_new(props, "gitRevision", rl_json_text(run->git_revision));
+    json_object_set_new(props, "files", json_integer(run ? run->files : 0));
+    json_object_set_new(props, "unitsFailed", json_integer(run ? run->units_failed : 0));
+    json_object_set_new(r, "properties", props);
+
+    json_t *runs = json_array();
+    json_array_append_new(runs, r);
+    json_object_set_new(doc, "runs", runs);
+    return write_json(out, doc, "SARIF", err);
+}
+
+/* ------------------------------------------------------- code quality */
+
+/* GitLab's severities: info, minor, major, critical, blocker. */
+static const char *codequality_severity(rl_severity sev)
+{
+    switch (sev) {
+    case RL_SEV_ERROR: return "critical";
+    case RL_SEV_WARNING: return "major";
+    default: return "info";
+    }
+}
+
+int rl_report_codequality(FILE *out, const rl_run_info *run, const rl_findings *findings,
+                          const rl_sarif_options *opts, rl_error *err)
+{
+    sarif_ctx cx = {run ? run->directory : NULL, opts ? opts->src_root : NULL};
+    json_t *list = json_array();
+    for (size_t i = 0; findings && i < findings->len; i++) {
+        const rl_finding *f = &findings->items[i];
+        if (f->suppressed) continue;
+        json_t *issue = json_object();
+        json_object_set_new(issue, "type", json_string("issue"));
+        json_object_set_new(issue, "check_name", rl_json_text(f->rule ? f->rule : "unknown"));
+
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_append(&sb, f->message ? f->message : "");
+        for (size_t e = 0; e < f->nevents; e++) {
+            rl_sb_append(&sb, e ? " and " : ": ");
+            describe_side(&sb, &f->events[e], e ? &f->events[e - 1] : NULL, 0);
+        }
+        json_object_set_new(issue, "description", rl_json_text(rl_sb_str(&sb)));
+        rl_sb_truncate(&sb, 0);
+        for (size_t e = 0; e < f->nevents; e++) {
+            const rl_event *ev = &f->events[e];
+            char *path = display_path(&cx, ev->pos.file);
+            char *text = event_text(&cx, ev, e ? &f->events[e - 1] : NULL);
+            rl_sb_printf(&sb, "- `%s:%u:%u`: %s\n", path, ev->pos.line, ev->pos.col, text);
+            free(text);
+            free(path);
+        }
+        if (f->hint) rl_sb_printf(&sb, "\nHint: %s\n", f->hint);
+        json_t *content = json_object();
+        json_object_set_new(content, "body", rl_json_text(rl_sb_str(&sb)));
+        json_object_set_new(issue, "content", content);
+        rl_sb_free(&sb);
+
+        json_t *categories = json_array();
+        json_array_append_new(categories, json_string("Bug Risk"));
+        json_object_set_new(issue, "categories", categories);
+        json_object_set_new(issue, "severity", json_string(codequality_severity(f->severity)));
+        json_object_set_new(issue, "fingerprint", json_sprintf("%s-%s", f->rule ? f->rule : "unknown", f->fingerprint));
+
+        json_t *loc = json_object(), *lines = json_object();
+        char *path = f->nevents ? display_path(&cx, f->events[0].pos.file) : rl_xstrdup("");
+        json_object_set_new(loc, "path", rl_json_text(path));
+        free(path);
+        json_object_set_new(lines, "begin", json_integer(f->nevents && f->events[0].pos.line ? f->events[0].pos.line : 1));
+        json_object_set_new(loc, "lines", lines);
+        json_object_set_new(issue, "location", loc);
+        json_object_set_new(issue, "engine_name", json_string("racelint"));
+        json_array_append_new(list, issue);
+    }
+    return write_json(out, list, "code quality", err);
+}

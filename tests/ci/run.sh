@@ -41,6 +41,14 @@ else
   not_ok "3: SARIF of an incomplete analysis"
 fi
 if [ "$(sqlite3 "$TMP/mixed.db" 'SELECT status FROM runs')" = failed ]; then ok "3: the run is recorded as failed"; else not_ok "3: the run is recorded as failed"; fi
+# --fail-on new (the history commands' option): nothing new is clean.
+if "$RL" --help 2>/dev/null | grep -q -- '--fail-on'; then
+  expect "1: findings, recorded" 1 "$RL" check -q --db "$TMP/base.db" "$FX/seed_buffer_nolock.c"
+  expect "0: nothing new under --fail-on new" 0 "$RL" check -q --db "$TMP/base.db" --baseline latest --fail-on new "$FX/seed_buffer_nolock.c"
+  expect "1: the same findings under --fail-on any" 1 "$RL" check -q --db "$TMP/base.db" --baseline latest --fail-on any "$FX/seed_buffer_nolock.c"
+else
+  skip "no --fail-on option: exit code 0 with nothing new not checked"
+fi
 rm -f "$TMP/err"
 for doc in "$SRC/README.md" "$SRC/docs/ci.md"; do
   if grep -q '^| 3 |' "$doc" && grep -q '^| 2 |' "$doc" && grep -q '^| 1 |' "$doc" && grep -q '^| 0 |' "$doc"; then

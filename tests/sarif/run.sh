@@ -124,6 +124,21 @@ fps_j=$(jq -r '[.findings[].fingerprint] | sort | join(" ")' "$TMP/kv.json")
 fps_s=$(jq -r '[.runs[0].results[].partialFingerprints["racelintFingerprint/v1"]] | sort | join(" ")' "$OUT/kvcache.sarif")
 if [ "$fps_j" = "$fps_s" ]; then ok "kvcache: partialFingerprints carry the findings' fingerprints"; else not_ok "kvcache: fingerprints differ"; fi
 
+# baselineState against --baseline (the history commands' option): the
+# second version fixes one race and adds two.
+if "$RL" --help 2>/dev/null | grep -q -- '--baseline'; then
+  "$RL" check -q --db "$TMP/kv.db" . >/dev/null 2>&1
+  sed -i 's/^static int stop;/static _Atomic int stop;/' main.c
+  sed -i '/LOCK-REMOVED-IN-V2/d' cache.c
+  expect "kvcache: --baseline latest --format sarif" 1 "$RL" check -q --db "$TMP/kv.db" --baseline latest . --format sarif -o "$OUT/kvcache-baseline.sarif"
+  states=$(jq -r '[.runs[0].results[].baselineState] | group_by(.) | map("\(.[0])=\(length)") | join(" ")' "$OUT/kvcache-baseline.sarif")
+  if [ "$states" = "absent=1 new=2 unchanged=4" ]; then ok "kvcache: baselineState new, unchanged and absent ($states)"; else not_ok "kvcache: baselineState $states"; fi
+  validate "baselineState" "$OUT/kvcache-baseline.sarif"
+  cp "$SRC/tests/html/project/main.c" "$SRC/tests/html/project/cache.c" .
+else
+  skip "no --baseline option: baselineState from the command line not checked"
+fi
+
 # ---- GitLab code quality, from the same findings
 expect "kvcache: check --format codequality" 1 "$RL" check --no-db -q . --format codequality -o "$OUT/kvcache-codequality.json"
 if jq -e --argjson n "$nj" 'type == "array" and length == $n and all(.[];

@@ -159,16 +159,22 @@ else
 fi
 validate "multi-file programs" "$OUT/bank.sarif" "$OUT/bank-db.sarif" "$OUT/kvcache.sarif"
 
-# The validator really checks: a log that breaks the schema fails it.
+# The validator really checks: a log that breaks the schema, and one that
+# GitHub would refuse (a result without a location), fail it.
 if [ -n "$VALIDATOR" ]; then
-  jq '.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0' "$OUT/bank.sarif" >"$TMP/broken.sarif"
-  rm -f "$TMP/validation.sarif"
-  "$VALIDATOR" validate --level "Error;Warning" -o "$TMP/validation.sarif" "$TMP/broken.sarif" >/dev/null 2>&1
-  if [ "$(jq '[.runs[].results[]? | select(.level == "error")] | length' "$TMP/validation.sarif" 2>/dev/null)" -ge 1 ] 2>/dev/null; then
-    ok "the validator rejects a broken log (control)"
-  else
-    not_ok "the validator did not reject a broken log"
-  fi
+  for broken in '.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0 JSON1008' \
+                '.runs[0].results[0].locations = [] GH1015'; do
+    edit=${broken% *}
+    rule=${broken##* }
+    jq "$edit" "$OUT/bank.sarif" >"$TMP/broken.sarif"
+    rm -f "$TMP/validation.sarif"
+    "$VALIDATOR" validate "$TMP/broken.sarif" --rule-kind "Sarif;Gh" --level "Error;Warning" -o "$TMP/validation.sarif" >/dev/null 2>&1
+    if jq -e --arg r "$rule" 'any(.runs[].results[]?; .level == "error" and .ruleId == $r)' "$TMP/validation.sarif" >/dev/null 2>&1; then
+      ok "the validator rejects a broken log with $rule (control)"
+    else
+      not_ok "the validator did not reject a broken log with $rule"
+    fi
+  done
 fi
 
 summary sarif

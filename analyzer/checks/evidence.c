@@ -3,6 +3,7 @@
 #include "../model/place.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,14 +82,52 @@ void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a
     rl_evidence_add_node(m, f, a->ctx, a->node, rl_access_kind_name(a->flags), a->held);
 }
 
+static int ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Appends s to sb without what moves when unrelated code is edited: the
+ * thread qualifiers "t<N>:" (thread numbers follow spawn order) and the
+ * line and column in heap roots "H<line>_<col>" and call results
+ * "@<line>_<col>" (facts.h). A fingerprint must not change when code moves. */
+static void append_stable(rl_strbuf *sb, const char *s)
+{
+    size_t i = 0;
+    while (s[i]) {
+        int boundary = i == 0 || !ident_char(s[i - 1]);
+        size_t j = i + 1;
+        while (isdigit((unsigned char)s[j])) j++;
+        int digits = j > i + 1;
+        if (boundary && s[i] == 't' && digits && s[j] == ':') {
+            i = j + 1;
+            continue;
+        }
+        if ((s[i] == '@' || (boundary && s[i] == 'H')) && digits && s[j] == '_' && isdigit((unsigned char)s[j + 1])) {
+            size_t k = j + 1;
+            while (isdigit((unsigned char)s[k])) k++;
+            if (!ident_char(s[k])) {
+                rl_sb_appendc(sb, s[i]);
+                i = k;
+                continue;
+            }
+        }
+        rl_sb_appendc(sb, s[i++]);
+    }
+}
+
 void rl_evidence_fingerprint(rl_finding *f, const char *location_key, const char **parts, size_t nparts)
 {
     const char **sorted = rl_xcalloc(nparts + 1, sizeof *sorted);
     memcpy(sorted, parts, nparts * sizeof *parts);
     qsort(sorted, nparts, sizeof *sorted, cmp_cstr);
     rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_printf(&sb, "%s\x1f%s", f->rule, location_key);
-    for (size_t i = 0; i < nparts; i++) rl_sb_printf(&sb, "\x1f%s", sorted[i]);
+    rl_sb_printf(&sb, "%s\x1f", f->rule);
+    append_stable(&sb, location_key);
+    for (size_t i = 0; i < nparts; i++) {
+        rl_sb_appendc(&sb, '\x1f');
+        append_stable(&sb, sorted[i]);
+    }
     uint64_t h = rl_hash_bytes(rl_sb_str(&sb), sb.len, 0);
     snprintf(f->fingerprint, sizeof f->fingerprint, "%016llx", (unsigned long long)h);
     rl_sb_free(&sb);

@@ -11,6 +11,8 @@
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "gitinfo.h"
+#include "history.h"
+#include "output.h"
 #include "report_cmd.h"
 #include <errno.h>
 #include <jansson.h>
@@ -43,6 +45,9 @@ typedef struct options {
     const char *resource_dir;
     const char *run;
     const char *config;
+    const char *baseline, *fail_on, *rule, *file_pattern, *status, *note; /* history.h */
+    long max_rows;
+    int format_set;
     const char *src_root;
     long max_parse_failures; /* -1: unlimited */
     int jobs;
@@ -71,8 +76,17 @@ static void print_help(void)
          "  check [-p BUILD_DIR] [PATH...] [-- FLAGS...]\n"
          "                     analyse a codebase: the compile_commands.json in BUILD_DIR,\n"
          "                     or C files and folders (searched for .c files) with FLAGS\n"
-         "  findings [--run ID|latest]\n"
+         "  findings [--run ID|latest] [--rule R] [--file PATTERN] [--status new|open|fixed|suppressed]\n"
          "                     list the findings of a recorded run (default: latest)\n"
+         "  runs               list the recorded runs\n"
+         "  diff [RUN_A] [RUN_B]\n"
+         "                     new, fixed and still open findings (default: the two latest runs)\n"
+         "  show FINDING       one finding (id or fingerprint): accesses, source, traces, history\n"
+         "  history FINGERPRINT\n"
+         "                     every run in which a finding appeared\n"
+         "  triage FINDING false-positive|intended|confirmed [--note TEXT]\n"
+         "                     record a decision that follows the finding into later runs\n"
+         "  sql 'SELECT ...'   read-only SQL on the findings database\n"
          "  report [--run ID|latest] -o DIR\n"
          "                     write DIR/index.html, an HTML report of a recorded run\n"
          "  help               show this text\n"
@@ -85,6 +99,13 @@ static void print_help(void)
          "                     exit 3 when more than N units fail to parse (default: no limit)\n"
          "  -o FILE            write the report to FILE instead of standard output\n"
          "  --db FILE          findings database (default .racelint/racelint.db)\n"
+         "  --baseline latest|RUN|FILE\n"
+         "                     check: only findings not in the baseline count, marked new\n"
+         "  --fail-on new|any|none\n"
+         "                     check: which findings make the exit status 1 (default: any;\n"
+         "                     new with --baseline)\n"
+         "  --format table|csv|json\n"
+         "                     history commands (default: table on a terminal, else csv)\n"
          "  --no-db            do not record the run\n"
          "  --rules DIR        API model folder (default: the installed rules/)\n"
          "  --config FILE      project config (default: the nearest .racelint.yaml)\n"
@@ -122,6 +143,7 @@ static int parse_options(int argc, char **argv, options *o)
             TAKE(build_dir);
         } else if (strcmp(a, "--format") == 0) {
             TAKE(format);
+            o->format_set = 1;
         } else if (strcmp(a, "-o") == 0) {
             TAKE(output);
         } else if (strcmp(a, "--db") == 0) {
@@ -134,6 +156,25 @@ static int parse_options(int argc, char **argv, options *o)
             TAKE(run);
         } else if (strcmp(a, "--config") == 0) {
             TAKE(config);
+        } else if (strcmp(a, "--baseline") == 0) {
+            TAKE(baseline);
+        } else if (strcmp(a, "--fail-on") == 0) {
+            TAKE(fail_on);
+        } else if (strcmp(a, "--rule") == 0) {
+            TAKE(rule);
+        } else if (strcmp(a, "--file") == 0) {
+            TAKE(file_pattern);
+        } else if (strcmp(a, "--status") == 0) {
+            TAKE(status);
+        } else if (strcmp(a, "--note") == 0) {
+            TAKE(note);
+        } else if (strcmp(a, "--max-rows") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            char *end;
+            errno = 0;
+            o->max_rows = strtol(value, &end, 10);
+            if (!*value || *end || o->max_rows < 1 || errno) return usage_error("--max-rows wants a positive number, not '%s'", value);
+            i++;
         } else if (strcmp(a, "--src-root") == 0) {
             TAKE(src_root);
         } else if (strcmp(a, "--max-parse-failures") == 0) {
@@ -166,8 +207,8 @@ static int parse_options(int argc, char **argv, options *o)
         }
 #undef TAKE
     }
-    if (rl_format_parse(o->format) < 0)
-        return usage_error("unknown format '%s' (text, json, sarif or codequality)", o->format);
+    if (rl_format_parse(o->format) < 0 && rl_out_parse(o->format, 1, NULL) < 0)
+        return usage_error("unknown format '%s' (text, json, sarif, codequality; table, csv for the history commands)", o->format);
     return 0;
 }
 
@@ -227,15 +268,17 @@ static FILE *open_output(const options *o)
     return f;
 }
 
-/* units (may be NULL) feed SARIF's parse-failure notifications. */
+/* units (may be NULL) feed SARIF's parse-failure notifications, baseline
+ * (may be NULL) its baselineState. */
 static int write_report_units(const options *o, const rl_run_info *run, const rl_findings *findings,
-                              const rl_unit_status *units, size_t nunits, int incomplete)
+                              const rl_unit_status *units, size_t nunits, int incomplete,
+                              const rl_findings *baseline)
 {
     FILE *out = open_output(o);
     if (!out) return -1;
     int rc = 0;
     int format = rl_format_parse(o->format);
-    rl_sarif_options so = {o->src_root, units, nunits, NULL, incomplete};
+    rl_sarif_options so = {o->src_root, units, nunits, baseline, incomplete};
     rl_error err = {{0}};
     if (format == RL_FORMAT_JSON || format == RL_FORMAT_SARIF || format == RL_FORMAT_CODEQUALITY) {
         rc = format == RL_FORMAT_JSON    ? rl_report_json(out, run, findings, &err)
@@ -251,11 +294,6 @@ static int write_report_units(const options *o, const rl_run_info *run, const rl
         rc = -1;
     }
     return rc;
-}
-
-static int write_report(const options *o, const rl_run_info *run, const rl_findings *findings)
-{
-    return write_report_units(o, run, findings, NULL, 0, 0);
 }
 
 static void report_parse_failures(const rl_analysis *a)
@@ -305,6 +343,23 @@ static int cmd_check(int argc, char **argv, const options *o)
         }
     }
 
+    /* The run is recorded as 'running' before the analysis (history.h). */
+    char cwd[PATH_MAX];
+    run.tool_version = rl_xstrdup(RL_VERSION);
+    run.arguments = arguments_json(argc, argv);
+    run.directory = rl_xstrdup(getcwd(cwd, sizeof cwd) ? cwd : "");
+    run.git_revision = rl_git_revision(run.directory);
+    run.files = (int64_t)units.len;
+    rl_check_args hargs = {o->db ? o->db : DEFAULT_DB_FILE, o->no_db, o->baseline, o->fail_on, o->format};
+    rl_check_hist *hist = rl_hist_check_begin(&hargs, store, &run, &err);
+    if (!hist) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_store_close(store);
+        rl_unit_list_free(&units);
+        rl_run_info_clear(&run);
+        return EXIT_USAGE;
+    }
+
     char cwd_buf[PATH_MAX];
     char *config = o->config ? rl_xstrdup(o->config) : rl_find_config(getcwd(cwd_buf, sizeof cwd_buf) ? cwd_buf : ".");
     rl_analysis_options ao;
@@ -320,6 +375,8 @@ static int cmd_check(int argc, char **argv, const options *o)
     free(config);
     if (analysed != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_hist_check_abort(hist, store, &run);
+        rl_hist_check_end(hist, EXIT_USAGE);
         rl_store_close(store);
         rl_unit_list_free(&units);
         rl_run_info_clear(&run);
@@ -327,19 +384,14 @@ static int cmd_check(int argc, char **argv, const options *o)
     }
     report_parse_failures(&a);
 
-    char cwd[PATH_MAX];
     run.finished_at = iso_now();
     run.status = rl_xstrdup("complete");
-    run.tool_version = rl_xstrdup(RL_VERSION);
-    run.arguments = arguments_json(argc, argv);
-    run.directory = rl_xstrdup(getcwd(cwd, sizeof cwd) ? cwd : "");
-    run.git_revision = rl_git_revision(run.directory);
-    run.files = (int64_t)units.len;
     run.units_failed = (int64_t)a.units_failed;
     run.findings = (int64_t)a.findings.len;
     run.duration_ms = now_ms() - t0;
 
-    int exit_code = a.findings.len ? EXIT_FINDINGS : EXIT_CLEAN;
+    /* suppressions, baseline; the exit status --fail-on asks for */
+    int exit_code = rl_hist_check_prepare(hist, &a.findings);
     int incomplete = o->max_parse_failures >= 0 && a.units_failed > (size_t)o->max_parse_failures;
     if (incomplete) {
         fprintf(stderr, "racelint: error: %zu unit%s failed to parse, more than --max-parse-failures %ld allows; the analysis is incomplete\n",
@@ -348,18 +400,23 @@ static int cmd_check(int argc, char **argv, const options *o)
         run.status = rl_xstrdup("failed");
         exit_code = EXIT_INCOMPLETE;
     }
-    if (store && rl_store_record_run(store, &run, a.units, a.nunits, &a.findings, &err) != 0) {
+    if (store && rl_hist_check_record(hist, store, &run, a.units, a.nunits, &a.findings, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         exit_code = EXIT_USAGE;
     }
-    if (write_report_units(o, &run, &a.findings, a.units, a.nunits, incomplete) != 0) exit_code = EXIT_USAGE;
+    int written = rl_hist_check_write(hist, o->format, o->output, &run, &a.findings);
+    if (written == 1) written = write_report_units(o, &run, &a.findings, a.units, a.nunits, incomplete,
+                                                       rl_hist_check_baseline(hist));
+    if (written != 0) exit_code = EXIT_USAGE;
     if (!o->quiet) {
         fprintf(stderr, "racelint: %zu finding%s in %zu file%s", a.findings.len, a.findings.len == 1 ? "" : "s",
                 units.len, units.len == 1 ? "" : "s");
         if (a.units_failed) fprintf(stderr, " (%zu with parse errors)", a.units_failed);
+        rl_hist_check_summary(hist, stderr);
         if (store) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
         fprintf(stderr, "\n");
     }
+    exit_code = rl_hist_check_end(hist, exit_code);
     rl_store_close(store);
     rl_analysis_free(&a);
     rl_unit_list_free(&units);
@@ -367,57 +424,51 @@ static int cmd_check(int argc, char **argv, const options *o)
     return exit_code;
 }
 
-/* Parses --run: "latest" (default) or a positive id. */
-static int64_t parse_run_id(rl_store *store, const char *spec, rl_error *err)
+/* `racelint findings --format sarif` and the other report formats. */
+static int write_findings_report(const void *ctx, const rl_run_info *run, const rl_findings *findings)
 {
-    if (!spec || strcmp(spec, "latest") == 0) {
-        int64_t id = rl_store_latest_run(store, err);
-        if (id == 0) rl_fail(err, "the database has no runs yet; run 'racelint check' first");
-        return id > 0 ? id : -1;
-    }
-    char *end;
-    long long id = strtoll(spec, &end, 10);
-    if (*end || id <= 0) {
-        rl_fail(err, "--run wants a run number or 'latest', not '%s'", spec);
-        return -1;
-    }
-    return id;
+    const options *o = ctx;
+    if (rl_format_parse(o->format) < 0) return 1;
+    return write_report_units(o, run, findings, NULL, 0, 0, NULL);
 }
 
-static int cmd_findings(int argc, char **argv, const options *o)
+/* The history commands (history.h) take what they need from the options. */
+static rl_hist_args hist_args(const options *o)
 {
-    (void)argc;
-    (void)argv;
-    if (o->npaths) return usage_error("unexpected argument '%s'", o->paths[0]);
-    rl_error err = {{0}};
-    const char *path = o->db ? o->db : DEFAULT_DB_FILE;
-    if (access(path, F_OK) != 0) {
-        fprintf(stderr, "racelint: error: no findings database at '%s'; run 'racelint check' first or pass --db\n", path);
-        return EXIT_USAGE;
-    }
-    rl_store *store = rl_store_open(path, 1, &err);
-    if (!store) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        return EXIT_USAGE;
-    }
-    int64_t id = parse_run_id(store, o->run, &err);
-    rl_findings findings = {0};
-    rl_run_info run;
-    memset(&run, 0, sizeof run);
-    int rc = EXIT_USAGE;
-    if (id > 0 && rl_store_get_run(store, id, &run, &err) == 0 && rl_store_load_findings(store, id, &findings, &err) == 0) {
-        rc = write_report(o, &run, &findings) == 0 ? (findings.len ? EXIT_FINDINGS : EXIT_CLEAN) : EXIT_USAGE;
-        if (!o->quiet)
-            fprintf(stderr, "racelint: run %lld (%s): %zu finding%s\n", (long long)id, run.started_at ? run.started_at : "",
-                    findings.len, findings.len == 1 ? "" : "s");
-    } else {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-    }
-    rl_findings_free(&findings);
-    rl_run_info_clear(&run);
-    rl_store_close(store);
-    return rc;
+    rl_hist_args h;
+    memset(&h, 0, sizeof h);
+    h.db = o->db;
+    h.format = o->format_set ? o->format : NULL;
+    h.output = o->output;
+    h.run = o->run;
+    h.rule = o->rule;
+    h.file = o->file_pattern;
+    h.status = o->status;
+    h.note = o->note;
+    h.max_rows = o->max_rows;
+    h.quiet = o->quiet;
+    h.args = o->paths;
+    h.nargs = o->npaths;
+    h.write_report = write_findings_report;
+    h.report_ctx = o;
+    return h;
 }
+
+#define HISTORY_COMMAND(name, fn)                                  \
+    static int name(int argc, char **argv, const options *o)       \
+    {                                                              \
+        (void)argc;                                                \
+        (void)argv;                                                \
+        rl_hist_args h = hist_args(o);                             \
+        return fn(&h);                                             \
+    }
+HISTORY_COMMAND(cmd_findings, rl_cmd_findings)
+HISTORY_COMMAND(cmd_runs, rl_cmd_runs)
+HISTORY_COMMAND(cmd_diff, rl_cmd_diff)
+HISTORY_COMMAND(cmd_show, rl_cmd_show)
+HISTORY_COMMAND(cmd_history, rl_cmd_history)
+HISTORY_COMMAND(cmd_sql, rl_cmd_sql)
+HISTORY_COMMAND(cmd_triage, rl_cmd_triage)
 
 static int cmd_report(int argc, char **argv, const options *o)
 {
@@ -436,6 +487,12 @@ typedef struct command {
 static const command commands[] = {
     {"check", cmd_check},
     {"findings", cmd_findings},
+    {"runs", cmd_runs},
+    {"diff", cmd_diff},
+    {"show", cmd_show},
+    {"history", cmd_history},
+    {"sql", cmd_sql},
+    {"triage", cmd_triage},
     {"report", cmd_report},
 };
 
@@ -459,5 +516,5 @@ int main(int argc, char **argv)
         free_options(&o);
         return rc;
     }
-    return usage_error("unknown command '%s' (check, findings, report, help)", argv[1]);
+    return usage_error("unknown command '%s' (check, findings, runs, diff, show, history, triage, sql, report, help)", argv[1]);
 }

@@ -1,7 +1,7 @@
 /* The findings store (store.h): every run, its translation units, findings
  * and their events in one SQLite database. The only file that speaks SQL;
  * every statement is constant text, and values always go through binding. */
-#include "store.h"
+#include "store_internal.h"
 #include "../model/finding_json.h"
 #include "../util/mem.h"
 #include <errno.h>
@@ -13,7 +13,7 @@
 
 /* Parallel CI jobs append to one file: a writer waits this long for another
  * job's transaction to finish before reporting the database as busy. */
-#define RL_BUSY_TIMEOUT_MS 10000
+#define RL_BUSY_TIMEOUT_MS 30000
 
 /* PRAGMA application_id of our files ("RLNT"), so that another program's
  * SQLite database is refused instead of being written into. */
@@ -22,11 +22,6 @@
 /* Room for "PRAGMA <name> = <integer>". */
 #define RL_PRAGMA_SQL_MAX 96
 
-struct rl_store {
-    sqlite3 *db;
-    char *path;
-    int read_only;
-};
 
 /* Schema migrations: migrations[i] takes a database from schema version i
  * to i + 1. A new version appends one script and bumps
@@ -99,6 +94,36 @@ static const char *const migrations[] = {
     "    locks          TEXT,             -- JSON array of the lock names held\n"
     "    PRIMARY KEY (finding_id, idx)\n"
     ");\n",
+
+    /* 1 -> 2: findings history (docs/history.md). */
+    "-- Who is making a run: a 'running' run whose process is gone was killed.\n"
+    "ALTER TABLE runs ADD COLUMN pid INTEGER;  -- process id of the racelint that made the run\n"
+    "ALTER TABLE runs ADD COLUMN host TEXT;    -- host name it ran on\n"
+    "ALTER TABLE runs ADD COLUMN baseline TEXT; -- the --baseline the run was checked against\n"
+    "CREATE INDEX runs_status ON runs(status, id);\n"
+    "CREATE INDEX findings_run_fingerprint ON findings(run_id, fingerprint);\n"
+    "\n"
+    "-- The source lines around each event, as they were when the run was made.\n"
+    "ALTER TABLE events ADD COLUMN context_line INTEGER; -- line number of the first line of context\n"
+    "ALTER TABLE events ADD COLUMN context TEXT;         -- the lines, newline separated\n"
+    "\n"
+    "-- Triage decisions, append-only: the latest per fingerprint is the current one.\n"
+    "CREATE TABLE triage (\n"
+    "    id          INTEGER PRIMARY KEY,\n"
+    "    fingerprint TEXT NOT NULL,    -- the finding, across runs (findings.fingerprint)\n"
+    "    decision    TEXT NOT NULL     -- 'false-positive', 'intended' or 'confirmed'\n"
+    "                CHECK (decision IN ('false-positive', 'intended', 'confirmed')),\n"
+    "    note        TEXT,             -- why\n"
+    "    decided_at  TEXT NOT NULL,    -- ISO-8601 UTC\n"
+    "    author      TEXT,             -- login name of who decided\n"
+    "    run_id      INTEGER           -- run of the finding it was made on\n"
+    ");\n"
+    "CREATE INDEX triage_fingerprint ON triage(fingerprint, id);\n"
+    "\n"
+    "-- The current decision of each triaged fingerprint.\n"
+    "CREATE VIEW triage_current AS\n"
+    "    SELECT t.* FROM triage AS t\n"
+    "    WHERE t.id = (SELECT max(u.id) FROM triage AS u WHERE u.fingerprint = t.fingerprint);\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,
@@ -109,10 +134,13 @@ _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION
  * before anything else touches the connection (sqlite3_errmsg is reset by
  * the next call). */
 
-static int db_error(rl_store *s, rl_error *err, const char *what)
+int rls_db_error(rl_store *s, rl_error *err, const char *what)
 {
     if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
         return rl_fail(err, "'%s' is not a racelint database (file is not SQLite)", s->path);
+    if (sqlite3_errcode(s->db) == SQLITE_READONLY)
+        return rl_fail(err, "database '%s' is read-only (the file, or its folder for the journal, cannot be written): %s: %s",
+                       s->path, what, sqlite3_errmsg(s->db));
     return rl_fail(err, "database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
@@ -121,29 +149,29 @@ static int not_ours(rl_store *s, rl_error *err, const char *why)
     return rl_fail(err, "'%s' is not a racelint database (%s)", s->path, why);
 }
 
-static int no_such_run(rl_store *s, int64_t run_id, rl_error *err)
+int rls_no_such_run(rl_store *s, int64_t run_id, rl_error *err)
 {
     return rl_fail(err, "database '%s' has no run %lld", s->path, (long long)run_id);
 }
 
 /* Runs constant SQL that takes no parameters (transactions, the schema). */
-static int exec(rl_store *s, const char *sql, const char *what, rl_error *err)
+int rls_exec(rl_store *s, const char *sql, const char *what, rl_error *err)
 {
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) return db_error(s, err, what);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) return rls_db_error(s, err, what);
     return 0;
 }
 
 /* Undoes the open transaction, if any, after an error already reported. */
-static void rollback(rl_store *s)
+void rls_rollback(rl_store *s)
 {
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static sqlite3_stmt *prepare(rl_store *s, const char *sql, const char *what, rl_error *err)
+sqlite3_stmt *rls_prepare(rl_store *s, const char *sql, const char *what, rl_error *err)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-        db_error(s, err, what);
+        rls_db_error(s, err, what);
         sqlite3_finalize(st);
         return NULL;
     }
@@ -152,25 +180,25 @@ static sqlite3_stmt *prepare(rl_store *s, const char *sql, const char *what, rl_
 
 /* Executes a bound statement that returns no rows and readies it for the
  * next set of parameters. */
-static int step_done(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err)
+int rls_step_done(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err)
 {
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(s, err, what);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : rls_db_error(s, err, what);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;
 }
 
 /* The single integer a constant query returns (0 when it returns no row). */
-static int query_int(rl_store *s, const char *sql, int64_t *out, rl_error *err)
+int rls_query_int(rl_store *s, const char *sql, int64_t *out, rl_error *err)
 {
-    sqlite3_stmt *st = prepare(s, sql, "reading the database", err);
+    sqlite3_stmt *st = rls_prepare(s, sql, "reading the database", err);
     if (!st) return -1;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
         *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
         rc = 0;
     } else {
-        rc = db_error(s, err, "reading the database");
+        rc = rls_db_error(s, err, "reading the database");
     }
     sqlite3_finalize(st);
     return rc;
@@ -182,35 +210,35 @@ static int set_pragma(rl_store *s, const char *name, long value, rl_error *err)
 {
     char sql[RL_PRAGMA_SQL_MAX];
     snprintf(sql, sizeof sql, "PRAGMA %s = %ld", name, value);
-    return exec(s, sql, "writing the schema version", err);
+    return rls_exec(s, sql, "writing the schema version", err);
 }
 
 /* NULL binds as SQL NULL (sqlite3_bind_text's documented behaviour). The
  * text must stay alive until the statement is reset. */
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void rls_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 }
 
 /* Binds file, line, col at i, i+1, i+2; a NULL pos binds three NULLs. */
-static void bind_position(sqlite3_stmt *st, int i, const rl_position *pos)
+void rls_bind_position(sqlite3_stmt *st, int i, const rl_position *pos)
 {
     if (!pos) return; /* unbound parameters are NULL */
-    bind_text(st, i, pos->file);
+    rls_bind_text(st, i, pos->file);
     sqlite3_bind_int64(st, i + 1, pos->line);
     sqlite3_bind_int64(st, i + 2, pos->col);
 }
 
 /* A heap copy of a text column, NULL for SQL NULL. */
-static char *column_text(sqlite3_stmt *st, int i)
+char *rls_column_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
     return s ? rl_xstrdup((const char *)s) : NULL;
 }
 
-static void column_position(sqlite3_stmt *st, int i, rl_position *pos)
+void rls_column_position(sqlite3_stmt *st, int i, rl_position *pos)
 {
-    pos->file = column_text(st, i);
+    pos->file = rls_column_text(st, i);
     pos->line = (unsigned)sqlite3_column_int64(st, i + 1);
     pos->col = (unsigned)sqlite3_column_int64(st, i + 2);
 }
@@ -245,8 +273,8 @@ static int check_path(const char *path, int read_only, rl_error *err)
 static int64_t schema_version(rl_store *s, rl_error *err)
 {
     int64_t app_id, version, objects;
-    if (query_int(s, "PRAGMA application_id", &app_id, err) || query_int(s, "PRAGMA user_version", &version, err) ||
-        query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err))
+    if (rls_query_int(s, "PRAGMA application_id", &app_id, err) || rls_query_int(s, "PRAGMA user_version", &version, err) ||
+        rls_query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err))
         return -1;
     if (app_id != 0 && app_id != RL_STORE_APPLICATION_ID) return not_ours(s, err, "it belongs to another application");
     if (version > RL_STORE_SCHEMA_VERSION)
@@ -259,6 +287,9 @@ static int64_t schema_version(rl_store *s, rl_error *err)
     return version;
 }
 
+/* migrate's result for an older schema opened read-only. */
+#define RLS_OLDER (-2)
+
 /* Brings the schema to RL_STORE_SCHEMA_VERSION, creating it in an empty
  * file. Runs in one transaction: a failed upgrade leaves the old schema. */
 static int migrate(rl_store *s, rl_error *err)
@@ -268,23 +299,24 @@ static int migrate(rl_store *s, rl_error *err)
     if (version == RL_STORE_SCHEMA_VERSION) return 0;
     if (s->read_only) {
         if (version == 0) return rl_fail(err, "database '%s' is empty: no racelint run was recorded in it", s->path);
-        return rl_fail(err,
-                       "database '%s' has schema version %lld, older than this racelint uses (%d);"
-                       " open it once for writing to upgrade it",
-                       s->path, (long long)version, RL_STORE_SCHEMA_VERSION);
+        rl_fail(err,
+                "database '%s' has schema version %lld, older than this racelint uses (%d);"
+                " open it once for writing to upgrade it",
+                s->path, (long long)version, RL_STORE_SCHEMA_VERSION);
+        return RLS_OLDER;
     }
 
     /* Another job may be creating or upgrading the same file right now:
      * take the write lock, then look again. */
-    if (exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
+    if (rls_exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
     version = schema_version(s, err);
     int rc = version < 0 ? -1 : 0;
     for (int64_t v = version; rc == 0 && v < RL_STORE_SCHEMA_VERSION; v++)
-        rc = exec(s, migrations[v], "creating the schema", err);
+        rc = rls_exec(s, migrations[v], "creating the schema", err);
     if (rc == 0 && version == 0) rc = set_pragma(s, "application_id", RL_STORE_APPLICATION_ID, err);
     if (rc == 0 && version < RL_STORE_SCHEMA_VERSION) rc = set_pragma(s, "user_version", RL_STORE_SCHEMA_VERSION, err);
-    if (rc == 0) rc = exec(s, "COMMIT", "committing the schema", err);
-    if (rc) rollback(s);
+    if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the schema", err);
+    if (rc) rls_rollback(s);
     return rc;
 }
 
@@ -294,17 +326,17 @@ static int configure(rl_store *s, rl_error *err)
     sqlite3_busy_timeout(s->db, RL_BUSY_TIMEOUT_MS);
     /* The first read of the file: a file that is not SQLite fails here
      * with SQLITE_NOTADB, which db_error words for the user. */
-    if (query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err)) return -1;
+    if (rls_query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err)) return -1;
     /* SQLite silently opens a file it may not write read-only. */
     if (!s->read_only && sqlite3_db_readonly(s->db, "main") == 1)
-        return rl_fail(err, "cannot open database '%s' for writing: permission denied", s->path);
+        return rl_fail(err, "cannot open database '%s' for writing: it is read-only (permission denied)", s->path);
     /* WAL lets readers and one writer from parallel jobs proceed together.
      * Switching modes writes the file, so a read-only open keeps the mode. */
-    if (!s->read_only && exec(s, "PRAGMA journal_mode = WAL", "switching to WAL mode", err)) return -1;
-    return exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", err);
+    if (!s->read_only && rls_exec(s, "PRAGMA journal_mode = WAL", "switching to WAL mode", err)) return -1;
+    return rls_exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", err);
 }
 
-rl_store *rl_store_open(const char *path, int read_only, rl_error *err)
+static rl_store *open_store(const char *path, int read_only, int *older, rl_error *err)
 {
     if (!path || !*path) {
         rl_fail(err, "no database path given");
@@ -321,11 +353,33 @@ rl_store *rl_store_open(const char *path, int read_only, rl_error *err)
         rl_store_close(s);
         return NULL;
     }
-    if (configure(s, err) || migrate(s, err)) {
+    int rc = configure(s, err);
+    if (rc == 0) rc = migrate(s, err);
+    if (rc) {
+        if (older) *older = rc == RLS_OLDER;
         rl_store_close(s);
         return NULL;
     }
     return s;
+}
+
+rl_store *rl_store_open(const char *path, int mode, rl_error *err)
+{
+    int older = 0;
+    rl_store *s = open_store(path, mode != RL_STORE_WRITE, &older, err);
+    if (s || mode != RL_STORE_READ || !older) return s;
+    /* A reader of an older file: upgrade it in a short read-write open,
+     * then read. A file we may not write keeps the first message. */
+    rl_error why;
+    rl_store *w = open_store(path, 0, NULL, &why);
+    if (!w) return NULL;
+    rl_store_close(w);
+    return open_store(path, 1, NULL, err);
+}
+
+const char *rl_store_path(const rl_store *s)
+{
+    return s->path;
 }
 
 void rl_store_close(rl_store *s)
@@ -339,30 +393,59 @@ void rl_store_close(rl_store *s)
 /* ------------------------------------------------------------------------
  * Recording a run. */
 
-static int insert_run(rl_store *s, const rl_run_info *run, int64_t *id, rl_error *err)
+/* Binds the columns every write of a run sets, from ?1 on. */
+static int bind_run(sqlite3_stmt *st, const rl_run_info *run)
 {
-    static const char sql[] =
-        "INSERT INTO runs (started_at, finished_at, status, tool_version, arguments, directory,"
-        " git_revision, git_dirty, files, units_failed, findings, duration_ms)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
-    sqlite3_stmt *st = prepare(s, sql, "recording the run", err);
-    if (!st) return -1;
     int i = 1;
-    bind_text(st, i++, run->started_at);
-    bind_text(st, i++, run->finished_at);
-    bind_text(st, i++, run->status);
-    bind_text(st, i++, run->tool_version);
-    bind_text(st, i++, run->arguments);
-    bind_text(st, i++, run->directory);
-    bind_text(st, i++, run->git_revision);
-    if (run->git_revision) sqlite3_bind_int(st, i, run->git_dirty != 0); /* else NULL: not a checkout */
+    rls_bind_text(st, i++, run->started_at);
+    rls_bind_text(st, i++, run->finished_at);
+    rls_bind_text(st, i++, run->status);
+    rls_bind_text(st, i++, run->tool_version);
+    rls_bind_text(st, i++, run->arguments);
+    rls_bind_text(st, i++, run->directory);
+    rls_bind_text(st, i++, run->git_revision);
+    /* NULL outside a checkout, or when it could not be told */
+    if (run->git_revision && !run->git_dirty_unknown) sqlite3_bind_int(st, i, run->git_dirty != 0);
     i++;
     sqlite3_bind_int64(st, i++, run->files);
     sqlite3_bind_int64(st, i++, run->units_failed);
     sqlite3_bind_int64(st, i++, run->findings);
     sqlite3_bind_int64(st, i++, run->duration_ms);
-    int rc = step_done(s, st, "recording the run", err);
+    if (run->pid) sqlite3_bind_int64(st, i, run->pid);
+    i++;
+    rls_bind_text(st, i++, run->host);
+    rls_bind_text(st, i++, run->baseline);
+    return i;
+}
+
+static int insert_run(rl_store *s, const rl_run_info *run, int64_t *id, rl_error *err)
+{
+    static const char sql[] =
+        "INSERT INTO runs (started_at, finished_at, status, tool_version, arguments, directory,"
+        " git_revision, git_dirty, files, units_failed, findings, duration_ms, pid, host, baseline)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
+    if (!st) return -1;
+    bind_run(st, run);
+    int rc = rls_step_done(s, st, "recording the run", err);
     *id = sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Rewrites every column of run run->id. */
+static int update_run(rl_store *s, const rl_run_info *run, rl_error *err)
+{
+    static const char sql[] =
+        "UPDATE runs SET started_at = ?1, finished_at = ?2, status = ?3, tool_version = ?4, arguments = ?5,"
+        " directory = ?6, git_revision = ?7, git_dirty = ?8, files = ?9, units_failed = ?10, findings = ?11,"
+        " duration_ms = ?12, pid = ?13, host = ?14, baseline = ?15 WHERE id = ?16";
+    sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
+    if (!st) return -1;
+    int i = bind_run(st, run);
+    sqlite3_bind_int64(st, i, run->id);
+    int rc = rls_step_done(s, st, "recording the run", err);
+    if (rc == 0 && sqlite3_changes(s->db) != 1) rc = rls_no_such_run(s, run->id, err);
     sqlite3_finalize(st);
     return rc;
 }
@@ -370,14 +453,14 @@ static int insert_run(rl_store *s, const rl_run_info *run, int64_t *id, rl_error
 static int insert_units(rl_store *s, int64_t run_id, const rl_unit_status *units, size_t nunits, rl_error *err)
 {
     static const char sql[] = "INSERT INTO units (run_id, file, status, diagnostics) VALUES (?1, ?2, ?3, ?4)";
-    sqlite3_stmt *st = prepare(s, sql, "recording the units", err);
+    sqlite3_stmt *st = rls_prepare(s, sql, "recording the units", err);
     int rc = st ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < nunits; i++) {
         sqlite3_bind_int64(st, 1, run_id);
-        bind_text(st, 2, units[i].file);
-        bind_text(st, 3, units[i].status);
-        bind_text(st, 4, units[i].diagnostics);
-        rc = step_done(s, st, "recording the units", err);
+        rls_bind_text(st, 2, units[i].file);
+        rls_bind_text(st, 3, units[i].status);
+        rls_bind_text(st, 4, units[i].diagnostics);
+        rc = rls_step_done(s, st, "recording the units", err);
     }
     sqlite3_finalize(st);
     return rc;
@@ -392,31 +475,37 @@ static char *json_text(json_t *v)
 }
 
 static int insert_event(rl_store *s, sqlite3_stmt *st, int64_t finding_id, size_t idx, const rl_event *ev,
-                        rl_error *err)
+                        const rl_source_context *ctx, rl_error *err)
 {
     char *chain = json_text(rl_json_chain(ev));
     char *locks = json_text(rl_json_locks(ev));
     int i = 1;
     sqlite3_bind_int64(st, i++, finding_id);
     sqlite3_bind_int64(st, i++, (int64_t)idx);
-    bind_position(st, i, &ev->pos);
+    rls_bind_position(st, i, &ev->pos);
     i += 3;
-    bind_text(st, i++, ev->function);
-    bind_text(st, i++, ev->kind);
-    bind_text(st, i++, ev->what);
-    bind_text(st, i++, ev->thread);
-    bind_position(st, i, &ev->spawn);
+    rls_bind_text(st, i++, ev->function);
+    rls_bind_text(st, i++, ev->kind);
+    rls_bind_text(st, i++, ev->what);
+    rls_bind_text(st, i++, ev->thread);
+    rls_bind_position(st, i, &ev->spawn);
     i += 3;
     sqlite3_bind_int(st, i++, ev->multi_instance != 0);
-    bind_text(st, i++, chain);
-    bind_text(st, i++, locks);
-    int rc = step_done(s, st, "recording an event", err);
+    rls_bind_text(st, i++, chain);
+    rls_bind_text(st, i++, locks);
+    if (ctx && ctx->text) {
+        sqlite3_bind_int64(st, i, ctx->first_line);
+        rls_bind_text(st, i + 1, ctx->text);
+    }
+    i += 2;
+    int rc = rls_step_done(s, st, "recording an event", err);
     free(chain);
     free(locks);
     return rc;
 }
 
-static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list, rl_error *err)
+static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list, rl_source_context *const *contexts,
+                           rl_error *err)
 {
     static const char finding_sql[] =
         "INSERT INTO findings (run_id, rule, severity, fingerprint, location, message, hint,"
@@ -424,28 +513,30 @@ static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list,
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
     static const char event_sql[] =
         "INSERT INTO events (finding_id, idx, file, line, col, function, kind, what, thread,"
-        " spawn_file, spawn_line, spawn_col, multi_instance, chain, locks)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
-    sqlite3_stmt *fst = prepare(s, finding_sql, "recording the findings", err);
-    sqlite3_stmt *est = fst ? prepare(s, event_sql, "recording the findings", err) : NULL;
+        " spawn_file, spawn_line, spawn_col, multi_instance, chain, locks, context_line, context)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    sqlite3_stmt *fst = rls_prepare(s, finding_sql, "recording the findings", err);
+    sqlite3_stmt *est = fst ? rls_prepare(s, event_sql, "recording the findings", err) : NULL;
     int rc = est ? 0 : -1;
     for (size_t n = 0; rc == 0 && n < list->len; n++) {
         const rl_finding *f = &list->items[n];
         int i = 1;
         sqlite3_bind_int64(fst, i++, run_id);
-        bind_text(fst, i++, f->rule);
-        bind_text(fst, i++, rl_severity_name(f->severity));
-        bind_text(fst, i++, f->fingerprint);
-        bind_text(fst, i++, f->location);
-        bind_text(fst, i++, f->message);
-        bind_text(fst, i++, f->hint);
-        bind_position(fst, i, f->nevents ? &f->events[0].pos : NULL);
+        rls_bind_text(fst, i++, f->rule);
+        rls_bind_text(fst, i++, rl_severity_name(f->severity));
+        rls_bind_text(fst, i++, f->fingerprint);
+        rls_bind_text(fst, i++, f->location);
+        rls_bind_text(fst, i++, f->message);
+        rls_bind_text(fst, i++, f->hint);
+        rls_bind_position(fst, i, f->nevents ? &f->events[0].pos : NULL);
         i += 3;
         sqlite3_bind_int(fst, i++, f->suppressed != 0);
-        bind_text(fst, i++, f->suppression);
-        rc = step_done(s, fst, "recording a finding", err);
+        rls_bind_text(fst, i++, f->suppression);
+        rc = rls_step_done(s, fst, "recording a finding", err);
         int64_t finding_id = sqlite3_last_insert_rowid(s->db);
-        for (size_t e = 0; rc == 0 && e < f->nevents; e++) rc = insert_event(s, est, finding_id, e, &f->events[e], err);
+        const rl_source_context *ctx = contexts ? contexts[n] : NULL;
+        for (size_t e = 0; rc == 0 && e < f->nevents; e++)
+            rc = insert_event(s, est, finding_id, e, &f->events[e], ctx ? &ctx[e] : NULL, err);
     }
     sqlite3_finalize(fst);
     sqlite3_finalize(est);
@@ -458,18 +549,87 @@ int rl_store_record_run(rl_store *s, rl_run_info *run, const rl_unit_status *uni
     if (s->read_only) return rl_fail(err, "database '%s' is open read-only; cannot record a run", s->path);
     /* IMMEDIATE takes the write lock now, so a parallel job makes us wait
      * (up to the busy timeout) here rather than fail halfway through. */
-    if (exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
+    if (rls_exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
     int64_t id = 0;
     int rc = insert_run(s, run, &id, err);
     if (rc == 0) rc = insert_units(s, id, units, nunits, err);
-    if (rc == 0 && findings) rc = insert_findings(s, id, findings, err);
-    if (rc == 0) rc = exec(s, "COMMIT", "committing the run", err);
+    if (rc == 0 && findings) rc = insert_findings(s, id, findings, NULL, err);
+    if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
     if (rc) {
-        rollback(s);
+        rls_rollback(s);
         return -1;
     }
     run->id = id;
     return 0;
+}
+
+/* Marks 'incomplete' the runs still 'running' on this host whose process
+ * is gone (killed, or crashed, before finishing). Inside a transaction. */
+static int mark_stale_runs(rl_store *s, const char *host, rl_error *err)
+{
+    if (!host) return 0;
+    sqlite3_stmt *st = rls_prepare(s, "SELECT id, pid FROM runs WHERE status = 'running' AND host = ?1 AND pid > 0",
+                                   "reading the runs", err);
+    sqlite3_stmt *up = st ? rls_prepare(s, "UPDATE runs SET status = 'incomplete' WHERE id = ?1", "marking a run", err)
+                          : NULL;
+    int rc = up ? 0 : -1, step = SQLITE_DONE;
+    if (rc == 0) rls_bind_text(st, 1, host);
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (rls_process_alive(sqlite3_column_int64(st, 1))) continue;
+        sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
+        rc = rls_step_done(s, up, "marking a run", err);
+    }
+    if (rc == 0 && step != SQLITE_DONE) rc = rls_db_error(s, err, "reading the runs");
+    sqlite3_finalize(st);
+    sqlite3_finalize(up);
+    return rc;
+}
+
+int rl_store_begin_run(rl_store *s, rl_run_info *run, rl_error *err)
+{
+    if (s->read_only) return rl_fail(err, "database '%s' is open read-only; cannot record a run", s->path);
+    if (rls_exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
+    int64_t id = 0;
+    int rc = mark_stale_runs(s, run->host, err);
+    if (rc == 0) rc = insert_run(s, run, &id, err);
+    if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
+    if (rc) {
+        rls_rollback(s);
+        return -1;
+    }
+    run->id = id;
+    return 0;
+}
+
+int rl_store_finish_run(rl_store *s, const rl_run_info *run, const rl_unit_status *units, size_t nunits,
+                        const rl_findings *findings, rl_source_context *const *contexts, rl_error *err)
+{
+    if (s->read_only) return rl_fail(err, "database '%s' is open read-only; cannot record a run", s->path);
+    if (rls_exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
+    int rc = update_run(s, run, err);
+    if (rc == 0) rc = insert_units(s, run->id, units, nunits, err);
+    if (rc == 0 && findings) rc = insert_findings(s, run->id, findings, contexts, err);
+    if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
+    if (rc) rls_rollback(s);
+    return rc;
+}
+
+int rl_store_end_run(rl_store *s, const rl_run_info *run, rl_error *err)
+{
+    static const char sql[] = "UPDATE runs SET status = ?1, finished_at = ?2, duration_ms = ?3, files = ?4,"
+                              " units_failed = ?5 WHERE id = ?6";
+    if (s->read_only) return rl_fail(err, "database '%s' is open read-only; cannot record a run", s->path);
+    sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
+    if (!st) return -1;
+    rls_bind_text(st, 1, run->status);
+    rls_bind_text(st, 2, run->finished_at);
+    sqlite3_bind_int64(st, 3, run->duration_ms);
+    sqlite3_bind_int64(st, 4, run->files);
+    sqlite3_bind_int64(st, 5, run->units_failed);
+    sqlite3_bind_int64(st, 6, run->id);
+    int rc = rls_step_done(s, st, "recording the run", err);
+    sqlite3_finalize(st);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -477,59 +637,65 @@ int rl_store_record_run(rl_store *s, rl_run_info *run, const rl_unit_status *uni
 
 int64_t rl_store_latest_run(rl_store *s, rl_error *err)
 {
-    int64_t id;
-    return query_int(s, "SELECT coalesce(max(id), 0) FROM runs", &id, err) ? -1 : id;
+    return rl_store_latest_complete_run(s, err);
 }
 
 /* Steps a statement expected to return at most one row: 1 for a row, 0 for
  * none, -1 on error. */
-static int step_row(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err)
+int rls_step_row(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) return 1;
-    return rc == SQLITE_DONE ? 0 : db_error(s, err, what);
+    return rc == SQLITE_DONE ? 0 : rls_db_error(s, err, what);
+}
+
+void rls_read_run(sqlite3_stmt *st, rl_run_info *out)
+{
+    int i = 0;
+    out->id = sqlite3_column_int64(st, i++);
+    out->started_at = rls_column_text(st, i++);
+    out->finished_at = rls_column_text(st, i++);
+    out->status = rls_column_text(st, i++);
+    out->tool_version = rls_column_text(st, i++);
+    out->arguments = rls_column_text(st, i++);
+    out->directory = rls_column_text(st, i++);
+    out->git_revision = rls_column_text(st, i++);
+    out->git_dirty_unknown = out->git_revision && sqlite3_column_type(st, i) == SQLITE_NULL;
+    out->git_dirty = sqlite3_column_int(st, i++) != 0;
+    out->files = sqlite3_column_int64(st, i++);
+    out->units_failed = sqlite3_column_int64(st, i++);
+    out->findings = sqlite3_column_int64(st, i++);
+    out->duration_ms = sqlite3_column_int64(st, i++);
+    out->pid = sqlite3_column_int64(st, i++);
+    out->host = rls_column_text(st, i++);
+    out->baseline = rls_column_text(st, i++);
 }
 
 int rl_store_get_run(rl_store *s, int64_t run_id, rl_run_info *out, rl_error *err)
 {
     static const char sql[] =
-        "SELECT id, started_at, finished_at, status, tool_version, arguments, directory,"
-        " git_revision, git_dirty, files, units_failed, findings, duration_ms"
-        " FROM runs WHERE id = ?1";
+        "SELECT " RLS_RUN_COLUMNS " FROM runs WHERE id = ?1";
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(s, sql, "reading a run", err);
+    sqlite3_stmt *st = rls_prepare(s, sql, "reading a run", err);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, run_id);
-    int found = step_row(s, st, "reading a run", err);
+    int found = rls_step_row(s, st, "reading a run", err);
     if (found == 1) {
-        int i = 0;
-        out->id = sqlite3_column_int64(st, i++);
-        out->started_at = column_text(st, i++);
-        out->finished_at = column_text(st, i++);
-        out->status = column_text(st, i++);
-        out->tool_version = column_text(st, i++);
-        out->arguments = column_text(st, i++);
-        out->directory = column_text(st, i++);
-        out->git_revision = column_text(st, i++);
-        out->git_dirty = sqlite3_column_int(st, i++) != 0;
-        out->files = sqlite3_column_int64(st, i++);
-        out->units_failed = sqlite3_column_int64(st, i++);
-        out->findings = sqlite3_column_int64(st, i++);
-        out->duration_ms = sqlite3_column_int64(st, i++);
+        rls_read_run(st, out);
     }
     sqlite3_finalize(st);
-    if (found == 0) return no_such_run(s, run_id, err);
+    if (found == 0) return rls_no_such_run(s, run_id, err);
     return found < 0 ? -1 : 0;
 }
 
-static int run_exists(rl_store *s, int64_t run_id, rl_error *err)
+int rls_run_exists(rl_store *s, int64_t run_id, rl_error *err)
 {
-    sqlite3_stmt *st = prepare(s, "SELECT 1 FROM runs WHERE id = ?1", "reading a run", err);
+    sqlite3_stmt *st = rls_prepare(s, "SELECT 1 FROM runs WHERE id = ?1", "reading a run", err);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, run_id);
-    int found = step_row(s, st, "reading a run", err);
+    int found = rls_step_row(s, st, "reading a run", err);
     sqlite3_finalize(st);
-    if (found == 0) return no_such_run(s, run_id, err);
+    if (found == 0) return rls_no_such_run(s, run_id, err);
     return found < 0 ? -1 : 0;
 }
 
@@ -538,8 +704,8 @@ int rl_store_load_units(rl_store *s, int64_t run_id, rl_unit_status **units, siz
     static const char sql[] = "SELECT file, status, diagnostics FROM units WHERE run_id = ?1 ORDER BY rowid";
     *units = NULL;
     *nunits = 0;
-    if (run_exists(s, run_id, err)) return -1;
-    sqlite3_stmt *st = prepare(s, sql, "reading the units", err);
+    if (rls_run_exists(s, run_id, err)) return -1;
+    sqlite3_stmt *st = rls_prepare(s, sql, "reading the units", err);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, run_id);
     size_t cap = 0;
@@ -547,11 +713,11 @@ int rl_store_load_units(rl_store *s, int64_t run_id, rl_unit_status **units, siz
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         RL_GROW(*units, cap, *nunits + 1);
         rl_unit_status *u = &(*units)[(*nunits)++];
-        u->file = column_text(st, 0);
-        u->status = column_text(st, 1);
-        u->diagnostics = column_text(st, 2);
+        u->file = rls_column_text(st, 0);
+        u->status = rls_column_text(st, 1);
+        u->diagnostics = rls_column_text(st, 2);
     }
-    rc = rc == SQLITE_DONE ? 0 : db_error(s, err, "reading the units");
+    rc = rc == SQLITE_DONE ? 0 : rls_db_error(s, err, "reading the units");
     sqlite3_finalize(st);
     if (rc) {
         rl_units_free(*units, *nunits);
@@ -596,46 +762,46 @@ static int decode_json_column(rl_store *s, sqlite3_stmt *st, int i, int64_t find
     return 0;
 }
 
-static int load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_finding *f, rl_error *err)
+int rls_load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_finding *f, rl_error *err)
 {
     int rc = 0, step = SQLITE_DONE;
     sqlite3_bind_int64(st, 1, finding_id);
     while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
         rl_event *ev = rl_finding_add_event(f);
         int i = 0;
-        column_position(st, i, &ev->pos);
+        rls_column_position(st, i, &ev->pos);
         i += 3;
-        ev->function = column_text(st, i++);
-        ev->kind = column_text(st, i++);
-        ev->what = column_text(st, i++);
-        ev->thread = column_text(st, i++);
-        column_position(st, i, &ev->spawn);
+        ev->function = rls_column_text(st, i++);
+        ev->kind = rls_column_text(st, i++);
+        ev->what = rls_column_text(st, i++);
+        ev->thread = rls_column_text(st, i++);
+        rls_column_position(st, i, &ev->spawn);
         i += 3;
         ev->multi_instance = sqlite3_column_int(st, i++) != 0;
         rc = decode_json_column(s, st, i++, finding_id, ev, rl_json_read_chain, err);
         if (rc == 0) rc = decode_json_column(s, st, i++, finding_id, ev, rl_json_read_locks, err);
     }
-    if (rc == 0 && step != SQLITE_DONE) rc = db_error(s, err, "reading the events");
+    if (rc == 0 && step != SQLITE_DONE) rc = rls_db_error(s, err, "reading the events");
     sqlite3_reset(st);
     return rc;
 }
 
-static int load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, rl_error *err)
+int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, rl_error *err)
 {
     int i = 0;
     *id = sqlite3_column_int64(st, i++);
-    f->rule = column_text(st, i++);
+    f->rule = rls_column_text(st, i++);
     const char *severity = (const char *)sqlite3_column_text(st, i++);
     if (parse_severity(severity, &f->severity))
         return rl_fail(err, "database '%s': finding %lld has an unknown severity '%s'", s->path, (long long)*id,
                        severity ? severity : "");
     const char *fingerprint = (const char *)sqlite3_column_text(st, i++);
     snprintf(f->fingerprint, sizeof f->fingerprint, "%s", fingerprint ? fingerprint : "");
-    f->location = column_text(st, i++);
-    f->message = column_text(st, i++);
-    f->hint = column_text(st, i++);
+    f->location = rls_column_text(st, i++);
+    f->message = rls_column_text(st, i++);
+    f->hint = rls_column_text(st, i++);
     f->suppressed = sqlite3_column_int(st, i++) != 0;
-    f->suppression = column_text(st, i++);
+    f->suppression = rls_column_text(st, i++);
     return 0;
 }
 
@@ -647,19 +813,19 @@ int rl_store_load_findings(rl_store *s, int64_t run_id, rl_findings *out, rl_err
     static const char event_sql[] =
         "SELECT file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col,"
         " multi_instance, chain, locks FROM events WHERE finding_id = ?1 ORDER BY idx";
-    if (run_exists(s, run_id, err)) return -1;
-    sqlite3_stmt *fst = prepare(s, finding_sql, "reading the findings", err);
-    sqlite3_stmt *est = fst ? prepare(s, event_sql, "reading the findings", err) : NULL;
+    if (rls_run_exists(s, run_id, err)) return -1;
+    sqlite3_stmt *fst = rls_prepare(s, finding_sql, "reading the findings", err);
+    sqlite3_stmt *est = fst ? rls_prepare(s, event_sql, "reading the findings", err) : NULL;
     int rc = est ? 0 : -1, step = SQLITE_DONE;
     rl_findings got = {0};
     if (rc == 0) sqlite3_bind_int64(fst, 1, run_id);
     while (rc == 0 && (step = sqlite3_step(fst)) == SQLITE_ROW) {
         int64_t id;
         rl_finding *f = rl_findings_add(&got);
-        rc = load_finding(s, fst, f, &id, err);
-        if (rc == 0) rc = load_events(s, est, id, f, err);
+        rc = rls_load_finding(s, fst, f, &id, err);
+        if (rc == 0) rc = rls_load_events(s, est, id, f, err);
     }
-    if (rc == 0 && step != SQLITE_DONE) rc = db_error(s, err, "reading the findings");
+    if (rc == 0 && step != SQLITE_DONE) rc = rls_db_error(s, err, "reading the findings");
     sqlite3_finalize(fst);
     sqlite3_finalize(est);
     if (rc) {
@@ -683,6 +849,8 @@ void rl_run_info_clear(rl_run_info *run)
     free(run->arguments);
     free(run->directory);
     free(run->git_revision);
+    free(run->host);
+    free(run->baseline);
     memset(run, 0, sizeof *run);
 }
 

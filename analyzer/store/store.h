@@ -8,11 +8,19 @@
  *     made by a newer racelint fails with a message, an older one is
  *     migrated forward in place, keeping its data.
  *  3. WAL mode and a busy timeout let parallel CI jobs share one file.
- *  4. Every statement binds its parameters; no SQL is built from input. */
+ *  4. Every statement binds its parameters; no SQL is built from input
+ *     (rl_store_sql runs the user's own read-only query, under an
+ *     authorizer).
+ *  5. `racelint check` writes a run in two steps: rl_store_begin_run
+ *     inserts it as 'running', rl_store_finish_run adds its findings and
+ *     final status in one transaction. A process killed in between leaves a
+ *     'running' row that readers show as 'incomplete'. */
 #ifndef RL_STORE_H
 #define RL_STORE_H
 #include "../model/finding.h"
 #include "../util/error.h"
+#include "table.h"
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct rl_store rl_store;
@@ -33,23 +41,38 @@ typedef struct rl_run_info {
     char *arguments;       /* the command line, as a JSON array */
     char *directory;       /* the current directory of the run */
     char *git_revision;    /* NULL outside a git checkout */
-    int git_dirty;
+    int git_dirty;         /* 1 uncommitted changes, 0 none (see git_dirty_unknown) */
     int64_t files;
     int64_t units_failed;
     int64_t findings;
     int64_t duration_ms;
+    /* Schema 2. */
+    int git_dirty_unknown; /* in a checkout, but whether it is dirty is unknown */
+    int64_t pid;           /* process that made the run (0: not recorded) */
+    char *host;            /* host name it ran on */
+    char *baseline;        /* the --baseline it was checked against, or NULL */
 } rl_run_info;
 
+/* How rl_store_open opens the file. */
+enum {
+    RL_STORE_WRITE = 0,     /* read-write, created if missing, upgraded if older */
+    RL_STORE_READ_ONLY = 1, /* read-only; an older schema is an error */
+    RL_STORE_READ = 2       /* read-only, but an older schema is first upgraded
+                               (a short read-write open) when the file allows */
+};
+
 /* Opens (creating if needed, with parent folder required to exist). */
-rl_store *rl_store_open(const char *path, int read_only, rl_error *err);
+rl_store *rl_store_open(const char *path, int mode, rl_error *err);
 void rl_store_close(rl_store *store);
+const char *rl_store_path(const rl_store *store);
 
 /* Writes a run, its unit statuses and findings in one transaction; sets
  * run->id. */
 int rl_store_record_run(rl_store *store, rl_run_info *run, const rl_unit_status *units, size_t nunits,
                         const rl_findings *findings, rl_error *err);
 
-/* Id of the latest run, 0 if there is none, -1 on error. */
+/* Id of the latest complete run (runs still running, interrupted, killed
+ * or failed have no findings to show), 0 if there is none, -1 on error. */
 int64_t rl_store_latest_run(rl_store *store, rl_error *err);
 /* Reads one run's metadata; the caller frees with rl_run_info_clear. */
 int rl_store_get_run(rl_store *store, int64_t run_id, rl_run_info *out, rl_error *err);
@@ -64,6 +87,106 @@ void rl_units_free(rl_unit_status *units, size_t nunits);
 void rl_run_info_clear(rl_run_info *run);
 void rl_unit_status_clear(rl_unit_status *u);
 
-#define RL_STORE_SCHEMA_VERSION 1
+/* ------------------------------------------------------------------------
+ * Runs of `racelint check` (schema 2). */
+
+/* Source lines around an event, read when the run was checked. */
+typedef struct rl_source_context {
+    unsigned first_line; /* line number of the first line of text */
+    char *text;          /* the lines, '\n'-separated; NULL when unknown */
+} rl_source_context;
+
+/* Inserts run (status 'running', with run->pid and run->host) in its own
+ * short transaction and sets run->id. Also marks 'incomplete' the
+ * 'running' runs of this host whose process no longer exists. */
+int rl_store_begin_run(rl_store *store, rl_run_info *run, rl_error *err);
+/* In one transaction: updates run run->id with every field of run (status,
+ * counts, times) and writes its units and findings. contexts, when not
+ * NULL, holds for finding i an array of its nevents contexts (or NULL). */
+int rl_store_finish_run(rl_store *store, const rl_run_info *run, const rl_unit_status *units, size_t nunits,
+                        const rl_findings *findings, rl_source_context *const *contexts, rl_error *err);
+/* Updates only status, finished_at, duration_ms and units counts of run
+ * run->id (an interrupted or failed run). */
+int rl_store_end_run(rl_store *store, const rl_run_info *run, rl_error *err);
+
+/* Latest run with status 'complete'; 0 if none, -1 on error. */
+int64_t rl_store_latest_complete_run(rl_store *store, rl_error *err);
+/* The complete run before run_id (0 if none), -1 on error. */
+int64_t rl_store_previous_complete_run(rl_store *store, int64_t run_id, rl_error *err);
+
+/* Every run, oldest first. A 'running' run whose process is gone (same
+ * host, no such pid) is reported with status 'incomplete'. */
+int rl_store_list_runs(rl_store *store, rl_run_info **runs, size_t *nruns, rl_error *err);
+void rl_runs_free(rl_run_info *runs, size_t nruns);
+
+/* One stored finding as the history commands list it. */
+typedef struct rl_finding_row {
+    int64_t id, run_id;
+    char *rule, *severity, *fingerprint, *location, *message, *hint;
+    char *file;
+    int64_t line, col;
+    int suppressed;      /* as recorded by the run (source comment, triage) */
+    char *suppression;
+    int in_other;        /* the fingerprint is also in the other run asked about */
+    char *triage;        /* current triage decision of the fingerprint, or NULL */
+    char *triage_note;
+    /* Filled by rl_store_fingerprint_history only. */
+    char *run_started_at, *run_status, *run_git_revision;
+    int run_git_dirty;   /* -1 unknown */
+} rl_finding_row;
+
+/* The findings of run_id in report order, each with in_other set when
+ * other_run_id (0: none) has a finding with the same fingerprint. */
+int rl_store_finding_rows(rl_store *store, int64_t run_id, int64_t other_run_id, rl_finding_row **rows,
+                          size_t *nrows, rl_error *err);
+/* Every occurrence of a fingerprint, oldest run first, with run details. */
+int rl_store_fingerprint_history(rl_store *store, const char *fingerprint, rl_finding_row **rows, size_t *nrows,
+                                 rl_error *err);
+void rl_finding_rows_free(rl_finding_row *rows, size_t nrows);
+void rl_finding_row_clear(rl_finding_row *row);
+
+/* Resolves what a user typed to name a finding: a finding id (digits), a
+ * fingerprint (16 hex digits) or a unique fingerprint prefix (at least 4
+ * hex digits). Sets *finding_id (for a fingerprint: its latest
+ * occurrence) and fingerprint. */
+int rl_store_resolve_finding(rl_store *store, const char *spec, int64_t *finding_id, char fingerprint[17],
+                             rl_error *err);
+/* Appends to out one finding with its events, and sets *contexts (an
+ * array of its nevents source contexts, entries may have NULL text) and
+ * its row. */
+int rl_store_load_finding(rl_store *store, int64_t finding_id, rl_findings *out, rl_finding_row *row,
+                          rl_source_context **contexts, rl_error *err);
+void rl_source_contexts_free(rl_source_context *contexts, size_t n);
+
+/* Triage decisions: an append-only log; the latest per fingerprint counts. */
+typedef struct rl_triage {
+    int64_t id;
+    char *fingerprint, *decision, *note, *decided_at, *author;
+    int64_t run_id;      /* run of the finding it was made on (0: unknown) */
+} rl_triage;
+
+/* "false-positive", "intended" or "confirmed". */
+int rl_triage_decision_valid(const char *decision);
+/* Decisions that suppress a finding: false-positive, intended. */
+int rl_triage_suppresses(const char *decision);
+int rl_store_add_triage(rl_store *store, const rl_triage *t, rl_error *err);
+/* The decisions on one fingerprint (oldest first), or with fingerprint
+ * NULL the current decision of every fingerprint. */
+int rl_store_load_triage(rl_store *store, const char *fingerprint, rl_triage **out, size_t *n, rl_error *err);
+void rl_triage_free(rl_triage *t, size_t n);
+
+/* Fingerprints of a run's findings, sorted, for baselines. */
+int rl_store_run_fingerprints(rl_store *store, int64_t run_id, char ***fps, size_t *n, rl_error *err);
+
+/* ------------------------------------------------------------------------
+ * `racelint sql`: the user's own SELECT, on a store opened read-only. An
+ * authorizer allows only reading (SELECT, reads, functions other than
+ * load_extension, recursive CTEs and a list of informational PRAGMAs); one
+ * statement; at most max_rows rows (*truncated set when there were more)
+ * and timeout_ms of work. */
+int rl_store_sql(rl_store *store, const char *sql, size_t max_rows, long timeout_ms, rl_table *out, int *truncated,
+                 rl_error *err);
+
+#define RL_STORE_SCHEMA_VERSION 2
 
 #endif

@@ -1,0 +1,323 @@
+/* Source-comment suppressions and source context (suppress.h). */
+#include "suppress.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A line longer than this is cut (the rest is skipped, not stored). */
+#define MAX_LINE_BYTES 512
+/* A file is read no further than this. */
+#define MAX_FILE_BYTES (64L * 1024 * 1024)
+/* A suppression reason is cut to this length. */
+#define MAX_REASON_BYTES 200
+
+/* ------------------------------------------------------------------------
+ * Reading lines. */
+
+typedef struct line_req {
+    const char *file;
+    unsigned first, last; /* lines wanted */
+    size_t finding, event;
+} line_req;
+
+typedef struct stored_line {
+    unsigned line;
+    char *text;
+} stored_line;
+
+/* Opens path for reading only if it is a regular file; never blocks on a
+ * FIFO or a device. */
+static FILE *open_regular(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "r");
+    if (!f) close(fd);
+    return f;
+}
+
+/* Reads one line into buf (at most MAX_LINE_BYTES, the rest skipped; NUL
+ * bytes become spaces, a trailing CR is dropped). 0 at end of file. */
+static int read_line(FILE *f, char buf[MAX_LINE_BYTES + 1], long *budget)
+{
+    size_t n = 0;
+    int c, any = 0;
+    while (*budget > 0 && (c = getc(f)) != EOF) {
+        (*budget)--;
+        any = 1;
+        if (c == '\n') break;
+        if (n < MAX_LINE_BYTES) buf[n++] = c ? (char)c : ' ';
+    }
+    if (n > 0 && buf[n - 1] == '\r') n--;
+    buf[n] = '\0';
+    return any;
+}
+
+/* Reads, in one pass over the file, every line some request of reqs[0..n)
+ * (all for one file, sorted by first line) wants. */
+static stored_line *read_wanted(const char *path, const line_req *reqs, size_t n, size_t *nlines)
+{
+    *nlines = 0;
+    FILE *f = open_regular(path);
+    if (!f) return NULL;
+    unsigned max_line = 0;
+    for (size_t i = 0; i < n; i++)
+        if (reqs[i].last > max_line) max_line = reqs[i].last;
+    stored_line *lines = NULL;
+    size_t cap = 0, next = 0; /* next: first request that may still want a line */
+    char buf[MAX_LINE_BYTES + 1];
+    long budget = MAX_FILE_BYTES;
+    for (unsigned line = 1; line <= max_line && read_line(f, buf, &budget); line++) {
+        while (next < n && reqs[next].last < line) next++;
+        int wanted = 0;
+        for (size_t i = next; i < n && reqs[i].first <= line && !wanted; i++) wanted = reqs[i].last >= line;
+        if (!wanted) continue;
+        RL_GROW(lines, cap, *nlines + 1);
+        lines[*nlines].line = line;
+        lines[*nlines].text = rl_xstrdup(buf);
+        (*nlines)++;
+    }
+    fclose(f);
+    return lines;
+}
+
+static const char *find_line(const stored_line *lines, size_t n, unsigned line)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (lines[mid].line < line) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && lines[lo].line == line ? lines[lo].text : NULL;
+}
+
+static int cmp_req(const void *a, const void *b)
+{
+    const line_req *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+    if (c) return c;
+    return x->first < y->first ? -1 : x->first > y->first;
+}
+
+char *rl_read_source_lines(const char *path, unsigned first, unsigned last)
+{
+    if (first < 1) first = 1;
+    if (last < first) return NULL;
+    line_req req = {path, first, last, 0, 0};
+    size_t nlines;
+    stored_line *lines = read_wanted(path, &req, 1, &nlines);
+    char *text = NULL;
+    if (nlines && lines[0].line == first) {
+        rl_strbuf sb = RL_STRBUF_INIT;
+        for (size_t i = 0; i < nlines; i++) {
+            if (i) rl_sb_appendc(&sb, '\n');
+            rl_sb_append(&sb, lines[i].text);
+        }
+        text = rl_sb_take(&sb);
+    }
+    for (size_t i = 0; i < nlines; i++) free(lines[i].text);
+    free(lines);
+    return text;
+}
+
+/* ------------------------------------------------------------------------
+ * The comment syntax. */
+
+/* Where the comment text of line starts (after a line or block comment
+ * opener, or after the leading star of
+ * a block comment's continuation line), skipping string and character
+ * literals; NULL if the line has no comment. *block says whether it is a
+ * block comment (so that its text ends at the closing delimiter). */
+static const char *comment_start(const char *line, int *block)
+{
+    const char *p = line;
+    while (*p == ' ' || *p == '\t') p++;
+    if (p[0] == '*' && p[1] != '/') {
+        *block = 1;
+        return p + 1;
+    }
+    char quote = 0;
+    for (; *p; p++) {
+        if (quote) {
+            if (*p == '\\' && p[1]) p++;
+            else if (*p == quote) quote = 0;
+        } else if (*p == '"' || *p == '\'') {
+            quote = *p;
+        } else if (p[0] == '/' && (p[1] == '/' || p[1] == '*')) {
+            *block = p[1] == '*';
+            return p + 2;
+        }
+    }
+    return NULL;
+}
+
+static const char *skip_space(const char *p)
+{
+    while (*p == ' ' || *p == '\t') p++;
+    return p;
+}
+
+/* Whether the comma-separated list [list, end) names rule (or is `*`). */
+static int rule_listed(const char *list, const char *end, const char *rule)
+{
+    size_t rlen = strlen(rule);
+    while (list < end) {
+        list = skip_space(list);
+        const char *stop = memchr(list, ',', (size_t)(end - list));
+        if (!stop) stop = end;
+        const char *e = stop;
+        while (e > list && (e[-1] == ' ' || e[-1] == '\t')) e--;
+        size_t n = (size_t)(e - list);
+        if ((n == 1 && *list == '*') || (n == rlen && strncmp(list, rule, n) == 0)) return 1;
+        list = stop + 1;
+    }
+    return 0;
+}
+
+/* Whether the line holds nothing but a comment. */
+static int comment_only(const char *line)
+{
+    const char *p = skip_space(line);
+    return (p[0] == '/' && (p[1] == '/' || p[1] == '*')) || (p[0] == '*' && p[1] != '/');
+}
+
+int rl_suppress_parse_line(const char *line, const char *rule, char **reason)
+{
+    *reason = NULL;
+    int block = 0;
+    const char *text = comment_start(line, &block);
+    while (text) {
+        const char *tag = strstr(text, "racelint:");
+        if (!tag) return 0;
+        const char *close = block ? strstr(text, "*/") : NULL;
+        if (close && close < tag) {
+            /* a later comment on the same line */
+            text = comment_start(close + 2, &block);
+            continue;
+        }
+        const char *p = skip_space(tag + strlen("racelint:"));
+        if (strncmp(p, "ignore", 6) != 0 || isalnum((unsigned char)p[6]) || p[6] == '_' || p[6] == '-') return 0;
+        p += 6;
+        int covered = 1; /* no list: every rule */
+        if (*p == '[') {
+            const char *end = strchr(p, ']');
+            if (!end || (close && end > close)) return 0;
+            covered = rule_listed(p + 1, end, rule);
+            p = end + 1;
+        }
+        if (!covered) return 0;
+        p = skip_space(p);
+        while (*p == ':' || *p == '-') p = skip_space(p + 1);
+        const char *stop = close ? close : p + strlen(p);
+        while (stop > p && (stop[-1] == ' ' || stop[-1] == '\t')) stop--;
+        size_t n = (size_t)(stop - p);
+        *reason = rl_xstrndup(p, n > MAX_REASON_BYTES ? MAX_REASON_BYTES : n);
+        return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Scanning findings. */
+
+static void suppress(rl_finding *f, const char *file, unsigned line, const char *reason)
+{
+    if (f->suppressed) return;
+    f->suppressed = 1;
+    free(f->suppression);
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    f->suppression = reason && *reason ? rl_xasprintf("%s (comment at %s:%u)", reason, base, line)
+                                       : rl_xasprintf("comment at %s:%u", base, line);
+}
+
+void rl_suppress_scan(rl_findings *findings, rl_source_context ***contexts_out)
+{
+    rl_source_context **contexts = rl_xcalloc(findings->len + 1, sizeof *contexts);
+    size_t nreqs = 0, cap = 0;
+    line_req *reqs = NULL;
+    for (size_t i = 0; i < findings->len; i++) {
+        const rl_finding *f = &findings->items[i];
+        contexts[i] = rl_xcalloc(f->nevents + 1, sizeof **contexts);
+        for (size_t e = 0; e < f->nevents; e++) {
+            const rl_position *pos = &f->events[e].pos;
+            if (!pos->file || !pos->file[0] || pos->line == 0) continue;
+            RL_GROW(reqs, cap, nreqs + 1);
+            line_req *r = &reqs[nreqs++];
+            r->file = pos->file;
+            r->first = pos->line > RL_CONTEXT_LINES ? pos->line - RL_CONTEXT_LINES : 1;
+            r->last = pos->line + RL_CONTEXT_LINES;
+            r->finding = i;
+            r->event = e;
+        }
+    }
+    if (nreqs > 1) qsort(reqs, nreqs, sizeof *reqs, cmp_req);
+
+    for (size_t start = 0; start < nreqs;) {
+        size_t end = start;
+        while (end < nreqs && strcmp(reqs[end].file, reqs[start].file) == 0) end++;
+        size_t nlines;
+        stored_line *lines = read_wanted(reqs[start].file, reqs + start, end - start, &nlines);
+        for (size_t k = start; k < end; k++) {
+            rl_finding *f = &findings->items[reqs[k].finding];
+            unsigned line = f->events[reqs[k].event].pos.line;
+            /* The comment on the access line, or on a line of its own just
+             * before it (a comment ending the line before belongs to that
+             * line's code). */
+            for (unsigned l = line; l + 1 >= line && l >= 1 && !f->suppressed; l--) {
+                const char *text = find_line(lines, nlines, l);
+                char *reason;
+                if (text && (l == line || comment_only(text)) &&
+                    rl_suppress_parse_line(text, f->rule ? f->rule : "", &reason)) {
+                    suppress(f, reqs[k].file, l, reason);
+                    free(reason);
+                }
+                if (l == 1) break;
+            }
+            /* The context: the lines around the access that the file has. */
+            rl_strbuf sb = RL_STRBUF_INIT;
+            unsigned first = 0;
+            for (unsigned l = reqs[k].first; l <= reqs[k].last; l++) {
+                const char *text = find_line(lines, nlines, l);
+                if (!text) continue;
+                if (!first) first = l;
+                else rl_sb_appendc(&sb, '\n');
+                rl_sb_append(&sb, text);
+            }
+            rl_source_context *ctx = &contexts[reqs[k].finding][reqs[k].event];
+            if (first) {
+                ctx->first_line = first;
+                ctx->text = rl_sb_take(&sb);
+            } else {
+                rl_sb_free(&sb);
+            }
+        }
+        for (size_t i = 0; i < nlines; i++) free(lines[i].text);
+        free(lines);
+        start = end;
+    }
+    free(reqs);
+    *contexts_out = contexts;
+}
+
+void rl_suppress_contexts_free(rl_source_context **contexts, const rl_findings *findings)
+{
+    if (!contexts) return;
+    for (size_t i = 0; i < findings->len; i++) {
+        for (size_t e = 0; contexts[i] && e < findings->items[i].nevents; e++) free(contexts[i][e].text);
+        free(contexts[i]);
+    }
+    free(contexts);
+}

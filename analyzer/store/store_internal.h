@@ -1,0 +1,56 @@
+/* Shared by the store's own files (store.c, query.c): the connection and
+ * the statement helpers. Nothing outside analyzer/store includes this. */
+#ifndef RL_STORE_INTERNAL_H
+#define RL_STORE_INTERNAL_H
+#include "store.h"
+#include <sqlite3.h>
+
+struct rl_store {
+    sqlite3 *db;
+    char *path;
+    int read_only;
+};
+
+/* Each reports errors through rls_db_error, which must run before anything
+ * else touches the connection (sqlite3_errmsg is reset by the next call). */
+int rls_db_error(rl_store *s, rl_error *err, const char *what);
+int rls_no_such_run(rl_store *s, int64_t run_id, rl_error *err);
+/* Constant SQL without parameters (transactions, the schema). */
+int rls_exec(rl_store *s, const char *sql, const char *what, rl_error *err);
+/* Undoes the open transaction, if any, after an error already reported. */
+void rls_rollback(rl_store *s);
+sqlite3_stmt *rls_prepare(rl_store *s, const char *sql, const char *what, rl_error *err);
+/* Executes a bound statement that returns no rows, then resets it. */
+int rls_step_done(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err);
+/* Steps a statement expected to return at most one row: 1 row, 0 none, -1 error. */
+int rls_step_row(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err);
+/* The single integer a constant query returns (0 when it returns no row). */
+int rls_query_int(rl_store *s, const char *sql, int64_t *out, rl_error *err);
+/* NULL binds as SQL NULL; the text must live until the statement is reset. */
+void rls_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds file, line, col at i, i+1, i+2; a NULL pos binds nothing (NULL). */
+void rls_bind_position(sqlite3_stmt *st, int i, const rl_position *pos);
+/* A heap copy of a text column, NULL for SQL NULL. */
+char *rls_column_text(sqlite3_stmt *st, int i);
+void rls_column_position(sqlite3_stmt *st, int i, rl_position *pos);
+int rls_run_exists(rl_store *s, int64_t run_id, rl_error *err);
+/* Reads the columns of the findings/events SELECTs of rl_store_load_findings
+ * (RLS_FINDING_COLUMNS, RLS_EVENT_COLUMNS). */
+int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, rl_error *err);
+int rls_load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_finding *f, rl_error *err);
+
+#define RLS_FINDING_COLUMNS "id, rule, severity, fingerprint, location, message, hint, suppressed, suppression"
+#define RLS_EVENT_COLUMNS                                                                            \
+    "file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col, multi_instance," \
+    " chain, locks"
+
+#define RLS_RUN_COLUMNS                                                                                   \
+    "id, started_at, finished_at, status, tool_version, arguments, directory, git_revision, git_dirty," \
+    " files, units_failed, findings, duration_ms, pid, host, baseline"
+/* Reads the RLS_RUN_COLUMNS of the current row into out. */
+void rls_read_run(sqlite3_stmt *st, rl_run_info *out);
+
+/* Whether process pid exists on this host (kill(pid, 0)). */
+int rls_process_alive(int64_t pid);
+
+#endif

@@ -7,7 +7,7 @@
 # test installs Microsoft's SARIF validator with npm into the build folder.
 set -eu
 PACKAGES="build-essential cmake pkg-config libclang-19-dev libsqlite3-dev libjansson-dev libyaml-dev sqlite3 jq"
-if [ "${1:-}" = --tests ]; then PACKAGES="$PACKAGES chromium pre-commit"; fi
+if [ "${1:-}" = --tests ]; then PACKAGES="$PACKAGES chromium pre-commit git"; fi
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -76,6 +76,9 @@ static void print_help(void)
          "  check [-p BUILD_DIR] [PATH...] [-- FLAGS...]\n"
          "                     analyse a codebase: the compile_commands.json in BUILD_DIR,\n"
          "                     or C files and folders (searched for .c files) with FLAGS\n"
+         "  guards [-p BUILD_DIR] [PATH...] [-- FLAGS...]\n"
+         "                     print the inferred guard map: each shared location, the lock\n"
+         "                     held at most of its accesses, and how many hold it\n"
          "  findings [--run ID|latest] [--rule R] [--file PATTERN] [--status new|open|fixed|suppressed]\n"
          "                     list the findings of a recorded run (default: latest)\n"
          "  runs               list the recorded runs\n"
@@ -307,12 +310,104 @@ static void report_parse_failures(const rl_analysis *a)
     }
 }
 
+/* The translation units named by -p or by paths (check, guards). Prints
+ * warnings and the error; 0 or -1. */
+static int load_units(const options *o, rl_unit_list *units)
+{
+    rl_error err = {{0}};
+    memset(units, 0, sizeof *units);
+    int rc = o->build_dir ? rl_inputs_from_compdb(o->build_dir, units, &err)
+                          : rl_inputs_from_paths(o->paths, o->npaths, o->flags, o->nflags, units, &err);
+    for (size_t i = 0; i < units->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", units->warnings[i]);
+    if (rc != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_unit_list_free(units);
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs the analysis with the options every analysing command shares. */
+static int analyse(const options *o, const rl_unit_list *units, int want_guards, rl_analysis *a, rl_error *err)
+{
+    char cwd[PATH_MAX];
+    char *config = o->config ? rl_xstrdup(o->config) : rl_find_config(getcwd(cwd, sizeof cwd) ? cwd : ".");
+    rl_analysis_options ao;
+    memset(&ao, 0, sizeof ao);
+    ao.config_file = config;
+    ao.rules_dir = o->rules;
+    ao.resource_dir = o->resource_dir;
+    ao.jobs = o->jobs;
+    ao.want_guards = want_guards;
+    ao.dump_facts = o->dump_facts;
+    ao.dump_out = stdout;
+    int rc = rl_analyze(&ao, units, a, err);
+    free(config);
+    return rc;
+}
+
+static int need_inputs(const options *o, const char *cmd)
+{
+    if (!o->build_dir && o->npaths == 0) {
+        fprintf(stderr, "racelint: error: %s needs -p BUILD_DIR or at least one file or folder\nTry 'racelint --help'.\n", cmd);
+        return EXIT_USAGE;
+    }
+    if (o->build_dir && o->npaths > 0) return usage_error("%s", "give either -p BUILD_DIR or paths, not both");
+    return 0;
+}
+
+/* `racelint guards`: the inferred guard map (guards.h) of a codebase. */
+static int cmd_guards(int argc, char **argv, const options *o)
+{
+    (void)argc;
+    (void)argv;
+    int rc = need_inputs(o, "guards");
+    if (rc) return rc;
+    FILE *out = o->output ? fopen(o->output, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "racelint: error: cannot write '%s': %s\n", o->output, strerror(errno));
+        return EXIT_USAGE;
+    }
+    int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0, out);
+    rl_unit_list units;
+    rl_error err = {{0}};
+    rl_analysis a;
+    if (fmt < 0) {
+        rc = usage_error("unknown format '%s' for guards (table, csv, json)", o->format);
+    } else if (load_units(o, &units) != 0) {
+        rc = EXIT_USAGE;
+    } else {
+        if (analyse(o, &units, 1, &a, &err) != 0) {
+            fprintf(stderr, "racelint: error: %s\n", err.msg);
+            rc = EXIT_USAGE;
+        } else {
+            static const char *const cols[] = {"location", "guard", "covered", "sites", "threads", "believed"};
+            rl_table t;
+            rl_table_init(&t, sizeof cols / sizeof *cols, cols);
+            for (size_t i = 0; i < a.nguards; i++) {
+                const rl_guard_row *g = &a.guards[i];
+                rl_value *row = rl_table_add_row(&t);
+                rl_value_set_text(&row[0], g->location);
+                rl_value_set_text(&row[1], g->lock);
+                rl_value_set_int(&row[2], (int64_t)g->covered);
+                rl_value_set_int(&row[3], (int64_t)g->sites);
+                rl_value_set_int(&row[4], (int64_t)g->threads);
+                rl_value_set_bool(&row[5], g->lock && g->covered * 2 > g->sites);
+            }
+            if (rl_out_write(out, (rl_out_format)fmt, &t) != 0) rc = EXIT_USAGE;
+            rl_table_free(&t);
+            rl_analysis_free(&a);
+        }
+        rl_unit_list_free(&units);
+    }
+    if (out != stdout && fclose(out) != 0) rc = EXIT_USAGE;
+    return rc;
+}
+
 static int cmd_check(int argc, char **argv, const options *o)
 {
-    if (!o->build_dir && o->npaths == 0)
-        return usage_error("%s", "check needs -p BUILD_DIR or at least one file or folder");
-    if (o->build_dir && o->npaths > 0)
-        return usage_error("%s", "give either -p BUILD_DIR or paths, not both");
+    int usage = need_inputs(o, "check");
+    if (usage) return usage;
     long long t0 = now_ms();
     rl_run_info run;
     memset(&run, 0, sizeof run);
@@ -320,13 +415,7 @@ static int cmd_check(int argc, char **argv, const options *o)
 
     rl_error err = {{0}};
     rl_unit_list units;
-    memset(&units, 0, sizeof units);
-    int rc = o->build_dir ? rl_inputs_from_compdb(o->build_dir, &units, &err)
-                          : rl_inputs_from_paths(o->paths, o->npaths, o->flags, o->nflags, &units, &err);
-    for (size_t i = 0; i < units.nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", units.warnings[i]);
-    if (rc != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_unit_list_free(&units);
+    if (load_units(o, &units) != 0) {
         rl_run_info_clear(&run);
         return EXIT_USAGE;
     }
@@ -360,19 +449,8 @@ static int cmd_check(int argc, char **argv, const options *o)
         return EXIT_USAGE;
     }
 
-    char cwd_buf[PATH_MAX];
-    char *config = o->config ? rl_xstrdup(o->config) : rl_find_config(getcwd(cwd_buf, sizeof cwd_buf) ? cwd_buf : ".");
-    rl_analysis_options ao;
-    memset(&ao, 0, sizeof ao);
-    ao.config_file = config;
-    ao.rules_dir = o->rules;
-    ao.resource_dir = o->resource_dir;
-    ao.jobs = o->jobs;
-    ao.dump_facts = o->dump_facts;
-    ao.dump_out = stdout;
     rl_analysis a;
-    int analysed = rl_analyze(&ao, &units, &a, &err);
-    free(config);
+    int analysed = analyse(o, &units, 0, &a, &err);
     if (analysed != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_hist_check_abort(hist, store, &run);
@@ -494,6 +572,7 @@ static const command commands[] = {
     {"sql", cmd_sql},
     {"triage", cmd_triage},
     {"report", cmd_report},
+    {"guards", cmd_guards},
 };
 
 int main(int argc, char **argv)
@@ -516,5 +595,5 @@ int main(int argc, char **argv)
         free_options(&o);
         return rc;
     }
-    return usage_error("unknown command '%s' (check, findings, runs, diff, show, history, triage, sql, report, help)", argv[1]);
+    return usage_error("unknown command '%s' (check, guards, findings, runs, diff, show, history, triage, sql, report, help)", argv[1]);
 }

@@ -1,6 +1,7 @@
 /* Guard inference (guards.h). A site holds a lock when every context that
  * reaches it holds it; the guard is the lock held at the most sites (ties
- * broken by name, so results are stable). */
+ * broken by name, so results are stable). Accesses made while main runs
+ * alone are left out: they need no lock, so they are no evidence. */
 #include "guards.h"
 #include "../util/mem.h"
 #include <stdlib.h>
@@ -22,6 +23,8 @@ rl_guard rl_guard_of(const rl_model *m, const rl_access_group *g)
     int *threads = rl_xcalloc(g->len + 1, sizeof *threads);
     for (size_t i = 0; i < g->len; i++) {
         const rl_access *a = &m->accesses[g->items[i]];
+        /* set-up and tear-down in main need no lock: they say nothing */
+        if (rl_model_runs_alone(m, a->ctx, a->node)) continue;
         int fn = m->ctxs[a->ctx].fn;
         size_t k = 0;
         while (k < nsites && !(sites[k].fn == fn && sites[k].node == a->node)) k++;

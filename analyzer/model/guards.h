@@ -11,7 +11,8 @@ typedef struct rl_guard {
     const char *place;   /* resolved location */
     const char *lock;    /* the lock held at most of its access sites, or NULL */
     size_t covered;      /* access sites that hold it */
-    size_t sites;        /* access sites (expressions in the code) */
+    size_t sites;        /* access sites (expressions in the code) reached
+                            while other threads may run */
     size_t threads;      /* distinct threads that access it */
 } rl_guard;
 

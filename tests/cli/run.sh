@@ -158,6 +158,16 @@ C
 expect "guard inference program" 1 "$RL" check --no-db "$TMP/guard/g.c"
 contains "the race carries the inferred guard as a hint" "$TMP/out" "note: hint: 'hits' is accessed holding 'stats_lock' at 3 of 4 places; take it at line 7"
 
+# The guard map of the seeds.
+expect "guards of the buffer seed" 0 "$RL" guards --format csv "$FX/seed_buffer_mutex.c"
+contains "the buffer is guarded by its mutex at every place" "$TMP/out" "^buf\[\],buf_lock,2,2,2,1"
+expect "guards of the SafeCounter seed" 0 "$RL" guards --format csv "$FX/seed_safecounter_rwlock.c"
+contains "the map is guarded by its rwlock" "$TMP/out" "^c.v\[\],c.mu,2,2,2,1"
+expect "guards as JSON" 0 "$RL" guards --format json "$FX/seed_buffer_owner.c"
+if jq -e 'map(select(.location == "queue.count"))[0] | .guard == "queue.lock" and .believed == true' "$TMP/out" >/dev/null 2>&1; then
+  ok "the owner seed's queue is guarded by its lock"; else not_ok "the owner seed's queue is guarded by its lock"; fi
+expect "guards needs inputs" 2 "$RL" guards
+
 # The project config adds models for the project's own APIs.
 mkdir -p "$TMP/proj/src"
 cat >"$TMP/proj/src/pool.c" <<'C'

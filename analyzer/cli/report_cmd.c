@@ -17,10 +17,6 @@
 #define DEFAULT_DB_FILE ".racelint/racelint.db"
 #define EXIT_OK 0
 #define EXIT_USAGE 2
-/* How far back to look for the previous run when ids have gaps (deleted
- * runs). */
-#define MAX_PREVIOUS_LOOKBACK 1000
-
 static int fail(const char *fmt, const char *arg)
 {
     fprintf(stderr, "racelint: error: ");
@@ -83,16 +79,14 @@ static int load(rl_store *store, int64_t id, loaded *l, rl_error *err)
     if (rl_store_get_run(store, id, &l->run, err) || rl_store_load_findings(store, id, &l->findings, err) ||
         rl_store_load_units(store, id, &l->units, &l->nunits, err))
         return -1;
-    /* The previous run: the largest id below this one that exists. */
-    for (int64_t p = id - 1; p >= 1 && p >= id - MAX_PREVIOUS_LOOKBACK; p--) {
-        rl_error ignore = {{0}};
-        if (rl_store_get_run(store, p, &l->prev, &ignore) != 0) {
-            rl_run_info_clear(&l->prev);
-            continue;
-        }
-        if (rl_store_load_findings(store, p, &l->prev_findings, err) != 0) return -1;
+    /* The previous complete run: an interrupted or killed one has no
+     * findings to compare with. */
+    int64_t p = rl_store_previous_complete_run(store, id, err);
+    if (p < 0) return -1;
+    if (p > 0) {
+        if (rl_store_get_run(store, p, &l->prev, err) || rl_store_load_findings(store, p, &l->prev_findings, err))
+            return -1;
         l->has_prev = 1;
-        break;
     }
     return 0;
 }

@@ -34,13 +34,16 @@ static const char *stable_key(const char *place)
     return place;
 }
 
-/* "'x' is accessed holding 'l' at 12 of 14 places; this one does not" */
-static char *guard_hint(const rl_model *m, const rl_access *a, const rl_access *b)
+/* "'x' is accessed holding 'l' at 12 of 14 places; this one does not".
+ * Sets *rank to the guard's coverage: a location guarded almost everywhere
+ * and missed in one place is the likeliest real bug. */
+static char *guard_hint(const rl_model *m, const rl_access *a, const rl_access *b, double *rank)
 {
     const rl_access_group *g = rl_model_group(m, a->place);
     if (!g) return NULL;
     rl_guard guard = rl_guard_of(m, g);
     if (!rl_guard_is_believed(&guard)) return NULL;
+    *rank = (double)guard.covered / (double)guard.sites;
     rl_strbuf lock = RL_STRBUF_INIT, where = RL_STRBUF_INIT;
     rl_model_lock_display(m, guard.lock, &lock);
     rl_place_pretty(a->place, &where);
@@ -75,7 +78,7 @@ static void report(rl_check_ctx *ctx, const rl_access *a, const rl_access *b)
     f->message = rl_xasprintf("data race on '%s'", na->display && na->display[0] ? na->display : f->location);
     rl_evidence_add_access(m, f, a);
     rl_evidence_add_access(m, f, b);
-    f->hint = guard_hint(m, a, b);
+    f->hint = guard_hint(m, a, b, &f->rank);
     const char *parts[6];
     for (int i = 0; i < 2; i++) {
         const rl_event *ev = &f->events[i];

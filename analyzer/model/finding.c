@@ -44,6 +44,7 @@ static int cmp_str(const char *a, const char *b)
 static int cmp_finding(const void *pa, const void *pb)
 {
     const rl_finding *a = pa, *b = pb;
+    if (a->rank != b->rank) return a->rank > b->rank ? -1 : 1;
     const rl_position *x = a->nevents ? &a->events[0].pos : NULL;
     const rl_position *y = b->nevents ? &b->events[0].pos : NULL;
     if (x && y) {

@@ -44,6 +44,9 @@ typedef struct rl_finding {
     char *location;      /* the shared location, e.g. "stats.hits" */
     char *message;       /* one-line summary */
     char *hint;          /* optional fix hint, may be NULL */
+    double rank;         /* 0..1: confidence from guard inference (the share of
+                            places that hold the inferred guard); reports list
+                            higher ranks first */
     char fingerprint[17];/* 16 hex digits, stable across unrelated edits */
     rl_event *events;    /* events[0] is the primary location */
     size_t nevents;
@@ -62,7 +65,8 @@ rl_finding *rl_findings_add(rl_findings *list);
 rl_event *rl_finding_add_event(rl_finding *f);
 void rl_event_add_frame(rl_event *ev, const char *function, const char *file, unsigned line, unsigned col);
 void rl_event_add_lock(rl_event *ev, const char *lock);
-/* Sorts findings by primary file, line, column, rule: deterministic output. */
+/* Sorts findings by rank (highest first), then primary file, line, column,
+ * rule: the likeliest bugs first, and deterministic output. */
 void rl_findings_sort(rl_findings *list);
 void rl_findings_free(rl_findings *list);
 const char *rl_severity_name(rl_severity sev);

@@ -84,6 +84,7 @@ static json_t *finding_json(const rl_finding *f)
     json_object_set_new(obj, "location", rl_json_text(f->location));
     json_object_set_new(obj, "message", rl_json_text(f->message));
     json_object_set_new(obj, "hint", rl_json_text(f->hint));
+    json_object_set_new(obj, "rank", json_real(f->rank));
     json_object_set_new(obj, "fingerprint", rl_json_text(f->fingerprint));
     json_object_set_new(obj, "suppressed", json_boolean(f->suppressed));
     json_object_set_new(obj, "suppression", rl_json_text(f->suppression));

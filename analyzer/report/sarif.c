@@ -11,6 +11,8 @@
  * the source root are relative with uriBaseId %SRCROOT%, which
  * run.originalUriBaseIds maps to the root's file: URI. */
 #include "report.h"
+
+#define SARIF_RANK_MAX 100.0
 #include "../checks/checks.h"
 #include "../model/finding_json.h"
 #include "../util/mem.h"
@@ -412,6 +414,8 @@ static json_t *result_json(const sarif_ctx *cx, const rl_finding *f, const char 
     int index = rule_index(f->rule);
     if (index >= 0) json_object_set_new(r, "ruleIndex", json_integer(index));
     json_object_set_new(r, "level", json_string(rl_severity_name(f->severity)));
+    /* SARIF's rank is 0..100: the guard-inference confidence, when any. */
+    if (f->rank > 0) json_object_set_new(r, "rank", json_real(f->rank * SARIF_RANK_MAX));
     char *text = result_text(cx, f);
     json_object_set_new(r, "message", message(text));
     free(text);

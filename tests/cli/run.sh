@@ -157,6 +157,9 @@ int main(void) {
 C
 expect "guard inference program" 1 "$RL" check --no-db "$TMP/guard/g.c"
 contains "the race carries the inferred guard as a hint" "$TMP/out" "note: hint: 'hits' is accessed holding 'stats_lock' at 3 of 4 places; take it at line 7"
+expect "guard inference program as JSON" 1 "$RL" check --no-db --format json "$TMP/guard/g.c"
+if jq -e '.findings[0].rank == 0.75 and (.findings | map(.rank) | . == (sort | reverse))' "$TMP/out" >/dev/null 2>&1; then
+  ok "findings are ranked by guard coverage, highest first"; else not_ok "findings are ranked by guard coverage, highest first"; fi
 
 # The guard map of the seeds.
 expect "guards of the buffer seed" 0 "$RL" guards --format csv "$FX/seed_buffer_mutex.c"

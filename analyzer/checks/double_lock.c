@@ -17,6 +17,9 @@ void rl_check_DoubleLock(rl_check_ctx *ctx)
         int mode = rl_ls_mode(e->held, e->lock);
         if (mode < 0 || (mode == 1 && e->shared)) continue; /* not held, or read lock twice */
         if (rl_model_lock_is_recursive(m, e->lock)) continue;
+        /* A callee found only by its type may never be called here: too
+         * weak to claim a self-deadlock. */
+        if (rl_model_ctx_via_indirect(m, e->ctx)) continue;
         if (!rl_place_is_single_object(e->lock)) continue; /* see place.h */
         const rl_node *n = &rl_model_ctx_function(m, e->ctx)->nodes[e->node];
         void **slot = rl_ptrmap_slot(&reported, n);

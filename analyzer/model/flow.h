@@ -29,6 +29,7 @@ typedef struct rl_fn_flow {
     const rl_lockset *end_held;  /* held when the body falls off its end (NULL: it never does) */
     const rl_lockset *exit_held; /* summary: held at every return */
     const rl_lockset *exit_released;
+    const rl_lockset *exit_may;  /* summary: held at some return */
     int analysed;
 } rl_fn_flow;
 

@@ -842,6 +842,16 @@ static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, c
     e->may = follow_lock_stores(m, may_held_at(m, c, i));
 }
 
+int rl_model_ctx_via_indirect(const rl_model *m, int ctx)
+{
+    for (int c = ctx; c >= 0 && m->ctxs[c].parent_ctx >= 0; c = m->ctxs[c].parent_ctx) {
+        const rl_ctx *x = &m->ctxs[c];
+        const rl_node *call = &fn_of(m, m->ctxs[x->parent_ctx].fn)->nodes[x->call_node];
+        if (call->kind == RL_N_CALL && (call->flags & RL_CALL_INDIRECT)) return 1;
+    }
+    return 0;
+}
+
 int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
 {
     return rl_ptrmap_get(&m->recursive, lock) != NULL;

@@ -122,6 +122,10 @@ typedef struct rl_model {
     rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
 } rl_model;
 
+/* Whether a context was reached through a call through a function pointer
+ * (resolved by type, so weaker evidence than a direct call chain). */
+int rl_model_ctx_via_indirect(const rl_model *m, int ctx);
+
 /* Whether the lock was initialised with attributes that may make it
  * recursive (a second acquisition by the holder is then fine). */
 int rl_model_lock_is_recursive(const rl_model *m, const char *lock);

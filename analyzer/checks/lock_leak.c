@@ -32,7 +32,9 @@ static void report(rl_check_ctx *ctx, int c, const rl_function *fn, int32_t exit
     f->location = rl_xstrdup(ln->display && ln->display[0] ? ln->display : lock);
     f->message = rl_xasprintf("'%s' returns holding '%s' here, but releases it on other paths", fn->name, f->location);
     f->hint = rl_xasprintf("release '%s' before this return", f->location);
-    rl_evidence_add_node(m, f, c, exit_node, "return", NULL);
+    rl_event *ret = rl_evidence_add_node(m, f, c, exit_node, "return", NULL);
+    free(ret->what);
+    ret->what = rl_xasprintf("return holding '%s'", f->location);
     rl_evidence_add_node(m, f, c, lock_node, "lock", NULL);
     const char *parts[1] = {fn->name};
     rl_evidence_fingerprint(f, lock, parts, 1);

@@ -53,8 +53,19 @@ static char *guard_hint(const rl_model *m, const rl_access *a, const rl_access *
     rl_strbuf missing = RL_STRBUF_INIT;
     if (a_misses) rl_sb_printf(&missing, "line %u", na->loc.line);
     if (b_misses && !(a_misses && na == nb)) rl_sb_printf(&missing, "%sline %u", a_misses ? " and " : "", nb->loc.line);
-    char *hint = rl_xasprintf("'%s' is accessed holding '%s' at %zu of %zu places; take it at %s", rl_sb_str(&where),
-                              rl_sb_str(&lock), guard.covered, guard.sites, rl_sb_str(&missing));
+    char *hint;
+    if (missing.len) {
+        hint = rl_xasprintf("'%s' is accessed holding '%s' at %zu of %zu places; take it at %s", rl_sb_str(&where),
+                            rl_sb_str(&lock), guard.covered, guard.sites, rl_sb_str(&missing));
+    } else {
+        /* Both hold the guard, but only for reading: the write needs it
+         * exclusively. */
+        const rl_access *w = (a->flags & RL_ACC_WRITE) ? a : b;
+        const rl_node *nw = w == a ? na : nb;
+        hint = rl_xasprintf("'%s' is accessed holding '%s' at %zu of %zu places, here only for reading; take it for "
+                            "writing at line %u",
+                            rl_sb_str(&where), rl_sb_str(&lock), guard.covered, guard.sites, nw->loc.line);
+    }
     rl_sb_free(&lock);
     rl_sb_free(&where);
     rl_sb_free(&missing);

@@ -157,6 +157,15 @@ static state run_loop(walk *w, int32_t id, state entry)
     jump_target *saved_loop = w->loop, *saved_brk = w->brk;
     jump_target jt;
     w->loop = w->brk = &jt;
+    if (n->flags & RL_LOOP_ONCE) {
+        /* do { } while (0): the body once, no way back to its start */
+        jt.breaks = jt.continues = UNREACHABLE;
+        state body_out = meet(w, run(w, body, entry), jt.continues);
+        state out = meet(w, run(w, cond, body_out), jt.breaks);
+        w->loop = saved_loop;
+        w->brk = saved_brk;
+        return out;
+    }
     state head = entry, exit_state = UNREACHABLE;
     for (int round = 0; round < MAX_LOOP_ROUNDS; round++) {
         jt.breaks = jt.continues = UNREACHABLE;

@@ -13,12 +13,16 @@
 #include "model/threads.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include "util/ptrmap.h"
+#include "util/strpool.h"
+#include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Diagnostics kept per failed unit in the run record. */
@@ -62,9 +66,20 @@ typedef struct work {
     const rl_unit_list *units;
     rl_unit_facts **facts;   /* per unit, NULL when libclang gave up */
     char **errors;           /* per unit, message when facts is NULL */
-    size_t next;
+    const size_t *todo;      /* the units to parse (not in the cache) */
+    size_t ntodo;
+    size_t next;             /* next index into todo */
+    size_t done, failed;     /* for progress */
     pthread_mutex_t lock;
+    pthread_cond_t changed;  /* done moved */
 } work;
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void *worker(void *arg)
 {
@@ -77,26 +92,36 @@ static void *worker(void *arg)
     rl_frontend *fe = rl_frontend_new(w->model, resource_dir);
     for (;;) {
         pthread_mutex_lock(&w->lock);
-        size_t i = w->next++;
+        size_t k = w->next++;
         pthread_mutex_unlock(&w->lock);
-        if (i >= w->units->len) break;
+        if (k >= w->ntodo) break;
+        size_t i = w->todo[k];
         rl_error err = {{0}};
         w->facts[i] = rl_frontend_extract(fe, &w->units->items[i], &err);
         if (!w->facts[i]) w->errors[i] = rl_xstrdup(err.msg);
+        pthread_mutex_lock(&w->lock);
+        w->done++;
+        if (!w->facts[i] || w->facts[i]->parse_failed) w->failed++;
+        pthread_cond_signal(&w->changed);
+        pthread_mutex_unlock(&w->lock);
     }
     rl_frontend_free(fe);
     return NULL;
 }
 
-static void extract_all(work *w, int jobs)
+/* Parses the units of w->todo on `jobs` threads; the calling thread reports
+ * progress (base units were done before, base_failed of them failed). */
+static void extract_all(work *w, int jobs, size_t base, size_t base_failed)
 {
+    const rl_analysis_options *o = w->opts;
     if (jobs <= 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = cores > 0 ? (int)cores : 1;
     }
     if (jobs > MAX_JOBS) jobs = MAX_JOBS;
-    if ((size_t)jobs > w->units->len) jobs = (int)w->units->len;
-    if (jobs <= 1) {
+    if ((size_t)jobs > w->ntodo) jobs = (int)w->ntodo;
+    if (jobs < 1) return;
+    if (jobs == 1 && !o->progress) {
         worker(w);
         return;
     }
@@ -105,12 +130,127 @@ static void extract_all(work *w, int jobs)
     for (int i = 0; i < jobs; i++)
         if (pthread_create(&tids[i], NULL, worker, w) == 0) started++;
         else break;
-    if (started == 0) worker(w);
+    if (started == 0) {
+        worker(w);
+    } else if (o->progress) {
+        pthread_mutex_lock(&w->lock);
+        size_t seen = (size_t)-1;
+        while (w->done < w->ntodo) {
+            if (w->done != seen) {
+                seen = w->done;
+                size_t failed = w->failed;
+                pthread_mutex_unlock(&w->lock);
+                o->progress(o->progress_ctx, base + seen, w->units->len, base_failed + failed);
+                pthread_mutex_lock(&w->lock);
+                continue;
+            }
+            pthread_cond_wait(&w->changed, &w->lock);
+        }
+        pthread_mutex_unlock(&w->lock);
+    }
     for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+    if (o->progress) o->progress(o->progress_ctx, base + w->done, w->units->len, base_failed + w->failed);
     free(tids);
 }
 
-static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_unit_facts *facts, const char *error)
+/* ---- the facts cache ----------------------------------------------------- */
+
+static uint64_t hash_file_into(const char *path, uint64_t h)
+{
+    uint64_t fh = 0;
+    if (rl_file_hash(path, &fh) != 0) fh = 1;
+    return rl_hash_bytes(&fh, sizeof fh, h);
+}
+
+/* What shapes every unit's facts besides its files and flags: racelint's
+ * version, libclang's, the clang resource folder and the API models (the
+ * rules folder's .yaml files and the project config). */
+static uint64_t run_key(const rl_analysis_options *opts)
+{
+    uint64_t h = rl_hash_str("racelint facts " RL_VERSION);
+    char *clang = rl_frontend_clang_version();
+    h = rl_hash_bytes(clang, strlen(clang) + 1, h);
+    free(clang);
+    if (opts->resource_dir) h = rl_hash_bytes(opts->resource_dir, strlen(opts->resource_dir) + 1, h);
+    char *dir = opts->rules_dir ? rl_xstrdup(opts->rules_dir) : rl_default_rules_dir();
+    if (dir) {
+        struct dirent **names = NULL;
+        int n = scandir(dir, &names, NULL, alphasort);
+        for (int i = 0; i < n; i++) {
+            const char *nm = names[i]->d_name;
+            size_t len = strlen(nm);
+            if (len > 5 && strcmp(nm + len - 5, ".yaml") == 0) {
+                char *path = rl_xasprintf("%s/%s", dir, nm);
+                h = rl_hash_bytes(nm, len + 1, h);
+                h = hash_file_into(path, h);
+                free(path);
+            }
+            free(names[i]);
+        }
+        free(names);
+        free(dir);
+    }
+    if (opts->config_file) h = hash_file_into(opts->config_file, rl_hash_bytes("config", 6, h));
+    return h;
+}
+
+static void unit_key(uint64_t run, const rl_unit_spec *u, char out[17])
+{
+    uint64_t h = run;
+    h = rl_hash_bytes(u->file, strlen(u->file) + 1, h);
+    const char *d = u->directory ? u->directory : "";
+    h = rl_hash_bytes(d, strlen(d) + 1, h);
+    for (int i = 0; i < u->argc; i++) h = rl_hash_bytes(u->argv[i], strlen(u->argv[i]) + 1, h);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+/* Hashes of files on disk, each read at most once per run. */
+typedef struct file_hashes {
+    rl_strpool *pool;
+    rl_ptrmap map;    /* interned path -> uint64_t* (NULL-valued: unreadable) */
+    uint64_t **owned;
+    size_t nowned, cap_owned;
+} file_hashes;
+
+static int current_hash(file_hashes *fh, const char *path, uint64_t *out)
+{
+    const char *p = rl_intern(fh->pool, path);
+    void **slot = rl_ptrmap_slot(&fh->map, p);
+    if (!*slot) {
+        uint64_t *h = rl_xmalloc(sizeof *h * 2);
+        h[1] = rl_file_hash(p, &h[0]) == 0; /* h[1]: readable */
+        RL_PUSH(fh->owned, fh->nowned, fh->cap_owned, h);
+        *slot = h;
+    }
+    const uint64_t *h = *slot;
+    *out = h[0];
+    return h[1] ? 0 : -1;
+}
+
+/* The cached facts of unit u if every file they were made from is as it
+ * was, else NULL. */
+static rl_unit_facts *cache_lookup(const rl_facts_cache *c, file_hashes *fh, const rl_unit_spec *u, const char *key)
+{
+    size_t len = 0;
+    void *blob = c->get(c->ctx, u->file, key, &len);
+    if (!blob) return NULL;
+    rl_unit_facts *f = rl_facts_deserialize(blob, len);
+    free(blob);
+    if (!f) return NULL;
+    int fresh = f->ndeps > 0 && strcmp(f->main_file, u->file) == 0 && !f->parse_failed;
+    for (int32_t i = 0; fresh && i < f->ndeps; i++) {
+        uint64_t h;
+        fresh = current_hash(fh, f->deps[i].path, &h) == 0 && h == f->deps[i].hash;
+    }
+    if (!fresh) {
+        rl_facts_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_unit_facts *facts, const char *error,
+                        int cached)
 {
     rl_unit_status *u = &out->units[out->nunits++];
     memset(u, 0, sizeof *u);
@@ -122,7 +262,7 @@ static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_uni
         return;
     }
     if (!facts->parse_failed) {
-        u->status = rl_xstrdup("ok");
+        u->status = rl_xstrdup(cached ? "cached" : "ok");
         return;
     }
     out->units_failed++;
@@ -232,14 +372,73 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     w.units = units;
     w.facts = rl_xcalloc(units->len + 1, sizeof *w.facts);
     w.errors = rl_xcalloc(units->len + 1, sizeof *w.errors);
-    pthread_mutex_init(&w.lock, NULL);
-    extract_all(&w, opts->jobs);
-    pthread_mutex_destroy(&w.lock);
+    char *cached = rl_xcalloc(units->len + 1, 1);
+    size_t *todo = rl_xcalloc(units->len + 1, sizeof *todo);
+    char (*keys)[17] = NULL;
 
+    long long t = now_ms();
+    const rl_facts_cache *cache = opts->cache;
+    if (cache) {
+        keys = rl_xcalloc(units->len + 1, sizeof *keys);
+        uint64_t rk = run_key(opts);
+        file_hashes fh = {rl_strpool_new(), RL_PTRMAP_INIT, NULL, 0, 0};
+        for (size_t i = 0; i < units->len; i++) {
+            unit_key(rk, &units->items[i], keys[i]);
+            if (!opts->cache_refresh) w.facts[i] = cache_lookup(cache, &fh, &units->items[i], keys[i]);
+            if (w.facts[i]) {
+                cached[i] = 1;
+                out->units_cached++;
+            } else {
+                todo[w.ntodo++] = i;
+            }
+        }
+        for (size_t i = 0; i < fh.nowned; i++) free(fh.owned[i]);
+        free(fh.owned);
+        rl_ptrmap_free(&fh.map);
+        rl_strpool_free(fh.pool);
+    } else {
+        for (size_t i = 0; i < units->len; i++) todo[w.ntodo++] = i;
+    }
+    out->ms_cache_read = now_ms() - t;
+
+    t = now_ms();
+    w.todo = todo;
+    out->units_parsed = w.ntodo;
+    pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.changed, NULL);
+    extract_all(&w, opts->jobs, out->units_cached, 0);
+    pthread_cond_destroy(&w.changed);
+    pthread_mutex_destroy(&w.lock);
+    out->ms_parse = now_ms() - t;
+
+    t = now_ms();
+    if (cache && w.ntodo > 0) {
+        if (cache->begin) cache->begin(cache->ctx);
+        for (size_t k = 0; k < w.ntodo; k++) {
+            size_t i = todo[k];
+            /* Units with errors are parsed again, to report them again. */
+            if (!w.facts[i] || w.facts[i]->parse_failed || w.facts[i]->ndeps == 0) continue;
+            size_t len = 0;
+            unsigned char *blob = rl_facts_serialize(w.facts[i], &len);
+            rl_strbuf files = RL_STRBUF_INIT;
+            for (int32_t d = 0; d < w.facts[i]->ndeps; d++)
+                rl_sb_printf(&files, "%016llx %s\n", (unsigned long long)w.facts[i]->deps[d].hash,
+                             w.facts[i]->deps[d].path);
+            cache->put(cache->ctx, units->items[i].file, keys[i], rl_sb_str(&files), blob, len);
+            rl_sb_free(&files);
+            free(blob);
+        }
+        if (cache->end) cache->end(cache->ctx);
+    }
+    out->ms_cache_write = now_ms() - t;
+    free(keys);
+    free(todo);
+
+    t = now_ms();
     out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
     rl_program *program = rl_program_new();
     for (size_t i = 0; i < units->len; i++) {
-        record_unit(out, &units->items[i], w.facts[i], w.errors[i]);
+        record_unit(out, &units->items[i], w.facts[i], w.errors[i], cached[i]);
         if (!w.facts[i]) continue;
         if (opts->dump_facts && opts->dump_out) {
             rl_strbuf sb = RL_STRBUF_INIT;
@@ -255,10 +454,13 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     out->nthreads = m->nthreads;
     out->ncontexts = m->nctxs;
     out->naccesses = m->naccesses;
+    out->ms_model = now_ms() - t;
+    t = now_ms();
     rl_check_ctx cc = {m, &out->findings};
     for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
     rl_findings_sort(&out->findings);
     if (opts->want_guards) guard_map(m, out);
+    out->ms_rules = now_ms() - t;
 
     rl_model_free(m);
     rl_flow_free(flow);
@@ -269,6 +471,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     }
     free(w.facts);
     free(w.errors);
+    free(cached);
     rl_apimodel_free(model);
     return 0;
 }

@@ -9,6 +9,22 @@
 #include "store/store.h"
 #include "util/error.h"
 
+/* The facts cache, as the driver sees it (the store implements it; the
+ * driver knows no SQL). Blobs are rl_facts_serialize images; a key names
+ * everything besides the files that shapes a unit's facts (flags, tool,
+ * libclang and API model versions). Both are called from the driver's own
+ * thread only, never from parsing workers. */
+typedef struct rl_facts_cache {
+    void *ctx;
+    /* A heap copy of the blob stored for (file, key) (caller frees), or NULL. */
+    void *(*get)(void *ctx, const char *file, const char *key, size_t *len);
+    /* Replaces what is stored for file; files lists the files the facts
+     * were made from, one 'HASH PATH' line each. Between begin and end. */
+    void (*put)(void *ctx, const char *file, const char *key, const char *files, const void *blob, size_t len);
+    void (*begin)(void *ctx);
+    void (*end)(void *ctx);
+} rl_facts_cache;
+
 typedef struct rl_analysis_options {
     const char *rules_dir;     /* API model folder (NULL: rl_default_rules_dir) */
     const char *resource_dir;  /* clang resource folder, NULL for libclang's own */
@@ -17,6 +33,12 @@ typedef struct rl_analysis_options {
     int want_guards;           /* also compute the guard map (rl_analysis.guards) */
     int dump_facts;            /* write every unit's facts to dump_out */
     void *dump_out;            /* FILE* */
+    const rl_facts_cache *cache; /* NULL: parse every unit */
+    int cache_refresh;         /* parse every unit, then store the facts */
+    /* Called on the driver's thread as units complete (done of total,
+     * failures so far); may be NULL. */
+    void (*progress)(void *ctx, size_t done, size_t total, size_t failed);
+    void *progress_ctx;
 } rl_analysis_options;
 
 /* One line of the inferred guard map (`racelint guards`). */
@@ -36,6 +58,14 @@ typedef struct rl_analysis {
     size_t nthreads, ncontexts, naccesses;
     rl_guard_row *guards;      /* filled when options.want_guards */
     size_t nguards;
+    size_t units_parsed;       /* units libclang parsed this run */
+    size_t units_cached;       /* units whose facts came from the cache */
+    /* Wall-clock milliseconds of each phase. */
+    long long ms_cache_read;   /* cache lookups, re-hashing the files */
+    long long ms_parse;        /* parsing and extracting the units */
+    long long ms_cache_write;  /* writing new facts to the cache */
+    long long ms_model;        /* program, lock flow, thread model */
+    long long ms_rules;        /* the checks, sorting findings */
 } rl_analysis;
 
 /* Runs the whole pipeline on `units`. Fails (-1, message) only for

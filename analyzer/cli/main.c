@@ -52,6 +52,8 @@ typedef struct options {
     long max_parse_failures; /* -1: unlimited */
     int jobs;
     int quiet;
+    int verbose;
+    int no_cache;
     int no_db;
     int dump_facts;
     char **paths;
@@ -114,7 +116,9 @@ static void print_help(void)
          "  --config FILE      project config (default: the nearest .racelint.yaml)\n"
          "  --resource-dir DIR clang resource folder for system headers\n"
          "  -j N               parse N units in parallel (default: number of cores)\n"
-         "  -q, --quiet        no summary on standard error\n"
+         "  -q, --quiet        no summary or progress on standard error\n"
+         "  -v, --verbose      check: units parsed and cached, time of each phase\n"
+         "  --no-cache         check: parse every unit, ignoring (and renewing) cached facts\n"
          "  --dump-facts       print the extracted facts (debugging)\n"
          "  --version          print the version\n"
          "\n"
@@ -199,6 +203,10 @@ static int parse_options(int argc, char **argv, options *o)
             if (!a[2]) i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            o->verbose = 1;
+        } else if (strcmp(a, "--no-cache") == 0) {
+            o->no_cache = 1;
         } else if (strcmp(a, "--no-db") == 0) {
             o->no_db = 1;
         } else if (strcmp(a, "--dump-facts") == 0) {
@@ -303,7 +311,7 @@ static void report_parse_failures(const rl_analysis *a)
 {
     for (size_t i = 0; i < a->nunits; i++) {
         const rl_unit_status *u = &a->units[i];
-        if (strcmp(u->status, "ok") == 0) continue;
+        if (strcmp(u->status, "ok") == 0 || strcmp(u->status, "cached") == 0) continue;
         fprintf(stderr, "racelint: %s: %s\n", u->file,
                 strcmp(u->status, "failed") == 0 ? "could not be parsed" : "parsed with errors (analysed what parsed)");
         if (u->diagnostics) fprintf(stderr, "%s\n", u->diagnostics);
@@ -327,8 +335,82 @@ static int load_units(const options *o, rl_unit_list *units)
     return 0;
 }
 
-/* Runs the analysis with the options every analysing command shares. */
-static int analyse(const options *o, const rl_unit_list *units, int want_guards, rl_analysis *a, rl_error *err)
+/* The facts cache on the findings store (driver.h). Errors are not fatal:
+ * the first is reported once, and the unit is parsed (or not cached). */
+typedef struct store_cache {
+    rl_store *store;
+    int failed;
+} store_cache;
+
+static void cache_error(store_cache *c, const rl_error *err)
+{
+    if (!c->failed) fprintf(stderr, "racelint: warning: facts cache: %s\n", err->msg);
+    c->failed = 1;
+}
+
+static void *cache_get(void *ctx, const char *file, const char *key, size_t *len)
+{
+    store_cache *c = ctx;
+    rl_error err = {{0}};
+    void *blob = NULL;
+    if (c->failed) return NULL;
+    if (rl_store_cache_get(c->store, file, key, &blob, len, &err) < 0) cache_error(c, &err);
+    return blob;
+}
+
+static void cache_put(void *ctx, const char *file, const char *key, const char *files, const void *blob, size_t len)
+{
+    store_cache *c = ctx;
+    rl_error err = {{0}};
+    if (!c->failed && rl_store_cache_put(c->store, file, key, files, blob, len, &err) != 0) cache_error(c, &err);
+}
+
+static void cache_begin(void *ctx)
+{
+    store_cache *c = ctx;
+    rl_error err = {{0}};
+    if (!c->failed && rl_store_cache_begin(c->store, &err) != 0) cache_error(c, &err);
+}
+
+static void cache_end(void *ctx)
+{
+    store_cache *c = ctx;
+    rl_error err = {{0}};
+    if (rl_store_cache_commit(c->store, &err) != 0) cache_error(c, &err);
+}
+
+/* The progress line on a terminal: units done/total, failures, elapsed
+ * time and an estimate, redrawn at most every PROGRESS_MS. */
+#define PROGRESS_MS 100
+typedef struct progress {
+    long long start, last;
+    int drawn;
+} progress;
+
+static void show_progress(void *ctx, size_t done, size_t total, size_t failed)
+{
+    progress *p = ctx;
+    long long now = now_ms();
+    if (done < total && now - p->last < PROGRESS_MS) return;
+    p->last = now;
+    double elapsed = (double)(now - p->start) / MS_PER_SEC;
+    fprintf(stderr, "\r\033[Kracelint: %zu/%zu units", done, total);
+    if (failed) fprintf(stderr, ", %zu failed", failed);
+    fprintf(stderr, ", %.1fs", elapsed);
+    if (done > 0 && done < total) fprintf(stderr, ", about %.0fs left", elapsed / (double)done * (double)(total - done));
+    fflush(stderr);
+    p->drawn = 1;
+}
+
+static void end_progress(progress *p)
+{
+    if (p->drawn) fprintf(stderr, "\r\033[K");
+}
+
+/* Runs the analysis with the options every analysing command shares; the
+ * facts cache is used when store is not NULL and --no-cache not given. */
+static int analyse(const options *o, const rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
+                   rl_error *err)
 {
     char cwd[PATH_MAX];
     char *config = o->config ? rl_xstrdup(o->config) : rl_find_config(getcwd(cwd, sizeof cwd) ? cwd : ".");
@@ -341,7 +423,17 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     ao.want_guards = want_guards;
     ao.dump_facts = o->dump_facts;
     ao.dump_out = stdout;
+    store_cache sc = {store, 0};
+    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end};
+    if (store) ao.cache = &cache;
+    ao.cache_refresh = o->no_cache;
+    progress prog = {now_ms(), 0, 0};
+    if (!o->quiet && isatty(STDERR_FILENO)) {
+        ao.progress = show_progress;
+        ao.progress_ctx = &prog;
+    }
     int rc = rl_analyze(&ao, units, a, err);
+    end_progress(&prog);
     free(config);
     return rc;
 }
@@ -377,7 +469,7 @@ static int cmd_guards(int argc, char **argv, const options *o)
     } else if (load_units(o, &units) != 0) {
         rc = EXIT_USAGE;
     } else {
-        if (analyse(o, &units, 1, &a, &err) != 0) {
+        if (analyse(o, &units, 1, NULL, &a, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         } else {
@@ -450,7 +542,7 @@ static int cmd_check(int argc, char **argv, const options *o)
     }
 
     rl_analysis a;
-    int analysed = analyse(o, &units, 0, &a, &err);
+    int analysed = analyse(o, &units, 0, store, &a, &err);
     if (analysed != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_hist_check_abort(hist, store, &run);
@@ -478,9 +570,19 @@ static int cmd_check(int argc, char **argv, const options *o)
         run.status = rl_xstrdup("failed");
         exit_code = EXIT_INCOMPLETE;
     }
+    long long t_store = now_ms();
     if (store && rl_hist_check_record(hist, store, &run, a.units, a.nunits, &a.findings, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         exit_code = EXIT_USAGE;
+    }
+    t_store = now_ms() - t_store;
+    if (o->verbose) {
+        fprintf(stderr, "racelint: %zu unit%s parsed, %zu cached\n", a.units_parsed, a.units_parsed == 1 ? "" : "s",
+                a.units_cached);
+        fprintf(stderr,
+                "racelint: timings (ms): cache-read %lld, parse %lld, cache-write %lld, model %lld, rules %lld,"
+                " store %lld, total %lld\n",
+                a.ms_cache_read, a.ms_parse, a.ms_cache_write, a.ms_model, a.ms_rules, t_store, now_ms() - t0);
     }
     int written = rl_hist_check_write(hist, o->format, o->output, &run, &a.findings);
     if (written == 1) written = write_report_units(o, &run, &a.findings, a.units, a.nunits, incomplete,

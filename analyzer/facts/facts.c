@@ -47,6 +47,7 @@ void rl_facts_free(rl_unit_facts *facts)
     free(facts->fns);
     free(facts->addr_taken);
     free(facts->diags);
+    free(facts->deps);
     rl_strpool_free(facts->pool);
     free(facts);
 }
@@ -140,4 +141,15 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
         if (fn->nnodes) dump_node(fn, 0, 1, out);
     }
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);
+}
+
+void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)
+{
+    const char *p = rl_intern(facts->pool, path);
+    for (int32_t i = 0; i < facts->ndeps; i++)
+        if (facts->deps[i].path == p) return;
+    RL_GROW(facts->deps, facts->cap_deps, facts->ndeps + 1);
+    facts->deps[facts->ndeps].path = p;
+    facts->deps[facts->ndeps].hash = hash;
+    facts->ndeps++;
 }

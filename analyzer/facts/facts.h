@@ -143,6 +143,11 @@ typedef struct rl_diag {
     const char *message;
 } rl_diag;
 
+typedef struct rl_dep {
+    const char *path; /* interned */
+    uint64_t hash;    /* rl_file_hash of its content */
+} rl_dep;
+
 typedef struct rl_unit_facts {
     const char *main_file;
     int parse_failed;       /* no AST at all, or errors in the main file */
@@ -153,6 +158,11 @@ typedef struct rl_unit_facts {
     int32_t naddr_taken, cap_addr_taken;
     rl_diag *diags;
     int32_t ndiags, cap_diags;
+    /* The files the unit was built from (its main file and every file it
+     * includes) with their content hashes: the facts cache key. Not part
+     * of rl_facts_dump. */
+    rl_dep *deps;
+    int32_t ndeps, cap_deps;
 } rl_unit_facts;
 
 rl_unit_facts *rl_facts_new(const char *main_file);
@@ -164,6 +174,11 @@ rl_function *rl_facts_add_function(rl_unit_facts *facts);
 int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_loc loc);
 void rl_facts_add_diag(rl_unit_facts *facts, rl_diag_severity sev, rl_loc loc, const char *msg);
 void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr);
+/* Records a file the unit depends on (duplicates ignored). */
+void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash);
+/* The content hash of a file (rl_hash_bytes over its bytes): 0, or -1
+ * with *hash untouched when it cannot be read. */
+int rl_file_hash(const char *path, uint64_t *hash);
 
 /* Child access: the n-th child of node i, or -1. */
 int32_t rl_fn_child(const rl_function *fn, int32_t i, int n);
@@ -177,5 +192,15 @@ int rl_type_is_aggregate_key(const char *place);
 /* Canonical text dump, one line per node, for golden tests and debugging. */
 struct rl_strbuf;
 void rl_facts_dump(const rl_unit_facts *facts, struct rl_strbuf *out);
+
+
+/* Serialisation, for the facts cache: a versioned binary image (strings
+ * once each, in a table; every field bounds-checked on read, and a
+ * checksum over the whole). rl_facts_serialize returns a heap buffer and
+ * sets *len. rl_facts_deserialize returns NULL for anything it cannot
+ * read back exactly (corrupt, truncated, other format version): a cache
+ * miss, never a crash. */
+unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len);
+rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len);
 
 #endif

@@ -1743,6 +1743,41 @@ static const char *parse_error_name(enum CXErrorCode code)
     }
 }
 
+typedef struct deps_ctx {
+    CXTranslationUnit tu;
+    rl_unit_facts *facts;
+    const char *directory;
+} deps_ctx;
+
+/* Records one file of the unit (the main file or an include) with the hash
+ * of the contents clang read: what the facts cache checks the disk against. */
+static void add_dep(CXFile file, CXSourceLocation *stack, unsigned depth, CXClientData data)
+{
+    (void)stack;
+    (void)depth;
+    deps_ctx *d = data;
+    size_t size = 0;
+    const char *text = clang_getFileContents(d->tu, file, &size);
+    CXString real = clang_File_tryGetRealPathName(file);
+    const char *path = clang_getCString(real);
+    char *owned = NULL;
+    CXString name = clang_getFileName(file);
+    if (!path || !*path) {
+        path = clang_getCString(name);
+        if (path && path[0] != '/' && d->directory && *d->directory)
+            path = owned = rl_xasprintf("%s/%s", d->directory, path);
+    }
+    if (path && *path) {
+        uint64_t h;
+        if (text) h = rl_hash_bytes(text, size, 0);
+        else if (rl_file_hash(path, &h) != 0) h = 0;
+        rl_facts_add_dep(d->facts, path, h);
+    }
+    free(owned);
+    clang_disposeString(real);
+    clang_disposeString(name);
+}
+
 rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl_error *err)
 {
     /* Flags: the unit's own, then where to run from, then our additions. */
@@ -1774,6 +1809,8 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
     w.facts = rl_facts_new(unit->file);
     record_diagnostics(&w);
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &w);
+    deps_ctx d = {tu, w.facts, unit->directory};
+    clang_getInclusions(tu, add_dep, &d);
     free(w.locals);
     clang_disposeTranslationUnit(tu);
     return w.facts;

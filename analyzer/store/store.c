@@ -124,6 +124,17 @@ static const char *const migrations[] = {
     "CREATE VIEW triage_current AS\n"
     "    SELECT t.* FROM triage AS t\n"
     "    WHERE t.id = (SELECT max(u.id) FROM triage AS u WHERE u.fingerprint = t.fingerprint);\n",
+
+    /* 2 -> 3: the facts cache (docs/performance.md). */
+    "-- The facts of each translation unit as last parsed, reused while none of\n"
+    "-- its files changed: one row per unit.\n"
+    "CREATE TABLE facts_cache (\n"
+    "    file       TEXT PRIMARY KEY, -- the unit's main file, as given to racelint\n"
+    "    key        TEXT NOT NULL,    -- hash of its flags, racelint, libclang and API model versions\n"
+    "    files      TEXT NOT NULL,    -- the files it was built from: 'HASH PATH' lines, main file first\n"
+    "    facts      BLOB NOT NULL,    -- the facts, in racelint's binary format (facts_io.c)\n"
+    "    updated_at TEXT NOT NULL     -- ISO-8601 UTC\n"
+    ");\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,

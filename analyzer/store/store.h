@@ -187,6 +187,19 @@ int rl_store_run_fingerprints(rl_store *store, int64_t run_id, char ***fps, size
 int rl_store_sql(rl_store *store, const char *sql, size_t max_rows, long timeout_ms, rl_table *out, int *truncated,
                  rl_error *err);
 
-#define RL_STORE_SCHEMA_VERSION 2
+/* ------------------------------------------------------------------------
+ * The facts cache (schema 3): one blob per translation unit. */
+
+/* Sets *blob (heap, caller frees) and *len to what is stored for file
+ * under key: 1 found, 0 none (or stored under another key), -1 error. */
+int rl_store_cache_get(rl_store *store, const char *file, const char *key, void **blob, size_t *len, rl_error *err);
+/* Replaces the entry of file. files: its 'HASH PATH' lines. */
+int rl_store_cache_put(rl_store *store, const char *file, const char *key, const char *files, const void *blob,
+                       size_t len, rl_error *err);
+/* Groups puts in one transaction. */
+int rl_store_cache_begin(rl_store *store, rl_error *err);
+int rl_store_cache_commit(rl_store *store, rl_error *err);
+
+#define RL_STORE_SCHEMA_VERSION 3
 
 #endif

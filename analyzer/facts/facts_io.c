@@ -1,0 +1,352 @@
+/* Facts serialisation for the cache (facts.h), and file content hashes.
+ *
+ * Format (all integers little-endian):
+ *   "RLFC" u32 version  u64 checksum (FNV-1a of everything after it)
+ *   u32 nstrings, then each: u32 length, bytes (no NUL)
+ *   the unit: str main_file, u8 parse_failed,
+ *     u32 nfns, each: str usr, name, type; loc; i32 nparams; u32 nnodes,
+ *       each node: u8 kind, u8 flags, i32 parent, first_child,
+ *       next_sibling, end, aux; loc; str text, display, callee, api;
+ *       i32 nargs, then nargs str
+ *     u32 naddr_taken, each str
+ *     u32 ndiags, each: u8 severity, loc, str message
+ *     u32 ndeps, each: str path, u64 hash
+ *   str = u32 index into the table, 0xffffffff for NULL; loc = str file,
+ *   u32 line, u32 col.
+ * Reading checks every length, index and tree link against the sizes
+ * read; anything out of place makes the whole blob a miss. */
+#include "facts.h"
+#include "../util/mem.h"
+#include "../util/ptrmap.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FACTS_MAGIC "RLFC"
+#define FACTS_FORMAT 1
+#define NO_STR 0xffffffffu
+#define HEADER_BYTES 16
+/* Generous bounds against absurd counts in corrupt blobs. */
+#define MAX_COUNT (1u << 28)
+
+int rl_file_hash(const char *path, uint64_t *hash)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    unsigned char buf[65536];
+    uint64_t h = 0;
+    size_t n;
+    int any = 0;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        h = rl_hash_bytes(buf, n, any ? h : 0);
+        any = 1;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) return -1;
+    *hash = any ? h : rl_hash_bytes("", 0, 0);
+    return 0;
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+typedef struct writer {
+    unsigned char *data;
+    size_t len, cap;
+    rl_ptrmap index;  /* interned string -> index + 1 */
+    const char **strs;
+    size_t nstrs, cap_strs;
+} writer;
+
+static void put_bytes(writer *w, const void *p, size_t n)
+{
+    RL_GROW(w->data, w->cap, w->len + n);
+    memcpy(w->data + w->len, p, n);
+    w->len += n;
+}
+
+static void put_u32(writer *w, uint32_t v)
+{
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+    put_bytes(w, b, 4);
+}
+
+static void put_u64(writer *w, uint64_t v)
+{
+    put_u32(w, (uint32_t)v);
+    put_u32(w, (uint32_t)(v >> 32));
+}
+
+static void put_u8(writer *w, uint8_t v) { put_bytes(w, &v, 1); }
+
+static void put_str(writer *w, const char *s)
+{
+    if (!s) {
+        put_u32(w, NO_STR);
+        return;
+    }
+    void **slot = rl_ptrmap_slot(&w->index, s);
+    if (!*slot) {
+        RL_PUSH(w->strs, w->nstrs, w->cap_strs, s);
+        *slot = (void *)(uintptr_t)w->nstrs; /* index + 1 */
+    }
+    put_u32(w, (uint32_t)((uintptr_t)*slot - 1));
+}
+
+static void put_loc(writer *w, rl_loc loc)
+{
+    put_str(w, loc.file);
+    put_u32(w, loc.line);
+    put_u32(w, loc.col);
+}
+
+unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
+{
+    /* The body first (collecting strings), then header + table + body. */
+    writer b;
+    memset(&b, 0, sizeof b);
+    put_str(&b, facts->main_file);
+    put_u8(&b, facts->parse_failed ? 1 : 0);
+    put_u32(&b, (uint32_t)facts->nfns);
+    for (int32_t i = 0; i < facts->nfns; i++) {
+        const rl_function *fn = &facts->fns[i];
+        put_str(&b, fn->usr);
+        put_str(&b, fn->name);
+        put_str(&b, fn->type);
+        put_loc(&b, fn->loc);
+        put_u32(&b, (uint32_t)fn->nparams);
+        put_u32(&b, (uint32_t)fn->nnodes);
+        for (int32_t j = 0; j < fn->nnodes; j++) {
+            const rl_node *n = &fn->nodes[j];
+            put_u8(&b, n->kind);
+            put_u8(&b, n->flags);
+            put_u32(&b, (uint32_t)n->parent);
+            put_u32(&b, (uint32_t)n->first_child);
+            put_u32(&b, (uint32_t)n->next_sibling);
+            put_u32(&b, (uint32_t)n->end);
+            put_u32(&b, (uint32_t)n->aux);
+            put_loc(&b, n->loc);
+            put_str(&b, n->text);
+            put_str(&b, n->display);
+            put_str(&b, n->callee);
+            put_str(&b, n->api);
+            put_u32(&b, (uint32_t)n->nargs);
+            for (int32_t a = 0; a < n->nargs; a++) put_str(&b, n->args[a]);
+        }
+    }
+    put_u32(&b, (uint32_t)facts->naddr_taken);
+    for (int32_t i = 0; i < facts->naddr_taken; i++) put_str(&b, facts->addr_taken[i]);
+    put_u32(&b, (uint32_t)facts->ndiags);
+    for (int32_t i = 0; i < facts->ndiags; i++) {
+        put_u8(&b, (uint8_t)facts->diags[i].severity);
+        put_loc(&b, facts->diags[i].loc);
+        put_str(&b, facts->diags[i].message);
+    }
+    put_u32(&b, (uint32_t)facts->ndeps);
+    for (int32_t i = 0; i < facts->ndeps; i++) {
+        put_str(&b, facts->deps[i].path);
+        put_u64(&b, facts->deps[i].hash);
+    }
+
+    writer out;
+    memset(&out, 0, sizeof out);
+    put_bytes(&out, FACTS_MAGIC, 4);
+    put_u32(&out, FACTS_FORMAT);
+    put_u64(&out, 0); /* checksum, filled below */
+    put_u32(&out, (uint32_t)b.nstrs);
+    for (size_t i = 0; i < b.nstrs; i++) {
+        size_t n = strlen(b.strs[i]);
+        put_u32(&out, (uint32_t)n);
+        put_bytes(&out, b.strs[i], n);
+    }
+    put_bytes(&out, b.data, b.len);
+    uint64_t sum = rl_hash_bytes(out.data + HEADER_BYTES, out.len - HEADER_BYTES, 0);
+    for (int k = 0; k < 8; k++) out.data[8 + k] = (unsigned char)(sum >> (8 * k));
+    free(b.data);
+    free(b.strs);
+    rl_ptrmap_free(&b.index);
+    *len = out.len;
+    return out.data;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+typedef struct reader {
+    const unsigned char *p, *end;
+    int bad;
+    const char **strs;
+    uint32_t nstrs;
+} reader;
+
+static int get_bytes(reader *r, void *dst, size_t n)
+{
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        if (dst) memset(dst, 0, n);
+        return -1;
+    }
+    if (dst) memcpy(dst, r->p, n);
+    r->p += n;
+    return 0;
+}
+
+static uint32_t get_u32(reader *r)
+{
+    unsigned char b[4];
+    if (get_bytes(r, b, 4)) return 0;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static uint64_t get_u64(reader *r)
+{
+    uint64_t lo = get_u32(r);
+    return lo | (uint64_t)get_u32(r) << 32;
+}
+
+static uint8_t get_u8(reader *r)
+{
+    uint8_t v = 0;
+    get_bytes(r, &v, 1);
+    return v;
+}
+
+static const char *get_str(reader *r)
+{
+    uint32_t i = get_u32(r);
+    if (r->bad || i == NO_STR) return NULL;
+    if (i >= r->nstrs) {
+        r->bad = 1;
+        return NULL;
+    }
+    return r->strs[i];
+}
+
+/* A count of items of at least `min_bytes` each that fits what is left. */
+static uint32_t get_count(reader *r, size_t min_bytes)
+{
+    uint32_t n = get_u32(r);
+    if (n > MAX_COUNT || (size_t)(r->end - r->p) / (min_bytes ? min_bytes : 1) < n) r->bad = 1;
+    return r->bad ? 0 : n;
+}
+
+static rl_loc get_loc(reader *r)
+{
+    rl_loc loc;
+    loc.file = get_str(r);
+    loc.line = get_u32(r);
+    loc.col = get_u32(r);
+    return loc;
+}
+
+/* A node link: -1 or an index in [lo, n). */
+static int link_ok(int32_t v, int32_t lo, int32_t n)
+{
+    return v == -1 || (v >= lo && v < n);
+}
+
+static int tree_ok(const rl_function *fn)
+{
+    for (int32_t i = 0; i < fn->nnodes; i++) {
+        const rl_node *n = &fn->nodes[i];
+        if (n->kind >= RL_N_KIND_COUNT) return 0;
+        if (i == 0 ? n->parent != -1 : !(n->parent >= 0 && n->parent < i)) return 0;
+        if (!link_ok(n->first_child, i + 1, fn->nnodes) || !link_ok(n->next_sibling, i + 1, fn->nnodes)) return 0;
+        if (n->end < i || n->end >= fn->nnodes) return 0;
+        if (!link_ok(n->aux, 0, fn->nnodes)) return 0;
+        if (n->nargs < 0) return 0;
+    }
+    /* Children point back at their parent, so every walk terminates. */
+    for (int32_t i = 0; i < fn->nnodes; i++)
+        for (int32_t c = fn->nodes[i].first_child; c >= 0; c = fn->nodes[c].next_sibling)
+            if (fn->nodes[c].parent != i || fn->nodes[c].end > fn->nodes[i].end) return 0;
+    return 1;
+}
+
+rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
+{
+    if (!buf || len < HEADER_BYTES || memcmp(buf, FACTS_MAGIC, 4) != 0) return NULL;
+    reader r = {(const unsigned char *)buf + 4, (const unsigned char *)buf + len, 0, NULL, 0};
+    if (get_u32(&r) != FACTS_FORMAT) return NULL;
+    uint64_t sum = get_u64(&r);
+    if (rl_hash_bytes(r.p, (size_t)(r.end - r.p), 0) != sum) return NULL;
+
+    rl_unit_facts *f = rl_facts_new("");
+    r.nstrs = get_count(&r, 4);
+    r.strs = rl_xcalloc((size_t)r.nstrs + 1, sizeof *r.strs);
+    for (uint32_t i = 0; i < r.nstrs && !r.bad; i++) {
+        uint32_t n = get_u32(&r);
+        if (r.bad || n > (size_t)(r.end - r.p) || memchr(r.p, '\0', n)) {
+            r.bad = 1;
+            break;
+        }
+        r.strs[i] = rl_intern_n(f->pool, (const char *)r.p, n);
+        r.p += n;
+    }
+    const char *main_file = get_str(&r);
+    if (!main_file) r.bad = 1;
+    f->main_file = main_file ? main_file : f->main_file;
+    f->parse_failed = get_u8(&r);
+    uint32_t nfns = get_count(&r, 32);
+    for (uint32_t i = 0; i < nfns && !r.bad; i++) {
+        rl_function *fn = rl_facts_add_function(f);
+        fn->usr = get_str(&r);
+        fn->name = get_str(&r);
+        fn->type = get_str(&r);
+        fn->loc = get_loc(&r);
+        fn->nparams = (int32_t)get_u32(&r);
+        uint32_t nnodes = get_count(&r, 50);
+        if (r.bad) break;
+        fn->nodes = rl_xcalloc((size_t)nnodes + 1, sizeof *fn->nodes);
+        fn->cap_nodes = (int32_t)nnodes + 1;
+        for (uint32_t j = 0; j < nnodes && !r.bad; j++) {
+            rl_node *n = &fn->nodes[fn->nnodes++];
+            n->kind = get_u8(&r);
+            n->flags = get_u8(&r);
+            n->parent = (int32_t)get_u32(&r);
+            n->first_child = (int32_t)get_u32(&r);
+            n->next_sibling = (int32_t)get_u32(&r);
+            n->end = (int32_t)get_u32(&r);
+            n->aux = (int32_t)get_u32(&r);
+            n->loc = get_loc(&r);
+            n->text = get_str(&r);
+            n->display = get_str(&r);
+            n->callee = get_str(&r);
+            n->api = get_str(&r);
+            uint32_t nargs = get_count(&r, 4);
+            if (nargs) {
+                n->args = rl_xcalloc(nargs, sizeof *n->args);
+                n->nargs = (int32_t)nargs;
+                for (uint32_t a = 0; a < nargs; a++) n->args[a] = get_str(&r);
+            }
+        }
+        if (!r.bad && !tree_ok(fn)) r.bad = 1;
+    }
+    uint32_t naddr = get_count(&r, 4);
+    for (uint32_t i = 0; i < naddr && !r.bad; i++) {
+        const char *u = get_str(&r);
+        if (!u) r.bad = 1;
+        else RL_PUSH(f->addr_taken, f->naddr_taken, f->cap_addr_taken, u);
+    }
+    uint32_t ndiags = get_count(&r, 17);
+    for (uint32_t i = 0; i < ndiags && !r.bad; i++) {
+        uint8_t sev = get_u8(&r);
+        rl_loc loc = get_loc(&r);
+        const char *msg = get_str(&r);
+        if (sev > RL_DIAG_FATAL || !msg) r.bad = 1;
+        else rl_facts_add_diag(f, (rl_diag_severity)sev, loc, msg);
+    }
+    uint32_t ndeps = get_count(&r, 12);
+    for (uint32_t i = 0; i < ndeps && !r.bad; i++) {
+        const char *path = get_str(&r);
+        uint64_t h = get_u64(&r);
+        if (!path) r.bad = 1;
+        else rl_facts_add_dep(f, path, h);
+    }
+    if (r.p != r.end) r.bad = 1;
+    free(r.strs);
+    if (r.bad) {
+        rl_facts_free(f);
+        return NULL;
+    }
+    return f;
+}

@@ -1,0 +1,60 @@
+/* The facts cache table (store.h, schema 3). */
+#include "store_internal.h"
+#include "../util/mem.h"
+#include <string.h>
+#include <time.h>
+
+int rl_store_cache_get(rl_store *s, const char *file, const char *key, void **blob, size_t *len, rl_error *err)
+{
+    *blob = NULL;
+    *len = 0;
+    sqlite3_stmt *st = rls_prepare(s, "SELECT facts FROM facts_cache WHERE file = ?1 AND key = ?2",
+                                   "reading the facts cache", err);
+    if (!st) return -1;
+    rls_bind_text(st, 1, file);
+    rls_bind_text(st, 2, key);
+    int rc = rls_step_row(s, st, "reading the facts cache", err);
+    if (rc == 1) {
+        const void *b = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+        if (b && n > 0) {
+            *blob = rl_xmalloc((size_t)n);
+            memcpy(*blob, b, (size_t)n);
+            *len = (size_t)n;
+        } else {
+            rc = 0;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rl_store_cache_put(rl_store *s, const char *file, const char *key, const char *files, const void *blob,
+                       size_t len, rl_error *err)
+{
+    if (len > (size_t)0x7fffffff) return 0; /* not worth caching */
+    sqlite3_stmt *st = rls_prepare(s,
+                                   "INSERT OR REPLACE INTO facts_cache (file, key, files, facts, updated_at)"
+                                   " VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                                   "writing the facts cache", err);
+    if (!st) return -1;
+    rls_bind_text(st, 1, file);
+    rls_bind_text(st, 2, key);
+    rls_bind_text(st, 3, files);
+    sqlite3_bind_blob(st, 4, blob, (int)len, SQLITE_STATIC);
+    int rc = rls_step_done(s, st, "writing the facts cache", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rl_store_cache_begin(rl_store *s, rl_error *err)
+{
+    return rls_exec(s, "BEGIN IMMEDIATE", "locking the database", err);
+}
+
+int rl_store_cache_commit(rl_store *s, rl_error *err)
+{
+    int rc = rls_exec(s, "COMMIT", "writing the facts cache", err);
+    if (rc) rls_rollback(s);
+    return rc;
+}

@@ -609,10 +609,14 @@ static void create_children(rl_model *m, int parent, const discovery *d)
 /* ---- pass 2: contexts ---------------------------------------------------- */
 
 /* Where a position lies relative to each child's interval: contexts at
- * positions with the same signature are interchangeable. */
+ * positions with the same signature are interchangeable. One class per
+ * child, run-length encoded ("4x120" + "0x7"): a thread with thousands of
+ * children keeps short keys. */
 static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos, rl_strbuf *out)
 {
     const rl_thread *t = &m->threads[thread];
+    char run_cls = 0;
+    int run_len = 0;
     for (int i = t->first_child; i < t->first_child + t->nchildren; i++) {
         const rl_thread *c = &m->threads[i];
         char cls = '0';
@@ -620,8 +624,15 @@ static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos,
         if (pos_cmp(pos, &c->dstart) >= 0) cls = '2';
         if (pos_cmp(pos, &c->dend) >= 0) cls = '3';
         if (pos_cmp(pos, &c->end) >= 0) cls = '4';
-        rl_sb_appendc(out, cls);
+        if (cls == run_cls) {
+            run_len++;
+            continue;
+        }
+        if (run_len) rl_sb_printf(out, "%cx%d", run_cls, run_len);
+        run_cls = cls;
+        run_len = 1;
     }
+    if (run_len) rl_sb_printf(out, "%cx%d", run_cls, run_len);
 }
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
@@ -653,6 +664,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
             c->entry = met;
             c->entry_may = may;
             c->queued = 1;
+            if ((size_t)((intptr_t)*slot - 1) < m->queue_lo) m->queue_lo = (size_t)((intptr_t)*slot - 1);
         }
         return (int)((intptr_t)*slot - 1);
     }
@@ -677,6 +689,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->parent_ctx = parent;
     c->call_node = call;
     c->queued = 1;
+    if (m->nctxs < m->queue_lo) m->queue_lo = m->nctxs;
     *slot = (void *)(intptr_t)(m->nctxs + 1);
     return (int)m->nctxs++;
 }
@@ -722,11 +735,16 @@ static void explore(rl_model *m, int ci)
     }
 }
 
+/* Passes over the contexts in index order until none is queued. Each pass
+ * starts at queue_lo, below which nothing is queued: with one pass per
+ * thread, scanning every context each time would be quadratic. */
 static void run_worklist(rl_model *m)
 {
     for (int changed = 1; changed;) {
         changed = 0;
-        for (size_t i = 0; i < m->nctxs; i++) {
+        size_t start = m->queue_lo;
+        m->queue_lo = SIZE_MAX;
+        for (size_t i = start; i < m->nctxs; i++) {
             if (!m->ctxs[i].queued) continue;
             m->ctxs[i].queued = 0;
             explore(m, (int)i);

@@ -109,6 +109,7 @@ typedef struct rl_model {
     rl_access *accesses;
     size_t naccesses, cap_accesses;
     rl_ptrmap ctx_by_key;
+    size_t queue_lo;          /* no context below this index is queued */
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */

@@ -3,7 +3,8 @@
 # every unit; a re-run parses none and reports the same findings; touching
 # one .c file reparses that unit, touching a header exactly the units that
 # include it; --no-cache parses everything; a corrupt cache entry is
-# parsed again, without a crash; a change of flags is a miss.
+# parsed again, without a crash; a change of flags is a miss. Also the
+# progress line: on a terminal only, never with --quiet.
 # usage: run.sh PATH/TO/racelint
 set -u
 RL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -153,6 +154,18 @@ if [ $HAVE_SQLITE = 1 ]; then
   equals "corrupt entries replaced" "$parsed:$cached" "0:5"
 else
   echo "skip - corrupt cache entries (no sqlite3 command)"
+fi
+
+# The progress line: never when standard error is not a terminal; on one
+# (through script(1), when there is one) unless --quiet.
+if grep -q '/[0-9]* units' "$TMP/err"; then not_ok "no progress line off a terminal"; else ok "no progress line off a terminal"; fi
+if command -v script >/dev/null 2>&1 && script -qc true /dev/null >/dev/null 2>&1; then
+  script -qc "'$RL' check --no-db --no-cache . -- -Iinclude >/dev/null" "$TMP/tty" >/dev/null 2>&1
+  if grep -q '5/5 units' "$TMP/tty"; then ok "progress line on a terminal"; else not_ok "progress line on a terminal"; fi
+  script -qc "'$RL' check --no-db --no-cache -q . -- -Iinclude >/dev/null" "$TMP/tty_q" >/dev/null 2>&1
+  if grep -q '/5 units' "$TMP/tty_q"; then not_ok "no progress line with --quiet"; else ok "no progress line with --quiet"; fi
+else
+  echo "skip - progress line on a terminal (no script command)"
 fi
 
 # A deleted header is a miss, and the unit then fails as a full run would.

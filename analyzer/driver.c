@@ -11,6 +11,7 @@
 #include "model/place.h"
 #include "model/program.h"
 #include "model/threads.h"
+#include "util/clock.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/ptrmap.h"
@@ -74,12 +75,6 @@ typedef struct work {
     pthread_cond_t changed;  /* done moved */
 } work;
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void *worker(void *arg)
 {
@@ -376,7 +371,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     size_t *todo = rl_xcalloc(units->len + 1, sizeof *todo);
     char (*keys)[17] = NULL;
 
-    long long t = now_ms();
+    long long t = rl_now_ms();
     const rl_facts_cache *cache = opts->cache;
     if (cache) {
         keys = rl_xcalloc(units->len + 1, sizeof *keys);
@@ -399,9 +394,9 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     } else {
         for (size_t i = 0; i < units->len; i++) todo[w.ntodo++] = i;
     }
-    out->ms_cache_read = now_ms() - t;
+    out->ms_cache_read = rl_now_ms() - t;
 
-    t = now_ms();
+    t = rl_now_ms();
     w.todo = todo;
     out->units_parsed = w.ntodo;
     pthread_mutex_init(&w.lock, NULL);
@@ -409,9 +404,9 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     extract_all(&w, opts->jobs, out->units_cached, 0);
     pthread_cond_destroy(&w.changed);
     pthread_mutex_destroy(&w.lock);
-    out->ms_parse = now_ms() - t;
+    out->ms_parse = rl_now_ms() - t;
 
-    t = now_ms();
+    t = rl_now_ms();
     if (cache && w.ntodo > 0) {
         if (cache->begin) cache->begin(cache->ctx);
         for (size_t k = 0; k < w.ntodo; k++) {
@@ -430,11 +425,11 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         }
         if (cache->end) cache->end(cache->ctx);
     }
-    out->ms_cache_write = now_ms() - t;
+    out->ms_cache_write = rl_now_ms() - t;
     free(keys);
     free(todo);
 
-    t = now_ms();
+    t = rl_now_ms();
     out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
     rl_program *program = rl_program_new();
     for (size_t i = 0; i < units->len; i++) {
@@ -454,13 +449,13 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     out->nthreads = m->nthreads;
     out->ncontexts = m->nctxs;
     out->naccesses = m->naccesses;
-    out->ms_model = now_ms() - t;
-    t = now_ms();
+    out->ms_model = rl_now_ms() - t;
+    t = rl_now_ms();
     rl_check_ctx cc = {m, &out->findings};
     for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
     rl_findings_sort(&out->findings);
     if (opts->want_guards) guard_map(m, out);
-    out->ms_rules = now_ms() - t;
+    out->ms_rules = rl_now_ms() - t;
 
     rl_model_free(m);
     rl_flow_free(flow);

@@ -2,6 +2,7 @@
  * index needs git's own logic (stat caches, filters, submodules), so git is
  * asked, once per run, with a fixed argument vector. */
 #include "gitdirty.h"
+#include "../util/clock.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -18,15 +19,7 @@ extern char **environ;
 /* git gets this long to answer; a huge tree on a slow disk stays unknown. */
 #define GIT_TIMEOUT_MS 10000
 #define POLL_SLICE_MS 100
-#define MS_PER_SEC 1000
-#define NS_PER_MS 1000000
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * MS_PER_SEC + ts.tv_nsec / NS_PER_MS;
-}
 
 /* environ plus GIT_OPTIONAL_LOCKS=0 (status must not rewrite the index of
  * the tree being analysed) and no terminal prompts. */
@@ -88,9 +81,9 @@ int rl_git_dirty(const char *dir)
 
     /* Read until end of file (any byte means a change), within the time. */
     int any = 0, timed_out = 0;
-    long long deadline = now_ms() + GIT_TIMEOUT_MS;
+    long long deadline = rl_now_ms() + GIT_TIMEOUT_MS;
     for (;;) {
-        long long left = deadline - now_ms();
+        long long left = deadline - rl_now_ms();
         if (left <= 0) {
             timed_out = 1;
             break;

@@ -4,6 +4,7 @@
 #include "history.h"
 #include "../model/finding_json.h"
 #include "../report/report.h"
+#include "../util/clock.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "../util/strpool.h"
@@ -32,8 +33,6 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 #define SQL_MAX_MAX_ROWS 10000000L
 #define SQL_TIMEOUT_MS 30000L
 #define HOST_NAME_BYTES 256
-#define MS_PER_SEC 1000
-#define NS_PER_MS 1000000
 /* Exit status of a run stopped by a signal, as shells report it. */
 #define EXIT_SIGNAL_BASE 128
 
@@ -73,22 +72,7 @@ static rl_store *open_for_reading(const char *path)
     return s;
 }
 
-static char *iso_now(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return rl_xstrdup(buf);
-}
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * MS_PER_SEC + ts.tv_nsec / NS_PER_MS;
-}
 
 typedef struct output {
     FILE *f;
@@ -183,8 +167,8 @@ static char *tree_text(const char *revision, int dirty, int dirty_unknown)
 
 static char *duration_text(int64_t ms)
 {
-    if (ms < MS_PER_SEC) return rl_xasprintf("%lldms", (long long)ms);
-    return rl_xasprintf("%.1fs", (double)ms / MS_PER_SEC);
+    if (ms < RL_MS_PER_SEC) return rl_xasprintf("%lldms", (long long)ms);
+    return rl_xasprintf("%.1fs", (double)ms / RL_MS_PER_SEC);
 }
 
 /* The JSON report (docs/json-format.md) of some findings, as a jansson
@@ -1183,7 +1167,7 @@ int rl_cmd_triage(const rl_hist_args *a)
         t.fingerprint = fp;
         t.decision = (char *)decision;
         t.note = (char *)a->note;
-        t.decided_at = iso_now();
+        t.decided_at = rl_iso_now();
         t.author = login_name();
         t.run_id = row.run_id;
         if (rl_store_add_triage(s, &t, &err)) {
@@ -1505,9 +1489,9 @@ static void *watch_signals(void *arg)
             r.id = h->run_id;
             r.files = h->run_files;
             r.status = "interrupted";
-            char *now = iso_now();
+            char *now = rl_iso_now();
             r.finished_at = now;
-            r.duration_ms = now_ms() - h->t0;
+            r.duration_ms = rl_now_ms() - h->t0;
             rl_error err = {{0}};
             if (rl_store_end_run(h->store, &r, &err) == 0)
                 fprintf(stderr, "racelint: interrupted; run %lld recorded as interrupted\n", (long long)r.id);
@@ -1524,7 +1508,7 @@ static void *watch_signals(void *arg)
 rl_check_hist *rl_hist_check_begin(const rl_check_args *args, rl_store *store, rl_run_info *run, rl_error *err)
 {
     rl_check_hist *h = rl_xcalloc(1, sizeof *h);
-    h->t0 = now_ms();
+    h->t0 = rl_now_ms();
     h->fail = FAIL_ON_ANY;
     pthread_mutex_init(&h->mu, NULL);
     if (args->format && rl_format_parse(args->format) < 0) {
@@ -1692,8 +1676,8 @@ void rl_hist_check_abort(rl_check_hist *h, rl_store *store, rl_run_info *run)
     pthread_mutex_unlock(&h->mu);
     char *status = run->status, *finished = run->finished_at;
     run->status = "failed";
-    run->finished_at = iso_now();
-    run->duration_ms = now_ms() - h->t0;
+    run->finished_at = rl_iso_now();
+    run->duration_ms = rl_now_ms() - h->t0;
     rl_error err = {{0}};
     if (rl_store_end_run(store, run, &err)) fprintf(stderr, "racelint: error: %s\n", err.msg);
     free(run->finished_at);

@@ -8,6 +8,7 @@
 #include "../frontend/frontend.h"
 #include "../report/report.h"
 #include "../store/store.h"
+#include "../util/clock.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "gitinfo.h"
@@ -33,8 +34,6 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
 #define DEFAULT_DB_DIR ".racelint"
 #define DEFAULT_DB_FILE ".racelint/racelint.db"
 #define MAX_JOBS_OPTION 256
-#define MS_PER_SEC 1000
-#define NS_PER_MS 1000000
 
 typedef struct options {
     const char *build_dir;
@@ -229,22 +228,7 @@ static void free_options(options *o)
     free(o->flags);
 }
 
-static char *iso_now(void)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    char buf[32];
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return rl_xstrdup(buf);
-}
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * MS_PER_SEC + ts.tv_nsec / NS_PER_MS;
-}
 
 static char *arguments_json(int argc, char **argv)
 {
@@ -390,10 +374,10 @@ typedef struct progress {
 static void show_progress(void *ctx, size_t done, size_t total, size_t failed)
 {
     progress *p = ctx;
-    long long now = now_ms();
+    long long now = rl_now_ms();
     if (done < total && now - p->last < PROGRESS_MS) return;
     p->last = now;
-    double elapsed = (double)(now - p->start) / MS_PER_SEC;
+    double elapsed = (double)(now - p->start) / RL_MS_PER_SEC;
     fprintf(stderr, "\r\033[Kracelint: %zu/%zu units", done, total);
     if (failed) fprintf(stderr, ", %zu failed", failed);
     fprintf(stderr, ", %.1fs", elapsed);
@@ -427,7 +411,7 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end};
     if (store) ao.cache = &cache;
     ao.cache_refresh = o->no_cache;
-    progress prog = {now_ms(), 0, 0};
+    progress prog = {rl_now_ms(), 0, 0};
     if (!o->quiet && isatty(STDERR_FILENO)) {
         ao.progress = show_progress;
         ao.progress_ctx = &prog;
@@ -500,10 +484,10 @@ static int cmd_check(int argc, char **argv, const options *o)
 {
     int usage = need_inputs(o, "check");
     if (usage) return usage;
-    long long t0 = now_ms();
+    long long t0 = rl_now_ms();
     rl_run_info run;
     memset(&run, 0, sizeof run);
-    run.started_at = iso_now();
+    run.started_at = rl_iso_now();
 
     rl_error err = {{0}};
     rl_unit_list units;
@@ -554,11 +538,11 @@ static int cmd_check(int argc, char **argv, const options *o)
     }
     report_parse_failures(&a);
 
-    run.finished_at = iso_now();
+    run.finished_at = rl_iso_now();
     run.status = rl_xstrdup("complete");
     run.units_failed = (int64_t)a.units_failed;
     run.findings = (int64_t)a.findings.len;
-    run.duration_ms = now_ms() - t0;
+    run.duration_ms = rl_now_ms() - t0;
 
     /* suppressions, baseline; the exit status --fail-on asks for */
     int exit_code = rl_hist_check_prepare(hist, &a.findings);
@@ -570,19 +554,19 @@ static int cmd_check(int argc, char **argv, const options *o)
         run.status = rl_xstrdup("failed");
         exit_code = EXIT_INCOMPLETE;
     }
-    long long t_store = now_ms();
+    long long t_store = rl_now_ms();
     if (store && rl_hist_check_record(hist, store, &run, a.units, a.nunits, &a.findings, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         exit_code = EXIT_USAGE;
     }
-    t_store = now_ms() - t_store;
+    t_store = rl_now_ms() - t_store;
     if (o->verbose) {
         fprintf(stderr, "racelint: %zu unit%s parsed, %zu cached\n", a.units_parsed, a.units_parsed == 1 ? "" : "s",
                 a.units_cached);
         fprintf(stderr,
                 "racelint: timings (ms): cache-read %lld, parse %lld, cache-write %lld, model %lld, rules %lld,"
                 " store %lld, total %lld\n",
-                a.ms_cache_read, a.ms_parse, a.ms_cache_write, a.ms_model, a.ms_rules, t_store, now_ms() - t0);
+                a.ms_cache_read, a.ms_parse, a.ms_cache_write, a.ms_model, a.ms_rules, t_store, rl_now_ms() - t0);
     }
     int written = rl_hist_check_write(hist, o->format, o->output, &run, &a.findings);
     if (written == 1) written = write_report_units(o, &run, &a.findings, a.units, a.nunits, incomplete,

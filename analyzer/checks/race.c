@@ -16,6 +16,11 @@
  * shared (read) mode. */
 static int common_lock(const rl_lockset *a, const rl_lockset *b)
 {
+    if (a == b) { /* locksets are interned: the common case in big groups */
+        for (size_t i = 0; i < a->n; i++)
+            if (!a->e[i].shared) return 1;
+        return 0;
+    }
     for (size_t i = 0; i < a->n; i++) {
         int mb = rl_ls_mode(b, a->e[i].lock);
         if (mb < 0) continue;

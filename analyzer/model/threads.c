@@ -619,11 +619,19 @@ static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos,
     int run_len = 0;
     for (int i = t->first_child; i < t->first_child + t->nchildren; i++) {
         const rl_thread *c = &m->threads[i];
-        char cls = '0';
-        if (pos_cmp(pos, &c->start) >= 0) cls = '1';
-        if (pos_cmp(pos, &c->dstart) >= 0) cls = '2';
-        if (pos_cmp(pos, &c->dend) >= 0) cls = '3';
-        if (pos_cmp(pos, &c->end) >= 0) cls = '4';
+        /* start <= dstart < dend <= end (child_interval): the class is the
+         * number of bounds at or before pos, and most children are wholly
+         * before or after it, found with one comparison. */
+        char cls;
+        if (pos_cmp(pos, &c->end) >= 0) {
+            cls = '4';
+        } else if (pos_cmp(pos, &c->start) < 0) {
+            cls = '0';
+        } else {
+            cls = '1';
+            if (pos_cmp(pos, &c->dstart) >= 0) cls = '2';
+            if (pos_cmp(pos, &c->dend) >= 0) cls = '3';
+        }
         if (cls == run_cls) {
             run_len++;
             continue;

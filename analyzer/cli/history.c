@@ -109,6 +109,18 @@ static int out_format(const rl_hist_args *a, FILE *f, int allow_text)
     return fmt;
 }
 
+/* The start every read-only listing shares: its output, its format and
+ * the database. NULL (with the message printed) when any of them fails;
+ * the output is then closed again. */
+static rl_store *begin_listing(const rl_hist_args *a, output *out, int *fmt)
+{
+    if (open_out(a->output, out)) return NULL;
+    *fmt = out_format(a, out->f, 0);
+    rl_store *s = *fmt < 0 ? NULL : open_for_reading(db_path(a));
+    if (!s && out->f != stdout) fclose(out->f);
+    return s;
+}
+
 /* A run spec: "latest" (or NULL), the latest complete run, or a number. */
 static int64_t resolve_run(rl_store *s, const char *spec, const char *what, rl_error *err)
 {
@@ -205,13 +217,9 @@ int rl_cmd_runs(const rl_hist_args *a)
 {
     if (a->nargs) return usage("unexpected argument '%s'", a->args[0]);
     output out;
-    if (open_out(a->output, &out)) return EXIT_USAGE;
-    int fmt = out_format(a, out.f, 0);
-    rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
-    if (!s) {
-        if (out.f != stdout) fclose(out.f);
-        return EXIT_USAGE;
-    }
+    int fmt;
+    rl_store *s = begin_listing(a, &out, &fmt);
+    if (!s) return EXIT_USAGE;
     rl_error err = {{0}};
     rl_run_info *runs;
     size_t n;
@@ -562,13 +570,9 @@ int rl_cmd_diff(const rl_hist_args *a)
 {
     if (a->nargs > 2) return usage("unexpected argument '%s' (diff takes at most two runs)", a->args[2]);
     output out;
-    if (open_out(a->output, &out)) return EXIT_USAGE;
-    int fmt = out_format(a, out.f, 0);
-    rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
-    if (!s) {
-        if (out.f != stdout) fclose(out.f);
-        return EXIT_USAGE;
-    }
+    int fmt;
+    rl_store *s = begin_listing(a, &out, &fmt);
+    if (!s) return EXIT_USAGE;
     rl_error err = {{0}};
     rl_finding_row *arows = NULL, *brows = NULL;
     size_t na = 0, nb = 0;
@@ -928,13 +932,9 @@ int rl_cmd_show(const rl_hist_args *a)
 {
     if (a->nargs != 1) return usage("%s", "show wants one finding: an id or a fingerprint");
     output out;
-    if (open_out(a->output, &out)) return EXIT_USAGE;
-    int fmt = out_format(a, out.f, 0);
-    rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
-    if (!s) {
-        if (out.f != stdout) fclose(out.f);
-        return EXIT_USAGE;
-    }
+    int fmt;
+    rl_store *s = begin_listing(a, &out, &fmt);
+    if (!s) return EXIT_USAGE;
     rl_error err = {{0}};
     int64_t id;
     char fp[FINGERPRINT_HEX + 1];
@@ -1001,13 +1001,9 @@ int rl_cmd_history(const rl_hist_args *a)
 {
     if (a->nargs != 1) return usage("%s", "history wants one fingerprint (or a finding id)");
     output out;
-    if (open_out(a->output, &out)) return EXIT_USAGE;
-    int fmt = out_format(a, out.f, 0);
-    rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
-    if (!s) {
-        if (out.f != stdout) fclose(out.f);
-        return EXIT_USAGE;
-    }
+    int fmt;
+    rl_store *s = begin_listing(a, &out, &fmt);
+    if (!s) return EXIT_USAGE;
     rl_error err = {{0}};
     int64_t id;
     char fp[FINGERPRINT_HEX + 1];
@@ -1091,13 +1087,9 @@ int rl_cmd_sql(const rl_hist_args *a)
     long max_rows = a->max_rows ? a->max_rows : SQL_DEFAULT_MAX_ROWS;
     if (max_rows < 1 || max_rows > SQL_MAX_MAX_ROWS) return usage("%s", "--max-rows wants a number from 1 to 10000000");
     output out;
-    if (open_out(a->output, &out)) return EXIT_USAGE;
-    int fmt = out_format(a, out.f, 0);
-    rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
-    if (!s) {
-        if (out.f != stdout) fclose(out.f);
-        return EXIT_USAGE;
-    }
+    int fmt;
+    rl_store *s = begin_listing(a, &out, &fmt);
+    if (!s) return EXIT_USAGE;
     /* The words of an unquoted query, joined again. */
     rl_strbuf q = RL_STRBUF_INIT;
     for (int i = 0; i < a->nargs; i++) {

@@ -13,29 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static int passed, failed;
+#include "check.h"
+
 static char dir[] = "/tmp/racelint-history-XXXXXX";
-
-static void check(int ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "test_history_store.c:%d: check failed: %s\n", line, what);
-    }
-}
-
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
-static int same(const char *got, const char *want)
-{
-    if (got && strcmp(got, want) == 0) return 1;
-    fprintf(stderr, "  got '%s', want '%s'\n", got ? got : "(null)", want);
-    return 0;
-}
-
-#define CHECK_STR(got, want) check(same((got), (want)), #got " == " #want, __LINE__)
-#define CHECK_CONTAINS(text, part) check(strstr((text), (part)) != NULL, #text " contains " #part, __LINE__)
 
 static char *path_in(const char *name)
 {
@@ -271,11 +251,11 @@ static void expect_sql(rl_store *s, const char *sql, int ok, const char *part, i
     rl_table t;
     int truncated;
     int rc = rl_store_sql(s, sql, 100, 5000, &t, &truncated, &err);
-    check(ok ? rc == 0 : rc == -1, sql, line);
+    test_check(ok ? rc == 0 : rc == -1, sql, __FILE__, line);
     if (rc == 0) rl_table_free(&t);
     if (!ok && part && !strstr(err.msg, part)) {
         fprintf(stderr, "  '%s' not in '%s'\n", part, err.msg);
-        check(0, part, line);
+        test_check(0, part, __FILE__, line);
     }
 }
 
@@ -368,6 +348,5 @@ int main(void)
     char *cmd = rl_xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
     free(cmd);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_summary(NULL);
 }

@@ -16,45 +16,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
+
 #define MAX_REPORT_BYTES 65536
 
-static int passed, failed;
 static char dir[] = "/tmp/racelint-store-XXXXXX";
-
-static void check(int ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "test_store.c:%d: check failed: %s\n", line, what);
-    }
-}
-
-static void check_str(const char *got, const char *want, const char *what, int line)
-{
-    int ok = (!got && !want) || (got && want && strcmp(got, want) == 0);
-    if (!ok) fprintf(stderr, "  %s: got '%s', want '%s'\n", what, got ? got : "(null)", want ? want : "(null)");
-    check(ok, what, line);
-}
-
-static void check_int(long long got, long long want, const char *what, int line)
-{
-    if (got != want) fprintf(stderr, "  %s: got %lld, want %lld\n", what, got, want);
-    check(got == want, what, line);
-}
-
-static void check_contains(const char *text, const char *part, const char *what, int line)
-{
-    int ok = text && strstr(text, part);
-    if (!ok) fprintf(stderr, "  %s: '%s' does not contain '%s'\n", what, text ? text : "(null)", part);
-    check(ok, what, line);
-}
-
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
-#define CHECK_STR(got, want) check_str((got), (want), #got, __LINE__)
-#define CHECK_INT(got, want) check_int((long long)(got), (long long)(want), #got, __LINE__)
-#define CHECK_CONTAINS(text, part) check_contains((text), (part), #text, __LINE__)
 
 /* ------------------------------------------------------------------------
  * Fixtures. */
@@ -634,6 +600,5 @@ int main(void)
     test_text_report();
     test_json_report();
     remove_dir();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return test_summary(NULL);
 }

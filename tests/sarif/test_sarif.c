@@ -17,43 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int passed, failed;
+#include "../check.h"
 
-static void check(int ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-    } else {
-        failed++;
-        fprintf(stderr, "test_sarif.c:%d: check failed: %s\n", line, what);
-    }
-}
-
-static void check_str(const char *got, const char *want, const char *what, int line)
-{
-    int ok = (!got && !want) || (got && want && strcmp(got, want) == 0);
-    if (!ok) fprintf(stderr, "  %s: got '%s', want '%s'\n", what, got ? got : "(null)", want ? want : "(null)");
-    check(ok, what, line);
-}
-
-static void check_int(long long got, long long want, const char *what, int line)
-{
-    if (got != want) fprintf(stderr, "  %s: got %lld, want %lld\n", what, got, want);
-    check(got == want, what, line);
-}
-
-static void check_contains(const char *text, const char *part, int want, const char *what, int line)
-{
-    int ok = (text && strstr(text, part)) ? want : !want;
-    if (!ok) fprintf(stderr, "  %s: '%.300s' %s '%s'\n", what, text ? text : "(null)", want ? "lacks" : "has", part);
-    check(ok, what, line);
-}
-
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
-#define CHECK_STR(got, want) check_str((got), (want), #got, __LINE__)
-#define CHECK_INT(got, want) check_int((long long)(got), (long long)(want), #got, __LINE__)
-#define CHECK_HAS(text, part) check_contains((text), (part), 1, #text " has " #part, __LINE__)
-#define CHECK_LACKS(text, part) check_contains((text), (part), 0, #text " lacks " #part, __LINE__)
 
 /* jansson lookups by path: get(obj, "runs", 0, ...) is awkward in C, so
  * small helpers. */
@@ -478,6 +443,5 @@ int main(int argc, char **argv)
     test_paths();
     test_html();
     free(src_dir);
-    printf("test_sarif: %d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return test_summary("test_sarif");
 }

@@ -126,9 +126,9 @@ static long outer_acquisition(const rl_model *m, const rl_lock_event *inner, con
     int32_t limit = inner->node;
     for (int c = inner->ctx; c >= 0; limit = m->ctxs[c].call_node, c = m->ctxs[c].parent_ctx) {
         long found = -1;
-        for (size_t i = 0; i < m->nlock_events; i++) {
+        for (size_t i = m->ctx_lock_events[c]; i < m->ctx_lock_events[c + 1]; i++) {
             const rl_lock_event *e = &m->lock_events[i];
-            if (e->ctx == c && e->node < limit && e->lock == lock && e->kind != RL_N_UNLOCK) found = (long)i;
+            if (e->node < limit && e->lock == lock && e->kind != RL_N_UNLOCK) found = (long)i;
         }
         if (found >= 0) return found;
     }

@@ -42,12 +42,10 @@ static const char *stable_key(const char *place)
 /* "'x' is accessed holding 'l' at 12 of 14 places; this one does not".
  * Sets *rank to the guard's coverage: a location guarded almost everywhere
  * and missed in one place is the likeliest real bug. */
-static char *guard_hint(const rl_model *m, const rl_access *a, const rl_access *b, double *rank)
+static char *guard_hint(const rl_model *m, const rl_guard *g, const rl_access *a, const rl_access *b, double *rank)
 {
-    const rl_access_group *g = rl_model_group(m, a->place);
-    if (!g) return NULL;
-    rl_guard guard = rl_guard_of(m, g);
-    if (!rl_guard_is_believed(&guard)) return NULL;
+    if (!g || !rl_guard_is_believed(g)) return NULL;
+    rl_guard guard = *g;
     *rank = (double)guard.covered / (double)guard.sites;
     rl_strbuf lock = RL_STRBUF_INIT, where = RL_STRBUF_INIT;
     rl_model_lock_display(m, guard.lock, &lock);
@@ -77,8 +75,32 @@ static char *guard_hint(const rl_model *m, const rl_access *a, const rl_access *
     return hint;
 }
 
-static void report(rl_check_ctx *ctx, const rl_access *a, const rl_access *b)
+typedef struct pair_seen pair_seen;
+
+/* What one run of the rule remembers: the pairs reported, and the guard of
+ * each location, inferred once however many of its pairs race. */
+typedef struct race_state {
+    rl_check_ctx *ctx;
+    pair_seen *seen;
+    rl_ptrmap guards; /* place -> rl_guard* (owned) */
+} race_state;
+
+static const rl_guard *guard_for(race_state *st, const char *place)
 {
+    void **slot = rl_ptrmap_slot(&st->guards, place);
+    if (!*slot) {
+        const rl_access_group *g = rl_model_group(st->ctx->model, place);
+        if (!g) return NULL;
+        rl_guard *guard = rl_xmalloc(sizeof *guard);
+        *guard = rl_guard_of(st->ctx->model, g);
+        *slot = guard;
+    }
+    return *slot;
+}
+
+static void report(race_state *st, const rl_access *a, const rl_access *b)
+{
+    rl_check_ctx *ctx = st->ctx;
     const rl_model *m = ctx->model;
     /* The write first: it is what a user will want to change. */
     if (!(a->flags & RL_ACC_WRITE)) {
@@ -94,7 +116,7 @@ static void report(rl_check_ctx *ctx, const rl_access *a, const rl_access *b)
     f->message = rl_xasprintf("data race on '%s'", na->display && na->display[0] ? na->display : f->location);
     rl_evidence_add_access(m, f, a);
     rl_evidence_add_access(m, f, b);
-    f->hint = guard_hint(m, a, b, &f->rank);
+    f->hint = guard_hint(m, guard_for(st, a->place), a, b, &f->rank);
     const char *parts[6];
     for (int i = 0; i < 2; i++) {
         const rl_event *ev = &f->events[i];
@@ -111,10 +133,10 @@ static uint64_t site_key(const rl_model *m, const rl_access *a)
     return ((uint64_t)(uint32_t)m->ctxs[a->ctx].fn << 32) | (uint32_t)a->node;
 }
 
-typedef struct pair_seen {
+struct pair_seen {
     uint64_t *keys; /* open addressing over (site a, site b) hashes; 0 = empty */
     size_t nslots, count;
-} pair_seen;
+};
 
 static int pair_first_time(pair_seen *s, uint64_t x, uint64_t y)
 {
@@ -150,9 +172,9 @@ static int pair_first_time(pair_seen *s, uint64_t x, uint64_t y)
 
 /* Pairs every access of g with every access of h (each pair once when g
  * and h are the same group). */
-static void check_pairs(rl_check_ctx *ctx, pair_seen *seen, const rl_access_group *g, const rl_access_group *h)
+static void check_pairs(race_state *st, const rl_access_group *g, const rl_access_group *h)
 {
-    const rl_model *m = ctx->model;
+    const rl_model *m = st->ctx->model;
     for (size_t i = 0; i < g->len; i++) {
         const rl_access *a = &m->accesses[g->items[i]];
         for (size_t j = g == h ? i : 0; j < h->len; j++) {
@@ -160,8 +182,8 @@ static void check_pairs(rl_check_ctx *ctx, pair_seen *seen, const rl_access_grou
             if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
             if (common_lock(a->held, b->held)) continue;
             if (!rl_model_may_run_together(m, a, b)) continue;
-            if (!pair_first_time(seen, site_key(m, a), site_key(m, b))) continue;
-            report(ctx, a, b);
+            if (!pair_first_time(st->seen, site_key(m, a), site_key(m, b))) continue;
+            report(st, a, b);
         }
     }
 }
@@ -170,9 +192,10 @@ void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
     pair_seen seen = {0};
+    race_state st = {ctx, &seen, RL_PTRMAP_INIT};
     for (size_t k = 0; k < m->ngroups; k++) {
         const rl_access_group *g = &m->groups[k];
-        check_pairs(ctx, &seen, g, g);
+        check_pairs(&st, g, g);
         /* A whole-object access (a struct copy) overlaps its fields: pair
          * this group with every enclosing object's group. */
         rl_strbuf prefix = RL_STRBUF_INIT;
@@ -183,9 +206,12 @@ void rl_check_DataRace(rl_check_ctx *ctx)
             if ((ch != '.' && ch != '[') || cut < 2) continue;
             rl_sb_truncate(&prefix, cut - 1);
             const rl_access_group *outer = rl_model_group(m, rl_intern(m->program->pool, rl_sb_str(&prefix)));
-            if (outer) check_pairs(ctx, &seen, g, outer);
+            if (outer) check_pairs(&st, g, outer);
         }
         rl_sb_free(&prefix);
     }
     free(seen.keys);
+    for (size_t i = 0; i < st.guards.nslots; i++)
+        if (st.guards.keys[i]) free(st.guards.values[i]);
+    rl_ptrmap_free(&st.guards);
 }

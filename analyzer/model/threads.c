@@ -878,6 +878,17 @@ int rl_model_ctx_via_indirect(const rl_model *m, int ctx)
     return 0;
 }
 
+/* Events are recorded context by context, so each context's are one run. */
+static void index_lock_events(rl_model *m)
+{
+    m->ctx_lock_events = rl_xcalloc(m->nctxs + 1, sizeof *m->ctx_lock_events);
+    size_t e = 0;
+    for (size_t c = 0; c <= m->nctxs; c++) {
+        while (e < m->nlock_events && (size_t)m->lock_events[e].ctx < c) e++;
+        m->ctx_lock_events[c] = e;
+    }
+}
+
 int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
 {
     return rl_ptrmap_get(&m->recursive, lock) != NULL;
@@ -983,6 +994,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     collect_stores(m);
     collect_accesses(m);
     group_accesses(m);
+    index_lock_events(m);
     return m;
 }
 
@@ -1009,6 +1021,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->returns);
     rl_ptrmap_free(&m->recursive);
     free(m->lock_events);
+    free(m->ctx_lock_events);
     for (size_t i = 0; i < m->ngroups; i++) free(m->groups[i].items);
     free(m->groups);
     rl_ptrmap_free(&m->group_by_place);

@@ -118,8 +118,10 @@ typedef struct rl_model {
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;
     rl_ptrmap group_by_place; /* place -> index + 1 into groups */
-    rl_lock_event *lock_events; /* every lock, trylock and unlock, per context */
+    rl_lock_event *lock_events; /* every lock, trylock and unlock, in context order */
     size_t nlock_events, cap_lock_events;
+    size_t *ctx_lock_events;  /* nctxs + 1 entries: context c's events are
+                                 lock_events[ctx_lock_events[c] .. [c + 1]) */
     rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
 } rl_model;
 

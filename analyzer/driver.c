@@ -16,9 +16,9 @@
 #include "util/strbuf.h"
 #include "util/ptrmap.h"
 #include "util/strpool.h"
+#include "workers.h"
 #include <dirent.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,91 +61,35 @@ char *rl_default_rules_dir(void)
     return NULL;
 }
 
-typedef struct work {
+/* The progress callback of the workers, as the caller's sees it: units
+ * from the cache count as done before the first parse. */
+typedef struct progress_base {
     const rl_analysis_options *opts;
-    const rl_apimodel *model;
-    const rl_unit_list *units;
-    rl_unit_facts **facts;   /* per unit, NULL when libclang gave up */
-    char **errors;           /* per unit, message when facts is NULL */
-    const size_t *todo;      /* the units to parse (not in the cache) */
-    size_t ntodo;
-    size_t next;             /* next index into todo */
-    size_t done, failed;     /* for progress */
-    pthread_mutex_t lock;
-    pthread_cond_t changed;  /* done moved */
-} work;
+    size_t done, total;
+} progress_base;
 
-
-static void *worker(void *arg)
+static void parse_progress(void *ctx, size_t done, size_t failed)
 {
-    work *w = arg;
-    const char *resource_dir = w->opts->resource_dir;
-#ifdef RL_CLANG_RESOURCE_DIR
-    /* The headers of the libclang we were built with, if still there. */
-    if (!resource_dir && RL_CLANG_RESOURCE_DIR[0] && is_dir(RL_CLANG_RESOURCE_DIR)) resource_dir = RL_CLANG_RESOURCE_DIR;
-#endif
-    rl_frontend *fe = rl_frontend_new(w->model, resource_dir);
-    for (;;) {
-        pthread_mutex_lock(&w->lock);
-        size_t k = w->next++;
-        pthread_mutex_unlock(&w->lock);
-        if (k >= w->ntodo) break;
-        size_t i = w->todo[k];
-        rl_error err = {{0}};
-        w->facts[i] = rl_frontend_extract(fe, &w->units->items[i], &err);
-        if (!w->facts[i]) w->errors[i] = rl_xstrdup(err.msg);
-        pthread_mutex_lock(&w->lock);
-        w->done++;
-        if (!w->facts[i] || w->facts[i]->parse_failed) w->failed++;
-        pthread_cond_signal(&w->changed);
-        pthread_mutex_unlock(&w->lock);
-    }
-    rl_frontend_free(fe);
-    return NULL;
+    const progress_base *b = ctx;
+    b->opts->progress(b->opts->progress_ctx, b->done + done, b->total, failed);
 }
 
-/* Parses the units of w->todo on `jobs` threads; the calling thread reports
- * progress (base units were done before, base_failed of them failed). */
-static void extract_all(work *w, int jobs, size_t base, size_t base_failed)
+static int default_jobs(int jobs)
 {
-    const rl_analysis_options *o = w->opts;
     if (jobs <= 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         jobs = cores > 0 ? (int)cores : 1;
     }
-    if (jobs > MAX_JOBS) jobs = MAX_JOBS;
-    if ((size_t)jobs > w->ntodo) jobs = (int)w->ntodo;
-    if (jobs < 1) return;
-    if (jobs == 1 && !o->progress) {
-        worker(w);
-        return;
-    }
-    pthread_t *tids = rl_xcalloc((size_t)jobs, sizeof *tids);
-    int started = 0;
-    for (int i = 0; i < jobs; i++)
-        if (pthread_create(&tids[i], NULL, worker, w) == 0) started++;
-        else break;
-    if (started == 0) {
-        worker(w);
-    } else if (o->progress) {
-        pthread_mutex_lock(&w->lock);
-        size_t seen = (size_t)-1;
-        while (w->done < w->ntodo) {
-            if (w->done != seen) {
-                seen = w->done;
-                size_t failed = w->failed;
-                pthread_mutex_unlock(&w->lock);
-                o->progress(o->progress_ctx, base + seen, w->units->len, base_failed + failed);
-                pthread_mutex_lock(&w->lock);
-                continue;
-            }
-            pthread_cond_wait(&w->changed, &w->lock);
-        }
-        pthread_mutex_unlock(&w->lock);
-    }
-    for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
-    if (o->progress) o->progress(o->progress_ctx, base + w->done, w->units->len, base_failed + w->failed);
-    free(tids);
+    return jobs > MAX_JOBS ? MAX_JOBS : jobs;
+}
+
+static const char *clang_resource_dir(const rl_analysis_options *opts)
+{
+#ifdef RL_CLANG_RESOURCE_DIR
+    /* The headers of the libclang we were built with, if still there. */
+    if (!opts->resource_dir && RL_CLANG_RESOURCE_DIR[0] && is_dir(RL_CLANG_RESOURCE_DIR)) return RL_CLANG_RESOURCE_DIR;
+#endif
+    return opts->resource_dir;
 }
 
 /* ---- the facts cache ----------------------------------------------------- */
@@ -244,16 +188,17 @@ static rl_unit_facts *cache_lookup(const rl_facts_cache *c, file_hashes *fh, con
     return f;
 }
 
-static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_unit_facts *facts, const char *error,
-                        int cached)
+static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_parsed_unit *parsed, int cached)
 {
+    const rl_unit_facts *facts = parsed->facts;
     rl_unit_status *u = &out->units[out->nunits++];
     memset(u, 0, sizeof *u);
     u->file = rl_xstrdup(spec->file);
     if (!facts) {
-        u->status = rl_xstrdup("failed");
-        u->diagnostics = rl_xstrdup(error ? error : "cannot parse");
+        u->status = rl_xstrdup(parsed->skipped ? "skipped" : "failed");
+        u->diagnostics = rl_xstrdup(parsed->error ? parsed->error : "cannot parse");
         out->units_failed++;
+        if (parsed->skipped) out->units_skipped++;
         return;
     }
     if (!facts->parse_failed) {
@@ -360,13 +305,9 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     rl_apimodel *model = load_models(opts, err);
     if (!model) return -1;
 
-    work w;
-    memset(&w, 0, sizeof w);
-    w.opts = opts;
-    w.model = model;
-    w.units = units;
-    w.facts = rl_xcalloc(units->len + 1, sizeof *w.facts);
-    w.errors = rl_xcalloc(units->len + 1, sizeof *w.errors);
+    /* Each unit's facts: from the cache or from a parsing worker. */
+    rl_parsed_unit *parsed = rl_xcalloc(units->len + 1, sizeof *parsed);
+    size_t ntodo = 0;
     char *cached = rl_xcalloc(units->len + 1, 1);
     size_t *todo = rl_xcalloc(units->len + 1, sizeof *todo);
     char (*keys)[17] = NULL;
@@ -379,12 +320,12 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         file_hashes fh = {rl_strpool_new(), RL_PTRMAP_INIT, NULL, 0, 0};
         for (size_t i = 0; i < units->len; i++) {
             unit_key(rk, &units->items[i], keys[i]);
-            if (!opts->cache_refresh) w.facts[i] = cache_lookup(cache, &fh, &units->items[i], keys[i]);
-            if (w.facts[i]) {
+            if (!opts->cache_refresh) parsed[i].facts = cache_lookup(cache, &fh, &units->items[i], keys[i]);
+            if (parsed[i].facts) {
                 cached[i] = 1;
                 out->units_cached++;
             } else {
-                todo[w.ntodo++] = i;
+                todo[ntodo++] = i;
             }
         }
         for (size_t i = 0; i < fh.nowned; i++) free(fh.owned[i]);
@@ -392,36 +333,32 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         rl_ptrmap_free(&fh.map);
         rl_strpool_free(fh.pool);
     } else {
-        for (size_t i = 0; i < units->len; i++) todo[w.ntodo++] = i;
+        for (size_t i = 0; i < units->len; i++) todo[ntodo++] = i;
     }
     out->ms_cache_read = rl_now_ms() - t;
 
     t = rl_now_ms();
-    w.todo = todo;
-    out->units_parsed = w.ntodo;
-    pthread_mutex_init(&w.lock, NULL);
-    pthread_cond_init(&w.changed, NULL);
-    extract_all(&w, opts->jobs, out->units_cached, 0);
-    pthread_cond_destroy(&w.changed);
-    pthread_mutex_destroy(&w.lock);
+    out->units_parsed = ntodo;
+    progress_base base = {opts, out->units_cached, units->len};
+    rl_parse_job job = {model, clang_resource_dir(opts), units, todo, ntodo, default_jobs(opts->jobs),
+                        opts->limits, opts->progress ? parse_progress : NULL, &base};
+    rl_parse_units(&job, parsed);
     out->ms_parse = rl_now_ms() - t;
 
     t = rl_now_ms();
-    if (cache && w.ntodo > 0) {
+    if (cache && ntodo > 0) {
         if (cache->begin) cache->begin(cache->ctx);
-        for (size_t k = 0; k < w.ntodo; k++) {
-            size_t i = todo[k];
+        for (size_t k = 0; k < ntodo; k++) {
+            const rl_parsed_unit *u = &parsed[todo[k]];
             /* Units with errors are parsed again, to report them again. */
-            if (!w.facts[i] || w.facts[i]->parse_failed || w.facts[i]->ndeps == 0) continue;
-            size_t len = 0;
-            unsigned char *blob = rl_facts_serialize(w.facts[i], &len);
+            if (!u->facts || !u->blob || u->facts->parse_failed || u->facts->ndeps == 0) continue;
             rl_strbuf files = RL_STRBUF_INIT;
-            for (int32_t d = 0; d < w.facts[i]->ndeps; d++)
-                rl_sb_printf(&files, "%016llx %s\n", (unsigned long long)w.facts[i]->deps[d].hash,
-                             w.facts[i]->deps[d].path);
-            cache->put(cache->ctx, units->items[i].file, keys[i], rl_sb_str(&files), blob, len);
+            for (int32_t d = 0; d < u->facts->ndeps; d++)
+                rl_sb_printf(&files, "%016llx %s\n", (unsigned long long)u->facts->deps[d].hash,
+                             u->facts->deps[d].path);
+            cache->put(cache->ctx, units->items[todo[k]].file, keys[todo[k]], rl_sb_str(&files), u->blob,
+                       u->blob_len);
             rl_sb_free(&files);
-            free(blob);
         }
         if (cache->end) cache->end(cache->ctx);
     }
@@ -433,15 +370,16 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
     rl_program *program = rl_program_new();
     for (size_t i = 0; i < units->len; i++) {
-        record_unit(out, &units->items[i], w.facts[i], w.errors[i], cached[i]);
-        if (!w.facts[i]) continue;
+        const rl_unit_facts *facts = parsed[i].facts;
+        record_unit(out, &units->items[i], &parsed[i], cached[i]);
+        if (!facts) continue;
         if (opts->dump_facts && opts->dump_out) {
             rl_strbuf sb = RL_STRBUF_INIT;
-            rl_facts_dump(w.facts[i], &sb);
+            rl_facts_dump(facts, &sb);
             fputs(rl_sb_str(&sb), (FILE *)opts->dump_out);
             rl_sb_free(&sb);
         }
-        rl_program_add_unit(program, w.facts[i]);
+        rl_program_add_unit(program, facts);
     }
     rl_program_finish(program);
     rl_flow *flow = rl_flow_compute(program);
@@ -460,12 +398,8 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     rl_model_free(m);
     rl_flow_free(flow);
     rl_program_free(program);
-    for (size_t i = 0; i < units->len; i++) {
-        rl_facts_free(w.facts[i]);
-        free(w.errors[i]);
-    }
-    free(w.facts);
-    free(w.errors);
+    for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&parsed[i]);
+    free(parsed);
     free(cached);
     rl_apimodel_free(model);
     return 0;

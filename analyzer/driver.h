@@ -1,13 +1,15 @@
 /* The analysis pipeline as a library call: inputs -> frontend -> facts ->
  * program -> lock flow -> thread model -> rules -> findings. The CLI, the
  * fixture runner and fuzzers all call this; it prints nothing itself except
- * through the progress callback. */
+ * through the progress callback. Parsing happens in worker processes
+ * (workers.h); the caller must not have threads of its own running. */
 #ifndef RL_DRIVER_H
 #define RL_DRIVER_H
 #include "frontend/inputs.h"
 #include "model/finding.h"
 #include "store/store.h"
 #include "util/error.h"
+#include "workers.h"
 
 /* The facts cache, as the driver sees it (the store implements it; the
  * driver knows no SQL). Blobs are rl_facts_serialize images; a key names
@@ -29,7 +31,8 @@ typedef struct rl_analysis_options {
     const char *rules_dir;     /* API model folder (NULL: rl_default_rules_dir) */
     const char *resource_dir;  /* clang resource folder, NULL for libclang's own */
     const char *config_file;   /* project config (.racelint.yaml), may be NULL */
-    int jobs;                  /* worker threads for parsing (0: cores) */
+    int jobs;                  /* parsing worker processes (0: cores) */
+    rl_parse_limits limits;    /* per-unit time, memory ceiling (0: none) */
     int want_guards;           /* also compute the guard map (rl_analysis.guards) */
     int dump_facts;            /* write every unit's facts to dump_out */
     void *dump_out;            /* FILE* */
@@ -54,7 +57,8 @@ typedef struct rl_analysis {
     rl_findings findings;
     rl_unit_status *units;
     size_t nunits;
-    size_t units_failed;       /* parse failures (no AST or errors) */
+    size_t units_failed;       /* parse failures (no AST or errors), skipped units included */
+    size_t units_skipped;      /* stopped by a limit or a parser crash */
     size_t nthreads, ncontexts, naccesses;
     rl_guard_row *guards;      /* filled when options.want_guards */
     size_t nguards;

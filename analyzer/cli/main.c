@@ -34,6 +34,13 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
 #define DEFAULT_DB_DIR ".racelint"
 #define DEFAULT_DB_FILE ".racelint/racelint.db"
 #define MAX_JOBS_OPTION 256
+/* A unit that parses for ten minutes is a generated monster or a parser
+ * loop; real units take seconds. */
+#define DEFAULT_UNIT_TIMEOUT_SEC 600
+#define MAX_UNIT_TIMEOUT_SEC (7 * 24 * 3600)
+/* The default memory ceiling is this share of physical memory, so that the
+ * kernel's OOM killer never takes the whole run. */
+#define DEFAULT_MEMORY_PERCENT 75
 
 typedef struct options {
     const char *build_dir;
@@ -50,6 +57,7 @@ typedef struct options {
     const char *src_root;
     long max_parse_failures; /* -1: unlimited */
     int jobs;
+    rl_parse_limits limits;
     int quiet;
     int verbose;
     int no_cache;
@@ -115,6 +123,10 @@ static void print_help(void)
          "  --config FILE      project config (default: the nearest .racelint.yaml)\n"
          "  --resource-dir DIR clang resource folder for system headers\n"
          "  -j N               parse N units in parallel (default: number of cores)\n"
+         "  --unit-timeout S   skip a unit that takes more than S seconds to parse\n"
+         "                     (default: 600; 0: no limit)\n"
+         "  --max-memory SIZE  skip the unit whose parser pushes racelint's memory over\n"
+         "                     SIZE, e.g. 4G (default: 75% of physical memory; 0: none)\n"
          "  -q, --quiet        no summary or progress on standard error\n"
          "  -v, --verbose      check: units parsed and cached, time of each phase\n"
          "  --no-cache         check: parse every unit, ignoring (and renewing) cached facts\n"
@@ -132,6 +144,9 @@ static int parse_options(int argc, char **argv, options *o)
     memset(o, 0, sizeof *o);
     o->format = "text";
     o->max_parse_failures = -1;
+    o->limits.unit_timeout_sec = DEFAULT_UNIT_TIMEOUT_SEC;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) o->limits.memory_ceiling = (uint64_t)pages / 100 * DEFAULT_MEMORY_PERCENT * (uint64_t)page;
     o->paths = rl_xcalloc((size_t)argc + 1, sizeof *o->paths);
     o->flags = rl_xcalloc((size_t)argc + 1, sizeof *o->flags);
     for (int i = 0; i < argc; i++) {
@@ -200,6 +215,20 @@ static int parse_options(int argc, char **argv, options *o)
             if (*end || j < 1 || j > MAX_JOBS_OPTION) return usage_error("-j wants a number from 1 to 256, not '%s'", num);
             o->jobs = (int)j;
             if (!a[2]) i++;
+        } else if (strcmp(a, "--unit-timeout") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            char *end;
+            errno = 0;
+            long n = strtol(value, &end, 10);
+            if (!*value || *end || n < 0 || n > MAX_UNIT_TIMEOUT_SEC || errno)
+                return usage_error("--unit-timeout wants seconds from 0 (no limit) to a week, not '%s'", value);
+            o->limits.unit_timeout_sec = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--max-memory") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            if (rl_parse_size(value, &o->limits.memory_ceiling) != 0)
+                return usage_error("--max-memory wants a size such as 4G, 512M or 0 (no ceiling), not '%s'", value);
+            i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -295,9 +324,9 @@ static void report_parse_failures(const rl_analysis *a)
 {
     for (size_t i = 0; i < a->nunits; i++) {
         const rl_unit_status *u = &a->units[i];
-        if (strcmp(u->status, "ok") == 0 || strcmp(u->status, "cached") == 0) continue;
-        fprintf(stderr, "racelint: %s: %s\n", u->file,
-                strcmp(u->status, "failed") == 0 ? "could not be parsed" : "parsed with errors (analysed what parsed)");
+        const char *phrase = rl_unit_status_phrase(u->status);
+        if (!phrase) continue;
+        fprintf(stderr, "racelint: %s: %s\n", u->file, phrase);
         if (u->diagnostics) fprintf(stderr, "%s\n", u->diagnostics);
     }
 }
@@ -404,6 +433,7 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     ao.rules_dir = o->rules;
     ao.resource_dir = o->resource_dir;
     ao.jobs = o->jobs;
+    ao.limits = o->limits;
     ao.want_guards = want_guards;
     ao.dump_facts = o->dump_facts;
     ao.dump_out = stdout;
@@ -575,7 +605,11 @@ static int cmd_check(int argc, char **argv, const options *o)
     if (!o->quiet) {
         fprintf(stderr, "racelint: %zu finding%s in %zu file%s", a.findings.len, a.findings.len == 1 ? "" : "s",
                 units.len, units.len == 1 ? "" : "s");
-        if (a.units_failed) fprintf(stderr, " (%zu with parse errors)", a.units_failed);
+        size_t errors = a.units_failed - a.units_skipped;
+        if (errors && a.units_skipped)
+            fprintf(stderr, " (%zu with parse errors, %zu skipped)", errors, a.units_skipped);
+        else if (errors || a.units_skipped)
+            fprintf(stderr, " (%zu %s)", errors + a.units_skipped, errors ? "with parse errors" : "skipped");
         rl_hist_check_summary(hist, stderr);
         if (store) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
         fprintf(stderr, "\n");

@@ -971,7 +971,7 @@ static void walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const cha
     int recursive = 0;
     for (int i = 0; i < nargs; i++) {
         if (i == api->lock) continue;
-        long long v;
+        long long v = 0;
         if (i == api->attr) recursive = !(const_int(strip(call_arg(c, i)), &v) && v == 0);
         expr(w, call_arg(c, i), USE_READ, NULL);
     }

@@ -519,18 +519,19 @@ static void summary(html *h)
 
     size_t bad = 0;
     for (size_t i = 0; i < in->nunits; i++)
-        if (in->units[i].status && strcmp(in->units[i].status, "ok") && strcmp(in->units[i].status, "cached")) bad++;
+        if (rl_unit_status_phrase(in->units[i].status)) bad++;
     if (bad) {
         putf(h, "<details class=\"units\"><summary>%zu unit%s did not parse cleanly</summary><ul>\n", bad,
              bad == 1 ? "" : "s");
         for (size_t i = 0; i < in->nunits; i++) {
             const rl_unit_status *u = &in->units[i];
-            if (!u->status || !strcmp(u->status, "ok") || !strcmp(u->status, "cached")) continue;
+            const char *phrase = rl_unit_status_phrase(u->status);
+            if (!phrase) continue;
             char *p = path_of(h, u->file);
             put(h, "<li><code>");
             html_text(h, p);
             put(h, "</code> ");
-            html_text(h, strcmp(u->status, "failed") == 0 ? "could not be parsed" : "parsed with errors");
+            html_text(h, phrase);
             if (u->diagnostics) {
                 put(h, "<pre>");
                 html_text(h, u->diagnostics);

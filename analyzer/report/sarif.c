@@ -512,15 +512,16 @@ static json_t *tool_json(const rl_run_info *run)
 /* A unit that failed to parse, as a tool execution notification. */
 static json_t *unit_notification(const sarif_ctx *cx, const rl_unit_status *u)
 {
-    int failed = strcmp(u->status, "failed") == 0;
+    /* Nothing of a failed or skipped unit was analysed: an error. */
+    int lost = strcmp(u->status, "errors") != 0;
     json_t *n = json_object();
-    json_object_set_new(n, "level", json_string(failed ? "error" : "warning"));
+    json_object_set_new(n, "level", json_string(lost ? "error" : "warning"));
     char *path = display_path(cx, u->file);
     rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_printf(&sb, "%s %s.", path, failed ? "could not be parsed" : "parsed with errors; what parsed was analysed");
+    rl_sb_printf(&sb, "%s %s.", path, rl_unit_status_phrase(u->status));
     if (u->diagnostics) {
         const char *nl = strchr(u->diagnostics, '\n');
-        rl_sb_append(&sb, " First error: ");
+        rl_sb_append(&sb, strcmp(u->status, "skipped") == 0 ? " Why: " : " First error: ");
         rl_sb_appendn(&sb, u->diagnostics, nl ? (size_t)(nl - u->diagnostics) : strlen(u->diagnostics));
     }
     json_object_set_new(n, "message", plain_message(rl_sb_str(&sb)));
@@ -557,8 +558,7 @@ static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, cons
     }
     json_t *notes = json_array();
     for (size_t i = 0; opts && opts->units && i < opts->nunits; i++)
-        if (opts->units[i].status && strcmp(opts->units[i].status, "ok") != 0 &&
-            strcmp(opts->units[i].status, "cached") != 0)
+        if (rl_unit_status_phrase(opts->units[i].status))
             json_array_append_new(notes, unit_notification(cx, &opts->units[i]));
     if (json_array_size(notes))
         json_object_set_new(inv, "toolExecutionNotifications", notes);

@@ -51,7 +51,7 @@ static const char *const migrations[] = {
     "CREATE TABLE units (\n"
     "    run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
     "    file        TEXT NOT NULL,  -- the source file, as given to racelint\n"
-    "    status      TEXT NOT NULL,  -- 'ok', 'errors', 'failed' or 'cached'\n"
+    "    status      TEXT NOT NULL,  -- 'ok', 'errors', 'failed', 'cached' or 'skipped'\n"
     "    diagnostics TEXT            -- first compiler diagnostics, newline separated\n"
     ");\n"
     "CREATE INDEX units_run ON units(run_id);\n"
@@ -863,6 +863,14 @@ void rl_run_info_clear(rl_run_info *run)
     free(run->host);
     free(run->baseline);
     memset(run, 0, sizeof *run);
+}
+
+const char *rl_unit_status_phrase(const char *status)
+{
+    if (!status || strcmp(status, "ok") == 0 || strcmp(status, "cached") == 0) return NULL;
+    if (strcmp(status, "failed") == 0) return "could not be parsed";
+    if (strcmp(status, "skipped") == 0) return "was skipped";
+    return "parsed with errors; what parsed was analysed";
 }
 
 void rl_unit_status_clear(rl_unit_status *u)

@@ -28,9 +28,14 @@ typedef struct rl_store rl_store;
 /* How one translation unit fared. */
 typedef struct rl_unit_status {
     char *file;
-    char *status;       /* "ok", "errors" (parsed with errors), "failed", "cached" */
+    char *status;       /* "ok", "errors" (parsed with errors), "failed", "cached",
+                           "skipped" (stopped by a time or memory limit, or a crash) */
     char *diagnostics;  /* first diagnostics, newline separated; may be NULL */
 } rl_unit_status;
+
+/* How reports say what happened to a unit: NULL when it parsed cleanly
+ * (ok or cached), else a phrase such as "could not be parsed". */
+const char *rl_unit_status_phrase(const char *status);
 
 typedef struct rl_run_info {
     int64_t id;            /* filled by rl_store_record_run / read back */

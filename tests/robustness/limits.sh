@@ -1,0 +1,96 @@
+#!/bin/sh
+# Per-unit limits (analyzer/workers.c): a unit over --unit-timeout, a unit
+# that pushes racelint over --max-memory, and a parser that crashes are each
+# recorded as skipped with the reason; the other units are still analysed
+# and the run is recorded.
+# usage: limits.sh PATH/TO/racelint SOURCE_DIR
+set -u
+RL=$1
+SRC=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -f "$TMP/err" ] && sed 's/^/    stderr: /' "$TMP/err" | head -5; }
+# expect NAME STATUS CMD... : runs CMD (at most 120 s), checks its exit status.
+expect() {
+  name=$1; want=$2; shift 2
+  timeout 120 "$@" >"$TMP/out" 2>"$TMP/err"; got=$?
+  if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, wanted $want)"; fi
+}
+contains() {
+  if grep -q -- "$3" "$2"; then ok "$1"; else not_ok "$1 ('$3' not in $(basename "$2"))"; fi
+}
+
+cd "$TMP" || exit 1
+mkdir proj
+# A racy unit that must still be reported next to the monster.
+cp "$SRC/fixtures/seed_buffer_nolock.c" proj/good.c
+# Each level of macro doubles the expression: 2^24 operands, far more time
+# and memory than any real unit, from a 6-line file.
+cat >proj/monster.c <<'EOF'
+#define A(x) x+x
+#define B(x) A(A(A(A(x))))
+#define C(x) B(B(B(B(x))))
+#define D(x) C(C(C(x)))
+int monster = D(1);
+EOF
+
+# --- the time limit
+start=$(date +%s)
+expect "a unit over the time limit: the run goes on (findings of the rest)" 1 \
+  "$RL" check --db "$TMP/t.db" -j 1 --unit-timeout 2 --max-memory 0 proj
+elapsed=$(( $(date +%s) - start ))
+if [ "$elapsed" -lt 60 ]; then ok "the slow unit was stopped ($elapsed s)"; else not_ok "the slow unit was stopped ($elapsed s)"; fi
+contains "the good unit's race is reported" "$TMP/out" "good.c:.*data race"
+contains "the slow unit is named as skipped" "$TMP/err" "monster.c: was skipped"
+contains "the reason is the time limit" "$TMP/err" "longer than the limit of 2 s"
+contains "the summary counts it" "$TMP/err" "(1 skipped)"
+expect "the run is recorded" 0 "$RL" sql --db "$TMP/t.db" \
+  "select u.status || ' ' || u.diagnostics from units u join runs r on r.id = u.run_id where u.file like '%monster.c'"
+contains "the database says skipped, and why" "$TMP/out" "skipped parsing took longer"
+
+# --- the memory ceiling: racelint and its parser together, on one unit
+expect "a unit over the memory ceiling: the run goes on" 1 \
+  "$RL" check --no-db -j 1 --unit-timeout 0 --max-memory 700M proj
+contains "the good unit's race is reported (memory)" "$TMP/out" "good.c:.*data race"
+contains "the reason is the memory ceiling" "$TMP/err" "memory ceiling of 700 MiB"
+expect "SARIF says the unit was skipped" 1 \
+  "$RL" check --no-db -j 1 --unit-timeout 0 --max-memory 700M --format sarif proj
+if jq -e '[.runs[0].invocations[0].toolExecutionNotifications[] | select(.level == "error" and (.message.text | test("monster.c was skipped. Why: .*memory ceiling")))] | length == 1' \
+  "$TMP/out" >/dev/null; then ok "SARIF notification"; else not_ok "SARIF notification"; fi
+
+# --- a parser that dies: SIGABRT (what a failed libclang assertion raises;
+# sanitizers do not catch it) sent to the worker while it parses the
+# monster. No test hook in racelint: the signal is real.
+# The monster comes first here, so the one worker is on it from the start.
+mkdir crash && cp proj/monster.c crash/a_monster.c && cp proj/good.c crash/good.c
+"$RL" check --no-db -j 1 --unit-timeout 0 --max-memory 0 crash >"$TMP/out" 2>"$TMP/err" &
+rl_pid=$!
+worker=""
+tries=0
+while [ -z "$worker" ] && [ "$tries" -lt 100 ]; do
+  sleep 0.1
+  worker=$(pgrep -P "$rl_pid" | head -1)
+  tries=$((tries + 1))
+done
+sleep 0.5
+[ -n "$worker" ] && kill -ABRT "$worker"
+wait "$rl_pid"
+got=$?
+if [ -n "$worker" ] && [ "$got" -eq 1 ]; then ok "a crashed parser: the run goes on (exit 1)"; else not_ok "a crashed parser: the run goes on (exit $got, worker '$worker')"; fi
+contains "the good unit's race is reported (crash)" "$TMP/out" "good.c:.*data race"
+contains "the crash is named" "$TMP/err" "a_monster.c: was skipped"
+contains "with its signal" "$TMP/err" "crashed on this unit (signal 6"
+
+# --- option errors
+expect "a bad --unit-timeout is a usage error" 2 "$RL" check --no-db --unit-timeout soon proj
+contains "it says what it wants" "$TMP/err" "unit-timeout wants seconds"
+expect "a bad --max-memory is a usage error" 2 "$RL" check --no-db --max-memory lots proj
+contains "it says what it wants (memory)" "$TMP/err" "max-memory wants a size"
+
+echo
+echo "limits: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -382,7 +382,9 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         rl_program_add_unit(program, facts);
     }
     rl_program_finish(program);
+    out->ms_program = rl_now_ms() - t;
     rl_flow *flow = rl_flow_compute(program);
+    out->ms_flow = rl_now_ms() - t - out->ms_program;
     rl_model *m = rl_model_build(program, flow);
     out->nthreads = m->nthreads;
     out->ncontexts = m->nctxs;

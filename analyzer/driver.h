@@ -69,6 +69,7 @@ typedef struct rl_analysis {
     long long ms_parse;        /* parsing and extracting the units */
     long long ms_cache_write;  /* writing new facts to the cache */
     long long ms_model;        /* program, lock flow, thread model */
+    long long ms_program, ms_flow; /* the first two parts of ms_model */
     long long ms_rules;        /* the checks, sorting findings */
 } rl_analysis;
 

@@ -138,7 +138,7 @@ struct pair_seen {
     size_t nslots, count;
 };
 
-static int pair_first_time(pair_seen *s, uint64_t x, uint64_t y)
+static uint64_t pair_hash(uint64_t x, uint64_t y)
 {
     if (x > y) {
         uint64_t t = x;
@@ -146,7 +146,20 @@ static int pair_first_time(pair_seen *s, uint64_t x, uint64_t y)
         y = t;
     }
     uint64_t h = (x * 0x9E3779B97F4A7C15ULL) ^ (y + 0x632BE59BD9B4E019ULL + (x << 6));
-    if (!h) h = 1;
+    return h ? h : 1;
+}
+
+static int pair_seen_has(const pair_seen *s, uint64_t h)
+{
+    if (!s->nslots) return 0;
+    for (size_t j = h & (s->nslots - 1); s->keys[j]; j = (j + 1) & (s->nslots - 1))
+        if (s->keys[j] == h) return 1;
+    return 0;
+}
+
+static int pair_first_time(pair_seen *s, uint64_t h)
+{
+    if (pair_seen_has(s, h)) return 0;
     if ((s->count + 1) * 2 > s->nslots) {
         size_t n = s->nslots ? s->nslots * 2 : 1024;
         uint64_t *keys = rl_xcalloc(n, sizeof *keys);
@@ -161,31 +174,191 @@ static int pair_first_time(pair_seen *s, uint64_t x, uint64_t y)
         s->nslots = n;
     }
     size_t j = h & (s->nslots - 1);
-    while (s->keys[j]) {
-        if (s->keys[j] == h) return 0;
-        j = (j + 1) & (s->nslots - 1);
-    }
+    while (s->keys[j]) j = (j + 1) & (s->nslots - 1);
     s->keys[j] = h;
     s->count++;
     return 1;
 }
 
-/* Pairs every access of g with every access of h (each pair once when g
- * and h are the same group). */
+/* The accesses of a group that share a thread and a lockset form a class,
+ * and classes that share one of the two form a run. Most pairs of accesses
+ * are decided for a whole pair of runs or classes at once (only reads, a
+ * common lock, threads that never overlap), so a location touched from
+ * thousands of contexts costs pairs of runs, not pairs of accesses. Runs
+ * are by whichever of thread and lockset has fewer distinct values in the
+ * group: one thread's local seen under a thousand locks is one run, a
+ * global locked the same way in a thousand threads is one run too. */
+typedef struct access_class {
+    int thread;
+    const rl_lockset *held;
+    int writes;          /* some member writes */
+    size_t first, n;     /* members: order[first .. first + n) */
+} access_class;
+
+typedef struct class_run {
+    size_t first, n;     /* classes[first .. first + n) */
+    int writes;
+} class_run;
+
+typedef struct class_split {
+    size_t *order;       /* positions in the group, class by class */
+    access_class *classes;
+    size_t nclasses;
+    class_run *runs;
+    size_t nruns;
+} class_split;
+
+typedef struct class_key {
+    uintptr_t major, minor; /* thread and lockset, in the order of the runs */
+    size_t pos;
+} class_key;
+
+static int class_key_cmp(const void *x, const void *y)
+{
+    const class_key *a = x, *b = y;
+    if (a->major != b->major) return a->major < b->major ? -1 : 1;
+    if (a->minor != b->minor) return a->minor < b->minor ? -1 : 1;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Sorts keys for runs by thread (by_lockset 0) or by lockset, and returns
+ * how many runs that makes. */
+static size_t sort_keys(const rl_model *m, const rl_access_group *g, class_key *keys, int by_lockset)
+{
+    size_t runs = 0;
+    for (size_t i = 0; i < g->len; i++) {
+        const rl_access *a = &m->accesses[g->items[i]];
+        uintptr_t thread = (uintptr_t)a->thread, held = (uintptr_t)a->held;
+        keys[i] = (class_key){by_lockset ? held : thread, by_lockset ? thread : held, i};
+    }
+    qsort(keys, g->len, sizeof *keys, class_key_cmp);
+    for (size_t i = 0; i < g->len; i++)
+        if (i == 0 || keys[i].major != keys[i - 1].major) runs++;
+    return runs;
+}
+
+static class_split split_classes(const rl_model *m, const rl_access_group *g, int by_lockset)
+{
+    class_split cs = {rl_xcalloc(g->len + 1, sizeof *cs.order), rl_xcalloc(g->len + 1, sizeof *cs.classes), 0,
+                      rl_xcalloc(g->len + 1, sizeof *cs.runs), 0};
+    class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
+    sort_keys(m, g, keys, by_lockset);
+    for (size_t i = 0; i < g->len; i++) {
+        const rl_access *a = &m->accesses[g->items[keys[i].pos]];
+        int new_run = i == 0 || keys[i].major != keys[i - 1].major;
+        if (new_run) cs.runs[cs.nruns++] = (class_run){cs.nclasses, 0, 0};
+        if (new_run || keys[i].minor != keys[i - 1].minor) {
+            cs.classes[cs.nclasses++] = (access_class){a->thread, a->held, 0, i, 0};
+            cs.runs[cs.nruns - 1].n++;
+        }
+        access_class *c = &cs.classes[cs.nclasses - 1];
+        c->n++;
+        if (a->flags & RL_ACC_WRITE) c->writes = cs.runs[cs.nruns - 1].writes = 1;
+        cs.order[i] = keys[i].pos;
+    }
+    free(keys);
+    return cs;
+}
+
+/* Runs by thread or by lockset: whichever makes fewer runs of g. */
+static int runs_by_lockset(const rl_model *m, const rl_access_group *g)
+{
+    class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
+    size_t threads = sort_keys(m, g, keys, 0), locksets = sort_keys(m, g, keys, 1);
+    free(keys);
+    return locksets < threads;
+}
+
+static void class_split_free(class_split *cs)
+{
+    free(cs->order);
+    free(cs->classes);
+    free(cs->runs);
+}
+
+/* A pair of accesses that races: positions in the two groups. */
+typedef struct race_pair {
+    size_t i, j;
+    uint64_t sites;      /* pair_hash of the two sites */
+} race_pair;
+
+static int race_pair_cmp(const void *x, const void *y)
+{
+    const race_pair *a = x, *b = y;
+    if (a->i != b->i) return a->i < b->i ? -1 : 1;
+    return a->j < b->j ? -1 : a->j > b->j;
+}
+
+typedef struct pair_list {
+    race_pair *items;
+    size_t len, cap;
+} pair_list;
+
+/* The racing pairs of accesses between class ca of g and class cb of h. */
+static void class_pairs(race_state *st, const rl_access_group *g, const class_split *gs, const access_class *ca,
+                        const rl_access_group *h, const class_split *hs, const access_class *cb, pair_list *out)
+{
+    const rl_model *m = st->ctx->model;
+    if (!ca->writes && !cb->writes) return;
+    if (common_lock(ca->held, cb->held)) return;
+    int overlap = rl_model_threads_may_overlap(m, ca->thread, cb->thread);
+    if (overlap == 0) return;
+    for (size_t x = ca->first; x < ca->first + ca->n; x++) {
+        size_t i = gs->order[x];
+        const rl_access *a = &m->accesses[g->items[i]];
+        for (size_t y = cb->first; y < cb->first + cb->n; y++) {
+            size_t j = hs->order[y];
+            if (ca == cb && j < i) continue; /* within a class, each pair once */
+            const rl_access *b = &m->accesses[h->items[j]];
+            if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
+            uint64_t sites = pair_hash(site_key(m, a), site_key(m, b));
+            if (pair_seen_has(st->seen, sites)) continue;
+            if (overlap < 0 && !rl_model_may_run_together(m, a, b)) continue;
+            /* Within one group, a pair is (lower, higher) position, as a
+             * visit of every pair would first meet it. */
+            race_pair rp = {i, j, sites};
+            if (g == h && j < i) rp = (race_pair){j, i, sites};
+            RL_PUSH(out->items, out->len, out->cap, rp);
+        }
+    }
+}
+
+/* Whether some pair of runs' classes can race: the test both classes
+ * would fail for every member, on the runs' shared thread or lockset. */
+static int runs_may_race(const rl_model *m, const class_split *gs, const class_run *r, const class_split *hs,
+                         const class_run *q, int by_lockset)
+{
+    if (!r->writes && !q->writes) return 0;
+    const access_class *a = &gs->classes[r->first], *b = &hs->classes[q->first];
+    if (by_lockset) return !common_lock(a->held, b->held);
+    return rl_model_threads_may_overlap(m, a->thread, b->thread) != 0;
+}
+
+/* Reports the racing pairs of accesses of g with h (h may be g). Each pair
+ * of sites is reported once, by its first pair of accesses in group order
+ * (the shortest contexts come first), as if every pair were visited. */
 static void check_pairs(race_state *st, const rl_access_group *g, const rl_access_group *h)
 {
     const rl_model *m = st->ctx->model;
-    for (size_t i = 0; i < g->len; i++) {
-        const rl_access *a = &m->accesses[g->items[i]];
-        for (size_t j = g == h ? i : 0; j < h->len; j++) {
-            const rl_access *b = &m->accesses[h->items[j]];
-            if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
-            if (common_lock(a->held, b->held)) continue;
-            if (!rl_model_may_run_together(m, a, b)) continue;
-            if (!pair_first_time(st->seen, site_key(m, a), site_key(m, b))) continue;
-            report(st, a, b);
+    int by_lockset = runs_by_lockset(m, g);
+    class_split gs = split_classes(m, g, by_lockset), hs = g == h ? gs : split_classes(m, h, by_lockset);
+    pair_list found = {0};
+    for (size_t r = 0; r < gs.nruns; r++) {
+        for (size_t q = g == h ? r : 0; q < hs.nruns; q++) {
+            const class_run *rr = &gs.runs[r], *qq = &hs.runs[q];
+            if (!runs_may_race(m, &gs, rr, &hs, qq, by_lockset)) continue;
+            for (size_t x = rr->first; x < rr->first + rr->n; x++)
+                for (size_t y = rr == qq ? x : qq->first; y < qq->first + qq->n; y++)
+                    class_pairs(st, g, &gs, &gs.classes[x], h, &hs, &hs.classes[y], &found);
         }
     }
+    qsort(found.items, found.len, sizeof *found.items, race_pair_cmp);
+    for (size_t k = 0; k < found.len; k++)
+        if (pair_first_time(st->seen, found.items[k].sites))
+            report(st, &m->accesses[g->items[found.items[k].i]], &m->accesses[h->items[found.items[k].j]]);
+    free(found.items);
+    if (g != h) class_split_free(&hs);
+    class_split_free(&gs);
 }
 
 void rl_check_DataRace(rl_check_ctx *ctx)

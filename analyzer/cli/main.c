@@ -597,6 +597,8 @@ static int cmd_check(int argc, char **argv, const options *o)
                 "racelint: timings (ms): cache-read %lld, parse %lld, cache-write %lld, model %lld, rules %lld,"
                 " store %lld, total %lld\n",
                 a.ms_cache_read, a.ms_parse, a.ms_cache_write, a.ms_model, a.ms_rules, t_store, rl_now_ms() - t0);
+        fprintf(stderr, "racelint: model (ms): program %lld, lock flow %lld, threads %lld\n", a.ms_program, a.ms_flow,
+                a.ms_model - a.ms_program - a.ms_flow);
     }
     int written = rl_hist_check_write(hist, o->format, o->output, &run, &a.findings);
     if (written == 1) written = write_report_units(o, &run, &a.findings, a.units, a.nunits, incomplete,

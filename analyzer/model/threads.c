@@ -608,39 +608,43 @@ static void create_children(rl_model *m, int parent, const discovery *d)
 
 /* ---- pass 2: contexts ---------------------------------------------------- */
 
-/* Where a position lies relative to each child's interval: contexts at
- * positions with the same signature are interchangeable. One class per
- * child, run-length encoded ("4x120" + "0x7"): a thread with thousands of
- * children keeps short keys. */
-static void phase_signature(const rl_model *m, int thread, const rl_posvec *pos, rl_strbuf *out)
+static int pos_order(const void *a, const void *b)
 {
-    const rl_thread *t = &m->threads[thread];
-    char run_cls = 0;
-    int run_len = 0;
-    for (int i = t->first_child; i < t->first_child + t->nchildren; i++) {
-        const rl_thread *c = &m->threads[i];
-        /* start <= dstart < dend <= end (child_interval): the class is the
-         * number of bounds at or before pos, and most children are wholly
-         * before or after it, found with one comparison. */
-        char cls;
-        if (pos_cmp(pos, &c->end) >= 0) {
-            cls = '4';
-        } else if (pos_cmp(pos, &c->start) < 0) {
-            cls = '0';
-        } else {
-            cls = '1';
-            if (pos_cmp(pos, &c->dstart) >= 0) cls = '2';
-            if (pos_cmp(pos, &c->dend) >= 0) cls = '3';
+    return pos_cmp(a, b);
+}
+
+/* Where a position lies relative to each child's interval: contexts at
+ * positions with the same signature are interchangeable. Each child's
+ * class (before its start, inside, past dstart, past dend, after its end)
+ * only changes when the position passes one of its bounds, and bounds are
+ * ordered (start <= dstart < dend <= end, child_interval), so the number
+ * of the thread's bounds at or before the position names the classes of
+ * all children at once: a binary search, however many children there are.
+ * The bounds are sorted once, when the thread's first context is keyed:
+ * its children are all known by then (create_children). */
+static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_strbuf *out)
+{
+    rl_thread *t = &m->threads[thread];
+    if (!t->phase_ready) {
+        t->phase_bounds = rl_xcalloc((size_t)t->nchildren * 4 + 1, sizeof *t->phase_bounds);
+        for (int i = t->first_child; i < t->first_child + t->nchildren; i++) {
+            const rl_thread *c = &m->threads[i];
+            const rl_posvec *bounds[] = {&c->start, &c->dstart, &c->dend, &c->end};
+            for (size_t k = 0; k < sizeof bounds / sizeof *bounds; k++)
+                if (!bounds[k]->infinite) t->phase_bounds[t->nphase_bounds++] = pos_copy(bounds[k]);
         }
-        if (cls == run_cls) {
-            run_len++;
-            continue;
-        }
-        if (run_len) rl_sb_printf(out, "%cx%d", run_cls, run_len);
-        run_cls = cls;
-        run_len = 1;
+        qsort(t->phase_bounds, (size_t)t->nphase_bounds, sizeof *t->phase_bounds, pos_order);
+        t->phase_ready = 1;
     }
-    if (run_len) rl_sb_printf(out, "%cx%d", run_cls, run_len);
+    int lo = 0, hi = t->nphase_bounds;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (pos_cmp(&t->phase_bounds[mid], pos) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    rl_sb_printf(out, "%d", lo);
 }
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
@@ -1007,6 +1011,8 @@ void rl_model_free(rl_model *m)
         pos_free(&m->threads[i].dstart);
         pos_free(&m->threads[i].end);
         pos_free(&m->threads[i].dend);
+        for (int k = 0; k < m->threads[i].nphase_bounds; k++) pos_free(&m->threads[i].phase_bounds[k]);
+        free(m->threads[i].phase_bounds);
     }
     for (size_t i = 0; i < m->nctxs; i++) {
         free(m->ctxs[i].bind);
@@ -1066,13 +1072,39 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     return r;
 }
 
+static int is_ancestor(const rl_model *m, int ancestor, int t)
+{
+    for (int x = m->threads[t].parent; x >= 0; x = m->threads[x].parent)
+        if (x == ancestor) return 1;
+    return 0;
+}
+
+int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
+{
+    if (ta == tb) return m->threads[ta].multi ? -1 : 0;
+    /* Ancestor and descendant: it depends on where the ancestor is. */
+    if (is_ancestor(m, ta, tb) || is_ancestor(m, tb, ta)) return -1;
+    /* Relatives: compare the intervals of the two children of their
+     * nearest common ancestor. */
+    for (int x = m->threads[ta].parent; x >= 0; x = m->threads[x].parent) {
+        int cb = child_towards(m, x, tb);
+        if (cb < 0) continue;
+        int ca = child_towards(m, x, ta);
+        const rl_thread *a = &m->threads[ca], *b = &m->threads[cb];
+        return pos_cmp(&a->start, &b->end) < 0 && pos_cmp(&b->start, &a->end) < 0;
+    }
+    return 1; /* different roots: unknown, assume they may */
+}
+
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
+    int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);
+    if (overlap >= 0) return overlap;
     if (a->thread == b->thread) {
         /* Instances of one thread share only what is not theirs alone:
          * not their own locals, and not the locals of an ancestor whose
          * every instance starts exactly one instance of this thread. */
-        if (!m->threads[a->thread].multi || a->distinct || b->distinct) return 0;
+        if (a->distinct || b->distinct) return 0;
         int owner = -1;
         if (sscanf(a->place, "t%d:", &owner) != 1) return 1;
         for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)
@@ -1080,20 +1112,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
         return 0;
     }
     /* Ancestor and descendant: the descendant runs during an interval. */
-    for (int t = m->threads[b->thread].parent; t >= 0; t = m->threads[t].parent)
-        if (t == a->thread) return ancestor_overlaps(m, a, b);
-    for (int t = m->threads[a->thread].parent; t >= 0; t = m->threads[t].parent)
-        if (t == b->thread) return ancestor_overlaps(m, b, a);
-    /* Relatives: compare the intervals of the two children of their
-     * nearest common ancestor. */
-    for (int x = m->threads[a->thread].parent; x >= 0; x = m->threads[x].parent) {
-        int cb = child_towards(m, x, b->thread);
-        if (cb < 0) continue;
-        int ca = child_towards(m, x, a->thread);
-        const rl_thread *ta = &m->threads[ca], *tb = &m->threads[cb];
-        return pos_cmp(&ta->start, &tb->end) < 0 && pos_cmp(&tb->start, &ta->end) < 0;
-    }
-    return 1; /* different roots: unknown, assume they may */
+    return is_ancestor(m, a->thread, b->thread) ? ancestor_overlaps(m, a, b) : ancestor_overlaps(m, b, a);
 }
 
 const rl_function *rl_model_ctx_function(const rl_model *m, int ctx)

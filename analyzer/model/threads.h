@@ -52,6 +52,8 @@ typedef struct rl_thread {
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
+    rl_posvec *phase_bounds; /* its children's finite bounds, sorted; built with */
+    int nphase_bounds, phase_ready; /* its first phase signature (threads.c) */
 } rl_thread;
 
 typedef struct rl_ctx {
@@ -147,6 +149,11 @@ void rl_model_free(rl_model *m);
 /* Whether two accesses can happen at the same time in different threads
  * (or two instances of one thread). */
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b);
+/* The part of that answer the two threads alone decide: 0 when no access
+ * of ta can run with one of tb, 1 when any can, -1 when it depends on the
+ * accesses (two instances of one thread; an ancestor and a descendant).
+ * Lets a rule decide for many pairs of accesses at once. */
+int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb);
 
 /* Position of an access in its thread's frame. */
 rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a);

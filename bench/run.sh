@@ -12,7 +12,11 @@
 # resident memory of the largest process, and the ratios the targets are
 # about. The codebase is copied (generated) into a scratch folder: the
 # touched files are never the originals.
-# usage: bench/run.sh [-j N] [-r RACELINT] (UNITS | -p BUILD_DIR [-H HEADER])
+# With several codebases (bench/run.sh 200 2000 -p BUILD), measures each in
+# turn in one sitting and ends with a table of the ratios side by side,
+# and the growth of the global phase between the smallest and the largest
+# generated codebase.
+# usage: bench/run.sh [-j N] [-r RACELINT] (UNITS | -p BUILD_DIR [-H HEADER])...
 # CLANG names the clang to compare with (default: the clang of the same
 # major version as the libclang racelint uses, else `clang`).
 set -eu
@@ -21,15 +25,37 @@ JOBS=$(nproc)
 RL=
 BUILD=
 HEADER=
+UNITS=
+TARGETS=0
+OPTS=
+SPECS=
 while [ $# -gt 0 ]; do
   case $1 in
-    -j) JOBS=$2; shift 2 ;;
-    -r) RL=$2; shift 2 ;;
-    -p) BUILD=$2; shift 2 ;;
-    -H) HEADER=$2; shift 2 ;;
-    *) UNITS=$1; shift ;;
+    -j) JOBS=$2; OPTS="$OPTS -j $2"; shift 2 ;;
+    -r) RL=$2; OPTS="$OPTS -r $2"; shift 2 ;;
+    -p) BUILD=$2; TARGETS=$((TARGETS + 1)); SPECS="$SPECS|-p $2"; shift 2 ;;
+    -H) HEADER=$2; SPECS="$SPECS -H $2"; shift 2 ;;
+    *) UNITS=$1; TARGETS=$((TARGETS + 1)); SPECS="$SPECS|$1"; shift ;;
   esac
 done
+
+if [ "$TARGETS" -gt 1 ]; then
+  # One sitting: each codebase by a run of this script, then the summary.
+  SUMMARY=$(mktemp "${TMPDIR:-/tmp}/racelint-bench-summary.XXXXXX")
+  trap 'rm -f "$SUMMARY"' EXIT
+  echo "$SPECS" | tr '|' '\n' | sed '/^$/d' | while read -r spec; do
+    # shellcheck disable=SC2086
+    sh "$0" $OPTS $spec | tee /dev/stderr | sed -n 's/^summary: //p' >>"$SUMMARY"
+    echo >&2
+  done 2>&1
+  echo "side by side:"
+  printf "%-36s %8s %8s %8s %8s %9s %10s\n" codebase units cold/cl unch/cold touch/cold "peak(MiB)" "global(ms)"
+  awk -F'\t' '{ printf "%-36s %8s %8s %8s %8s %9s %10s\n", $1, $2, $3, $4, $5, $6, $7 }' "$SUMMARY"
+  awk -F'\t' '$1 ~ /^generated/ { if (min == "" || $2 < min) { min = $2; gmin = $7 } if ($2 > max) { max = $2; gmax = $7 } }
+    END { if (min != "" && max > min && gmin > 0)
+            printf "global phase, %d / %d units: %.1f x (target <= %d x for 2000 / 200)\n", max, min, gmax / gmin, 12 }' "$SUMMARY"
+  exit 0
+fi
 [ -n "$RL" ] || RL=$(ls "$HERE"/../build*/racelint 2>/dev/null | head -1)
 [ -x "$RL" ] || { echo "bench: no racelint binary; pass -r PATH" >&2; exit 2; }
 RL=$(cd "$(dirname "$RL")" && pwd)/$(basename "$RL")
@@ -106,3 +132,12 @@ awk -v c="$W_clang" -v k="$W_cold" -v u="$W_unchanged" -v t="$W_touch_c" 'BEGIN 
   printf "touch-c / cold:     %.3f  (target <= 0.10)\n", t / k
 }'
 echo "peak memory, cold:  ${M_cold} MiB (target <= 2048)"
+# The global phase of the runs that parsed nothing or little: the median.
+GLOBAL=$(for r in unchanged touch_c touch_h; do
+  [ -f "$WORK/$r.err" ] && sed -n 's/.* model \([0-9]*\), rules \([0-9]*\),.*/\1 \2/p' "$WORK/$r.err" | awk '{print $1 + $2}'
+done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+# For the side-by-side table: name, units, the ratios, peak, global phase.
+printf "summary: %s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$NAME" "$NUNITS" \
+  "$(awk -v a="$W_cold" -v b="$W_clang" 'BEGIN { printf "%.2f", a / b }')" \
+  "$(awk -v a="$W_unchanged" -v b="$W_cold" 'BEGIN { printf "%.3f", a / b }')" \
+  "$(awk -v a="$W_touch_c" -v b="$W_cold" 'BEGIN { printf "%.3f", a / b }')" "$M_cold" "$GLOBAL"

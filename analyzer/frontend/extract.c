@@ -12,7 +12,9 @@
  *     switched off (w->silent) when only the value is wanted, so a value and
  *     the events it stands for can never disagree. */
 #include "frontend.h"
+#include "annotations.h"
 #include "../util/mem.h"
+#include "../util/ptrmap.h"
 #include "../util/strbuf.h"
 #include <clang-c/Index.h>
 #include <ctype.h>
@@ -69,7 +71,12 @@ typedef struct walker {
     int silent;        /* compute values without emitting events */
     int depth;
     int32_t last_trylock;  /* most recent TRYLOCK node emitted */
+    rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or NO_ANNOTATION */
+    rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
 } walker;
+
+/* A callee known to carry no lock attribute. */
+static const char NO_ANNOTATION[] = "";
 
 /* ---- small libclang helpers ---------------------------------------------- */
 
@@ -502,6 +509,23 @@ static void append_file_tag(walker *w, CXCursor decl, rl_strbuf *out)
     for (const char *p = base ? base + 1 : path; *p; p++) rl_sb_appendc(out, isalnum((unsigned char)*p) ? *p : '_');
 }
 
+/* The place of variable d, named name. */
+static void var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place)
+{
+    if (is_automatic(d)) {
+        rl_sb_printf(place, "L:%s", name);
+    } else if (clang_getCursorKind(clang_getCursorSemanticParent(d)) == CXCursor_FunctionDecl) {
+        rl_sb_printf(place, "G:%s'%s", name, w->fn_name); /* static local: one per function */
+    } else if (clang_Cursor_getStorageClass(d) == CX_SC_Static) {
+        /* internal linkage: one per file (two files' `static int count`
+         * are different objects) */
+        rl_sb_printf(place, "G:%s'", name);
+        append_file_tag(w, d, place);
+    } else {
+        rl_sb_printf(place, "G:%s", name);
+    }
+}
+
 static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     CXCursor d = clang_getCursorReferenced(c);
@@ -515,18 +539,7 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
     if (clang_getCursorTLSKind(d) != CXTLS_None) return; /* thread-local: private */
     const char *name = intern_cx(w, clang_getCursorSpelling(d));
     rl_strbuf place = RL_STRBUF_INIT;
-    if (is_automatic(d)) {
-        rl_sb_printf(&place, "L:%s", name);
-    } else if (clang_getCursorKind(clang_getCursorSemanticParent(d)) == CXCursor_FunctionDecl) {
-        rl_sb_printf(&place, "G:%s'%s", name, w->fn_name); /* static local: one per function */
-    } else if (clang_Cursor_getStorageClass(d) == CX_SC_Static) {
-        /* internal linkage: one per file (two files' `static int count`
-         * are different objects) */
-        rl_sb_printf(&place, "G:%s'", name);
-        append_file_tag(w, d, &place);
-    } else {
-        rl_sb_printf(&place, "G:%s", name);
-    }
+    var_place(w, d, name, &place);
     CXType t = clang_getCursorType(c);
     int is_array = type_is_array(t);
     if (out) {
@@ -1003,6 +1016,67 @@ static void walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const ch
     rl_sb_free(&display);
 }
 
+/* The lock attributes of a called function, read once per unit. */
+static const rl_lock_annotation *annotation_of(walker *w, CXCursor callee, const char *name)
+{
+    void **slot = rl_ptrmap_slot(&w->annotations, name);
+    if (!*slot) {
+        rl_lock_annotation ann;
+        if (rl_annotation_of_function(w->tu, callee, &ann)) {
+            *slot = rl_xmalloc(sizeof ann);
+            memcpy(*slot, &ann, sizeof ann);
+        } else {
+            *slot = (void *)NO_ANNOTATION;
+        }
+    }
+    return *slot == NO_ANNOTATION ? NULL : *slot;
+}
+
+/* Appends a capability's place-syntax path (".a*.b") as C (".a->b"). */
+static void path_display(const char *path, int first_arrow, rl_strbuf *out)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p == '*') continue;
+        if (*p == '.' && (p > path ? p[-1] == '*' : first_arrow)) rl_sb_append(out, "->");
+        else rl_sb_appendc(out, *p);
+    }
+}
+
+/* A call of a function annotated ACQUIRE / RELEASE / TRY_ACQUIRE: one lock
+ * node per capability it names, as for a modelled lock API. */
+static void walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *ann, const char *name, int nargs)
+{
+    for (int i = 0; i < nargs; i++) expr(w, call_arg(c, i), USE_READ, NULL);
+    int caps = ann->api.kind == RL_API_TRYLOCK ? 1 : ann->ncaps; /* one success value: one lock */
+    for (int k = 0; k < caps; k++) {
+        const rl_capability_ref *cap = &ann->caps[k];
+        rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+        if (cap->param >= 0 && cap->param < nargs) {
+            CXCursor arg = call_arg(c, cap->param);
+            CXCursor s = strip(arg);
+            int addr_of = clang_getCursorKind(s) == CXCursor_UnaryOperator &&
+                          clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf;
+            w->silent++; /* the arguments were read above */
+            pointee_place(w, arg, &place, &display);
+            w->silent--;
+            path_display(cap->path, !addr_of, &display);
+        } else if (cap->param < 0) {
+            const CXCursor *decl = rl_ptrmap_get(&w->globals, rl_intern(w->facts->pool, cap->global));
+            if (decl) {
+                var_place(w, *decl, cap->global, &place);
+                rl_sb_append(&display, cap->global);
+                path_display(cap->path, 0, &display);
+            }
+        }
+        if (place.len) {
+            rl_sb_append(&place, cap->path);
+            emit_lock(w, c, &ann->api, name, rl_sb_str(&place), rl_sb_str(&display));
+        }
+        rl_sb_free(&place);
+        rl_sb_free(&display);
+    }
+}
+
 static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
     const char *usr = NULL, *fname = NULL, *ftype = NULL;
@@ -1115,6 +1189,13 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
     int direct = clang_getCursorKind(callee) == CXCursor_FunctionDecl;
     const char *name = direct ? intern_cx(w, clang_getCursorSpelling(callee)) : NULL;
     const rl_api_fn *api = name ? lookup_api(w, name) : NULL;
+    if (!api && direct) {
+        const rl_lock_annotation *ann = annotation_of(w, callee, name);
+        if (ann) {
+            walk_annotated_call(w, c, ann, name, nargs);
+            return;
+        }
+    }
     if (api) {
         switch (api->kind) {
         case RL_API_LOCK:
@@ -1294,7 +1375,10 @@ static int32_t trylock_node_at(walker *w, CXCursor call)
 
 static int base_polarity(walker *w, int32_t id)
 {
-    const rl_api_fn *api = rl_apimodel_find(w->fe->model, w->fn->nodes[id].api);
+    const char *name = w->fn->nodes[id].api;
+    const rl_api_fn *api = rl_apimodel_find(w->fe->model, name);
+    const rl_lock_annotation *ann = rl_ptrmap_get(&w->annotations, name);
+    if (!api && ann && (const char *)ann != NO_ANNOTATION) api = &ann->api;
     return api && api->success_nonzero ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
 }
 
@@ -1686,6 +1770,10 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
         !clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
         walk_function(w, c);
     } else if (k == CXCursor_VarDecl && !clang_Location_isInSystemHeader(clang_getCursorLocation(c))) {
+        /* Remembered for capabilities named in attributes (ACQUIRE(mu)). */
+        void **slot = rl_ptrmap_slot(&w->globals, intern_cx(w, clang_getCursorSpelling(c)));
+        if (!*slot) *slot = rl_xmalloc(sizeof(CXCursor));
+        *(CXCursor *)*slot = c;
         clang_visitChildren(c, visit_initializer, w);
     } else if (k == CXCursor_LinkageSpec || k == CXCursor_UnexposedDecl) {
         return CXChildVisit_Recurse;
@@ -1812,6 +1900,12 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
     deps_ctx d = {tu, w.facts, unit->directory};
     clang_getInclusions(tu, add_dep, &d);
     free(w.locals);
+    for (size_t i = 0; i < w.annotations.nslots; i++)
+        if (w.annotations.keys[i] && w.annotations.values[i] != NO_ANNOTATION) free(w.annotations.values[i]);
+    rl_ptrmap_free(&w.annotations);
+    for (size_t i = 0; i < w.globals.nslots; i++)
+        if (w.globals.keys[i]) free(w.globals.values[i]);
+    rl_ptrmap_free(&w.globals);
     clang_disposeTranslationUnit(tu);
     return w.facts;
 }

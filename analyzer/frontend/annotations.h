@@ -1,0 +1,37 @@
+/* Clang's thread-safety attributes on a function declaration
+ * (acquire_capability, release_capability, try_acquire_capability and
+ * their older spellings), so that a lock API annotated in its header is
+ * modelled like one described in rules/. libclang has no API for these
+ * attributes: they are read from its unexposed attribute cursors and the
+ * tokens where the attribute (or the macro that wraps it) is written.
+ * Internal to the frontend. */
+#ifndef RL_ANNOTATIONS_H
+#define RL_ANNOTATIONS_H
+#include "../apimodel/apimodel.h"
+#include <clang-c/Index.h>
+
+#define RL_ANNOTATION_MAX_CAPS 4
+#define RL_ANNOTATION_MAX_TEXT 128
+
+/* One capability the function takes or releases: a parameter (the object
+ * it points to, then `path`, e.g. "q->lock" is param 0 and ".lock"), or a
+ * global variable (`global`, then `path`). */
+typedef struct rl_capability_ref {
+    int param;                             /* -1: a global */
+    char global[RL_ANNOTATION_MAX_TEXT];   /* its name, when param is -1 */
+    char path[RL_ANNOTATION_MAX_TEXT];     /* place syntax: ".f", ".f*.g" */
+    char text[RL_ANNOTATION_MAX_TEXT];     /* as written: "q->lock" */
+} rl_capability_ref;
+
+typedef struct rl_lock_annotation {
+    rl_api_fn api;   /* kind RL_API_LOCK, UNLOCK or TRYLOCK; shared; success_nonzero */
+    rl_capability_ref caps[RL_ANNOTATION_MAX_CAPS];
+    int ncaps;
+} rl_lock_annotation;
+
+/* Reads the lock attributes of function declaration fn. Returns 1 and
+ * fills out when it takes, tries or releases capabilities racelint can
+ * name, 0 otherwise. */
+int rl_annotation_of_function(CXTranslationUnit tu, CXCursor fn, rl_lock_annotation *out);
+
+#endif

@@ -57,7 +57,12 @@ static char *guard_hint(const rl_model *m, const rl_guard *g, const rl_access *a
     if (a_misses) rl_sb_printf(&missing, "line %u", na->loc.line);
     if (b_misses && !(a_misses && na == nb)) rl_sb_printf(&missing, "%sline %u", a_misses ? " and " : "", nb->loc.line);
     char *hint;
-    if (missing.len) {
+    if (guard.declared) {
+        /* The code says which lock: a miss is a bug, not a guess. */
+        *rank = 1.0;
+        hint = rl_xasprintf("'%s' is declared GUARDED_BY '%s'; take it %s%s", rl_sb_str(&where), rl_sb_str(&lock),
+                            missing.len ? "at " : "for writing", missing.len ? rl_sb_str(&missing) : "");
+    } else if (missing.len) {
         hint = rl_xasprintf("'%s' is accessed holding '%s' at %zu of %zu places; take it at %s", rl_sb_str(&where),
                             rl_sb_str(&lock), guard.covered, guard.sites, rl_sb_str(&missing));
     } else {

@@ -43,6 +43,7 @@ void rl_facts_free(rl_unit_facts *facts)
         rl_function *fn = &facts->fns[i];
         for (int32_t j = 0; j < fn->nnodes; j++) free(fn->nodes[j].args);
         free(fn->nodes);
+        free(fn->requires);
     }
     free(facts->fns);
     free(facts->addr_taken);
@@ -126,6 +127,7 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
     if (n->text) rl_sb_printf(out, " %s", n->text[0] ? n->text : "NULL");
     if (n->callee) rl_sb_printf(out, " -> %s", n->callee);
     if (n->api) rl_sb_printf(out, " api=%s", n->api);
+    if (n->guard) rl_sb_printf(out, " guard=%s", n->guard);
     for (int32_t a = 0; a < n->nargs; a++) rl_sb_printf(out, " arg%d=%s", a, n->args[a] ? n->args[a] : "");
     if (n->loc.line) rl_sb_printf(out, " @%u:%u", n->loc.line, n->loc.col);
     rl_sb_printf(out, "  #%d\n", i);
@@ -138,6 +140,8 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
     for (int32_t i = 0; i < facts->nfns; i++) {
         const rl_function *fn = &facts->fns[i];
         rl_sb_printf(out, "function %s params=%d type=%s\n", fn->name, fn->nparams, fn->type ? fn->type : "");
+        for (int32_t k = 0; k < fn->nrequires; k++)
+            rl_sb_printf(out, "  requires %s%s\n", fn->requires[k].place, fn->requires[k].shared ? " shared" : "");
         if (fn->nnodes) dump_node(fn, 0, 1, out);
     }
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);

@@ -121,9 +121,16 @@ typedef struct rl_node {
     const char *display;/* what the user wrote, for messages */
     const char *callee; /* USR of a direct callee / entry / init function */
     const char *api;    /* API model entry name for sync calls */
+    const char *guard;  /* ACCESS: the lock the location is declared
+                           GUARDED_BY (Clang attribute), as a place; or NULL */
     int32_t nargs;
     const char **args;  /* CALL: argument values; SPAWN: see above */
 } rl_node;
+
+typedef struct rl_required_lock {
+    const char *place;  /* interned */
+    int shared;         /* held for reading only */
+} rl_required_lock;
 
 typedef struct rl_function {
     const char *usr;    /* unique across the program (static fns include the file) */
@@ -133,6 +140,11 @@ typedef struct rl_function {
     int32_t nparams;
     int32_t nnodes, cap_nodes;
     rl_node *nodes;
+    /* Locks its body may assume held on entry, by contract (Clang's
+     * requires_capability or release_capability attributes): places as
+     * the body names them ("P0*.lock"). */
+    rl_required_lock *requires;
+    int32_t nrequires;
 } rl_function;
 
 typedef enum rl_diag_severity { RL_DIAG_WARNING, RL_DIAG_ERROR, RL_DIAG_FATAL } rl_diag_severity;

@@ -4,9 +4,10 @@
  *   "RLFC" u32 version  u64 checksum (FNV-1a of everything after it)
  *   u32 nstrings, then each: u32 length, bytes (no NUL)
  *   the unit: str main_file, u8 parse_failed,
- *     u32 nfns, each: str usr, name, type; loc; i32 nparams; u32 nnodes,
+ *     u32 nfns, each: str usr, name, type; loc; i32 nparams;
+ *       u32 nrequires, each: str place, u8 shared; u32 nnodes,
  *       each node: u8 kind, u8 flags, i32 parent, first_child,
- *       next_sibling, end, aux; loc; str text, display, callee, api;
+ *       next_sibling, end, aux; loc; str text, display, callee, api, guard;
  *       i32 nargs, then nargs str
  *     u32 naddr_taken, each str
  *     u32 ndiags, each: u8 severity, loc, str message
@@ -23,7 +24,7 @@
 #include <string.h>
 
 #define FACTS_MAGIC "RLFC"
-#define FACTS_FORMAT 1
+#define FACTS_FORMAT 2
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES 16
 /* Generous bounds against absurd counts in corrupt blobs. */
@@ -115,6 +116,11 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
         put_str(&b, fn->type);
         put_loc(&b, fn->loc);
         put_u32(&b, (uint32_t)fn->nparams);
+        put_u32(&b, (uint32_t)fn->nrequires);
+        for (int32_t k = 0; k < fn->nrequires; k++) {
+            put_str(&b, fn->requires[k].place);
+            put_u8(&b, fn->requires[k].shared ? 1 : 0);
+        }
         put_u32(&b, (uint32_t)fn->nnodes);
         for (int32_t j = 0; j < fn->nnodes; j++) {
             const rl_node *n = &fn->nodes[j];
@@ -130,6 +136,7 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
             put_str(&b, n->display);
             put_str(&b, n->callee);
             put_str(&b, n->api);
+            put_str(&b, n->guard);
             put_u32(&b, (uint32_t)n->nargs);
             for (int32_t a = 0; a < n->nargs; a++) put_str(&b, n->args[a]);
         }
@@ -294,6 +301,15 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
         fn->type = get_str(&r);
         fn->loc = get_loc(&r);
         fn->nparams = (int32_t)get_u32(&r);
+        uint32_t nrequires = get_count(&r, 5);
+        if (r.bad) break;
+        if (nrequires) fn->requires = rl_xcalloc(nrequires, sizeof *fn->requires);
+        for (uint32_t k = 0; k < nrequires && !r.bad; k++) {
+            fn->requires[k].place = get_str(&r);
+            fn->requires[k].shared = get_u8(&r);
+            if (!fn->requires[k].place) r.bad = 1;
+            else fn->nrequires++;
+        }
         uint32_t nnodes = get_count(&r, 50);
         if (r.bad) break;
         fn->nodes = rl_xcalloc((size_t)nnodes + 1, sizeof *fn->nodes);
@@ -312,6 +328,7 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
             n->display = get_str(&r);
             n->callee = get_str(&r);
             n->api = get_str(&r);
+            n->guard = get_str(&r);
             uint32_t nargs = get_count(&r, 4);
             if (nargs) {
                 n->args = rl_xcalloc(nargs, sizeof *n->args);

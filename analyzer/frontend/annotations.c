@@ -13,7 +13,7 @@
 #define TOKEN_WINDOW 512
 #define MAX_ARGS (RL_ANNOTATION_MAX_CAPS + 1)
 
-typedef enum attr_role { ROLE_NONE, ROLE_ACQUIRE, ROLE_RELEASE, ROLE_TRY } attr_role;
+typedef enum attr_role { ROLE_NONE, ROLE_ACQUIRE, ROLE_RELEASE, ROLE_TRY, ROLE_REQUIRES, ROLE_GUARDED_BY } attr_role;
 
 static const struct {
     const char *name;
@@ -32,6 +32,11 @@ static const struct {
     {"try_acquire_shared_capability", ROLE_TRY, 1},
     {"exclusive_trylock_function", ROLE_TRY, 0},
     {"shared_trylock_function", ROLE_TRY, 1},
+    {"requires_capability", ROLE_REQUIRES, 0},
+    {"requires_shared_capability", ROLE_REQUIRES, 1},
+    {"exclusive_locks_required", ROLE_REQUIRES, 0},
+    {"shared_locks_required", ROLE_REQUIRES, 1},
+    {"guarded_by", ROLE_GUARDED_BY, 0},
 };
 
 typedef struct token_run {
@@ -204,32 +209,81 @@ static enum CXChildVisitResult collect_attr(CXCursor c, CXCursor parent, CXClien
     return CXChildVisit_Continue;
 }
 
-int rl_annotation_of_function(CXTranslationUnit tu, CXCursor fn, rl_lock_annotation *out)
+/* One attribute of a function, read. */
+typedef struct attr_read {
+    attr_role role;
+    int shared;
+    int nargs;
+    char args[MAX_ARGS][RL_ANNOTATION_MAX_TEXT];
+} attr_read;
+
+/* The thread-safety attributes of fn that racelint understands. */
+static int read_attrs(CXTranslationUnit tu, CXCursor fn, attr_read *out, int max)
 {
     CXCursor attrs[RL_ANNOTATION_MAX_CAPS];
     for (int i = 0; i < RL_ANNOTATION_MAX_CAPS; i++) attrs[i] = clang_getNullCursor();
     clang_visitChildren(fn, collect_attr, attrs);
+    int n = 0;
+    for (int i = 0; i < RL_ANNOTATION_MAX_CAPS && n < max && !clang_Cursor_isNull(attrs[i]); i++) {
+        attr_read *a = &out[n];
+        a->shared = 0;
+        a->nargs = read_attr(tu, attrs[i], &a->role, &a->shared, a->args, MAX_ARGS);
+        if (a->role != ROLE_NONE && a->nargs >= 0) n++;
+    }
+    return n;
+}
+
+int rl_annotation_of_function(CXTranslationUnit tu, CXCursor fn, rl_lock_annotation *out)
+{
+    attr_read attrs[RL_ANNOTATION_MAX_CAPS];
+    int nattrs = read_attrs(tu, fn, attrs, RL_ANNOTATION_MAX_CAPS);
     memset(out, 0, sizeof *out);
-    for (int i = 0; i < RL_ANNOTATION_MAX_CAPS && !clang_Cursor_isNull(attrs[i]); i++) {
-        char args[MAX_ARGS][RL_ANNOTATION_MAX_TEXT];
-        attr_role role;
-        int shared = 0;
-        int n = read_attr(tu, attrs[i], &role, &shared, args, MAX_ARGS);
-        if (role == ROLE_NONE || n < 0) continue;
+    for (int i = 0; i < nattrs; i++) {
+        const attr_read *a = &attrs[i];
+        if (a->role == ROLE_REQUIRES) continue;
         int first = 0;
-        if (role == ROLE_TRY) {
+        if (a->role == ROLE_TRY) {
             /* try_acquire_capability(success value, capabilities...) */
-            if (n < 2) continue;
-            out->api.success_nonzero = strcmp(args[0], "false") != 0 && strcmp(args[0], "0") != 0;
+            if (a->nargs < 2) continue;
+            out->api.success_nonzero = strcmp(a->args[0], "false") != 0 && strcmp(a->args[0], "0") != 0;
             first = 1;
         }
-        out->api.kind = role == ROLE_ACQUIRE ? RL_API_LOCK : role == ROLE_RELEASE ? RL_API_UNLOCK : RL_API_TRYLOCK;
-        out->api.shared = shared;
+        out->api.kind = a->role == ROLE_ACQUIRE ? RL_API_LOCK : a->role == ROLE_RELEASE ? RL_API_UNLOCK : RL_API_TRYLOCK;
+        out->api.shared = a->shared;
         out->api.lock = -1;
-        for (int a = first; a < n && a < MAX_ARGS && out->ncaps < RL_ANNOTATION_MAX_CAPS; a++)
-            if (capability_ref(fn, args[a], &out->caps[out->ncaps]) == 0) out->ncaps++;
+        for (int k = first; k < a->nargs && out->ncaps < RL_ANNOTATION_MAX_CAPS; k++)
+            if (capability_ref(fn, a->args[k], &out->caps[out->ncaps]) == 0) out->ncaps++;
         /* One role per function: the first attribute that names one. */
         if (out->ncaps) return 1;
     }
     return 0;
+}
+
+int rl_annotation_requires(CXTranslationUnit tu, CXCursor fn, rl_capability_ref *caps, int *shared, int max)
+{
+    attr_read attrs[RL_ANNOTATION_MAX_CAPS];
+    int nattrs = read_attrs(tu, fn, attrs, RL_ANNOTATION_MAX_CAPS);
+    int n = 0;
+    for (int i = 0; i < nattrs; i++) {
+        const attr_read *a = &attrs[i];
+        /* Releasing a capability needs it held, as Clang checks too. */
+        if (a->role != ROLE_REQUIRES && a->role != ROLE_RELEASE) continue;
+        for (int k = 0; k < a->nargs && n < max; k++) {
+            if (capability_ref(fn, a->args[k], &caps[n]) != 0) continue;
+            shared[n++] = a->shared;
+        }
+    }
+    return n;
+}
+
+int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, size_t size)
+{
+    attr_read attrs[RL_ANNOTATION_MAX_CAPS];
+    int nattrs = read_attrs(tu, decl, attrs, RL_ANNOTATION_MAX_CAPS);
+    for (int i = 0; i < nattrs; i++) {
+        if (attrs[i].role != ROLE_GUARDED_BY || attrs[i].nargs != 1) continue;
+        snprintf(text, size, "%s", attrs[i].args[0]);
+        return 0;
+    }
+    return -1;
 }

@@ -1,7 +1,9 @@
 /* Clang's thread-safety attributes on a function declaration
- * (acquire_capability, release_capability, try_acquire_capability and
- * their older spellings), so that a lock API annotated in its header is
- * modelled like one described in rules/. libclang has no API for these
+ * (acquire_capability, release_capability, try_acquire_capability,
+ * requires_capability and their older spellings) and on variables and
+ * fields (guarded_by), so that a lock API
+ * annotated in its header is modelled like one described in rules/, and a
+ * function that needs a lock held is analysed holding it. libclang has no API for these
  * attributes: they are read from its unexposed attribute cursors and the
  * tokens where the attribute (or the macro that wraps it) is written.
  * Internal to the frontend. */
@@ -33,5 +35,14 @@ typedef struct rl_lock_annotation {
  * fills out when it takes, tries or releases capabilities racelint can
  * name, 0 otherwise. */
 int rl_annotation_of_function(CXTranslationUnit tu, CXCursor fn, rl_lock_annotation *out);
+
+/* The capabilities fn's body may assume held on entry: those of its
+ * requires_capability attributes (and older spellings), and those it
+ * releases. Fills caps and shared (1: held for reading), returns how many. */
+int rl_annotation_requires(CXTranslationUnit tu, CXCursor fn, rl_capability_ref *caps, int *shared, int max);
+
+/* The capability a variable or field is declared guarded_by, as written
+ * ("lock", "stats_mu", "mu.m"): 0 and text filled, or -1 when none. */
+int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, size_t size);
 
 #endif

@@ -73,6 +73,7 @@ typedef struct walker {
     int32_t last_trylock;  /* most recent TRYLOCK node emitted */
     rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or NO_ANNOTATION */
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
+    rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or NO_ANNOTATION */
 } walker;
 
 /* A callee known to carry no lock attribute. */
@@ -412,15 +413,18 @@ static int place_is_shared_candidate(walker *w, const char *place)
     return 1;
 }
 
-static void emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, int atomic)
+/* Returns the ACCESS node emitted, or -1. */
+static int32_t emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, int atomic)
 {
-    if (w->silent || mode == USE_ADDR || !place_is_shared_candidate(w, place)) return;
+    if (w->silent || mode == USE_ADDR || !place_is_shared_candidate(w, place)) return -1;
     int32_t id = emit(w, RL_N_ACCESS, at);
+    if (id < 0) return -1;
     rl_node *n = &w->fn->nodes[id];
     n->text = rl_intern(w->facts->pool, place);
     n->display = rl_intern(w->facts->pool, display);
     n->flags = (uint8_t)((mode == USE_WRITE ? RL_ACC_WRITE : mode == USE_RMW ? (RL_ACC_WRITE | RL_ACC_READ) : RL_ACC_READ) |
                          (atomic ? RL_ACC_ATOMIC : 0));
+    return id;
 }
 
 /* ---- expressions ----------------------------------------------------------
@@ -509,6 +513,87 @@ static void append_file_tag(walker *w, CXCursor decl, rl_strbuf *out)
     for (const char *p = base ? base + 1 : path; *p; p++) rl_sb_appendc(out, isalnum((unsigned char)*p) ? *p : '_');
 }
 
+/* Appends a member path as written ("m.inner", "p->lock") to a place
+ * ("" -> ".m.inner", ".p*.lock"); -1 for anything else. */
+static int append_member_path(const char *text, rl_strbuf *place)
+{
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, ".-[(&*");
+        if (n == 0) return -1;
+        rl_sb_printf(place, ".%.*s", (int)n, p);
+        p += n;
+        if (!*p) break;
+        if (strncmp(p, "->", 2) == 0) {
+            rl_sb_appendc(place, '*');
+            p += 2;
+        } else if (*p == '.') {
+            p++;
+        } else {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static enum CXChildVisitResult find_field(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    const char **name = data;
+    if (clang_getCursorKind(c) != CXCursor_FieldDecl) return CXChildVisit_Continue;
+    CXString s = clang_getCursorSpelling(c);
+    int found = strcmp(clang_getCString(s), *name) == 0;
+    clang_disposeString(s);
+    if (!found) return CXChildVisit_Continue;
+    *name = NULL;
+    return CXChildVisit_Break;
+}
+
+static void var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
+
+/* The lock decl is declared GUARDED_BY, as a place: a sibling field of the
+ * struct at `object` (GUARDED_BY(lock) on a field), or a global. Read once
+ * per declaration. Returns NULL when there is none. */
+static const char *declared_guard(walker *w, CXCursor decl, const char *object)
+{
+    const char *usr = intern_cx(w, clang_getCursorUSR(decl));
+    void **slot = rl_ptrmap_slot(&w->guards, usr);
+    if (!*slot) {
+        char text[RL_ANNOTATION_MAX_TEXT];
+        *slot = rl_annotation_guarded_by(w->tu, decl, text, sizeof text) == 0
+                    ? (void *)rl_intern(w->facts->pool, text) : (void *)NO_ANNOTATION;
+    }
+    const char *text = *slot;
+    if (text == NO_ANNOTATION) return NULL;
+    char root[RL_ANNOTATION_MAX_TEXT];
+    size_t n = strcspn(text, ".-[(&*");
+    if (n == 0 || n >= sizeof root) return NULL;
+    memcpy(root, text, n);
+    root[n] = '\0';
+    rl_strbuf place = RL_STRBUF_INIT;
+    const char *wanted = root;
+    if (object && clang_getCursorKind(decl) == CXCursor_FieldDecl)
+        clang_visitChildren(clang_getCursorSemanticParent(decl), find_field, &wanted);
+    int ok = 0;
+    if (!wanted) {
+        rl_sb_append(&place, object);
+        ok = append_member_path(text, &place) == 0;
+    } else {
+        const CXCursor *g = rl_ptrmap_get(&w->globals, rl_intern(w->facts->pool, root));
+        if (g) {
+            var_place(w, *g, root, &place);
+            ok = !text[n] || append_member_path(text + n + (text[n] == '.' ? 1 : 0), &place) == 0;
+        }
+    }
+    const char *r = ok ? rl_intern(w->facts->pool, rl_sb_str(&place)) : NULL;
+    rl_sb_free(&place);
+    return r;
+}
+
+static void set_guard(walker *w, int32_t id, CXCursor decl, const char *object)
+{
+    if (id >= 0) w->fn->nodes[id].guard = declared_guard(w, decl, object);
+}
+
 /* The place of variable d, named name. */
 static void var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place)
 {
@@ -548,7 +633,7 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
         if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
         else if (type_is_pointer(t)) var_value(w, d, rl_sb_str(&place), out);
     }
-    if (!is_array) emit_access(w, c, rl_sb_str(&place), name, mode, type_is_atomic(t));
+    if (!is_array) set_guard(w, emit_access(w, c, rl_sb_str(&place), name, mode, type_is_atomic(t)), d, NULL);
     rl_sb_free(&place);
 }
 
@@ -574,10 +659,16 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
         }
     }
     children_free(&l);
+    rl_strbuf object = RL_STRBUF_INIT; /* the struct the field is in */
+    rl_sb_append(&object, rl_sb_str(&place));
     if (rl_sb_str(&place)[0]) rl_sb_printf(&place, ".%s", field);
     CXType t = clang_getCursorType(c);
     int is_array = type_is_array(t);
-    if (!is_array) emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, type_is_atomic(t));
+    if (!is_array) {
+        int32_t id = emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, type_is_atomic(t));
+        if (object.len) set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
+    }
+    rl_sb_free(&object);
     if (out) {
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, rl_sb_str(&display));
@@ -1712,6 +1803,31 @@ static void stmt(walker *w, CXCursor c)
 
 /* ---- functions and translation units ---------------------------------- */
 
+/* REQUIRES(q->lock) on a definition: the body holds "P0*.lock" on entry. */
+static void required_locks(walker *w, CXCursor fc, rl_function *fn)
+{
+    rl_capability_ref caps[RL_ANNOTATION_MAX_CAPS];
+    int shared[RL_ANNOTATION_MAX_CAPS];
+    int n = rl_annotation_requires(w->tu, fc, caps, shared, RL_ANNOTATION_MAX_CAPS);
+    if (n <= 0) return;
+    fn->requires = rl_xcalloc((size_t)n, sizeof *fn->requires);
+    for (int i = 0; i < n; i++) {
+        rl_strbuf place = RL_STRBUF_INIT;
+        if (caps[i].param >= 0) {
+            rl_sb_printf(&place, "P%d*", caps[i].param);
+        } else {
+            const CXCursor *decl = rl_ptrmap_get(&w->globals, rl_intern(w->facts->pool, caps[i].global));
+            if (decl) var_place(w, *decl, caps[i].global, &place);
+        }
+        if (place.len) {
+            rl_sb_append(&place, caps[i].path);
+            fn->requires[fn->nrequires].place = rl_intern(w->facts->pool, rl_sb_str(&place));
+            fn->requires[fn->nrequires++].shared = shared[i];
+        }
+        rl_sb_free(&place);
+    }
+}
+
 static void walk_function(walker *w, CXCursor fc)
 {
     CXCursor body = clang_getNullCursor();
@@ -1736,6 +1852,7 @@ static void walk_function(walker *w, CXCursor fc)
     int np = clang_Cursor_getNumArguments(fc);
     fn->nparams = np > 0 ? np : 0;
     for (int i = 0; i < fn->nparams; i++) add_local(w, clang_Cursor_getArgument(fc, (unsigned)i), i);
+    required_locks(w, fc, fn);
     prepass_ctx pc = {w};
     clang_visitChildren(body, prepass_visit, &pc);
     w->cur = rl_fn_add_node(fn, RL_N_SEQ, -1, fn->loc);
@@ -1906,6 +2023,7 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
     for (size_t i = 0; i < w.globals.nslots; i++)
         if (w.globals.keys[i]) free(w.globals.values[i]);
     rl_ptrmap_free(&w.globals);
+    rl_ptrmap_free(&w.guards);
     clang_disposeTranslationUnit(tu);
     return w.facts;
 }

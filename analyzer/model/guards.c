@@ -40,7 +40,16 @@ rl_guard rl_guard_of(const rl_model *m, const rl_access_group *g)
         if (t == r.threads) threads[r.threads++] = a->thread;
     }
     r.sites = nsites;
-    for (size_t k = 0; k < nsites; k++) {
+    /* A lock the code declares (GUARDED_BY) is the guard, however few of
+     * the sites hold it. */
+    for (size_t i = 0; i < g->len && !r.declared; i++) {
+        const char *declared = m->accesses[g->items[i]].guard;
+        if (!declared || !declared[0]) continue;
+        r.lock = declared;
+        r.declared = 1;
+        for (size_t k = 0; k < nsites; k++) r.covered += rl_ls_contains(sites[k].held, declared) ? 1 : 0;
+    }
+    for (size_t k = 0; k < nsites && !r.declared; k++) {
         for (size_t l = 0; sites[k].held && l < sites[k].held->n; l++) {
             const char *lock = sites[k].held->e[l].lock;
             size_t count = 0;
@@ -58,5 +67,5 @@ rl_guard rl_guard_of(const rl_model *m, const rl_access_group *g)
 
 int rl_guard_is_believed(const rl_guard *g)
 {
-    return g->lock && g->covered * 2 > g->sites;
+    return g->lock && (g->declared || g->covered * 2 > g->sites);
 }

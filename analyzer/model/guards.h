@@ -14,13 +14,14 @@ typedef struct rl_guard {
     size_t sites;        /* access sites (expressions in the code) reached
                             while other threads may run */
     size_t threads;      /* distinct threads that access it */
+    int declared;        /* lock is the one the code declares (GUARDED_BY) */
 } rl_guard;
 
 /* The guard of one location (group of accesses). */
 rl_guard rl_guard_of(const rl_model *m, const rl_access_group *g);
 
-/* A guard counts as the location's intended lock when it covers more than
- * half of the sites. */
+/* A guard counts as the location's intended lock when it is declared, or
+ * covers more than half of the sites. */
 int rl_guard_is_believed(const rl_guard *g);
 
 #endif

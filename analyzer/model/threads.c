@@ -355,6 +355,16 @@ static const rl_lockset *resolve_locks(rl_model *m, const frame_env *env, const 
     return r;
 }
 
+/* The locks a context holds on entry: those of every call path, and
+ * those its function requires by contract (Clang's REQUIRES). */
+static const rl_lockset *entry_locks(rl_model *m, const rl_ctx *c, const frame_env *env, const rl_lockset *entry)
+{
+    const rl_function *f = fn_of(m, c->fn);
+    for (int32_t i = 0; i < f->nrequires; i++)
+        entry = rl_ls_add(m->flow->locks, entry, resolve(m, env, f->requires[i].place, NULL), f->requires[i].shared);
+    return entry;
+}
+
 /* Locks held at a node of a context: the function's own, plus those held
  * on entry and not released since. NULL when the node is unreachable. */
 static const rl_lockset *held_at(rl_model *m, const rl_ctx *c, int32_t node)
@@ -364,7 +374,7 @@ static const rl_lockset *held_at(rl_model *m, const rl_ctx *c, int32_t node)
     frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
     const rl_lockset *own = resolve_locks(m, &env, ff->held[node]);
     const rl_lockset *rel = resolve_locks(m, &env, ff->released[node]);
-    const rl_lockset *inherited = rl_ls_minus(m->flow->locks, c->entry, rel);
+    const rl_lockset *inherited = rl_ls_minus(m->flow->locks, entry_locks(m, c, &env, c->entry), rel);
     const rl_lockset *all = own;
     for (size_t i = 0; inherited && i < inherited->n; i++)
         all = rl_ls_add(m->flow->locks, all, inherited->e[i].lock, inherited->e[i].shared);
@@ -380,7 +390,7 @@ static const rl_lockset *may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
     if (!ff->may || !ff->held[node]) return NULL;
     frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
     const rl_lockset *own = resolve_locks(m, &env, ff->may[node]);
-    return rl_ls_union(m->flow->locks, own, c->entry_may);
+    return rl_ls_union(m->flow->locks, own, entry_locks(m, c, &env, c->entry_may));
 }
 
 /* ---- pass 1: spawn and join sites ---------------------------------------- */
@@ -942,6 +952,11 @@ static void collect_accesses(rl_model *m)
             a->thread = c->thread;
             a->distinct = distinct;
             a->flags = n->flags;
+            a->guard = NULL;
+            if (n->guard) {
+                int unused = 0;
+                a->guard = follow_stores(m, resolve(m, &env, n->guard, NULL), 0, &unused);
+            }
         }
     }
 }

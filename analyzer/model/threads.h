@@ -80,6 +80,7 @@ typedef struct rl_access {
     int thread;
     int distinct;
     uint8_t flags;       /* RL_ACC_* */
+    const char *guard;   /* resolved lock it is declared GUARDED_BY, or NULL */
 } rl_access;
 
 /* A lock operation as some thread performs it. */

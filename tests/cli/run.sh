@@ -161,6 +161,11 @@ expect "guard inference program as JSON" 1 "$RL" check --no-db --format json "$T
 if jq -e '.findings[0].rank == 0.75 and (.findings | map(.rank) | . == (sort | reverse))' "$TMP/out" >/dev/null 2>&1; then
   ok "findings are ranked by guard coverage, highest first"; else not_ok "findings are ranked by guard coverage, highest first"; fi
 
+# A lock declared with Clang's GUARDED_BY is the guard, whatever the sites hold.
+expect "declared guard: the races are found" 1 "$RL" check --no-db "$FX/tsa_guarded_by.c"
+contains "declared guard: the hint names it" "$TMP/out" "'hits' is declared GUARDED_BY 'stats_mu'; take it at line 39 and line 41"
+contains "declared guard on a field" "$TMP/out" "'acct.balance' is declared GUARDED_BY 'acct.lock'"
+
 # The guard map of the seeds.
 expect "guards of the buffer seed" 0 "$RL" guards --format csv "$FX/seed_buffer_mutex.c"
 contains "the buffer is guarded by its mutex at every place" "$TMP/out" "^buf\[\],buf_lock,2,2,2,1"

@@ -357,7 +357,7 @@ static void check_pairs(race_state *st, const rl_access_group *g, const rl_acces
                     class_pairs(st, g, &gs, &gs.classes[x], h, &hs, &hs.classes[y], &found);
         }
     }
-    qsort(found.items, found.len, sizeof *found.items, race_pair_cmp);
+    if (found.len) qsort(found.items, found.len, sizeof *found.items, race_pair_cmp);
     for (size_t k = 0; k < found.len; k++)
         if (pair_first_time(st->seen, found.items[k].sites))
             report(st, &m->accesses[g->items[found.items[k].i]], &m->accesses[h->items[found.items[k].j]]);

@@ -1,7 +1,8 @@
 /* Rule `race`: unprotected conflicting accesses from threads that may run
  * together. Accesses are grouped by resolved location first, so only
- * accesses to the same memory are ever paired (rl_model groups them); each pair of access sites
- * is reported once, with the first (shortest) context that shows it. */
+ * accesses to the same memory are ever paired (rl_model groups them). Each
+ * access site that races is reported once, with the first (shortest)
+ * context and the first access that show it, as RacerD reports per access. */
 #include "checks.h"
 #include "evidence.h"
 #include "../model/guards.h"
@@ -80,13 +81,13 @@ static char *guard_hint(const rl_model *m, const rl_guard *g, const rl_access *a
     return hint;
 }
 
-typedef struct pair_seen pair_seen;
+typedef struct site_set site_set;
 
 /* What one run of the rule remembers: the pairs reported, and the guard of
  * each location, inferred once however many of its pairs race. */
 typedef struct race_state {
     rl_check_ctx *ctx;
-    pair_seen *seen;
+    site_set *reported; /* sites that have their finding */
     rl_ptrmap guards; /* place -> rl_guard* (owned) */
 } race_state;
 
@@ -103,16 +104,11 @@ static const rl_guard *guard_for(race_state *st, const char *place)
     return *slot;
 }
 
+/* One finding: the access at site a, which races with b. */
 static void report(race_state *st, const rl_access *a, const rl_access *b)
 {
     rl_check_ctx *ctx = st->ctx;
     const rl_model *m = ctx->model;
-    /* The write first: it is what a user will want to change. */
-    if (!(a->flags & RL_ACC_WRITE)) {
-        const rl_access *t = a;
-        a = b;
-        b = t;
-    }
     rl_finding *f = rl_findings_add(ctx->out);
     f->rule = rl_xstrdup("race");
     f->severity = RL_SEV_WARNING;
@@ -122,14 +118,10 @@ static void report(race_state *st, const rl_access *a, const rl_access *b)
     rl_evidence_add_access(m, f, a);
     rl_evidence_add_access(m, f, b);
     f->hint = guard_hint(m, guard_for(st, a->place), a, b, &f->rank);
-    const char *parts[6];
-    for (int i = 0; i < 2; i++) {
-        const rl_event *ev = &f->events[i];
-        parts[i * 3] = ev->function;
-        parts[i * 3 + 1] = ev->kind;
-        parts[i * 3 + 2] = ev->thread;
-    }
-    rl_evidence_fingerprint(f, stable_key(a->place), parts, 6);
+    /* The finding is the site's: which access it races with may change
+     * with code elsewhere, its identity must not. */
+    const char *parts[] = {f->events[0].function, f->events[0].kind, f->events[0].thread};
+    rl_evidence_fingerprint(f, stable_key(a->place), parts, sizeof parts / sizeof *parts);
 }
 
 /* A site is one access expression in the code. */
@@ -138,23 +130,18 @@ static uint64_t site_key(const rl_model *m, const rl_access *a)
     return ((uint64_t)(uint32_t)m->ctxs[a->ctx].fn << 32) | (uint32_t)a->node;
 }
 
-struct pair_seen {
-    uint64_t *keys; /* open addressing over (site a, site b) hashes; 0 = empty */
+struct site_set {
+    uint64_t *keys; /* open addressing over site hashes; 0 = empty */
     size_t nslots, count;
 };
 
-static uint64_t pair_hash(uint64_t x, uint64_t y)
+static uint64_t site_hash(const rl_model *m, const rl_access *a)
 {
-    if (x > y) {
-        uint64_t t = x;
-        x = y;
-        y = t;
-    }
-    uint64_t h = (x * 0x9E3779B97F4A7C15ULL) ^ (y + 0x632BE59BD9B4E019ULL + (x << 6));
+    uint64_t h = (site_key(m, a) + 1) * 0x9E3779B97F4A7C15ULL;
     return h ? h : 1;
 }
 
-static int pair_seen_has(const pair_seen *s, uint64_t h)
+static int site_set_has(const site_set *s, uint64_t h)
 {
     if (!s->nslots) return 0;
     for (size_t j = h & (s->nslots - 1); s->keys[j]; j = (j + 1) & (s->nslots - 1))
@@ -162,9 +149,10 @@ static int pair_seen_has(const pair_seen *s, uint64_t h)
     return 0;
 }
 
-static int pair_first_time(pair_seen *s, uint64_t h)
+/* Adds h; 1 when it was not there yet. */
+static int site_set_add(site_set *s, uint64_t h)
 {
-    if (pair_seen_has(s, h)) return 0;
+    if (site_set_has(s, h)) return 0;
     if ((s->count + 1) * 2 > s->nslots) {
         size_t n = s->nslots ? s->nslots * 2 : 1024;
         uint64_t *keys = rl_xcalloc(n, sizeof *keys);
@@ -284,7 +272,6 @@ static void class_split_free(class_split *cs)
 /* A pair of accesses that races: positions in the two groups. */
 typedef struct race_pair {
     size_t i, j;
-    uint64_t sites;      /* pair_hash of the two sites */
 } race_pair;
 
 static int race_pair_cmp(const void *x, const void *y)
@@ -316,13 +303,12 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             if (ca == cb && j < i) continue; /* within a class, each pair once */
             const rl_access *b = &m->accesses[h->items[j]];
             if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
-            uint64_t sites = pair_hash(site_key(m, a), site_key(m, b));
-            if (pair_seen_has(st->seen, sites)) continue;
+            if (site_set_has(st->reported, site_hash(m, a)) && site_set_has(st->reported, site_hash(m, b))) continue;
             if (overlap < 0 && !rl_model_may_run_together(m, a, b)) continue;
             /* Within one group, a pair is (lower, higher) position, as a
              * visit of every pair would first meet it. */
-            race_pair rp = {i, j, sites};
-            if (g == h && j < i) rp = (race_pair){j, i, sites};
+            race_pair rp = {i, j};
+            if (g == h && j < i) rp = (race_pair){j, i};
             RL_PUSH(out->items, out->len, out->cap, rp);
         }
     }
@@ -339,9 +325,17 @@ static int runs_may_race(const rl_model *m, const class_split *gs, const class_r
     return rl_model_threads_may_overlap(m, a->thread, b->thread) != 0;
 }
 
-/* Reports the racing pairs of accesses of g with h (h may be g). Each pair
- * of sites is reported once, by its first pair of accesses in group order
- * (the shortest contexts come first), as if every pair were visited. */
+/* The finding of site a, with b, unless a has one already. */
+static void report_site(race_state *st, const rl_access *a, const rl_access *b)
+{
+    if (site_set_add(st->reported, site_hash(st->ctx->model, a))) report(st, a, b);
+}
+
+/* Reports the racing accesses of g with h (h may be g). Each site (access
+ * expression) that races is reported once, with the first access it races
+ * with in group order (the shortest contexts come first), as if every pair
+ * were visited: a location with N racing sites gives N findings, not a
+ * finding per pair of them. The write of a pair is reported first. */
 static void check_pairs(race_state *st, const rl_access_group *g, const rl_access_group *h)
 {
     const rl_model *m = st->ctx->model;
@@ -358,9 +352,17 @@ static void check_pairs(race_state *st, const rl_access_group *g, const rl_acces
         }
     }
     if (found.len) qsort(found.items, found.len, sizeof *found.items, race_pair_cmp);
-    for (size_t k = 0; k < found.len; k++)
-        if (pair_first_time(st->seen, found.items[k].sites))
-            report(st, &m->accesses[g->items[found.items[k].i]], &m->accesses[h->items[found.items[k].j]]);
+    for (size_t k = 0; k < found.len; k++) {
+        const rl_access *a = &m->accesses[g->items[found.items[k].i]];
+        const rl_access *b = &m->accesses[h->items[found.items[k].j]];
+        if (!(a->flags & RL_ACC_WRITE)) {
+            const rl_access *t = a;
+            a = b;
+            b = t;
+        }
+        report_site(st, a, b);
+        report_site(st, b, a);
+    }
     free(found.items);
     if (g != h) class_split_free(&hs);
     class_split_free(&gs);
@@ -369,8 +371,8 @@ static void check_pairs(race_state *st, const rl_access_group *g, const rl_acces
 void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
-    pair_seen seen = {0};
-    race_state st = {ctx, &seen, RL_PTRMAP_INIT};
+    site_set reported = {0};
+    race_state st = {ctx, &reported, RL_PTRMAP_INIT};
     for (size_t k = 0; k < m->ngroups; k++) {
         const rl_access_group *g = &m->groups[k];
         check_pairs(&st, g, g);
@@ -388,7 +390,7 @@ void rl_check_DataRace(rl_check_ctx *ctx)
         }
         rl_sb_free(&prefix);
     }
-    free(seen.keys);
+    free(reported.keys);
     for (size_t i = 0; i < st.guards.nslots; i++)
         if (st.guards.keys[i]) free(st.guards.values[i]);
     rl_ptrmap_free(&st.guards);

@@ -303,6 +303,7 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             if (ca == cb && j < i) continue; /* within a class, each pair once */
             const rl_access *b = &m->accesses[h->items[j]];
             if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
+            if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
             if (site_set_has(st->reported, site_hash(m, a)) && site_set_has(st->reported, site_hash(m, b))) continue;
             if (overlap < 0 && !rl_model_may_run_together(m, a, b)) continue;
             /* Within one group, a pair is (lower, higher) position, as a

@@ -259,7 +259,8 @@ static int tree_ok(const rl_function *fn)
         if (i == 0 ? n->parent != -1 : !(n->parent >= 0 && n->parent < i)) return 0;
         if (!link_ok(n->first_child, i + 1, fn->nnodes) || !link_ok(n->next_sibling, i + 1, fn->nnodes)) return 0;
         if (n->end < i || n->end >= fn->nnodes) return 0;
-        if (!link_ok(n->aux, 0, fn->nnodes)) return 0;
+        if (n->kind != RL_N_ACCESS && !link_ok(n->aux, 0, fn->nnodes)) return 0;
+        if (n->kind == RL_N_ACCESS && n->aux < -1) return 0;
         if (n->nargs < 0) return 0;
     }
     /* Children point back at their parent, so every walk terminates. */

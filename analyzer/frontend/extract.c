@@ -436,11 +436,13 @@ typedef struct expr_out {
     rl_strbuf place;   /* place syntax of facts.h, "" if none */
     rl_strbuf display; /* as the user would write it */
     rl_strbuf value;   /* value syntax, "" if unknown */
+    long long index;   /* the constant index of the place's first [], or -1 */
 } expr_out;
 
 static void out_init(expr_out *o)
 {
     memset(o, 0, sizeof *o);
+    o->index = -1;
 }
 
 static void out_free(expr_out *o)
@@ -594,6 +596,11 @@ static void set_guard(walker *w, int32_t id, CXCursor decl, const char *object)
     if (id >= 0) w->fn->nodes[id].guard = declared_guard(w, decl, object);
 }
 
+static void set_index(walker *w, int32_t id, long long index)
+{
+    if (id >= 0) w->fn->nodes[id].aux = (int32_t)index;
+}
+
 /* The place of variable d, named name. */
 static void var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place)
 {
@@ -642,6 +649,7 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     child_list l;
     children_of(c, &l);
     const char *field = intern_cx(w, clang_getCursorSpelling(c));
+    long long index = -1;
     expr_out base;
     out_init(&base);
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
@@ -656,6 +664,7 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
             expr(w, b, USE_ADDR, &base);
             rl_sb_append(&place, rl_sb_str(&base.place));
             rl_sb_printf(&display, "%s.%s", rl_sb_str(&base.display), field);
+            index = base.index; /* arr[3].x: still element 3 */
         }
     }
     children_free(&l);
@@ -667,9 +676,11 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     if (!is_array) {
         int32_t id = emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, type_is_atomic(t));
         if (object.len) set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
+        set_index(w, id, index);
     }
     rl_sb_free(&object);
     if (out) {
+        out->index = index;
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, rl_sb_str(&display));
         if (rl_sb_str(&place)[0]) {
@@ -704,6 +715,7 @@ static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
     child_list l;
     children_of(c, &l);
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    long long index = -1;
     if (l.len == 2) {
         CXCursor b = child_at(&l, 0), idx = child_at(&l, 1);
         /* `i[a]` is legal C: the pointer is whichever side is one. */
@@ -724,6 +736,12 @@ static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
             } else if (by_param >= 0) {
                 rl_sb_printf(&place, "%s[#P%d]", rl_sb_str(&base.place), by_param);
             } else {
+                /* table[3] and table[5] are different elements: the place
+                 * stays table[] (locks in arrays keep one name), the
+                 * constant index of its first [] goes with the access. */
+                long long k;
+                if (strchr(rl_sb_str(&base.place), '[')) index = base.index;
+                else if (const_int(strip(idx), &k) && k >= 0 && k <= INT32_MAX) index = k;
                 rl_sb_printf(&place, "%s[]", rl_sb_str(&base.place));
             }
         } else {
@@ -736,8 +754,9 @@ static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
     children_free(&l);
     CXType t = clang_getCursorType(c);
     int is_array = type_is_array(t);
-    if (!is_array) emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, type_is_atomic(t));
+    if (!is_array) set_index(w, emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, type_is_atomic(t)), index);
     if (out) {
+        out->index = index;
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, rl_sb_str(&display));
         if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));

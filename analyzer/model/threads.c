@@ -952,6 +952,10 @@ static void collect_accesses(rl_model *m)
             a->thread = c->thread;
             a->distinct = distinct;
             a->flags = n->flags;
+            /* The index names an element of the place's first array only
+             * while resolving left that array first: no parameter root,
+             * no pointer followed. */
+            a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') ? n->aux : -1;
             a->guard = NULL;
             if (n->guard) {
                 int unused = 0;

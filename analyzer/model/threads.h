@@ -81,6 +81,7 @@ typedef struct rl_access {
     int distinct;
     uint8_t flags;       /* RL_ACC_* */
     const char *guard;   /* resolved lock it is declared GUARDED_BY, or NULL */
+    int32_t index;       /* constant index of the place's first [], or -1 */
 } rl_access;
 
 /* A lock operation as some thread performs it. */

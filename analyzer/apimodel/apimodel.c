@@ -11,6 +11,7 @@
 /* scandir and alphasort are POSIX.1-2008. */
 #define _POSIX_C_SOURCE 200809L
 #include "apimodel.h"
+#include "../util/file.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include <dirent.h>
@@ -617,36 +618,11 @@ int rl_apimodel_load_config(rl_apimodel *model, const char *origin, const char *
     return load_text(model, origin, text, len, 1, err);
 }
 
-/* Reads a whole file of at most RL_APIMODEL_MAX_BYTES into *text. */
-static int read_file(const char *path, char **text, size_t *len, rl_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return rl_fail(err, "%s: cannot open: %s", path, strerror(errno));
-    /* One byte more than the limit tells "too large" from "exactly full". */
-    char *buf = rl_xmalloc(RL_APIMODEL_MAX_BYTES + 1);
-    size_t n = fread(buf, 1, RL_APIMODEL_MAX_BYTES + 1, f);
-    int failed = ferror(f);
-    int saved_errno = errno;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return rl_fail(err, "%s: cannot read: %s", path, strerror(saved_errno));
-    }
-    if (n > RL_APIMODEL_MAX_BYTES) {
-        free(buf);
-        return rl_fail(err, "%s: file is larger than %u MiB, the limit for a model file", path,
-                       RL_APIMODEL_MAX_BYTES >> 20);
-    }
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
 static int parse_file(fn_list *pending, const char *path, rl_error *err)
 {
     char *text = NULL;
     size_t len = 0;
-    if (read_file(path, &text, &len, err) < 0) return -1;
+    if (rl_read_file(path, RL_APIMODEL_MAX_BYTES, "a model file", &text, &len, err) < 0) return -1;
     int rc = parse_buffer(pending, path, text, len, 0, err);
     free(text);
     return rc;

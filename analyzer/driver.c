@@ -12,6 +12,7 @@
 #include "model/program.h"
 #include "model/threads.h"
 #include "util/clock.h"
+#include "util/file.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/ptrmap.h"
@@ -243,15 +244,10 @@ char *rl_find_config(const char *dir)
 /* Loads the `functions:` models of the project config. */
 static int load_config(rl_apimodel *model, const char *path, rl_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return rl_fail(err, "%s: cannot read the config file", path);
-    char *text = rl_xmalloc(MAX_CONFIG_BYTES + 1);
-    size_t n = fread(text, 1, MAX_CONFIG_BYTES + 1, f);
-    int rc;
-    if (ferror(f)) rc = rl_fail(err, "%s: read error", path);
-    else if (n > MAX_CONFIG_BYTES) rc = rl_fail(err, "%s: larger than %d bytes", path, MAX_CONFIG_BYTES);
-    else rc = rl_apimodel_load_config(model, path, text, n, err);
-    fclose(f);
+    char *text;
+    size_t len;
+    if (rl_read_file(path, MAX_CONFIG_BYTES, "a config file", &text, &len, err) < 0) return -1;
+    int rc = rl_apimodel_load_config(model, path, text, len, err);
     free(text);
     return rc;
 }

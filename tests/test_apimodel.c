@@ -231,6 +231,18 @@ static void test_errors(void)
     rl_sb_append(&sb, "version: 1\nfunctions:\n");
     for (int i = 0; i <= RL_APIMODEL_MAX_ENTRIES; i++) rl_sb_printf(&sb, "  - {name: f%d, kind: alloc}\n", i);
     expect_error("more than 10000 entries", sb.data, sb.len, "more than the limit of 10000");
+    /* Nesting and anchors, which cost libyaml quadratic time: a megabyte
+     * of '[' is refused at once, not parsed for hours. */
+    rl_sb_truncate(&sb, 0);
+    rl_sb_append(&sb, "version: 1\nfunctions: ");
+    while (sb.len <= RL_APIMODEL_MAX_BYTES - 1) rl_sb_appendc(&sb, '[');
+    expect_error("a megabyte of nested lists", sb.data, sb.len,
+                 "bad.yaml:2:75: lists and mappings nested more than 64 deep");
+    rl_sb_truncate(&sb, 0);
+    rl_sb_append(&sb, HEAD "x: [");
+    for (int i = 0; i <= RL_APIMODEL_MAX_ANCHORS; i++) rl_sb_printf(&sb, "&a%d 1, ", i);
+    rl_sb_append(&sb, "]\n");
+    expect_error("more than 256 anchors", sb.data, sb.len, "more than 256 anchors");
     rl_sb_free(&sb);
 }
 

@@ -11,6 +11,7 @@
 /* scandir and alphasort are POSIX.1-2008. */
 #define _POSIX_C_SOURCE 200809L
 #include "apimodel.h"
+#include "../util/file.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include <dirent.h>
@@ -555,6 +556,53 @@ static int syntax_error(const yaml_parser_t *parser, const char *origin, rl_erro
     }
 }
 
+/* libyaml spends time quadratic in two things a hand-written model file
+ * never has many of: open flow collections (its scanner walks a list with
+ * one entry per open '[' or '{' for every token, so a line of 100 KiB of
+ * '[' takes minutes), and anchors (each new anchor and each alias is
+ * looked up in a plain list). So a first pass over the events, cheap and
+ * without building the document, refuses deep nesting and many anchors
+ * before yaml_parser_load sees the text. It stops at the first fault: up
+ * to there nesting is bounded, and the scanner reads at most 1024
+ * characters ahead. Syntax errors are left to the real load, which
+ * stops at the same place with a better message. */
+static int check_bounds(const char *origin, const char *text, size_t len, rl_error *err)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) return rl_fail(err, "%s: out of memory while parsing", origin);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int depth = 0, anchors = 0, rc = 0, done = 0;
+    while (!done && rc == 0) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) break;
+        const char *anchor = NULL;
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+            anchor = (const char *)ev.data.sequence_start.anchor;
+            depth++;
+            break;
+        case YAML_MAPPING_START_EVENT:
+            anchor = (const char *)ev.data.mapping_start.anchor;
+            depth++;
+            break;
+        case YAML_SCALAR_EVENT: anchor = (const char *)ev.data.scalar.anchor; break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: depth--; break;
+        case YAML_STREAM_END_EVENT: done = 1; break;
+        default: break;
+        }
+        if (depth > RL_APIMODEL_MAX_DEPTH)
+            rc = rl_fail(err, "%s:%zu:%zu: lists and mappings nested more than %d deep", origin,
+                         ev.start_mark.line + 1, ev.start_mark.column + 1, RL_APIMODEL_MAX_DEPTH);
+        else if (anchor && ++anchors > RL_APIMODEL_MAX_ANCHORS)
+            rc = rl_fail(err, "%s:%zu:%zu: more than %d anchors (&name)", origin, ev.start_mark.line + 1,
+                         ev.start_mark.column + 1, RL_APIMODEL_MAX_ANCHORS);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 /* Parses one document into pending; on error pending may hold part of it,
  * which the caller frees. */
 static int parse_buffer(fn_list *pending, const char *origin, const char *text, size_t len, int config,
@@ -563,6 +611,7 @@ static int parse_buffer(fn_list *pending, const char *origin, const char *text, 
     if (len > RL_APIMODEL_MAX_BYTES)
         return rl_fail(err, "%s: %zu bytes is larger than %u MiB, the limit for a model file", origin, len,
                        RL_APIMODEL_MAX_BYTES >> 20);
+    if (check_bounds(origin, text, len, err) < 0) return -1;
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser)) return rl_fail(err, "%s: out of memory while parsing", origin);
@@ -617,36 +666,11 @@ int rl_apimodel_load_config(rl_apimodel *model, const char *origin, const char *
     return load_text(model, origin, text, len, 1, err);
 }
 
-/* Reads a whole file of at most RL_APIMODEL_MAX_BYTES into *text. */
-static int read_file(const char *path, char **text, size_t *len, rl_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return rl_fail(err, "%s: cannot open: %s", path, strerror(errno));
-    /* One byte more than the limit tells "too large" from "exactly full". */
-    char *buf = rl_xmalloc(RL_APIMODEL_MAX_BYTES + 1);
-    size_t n = fread(buf, 1, RL_APIMODEL_MAX_BYTES + 1, f);
-    int failed = ferror(f);
-    int saved_errno = errno;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return rl_fail(err, "%s: cannot read: %s", path, strerror(saved_errno));
-    }
-    if (n > RL_APIMODEL_MAX_BYTES) {
-        free(buf);
-        return rl_fail(err, "%s: file is larger than %u MiB, the limit for a model file", path,
-                       RL_APIMODEL_MAX_BYTES >> 20);
-    }
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
 static int parse_file(fn_list *pending, const char *path, rl_error *err)
 {
     char *text = NULL;
     size_t len = 0;
-    if (read_file(path, &text, &len, err) < 0) return -1;
+    if (rl_read_file(path, RL_APIMODEL_MAX_BYTES, "a model file", &text, &len, err) < 0) return -1;
     int rc = parse_buffer(pending, path, text, len, 0, err);
     free(text);
     return rc;

@@ -48,6 +48,8 @@ typedef struct rl_apimodel rl_apimodel;
  * mistake (or hostile) and is refused with a message rather than parsed. */
 #define RL_APIMODEL_MAX_BYTES (1u << 20)  /* 1 MiB per file or buffer */
 #define RL_APIMODEL_MAX_ENTRIES 10000     /* entries in one `functions:` list */
+#define RL_APIMODEL_MAX_DEPTH 64          /* lists and mappings inside each other */
+#define RL_APIMODEL_MAX_ANCHORS 256       /* anchors (&name) in one file or buffer */
 
 rl_apimodel *rl_apimodel_new(void);
 void rl_apimodel_free(rl_apimodel *model);

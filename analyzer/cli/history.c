@@ -2,9 +2,11 @@
  * analysis (history.h, docs/history.md). Only the store speaks SQL; this
  * file decides what a finding's status is and how each command shows it. */
 #include "history.h"
+#include "../model/baseline.h"
 #include "../model/finding_json.h"
 #include "../report/report.h"
 #include "../util/clock.h"
+#include "../util/file.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "../util/strpool.h"
@@ -1192,11 +1194,8 @@ typedef enum phase { PHASE_BEGIN, PHASE_ANALYSING, PHASE_RECORDING, PHASE_DONE, 
 struct rl_check_hist {
     fail_on fail;
     int have_baseline;
-    int fps_only;               /* a baseline of bare fingerprints (no findings for SARIF) */
     char *baseline_desc;        /* "run 5", "file base.json" */
-    char **base_fps;            /* sorted fingerprints of the baseline */
-    size_t nbase;
-    rl_findings base_findings;  /* for SARIF's baselineState */
+    rl_baseline base;
     rl_triage *triage;          /* current decisions, sorted by fingerprint */
     size_t ntriage;
     /* after prepare */
@@ -1216,30 +1215,6 @@ struct rl_check_hist {
     long long t0;
 };
 
-static int cmp_str_ptr(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int in_baseline(const rl_check_hist *h, const char *fp)
-{
-    return h->nbase && bsearch(&fp, h->base_fps, h->nbase, sizeof *h->base_fps, cmp_str_ptr) != NULL;
-}
-
-static void add_base_fp(rl_check_hist *h, size_t *cap, const char *fp)
-{
-    RL_GROW(h->base_fps, *cap, h->nbase + 1);
-    h->base_fps[h->nbase++] = rl_xstrdup(fp);
-}
-
-static int is_fingerprint(const char *s)
-{
-    if (!s || strlen(s) != FINGERPRINT_HEX) return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'))) return 0;
-    return 1;
-}
-
 /* A baseline run of an open store. */
 static int baseline_from_run(rl_check_hist *h, rl_store *s, int64_t id, rl_error *err)
 {
@@ -1253,92 +1228,8 @@ static int baseline_from_run(rl_check_hist *h, rl_store *s, int64_t id, rl_error
         return -1;
     }
     rl_run_info_clear(&run);
-    if (rl_store_run_fingerprints(s, id, &h->base_fps, &h->nbase, err)) return -1;
-    return rl_store_load_findings(s, id, &h->base_findings, err);
-}
-
-/* A JSON baseline: racelint's report (findings[].fingerprint), a SARIF log
- * (results[].partialFingerprints / fingerprints values), or an array of
- * fingerprints. */
-static void collect_json_fps(rl_check_hist *h, size_t *cap, json_t *v, int depth)
-{
-    if (depth > 8) return;
-    if (json_is_string(v)) {
-        if (is_fingerprint(json_string_value(v))) add_base_fp(h, cap, json_string_value(v));
-        return;
-    }
-    if (json_is_array(v)) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(v, i, x) collect_json_fps(h, cap, x, depth + 1);
-        return;
-    }
-    if (!json_is_object(v)) return;
-    const char *key;
-    json_t *x;
-    json_object_foreach(v, key, x) {
-        if (strcmp(key, "fingerprint") == 0 || strcmp(key, "findings") == 0 || strcmp(key, "runs") == 0 ||
-            strcmp(key, "results") == 0 || strcmp(key, "partialFingerprints") == 0 || strcmp(key, "fingerprints") == 0)
-            collect_json_fps(h, cap, x, depth + 1);
-    }
-}
-
-static char *json_str(const json_t *obj, const char *key)
-{
-    const char *v = json_string_value(json_object_get(obj, key));
-    return v ? rl_xstrdup(v) : NULL;
-}
-
-static unsigned json_uint(const json_t *obj, const char *key)
-{
-    json_int_t v = json_integer_value(json_object_get(obj, key));
-    return v > 0 && v <= (json_int_t)UINT32_MAX ? (unsigned)v : 0;
-}
-
-/* The findings of a racelint JSON report (docs/json-format.md), so that
- * SARIF can say which results are unchanged, updated or absent. */
-static void findings_from_report(const json_t *doc, rl_findings *out)
-{
-    const json_t *list = json_object_get(doc, "findings");
-    size_t i;
-    const json_t *jf;
-    json_array_foreach(list, i, jf) {
-        const char *fp = json_string_value(json_object_get(jf, "fingerprint"));
-        if (!is_fingerprint(fp)) continue;
-        rl_finding *f = rl_findings_add(out);
-        snprintf(f->fingerprint, sizeof f->fingerprint, "%s", fp);
-        f->rule = json_str(jf, "rule");
-        f->location = json_str(jf, "location");
-        f->message = json_str(jf, "message");
-        f->hint = json_str(jf, "hint");
-        const char *sev = json_string_value(json_object_get(jf, "severity"));
-        f->severity = sev && strcmp(sev, "error") == 0 ? RL_SEV_ERROR : sev && strcmp(sev, "note") == 0 ? RL_SEV_NOTE
-                                                                                                       : RL_SEV_WARNING;
-        f->suppressed = json_is_true(json_object_get(jf, "suppressed"));
-        f->suppression = json_str(jf, "suppression");
-        size_t k;
-        const json_t *je;
-        json_array_foreach(json_object_get(jf, "events"), k, je) {
-            rl_event *ev = rl_finding_add_event(f);
-            ev->pos.file = json_str(je, "file");
-            ev->pos.line = json_uint(je, "line");
-            ev->pos.col = json_uint(je, "col");
-            ev->function = json_str(je, "function");
-            ev->kind = json_str(je, "kind");
-            ev->what = json_str(je, "what");
-            ev->thread = json_str(je, "thread");
-            const json_t *sp = json_object_get(je, "spawn");
-            if (json_is_object(sp)) {
-                ev->spawn.file = json_str(sp, "file");
-                ev->spawn.line = json_uint(sp, "line");
-                ev->spawn.col = json_uint(sp, "col");
-            }
-            ev->multi_instance = json_is_true(json_object_get(je, "multi_instance"));
-            rl_error ignored;
-            if (json_object_get(je, "chain")) rl_json_read_chain(json_object_get(je, "chain"), ev, &ignored);
-            if (json_object_get(je, "locks")) rl_json_read_locks(json_object_get(je, "locks"), ev, &ignored);
-        }
-    }
+    if (rl_store_run_fingerprints(s, id, &h->base.fps, &h->base.nfps, err)) return -1;
+    return rl_store_load_findings(s, id, &h->base.findings, err);
 }
 
 static int baseline_from_file(rl_check_hist *h, const char *path, rl_error *err)
@@ -1359,36 +1250,14 @@ static int baseline_from_file(rl_check_hist *h, const char *path, rl_error *err)
         if (rc == 0) h->baseline_desc = rl_xasprintf("run %lld of %s", (long long)id, path);
         return rc;
     }
-    json_error_t jerr;
-    json_t *doc = json_load_file(path, 0, &jerr);
-    size_t cap = 0;
-    if (doc) {
-        collect_json_fps(h, &cap, doc, 0);
-        if (json_is_array(json_object_get(doc, "findings"))) findings_from_report(doc, &h->base_findings);
-        else h->fps_only = 1;
-        json_decref(doc);
-    } else {
-        /* A plain list: one fingerprint per line, # comments. */
-        f = fopen(path, "r");
-        char line[256];
-        int bad = 0;
-        while (f && fgets(line, sizeof line, f)) {
-            line[strcspn(line, " \t\r\n#")] = '\0';
-            if (!line[0]) continue;
-            if (is_fingerprint(line)) add_base_fp(h, &cap, line);
-            else bad = 1;
-        }
-        if (f) fclose(f);
-        h->fps_only = 1;
-        if (bad || (h->nbase == 0 && got > 0))
-            return rl_fail(err,
-                           "baseline '%s' is neither a racelint JSON or SARIF report, a findings database,"
-                           " nor a list of fingerprints",
-                           path);
-    }
-    if (h->nbase > 1) qsort(h->base_fps, h->nbase, sizeof *h->base_fps, cmp_str_ptr);
-    h->baseline_desc = rl_xasprintf("file %s", path);
-    return 0;
+    /* A report, a SARIF log or a list of fingerprints (model/baseline.c). */
+    char *text;
+    size_t len;
+    if (rl_read_file(path, RL_BASELINE_MAX_BYTES, "a baseline", &text, &len, err) < 0) return -1;
+    int rc = rl_baseline_parse(&h->base, path, text, len, err);
+    free(text);
+    if (rc == 0) h->baseline_desc = rl_xasprintf("file %s", path);
+    return rc;
 }
 
 static int load_baseline(rl_check_hist *h, const rl_check_args *args, rl_store *store, rl_error *err)
@@ -1636,7 +1505,7 @@ int rl_hist_check_prepare(rl_check_hist *h, rl_findings *findings)
             f->suppression = t->note && *t->note ? rl_xasprintf("triaged %s: %s", t->decision, t->note)
                                                  : rl_xasprintf("triaged %s", t->decision);
         }
-        h->is_new[i] = !in_baseline(h, f->fingerprint);
+        h->is_new[i] = !rl_baseline_has(&h->base, f->fingerprint);
         h->nsuppressed += f->suppressed != 0;
         h->nnew += h->is_new[i] && !f->suppressed;
         if (f->suppressed) continue;
@@ -1720,7 +1589,7 @@ int rl_hist_check_write(rl_check_hist *h, const char *format, const char *path, 
 
 const rl_findings *rl_hist_check_baseline(const rl_check_hist *h)
 {
-    return h && h->have_baseline && !h->fps_only ? &h->base_findings : NULL;
+    return h && h->have_baseline && !h->base.fps_only ? &h->base.findings : NULL;
 }
 
 void rl_hist_check_summary(const rl_check_hist *h, FILE *out)
@@ -1742,9 +1611,7 @@ int rl_hist_check_end(rl_check_hist *h, int exit_code)
         pthread_sigmask(SIG_SETMASK, &h->old_mask, NULL);
     }
     if (h->late_signal) exit_code = EXIT_SIGNAL_BASE + h->late_signal;
-    for (size_t i = 0; i < h->nbase; i++) free(h->base_fps[i]);
-    free(h->base_fps);
-    rl_findings_free(&h->base_findings);
+    rl_baseline_free(&h->base);
     rl_triage_free(h->triage, h->ntriage);
     if (h->findings) rl_suppress_contexts_free(h->contexts, h->findings);
     free(h->is_new);

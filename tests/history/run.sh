@@ -240,6 +240,11 @@ cp "$DB" "$TMP/ci-cache.db"
 expect "--baseline FILE (another findings database, its latest run)" 0 "$RL" check --no-db --baseline "$TMP/ci-cache.db" -q proj
 echo 'not a baseline' >"$TMP/junk.txt"
 expect "--baseline FILE that is no baseline" 2 "$RL" check --no-db --baseline "$TMP/junk.txt" -q proj
+head -c 200 "$TMP/base3.json" >"$TMP/cut.json"
+expect "--baseline FILE: a JSON report cut short" 2 "$RL" check --no-db --baseline "$TMP/cut.json" -q proj
+contains "the JSON error is named with its place" "$TMP/err" "cut.json': not valid JSON: line"
+printf '# reviewed findings, none yet\n\n' >"$TMP/none-yet.txt"
+expect "--baseline FILE of only comments: every finding is new" 1 "$RL" check --no-db --baseline "$TMP/none-yet.txt" -q proj
 expect "check records run 5 (same code)" 1 "$RL" check --db "$DB" -q proj
 
 echo "# runs"

@@ -88,7 +88,8 @@ static const char *clang_resource_dir(const rl_analysis_options *opts)
 {
 #ifdef RL_CLANG_RESOURCE_DIR
     /* The headers of the libclang we were built with, if still there. */
-    if (!opts->resource_dir && RL_CLANG_RESOURCE_DIR[0] && is_dir(RL_CLANG_RESOURCE_DIR)) return RL_CLANG_RESOURCE_DIR;
+    static const char built_with[] = RL_CLANG_RESOURCE_DIR;
+    if (!opts->resource_dir && built_with[0] && is_dir(built_with)) return built_with;
 #endif
     return opts->resource_dir;
 }

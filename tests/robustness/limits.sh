@@ -9,20 +9,8 @@ RL=$1
 SRC=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -f "$TMP/err" ] && sed 's/^/    stderr: /' "$TMP/err" | head -5; }
-# expect NAME STATUS CMD... : runs CMD (at most 120 s), checks its exit status.
-expect() {
-  name=$1; want=$2; shift 2
-  timeout 120 "$@" >"$TMP/out" 2>"$TMP/err"; got=$?
-  if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, wanted $want)"; fi
-}
-contains() {
-  if grep -q -- "$3" "$2"; then ok "$1"; else not_ok "$1 ('$3' not in $(basename "$2"))"; fi
-}
+TEST_TIMEOUT=120
+. "$SRC/tests/lib.sh"
 
 cd "$TMP" || exit 1
 mkdir proj
@@ -91,6 +79,4 @@ contains "it says what it wants" "$TMP/err" "unit-timeout wants seconds"
 expect "a bad --max-memory is a usage error" 2 "$RL" check --no-db --max-memory lots proj
 contains "it says what it wants (memory)" "$TMP/err" "max-memory wants a size"
 
-echo
-echo "limits: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary limits

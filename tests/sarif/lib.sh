@@ -1,41 +1,6 @@
-# Shared by the report and CI tests (sourced): result lines, and the SARIF
+# Shared by the report and CI tests (sourced): tests/lib.sh, and the SARIF
 # validator. Set RL, SRC, BUILD and TMP before sourcing.
-passed=0
-failed=0
-skipped=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() {
-  failed=$((failed + 1))
-  echo "not ok - $1"
-  [ -f "$TMP/err" ] && sed 's/^/    stderr: /' "$TMP/err" | head -8
-  return 0
-}
-skip() { skipped=$((skipped + 1)); echo "skipped: $1"; }
-# expect NAME STATUS CMD... : runs CMD, checks its exit status.
-expect() {
-  name=$1; want=$2; shift 2
-  "$@" >"$TMP/out" 2>"$TMP/err"; got=$?
-  if [ "$got" -eq "$want" ]; then ok "$name"; else not_ok "$name (exit $got, wanted $want)"; fi
-}
-# expect_fail NAME CMD... : CMD exits with any status but 0.
-expect_fail() {
-  name=$1; shift
-  "$@" >"$TMP/out" 2>"$TMP/err"; got=$?
-  if [ "$got" -ne 0 ]; then ok "$name"; else not_ok "$name (exit 0)"; fi
-}
-# check NAME CMD... : ok when CMD succeeds.
-check() {
-  name=$1; shift
-  if "$@" >/dev/null 2>&1; then ok "$name"; else not_ok "$name"; fi
-}
-contains() {
-  if grep -q -- "$3" "$2"; then ok "$1"; else not_ok "$1 ('$3' not in $(basename "$2"))"; fi
-}
-summary() {
-  echo
-  echo "$1: $passed passed, $failed failed, $skipped skipped"
-  [ "$failed" -eq 0 ]
-}
+. "$SRC/tests/lib.sh"
 
 # The validator, found (or installed) once; empty when unavailable or not
 # wanted (WANT_VALIDATOR=0).

@@ -74,12 +74,18 @@ int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_lo
     n->aux = -1;
     n->loc = loc;
     if (parent >= 0) {
-        /* Append as last child; children are few, so a walk is cheap. */
+        /* Append as last child. Nodes are added in preorder, so the last
+         * node of the parent's subtree (its end) lies under its last child:
+         * climbing from there costs the depth, not the number of children
+         * (a generated function can hold 100,000 statements in one block).
+         * The sibling walk only finishes the job should that order ever
+         * not hold. */
         rl_node *p = &fn->nodes[parent];
         if (p->first_child < 0) {
             p->first_child = id;
         } else {
-            int32_t c = p->first_child;
+            int32_t c = p->end;
+            while (fn->nodes[c].parent != parent) c = fn->nodes[c].parent;
             while (fn->nodes[c].next_sibling >= 0) c = fn->nodes[c].next_sibling;
             fn->nodes[c].next_sibling = id;
         }

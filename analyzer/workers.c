@@ -9,6 +9,7 @@
 #include "util/mem.h"
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,6 +147,45 @@ static void worker_main(const rl_parse_job *job, int fd)
     rl_frontend_free(fe);
 }
 
+/* libclang parses on a thread of its own with an 8 MiB stack, which one
+ * generated expression of some 80,000 operands overflows (clang itself
+ * crashes on it). With LIBCLANG_NOTHREADS set it parses on the calling
+ * thread instead: a thread with this much stack. It is address space only:
+ * a page is touched only when a parse goes that deep. */
+#define WORKER_STACK_BYTES ((size_t)512 << 20)
+
+typedef struct worker_args {
+    const rl_parse_job *job;
+    int fd;
+} worker_args;
+
+static void *worker_thread(void *arg)
+{
+    const worker_args *w = arg;
+    worker_main(w->job, w->fd);
+    return NULL;
+}
+
+/* worker_main on a thread with a large stack (the child is still single
+ * threaded, so setenv is safe), or here when no such thread can start. */
+static void worker_run(const rl_parse_job *job, int fd)
+{
+    worker_args w = {job, fd};
+    pthread_attr_t attr;
+    pthread_t t;
+    setenv("LIBCLANG_NOTHREADS", "1", 1);
+    pthread_attr_init(&attr);
+    int started = pthread_attr_setstacksize(&attr, WORKER_STACK_BYTES) == 0 &&
+                  pthread_create(&t, &attr, worker_thread, &w) == 0;
+    pthread_attr_destroy(&attr);
+    if (started) {
+        pthread_join(t, NULL);
+    } else {
+        unsetenv("LIBCLANG_NOTHREADS"); /* libclang's own thread is the bigger one here */
+        worker_main(job, fd);
+    }
+}
+
 /* ---- the parent ------------------------------------------------------- */
 
 static int start_worker(pool *p, slot *s)
@@ -167,7 +207,7 @@ static int start_worker(pool *p, slot *s)
         /* A worker never outlives racelint, however racelint ends. */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(0);
-        worker_main(p->job, sv[1]);
+        worker_run(p->job, sv[1]);
         close(sv[1]);
         exit(0); /* not _exit: sanitizers check the worker's leaks at exit */
     }

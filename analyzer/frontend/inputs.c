@@ -103,6 +103,22 @@ static char *join_path(const char *dir, const char *file)
     return rl_xasprintf("%s/%s", dir, file);
 }
 
+/* An entry's folder. A relative "directory" is taken as relative to the
+ * folder holding compile_commands.json (a database moved with its tree,
+ * or written by hand), never to wherever racelint happens to run. */
+static char *entry_directory(const char *build_dir, const char *dir)
+{
+    if (!dir || !*dir) return rl_xstrdup(build_dir);
+    if (dir[0] == '/') return rl_xstrdup(dir);
+    char *joined = rl_xasprintf("%s/%s", build_dir, dir);
+    char *real = realpath(joined, NULL);
+    if (!real) return joined; /* the file check below names what is missing */
+    free(joined);
+    char *copy = rl_xstrdup(real);
+    free(real);
+    return copy;
+}
+
 int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *err)
 {
     char *path = rl_xasprintf("%s/compile_commands.json", build_dir);
@@ -123,18 +139,22 @@ int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *er
         free(path);
         return -1;
     }
+    char *abs_build = realpath(build_dir, NULL);
     CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
     unsigned n = clang_CompileCommands_getSize(cmds);
     for (unsigned i = 0; i < n; i++) {
         CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, i);
         CXString dir_s = clang_CompileCommand_getDirectory(cmd);
         CXString file_s = clang_CompileCommand_getFilename(cmd);
-        const char *dir = clang_getCString(dir_s);
+        char *dir = entry_directory(abs_build ? abs_build : build_dir, clang_getCString(dir_s));
         char *file = join_path(dir, clang_getCString(file_s));
         if (!is_c_source(file)) {
             add_warning(out, rl_xasprintf("%s: skipped: not a C source file", file));
         } else if (stat(file, &st) != 0) {
             add_warning(out, rl_xasprintf("%s: skipped: %s (listed in %s)", file, strerror(errno), path));
+        } else if (!S_ISREG(st.st_mode)) {
+            /* libclang would wait forever on a FIFO, or read a device */
+            add_warning(out, rl_xasprintf("%s: skipped: not a regular file (listed in %s)", file, path));
         } else {
             rl_unit_spec *u = add_unit(out, file, dir);
             unsigned nargs = clang_CompileCommand_getNumArgs(cmd);
@@ -154,9 +174,11 @@ int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *er
             }
         }
         free(file);
+        free(dir);
         clang_disposeString(dir_s);
         clang_disposeString(file_s);
     }
+    free(abs_build);
     clang_CompileCommands_dispose(cmds);
     clang_CompilationDatabase_dispose(db);
     if (out->len == 0) {
@@ -211,7 +233,10 @@ static void scan_dir(const char *dir, int depth, visited **seen, size_t *nseen, 
     if (nnames) qsort(names, nnames, sizeof *names, cmp_str);
     for (size_t i = 0; i < nnames; i++) {
         char *path = rl_xasprintf("%s/%s", dir, names[i]);
-        if (stat(path, &st) == 0) {
+        if (stat(path, &st) != 0) {
+            /* a dangling symlink, or a loop of links (ELOOP) */
+            add_warning(out, rl_xasprintf("%s: skipped: %s", path, strerror(errno)));
+        } else {
             if (S_ISDIR(st.st_mode)) scan_dir(path, depth + 1, seen, nseen, capseen, files, nfiles, capfiles, out);
             else if (strlen(path) > 2 && strcmp(path + strlen(path) - 2, ".c") == 0) {
                 if (S_ISREG(st.st_mode)) RL_PUSH(*files, *nfiles, *capfiles, rl_xstrdup(path));

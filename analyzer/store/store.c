@@ -5,15 +5,20 @@
 #include "../model/finding_json.h"
 #include "../util/mem.h"
 #include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Parallel CI jobs append to one file: a writer waits this long for another
- * job's transaction to finish before reporting the database as busy. */
+ * job's transaction to finish before reporting the database as busy.
+ * RACELINT_BUSY_TIMEOUT_MS overrides it (a CI that shares a database over
+ * slow storage waits longer; the robustness tests wait less). */
 #define RL_BUSY_TIMEOUT_MS 30000
+#define RL_BUSY_TIMEOUT_ENV "RACELINT_BUSY_TIMEOUT_MS"
 
 /* PRAGMA application_id of our files ("RLNT"), so that another program's
  * SQLite database is refused instead of being written into. */
@@ -149,8 +154,18 @@ int rls_db_error(rl_store *s, rl_error *err, const char *what)
 {
     if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
         return rl_fail(err, "'%s' is not a racelint database (file is not SQLite)", s->path);
-    if (sqlite3_errcode(s->db) == SQLITE_READONLY)
+    int code = sqlite3_errcode(s->db);
+    if (code == SQLITE_READONLY)
         return rl_fail(err, "database '%s' is read-only (the file, or its folder for the journal, cannot be written): %s: %s",
+                       s->path, what, sqlite3_errmsg(s->db));
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return rl_fail(err, "database '%s' is locked by another process; gave up after waiting %d ms (%s): %s: %s",
+                       s->path, s->busy_ms, RL_BUSY_TIMEOUT_ENV, what, sqlite3_errmsg(s->db));
+    /* A full disk shows as SQLITE_FULL, a file size limit (EFBIG) as a
+     * bare "disk I/O error" on a write: name both. */
+    int ext = sqlite3_extended_errcode(s->db);
+    if (code == SQLITE_FULL || ext == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_FSYNC || ext == SQLITE_IOERR_TRUNCATE)
+        return rl_fail(err, "database '%s': %s: %s: the file could not be written (disk full, or a file size limit?)",
                        s->path, what, sqlite3_errmsg(s->db));
     return rl_fail(err, "database '%s': %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
@@ -257,14 +272,18 @@ void rls_column_position(sqlite3_stmt *st, int i, rl_position *pos)
 /* ------------------------------------------------------------------------
  * Opening and the schema. */
 
+/* The folder a database file lives in (its journal goes there too). */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return !slash ? rl_xstrdup(".") : slash == path ? rl_xstrdup("/") : rl_xstrndup(path, (size_t)(slash - path));
+}
+
 /* The checks SQLite would do with a vaguer message: the folder must exist,
  * the path must not be a folder, and a read-only database must exist. */
 static int check_path(const char *path, int read_only, rl_error *err)
 {
-    const char *slash = strrchr(path, '/');
-    char *dir = !slash          ? rl_xstrdup(".")
-                : slash == path ? rl_xstrdup("/")
-                                : rl_xstrndup(path, (size_t)(slash - path));
+    char *dir = folder_of(path);
     struct stat st;
     int rc = 0, dir_missing = stat(dir, &st) != 0;
     if (dir_missing && errno != ENOENT && errno != ENOTDIR)
@@ -275,8 +294,43 @@ static int check_path(const char *path, int read_only, rl_error *err)
         rc = rl_fail(err, "cannot open database '%s': it is a folder", path);
     else if (read_only && stat(path, &st) != 0)
         rc = rl_fail(err, "cannot open database '%s': %s", path, strerror(errno));
+    /* Even root cannot write there; SQLite would only say "unable to open
+     * database file". */
+    else if (!read_only && access(dir, W_OK) != 0 && errno == EROFS)
+        rc = rl_fail(err, "cannot open database '%s' for writing: folder '%s' is on a read-only file system", path, dir);
     free(dir);
     return rc;
+}
+
+/* Whether the folder of path is on a read-only file system. */
+static int on_read_only_fs(const char *path)
+{
+    char *dir = folder_of(path);
+    int ro = access(dir, W_OK) != 0 && errno == EROFS;
+    free(dir);
+    return ro;
+}
+
+/* "file:PATH?immutable=1", the path percent-encoded as URIs want. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(path);
+    char *uri = rl_xmalloc(n * 3 + sizeof "file:?immutable=1");
+    char *o = uri;
+    memcpy(o, "file:", 5);
+    o += 5;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/._-", *p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    strcpy(o, "?immutable=1");
+    return uri;
 }
 
 /* Reads the schema version, refusing files that are not ours or are newer
@@ -334,7 +388,17 @@ static int migrate(rl_store *s, rl_error *err)
 static int configure(rl_store *s, rl_error *err)
 {
     int64_t objects;
-    sqlite3_busy_timeout(s->db, RL_BUSY_TIMEOUT_MS);
+    s->busy_ms = RL_BUSY_TIMEOUT_MS;
+    const char *env = getenv(RL_BUSY_TIMEOUT_ENV);
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        long ms = strtol(env, &end, 10);
+        if (*end || ms < 0 || ms > INT_MAX || errno)
+            return rl_fail(err, "%s wants a number of milliseconds, not '%s'", RL_BUSY_TIMEOUT_ENV, env);
+        s->busy_ms = (int)ms;
+    }
+    sqlite3_busy_timeout(s->db, s->busy_ms);
     /* The first read of the file: a file that is not SQLite fails here
      * with SQLITE_NOTADB, which db_error words for the user. */
     if (rls_query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err)) return -1;
@@ -365,6 +429,18 @@ static rl_store *open_store(const char *path, int read_only, int *older, rl_erro
         return NULL;
     }
     int rc = configure(s, err);
+    if (rc && read_only && sqlite3_errcode(s->db) == SQLITE_CANTOPEN && on_read_only_fs(path)) {
+        /* A WAL database needs its -shm file even to be read; on a
+         * read-only file system it cannot be created. Nobody can change
+         * the file there either, so it is read as immutable. */
+        sqlite3_close(s->db);
+        s->db = NULL;
+        char *uri = immutable_uri(path);
+        rc = sqlite3_open_v2(uri, &s->db, flags | SQLITE_OPEN_URI, NULL) != SQLITE_OK;
+        free(uri);
+        if (rc) rl_fail(err, "cannot open database '%s': %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        else rc = configure(s, err);
+    }
     if (rc == 0) rc = migrate(s, err);
     if (rc) {
         if (older) *older = rc == RLS_OLDER;

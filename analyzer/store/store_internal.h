@@ -9,6 +9,7 @@ struct rl_store {
     sqlite3 *db;
     char *path;
     int read_only;
+    int busy_ms; /* how long a write waits for another process's lock */
 };
 
 /* Each reports errors through rls_db_error, which must run before anything

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,8 +586,14 @@ static int cmd_check(int argc, char **argv, const options *o)
         exit_code = EXIT_INCOMPLETE;
     }
     long long t_store = rl_now_ms();
+    int recorded = store != NULL;
     if (store && rl_hist_check_record(hist, store, &run, a.units, a.nunits, &a.findings, &err) != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        /* Nothing of this run was written (one transaction); say so, and
+         * mark its 'running' row failed if the database still takes that. */
+        fprintf(stderr, "racelint: error: %s; run %lld was not recorded, earlier runs are intact\n", err.msg,
+                (long long)run.id);
+        rl_hist_check_abort(hist, store, &run);
+        recorded = 0;
         exit_code = EXIT_USAGE;
     }
     t_store = rl_now_ms() - t_store;
@@ -613,7 +620,7 @@ static int cmd_check(int argc, char **argv, const options *o)
         else if (errors || a.units_skipped)
             fprintf(stderr, " (%zu %s)", errors + a.units_skipped, errors ? "with parse errors" : "skipped");
         rl_hist_check_summary(hist, stderr);
-        if (store) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
+        if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
         fprintf(stderr, "\n");
     }
     exit_code = rl_hist_check_end(hist, exit_code);
@@ -699,6 +706,11 @@ static const command commands[] = {
 
 int main(int argc, char **argv)
 {
+    /* A file size limit (ulimit -f) would otherwise kill racelint halfway
+     * through a write. Ignored, the write fails with EFBIG instead, SQLite
+     * rolls the transaction back and reports a full disk, and the run ends
+     * with a message while the database keeps every earlier run. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         print_help();
         return argc < 2 ? EXIT_USAGE : EXIT_CLEAN;

@@ -212,8 +212,11 @@ static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_par
     rl_strbuf sb = RL_STRBUF_INIT;
     for (int32_t i = 0; i < facts->ndiags && i < MAX_DIAGS_KEPT; i++) {
         const rl_diag *d = &facts->diags[i];
-        rl_sb_printf(&sb, "%s%s:%u:%u: error: %s", i ? "\n" : "", d->loc.file ? d->loc.file : spec->file,
-                     d->loc.line, d->loc.col, d->message);
+        const char *file = d->loc.file ? d->loc.file : spec->file;
+        if (d->loc.line == 0) /* no position: the command line (an unknown flag) */
+            rl_sb_printf(&sb, "%s%s: error: %s", i ? "\n" : "", file, d->message);
+        else
+            rl_sb_printf(&sb, "%s%s:%u:%u: error: %s", i ? "\n" : "", file, d->loc.line, d->loc.col, d->message);
     }
     if (facts->ndiags > MAX_DIAGS_KEPT) rl_sb_printf(&sb, "\n(%d more)", facts->ndiags - MAX_DIAGS_KEPT);
     u->diagnostics = rl_sb_take(&sb);

@@ -436,6 +436,27 @@ static int write_items_json(FILE *out, const rl_run_info *run, const item *items
     return rc;
 }
 
+/* The units of a run that did not parse cleanly, with their first
+ * diagnostics: its findings may be missing what those units hold. */
+static void report_unit_failures(rl_store *s, const rl_run_info *run)
+{
+    if (run->units_failed <= 0) return;
+    rl_unit_status *units = NULL;
+    size_t n = 0;
+    rl_error err = {{0}};
+    if (rl_store_load_units(s, run->id, &units, &n, &err) != 0) {
+        error_msg(err.msg);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *phrase = rl_unit_status_phrase(units[i].status);
+        if (!phrase) continue;
+        fprintf(stderr, "racelint: run %lld: %s: %s\n", (long long)run->id, units[i].file, phrase);
+        if (units[i].diagnostics) fprintf(stderr, "%s\n", units[i].diagnostics);
+    }
+    rl_units_free(units, n);
+}
+
 int rl_cmd_findings(const rl_hist_args *a)
 {
     if (a->nargs) return usage("unexpected argument '%s'", a->args[0]);
@@ -549,6 +570,7 @@ int rl_cmd_findings(const rl_hist_args *a)
         else
             fputs(" fixed (no earlier complete run to compare with)", stderr);
         fputc('\n', stderr);
+        report_unit_failures(s, &run);
     }
     goto done;
 fail:

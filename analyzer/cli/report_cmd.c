@@ -117,10 +117,23 @@ int rl_cmd_report(const rl_report_cmd_args *a)
     }
 
     char *final = rl_xasprintf("%s/index.html", a->output);
-    char *tmp = rl_xasprintf("%s/.index.html.%ld.tmp", a->output, (long)getpid());
-    FILE *out = fopen(tmp, "w");
+    /* mkstemp: a name nobody can guess, created with O_EXCL, so that in a
+     * folder others may write to (-o /tmp/report) a planted file or
+     * symlink is never written through. It makes the file 0600; the page
+     * gets the usual mode before it is renamed into place. */
+    char *tmp = rl_xasprintf("%s/.index.html.XXXXXX", a->output);
+    int fd = mkstemp(tmp);
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fd >= 0) fchmod(fd, 0666 & ~mask);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!out) {
-        fprintf(stderr, "racelint: error: cannot write '%s': %s\n", tmp, strerror(errno));
+        int why = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        fprintf(stderr, "racelint: error: cannot write '%s': %s\n", tmp, strerror(why));
         rc = EXIT_USAGE;
     } else {
         rl_html_input in;

@@ -3,12 +3,13 @@
 # newer): a C compiler, CMake, libclang 19, SQLite, jansson, libyaml, and the
 # tools the tests use (sqlite3, jq). Run as root; does nothing when all is
 # already there. With --tests (scripts/test.sh), also chromium (the HTML
-# report in a real browser), pre-commit (the hook recipe), and clang 19
-# with its runtime libraries (libFuzzer, for tests/fuzz/run.sh); the SARIF
+# report in a real browser), pre-commit (the hook recipe), clang 19 with
+# its runtime libraries (libFuzzer, for tests/fuzz/run.sh), and csmith with
+# its headers (random programs for tests/robustness/csmith.sh); the SARIF
 # test installs Microsoft's SARIF validator with npm into the build folder.
 set -eu
 PACKAGES="build-essential cmake pkg-config libclang-19-dev libsqlite3-dev libjansson-dev libyaml-dev sqlite3 jq"
-if [ "${1:-}" = --tests ]; then PACKAGES="$PACKAGES chromium pre-commit git clang-19 libclang-rt-19-dev"; fi
+if [ "${1:-}" = --tests ]; then PACKAGES="$PACKAGES chromium pre-commit git clang-19 libclang-rt-19-dev csmith libcsmith-dev"; fi
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

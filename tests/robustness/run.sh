@@ -419,6 +419,16 @@ compdb sec/inject "[
 ]"
 expect "shell syntax in compile commands" 1 "$RL" check --no-db -p "$TMP/sec/inject"
 if ls "$TMP/sec" "$P" "$TMP/sec/inject" 2>/dev/null | grep -q PWNED; then not_ok "no compile command was executed"; else ok "no compile command was executed"; fi
+# Nor does a flag load code into the parser: a plugin whose constructor
+# would leave a file behind, named by -Xclang -load and -fplugin.
+printf '#include <stdio.h>\n__attribute__((constructor)) static void pwn(void) { fclose(fopen("%s/PLUGIN_PWNED", "w")); }\n' "$TMP/sec" >"$TMP/sec/plugin.c"
+if cc -shared -fPIC -o "$TMP/sec/plugin.so" "$TMP/sec/plugin.c" 2>/dev/null; then
+  compdb sec/plugin "[{\"directory\": \"$P\", \"file\": \"racy.c\", \"arguments\": [\"cc\", \"-Xclang\", \"-load\", \"-Xclang\", \"$TMP/sec/plugin.so\", \"-fplugin=$TMP/sec/plugin.so\", \"-c\", \"racy.c\"]}]"
+  expect "compiler plugins named in a compile command" 1 "$RL" check --no-db -p "$TMP/sec/plugin"
+  if [ -e "$TMP/sec/PLUGIN_PWNED" ]; then not_ok "no plugin was loaded"; else ok "no plugin was loaded"; fi
+else
+  skip "compiler plugins: no C compiler to build one"
+fi
 cd "$TMP" || exit 1
 
 # `racelint sql` is read-only (tests/history/run.sh tries more statements).

@@ -311,6 +311,16 @@ static int on_read_only_fs(const char *path)
     return ro;
 }
 
+/* Whether PATH-wal exists and is not empty. */
+static int has_wal(const char *path)
+{
+    char *wal = rl_xasprintf("%s-wal", path);
+    struct stat st;
+    int has = stat(wal, &st) == 0 && st.st_size > 0;
+    free(wal);
+    return has;
+}
+
 /* "file:PATH?immutable=1", the path percent-encoded as URIs want. */
 static char *immutable_uri(const char *path)
 {
@@ -429,10 +439,16 @@ static rl_store *open_store(const char *path, int read_only, int *older, rl_erro
         return NULL;
     }
     int rc = configure(s, err);
-    if (rc && read_only && sqlite3_errcode(s->db) == SQLITE_CANTOPEN && on_read_only_fs(path)) {
+    if (rc && read_only && sqlite3_errcode(s->db) == SQLITE_CANTOPEN && on_read_only_fs(path) && has_wal(path)) {
+        rl_fail(err,
+                "cannot read database '%s': it is on a read-only file system, beside a -wal file that"
+                " SQLite would have to apply first; open it once where it can be written",
+                path);
+    } else if (rc && read_only && sqlite3_errcode(s->db) == SQLITE_CANTOPEN && on_read_only_fs(path)) {
         /* A WAL database needs its -shm file even to be read; on a
          * read-only file system it cannot be created. Nobody can change
-         * the file there either, so it is read as immutable. */
+         * the file there either, so it is read as immutable (not when a
+         * -wal file holds transactions: immutable would not see them). */
         sqlite3_close(s->db);
         s->db = NULL;
         char *uri = immutable_uri(path);

@@ -296,6 +296,10 @@ if $NS sh -c "$RO" sh "$TMP/hist" sh -c 'touch "$1/probe" 2>/dev/null; [ ! -e "$
   expect "findings still reads it" 1 $NS sh -c "$RO" sh "$TMP/hist" "$RL" findings --db "$DB" --run 1 --format csv
   if cmp -s "$TMP/run1.csv" "$TMP/out"; then ok "the same findings, read-only"; else not_ok "the same findings, read-only"; fi
   intact "read-only file system" "$DB"
+  # A -wal file left beside it (a writer that died) cannot be applied there.
+  mkdir -p "$TMP/rowal" && cp "$DB" "$TMP/rowal/h.db" && printf 'not yet applied' >"$TMP/rowal/h.db-wal"
+  expect "reading beside a -wal file on a read-only file system" 2 $NS sh -c "$RO" sh "$TMP/rowal" "$RL" runs --db "$TMP/rowal/h.db"
+  contains "it says why, and what to do" "$TMP/err" "on a read-only file system, beside a -wal file .*; open it once where it can be written"
 else
   skip "read-only file system: cannot mount here (no mount namespace)"
 fi

@@ -169,6 +169,20 @@ equals "the generated file has 200,000 lines or more" "$(($(wc -l <"$TMP/gen/gen
 expect "a 200,000-line generated file" 1 "$RL" check --no-db "$TMP/gen"
 contains "its planted race is found" "$TMP/out" "generated.c:.*warning: data race on 'planted'"
 
+# 2,000 unprotected increments of one counter, in a thread started twice:
+# every pair of lines races, but there is one finding per racing line
+# (docs/rules/race.md), not one per pair: seconds, not minutes.
+mkdir -p "$TMP/counter"
+awk 'BEGIN {
+  print "#include <pthread.h>\nlong counter;\nstatic void *work(void *p)\n{\n    (void)p;"
+  for (i = 0; i < 2000; i++) print "    counter++;"
+  print "    return 0;\n}\nint main(void)\n{\n    pthread_t a, b;\n    pthread_create(&a, 0, work, 0);"
+  print "    pthread_create(&b, 0, work, 0);\n    return 0;\n}"
+}' >"$TMP/counter/counter.c"
+expect "2,000 racing increments of one counter" 1 "$RL" check --no-db "$TMP/counter"
+equals "one finding for each of the 2,000 lines" \
+  "$(count_races "$TMP/out"):$(grep 'warning: data race' "$TMP/out" | grep -o 'counter.c:[0-9]*:' | sort -u | wc -l | tr -d ' ')" "2000:2000"
+
 # Deep nesting. Past clang's bracket depth (256) a unit has errors; the
 # nested ifs, the else-if chain and the long sum parse and are walked.
 # The sum of 200,000 operands is deeper than libclang's own parse thread

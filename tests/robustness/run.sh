@@ -16,39 +16,10 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 # Seconds one racelint command may take (under ASan, on a busy machine).
 LIMIT=${ROBUSTNESS_TIMEOUT:-60}
-passed=0
-failed=0
-skipped=0
+TEST_TIMEOUT=$LIMIT
+. "$SRC/tests/lib.sh"
 T_START=$(date +%s)
 
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; [ -f "$TMP/err" ] && sed 's/^/    stderr: /' "$TMP/err" | head -8; }
-skip() { skipped=$((skipped + 1)); echo "skip - $1"; }
-
-# expect NAME STATUS CMD... : runs CMD under `timeout` (stdout in $TMP/out,
-# stderr in $TMP/err) and checks that it finished, that no sanitizer
-# reported anything, and its exit status. A sanitizer abort or a signal
-# death never gives a documented status, so it fails here too.
-expect() {
-  name=$1; want=$2; shift 2
-  t0=$(date +%s)
-  timeout -k 5 "$LIMIT" "$@" >"$TMP/out" 2>"$TMP/err"; got=$?
-  secs=$(($(date +%s) - t0))
-  if [ "$got" -eq 124 ] || [ "$got" -eq 137 ]; then
-    not_ok "$name (did not finish within ${LIMIT}s)"
-  elif grep -q -E 'Sanitizer|runtime error:' "$TMP/err"; then
-    not_ok "$name (sanitizer report, exit $got)"
-  elif [ "$got" -ne "$want" ]; then
-    not_ok "$name (exit $got, wanted $want)"
-  else
-    ok "$name (${secs}s)"
-  fi
-}
-# contains NAME FILE TEXT / lacks NAME FILE TEXT (grep basic regex)
-contains() { if grep -q -- "$3" "$2"; then ok "$1"; else not_ok "$1 ('$3' not in $(basename "$2"))"; fi; }
-lacks() { if grep -q -- "$3" "$2"; then not_ok "$1 ('$3' in $(basename "$2"))"; else ok "$1"; fi; }
-# equals NAME GOT WANT
-equals() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', wanted '$3')"; fi; }
 # count_races FILE: race warnings in a text report
 count_races() { grep -c 'warning: data race' "$1"; }
 
@@ -506,5 +477,4 @@ fi
 
 echo
 echo "robustness: $(($(date +%s) - T_START))s"
-echo "robustness: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+summary robustness

@@ -967,8 +967,42 @@ static void collect_accesses(rl_model *m)
 
 /* Groups non-atomic accesses by location: rules pair accesses within a
  * group only, which keeps the pairing near-linear in practice. A group
- * keeps at most MAX_GROUP accesses (each site still appears). */
+ * keeps its first MAX_GROUP accesses and, past that, one access of each
+ * kind (thread, locks held, write or not) it does not hold yet, up to
+ * MAX_GROUP more: a location touched from thousands of places by one
+ * thread still meets the other threads' accesses. */
 #define MAX_GROUP 4096
+
+static uint64_t access_kind(const rl_access *a)
+{
+    uint64_t h = ((uint64_t)(uint32_t)a->thread * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)a->held;
+    h = (h ^ (a->flags & RL_ACC_WRITE ? 0xA5A5A5A5u : 0)) * 0xBF58476D1CE4E5B9ULL;
+    return h ? h : 1;
+}
+
+/* Adds a's kind to the group's set; 1 when it was not there. */
+static int add_kind(rl_access_group *g, uint64_t k)
+{
+    if ((g->nkinds + 1) * 2 > g->nkind_slots) {
+        size_t n = g->nkind_slots ? g->nkind_slots * 2 : 64;
+        uint64_t *slots = rl_xcalloc(n, sizeof *slots);
+        for (size_t i = 0; i < g->nkind_slots; i++) {
+            if (!g->kinds[i]) continue;
+            size_t j = g->kinds[i] & (n - 1);
+            while (slots[j]) j = (j + 1) & (n - 1);
+            slots[j] = g->kinds[i];
+        }
+        free(g->kinds);
+        g->kinds = slots;
+        g->nkind_slots = n;
+    }
+    size_t j = k & (g->nkind_slots - 1);
+    for (; g->kinds[j]; j = (j + 1) & (g->nkind_slots - 1))
+        if (g->kinds[j] == k) return 0;
+    g->kinds[j] = k;
+    g->nkinds++;
+    return 1;
+}
 
 static void group_accesses(rl_model *m)
 {
@@ -984,7 +1018,10 @@ static void group_accesses(rl_model *m)
             *slot = (void *)(intptr_t)(++m->ngroups);
         }
         rl_access_group *g = &m->groups[(intptr_t)*slot - 1];
-        if (g->len < MAX_GROUP) RL_PUSH(g->items, g->len, g->cap, i);
+        if (g->len == MAX_GROUP && !g->kinds)
+            for (size_t k = 0; k < g->len; k++) add_kind(g, access_kind(&m->accesses[g->items[k]]));
+        if (g->len < MAX_GROUP || (g->len < 2 * MAX_GROUP && add_kind(g, access_kind(a))))
+            RL_PUSH(g->items, g->len, g->cap, i);
     }
 }
 
@@ -1047,7 +1084,10 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->recursive);
     free(m->lock_events);
     free(m->ctx_lock_events);
-    for (size_t i = 0; i < m->ngroups; i++) free(m->groups[i].items);
+    for (size_t i = 0; i < m->ngroups; i++) {
+        free(m->groups[i].items);
+        free(m->groups[i].kinds);
+    }
     free(m->groups);
     rl_ptrmap_free(&m->group_by_place);
     free(m);

@@ -101,6 +101,9 @@ typedef struct rl_access_group {
     const char *place;
     size_t *items;       /* indices into rl_model.accesses */
     size_t len, cap;
+    uint64_t *kinds;     /* once the group is full: the (thread, locks,
+                            write) kinds it holds, an open-addressing set */
+    size_t nkind_slots, nkinds;
 } rl_access_group;
 
 typedef struct rl_model {

@@ -154,6 +154,19 @@ expect "2,000 racing increments of one counter" 1 "$RL" check --no-db "$TMP/coun
 equals "one finding for each of the 2,000 lines" \
   "$(count_races "$TMP/out"):$(grep 'warning: data race' "$TMP/out" | grep -o 'counter.c:[0-9]*:' | sort -u | wc -l | tr -d ' ')" "2000:2000"
 
+# Past the 4096 accesses a location keeps, the other thread's accesses still
+# enter (one of each kind): 20,000 increments in two threads still race.
+awk 'BEGIN {
+  print "#include <pthread.h>\nlong counter;\nstatic void *work(void *p)\n{\n    (void)p;"
+  for (i = 0; i < 20000; i++) print "    counter++;"
+  print "    return 0;\n}\nint main(void)\n{\n    pthread_t a, b;\n    pthread_create(&a, 0, work, 0);"
+  print "    pthread_create(&b, 0, work, 0);\n    return 0;\n}"
+}' >"$TMP/counter/counter.c"
+expect "20,000 racing increments: the race is still found" 1 "$RL" check --no-db "$TMP/counter"
+# (both threads run the same lines: the first 4096 lines each race with the
+# second thread's access, and before the kinds were kept, with nothing)
+equals "a finding for each of the first 4096 lines" "$(count_races "$TMP/out")" 4096
+
 # Deep nesting. Past clang's bracket depth (256) a unit has errors; the
 # nested ifs, the else-if chain and the long sum parse and are walked.
 # The sum of 200,000 operands is deeper than libclang's own parse thread

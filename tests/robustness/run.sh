@@ -14,8 +14,9 @@ RL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SRC=$(cd "$2" && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-# Seconds one racelint command may take (under ASan, on a busy machine).
-LIMIT=${ROBUSTNESS_TIMEOUT:-60}
+# Seconds one racelint command may take (under ASan, on a busy machine:
+# a hang, not a slow run, is what this catches).
+LIMIT=${ROBUSTNESS_TIMEOUT:-180}
 TEST_TIMEOUT=$LIMIT
 . "$SRC/tests/lib.sh"
 T_START=$(date +%s)

@@ -9,6 +9,7 @@
 #include "../model/place.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include "../util/u64set.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,13 +82,12 @@ static char *guard_hint(const rl_model *m, const rl_guard *g, const rl_access *a
     return hint;
 }
 
-typedef struct site_set site_set;
 
 /* What one run of the rule remembers: the pairs reported, and the guard of
  * each location, inferred once however many of its pairs race. */
 typedef struct race_state {
     rl_check_ctx *ctx;
-    site_set *reported; /* sites that have their finding */
+    rl_u64set *reported; /* site_hash of the sites that have their finding */
     rl_ptrmap guards; /* place -> rl_guard* (owned) */
 } race_state;
 
@@ -130,47 +130,10 @@ static uint64_t site_key(const rl_model *m, const rl_access *a)
     return ((uint64_t)(uint32_t)m->ctxs[a->ctx].fn << 32) | (uint32_t)a->node;
 }
 
-struct site_set {
-    uint64_t *keys; /* open addressing over site hashes; 0 = empty */
-    size_t nslots, count;
-};
-
 static uint64_t site_hash(const rl_model *m, const rl_access *a)
 {
     uint64_t h = (site_key(m, a) + 1) * 0x9E3779B97F4A7C15ULL;
     return h ? h : 1;
-}
-
-static int site_set_has(const site_set *s, uint64_t h)
-{
-    if (!s->nslots) return 0;
-    for (size_t j = h & (s->nslots - 1); s->keys[j]; j = (j + 1) & (s->nslots - 1))
-        if (s->keys[j] == h) return 1;
-    return 0;
-}
-
-/* Adds h; 1 when it was not there yet. */
-static int site_set_add(site_set *s, uint64_t h)
-{
-    if (site_set_has(s, h)) return 0;
-    if ((s->count + 1) * 2 > s->nslots) {
-        size_t n = s->nslots ? s->nslots * 2 : 1024;
-        uint64_t *keys = rl_xcalloc(n, sizeof *keys);
-        for (size_t i = 0; i < s->nslots; i++) {
-            if (!s->keys[i]) continue;
-            size_t j = s->keys[i] & (n - 1);
-            while (keys[j]) j = (j + 1) & (n - 1);
-            keys[j] = s->keys[i];
-        }
-        free(s->keys);
-        s->keys = keys;
-        s->nslots = n;
-    }
-    size_t j = h & (s->nslots - 1);
-    while (s->keys[j]) j = (j + 1) & (s->nslots - 1);
-    s->keys[j] = h;
-    s->count++;
-    return 1;
 }
 
 /* The accesses of a group that share a thread and a lockset form a class,
@@ -202,64 +165,85 @@ typedef struct class_split {
 } class_split;
 
 typedef struct class_key {
-    uintptr_t major, minor; /* thread and lockset, in the order of the runs */
+    int thread;
+    uintptr_t held;
     size_t pos;
 } class_key;
 
 static int class_key_cmp(const void *x, const void *y)
 {
     const class_key *a = x, *b = y;
-    if (a->major != b->major) return a->major < b->major ? -1 : 1;
-    if (a->minor != b->minor) return a->minor < b->minor ? -1 : 1;
+    if (a->thread != b->thread) return a->thread < b->thread ? -1 : 1;
+    if (a->held != b->held) return a->held < b->held ? -1 : 1;
     return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-/* Sorts keys for runs by thread (by_lockset 0) or by lockset, and returns
- * how many runs that makes. */
-static size_t sort_keys(const rl_model *m, const rl_access_group *g, class_key *keys, int by_lockset)
-{
-    size_t runs = 0;
-    for (size_t i = 0; i < g->len; i++) {
-        const rl_access *a = &m->accesses[g->items[i]];
-        uintptr_t thread = (uintptr_t)a->thread, held = (uintptr_t)a->held;
-        keys[i] = (class_key){by_lockset ? held : thread, by_lockset ? thread : held, i};
-    }
-    qsort(keys, g->len, sizeof *keys, class_key_cmp);
-    for (size_t i = 0; i < g->len; i++)
-        if (i == 0 || keys[i].major != keys[i - 1].major) runs++;
-    return runs;
-}
-
-static class_split split_classes(const rl_model *m, const rl_access_group *g, int by_lockset)
+/* The group's accesses sorted once, by thread then lockset: its classes,
+ * in that order (runs are made by arrange_runs). */
+static class_split split_classes(const rl_model *m, const rl_access_group *g)
 {
     class_split cs = {rl_xcalloc(g->len + 1, sizeof *cs.order), rl_xcalloc(g->len + 1, sizeof *cs.classes), 0,
                       rl_xcalloc(g->len + 1, sizeof *cs.runs), 0};
     class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
-    sort_keys(m, g, keys, by_lockset);
+    for (size_t i = 0; i < g->len; i++) {
+        const rl_access *a = &m->accesses[g->items[i]];
+        keys[i] = (class_key){a->thread, (uintptr_t)a->held, i};
+    }
+    qsort(keys, g->len, sizeof *keys, class_key_cmp);
     for (size_t i = 0; i < g->len; i++) {
         const rl_access *a = &m->accesses[g->items[keys[i].pos]];
-        int new_run = i == 0 || keys[i].major != keys[i - 1].major;
-        if (new_run) cs.runs[cs.nruns++] = (class_run){cs.nclasses, 0, 0};
-        if (new_run || keys[i].minor != keys[i - 1].minor) {
+        if (i == 0 || keys[i].thread != keys[i - 1].thread || keys[i].held != keys[i - 1].held)
             cs.classes[cs.nclasses++] = (access_class){a->thread, a->held, 0, i, 0};
-            cs.runs[cs.nruns - 1].n++;
-        }
         access_class *c = &cs.classes[cs.nclasses - 1];
         c->n++;
-        if (a->flags & RL_ACC_WRITE) c->writes = cs.runs[cs.nruns - 1].writes = 1;
+        c->writes |= (a->flags & RL_ACC_WRITE) != 0;
         cs.order[i] = keys[i].pos;
     }
     free(keys);
     return cs;
 }
 
-/* Runs by thread or by lockset: whichever makes fewer runs of g. */
-static int runs_by_lockset(const rl_model *m, const rl_access_group *g)
+static int by_held_then_thread(const void *x, const void *y)
 {
-    class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
-    size_t threads = sort_keys(m, g, keys, 0), locksets = sort_keys(m, g, keys, 1);
-    free(keys);
+    const access_class *a = x, *b = y;
+    if (a->held != b->held) return (uintptr_t)a->held < (uintptr_t)b->held ? -1 : 1;
+    return a->thread < b->thread ? -1 : a->thread > b->thread;
+}
+
+static int same_run(const access_class *a, const access_class *b, int by_lockset)
+{
+    return by_lockset ? a->held == b->held : a->thread == b->thread;
+}
+
+/* Whether runs by lockset are fewer than runs by thread. Classes come
+ * sorted by thread, so their threads are counted as they come; their
+ * locksets in a sorted copy. */
+static int runs_by_lockset(const class_split *cs)
+{
+    size_t threads = 0, locksets = 0;
+    for (size_t i = 0; i < cs->nclasses; i++)
+        if (i == 0 || !same_run(&cs->classes[i], &cs->classes[i - 1], 0)) threads++;
+    access_class *copy = rl_xcalloc(cs->nclasses + 1, sizeof *copy);
+    memcpy(copy, cs->classes, cs->nclasses * sizeof *copy);
+    qsort(copy, cs->nclasses, sizeof *copy, by_held_then_thread);
+    for (size_t i = 0; i < cs->nclasses; i++)
+        if (i == 0 || !same_run(&copy[i], &copy[i - 1], 1)) locksets++;
+    free(copy);
     return locksets < threads;
+}
+
+/* Orders the classes for runs by thread or by lockset and makes the runs. */
+static void arrange_runs(class_split *cs, int by_lockset)
+{
+    if (by_lockset) qsort(cs->classes, cs->nclasses, sizeof *cs->classes, by_held_then_thread);
+    cs->nruns = 0;
+    for (size_t i = 0; i < cs->nclasses; i++) {
+        if (i == 0 || !same_run(&cs->classes[i], &cs->classes[i - 1], by_lockset))
+            cs->runs[cs->nruns++] = (class_run){i, 0, 0};
+        class_run *r = &cs->runs[cs->nruns - 1];
+        r->n++;
+        r->writes |= cs->classes[i].writes;
+    }
 }
 
 static void class_split_free(class_split *cs)
@@ -304,7 +288,7 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             const rl_access *b = &m->accesses[h->items[j]];
             if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
             if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
-            if (site_set_has(st->reported, site_hash(m, a)) && site_set_has(st->reported, site_hash(m, b))) continue;
+            if (rl_u64set_has(st->reported, site_hash(m, a)) && rl_u64set_has(st->reported, site_hash(m, b))) continue;
             if (overlap < 0 && !rl_model_may_run_together(m, a, b)) continue;
             /* Within one group, a pair is (lower, higher) position, as a
              * visit of every pair would first meet it. */
@@ -329,7 +313,7 @@ static int runs_may_race(const rl_model *m, const class_split *gs, const class_r
 /* The finding of site a, with b, unless a has one already. */
 static void report_site(race_state *st, const rl_access *a, const rl_access *b)
 {
-    if (site_set_add(st->reported, site_hash(st->ctx->model, a))) report(st, a, b);
+    if (rl_u64set_add(st->reported, site_hash(st->ctx->model, a))) report(st, a, b);
 }
 
 /* Reports the racing accesses of g with h (h may be g). Each site (access
@@ -340,8 +324,14 @@ static void report_site(race_state *st, const rl_access *a, const rl_access *b)
 static void check_pairs(race_state *st, const rl_access_group *g, const rl_access_group *h)
 {
     const rl_model *m = st->ctx->model;
-    int by_lockset = runs_by_lockset(m, g);
-    class_split gs = split_classes(m, g, by_lockset), hs = g == h ? gs : split_classes(m, h, by_lockset);
+    class_split gs = split_classes(m, g);
+    int by_lockset = runs_by_lockset(&gs);
+    arrange_runs(&gs, by_lockset);
+    class_split hs = gs;
+    if (g != h) {
+        hs = split_classes(m, h);
+        arrange_runs(&hs, by_lockset);
+    }
     pair_list found = {0};
     for (size_t r = 0; r < gs.nruns; r++) {
         for (size_t q = g == h ? r : 0; q < hs.nruns; q++) {
@@ -372,7 +362,7 @@ static void check_pairs(race_state *st, const rl_access_group *g, const rl_acces
 void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
-    site_set reported = {0};
+    rl_u64set reported = RL_U64SET_INIT;
     race_state st = {ctx, &reported, RL_PTRMAP_INIT};
     for (size_t k = 0; k < m->ngroups; k++) {
         const rl_access_group *g = &m->groups[k];
@@ -391,7 +381,7 @@ void rl_check_DataRace(rl_check_ctx *ctx)
         }
         rl_sb_free(&prefix);
     }
-    free(reported.keys);
+    rl_u64set_free(&reported);
     for (size_t i = 0; i < st.guards.nslots; i++)
         if (st.guards.keys[i]) free(st.guards.values[i]);
     rl_ptrmap_free(&st.guards);

@@ -980,30 +980,6 @@ static uint64_t access_kind(const rl_access *a)
     return h ? h : 1;
 }
 
-/* Adds a's kind to the group's set; 1 when it was not there. */
-static int add_kind(rl_access_group *g, uint64_t k)
-{
-    if ((g->nkinds + 1) * 2 > g->nkind_slots) {
-        size_t n = g->nkind_slots ? g->nkind_slots * 2 : 64;
-        uint64_t *slots = rl_xcalloc(n, sizeof *slots);
-        for (size_t i = 0; i < g->nkind_slots; i++) {
-            if (!g->kinds[i]) continue;
-            size_t j = g->kinds[i] & (n - 1);
-            while (slots[j]) j = (j + 1) & (n - 1);
-            slots[j] = g->kinds[i];
-        }
-        free(g->kinds);
-        g->kinds = slots;
-        g->nkind_slots = n;
-    }
-    size_t j = k & (g->nkind_slots - 1);
-    for (; g->kinds[j]; j = (j + 1) & (g->nkind_slots - 1))
-        if (g->kinds[j] == k) return 0;
-    g->kinds[j] = k;
-    g->nkinds++;
-    return 1;
-}
-
 static void group_accesses(rl_model *m)
 {
     size_t cap = 0;
@@ -1018,9 +994,9 @@ static void group_accesses(rl_model *m)
             *slot = (void *)(intptr_t)(++m->ngroups);
         }
         rl_access_group *g = &m->groups[(intptr_t)*slot - 1];
-        if (g->len == MAX_GROUP && !g->kinds)
-            for (size_t k = 0; k < g->len; k++) add_kind(g, access_kind(&m->accesses[g->items[k]]));
-        if (g->len < MAX_GROUP || (g->len < 2 * MAX_GROUP && add_kind(g, access_kind(a))))
+        if (g->len == MAX_GROUP && !g->kinds.count)
+            for (size_t k = 0; k < g->len; k++) rl_u64set_add(&g->kinds, access_kind(&m->accesses[g->items[k]]));
+        if (g->len < MAX_GROUP || (g->len < 2 * MAX_GROUP && rl_u64set_add(&g->kinds, access_kind(a))))
             RL_PUSH(g->items, g->len, g->cap, i);
     }
 }
@@ -1086,7 +1062,7 @@ void rl_model_free(rl_model *m)
     free(m->ctx_lock_events);
     for (size_t i = 0; i < m->ngroups; i++) {
         free(m->groups[i].items);
-        free(m->groups[i].kinds);
+        rl_u64set_free(&m->groups[i].kinds);
     }
     free(m->groups);
     rl_ptrmap_free(&m->group_by_place);

@@ -29,6 +29,7 @@
 #define RL_THREADS_H
 #include "flow.h"
 #include "program.h"
+#include "../util/u64set.h"
 
 typedef struct rl_posvec {
     int32_t *v;
@@ -101,9 +102,8 @@ typedef struct rl_access_group {
     const char *place;
     size_t *items;       /* indices into rl_model.accesses */
     size_t len, cap;
-    uint64_t *kinds;     /* once the group is full: the (thread, locks,
-                            write) kinds it holds, an open-addressing set */
-    size_t nkind_slots, nkinds;
+    rl_u64set kinds;     /* once the group is full: the (thread, locks,
+                            write) kinds it holds (access_kind) */
 } rl_access_group;
 
 typedef struct rl_model {

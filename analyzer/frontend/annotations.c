@@ -151,20 +151,48 @@ static int read_attr(CXTranslationUnit tu, CXCursor attr, attr_role *role, int *
     return n;
 }
 
+const char *rl_capability_root(const char *text, char *root, size_t size)
+{
+    const char *p = text;
+    if (*p == '&' || *p == '*') p++;
+    size_t n = strcspn(p, ".-[(&*");
+    if (n == 0 || n >= size) return NULL;
+    memcpy(root, p, n);
+    root[n] = '\0';
+    return p + n;
+}
+
+int rl_capability_path(const char *rest, int pointee_root, char *path, size_t size)
+{
+    size_t len = 0;
+    path[0] = '\0';
+    for (const char *p = rest; *p;) {
+        int arrow = strncmp(p, "->", 2) == 0;
+        if (!arrow && *p != '.') return -1;
+        int first = len == 0;
+        if (!arrow && pointee_root && first) return -1; /* a struct passed by value */
+        p += arrow ? 2 : 1;
+        size_t f = strcspn(p, ".-[(&*");
+        if (f == 0) return -1;
+        /* Place syntax: "*" dereferences, except the pointee root's first arrow. */
+        const char *deref = arrow && !(pointee_root && first) ? "*" : "";
+        int w = snprintf(path + len, size - len, "%s.%.*s", deref, (int)f, p);
+        if (w < 0 || (size_t)w >= size - len) return -1;
+        len += (size_t)w;
+        p += f;
+    }
+    return 0;
+}
+
 /* Names a capability expression: `p`, `*p`, `&p->lock`, `p->a.b`,
  * `g_lock`, `g.lock`. Returns 0, or -1 for anything else. */
 static int capability_ref(CXCursor fn, const char *text, rl_capability_ref *out)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->text, sizeof out->text, "%s", text);
-    const char *p = text;
-    if (*p == '&' || *p == '*') p++;
     char root[RL_ANNOTATION_MAX_TEXT];
-    size_t n = strcspn(p, ".-[(");
-    if (n == 0 || n >= sizeof root) return -1;
-    memcpy(root, p, n);
-    root[n] = '\0';
-    p += n;
+    const char *rest = rl_capability_root(text, root, sizeof root);
+    if (!rest) return -1;
     out->param = -1;
     int nparams = clang_Cursor_getNumArguments(fn);
     for (int i = 0; i < nparams; i++) {
@@ -172,26 +200,10 @@ static int capability_ref(CXCursor fn, const char *text, rl_capability_ref *out)
         if (strcmp(clang_getCString(s), root) == 0) out->param = i;
         clang_disposeString(s);
     }
+    if (out->param < 0) snprintf(out->global, sizeof out->global, "%s", root);
     /* A parameter is a pointer to the capability: its first step is
      * already the object it points to. */
-    int through_param = out->param >= 0;
-    if (!through_param) snprintf(out->global, sizeof out->global, "%s", root);
-    size_t len = 0;
-    while (*p) {
-        int arrow = strncmp(p, "->", 2) == 0;
-        if (!arrow && *p != '.') return -1;
-        p += arrow ? 2 : 1;
-        size_t f = strcspn(p, ".-[(");
-        if (f == 0) return -1;
-        /* Place syntax: "*" dereferences, except a parameter's first arrow. */
-        const char *deref = arrow && !(through_param && len == 0) ? "*" : "";
-        if (!arrow && through_param && len == 0) return -1; /* a struct passed by value */
-        int w = snprintf(out->path + len, sizeof out->path - len, "%s.%.*s", deref, (int)f, p);
-        if (w < 0 || (size_t)w >= sizeof out->path - len) return -1;
-        len += (size_t)w;
-        p += f;
-    }
-    return 0;
+    return rl_capability_path(rest, out->param >= 0, out->path, sizeof out->path);
 }
 
 static enum CXChildVisitResult collect_attr(CXCursor c, CXCursor parent, CXClientData data)

@@ -45,4 +45,13 @@ int rl_annotation_requires(CXTranslationUnit tu, CXCursor fn, rl_capability_ref 
  * ("lock", "stats_mu", "mu.m"): 0 and text filled, or -1 when none. */
 int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, size_t size);
 
+/* A capability expression as written ("&q->lock", "mu.m", "lock"): its
+ * root name (into root) and what follows it, or NULL when it has none. */
+const char *rl_capability_root(const char *text, char *root, size_t size);
+/* What follows the root (rl_capability_root) as a place-syntax path:
+ * ".a.b", ".a*.b". pointee_root: the root is a pointer whose first "->"
+ * names the object it points to (a parameter). 0, or -1 for anything
+ * else (a subscript, a call). */
+int rl_capability_path(const char *rest, int pointee_root, char *path, size_t size);
+
 #endif

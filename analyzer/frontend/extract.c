@@ -515,28 +515,6 @@ static void append_file_tag(walker *w, CXCursor decl, rl_strbuf *out)
     for (const char *p = base ? base + 1 : path; *p; p++) rl_sb_appendc(out, isalnum((unsigned char)*p) ? *p : '_');
 }
 
-/* Appends a member path as written ("m.inner", "p->lock") to a place
- * ("" -> ".m.inner", ".p*.lock"); -1 for anything else. */
-static int append_member_path(const char *text, rl_strbuf *place)
-{
-    for (const char *p = text; *p;) {
-        size_t n = strcspn(p, ".-[(&*");
-        if (n == 0) return -1;
-        rl_sb_printf(place, ".%.*s", (int)n, p);
-        p += n;
-        if (!*p) break;
-        if (strncmp(p, "->", 2) == 0) {
-            rl_sb_appendc(place, '*');
-            p += 2;
-        } else if (*p == '.') {
-            p++;
-        } else {
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static enum CXChildVisitResult find_field(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
@@ -566,26 +544,21 @@ static const char *declared_guard(walker *w, CXCursor decl, const char *object)
     }
     const char *text = *slot;
     if (text == NO_ANNOTATION) return NULL;
-    char root[RL_ANNOTATION_MAX_TEXT];
-    size_t n = strcspn(text, ".-[(&*");
-    if (n == 0 || n >= sizeof root) return NULL;
-    memcpy(root, text, n);
-    root[n] = '\0';
+    char root[RL_ANNOTATION_MAX_TEXT], path[RL_ANNOTATION_MAX_TEXT];
+    const char *rest = rl_capability_root(text, root, sizeof root);
+    if (!rest || rl_capability_path(rest, 0, path, sizeof path) != 0) return NULL;
     rl_strbuf place = RL_STRBUF_INIT;
     const char *wanted = root;
     if (object && clang_getCursorKind(decl) == CXCursor_FieldDecl)
         clang_visitChildren(clang_getCursorSemanticParent(decl), find_field, &wanted);
-    int ok = 0;
     if (!wanted) {
-        rl_sb_append(&place, object);
-        ok = append_member_path(text, &place) == 0;
+        rl_sb_printf(&place, "%s.%s", object, root); /* a sibling field */
     } else {
         const CXCursor *g = rl_ptrmap_get(&w->globals, rl_intern(w->facts->pool, root));
-        if (g) {
-            var_place(w, *g, root, &place);
-            ok = !text[n] || append_member_path(text + n + (text[n] == '.' ? 1 : 0), &place) == 0;
-        }
+        if (g) var_place(w, *g, root, &place);
     }
+    int ok = place.len > 0;
+    rl_sb_append(&place, path);
     const char *r = ok ? rl_intern(w->facts->pool, rl_sb_str(&place)) : NULL;
     rl_sb_free(&place);
     return r;

@@ -103,9 +103,9 @@ measure() {
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true
   set -- $(tail -1 "$WORK/$name.time")
   wall=$1; cpu=$(echo "$2 $3" | awk '{printf "%.2f", $1 + $2}'); mem=$(echo "$4" | awk '{printf "%.0f", $1 / 1024}')
-  eval "W_$name=$wall C_$name=$cpu M_$name=$mem"
   parsed=$(sed -n 's/^racelint: \([0-9]*\) units\{0,1\} parsed, \([0-9]*\) cached$/\1/p' "$WORK/$name.err")
   global=$(sed -n 's/.* model \([0-9]*\), rules \([0-9]*\),.*/\1 \2/p' "$WORK/$name.err" | awk '{print $1 + $2}')
+  eval "W_$name=$wall C_$name=$cpu M_$name=$mem G_$name=$global"
   printf "%-10s %9s %9s %10s %8s %10s\n" "$name" "$wall" "$cpu" "$mem" "${parsed:--}" "${global:--}"
 }
 
@@ -133,9 +133,8 @@ awk -v c="$W_clang" -v k="$W_cold" -v u="$W_unchanged" -v t="$W_touch_c" 'BEGIN 
 }'
 echo "peak memory, cold:  ${M_cold} MiB (target <= 2048)"
 # The global phase of the runs that parsed nothing or little: the median.
-GLOBAL=$(for r in unchanged touch_c touch_h; do
-  [ -f "$WORK/$r.err" ] && sed -n 's/.* model \([0-9]*\), rules \([0-9]*\),.*/\1 \2/p' "$WORK/$r.err" | awk '{print $1 + $2}'
-done | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+GLOBAL=$(echo "$G_unchanged" "$G_touch_c" "${G_touch_h:-}" | tr ' ' '\n' | sed '/^$/d' |
+  sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 # For the side-by-side table: name, units, the ratios, peak, global phase.
 printf "summary: %s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$NAME" "$NUNITS" \
   "$(awk -v a="$W_cold" -v b="$W_clang" 'BEGIN { printf "%.2f", a / b }')" \

@@ -8,6 +8,7 @@
 #include "frontend/frontend.h"
 #include "model/flow.h"
 #include "model/guards.h"
+#include "model/link.h"
 #include "model/place.h"
 #include "model/program.h"
 #include "model/threads.h"
@@ -20,6 +21,7 @@
 #include "workers.h"
 #include <dirent.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,7 +280,8 @@ static rl_apimodel *load_models(const rl_analysis_options *opts, rl_error *err)
  * touches, in name order. */
 static void guard_map(const rl_model *m, rl_analysis *out)
 {
-    out->guards = rl_xcalloc(m->ngroups + 1, sizeof *out->guards);
+    /* Several programs append to one map. */
+    out->guards = rl_xrealloc(out->guards, (out->nguards + m->ngroups + 1) * sizeof *out->guards);
     for (size_t i = 0; i < m->ngroups; i++) {
         rl_guard g = rl_guard_of(m, &m->groups[i]);
         int shared = g.threads > 1;
@@ -297,6 +300,144 @@ static void guard_map(const rl_model *m, rl_analysis *out)
         row->sites = g.sites;
         row->threads = g.threads;
     }
+}
+
+/* ---- programs -------------------------------------------------------------- */
+
+void rl_analysis_notice(rl_analysis *a, const char *code, const char *program, const char *fmt, ...)
+{
+    a->notices = rl_xrealloc(a->notices, (a->nnotices + 1) * sizeof *a->notices);
+    rl_notice *n = &a->notices[a->nnotices++];
+    n->code = rl_xstrdup(code);
+    n->program = program ? rl_xstrdup(program) : NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    n->message = rl_sb_take(&sb);
+}
+
+static int program_selected(const rl_analysis_options *opts, const char *name)
+{
+    if (opts->nprograms == 0) return 1;
+    for (size_t i = 0; i < opts->nprograms; i++)
+        if (strcmp(opts->programs[i], name) == 0) return 1;
+    return 0;
+}
+
+/* Every name given to --program must name a program of the build: a typo
+ * would otherwise analyse nothing and look clean. */
+static int check_program_names(const rl_analysis_options *opts, const rl_program_specs *specs, rl_error *err)
+{
+    for (size_t i = 0; i < opts->nprograms; i++) {
+        int found = 0;
+        for (size_t k = 0; k < specs->len && !found; k++) found = strcmp(specs->items[k].name, opts->programs[i]) == 0;
+        if (found) continue;
+        rl_strbuf names = RL_STRBUF_INIT;
+        for (size_t k = 0; k < specs->len; k++) rl_sb_printf(&names, "%s%s", k ? ", " : "", specs->items[k].name);
+        rl_fail(err, "no program named '%s' in the build; its programs are: %s", opts->programs[i],
+                specs->len ? rl_sb_str(&names) : "(none: no unit could be analysed)");
+        rl_sb_free(&names);
+        return -1;
+    }
+    return 0;
+}
+
+/* Tells the user every bound of the model that this program hit. */
+static void limit_notices(const rl_model_limits *l, const char *program, rl_analysis *out)
+{
+    if (l->threads_dropped)
+        rl_analysis_notice(out, "limit-threads", program,
+                           "more than %zu threads: %zu spawns were not modelled, their races are not reported",
+                           l->max_threads, l->threads_dropped);
+    if (l->contexts_dropped)
+        rl_analysis_notice(out, "limit-contexts", program,
+                           "more than %zu calling contexts: %zu calls were not explored", l->max_contexts,
+                           l->contexts_dropped);
+    if (l->contexts_merged)
+        rl_analysis_notice(out, "limit-contexts-merged", program,
+                           "more than %zu calling contexts: %zu calls were analysed without their arguments' "
+                           "values (less precise)", l->soft_contexts, l->contexts_merged);
+    if (l->discovery_cut)
+        rl_analysis_notice(out, "limit-discovery", program,
+                           "%zu threads have more than %zu calls to search for thread creation; spawns past "
+                           "that are not modelled", l->discovery_cut, l->discovery_budget);
+    if (l->depth_cut)
+        rl_analysis_notice(out, "limit-depth", program,
+                           "%zu calls nested deeper than %zu were not searched for thread creation", l->depth_cut,
+                           l->max_depth);
+    if (l->candidates_cut)
+        rl_analysis_notice(out, "limit-candidates", program,
+                           "%zu calls through function pointers have more than %zu possible targets; only the "
+                           "first %zu are followed", l->candidates_cut, l->max_candidates, l->max_candidates);
+    if (l->accesses_merged)
+        rl_analysis_notice(out, "limit-accesses", program,
+                           "%zu accesses to locations touched from more than %zu places were folded into "
+                           "accesses of the same kind; each such line is not reported separately",
+                           l->accesses_merged, l->max_group);
+}
+
+/* Spawn calls anywhere in the program's code, reached or not. */
+static size_t count_spawn_sites(const rl_program *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->nfns; i++)
+        for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) n += p->fns[i].fn->nodes[k].kind == RL_N_SPAWN;
+    return n;
+}
+
+/* Links one program, runs the model and the rules on it, and merges its
+ * findings into out (a finding of shared code found again in a later
+ * program gains that program's name). */
+static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts *const *facts,
+                            const rl_program_spec *spec, rl_analysis *out)
+{
+    (void)opts;
+    long long t = rl_now_ms();
+    rl_program *program = rl_program_new();
+    for (size_t i = 0; i < spec->nunits; i++) rl_program_add_unit(program, facts[spec->units[i]]);
+    rl_program_finish(program);
+    long long ms_program = rl_now_ms() - t;
+    rl_flow *flow = rl_flow_compute(program);
+    long long ms_flow = rl_now_ms() - t - ms_program;
+    rl_model *m = rl_model_build(program, flow);
+    out->ms_program += ms_program;
+    out->ms_flow += ms_flow;
+    out->ms_model += rl_now_ms() - t;
+    out->nthreads += m->nthreads;
+    out->ncontexts += m->nctxs;
+    out->naccesses += m->naccesses;
+
+    rl_program_summary *ps = &out->programs[out->nprograms++];
+    ps->name = rl_xstrdup(spec->name);
+    ps->main_file = spec->main_unit >= 0 ? rl_xstrdup(facts[spec->main_unit]->main_file) : NULL;
+    ps->nunits = spec->nunits;
+    ps->nthreads = m->nthreads;
+    ps->nspawn_sites = count_spawn_sites(program);
+    limit_notices(&m->limits, spec->name, out);
+    size_t spawned = m->nthreads - (size_t)(m->nthreads > 0 && spec->main_unit >= 0);
+    if (spawned == 0 && ps->nspawn_sites > 0)
+        rl_analysis_notice(out, "threads-not-found", spec->name,
+                           "the code calls a thread-creation function at %zu places, but no thread was found "
+                           "running besides %s: those spawns are not reached from %s, so no race between them "
+                           "is reported", ps->nspawn_sites, spec->main_unit >= 0 ? "main" : "the library's roots",
+                           spec->main_unit >= 0 ? "main" : "any root");
+    else if (spawned == 0)
+        rl_analysis_notice(out, "single-threaded", spec->name,
+                           "starts no thread: nothing in it can race");
+
+    t = rl_now_ms();
+    rl_findings found = {0};
+    rl_check_ctx cc = {m, &found};
+    for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
+    rl_findings_merge(&out->findings, &found, spec->name);
+    if (opts->want_guards) guard_map(m, out);
+    out->ms_rules += rl_now_ms() - t;
+
+    rl_model_free(m);
+    rl_flow_free(flow);
+    rl_program_free(program);
 }
 
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err)
@@ -366,49 +507,49 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     free(keys);
     free(todo);
 
-    t = rl_now_ms();
     out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
-    rl_program *program = rl_program_new();
+    const rl_unit_facts **facts = rl_xcalloc(units->len + 1, sizeof *facts);
     for (size_t i = 0; i < units->len; i++) {
-        const rl_unit_facts *facts = parsed[i].facts;
+        facts[i] = parsed[i].facts;
         record_unit(out, &units->items[i], &parsed[i], cached[i]);
-        if (!facts) continue;
-        if (opts->dump_facts && opts->dump_out) {
+        if (facts[i] && opts->dump_facts && opts->dump_out) {
             rl_strbuf sb = RL_STRBUF_INIT;
-            rl_facts_dump(facts, &sb);
+            rl_facts_dump(facts[i], &sb);
             fputs(rl_sb_str(&sb), (FILE *)opts->dump_out);
             rl_sb_free(&sb);
         }
-        rl_program_add_unit(program, facts);
     }
-    rl_program_finish(program);
-    out->ms_program = rl_now_ms() - t;
-    rl_flow *flow = rl_flow_compute(program);
-    out->ms_flow = rl_now_ms() - t - out->ms_program;
-    rl_model *m = rl_model_build(program, flow);
-    out->nthreads = m->nthreads;
-    out->ncontexts = m->nctxs;
-    out->naccesses = m->naccesses;
-    out->ms_model = rl_now_ms() - t;
-    t = rl_now_ms();
-    rl_check_ctx cc = {m, &out->findings};
-    for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
+    rl_program_specs specs;
+    rl_link_programs(facts, units->len, &specs);
+    out->nprograms_linked = specs.len;
+    int rc = check_program_names(opts, &specs, err);
+    out->programs = rl_xcalloc(specs.len + 1, sizeof *out->programs);
+    for (size_t i = 0; rc == 0 && i < specs.len; i++)
+        if (program_selected(opts, specs.items[i].name)) analyse_program(opts, facts, &specs.items[i], out);
     rl_findings_sort(&out->findings);
-    if (opts->want_guards) guard_map(m, out);
-    out->ms_rules = rl_now_ms() - t;
+    rl_program_specs_free(&specs);
+    free(facts);
 
-    rl_model_free(m);
-    rl_flow_free(flow);
-    rl_program_free(program);
     for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&parsed[i]);
     free(parsed);
     free(cached);
     rl_apimodel_free(model);
-    return 0;
+    return rc;
 }
 
 void rl_analysis_free(rl_analysis *a)
 {
+    for (size_t i = 0; i < a->nprograms; i++) {
+        free(a->programs[i].name);
+        free(a->programs[i].main_file);
+    }
+    free(a->programs);
+    for (size_t i = 0; i < a->nnotices; i++) {
+        free(a->notices[i].code);
+        free(a->notices[i].program);
+        free(a->notices[i].message);
+    }
+    free(a->notices);
     for (size_t i = 0; i < a->nguards; i++) {
         free(a->guards[i].location);
         free(a->guards[i].lock);

@@ -42,7 +42,29 @@ typedef struct rl_analysis_options {
      * failures so far); may be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total, size_t failed);
     void *progress_ctx;
+    /* Analyse only the programs of these names (link.h); none: all. A name
+     * that matches no program fails the run with the list of names. */
+    const char *const *programs;
+    size_t nprograms;
 } rl_analysis_options;
+
+/* One program of the run (model/link.h) as analysed. */
+typedef struct rl_program_summary {
+    char *name;
+    char *main_file;           /* the unit defining main; NULL for a library */
+    size_t nunits;             /* units linked into it */
+    size_t nthreads;           /* threads found, main (or the library's roots) included */
+    size_t nspawn_sites;       /* spawn calls in its code, reached or not */
+} rl_program_summary;
+
+/* Something the user must be told about the run that is not a finding: a
+ * limit the analysis hit, a program whose threads were not found. Shown
+ * in the summary, the JSON and SARIF reports and the database. */
+typedef struct rl_notice {
+    char *code;                /* stable id, e.g. "limit-contexts" */
+    char *program;             /* the program it concerns, or NULL */
+    char *message;             /* one sentence for people */
+} rl_notice;
 
 /* One line of the inferred guard map (`racelint guards`). */
 typedef struct rl_guard_row {
@@ -71,7 +93,16 @@ typedef struct rl_analysis {
     long long ms_model;        /* program, lock flow, thread model */
     long long ms_program, ms_flow; /* the first two parts of ms_model */
     long long ms_rules;        /* the checks, sorting findings */
+    rl_program_summary *programs; /* the programs analysed, in link order */
+    size_t nprograms;
+    size_t nprograms_linked;   /* programs in the build, --program aside */
+    rl_notice *notices;
+    size_t nnotices;
 } rl_analysis;
+
+/* Appends a notice (copies every string). */
+void rl_analysis_notice(rl_analysis *a, const char *code, const char *program, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Runs the whole pipeline on `units`. Fails (-1, message) only for
  * problems that stop everything, such as unreadable API models; units that

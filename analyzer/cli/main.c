@@ -68,6 +68,8 @@ typedef struct options {
     int npaths;
     char **flags;
     int nflags;
+    const char **programs;  /* --program, repeatable */
+    size_t nprograms;
 } options;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -106,6 +108,8 @@ static void print_help(void)
          "\n"
          "Options:\n"
          "  -p DIR             build folder holding compile_commands.json\n"
+         "  --program NAME     check, guards, threads: analyse only this program of the\n"
+         "                     build (a unit defining main; repeatable; -v lists them)\n"
          "  --format FMT       text (default), json, sarif or codequality (GitLab)\n"
          "  --src-root DIR     SARIF/code quality/HTML paths relative to DIR (default: .)\n"
          "  --max-parse-failures N\n"
@@ -150,6 +154,7 @@ static int parse_options(int argc, char **argv, options *o)
     if (pages > 0 && page > 0) o->limits.memory_ceiling = (uint64_t)pages / 100 * DEFAULT_MEMORY_PERCENT * (uint64_t)page;
     o->paths = rl_xcalloc((size_t)argc + 1, sizeof *o->paths);
     o->flags = rl_xcalloc((size_t)argc + 1, sizeof *o->flags);
+    o->programs = rl_xcalloc((size_t)argc + 1, sizeof *o->programs);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -190,6 +195,10 @@ static int parse_options(int argc, char **argv, options *o)
             TAKE(status);
         } else if (strcmp(a, "--note") == 0) {
             TAKE(note);
+        } else if (strcmp(a, "--program") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            o->programs[o->nprograms++] = value;
+            i++;
         } else if (strcmp(a, "--max-rows") == 0) {
             if (!value) return usage_error("option '%s' needs a value", a);
             char *end;
@@ -256,6 +265,7 @@ static void free_options(options *o)
 {
     free(o->paths);
     free(o->flags);
+    free(o->programs);
 }
 
 
@@ -438,6 +448,8 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     ao.want_guards = want_guards;
     ao.dump_facts = o->dump_facts;
     ao.dump_out = stdout;
+    ao.programs = o->programs;
+    ao.nprograms = o->nprograms;
     store_cache sc = {store, 0};
     rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end};
     if (store) ao.cache = &cache;
@@ -451,6 +463,29 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     end_progress(&prog);
     free(config);
     return rc;
+}
+
+/* The programs analysed (with -v, or when there are several) and every
+ * notice: limits hit, programs whose threads were not found. Notices are
+ * never hidden behind -v: a run cut short must not look complete. */
+static void print_programs_and_notices(const rl_analysis *a, int verbose)
+{
+    if (verbose || a->nprograms > 1) {
+        fprintf(stderr, "racelint: programs:");
+        for (size_t i = 0; i < a->nprograms; i++) {
+            const rl_program_summary *p = &a->programs[i];
+            fprintf(stderr, "%s %s (%zu unit%s, %zu thread%s)", i ? "," : "", p->name, p->nunits,
+                    p->nunits == 1 ? "" : "s", p->nthreads, p->nthreads == 1 ? "" : "s");
+        }
+        fprintf(stderr, "\n");
+    }
+    for (size_t i = 0; i < a->nnotices; i++) {
+        const rl_notice *n = &a->notices[i];
+        if (n->program && (a->nprograms > 1 || a->nprograms_linked > 1))
+            fprintf(stderr, "racelint: note: program '%s': %s [%s]\n", n->program, n->message, n->code);
+        else
+            fprintf(stderr, "racelint: note: %s [%s]\n", n->message, n->code);
+    }
 }
 
 static int need_inputs(const options *o, const char *cmd)
@@ -612,8 +647,12 @@ static int cmd_check(int argc, char **argv, const options *o)
                                                        rl_hist_check_baseline(hist));
     if (written != 0) exit_code = EXIT_USAGE;
     if (!o->quiet) {
+        print_programs_and_notices(&a, o->verbose);
         fprintf(stderr, "racelint: %zu finding%s in %zu file%s", a.findings.len, a.findings.len == 1 ? "" : "s",
                 units.len, units.len == 1 ? "" : "s");
+        if (a.nprograms > 1 || a.nprograms_linked > 1)
+            fprintf(stderr, ", %zu program%s", a.nprograms, a.nprograms == 1 ? "" : "s");
+        if (a.nnotices) fprintf(stderr, ", %zu notice%s", a.nnotices, a.nnotices == 1 ? "" : "s");
         size_t errors = a.units_failed - a.units_skipped;
         if (errors && a.units_skipped)
             fprintf(stderr, " (%zu with parse errors, %zu skipped)", errors, a.units_skipped);

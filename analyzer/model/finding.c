@@ -1,6 +1,9 @@
 /* Finding lists (finding.h). */
 #include "finding.h"
 #include "../util/mem.h"
+#include "../util/ptrmap.h"
+#include "../util/strpool.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +37,58 @@ void rl_event_add_lock(rl_event *ev, const char *lock)
 {
     ev->locks = rl_xrealloc(ev->locks, (ev->nlocks + 1) * sizeof *ev->locks);
     ev->locks[ev->nlocks++] = rl_xstrdup(lock);
+}
+
+void rl_finding_add_program(rl_finding *f, const char *program)
+{
+    for (size_t i = 0; i < f->nprograms; i++)
+        if (strcmp(f->programs[i], program) == 0) return;
+    f->programs = rl_xrealloc(f->programs, (f->nprograms + 1) * sizeof *f->programs);
+    f->programs[f->nprograms++] = rl_xstrdup(program);
+}
+
+static void free_finding(rl_finding *f);
+
+/* The identity of a finding across programs: its rule, fingerprint and
+ * primary position (two sites of one function can share a fingerprint,
+ * and stay two findings). Heap string. */
+static char *merge_key(const rl_finding *f)
+{
+    const rl_position *p = f->nevents ? &f->events[0].pos : NULL;
+    return rl_xasprintf("%s %s %s:%u:%u", f->rule, f->fingerprint, p && p->file ? p->file : "", p ? p->line : 0,
+                        p ? p->col : 0);
+}
+
+/* A linear scan per finding would be quadratic on large runs; findings are
+ * looked up by merge_key through one map, built per merge. */
+void rl_findings_merge(rl_findings *dst, rl_findings *src, const char *program)
+{
+    rl_strpool *pool = rl_strpool_new();
+    rl_ptrmap seen = RL_PTRMAP_INIT;
+    for (size_t i = 0; i < dst->len; i++) {
+        char *key = merge_key(&dst->items[i]);
+        rl_ptrmap_put(&seen, rl_intern(pool, key), (void *)(intptr_t)(i + 1));
+        free(key);
+    }
+    for (size_t i = 0; i < src->len; i++) {
+        rl_finding *f = &src->items[i];
+        char *key = merge_key(f);
+        void **slot = rl_ptrmap_slot(&seen, rl_intern(pool, key));
+        free(key);
+        if (*slot) {
+            rl_finding_add_program(&dst->items[(intptr_t)*slot - 1], program);
+            free_finding(f);
+            continue;
+        }
+        rl_finding *copy = rl_findings_add(dst);
+        *copy = *f;
+        rl_finding_add_program(copy, program);
+        *slot = (void *)(intptr_t)dst->len;
+    }
+    free(src->items);
+    memset(src, 0, sizeof *src);
+    rl_ptrmap_free(&seen);
+    rl_strpool_free(pool);
 }
 
 static int cmp_str(const char *a, const char *b)
@@ -79,18 +134,22 @@ static void free_event(rl_event *ev)
     free(ev->locks);
 }
 
+static void free_finding(rl_finding *f)
+{
+    free(f->rule);
+    free(f->location);
+    free(f->message);
+    free(f->hint);
+    free(f->suppression);
+    for (size_t j = 0; j < f->nevents; j++) free_event(&f->events[j]);
+    free(f->events);
+    for (size_t j = 0; j < f->nprograms; j++) free(f->programs[j]);
+    free(f->programs);
+}
+
 void rl_findings_free(rl_findings *list)
 {
-    for (size_t i = 0; i < list->len; i++) {
-        rl_finding *f = &list->items[i];
-        free(f->rule);
-        free(f->location);
-        free(f->message);
-        free(f->hint);
-        free(f->suppression);
-        for (size_t j = 0; j < f->nevents; j++) free_event(&f->events[j]);
-        free(f->events);
-    }
+    for (size_t i = 0; i < list->len; i++) free_finding(&list->items[i]);
     free(list->items);
     memset(list, 0, sizeof *list);
 }

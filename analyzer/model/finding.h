@@ -52,6 +52,10 @@ typedef struct rl_finding {
     size_t nevents;
     int suppressed;      /* suppressed by a source comment or triage */
     char *suppression;   /* why, when suppressed */
+    char **programs;     /* the programs it was found in (link.h), in
+                            program order; none when not known (read back
+                            from an older store) */
+    size_t nprograms;
 } rl_finding;
 
 typedef struct rl_findings {
@@ -65,6 +69,13 @@ rl_finding *rl_findings_add(rl_findings *list);
 rl_event *rl_finding_add_event(rl_finding *f);
 void rl_event_add_frame(rl_event *ev, const char *function, const char *file, unsigned line, unsigned col);
 void rl_event_add_lock(rl_event *ev, const char *lock);
+/* Adds a program to the finding's list, once. */
+void rl_finding_add_program(rl_finding *f, const char *program);
+/* Moves every finding of src into dst, each marked as found in `program`;
+ * a finding already in dst (same rule, fingerprint and primary position,
+ * found in another program) only gains the program name. src is left
+ * empty. */
+void rl_findings_merge(rl_findings *dst, rl_findings *src, const char *program);
 /* Sorts findings by rank (highest first), then primary file, line, column,
  * rule: the likeliest bugs first, and deterministic output. */
 void rl_findings_sort(rl_findings *list);

@@ -58,6 +58,7 @@ typedef struct join_site {
 
 typedef struct discovery {
     size_t budget;       /* calls left to follow */
+    int cut;             /* a call was not followed for want of budget */
     spawn_site *spawns;
     size_t nspawns, cap_spawns;
     join_site *joins;
@@ -464,9 +465,17 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->pos = pos_extend(pos, i);
             j->frame_fns = frames_with(frame_fns, pos->n, env->fn);
             j->handle = n->text && n->text[0] ? resolve(m, env, n->text, NULL) : "";
-        } else if (n->kind == RL_N_CALL && info->callees[i] && depth < MAX_SPAWN_DEPTH && d->budget > 0) {
+        } else if (n->kind == RL_N_CALL && info->callees[i]) {
             int callee = rl_program_find(m->program, info->callees[i]);
             if (callee < 0 || !m->program->fns[callee].spawns) continue;
+            if (depth >= MAX_SPAWN_DEPTH) {
+                m->limits.depth_cut++;
+                continue;
+            }
+            if (d->budget == 0) {
+                d->cut = 1;
+                continue;
+            }
             int recursive = 0;
             for (int f = 0; f < pos->n; f++)
                 if (frame_fns[f] == callee) recursive = 1;
@@ -558,7 +567,10 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
 
 static int add_thread(rl_model *m, int parent, int entry_fn)
 {
-    if (m->nthreads >= MAX_THREADS) return -1;
+    if (m->nthreads >= MAX_THREADS) {
+        m->limits.threads_dropped++;
+        return -1;
+    }
     RL_GROW(m->threads, m->cap_threads, m->nthreads + 1);
     rl_thread *t = &m->threads[m->nthreads];
     memset(t, 0, sizeof *t);
@@ -599,6 +611,7 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             const rl_fn_list *cands = rl_program_candidates(m->program, s->entry_type);
             for (size_t k = 0; cands && k < cands->len && nentries < MAX_CANDIDATES; k++)
                 entries[nentries++] = cands->items[k];
+            if (cands && cands->len > MAX_CANDIDATES) m->limits.candidates_cut++;
         }
         for (int e = 0; e < nentries; e++) {
             if (recursive_spawn(m, parent, entries[e])) continue;
@@ -662,7 +675,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
                    int parent, int32_t call)
 {
     if (m->nctxs >= CONTEXT_SOFT_LIMIT && nbind) {
-        m->coarsened++;
+        m->limits.contexts_merged++;
         nbind = 0;
         distinct = 0;
     }
@@ -691,7 +704,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         return (int)((intptr_t)*slot - 1);
     }
     if (m->nctxs >= MAX_CONTEXTS) {
-        m->truncated++;
+        m->limits.contexts_dropped++;
         return -1;
     }
     RL_GROW(m->ctxs, m->cap_ctxs, m->nctxs + 1);
@@ -753,6 +766,7 @@ static void explore(rl_model *m, int ci)
             const rl_fn_list *cands = rl_program_candidates(m->program, rl_intern(m->program->pool, n->text));
             for (size_t k = 0; cands && k < cands->len && k < MAX_CANDIDATES; k++)
                 call_into(m, ci, i, cands->items[k], 0, held, may);
+            if (cands && cands->len > MAX_CANDIDATES) m->limits.candidates_cut++;
         }
     }
 }
@@ -786,6 +800,7 @@ static void analyse_thread(rl_model *m, int t)
     d.budget = DISCOVERY_BUDGET;
     if (m->program->fns[th.entry_fn].spawns) discover(m, &env, &empty, NULL, 0, &d);
     create_children(m, t, &d);
+    if (d.cut) m->limits.discovery_cut++;
     discovery_free(&d);
     int frozen = !m->program->fns[th.entry_fn].spawns;
     get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, &empty, frozen, 0, rl_ls_empty(m->flow->locks),
@@ -998,6 +1013,8 @@ static void group_accesses(rl_model *m)
             for (size_t k = 0; k < g->len; k++) rl_u64set_add(&g->kinds, access_kind(&m->accesses[g->items[k]]));
         if (g->len < MAX_GROUP || (g->len < 2 * MAX_GROUP && rl_u64set_add(&g->kinds, access_kind(a))))
             RL_PUSH(g->items, g->len, g->cap, i);
+        else
+            m->limits.accesses_merged++;
     }
 }
 
@@ -1012,6 +1029,13 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     rl_model *m = rl_xcalloc(1, sizeof *m);
     m->program = p;
     m->flow = flow;
+    m->limits.max_threads = MAX_THREADS;
+    m->limits.max_contexts = MAX_CONTEXTS;
+    m->limits.soft_contexts = CONTEXT_SOFT_LIMIT;
+    m->limits.discovery_budget = DISCOVERY_BUDGET;
+    m->limits.max_depth = MAX_SPAWN_DEPTH;
+    m->limits.max_candidates = MAX_CANDIDATES;
+    m->limits.max_group = MAX_GROUP;
     if (p->main_fn >= 0) {
         add_thread(m, -1, p->main_fn);
     } else {

@@ -106,6 +106,20 @@ typedef struct rl_access_group {
                             write) kinds it holds (access_kind) */
 } rl_access_group;
 
+/* How often each bound of the model was hit (threads.c names the bounds).
+ * Nothing is cut silently: the driver turns every non-zero count into a
+ * notice the user sees. */
+typedef struct rl_model_limits {
+    size_t threads_dropped;   /* spawns not modelled past the thread limit */
+    size_t contexts_dropped;  /* contexts not explored past the hard limit */
+    size_t contexts_merged;   /* contexts that lost their bindings past the soft limit */
+    size_t discovery_cut;     /* threads whose spawn-site search ran out of budget */
+    size_t depth_cut;         /* calls not followed past the nesting limit */
+    size_t candidates_cut;    /* indirect calls or spawns with more candidates than followed */
+    size_t accesses_merged;   /* accesses folded into their kind past the group limit */
+    size_t max_threads, max_contexts, soft_contexts, discovery_budget, max_depth, max_candidates, max_group;
+} rl_model_limits;
+
 typedef struct rl_model {
     rl_program *program;
     rl_flow *flow;
@@ -120,8 +134,7 @@ typedef struct rl_model {
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
-    size_t truncated;         /* contexts not explored past the hard limit */
-    size_t coarsened;         /* contexts merged past the soft limit */
+    rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;
     rl_ptrmap group_by_place; /* place -> index + 1 into groups */

@@ -29,18 +29,25 @@ void rl_sb_appendc(rl_strbuf *sb, char c)
     rl_sb_appendn(sb, &c, 1);
 }
 
+void rl_sb_vprintf(rl_strbuf *sb, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    if (n > 0) {
+        reserve(sb, (size_t)n);
+        vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, again);
+        sb->len += (size_t)n;
+    }
+    va_end(again);
+}
+
 void rl_sb_printf(rl_strbuf *sb, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    rl_sb_vprintf(sb, fmt, ap);
     va_end(ap);
-    if (n <= 0) return;
-    reserve(sb, (size_t)n);
-    va_start(ap, fmt);
-    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    sb->len += (size_t)n;
 }
 
 void rl_sb_truncate(rl_strbuf *sb, size_t len)

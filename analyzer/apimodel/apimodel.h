@@ -26,6 +26,9 @@ typedef enum rl_api_kind {
     RL_API_ACCESS,   /* reads/writes memory through pointer args (memcpy...) */
     RL_API_LOCKINIT, /* initialises the lock at arg `lock` with attributes at arg
                         `attr` (a non-NULL attr may make it recursive) */
+    RL_API_EXIT,     /* never returns: ends the process (exit, abort) */
+    RL_API_THREAD_EXIT, /* never returns: ends the calling thread (pthread_exit) */
+    RL_API_JUMP,     /* never returns: jumps elsewhere in the thread (longjmp) */
     RL_API_KIND_COUNT
 } rl_api_kind;
 

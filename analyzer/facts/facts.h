@@ -102,6 +102,11 @@ enum {
     RL_SWITCH_DEFAULT = 1 << 0,
     /* CALL */
     RL_CALL_INDIRECT = 1 << 0,
+    RL_CALL_NORETURN = 1 << 1, /* the callee never returns (declared so, or
+                                  an exit / thread_exit / jump model) */
+    RL_CALL_EXITS = 1 << 2,    /* the callee ends the process (exit model);
+                                  for other NORETURN calls the model decides
+                                  from the callee's body, if it has one */
 };
 
 typedef struct rl_loc {

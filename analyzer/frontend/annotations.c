@@ -299,3 +299,39 @@ int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, si
     }
     return -1;
 }
+
+/* The attribute's spelled name: the first token of its extent. */
+static void attr_spelling(CXTranslationUnit tu, CXCursor attr, char *buf, size_t size)
+{
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    buf[0] = '\0';
+    clang_tokenize(tu, clang_getCursorExtent(attr), &toks, &n);
+    if (n > 0) {
+        CXString s = clang_getTokenSpelling(tu, toks[0]);
+        snprintf(buf, size, "%s", clang_getCString(s));
+        clang_disposeString(s);
+    }
+    if (toks) clang_disposeTokens(tu, toks, n);
+}
+
+int rl_annotation_noreturn(CXTranslationUnit tu, CXCursor fn)
+{
+    /* GNU's attribute is part of the function type... */
+    CXString type = clang_getTypeSpelling(clang_getCursorType(fn));
+    int noreturn = strstr(clang_getCString(type), "__attribute__((noreturn))") != NULL;
+    clang_disposeString(type);
+    if (noreturn) return 1;
+    /* ...C11's _Noreturn and C23's [[noreturn]] are unexposed attributes
+     * of the declaration, known by how they are spelled. */
+    CXCursor attrs[RL_ANNOTATION_MAX_CAPS];
+    for (int i = 0; i < RL_ANNOTATION_MAX_CAPS; i++) attrs[i] = clang_getNullCursor();
+    clang_visitChildren(fn, collect_attr, attrs);
+    for (int i = 0; i < RL_ANNOTATION_MAX_CAPS && !noreturn && !clang_Cursor_isNull(attrs[i]); i++) {
+        char name[RL_ANNOTATION_MAX_TEXT];
+        attr_spelling(tu, attrs[i], name, sizeof name);
+        noreturn = strcmp(name, "_Noreturn") == 0 || strcmp(name, "noreturn") == 0 ||
+                   strcmp(name, "__noreturn__") == 0;
+    }
+    return noreturn;
+}

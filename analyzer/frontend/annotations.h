@@ -41,6 +41,9 @@ int rl_annotation_of_function(CXTranslationUnit tu, CXCursor fn, rl_lock_annotat
  * releases. Fills caps and shared (1: held for reading), returns how many. */
 int rl_annotation_requires(CXTranslationUnit tu, CXCursor fn, rl_capability_ref *caps, int *shared, int max);
 
+/* Whether the function is declared never to return: _Noreturn,
+ * [[noreturn]] or __attribute__((noreturn)). */
+int rl_annotation_noreturn(CXTranslationUnit tu, CXCursor fn);
 /* The capability a variable or field is declared guarded_by, as written
  * ("lock", "stats_mu", "mu.m"): 0 and text filled, or -1 when none. */
 int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, size_t size);

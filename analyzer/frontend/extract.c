@@ -74,10 +74,13 @@ typedef struct walker {
     rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or NO_ANNOTATION */
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or NO_ANNOTATION */
+    rl_ptrmap noreturn;    /* callee USR (interned) -> NORETURN_YES or NO_ANNOTATION */
 } walker;
 
 /* A callee known to carry no lock attribute. */
 static const char NO_ANNOTATION[] = "";
+/* A callee declared never to return. */
+static const char NORETURN_YES[] = "noreturn";
 
 /* ---- small libclang helpers ---------------------------------------------- */
 
@@ -809,6 +812,25 @@ static void walk_unary(walker *w, CXCursor c, use_mode mode, expr_out *out)
     }
 }
 
+static int32_t open_seq(walker *w, int32_t parent, CXCursor at);
+static void expr_into(walker *w, CXCursor c, int32_t into);
+
+/* `a && b`, `a || b`: b runs on one outcome of a only. Recorded as an IF
+ * (condition a; then b for &&, else b for ||), so that what b does
+ * happens on that branch alone: `ok || die()` ends one path, not all. */
+static void walk_short_circuit(walker *w, CXCursor c, CXCursor lhs, CXCursor rhs, int is_and)
+{
+    int32_t node = emit(w, RL_N_IF, c);
+    if (node < 0) {
+        expr(w, lhs, USE_READ, NULL);
+        expr(w, rhs, USE_READ, NULL);
+        return;
+    }
+    int32_t cond = open_seq(w, node, c), then = open_seq(w, node, c), els = open_seq(w, node, c);
+    expr_into(w, lhs, cond);
+    expr_into(w, rhs, is_and ? then : els);
+}
+
 static void walk_binary(walker *w, CXCursor c, expr_out *out)
 {
     child_list l;
@@ -840,6 +862,10 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         break;
     }
+    case CXBinaryOperator_LAnd:
+    case CXBinaryOperator_LOr:
+        walk_short_circuit(w, c, lhs, rhs, op == CXBinaryOperator_LAnd);
+        break;
     case CXBinaryOperator_Comma:
         expr(w, lhs, USE_READ, NULL);
         expr(w, rhs, USE_READ, &b);
@@ -876,7 +902,17 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
     expr_out x, y;
     out_init(&x);
     out_init(&y);
-    for (int i = 0; i < l.len; i++) expr(w, child_at(&l, i), USE_READ, i == 1 ? &x : i == 2 ? &y : NULL);
+    /* The arms run on one outcome each of the condition: an IF node, as
+     * for && and ||, when events are being emitted. */
+    int32_t node = l.len == 3 ? emit(w, RL_N_IF, c) : -1;
+    int32_t saved = w->cur, seqs[3] = {-1, -1, -1};
+    if (node >= 0)
+        for (int i = 0; i < 3; i++) seqs[i] = open_seq(w, node, c);
+    for (int i = 0; i < l.len; i++) {
+        if (node >= 0) w->cur = seqs[i];
+        expr(w, child_at(&l, i), USE_READ, i == 1 ? &x : i == 2 ? &y : NULL);
+    }
+    w->cur = saved;
     /* `a < b ? a : b`: equal arms are that value; different ones become a
      * choice the model resolves per context (both arms may name the same
      * object there, as two elements of one array do). */
@@ -1264,6 +1300,19 @@ static void call_value(walker *w, CXCursor c, CXCursor callee, const rl_strbuf *
     rl_sb_append(out, RL_CALL_END);
 }
 
+/* The RL_CALL_NORETURN / RL_CALL_EXITS flags of a direct call: from the
+ * API model when it has an entry, else from the callee's declaration
+ * (cached per callee). */
+static uint8_t noreturn_flags(walker *w, CXCursor callee, const rl_api_fn *api)
+{
+    if (api && api->kind == RL_API_EXIT) return RL_CALL_NORETURN | RL_CALL_EXITS;
+    if (api && (api->kind == RL_API_THREAD_EXIT || api->kind == RL_API_JUMP)) return RL_CALL_NORETURN;
+    if (api) return 0;
+    void **slot = rl_ptrmap_slot(&w->noreturn, intern_cx(w, clang_getCursorUSR(callee)));
+    if (!*slot) *slot = rl_annotation_noreturn(w->tu, callee) ? (void *)NORETURN_YES : (void *)NO_ANNOTATION;
+    return *slot == NORETURN_YES ? RL_CALL_NORETURN : 0;
+}
+
 static void walk_call(walker *w, CXCursor c, expr_out *out)
 {
     int nargs = clang_Cursor_getNumArguments(c);
@@ -1351,6 +1400,7 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         if (direct) {
             n->callee = intern_cx(w, clang_getCursorUSR(callee));
             n->display = name;
+            n->flags = noreturn_flags(w, callee, api);
         } else {
             n->text = ftype;
             n->flags = RL_CALL_INDIRECT;
@@ -2016,6 +2066,7 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
         if (w.globals.keys[i]) free(w.globals.values[i]);
     rl_ptrmap_free(&w.globals);
     rl_ptrmap_free(&w.guards);
+    rl_ptrmap_free(&w.noreturn);
     clang_disposeTranslationUnit(tu);
     return w.facts;
 }

@@ -270,6 +270,9 @@ static state run(walk *w, int32_t id, state s)
         return release(w, s, lock_name(w, n));
     case RL_N_CALL:
         record(w, id, s);
+        /* A call that never returns ends the path, like a return that
+         * returns nowhere: nothing after it runs, no lock is leaked. */
+        if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
         return apply_call(w, s, id);
     default:
         /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE, LOCKINIT: record the state. */

@@ -44,36 +44,227 @@ void rl_program_add_unit(rl_program *p, const rl_unit_facts *facts)
         rl_ptrmap_put(&p->addr_taken, rl_intern(p->pool, facts->addr_taken[i]), (void *)1);
 }
 
+/* ---- exit paths ---------------------------------------------------------- */
+
+int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_t node)
+{
+    const rl_node *n = &info->fn->nodes[node];
+    if (n->kind != RL_N_CALL) return 0;
+    if (n->flags & RL_CALL_NORETURN) return 1;
+    int callee = info->callees[node] ? rl_program_find(p, info->callees[node]) : -1;
+    return callee >= 0 && p->fns[callee].exits;
+}
+
+/* Whether a call ends the process: modelled as exit, declared noreturn
+ * with no body in the program (a fatal() of another library), declared
+ * noreturn with a body that ends the process, or any call to a function
+ * whose body always ends the process. */
+static int call_exits(const rl_program *p, const rl_fn_info *info, int32_t node)
+{
+    const rl_node *n = &info->fn->nodes[node];
+    if (n->kind != RL_N_CALL) return 0;
+    if (n->flags & RL_CALL_EXITS) return 1;
+    int callee = info->callees[node] ? rl_program_find(p, info->callees[node]) : -1;
+    if (callee >= 0) return p->fns[callee].exits;
+    return (n->flags & RL_CALL_NORETURN) != 0;
+}
+
+/* The state of one function's exit-path analysis. */
+typedef struct exit_walk {
+    const rl_program *p;
+    const rl_fn_info *info;
+    int32_t *escapes;  /* prefix counts of RETURN/BREAK/CONTINUE/GOTO nodes */
+    char *ends;        /* per node memo: 0 unknown, 1 no, 2 yes */
+} exit_walk;
+
+/* Whether the subtree of node may leave its enclosing sequence other than
+ * by falling through (a return, break, continue or goto inside it).
+ * Conservative: a break of an inner loop counts too. */
+static int may_escape(const exit_walk *x, int32_t id)
+{
+    return x->escapes[x->info->fn->nodes[id].end + 1] - x->escapes[id] > 0;
+}
+
+/* Whether every path through node ends the process. */
+static int ends_process(exit_walk *x, int32_t id)
+{
+    if (id < 0) return 0;
+    if (x->ends[id]) return x->ends[id] == 2;
+    const rl_function *fn = x->info->fn;
+    const rl_node *n = &fn->nodes[id];
+    int result = 0;
+    switch ((rl_node_kind)n->kind) {
+    case RL_N_CALL:
+        result = call_exits(x->p, x->info, id);
+        break;
+    case RL_N_SEQ:
+        for (int32_t c = n->first_child; c >= 0 && !result; c = fn->nodes[c].next_sibling) {
+            if (ends_process(x, c)) result = 1;
+            else if (may_escape(x, c)) break;
+        }
+        break;
+    case RL_N_IF:
+        result = ends_process(x, rl_fn_child(fn, id, 0)) ||
+                 (ends_process(x, rl_fn_child(fn, id, 1)) && ends_process(x, rl_fn_child(fn, id, 2)));
+        break;
+    case RL_N_LOOP: {
+        /* do { ...; exit(1); } while (0), as fatal-error macros write it */
+        int32_t body = rl_fn_child(fn, id, 1);
+        result = (n->flags & RL_LOOP_ONCE) && body >= 0 && !may_escape(x, body) && ends_process(x, body);
+        break;
+    }
+    default:
+        break;
+    }
+    x->ends[id] = result ? 2 : 1;
+    return result;
+}
+
+static void doom_subtree(const rl_function *fn, char *doomed, int32_t id)
+{
+    memset(doomed + id, 1, (size_t)(fn->nodes[id].end - id + 1));
+}
+
+/* Marks what only leads to the end of the process: in each sequence, the
+ * statements from the last one that may leave it (or its start) up to a
+ * statement that ends the process, and everything after that one. */
+static void mark_doomed(exit_walk *x, int32_t id, char *doomed)
+{
+    const rl_function *fn = x->info->fn;
+    const rl_node *n = &fn->nodes[id];
+    if (n->kind != RL_N_SEQ) {
+        for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling) mark_doomed(x, c, doomed);
+        return;
+    }
+    int32_t from = n->first_child;
+    for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling) {
+        if (ends_process(x, c)) {
+            for (int32_t d = from; d >= 0; d = fn->nodes[d].next_sibling) doom_subtree(fn, doomed, d);
+            return;
+        }
+        if (may_escape(x, c)) from = fn->nodes[c].next_sibling;
+    }
+    for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling) mark_doomed(x, c, doomed);
+}
+
+static void exit_walk_init(exit_walk *x, const rl_program *p, const rl_fn_info *info)
+{
+    const rl_function *fn = info->fn;
+    x->p = p;
+    x->info = info;
+    x->escapes = rl_xcalloc((size_t)fn->nnodes + 2, sizeof *x->escapes);
+    x->ends = rl_xcalloc((size_t)fn->nnodes + 1, 1);
+    for (int32_t i = 0; i < fn->nnodes; i++) {
+        uint8_t k = fn->nodes[i].kind;
+        x->escapes[i + 1] = x->escapes[i] + (k == RL_N_RETURN || k == RL_N_BREAK || k == RL_N_CONTINUE || k == RL_N_GOTO);
+    }
+}
+
+static void exit_walk_free(exit_walk *x)
+{
+    free(x->escapes);
+    free(x->ends);
+}
+
+/* Which functions always end the process (a fixpoint: `fatal()` calling
+ * `die()` calling `exit()`; exits only grows, so it ends), then which
+ * nodes are doomed. */
+static void mark_exit_paths(rl_program *p)
+{
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < p->nfns; i++) {
+            rl_fn_info *info = &p->fns[i];
+            if (info->exits || info->fn->nnodes == 0) continue;
+            exit_walk x;
+            exit_walk_init(&x, p, info);
+            info->exits = ends_process(&x, 0);
+            changed |= info->exits;
+            exit_walk_free(&x);
+        }
+    }
+    for (size_t i = 0; i < p->nfns; i++) {
+        rl_fn_info *info = &p->fns[i];
+        info->doomed = rl_xcalloc((size_t)info->fn->nnodes + 1, 1);
+        /* A function that always exits is doomed as a whole, but its
+         * callers' calls to it are what the marking is for: its own body
+         * still runs as any other when something calls it. */
+        if (info->exits || info->fn->nnodes == 0) continue;
+        exit_walk x;
+        exit_walk_init(&x, p, info);
+        mark_doomed(&x, 0, info->doomed);
+        exit_walk_free(&x);
+    }
+}
+
+/* ---- thread creation ------------------------------------------------------ */
+
+/* The callees of a CALL node: its direct callee, or the candidates of an
+ * indirect call (as the model will follow them). */
+static int any_callee(const rl_program *p, const rl_fn_info *info, int32_t n, int (*test)(const rl_program *, int))
+{
+    const rl_node *node = &info->fn->nodes[n];
+    if (info->callees[n]) {
+        int c = rl_program_find(p, info->callees[n]);
+        return c >= 0 && test(p, c);
+    }
+    const rl_fn_list *cands = node->text ? rl_program_candidates(p, rl_intern(p->pool, node->text)) : NULL;
+    for (size_t k = 0; cands && k < cands->len; k++)
+        if (test(p, cands->items[k])) return 1;
+    return 0;
+}
+
+static int fn_starts(const rl_program *p, int f)
+{
+    return p->fns[f].starts;
+}
+
+static int fn_spawns(const rl_program *p, int f)
+{
+    return p->fns[f].spawns;
+}
+
 static void mark_spawners(rl_program *p)
 {
-    /* A function spawns if it has a SPAWN/JOIN node or calls one that does;
-     * iterate to a fixpoint over direct calls (indirect calls to spawners
-     * are rare enough to be counted through their candidates too). */
+    /* A function starts threads if it has a live SPAWN node or calls one
+     * that does; it "spawns" (is walked by thread discovery) if it starts
+     * threads or joins them outside doomed code (program.h). Both are
+     * fixpoints over calls; indirect calls count through their
+     * candidates. */
     for (size_t i = 0; i < p->nfns; i++) {
         const rl_function *fn = p->fns[i].fn;
-        for (int32_t n = 0; n < fn->nnodes; n++)
-            if (fn->nodes[n].kind == RL_N_SPAWN || fn->nodes[n].kind == RL_N_JOIN) p->fns[i].spawns = 1;
+        for (int32_t n = 0; n < fn->nnodes; n++) {
+            if (p->fns[i].doomed[n]) continue;
+            if (fn->nodes[n].kind == RL_N_SPAWN) p->fns[i].starts = p->fns[i].spawns = 1;
+            if (fn->nodes[n].kind == RL_N_JOIN) p->fns[i].spawns = 1;
+        }
+    }
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < p->nfns; i++) {
+            rl_fn_info *info = &p->fns[i];
+            if (info->starts) continue;
+            for (int32_t n = 0; n < info->fn->nnodes && !info->starts; n++)
+                if (info->fn->nodes[n].kind == RL_N_CALL && any_callee(p, info, n, fn_starts))
+                    info->starts = info->spawns = changed = 1;
+        }
     }
     for (int changed = 1; changed;) {
         changed = 0;
         for (size_t i = 0; i < p->nfns; i++) {
             rl_fn_info *info = &p->fns[i];
             if (info->spawns) continue;
-            for (int32_t n = 0; n < info->fn->nnodes && !info->spawns; n++) {
-                const rl_node *node = &info->fn->nodes[n];
-                if (node->kind != RL_N_CALL) continue;
-                if (info->callees[n]) {
-                    int c = rl_program_find(p, info->callees[n]);
-                    if (c >= 0 && p->fns[c].spawns) info->spawns = 1;
-                } else if (node->text) {
-                    const rl_fn_list *cands = rl_program_candidates(p, rl_intern(p->pool, node->text));
-                    for (size_t k = 0; cands && k < cands->len; k++)
-                        if (p->fns[cands->items[k]].spawns) info->spawns = 1;
-                }
-            }
-            if (info->spawns) changed = 1;
+            for (int32_t n = 0; n < info->fn->nnodes && !info->spawns; n++)
+                if (info->fn->nodes[n].kind == RL_N_CALL && !info->doomed[n] && any_callee(p, info, n, fn_spawns))
+                    info->spawns = changed = 1;
         }
     }
+}
+
+int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee)
+{
+    /* A doomed call passes on thread starts only. */
+    return info->doomed[node] ? p->fns[callee].starts : p->fns[callee].spawns;
 }
 
 void rl_program_finish(rl_program *p)
@@ -87,6 +278,7 @@ void rl_program_finish(rl_program *p)
         rl_fn_list *list = *slot;
         RL_PUSH(list->items, list->len, list->cap, (int)i);
     }
+    mark_exit_paths(p);
     mark_spawners(p);
 }
 
@@ -98,7 +290,10 @@ const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type)
 void rl_program_free(rl_program *p)
 {
     if (!p) return;
-    for (size_t i = 0; i < p->nfns; i++) free(p->fns[i].callees);
+    for (size_t i = 0; i < p->nfns; i++) {
+        free(p->fns[i].callees);
+        free(p->fns[i].doomed);
+    }
     for (size_t i = 0; i < p->by_type.nslots; i++) {
         rl_fn_list *list = p->by_type.keys[i] ? p->by_type.values[i] : NULL;
         if (!list) continue;

@@ -1,6 +1,18 @@
 /* The whole program: every unit's facts merged, with the indexes the
  * analysis needs (functions by USR, address-taken functions by type, which
- * functions can spawn or join threads). Strings that the model compares are
+ * functions can spawn or join threads, which code only leads to the end of
+ * the process).
+ *
+ * Exit paths. A call that ends the process (exit, abort, a function
+ * declared noreturn whose body is not seen, or one whose every path ends
+ * the process) makes the code that can only lead to it "doomed": it runs
+ * while the program dies, and nothing after it runs. A join in doomed code
+ * (or in what doomed code calls) therefore orders nothing that matters and
+ * is ignored, so a crash handler that joins every thread (redis's
+ * killThreads) cannot turn every function that may assert into a
+ * thread-joining one. A spawn reached through a doomed call still counts
+ * (`serve_forever_then_exit()` starts the program's threads); a spawn
+ * node that is itself doomed does not. Strings that the model compares are
  * re-interned into the program's pool, so pointer equality holds across
  * units.
  *
@@ -17,8 +29,13 @@ typedef struct rl_fn_info {
     const char *name;
     const char *type;
     int address_taken;
-    int spawns;             /* it or a callee spawns or joins threads */
+    int spawns;             /* it or a callee spawns or joins threads (outside
+                               doomed code: starts, or a join that matters) */
+    int starts;             /* it or a callee, doomed calls included, spawns */
+    int exits;              /* every path through its body ends the process */
     const char **callees;   /* per node: callee USR interned in program pool */
+    char *doomed;           /* per node: 1 when it runs only on a path that ends
+                               the process (a crash report before abort()) */
 } rl_fn_info;
 
 typedef struct rl_program {
@@ -46,6 +63,12 @@ void rl_program_free(rl_program *p);
 
 /* Index of the function with that (program-interned) USR, or -1. */
 int rl_program_find(const rl_program *p, const char *usr);
+/* Whether a CALL node never returns: declared noreturn, modelled as exit,
+ * thread_exit or jump, or calling a function that always ends the process. */
+int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_t node);
+/* Whether thread discovery follows the call at `node` into `callee`: the
+ * callee spawns, or, from doomed code, starts threads. */
+int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee);
 /* Candidates for an indirect call or spawn through a pointer of `type`. */
 const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type);
 

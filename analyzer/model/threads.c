@@ -437,12 +437,17 @@ static int known_spawn(rl_model *m, const frame_env *env, discovery *d, int32_t 
     return 0;
 }
 
-static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d)
+/* `dying`: the walk came through a call in doomed code (program.h), so
+ * the joins it finds order nothing that runs after them. */
+static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, int dying,
+                     discovery *d)
 {
     const rl_function *fn = fn_of(m, env->fn);
     const rl_fn_info *info = &m->program->fns[env->fn];
     for (int32_t i = 0; i < fn->nnodes; i++) {
         const rl_node *n = &fn->nodes[i];
+        if ((n->kind == RL_N_SPAWN && info->doomed[i]) || (n->kind == RL_N_JOIN && (dying || info->doomed[i])))
+            continue;
         if (n->kind == RL_N_SPAWN) {
             if (known_spawn(m, env, d, i, pos)) continue;
             RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
@@ -467,7 +472,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->handle = n->text && n->text[0] ? resolve(m, env, n->text, NULL) : "";
         } else if (n->kind == RL_N_CALL && info->callees[i]) {
             int callee = rl_program_find(m->program, info->callees[i]);
-            if (callee < 0 || !m->program->fns[callee].spawns) continue;
+            if (callee < 0 || !rl_program_walks_into(m->program, info, i, callee)) continue;
             if (depth >= MAX_SPAWN_DEPTH) {
                 m->limits.depth_cut++;
                 continue;
@@ -488,7 +493,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             int extend = pos->n < MAX_POS_DEPTH;
             rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
             int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
-            discover(m, &sub, &p2, ff, depth + 1, d);
+            discover(m, &sub, &p2, ff, depth + 1, dying || info->doomed[i], d);
             free(ff);
             pos_free(&p2);
             free(vals);
@@ -752,7 +757,8 @@ static void explore(rl_model *m, int ci)
     const rl_fn_info *info = &m->program->fns[fn];
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
-        if (n->kind != RL_N_CALL && n->kind != RL_N_ONCE) continue;
+        /* Calls in doomed code (a crash report) are not explored. */
+        if ((n->kind != RL_N_CALL && n->kind != RL_N_ONCE) || info->doomed[i]) continue;
         const rl_lockset *held = held_at(m, &m->ctxs[ci], i);
         if (!held) continue;
         const rl_lockset *may = may_held_at(m, &m->ctxs[ci], i);
@@ -798,7 +804,7 @@ static void analyse_thread(rl_model *m, int t)
     discovery d;
     memset(&d, 0, sizeof d);
     d.budget = DISCOVERY_BUDGET;
-    if (m->program->fns[th.entry_fn].spawns) discover(m, &env, &empty, NULL, 0, &d);
+    if (m->program->fns[th.entry_fn].spawns) discover(m, &env, &empty, NULL, 0, 0, &d);
     create_children(m, t, &d);
     if (d.cut) m->limits.discovery_cut++;
     discovery_free(&d);

@@ -378,6 +378,30 @@ static void limit_notices(const rl_model_limits *l, const char *program, rl_anal
                            l->accesses_merged, l->max_group);
 }
 
+static void set_position(rl_position *p, rl_loc loc)
+{
+    p->file = loc.file ? rl_xstrdup(loc.file) : NULL;
+    p->line = loc.line;
+    p->col = loc.col;
+}
+
+/* The model's threads, as plain owned data that outlives the model. */
+static rl_thread_summary *summarize_threads(const rl_model *m)
+{
+    rl_thread_summary *out = rl_xcalloc(m->nthreads + 1, sizeof *out);
+    for (size_t i = 0; i < m->nthreads; i++) {
+        const rl_thread *t = &m->threads[i];
+        rl_thread_summary *s = &out[i];
+        s->entry = rl_xstrdup(m->program->fns[t->entry_fn].name);
+        s->parent = t->parent;
+        if (t->parent >= 0) set_position(&s->spawn, t->spawn_loc);
+        s->several = t->multi;
+        s->joined = t->joined;
+        if (t->joined) set_position(&s->join, t->join_loc);
+    }
+    return out;
+}
+
 /* Spawn calls anywhere in the program's code, reached or not. */
 static size_t count_spawn_sites(const rl_program *p)
 {
@@ -415,6 +439,7 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     ps->nunits = spec->nunits;
     ps->nthreads = m->nthreads;
     ps->nspawn_sites = count_spawn_sites(program);
+    ps->threads = summarize_threads(m);
     limit_notices(&m->limits, spec->name, out);
     size_t spawned = m->nthreads - (size_t)(m->nthreads > 0 && spec->main_unit >= 0);
     if (spawned == 0 && ps->nspawn_sites > 0)
@@ -540,8 +565,15 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
 void rl_analysis_free(rl_analysis *a)
 {
     for (size_t i = 0; i < a->nprograms; i++) {
-        free(a->programs[i].name);
-        free(a->programs[i].main_file);
+        rl_program_summary *p = &a->programs[i];
+        for (size_t k = 0; p->threads && k < p->nthreads; k++) {
+            free(p->threads[k].entry);
+            free(p->threads[k].spawn.file);
+            free(p->threads[k].join.file);
+        }
+        free(p->threads);
+        free(p->name);
+        free(p->main_file);
     }
     free(a->programs);
     for (size_t i = 0; i < a->nnotices; i++) {

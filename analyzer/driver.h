@@ -48,6 +48,16 @@ typedef struct rl_analysis_options {
     size_t nprograms;
 } rl_analysis_options;
 
+/* One thread of a program as the model sees it (racelint threads). */
+typedef struct rl_thread_summary {
+    char *entry;               /* entry function: "main", or what the spawn runs */
+    long parent;               /* index of the spawning thread in the program, -1 for roots */
+    rl_position spawn;         /* the spawn call (file NULL for roots) */
+    int several;               /* several instances may run at once */
+    int joined;                /* a join of its handle was found */
+    rl_position join;          /* that join */
+} rl_thread_summary;
+
 /* One program of the run (model/link.h) as analysed. */
 typedef struct rl_program_summary {
     char *name;
@@ -55,6 +65,7 @@ typedef struct rl_program_summary {
     size_t nunits;             /* units linked into it */
     size_t nthreads;           /* threads found, main (or the library's roots) included */
     size_t nspawn_sites;       /* spawn calls in its code, reached or not */
+    rl_thread_summary *threads; /* nthreads entries, the model's order */
 } rl_program_summary;
 
 /* Something the user must be told about the run that is not a finding: a

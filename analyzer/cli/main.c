@@ -15,6 +15,7 @@
 #include "history.h"
 #include "output.h"
 #include "report_cmd.h"
+#include "threads_cmd.h"
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -91,6 +92,9 @@ static void print_help(void)
          "  guards [-p BUILD_DIR] [PATH...] [-- FLAGS...]\n"
          "                     print the inferred guard map: each shared location, the lock\n"
          "                     held at most of its accesses, and how many hold it\n"
+         "  threads [-p BUILD_DIR] [PATH...] [-- FLAGS...] [--format text|json]\n"
+         "                     the programs of the build and the threads racelint finds in\n"
+         "                     each: entry, spawn site, instances, join\n"
          "  findings [--run ID|latest] [--rule R] [--file PATTERN] [--status new|open|fixed|suppressed]\n"
          "                     list the findings of a recorded run (default: latest)\n"
          "  runs               list the recorded runs\n"
@@ -546,6 +550,41 @@ static int cmd_guards(int argc, char **argv, const options *o)
     return rc;
 }
 
+/* `racelint threads`: the programs and threads of a codebase. */
+static int cmd_threads(int argc, char **argv, const options *o)
+{
+    (void)argc;
+    (void)argv;
+    int rc = need_inputs(o, "threads");
+    if (rc) return rc;
+    int json = o->format_set && strcmp(o->format, "json") == 0;
+    if (o->format_set && !json && strcmp(o->format, "text") != 0)
+        return usage_error("unknown format '%s' for threads (text, json)", o->format);
+    rl_unit_list units;
+    if (load_units(o, &units) != 0) return EXIT_USAGE;
+    rl_error err = {{0}};
+    rl_analysis a;
+    if (analyse(o, &units, 0, NULL, &a, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_unit_list_free(&units);
+        return EXIT_USAGE;
+    }
+    report_parse_failures(&a);
+    FILE *out = open_output(o);
+    if (!out) {
+        rc = EXIT_USAGE;
+    } else {
+        if (rl_threads_print(out, &a, json, &err) != 0) {
+            fprintf(stderr, "racelint: error: %s\n", err.msg);
+            rc = EXIT_USAGE;
+        }
+        if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) rc = EXIT_USAGE;
+    }
+    rl_analysis_free(&a);
+    rl_unit_list_free(&units);
+    return rc;
+}
+
 static int cmd_check(int argc, char **argv, const options *o)
 {
     int usage = need_inputs(o, "check");
@@ -741,6 +780,7 @@ static const command commands[] = {
     {"triage", cmd_triage},
     {"report", cmd_report},
     {"guards", cmd_guards},
+    {"threads", cmd_threads},
 };
 
 int main(int argc, char **argv)

@@ -54,6 +54,7 @@ typedef struct join_site {
     rl_posvec pos;
     int *frame_fns;
     const char *handle;
+    rl_loc loc;
 } join_site;
 
 typedef struct discovery {
@@ -470,6 +471,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->pos = pos_extend(pos, i);
             j->frame_fns = frames_with(frame_fns, pos->n, env->fn);
             j->handle = n->text && n->text[0] ? resolve(m, env, n->text, NULL) : "";
+            j->loc = n->loc;
         } else if (n->kind == RL_N_CALL && info->callees[i]) {
             int callee = rl_program_find(m->program, info->callees[i]);
             if (callee < 0 || !rl_program_walks_into(m->program, info, i, callee)) continue;
@@ -555,6 +557,8 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
         child->dend.infinite = 1;
         return;
     }
+    child->joined = 1;
+    child->join_loc = join->loc;
     child->end = pos_copy(&join->pos);
     child->dend = pos_copy(&join->pos);
     for (int k = 0; k < join->pos.n; k++) {

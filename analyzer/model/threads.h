@@ -50,6 +50,8 @@ typedef struct rl_thread {
     int multi;           /* several instances run (own_multi, or its parent's) */
     int own_multi;       /* its own spawn site runs several times */
     int first_child, nchildren; /* children are contiguous in rl_model.threads */
+    int joined;          /* a join of its handle was found after the spawn */
+    rl_loc join_loc;     /* that join, when joined */
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Programs and threads (racelint threads, check --program): a project of
+# three programs sharing a queue (a server whose workers are started and
+# joined through wrappers in a loop, plus a detached logger; a
+# single-threaded tool; a test with two threads), and a library with no
+# main that starts its own workers. `racelint threads` must print exactly
+# tests/threads/*.expected; the JSON form, --program and the notices are
+# checked too.
+# usage: run.sh PATH/TO/racelint SOURCE_DIR [--update]
+set -u
+RL=$1
+SRC=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+. "$SRC/tests/lib.sh"
+HERE=$SRC/tests/threads
+
+golden() { # golden NAME DIR FILES...
+  name=$1; dir=$2; shift 2
+  (cd "$HERE/$dir" && "$RL" threads -j 1 "$@") >"$TMP/got" 2>"$TMP/err"
+  if [ "${UPDATE:-}" = 1 ]; then cp "$TMP/got" "$HERE/$name.expected"; fi
+  if diff -u "$HERE/$name.expected" "$TMP/got" >"$TMP/diff"; then ok "threads: $name"
+  else not_ok "threads: $name"; cat "$TMP/diff"; fi
+}
+[ "${3:-}" = --update ] && UPDATE=1
+
+# Argument order must not matter: the tool's main used to win when first.
+golden project project tool.c server.c queue.c test_queue.c
+golden library library pool.c
+
+cd "$HERE/project" || exit 2
+expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c
+check "threads json parses" jq -e '.programs | length == 3' "$TMP/out"
+equals "server has 3 threads" "$(jq -r '.programs[] | select(.name == "server") | .threads | length' "$TMP/out")" 3
+equals "the logger is never joined" "$(jq -r '.programs[] | select(.name == "server") | .threads[] | select(.entry == "logger_main") | .join' "$TMP/out")" null
+equals "tool is single-threaded" "$(jq -r '.notices[] | select(.program == "tool") | .code' "$TMP/out")" single-threaded
+
+# Each program is analysed: the race in the shared queue is found through
+# the server's workers and through the test's threads, whatever the order.
+expect "check, tool first" 1 "$RL" check --no-db -j 1 --format json -o "$TMP/all.json" tool.c server.c queue.c test_queue.c
+check "check finds the queue race" jq -e '[.findings[] | select(.location == "queue_pushed")] | length >= 1' "$TMP/all.json"
+contains "summary names the programs" "$TMP/err" "programs: tool (2 units, 1 thread), server (2 units, 3 threads), test_queue"
+expect "check --program tool" 0 "$RL" check --no-db -j 1 --program tool tool.c server.c queue.c test_queue.c
+contains "--program tool: no finding" "$TMP/err" "0 findings"
+expect "check --program test_queue" 1 "$RL" check --no-db -j 1 --program test_queue tool.c server.c queue.c test_queue.c
+expect "check --program nope" 2 "$RL" check --no-db -j 1 --program nope tool.c server.c queue.c test_queue.c
+contains "--program nope lists the programs" "$TMP/err" "its programs are: tool, server, test_queue"
+
+# Spawns that no thread reaches are said, not passed off as clean.
+cat >"$TMP/unreached.c" <<'EOC'
+#include <pthread.h>
+static long n;
+static void *w(void *a) { n++; return a; }
+void never_called(void) { pthread_t t; pthread_create(&t, 0, w, 0); pthread_join(t, 0); }
+int main(void) { return (int)n; }
+EOC
+expect "unreached spawn" 0 "$RL" check --no-db -j 1 "$TMP/unreached.c"
+contains "unreached spawn is a notice" "$TMP/err" "threads-not-found"
+
+summary threads

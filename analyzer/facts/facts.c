@@ -47,6 +47,7 @@ void rl_facts_free(rl_unit_facts *facts)
     }
     free(facts->fns);
     free(facts->addr_taken);
+    free(facts->fnflows);
     free(facts->diags);
     free(facts->deps);
     rl_strpool_free(facts->pool);
@@ -111,6 +112,16 @@ void rl_facts_add_diag(rl_unit_facts *facts, rl_diag_severity sev, rl_loc loc, c
     d->message = rl_intern(facts->pool, msg);
 }
 
+void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *dst, const char *src, int32_t index)
+{
+    RL_GROW(facts->fnflows, facts->cap_fnflows, facts->nfnflows + 1);
+    rl_fnflow *f = &facts->fnflows[facts->nfnflows++];
+    f->kind = (uint8_t)kind;
+    f->index = index;
+    f->dst = rl_intern(facts->pool, dst);
+    f->src = rl_intern(facts->pool, src);
+}
+
 void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr)
 {
     const char *u = rl_intern(facts->pool, usr);
@@ -134,6 +145,7 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
     if (n->callee) rl_sb_printf(out, " -> %s", n->callee);
     if (n->api) rl_sb_printf(out, " api=%s", n->api);
     if (n->guard) rl_sb_printf(out, " guard=%s", n->guard);
+    if (n->target) rl_sb_printf(out, " via=%s", n->target);
     for (int32_t a = 0; a < n->nargs; a++) rl_sb_printf(out, " arg%d=%s", a, n->args[a] ? n->args[a] : "");
     if (n->loc.line) rl_sb_printf(out, " @%u:%u", n->loc.line, n->loc.col);
     rl_sb_printf(out, "  #%d\n", i);
@@ -151,6 +163,13 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
         if (fn->nnodes) dump_node(fn, 0, 1, out);
     }
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);
+    for (int32_t i = 0; i < facts->nfnflows; i++) {
+        const rl_fnflow *f = &facts->fnflows[i];
+        if (f->kind == RL_FNFLOW_CALL_ARG)
+            rl_sb_printf(out, "fnflow call %s arg%d <- %s\n", f->dst, f->index, f->src);
+        else
+            rl_sb_printf(out, "fnflow %s <- %s\n", f->dst, f->src);
+    }
 }
 
 void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)

@@ -114,6 +114,31 @@ typedef struct rl_loc {
     uint32_t line, col;
 } rl_loc;
 
+/* Function-pointer flows (frontend/fnflow.c, model/callgraph.c): where
+ * function values go, so that a call through a pointer reaches the
+ * functions stored in it rather than every function of its type.
+ *
+ * Slots name where a function pointer can be stored, the same way in
+ * every unit (field-based: every object's field `cb` is one slot):
+ *   "v:" USR          a variable (global, static or local)
+ *   "p:" USR "#" N    parameter N of the function USR
+ *   "r:" USR          what the function USR returns
+ *   "f:" USR          a struct field, whatever the object
+ *   "u:" USR          any member of a union type (members alias)
+ *   "t:" TYPE         reached through a pointer to a function pointer
+ * Values are slots, or "fn:" USR, the function itself. */
+typedef enum rl_fnflow_kind {
+    RL_FNFLOW_COPY,     /* slot dst may hold value src */
+    RL_FNFLOW_CALL_ARG, /* a call through slot dst passes value src as argument index */
+} rl_fnflow_kind;
+
+typedef struct rl_fnflow {
+    uint8_t kind;       /* rl_fnflow_kind */
+    int32_t index;      /* CALL_ARG: the argument */
+    const char *dst;    /* interned */
+    const char *src;    /* interned */
+} rl_fnflow;
+
 typedef struct rl_node {
     uint8_t kind;       /* rl_node_kind */
     uint8_t flags;
@@ -129,6 +154,8 @@ typedef struct rl_node {
     const char *api;    /* API model entry name for sync calls */
     const char *guard;  /* ACCESS: the lock the location is declared
                            GUARDED_BY (Clang attribute), as a place; or NULL */
+    const char *target; /* CALL or SPAWN through a pointer: the slot the
+                           function is read from (rl_fnflow), or NULL */
     int32_t nargs;
     const char **args;  /* CALL: argument values; SPAWN: see above */
 } rl_node;
@@ -174,6 +201,8 @@ typedef struct rl_unit_facts {
     int32_t nfns, cap_fns;
     const char **addr_taken; /* USRs of functions used as values */
     int32_t naddr_taken, cap_addr_taken;
+    rl_fnflow *fnflows;      /* where function values flow in this unit */
+    int32_t nfnflows, cap_fnflows;
     rl_diag *diags;
     int32_t ndiags, cap_diags;
     /* The files the unit was built from (its main file and every file it
@@ -192,6 +221,8 @@ rl_function *rl_facts_add_function(rl_unit_facts *facts);
 int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_loc loc);
 void rl_facts_add_diag(rl_unit_facts *facts, rl_diag_severity sev, rl_loc loc, const char *msg);
 void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr);
+/* Records a function-pointer flow (strings are interned here). */
+void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *dst, const char *src, int32_t index);
 /* Records a file the unit depends on (duplicates ignored). */
 void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash);
 /* The content hash of a file (rl_hash_bytes over its bytes): 0, or -1

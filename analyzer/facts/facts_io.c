@@ -7,9 +7,10 @@
  *     u32 nfns, each: str usr, name, type; loc; i32 nparams;
  *       u32 nrequires, each: str place, u8 shared; u32 nnodes,
  *       each node: u8 kind, u8 flags, i32 parent, first_child,
- *       next_sibling, end, aux; loc; str text, display, callee, api, guard;
- *       i32 nargs, then nargs str
+ *       next_sibling, end, aux; loc; str text, display, callee, api, guard,
+ *       target; i32 nargs, then nargs str
  *     u32 naddr_taken, each str
+ *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
  *     u32 ndiags, each: u8 severity, loc, str message
  *     u32 ndeps, each: str path, u64 hash
  *   str = u32 index into the table, 0xffffffff for NULL; loc = str file,
@@ -24,7 +25,7 @@
 #include <string.h>
 
 #define FACTS_MAGIC "RLFC"
-#define FACTS_FORMAT 2
+#define FACTS_FORMAT 3
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES 16
 /* Generous bounds against absurd counts in corrupt blobs. */
@@ -137,12 +138,20 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
             put_str(&b, n->callee);
             put_str(&b, n->api);
             put_str(&b, n->guard);
+            put_str(&b, n->target);
             put_u32(&b, (uint32_t)n->nargs);
             for (int32_t a = 0; a < n->nargs; a++) put_str(&b, n->args[a]);
         }
     }
     put_u32(&b, (uint32_t)facts->naddr_taken);
     for (int32_t i = 0; i < facts->naddr_taken; i++) put_str(&b, facts->addr_taken[i]);
+    put_u32(&b, (uint32_t)facts->nfnflows);
+    for (int32_t i = 0; i < facts->nfnflows; i++) {
+        put_u8(&b, facts->fnflows[i].kind);
+        put_u32(&b, (uint32_t)facts->fnflows[i].index);
+        put_str(&b, facts->fnflows[i].dst);
+        put_str(&b, facts->fnflows[i].src);
+    }
     put_u32(&b, (uint32_t)facts->ndiags);
     for (int32_t i = 0; i < facts->ndiags; i++) {
         put_u8(&b, (uint8_t)facts->diags[i].severity);
@@ -330,6 +339,7 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
             n->callee = get_str(&r);
             n->api = get_str(&r);
             n->guard = get_str(&r);
+            n->target = get_str(&r);
             uint32_t nargs = get_count(&r, 4);
             if (nargs) {
                 n->args = rl_xcalloc(nargs, sizeof *n->args);
@@ -344,6 +354,14 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
         const char *u = get_str(&r);
         if (!u) r.bad = 1;
         else RL_PUSH(f->addr_taken, f->naddr_taken, f->cap_addr_taken, u);
+    }
+    uint32_t nflows = get_count(&r, 13);
+    for (uint32_t i = 0; i < nflows && !r.bad; i++) {
+        uint8_t kind = get_u8(&r);
+        int32_t index = (int32_t)get_u32(&r);
+        const char *dst = get_str(&r), *src = get_str(&r);
+        if (kind > RL_FNFLOW_CALL_ARG || index < 0 || !dst || !src) r.bad = 1;
+        else rl_facts_add_fnflow(f, (rl_fnflow_kind)kind, dst, src, index);
     }
     uint32_t ndiags = get_count(&r, 17);
     for (uint32_t i = 0; i < ndiags && !r.bad; i++) {

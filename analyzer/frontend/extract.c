@@ -13,6 +13,7 @@
  *     the events it stands for can never disagree. */
 #include "frontend.h"
 #include "annotations.h"
+#include "fnflow.h"
 #include "../util/mem.h"
 #include "../util/ptrmap.h"
 #include "../util/strbuf.h"
@@ -1198,7 +1199,7 @@ static void walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation 
 
 static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
-    const char *usr = NULL, *fname = NULL, *ftype = NULL;
+    const char *usr = NULL, *fname = NULL, *ftype = NULL, *target = NULL;
     expr_out argv, handle;
     out_init(&argv);
     out_init(&handle);
@@ -1207,6 +1208,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         CXCursor a = call_arg(c, i);
         if (i == api->entry) {
             if (!function_operand(w, a, &usr, &fname, &ftype)) expr(w, a, USE_READ, NULL);
+            if (!usr) target = rl_fnflow_slot(w->facts, a);
         } else if (i == api->arg) {
             expr(w, a, USE_READ, &argv);
         } else if (i == api->handle) {
@@ -1236,6 +1238,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         n->api = rl_intern(w->facts->pool, name);
         n->callee = usr;
         n->display = fname;
+        n->target = target;
         if (kind == RL_N_SPAWN) {
             n->text = ftype;
             const char *vals[2] = {rl_sb_str(&argv.value), rl_sb_str(&handle_place)};
@@ -1380,13 +1383,14 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         }
         out_free(&o);
     }
-    const char *ftype = NULL;
+    const char *ftype = NULL, *target = NULL;
     if (!direct) {
         /* The callee expression: a function pointer read from somewhere. */
         child_list l;
         children_of(c, &l);
         if (l.len) {
             CXCursor fexpr = child_at(&l, 0);
+            target = rl_fnflow_slot(w->facts, fexpr);
             expr(w, fexpr, USE_READ, NULL);
             CXType t = clang_getCanonicalType(clang_getCursorType(fexpr));
             if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);
@@ -1403,6 +1407,7 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
             n->flags = noreturn_flags(w, callee, api);
         } else {
             n->text = ftype;
+            n->target = target;
             n->flags = RL_CALL_INDIRECT;
         }
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
@@ -2056,6 +2061,7 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
     w.facts = rl_facts_new(unit->file);
     record_diagnostics(&w);
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &w);
+    rl_fnflow_extract(tu, w.facts);
     deps_ctx d = {tu, w.facts, unit->directory};
     clang_getInclusions(tu, add_dep, &d);
     free(w.locals);

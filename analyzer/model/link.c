@@ -130,12 +130,24 @@ static void name_programs(rl_program_specs *out, const rl_unit_facts *const *fac
         for (size_t k = 0; k < out->len; k++)
             if (k != i && strcmp(out->items[i].name, out->items[k].name) == 0) clash = 1;
         if (!clash || out->items[i].main_unit < 0) continue;
+        char *shared = rl_xstrdup(out->items[i].name);
         for (size_t k = i; k < out->len; k++) {
-            if (k != i && strcmp(out->items[i].name, out->items[k].name) != 0) continue;
-            if (out->items[k].main_unit < 0) continue;
+            if (strcmp(shared, out->items[k].name) != 0 || out->items[k].main_unit < 0) continue;
             char *longer = stem(facts[out->items[k].main_unit]->main_file, 1);
             free(out->items[k].name);
             out->items[k].name = longer;
+        }
+        free(shared);
+    }
+    /* One main file built into several programs (with other flags): the
+     * later ones are numbered in input order. */
+    for (size_t i = 0; i < out->len; i++) {
+        int copy = 1;
+        for (size_t k = i + 1; k < out->len; k++) {
+            if (strcmp(out->items[i].name, out->items[k].name) != 0) continue;
+            char *numbered = rl_xasprintf("%s#%d", out->items[k].name, ++copy);
+            free(out->items[k].name);
+            out->items[k].name = numbered;
         }
     }
 }

@@ -1,5 +1,6 @@
 /* Merging unit facts into one program (program.h). */
 #include "program.h"
+#include "callgraph.h"
 #include "../util/mem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ int rl_program_find(const rl_program *p, const char *usr)
 
 void rl_program_add_unit(rl_program *p, const rl_unit_facts *facts)
 {
+    RL_PUSH(p->units, p->nunits, p->cap_units, facts);
     for (int32_t i = 0; i < facts->nfns; i++) {
         const rl_function *fn = &facts->fns[i];
         const char *usr = rl_intern(p->pool, fn->usr);
@@ -201,17 +203,29 @@ static void mark_exit_paths(rl_program *p)
 
 /* The callees of a CALL node: its direct callee, or the candidates of an
  * indirect call (as the model will follow them). */
-static int any_callee(const rl_program *p, const rl_fn_info *info, int32_t n, int (*test)(const rl_program *, int))
+static int any_callee(rl_program *p, const rl_fn_info *info, int32_t n, int (*test)(const rl_program *, int))
 {
-    const rl_node *node = &info->fn->nodes[n];
     if (info->callees[n]) {
         int c = rl_program_find(p, info->callees[n]);
         return c >= 0 && test(p, c);
     }
-    const rl_fn_list *cands = node->text ? rl_program_candidates(p, rl_intern(p->pool, node->text)) : NULL;
-    for (size_t k = 0; cands && k < cands->len; k++)
-        if (test(p, cands->items[k])) return 1;
+    size_t count;
+    int weak;
+    const int *targets = rl_program_indirect(p, &info->fn->nodes[n], &count, &weak);
+    for (size_t k = 0; k < count; k++)
+        if (test(p, targets[k])) return 1;
     return 0;
+}
+
+const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, int *weak)
+{
+    *weak = 0;
+    const int *targets = rl_callgraph_targets(p->calls, n->target, count);
+    if (targets) return targets;
+    const rl_fn_list *cands = n->text ? rl_program_candidates(p, rl_intern(p->pool, n->text)) : NULL;
+    *count = cands ? cands->len : 0;
+    *weak = cands != NULL;
+    return cands ? cands->items : NULL;
 }
 
 static int fn_starts(const rl_program *p, int f)
@@ -278,6 +292,7 @@ void rl_program_finish(rl_program *p)
         rl_fn_list *list = *slot;
         RL_PUSH(list->items, list->len, list->cap, (int)i);
     }
+    p->calls = rl_callgraph_build(p, p->units, p->nunits);
     mark_exit_paths(p);
     mark_spawners(p);
 }
@@ -303,6 +318,8 @@ void rl_program_free(rl_program *p)
     rl_ptrmap_free(&p->by_type);
     rl_ptrmap_free(&p->by_usr);
     rl_ptrmap_free(&p->addr_taken);
+    rl_callgraph_free(p->calls);
+    free(p->units);
     free(p->fns);
     rl_strpool_free(p->pool);
     free(p);

@@ -6,13 +6,13 @@
  * Exit paths. A call that ends the process (exit, abort, a function
  * declared noreturn whose body is not seen, or one whose every path ends
  * the process) makes the code that can only lead to it "doomed": it runs
- * while the program dies, and nothing after it runs. A join in doomed code
- * (or in what doomed code calls) therefore orders nothing that matters and
- * is ignored, so a crash handler that joins every thread (redis's
- * killThreads) cannot turn every function that may assert into a
- * thread-joining one. A spawn reached through a doomed call still counts
- * (`serve_forever_then_exit()` starts the program's threads); a spawn
- * node that is itself doomed does not. Strings that the model compares are
+ * while the program dies, and nothing after it runs. A join reached only
+ * through doomed code orders nothing that matters and is ignored, so a
+ * crash handler that joins every thread (redis's killThreads) cannot turn
+ * every function that may assert into a thread-joining one. A callee that
+ * starts threads is still followed from a doomed call
+ * (`serve_forever_then_exit()`, a forked child's worker), with the joins
+ * in it; spawn and join nodes that are themselves doomed are not. Strings that the model compares are
  * re-interned into the program's pool, so pointer equality holds across
  * units.
  *
@@ -46,6 +46,9 @@ typedef struct rl_program {
     rl_ptrmap by_type;      /* type -> rl_fn_list* of address-taken functions */
     rl_ptrmap addr_taken;   /* usr -> 1 for functions used as values */
     int main_fn;            /* index of main, -1 if none */
+    const rl_unit_facts **units; /* borrowed, in the order added */
+    size_t nunits, cap_units;
+    struct rl_callgraph *calls;  /* calls through pointers (callgraph.h) */
 } rl_program;
 
 typedef struct rl_fn_list {
@@ -69,6 +72,11 @@ int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_
 /* Whether thread discovery follows the call at `node` into `callee`: the
  * callee spawns, or, from doomed code, starts threads. */
 int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee);
+/* The functions a CALL, SPAWN or ONCE node through a pointer may reach:
+ * those that flow into the slot it reads (callgraph.h); when none does,
+ * every address-taken function of its type, and *weak is set. NULL and
+ * *count = 0 when there is neither. */
+const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, int *weak);
 /* Candidates for an indirect call or spawn through a pointer of `type`. */
 const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type);
 

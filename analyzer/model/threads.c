@@ -24,6 +24,8 @@
 /* Positions keep at most this many frames; deeper calls share the
  * position of their deepest kept frame (discovery and exploration agree). */
 #define MAX_POS_DEPTH 8
+/* Loops around one statement looked at for a spawn's instances. */
+#define MAX_LOOP_NESTING 64
 /* Calls followed while looking for spawn sites, per thread. */
 #define DISCOVERY_BUDGET 20000
 #define MAX_CANDIDATES 32
@@ -45,7 +47,7 @@ typedef struct spawn_site {
     int arg_distinct;
     const char *handle;
     int entry_fn;        /* direct entry, or -1 */
-    const char *entry_type; /* for indirect entries */
+    const rl_node *node_ref; /* the SPAWN node, for indirect entries */
     rl_loc loc;
     int repeated;        /* reached through several call paths */
 } spawn_site;
@@ -438,17 +440,17 @@ static int known_spawn(rl_model *m, const frame_env *env, discovery *d, int32_t 
     return 0;
 }
 
-/* `dying`: the walk came through a call in doomed code (program.h), so
- * the joins it finds order nothing that runs after them. */
-static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, int dying,
-                     discovery *d)
+/* Spawns and joins in doomed code (program.h) are left out. A doomed call
+ * is followed only into a callee that starts threads (a forked child's
+ * worker_run(), a serve-then-exit function): the joins inside it still
+ * order its own code. */
+static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d)
 {
     const rl_function *fn = fn_of(m, env->fn);
     const rl_fn_info *info = &m->program->fns[env->fn];
     for (int32_t i = 0; i < fn->nnodes; i++) {
         const rl_node *n = &fn->nodes[i];
-        if ((n->kind == RL_N_SPAWN && info->doomed[i]) || (n->kind == RL_N_JOIN && (dying || info->doomed[i])))
-            continue;
+        if ((n->kind == RL_N_SPAWN || n->kind == RL_N_JOIN) && info->doomed[i]) continue;
         if (n->kind == RL_N_SPAWN) {
             if (known_spawn(m, env, d, i, pos)) continue;
             RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
@@ -464,7 +466,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
             s->handle = n->nargs > 1 && n->args[1][0] ? resolve(m, env, n->args[1], NULL) : "";
             s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
-            s->entry_type = n->text ? rl_intern(m->program->pool, n->text) : NULL;
+            s->node_ref = n;
         } else if (n->kind == RL_N_JOIN) {
             RL_GROW(d->joins, d->cap_joins, d->njoins + 1);
             join_site *j = &d->joins[d->njoins++];
@@ -495,7 +497,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             int extend = pos->n < MAX_POS_DEPTH;
             rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
             int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
-            discover(m, &sub, &p2, ff, depth + 1, dying || info->doomed[i], d);
+            discover(m, &sub, &p2, ff, depth + 1, d);
             free(ff);
             pos_free(&p2);
             free(vals);
@@ -517,6 +519,34 @@ static void discovery_free(discovery *d)
     free(d->joins);
 }
 
+/* The outermost loop around a spawn whose iterations do not each join the
+ * thread they start: the spawn runs again while earlier instances still
+ * run, and later instances start at that loop's head. Loops are looked at
+ * in every frame of the spawn's position, outermost first, so a spawn in
+ * start_workers() called in a loop of main, and joined by stop_workers()
+ * in the same iteration, does not overlap itself. Sets *frame to the
+ * loop's frame; -1 when no such loop exists. */
+static int32_t overlapping_loop(rl_model *m, const spawn_site *s, const join_site *join, int *frame)
+{
+    for (int k = 0; k < s->pos.n; k++) {
+        const rl_function *fn = fn_of(m, s->frame_fns[k]);
+        /* Whether the join is reached through the same calls as the spawn
+         * down to this frame. */
+        int same_prefix = join && join->pos.n > k && join->frame_fns[k] == s->frame_fns[k] &&
+                          (k == 0 || memcmp(join->pos.v, s->pos.v, (size_t)k * sizeof(int32_t)) == 0);
+        int32_t loops[MAX_LOOP_NESTING];
+        int nloops = 0;
+        for (int32_t p = fn->nodes[s->pos.v[k]].parent; p >= 0 && nloops < MAX_LOOP_NESTING; p = fn->nodes[p].parent)
+            if (repeats(&fn->nodes[p])) loops[nloops++] = p;
+        for (int i = nloops - 1; i >= 0; i--) {
+            if (same_prefix && in_subtree(fn, loops[i], join->pos.v[k])) continue; /* joined in the iteration */
+            *frame = k;
+            return loops[i];
+        }
+    }
+    return -1;
+}
+
 /* Fills a child's multi flag and interval from its spawn site and the
  * parent's joins. */
 static void child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
@@ -530,26 +560,11 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
             if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
         }
     }
-    /* Spawned then joined in the same iteration: instances never overlap. */
-    int last = s->pos.n - 1;
-    const rl_function *sfn = fn_of(m, s->frame_fns[last]);
-    int32_t inner = innermost_loop(sfn, s->node);
-    int joined_in_iteration = join && inner >= 0 && join->pos.n > last &&
-                              (last == 0 || memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0) &&
-                              join->frame_fns[last] == s->frame_fns[last] && in_subtree(sfn, inner, join->pos.v[last]);
-    child->own_multi = s->repeated;
-    child->multi = parent->multi || s->repeated;
-    child->start = pos_copy(&s->pos);
-    if (!joined_in_iteration) {
-        for (int k = 0; k < s->pos.n; k++) {
-            int32_t loop = outermost_loop(fn_of(m, s->frame_fns[k]), s->pos.v[k]);
-            if (loop < 0) continue;
-            child->multi = child->own_multi = 1;
-            pos_free(&child->start);
-            child->start = pos_prefix_then(&s->pos, k, loop);
-            break;
-        }
-    }
+    int frame = -1;
+    int32_t around = overlapping_loop(m, s, join, &frame);
+    child->own_multi = s->repeated || around >= 0;
+    child->multi = parent->multi || child->own_multi;
+    child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
     child->spawn_pos = pos_copy(&s->pos);
     if (!join) {
@@ -616,11 +631,12 @@ static void create_children(rl_model *m, int parent, const discovery *d)
         int nentries = 0;
         if (s->entry_fn >= 0) {
             entries[nentries++] = s->entry_fn;
-        } else if (s->entry_type) {
-            const rl_fn_list *cands = rl_program_candidates(m->program, s->entry_type);
-            for (size_t k = 0; cands && k < cands->len && nentries < MAX_CANDIDATES; k++)
-                entries[nentries++] = cands->items[k];
-            if (cands && cands->len > MAX_CANDIDATES) m->limits.candidates_cut++;
+        } else if (s->node_ref) {
+            size_t count;
+            int weak;
+            const int *targets = rl_program_indirect(m->program, s->node_ref, &count, &weak);
+            for (size_t k = 0; k < count && nentries < MAX_CANDIDATES; k++) entries[nentries++] = targets[k];
+            if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
         }
         for (int e = 0; e < nentries; e++) {
             if (recursive_spawn(m, parent, entries[e])) continue;
@@ -772,11 +788,12 @@ static void explore(rl_model *m, int ci)
         } else if (info->callees[i]) {
             int callee = rl_program_find(m->program, info->callees[i]);
             if (callee >= 0) call_into(m, ci, i, callee, 0, held, may);
-        } else if (n->text) {
-            const rl_fn_list *cands = rl_program_candidates(m->program, rl_intern(m->program->pool, n->text));
-            for (size_t k = 0; cands && k < cands->len && k < MAX_CANDIDATES; k++)
-                call_into(m, ci, i, cands->items[k], 0, held, may);
-            if (cands && cands->len > MAX_CANDIDATES) m->limits.candidates_cut++;
+        } else {
+            size_t count;
+            int weak;
+            const int *targets = rl_program_indirect(m->program, n, &count, &weak);
+            for (size_t k = 0; k < count && k < MAX_CANDIDATES; k++) call_into(m, ci, i, targets[k], 0, held, may);
+            if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
         }
     }
 }
@@ -808,7 +825,7 @@ static void analyse_thread(rl_model *m, int t)
     discovery d;
     memset(&d, 0, sizeof d);
     d.budget = DISCOVERY_BUDGET;
-    if (m->program->fns[th.entry_fn].spawns) discover(m, &env, &empty, NULL, 0, 0, &d);
+    if (m->program->fns[th.entry_fn].spawns) discover(m, &env, &empty, NULL, 0, &d);
     create_children(m, t, &d);
     if (d.cut) m->limits.discovery_cut++;
     discovery_free(&d);
@@ -912,7 +929,11 @@ int rl_model_ctx_via_indirect(const rl_model *m, int ctx)
     for (int c = ctx; c >= 0 && m->ctxs[c].parent_ctx >= 0; c = m->ctxs[c].parent_ctx) {
         const rl_ctx *x = &m->ctxs[c];
         const rl_node *call = &fn_of(m, m->ctxs[x->parent_ctx].fn)->nodes[x->call_node];
-        if (call->kind == RL_N_CALL && (call->flags & RL_CALL_INDIRECT)) return 1;
+        if (call->kind != RL_N_CALL || !(call->flags & RL_CALL_INDIRECT)) continue;
+        size_t count;
+        int weak;
+        rl_program_indirect(m->program, call, &count, &weak);
+        if (weak) return 1;
     }
     return 0;
 }

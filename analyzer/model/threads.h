@@ -148,7 +148,8 @@ typedef struct rl_model {
 } rl_model;
 
 /* Whether a context was reached through a call through a function pointer
- * (resolved by type, so weaker evidence than a direct call chain). */
+ * that only its type resolved (nothing was seen flowing into the pointer:
+ * weaker evidence than a direct call chain, callgraph.h). */
 int rl_model_ctx_via_indirect(const rl_model *m, int ctx);
 
 /* Whether the lock was initialised with attributes that may make it

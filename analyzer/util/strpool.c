@@ -106,6 +106,15 @@ const char *rl_intern_n(rl_strpool *pool, const char *s, size_t n)
     return copy;
 }
 
+const char *rl_strpool_find(const rl_strpool *pool, const char *s)
+{
+    if (!s || pool->nslots == 0) return NULL;
+    size_t n = strlen(s), mask = pool->nslots - 1;
+    for (size_t j = rl_hash_bytes(s, n, 0) & mask; pool->slots[j]; j = (j + 1) & mask)
+        if (strcmp(pool->slots[j], s) == 0) return pool->slots[j];
+    return NULL;
+}
+
 const char *rl_intern(rl_strpool *pool, const char *s)
 {
     return s ? rl_intern_n(pool, s, strlen(s)) : NULL;

@@ -15,6 +15,8 @@ void rl_strpool_free(rl_strpool *pool);
 /* Returns the pooled copy of s (NULL stays NULL). */
 const char *rl_intern(rl_strpool *pool, const char *s);
 const char *rl_intern_n(rl_strpool *pool, const char *s, size_t n);
+/* The pooled copy of s if the pool holds one, else NULL; adds nothing. */
+const char *rl_strpool_find(const rl_strpool *pool, const char *s);
 
 /* FNV-1a; stable across runs and machines (used in fingerprints too). */
 uint64_t rl_hash_bytes(const void *data, size_t n, uint64_t seed);

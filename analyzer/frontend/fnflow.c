@@ -1,0 +1,395 @@
+/* Function-pointer flows of a unit (fnflow.h). One walk over the unit's
+ * own declarations: assignments, initializers (struct and array
+ * initializer lists included, designated or positional), call arguments
+ * and returns whose value can hold a function become rl_fnflow facts. The
+ * walk is separate from the event walker (extract.c) because it needs no
+ * control structure, and keeping it apart keeps both small. */
+#include "fnflow.h"
+#include "../util/strbuf.h"
+#include <stdio.h>
+#include <string.h>
+
+/* Values one expression can yield (both arms of a conditional, ...). */
+#define MAX_VALUES 8
+/* Children read from one cursor; init lists and calls with more are rare
+ * and their extra children are read through the walk's recursion anyway. */
+#define MAX_KIDS 64
+/* Nesting of values inside values (a ? (b ? f : g) : h). */
+#define MAX_VALUE_DEPTH 16
+
+typedef struct flowctx {
+    rl_unit_facts *facts;
+    CXCursor fn;        /* enclosing function definition, or null */
+} flowctx;
+
+typedef struct vlist {
+    const char *v[MAX_VALUES];
+    int n;
+} vlist;
+
+typedef struct kids {
+    CXCursor c[MAX_KIDS];
+    int n;
+} kids;
+
+static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    kids *k = data;
+    if (k->n < MAX_KIDS) k->c[k->n++] = c;
+    return CXChildVisit_Continue;
+}
+
+static void kids_of(CXCursor c, kids *out)
+{
+    out->n = 0;
+    clang_visitChildren(c, collect, out);
+}
+
+/* Interns "prefix" + the cursor's USR (+ suffix). */
+static const char *usr_name(flowctx *x, const char *prefix, CXCursor c, const char *suffix)
+{
+    CXString usr = clang_getCursorUSR(c);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s%s%s", prefix, clang_getCString(usr), suffix ? suffix : "");
+    clang_disposeString(usr);
+    const char *s = rl_intern(x->facts->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return s;
+}
+
+static const char *type_slot(flowctx *x, CXType t)
+{
+    CXString sp = clang_getTypeSpelling(clang_getCanonicalType(t));
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "t:%s", clang_getCString(sp));
+    clang_disposeString(sp);
+    const char *s = rl_intern(x->facts->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return s;
+}
+
+/* Whether a value of type t can hold a function: a function, a pointer to
+ * one, or an array of such. */
+static int holds_function(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray || t.kind == CXType_VariableArray)
+        t = clang_getCanonicalType(clang_getArrayElementType(t));
+    if (t.kind == CXType_Pointer) t = clang_getCanonicalType(clang_getPointeeType(t));
+    return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
+}
+
+static int is_array(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray || t.kind == CXType_VariableArray ||
+           t.kind == CXType_DependentSizedArray;
+}
+
+/* Looks through parentheses, implicit conversions and casts. */
+static CXCursor strip(CXCursor c)
+{
+    for (int guard = 0; guard < MAX_VALUE_DEPTH; guard++) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr && k != CXCursor_CStyleCastExpr) break;
+        kids ks;
+        kids_of(c, &ks);
+        /* A cast's children may start with the type written; the operand
+         * is the last. A designated initializer (an unexposed expression
+         * with a designator first) is not looked through here. */
+        if (ks.n == 0 || (k == CXCursor_UnexposedExpr && ks.n != 1)) break;
+        CXCursor last = ks.c[ks.n - 1];
+        if (!clang_isExpression(clang_getCursorKind(last))) break;
+        c = last;
+    }
+    return c;
+}
+
+/* The slot of a declaration that can hold a function pointer. */
+static const char *decl_slot(flowctx *x, CXCursor d)
+{
+    enum CXCursorKind k = clang_getCursorKind(d);
+    if (k == CXCursor_ParmDecl) {
+        CXCursor fn = clang_getCursorSemanticParent(d);
+        int n = clang_Cursor_getNumArguments(fn);
+        for (int i = 0; i < n; i++) {
+            if (!clang_equalCursors(clang_Cursor_getArgument(fn, (unsigned)i), d)) continue;
+            char suffix[24];
+            snprintf(suffix, sizeof suffix, "#%d", i);
+            return usr_name(x, "p:", fn, suffix);
+        }
+        return NULL;
+    }
+    if (k == CXCursor_VarDecl) return usr_name(x, "v:", d, NULL);
+    if (k == CXCursor_FieldDecl) {
+        CXCursor rec = clang_getCursorSemanticParent(d);
+        if (clang_getCursorKind(rec) == CXCursor_UnionDecl) return usr_name(x, "u:", rec, NULL);
+        return usr_name(x, "f:", d, NULL);
+    }
+    return NULL;
+}
+
+static void add_value(vlist *out, const char *v)
+{
+    if (!v) return;
+    for (int i = 0; i < out->n; i++)
+        if (out->v[i] == v) return;
+    if (out->n < MAX_VALUES) out->v[out->n++] = v;
+}
+
+/* What an expression may evaluate to, as slots and function constants. */
+static void values(flowctx *x, CXCursor e, vlist *out, int depth)
+{
+    if (depth > MAX_VALUE_DEPTH) return;
+    e = strip(e);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    kids ks;
+    switch (k) {
+    case CXCursor_DeclRefExpr: {
+        CXCursor d = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) add_value(out, usr_name(x, "fn:", d, NULL));
+        else add_value(out, decl_slot(x, d));
+        break;
+    }
+    case CXCursor_MemberRefExpr:
+        add_value(out, decl_slot(x, clang_getCursorReferenced(e)));
+        break;
+    case CXCursor_ArraySubscriptExpr:
+        kids_of(e, &ks);
+        if (ks.n >= 1 && is_array(clang_getCursorType(strip(ks.c[0])))) values(x, ks.c[0], out, depth + 1);
+        else add_value(out, type_slot(x, clang_getCursorType(e)));
+        break;
+    case CXCursor_UnaryOperator: {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
+        kids_of(e, &ks);
+        if (op == CXUnaryOperator_AddrOf && ks.n == 1) values(x, ks.c[0], out, depth + 1);
+        else if (op == CXUnaryOperator_Deref) add_value(out, type_slot(x, clang_getCursorType(e)));
+        break;
+    }
+    case CXCursor_ConditionalOperator:
+        kids_of(e, &ks);
+        for (int i = 1; i < ks.n; i++) values(x, ks.c[i], out, depth + 1);
+        break;
+    case CXCursor_BinaryOperator: {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+        kids_of(e, &ks);
+        if ((op == CXBinaryOperator_Assign || op == CXBinaryOperator_Comma) && ks.n == 2) values(x, ks.c[1], out, depth + 1);
+        break;
+    }
+    case CXCursor_CallExpr: {
+        CXCursor d = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) add_value(out, usr_name(x, "r:", d, NULL));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/* The one slot an lvalue names, or NULL. */
+static const char *lvalue_slot(flowctx *x, CXCursor e)
+{
+    vlist v = {{0}, 0};
+    values(x, e, &v, 0);
+    for (int i = 0; i < v.n; i++)
+        if (strncmp(v.v[i], "fn:", 3) != 0 && strncmp(v.v[i], "r:", 2) != 0) return v.v[i];
+    return NULL;
+}
+
+const char *rl_fnflow_slot(rl_unit_facts *facts, CXCursor callee_expr)
+{
+    flowctx x = {facts, clang_getNullCursor()};
+    return lvalue_slot(&x, callee_expr);
+}
+
+static void copy_into(flowctx *x, const char *dst, CXCursor src)
+{
+    if (!dst) return;
+    vlist v = {{0}, 0};
+    values(x, src, &v, 0);
+    for (int i = 0; i < v.n; i++)
+        if (v.v[i] != dst) rl_facts_add_fnflow(x->facts, RL_FNFLOW_COPY, dst, v.v[i], 0);
+}
+
+static int can_hold(CXCursor e)
+{
+    return holds_function(clang_getCursorType(e)) || holds_function(clang_getCursorType(strip(e)));
+}
+
+/* ---- initializers ------------------------------------------------------ */
+
+typedef struct fields {
+    CXCursor c[MAX_KIDS];
+    int n;
+} fields;
+
+static enum CXVisitorResult collect_field(CXCursor c, CXClientData data)
+{
+    fields *f = data;
+    if (f->n < MAX_KIDS) f->c[f->n++] = c;
+    return CXVisit_Continue;
+}
+
+static void init_list(flowctx *x, const char *slot, CXType t, CXCursor list, int depth);
+
+/* One element of an initializer list, going to `slot` of type t. */
+static void init_element(flowctx *x, const char *slot, CXType t, CXCursor e, int depth)
+{
+    if (clang_getCursorKind(e) == CXCursor_InitListExpr) init_list(x, slot, t, e, depth + 1);
+    else if (holds_function(t)) copy_into(x, slot, e);
+}
+
+/* `{ .cb = f, g }`, `{ {1, f}, {.cb = g} }`, `{ f, g }`: each element goes
+ * to its field (designated, or the next in declaration order) or, for
+ * arrays, to the array's own slot. */
+static void init_list(flowctx *x, const char *slot, CXType t, CXCursor list, int depth)
+{
+    if (depth > MAX_VALUE_DEPTH) return;
+    t = clang_getCanonicalType(t);
+    kids ks;
+    kids_of(list, &ks);
+    if (t.kind == CXType_Record) {
+        fields fs = {{{0}}, 0};
+        clang_Type_visitFields(t, collect_field, &fs);
+        int next = 0;
+        for (int i = 0; i < ks.n; i++) {
+            CXCursor e = ks.c[i];
+            CXCursor field = clang_getNullCursor();
+            kids parts;
+            kids_of(e, &parts);
+            if (clang_getCursorKind(e) == CXCursor_UnexposedExpr && parts.n >= 2 &&
+                clang_getCursorKind(parts.c[0]) == CXCursor_MemberRef) {
+                /* .a.b = v: the last designator names the field */
+                for (int p = 0; p < parts.n - 1; p++)
+                    if (clang_getCursorKind(parts.c[p]) == CXCursor_MemberRef) field = clang_getCursorReferenced(parts.c[p]);
+                for (int f = 0; f < fs.n; f++)
+                    if (clang_equalCursors(fs.c[f], field)) next = f + 1;
+                e = parts.c[parts.n - 1];
+            } else if (next < fs.n) {
+                field = fs.c[next++];
+            }
+            if (clang_Cursor_isNull(field)) continue;
+            init_element(x, decl_slot(x, field), clang_getCursorType(field), e, depth);
+        }
+    } else if (is_array(t)) {
+        CXType elem = clang_getArrayElementType(t);
+        for (int i = 0; i < ks.n; i++) {
+            CXCursor e = ks.c[i];
+            kids parts;
+            kids_of(e, &parts);
+            /* [3] = v */
+            if (clang_getCursorKind(e) == CXCursor_UnexposedExpr && parts.n >= 2) e = parts.c[parts.n - 1];
+            init_element(x, slot, elem, e, depth);
+        }
+    } else {
+        for (int i = 0; i < ks.n; i++) init_element(x, slot, t, ks.c[i], depth);
+    }
+}
+
+static void on_var(flowctx *x, CXCursor var)
+{
+    kids ks;
+    kids_of(var, &ks);
+    CXCursor init = clang_getNullCursor();
+    for (int i = 0; i < ks.n; i++)
+        if (clang_isExpression(clang_getCursorKind(ks.c[i]))) init = ks.c[i];
+    if (clang_Cursor_isNull(init)) return;
+    const char *slot = decl_slot(x, var);
+    init_element(x, slot, clang_getCursorType(var), strip(init), 0);
+}
+
+/* ---- statements and calls ---------------------------------------------- */
+
+static void on_assign(flowctx *x, CXCursor op)
+{
+    kids ks;
+    kids_of(op, &ks);
+    if (ks.n != 2 || !(can_hold(ks.c[0]) || can_hold(ks.c[1]))) return;
+    copy_into(x, lvalue_slot(x, ks.c[0]), ks.c[1]);
+}
+
+static void on_call(flowctx *x, CXCursor call)
+{
+    CXCursor callee = clang_getCursorReferenced(call);
+    int nargs = clang_Cursor_getNumArguments(call);
+    if (clang_getCursorKind(callee) == CXCursor_FunctionDecl) {
+        if (clang_Location_isInSystemHeader(clang_getCursorLocation(callee))) return;
+        for (int i = 0; i < nargs; i++) {
+            CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
+            if (!can_hold(a)) continue;
+            char suffix[24];
+            snprintf(suffix, sizeof suffix, "#%d", i);
+            copy_into(x, usr_name(x, "p:", callee, suffix), a);
+        }
+        return;
+    }
+    kids ks;
+    kids_of(call, &ks);
+    const char *target = ks.n ? lvalue_slot(x, ks.c[0]) : NULL;
+    if (!target) return;
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);
+        if (!can_hold(a)) continue;
+        vlist v = {{0}, 0};
+        values(x, a, &v, 0);
+        for (int k = 0; k < v.n; k++) rl_facts_add_fnflow(x->facts, RL_FNFLOW_CALL_ARG, target, v.v[k], i);
+    }
+}
+
+static void on_return(flowctx *x, CXCursor ret)
+{
+    if (clang_Cursor_isNull(x->fn) || !holds_function(clang_getResultType(clang_getCursorType(x->fn)))) return;
+    kids ks;
+    kids_of(ret, &ks);
+    if (ks.n == 1) copy_into(x, usr_name(x, "r:", x->fn, NULL), ks.c[0]);
+}
+
+static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    flowctx *x = data;
+    switch (clang_getCursorKind(c)) {
+    case CXCursor_FunctionDecl: {
+        if (!clang_isCursorDefinition(c)) return CXChildVisit_Continue;
+        CXCursor saved = x->fn;
+        x->fn = c;
+        clang_visitChildren(c, visit, x);
+        x->fn = saved;
+        return CXChildVisit_Continue;
+    }
+    case CXCursor_VarDecl:
+        on_var(x, c);
+        break;
+    case CXCursor_BinaryOperator:
+        if (clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) on_assign(x, c);
+        break;
+    case CXCursor_CallExpr:
+        on_call(x, c);
+        break;
+    case CXCursor_ReturnStmt:
+        on_return(x, c);
+        break;
+    default:
+        break;
+    }
+    return CXChildVisit_Recurse;
+}
+
+static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData data)
+{
+    if (clang_Location_isInSystemHeader(clang_getCursorLocation(c))) return CXChildVisit_Continue;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_LinkageSpec || k == CXCursor_UnexposedDecl) return CXChildVisit_Recurse;
+    visit(c, parent, data);
+    /* A function's body was walked by visit itself; a declaration's
+     * initializer is walked here for the calls and assignments in it. */
+    if (k != CXCursor_FunctionDecl) clang_visitChildren(c, visit, data);
+    return CXChildVisit_Continue;
+}
+
+void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts)
+{
+    flowctx x = {facts, clang_getNullCursor()};
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &x);
+}

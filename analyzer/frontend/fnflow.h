@@ -1,0 +1,30 @@
+/* Function-pointer flows of a unit: where function values are stored,
+ * passed and returned (facts.h, rl_fnflow). The model joins the flows of
+ * every unit of a program into a call graph (model/callgraph.h), so that a
+ * call through `job->fn`, `ops.read` or a parameter reaches the functions
+ * that were put there, not every function of the same type.
+ *
+ * Invariants:
+ *  1. Slots are named the same way in every unit: by USR, never by local
+ *     spelling or position.
+ *  2. Only values that can hold a function are followed: expressions of
+ *     function or function-pointer type, and casts of them. Data pointers
+ *     are left to the place syntax of facts.h.
+ *  3. Code in system headers is not walked, and calls into functions
+ *     declared in system headers pass nothing (their parameters are not
+ *     slots of the program). */
+#ifndef RL_FNFLOW_H
+#define RL_FNFLOW_H
+#include "../facts/facts.h"
+#include <clang-c/Index.h>
+
+/* Records the flows of every function body and file-scope initializer of
+ * the unit (outside system headers) into facts. */
+void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts);
+
+/* The slot a call through `callee_expr` reads its function from (the
+ * callee expression of an indirect call, or a spawn's entry argument),
+ * interned in facts' pool; NULL when it reads from nowhere nameable. */
+const char *rl_fnflow_slot(rl_unit_facts *facts, CXCursor callee_expr);
+
+#endif

@@ -1,0 +1,205 @@
+/* Calls through pointers (callgraph.h). Slots are nodes of a graph whose
+ * edges are copies (dst may hold what src holds). A worklist carries
+ * (slot, function) pairs: each is pushed once, when the function first
+ * enters the slot's set, and when popped flows along the slot's copy
+ * edges and, for a slot that calls are made through, binds those calls'
+ * arguments to the new target's parameters. */
+#include "callgraph.h"
+#include "program.h"
+#include "../util/mem.h"
+#include "../util/ptrmap.h"
+#include "../util/strbuf.h"
+#include "../util/strpool.h"
+#include "../util/u64set.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "fn:" USR: a function constant (facts.h). */
+#define FUNCTION_PREFIX "fn:"
+
+typedef struct call_arg {
+    int32_t index;       /* argument position */
+    int src;             /* its value's slot, or -1 for a constant */
+    int constant;        /* the function it passes, when src is -1 */
+} call_arg;
+
+typedef struct slot {
+    const char *name;    /* interned in the graph's pool */
+    int *succ;           /* copy edges: slots that may hold what this holds */
+    size_t nsucc, cap_succ;
+    int *fns;            /* functions it may hold, in arrival order */
+    size_t nfns, cap_fns;
+    rl_u64set has;       /* the same functions, as fn + 1 */
+    call_arg *calls;     /* arguments of calls made through it */
+    size_t ncalls, cap_calls;
+    int *sorted;         /* fns sorted, built on first query */
+} slot;
+
+struct rl_callgraph {
+    const rl_program *p;
+    rl_strpool *pool;
+    rl_ptrmap index;     /* interned name -> slot index + 1 */
+    slot *slots;
+    size_t nslots, cap_slots;
+    rl_u64set edges;     /* (src << 32 | dst) + 1 of copy edges made */
+    uint64_t *work;      /* pending (slot << 32 | fn) pairs */
+    size_t nwork, cap_work;
+};
+
+static int slot_of(rl_callgraph *g, const char *name)
+{
+    const char *key = rl_intern(g->pool, name);
+    void **v = rl_ptrmap_slot(&g->index, key);
+    if (*v) return (int)((intptr_t)*v - 1);
+    RL_GROW(g->slots, g->cap_slots, g->nslots + 1);
+    slot *s = &g->slots[g->nslots];
+    memset(s, 0, sizeof *s);
+    s->name = key;
+    *v = (void *)(intptr_t)(g->nslots + 1);
+    return (int)g->nslots++;
+}
+
+/* The program function a "fn:" value names, or -1. */
+static int constant_of(rl_callgraph *g, const char *value)
+{
+    size_t n = strlen(FUNCTION_PREFIX);
+    if (strncmp(value, FUNCTION_PREFIX, n) != 0) return -1;
+    return rl_program_find(g->p, rl_intern(g->p->pool, value + n));
+}
+
+static int is_constant(const char *value)
+{
+    return strncmp(value, FUNCTION_PREFIX, strlen(FUNCTION_PREFIX)) == 0;
+}
+
+static void add_fn(rl_callgraph *g, int s, int fn)
+{
+    if (fn < 0 || !rl_u64set_add(&g->slots[s].has, (uint64_t)fn + 1)) return;
+    slot *sl = &g->slots[s];
+    RL_PUSH(sl->fns, sl->nfns, sl->cap_fns, fn);
+    RL_PUSH(g->work, g->nwork, g->cap_work, ((uint64_t)s << 32) | (uint32_t)fn);
+}
+
+static void add_edge(rl_callgraph *g, int src, int dst)
+{
+    if (src == dst || !rl_u64set_add(&g->edges, (((uint64_t)src << 32) | (uint32_t)dst) + 1)) return;
+    slot *s = &g->slots[src];
+    RL_PUSH(s->succ, s->nsucc, s->cap_succ, dst);
+    /* What src already holds flows now; later arrivals follow the edge. */
+    for (size_t i = 0; i < g->slots[src].nfns; i++) add_fn(g, dst, g->slots[src].fns[i]);
+}
+
+/* dst may hold value (a slot or a function constant). */
+static void flow_into(rl_callgraph *g, int dst, const char *value)
+{
+    if (is_constant(value)) add_fn(g, dst, constant_of(g, value));
+    else add_edge(g, slot_of(g, value), dst);
+}
+
+/* A call through a slot now reaching fn passes its argument to fn's
+ * parameter. */
+static void bind_argument(rl_callgraph *g, int fn, const call_arg *a)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "p:%s#%d", g->p->fns[fn].usr, a->index);
+    int param = slot_of(g, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    if (a->src >= 0) add_edge(g, a->src, param);
+    else add_fn(g, param, a->constant);
+}
+
+static void load_flows(rl_callgraph *g, const rl_unit_facts *f)
+{
+    for (int32_t i = 0; i < f->nfnflows; i++) {
+        const rl_fnflow *fl = &f->fnflows[i];
+        int dst = slot_of(g, fl->dst);
+        if (fl->kind == RL_FNFLOW_COPY) {
+            flow_into(g, dst, fl->src);
+            continue;
+        }
+        call_arg a = {fl->index, -1, -1};
+        if (is_constant(fl->src)) a.constant = constant_of(g, fl->src);
+        else a.src = slot_of(g, fl->src);
+        if (a.src < 0 && a.constant < 0) continue;
+        slot *s = &g->slots[dst];
+        RL_PUSH(s->calls, s->ncalls, s->cap_calls, a);
+        /* Targets already known take the argument now. */
+        for (size_t k = 0; k < g->slots[dst].nfns; k++) bind_argument(g, g->slots[dst].fns[k], &a);
+    }
+}
+
+static void solve(rl_callgraph *g)
+{
+    while (g->nwork > 0) {
+        uint64_t w = g->work[--g->nwork];
+        int s = (int)(w >> 32), fn = (int)(uint32_t)w;
+        for (size_t i = 0; i < g->slots[s].nsucc; i++) add_fn(g, g->slots[s].succ[i], fn);
+        for (size_t i = 0; i < g->slots[s].ncalls; i++) {
+            call_arg a = g->slots[s].calls[i]; /* copy: binding may grow slots */
+            bind_argument(g, fn, &a);
+        }
+    }
+}
+
+rl_callgraph *rl_callgraph_build(const rl_program *p, const rl_unit_facts *const *units, size_t nunits)
+{
+    rl_callgraph *g = rl_xcalloc(1, sizeof *g);
+    g->p = p;
+    g->pool = rl_strpool_new();
+    for (size_t u = 0; u < nunits; u++)
+        if (units[u]) load_flows(g, units[u]);
+    solve(g);
+    return g;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t *n)
+{
+    *n = 0;
+    if (!g || !name) return NULL;
+    /* A query must not grow the pool: look the name up without adding. */
+    const char *key = rl_strpool_find(g->pool, name);
+    void *v = key ? rl_ptrmap_get(&g->index, key) : NULL;
+    if (!v) return NULL;
+    /* The sorted copy is a cache built on first query: the one member a
+     * query writes. */
+    slot *s = (slot *)&g->slots[(intptr_t)v - 1];
+    if (s->nfns == 0) return NULL;
+    if (!s->sorted) {
+        s->sorted = rl_xmalloc(s->nfns * sizeof *s->sorted);
+        memcpy(s->sorted, s->fns, s->nfns * sizeof *s->sorted);
+        qsort(s->sorted, s->nfns, sizeof *s->sorted, cmp_int);
+    }
+    *n = s->nfns;
+    return s->sorted;
+}
+
+size_t rl_callgraph_slots(const rl_callgraph *g)
+{
+    return g ? g->nslots : 0;
+}
+
+void rl_callgraph_free(rl_callgraph *g)
+{
+    if (!g) return;
+    for (size_t i = 0; i < g->nslots; i++) {
+        slot *s = &g->slots[i];
+        free(s->succ);
+        free(s->fns);
+        free(s->calls);
+        free(s->sorted);
+        rl_u64set_free(&s->has);
+    }
+    free(g->slots);
+    free(g->work);
+    rl_u64set_free(&g->edges);
+    rl_ptrmap_free(&g->index);
+    rl_strpool_free(g->pool);
+    free(g);
+}

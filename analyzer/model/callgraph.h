@@ -1,0 +1,39 @@
+/* Calls through pointers, resolved by where function values flow (facts.h,
+ * rl_fnflow): an inclusion-based (Andersen-style) propagation of function
+ * constants along the program's flows, with calls through pointers
+ * binding their arguments to the parameters of every function they reach
+ * as those are found. The abstraction is field-based: every object's
+ * field `cb` is one slot, every union's members are one slot.
+ *
+ * Matching by type is the fallback for a pointer that no function flows
+ * into (a callback handed in by code racelint does not see); its evidence
+ * is weak, and the callers say so (rl_program_indirect).
+ *
+ * Invariants:
+ *  1. Sets only grow, and each (slot, function) pair is propagated once:
+ *     the cost is linear in flows times functions reaching each slot, with
+ *     no budget.
+ *  2. Only functions defined in the program are targets; a function
+ *     constant naming one that is not is dropped. */
+#ifndef RL_CALLGRAPH_H
+#define RL_CALLGRAPH_H
+#include "../facts/facts.h"
+#include <stddef.h>
+
+typedef struct rl_program rl_program;
+typedef struct rl_callgraph rl_callgraph;
+
+/* Solves the flows of every unit of the program (borrowed, as the program
+ * borrows them). Function constants are resolved with rl_program_find. */
+rl_callgraph *rl_callgraph_build(const rl_program *p, const rl_unit_facts *const *units, size_t nunits);
+void rl_callgraph_free(rl_callgraph *g);
+
+/* The program functions (indices) that the slot may hold, in ascending
+ * order; *n = 0 and NULL when none flows there. slot is any string (it is
+ * looked up by content). */
+const int *rl_callgraph_targets(const rl_callgraph *g, const char *slot, size_t *n);
+
+/* Slots and flows solved, for --verbose. */
+size_t rl_callgraph_slots(const rl_callgraph *g);
+
+#endif

@@ -205,13 +205,9 @@ static void mark_exit_paths(rl_program *p)
  * indirect call (as the model will follow them). */
 static int any_callee(rl_program *p, const rl_fn_info *info, int32_t n, int (*test)(const rl_program *, int))
 {
-    if (info->callees[n]) {
-        int c = rl_program_find(p, info->callees[n]);
-        return c >= 0 && test(p, c);
-    }
     size_t count;
-    int weak;
-    const int *targets = rl_program_indirect(p, &info->fn->nodes[n], &count, &weak);
+    int weak, one;
+    const int *targets = rl_program_callees(p, info, n, &one, &count, &weak);
     for (size_t k = 0; k < count; k++)
         if (test(p, targets[k])) return 1;
     return 0;
@@ -226,6 +222,21 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
     *count = cands ? cands->len : 0;
     *weak = cands != NULL;
     return cands ? cands->items : NULL;
+}
+
+const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t node, int *one, size_t *count, int *weak)
+{
+    *weak = 0;
+    *count = 0;
+    const rl_node *n = &info->fn->nodes[node];
+    if (n->kind != RL_N_CALL && n->kind != RL_N_ONCE && n->kind != RL_N_SPAWN) return NULL;
+    if (info->callees[node]) {
+        *one = rl_program_find(p, info->callees[node]);
+        *count = *one >= 0;
+        return *one >= 0 ? one : NULL;
+    }
+    if (n->kind == RL_N_CALL && !(n->flags & RL_CALL_INDIRECT)) return NULL;
+    return rl_program_indirect(p, n, count, weak);
 }
 
 static int fn_starts(const rl_program *p, int f)
@@ -259,7 +270,8 @@ static void mark_spawners(rl_program *p)
             rl_fn_info *info = &p->fns[i];
             if (info->starts) continue;
             for (int32_t n = 0; n < info->fn->nnodes && !info->starts; n++)
-                if (info->fn->nodes[n].kind == RL_N_CALL && any_callee(p, info, n, fn_starts))
+                if ((info->fn->nodes[n].kind == RL_N_CALL || info->fn->nodes[n].kind == RL_N_ONCE) &&
+                    any_callee(p, info, n, fn_starts))
                     info->starts = info->spawns = changed = 1;
         }
     }
@@ -269,7 +281,8 @@ static void mark_spawners(rl_program *p)
             rl_fn_info *info = &p->fns[i];
             if (info->spawns) continue;
             for (int32_t n = 0; n < info->fn->nnodes && !info->spawns; n++)
-                if (info->fn->nodes[n].kind == RL_N_CALL && !info->doomed[n] && any_callee(p, info, n, fn_spawns))
+                if ((info->fn->nodes[n].kind == RL_N_CALL || info->fn->nodes[n].kind == RL_N_ONCE) && !info->doomed[n] &&
+                    any_callee(p, info, n, fn_spawns))
                     info->spawns = changed = 1;
         }
     }

@@ -77,6 +77,10 @@ int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t n
  * every address-taken function of its type, and *weak is set. NULL and
  * *count = 0 when there is neither. */
 const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, int *weak);
+/* The functions a CALL, ONCE or SPAWN node runs: its direct callee (held
+ * in *one, which the result then points at), or those its pointer reaches
+ * (rl_program_indirect, which sets *weak). NULL with *count = 0 for none. */
+const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t node, int *one, size_t *count, int *weak);
 /* Candidates for an indirect call or spawn through a pointer of `type`. */
 const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type);
 

@@ -440,6 +440,43 @@ static int known_spawn(rl_model *m, const frame_env *env, discovery *d, int32_t 
     return 0;
 }
 
+static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d);
+
+/* Follows the call at node i of the frame into callee, when it can reach a
+ * spawn or a join; counts what the bounds cut. */
+static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth,
+                          discovery *d, int32_t i, int callee)
+{
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    const rl_node *n = &info->fn->nodes[i];
+    if (callee < 0 || !rl_program_walks_into(m->program, info, i, callee)) return;
+    if (depth >= MAX_SPAWN_DEPTH) {
+        m->limits.depth_cut++;
+        return;
+    }
+    if (d->budget == 0) {
+        d->cut = 1;
+        return;
+    }
+    for (int f = 0; f < pos->n; f++)
+        if (frame_fns[f] == callee) return; /* recursion */
+    if (callee == env->fn) return;
+    d->budget--;
+    uint32_t distinct = 0;
+    /* A once-routine takes no arguments from the call that runs it. */
+    const char **vals = n->kind == RL_N_CALL ? bind_args(m, env, n, &distinct) : NULL;
+    int nvals = n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
+    frame_env sub = {env->thread, callee, vals, nvals, distinct};
+    /* Past MAX_POS_DEPTH the position stops growing. */
+    int extend = pos->n < MAX_POS_DEPTH;
+    rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
+    int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
+    discover(m, &sub, &p2, ff, depth + 1, d);
+    free(ff);
+    pos_free(&p2);
+    free(vals);
+}
+
 /* Spawns and joins in doomed code (program.h) are left out. A doomed call
  * is followed only into a callee that starts threads (a forked child's
  * worker_run(), a serve-then-exit function): the joins inside it still
@@ -474,33 +511,14 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->frame_fns = frames_with(frame_fns, pos->n, env->fn);
             j->handle = n->text && n->text[0] ? resolve(m, env, n->text, NULL) : "";
             j->loc = n->loc;
-        } else if (n->kind == RL_N_CALL && info->callees[i]) {
-            int callee = rl_program_find(m->program, info->callees[i]);
-            if (callee < 0 || !rl_program_walks_into(m->program, info, i, callee)) continue;
-            if (depth >= MAX_SPAWN_DEPTH) {
-                m->limits.depth_cut++;
-                continue;
-            }
-            if (d->budget == 0) {
-                d->cut = 1;
-                continue;
-            }
-            int recursive = 0;
-            for (int f = 0; f < pos->n; f++)
-                if (frame_fns[f] == callee) recursive = 1;
-            if (recursive || callee == env->fn) continue;
-            d->budget--;
-            uint32_t distinct;
-            const char **vals = bind_args(m, env, n, &distinct);
-            frame_env sub = {env->thread, callee, vals, n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS, distinct};
-            /* Past MAX_POS_DEPTH the position stops growing. */
-            int extend = pos->n < MAX_POS_DEPTH;
-            rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
-            int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
-            discover(m, &sub, &p2, ff, depth + 1, d);
-            free(ff);
-            pos_free(&p2);
-            free(vals);
+        } else if (n->kind == RL_N_CALL || n->kind == RL_N_ONCE) {
+            /* Direct calls, once-routines (libuv's workers start in one),
+             * and calls through pointers that flows resolve; not matches
+             * by type alone, which would invent threads. */
+            size_t count;
+            int weak, one;
+            const int *callees = rl_program_callees(m->program, info, i, &one, &count, &weak);
+            for (size_t k = 0; !weak && k < count; k++) discover_call(m, env, pos, frame_fns, depth, d, i, callees[k]);
         }
     }
 }
@@ -782,19 +800,12 @@ static void explore(rl_model *m, int ci)
         const rl_lockset *held = held_at(m, &m->ctxs[ci], i);
         if (!held) continue;
         const rl_lockset *may = may_held_at(m, &m->ctxs[ci], i);
-        if (n->kind == RL_N_ONCE) {
-            int init = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
-            if (init >= 0) call_into(m, ci, i, init, 1, held, may);
-        } else if (info->callees[i]) {
-            int callee = rl_program_find(m->program, info->callees[i]);
-            if (callee >= 0) call_into(m, ci, i, callee, 0, held, may);
-        } else {
-            size_t count;
-            int weak;
-            const int *targets = rl_program_indirect(m->program, n, &count, &weak);
-            for (size_t k = 0; k < count && k < MAX_CANDIDATES; k++) call_into(m, ci, i, targets[k], 0, held, may);
-            if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
-        }
+        size_t count;
+        int weak, one;
+        const int *callees = rl_program_callees(m->program, info, i, &one, &count, &weak);
+        for (size_t k = 0; k < count && k < MAX_CANDIDATES; k++)
+            call_into(m, ci, i, callees[k], n->kind == RL_N_ONCE, held, may);
+        if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
     }
 }
 
@@ -1070,15 +1081,20 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     if (p->main_fn >= 0) {
         add_thread(m, -1, p->main_fn);
     } else {
-        /* A library: its spawning functions that nobody calls are roots. */
+        /* A library: the functions that start threads and that nothing in
+         * it calls (directly, as a once-routine, or through a pointer that
+         * flows resolve) are what the application calls to start them. */
         char *called = rl_xcalloc(p->nfns + 1, 1);
         for (size_t i = 0; i < p->nfns; i++)
             for (int32_t n = 0; n < p->fns[i].fn->nnodes; n++) {
-                int c = p->fns[i].callees[n] ? rl_program_find(p, p->fns[i].callees[n]) : -1;
-                if (c >= 0 && c != (int)i) called[c] = 1;
+                size_t count;
+                int weak, one;
+                const int *callees = rl_program_callees(p, &p->fns[i], n, &one, &count, &weak);
+                for (size_t k = 0; !weak && k < count; k++)
+                    if (callees[k] != (int)i) called[callees[k]] = 1;
             }
         for (size_t i = 0; i < p->nfns; i++)
-            if (p->fns[i].spawns && !called[i]) add_thread(m, -1, (int)i);
+            if (p->fns[i].starts && !called[i]) add_thread(m, -1, (int)i);
         free(called);
     }
     for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);

@@ -1,15 +1,43 @@
-/* A library with no main: it starts its own worker threads. */
+/* A library with no main that starts its own worker threads, the way
+ * libuv's thread pool does: on first use, in a once-routine, through a
+ * thread-creation wrapper that takes the entry as a parameter and hands it
+ * to pthread_create through a union. A destructor joins the workers at
+ * exit. The threads are the workers, started from the public function
+ * that triggers the once-routine; neither the once-routine nor the
+ * destructor is a thread of its own. */
 #include <pthread.h>
-static pthread_t pool_threads[2];
+#define NTHREADS 2
+static pthread_t pool_threads[NTHREADS];
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static long tasks_done;
 
-static void *pool_worker(void *arg)
+static void pool_worker(void *arg)
 {
+    (void)arg;
     tasks_done++;
-    return arg;
 }
 
-void pool_start(void)
+static int thread_create(pthread_t *t, void (*entry)(void *), void *arg)
 {
-    for (int i = 0; i < 2; i++) pthread_create(&pool_threads[i], NULL, pool_worker, NULL);
+    union {
+        void (*in)(void *);
+        void *(*out)(void *);
+    } f;
+    f.in = entry;
+    return pthread_create(t, NULL, f.out, arg);
+}
+
+static void init_once(void)
+{
+    for (int i = 0; i < NTHREADS; i++) thread_create(&pool_threads[i], pool_worker, NULL);
+}
+
+void pool_submit(void)
+{
+    pthread_once(&pool_once, init_once);
+}
+
+__attribute__((destructor)) static void pool_shutdown(void)
+{
+    for (int i = 0; i < NTHREADS; i++) pthread_join(pool_threads[i], NULL);
 }

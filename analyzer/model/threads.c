@@ -580,7 +580,14 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     }
     int frame = -1;
     int32_t around = overlapping_loop(m, s, join, &frame);
-    child->own_multi = s->repeated || around >= 0;
+    /* A spawn reached through several call paths (commands dispatched
+     * through a table all reaching one pool) runs several times; but when
+     * the function that spawns also joins, each run ends before its call
+     * returns, so the runs never overlap. */
+    int last = s->pos.n - 1;
+    int joined_in_frame = join && last >= 0 && join->pos.n == s->pos.n && join->frame_fns[last] == s->frame_fns[last] &&
+                          memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0;
+    child->own_multi = (s->repeated && !joined_in_frame) || around >= 0;
     child->multi = parent->multi || child->own_multi;
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);

@@ -203,16 +203,6 @@ static void mark_exit_paths(rl_program *p)
 
 /* The callees of a CALL node: its direct callee, or the candidates of an
  * indirect call (as the model will follow them). */
-static int any_callee(rl_program *p, const rl_fn_info *info, int32_t n, int (*test)(const rl_program *, int))
-{
-    size_t count;
-    int weak, one;
-    const int *targets = rl_program_callees(p, info, n, &one, &count, &weak);
-    for (size_t k = 0; k < count; k++)
-        if (test(p, targets[k])) return 1;
-    return 0;
-}
-
 const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, int *weak)
 {
     *weak = 0;
@@ -239,53 +229,71 @@ const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t nod
     return rl_program_indirect(p, n, count, weak);
 }
 
+/* Whether a CALL or ONCE node runs a function passing `test`: its direct
+ * callee, or a target its pointer's flows reach. Matches by type alone
+ * are not followed here, as thread discovery does not follow them. */
+static int any_callee(rl_program *p, const rl_fn_info *info, int32_t n, int (*test)(const rl_program *, int))
+{
+    uint8_t kind = info->fn->nodes[n].kind;
+    if (kind != RL_N_CALL && kind != RL_N_ONCE) return 0;
+    size_t count;
+    int weak, one;
+    const int *targets = rl_program_callees(p, info, n, &one, &count, &weak);
+    for (size_t k = 0; !weak && k < count; k++)
+        if (test(p, targets[k])) return 1;
+    return 0;
+}
+
 static int fn_starts(const rl_program *p, int f)
 {
     return p->fns[f].starts;
 }
 
-static int fn_spawns(const rl_program *p, int f)
-{
-    return p->fns[f].spawns;
-}
-
+/* Marks what thread discovery walks (program.h): functions that start
+ * threads, through any chain of calls (a fixpoint: starts only grows), and
+ * functions within RL_MAX_JOIN_WRAPPER_DEPTH calls of a join
+ * (stop_workers() -> pool_free() -> pthread_join). Doomed code counts for
+ * neither. Joins farther away are not looked for: their threads count as
+ * running to the end of the program, which adds findings, never hides
+ * one, and keeps discovery from walking every command of a server that
+ * can shut down. */
 static void mark_spawners(rl_program *p)
 {
-    /* A function starts threads if it has a live SPAWN node or calls one
-     * that does; it "spawns" (is walked by thread discovery) if it starts
-     * threads or joins them outside doomed code (program.h). Both are
-     * fixpoints over calls; indirect calls count through their
-     * candidates. */
     for (size_t i = 0; i < p->nfns; i++) {
-        const rl_function *fn = p->fns[i].fn;
-        for (int32_t n = 0; n < fn->nnodes; n++) {
-            if (p->fns[i].doomed[n]) continue;
-            if (fn->nodes[n].kind == RL_N_SPAWN) p->fns[i].starts = p->fns[i].spawns = 1;
-            if (fn->nodes[n].kind == RL_N_JOIN) p->fns[i].spawns = 1;
+        rl_fn_info *info = &p->fns[i];
+        info->join_depth = RL_MAX_JOIN_WRAPPER_DEPTH + 1;
+        for (int32_t n = 0; n < info->fn->nnodes; n++) {
+            if (info->doomed[n]) continue;
+            if (info->fn->nodes[n].kind == RL_N_SPAWN) info->starts = 1;
+            if (info->fn->nodes[n].kind == RL_N_JOIN) info->join_depth = 0;
         }
     }
     for (int changed = 1; changed;) {
         changed = 0;
         for (size_t i = 0; i < p->nfns; i++) {
             rl_fn_info *info = &p->fns[i];
-            if (info->starts) continue;
             for (int32_t n = 0; n < info->fn->nnodes && !info->starts; n++)
-                if ((info->fn->nodes[n].kind == RL_N_CALL || info->fn->nodes[n].kind == RL_N_ONCE) &&
-                    any_callee(p, info, n, fn_starts))
-                    info->starts = info->spawns = changed = 1;
+                if (any_callee(p, info, n, fn_starts)) info->starts = changed = 1;
         }
     }
-    for (int changed = 1; changed;) {
-        changed = 0;
+    /* Distances to a join, one call level per round. */
+    for (int round = 0; round < RL_MAX_JOIN_WRAPPER_DEPTH; round++) {
         for (size_t i = 0; i < p->nfns; i++) {
             rl_fn_info *info = &p->fns[i];
-            if (info->spawns) continue;
-            for (int32_t n = 0; n < info->fn->nnodes && !info->spawns; n++)
-                if ((info->fn->nodes[n].kind == RL_N_CALL || info->fn->nodes[n].kind == RL_N_ONCE) && !info->doomed[n] &&
-                    any_callee(p, info, n, fn_spawns))
-                    info->spawns = changed = 1;
+            if (info->join_depth <= round) continue;
+            for (int32_t n = 0; n < info->fn->nnodes && info->join_depth > round + 1; n++) {
+                uint8_t kind = info->fn->nodes[n].kind;
+                if ((kind != RL_N_CALL && kind != RL_N_ONCE) || info->doomed[n]) continue;
+                size_t count;
+                int weak, one;
+                const int *targets = rl_program_callees(p, info, n, &one, &count, &weak);
+                for (size_t k = 0; !weak && k < count; k++)
+                    if (p->fns[targets[k]].join_depth == round) info->join_depth = round + 1;
+            }
         }
     }
+    for (size_t i = 0; i < p->nfns; i++)
+        p->fns[i].spawns = p->fns[i].starts || p->fns[i].join_depth <= RL_MAX_JOIN_WRAPPER_DEPTH;
 }
 
 int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee)

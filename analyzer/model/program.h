@@ -23,15 +23,23 @@
 #include "../util/ptrmap.h"
 #include "../util/strpool.h"
 
+/* How many calls away from a spawning thread's code its joins are looked
+ * for: joins through wrappers (join_all() -> pool_free() -> pthread_join)
+ * are found; a join deeper than that is not, and its thread counts as
+ * running to the end (more findings, never fewer). */
+#define RL_MAX_JOIN_WRAPPER_DEPTH 4
+
 typedef struct rl_fn_info {
     const rl_function *fn;
     const char *usr;        /* interned in the program pool */
     const char *name;
     const char *type;
     int address_taken;
-    int spawns;             /* it or a callee spawns or joins threads (outside
-                               doomed code: starts, or a join that matters) */
+    int spawns;             /* thread discovery walks it: it starts threads, or
+                               joins them within RL_MAX_JOIN_WRAPPER_DEPTH calls */
     int starts;             /* it or a callee, doomed calls included, spawns */
+    int join_depth;         /* calls to the nearest live join (0: has one);
+                               past RL_MAX_JOIN_WRAPPER_DEPTH: none near */
     int exits;              /* every path through its body ends the process */
     const char **callees;   /* per node: callee USR interned in program pool */
     char *doomed;           /* per node: 1 when it runs only on a path that ends

@@ -576,12 +576,7 @@ void rl_analysis_free(rl_analysis *a)
         free(p->main_file);
     }
     free(a->programs);
-    for (size_t i = 0; i < a->nnotices; i++) {
-        free(a->notices[i].code);
-        free(a->notices[i].program);
-        free(a->notices[i].message);
-    }
-    free(a->notices);
+    rl_notices_free(a->notices, a->nnotices);
     for (size_t i = 0; i < a->nguards; i++) {
         free(a->guards[i].location);
         free(a->guards[i].lock);

@@ -68,14 +68,7 @@ typedef struct rl_program_summary {
     rl_thread_summary *threads; /* nthreads entries, the model's order */
 } rl_program_summary;
 
-/* Something the user must be told about the run that is not a finding: a
- * limit the analysis hit, a program whose threads were not found. Shown
- * in the summary, the JSON and SARIF reports and the database. */
-typedef struct rl_notice {
-    char *code;                /* stable id, e.g. "limit-contexts" */
-    char *program;             /* the program it concerns, or NULL */
-    char *message;             /* one sentence for people */
-} rl_notice;
+
 
 /* One line of the inferred guard map (`racelint guards`). */
 typedef struct rl_guard_row {

@@ -645,6 +645,10 @@ static int cmd_check(int argc, char **argv, const options *o)
 
     run.finished_at = rl_iso_now();
     run.status = rl_xstrdup("complete");
+    run.notices = rl_notices_copy(a.notices, a.nnotices);
+    run.nnotices = a.nnotices;
+    run.programs = rl_xcalloc(a.nprograms + 1, sizeof *run.programs);
+    for (size_t i = 0; i < a.nprograms; i++) run.programs[run.nprograms++] = rl_xstrdup(a.programs[i].name);
     run.units_failed = (int64_t)a.units_failed;
     run.findings = (int64_t)a.findings.len;
     run.duration_ms = rl_now_ms() - t0;

@@ -162,3 +162,30 @@ const char *rl_severity_name(rl_severity sev)
     default: return "warning";
     }
 }
+
+void rl_notices_free(rl_notice *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(list[i].code);
+        free(list[i].program);
+        free(list[i].message);
+    }
+    free(list);
+}
+
+rl_notice *rl_notices_copy(const rl_notice *list, size_t n)
+{
+    if (n == 0) return NULL;
+    rl_notice *out = rl_xcalloc(n, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        out[i].code = rl_xstrdup(list[i].code);
+        out[i].program = list[i].program ? rl_xstrdup(list[i].program) : NULL;
+        out[i].message = rl_xstrdup(list[i].message);
+    }
+    return out;
+}
+
+int rl_notice_is_limit(const rl_notice *n)
+{
+    return strncmp(n->code, "limit-", strlen("limit-")) == 0 || strcmp(n->code, "threads-not-found") == 0;
+}

@@ -58,6 +58,24 @@ typedef struct rl_finding {
     size_t nprograms;
 } rl_finding;
 
+/* Something the user must be told about a run that is not a finding: a
+ * limit the analysis hit, a program whose threads were not found, a
+ * program that starts no thread. Shown in the summary, the JSON and SARIF
+ * reports and the database. Owns its strings. */
+typedef struct rl_notice {
+    char *code;          /* stable id, e.g. "limit-contexts" */
+    char *program;       /* the program it concerns, or NULL */
+    char *message;       /* one sentence for people */
+} rl_notice;
+
+/* Frees n notices and the array. */
+void rl_notices_free(rl_notice *list, size_t n);
+/* A deep copy of n notices (NULL for none). */
+rl_notice *rl_notices_copy(const rl_notice *list, size_t n);
+/* Whether a notice says the analysis was cut short (a limit was hit, or
+ * spawns found no thread), rather than informing. */
+int rl_notice_is_limit(const rl_notice *n);
+
 typedef struct rl_findings {
     rl_finding *items;
     size_t len, cap;

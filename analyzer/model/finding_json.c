@@ -123,3 +123,23 @@ int rl_json_read_locks(const json_t *locks, rl_event *ev, rl_error *err)
     }
     return 0;
 }
+
+json_t *rl_json_strings(const char *const *items, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(arr, rl_json_text(items[i]));
+    return arr;
+}
+
+json_t *rl_json_notices(const rl_notice *notices, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "code", rl_json_text(notices[i].code));
+        json_object_set_new(o, "program", rl_json_text(notices[i].program));
+        json_object_set_new(o, "message", rl_json_text(notices[i].message));
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}

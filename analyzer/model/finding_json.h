@@ -20,6 +20,11 @@ json_t *rl_json_chain(const rl_event *ev);
 /* ["lock", ...]: the locks held at ev. */
 json_t *rl_json_locks(const rl_event *ev);
 
+/* ["a", "b"]: a list of strings (program names). */
+json_t *rl_json_strings(const char *const *items, size_t n);
+/* [{"code", "program", "message"}, ...]: a run's notices. */
+json_t *rl_json_notices(const rl_notice *notices, size_t n);
+
 /* Append to ev the frames / locks of a value written by rl_json_chain /
  * rl_json_locks; -1 with a message when the value has another shape. */
 int rl_json_read_chain(const json_t *chain, rl_event *ev, rl_error *err);

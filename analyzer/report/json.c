@@ -57,6 +57,8 @@ static json_t *run_json(const rl_run_info *run)
     json_object_set_new(obj, "units_failed", json_integer(run->units_failed));
     json_object_set_new(obj, "findings", json_integer(run->findings));
     json_object_set_new(obj, "duration_ms", json_integer(run->duration_ms));
+    json_object_set_new(obj, "programs", rl_json_strings((const char *const *)run->programs, run->nprograms));
+    json_object_set_new(obj, "notices", rl_json_notices(run->notices, run->nnotices));
     return obj;
 }
 
@@ -89,6 +91,7 @@ static json_t *finding_json(const rl_finding *f)
     json_object_set_new(obj, "suppressed", json_boolean(f->suppressed));
     json_object_set_new(obj, "suppression", rl_json_text(f->suppression));
     json_object_set_new(obj, "primary", f->nevents ? position_json(&f->events[0].pos) : json_null());
+    json_object_set_new(obj, "programs", rl_json_strings((const char *const *)f->programs, f->nprograms));
     json_t *events = json_array();
     for (size_t i = 0; i < f->nevents; i++) json_array_append_new(events, event_json(&f->events[i]));
     json_object_set_new(obj, "events", events);

@@ -446,6 +446,8 @@ static json_t *result_json(const sarif_ctx *cx, const rl_finding *f, const char 
     json_object_set_new(props, "location", rl_json_text(f->location));
     json_object_set_new(props, "fingerprint", rl_json_text(f->fingerprint));
     if (f->hint) json_object_set_new(props, "hint", rl_json_text(f->hint));
+    if (f->nprograms)
+        json_object_set_new(props, "programs", rl_json_strings((const char *const *)f->programs, f->nprograms));
     json_object_set_new(r, "properties", props);
     return r;
 }
@@ -534,6 +536,31 @@ static json_t *unit_notification(const sarif_ctx *cx, const rl_unit_status *u)
     return n;
 }
 
+/* A notice of the analysis (a limit hit, spawns that found no thread, a
+ * program without threads) as a tool execution notification: a warning
+ * when the analysis was cut short, else a note. Its code is the
+ * descriptor id, so that tools can filter on it. */
+static json_t *notice_notification(const rl_notice *notice)
+{
+    json_t *n = json_object();
+    json_object_set_new(n, "level", json_string(rl_notice_is_limit(notice) ? "warning" : "note"));
+    rl_strbuf sb = RL_STRBUF_INIT;
+    if (notice->program) rl_sb_printf(&sb, "Program '%s': ", notice->program);
+    rl_sb_append(&sb, notice->message);
+    rl_sb_append(&sb, ".");
+    json_object_set_new(n, "message", plain_message(rl_sb_str(&sb)));
+    rl_sb_free(&sb);
+    json_t *descriptor = json_object();
+    json_object_set_new(descriptor, "id", rl_json_text(notice->code));
+    json_object_set_new(n, "descriptor", descriptor);
+    if (notice->program) {
+        json_t *props = json_object();
+        json_object_set_new(props, "program", rl_json_text(notice->program));
+        json_object_set_new(n, "properties", props);
+    }
+    return n;
+}
+
 static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, const rl_sarif_options *opts)
 {
     json_t *inv = json_object();
@@ -560,6 +587,7 @@ static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, cons
     for (size_t i = 0; opts && opts->units && i < opts->nunits; i++)
         if (rl_unit_status_phrase(opts->units[i].status))
             json_array_append_new(notes, unit_notification(cx, &opts->units[i]));
+    for (size_t i = 0; run && i < run->nnotices; i++) json_array_append_new(notes, notice_notification(&run->notices[i]));
     if (json_array_size(notes))
         json_object_set_new(inv, "toolExecutionNotifications", notes);
     else

@@ -954,6 +954,9 @@ void rl_run_info_clear(rl_run_info *run)
     free(run->git_revision);
     free(run->host);
     free(run->baseline);
+    rl_notices_free(run->notices, run->nnotices);
+    for (size_t i = 0; i < run->nprograms; i++) free(run->programs[i]);
+    free(run->programs);
     memset(run, 0, sizeof *run);
 }
 

@@ -56,6 +56,11 @@ typedef struct rl_run_info {
     int64_t pid;           /* process that made the run (0: not recorded) */
     char *host;            /* host name it ran on */
     char *baseline;        /* the --baseline it was checked against, or NULL */
+    /* What the analysis said besides findings (owned). */
+    rl_notice *notices;    /* limits hit, programs without threads */
+    size_t nnotices;
+    char **programs;       /* names of the programs analysed */
+    size_t nprograms;
 } rl_run_info;
 
 /* How rl_store_open opens the file. */

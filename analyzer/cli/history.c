@@ -251,7 +251,8 @@ int rl_cmd_runs(const rl_hist_args *a)
     } else {
         static const char *const cols[] = {"id",           "started_at", "finished_at", "status",   "git_revision",
                                            "git_dirty",    "tool_version", "files",     "units_failed", "findings",
-                                           "duration_ms",  "directory",  "arguments",   "baseline", "host", "pid"};
+                                           "duration_ms",  "directory",  "arguments",   "baseline", "host", "pid",
+                                           "git_branch",   "config"};
         rl_table_init(&t, sizeof cols / sizeof *cols, cols);
         for (size_t i = 0; i < n; i++) {
             const rl_run_info *r = &runs[i];
@@ -278,6 +279,8 @@ int rl_cmd_runs(const rl_hist_args *a)
             rl_value_set_text(&v[k++], r->host);
             if (r->pid) rl_value_set_int(&v[k], r->pid);
             k++;
+            rl_value_set_text(&v[k++], r->git_branch);
+            rl_value_set_text(&v[k++], r->config);
         }
     }
     int wrote;

@@ -33,7 +33,6 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 #define FINGERPRINT_HEX 16
 #define SQL_DEFAULT_MAX_ROWS 10000
 #define SQL_MAX_MAX_ROWS 10000000L
-#define SQL_TIMEOUT_MS 30000L
 #define HOST_NAME_BYTES 256
 /* Exit status of a run stopped by a signal, as shells report it. */
 #define EXIT_SIGNAL_BASE 128
@@ -1126,7 +1125,7 @@ int rl_cmd_sql(const rl_hist_args *a)
     rl_error err = {{0}};
     rl_table t;
     int truncated, rc;
-    if (rl_store_sql(s, rl_sb_str(&q), (size_t)max_rows, SQL_TIMEOUT_MS, &t, &truncated, &err)) {
+    if (rl_store_sql(s, rl_sb_str(&q), (size_t)max_rows, 0, &t, &truncated, &err)) {
         error_msg(err.msg);
         if (out.f != stdout) fclose(out.f);
         rc = EXIT_USAGE;

@@ -10,7 +10,6 @@
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "../util/strpool.h"
-#include "gitdirty.h"
 #include "output.h"
 #include "suppress.h"
 #include <errno.h>
@@ -1417,12 +1416,7 @@ rl_check_hist *rl_hist_check_begin(const rl_check_args *args, rl_store *store, r
     }
     if (load_triage(h, args, store, err)) goto fail;
 
-    /* Who makes the run, and on what tree. */
-    if (run->git_revision && run->directory) {
-        int dirty = rl_git_dirty(run->directory);
-        run->git_dirty = dirty == 1;
-        run->git_dirty_unknown = dirty < 0;
-    }
+    /* Who makes the run. */
     run->pid = (int64_t)getpid();
     char host[HOST_NAME_BYTES];
     if (gethostname(host, sizeof host) == 0) {

@@ -11,7 +11,7 @@
 #include "../util/clock.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
-#include "gitinfo.h"
+#include "git.h"
 #include "history.h"
 #include "output.h"
 #include "report_cmd.h"
@@ -544,8 +544,14 @@ static int cmd_check(int argc, char **argv, const options *o)
     run.tool_version = rl_xstrdup(RL_VERSION);
     run.arguments = arguments_json(argc, argv);
     run.directory = rl_xstrdup(getcwd(cwd, sizeof cwd) ? cwd : "");
-    run.git_revision = rl_git_revision(run.directory);
     run.files = (int64_t)units.len;
+    if (rl_git_describe(&run, o->quiet, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_store_close(store);
+        rl_unit_list_free(&units);
+        rl_run_info_clear(&run);
+        return EXIT_USAGE;
+    }
     rl_check_args hargs = {o->db ? o->db : DEFAULT_DB_FILE, o->no_db, o->baseline, o->fail_on, o->format};
     rl_check_hist *hist = rl_hist_check_begin(&hargs, store, &run, &err);
     if (!hist) {

@@ -421,13 +421,33 @@ static void end_progress(progress *p)
     if (p->drawn) fprintf(stderr, "\r\033[K");
 }
 
-/* Runs the analysis with the options every analysing command shares; the
- * facts cache is used when store is not NULL and --no-cache not given. */
-static int analyse(const options *o, const rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
-                   rl_error *err)
+/* The project config: --config, or the one rl_find_config trusts (its
+ * warning printed here). *path is NULL for none. */
+static int project_config(const options *o, char **path, rl_error *err)
 {
+    *path = NULL;
+    if (o->config) {
+        *path = rl_xstrdup(o->config);
+        return 0;
+    }
     char cwd[PATH_MAX];
-    char *config = o->config ? rl_xstrdup(o->config) : rl_find_config(getcwd(cwd, sizeof cwd) ? cwd : ".");
+    rl_config_lookup found;
+    if (rl_find_config(getcwd(cwd, sizeof cwd) ? cwd : ".", &found, err) != 0) return -1;
+    if (found.ignored) fprintf(stderr, "racelint: warning: %s\n", found.ignored);
+    *path = found.path;
+    found.path = NULL;
+    rl_config_lookup_clear(&found);
+    return 0;
+}
+
+/* Runs the analysis with the options every analysing command shares; the
+ * facts cache is used when store is not NULL and --no-cache not given.
+ * *config_used (when not NULL) gets the project config's path, or NULL. */
+static int analyse(const options *o, const rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
+                   char **config_used, rl_error *err)
+{
+    char *config;
+    if (project_config(o, &config, err) != 0) return -1;
     rl_analysis_options ao;
     memset(&ao, 0, sizeof ao);
     ao.config_file = config;
@@ -449,7 +469,8 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     }
     int rc = rl_analyze(&ao, units, a, err);
     end_progress(&prog);
-    free(config);
+    if (config_used) *config_used = config;
+    else free(config);
     return rc;
 }
 
@@ -484,7 +505,7 @@ static int cmd_guards(int argc, char **argv, const options *o)
     } else if (load_units(o, &units) != 0) {
         rc = EXIT_USAGE;
     } else {
-        if (analyse(o, &units, 1, NULL, &a, &err) != 0) {
+        if (analyse(o, &units, 1, NULL, &a, NULL, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         } else {
@@ -563,7 +584,7 @@ static int cmd_check(int argc, char **argv, const options *o)
     }
 
     rl_analysis a;
-    int analysed = analyse(o, &units, 0, store, &a, &err);
+    int analysed = analyse(o, &units, 0, store, &a, &run.config, &err);
     if (analysed != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_hist_check_abort(hist, store, &run);
@@ -604,6 +625,7 @@ static int cmd_check(int argc, char **argv, const options *o)
     }
     t_store = rl_now_ms() - t_store;
     if (o->verbose) {
+        fprintf(stderr, "racelint: config: %s\n", run.config ? run.config : "none");
         fprintf(stderr, "racelint: %zu unit%s parsed, %zu cached\n", a.units_parsed, a.units_parsed == 1 ? "" : "s",
                 a.units_cached);
         fprintf(stderr,

@@ -7,12 +7,8 @@
 #include "git.h"
 #include "../util/clock.h"
 #include "../util/mem.h"
-#include <errno.h>
 #include <git2.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 /* The dirty check gives up after this long: a huge tree on a slow disk
  * would otherwise hold the run before it starts. */
@@ -84,21 +80,6 @@ static int compare_with_head(git_repository *repo, int timeout_ms, const char **
     return COMPARE_FAILED;
 }
 
-/* RACELINT_GIT_TIMEOUT_MS, or the default. */
-static int timeout_from_env(int *out, rl_error *err)
-{
-    *out = GIT_TIMEOUT_MS;
-    const char *env = getenv(GIT_TIMEOUT_ENV);
-    if (!env || !*env) return 0;
-    char *end;
-    errno = 0;
-    long ms = strtol(env, &end, 10);
-    if (*end || ms < 0 || ms > INT_MAX || errno)
-        return rl_fail(err, "%s wants a number of milliseconds, not '%s'", GIT_TIMEOUT_ENV, env);
-    *out = (int)ms;
-    return 0;
-}
-
 /* libgit2 reads no configuration but the repository's own (invariant 1),
  * and opens repositories owned by another user: it executes nothing from
  * them, and the revision is what the user asked to record. */
@@ -114,7 +95,7 @@ static void confine_libgit2(void)
 int rl_git_describe(rl_run_info *run, int quiet, rl_error *err)
 {
     int timeout_ms;
-    if (timeout_from_env(&timeout_ms, err)) return -1;
+    if (rl_env_ms(GIT_TIMEOUT_ENV, GIT_TIMEOUT_MS, &timeout_ms, err)) return -1;
     if (!run->directory || git_libgit2_init() < 0) return 0;
     confine_libgit2();
     git_repository *repo = NULL;

@@ -8,7 +8,8 @@
  *     read: the global, XDG and system search paths are emptied.
  *  2. Nothing is written: the index is compared, never refreshed.
  *  3. The dirty check is bounded in time (RACELINT_GIT_TIMEOUT_MS, 10 s by
- *     default): past the limit the flag is unknown, with a note.
+ *     default; 0 gives up at once): past the limit the flag is unknown,
+ *     with a note.
  *  4. A `.git` file (a worktree, a submodule) is followed like a folder. */
 #ifndef RL_GIT_H
 #define RL_GIT_H

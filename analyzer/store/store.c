@@ -39,7 +39,7 @@
  * waits for another process's lock): no command of racelint needs more on
  * a real database, and a crafted one (a huge table, a recursive query in
  * `racelint sql`) cannot hold it forever. RACELINT_QUERY_TIMEOUT_MS
- * overrides it. */
+ * overrides it (0: no limit). */
 #define RL_QUERY_TIMEOUT_MS 30000
 #define RL_QUERY_TIMEOUT_ENV "RACELINT_QUERY_TIMEOUT_MS"
 /* SQLite calls the time check every this many virtual machine steps. */
@@ -362,14 +362,16 @@ static int check_path(const char *path, int read_only, rl_error *err)
     return rc;
 }
 
-/* Whether the folder of path is on a read-only file system, or one this
- * process may not write: a WAL database's -shm file cannot be made there. */
-static int folder_not_writable(const char *path)
+/* Why a WAL database's -shm file cannot be made beside path ("on a
+ * read-only file system", "in a folder this user may not write"), or NULL
+ * when its folder can be written. */
+static const char *unwritable_folder(const char *path)
 {
     char *dir = folder_of(path);
-    int ro = access(dir, W_OK) != 0;
+    const char *why = NULL;
+    if (access(dir, W_OK) != 0) why = errno == EROFS ? "on a read-only file system" : "in a folder this user may not write";
     free(dir);
-    return ro;
+    return why;
 }
 
 /* Whether PATH-wal exists and is not empty. */
@@ -415,11 +417,11 @@ void rls_query_begin(rl_store *s)
 }
 
 /* sqlite3_progress_handler: interrupts the statement once it has run for
- * query_ms, waits for locks excepted. */
+ * query_ms (0: no limit), waits for locks excepted. */
 static int over_time(void *data)
 {
     rl_store *s = data;
-    if (rl_now_ms() - s->query_start - s->waited_ms < s->query_ms) return 0;
+    if (s->query_ms == 0 || rl_now_ms() - s->query_start - s->waited_ms < s->query_ms) return 0;
     s->timed_out = 1;
     return 1;
 }
@@ -433,20 +435,6 @@ static int wait_for_lock(void *data, int count)
     sqlite3_sleep(RL_BUSY_SLICE_MS);
     s->waited_ms += RL_BUSY_SLICE_MS;
     return 1;
-}
-
-/* A limit in milliseconds from the environment variable name, or def. */
-static int env_ms(const char *name, int def, int *out, rl_error *err)
-{
-    *out = def;
-    const char *env = getenv(name);
-    if (!env || !*env) return 0;
-    char *end;
-    errno = 0;
-    long ms = strtol(env, &end, 10);
-    if (*end || ms < 0 || ms > INT_MAX || errno) return rl_fail(err, "%s wants a number of milliseconds, not '%s'", name, env);
-    *out = (int)ms;
-    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -591,8 +579,8 @@ static int harden(rl_store *s, rl_error *err)
 static int configure(rl_store *s, rl_error *err)
 {
     int64_t objects;
-    if (harden(s, err) || env_ms(RL_BUSY_TIMEOUT_ENV, RL_BUSY_TIMEOUT_MS, &s->busy_ms, err) ||
-        env_ms(RL_QUERY_TIMEOUT_ENV, RL_QUERY_TIMEOUT_MS, &s->query_ms, err))
+    if (harden(s, err) || rl_env_ms(RL_BUSY_TIMEOUT_ENV, RL_BUSY_TIMEOUT_MS, &s->busy_ms, err) ||
+        rl_env_ms(RL_QUERY_TIMEOUT_ENV, RL_QUERY_TIMEOUT_MS, &s->query_ms, err))
         return -1;
     sqlite3_busy_handler(s->db, wait_for_lock, s);
     sqlite3_progress_handler(s->db, RL_PROGRESS_STEPS, over_time, s);
@@ -629,13 +617,13 @@ static rl_store *open_store(const char *path, int read_only, int *older, rl_erro
     int code = s->db ? sqlite3_errcode(s->db) : SQLITE_OK;
     /* A WAL database needs its -shm file even to be read ("unable to open"
      * or "attempt to write a readonly database" when it cannot be made). */
-    int no_shm = rc && read_only && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY) && folder_not_writable(path);
+    const char *no_shm = rc && read_only && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY) ? unwritable_folder(path)
+                                                                                                  : NULL;
     if (no_shm && has_wal(path)) {
         rl_fail(err,
-                "cannot read database '%s': it is in a folder racelint cannot write (a read-only file system, or"
-                " permissions), beside a -wal file that SQLite would have to apply first; open it once where it can"
-                " be written",
-                path);
+                "cannot read database '%s': it is %s, beside a -wal file that SQLite would have to apply first;"
+                " open it once where it can be written",
+                path, no_shm);
     } else if (no_shm) {
         /* Where the -shm file cannot be made, no racelint can write the
          * database either (that needs the same folder), so it is read as

@@ -81,6 +81,8 @@ equals "still nothing was run" "$(markers)" ""
 expect "the dirty check past its time limit" 1 env RACELINT_GIT_TIMEOUT_MS=0 "$RL" check --db "$TMP/g3.db" racy.c
 contains "the skipped dirty flag is explained" "$TMP/err" "note: .*dirty.*RACELINT_GIT_TIMEOUT_MS"
 equals "its dirty flag is unknown, its revision known" "$(sql1 "$TMP/g3.db" "SELECT git_revision || ':' || ifnull(git_dirty, 'NULL') FROM runs")" "$REV:NULL"
+expect "a git time limit that is not a number" 2 env RACELINT_GIT_TIMEOUT_MS=soon "$RL" check --no-db racy.c
+contains "is named" "$TMP/err" "RACELINT_GIT_TIMEOUT_MS wants a number of milliseconds"
 
 # Worktrees and submodules have a .git file pointing elsewhere.
 git_ -C "$G" worktree add -q "$TMP/wt" -b side >/dev/null 2>&1
@@ -217,6 +219,7 @@ sqlite3 "$TMP/db/big.db" "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 
 expect "a slow query of a history command" 2 env RACELINT_QUERY_TIMEOUT_MS=1 "$RL" runs --db "$TMP/db/big.db"
 contains "is stopped too" "$TMP/err" "RACELINT_QUERY_TIMEOUT_MS"
 expect "a query time limit that is not a number" 2 env RACELINT_QUERY_TIMEOUT_MS=soon "$RL" runs --db "$DB"
+expect "no query time limit (0)" 0 env RACELINT_QUERY_TIMEOUT_MS=0 "$RL" runs --db "$DB"
 
 echo "# read-only databases"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then

@@ -464,7 +464,8 @@ static int64_t schema_version(rl_store *s, rl_error *err)
  * those names to CREATE; triggers and views never qualify. */
 static int sqlite_internal(const char *type, const char *name)
 {
-    return (strcmp(type, "table") == 0 || strcmp(type, "index") == 0) && strncmp(name, "sqlite_", 7) == 0;
+    static const char prefix[] = "sqlite_";
+    return (strcmp(type, "table") == 0 || strcmp(type, "index") == 0) && strncmp(name, prefix, sizeof prefix - 1) == 0;
 }
 
 /* Refuses a database holding schema objects (tables, indexes, views,

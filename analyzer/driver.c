@@ -20,6 +20,7 @@
 #include "util/strpool.h"
 #include "workers.h"
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -228,23 +229,66 @@ static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_par
 /* Same bound as for model files: a config is a few lines of YAML. */
 #define MAX_CONFIG_BYTES (1024 * 1024)
 
-char *rl_find_config(const char *dir)
+/* Whether a file owned by uid may configure this process's analysis. */
+static int trusted_owner(uid_t uid)
 {
+    return uid == geteuid() || uid == 0;
+}
+
+/* Looks at one candidate path: 1 with out filled (used or ignored), 0 when
+ * there is nothing there, -1 when what is there cannot be a config. */
+static int consider_config(const char *cand, rl_config_lookup *out, rl_error *err)
+{
+    struct stat entry, target;
+    if (lstat(cand, &entry) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return 0;
+        return rl_fail(err, "project config '%s': %s", cand, strerror(errno));
+    }
+    if (stat(cand, &target) != 0)
+        return rl_fail(err, "project config '%s' is %s: %s", cand,
+                       S_ISLNK(entry.st_mode) ? "a symbolic link that leads nowhere" : "unusable", strerror(errno));
+    if (S_ISDIR(target.st_mode)) return rl_fail(err, "project config '%s' is a folder, not a file", cand);
+    if (!S_ISREG(target.st_mode)) return rl_fail(err, "project config '%s' is not a regular file", cand);
+    if (!trusted_owner(entry.st_uid) || !trusted_owner(target.st_uid)) {
+        uid_t owner = trusted_owner(entry.st_uid) ? target.st_uid : entry.st_uid;
+        out->ignored = rl_xasprintf("ignoring the project config '%s': it is owned by user %ld, neither you nor root"
+                                    " (pass it with --config to use it)",
+                                    cand, (long)owner);
+        return 1;
+    }
+    out->path = rl_xstrdup(cand);
+    return 1;
+}
+
+int rl_find_config(const char *dir, rl_config_lookup *out, rl_error *err)
+{
+    memset(out, 0, sizeof *out);
     char *cur = rl_xstrdup(dir);
+    int rc = 0;
     for (;;) {
         char *cand = rl_xasprintf("%s/%s", cur, CONFIG_NAME);
-        struct stat st;
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-            free(cur);
-            return cand;
-        }
+        rc = consider_config(cand, out, err);
         free(cand);
+        if (rc != 0) break;
+        /* The repository root is as far as a tree's own config can be. */
+        char *git = rl_xasprintf("%s/.git", cur);
+        struct stat st;
+        int root = lstat(git, &st) == 0;
+        free(git);
         char *slash = strrchr(cur, '/');
-        if (!slash || slash == cur) break;
+        if (root || !slash || slash == cur) break;
         *slash = '\0';
     }
     free(cur);
-    return NULL;
+    if (rc < 0) rl_config_lookup_clear(out);
+    return rc < 0 ? -1 : 0;
+}
+
+void rl_config_lookup_clear(rl_config_lookup *lookup)
+{
+    free(lookup->path);
+    free(lookup->ignored);
+    memset(lookup, 0, sizeof *lookup);
 }
 
 /* Loads the `functions:` models of the project config. */

@@ -114,10 +114,23 @@ void rl_analysis_notice(rl_analysis *a, const char *code, const char *program, c
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err);
 void rl_analysis_free(rl_analysis *a);
 
+/* What rl_find_config found. */
+typedef struct rl_config_lookup {
+    char *path;    /* the config to use (heap), or NULL for none */
+    char *ignored; /* a warning naming the config that was not used and why, or NULL */
+} rl_config_lookup;
+
 /* The project config for an analysis run from `dir`: the nearest
- * .racelint.yaml in dir or a parent folder (as .clang-tidy is found).
- * Returns a heap path or NULL. */
-char *rl_find_config(const char *dir);
+ * .racelint.yaml in dir or a parent folder (as .clang-tidy is found), but
+ * not above the repository root (the folder holding `.git`, a file or a
+ * folder): a tree's config never comes from where it was unpacked. The
+ * nearest config is ignored, with out->ignored saying so, when it (or the
+ * link naming it) is owned by neither the current user nor root, as git's
+ * safe.directory does; no farther one is used then. A .racelint.yaml that
+ * is a folder, a dangling link or not a regular file is an error naming
+ * it, not a reason to look further up. */
+int rl_find_config(const char *dir, rl_config_lookup *out, rl_error *err);
+void rl_config_lookup_clear(rl_config_lookup *lookup);
 
 /* Where the built-in API models live: $RACELINT_RULES, next to the
  * executable (../rules, ../share/racelint/rules), or the build-time path.

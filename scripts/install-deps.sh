@@ -8,7 +8,7 @@
 # its headers (random programs for tests/robustness/csmith.sh); the SARIF
 # test installs Microsoft's SARIF validator with npm into the build folder.
 set -eu
-PACKAGES="build-essential cmake pkg-config libclang-19-dev libsqlite3-dev libjansson-dev libyaml-dev sqlite3 jq"
+PACKAGES="build-essential cmake pkg-config libclang-19-dev libsqlite3-dev libjansson-dev libyaml-dev libgit2-dev sqlite3 jq"
 if [ "${1:-}" = --tests ]; then PACKAGES="$PACKAGES chromium pre-commit git clang-19 libclang-rt-19-dev csmith libcsmith-dev"; fi
 missing=""
 for p in $PACKAGES; do

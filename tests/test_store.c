@@ -412,7 +412,7 @@ static void test_bad_files(void)
     rl_error err = {{0}};
     rl_store_close(rl_store_open(newer, 0, &err));
     raw_exec(newer, "PRAGMA user_version = 99");
-    expect_open_error(newer, 0, "has schema version 99, newer than this racelint supports (3); upgrade racelint");
+    expect_open_error(newer, 0, "has schema version 99, newer than this racelint supports (4); upgrade racelint");
     expect_open_error(newer, 1, "newer");
 
     /* Another program's database is never written into. */

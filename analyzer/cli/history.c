@@ -10,7 +10,6 @@
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "../util/strpool.h"
-#include "gitdirty.h"
 #include "output.h"
 #include "suppress.h"
 #include <errno.h>
@@ -33,7 +32,6 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 #define FINGERPRINT_HEX 16
 #define SQL_DEFAULT_MAX_ROWS 10000
 #define SQL_MAX_MAX_ROWS 10000000L
-#define SQL_TIMEOUT_MS 30000L
 #define HOST_NAME_BYTES 256
 /* Exit status of a run stopped by a signal, as shells report it. */
 #define EXIT_SIGNAL_BASE 128
@@ -251,7 +249,8 @@ int rl_cmd_runs(const rl_hist_args *a)
     } else {
         static const char *const cols[] = {"id",           "started_at", "finished_at", "status",   "git_revision",
                                            "git_dirty",    "tool_version", "files",     "units_failed", "findings",
-                                           "duration_ms",  "directory",  "arguments",   "baseline", "host", "pid"};
+                                           "duration_ms",  "directory",  "arguments",   "baseline", "host", "pid",
+                                           "git_branch",   "config"};
         rl_table_init(&t, sizeof cols / sizeof *cols, cols);
         for (size_t i = 0; i < n; i++) {
             const rl_run_info *r = &runs[i];
@@ -278,6 +277,8 @@ int rl_cmd_runs(const rl_hist_args *a)
             rl_value_set_text(&v[k++], r->host);
             if (r->pid) rl_value_set_int(&v[k], r->pid);
             k++;
+            rl_value_set_text(&v[k++], r->git_branch);
+            rl_value_set_text(&v[k++], r->config);
         }
     }
     int wrote;
@@ -1123,7 +1124,7 @@ int rl_cmd_sql(const rl_hist_args *a)
     rl_error err = {{0}};
     rl_table t;
     int truncated, rc;
-    if (rl_store_sql(s, rl_sb_str(&q), (size_t)max_rows, SQL_TIMEOUT_MS, &t, &truncated, &err)) {
+    if (rl_store_sql(s, rl_sb_str(&q), (size_t)max_rows, 0, &t, &truncated, &err)) {
         error_msg(err.msg);
         if (out.f != stdout) fclose(out.f);
         rc = EXIT_USAGE;
@@ -1415,12 +1416,7 @@ rl_check_hist *rl_hist_check_begin(const rl_check_args *args, rl_store *store, r
     }
     if (load_triage(h, args, store, err)) goto fail;
 
-    /* Who makes the run, and on what tree. */
-    if (run->git_revision && run->directory) {
-        int dirty = rl_git_dirty(run->directory);
-        run->git_dirty = dirty == 1;
-        run->git_dirty_unknown = dirty < 0;
-    }
+    /* Who makes the run. */
     run->pid = (int64_t)getpid();
     char host[HOST_NAME_BYTES];
     if (gethostname(host, sizeof host) == 0) {

@@ -59,8 +59,8 @@ typedef struct rl_check_args {
 /* Validates the options, loads the baseline, inserts the run as 'running'
  * (store may be NULL with --no-db), and starts recording SIGINT/SIGTERM
  * as an interrupted run. run must have started_at, tool_version,
- * arguments, directory and git_revision; begin adds the dirty flag, pid,
- * host and baseline. NULL with a message on error. */
+ * arguments, directory and the git fields (git.h); begin adds pid, host
+ * and baseline. NULL with a message on error. */
 rl_check_hist *rl_hist_check_begin(const rl_check_args *args, rl_store *store, rl_run_info *run, rl_error *err);
 /* Makes fingerprints unique within the run, applies source-comment and
  * triage suppressions, reads source context, marks what is new against the

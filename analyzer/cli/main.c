@@ -11,7 +11,7 @@
 #include "../util/clock.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
-#include "gitinfo.h"
+#include "git.h"
 #include "history.h"
 #include "output.h"
 #include "report_cmd.h"
@@ -435,13 +435,33 @@ static void end_progress(progress *p)
     if (p->drawn) fprintf(stderr, "\r\033[K");
 }
 
-/* Runs the analysis with the options every analysing command shares; the
- * facts cache is used when store is not NULL and --no-cache not given. */
-static int analyse(const options *o, const rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
-                   rl_error *err)
+/* The project config: --config, or the one rl_find_config trusts (its
+ * warning printed here). *path is NULL for none. */
+static int project_config(const options *o, char **path, rl_error *err)
 {
+    *path = NULL;
+    if (o->config) {
+        *path = rl_xstrdup(o->config);
+        return 0;
+    }
     char cwd[PATH_MAX];
-    char *config = o->config ? rl_xstrdup(o->config) : rl_find_config(getcwd(cwd, sizeof cwd) ? cwd : ".");
+    rl_config_lookup found;
+    if (rl_find_config(getcwd(cwd, sizeof cwd) ? cwd : ".", &found, err) != 0) return -1;
+    if (found.ignored) fprintf(stderr, "racelint: warning: %s\n", found.ignored);
+    *path = found.path;
+    found.path = NULL;
+    rl_config_lookup_clear(&found);
+    return 0;
+}
+
+/* Runs the analysis with the options every analysing command shares; the
+ * facts cache is used when store is not NULL and --no-cache not given.
+ * *config_used (when not NULL) gets the project config's path, or NULL. */
+static int analyse(const options *o, const rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
+                   char **config_used, rl_error *err)
+{
+    char *config;
+    if (project_config(o, &config, err) != 0) return -1;
     rl_analysis_options ao;
     memset(&ao, 0, sizeof ao);
     ao.config_file = config;
@@ -465,7 +485,8 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     }
     int rc = rl_analyze(&ao, units, a, err);
     end_progress(&prog);
-    free(config);
+    if (config_used) *config_used = config;
+    else free(config);
     return rc;
 }
 
@@ -523,7 +544,7 @@ static int cmd_guards(int argc, char **argv, const options *o)
     } else if (load_units(o, &units) != 0) {
         rc = EXIT_USAGE;
     } else {
-        if (analyse(o, &units, 1, NULL, &a, &err) != 0) {
+        if (analyse(o, &units, 1, NULL, &a, NULL, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         } else {
@@ -564,7 +585,7 @@ static int cmd_threads(int argc, char **argv, const options *o)
     if (load_units(o, &units) != 0) return EXIT_USAGE;
     rl_error err = {{0}};
     rl_analysis a;
-    if (analyse(o, &units, 0, NULL, &a, &err) != 0) {
+    if (analyse(o, &units, 0, NULL, &a, NULL, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_unit_list_free(&units);
         return EXIT_USAGE;
@@ -618,8 +639,14 @@ static int cmd_check(int argc, char **argv, const options *o)
     run.tool_version = rl_xstrdup(RL_VERSION);
     run.arguments = arguments_json(argc, argv);
     run.directory = rl_xstrdup(getcwd(cwd, sizeof cwd) ? cwd : "");
-    run.git_revision = rl_git_revision(run.directory);
     run.files = (int64_t)units.len;
+    if (rl_git_describe(&run, o->quiet, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_store_close(store);
+        rl_unit_list_free(&units);
+        rl_run_info_clear(&run);
+        return EXIT_USAGE;
+    }
     rl_check_args hargs = {o->db ? o->db : DEFAULT_DB_FILE, o->no_db, o->baseline, o->fail_on, o->format};
     rl_check_hist *hist = rl_hist_check_begin(&hargs, store, &run, &err);
     if (!hist) {
@@ -631,7 +658,7 @@ static int cmd_check(int argc, char **argv, const options *o)
     }
 
     rl_analysis a;
-    int analysed = analyse(o, &units, 0, store, &a, &err);
+    int analysed = analyse(o, &units, 0, store, &a, &run.config, &err);
     if (analysed != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_hist_check_abort(hist, store, &run);
@@ -676,6 +703,7 @@ static int cmd_check(int argc, char **argv, const options *o)
     }
     t_store = rl_now_ms() - t_store;
     if (o->verbose) {
+        fprintf(stderr, "racelint: config: %s\n", run.config ? run.config : "none");
         fprintf(stderr, "racelint: %zu unit%s parsed, %zu cached\n", a.units_parsed, a.units_parsed == 1 ? "" : "s",
                 a.units_cached);
         fprintf(stderr,

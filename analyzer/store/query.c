@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/types.h>
+#include <limits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,9 +26,6 @@
 #define SQL_MAX_TEXT_BYTES (16 * 1024 * 1024)
 #define SQL_MAX_QUERY_BYTES (100 * 1000)
 #define SQL_MAX_COLUMNS 500
-#define SQL_PROGRESS_OPS 10000
-#define NS_PER_MS 1000000L
-#define MS_PER_SEC 1000L
 
 int rls_process_alive(int64_t pid)
 {
@@ -496,10 +494,40 @@ static int in_list(const char *name, const char *const *list, size_t n)
     return 0;
 }
 
+/* The SQL functions a query may call: the core scalar, aggregate and
+ * window functions, date and time, math and JSON (json_each and json_tree
+ * included, as tables). Anything else is refused by name: functions that
+ * reach past the data (load_extension, fts3_tokenizer, which hands out and
+ * takes raw pointers), report on the build, or come from an extension.
+ * Sorted, for bsearch. */
+static const char *const allowed_functions[] = {
+    "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "avg", "ceil", "ceiling", "char",
+    "coalesce", "concat", "concat_ws", "cos", "cosh", "count", "cume_dist", "date", "datetime", "degrees",
+    "dense_rank", "exp", "first_value", "floor", "format", "glob", "group_concat", "hex", "ifnull", "iif", "instr",
+    "json", "json_array", "json_array_length", "json_each", "json_error_position", "json_extract",
+    "json_group_array", "json_group_object", "json_insert", "json_object", "json_patch", "json_quote",
+    "json_remove", "json_replace", "json_set", "json_tree", "json_type", "json_valid", "julianday", "lag",
+    "last_value", "lead", "length", "like", "likelihood", "likely", "ln", "log", "log10", "log2", "lower", "ltrim",
+    "max", "min", "mod", "nth_value", "ntile", "nullif", "octet_length", "percent_rank", "pi", "pow", "power",
+    "printf", "quote", "radians", "random", "randomblob", "rank", "replace", "round", "row_number", "rtrim",
+    "sign", "sin", "sinh", "sqrt", "strftime", "string_agg", "substr", "substring", "sum", "tan", "tanh", "time",
+    "timediff", "total", "trim", "trunc", "typeof", "unhex", "unicode", "unixepoch", "unlikely", "upper",
+    "zeroblob",
+};
+
+static int compare_name(const void *key, const void *elem)
+{
+    return strcasecmp(key, *(const char *const *)elem);
+}
+
+static int function_allowed(const char *name)
+{
+    return name && bsearch(name, allowed_functions, sizeof allowed_functions / sizeof *allowed_functions,
+                           sizeof *allowed_functions, compare_name) != NULL;
+}
+
 typedef struct sql_guard {
     char refused[RL_ERROR_MAX]; /* why the authorizer said no (first refusal) */
-    struct timespec deadline;
-    int timed_out;
 } sql_guard;
 
 static int refuse(sql_guard *g, const char *what, const char *name)
@@ -513,12 +541,6 @@ static int refuse(sql_guard *g, const char *what, const char *name)
 static const char *action_name(int action)
 {
     switch (action) {
-    case SQLITE_INSERT:
-        return "INSERT";
-    case SQLITE_UPDATE:
-        return "UPDATE";
-    case SQLITE_DELETE:
-        return "DELETE";
     case SQLITE_CREATE_INDEX:
     case SQLITE_CREATE_TABLE:
     case SQLITE_CREATE_TEMP_INDEX:
@@ -556,7 +578,6 @@ static const char *action_name(int action)
 
 static int authorize(void *data, int action, const char *a, const char *b, const char *db, const char *trigger)
 {
-    (void)db;
     (void)trigger;
     sql_guard *g = data;
     switch (action) {
@@ -565,10 +586,19 @@ static int authorize(void *data, int action, const char *a, const char *b, const
     case SQLITE_RECURSIVE:
         return SQLITE_OK;
     case SQLITE_FUNCTION:
-        /* b is the function's name. Extensions are off on this connection
-         * anyway; refuse the loader by name too. */
-        if (b && strcasecmp(b, "load_extension") == 0) return refuse(g, "load_extension()", NULL);
+        /* b is the function's name (a table-valued one too). */
+        if (!function_allowed(b)) return refuse(g, "the function", b ? b : "?");
         return SQLITE_OK;
+    case SQLITE_UPDATE:
+        /* The first use of json_each or json_tree registers the table in
+         * the in-memory schema, which SQLite authorizes as an UPDATE of
+         * sqlite_master's columns; the file itself is never written (the
+         * connection is read-only, the statement must be too). */
+        if (a && strcmp(a, "sqlite_master") == 0 && db && strcmp(db, "main") == 0) return SQLITE_OK;
+        return refuse(g, "UPDATE of", a);
+    case SQLITE_INSERT:
+    case SQLITE_DELETE:
+        return refuse(g, action == SQLITE_INSERT ? "INSERT into" : "DELETE from", a);
     case SQLITE_PRAGMA:
         /* a is the pragma, b its argument or value. */
         if (!in_list(a, readable_pragmas, sizeof readable_pragmas / sizeof *readable_pragmas))
@@ -582,18 +612,6 @@ static int authorize(void *data, int action, const char *a, const char *b, const
     default:
         return refuse(g, action_name(action), NULL);
     }
-}
-
-static int over_time(void *data)
-{
-    sql_guard *g = data;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (now.tv_sec > g->deadline.tv_sec || (now.tv_sec == g->deadline.tv_sec && now.tv_nsec >= g->deadline.tv_nsec)) {
-        g->timed_out = 1;
-        return 1;
-    }
-    return 0;
 }
 
 /* Whether the rest of the text after the first statement holds another
@@ -624,6 +642,27 @@ static void set_limits(sqlite3 *db)
     sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, 0);
 }
 
+/* The value of a text column as a C string. A NUL byte would end the
+ * string there and cut the value, so each one is written \\x00, the way
+ * the table output writes the other control bytes. */
+static char *text_value(const char *text, size_t n)
+{
+    static const char nul[] = "\\x00";
+    size_t nuls = 0;
+    for (size_t j = 0; j < n; j++) nuls += text[j] == '\0';
+    char *copy = rl_xmalloc(n + nuls * (sizeof nul - 2) + 1), *o = copy;
+    for (size_t j = 0; j < n; j++) {
+        if (text[j]) {
+            *o++ = text[j];
+        } else {
+            memcpy(o, nul, sizeof nul - 1);
+            o += sizeof nul - 1;
+        }
+    }
+    *o = '\0';
+    return copy;
+}
+
 static void column_value(sqlite3_stmt *st, int i, rl_value *v)
 {
     switch (sqlite3_column_type(st, i)) {
@@ -634,7 +673,7 @@ static void column_value(sqlite3_stmt *st, int i, rl_value *v)
         rl_value_set_real(v, sqlite3_column_double(st, i));
         break;
     case SQLITE_TEXT:
-        rl_value_set_textn(v, (const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+        rl_value_take_text(v, text_value((const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i)));
         break;
     case SQLITE_BLOB: {
         /* As SQL writes it: X'0A1B' */
@@ -664,25 +703,18 @@ int rl_store_sql(rl_store *s, const char *sql, size_t max_rows, long timeout_ms,
     sqlite3 *db = s->db;
     sql_guard g;
     memset(&g, 0, sizeof g);
-    clock_gettime(CLOCK_MONOTONIC, &g.deadline);
-    g.deadline.tv_sec += timeout_ms / MS_PER_SEC;
-    g.deadline.tv_nsec += (timeout_ms % MS_PER_SEC) * NS_PER_MS;
-    if (g.deadline.tv_nsec >= MS_PER_SEC * NS_PER_MS) {
-        g.deadline.tv_sec++;
-        g.deadline.tv_nsec -= MS_PER_SEC * NS_PER_MS;
-    }
-    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)NULL);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-#ifdef SQLITE_DBCONFIG_TRUSTED_SCHEMA
-    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-#endif
+    /* The connection already refuses extensions, fts3_tokenizer() and
+     * untrusted schema functions (store.c, harden()); the authorizer
+     * refuses anything but reading, and the time bound is the store's. */
+    int store_limit = s->query_ms;
+    if (timeout_ms > 0) s->query_ms = timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms;
     set_limits(db);
     sqlite3_set_authorizer(db, authorize, &g);
-    sqlite3_progress_handler(db, SQL_PROGRESS_OPS, over_time, &g);
 
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
     int rc = 0;
+    rls_query_begin(s);
     if (sqlite3_prepare_v2(db, sql, -1, &st, &tail) != SQLITE_OK) {
         if (g.refused[0]) rc = rl_fail(err, "refused: %s (racelint sql only reads the database)", g.refused);
         else rc = rl_fail(err, "SQL error: %s", sqlite3_errmsg(db));
@@ -700,6 +732,7 @@ int rl_store_sql(rl_store *s, const char *sql, size_t max_rows, long timeout_ms,
         rl_table_init(out, (size_t)ncols, names);
         free(names);
         int step;
+        rls_query_begin(s);
         while ((step = sqlite3_step(st)) == SQLITE_ROW) {
             if (out->nrows >= max_rows) {
                 *truncated = 1;
@@ -709,14 +742,13 @@ int rl_store_sql(rl_store *s, const char *sql, size_t max_rows, long timeout_ms,
             for (int i = 0; i < ncols; i++) column_value(st, i, &row[i]);
         }
         if (step != SQLITE_ROW && step != SQLITE_DONE) {
-            if (g.timed_out) rc = rl_fail(err, "the query ran longer than %ld ms and was stopped", timeout_ms);
-            else if (g.refused[0]) rc = rl_fail(err, "refused: %s (racelint sql only reads the database)", g.refused);
-            else rc = rl_fail(err, "SQL error: %s", sqlite3_errmsg(db));
+            if (g.refused[0]) rc = rl_fail(err, "refused: %s (racelint sql only reads the database)", g.refused);
+            else rc = rls_db_error(s, err, "running the query");
         }
     }
     sqlite3_finalize(st);
-    sqlite3_progress_handler(db, 0, NULL, NULL);
     sqlite3_set_authorizer(db, NULL, NULL);
+    s->query_ms = store_limit;
     if (rc) rl_table_free(out);
     return rc;
 }

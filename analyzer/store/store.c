@@ -1,10 +1,25 @@
 /* The findings store (store.h): every run, its translation units, findings
  * and their events in one SQLite database. The only file that speaks SQL;
- * every statement is constant text, and values always go through binding. */
+ * every statement is constant text, and values always go through binding.
+ *
+ * A database file is data from elsewhere (a CI cache, a colleague's
+ * checkout), so opening one trusts nothing in it:
+ *  1. The path must be a regular file (or not exist yet, for writing): a
+ *     FIFO or a device is refused before SQLite opens it.
+ *  2. Every connection turns off what a stored schema could use to act:
+ *     triggers, extension loading, fts3_tokenizer(), untrusted schema
+ *     functions; defensive mode forbids writing the schema by hand.
+ *  3. A file holding tables, indexes, views or triggers that racelint's own
+ *     migrations did not create is refused, naming them.
+ *  4. Every statement has a time bound (RACELINT_QUERY_TIMEOUT_MS), so a
+ *     crafted file cannot make a command run forever. */
 #include "store_internal.h"
 #include "../model/finding_json.h"
 #include "../util/mem.h"
+#include "../util/clock.h"
+#include "../util/strbuf.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -19,6 +34,20 @@
  * slow storage waits longer; the robustness tests wait less). */
 #define RL_BUSY_TIMEOUT_MS 30000
 #define RL_BUSY_TIMEOUT_ENV "RACELINT_BUSY_TIMEOUT_MS"
+
+/* Every statement is interrupted after running this long (not counting
+ * waits for another process's lock): no command of racelint needs more on
+ * a real database, and a crafted one (a huge table, a recursive query in
+ * `racelint sql`) cannot hold it forever. RACELINT_QUERY_TIMEOUT_MS
+ * overrides it (0: no limit). */
+#define RL_QUERY_TIMEOUT_MS 30000
+#define RL_QUERY_TIMEOUT_ENV "RACELINT_QUERY_TIMEOUT_MS"
+/* SQLite calls the time check every this many virtual machine steps. */
+#define RL_PROGRESS_STEPS 1000
+/* A writer blocked by another process's lock retries this often. */
+#define RL_BUSY_SLICE_MS 10
+/* At most this many unknown schema objects are named in the message. */
+#define RL_MAX_FOREIGN_NAMED 5
 
 /* PRAGMA application_id of our files ("RLNT"), so that another program's
  * SQLite database is refused instead of being written into. */
@@ -140,6 +169,27 @@ static const char *const migrations[] = {
     "    facts      BLOB NOT NULL,    -- the facts, in racelint's binary format (facts_io.c)\n"
     "    updated_at TEXT NOT NULL     -- ISO-8601 UTC\n"
     ");\n",
+
+    /* 3 -> 4: what a run was made from (docs/robustness.md, security). */
+    "-- The branch of the analysed checkout, and the project config the run used.\n"
+    "ALTER TABLE runs ADD COLUMN git_branch TEXT; -- branch checked out; NULL when detached or outside git\n"
+    "ALTER TABLE runs ADD COLUMN config TEXT;     -- the .racelint.yaml the run used; NULL for none\n",
+
+    /* 4 -> 5: programs and notices (docs/analysis.md, Programs; Bounds). */
+    "-- The programs of the build that the run analysed, and those a finding was found in.\n"
+    "ALTER TABLE runs ADD COLUMN programs TEXT;     -- JSON array of program names; NULL before schema 5\n"
+    "ALTER TABLE findings ADD COLUMN programs TEXT; -- JSON array of program names; NULL before schema 5\n"
+    "\n"
+    "-- What the analysis said about a run besides findings: limits hit, spawns\n"
+    "-- that found no thread, programs that start none.\n"
+    "CREATE TABLE notices (\n"
+    "    run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "    idx     INTEGER NOT NULL, -- order within the run\n"
+    "    code    TEXT NOT NULL,    -- stable id, e.g. 'limit-contexts', 'threads-not-found'\n"
+    "    program TEXT,             -- the program it concerns; NULL for the whole run\n"
+    "    message TEXT NOT NULL,    -- one sentence for people\n"
+    "    PRIMARY KEY (run_id, idx)\n"
+    ");\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,
@@ -152,6 +202,9 @@ _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION
 
 int rls_db_error(rl_store *s, rl_error *err, const char *what)
 {
+    if (s->timed_out)
+        return rl_fail(err, "database '%s': %s: the query ran longer than %d ms and was stopped (%s)", s->path, what,
+                       s->query_ms, RL_QUERY_TIMEOUT_ENV);
     if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
         return rl_fail(err, "'%s' is not a racelint database (file is not SQLite)", s->path);
     int code = sqlite3_errcode(s->db);
@@ -183,6 +236,7 @@ int rls_no_such_run(rl_store *s, int64_t run_id, rl_error *err)
 /* Runs constant SQL that takes no parameters (transactions, the schema). */
 int rls_exec(rl_store *s, const char *sql, const char *what, rl_error *err)
 {
+    rls_query_begin(s);
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) return rls_db_error(s, err, what);
     return 0;
 }
@@ -196,6 +250,7 @@ void rls_rollback(rl_store *s)
 sqlite3_stmt *rls_prepare(rl_store *s, const char *sql, const char *what, rl_error *err)
 {
     sqlite3_stmt *st = NULL;
+    rls_query_begin(s);
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         rls_db_error(s, err, what);
         sqlite3_finalize(st);
@@ -211,6 +266,7 @@ int rls_step_done(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : rls_db_error(s, err, what);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    rls_query_begin(s); /* the next execution has a time bound of its own */
     return rc;
 }
 
@@ -279,8 +335,26 @@ static char *folder_of(const char *path)
     return !slash ? rl_xstrdup(".") : slash == path ? rl_xstrdup("/") : rl_xstrndup(path, (size_t)(slash - path));
 }
 
-/* The checks SQLite would do with a vaguer message: the folder must exist,
- * the path must not be a folder, and a read-only database must exist. */
+/* Whether path exists and is not a regular file (a FIFO, a device, a
+ * socket). stat() says so without opening it (opening some devices acts);
+ * what stat calls a regular file is then opened with O_NONBLOCK, which a
+ * FIFO swapped in meanwhile cannot block, and checked again with fstat. */
+static int not_regular_file(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return 0;
+    if (!S_ISREG(st.st_mode)) return 1;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return 0; /* unreadable: SQLite says so */
+    int bad = fstat(fd, &st) == 0 && !S_ISREG(st.st_mode);
+    close(fd);
+    return bad;
+}
+
+/* The checks SQLite would do with a vaguer message (or not at all): the
+ * folder must exist, the path must be a regular file (SQLite would block
+ * on a FIFO, and call /dev/null an empty database), and a database opened
+ * for reading must exist. */
 static int check_path(const char *path, int read_only, rl_error *err)
 {
     char *dir = folder_of(path);
@@ -292,6 +366,8 @@ static int check_path(const char *path, int read_only, rl_error *err)
         rc = rl_fail(err, "cannot open database '%s': folder '%s' does not exist", path, dir);
     else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         rc = rl_fail(err, "cannot open database '%s': it is a folder", path);
+    else if (not_regular_file(path))
+        rc = rl_fail(err, "cannot open database '%s': not a regular file (a FIFO, device or socket)", path);
     else if (read_only && stat(path, &st) != 0)
         rc = rl_fail(err, "cannot open database '%s': %s", path, strerror(errno));
     /* Even root cannot write there; SQLite would only say "unable to open
@@ -302,13 +378,16 @@ static int check_path(const char *path, int read_only, rl_error *err)
     return rc;
 }
 
-/* Whether the folder of path is on a read-only file system. */
-static int on_read_only_fs(const char *path)
+/* Why a WAL database's -shm file cannot be made beside path ("on a
+ * read-only file system", "in a folder this user may not write"), or NULL
+ * when its folder can be written. */
+static const char *unwritable_folder(const char *path)
 {
     char *dir = folder_of(path);
-    int ro = access(dir, W_OK) != 0 && errno == EROFS;
+    const char *why = NULL;
+    if (access(dir, W_OK) != 0) why = errno == EROFS ? "on a read-only file system" : "in a folder this user may not write";
     free(dir);
-    return ro;
+    return why;
 }
 
 /* Whether PATH-wal exists and is not empty. */
@@ -343,6 +422,40 @@ static char *immutable_uri(const char *path)
     return uri;
 }
 
+/* ------------------------------------------------------------------------
+ * Time: every statement is bounded (invariant 4). */
+
+void rls_query_begin(rl_store *s)
+{
+    s->query_start = rl_now_ms();
+    s->waited_ms = 0;
+    s->timed_out = 0;
+}
+
+/* sqlite3_progress_handler: interrupts the statement once it has run for
+ * query_ms (0: no limit), waits for locks excepted. */
+static int over_time(void *data)
+{
+    rl_store *s = data;
+    if (s->query_ms == 0 || rl_now_ms() - s->query_start - s->waited_ms < s->query_ms) return 0;
+    s->timed_out = 1;
+    return 1;
+}
+
+/* sqlite3_busy_handler: waits up to busy_ms for another process's lock, in
+ * slices it counts as waiting, not running (over_time). */
+static int wait_for_lock(void *data, int count)
+{
+    rl_store *s = data;
+    if ((long long)count * RL_BUSY_SLICE_MS >= s->busy_ms) return 0;
+    sqlite3_sleep(RL_BUSY_SLICE_MS);
+    s->waited_ms += RL_BUSY_SLICE_MS;
+    return 1;
+}
+
+/* ------------------------------------------------------------------------
+ * The schema: its version, its objects, its migrations. */
+
 /* Reads the schema version, refusing files that are not ours or are newer
  * than this build. Returns the version (0 for an empty database) or -1. */
 static int64_t schema_version(rl_store *s, rl_error *err)
@@ -362,6 +475,68 @@ static int64_t schema_version(rl_store *s, rl_error *err)
     return version;
 }
 
+/* SQLite's own objects: statistics tables (ANALYZE), sqlite_sequence, and
+ * the indexes behind UNIQUE and PRIMARY KEY constraints. SQLite refuses
+ * those names to CREATE; triggers and views never qualify. */
+static int sqlite_internal(const char *type, const char *name)
+{
+    static const char prefix[] = "sqlite_";
+    return (strcmp(type, "table") == 0 || strcmp(type, "index") == 0) && strncmp(name, prefix, sizeof prefix - 1) == 0;
+}
+
+/* Refuses a database holding schema objects (tables, indexes, views,
+ * triggers) that migrations[0..version) do not create: a trigger would run
+ * when racelint writes, a view or table would be read as if racelint had
+ * made it. What racelint creates is learnt by running the same migrations
+ * on an in-memory database, so the list cannot drift from the schema. */
+static int check_schema_objects(rl_store *s, int64_t version, rl_error *err)
+{
+    sqlite3 *mem = NULL;
+    int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK ? 0 : -1;
+    for (int64_t v = 0; rc == 0 && v < version; v++)
+        if (sqlite3_exec(mem, migrations[v], NULL, NULL, NULL) != SQLITE_OK) rc = -1;
+    sqlite3_stmt *known = NULL;
+    if (rc == 0 && sqlite3_prepare_v2(mem, "SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2", -1, &known,
+                                      NULL) != SQLITE_OK)
+        rc = -1;
+    if (rc) {
+        rc = rl_fail(err, "internal error: racelint's schema does not build in memory: %s",
+                     mem ? sqlite3_errmsg(mem) : "out of memory");
+        sqlite3_finalize(known);
+        sqlite3_close(mem);
+        return rc;
+    }
+    sqlite3_stmt *st = rls_prepare(s, "SELECT type, name FROM sqlite_master ORDER BY type, name", "reading the schema", err);
+    rl_strbuf foreign = RL_STRBUF_INIT;
+    size_t nforeign = 0;
+    int step = SQLITE_DONE;
+    while (st && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(st, 0);
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        if (!type || !name || sqlite_internal(type, name)) continue;
+        sqlite3_bind_text(known, 1, type, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(known, 2, name, -1, SQLITE_TRANSIENT);
+        int ours = sqlite3_step(known) == SQLITE_ROW;
+        sqlite3_reset(known);
+        if (ours) continue;
+        if (nforeign < RL_MAX_FOREIGN_NAMED) rl_sb_printf(&foreign, "%s%s '%s'", nforeign ? ", " : "", type, name);
+        nforeign++;
+    }
+    if (!st) rc = -1;
+    else if (step != SQLITE_DONE) rc = rls_db_error(s, err, "reading the schema");
+    else if (nforeign)
+        rc = rl_fail(err,
+                     "database '%s' holds %zu schema object%s racelint did not create: %s%s; refusing it"
+                     " (a trigger or view runs SQL of its own; use a database racelint made)",
+                     s->path, nforeign, nforeign == 1 ? "" : "s", rl_sb_str(&foreign),
+                     nforeign > RL_MAX_FOREIGN_NAMED ? ", ..." : "");
+    rl_sb_free(&foreign);
+    sqlite3_finalize(st);
+    sqlite3_finalize(known);
+    sqlite3_close(mem);
+    return rc;
+}
+
 /* migrate's result for an older schema opened read-only. */
 #define RLS_OLDER (-2)
 
@@ -370,7 +545,7 @@ static int64_t schema_version(rl_store *s, rl_error *err)
 static int migrate(rl_store *s, rl_error *err)
 {
     int64_t version = schema_version(s, err);
-    if (version < 0) return -1;
+    if (version < 0 || check_schema_objects(s, version, err)) return -1;
     if (version == RL_STORE_SCHEMA_VERSION) return 0;
     if (s->read_only) {
         if (version == 0) return rl_fail(err, "database '%s' is empty: no racelint run was recorded in it", s->path);
@@ -395,20 +570,37 @@ static int migrate(rl_store *s, rl_error *err)
     return rc;
 }
 
+/* Turns off, on this connection, everything a stored schema or a query
+ * could use beyond reading and writing rows (invariant 2). */
+static int harden(rl_store *s, rl_error *err)
+{
+    static const struct {
+        int op, on;
+        const char *name;
+    } settings[] = {
+        {SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, "load_extension"},
+        {SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, "fts3_tokenizer"},
+        {SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, "triggers"},
+        {SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, "trusted_schema"},
+        {SQLITE_DBCONFIG_DEFENSIVE, 1, "defensive"},
+    };
+    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
+        int now = -1;
+        if (sqlite3_db_config(s->db, settings[i].op, settings[i].on, &now) != SQLITE_OK || now != settings[i].on)
+            return rl_fail(err, "database '%s': SQLite would not set %s %s", s->path, settings[i].name,
+                           settings[i].on ? "on" : "off");
+    }
+    return 0;
+}
+
 static int configure(rl_store *s, rl_error *err)
 {
     int64_t objects;
-    s->busy_ms = RL_BUSY_TIMEOUT_MS;
-    const char *env = getenv(RL_BUSY_TIMEOUT_ENV);
-    if (env && *env) {
-        char *end;
-        errno = 0;
-        long ms = strtol(env, &end, 10);
-        if (*end || ms < 0 || ms > INT_MAX || errno)
-            return rl_fail(err, "%s wants a number of milliseconds, not '%s'", RL_BUSY_TIMEOUT_ENV, env);
-        s->busy_ms = (int)ms;
-    }
-    sqlite3_busy_timeout(s->db, s->busy_ms);
+    if (harden(s, err) || rl_env_ms(RL_BUSY_TIMEOUT_ENV, RL_BUSY_TIMEOUT_MS, &s->busy_ms, err) ||
+        rl_env_ms(RL_QUERY_TIMEOUT_ENV, RL_QUERY_TIMEOUT_MS, &s->query_ms, err))
+        return -1;
+    sqlite3_busy_handler(s->db, wait_for_lock, s);
+    sqlite3_progress_handler(s->db, RL_PROGRESS_STEPS, over_time, s);
     /* The first read of the file: a file that is not SQLite fails here
      * with SQLITE_NOTADB, which db_error words for the user. */
     if (rls_query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err)) return -1;
@@ -439,16 +631,21 @@ static rl_store *open_store(const char *path, int read_only, int *older, rl_erro
         return NULL;
     }
     int rc = configure(s, err);
-    if (rc && read_only && sqlite3_errcode(s->db) == SQLITE_CANTOPEN && on_read_only_fs(path) && has_wal(path)) {
+    int code = s->db ? sqlite3_errcode(s->db) : SQLITE_OK;
+    /* A WAL database needs its -shm file even to be read ("unable to open"
+     * or "attempt to write a readonly database" when it cannot be made). */
+    const char *no_shm = rc && read_only && (code == SQLITE_CANTOPEN || code == SQLITE_READONLY) ? unwritable_folder(path)
+                                                                                                  : NULL;
+    if (no_shm && has_wal(path)) {
         rl_fail(err,
-                "cannot read database '%s': it is on a read-only file system, beside a -wal file that"
-                " SQLite would have to apply first; open it once where it can be written",
-                path);
-    } else if (rc && read_only && sqlite3_errcode(s->db) == SQLITE_CANTOPEN && on_read_only_fs(path)) {
-        /* A WAL database needs its -shm file even to be read; on a
-         * read-only file system it cannot be created. Nobody can change
-         * the file there either, so it is read as immutable (not when a
-         * -wal file holds transactions: immutable would not see them). */
+                "cannot read database '%s': it is %s, beside a -wal file that SQLite would have to apply first;"
+                " open it once where it can be written",
+                path, no_shm);
+    } else if (no_shm) {
+        /* Where the -shm file cannot be made, no racelint can write the
+         * database either (that needs the same folder), so it is read as
+         * immutable; not beside a -wal file, whose transactions immutable
+         * would not see. */
         sqlite3_close(s->db);
         s->db = NULL;
         char *uri = immutable_uri(path);
@@ -496,6 +693,14 @@ void rl_store_close(rl_store *s)
 /* ------------------------------------------------------------------------
  * Recording a run. */
 
+/* Compact JSON text of v (which it releases); the caller frees. */
+static char *json_text(json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    return text;
+}
+
 /* Binds the columns every write of a run sets, from ?1 on. */
 static int bind_run(sqlite3_stmt *st, const rl_run_info *run)
 {
@@ -518,6 +723,11 @@ static int bind_run(sqlite3_stmt *st, const rl_run_info *run)
     i++;
     rls_bind_text(st, i++, run->host);
     rls_bind_text(st, i++, run->baseline);
+    rls_bind_text(st, i++, run->git_branch);
+    rls_bind_text(st, i++, run->config);
+    char *programs = json_text(rl_json_strings((const char *const *)run->programs, run->nprograms));
+    sqlite3_bind_text(st, i++, programs ? programs : "[]", -1, SQLITE_TRANSIENT);
+    free(programs);
     return i;
 }
 
@@ -525,8 +735,8 @@ static int insert_run(rl_store *s, const rl_run_info *run, int64_t *id, rl_error
 {
     static const char sql[] =
         "INSERT INTO runs (started_at, finished_at, status, tool_version, arguments, directory,"
-        " git_revision, git_dirty, files, units_failed, findings, duration_ms, pid, host, baseline)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+        " git_revision, git_dirty, files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config,"
+        " programs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
     sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
     if (!st) return -1;
     bind_run(st, run);
@@ -542,13 +752,32 @@ static int update_run(rl_store *s, const rl_run_info *run, rl_error *err)
     static const char sql[] =
         "UPDATE runs SET started_at = ?1, finished_at = ?2, status = ?3, tool_version = ?4, arguments = ?5,"
         " directory = ?6, git_revision = ?7, git_dirty = ?8, files = ?9, units_failed = ?10, findings = ?11,"
-        " duration_ms = ?12, pid = ?13, host = ?14, baseline = ?15 WHERE id = ?16";
+        " duration_ms = ?12, pid = ?13, host = ?14, baseline = ?15, git_branch = ?16, config = ?17, programs = ?18"
+        " WHERE id = ?19";
     sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
     if (!st) return -1;
     int i = bind_run(st, run);
     sqlite3_bind_int64(st, i, run->id);
     int rc = rls_step_done(s, st, "recording the run", err);
     if (rc == 0 && sqlite3_changes(s->db) != 1) rc = rls_no_such_run(s, run->id, err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_notices(rl_store *s, const rl_run_info *run, int64_t run_id, rl_error *err)
+{
+    static const char sql[] = "INSERT INTO notices (run_id, idx, code, program, message) VALUES (?1, ?2, ?3, ?4, ?5)";
+    if (run->nnotices == 0) return 0;
+    sqlite3_stmt *st = rls_prepare(s, sql, "recording the notices", err);
+    int rc = st ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < run->nnotices; i++) {
+        sqlite3_bind_int64(st, 1, run_id);
+        sqlite3_bind_int64(st, 2, (int64_t)i);
+        rls_bind_text(st, 3, run->notices[i].code);
+        rls_bind_text(st, 4, run->notices[i].program);
+        rls_bind_text(st, 5, run->notices[i].message);
+        rc = rls_step_done(s, st, "recording the notices", err);
+    }
     sqlite3_finalize(st);
     return rc;
 }
@@ -569,13 +798,6 @@ static int insert_units(rl_store *s, int64_t run_id, const rl_unit_status *units
     return rc;
 }
 
-/* Compact JSON text of v (which it releases); the caller frees. */
-static char *json_text(json_t *v)
-{
-    char *text = json_dumps(v, JSON_COMPACT);
-    json_decref(v);
-    return text;
-}
 
 static int insert_event(rl_store *s, sqlite3_stmt *st, int64_t finding_id, size_t idx, const rl_event *ev,
                         const rl_source_context *ctx, rl_error *err)
@@ -612,8 +834,8 @@ static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list,
 {
     static const char finding_sql[] =
         "INSERT INTO findings (run_id, rule, severity, fingerprint, location, message, hint,"
-        " file, line, col, suppressed, suppression)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+        " file, line, col, suppressed, suppression, programs)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
     static const char event_sql[] =
         "INSERT INTO events (finding_id, idx, file, line, col, function, kind, what, thread,"
         " spawn_file, spawn_line, spawn_col, multi_instance, chain, locks, context_line, context)"
@@ -635,7 +857,10 @@ static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list,
         i += 3;
         sqlite3_bind_int(fst, i++, f->suppressed != 0);
         rls_bind_text(fst, i++, f->suppression);
+        char *programs = f->nprograms ? json_text(rl_json_strings((const char *const *)f->programs, f->nprograms)) : NULL;
+        rls_bind_text(fst, i++, programs);
         rc = rls_step_done(s, fst, "recording a finding", err);
+        free(programs);
         int64_t finding_id = sqlite3_last_insert_rowid(s->db);
         const rl_source_context *ctx = contexts ? contexts[n] : NULL;
         for (size_t e = 0; rc == 0 && e < f->nevents; e++)
@@ -656,6 +881,7 @@ int rl_store_record_run(rl_store *s, rl_run_info *run, const rl_unit_status *uni
     int64_t id = 0;
     int rc = insert_run(s, run, &id, err);
     if (rc == 0) rc = insert_units(s, id, units, nunits, err);
+    if (rc == 0) rc = insert_notices(s, run, id, err);
     if (rc == 0 && findings) rc = insert_findings(s, id, findings, NULL, err);
     if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
     if (rc) {
@@ -711,6 +937,7 @@ int rl_store_finish_run(rl_store *s, const rl_run_info *run, const rl_unit_statu
     if (rls_exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
     int rc = update_run(s, run, err);
     if (rc == 0) rc = insert_units(s, run->id, units, nunits, err);
+    if (rc == 0) rc = insert_notices(s, run, run->id, err);
     if (rc == 0 && findings) rc = insert_findings(s, run->id, findings, contexts, err);
     if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
     if (rc) rls_rollback(s);
@@ -752,6 +979,24 @@ int rls_step_row(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err)
     return rc == SQLITE_DONE ? 0 : rls_db_error(s, err, what);
 }
 
+/* A JSON array of names stored by racelint (runs.programs,
+ * findings.programs); anything else in the column (NULL before schema 5,
+ * or a value that is not an array of strings) reads as no names. */
+static void read_names(sqlite3_stmt *st, int col, char ***names, size_t *n)
+{
+    *names = NULL;
+    *n = 0;
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    json_t *arr = text ? json_loads(text, 0, NULL) : NULL;
+    size_t len = json_is_array(arr) ? json_array_size(arr) : 0;
+    if (len) *names = rl_xcalloc(len, sizeof **names);
+    for (size_t i = 0; i < len; i++) {
+        const char *v = json_string_value(json_array_get(arr, i));
+        if (v) (*names)[(*n)++] = rl_xstrdup(v);
+    }
+    json_decref(arr);
+}
+
 void rls_read_run(sqlite3_stmt *st, rl_run_info *out)
 {
     int i = 0;
@@ -772,6 +1017,31 @@ void rls_read_run(sqlite3_stmt *st, rl_run_info *out)
     out->pid = sqlite3_column_int64(st, i++);
     out->host = rls_column_text(st, i++);
     out->baseline = rls_column_text(st, i++);
+    out->git_branch = rls_column_text(st, i++);
+    out->config = rls_column_text(st, i++);
+    read_names(st, i++, &out->programs, &out->nprograms);
+}
+
+/* The notices of run out->id, in order. */
+static int read_notices(rl_store *s, rl_run_info *out, rl_error *err)
+{
+    static const char sql[] = "SELECT code, program, message FROM notices WHERE run_id = ?1 ORDER BY idx";
+    sqlite3_stmt *st = rls_prepare(s, sql, "reading the notices", err);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, out->id);
+    int rc, cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        RL_GROW(out->notices, cap, out->nnotices + 1);
+        rl_notice *n = &out->notices[out->nnotices++];
+        n->code = rls_column_text(st, 0);
+        n->program = rls_column_text(st, 1);
+        n->message = rls_column_text(st, 2);
+        if (!n->code) n->code = rl_xstrdup("");
+        if (!n->message) n->message = rl_xstrdup("");
+    }
+    int ok = rc == SQLITE_DONE;
+    sqlite3_finalize(st);
+    return ok ? 0 : rls_db_error(s, err, "reading the notices");
 }
 
 int rl_store_get_run(rl_store *s, int64_t run_id, rl_run_info *out, rl_error *err)
@@ -788,7 +1058,8 @@ int rl_store_get_run(rl_store *s, int64_t run_id, rl_run_info *out, rl_error *er
     }
     sqlite3_finalize(st);
     if (found == 0) return rls_no_such_run(s, run_id, err);
-    return found < 0 ? -1 : 0;
+    if (found < 0) return -1;
+    return read_notices(s, out, err);
 }
 
 int rls_run_exists(rl_store *s, int64_t run_id, rl_error *err)
@@ -905,14 +1176,14 @@ int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, 
     f->hint = rls_column_text(st, i++);
     f->suppressed = sqlite3_column_int(st, i++) != 0;
     f->suppression = rls_column_text(st, i++);
+    read_names(st, i++, &f->programs, &f->nprograms);
     return 0;
 }
 
 int rl_store_load_findings(rl_store *s, int64_t run_id, rl_findings *out, rl_error *err)
 {
     static const char finding_sql[] =
-        "SELECT id, rule, severity, fingerprint, location, message, hint, suppressed, suppression"
-        " FROM findings WHERE run_id = ?1 ORDER BY id";
+        "SELECT " RLS_FINDING_COLUMNS " FROM findings WHERE run_id = ?1 ORDER BY id";
     static const char event_sql[] =
         "SELECT file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col,"
         " multi_instance, chain, locks FROM events WHERE finding_id = ?1 ORDER BY idx";
@@ -954,6 +1225,8 @@ void rl_run_info_clear(rl_run_info *run)
     free(run->git_revision);
     free(run->host);
     free(run->baseline);
+    free(run->git_branch);
+    free(run->config);
     rl_notices_free(run->notices, run->nnotices);
     for (size_t i = 0; i < run->nprograms; i++) free(run->programs[i]);
     free(run->programs);

@@ -14,7 +14,11 @@
  *  5. `racelint check` writes a run in two steps: rl_store_begin_run
  *     inserts it as 'running', rl_store_finish_run adds its findings and
  *     final status in one transaction. A process killed in between leaves a
- *     'running' row that readers show as 'incomplete'. */
+ *     'running' row that readers show as 'incomplete'.
+ *  6. A database is untrusted input: a path that is not a regular file, and
+ *     a file holding schema objects racelint did not create, are refused;
+ *     every connection disables triggers, extensions and fts3_tokenizer();
+ *     every statement is time-bounded (RACELINT_QUERY_TIMEOUT_MS). */
 #ifndef RL_STORE_H
 #define RL_STORE_H
 #include "../model/finding.h"
@@ -56,7 +60,10 @@ typedef struct rl_run_info {
     int64_t pid;           /* process that made the run (0: not recorded) */
     char *host;            /* host name it ran on */
     char *baseline;        /* the --baseline it was checked against, or NULL */
-    /* What the analysis said besides findings (owned). */
+    /* Schema 4. */
+    char *git_branch;      /* branch checked out; NULL when detached or outside git */
+    char *config;          /* the project config (.racelint.yaml) the run used, or NULL */
+    /* Schema 5: what the analysis said besides findings (owned). */
     rl_notice *notices;    /* limits hit, programs without threads */
     size_t nnotices;
     char **programs;       /* names of the programs analysed */
@@ -190,10 +197,12 @@ int rl_store_run_fingerprints(rl_store *store, int64_t run_id, char ***fps, size
 
 /* ------------------------------------------------------------------------
  * `racelint sql`: the user's own SELECT, on a store opened read-only. An
- * authorizer allows only reading (SELECT, reads, functions other than
- * load_extension, recursive CTEs and a list of informational PRAGMAs); one
- * statement; at most max_rows rows (*truncated set when there were more)
- * and timeout_ms of work. */
+ * authorizer allows only reading (SELECT, reads, an allowlist of ordinary
+ * SQL functions, json_each and json_tree, recursive CTEs and a list of
+ * informational PRAGMAs) and names what it refused; one statement; at most
+ * max_rows rows (*truncated set when there were more) and timeout_ms of
+ * work (0: the store's bound of every query, RACELINT_QUERY_TIMEOUT_MS).
+ * A NUL byte in text is returned as \x00. */
 int rl_store_sql(rl_store *store, const char *sql, size_t max_rows, long timeout_ms, rl_table *out, int *truncated,
                  rl_error *err);
 
@@ -210,6 +219,6 @@ int rl_store_cache_put(rl_store *store, const char *file, const char *key, const
 int rl_store_cache_begin(rl_store *store, rl_error *err);
 int rl_store_cache_commit(rl_store *store, rl_error *err);
 
-#define RL_STORE_SCHEMA_VERSION 3
+#define RL_STORE_SCHEMA_VERSION 5
 
 #endif

@@ -9,8 +9,19 @@ struct rl_store {
     sqlite3 *db;
     char *path;
     int read_only;
-    int busy_ms; /* how long a write waits for another process's lock */
+    int busy_ms;  /* how long a write waits for another process's lock */
+    /* The time bound of every statement (store.c, "Time"): a statement
+     * is interrupted once it has run query_ms, not counting the time it
+     * waited for another process's lock. */
+    int query_ms;
+    long long query_start; /* when the current statement started (rl_now_ms) */
+    long long waited_ms;   /* how long it has waited for locks so far */
+    int timed_out;         /* the last statement was interrupted for its time */
 };
+
+/* Starts the time bound of a statement about to run; rls_prepare,
+ * rls_exec and rls_step_done call it, rl_store_sql sets its own limit. */
+void rls_query_begin(rl_store *s);
 
 /* Each reports errors through rls_db_error, which must run before anything
  * else touches the connection (sqlite3_errmsg is reset by the next call). */
@@ -40,14 +51,14 @@ int rls_run_exists(rl_store *s, int64_t run_id, rl_error *err);
 int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, rl_error *err);
 int rls_load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_finding *f, rl_error *err);
 
-#define RLS_FINDING_COLUMNS "id, rule, severity, fingerprint, location, message, hint, suppressed, suppression"
+#define RLS_FINDING_COLUMNS "id, rule, severity, fingerprint, location, message, hint, suppressed, suppression, programs"
 #define RLS_EVENT_COLUMNS                                                                            \
     "file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col, multi_instance," \
     " chain, locks"
 
 #define RLS_RUN_COLUMNS                                                                                   \
     "id, started_at, finished_at, status, tool_version, arguments, directory, git_revision, git_dirty," \
-    " files, units_failed, findings, duration_ms, pid, host, baseline"
+    " files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config, programs"
 /* Reads the RLS_RUN_COLUMNS of the current row into out. */
 void rls_read_run(sqlite3_stmt *st, rl_run_info *out);
 

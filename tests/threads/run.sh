@@ -46,6 +46,16 @@ expect "check --program test_queue" 1 "$RL" check --no-db -j 1 --program test_qu
 expect "check --program nope" 2 "$RL" check --no-db -j 1 --program nope tool.c server.c queue.c test_queue.c
 contains "--program nope lists the programs" "$TMP/err" "its programs are: tool, server, test_queue"
 
+# Programs and notices are recorded with the run and read back. (findings
+# exits 1 when it lists findings, as the README documents.)
+expect "check into a database" 1 "$RL" check --db "$TMP/rl.db" -j 1 -q tool.c server.c queue.c test_queue.c
+expect "findings --format json" 1 "$RL" findings --db "$TMP/rl.db" --format json
+check "recorded findings name their programs" jq -e '[.findings[] | select(.location == "queue_pushed") | .programs[]] | index("server") != null' "$TMP/out"
+check "the run's programs are recorded" jq -e '.run.programs == ["tool", "server", "test_queue"]' "$TMP/out"
+check "the run's notices are recorded" jq -e '.run.notices[0].code == "single-threaded" and .run.notices[0].program == "tool"' "$TMP/out"
+expect "findings --format sarif" 1 "$RL" findings --db "$TMP/rl.db" --format sarif
+check "SARIF notifications from the database" jq -e '.runs[0].invocations[0].toolExecutionNotifications[] | select(.descriptor.id == "single-threaded")' "$TMP/out"
+
 # Spawns that no thread reaches are said, not passed off as clean.
 cat >"$TMP/unreached.c" <<'EOC'
 #include <pthread.h>

@@ -59,6 +59,11 @@ typedef struct join_site {
     rl_loc loc;
 } join_site;
 
+/* The spawn sites found under one walked call (discover_call). */
+typedef struct walked_call {
+    size_t first_spawn, end_spawn; /* d->spawns[first_spawn .. end_spawn) */
+} walked_call;
+
 typedef struct discovery {
     size_t budget;       /* calls left to follow */
     int cut;             /* a call was not followed for want of budget */
@@ -66,6 +71,9 @@ typedef struct discovery {
     size_t nspawns, cap_spawns;
     join_site *joins;
     size_t njoins, cap_joins;
+    rl_ptrmap walked;    /* (callee, top-level statement) key -> index + 1 into calls */
+    walked_call *calls;
+    size_t ncalls, cap_calls;
 } discovery;
 
 /* ---- positions ------------------------------------------------------------ */
@@ -461,6 +469,24 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     for (int f = 0; f < pos->n; f++)
         if (frame_fns[f] == callee) return; /* recursion */
     if (callee == env->fn) return;
+    /* A callee already walked from the same top-level statement of the
+     * entry is not walked again: its spawn sites are those found the first
+     * time, now reached through another path (known_spawn's "several
+     * instances"). Walking every path again made discovery exponential in
+     * the call graph's fan-out. */
+    int32_t top = pos->n ? pos->v[0] : i;
+    void **memo = rl_ptrmap_slot(&d->walked, (void *)(uintptr_t)((((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1));
+    if (*memo) {
+        const walked_call *w = &d->calls[(uintptr_t)*memo - 1];
+        for (size_t k = w->first_spawn; k < w->end_spawn; k++) d->spawns[k].repeated = 1;
+        return;
+    }
+    RL_GROW(d->calls, d->cap_calls, d->ncalls + 1);
+    size_t record = d->ncalls++;
+    /* Until its walk ends, a record marks nothing (a recursion deeper
+     * than the kept frames can reach it meanwhile). */
+    d->calls[record].first_spawn = d->calls[record].end_spawn = d->nspawns;
+    *memo = (void *)(uintptr_t)(record + 1);
     d->budget--;
     uint32_t distinct = 0;
     /* A once-routine takes no arguments from the call that runs it. */
@@ -472,6 +498,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
     int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
     discover(m, &sub, &p2, ff, depth + 1, d);
+    d->calls[record].end_spawn = d->nspawns;
     free(ff);
     pos_free(&p2);
     free(vals);
@@ -535,6 +562,8 @@ static void discovery_free(discovery *d)
     }
     free(d->spawns);
     free(d->joins);
+    free(d->calls);
+    rl_ptrmap_free(&d->walked);
 }
 
 /* The outermost loop around a spawn whose iterations do not each join the

@@ -1256,8 +1256,14 @@ static int baseline_from_run(rl_check_hist *h, rl_store *s, int64_t id, rl_error
 
 static int baseline_from_file(rl_check_hist *h, const char *path, rl_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return rl_fail(err, "cannot read the baseline '%s': %s", path, strerror(errno));
+    /* A FIFO or a device would block or never end: regular files only. */
+    rl_error why = {{0}};
+    int fd = rl_open_regular(path, &why);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return rl_fail(err, "cannot read the baseline: %s", why.msg[0] ? why.msg : strerror(errno));
+    }
     char magic[16] = {0};
     size_t got = fread(magic, 1, sizeof magic, f);
     fclose(f);

@@ -5,6 +5,7 @@
 #include "apimodel/apimodel.h"
 #include "checks/checks.h"
 #include "facts/facts.h"
+#include "facts/facts_check.h"
 #include "frontend/frontend.h"
 #include "model/flow.h"
 #include "model/guards.h"
@@ -168,16 +169,35 @@ static int current_hash(file_hashes *fh, const char *path, uint64_t *out)
     return h[1] ? 0 : -1;
 }
 
+static void add_warning(rl_analysis *out, char *msg)
+{
+    RL_PUSH(out->warnings, out->nwarnings, out->cap_warnings, msg);
+}
+
 /* The cached facts of unit u if every file they were made from is as it
- * was, else NULL. */
-static rl_unit_facts *cache_lookup(const rl_facts_cache *c, file_hashes *fh, const rl_unit_spec *u, const char *key)
+ * was, else NULL. A blob that cannot be read back, or whose facts break
+ * their invariants (facts_check.h: a crafted or damaged database), is
+ * dropped with a warning naming the unit: the unit is parsed again. */
+static rl_unit_facts *cache_lookup(const rl_facts_cache *c, file_hashes *fh, const rl_unit_spec *u, const char *key,
+                                   rl_analysis *out)
 {
     size_t len = 0;
     void *blob = c->get(c->ctx, u->file, key, &len);
     if (!blob) return NULL;
     rl_unit_facts *f = rl_facts_deserialize(blob, len);
     free(blob);
-    if (!f) return NULL;
+    rl_error why = {{0}};
+    if (!f) {
+        add_warning(out, rl_xasprintf("facts cache: the entry of %s cannot be read back (damaged); "
+                                      "parsing the unit again", u->file));
+        return NULL;
+    }
+    if (rl_facts_validate(f, &why) != 0) {
+        add_warning(out, rl_xasprintf("facts cache: the entry of %s was dropped, its facts are inconsistent "
+                                      "(%s); parsing the unit again", u->file, why.msg));
+        rl_facts_free(f);
+        return NULL;
+    }
     int fresh = f->ndeps > 0 && strcmp(f->main_file, u->file) == 0 && !f->parse_failed;
     for (int32_t i = 0; fresh && i < f->ndeps; i++) {
         uint64_t h;
@@ -299,6 +319,31 @@ static void guard_map(const rl_model *m, rl_analysis *out)
     }
 }
 
+void rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, int want_guards, rl_analysis *out)
+{
+    long long t = rl_now_ms();
+    rl_program *program = rl_program_new();
+    for (size_t i = 0; i < n; i++) rl_program_add_unit(program, facts[i]);
+    rl_program_finish(program);
+    out->ms_program = rl_now_ms() - t;
+    rl_flow *flow = rl_flow_compute(program);
+    out->ms_flow = rl_now_ms() - t - out->ms_program;
+    rl_model *m = rl_model_build(program, flow);
+    out->nthreads = m->nthreads;
+    out->ncontexts = m->nctxs;
+    out->naccesses = m->naccesses;
+    out->ms_model = rl_now_ms() - t;
+    t = rl_now_ms();
+    rl_check_ctx cc = {m, &out->findings};
+    for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
+    rl_findings_sort(&out->findings);
+    if (want_guards) guard_map(m, out);
+    out->ms_rules = rl_now_ms() - t;
+    rl_model_free(m);
+    rl_flow_free(flow);
+    rl_program_free(program);
+}
+
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -320,7 +365,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         file_hashes fh = {rl_strpool_new(), RL_PTRMAP_INIT, NULL, 0, 0};
         for (size_t i = 0; i < units->len; i++) {
             unit_key(rk, &units->items[i], keys[i]);
-            if (!opts->cache_refresh) parsed[i].facts = cache_lookup(cache, &fh, &units->items[i], keys[i]);
+            if (!opts->cache_refresh) parsed[i].facts = cache_lookup(cache, &fh, &units->items[i], keys[i], out);
             if (parsed[i].facts) {
                 cached[i] = 1;
                 out->units_cached++;
@@ -366,9 +411,9 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     free(keys);
     free(todo);
 
-    t = rl_now_ms();
     out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
-    rl_program *program = rl_program_new();
+    const rl_unit_facts **all = rl_xcalloc(units->len + 1, sizeof *all);
+    size_t nall = 0;
     for (size_t i = 0; i < units->len; i++) {
         const rl_unit_facts *facts = parsed[i].facts;
         record_unit(out, &units->items[i], &parsed[i], cached[i]);
@@ -379,27 +424,10 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
             fputs(rl_sb_str(&sb), (FILE *)opts->dump_out);
             rl_sb_free(&sb);
         }
-        rl_program_add_unit(program, facts);
+        all[nall++] = facts;
     }
-    rl_program_finish(program);
-    out->ms_program = rl_now_ms() - t;
-    rl_flow *flow = rl_flow_compute(program);
-    out->ms_flow = rl_now_ms() - t - out->ms_program;
-    rl_model *m = rl_model_build(program, flow);
-    out->nthreads = m->nthreads;
-    out->ncontexts = m->nctxs;
-    out->naccesses = m->naccesses;
-    out->ms_model = rl_now_ms() - t;
-    t = rl_now_ms();
-    rl_check_ctx cc = {m, &out->findings};
-    for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
-    rl_findings_sort(&out->findings);
-    if (opts->want_guards) guard_map(m, out);
-    out->ms_rules = rl_now_ms() - t;
-
-    rl_model_free(m);
-    rl_flow_free(flow);
-    rl_program_free(program);
+    rl_analyze_facts(all, nall, opts->want_guards, out);
+    free(all);
     for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&parsed[i]);
     free(parsed);
     free(cached);
@@ -409,6 +437,8 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
 
 void rl_analysis_free(rl_analysis *a)
 {
+    for (size_t i = 0; i < a->nwarnings; i++) free(a->warnings[i]);
+    free(a->warnings);
     for (size_t i = 0; i < a->nguards; i++) {
         free(a->guards[i].location);
         free(a->guards[i].lock);

@@ -71,6 +71,10 @@ typedef struct rl_analysis {
     long long ms_model;        /* program, lock flow, thread model */
     long long ms_program, ms_flow; /* the first two parts of ms_model */
     long long ms_rules;        /* the checks, sorting findings */
+    /* Stored data the run dropped (a damaged or inconsistent cache
+     * entry), one message each naming the unit, for the caller to print. */
+    char **warnings;
+    size_t nwarnings, cap_warnings;
 } rl_analysis;
 
 /* Runs the whole pipeline on `units`. Fails (-1, message) only for
@@ -78,6 +82,14 @@ typedef struct rl_analysis {
  * fail to parse are recorded in the result and the rest is analysed. */
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err);
 void rl_analysis_free(rl_analysis *a);
+
+/* The single-threaded half of rl_analyze, from facts on: program, lock
+ * flow, thread model, rules, sorted findings (and the guard map when
+ * want_guards), into out's findings, counts and model timings. The facts
+ * must keep the invariants of facts/facts_check.h. For rl_analyze, and
+ * for the fuzz target of cached facts. */
+struct rl_unit_facts;
+void rl_analyze_facts(const struct rl_unit_facts *const *facts, size_t n, int want_guards, rl_analysis *out);
 
 /* The project config for an analysis run from `dir`: the nearest
  * .racelint.yaml in dir or a parent folder (as .clang-tidy is found).

@@ -321,8 +321,11 @@ static int write_report_units(const options *o, const rl_run_info *run, const rl
     return rc;
 }
 
+/* What the analysis dropped (cache entries), then the units that did not
+ * parse cleanly. */
 static void report_parse_failures(const rl_analysis *a)
 {
+    for (size_t i = 0; i < a->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", a->warnings[i]);
     for (size_t i = 0; i < a->nunits; i++) {
         const rl_unit_status *u = &a->units[i];
         const char *phrase = rl_unit_status_phrase(u->status);

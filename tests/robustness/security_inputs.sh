@@ -139,4 +139,96 @@ mkfifo "$TMP/baseline.fifo"
 expect "a FIFO as --baseline" 2 "$RL" check --no-db --baseline "$TMP/baseline.fifo" "$P/racy.c"
 contains "the FIFO baseline is named" "$TMP/err" "baseline.fifo: not a regular file"
 
+echo "# 11. outputs"
+# many/: 300 racy counters, a report of some size.
+mkdir -p "$TMP/many300"
+awk 'BEGIN {
+  print "#include <pthread.h>"
+  for (i = 0; i < 300; i++) printf "long counter_%d;\n", i
+  print "static void *work(void *arg)\n{\n    (void)arg;"
+  for (i = 0; i < 300; i++) printf "    counter_%d++;\n", i
+  print "    return 0;\n}\nint main(void)\n{\n    pthread_t a, b;\n    pthread_create(&a, 0, work, 0);"
+  print "    pthread_create(&b, 0, work, 0);\n    return 0;\n}"
+}' >"$TMP/many300/many.c"
+mkdir -p "$TMP/outdir"
+expect "check -o: the first report" 1 "$RL" check --no-db --format json -o "$TMP/outdir/report.json" "$P/racy.c"
+cp "$TMP/outdir/report.json" "$TMP/report.before"
+# A file size limit stands in for a full disk (racelint ignores SIGXFSZ,
+# so the write fails with EFBIG like ENOSPC).
+expect "check -o on a full disk" 2 sh -c 'ulimit -f 8 && exec "$@"' sh "$RL" check --no-db --format json -o "$TMP/outdir/report.json" "$TMP/many300"
+contains "the failed write is explained" "$TMP/err" "racelint: error: cannot write .*File too large"
+if cmp -s "$TMP/report.before" "$TMP/outdir/report.json"; then ok "the previous report is intact"; else not_ok "the previous report is intact"; fi
+equals "no temporary left beside it" "$(ls -A "$TMP/outdir")" "report.json"
+# A symlink at the target is replaced, never written through.
+printf 'precious\n' >"$TMP/precious.txt"
+ln -s "$TMP/precious.txt" "$TMP/outdir/link.json"
+expect "check -o through a symlink" 1 "$RL" check --no-db --format json -o "$TMP/outdir/link.json" "$P/racy.c"
+equals "the file the link pointed to is untouched" "$(cat "$TMP/precious.txt")" "precious"
+if [ -f "$TMP/outdir/link.json" ] && [ ! -L "$TMP/outdir/link.json" ] && jq -e '.findings | length == 2' "$TMP/outdir/link.json" >/dev/null 2>&1; then
+  ok "the link itself was replaced by the report"; else not_ok "the link itself was replaced by the report"; fi
+expect "check -o /dev/null writes to the device" 1 "$RL" check --no-db -o /dev/null "$P/racy.c"
+# An interrupted report leaves no temporary behind: 20,000 findings make
+# a page big enough to catch it being written.
+mkdir -p "$TMP/big"
+awk 'BEGIN {
+  print "#include <pthread.h>\nlong counter;\nstatic void *work(void *p)\n{\n    (void)p;"
+  for (i = 0; i < 3000; i++) print "    counter++;"
+  print "    return 0;\n}\nint main(void)\n{\n    pthread_t a, b;\n    pthread_create(&a, 0, work, 0);"
+  print "    pthread_create(&b, 0, work, 0);\n    return 0;\n}"
+}' >"$TMP/big/counter.c"
+expect "a run with thousands of findings" 1 "$RL" check -q --db "$TMP/big.db" "$TMP/big"
+ln -s "$TMP/precious.txt" "$TMP/outdir/link2.csv"
+expect "runs -o through a symlink" 0 "$RL" runs --db "$TMP/big.db" -o "$TMP/outdir/link2.csv"
+equals "the same policy for the history commands" "$(cat "$TMP/precious.txt")" "precious"
+mkdir -p "$TMP/html"
+caught=0
+for attempt in 1 2 3 4 5; do
+  rm -rf "$TMP/html"/* "$TMP/html"/.index* 2>/dev/null
+  "$RL" report -q --db "$TMP/big.db" -o "$TMP/html" >/dev/null 2>&1 &
+  pid=$!
+  i=0
+  while [ $i -lt 2000 ] && ! ls -A "$TMP/html" 2>/dev/null | grep -q '^\.index'; do i=$((i + 1)); done
+  kill -INT $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  [ $i -lt 2000 ] && caught=1 && break
+done
+if [ "$caught" = 1 ]; then
+  equals "SIGINT during report: no temporary left" "$(ls -A "$TMP/html" | grep '^\.index')" ""
+else
+  skip "SIGINT during report: the page was written too fast to catch"
+fi
+
+echo "# 12. messages"
+expect "standard output on /dev/full" 2 sh -c 'exec "$@" >/dev/full' sh "$RL" check --no-db "$P/racy.c"
+contains "says why" "$TMP/err" "racelint: error: cannot write to standard output: No space left on device"
+expect "standard output closed" 2 sh -c 'exec "$@" >&-' sh "$RL" check --no-db "$P/racy.c"
+contains "says so" "$TMP/err" "racelint: error: cannot write to standard output"
+expect "findings with standard output on /dev/full" 2 sh -c 'exec "$@" >/dev/full' sh "$RL" findings --db "$TMP/big.db" --format csv
+contains "says why too" "$TMP/err" "cannot write to standard output"
+expect "--max-memory 1" 2 "$RL" check --no-db --max-memory 1 "$P/racy.c"
+contains "a ceiling below the minimum is refused" "$TMP/err" "--max-memory wants at least 64M"
+
+echo "# 13. terminal and page hygiene"
+mkdir -p "$TMP/esc"
+ESCNAME=$(printf 'evil\033]0;pwned\007\033[2J.c')
+{ printf '#include <pthread.h>\n/* \342\200\256 bidi */ long hits;\n'
+  printf 'static void *work(void *a) { (void)a; hits++; /* \033[31mred\177 */ return 0; }\n'
+  printf 'int main(void) { pthread_t a, b; pthread_create(&a, 0, work, 0); pthread_create(&b, 0, work, 0); return 0; }\n'; } >"$TMP/esc/$ESCNAME"
+cd "$TMP/esc" || exit 1
+expect "a file name with escape sequences: check" 1 "$RL" check --db "$TMP/esc.db" .
+if LC_ALL=C grep -q "$(printf '\033')" "$TMP/out" "$TMP/err"; then not_ok "check: no raw ESC reaches the terminal"; else ok "check: no raw ESC reaches the terminal"; fi
+contains "check: ESC is shown as \\x1b" "$TMP/out" 'evil\\x1b]0;pwned\\x07\\x1b\[2J.c'
+expect "findings" 1 "$RL" findings --db "$TMP/esc.db" --format text
+if LC_ALL=C grep -q "$(printf '[\033\007]')" "$TMP/out" "$TMP/err"; then not_ok "findings: no raw control characters"; else ok "findings: no raw control characters"; fi
+expect "show" 0 "$RL" show --db "$TMP/esc.db" --format table 1
+if LC_ALL=C grep -q "$(printf '[\033\007\177]')" "$TMP/out"; then not_ok "show: no raw control characters (source lines included)"; else ok "show: no raw control characters (source lines included)"; fi
+contains "show: the bidi control is visible" "$TMP/out" '\\u202e'
+expect "check again, for diff" 1 "$RL" check -q --db "$TMP/esc.db" .
+expect "diff" 0 "$RL" diff --db "$TMP/esc.db" --format table
+if LC_ALL=C grep -q "$(printf '[\033\007]')" "$TMP/out"; then not_ok "diff: no raw control characters"; else ok "diff: no raw control characters"; fi
+expect "report" 0 "$RL" report -q --db "$TMP/esc.db" -o "$TMP/esc/html"
+if LC_ALL=C grep -q "$(printf '\342\200\256')" "$TMP/esc/html/index.html"; then not_ok "HTML: no raw bidi control"; else ok "HTML: no raw bidi control"; fi
+contains "HTML: the bidi control is shown as a mark" "$TMP/esc/html/index.html" '\[U+202E\]'
+cd "$TMP" || exit 1
+
 summary security_inputs

@@ -476,7 +476,7 @@ static void test_text_report(void)
         " via worker -> bump, holding no locks\n"
         "src/main.c:52:5: note: read in thread 'main' via main, holding 'stats_lock'\n"
         "src/cache.c:88:9: note: hint: hold 'stats_lock' in bump()\n"
-        "src/queue.c:10:3: error: lock order inversion: caf\xc3\xa9 \\ \"quoted\"\ttab [lock-order]"
+        "src/queue.c:10:3: error: lock order inversion: caf\xc3\xa9 \\ \"quoted\"\\ttab [lock-order]"
         " (suppressed: racelint: ignore lock-order (reviewed))\n"
         "src/queue.c:10:3: note: lock in thread 'producer' (spawned at src/main.c:41:5)"
         " via producer -> push, holding 'q->m[\"x\"]', 'global_lock'\n";

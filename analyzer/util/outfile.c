@@ -134,7 +134,7 @@ int rl_outfile_open(rl_outfile *o, const char *path, rl_error *err)
 
 int rl_outfile_close(rl_outfile *o, int keep, rl_error *err)
 {
-    if (!o->f) return keep ? rl_fail(err, "cannot write: no output open") : 0;
+    if (!o->f) return 0; /* never opened (the output went elsewhere): nothing to finish */
     int rc = 0;
     const char *name = o->path ? o->path : "standard output";
     errno = 0;

@@ -29,7 +29,8 @@ int rl_outfile_open(rl_outfile *o, const char *path, rl_error *err);
 /* Finishes the output: with keep, flushes it and renames the temporary
  * into place; without keep (the caller failed), removes the temporary and
  * leaves the target alone. -1 with the reason in err when keep and
- * anything failed to reach the file (or standard output). */
+ * anything failed to reach the file (or standard output). An outfile
+ * that was never opened (zeroed) is left alone: 0. */
 int rl_outfile_close(rl_outfile *o, int keep, rl_error *err);
 
 /* Called once at start: standard input, output and error that were closed

@@ -5,6 +5,7 @@
 #include "apimodel/apimodel.h"
 #include "checks/checks.h"
 #include "facts/facts.h"
+#include "facts/facts_check.h"
 #include "frontend/frontend.h"
 #include "model/flow.h"
 #include "model/guards.h"
@@ -171,16 +172,35 @@ static int current_hash(file_hashes *fh, const char *path, uint64_t *out)
     return h[1] ? 0 : -1;
 }
 
+static void add_warning(rl_analysis *out, char *msg)
+{
+    RL_PUSH(out->warnings, out->nwarnings, out->cap_warnings, msg);
+}
+
 /* The cached facts of unit u if every file they were made from is as it
- * was, else NULL. */
-static rl_unit_facts *cache_lookup(const rl_facts_cache *c, file_hashes *fh, const rl_unit_spec *u, const char *key)
+ * was, else NULL. A blob that cannot be read back, or whose facts break
+ * their invariants (facts_check.h: a crafted or damaged database), is
+ * dropped with a warning naming the unit: the unit is parsed again. */
+static rl_unit_facts *cache_lookup(const rl_facts_cache *c, file_hashes *fh, const rl_unit_spec *u, const char *key,
+                                   rl_analysis *out)
 {
     size_t len = 0;
     void *blob = c->get(c->ctx, u->file, key, &len);
     if (!blob) return NULL;
     rl_unit_facts *f = rl_facts_deserialize(blob, len);
     free(blob);
-    if (!f) return NULL;
+    rl_error why = {{0}};
+    if (!f) {
+        add_warning(out, rl_xasprintf("facts cache: the entry of %s cannot be read back (damaged); "
+                                      "parsing the unit again", u->file));
+        return NULL;
+    }
+    if (rl_facts_validate(f, &why) != 0) {
+        add_warning(out, rl_xasprintf("facts cache: the entry of %s was dropped, its facts are inconsistent "
+                                      "(%s); parsing the unit again", u->file, why.msg));
+        rl_facts_free(f);
+        return NULL;
+    }
     int fresh = f->ndeps > 0 && strcmp(f->main_file, u->file) == 0 && !f->parse_failed;
     for (int32_t i = 0; fresh && i < f->ndeps; i++) {
         uint64_t h;
@@ -509,6 +529,23 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     rl_program_free(program);
 }
 
+int rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts, rl_analysis *out,
+                     rl_error *err)
+{
+    static const rl_analysis_options defaults;
+    if (!opts) opts = &defaults;
+    rl_program_specs specs;
+    rl_link_programs(facts, n, &specs);
+    out->nprograms_linked = specs.len;
+    int rc = check_program_names(opts, &specs, err);
+    out->programs = rl_xcalloc(specs.len + 1, sizeof *out->programs);
+    for (size_t i = 0; rc == 0 && i < specs.len; i++)
+        if (program_selected(opts, specs.items[i].name)) analyse_program(opts, facts, &specs.items[i], out);
+    rl_findings_sort(&out->findings);
+    rl_program_specs_free(&specs);
+    return rc;
+}
+
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -530,7 +567,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         file_hashes fh = {rl_strpool_new(), RL_PTRMAP_INIT, NULL, 0, 0};
         for (size_t i = 0; i < units->len; i++) {
             unit_key(rk, &units->items[i], keys[i]);
-            if (!opts->cache_refresh) parsed[i].facts = cache_lookup(cache, &fh, &units->items[i], keys[i]);
+            if (!opts->cache_refresh) parsed[i].facts = cache_lookup(cache, &fh, &units->items[i], keys[i], out);
             if (parsed[i].facts) {
                 cached[i] = 1;
                 out->units_cached++;
@@ -588,15 +625,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
             rl_sb_free(&sb);
         }
     }
-    rl_program_specs specs;
-    rl_link_programs(facts, units->len, &specs);
-    out->nprograms_linked = specs.len;
-    int rc = check_program_names(opts, &specs, err);
-    out->programs = rl_xcalloc(specs.len + 1, sizeof *out->programs);
-    for (size_t i = 0; rc == 0 && i < specs.len; i++)
-        if (program_selected(opts, specs.items[i].name)) analyse_program(opts, facts, &specs.items[i], out);
-    rl_findings_sort(&out->findings);
-    rl_program_specs_free(&specs);
+    int rc = rl_analyze_facts(facts, units->len, opts, out, err);
     free(facts);
 
     for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&parsed[i]);
@@ -621,6 +650,8 @@ void rl_analysis_free(rl_analysis *a)
     }
     free(a->programs);
     rl_notices_free(a->notices, a->nnotices);
+    for (size_t i = 0; i < a->nwarnings; i++) free(a->warnings[i]);
+    free(a->warnings);
     for (size_t i = 0; i < a->nguards; i++) {
         free(a->guards[i].location);
         free(a->guards[i].lock);

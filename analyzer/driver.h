@@ -102,6 +102,10 @@ typedef struct rl_analysis {
     size_t nprograms_linked;   /* programs in the build, --program aside */
     rl_notice *notices;
     size_t nnotices;
+    /* Stored data the run dropped (a damaged or inconsistent cache
+     * entry), one message each naming the unit, for the caller to print. */
+    char **warnings;
+    size_t nwarnings, cap_warnings;
 } rl_analysis;
 
 /* Appends a notice (copies every string). */
@@ -119,6 +123,18 @@ typedef struct rl_config_lookup {
     char *path;    /* the config to use (heap), or NULL for none */
     char *ignored; /* a warning naming the config that was not used and why, or NULL */
 } rl_config_lookup;
+
+/* The single-threaded half of rl_analyze, from facts on: linking into
+ * programs, and for each selected program the call graph, lock flow,
+ * thread model and rules, into out's programs, notices, sorted findings
+ * (and the guard map when opts->want_guards), counts and model timings.
+ * facts[i] may be NULL (a unit that did not parse). The facts must keep
+ * the invariants of facts/facts_check.h. opts may be NULL (every program,
+ * no guard map). For rl_analyze, and for the fuzz target of cached facts.
+ * Fails only when opts names a program the build does not have. */
+struct rl_unit_facts;
+int rl_analyze_facts(const struct rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts,
+                     rl_analysis *out, rl_error *err);
 
 /* The project config for an analysis run from `dir`: the nearest
  * .racelint.yaml in dir or a parent folder (as .clang-tidy is found), but

@@ -4,6 +4,7 @@
  * to a worker, and facts come back serialized (facts_io.c) over a socket
  * pair. The parent alone decides; a worker only parses. */
 #include "workers.h"
+#include "facts/facts_check.h"
 #include "frontend/frontend.h"
 #include "util/clock.h"
 #include "util/mem.h"
@@ -276,7 +277,13 @@ static void take_result(pool *p, slot *s)
     memcpy(&kind, s->header, sizeof kind);
     if (kind == RESULT_FACTS) {
         u->facts = rl_facts_deserialize(s->payload, (size_t)s->payload_len);
-        if (u->facts) {
+        rl_error why = {{0}};
+        if (u->facts && rl_facts_validate(u->facts, &why) != 0) {
+            /* Never handed to the model: it would dereference what is missing. */
+            rl_facts_free(u->facts);
+            u->facts = NULL;
+            u->error = rl_xasprintf("the parsing worker sent inconsistent facts, dropped (%s)", why.msg);
+        } else if (u->facts) {
             u->blob = s->payload;
             u->blob_len = (size_t)s->payload_len;
             s->payload = NULL;

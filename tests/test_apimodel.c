@@ -268,7 +268,7 @@ static void test_files(const char *rules)
     rc = rl_apimodel_load_file(model, "/nonexistent/x.yaml", &err);
     report(rc < 0 && strstr(err.msg, "/nonexistent/x.yaml: cannot open") != NULL, "missing file is named", err.msg);
     rc = rl_apimodel_load_file(model, rules, &err);
-    report(rc < 0 && strstr(err.msg, "cannot read") != NULL, "a folder is not a file", err.msg);
+    report(rc < 0 && strstr(err.msg, "not a regular file") != NULL, "a folder is not a file", err.msg);
 
     const char *tmp = getenv("TMPDIR");
     rl_strbuf dir = RL_STRBUF_INIT;

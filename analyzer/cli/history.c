@@ -8,6 +8,7 @@
 #include "../util/clock.h"
 #include "../util/file.h"
 #include "../util/mem.h"
+#include "../util/outfile.h"
 #include "../util/strbuf.h"
 #include "../util/strpool.h"
 #include "output.h"
@@ -76,27 +77,47 @@ static rl_store *open_for_reading(const char *path)
 
 typedef struct output {
     FILE *f;
-    const char *path;
+    rl_outfile file;
 } output;
 
+/* Standard output, or -o FILE through a temporary renamed into place
+ * once whole (util/outfile.h). */
 static int open_out(const char *path, output *o)
 {
-    o->path = path;
-    o->f = stdout;
-    if (!path) return 0;
-    o->f = fopen(path, "w");
-    if (o->f) return 0;
-    fprintf(stderr, "racelint: error: cannot write '%s': %s\n", path, strerror(errno));
+    rl_error err = {{0}};
+    if (rl_outfile_open(&o->file, path, &err) == 0) {
+        o->f = o->file.f;
+        return 0;
+    }
+    fprintf(stderr, "racelint: error: %s\n", err.msg);
     return -1;
 }
 
 /* Closes the output; -1 if anything failed to reach it. */
 static int close_out(output *o)
 {
-    int rc = fflush(o->f) != 0 || ferror(o->f) ? -1 : 0;
-    if (o->f != stdout && fclose(o->f) != 0) rc = -1;
-    if (rc) fprintf(stderr, "racelint: error: cannot write '%s'\n", o->path ? o->path : "standard output");
-    return rc;
+    rl_error err = {{0}};
+    if (rl_outfile_close(&o->file, 1, &err) == 0) return 0;
+    fprintf(stderr, "racelint: error: %s\n", err.msg);
+    return -1;
+}
+
+/* Gives up on the output: -o FILE keeps what it held. */
+static void drop_out(output *o)
+{
+    rl_outfile_close(&o->file, 0, NULL);
+}
+
+/* Closes the output when everything was written (ok), else drops it;
+ * -1 unless it was closed whole. */
+static int finish_out(output *o, int ok)
+{
+    if (ok) return close_out(o);
+    if (o->file.f && ferror(o->file.f))
+        fprintf(stderr, "racelint: error: cannot write %s%s%s: %s\n", o->file.path ? "'" : "to ",
+                o->file.path ? o->file.path : "standard output", o->file.path ? "'" : "", strerror(errno ? errno : EIO));
+    drop_out(o);
+    return -1;
 }
 
 /* Parses --format for a history command against its output. */
@@ -117,7 +138,7 @@ static rl_store *begin_listing(const rl_hist_args *a, output *out, int *fmt)
     if (open_out(a->output, out)) return NULL;
     *fmt = out_format(a, out->f, 0);
     rl_store *s = *fmt < 0 ? NULL : open_for_reading(db_path(a));
-    if (!s && out->f != stdout) fclose(out->f);
+    if (!s) drop_out(out);
     return s;
 }
 
@@ -226,7 +247,7 @@ int rl_cmd_runs(const rl_hist_args *a)
     int rc = EXIT_OK;
     if (rl_store_list_runs(s, &runs, &n, &err)) {
         rl_store_close(s);
-        if (out.f != stdout) fclose(out.f);
+        drop_out(&out);
         return error_msg(err.msg);
     }
     rl_table t;
@@ -295,8 +316,7 @@ int rl_cmd_runs(const rl_hist_args *a)
     } else {
         wrote = rl_out_write(out.f, (rl_out_format)fmt, &t);
     }
-    if (wrote != 0) rc = EXIT_USAGE;
-    if (close_out(&out)) rc = EXIT_USAGE;
+    if (finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
     rl_table_free(&t);
     rl_runs_free(runs, n);
     rl_store_close(s);
@@ -389,12 +409,15 @@ static void items_table(rl_table *t, const item *items, size_t n, int wide)
 /* "FILE:LINE:COL: note: TEXT" after a finding of the text report. */
 static void text_note(FILE *out, const rl_finding *f, const char *text)
 {
-    if (f->nevents)
-        fprintf(out, "%s:%u:%u", f->events[0].pos.file ? f->events[0].pos.file : "?", f->events[0].pos.line,
-                f->events[0].pos.col);
-    else
+    if (f->nevents) {
+        rl_out_safe(out, f->events[0].pos.file ? f->events[0].pos.file : "?");
+        fprintf(out, ":%u:%u", f->events[0].pos.line, f->events[0].pos.col);
+    } else {
         fputs("racelint", out);
-    fprintf(out, ": note: %s\n", text);
+    }
+    fputs(": note: ", out);
+    rl_out_safe(out, text);
+    fputc('\n', out);
 }
 
 static void write_items_text(FILE *out, const item *items, size_t n, int64_t prev)
@@ -470,12 +493,12 @@ int rl_cmd_findings(const rl_hist_args *a)
         out_format(a, stdout, 1); /* says the format is unknown */
         return EXIT_USAGE;
     }
-    output out = {stdout, NULL};
+    output out = {stdout, {NULL, NULL, NULL}};
     if (!delegate && open_out(a->output, &out)) return EXIT_USAGE;
     int fmt = delegate ? RL_OUT_JSON : out_format(a, out.f, 1);
     rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
     if (!s) {
-        if (out.f != stdout) fclose(out.f);
+        drop_out(&out);
         return EXIT_USAGE;
     }
     rl_error err = {{0}};
@@ -556,7 +579,7 @@ int rl_cmd_findings(const rl_hist_args *a)
         open_count += strcmp(items[i].status, "new") == 0 || strcmp(items[i].status, "open") == 0;
     }
     rc = open_count ? EXIT_FINDINGS : EXIT_OK;
-    if (wrote != 0 || close_out(&out)) rc = EXIT_USAGE;
+    if (finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
     out.f = stdout;
     if (!a->quiet) {
         fprintf(stderr, "racelint: run %lld (%s): %zu finding%s", (long long)id, run.started_at ? run.started_at : "",
@@ -576,7 +599,7 @@ int rl_cmd_findings(const rl_hist_args *a)
     goto done;
 fail:
     error_msg(err.msg);
-    if (out.f != stdout) fclose(out.f);
+    drop_out(&out);
 done:
     free(items);
     rl_finding_rows_free(rows, nrows);
@@ -689,7 +712,7 @@ int rl_cmd_diff(const rl_hist_args *a)
         rl_table_free(&t);
     }
     rc = nnew_unsuppressed ? EXIT_FINDINGS : EXIT_OK;
-    if (wrote != 0 || close_out(&out)) rc = EXIT_USAGE;
+    if (finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
     out.f = stdout;
     if (!a->quiet)
         fprintf(stderr, "racelint: run %lld -> run %lld: %d new, %d fixed, %d still open\n", (long long)ra,
@@ -697,7 +720,7 @@ int rl_cmd_diff(const rl_hist_args *a)
     goto done;
 fail:
     error_msg(err.msg);
-    if (out.f != stdout) fclose(out.f);
+    drop_out(&out);
 done:
     free(items);
     rl_finding_rows_free(arows, na);
@@ -975,7 +998,7 @@ int rl_cmd_show(const rl_hist_args *a)
         rl_store_get_run(s, row.run_id, &run, &err) || rl_store_load_triage(s, fp, &log, &nlog, &err) ||
         load_seen(s, fp, &sn, &err)) {
         error_msg(err.msg);
-        if (out.f != stdout) fclose(out.f);
+        drop_out(&out);
         goto done;
     }
     int64_t prev = rl_store_previous_complete_run(s, row.run_id, &err);
@@ -1007,7 +1030,7 @@ int rl_cmd_show(const rl_hist_args *a)
         }
         json_decref(obj);
     }
-    rc = wrote == 0 && close_out(&out) == 0 ? EXIT_OK : EXIT_USAGE;
+    rc = finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
 done:
     rl_source_contexts_free(ctx, list.len ? list.items[0].nevents : 0);
     rl_findings_free(&list);
@@ -1039,7 +1062,7 @@ int rl_cmd_history(const rl_hist_args *a)
     if (rl_store_resolve_finding(s, a->args[0], &id, fp, &err) || rl_store_fingerprint_history(s, fp, &rows, &n, &err) ||
         load_seen(s, fp, &sn, &err)) {
         error_msg(err.msg);
-        if (out.f != stdout) fclose(out.f);
+        drop_out(&out);
         goto done;
     }
     rl_table t;
@@ -1087,7 +1110,7 @@ int rl_cmd_history(const rl_hist_args *a)
     }
     int wrote = rl_out_write(out.f, (rl_out_format)fmt, &t);
     rl_table_free(&t);
-    rc = wrote == 0 && close_out(&out) == 0 ? EXIT_OK : EXIT_USAGE;
+    rc = finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
     if (!a->quiet) {
         fprintf(stderr, "racelint: %s: in %lld run%s, first run %lld, last run %lld", fp, (long long)sn.runs,
                 sn.runs == 1 ? "" : "s", (long long)sn.first_run, (long long)sn.last_run);
@@ -1126,11 +1149,11 @@ int rl_cmd_sql(const rl_hist_args *a)
     int truncated, rc;
     if (rl_store_sql(s, rl_sb_str(&q), (size_t)max_rows, 0, &t, &truncated, &err)) {
         error_msg(err.msg);
-        if (out.f != stdout) fclose(out.f);
+        drop_out(&out);
         rc = EXIT_USAGE;
     } else {
         int wrote = rl_out_write(out.f, (rl_out_format)fmt, &t);
-        rc = wrote == 0 && close_out(&out) == 0 ? EXIT_OK : EXIT_USAGE;
+        rc = finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
         if (truncated)
             fprintf(stderr, "racelint: warning: output cut at %ld rows (--max-rows); use LIMIT and OFFSET for more\n",
                     max_rows);
@@ -1257,8 +1280,14 @@ static int baseline_from_run(rl_check_hist *h, rl_store *s, int64_t id, rl_error
 
 static int baseline_from_file(rl_check_hist *h, const char *path, rl_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return rl_fail(err, "cannot read the baseline '%s': %s", path, strerror(errno));
+    /* A FIFO or a device would block or never end: regular files only. */
+    rl_error why = {{0}};
+    int fd = rl_open_regular(path, &why);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return rl_fail(err, "cannot read the baseline: %s", why.msg[0] ? why.msg : strerror(errno));
+    }
     char magic[16] = {0};
     size_t got = fread(magic, 1, sizeof magic, f);
     fclose(f);
@@ -1601,7 +1630,7 @@ int rl_hist_check_write(rl_check_hist *h, const char *format, const char *path, 
             json_decref(doc);
         }
     }
-    if (close_out(&out)) rc = -1;
+    if (finish_out(&out, rc == 0)) rc = -1;
     return rc;
 }
 

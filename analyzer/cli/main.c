@@ -10,6 +10,7 @@
 #include "../store/store.h"
 #include "../util/clock.h"
 #include "../util/mem.h"
+#include "../util/outfile.h"
 #include "../util/strbuf.h"
 #include "git.h"
 #include "history.h"
@@ -43,6 +44,10 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
 /* The default memory ceiling is this share of physical memory, so that the
  * kernel's OOM killer never takes the whole run. */
 #define DEFAULT_MEMORY_PERCENT 75
+/* Below this a ceiling would stop every parser at once (one worker alone
+ * holds more), and would print as "0 MiB". */
+#define MIN_MEMORY_CEILING ((uint64_t)64 << 20)
+#define MIN_MEMORY_CEILING_TEXT "64M"
 
 typedef struct options {
     const char *build_dir;
@@ -242,6 +247,9 @@ static int parse_options(int argc, char **argv, options *o)
             if (!value) return usage_error("option '%s' needs a value", a);
             if (rl_parse_size(value, &o->limits.memory_ceiling) != 0)
                 return usage_error("--max-memory wants a size such as 4G, 512M or 0 (no ceiling), not '%s'", value);
+            if (o->limits.memory_ceiling && o->limits.memory_ceiling < MIN_MEMORY_CEILING)
+                return usage_error("--max-memory wants at least " MIN_MEMORY_CEILING_TEXT
+                                   " (racelint alone needs that much), or 0 for no ceiling, not '%s'", value);
             i++;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             o->quiet = 1;
@@ -299,26 +307,23 @@ static const char *database_path(const options *o)
     return DEFAULT_DB_FILE;
 }
 
-static FILE *open_output(const options *o)
-{
-    if (!o->output) return stdout;
-    FILE *f = fopen(o->output, "w");
-    if (!f) fprintf(stderr, "racelint: error: cannot write '%s': %s\n", o->output, strerror(errno));
-    return f;
-}
-
 /* units (may be NULL) feed SARIF's parse-failure notifications, baseline
- * (may be NULL) its baselineState. */
+ * (may be NULL) its baselineState. The report replaces -o FILE only once
+ * it is whole (util/outfile.h). */
 static int write_report_units(const options *o, const rl_run_info *run, const rl_findings *findings,
                               const rl_unit_status *units, size_t nunits, int incomplete,
                               const rl_findings *baseline)
 {
-    FILE *out = open_output(o);
-    if (!out) return -1;
+    rl_outfile of;
+    rl_error err = {{0}};
+    if (rl_outfile_open(&of, o->output, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        return -1;
+    }
+    FILE *out = of.f;
     int rc = 0;
     int format = rl_format_parse(o->format);
     rl_sarif_options so = {o->src_root, units, nunits, baseline, incomplete};
-    rl_error err = {{0}};
     if (format == RL_FORMAT_JSON || format == RL_FORMAT_SARIF || format == RL_FORMAT_CODEQUALITY) {
         rc = format == RL_FORMAT_JSON    ? rl_report_json(out, run, findings, &err)
              : format == RL_FORMAT_SARIF ? rl_report_sarif(out, run, findings, &so, &err)
@@ -327,9 +332,8 @@ static int write_report_units(const options *o, const rl_run_info *run, const rl
     } else {
         rl_report_text(out, findings);
     }
-    if (fflush(out) != 0) rc = -1;
-    if (out != stdout && fclose(out) != 0) {
-        fprintf(stderr, "racelint: error: cannot write '%s': %s\n", o->output, strerror(errno));
+    if (rl_outfile_close(&of, rc == 0, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
         rc = -1;
     }
     return rc;
@@ -337,6 +341,7 @@ static int write_report_units(const options *o, const rl_run_info *run, const rl
 
 static void report_parse_failures(const rl_analysis *a)
 {
+    for (size_t i = 0; i < a->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", a->warnings[i]);
     for (size_t i = 0; i < a->nunits; i++) {
         const rl_unit_status *u = &a->units[i];
         const char *phrase = rl_unit_status_phrase(u->status);
@@ -530,11 +535,13 @@ static int cmd_guards(int argc, char **argv, const options *o)
     (void)argv;
     int rc = need_inputs(o, "guards");
     if (rc) return rc;
-    FILE *out = o->output ? fopen(o->output, "w") : stdout;
-    if (!out) {
-        fprintf(stderr, "racelint: error: cannot write '%s': %s\n", o->output, strerror(errno));
+    rl_outfile of;
+    rl_error oerr = {{0}};
+    if (rl_outfile_open(&of, o->output, &oerr) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", oerr.msg);
         return EXIT_USAGE;
     }
+    FILE *out = of.f;
     int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0, out);
     rl_unit_list units;
     rl_error err = {{0}};
@@ -567,7 +574,10 @@ static int cmd_guards(int argc, char **argv, const options *o)
         }
         rl_unit_list_free(&units);
     }
-    if (out != stdout && fclose(out) != 0) rc = EXIT_USAGE;
+    if (rl_outfile_close(&of, rc == 0, &oerr) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", oerr.msg);
+        rc = EXIT_USAGE;
+    }
     return rc;
 }
 
@@ -591,15 +601,19 @@ static int cmd_threads(int argc, char **argv, const options *o)
         return EXIT_USAGE;
     }
     report_parse_failures(&a);
-    FILE *out = open_output(o);
-    if (!out) {
+    rl_outfile of;
+    if (rl_outfile_open(&of, o->output, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
         rc = EXIT_USAGE;
     } else {
-        if (rl_threads_print(out, &a, json, &err) != 0) {
+        if (rl_threads_print(of.f, &a, json, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         }
-        if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) rc = EXIT_USAGE;
+        if (rl_outfile_close(&of, rc == 0, &err) != 0) {
+            fprintf(stderr, "racelint: error: %s\n", err.msg);
+            rc = EXIT_USAGE;
+        }
     }
     rl_analysis_free(&a);
     rl_unit_list_free(&units);
@@ -822,6 +836,7 @@ int main(int argc, char **argv)
      * rolls the transaction back and reports a full disk, and the run ends
      * with a message while the database keeps every earlier run. */
     signal(SIGXFSZ, SIG_IGN);
+    rl_outfile_guard_std();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         print_help();
         return argc < 2 ? EXIT_USAGE : EXIT_CLEAN;

@@ -2,6 +2,7 @@
 #include "output.h"
 #include "../model/finding_json.h"
 #include "../util/mem.h"
+#include "../util/termsafe.h"
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -24,67 +25,14 @@ int rl_out_parse(const char *name, int allow_text, FILE *out)
     return -1;
 }
 
-/* Length of the UTF-8 sequence at s (1 to 4), or 0 if it is not valid
- * UTF-8 (overlong forms, surrogates and bytes past U+10FFFF included). */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    size_t n;
-    unsigned cp;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
-    else return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    /* C1 controls (U+0080..U+009F) act on terminals like ESC sequences. */
-    if (cp >= 0x80 && cp <= 0x9F) return 0;
-    return n;
-}
-
-/* Writes (when out is not NULL) and measures one string made safe. */
-static size_t safe(FILE *out, const char *text)
-{
-    const unsigned char *s = (const unsigned char *)(text ? text : "");
-    size_t width = 0;
-    while (*s) {
-        unsigned c = *s;
-        size_t n = utf8_len(s);
-        char esc[8];
-        const char *rep = NULL;
-        if (c == '\n') rep = "\\n";
-        else if (c == '\t') rep = "\\t";
-        else if (c == '\r') rep = "\\r";
-        else if (c < 0x20 || c == 0x7F || n == 0) {
-            snprintf(esc, sizeof esc, "\\x%02x", c);
-            rep = esc;
-        }
-        if (rep) {
-            if (out) fputs(rep, out);
-            width += strlen(rep);
-            s++;
-            continue;
-        }
-        if (out) fwrite(s, 1, n, out);
-        width++;
-        s += n;
-    }
-    return width;
-}
-
 size_t rl_out_safe(FILE *out, const char *s)
 {
-    return safe(out, s);
+    return rl_term_write(out, s);
 }
 
 size_t rl_out_safe_width(const char *s)
 {
-    return safe(NULL, s);
+    return rl_term_write(NULL, s);
 }
 
 /* A cell as text (NULL for SQL NULL); *heap says whether to free it. */

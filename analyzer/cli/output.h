@@ -28,8 +28,9 @@ json_t *rl_out_table_json(const rl_table *t);
 /* Dumps a JSON value (indented) and a newline; 0, or -1 on a write error. */
 int rl_out_json(FILE *out, json_t *v);
 
-/* Writes s for a terminal: control characters and bytes that are not
- * UTF-8 become escapes (\n, \t, \x1b), so a hostile file name or message
+/* Writes s for a terminal through rl_term_write (util/termsafe.h):
+ * control characters, bidi controls and bytes that are not UTF-8 become
+ * escapes (\n, \t, \x1b, \u202e), so a hostile file name or message
  * cannot move the cursor or change colours. A backslash stays as it is (C
  * source reads better), so the escapes are for people, not for parsing:
  * use CSV or JSON for that. Returns the display width. */

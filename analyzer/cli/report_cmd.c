@@ -1,12 +1,13 @@
 /* `racelint report --run ID|latest -o DIR`: reads a run, its findings and
  * units from the findings database, and the run before it for "new" and
  * "fixed", then writes DIR/index.html (report.h, docs/html-report.md).
- * The page is written to a temporary file and renamed into place, so a
- * reader never sees half a report. */
+ * The page is written to a temporary file and renamed into place
+ * (util/outfile.h), so a reader never sees half a report. */
 #include "report_cmd.h"
 #include "../report/report.h"
 #include "../store/store.h"
 #include "../util/mem.h"
+#include "../util/outfile.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,23 +118,13 @@ int rl_cmd_report(const rl_report_cmd_args *a)
     }
 
     char *final = rl_xasprintf("%s/index.html", a->output);
-    /* mkstemp: a name nobody can guess, created with O_EXCL, so that in a
-     * folder others may write to (-o /tmp/report) a planted file or
-     * symlink is never written through. It makes the file 0600; the page
-     * gets the usual mode before it is renamed into place. */
-    char *tmp = rl_xasprintf("%s/.index.html.XXXXXX", a->output);
-    int fd = mkstemp(tmp);
-    mode_t mask = umask(0);
-    umask(mask);
-    if (fd >= 0) fchmod(fd, 0666 & ~mask);
-    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!out) {
-        int why = errno;
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        fprintf(stderr, "racelint: error: cannot write '%s': %s\n", tmp, strerror(why));
+    /* Through a temporary beside it, renamed into place once whole and
+     * removed on SIGINT/SIGTERM (util/outfile.h): in a folder others may
+     * write to (-o /tmp/report), a planted file or symlink is replaced,
+     * never written through. */
+    rl_outfile of;
+    if (rl_outfile_open(&of, final, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
         rc = EXIT_USAGE;
     } else {
         rl_html_input in;
@@ -145,19 +136,14 @@ int rl_cmd_report(const rl_report_cmd_args *a)
         in.previous = l.has_prev ? &l.prev : NULL;
         in.previous_findings = l.has_prev ? &l.prev_findings : NULL;
         in.src_root = a->src_root;
-        if (rl_report_html(out, &in, &err) != 0) {
+        if (rl_report_html(of.f, &in, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         }
-        if (fclose(out) != 0 && rc == 0) {
-            fprintf(stderr, "racelint: error: cannot write '%s': %s\n", tmp, strerror(errno));
+        if (rl_outfile_close(&of, rc == 0, &err) != 0) {
+            fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         }
-        if (rc == 0 && rename(tmp, final) != 0) {
-            fprintf(stderr, "racelint: error: cannot write '%s': %s\n", final, strerror(errno));
-            rc = EXIT_USAGE;
-        }
-        if (rc != 0) unlink(tmp);
     }
     if (rc == 0 && !a->quiet) {
         fprintf(stderr, "racelint: report of run %lld (%zu finding%s", (long long)id, l.findings.len,
@@ -166,7 +152,6 @@ int rl_cmd_report(const rl_report_cmd_args *a)
         fprintf(stderr, ") written to %s\n", final);
     }
     free(final);
-    free(tmp);
     loaded_free(&l);
     return rc;
 }

@@ -18,11 +18,13 @@
  * Reading checks every length, index and tree link against the sizes
  * read; anything out of place makes the whole blob a miss. */
 #include "facts.h"
+#include "../util/file.h"
 #include "../util/mem.h"
 #include "../util/ptrmap.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FACTS_MAGIC "RLFC"
 #define FACTS_FORMAT 3
@@ -33,8 +35,15 @@
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
+    /* Only regular files: a dependency path from a stored blob may name a
+     * FIFO, whose read would block forever. */
+    rl_error ignored;
+    int fd = rl_open_regular(path, &ignored);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
     unsigned char buf[65536];
     uint64_t h = 0;
     size_t n;

@@ -1,6 +1,6 @@
 /* The frontend: parses one translation unit with libclang and walks every
  * function body once, turning it into facts (facts/facts.h). This module
- * and inputs.c are the only ones that include clang-c headers.
+ * and annotations.c are the only ones that include clang-c headers.
  *
  * One rl_frontend per worker thread: it owns a CXIndex, which libclang does
  * not allow to be shared between threads. */

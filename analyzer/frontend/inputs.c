@@ -1,9 +1,11 @@
-/* Inputs (inputs.h): compile_commands.json through libclang's
- * compilation-database API, or files and folders from the command line. */
+/* Inputs (inputs.h): compile_commands.json, read with jansson and split
+ * here (never through libclang's compilation-database API, which would
+ * read response files itself), or files and folders from the command
+ * line. Each entry's flags go through the allowlist of flags.c. */
 #include "inputs.h"
+#include "flags.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
-#include <clang-c/CXCompilationDatabase.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
@@ -16,18 +18,6 @@
 #define MAX_COMPDB_BYTES (512L * 1024 * 1024)
 #define MAX_UNITS 200000
 #define MAX_DIR_DEPTH 64
-
-/* Driver flags that only matter to a real compilation (outputs and
- * dependency files) and take a separate value. */
-static const char *const flags_with_value[] = {"-o", "-MF", "-MT", "-MQ", "-Xclang-output", NULL};
-static const char *const flags_dropped[] = {"-c", "-MD", "-MMD", "-M", "-MM", "-MG", "-MP", "-pipe", NULL};
-
-static int in_list(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(s, *list) == 0) return 1;
-    return 0;
-}
 
 static void add_warning(rl_unit_list *list, char *msg)
 {
@@ -56,18 +46,50 @@ static int is_c_source(const char *path)
     return dot && (strcmp(dot, ".c") == 0 || strcmp(dot, ".h") == 0 || strcmp(dot, ".i") == 0);
 }
 
-/* Checks the database is a JSON array of objects with the required keys
- * before libclang reads it, so that a user gets a precise message (libclang
- * only says "cannot load"). */
-static int validate_compdb_json(const char *path, rl_error *err)
+/* Checks one entry's shape, so that the user gets a message naming the
+ * entry and the field. */
+static int check_entry(const char *path, size_t i, json_t *entry, rl_error *err)
+{
+    if (!json_is_object(entry)) return rl_fail(err, "%s: entry %zu is not an object", path, i);
+    if (!json_is_string(json_object_get(entry, "directory")) || !json_is_string(json_object_get(entry, "file")))
+        return rl_fail(err, "%s: entry %zu needs string fields \"directory\" and \"file\"", path, i);
+    json_t *args = json_object_get(entry, "arguments"), *cmd = json_object_get(entry, "command");
+    if (!json_is_string(cmd) && !json_is_array(args))
+        return rl_fail(err, "%s: entry %zu has neither \"command\" nor \"arguments\"", path, i);
+    if (args && !json_is_array(args))
+        return rl_fail(err, "%s: entry %zu: \"arguments\" is not an array of strings", path, i);
+    size_t k;
+    json_t *a;
+    json_array_foreach(args, k, a) {
+        if (!json_is_string(a))
+            return rl_fail(err, "%s: entry %zu: \"arguments\"[%zu] is not a string", path, i, k);
+    }
+    return 0;
+}
+
+/* Loads the database and checks it is a JSON array of objects with the
+ * required keys, each named precisely when it is not. NULL on error. */
+static json_t *load_compdb(const char *path, rl_error *err)
 {
     struct stat st;
-    if (stat(path, &st) != 0) return rl_fail(err, "%s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode)) return rl_fail(err, "%s: not a regular file", path);
-    if (st.st_size > MAX_COMPDB_BYTES) return rl_fail(err, "%s: too large (%lld bytes)", path, (long long)st.st_size);
+    if (stat(path, &st) != 0) {
+        rl_fail(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rl_fail(err, "%s: not a regular file", path);
+        return NULL;
+    }
+    if (st.st_size > MAX_COMPDB_BYTES) {
+        rl_fail(err, "%s: too large (%lld bytes)", path, (long long)st.st_size);
+        return NULL;
+    }
     json_error_t jerr;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root) return rl_fail(err, "%s:%d:%d: not valid JSON: %s", path, jerr.line, jerr.column, jerr.text);
+    if (!root) {
+        rl_fail(err, "%s:%d:%d: not valid JSON: %s", path, jerr.line, jerr.column, jerr.text);
+        return NULL;
+    }
     int rc = 0;
     if (!json_is_array(root)) {
         rc = rl_fail(err, "%s: expected a JSON array of compile commands", path);
@@ -79,22 +101,14 @@ static int validate_compdb_json(const char *path, rl_error *err)
         size_t i;
         json_t *entry;
         json_array_foreach(root, i, entry) {
-            if (!json_is_object(entry)) {
-                rc = rl_fail(err, "%s: entry %zu is not an object", path, i);
-                break;
-            }
-            if (!json_is_string(json_object_get(entry, "directory")) || !json_is_string(json_object_get(entry, "file"))) {
-                rc = rl_fail(err, "%s: entry %zu needs string fields \"directory\" and \"file\"", path, i);
-                break;
-            }
-            if (!json_is_string(json_object_get(entry, "command")) && !json_is_array(json_object_get(entry, "arguments"))) {
-                rc = rl_fail(err, "%s: entry %zu has neither \"command\" nor \"arguments\"", path, i);
-                break;
-            }
+            if ((rc = check_entry(path, i, entry, err)) != 0) break;
         }
     }
-    json_decref(root);
-    return rc;
+    if (rc != 0) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
 }
 
 static char *join_path(const char *dir, const char *file)
@@ -119,70 +133,86 @@ static char *entry_directory(const char *build_dir, const char *dir)
     return copy;
 }
 
+/* The arguments of an entry after the compiler: "arguments" as given, or
+ * "command" split as a shell would (without running anything). */
+static void entry_args(json_t *entry, rl_args *out)
+{
+    rl_args all = {NULL, 0, 0};
+    json_t *args = json_object_get(entry, "arguments");
+    if (json_is_array(args)) {
+        size_t k;
+        json_t *a;
+        json_array_foreach(args, k, a) rl_args_push(&all, json_string_value(a));
+    } else {
+        json_t *cmd = json_object_get(entry, "command");
+        rl_args_split(json_string_value(cmd), json_string_length(cmd), &all);
+    }
+    /* argv[0] is the compiler: never run, never passed on. */
+    for (size_t k = 1; k < all.n; k++) rl_args_push(out, all.v[k]);
+    rl_args_free(&all);
+}
+
+/* Adds entry i as a unit, or says why it is skipped. */
+static void add_entry(rl_unit_list *out, const char *path, const char *build_dir, size_t i, json_t *entry,
+                      rl_flag_notes *notes)
+{
+    char *dir = entry_directory(build_dir, json_string_value(json_object_get(entry, "directory")));
+    char *file = join_path(dir, json_string_value(json_object_get(entry, "file")));
+    struct stat st;
+    rl_args args = {NULL, 0, 0}, expanded = {NULL, 0, 0}, keep = {NULL, 0, 0};
+    rl_error err = {{0}};
+    char *refused = NULL;
+    if (!is_c_source(file)) {
+        add_warning(out, rl_xasprintf("%s: skipped: not a C source file", file));
+    } else if (stat(file, &st) != 0) {
+        add_warning(out, rl_xasprintf("%s: skipped: %s (listed in %s)", file, strerror(errno), path));
+    } else if (!S_ISREG(st.st_mode)) {
+        /* libclang would wait forever on a FIFO, or read a device */
+        add_warning(out, rl_xasprintf("%s: skipped: not a regular file (listed in %s)", file, path));
+    } else {
+        entry_args(entry, &args);
+        if (rl_args_expand_response_files(&args, dir, &expanded, &err) != 0 ||
+            rl_flags_filter(&expanded, file, &keep, &refused, notes, &err) != 0) {
+            add_warning(out, rl_xasprintf("%s: skipped: %s (entry %zu of %s)", file, err.msg, i, path));
+        } else {
+            if (refused)
+                add_warning(out, rl_xasprintf("%s: flags refused, they could write files or load code: %s "
+                                              "(entry %zu of %s)", file, refused, i, path));
+            rl_unit_spec *u = add_unit(out, file, dir);
+            for (size_t k = 0; k < keep.n; k++) add_arg(u, keep.v[k]);
+        }
+    }
+    free(refused);
+    rl_args_free(&args);
+    rl_args_free(&expanded);
+    rl_args_free(&keep);
+    free(file);
+    free(dir);
+}
+
 int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *err)
 {
-    char *path = rl_xasprintf("%s/compile_commands.json", build_dir);
     struct stat st;
-    if (stat(build_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        rl_fail(err, "%s: not a folder (-p wants the build folder holding compile_commands.json)", build_dir);
-        free(path);
-        return -1;
-    }
-    if (validate_compdb_json(path, err) != 0) {
-        free(path);
-        return -1;
-    }
-    CXCompilationDatabase_Error cerr;
-    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(build_dir, &cerr);
-    if (cerr != CXCompilationDatabase_NoError || !db) {
-        rl_fail(err, "%s: libclang cannot load this compilation database", path);
+    if (stat(build_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return rl_fail(err, "%s: not a folder (-p wants the build folder holding compile_commands.json)", build_dir);
+    char *path = rl_xasprintf("%s/compile_commands.json", build_dir);
+    json_t *root = load_compdb(path, err);
+    if (!root) {
         free(path);
         return -1;
     }
     char *abs_build = realpath(build_dir, NULL);
-    CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
-    unsigned n = clang_CompileCommands_getSize(cmds);
-    for (unsigned i = 0; i < n; i++) {
-        CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, i);
-        CXString dir_s = clang_CompileCommand_getDirectory(cmd);
-        CXString file_s = clang_CompileCommand_getFilename(cmd);
-        char *dir = entry_directory(abs_build ? abs_build : build_dir, clang_getCString(dir_s));
-        char *file = join_path(dir, clang_getCString(file_s));
-        if (!is_c_source(file)) {
-            add_warning(out, rl_xasprintf("%s: skipped: not a C source file", file));
-        } else if (stat(file, &st) != 0) {
-            add_warning(out, rl_xasprintf("%s: skipped: %s (listed in %s)", file, strerror(errno), path));
-        } else if (!S_ISREG(st.st_mode)) {
-            /* libclang would wait forever on a FIFO, or read a device */
-            add_warning(out, rl_xasprintf("%s: skipped: not a regular file (listed in %s)", file, path));
-        } else {
-            rl_unit_spec *u = add_unit(out, file, dir);
-            unsigned nargs = clang_CompileCommand_getNumArgs(cmd);
-            /* argv[0] is the compiler: never run, never passed on. */
-            for (unsigned a = 1; a < nargs; a++) {
-                CXString as = clang_CompileCommand_getArg(cmd, a);
-                const char *arg = clang_getCString(as);
-                char *abs_arg = join_path(dir, arg);
-                if (in_list(arg, flags_with_value)) {
-                    a++;
-                } else if (!in_list(arg, flags_dropped) && strcmp(abs_arg, file) != 0 &&
-                           strcmp(arg, clang_getCString(file_s)) != 0) {
-                    add_arg(u, arg);
-                }
-                free(abs_arg);
-                clang_disposeString(as);
-            }
-        }
-        free(file);
-        free(dir);
-        clang_disposeString(dir_s);
-        clang_disposeString(file_s);
-    }
+    rl_flag_notes notes;
+    memset(&notes, 0, sizeof notes);
+    size_t i;
+    json_t *entry;
+    json_array_foreach(root, i, entry) add_entry(out, path, abs_build ? abs_build : build_dir, i, entry, &notes);
+    rl_flag_notes_flush(&notes, &out->warnings, &out->nwarnings, &out->cap_warnings);
+    size_t n = json_array_size(root);
     free(abs_build);
-    clang_CompileCommands_dispose(cmds);
-    clang_CompilationDatabase_dispose(db);
+    json_decref(root);
     if (out->len == 0) {
-        rl_fail(err, "%s: no C source file to analyse among its %u entries", path, n);
+        rl_fail(err, "%s: no C source file to analyse among its %zu entries", path, n);
         free(path);
         return -1;
     }

@@ -1,7 +1,8 @@
 /* Inputs: the list of translation units to analyse and the compiler flags
- * of each, from a compilation database (through libclang's own
- * compilation-database API) or from files and folders on the command line.
- * Compile commands are parsed, never executed. */
+ * of each, from a compilation database or from files and folders on the
+ * command line. Compile commands are parsed, never executed; their flags
+ * reach the parser only through the allowlist of flags.h, and response
+ * files are read by racelint, bounded. */
 #ifndef RL_INPUTS_H
 #define RL_INPUTS_H
 #include "../util/error.h"
@@ -10,7 +11,7 @@
 typedef struct rl_unit_spec {
     char *file;       /* absolute (or as given) path of the main source file */
     char *directory;  /* working directory the flags are relative to */
-    char **argv;      /* compiler flags only: no compiler, no -c/-o, no file */
+    char **argv;      /* compiler flags only: those of the allowlist (flags.h) */
     int argc;
 } rl_unit_spec;
 
@@ -22,7 +23,10 @@ typedef struct rl_unit_list {
 } rl_unit_list;
 
 /* Reads BUILD_DIR/compile_commands.json. Fails with a message naming the
- * file when it is missing, not JSON, of the wrong shape, or empty. */
+ * file (and the entry) when it is missing, not JSON, of the wrong shape,
+ * or empty. Entries that cannot be used (missing file, bad response file,
+ * not C) are skipped with a warning; refused and unknown flags get notes
+ * in the warnings too. */
 int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *err);
 
 /* Files are taken as they are; folders are searched recursively for .c

@@ -4,13 +4,15 @@
  *
  * Safety: every string that comes from the sources or the database (file
  * names, expressions, thread and lock names, messages, source lines) goes
- * through html_text(), which escapes & < > " ' and replaces NUL. The page's
+ * through html_text(), which escapes & < > " ', replaces control
+ * characters and shows bidi controls as visible marks. The page's
  * Content-Security-Policy forbids any network access and only runs the
  * script and style carrying this page's random nonce, so even a missed
  * escape could not run injected code. */
 #include "report.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include "../util/termsafe.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,6 +25,8 @@
 #define MAX_LINE_SHOWN 400          /* bytes of a source line shown, the rest elided */
 #define MAX_LINE_NUMBER 10000000u   /* lines further down are not looked for */
 #define NONCE_BYTES 16
+/* The first byte of U+2000..U+2FFF in UTF-8, where the bidi controls are. */
+#define BIDI_LEAD_BYTE '\xE2'
 
 typedef struct html {
     FILE *out;
@@ -51,6 +55,21 @@ static void html_textn(html *h, const char *s, size_t n)
         case '"': put(h, "&quot;"); break;
         case '\'': put(h, "&#39;"); break;
         case '\r': break;
+        case BIDI_LEAD_BYTE: {
+            /* A bidi control (U+202A..E, U+2066..9) would show the source
+             * in another order than the compiler reads it ("Trojan
+             * source"): shown as a visible mark instead. Plain text, as
+             * this also writes attribute values. */
+            unsigned cp = 0;
+            size_t len = rl_utf8_decode((const unsigned char *)s + i, &cp);
+            if (len && i + len <= n && rl_is_bidi_control(cp)) {
+                fprintf(h->out, "[U+%04X]", cp);
+                i += len - 1;
+            } else {
+                fputc(s[i], h->out);
+            }
+            break;
+        }
         default:
             /* Control characters other than tab would be errors in HTML. */
             if ((unsigned char)s[i] < 0x20 && s[i] != '\t' && s[i] != '\n')

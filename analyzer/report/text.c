@@ -1,12 +1,23 @@
 /* The text report (report.h): compiler-style diagnostics that editors and
  * CI logs already understand. One warning line per finding, then a note per
- * event saying which thread does what, through which calls, holding what. */
+ * event saying which thread does what, through which calls, holding what.
+ * Every string that comes from the analysed code (file names, names,
+ * messages, reasons) goes through rl_term_write (util/termsafe.h): no
+ * control character of a file name reaches the terminal. */
 #include "report.h"
+#include "../util/termsafe.h"
 #include <string.h>
+
+/* A string from the code, made safe; "?" stands in for a missing one. */
+static void put(FILE *out, const char *s)
+{
+    rl_term_write(out, s ? s : "?");
+}
 
 static void print_position(FILE *out, const rl_position *pos)
 {
-    fprintf(out, "%s:%u:%u", pos->file ? pos->file : "?", pos->line, pos->col);
+    put(out, pos->file);
+    fprintf(out, ":%u:%u", pos->line, pos->col);
 }
 
 static int same_text(const char *a, const char *b)
@@ -26,19 +37,33 @@ static void print_event(FILE *out, const rl_event *ev, const rl_event *prev)
 {
     print_position(out, &ev->pos);
     if (prev && same_access(prev, ev)) {
-        fprintf(out, ": note: the same %s in another instance of thread '%s'\n", ev->kind ? ev->kind : "access",
-                ev->thread ? ev->thread : "?");
+        fputs(": note: the same ", out);
+        put(out, ev->kind ? ev->kind : "access");
+        fputs(" in another instance of thread '", out);
+        put(out, ev->thread);
+        fputs("'\n", out);
         return;
     }
-    fprintf(out, ": note: %s in thread '%s'", ev->kind ? ev->kind : "access", ev->thread ? ev->thread : "?");
+    fputs(": note: ", out);
+    put(out, ev->kind ? ev->kind : "access");
+    fputs(" in thread '", out);
+    put(out, ev->thread);
+    fputc('\'', out);
     if (ev->spawn.line > 0) {
         fputs(" (spawned at ", out);
         print_position(out, &ev->spawn);
         fputs(ev->multi_instance ? ", several instances)" : ")", out);
     }
-    for (size_t i = 0; i < ev->nchain; i++) fprintf(out, "%s%s", i ? " -> " : " via ", ev->chain[i].function);
+    for (size_t i = 0; i < ev->nchain; i++) {
+        fputs(i ? " -> " : " via ", out);
+        put(out, ev->chain[i].function);
+    }
     if (ev->nlocks == 0) fputs(", holding no locks", out);
-    for (size_t i = 0; i < ev->nlocks; i++) fprintf(out, "%s'%s'", i ? ", " : ", holding ", ev->locks[i]);
+    for (size_t i = 0; i < ev->nlocks; i++) {
+        fputs(i ? ", '" : ", holding '", out);
+        put(out, ev->locks[i]);
+        fputc('\'', out);
+    }
     fputc('\n', out);
 }
 
@@ -56,13 +81,19 @@ static void print_origin(FILE *out, const rl_finding *f)
 static void print_finding(FILE *out, const rl_finding *f)
 {
     print_origin(out, f);
-    fprintf(out, ": %s: %s [%s]", rl_severity_name(f->severity), f->message ? f->message : "",
-            f->rule ? f->rule : "?");
+    fprintf(out, ": %s: ", rl_severity_name(f->severity));
+    put(out, f->message ? f->message : "");
+    fputs(" [", out);
+    put(out, f->rule);
+    fputc(']', out);
     if (f->suppressed) {
-        if (f->suppression)
-            fprintf(out, " (suppressed: %s)", f->suppression);
-        else
+        if (f->suppression) {
+            fputs(" (suppressed: ", out);
+            put(out, f->suppression);
+            fputc(')', out);
+        } else {
             fputs(" (suppressed)", out);
+        }
     }
     fputc('\n', out);
 
@@ -70,7 +101,9 @@ static void print_finding(FILE *out, const rl_finding *f)
 
     if (f->hint) {
         print_origin(out, f);
-        fprintf(out, ": note: hint: %s\n", f->hint);
+        fputs(": note: hint: ", out);
+        put(out, f->hint);
+        fputc('\n', out);
     }
 }
 

@@ -34,7 +34,7 @@ expect "1: one failure within --max-parse-failures 1" 1 "$RL" check --no-db --ma
 expect "3: more failures than --max-parse-failures 0" 3 "$RL" check --db "$TMP/mixed.db" --max-parse-failures 0 --format sarif -o "$TMP/mixed.sarif" "$TMP/mixed"
 contains "3: the reason is given" "$TMP/err" "more than --max-parse-failures 0"
 if jq -e '.runs[0].invocations[0].executionSuccessful == false
-          and (.runs[0].invocations[0].toolExecutionNotifications | length) == 1
+          and ([.runs[0].invocations[0].toolExecutionNotifications[] | select(.message.text | contains("broken.c"))] | length) == 1
           and (.runs[0].results | length) >= 1' "$TMP/mixed.sarif" >/dev/null 2>&1; then
   ok "3: the SARIF says the execution did not succeed, and why, with what was found"
 else

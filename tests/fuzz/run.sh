@@ -9,14 +9,14 @@
 # passes, except in CI (CI set, as CI services do), where it fails.
 # usage: run.sh [BUILD_DIR]          (default: build-fuzz in the source root)
 # env:   FUZZ_SECONDS  seconds per target (default 20)
-#        FUZZ_TARGETS  targets to run (default: apimodel config suppress baseline)
+#        FUZZ_TARGETS  targets to run (default: apimodel config suppress baseline facts)
 #        FUZZ_CC       the compiler (default: clang-19, else clang)
 #        FUZZ_JOBS     build jobs (default 2)
 set -u
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$SRC/build-fuzz}
 SECONDS_EACH=${FUZZ_SECONDS:-20}
-TARGETS=${FUZZ_TARGETS:-apimodel config suppress baseline}
+TARGETS=${FUZZ_TARGETS:-apimodel config suppress baseline facts}
 # Per input: a parse of a few KiB takes milliseconds, so 25 s means a hang
 # even on a loaded CI machine (the limit is wall-clock time).
 TIMEOUT_EACH=25

@@ -466,12 +466,16 @@ static rl_thread_summary *summarize_threads(const rl_model *m)
     return out;
 }
 
-/* Spawn calls anywhere in the program's code, reached or not. */
-static size_t count_spawn_sites(const rl_program *p)
+/* Spawn calls in the program's code, reached or not: all of it for a
+ * program with main; for the library, only in its own units (those no
+ * main reaches), since the rest is analysed in the programs. */
+static size_t count_spawn_sites(const rl_program *p, int library)
 {
     size_t n = 0;
-    for (size_t i = 0; i < p->nfns; i++)
+    for (size_t i = 0; i < p->nfns; i++) {
+        if (library && !p->fns[i].may_root) continue;
         for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) n += p->fns[i].fn->nodes[k].kind == RL_N_SPAWN;
+    }
     return n;
 }
 
@@ -484,7 +488,7 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     (void)opts;
     long long t = rl_now_ms();
     rl_program *program = rl_program_new();
-    for (size_t i = 0; i < spec->nunits; i++) rl_program_add_unit(program, facts[spec->units[i]]);
+    for (size_t i = 0; i < spec->nunits; i++) rl_program_add_unit_roots(program, facts[spec->units[i]], spec->roots[i]);
     rl_program_finish(program);
     long long ms_program = rl_now_ms() - t;
     rl_flow *flow = rl_flow_compute(program);
@@ -502,7 +506,7 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     ps->main_file = spec->main_unit >= 0 ? rl_xstrdup(facts[spec->main_unit]->main_file) : NULL;
     ps->nunits = spec->nunits;
     ps->nthreads = m->nthreads;
-    ps->nspawn_sites = count_spawn_sites(program);
+    ps->nspawn_sites = count_spawn_sites(program, spec->main_unit < 0);
     ps->threads = summarize_threads(m);
     limit_notices(&m->limits, spec->name, out);
     size_t spawned = m->nthreads - (size_t)(m->nthreads > 0 && spec->main_unit >= 0);

@@ -48,6 +48,8 @@ void rl_facts_free(rl_unit_facts *facts)
     free(facts->fns);
     free(facts->addr_taken);
     free(facts->fnflows);
+    free(facts->globals_defined);
+    free(facts->globals_used);
     free(facts->diags);
     free(facts->deps);
     rl_strpool_free(facts->pool);
@@ -122,12 +124,29 @@ void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *
     f->src = rl_intern(facts->pool, src);
 }
 
-void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr)
+/* Adds usr to a list of interned USRs unless it is there. Units name a
+ * few hundred globals at most; a scan is enough. */
+static void add_usr_once(rl_unit_facts *facts, const char ***list, int32_t *n, int32_t *cap, const char *usr)
 {
     const char *u = rl_intern(facts->pool, usr);
-    for (int32_t i = 0; i < facts->naddr_taken; i++)
-        if (facts->addr_taken[i] == u) return;
-    RL_PUSH(facts->addr_taken, facts->naddr_taken, facts->cap_addr_taken, u);
+    for (int32_t i = 0; i < *n; i++)
+        if ((*list)[i] == u) return;
+    RL_PUSH(*list, *n, *cap, u);
+}
+
+void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr)
+{
+    add_usr_once(facts, &facts->addr_taken, &facts->naddr_taken, &facts->cap_addr_taken, usr);
+}
+
+void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr)
+{
+    add_usr_once(facts, &facts->globals_defined, &facts->nglobals_defined, &facts->cap_globals_defined, usr);
+}
+
+void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr)
+{
+    add_usr_once(facts, &facts->globals_used, &facts->nglobals_used, &facts->cap_globals_used, usr);
 }
 
 static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *out)
@@ -163,6 +182,8 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
         if (fn->nnodes) dump_node(fn, 0, 1, out);
     }
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);
+    for (int32_t i = 0; i < facts->nglobals_defined; i++) rl_sb_printf(out, "defines %s\n", facts->globals_defined[i]);
+    for (int32_t i = 0; i < facts->nglobals_used; i++) rl_sb_printf(out, "uses %s\n", facts->globals_used[i]);
     for (int32_t i = 0; i < facts->nfnflows; i++) {
         const rl_fnflow *f = &facts->fnflows[i];
         if (f->kind == RL_FNFLOW_CALL_ARG)

@@ -203,6 +203,13 @@ typedef struct rl_unit_facts {
     int32_t naddr_taken, cap_addr_taken;
     rl_fnflow *fnflows;      /* where function values flow in this unit */
     int32_t nfnflows, cap_fnflows;
+    /* Global variables of external linkage, by USR, that the unit defines
+     * and that it uses: what links a unit that only names a table of
+     * handlers (curl's &Curl_handler_http) to the unit defining it. */
+    const char **globals_defined;
+    int32_t nglobals_defined, cap_globals_defined;
+    const char **globals_used;
+    int32_t nglobals_used, cap_globals_used;
     rl_diag *diags;
     int32_t ndiags, cap_diags;
     /* The files the unit was built from (its main file and every file it
@@ -221,6 +228,9 @@ rl_function *rl_facts_add_function(rl_unit_facts *facts);
 int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_loc loc);
 void rl_facts_add_diag(rl_unit_facts *facts, rl_diag_severity sev, rl_loc loc, const char *msg);
 void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr);
+/* Records a global variable the unit defines / uses (once each). */
+void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr);
+void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr);
 /* Records a function-pointer flow (strings are interned here). */
 void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *dst, const char *src, int32_t index);
 /* Records a file the unit depends on (duplicates ignored). */

@@ -11,6 +11,7 @@
  *       target; i32 nargs, then nargs str
  *     u32 naddr_taken, each str
  *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
+ *     u32 nglobals_defined, each str; u32 nglobals_used, each str
  *     u32 ndiags, each: u8 severity, loc, str message
  *     u32 ndeps, each: str path, u64 hash
  *   str = u32 index into the table, 0xffffffff for NULL; loc = str file,
@@ -27,7 +28,7 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "RLFC"
-#define FACTS_FORMAT 3
+#define FACTS_FORMAT 4
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES 16
 /* Generous bounds against absurd counts in corrupt blobs. */
@@ -161,6 +162,10 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
         put_str(&b, facts->fnflows[i].dst);
         put_str(&b, facts->fnflows[i].src);
     }
+    put_u32(&b, (uint32_t)facts->nglobals_defined);
+    for (int32_t i = 0; i < facts->nglobals_defined; i++) put_str(&b, facts->globals_defined[i]);
+    put_u32(&b, (uint32_t)facts->nglobals_used);
+    for (int32_t i = 0; i < facts->nglobals_used; i++) put_str(&b, facts->globals_used[i]);
     put_u32(&b, (uint32_t)facts->ndiags);
     for (int32_t i = 0; i < facts->ndiags; i++) {
         put_u8(&b, (uint8_t)facts->diags[i].severity);
@@ -371,6 +376,18 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
         const char *dst = get_str(&r), *src = get_str(&r);
         if (kind > RL_FNFLOW_CALL_ARG || index < 0 || !dst || !src) r.bad = 1;
         else rl_facts_add_fnflow(f, (rl_fnflow_kind)kind, dst, src, index);
+    }
+    uint32_t ndefined = get_count(&r, 4);
+    for (uint32_t i = 0; i < ndefined && !r.bad; i++) {
+        const char *u = get_str(&r);
+        if (!u) r.bad = 1;
+        else rl_facts_add_global_defined(f, u);
+    }
+    uint32_t nused = get_count(&r, 4);
+    for (uint32_t i = 0; i < nused && !r.bad; i++) {
+        const char *u = get_str(&r);
+        if (!u) r.bad = 1;
+        else rl_facts_add_global_used(f, u);
     }
     uint32_t ndiags = get_count(&r, 17);
     for (uint32_t i = 0; i < ndiags && !r.bad; i++) {

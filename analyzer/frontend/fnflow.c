@@ -345,11 +345,32 @@ static void on_return(flowctx *x, CXCursor ret)
     if (ks.n == 1) copy_into(x, usr_name(x, "r:", x->fn, NULL), ks.c[0]);
 }
 
+/* ---- links between units ------------------------------------------------ */
+
+static int is_external_global(CXCursor d)
+{
+    return clang_getCursorKind(d) == CXCursor_VarDecl && clang_getCursorLinkage(d) == CXLinkage_External &&
+           !clang_Location_isInSystemHeader(clang_getCursorLocation(d));
+}
+
+/* A use of a global of external linkage: links the unit to its definer. */
+static void on_ref(flowctx *x, CXCursor ref)
+{
+    CXCursor d = clang_getCursorReferenced(ref);
+    if (!is_external_global(d)) return;
+    CXString usr = clang_getCursorUSR(d);
+    rl_facts_add_global_used(x->facts, clang_getCString(usr));
+    clang_disposeString(usr);
+}
+
 static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
     flowctx *x = data;
     switch (clang_getCursorKind(c)) {
+    case CXCursor_DeclRefExpr:
+        on_ref(x, c);
+        break;
     case CXCursor_FunctionDecl: {
         if (!clang_isCursorDefinition(c)) return CXChildVisit_Continue;
         CXCursor saved = x->fn;
@@ -381,6 +402,12 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
     if (clang_Location_isInSystemHeader(clang_getCursorLocation(c))) return CXChildVisit_Continue;
     enum CXCursorKind k = clang_getCursorKind(c);
     if (k == CXCursor_LinkageSpec || k == CXCursor_UnexposedDecl) return CXChildVisit_Recurse;
+    flowctx *x = data;
+    if (k == CXCursor_VarDecl && clang_isCursorDefinition(c) && is_external_global(c)) {
+        CXString usr = clang_getCursorUSR(c);
+        rl_facts_add_global_defined(x->facts, clang_getCString(usr));
+        clang_disposeString(usr);
+    }
     visit(c, parent, data);
     /* A function's body was walked by visit itself; a declaration's
      * initializer is walked here for the calls and assignments in it. */

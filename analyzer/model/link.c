@@ -53,7 +53,12 @@ static void index_units(link_index *ix, const rl_unit_facts *const *facts, size_
             for (int32_t n = 0; n < fn->nnodes; n++)
                 if (fn->nodes[n].callee) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, fn->nodes[n].callee));
         }
+        for (int32_t i = 0; i < f->nglobals_defined; i++) {
+            void **slot = rl_ptrmap_slot(&ix->definer, rl_intern(ix->pool, f->globals_defined[i]));
+            if (!*slot && !ix->is_main[u]) *slot = (void *)(intptr_t)(u + 1);
+        }
         for (int32_t i = 0; i < f->naddr_taken; i++) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, f->addr_taken[i]));
+        for (int32_t i = 0; i < f->nglobals_used; i++) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, f->globals_used[i]));
     }
 }
 
@@ -98,6 +103,14 @@ static size_t *closure(const link_index *ix, size_t nunits, const char *seed, ch
     free(in);
     *count = n;
     return stack;
+}
+
+/* Which of a program's units were seeds (may hold its roots). */
+static char *root_marks(const rl_program_spec *p, const char *seed)
+{
+    char *roots = rl_xcalloc(p->nunits + 1, 1);
+    for (size_t i = 0; i < p->nunits; i++) roots[i] = seed[p->units[i]];
+    return roots;
 }
 
 /* The base name of a path without its extension, as a heap string. */
@@ -169,6 +182,7 @@ void rl_link_programs(const rl_unit_facts *const *facts, size_t nunits, rl_progr
         p->main_unit = (long)u;
         seed[u] = 1;
         p->units = closure(&ix, nunits, seed, reached, &p->nunits);
+        p->roots = root_marks(p, seed);
         seed[u] = 0;
     }
     /* What no main reaches is a library: those units, and what they
@@ -182,6 +196,7 @@ void rl_link_programs(const rl_unit_facts *const *facts, size_t nunits, rl_progr
         memset(p, 0, sizeof *p);
         p->main_unit = -1;
         p->units = closure(&ix, nunits, seed, reached, &p->nunits);
+        p->roots = root_marks(p, seed);
     }
     free(seed);
     name_programs(out, facts);
@@ -194,6 +209,7 @@ void rl_program_specs_free(rl_program_specs *specs)
     for (size_t i = 0; i < specs->len; i++) {
         free(specs->items[i].name);
         free(specs->items[i].units);
+        free(specs->items[i].roots);
     }
     free(specs->items);
     memset(specs, 0, sizeof *specs);

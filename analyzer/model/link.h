@@ -10,7 +10,9 @@
  * it refers to (calls, thread entries, once-routines, functions used as
  * values), transitively. A unit that defines `main` is never pulled into
  * another program. Units that no program takes in form one more program,
- * a library (no `main`): its threads are those it starts itself.
+ * a library (no `main`): its threads are those it starts itself, from
+ * functions of those units (code every program already reaches is
+ * analysed there, from its real callers).
  *
  * Invariants:
  *  1. Programs come in input order of their main unit; the library, if
@@ -31,6 +33,10 @@ typedef struct rl_program_spec {
     long main_unit;      /* index of the unit defining main; -1 for the library */
     size_t *units;       /* owned; indices into the unit array, ascending */
     size_t nunits;
+    char *roots;         /* owned; per entry of units: 1 when its functions may
+                            be the program's roots (main's unit; for the
+                            library, the units no main reaches, not those it
+                            pulled in from the programs) */
 } rl_program_spec;
 
 typedef struct rl_program_specs {

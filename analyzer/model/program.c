@@ -21,6 +21,11 @@ int rl_program_find(const rl_program *p, const char *usr)
 
 void rl_program_add_unit(rl_program *p, const rl_unit_facts *facts)
 {
+    rl_program_add_unit_roots(p, facts, 1);
+}
+
+void rl_program_add_unit_roots(rl_program *p, const rl_unit_facts *facts, int may_root)
+{
     RL_PUSH(p->units, p->nunits, p->cap_units, facts);
     for (int32_t i = 0; i < facts->nfns; i++) {
         const rl_function *fn = &facts->fns[i];
@@ -32,6 +37,7 @@ void rl_program_add_unit(rl_program *p, const rl_unit_facts *facts)
         info->fn = fn;
         info->usr = usr;
         info->name = rl_intern(p->pool, fn->name);
+        info->may_root = may_root;
         info->type = rl_intern(p->pool, fn->type);
         info->callees = rl_xcalloc((size_t)fn->nnodes + 1, sizeof *info->callees);
         for (int32_t n = 0; n < fn->nnodes; n++)

@@ -38,6 +38,7 @@ typedef struct rl_fn_info {
     int spawns;             /* thread discovery walks it: it starts threads, or
                                joins them within RL_MAX_JOIN_WRAPPER_DEPTH calls */
     int starts;             /* it or a callee, doomed calls included, spawns */
+    int may_root;           /* a library may have it as a root (link.h) */
     int join_depth;         /* calls to the nearest live join (0: has one);
                                past RL_MAX_JOIN_WRAPPER_DEPTH: none near */
     int exits;              /* every path through its body ends the process */
@@ -68,6 +69,9 @@ rl_program *rl_program_new(void);
 /* Adds a unit's functions; a function defined in several units (a static
  * inline in a header) is kept once. */
 void rl_program_add_unit(rl_program *p, const rl_unit_facts *facts);
+/* The same, saying whether the unit's functions may be roots of a library
+ * (rl_fn_info.may_root; rl_program_add_unit: yes). */
+void rl_program_add_unit_roots(rl_program *p, const rl_unit_facts *facts, int may_root);
 /* Builds the indexes; call once after the last unit. */
 void rl_program_finish(rl_program *p);
 void rl_program_free(rl_program *p);

@@ -62,6 +62,7 @@ typedef struct join_site {
 /* The spawn sites found under one walked call (discover_call). */
 typedef struct walked_call {
     size_t first_spawn, end_spawn; /* d->spawns[first_spawn .. end_spawn) */
+    int depth;           /* the call depth it was walked at */
 } walked_call;
 
 typedef struct discovery {
@@ -476,13 +477,16 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
      * the call graph's fan-out. */
     int32_t top = pos->n ? pos->v[0] : i;
     void **memo = rl_ptrmap_slot(&d->walked, (void *)(uintptr_t)((((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1));
-    if (*memo) {
+    /* Reached again at a smaller depth, it is walked again: the nesting
+     * bound may have cut the first walk short. */
+    if (*memo && d->calls[(uintptr_t)*memo - 1].depth <= depth) {
         const walked_call *w = &d->calls[(uintptr_t)*memo - 1];
         for (size_t k = w->first_spawn; k < w->end_spawn; k++) d->spawns[k].repeated = 1;
         return;
     }
     RL_GROW(d->calls, d->cap_calls, d->ncalls + 1);
     size_t record = d->ncalls++;
+    d->calls[record].depth = depth;
     /* Until its walk ends, a record marks nothing (a recursion deeper
      * than the kept frames can reach it meanwhile). */
     d->calls[record].first_spawn = d->calls[record].end_spawn = d->nspawns;
@@ -1130,7 +1134,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
                     if (callees[k] != (int)i) called[callees[k]] = 1;
             }
         for (size_t i = 0; i < p->nfns; i++)
-            if (p->fns[i].starts && !called[i]) add_thread(m, -1, (int)i);
+            if (p->fns[i].starts && !called[i] && p->fns[i].may_root) add_thread(m, -1, (int)i);
         free(called);
     }
     for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);

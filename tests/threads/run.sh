@@ -25,11 +25,11 @@ golden() { # golden NAME DIR FILES...
 [ "${3:-}" = --update ] && UPDATE=1
 
 # Argument order must not matter: the tool's main used to win when first.
-golden project project tool.c server.c queue.c test_queue.c
+golden project project tool.c server.c queue.c test_queue.c hooks.c
 golden library library pool.c
 
 cd "$HERE/project" || exit 2
-expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c
+expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c
 check "threads json parses" jq -e '.programs | length == 3' "$TMP/out"
 equals "server has 3 threads" "$(jq -r '.programs[] | select(.name == "server") | .threads | length' "$TMP/out")" 3
 equals "the logger is never joined" "$(jq -r '.programs[] | select(.name == "server") | .threads[] | select(.entry == "logger_main") | .join' "$TMP/out")" null
@@ -37,18 +37,22 @@ equals "tool is single-threaded" "$(jq -r '.notices[] | select(.program == "tool
 
 # Each program is analysed: the race in the shared queue is found through
 # the server's workers and through the test's threads, whatever the order.
-expect "check, tool first" 1 "$RL" check --no-db -j 1 --format json -o "$TMP/all.json" tool.c server.c queue.c test_queue.c
+expect "check, tool first" 1 "$RL" check --no-db -j 1 --format json -o "$TMP/all.json" tool.c server.c queue.c test_queue.c hooks.c
 check "check finds the queue race" jq -e '[.findings[] | select(.location == "queue_pushed")] | length >= 1' "$TMP/all.json"
-contains "summary names the programs" "$TMP/err" "programs: tool (2 units, 1 thread), server (2 units, 3 threads), test_queue"
-expect "check --program tool" 0 "$RL" check --no-db -j 1 --program tool tool.c server.c queue.c test_queue.c
+contains "summary names the programs" "$TMP/err" "programs: tool (2 units, 1 thread), server (3 units, 3 threads), test_queue"
+expect "check --program tool" 0 "$RL" check --no-db -j 1 --program tool tool.c server.c queue.c test_queue.c hooks.c
 contains "--program tool: no finding" "$TMP/err" "0 findings"
-expect "check --program test_queue" 1 "$RL" check --no-db -j 1 --program test_queue tool.c server.c queue.c test_queue.c
-expect "check --program nope" 2 "$RL" check --no-db -j 1 --program nope tool.c server.c queue.c test_queue.c
+expect "check --program test_queue" 1 "$RL" check --no-db -j 1 --program test_queue tool.c server.c queue.c test_queue.c hooks.c
+expect "check --program nope" 2 "$RL" check --no-db -j 1 --program nope tool.c server.c queue.c test_queue.c hooks.c
 contains "--program nope lists the programs" "$TMP/err" "its programs are: tool, server, test_queue"
+
+# The logger reached only through the hooks table of hooks.c (linked by
+# the global variable it defines) races with the workers.
+check "the hooks table's logger is linked and races" jq -e '[.findings[] | select(.location == "queue_pushed") | .events[].thread] | index("logger_main") != null' "$TMP/all.json"
 
 # Programs and notices are recorded with the run and read back. (findings
 # exits 1 when it lists findings, as the README documents.)
-expect "check into a database" 1 "$RL" check --db "$TMP/rl.db" -j 1 -q tool.c server.c queue.c test_queue.c
+expect "check into a database" 1 "$RL" check --db "$TMP/rl.db" -j 1 -q tool.c server.c queue.c test_queue.c hooks.c
 expect "findings --format json" 1 "$RL" findings --db "$TMP/rl.db" --format json
 check "recorded findings name their programs" jq -e '[.findings[] | select(.location == "queue_pushed") | .programs[]] | index("server") != null' "$TMP/out"
 check "the run's programs are recorded" jq -e '.run.programs == ["tool", "server", "test_queue"]' "$TMP/out"

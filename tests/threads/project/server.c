@@ -1,4 +1,5 @@
 /* The server: a pool of workers started and stopped through wrappers. */
+#include "hooks.h"
 #include "queue.h"
 #include <stdlib.h>
 #define NWORKERS 4
@@ -11,15 +12,10 @@ static void *worker_main(void *arg)
     return arg;
 }
 
-static void *logger_main(void *arg)
-{
-    return arg;
-}
-
 static void start_workers(void)
 {
     for (int i = 0; i < NWORKERS; i++) pthread_create(&workers[i], NULL, worker_main, NULL);
-    pthread_create(&logger, NULL, logger_main, NULL);
+    pthread_create(&logger, NULL, server_hooks.log_main, NULL);
     pthread_detach(logger);
 }
 

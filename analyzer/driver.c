@@ -352,9 +352,17 @@ static void guard_map(const rl_model *m, rl_analysis *out)
         for (size_t k = 0; !shared && k < m->groups[i].len; k++)
             shared = m->threads[m->accesses[m->groups[i].items[k]].thread].multi;
         if (!shared) continue;
-        rl_guard_row *row = &out->guards[out->nguards++];
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_place_pretty(g.place, &sb);
+        /* Shared code seen again from a later program: one row. */
+        int seen = 0;
+        for (size_t k = 0; k < out->nguards && !seen; k++) seen = strcmp(out->guards[k].location, rl_sb_str(&sb)) == 0;
+        if (seen) {
+            rl_sb_free(&sb);
+            continue;
+        }
+        rl_guard_row *row = &out->guards[out->nguards++];
+        memset(row, 0, sizeof *row);
         row->location = rl_sb_take(&sb);
         if (g.lock) {
             rl_model_lock_display(m, g.lock, &sb);
@@ -631,6 +639,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     }
     int rc = rl_analyze_facts(facts, units->len, opts, out, err);
     free(facts);
+    if (rc != 0) rl_analysis_free(out); /* a failed analysis leaves nothing to free */
 
     for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&parsed[i]);
     free(parsed);

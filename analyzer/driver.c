@@ -498,6 +498,8 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     rl_program *program = rl_program_new();
     for (size_t i = 0; i < spec->nunits; i++) rl_program_add_unit_roots(program, facts[spec->units[i]], spec->roots[i]);
     rl_program_finish(program);
+    program->entry_points = opts->entry_points;
+    program->nentry_points = opts->nentry_points;
     long long ms_program = rl_now_ms() - t;
     rl_flow *flow = rl_flow_compute(program);
     long long ms_flow = rl_now_ms() - t - ms_program;
@@ -637,7 +639,9 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
             rl_sb_free(&sb);
         }
     }
-    int rc = rl_analyze_facts(facts, units->len, opts, out, err);
+    rl_analysis_options with_entries = *opts;
+    with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
+    int rc = rl_analyze_facts(facts, units->len, &with_entries, out, err);
     free(facts);
     if (rc != 0) rl_analysis_free(out); /* a failed analysis leaves nothing to free */
 

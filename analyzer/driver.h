@@ -46,6 +46,11 @@ typedef struct rl_analysis_options {
      * that matches no program fails the run with the list of names. */
     const char *const *programs;
     size_t nprograms;
+    /* Functions that application threads call, any number at once: names
+     * or fnmatch globs (the project config's entry_points:). rl_analyze
+     * sets them from the config; for rl_analyze_facts, the caller. */
+    const char *const *entry_points;
+    size_t nentry_points;
 } rl_analysis_options;
 
 /* One thread of a program as the model sees it (racelint threads). */

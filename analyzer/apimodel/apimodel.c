@@ -26,6 +26,8 @@
 #define FORMAT_VERSION "1"
 /* reads/writes are 32-bit masks, so an argument index fits in 0..31. */
 #define MAX_ARG_INDEX ((int)(sizeof(uint32_t) * CHAR_BIT) - 1)
+/* Longest entry point name or glob in a project config. */
+#define MAX_ENTRY_POINT_LEN 256
 /* Longest piece of user text quoted back in a message. */
 #define MAX_QUOTE 60
 
@@ -116,6 +118,8 @@ struct rl_apimodel {
     fn_table exact;
     fn_table prefixes;
     size_t longest_prefix; /* find() never tries a longer prefix */
+    char **entry_points;   /* the project config's entry_points: globs */
+    size_t nentry_points;
 };
 
 /* FNV-1a one byte at a time, so find() can hash every prefix of a name in
@@ -195,7 +199,15 @@ void rl_apimodel_free(rl_apimodel *model)
     if (!model) return;
     table_free(&model->exact);
     table_free(&model->prefixes);
+    for (size_t i = 0; i < model->nentry_points; i++) free(model->entry_points[i]);
+    free(model->entry_points);
     free(model);
+}
+
+const char *const *rl_apimodel_entry_points(const rl_apimodel *model, size_t *n)
+{
+    *n = model->nentry_points;
+    return (const char *const *)model->entry_points;
 }
 
 size_t rl_apimodel_count(const rl_apimodel *model)
@@ -226,21 +238,35 @@ const rl_api_fn *rl_apimodel_find(const rl_apimodel *model, const char *name)
 /* ---- Parsing -------------------------------------------------------------- */
 
 /* Definitions parsed but not yet in the model (invariant 1). */
+/* Definitions parsed but not yet committed (invariant 1). */
 typedef struct fn_list {
     rl_api_fn **items;
     size_t len, cap;
+    char **entry_points;   /* a config's entry_points: globs */
+    size_t nentry, cap_entry;
 } fn_list;
 
 static void fn_list_free(fn_list *list)
 {
     for (size_t i = 0; i < list->len; i++) fn_free(list->items[i]);
     free(list->items);
-    list->items = NULL;
-    list->len = list->cap = 0;
+    for (size_t i = 0; i < list->nentry; i++) free(list->entry_points[i]);
+    free(list->entry_points);
+    memset(list, 0, sizeof *list);
 }
 
 static void commit(rl_apimodel *model, fn_list *pending)
 {
+    if (pending->nentry) {
+        model->entry_points = rl_xrealloc(model->entry_points,
+                                          (model->nentry_points + pending->nentry) * sizeof *model->entry_points);
+        memcpy(model->entry_points + model->nentry_points, pending->entry_points,
+               pending->nentry * sizeof *pending->entry_points);
+        model->nentry_points += pending->nentry;
+        free(pending->entry_points);
+        pending->entry_points = NULL;
+        pending->nentry = pending->cap_entry = 0;
+    }
     for (size_t i = 0; i < pending->len; i++) {
         rl_api_fn *fn = pending->items[i];
         if (fn->is_prefix) {
@@ -505,8 +531,32 @@ static int parse_functions(parse_ctx *ctx, yaml_node_t *list)
     return 0;
 }
 
-/* The top level: `version: 1` and `functions:`, or in config mode just
- * `functions:` among the caller's own keys. */
+/* A config's `entry_points:`: a list of function names or globs
+ * (fnmatch, `uv_*`) of functions that run in application threads, in any
+ * number of them (docs/api-models.md). */
+static int parse_entry_points(parse_ctx *ctx, yaml_node_t *list)
+{
+    char got[SHOWN_SIZE];
+    if (list->type != YAML_SEQUENCE_NODE)
+        return fail_at(ctx, list, "'entry_points' must be a list of function names or globs, not %s", shown(list, got));
+    size_t count = (size_t)(list->data.sequence.items.top - list->data.sequence.items.start);
+    if (count > RL_APIMODEL_MAX_ENTRIES)
+        return fail_at(ctx, list, "'entry_points' has %zu entries, more than the limit of %d", count,
+                       RL_APIMODEL_MAX_ENTRIES);
+    for (size_t i = 0; i < count; i++) {
+        yaml_node_t *item = node_at(ctx, list->data.sequence.items.start[i]);
+        if (!item || item->type != YAML_SCALAR_NODE || item->data.scalar.length == 0 ||
+            item->data.scalar.length > MAX_ENTRY_POINT_LEN || memchr(item->data.scalar.value, '\0', item->data.scalar.length))
+            return fail_at(ctx, item ? item : list, "an entry point is a function name or glob of at most %d characters, not %s",
+                           MAX_ENTRY_POINT_LEN, item ? shown(item, got) : "nothing");
+        RL_PUSH(ctx->pending->entry_points, ctx->pending->nentry, ctx->pending->cap_entry,
+                rl_xstrndup((const char *)item->data.scalar.value, item->data.scalar.length));
+    }
+    return 0;
+}
+
+/* The top level: `version: 1` and `functions:`, or in config mode
+ * `functions:` and `entry_points:` among the caller's own keys. */
 static int parse_document(parse_ctx *ctx)
 {
     char got[SHOWN_SIZE];
@@ -516,7 +566,7 @@ static int parse_document(parse_ctx *ctx)
     if (root->type != YAML_MAPPING_NODE)
         return fail_at(ctx, root, "the top level must be a mapping with %s", expected);
 
-    yaml_node_t *version = NULL, *functions = NULL;
+    yaml_node_t *version = NULL, *functions = NULL, *entry_points = NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(ctx, p->key);
         yaml_node_t **dst = NULL;
@@ -524,6 +574,8 @@ static int parse_document(parse_ctx *ctx)
             dst = &functions;
         else if (scalar_is(k, "version") && !ctx->config)
             dst = &version;
+        else if (scalar_is(k, "entry_points") && ctx->config)
+            dst = &entry_points;
         if (!dst) {
             if (ctx->config) continue;
             return fail_at(ctx, k, "unknown top-level key %s (expected %s)", shown(k, got), expected);
@@ -538,6 +590,7 @@ static int parse_document(parse_ctx *ctx)
                            shown(version, got));
         if (!functions) return fail_at(ctx, root, "missing 'functions:' list");
     }
+    if (entry_points && parse_entry_points(ctx, entry_points) < 0) return -1;
     return functions ? parse_functions(ctx, functions) : 0;
 }
 
@@ -650,7 +703,7 @@ static int parse_buffer(fn_list *pending, const char *origin, const char *text, 
 static int load_text(rl_apimodel *model, const char *origin, const char *text, size_t len, int config,
                      rl_error *err)
 {
-    fn_list pending = {NULL, 0, 0};
+    fn_list pending = {0};
     if (parse_buffer(&pending, origin, text, len, config, err) < 0) {
         fn_list_free(&pending);
         return -1;
@@ -681,7 +734,7 @@ static int parse_file(fn_list *pending, const char *path, rl_error *err)
 
 int rl_apimodel_load_file(rl_apimodel *model, const char *path, rl_error *err)
 {
-    fn_list pending = {NULL, 0, 0};
+    fn_list pending = {0};
     if (parse_file(&pending, path, err) < 0) {
         fn_list_free(&pending);
         return -1;
@@ -711,7 +764,7 @@ int rl_apimodel_load_dir(rl_apimodel *model, const char *dir, rl_error *err)
     }
     size_t dlen = strlen(dir);
     const char *sep = dlen && dir[dlen - 1] == '/' ? "" : "/";
-    fn_list pending = {NULL, 0, 0};
+    fn_list pending = {0};
     int rc = 0;
     for (int i = 0; i < n; i++) {
         if (rc == 0) {

@@ -76,6 +76,11 @@ int rl_apimodel_load_config(rl_apimodel *model, const char *origin, const char *
  * prefixes; among prefixes the longest wins. */
 const rl_api_fn *rl_apimodel_find(const rl_apimodel *model, const char *name);
 
+/* The project config's `entry_points:` (names or fnmatch globs of
+ * functions that application threads call, any number of them at once),
+ * in the order given; *n = 0 for none. Borrowed from the model. */
+const char *const *rl_apimodel_entry_points(const rl_apimodel *model, size_t *n);
+
 size_t rl_apimodel_count(const rl_apimodel *model);
 const char *rl_api_kind_name(rl_api_kind kind);
 

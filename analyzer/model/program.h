@@ -58,6 +58,9 @@ typedef struct rl_program {
     const rl_unit_facts **units; /* borrowed, in the order added */
     size_t nunits, cap_units;
     struct rl_callgraph *calls;  /* calls through pointers (callgraph.h) */
+    const char *const *entry_points; /* borrowed: globs of functions application
+                                        threads call (threads.h roots) */
+    size_t nentry_points;
 } rl_program;
 
 typedef struct rl_fn_list {

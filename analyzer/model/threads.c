@@ -13,6 +13,7 @@
 #include "place.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1106,6 +1107,25 @@ const rl_access_group *rl_model_group(const rl_model *m, const char *place)
     return v ? &m->groups[(intptr_t)v - 1] : NULL;
 }
 
+/* The functions the project config names as entry points run in
+ * application threads, any number of them at once: each is a root thread
+ * of several instances (unless it is a root already). */
+static void add_entry_point_roots(rl_model *m)
+{
+    const rl_program *p = m->program;
+    size_t nroots = m->nthreads;
+    for (size_t i = 0; i < p->nfns; i++) {
+        int match = 0;
+        for (size_t k = 0; k < p->nentry_points && !match; k++) match = fnmatch(p->entry_points[k], p->fns[i].name, 0) == 0;
+        if (!match) continue;
+        int root = -1;
+        for (size_t t = 0; t < nroots && root < 0; t++)
+            if (m->threads[t].entry_fn == (int)i) root = (int)t;
+        if (root < 0) root = add_thread(m, -1, (int)i);
+        if (root >= 0) m->threads[root].multi = m->threads[root].own_multi = 1;
+    }
+}
+
 rl_model *rl_model_build(rl_program *p, rl_flow *flow)
 {
     rl_model *m = rl_xcalloc(1, sizeof *m);
@@ -1137,6 +1157,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
             if (p->fns[i].starts && !called[i] && p->fns[i].may_root) add_thread(m, -1, (int)i);
         free(called);
     }
+    add_entry_point_roots(m);
     for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     collect_stores(m);
     collect_accesses(m);

@@ -13,7 +13,7 @@ SRC=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 . "$SRC/tests/lib.sh"
-HERE=$SRC/tests/threads
+HERE=$(cd "$SRC/tests/threads" && pwd)
 
 golden() { # golden NAME DIR FILES...
   name=$1; dir=$2; shift 2
@@ -59,6 +59,21 @@ check "the run's programs are recorded" jq -e '.run.programs == ["tool", "server
 check "the run's notices are recorded" jq -e '.run.notices[0].code == "single-threaded" and .run.notices[0].program == "tool"' "$TMP/out"
 expect "findings --format sarif" 1 "$RL" findings --db "$TMP/rl.db" --format sarif
 check "SARIF notifications from the database" jq -e '.runs[0].invocations[0].toolExecutionNotifications[] | select(.descriptor.id == "single-threaded")' "$TMP/out"
+
+# A library's public functions, declared entry points in the config, run
+# in any number of application threads; without it, once each.
+cd "$HERE/library" || exit 2
+expect "library without entry points" 1 "$RL" check --no-db -j 1 --format json -o "$TMP/lib.json" pool.c
+check "the workers' own count races" jq -e '[.findings[] | select(.location == "tasks_done")] | length >= 1' "$TMP/lib.json"
+check "one caller: its count is no race" jq -e '[.findings[] | select(.location == "submitted")] | length == 0' "$TMP/lib.json"
+expect "library with entry points" 1 "$RL" check --no-db -j 1 --config entry_points.yaml --format json -o "$TMP/lib.json" pool.c
+check "callers in any number: the count races" jq -e '[.findings[] | select(.location == "submitted")] | length >= 1' "$TMP/lib.json"
+expect "threads with entry points" 0 "$RL" threads -j 1 --config entry_points.yaml pool.c
+contains "entry points are roots of several instances" "$TMP/out" "pool_submitted"
+printf 'entry_points: nope\n' >"$TMP/bad.yaml"
+expect "entry_points must be a list" 2 "$RL" check --no-db -j 1 --config "$TMP/bad.yaml" pool.c
+contains "the config error names the key" "$TMP/err" "entry_points"
+cd "$HERE/project" || exit 2
 
 # Spawns that no thread reaches are said, not passed off as clean.
 cat >"$TMP/unreached.c" <<'EOC'

@@ -4,12 +4,15 @@
  * to pthread_create through a union. A destructor joins the workers at
  * exit. The threads are the workers, started from the public function
  * that triggers the once-routine; neither the once-routine nor the
- * destructor is a thread of its own. */
+ * destructor is a thread of its own. With entry_points.yaml, the public
+ * functions run in any number of application threads, and their unlocked
+ * count races. */
 #include <pthread.h>
 #define NTHREADS 2
 static pthread_t pool_threads[NTHREADS];
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static long tasks_done;
+static long submitted; /* counted without a lock by the public functions */
 
 static void pool_worker(void *arg)
 {
@@ -35,6 +38,12 @@ static void init_once(void)
 void pool_submit(void)
 {
     pthread_once(&pool_once, init_once);
+    submitted++;
+}
+
+long pool_submitted(void)
+{
+    return submitted;
 }
 
 __attribute__((destructor)) static void pool_shutdown(void)

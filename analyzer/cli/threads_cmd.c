@@ -12,15 +12,31 @@ static void print_position(FILE *out, const rl_position *p)
     fprintf(out, "%s:%u:%u", p->file ? p->file : "?", p->line, p->col);
 }
 
-static int depth_of(const rl_program_summary *p, size_t t)
+static void print_thread(FILE *out, const rl_program_summary *p, size_t t, int depth)
 {
-    int d = 0;
-    for (long k = p->threads[t].parent; k >= 0 && (size_t)k < p->nthreads; k = p->threads[k].parent) d++;
-    return d;
+    const rl_thread_summary *th = &p->threads[t];
+    fprintf(out, "%*s%s", INDENT_PER_LEVEL * (depth + 1), "", th->entry);
+    if (th->parent < 0) {
+        if (!p->main_file) fprintf(out, " (root: %s)", th->several ? "an entry point, any number of threads"
+                                                                 : "starts threads, called by nothing");
+        else if (th->several) fprintf(out, " (an entry point, any number of threads)");
+    } else {
+        fprintf(out, "  spawned at ");
+        print_position(out, &th->spawn);
+        fprintf(out, ", %s", th->several ? "several instances" : "one instance");
+        if (th->joined) {
+            fprintf(out, ", joined at ");
+            print_position(out, &th->join);
+        } else {
+            fprintf(out, ", never joined");
+        }
+    }
+    fprintf(out, "\n");
+    /* Children under their parent: the spawn tree, depth first. */
+    for (size_t c = 0; c < p->nthreads; c++)
+        if (p->threads[c].parent == (long)t) print_thread(out, p, c, depth + 1);
 }
 
-/* Children follow their parent in the model's order, so printing threads
- * in order with their depth as indentation draws the spawn tree. */
 static void print_text(FILE *out, const rl_analysis *a)
 {
     for (size_t i = 0; i < a->nprograms; i++) {
@@ -29,24 +45,8 @@ static void print_text(FILE *out, const rl_analysis *a)
         if (p->main_file) fprintf(out, " (main in %s", p->main_file);
         else fprintf(out, " (a library: no main");
         fprintf(out, ", %zu unit%s)\n", p->nunits, p->nunits == 1 ? "" : "s");
-        for (size_t t = 0; t < p->nthreads; t++) {
-            const rl_thread_summary *th = &p->threads[t];
-            fprintf(out, "%*s%s", INDENT_PER_LEVEL * (depth_of(p, t) + 1), "", th->entry);
-            if (th->parent < 0) {
-                fprintf(out, "%s\n", p->main_file ? "" : " (root: starts threads, called by nothing)");
-                continue;
-            }
-            fprintf(out, "  spawned at ");
-            print_position(out, &th->spawn);
-            fprintf(out, ", %s", th->several ? "several instances" : "one instance");
-            if (th->joined) {
-                fprintf(out, ", joined at ");
-                print_position(out, &th->join);
-            } else {
-                fprintf(out, ", never joined");
-            }
-            fprintf(out, "\n");
-        }
+        for (size_t t = 0; t < p->nthreads; t++)
+            if (p->threads[t].parent < 0) print_thread(out, p, t, 0);
         if (p->nthreads == 0) fprintf(out, "  (no thread found)\n");
     }
     for (size_t i = 0; i < a->nnotices; i++) {

@@ -51,6 +51,7 @@ typedef struct spawn_site {
     const rl_node *node_ref; /* the SPAWN node, for indirect entries */
     rl_loc loc;
     int repeated;        /* reached through several call paths */
+    int in_once;         /* found inside a once-routine */
 } spawn_site;
 
 typedef struct join_site {
@@ -74,6 +75,7 @@ typedef struct discovery {
     join_site *joins;
     size_t njoins, cap_joins;
     rl_ptrmap walked;    /* (callee, top-level statement) key -> index + 1 into calls */
+    int once_depth;      /* once-routines the walk is inside */
     walked_call *calls;
     size_t ncalls, cap_calls;
 } discovery;
@@ -502,7 +504,10 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     int extend = pos->n < MAX_POS_DEPTH;
     rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
     int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
+    int once = n->kind == RL_N_ONCE;
+    d->once_depth += once;
     discover(m, &sub, &p2, ff, depth + 1, d);
+    d->once_depth -= once;
     d->calls[record].end_spawn = d->nspawns;
     free(ff);
     pos_free(&p2);
@@ -536,6 +541,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->handle = n->nargs > 1 && n->args[1][0] ? resolve(m, env, n->args[1], NULL) : "";
             s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
             s->node_ref = n;
+            s->in_once = d->once_depth > 0;
         } else if (n->kind == RL_N_JOIN) {
             RL_GROW(d->joins, d->cap_joins, d->njoins + 1);
             join_site *j = &d->joins[d->njoins++];
@@ -696,6 +702,13 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             const int *targets = rl_program_indirect(m->program, s->node_ref, &count, &weak);
             for (size_t k = 0; k < count && nentries < MAX_CANDIDATES; k++) entries[nentries++] = targets[k];
             if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
+        }
+        /* A spawn inside a once-routine runs once per program, whichever
+         * thread gets there first (libuv's pool, started from any of its
+         * public functions): it makes its threads once. */
+        if (s->in_once) {
+            uint64_t key = ((uint64_t)(uint32_t)s->frame_fns[s->pos.n - 1] << 32 | (uint32_t)s->node) + 1;
+            if (!rl_u64set_add(&m->once_spawns, key)) continue;
         }
         for (int e = 0; e < nentries; e++) {
             if (recursive_spawn(m, parent, entries[e])) continue;
@@ -1190,6 +1203,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->stored);
     rl_ptrmap_free(&m->returns);
     rl_ptrmap_free(&m->recursive);
+    rl_u64set_free(&m->once_spawns);
     free(m->lock_events);
     free(m->ctx_lock_events);
     for (size_t i = 0; i < m->ngroups; i++) {
@@ -1260,7 +1274,13 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
         const rl_thread *a = &m->threads[ca], *b = &m->threads[cb];
         return pos_cmp(&a->start, &b->end) < 0 && pos_cmp(&b->start, &a->end) < 0;
     }
-    return 1; /* different roots: unknown, assume they may */
+    /* Two roots: main and a library's roots are the one application
+     * thread, calling the library one function at a time, unless the
+     * project declared them entry points (several instances: any number
+     * of application threads). A descendant of another root may run any
+     * time. */
+    if (m->threads[ta].parent < 0 && m->threads[tb].parent < 0) return m->threads[ta].multi || m->threads[tb].multi;
+    return 1;
 }
 
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)

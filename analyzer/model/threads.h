@@ -145,6 +145,7 @@ typedef struct rl_model {
     size_t *ctx_lock_events;  /* nctxs + 1 entries: context c's events are
                                  lock_events[ctx_lock_events[c] .. [c + 1]) */
     rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
+    rl_u64set once_spawns;    /* spawn sites inside once-routines already made threads */
 } rl_model;
 
 /* Whether a context was reached through a call through a function pointer

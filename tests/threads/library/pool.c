@@ -41,6 +41,13 @@ void pool_submit(void)
     submitted++;
 }
 
+/* Another public function that may start the pool: the workers are still
+ * started once. */
+void pool_submit_urgent(void)
+{
+    pthread_once(&pool_once, init_once);
+}
+
 long pool_submitted(void)
 {
     return submitted;

@@ -52,6 +52,8 @@ typedef struct spawn_site {
     rl_loc loc;
     int repeated;        /* reached through several call paths */
     int in_once;         /* found inside a once-routine */
+    const rl_lockset *held_own; /* locks held at the spawn, in its function's terms */
+    const char **held_res;      /* the same locks resolved, entry by entry */
 } spawn_site;
 
 typedef struct join_site {
@@ -542,6 +544,12 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
             s->node_ref = n;
             s->in_once = d->once_depth > 0;
+            const rl_fn_flow *ff = &m->flow->fns[env->fn];
+            s->held_own = ff->held ? ff->held[i] : NULL;
+            if (s->held_own && s->held_own->n) {
+                s->held_res = rl_xcalloc(s->held_own->n, sizeof *s->held_res);
+                for (size_t k = 0; k < s->held_own->n; k++) s->held_res[k] = resolve(m, env, s->held_own->e[k].lock, NULL);
+            }
         } else if (n->kind == RL_N_JOIN) {
             RL_GROW(d->joins, d->cap_joins, d->njoins + 1);
             join_site *j = &d->joins[d->njoins++];
@@ -566,6 +574,7 @@ static void discovery_free(discovery *d)
     for (size_t i = 0; i < d->nspawns; i++) {
         pos_free(&d->spawns[i].pos);
         free(d->spawns[i].frame_fns);
+        free(d->spawns[i].held_res);
     }
     for (size_t i = 0; i < d->njoins; i++) {
         pos_free(&d->joins[i].pos);
@@ -605,6 +614,30 @@ static int32_t overlapping_loop(rl_model *m, const spawn_site *s, const join_sit
     return -1;
 }
 
+/* The locks the spawning function holds without a break from the spawn to
+ * the join of the same thread, in the same function: the whole life of the
+ * child runs inside those critical sections, so its accesses are protected
+ * by them against every other thread that takes them (Goblint's creation
+ * lockset). Resolved names; NULL for none. */
+static const rl_lockset *creation_locks(rl_model *m, const spawn_site *s, const join_site *join)
+{
+    if (!s->held_own || s->held_own->n == 0) return NULL;
+    int last = s->pos.n - 1;
+    const rl_fn_flow *ff = &m->flow->fns[s->frame_fns[last]];
+    int32_t from = s->pos.v[last], to = join->pos.v[last];
+    const rl_lockset *out = NULL;
+    for (size_t k = 0; k < s->held_own->n; k++) {
+        const char *lock = s->held_own->e[k].lock;
+        int kept = 1;
+        /* Every node between, in program order, that can run holds it. */
+        for (int32_t n = from + 1; n <= to && kept; n++) kept = !ff->held[n] || rl_ls_contains(ff->held[n], lock);
+        if (!kept) continue;
+        out = rl_ls_add(m->flow->locks, out ? out : rl_ls_empty(m->flow->locks), s->held_res[k],
+                        s->held_own->e[k].shared);
+    }
+    return out;
+}
+
 /* Fills a child's multi flag and interval from its spawn site and the
  * parent's joins. */
 static void child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
@@ -628,6 +661,13 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     int joined_in_frame = join && last >= 0 && join->pos.n == s->pos.n && join->frame_fns[last] == s->frame_fns[last] &&
                           memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0;
     child->own_multi = (s->repeated && !joined_in_frame) || around >= 0;
+    if (joined_in_frame) child->creation_locks = creation_locks(m, s, join);
+    /* Joined before its parent ends, it lives inside the parent's life,
+     * and so inside the locks that protect the parent's. */
+    if (join && parent->creation_locks)
+        child->creation_locks = child->creation_locks
+                                    ? rl_ls_union(m->flow->locks, child->creation_locks, parent->creation_locks)
+                                    : parent->creation_locks;
     child->multi = parent->multi || child->own_multi;
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
@@ -895,8 +935,8 @@ static void analyse_thread(rl_model *m, int t)
     if (d.cut) m->limits.discovery_cut++;
     discovery_free(&d);
     int frozen = !m->program->fns[th.entry_fn].spawns;
-    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, &empty, frozen, 0, rl_ls_empty(m->flow->locks),
-            rl_ls_empty(m->flow->locks), -1, -1);
+    const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, &empty, frozen, 0, entry, entry, -1, -1);
     run_worklist(m);
 }
 

@@ -51,6 +51,8 @@ typedef struct rl_thread {
     int own_multi;       /* its own spawn site runs several times */
     int first_child, nchildren; /* children are contiguous in rl_model.threads */
     int joined;          /* a join of its handle was found after the spawn */
+    const rl_lockset *creation_locks; /* held by the spawner from spawn to join:
+                         held by the whole child (resolved), or NULL */
     rl_loc join_loc;     /* that join, when joined */
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself

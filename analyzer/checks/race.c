@@ -14,19 +14,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Some lock held by both sides orders them, unless both hold it only in
- * shared (read) mode. */
-static int common_lock(const rl_lockset *a, const rl_lockset *b)
+/* Whether a lock both sides hold orders them: not when both hold it only
+ * in shared (read) mode, and not when one holds it only because the other
+ * (or a thread both were created by) holds it for them from spawn to join
+ * (a creation lock, threads.h). ta / tb are the threads, or -1 when the
+ * sides stand for several threads: then no creation lock orders. */
+static int lock_orders(const rl_model *m, int ta, int tb, const char *lock)
 {
-    if (a == b) { /* locksets are interned: the common case in big groups */
-        for (size_t i = 0; i < a->n; i++)
-            if (!a->e[i].shared) return 1;
-        return 0;
-    }
+    if (ta < 0 || tb < 0) return !rl_model_lock_is_creation(m, lock);
+    int ha = rl_model_lock_holder(m, ta, lock), hb = rl_model_lock_holder(m, tb, lock);
+    return !(ha == hb && (ha != ta || hb != tb));
+}
+
+/* Some lock held by both sides orders them (lock_orders). */
+static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, const rl_lockset *b)
+{
     for (size_t i = 0; i < a->n; i++) {
-        int mb = rl_ls_mode(b, a->e[i].lock);
-        if (mb < 0) continue;
-        if (!(a->e[i].shared && mb == 1)) return 1;
+        int mb = a == b ? a->e[i].shared : rl_ls_mode(b, a->e[i].lock);
+        if (mb < 0 || (a->e[i].shared && mb == 1)) continue;
+        if (lock_orders(m, ta, tb, a->e[i].lock)) return 1;
     }
     return 0;
 }
@@ -276,7 +282,7 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
 {
     const rl_model *m = st->ctx->model;
     if (!ca->writes && !cb->writes) return;
-    if (common_lock(ca->held, cb->held)) return;
+    if (common_lock(m, ca->thread, ca->held, cb->thread, cb->held)) return;
     int overlap = rl_model_threads_may_overlap(m, ca->thread, cb->thread);
     if (overlap == 0) return;
     for (size_t x = ca->first; x < ca->first + ca->n; x++) {
@@ -306,7 +312,7 @@ static int runs_may_race(const rl_model *m, const class_split *gs, const class_r
 {
     if (!r->writes && !q->writes) return 0;
     const access_class *a = &gs->classes[r->first], *b = &hs->classes[q->first];
-    if (by_lockset) return !common_lock(a->held, b->held);
+    if (by_lockset) return !common_lock(m, -1, a->held, -1, b->held);
     return rl_model_threads_may_overlap(m, a->thread, b->thread) != 0;
 }
 

@@ -619,12 +619,27 @@ static int32_t overlapping_loop(rl_model *m, const spawn_site *s, const join_sit
  * child runs inside those critical sections, so its accesses are protected
  * by them against every other thread that takes them (Goblint's creation
  * lockset). Resolved names; NULL for none. */
+/* Whether node runs whenever its ancestor `top` does: only sequences
+ * between them, no branch, loop or switch. */
+static int straight_under(const rl_function *fn, int32_t node, int32_t top)
+{
+    for (int32_t p = fn->nodes[node].parent; p >= 0 && p != top; p = fn->nodes[p].parent)
+        if (fn->nodes[p].kind != RL_N_SEQ) return 0;
+    return 1;
+}
+
 static const rl_lockset *creation_locks(rl_model *m, const spawn_site *s, const join_site *join)
 {
     if (!s->held_own || s->held_own->n == 0) return NULL;
     int last = s->pos.n - 1;
     const rl_fn_flow *ff = &m->flow->fns[s->frame_fns[last]];
+    const rl_function *fn = fn_of(m, s->frame_fns[last]);
     int32_t from = s->pos.v[last], to = join->pos.v[last];
+    /* The join must happen whenever the spawn does: both straight under
+     * their nearest common block (not `if (maybe) pthread_join(...)`). */
+    int32_t top = fn->nodes[from].parent;
+    while (top >= 0 && !in_subtree(fn, top, to)) top = fn->nodes[top].parent;
+    if (top < 0 || !straight_under(fn, from, top) || !straight_under(fn, to, top)) return NULL;
     const rl_lockset *out = NULL;
     for (size_t k = 0; k < s->held_own->n; k++) {
         const char *lock = s->held_own->e[k].lock;
@@ -661,13 +676,18 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     int joined_in_frame = join && last >= 0 && join->pos.n == s->pos.n && join->frame_fns[last] == s->frame_fns[last] &&
                           memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0;
     child->own_multi = (s->repeated && !joined_in_frame) || around >= 0;
-    if (joined_in_frame) child->creation_locks = creation_locks(m, s, join);
+    if (joined_in_frame) {
+        child->creation_locks = creation_locks(m, s, join);
+        child->creation_holder = child->creation_locks ? parent->id : -1;
+    }
+    m->any_creation_locks |= child->creation_locks != NULL || parent->creation_locks != NULL;
     /* Joined before its parent ends, it lives inside the parent's life,
-     * and so inside the locks that protect the parent's. */
-    if (join && parent->creation_locks)
-        child->creation_locks = child->creation_locks
-                                    ? rl_ls_union(m->flow->locks, child->creation_locks, parent->creation_locks)
-                                    : parent->creation_locks;
+     * and so inside the locks that protect the parent's, held by the same
+     * thread. */
+    if (join && parent->creation_locks && !child->creation_locks) {
+        child->creation_locks = parent->creation_locks;
+        child->creation_holder = parent->creation_holder;
+    }
     child->multi = parent->multi || child->own_multi;
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
@@ -708,6 +728,7 @@ static int add_thread(rl_model *m, int parent, int entry_fn)
     t->entry_fn = entry_fn;
     t->spawn_node = -1;
     t->spawn_ctx = -1;
+    t->creation_holder = -1;
     t->arg = "";
     t->handle = "";
     m->nthreads++;
@@ -1297,6 +1318,21 @@ static int is_ancestor(const rl_model *m, int ancestor, int t)
 {
     for (int x = m->threads[t].parent; x >= 0; x = m->threads[x].parent)
         if (x == ancestor) return 1;
+    return 0;
+}
+
+int rl_model_lock_holder(const rl_model *m, int t, const char *lock)
+{
+    const rl_thread *th = &m->threads[t];
+    if (th->creation_locks && th->creation_holder >= 0 && rl_ls_contains(th->creation_locks, lock)) return th->creation_holder;
+    return t;
+}
+
+int rl_model_lock_is_creation(const rl_model *m, const char *lock)
+{
+    if (!m->any_creation_locks) return 0;
+    for (size_t t = 0; t < m->nthreads; t++)
+        if (m->threads[t].creation_locks && rl_ls_contains(m->threads[t].creation_locks, lock)) return 1;
     return 0;
 }
 

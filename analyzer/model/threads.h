@@ -53,6 +53,7 @@ typedef struct rl_thread {
     int joined;          /* a join of its handle was found after the spawn */
     const rl_lockset *creation_locks; /* held by the spawner from spawn to join:
                          held by the whole child (resolved), or NULL */
+    int creation_holder; /* the thread holding them for it, -1 for none */
     rl_loc join_loc;     /* that join, when joined */
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
@@ -148,6 +149,7 @@ typedef struct rl_model {
                                  lock_events[ctx_lock_events[c] .. [c + 1]) */
     rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
     rl_u64set once_spawns;    /* spawn sites inside once-routines already made threads */
+    int any_creation_locks;   /* some thread has creation locks (rl_model_lock_holder) */
 } rl_model;
 
 /* Whether a context was reached through a call through a function pointer
@@ -169,6 +171,15 @@ const rl_access_group *rl_model_group(const rl_model *m, const char *place);
 /* Builds threads, contexts and resolved accesses. Borrows p and flow. */
 rl_model *rl_model_build(rl_program *p, rl_flow *flow);
 void rl_model_free(rl_model *m);
+
+/* The thread that holds `lock` for thread t's accesses: the creator that
+ * holds it from t's spawn to its join (a creation lock), else t itself. A
+ * lock held by the same thread on both sides, one of them for a thread it
+ * created, does not order them: that thread runs while its creator, and
+ * its siblings created under the same lock, hold it. */
+int rl_model_lock_holder(const rl_model *m, int t, const char *lock);
+/* Whether some thread holds lock as a creation lock. */
+int rl_model_lock_is_creation(const rl_model *m, const char *lock);
 
 /* Whether two accesses can happen at the same time in different threads
  * (or two instances of one thread). */

@@ -13,6 +13,7 @@
 #include "model/place.h"
 #include "model/program.h"
 #include "model/threads.h"
+#include "util/budget.h"
 #include "util/clock.h"
 #include "util/file.h"
 #include "util/mem.h"
@@ -491,12 +492,19 @@ static size_t count_spawn_sites(const rl_program *p, int library)
  * findings into out (a finding of shared code found again in a later
  * program gains that program's name). */
 static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts *const *facts,
-                            const rl_program_spec *spec, rl_analysis *out)
+                            const rl_program_spec *spec, rl_budget *budget, rl_analysis *out)
 {
-    (void)opts;
+    if (rl_budget_spent(budget)) {
+        rl_analysis_notice(out, budget->state == RL_BUDGET_TIME ? "limit-time" : "limit-memory", spec->name,
+                           "not analysed: the whole-program phase ran out of %s before reaching it (%s)",
+                           budget->state == RL_BUDGET_TIME ? "time" : "memory",
+                           budget->state == RL_BUDGET_TIME ? "--analysis-timeout" : "--max-memory");
+        return;
+    }
     long long t = rl_now_ms();
     rl_program *program = rl_program_new();
     for (size_t i = 0; i < spec->nunits; i++) rl_program_add_unit_roots(program, facts[spec->units[i]], spec->roots[i]);
+    program->budget = budget;
     rl_program_finish(program);
     program->entry_points = opts->entry_points;
     program->nentry_points = opts->nentry_points;
@@ -537,6 +545,12 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     rl_findings_merge(&out->findings, &found, spec->name);
     if (opts->want_guards) guard_map(m, out);
     out->ms_rules += rl_now_ms() - t;
+    if (rl_budget_spent(budget))
+        rl_analysis_notice(out, budget->state == RL_BUDGET_TIME ? "limit-time" : "limit-memory", spec->name,
+                           "the whole-program phase ran out of %s (%s) while analysing it: threads, calls and "
+                           "locations not reached by then are not reported",
+                           budget->state == RL_BUDGET_TIME ? "time" : "memory",
+                           budget->state == RL_BUDGET_TIME ? "--analysis-timeout" : "--max-memory");
 
     rl_model_free(m);
     rl_flow_free(flow);
@@ -553,8 +567,10 @@ int rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, const rl_analy
     out->nprograms_linked = specs.len;
     int rc = check_program_names(opts, &specs, err);
     out->programs = rl_xcalloc(specs.len + 1, sizeof *out->programs);
+    rl_budget budget;
+    rl_budget_start(&budget, opts->analysis_timeout_sec, opts->limits.memory_ceiling);
     for (size_t i = 0; rc == 0 && i < specs.len; i++)
-        if (program_selected(opts, specs.items[i].name)) analyse_program(opts, facts, &specs.items[i], out);
+        if (program_selected(opts, specs.items[i].name)) analyse_program(opts, facts, &specs.items[i], &budget, out);
     rl_findings_sort(&out->findings);
     rl_program_specs_free(&specs);
     return rc;

@@ -32,7 +32,10 @@ typedef struct rl_analysis_options {
     const char *resource_dir;  /* clang resource folder, NULL for libclang's own */
     const char *config_file;   /* project config (.racelint.yaml), may be NULL */
     int jobs;                  /* parsing worker processes (0: cores) */
-    rl_parse_limits limits;    /* per-unit time, memory ceiling (0: none) */
+    rl_parse_limits limits;    /* per-unit time, memory ceiling (0: none); the
+                                  ceiling covers the whole-program phase too */
+    unsigned analysis_timeout_sec; /* the whole-program phase, all programs
+                                  together (0: no limit; util/budget.h) */
     int want_guards;           /* also compute the guard map (rl_analysis.guards) */
     int dump_facts;            /* write every unit's facts to dump_out */
     void *dump_out;            /* FILE* */

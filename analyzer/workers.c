@@ -4,6 +4,7 @@
  * to a worker, and facts come back serialized (facts_io.c) over a socket
  * pair. The parent alone decides; a worker only parses. */
 #include "workers.h"
+#include "util/budget.h"
 #include "facts/facts_check.h"
 #include "frontend/frontend.h"
 #include "util/clock.h"
@@ -349,24 +350,13 @@ static void read_worker(pool *p, slot *s)
     skip_unit(p, unit, "%s", why);
 }
 
-static uint64_t resident_bytes(const char *statm)
-{
-    FILE *f = fopen(statm, "r");
-    if (!f) return 0;
-    unsigned long long size = 0, resident = 0;
-    int ok = fscanf(f, "%llu %llu", &size, &resident) == 2;
-    fclose(f);
-    long page = sysconf(_SC_PAGESIZE);
-    return ok && page > 0 ? (uint64_t)resident * (uint64_t)page : 0;
-}
-
 /* Over the ceiling, the worker using the most memory is stopped: its unit
  * is skipped, or, when it was idle, it just starts afresh. Pages a worker
  * still shares with racelint count twice, so this errs on the safe side. */
 static void enforce_memory(pool *p)
 {
     uint64_t ceiling = p->job->limits.memory_ceiling;
-    uint64_t total = resident_bytes("/proc/self/statm");
+    uint64_t total = rl_resident_bytes();
     uint64_t most = 0;
     slot *largest = NULL;
     for (int i = 0; i < p->nslots; i++) {
@@ -374,7 +364,7 @@ static void enforce_memory(pool *p)
         if (s->pid <= 0) continue;
         char path[64];
         snprintf(path, sizeof path, "/proc/%d/statm", (int)s->pid);
-        uint64_t r = resident_bytes(path);
+        uint64_t r = rl_statm_resident(path);
         total += r;
         if (r > most) {
             most = r;

@@ -5,6 +5,7 @@
  * context and the first access that show it, as RacerD reports per access. */
 #include "checks.h"
 #include "evidence.h"
+#include "../util/budget.h"
 #include "../model/guards.h"
 #include "../model/place.h"
 #include "../util/mem.h"
@@ -371,6 +372,9 @@ void rl_check_DataRace(rl_check_ctx *ctx)
     rl_u64set reported = RL_U64SET_INIT;
     race_state st = {ctx, &reported, RL_PTRMAP_INIT};
     for (size_t k = 0; k < m->ngroups; k++) {
+        /* Past the whole-program budget, the locations not yet paired are
+         * left: the driver says so (util/budget.h). */
+        if (rl_budget_spent(m->program->budget)) break;
         const rl_access_group *g = &m->groups[k];
         check_pairs(&st, g, g);
         /* A whole-object access (a struct copy) overlaps its fields: pair

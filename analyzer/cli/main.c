@@ -41,6 +41,8 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
  * loop; real units take seconds. */
 #define DEFAULT_UNIT_TIMEOUT_SEC 600
 #define MAX_UNIT_TIMEOUT_SEC (7 * 24 * 3600)
+/* The whole-program phase, all programs together (util/budget.h). */
+#define DEFAULT_ANALYSIS_TIMEOUT_SEC 1800
 /* The default memory ceiling is this share of physical memory, so that the
  * kernel's OOM killer never takes the whole run. */
 #define DEFAULT_MEMORY_PERCENT 75
@@ -74,6 +76,7 @@ typedef struct options {
     int npaths;
     char **flags;
     int nflags;
+    unsigned analysis_timeout_sec; /* --analysis-timeout */
     const char **programs;  /* --program, repeatable */
     size_t nprograms;
 } options;
@@ -139,6 +142,9 @@ static void print_help(void)
          "  -j N               parse N units in parallel (default: number of cores)\n"
          "  --unit-timeout S   skip a unit that takes more than S seconds to parse\n"
          "                     (default: 600; 0: no limit)\n"
+         "  --analysis-timeout S\n"
+         "                     stop the whole-program phase after S seconds, saying what was\n"
+         "                     not analysed (default: 1800; 0: no limit)\n"
          "  --max-memory SIZE  skip the unit whose parser pushes racelint's memory over\n"
          "                     SIZE, e.g. 4G (default: 75% of physical memory; 0: none)\n"
          "  -q, --quiet        no summary or progress on standard error\n"
@@ -159,6 +165,7 @@ static int parse_options(int argc, char **argv, options *o)
     o->format = "text";
     o->max_parse_failures = -1;
     o->limits.unit_timeout_sec = DEFAULT_UNIT_TIMEOUT_SEC;
+    o->analysis_timeout_sec = DEFAULT_ANALYSIS_TIMEOUT_SEC;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0) o->limits.memory_ceiling = (uint64_t)pages / 100 * DEFAULT_MEMORY_PERCENT * (uint64_t)page;
     o->paths = rl_xcalloc((size_t)argc + 1, sizeof *o->paths);
@@ -234,14 +241,17 @@ static int parse_options(int argc, char **argv, options *o)
             if (*end || j < 1 || j > MAX_JOBS_OPTION) return usage_error("-j wants a number from 1 to 256, not '%s'", num);
             o->jobs = (int)j;
             if (!a[2]) i++;
-        } else if (strcmp(a, "--unit-timeout") == 0) {
+        } else if (strcmp(a, "--unit-timeout") == 0 || strcmp(a, "--analysis-timeout") == 0) {
             if (!value) return usage_error("option '%s' needs a value", a);
             char *end;
             errno = 0;
             long n = strtol(value, &end, 10);
-            if (!*value || *end || n < 0 || n > MAX_UNIT_TIMEOUT_SEC || errno)
-                return usage_error("--unit-timeout wants seconds from 0 (no limit) to a week, not '%s'", value);
-            o->limits.unit_timeout_sec = (unsigned)n;
+            if (!*value || *end || n < 0 || n > MAX_UNIT_TIMEOUT_SEC || errno) {
+                fprintf(stderr, "racelint: error: %s wants seconds from 0 (no limit) to a week, not '%s'\n", a, value);
+                return EXIT_USAGE;
+            }
+            if (strcmp(a, "--unit-timeout") == 0) o->limits.unit_timeout_sec = (unsigned)n;
+            else o->analysis_timeout_sec = (unsigned)n;
             i++;
         } else if (strcmp(a, "--max-memory") == 0) {
             if (!value) return usage_error("option '%s' needs a value", a);
@@ -477,6 +487,7 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     ao.want_guards = want_guards;
     ao.dump_facts = o->dump_facts;
     ao.dump_out = stdout;
+    ao.analysis_timeout_sec = o->analysis_timeout_sec;
     ao.programs = o->programs;
     ao.nprograms = o->nprograms;
     store_cache sc = {store, 0};

@@ -58,6 +58,8 @@ typedef struct rl_program {
     const rl_unit_facts **units; /* borrowed, in the order added */
     size_t nunits, cap_units;
     struct rl_callgraph *calls;  /* calls through pointers (callgraph.h) */
+    struct rl_budget *budget;    /* borrowed: time and memory of the whole-program
+                                    phase (util/budget.h); NULL: none */
     const char *const *entry_points; /* borrowed: globs of functions application
                                         threads call (threads.h roots) */
     size_t nentry_points;

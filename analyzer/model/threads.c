@@ -11,6 +11,7 @@
  * Then every ACCESS node of every context becomes a resolved rl_access. */
 #include "threads.h"
 #include "place.h"
+#include "../util/budget.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include <fnmatch.h>
@@ -464,6 +465,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     const rl_fn_info *info = &m->program->fns[env->fn];
     const rl_node *n = &info->fn->nodes[i];
     if (callee < 0 || !rl_program_walks_into(m->program, info, i, callee)) return;
+    if (rl_budget_spent(m->program->budget)) return;
     if (depth >= MAX_SPAWN_DEPTH) {
         m->limits.depth_cut++;
         return;
@@ -935,6 +937,9 @@ static void run_worklist(rl_model *m)
         m->queue_lo = SIZE_MAX;
         for (size_t i = start; i < m->nctxs; i++) {
             if (!m->ctxs[i].queued) continue;
+            /* Past the budget, the contexts still queued stay unexplored
+             * (the driver names the stage that stopped). */
+            if (rl_budget_spent(m->program->budget)) return;
             m->ctxs[i].queued = 0;
             explore(m, (int)i);
             changed = 1;
@@ -1098,6 +1103,8 @@ int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)
 static void collect_accesses(rl_model *m)
 {
     for (size_t ci = 0; ci < m->nctxs; ci++) {
+        /* Past the budget, contexts left are not collected (reported). */
+        if (rl_budget_spent(m->program->budget)) break;
         const rl_ctx *c = &m->ctxs[ci];
         const rl_function *f = fn_of(m, c->fn);
         frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};

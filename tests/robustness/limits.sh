@@ -73,6 +73,32 @@ contains "the good unit's race is reported (crash)" "$TMP/out" "good.c:.*data ra
 contains "the crash is named" "$TMP/err" "a_monster.c: was skipped"
 contains "with its signal" "$TMP/err" "crashed on this unit (signal 6"
 
+# --- the whole-program phase: 1000 mutually recursive functions over 1000
+# mutexes took minutes; --analysis-timeout stops it, and says so in every
+# output.
+python3 - "$TMP/cycle.c" <<'EOP'
+import sys
+n = 1000
+out = ["#include <pthread.h>"]
+out += ["pthread_mutex_t m%d = PTHREAD_MUTEX_INITIALIZER;" % i for i in range(n)]
+out += ["int g;"] + ["void f%d(int d);" % i for i in range(n)]
+out += ["void f%d(int d) { pthread_mutex_lock(&m%d); g++; if (d) f%d(d - 1); pthread_mutex_unlock(&m%d); }"
+        % (i, i, (i + 1) % n, i) for i in range(n)]
+out += ["void *w(void *a) { f0(5); return a; }",
+        "int main(void) { pthread_t t; pthread_create(&t, 0, w, 0); f500(3); pthread_join(t, 0); return 0; }"]
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+EOP
+start=$(date +%s)
+"$RL" check --no-db -j 1 --analysis-timeout 2 --format json -o "$TMP/cycle.json" "$TMP/cycle.c" >"$TMP/out" 2>"$TMP/err"
+got=$?
+took=$(( $(date +%s) - start ))
+if [ "$got" -le 1 ]; then ok "the cycle finishes (exit $got)"; else not_ok "the cycle finishes (exit $got)"; fi
+if [ "$took" -lt 60 ]; then ok "within the time limit (${took}s)"; else not_ok "within the time limit (${took}s)"; fi
+contains "the time limit is named" "$TMP/err" "ran out of time (--analysis-timeout)"
+contains "in the JSON report too" "$TMP/cycle.json" '"limit-time"'
+expect "a bad --analysis-timeout is a usage error" 2 "$RL" check --no-db --analysis-timeout later proj
+contains "it says what it wants (analysis)" "$TMP/err" "analysis-timeout wants seconds"
+
 # --- option errors
 expect "a bad --unit-timeout is a usage error" 2 "$RL" check --no-db --unit-timeout soon proj
 contains "it says what it wants" "$TMP/err" "unit-timeout wants seconds"

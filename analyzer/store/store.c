@@ -544,8 +544,17 @@ static int check_schema_objects(rl_store *s, int64_t version, rl_error *err)
  * file. Runs in one transaction: a failed upgrade leaves the old schema. */
 static int migrate(rl_store *s, rl_error *err)
 {
+    /* The version and the objects are read in one snapshot: another job
+     * creating the schema between the two reads would otherwise look like
+     * objects racelint did not create in an empty database. */
+    if (rls_exec(s, "BEGIN", "reading the schema", err)) return -1;
     int64_t version = schema_version(s, err);
-    if (version < 0 || check_schema_objects(s, version, err)) return -1;
+    int bad = version < 0 || check_schema_objects(s, version, err);
+    if (bad) {
+        rls_rollback(s);
+        return -1;
+    }
+    if (rls_exec(s, "COMMIT", "reading the schema", err)) return -1;
     if (version == RL_STORE_SCHEMA_VERSION) return 0;
     if (s->read_only) {
         if (version == 0) return rl_fail(err, "database '%s' is empty: no racelint run was recorded in it", s->path);

@@ -448,6 +448,7 @@ wait $p1; s1=$?
 wait $p2; s2=$?
 wait $p3; s3=$?
 equals "all three finish with findings" "$s1$s2$s3" "111"
+[ "$s1$s2$s3" = 111 ] || sed 's/^/    parallel check: /' "$TMP/p1.err" "$TMP/p2.err" "$TMP/p3.err" | head -12
 equals "three complete runs" "$(sql "$PDB" "SELECT count(*) FROM runs WHERE status = 'complete'")" 3
 equals "each with its findings" "$(sql "$PDB" 'SELECT group_concat(n) FROM (SELECT count(*) AS n FROM findings GROUP BY run_id ORDER BY run_id)')" "5,5,5"
 equals "integrity" "$(sql "$PDB" 'PRAGMA integrity_check')" ok

@@ -1,5 +1,6 @@
 /* Source-comment suppressions and source context (suppress.h). */
 #include "suppress.h"
+#include "../util/file.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include <ctype.h>
@@ -31,21 +32,6 @@ typedef struct stored_line {
     char *text;
 } stored_line;
 
-/* Opens path for reading only if it is a regular file; never blocks on a
- * FIFO or a device. */
-static FILE *open_regular(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return NULL;
-    }
-    FILE *f = fdopen(fd, "r");
-    if (!f) close(fd);
-    return f;
-}
 
 /* Reads one line into buf (at most MAX_LINE_BYTES, the rest skipped; NUL
  * bytes become spaces, a trailing CR is dropped). 0 at end of file. */
@@ -69,7 +55,8 @@ static int read_line(FILE *f, char buf[MAX_LINE_BYTES + 1], long *budget)
 static stored_line *read_wanted(const char *path, const line_req *reqs, size_t n, size_t *nlines)
 {
     *nlines = 0;
-    FILE *f = open_regular(path);
+    rl_error ignored = {{0}}; /* an unreadable source is just not shown */
+    FILE *f = rl_fopen_regular(path, &ignored);
     if (!f) return NULL;
     unsigned max_line = 0;
     for (size_t i = 0; i < n; i++)

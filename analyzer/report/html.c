@@ -10,6 +10,7 @@
  * script and style carrying this page's random nonce, so even a missed
  * escape could not run injected code. */
 #include "report.h"
+#include "../util/file.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "../util/termsafe.h"
@@ -18,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #define DEFAULT_CONTEXT_LINES 3
@@ -232,6 +234,7 @@ static void highlight_line(html *h, const char *s, size_t n, int *in_comment, si
  * the access line highlighted and its column marked. Bounded: at most
  * MAX_LINE_SHOWN bytes of a line are shown, and nothing past line
  * MAX_LINE_NUMBER is looked for. A file that cannot be read is said so. */
+
 static void source_context(html *h, const rl_position *pos, const char *what)
 {
     if (!pos->file || pos->line == 0 || pos->line > MAX_LINE_NUMBER) {
@@ -243,12 +246,16 @@ static void source_context(html *h, const rl_position *pos, const char *what)
         path = rl_xstrdup(pos->file);
     else
         path = rl_xasprintf("%s/%s", h->base_dir, pos->file);
-    FILE *f = fopen(path, "r");
-    if (!f && pos->file[0] != '/') f = fopen(pos->file, "r");
+    /* A path from a recorded run (the database may come from anyone):
+     * read only a regular file, so a FIFO or a device can neither hang
+     * nor feed the page. */
+    rl_error oerr = {{0}};
+    FILE *f = rl_fopen_regular(path, &oerr);
+    if (!f && pos->file[0] != '/') f = rl_fopen_regular(pos->file, &oerr);
     free(path);
     if (!f) {
         put(h, "<p class=\"nosrc\">Source not available: ");
-        html_text(h, strerror(errno));
+        html_text(h, oerr.msg);
         put(h, ".</p>\n");
         return;
     }

@@ -33,6 +33,19 @@ int rl_open_regular(const char *path, rl_error *err)
     return fd;
 }
 
+FILE *rl_fopen_regular(const char *path, rl_error *err)
+{
+    int fd = rl_open_regular(path, err);
+    if (fd < 0) return NULL;
+    FILE *f = fdopen(fd, "r");
+    if (!f) {
+        int why = errno;
+        close(fd);
+        rl_fail(err, "%s: cannot open: %s", path, strerror(why));
+    }
+    return f;
+}
+
 int rl_read_file(const char *path, size_t max_bytes, const char *what, char **text, size_t *len, rl_error *err)
 {
     int fd = rl_open_regular(path, err);

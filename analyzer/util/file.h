@@ -8,6 +8,7 @@
 #define RL_FILE_H
 #include "error.h"
 #include <stddef.h>
+#include <stdio.h>
 
 #define RL_MIB ((size_t)1024 * 1024)
 
@@ -15,6 +16,8 @@
  * -1 with "path: problem" in err. A FIFO is never opened in blocking mode,
  * a device never opened at all. */
 int rl_open_regular(const char *path, rl_error *err);
+/* The same as a stdio stream for reading; NULL with the reason in err. */
+FILE *rl_fopen_regular(const char *path, rl_error *err);
 
 /* Reads path into *text (NUL-terminated, the caller frees it) and its
  * length into *len. Fails with "path: problem" when the file is not a

@@ -231,4 +231,19 @@ if LC_ALL=C grep -q "$(printf '\342\200\256')" "$TMP/esc/html/index.html"; then 
 contains "HTML: the bidi control is shown as a mark" "$TMP/esc/html/index.html" '\[U+202E\]'
 cd "$TMP" || exit 1
 
+echo "# a recorded source that became a FIFO"
+mkdir -p "$TMP/fifosrc" && cd "$TMP/fifosrc" || exit 1
+cat >racy.c <<'EOC'
+#include <pthread.h>
+static long n;
+static void *w(void *a) { n++; return a; }
+int main(void) { pthread_t t[2]; for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, w, 0); for (int i = 0; i < 2; i++) pthread_join(t[i], 0); return (int)n; }
+EOC
+expect "check records the run" 1 "$RL" check -q --db "$TMP/fifosrc.db" racy.c
+rm racy.c && mkfifo racy.c
+TEST_TIMEOUT=60 expect "report does not wait on the FIFO" 0 "$RL" report -q --db "$TMP/fifosrc.db" -o "$TMP/fifosrc/html"
+contains "the page says why the source is missing" "$TMP/fifosrc/html/index.html" "not a regular file"
+TEST_TIMEOUT=60 expect "show does not wait on it either" 0 "$RL" show --db "$TMP/fifosrc.db" --format table 1
+cd "$TMP" || exit 1
+
 summary security_inputs

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,38 +418,42 @@ static int check_program_names(const rl_analysis_options *opts, const rl_program
     return 0;
 }
 
+/* The bounds of the thread model (threads.h, rl_model_limits), each with
+ * the notice that says it was hit: how often (%zu) and the bound (%zu). */
+static const struct {
+    const char *code;
+    size_t hit, bound; /* offsets into rl_model_limits */
+    const char *fmt;
+} limit_table[] = {
+    {"limit-threads", offsetof(rl_model_limits, threads_dropped), offsetof(rl_model_limits, max_threads),
+     "%zu spawns were not modelled past the limit of %zu threads: their races are not reported"},
+    {"limit-contexts", offsetof(rl_model_limits, contexts_dropped), offsetof(rl_model_limits, max_contexts),
+     "%zu calls were not explored past the limit of %zu calling contexts"},
+    {"limit-contexts-merged", offsetof(rl_model_limits, contexts_merged), offsetof(rl_model_limits, soft_contexts),
+     "%zu calls were analysed without their arguments' values (less precise) past %zu calling contexts"},
+    {"limit-discovery", offsetof(rl_model_limits, discovery_cut), offsetof(rl_model_limits, discovery_budget),
+     "%zu threads have more than %zu calls to search for thread creation; spawns past that are not modelled"},
+    {"limit-depth", offsetof(rl_model_limits, depth_cut), offsetof(rl_model_limits, max_depth),
+     "%zu calls nested deeper than %zu were not searched for thread creation"},
+    {"limit-candidates", offsetof(rl_model_limits, candidates_cut), offsetof(rl_model_limits, max_candidates),
+     "%zu calls through function pointers have more possible targets than the %zu followed"},
+    {"limit-accesses", offsetof(rl_model_limits, accesses_merged), offsetof(rl_model_limits, max_group),
+     "%zu accesses to locations touched from more than %zu places were folded into accesses of the same "
+     "kind; each such line is not reported separately"},
+};
+
 /* Tells the user every bound of the model that this program hit. */
 static void limit_notices(const rl_model_limits *l, const char *program, rl_analysis *out)
 {
-    if (l->threads_dropped)
-        rl_analysis_notice(out, "limit-threads", program,
-                           "more than %zu threads: %zu spawns were not modelled, their races are not reported",
-                           l->max_threads, l->threads_dropped);
-    if (l->contexts_dropped)
-        rl_analysis_notice(out, "limit-contexts", program,
-                           "more than %zu calling contexts: %zu calls were not explored", l->max_contexts,
-                           l->contexts_dropped);
-    if (l->contexts_merged)
-        rl_analysis_notice(out, "limit-contexts-merged", program,
-                           "more than %zu calling contexts: %zu calls were analysed without their arguments' "
-                           "values (less precise)", l->soft_contexts, l->contexts_merged);
-    if (l->discovery_cut)
-        rl_analysis_notice(out, "limit-discovery", program,
-                           "%zu threads have more than %zu calls to search for thread creation; spawns past "
-                           "that are not modelled", l->discovery_cut, l->discovery_budget);
-    if (l->depth_cut)
-        rl_analysis_notice(out, "limit-depth", program,
-                           "%zu calls nested deeper than %zu were not searched for thread creation", l->depth_cut,
-                           l->max_depth);
-    if (l->candidates_cut)
-        rl_analysis_notice(out, "limit-candidates", program,
-                           "%zu calls through function pointers have more than %zu possible targets; only the "
-                           "first %zu are followed", l->candidates_cut, l->max_candidates, l->max_candidates);
-    if (l->accesses_merged)
-        rl_analysis_notice(out, "limit-accesses", program,
-                           "%zu accesses to locations touched from more than %zu places were folded into "
-                           "accesses of the same kind; each such line is not reported separately",
-                           l->accesses_merged, l->max_group);
+    for (size_t i = 0; i < sizeof limit_table / sizeof *limit_table; i++) {
+        size_t hit = *(const size_t *)((const char *)l + limit_table[i].hit);
+        size_t bound = *(const size_t *)((const char *)l + limit_table[i].bound);
+        if (!hit) continue;
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_printf(&sb, limit_table[i].fmt, hit, bound);
+        rl_analysis_notice(out, limit_table[i].code, program, "%s", rl_sb_str(&sb));
+        rl_sb_free(&sb);
+    }
 }
 
 static void set_position(rl_position *p, rl_loc loc)

@@ -12,6 +12,25 @@ static void print_position(FILE *out, const rl_position *p)
     fprintf(out, "%s:%u:%u", p->file ? p->file : "?", p->line, p->col);
 }
 
+static int same_position(const rl_position *a, const rl_position *b)
+{
+    return a->line == b->line && a->col == b->col && strcmp(a->file ? a->file : "", b->file ? b->file : "") == 0;
+}
+
+/* Two threads the text would print alike. */
+static int same_thread(const rl_thread_summary *a, const rl_thread_summary *b)
+{
+    return strcmp(a->entry, b->entry) == 0 && same_position(&a->spawn, &b->spawn) && a->several == b->several &&
+           a->joined == b->joined && (!a->joined || same_position(&a->join, &b->join));
+}
+
+static int has_children(const rl_program_summary *p, size_t t)
+{
+    for (size_t c = 0; c < p->nthreads; c++)
+        if (p->threads[c].parent == (long)t) return 1;
+    return 0;
+}
+
 static void print_thread(FILE *out, const rl_program_summary *p, size_t t, int depth)
 {
     const rl_thread_summary *th = &p->threads[t];
@@ -32,9 +51,25 @@ static void print_thread(FILE *out, const rl_program_summary *p, size_t t, int d
         }
     }
     fprintf(out, "\n");
-    /* Children under their parent: the spawn tree, depth first. */
-    for (size_t c = 0; c < p->nthreads; c++)
-        if (p->threads[c].parent == (long)t) print_thread(out, p, c, depth + 1);
+    /* Children under their parent: the spawn tree, depth first. Children
+     * that look the same (one spawn site reached through several calls of
+     * the parent) print once, with their number, unless they start threads
+     * of their own. */
+    for (size_t c = 0; c < p->nthreads; c++) {
+        if (p->threads[c].parent != (long)t || has_children(p, c)) {
+            if (p->threads[c].parent == (long)t) print_thread(out, p, c, depth + 1);
+            continue;
+        }
+        size_t first = c, same = 0;
+        for (size_t k = 0; k < c && first == c; k++)
+            if (p->threads[k].parent == (long)t && !has_children(p, k) && same_thread(&p->threads[k], &p->threads[c]))
+                first = k;
+        if (first != c) continue; /* printed with the first of its kind */
+        for (size_t k = c; k < p->nthreads; k++)
+            same += p->threads[k].parent == (long)t && !has_children(p, k) && same_thread(&p->threads[k], &p->threads[c]);
+        print_thread(out, p, c, depth + 1);
+        if (same > 1) fprintf(out, "%*s(the same spawn, reached through %zu calls)\n", INDENT_PER_LEVEL * (depth + 3), "", same);
+    }
 }
 
 static void print_text(FILE *out, const rl_analysis *a)

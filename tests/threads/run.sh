@@ -27,6 +27,7 @@ golden() { # golden NAME DIR FILES...
 # Argument order must not matter: the tool's main used to win when first.
 golden project project tool.c server.c queue.c test_queue.c hooks.c
 golden library library pool.c
+golden repeat repeat repeat.c
 
 cd "$HERE/project" || exit 2
 expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c

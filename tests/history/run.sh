@@ -230,7 +230,7 @@ expect "a bad --fail-on" 2 "$RL" check --no-db --fail-on sometimes -q proj
 expect "a baseline run that does not exist" 2 "$RL" check --no-db --db "$DB" --baseline 99 -q proj
 contains "the missing run is named" "$TMP/err" "no run 99"
 expect "a baseline file that does not exist" 2 "$RL" check --no-db --baseline "$TMP/none.json" -q proj
-expect "findings of run 3 as a JSON baseline file" 1 "$RL" findings --db "$DB" --run 3 --format json -o "$TMP/base3.json"
+expect "findings of run 3 as a JSON baseline file" 0 "$RL" findings --db "$DB" --run 3 --format json -o "$TMP/base3.json"
 expect "--baseline FILE (JSON report) fails on the new race" 1 "$RL" check --no-db --baseline "$TMP/base3.json" --format json proj
 jq_ok "two new against the file" "$TMP/out" '.baseline.new == 2'
 echo "$FP_NEW" >"$TMP/accepted.txt"
@@ -263,20 +263,23 @@ expect "runs: default format off a terminal is csv" 0 "$RL" runs --db "$DB"
 contains "csv by default when piped" "$TMP/out" "^id,started_at"
 
 echo "# findings"
-expect "findings of the latest run (exit 1: open findings)" 1 "$RL" findings --db "$DB" --format json
+expect "findings of the latest run (a query: exit 0 with open findings)" 0 "$RL" findings --db "$DB" --format json
 jq_ok "latest run's findings with status and ids" "$TMP/out" '.run.id == 5 and .compared_with_run == 4 and (.findings | length == 5) and all(.findings[]; .status == "open" and (.id | type) == "number")'
-expect "findings --run 4 --status new" 1 "$RL" findings --db "$DB" --run 4 --status new --format json
+expect "findings --fail-on new: open findings are not new" 0 "$RL" findings -q --db "$DB" --fail-on new
+expect "findings --fail-on any: open findings count" 1 "$RL" findings -q --db "$DB" --fail-on any
+expect "findings --fail-on any: suppressed findings never count" 0 "$RL" findings -q --db "$DB" --status suppressed --fail-on any
+expect "findings --run 4 --status new" 0 "$RL" findings --db "$DB" --run 4 --status new --format json
 jq_ok "the new race of run 4" "$TMP/out" "[.findings[].fingerprint] | sort == ($(echo "$FP_NEW" | jq -R . | jq -s -c 'sort'))"
-expect "findings --rule" 1 "$RL" findings --db "$DB" --rule race --format csv
+expect "findings --rule" 0 "$RL" findings --db "$DB" --rule race --format csv
 equals "five rows for --rule race" "$(($(wc -l <"$TMP/out") - 1))" 5
 expect "findings --rule that matches nothing" 0 "$RL" findings --db "$DB" --rule lock-order --format csv
 equals "header only" "$(wc -l <"$TMP/out" | tr -d ' ')" 1
-expect "findings --file by base name" 1 "$RL" findings --db "$DB" --file main.c --format json
+expect "findings --file by base name" 0 "$RL" findings --db "$DB" --file main.c --format json
 jq_ok "only main.c" "$TMP/out" '(.findings | length) >= 1 and all(.findings[]; .primary.file | endswith("main.c"))'
-expect "findings --file glob" 1 "$RL" findings --db "$DB" --file 'proj/count*.c' --format json
+expect "findings --file glob" 0 "$RL" findings --db "$DB" --file 'proj/count*.c' --format json
 jq_ok "only counters.c" "$TMP/out" '(.findings | length) == 3 and all(.findings[]; .primary.file | endswith("counters.c"))'
 expect "findings --status bogus" 2 "$RL" findings --db "$DB" --status bogus
-expect "findings --format text (compiler style)" 1 "$RL" findings --db "$DB" --run 4 --format text
+expect "findings --format text (compiler style)" 0 "$RL" findings --db "$DB" --run 4 --format text
 contains "text names the race" "$TMP/out" "warning: data race on 'stats.errors' \[race\]"
 contains "text marks the new finding" "$TMP/out" "note: new: not in run 3"
 expect "findings --run 99" 2 "$RL" findings --db "$DB" --run 99
@@ -347,7 +350,7 @@ jq_ok "both stats.misses races suppressed, with the reason" "$TMP/out" \
 jq_ok "suppressed findings stay in the report" "$TMP/out" '.findings | length == 5'
 expect "text report shows them suppressed" 1 "$RL" check --no-db supp
 contains "suppressed in text" "$TMP/out" "(suppressed: only a statistic (comment at counters.c:"
-expect "findings --status suppressed (exit 0: nothing to act on)" 0 "$RL" findings --db "$SDB" --status suppressed --format json
+expect "findings --status suppressed" 0 "$RL" findings --db "$SDB" --status suppressed --format json
 jq_ok "two suppressed" "$TMP/out" '.findings | length == 2'
 sed 's|// racelint: ignore\[race\] only a statistic||' supp/counters.c >supp/c.tmp && mv supp/c.tmp supp/counters.c
 sed 's|^    stats.misses++;|    /* racelint: ignore[race] counted elsewhere */\n    stats.misses++;|' supp/counters.c >supp/c.tmp && mv supp/c.tmp supp/counters.c
@@ -372,7 +375,7 @@ contains "they are still shown" "$TMP/out" "(suppressed: "
 
 echo "# triage"
 expect "triage false-positive" 0 "$RL" triage "$FP_HEAP" false-positive --note "one job object per worker in production" --db "$DB"
-expect "findings shows the triaged finding suppressed at once" 1 "$RL" findings --db "$DB" --format json
+expect "findings shows the triaged finding suppressed at once" 0 "$RL" findings --db "$DB" --format json
 jq_ok "suppressed by triage, with the note" "$TMP/out" \
   ".findings[] | select(.fingerprint == \"$FP_HEAP\") | .status == \"suppressed\" and .triage == \"false-positive\" and (.suppression | contains(\"one job object\"))"
 expect "the next check records it suppressed" 1 "$RL" check --db "$DB" -q proj
@@ -498,7 +501,7 @@ jq_ok "each killed run is incomplete (or finished before the kill)" "$TMP/out" \
   'all(.[]; .status == "complete" or .status == "incomplete") and all(.[]; .status != "complete" or .findings == 40)'
 expect "a new check after the kills" 1 "$RL" check --db "$KDB" -q big
 equals "killed runs are marked incomplete in the file" "$(sql "$KDB" "SELECT count(*) FROM runs WHERE status = 'running'")" 0
-expect "latest is the last complete run" 1 "$RL" findings --db "$KDB" --format json
+expect "latest is the last complete run" 0 "$RL" findings --db "$KDB" --format json
 jq_ok "40 findings" "$TMP/out" '.findings | length == 40'
 
 echo "# SIGINT"

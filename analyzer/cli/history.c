@@ -140,10 +140,10 @@ static int finish_out(output *o, int ok)
     return -1;
 }
 
-/* Parses --format for a history command against its output. */
-static int out_format(const rl_hist_args *a, FILE *f, int allow_text)
+/* Parses --format for a history command. */
+static int out_format(const rl_hist_args *a, int allow_text)
 {
-    int fmt = rl_out_parse(a->format, allow_text, f);
+    int fmt = rl_out_parse(a->format, allow_text);
     if (fmt < 0)
         usage(allow_text ? "unknown format '%s' (table, csv, json or text)" : "unknown format '%s' (table, csv or json)",
               a->format);
@@ -156,7 +156,7 @@ static int out_format(const rl_hist_args *a, FILE *f, int allow_text)
 static rl_store *begin_listing(const rl_hist_args *a, output *out, int *fmt)
 {
     if (open_out(a->output, out)) return NULL;
-    *fmt = out_format(a, out->f, 0);
+    *fmt = out_format(a, 0);
     rl_store *s = *fmt < 0 ? NULL : open_for_reading(db_path(a));
     if (!s) drop_out(out);
     return s;
@@ -512,14 +512,14 @@ int rl_cmd_findings(const rl_hist_args *a)
         return usage("--fail-on wants new, any or none, not '%s'", a->fail_on);
     /* Formats of the check report this file does not write (SARIF...) go
      * to main.c's writer, which opens -o itself. */
-    int delegate = a->format && rl_out_parse(a->format, 1, NULL) < 0;
+    int delegate = a->format && rl_out_parse(a->format, 1) < 0;
     if (delegate && !a->write_report) {
-        out_format(a, stdout, 1); /* says the format is unknown */
+        out_format(a, 1); /* says the format is unknown */
         return EXIT_USAGE;
     }
     output out = {stdout, {NULL, NULL, NULL}};
     if (!delegate && open_out(a->output, &out)) return EXIT_USAGE;
-    int fmt = delegate ? RL_OUT_JSON : out_format(a, out.f, 1);
+    int fmt = delegate ? RL_OUT_JSON : out_format(a, 1);
     rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
     if (!s) {
         drop_out(&out);

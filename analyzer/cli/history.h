@@ -13,7 +13,7 @@
 /* What main.c parsed for a history command. */
 typedef struct rl_hist_args {
     const char *db;        /* --db; NULL: the default database */
-    const char *format;    /* --format as given; NULL: table on a terminal, else CSV */
+    const char *format;    /* --format as given; NULL: the table */
     const char *output;    /* -o FILE; NULL: standard output */
     const char *run;       /* --run ID|latest */
     const char *rule;      /* findings --rule */

@@ -138,7 +138,7 @@ static void print_help(void)
          "                     new with --baseline); findings: the same, as a gate\n"
          "                     (default: none, a query exits 0)\n"
          "  --format table|csv|json\n"
-         "                     history commands (default: table on a terminal, else csv)\n"
+         "                     history commands and guards (default: table, also in a pipe)\n"
          "  --no-db            do not record the run\n"
          "  --rules DIR        API model folder (default: the installed rules/)\n"
          "  --config FILE      project config (default: the nearest .racelint.yaml)\n"
@@ -284,7 +284,7 @@ static int parse_options(int argc, char **argv, options *o)
         }
 #undef TAKE
     }
-    if (rl_format_parse(o->format) < 0 && rl_out_parse(o->format, 1, NULL) < 0)
+    if (rl_format_parse(o->format) < 0 && rl_out_parse(o->format, 1) < 0)
         return usage_error("unknown format '%s' (text, json, sarif, codequality; table, csv for the history commands)", o->format);
     return 0;
 }
@@ -559,7 +559,7 @@ static int cmd_guards(int argc, char **argv, const options *o)
         return EXIT_USAGE;
     }
     FILE *out = of.f;
-    int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0, out);
+    int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0);
     rl_unit_list units;
     rl_error err = {{0}};
     rl_analysis a;

@@ -23,6 +23,10 @@ expect() {
 contains() {
   if grep -q -- "$3" "$2"; then ok "$1"; else not_ok "$1 ('$3' not in $(basename "$2"))"; fi
 }
+# lacks NAME FILE TEXT
+lacks() {
+  if grep -q -- "$3" "$2"; then not_ok "$1 ('$3' in $(basename "$2"))"; else ok "$1"; fi
+}
 
 FX=$SRC/fixtures
 cd "$TMP" || exit 1
@@ -77,6 +81,16 @@ expect "findings --fail-on none" 0 "$RL" findings -q --db "$TMP/f.db" --run 1 --
 expect "findings --fail-on with a bad word" 2 "$RL" findings -q --db "$TMP/f.db" --fail-on some
 expect "--fail-on on a query that is no gate is a usage error" 2 "$RL" runs --db "$TMP/f.db" --fail-on any
 contains "it says which commands take it" "$TMP/err" "check and findings"
+
+# Formats by request: the table wherever the output goes, CSV when asked.
+expect "findings | cat" 0 sh -c '"$1" findings -q --db "$2" --run 1 | cat' sh "$RL" "$TMP/f.db"
+contains "findings | cat prints the table" "$TMP/out" "^ID  STATUS  RULE  POSITION"
+lacks "findings | cat prints no CSV" "$TMP/out" "^id,"
+expect "show | cat" 0 sh -c '"$1" show -q --db "$2" 1 | cat' sh "$RL" "$TMP/f.db"
+contains "show | cat prints the finding for people" "$TMP/out" "^finding 1 in run 1"
+lacks "show | cat prints no field,value dump" "$TMP/out" "^field,value"
+expect "findings --format csv" 0 "$RL" findings -q --db "$TMP/f.db" --run 1 --format csv
+contains "CSV when asked" "$TMP/out" "^id,run,status,rule"
 
 expect "database in a missing folder" 2 "$RL" check --db "$TMP/no/such/dir/f.db" "$FX/seed_buffer_mutex.c"
 contains "missing folder is named" "$TMP/err" "does not exist"

@@ -259,8 +259,8 @@ expect "runs (csv)" 0 "$RL" runs --db "$DB" --format csv
 if head -1 "$TMP/out" | grep -q "^id,started_at,finished_at,status,git_revision,git_dirty,tool_version,files,units_failed,findings,duration_ms" && [ "$(tr -cd '\r' <"$TMP/out" | wc -c | tr -d ' ')" = 6 ]; then
   ok "csv: header, and CRLF line ends"; else not_ok "csv: header, and CRLF line ends"; fi
 expect "runs with a bad format" 2 "$RL" runs --db "$DB" --format yaml
-expect "runs: default format off a terminal is csv" 0 "$RL" runs --db "$DB"
-contains "csv by default when piped" "$TMP/out" "^id,started_at"
+expect "runs: the default format off a terminal" 0 "$RL" runs --db "$DB"
+contains "the table by default when piped, as on a terminal" "$TMP/out" "^ID  TIME  *TREE"
 
 echo "# findings"
 expect "findings of the latest run (a query: exit 0 with open findings)" 0 "$RL" findings --db "$DB" --format json

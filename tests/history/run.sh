@@ -202,6 +202,8 @@ contains "diff summary on stderr" "$TMP/err" "0 new, 0 fixed, 4 still open"
 echo "# run 3: one race fixed"
 sed 's|^    total++;|    pthread_mutex_lock(\&lock);\n    total++;\n    pthread_mutex_unlock(\&lock);|' proj/counters.c >proj/c.tmp && mv proj/c.tmp proj/counters.c
 expect "check records run 3" 1 "$RL" check --db "$DB" -q proj
+# a database whose latest complete run is run 3, for the baselines below
+cp "$DB" "$TMP/db-at-run3.db"
 expect "diff after the fix" 0 "$RL" diff --db "$DB" --format json
 jq_ok "exactly one fixed, nothing new" "$TMP/out" ".new == 0 and .fixed == 1 and .open == 3 and ([.findings[] | select(.change == \"fixed\")][0].fingerprint == \"$FP_TOTAL\")"
 expect "findings --status fixed" 0 "$RL" findings --db "$DB" --status fixed --format json
@@ -245,6 +247,21 @@ expect "--baseline FILE: a JSON report cut short" 2 "$RL" check --no-db --baseli
 contains "the JSON error is named with its place" "$TMP/err" "cut.json': not valid JSON: line"
 printf '# reviewed findings, none yet\n\n' >"$TMP/none-yet.txt"
 expect "--baseline FILE of only comments: every finding is new" 1 "$RL" check --no-db --baseline "$TMP/none-yet.txt" -q proj
+
+echo "# every kind of baseline of run 3 gives the same new/unchanged split"
+expect "run 3 as a SARIF log" 0 "$RL" findings -q --db "$DB" --run 3 --format sarif -o "$TMP/base3.sarif"
+jq -r '.findings[].fingerprint' "$TMP/base3.json" >"$TMP/base3.txt"
+# The new findings of a JSON report, sorted, and how many the baseline says.
+new_split() { echo "$(jq -c '[.findings[] | select(.baseline_state == "new") | .fingerprint] | sort' "$1") $(jq '.baseline.new' "$1")"; }
+expect "--baseline 3 (the run)" 1 "$RL" check --no-db --db "$DB" --baseline 3 --format json -o "$TMP/split-run.json" proj
+SPLIT=$(new_split "$TMP/split-run.json")
+equals "the run gives the two new findings" "$SPLIT" "$(echo "$FP_NEW" | jq -R . | jq -s -c 'sort') 2"
+for kind in "database:$TMP/db-at-run3.db" "JSON report:$TMP/base3.json" "SARIF log:$TMP/base3.sarif" "fingerprint list:$TMP/base3.txt"; do
+  what=${kind%%:*}
+  expect "--baseline FILE ($what of run 3)" 1 "$RL" check --no-db --baseline "${kind#*:}" --format json -o "$TMP/split.json" proj
+  equals "the $what gives the run's split" "$(new_split "$TMP/split.json")" "$SPLIT"
+done
+
 expect "check records run 5 (same code)" 1 "$RL" check --db "$DB" -q proj
 
 echo "# runs"

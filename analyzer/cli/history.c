@@ -54,6 +54,26 @@ static int usage(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* What --fail-on asks to count for exit status 1: new findings, any
+ * unsuppressed finding, or nothing. */
+typedef enum fail_on { FAIL_ON_NEW, FAIL_ON_ANY, FAIL_ON_NONE } fail_on;
+
+/* Reads --fail-on for check and findings, the two commands that gate on
+ * findings, so that both take the same words; 0, or -1 when unknown. */
+static int parse_fail_on(const char *name, fail_on *out)
+{
+    static const struct {
+        const char *name;
+        fail_on value;
+    } names[] = {{"new", FAIL_ON_NEW}, {"any", FAIL_ON_ANY}, {"none", FAIL_ON_NONE}};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(name, names[i].name) == 0) {
+            *out = names[i].value;
+            return 0;
+        }
+    return -1;
+}
+
 static const char *db_path(const rl_hist_args *a)
 {
     return a->db ? a->db : DEFAULT_DB_FILE;
@@ -120,10 +140,10 @@ static int finish_out(output *o, int ok)
     return -1;
 }
 
-/* Parses --format for a history command against its output. */
-static int out_format(const rl_hist_args *a, FILE *f, int allow_text)
+/* Parses --format for a history command. */
+static int out_format(const rl_hist_args *a, int allow_text)
 {
-    int fmt = rl_out_parse(a->format, allow_text, f);
+    int fmt = rl_out_parse(a->format, allow_text);
     if (fmt < 0)
         usage(allow_text ? "unknown format '%s' (table, csv, json or text)" : "unknown format '%s' (table, csv or json)",
               a->format);
@@ -136,7 +156,7 @@ static int out_format(const rl_hist_args *a, FILE *f, int allow_text)
 static rl_store *begin_listing(const rl_hist_args *a, output *out, int *fmt)
 {
     if (open_out(a->output, out)) return NULL;
-    *fmt = out_format(a, out->f, 0);
+    *fmt = out_format(a, 0);
     rl_store *s = *fmt < 0 ? NULL : open_for_reading(db_path(a));
     if (!s) drop_out(out);
     return s;
@@ -486,16 +506,20 @@ int rl_cmd_findings(const rl_hist_args *a)
     if (a->nargs) return usage("unexpected argument '%s'", a->args[0]);
     if (a->status && !status_valid(a->status))
         return usage("--status wants new, open, fixed or suppressed, not '%s'", a->status);
+    /* A query succeeds whatever it lists; it is a gate only when asked. */
+    fail_on gate = FAIL_ON_NONE;
+    if (a->fail_on && parse_fail_on(a->fail_on, &gate) != 0)
+        return usage("--fail-on wants new, any or none, not '%s'", a->fail_on);
     /* Formats of the check report this file does not write (SARIF...) go
      * to main.c's writer, which opens -o itself. */
-    int delegate = a->format && rl_out_parse(a->format, 1, NULL) < 0;
+    int delegate = a->format && rl_out_parse(a->format, 1) < 0;
     if (delegate && !a->write_report) {
-        out_format(a, stdout, 1); /* says the format is unknown */
+        out_format(a, 1); /* says the format is unknown */
         return EXIT_USAGE;
     }
     output out = {stdout, {NULL, NULL, NULL}};
     if (!delegate && open_out(a->output, &out)) return EXIT_USAGE;
-    int fmt = delegate ? RL_OUT_JSON : out_format(a, out.f, 1);
+    int fmt = delegate ? RL_OUT_JSON : out_format(a, 1);
     rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
     if (!s) {
         drop_out(&out);
@@ -572,13 +596,15 @@ int rl_cmd_findings(const rl_hist_args *a)
         wrote = rl_out_write(out.f, (rl_out_format)fmt, &t);
         rl_table_free(&t);
     }
-    int open_count = 0, counts[4] = {0};
+    int gated = 0, counts[sizeof statuses / sizeof *statuses] = {0};
     for (size_t i = 0; i < nitems; i++) {
-        for (int k = 0; k < 4; k++)
+        for (size_t k = 0; k < sizeof statuses / sizeof *statuses; k++)
             if (strcmp(items[i].status, statuses[k]) == 0) counts[k]++;
-        open_count += strcmp(items[i].status, "new") == 0 || strcmp(items[i].status, "open") == 0;
+        int is_new = strcmp(items[i].status, "new") == 0;
+        if (gate == FAIL_ON_NEW) gated += is_new;
+        else if (gate == FAIL_ON_ANY) gated += is_new || strcmp(items[i].status, "open") == 0;
     }
-    rc = open_count ? EXIT_FINDINGS : EXIT_OK;
+    rc = gated ? EXIT_FINDINGS : EXIT_OK;
     if (finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
     out.f = stdout;
     if (!a->quiet) {
@@ -1232,8 +1258,6 @@ int rl_cmd_triage(const rl_hist_args *a)
 /* ------------------------------------------------------------------------
  * racelint check: run lifecycle, signals, suppressions, baselines. */
 
-typedef enum fail_on { FAIL_ON_NEW, FAIL_ON_ANY, FAIL_ON_NONE } fail_on;
-
 /* Where the run is, for the signal watcher. */
 typedef enum phase { PHASE_BEGIN, PHASE_ANALYSING, PHASE_RECORDING, PHASE_DONE, PHASE_STOPPING } phase;
 
@@ -1434,14 +1458,9 @@ rl_check_hist *rl_hist_check_begin(const rl_check_args *args, rl_store *store, r
         free(run->baseline);
         run->baseline = rl_xstrdup(h->baseline_desc);
     }
-    if (args->fail_on) {
-        if (strcmp(args->fail_on, "new") == 0) h->fail = FAIL_ON_NEW;
-        else if (strcmp(args->fail_on, "any") == 0) h->fail = FAIL_ON_ANY;
-        else if (strcmp(args->fail_on, "none") == 0) h->fail = FAIL_ON_NONE;
-        else {
-            rl_fail(err, "--fail-on wants new, any or none, not '%s'", args->fail_on);
-            goto fail;
-        }
+    if (args->fail_on && parse_fail_on(args->fail_on, &h->fail) != 0) {
+        rl_fail(err, "--fail-on wants new, any or none, not '%s'", args->fail_on);
+        goto fail;
     }
     if (load_triage(h, args, store, err)) goto fail;
 

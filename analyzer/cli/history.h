@@ -13,13 +13,14 @@
 /* What main.c parsed for a history command. */
 typedef struct rl_hist_args {
     const char *db;        /* --db; NULL: the default database */
-    const char *format;    /* --format as given; NULL: table on a terminal, else CSV */
+    const char *format;    /* --format as given; NULL: the table */
     const char *output;    /* -o FILE; NULL: standard output */
     const char *run;       /* --run ID|latest */
     const char *rule;      /* findings --rule */
     const char *file;      /* findings --file PATTERN */
     const char *status;    /* findings --status new|open|fixed|suppressed */
     const char *note;      /* triage --note */
+    const char *fail_on;   /* findings --fail-on new|any|none; NULL: none */
     long max_rows;         /* sql --max-rows; 0: the default */
     /* `findings` in a report format this module does not write itself
      * (sarif, ...): main.c's report writer, which also opens -o. Returns 0,
@@ -31,8 +32,10 @@ typedef struct rl_hist_args {
     int nargs;
 } rl_hist_args;
 
-/* Each returns the exit code: 0, 1 (findings to act on, see
- * docs/history.md), or 2 for a usage or input error (message on stderr). */
+/* Each returns the exit code: 0, or 2 for a usage or input error (message
+ * on stderr). 1 only from the gates: diff (a new unsuppressed finding) and
+ * findings --fail-on new|any (a listed finding it counts); a query that
+ * lists findings has still succeeded (README, Exit status). */
 int rl_cmd_runs(const rl_hist_args *a);
 int rl_cmd_findings(const rl_hist_args *a);
 int rl_cmd_diff(const rl_hist_args *a);

@@ -2,8 +2,10 @@
  * store and the reports). Each subcommand is one function in the table at
  * the bottom; option parsing is shared.
  *
- * Exit codes (README.md, "Exit status"): 0 no findings, 1 findings, 2 usage or
- * input error, 3 analysis incomplete (--max-parse-failures exceeded). */
+ * Exit codes (README.md, "Exit status", one row a command): 0 success, 1
+ * only from a gate (check, diff, findings --fail-on) that found findings, 2
+ * usage or input error, 3 analysis incomplete (--max-parse-failures
+ * exceeded). */
 #include "../driver.h"
 #include "../frontend/frontend.h"
 #include "../report/report.h"
@@ -104,7 +106,8 @@ static void print_help(void)
          "                     the programs of the build and the threads racelint finds in\n"
          "                     each: entry, spawn site, instances, join\n"
          "  findings [--run ID|latest] [--rule R] [--file PATTERN] [--status new|open|fixed|suppressed]\n"
-         "                     list the findings of a recorded run (default: latest)\n"
+         "                     list the findings of a recorded run (default: latest);\n"
+         "                     exit 0 unless --fail-on new|any makes it a gate\n"
          "  runs               list the recorded runs\n"
          "  diff [RUN_A] [RUN_B]\n"
          "                     new, fixed and still open findings (default: the two latest runs)\n"
@@ -132,9 +135,10 @@ static void print_help(void)
          "                     check: only findings not in the baseline count, marked new\n"
          "  --fail-on new|any|none\n"
          "                     check: which findings make the exit status 1 (default: any;\n"
-         "                     new with --baseline)\n"
+         "                     new with --baseline); findings: the same, as a gate\n"
+         "                     (default: none, a query exits 0)\n"
          "  --format table|csv|json\n"
-         "                     history commands (default: table on a terminal, else csv)\n"
+         "                     history commands and guards (default: table, also in a pipe)\n"
          "  --no-db            do not record the run\n"
          "  --rules DIR        API model folder (default: the installed rules/)\n"
          "  --config FILE      project config (default: the nearest .racelint.yaml)\n"
@@ -153,8 +157,10 @@ static void print_help(void)
          "  --dump-facts       print the extracted facts (debugging)\n"
          "  --version          print the version\n"
          "\n"
-         "Exit status: 0 no findings, 1 findings reported, 2 usage or input error,\n"
-         "3 analysis incomplete (more parse failures than --max-parse-failures).");
+         "Exit status: 0 success (a query that lists findings too), 1 a gate found\n"
+         "findings (check; diff: a new one; findings --fail-on new|any), 2 usage or\n"
+         "input error, 3 analysis incomplete (more parse failures than\n"
+         "--max-parse-failures); see the README's Exit status table.");
 }
 
 /* Parses options shared by all commands; positional arguments and
@@ -278,7 +284,7 @@ static int parse_options(int argc, char **argv, options *o)
         }
 #undef TAKE
     }
-    if (rl_format_parse(o->format) < 0 && rl_out_parse(o->format, 1, NULL) < 0)
+    if (rl_format_parse(o->format) < 0 && rl_out_parse(o->format, 1) < 0)
         return usage_error("unknown format '%s' (text, json, sarif, codequality; table, csv for the history commands)", o->format);
     return 0;
 }
@@ -553,7 +559,7 @@ static int cmd_guards(int argc, char **argv, const options *o)
         return EXIT_USAGE;
     }
     FILE *out = of.f;
-    int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0, out);
+    int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0);
     rl_unit_list units;
     rl_error err = {{0}};
     rl_analysis a;
@@ -787,6 +793,7 @@ static rl_hist_args hist_args(const options *o)
     h.file = o->file_pattern;
     h.status = o->status;
     h.note = o->note;
+    h.fail_on = o->fail_on;
     h.max_rows = o->max_rows;
     h.quiet = o->quiet;
     h.args = o->paths;
@@ -821,23 +828,27 @@ static int cmd_report(int argc, char **argv, const options *o)
     return rl_cmd_report(&args);
 }
 
+/* A command, and whether it can be a gate: only those take --fail-on, so
+ * that `racelint runs --fail-on any` says it means nothing instead of
+ * exiting 0 as if it had passed a check. */
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv, const options *o);
+    int takes_fail_on;
 } command;
 
 static const command commands[] = {
-    {"check", cmd_check},
-    {"findings", cmd_findings},
-    {"runs", cmd_runs},
-    {"diff", cmd_diff},
-    {"show", cmd_show},
-    {"history", cmd_history},
-    {"sql", cmd_sql},
-    {"triage", cmd_triage},
-    {"report", cmd_report},
-    {"guards", cmd_guards},
-    {"threads", cmd_threads},
+    {"check", cmd_check, 1},
+    {"findings", cmd_findings, 1},
+    {"runs", cmd_runs, 0},
+    {"diff", cmd_diff, 0},
+    {"show", cmd_show, 0},
+    {"history", cmd_history, 0},
+    {"sql", cmd_sql, 0},
+    {"triage", cmd_triage, 0},
+    {"report", cmd_report, 0},
+    {"guards", cmd_guards, 0},
+    {"threads", cmd_threads, 0},
 };
 
 int main(int argc, char **argv)
@@ -862,6 +873,8 @@ int main(int argc, char **argv)
         if (strcmp(argv[1], commands[i].name) != 0) continue;
         options o;
         int rc = parse_options(argc - 2, argv + 2, &o);
+        if (rc == 0 && o.fail_on && !commands[i].takes_fail_on)
+            rc = usage_error("--fail-on is for check and findings, not %s", commands[i].name);
         if (rc == 0) rc = commands[i].run(argc, argv, &o);
         free_options(&o);
         return rc;

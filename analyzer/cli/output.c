@@ -8,16 +8,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Columns of the table format are separated by this many spaces. */
 #define COLUMN_GAP 2
 /* Room for a number printed as text. */
 #define NUMBER_BYTES 64
 
-int rl_out_parse(const char *name, int allow_text, FILE *out)
+int rl_out_parse(const char *name, int allow_text)
 {
-    if (!name) return out && isatty(fileno(out)) ? RL_OUT_TABLE : RL_OUT_CSV;
+    if (!name) return RL_OUT_TABLE;
     if (strcmp(name, "table") == 0) return RL_OUT_TABLE;
     if (strcmp(name, "csv") == 0) return RL_OUT_CSV;
     if (strcmp(name, "json") == 0) return RL_OUT_JSON;

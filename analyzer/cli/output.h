@@ -14,9 +14,11 @@ typedef enum rl_out_format {
     RL_OUT_TEXT /* compiler-style findings (`racelint findings` only) */
 } rl_out_format;
 
-/* Parses --format for a history command; NULL means the default: table on
- * a terminal, CSV otherwise. allow_text accepts "text". -1 when unknown. */
-int rl_out_parse(const char *name, int allow_text, FILE *out);
+/* Parses --format for a history command; NULL means the default, the
+ * table, wherever the output goes: a pipe or a file gets what a terminal
+ * gets, and a script asks for CSV or JSON by name. allow_text accepts
+ * "text". -1 when unknown. */
+int rl_out_parse(const char *name, int allow_text);
 
 /* Writes t; 0, or -1 when the stream fails. */
 int rl_out_write(FILE *out, rl_out_format fmt, const rl_table *t);

@@ -35,9 +35,19 @@ static void add_fp(fp_list *l, const char *fp, size_t n)
     l->b->fps[l->b->nfps++] = rl_xstrndup(fp, n);
 }
 
+/* Whether the values of key are fingerprints whatever their own keys: a
+ * SARIF result keys them by a versioned name ("racelintFingerprint/v1",
+ * sarif.c's FINGERPRINT_KEY), so looking only at known keys below them
+ * would find none and make every finding of the run new. */
+static int holds_keyed_fps(const char *key)
+{
+    return strcmp(key, "partialFingerprints") == 0 || strcmp(key, "fingerprints") == 0;
+}
+
 /* Every fingerprint-shaped string under the keys that hold fingerprints in
- * a racelint report or a SARIF log, or in a plain JSON array. */
-static void collect_json_fps(fp_list *l, const json_t *v, int depth)
+ * a racelint report or a SARIF log, or in a plain JSON array; any_key
+ * takes every value of an object (one that holds_keyed_fps). */
+static void collect_json_fps(fp_list *l, const json_t *v, int depth, int any_key)
 {
     if (depth > MAX_FP_DEPTH) return;
     if (json_is_string(v)) {
@@ -48,7 +58,7 @@ static void collect_json_fps(fp_list *l, const json_t *v, int depth)
     if (json_is_array(v)) {
         size_t i;
         const json_t *x;
-        json_array_foreach(v, i, x) collect_json_fps(l, x, depth + 1);
+        json_array_foreach(v, i, x) collect_json_fps(l, x, depth + 1, 0);
         return;
     }
     if (!json_is_object(v)) return;
@@ -56,10 +66,11 @@ static void collect_json_fps(fp_list *l, const json_t *v, int depth)
     const json_t *x;
     /* json_object_foreach wants a non-const object; nothing is changed. */
     json_object_foreach((json_t *)v, key, x) {
-        if (strcmp(key, "fingerprint") == 0 || strcmp(key, "findings") == 0 || strcmp(key, "runs") == 0 ||
-            strcmp(key, "results") == 0 || strcmp(key, "partialFingerprints") == 0 ||
-            strcmp(key, "fingerprints") == 0)
-            collect_json_fps(l, x, depth + 1);
+        if (any_key && json_is_string(x))
+            collect_json_fps(l, x, depth + 1, 0);
+        else if (strcmp(key, "fingerprint") == 0 || strcmp(key, "findings") == 0 || strcmp(key, "runs") == 0 ||
+                 strcmp(key, "results") == 0 || holds_keyed_fps(key))
+            collect_json_fps(l, x, depth + 1, holds_keyed_fps(key));
     }
 }
 
@@ -166,7 +177,7 @@ int rl_baseline_parse(rl_baseline *b, const char *origin, const char *text, size
     json_error_t jerr;
     json_t *doc = json_loadb(text, len, 0, &jerr);
     if (doc) {
-        collect_json_fps(&l, doc, 0);
+        collect_json_fps(&l, doc, 0, 0);
         const json_t *list = json_object_get(doc, "findings");
         if (json_is_array(list))
             findings_from_report(list, &b->findings);

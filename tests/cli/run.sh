@@ -23,6 +23,10 @@ expect() {
 contains() {
   if grep -q -- "$3" "$2"; then ok "$1"; else not_ok "$1 ('$3' not in $(basename "$2"))"; fi
 }
+# lacks NAME FILE TEXT
+lacks() {
+  if grep -q -- "$3" "$2"; then not_ok "$1 ('$3' in $(basename "$2"))"; else ok "$1"; fi
+}
 
 FX=$SRC/fixtures
 cd "$TMP" || exit 1
@@ -58,11 +62,36 @@ if [ "$(sqlite3 "$TMP/f.db" 'SELECT count(*) FROM runs')" = 2 ]; then ok "two ru
 if [ "$(sqlite3 "$TMP/f.db" 'SELECT count(*) FROM findings WHERE run_id = 1')" -ge 1 ]; then ok "findings stored"; else not_ok "findings stored"; fi
 if [ "$(sqlite3 "$TMP/f.db" 'PRAGMA integrity_check')" = ok ]; then ok "database intact"; else not_ok "database intact"; fi
 expect "findings of the latest run (clean)" 0 "$RL" findings --db "$TMP/f.db"
-expect "findings of run 1" 1 "$RL" findings --db "$TMP/f.db" --run 1
+expect "findings of run 1" 0 "$RL" findings --db "$TMP/f.db" --run 1
 contains "findings lists the race" "$TMP/out" "data race on 'buf\[\]'"
 expect "findings of a run that does not exist" 2 "$RL" findings --db "$TMP/f.db" --run 99
 expect "findings without a database" 2 "$RL" findings --db "$TMP/none.db"
 contains "missing database is named" "$TMP/err" "none.db"
+
+# Queries succeed whatever they list; --fail-on makes findings a gate.
+# (Run 1 has findings, run 2, the latest, has none.)
+expect "a query in a set -e script goes on after listing findings" 0 \
+  sh -ec '"$1" findings -q --db "$2" --run 1 >/dev/null; echo reached' sh "$RL" "$TMP/f.db"
+contains "the script reached its next line" "$TMP/out" "^reached$"
+expect "findings --format sarif with findings is a query too" 0 "$RL" findings -q --db "$TMP/f.db" --run 1 --format sarif
+expect "findings --fail-on any: 1 with findings" 1 "$RL" findings -q --db "$TMP/f.db" --run 1 --fail-on any
+expect "findings --fail-on any: 0 without" 0 "$RL" findings -q --db "$TMP/f.db" --fail-on any
+expect "findings --fail-on new: the first run's findings are new" 1 "$RL" findings -q --db "$TMP/f.db" --run 1 --fail-on new
+expect "findings --fail-on none" 0 "$RL" findings -q --db "$TMP/f.db" --run 1 --fail-on none
+expect "findings --fail-on with a bad word" 2 "$RL" findings -q --db "$TMP/f.db" --fail-on some
+expect "--fail-on on a query that is no gate is a usage error" 2 "$RL" runs --db "$TMP/f.db" --fail-on any
+contains "it says which commands take it" "$TMP/err" "check and findings"
+
+# Formats by request: the table wherever the output goes, CSV when asked.
+expect "findings | cat" 0 sh -c '"$1" findings -q --db "$2" --run 1 | cat' sh "$RL" "$TMP/f.db"
+contains "findings | cat prints the table" "$TMP/out" "^ID  STATUS  RULE  POSITION"
+lacks "findings | cat prints no CSV" "$TMP/out" "^id,"
+expect "show | cat" 0 sh -c '"$1" show -q --db "$2" 1 | cat' sh "$RL" "$TMP/f.db"
+contains "show | cat prints the finding for people" "$TMP/out" "^finding 1 in run 1"
+lacks "show | cat prints no field,value dump" "$TMP/out" "^field,value"
+expect "findings --format csv" 0 "$RL" findings -q --db "$TMP/f.db" --run 1 --format csv
+contains "CSV when asked" "$TMP/out" "^id,run,status,rule"
+
 expect "database in a missing folder" 2 "$RL" check --db "$TMP/no/such/dir/f.db" "$FX/seed_buffer_mutex.c"
 contains "missing folder is named" "$TMP/err" "does not exist"
 echo "this is not sqlite, just text that is long enough to look like a header......................." >"$TMP/bad.db"

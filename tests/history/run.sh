@@ -202,6 +202,8 @@ contains "diff summary on stderr" "$TMP/err" "0 new, 0 fixed, 4 still open"
 echo "# run 3: one race fixed"
 sed 's|^    total++;|    pthread_mutex_lock(\&lock);\n    total++;\n    pthread_mutex_unlock(\&lock);|' proj/counters.c >proj/c.tmp && mv proj/c.tmp proj/counters.c
 expect "check records run 3" 1 "$RL" check --db "$DB" -q proj
+# a database whose latest complete run is run 3, for the baselines below
+cp "$DB" "$TMP/db-at-run3.db"
 expect "diff after the fix" 0 "$RL" diff --db "$DB" --format json
 jq_ok "exactly one fixed, nothing new" "$TMP/out" ".new == 0 and .fixed == 1 and .open == 3 and ([.findings[] | select(.change == \"fixed\")][0].fingerprint == \"$FP_TOTAL\")"
 expect "findings --status fixed" 0 "$RL" findings --db "$DB" --status fixed --format json
@@ -230,7 +232,7 @@ expect "a bad --fail-on" 2 "$RL" check --no-db --fail-on sometimes -q proj
 expect "a baseline run that does not exist" 2 "$RL" check --no-db --db "$DB" --baseline 99 -q proj
 contains "the missing run is named" "$TMP/err" "no run 99"
 expect "a baseline file that does not exist" 2 "$RL" check --no-db --baseline "$TMP/none.json" -q proj
-expect "findings of run 3 as a JSON baseline file" 1 "$RL" findings --db "$DB" --run 3 --format json -o "$TMP/base3.json"
+expect "findings of run 3 as a JSON baseline file" 0 "$RL" findings --db "$DB" --run 3 --format json -o "$TMP/base3.json"
 expect "--baseline FILE (JSON report) fails on the new race" 1 "$RL" check --no-db --baseline "$TMP/base3.json" --format json proj
 jq_ok "two new against the file" "$TMP/out" '.baseline.new == 2'
 echo "$FP_NEW" >"$TMP/accepted.txt"
@@ -245,6 +247,21 @@ expect "--baseline FILE: a JSON report cut short" 2 "$RL" check --no-db --baseli
 contains "the JSON error is named with its place" "$TMP/err" "cut.json': not valid JSON: line"
 printf '# reviewed findings, none yet\n\n' >"$TMP/none-yet.txt"
 expect "--baseline FILE of only comments: every finding is new" 1 "$RL" check --no-db --baseline "$TMP/none-yet.txt" -q proj
+
+echo "# every kind of baseline of run 3 gives the same new/unchanged split"
+expect "run 3 as a SARIF log" 0 "$RL" findings -q --db "$DB" --run 3 --format sarif -o "$TMP/base3.sarif"
+jq -r '.findings[].fingerprint' "$TMP/base3.json" >"$TMP/base3.txt"
+# The new findings of a JSON report, sorted, and how many the baseline says.
+new_split() { echo "$(jq -c '[.findings[] | select(.baseline_state == "new") | .fingerprint] | sort' "$1") $(jq '.baseline.new' "$1")"; }
+expect "--baseline 3 (the run)" 1 "$RL" check --no-db --db "$DB" --baseline 3 --format json -o "$TMP/split-run.json" proj
+SPLIT=$(new_split "$TMP/split-run.json")
+equals "the run gives the two new findings" "$SPLIT" "$(echo "$FP_NEW" | jq -R . | jq -s -c 'sort') 2"
+for kind in "database:$TMP/db-at-run3.db" "JSON report:$TMP/base3.json" "SARIF log:$TMP/base3.sarif" "fingerprint list:$TMP/base3.txt"; do
+  what=${kind%%:*}
+  expect "--baseline FILE ($what of run 3)" 1 "$RL" check --no-db --baseline "${kind#*:}" --format json -o "$TMP/split.json" proj
+  equals "the $what gives the run's split" "$(new_split "$TMP/split.json")" "$SPLIT"
+done
+
 expect "check records run 5 (same code)" 1 "$RL" check --db "$DB" -q proj
 
 echo "# runs"
@@ -259,24 +276,27 @@ expect "runs (csv)" 0 "$RL" runs --db "$DB" --format csv
 if head -1 "$TMP/out" | grep -q "^id,started_at,finished_at,status,git_revision,git_dirty,tool_version,files,units_failed,findings,duration_ms" && [ "$(tr -cd '\r' <"$TMP/out" | wc -c | tr -d ' ')" = 6 ]; then
   ok "csv: header, and CRLF line ends"; else not_ok "csv: header, and CRLF line ends"; fi
 expect "runs with a bad format" 2 "$RL" runs --db "$DB" --format yaml
-expect "runs: default format off a terminal is csv" 0 "$RL" runs --db "$DB"
-contains "csv by default when piped" "$TMP/out" "^id,started_at"
+expect "runs: the default format off a terminal" 0 "$RL" runs --db "$DB"
+contains "the table by default when piped, as on a terminal" "$TMP/out" "^ID  TIME  *TREE"
 
 echo "# findings"
-expect "findings of the latest run (exit 1: open findings)" 1 "$RL" findings --db "$DB" --format json
+expect "findings of the latest run (a query: exit 0 with open findings)" 0 "$RL" findings --db "$DB" --format json
 jq_ok "latest run's findings with status and ids" "$TMP/out" '.run.id == 5 and .compared_with_run == 4 and (.findings | length == 5) and all(.findings[]; .status == "open" and (.id | type) == "number")'
-expect "findings --run 4 --status new" 1 "$RL" findings --db "$DB" --run 4 --status new --format json
+expect "findings --fail-on new: open findings are not new" 0 "$RL" findings -q --db "$DB" --fail-on new
+expect "findings --fail-on any: open findings count" 1 "$RL" findings -q --db "$DB" --fail-on any
+expect "findings --fail-on any: suppressed findings never count" 0 "$RL" findings -q --db "$DB" --status suppressed --fail-on any
+expect "findings --run 4 --status new" 0 "$RL" findings --db "$DB" --run 4 --status new --format json
 jq_ok "the new race of run 4" "$TMP/out" "[.findings[].fingerprint] | sort == ($(echo "$FP_NEW" | jq -R . | jq -s -c 'sort'))"
-expect "findings --rule" 1 "$RL" findings --db "$DB" --rule race --format csv
+expect "findings --rule" 0 "$RL" findings --db "$DB" --rule race --format csv
 equals "five rows for --rule race" "$(($(wc -l <"$TMP/out") - 1))" 5
 expect "findings --rule that matches nothing" 0 "$RL" findings --db "$DB" --rule lock-order --format csv
 equals "header only" "$(wc -l <"$TMP/out" | tr -d ' ')" 1
-expect "findings --file by base name" 1 "$RL" findings --db "$DB" --file main.c --format json
+expect "findings --file by base name" 0 "$RL" findings --db "$DB" --file main.c --format json
 jq_ok "only main.c" "$TMP/out" '(.findings | length) >= 1 and all(.findings[]; .primary.file | endswith("main.c"))'
-expect "findings --file glob" 1 "$RL" findings --db "$DB" --file 'proj/count*.c' --format json
+expect "findings --file glob" 0 "$RL" findings --db "$DB" --file 'proj/count*.c' --format json
 jq_ok "only counters.c" "$TMP/out" '(.findings | length) == 3 and all(.findings[]; .primary.file | endswith("counters.c"))'
 expect "findings --status bogus" 2 "$RL" findings --db "$DB" --status bogus
-expect "findings --format text (compiler style)" 1 "$RL" findings --db "$DB" --run 4 --format text
+expect "findings --format text (compiler style)" 0 "$RL" findings --db "$DB" --run 4 --format text
 contains "text names the race" "$TMP/out" "warning: data race on 'stats.errors' \[race\]"
 contains "text marks the new finding" "$TMP/out" "note: new: not in run 3"
 expect "findings --run 99" 2 "$RL" findings --db "$DB" --run 99
@@ -347,7 +367,7 @@ jq_ok "both stats.misses races suppressed, with the reason" "$TMP/out" \
 jq_ok "suppressed findings stay in the report" "$TMP/out" '.findings | length == 5'
 expect "text report shows them suppressed" 1 "$RL" check --no-db supp
 contains "suppressed in text" "$TMP/out" "(suppressed: only a statistic (comment at counters.c:"
-expect "findings --status suppressed (exit 0: nothing to act on)" 0 "$RL" findings --db "$SDB" --status suppressed --format json
+expect "findings --status suppressed" 0 "$RL" findings --db "$SDB" --status suppressed --format json
 jq_ok "two suppressed" "$TMP/out" '.findings | length == 2'
 sed 's|// racelint: ignore\[race\] only a statistic||' supp/counters.c >supp/c.tmp && mv supp/c.tmp supp/counters.c
 sed 's|^    stats.misses++;|    /* racelint: ignore[race] counted elsewhere */\n    stats.misses++;|' supp/counters.c >supp/c.tmp && mv supp/c.tmp supp/counters.c
@@ -372,7 +392,7 @@ contains "they are still shown" "$TMP/out" "(suppressed: "
 
 echo "# triage"
 expect "triage false-positive" 0 "$RL" triage "$FP_HEAP" false-positive --note "one job object per worker in production" --db "$DB"
-expect "findings shows the triaged finding suppressed at once" 1 "$RL" findings --db "$DB" --format json
+expect "findings shows the triaged finding suppressed at once" 0 "$RL" findings --db "$DB" --format json
 jq_ok "suppressed by triage, with the note" "$TMP/out" \
   ".findings[] | select(.fingerprint == \"$FP_HEAP\") | .status == \"suppressed\" and .triage == \"false-positive\" and (.suppression | contains(\"one job object\"))"
 expect "the next check records it suppressed" 1 "$RL" check --db "$DB" -q proj
@@ -498,7 +518,7 @@ jq_ok "each killed run is incomplete (or finished before the kill)" "$TMP/out" \
   'all(.[]; .status == "complete" or .status == "incomplete") and all(.[]; .status != "complete" or .findings == 40)'
 expect "a new check after the kills" 1 "$RL" check --db "$KDB" -q big
 equals "killed runs are marked incomplete in the file" "$(sql "$KDB" "SELECT count(*) FROM runs WHERE status = 'running'")" 0
-expect "latest is the last complete run" 1 "$RL" findings --db "$KDB" --format json
+expect "latest is the last complete run" 0 "$RL" findings --db "$KDB" --format json
 jq_ok "40 findings" "$TMP/out" '.findings | length == 40'
 
 echo "# SIGINT"

@@ -36,7 +36,7 @@ contains "the good unit's race is reported" "$TMP/out" "good.c:.*data race"
 contains "the slow unit is named as skipped" "$TMP/err" "monster.c: was skipped"
 contains "the reason is the time limit" "$TMP/err" "longer than the limit of 2 s"
 contains "the summary counts it" "$TMP/err" "(1 skipped)"
-expect "the run is recorded" 0 "$RL" sql --db "$TMP/t.db" \
+expect "the run is recorded" 0 "$RL" sql --db "$TMP/t.db" --format csv \
   "select u.status || ' ' || u.diagnostics from units u join runs r on r.id = u.run_id where u.file like '%monster.c'"
 contains "the database says skipped, and why" "$TMP/out" "skipped parsing took longer"
 

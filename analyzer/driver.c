@@ -493,6 +493,17 @@ static size_t count_spawn_sites(const rl_program *p, int library)
     return n;
 }
 
+/* The notice of a spent budget (util/budget.h): fmt takes what ran out
+ * ("time", "memory") and the option that sets it. */
+static void budget_notice(const rl_budget *budget, const char *program, const char *fmt, rl_analysis *out)
+{
+    int time = budget->state == RL_BUDGET_TIME;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, fmt, time ? "time" : "memory", time ? "--analysis-timeout" : "--max-memory");
+    rl_analysis_notice(out, time ? "limit-time" : "limit-memory", program, "%s", rl_sb_str(&sb));
+    rl_sb_free(&sb);
+}
+
 /* Links one program, runs the model and the rules on it, and merges its
  * findings into out (a finding of shared code found again in a later
  * program gains that program's name). */
@@ -500,10 +511,8 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
                             const rl_program_spec *spec, rl_budget *budget, rl_analysis *out)
 {
     if (rl_budget_spent(budget)) {
-        rl_analysis_notice(out, budget->state == RL_BUDGET_TIME ? "limit-time" : "limit-memory", spec->name,
-                           "not analysed: the whole-program phase ran out of %s before reaching it (%s)",
-                           budget->state == RL_BUDGET_TIME ? "time" : "memory",
-                           budget->state == RL_BUDGET_TIME ? "--analysis-timeout" : "--max-memory");
+        budget_notice(budget, spec->name, "not analysed: the whole-program phase ran out of %s before reaching it "
+                                          "(%s)", out);
         return;
     }
     long long t = rl_now_ms();
@@ -551,11 +560,8 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     if (opts->want_guards) guard_map(m, out);
     out->ms_rules += rl_now_ms() - t;
     if (rl_budget_spent(budget))
-        rl_analysis_notice(out, budget->state == RL_BUDGET_TIME ? "limit-time" : "limit-memory", spec->name,
-                           "the whole-program phase ran out of %s (%s) while analysing it: threads, calls and "
-                           "locations not reached by then are not reported",
-                           budget->state == RL_BUDGET_TIME ? "time" : "memory",
-                           budget->state == RL_BUDGET_TIME ? "--analysis-timeout" : "--max-memory");
+        budget_notice(budget, spec->name, "the whole-program phase ran out of %s (%s) while analysing it: threads, "
+                                          "calls and locations not reached by then are not reported", out);
 
     rl_model_free(m);
     rl_flow_free(flow);

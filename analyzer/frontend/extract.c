@@ -13,6 +13,7 @@
  *     the events it stands for can never disagree. */
 #include "frontend.h"
 #include "annotations.h"
+#include "cursor.h"
 #include "fnflow.h"
 #include "../util/mem.h"
 #include "../util/ptrmap.h"
@@ -204,22 +205,6 @@ static const char *type_key(walker *w, CXType t)
 }
 
 /* Strips parentheses and single-child implicit casts. */
-static CXCursor strip(CXCursor c)
-{
-    for (;;) {
-        enum CXCursorKind k = clang_getCursorKind(c);
-        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr && k != CXCursor_CStyleCastExpr) return c;
-        child_list l;
-        children_of(c, &l);
-        if (l.len == 0 || (k == CXCursor_UnexposedExpr && l.len != 1)) {
-            children_free(&l);
-            return c;
-        }
-        CXCursor next = child_at(&l, l.len - 1);
-        children_free(&l);
-        c = next;
-    }
-}
 
 /* The identifier written at the start of c in the source (the macro name
  * when c comes from a macro expansion such as atomic_fetch_add). */
@@ -295,7 +280,7 @@ static int is_automatic(CXCursor decl)
 static local_var *lvalue_root_local(walker *w, CXCursor c)
 {
     for (int guard = 0; guard < MAX_EXPR_DEPTH; guard++) {
-        c = strip(c);
+        c = rl_cursor_strip(c);
         enum CXCursorKind k = clang_getCursorKind(c);
         if (k == CXCursor_DeclRefExpr) {
             CXCursor d = clang_getCursorReferenced(c);
@@ -309,7 +294,7 @@ static local_var *lvalue_root_local(walker *w, CXCursor c)
             if (type_is_pointer(clang_getCursorType(base))) return NULL;
             c = base;
         } else if (k == CXCursor_ArraySubscriptExpr) {
-            if (!type_is_array(clang_getCursorType(strip(base)))) return NULL;
+            if (!type_is_array(clang_getCursorType(rl_cursor_strip(base)))) return NULL;
             c = base;
         } else {
             return NULL;
@@ -349,7 +334,7 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
             local_var *v = lvalue_root_local(w, child_at(&l, 0));
             if (v) {
                 v->exposed = 1;
-                CXCursor operand = strip(child_at(&l, 0));
+                CXCursor operand = rl_cursor_strip(child_at(&l, 0));
                 if (v->is_pointer && clang_getCursorKind(operand) == CXCursor_DeclRefExpr) v->addr_of_ptr = 1;
             }
         }
@@ -367,7 +352,7 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
                k == CXCursor_CompoundAssignOperator) {
         child_list l;
         children_of(c, &l);
-        CXCursor target = l.len ? strip(child_at(&l, 0)) : clang_getNullCursor();
+        CXCursor target = l.len ? rl_cursor_strip(child_at(&l, 0)) : clang_getNullCursor();
         children_free(&l);
         if (clang_getCursorKind(target) == CXCursor_DeclRefExpr) {
             CXCursor d = clang_getCursorReferenced(target);
@@ -378,7 +363,7 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
         child_list l;
         children_of(c, &l);
         if (l.len == 2) {
-            CXCursor lhs = strip(child_at(&l, 0));
+            CXCursor lhs = rl_cursor_strip(child_at(&l, 0));
             if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
                 CXCursor d = clang_getCursorReferenced(lhs);
                 local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
@@ -675,14 +660,14 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
  * its own element. */
 static int index_param(walker *w, CXCursor idx)
 {
-    CXCursor s = strip(idx);
+    CXCursor s = rl_cursor_strip(idx);
     for (int guard = 0; guard < MAX_ALIAS_DEPTH && clang_getCursorKind(s) == CXCursor_DeclRefExpr; guard++) {
         CXCursor d = clang_getCursorReferenced(s);
         local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
         if (!v || v->exposed || v->modified) return -1;
         if (v->param_index >= 0) return v->nassigns == 0 ? v->param_index : -1;
         if (v->nassigns != 1) return -1;
-        s = strip(v->assigns[0]);
+        s = rl_cursor_strip(v->assigns[0]);
     }
     return -1;
 }
@@ -705,7 +690,7 @@ static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
         int by_param = index_param(w, idx);
         expr_out base;
         out_init(&base);
-        CXCursor sb = strip(b);
+        CXCursor sb = rl_cursor_strip(b);
         if (type_is_array(clang_getCursorType(sb))) {
             expr(w, sb, USE_ADDR, &base);
             if (!rl_sb_str(&base.place)[0]) {
@@ -718,7 +703,7 @@ static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
                  * constant index of its first [] goes with the access. */
                 long long k;
                 if (strchr(rl_sb_str(&base.place), '[')) index = base.index;
-                else if (const_int(strip(idx), &k) && k >= 0 && k <= INT32_MAX) index = k;
+                else if (const_int(rl_cursor_strip(idx), &k) && k >= 0 && k <= INT32_MAX) index = k;
                 rl_sb_printf(&place, "%s[]", rl_sb_str(&base.place));
             }
         } else {
@@ -1049,11 +1034,11 @@ static const rl_api_fn *lookup_api(walker *w, const char *name)
 /* The function a spawn/once argument names, or NULL for a pointer value. */
 static int function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type)
 {
-    CXCursor s = strip(arg);
+    CXCursor s = rl_cursor_strip(arg);
     if (clang_getCursorKind(s) == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
         child_list l;
         children_of(s, &l);
-        if (l.len == 1) s = strip(child_at(&l, 0));
+        if (l.len == 1) s = rl_cursor_strip(child_at(&l, 0));
         children_free(&l);
     }
     if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) {
@@ -1105,7 +1090,7 @@ static void walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const cha
     for (int i = 0; i < nargs; i++) {
         if (i == api->lock) continue;
         long long v = 0;
-        if (i == api->attr) recursive = !(const_int(strip(call_arg(c, i)), &v) && v == 0);
+        if (i == api->attr) recursive = !(const_int(rl_cursor_strip(call_arg(c, i)), &v) && v == 0);
         expr(w, call_arg(c, i), USE_READ, NULL);
     }
     if (api->lock >= nargs) return;
@@ -1173,7 +1158,7 @@ static void walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation 
         rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
         if (cap->param >= 0 && cap->param < nargs) {
             CXCursor arg = call_arg(c, cap->param);
-            CXCursor s = strip(arg);
+            CXCursor s = rl_cursor_strip(arg);
             int addr_of = clang_getCursorKind(s) == CXCursor_UnaryOperator &&
                           clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf;
             w->silent++; /* the arguments were read above */
@@ -1225,7 +1210,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
     if (api->kind == RL_API_SPAWN && api->arg >= 0 && api->arg < nargs && !rl_sb_str(&argv.value)[0]) {
         /* An integer passed as the argument, `(void *)(intptr_t)i`: its
          * variable, so the model can tell one value per instance. */
-        CXCursor s = strip(call_arg(c, api->arg));
+        CXCursor s = rl_cursor_strip(call_arg(c, api->arg));
         CXType st = clang_getCanonicalType(clang_getCursorType(s));
         int integer = st.kind >= CXType_Bool && st.kind <= CXType_Int128;
         if (integer && clang_getCursorKind(s) == CXCursor_DeclRefExpr && is_automatic(clang_getCursorReferenced(s)))
@@ -1450,7 +1435,7 @@ static void walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
 static int is_null_constant(CXCursor c)
 {
     long long v;
-    return const_int(strip(c), &v) && v == 0;
+    return const_int(rl_cursor_strip(c), &v) && v == 0;
 }
 
 /* A local pointer assigned one and the same value everywhere (ignoring
@@ -1523,7 +1508,7 @@ static int base_polarity(walker *w, int32_t id)
 static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
 {
     if (depth > MAX_ALIAS_DEPTH) return 0;
-    CXCursor c = strip(cond);
+    CXCursor c = rl_cursor_strip(cond);
     enum CXCursorKind k = clang_getCursorKind(c);
     if (k == CXCursor_CallExpr || (k == CXCursor_UnexposedExpr)) {
         int32_t id = trylock_node_at(w, c);
@@ -1731,7 +1716,7 @@ static void stmt_decl(walker *w, CXCursor c)
                 /* `int rc = pthread_mutex_trylock(&m);` */
                 local_var *v = find_local(w, d);
                 if (v && w->last_trylock != before && w->last_trylock >= 0 &&
-                    clang_getCursorKind(strip(e)) != CXCursor_DeclRefExpr)
+                    clang_getCursorKind(rl_cursor_strip(e)) != CXCursor_DeclRefExpr)
                     v->trylock_node = w->last_trylock;
             }
         }
@@ -1828,11 +1813,11 @@ static void stmt(walker *w, CXCursor c)
             int32_t before = w->last_trylock;
             expr(w, c, USE_READ, NULL);
             /* `rc = pthread_mutex_trylock(&m);` as a statement */
-            CXCursor s = strip(c);
+            CXCursor s = rl_cursor_strip(c);
             if (w->last_trylock != before && clang_getCursorKind(s) == CXCursor_BinaryOperator &&
                 clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Assign) {
                 children_of(s, &l);
-                CXCursor lhs = l.len ? strip(child_at(&l, 0)) : clang_getNullCursor();
+                CXCursor lhs = l.len ? rl_cursor_strip(child_at(&l, 0)) : clang_getNullCursor();
                 children_free(&l);
                 if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
                     CXCursor d = clang_getCursorReferenced(lhs);

@@ -5,6 +5,7 @@
  * walk is separate from the event walker (extract.c) because it needs no
  * control structure, and keeping it apart keeps both small. */
 #include "fnflow.h"
+#include "cursor.h"
 #include "../util/strbuf.h"
 #include <stdio.h>
 #include <string.h>
@@ -87,25 +88,6 @@ static int is_array(CXType t)
            t.kind == CXType_DependentSizedArray;
 }
 
-/* Looks through parentheses, implicit conversions and casts. */
-static CXCursor strip(CXCursor c)
-{
-    for (int guard = 0; guard < MAX_VALUE_DEPTH; guard++) {
-        enum CXCursorKind k = clang_getCursorKind(c);
-        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr && k != CXCursor_CStyleCastExpr) break;
-        kids ks;
-        kids_of(c, &ks);
-        /* A cast's children may start with the type written; the operand
-         * is the last. A designated initializer (an unexposed expression
-         * with a designator first) is not looked through here. */
-        if (ks.n == 0 || (k == CXCursor_UnexposedExpr && ks.n != 1)) break;
-        CXCursor last = ks.c[ks.n - 1];
-        if (!clang_isExpression(clang_getCursorKind(last))) break;
-        c = last;
-    }
-    return c;
-}
-
 /* The slot of a declaration that can hold a function pointer. */
 static const char *decl_slot(flowctx *x, CXCursor d)
 {
@@ -142,7 +124,7 @@ static void add_value(vlist *out, const char *v)
 static void values(flowctx *x, CXCursor e, vlist *out, int depth)
 {
     if (depth > MAX_VALUE_DEPTH) return;
-    e = strip(e);
+    e = rl_cursor_strip(e);
     enum CXCursorKind k = clang_getCursorKind(e);
     kids ks;
     switch (k) {
@@ -157,7 +139,7 @@ static void values(flowctx *x, CXCursor e, vlist *out, int depth)
         break;
     case CXCursor_ArraySubscriptExpr:
         kids_of(e, &ks);
-        if (ks.n >= 1 && is_array(clang_getCursorType(strip(ks.c[0])))) values(x, ks.c[0], out, depth + 1);
+        if (ks.n >= 1 && is_array(clang_getCursorType(rl_cursor_strip(ks.c[0])))) values(x, ks.c[0], out, depth + 1);
         else add_value(out, type_slot(x, clang_getCursorType(e)));
         break;
     case CXCursor_UnaryOperator: {
@@ -214,7 +196,7 @@ static void copy_into(flowctx *x, const char *dst, CXCursor src)
 
 static int can_hold(CXCursor e)
 {
-    return holds_function(clang_getCursorType(e)) || holds_function(clang_getCursorType(strip(e)));
+    return holds_function(clang_getCursorType(e)) || holds_function(clang_getCursorType(rl_cursor_strip(e)));
 }
 
 /* ---- initializers ------------------------------------------------------ */
@@ -296,7 +278,7 @@ static void on_var(flowctx *x, CXCursor var)
         if (clang_isExpression(clang_getCursorKind(ks.c[i]))) init = ks.c[i];
     if (clang_Cursor_isNull(init)) return;
     const char *slot = decl_slot(x, var);
-    init_element(x, slot, clang_getCursorType(var), strip(init), 0);
+    init_element(x, slot, clang_getCursorType(var), rl_cursor_strip(init), 0);
 }
 
 /* ---- statements and calls ---------------------------------------------- */

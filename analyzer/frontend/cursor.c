@@ -1,0 +1,41 @@
+/* Cursor helpers shared by the walkers (cursor.h). */
+#include "cursor.h"
+
+/* Nesting of parentheses and casts looked through; deeper is left as is. */
+#define MAX_STRIP_DEPTH 64
+/* Children read from one cursor: a cast has at most a type and an operand. */
+#define MAX_STRIP_KIDS 4
+
+typedef struct kids {
+    CXCursor c[MAX_STRIP_KIDS];
+    int n;
+} kids;
+
+static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    kids *k = data;
+    if (k->n < MAX_STRIP_KIDS) k->c[k->n] = c;
+    k->n++;
+    return CXChildVisit_Continue;
+}
+
+CXCursor rl_cursor_strip(CXCursor c)
+{
+    for (int guard = 0; guard < MAX_STRIP_DEPTH; guard++) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr && k != CXCursor_CStyleCastExpr) break;
+        kids ks = {{{0}}, 0};
+        clang_visitChildren(c, collect, &ks);
+        if (ks.n > MAX_STRIP_KIDS) break;
+        /* A cast's children may start with the type written; the operand
+         * is the last. A designated initializer (an unexposed expression
+         * with a designator first) is not looked through here. */
+        if (ks.n == 0 || (k == CXCursor_UnexposedExpr && ks.n != 1)) break;
+        CXCursor last = ks.c[ks.n - 1];
+        if (!clang_isExpression(clang_getCursorKind(last))) break;
+        c = last;
+    }
+    return c;
+}
+

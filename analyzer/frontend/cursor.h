@@ -1,0 +1,12 @@
+/* Small libclang helpers shared by the frontend's walkers (extract.c,
+ * fnflow.c), so that both see expressions the same way. */
+#ifndef RL_CURSOR_H
+#define RL_CURSOR_H
+#include <clang-c/Index.h>
+
+/* The expression under parentheses, implicit conversions and casts: what
+ * `(void *)(fn)` evaluates. A designated initializer (an unexposed
+ * expression with a designator first) is not looked through. */
+CXCursor rl_cursor_strip(CXCursor c);
+
+#endif

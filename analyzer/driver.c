@@ -3,7 +3,7 @@
  * and deterministic (units are merged in input order). */
 #include "driver.h"
 #include "apimodel/apimodel.h"
-#include "checks/checks.h"
+#include "rules/checks.h"
 #include "facts/facts.h"
 #include "facts/facts_check.h"
 #include "frontend/frontend.h"
@@ -43,9 +43,9 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-char *rl_default_rules_dir(void)
+char *rl_default_models_dir(void)
 {
-    const char *env = getenv("RACELINT_RULES");
+    const char *env = getenv("RACELINT_MODELS");
     if (env && *env) return rl_xstrdup(env);
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -54,7 +54,7 @@ char *rl_default_rules_dir(void)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            static const char *const rel[] = {"/../rules", "/../share/racelint/rules", "/rules"};
+            static const char *const rel[] = {"/../models", "/../share/racelint/models", "/models"};
             for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
                 char *cand = rl_xasprintf("%s%s", exe, rel[i]);
                 if (is_dir(cand)) return cand;
@@ -62,8 +62,8 @@ char *rl_default_rules_dir(void)
             }
         }
     }
-#ifdef RL_RULES_DIR
-    if (is_dir(RL_RULES_DIR)) return rl_xstrdup(RL_RULES_DIR);
+#ifdef RL_MODELS_DIR
+    if (is_dir(RL_MODELS_DIR)) return rl_xstrdup(RL_MODELS_DIR);
 #endif
     return NULL;
 }
@@ -111,7 +111,7 @@ static uint64_t hash_file_into(const char *path, uint64_t h)
 
 /* What shapes every unit's facts besides its files and flags: racelint's
  * version, libclang's, the clang resource folder and the API models (the
- * rules folder's .yaml files and the project config). */
+ * models folder's .yaml files and the project config). */
 static uint64_t run_key(const rl_analysis_options *opts)
 {
     uint64_t h = rl_hash_str("racelint facts " RL_VERSION);
@@ -119,7 +119,7 @@ static uint64_t run_key(const rl_analysis_options *opts)
     h = rl_hash_bytes(clang, strlen(clang) + 1, h);
     free(clang);
     if (opts->resource_dir) h = rl_hash_bytes(opts->resource_dir, strlen(opts->resource_dir) + 1, h);
-    char *dir = opts->rules_dir ? rl_xstrdup(opts->rules_dir) : rl_default_rules_dir();
+    char *dir = opts->models_dir ? rl_xstrdup(opts->models_dir) : rl_default_models_dir();
     if (dir) {
         struct dirent **names = NULL;
         int n = scandir(dir, &names, NULL, alphasort);
@@ -326,9 +326,9 @@ static int load_config(rl_apimodel *model, const char *path, rl_error *err)
 
 static rl_apimodel *load_models(const rl_analysis_options *opts, rl_error *err)
 {
-    char *dir = opts->rules_dir ? rl_xstrdup(opts->rules_dir) : rl_default_rules_dir();
+    char *dir = opts->models_dir ? rl_xstrdup(opts->models_dir) : rl_default_models_dir();
     if (!dir) {
-        rl_fail(err, "cannot find the API model folder (rules/); pass --rules DIR or set RACELINT_RULES");
+        rl_fail(err, "cannot find the API model folder (models/); pass --models DIR or set RACELINT_MODELS");
         return NULL;
     }
     rl_apimodel *model = rl_apimodel_new();

@@ -28,7 +28,7 @@ typedef struct rl_facts_cache {
 } rl_facts_cache;
 
 typedef struct rl_analysis_options {
-    const char *rules_dir;     /* API model folder (NULL: rl_default_rules_dir) */
+    const char *models_dir;     /* API model folder (NULL: rl_default_models_dir) */
     const char *resource_dir;  /* clang resource folder, NULL for libclang's own */
     const char *config_file;   /* project config (.racelint.yaml), may be NULL */
     int jobs;                  /* parsing worker processes (0: cores) */
@@ -156,9 +156,9 @@ int rl_analyze_facts(const struct rl_unit_facts *const *facts, size_t n, const r
 int rl_find_config(const char *dir, rl_config_lookup *out, rl_error *err);
 void rl_config_lookup_clear(rl_config_lookup *lookup);
 
-/* Where the built-in API models live: $RACELINT_RULES, next to the
- * executable (../rules, ../share/racelint/rules), or the build-time path.
+/* Where the built-in API models live: $RACELINT_MODELS, next to the
+ * executable (../models, ../share/racelint/models), or the build-time path.
  * Returns a heap string or NULL. */
-char *rl_default_rules_dir(void);
+char *rl_default_models_dir(void);
 
 #endif

@@ -171,7 +171,7 @@ static void run_fixture(const char *rules, const char *path, totals *t)
     int ok = rl_inputs_from_paths(paths, 1, f.flags, f.nflags, &units, &err) == 0;
     rl_analysis_options opts;
     memset(&opts, 0, sizeof opts);
-    opts.rules_dir = rules;
+    opts.models_dir = rules;
     opts.jobs = 1;
     if (ok) ok = rl_analyze(&opts, &units, &a, &err) == 0;
     if (ok && a.units_failed) {
@@ -271,7 +271,7 @@ int main(int argc, char **argv)
     char **inputs = rl_xcalloc((size_t)argc + 1, sizeof *inputs);
     int ninputs = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc) rules = argv[++i];
+        if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) rules = argv[++i];
         else if (strcmp(argv[i], "-v") == 0) verbose = 1;
         else inputs[ninputs++] = argv[i];
     }

@@ -1,4 +1,4 @@
-/* Tests for analyzer/apimodel: loads the real rules/ folder (argv[1]) and
+/* Tests for analyzer/apimodel: loads the real models/ folder (argv[1]) and
  * checks lookups, overriding, and that every kind of bad input is refused
  * with a message naming the problem and its place, leaving the model as it was.
  * Prints one line per case and "N passed, M failed"; exits 1 on failure. */

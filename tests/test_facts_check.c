@@ -175,7 +175,7 @@ static void run_with_cache(const char *rules, const rl_unit_list *one, const uns
     rl_facts_cache cache = {&fc, fake_get, fake_put, NULL, NULL};
     rl_analysis_options o;
     memset(&o, 0, sizeof o);
-    o.rules_dir = rules;
+    o.models_dir = rules;
     o.jobs = 1;
     o.cache = &cache;
     rl_error err = {{0}};
@@ -236,7 +236,7 @@ int main(int argc, char **argv)
     rl_analysis plain;
     rl_analysis_options o;
     memset(&o, 0, sizeof o);
-    o.rules_dir = argv[1];
+    o.models_dir = argv[1];
     o.jobs = 1;
     CHECK_INT(rl_analyze(&o, &one, &plain, &err), 0);
 

@@ -1,12 +1,12 @@
 /* API models: which functions create and join threads, take and release
  * locks, run code once, allocate, or access memory through their pointer
  * arguments. This is data, not code: it is read at run time from the YAML
- * files in rules/ and from the project's config file, so users can describe
+ * files in models/ and from the project's config file, so users can describe
  * their own wrappers (a thread pool's submit, a spin_acquire) without
  * touching the analyzer. The frontend asks this module about every call.
  *
  * Later definitions of a name replace earlier ones, so a project's config
- * loaded after rules/ can override a built-in model. */
+ * loaded after models/ can override a built-in model. */
 #ifndef RL_APIMODEL_H
 #define RL_APIMODEL_H
 #include "../util/error.h"
@@ -57,7 +57,7 @@ typedef struct rl_apimodel rl_apimodel;
 rl_apimodel *rl_apimodel_new(void);
 void rl_apimodel_free(rl_apimodel *model);
 
-/* Loads one YAML model file (see rules/README.md for the format). On error
+/* Loads one YAML model file (see models/README.md for the format). On error
  * the message names the file, line and problem, and the model is unchanged. */
 int rl_apimodel_load_file(rl_apimodel *model, const char *path, rl_error *err);
 /* Loads every *.yaml file of a folder in name order. */

@@ -140,7 +140,7 @@ static void print_help(void)
          "  --format table|csv|json\n"
          "                     history commands and guards (default: table, also in a pipe)\n"
          "  --no-db            do not record the run\n"
-         "  --rules DIR        API model folder (default: the installed rules/)\n"
+         "  --models DIR       API model folder (default: the installed models/)\n"
          "  --config FILE      project config (default: the nearest .racelint.yaml)\n"
          "  --resource-dir DIR clang resource folder for system headers\n"
          "  -j N               parse N units in parallel (default: number of cores)\n"
@@ -197,7 +197,7 @@ static int parse_options(int argc, char **argv, options *o)
             TAKE(output);
         } else if (strcmp(a, "--db") == 0) {
             TAKE(db);
-        } else if (strcmp(a, "--rules") == 0) {
+        } else if (strcmp(a, "--models") == 0 || strcmp(a, "--rules") == 0) { /* --rules: its former name */
             TAKE(rules);
         } else if (strcmp(a, "--resource-dir") == 0) {
             TAKE(resource_dir);
@@ -486,7 +486,7 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     rl_analysis_options ao;
     memset(&ao, 0, sizeof ao);
     ao.config_file = config;
-    ao.rules_dir = o->rules;
+    ao.models_dir = o->rules;
     ao.resource_dir = o->resource_dir;
     ao.jobs = o->jobs;
     ao.limits = o->limits;

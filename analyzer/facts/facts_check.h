@@ -9,7 +9,7 @@
  * a place "[#P" that never closes), and the model dereferences and parses
  * those fields without checking them again. rl_facts_validate checks every
  * invariant of facts.h and every field the model (analyzer/model/) and
- * the rules (analyzer/checks/) read, so that stored data can never crash a run:
+ * the rules (rules/) read, so that stored data can never crash a run:
  * a unit that fails is a cache miss and is parsed again.
  *
  * Invariants it enforces (besides those of facts.h):

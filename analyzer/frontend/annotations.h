@@ -2,7 +2,7 @@
  * (acquire_capability, release_capability, try_acquire_capability,
  * requires_capability and their older spellings) and on variables and
  * fields (guarded_by), so that a lock API
- * annotated in its header is modelled like one described in rules/, and a
+ * annotated in its header is modelled like one described in models/, and a
  * function that needs a lock held is analysed holding it. libclang has no API for these
  * attributes: they are read from its unexposed attribute cursors and the
  * tokens where the attribute (or the macro that wraps it) is written.

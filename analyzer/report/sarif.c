@@ -13,7 +13,7 @@
 #include "report.h"
 
 #define SARIF_RANK_MAX 100.0
-#include "../checks/checks.h"
+#include "rules/checks.h"
 #include "../model/finding_json.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
@@ -466,13 +466,13 @@ static json_t *rule_json(const rl_check *c)
 
     char *text = rl_xasprintf("%s\n\nEach result shows the events involved (the accesses, or the lock operations), "
                               "the thread doing each one with its entry function and where it is created, the calls "
-                              "from the entry to the event, and the locks held there. See docs/rules/%s.md in the "
+                              "from the entry to the event, and the locks held there. See rules/%s.md in the "
                               "racelint sources.",
                               c->description, c->id);
     char *markdown = rl_xasprintf("**%s.**\n\n%s\n\nEach result shows the events involved (the accesses, or the lock "
                                   "operations), the thread doing each one with its entry function and where it is "
                                   "created, the calls from the entry to the event, and the locks held there. See "
-                                  "`docs/rules/%s.md` in the racelint sources.",
+                                  "`rules/%s.md` in the racelint sources.",
                                   c->summary, c->description, c->id);
     json_t *help = json_object();
     json_object_set_new(help, "text", json_string(text));

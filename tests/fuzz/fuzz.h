@@ -40,7 +40,7 @@ static inline char *fuzz_cstring(const uint8_t *data, size_t size, size_t max)
 typedef int (*fuzz_model_loader)(rl_apimodel *model, const char *origin, const char *text, size_t len,
                                  rl_error *err);
 
-/* Models already loaded when the input comes, as rules/ is before the
+/* Models already loaded when the input comes, as models/ is before the
  * project config: the input's definitions may replace them. */
 static const char fuzz_base_models[] = "version: 1\n"
                                        "functions:\n"

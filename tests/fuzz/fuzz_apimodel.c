@@ -1,4 +1,4 @@
-/* Fuzz target: API model files (the .yaml files of rules/), parsed by
+/* Fuzz target: API model files (the .yaml files of models/), parsed by
  * rl_apimodel_load_buffer, the strict loader (version: 1, known keys only).
  * Seeds: corpus/apimodel/. See docs/robustness.md, "Fuzzing". */
 #include "fuzz.h"

@@ -144,7 +144,7 @@ contains "its planted race is found" "$TMP/out" "generated.c:.*warning: data rac
 
 # 2,000 unprotected increments of one counter, in a thread started twice:
 # every pair of lines races, but there is one finding per racing line
-# (docs/rules/race.md), not one per pair: seconds, not minutes.
+# (rules/race.md), not one per pair: seconds, not minutes.
 mkdir -p "$TMP/counter"
 awk 'BEGIN {
   print "#include <pthread.h>\nlong counter;\nstatic void *work(void *p)\n{\n    (void)p;"

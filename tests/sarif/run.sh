@@ -26,7 +26,7 @@ for f in "$FX"/*.c; do
   name=$(basename "$f" .c)
   flags=$(sed -n 's#^// FLAGS: ##p' "$f" | tr '\n' ' ')
   # shellcheck disable=SC2086
-  (cd "$FX" && "$RL" check --no-db -q -j 1 --rules "$SRC/rules" --format sarif -o "$OUT/fixtures/$name.sarif" \
+  (cd "$FX" && "$RL" check --no-db -q -j 1 --models "$SRC/models" --format sarif -o "$OUT/fixtures/$name.sarif" \
     "$name.c" -- $flags) 2>"$TMP/err"
   rc=$?
   [ "$rc" -le 1 ] || bad="$bad $name($rc)"

@@ -6,7 +6,7 @@
  * give them to the official validator too.
  * usage: test_sarif OUT_DIR */
 #define _POSIX_C_SOURCE 200809L
-#include "checks/checks.h"
+#include "rules/checks.h"
 #include "model/finding.h"
 #include "report/report.h"
 #include "util/mem.h"

@@ -6,8 +6,8 @@
  * acquisition site, for functions some thread reaches. */
 #include "checks.h"
 #include "evidence.h"
-#include "../util/mem.h"
-#include "../util/strbuf.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
 #include <stdlib.h>
 #include <string.h>
 

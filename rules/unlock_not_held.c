@@ -4,9 +4,9 @@
  * (`if (x) lock; ... if (x) unlock;`) quiet. */
 #include "checks.h"
 #include "evidence.h"
-#include "../model/place.h"
-#include "../util/mem.h"
-#include "../util/strbuf.h"
+#include "model/place.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
 
 void rl_check_UnlockNotHeld(rl_check_ctx *ctx)
 {

@@ -4,8 +4,8 @@
  * shared mode really admits a conflicting reader). */
 #include "checks.h"
 #include "evidence.h"
-#include "../util/mem.h"
-#include "../util/strbuf.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
 #include <string.h>
 
 /* The first lock held in shared mode, when no lock is held exclusively. */

@@ -4,8 +4,8 @@
  * A rule never walks facts or issues SQL: it asks the model. */
 #ifndef RL_CHECKS_H
 #define RL_CHECKS_H
-#include "../model/finding.h"
-#include "../model/threads.h"
+#include "model/finding.h"
+#include "model/threads.h"
 
 typedef struct rl_check_ctx {
     const rl_model *model;

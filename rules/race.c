@@ -5,12 +5,12 @@
  * context and the first access that show it, as RacerD reports per access. */
 #include "checks.h"
 #include "evidence.h"
-#include "../util/budget.h"
-#include "../model/guards.h"
-#include "../model/place.h"
-#include "../util/mem.h"
-#include "../util/strbuf.h"
-#include "../util/u64set.h"
+#include "util/budget.h"
+#include "model/guards.h"
+#include "model/place.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+#include "util/u64set.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,9 +3,9 @@
  * acquisition site. */
 #include "checks.h"
 #include "evidence.h"
-#include "../model/place.h"
-#include "../util/mem.h"
-#include "../util/strbuf.h"
+#include "model/place.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
 
 void rl_check_DoubleLock(rl_check_ctx *ctx)
 {

@@ -6,8 +6,8 @@
  * connected component, showing one cycle through it. */
 #include "checks.h"
 #include "evidence.h"
-#include "../util/mem.h"
-#include "../util/strbuf.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* Finding evidence shared by the rules (evidence.h). */
 #include "evidence.h"
-#include "../model/place.h"
-#include "../util/mem.h"
-#include "../util/strbuf.h"
+#include "model/place.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

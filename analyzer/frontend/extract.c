@@ -585,8 +585,12 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
     CXCursor d = clang_getCursorReferenced(c);
     enum CXCursorKind dk = clang_getCursorKind(d);
     if (dk == CXCursor_FunctionDecl) {
-        /* A function used as a value: its address is taken. */
-        if (!w->silent) rl_facts_add_addr_taken(w->facts, intern_cx(w, clang_getCursorUSR(d)));
+        /* A function used as a value: its address is taken, and the value
+         * names it ("fn:USR"), so that a callee's call through the
+         * parameter it arrives in reaches this function alone. */
+        const char *usr = intern_cx(w, clang_getCursorUSR(d));
+        if (!w->silent) rl_facts_add_addr_taken(w->facts, usr);
+        if (out) rl_sb_printf(&out->value, "fn:%s", usr);
         return;
     }
     if (dk != CXCursor_VarDecl && dk != CXCursor_ParmDecl) return;
@@ -774,7 +778,9 @@ static void walk_unary(walker *w, CXCursor c, use_mode mode, expr_out *out)
         expr_out inner;
         out_init(&inner);
         expr(w, operand, USE_ADDR, &inner);
-        if (out && rl_sb_str(&inner.place)[0]) {
+        if (out && strncmp(rl_sb_str(&inner.value), "fn:", 3) == 0) {
+            rl_sb_append(&out->value, rl_sb_str(&inner.value)); /* &f is f */
+        } else if (out && rl_sb_str(&inner.place)[0]) {
             rl_sb_printf(&out->value, "&%s", rl_sb_str(&inner.place));
             rl_sb_append(&out->display, rl_sb_str(&inner.display));
         }
@@ -993,6 +999,17 @@ static void expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
 
 /* ---- calls --------------------------------------------------------------- */
 
+/* The function pointer a call or spawn goes through, as a value: the
+ * place it is read from ("P0", "G:handlers[]", "P0*.probe") or the
+ * function itself ("fn:USR"); NULL when untraceable. The model resolves it
+ * per context, where the binding or the object tells one function. */
+static const char *fnptr_value(walker *w, const expr_out *o)
+{
+    const char *v = rl_sb_str(&o->value);
+    if (!v[0] || v[0] == '{') return NULL;
+    return rl_intern(w->facts->pool, v);
+}
+
 static CXCursor call_arg(CXCursor call, int i)
 {
     return clang_Cursor_getArgument(call, (unsigned)i);
@@ -1184,7 +1201,7 @@ static void walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation 
 
 static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
-    const char *usr = NULL, *fname = NULL, *ftype = NULL, *target = NULL;
+    const char *usr = NULL, *fname = NULL, *ftype = NULL, *target = NULL, *fnptr = NULL;
     expr_out argv, handle;
     out_init(&argv);
     out_init(&handle);
@@ -1192,7 +1209,13 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
     for (int i = 0; i < nargs; i++) {
         CXCursor a = call_arg(c, i);
         if (i == api->entry) {
-            if (!function_operand(w, a, &usr, &fname, &ftype)) expr(w, a, USE_READ, NULL);
+            if (!function_operand(w, a, &usr, &fname, &ftype)) {
+                expr_out fo;
+                out_init(&fo);
+                expr(w, a, USE_READ, &fo);
+                fnptr = fnptr_value(w, &fo);
+                out_free(&fo);
+            }
             if (!usr) target = rl_fnflow_slot(w->facts, a);
         } else if (i == api->arg) {
             expr(w, a, USE_READ, &argv);
@@ -1224,6 +1247,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         n->callee = usr;
         n->display = fname;
         n->target = target;
+        n->fnptr = fnptr;
         if (kind == RL_N_SPAWN) {
             n->text = ftype;
             const char *vals[2] = {rl_sb_str(&argv.value), rl_sb_str(&handle_place)};
@@ -1368,7 +1392,7 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         }
         out_free(&o);
     }
-    const char *ftype = NULL, *target = NULL;
+    const char *ftype = NULL, *target = NULL, *fnptr = NULL;
     if (!direct) {
         /* The callee expression: a function pointer read from somewhere. */
         child_list l;
@@ -1376,7 +1400,11 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         if (l.len) {
             CXCursor fexpr = child_at(&l, 0);
             target = rl_fnflow_slot(w->facts, fexpr);
-            expr(w, fexpr, USE_READ, NULL);
+            expr_out fo;
+            out_init(&fo);
+            expr(w, fexpr, USE_READ, &fo);
+            fnptr = fnptr_value(w, &fo);
+            out_free(&fo);
             CXType t = clang_getCanonicalType(clang_getCursorType(fexpr));
             if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);
             ftype = type_key(w, t);
@@ -1393,6 +1421,7 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         } else {
             n->text = ftype;
             n->target = target;
+            n->fnptr = fnptr;
             n->flags = RL_CALL_INDIRECT;
         }
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);

@@ -53,6 +53,7 @@ typedef struct spawn_site {
     rl_loc loc;
     int repeated;        /* reached through several call paths */
     int in_once;         /* found inside a once-routine */
+    uint64_t fn_hash;    /* fn_bindings_hash of its frame */
     const rl_lockset *held_own; /* locks held at the spawn, in its function's terms */
     const char **held_res;      /* the same locks resolved, entry by entry */
 } spawn_site;
@@ -171,6 +172,23 @@ typedef struct frame_env {
 static const rl_function *fn_of(const rl_model *m, int fn)
 {
     return m->program->fns[fn].fn;
+}
+
+/* A hash of the functions a frame is handed as arguments ("fn:" values),
+ * 0 when none. A function called with different callbacks runs as
+ * different frames: the objects it allocates are named apart (a
+ * trampoline's capsule holding one thread body or another), and thread
+ * discovery walks it once per callback. Data pointers are left out: they
+ * vary far more, and the walks would multiply. */
+static uint64_t fn_bindings_hash(const char *const *bind, int nbind)
+{
+    uint64_t h = 0;
+    for (int i = 0; i < nbind; i++)
+        if (bind[i] && strncmp(bind[i], "fn:", 3) == 0) {
+            h = rl_hash_bytes(bind[i], strlen(bind[i]), h + (uint64_t)i + 1);
+            if (!h) h = 1;
+        }
+    return h;
 }
 
 /* A place or value of function env->fn as a program-wide name. *distinct
@@ -326,8 +344,10 @@ static const char *resolve2(rl_model *m, const frame_env *env, const char *s, in
                            : rl_place_subst(pool, s, env->bind, env->nbind);
     }
     if (k == RL_ROOT_LOCAL || k == RL_ROOT_HEAP) {
-        char q[64];
-        snprintf(q, sizeof q, "t%d:%s", env->thread, m->program->fns[env->fn].name);
+        char q[96];
+        uint64_t fh = k == RL_ROOT_HEAP ? fn_bindings_hash(env->bind, env->nbind) : 0;
+        if (fh) snprintf(q, sizeof q, "t%d:%s~%08x", env->thread, m->program->fns[env->fn].name, (unsigned)(fh & 0xffffffffu));
+        else snprintf(q, sizeof q, "t%d:%s", env->thread, m->program->fns[env->fn].name);
         return rl_place_qualify(pool, s, q);
     }
     return rl_intern(pool, s ? s : "");
@@ -412,6 +432,39 @@ static const rl_lockset *may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
     return rl_ls_union(m->flow->locks, own, entry_locks(m, c, &env, c->entry_may));
 }
 
+/* Marks a place that was given different pointer values (collect_stores). */
+static const char AMBIGUOUS[] = "";
+
+static void record_stores(rl_model *m, const frame_env *env);
+
+/* The functions a call or spawn through a pointer reaches in one context.
+ * The pointer, resolved with the context's bindings, may be a function
+ * itself ("fn:USR", passed down as an argument: `run(inc_a)` calling
+ * `cb()`), or a place whose stores so far hold one function (a callback
+ * field of the object this context works on): then that function alone.
+ * Otherwise the program-wide answer (rl_program_callees), which merges
+ * every function that ever flows into the pointer's slot. */
+static const int *ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *one, size_t *count, int *weak)
+{
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    const rl_node *n = &info->fn->nodes[node];
+    if (n->fnptr && !info->callees[node] && (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN)) {
+        const char *v = resolve(m, env, n->fnptr, NULL);
+        if (v[0] && strncmp(v, "fn:", 3) != 0) {
+            const char *stored = rl_ptrmap_get(&m->stored, v);
+            if (stored && stored != AMBIGUOUS && strncmp(stored, "fn:", 3) == 0) v = stored;
+        }
+        if (strncmp(v, "fn:", 3) == 0) {
+            /* A function without a body in this program runs nothing we see. */
+            *one = rl_program_find(m->program, rl_intern(m->program->pool, v + 3));
+            *count = *one >= 0;
+            *weak = 0;
+            return *one >= 0 ? one : NULL;
+        }
+    }
+    return rl_program_callees(m->program, info, node, one, count, weak);
+}
+
 /* ---- pass 1: spawn and join sites ---------------------------------------- */
 
 static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char *arg_value)
@@ -444,10 +497,14 @@ static int *frames_with(const int *frame_fns, int n, int last_fn)
  * than a new thread. */
 static int known_spawn(rl_model *m, const frame_env *env, discovery *d, int32_t node, const rl_posvec *pos)
 {
+    /* Frames handed different callbacks spawn different threads (a
+     * trampoline started once per thread body). */
+    uint64_t fh = fn_bindings_hash(env->bind, env->nbind);
     for (size_t k = 0; k < d->nspawns; k++) {
         spawn_site *s = &d->spawns[k];
         if (s->node != node || s->frame_fns[s->pos.n - 1] != env->fn) continue;
         if ((pos->n ? pos->v[0] : node) != s->pos.v[0]) continue;
+        if (s->fn_hash != fh) continue;
         s->repeated = 1;
         (void)m;
         return 1;
@@ -483,12 +540,20 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
      * instances"). Walking every path again made discovery exponential in
      * the call graph's fan-out. */
     int32_t top = pos->n ? pos->v[0] : i;
-    void **memo = rl_ptrmap_slot(&d->walked, (void *)(uintptr_t)((((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1));
+    uint32_t distinct = 0;
+    /* A once-routine takes no arguments from the call that runs it. */
+    const char **vals = n->kind == RL_N_CALL ? bind_args(m, env, n, &distinct) : NULL;
+    int nvals = n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
+    uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
+    uint64_t fh = fn_bindings_hash(vals, nvals);
+    if (fh) key = (key ^ (fh * 0x9E3779B97F4A7C15ULL)) | 1; /* never 0 */
+    void **memo = rl_ptrmap_slot(&d->walked, (void *)(uintptr_t)key);
     /* Reached again at a smaller depth, it is walked again: the nesting
      * bound may have cut the first walk short. */
     if (*memo && d->calls[(uintptr_t)*memo - 1].depth <= depth) {
         const walked_call *w = &d->calls[(uintptr_t)*memo - 1];
         for (size_t k = w->first_spawn; k < w->end_spawn; k++) d->spawns[k].repeated = 1;
+        free(vals);
         return;
     }
     RL_GROW(d->calls, d->cap_calls, d->ncalls + 1);
@@ -499,10 +564,6 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     d->calls[record].first_spawn = d->calls[record].end_spawn = d->nspawns;
     *memo = (void *)(uintptr_t)(record + 1);
     d->budget--;
-    uint32_t distinct = 0;
-    /* A once-routine takes no arguments from the call that runs it. */
-    const char **vals = n->kind == RL_N_CALL ? bind_args(m, env, n, &distinct) : NULL;
-    int nvals = n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
     frame_env sub = {env->thread, callee, vals, nvals, distinct};
     /* Past MAX_POS_DEPTH the position stops growing. */
     int extend = pos->n < MAX_POS_DEPTH;
@@ -537,6 +598,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->pos = pos_extend(pos, i);
             s->frame_fns = frames_with(frame_fns, pos->n, env->fn);
             s->node = i;
+            s->fn_hash = fn_bindings_hash(env->bind, env->nbind);
             s->loc = n->loc;
             const char *sym_arg = n->nargs > 0 ? n->args[0] : "";
             int d_inherited = 0;
@@ -544,6 +606,14 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
             s->handle = n->nargs > 1 && n->args[1][0] ? resolve(m, env, n->args[1], NULL) : "";
             s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
+            if (s->entry_fn < 0 && n->fnptr) {
+                /* Through a pointer the context tells (a pool's start
+                 * function handed its worker): that worker alone. */
+                size_t count;
+                int weak, one;
+                const int *entries = ctx_callees(m, env, i, &one, &count, &weak);
+                if (entries == &one) s->entry_fn = one;
+            }
             s->node_ref = n;
             s->in_once = d->once_depth > 0;
             const rl_fn_flow *ff = &m->flow->fns[env->fn];
@@ -565,7 +635,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
              * by type alone, which would invent threads. */
             size_t count;
             int weak, one;
-            const int *callees = rl_program_callees(m->program, info, i, &one, &count, &weak);
+            const int *callees = ctx_callees(m, env, i, &one, &count, &weak);
             for (size_t k = 0; !weak && k < count; k++) discover_call(m, env, pos, frame_fns, depth, d, i, callees[k]);
         }
     }
@@ -728,6 +798,7 @@ static int add_thread(rl_model *m, int parent, int entry_fn)
     t->id = (int)m->nthreads;
     t->parent = parent;
     t->entry_fn = entry_fn;
+    t->runs_fn = -1;
     t->spawn_node = -1;
     t->spawn_ctx = -1;
     t->creation_holder = -1;
@@ -910,6 +981,9 @@ static void explore(rl_model *m, int ci)
     int fn = m->ctxs[ci].fn;
     const rl_function *f = fn_of(m, fn);
     const rl_fn_info *info = &m->program->fns[fn];
+    const rl_ctx *cx = &m->ctxs[ci];
+    frame_env env = {cx->thread, cx->fn, cx->bind, cx->nbind, cx->distinct};
+    record_stores(m, &env);
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         /* Calls in doomed code (a crash report) are not explored. */
@@ -919,7 +993,7 @@ static void explore(rl_model *m, int ci)
         const rl_lockset *may = may_held_at(m, &m->ctxs[ci], i);
         size_t count;
         int weak, one;
-        const int *callees = rl_program_callees(m->program, info, i, &one, &count, &weak);
+        const int *callees = ctx_callees(m, &env, i, &one, &count, &weak);
         for (size_t k = 0; k < count && k < MAX_CANDIDATES; k++)
             call_into(m, ci, i, callees[k], n->kind == RL_N_ONCE, held, may);
         if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
@@ -947,6 +1021,42 @@ static void run_worklist(rl_model *m)
     }
 }
 
+/* The one function a thread's entry runs through a pointer, when the
+ * entry makes exactly one call through a pointer reached from its
+ * argument, and the argument (what its creator stored there) tells the
+ * target: the body of a trampoline such
+ * as yarn's ignition(). -1 otherwise. */
+static int trampoline_body(rl_model *m, const frame_env *env)
+{
+    const rl_function *f = fn_of(m, env->fn);
+    int body = -1, calls = 0;
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_CALL || !(n->flags & RL_CALL_INDIRECT)) continue;
+        /* Only a pointer the thread's argument leads to (the capsule's
+         * probe), not a local cleanup handler. */
+        if (!n->fnptr || strncmp(n->fnptr, "P0", 2) != 0) continue;
+        size_t count;
+        int weak, one;
+        const int *callees = ctx_callees(m, env, i, &one, &count, &weak);
+        calls++;
+        body = callees == &one ? one : -1;
+    }
+    return calls == 1 ? body : -1;
+}
+
+const char *rl_model_thread_name(const rl_model *m, int t)
+{
+    const rl_thread *th = &m->threads[t];
+    const char *entry = m->program->fns[th->entry_fn].name;
+    if (th->runs_fn < 0) return entry;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s (via %s)", m->program->fns[th->runs_fn].name, entry);
+    const char *r = rl_intern(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
 static void analyse_thread(rl_model *m, int t)
 {
     rl_thread th = m->threads[t];
@@ -964,31 +1074,38 @@ static void analyse_thread(rl_model *m, int t)
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
     get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, &empty, frozen, 0, entry, entry, -1, -1);
     run_worklist(m);
+    m->threads[t].runs_fn = trampoline_body(m, &env);
 }
 
 /* ---- pointers stored in memory ------------------------------------------- */
 
-/* Marks a place that was given different pointer values. */
-static const char AMBIGUOUS[] = "";
+/* Records the pointer values one context writes into memory, so that a
+ * load of that pointer later (`ctx->seen` holding `&packets_seen`, a
+ * callback field holding a function) can name what it points to. Places
+ * given two different values are left alone. Contexts record theirs when
+ * explored, so that the threads analysed later see them (a trampoline
+ * calling the function its creator stored in the argument); and again at
+ * the end, once every context is known. */
+static void record_stores(rl_model *m, const frame_env *env)
+{
+    const rl_function *f = fn_of(m, env->fn);
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
+        const char *place = resolve(m, env, n->text, NULL);
+        const char *value = resolve(m, env, n->args[0], NULL);
+        void **slot = rl_ptrmap_slot(&m->stored, place);
+        if (!*slot) *slot = (void *)value;
+        else if (*slot != value) *slot = (void *)AMBIGUOUS;
+    }
+}
 
-/* Records every pointer value written into memory, so that a load of that
- * pointer later (`ctx->seen` holding `&packets_seen`) can name the object
- * it points to. Places given two different values are left alone. */
 static void collect_stores(rl_model *m)
 {
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         const rl_ctx *c = &m->ctxs[ci];
-        const rl_function *f = fn_of(m, c->fn);
         frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
-        for (int32_t i = 0; i < f->nnodes; i++) {
-            const rl_node *n = &f->nodes[i];
-            if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
-            const char *place = resolve(m, &env, n->text, NULL);
-            const char *value = resolve(m, &env, n->args[0], NULL);
-            void **slot = rl_ptrmap_slot(&m->stored, place);
-            if (!*slot) *slot = (void *)value;
-            else if (*slot != value) *slot = (void *)AMBIGUOUS;
-        }
+        record_stores(m, &env);
     }
 }
 

@@ -41,6 +41,10 @@ typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
     int entry_fn;        /* program function index */
+    int runs_fn;         /* a trampoline entry's one body: the function the
+                            entry calls through a pointer its argument
+                            tells (yarn's ignition running compress_thread),
+                            else -1 */
     int spawn_ctx;       /* context (in parent) of the spawn site, -1 for roots */
     int32_t spawn_node;
     rl_loc spawn_loc;
@@ -195,6 +199,10 @@ rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a);
 
 /* The function and node of an access (for messages). */
 const rl_function *rl_model_ctx_function(const rl_model *m, int ctx);
+
+/* A thread's name for messages: its entry function, or for a trampoline
+ * "BODY (via ENTRY)". Interned in the program's pool. */
+const char *rl_model_thread_name(const rl_model *m, int t);
 
 /* How the user wrote a resolved lock (falls back to a pretty place). */
 void rl_model_lock_display(const rl_model *m, const char *lock, struct rl_strbuf *out);

@@ -266,32 +266,35 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
     return result ? result : rl_intern(pool, "");
 }
 
-/* Resolves a choice "%TYPE|A|B": A when A and B name the same object in
- * this context, else an object of TYPE. */
+/* Resolves a choice "%TYPE|A|B|...": each alternative in this context;
+ * one object when they all agree (two elements of one array), else the
+ * resolved choice of them (rl_choice_make), whose accesses are those of
+ * every alternative. */
 static const char *resolve_choice(rl_model *m, const frame_env *env, const char *choice)
 {
     rl_strpool *pool = m->program->pool;
     char *copy = rl_xstrdup(choice + 1);
     char *end = strchr(copy, RL_CALL_END[0]);
     if (end) *end = '\0';
-    char *a = strchr(copy, RL_CALL_SEP[0]);
-    char *b = a ? strchr(a + 1, RL_CALL_SEP[0]) : NULL;
-    const char *result;
-    if (!a || !b) {
-        result = rl_intern(pool, "");
-    } else {
-        *a++ = '\0';
-        *b++ = '\0';
-        const char *ra = resolve(m, env, a, NULL), *rb = resolve(m, env, b, NULL);
-        if (ra == rb) {
-            result = ra;
-        } else {
-            rl_strbuf sb = RL_STRBUF_INIT;
-            rl_sb_printf(&sb, "{%s}", copy);
-            result = rl_intern(pool, rl_sb_str(&sb));
-            rl_sb_free(&sb);
+    const char *alts[RL_MAX_CHOICES];
+    size_t n = 0;
+    int too_many = 0;
+    for (char *p = strchr(copy, RL_CALL_SEP[0]); p; p = strchr(p, RL_CALL_SEP[0])) {
+        *p++ = '\0';
+        if (n == RL_MAX_CHOICES) {
+            too_many = 1;
+            break;
         }
+        alts[n++] = p;
     }
+    const char *resolved[RL_MAX_CHOICES];
+    int unknown = too_many || n < 2;
+    for (size_t i = 0; i < n && !unknown; i++) {
+        resolved[i] = resolve(m, env, alts[i], NULL);
+        /* an alternative this context cannot name: the type, as before */
+        if (!resolved[i][0] || resolved[i][0] == '{') unknown = 1;
+    }
+    const char *result = unknown ? rl_choice_make(pool, copy, NULL, 0) : rl_choice_make(pool, copy, resolved, n);
     free(copy);
     return result;
 }
@@ -361,6 +364,9 @@ static const char *resolve(rl_model *m, const frame_env *env, const char *s, int
 /* Cuts a value after its MAX_DEREFS-th deref (see MAX_DEREFS). */
 static const char *k_limit(rl_model *m, const char *value)
 {
+    /* A choice is bounded by its alternatives; cutting inside it would
+     * break it. */
+    if (value[0] == '%') return strlen(value) < MAX_VALUE_LEN ? value : rl_intern(m->program->pool, "");
     int derefs = 0;
     size_t n = 0;
     for (; value[n] && n < MAX_VALUE_LEN; n++) {
@@ -436,6 +442,7 @@ static const rl_lockset *may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 static const char AMBIGUOUS[] = "";
 
 static void record_stores(rl_model *m, const frame_env *env);
+static const char *follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
 
 /* The functions a call or spawn through a pointer reaches in one context.
  * The pointer, resolved with the context's bindings, may be a function
@@ -1092,7 +1099,10 @@ static void record_stores(rl_model *m, const frame_env *env)
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
-        const char *place = resolve(m, env, n->text, NULL);
+        int unused = 0;
+        /* Keyed by the object as far as pointers are known (`A->next = p`
+         * stores into the object A points to), as follow_stores looks up. */
+        const char *place = follow_stores(m, resolve(m, env, n->text, NULL), 0, &unused);
         const char *value = resolve(m, env, n->args[0], NULL);
         void **slot = rl_ptrmap_slot(&m->stored, place);
         if (!*slot) *slot = (void *)value;
@@ -1217,6 +1227,27 @@ int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)
 
 /* ---- accesses ------------------------------------------------------------- */
 
+/* The locks held by one alternative of an access through a choice: a
+ * lock reached through the same choice is that alternative's lock
+ * (`m = &s->mutex; d = &s->datum;` with s one of A and B: A.datum under
+ * A.mutex, B.datum under B.mutex). Other locks through a choice are no
+ * one object and protect nothing. */
+static const rl_lockset *correlated_locks(rl_model *m, const rl_lockset *held, const char *access, size_t k)
+{
+    size_t root = rl_place_root_len(access);
+    const rl_lockset *r = rl_ls_empty(m->flow->locks);
+    for (size_t i = 0; held && i < held->n; i++) {
+        const char *lock = held->e[i].lock;
+        if (lock[0] == '%' && rl_place_root_len(lock) == root && strncmp(lock, access, root) == 0) {
+            const char *alts[RL_MAX_CHOICES];
+            size_t n = rl_place_alternatives(m->program->pool, lock, alts);
+            if (k < n) lock = alts[k];
+        }
+        r = rl_ls_add(m->flow->locks, r, lock, held->e[i].shared);
+    }
+    return r;
+}
+
 static void collect_accesses(rl_model *m)
 {
     for (size_t ci = 0; ci < m->nctxs; ci++) {
@@ -1234,28 +1265,34 @@ static void collect_accesses(rl_model *m)
             if (n->kind != RL_N_ACCESS || c->in_once) continue;
             const rl_lockset *held = follow_lock_stores(m, held_at(m, c, i));
             if (!held) continue;
-            int distinct = 0, root_distinct = 0;
-            const char *place = resolve2(m, &env, n->text, &distinct, &root_distinct);
-            if (!place[0]) continue;
-            place = follow_stores(m, place, root_distinct, &distinct);
-            if (place[0] == '{' && !rl_type_is_aggregate_key(place)) continue; /* see place.h */
-            RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
-            rl_access *a = &m->accesses[m->naccesses++];
-            a->ctx = (int)ci;
-            a->node = i;
-            a->place = place;
-            a->held = held;
-            a->thread = c->thread;
-            a->distinct = distinct;
-            a->flags = n->flags;
-            /* The index names an element of the place's first array only
-             * while resolving left that array first: no parameter root,
-             * no pointer followed. */
-            a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') ? n->aux : -1;
-            a->guard = NULL;
-            if (n->guard) {
-                int unused = 0;
-                a->guard = follow_stores(m, resolve(m, &env, n->guard, NULL), 0, &unused);
+            int distinct0 = 0, root_distinct = 0;
+            const char *resolved = resolve2(m, &env, n->text, &distinct0, &root_distinct);
+            if (!resolved[0]) continue;
+            /* A pointer that may hold several objects: an access to each. */
+            const char *alts[RL_MAX_CHOICES];
+            size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
+            for (size_t k = 0; k < nalts; k++) {
+                int distinct = distinct0;
+                const char *place = follow_stores(m, alts[k], root_distinct, &distinct);
+                if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
+                RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
+                rl_access *a = &m->accesses[m->naccesses++];
+                a->ctx = (int)ci;
+                a->node = i;
+                a->place = place;
+                a->held = nalts > 1 ? correlated_locks(m, held, resolved, k) : held;
+                a->thread = c->thread;
+                a->distinct = distinct;
+                a->flags = n->flags;
+                /* The index names an element of the place's first array only
+                 * while resolving left that array first: no parameter root,
+                 * no pointer followed. */
+                a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
+                a->guard = NULL;
+                if (n->guard) {
+                    int unused = 0;
+                    a->guard = follow_stores(m, resolve(m, &env, n->guard, NULL), 0, &unused);
+                }
             }
         }
     }

@@ -732,6 +732,39 @@ static const rl_lockset *creation_locks(rl_model *m, const spawn_site *s, const 
     return out;
 }
 
+/* Records the locks the creator holds at a spawn and where it lets each
+ * go: the first node after the spawn, in its frame, that does not hold
+ * it; never, when the spawn is in the creator's entry function and the
+ * lock is held to its end. The nodes in between all hold it, so whatever
+ * the creator does there happens before the child can take the lock.
+ * Spawns in loops are left out (the loop's earlier nodes run again after
+ * the spawn). */
+static void creation_history(rl_model *m, rl_thread *child, const spawn_site *s)
+{
+    child->ncreated_under = 0;
+    if (!s->held_own || !s->held_own->n) return;
+    int last = s->pos.n - 1;
+    const rl_function *fn = fn_of(m, s->frame_fns[last]);
+    const rl_fn_flow *ff = &m->flow->fns[s->frame_fns[last]];
+    int32_t from = s->pos.v[last];
+    if (innermost_loop(fn, from) >= 0) return;
+    for (size_t k = 0; k < s->held_own->n && child->ncreated_under < RL_MAX_CREATION_HISTORY; k++) {
+        const char *lock = s->held_own->e[k].lock;
+        if (s->held_own->e[k].shared) continue;
+        int32_t release = -1;
+        for (int32_t n = from + 1; n < fn->nnodes && release < 0; n++)
+            if (ff->held[n] && !rl_ls_contains(ff->held[n], lock)) release = n;
+        if (release < 0 && s->pos.n != 1) continue; /* let go by a caller, somewhere */
+        int i = child->ncreated_under++;
+        child->created_under[i] = s->held_res[k];
+        if (release >= 0) {
+            child->released_at[i] = pos_prefix_then(&s->pos, last, release);
+        } else {
+            child->released_at[i] = (rl_posvec){NULL, 0, 1};
+        }
+    }
+}
+
 /* Fills a child's multi flag and interval from its spawn site and the
  * parent's joins. */
 static void child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
@@ -768,6 +801,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
         child->creation_holder = parent->creation_holder;
     }
     child->multi = parent->multi || child->own_multi;
+    creation_history(m, child, s);
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
     child->spawn_pos = pos_copy(&s->pos);
@@ -1227,6 +1261,18 @@ int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)
 
 /* ---- accesses ------------------------------------------------------------- */
 
+/* The locks an access's thread took before it, when that matters: the
+ * access is in the thread's entry function (no caller's path to account
+ * for) and its thread was created under some lock. */
+static const rl_lockset *access_history(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env)
+{
+    const rl_thread *t = &m->threads[c->thread];
+    if (!t->ncreated_under || c->parent_ctx >= 0 || c->fn != t->entry_fn) return NULL;
+    const rl_fn_flow *ff = &m->flow->fns[c->fn];
+    if (!ff->acquired || !ff->acquired[node]) return NULL;
+    return resolve_locks(m, env, ff->acquired[node]);
+}
+
 /* The locks held by one alternative of an access through a choice: a
  * lock reached through the same choice is that alternative's lock
  * (`m = &s->mutex; d = &s->datum;` with s one of A and B: A.datum under
@@ -1288,6 +1334,7 @@ static void collect_accesses(rl_model *m)
                  * while resolving left that array first: no parameter root,
                  * no pointer followed. */
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
+                a->history = access_history(m, c, i, &env);
                 a->guard = NULL;
                 if (n->guard) {
                     int unused = 0;
@@ -1410,6 +1457,7 @@ void rl_model_free(rl_model *m)
         pos_free(&m->threads[i].dstart);
         pos_free(&m->threads[i].end);
         pos_free(&m->threads[i].dend);
+        for (int k = 0; k < m->threads[i].ncreated_under; k++) pos_free(&m->threads[i].released_at[k]);
         for (int k = 0; k < m->threads[i].nphase_bounds; k++) pos_free(&m->threads[i].phase_bounds[k]);
         free(m->threads[i].phase_bounds);
     }
@@ -1509,7 +1557,13 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
         if (cb < 0) continue;
         int ca = child_towards(m, x, ta);
         const rl_thread *a = &m->threads[ca], *b = &m->threads[cb];
-        return pos_cmp(&a->start, &b->end) < 0 && pos_cmp(&b->start, &a->end) < 0;
+        int overlap = pos_cmp(&a->start, &b->end) < 0 && pos_cmp(&b->start, &a->end) < 0;
+        /* Siblings one of which was created under a lock: their accesses
+         * may be ordered by it (lock_history_orders). */
+        if (overlap && x == m->threads[ta].parent && x == m->threads[tb].parent &&
+            (a->ncreated_under || b->ncreated_under))
+            return -1;
+        return overlap;
     }
     /* Two roots: main and a library's roots are the one application
      * thread, calling the library one function at a time, unless the
@@ -1520,8 +1574,34 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
     return 1;
 }
 
+/* Whether access a, made after its thread took a lock its creator held
+ * when creating it, is ordered after access b: b is the creator's, before
+ * the creator let that lock go, or belongs to a sibling the creator
+ * joined before then. (The creator holds the lock from the spawn to the
+ * release; a takes it only after.) */
+static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    const rl_thread *c = &m->threads[a->thread];
+    if (!a->history || c->parent < 0) return 0;
+    for (int i = 0; i < c->ncreated_under; i++) {
+        if (!rl_ls_contains(a->history, c->created_under[i])) continue;
+        const rl_posvec *release = &c->released_at[i];
+        if (b->thread == c->parent) {
+            rl_posvec p = rl_model_access_pos(m, b);
+            int before = release->infinite || pos_cmp(&p, release) < 0;
+            pos_free(&p);
+            if (before) return 1;
+        } else if (b->thread != a->thread && m->threads[b->thread].parent == c->parent) {
+            const rl_thread *s = &m->threads[b->thread];
+            if (s->joined && (release->infinite || pos_cmp(&s->end, release) <= 0)) return 1;
+        }
+    }
+    return 0;
+}
+
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
+    if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
     int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);
     if (overlap >= 0) return overlap;
     if (a->thread == b->thread) {

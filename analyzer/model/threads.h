@@ -37,6 +37,9 @@ typedef struct rl_posvec {
     int infinite; /* for interval ends: never */
 } rl_posvec;
 
+/* Locks remembered per thread for ordering by lock history. */
+#define RL_MAX_CREATION_HISTORY 4
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
@@ -59,6 +62,13 @@ typedef struct rl_thread {
                          held by the whole child (resolved), or NULL */
     int creation_holder; /* the thread holding them for it, -1 for none */
     rl_loc join_loc;     /* that join, when joined */
+    /* Locks its creator held when it started, with where the creator
+     * lets each go (in the creator's frame; infinite: never). Whatever this
+     * thread does after taking one of them itself happens after that
+     * release (lock_history_orders, threads.c). */
+    const char *created_under[RL_MAX_CREATION_HISTORY];
+    rl_posvec released_at[RL_MAX_CREATION_HISTORY];
+    int ncreated_under;
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
@@ -92,6 +102,9 @@ typedef struct rl_access {
     uint8_t flags;       /* RL_ACC_* */
     const char *guard;   /* resolved lock it is declared GUARDED_BY, or NULL */
     int32_t index;       /* constant index of the place's first [], or -1 */
+    const rl_lockset *history; /* in its thread's entry function: the
+                            locks taken before it on every path (resolved),
+                            when its thread has any created_under; or NULL */
 } rl_access;
 
 /* A lock operation as some thread performs it. */

@@ -788,9 +788,21 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     int joined_in_frame = join && last >= 0 && join->pos.n == s->pos.n && join->frame_fns[last] == s->frame_fns[last] &&
                           memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0;
     child->own_multi = (s->repeated && !joined_in_frame) || around >= 0;
+    creation_history(m, child, s);
     if (joined_in_frame) {
         child->creation_locks = creation_locks(m, s, join);
         child->creation_holder = child->creation_locks ? parent->id : -1;
+    } else if (!join) {
+        /* Never joined, and created under a lock its creator never lets
+         * go (it ends holding it: the process ends with main, any other
+         * thread leaves it taken for good): the child runs entirely while
+         * its creator holds it. */
+        const rl_lockset *held = NULL;
+        for (int i = 0; i < child->ncreated_under; i++)
+            if (child->released_at[i].infinite)
+                held = rl_ls_add(m->flow->locks, held ? held : rl_ls_empty(m->flow->locks), child->created_under[i], 0);
+        child->creation_locks = held;
+        child->creation_holder = held ? parent->id : -1;
     }
     m->any_creation_locks |= child->creation_locks != NULL || parent->creation_locks != NULL;
     /* Joined before its parent ends, it lives inside the parent's life,
@@ -801,7 +813,6 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
         child->creation_holder = parent->creation_holder;
     }
     child->multi = parent->multi || child->own_multi;
-    creation_history(m, child, s);
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
     child->spawn_pos = pos_copy(&s->pos);

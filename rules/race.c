@@ -296,7 +296,7 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
             if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
             if (rl_u64set_has(st->reported, site_hash(m, a)) && rl_u64set_has(st->reported, site_hash(m, b))) continue;
-            if (overlap < 0 && !rl_model_may_run_together(m, a, b)) continue;
+            if ((overlap < 0 || rl_model_pair_may_be_ordered(a, b)) && !rl_model_may_run_together(m, a, b)) continue;
             /* Within one group, a pair is (lower, higher) position, as a
              * visit of every pair would first meet it. */
             race_pair rp = {i, j};

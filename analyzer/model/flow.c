@@ -110,6 +110,8 @@ static state apply_callee(walk *w, state s, const rl_node *call, int callee)
     const rl_lockset *rel = translate(w, cf->exit_released, call);
     const rl_lockset *acq = translate(w, cf->exit_held, call);
     const rl_lockset *may = translate(w, cf->exit_may, call);
+    /* What the callee took on every path, it took before what follows. */
+    if (cf->exit_acquired) s.acquired = rl_ls_union(w->flow->locks, s.acquired, translate(w, cf->exit_acquired, call));
     for (size_t i = 0; i < rel->n; i++) s = release(w, s, rel->e[i].lock);
     for (size_t i = 0; i < acq->n; i++)
         s.held = rl_ls_add(w->flow->locks, s.held, acq->e[i].lock, acq->e[i].shared);
@@ -310,10 +312,12 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     state exit_state = meet(&w, w.returns, end);
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
-                  w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may;
+                  w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
+                  w.out->exit_acquired != exit_state.acquired;
     w.out->exit_held = exit_state.held;
     w.out->exit_released = exit_state.released;
     w.out->exit_may = exit_state.may;
+    w.out->exit_acquired = exit_state.acquired;
     w.out->analysed = 1;
     return changed;
 }

@@ -32,6 +32,7 @@ typedef struct rl_fn_flow {
     const rl_lockset *exit_held; /* summary: held at every return */
     const rl_lockset *exit_released;
     const rl_lockset *exit_may;  /* summary: held at some return */
+    const rl_lockset *exit_acquired; /* summary: taken before every return */
     int analysed;
 } rl_fn_flow;
 

@@ -10,6 +10,7 @@
  *     carrying bindings and entry locksets to a fixpoint.
  * Then every ACCESS node of every context becomes a resolved rl_access. */
 #include "threads.h"
+#include "ownership.h"
 #include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
@@ -241,7 +242,9 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
     if (nf >= 3) {
         int callee = rl_program_find(m->program, rl_intern(pool, fields[1]));
         const char *ret = callee >= 0 && depth < MAX_SPAWN_DEPTH ? return_summary(m, callee) : NULL;
-        if (ret && strncmp(ret, "&H", 2) == 0) {
+        if ((ret && strncmp(ret, "&H", 2) == 0) || (callee >= 0 && rl_ownership_unlinks(m->own, callee))) {
+            /* An allocator wrapper, or a pop that hands the caller what it
+             * unlinked: a fresh object at this call site. */
             rl_strbuf sb = RL_STRBUF_INIT;
             rl_sb_printf(&sb, "&H%s", fields[0]);
             result = resolve(m, env, rl_sb_str(&sb), NULL);
@@ -954,13 +957,14 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 }
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
-                   const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry, const rl_lockset *entry_may,
-                   int parent, int32_t call)
+                   uint32_t owned, const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry,
+                   const rl_lockset *entry_may, int parent, int32_t call)
 {
     if (m->nctxs >= CONTEXT_SOFT_LIMIT && nbind) {
         m->limits.contexts_merged++;
         nbind = 0;
         distinct = 0;
+        owned = 0;
     }
     rl_strbuf key = RL_STRBUF_INIT;
     rl_sb_printf(&key, "%d|%d|%d|%u|", thread, fn, in_once, distinct);
@@ -976,6 +980,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     void **slot = rl_ptrmap_slot(&m->ctx_by_key, k);
     if (*slot) {
         rl_ctx *c = &m->ctxs[(intptr_t)*slot - 1];
+        c->owned &= owned; /* owned only if owned at every call */
         const rl_lockset *met = rl_ls_meet(m->flow->locks, c->entry, entry);
         const rl_lockset *may = rl_ls_union(m->flow->locks, c->entry_may, entry_may);
         if (met != c->entry || may != c->entry_may) {
@@ -999,6 +1004,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->bind = rl_xcalloc((size_t)nbind + 1, sizeof *c->bind);
     for (int i = 0; i < nbind; i++) c->bind[i] = bind[i];
     c->distinct = distinct;
+    c->owned = owned;
     c->pos = pos_copy(pos);
     c->frozen = frozen;
     c->in_once = in_once;
@@ -1012,6 +1018,69 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     return (int)m->nctxs++;
 }
 
+/* The locks a hand-off is made under, resolved in the allocating
+ * context (NULL: it orders by itself). */
+static const rl_lockset *handoff_locks(rl_model *m, const rl_ctx *c, const rl_handoff *h)
+{
+    if (h->node < 0) return NULL;
+    const rl_fn_flow *ff = &m->flow->fns[h->fn];
+    const rl_lockset *held = ff->held ? ff->held[h->node] : NULL;
+    if (!held || !held->n) return NULL;
+    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+    const rl_lockset *r = rl_ls_empty(m->flow->locks);
+    for (size_t i = 0; i < held->n; i++) {
+        const char *lock = held->e[i].lock;
+        /* a callee's lock, in the allocating function's terms */
+        if (h->call) lock = rl_place_subst(m->program->pool, lock, h->call->args, h->call->nargs);
+        r = rl_ls_add(m->flow->locks, r, resolve(m, &env, lock, NULL), 0);
+    }
+    return r;
+}
+
+/* Which arguments of a call hand the callee an object its caller still
+ * owns: one the caller allocated and has not published, or one it was
+ * itself handed owned; *publish gets the locks the hand-off needs. */
+static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_node *n, const rl_lockset **publish)
+{
+    uint32_t owned = 0;
+    *publish = NULL;
+    for (int32_t i = 0; i < n->nargs && i < MAX_PARAMS; i++) {
+        const char *v = n->args[i];
+        int k = -1;
+        int from_param = rl_place_root(v, &k) == RL_ROOT_PARAM && v[0] == 'P' && strchr(v, '*') == NULL;
+        rl_handoff h;
+        if (rl_ownership_fresh_at(m->own, c->fn, node, v, &h)) {
+            owned |= 1u << i;
+            const rl_lockset *locks = handoff_locks(m, c, &h);
+            if (locks) *publish = locks;
+        } else if (from_param && k >= 0 && k < MAX_PARAMS && (c->owned & (1u << k))) {
+            owned |= 1u << i;
+            if (c->owned_publish) *publish = c->owned_publish;
+        }
+    }
+    return owned;
+}
+
+/* Whether an access touches an object its context owns: allocated here
+ * and not published yet, or handed in owned (one deref from the
+ * parameter: the object's own fields). *publish: the locks its
+ * publication is made under (NULL: none needed). */
+static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const char *text, const rl_lockset **publish)
+{
+    rl_handoff h;
+    *publish = NULL;
+    if (rl_ownership_fresh_at(m->own, c->fn, node, text, &h)) {
+        *publish = handoff_locks(m, c, &h);
+        return 1;
+    }
+    int k = -1;
+    if (!c->owned || rl_place_root(text, &k) != RL_ROOT_PARAM || k < 0 || k >= MAX_PARAMS) return 0;
+    const char *star = strchr(text, '*');
+    if (!(c->owned & (1u << k)) || !star || strchr(star + 1, '*') != NULL) return 0;
+    *publish = c->owned_publish;
+    return 1;
+}
+
 static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once, const rl_lockset *held,
                       const rl_lockset *may)
 {
@@ -1023,7 +1092,20 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
     int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= MAX_POS_DEPTH;
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
-    get_ctx(m, c.thread, callee, vals, nvals, distinct, &pos, frozen, c.in_once || in_once, held, may, ci, node);
+    const rl_lockset *publish = NULL;
+    uint32_t owned = in_once ? 0 : owned_args(m, &c, node, n, &publish);
+    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, c.in_once || in_once, held, may,
+                     ci, node);
+    if (id >= 0 && m->ctxs[id].owned) {
+        /* Published under the locks of every call that hands it owned. */
+        rl_ctx *cx = &m->ctxs[id];
+        if (cx->owned_publish_set && publish && cx->owned_publish)
+            cx->owned_publish = rl_ls_meet(m->flow->locks, cx->owned_publish, publish);
+        else if (publish)
+            cx->owned_publish = publish;
+        cx->owned_publish_set = 1;
+        if (cx->owned_publish && !cx->owned_publish->n) cx->owned = 0; /* nothing orders it */
+    }
     pos_free(&pos);
     free(vals);
 }
@@ -1124,7 +1206,7 @@ static void analyse_thread(rl_model *m, int t)
     discovery_free(&d);
     int frozen = !m->program->fns[th.entry_fn].spawns;
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
-    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, &empty, frozen, 0, entry, entry, -1, -1);
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, 0, &empty, frozen, 0, entry, entry, -1, -1);
     run_worklist(m);
     m->threads[t].runs_fn = trampoline_body(m, &env);
 }
@@ -1272,13 +1354,10 @@ int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)
 
 /* ---- accesses ------------------------------------------------------------- */
 
-/* The locks an access's thread took before it, when that matters: the
- * access is in the thread's entry function (no caller's path to account
- * for) and its thread was created under some lock. */
+/* The locks an access's function took before it on every path (callees
+ * included; its callers' are not known here). */
 static const rl_lockset *access_history(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env)
 {
-    const rl_thread *t = &m->threads[c->thread];
-    if (!t->ncreated_under || c->parent_ctx >= 0 || c->fn != t->entry_fn) return NULL;
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
     if (!ff->acquired || !ff->acquired[node]) return NULL;
     return resolve_locks(m, env, ff->acquired[node]);
@@ -1320,6 +1399,8 @@ static void collect_accesses(rl_model *m)
                 continue;
             }
             if (n->kind != RL_N_ACCESS || c->in_once) continue;
+            const rl_lockset *publish = NULL;
+            if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
             const rl_lockset *held = follow_lock_stores(m, held_at(m, c, i));
             if (!held) continue;
             int distinct0 = 0, root_distinct = 0;
@@ -1346,6 +1427,7 @@ static void collect_accesses(rl_model *m)
                  * no pointer followed. */
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = access_history(m, c, i, &env);
+                a->publish = publish;
                 a->guard = NULL;
                 if (n->guard) {
                     int unused = 0;
@@ -1431,6 +1513,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_depth = MAX_SPAWN_DEPTH;
     m->limits.max_candidates = MAX_CANDIDATES;
     m->limits.max_group = MAX_GROUP;
+    m->own = rl_ownership_new(p, flow);
     if (p->main_fn >= 0) {
         add_thread(m, -1, p->main_fn);
     } else {
@@ -1462,6 +1545,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
 void rl_model_free(rl_model *m)
 {
     if (!m) return;
+    rl_ownership_free(m->own);
     for (size_t i = 0; i < m->nthreads; i++) {
         pos_free(&m->threads[i].spawn_pos);
         pos_free(&m->threads[i].start);
@@ -1593,7 +1677,10 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
 static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     const rl_thread *c = &m->threads[a->thread];
-    if (!a->history || c->parent < 0) return 0;
+    if (!a->history || c->parent < 0 || !c->ncreated_under) return 0;
+    /* Only in the thread's entry function: no caller's path to account for. */
+    const rl_ctx *cx = &m->ctxs[a->ctx];
+    if (cx->parent_ctx >= 0 || cx->fn != c->entry_fn) return 0;
     for (int i = 0; i < c->ncreated_under; i++) {
         if (!rl_ls_contains(a->history, c->created_under[i])) continue;
         const rl_posvec *release = &c->released_at[i];
@@ -1610,9 +1697,25 @@ static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_a
     return 0;
 }
 
+/* Whether access b comes after a's object was published under a lock b's
+ * function took before b (ownership.h). */
+static int publication_orders(const rl_access *a, const rl_access *b)
+{
+    if (!a->publish || !b->history || a->thread == b->thread) return 0;
+    for (size_t i = 0; i < a->publish->n; i++)
+        if (rl_ls_contains(b->history, a->publish->e[i].lock)) return 1;
+    return 0;
+}
+
+int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b)
+{
+    return a->publish != NULL || b->publish != NULL;
+}
+
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
+    if (publication_orders(a, b) || publication_orders(b, a)) return 0;
     int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);
     if (overlap >= 0) return overlap;
     if (a->thread == b->thread) {

@@ -87,6 +87,11 @@ typedef struct rl_ctx {
     int in_once;         /* runs inside a pthread_once / call_once routine */
     const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
+    uint32_t owned;      /* bit i: bind[i] is an object its callers own at
+                            every call (ownership.h): its fields are not shared */
+    const rl_lockset *owned_publish; /* the locks its callers publish those
+                            objects under (resolved), NULL: none needed */
+    int owned_publish_set; /* owned_publish was met by some call */
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
     int queued;
@@ -102,9 +107,12 @@ typedef struct rl_access {
     uint8_t flags;       /* RL_ACC_* */
     const char *guard;   /* resolved lock it is declared GUARDED_BY, or NULL */
     int32_t index;       /* constant index of the place's first [], or -1 */
-    const rl_lockset *history; /* in its thread's entry function: the
-                            locks taken before it on every path (resolved),
-                            when its thread has any created_under; or NULL */
+    const rl_lockset *history; /* the locks its function took before it on
+                            every path, callees included (resolved) */
+    const rl_lockset *publish; /* an object its thread allocated and will
+                            publish holding these locks (resolved): another
+                            thread that took one of them first comes after
+                            (ownership.h); NULL otherwise */
 } rl_access;
 
 /* A lock operation as some thread performs it. */
@@ -156,6 +164,7 @@ typedef struct rl_model {
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
+    struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;
@@ -197,6 +206,11 @@ void rl_model_free(rl_model *m);
 int rl_model_lock_holder(const rl_model *m, int t, const char *lock);
 /* Whether some thread holds lock as a creation lock. */
 int rl_model_lock_is_creation(const rl_model *m, const char *lock);
+
+/* Whether an ordering of single accesses may apply to the pair (an owned
+ * object published under a lock): then a rule must ask
+ * rl_model_may_run_together even when the threads always overlap. */
+int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b);
 
 /* Whether two accesses can happen at the same time in different threads
  * (or two instances of one thread). */

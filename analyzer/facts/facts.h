@@ -43,7 +43,8 @@
  *               either value A or value B (a conditional expression); the
  *               model keeps it when both name the same object, else falls
  *               back to TYPE.
- *   "fn:" USR   the function USR (a function used as a value)
+ *   "fn:" USR   the function USR (a function used as a value); "fn:"
+ *               alone is a null function pointer (no function)
  *   ""          not a pointer, or not traceable
  */
 #ifndef RL_FACTS_H

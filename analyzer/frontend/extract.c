@@ -619,7 +619,8 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, name);
         if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
-        else if (type_is_pointer(t)) var_value(w, d, rl_sb_str(&place), out);
+        else if (type_is_pointer(t) || (dk == CXCursor_ParmDecl && type_is_function(t)))
+            var_value(w, d, rl_sb_str(&place), out); /* `void cb(int)` as a parameter is a pointer */
     }
     if (!is_array) set_guard(w, emit_access(w, c, rl_sb_str(&place), name, mode, type_is_atomic(t)), d, NULL);
     rl_sb_free(&place);
@@ -1353,6 +1354,18 @@ static uint8_t noreturn_flags(walker *w, CXCursor callee, const rl_api_fn *api)
     return *slot == NORETURN_YES ? RL_CALL_NORETURN : 0;
 }
 
+/* Whether parameter i of the function a call reaches is a function
+ * pointer (declared `void (*cb)(int)` or `void cb(int)`). */
+static int param_is_function_pointer(CXCursor callee, int direct, int i)
+{
+    if (!direct) return 0;
+    CXType ft = clang_getCanonicalType(clang_getCursorType(callee));
+    CXType pt = clang_getCanonicalType(clang_getArgType(ft, (unsigned)i));
+    if (pt.kind == CXType_Invalid) return 0;
+    if (pt.kind == CXType_Pointer) pt = clang_getCanonicalType(clang_getPointeeType(pt));
+    return pt.kind == CXType_FunctionProto || pt.kind == CXType_FunctionNoProto;
+}
+
 static void walk_call(walker *w, CXCursor c, expr_out *out)
 {
     int nargs = clang_Cursor_getNumArguments(c);
@@ -1414,7 +1427,11 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         expr(w, call_arg(c, i), USE_READ, &o);
         rl_sb_append(&bufs[i], rl_sb_str(&o.value));
         CXType at = clang_getCursorType(call_arg(c, i));
-        if (!bufs[i].len && type_is_pointer(at)) {
+        if (!bufs[i].len && is_null_constant(call_arg(c, i)) && param_is_function_pointer(callee, direct, i)) {
+            /* NULL for a callback: "fn:" names no function, so a call
+             * through the parameter reaches nothing in this context. */
+            rl_sb_append(&bufs[i], "fn:");
+        } else if (!bufs[i].len && type_is_pointer(at)) {
             /* An untraceable pointer: at least say what it points to. */
             rl_sb_printf(&bufs[i], "{%s}", type_key(w, clang_getPointeeType(clang_getCanonicalType(at))));
         }

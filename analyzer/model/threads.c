@@ -960,9 +960,20 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
                    uint32_t owned, const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry,
                    const rl_lockset *entry_may, int parent, int32_t call)
 {
+    const char *fn_only[MAX_PARAMS];
     if (m->nctxs >= CONTEXT_SOFT_LIMIT && nbind) {
         m->limits.contexts_merged++;
-        nbind = 0;
+        /* Past the soft limit, data pointers are dropped; function values
+         * stay (a NULL or a given callback decides what the callee calls,
+         * and there are few of them). */
+        int kept = 0;
+        for (int i = 0; i < nbind && i < MAX_PARAMS; i++) {
+            int is_fn = bind[i] && strncmp(bind[i], "fn:", 3) == 0;
+            fn_only[i] = is_fn ? bind[i] : "";
+            if (is_fn) kept = i + 1;
+        }
+        bind = fn_only;
+        nbind = kept;
         distinct = 0;
         owned = 0;
     }

@@ -4,8 +4,8 @@
  *
  * Exit codes (README.md, "Exit status", one row a command): 0 success, 1
  * only from a gate (check, diff, findings --fail-on) that found findings, 2
- * usage or input error, 3 analysis incomplete (--max-parse-failures
- * exceeded). */
+ * usage or input error, 3 analysis incomplete (parse_gate.h: no unit
+ * parsed, or more failures than --max-parse-failures, default 10%). */
 #include "../driver.h"
 #include "../frontend/frontend.h"
 #include "../report/report.h"
@@ -17,6 +17,7 @@
 #include "git.h"
 #include "history.h"
 #include "output.h"
+#include "parse_gate.h"
 #include "report_cmd.h"
 #include "threads_cmd.h"
 #include <errno.h>
@@ -66,7 +67,7 @@ typedef struct options {
     long max_rows;
     int format_set;
     const char *src_root;
-    long max_parse_failures; /* -1: unlimited */
+    const char *max_parse_failures; /* N or P% (parse_gate.h); NULL: the default */
     int jobs;
     rl_parse_limits limits;
     int quiet;
@@ -127,8 +128,9 @@ static void print_help(void)
          "                     build (a unit defining main; repeatable; -v lists them)\n"
          "  --format FMT       text (default), json, sarif or codequality (GitLab)\n"
          "  --src-root DIR     SARIF/code quality/HTML paths relative to DIR (default: .)\n"
-         "  --max-parse-failures N\n"
-         "                     exit 3 when more than N units fail to parse (default: no limit)\n"
+         "  --max-parse-failures N|P%\n"
+         "                     check: exit 3 (incomplete) when more than N units, or P% of\n"
+         "                     the units, fail to parse, or all do (default: " RL_DEFAULT_MAX_PARSE_FAILURES_TEXT ")\n"
          "  -o FILE            write the report to FILE instead of standard output\n"
          "  --db FILE          findings database (default .racelint/racelint.db)\n"
          "  --baseline latest|RUN|FILE\n"
@@ -159,8 +161,8 @@ static void print_help(void)
          "\n"
          "Exit status: 0 success (a query that lists findings too), 1 a gate found\n"
          "findings (check; diff: a new one; findings --fail-on new|any), 2 usage or\n"
-         "input error, 3 analysis incomplete (more parse failures than\n"
-         "--max-parse-failures); see the README's Exit status table.");
+         "input error, 3 analysis incomplete (no unit parsed, or more parse failures\n"
+         "than --max-parse-failures); see the README's Exit status table.");
 }
 
 /* Parses options shared by all commands; positional arguments and
@@ -169,7 +171,6 @@ static int parse_options(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
     o->format = "text";
-    o->max_parse_failures = -1;
     o->limits.unit_timeout_sec = DEFAULT_UNIT_TIMEOUT_SEC;
     o->analysis_timeout_sec = DEFAULT_ANALYSIS_TIMEOUT_SEC;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
@@ -231,13 +232,7 @@ static int parse_options(int argc, char **argv, options *o)
         } else if (strcmp(a, "--src-root") == 0) {
             TAKE(src_root);
         } else if (strcmp(a, "--max-parse-failures") == 0) {
-            if (!value) return usage_error("option '%s' needs a value", a);
-            char *end;
-            errno = 0;
-            long n = strtol(value, &end, 10);
-            if (!*value || *end || n < 0 || errno) return usage_error("--max-parse-failures wants a number from 0, not '%s'", value);
-            o->max_parse_failures = n;
-            i++;
+            TAKE(max_parse_failures);
         } else if (strncmp(a, "-j", 2) == 0) {
             /* -j N and -jN, as make takes them */
             const char *num = a[2] ? a + 2 : value;
@@ -641,6 +636,10 @@ static int cmd_check(int argc, char **argv, const options *o)
 {
     int usage = need_inputs(o, "check");
     if (usage) return usage;
+    rl_parse_gate gate = rl_parse_gate_default();
+    if (o->max_parse_failures && rl_parse_gate_parse(o->max_parse_failures, &gate) != 0)
+        return usage_error("--max-parse-failures wants a number of units or a percentage (10%%), not '%s'",
+                           o->max_parse_failures);
     long long t0 = rl_now_ms();
     rl_run_info run;
     memset(&run, 0, sizeof run);
@@ -713,10 +712,10 @@ static int cmd_check(int argc, char **argv, const options *o)
 
     /* suppressions, baseline; the exit status --fail-on asks for */
     int exit_code = rl_hist_check_prepare(hist, &a.findings);
-    int incomplete = o->max_parse_failures >= 0 && a.units_failed > (size_t)o->max_parse_failures;
+    run.incomplete = rl_parse_gate_check(&gate, a.units, a.nunits);
+    rl_run_set_parse_failures(&run, a.units, a.nunits);
+    int incomplete = run.incomplete != NULL;
     if (incomplete) {
-        fprintf(stderr, "racelint: error: %zu unit%s failed to parse, more than --max-parse-failures %ld allows; the analysis is incomplete\n",
-                a.units_failed, a.units_failed == 1 ? "" : "s", o->max_parse_failures);
         free(run.status);
         run.status = rl_xstrdup("failed");
         exit_code = EXIT_INCOMPLETE;
@@ -764,6 +763,7 @@ static int cmd_check(int argc, char **argv, const options *o)
         if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
         fprintf(stderr, "\n");
     }
+    if (!o->quiet || incomplete) rl_parse_failures_summary(stderr, run.incomplete, a.units, a.nunits);
     exit_code = rl_hist_check_end(hist, exit_code);
     rl_store_close(store);
     rl_analysis_free(&a);

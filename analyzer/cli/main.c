@@ -865,7 +865,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0) {
         char *clang = rl_frontend_clang_version();
-        printf("racelint %s (%s)\n", RL_VERSION, clang);
+        printf("racelint %s (libclang: %s)\n", RL_VERSION, clang);
         free(clang);
         return EXIT_CLEAN;
     }

@@ -515,6 +515,11 @@ static void summary(html *h)
     }
 
     put(h, "<section class=\"summary\">\n");
+    if (in->run && in->run->incomplete) {
+        put(h, "<p class=\"norun\" id=\"incomplete\">The analysis of this run is incomplete (exit status 3): ");
+        html_text(h, in->run->incomplete);
+        put(h, ". Findings in the units listed below may be missing.</p>\n");
+    }
     if (!in->snippets || !in->snippets->len) {
         size_t events = 0;
         for (size_t i = 0; i < fs->len; i++) events += fs->items[i].nevents;

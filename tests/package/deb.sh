@@ -51,7 +51,7 @@ racelint --version || fail "--version"
 racelint --version | grep -q "libclang: .*clang version" || fail "--version names libclang"
 ls /usr/share/racelint/models/*.yaml || fail "the models are installed"
 ls /usr/share/man/man1/racelint.1* || fail "the man page is installed"
-zcat -f /usr/share/man/man1/racelint.1* | grep -q "max-parse-failures" || fail "the man page lists the options"
+zcat -f /usr/share/man/man1/racelint.1* | grep -q "max.-parse.-failures" || fail "the man page lists the options"
 ls /usr/share/bash-completion/completions/racelint /usr/share/zsh/site-functions/_racelint || fail "the completions are installed"
 grep -q "check" /usr/share/bash-completion/completions/racelint || fail "the bash completion knows the commands"
 racelint check examples/bank >out.txt 2>err.txt; rc=$?

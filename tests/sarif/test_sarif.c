@@ -424,16 +424,20 @@ static void test_html(void)
     CHECK_HAS(page, "data-status=\"suppressed\"");
     CHECK_HAS(page, "1 finding of run 1 no longer reported");
     CHECK_HAS(page, "compared with run 1");
+    CHECK_LACKS(page, "id=\"incomplete\"");
     free(page);
 
     /* A run recorded before excerpts were stored: said once on the page
-     * and at each event, and no source at all. */
+     * and at each event, and no source at all. An incomplete run says so
+     * at the top. */
     in.snippets = NULL;
+    run.incomplete = "1 of 2 units did not parse cleanly, more than --max-parse-failures 10% allows";
     out = tmpfile();
     CHECK_INT(rl_report_html(out, &in, &err), 0);
     page = slurp(out);
     fclose(out);
     CHECK_HAS(page, "id=\"no-excerpts\"");
+    CHECK_HAS(page, "incomplete (exit status 3): 1 of 2 units did not parse cleanly");
     CHECK_INT(count(page, "This run was recorded without source excerpts."), 8); /* one per event */
     CHECK_LACKS(page, "<pre class=\"src\">");
     CHECK_LACKS(page, "today_s_code");

@@ -1126,9 +1126,14 @@ static void explore(rl_model *m, int ci)
     int fn = m->ctxs[ci].fn;
     const rl_function *f = fn_of(m, fn);
     const rl_fn_info *info = &m->program->fns[fn];
-    const rl_ctx *cx = &m->ctxs[ci];
+    rl_ctx *cx = &m->ctxs[ci];
     frame_env env = {cx->thread, cx->fn, cx->bind, cx->nbind, cx->distinct};
-    record_stores(m, &env);
+    /* Stores do not depend on the locks a context is entered with: once
+     * per context, not on every re-exploration. */
+    if (!cx->stores_recorded) {
+        cx->stores_recorded = 1;
+        record_stores(m, &env);
+    }
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         /* Calls in doomed code (a crash report) are not explored. */
@@ -1252,6 +1257,7 @@ static void collect_stores(rl_model *m)
 {
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         const rl_ctx *c = &m->ctxs[ci];
+        if (c->stores_recorded) continue;
         frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
         record_stores(m, &env);
     }

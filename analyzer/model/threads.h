@@ -95,6 +95,7 @@ typedef struct rl_ctx {
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
     int queued;
+    int stores_recorded; /* its stores are in rl_model.stored (threads.c) */
 } rl_ctx;
 
 typedef struct rl_access {

@@ -96,7 +96,9 @@ int checksum(const char *s) { if (!s) panic("null"); return s[0]; }
 EOC
 cat >"$TMP/link/debug.c" <<'EOC'
 #include "common.h"
-void panic(const char *msg) { (void)msg; server_shutdown(); }
+int twice(int x);
+int checksum(const char *s);
+void panic(const char *msg) { server_shutdown(); (void)twice(checksum(msg)); }
 EOC
 cat >"$TMP/link/assert.c" <<'EOC'
 void panic(const char *msg);
@@ -107,27 +109,30 @@ cat >"$TMP/link/helpers.c" <<'EOC'
 #include "common.h"
 int twice(int x) { return 2 * x; }
 EOC
-cat >"$TMP/link/server.c" <<'EOC'
+cat >"$TMP/link/server_impl.c" <<'EOC'
 #include <pthread.h>
 #include "common.h"
 static long served;
 static void *worker(void *arg) { (void)arg; served++; return 0; }
 void server_shutdown(void) { pthread_t t; pthread_create(&t, 0, worker, 0); served++; }
+EOC
+cat >"$TMP/link/server.c" <<'EOC'
+#include "common.h"
 int main(void) { server_shutdown(); return 0; }
 EOC
 cat >"$TMP/link/other.c" <<'EOC'
 int twice(int x);
 int main(void) { return twice(1); }
 EOC
-(cd "$TMP/link" && "$RL" threads -j 1 tool.c util.c debug.c server.c other.c helpers.c) >"$TMP/out" 2>"$TMP/err"
+(cd "$TMP/link" && "$RL" threads -j 1 tool.c util.c debug.c server.c server_impl.c other.c helpers.c) >"$TMP/out" 2>"$TMP/err"
 contains "the tool links its own panic, not debug.c's" "$TMP/out" "program tool (main in tool.c, 2 units)"
-(cd "$TMP/link" && "$RL" threads -j 1 other.c util.c debug.c assert.c server.c helpers.c) >"$TMP/out" 2>"$TMP/err"
+(cd "$TMP/link" && "$RL" threads -j 1 other.c util.c debug.c assert.c server.c server_impl.c helpers.c) >"$TMP/out" 2>"$TMP/err"
 contains "a header's unused inline function pulls in nothing" "$TMP/out" "program other (main in other.c, 2 units)"
 cat >"$TMP/link/tool.c" <<'EOC'
 int checksum(const char *s);
 int main(void) { return checksum("x"); }
 EOC
-(cd "$TMP/link" && "$RL" threads -j 1 tool.c debug.c util.c assert.c server.c) >"$TMP/out" 2>"$TMP/err"
+(cd "$TMP/link" && "$RL" threads -j 1 tool.c debug.c util.c assert.c server.c server_impl.c) >"$TMP/out" 2>"$TMP/err"
 contains "of two definers, the smaller one" "$TMP/out" "program tool (main in tool.c, 3 units)"
 
 # Spawns that no thread reaches are said, not passed off as clean.

@@ -507,14 +507,23 @@ static int *frames_with(const int *frame_fns, int n, int last_fn)
  * than a new thread. */
 static int known_spawn(rl_model *m, const frame_env *env, discovery *d, int32_t node, const rl_posvec *pos)
 {
-    /* Frames handed different callbacks spawn different threads (a
-     * trampoline started once per thread body). */
+    /* Frames handed different callbacks spawn different threads when the
+     * callback decides what the thread runs: its entry is a pointer, or
+     * its argument is an object the frame names apart (a trampoline's
+     * capsule, started once per thread body). */
     uint64_t fh = fn_bindings_hash(env->bind, env->nbind);
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    const rl_node *n = &info->fn->nodes[node];
+    const char *arg = NULL;
     for (size_t k = 0; k < d->nspawns; k++) {
         spawn_site *s = &d->spawns[k];
         if (s->node != node || s->frame_fns[s->pos.n - 1] != env->fn) continue;
         if ((pos->n ? pos->v[0] : node) != s->pos.v[0]) continue;
-        if (s->fn_hash != fh) continue;
+        if (s->fn_hash != fh) {
+            if (!info->callees[node]) continue;
+            if (!arg) arg = resolve(m, env, n->nargs > 0 ? n->args[0] : "", NULL);
+            if (arg != s->arg) continue;
+        }
         s->repeated = 1;
         (void)m;
         return 1;

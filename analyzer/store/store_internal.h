@@ -51,7 +51,9 @@ int rls_run_exists(rl_store *s, int64_t run_id, rl_error *err);
 int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, rl_error *err);
 int rls_load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_finding *f, rl_error *err);
 
-#define RLS_FINDING_COLUMNS "id, rule, severity, fingerprint, location, message, hint, suppressed, suppression, programs"
+#define RLS_FINDING_COLUMNS                                                                                   \
+    "id, rule, severity, fingerprint, location, message, hint, suppressed, suppression, programs, confidence," \
+    " pairs, pairs_total"
 #define RLS_EVENT_COLUMNS                                                                            \
     "file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col, multi_instance," \
     " chain, locks"
@@ -61,6 +63,17 @@ int rls_load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_findin
     " files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config, programs"
 /* Reads the RLS_RUN_COLUMNS of the current row into out. */
 void rls_read_run(sqlite3_stmt *st, rl_run_info *out);
+
+/* The schema version from which race and write-under-read-lock give one
+ * finding per location (migrate6.c). */
+#define RLS_SCHEMA_LOCATION_FINDINGS 6
+/* Gives the per-site findings of those rules that schema 5 recorded the
+ * fingerprint of their location's finding (rl_location_fingerprint, from
+ * the rule, the location and the functions of every finding of that
+ * location in the run), keeping the old one in fingerprint_v5, and moves
+ * triage decisions to the new fingerprints. Inside the migration's
+ * transaction. */
+int rls_migrate_location_findings(rl_store *s, rl_error *err);
 
 /* Whether process pid exists on this host (kill(pid, 0)). */
 int rls_process_alive(int64_t pid);

@@ -154,8 +154,8 @@ static void report_cycle(rl_check_ctx *ctx, const graph *g, const size_t *path, 
         const edge *e = &g->edges[path[i]];
         const rl_lock_event *le = &m->lock_events[sites[i]];
         rl_strbuf a = RL_STRBUF_INIT, b = RL_STRBUF_INIT;
-        rl_model_lock_display(m, g->locks[e->from], &a);
-        rl_model_lock_display(m, g->locks[e->to], &b);
+        rl_evidence_lock_name(m, g->locks[e->from], &a);
+        rl_evidence_lock_name(m, g->locks[e->to], &b);
         if (i) rl_sb_append(&loc, " -> ");
         rl_sb_append(&loc, rl_sb_str(&a));
         rl_sb_printf(&msg, "%s'%s' then '%s' in thread '%s'", i ? ", " : "", rl_sb_str(&a), rl_sb_str(&b),
@@ -282,7 +282,7 @@ static void check_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
         f->rule = rl_xstrdup("lock-order-inversion");
         f->severity = RL_SEV_WARNING;
         rl_strbuf name = RL_STRBUF_INIT;
-        rl_model_lock_display(m, e->lock, &name);
+        rl_evidence_lock_name(m, e->lock, &name);
         f->location = rl_xstrdup(rl_sb_str(&name));
         f->message = rl_xasprintf("'%s' takes two '%s' locks in argument order: calls with the arguments swapped, "
                                   "in threads that run together, deadlock",

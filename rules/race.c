@@ -48,8 +48,8 @@ static char *guard_hint(const rl_model *m, const rl_guard *g, const rl_access *a
     rl_guard guard = *g;
     *rank = (double)guard.covered / (double)guard.sites;
     rl_strbuf lock = RL_STRBUF_INIT, where = RL_STRBUF_INIT;
-    rl_model_lock_display(m, guard.lock, &lock);
-    rl_place_pretty(a->place, &where);
+    rl_evidence_lock_name(m, guard.lock, &lock);
+    rl_evidence_name(m, a->place, &where);
     int a_misses = !rl_ls_contains(a->held, guard.lock), b_misses = !rl_ls_contains(b->held, guard.lock);
     const rl_node *na = &rl_model_ctx_function(m, a->ctx)->nodes[a->node];
     const rl_node *nb = &rl_model_ctx_function(m, b->ctx)->nodes[b->node];
@@ -113,8 +113,9 @@ static void report(race_state *st, const rl_access_group *g)
     const rl_access *a, *b;
     rl_finding *f = rl_sites_emit(&st->sites, st->ctx->out, "race", RL_SEV_WARNING, g->place, &a, &b);
     if (!f) return;
-    const rl_node *na = &rl_model_ctx_function(m, a->ctx)->nodes[a->node];
-    f->message = rl_xasprintf("data race on '%s'", na->display && na->display[0] ? na->display : f->location);
+    char *what = rl_evidence_what(m, a);
+    f->message = rl_xasprintf("data race on '%s'", what);
+    free(what);
     f->hint = guard_hint(m, guard_for(st, g->place), a, b, &f->rank);
 }
 

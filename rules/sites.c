@@ -181,8 +181,12 @@ rl_finding *rl_sites_emit(rl_sites *s, rl_findings *out, const char *rule, rl_se
     rl_finding *f = rl_findings_add(out);
     f->rule = rl_xstrdup(rule);
     f->severity = severity;
-    rl_strbuf where = RL_STRBUF_INIT;
-    rl_place_pretty(place, &where);
+    /* The fingerprint's key is the location as rl_place_pretty writes it
+     * (what schema 5 stored, with no allocation line); people read it
+     * with heap objects named by their allocation site. */
+    rl_strbuf key = RL_STRBUF_INIT, where = RL_STRBUF_INIT;
+    rl_place_pretty(place, &key);
+    rl_evidence_name(m, place, &where);
     f->location = rl_sb_take(&where);
     f->confidence = confidence_of(doubts);
     const char **functions = rl_xcalloc(nev, sizeof *functions);
@@ -203,7 +207,8 @@ rl_finding *rl_sites_emit(rl_sites *s, rl_findings *out, const char *rule, rl_se
     }
     for (size_t p = other_thread ? 1 : 0; p < s->npairs; p++)
         rl_finding_add_pair(f, (unsigned)event_of[s->pairs[p].a], (unsigned)event_of[s->pairs[p].b]);
-    rl_location_fingerprint(f->fingerprint, rule, f->location, functions, nev);
+    rl_location_fingerprint(f->fingerprint, rule, rl_sb_str(&key), functions, nev);
+    rl_sb_free(&key);
     if (first_a) *first_a = s->sites[best_site].rep;
     if (first_b) *first_b = s->npairs ? s->pairs[0].pb : s->sites[best_site].rep;
     free(functions);

@@ -24,7 +24,7 @@ void rl_check_UnlockNotHeld(rl_check_ctx *ctx)
         f->rule = rl_xstrdup("unlock-not-held");
         f->severity = RL_SEV_WARNING;
         rl_strbuf name = RL_STRBUF_INIT;
-        rl_model_lock_display(m, e->lock, &name);
+        rl_evidence_lock_name(m, e->lock, &name);
         f->location = rl_xstrdup(rl_sb_str(&name));
         f->message = rl_xasprintf("'%s' is released but no path here holds it", rl_sb_str(&name));
         rl_sb_free(&name);

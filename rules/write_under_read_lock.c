@@ -8,6 +8,7 @@
 #include "sites.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* The first lock held in shared mode, when no lock is held exclusively. */
@@ -47,11 +48,11 @@ void rl_check_WriteUnderReadLock(rl_check_ctx *ctx)
         const rl_access *a;
         rl_finding *f = rl_sites_emit(&sites, ctx->out, "write-under-read-lock", RL_SEV_WARNING, g->place, &a, NULL);
         if (!f) continue;
-        const rl_node *n = &rl_model_ctx_function(m, a->ctx)->nodes[a->node];
         rl_strbuf lk = RL_STRBUF_INIT;
-        rl_model_lock_display(m, read_only_lock(a->held), &lk);
-        f->message = rl_xasprintf("write to '%s' while '%s' is held only for reading",
-                                  n->display && n->display[0] ? n->display : f->location, rl_sb_str(&lk));
+        rl_evidence_lock_name(m, read_only_lock(a->held), &lk);
+        char *what = rl_evidence_what(m, a);
+        f->message = rl_xasprintf("write to '%s' while '%s' is held only for reading", what, rl_sb_str(&lk));
+        free(what);
         f->hint = rl_xasprintf("take '%s' in write mode (pthread_rwlock_wrlock) around %s", rl_sb_str(&lk),
                                f->nevents > 1 ? "these writes" : "this write");
         rl_sb_free(&lk);

@@ -84,6 +84,12 @@ else
   not_ok "tool.driver metadata"
 fi
 validate "fixtures" "$OUT"/fixtures/*.sarif
+# Names as written: no result of any fixture names memory or a lock as a
+# bare '*' or '(heap object)'; heap objects go by their allocation site.
+bad_names=$(cat "$OUT"/fixtures/*.sarif | grep -c -e '(heap object)' -e "'\*'" -e '"\*"')
+heap_names=$(cat "$OUT"/fixtures/*.sarif | grep -c '(object allocated at [^ ]*:[0-9]* in [a-z_]*)')
+if [ "$bad_names" = 0 ] && [ "$heap_names" -ge 1 ]; then ok "names as written: no bare '*' or '(heap object)', heap objects by allocation site ($heap_names)"
+else not_ok "names as written: $bad_names bare names, $heap_names heap objects named by allocation site"; fi
 
 # ---- a multi-file program through a compilation database (absolute paths)
 mkdir -p "$TMP/bank/build"

@@ -11,6 +11,20 @@
 /* Call chains longer than this are cut in the middle of the report. */
 #define MAX_CHAIN 64
 
+/* Doubts at which confidence drops to medium, then to low. */
+#define DOUBTS_MEDIUM 1
+#define DOUBTS_LOW 2
+
+rl_confidence rl_evidence_confidence(int doubts)
+{
+    return doubts >= DOUBTS_LOW ? RL_CONF_LOW : doubts >= DOUBTS_MEDIUM ? RL_CONF_MEDIUM : RL_CONF_HIGH;
+}
+
+int rl_evidence_lock_doubts(const rl_model *m, int ctx, const char *lock)
+{
+    return (rl_model_ctx_via_indirect(m, ctx) ? 1 : 0) + (rl_place_is_single_object(lock) ? 0 : 1);
+}
+
 const char *rl_access_kind_name(uint8_t flags)
 {
     if ((flags & RL_ACC_WRITE) && (flags & RL_ACC_READ)) return "read-write";

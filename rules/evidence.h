@@ -14,6 +14,14 @@ rl_event *rl_evidence_add_node(const rl_model *m, rl_finding *f, int ctx, int32_
 /* Appends an event describing access a to f. */
 void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a);
 
+/* Confidence from a number of doubts (each rule's page lists its
+ * doubts): none is high, one medium, two or more low. */
+rl_confidence rl_evidence_confidence(int doubts);
+/* The doubts of a lock rule's event: reached only through a call through
+ * a function pointer resolved by its type (1), a lock that stands for
+ * many objects (1). */
+int rl_evidence_lock_doubts(const rl_model *m, int ctx, const char *lock);
+
 /* "write", "read" or "read-write". */
 const char *rl_access_kind_name(uint8_t flags);
 

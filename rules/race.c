@@ -42,9 +42,12 @@ static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, c
 /* "'x' is accessed holding 'l' at 12 of 14 places; this one does not".
  * Sets *rank to the guard's coverage: a location guarded almost everywhere
  * and missed in one place is the likeliest real bug. */
-static char *guard_hint(const rl_model *m, const rl_guard *g, const rl_access *a, const rl_access *b, double *rank)
+static char *guard_hint(const rl_model *m, const rl_access_group *group, const rl_guard *g, const rl_access *a,
+                        const rl_access *b, double *rank)
 {
-    if (!g || !rl_guard_is_believed(g)) return NULL;
+    /* No hint is better than a misleading one: only a lock that guards
+     * most of the places and belongs with the location is named. */
+    if (!g || !rl_guard_is_believed(g) || !rl_guard_belongs(m, group, g)) return NULL;
     rl_guard guard = *g;
     *rank = (double)guard.covered / (double)guard.sites;
     rl_strbuf lock = RL_STRBUF_INIT, where = RL_STRBUF_INIT;
@@ -116,7 +119,7 @@ static void report(race_state *st, const rl_access_group *g)
     char *what = rl_evidence_what(m, a);
     f->message = rl_xasprintf("data race on '%s'", what);
     free(what);
-    f->hint = guard_hint(m, guard_for(st, g->place), a, b, &f->rank);
+    f->hint = guard_hint(m, g, guard_for(st, g->place), a, b, &f->rank);
 }
 
 /* A site is one access expression in the code. */

@@ -16,9 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Doubts at which confidence drops to medium, then to low. */
-#define DOUBTS_MEDIUM 1
-#define DOUBTS_LOW 2
+/* A pair whose sides both lock, with locks that differ, has this many
+ * lock doubts; two when one of the locks is a summary of many objects. */
+#define DOUBTS_LOCKS_DIFFER 1
+#define DOUBTS_MAYBE_LOCK 2
 
 void rl_sites_init(rl_sites *s, const rl_model *m)
 {
@@ -58,11 +59,6 @@ void rl_sites_free(rl_sites *s)
     free(s->pairs);
     rl_u64set_free(&s->seen);
     memset(s, 0, sizeof *s);
-}
-
-static rl_confidence confidence_of(int doubts)
-{
-    return doubts >= DOUBTS_LOW ? RL_CONF_LOW : doubts >= DOUBTS_MEDIUM ? RL_CONF_MEDIUM : RL_CONF_HIGH;
 }
 
 /* The site of access a, created on first sight. Sites are keyed by
@@ -112,7 +108,7 @@ static int pair_doubts(const rl_access *a, const rl_access *b)
     int doubts = 0;
     if (!rl_place_is_single_object(a->place) || !rl_place_is_single_object(b->place)) doubts++;
     if (a->held && a->held->n && b->held && b->held->n && !share_a_lock(a->held, b->held))
-        doubts += has_maybe_lock(a->held) || has_maybe_lock(b->held) ? DOUBTS_LOW : DOUBTS_MEDIUM;
+        doubts += has_maybe_lock(a->held) || has_maybe_lock(b->held) ? DOUBTS_MAYBE_LOCK : DOUBTS_LOCKS_DIFFER;
     return doubts;
 }
 
@@ -188,7 +184,7 @@ rl_finding *rl_sites_emit(rl_sites *s, rl_findings *out, const char *rule, rl_se
     rl_place_pretty(place, &key);
     rl_evidence_name(m, place, &where);
     f->location = rl_sb_take(&where);
-    f->confidence = confidence_of(doubts);
+    f->confidence = rl_evidence_confidence(doubts);
     const char **functions = rl_xcalloc(nev, sizeof *functions);
     for (size_t e = 0; e < nev; e++) {
         const rl_site *site = &s->sites[site_at[e]];

@@ -16,6 +16,8 @@
 #include "git.h"
 #include "history.h"
 #include "output.h"
+#include "select.h"
+#include "suppress.h"
 #include "threads_cmd.h"
 #include <jansson.h>
 #include <limits.h>
@@ -373,10 +375,72 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
     return rc;
 }
 
+/* The least confidence a check reports: --min-confidence, else medium
+ * for people (text) and low for tools, which get the field. -1 when the
+ * option is not a level. */
+static int min_confidence(const rl_cli_options *o)
+{
+    if (o->min_confidence) return rl_confidence_parse(o->min_confidence);
+    int text = rl_format_parse(o->format ? o->format : "text") == RL_FORMAT_TEXT;
+    return text ? RL_CONF_MEDIUM : RL_CONF_LOW;
+}
+
+/* Marks hidden the findings below the least confidence; their count. */
+static size_t hide_unconfident(rl_findings *findings, int least)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < findings->len; i++) {
+        rl_finding *f = &findings->items[i];
+        f->hidden = (int)f->confidence > least;
+        n += f->hidden != 0;
+    }
+    return n;
+}
+
+/* In a text report, suppressed findings are counted, not printed, unless
+ * --show-suppressed; their count. */
+static size_t hide_suppressed(const rl_cli_options *o, rl_findings *findings)
+{
+    if (o->show_suppressed || rl_format_parse(o->format ? o->format : "text") != RL_FORMAT_TEXT) return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < findings->len; i++) {
+        rl_finding *f = &findings->items[i];
+        if (f->suppressed && !f->hidden) {
+            f->hidden = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Suppression comments naming an unknown rule or suppressing nothing
+ * become notices of the run (suppress.h), shown and recorded with the
+ * others. */
+static void audit_suppressions(rl_analysis *a, rl_run_info *run)
+{
+    const char **files = rl_xcalloc(a->nunits + 1, sizeof *files);
+    for (size_t i = 0; i < a->nunits; i++) files[i] = a->units[i].file;
+    size_t before = a->nnotices;
+    rl_suppress_audit(&a->findings, files, a->nunits, &a->notices, &a->nnotices);
+    free(files);
+    if (a->nnotices == before) return;
+    rl_notices_free(run->notices, run->nnotices);
+    run->notices = rl_notices_copy(a->notices, a->nnotices);
+    run->nnotices = a->nnotices;
+}
+
 int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 {
     int usage = need_inputs(o, "check");
     if (usage) return usage;
+    int least = min_confidence(o);
+    if (least < 0) return rl_cli_usage_error("--min-confidence wants high, medium or low, not '%s'", o->min_confidence);
+    rl_error serr = {{0}};
+    rl_selection *selection = rl_selection_new(o->checks, o->nchecks, o->excludes, o->nexcludes, o->config, &serr);
+    if (!selection) {
+        fprintf(stderr, "racelint: error: %s\n", serr.msg);
+        return EXIT_USAGE;
+    }
     long long t0 = rl_now_ms();
     rl_run_info run;
     memset(&run, 0, sizeof run);
@@ -386,6 +450,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     rl_unit_list units;
     if (load_units(o, &units) != 0) {
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
 
@@ -397,6 +462,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rl_unit_list_free(&units);
             rl_run_info_clear(&run);
+            rl_selection_free(selection);
             return EXIT_USAGE;
         }
     }
@@ -412,6 +478,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_store_close(store);
         rl_unit_list_free(&units);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
     rl_check_args hargs = {o->db ? o->db : DEFAULT_DB_FILE, o->no_db, o->baseline, o->fail_on, o->format};
@@ -421,6 +488,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_store_close(store);
         rl_unit_list_free(&units);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
 
@@ -433,9 +501,26 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_store_close(store);
         rl_unit_list_free(&units);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
     report_parse_failures(&a);
+    /* --checks, --exclude and the configs' checks:/exclude: choose what is
+     * reported (and recorded) of what was analysed */
+    size_t off_rule = 0, off_file = 0;
+    if (rl_selection_apply(selection, &a.findings, &off_rule, &off_file, &serr) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", serr.msg);
+        rl_hist_check_abort(hist, store, &run);
+        rl_hist_check_end(hist, EXIT_USAGE);
+        rl_store_close(store);
+        rl_analysis_free(&a);
+        rl_unit_list_free(&units);
+        rl_run_info_clear(&run);
+        rl_selection_free(selection);
+        return EXIT_USAGE;
+    }
+    rl_selection_free(selection);
+    size_t unconfident = hide_unconfident(&a.findings, least);
 
     run.finished_at = rl_iso_now();
     run.status = rl_xstrdup("complete");
@@ -449,6 +534,8 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 
     /* suppressions, baseline; the exit status --fail-on asks for */
     int exit_code = rl_hist_check_prepare(hist, &a.findings);
+    size_t suppressed_hidden = hide_suppressed(o, &a.findings);
+    audit_suppressions(&a, &run);
     int incomplete = o->max_parse_failures >= 0 && a.units_failed > (size_t)o->max_parse_failures;
     if (incomplete) {
         fprintf(stderr, "racelint: error: %zu unit%s failed to parse, more than --max-parse-failures %ld allows; the analysis is incomplete\n",
@@ -497,6 +584,12 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         else if (errors || a.units_skipped)
             fprintf(stderr, " (%zu %s)", errors + a.units_skipped, errors ? "with parse errors" : "skipped");
         rl_hist_check_summary(hist, stderr);
+        if (suppressed_hidden) fprintf(stderr, " (not shown; --show-suppressed lists them)");
+        if (unconfident)
+            fprintf(stderr, "; %zu below --min-confidence %s, not shown", unconfident, rl_confidence_name(least));
+        if (off_rule || off_file)
+            fprintf(stderr, "; %zu left out by the checks selected, %zu located only in excluded files", off_rule,
+                    off_file);
         if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
         fprintf(stderr, "\n");
     }

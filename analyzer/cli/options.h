@@ -81,6 +81,12 @@ typedef struct rl_cli_options {
     int dashdash; /* `--` was given (compiler flags follow, maybe none) */
     const char **programs; /* --program, repeatable */
     size_t nprograms;
+    const char **checks; /* --checks, repeatable (select.h) */
+    size_t nchecks;
+    const char **excludes; /* --exclude, repeatable */
+    size_t nexcludes;
+    const char *min_confidence; /* --min-confidence; NULL: by format */
+    int show_suppressed;
 } rl_cli_options;
 
 /* How a row's value is stored (options.c). */

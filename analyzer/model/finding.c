@@ -176,6 +176,20 @@ void rl_findings_free(rl_findings *list)
     memset(list, 0, sizeof *list);
 }
 
+size_t rl_findings_filter(rl_findings *list, int (*keep)(const rl_finding *f, void *ctx), void *ctx)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < list->len; i++) {
+        if (keep(&list->items[i], ctx))
+            list->items[kept++] = list->items[i];
+        else
+            free_finding(&list->items[i]);
+    }
+    size_t dropped = list->len - kept;
+    list->len = kept;
+    return dropped;
+}
+
 const char *rl_severity_name(rl_severity sev)
 {
     switch (sev) {

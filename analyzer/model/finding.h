@@ -74,6 +74,9 @@ typedef struct rl_finding {
     size_t npairs;
     size_t pairs_total;  /* racing pairs found, including those not kept */
     int suppressed;      /* suppressed by a source comment or triage */
+    int hidden;          /* recorded but left out of this run's report and
+                            exit status: below --min-confidence, or (text
+                            report only) suppressed without --show-suppressed */
     char *suppression;   /* why, when suppressed */
     char **programs;     /* the programs it was found in (link.h), in
                             program order; none when not known (read back
@@ -128,6 +131,9 @@ size_t rl_finding_sites(const rl_finding *f);
  * likeliest bugs first, and deterministic output. */
 void rl_findings_sort(rl_findings *list);
 void rl_findings_free(rl_findings *list);
+/* Keeps the findings keep() says yes to, in order, and frees the others;
+ * returns how many were dropped. */
+size_t rl_findings_filter(rl_findings *list, int (*keep)(const rl_finding *f, void *ctx), void *ctx);
 const char *rl_severity_name(rl_severity sev);
 /* "high", "medium", "low"; rl_confidence_parse returns -1 for anything
  * else. */

@@ -402,6 +402,8 @@ static void finding_item(html *h, const rl_finding *f, size_t index)
     putf(h, "\" data-status=\"%s\">\n<summary>", status_names[st]);
     putf(h, "<span class=\"sev\">%s</span><span class=\"status\">%s</span>", rl_severity_name(f->severity),
          status_names[st]);
+    putf(h, "<span class=\"conf conf-%s\" title=\"confidence\">%s</span>", rl_confidence_name(f->confidence),
+         rl_confidence_name(f->confidence));
     put(h, "<span class=\"where\">");
     if (f->nevents) position(h, &f->events[0].pos);
     put(h, "</span> <span class=\"msg\">");
@@ -600,7 +602,8 @@ static const char page_style[] =
     "{color:var(--mut)}.st-new .status{color:var(--new)}.st-unchanged .status{color:var(--mut)}"
     ".st-suppressed .status{color:var(--sup)}.st-suppressed .msg{text-decoration:line-through}\n"
     ".where,.pos{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;color:var(--mut)}"
-    ".msg{font-weight:600}.rule{color:var(--mut)}.threads{color:var(--mut);font-size:12px}"
+    ".conf{font-size:11px;border:1px solid var(--bd);border-radius:3px;padding:0 4px;margin-right:6px}"
+    ".conf-low{color:var(--mut)}.msg{font-weight:600}.rule{color:var(--mut)}.threads{color:var(--mut);font-size:12px}"
     ".threads::before{content:'threads: '}\n"
     ".body{padding:10px 12px}.sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:12px}"
     ".side{border:1px solid var(--bd);border-radius:6px;padding:8px 10px;min-width:0}.side h4{margin:0 0 6px}"

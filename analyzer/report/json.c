@@ -115,7 +115,7 @@ int rl_report_json(FILE *out, const rl_run_info *run, const rl_findings *finding
 
     json_t *list = json_array();
     for (size_t i = 0; findings && i < findings->len; i++)
-        json_array_append_new(list, finding_json(&findings->items[i]));
+        if (!findings->items[i].hidden) json_array_append_new(list, finding_json(&findings->items[i]));
     json_object_set_new(doc, "findings", list);
 
     errno = 0;

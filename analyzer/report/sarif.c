@@ -690,7 +690,8 @@ int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findin
                         ? "updated"
                         : "unchanged";
         }
-        json_array_append_new(results, result_json(&cx, f, state));
+        /* below --min-confidence: not reported, but not absent either */
+        if (!f->hidden) json_array_append_new(results, result_json(&cx, f, state));
     }
     for (size_t i = 0; base && i < base->len; i++)
         if (!used[i]) json_array_append_new(results, result_json(&cx, &base->items[i], "absent"));
@@ -729,7 +730,7 @@ int rl_report_codequality(FILE *out, const rl_run_info *run, const rl_findings *
     json_t *list = json_array();
     for (size_t i = 0; findings && i < findings->len; i++) {
         const rl_finding *f = &findings->items[i];
-        if (f->suppressed) continue;
+        if (f->suppressed || f->hidden) continue;
         json_t *issue = json_object();
         json_object_set_new(issue, "type", json_string("issue"));
         json_object_set_new(issue, "check_name", rl_json_text(f->rule ? f->rule : "unknown"));

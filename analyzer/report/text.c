@@ -145,5 +145,6 @@ static void print_finding(FILE *out, const rl_finding *f)
 
 void rl_report_text(FILE *out, const rl_findings *findings)
 {
-    for (size_t i = 0; i < findings->len; i++) print_finding(out, &findings->items[i]);
+    for (size_t i = 0; i < findings->len; i++)
+        if (!findings->items[i].hidden) print_finding(out, &findings->items[i]);
 }

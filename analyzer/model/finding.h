@@ -144,7 +144,7 @@ int rl_confidence_parse(const char *name);
  * the rule, the location as rl_place_pretty writes it, and the distinct
  * names of the functions of its sites, in any order. No line, column,
  * thread number or file: it survives moved code and unrelated edits, and
- * the store computes it from what schema 5 recorded (its migration). */
+ * the store computes it from what older schemas recorded (the migration to 7). */
 void rl_location_fingerprint(char out[17], const char *rule, const char *location, const char *const *functions,
                              size_t nfunctions);
 

@@ -191,15 +191,36 @@ static const char *const migrations[] = {
     "    PRIMARY KEY (run_id, idx)\n"
     ");\n",
 
-    /* 5 -> 6: one finding per location, confidence (docs/database.md).
+    /* 5 -> 6: incomplete runs, and the source excerpts of each run
+     * (docs/ci.md, exit status 3; docs/html-report.md). */
+    "-- Why the analysis of a run is incomplete (exit status 3): too many units did not parse.\n"
+    "ALTER TABLE runs ADD COLUMN incomplete TEXT; -- one sentence; NULL when complete (and before schema 6)\n"
+    "\n"
+    "-- Source excerpts, each distinct text once whatever the number of runs showing it.\n"
+    "CREATE TABLE snippets (\n"
+    "    hash TEXT PRIMARY KEY, -- 16 hex digits: FNV-1a 64 of text\n"
+    "    text TEXT NOT NULL     -- source lines, newline separated, each cut at 512 bytes\n"
+    ");\n"
+    "\n"
+    "-- The excerpt a run showed around each of its events' lines, as the file was then.\n"
+    "CREATE TABLE run_snippets (\n"
+    "    run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "    file       TEXT NOT NULL,    -- as the events name it\n"
+    "    line       INTEGER NOT NULL, -- the event's line\n"
+    "    first_line INTEGER NOT NULL, -- line number of the excerpt's first line\n"
+    "    hash       TEXT NOT NULL REFERENCES snippets(hash),\n"
+    "    PRIMARY KEY (run_id, file, line)\n"
+    ");\n",
+
+    /* 6 -> 7: one finding per location, confidence (docs/database.md).
      * rls_migrate_location_findings() then gives the findings of race and
      * write-under-read-lock, one per site until now, the fingerprint of
      * their location's finding. */
     "-- How sure racelint is of a finding, and which of its events race together.\n"
-    "ALTER TABLE findings ADD COLUMN confidence TEXT;   -- 'high', 'medium' or 'low'; NULL before schema 6\n"
+    "ALTER TABLE findings ADD COLUMN confidence TEXT;   -- 'high', 'medium' or 'low'; NULL before schema 7\n"
     "ALTER TABLE findings ADD COLUMN pairs TEXT;        -- JSON array of [a, b] event indices that race, best first\n"
     "ALTER TABLE findings ADD COLUMN pairs_total INTEGER; -- racing pairs found (pairs keeps at most 10)\n"
-    "ALTER TABLE findings ADD COLUMN fingerprint_v5 TEXT; -- the per-site fingerprint of schema 5, when migrated\n",
+    "ALTER TABLE findings ADD COLUMN site_fingerprint TEXT; -- the per-site fingerprint before schema 7, when migrated\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,
@@ -749,6 +770,7 @@ static int bind_run(sqlite3_stmt *st, const rl_run_info *run)
     char *programs = json_text(rl_json_strings((const char *const *)run->programs, run->nprograms));
     sqlite3_bind_text(st, i++, programs ? programs : "[]", -1, SQLITE_TRANSIENT);
     free(programs);
+    rls_bind_text(st, i++, run->incomplete);
     return i;
 }
 
@@ -757,7 +779,8 @@ static int insert_run(rl_store *s, const rl_run_info *run, int64_t *id, rl_error
     static const char sql[] =
         "INSERT INTO runs (started_at, finished_at, status, tool_version, arguments, directory,"
         " git_revision, git_dirty, files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config,"
-        " programs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+        " programs, incomplete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " ?18, ?19)";
     sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
     if (!st) return -1;
     bind_run(st, run);
@@ -774,7 +797,7 @@ static int update_run(rl_store *s, const rl_run_info *run, rl_error *err)
         "UPDATE runs SET started_at = ?1, finished_at = ?2, status = ?3, tool_version = ?4, arguments = ?5,"
         " directory = ?6, git_revision = ?7, git_dirty = ?8, files = ?9, units_failed = ?10, findings = ?11,"
         " duration_ms = ?12, pid = ?13, host = ?14, baseline = ?15, git_branch = ?16, config = ?17, programs = ?18"
-        " WHERE id = ?19";
+        ", incomplete = ?19 WHERE id = ?20";
     sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
     if (!st) return -1;
     int i = bind_run(st, run);
@@ -967,6 +990,7 @@ int rl_store_finish_run(rl_store *s, const rl_run_info *run, const rl_unit_statu
     if (rc == 0) rc = insert_units(s, run->id, units, nunits, err);
     if (rc == 0) rc = insert_notices(s, run, run->id, err);
     if (rc == 0 && findings) rc = insert_findings(s, run->id, findings, contexts, err);
+    if (rc == 0 && findings && contexts) rc = rls_insert_snippets(s, run->id, findings, contexts, err);
     if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
     if (rc) rls_rollback(s);
     return rc;
@@ -1048,6 +1072,7 @@ void rls_read_run(sqlite3_stmt *st, rl_run_info *out)
     out->git_branch = rls_column_text(st, i++);
     out->config = rls_column_text(st, i++);
     read_names(st, i++, &out->programs, &out->nprograms);
+    out->incomplete = rls_column_text(st, i++);
 }
 
 /* The notices of run out->id, in order. */
@@ -1072,6 +1097,29 @@ static int read_notices(rl_store *s, rl_run_info *out, rl_error *err)
     return ok ? 0 : rls_db_error(s, err, "reading the notices");
 }
 
+/* The units of run out->id that did not parse cleanly, in order. */
+static int read_parse_failures(rl_store *s, rl_run_info *out, rl_error *err)
+{
+    rl_unit_status *units = NULL;
+    size_t nunits = 0;
+    if (rl_store_load_units(s, out->id, &units, &nunits, err) != 0) return -1;
+    rl_run_set_parse_failures(out, units, nunits);
+    rl_units_free(units, nunits);
+    return 0;
+}
+
+void rl_run_set_parse_failures(rl_run_info *run, const rl_unit_status *units, size_t nunits)
+{
+    for (size_t i = 0; i < nunits; i++) {
+        if (!rl_unit_status_phrase(units[i].status)) continue;
+        run->parse_failures = rl_xrealloc(run->parse_failures, (run->nparse_failures + 1) * sizeof *run->parse_failures);
+        rl_unit_status *u = &run->parse_failures[run->nparse_failures++];
+        u->file = rl_xstrdup(units[i].file ? units[i].file : "");
+        u->status = rl_xstrdup(units[i].status);
+        u->diagnostics = units[i].diagnostics ? rl_xstrdup(units[i].diagnostics) : NULL;
+    }
+}
+
 int rl_store_get_run(rl_store *s, int64_t run_id, rl_run_info *out, rl_error *err)
 {
     static const char sql[] =
@@ -1087,7 +1135,8 @@ int rl_store_get_run(rl_store *s, int64_t run_id, rl_run_info *out, rl_error *er
     sqlite3_finalize(st);
     if (found == 0) return rls_no_such_run(s, run_id, err);
     if (found < 0) return -1;
-    return read_notices(s, out, err);
+    if (read_notices(s, out, err) != 0) return -1;
+    return read_parse_failures(s, out, err);
 }
 
 int rls_run_exists(rl_store *s, int64_t run_id, rl_error *err)
@@ -1206,7 +1255,7 @@ int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, 
     f->suppression = rls_column_text(st, i++);
     read_names(st, i++, &f->programs, &f->nprograms);
     int conf = rl_confidence_parse((const char *)sqlite3_column_text(st, i++));
-    f->confidence = conf < 0 ? RL_CONF_HIGH : (rl_confidence)conf; /* NULL before schema 6 */
+    f->confidence = conf < 0 ? RL_CONF_HIGH : (rl_confidence)conf; /* NULL before schema 7 */
     const char *pairs = (const char *)sqlite3_column_text(st, i++);
     if (pairs && rl_json_read_pairs(pairs, f))
         return rl_fail(err, "database '%s': finding %lld has malformed pairs", s->path, (long long)*id);
@@ -1262,6 +1311,8 @@ void rl_run_info_clear(rl_run_info *run)
     free(run->baseline);
     free(run->git_branch);
     free(run->config);
+    free(run->incomplete);
+    rl_units_free(run->parse_failures, run->nparse_failures);
     rl_notices_free(run->notices, run->nnotices);
     for (size_t i = 0; i < run->nprograms; i++) free(run->programs[i]);
     free(run->programs);
@@ -1274,6 +1325,12 @@ const char *rl_unit_status_phrase(const char *status)
     if (strcmp(status, "failed") == 0) return "could not be parsed";
     if (strcmp(status, "skipped") == 0) return "was skipped";
     return "parsed with errors; what parsed was analysed";
+}
+
+char *rl_unit_first_error(const rl_unit_status *u)
+{
+    if (!u->diagnostics || !u->diagnostics[0]) return NULL;
+    return rl_xstrndup(u->diagnostics, strcspn(u->diagnostics, "\n"));
 }
 
 void rl_unit_status_clear(rl_unit_status *u)

@@ -352,7 +352,7 @@ for q in "DELETE FROM runs" "UPDATE runs SET status = 'x'" "INSERT INTO triage (
   expect "sql refuses: $q" 2 "$RL" sql --db "$DB" "$q"
 done
 contains "refusal explained" "$TMP/err" "one SQL statement"
-equals "nothing was changed" "$(sql "$DB" 'SELECT count(*) FROM runs'):$(sql "$DB" 'PRAGMA user_version')" "5:6"
+equals "nothing was changed" "$(sql "$DB" 'SELECT count(*) FROM runs'):$(sql "$DB" 'PRAGMA user_version')" "5:7"
 [ -e "$TMP/other.db" ] && not_ok "ATTACH created no file" || ok "ATTACH created no file"
 expect "sql allows reading PRAGMAs" 0 "$RL" sql --db "$DB" --format json 'PRAGMA table_info(triage)'
 jq_ok "triage columns" "$TMP/out" '[.[].name] | index("fingerprint") != null'
@@ -419,9 +419,9 @@ echo "# schema versions"
 sqlite3 "$TMP/v1.db" <"$SRC/tests/history/v1.sql"
 expect "a schema 1 database is upgraded when read" 0 "$RL" runs --db "$TMP/v1.db" --format json
 jq_ok "its runs are kept" "$TMP/out" 'length == 2 and .[0].git_revision == "3f2c1a0b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a" and .[1].git_dirty == true'
-equals "now at schema 6, rows kept" "$(sql "$TMP/v1.db" 'PRAGMA user_version'):$(sql "$TMP/v1.db" 'SELECT count(*) FROM events')" "6:4"
-# the schema-6 step gave its race finding its location's fingerprint
-FP_V1=$(sql "$TMP/v1.db" "SELECT DISTINCT fingerprint FROM findings WHERE fingerprint_v5 = '0123456789abcdef'")
+equals "now at schema 7, rows kept" "$(sql "$TMP/v1.db" 'PRAGMA user_version'):$(sql "$TMP/v1.db" 'SELECT count(*) FROM events')" "7:4"
+# the schema-7 step gave its race finding its location's fingerprint
+FP_V1=$(sql "$TMP/v1.db" "SELECT DISTINCT fingerprint FROM findings WHERE site_fingerprint = '0123456789abcdef'")
 equals "the old race finding has a new fingerprint, the old one kept" "$(printf '%s' "$FP_V1" | grep -c '^[0-9a-f]\{16\}$')" 1
 expect "old findings are still shown" 0 "$RL" show "$FP_V1" --db "$TMP/v1.db" --format json
 jq_ok "first and last run of an old finding" "$TMP/out" '.first_seen_run == 1 and .last_seen_run == 2'
@@ -429,26 +429,26 @@ expect "a check appends to the upgraded database" 1 "$RL" check --db "$TMP/v1.db
 equals "three runs" "$(sql "$TMP/v1.db" 'SELECT count(*) FROM runs')" 3
 sqlite3 "$TMP/v1.db" 'PRAGMA user_version = 9'
 expect "a newer database is refused" 2 "$RL" check --db "$TMP/v1.db" -q proj
-contains "with a clear message" "$TMP/err" "schema version 9, newer than this racelint supports (6); upgrade racelint"
+contains "with a clear message" "$TMP/err" "schema version 9, newer than this racelint supports (7); upgrade racelint"
 expect "a newer database is refused by readers too" 2 "$RL" runs --db "$TMP/v1.db"
 contains "readers say so too" "$TMP/err" "upgrade racelint"
 
-echo "# schema 5 -> 6: per-site findings become their location's finding"
+echo "# schema 5 -> 7: per-site findings become their location's finding"
 # v5.sql was written by racelint at schema 5 on tests/history/v5 (9 findings,
 # one per racing site, one of them triaged); a check of the same code now
 # gives one finding per location, and the history must see them unchanged.
 sqlite3 "$TMP/v5.db" <"$SRC/tests/history/v5.sql"
 mkdir -p "$TMP/v5tree" && cp -R "$SRC/tests/history/v5" "$TMP/v5tree/"
 (cd "$TMP/v5tree" && "$RL" check --db "$TMP/v5.db" -q v5 >"$TMP/out" 2>"$TMP/err")
-equals "now at schema 6, the 9 old findings kept" "$(sql "$TMP/v5.db" 'PRAGMA user_version'):$(sql "$TMP/v5.db" 'SELECT count(*) FROM findings WHERE run_id = 1')" "6:9"
-equals "the old fingerprints are kept beside the new" "$(sql "$TMP/v5.db" 'SELECT count(DISTINCT fingerprint_v5) || ":" || count(DISTINCT fingerprint) FROM findings WHERE run_id = 1')" "9:4"
+equals "now at schema 7, the 9 old findings kept" "$(sql "$TMP/v5.db" 'PRAGMA user_version'):$(sql "$TMP/v5.db" 'SELECT count(*) FROM findings WHERE run_id = 1')" "7:9"
+equals "the old fingerprints are kept beside the new" "$(sql "$TMP/v5.db" 'SELECT count(DISTINCT site_fingerprint) || ":" || count(DISTINCT fingerprint) FROM findings WHERE run_id = 1')" "9:4"
 equals "the new run has one finding per location and rule" "$(sql "$TMP/v5.db" 'SELECT count(*) FROM findings WHERE run_id = 2')" 4
 expect "diff after the upgrade" 0 "$RL" diff 1 2 --db "$TMP/v5.db" --format json
 jq_ok "nothing new, nothing fixed: every finding is still open" "$TMP/out" '.new == 0 and .fixed == 0 and .open == 4 and all(.findings[]; .change == "open")'
 equals "every old finding maps to a new one" "$(sql "$TMP/v5.db" 'SELECT count(*) FROM findings AS o WHERE o.run_id = 1 AND NOT EXISTS (SELECT 1 FROM findings AS n WHERE n.run_id = 2 AND n.fingerprint = o.fingerprint)')" 0
 equals "the triage decision follows its finding" "$(sql "$TMP/v5.db" 'SELECT suppressed FROM findings WHERE run_id = 2 AND location LIKE '"'"'(object allocated at proj.c:% in main).bytes'"'"'')" 1
-FP_V5=$(sql "$TMP/v5.db" 'SELECT fingerprint FROM findings WHERE run_id = 2 AND location = '"'"'hits'"'"'')
-expect "history of a migrated finding" 0 "$RL" history "$FP_V5" --db "$TMP/v5.db" --format json
+FP_MIGRATED=$(sql "$TMP/v5.db" 'SELECT fingerprint FROM findings WHERE run_id = 2 AND location = '"'"'hits'"'"'')
+expect "history of a migrated finding" 0 "$RL" history "$FP_MIGRATED" --db "$TMP/v5.db" --format json
 jq_ok "it appears in both runs" "$TMP/out" '[.[] | .run] | unique == [1, 2]'
 
 echo "# unusable databases"

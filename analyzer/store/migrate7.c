@@ -1,6 +1,6 @@
-/* The data step of schema 6 (store_internal.h): until schema 5, race and
+/* The data step of schema 7 (store_internal.h): until schema 6, race and
  * write-under-read-lock gave one finding per racing site, each with its own
- * fingerprint; from 6, one finding per location, whose fingerprint is
+ * fingerprint; from 7, one finding per location, whose fingerprint is
  * rl_location_fingerprint(rule, location, functions of its sites). The
  * per-site findings of one location in one run are exactly its sites (each
  * racing site had its finding, with the sites it raced with as events), so
@@ -8,7 +8,7 @@
  * functions of all their events, and every one of them takes it: a run
  * made before the upgrade and one made after show the race as the same
  * finding, unchanged, not fixed and new. The old fingerprint stays in
- * fingerprint_v5; triage decisions follow their finding to the new one. */
+ * site_fingerprint; triage decisions follow their finding to the new one. */
 #include "store_internal.h"
 #include "../util/mem.h"
 #include <stdlib.h>
@@ -66,7 +66,7 @@ int rls_migrate_location_findings(rl_store *s, rl_error *err)
         " WHERE f.rule IN ('race', 'write-under-read-lock')"
         " ORDER BY f.run_id, f.rule, f.location, f.id, e.idx";
     static const char update_sql[] =
-        "UPDATE findings SET fingerprint_v5 = fingerprint, fingerprint = ?2 WHERE id = ?1";
+        "UPDATE findings SET site_fingerprint = fingerprint, fingerprint = ?2 WHERE id = ?1";
     /* A decision made on a per-site finding follows it (before the finding
      * itself is rewritten, so that its old fingerprint is still there). */
     static const char triage_sql[] =

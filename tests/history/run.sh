@@ -369,7 +369,10 @@ expect "comment suppresses the races of its line" 1 "$RL" check --db "$SDB" --fo
 jq_ok "the stats.misses race suppressed, with the reason" "$TMP/out" \
   '[.findings[] | select(.location == "stats.misses")] | length == 1 and all(.[]; .suppressed and (.suppression | contains("only a statistic")))'
 jq_ok "suppressed findings stay in the report" "$TMP/out" '.findings | length == 3'
-expect "text report shows them suppressed" 1 "$RL" check --no-db supp
+expect "the text report counts them, without printing them" 1 "$RL" check --no-db supp
+lacks "not printed as a warning" "$TMP/out" "stats.misses"
+contains "counted in the summary" "$TMP/err" "1 suppressed (not shown; --show-suppressed lists them)"
+expect "text report with --show-suppressed" 1 "$RL" check --no-db --show-suppressed supp
 contains "suppressed in text" "$TMP/out" "(suppressed: only a statistic (comment at counters.c:"
 expect "findings --status suppressed" 0 "$RL" findings --db "$SDB" --status suppressed --format json
 jq_ok "one suppressed" "$TMP/out" '.findings | length == 1'
@@ -392,7 +395,9 @@ for f in quiet/counters.c quiet/main.c; do
       -e 's|^\(        j->done++;\)|\1 // racelint: ignore ok|' -e 's|^\(    stats.errors = 1;\)|\1 // racelint: ignore[race]|' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
 done
 expect "only suppressed findings: exit 0" 0 "$RL" check --no-db quiet
-contains "they are still shown" "$TMP/out" "(suppressed: "
+equals "nothing printed" "$(wc -c <"$TMP/out" | tr -d ' ')" 0
+expect "only suppressed findings, --show-suppressed: exit 0" 0 "$RL" check --no-db --show-suppressed quiet
+contains "they are shown" "$TMP/out" "(suppressed: "
 
 echo "# triage"
 expect "triage false-positive" 0 "$RL" triage "$FP_HEAP" false-positive --note "one job object per worker in production" --db "$DB"

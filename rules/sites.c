@@ -13,6 +13,7 @@
 #include "model/place.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include "util/strpool.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,7 +26,6 @@ void rl_sites_init(rl_sites *s, const rl_model *m)
 {
     memset(s, 0, sizeof *s);
     s->model = m;
-    s->keys = rl_strpool_new();
 }
 
 void rl_sites_reset(rl_sites *s)
@@ -53,7 +53,6 @@ static int weak_ctx(rl_sites *s, int ctx)
 void rl_sites_free(rl_sites *s)
 {
     free(s->weak);
-    rl_strpool_free(s->keys);
     rl_ptrmap_free(&s->by_key);
     free(s->sites);
     free(s->pairs);
@@ -67,9 +66,12 @@ void rl_sites_free(rl_sites *s)
 static size_t site_of(rl_sites *s, const rl_access *a)
 {
     const rl_node *n = &rl_model_ctx_function(s->model, a->ctx)->nodes[a->node];
-    char *key = rl_xasprintf("%s:%u:%u", n->loc.file ? n->loc.file : "", n->loc.line, n->loc.col);
-    void **slot = rl_ptrmap_slot(&s->by_key, rl_intern(s->keys, key));
-    free(key);
+    /* a 64-bit hash of the position stands for it (a collision would
+     * need two positions of one location to agree on 64 bits) */
+    const char *file = n->loc.file ? n->loc.file : "";
+    uint32_t where[2] = {n->loc.line, n->loc.col};
+    uint64_t h = rl_hash_bytes(where, sizeof where, rl_hash_bytes(file, strlen(file), 0));
+    void **slot = rl_ptrmap_slot(&s->by_key, (const void *)(uintptr_t)(h | 1));
     if (!*slot) {
         RL_GROW(s->sites, s->cap_sites, s->nsites + 1);
         s->sites[s->nsites] = (rl_site){a, 0, weak_ctx(s, a->ctx)};

@@ -20,7 +20,6 @@
 #define RL_SITES_H
 #include "checks.h"
 #include "util/ptrmap.h"
-#include "util/strpool.h"
 #include "util/u64set.h"
 
 typedef struct rl_site {
@@ -41,8 +40,7 @@ typedef struct rl_site_pair {
 
 typedef struct rl_sites {
     const rl_model *model;
-    rl_strpool *keys;     /* site keys ("file:line:col thread") */
-    rl_ptrmap by_key;     /* interned key -> site index + 1 */
+    rl_ptrmap by_key;     /* position hash (as a pointer) -> site index + 1 */
     rl_site *sites;
     size_t nsites, cap_sites;
     rl_site_pair *pairs;

@@ -134,6 +134,33 @@ contains "is named" "$TMP/err" "--min-confidence wants high, medium or low, not 
 sed -i 's/^    seen++;/    seen++; \/\/ racelint: ignore[race] a statistic/' conf.c
 expect "only a medium finding left, below --min-confidence high: exit 0" 0 "$RL" check --no-db --min-confidence high conf.c
 
+echo "# the most convincing pair first"
+# t1 and t2 hold different locks (a doubt); t3 holds none: the pairs with
+# t3 are the most convincing, and give the finding its confidence.
+cat >pairs.c <<'C'
+#include <pthread.h>
+long shared_x;
+static pthread_mutex_t la = PTHREAD_MUTEX_INITIALIZER, lb = PTHREAD_MUTEX_INITIALIZER;
+static void *t1(void *p) { pthread_mutex_lock(&la); shared_x++; pthread_mutex_unlock(&la); return p; }
+static void *t2(void *p) { pthread_mutex_lock(&lb); shared_x++; pthread_mutex_unlock(&lb); return p; }
+static void *t3(void *p) { shared_x = 0; return p; }
+int main(void)
+{
+    pthread_t a, b, c;
+    pthread_create(&a, 0, t1, 0);
+    pthread_create(&b, 0, t2, 0);
+    pthread_create(&c, 0, t3, 0);
+    pthread_join(a, 0);
+    pthread_join(b, 0);
+    pthread_join(c, 0);
+    return 0;
+}
+C
+expect "three sites, three racing pairs" 1 "$RL" check --no-db --format json pairs.c
+equals "one finding, high confidence" "$(jq -r '"\(.findings | length),\(.findings[0].confidence)"' "$TMP/out")" "1,high"
+equals "the first pair has t3's lock-free write" "$(jq -r '.findings[0] | [.events[.pairs[0][0]].function, .events[.pairs[0][1]].function] | index("t3") != null' "$TMP/out")" true
+equals "the pair of different locks comes last" "$(jq -r '.findings[0] | .pairs[-1] as $p | [.events[$p[0]].function, .events[$p[1]].function] | sort | join(",")' "$TMP/out")" "t1,t2"
+
 echo "# suppressed findings"
 expect "a suppressed finding is not printed" 1 "$RL" check --no-db conf.c
 lacks "no warning for it" "$TMP/out" "'seen'"

@@ -19,6 +19,7 @@
 #include "output.h"
 #include "report_cmd.h"
 #include "threads_cmd.h"
+#include "cc_cmd.h"
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -497,7 +498,7 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     ao.programs = o->programs;
     ao.nprograms = o->nprograms;
     store_cache sc = {store, 0};
-    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end};
+    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end, NULL};
     if (store) ao.cache = &cache;
     ao.cache_refresh = o->no_cache;
     progress prog = {rl_now_ms(), 0, 0};
@@ -853,6 +854,9 @@ static const command commands[] = {
 
 int main(int argc, char **argv)
 {
+    /* The launcher first: the compiler gets racelint's signal dispositions
+     * and standard streams untouched (cc_cmd.c). */
+    if (argc >= 2 && strcmp(argv[1], "cc") == 0) return rl_cmd_cc(argc - 2, argv + 2);
     /* A file size limit (ulimit -f) would otherwise kill racelint halfway
      * through a write. Ignored, the write fails with EFBIG instead, SQLite
      * rolls the transaction back and reports a full disk, and the run ends

@@ -353,22 +353,26 @@ static void link_listed(entry *entries, size_t n, const rl_unit_list *listed, ui
     free(idx);
 }
 
+/* "1 unit was" / "2 units were". */
+static const char *plural(size_t n)
+{
+    return n == 1 ? " was" : "s were";
+}
+
 static void tally_notices(const tally *t, rl_analysis *a)
 {
     if (t->missing)
-        rl_analysis_notice(a, "facts-missing", NULL, "%zu unit%s of the compile database had no usable facts and "
-                           "were not analysed: %s", t->missing, t->missing == 1 ? "" : "s",
-                           rl_sb_str(&t->missing_names));
+        rl_analysis_notice(a, "facts-missing", NULL, "%zu unit%s of the compile database not analysed, no usable "
+                           "facts: %s", t->missing, plural(t->missing), rl_sb_str(&t->missing_names));
     if (t->stale)
-        rl_analysis_notice(a, "facts-stale", NULL, "%zu facts file%s were stale (a file they were made from "
-                           "changed since) and skipped: %s", t->stale, t->stale == 1 ? "" : "s",
-                           rl_sb_str(&t->stale_names));
+        rl_analysis_notice(a, "facts-stale", NULL, "%zu facts file%s stale (a file they were made from changed "
+                           "since) and skipped: %s", t->stale, plural(t->stale), rl_sb_str(&t->stale_names));
     if (t->damaged)
-        rl_analysis_notice(a, "facts-damaged", NULL, "%zu facts file%s could not be read or were inconsistent, "
-                           "and were skipped (the warnings name them)", t->damaged, t->damaged == 1 ? "" : "s");
+        rl_analysis_notice(a, "facts-damaged", NULL, "%zu facts file%s unreadable or inconsistent, and skipped "
+                           "(the warnings name them)", t->damaged, plural(t->damaged));
     if (t->foreign)
-        rl_analysis_notice(a, "facts-foreign", NULL, "%zu facts file%s were made by another racelint, libclang or "
-                           "set of API models, and were skipped", t->foreign, t->foreign == 1 ? "" : "s");
+        rl_analysis_notice(a, "facts-foreign", NULL, "%zu facts file%s made by another racelint, libclang or set "
+                           "of API models, and skipped", t->foreign, plural(t->foreign));
 }
 
 int rl_facts_dir_link(const rl_analysis_options *opts, const char *const *dirs, size_t ndirs,
@@ -466,4 +470,21 @@ int rl_facts_dir_prune(const char *dir, uint64_t max_bytes, size_t *removed, rl_
 unsigned rl_shard_of(const char *file, unsigned n)
 {
     return n ? (unsigned)(rl_hash_str(file) % n) + 1 : 1;
+}
+
+void rl_shard_filter(rl_unit_list *units, unsigned k, unsigned n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < units->len; i++) {
+        rl_unit_spec *u = &units->items[i];
+        if (rl_shard_of(u->file, n) == k) {
+            units->items[kept++] = *u;
+            continue;
+        }
+        free(u->file);
+        free(u->directory);
+        for (int a = 0; a < u->argc; a++) free(u->argv[a]);
+        free(u->argv);
+    }
+    units->len = kept;
 }

@@ -58,5 +58,7 @@ int rl_facts_dir_prune(const char *dir, uint64_t max_bytes, size_t *removed, rl_
 /* Which of n shards (1..n) a unit belongs to: a hash of its file path, so
  * that adding or moving other entries never moves it. */
 unsigned rl_shard_of(const char *file, unsigned n);
+/* Keeps only the units of shard k of n (in their order), freeing the rest. */
+void rl_shard_filter(rl_unit_list *units, unsigned k, unsigned n);
 
 #endif

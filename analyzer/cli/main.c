@@ -20,6 +20,7 @@
 #include "report_cmd.h"
 #include "threads_cmd.h"
 #include "cc_cmd.h"
+#include "../facts_dir.h"
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -53,6 +54,8 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
  * holds more), and would print as "0 MiB". */
 #define MIN_MEMORY_CEILING ((uint64_t)64 << 20)
 #define MIN_MEMORY_CEILING_TEXT "64M"
+/* More shards than CI jobs anyone runs; a typo like 4/40000 is refused. */
+#define MAX_SHARDS 10000
 
 typedef struct options {
     const char *build_dir;
@@ -82,6 +85,11 @@ typedef struct options {
     unsigned analysis_timeout_sec; /* --analysis-timeout */
     const char **programs;  /* --program, repeatable */
     size_t nprograms;
+    const char **facts_dirs; /* --facts, repeatable: link these facts files */
+    size_t nfacts_dirs;
+    const char *facts_cache; /* --facts-cache / --facts-out */
+    unsigned shard_k, shard_n; /* --shard K/N (shard_n 0: none) */
+    uint64_t facts_max_size;   /* --facts-max-size (0: unbounded) */
 } options;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -156,6 +164,16 @@ static void print_help(void)
          "  -v, --verbose      check: units parsed and cached, time of each phase\n"
          "  --no-cache         check: parse every unit, ignoring (and renewing) cached facts\n"
          "  --dump-facts       print the extracted facts (debugging)\n"
+         "  --facts DIR        check, guards, threads: analyse the facts files in DIR\n"
+         "                     (racelint cc, --shard) without parsing; repeatable; with -p,\n"
+         "                     the units of its compile_commands.json, missing ones named\n"
+         "  --facts-cache DIR, --facts-out DIR\n"
+         "                     keep each unit's facts as a file in DIR; units whose file is\n"
+         "                     still valid are not parsed again\n"
+         "  --shard K/N        check -p: only extract the facts of shard K of N (a stable\n"
+         "                     hash of each unit's path) into --facts-out DIR; no analysis\n"
+         "  --facts-max-size SIZE\n"
+         "                     prune the oldest facts files of --facts-cache DIR beyond SIZE\n"
          "  --version          print the version\n"
          "\n"
          "Exit status: 0 success (a query that lists findings too), 1 a gate found\n"
@@ -178,6 +196,7 @@ static int parse_options(int argc, char **argv, options *o)
     o->paths = rl_xcalloc((size_t)argc + 1, sizeof *o->paths);
     o->flags = rl_xcalloc((size_t)argc + 1, sizeof *o->flags);
     o->programs = rl_xcalloc((size_t)argc + 1, sizeof *o->programs);
+    o->facts_dirs = rl_xcalloc((size_t)argc + 1, sizeof *o->facts_dirs);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -221,6 +240,26 @@ static int parse_options(int argc, char **argv, options *o)
         } else if (strcmp(a, "--program") == 0) {
             if (!value) return usage_error("option '%s' needs a value", a);
             o->programs[o->nprograms++] = value;
+            i++;
+        } else if (strcmp(a, "--facts") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            o->facts_dirs[o->nfacts_dirs++] = value;
+            i++;
+        } else if (strcmp(a, "--facts-cache") == 0 || strcmp(a, "--facts-out") == 0) {
+            TAKE(facts_cache);
+        } else if (strcmp(a, "--shard") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            char *slash, *end;
+            unsigned long k = strtoul(value, &slash, 10), n = *slash == '/' ? strtoul(slash + 1, &end, 10) : 0;
+            if (*slash != '/' || *end || k < 1 || n < 1 || k > n || n > MAX_SHARDS)
+                return usage_error("--shard wants K/N with 1 <= K <= N <= 10000, not '%s'", value);
+            o->shard_k = (unsigned)k;
+            o->shard_n = (unsigned)n;
+            i++;
+        } else if (strcmp(a, "--facts-max-size") == 0) {
+            if (!value) return usage_error("option '%s' needs a value", a);
+            if (rl_parse_size(value, &o->facts_max_size) != 0 || o->facts_max_size == 0)
+                return usage_error("--facts-max-size wants a size such as 512M or 2G, not '%s'", value);
             i++;
         } else if (strcmp(a, "--max-rows") == 0) {
             if (!value) return usage_error("option '%s' needs a value", a);
@@ -285,6 +324,12 @@ static int parse_options(int argc, char **argv, options *o)
         }
 #undef TAKE
     }
+    if (o->nfacts_dirs && (o->facts_cache || o->shard_n || o->npaths))
+        return usage_error("%s", "--facts links facts files: it takes -p but no paths, --facts-cache or --shard");
+    if (o->shard_n && (!o->build_dir || !o->facts_cache))
+        return usage_error("%s", "--shard K/N needs -p BUILD_DIR and --facts-out DIR");
+    if (o->facts_max_size && !o->facts_cache)
+        return usage_error("%s", "--facts-max-size bounds --facts-cache DIR: give that too");
     if (rl_format_parse(o->format) < 0 && rl_out_parse(o->format, 1) < 0)
         return usage_error("unknown format '%s' (text, json, sarif, codequality; table, csv for the history commands)", o->format);
     return 0;
@@ -295,6 +340,7 @@ static void free_options(options *o)
     free(o->paths);
     free(o->flags);
     free(o->programs);
+    free(o->facts_dirs);
 }
 
 
@@ -374,6 +420,7 @@ static int load_units(const options *o, rl_unit_list *units)
 {
     rl_error err = {{0}};
     memset(units, 0, sizeof *units);
+    if (o->nfacts_dirs && !o->build_dir) return 0; /* the facts files name the units */
     int rc = o->build_dir ? rl_inputs_from_compdb(o->build_dir, units, &err)
                           : rl_inputs_from_paths(o->paths, o->npaths, o->flags, o->nflags, units, &err);
     for (size_t i = 0; i < units->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", units->warnings[i]);
@@ -382,6 +429,7 @@ static int load_units(const options *o, rl_unit_list *units)
         rl_unit_list_free(units);
         return -1;
     }
+    if (o->shard_n) rl_shard_filter(units, o->shard_k, o->shard_n);
     return 0;
 }
 
@@ -476,10 +524,27 @@ static int project_config(const options *o, char **path, rl_error *err)
     return 0;
 }
 
+/* The facts folder of --facts-cache after the run: what could not be
+ * read or written there, and pruning to --facts-max-size. */
+static void finish_facts_cache(const options *o, rl_facts_dir_cache *dc)
+{
+    for (size_t i = 0; i < dc->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", dc->warnings[i]);
+    size_t removed = 0;
+    rl_error err = {{0}};
+    if (o->facts_max_size && rl_facts_dir_prune(o->facts_cache, o->facts_max_size, &removed, &err) != 0)
+        fprintf(stderr, "racelint: warning: %s\n", err.msg);
+    if (removed && o->verbose)
+        fprintf(stderr, "racelint: %zu facts file%s pruned from %s (--facts-max-size)\n", removed,
+                removed == 1 ? "" : "s", o->facts_cache);
+    rl_facts_dir_cache_clear(dc);
+}
+
 /* Runs the analysis with the options every analysing command shares; the
- * facts cache is used when store is not NULL and --no-cache not given.
+ * facts cache is the folder of --facts-cache, else the store when store
+ * is not NULL, unless --no-cache. With --facts, the facts files are linked
+ * instead, and without -p *units becomes the units they hold.
  * *config_used (when not NULL) gets the project config's path, or NULL. */
-static int analyse(const options *o, const rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
+static int analyse(const options *o, rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
                    char **config_used, rl_error *err)
 {
     char *config;
@@ -501,13 +566,34 @@ static int analyse(const options *o, const rl_unit_list *units, int want_guards,
     rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end, NULL};
     if (store) ao.cache = &cache;
     ao.cache_refresh = o->no_cache;
+    ao.facts_only = o->shard_n > 0;
+    rl_facts_dir_cache dc;
+    if (o->facts_cache) {
+        if (rl_facts_dir_make(o->facts_cache, err) != 0) {
+            free(config);
+            return -1;
+        }
+        rl_facts_dir_cache_init(&dc, o->facts_cache, rl_facts_run_key(&ao));
+        ao.cache = &dc.iface;
+    }
     progress prog = {rl_now_ms(), 0, 0};
     if (!o->quiet && isatty(STDERR_FILENO)) {
         ao.progress = show_progress;
         ao.progress_ctx = &prog;
     }
-    int rc = rl_analyze(&ao, units, a, err);
+    int rc;
+    if (o->nfacts_dirs) {
+        rl_unit_list linked;
+        rc = rl_facts_dir_link(&ao, o->facts_dirs, o->nfacts_dirs, o->build_dir ? units : NULL, &linked, a, err);
+        if (rc == 0) {
+            rl_unit_list_free(units);
+            *units = linked;
+        }
+    } else {
+        rc = rl_analyze(&ao, units, a, err);
+    }
     end_progress(&prog);
+    if (o->facts_cache) finish_facts_cache(o, &dc);
     if (config_used) *config_used = config;
     else free(config);
     return rc;
@@ -538,7 +624,7 @@ static void print_programs_and_notices(const rl_analysis *a, int verbose)
 
 static int need_inputs(const options *o, const char *cmd)
 {
-    if (!o->build_dir && o->npaths == 0) {
+    if (!o->build_dir && o->npaths == 0 && o->nfacts_dirs == 0) {
         fprintf(stderr, "racelint: error: %s needs -p BUILD_DIR or at least one file or folder\nTry 'racelint --help'.\n", cmd);
         return EXIT_USAGE;
     }
@@ -638,10 +724,35 @@ static int cmd_threads(int argc, char **argv, const options *o)
     return rc;
 }
 
+/* `racelint check -p BUILD --shard K/N --facts-out DIR`: one CI job's part
+ * of the extraction. Facts only: no analysis, no run recorded; the link
+ * job (check --facts) analyses and reports. */
+static int check_shard(const options *o)
+{
+    rl_unit_list units;
+    if (load_units(o, &units) != 0) return EXIT_USAGE;
+    rl_error err = {{0}};
+    rl_analysis a;
+    if (analyse(o, &units, 0, NULL, &a, NULL, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_unit_list_free(&units);
+        return EXIT_USAGE;
+    }
+    report_parse_failures(&a);
+    if (!o->quiet)
+        fprintf(stderr, "racelint: shard %u/%u: %zu unit%s, %zu parsed, %zu still valid in %s; not analysed: "
+                        "link the shards with racelint check --facts\n", o->shard_k, o->shard_n, units.len,
+                units.len == 1 ? "" : "s", a.units_parsed, a.units_cached, o->facts_cache);
+    rl_analysis_free(&a);
+    rl_unit_list_free(&units);
+    return EXIT_CLEAN;
+}
+
 static int cmd_check(int argc, char **argv, const options *o)
 {
     int usage = need_inputs(o, "check");
     if (usage) return usage;
+    if (o->shard_n) return check_shard(o);
     long long t0 = rl_now_ms();
     rl_run_info run;
     memset(&run, 0, sizeof run);
@@ -701,6 +812,7 @@ static int cmd_check(int argc, char **argv, const options *o)
         return EXIT_USAGE;
     }
     report_parse_failures(&a);
+    run.files = (int64_t)units.len; /* --facts without -p: known only now */
 
     run.finished_at = rl_iso_now();
     run.status = rl_xstrdup("complete");

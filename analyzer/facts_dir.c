@@ -341,6 +341,7 @@ static void link_listed(entry *entries, size_t n, const rl_unit_list *listed, ui
         if (end > lo && choose(entries, idx + lo, end - lo, fh, t, a, p)) continue;
         t->missing++;
         add_name(&t->missing_names, t->missing, spec->file);
+        p->skipped = 1;
         p->error = rl_xasprintf("no usable facts for this unit in the facts folders%s",
                                 end > lo ? " (only stale ones)" : "");
         warn(&a->warnings, &a->nwarnings, &a->cap_warnings,

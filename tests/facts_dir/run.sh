@@ -12,7 +12,7 @@
 # usage: run.sh PATH/TO/racelint SOURCE_DIR
 set -u
 RL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-SRC=$2
+SRC=$(cd "$2" && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 . "$SRC/tests/lib.sh"
@@ -116,6 +116,61 @@ expect "--shard without --facts-out: a usage error" 2 "$RL" check -p "$TMP/build
 expect "--shard 5/4: a usage error" 2 "$RL" check -p "$TMP/build" --shard 5/4 --facts-out "$TMP/x"
 expect "duplicates: the launcher's facts and the shards' together" 1 "$RL" check --no-db --facts "$FD" --facts "$TMP/shard1" --facts "$TMP/shard2" --facts "$TMP/shard3" --facts "$TMP/shard4"
 check "duplicates: the same findings" cmp "$TMP/ref.txt" "$TMP/out"
+
+# ---- the sharded CI recipes, run for real: 4 extract jobs, a link job ------------
+# Each job starts from a fresh checkout of the same workspace path (as on
+# GitHub's and GitLab's runners); artifacts are copied as the CI's
+# upload/download would.
+RLDIR=$(dirname "$RL")
+run_job() { # WORKSPACE SCRIPT [VAR=VALUE...]: one CI job's step, racelint on PATH
+  ws=$1; script=$2; shift 2
+  (cd "$ws" && env PATH="$RLDIR:$PATH" "$@" sh -e "$script") >"$TMP/out" 2>"$TMP/err"
+}
+fresh_checkout() { rm -rf "$1" && cp -r "$SRC/tests/facts_dir/proj" "$1"; }
+if python3 -c 'import yaml' 2>/dev/null; then
+  R=$TMP/gh-recipe; mkdir -p "$R" "$TMP/gh-art"
+  check "GitHub recipe: matrix, artifacts, a link job" python3 "$SRC/tests/facts_dir/recipe.py" github "$SRC/integrations/github-actions-sharded.yml" "$R"
+  up=$(cat "$R/upload"); down=$(cat "$R/download")
+  ws=$TMP/gh-ws
+  for k in 1 2 3 4; do
+    fresh_checkout "$ws"
+    run_job "$ws" "$R/configure.sh"; run_job "$ws" "$R/extract.sh" SHARD=$k TOTAL=4; got=$?
+    equals "GitHub recipe: extract job $k/4" "$got" 0
+    cp -r "$ws/$up" "$TMP/gh-art/racelint-facts-$k"
+  done
+  fresh_checkout "$ws"
+  run_job "$ws" "$R/configure.sh"
+  (cd "$ws" && env PATH="$RLDIR:$PATH" racelint check --no-db -q -p build --format sarif -o "$TMP/gh-ref.sarif")
+  mkdir -p "$ws/$down" && cp -r "$TMP/gh-art/"* "$ws/$down/"
+  : >"$TMP/gh-output"
+  run_job "$ws" "$R/link.sh" GITHUB_OUTPUT="$TMP/gh-output"; got=$?
+  equals "GitHub recipe: the link job runs" "$got" 0
+  contains "GitHub recipe: the link job says there are findings" "$TMP/gh-output" "status=1"
+  sarif_keys() { jq -c '[.runs[0].results[] | {ruleId, partialFingerprints, locations}]' "$1"; }
+  equals "GitHub recipe: 4 shards + link give the SARIF results of one check -p" "$(sarif_keys "$ws/racelint.sarif")" "$(sarif_keys "$TMP/gh-ref.sarif")"
+  check "GitHub recipe: with at least one result" test "$(jq '.runs[0].results | length' "$ws/racelint.sarif")" -ge 1
+
+  R=$TMP/gl-recipe; mkdir -p "$R" "$TMP/gl-art"
+  check "GitLab recipe: parallel, needs, artifacts" python3 "$SRC/tests/facts_dir/recipe.py" gitlab "$SRC/integrations/gitlab-ci-sharded.yml" "$R"
+  up=$(cat "$R/upload"); report=$(cat "$R/report")
+  ws=$TMP/gl-ws
+  for k in 1 2 3 4; do
+    fresh_checkout "$ws"
+    run_job "$ws" "$R/extract.sh" CI_NODE_INDEX=$k CI_NODE_TOTAL=4; got=$?
+    equals "GitLab recipe: parallel job $k/4" "$got" 0
+    cp -r "$ws/$up" "$TMP/gl-art/"
+  done
+  fresh_checkout "$ws"
+  cp -r "$TMP/gl-art/"* "$ws/"
+  run_job "$ws" "$R/link.sh"; got=$?
+  equals "GitLab recipe: the link job fails on the finding" "$got" 1
+  (cd "$ws" && env PATH="$RLDIR:$PATH" racelint check --no-db -q -p build --format codequality -o "$TMP/gl-ref.json")
+  cq_keys() { jq -c '[.[] | {fingerprint, location}]' "$1"; }
+  equals "GitLab recipe: 4 shards + link give the code quality report of one check -p" "$(cq_keys "$ws/$report")" "$(cq_keys "$TMP/gl-ref.json")"
+  check "GitLab recipe: with at least one finding" test "$(jq 'length' "$ws/$report")" -ge 1
+else
+  skip "python3-yaml is not installed: the sharded CI recipes were not run"
+fi
 
 # ---- damaged, foreign, stale and missing facts ----------------------------------
 cp -r "$FD" "$TMP/bad"

@@ -685,6 +685,22 @@ static int cmd_guards(int argc, char **argv, const options *o)
     return rc;
 }
 
+/* The units of -p, paths or --facts, analysed without the store (for
+ * the commands that record nothing); parse failures reported. 0, or -1
+ * with the message printed and nothing left to free. */
+static int load_and_analyse(const options *o, rl_unit_list *units, rl_analysis *a)
+{
+    if (load_units(o, units) != 0) return -1;
+    rl_error err = {{0}};
+    if (analyse(o, units, 0, NULL, a, NULL, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_unit_list_free(units);
+        return -1;
+    }
+    report_parse_failures(a);
+    return 0;
+}
+
 /* `racelint threads`: the programs and threads of a codebase. */
 static int cmd_threads(int argc, char **argv, const options *o)
 {
@@ -696,15 +712,9 @@ static int cmd_threads(int argc, char **argv, const options *o)
     if (o->format_set && !json && strcmp(o->format, "text") != 0)
         return usage_error("unknown format '%s' for threads (text, json)", o->format);
     rl_unit_list units;
-    if (load_units(o, &units) != 0) return EXIT_USAGE;
-    rl_error err = {{0}};
     rl_analysis a;
-    if (analyse(o, &units, 0, NULL, &a, NULL, &err) != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_unit_list_free(&units);
-        return EXIT_USAGE;
-    }
-    report_parse_failures(&a);
+    if (load_and_analyse(o, &units, &a) != 0) return EXIT_USAGE;
+    rl_error err = {{0}};
     rl_outfile of;
     if (rl_outfile_open(&of, o->output, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
@@ -730,15 +740,8 @@ static int cmd_threads(int argc, char **argv, const options *o)
 static int check_shard(const options *o)
 {
     rl_unit_list units;
-    if (load_units(o, &units) != 0) return EXIT_USAGE;
-    rl_error err = {{0}};
     rl_analysis a;
-    if (analyse(o, &units, 0, NULL, &a, NULL, &err) != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_unit_list_free(&units);
-        return EXIT_USAGE;
-    }
-    report_parse_failures(&a);
+    if (load_and_analyse(o, &units, &a) != 0) return EXIT_USAGE;
     if (!o->quiet)
         fprintf(stderr, "racelint: shard %u/%u: %zu unit%s, %zu parsed, %zu still valid in %s; not analysed: "
                         "link the shards with racelint check --facts\n", o->shard_k, o->shard_n, units.len,

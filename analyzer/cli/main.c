@@ -128,6 +128,10 @@ static void print_help(void)
          "  sql 'SELECT ...'   read-only SQL on the findings database\n"
          "  report [--run ID|latest] -o DIR\n"
          "                     write DIR/index.html, an HTML report of a recorded run\n"
+         "  cc --facts-dir DIR -- COMPILER ARGS...\n"
+         "                     compiler launcher: runs the compiler as given and writes\n"
+         "                     the unit's facts to DIR for check --facts (never fails the\n"
+         "                     build; RACELINT_CC_VERBOSE=1 says what it did)\n"
          "  help               show this text\n"
          "\n"
          "Options:\n"
@@ -998,5 +1002,5 @@ int main(int argc, char **argv)
         free_options(&o);
         return rc;
     }
-    return usage_error("unknown command '%s' (check, guards, findings, runs, diff, show, history, triage, sql, report, help)", argv[1]);
+    return usage_error("unknown command '%s' (check, guards, findings, runs, diff, show, history, triage, sql, report, cc, help)", argv[1]);
 }

@@ -83,6 +83,20 @@ contains "... and is said on standard error" "$TMP/err" "racelint cc: note:"
 RACELINT_CC_VERBOSE=1 "$RL" cc --facts-dir "$FD" -- "$CC" -c -Iinclude src/queue.c -o "$TMP/q.o" 2>"$TMP/err"
 contains "RACELINT_CC_VERBOSE: one line per compile" "$TMP/err" "racelint cc: .*queue.c: facts"
 
+# A unit racelint cannot extract (over --unit-timeout; `true` stands for a
+# compiler that succeeds at once): the build goes on, the failure is a
+# facts file, and the link names the unit and the reason.
+mkdir -p "$TMP/slow"
+printf '#define A(x) x+x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(B(B(x))))\n#define D(x) C(C(C(x)))\nint monster = D(1);\n' >"$TMP/slow/monster.c"
+(cd "$TMP/slow" && "$RL" cc --facts-dir "$TMP/slowfacts" --unit-timeout 1 -- true -c monster.c) >"$TMP/out" 2>"$TMP/err"; got=$?
+equals "extraction over its time limit: the compile still succeeds" "$got" 0
+check "... silently" test ! -s "$TMP/err"
+equals "... and the failure is a facts file" "$(nfacts "$TMP/slowfacts")" 1
+expect "... which the link reports" 0 "$RL" check --no-db --facts "$TMP/slowfacts"
+contains "... naming the unit" "$TMP/err" "monster.c: could not be parsed"
+contains "... and the reason" "$TMP/err" "longer than the limit of 1 s"
+expect "... and counts as a parse failure" 3 "$RL" check --no-db --facts "$TMP/slowfacts" --max-parse-failures 0
+
 # ---- Make with CC set to the launcher -------------------------------------------
 if command -v make >/dev/null; then
   mkdir -p "$TMP/mk"

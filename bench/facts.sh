@@ -49,40 +49,45 @@ write_ninja() { # COMPILER_PREFIX OUT
     printf 'build %s/prog: link%s\n' "$2" "$objs"
   } >"$2/build.ninja"
 }
-now() { date +%s.%N; }
-elapsed() { echo "$(now) $1" | awk '{printf "%.1f", $1 - $2}'; }
+# measure NAME CMD...: runs CMD under GNU time; $NAME_wall and $NAME_cpu
+# (user + system, children included) in seconds.
+measure() {
+  name=$1; shift
+  /usr/bin/time -f '%e %U %S' -o "$WORK/time" "$@" >/dev/null 2>&1 || true
+  eval "${name}_wall=$(tail -n 1 "$WORK/time" | awk '{printf "%.1f", $1}')"
+  eval "${name}_cpu=$(tail -n 1 "$WORK/time" | awk '{printf "%.1f", $2 + $3}')"
+}
+
 keyed() { jq -r '.findings[] | "\(.fingerprint) \(.primary.file):\(.primary.line):\(.primary.col)"' "$1"; }
 
 mkdir -p "$WORK/plain" "$WORK/launch"
 write_ninja "" "$WORK/plain"
 write_ninja "$RL cc --facts-dir $WORK/facts --" "$WORK/launch"
-t=$(now); ninja -C "$WORK/plain" -j "$JOBS" >/dev/null; build=$(elapsed "$t")
-t=$(now); ninja -C "$WORK/launch" -j "$JOBS" >/dev/null; launch=$(elapsed "$t")
+measure build ninja -C "$WORK/plain" -j "$JOBS"
+measure launch ninja -C "$WORK/launch" -j "$JOBS"
 nfacts=$(find "$WORK/facts" -name '*.rlf' | wc -l)
 size=$(du -sk "$WORK/facts" | cut -f1)
-t=$(now); "$RL" check --no-db -q -p "$TREE" --facts "$WORK/facts" --format json -o "$WORK/link.json" || true; link=$(elapsed "$t")
+measure link "$RL" check --no-db -q -p "$TREE" --facts "$WORK/facts" --format json -o "$WORK/link.json"
 "$RL" check --no-db -q --facts "$WORK/facts" --format json -o "$WORK/bare.json" || true
-t=$(now); "$RL" check --no-db -q -p "$TREE" -j "$JOBS" --format json -o "$WORK/cold.json" || true; cold=$(elapsed "$t")
-t=$(now)
-for k in 1 2 3 4; do "$RL" check -q -p "$TREE" -j "$JOBS" --shard $k/4 --facts-out "$WORK/shard$k"; done
-shards=$(elapsed "$t")
-t=$(now)
-"$RL" check --no-db -q -p "$TREE" --facts "$WORK/shard1" --facts "$WORK/shard2" --facts "$WORK/shard3" \
-  --facts "$WORK/shard4" --format json -o "$WORK/shards.json" || true
-shardlink=$(elapsed "$t")
+measure cold "$RL" check --no-db -q -p "$TREE" -j "$JOBS" --format json -o "$WORK/cold.json"
+measure shards sh -c 'for k in 1 2 3 4; do "$1" check -q -p "$2" -j "$3" --shard $k/4 --facts-out "$4/shard$k"; done' \
+  sh "$RL" "$TREE" "$JOBS" "$WORK"
+measure shardlink "$RL" check --no-db -q -p "$TREE" --facts "$WORK/shard1" --facts "$WORK/shard2" \
+  --facts "$WORK/shard3" --facts "$WORK/shard4" --format json -o "$WORK/shards.json"
 keyed "$WORK/cold.json" >"$WORK/cold.keys"
 keyed "$WORK/link.json" >"$WORK/link.keys"
 keyed "$WORK/shards.json" >"$WORK/shards.keys"
 jq -r '.findings[].fingerprint' "$WORK/cold.json" | sort >"$WORK/cold.fp"
 jq -r '.findings[].fingerprint' "$WORK/bare.json" | sort >"$WORK/bare.fp"
 same() { if cmp -s "$WORK/cold.keys" "$1"; then echo "identical ($(wc -l <"$1") findings)"; else echo DIFFERENT; fi; }
+added() { echo "$1 $2" | awk '{printf "%.1f", $1 - $2}'; }
 cat <<REPORT
-units                 $((UNITS + 2)) ($nfacts facts files, ${size} KiB)
-build, plain          ${build} s   (ninja -j $JOBS)
-build, launcher       ${launch} s   (added: $(echo "$launch $build" | awk '{printf "%.1f", $1 - $2}') s)
-link (check --facts)  ${link} s
-cold check -p         ${cold} s   (-j $JOBS)
-4 shards, in turn     ${shards} s, then their link ${shardlink} s
+units                 $((UNITS + 2)) ($nfacts facts files, ${size} KiB); seconds, wall / CPU
+build, plain          ${build_wall} / ${build_cpu}   (ninja -j $JOBS)
+build, launcher       ${launch_wall} / ${launch_cpu}   (added: $(added "$launch_wall" "$build_wall") / $(added "$launch_cpu" "$build_cpu"))
+link (check --facts)  ${link_wall} / ${link_cpu}
+cold check -p         ${cold_wall} / ${cold_cpu}   (-j $JOBS)
+4 shards, in turn     ${shards_wall} / ${shards_cpu}, then their link ${shardlink_wall} / ${shardlink_cpu}
 findings, link        $(same "$WORK/link.keys")
 findings, 4 shards    $(same "$WORK/shards.keys")
 link without -p       $(if cmp -s "$WORK/cold.fp" "$WORK/bare.fp"; then echo "the same fingerprints"; else echo "OTHER fingerprints"; fi)

@@ -22,6 +22,7 @@
 #include "../facts_dir.h"
 #include "../util/mem.h"
 #include "../util/outfile.h"
+#include "options.h"
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -34,53 +35,19 @@
 #define EXIT_USAGE 2
 /* What a shell returns when the command cannot be run. */
 #define EXIT_CANNOT_RUN 127
-/* The per-unit parse limit, as for check (README, --unit-timeout). */
-#define CC_UNIT_TIMEOUT_SEC 600
 #define VERBOSE_ENV "RACELINT_CC_VERBOSE"
 
+/* What the launcher needs of the command line (options.h). */
 typedef struct cc_options {
     const char *facts_dir;
     const char *config;
     const char *models;
     unsigned unit_timeout_sec;
     uint64_t max_size;       /* --facts-max-size; 0: unbounded */
+    int quiet;
     char **compiler;         /* argv of the real compiler, NULL-terminated */
     int ncompiler;
-    char *usage;             /* a usage problem (heap), or NULL */
 } cc_options;
-
-/* Parses racelint's options up to "--"; a problem is kept in o->usage so
- * that the compiler still runs when there is one. */
-static void parse_cc_options(int argc, char **argv, cc_options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->unit_timeout_sec = CC_UNIT_TIMEOUT_SEC;
-    int i = 0;
-    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
-        const char *a = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-        int has_value = value && strcmp(value, "--") != 0;
-        if (!o->usage && has_value && strcmp(a, "--facts-dir") == 0) o->facts_dir = argv[++i];
-        else if (!o->usage && has_value && strcmp(a, "--config") == 0) o->config = argv[++i];
-        else if (!o->usage && has_value && strcmp(a, "--models") == 0) o->models = argv[++i];
-        else if (!o->usage && has_value && strcmp(a, "--unit-timeout") == 0) {
-            char *end;
-            unsigned long n = strtoul(argv[++i], &end, 10);
-            if (*end || n > UINT_MAX) o->usage = rl_xasprintf("--unit-timeout wants seconds, not '%s'", argv[i]);
-            else o->unit_timeout_sec = (unsigned)n;
-        } else if (!o->usage && has_value && strcmp(a, "--facts-max-size") == 0) {
-            if (rl_parse_size(argv[++i], &o->max_size) != 0)
-                o->usage = rl_xasprintf("--facts-max-size wants a size (512M, 2G), not '%s'", argv[i]);
-        } else if (!o->usage) {
-            o->usage = rl_xasprintf("unknown option or missing value '%s'", a);
-        }
-    }
-    if (i < argc) {
-        o->compiler = argv + i + 1;
-        o->ncompiler = argc - i - 1;
-    }
-    if (!o->usage && !o->facts_dir) o->usage = rl_xstrdup("--facts-dir DIR is required");
-    if (!o->usage && o->ncompiler == 0) o->usage = rl_xstrdup("no compiler after '--'");
-}
 
 /* ---- running the compiler --------------------------------------------------- */
 
@@ -169,7 +136,8 @@ static void record_failure(const cc_options *o, uint64_t run_key, const rl_unit_
     snprintf(f.run_key, sizeof f.run_key, "%016llx", (unsigned long long)run_key);
     rl_error err = {{0}};
     int written = rl_facts_dir_make(o->facts_dir, &err) == 0 && rl_facts_file_write(o->facts_dir, &f, &err) == 0;
-    if (!written) fprintf(stderr, "racelint cc: note: %s: %s; and the facts folder: %s\n", f.unit, why, err.msg);
+    if (!written && !o->quiet)
+        fprintf(stderr, "racelint cc: note: %s: %s; and the facts folder: %s\n", f.unit, why, err.msg);
     else if (verbose()) fprintf(stderr, "racelint cc: note: %s: %s (recorded in %s)\n", f.unit, why, o->facts_dir);
 }
 
@@ -234,7 +202,7 @@ static void extract(const cc_options *o)
     } else if (rl_analyze(&ao, &units, &a, &err) != 0) {
         record_failure(o, run_key, &units.items[0], key, err.msg);
     } else {
-        if (dc.write_errors) fprintf(stderr, "racelint cc: note: %s\n", dc.warnings[dc.nwarnings - 1]);
+        if (dc.write_errors && !o->quiet) fprintf(stderr, "racelint cc: note: %s\n", dc.warnings[dc.nwarnings - 1]);
         if (verbose()) {
             for (size_t i = 0; i < dc.nwarnings; i++) fprintf(stderr, "racelint cc: warning: %s\n", dc.warnings[i]);
             fprintf(stderr, "racelint cc: %s: facts %s in %s/%s%s\n", units.items[0].file,
@@ -250,29 +218,55 @@ static void extract(const cc_options *o)
     rl_unit_list_free(&units);
 }
 
-int rl_cmd_cc(int argc, char **argv)
+/* Runs the compiler; extracts the facts when it succeeded and the
+ * options allow (extract_ok). */
+static int launch(cc_options *o, int extract_ok)
 {
-    cc_options o;
-    parse_cc_options(argc, argv, &o);
-    if (o.ncompiler == 0) {
-        fprintf(stderr, "racelint cc: error: %s\nUsage: racelint cc --facts-dir DIR [--config FILE] [--models DIR] "
-                        "[--unit-timeout S] [--facts-max-size SIZE] -- COMPILER ARGS...\n",
-                o.usage ? o.usage : "no compiler");
-        free(o.usage);
-        return EXIT_USAGE;
-    }
-    /* A misconfigured launcher is said at once, but still compiles. */
-    if (o.usage) fprintf(stderr, "racelint cc: error: %s; compiling without extracting facts\n", o.usage);
     int status = 0;
-    if (run_compiler(o.compiler, &status) != 0) {
-        fprintf(stderr, "racelint cc: cannot run '%s': %s\n", o.compiler[0], strerror(errno));
-        free(o.usage);
+    if (run_compiler(o->compiler, &status) != 0) {
+        fprintf(stderr, "racelint cc: cannot run '%s': %s\n", o->compiler[0], strerror(errno));
         return EXIT_CANNOT_RUN;
     }
-    if (!o.usage && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    if (extract_ok && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         rl_outfile_guard_std(); /* from here on, only racelint's own files */
-        extract(&o);
+        extract(o);
     }
-    free(o.usage);
     return exit_like(status);
+}
+
+int rl_cmd_cc(int argc, char **argv, const rl_cli_options *cli)
+{
+    (void)argc;
+    (void)argv;
+    cc_options o;
+    memset(&o, 0, sizeof o);
+    o.facts_dir = cli->facts_dir;
+    o.config = cli->config;
+    o.models = cli->rules;
+    o.unit_timeout_sec = cli->limits.unit_timeout_sec;
+    o.max_size = cli->facts_max_size;
+    o.quiet = cli->quiet;
+    o.compiler = cli->flags;
+    o.ncompiler = cli->nflags;
+    if (o.ncompiler == 0)
+        return rl_cli_usage_error("%s", "cc wants the compiler after '--': racelint cc --facts-dir DIR -- COMPILER "
+                                        "ARGS...");
+    /* A misconfigured launcher is said at once, but still compiles. */
+    const char *problem = !o.facts_dir ? "--facts-dir DIR is missing"
+                          : cli->npaths ? "arguments before '--' that are no options" : NULL;
+    if (problem) fprintf(stderr, "racelint cc: error: %s; compiling without extracting facts\n", problem);
+    return launch(&o, !problem);
+}
+
+int rl_cmd_cc_unparsed(int argc, char **argv)
+{
+    int i = 0;
+    while (i < argc && strcmp(argv[i], "--") != 0) i++;
+    if (i + 1 >= argc) return EXIT_USAGE;
+    fprintf(stderr, "racelint cc: compiling without extracting facts\n");
+    cc_options o;
+    memset(&o, 0, sizeof o);
+    o.compiler = argv + i + 1;
+    o.ncompiler = argc - i - 1;
+    return launch(&o, 0);
 }

@@ -141,21 +141,29 @@ run_job() { # WORKSPACE SCRIPT [VAR=VALUE...]: one CI job's step, racelint on PA
   (cd "$ws" && env PATH="$RLDIR:$PATH" "$@" sh -e "$script") >"$TMP/out" 2>"$TMP/err"
 }
 fresh_checkout() { rm -rf "$1" && cp -r "$SRC/tests/facts_dir/proj" "$1"; }
-if python3 -c 'import yaml' 2>/dev/null; then
-  R=$TMP/gh-recipe; mkdir -p "$R" "$TMP/gh-art"
-  check "GitHub recipe: matrix, artifacts, a link job" python3 "$SRC/tests/facts_dir/recipe.py" github "$SRC/integrations/github-actions-sharded.yml" "$R"
-  up=$(cat "$R/upload"); down=$(cat "$R/download")
-  ws=$TMP/gh-ws
+# extract_jobs LABEL RECIPE_DIR INDEX_VAR TOTAL_VAR: a recipe's 4 extract
+# jobs in $ws (its configure.sh first, when it has one), each job's
+# artifact (the path in RECIPE_DIR/upload) kept as $TMP/art-LABEL/K.
+extract_jobs() {
   for k in 1 2 3 4; do
     fresh_checkout "$ws"
-    run_job "$ws" "$R/configure.sh"; run_job "$ws" "$R/extract.sh" SHARD=$k TOTAL=4; got=$?
-    equals "GitHub recipe: extract job $k/4" "$got" 0
-    cp -r "$ws/$up" "$TMP/gh-art/racelint-facts-$k"
+    if [ -f "$2/configure.sh" ]; then run_job "$ws" "$2/configure.sh"; fi
+    run_job "$ws" "$2/extract.sh" "$3=$k" "$4=4"; got=$?
+    equals "$1 recipe: extract job $k/4" "$got" 0
+    mkdir -p "$TMP/art-$1" && cp -r "$ws/$(cat "$2/upload")" "$TMP/art-$1/$k"
   done
+}
+if python3 -c 'import yaml' 2>/dev/null; then
+  R=$TMP/gh-recipe; mkdir -p "$R"
+  check "GitHub recipe: matrix, artifacts, a link job" python3 "$SRC/tests/facts_dir/recipe.py" github "$SRC/integrations/github-actions-sharded.yml" "$R"
+  down=$(cat "$R/download")
+  ws=$TMP/gh-ws
+  extract_jobs GitHub "$R" SHARD TOTAL
   fresh_checkout "$ws"
   run_job "$ws" "$R/configure.sh"
   (cd "$ws" && env PATH="$RLDIR:$PATH" racelint check --no-db -q -p build --format sarif -o "$TMP/gh-ref.sarif")
-  mkdir -p "$ws/$down" && cp -r "$TMP/gh-art/"* "$ws/$down/"
+  mkdir -p "$ws/$down"
+  for k in 1 2 3 4; do cp -r "$TMP/art-GitHub/$k" "$ws/$down/racelint-facts-$k"; done
   : >"$TMP/gh-output"
   run_job "$ws" "$R/link.sh" GITHUB_OUTPUT="$TMP/gh-output"; got=$?
   equals "GitHub recipe: the link job runs" "$got" 0
@@ -164,18 +172,14 @@ if python3 -c 'import yaml' 2>/dev/null; then
   equals "GitHub recipe: 4 shards + link give the SARIF results of one check -p" "$(sarif_keys "$ws/racelint.sarif")" "$(sarif_keys "$TMP/gh-ref.sarif")"
   check "GitHub recipe: with at least one result" test "$(jq '.runs[0].results | length' "$ws/racelint.sarif")" -ge 1
 
-  R=$TMP/gl-recipe; mkdir -p "$R" "$TMP/gl-art"
+  R=$TMP/gl-recipe; mkdir -p "$R"
   check "GitLab recipe: parallel, needs, artifacts" python3 "$SRC/tests/facts_dir/recipe.py" gitlab "$SRC/integrations/gitlab-ci-sharded.yml" "$R"
   up=$(cat "$R/upload"); report=$(cat "$R/report")
   ws=$TMP/gl-ws
-  for k in 1 2 3 4; do
-    fresh_checkout "$ws"
-    run_job "$ws" "$R/extract.sh" CI_NODE_INDEX=$k CI_NODE_TOTAL=4; got=$?
-    equals "GitLab recipe: parallel job $k/4" "$got" 0
-    cp -r "$ws/$up" "$TMP/gl-art/"
-  done
+  extract_jobs GitLab "$R" CI_NODE_INDEX CI_NODE_TOTAL
   fresh_checkout "$ws"
-  cp -r "$TMP/gl-art/"* "$ws/"
+  mkdir -p "$ws/$up"
+  for k in 1 2 3 4; do cp -r "$TMP/art-GitLab/$k/." "$ws/$up/"; done
   run_job "$ws" "$R/link.sh"; got=$?
   equals "GitLab recipe: the link job fails on the finding" "$got" 1
   (cd "$ws" && env PATH="$RLDIR:$PATH" racelint check --no-db -q -p build --format codequality -o "$TMP/gl-ref.json")

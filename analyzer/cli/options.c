@@ -100,6 +100,16 @@ static int set_facts_max_size(rl_cli_options *o, const rl_cli_option *row, const
     return 0;
 }
 
+/* --max-parse-failures: N units or P% of them (parse_gate.h). */
+static int set_parse_gate(rl_cli_options *o, const rl_cli_option *row, const char *value)
+{
+    (void)row;
+    if (rl_parse_gate_parse(value, &o->max_parse_failures) != 0)
+        return rl_cli_usage_error("--max-parse-failures wants a number of units or a percentage (10%%), not '%s'",
+                                  value);
+    return 0;
+}
+
 #define FIELD(name) offsetof(rl_cli_options, name)
 /* RL_OPT_LIST's count follows its list (apply relies on it). */
 _Static_assert(offsetof(rl_cli_options, nprograms) == offsetof(rl_cli_options, programs) + sizeof(const char **),
@@ -173,8 +183,10 @@ const rl_cli_option rl_cli_option_table[] = {
      "print at most N rows"},
     {0, "src-root", NULL, "DIR", RL_CMD_CHECK | RL_CMD_FINDINGS | RL_CMD_REPORT, RL_OPT_STRING, FIELD(src_root), 0,
      0, NULL, RL_COMPLETE_DIR, NULL, "SARIF, code quality and HTML paths relative to DIR (default: .)"},
-    {0, "max-parse-failures", NULL, "N", RL_CMD_CHECK, RL_OPT_NUMBER, FIELD(max_parse_failures), 0, LONG_MAX, NULL,
-     RL_COMPLETE_NONE, NULL, "exit 3 when more than N units fail to parse (default: no limit)"},
+    {0, "max-parse-failures", NULL, "N|P%", RL_CMD_CHECK, RL_OPT_CUSTOM, FIELD(max_parse_failures), 0, 0,
+     set_parse_gate, RL_COMPLETE_NONE, NULL,
+     "the analysis is incomplete (exit 3) when more than N units, or P% of the units, do not parse cleanly, "
+     "and always when none does (default: " RL_DEFAULT_MAX_PARSE_FAILURES_TEXT ")"},
     {0, "facts", NULL, "DIR", RL_CMDS_ANALYSE, RL_OPT_LIST, FIELD(facts_dirs), 0, 0, NULL, RL_COMPLETE_DIR, NULL,
      "analyse the facts files in DIR (from racelint cc or --shard) without parsing; repeatable; with -p, "
      "exactly the units of its compile_commands.json, those without facts named"},
@@ -189,8 +201,8 @@ const rl_cli_option rl_cli_option_table[] = {
      RL_COMPLETE_NONE, NULL, "remove the facts files used longest ago until the facts folder holds at most SIZE"},
     {0, "facts-dir", NULL, "DIR", RL_CMD_CC, RL_OPT_STRING, FIELD(facts_dir), 0, 0, NULL, RL_COMPLETE_DIR, NULL,
      "the facts folder the unit's facts go to (required)"},
-    {0, "models", "rules", "DIR", RL_CMDS_ANALYSE | RL_CMD_CC, RL_OPT_STRING, FIELD(rules), 0, 0, NULL, RL_COMPLETE_DIR, NULL,
-     "API model folder (default: the installed models/; --rules is its former name)"},
+    {0, "models", "rules", "DIR", RL_CMDS_ANALYSE | RL_CMD_CC, RL_OPT_STRING, FIELD(rules), 0, 0, NULL, RL_COMPLETE_DIR,
+     NULL, "API model folder (default: the installed models/; --rules is its former name)"},
     {0, "config", NULL, "FILE", RL_CMDS_ANALYSE | RL_CMD_CC, RL_OPT_STRING, FIELD(config), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
      "project config (default: the nearest .racelint.yaml)"},
     {0, "resource-dir", NULL, "DIR", RL_CMDS_ANALYSE, RL_OPT_STRING, FIELD(resource_dir), 0, 0, NULL,
@@ -327,7 +339,7 @@ static void set_defaults(rl_cli_options *o, int argc)
 {
     memset(o, 0, sizeof *o);
     o->format = "text";
-    o->max_parse_failures = -1;
+    o->max_parse_failures = rl_parse_gate_default();
     o->unit_timeout_sec = DEFAULT_UNIT_TIMEOUT_SEC;
     o->analysis_timeout_sec = DEFAULT_ANALYSIS_TIMEOUT_SEC;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);

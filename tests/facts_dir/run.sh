@@ -92,10 +92,9 @@ printf '#define A(x) x+x\n#define B(x) A(A(A(A(x))))\n#define C(x) B(B(B(B(x))))
 equals "extraction over its time limit: the compile still succeeds" "$got" 0
 check "... silently" test ! -s "$TMP/err"
 equals "... and the failure is a facts file" "$(nfacts "$TMP/slowfacts")" 1
-expect "... which the link reports" 0 "$RL" check --no-db --facts "$TMP/slowfacts"
+expect "... which the link reports: no unit analysed, incomplete (exit 3)" 3 "$RL" check --no-db --facts "$TMP/slowfacts"
 contains "... naming the unit" "$TMP/err" "monster.c: could not be parsed"
 contains "... and the reason" "$TMP/err" "longer than the limit of 1 s"
-expect "... and counts as a parse failure" 3 "$RL" check --no-db --facts "$TMP/slowfacts" --max-parse-failures 0
 
 # ---- Make with CC set to the launcher -------------------------------------------
 if command -v make >/dev/null; then
@@ -196,13 +195,14 @@ set -- "$TMP"/bad/*.rlf
 head -c 40 "$1" >"$TMP/t" && mv "$TMP/t" "$1"
 printf 'X' | dd of="$2" bs=1 seek=200 conv=notrunc 2>/dev/null
 printf 'this is not a facts file at all\n' >"$TMP/bad/0123456789abcdef.rlf"
-expect "damaged facts files: the link still runs" 0 "$RL" check --no-db --facts "$TMP/bad" -p "$TMP/build" --fail-on none
+expect "damaged facts files: 2 of 4 units missing, the analysis is incomplete (exit 3)" 3 "$RL" check --no-db --facts "$TMP/bad" -p "$TMP/build" --fail-on none
+expect "damaged facts files: within --max-parse-failures 2 the link runs" 0 "$RL" check --no-db --facts "$TMP/bad" -p "$TMP/build" --fail-on none --max-parse-failures 2
 contains "a truncated file is named" "$TMP/err" "facts file $1: damaged or truncated"
 contains "a corrupt file is named" "$TMP/err" "facts file $2: damaged or truncated (checksum mismatch); skipped"
 contains "a foreign file is named" "$TMP/err" "0123456789abcdef.rlf: not a racelint facts file"
 contains "the units left without facts are named" "$TMP/err" "listed in the compile database but no facts"
 contains "a notice counts them" "$TMP/err" "\[facts-damaged\]"
-"$RL" check --no-db -q --facts "$TMP/bad" -p "$TMP/build" --fail-on none --format json -o "$TMP/bad.json" 2>/dev/null
+"$RL" check --no-db -q --facts "$TMP/bad" -p "$TMP/build" --fail-on none --max-parse-failures 2 --format json -o "$TMP/bad.json" 2>/dev/null
 equals "JSON: the notices are in the report" "$(jq -r '[.run.notices[].code] | map(select(startswith("facts-"))) | sort | join(",")' "$TMP/bad.json")" "facts-damaged,facts-missing"
 : >"$TMP/bad/fedcba9876543210.rlf"
 expect "an empty facts file" 0 "$RL" check --no-db --facts "$TMP/bad" --fail-on none

@@ -7,6 +7,7 @@
  * Exit codes as main.c says: 0, 1 (check found findings its --fail-on
  * counts), 2 usage or input error, 3 analysis incomplete. */
 #include "analyse_cmd.h"
+#include "../facts_dir.h"
 #include "../frontend/frontend.h"
 #include "../report/report.h"
 #include "../store/store.h"
@@ -16,6 +17,8 @@
 #include "git.h"
 #include "history.h"
 #include "output.h"
+#include "select.h"
+#include "suppress.h"
 #include "threads_cmd.h"
 #include <jansson.h>
 #include <limits.h>
@@ -109,6 +112,7 @@ static int load_units(const rl_cli_options *o, rl_unit_list *units)
 {
     rl_error err = {{0}};
     memset(units, 0, sizeof *units);
+    if (o->nfacts_dirs && !o->build_dir) return 0; /* the facts files name the units */
     int rc = o->build_dir ? rl_inputs_from_compdb(o->build_dir, units, &err)
                           : rl_inputs_from_paths(o->paths, o->npaths, o->flags, o->nflags, units, &err);
     for (size_t i = 0; i < units->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", units->warnings[i]);
@@ -117,6 +121,7 @@ static int load_units(const rl_cli_options *o, rl_unit_list *units)
         rl_unit_list_free(units);
         return -1;
     }
+    if (o->shard_n) rl_shard_filter(units, (unsigned)o->shard_k, (unsigned)o->shard_n);
     return 0;
 }
 
@@ -211,10 +216,27 @@ static int project_config(const rl_cli_options *o, char **path, rl_error *err)
     return 0;
 }
 
+/* The facts folder of --facts-cache after the run: what could not be
+ * read or written there, and pruning to --facts-max-size. */
+static void finish_facts_cache(const rl_cli_options *o, rl_facts_dir_cache *dc)
+{
+    for (size_t i = 0; i < dc->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", dc->warnings[i]);
+    size_t removed = 0;
+    rl_error err = {{0}};
+    if (o->facts_max_size && rl_facts_dir_prune(o->facts_cache, o->facts_max_size, &removed, &err) != 0)
+        fprintf(stderr, "racelint: warning: %s\n", err.msg);
+    if (removed && o->verbose)
+        fprintf(stderr, "racelint: %zu facts file%s pruned from %s (--facts-max-size)\n", removed,
+                removed == 1 ? "" : "s", o->facts_cache);
+    rl_facts_dir_cache_clear(dc);
+}
+
 /* Runs the analysis with the options every analysing command shares; the
- * facts cache is used when store is not NULL and --no-cache not given.
+ * facts cache is the folder of --facts-cache, else the store when store
+ * is not NULL, unless --no-cache. With --facts, the facts files are linked
+ * instead, and without -p *units becomes the units they hold.
  * *config_used (when not NULL) gets the project config's path, or NULL. */
-static int analyse(const rl_cli_options *o, const rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
+static int analyse(const rl_cli_options *o, rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
                    char **config_used, rl_error *err)
 {
     char *config;
@@ -233,16 +255,37 @@ static int analyse(const rl_cli_options *o, const rl_unit_list *units, int want_
     ao.programs = o->programs;
     ao.nprograms = o->nprograms;
     store_cache sc = {store, 0};
-    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end};
+    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end, NULL};
     if (store) ao.cache = &cache;
     ao.cache_refresh = o->no_cache;
+    ao.facts_only = o->shard_n > 0;
+    rl_facts_dir_cache dc;
+    if (o->facts_cache) {
+        if (rl_facts_dir_make(o->facts_cache, err) != 0) {
+            free(config);
+            return -1;
+        }
+        rl_facts_dir_cache_init(&dc, o->facts_cache, rl_facts_run_key(&ao));
+        ao.cache = &dc.iface;
+    }
     progress prog = {rl_now_ms(), 0, 0};
     if (!o->quiet && isatty(STDERR_FILENO)) {
         ao.progress = show_progress;
         ao.progress_ctx = &prog;
     }
-    int rc = rl_analyze(&ao, units, a, err);
+    int rc;
+    if (o->nfacts_dirs) {
+        rl_unit_list linked;
+        rc = rl_facts_dir_link(&ao, o->facts_dirs, o->nfacts_dirs, o->build_dir ? units : NULL, &linked, a, err);
+        if (rc == 0) {
+            rl_unit_list_free(units);
+            *units = linked;
+        }
+    } else {
+        rc = rl_analyze(&ao, units, a, err);
+    }
     end_progress(&prog);
+    if (o->facts_cache) finish_facts_cache(o, &dc);
     if (config_used) *config_used = config;
     else free(config);
     return rc;
@@ -271,9 +314,17 @@ static void print_programs_and_notices(const rl_analysis *a, int verbose)
     }
 }
 
+/* What the analysing commands need: -p or paths (or --facts), and the
+ * facts options only in the combinations that mean something. */
 static int need_inputs(const rl_cli_options *o, const char *cmd)
 {
-    if (!o->build_dir && o->npaths == 0) {
+    if (o->nfacts_dirs && (o->facts_cache || o->shard_n || o->npaths))
+        return rl_cli_usage_error("%s", "--facts links facts files: it takes -p but no paths, --facts-cache or --shard");
+    if (o->shard_n && (!o->build_dir || !o->facts_cache))
+        return rl_cli_usage_error("%s", "--shard K/N needs -p BUILD_DIR and --facts-out DIR");
+    if (o->facts_max_size && !o->facts_cache)
+        return rl_cli_usage_error("%s", "--facts-max-size bounds --facts-cache DIR: give that too");
+    if (!o->build_dir && o->npaths == 0 && o->nfacts_dirs == 0) {
         fprintf(stderr, "racelint: error: %s needs -p BUILD_DIR or at least one file or folder\nTry 'racelint --help'.\n", cmd);
         return EXIT_USAGE;
     }
@@ -334,6 +385,22 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
     return rc;
 }
 
+/* The units of -p, paths or --facts, analysed without the store (for
+ * the commands that record nothing); parse failures reported. 0, or -1
+ * with the message printed and nothing left to free. */
+static int load_and_analyse(const rl_cli_options *o, rl_unit_list *units, rl_analysis *a)
+{
+    if (load_units(o, units) != 0) return -1;
+    rl_error err = {{0}};
+    if (analyse(o, units, 0, NULL, a, NULL, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_unit_list_free(units);
+        return -1;
+    }
+    report_parse_failures(a);
+    return 0;
+}
+
 /* `racelint threads`: the programs and threads of a codebase. */
 int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
 {
@@ -345,15 +412,9 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
     if (o->format_set && !json && strcmp(o->format, "text") != 0)
         return rl_cli_usage_error("unknown format '%s' for threads (text, json)", o->format);
     rl_unit_list units;
-    if (load_units(o, &units) != 0) return EXIT_USAGE;
-    rl_error err = {{0}};
     rl_analysis a;
-    if (analyse(o, &units, 0, NULL, &a, NULL, &err) != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_unit_list_free(&units);
-        return EXIT_USAGE;
-    }
-    report_parse_failures(&a);
+    if (load_and_analyse(o, &units, &a) != 0) return EXIT_USAGE;
+    rl_error err = {{0}};
     rl_outfile of;
     if (rl_outfile_open(&of, o->output, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
@@ -373,10 +434,90 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
     return rc;
 }
 
+/* The least confidence a check reports: --min-confidence, else medium
+ * for people (text) and low for tools, which get the field. -1 when the
+ * option is not a level. */
+static int min_confidence(const rl_cli_options *o)
+{
+    if (o->min_confidence) return rl_confidence_parse(o->min_confidence);
+    int text = rl_format_parse(o->format ? o->format : "text") == RL_FORMAT_TEXT;
+    return text ? RL_CONF_MEDIUM : RL_CONF_LOW;
+}
+
+/* Marks hidden the findings below the least confidence; their count. */
+static size_t hide_unconfident(rl_findings *findings, int least)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < findings->len; i++) {
+        rl_finding *f = &findings->items[i];
+        f->hidden = (int)f->confidence > least;
+        n += f->hidden != 0;
+    }
+    return n;
+}
+
+/* In a text report, suppressed findings are counted, not printed, unless
+ * --show-suppressed; their count. */
+static size_t hide_suppressed(const rl_cli_options *o, rl_findings *findings)
+{
+    if (o->show_suppressed || rl_format_parse(o->format ? o->format : "text") != RL_FORMAT_TEXT) return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < findings->len; i++) {
+        rl_finding *f = &findings->items[i];
+        if (f->suppressed && !f->hidden) {
+            f->hidden = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Suppression comments naming an unknown rule or suppressing nothing
+ * become notices of the run (suppress.h), shown and recorded with the
+ * others. */
+static void audit_suppressions(rl_analysis *a, rl_run_info *run)
+{
+    const char **files = rl_xcalloc(a->nunits + 1, sizeof *files);
+    for (size_t i = 0; i < a->nunits; i++) files[i] = a->units[i].file;
+    size_t before = a->nnotices;
+    rl_suppress_audit(&a->findings, files, a->nunits, &a->notices, &a->nnotices);
+    free(files);
+    if (a->nnotices == before) return;
+    rl_notices_free(run->notices, run->nnotices);
+    run->notices = rl_notices_copy(a->notices, a->nnotices);
+    run->nnotices = a->nnotices;
+}
+
+/* `racelint check -p BUILD --shard K/N --facts-out DIR`: one CI job's part
+ * of the extraction. Facts only: no analysis, no run recorded; the link
+ * job (check --facts) analyses and reports. */
+static int check_shard(const rl_cli_options *o)
+{
+    rl_unit_list units;
+    rl_analysis a;
+    if (load_and_analyse(o, &units, &a) != 0) return EXIT_USAGE;
+    if (!o->quiet)
+        fprintf(stderr, "racelint: shard %ld/%ld: %zu unit%s, %zu parsed, %zu still valid in %s; not analysed: "
+                        "link the shards with racelint check --facts\n", o->shard_k, o->shard_n, units.len,
+                units.len == 1 ? "" : "s", a.units_parsed, a.units_cached, o->facts_cache);
+    rl_analysis_free(&a);
+    rl_unit_list_free(&units);
+    return 0;
+}
+
 int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 {
     int usage = need_inputs(o, "check");
     if (usage) return usage;
+    if (o->shard_n) return check_shard(o);
+    int least = min_confidence(o);
+    if (least < 0) return rl_cli_usage_error("--min-confidence wants high, medium or low, not '%s'", o->min_confidence);
+    rl_error serr = {{0}};
+    rl_selection *selection = rl_selection_new(o->checks, o->nchecks, o->excludes, o->nexcludes, o->config, &serr);
+    if (!selection) {
+        fprintf(stderr, "racelint: error: %s\n", serr.msg);
+        return EXIT_USAGE;
+    }
     long long t0 = rl_now_ms();
     rl_run_info run;
     memset(&run, 0, sizeof run);
@@ -386,6 +527,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     rl_unit_list units;
     if (load_units(o, &units) != 0) {
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
 
@@ -397,6 +539,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rl_unit_list_free(&units);
             rl_run_info_clear(&run);
+            rl_selection_free(selection);
             return EXIT_USAGE;
         }
     }
@@ -412,6 +555,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_store_close(store);
         rl_unit_list_free(&units);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
     rl_check_args hargs = {o->db ? o->db : DEFAULT_DB_FILE, o->no_db, o->baseline, o->fail_on, o->format};
@@ -421,6 +565,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_store_close(store);
         rl_unit_list_free(&units);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
 
@@ -433,9 +578,27 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_store_close(store);
         rl_unit_list_free(&units);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
     report_parse_failures(&a);
+    /* --checks, --exclude and the configs' checks:/exclude: choose what is
+     * reported (and recorded) of what was analysed */
+    size_t off_rule = 0, off_file = 0;
+    if (rl_selection_apply(selection, &a.findings, &off_rule, &off_file, &serr) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", serr.msg);
+        rl_hist_check_abort(hist, store, &run);
+        rl_hist_check_end(hist, EXIT_USAGE);
+        rl_store_close(store);
+        rl_analysis_free(&a);
+        rl_unit_list_free(&units);
+        rl_run_info_clear(&run);
+        rl_selection_free(selection);
+        return EXIT_USAGE;
+    }
+    rl_selection_free(selection);
+    size_t unconfident = hide_unconfident(&a.findings, least);
+    run.files = (int64_t)units.len; /* --facts without -p: known only now */
 
     run.finished_at = rl_iso_now();
     run.status = rl_xstrdup("complete");
@@ -449,6 +612,8 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 
     /* suppressions, baseline; the exit status --fail-on asks for */
     int exit_code = rl_hist_check_prepare(hist, &a.findings);
+    size_t suppressed_hidden = hide_suppressed(o, &a.findings);
+    audit_suppressions(&a, &run);
     run.incomplete = rl_parse_gate_check(&o->max_parse_failures, a.units, a.nunits);
     rl_run_set_parse_failures(&run, a.units, a.nunits);
     int incomplete = run.incomplete != NULL;
@@ -497,6 +662,12 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         else if (errors || a.units_skipped)
             fprintf(stderr, " (%zu %s)", errors + a.units_skipped, errors ? "with parse errors" : "skipped");
         rl_hist_check_summary(hist, stderr);
+        if (suppressed_hidden) fprintf(stderr, " (not shown; --show-suppressed lists them)");
+        if (unconfident)
+            fprintf(stderr, "; %zu below --min-confidence %s, not shown", unconfident, rl_confidence_name(least));
+        if (off_rule || off_file)
+            fprintf(stderr, "; %zu left out by the checks selected, %zu located only in excluded files", off_rule,
+                    off_file);
         if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
         fprintf(stderr, "\n");
     }

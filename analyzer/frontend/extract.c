@@ -1508,7 +1508,7 @@ static void walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
 
 static int is_null_constant(CXCursor c)
 {
-    long long v;
+    long long v = 1; /* const_int leaves it alone when it fails */
     return const_int(rl_cursor_strip(c), &v) && v == 0;
 }
 

@@ -16,6 +16,8 @@
 #include "git.h"
 #include "history.h"
 #include "output.h"
+#include "project.h"
+#include "selection.h"
 #include "threads_cmd.h"
 #include <jansson.h>
 #include <limits.h>
@@ -31,9 +33,6 @@
 
 enum { EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
 
-#define DEFAULT_DB_DIR ".racelint"
-#define DEFAULT_DB_FILE ".racelint/racelint.db"
-
 static char *arguments_json(int argc, char **argv)
 {
     json_t *arr = json_array();
@@ -47,16 +46,6 @@ static char *arguments_json(int argc, char **argv)
     char *copy = rl_xstrdup(s ? s : "[]");
     free(s);
     return copy;
-}
-
-/* The default database lives in .racelint/ under the current folder; the
- * folder is created on first use. An explicit --db must be in an existing
- * folder. */
-static const char *database_path(const rl_cli_options *o)
-{
-    if (o->db) return o->db;
-    mkdir(DEFAULT_DB_DIR, 0777);
-    return DEFAULT_DB_FILE;
 }
 
 /* units (may be NULL) feed SARIF's parse-failure notifications, baseline
@@ -101,23 +90,6 @@ static void report_parse_failures(const rl_analysis *a)
         fprintf(stderr, "racelint: %s: %s\n", u->file, phrase);
         if (u->diagnostics) fprintf(stderr, "%s\n", u->diagnostics);
     }
-}
-
-/* The translation units named by -p or by paths (check, guards). Prints
- * warnings and the error; 0 or -1. */
-static int load_units(const rl_cli_options *o, rl_unit_list *units)
-{
-    rl_error err = {{0}};
-    memset(units, 0, sizeof *units);
-    int rc = o->build_dir ? rl_inputs_from_compdb(o->build_dir, units, &err)
-                          : rl_inputs_from_paths(o->paths, o->npaths, o->flags, o->nflags, units, &err);
-    for (size_t i = 0; i < units->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", units->warnings[i]);
-    if (rc != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_unit_list_free(units);
-        return -1;
-    }
-    return 0;
 }
 
 /* The facts cache on the findings store (driver.h). Errors are not fatal:
@@ -271,23 +243,12 @@ static void print_programs_and_notices(const rl_analysis *a, int verbose)
     }
 }
 
-static int need_inputs(const rl_cli_options *o, const char *cmd)
-{
-    if (!o->build_dir && o->npaths == 0) {
-        fprintf(stderr, "racelint: error: %s needs -p BUILD_DIR or at least one file or folder\nTry 'racelint --help'.\n", cmd);
-        return EXIT_USAGE;
-    }
-    if (o->build_dir && o->npaths > 0) return rl_cli_usage_error("%s", "give either -p BUILD_DIR or paths, not both");
-    return 0;
-}
-
 /* `racelint guards`: the inferred guard map (guards.h) of a codebase. */
 int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
 {
     (void)argc;
     (void)argv;
-    int rc = need_inputs(o, "guards");
-    if (rc) return rc;
+    int rc = 0;
     rl_outfile of;
     rl_error oerr = {{0}};
     if (rl_outfile_open(&of, o->output, &oerr) != 0) {
@@ -296,15 +257,15 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
     }
     FILE *out = of.f;
     int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0);
-    rl_unit_list units;
+    rl_selection sel;
     rl_error err = {{0}};
     rl_analysis a;
     if (fmt < 0) {
         rc = rl_cli_usage_error("unknown format '%s' for guards (table, csv, json)", o->format);
-    } else if (load_units(o, &units) != 0) {
-        rc = EXIT_USAGE;
+    } else if ((rc = rl_select_units(o, "guards", &sel)) != 0) {
+        rl_selection_free(&sel);
     } else {
-        if (analyse(o, &units, 1, NULL, &a, NULL, &err) != 0) {
+        if (analyse(o, &sel.units, 1, NULL, &a, NULL, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         } else {
@@ -325,7 +286,7 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
             rl_table_free(&t);
             rl_analysis_free(&a);
         }
-        rl_unit_list_free(&units);
+        rl_selection_free(&sel);
     }
     if (rl_outfile_close(&of, rc == 0, &oerr) != 0) {
         fprintf(stderr, "racelint: error: %s\n", oerr.msg);
@@ -339,18 +300,24 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
 {
     (void)argc;
     (void)argv;
-    int rc = need_inputs(o, "threads");
-    if (rc) return rc;
+    int rc = 0;
     int json = o->format_set && strcmp(o->format, "json") == 0;
     if (o->format_set && !json && strcmp(o->format, "text") != 0)
         return rl_cli_usage_error("unknown format '%s' for threads (text, json)", o->format);
-    rl_unit_list units;
-    if (load_units(o, &units) != 0) return EXIT_USAGE;
     rl_error err = {{0}};
-    rl_analysis a;
-    if (analyse(o, &units, 0, NULL, &a, NULL, &err) != 0) {
+    if (rl_check_writable(o->output, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_unit_list_free(&units);
+        return EXIT_USAGE;
+    }
+    rl_selection sel;
+    if ((rc = rl_select_units(o, "threads", &sel)) != 0) {
+        rl_selection_free(&sel);
+        return rc;
+    }
+    rl_analysis a;
+    if (analyse(o, &sel.units, 0, NULL, &a, NULL, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_selection_free(&sel);
         return EXIT_USAGE;
     }
     report_parse_failures(&a);
@@ -369,33 +336,44 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
         }
     }
     rl_analysis_free(&a);
-    rl_unit_list_free(&units);
+    rl_selection_free(&sel);
     return rc;
 }
 
 int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 {
-    int usage = need_inputs(o, "check");
-    if (usage) return usage;
     long long t0 = rl_now_ms();
+    rl_error err = {{0}};
+    /* An output that cannot be written fails now, not after the analysis. */
+    if (rl_check_writable(o->output, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    rl_selection sel;
+    int usage = rl_select_units(o, "check", &sel);
+    int db_default = 0;
+    char *db_path = usage ? NULL : rl_database_path(o->db, sel.compdb, &db_default, &err);
+    if (!usage && (!db_path || (db_default && !o->no_db && rl_database_folder(db_path, &err) != 0))) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        usage = EXIT_USAGE;
+    }
+    if (usage) {
+        free(db_path);
+        rl_selection_free(&sel);
+        return usage;
+    }
     rl_run_info run;
     memset(&run, 0, sizeof run);
     run.started_at = rl_iso_now();
 
-    rl_error err = {{0}};
-    rl_unit_list units;
-    if (load_units(o, &units) != 0) {
-        rl_run_info_clear(&run);
-        return EXIT_USAGE;
-    }
-
     /* Open the store before the long analysis, so a bad --db fails fast. */
     rl_store *store = NULL;
     if (!o->no_db) {
-        store = rl_store_open(database_path(o), 0, &err);
+        store = rl_store_open(db_path, 0, &err);
         if (!store) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
-            rl_unit_list_free(&units);
+            free(db_path);
+            rl_selection_free(&sel);
             rl_run_info_clear(&run);
             return EXIT_USAGE;
         }
@@ -406,36 +384,46 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     run.tool_version = rl_xstrdup(RL_VERSION);
     run.arguments = arguments_json(argc, argv);
     run.directory = rl_xstrdup(getcwd(cwd, sizeof cwd) ? cwd : "");
-    run.files = (int64_t)units.len;
+    run.files = (int64_t)sel.units.len;
     if (rl_git_describe(&run, o->quiet, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_store_close(store);
-        rl_unit_list_free(&units);
+        free(db_path);
+        rl_selection_free(&sel);
         rl_run_info_clear(&run);
         return EXIT_USAGE;
     }
-    rl_check_args hargs = {o->db ? o->db : DEFAULT_DB_FILE, o->no_db, o->baseline, o->fail_on, o->format};
+    rl_check_args hargs = {db_path, o->no_db, o->baseline, o->fail_on, o->format};
     rl_check_hist *hist = rl_hist_check_begin(&hargs, store, &run, &err);
     if (!hist) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_store_close(store);
-        rl_unit_list_free(&units);
+        free(db_path);
+        rl_selection_free(&sel);
         rl_run_info_clear(&run);
         return EXIT_USAGE;
     }
 
     rl_analysis a;
-    int analysed = analyse(o, &units, 0, store, &a, &run.config, &err);
+    int analysed = analyse(o, &sel.units, 0, store, &a, &run.config, &err);
     if (analysed != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_hist_check_abort(hist, store, &run);
         rl_hist_check_end(hist, EXIT_USAGE);
         rl_store_close(store);
-        rl_unit_list_free(&units);
+        free(db_path);
+        rl_selection_free(&sel);
         rl_run_info_clear(&run);
         return EXIT_USAGE;
     }
     report_parse_failures(&a);
+    /* Findings outside the paths given with a compilation database are
+     * left out of everything, and a notice says so (selection.h). */
+    size_t outside = rl_selection_filter(&sel, &a.findings);
+    if (outside)
+        rl_analysis_notice(&a, "focus", NULL,
+                           "%zu finding%s outside the paths given %s not reported (the whole program was analysed)",
+                           outside, outside == 1 ? "" : "s", outside == 1 ? "was" : "were");
 
     run.finished_at = rl_iso_now();
     run.status = rl_xstrdup("complete");
@@ -487,7 +475,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     if (!o->quiet) {
         print_programs_and_notices(&a, o->verbose);
         fprintf(stderr, "racelint: %zu finding%s in %zu file%s", a.findings.len, a.findings.len == 1 ? "" : "s",
-                units.len, units.len == 1 ? "" : "s");
+                sel.units.len, sel.units.len == 1 ? "" : "s");
         if (a.nprograms > 1 || a.nprograms_linked > 1)
             fprintf(stderr, ", %zu program%s", a.nprograms, a.nprograms == 1 ? "" : "s");
         if (a.nnotices) fprintf(stderr, ", %zu notice%s", a.nnotices, a.nnotices == 1 ? "" : "s");
@@ -497,13 +485,14 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         else if (errors || a.units_skipped)
             fprintf(stderr, " (%zu %s)", errors + a.units_skipped, errors ? "with parse errors" : "skipped");
         rl_hist_check_summary(hist, stderr);
-        if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
+        if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, db_path);
         fprintf(stderr, "\n");
     }
     exit_code = rl_hist_check_end(hist, exit_code);
     rl_store_close(store);
     rl_analysis_free(&a);
-    rl_unit_list_free(&units);
+    free(db_path);
+    rl_selection_free(&sel);
     rl_run_info_clear(&run);
     return exit_code;
 }

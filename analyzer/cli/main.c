@@ -15,6 +15,7 @@
 #include "analyse_cmd.h"
 #include "history.h"
 #include "options.h"
+#include "project.h"
 #include "report_cmd.h"
 #include <signal.h>
 #include <stdio.h>
@@ -153,8 +154,20 @@ int main(int argc, char **argv)
     if (rc == 0 && o.help) {
         rl_cli_print_command_help(stdout, cmd);
     } else if (rc == 0) {
-        for (size_t i = 0; i < sizeof dispatch_table / sizeof *dispatch_table; i++)
+        /* The database the queries read: --db, $RACELINT_DB, or the one in
+         * the project's root (check finds its own, knowing its compile
+         * database). */
+        char *db = NULL;
+        if ((cmd->bit & RL_CMDS_DATABASE) && cmd->bit != RL_CMD_CHECK) {
+            int is_default;
+            rl_error err = {{0}};
+            db = rl_database_path(o.db, NULL, &is_default, &err);
+            if (!db) rc = rl_cli_usage_error("%s", err.msg);
+            o.db = db;
+        }
+        for (size_t i = 0; rc == 0 && i < sizeof dispatch_table / sizeof *dispatch_table; i++)
             if (dispatch_table[i].bit == cmd->bit) rc = dispatch_table[i].run(argc, argv, &o);
+        free(db);
     }
     rl_cli_options_free(&o);
     return rc;

@@ -105,11 +105,20 @@ static int unknown_command(const char *name)
     return EXIT_USAGE;
 }
 
+static const char completion_usage[] =
+    "usage: racelint completion bash|zsh\n\n"
+    "  completion         print the shell completion script, made from the option table\n"
+    "                     (installed by cmake --install; or: source <(racelint completion bash))\n";
+
 /* `racelint help [COMMAND]`. */
 static int help_command(int argc, char **argv)
 {
     if (argc < 3) {
         rl_cli_print_help(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(argv[2], "completion") == 0) {
+        fputs(completion_usage, stdout);
         return EXIT_CLEAN;
     }
     const rl_cli_command *cmd = rl_cli_find_command(argv[2]);
@@ -137,6 +146,10 @@ int main(int argc, char **argv)
         return EXIT_CLEAN;
     }
     if (strcmp(argv[1], "completion") == 0) {
+        if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            fputs(completion_usage, stdout);
+            return EXIT_CLEAN;
+        }
         if (argc != 3 || rl_cli_print_completion(stdout, argv[2]) != 0)
             return rl_cli_usage_error("%s", "completion wants a shell: racelint completion bash|zsh");
         return EXIT_CLEAN;

@@ -437,10 +437,10 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 
     /* suppressions, baseline; the exit status --fail-on asks for */
     int exit_code = rl_hist_check_prepare(hist, &a.findings);
-    int incomplete = o->max_parse_failures >= 0 && a.units_failed > (size_t)o->max_parse_failures;
+    run.incomplete = rl_parse_gate_check(&o->max_parse_failures, a.units, a.nunits);
+    rl_run_set_parse_failures(&run, a.units, a.nunits);
+    int incomplete = run.incomplete != NULL;
     if (incomplete) {
-        fprintf(stderr, "racelint: error: %zu unit%s failed to parse, more than --max-parse-failures %ld allows; the analysis is incomplete\n",
-                a.units_failed, a.units_failed == 1 ? "" : "s", o->max_parse_failures);
         free(run.status);
         run.status = rl_xstrdup("failed");
         exit_code = EXIT_INCOMPLETE;
@@ -488,6 +488,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, db_path);
         fprintf(stderr, "\n");
     }
+    if (!o->quiet || incomplete) rl_parse_failures_summary(stderr, run.incomplete, a.units, a.nunits);
     exit_code = rl_hist_check_end(hist, exit_code);
     rl_store_close(store);
     rl_analysis_free(&a);

@@ -78,8 +78,8 @@ static void print_options(FILE *out, unsigned commands, int name_commands)
 
 static const char exit_status_text[] =
     "Exit status: 0 success (a query that lists findings too), 1 a gate found findings (check; diff: a new one; "
-    "findings --fail-on new|any), 2 usage or input error, 3 analysis incomplete (more parse failures than "
-    "--max-parse-failures); see the README's Exit status table.";
+    "findings --fail-on new|any), 2 usage or input error, 3 analysis incomplete (no unit parsed cleanly, or "
+    "more parse failures than --max-parse-failures, default 10%); see the README's Exit status table.";
 
 void rl_cli_print_help(FILE *out)
 {

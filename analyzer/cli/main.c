@@ -7,8 +7,8 @@
  *
  * Exit codes (README.md, "Exit status", one row a command): 0 success, 1
  * only from a gate (check, diff, findings --fail-on) that found findings, 2
- * usage or input error, 3 analysis incomplete (--max-parse-failures
- * exceeded). */
+ * usage or input error, 3 analysis incomplete (parse_gate.h: no unit
+ * parsed cleanly, or more failures than --max-parse-failures, default 10%). */
 #include "../frontend/frontend.h"
 #include "../report/report.h"
 #include "../util/outfile.h"
@@ -156,7 +156,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0) {
         char *clang = rl_frontend_clang_version();
-        printf("racelint %s (%s)\n", RL_VERSION, clang);
+        printf("racelint %s (libclang: %s)\n", RL_VERSION, clang);
         free(clang);
         return EXIT_CLEAN;
     }

@@ -74,6 +74,16 @@ static int set_seconds(rl_cli_options *o, const rl_cli_option *row, const char *
     return 0;
 }
 
+/* --max-parse-failures: N units or P% of them (parse_gate.h). */
+static int set_parse_gate(rl_cli_options *o, const rl_cli_option *row, const char *value)
+{
+    (void)row;
+    if (rl_parse_gate_parse(value, &o->max_parse_failures) != 0)
+        return rl_cli_usage_error("--max-parse-failures wants a number of units or a percentage (10%%), not '%s'",
+                                  value);
+    return 0;
+}
+
 #define FIELD(name) offsetof(rl_cli_options, name)
 /* RL_OPT_LIST's count follows its list (apply relies on it). */
 _Static_assert(offsetof(rl_cli_options, nprograms) == offsetof(rl_cli_options, programs) + sizeof(const char **),
@@ -149,8 +159,10 @@ const rl_cli_option rl_cli_option_table[] = {
      "print at most N rows"},
     {0, "src-root", NULL, "DIR", RL_CMD_CHECK | RL_CMD_FINDINGS | RL_CMD_REPORT, RL_OPT_STRING, FIELD(src_root), 0,
      0, NULL, RL_COMPLETE_DIR, NULL, "SARIF, code quality and HTML paths relative to DIR (default: .)"},
-    {0, "max-parse-failures", NULL, "N", RL_CMD_CHECK, RL_OPT_NUMBER, FIELD(max_parse_failures), 0, LONG_MAX, NULL,
-     RL_COMPLETE_NONE, NULL, "exit 3 when more than N units fail to parse (default: no limit)"},
+    {0, "max-parse-failures", NULL, "N|P%", RL_CMD_CHECK, RL_OPT_CUSTOM, FIELD(max_parse_failures), 0, 0,
+     set_parse_gate, RL_COMPLETE_NONE, NULL,
+     "the analysis is incomplete (exit 3) when more than N units, or P% of the units, do not parse cleanly, "
+     "and always when none does (default: " RL_DEFAULT_MAX_PARSE_FAILURES_TEXT ")"},
     {0, "models", "rules", "DIR", RL_CMDS_ANALYSE, RL_OPT_STRING, FIELD(rules), 0, 0, NULL, RL_COMPLETE_DIR, NULL,
      "API model folder (default: the installed models/; --rules is its former name)"},
     {0, "config", NULL, "FILE", RL_CMDS_ANALYSE, RL_OPT_STRING, FIELD(config), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
@@ -286,7 +298,7 @@ static void set_defaults(rl_cli_options *o, int argc)
 {
     memset(o, 0, sizeof *o);
     o->format = "text";
-    o->max_parse_failures = -1;
+    o->max_parse_failures = rl_parse_gate_default();
     o->unit_timeout_sec = DEFAULT_UNIT_TIMEOUT_SEC;
     o->analysis_timeout_sec = DEFAULT_ANALYSIS_TIMEOUT_SEC;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);

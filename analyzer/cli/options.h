@@ -21,6 +21,7 @@
 #ifndef RL_CLI_OPTIONS_H
 #define RL_CLI_OPTIONS_H
 #include "../driver.h"
+#include "parse_gate.h"
 #include <stddef.h>
 #include <stdio.h>
 
@@ -63,7 +64,7 @@ typedef struct rl_cli_options {
     const char *baseline, *fail_on, *rule, *file_pattern, *status, *note; /* history.h */
     long max_rows;
     const char *src_root;
-    long max_parse_failures; /* -1: unlimited */
+    rl_parse_gate max_parse_failures; /* N units or P% (parse_gate.h); default 10% */
     long jobs;
     rl_parse_limits limits;
     long unit_timeout_sec;     /* --unit-timeout, copied into limits */

@@ -63,6 +63,7 @@ typedef struct loaded {
     rl_findings findings, prev_findings;
     rl_unit_status *units;
     size_t nunits;
+    rl_snippets snippets;
     int has_prev;
 } loaded;
 
@@ -73,12 +74,14 @@ static void loaded_free(loaded *l)
     rl_findings_free(&l->findings);
     rl_findings_free(&l->prev_findings);
     rl_units_free(l->units, l->nunits);
+    rl_snippets_free(&l->snippets);
 }
 
 static int load(rl_store *store, int64_t id, loaded *l, rl_error *err)
 {
     if (rl_store_get_run(store, id, &l->run, err) || rl_store_load_findings(store, id, &l->findings, err) ||
-        rl_store_load_units(store, id, &l->units, &l->nunits, err))
+        rl_store_load_units(store, id, &l->units, &l->nunits, err) ||
+        rl_store_load_snippets(store, id, &l->snippets, err))
         return -1;
     /* The previous complete run: an interrupted or killed one has no
      * findings to compare with. */
@@ -99,7 +102,7 @@ int rl_cmd_report(const rl_report_cmd_args *a)
     if (access(path, F_OK) != 0)
         return fail("no findings database at '%s'; run 'racelint check' first or pass --db", path);
     rl_error err = {{0}};
-    rl_store *store = rl_store_open(path, 1, &err);
+    rl_store *store = rl_store_open(path, RL_STORE_READ, &err);
     if (!store) return fail("%s", err.msg);
 
     loaded l;
@@ -136,6 +139,7 @@ int rl_cmd_report(const rl_report_cmd_args *a)
         in.previous = l.has_prev ? &l.prev : NULL;
         in.previous_findings = l.has_prev ? &l.prev_findings : NULL;
         in.src_root = a->src_root;
+        in.snippets = &l.snippets;
         if (rl_report_html(of.f, &in, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;

@@ -10,7 +10,7 @@
  * script and style carrying this page's random nonce, so even a missed
  * escape could not run injected code. */
 #include "report.h"
-#include "../util/file.h"
+#include "html_assets.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "../util/termsafe.h"
@@ -19,13 +19,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <time.h>
 
-#define DEFAULT_CONTEXT_LINES 3
-#define MAX_CONTEXT_LINES 20
 #define MAX_LINE_SHOWN 400          /* bytes of a source line shown, the rest elided */
-#define MAX_LINE_NUMBER 10000000u   /* lines further down are not looked for */
 #define NONCE_BYTES 16
 /* The first byte of U+2000..U+2FFF in UTF-8, where the bidi controls are. */
 #define BIDI_LEAD_BYTE '\xE2'
@@ -34,7 +30,7 @@ typedef struct html {
     FILE *out;
     const rl_html_input *in;
     const char *base_dir;   /* the run's directory: relative file names start there */
-    size_t context;
+    int failed;             /* a finding's body could not be built (out of memory) */
 } html;
 
 /* ------------------------------------------------------------ escaping */
@@ -230,59 +226,29 @@ static void highlight_line(html *h, const char *s, size_t n, int *in_comment, si
     }
 }
 
-/* The lines [line - context, line + context] of file, with line numbers,
- * the access line highlighted and its column marked. Bounded: at most
- * MAX_LINE_SHOWN bytes of a line are shown, and nothing past line
- * MAX_LINE_NUMBER is looked for. A file that cannot be read is said so. */
-
+/* The excerpt stored with the run around pos (store/snippets.c), with
+ * line numbers, the access line highlighted and its column marked; at
+ * most MAX_LINE_SHOWN bytes of a line. Never today's file: its lines may
+ * have moved since the run. A position without an excerpt is said so. */
 static void source_context(html *h, const rl_position *pos, const char *what)
 {
-    if (!pos->file || pos->line == 0 || pos->line > MAX_LINE_NUMBER) {
+    if (!pos->file || pos->line == 0) {
         put(h, "<p class=\"nosrc\">No source position.</p>\n");
         return;
     }
-    char *path = NULL;
-    if (pos->file[0] == '/' || !h->base_dir)
-        path = rl_xstrdup(pos->file);
-    else
-        path = rl_xasprintf("%s/%s", h->base_dir, pos->file);
-    /* A path from a recorded run (the database may come from anyone):
-     * read only a regular file, so a FIFO or a device can neither hang
-     * nor feed the page. */
-    rl_error oerr = {{0}};
-    FILE *f = rl_fopen_regular(path, &oerr);
-    if (!f && pos->file[0] != '/') f = rl_fopen_regular(pos->file, &oerr);
-    free(path);
-    if (!f) {
-        put(h, "<p class=\"nosrc\">Source not available: ");
-        html_text(h, oerr.msg);
-        put(h, ".</p>\n");
+    const rl_snippet *sn = rl_snippets_find(h->in->snippets, pos->file, pos->line);
+    if (!sn) {
+        put(h, h->in->snippets && h->in->snippets->len
+                   ? "<p class=\"nosrc\">No source excerpt was stored for this position (the file could not be "
+                     "read when the run was checked, or the run's excerpt budget was spent).</p>\n"
+                   : "<p class=\"nosrc\">This run was recorded without source excerpts.</p>\n");
         return;
     }
-    unsigned from = pos->line > h->context ? pos->line - (unsigned)h->context : 1;
-    unsigned to = pos->line + (unsigned)h->context;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    unsigned no = 0;
-    int in_comment = 0, shown = 0;
     put(h, "<pre class=\"src\">");
-    while (no < to && (len = getline(&line, &cap, f)) >= 0) {
-        no++;
-        size_t n = (size_t)len;
-        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
-        /* NUL inside a line ends it for display. */
-        size_t nul = strnlen(line, n);
-        if (nul < n) n = nul;
-        if (no < from) {
-            /* Track block comments opened above the excerpt (cheaply). */
-            for (size_t i = 0; i + 1 < n; i++) {
-                if (!in_comment && line[i] == '/' && line[i + 1] == '/') break;
-                if (!in_comment && line[i] == '/' && line[i + 1] == '*') in_comment = 1, i++;
-                else if (in_comment && line[i] == '*' && line[i + 1] == '/') in_comment = 0, i++;
-            }
-            continue;
-        }
+    int in_comment = 0;
+    unsigned no = sn->first_line;
+    for (const char *line = sn->text; *line; no++) {
+        size_t n = strcspn(line, "\n");
         int here = no == pos->line;
         putf(h, "<span class=\"ln%s\"><span class=\"no\">%u</span>", here ? " here" : "", no);
         size_t shown_n = n > MAX_LINE_SHOWN ? MAX_LINE_SHOWN : n;
@@ -300,12 +266,10 @@ static void source_context(html *h, const rl_position *pos, const char *what)
         highlight_line(h, line, shown_n, &in_comment, mark_from, mark_to);
         if (shown_n < n) put(h, "<span class=\"cut\">\xE2\x80\xA6</span>");
         put(h, "</span>");
-        shown++;
+        line += n;
+        if (*line == '\n') line++;
     }
     put(h, "</pre>\n");
-    if (!shown || no < pos->line) putf(h, "<p class=\"nosrc\">The file has no line %u now (it changed since the run).</p>\n", pos->line);
-    free(line);
-    fclose(f);
 }
 
 /* ------------------------------------------------------------- findings */
@@ -386,38 +350,18 @@ static void event_panel(html *h, const rl_event *ev, const rl_event *prev, size_
         put(h, "</code>");
     }
     put(h, "</dd>\n</dl>\n");
-    source_context(h, &ev->pos, ev->what);
+    if (prev && same_text(prev->pos.file, ev->pos.file) && prev->pos.line == ev->pos.line)
+        putf(h, "<p class=\"nosrc\">The same source as access %zu.</p>\n", index);
+    else
+        source_context(h, &ev->pos, ev->what);
     put(h, "</div>\n");
 }
 
-static void finding_item(html *h, const rl_finding *f, size_t index)
+/* What a finding opens to: its events side by side, the hint, the
+ * suppression, the location and fingerprint. */
+static void finding_body(html *h, const rl_finding *f)
 {
-    status st = status_of(h, f);
-    char *file = f->nevents ? path_of(h, f->events[0].pos.file) : rl_xstrdup("");
-    putf(h, "<details class=\"finding sev-%s st-%s\" id=\"f%zu\" data-rule=\"", rl_severity_name(f->severity),
-         status_names[st], index + 1);
-    html_text(h, f->rule);
-    put(h, "\" data-file=\"");
-    html_text(h, file);
-    putf(h, "\" data-status=\"%s\">\n<summary>", status_names[st]);
-    putf(h, "<span class=\"sev\">%s</span><span class=\"status\">%s</span>", rl_severity_name(f->severity),
-         status_names[st]);
-    put(h, "<span class=\"where\">");
-    if (f->nevents) position(h, &f->events[0].pos);
-    put(h, "</span> <span class=\"msg\">");
-    html_text(h, f->message);
-    put(h, "</span> <span class=\"rule\">[");
-    html_text(h, f->rule);
-    put(h, "]</span>");
-    if (f->nevents >= 2) {
-        put(h, "<span class=\"threads\">");
-        for (size_t i = 0; i < f->nevents; i++) {
-            put(h, i ? " \xE2\x86\x94 " : "");
-            html_text(h, f->events[i].thread ? f->events[i].thread : "?");
-        }
-        put(h, "</span>");
-    }
-    put(h, "</summary>\n<div class=\"body\">\n");
+    put(h, "<div class=\"body\">\n");
     if (f->suppressed) {
         put(h, "<p class=\"supp\">Suppressed");
         if (f->suppression) {
@@ -437,7 +381,72 @@ static void finding_item(html *h, const rl_finding *f, size_t index)
     html_text(h, f->location);
     put(h, "</code> \xC2\xB7 fingerprint <code>");
     html_text(h, f->fingerprint);
-    put(h, "</code></p>\n</div>\n</details>\n");
+    put(h, "</code></p>\n</div>\n");
+}
+
+/* The body as the value of the data-body attribute, single-quoted: its
+ * markup with & and ' escaped, which is all a single-quoted value needs
+ * (< > and " end nothing there), so it grows the page little. The page's script inserts it when the finding is first
+ * opened, so that a browser parses thousands of bodies as plain strings,
+ * not as elements (docs/html-report.md, "Large runs"). The markup is this
+ * file's own, with every input already escaped by html_text. */
+static void body_attribute(html *h, const rl_finding *f)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem) {
+        h->failed = 1;
+        return;
+    }
+    FILE *page = h->out;
+    h->out = mem;
+    finding_body(h, f);
+    h->out = page;
+    if (fclose(mem) != 0) h->failed = 1;
+    put(h, " data-body='");
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] == '&') put(h, "&amp;");
+        else if (buf[i] == '\'') put(h, "&#39;");
+        else fputc(buf[i], h->out);
+    }
+    put(h, "'");
+    free(buf);
+}
+
+static void finding_item(html *h, const rl_finding *f, size_t index)
+{
+    status st = status_of(h, f);
+    char *file = f->nevents ? path_of(h, f->events[0].pos.file) : rl_xstrdup("");
+    putf(h, "<details class=\"finding sev-%s st-%s\" id=\"f%zu\" data-rule=\"", rl_severity_name(f->severity),
+         status_names[st], index + 1);
+    html_text(h, f->rule);
+    put(h, "\" data-file=\"");
+    html_text(h, file);
+    put(h, "\" data-loc=\"");
+    html_text(h, f->location);
+    putf(h, "\" data-line=\"%u\" data-col=\"%u\" data-status=\"%s\"%s", f->nevents ? f->events[0].pos.line : 0,
+         f->nevents ? f->events[0].pos.col : 0, status_names[st], index >= RL_HTML_PAGE_SIZE ? " hidden" : "");
+    body_attribute(h, f);
+    put(h, ">\n<summary>");
+    putf(h, "<span class=\"sev\">%s</span><span class=\"status\">%s</span>", rl_severity_name(f->severity),
+         status_names[st]);
+    put(h, "<span class=\"where\">");
+    if (f->nevents) position(h, &f->events[0].pos);
+    put(h, "</span> <span class=\"msg\">");
+    html_text(h, f->message);
+    put(h, "</span> <span class=\"rule\">[");
+    html_text(h, f->rule);
+    put(h, "]</span>");
+    if (f->nevents >= 2) {
+        put(h, "<span class=\"threads\">");
+        for (size_t i = 0; i < f->nevents; i++) {
+            put(h, i ? " \xE2\x86\x94 " : "");
+            html_text(h, f->events[i].thread ? f->events[i].thread : "?");
+        }
+        put(h, "</span>");
+    }
+    put(h, "</summary>\n</details>\n");
     free(file);
 }
 
@@ -505,7 +514,21 @@ static void summary(html *h)
         fixed++;
     }
 
-    put(h, "<section class=\"summary\">\n<div class=\"cards\">\n");
+    put(h, "<section class=\"summary\">\n");
+    if (in->run && in->run->incomplete) {
+        put(h, "<p class=\"norun\" id=\"incomplete\">The analysis of this run is incomplete (exit status 3): ");
+        html_text(h, in->run->incomplete);
+        put(h, ". Findings in the units listed below may be missing.</p>\n");
+    }
+    if (!in->snippets || !in->snippets->len) {
+        size_t events = 0;
+        for (size_t i = 0; i < fs->len; i++) events += fs->items[i].nevents;
+        if (events)
+            put(h, "<p class=\"norun\" id=\"no-excerpts\">This run was recorded without source excerpts (by a "
+                   "racelint whose database had no excerpts yet). The page shows no source rather than today's "
+                   "files, whose lines may have moved since the run.</p>\n");
+    }
+    put(h, "<div class=\"cards\">\n");
     card(h, "total", fs->len, "findings");
     card(h, "new", by_status[ST_NEW], in->previous ? "new since the previous run" : "new (no previous run)");
     card(h, "fixed", fixed, in->previous ? "fixed since the previous run" : "fixed (no previous run)");
@@ -573,89 +596,6 @@ static void summary(html *h)
 
 /* ----------------------------------------------------------------- page */
 
-static const char page_style[] =
-    ":root{--fg:#1f2328;--mut:#59636e;--bg:#fff;--alt:#f6f8fa;--bd:#d1d9e0;--new:#bc4c00;--ok:#1a7f37;"
-    "--sup:#6e7781;--warn:#9a6700;--err:#cf222e;--mark:#ffd33d;--here:#fff8c5}\n"
-    "*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;"
-    "color:var(--fg);background:var(--bg)}\n"
-    "header{padding:14px 24px;background:#24292f;color:#fff}header h1{margin:0 0 4px;font-size:20px}"
-    "header .run{color:#d0d7de;font-size:13px}header code{color:#fff}\n"
-    "main{padding:16px 24px;max-width:1600px}\n"
-    ".cards{display:flex;gap:12px;flex-wrap:wrap;margin-bottom:12px}.card{border:1px solid var(--bd);"
-    "border-radius:8px;padding:8px 14px;min-width:130px;background:var(--alt)}.card .n{font-size:26px;"
-    "font-weight:600}.card .l{color:var(--mut);font-size:12px}.card.new .n{color:var(--new)}"
-    ".card.fixed .n{color:var(--ok)}.card.suppressed .n{color:var(--sup)}\n"
-    "table.rules{border-collapse:collapse;margin:8px 0}table.rules th,table.rules td{border:1px solid var(--bd);"
-    "padding:4px 10px;text-align:right}table.rules th:first-child,table.rules td:first-child{text-align:left}"
-    "table.rules th{background:var(--alt)}\n"
-    ".filters{position:sticky;top:0;background:var(--bg);padding:10px 0;border-bottom:1px solid var(--bd);"
-    "display:flex;gap:16px;align-items:center;flex-wrap:wrap;z-index:1}.filters select{max-width:320px}"
-    ".filters .shown{color:var(--mut)}.filters button{font:inherit}\n"
-    "details.finding{border:1px solid var(--bd);border-radius:6px;margin:8px 0;background:var(--bg)}"
-    "details.finding>summary{cursor:pointer;padding:8px 12px;list-style-position:outside;display:flex;gap:10px;"
-    "align-items:baseline;flex-wrap:wrap}details.finding[open]>summary{border-bottom:1px solid var(--bd);"
-    "background:var(--alt)}\n"
-    ".sev,.status{font-size:11px;text-transform:uppercase;border-radius:10px;padding:1px 8px;font-weight:600;"
-    "border:1px solid}.sev-warning .sev{color:var(--warn)}.sev-error .sev{color:var(--err)}.sev-note .sev"
-    "{color:var(--mut)}.st-new .status{color:var(--new)}.st-unchanged .status{color:var(--mut)}"
-    ".st-suppressed .status{color:var(--sup)}.st-suppressed .msg{text-decoration:line-through}\n"
-    ".where,.pos{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;color:var(--mut)}"
-    ".msg{font-weight:600}.rule{color:var(--mut)}.threads{color:var(--mut);font-size:12px}"
-    ".threads::before{content:'threads: '}\n"
-    ".body{padding:10px 12px}.sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:12px}"
-    ".side{border:1px solid var(--bd);border-radius:6px;padding:8px 10px;min-width:0}.side h4{margin:0 0 6px}"
-    ".sidex{display:inline-block;width:20px;height:20px;border-radius:10px;background:#24292f;color:#fff;"
-    "text-align:center;font-size:12px;line-height:20px}\n"
-    "dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:0 0 8px}dt{color:var(--mut)}"
-    "dd{margin:0}ol.chain{margin:0;padding-left:20px}.nolock{color:var(--err);font-weight:600}"
-    "code.lock{color:var(--ok)}.none{color:var(--mut)}\n"
-    "pre.src{margin:0;background:var(--alt);border:1px solid var(--bd);border-radius:4px;padding:6px 0;"
-    "overflow-x:auto;font:12px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace}pre.src .ln{display:block;"
-    "padding:0 8px;white-space:pre}pre.src .ln.here{background:var(--here)}pre.src .no{display:inline-block;"
-    "width:5ch;color:var(--mut);text-align:right;margin-right:12px;user-select:none}\n"
-    "mark.acc{background:var(--mark);box-shadow:0 1px 0 #d4a72c}"
-    ".kw{color:#cf222e}.str{color:#0a3069}.com{color:#6e7781;font-style:italic}.num{color:#0550ae}"
-    ".pp{color:#8250df}.cut{color:var(--mut)}\n"
-    ".nosrc{color:var(--mut);font-style:italic}.hint{background:#ddf4ff;border-radius:4px;padding:6px 10px}"
-    ".supp{background:var(--alt);border-radius:4px;padding:6px 10px;color:var(--sup)}.meta{color:var(--mut);"
-    "font-size:12px}\n"
-    ".empty{color:var(--mut);padding:20px 0}footer{color:var(--mut);font-size:12px;padding:16px 24px}\n";
-
-/* Filters by data-rule, data-file and data-status and keeps the shown
- * count. The URL's #fragment links into the page: #f3 opens finding 3,
- * #all opens all, #status=new&rule=race sets the filters (and changing a
- * filter updates it). Sets data-ready on <body> once it ran, which the
- * tests check. */
-static const char page_script[] =
-    "(function(){\n"
-    "'use strict';\n"
-    "var items=Array.prototype.slice.call(document.querySelectorAll('details.finding'));\n"
-    "var keys=['rule','file','status'],sel={};\n"
-    "keys.forEach(function(k){sel[k]=document.getElementById('f-'+k);});\n"
-    "var shown=document.getElementById('shown');\n"
-    "function apply(){var n=0;items.forEach(function(d){var ok=keys.every(function(k){"
-    "return !sel[k].value||d.dataset[k]===sel[k].value;});d.hidden=!ok;if(ok)n++;});"
-    "shown.textContent=String(n);document.getElementById('none').hidden=n!==0;}\n"
-    "function toHash(){var p=[];keys.forEach(function(k){if(sel[k].value)p.push(k+'='+"
-    "encodeURIComponent(sel[k].value));});try{history.replaceState(null,'',p.length?'#'+p.join('&'):"
-    "location.pathname+location.search);}catch(e){}}\n"
-    "function dec(s){try{return decodeURIComponent(s);}catch(e){return '';}}\n"
-    "function fromHash(){var h=location.hash.slice(1);if(!h)return;\n"
-    " if(h==='all'){items.forEach(function(d){d.open=true;});return;}\n"
-    " if(h.indexOf('=')>=0){h.split('&').forEach(function(kv){var i=kv.indexOf('=');"
-    "var k=dec(kv.slice(0,i)),v=dec(kv.slice(i+1));if(i>0&&sel.hasOwnProperty(k)){sel[k].value=v;"
-    "if(sel[k].value!==v)sel[k].value='';}});apply();return;}\n"
-    " var d=document.getElementById(dec(h));if(d&&d.tagName==='DETAILS'){d.open=true;d.scrollIntoView();}}\n"
-    "keys.forEach(function(k){sel[k].addEventListener('change',function(){apply();toHash();});});\n"
-    "document.getElementById('open-all').addEventListener('click',function(){items.forEach(function(d){"
-    "if(!d.hidden)d.open=true;});});\n"
-    "document.getElementById('close-all').addEventListener('click',function(){items.forEach(function(d){"
-    "d.open=false;});});\n"
-    "window.addEventListener('hashchange',fromHash);\n"
-    "apply();fromHash();\n"
-    "document.body.dataset.ready='1';\n"
-    "})();\n";
-
 /* 16 random bytes as hex, for the CSP nonce. */
 static void make_nonce(char out[2 * NONCE_BYTES + 1])
 {
@@ -705,9 +645,7 @@ int rl_report_html(FILE *out, const rl_html_input *in, rl_error *err)
     static const rl_findings none = {0};
     rl_html_input input = *in;
     if (!input.findings) input.findings = &none;
-    html h = {out, &input, in->run ? in->run->directory : NULL,
-              in->context_lines ? (in->context_lines > MAX_CONTEXT_LINES ? MAX_CONTEXT_LINES : in->context_lines)
-                                : DEFAULT_CONTEXT_LINES};
+    html h = {out, &input, in->run ? in->run->directory : NULL, 0};
     char nonce[2 * NONCE_BYTES + 1];
     make_nonce(nonce);
     const rl_findings *fs = input.findings;
@@ -720,7 +658,7 @@ int rl_report_html(FILE *out, const rl_html_input *in, rl_error *err)
          nonce, nonce);
     put(&h, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>racelint report");
     if (input.run) putf(&h, ": run %lld", (long long)input.run->id);
-    putf(&h, "</title>\n<style nonce=\"%s\">\n%s</style>\n</head>\n<body>\n", nonce, page_style);
+    putf(&h, "</title>\n<style nonce=\"%s\">\n%s</style>\n</head>\n<body>\n", nonce, rl_html_style);
     header(&h);
     put(&h, "<main>\n");
     summary(&h);
@@ -739,7 +677,13 @@ int rl_report_html(FILE *out, const rl_html_input *in, rl_error *err)
     putf(&h, "<span class=\"shown\">showing <strong id=\"shown\">%zu</strong> of <strong id=\"total\">%zu"
              "</strong> findings</span>\n",
          fs->len, fs->len);
-    put(&h, "<button type=\"button\" id=\"open-all\">expand all</button>"
+    put(&h, "<label>Search <input type=\"search\" id=\"q\" placeholder=\"file, function, thread, location\">"
+            "</label>\n<label>Sort <select id=\"sort\"><option value=\"rank\">as reported</option>"
+            "<option value=\"position\">file and line</option><option value=\"rule\">rule</option>"
+            "<option value=\"status\">status</option><option value=\"location\">location</option></select></label>\n"
+            "<label>Group <select id=\"group\"><option value=\"\">none</option><option value=\"rule\">rule</option>"
+            "<option value=\"file\">file</option><option value=\"loc\">location</option></select></label>\n");
+    put(&h, "<button type=\"button\" id=\"open-all\">expand page</button>"
             "<button type=\"button\" id=\"close-all\">collapse all</button>\n</section>\n");
     for (size_t i = 0; i < fs->len; i++) {
         free(rules[i]);
@@ -748,12 +692,17 @@ int rl_report_html(FILE *out, const rl_html_input *in, rl_error *err)
     free(rules);
     free(files);
 
-    put(&h, "<section id=\"findings\">\n");
+    putf(&h, "<section id=\"findings\" data-page=\"%d\">\n", RL_HTML_PAGE_SIZE);
     for (size_t i = 0; i < fs->len; i++) finding_item(&h, &fs->items[i], i);
     putf(&h, "<p class=\"empty\" id=\"none\"%s>No findings match.</p>\n", fs->len ? " hidden" : "");
-    put(&h, "</section>\n</main>\n<footer>Made by racelint. Source excerpts are read from the files on disk when "
-            "the report was written.</footer>\n");
-    putf(&h, "<script nonce=\"%s\">\n%s</script>\n</body>\n</html>\n", nonce, page_script);
+    size_t pages = (fs->len + RL_HTML_PAGE_SIZE - 1) / RL_HTML_PAGE_SIZE;
+    putf(&h, "</section>\n<nav class=\"pager\"><button type=\"button\" id=\"prev\">previous</button>"
+             "<span id=\"page-info\">page 1 of %zu</span><button type=\"button\" id=\"next\">next</button></nav>\n",
+         pages ? pages : 1);
+    put(&h, "</main>\n<footer>Made by racelint. Source excerpts are those stored with the run when it was "
+            "checked.</footer>\n");
+    putf(&h, "<script nonce=\"%s\">\n%s</script>\n</body>\n</html>\n", nonce, rl_html_script);
+    if (h.failed) return rl_fail(err, "cannot build the HTML report: out of memory");
     if (fflush(out) != 0 || ferror(out))
         return rl_fail(err, "cannot write the HTML report: %s", errno ? strerror(errno) : "write error");
     return 0;

@@ -4,6 +4,7 @@
 #include "report.h"
 #include "../model/finding_json.h"
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define RL_TOOL_NAME "racelint"
@@ -40,6 +41,23 @@ static json_t *arguments_json(const char *arguments)
     return array;
 }
 
+/* The units that did not parse cleanly: file, status, first error. */
+static json_t *parse_failures_json(const rl_run_info *run)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < run->nparse_failures; i++) {
+        const rl_unit_status *u = &run->parse_failures[i];
+        json_t *obj = json_object();
+        json_object_set_new(obj, "file", rl_json_text(u->file));
+        json_object_set_new(obj, "status", rl_json_text(u->status));
+        char *first = rl_unit_first_error(u);
+        json_object_set_new(obj, "first_error", rl_json_text(first));
+        free(first);
+        json_array_append_new(list, obj);
+    }
+    return list;
+}
+
 static json_t *run_json(const rl_run_info *run)
 {
     if (!run) return json_null();
@@ -59,6 +77,8 @@ static json_t *run_json(const rl_run_info *run)
     json_object_set_new(obj, "duration_ms", json_integer(run->duration_ms));
     json_object_set_new(obj, "programs", rl_json_strings((const char *const *)run->programs, run->nprograms));
     json_object_set_new(obj, "notices", rl_json_notices(run->notices, run->nnotices));
+    json_object_set_new(obj, "incomplete", rl_json_text(run->incomplete));
+    json_object_set_new(obj, "parse_failures", parse_failures_json(run));
     return obj;
 }
 

@@ -65,13 +65,14 @@ typedef struct rl_html_input {
     const rl_run_info *previous;           /* the run before it, NULL if none */
     const rl_findings *previous_findings;  /* its findings, NULL if none */
     const char *src_root;                  /* for display paths; NULL: the current folder */
-    size_t context_lines;                  /* source lines shown around an access (0: default 3) */
+    const rl_snippets *snippets;           /* the run's source excerpts; NULL or empty: none stored */
 } rl_html_input;
 
 /* One self-contained HTML page (inline CSS and script, no network): a
- * summary, then the findings with filters by rule, file and status. Source
- * context is read from the files on disk, bounded; missing files are
- * noted. Every text from the sources or the database is HTML-escaped. */
+ * summary, then the findings with filters, search, sorting, grouping and
+ * pages. Source is shown only from the excerpts stored with the run (never
+ * today's files); a run without them is said so. Every text from the
+ * sources or the database is HTML-escaped. */
 int rl_report_html(FILE *out, const rl_html_input *in, rl_error *err);
 
 #endif

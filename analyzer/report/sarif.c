@@ -521,10 +521,11 @@ static json_t *unit_notification(const sarif_ctx *cx, const rl_unit_status *u)
     char *path = display_path(cx, u->file);
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_printf(&sb, "%s %s.", path, rl_unit_status_phrase(u->status));
-    if (u->diagnostics) {
-        const char *nl = strchr(u->diagnostics, '\n');
+    char *first = rl_unit_first_error(u);
+    if (first) {
         rl_sb_append(&sb, strcmp(u->status, "skipped") == 0 ? " Why: " : " First error: ");
-        rl_sb_appendn(&sb, u->diagnostics, nl ? (size_t)(nl - u->diagnostics) : strlen(u->diagnostics));
+        rl_sb_append(&sb, first);
+        free(first);
     }
     json_object_set_new(n, "message", plain_message(rl_sb_str(&sb)));
     rl_sb_free(&sb);
@@ -564,7 +565,8 @@ static json_t *notice_notification(const rl_notice *notice)
 static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, const rl_sarif_options *opts)
 {
     json_t *inv = json_object();
-    int ok = (!run || !run->status || strcmp(run->status, "complete") == 0) && !(opts && opts->incomplete);
+    int ok = (!run || !run->status || strcmp(run->status, "complete") == 0) && !(opts && opts->incomplete) &&
+             !(run && run->incomplete);
     json_object_set_new(inv, "executionSuccessful", json_boolean(ok));
     if (run && run->arguments) {
         json_t *args = json_loads(run->arguments, 0, NULL);
@@ -584,9 +586,12 @@ static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, cons
         json_object_set_new(inv, "workingDirectory", wd);
     }
     json_t *notes = json_array();
-    for (size_t i = 0; opts && opts->units && i < opts->nunits; i++)
-        if (rl_unit_status_phrase(opts->units[i].status))
-            json_array_append_new(notes, unit_notification(cx, &opts->units[i]));
+    /* The units of this check, or those recorded with the run (a report
+     * of a recorded run: `racelint findings --format sarif`). */
+    const rl_unit_status *units = opts && opts->units ? opts->units : run ? run->parse_failures : NULL;
+    size_t nunits = opts && opts->units ? opts->nunits : run ? run->nparse_failures : 0;
+    for (size_t i = 0; i < nunits; i++)
+        if (rl_unit_status_phrase(units[i].status)) json_array_append_new(notes, unit_notification(cx, &units[i]));
     for (size_t i = 0; run && i < run->nnotices; i++) json_array_append_new(notes, notice_notification(&run->notices[i]));
     if (json_array_size(notes))
         json_object_set_new(inv, "toolExecutionNotifications", notes);

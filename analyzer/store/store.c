@@ -190,6 +190,27 @@ static const char *const migrations[] = {
     "    message TEXT NOT NULL,    -- one sentence for people\n"
     "    PRIMARY KEY (run_id, idx)\n"
     ");\n",
+
+    /* 5 -> 6: incomplete runs, and the source excerpts of each run
+     * (docs/ci.md, exit status 3; docs/html-report.md). */
+    "-- Why the analysis of a run is incomplete (exit status 3): too many units did not parse.\n"
+    "ALTER TABLE runs ADD COLUMN incomplete TEXT; -- one sentence; NULL when complete (and before schema 6)\n"
+    "\n"
+    "-- Source excerpts, each distinct text once whatever the number of runs showing it.\n"
+    "CREATE TABLE snippets (\n"
+    "    hash TEXT PRIMARY KEY, -- 16 hex digits: FNV-1a 64 of text\n"
+    "    text TEXT NOT NULL     -- source lines, newline separated, each cut at 512 bytes\n"
+    ");\n"
+    "\n"
+    "-- The excerpt a run showed around each of its events' lines, as the file was then.\n"
+    "CREATE TABLE run_snippets (\n"
+    "    run_id     INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+    "    file       TEXT NOT NULL,    -- as the events name it\n"
+    "    line       INTEGER NOT NULL, -- the event's line\n"
+    "    first_line INTEGER NOT NULL, -- line number of the excerpt's first line\n"
+    "    hash       TEXT NOT NULL REFERENCES snippets(hash),\n"
+    "    PRIMARY KEY (run_id, file, line)\n"
+    ");\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,
@@ -737,6 +758,7 @@ static int bind_run(sqlite3_stmt *st, const rl_run_info *run)
     char *programs = json_text(rl_json_strings((const char *const *)run->programs, run->nprograms));
     sqlite3_bind_text(st, i++, programs ? programs : "[]", -1, SQLITE_TRANSIENT);
     free(programs);
+    rls_bind_text(st, i++, run->incomplete);
     return i;
 }
 
@@ -745,7 +767,8 @@ static int insert_run(rl_store *s, const rl_run_info *run, int64_t *id, rl_error
     static const char sql[] =
         "INSERT INTO runs (started_at, finished_at, status, tool_version, arguments, directory,"
         " git_revision, git_dirty, files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config,"
-        " programs) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+        " programs, incomplete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " ?18, ?19)";
     sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
     if (!st) return -1;
     bind_run(st, run);
@@ -762,7 +785,7 @@ static int update_run(rl_store *s, const rl_run_info *run, rl_error *err)
         "UPDATE runs SET started_at = ?1, finished_at = ?2, status = ?3, tool_version = ?4, arguments = ?5,"
         " directory = ?6, git_revision = ?7, git_dirty = ?8, files = ?9, units_failed = ?10, findings = ?11,"
         " duration_ms = ?12, pid = ?13, host = ?14, baseline = ?15, git_branch = ?16, config = ?17, programs = ?18"
-        " WHERE id = ?19";
+        ", incomplete = ?19 WHERE id = ?20";
     sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
     if (!st) return -1;
     int i = bind_run(st, run);
@@ -948,6 +971,7 @@ int rl_store_finish_run(rl_store *s, const rl_run_info *run, const rl_unit_statu
     if (rc == 0) rc = insert_units(s, run->id, units, nunits, err);
     if (rc == 0) rc = insert_notices(s, run, run->id, err);
     if (rc == 0 && findings) rc = insert_findings(s, run->id, findings, contexts, err);
+    if (rc == 0 && findings && contexts) rc = rls_insert_snippets(s, run->id, findings, contexts, err);
     if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
     if (rc) rls_rollback(s);
     return rc;
@@ -1029,6 +1053,7 @@ void rls_read_run(sqlite3_stmt *st, rl_run_info *out)
     out->git_branch = rls_column_text(st, i++);
     out->config = rls_column_text(st, i++);
     read_names(st, i++, &out->programs, &out->nprograms);
+    out->incomplete = rls_column_text(st, i++);
 }
 
 /* The notices of run out->id, in order. */
@@ -1053,6 +1078,29 @@ static int read_notices(rl_store *s, rl_run_info *out, rl_error *err)
     return ok ? 0 : rls_db_error(s, err, "reading the notices");
 }
 
+/* The units of run out->id that did not parse cleanly, in order. */
+static int read_parse_failures(rl_store *s, rl_run_info *out, rl_error *err)
+{
+    rl_unit_status *units = NULL;
+    size_t nunits = 0;
+    if (rl_store_load_units(s, out->id, &units, &nunits, err) != 0) return -1;
+    rl_run_set_parse_failures(out, units, nunits);
+    rl_units_free(units, nunits);
+    return 0;
+}
+
+void rl_run_set_parse_failures(rl_run_info *run, const rl_unit_status *units, size_t nunits)
+{
+    for (size_t i = 0; i < nunits; i++) {
+        if (!rl_unit_status_phrase(units[i].status)) continue;
+        run->parse_failures = rl_xrealloc(run->parse_failures, (run->nparse_failures + 1) * sizeof *run->parse_failures);
+        rl_unit_status *u = &run->parse_failures[run->nparse_failures++];
+        u->file = rl_xstrdup(units[i].file ? units[i].file : "");
+        u->status = rl_xstrdup(units[i].status);
+        u->diagnostics = units[i].diagnostics ? rl_xstrdup(units[i].diagnostics) : NULL;
+    }
+}
+
 int rl_store_get_run(rl_store *s, int64_t run_id, rl_run_info *out, rl_error *err)
 {
     static const char sql[] =
@@ -1068,7 +1116,8 @@ int rl_store_get_run(rl_store *s, int64_t run_id, rl_run_info *out, rl_error *er
     sqlite3_finalize(st);
     if (found == 0) return rls_no_such_run(s, run_id, err);
     if (found < 0) return -1;
-    return read_notices(s, out, err);
+    if (read_notices(s, out, err) != 0) return -1;
+    return read_parse_failures(s, out, err);
 }
 
 int rls_run_exists(rl_store *s, int64_t run_id, rl_error *err)
@@ -1236,6 +1285,8 @@ void rl_run_info_clear(rl_run_info *run)
     free(run->baseline);
     free(run->git_branch);
     free(run->config);
+    free(run->incomplete);
+    rl_units_free(run->parse_failures, run->nparse_failures);
     rl_notices_free(run->notices, run->nnotices);
     for (size_t i = 0; i < run->nprograms; i++) free(run->programs[i]);
     free(run->programs);
@@ -1248,6 +1299,12 @@ const char *rl_unit_status_phrase(const char *status)
     if (strcmp(status, "failed") == 0) return "could not be parsed";
     if (strcmp(status, "skipped") == 0) return "was skipped";
     return "parsed with errors; what parsed was analysed";
+}
+
+char *rl_unit_first_error(const rl_unit_status *u)
+{
+    if (!u->diagnostics || !u->diagnostics[0]) return NULL;
+    return rl_xstrndup(u->diagnostics, strcspn(u->diagnostics, "\n"));
 }
 
 void rl_unit_status_clear(rl_unit_status *u)

@@ -40,6 +40,9 @@ typedef struct rl_unit_status {
 /* How reports say what happened to a unit: NULL when it parsed cleanly
  * (ok or cached), else a phrase such as "could not be parsed". */
 const char *rl_unit_status_phrase(const char *status);
+/* The first line of a unit's diagnostics, its first error (heap), or NULL
+ * when it has none. */
+char *rl_unit_first_error(const rl_unit_status *u);
 
 typedef struct rl_run_info {
     int64_t id;            /* filled by rl_store_record_run / read back */
@@ -68,7 +71,15 @@ typedef struct rl_run_info {
     size_t nnotices;
     char **programs;       /* names of the programs analysed */
     size_t nprograms;
+    /* Schema 6 (owned). */
+    char *incomplete;      /* why the analysis is incomplete (exit 3); NULL when complete */
+    rl_unit_status *parse_failures; /* the units that did not parse cleanly (from the units table) */
+    size_t nparse_failures;
 } rl_run_info;
+
+/* Appends to run->parse_failures copies of the units that did not parse
+ * cleanly (rl_unit_status_phrase not NULL). */
+void rl_run_set_parse_failures(rl_run_info *run, const rl_unit_status *units, size_t nunits);
 
 /* How rl_store_open opens the file. */
 enum {
@@ -196,6 +207,32 @@ void rl_triage_free(rl_triage *t, size_t n);
 int rl_store_run_fingerprints(rl_store *store, int64_t run_id, char ***fps, size_t *n, rl_error *err);
 
 /* ------------------------------------------------------------------------
+ * Source excerpts of a run (schema 6, snippets.c): what the HTML report
+ * shows around each event. rl_store_finish_run stores them from its
+ * contexts. */
+
+/* New excerpt text one run may add to the database. */
+#define RL_SNIPPETS_MAX_RUN_BYTES ((size_t)16 << 20)
+
+typedef struct rl_snippet {
+    char *file;          /* as the events name it */
+    unsigned line;       /* the event's line */
+    unsigned first_line; /* line number of the first line of text */
+    char *text;          /* the lines, '\n'-separated */
+} rl_snippet;
+
+typedef struct rl_snippets {
+    rl_snippet *items;   /* sorted by file, line */
+    size_t len;
+} rl_snippets;
+
+/* The excerpts of a run; none (len 0) for a run recorded before schema 6. */
+int rl_store_load_snippets(rl_store *store, int64_t run_id, rl_snippets *out, rl_error *err);
+/* The excerpt around line of file, or NULL. */
+const rl_snippet *rl_snippets_find(const rl_snippets *list, const char *file, unsigned line);
+void rl_snippets_free(rl_snippets *list);
+
+/* ------------------------------------------------------------------------
  * `racelint sql`: the user's own SELECT, on a store opened read-only. An
  * authorizer allows only reading (SELECT, reads, an allowlist of ordinary
  * SQL functions, json_each and json_tree, recursive CTEs and a list of
@@ -219,6 +256,6 @@ int rl_store_cache_put(rl_store *store, const char *file, const char *key, const
 int rl_store_cache_begin(rl_store *store, rl_error *err);
 int rl_store_cache_commit(rl_store *store, rl_error *err);
 
-#define RL_STORE_SCHEMA_VERSION 5
+#define RL_STORE_SCHEMA_VERSION 6
 
 #endif

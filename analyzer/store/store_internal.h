@@ -51,6 +51,11 @@ int rls_run_exists(rl_store *s, int64_t run_id, rl_error *err);
 int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, rl_error *err);
 int rls_load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_finding *f, rl_error *err);
 
+/* Writes the run's source excerpts (snippets.c): inside the transaction of
+ * rl_store_finish_run. */
+int rls_insert_snippets(rl_store *s, int64_t run_id, const rl_findings *findings, rl_source_context *const *contexts,
+                        rl_error *err);
+
 #define RLS_FINDING_COLUMNS "id, rule, severity, fingerprint, location, message, hint, suppressed, suppression, programs"
 #define RLS_EVENT_COLUMNS                                                                            \
     "file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col, multi_instance," \
@@ -58,7 +63,7 @@ int rls_load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_findin
 
 #define RLS_RUN_COLUMNS                                                                                   \
     "id, started_at, finished_at, status, tool_version, arguments, directory, git_revision, git_dirty," \
-    " files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config, programs"
+    " files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config, programs, incomplete"
 /* Reads the RLS_RUN_COLUMNS of the current row into out. */
 void rls_read_run(sqlite3_stmt *st, rl_run_info *out);
 

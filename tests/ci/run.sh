@@ -26,11 +26,35 @@ expect "2: missing input file" 2 "$RL" check --no-db "$TMP/missing.c"
 expect "2: unknown format" 2 "$RL" check --no-db --format xml "$FX/seed_buffer_nolock.c"
 expect "2: --max-parse-failures needs a count" 2 "$RL" check --no-db --max-parse-failures lots "$FX/seed_buffer_nolock.c"
 expect "2: negative --max-parse-failures" 2 "$RL" check --no-db --max-parse-failures -1 "$FX/seed_buffer_nolock.c"
+# ---- incomplete analysis (parse_gate.h): units that do not parse
+# A broken file alone: nothing was analysed, exit 3 in every format.
+printf 'int broken( {\n' >"$TMP/broken.c"
+for fmt in text json sarif codequality; do
+  expect "3: a broken file alone ($fmt)" 3 "$RL" check --db "$TMP/alone.db" --format "$fmt" -o "$TMP/alone.$fmt" "$TMP/broken.c"
+  contains "3: the summary names the unit and its first error ($fmt)" "$TMP/err" "broken.c: .*broken.c:1:.*error"
+done
+contains "3: the summary says why" "$TMP/err" "incomplete, exit status 3: 1 of 1 unit did not parse cleanly"
+if jq -e '(.run.incomplete | test("1 of 1 unit")) and .run.status == "failed" and (.run.parse_failures | length) == 1
+          and (.run.parse_failures[0].file | endswith("broken.c")) and (.run.parse_failures[0].first_error | test("error"))' \
+     "$TMP/alone.json" >/dev/null 2>&1; then ok "3: JSON run.incomplete and run.parse_failures"; else not_ok "3: JSON run.incomplete and run.parse_failures"; fi
+if jq -e '.runs[0].invocations[0].executionSuccessful == false
+          and ([.runs[0].invocations[0].toolExecutionNotifications[] | select(.message.text | test("broken.c.*First error"))] | length) == 1' \
+     "$TMP/alone.sarif" >/dev/null 2>&1; then ok "3: SARIF executionSuccessful false, one notification for the unit"; else not_ok "3: SARIF of a broken file alone"; fi
+if [ "$(sqlite3 "$TMP/alone.db" "SELECT count(*) FROM runs WHERE status = 'failed' AND incomplete LIKE '1 of 1 unit%'")" = 4 ]; then
+  ok "3: every run is recorded failed, with why"; else not_ok "3: the runs record the incomplete analysis"; fi
+expect "a recorded incomplete run as SARIF" 0 "$RL" findings --db "$TMP/alone.db" --run 1 --format sarif -o "$TMP/alone-again.sarif"
+if jq -e '.runs[0].invocations[0].executionSuccessful == false and
+          ([.runs[0].invocations[0].toolExecutionNotifications[] | select(.message.text | test("broken.c"))] | length) == 1' \
+     "$TMP/alone-again.sarif" >/dev/null 2>&1; then ok "findings --format sarif of that run keeps it"; else not_ok "findings --format sarif of an incomplete run"; fi
+# 1 broken unit of 2: over the default 10%.
 mkdir -p "$TMP/mixed"
 cp "$FX/seed_buffer_nolock.c" "$TMP/mixed/racy.c"
-printf 'int broken( {\n' >"$TMP/mixed/broken.c"
-expect "1: a unit fails to parse, no limit by default" 1 "$RL" check --no-db "$TMP/mixed"
-expect "1: one failure within --max-parse-failures 1" 1 "$RL" check --no-db --max-parse-failures 1 "$TMP/mixed"
+cp "$TMP/broken.c" "$TMP/mixed/broken.c"
+expect "3: 1 of 2 units broken, more than the default 10%" 3 "$RL" check --no-db "$TMP/mixed"
+contains "3: the default is named" "$TMP/err" "more than --max-parse-failures 10% allows"
+expect "1: --max-parse-failures 1 tolerates it" 1 "$RL" check --no-db --max-parse-failures 1 "$TMP/mixed"
+expect "1: --max-parse-failures 50% tolerates it" 1 "$RL" check --no-db --max-parse-failures 50% "$TMP/mixed"
+expect "2: --max-parse-failures 101%" 2 "$RL" check --no-db --max-parse-failures 101% "$TMP/mixed"
 expect "3: more failures than --max-parse-failures 0" 3 "$RL" check --db "$TMP/mixed.db" --max-parse-failures 0 --format sarif -o "$TMP/mixed.sarif" "$TMP/mixed"
 contains "3: the reason is given" "$TMP/err" "more than --max-parse-failures 0"
 if jq -e '.runs[0].invocations[0].executionSuccessful == false
@@ -41,6 +65,29 @@ else
   not_ok "3: SARIF of an incomplete analysis"
 fi
 if [ "$(sqlite3 "$TMP/mixed.db" 'SELECT status FROM runs')" = failed ]; then ok "3: the run is recorded as failed"; else not_ok "3: the run is recorded as failed"; fi
+# 1 broken unit of 20 (5%): the findings decide, and the unit is named.
+mkdir -p "$TMP/twenty"
+cp "$FX/seed_buffer_nolock.c" "$TMP/twenty/racy.c"
+cp "$TMP/broken.c" "$TMP/twenty/broken.c"
+for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18; do
+  printf 'int counter_%s;\nint get_%s(void) { return counter_%s; }\n' "$i" "$i" "$i" >"$TMP/twenty/clean$i.c"
+done
+expect "1: 1 of 20 units broken, the findings decide" 1 "$RL" check --db "$TMP/twenty.db" --format json -o "$TMP/twenty.json" "$TMP/twenty"
+contains "1: the summary names the broken unit" "$TMP/err" "warning: 1 of 20 units did not parse cleanly"
+contains "1: ... and its first error" "$TMP/err" "broken.c: .*broken.c:1:.*error"
+if jq -e '.run.incomplete == null and .run.status == "complete" and (.run.parse_failures | length) == 1' "$TMP/twenty.json" >/dev/null 2>&1; then
+  ok "1: JSON: complete, one parse failure listed"; else not_ok "1: JSON of 1 broken unit of 20"; fi
+if [ "$(sqlite3 "$TMP/twenty.db" "SELECT status || ',' || ifnull(incomplete, 'null') || ',' || units_failed FROM runs")" = "complete,null,1" ]; then
+  ok "1: the run row: complete, one unit failed"; else not_ok "1: the run row of 1 broken unit of 20"; fi
+expect "3: --max-parse-failures 0 makes it incomplete" 3 "$RL" check --no-db --max-parse-failures 0 "$TMP/twenty"
+expect "3: --max-parse-failures 4% too" 3 "$RL" check --no-db --max-parse-failures 4% "$TMP/twenty"
+expect "1: --max-parse-failures 5% does not" 1 "$RL" check --no-db --max-parse-failures 5% "$TMP/twenty"
+# The summary's list is bounded: 12 broken units, 10 named.
+mkdir -p "$TMP/many"
+for i in 01 02 03 04 05 06 07 08 09 10 11 12; do cp "$TMP/broken.c" "$TMP/many/broken$i.c"; done
+expect "3: twelve broken units" 3 "$RL" check --no-db "$TMP/many"
+if [ "$(grep -c '^racelint:   .*broken[0-9]*\.c: ' "$TMP/err")" = 10 ]; then ok "3: ten of them named"; else not_ok "3: ten of them named"; fi
+contains "3: ... and the rest counted" "$TMP/err" "and 2 more"
 # --fail-on new (the history commands' option): nothing new is clean.
 if "$RL" --help 2>/dev/null | grep -q -- '--fail-on'; then
   expect "1: findings, recorded" 1 "$RL" check -q --db "$TMP/base.db" "$FX/seed_buffer_nolock.c"

@@ -123,11 +123,12 @@ contains "empty database is explained" "$TMP/err" "empty"
 expect "missing compile_commands.json" 2 "$RL" check --no-db -p "$TMP/bad3"
 contains "missing database file is named" "$TMP/err" "compile_commands.json"
 
-# A unit that does not parse is reported; the rest is analysed.
+# A unit that does not parse is reported; the rest is analysed (1 of 2
+# units is more than the default 10%, tests/ci/run.sh: tolerated here).
 mkdir -p "$TMP/mixed"
 cp "$FX/seed_buffer_nolock.c" "$TMP/mixed/racy.c"
 printf 'int broken( {\n' >"$TMP/mixed/broken.c"
-expect "broken unit does not stop the analysis" 1 "$RL" check --no-db "$TMP/mixed"
+expect "broken unit does not stop the analysis" 1 "$RL" check --no-db --max-parse-failures 1 "$TMP/mixed"
 contains "broken unit is reported" "$TMP/err" "broken.c"
 contains "the other unit's race is found" "$TMP/out" "racy.c"
 # Hostile files: binary, empty, non-UTF-8 name, a FIFO.
@@ -136,7 +137,7 @@ head -c 2000 /dev/urandom >"$TMP/odd/binary.c"
 : >"$TMP/odd/empty.c"
 printf 'int x;\n' >"$TMP/odd/$(printf 'caf\351.c')"
 mkfifo "$TMP/odd/pipe.c"
-expect "odd files do not stop the analysis" 0 "$RL" check --no-db "$TMP/odd"
+expect "odd files do not stop the analysis" 0 "$RL" check --no-db --max-parse-failures 2 "$TMP/odd"
 contains "the binary file is reported" "$TMP/err" "binary.c: parsed with errors"
 contains "the FIFO is skipped with a warning" "$TMP/err" "pipe.c: skipped: not a regular file"
 expect "a FIFO given by name is an input error" 2 "$RL" check --no-db "$TMP/odd/pipe.c"

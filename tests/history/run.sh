@@ -348,7 +348,7 @@ for q in "DELETE FROM runs" "UPDATE runs SET status = 'x'" "INSERT INTO triage (
   expect "sql refuses: $q" 2 "$RL" sql --db "$DB" "$q"
 done
 contains "refusal explained" "$TMP/err" "one SQL statement"
-equals "nothing was changed" "$(sql "$DB" 'SELECT count(*) FROM runs'):$(sql "$DB" 'PRAGMA user_version')" "5:5"
+equals "nothing was changed" "$(sql "$DB" 'SELECT count(*) FROM runs'):$(sql "$DB" 'PRAGMA user_version')" "5:6"
 [ -e "$TMP/other.db" ] && not_ok "ATTACH created no file" || ok "ATTACH created no file"
 expect "sql allows reading PRAGMAs" 0 "$RL" sql --db "$DB" --format json 'PRAGMA table_info(triage)'
 jq_ok "triage columns" "$TMP/out" '[.[].name] | index("fingerprint") != null'
@@ -415,14 +415,14 @@ echo "# schema versions"
 sqlite3 "$TMP/v1.db" <"$SRC/tests/history/v1.sql"
 expect "a schema 1 database is upgraded when read" 0 "$RL" runs --db "$TMP/v1.db" --format json
 jq_ok "its runs are kept" "$TMP/out" 'length == 2 and .[0].git_revision == "3f2c1a0b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a" and .[1].git_dirty == true'
-equals "now at schema 5, rows kept" "$(sql "$TMP/v1.db" 'PRAGMA user_version'):$(sql "$TMP/v1.db" 'SELECT count(*) FROM events')" "5:4"
+equals "now at schema 6, rows kept" "$(sql "$TMP/v1.db" 'PRAGMA user_version'):$(sql "$TMP/v1.db" 'SELECT count(*) FROM events')" "6:4"
 expect "old findings are still shown" 0 "$RL" show 0123456789abcdef --db "$TMP/v1.db" --format json
 jq_ok "first and last run of an old finding" "$TMP/out" '.first_seen_run == 1 and .last_seen_run == 2'
 expect "a check appends to the upgraded database" 1 "$RL" check --db "$TMP/v1.db" -q proj
 equals "three runs" "$(sql "$TMP/v1.db" 'SELECT count(*) FROM runs')" 3
 sqlite3 "$TMP/v1.db" 'PRAGMA user_version = 9'
 expect "a newer database is refused" 2 "$RL" check --db "$TMP/v1.db" -q proj
-contains "with a clear message" "$TMP/err" "schema version 9, newer than this racelint supports (5); upgrade racelint"
+contains "with a clear message" "$TMP/err" "schema version 9, newer than this racelint supports (6); upgrade racelint"
 expect "a newer database is refused by readers too" 2 "$RL" runs --db "$TMP/v1.db"
 contains "readers say so too" "$TMP/err" "upgrade racelint"
 

@@ -242,7 +242,7 @@ EOC
 expect "check records the run" 1 "$RL" check -q --db "$TMP/fifosrc.db" racy.c
 rm racy.c && mkfifo racy.c
 TEST_TIMEOUT=60 expect "report does not wait on the FIFO" 0 "$RL" report -q --db "$TMP/fifosrc.db" -o "$TMP/fifosrc/html"
-contains "the page says why the source is missing" "$TMP/fifosrc/html/index.html" "not a regular file"
+contains "the page shows the code stored with the run, never reads the FIFO" "$TMP/fifosrc/html/index.html" 'n</mark>++'
 TEST_TIMEOUT=60 expect "show does not wait on it either" 0 "$RL" show --db "$TMP/fifosrc.db" --format table 1
 cd "$TMP" || exit 1
 

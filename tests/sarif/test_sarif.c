@@ -351,13 +351,17 @@ static size_t count(const char *text, const char *part)
 
 static void test_html(void)
 {
-    /* A source file with hostile text around the access, and a finding
-     * whose names are hostile too. */
+    /* Source excerpts stored with the run holding hostile text around
+     * the access, and a finding whose names are hostile too. The file on
+     * disk says something else: the page must show the run's excerpt. */
+    static const char evil_text[] = "static const char *s = \"</script><img src=x onerror=alert(1)>\";\n"
+                                    "/* a comment </style> */\n"
+                                    "int x;\n"
+                                    "void f(void) { x++; }";
     char *evil = rl_xasprintf("%s/evil.c", src_dir);
-    write_file(evil, "static const char *s = \"</script><img src=x onerror=alert(1)>\";\n"
-                     "/* a comment </style> */\n"
-                     "int x;\n"
-                     "void f(void) { x++; }\n");
+    write_file(evil, "int today_s_code;\n");
+    rl_snippet excerpts[] = {{"evil.c", 3, 1, (char *)evil_text}, {"evil.c", 4, 1, (char *)evil_text}};
+    rl_snippets snippets = {excerpts, sizeof excerpts / sizeof *excerpts};
     rl_findings fs = {0}, prev = {0};
     rl_finding *f = add_race(&fs, "evil.c", 4, "x", "aaaaaaaaaaaaaaaa");
     free(f->events[0].thread);
@@ -387,6 +391,7 @@ static void test_html(void)
     in.previous = &prev_run;
     in.previous_findings = &prev;
     in.src_root = src_dir;
+    in.snippets = &snippets;
     FILE *out = tmpfile();
     rl_error err = {{0}};
     CHECK_INT(rl_report_html(out, &in, &err), 0);
@@ -401,20 +406,41 @@ static void test_html(void)
     CHECK_LACKS(page, "<lock>");
     CHECK_LACKS(page, "alert(2)</script>");
     CHECK_LACKS(page, "</style> */");
-    CHECK_HAS(page, "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;");
+    /* The source is in a finding's data-body attribute: its markup, with &
+     * escaped once more (the script inserts it when the finding opens). */
+    CHECK_HAS(page, "&amp;lt;/script&amp;gt;&amp;lt;img src=x onerror=alert(1)&amp;gt;");
+    CHECK_LACKS(page, "&lt;/script&gt;&lt;img src=x"); /* never once-escaped: that would be markup in the body */
     CHECK_HAS(page, "&lt;b&gt;t&amp;&quot;&#39;&lt;/b&gt;");
     CHECK_HAS(page, "Content-Security-Policy");
     CHECK_HAS(page, "default-src 'none'");
     CHECK_LACKS(page, "http://");
     CHECK_LACKS(page, "https://");
-    CHECK_HAS(page, "Source not available");             /* missing.c */
-    CHECK_HAS(page, "has no line 4000");                 /* evil.c is shorter */
+    CHECK_INT(count(page, "No source excerpt was stored for this position"), 6); /* missing.c, line 4000, 4 x main.c:40 */
+    CHECK_LACKS(page, "today_s_code");                   /* never the file as it is now */
+    CHECK_LACKS(page, "recorded without source excerpts");
     CHECK_HAS(page, "<mark class=\"acc\">");             /* the access is marked */
     CHECK_HAS(page, "data-status=\"unchanged\"");        /* x was in the previous run */
     CHECK_HAS(page, "data-status=\"new\"");
     CHECK_HAS(page, "data-status=\"suppressed\"");
     CHECK_HAS(page, "1 finding of run 1 no longer reported");
     CHECK_HAS(page, "compared with run 1");
+    CHECK_LACKS(page, "id=\"incomplete\"");
+    free(page);
+
+    /* A run recorded before excerpts were stored: said once on the page
+     * and at each event, and no source at all. An incomplete run says so
+     * at the top. */
+    in.snippets = NULL;
+    run.incomplete = "1 of 2 units did not parse cleanly, more than --max-parse-failures 10% allows";
+    out = tmpfile();
+    CHECK_INT(rl_report_html(out, &in, &err), 0);
+    page = slurp(out);
+    fclose(out);
+    CHECK_HAS(page, "id=\"no-excerpts\"");
+    CHECK_HAS(page, "incomplete (exit status 3): 1 of 2 units did not parse cleanly");
+    CHECK_INT(count(page, "This run was recorded without source excerpts."), 8); /* one per event */
+    CHECK_LACKS(page, "<pre class=\"src\">");
+    CHECK_LACKS(page, "today_s_code");
     free(page);
     rl_findings_free(&fs);
     rl_findings_free(&prev);

@@ -109,10 +109,9 @@ static uint64_t hash_file_into(const char *path, uint64_t h)
     return rl_hash_bytes(&fh, sizeof fh, h);
 }
 
-/* What shapes every unit's facts besides its files and flags: racelint's
- * version, libclang's, the clang resource folder and the API models (the
- * models folder's .yaml files and the project config). */
-static uint64_t run_key(const rl_analysis_options *opts)
+/* The run key (driver.h): what shapes every unit's facts besides its
+ * files and flags. */
+uint64_t rl_facts_run_key(const rl_analysis_options *opts)
 {
     uint64_t h = rl_hash_str("racelint facts " RL_VERSION);
     char *clang = rl_frontend_clang_version();
@@ -141,7 +140,7 @@ static uint64_t run_key(const rl_analysis_options *opts)
     return h;
 }
 
-static void unit_key(uint64_t run, const rl_unit_spec *u, char out[17])
+void rl_facts_unit_key(uint64_t run, const rl_unit_spec *u, char out[17])
 {
     uint64_t h = run;
     h = rl_hash_bytes(u->file, strlen(u->file) + 1, h);
@@ -152,14 +151,31 @@ static void unit_key(uint64_t run, const rl_unit_spec *u, char out[17])
 }
 
 /* Hashes of files on disk, each read at most once per run. */
-typedef struct file_hashes {
+struct rl_file_hashes {
     rl_strpool *pool;
-    rl_ptrmap map;    /* interned path -> uint64_t* (NULL-valued: unreadable) */
+    rl_ptrmap map;    /* interned path -> uint64_t[2]: hash, readable */
     uint64_t **owned;
     size_t nowned, cap_owned;
-} file_hashes;
+};
 
-static int current_hash(file_hashes *fh, const char *path, uint64_t *out)
+rl_file_hashes *rl_file_hashes_new(void)
+{
+    rl_file_hashes *fh = rl_xcalloc(1, sizeof *fh);
+    fh->pool = rl_strpool_new();
+    return fh;
+}
+
+void rl_file_hashes_free(rl_file_hashes *fh)
+{
+    if (!fh) return;
+    for (size_t i = 0; i < fh->nowned; i++) free(fh->owned[i]);
+    free(fh->owned);
+    rl_ptrmap_free(&fh->map);
+    rl_strpool_free(fh->pool);
+    free(fh);
+}
+
+static int current_hash(rl_file_hashes *fh, const char *path, uint64_t *out)
 {
     const char *p = rl_intern(fh->pool, path);
     void **slot = rl_ptrmap_slot(&fh->map, p);
@@ -174,6 +190,16 @@ static int current_hash(file_hashes *fh, const char *path, uint64_t *out)
     return h[1] ? 0 : -1;
 }
 
+const char *rl_facts_changed_dep(const rl_unit_facts *facts, rl_file_hashes *fh)
+{
+    if (facts->ndeps == 0) return facts->main_file;
+    for (int32_t i = 0; i < facts->ndeps; i++) {
+        uint64_t h;
+        if (current_hash(fh, facts->deps[i].path, &h) != 0 || h != facts->deps[i].hash) return facts->deps[i].path;
+    }
+    return NULL;
+}
+
 static void add_warning(rl_analysis *out, char *msg)
 {
     RL_PUSH(out->warnings, out->nwarnings, out->cap_warnings, msg);
@@ -183,7 +209,7 @@ static void add_warning(rl_analysis *out, char *msg)
  * was, else NULL. A blob that cannot be read back, or whose facts break
  * their invariants (facts_check.h: a crafted or damaged database), is
  * dropped with a warning naming the unit: the unit is parsed again. */
-static rl_unit_facts *cache_lookup(const rl_facts_cache *c, file_hashes *fh, const rl_unit_spec *u, const char *key,
+static rl_unit_facts *cache_lookup(const rl_facts_cache *c, rl_file_hashes *fh, const rl_unit_spec *u, const char *key,
                                    rl_analysis *out)
 {
     size_t len = 0;
@@ -203,11 +229,7 @@ static rl_unit_facts *cache_lookup(const rl_facts_cache *c, file_hashes *fh, con
         rl_facts_free(f);
         return NULL;
     }
-    int fresh = f->ndeps > 0 && strcmp(f->main_file, u->file) == 0 && !f->parse_failed;
-    for (int32_t i = 0; fresh && i < f->ndeps; i++) {
-        uint64_t h;
-        fresh = current_hash(fh, f->deps[i].path, &h) == 0 && h == f->deps[i].hash;
-    }
+    int fresh = strcmp(f->main_file, u->file) == 0 && !f->parse_failed && !rl_facts_changed_dep(f, fh);
     if (!fresh) {
         rl_facts_free(f);
         return NULL;
@@ -587,6 +609,9 @@ int rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, const rl_analy
     return rc;
 }
 
+static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
+                         const rl_parsed_unit *parsed, const char *cached, rl_analysis *out, rl_error *err);
+
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -604,11 +629,11 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     const rl_facts_cache *cache = opts->cache;
     if (cache) {
         keys = rl_xcalloc(units->len + 1, sizeof *keys);
-        uint64_t rk = run_key(opts);
-        file_hashes fh = {rl_strpool_new(), RL_PTRMAP_INIT, NULL, 0, 0};
+        uint64_t rk = rl_facts_run_key(opts);
+        rl_file_hashes *fh = rl_file_hashes_new();
         for (size_t i = 0; i < units->len; i++) {
-            unit_key(rk, &units->items[i], keys[i]);
-            if (!opts->cache_refresh) parsed[i].facts = cache_lookup(cache, &fh, &units->items[i], keys[i], out);
+            rl_facts_unit_key(rk, &units->items[i], keys[i]);
+            if (!opts->cache_refresh) parsed[i].facts = cache_lookup(cache, fh, &units->items[i], keys[i], out);
             if (parsed[i].facts) {
                 cached[i] = 1;
                 out->units_cached++;
@@ -616,10 +641,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
                 todo[ntodo++] = i;
             }
         }
-        for (size_t i = 0; i < fh.nowned; i++) free(fh.owned[i]);
-        free(fh.owned);
-        rl_ptrmap_free(&fh.map);
-        rl_strpool_free(fh.pool);
+        rl_file_hashes_free(fh);
     } else {
         for (size_t i = 0; i < units->len; i++) todo[ntodo++] = i;
     }
@@ -638,6 +660,10 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         if (cache->begin) cache->begin(cache->ctx);
         for (size_t k = 0; k < ntodo; k++) {
             const rl_parsed_unit *u = &parsed[todo[k]];
+            if (cache->put_unit) {
+                cache->put_unit(cache->ctx, &units->items[todo[k]], keys[todo[k]], u);
+                continue;
+            }
             /* Units with errors are parsed again, to report them again. */
             if (!u->facts || !u->blob || u->facts->parse_failed || u->facts->ndeps == 0) continue;
             rl_strbuf files = RL_STRBUF_INIT;
@@ -653,7 +679,41 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     out->ms_cache_write = rl_now_ms() - t;
     free(keys);
     free(todo);
+    int rc = 0;
+    if (opts->facts_only) {
+        out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
+        for (size_t i = 0; i < units->len; i++) record_unit(out, &units->items[i], &parsed[i], cached[i]);
+    } else {
+        rc = analyse_units(opts, model, units, parsed, cached, out, err);
+    }
+    for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&parsed[i]);
+    free(parsed);
+    free(cached);
+    rl_apimodel_free(model);
+    return rc;
+}
 
+int rl_analyze_parsed(const rl_analysis_options *opts, const rl_unit_list *units, const rl_parsed_unit *parsed,
+                      int cached, rl_analysis *out, rl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    rl_apimodel *model = load_models(opts, err);
+    if (!model) return -1;
+    char *flags = rl_xcalloc(units->len + 1, 1);
+    for (size_t i = 0; i < units->len; i++) flags[i] = parsed[i].facts && cached;
+    out->units_cached = 0;
+    for (size_t i = 0; i < units->len; i++) out->units_cached += (size_t)flags[i];
+    int rc = analyse_units(opts, model, units, parsed, flags, out, err);
+    free(flags);
+    rl_apimodel_free(model);
+    return rc;
+}
+
+/* The part of rl_analyze after the facts: records every unit, dumps the
+ * facts when asked, and analyses the programs. Frees out on failure. */
+static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
+                         const rl_parsed_unit *parsed, const char *cached, rl_analysis *out, rl_error *err)
+{
     out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
     const rl_unit_facts **facts = rl_xcalloc(units->len + 1, sizeof *facts);
     for (size_t i = 0; i < units->len; i++) {
@@ -671,11 +731,6 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     int rc = rl_analyze_facts(facts, units->len, &with_entries, out, err);
     free(facts);
     if (rc != 0) rl_analysis_free(out); /* a failed analysis leaves nothing to free */
-
-    for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&parsed[i]);
-    free(parsed);
-    free(cached);
-    rl_apimodel_free(model);
     return rc;
 }
 

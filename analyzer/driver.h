@@ -25,6 +25,10 @@ typedef struct rl_facts_cache {
     void (*put)(void *ctx, const char *file, const char *key, const char *files, const void *blob, size_t len);
     void (*begin)(void *ctx);
     void (*end)(void *ctx);
+    /* When not NULL, called instead of put for every unit parsed, with
+     * facts or without (parse errors and failed units included: a facts
+     * directory keeps what the link step must report). */
+    void (*put_unit)(void *ctx, const rl_unit_spec *unit, const char *key, const struct rl_parsed_unit *parsed);
 } rl_facts_cache;
 
 typedef struct rl_analysis_options {
@@ -41,6 +45,8 @@ typedef struct rl_analysis_options {
     void *dump_out;            /* FILE* */
     const rl_facts_cache *cache; /* NULL: parse every unit */
     int cache_refresh;         /* parse every unit, then store the facts */
+    int facts_only;            /* stop once the facts are in the cache:
+                                  units recorded, nothing analysed */
     /* Called on the driver's thread as units complete (done of total,
      * failures so far); may be NULL. */
     void (*progress)(void *ctx, size_t done, size_t total, size_t failed);
@@ -143,6 +149,33 @@ typedef struct rl_config_lookup {
 struct rl_unit_facts;
 int rl_analyze_facts(const struct rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts,
                      rl_analysis *out, rl_error *err);
+
+/* The keys of the facts cache. The run key hashes what shapes every
+ * unit's facts besides its files and flags: racelint's version,
+ * libclang's, the resource folder and the API models (the models folder's
+ * .yaml files and the project config). A unit key adds the unit's file,
+ * folder and flags (after the allowlist): 16 hex digits and a NUL. */
+uint64_t rl_facts_run_key(const rl_analysis_options *opts);
+void rl_facts_unit_key(uint64_t run_key, const rl_unit_spec *unit, char out[17]);
+
+/* Content hashes of files on disk, each file read at most once (however
+ * many units include it). */
+typedef struct rl_file_hashes rl_file_hashes;
+rl_file_hashes *rl_file_hashes_new(void);
+void rl_file_hashes_free(rl_file_hashes *fh);
+/* Whether stored facts still describe the files on disk: NULL when every
+ * file they were made from (facts->deps) hashes as it did, else the first
+ * file that changed or cannot be read (the main file when no deps). */
+struct rl_unit_facts;
+const char *rl_facts_changed_dep(const struct rl_unit_facts *facts, rl_file_hashes *fh);
+
+/* The tail of rl_analyze, for units whose facts were obtained elsewhere
+ * (facts files, facts_dir.h): records every unit (parsed[i].facts or its
+ * error; units with facts count as cached when `cached` is set), loads the
+ * API models for the entry points and runs rl_analyze_facts. out is reset
+ * here; parsed stays the caller's. */
+int rl_analyze_parsed(const rl_analysis_options *opts, const rl_unit_list *units, const rl_parsed_unit *parsed,
+                      int cached, rl_analysis *out, rl_error *err);
 
 /* The project config for an analysis run from `dir`: the nearest
  * .racelint.yaml in dir or a parent folder (as .clang-tidy is found), but

@@ -7,6 +7,7 @@
  * Exit codes as main.c says: 0, 1 (check found findings its --fail-on
  * counts), 2 usage or input error, 3 analysis incomplete. */
 #include "analyse_cmd.h"
+#include "../facts_dir.h"
 #include "../frontend/frontend.h"
 #include "../report/report.h"
 #include "../store/store.h"
@@ -183,10 +184,27 @@ static int project_config(const rl_cli_options *o, char **path, rl_error *err)
     return 0;
 }
 
+/* The facts folder of --facts-cache after the run: what could not be
+ * read or written there, and pruning to --facts-max-size. */
+static void finish_facts_cache(const rl_cli_options *o, rl_facts_dir_cache *dc)
+{
+    for (size_t i = 0; i < dc->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", dc->warnings[i]);
+    size_t removed = 0;
+    rl_error err = {{0}};
+    if (o->facts_max_size && rl_facts_dir_prune(o->facts_cache, o->facts_max_size, &removed, &err) != 0)
+        fprintf(stderr, "racelint: warning: %s\n", err.msg);
+    if (removed && o->verbose)
+        fprintf(stderr, "racelint: %zu facts file%s pruned from %s (--facts-max-size)\n", removed,
+                removed == 1 ? "" : "s", o->facts_cache);
+    rl_facts_dir_cache_clear(dc);
+}
+
 /* Runs the analysis with the options every analysing command shares; the
- * facts cache is used when store is not NULL and --no-cache not given.
+ * facts cache is the folder of --facts-cache, else the store when store
+ * is not NULL, unless --no-cache. With --facts, the facts files are linked
+ * instead, and without -p *units becomes the units they hold.
  * *config_used (when not NULL) gets the project config's path, or NULL. */
-static int analyse(const rl_cli_options *o, const rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
+static int analyse(const rl_cli_options *o, rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
                    char **config_used, rl_error *err)
 {
     char *config;
@@ -205,16 +223,37 @@ static int analyse(const rl_cli_options *o, const rl_unit_list *units, int want_
     ao.programs = o->programs;
     ao.nprograms = o->nprograms;
     store_cache sc = {store, 0};
-    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end};
+    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end, NULL};
     if (store) ao.cache = &cache;
     ao.cache_refresh = o->no_cache;
+    ao.facts_only = o->shard_n > 0;
+    rl_facts_dir_cache dc;
+    if (o->facts_cache) {
+        if (rl_facts_dir_make(o->facts_cache, err) != 0) {
+            free(config);
+            return -1;
+        }
+        rl_facts_dir_cache_init(&dc, o->facts_cache, rl_facts_run_key(&ao));
+        ao.cache = &dc.iface;
+    }
     progress prog = {rl_now_ms(), 0, 0};
     if (!o->quiet && isatty(STDERR_FILENO)) {
         ao.progress = show_progress;
         ao.progress_ctx = &prog;
     }
-    int rc = rl_analyze(&ao, units, a, err);
+    int rc;
+    if (o->nfacts_dirs) {
+        rl_unit_list linked;
+        rc = rl_facts_dir_link(&ao, o->facts_dirs, o->nfacts_dirs, o->build_dir ? units : NULL, &linked, a, err);
+        if (rc == 0) {
+            rl_unit_list_free(units);
+            *units = linked;
+        }
+    } else {
+        rc = rl_analyze(&ao, units, a, err);
+    }
     end_progress(&prog);
+    if (o->facts_cache) finish_facts_cache(o, &dc);
     if (config_used) *config_used = config;
     else free(config);
     return rc;
@@ -295,6 +334,26 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
     return rc;
 }
 
+/* The units of -p, paths or --facts (selection.h), analysed without the
+ * store (for the commands that record nothing); parse failures reported.
+ * 0, or the exit code with the message printed and nothing left to free. */
+static int select_and_analyse(const rl_cli_options *o, const char *cmd, rl_selection *sel, rl_analysis *a)
+{
+    int rc = rl_select_units(o, cmd, sel);
+    if (rc != 0) {
+        rl_selection_free(sel);
+        return rc;
+    }
+    rl_error err = {{0}};
+    if (analyse(o, &sel->units, 0, NULL, a, NULL, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_selection_free(sel);
+        return EXIT_USAGE;
+    }
+    report_parse_failures(a);
+    return 0;
+}
+
 /* `racelint threads`: the programs and threads of a codebase. */
 int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
 {
@@ -310,17 +369,8 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
         return EXIT_USAGE;
     }
     rl_selection sel;
-    if ((rc = rl_select_units(o, "threads", &sel)) != 0) {
-        rl_selection_free(&sel);
-        return rc;
-    }
     rl_analysis a;
-    if (analyse(o, &sel.units, 0, NULL, &a, NULL, &err) != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_selection_free(&sel);
-        return EXIT_USAGE;
-    }
-    report_parse_failures(&a);
+    if ((rc = select_and_analyse(o, "threads", &sel, &a)) != 0) return rc;
     rl_outfile of;
     if (rl_outfile_open(&of, o->output, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
@@ -340,8 +390,27 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
     return rc;
 }
 
+/* `racelint check -p BUILD --shard K/N --facts-out DIR`: one CI job's part
+ * of the extraction. Facts only: no analysis, no run recorded; the link
+ * job (check --facts) analyses and reports. */
+static int check_shard(const rl_cli_options *o)
+{
+    rl_selection sel;
+    rl_analysis a;
+    int rc = select_and_analyse(o, "check", &sel, &a);
+    if (rc != 0) return rc;
+    if (!o->quiet)
+        fprintf(stderr, "racelint: shard %ld/%ld: %zu unit%s, %zu parsed, %zu still valid in %s; not analysed: "
+                        "link the shards with racelint check --facts\n", o->shard_k, o->shard_n, sel.units.len,
+                sel.units.len == 1 ? "" : "s", a.units_parsed, a.units_cached, o->facts_cache);
+    rl_analysis_free(&a);
+    rl_selection_free(&sel);
+    return 0;
+}
+
 int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 {
+    if (o->shard_n) return check_shard(o);
     long long t0 = rl_now_ms();
     rl_error err = {{0}};
     /* An output that cannot be written fails now, not after the analysis. */
@@ -424,6 +493,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_analysis_notice(&a, "focus", NULL,
                            "%zu finding%s outside the paths given %s not reported (the whole program was analysed)",
                            outside, outside == 1 ? "" : "s", outside == 1 ? "was" : "were");
+    run.files = (int64_t)sel.units.len; /* --facts without -p: known only now */
 
     run.finished_at = rl_iso_now();
     run.status = rl_xstrdup("complete");

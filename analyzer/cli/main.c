@@ -13,6 +13,7 @@
 #include "../report/report.h"
 #include "../util/outfile.h"
 #include "analyse_cmd.h"
+#include "cc_cmd.h"
 #include "history.h"
 #include "options.h"
 #include "project.h"
@@ -94,7 +95,7 @@ static const dispatch dispatch_table[] = {
     {RL_CMD_CHECK, rl_cmd_check},   {RL_CMD_FINDINGS, cmd_findings}, {RL_CMD_RUNS, cmd_runs},
     {RL_CMD_DIFF, cmd_diff},        {RL_CMD_SHOW, cmd_show},         {RL_CMD_HISTORY, cmd_history},
     {RL_CMD_SQL, cmd_sql},          {RL_CMD_TRIAGE, cmd_triage},     {RL_CMD_REPORT, cmd_report},
-    {RL_CMD_GUARDS, rl_cmd_guards}, {RL_CMD_THREADS, rl_cmd_threads},
+    {RL_CMD_GUARDS, rl_cmd_guards}, {RL_CMD_THREADS, rl_cmd_threads}, {RL_CMD_CC, rl_cmd_cc},
 };
 
 static int unknown_command(const char *name)
@@ -133,8 +134,13 @@ int main(int argc, char **argv)
      * through a write. Ignored, the write fails with EFBIG instead, SQLite
      * rolls the transaction back and reports a full disk, and the run ends
      * with a message while the database keeps every earlier run. */
-    signal(SIGXFSZ, SIG_IGN);
-    rl_outfile_guard_std();
+    /* Not for the launcher: the compiler it runs gets racelint's signal
+     * dispositions and standard streams untouched (cc_cmd.c). */
+    int launcher = argc >= 2 && strcmp(argv[1], "cc") == 0;
+    if (!launcher) {
+        signal(SIGXFSZ, SIG_IGN);
+        rl_outfile_guard_std();
+    }
     if (argc < 2) {
         rl_cli_print_help(stderr);
         return EXIT_USAGE;
@@ -164,7 +170,9 @@ int main(int argc, char **argv)
     if (!cmd) return unknown_command(argv[1]);
     rl_cli_options o;
     int rc = rl_cli_parse(cmd, argc - 2, argv + 2, &o);
-    if (rc == 0 && o.help) {
+    if (rc != 0 && cmd->bit == RL_CMD_CC) {
+        rc = rl_cmd_cc_unparsed(argc - 2, argv + 2); /* a bad launcher option still compiles */
+    } else if (rc == 0 && o.help) {
         rl_cli_print_command_help(stdout, cmd);
     } else if (rc == 0) {
         /* The database the queries read: --db, $RACELINT_DB, or the one in

@@ -74,6 +74,32 @@ static int set_seconds(rl_cli_options *o, const rl_cli_option *row, const char *
     return 0;
 }
 
+/* More shards than CI jobs anyone runs; a typo like 4/40000 is refused. */
+#define MAX_SHARDS 10000
+
+/* --shard K/N. */
+static int set_shard(rl_cli_options *o, const rl_cli_option *row, const char *value)
+{
+    (void)row;
+    char *slash, *end = NULL;
+    errno = 0;
+    long k = strtol(value, &slash, 10), n = *slash == '/' ? strtol(slash + 1, &end, 10) : 0;
+    if (*slash != '/' || !end || *end || errno || k < 1 || n < 1 || k > n || n > MAX_SHARDS)
+        return rl_cli_usage_error("--shard wants K/N with 1 <= K <= N <= %d, not '%s'", MAX_SHARDS, value);
+    o->shard_k = k;
+    o->shard_n = n;
+    return 0;
+}
+
+/* --facts-max-size: a size, not 0 (leave the option out for no bound). */
+static int set_facts_max_size(rl_cli_options *o, const rl_cli_option *row, const char *value)
+{
+    (void)row;
+    if (rl_parse_size(value, &o->facts_max_size) != 0 || o->facts_max_size == 0)
+        return rl_cli_usage_error("--facts-max-size wants a size such as 512M or 2G, not '%s'", value);
+    return 0;
+}
+
 /* --max-parse-failures: N units or P% of them (parse_gate.h). */
 static int set_parse_gate(rl_cli_options *o, const rl_cli_option *row, const char *value)
 {
@@ -87,6 +113,8 @@ static int set_parse_gate(rl_cli_options *o, const rl_cli_option *row, const cha
 #define FIELD(name) offsetof(rl_cli_options, name)
 /* RL_OPT_LIST's count follows its list (apply relies on it). */
 _Static_assert(offsetof(rl_cli_options, nprograms) == offsetof(rl_cli_options, programs) + sizeof(const char **),
+               "the count of a list option follows the list");
+_Static_assert(offsetof(rl_cli_options, nfacts_dirs) == offsetof(rl_cli_options, facts_dirs) + sizeof(const char **),
                "the count of a list option follows the list");
 #define FORMATS "text json sarif codequality table csv"
 
@@ -163,15 +191,29 @@ const rl_cli_option rl_cli_option_table[] = {
      set_parse_gate, RL_COMPLETE_NONE, NULL,
      "the analysis is incomplete (exit 3) when more than N units, or P% of the units, do not parse cleanly, "
      "and always when none does (default: " RL_DEFAULT_MAX_PARSE_FAILURES_TEXT ")"},
-    {0, "models", "rules", "DIR", RL_CMDS_ANALYSE, RL_OPT_STRING, FIELD(rules), 0, 0, NULL, RL_COMPLETE_DIR, NULL,
-     "API model folder (default: the installed models/; --rules is its former name)"},
-    {0, "config", NULL, "FILE", RL_CMDS_ANALYSE, RL_OPT_STRING, FIELD(config), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
+    {0, "facts", NULL, "DIR", RL_CMDS_ANALYSE, RL_OPT_LIST, FIELD(facts_dirs), 0, 0, NULL, RL_COMPLETE_DIR, NULL,
+     "analyse the facts files in DIR (from racelint cc or --shard) without parsing; repeatable; with -p, "
+     "exactly the units of its compile_commands.json, those without facts named"},
+    {0, "facts-cache", NULL, "DIR", RL_CMD_CHECK, RL_OPT_STRING, FIELD(facts_cache), 0, 0, NULL, RL_COMPLETE_DIR,
+     NULL, "keep each unit's facts as a file in DIR; a unit whose file is still valid is not parsed again"},
+    {0, "facts-out", NULL, "DIR", RL_CMD_CHECK, RL_OPT_STRING, FIELD(facts_cache), 0, 0, NULL, RL_COMPLETE_DIR,
+     NULL, "the same as --facts-cache (with --shard: where the shard's facts go)"},
+    {0, "shard", NULL, "K/N", RL_CMD_CHECK, RL_OPT_CUSTOM, 0, 0, 0, set_shard, RL_COMPLETE_NONE, NULL,
+     "with -p and --facts-out: only extract the facts of shard K of N (a stable hash of each unit's path); "
+     "no analysis, no run recorded"},
+    {0, "facts-max-size", NULL, "SIZE", RL_CMD_CHECK | RL_CMD_CC, RL_OPT_CUSTOM, 0, 0, 0, set_facts_max_size,
+     RL_COMPLETE_NONE, NULL, "remove the facts files used longest ago until the facts folder holds at most SIZE"},
+    {0, "facts-dir", NULL, "DIR", RL_CMD_CC, RL_OPT_STRING, FIELD(facts_dir), 0, 0, NULL, RL_COMPLETE_DIR, NULL,
+     "the facts folder the unit's facts go to (required)"},
+    {0, "models", "rules", "DIR", RL_CMDS_ANALYSE | RL_CMD_CC, RL_OPT_STRING, FIELD(rules), 0, 0, NULL, RL_COMPLETE_DIR,
+     NULL, "API model folder (default: the installed models/; --rules is its former name)"},
+    {0, "config", NULL, "FILE", RL_CMDS_ANALYSE | RL_CMD_CC, RL_OPT_STRING, FIELD(config), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
      "project config (default: the nearest .racelint.yaml)"},
     {0, "resource-dir", NULL, "DIR", RL_CMDS_ANALYSE, RL_OPT_STRING, FIELD(resource_dir), 0, 0, NULL,
      RL_COMPLETE_DIR, NULL, "clang resource folder for system headers"},
     {'j', NULL, NULL, "N", RL_CMDS_ANALYSE, RL_OPT_NUMBER, FIELD(jobs), 1, MAX_JOBS_OPTION, NULL, RL_COMPLETE_NONE,
      NULL, "parse N units in parallel (default: number of cores)"},
-    {0, "unit-timeout", NULL, "S", RL_CMDS_ANALYSE, RL_OPT_CUSTOM, FIELD(unit_timeout_sec), 0, 0, set_seconds,
+    {0, "unit-timeout", NULL, "S", RL_CMDS_ANALYSE | RL_CMD_CC, RL_OPT_CUSTOM, FIELD(unit_timeout_sec), 0, 0, set_seconds,
      RL_COMPLETE_NONE, NULL, "skip a unit that takes more than S seconds to parse (default: 600; 0: no limit)"},
     {0, "analysis-timeout", NULL, "S", RL_CMDS_ANALYSE, RL_OPT_CUSTOM, FIELD(analysis_timeout_sec), 0,
      0, set_seconds, RL_COMPLETE_NONE, NULL,
@@ -184,7 +226,7 @@ const rl_cli_option rl_cli_option_table[] = {
     {0, "dump-facts", NULL, NULL, RL_CMDS_ANALYSE, RL_OPT_FLAG, FIELD(dump_facts), 0, 0, NULL, RL_COMPLETE_NONE,
      NULL, "print the extracted facts (debugging)"},
     {'q', "quiet", NULL, NULL, RL_CMDS_ALL, RL_OPT_FLAG, FIELD(quiet), 0, 0, NULL, RL_COMPLETE_NONE, NULL,
-     "no summary or progress on standard error"},
+     "no summary or progress on standard error (cc: not even the note that the facts folder cannot be written)"},
     {'v', "verbose", NULL, NULL, RL_CMD_CHECK, RL_OPT_FLAG, FIELD(verbose), 0, 0, NULL, RL_COMPLETE_NONE, NULL,
      "units parsed and cached, the programs, time of each phase"},
     {'h', "help", NULL, NULL, RL_CMDS_ALL, RL_OPT_FLAG, FIELD(help), 0, 0, NULL, RL_COMPLETE_NONE, NULL,
@@ -212,6 +254,9 @@ const rl_cli_command rl_cli_command_table[] = {
      "record a decision that follows the finding into later runs"},
     {"sql", RL_CMD_SQL, "'SELECT ...'", "read-only SQL on the findings database"},
     {"report", RL_CMD_REPORT, "-o DIR", "write DIR/index.html, an HTML report of a recorded run"},
+    {"cc", RL_CMD_CC, "--facts-dir DIR -- COMPILER ARGS...",
+     "compiler launcher (CMAKE_C_COMPILER_LAUNCHER, CC for make): runs the compiler exactly as given and writes "
+     "the unit's facts to DIR for check --facts; never fails the build (RACELINT_CC_VERBOSE=1: says what it did)"},
 };
 const size_t rl_cli_ncommands = sizeof rl_cli_command_table / sizeof *rl_cli_command_table;
 
@@ -363,7 +408,7 @@ int rl_cli_parse(const rl_cli_command *cmd, int argc, char **argv, rl_cli_option
         if (strcmp(a, "--") == 0) {
             o->dashdash = 1;
             for (i++; i < argc; i++) {
-                if (cmd->bit & RL_CMDS_ANALYSE) o->flags[o->nflags++] = argv[i];
+                if (cmd->bit & (RL_CMDS_ANALYSE | RL_CMD_CC)) o->flags[o->nflags++] = argv[i];
                 else o->paths[o->npaths++] = argv[i];
             }
         } else if (a[0] == '-' && a[1]) {

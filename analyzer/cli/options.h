@@ -38,6 +38,7 @@ enum {
     RL_CMD_TRIAGE = 1u << 8,
     RL_CMD_SQL = 1u << 9,
     RL_CMD_REPORT = 1u << 10,
+    RL_CMD_CC = 1u << 11, /* the compiler launcher (cc_cmd.h) */
 };
 /* The commands that analyse source (they take -p, paths and `-- FLAGS`). */
 #define RL_CMDS_ANALYSE (RL_CMD_CHECK | RL_CMD_GUARDS | RL_CMD_THREADS)
@@ -48,7 +49,7 @@ enum {
 /* The commands that print a listing or report (--format, -o). */
 #define RL_CMDS_LISTING                                                                                      \
     (RL_CMDS_ANALYSE | RL_CMD_FINDINGS | RL_CMD_RUNS | RL_CMD_DIFF | RL_CMD_SHOW | RL_CMD_HISTORY | RL_CMD_SQL)
-#define RL_CMDS_ALL (RL_CMDS_ANALYSE | RL_CMDS_DATABASE)
+#define RL_CMDS_ALL (RL_CMDS_ANALYSE | RL_CMDS_DATABASE | RL_CMD_CC)
 
 /* Everything the command line can set. Strings point into argv. */
 typedef struct rl_cli_options {
@@ -82,6 +83,12 @@ typedef struct rl_cli_options {
     int dashdash; /* `--` was given (compiler flags follow, maybe none) */
     const char **programs; /* --program, repeatable */
     size_t nprograms;
+    const char **facts_dirs; /* --facts, repeatable: link these facts files */
+    size_t nfacts_dirs;
+    const char *facts_cache; /* --facts-cache, --facts-out */
+    long shard_k, shard_n;   /* --shard K/N (shard_n 0: none) */
+    uint64_t facts_max_size; /* --facts-max-size (0: unbounded) */
+    const char *facts_dir;   /* cc --facts-dir */
 } rl_cli_options;
 
 /* How a row's value is stored (options.c). */

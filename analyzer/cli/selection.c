@@ -1,6 +1,7 @@
 /* The units analysed and the files reported (selection.h has the rules
  * and why). */
 #include "selection.h"
+#include "../facts_dir.h"
 #include "../util/mem.h"
 #include "project.h"
 #include <errno.h>
@@ -80,10 +81,26 @@ static int read_compdb(rl_selection *sel, int print)
     return 0;
 }
 
+/* The facts options (docs/ci.md) only in the combinations that mean
+ * something. 0 or 2. */
+static int check_facts_options(const rl_cli_options *o)
+{
+    if (o->nfacts_dirs && (o->facts_cache || o->shard_n || o->npaths))
+        return rl_cli_usage_error("%s", "--facts links facts files: it takes -p but no paths, --facts-cache or --shard");
+    if (o->shard_n && (!o->build_dir || !o->facts_cache))
+        return rl_cli_usage_error("%s", "--shard K/N needs -p BUILD_DIR and --facts-out DIR");
+    if (o->facts_max_size && !o->facts_cache)
+        return rl_cli_usage_error("%s", "--facts-max-size bounds --facts-cache DIR: give that too");
+    return 0;
+}
+
 int rl_select_units(const rl_cli_options *o, const char *cmd, rl_selection *sel)
 {
     memset(sel, 0, sizeof *sel);
     rl_error err = {{0}};
+    int bad = check_facts_options(o);
+    if (bad) return bad;
+    if (o->nfacts_dirs && !o->build_dir) return 0; /* the facts files name the units */
     if (o->build_dir) {
         if (o->nflags)
             return rl_cli_usage_error("flags after -- are for paths analysed without a compilation database; "
@@ -95,6 +112,7 @@ int rl_select_units(const rl_cli_options *o, const char *cmd, rl_selection *sel)
         }
         if (make_focus(o, sel) != 0 || read_compdb(sel, 1) != 0) return EXIT_USAGE;
         print_warnings(&sel->units);
+        if (o->shard_n) rl_shard_filter(&sel->units, (unsigned)o->shard_k, (unsigned)o->shard_n);
         return 0;
     }
     if (!o->dashdash) {

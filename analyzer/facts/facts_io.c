@@ -30,7 +30,7 @@
 #define FACTS_MAGIC "RLFC"
 #define FACTS_FORMAT 4
 #define NO_STR 0xffffffffu
-#define HEADER_BYTES 16
+#define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */
 #define MAX_COUNT (1u << 28)
 
@@ -180,9 +180,8 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
 
     writer out;
     memset(&out, 0, sizeof out);
-    put_bytes(&out, FACTS_MAGIC, 4);
-    put_u32(&out, FACTS_FORMAT);
-    put_u64(&out, 0); /* checksum, filled below */
+    put_u64(&out, 0); /* header: magic, version, checksum, sealed below */
+    put_u64(&out, 0);
     put_u32(&out, (uint32_t)b.nstrs);
     for (size_t i = 0; i < b.nstrs; i++) {
         size_t n = strlen(b.strs[i]);
@@ -190,8 +189,7 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
         put_bytes(&out, b.strs[i], n);
     }
     put_bytes(&out, b.data, b.len);
-    uint64_t sum = rl_hash_bytes(out.data + HEADER_BYTES, out.len - HEADER_BYTES, 0);
-    for (int k = 0; k < 8; k++) out.data[8 + k] = (unsigned char)(sum >> (8 * k));
+    rl_blob_seal(out.data, out.len, FACTS_MAGIC, FACTS_FORMAT);
     free(b.data);
     free(b.strs);
     rl_ptrmap_free(&b.index);
@@ -293,13 +291,48 @@ static int tree_ok(const rl_function *fn)
     return 1;
 }
 
+/* ---- the header: magic, version, checksum ------------------------------- */
+
+void rl_blob_seal(unsigned char *buf, size_t len, const char *magic, uint32_t version)
+{
+    memcpy(buf, magic, RL_BLOB_MAGIC_BYTES);
+    for (int k = 0; k < 4; k++) buf[4 + k] = (unsigned char)(version >> (8 * k));
+    uint64_t sum = rl_hash_bytes(buf + HEADER_BYTES, len - HEADER_BYTES, 0);
+    for (int k = 0; k < 8; k++) buf[8 + k] = (unsigned char)(sum >> (8 * k));
+}
+
+rl_blob_status rl_blob_check(const void *buf, size_t len, const char *magic, uint32_t version)
+{
+    if (!buf || len < RL_BLOB_MAGIC_BYTES) return RL_BLOB_TRUNCATED;
+    if (memcmp(buf, magic, RL_BLOB_MAGIC_BYTES) != 0) return RL_BLOB_FOREIGN;
+    if (len < HEADER_BYTES) return RL_BLOB_TRUNCATED;
+    reader r = {(const unsigned char *)buf + 4, (const unsigned char *)buf + len, 0, NULL, 0};
+    if (get_u32(&r) != version) return RL_BLOB_VERSION;
+    uint64_t sum = get_u64(&r);
+    return rl_hash_bytes(r.p, (size_t)(r.end - r.p), 0) == sum ? RL_BLOB_OK : RL_BLOB_CHECKSUM;
+}
+
+const char *rl_blob_status_text(rl_blob_status status)
+{
+    switch (status) {
+    case RL_BLOB_OK: return "valid";
+    case RL_BLOB_TRUNCATED: return "truncated (shorter than its header)";
+    case RL_BLOB_FOREIGN: return "not a racelint facts file (wrong magic number)";
+    case RL_BLOB_VERSION: return "written in another format version";
+    case RL_BLOB_CHECKSUM: return "damaged or truncated (checksum mismatch)";
+    }
+    return "unreadable";
+}
+
+rl_blob_status rl_facts_check(const void *buf, size_t len)
+{
+    return rl_blob_check(buf, len, FACTS_MAGIC, FACTS_FORMAT);
+}
+
 rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
 {
-    if (!buf || len < HEADER_BYTES || memcmp(buf, FACTS_MAGIC, 4) != 0) return NULL;
-    reader r = {(const unsigned char *)buf + 4, (const unsigned char *)buf + len, 0, NULL, 0};
-    if (get_u32(&r) != FACTS_FORMAT) return NULL;
-    uint64_t sum = get_u64(&r);
-    if (rl_hash_bytes(r.p, (size_t)(r.end - r.p), 0) != sum) return NULL;
+    if (rl_facts_check(buf, len) != RL_BLOB_OK) return NULL;
+    reader r = {(const unsigned char *)buf + HEADER_BYTES, (const unsigned char *)buf + len, 0, NULL, 0};
 
     rl_unit_facts *f = rl_facts_new("");
     r.nstrs = get_count(&r, 4);

@@ -321,6 +321,25 @@ static void note_unknown(rl_flag_notes *notes, const char *a, const char *file, 
     RL_PUSH(notes->unknown, notes->nunknown, notes->cap_unknown, u);
 }
 
+/* Whether a flag matched by r takes the next argument as its value. */
+static int takes_next(const flag_rule *r, const char *a)
+{
+    return r->match == M_SEP || r->match == M_PREFIX_SEP || (r->match == M_JOINED_OR_SEP && !a[strlen(r->name)]);
+}
+
+void rl_flags_positionals(const rl_args *args, rl_args *out)
+{
+    for (size_t i = 0; i < args->n; i++) {
+        const char *a = args->v[i];
+        if (a[0] != '-' || !a[1]) {
+            rl_args_push(out, a);
+            continue;
+        }
+        const flag_rule *r = find_rule(a);
+        if (r && takes_next(r, a)) i++;
+    }
+}
+
 int rl_flags_filter(const rl_args *args, const char *file, rl_args *keep, char **refused, rl_flag_notes *notes,
                     rl_error *err)
 {
@@ -337,7 +356,7 @@ int rl_flags_filter(const rl_args *args, const char *file, rl_args *keep, char *
             continue;
         }
         size_t n = strlen(r->name);
-        int separate = r->match == M_SEP || r->match == M_PREFIX_SEP || (r->match == M_JOINED_OR_SEP && !a[n]);
+        int separate = takes_next(r, a);
         const char *value = separate ? (i + 1 < args->n ? args->v[i + 1] : "") : a + n;
         if (separate && i + 1 < args->n) i++;
         switch ((action)r->action) {

@@ -71,6 +71,12 @@ typedef struct rl_flag_notes {
 int rl_flags_filter(const rl_args *args, const char *file, rl_args *keep, char **refused, rl_flag_notes *notes,
                     rl_error *err);
 
+/* The positional arguments of a command (inputs: source files, objects,
+ * "-" for standard input), skipping the values of the flags the table
+ * knows to take the next argument (-o FILE, -MF FILE, -x LANG...).
+ * Appends copies to out. */
+void rl_flags_positionals(const rl_args *args, rl_args *out);
+
 /* One message per unknown flag ("N entries, the first FILE"), appended to
  * *msgs (heap strings); then frees the notes. */
 void rl_flag_notes_flush(rl_flag_notes *notes, char ***msgs, size_t *nmsgs, size_t *cap);

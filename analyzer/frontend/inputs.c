@@ -152,42 +152,96 @@ static void entry_args(json_t *entry, rl_args *out)
     rl_args_free(&all);
 }
 
+/* Adds the compile of `file` in `dir` with args (after the compiler) as
+ * a unit, or says why it is skipped; the messages end with where the
+ * command came from: `listed` for a missing file ("listed in PATH"),
+ * `origin` for the rest ("entry 3 of PATH"). 0 when added. */
+static int add_command(rl_unit_list *out, const char *listed, const char *origin, const char *dir, const char *file,
+                       const rl_args *args, rl_flag_notes *notes)
+{
+    struct stat st;
+    rl_args expanded = {NULL, 0, 0}, keep = {NULL, 0, 0};
+    rl_error err = {{0}};
+    char *refused = NULL;
+    int added = 0;
+    if (!is_c_source(file)) {
+        add_warning(out, rl_xasprintf("%s: skipped: not a C source file", file));
+    } else if (stat(file, &st) != 0) {
+        add_warning(out, rl_xasprintf("%s: skipped: %s (%s)", file, strerror(errno), listed));
+    } else if (!S_ISREG(st.st_mode)) {
+        /* libclang would wait forever on a FIFO, or read a device */
+        add_warning(out, rl_xasprintf("%s: skipped: not a regular file (%s)", file, listed));
+    } else if (rl_args_expand_response_files(args, dir, &expanded, &err) != 0 ||
+               rl_flags_filter(&expanded, file, &keep, &refused, notes, &err) != 0) {
+        add_warning(out, rl_xasprintf("%s: skipped: %s (%s)", file, err.msg, origin));
+    } else {
+        if (refused)
+            add_warning(out, rl_xasprintf("%s: flags refused, they could write files or load code: %s (%s)", file,
+                                          refused, origin));
+        rl_unit_spec *u = add_unit(out, file, dir);
+        for (size_t k = 0; k < keep.n; k++) add_arg(u, keep.v[k]);
+        added = 1;
+    }
+    free(refused);
+    rl_args_free(&expanded);
+    rl_args_free(&keep);
+    return added ? 0 : -1;
+}
+
 /* Adds entry i as a unit, or says why it is skipped. */
 static void add_entry(rl_unit_list *out, const char *path, const char *build_dir, size_t i, json_t *entry,
                       rl_flag_notes *notes)
 {
     char *dir = entry_directory(build_dir, json_string_value(json_object_get(entry, "directory")));
     char *file = join_path(dir, json_string_value(json_object_get(entry, "file")));
-    struct stat st;
-    rl_args args = {NULL, 0, 0}, expanded = {NULL, 0, 0}, keep = {NULL, 0, 0};
-    rl_error err = {{0}};
-    char *refused = NULL;
-    if (!is_c_source(file)) {
-        add_warning(out, rl_xasprintf("%s: skipped: not a C source file", file));
-    } else if (stat(file, &st) != 0) {
-        add_warning(out, rl_xasprintf("%s: skipped: %s (listed in %s)", file, strerror(errno), path));
-    } else if (!S_ISREG(st.st_mode)) {
-        /* libclang would wait forever on a FIFO, or read a device */
-        add_warning(out, rl_xasprintf("%s: skipped: not a regular file (listed in %s)", file, path));
-    } else {
-        entry_args(entry, &args);
-        if (rl_args_expand_response_files(&args, dir, &expanded, &err) != 0 ||
-            rl_flags_filter(&expanded, file, &keep, &refused, notes, &err) != 0) {
-            add_warning(out, rl_xasprintf("%s: skipped: %s (entry %zu of %s)", file, err.msg, i, path));
-        } else {
-            if (refused)
-                add_warning(out, rl_xasprintf("%s: flags refused, they could write files or load code: %s "
-                                              "(entry %zu of %s)", file, refused, i, path));
-            rl_unit_spec *u = add_unit(out, file, dir);
-            for (size_t k = 0; k < keep.n; k++) add_arg(u, keep.v[k]);
-        }
-    }
-    free(refused);
+    rl_args args = {NULL, 0, 0};
+    entry_args(entry, &args);
+    char *origin = rl_xasprintf("entry %zu of %s", i, path), *listed = rl_xasprintf("listed in %s", path);
+    add_command(out, listed, origin, dir, file, &args, notes);
+    free(origin);
+    free(listed);
     rl_args_free(&args);
-    rl_args_free(&expanded);
-    rl_args_free(&keep);
     free(file);
     free(dir);
+}
+
+/* Flags that make a command something other than compiling a unit:
+ * preprocessing only, or dependency output only. */
+static int is_compile(const rl_args *args)
+{
+    int compile = 0;
+    for (size_t i = 0; i < args->n; i++) {
+        const char *a = args->v[i];
+        if (strcmp(a, "-E") == 0 || strcmp(a, "-M") == 0 || strcmp(a, "-MM") == 0) return 0;
+        if (strcmp(a, "-c") == 0 || strcmp(a, "-S") == 0 || strcmp(a, "-fsyntax-only") == 0) compile = 1;
+    }
+    return compile;
+}
+
+int rl_inputs_from_command(const char *dir, char *const *argv, int argc, rl_unit_list *out, rl_error *err)
+{
+    rl_args args = {NULL, 0, 0}, inputs = {NULL, 0, 0};
+    for (int i = 0; i < argc; i++) rl_args_push(&args, argv[i]);
+    rl_flags_positionals(&args, &inputs);
+    int rc = 0;
+    if (!is_compile(&args))
+        rc = rl_fail(err, "not a compile (no -c, -S or -fsyntax-only, or -E/-M): no unit");
+    else if (inputs.n != 1)
+        rc = rl_fail(err, "%zu input files, not one: no unit", inputs.n);
+    else if (strlen(inputs.v[0]) < 2 || strcmp(inputs.v[0] + strlen(inputs.v[0]) - 2, ".c") != 0)
+        rc = rl_fail(err, "'%s' is not a .c file: no unit", inputs.v[0]);
+    if (rc == 0) {
+        char *file = join_path(dir, inputs.v[0]);
+        rl_flag_notes notes;
+        memset(&notes, 0, sizeof notes);
+        if (add_command(out, "the compile command", "the compile command", dir, file, &args, &notes) != 0)
+            rc = rl_fail(err, "%s", out->nwarnings ? out->warnings[out->nwarnings - 1] : "skipped");
+        rl_flag_notes_flush(&notes, &out->warnings, &out->nwarnings, &out->cap_warnings);
+        free(file);
+    }
+    rl_args_free(&args);
+    rl_args_free(&inputs);
+    return rc;
 }
 
 int rl_inputs_from_compdb(const char *compdb_path, rl_unit_list *out, rl_error *err)

@@ -34,6 +34,13 @@ int rl_inputs_from_compdb(const char *compdb_path, rl_unit_list *out, rl_error *
 int rl_inputs_from_paths(char *const *paths, int npaths, char *const *flags, int nflags, rl_unit_list *out,
                          rl_error *err);
 
+/* One compile command, as `racelint cc` sees it: argv holds the
+ * arguments after the compiler, run in dir. When it compiles exactly one
+ * .c file (-c, -S or -fsyntax-only; not -E, -M or -MM), adds that unit as
+ * a compile_commands.json entry {dir, file, command} would be added (same
+ * checks, same allowlist, same warnings). Else -1 with why in err. */
+int rl_inputs_from_command(const char *dir, char *const *argv, int argc, rl_unit_list *out, rl_error *err);
+
 void rl_unit_list_free(rl_unit_list *list);
 
 #endif

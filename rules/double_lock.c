@@ -29,7 +29,7 @@ void rl_check_DoubleLock(rl_check_ctx *ctx)
         f->rule = rl_xstrdup("double-lock");
         f->severity = RL_SEV_ERROR;
         rl_strbuf name = RL_STRBUF_INIT;
-        rl_model_lock_display(m, e->lock, &name);
+        rl_evidence_lock_name(m, e->lock, &name);
         f->location = rl_xstrdup(rl_sb_str(&name));
         f->message = rl_xasprintf("'%s' is acquired while already held: this thread deadlocks on itself", rl_sb_str(&name));
         f->hint = rl_xasprintf("release '%s' before this call, or do not take it again here (a callee that needs it "

@@ -11,6 +11,20 @@
 /* Call chains longer than this are cut in the middle of the report. */
 #define MAX_CHAIN 64
 
+/* Doubts at which confidence drops to medium, then to low. */
+#define DOUBTS_MEDIUM 1
+#define DOUBTS_LOW 2
+
+rl_confidence rl_evidence_confidence(int doubts)
+{
+    return doubts >= DOUBTS_LOW ? RL_CONF_LOW : doubts >= DOUBTS_MEDIUM ? RL_CONF_MEDIUM : RL_CONF_HIGH;
+}
+
+int rl_evidence_lock_doubts(const rl_model *m, int ctx, const char *lock)
+{
+    return (rl_model_ctx_via_indirect(m, ctx) ? 1 : 0) + (rl_place_is_single_object(lock) ? 0 : 1);
+}
+
 const char *rl_access_kind_name(uint8_t flags)
 {
     if ((flags & RL_ACC_WRITE) && (flags & RL_ACC_READ)) return "read-write";
@@ -21,6 +35,73 @@ char *rl_evidence_location(const rl_access *a)
 {
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_place_pretty(a->place, &sb);
+    return rl_sb_take(&sb);
+}
+
+/* What rl_place_pretty writes for a heap root. */
+#define HEAP_PRETTY "(heap object)"
+
+/* The function named fn of the program (the first of that name), or NULL. */
+static const rl_function *function_named(const rl_model *m, const char *fn, size_t len)
+{
+    for (size_t i = 0; i < m->program->nfns; i++) {
+        const char *name = m->program->fns[i].name;
+        if (name && strlen(name) == len && strncmp(name, fn, len) == 0) return m->program->fns[i].fn;
+    }
+    return NULL;
+}
+
+void rl_evidence_name(const rl_model *m, const char *place, rl_strbuf *out)
+{
+    rl_strbuf pretty = RL_STRBUF_INIT;
+    rl_place_pretty(place, &pretty);
+    const char *p = place[0] == '&' ? place + 1 : place;
+    /* "t<N>:<fn>:H<line>_<col>..." : an object fn allocates */
+    const char *fn = p[0] == 't' ? strchr(p, ':') : NULL;
+    const char *root = fn ? strchr(fn + 1, ':') : NULL;
+    unsigned line = 0;
+    if (root && root[1] == 'H' && strncmp(rl_sb_str(&pretty), HEAP_PRETTY, strlen(HEAP_PRETTY)) == 0 &&
+        sscanf(root + 2, "%u_", &line) == 1) {
+        size_t fn_len = (size_t)(root - fn - 1);
+        const rl_function *f = function_named(m, fn + 1, fn_len);
+        const char *file = f && f->loc.file ? f->loc.file : NULL;
+        const char *base = file && strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+        rl_sb_append(out, "(object allocated at ");
+        if (base) rl_sb_printf(out, "%s:", base);
+        rl_sb_printf(out, "%u in %.*s)", line, (int)fn_len, fn + 1);
+        rl_sb_append(out, rl_sb_str(&pretty) + strlen(HEAP_PRETTY));
+    } else {
+        rl_sb_append(out, rl_sb_str(&pretty));
+    }
+    rl_sb_free(&pretty);
+}
+
+void rl_evidence_lock_name(const rl_model *m, const char *lock, rl_strbuf *out)
+{
+    rl_strbuf shown = RL_STRBUF_INIT;
+    rl_model_lock_display(m, lock, &shown);
+    if (strstr(rl_sb_str(&shown), HEAP_PRETTY))
+        rl_evidence_name(m, lock, out);
+    else
+        rl_sb_append(out, rl_sb_str(&shown));
+    rl_sb_free(&shown);
+}
+
+/* Whether an expression as written names something (an identifier), not
+ * only punctuation such as a bare `*`. */
+static int names_something(const char *s)
+{
+    for (; s && *s; s++)
+        if (isalpha((unsigned char)*s) || *s == '_') return 1;
+    return 0;
+}
+
+char *rl_evidence_what(const rl_model *m, const rl_access *a)
+{
+    const rl_node *n = &rl_model_ctx_function(m, a->ctx)->nodes[a->node];
+    if (names_something(n->display)) return rl_xstrdup(n->display);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_evidence_name(m, a->place, &sb);
     return rl_sb_take(&sb);
 }
 
@@ -68,7 +149,7 @@ rl_event *rl_evidence_add_node(const rl_model *m, rl_finding *f, int ctx, int32_
     /* Locks, by their names in the code, sorted for stable output. */
     for (size_t i = 0; held && i < held->n; i++) {
         rl_strbuf sb = RL_STRBUF_INIT;
-        rl_model_lock_display(m, held->e[i].lock, &sb);
+        rl_evidence_lock_name(m, held->e[i].lock, &sb);
         if (held->e[i].shared) rl_sb_append(&sb, " (read)");
         rl_event_add_lock(ev, rl_sb_str(&sb));
         rl_sb_free(&sb);
@@ -79,7 +160,9 @@ rl_event *rl_evidence_add_node(const rl_model *m, rl_finding *f, int ctx, int32_
 
 void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a)
 {
-    rl_evidence_add_node(m, f, a->ctx, a->node, rl_access_kind_name(a->flags), a->held);
+    rl_event *ev = rl_evidence_add_node(m, f, a->ctx, a->node, rl_access_kind_name(a->flags), a->held);
+    free(ev->what);
+    ev->what = rl_evidence_what(m, a);
 }
 
 static int ident_char(char c)

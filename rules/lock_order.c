@@ -6,6 +6,7 @@
  * connected component, showing one cycle through it. */
 #include "checks.h"
 #include "evidence.h"
+#include "model/place.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include <stdio.h>
@@ -154,8 +155,8 @@ static void report_cycle(rl_check_ctx *ctx, const graph *g, const size_t *path, 
         const edge *e = &g->edges[path[i]];
         const rl_lock_event *le = &m->lock_events[sites[i]];
         rl_strbuf a = RL_STRBUF_INIT, b = RL_STRBUF_INIT;
-        rl_model_lock_display(m, g->locks[e->from], &a);
-        rl_model_lock_display(m, g->locks[e->to], &b);
+        rl_evidence_lock_name(m, g->locks[e->from], &a);
+        rl_evidence_lock_name(m, g->locks[e->to], &b);
         if (i) rl_sb_append(&loc, " -> ");
         rl_sb_append(&loc, rl_sb_str(&a));
         rl_sb_printf(&msg, "%s'%s' then '%s' in thread '%s'", i ? ", " : "", rl_sb_str(&a), rl_sb_str(&b),
@@ -168,6 +169,14 @@ static void report_cycle(rl_check_ctx *ctx, const graph *g, const size_t *path, 
         add_site(m, f, sites[i]);
     }
     f->location = rl_sb_take(&loc);
+    /* doubts: some acquisition reached only through a weak call, some
+     * lock of the cycle a summary of many objects */
+    int weak = 0, summary = 0;
+    for (int i = 0; i < n; i++) {
+        weak |= rl_model_ctx_via_indirect(m, m->lock_events[sites[i]].ctx);
+        summary |= !rl_place_is_single_object(g->locks[g->edges[path[i]].from]);
+    }
+    f->confidence = rl_evidence_confidence(weak + summary);
     f->message = rl_xasprintf("lock order inversion (potential deadlock): %s", rl_sb_str(&msg));
     f->hint = rl_xstrdup("acquire these locks in one global order everywhere, or use a trylock and back off");
     rl_sb_free(&msg);
@@ -282,7 +291,7 @@ static void check_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
         f->rule = rl_xstrdup("lock-order-inversion");
         f->severity = RL_SEV_WARNING;
         rl_strbuf name = RL_STRBUF_INIT;
-        rl_model_lock_display(m, e->lock, &name);
+        rl_evidence_lock_name(m, e->lock, &name);
         f->location = rl_xstrdup(rl_sb_str(&name));
         f->message = rl_xasprintf("'%s' takes two '%s' locks in argument order: calls with the arguments swapped, "
                                   "in threads that run together, deadlock",
@@ -292,6 +301,7 @@ static void check_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
         rl_sb_free(&name);
         add_site(m, f, (size_t)outer);
         add_site(m, f, i);
+        f->confidence = rl_evidence_confidence(rl_evidence_lock_doubts(m, e->ctx, e->lock));
         const char *parts[2] = {fn->name, "argument-order"};
         rl_evidence_fingerprint(f, e->lock, parts, 2);
     }

@@ -1,10 +1,11 @@
 /* Rule `race`: unprotected conflicting accesses from threads that may run
  * together. Accesses are grouped by resolved location first, so only
- * accesses to the same memory are ever paired (rl_model groups them). Each
- * access site that races is reported once, with the first (shortest)
- * context and the first access that show it, as RacerD reports per access. */
+ * accesses to the same memory are ever paired (rl_model groups them). A
+ * location that races is one finding, carrying every racing site and the
+ * racing pairs among them, the most convincing pair first (sites.h). */
 #include "checks.h"
 #include "evidence.h"
+#include "sites.h"
 #include "util/budget.h"
 #include "model/guards.h"
 #include "model/place.h"
@@ -38,27 +39,20 @@ static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, c
     return 0;
 }
 
-/* The place with the thread qualifier removed, for fingerprints. */
-static const char *stable_key(const char *place)
-{
-    if (place[0] == 't') {
-        const char *colon = strchr(place, ':');
-        if (colon) return colon + 1;
-    }
-    return place;
-}
-
 /* "'x' is accessed holding 'l' at 12 of 14 places; this one does not".
  * Sets *rank to the guard's coverage: a location guarded almost everywhere
  * and missed in one place is the likeliest real bug. */
-static char *guard_hint(const rl_model *m, const rl_guard *g, const rl_access *a, const rl_access *b, double *rank)
+static char *guard_hint(const rl_model *m, const rl_access_group *group, const rl_guard *g, const rl_access *a,
+                        const rl_access *b, double *rank)
 {
-    if (!g || !rl_guard_is_believed(g)) return NULL;
+    /* No hint is better than a misleading one: only a lock that guards
+     * most of the places and belongs with the location is named. */
+    if (!g || !rl_guard_is_believed(g) || !rl_guard_belongs(m, group, g)) return NULL;
     rl_guard guard = *g;
     *rank = (double)guard.covered / (double)guard.sites;
     rl_strbuf lock = RL_STRBUF_INIT, where = RL_STRBUF_INIT;
-    rl_model_lock_display(m, guard.lock, &lock);
-    rl_place_pretty(a->place, &where);
+    rl_evidence_lock_name(m, guard.lock, &lock);
+    rl_evidence_name(m, a->place, &where);
     int a_misses = !rl_ls_contains(a->held, guard.lock), b_misses = !rl_ls_contains(b->held, guard.lock);
     const rl_node *na = &rl_model_ctx_function(m, a->ctx)->nodes[a->node];
     const rl_node *nb = &rl_model_ctx_function(m, b->ctx)->nodes[b->node];
@@ -90,11 +84,15 @@ static char *guard_hint(const rl_model *m, const rl_guard *g, const rl_access *a
 }
 
 
-/* What one run of the rule remembers: the pairs reported, and the guard of
- * each location, inferred once however many of its pairs race. */
+/* What one run of the rule remembers: the sites and pairs of the location
+ * being checked, the pairs of access expressions already counted for it,
+ * and the guard of each location. */
 typedef struct race_state {
     rl_check_ctx *ctx;
-    rl_u64set *reported; /* site_hash of the sites that have their finding */
+    rl_sites sites;
+    rl_u64set counted; /* pair_hash of the site pairs of this location */
+    rl_u64set racing; /* site_hash of its sites known to race */
+    size_t by_doubts[RL_SITES_MAX_DOUBTS + 1]; /* its confirmed pairs, by doubts */
     rl_ptrmap guards; /* place -> rl_guard* (owned) */
 } race_state;
 
@@ -111,24 +109,17 @@ static const rl_guard *guard_for(race_state *st, const char *place)
     return *slot;
 }
 
-/* One finding: the access at site a, which races with b. */
-static void report(race_state *st, const rl_access *a, const rl_access *b)
+/* The finding of location g, when some of its pairs race. */
+static void report(race_state *st, const rl_access_group *g)
 {
-    rl_check_ctx *ctx = st->ctx;
-    const rl_model *m = ctx->model;
-    rl_finding *f = rl_findings_add(ctx->out);
-    f->rule = rl_xstrdup("race");
-    f->severity = RL_SEV_WARNING;
-    f->location = rl_evidence_location(a);
-    const rl_node *na = &rl_model_ctx_function(m, a->ctx)->nodes[a->node];
-    f->message = rl_xasprintf("data race on '%s'", na->display && na->display[0] ? na->display : f->location);
-    rl_evidence_add_access(m, f, a);
-    rl_evidence_add_access(m, f, b);
-    f->hint = guard_hint(m, guard_for(st, a->place), a, b, &f->rank);
-    /* The finding is the site's: which access it races with may change
-     * with code elsewhere, its identity must not. */
-    const char *parts[] = {f->events[0].function, f->events[0].kind, f->events[0].thread};
-    rl_evidence_fingerprint(f, stable_key(a->place), parts, sizeof parts / sizeof *parts);
+    const rl_model *m = st->ctx->model;
+    const rl_access *a, *b;
+    rl_finding *f = rl_sites_emit(&st->sites, st->ctx->out, "race", RL_SEV_WARNING, g->place, &a, &b);
+    if (!f) return;
+    char *what = rl_evidence_what(m, a);
+    f->message = rl_xasprintf("data race on '%s'", what);
+    free(what);
+    f->hint = guard_hint(m, g, guard_for(st, g->place), a, b, &f->rank);
 }
 
 /* A site is one access expression in the code. */
@@ -140,6 +131,19 @@ static uint64_t site_key(const rl_model *m, const rl_access *a)
 static uint64_t site_hash(const rl_model *m, const rl_access *a)
 {
     uint64_t h = (site_key(m, a) + 1) * 0x9E3779B97F4A7C15ULL;
+    return h ? h : 1;
+}
+
+/* The pair of access expressions of a and b, in either order. */
+static uint64_t pair_hash(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    uint64_t x = site_key(m, a), y = site_key(m, b);
+    if (x > y) {
+        uint64_t t = x;
+        x = y;
+        y = t;
+    }
+    uint64_t h = (x + 1) * 0x9E3779B97F4A7C15ULL ^ (y + 1) * 0xC2B2AE3D27D4EB4FULL;
     return h ? h : 1;
 }
 
@@ -277,6 +281,16 @@ typedef struct pair_list {
     size_t len, cap;
 } pair_list;
 
+/* Whether a pair with these doubts could still be among the RL_MAX_PAIRS
+ * most convincing of the location (the pairs confirmed so far with as few
+ * doubts are fewer than that). */
+static int pair_wanted(const race_state *st, int doubts)
+{
+    size_t as_good = 0;
+    for (int d = 0; d <= doubts; d++) as_good += st->by_doubts[d];
+    return as_good < RL_MAX_PAIRS;
+}
+
 /* The racing pairs of accesses between class ca of g and class cb of h. */
 static void class_pairs(race_state *st, const rl_access_group *g, const class_split *gs, const access_class *ca,
                         const rl_access_group *h, const class_split *hs, const access_class *cb, pair_list *out)
@@ -295,8 +309,19 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             const rl_access *b = &m->accesses[h->items[j]];
             if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
             if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
-            if (rl_u64set_has(st->reported, site_hash(m, a)) && rl_u64set_has(st->reported, site_hash(m, b))) continue;
+            if (rl_u64set_has(&st->counted, pair_hash(m, a, b))) continue;
+            /* A pair that adds no site and would not be kept is not worth
+             * confirming: a counter bumped at 2,000 places costs 2,000
+             * confirmations, not 2,000,000. */
+            int doubts = rl_sites_pair_doubts(&st->sites, a, b);
+            if (rl_u64set_has(&st->racing, site_hash(m, a)) && rl_u64set_has(&st->racing, site_hash(m, b)) &&
+                !pair_wanted(st, doubts))
+                continue;
             if (overlap < 0 && !rl_model_may_run_together(m, a, b)) continue;
+            rl_u64set_add(&st->counted, pair_hash(m, a, b));
+            rl_u64set_add(&st->racing, site_hash(m, a));
+            rl_u64set_add(&st->racing, site_hash(m, b));
+            st->by_doubts[doubts]++;
             /* Within one group, a pair is (lower, higher) position, as a
              * visit of every pair would first meet it. */
             race_pair rp = {i, j};
@@ -317,17 +342,10 @@ static int runs_may_race(const rl_model *m, const class_split *gs, const class_r
     return rl_model_threads_may_overlap(m, a->thread, b->thread) != 0;
 }
 
-/* The finding of site a, with b, unless a has one already. */
-static void report_site(race_state *st, const rl_access *a, const rl_access *b)
-{
-    if (rl_u64set_add(st->reported, site_hash(st->ctx->model, a))) report(st, a, b);
-}
-
-/* Reports the racing accesses of g with h (h may be g). Each site (access
- * expression) that races is reported once, with the first access it races
- * with in group order (the shortest contexts come first), as if every pair
- * were visited: a location with N racing sites gives N findings, not a
- * finding per pair of them. The write of a pair is reported first. */
+/* Counts the racing pairs of g with h (h may be g) as pairs of g's
+ * location. Each pair of access expressions counts once, with the first
+ * contexts that show it in group order (the shortest contexts come first),
+ * as if every pair were visited; the write of a pair is its first side. */
 static void check_pairs(race_state *st, const rl_access_group *g, const rl_access_group *h)
 {
     const rl_model *m = st->ctx->model;
@@ -358,8 +376,7 @@ static void check_pairs(race_state *st, const rl_access_group *g, const rl_acces
             a = b;
             b = t;
         }
-        report_site(st, a, b);
-        report_site(st, b, a);
+        rl_sites_add_pair(&st->sites, a, b);
     }
     free(found.items);
     if (g != h) class_split_free(&hs);
@@ -369,13 +386,17 @@ static void check_pairs(race_state *st, const rl_access_group *g, const rl_acces
 void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
-    rl_u64set reported = RL_U64SET_INIT;
-    race_state st = {ctx, &reported, RL_PTRMAP_INIT};
+    race_state st = {ctx, {0}, RL_U64SET_INIT, RL_U64SET_INIT, {0}, RL_PTRMAP_INIT};
+    rl_sites_init(&st.sites, m);
     for (size_t k = 0; k < m->ngroups; k++) {
         /* Past the whole-program budget, the locations not yet paired are
          * left: the driver says so (util/budget.h). */
         if (rl_budget_spent(m->program->budget)) break;
         const rl_access_group *g = &m->groups[k];
+        rl_sites_reset(&st.sites);
+        rl_u64set_free(&st.counted);
+        rl_u64set_free(&st.racing);
+        memset(st.by_doubts, 0, sizeof st.by_doubts);
         check_pairs(&st, g, g);
         /* A whole-object access (a struct copy) overlaps its fields: pair
          * this group with every enclosing object's group. */
@@ -390,8 +411,11 @@ void rl_check_DataRace(rl_check_ctx *ctx)
             if (outer) check_pairs(&st, g, outer);
         }
         rl_sb_free(&prefix);
+        report(&st, g);
     }
-    rl_u64set_free(&reported);
+    rl_sites_free(&st.sites);
+    rl_u64set_free(&st.counted);
+    rl_u64set_free(&st.racing);
     for (size_t i = 0; i < st.guards.nslots; i++)
         if (st.guards.keys[i]) free(st.guards.values[i]);
     rl_ptrmap_free(&st.guards);

@@ -24,11 +24,12 @@ void rl_check_UnlockNotHeld(rl_check_ctx *ctx)
         f->rule = rl_xstrdup("unlock-not-held");
         f->severity = RL_SEV_WARNING;
         rl_strbuf name = RL_STRBUF_INIT;
-        rl_model_lock_display(m, e->lock, &name);
+        rl_evidence_lock_name(m, e->lock, &name);
         f->location = rl_xstrdup(rl_sb_str(&name));
         f->message = rl_xasprintf("'%s' is released but no path here holds it", rl_sb_str(&name));
         rl_sb_free(&name);
         rl_evidence_add_node(m, f, e->ctx, e->node, "unlock", e->may);
+        f->confidence = rl_evidence_confidence(rl_evidence_lock_doubts(m, e->ctx, e->lock));
         const char *parts[2] = {f->events[0].function, f->events[0].thread};
         rl_evidence_fingerprint(f, e->lock, parts, 2);
     }

@@ -1,11 +1,14 @@
 /* Rule `write-under-read-lock`: a write made while the guarding rwlock is
- * held only in shared mode. Reported once per write site, when some other
- * access to the same location can run at the same time (so that the
- * shared mode really admits a conflicting reader). */
+ * held only in shared mode, when some other access to the same location
+ * can run at the same time (so that the shared mode really admits a
+ * conflicting reader). One finding per location, its sites every such
+ * write (sites.h). */
 #include "checks.h"
 #include "evidence.h"
+#include "sites.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* The first lock held in shared mode, when no lock is held exclusively. */
@@ -31,33 +34,28 @@ static int has_concurrent_peer(const rl_model *m, const rl_access_group *g, cons
 void rl_check_WriteUnderReadLock(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
-    rl_ptrmap reported = RL_PTRMAP_INIT; /* site -> 1 */
+    rl_sites sites;
+    rl_sites_init(&sites, m);
     for (size_t k = 0; k < m->ngroups; k++) {
         const rl_access_group *g = &m->groups[k];
+        rl_sites_reset(&sites);
         for (size_t i = 0; i < g->len; i++) {
             const rl_access *a = &m->accesses[g->items[i]];
             if (!(a->flags & RL_ACC_WRITE)) continue;
-            const char *lock = read_only_lock(a->held);
-            if (!lock || !has_concurrent_peer(m, g, a)) continue;
-            const rl_function *fn = rl_model_ctx_function(m, a->ctx);
-            const rl_node *n = &fn->nodes[a->node];
-            void **slot = rl_ptrmap_slot(&reported, n);
-            if (*slot) continue;
-            *slot = (void *)1;
-            rl_finding *f = rl_findings_add(ctx->out);
-            f->rule = rl_xstrdup("write-under-read-lock");
-            f->severity = RL_SEV_WARNING;
-            f->location = rl_evidence_location(a);
-            rl_strbuf lk = RL_STRBUF_INIT;
-            rl_model_lock_display(m, lock, &lk);
-            f->message = rl_xasprintf("write to '%s' while '%s' is held only for reading",
-                                      n->display && n->display[0] ? n->display : f->location, rl_sb_str(&lk));
-            f->hint = rl_xasprintf("take '%s' in write mode (pthread_rwlock_wrlock) around this write", rl_sb_str(&lk));
-            rl_sb_free(&lk);
-            rl_evidence_add_access(m, f, a);
-            const char *parts[3] = {f->events[0].function, f->events[0].kind, f->events[0].thread};
-            rl_evidence_fingerprint(f, f->location, parts, 3);
+            if (!read_only_lock(a->held) || !has_concurrent_peer(m, g, a)) continue;
+            rl_sites_add(&sites, a);
         }
+        const rl_access *a;
+        rl_finding *f = rl_sites_emit(&sites, ctx->out, "write-under-read-lock", RL_SEV_WARNING, g->place, &a, NULL);
+        if (!f) continue;
+        rl_strbuf lk = RL_STRBUF_INIT;
+        rl_evidence_lock_name(m, read_only_lock(a->held), &lk);
+        char *what = rl_evidence_what(m, a);
+        f->message = rl_xasprintf("write to '%s' while '%s' is held only for reading", what, rl_sb_str(&lk));
+        free(what);
+        f->hint = rl_xasprintf("take '%s' in write mode (pthread_rwlock_wrlock) around %s", rl_sb_str(&lk),
+                               f->nevents > 1 ? "these writes" : "this write");
+        rl_sb_free(&lk);
     }
-    rl_ptrmap_free(&reported);
+    rl_sites_free(&sites);
 }

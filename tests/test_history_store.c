@@ -315,13 +315,15 @@ static void test_upgrade_on_read(void)
 {
     char *path = path_in("old.db");
     rl_error err = {{0}};
-    /* A schema 1 file: the current version minus migrations 2 to 6. */
+    /* A schema 1 file: the current version minus migrations 2 to 7. */
     rl_store_close(rl_store_open(path, RL_STORE_WRITE, &err));
     raw_exec(path, "DROP TABLE facts_cache; DROP VIEW triage_current; DROP TABLE triage; DROP INDEX runs_status;"
                    " DROP INDEX findings_run_fingerprint; ALTER TABLE runs DROP COLUMN pid;"
                    " ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs DROP COLUMN baseline;"
                    " ALTER TABLE runs DROP COLUMN git_branch; ALTER TABLE runs DROP COLUMN config;"
                    " ALTER TABLE runs DROP COLUMN programs; ALTER TABLE findings DROP COLUMN programs; DROP TABLE notices;"
+                   " ALTER TABLE findings DROP COLUMN confidence; ALTER TABLE findings DROP COLUMN pairs;"
+                   " ALTER TABLE findings DROP COLUMN pairs_total; ALTER TABLE findings DROP COLUMN site_fingerprint;"
                    " DROP TABLE run_snippets; DROP TABLE snippets; ALTER TABLE runs DROP COLUMN incomplete;"
                    " ALTER TABLE events DROP COLUMN context_line; ALTER TABLE events DROP COLUMN context;"
                    " INSERT INTO runs (started_at, status, tool_version) VALUES ('2024-01-01T00:00:00Z', 'complete', '0.1.0');"

@@ -18,7 +18,9 @@
 #include "history.h"
 #include "output.h"
 #include "project.h"
-#include "selection.h"
+#include "scope.h"
+#include "select.h"
+#include "suppress.h"
 #include "threads_cmd.h"
 #include <jansson.h>
 #include <limits.h>
@@ -296,13 +298,13 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
     }
     FILE *out = of.f;
     int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0);
-    rl_selection sel;
+    rl_scope sel;
     rl_error err = {{0}};
     rl_analysis a;
     if (fmt < 0) {
         rc = rl_cli_usage_error("unknown format '%s' for guards (table, csv, json)", o->format);
-    } else if ((rc = rl_select_units(o, "guards", &sel)) != 0) {
-        rl_selection_free(&sel);
+    } else if ((rc = rl_scope_units(o, "guards", &sel)) != 0) {
+        rl_scope_free(&sel);
     } else {
         if (analyse(o, &sel.units, 1, NULL, &a, NULL, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
@@ -325,7 +327,7 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
             rl_table_free(&t);
             rl_analysis_free(&a);
         }
-        rl_selection_free(&sel);
+        rl_scope_free(&sel);
     }
     if (rl_outfile_close(&of, rc == 0, &oerr) != 0) {
         fprintf(stderr, "racelint: error: %s\n", oerr.msg);
@@ -334,20 +336,20 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
     return rc;
 }
 
-/* The units of -p, paths or --facts (selection.h), analysed without the
+/* The units of -p, paths or --facts (scope.h), analysed without the
  * store (for the commands that record nothing); parse failures reported.
  * 0, or the exit code with the message printed and nothing left to free. */
-static int select_and_analyse(const rl_cli_options *o, const char *cmd, rl_selection *sel, rl_analysis *a)
+static int select_and_analyse(const rl_cli_options *o, const char *cmd, rl_scope *sel, rl_analysis *a)
 {
-    int rc = rl_select_units(o, cmd, sel);
+    int rc = rl_scope_units(o, cmd, sel);
     if (rc != 0) {
-        rl_selection_free(sel);
+        rl_scope_free(sel);
         return rc;
     }
     rl_error err = {{0}};
     if (analyse(o, &sel->units, 0, NULL, a, NULL, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_selection_free(sel);
+        rl_scope_free(sel);
         return EXIT_USAGE;
     }
     report_parse_failures(a);
@@ -368,7 +370,7 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    rl_selection sel;
+    rl_scope sel;
     rl_analysis a;
     if ((rc = select_and_analyse(o, "threads", &sel, &a)) != 0) return rc;
     rl_outfile of;
@@ -386,8 +388,62 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
         }
     }
     rl_analysis_free(&a);
-    rl_selection_free(&sel);
+    rl_scope_free(&sel);
     return rc;
+}
+
+/* The least confidence a check reports: --min-confidence, else medium
+ * for people (text) and low for tools, which get the field. -1 when the
+ * option is not a level. */
+static int min_confidence(const rl_cli_options *o)
+{
+    if (o->min_confidence) return rl_confidence_parse(o->min_confidence);
+    int text = rl_format_parse(o->format ? o->format : "text") == RL_FORMAT_TEXT;
+    return text ? RL_CONF_MEDIUM : RL_CONF_LOW;
+}
+
+/* Marks hidden the findings below the least confidence; their count. */
+static size_t hide_unconfident(rl_findings *findings, int least)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < findings->len; i++) {
+        rl_finding *f = &findings->items[i];
+        f->hidden = (int)f->confidence > least;
+        n += f->hidden != 0;
+    }
+    return n;
+}
+
+/* In a text report, suppressed findings are counted, not printed, unless
+ * --show-suppressed; their count. */
+static size_t hide_suppressed(const rl_cli_options *o, rl_findings *findings)
+{
+    if (o->show_suppressed || rl_format_parse(o->format ? o->format : "text") != RL_FORMAT_TEXT) return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < findings->len; i++) {
+        rl_finding *f = &findings->items[i];
+        if (f->suppressed && !f->hidden) {
+            f->hidden = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Suppression comments naming an unknown rule or suppressing nothing
+ * become notices of the run (suppress.h), shown and recorded with the
+ * others. */
+static void audit_suppressions(rl_analysis *a, rl_run_info *run)
+{
+    const char **files = rl_xcalloc(a->nunits + 1, sizeof *files);
+    for (size_t i = 0; i < a->nunits; i++) files[i] = a->units[i].file;
+    size_t before = a->nnotices;
+    rl_suppress_audit(&a->findings, files, a->nunits, &a->notices, &a->nnotices);
+    free(files);
+    if (a->nnotices == before) return;
+    rl_notices_free(run->notices, run->nnotices);
+    run->notices = rl_notices_copy(a->notices, a->nnotices);
+    run->nnotices = a->nnotices;
 }
 
 /* `racelint check -p BUILD --shard K/N --facts-out DIR`: one CI job's part
@@ -395,7 +451,7 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
  * job (check --facts) analyses and reports. */
 static int check_shard(const rl_cli_options *o)
 {
-    rl_selection sel;
+    rl_scope sel;
     rl_analysis a;
     int rc = select_and_analyse(o, "check", &sel, &a);
     if (rc != 0) return rc;
@@ -404,22 +460,31 @@ static int check_shard(const rl_cli_options *o)
                         "link the shards with racelint check --facts\n", o->shard_k, o->shard_n, sel.units.len,
                 sel.units.len == 1 ? "" : "s", a.units_parsed, a.units_cached, o->facts_cache);
     rl_analysis_free(&a);
-    rl_selection_free(&sel);
+    rl_scope_free(&sel);
     return 0;
 }
 
 int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 {
     if (o->shard_n) return check_shard(o);
+    int least = min_confidence(o);
+    if (least < 0) return rl_cli_usage_error("--min-confidence wants high, medium or low, not '%s'", o->min_confidence);
+    rl_error serr = {{0}};
+    rl_selection *selection = rl_selection_new(o->checks, o->nchecks, o->excludes, o->nexcludes, o->config, &serr);
+    if (!selection) {
+        fprintf(stderr, "racelint: error: %s\n", serr.msg);
+        return EXIT_USAGE;
+    }
     long long t0 = rl_now_ms();
     rl_error err = {{0}};
     /* An output that cannot be written fails now, not after the analysis. */
     if (rl_check_writable(o->output, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
-    rl_selection sel;
-    int usage = rl_select_units(o, "check", &sel);
+    rl_scope sel;
+    int usage = rl_scope_units(o, "check", &sel);
     int db_default = 0;
     char *db_path = usage ? NULL : rl_database_path(o->db, sel.compdb, &db_default, &err);
     if (!usage && (!db_path || (db_default && !o->no_db && rl_database_folder(db_path, &err) != 0))) {
@@ -428,7 +493,8 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     }
     if (usage) {
         free(db_path);
-        rl_selection_free(&sel);
+        rl_scope_free(&sel);
+        rl_selection_free(selection);
         return usage;
     }
     rl_run_info run;
@@ -442,8 +508,9 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         if (!store) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             free(db_path);
-            rl_selection_free(&sel);
+            rl_scope_free(&sel);
             rl_run_info_clear(&run);
+            rl_selection_free(selection);
             return EXIT_USAGE;
         }
     }
@@ -458,8 +525,9 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_store_close(store);
         free(db_path);
-        rl_selection_free(&sel);
+        rl_scope_free(&sel);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
     rl_check_args hargs = {db_path, o->no_db, o->baseline, o->fail_on, o->format};
@@ -468,8 +536,9 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_store_close(store);
         free(db_path);
-        rl_selection_free(&sel);
+        rl_scope_free(&sel);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
 
@@ -481,14 +550,32 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_hist_check_end(hist, EXIT_USAGE);
         rl_store_close(store);
         free(db_path);
-        rl_selection_free(&sel);
+        rl_scope_free(&sel);
         rl_run_info_clear(&run);
+        rl_selection_free(selection);
         return EXIT_USAGE;
     }
     report_parse_failures(&a);
+    /* --checks, --exclude and the configs' checks:/exclude: choose what is
+     * reported (and recorded) of what was analysed */
+    size_t off_rule = 0, off_file = 0;
+    if (rl_selection_apply(selection, &a.findings, &off_rule, &off_file, &serr) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", serr.msg);
+        rl_hist_check_abort(hist, store, &run);
+        rl_hist_check_end(hist, EXIT_USAGE);
+        rl_store_close(store);
+        rl_analysis_free(&a);
+        free(db_path);
+        rl_scope_free(&sel);
+        rl_run_info_clear(&run);
+        rl_selection_free(selection);
+        return EXIT_USAGE;
+    }
+    rl_selection_free(selection);
+    size_t unconfident = hide_unconfident(&a.findings, least);
     /* Findings outside the paths given with a compilation database are
-     * left out of everything, and a notice says so (selection.h). */
-    size_t outside = rl_selection_filter(&sel, &a.findings);
+     * left out of everything, and a notice says so (scope.h). */
+    size_t outside = rl_scope_filter(&sel, &a.findings);
     if (outside)
         rl_analysis_notice(&a, "focus", NULL,
                            "%zu finding%s outside the paths given %s not reported (the whole program was analysed)",
@@ -507,6 +594,8 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 
     /* suppressions, baseline; the exit status --fail-on asks for */
     int exit_code = rl_hist_check_prepare(hist, &a.findings);
+    size_t suppressed_hidden = hide_suppressed(o, &a.findings);
+    audit_suppressions(&a, &run);
     run.incomplete = rl_parse_gate_check(&o->max_parse_failures, a.units, a.nunits);
     rl_run_set_parse_failures(&run, a.units, a.nunits);
     int incomplete = run.incomplete != NULL;
@@ -555,6 +644,12 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         else if (errors || a.units_skipped)
             fprintf(stderr, " (%zu %s)", errors + a.units_skipped, errors ? "with parse errors" : "skipped");
         rl_hist_check_summary(hist, stderr);
+        if (suppressed_hidden) fprintf(stderr, " (not shown; --show-suppressed lists them)");
+        if (unconfident)
+            fprintf(stderr, "; %zu below --min-confidence %s, not shown", unconfident, rl_confidence_name(least));
+        if (off_rule || off_file)
+            fprintf(stderr, "; %zu left out by the checks selected, %zu located only in excluded files", off_rule,
+                    off_file);
         if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, db_path);
         fprintf(stderr, "\n");
     }
@@ -563,7 +658,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     rl_store_close(store);
     rl_analysis_free(&a);
     free(db_path);
-    rl_selection_free(&sel);
+    rl_scope_free(&sel);
     rl_run_info_clear(&run);
     return exit_code;
 }

@@ -1572,6 +1572,8 @@ int rl_hist_check_prepare(rl_check_hist *h, rl_findings *findings)
                                                  : rl_xasprintf("triaged %s", t->decision);
         }
         h->is_new[i] = !rl_baseline_has(&h->base, f->fingerprint);
+        /* below --min-confidence: recorded, not counted */
+        if (f->hidden) continue;
         h->nsuppressed += f->suppressed != 0;
         h->nnew += h->is_new[i] && !f->suppressed;
         if (f->suppressed) continue;
@@ -1625,6 +1627,7 @@ int rl_hist_check_write(rl_check_hist *h, const char *format, const char *path, 
     int rc = 0;
     if (fmt == RL_FORMAT_TEXT) {
         for (size_t i = 0; i < findings->len; i++) {
+            if (findings->items[i].hidden) continue;
             rl_findings one = {&findings->items[i], 1, 1};
             rl_report_text(out.f, &one);
             if (!h->is_new[i]) continue;
@@ -1641,10 +1644,12 @@ int rl_hist_check_write(rl_check_hist *h, const char *format, const char *path, 
             json_object_set_new(b, "source", rl_json_text(h->baseline_desc));
             json_object_set_new(b, "new", json_integer((json_int_t)h->nnew));
             json_object_set_new(doc, "baseline", b);
+            /* the document leaves hidden findings out: walk the shown ones */
             json_t *list = json_object_get(doc, "findings");
-            for (size_t i = 0; i < findings->len && i < json_array_size(list); i++)
-                json_object_set_new(json_array_get(list, i), "baseline_state",
-                                    json_string(h->is_new[i] ? "new" : "unchanged"));
+            for (size_t i = 0, shown = 0; i < findings->len && shown < json_array_size(list); i++)
+                if (!findings->items[i].hidden)
+                    json_object_set_new(json_array_get(list, shown++), "baseline_state",
+                                        json_string(h->is_new[i] ? "new" : "unchanged"));
             rc = rl_out_json(out.f, doc);
             json_decref(doc);
         }

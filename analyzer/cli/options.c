@@ -114,6 +114,10 @@ static int set_parse_gate(rl_cli_options *o, const rl_cli_option *row, const cha
 /* RL_OPT_LIST's count follows its list (apply relies on it). */
 _Static_assert(offsetof(rl_cli_options, nprograms) == offsetof(rl_cli_options, programs) + sizeof(const char **),
                "the count of a list option follows the list");
+_Static_assert(offsetof(rl_cli_options, nchecks) == offsetof(rl_cli_options, checks) + sizeof(const char **),
+               "the count of a list option follows the list");
+_Static_assert(offsetof(rl_cli_options, nexcludes) == offsetof(rl_cli_options, excludes) + sizeof(const char **),
+               "the count of a list option follows the list");
 _Static_assert(offsetof(rl_cli_options, nfacts_dirs) == offsetof(rl_cli_options, facts_dirs) + sizeof(const char **),
                "the count of a list option follows the list");
 #define FORMATS "text json sarif codequality table csv"
@@ -221,6 +225,18 @@ const rl_cli_option rl_cli_option_table[] = {
     {0, "max-memory", NULL, "SIZE", RL_CMDS_ANALYSE, RL_OPT_CUSTOM, 0, 0, 0, set_max_memory, RL_COMPLETE_NONE, NULL,
      "skip the unit whose parser pushes racelint's memory over SIZE, e.g. 4G (default: 75% of physical "
      "memory; 0: none)"},
+    {0, "checks", NULL, "LIST", RL_CMD_CHECK, RL_OPT_LIST, FIELD(checks), 0, 0, NULL, RL_COMPLETE_NONE, NULL,
+     "rules to report, clang-tidy style: comma-separated globs over rule ids, -GLOB removes ('-*,race'); "
+     "applied after the checks: of the nearest .racelint.yaml (repeatable)"},
+    {0, "exclude", NULL, "GLOB", RL_CMD_CHECK, RL_OPT_LIST, FIELD(excludes), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
+     "analyse files matching GLOB ('vendor/*') for the program's structure, but report nothing located only "
+     "there (repeatable; adds to exclude: of the config)"},
+    {0, "min-confidence", NULL, "LEVEL", RL_CMD_CHECK, RL_OPT_STRING, FIELD(min_confidence), 0, 0, NULL,
+     RL_COMPLETE_WORDS, "high medium low",
+     "report (and fail on) only findings of confidence LEVEL or more (default: medium in text, low in the "
+     "other formats); all are recorded"},
+    {0, "show-suppressed", NULL, NULL, RL_CMD_CHECK, RL_OPT_FLAG, FIELD(show_suppressed), 0, 0, NULL,
+     RL_COMPLETE_NONE, NULL, "text: list suppressed findings too (marked suppressed); by default only counted"},
     {0, "no-cache", NULL, NULL, RL_CMD_CHECK, RL_OPT_FLAG, FIELD(no_cache), 0, 0, NULL, RL_COMPLETE_NONE, NULL,
      "parse every unit, ignoring (and renewing) cached facts"},
     {0, "dump-facts", NULL, NULL, RL_CMDS_ANALYSE, RL_OPT_FLAG, FIELD(dump_facts), 0, 0, NULL, RL_COMPLETE_NONE,

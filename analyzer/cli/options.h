@@ -89,6 +89,12 @@ typedef struct rl_cli_options {
     long shard_k, shard_n;   /* --shard K/N (shard_n 0: none) */
     uint64_t facts_max_size; /* --facts-max-size (0: unbounded) */
     const char *facts_dir;   /* cc --facts-dir */
+    const char **checks; /* --checks, repeatable (select.h) */
+    size_t nchecks;
+    const char **excludes; /* --exclude, repeatable */
+    size_t nexcludes;
+    const char *min_confidence; /* --min-confidence; NULL: by format */
+    int show_suppressed;
 } rl_cli_options;
 
 /* How a row's value is stored (options.c). */

@@ -6,9 +6,15 @@
  *     // racelint: ignore[race,write-under-read-lock] reason
  *     stats.failed++;
  *
+ *     stats.failed++;  // NOLINT(racelint-race)
+ *     // NOLINTNEXTLINE(racelint-race, bugprone-foo)
+ *
  * A comment on the line of any event of a finding, or on a line of its
  * own just before it, suppresses the finding when it names the finding's
- * rule (or `*`, or has no rule list at all). Files are read defensively: regular files only,
+ * rule (or `*`, or has no rule list at all). The clang-tidy forms count
+ * only for their `racelint-RULE` entries (RULE a glob): NOLINT on the line
+ * itself, NOLINTNEXTLINE on the line before; a bare NOLINT is another
+ * tool's. Files are read defensively: regular files only,
  * lines cut at a bounded length, at most a bounded number of bytes. */
 #ifndef RL_SUPPRESS_H
 #define RL_SUPPRESS_H
@@ -23,6 +29,14 @@
  * contexts of finding i. Free with rl_suppress_contexts_free. */
 void rl_suppress_scan(rl_findings *findings, rl_source_context ***contexts);
 void rl_suppress_contexts_free(rl_source_context **contexts, const rl_findings *findings);
+
+/* Audits the suppression comments of the files (and of the files the
+ * findings point into): one notice per comment naming a rule racelint
+ * does not have (code suppression-unknown-rule), or suppressing no finding
+ * of this run (suppression-unused), appended to *notices. After
+ * rl_suppress_scan and triage. */
+void rl_suppress_audit(const rl_findings *findings, const char *const *files, size_t nfiles, rl_notice **notices,
+                       size_t *nnotices);
 
 /* Parses one source line: 1 if it holds a racelint ignore comment that
  * covers rule, with *reason set to a heap copy of its reason (may be "");

@@ -2,8 +2,10 @@
 #include "finding.h"
 #include "../util/mem.h"
 #include "../util/ptrmap.h"
+#include "../util/strbuf.h"
 #include "../util/strpool.h"
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +47,23 @@ void rl_finding_add_program(rl_finding *f, const char *program)
         if (strcmp(f->programs[i], program) == 0) return;
     f->programs = rl_xrealloc(f->programs, (f->nprograms + 1) * sizeof *f->programs);
     f->programs[f->nprograms++] = rl_xstrdup(program);
+}
+
+void rl_finding_add_pair(rl_finding *f, unsigned a, unsigned b)
+{
+    f->pairs_total++;
+    if (f->npairs >= RL_MAX_PAIRS) return;
+    f->pairs = rl_xrealloc(f->pairs, (f->npairs + 1) * sizeof *f->pairs);
+    f->pairs[f->npairs++] = (rl_pair){a, b};
+}
+
+size_t rl_finding_sites(const rl_finding *f)
+{
+    if (!f->npairs || f->nevents < 2) return f->nevents;
+    const rl_event *first = &f->events[0], *last = &f->events[f->nevents - 1];
+    int again = f->pairs[0].a == 0 && f->pairs[0].b == f->nevents - 1 && first->pos.line == last->pos.line &&
+                first->pos.col == last->pos.col && strcmp(first->pos.file, last->pos.file) == 0;
+    return f->nevents - (again ? 1 : 0);
 }
 
 static void free_finding(rl_finding *f);
@@ -99,6 +118,8 @@ static int cmp_str(const char *a, const char *b)
 static int cmp_finding(const void *pa, const void *pb)
 {
     const rl_finding *a = pa, *b = pb;
+    if (a->severity != b->severity) return a->severity > b->severity ? -1 : 1;
+    if (a->confidence != b->confidence) return a->confidence < b->confidence ? -1 : 1;
     if (a->rank != b->rank) return a->rank > b->rank ? -1 : 1;
     const rl_position *x = a->nevents ? &a->events[0].pos : NULL;
     const rl_position *y = b->nevents ? &b->events[0].pos : NULL;
@@ -143,6 +164,7 @@ static void free_finding(rl_finding *f)
     free(f->suppression);
     for (size_t j = 0; j < f->nevents; j++) free_event(&f->events[j]);
     free(f->events);
+    free(f->pairs);
     for (size_t j = 0; j < f->nprograms; j++) free(f->programs[j]);
     free(f->programs);
 }
@@ -169,6 +191,20 @@ void rl_findings_free(rl_findings *list)
     memset(list, 0, sizeof *list);
 }
 
+size_t rl_findings_filter(rl_findings *list, int (*keep)(const rl_finding *f, void *ctx), void *ctx)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < list->len; i++) {
+        if (keep(&list->items[i], ctx))
+            list->items[kept++] = list->items[i];
+        else
+            free_finding(&list->items[i]);
+    }
+    size_t dropped = list->len - kept;
+    list->len = kept;
+    return dropped;
+}
+
 const char *rl_severity_name(rl_severity sev)
 {
     switch (sev) {
@@ -176,6 +212,41 @@ const char *rl_severity_name(rl_severity sev)
     case RL_SEV_ERROR: return "error";
     default: return "warning";
     }
+}
+
+static const char *const confidence_names[] = {"high", "medium", "low"};
+
+const char *rl_confidence_name(rl_confidence c)
+{
+    return c <= RL_CONF_LOW ? confidence_names[c] : "low";
+}
+
+int rl_confidence_parse(const char *name)
+{
+    for (int i = 0; name && i <= RL_CONF_LOW; i++)
+        if (strcmp(name, confidence_names[i]) == 0) return i;
+    return -1;
+}
+
+static int cmp_cstr(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+void rl_location_fingerprint(char out[17], const char *rule, const char *location, const char *const *functions,
+                             size_t nfunctions)
+{
+    const char **sorted = rl_xcalloc(nfunctions + 1, sizeof *sorted);
+    memcpy(sorted, functions, nfunctions * sizeof *functions);
+    qsort(sorted, nfunctions, sizeof *sorted, cmp_cstr);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s\x1f%s", rule, location);
+    for (size_t i = 0; i < nfunctions; i++)
+        if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0) rl_sb_printf(&sb, "\x1f%s", sorted[i]);
+    uint64_t h = rl_hash_bytes(rl_sb_str(&sb), sb.len, 0);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    rl_sb_free(&sb);
+    free(sorted);
 }
 
 void rl_notices_free(rl_notice *list, size_t n)

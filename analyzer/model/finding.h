@@ -10,6 +10,22 @@
 
 typedef enum rl_severity { RL_SEV_NOTE, RL_SEV_WARNING, RL_SEV_ERROR } rl_severity;
 
+/* How sure racelint is that a finding is real, from its evidence (each
+ * rule's page says what lowers it). High is zero so that a finding no rule
+ * graded, or one read back from an older store, counts as before. */
+typedef enum rl_confidence { RL_CONF_HIGH = 0, RL_CONF_MEDIUM = 1, RL_CONF_LOW = 2 } rl_confidence;
+
+/* At most this many pairs of racing sites are kept per finding (the most
+ * convincing first); rl_finding.pairs_total counts them all. */
+#define RL_MAX_PAIRS 10
+
+/* Two events of one finding that race with each other: indices into
+ * rl_finding.events. a == b: the site races with itself, in another
+ * instance of its thread. */
+typedef struct rl_pair {
+    unsigned a, b;
+} rl_pair;
+
 /* A source position with its own copy of the path. */
 typedef struct rl_position {
     char *file;
@@ -44,13 +60,23 @@ typedef struct rl_finding {
     char *location;      /* the shared location, e.g. "stats.hits" */
     char *message;       /* one-line summary */
     char *hint;          /* optional fix hint, may be NULL */
-    double rank;         /* 0..1: confidence from guard inference (the share of
-                            places that hold the inferred guard); reports list
-                            higher ranks first */
+    double rank;         /* 0..1: the share of places that hold the inferred
+                            guard; within a confidence, reports list higher
+                            ranks first */
+    rl_confidence confidence;
     char fingerprint[17];/* 16 hex digits, stable across unrelated edits */
-    rl_event *events;    /* events[0] is the primary location */
+    rl_event *events;    /* events[0] is the primary location; for a
+                            location's finding (race, write-under-read-lock)
+                            one event per site, the best pair's first */
     size_t nevents;
+    rl_pair *pairs;      /* which events race with which, most convincing
+                            first, at most RL_MAX_PAIRS; none for other rules */
+    size_t npairs;
+    size_t pairs_total;  /* racing pairs found, including those not kept */
     int suppressed;      /* suppressed by a source comment or triage */
+    int hidden;          /* recorded but left out of this run's report and
+                            exit status: below --min-confidence, or (text
+                            report only) suppressed without --show-suppressed */
     char *suppression;   /* why, when suppressed */
     char **programs;     /* the programs it was found in (link.h), in
                             program order; none when not known (read back
@@ -94,13 +120,35 @@ void rl_finding_add_program(rl_finding *f, const char *program);
  * found in another program) only gains the program name. src is left
  * empty. */
 void rl_findings_merge(rl_findings *dst, rl_findings *src, const char *program);
-/* Sorts findings by rank (highest first), then primary file, line, column,
- * rule: the likeliest bugs first, and deterministic output. */
+/* Adds a pair of events (indices) to f, counted in pairs_total and kept
+ * while fewer than RL_MAX_PAIRS are. */
+void rl_finding_add_pair(rl_finding *f, unsigned a, unsigned b);
+/* The sites of a location's finding: its events, but a site racing with
+ * itself in another thread counted once (rules/sites.h). */
+size_t rl_finding_sites(const rl_finding *f);
+/* Sorts findings by severity (errors first), confidence (highest first),
+ * rank (highest first), then primary file, line, column, rule: the
+ * likeliest bugs first, and deterministic output. */
 void rl_findings_sort(rl_findings *list);
 /* Keeps the findings keep() accepts, in order, and frees the others;
  * returns how many were removed. */
 size_t rl_findings_keep(rl_findings *list, int (*keep)(const rl_finding *f, const void *ctx), const void *ctx);
 void rl_findings_free(rl_findings *list);
+/* Keeps the findings keep() says yes to, in order, and frees the others;
+ * returns how many were dropped. */
+size_t rl_findings_filter(rl_findings *list, int (*keep)(const rl_finding *f, void *ctx), void *ctx);
 const char *rl_severity_name(rl_severity sev);
+/* "high", "medium", "low"; rl_confidence_parse returns -1 for anything
+ * else. */
+const char *rl_confidence_name(rl_confidence c);
+int rl_confidence_parse(const char *name);
+
+/* The fingerprint of a location's finding (race, write-under-read-lock):
+ * the rule, the location as rl_place_pretty writes it, and the distinct
+ * names of the functions of its sites, in any order. No line, column,
+ * thread number or file: it survives moved code and unrelated edits, and
+ * the store computes it from what older schemas recorded (the migration to 7). */
+void rl_location_fingerprint(char out[17], const char *rule, const char *location, const char *const *functions,
+                             size_t nfunctions);
 
 #endif

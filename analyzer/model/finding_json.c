@@ -143,3 +143,31 @@ json_t *rl_json_notices(const rl_notice *notices, size_t n)
     }
     return arr;
 }
+
+json_t *rl_json_pairs(const rl_finding *f)
+{
+    json_t *pairs = json_array();
+    for (size_t i = 0; i < f->npairs; i++)
+        json_array_append_new(pairs, json_pack("[II]", (json_int_t)f->pairs[i].a, (json_int_t)f->pairs[i].b));
+    return pairs;
+}
+
+int rl_json_read_pairs(const char *text, rl_finding *f)
+{
+    json_t *v = json_loads(text, 0, NULL);
+    int rc = json_is_array(v) ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < json_array_size(v); i++) {
+        json_t *p = json_array_get(v, i);
+        json_t *a = json_array_get(p, 0), *b = json_array_get(p, 1);
+        if (json_array_size(p) != 2 || !json_is_integer(a) || !json_is_integer(b) || json_integer_value(a) < 0 ||
+            json_integer_value(b) < 0 || json_integer_value(a) > UINT_MAX || json_integer_value(b) > UINT_MAX) {
+            rc = -1;
+            break;
+        }
+        size_t total = f->pairs_total;
+        rl_finding_add_pair(f, (unsigned)json_integer_value(a), (unsigned)json_integer_value(b));
+        f->pairs_total = total > f->npairs ? total : f->npairs;
+    }
+    json_decref(v);
+    return rc;
+}

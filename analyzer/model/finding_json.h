@@ -25,6 +25,12 @@ json_t *rl_json_strings(const char *const *items, size_t n);
 /* [{"code", "program", "message"}, ...]: a run's notices. */
 json_t *rl_json_notices(const rl_notice *notices, size_t n);
 
+/* The finding's pairs as [[a, b], ...] (event indices), and back: the
+ * text of such an array (NULL: none) sets f->pairs; -1 when it has
+ * another shape (an array of pairs of non-negative integers). */
+json_t *rl_json_pairs(const rl_finding *f);
+int rl_json_read_pairs(const char *text, rl_finding *f);
+
 /* Append to ev the frames / locks of a value written by rl_json_chain /
  * rl_json_locks; -1 with a message when the value has another shape. */
 int rl_json_read_chain(const json_t *chain, rl_event *ev, rl_error *err);

@@ -3,6 +3,7 @@
  * broken by name, so results are stable). Accesses made while main runs
  * alone are left out: they need no lock, so they are no evidence. */
 #include "guards.h"
+#include "place.h"
 #include "../util/mem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +69,47 @@ rl_guard rl_guard_of(const rl_model *m, const rl_access_group *g)
 int rl_guard_is_believed(const rl_guard *g)
 {
     return g->lock && (g->declared || g->covered * 2 > g->sites);
+}
+
+/* The root object of a place (`G:stats`, `{struct conn}`, `t1:main:H4_2`):
+ * its length, past a leading '&'. */
+static size_t root_length(const char **place)
+{
+    if (**place == '&') (*place)++;
+    return rl_place_root_len(*place);
+}
+
+static const char *node_file(const rl_model *m, int ctx, int32_t node)
+{
+    const char *file = rl_model_ctx_function(m, ctx)->nodes[node].loc.file;
+    return file ? file : "";
+}
+
+int rl_guard_belongs(const rl_model *m, const rl_access_group *g, const rl_guard *guard)
+{
+    if (!guard->lock) return 0;
+    if (guard->declared) return 1;
+    const char *loc = g->place, *lock = guard->lock;
+    size_t nloc = root_length(&loc), nlock = root_length(&lock);
+    if (nloc == nlock && strncmp(loc, lock, nloc) == 0) return 1; /* the same object or struct type */
+    /* The same module: the lock is taken in a file where the location is
+     * accessed. The location's files are few; collect them once. */
+    const char **files = rl_xcalloc(g->len + 1, sizeof *files);
+    size_t nfiles = 0;
+    for (size_t i = 0; i < g->len; i++) {
+        const rl_access *a = &m->accesses[g->items[i]];
+        const char *file = node_file(m, a->ctx, a->node);
+        size_t k = 0;
+        while (k < nfiles && strcmp(files[k], file) != 0) k++;
+        if (k == nfiles) files[nfiles++] = file;
+    }
+    int belongs = 0;
+    for (size_t e = 0; e < m->nlock_events && !belongs; e++) {
+        const rl_lock_event *ev = &m->lock_events[e];
+        if (ev->lock != guard->lock || ev->kind == RL_N_UNLOCK) continue;
+        const char *file = node_file(m, ev->ctx, ev->node);
+        for (size_t k = 0; k < nfiles && !belongs; k++) belongs = strcmp(files[k], file) == 0;
+    }
+    free(files);
+    return belongs;
 }

@@ -24,4 +24,13 @@ rl_guard rl_guard_of(const rl_model *m, const rl_access_group *g);
  * covers more than half of the sites. */
 int rl_guard_is_believed(const rl_guard *g);
 
+/* Whether the guard belongs with the location, so that naming it in a fix
+ * hint is not misleading: a declared guard; a lock of the same object or
+ * struct (`stats.err_lock` for `stats.errors`, `c->lock` for `c->count`);
+ * or a lock of the same module: taken in a file where the location is
+ * accessed. A lock that merely happens to be held around everything a
+ * thread does (a global lock of another module held for a whole worker
+ * loop) does not belong with the data it covers. */
+int rl_guard_belongs(const rl_model *m, const rl_access_group *g, const rl_guard *guard);
+
 #endif

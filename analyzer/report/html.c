@@ -431,6 +431,8 @@ static void finding_item(html *h, const rl_finding *f, size_t index)
     put(h, ">\n<summary>");
     putf(h, "<span class=\"sev\">%s</span><span class=\"status\">%s</span>", rl_severity_name(f->severity),
          status_names[st]);
+    putf(h, "<span class=\"conf conf-%s\" title=\"confidence\">%s</span>", rl_confidence_name(f->confidence),
+         rl_confidence_name(f->confidence));
     put(h, "<span class=\"where\">");
     if (f->nevents) position(h, &f->events[0].pos);
     put(h, "</span> <span class=\"msg\">");

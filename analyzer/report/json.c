@@ -107,6 +107,7 @@ static json_t *finding_json(const rl_finding *f)
     json_object_set_new(obj, "message", rl_json_text(f->message));
     json_object_set_new(obj, "hint", rl_json_text(f->hint));
     json_object_set_new(obj, "rank", json_real(f->rank));
+    json_object_set_new(obj, "confidence", json_string(rl_confidence_name(f->confidence)));
     json_object_set_new(obj, "fingerprint", rl_json_text(f->fingerprint));
     json_object_set_new(obj, "suppressed", json_boolean(f->suppressed));
     json_object_set_new(obj, "suppression", rl_json_text(f->suppression));
@@ -115,6 +116,8 @@ static json_t *finding_json(const rl_finding *f)
     json_t *events = json_array();
     for (size_t i = 0; i < f->nevents; i++) json_array_append_new(events, event_json(&f->events[i]));
     json_object_set_new(obj, "events", events);
+    json_object_set_new(obj, "pairs", rl_json_pairs(f));
+    json_object_set_new(obj, "pairs_total", json_integer((json_int_t)f->pairs_total));
     return obj;
 }
 
@@ -132,7 +135,7 @@ int rl_report_json(FILE *out, const rl_run_info *run, const rl_findings *finding
 
     json_t *list = json_array();
     for (size_t i = 0; findings && i < findings->len; i++)
-        json_array_append_new(list, finding_json(&findings->items[i]));
+        if (!findings->items[i].hidden) json_array_append_new(list, finding_json(&findings->items[i]));
     json_object_set_new(doc, "findings", list);
 
     errno = 0;

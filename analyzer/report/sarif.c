@@ -6,13 +6,15 @@
  *
  * SARIF shape, per finding: the primary event is the result's location,
  * the other events are relatedLocations (ids 1..n-1, linked from the
- * message), and each event gets one threadFlow in a codeFlow, from the
- * thread's creation and entry through the calls to the access. Paths under
+ * message). A location's finding has one codeFlow per racing pair it
+ * keeps (at most RL_MAX_PAIRS, the most convincing first), each with a
+ * threadFlow per side; another finding has one codeFlow with a threadFlow
+ * per event. A threadFlow goes from the thread's creation and entry
+ * through the calls to the access. Paths under
  * the source root are relative with uriBaseId %SRCROOT%, which
  * run.originalUriBaseIds maps to the root's file: URI. */
 #include "report.h"
 
-#define SARIF_RANK_MAX 100.0
 #include "rules/checks.h"
 #include "../model/finding_json.h"
 #include "../util/mem.h"
@@ -322,7 +324,7 @@ static json_t *flow_location(json_t *loc, int nesting, const char *kind1, const 
 
 /* One thread's way to its access: where it is created, its entry, each
  * call, then the access with the locks held as the flow's state. */
-static json_t *thread_flow(const sarif_ctx *cx, const rl_event *ev, const rl_event *prev, size_t index)
+static json_t *thread_flow(const sarif_ctx *cx, const rl_event *ev, const rl_event *prev, json_t *id)
 {
     json_t *tf = json_object();
     json_t *locs = json_array();
@@ -359,18 +361,41 @@ static json_t *thread_flow(const sarif_ctx *cx, const rl_event *ev, const rl_eve
     json_array_append_new(locs, access);
 
     text = event_text(cx, ev, prev);
-    json_object_set_new(tf, "id", json_sprintf("side-%zu", index));
+    json_object_set_new(tf, "id", id);
     json_object_set_new(tf, "message", plain_message(text));
     free(text);
     json_object_set_new(tf, "locations", locs);
     return tf;
 }
 
-static json_t *code_flows(const sarif_ctx *cx, const rl_finding *f)
+/* The codeFlow of one racing pair: both sides' threadFlows. */
+static json_t *pair_flow(const sarif_ctx *cx, const rl_finding *f, const rl_pair *p, size_t index)
 {
     json_t *flows = json_array();
+    const rl_event *a = &f->events[p->a], *b = &f->events[p->b];
+    json_array_append_new(flows, thread_flow(cx, a, NULL, json_sprintf("pair-%zu-side-0", index)));
+    json_array_append_new(flows, thread_flow(cx, b, p->a == p->b ? a : NULL, json_sprintf("pair-%zu-side-1", index)));
+    json_t *cf = json_object();
+    char *text = rl_xasprintf("%s at line %u races with %s at line %u: how each thread reaches its access.",
+                              a->kind ? a->kind : "access", a->pos.line, b->kind ? b->kind : "access", b->pos.line);
+    json_object_set_new(cf, "message", plain_message(text));
+    free(text);
+    json_object_set_new(cf, "threadFlows", flows);
+    return cf;
+}
+
+static json_t *code_flows(const sarif_ctx *cx, const rl_finding *f)
+{
+    if (f->npairs) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < f->npairs; i++)
+            if (f->pairs[i].a < f->nevents && f->pairs[i].b < f->nevents)
+                json_array_append_new(list, pair_flow(cx, f, &f->pairs[i], i));
+        return list;
+    }
+    json_t *flows = json_array();
     for (size_t i = 0; i < f->nevents; i++)
-        json_array_append_new(flows, thread_flow(cx, &f->events[i], i ? &f->events[i - 1] : NULL, i));
+        json_array_append_new(flows, thread_flow(cx, &f->events[i], i ? &f->events[i - 1] : NULL, json_sprintf("side-%zu", i)));
     json_t *cf = json_object();
     json_object_set_new(cf, "message", message("How each thread reaches its access."));
     json_object_set_new(cf, "threadFlows", flows);
@@ -407,6 +432,17 @@ static int same_position(const rl_position *a, const rl_position *b)
     return (a->file == b->file || same_text(a->file, b->file)) && a->line == b->line && a->col == b->col;
 }
 
+/* SARIF's rank is a priority, 0..100: each confidence has its own band
+ * (high 70..100, medium 40..70, low 10..40), and within it the guard
+ * coverage (rl_finding.rank) moves a finding up. */
+static double sarif_rank(const rl_finding *f)
+{
+    static const double band_floor[] = {70.0, 40.0, 10.0};
+    const double band_width = 30.0;
+    double floor = f->confidence <= RL_CONF_LOW ? band_floor[f->confidence] : band_floor[RL_CONF_LOW];
+    return floor + band_width * (f->rank > 0 ? f->rank : 0);
+}
+
 static json_t *result_json(const sarif_ctx *cx, const rl_finding *f, const char *baseline_state)
 {
     json_t *r = json_object();
@@ -414,8 +450,7 @@ static json_t *result_json(const sarif_ctx *cx, const rl_finding *f, const char 
     int index = rule_index(f->rule);
     if (index >= 0) json_object_set_new(r, "ruleIndex", json_integer(index));
     json_object_set_new(r, "level", json_string(rl_severity_name(f->severity)));
-    /* SARIF's rank is 0..100: the guard-inference confidence, when any. */
-    if (f->rank > 0) json_object_set_new(r, "rank", json_real(f->rank * SARIF_RANK_MAX));
+    json_object_set_new(r, "rank", json_real(sarif_rank(f)));
     char *text = result_text(cx, f);
     json_object_set_new(r, "message", message(text));
     free(text);
@@ -445,6 +480,8 @@ static json_t *result_json(const sarif_ctx *cx, const rl_finding *f, const char 
     json_t *props = json_object();
     json_object_set_new(props, "location", rl_json_text(f->location));
     json_object_set_new(props, "fingerprint", rl_json_text(f->fingerprint));
+    json_object_set_new(props, "confidence", json_string(rl_confidence_name(f->confidence)));
+    if (f->npairs) json_object_set_new(props, "racingPairs", json_integer((json_int_t)f->pairs_total));
     if (f->hint) json_object_set_new(props, "hint", rl_json_text(f->hint));
     if (f->nprograms)
         json_object_set_new(props, "programs", rl_json_strings((const char *const *)f->programs, f->nprograms));
@@ -658,7 +695,8 @@ int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findin
                         ? "updated"
                         : "unchanged";
         }
-        json_array_append_new(results, result_json(&cx, f, state));
+        /* below --min-confidence: not reported, but not absent either */
+        if (!f->hidden) json_array_append_new(results, result_json(&cx, f, state));
     }
     for (size_t i = 0; base && i < base->len; i++)
         if (!used[i]) json_array_append_new(results, result_json(&cx, &base->items[i], "absent"));
@@ -697,7 +735,7 @@ int rl_report_codequality(FILE *out, const rl_run_info *run, const rl_findings *
     json_t *list = json_array();
     for (size_t i = 0; findings && i < findings->len; i++) {
         const rl_finding *f = &findings->items[i];
-        if (f->suppressed) continue;
+        if (f->suppressed || f->hidden) continue;
         json_t *issue = json_object();
         json_object_set_new(issue, "type", json_string("issue"));
         json_object_set_new(issue, "check_name", rl_json_text(f->rule ? f->rule : "unknown"));

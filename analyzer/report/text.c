@@ -1,6 +1,8 @@
 /* The text report (report.h): compiler-style diagnostics that editors and
  * CI logs already understand. One warning line per finding, then a note per
  * event saying which thread does what, through which calls, holding what.
+ * A location's finding (race, write-under-read-lock) is one warning with a
+ * note per racing site, the most convincing pair first.
  * Every string that comes from the analysed code (file names, names,
  * messages, reasons) goes through rl_term_write (util/termsafe.h): no
  * control character of a file name reaches the terminal. */
@@ -78,6 +80,39 @@ static void print_origin(FILE *out, const rl_finding *f)
         fputs("racelint", out);
 }
 
+/* "the same KIND in another instance of thread 'T'" for event e. */
+static void print_same_again(FILE *out, const rl_event *ev)
+{
+    print_position(out, &ev->pos);
+    fputs(": note: the same ", out);
+    put(out, ev->kind ? ev->kind : "access");
+    fputs(" in another instance of thread '", out);
+    put(out, ev->thread);
+    fputs("'\n", out);
+}
+
+/* The events of a finding: for a location's finding (with pairs), each
+ * site once, the first pair's sides first, a site racing with itself
+ * followed by its other instance; otherwise each event, a repeated
+ * access said as such. */
+static void print_events(FILE *out, const rl_finding *f)
+{
+    if (!f->npairs) {
+        for (size_t i = 0; i < f->nevents; i++) print_event(out, &f->events[i], i ? &f->events[i - 1] : NULL);
+        return;
+    }
+    for (size_t i = 0; i < f->nevents; i++) {
+        print_event(out, &f->events[i], NULL);
+        if (i == 0 && f->pairs[0].a == 0 && f->pairs[0].b == 0) print_same_again(out, &f->events[0]);
+    }
+    size_t sites = rl_finding_sites(f);
+    if (sites > 2 || f->pairs_total > 1) {
+        print_origin(out, f);
+        fprintf(out, ": note: %zu sites, %zu racing pair%s; the first two notes are the most convincing\n", sites,
+                f->pairs_total, f->pairs_total == 1 ? "" : "s");
+    }
+}
+
 static void print_finding(FILE *out, const rl_finding *f)
 {
     print_origin(out, f);
@@ -86,6 +121,7 @@ static void print_finding(FILE *out, const rl_finding *f)
     fputs(" [", out);
     put(out, f->rule);
     fputc(']', out);
+    if (f->confidence != RL_CONF_HIGH) fprintf(out, " (%s confidence)", rl_confidence_name(f->confidence));
     if (f->suppressed) {
         if (f->suppression) {
             fputs(" (suppressed: ", out);
@@ -97,7 +133,7 @@ static void print_finding(FILE *out, const rl_finding *f)
     }
     fputc('\n', out);
 
-    for (size_t i = 0; i < f->nevents; i++) print_event(out, &f->events[i], i ? &f->events[i - 1] : NULL);
+    print_events(out, f);
 
     if (f->hint) {
         print_origin(out, f);
@@ -109,5 +145,6 @@ static void print_finding(FILE *out, const rl_finding *f)
 
 void rl_report_text(FILE *out, const rl_findings *findings)
 {
-    for (size_t i = 0; i < findings->len; i++) print_finding(out, &findings->items[i]);
+    for (size_t i = 0; i < findings->len; i++)
+        if (!findings->items[i].hidden) print_finding(out, &findings->items[i]);
 }

@@ -211,6 +211,16 @@ static const char *const migrations[] = {
     "    hash       TEXT NOT NULL REFERENCES snippets(hash),\n"
     "    PRIMARY KEY (run_id, file, line)\n"
     ");\n",
+
+    /* 6 -> 7: one finding per location, confidence (docs/database.md).
+     * rls_migrate_location_findings() then gives the findings of race and
+     * write-under-read-lock, one per site until now, the fingerprint of
+     * their location's finding. */
+    "-- How sure racelint is of a finding, and which of its events race together.\n"
+    "ALTER TABLE findings ADD COLUMN confidence TEXT;   -- 'high', 'medium' or 'low'; NULL before schema 7\n"
+    "ALTER TABLE findings ADD COLUMN pairs TEXT;        -- JSON array of [a, b] event indices that race, best first\n"
+    "ALTER TABLE findings ADD COLUMN pairs_total INTEGER; -- racing pairs found (pairs keeps at most 10)\n"
+    "ALTER TABLE findings ADD COLUMN site_fingerprint TEXT; -- the per-site fingerprint before schema 7, when migrated\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,
@@ -591,8 +601,10 @@ static int migrate(rl_store *s, rl_error *err)
     if (rls_exec(s, "BEGIN IMMEDIATE", "locking the database", err)) return -1;
     version = schema_version(s, err);
     int rc = version < 0 ? -1 : 0;
-    for (int64_t v = version; rc == 0 && v < RL_STORE_SCHEMA_VERSION; v++)
+    for (int64_t v = version; rc == 0 && v < RL_STORE_SCHEMA_VERSION; v++) {
         rc = rls_exec(s, migrations[v], "creating the schema", err);
+        if (rc == 0 && v + 1 == RLS_SCHEMA_LOCATION_FINDINGS) rc = rls_migrate_location_findings(s, err);
+    }
     if (rc == 0 && version == 0) rc = set_pragma(s, "application_id", RL_STORE_APPLICATION_ID, err);
     if (rc == 0 && version < RL_STORE_SCHEMA_VERSION) rc = set_pragma(s, "user_version", RL_STORE_SCHEMA_VERSION, err);
     if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the schema", err);
@@ -866,8 +878,8 @@ static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list,
 {
     static const char finding_sql[] =
         "INSERT INTO findings (run_id, rule, severity, fingerprint, location, message, hint,"
-        " file, line, col, suppressed, suppression, programs)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+        " file, line, col, suppressed, suppression, programs, confidence, pairs, pairs_total)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
     static const char event_sql[] =
         "INSERT INTO events (finding_id, idx, file, line, col, function, kind, what, thread,"
         " spawn_file, spawn_line, spawn_col, multi_instance, chain, locks, context_line, context)"
@@ -891,8 +903,15 @@ static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list,
         rls_bind_text(fst, i++, f->suppression);
         char *programs = f->nprograms ? json_text(rl_json_strings((const char *const *)f->programs, f->nprograms)) : NULL;
         rls_bind_text(fst, i++, programs);
+        rls_bind_text(fst, i++, rl_confidence_name(f->confidence));
+        char *pairs = f->npairs ? json_text(rl_json_pairs(f)) : NULL;
+        rls_bind_text(fst, i++, pairs);
+        if (f->npairs) sqlite3_bind_int64(fst, i, (sqlite3_int64)f->pairs_total);
+        else sqlite3_bind_null(fst, i);
+        i++;
         rc = rls_step_done(s, fst, "recording a finding", err);
         free(programs);
+        free(pairs);
         int64_t finding_id = sqlite3_last_insert_rowid(s->db);
         const rl_source_context *ctx = contexts ? contexts[n] : NULL;
         for (size_t e = 0; rc == 0 && e < f->nevents; e++)
@@ -1235,6 +1254,13 @@ int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, 
     f->suppressed = sqlite3_column_int(st, i++) != 0;
     f->suppression = rls_column_text(st, i++);
     read_names(st, i++, &f->programs, &f->nprograms);
+    int conf = rl_confidence_parse((const char *)sqlite3_column_text(st, i++));
+    f->confidence = conf < 0 ? RL_CONF_HIGH : (rl_confidence)conf; /* NULL before schema 7 */
+    const char *pairs = (const char *)sqlite3_column_text(st, i++);
+    if (pairs && rl_json_read_pairs(pairs, f))
+        return rl_fail(err, "database '%s': finding %lld has malformed pairs", s->path, (long long)*id);
+    if (sqlite3_column_type(st, i) != SQLITE_NULL) f->pairs_total = (size_t)sqlite3_column_int64(st, i);
+    i++;
     return 0;
 }
 

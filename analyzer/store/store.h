@@ -256,6 +256,6 @@ int rl_store_cache_put(rl_store *store, const char *file, const char *key, const
 int rl_store_cache_begin(rl_store *store, rl_error *err);
 int rl_store_cache_commit(rl_store *store, rl_error *err);
 
-#define RL_STORE_SCHEMA_VERSION 6
+#define RL_STORE_SCHEMA_VERSION 7
 
 #endif

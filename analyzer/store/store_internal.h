@@ -56,7 +56,9 @@ int rls_load_events(rl_store *s, sqlite3_stmt *st, int64_t finding_id, rl_findin
 int rls_insert_snippets(rl_store *s, int64_t run_id, const rl_findings *findings, rl_source_context *const *contexts,
                         rl_error *err);
 
-#define RLS_FINDING_COLUMNS "id, rule, severity, fingerprint, location, message, hint, suppressed, suppression, programs"
+#define RLS_FINDING_COLUMNS                                                                                   \
+    "id, rule, severity, fingerprint, location, message, hint, suppressed, suppression, programs, confidence," \
+    " pairs, pairs_total"
 #define RLS_EVENT_COLUMNS                                                                            \
     "file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col, multi_instance," \
     " chain, locks"
@@ -66,6 +68,17 @@ int rls_insert_snippets(rl_store *s, int64_t run_id, const rl_findings *findings
     " files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config, programs, incomplete"
 /* Reads the RLS_RUN_COLUMNS of the current row into out. */
 void rls_read_run(sqlite3_stmt *st, rl_run_info *out);
+
+/* The schema version from which race and write-under-read-lock give one
+ * finding per location (migrate7.c). */
+#define RLS_SCHEMA_LOCATION_FINDINGS 7
+/* Gives the per-site findings of those rules that schema 6 and older recorded the
+ * fingerprint of their location's finding (rl_location_fingerprint, from
+ * the rule, the location and the functions of every finding of that
+ * location in the run), keeping the old one in site_fingerprint, and moves
+ * triage decisions to the new fingerprints. Inside the migration's
+ * transaction. */
+int rls_migrate_location_findings(rl_store *s, rl_error *err);
 
 /* Whether process pid exists on this host (kill(pid, 0)). */
 int rls_process_alive(int64_t pid);

@@ -59,6 +59,10 @@ if grep -q 'log&amp;&lt;img src=x onerror=alert(1)&gt;.c' "$PAGE"; then ok "the 
 # The source is in each finding's data-body attribute (single-quoted, &
 # escaped once more), inserted by the script when the finding opens.
 if grep -q '&amp;lt;/script&amp;gt;&amp;lt;img src=x onerror=alert(1)&amp;gt;' "$PAGE"; then ok "the hostile string in the source is escaped"; else not_ok "the hostile string in the source is escaped"; fi
+# every finding carries its confidence as a badge, as recorded
+nconf=$(grep -o '<span class="conf conf-\(high\|medium\|low\)" title="confidence">\(high\|medium\|low\)</span>' "$PAGE" | wc -l | tr -d ' ')
+if [ "$nconf" = "$cards" ] && [ "$(q "SELECT count(*) FROM findings WHERE run_id = 2 AND confidence IS NULL")" = 0 ]; then
+  ok "a confidence badge on each of the $cards findings, recorded with them"; else not_ok "confidence badges: $nconf of $cards"; fi
 if [ "$(grep -c '<script' "$PAGE")" = 1 ]; then ok "one script element, the page's own"; else not_ok "one script element"; fi
 expect "report of run 1" 0 "$RL" report --db "$DB" --run 1 -o "$TMP/report1"
 if [ "$(grep -c '<details class="finding' "$TMP/report1/index.html")" = "$(q 'SELECT count(*) FROM findings WHERE run_id = 1')" ]; then

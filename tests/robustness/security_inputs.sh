@@ -164,7 +164,7 @@ printf 'precious\n' >"$TMP/precious.txt"
 ln -s "$TMP/precious.txt" "$TMP/outdir/link.json"
 expect "check -o through a symlink" 1 "$RL" check --no-db --format json -o "$TMP/outdir/link.json" "$P/racy.c"
 equals "the file the link pointed to is untouched" "$(cat "$TMP/precious.txt")" "precious"
-if [ -f "$TMP/outdir/link.json" ] && [ ! -L "$TMP/outdir/link.json" ] && jq -e '.findings | length == 2' "$TMP/outdir/link.json" >/dev/null 2>&1; then
+if [ -f "$TMP/outdir/link.json" ] && [ ! -L "$TMP/outdir/link.json" ] && jq -e '.findings | length == 1 and (.[0].events | length == 2)' "$TMP/outdir/link.json" >/dev/null 2>&1; then
   ok "the link itself was replaced by the report"; else not_ok "the link itself was replaced by the report"; fi
 expect "check -o /dev/null writes to the device" 1 "$RL" check --no-db -o /dev/null "$P/racy.c"
 # An interrupted report leaves no temporary behind: 20,000 findings make

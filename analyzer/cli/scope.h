@@ -18,28 +18,28 @@
  *    analysed alone with FLAGS, as before.
  *  - `guards` and `threads` print the whole program's guard map and
  *    threads; the focus selects nothing there. */
-#ifndef RL_CLI_SELECTION_H
-#define RL_CLI_SELECTION_H
+#ifndef RL_CLI_SCOPE_H
+#define RL_CLI_SCOPE_H
 #include "../frontend/inputs.h"
 #include "../model/finding.h"
 #include "options.h"
 
-typedef struct rl_selection {
+typedef struct rl_scope {
     rl_unit_list units;
     char *compdb;  /* the compilation database read, or NULL (paths alone) */
     char **focus;  /* absolute paths of the files and folders reported; */
     size_t nfocus; /* none: everything is reported */
-} rl_selection;
+} rl_scope;
 
 /* Fills sel for command cmd (its name, for messages). Prints warnings,
  * and the error: returns 0, or 2 (usage or input error). Free sel with
- * rl_selection_free either way. */
-int rl_select_units(const rl_cli_options *o, const char *cmd, rl_selection *sel);
+ * rl_scope_free either way. */
+int rl_scope_units(const rl_cli_options *o, const char *cmd, rl_scope *sel);
 
 /* Removes (and frees) the findings with no event in the focus; returns
  * how many. Nothing without a focus. */
-size_t rl_selection_filter(const rl_selection *sel, rl_findings *findings);
+size_t rl_scope_filter(const rl_scope *sel, rl_findings *findings);
 
-void rl_selection_free(rl_selection *sel);
+void rl_scope_free(rl_scope *sel);
 
 #endif

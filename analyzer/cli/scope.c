@@ -1,6 +1,6 @@
-/* The units analysed and the files reported (selection.h has the rules
+/* The units analysed and the files reported (scope.h has the rules
  * and why). */
-#include "selection.h"
+#include "scope.h"
 #include "../facts_dir.h"
 #include "../util/mem.h"
 #include "project.h"
@@ -26,7 +26,7 @@ static int under(const char *file, const char *focus)
     return file[n] == 0 || file[n] == '/' || (n == 1 && focus[0] == '/');
 }
 
-static int in_focus(const rl_selection *sel, const char *file)
+static int in_focus(const rl_scope *sel, const char *file)
 {
     if (!file) return 0;
     char *abs = realpath(file, NULL);
@@ -39,7 +39,7 @@ static int in_focus(const rl_selection *sel, const char *file)
 
 /* The paths as absolute, resolved focus paths. 0, or -1 after printing
  * which one does not exist. */
-static int make_focus(const rl_cli_options *o, rl_selection *sel)
+static int make_focus(const rl_cli_options *o, rl_scope *sel)
 {
     sel->focus = rl_xcalloc((size_t)o->npaths + 1, sizeof *sel->focus);
     for (int i = 0; i < o->npaths; i++) {
@@ -55,14 +55,14 @@ static int make_focus(const rl_cli_options *o, rl_selection *sel)
 
 /* Whether the database's units include a focus file or a unit under a
  * focus folder. */
-static int compiles_focus(const rl_selection *sel)
+static int compiles_focus(const rl_scope *sel)
 {
     for (size_t i = 0; i < sel->units.len; i++)
         if (in_focus(sel, sel->units.items[i].file)) return 1;
     return 0;
 }
 
-static void drop_focus(rl_selection *sel)
+static void drop_focus(rl_scope *sel)
 {
     for (size_t i = 0; i < sel->nfocus; i++) free(sel->focus[i]);
     free(sel->focus);
@@ -71,7 +71,7 @@ static void drop_focus(rl_selection *sel)
 }
 
 /* Reads sel->compdb into sel->units; 0 or -1 after printing the error. */
-static int read_compdb(rl_selection *sel, int print)
+static int read_compdb(rl_scope *sel, int print)
 {
     rl_error err = {{0}};
     if (rl_inputs_from_compdb(sel->compdb, &sel->units, &err) != 0) {
@@ -94,7 +94,7 @@ static int check_facts_options(const rl_cli_options *o)
     return 0;
 }
 
-int rl_select_units(const rl_cli_options *o, const char *cmd, rl_selection *sel)
+int rl_scope_units(const rl_cli_options *o, const char *cmd, rl_scope *sel)
 {
     memset(sel, 0, sizeof *sel);
     rl_error err = {{0}};
@@ -160,19 +160,19 @@ int rl_select_units(const rl_cli_options *o, const char *cmd, rl_selection *sel)
 
 static int keep_in_focus(const rl_finding *f, const void *ctx)
 {
-    const rl_selection *sel = ctx;
+    const rl_scope *sel = ctx;
     for (size_t i = 0; i < f->nevents; i++)
         if (in_focus(sel, f->events[i].pos.file)) return 1;
     return 0;
 }
 
-size_t rl_selection_filter(const rl_selection *sel, rl_findings *findings)
+size_t rl_scope_filter(const rl_scope *sel, rl_findings *findings)
 {
     if (!sel->nfocus) return 0;
     return rl_findings_keep(findings, keep_in_focus, sel);
 }
 
-void rl_selection_free(rl_selection *sel)
+void rl_scope_free(rl_scope *sel)
 {
     rl_unit_list_free(&sel->units);
     drop_focus(sel);

@@ -3,10 +3,10 @@
 #include "project.h"
 #include "../driver.h"
 #include "../util/mem.h"
-#include "../util/outfile.h"
 #include "git.h"
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -147,9 +147,27 @@ int rl_database_folder(const char *db_path, rl_error *err)
 int rl_check_writable(const char *path, rl_error *err)
 {
     if (!path) return 0;
-    rl_outfile probe;
-    if (rl_outfile_open(&probe, path, err) != 0) return -1;
-    /* Not kept: the target is left as it was, the temporary removed. */
-    rl_outfile_close(&probe, 0, err);
-    return 0;
+    struct stat st;
+    /* A device or FIFO (/dev/null) is written in place, as rl_outfile
+     * does; a folder never is. */
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) return rl_fail(err, "cannot write '%s': it is a folder", path);
+        if (!S_ISREG(st.st_mode)) return 0;
+    }
+    /* A temporary file beside the target, as rl_outfile will make, removed
+     * at once; made here without rl_outfile's signal handlers, which must
+     * not go in before check's own watcher. */
+    const char *slash = strrchr(path, '/');
+    char *probe = slash ? rl_xasprintf("%.*s/.racelint-probe.XXXXXX", (int)(slash - path), path)
+                        : rl_xstrdup(".racelint-probe.XXXXXX");
+    int fd = mkstemp(probe);
+    int rc = 0;
+    if (fd < 0) {
+        rc = rl_fail(err, "cannot write '%s': %s", path, strerror(errno));
+    } else {
+        close(fd);
+        unlink(probe);
+    }
+    free(probe);
+    return rc;
 }

@@ -49,7 +49,8 @@ char *rl_database_path(const char *given, const char *compdb, int *is_default, r
 int rl_database_folder(const char *db_path, rl_error *err);
 
 /* Whether a report can be written at path (NULL: standard output, always
- * yes): the folder exists and takes a new file. -1 with a message. */
+ * yes): the folder exists and takes a new file (a probe file is made and
+ * removed), and path is no folder. -1 with a message. */
 int rl_check_writable(const char *path, rl_error *err);
 
 #endif

@@ -190,8 +190,8 @@ lacks "nothing was parsed" "$TMP/err" "broken.c"
 in_dir "$TMP/blocked" "--no-db does not need it" 1 "$RL" check --no-db --max-parse-failures 1 .
 expect "a writable -o still works" 1 "$RL" check --no-db -o "$TMP/early/report.txt" "$TMP/early/racy.c"
 contains "the report was written" "$TMP/early/report.txt" "data race"
-# The probe's temporary file (.report.txt.XXXXXX) is gone again.
-if [ "$(find "$TMP/early" -name '.report.txt.*' | wc -l)" -eq 0 ]; then ok "the probe left no temporary file"; else not_ok "the probe left no temporary file"; fi
+# The probe's temporary file (.racelint-probe.XXXXXX) is gone again.
+if [ "$(find "$TMP/early" -name '.racelint-probe.*' -o -name '.report.txt.*' | wc -l)" -eq 0 ]; then ok "the probe left no temporary file"; else not_ok "the probe left no temporary file"; fi
 
 echo
 echo "cli paths: $passed passed, $failed failed"

@@ -492,7 +492,7 @@ static rl_thread_summary *summarize_threads(const rl_model *m)
     for (size_t i = 0; i < m->nthreads; i++) {
         const rl_thread *t = &m->threads[i];
         rl_thread_summary *s = &out[i];
-        s->entry = rl_xstrdup(m->program->fns[t->entry_fn].name);
+        s->entry = rl_xstrdup(rl_model_thread_name(m, (int)i));
         s->parent = t->parent;
         if (t->parent >= 0) set_position(&s->spawn, t->spawn_loc);
         s->several = t->multi;

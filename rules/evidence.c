@@ -123,7 +123,7 @@ rl_event *rl_evidence_add_node(const rl_model *m, rl_finding *f, int ctx, int32_
     ev->function = rl_xstrdup(fn->name);
     ev->kind = rl_xstrdup(kind);
     ev->what = rl_xstrdup(n->display && n->display[0] ? n->display : "?");
-    ev->thread = rl_xstrdup(m->program->fns[t->entry_fn].name);
+    ev->thread = rl_xstrdup(rl_model_thread_name(m, m->ctxs[ctx].thread));
     if (t->parent >= 0) {
         ev->spawn.file = rl_xstrdup(t->spawn_loc.file ? t->spawn_loc.file : "");
         ev->spawn.line = t->spawn_loc.line;

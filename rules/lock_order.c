@@ -160,7 +160,7 @@ static void report_cycle(rl_check_ctx *ctx, const graph *g, const size_t *path, 
         if (i) rl_sb_append(&loc, " -> ");
         rl_sb_append(&loc, rl_sb_str(&a));
         rl_sb_printf(&msg, "%s'%s' then '%s' in thread '%s'", i ? ", " : "", rl_sb_str(&a), rl_sb_str(&b),
-                     m->program->fns[m->threads[le->thread].entry_fn].name);
+                     rl_model_thread_name(m, le->thread));
         parts[i] = g->locks[e->from];
         rl_sb_free(&a);
         rl_sb_free(&b);

@@ -43,6 +43,8 @@
  *               either value A or value B (a conditional expression); the
  *               model keeps it when both name the same object, else falls
  *               back to TYPE.
+ *   "fn:" USR   the function USR (a function used as a value); "fn:"
+ *               alone is a null function pointer (no function)
  *   ""          not a pointer, or not traceable
  */
 #ifndef RL_FACTS_H
@@ -156,6 +158,9 @@ typedef struct rl_node {
                            GUARDED_BY (Clang attribute), as a place; or NULL */
     const char *target; /* CALL or SPAWN through a pointer: the slot the
                            function is read from (rl_fnflow), or NULL */
+    const char *fnptr;  /* CALL or SPAWN through a pointer: the pointer as a
+                           value ("P0", "P0*.probe", "fn:USR"), resolved per
+                           context by the model; or NULL */
     int32_t nargs;
     const char **args;  /* CALL: argument values; SPAWN: see above */
 } rl_node;

@@ -8,7 +8,7 @@
  *       u32 nrequires, each: str place, u8 shared; u32 nnodes,
  *       each node: u8 kind, u8 flags, i32 parent, first_child,
  *       next_sibling, end, aux; loc; str text, display, callee, api, guard,
- *       target; i32 nargs, then nargs str
+ *       target, fnptr; i32 nargs, then nargs str
  *     u32 naddr_taken, each str
  *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
  *     u32 nglobals_defined, each str; u32 nglobals_used, each str
@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "RLFC"
-#define FACTS_FORMAT 4
+#define FACTS_FORMAT 5
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */
@@ -149,6 +149,7 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
             put_str(&b, n->api);
             put_str(&b, n->guard);
             put_str(&b, n->target);
+            put_str(&b, n->fnptr);
             put_u32(&b, (uint32_t)n->nargs);
             for (int32_t a = 0; a < n->nargs; a++) put_str(&b, n->args[a]);
         }
@@ -387,6 +388,7 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
             n->api = get_str(&r);
             n->guard = get_str(&r);
             n->target = get_str(&r);
+            n->fnptr = get_str(&r);
             uint32_t nargs = get_count(&r, 4);
             if (nargs) {
                 n->args = rl_xcalloc(nargs, sizeof *n->args);

@@ -58,6 +58,10 @@ typedef struct local_var {
     int nassigns, cap_assigns;
     int alias_state;   /* 0 unknown yet, 1 computing, 2 done */
     const char *alias; /* its single known value, or NULL */
+    int ntop_assigns;  /* assignments that are statements of the body itself */
+    int straight;      /* every assignment is one: its value is followed in
+                          program order (current) instead of merged */
+    const char *current; /* straight: the value assigned last in the walk */
     int32_t trylock_node; /* holds the result of that TRYLOCK node, or -1 */
 } local_var;
 
@@ -71,6 +75,8 @@ typedef struct walker {
     int nlocals, cap_locals;
     int32_t cur;       /* SEQ node receiving events */
     int silent;        /* compute values without emitting events */
+    int in_alias;      /* computing a flow-insensitive alias (local_alias) */
+    int has_jumps;     /* the body has labels or gotos: no straight locals */
     int depth;
     int32_t last_trylock;  /* most recent TRYLOCK node emitted */
     rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or NO_ANNOTATION */
@@ -359,6 +365,8 @@ static enum CXChildVisitResult prepass_visit(CXCursor c, CXCursor parent, CXClie
             local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
             if (v) v->modified = 1;
         }
+    } else if (k == CXCursor_LabelStmt || k == CXCursor_GotoStmt || k == CXCursor_IndirectGotoStmt) {
+        w->has_jumps = 1;
     } else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) {
         child_list l;
         children_of(c, &l);
@@ -489,6 +497,13 @@ static void var_value(walker *w, CXCursor decl, const char *place, expr_out *out
             return;
         }
     }
+    if (v->straight && !w->in_alias) {
+        /* Assigned only by statements of the body itself: the value the
+         * walk assigned last (`p = A->next; ... p = B->next;`). */
+        if (v->current) rl_sb_append(&out->value, v->current);
+        else if (v->param_index >= 0) rl_sb_printf(&out->value, "P%d", v->param_index);
+        return;
+    }
     const char *alias = local_alias(w, v, 0);
     if (alias) rl_sb_append(&out->value, alias);
 }
@@ -585,8 +600,12 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
     CXCursor d = clang_getCursorReferenced(c);
     enum CXCursorKind dk = clang_getCursorKind(d);
     if (dk == CXCursor_FunctionDecl) {
-        /* A function used as a value: its address is taken. */
-        if (!w->silent) rl_facts_add_addr_taken(w->facts, intern_cx(w, clang_getCursorUSR(d)));
+        /* A function used as a value: its address is taken, and the value
+         * names it ("fn:USR"), so that a callee's call through the
+         * parameter it arrives in reaches this function alone. */
+        const char *usr = intern_cx(w, clang_getCursorUSR(d));
+        if (!w->silent) rl_facts_add_addr_taken(w->facts, usr);
+        if (out) rl_sb_printf(&out->value, "fn:%s", usr);
         return;
     }
     if (dk != CXCursor_VarDecl && dk != CXCursor_ParmDecl) return;
@@ -600,7 +619,8 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, name);
         if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
-        else if (type_is_pointer(t)) var_value(w, d, rl_sb_str(&place), out);
+        else if (type_is_pointer(t) || (dk == CXCursor_ParmDecl && type_is_function(t)))
+            var_value(w, d, rl_sb_str(&place), out); /* `void cb(int)` as a parameter is a pointer */
     }
     if (!is_array) set_guard(w, emit_access(w, c, rl_sb_str(&place), name, mode, type_is_atomic(t)), d, NULL);
     rl_sb_free(&place);
@@ -774,7 +794,9 @@ static void walk_unary(walker *w, CXCursor c, use_mode mode, expr_out *out)
         expr_out inner;
         out_init(&inner);
         expr(w, operand, USE_ADDR, &inner);
-        if (out && rl_sb_str(&inner.place)[0]) {
+        if (out && strncmp(rl_sb_str(&inner.value), "fn:", 3) == 0) {
+            rl_sb_append(&out->value, rl_sb_str(&inner.value)); /* &f is f */
+        } else if (out && rl_sb_str(&inner.place)[0]) {
             rl_sb_printf(&out->value, "&%s", rl_sb_str(&inner.place));
             rl_sb_append(&out->display, rl_sb_str(&inner.display));
         }
@@ -817,6 +839,18 @@ static void walk_short_circuit(walker *w, CXCursor c, CXCursor lhs, CXCursor rhs
     expr_into(w, rhs, is_and ? then : els);
 }
 
+/* After an assignment to a straight local (local_var), its value from
+ * here on. */
+static void set_current(walker *w, CXCursor lhs, const char *value)
+{
+    if (w->in_alias) return;
+    lhs = rl_cursor_strip(lhs);
+    if (clang_getCursorKind(lhs) != CXCursor_DeclRefExpr) return;
+    CXCursor d = clang_getCursorReferenced(lhs);
+    local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
+    if (v && v->straight) v->current = rl_intern(w->facts->pool, value);
+}
+
 static void walk_binary(walker *w, CXCursor c, expr_out *out)
 {
     child_list l;
@@ -846,6 +880,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
             set_args(w, last, vals, 1);
         }
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
+        set_current(w, lhs, rl_sb_str(&b.value));
         break;
     }
     case CXBinaryOperator_LAnd:
@@ -992,6 +1027,17 @@ static void expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
 }
 
 /* ---- calls --------------------------------------------------------------- */
+
+/* The function pointer a call or spawn goes through, as a value: the
+ * place it is read from ("P0", "G:handlers[]", "P0*.probe") or the
+ * function itself ("fn:USR"); NULL when untraceable. The model resolves it
+ * per context, where the binding or the object tells one function. */
+static const char *fnptr_value(walker *w, const expr_out *o)
+{
+    const char *v = rl_sb_str(&o->value);
+    if (!v[0] || v[0] == '{') return NULL;
+    return rl_intern(w->facts->pool, v);
+}
 
 static CXCursor call_arg(CXCursor call, int i)
 {
@@ -1184,7 +1230,7 @@ static void walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation 
 
 static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
-    const char *usr = NULL, *fname = NULL, *ftype = NULL, *target = NULL;
+    const char *usr = NULL, *fname = NULL, *ftype = NULL, *target = NULL, *fnptr = NULL;
     expr_out argv, handle;
     out_init(&argv);
     out_init(&handle);
@@ -1192,7 +1238,13 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
     for (int i = 0; i < nargs; i++) {
         CXCursor a = call_arg(c, i);
         if (i == api->entry) {
-            if (!function_operand(w, a, &usr, &fname, &ftype)) expr(w, a, USE_READ, NULL);
+            if (!function_operand(w, a, &usr, &fname, &ftype)) {
+                expr_out fo;
+                out_init(&fo);
+                expr(w, a, USE_READ, &fo);
+                fnptr = fnptr_value(w, &fo);
+                out_free(&fo);
+            }
             if (!usr) target = rl_fnflow_slot(w->facts, a);
         } else if (i == api->arg) {
             expr(w, a, USE_READ, &argv);
@@ -1224,6 +1276,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         n->callee = usr;
         n->display = fname;
         n->target = target;
+        n->fnptr = fnptr;
         if (kind == RL_N_SPAWN) {
             n->text = ftype;
             const char *vals[2] = {rl_sb_str(&argv.value), rl_sb_str(&handle_place)};
@@ -1301,6 +1354,18 @@ static uint8_t noreturn_flags(walker *w, CXCursor callee, const rl_api_fn *api)
     return *slot == NORETURN_YES ? RL_CALL_NORETURN : 0;
 }
 
+/* Whether parameter i of the function a call reaches is a function
+ * pointer (declared `void (*cb)(int)` or `void cb(int)`). */
+static int param_is_function_pointer(CXCursor callee, int direct, int i)
+{
+    if (!direct) return 0;
+    CXType ft = clang_getCanonicalType(clang_getCursorType(callee));
+    CXType pt = clang_getCanonicalType(clang_getArgType(ft, (unsigned)i));
+    if (pt.kind == CXType_Invalid) return 0;
+    if (pt.kind == CXType_Pointer) pt = clang_getCanonicalType(clang_getPointeeType(pt));
+    return pt.kind == CXType_FunctionProto || pt.kind == CXType_FunctionNoProto;
+}
+
 static void walk_call(walker *w, CXCursor c, expr_out *out)
 {
     int nargs = clang_Cursor_getNumArguments(c);
@@ -1362,13 +1427,17 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         expr(w, call_arg(c, i), USE_READ, &o);
         rl_sb_append(&bufs[i], rl_sb_str(&o.value));
         CXType at = clang_getCursorType(call_arg(c, i));
-        if (!bufs[i].len && type_is_pointer(at)) {
+        if (!bufs[i].len && is_null_constant(call_arg(c, i)) && param_is_function_pointer(callee, direct, i)) {
+            /* NULL for a callback: "fn:" names no function, so a call
+             * through the parameter reaches nothing in this context. */
+            rl_sb_append(&bufs[i], "fn:");
+        } else if (!bufs[i].len && type_is_pointer(at)) {
             /* An untraceable pointer: at least say what it points to. */
             rl_sb_printf(&bufs[i], "{%s}", type_key(w, clang_getPointeeType(clang_getCanonicalType(at))));
         }
         out_free(&o);
     }
-    const char *ftype = NULL, *target = NULL;
+    const char *ftype = NULL, *target = NULL, *fnptr = NULL;
     if (!direct) {
         /* The callee expression: a function pointer read from somewhere. */
         child_list l;
@@ -1376,7 +1445,11 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         if (l.len) {
             CXCursor fexpr = child_at(&l, 0);
             target = rl_fnflow_slot(w->facts, fexpr);
-            expr(w, fexpr, USE_READ, NULL);
+            expr_out fo;
+            out_init(&fo);
+            expr(w, fexpr, USE_READ, &fo);
+            fnptr = fnptr_value(w, &fo);
+            out_free(&fo);
             CXType t = clang_getCanonicalType(clang_getCursorType(fexpr));
             if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);
             ftype = type_key(w, t);
@@ -1393,6 +1466,7 @@ static void walk_call(walker *w, CXCursor c, expr_out *out)
         } else {
             n->text = ftype;
             n->target = target;
+            n->fnptr = fnptr;
             n->flags = RL_CALL_INDIRECT;
         }
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
@@ -1434,40 +1508,77 @@ static void walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
 
 static int is_null_constant(CXCursor c)
 {
-    long long v;
+    long long v = 1; /* const_int leaves it alone when it fails */
     return const_int(rl_cursor_strip(c), &v) && v == 0;
+}
+
+/* The most values a local pointer may be given and still be followed:
+ * past it, the local names an object of its pointee type. */
+#define MAX_LOCAL_CHOICES 8
+
+static int cmp_value(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* A local pointer assigned one and the same value everywhere (ignoring
  * NULL) is an alias of that value: `struct job *j = arg;` makes j's
- * accesses the argument's accesses. */
+ * accesses the argument's accesses. One assigned a few different values
+ * that can all be traced (`s = x ? &A : &B`, `p = malloc(..)` then
+ * `p = A->next`) is a choice of them ("%TYPE|A|B", facts.h): its accesses
+ * are each object's. Flow-insensitive: every assignment counts anywhere
+ * in the body. */
 static const char *local_alias(walker *w, local_var *v, int depth)
 {
     if (v->alias_state == 2) return v->alias;
     if (v->alias_state == 1 || depth > MAX_ALIAS_DEPTH || v->addr_of_ptr) return NULL;
     v->alias_state = 1;
-    const char *found = NULL;
-    int conflict = 0;
+    const char *vals[MAX_LOCAL_CHOICES];
+    int nvals = 0, untraceable = 0;
     int saved_silent = w->silent;
     w->silent = 1;
-    for (int i = 0; i < v->nassigns && !conflict; i++) {
+    w->in_alias++;
+    if (v->param_index >= 0 && v->nassigns > 0) {
+        /* A parameter that is also reassigned: its incoming value is one. */
+        char pv[32];
+        snprintf(pv, sizeof pv, "P%d", v->param_index);
+        vals[nvals++] = rl_intern(w->facts->pool, pv);
+    }
+    for (int i = 0; i < v->nassigns && !untraceable; i++) {
         if (is_null_constant(v->assigns[i])) continue;
         expr_out o;
         out_init(&o);
         expr(w, v->assigns[i], USE_READ, &o);
         const char *val = rl_intern(w->facts->pool, rl_sb_str(&o.value));
         out_free(&o);
-        if (!val[0] || (found && found != val)) conflict = 1;
-        else found = val;
-    }
-    if (v->param_index >= 0 && found) {
-        /* A parameter that is also reassigned: two different values. */
-        char pv[32];
-        snprintf(pv, sizeof pv, "P%d", v->param_index);
-        if (strcmp(found, pv) != 0) conflict = 1;
+        int seen = 0;
+        for (int k = 0; k < nvals; k++) seen |= vals[k] == val;
+        if (seen) continue;
+        if (!val[0] || nvals == MAX_LOCAL_CHOICES) untraceable = 1;
+        else vals[nvals++] = val;
     }
     w->silent = saved_silent;
-    v->alias = conflict ? NULL : found;
+    w->in_alias--;
+    v->alias = NULL;
+    if (!untraceable && nvals == 1) {
+        v->alias = vals[0];
+    } else if (!untraceable && nvals > 1) {
+        /* Only values the model can resolve alone: no type-named object,
+         * no call result or choice inside (choices do not nest). */
+        int plain = 1;
+        for (int k = 0; k < nvals; k++)
+            plain &= vals[k][0] != '{' && !strchr(vals[k], RL_CALL_END[0]) && strncmp(vals[k], "fn:", 3) != 0;
+        if (plain) {
+            qsort(vals, (size_t)nvals, sizeof *vals, cmp_value);
+            CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(v->decl)));
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "%%%s", type_key(w, pointee));
+            for (int k = 0; k < nvals; k++) rl_sb_printf(&sb, RL_CALL_SEP "%s", vals[k]);
+            rl_sb_append(&sb, RL_CALL_END);
+            v->alias = rl_intern(w->facts->pool, rl_sb_str(&sb));
+            rl_sb_free(&sb);
+        }
+    }
     v->alias_state = 2;
     return v->alias;
 }
@@ -1712,9 +1823,13 @@ static void stmt_decl(walker *w, CXCursor c)
             CXCursor e = child_at(&init, init.len - 1);
             if (clang_isExpression(clang_getCursorKind(e))) {
                 int32_t before = w->last_trylock;
-                expr(w, e, USE_READ, NULL);
-                /* `int rc = pthread_mutex_trylock(&m);` */
                 local_var *v = find_local(w, d);
+                expr_out o;
+                out_init(&o);
+                expr(w, e, USE_READ, v && v->straight ? &o : NULL);
+                if (v && v->straight && !w->in_alias) v->current = rl_intern(w->facts->pool, rl_sb_str(&o.value));
+                out_free(&o);
+                /* `int rc = pthread_mutex_trylock(&m);` */
                 if (v && w->last_trylock != before && w->last_trylock >= 0 &&
                     clang_getCursorKind(rl_cursor_strip(e)) != CXCursor_DeclRefExpr)
                     v->trylock_node = w->last_trylock;
@@ -1860,6 +1975,48 @@ static void required_locks(walker *w, CXCursor fc, rl_function *fn)
     }
 }
 
+/* Finds the locals assigned only by statements of the body itself (a
+ * declaration with an initialiser, or `p = ...;`), in a body without
+ * labels: program order is walk order for them, so their value at a use
+ * is the last one assigned before it, even inside later loops. */
+static void mark_straight_locals(walker *w, CXCursor body)
+{
+    if (w->has_jumps) return;
+    child_list l;
+    children_of(body, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor st = child_at(&l, i);
+        enum CXCursorKind k = clang_getCursorKind(st);
+        child_list kids;
+        children_of(st, &kids);
+        if (k == CXCursor_DeclStmt) {
+            for (int j = 0; j < kids.len; j++) {
+                CXCursor d = child_at(&kids, j);
+                local_var *v = clang_getCursorKind(d) == CXCursor_VarDecl ? find_local(w, d) : NULL;
+                if (!v) continue;
+                child_list init;
+                children_of(d, &init);
+                if (init.len && clang_isExpression(clang_getCursorKind(child_at(&init, init.len - 1)))) v->ntop_assigns++;
+                children_free(&init);
+            }
+        } else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(st) == CXBinaryOperator_Assign &&
+                   kids.len == 2) {
+            CXCursor lhs = rl_cursor_strip(child_at(&kids, 0));
+            if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+                CXCursor d = clang_getCursorReferenced(lhs);
+                local_var *v = is_automatic(d) ? find_local(w, d) : NULL;
+                if (v) v->ntop_assigns++;
+            }
+        }
+        children_free(&kids);
+    }
+    children_free(&l);
+    for (int i = 0; i < w->nlocals; i++) {
+        local_var *v = &w->locals[i];
+        v->straight = v->is_pointer && !v->addr_of_ptr && v->nassigns > 0 && v->ntop_assigns == v->nassigns;
+    }
+}
+
 static void walk_function(walker *w, CXCursor fc)
 {
     CXCursor body = clang_getNullCursor();
@@ -1885,8 +2042,11 @@ static void walk_function(walker *w, CXCursor fc)
     fn->nparams = np > 0 ? np : 0;
     for (int i = 0; i < fn->nparams; i++) add_local(w, clang_Cursor_getArgument(fc, (unsigned)i), i);
     required_locks(w, fc, fn);
+    w->has_jumps = 0;
+    w->in_alias = 0;
     prepass_ctx pc = {w};
     clang_visitChildren(body, prepass_visit, &pc);
+    mark_straight_locals(w, body);
     w->cur = rl_fn_add_node(fn, RL_N_SEQ, -1, fn->loc);
     stmt(w, body);
     for (int i = 0; i < w->nlocals; i++) free(w->locals[i].assigns);

@@ -216,6 +216,23 @@ static const flag_rule rules[] = {
     {"-L", M_JOINED_OR_SEP, A_SILENT}, {"-l", M_JOINED_OR_SEP, A_SILENT}, {"-shared", M_EXACT, A_SILENT},
     {"-static", M_EXACT, A_SILENT}, {"-rdynamic", M_EXACT, A_SILENT}, {"-pie", M_EXACT, A_SILENT},
     {"-no-pie", M_EXACT, A_SILENT}, {"-s", M_EXACT, A_SILENT},
+    /* 3: code generation and diagnostics options that never change what
+     * the parser sees (no predefined macro follows from them) */
+    {"-fvisibility", M_PREFIX, A_SILENT}, {"-fstrict-", M_PREFIX, A_SILENT}, {"-fno-strict-", M_PREFIX, A_SILENT},
+    {"-fstack-", M_PREFIX, A_SILENT}, {"-fno-stack-", M_PREFIX, A_SILENT},
+    {"-fomit-frame-pointer", M_EXACT, A_SILENT}, {"-fno-omit-frame-pointer", M_EXACT, A_SILENT},
+    {"-ffunction-sections", M_EXACT, A_SILENT}, {"-fdata-sections", M_EXACT, A_SILENT},
+    {"-fwrapv", M_EXACT, A_SILENT}, {"-fno-wrapv", M_EXACT, A_SILENT}, {"-ftrapv", M_EXACT, A_SILENT},
+    {"-fexceptions", M_EXACT, A_SILENT}, {"-fno-exceptions", M_EXACT, A_SILENT},
+    {"-funwind-tables", M_EXACT, A_SILENT}, {"-fno-unwind-tables", M_EXACT, A_SILENT},
+    {"-fasynchronous-unwind-tables", M_EXACT, A_SILENT}, {"-fno-asynchronous-unwind-tables", M_EXACT, A_SILENT},
+    {"-fplt", M_EXACT, A_SILENT}, {"-fno-plt", M_EXACT, A_SILENT}, {"-fcf-protection", M_PREFIX, A_SILENT},
+    {"-fdelete-null-pointer-checks", M_EXACT, A_SILENT}, {"-fno-delete-null-pointer-checks", M_EXACT, A_SILENT},
+    {"-fsemantic-interposition", M_EXACT, A_SILENT}, {"-fno-semantic-interposition", M_EXACT, A_SILENT},
+    {"-fdiagnostics-", M_PREFIX, A_SILENT}, {"-fno-diagnostics-", M_PREFIX, A_SILENT},
+    {"-fcolor-diagnostics", M_EXACT, A_SILENT}, {"-fno-color-diagnostics", M_EXACT, A_SILENT},
+    {"-fmessage-length", M_PREFIX, A_SILENT}, {"-fdebug-prefix-map=", M_PREFIX, A_SILENT},
+    {"-ftest-coverage", M_EXACT, A_SILENT}, {"-fprofile-", M_PREFIX, A_SILENT}, {"-fno-profile-", M_PREFIX, A_SILENT},
     /* 1: the preprocessor (longer names before the shorter ones they start with) */
     {"-D", M_JOINED_OR_SEP, A_KEEP}, {"-U", M_JOINED_OR_SEP, A_KEEP}, {"-I-", M_EXACT, A_KEEP},
     {"-I", M_JOINED_OR_SEP, A_KEEP}, {"-isystem-after", M_JOINED_OR_SEP, A_KEEP},

@@ -16,6 +16,8 @@ typedef struct state {
     const rl_lockset *held;     /* NULL = unreachable */
     const rl_lockset *released;
     const rl_lockset *may;      /* held on some path (union at merges) */
+    const rl_lockset *acquired; /* taken earlier in this body on every path
+                                   (released since or not) */
 } state;
 
 typedef struct label_state {
@@ -41,7 +43,7 @@ typedef struct walk {
     state switch_entry;  /* the state every CASE label merges in */
 } walk;
 
-static const state UNREACHABLE = {NULL, NULL, NULL};
+static const state UNREACHABLE = {NULL, NULL, NULL, NULL};
 
 static state meet(walk *w, state a, state b)
 {
@@ -51,12 +53,13 @@ static state meet(walk *w, state a, state b)
     r.held = rl_ls_meet(w->flow->locks, a.held, b.held);
     r.released = rl_ls_union(w->flow->locks, a.released, b.released);
     r.may = rl_ls_union(w->flow->locks, a.may, b.may);
+    r.acquired = rl_ls_meet(w->flow->locks, a.acquired, b.acquired);
     return r;
 }
 
 static int same(state a, state b)
 {
-    return a.held == b.held && a.released == b.released && a.may == b.may;
+    return a.held == b.held && a.released == b.released && a.may == b.may && a.acquired == b.acquired;
 }
 
 static const char *lock_name(walk *w, const rl_node *n)
@@ -69,6 +72,7 @@ static state acquire(walk *w, state s, const rl_node *n)
     if (!s.held) return s;
     s.held = rl_ls_add(w->flow->locks, s.held, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     s.may = rl_ls_add(w->flow->locks, s.may, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
+    s.acquired = rl_ls_add(w->flow->locks, s.acquired, lock_name(w, n), 0);
     return s;
 }
 
@@ -106,6 +110,8 @@ static state apply_callee(walk *w, state s, const rl_node *call, int callee)
     const rl_lockset *rel = translate(w, cf->exit_released, call);
     const rl_lockset *acq = translate(w, cf->exit_held, call);
     const rl_lockset *may = translate(w, cf->exit_may, call);
+    /* What the callee took on every path, it took before what follows. */
+    if (cf->exit_acquired) s.acquired = rl_ls_union(w->flow->locks, s.acquired, translate(w, cf->exit_acquired, call));
     for (size_t i = 0; i < rel->n; i++) s = release(w, s, rel->e[i].lock);
     for (size_t i = 0; i < acq->n; i++)
         s.held = rl_ls_add(w->flow->locks, s.held, acq->e[i].lock, acq->e[i].shared);
@@ -225,6 +231,7 @@ static void record(walk *w, int32_t id, state s)
     w->out->held[id] = s.held;
     w->out->released[id] = s.released;
     w->out->may[id] = s.may;
+    w->out->acquired[id] = s.acquired;
 }
 
 static state run(walk *w, int32_t id, state s)
@@ -296,17 +303,21 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
         w.out->held = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->held);
         w.out->released = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->released);
         w.out->may = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->may);
+        w.out->acquired = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->acquired);
     }
-    state entry = {rl_ls_empty(flow->locks), rl_ls_empty(flow->locks), rl_ls_empty(flow->locks)};
+    state entry = {rl_ls_empty(flow->locks), rl_ls_empty(flow->locks), rl_ls_empty(flow->locks),
+                   rl_ls_empty(flow->locks)};
     state end = run(&w, 0, entry);
     w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
-                  w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may;
+                  w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
+                  w.out->exit_acquired != exit_state.acquired;
     w.out->exit_held = exit_state.held;
     w.out->exit_released = exit_state.released;
     w.out->exit_may = exit_state.may;
+    w.out->exit_acquired = exit_state.acquired;
     w.out->analysed = 1;
     return changed;
 }
@@ -375,6 +386,7 @@ void rl_flow_free(rl_flow *flow)
         free(flow->fns[i].held);
         free(flow->fns[i].released);
         free(flow->fns[i].may);
+        free(flow->fns[i].acquired);
     }
     free(flow->fns);
     rl_lockset_table_free(flow->locks);

@@ -26,10 +26,13 @@ typedef struct rl_fn_flow {
     const rl_lockset **held;     /* per node: locks acquired and held here (NULL: unreachable) */
     const rl_lockset **released; /* per node: caller locks possibly released before here */
     const rl_lockset **may;      /* per node: locks acquired here on some path */
+    const rl_lockset **acquired; /* per node: locks this body took before it
+                                    on every path (held or released since) */
     const rl_lockset *end_held;  /* held when the body falls off its end (NULL: it never does) */
     const rl_lockset *exit_held; /* summary: held at every return */
     const rl_lockset *exit_released;
     const rl_lockset *exit_may;  /* summary: held at some return */
+    const rl_lockset *exit_acquired; /* summary: taken before every return */
     int analysed;
 } rl_fn_flow;
 

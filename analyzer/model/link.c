@@ -22,9 +22,39 @@ int rl_unit_defines_main(const rl_unit_facts *facts)
 typedef struct link_index {
     rl_strpool *pool;
     rl_ptrmap definer;   /* usr -> unit index + 1: the first non-main unit defining it */
+    rl_ptrmap others;    /* usr -> unit_list *: every non-main unit defining it,
+                            when there are several */
+    size_t *nrefs;       /* per unit: how many references it makes */
     const char ***refs;  /* per unit: the USRs it refers to (NULL-terminated) */
+    const char ***defs;  /* per unit: the USRs it defines (NULL-terminated) */
     char *is_main;       /* per unit */
 } link_index;
+
+typedef struct unit_list {
+    size_t *items;
+    size_t len, cap;
+} unit_list;
+
+/* Records that non-main unit u defines usr. */
+static void add_definer(link_index *ix, const char *usr, size_t u)
+{
+    void **slot = rl_ptrmap_slot(&ix->definer, usr);
+    if (!*slot) {
+        *slot = (void *)(intptr_t)(u + 1);
+        return;
+    }
+    size_t first = (size_t)((intptr_t)*slot - 1);
+    if (first == u) return;
+    void **list = rl_ptrmap_slot(&ix->others, usr);
+    unit_list *l = *list;
+    if (!l) {
+        l = *list = rl_xcalloc(1, sizeof *l);
+        RL_PUSH(l->items, l->len, l->cap, first);
+    }
+    for (size_t i = 0; i < l->len; i++)
+        if (l->items[i] == u) return;
+    RL_PUSH(l->items, l->len, l->cap, u);
+}
 
 static void add_ref(const char ***list, size_t *len, size_t *cap, const char *usr)
 {
@@ -33,67 +63,167 @@ static void add_ref(const char ***list, size_t *len, size_t *cap, const char *us
     (*list)[*len] = NULL;
 }
 
+/* Whether a function has internal linkage: clang's USR of a static
+ * function names its file ("c:file.c@F@name"), an external one does not. */
+static int is_static_usr(const char *usr)
+{
+    return strncmp(usr, "c:@F@", 5) != 0;
+}
+
+/* Which functions of a unit its object file would keep: those of external
+ * linkage, the static ones they call, and the static ones used as values
+ * (a handler table). A static inline function from a header that nothing
+ * in the unit calls is compiled away, and the calls in its body pull in
+ * no other unit. Returns a heap array, one flag per function. */
+static char *live_functions(const rl_unit_facts *f)
+{
+    char *live = rl_xcalloc((size_t)f->nfns + 1, 1);
+    rl_ptrmap index = RL_PTRMAP_INIT; /* usr -> function index + 1 */
+    for (int32_t i = 0; i < f->nfns; i++) rl_ptrmap_put(&index, f->fns[i].usr, (void *)(intptr_t)(i + 1));
+    int32_t *stack = rl_xmalloc(((size_t)f->nfns + 1) * sizeof *stack);
+    int32_t top = 0;
+    for (int32_t i = 0; i < f->nfns; i++)
+        if (!is_static_usr(f->fns[i].usr)) live[i] = 1, stack[top++] = i;
+    for (int32_t i = 0; i < f->naddr_taken; i++) {
+        void *v = rl_ptrmap_get(&index, f->addr_taken[i]);
+        int32_t k = v ? (int32_t)((intptr_t)v - 1) : -1;
+        if (k >= 0 && !live[k]) live[k] = 1, stack[top++] = k;
+    }
+    while (top > 0) {
+        const rl_function *fn = &f->fns[stack[--top]];
+        for (int32_t n = 0; n < fn->nnodes; n++) {
+            void *v = fn->nodes[n].callee ? rl_ptrmap_get(&index, fn->nodes[n].callee) : NULL;
+            int32_t k = v ? (int32_t)((intptr_t)v - 1) : -1;
+            if (k >= 0 && !live[k]) live[k] = 1, stack[top++] = k;
+        }
+    }
+    free(stack);
+    rl_ptrmap_free(&index);
+    return live;
+}
+
 static void index_units(link_index *ix, const rl_unit_facts *const *facts, size_t nunits)
 {
     ix->pool = rl_strpool_new();
     ix->refs = rl_xcalloc(nunits + 1, sizeof *ix->refs);
+    ix->defs = rl_xcalloc(nunits + 1, sizeof *ix->defs);
+    ix->nrefs = rl_xcalloc(nunits + 1, sizeof *ix->nrefs);
     ix->is_main = rl_xcalloc(nunits + 1, 1);
     for (size_t u = 0; u < nunits; u++) {
         const rl_unit_facts *f = facts[u];
         if (!f) continue;
         ix->is_main[u] = (char)rl_unit_defines_main(f);
-        size_t len = 0, cap = 0;
+        size_t len = 0, cap = 0, dlen = 0, dcap = 0;
+        char *live = live_functions(f);
         for (int32_t i = 0; i < f->nfns; i++) {
             const rl_function *fn = &f->fns[i];
             const char *usr = rl_intern(ix->pool, fn->usr);
+            add_ref(&ix->defs[u], &dlen, &dcap, usr);
             /* A main unit is never linked into another program, so only
              * other units count as definers. */
-            void **slot = rl_ptrmap_slot(&ix->definer, usr);
-            if (!*slot && !ix->is_main[u]) *slot = (void *)(intptr_t)(u + 1);
+            if (!ix->is_main[u]) add_definer(ix, usr, u);
+            if (!live[i]) continue; /* an unused static (inline) function makes no reference */
             for (int32_t n = 0; n < fn->nnodes; n++)
                 if (fn->nodes[n].callee) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, fn->nodes[n].callee));
         }
+        free(live);
         for (int32_t i = 0; i < f->nglobals_defined; i++) {
-            void **slot = rl_ptrmap_slot(&ix->definer, rl_intern(ix->pool, f->globals_defined[i]));
-            if (!*slot && !ix->is_main[u]) *slot = (void *)(intptr_t)(u + 1);
+            const char *usr = rl_intern(ix->pool, f->globals_defined[i]);
+            add_ref(&ix->defs[u], &dlen, &dcap, usr);
+            if (!ix->is_main[u]) add_definer(ix, usr, u);
         }
         for (int32_t i = 0; i < f->naddr_taken; i++) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, f->addr_taken[i]));
         for (int32_t i = 0; i < f->nglobals_used; i++) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, f->globals_used[i]));
+        ix->nrefs[u] = len;
     }
 }
 
 static void index_free(link_index *ix, size_t nunits)
 {
-    for (size_t u = 0; u < nunits; u++) free(ix->refs[u]);
+    for (size_t u = 0; u < nunits; u++) {
+        free(ix->refs[u]);
+        free(ix->defs[u]);
+    }
     free(ix->refs);
+    free(ix->defs);
+    free(ix->nrefs);
+    for (size_t i = 0; i < ix->others.nslots; i++) {
+        unit_list *l = ix->others.keys[i] ? ix->others.values[i] : NULL;
+        if (l) {
+            free(l->items);
+            free(l);
+        }
+    }
+    rl_ptrmap_free(&ix->others);
     free(ix->is_main);
     rl_ptrmap_free(&ix->definer);
     rl_strpool_free(ix->pool);
 }
 
+/* Marks what unit u defines as defined in the program being linked. */
+static void define_all(const link_index *ix, size_t u, rl_ptrmap *defined)
+{
+    for (const char **d = ix->defs[u]; d && *d; d++) rl_ptrmap_put(defined, *d, (void *)1);
+}
+
 /* The units a program starting at the units marked in `seed` takes in,
- * ascending; marks them in `reached`. */
+ * ascending; marks them in `reached`. As a linker does, a symbol that a
+ * unit already in the program defines (its own main unit included: a
+ * tool's own _serverAssert, a table defined in a header every unit
+ * includes) pulls in no other unit. */
 static size_t *closure(const link_index *ix, size_t nunits, const char *seed, char *reached, size_t *count)
 {
     char *in = rl_xcalloc(nunits + 1, 1);
     size_t *stack = rl_xmalloc((nunits + 1) * sizeof *stack);
+    rl_ptrmap defined = RL_PTRMAP_INIT;
     size_t top = 0;
     for (size_t u = 0; u < nunits; u++)
         if (seed[u]) {
             in[u] = 1;
             stack[top++] = u;
+            define_all(ix, u, &defined);
         }
-    while (top > 0) {
-        size_t u = stack[--top];
-        for (const char **r = ix->refs[u]; r && *r; r++) {
-            void *v = rl_ptrmap_get(&ix->definer, *r);
-            if (!v) continue;
-            size_t d = (size_t)((intptr_t)v - 1);
-            if (in[d]) continue;
-            in[d] = 1;
-            stack[top++] = d;
+    /* Symbols several units define (redisassert.c's and debug.c's
+     * _serverPanic) wait until the ones with one definer are all in: one
+     * of those may bring a definition. Then the smallest definer (the
+     * fewest references) is taken, as the tool's build most likely does. */
+    const char **pending = NULL;
+    size_t npending = 0, cap_pending = 0;
+    for (;;) {
+        while (top > 0) {
+            size_t u = stack[--top];
+            for (const char **r = ix->refs[u]; r && *r; r++) {
+                if (rl_ptrmap_get(&defined, *r)) continue;
+                void *v = rl_ptrmap_get(&ix->definer, *r);
+                if (!v) continue;
+                if (rl_ptrmap_get(&ix->others, *r)) {
+                    RL_PUSH(pending, npending, cap_pending, *r);
+                    continue;
+                }
+                size_t d = (size_t)((intptr_t)v - 1);
+                if (in[d]) continue;
+                in[d] = 1;
+                stack[top++] = d;
+                define_all(ix, d, &defined);
+            }
         }
+        int pulled = 0;
+        for (size_t i = 0; i < npending && !pulled; i++) {
+            if (rl_ptrmap_get(&defined, pending[i])) continue;
+            const unit_list *l = rl_ptrmap_get(&ix->others, pending[i]);
+            size_t best = l->items[0];
+            for (size_t k = 1; k < l->len; k++)
+                if (ix->nrefs[l->items[k]] < ix->nrefs[best]) best = l->items[k];
+            if (in[best]) continue;
+            in[best] = 1;
+            stack[top++] = best;
+            define_all(ix, best, &defined);
+            pulled = 1;
+        }
+        if (!pulled) break;
     }
+    free(pending);
+    rl_ptrmap_free(&defined);
     size_t n = 0;
     for (size_t u = 0; u < nunits; u++)
         if (in[u]) {

@@ -1,6 +1,7 @@
 /* Operations on place and value strings (place.h). */
 #include "place.h"
 #include "../facts/facts.h"
+#include "../util/mem.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,4 +161,96 @@ void rl_place_pretty(const char *place, rl_strbuf *out)
             rl_sb_appendc(out, *p);
         }
     }
+}
+
+/* ---- choices ----------------------------------------------------------------- */
+
+/* Splits a choice root "%TYPE SEP A SEP B ... END" into its type and its
+ * alternatives (pointers into buf, which it modifies). Returns the number
+ * of alternatives, 0 when it is not a well-formed choice. */
+static size_t choice_split(char *buf, const char **type, const char **alts, size_t max)
+{
+    if (buf[0] != '%') return 0;
+    char *end = strchr(buf, RL_CALL_END[0]);
+    if (end) *end = '\0';
+    size_t n = 0;
+    *type = buf + 1;
+    for (char *p = strchr(buf, RL_CALL_SEP[0]); p && n < max; p = strchr(p, RL_CALL_SEP[0])) {
+        *p++ = '\0';
+        alts[n++] = p;
+    }
+    return n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const *alternatives, size_t n)
+{
+    const char *flat[RL_MAX_CHOICES + 1];
+    size_t nflat = 0;
+    int too_many = 0;
+    for (size_t i = 0; i < n && !too_many; i++) {
+        const char *a = alternatives[i];
+        if (a[0] == '%' && strlen(a) == rl_place_root_len(a)) {
+            /* a choice itself (nothing after its root): its alternatives */
+            char *copy = rl_xstrdup(a);
+            const char *t, *inner[RL_MAX_CHOICES + 1];
+            size_t k = choice_split(copy, &t, inner, RL_MAX_CHOICES + 1);
+            for (size_t j = 0; j < k && !too_many; j++) {
+                if (nflat == RL_MAX_CHOICES) too_many = 1;
+                else flat[nflat++] = rl_intern(pool, inner[j]);
+            }
+            free(copy);
+            continue;
+        }
+        if (nflat == RL_MAX_CHOICES) too_many = 1;
+        else flat[nflat++] = rl_intern(pool, a);
+    }
+    rl_strbuf sb = RL_STRBUF_INIT;
+    if (too_many || nflat == 0) {
+        rl_sb_printf(&sb, "{%s}", type);
+    } else {
+        qsort(flat, nflat, sizeof *flat, cmp_str);
+        size_t u = 0;
+        for (size_t i = 0; i < nflat; i++)
+            if (!u || flat[u - 1] != flat[i]) flat[u++] = flat[i];
+        if (u == 1) {
+            rl_sb_free(&sb);
+            return flat[0];
+        }
+        rl_sb_printf(&sb, "%%%s", type);
+        for (size_t i = 0; i < u; i++) rl_sb_printf(&sb, RL_CALL_SEP "%s", flat[i]);
+        rl_sb_append(&sb, RL_CALL_END);
+    }
+    const char *r = rl_intern(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
+size_t rl_place_alternatives(rl_strpool *pool, const char *place, const char **out)
+{
+    if (place[0] != '%') {
+        out[0] = place;
+        return 1;
+    }
+    size_t rl = rl_place_root_len(place);
+    char *copy = rl_xstrndup(place, rl);
+    const char *type, *alts[RL_MAX_CHOICES];
+    size_t n = choice_split(copy, &type, alts, RL_MAX_CHOICES);
+    rl_strbuf tail = RL_STRBUF_INIT;
+    rl_sb_printf(&tail, "P0%s", place + rl);
+    for (size_t i = 0; i < n; i++) {
+        const char *vals[1] = {alts[i]};
+        out[i] = rl_place_subst(pool, rl_sb_str(&tail), vals, 1);
+    }
+    rl_sb_free(&tail);
+    free(copy);
+    if (n == 0) {
+        out[0] = place;
+        return 1;
+    }
+    return n;
 }

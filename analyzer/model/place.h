@@ -37,6 +37,22 @@ const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qu
  * name, so taking "both" is not taking one twice. */
 int rl_place_is_single_object(const char *place);
 
+/* The longest choice the model keeps: a pointer that may hold more
+ * objects than this is named by its type instead. */
+#define RL_MAX_CHOICES 8
+
+/* A resolved choice ("%TYPE" SEP A SEP B ... END: a pointer that may hold
+ * any of several objects, facts.h) built from values alternatives[0..n):
+ * duplicates removed, nested choices flattened, sorted so that one set is
+ * one string. A single alternative is returned as is; more than
+ * RL_MAX_CHOICES give "{TYPE}". */
+const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const *alternatives, size_t n);
+
+/* The places a place may name: for a place rooted at a choice, one per
+ * alternative with the place's steps applied to it (at most
+ * RL_MAX_CHOICES); otherwise the place itself. Returns the count. */
+size_t rl_place_alternatives(rl_strpool *pool, const char *place, const char **out);
+
 /* Length of the root token of a place (the part before its first step). */
 size_t rl_place_root_len(const char *place);
 

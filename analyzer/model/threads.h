@@ -37,10 +37,17 @@ typedef struct rl_posvec {
     int infinite; /* for interval ends: never */
 } rl_posvec;
 
+/* Locks remembered per thread for ordering by lock history. */
+#define RL_MAX_CREATION_HISTORY 4
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
     int entry_fn;        /* program function index */
+    int runs_fn;         /* a trampoline entry's one body: the function the
+                            entry calls through a pointer its argument
+                            tells (yarn's ignition running compress_thread),
+                            else -1 */
     int spawn_ctx;       /* context (in parent) of the spawn site, -1 for roots */
     int32_t spawn_node;
     rl_loc spawn_loc;
@@ -55,6 +62,13 @@ typedef struct rl_thread {
                          held by the whole child (resolved), or NULL */
     int creation_holder; /* the thread holding them for it, -1 for none */
     rl_loc join_loc;     /* that join, when joined */
+    /* Locks its creator held when it started, with where the creator
+     * lets each go (in the creator's frame; infinite: never). Whatever this
+     * thread does after taking one of them itself happens after that
+     * release (lock_history_orders, threads.c). */
+    const char *created_under[RL_MAX_CREATION_HISTORY];
+    rl_posvec released_at[RL_MAX_CREATION_HISTORY];
+    int ncreated_under;
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
@@ -73,9 +87,15 @@ typedef struct rl_ctx {
     int in_once;         /* runs inside a pthread_once / call_once routine */
     const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
+    uint32_t owned;      /* bit i: bind[i] is an object its callers own at
+                            every call (ownership.h): its fields are not shared */
+    const rl_lockset *owned_publish; /* the locks its callers publish those
+                            objects under (resolved), NULL: none needed */
+    int owned_publish_set; /* owned_publish was met by some call */
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
     int queued;
+    int stores_recorded; /* its stores are in rl_model.stored (threads.c) */
 } rl_ctx;
 
 typedef struct rl_access {
@@ -88,6 +108,12 @@ typedef struct rl_access {
     uint8_t flags;       /* RL_ACC_* */
     const char *guard;   /* resolved lock it is declared GUARDED_BY, or NULL */
     int32_t index;       /* constant index of the place's first [], or -1 */
+    const rl_lockset *history; /* the locks its function took before it on
+                            every path, callees included (resolved) */
+    const rl_lockset *publish; /* an object its thread allocated and will
+                            publish holding these locks (resolved): another
+                            thread that took one of them first comes after
+                            (ownership.h); NULL otherwise */
 } rl_access;
 
 /* A lock operation as some thread performs it. */
@@ -139,6 +165,7 @@ typedef struct rl_model {
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
+    struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;
@@ -181,6 +208,11 @@ int rl_model_lock_holder(const rl_model *m, int t, const char *lock);
 /* Whether some thread holds lock as a creation lock. */
 int rl_model_lock_is_creation(const rl_model *m, const char *lock);
 
+/* Whether an ordering of single accesses may apply to the pair (an owned
+ * object published under a lock): then a rule must ask
+ * rl_model_may_run_together even when the threads always overlap. */
+int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b);
+
 /* Whether two accesses can happen at the same time in different threads
  * (or two instances of one thread). */
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b);
@@ -195,6 +227,10 @@ rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a);
 
 /* The function and node of an access (for messages). */
 const rl_function *rl_model_ctx_function(const rl_model *m, int ctx);
+
+/* A thread's name for messages: its entry function, or for a trampoline
+ * "BODY (via ENTRY)". Interned in the program's pool. */
+const char *rl_model_thread_name(const rl_model *m, int t);
 
 /* How the user wrote a resolved lock (falls back to a pretty place). */
 void rl_model_lock_display(const rl_model *m, const char *lock, struct rl_strbuf *out);

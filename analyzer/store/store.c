@@ -491,7 +491,7 @@ static int wait_for_lock(void *data, int count)
  * than this build. Returns the version (0 for an empty database) or -1. */
 static int64_t schema_version(rl_store *s, rl_error *err)
 {
-    int64_t app_id, version, objects;
+    int64_t app_id = 0, version = 0, objects = 0;
     if (rls_query_int(s, "PRAGMA application_id", &app_id, err) || rls_query_int(s, "PRAGMA user_version", &version, err) ||
         rls_query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err))
         return -1;

@@ -75,6 +75,66 @@ expect "entry_points must be a list" 2 "$RL" check --no-db -j 1 --config "$TMP/b
 contains "the config error names the key" "$TMP/err" "entry_points"
 cd "$HERE/project" || exit 2
 
+# Linking as a linker does: a symbol the tool defines itself, or that a
+# small unit defines as well as a big one, and a call in an unused static
+# inline function of a header, pull in none of the server's units.
+mkdir -p "$TMP/link"
+cat >"$TMP/link/common.h" <<'EOC'
+void panic(const char *msg);
+void server_shutdown(void);
+static inline void maybe_stop(int fatal) { if (fatal) server_shutdown(); }
+EOC
+cat >"$TMP/link/tool.c" <<'EOC'
+#include "common.h"
+void panic(const char *msg) { (void)msg; }
+int checksum(const char *s);
+int main(void) { return checksum("x"); }
+EOC
+cat >"$TMP/link/util.c" <<'EOC'
+#include "common.h"
+int checksum(const char *s) { if (!s) panic("null"); return s[0]; }
+EOC
+cat >"$TMP/link/debug.c" <<'EOC'
+#include "common.h"
+int twice(int x);
+int checksum(const char *s);
+void panic(const char *msg) { server_shutdown(); (void)twice(checksum(msg)); }
+EOC
+cat >"$TMP/link/assert.c" <<'EOC'
+void panic(const char *msg);
+void panic(const char *msg) { (void)msg; }
+void assert_fail(void) { panic("assert"); }
+EOC
+cat >"$TMP/link/helpers.c" <<'EOC'
+#include "common.h"
+int twice(int x) { return 2 * x; }
+EOC
+cat >"$TMP/link/server_impl.c" <<'EOC'
+#include <pthread.h>
+#include "common.h"
+static long served;
+static void *worker(void *arg) { (void)arg; served++; return 0; }
+void server_shutdown(void) { pthread_t t; pthread_create(&t, 0, worker, 0); served++; }
+EOC
+cat >"$TMP/link/server.c" <<'EOC'
+#include "common.h"
+int main(void) { server_shutdown(); return 0; }
+EOC
+cat >"$TMP/link/other.c" <<'EOC'
+int twice(int x);
+int main(void) { return twice(1); }
+EOC
+(cd "$TMP/link" && "$RL" threads -j 1 tool.c util.c debug.c server.c server_impl.c other.c helpers.c) >"$TMP/out" 2>"$TMP/err"
+contains "the tool links its own panic, not debug.c's" "$TMP/out" "program tool (main in tool.c, 2 units)"
+(cd "$TMP/link" && "$RL" threads -j 1 other.c util.c debug.c assert.c server.c server_impl.c helpers.c) >"$TMP/out" 2>"$TMP/err"
+contains "a header's unused inline function pulls in nothing" "$TMP/out" "program other (main in other.c, 2 units)"
+cat >"$TMP/link/tool.c" <<'EOC'
+int checksum(const char *s);
+int main(void) { return checksum("x"); }
+EOC
+(cd "$TMP/link" && "$RL" threads -j 1 tool.c debug.c util.c assert.c server.c server_impl.c) >"$TMP/out" 2>"$TMP/err"
+contains "of two definers, the smaller one" "$TMP/out" "program tool (main in tool.c, 3 units)"
+
 # Spawns that no thread reaches are said, not passed off as clean.
 cat >"$TMP/unreached.c" <<'EOC'
 #include <pthread.h>

@@ -1,0 +1,585 @@
+/* Discovery, pass 1 of the thread model (threads_internal.h): finds a
+ * thread's spawn and join sites with their positions, walking only the
+ * functions that spawn or join (rl_fn_info.spawns), and creates its
+ * children: one per possible entry of each spawn site, with whether
+ * several instances run, the interval in which they run (from the spawn,
+ * or the head of the loop around it, to the join of their handle, or the
+ * end of the loop around that join), and the locks their creator holds
+ * through their life (creation locks and history).
+ *
+ * Invariants:
+ *  1. Bounded: at most DISCOVERY_BUDGET calls walked per thread,
+ *     MAX_SPAWN_DEPTH nested calls, MAX_POS_DEPTH frames per position,
+ *     MAX_THREADS threads; every cut is counted in rl_model.limits.
+ *  2. A callee is walked once per top-level statement of the entry and
+ *     callbacks bound (again only when reached at a smaller depth):
+ *     reaching it again marks its spawns repeated.
+ *  3. Children of one thread are contiguous in rl_model.threads, and each
+ *     child's bounds are ordered: start <= dstart < dend <= end.
+ *  4. Spawns and joins in doomed code are left out. */
+#include "threads_internal.h"
+#include "../util/budget.h"
+#include "../util/mem.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Loops around one statement looked at for a spawn's instances. */
+#define MAX_LOOP_NESTING 64
+
+typedef struct spawn_site {
+    rl_posvec pos;
+    int *frame_fns;      /* function of each frame of pos */
+    int32_t node;
+    const char *arg;
+    int arg_distinct;
+    const char *handle;
+    int entry_fn;        /* direct entry, or -1 */
+    const rl_node *node_ref; /* the SPAWN node, for indirect entries */
+    rl_loc loc;
+    int repeated;        /* reached through several call paths */
+    int in_once;         /* found inside a once-routine */
+    uint64_t fn_hash;    /* tm_fn_bindings_hash of its frame */
+    const rl_lockset *held_own; /* locks held at the spawn, in its function's terms */
+    const char **held_res;      /* the same locks resolved, entry by entry */
+} spawn_site;
+
+typedef struct join_site {
+    rl_posvec pos;
+    int *frame_fns;
+    const char *handle;
+    rl_loc loc;
+} join_site;
+
+/* The spawn sites found under one walked call (discover_call). */
+typedef struct walked_call {
+    size_t first_spawn, end_spawn; /* d->spawns[first_spawn .. end_spawn) */
+    int depth;           /* the call depth it was walked at */
+} walked_call;
+
+typedef struct discovery {
+    size_t budget;       /* calls left to follow */
+    int cut;             /* a call was not followed for want of budget */
+    spawn_site *spawns;
+    size_t nspawns, cap_spawns;
+    join_site *joins;
+    size_t njoins, cap_joins;
+    rl_ptrmap walked;    /* (callee, top-level statement) key -> index + 1 into calls */
+    int once_depth;      /* once-routines the walk is inside */
+    walked_call *calls;
+    size_t ncalls, cap_calls;
+} discovery;
+
+/* ---- loops ---------------------------------------------------------------- */
+
+/* A loop that repeats: not `do { } while (0)`, the macro idiom. */
+static int repeats(const rl_node *n)
+{
+    return n->kind == RL_N_LOOP && !(n->flags & RL_LOOP_ONCE);
+}
+
+static int32_t outermost_loop(const rl_function *fn, int32_t node)
+{
+    int32_t found = -1;
+    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
+        if (repeats(&fn->nodes[p])) found = p;
+    return found;
+}
+
+static int32_t innermost_loop(const rl_function *fn, int32_t node)
+{
+    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
+        if (repeats(&fn->nodes[p])) return p;
+    return -1;
+}
+
+static int in_subtree(const rl_function *fn, int32_t root, int32_t node)
+{
+    return node >= root && node <= fn->nodes[root].end;
+}
+
+/* ---- pass 1: spawn and join sites ---------------------------------------- */
+
+static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char *arg_value)
+{
+    int32_t loop = innermost_loop(fn, spawn_node);
+    if (loop < 0 || !arg_value) return 0;
+    /* An integer (the loop counter) passed by value: one per instance. */
+    if (arg_value[0] == '#') return 1;
+    if (arg_value[0] != '&') return 0;
+    /* One element of an array per iteration: &args[i]. */
+    if (strstr(arg_value, "[]")) return 1;
+    /* A heap object allocated in the same loop, before the spawn. */
+    unsigned line = 0, col = 0;
+    if (sscanf(arg_value, "&H%u_%u", &line, &col) == 2)
+        return line >= fn->nodes[loop].loc.line && line <= fn->nodes[spawn_node].loc.line;
+    return 0;
+}
+
+/* The function of every frame of a position, for a new site at depth n. */
+static int *frames_with(const int *frame_fns, int n, int last_fn)
+{
+    int *f = rl_xmalloc((size_t)(n + 1) * sizeof(int));
+    if (n) memcpy(f, frame_fns, (size_t)n * sizeof(int));
+    f[n] = last_fn;
+    return f;
+}
+
+/* The same spawn node reached again through another call path from the
+ * same top-level statement: one more instance of the same thread rather
+ * than a new thread. */
+static int known_spawn(rl_model *m, const frame_env *env, discovery *d, int32_t node, const rl_posvec *pos)
+{
+    /* Frames handed different callbacks spawn different threads when the
+     * callback decides what the thread runs: its entry is a pointer, or
+     * its argument is an object the frame names apart (a trampoline's
+     * capsule, started once per thread body). */
+    uint64_t fh = tm_fn_bindings_hash(env->bind, env->nbind);
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    const rl_node *n = &info->fn->nodes[node];
+    const char *arg = NULL;
+    for (size_t k = 0; k < d->nspawns; k++) {
+        spawn_site *s = &d->spawns[k];
+        if (s->node != node || s->frame_fns[s->pos.n - 1] != env->fn) continue;
+        if ((pos->n ? pos->v[0] : node) != s->pos.v[0]) continue;
+        if (s->fn_hash != fh) {
+            if (!info->callees[node]) continue;
+            if (!arg) arg = tm_resolve(m, env, n->nargs > 0 ? n->args[0] : "", NULL);
+            if (arg != s->arg) continue;
+        }
+        s->repeated = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d);
+
+/* Follows the call at node i of the frame into callee, when it can reach a
+ * spawn or a join; counts what the bounds cut. */
+static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth,
+                          discovery *d, int32_t i, int callee)
+{
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    const rl_node *n = &info->fn->nodes[i];
+    if (callee < 0 || !rl_program_walks_into(m->program, info, i, callee)) return;
+    if (rl_budget_spent(m->program->budget)) return;
+    if (depth >= MAX_SPAWN_DEPTH) {
+        m->limits.depth_cut++;
+        return;
+    }
+    if (d->budget == 0) {
+        d->cut = 1;
+        return;
+    }
+    for (int f = 0; f < pos->n; f++)
+        if (frame_fns[f] == callee) return; /* recursion */
+    if (callee == env->fn) return;
+    /* A callee already walked from the same top-level statement of the
+     * entry is not walked again: its spawn sites are those found the first
+     * time, now reached through another path (known_spawn's "several
+     * instances"). Walking every path again made discovery exponential in
+     * the call graph's fan-out. */
+    int32_t top = pos->n ? pos->v[0] : i;
+    uint32_t distinct = 0;
+    /* A once-routine takes no arguments from the call that runs it. */
+    const char **vals = n->kind == RL_N_CALL ? tm_bind_args(m, env, n, &distinct) : NULL;
+    int nvals = n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
+    uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
+    uint64_t fh = tm_fn_bindings_hash(vals, nvals);
+    if (fh) key = (key ^ (fh * 0x9E3779B97F4A7C15ULL)) | 1; /* never 0 */
+    void **memo = rl_ptrmap_slot(&d->walked, (void *)(uintptr_t)key);
+    /* Reached again at a smaller depth, it is walked again: the nesting
+     * bound may have cut the first walk short. */
+    if (*memo && d->calls[(uintptr_t)*memo - 1].depth <= depth) {
+        const walked_call *w = &d->calls[(uintptr_t)*memo - 1];
+        for (size_t k = w->first_spawn; k < w->end_spawn; k++) d->spawns[k].repeated = 1;
+        free(vals);
+        return;
+    }
+    RL_GROW(d->calls, d->cap_calls, d->ncalls + 1);
+    size_t record = d->ncalls++;
+    d->calls[record].depth = depth;
+    /* Until its walk ends, a record marks nothing (a recursion deeper
+     * than the kept frames can reach it meanwhile). */
+    d->calls[record].first_spawn = d->calls[record].end_spawn = d->nspawns;
+    *memo = (void *)(uintptr_t)(record + 1);
+    d->budget--;
+    frame_env sub = {env->thread, callee, vals, nvals, distinct};
+    /* Past MAX_POS_DEPTH the position stops growing. */
+    int extend = pos->n < MAX_POS_DEPTH;
+    rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
+    int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
+    int once = n->kind == RL_N_ONCE;
+    d->once_depth += once;
+    discover(m, &sub, &p2, ff, depth + 1, d);
+    d->once_depth -= once;
+    d->calls[record].end_spawn = d->nspawns;
+    free(ff);
+    pos_free(&p2);
+    free(vals);
+}
+
+/* Spawns and joins in doomed code (program.h) are left out. A doomed call
+ * is followed only into a callee that starts threads (a forked child's
+ * worker_run(), a serve-then-exit function): the joins inside it still
+ * order its own code. */
+static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d)
+{
+    const rl_function *fn = fn_of(m, env->fn);
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    for (int32_t i = 0; i < fn->nnodes; i++) {
+        const rl_node *n = &fn->nodes[i];
+        if ((n->kind == RL_N_SPAWN || n->kind == RL_N_JOIN) && info->doomed[i]) continue;
+        if (n->kind == RL_N_SPAWN) {
+            if (known_spawn(m, env, d, i, pos)) continue;
+            RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
+            spawn_site *s = &d->spawns[d->nspawns++];
+            memset(s, 0, sizeof *s);
+            s->pos = pos_extend(pos, i);
+            s->frame_fns = frames_with(frame_fns, pos->n, env->fn);
+            s->node = i;
+            s->fn_hash = tm_fn_bindings_hash(env->bind, env->nbind);
+            s->loc = n->loc;
+            const char *sym_arg = n->nargs > 0 ? n->args[0] : "";
+            int d_inherited = 0;
+            s->arg = tm_resolve(m, env, sym_arg, &d_inherited);
+            s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
+            s->handle = n->nargs > 1 && n->args[1][0] ? tm_resolve(m, env, n->args[1], NULL) : "";
+            s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
+            if (s->entry_fn < 0 && n->fnptr) {
+                /* Through a pointer the context tells (a pool's start
+                 * function handed its worker): that worker alone. */
+                size_t count;
+                int weak, one;
+                const int *entries = tm_ctx_callees(m, env, i, &one, &count, &weak);
+                if (entries == &one) s->entry_fn = one;
+            }
+            s->node_ref = n;
+            s->in_once = d->once_depth > 0;
+            const rl_fn_flow *ff = &m->flow->fns[env->fn];
+            s->held_own = ff->held ? ff->held[i] : NULL;
+            if (s->held_own && s->held_own->n) {
+                s->held_res = rl_xcalloc(s->held_own->n, sizeof *s->held_res);
+                for (size_t k = 0; k < s->held_own->n; k++) s->held_res[k] = tm_resolve(m, env, s->held_own->e[k].lock, NULL);
+            }
+        } else if (n->kind == RL_N_JOIN) {
+            RL_GROW(d->joins, d->cap_joins, d->njoins + 1);
+            join_site *j = &d->joins[d->njoins++];
+            j->pos = pos_extend(pos, i);
+            j->frame_fns = frames_with(frame_fns, pos->n, env->fn);
+            j->handle = n->text && n->text[0] ? tm_resolve(m, env, n->text, NULL) : "";
+            j->loc = n->loc;
+        } else if (n->kind == RL_N_CALL || n->kind == RL_N_ONCE) {
+            /* Direct calls, once-routines (libuv's workers start in one),
+             * and calls through pointers that flows resolve; not matches
+             * by type alone, which would invent threads. */
+            size_t count;
+            int weak, one;
+            const int *callees = tm_ctx_callees(m, env, i, &one, &count, &weak);
+            for (size_t k = 0; !weak && k < count; k++) discover_call(m, env, pos, frame_fns, depth, d, i, callees[k]);
+        }
+    }
+}
+
+static void discovery_free(discovery *d)
+{
+    for (size_t i = 0; i < d->nspawns; i++) {
+        pos_free(&d->spawns[i].pos);
+        free(d->spawns[i].frame_fns);
+        free(d->spawns[i].held_res);
+    }
+    for (size_t i = 0; i < d->njoins; i++) {
+        pos_free(&d->joins[i].pos);
+        free(d->joins[i].frame_fns);
+    }
+    free(d->spawns);
+    free(d->joins);
+    free(d->calls);
+    rl_ptrmap_free(&d->walked);
+}
+
+/* The outermost loop around a spawn whose iterations do not each join the
+ * thread they start: the spawn runs again while earlier instances still
+ * run, and later instances start at that loop's head. Loops are looked at
+ * in every frame of the spawn's position, outermost first, so a spawn in
+ * start_workers() called in a loop of main, and joined by stop_workers()
+ * in the same iteration, does not overlap itself. Sets *frame to the
+ * loop's frame; -1 when no such loop exists. */
+static int32_t overlapping_loop(rl_model *m, const spawn_site *s, const join_site *join, int *frame)
+{
+    for (int k = 0; k < s->pos.n; k++) {
+        const rl_function *fn = fn_of(m, s->frame_fns[k]);
+        /* Whether the join is reached through the same calls as the spawn
+         * down to this frame. */
+        int same_prefix = join && join->pos.n > k && join->frame_fns[k] == s->frame_fns[k] &&
+                          (k == 0 || memcmp(join->pos.v, s->pos.v, (size_t)k * sizeof(int32_t)) == 0);
+        int32_t loops[MAX_LOOP_NESTING];
+        int nloops = 0;
+        for (int32_t p = fn->nodes[s->pos.v[k]].parent; p >= 0 && nloops < MAX_LOOP_NESTING; p = fn->nodes[p].parent)
+            if (repeats(&fn->nodes[p])) loops[nloops++] = p;
+        for (int i = nloops - 1; i >= 0; i--) {
+            if (same_prefix && in_subtree(fn, loops[i], join->pos.v[k])) continue; /* joined in the iteration */
+            *frame = k;
+            return loops[i];
+        }
+    }
+    return -1;
+}
+
+/* The locks the spawning function holds without a break from the spawn to
+ * the join of the same thread, in the same function: the whole life of the
+ * child runs inside those critical sections, so its accesses are protected
+ * by them against every other thread that takes them (Goblint's creation
+ * lockset). Resolved names; NULL for none. */
+/* Whether node runs whenever its ancestor `top` does: only sequences
+ * between them, no branch, loop or switch. */
+static int straight_under(const rl_function *fn, int32_t node, int32_t top)
+{
+    for (int32_t p = fn->nodes[node].parent; p >= 0 && p != top; p = fn->nodes[p].parent)
+        if (fn->nodes[p].kind != RL_N_SEQ) return 0;
+    return 1;
+}
+
+static const rl_lockset *creation_locks(rl_model *m, const spawn_site *s, const join_site *join)
+{
+    if (!s->held_own || s->held_own->n == 0) return NULL;
+    int last = s->pos.n - 1;
+    const rl_fn_flow *ff = &m->flow->fns[s->frame_fns[last]];
+    const rl_function *fn = fn_of(m, s->frame_fns[last]);
+    int32_t from = s->pos.v[last], to = join->pos.v[last];
+    /* The join must happen whenever the spawn does: both straight under
+     * their nearest common block (not `if (maybe) pthread_join(...)`). */
+    int32_t top = fn->nodes[from].parent;
+    while (top >= 0 && !in_subtree(fn, top, to)) top = fn->nodes[top].parent;
+    if (top < 0 || !straight_under(fn, from, top) || !straight_under(fn, to, top)) return NULL;
+    const rl_lockset *out = NULL;
+    for (size_t k = 0; k < s->held_own->n; k++) {
+        const char *lock = s->held_own->e[k].lock;
+        int kept = 1;
+        /* Every node between, in program order, that can run holds it. */
+        for (int32_t n = from + 1; n <= to && kept; n++) kept = !ff->held[n] || rl_ls_contains(ff->held[n], lock);
+        if (!kept) continue;
+        out = rl_ls_add(m->flow->locks, out ? out : rl_ls_empty(m->flow->locks), s->held_res[k],
+                        s->held_own->e[k].shared);
+    }
+    return out;
+}
+
+/* Records the locks the creator holds at a spawn and where it lets each
+ * go: the first node after the spawn, in its frame, that does not hold
+ * it; never, when the spawn is in the creator's entry function and the
+ * lock is held to its end. The nodes in between all hold it, so whatever
+ * the creator does there happens before the child can take the lock.
+ * Spawns in loops are left out (the loop's earlier nodes run again after
+ * the spawn). */
+static void creation_history(rl_model *m, rl_thread *child, const spawn_site *s)
+{
+    child->ncreated_under = 0;
+    if (!s->held_own || !s->held_own->n) return;
+    int last = s->pos.n - 1;
+    const rl_function *fn = fn_of(m, s->frame_fns[last]);
+    const rl_fn_flow *ff = &m->flow->fns[s->frame_fns[last]];
+    int32_t from = s->pos.v[last];
+    if (innermost_loop(fn, from) >= 0) return;
+    for (size_t k = 0; k < s->held_own->n && child->ncreated_under < RL_MAX_CREATION_HISTORY; k++) {
+        const char *lock = s->held_own->e[k].lock;
+        if (s->held_own->e[k].shared) continue;
+        int32_t release = -1;
+        for (int32_t n = from + 1; n < fn->nnodes && release < 0; n++)
+            if (ff->held[n] && !rl_ls_contains(ff->held[n], lock)) release = n;
+        if (release < 0 && s->pos.n != 1) continue; /* let go by a caller, somewhere */
+        int i = child->ncreated_under++;
+        child->created_under[i] = s->held_res[k];
+        if (release >= 0) {
+            child->released_at[i] = pos_prefix_then(&s->pos, last, release);
+        } else {
+            child->released_at[i] = (rl_posvec){NULL, 0, 1};
+        }
+    }
+}
+
+/* Fills a child's multi flag and interval from its spawn site and the
+ * parent's joins. */
+static void child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
+                           const discovery *d)
+{
+    const join_site *join = NULL;
+    if (s->handle[0]) {
+        for (size_t j = 0; j < d->njoins; j++) {
+            const join_site *js = &d->joins[j];
+            if (js->handle != s->handle || pos_cmp(&js->pos, &s->pos) <= 0) continue;
+            if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
+        }
+    }
+    int frame = -1;
+    int32_t around = overlapping_loop(m, s, join, &frame);
+    /* A spawn reached through several call paths (commands dispatched
+     * through a table all reaching one pool) runs several times; but when
+     * the function that spawns also joins, each run ends before its call
+     * returns, so the runs never overlap. */
+    int last = s->pos.n - 1;
+    int joined_in_frame = join && last >= 0 && join->pos.n == s->pos.n && join->frame_fns[last] == s->frame_fns[last] &&
+                          memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0;
+    child->own_multi = (s->repeated && !joined_in_frame) || around >= 0;
+    creation_history(m, child, s);
+    if (joined_in_frame) {
+        child->creation_locks = creation_locks(m, s, join);
+        child->creation_holder = child->creation_locks ? parent->id : -1;
+    } else if (!join) {
+        /* Never joined, and created under a lock its creator never lets
+         * go (it ends holding it: the process ends with main, any other
+         * thread leaves it taken for good): the child runs entirely while
+         * its creator holds it. */
+        const rl_lockset *held = NULL;
+        for (int i = 0; i < child->ncreated_under; i++)
+            if (child->released_at[i].infinite)
+                held = rl_ls_add(m->flow->locks, held ? held : rl_ls_empty(m->flow->locks), child->created_under[i], 0);
+        child->creation_locks = held;
+        child->creation_holder = held ? parent->id : -1;
+    }
+    m->any_creation_locks |= child->creation_locks != NULL || parent->creation_locks != NULL;
+    /* Joined before its parent ends, it lives inside the parent's life,
+     * and so inside the locks that protect the parent's, held by the same
+     * thread. */
+    if (join && parent->creation_locks && !child->creation_locks) {
+        child->creation_locks = parent->creation_locks;
+        child->creation_holder = parent->creation_holder;
+    }
+    child->multi = parent->multi || child->own_multi;
+    child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
+    child->dstart = pos_copy(&s->pos);
+    child->spawn_pos = pos_copy(&s->pos);
+    if (!join) {
+        child->end.infinite = 1;
+        child->dend.infinite = 1;
+        return;
+    }
+    child->joined = 1;
+    child->join_loc = join->loc;
+    child->end = pos_copy(&join->pos);
+    child->dend = pos_copy(&join->pos);
+    for (int k = 0; k < join->pos.n; k++) {
+        const rl_function *jf = fn_of(m, join->frame_fns[k]);
+        int32_t loop = outermost_loop(jf, join->pos.v[k]);
+        if (loop < 0) continue;
+        int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
+                          s->frame_fns[k] == join->frame_fns[k];
+        if (same_prefix && in_subtree(jf, loop, s->pos.v[k])) break; /* the spawn's own loop */
+        pos_free(&child->end);
+        child->end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
+        break;
+    }
+}
+
+int tm_add_thread(rl_model *m, int parent, int entry_fn)
+{
+    if (m->nthreads >= MAX_THREADS) {
+        m->limits.threads_dropped++;
+        return -1;
+    }
+    RL_GROW(m->threads, m->cap_threads, m->nthreads + 1);
+    rl_thread *t = &m->threads[m->nthreads];
+    memset(t, 0, sizeof *t);
+    t->id = (int)m->nthreads;
+    t->parent = parent;
+    t->entry_fn = entry_fn;
+    t->runs_fn = -1;
+    t->spawn_node = -1;
+    t->spawn_ctx = -1;
+    t->creation_holder = -1;
+    t->arg = "";
+    t->handle = "";
+    m->nthreads++;
+    return t->id;
+}
+
+/* A thread whose entry already runs in one of its ancestors spawns
+ * recursively: that ancestor runs in several instances instead of a new
+ * thread being created (which would never end). */
+static int recursive_spawn(rl_model *m, int parent, int entry_fn)
+{
+    for (int t = parent; t >= 0; t = m->threads[t].parent)
+        if (m->threads[t].entry_fn == entry_fn) {
+            m->threads[t].multi = 1;
+            return 1;
+        }
+    return 0;
+}
+
+static void create_children(rl_model *m, int parent, const discovery *d)
+{
+    m->threads[parent].first_child = (int)m->nthreads;
+    for (size_t i = 0; i < d->nspawns; i++) {
+        const spawn_site *s = &d->spawns[i];
+        int entries[MAX_CANDIDATES];
+        int nentries = 0;
+        if (s->entry_fn >= 0) {
+            entries[nentries++] = s->entry_fn;
+        } else if (s->node_ref) {
+            size_t count;
+            int weak;
+            const int *targets = rl_program_indirect(m->program, s->node_ref, &count, &weak);
+            for (size_t k = 0; k < count && nentries < MAX_CANDIDATES; k++) entries[nentries++] = targets[k];
+            if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
+        }
+        /* A spawn inside a once-routine runs once per program, whichever
+         * thread gets there first (libuv's pool, started from any of its
+         * public functions): it makes its threads once. */
+        if (s->in_once) {
+            uint64_t key = ((uint64_t)(uint32_t)s->frame_fns[s->pos.n - 1] << 32 | (uint32_t)s->node) + 1;
+            if (!rl_u64set_add(&m->once_spawns, key)) continue;
+        }
+        for (int e = 0; e < nentries; e++) {
+            if (recursive_spawn(m, parent, entries[e])) continue;
+            int id = tm_add_thread(m, parent, entries[e]);
+            if (id < 0) break;
+            m->threads[parent].nchildren++;
+            rl_thread *t = &m->threads[id];
+            t->spawn_node = s->node;
+            t->spawn_loc = s->loc;
+            t->arg = s->arg;
+            t->arg_distinct = s->arg_distinct;
+            t->handle = s->handle;
+            child_interval(m, t, &m->threads[parent], s, d);
+        }
+    }
+}
+
+/* The one function a thread's entry runs through a pointer, when the
+ * entry makes exactly one call through a pointer reached from its
+ * argument, and the argument (what its creator stored there) tells the
+ * target: the body of a trampoline such
+ * as yarn's ignition(). -1 otherwise. */
+int tm_trampoline_body(rl_model *m, const frame_env *env)
+{
+    const rl_function *f = fn_of(m, env->fn);
+    int body = -1, calls = 0;
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_CALL || !(n->flags & RL_CALL_INDIRECT)) continue;
+        /* Only a pointer the thread's argument leads to (the capsule's
+         * probe), not a local cleanup handler. */
+        if (!n->fnptr || strncmp(n->fnptr, "P0", 2) != 0) continue;
+        size_t count;
+        int weak, one;
+        const int *callees = tm_ctx_callees(m, env, i, &one, &count, &weak);
+        calls++;
+        body = callees == &one ? one : -1;
+    }
+    return calls == 1 ? body : -1;
+}
+
+/* Pass 1 for thread t, whose entry runs in env: its spawn and join sites,
+ * then its children. Discovery's own records live only for this call. */
+void tm_discover_children(rl_model *m, int t, const frame_env *env)
+{
+    rl_posvec empty = {NULL, 0, 0};
+    discovery d;
+    memset(&d, 0, sizeof d);
+    d.budget = DISCOVERY_BUDGET;
+    if (m->program->fns[m->threads[t].entry_fn].spawns) discover(m, env, &empty, NULL, 0, &d);
+    create_children(m, t, &d);
+    if (d.cut) m->limits.discovery_cut++;
+    discovery_free(&d);
+}

@@ -1,0 +1,184 @@
+/* Ordering (threads.h, "Ordering"): whether two accesses, or two
+ * threads, may run at the same time. Positions are call-path vectors of
+ * node indices in the spawning thread (threads_internal.h); a child runs
+ * during its interval of its parent's positions. Two accesses are ordered
+ * when their threads' intervals do not overlap, when one is made before
+ * its thread's creator let go of a lock the other's thread takes first
+ * (lock history), or when one's object was published under a lock the
+ * other took (ownership.h). Also: which thread holds a creation lock.
+ *
+ * Invariants:
+ *  1. Read only: nothing here changes the model, so rules may ask in any
+ *     order.
+ *  2. Cautious: when the thread tree does not settle a question, the
+ *     answer is "may run together". */
+#include "threads_internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- ordering ------------------------------------------------------------- */
+
+rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a)
+{
+    const rl_ctx *c = &m->ctxs[a->ctx];
+    rl_posvec p = c->pos;
+    if (!c->frozen) p = pos_extend(&c->pos, a->node);
+    else p = pos_copy(&c->pos);
+    return p;
+}
+
+static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct)
+{
+    const rl_posvec *start = distinct ? &child->dstart : &child->start;
+    const rl_posvec *end = distinct ? &child->dend : &child->end;
+    return pos_cmp(p, start) >= 0 && pos_cmp(p, end) < 0;
+}
+
+/* The child of `ancestor` on the way down to thread t, or -1. */
+static int child_towards(const rl_model *m, int ancestor, int t)
+{
+    for (int c = t; c >= 0; c = m->threads[c].parent)
+        if (m->threads[c].parent == ancestor) return c;
+    return -1;
+}
+
+/* An ancestor thread's access against a descendant's. */
+static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_access *desc)
+{
+    int c = child_towards(m, anc->thread, desc->thread);
+    if (c < 0) return 1;
+    rl_posvec p = rl_model_access_pos(m, anc);
+    int distinct = desc->distinct && c == desc->thread;
+    int r = in_interval(&p, &m->threads[c], distinct);
+    pos_free(&p);
+    return r;
+}
+
+static int is_ancestor(const rl_model *m, int ancestor, int t)
+{
+    for (int x = m->threads[t].parent; x >= 0; x = m->threads[x].parent)
+        if (x == ancestor) return 1;
+    return 0;
+}
+
+int rl_model_lock_holder(const rl_model *m, int t, const char *lock)
+{
+    const rl_thread *th = &m->threads[t];
+    if (th->creation_locks && th->creation_holder >= 0 && rl_ls_contains(th->creation_locks, lock)) return th->creation_holder;
+    return t;
+}
+
+int rl_model_lock_is_creation(const rl_model *m, const char *lock)
+{
+    if (!m->any_creation_locks) return 0;
+    for (size_t t = 0; t < m->nthreads; t++)
+        if (m->threads[t].creation_locks && rl_ls_contains(m->threads[t].creation_locks, lock)) return 1;
+    return 0;
+}
+
+int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
+{
+    if (ta == tb) return m->threads[ta].multi ? -1 : 0;
+    /* Ancestor and descendant: it depends on where the ancestor is. */
+    if (is_ancestor(m, ta, tb) || is_ancestor(m, tb, ta)) return -1;
+    /* Relatives: compare the intervals of the two children of their
+     * nearest common ancestor. */
+    for (int x = m->threads[ta].parent; x >= 0; x = m->threads[x].parent) {
+        int cb = child_towards(m, x, tb);
+        if (cb < 0) continue;
+        int ca = child_towards(m, x, ta);
+        const rl_thread *a = &m->threads[ca], *b = &m->threads[cb];
+        int overlap = pos_cmp(&a->start, &b->end) < 0 && pos_cmp(&b->start, &a->end) < 0;
+        /* Siblings one of which was created under a lock: their accesses
+         * may be ordered by it (lock_history_orders). */
+        if (overlap && x == m->threads[ta].parent && x == m->threads[tb].parent &&
+            (a->ncreated_under || b->ncreated_under))
+            return -1;
+        return overlap;
+    }
+    /* Two roots: main and a library's roots are the one application
+     * thread, calling the library one function at a time, unless the
+     * project declared them entry points (several instances: any number
+     * of application threads). A descendant of another root may run any
+     * time. */
+    if (m->threads[ta].parent < 0 && m->threads[tb].parent < 0) return m->threads[ta].multi || m->threads[tb].multi;
+    return 1;
+}
+
+/* Whether access a, made after its thread took a lock its creator held
+ * when creating it, is ordered after access b: b is the creator's, before
+ * the creator let that lock go, or belongs to a sibling the creator
+ * joined before then. (The creator holds the lock from the spawn to the
+ * release; a takes it only after.) */
+static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    const rl_thread *c = &m->threads[a->thread];
+    if (!a->history || c->parent < 0 || !c->ncreated_under) return 0;
+    /* Only in the thread's entry function: no caller's path to account for. */
+    const rl_ctx *cx = &m->ctxs[a->ctx];
+    if (cx->parent_ctx >= 0 || cx->fn != c->entry_fn) return 0;
+    for (int i = 0; i < c->ncreated_under; i++) {
+        if (!rl_ls_contains(a->history, c->created_under[i])) continue;
+        const rl_posvec *release = &c->released_at[i];
+        if (b->thread == c->parent) {
+            rl_posvec p = rl_model_access_pos(m, b);
+            int before = release->infinite || pos_cmp(&p, release) < 0;
+            pos_free(&p);
+            if (before) return 1;
+        } else if (b->thread != a->thread && m->threads[b->thread].parent == c->parent) {
+            const rl_thread *s = &m->threads[b->thread];
+            if (s->joined && (release->infinite || pos_cmp(&s->end, release) <= 0)) return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether access b comes after a's object was published under a lock b's
+ * function took before b (ownership.h). */
+static int publication_orders(const rl_access *a, const rl_access *b)
+{
+    if (!a->publish || !b->history || a->thread == b->thread) return 0;
+    for (size_t i = 0; i < a->publish->n; i++)
+        if (rl_ls_contains(b->history, a->publish->e[i].lock)) return 1;
+    return 0;
+}
+
+int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b)
+{
+    return a->publish != NULL || b->publish != NULL;
+}
+
+int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
+    if (publication_orders(a, b) || publication_orders(b, a)) return 0;
+    int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);
+    if (overlap >= 0) return overlap;
+    if (a->thread == b->thread) {
+        /* Instances of one thread share only what is not theirs alone:
+         * not their own locals, and not the locals of an ancestor whose
+         * every instance starts exactly one instance of this thread. */
+        if (a->distinct || b->distinct) return 0;
+        int owner = -1;
+        if (sscanf(a->place, "t%d:", &owner) != 1) return 1;
+        for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)
+            if (m->threads[t].own_multi) return 1;
+        return 0;
+    }
+    /* Ancestor and descendant: the descendant runs during an interval. */
+    return is_ancestor(m, a->thread, b->thread) ? ancestor_overlaps(m, a, b) : ancestor_overlaps(m, b, a);
+}
+
+int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)
+{
+    const rl_ctx *c = &m->ctxs[ctx];
+    const rl_thread *t = &m->threads[c->thread];
+    if (t->parent >= 0) return 0;
+    rl_posvec p = c->frozen ? pos_copy(&c->pos) : pos_extend(&c->pos, node);
+    int alone = 1;
+    for (int i = t->first_child; i < t->first_child + t->nchildren && alone; i++)
+        if (in_interval(&p, &m->threads[i], 0)) alone = 0;
+    pos_free(&p);
+    return alone;
+}

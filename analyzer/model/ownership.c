@@ -1,0 +1,324 @@
+/* Ownership of fresh and unlinked objects (ownership.h). */
+#include "ownership.h"
+#include "place.h"
+#include "../util/mem.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parameters whose keeping is remembered per function (more are treated
+ * as kept). */
+#define OWN_MAX_PARAMS 16
+
+enum { UNKNOWN = 0, IN_PROGRESS, KEEPS_SYNC, KEEPS_UNSYNC, DOES_NOT_KEEP };
+
+/* How a node hands on an object, if it does. A synchronised hand-off
+ * orders what the function did to the object before it with what the
+ * receiver does after: a store made holding a lock, an atomic store, a
+ * thread start, a return to the caller, a call whose callee only stores
+ * it that way. Anything else (a plain store, a callee with no body) is
+ * not, and what came before stays shared. */
+enum { NO_HANDOFF = 0, HANDOFF_SYNC, HANDOFF_UNSYNC };
+enum { UNLINK_UNKNOWN = 0, UNLINK_YES, UNLINK_NO };
+
+struct rl_ownership {
+    const rl_program *p;
+    const rl_flow *flow;
+    unsigned char *keeps;   /* nfns * OWN_MAX_PARAMS answers */
+    int32_t *keep_node;     /* the same: for KEEPS_SYNC, the store that
+                               hands the parameter on (-1: no lock needed) */
+    unsigned char *unlinks; /* nfns answers */
+    unsigned char *fresh;   /* nfns answers: returns only fresh objects */
+};
+
+rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
+{
+    rl_ownership *o = rl_xcalloc(1, sizeof *o);
+    o->p = p;
+    o->flow = flow;
+    o->keeps = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, 1);
+    o->keep_node = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, sizeof *o->keep_node);
+    o->unlinks = rl_xcalloc(p->nfns + 1, 1);
+    o->fresh = rl_xcalloc(p->nfns + 1, 1);
+    return o;
+}
+
+void rl_ownership_free(rl_ownership *o)
+{
+    if (!o) return;
+    free(o->keeps);
+    free(o->keep_node);
+    free(o->unlinks);
+    free(o->fresh);
+    free(o);
+}
+
+/* Whether a value names the pointer of parameter k itself or a pointer
+ * into its object ("P0", "&P0*.lock"): handing it on hands the object. */
+static int value_is_param(const char *v, int k)
+{
+    int idx = -1;
+    return v && rl_place_root(v, &idx) == RL_ROOT_PARAM && idx == k;
+}
+
+/* Whether a value names heap object `heap` ("H12_7") of this function or
+ * a pointer into it. */
+static int value_is_heap(const char *v, const char *heap)
+{
+    if (!v) return 0;
+    if (v[0] == '&') v++;
+    size_t n = strlen(heap);
+    return strncmp(v, heap, n) == 0 && (v[n] == '\0' || v[n] == '.' || v[n] == '[' || v[n] == '*');
+}
+
+typedef int (*value_test)(const char *v, const void *what);
+
+static int test_param(const char *v, const void *what)
+{
+    return value_is_param(v, *(const int *)what);
+}
+
+static int test_heap(const char *v, const void *what)
+{
+    return value_is_heap(v, what);
+}
+
+static int keeps(rl_ownership *o, int fn, int k);
+
+/* Whether node i of fn hands on a value passing `test` (NO_HANDOFF,
+ * HANDOFF_SYNC or HANDOFF_UNSYNC): stores it outside fn's locals, passes
+ * it to a thread, returns it, or passes it to a call that may keep it.
+ * For HANDOFF_SYNC, *h (when not NULL) says where (rl_handoff). */
+static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, const void *what, rl_handoff *h)
+{
+    if (h) *h = (rl_handoff){fn, -1, NULL};
+    const rl_fn_info *info = &o->p->fns[fn];
+    const rl_node *n = &info->fn->nodes[i];
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    switch ((rl_node_kind)n->kind) {
+    case RL_N_ACCESS:
+        if (n->nargs != 1 || !(n->flags & RL_ACC_WRITE) || rl_place_root(n->text, NULL) == RL_ROOT_LOCAL ||
+            !test(n->args[0], what))
+            return NO_HANDOFF;
+        if (n->flags & RL_ACC_ATOMIC) return HANDOFF_SYNC;
+        if (!ff->held || !ff->held[i] || !ff->held[i]->n) return HANDOFF_UNSYNC;
+        if (h) h->node = i;
+        return HANDOFF_SYNC;
+    case RL_N_RETURN:
+        return n->text && test(n->text, what) ? HANDOFF_SYNC : NO_HANDOFF;
+    case RL_N_SPAWN:
+        return n->nargs > 0 && test(n->args[0], what) ? HANDOFF_SYNC : NO_HANDOFF;
+    case RL_N_CALL: {
+        int callee = info->callees[i] ? rl_program_find(o->p, info->callees[i]) : -1;
+        int worst = NO_HANDOFF;
+        for (int32_t a = 0; a < n->nargs; a++) {
+            if (!test(n->args[a], what)) continue;
+            /* A callee with no body, or one reached through a pointer,
+             * may keep it (invariant 1), and nothing says how. */
+            int k = callee < 0 ? KEEPS_UNSYNC : keeps(o, callee, a);
+            if (k == KEEPS_UNSYNC) return HANDOFF_UNSYNC;
+            if (k == KEEPS_SYNC && worst == NO_HANDOFF) {
+                worst = HANDOFF_SYNC;
+                int32_t kn = o->keep_node[(size_t)callee * OWN_MAX_PARAMS + (size_t)a];
+                if (h && kn >= 0) *h = (rl_handoff){callee, kn, n};
+            }
+        }
+        return worst;
+    }
+    default:
+        return NO_HANDOFF;
+    }
+}
+
+/* KEEPS_SYNC, KEEPS_UNSYNC or DOES_NOT_KEEP for parameter k of fn. */
+static int keeps(rl_ownership *o, int fn, int k)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns || k < 0 || k >= OWN_MAX_PARAMS) return KEEPS_UNSYNC;
+    unsigned char *slot = &o->keeps[(size_t)fn * OWN_MAX_PARAMS + (size_t)k];
+    if (*slot == IN_PROGRESS) return KEEPS_UNSYNC; /* invariant 3 */
+    if (*slot != UNKNOWN) return *slot;
+    *slot = IN_PROGRESS;
+    const rl_fn_info *info = &o->p->fns[fn];
+    int worst = NO_HANDOFF;
+    int32_t first = -1;
+    for (int32_t i = 0; i < info->fn->nnodes && worst != HANDOFF_UNSYNC; i++) {
+        rl_handoff h;
+        int kind = node_publishes(o, fn, i, test_param, &k, &h);
+        /* The first synchronised store in the callee itself names the
+         * locks; one deeper down orders by itself as far as we follow. */
+        if (kind == HANDOFF_SYNC && worst == NO_HANDOFF) first = h.call ? -1 : h.node;
+        if (kind > worst) worst = kind;
+    }
+    o->keep_node[(size_t)fn * OWN_MAX_PARAMS + (size_t)k] = first;
+    *slot = worst == HANDOFF_UNSYNC ? KEEPS_UNSYNC : worst == HANDOFF_SYNC ? KEEPS_SYNC : DOES_NOT_KEEP;
+    return *slot;
+}
+
+int rl_ownership_keeps(rl_ownership *o, int fn, int k)
+{
+    return keeps(o, fn, k) != DOES_NOT_KEEP;
+}
+
+/* Whether location a comes after location b in the same file. */
+static int loc_after(rl_loc a, unsigned line, unsigned col)
+{
+    return a.line > line || (a.line == line && a.col > col);
+}
+
+static int returns_fresh(rl_ownership *o, int fn);
+static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
+                           rl_handoff *handoff);
+
+/* The function a call value "@L_C|USR|..." calls, or -1. */
+static int call_value_callee(rl_ownership *o, const char *v)
+{
+    const char *usr = strchr(v, RL_CALL_SEP[0]);
+    if (!usr) return -1;
+    usr++;
+    const char *end = strchr(usr, RL_CALL_SEP[0]);
+    if (!end) return -1;
+    char *copy = rl_xstrndup(usr, (size_t)(end - usr));
+    int fn = rl_program_find(o->p, rl_intern(o->p->pool, copy));
+    free(copy);
+    return fn;
+}
+
+/* Whether every return of fn gives a fresh object: one it allocates
+ * ("&H.."), one a callee returns fresh, or one it unlinks; NULL aside. */
+static int returns_fresh(rl_ownership *o, int fn)
+{
+    if (o->fresh[fn]) return o->fresh[fn] == UNLINK_YES;
+    o->fresh[fn] = UNLINK_NO; /* also while in progress (invariant 3) */
+    if (rl_ownership_unlinks(o, fn)) {
+        o->fresh[fn] = UNLINK_YES;
+        return 1;
+    }
+    const rl_function *f = o->p->fns[fn].fn;
+    int any = 0;
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_RETURN) continue;
+        if (!n->text) return 0;
+        if (!n->text[0]) continue;
+        int ok = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.')) ||
+                 (n->text[0] == '@' && strlen(n->text) == rl_place_root_len(n->text) &&
+                  call_value_callee(o, n->text) >= 0 && returns_fresh(o, call_value_callee(o, n->text)));
+        if (!ok) return 0;
+        any = 1;
+    }
+    if (any) o->fresh[fn] = UNLINK_YES;
+    return any;
+}
+
+int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
+    if (text[0] == '&') text++;
+    size_t root = rl_place_root_len(text);
+    unsigned line, col;
+    rl_root_kind kind = rl_place_root(text, NULL);
+    /* Only the object's own fields (invariant 2): "H1.f", or "@call*.f"
+     * for an object a callee allocated (or unlinked) for this one. */
+    if (kind == RL_ROOT_HEAP) {
+        if (strchr(text, '*') || sscanf(text, "H%u_%u", &line, &col) != 2) return 0;
+    } else if (kind == RL_ROOT_CALL && text[0] == '@') {
+        const char *rest = text + root;
+        if ((rest[0] && (rest[0] != '*' || strchr(rest + 1, '*'))) || sscanf(text, "@%u_%u", &line, &col) != 2)
+            return 0;
+        int callee = call_value_callee(o, text);
+        if (callee < 0 || !returns_fresh(o, callee)) return 0;
+    } else {
+        return 0;
+    }
+    char *heap = rl_xstrndup(text, root);
+    int r = fresh_object_at(o, fn, node, heap, line, col, handoff);
+    free(heap);
+    return r;
+}
+
+/* The rest of rl_ownership_fresh_at, for object `heap` (the root naming
+ * it) created at line:col of fn. */
+static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
+                           rl_handoff *handoff)
+{
+    const rl_fn_info *info = &o->p->fns[fn];
+    const rl_node *at = &info->fn->nodes[node];
+    /* After the allocation (its id is where it is), before any node that
+     * publishes it, in program order. */
+    if (!loc_after(at->loc, line, col)) return 0;
+    for (int32_t i = 0; i < node; i++) {
+        const rl_node *n = &info->fn->nodes[i];
+        if (!loc_after(n->loc, line, col)) continue;
+        if (node_publishes(o, fn, i, test_heap, heap, NULL)) return 0;
+    }
+    /* A loop around both may run the access again after a publication
+     * later in its body. */
+    for (int32_t l = info->fn->nodes[node].parent; l >= 0; l = info->fn->nodes[l].parent) {
+        const rl_node *loop = &info->fn->nodes[l];
+        if (loop->kind != RL_N_LOOP || (loop->flags & RL_LOOP_ONCE)) continue;
+        if (!loc_after(loop->loc, line, col) && !(loop->loc.line == line && loop->loc.col == col)) break;
+        for (int32_t i = node + 1; i <= loop->end; i++)
+            if (node_publishes(o, fn, i, test_heap, heap, NULL)) return 0;
+    }
+    /* Published later without synchronisation, what it did first is
+     * shared (a reader may see it half done). The first hand-off says
+     * which locks order it. */
+    int found = 0;
+    for (int32_t i = node + 1; i < info->fn->nnodes; i++) {
+        rl_handoff h;
+        int kind = node_publishes(o, fn, i, test_heap, heap, &h);
+        if (kind == HANDOFF_UNSYNC) return 0;
+        if (kind == HANDOFF_SYNC && !found) {
+            found = 1;
+            if (handoff) *handoff = h;
+        }
+    }
+    if (!found && handoff) *handoff = (rl_handoff){fn, -1, NULL};
+    return 1;
+}
+
+/* Whether lock is held at every node from r to w of the function. */
+static int held_throughout(const rl_fn_flow *ff, int32_t r, int32_t w, const char *lock)
+{
+    for (int32_t i = r; i <= w; i++)
+        if (ff->held[i] && !rl_ls_contains(ff->held[i], lock)) return 0;
+    return 1;
+}
+
+int rl_ownership_unlinks(rl_ownership *o, int fn)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
+    if (o->unlinks[fn] != UNLINK_UNKNOWN) return o->unlinks[fn] == UNLINK_YES;
+    o->unlinks[fn] = UNLINK_NO;
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    if (!ff->held) return 0;
+    /* Every return gives the pointer stored at one place (not NULL). */
+    const char *place = NULL;
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_RETURN) continue;
+        if (!n->text) return 0;
+        if (!n->text[0]) continue;
+        if (place && strcmp(place, n->text) != 0) return 0;
+        place = n->text;
+    }
+    rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
+    if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
+    /* Read, then overwritten, one lock held all the while. */
+    for (int32_t r = 0; r < f->nnodes; r++) {
+        const rl_node *rd = &f->nodes[r];
+        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || strcmp(rd->text, place) != 0) continue;
+        if (!ff->held[r]) continue;
+        for (int32_t w = r + 1; w < f->nnodes; w++) {
+            const rl_node *wr = &f->nodes[w];
+            if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
+            for (size_t l = 0; l < ff->held[r]->n; l++)
+                if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) {
+                    o->unlinks[fn] = UNLINK_YES;
+                    return 1;
+                }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,60 @@
+/* Ownership, as in Infer's RacerD: an object a thread allocates is its own
+ * until it is published, and an object a function unlinks from a shared
+ * structure under a lock belongs to the caller that gets it. Accesses to
+ * an object while it is owned are not shared, whoever else later touches
+ * it: the lock or the queue that publishes or unlinks it orders them.
+ *
+ * Questions are answered from one function's facts and lock flow at a
+ * time, memoized; the thread model (threads.c) asks them when it names an
+ * access or binds a call's arguments.
+ *
+ * Invariants:
+ *  1. Sound towards publication: a pointer stored into memory that is not
+ *     the function's own local, handed to a thread, returned, or passed to
+ *     a function that may keep it (a callee with no body, a call through a
+ *     pointer, a callee that keeps it) publishes the object there.
+ *  2. Only an object's own fields are owned ("H1.next", "P0*.len"), never
+ *     what its pointers lead to.
+ *  3. A recursion still being answered counts as keeping (the cautious
+ *     answer). */
+#ifndef RL_OWNERSHIP_H
+#define RL_OWNERSHIP_H
+#include "flow.h"
+#include "program.h"
+
+typedef struct rl_ownership rl_ownership;
+
+/* Borrows p and flow, which must outlive it. */
+rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow);
+void rl_ownership_free(rl_ownership *o);
+
+/* Whether function fn may keep the pointer it is given as parameter k
+ * beyond the call (invariant 1). */
+int rl_ownership_keeps(rl_ownership *o, int fn, int k);
+
+/* Where an owned object is handed on. `node` of function `fn` is a store
+ * made holding locks (flow.h held[node], in fn's terms): a thread that
+ * takes one of them before it touches the object comes after. When the
+ * store is in a callee, `call` is the call in the allocating function
+ * that leads to it (its arguments translate the callee's lock names).
+ * node = -1: a hand-off that orders everything by itself (a thread start,
+ * an atomic store, a return to the caller). */
+typedef struct rl_handoff {
+    int fn;
+    int32_t node;
+    const rl_node *call;
+} rl_handoff;
+
+/* Whether, at node `node` of function fn, an access through value or
+ * place `text` (in fn's terms) touches an object fn allocated and has not
+ * published yet, and will publish only in a synchronised way; *handoff
+ * (when not NULL) says where. */
+int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+
+/* Whether function fn returns a pointer it unlinked from a shared
+ * location: it reads the pointer stored at a place, then overwrites that
+ * place, with one lock held from the read to the write (a queue's pop).
+ * The caller then owns what it gets, like an allocation's result. */
+int rl_ownership_unlinks(rl_ownership *o, int fn);
+
+#endif

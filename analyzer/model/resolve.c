@@ -1,0 +1,394 @@
+/* Resolution (threads_internal.h): names a place, a value or a lockset of
+ * one function as a program-wide name, in a context (a frame_env: the
+ * thread, the function, the values bound to its parameters). Locals and
+ * heap objects are qualified by thread (and by the callbacks a frame is
+ * handed); a call's value is the callee's return summary with its
+ * parameters bound; a choice is resolved alternative by alternative.
+ * Also records the pointers contexts store into memory (so that a later
+ * load can name what it points to) and the functions a call through a
+ * pointer reaches in one context.
+ *
+ * Invariants:
+ *  1. Every name returned is interned in the program's pool: equal names
+ *     are equal pointers.
+ *  2. Values are k-limited (MAX_DEREFS derefs, MAX_VALUE_LEN bytes), so
+ *     recursion cannot create bindings, and so contexts, without end.
+ *  3. A place given two different pointer values, or a function whose
+ *     returns disagree, is marked ambiguous once and never followed. */
+#include "threads_internal.h"
+#include "ownership.h"
+#include "place.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Access paths are k-limited: a value reached through more derefs than
+ * this (a list walked recursively) stands for all deeper ones, so that
+ * recursion cannot create contexts without end. */
+#define MAX_DEREFS 3
+#define MAX_VALUE_LEN 256
+
+/* Marks a function whose returns disagree (see return_summary). */
+static const char AMBIGUOUS_RETURN[] = "?";
+
+/* A hash of the functions a frame is handed as arguments ("fn:" values),
+ * 0 when none. A function called with different callbacks runs as
+ * different frames: the objects it allocates are named apart (a
+ * trampoline's capsule holding one thread body or another), and thread
+ * discovery walks it once per callback. Data pointers are left out: they
+ * vary far more, and the walks would multiply. */
+uint64_t tm_fn_bindings_hash(const char *const *bind, int nbind)
+{
+    uint64_t h = 0;
+    for (int i = 0; i < nbind; i++)
+        if (bind[i] && strncmp(bind[i], "fn:", 3) == 0) {
+            h = rl_hash_bytes(bind[i], strlen(bind[i]), h + (uint64_t)i + 1);
+            if (!h) h = 1;
+        }
+    return h;
+}
+
+/* What a function returns, in its own terms, when every return agrees. */
+static const char *return_summary(rl_model *m, int fn)
+{
+    void **slot = rl_ptrmap_slot(&m->returns, m->program->fns[fn].usr);
+    if (*slot) return *slot == (void *)AMBIGUOUS_RETURN ? NULL : *slot;
+    const rl_function *f = fn_of(m, fn);
+    const char *found = NULL;
+    int ok = 1;
+    for (int32_t i = 0; i < f->nnodes && ok; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_RETURN) continue;
+        if (n->text && !n->text[0]) continue; /* `return NULL` names no object */
+        const char *v = n->text ? rl_intern(m->program->pool, n->text) : NULL;
+        if (!v || (found && found != v)) ok = 0;
+        else found = v;
+    }
+    *slot = ok && found ? (void *)found : (void *)AMBIGUOUS_RETURN;
+    return ok ? found : NULL;
+}
+
+/* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
+ * value with its parameters bound to the arguments; a heap object the
+ * callee allocates is a fresh object at this call site (an allocator
+ * wrapper); anything else is an object of the pointee type. */
+static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth)
+{
+    rl_strpool *pool = m->program->pool;
+    char *copy = rl_xstrdup(call + 1);
+    char *end = strchr(copy, RL_CALL_END[0]);
+    if (end) *end = '\0';
+    const char *fields[MAX_PARAMS + 3];
+    int nf = 0;
+    for (char *p = copy; nf < MAX_PARAMS + 3;) {
+        fields[nf++] = p;
+        char *sep = strchr(p, RL_CALL_SEP[0]);
+        if (!sep) break;
+        *sep = '\0';
+        p = sep + 1;
+    }
+    const char *result = NULL;
+    if (nf >= 3) {
+        int callee = rl_program_find(m->program, rl_intern(pool, fields[1]));
+        const char *ret = callee >= 0 && depth < MAX_SPAWN_DEPTH ? return_summary(m, callee) : NULL;
+        if ((ret && strncmp(ret, "&H", 2) == 0) || (callee >= 0 && rl_ownership_unlinks(m->own, callee))) {
+            /* An allocator wrapper, or a pop that hands the caller what it
+             * unlinked: a fresh object at this call site. */
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "&H%s", fields[0]);
+            result = tm_resolve(m, env, rl_sb_str(&sb), NULL);
+            rl_sb_free(&sb);
+        } else if (ret && rl_place_root(ret, NULL) != RL_ROOT_LOCAL) {
+            const char *args[MAX_PARAMS];
+            int nargs = nf - 3;
+            for (int i = 0; i < nargs; i++) args[i] = tm_resolve(m, env, fields[3 + i], NULL);
+            frame_env callee_env = {env->thread, callee, args, nargs, 0};
+            result = rl_place_root(ret, NULL) == RL_ROOT_CALL || (ret[0] == '&' && ret[1] == '@')
+                         ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1)
+                         : tm_resolve(m, &callee_env, ret, NULL);
+        }
+        if (!result || !result[0]) {
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "{%s}", fields[2]);
+            result = rl_intern(pool, rl_sb_str(&sb));
+            rl_sb_free(&sb);
+        }
+    }
+    free(copy);
+    return result ? result : rl_intern(pool, "");
+}
+
+/* Resolves a choice "%TYPE|A|B|...": each alternative in this context;
+ * one object when they all agree (two elements of one array), else the
+ * resolved choice of them (rl_choice_make), whose accesses are those of
+ * every alternative. */
+static const char *resolve_choice(rl_model *m, const frame_env *env, const char *choice)
+{
+    rl_strpool *pool = m->program->pool;
+    char *copy = rl_xstrdup(choice + 1);
+    char *end = strchr(copy, RL_CALL_END[0]);
+    if (end) *end = '\0';
+    const char *alts[RL_MAX_CHOICES];
+    size_t n = 0;
+    int too_many = 0;
+    for (char *p = strchr(copy, RL_CALL_SEP[0]); p; p = strchr(p, RL_CALL_SEP[0])) {
+        *p++ = '\0';
+        if (n == RL_MAX_CHOICES) {
+            too_many = 1;
+            break;
+        }
+        alts[n++] = p;
+    }
+    const char *resolved[RL_MAX_CHOICES];
+    int unknown = too_many || n < 2;
+    for (size_t i = 0; i < n && !unknown; i++) {
+        resolved[i] = tm_resolve(m, env, alts[i], NULL);
+        /* an alternative this context cannot name: the type, as before */
+        if (!resolved[i][0] || resolved[i][0] == '{') unknown = 1;
+    }
+    const char *result = unknown ? rl_choice_make(pool, copy, NULL, 0) : rl_choice_make(pool, copy, resolved, n);
+    free(copy);
+    return result;
+}
+
+const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
+{
+    rl_strpool *pool = m->program->pool;
+    if (s[0] == '@' || s[0] == '%' || (s[0] == '&' && (s[1] == '@' || s[1] == '%'))) {
+        /* A call's result or a choice, then the steps applied to it. */
+        int amp = s[0] == '&';
+        const char *root = s + amp;
+        size_t rl = rl_place_root_len(root);
+        const char *value = root[0] == '@' ? resolve_call(m, env, root, 0) : resolve_choice(m, env, root);
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_printf(&sb, "%sP0%s", amp ? "&" : "", root + rl);
+        const char *vals[1] = {value};
+        const char *r = amp ? rl_value_subst(pool, rl_sb_str(&sb), vals, 1) : rl_place_subst(pool, rl_sb_str(&sb), vals, 1);
+        rl_sb_free(&sb);
+        return r;
+    }
+    if (strstr(s, "[#P")) {
+        /* Indexed by a parameter's value: the instance's own element when
+         * that value is distinct per instance, any element otherwise. */
+        rl_strbuf sb = RL_STRBUF_INIT;
+        for (const char *p = s; *p;) {
+            int n;
+            if (sscanf(p, "[#P%d]", &n) == 1) {
+                if (n >= 0 && n < MAX_PARAMS && (env->distinct & (1u << n)) && distinct) *distinct = 1;
+                rl_sb_append(&sb, "[]");
+                p = strchr(p, ']') + 1;
+            } else {
+                rl_sb_appendc(&sb, *p++);
+            }
+        }
+        const char *plain = tm_resolve2(m, env, rl_sb_str(&sb), distinct, root_distinct);
+        rl_sb_free(&sb);
+        return plain;
+    }
+    int param = -1;
+    rl_root_kind k = rl_place_root(s, &param);
+    if (k == RL_ROOT_PARAM) {
+        /* The object handed to one instance is distinct, but not what its
+         * pointer fields lead to: those may be shared again. */
+        const char *rest = strchr(s, '*');
+        int through_pointer = rest && strchr(rest + 1, '*') != NULL;
+        int from_distinct = param >= 0 && param < MAX_PARAMS && (env->distinct & (1u << param));
+        if (distinct && !through_pointer && from_distinct) *distinct = 1;
+        if (root_distinct && from_distinct) *root_distinct = 1;
+        return s[0] == '&' ? rl_value_subst(pool, s, env->bind, env->nbind)
+                           : rl_place_subst(pool, s, env->bind, env->nbind);
+    }
+    if (k == RL_ROOT_LOCAL || k == RL_ROOT_HEAP) {
+        char q[96];
+        uint64_t fh = k == RL_ROOT_HEAP ? tm_fn_bindings_hash(env->bind, env->nbind) : 0;
+        if (fh) snprintf(q, sizeof q, "t%d:%s~%08x", env->thread, m->program->fns[env->fn].name, (unsigned)(fh & 0xffffffffu));
+        else snprintf(q, sizeof q, "t%d:%s", env->thread, m->program->fns[env->fn].name);
+        return rl_place_qualify(pool, s, q);
+    }
+    return rl_intern(pool, s ? s : "");
+}
+
+const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *distinct)
+{
+    return tm_resolve2(m, env, s, distinct, NULL);
+}
+
+/* Cuts a value after its MAX_DEREFS-th deref (see MAX_DEREFS). */
+static const char *k_limit(rl_model *m, const char *value)
+{
+    /* A choice is bounded by its alternatives; cutting inside it would
+     * break it. */
+    if (value[0] == '%') return strlen(value) < MAX_VALUE_LEN ? value : rl_intern(m->program->pool, "");
+    int derefs = 0;
+    size_t n = 0;
+    for (; value[n] && n < MAX_VALUE_LEN; n++) {
+        if (value[n] == '*' && ++derefs > MAX_DEREFS) break;
+    }
+    if (!value[n]) return value;
+    /* Keep the value up to (not including) the deref that goes too deep;
+     * drop a dangling field step so the result is still a value. */
+    return rl_intern_n(m->program->pool, value, n);
+}
+
+/* Bindings for a callee: each argument value resolved in the caller. */
+const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct)
+{
+    int n = call->nargs < MAX_PARAMS ? call->nargs : MAX_PARAMS;
+    const char **vals = rl_xcalloc((size_t)n + 1, sizeof *vals);
+    *distinct = 0;
+    for (int i = 0; i < n; i++) {
+        int d = 0;
+        vals[i] = k_limit(m, tm_resolve(m, env, call->args[i], &d));
+        if (d) *distinct |= 1u << i;
+    }
+    return vals;
+}
+
+const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s)
+{
+    rl_lockset_table *t = m->flow->locks;
+    const rl_lockset *r = rl_ls_empty(t);
+    for (size_t i = 0; s && i < s->n; i++) r = rl_ls_add(t, r, tm_resolve(m, env, s->e[i].lock, NULL), s->e[i].shared);
+    return r;
+}
+
+/* The locks a context holds on entry: those of every call path, and
+ * those its function requires by contract (Clang's REQUIRES). */
+static const rl_lockset *entry_locks(rl_model *m, const rl_ctx *c, const frame_env *env, const rl_lockset *entry)
+{
+    const rl_function *f = fn_of(m, c->fn);
+    for (int32_t i = 0; i < f->nrequires; i++)
+        entry = rl_ls_add(m->flow->locks, entry, tm_resolve(m, env, f->requires[i].place, NULL), f->requires[i].shared);
+    return entry;
+}
+
+/* Locks held at a node of a context: the function's own, plus those held
+ * on entry and not released since. NULL when the node is unreachable. */
+const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
+{
+    const rl_fn_flow *ff = &m->flow->fns[c->fn];
+    if (!ff->held || !ff->held[node]) return NULL;
+    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+    const rl_lockset *own = tm_resolve_locks(m, &env, ff->held[node]);
+    const rl_lockset *rel = tm_resolve_locks(m, &env, ff->released[node]);
+    const rl_lockset *inherited = rl_ls_minus(m->flow->locks, entry_locks(m, c, &env, c->entry), rel);
+    const rl_lockset *all = own;
+    for (size_t i = 0; inherited && i < inherited->n; i++)
+        all = rl_ls_add(m->flow->locks, all, inherited->e[i].lock, inherited->e[i].shared);
+    return all;
+}
+
+/* Locks some path may hold at a node: the function's own, plus any a
+ * caller may hold. For misuse rules, which must not fire on locks taken
+ * under correlated conditions. */
+const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
+{
+    const rl_fn_flow *ff = &m->flow->fns[c->fn];
+    if (!ff->may || !ff->held[node]) return NULL;
+    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+    const rl_lockset *own = tm_resolve_locks(m, &env, ff->may[node]);
+    return rl_ls_union(m->flow->locks, own, entry_locks(m, c, &env, c->entry_may));
+}
+
+/* Marks a place that was given different pointer values (tm_collect_stores). */
+static const char AMBIGUOUS[] = "";
+
+/* The functions a call or spawn through a pointer reaches in one context.
+ * The pointer, resolved with the context's bindings, may be a function
+ * itself ("fn:USR", passed down as an argument: `run(inc_a)` calling
+ * `cb()`), or a place whose stores so far hold one function (a callback
+ * field of the object this context works on): then that function alone.
+ * Otherwise the program-wide answer (rl_program_callees), which merges
+ * every function that ever flows into the pointer's slot. */
+const int *tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *one, size_t *count, int *weak)
+{
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    const rl_node *n = &info->fn->nodes[node];
+    if (n->fnptr && !info->callees[node] && (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN)) {
+        const char *v = tm_resolve(m, env, n->fnptr, NULL);
+        if (v[0] && strncmp(v, "fn:", 3) != 0) {
+            const char *stored = rl_ptrmap_get(&m->stored, v);
+            if (stored && stored != AMBIGUOUS && strncmp(stored, "fn:", 3) == 0) v = stored;
+        }
+        if (strncmp(v, "fn:", 3) == 0) {
+            /* A function without a body in this program runs nothing we see. */
+            *one = rl_program_find(m->program, rl_intern(m->program->pool, v + 3));
+            *count = *one >= 0;
+            *weak = 0;
+            return *one >= 0 ? one : NULL;
+        }
+    }
+    return rl_program_callees(m->program, info, node, one, count, weak);
+}
+
+/* ---- pointers stored in memory ------------------------------------------- */
+
+/* Records the pointer values one context writes into memory, so that a
+ * load of that pointer later (`ctx->seen` holding `&packets_seen`, a
+ * callback field holding a function) can name what it points to. Places
+ * given two different values are left alone. Contexts record theirs when
+ * explored, so that the threads analysed later see them (a trampoline
+ * calling the function its creator stored in the argument); and again at
+ * the end, once every context is known. */
+void tm_record_stores(rl_model *m, const frame_env *env)
+{
+    const rl_function *f = fn_of(m, env->fn);
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
+        int unused = 0;
+        /* Keyed by the object as far as pointers are known (`A->next = p`
+         * stores into the object A points to), as tm_follow_stores looks up. */
+        const char *place = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
+        const char *value = tm_resolve(m, env, n->args[0], NULL);
+        void **slot = rl_ptrmap_slot(&m->stored, place);
+        if (!*slot) *slot = (void *)value;
+        else if (*slot != value) *slot = (void *)AMBIGUOUS;
+    }
+}
+
+void tm_collect_stores(rl_model *m)
+{
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (c->stores_recorded) continue;
+        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+        tm_record_stores(m, &env);
+    }
+}
+
+/* Rewrites `X*...` into `Y...` when X only ever held &Y. */
+const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
+{
+    rl_strpool *pool = m->program->pool;
+    for (int round = 0; round < MAX_SPAWN_DEPTH; round++) {
+        const char *star = strchr(place, '*');
+        if (!star || place[0] == '{') return place;
+        const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
+        const char *value = rl_ptrmap_get(&m->stored, prefix);
+        if (!value || value == AMBIGUOUS || value[0] != '&') return place;
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_append(&sb, value + 1);
+        rl_sb_append(&sb, star + 1);
+        place = rl_intern(pool, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+        /* An element stored in a per-instance object is per instance too. */
+        if (root_distinct && strstr(value, "[]")) *distinct = 1;
+    }
+    return place;
+}
+
+/* Lock names through stored pointers too (`pthread_mutex_lock(t->lock)`
+ * with `t->lock = &m` is a lock on m). */
+const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held)
+{
+    if (!held) return NULL;
+    const rl_lockset *r = rl_ls_empty(m->flow->locks);
+    for (size_t i = 0; i < held->n; i++) {
+        int unused = 0;
+        r = rl_ls_add(m->flow->locks, r, tm_follow_stores(m, held->e[i].lock, 0, &unused), held->e[i].shared);
+    }
+    return r;
+}

@@ -1,0 +1,136 @@
+/* Internal to the thread model: what its four files share. Not for rules
+ * (they ask threads.h) and not for anything outside analyzer/model/.
+ *
+ *  threads.c    builds the model: threads, contexts and the worklist,
+ *               accesses, lock events, groups; frees it;
+ *  resolve.c    names places, values and locksets of a function in a
+ *               context; pointers stored in memory; calls through pointers;
+ *  discovery.c  pass 1 per thread: spawn and join sites, children and
+ *               their intervals, creation locks;
+ *  ordering.c   positions and intervals: which accesses may run together.
+ *
+ * Invariants:
+ *  1. Functions shared between the files are prefixed tm_ (thread model);
+ *     everything else stays static in its file.
+ *  2. Every name a tm_ function returns is interned in the program's pool:
+ *     equal names are equal pointers.
+ *  3. An rl_posvec owns its v: pos_extend, pos_copy and pos_prefix_then
+ *     return a new vector the caller releases with pos_free. */
+#ifndef RL_THREADS_INTERNAL_H
+#define RL_THREADS_INTERNAL_H
+#include "threads.h"
+#include "../util/mem.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds that keep pathological programs finite. */
+#define MAX_THREADS 4096
+#define MAX_SPAWN_DEPTH 16
+/* Positions keep at most this many frames; deeper calls share the
+ * position of their deepest kept frame (discovery and exploration agree). */
+#define MAX_POS_DEPTH 8
+/* Calls followed while looking for spawn sites, per thread. */
+#define DISCOVERY_BUDGET 20000
+#define MAX_CANDIDATES 32
+#define MAX_PARAMS 32
+
+/* One frame of a thread: the function, and the values bound to its
+ * parameters (distinct: the parameters handed one object per instance). */
+typedef struct frame_env {
+    int thread;
+    int fn;
+    const char *const *bind;
+    int nbind;
+    uint32_t distinct;
+} frame_env;
+
+/* The facts of program function fn. */
+static inline const rl_function *fn_of(const rl_model *m, int fn)
+{
+    return m->program->fns[fn].fn;
+}
+
+/* ---- positions ------------------------------------------------------------ */
+
+static inline rl_posvec pos_extend(const rl_posvec *p, int32_t node)
+{
+    rl_posvec r = {rl_xmalloc((size_t)(p->n + 1) * sizeof(int32_t)), p->n + 1, 0};
+    if (p->n) memcpy(r.v, p->v, (size_t)p->n * sizeof(int32_t));
+    r.v[p->n] = node;
+    return r;
+}
+
+static inline rl_posvec pos_copy(const rl_posvec *p)
+{
+    rl_posvec r = {NULL, p->n, p->infinite};
+    if (p->n) {
+        r.v = rl_xmalloc((size_t)p->n * sizeof(int32_t));
+        memcpy(r.v, p->v, (size_t)p->n * sizeof(int32_t));
+    }
+    return r;
+}
+
+/* A prefix of k frames of p, then `last`. */
+static inline rl_posvec pos_prefix_then(const rl_posvec *p, int k, int32_t last)
+{
+    rl_posvec prefix = {p->v, k, 0};
+    return pos_extend(&prefix, last);
+}
+
+/* Lexicographic order; a prefix comes first (a call precedes its body). */
+static inline int pos_cmp(const rl_posvec *a, const rl_posvec *b)
+{
+    if (a->infinite || b->infinite) return a->infinite == b->infinite ? 0 : a->infinite ? 1 : -1;
+    int n = a->n < b->n ? a->n : b->n;
+    for (int i = 0; i < n; i++)
+        if (a->v[i] != b->v[i]) return a->v[i] < b->v[i] ? -1 : 1;
+    return a->n == b->n ? 0 : a->n < b->n ? -1 : 1;
+}
+
+static inline void pos_free(rl_posvec *p)
+{
+    free(p->v);
+    p->v = NULL;
+    p->n = 0;
+}
+
+/* ---- resolve.c ------------------------------------------------------------ */
+
+/* A hash of the "fn:" values a frame is bound to, 0 when none. */
+uint64_t tm_fn_bindings_hash(const char *const *bind, int nbind);
+/* A place or value of function env->fn as a program-wide name. *distinct
+ * is set when the place is (part of) an object handed out one per thread
+ * instance; *root_distinct when it is reached from one, even through
+ * pointers. Either may be NULL. */
+const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
+const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *distinct);
+/* Bindings for a callee: each argument resolved in the caller, k-limited.
+ * The caller frees the array (not its names). */
+const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct);
+const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s);
+/* Locks held at a node of a context (NULL when the node is unreachable),
+ * and locks some path may hold there. */
+const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node);
+const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node);
+/* The functions a call or spawn through a pointer reaches in one context;
+ * as rl_program_callees. */
+const int *tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *one, size_t *count, int *weak);
+/* Pointers stored in memory: recorded per context (tm_record_stores, when
+ * explored; tm_collect_stores for the rest), followed when naming places
+ * and locks. */
+void tm_record_stores(rl_model *m, const frame_env *env);
+void tm_collect_stores(rl_model *m);
+const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
+const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held);
+
+/* ---- discovery.c ---------------------------------------------------------- */
+
+/* A new thread (a root when parent is -1); -1 past MAX_THREADS (counted). */
+int tm_add_thread(rl_model *m, int parent, int entry_fn);
+/* Pass 1 for thread t whose entry runs in env: creates its children. */
+void tm_discover_children(rl_model *m, int t, const frame_env *env);
+/* The one function a thread's entry runs through a pointer its argument
+ * tells (a trampoline's body), else -1. */
+int tm_trampoline_body(rl_model *m, const frame_env *env);
+
+#endif

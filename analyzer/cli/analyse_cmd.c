@@ -17,6 +17,8 @@
 #include "git.h"
 #include "history.h"
 #include "output.h"
+#include "project.h"
+#include "scope.h"
 #include "select.h"
 #include "suppress.h"
 #include "threads_cmd.h"
@@ -34,9 +36,6 @@
 
 enum { EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
 
-#define DEFAULT_DB_DIR ".racelint"
-#define DEFAULT_DB_FILE ".racelint/racelint.db"
-
 static char *arguments_json(int argc, char **argv)
 {
     json_t *arr = json_array();
@@ -50,16 +49,6 @@ static char *arguments_json(int argc, char **argv)
     char *copy = rl_xstrdup(s ? s : "[]");
     free(s);
     return copy;
-}
-
-/* The default database lives in .racelint/ under the current folder; the
- * folder is created on first use. An explicit --db must be in an existing
- * folder. */
-static const char *database_path(const rl_cli_options *o)
-{
-    if (o->db) return o->db;
-    mkdir(DEFAULT_DB_DIR, 0777);
-    return DEFAULT_DB_FILE;
 }
 
 /* units (may be NULL) feed SARIF's parse-failure notifications, baseline
@@ -104,25 +93,6 @@ static void report_parse_failures(const rl_analysis *a)
         fprintf(stderr, "racelint: %s: %s\n", u->file, phrase);
         if (u->diagnostics) fprintf(stderr, "%s\n", u->diagnostics);
     }
-}
-
-/* The translation units named by -p or by paths (check, guards). Prints
- * warnings and the error; 0 or -1. */
-static int load_units(const rl_cli_options *o, rl_unit_list *units)
-{
-    rl_error err = {{0}};
-    memset(units, 0, sizeof *units);
-    if (o->nfacts_dirs && !o->build_dir) return 0; /* the facts files name the units */
-    int rc = o->build_dir ? rl_inputs_from_compdb(o->build_dir, units, &err)
-                          : rl_inputs_from_paths(o->paths, o->npaths, o->flags, o->nflags, units, &err);
-    for (size_t i = 0; i < units->nwarnings; i++) fprintf(stderr, "racelint: warning: %s\n", units->warnings[i]);
-    if (rc != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_unit_list_free(units);
-        return -1;
-    }
-    if (o->shard_n) rl_shard_filter(units, (unsigned)o->shard_k, (unsigned)o->shard_n);
-    return 0;
 }
 
 /* The facts cache on the findings store (driver.h). Errors are not fatal:
@@ -314,31 +284,12 @@ static void print_programs_and_notices(const rl_analysis *a, int verbose)
     }
 }
 
-/* What the analysing commands need: -p or paths (or --facts), and the
- * facts options only in the combinations that mean something. */
-static int need_inputs(const rl_cli_options *o, const char *cmd)
-{
-    if (o->nfacts_dirs && (o->facts_cache || o->shard_n || o->npaths))
-        return rl_cli_usage_error("%s", "--facts links facts files: it takes -p but no paths, --facts-cache or --shard");
-    if (o->shard_n && (!o->build_dir || !o->facts_cache))
-        return rl_cli_usage_error("%s", "--shard K/N needs -p BUILD_DIR and --facts-out DIR");
-    if (o->facts_max_size && !o->facts_cache)
-        return rl_cli_usage_error("%s", "--facts-max-size bounds --facts-cache DIR: give that too");
-    if (!o->build_dir && o->npaths == 0 && o->nfacts_dirs == 0) {
-        fprintf(stderr, "racelint: error: %s needs -p BUILD_DIR or at least one file or folder\nTry 'racelint --help'.\n", cmd);
-        return EXIT_USAGE;
-    }
-    if (o->build_dir && o->npaths > 0) return rl_cli_usage_error("%s", "give either -p BUILD_DIR or paths, not both");
-    return 0;
-}
-
 /* `racelint guards`: the inferred guard map (guards.h) of a codebase. */
 int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
 {
     (void)argc;
     (void)argv;
-    int rc = need_inputs(o, "guards");
-    if (rc) return rc;
+    int rc = 0;
     rl_outfile of;
     rl_error oerr = {{0}};
     if (rl_outfile_open(&of, o->output, &oerr) != 0) {
@@ -347,15 +298,15 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
     }
     FILE *out = of.f;
     int fmt = rl_out_parse(o->format_set ? o->format : NULL, 0);
-    rl_unit_list units;
+    rl_scope sel;
     rl_error err = {{0}};
     rl_analysis a;
     if (fmt < 0) {
         rc = rl_cli_usage_error("unknown format '%s' for guards (table, csv, json)", o->format);
-    } else if (load_units(o, &units) != 0) {
-        rc = EXIT_USAGE;
+    } else if ((rc = rl_scope_units(o, "guards", &sel)) != 0) {
+        rl_scope_free(&sel);
     } else {
-        if (analyse(o, &units, 1, NULL, &a, NULL, &err) != 0) {
+        if (analyse(o, &sel.units, 1, NULL, &a, NULL, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         } else {
@@ -376,7 +327,7 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
             rl_table_free(&t);
             rl_analysis_free(&a);
         }
-        rl_unit_list_free(&units);
+        rl_scope_free(&sel);
     }
     if (rl_outfile_close(&of, rc == 0, &oerr) != 0) {
         fprintf(stderr, "racelint: error: %s\n", oerr.msg);
@@ -385,17 +336,21 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
     return rc;
 }
 
-/* The units of -p, paths or --facts, analysed without the store (for
- * the commands that record nothing); parse failures reported. 0, or -1
- * with the message printed and nothing left to free. */
-static int load_and_analyse(const rl_cli_options *o, rl_unit_list *units, rl_analysis *a)
+/* The units of -p, paths or --facts (scope.h), analysed without the
+ * store (for the commands that record nothing); parse failures reported.
+ * 0, or the exit code with the message printed and nothing left to free. */
+static int select_and_analyse(const rl_cli_options *o, const char *cmd, rl_scope *sel, rl_analysis *a)
 {
-    if (load_units(o, units) != 0) return -1;
+    int rc = rl_scope_units(o, cmd, sel);
+    if (rc != 0) {
+        rl_scope_free(sel);
+        return rc;
+    }
     rl_error err = {{0}};
-    if (analyse(o, units, 0, NULL, a, NULL, &err) != 0) {
+    if (analyse(o, &sel->units, 0, NULL, a, NULL, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_unit_list_free(units);
-        return -1;
+        rl_scope_free(sel);
+        return EXIT_USAGE;
     }
     report_parse_failures(a);
     return 0;
@@ -406,15 +361,18 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
 {
     (void)argc;
     (void)argv;
-    int rc = need_inputs(o, "threads");
-    if (rc) return rc;
+    int rc = 0;
     int json = o->format_set && strcmp(o->format, "json") == 0;
     if (o->format_set && !json && strcmp(o->format, "text") != 0)
         return rl_cli_usage_error("unknown format '%s' for threads (text, json)", o->format);
-    rl_unit_list units;
-    rl_analysis a;
-    if (load_and_analyse(o, &units, &a) != 0) return EXIT_USAGE;
     rl_error err = {{0}};
+    if (rl_check_writable(o->output, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    rl_scope sel;
+    rl_analysis a;
+    if ((rc = select_and_analyse(o, "threads", &sel, &a)) != 0) return rc;
     rl_outfile of;
     if (rl_outfile_open(&of, o->output, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
@@ -430,7 +388,7 @@ int rl_cmd_threads(int argc, char **argv, const rl_cli_options *o)
         }
     }
     rl_analysis_free(&a);
-    rl_unit_list_free(&units);
+    rl_scope_free(&sel);
     return rc;
 }
 
@@ -493,22 +451,21 @@ static void audit_suppressions(rl_analysis *a, rl_run_info *run)
  * job (check --facts) analyses and reports. */
 static int check_shard(const rl_cli_options *o)
 {
-    rl_unit_list units;
+    rl_scope sel;
     rl_analysis a;
-    if (load_and_analyse(o, &units, &a) != 0) return EXIT_USAGE;
+    int rc = select_and_analyse(o, "check", &sel, &a);
+    if (rc != 0) return rc;
     if (!o->quiet)
         fprintf(stderr, "racelint: shard %ld/%ld: %zu unit%s, %zu parsed, %zu still valid in %s; not analysed: "
-                        "link the shards with racelint check --facts\n", o->shard_k, o->shard_n, units.len,
-                units.len == 1 ? "" : "s", a.units_parsed, a.units_cached, o->facts_cache);
+                        "link the shards with racelint check --facts\n", o->shard_k, o->shard_n, sel.units.len,
+                sel.units.len == 1 ? "" : "s", a.units_parsed, a.units_cached, o->facts_cache);
     rl_analysis_free(&a);
-    rl_unit_list_free(&units);
+    rl_scope_free(&sel);
     return 0;
 }
 
 int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
 {
-    int usage = need_inputs(o, "check");
-    if (usage) return usage;
     if (o->shard_n) return check_shard(o);
     int least = min_confidence(o);
     if (least < 0) return rl_cli_usage_error("--min-confidence wants high, medium or low, not '%s'", o->min_confidence);
@@ -519,25 +476,39 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         return EXIT_USAGE;
     }
     long long t0 = rl_now_ms();
+    rl_error err = {{0}};
+    /* An output that cannot be written fails now, not after the analysis. */
+    if (rl_check_writable(o->output, &err) != 0) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        rl_selection_free(selection);
+        return EXIT_USAGE;
+    }
+    rl_scope sel;
+    int usage = rl_scope_units(o, "check", &sel);
+    int db_default = 0;
+    char *db_path = usage ? NULL : rl_database_path(o->db, sel.compdb, &db_default, &err);
+    if (!usage && (!db_path || (db_default && !o->no_db && rl_database_folder(db_path, &err) != 0))) {
+        fprintf(stderr, "racelint: error: %s\n", err.msg);
+        usage = EXIT_USAGE;
+    }
+    if (usage) {
+        free(db_path);
+        rl_scope_free(&sel);
+        rl_selection_free(selection);
+        return usage;
+    }
     rl_run_info run;
     memset(&run, 0, sizeof run);
     run.started_at = rl_iso_now();
 
-    rl_error err = {{0}};
-    rl_unit_list units;
-    if (load_units(o, &units) != 0) {
-        rl_run_info_clear(&run);
-        rl_selection_free(selection);
-        return EXIT_USAGE;
-    }
-
     /* Open the store before the long analysis, so a bad --db fails fast. */
     rl_store *store = NULL;
     if (!o->no_db) {
-        store = rl_store_open(database_path(o), 0, &err);
+        store = rl_store_open(db_path, 0, &err);
         if (!store) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
-            rl_unit_list_free(&units);
+            free(db_path);
+            rl_scope_free(&sel);
             rl_run_info_clear(&run);
             rl_selection_free(selection);
             return EXIT_USAGE;
@@ -549,34 +520,37 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     run.tool_version = rl_xstrdup(RL_VERSION);
     run.arguments = arguments_json(argc, argv);
     run.directory = rl_xstrdup(getcwd(cwd, sizeof cwd) ? cwd : "");
-    run.files = (int64_t)units.len;
+    run.files = (int64_t)sel.units.len;
     if (rl_git_describe(&run, o->quiet, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_store_close(store);
-        rl_unit_list_free(&units);
+        free(db_path);
+        rl_scope_free(&sel);
         rl_run_info_clear(&run);
         rl_selection_free(selection);
         return EXIT_USAGE;
     }
-    rl_check_args hargs = {o->db ? o->db : DEFAULT_DB_FILE, o->no_db, o->baseline, o->fail_on, o->format};
+    rl_check_args hargs = {db_path, o->no_db, o->baseline, o->fail_on, o->format};
     rl_check_hist *hist = rl_hist_check_begin(&hargs, store, &run, &err);
     if (!hist) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_store_close(store);
-        rl_unit_list_free(&units);
+        free(db_path);
+        rl_scope_free(&sel);
         rl_run_info_clear(&run);
         rl_selection_free(selection);
         return EXIT_USAGE;
     }
 
     rl_analysis a;
-    int analysed = analyse(o, &units, 0, store, &a, &run.config, &err);
+    int analysed = analyse(o, &sel.units, 0, store, &a, &run.config, &err);
     if (analysed != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_hist_check_abort(hist, store, &run);
         rl_hist_check_end(hist, EXIT_USAGE);
         rl_store_close(store);
-        rl_unit_list_free(&units);
+        free(db_path);
+        rl_scope_free(&sel);
         rl_run_info_clear(&run);
         rl_selection_free(selection);
         return EXIT_USAGE;
@@ -591,14 +565,22 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         rl_hist_check_end(hist, EXIT_USAGE);
         rl_store_close(store);
         rl_analysis_free(&a);
-        rl_unit_list_free(&units);
+        free(db_path);
+        rl_scope_free(&sel);
         rl_run_info_clear(&run);
         rl_selection_free(selection);
         return EXIT_USAGE;
     }
     rl_selection_free(selection);
     size_t unconfident = hide_unconfident(&a.findings, least);
-    run.files = (int64_t)units.len; /* --facts without -p: known only now */
+    /* Findings outside the paths given with a compilation database are
+     * left out of everything, and a notice says so (scope.h). */
+    size_t outside = rl_scope_filter(&sel, &a.findings);
+    if (outside)
+        rl_analysis_notice(&a, "focus", NULL,
+                           "%zu finding%s outside the paths given %s not reported (the whole program was analysed)",
+                           outside, outside == 1 ? "" : "s", outside == 1 ? "was" : "were");
+    run.files = (int64_t)sel.units.len; /* --facts without -p: known only now */
 
     run.finished_at = rl_iso_now();
     run.status = rl_xstrdup("complete");
@@ -652,7 +634,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     if (!o->quiet) {
         print_programs_and_notices(&a, o->verbose);
         fprintf(stderr, "racelint: %zu finding%s in %zu file%s", a.findings.len, a.findings.len == 1 ? "" : "s",
-                units.len, units.len == 1 ? "" : "s");
+                sel.units.len, sel.units.len == 1 ? "" : "s");
         if (a.nprograms > 1 || a.nprograms_linked > 1)
             fprintf(stderr, ", %zu program%s", a.nprograms, a.nprograms == 1 ? "" : "s");
         if (a.nnotices) fprintf(stderr, ", %zu notice%s", a.nnotices, a.nnotices == 1 ? "" : "s");
@@ -668,14 +650,15 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         if (off_rule || off_file)
             fprintf(stderr, "; %zu left out by the checks selected, %zu located only in excluded files", off_rule,
                     off_file);
-        if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, database_path(o));
+        if (recorded) fprintf(stderr, "; run %lld recorded in %s", (long long)run.id, db_path);
         fprintf(stderr, "\n");
     }
     if (!o->quiet || incomplete) rl_parse_failures_summary(stderr, run.incomplete, a.units, a.nunits);
     exit_code = rl_hist_check_end(hist, exit_code);
     rl_store_close(store);
     rl_analysis_free(&a);
-    rl_unit_list_free(&units);
+    free(db_path);
+    rl_scope_free(&sel);
     rl_run_info_clear(&run);
     return exit_code;
 }

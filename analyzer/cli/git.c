@@ -9,6 +9,7 @@
 #include "../util/mem.h"
 #include <git2.h>
 #include <stdio.h>
+#include <string.h>
 
 /* The dirty check gives up after this long: a huge tree on a slow disk
  * would otherwise hold the run before it starts. */
@@ -124,4 +125,23 @@ int rl_git_describe(rl_run_info *run, int quiet, rl_error *err)
     git_repository_free(repo);
     git_libgit2_shutdown();
     return 0;
+}
+
+char *rl_git_toplevel(const char *dir)
+{
+    if (git_libgit2_init() < 0) return NULL;
+    confine_libgit2();
+    git_repository *repo = NULL;
+    char *top = NULL;
+    if (git_repository_open_ext(&repo, dir, 0, NULL) == 0 && !git_repository_is_bare(repo)) {
+        const char *workdir = git_repository_workdir(repo);
+        if (workdir) {
+            top = rl_xstrdup(workdir);
+            size_t len = strlen(top);
+            if (len > 1 && top[len - 1] == '/') top[len - 1] = 0; /* libgit2 ends it with '/' */
+        }
+    }
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return top;
 }

@@ -22,4 +22,9 @@
  * Fails only on a malformed RACELINT_GIT_TIMEOUT_MS. */
 int rl_git_describe(rl_run_info *run, int quiet, rl_error *err);
 
+/* The top folder of the git work tree holding dir (a worktree's or a
+ * submodule's own), absolute, heap; NULL outside one or in a bare
+ * repository. Reads with libgit2 as above, runs nothing. */
+char *rl_git_toplevel(const char *dir);
+
 #endif

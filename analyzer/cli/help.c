@@ -164,6 +164,7 @@ void rl_cli_print_man(FILE *out)
         fputs(".\n", out);
     }
     fputs(".TP\n.B \\-\\-version\nprint racelint's version and libclang's.\n", out);
+    fputs(".SH ENVIRONMENT\n.TP\n.B RACELINT_DB\nthe findings database when \\fB\\-\\-db\\fR is not given.\n", out);
     fputs(".SH EXIT STATUS\n", out);
     roff(out, exit_status_text);
     fputs("\n.SH SEE ALSO\n.BR clang\\-tidy (1)\n", out);

@@ -16,6 +16,7 @@
 #include "cc_cmd.h"
 #include "history.h"
 #include "options.h"
+#include "project.h"
 #include "report_cmd.h"
 #include <signal.h>
 #include <stdio.h>
@@ -105,11 +106,20 @@ static int unknown_command(const char *name)
     return EXIT_USAGE;
 }
 
+static const char completion_usage[] =
+    "usage: racelint completion bash|zsh\n\n"
+    "  completion         print the shell completion script, made from the option table\n"
+    "                     (installed by cmake --install; or: source <(racelint completion bash))\n";
+
 /* `racelint help [COMMAND]`. */
 static int help_command(int argc, char **argv)
 {
     if (argc < 3) {
         rl_cli_print_help(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(argv[2], "completion") == 0) {
+        fputs(completion_usage, stdout);
         return EXIT_CLEAN;
     }
     const rl_cli_command *cmd = rl_cli_find_command(argv[2]);
@@ -142,6 +152,10 @@ int main(int argc, char **argv)
         return EXIT_CLEAN;
     }
     if (strcmp(argv[1], "completion") == 0) {
+        if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            fputs(completion_usage, stdout);
+            return EXIT_CLEAN;
+        }
         if (argc != 3 || rl_cli_print_completion(stdout, argv[2]) != 0)
             return rl_cli_usage_error("%s", "completion wants a shell: racelint completion bash|zsh");
         return EXIT_CLEAN;
@@ -161,8 +175,20 @@ int main(int argc, char **argv)
     } else if (rc == 0 && o.help) {
         rl_cli_print_command_help(stdout, cmd);
     } else if (rc == 0) {
-        for (size_t i = 0; i < sizeof dispatch_table / sizeof *dispatch_table; i++)
+        /* The database the queries read: --db, $RACELINT_DB, or the one in
+         * the project's root (check finds its own, knowing its compile
+         * database). */
+        char *db = NULL;
+        if ((cmd->bit & RL_CMDS_DATABASE) && cmd->bit != RL_CMD_CHECK) {
+            int is_default;
+            rl_error err = {{0}};
+            db = rl_database_path(o.db, NULL, &is_default, &err);
+            if (!db) rc = rl_cli_usage_error("%s", err.msg);
+            o.db = db;
+        }
+        for (size_t i = 0; rc == 0 && i < sizeof dispatch_table / sizeof *dispatch_table; i++)
             if (dispatch_table[i].bit == cmd->bit) rc = dispatch_table[i].run(argc, argv, &o);
+        free(db);
     }
     rl_cli_options_free(&o);
     return rc;

@@ -154,7 +154,9 @@ _Static_assert(offsetof(rl_cli_options, nfacts_dirs) == offsetof(rl_cli_options,
  */
 const rl_cli_option rl_cli_option_table[] = {
     {'p', NULL, NULL, "PATH", RL_CMDS_ANALYSE, RL_OPT_STRING, FIELD(build_dir), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
-     "the build folder holding compile_commands.json"},
+     "the build folder holding compile_commands.json, or that file itself (default: searched upward from the "
+     "first path, or the current folder, also in build/ at each level); with paths, -p's units are all "
+     "analysed and only findings in those paths reported"},
     {0, "program", NULL, "NAME", RL_CMDS_ANALYSE, RL_OPT_LIST, FIELD(programs), 0, 0, NULL, RL_COMPLETE_NONE, NULL,
      "analyse only this program of the build (a unit defining main; repeatable; -v lists them)"},
     {0, "format", NULL, "FMT", RL_CMDS_LISTING, RL_OPT_CUSTOM, 0, 0, 0, set_format, RL_COMPLETE_WORDS, FORMATS,
@@ -162,9 +164,11 @@ const rl_cli_option rl_cli_option_table[] = {
      "the history commands: table (default), csv or json (findings also text)"},
     {'o', NULL, NULL, "FILE", RL_CMDS_LISTING | RL_CMD_REPORT, RL_OPT_STRING, FIELD(output), 0, 0, NULL,
      RL_COMPLETE_FILE, NULL,
-     "write the report to FILE instead of standard output (report: the folder for index.html)"},
+     "write the report to FILE instead of standard output (report: the folder for index.html); checked "
+     "before the analysis starts"},
     {0, "db", NULL, "FILE", RL_CMDS_DATABASE, RL_OPT_STRING, FIELD(db), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
-     "findings database (default: .racelint/racelint.db)"},
+     "findings database (default: $RACELINT_DB, else .racelint/racelint.db in the project's root: the "
+     "folder of .racelint.yaml, else the git top level, else the compile database's folder, else .)"},
     {0, "no-db", NULL, NULL, RL_CMD_CHECK, RL_OPT_FLAG, FIELD(no_db), 0, 0, NULL, RL_COMPLETE_NONE, NULL,
      "do not record the run"},
     {0, "baseline", NULL, "REF", RL_CMD_CHECK, RL_OPT_STRING, FIELD(baseline), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
@@ -249,8 +253,8 @@ const size_t rl_cli_noptions = sizeof rl_cli_option_table / sizeof *rl_cli_optio
 /* The commands, in the order help lists them. */
 const rl_cli_command rl_cli_command_table[] = {
     {"check", RL_CMD_CHECK, "[PATH...] [-- FLAGS...]",
-     "analyse a codebase: the compile_commands.json in the -p folder, or C files and folders (searched "
-     "for .c files) with FLAGS"},
+     "analyse a codebase: the compile_commands.json of -p (or found upward), or C files and folders (searched "
+     "for .c files) with FLAGS after --; with a compilation database, the paths choose the files reported"},
     {"guards", RL_CMD_GUARDS, "[PATH...] [-- FLAGS...]",
      "print the inferred guard map: each shared location, the lock held at most of its accesses, and how many "
      "hold it"},

@@ -244,17 +244,20 @@ int rl_inputs_from_command(const char *dir, char *const *argv, int argc, rl_unit
     return rc;
 }
 
-int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *err)
+int rl_inputs_from_compdb(const char *compdb_path, rl_unit_list *out, rl_error *err)
 {
-    struct stat st;
-    if (stat(build_dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return rl_fail(err, "%s: not a folder (-p wants the build folder holding compile_commands.json)", build_dir);
-    char *path = rl_xasprintf("%s/compile_commands.json", build_dir);
+    char *path = rl_xstrdup(compdb_path);
     json_t *root = load_compdb(path, err);
     if (!root) {
         free(path);
         return -1;
     }
+    /* Relative "directory" entries are relative to the database's folder. */
+    char *build_dir = rl_xstrdup(path);
+    char *slash = strrchr(build_dir, '/');
+    if (slash == build_dir) slash[1] = 0;
+    else if (slash) *slash = 0;
+    else strcpy(build_dir, ".");
     char *abs_build = realpath(build_dir, NULL);
     rl_flag_notes notes;
     memset(&notes, 0, sizeof notes);
@@ -264,6 +267,7 @@ int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *er
     rl_flag_notes_flush(&notes, &out->warnings, &out->nwarnings, &out->cap_warnings);
     size_t n = json_array_size(root);
     free(abs_build);
+    free(build_dir);
     json_decref(root);
     if (out->len == 0) {
         rl_fail(err, "%s: no C source file to analyse among its %zu entries", path, n);

@@ -22,12 +22,12 @@ typedef struct rl_unit_list {
     size_t nwarnings, cap_warnings;
 } rl_unit_list;
 
-/* Reads BUILD_DIR/compile_commands.json. Fails with a message naming the
+/* Reads a compile_commands.json (cli/project.h finds it for -p). Fails with a message naming the
  * file (and the entry) when it is missing, not JSON, of the wrong shape,
  * or empty. Entries that cannot be used (missing file, bad response file,
  * not C) are skipped with a warning; refused and unknown flags get notes
  * in the warnings too. */
-int rl_inputs_from_compdb(const char *build_dir, rl_unit_list *out, rl_error *err);
+int rl_inputs_from_compdb(const char *compdb_path, rl_unit_list *out, rl_error *err);
 
 /* Files are taken as they are; folders are searched recursively for .c
  * files (symlink loops and special files are skipped with a warning). */

@@ -169,6 +169,21 @@ static void free_finding(rl_finding *f)
     free(f->programs);
 }
 
+size_t rl_findings_keep(rl_findings *list, int (*keep)(const rl_finding *f, const void *ctx), const void *ctx)
+{
+    size_t kept = 0, removed = 0;
+    for (size_t i = 0; i < list->len; i++) {
+        if (keep(&list->items[i], ctx)) {
+            list->items[kept++] = list->items[i];
+        } else {
+            free_finding(&list->items[i]);
+            removed++;
+        }
+    }
+    list->len = kept;
+    return removed;
+}
+
 void rl_findings_free(rl_findings *list)
 {
     for (size_t i = 0; i < list->len; i++) free_finding(&list->items[i]);

@@ -130,6 +130,9 @@ size_t rl_finding_sites(const rl_finding *f);
  * rank (highest first), then primary file, line, column, rule: the
  * likeliest bugs first, and deterministic output. */
 void rl_findings_sort(rl_findings *list);
+/* Keeps the findings keep() accepts, in order, and frees the others;
+ * returns how many were removed. */
+size_t rl_findings_keep(rl_findings *list, int (*keep)(const rl_finding *f, const void *ctx), const void *ctx);
 void rl_findings_free(rl_findings *list);
 /* Keeps the findings keep() says yes to, in order, and frees the others;
  * returns how many were dropped. */

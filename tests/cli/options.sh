@@ -60,6 +60,10 @@ triage --note,--db,-q --format,-o,--run
 sql --max-rows,--db,--format,-o,-q --run,--note
 report --run,-o,--db,--src-root,-q --format,--rule,-p
 EOF
+expect "completion --help" 0 "$RL" completion --help
+contains "completion --help shows its usage" "$TMP/out" "^usage: racelint completion bash|zsh"
+expect "help completion" 0 "$RL" help completion
+contains "help completion shows its usage" "$TMP/out" "^usage: racelint completion bash|zsh"
 expect "racelint --help exits 0" 0 "$RL" --help
 for cmd in check guards threads findings runs diff show history triage sql report completion; do
   contains "racelint --help names $cmd" "$TMP/out" "^  $cmd"

@@ -204,7 +204,11 @@ contains "the map is guarded by its rwlock" "$TMP/out" "^c.v\[\],c.mu,2,2,2,1"
 expect "guards as JSON" 0 "$RL" guards --format json "$FX/seed_buffer_owner.c"
 if jq -e 'map(select(.location == "queue.count"))[0] | .guard == "queue.lock" and .believed == true' "$TMP/out" >/dev/null 2>&1; then
   ok "the owner seed's queue is guarded by its lock"; else not_ok "the owner seed's queue is guarded by its lock"; fi
-expect "guards needs inputs" 2 "$RL" guards
+# (in a folder with no compile_commands.json above it: $TMP has build/ by now)
+NOINPUT=$(mktemp -d)
+expect "guards needs inputs" 2 sh -c 'cd "$1" && "$2" guards' sh "$NOINPUT" "$RL"
+contains "it says what it looked for" "$TMP/err" "needs -p BUILD_DIR, a file or folder, or a compile_commands.json"
+rmdir "$NOINPUT"
 
 # The project config adds models for the project's own APIs.
 mkdir -p "$TMP/proj/src"

@@ -501,19 +501,17 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     memset(&run, 0, sizeof run);
     run.started_at = rl_iso_now();
 
+    /* From here on, an error goes through `fail`, which undoes what was
+     * set up so far (the store and hist may be NULL, `analysed` says
+     * whether `a` holds an analysis). */
+    rl_check_hist *hist = NULL;
+    rl_analysis a;
+    int analysed = 0;
+    const char *why = NULL;
+
     /* Open the store before the long analysis, so a bad --db fails fast. */
     rl_store *store = NULL;
-    if (!o->no_db) {
-        store = rl_store_open(db_path, 0, &err);
-        if (!store) {
-            fprintf(stderr, "racelint: error: %s\n", err.msg);
-            free(db_path);
-            rl_scope_free(&sel);
-            rl_run_info_clear(&run);
-            rl_selection_free(selection);
-            return EXIT_USAGE;
-        }
-    }
+    if (!o->no_db && !(store = rl_store_open(db_path, 0, &err))) goto fail;
 
     /* The run is recorded as 'running' before the analysis (history.h). */
     char cwd[PATH_MAX];
@@ -521,55 +519,18 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     run.arguments = arguments_json(argc, argv);
     run.directory = rl_xstrdup(getcwd(cwd, sizeof cwd) ? cwd : "");
     run.files = (int64_t)sel.units.len;
-    if (rl_git_describe(&run, o->quiet, &err) != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_store_close(store);
-        free(db_path);
-        rl_scope_free(&sel);
-        rl_run_info_clear(&run);
-        rl_selection_free(selection);
-        return EXIT_USAGE;
-    }
+    if (rl_git_describe(&run, o->quiet, &err) != 0) goto fail;
     rl_check_args hargs = {db_path, o->no_db, o->baseline, o->fail_on, o->format};
-    rl_check_hist *hist = rl_hist_check_begin(&hargs, store, &run, &err);
-    if (!hist) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_store_close(store);
-        free(db_path);
-        rl_scope_free(&sel);
-        rl_run_info_clear(&run);
-        rl_selection_free(selection);
-        return EXIT_USAGE;
-    }
-
-    rl_analysis a;
-    int analysed = analyse(o, &sel.units, 0, store, &a, &run.config, &err);
-    if (analysed != 0) {
-        fprintf(stderr, "racelint: error: %s\n", err.msg);
-        rl_hist_check_abort(hist, store, &run);
-        rl_hist_check_end(hist, EXIT_USAGE);
-        rl_store_close(store);
-        free(db_path);
-        rl_scope_free(&sel);
-        rl_run_info_clear(&run);
-        rl_selection_free(selection);
-        return EXIT_USAGE;
-    }
+    if (!(hist = rl_hist_check_begin(&hargs, store, &run, &err))) goto fail;
+    if (analyse(o, &sel.units, 0, store, &a, &run.config, &err) != 0) goto fail;
+    analysed = 1;
     report_parse_failures(&a);
     /* --checks, --exclude and the configs' checks:/exclude: choose what is
      * reported (and recorded) of what was analysed */
     size_t off_rule = 0, off_file = 0;
     if (rl_selection_apply(selection, &a.findings, &off_rule, &off_file, &serr) != 0) {
-        fprintf(stderr, "racelint: error: %s\n", serr.msg);
-        rl_hist_check_abort(hist, store, &run);
-        rl_hist_check_end(hist, EXIT_USAGE);
-        rl_store_close(store);
-        rl_analysis_free(&a);
-        free(db_path);
-        rl_scope_free(&sel);
-        rl_run_info_clear(&run);
-        rl_selection_free(selection);
-        return EXIT_USAGE;
+        why = serr.msg;
+        goto fail;
     }
     rl_selection_free(selection);
     size_t unconfident = hide_unconfident(&a.findings, least);
@@ -661,6 +622,20 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     rl_scope_free(&sel);
     rl_run_info_clear(&run);
     return exit_code;
+
+fail:
+    fprintf(stderr, "racelint: error: %s\n", why ? why : err.msg);
+    if (hist) {
+        rl_hist_check_abort(hist, store, &run);
+        rl_hist_check_end(hist, EXIT_USAGE);
+    }
+    rl_store_close(store);
+    if (analysed) rl_analysis_free(&a);
+    free(db_path);
+    rl_scope_free(&sel);
+    rl_run_info_clear(&run);
+    rl_selection_free(selection);
+    return EXIT_USAGE;
 }
 
 /* `racelint findings --format sarif` and the other report formats. */

@@ -1361,9 +1361,8 @@ static int param_is_function_pointer(CXCursor callee, int direct, int i)
     if (!direct) return 0;
     CXType ft = clang_getCanonicalType(clang_getCursorType(callee));
     CXType pt = clang_getCanonicalType(clang_getArgType(ft, (unsigned)i));
-    if (pt.kind == CXType_Invalid) return 0;
-    if (pt.kind == CXType_Pointer) pt = clang_getCanonicalType(clang_getPointeeType(pt));
-    return pt.kind == CXType_FunctionProto || pt.kind == CXType_FunctionNoProto;
+    if (pt.kind == CXType_Pointer) pt = clang_getPointeeType(pt);
+    return type_is_function(pt);
 }
 
 static void walk_call(walker *w, CXCursor c, expr_out *out)

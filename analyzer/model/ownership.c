@@ -2,6 +2,7 @@
 #include "ownership.h"
 #include "place.h"
 #include "../util/mem.h"
+#include "../util/strbuf.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,17 @@ enum { UNKNOWN = 0, IN_PROGRESS, KEEPS_SYNC, KEEPS_UNSYNC, DOES_NOT_KEEP };
  * it that way. Anything else (a plain store, a callee with no body) is
  * not, and what came before stays shared. */
 enum { NO_HANDOFF = 0, HANDOFF_SYNC, HANDOFF_UNSYNC };
-enum { UNLINK_UNKNOWN = 0, UNLINK_YES, UNLINK_NO };
+/* A memoized yes/no answer (unlinks, returns fresh). */
+enum { ANSWER_UNKNOWN = 0, ANSWER_YES, ANSWER_NO };
+
+/* The nodes of one function that hand on one of its objects, in node
+ * order, computed once per (function, object) and asked per access. */
+typedef struct handoff_list {
+    size_t n;
+    int32_t *nodes;
+    unsigned char *kinds;   /* HANDOFF_SYNC or HANDOFF_UNSYNC */
+    rl_handoff *where;
+} handoff_list;
 
 struct rl_ownership {
     const rl_program *p;
@@ -29,6 +40,7 @@ struct rl_ownership {
                                hands the parameter on (-1: no lock needed) */
     unsigned char *unlinks; /* nfns answers */
     unsigned char *fresh;   /* nfns answers: returns only fresh objects */
+    rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
 };
 
 rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
@@ -50,6 +62,15 @@ void rl_ownership_free(rl_ownership *o)
     free(o->keep_node);
     free(o->unlinks);
     free(o->fresh);
+    for (size_t i = 0; i < o->handoffs.nslots; i++) {
+        handoff_list *l = o->handoffs.keys[i] ? o->handoffs.values[i] : NULL;
+        if (!l) continue;
+        free(l->nodes);
+        free(l->kinds);
+        free(l->where);
+        free(l);
+    }
+    rl_ptrmap_free(&o->handoffs);
     free(o);
 }
 
@@ -187,10 +208,10 @@ static int call_value_callee(rl_ownership *o, const char *v)
  * ("&H.."), one a callee returns fresh, or one it unlinks; NULL aside. */
 static int returns_fresh(rl_ownership *o, int fn)
 {
-    if (o->fresh[fn]) return o->fresh[fn] == UNLINK_YES;
-    o->fresh[fn] = UNLINK_NO; /* also while in progress (invariant 3) */
+    if (o->fresh[fn]) return o->fresh[fn] == ANSWER_YES;
+    o->fresh[fn] = ANSWER_NO; /* also while in progress (invariant 3) */
     if (rl_ownership_unlinks(o, fn)) {
-        o->fresh[fn] = UNLINK_YES;
+        o->fresh[fn] = ANSWER_YES;
         return 1;
     }
     const rl_function *f = o->p->fns[fn].fn;
@@ -206,7 +227,7 @@ static int returns_fresh(rl_ownership *o, int fn)
         if (!ok) return 0;
         any = 1;
     }
-    if (any) o->fresh[fn] = UNLINK_YES;
+    if (any) o->fresh[fn] = ANSWER_YES;
     return any;
 }
 
@@ -236,44 +257,67 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
     return r;
 }
 
+/* The hand-offs of object `heap` in fn, computed on first use. */
+static const handoff_list *handoffs_of(rl_ownership *o, int fn, const char *heap)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%d|%s", fn, heap);
+    void **slot = rl_ptrmap_slot(&o->handoffs, rl_intern(o->p->pool, rl_sb_str(&sb)));
+    rl_sb_free(&sb);
+    if (*slot) return *slot;
+    handoff_list *l = rl_xcalloc(1, sizeof *l);
+    size_t cap = 0;
+    const rl_function *f = o->p->fns[fn].fn;
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        rl_handoff h;
+        int kind = node_publishes(o, fn, i, test_heap, heap, &h);
+        if (kind == NO_HANDOFF) continue;
+        if (l->n == cap) {
+            cap = cap ? 2 * cap : 4;
+            l->nodes = rl_xrealloc(l->nodes, cap * sizeof *l->nodes);
+            l->kinds = rl_xrealloc(l->kinds, cap * sizeof *l->kinds);
+            l->where = rl_xrealloc(l->where, cap * sizeof *l->where);
+        }
+        l->nodes[l->n] = i;
+        l->kinds[l->n] = (unsigned char)kind;
+        l->where[l->n++] = h;
+    }
+    *slot = l;
+    return l;
+}
+
 /* The rest of rl_ownership_fresh_at, for object `heap` (the root naming
  * it) created at line:col of fn. */
 static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
                            rl_handoff *handoff)
 {
-    const rl_fn_info *info = &o->p->fns[fn];
-    const rl_node *at = &info->fn->nodes[node];
+    const rl_function *f = o->p->fns[fn].fn;
     /* After the allocation (its id is where it is), before any node that
      * publishes it, in program order. */
-    if (!loc_after(at->loc, line, col)) return 0;
-    for (int32_t i = 0; i < node; i++) {
-        const rl_node *n = &info->fn->nodes[i];
-        if (!loc_after(n->loc, line, col)) continue;
-        if (node_publishes(o, fn, i, test_heap, heap, NULL)) return 0;
-    }
+    if (!loc_after(f->nodes[node].loc, line, col)) return 0;
+    const handoff_list *l = handoffs_of(o, fn, heap);
+    size_t k = 0;
+    for (; k < l->n && l->nodes[k] < node; k++)
+        if (loc_after(f->nodes[l->nodes[k]].loc, line, col)) return 0;
     /* A loop around both may run the access again after a publication
      * later in its body. */
-    for (int32_t l = info->fn->nodes[node].parent; l >= 0; l = info->fn->nodes[l].parent) {
-        const rl_node *loop = &info->fn->nodes[l];
+    for (int32_t p = f->nodes[node].parent; p >= 0; p = f->nodes[p].parent) {
+        const rl_node *loop = &f->nodes[p];
         if (loop->kind != RL_N_LOOP || (loop->flags & RL_LOOP_ONCE)) continue;
         if (!loc_after(loop->loc, line, col) && !(loop->loc.line == line && loop->loc.col == col)) break;
-        for (int32_t i = node + 1; i <= loop->end; i++)
-            if (node_publishes(o, fn, i, test_heap, heap, NULL)) return 0;
+        for (size_t j = k; j < l->n && l->nodes[j] <= loop->end; j++)
+            if (l->nodes[j] > node) return 0;
     }
     /* Published later without synchronisation, what it did first is
      * shared (a reader may see it half done). The first hand-off says
      * which locks order it. */
-    int found = 0;
-    for (int32_t i = node + 1; i < info->fn->nnodes; i++) {
-        rl_handoff h;
-        int kind = node_publishes(o, fn, i, test_heap, heap, &h);
-        if (kind == HANDOFF_UNSYNC) return 0;
-        if (kind == HANDOFF_SYNC && !found) {
-            found = 1;
-            if (handoff) *handoff = h;
-        }
+    const rl_handoff *first = NULL;
+    for (size_t j = k; j < l->n; j++) {
+        if (l->nodes[j] == node) continue;
+        if (l->kinds[j] == HANDOFF_UNSYNC) return 0;
+        if (!first) first = &l->where[j];
     }
-    if (!found && handoff) *handoff = (rl_handoff){fn, -1, NULL};
+    if (handoff) *handoff = first ? *first : (rl_handoff){fn, -1, NULL};
     return 1;
 }
 
@@ -288,8 +332,8 @@ static int held_throughout(const rl_fn_flow *ff, int32_t r, int32_t w, const cha
 int rl_ownership_unlinks(rl_ownership *o, int fn)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
-    if (o->unlinks[fn] != UNLINK_UNKNOWN) return o->unlinks[fn] == UNLINK_YES;
-    o->unlinks[fn] = UNLINK_NO;
+    if (o->unlinks[fn] != ANSWER_UNKNOWN) return o->unlinks[fn] == ANSWER_YES;
+    o->unlinks[fn] = ANSWER_NO;
     const rl_function *f = o->p->fns[fn].fn;
     const rl_fn_flow *ff = &o->flow->fns[fn];
     if (!ff->held) return 0;
@@ -315,7 +359,7 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
             if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
             for (size_t l = 0; l < ff->held[r]->n; l++)
                 if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) {
-                    o->unlinks[fn] = UNLINK_YES;
+                    o->unlinks[fn] = ANSWER_YES;
                     return 1;
                 }
         }

@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <pwd.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -1279,6 +1280,7 @@ struct rl_check_hist {
     pthread_mutex_t mu;
     phase phase;
     sigset_t blocked, old_mask;
+    sem_t parked;               /* posted once the watcher waits in sigwait */
     int late_signal;            /* arrived while recording */
     rl_store *store;
     int64_t run_id, run_files; /* copied: the main thread keeps writing *run */
@@ -1403,6 +1405,7 @@ static int load_triage(rl_check_hist *h, const rl_check_args *args, rl_store *st
 static void *watch_signals(void *arg)
 {
     rl_check_hist *h = arg;
+    sem_post(&h->parked);
     for (;;) {
         int sig;
         if (sigwait(&h->blocked, &sig) != 0) continue;
@@ -1481,8 +1484,19 @@ rl_check_hist *rl_hist_check_begin(const rl_check_args *args, rl_store *store, r
     sigaddset(&h->blocked, SIGINT);
     sigaddset(&h->blocked, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &h->blocked, &h->old_mask);
+    /* The parser's workers are forked later. A thread that is still
+     * starting when the process forks may hold a lock of the C library or of
+     * a sanitizer runtime, and the child inherits it held: its first
+     * pthread_create then waits forever (seen as a parse hanging until
+     * --unit-timeout under load). So wait until the watcher is parked. */
+    sem_init(&h->parked, 0, 0);
     h->watching = pthread_create(&h->watcher, NULL, watch_signals, h) == 0;
-    if (!h->watching) pthread_sigmask(SIG_SETMASK, &h->old_mask, NULL);
+    if (h->watching) {
+        while (sem_wait(&h->parked) != 0 && errno == EINTR) {
+        }
+    } else {
+        pthread_sigmask(SIG_SETMASK, &h->old_mask, NULL);
+    }
 
     pthread_mutex_lock(&h->mu);
     char *status = run->status;
@@ -1688,6 +1702,7 @@ int rl_hist_check_end(rl_check_hist *h, int exit_code)
     free(h->is_new);
     free(h->baseline_desc);
     pthread_mutex_destroy(&h->mu);
+    if (h->store) sem_destroy(&h->parked);
     free(h);
     return exit_code;
 }

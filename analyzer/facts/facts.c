@@ -44,12 +44,13 @@ void rl_facts_free(rl_unit_facts *facts)
         for (int32_t j = 0; j < fn->nnodes; j++) free(fn->nodes[j].args);
         free(fn->nodes);
         free(fn->requires);
+        free(fn->uses);
     }
     free(facts->fns);
     free(facts->addr_taken);
     free(facts->fnflows);
     free(facts->globals_defined);
-    free(facts->globals_used);
+    free(facts->init_uses);
     free(facts->diags);
     free(facts->deps);
     rl_strpool_free(facts->pool);
@@ -124,8 +125,8 @@ void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *
     f->src = rl_intern(facts->pool, src);
 }
 
-/* Adds usr to a list of interned USRs unless it is there. Units name a
- * few hundred globals at most; a scan is enough. */
+/* Adds usr to a list of interned USRs unless it is there. A unit, or one
+ * function, names a few hundred globals at most; a scan is enough. */
 static void add_usr_once(rl_unit_facts *facts, const char ***list, int32_t *n, int32_t *cap, const char *usr)
 {
     const char *u = rl_intern(facts->pool, usr);
@@ -144,9 +145,14 @@ void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr)
     add_usr_once(facts, &facts->globals_defined, &facts->nglobals_defined, &facts->cap_globals_defined, usr);
 }
 
-void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr)
+void rl_facts_add_use(rl_unit_facts *facts, int32_t fn, const char *usr)
 {
-    add_usr_once(facts, &facts->globals_used, &facts->nglobals_used, &facts->cap_globals_used, usr);
+    if (fn < 0 || fn >= facts->nfns) {
+        add_usr_once(facts, &facts->init_uses, &facts->ninit_uses, &facts->cap_init_uses, usr);
+        return;
+    }
+    rl_function *f = &facts->fns[fn];
+    add_usr_once(facts, &f->uses, &f->nuses, &f->cap_uses, usr);
 }
 
 static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *out)
@@ -180,11 +186,12 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
         rl_sb_printf(out, "function %s params=%d type=%s\n", fn->name, fn->nparams, fn->type ? fn->type : "");
         for (int32_t k = 0; k < fn->nrequires; k++)
             rl_sb_printf(out, "  requires %s%s\n", fn->requires[k].place, fn->requires[k].shared ? " shared" : "");
+        for (int32_t k = 0; k < fn->nuses; k++) rl_sb_printf(out, "  uses %s\n", fn->uses[k]);
         if (fn->nnodes) dump_node(fn, 0, 1, out);
     }
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);
     for (int32_t i = 0; i < facts->nglobals_defined; i++) rl_sb_printf(out, "defines %s\n", facts->globals_defined[i]);
-    for (int32_t i = 0; i < facts->nglobals_used; i++) rl_sb_printf(out, "uses %s\n", facts->globals_used[i]);
+    for (int32_t i = 0; i < facts->ninit_uses; i++) rl_sb_printf(out, "uses %s\n", facts->init_uses[i]);
     for (int32_t i = 0; i < facts->nfnflows; i++) {
         const rl_fnflow *f = &facts->fnflows[i];
         if (f->kind == RL_FNFLOW_CALL_ARG)
@@ -204,3 +211,7 @@ void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)
     facts->deps[facts->ndeps].hash = hash;
     facts->ndeps++;
 }
+
+/* TEMPORARY until the frontend records uses per function. */
+void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr);
+void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr) { rl_facts_add_use(facts, -1, usr); }

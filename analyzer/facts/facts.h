@@ -183,6 +183,13 @@ typedef struct rl_function {
      * the body names them ("P0*.lock"). */
     rl_required_lock *requires;
     int32_t nrequires;
+    /* What its body names besides its direct calls, by USR, once each:
+     * global variables of external linkage and functions used as values
+     * (`h->cb = on_read`). A linker keeping the function must find them;
+     * one dropping it (an unused static inline function of a header) does
+     * not (model/link.c). */
+    const char **uses;
+    int32_t nuses, cap_uses;
 } rl_function;
 
 typedef enum rl_diag_severity { RL_DIAG_WARNING, RL_DIAG_ERROR, RL_DIAG_FATAL } rl_diag_severity;
@@ -208,13 +215,17 @@ typedef struct rl_unit_facts {
     int32_t naddr_taken, cap_addr_taken;
     rl_fnflow *fnflows;      /* where function values flow in this unit */
     int32_t nfnflows, cap_fnflows;
-    /* Global variables of external linkage, by USR, that the unit defines
-     * and that it uses: what links a unit that only names a table of
-     * handlers (curl's &Curl_handler_http) to the unit defining it. */
+    /* Global variables of external linkage, by USR, that the unit
+     * defines: what links a unit that only names a table of handlers
+     * (curl's &Curl_handler_http) to the unit defining it. */
     const char **globals_defined;
     int32_t nglobals_defined, cap_globals_defined;
-    const char **globals_used;
-    int32_t nglobals_used, cap_globals_used;
+    /* What the unit names outside function bodies (the initializers of
+     * its variables: a table of handlers), by USR, once each: global
+     * variables of external linkage and functions. What its functions
+     * name is in their own `uses`. */
+    const char **init_uses;
+    int32_t ninit_uses, cap_init_uses;
     rl_diag *diags;
     int32_t ndiags, cap_diags;
     /* The files the unit was built from (its main file and every file it
@@ -233,9 +244,12 @@ rl_function *rl_facts_add_function(rl_unit_facts *facts);
 int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_loc loc);
 void rl_facts_add_diag(rl_unit_facts *facts, rl_diag_severity sev, rl_loc loc, const char *msg);
 void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr);
-/* Records a global variable the unit defines / uses (once each). */
+/* Records a global variable the unit defines (once each). */
 void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr);
-void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr);
+/* Records that function number fn of the unit names usr (a global
+ * variable, a function as a value), once each; fn -1: a name outside
+ * every function body (init_uses). */
+void rl_facts_add_use(rl_unit_facts *facts, int32_t fn, const char *usr);
 /* Records a function-pointer flow (strings are interned here). */
 void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *dst, const char *src, int32_t index);
 /* Records a file the unit depends on (duplicates ignored). */

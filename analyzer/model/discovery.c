@@ -499,8 +499,8 @@ static const join_site *join_of(const spawn_site *s, const discovery *d)
 
 /* Fills a child's multi flag and interval from its spawn site and the
  * parent's joins. */
-static void child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
-                           const discovery *d)
+static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
+                                       const discovery *d)
 {
     const join_site *join = join_of(s, d);
     int frame = -1;
@@ -544,7 +544,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     if (!join) {
         child->end.infinite = 1;
         child->dend.infinite = 1;
-        return;
+        return NULL;
     }
     child->joined = 1;
     child->join_loc = join->loc;
@@ -552,6 +552,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     child->dend = pos_copy(&join->pos);
     for (int k = 0; k < join->pos.n; k++) {
         const rl_function *jf = fn_of(m, join->frame_fns[k]);
+        if (join->pos.v[k] >= jf->nnodes) continue; /* a finisher's frame past the entry */
         int32_t loop = outermost_loop(jf, join->pos.v[k]);
         if (loop < 0) continue;
         int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
@@ -561,6 +562,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
         child->end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
         break;
     }
+    return join;
 }
 
 int tm_add_thread(rl_model *m, int parent, int entry_fn)
@@ -598,6 +600,40 @@ static int recursive_spawn(rl_model *m, int parent, int entry_fn)
     return 0;
 }
 
+int32_t tm_finisher_position(const rl_model *m, int t, int k)
+{
+    return fn_of(m, m->threads[t].entry_fn)->nnodes + k;
+}
+
+/* A library root runs the finishers whose joins end its children (their
+ * first frame lies past its entry): the workers a public function starts
+ * are joined by the library's shutdown function, which the application
+ * calls once done with it (libuv's uv_library_shutdown). */
+static void discover_finishers(rl_model *m, int t, discovery *d)
+{
+    if (m->threads[t].parent >= 0 || m->program->main_fn >= 0) return;
+    int entry = m->threads[t].entry_fn;
+    for (size_t k = 0; k < m->nfinishers; k++) {
+        int32_t at = tm_finisher_position(m, t, (int)k);
+        rl_posvec pos = {&at, 1, 0};
+        frame_env sub = {t, m->finishers[k], NULL, 0, 0};
+        discover(m, &sub, &pos, &entry, 1, d);
+    }
+}
+
+/* Records that the root runs the finisher a join of one of its children
+ * lies in (none when the join is in its own code). */
+static void attach_finisher(rl_model *m, int root, const join_site *join)
+{
+    rl_thread *t = &m->threads[root];
+    int32_t past = join->pos.v[0] - fn_of(m, t->entry_fn)->nnodes;
+    if (t->parent >= 0 || join->pos.n < 2 || past < 0) return;
+    for (int i = 0; i < t->nfinishers; i++)
+        if (t->finishers[i] == past) return;
+    t->finishers = rl_xrealloc(t->finishers, (size_t)(t->nfinishers + 1) * sizeof *t->finishers);
+    t->finishers[t->nfinishers++] = past;
+}
+
 static void create_children(rl_model *m, int parent, const discovery *d)
 {
     m->threads[parent].first_child = (int)m->nthreads;
@@ -632,7 +668,8 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             t->arg = s->arg;
             t->arg_distinct = s->arg_distinct;
             t->handle = s->handle;
-            child_interval(m, t, &m->threads[parent], s, d);
+            const join_site *join = child_interval(m, t, &m->threads[parent], s, d);
+            if (join) attach_finisher(m, parent, join);
         }
     }
 }
@@ -670,6 +707,7 @@ void tm_discover_children(rl_model *m, int t, const frame_env *env)
     memset(&d, 0, sizeof d);
     d.budget = DISCOVERY_BUDGET;
     if (m->program->fns[m->threads[t].entry_fn].spawns) discover(m, env, &empty, NULL, 0, &d);
+    discover_finishers(m, t, &d);
     create_children(m, t, &d);
     if (d.cut) m->limits.discovery_cut++;
     discovery_free(&d);

@@ -211,7 +211,3 @@ void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)
     facts->deps[facts->ndeps].hash = hash;
     facts->ndeps++;
 }
-
-/* TEMPORARY until the frontend records uses per function. */
-void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr);
-void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr) { rl_facts_add_use(facts, -1, usr); }

@@ -19,7 +19,11 @@
 #include <clang-c/Index.h>
 
 /* Records the flows of every function body and file-scope initializer of
- * the unit (outside system headers) into facts. */
+ * the unit (outside system headers) into facts; also the globals of
+ * external linkage it defines, and what each function names besides its
+ * direct calls (rl_function.uses; outside bodies, init_uses): what links
+ * it to other units (model/link.c). Call after the walker recorded the
+ * unit's functions. */
 void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts);
 
 /* The slot a call through `callee_expr` reads its function from (the

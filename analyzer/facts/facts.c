@@ -49,6 +49,7 @@ void rl_facts_free(rl_unit_facts *facts)
     free(facts->fns);
     free(facts->addr_taken);
     free(facts->fnflows);
+    free(facts->alloc_slots);
     free(facts->globals_defined);
     free(facts->init_uses);
     free(facts->diags);
@@ -140,6 +141,11 @@ void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr)
     add_usr_once(facts, &facts->addr_taken, &facts->naddr_taken, &facts->cap_addr_taken, usr);
 }
 
+void rl_facts_add_alloc_slot(rl_unit_facts *facts, const char *slot)
+{
+    add_usr_once(facts, &facts->alloc_slots, &facts->nalloc_slots, &facts->cap_alloc_slots, slot);
+}
+
 void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr)
 {
     add_usr_once(facts, &facts->globals_defined, &facts->nglobals_defined, &facts->cap_globals_defined, usr);
@@ -192,6 +198,7 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);
     for (int32_t i = 0; i < facts->nglobals_defined; i++) rl_sb_printf(out, "defines %s\n", facts->globals_defined[i]);
     for (int32_t i = 0; i < facts->ninit_uses; i++) rl_sb_printf(out, "uses %s\n", facts->init_uses[i]);
+    for (int32_t i = 0; i < facts->nalloc_slots; i++) rl_sb_printf(out, "allocator-slot %s\n", facts->alloc_slots[i]);
     for (int32_t i = 0; i < facts->nfnflows; i++) {
         const rl_fnflow *f = &facts->fnflows[i];
         if (f->kind == RL_FNFLOW_CALL_ARG)

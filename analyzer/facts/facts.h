@@ -38,7 +38,9 @@
  *               the pointer returned by the call at line L, column C to the
  *               function USR with those argument values; TYPE is what it
  *               points to (the fallback when the callee's returns do not
- *               tell). SEP and END are RL_CALL_SEP / RL_CALL_END.
+ *               tell). A call through a pointer has the slot it reads the
+ *               function from (rl_fnflow) in place of USR. SEP and END
+ *               are RL_CALL_SEP / RL_CALL_END.
  *   "%" TYPE SEP A SEP B END
  *               either value A or value B (a conditional expression); the
  *               model keeps it when both name the same object, else falls
@@ -215,6 +217,11 @@ typedef struct rl_unit_facts {
     int32_t naddr_taken, cap_addr_taken;
     rl_fnflow *fnflows;      /* where function values flow in this unit */
     int32_t nfnflows, cap_fnflows;
+    /* Slots (rl_fnflow) into which the unit stores a function the API
+     * models call an allocator (`malloc_t my_malloc_f = malloc;`, curl's
+     * Curl_cmalloc): a call through such a slot may allocate. */
+    const char **alloc_slots;
+    int32_t nalloc_slots, cap_alloc_slots;
     /* Global variables of external linkage, by USR, that the unit
      * defines: what links a unit that only names a table of handlers
      * (curl's &Curl_handler_http) to the unit defining it. */
@@ -250,6 +257,8 @@ void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr);
  * variable, a function as a value), once each; fn -1: a name outside
  * every function body (init_uses). */
 void rl_facts_add_use(rl_unit_facts *facts, int32_t fn, const char *usr);
+/* Records a slot holding an allocator (once each). */
+void rl_facts_add_alloc_slot(rl_unit_facts *facts, const char *slot);
 /* Records a function-pointer flow (strings are interned here). */
 void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *dst, const char *src, int32_t index);
 /* Records a file the unit depends on (duplicates ignored). */

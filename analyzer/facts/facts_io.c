@@ -13,6 +13,7 @@
  *     u32 naddr_taken, each str
  *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
  *     u32 nglobals_defined, each str; u32 ninit_uses, each str
+ *     u32 nalloc_slots, each str
  *     u32 ndiags, each: u8 severity, loc, str message
  *     u32 ndeps, each: str path, u64 hash
  *   str = u32 index into the table, 0xffffffff for NULL; loc = str file,
@@ -29,8 +30,9 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "RLFC"
-/* 6: uses per function (what a linker keeping it must find) */
-#define FACTS_FORMAT 6
+/* 6: uses per function (what a linker keeping it must find); 7: slots
+ * holding an allocator */
+#define FACTS_FORMAT 7
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */
@@ -171,6 +173,8 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
     for (int32_t i = 0; i < facts->nglobals_defined; i++) put_str(&b, facts->globals_defined[i]);
     put_u32(&b, (uint32_t)facts->ninit_uses);
     for (int32_t i = 0; i < facts->ninit_uses; i++) put_str(&b, facts->init_uses[i]);
+    put_u32(&b, (uint32_t)facts->nalloc_slots);
+    for (int32_t i = 0; i < facts->nalloc_slots; i++) put_str(&b, facts->alloc_slots[i]);
     put_u32(&b, (uint32_t)facts->ndiags);
     for (int32_t i = 0; i < facts->ndiags; i++) {
         put_u8(&b, (uint8_t)facts->diags[i].severity);
@@ -433,6 +437,12 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
         const char *u = get_str(&r);
         if (!u) r.bad = 1;
         else rl_facts_add_use(f, -1, u);
+    }
+    uint32_t nalloc = get_count(&r, 4);
+    for (uint32_t i = 0; i < nalloc && !r.bad; i++) {
+        const char *u = get_str(&r);
+        if (!u) r.bad = 1;
+        else rl_facts_add_alloc_slot(f, u);
     }
     uint32_t ndiags = get_count(&r, 17);
     for (uint32_t i = 0; i < ndiags && !r.bad; i++) {

@@ -28,6 +28,8 @@ typedef struct flowctx {
     rl_ptrmap *fn_by_usr; /* interned USR -> index + 1 in facts->fns */
     CXCursor callee;    /* the function the call being entered calls
                            directly: its name is a call, not a use */
+    const rl_apimodel *model; /* which functions allocate; NULL: none known */
+    rl_ptrmap allocators; /* "fn:" values of allocators seen -> 1 */
 } flowctx;
 
 typedef struct vlist {
@@ -119,6 +121,20 @@ static const char *decl_slot(flowctx *x, CXCursor d)
     return NULL;
 }
 
+/* The value "fn:" USR of a function, noting it when the API models say
+ * it allocates (malloc stored as a hook: copy_into marks the slot). */
+static const char *function_value(flowctx *x, CXCursor d)
+{
+    const char *v = usr_name(x, "fn:", d, NULL);
+    if (x->model) {
+        CXString name = clang_getCursorSpelling(d);
+        const rl_api_fn *api = rl_apimodel_find(x->model, clang_getCString(name));
+        clang_disposeString(name);
+        if (api && api->kind == RL_API_ALLOC) rl_ptrmap_put(&x->allocators, v, (void *)1);
+    }
+    return v;
+}
+
 static void add_value(vlist *out, const char *v)
 {
     if (!v) return;
@@ -137,7 +153,7 @@ static void values(flowctx *x, CXCursor e, vlist *out, int depth)
     switch (k) {
     case CXCursor_DeclRefExpr: {
         CXCursor d = clang_getCursorReferenced(e);
-        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) add_value(out, usr_name(x, "fn:", d, NULL));
+        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) add_value(out, function_value(x, d));
         else add_value(out, decl_slot(x, d));
         break;
     }
@@ -190,8 +206,10 @@ static const char *lvalue_slot(flowctx *x, CXCursor e)
 
 const char *rl_fnflow_slot(rl_unit_facts *facts, CXCursor callee_expr)
 {
-    flowctx x = {facts, clang_getNullCursor(), -1, NULL, clang_getNullCursor()};
-    return lvalue_slot(&x, callee_expr);
+    flowctx x = {facts, clang_getNullCursor(), -1, NULL, clang_getNullCursor(), NULL, RL_PTRMAP_INIT};
+    const char *slot = lvalue_slot(&x, callee_expr);
+    rl_ptrmap_free(&x.allocators);
+    return slot;
 }
 
 static void copy_into(flowctx *x, const char *dst, CXCursor src)
@@ -199,8 +217,10 @@ static void copy_into(flowctx *x, const char *dst, CXCursor src)
     if (!dst) return;
     vlist v = {{0}, 0};
     values(x, src, &v, 0);
-    for (int i = 0; i < v.n; i++)
+    for (int i = 0; i < v.n; i++) {
         if (v.v[i] != dst) rl_facts_add_fnflow(x->facts, RL_FNFLOW_COPY, dst, v.v[i], 0);
+        if (rl_ptrmap_get(&x->allocators, v.v[i])) rl_facts_add_alloc_slot(x->facts, dst);
+    }
 }
 
 static int can_hold(CXCursor e)
@@ -443,11 +463,12 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
     return CXChildVisit_Continue;
 }
 
-void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts)
+void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts, const rl_apimodel *model)
 {
     rl_ptrmap fn_by_usr = RL_PTRMAP_INIT;
     for (int32_t i = 0; i < facts->nfns; i++) rl_ptrmap_put(&fn_by_usr, facts->fns[i].usr, (void *)(intptr_t)(i + 1));
-    flowctx x = {facts, clang_getNullCursor(), -1, &fn_by_usr, clang_getNullCursor()};
+    flowctx x = {facts, clang_getNullCursor(), -1, &fn_by_usr, clang_getNullCursor(), model, RL_PTRMAP_INIT};
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &x);
+    rl_ptrmap_free(&x.allocators);
     rl_ptrmap_free(&fn_by_usr);
 }

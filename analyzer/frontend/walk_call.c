@@ -205,12 +205,11 @@ static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int na
 /* The value of a call's pointer result, resolved by the model from the
  * callee's returns (facts.h, "@" values). Arguments that are themselves
  * call results are left unknown, so these values never nest. */
-static void call_value(walker *w, CXCursor c, CXCursor callee, const rl_strbuf *args, int nargs, rl_strbuf *out)
+static void call_value(walker *w, CXCursor c, const char *callee, const rl_strbuf *args, int nargs, rl_strbuf *out)
 {
     rl_loc loc = rlw_loc_of(w, c);
     CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
-    rl_sb_printf(out, "@%u_%u" RL_CALL_SEP "%s" RL_CALL_SEP "%s", loc.line, loc.col, rlw_intern_cx(w, clang_getCursorUSR(callee)),
-                 rlw_type_key(w, pointee));
+    rl_sb_printf(out, "@%u_%u" RL_CALL_SEP "%s" RL_CALL_SEP "%s", loc.line, loc.col, callee, rlw_type_key(w, pointee));
     for (int i = 0; i < nargs; i++) {
         const char *a = rl_sb_str(&args[i]);
         rl_sb_printf(out, RL_CALL_SEP "%s", strchr(a, RL_CALL_END[0]) ? "" : a);
@@ -348,7 +347,11 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
         rlw_set_args(w, id, vals, nargs);
     }
-    if (out && direct && rlw_type_is_pointer(clang_getCursorType(c))) call_value(w, c, callee, bufs, nargs, &out->value);
+    /* A call through a pointer names the slot it reads the function from
+     * instead of a function: the model knows whether that slot holds only
+     * allocators (yarn's my_malloc_f, curl's Curl_cmalloc). */
+    const char *value_of = direct ? rlw_intern_cx(w, clang_getCursorUSR(callee)) : target;
+    if (out && value_of && rlw_type_is_pointer(clang_getCursorType(c))) call_value(w, c, value_of, bufs, nargs, &out->value);
     for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
     free(bufs);
     free(vals);

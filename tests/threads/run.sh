@@ -193,6 +193,12 @@ sed 's/^int field_kind = 0;/int field_kind;/' "$TMP/uses/hash.c" >"$TMP/uses/ten
 (cd "$TMP/uses" && "$RL" threads -j 1 probe.c reader.c tentative.c) >"$TMP/out" 2>"$TMP/err"
 contains "a tentative definition links its users" "$TMP/out" "program probe (main in probe.c, 3 units)"
 
+# A trampoline's capsule allocated through a malloc hook (pigz's yarn) is
+# one object per launch: each thread is named by the body it runs.
+(cd "$SRC/fixtures" && "$RL" threads -j 1 trampoline_capsule_alloc_hook.c) >"$TMP/out" 2>"$TMP/err"
+contains "a trampoline thread runs its own body" "$TMP/out" "write_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5, one instance"
+contains "the other body is a thread of its own" "$TMP/out" "compress_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5, several instances"
+
 # Spawns that no thread reaches are said, not passed off as clean.
 cat >"$TMP/unreached.c" <<'EOC'
 #include <pthread.h>

@@ -41,13 +41,13 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 /* ------------------------------------------------------------------------
  * Shared helpers. */
 
-static int error_msg(const char *msg)
+static int rlh_error_msg(const char *msg)
 {
     fprintf(stderr, "racelint: error: %s\n", msg);
     return EXIT_USAGE;
 }
 
-static int usage(const char *fmt, const char *arg)
+static int rlh_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "racelint: error: ");
     fprintf(stderr, fmt, arg);
@@ -61,7 +61,7 @@ typedef enum fail_on { FAIL_ON_NEW, FAIL_ON_ANY, FAIL_ON_NONE } fail_on;
 
 /* Reads --fail-on for check and findings, the two commands that gate on
  * findings, so that both take the same words; 0, or -1 when unknown. */
-static int parse_fail_on(const char *name, fail_on *out)
+static int rlh_parse_fail_on(const char *name, fail_on *out)
 {
     static const struct {
         const char *name;
@@ -75,13 +75,13 @@ static int parse_fail_on(const char *name, fail_on *out)
     return -1;
 }
 
-static const char *db_path(const rl_hist_args *a)
+static const char *rlh_db_path(const rl_hist_args *a)
 {
     return a->db ? a->db : DEFAULT_DB_FILE;
 }
 
 /* Opens the database for reading; NULL after printing why. */
-static rl_store *open_for_reading(const char *path)
+static rl_store *rlh_open_for_reading(const char *path)
 {
     if (access(path, F_OK) != 0) {
         fprintf(stderr, "racelint: error: no findings database at '%s'; run 'racelint check' first or pass --db\n",
@@ -90,7 +90,7 @@ static rl_store *open_for_reading(const char *path)
     }
     rl_error err = {{0}};
     rl_store *s = rl_store_open(path, RL_STORE_READ, &err);
-    if (!s) error_msg(err.msg);
+    if (!s) rlh_error_msg(err.msg);
     return s;
 }
 
@@ -103,7 +103,7 @@ typedef struct output {
 
 /* Standard output, or -o FILE through a temporary renamed into place
  * once whole (util/outfile.h). */
-static int open_out(const char *path, output *o)
+static int rlh_open_out(const char *path, output *o)
 {
     rl_error err = {{0}};
     if (rl_outfile_open(&o->file, path, &err) == 0) {
@@ -124,29 +124,29 @@ static int close_out(output *o)
 }
 
 /* Gives up on the output: -o FILE keeps what it held. */
-static void drop_out(output *o)
+static void rlh_drop_out(output *o)
 {
     rl_outfile_close(&o->file, 0, NULL);
 }
 
 /* Closes the output when everything was written (ok), else drops it;
  * -1 unless it was closed whole. */
-static int finish_out(output *o, int ok)
+static int rlh_finish_out(output *o, int ok)
 {
     if (ok) return close_out(o);
     if (o->file.f && ferror(o->file.f))
         fprintf(stderr, "racelint: error: cannot write %s%s%s: %s\n", o->file.path ? "'" : "to ",
                 o->file.path ? o->file.path : "standard output", o->file.path ? "'" : "", strerror(errno ? errno : EIO));
-    drop_out(o);
+    rlh_drop_out(o);
     return -1;
 }
 
 /* Parses --format for a history command. */
-static int out_format(const rl_hist_args *a, int allow_text)
+static int rlh_out_format(const rl_hist_args *a, int allow_text)
 {
     int fmt = rl_out_parse(a->format, allow_text);
     if (fmt < 0)
-        usage(allow_text ? "unknown format '%s' (table, csv, json or text)" : "unknown format '%s' (table, csv or json)",
+        rlh_usage(allow_text ? "unknown format '%s' (table, csv, json or text)" : "unknown format '%s' (table, csv or json)",
               a->format);
     return fmt;
 }
@@ -154,17 +154,17 @@ static int out_format(const rl_hist_args *a, int allow_text)
 /* The start every read-only listing shares: its output, its format and
  * the database. NULL (with the message printed) when any of them fails;
  * the output is then closed again. */
-static rl_store *begin_listing(const rl_hist_args *a, output *out, int *fmt)
+static rl_store *rlh_begin_listing(const rl_hist_args *a, output *out, int *fmt)
 {
-    if (open_out(a->output, out)) return NULL;
-    *fmt = out_format(a, 0);
-    rl_store *s = *fmt < 0 ? NULL : open_for_reading(db_path(a));
-    if (!s) drop_out(out);
+    if (rlh_open_out(a->output, out)) return NULL;
+    *fmt = rlh_out_format(a, 0);
+    rl_store *s = *fmt < 0 ? NULL : rlh_open_for_reading(rlh_db_path(a));
+    if (!s) rlh_drop_out(out);
     return s;
 }
 
 /* A run spec: "latest" (or NULL), the latest complete run, or a number. */
-static int64_t resolve_run(rl_store *s, const char *spec, const char *what, rl_error *err)
+static int64_t rlh_resolve_run(rl_store *s, const char *spec, const char *what, rl_error *err)
 {
     if (!spec || strcmp(spec, "latest") == 0) {
         int64_t id = rl_store_latest_complete_run(s, err);
@@ -184,13 +184,13 @@ static int64_t resolve_run(rl_store *s, const char *spec, const char *what, rl_e
     return id;
 }
 
-static int row_suppressed(const rl_finding_row *r)
+static int rlh_row_suppressed(const rl_finding_row *r)
 {
     return r->suppressed || rl_triage_suppresses(r->triage);
 }
 
 /* Why a row is suppressed: the run's own reason, or the current triage. */
-static char *row_suppression(const rl_finding_row *r)
+static char *rlh_row_suppression(const rl_finding_row *r)
 {
     if (r->suppressed) return rl_xstrdup(r->suppression ? r->suppression : "suppressed");
     if (rl_triage_suppresses(r->triage))
@@ -200,20 +200,20 @@ static char *row_suppression(const rl_finding_row *r)
 }
 
 /* new | open | suppressed, for a row of a run compared with the run before. */
-static const char *row_status(const rl_finding_row *r)
+static const char *rlh_row_status(const rl_finding_row *r)
 {
-    if (row_suppressed(r)) return "suppressed";
+    if (rlh_row_suppressed(r)) return "suppressed";
     return r->in_other ? "open" : "new";
 }
 
-static char *position_text(const char *file, int64_t line, int64_t col)
+static char *rlh_position_text(const char *file, int64_t line, int64_t col)
 {
     if (!file) return NULL;
     return rl_xasprintf("%s:%lld:%lld", file, (long long)line, (long long)col);
 }
 
 /* "3f2c1a0b9d8e" or "3f2c1a0b9d8e-dirty"; NULL outside git. */
-static char *tree_text(const char *revision, int dirty, int dirty_unknown)
+static char *rlh_tree_text(const char *revision, int dirty, int dirty_unknown)
 {
     if (!revision) return NULL;
     return rl_xasprintf("%.*s%s", SHORT_REVISION, revision, dirty_unknown ? " (dirty?)" : dirty ? "-dirty" : "");
@@ -227,7 +227,7 @@ static char *duration_text(int64_t ms)
 
 /* The JSON report (docs/json-format.md) of some findings, as a jansson
  * tree, so that commands can add their own keys to each finding. */
-static json_t *report_json(const rl_run_info *run, const rl_findings *findings)
+static json_t *rlh_report_json(const rl_run_info *run, const rl_findings *findings)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -257,10 +257,10 @@ static void view_add(view *v, const rl_finding *f)
 
 int rl_cmd_runs(const rl_hist_args *a)
 {
-    if (a->nargs) return usage("unexpected argument '%s'", a->args[0]);
+    if (a->nargs) return rlh_usage("unexpected argument '%s'", a->args[0]);
     output out;
     int fmt;
-    rl_store *s = begin_listing(a, &out, &fmt);
+    rl_store *s = rlh_begin_listing(a, &out, &fmt);
     if (!s) return EXIT_USAGE;
     rl_error err = {{0}};
     rl_run_info *runs;
@@ -268,8 +268,8 @@ int rl_cmd_runs(const rl_hist_args *a)
     int rc = EXIT_OK;
     if (rl_store_list_runs(s, &runs, &n, &err)) {
         rl_store_close(s);
-        drop_out(&out);
-        return error_msg(err.msg);
+        rlh_drop_out(&out);
+        return rlh_error_msg(err.msg);
     }
     rl_table t;
     if (fmt == RL_OUT_TABLE) {
@@ -281,7 +281,7 @@ int rl_cmd_runs(const rl_hist_args *a)
             rl_value *v = rl_table_add_row(&t);
             rl_value_set_int(&v[0], r->id);
             rl_value_set_text(&v[1], r->started_at);
-            rl_value_take_text(&v[2], tree_text(r->git_revision, r->git_dirty, r->git_dirty_unknown));
+            rl_value_take_text(&v[2], rlh_tree_text(r->git_revision, r->git_dirty, r->git_dirty_unknown));
             rl_value_set_text(&v[3], r->tool_version);
             rl_value_set_int(&v[4], r->files);
             if (done) rl_value_set_int(&v[5], r->findings);
@@ -337,7 +337,7 @@ int rl_cmd_runs(const rl_hist_args *a)
     } else {
         wrote = rl_out_write(out.f, (rl_out_format)fmt, &t);
     }
-    if (finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
+    if (rlh_finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
     rl_table_free(&t);
     rl_runs_free(runs, n);
     rl_store_close(s);
@@ -378,12 +378,12 @@ static int status_valid(const char *s)
 
 /* The finding as the user should see it now: with the current triage
  * decision applied. */
-static void apply_triage(rl_finding *f, const rl_finding_row *r)
+static void rlh_apply_triage(rl_finding *f, const rl_finding_row *r)
 {
     if (f->suppressed || !rl_triage_suppresses(r->triage)) return;
     f->suppressed = 1;
     free(f->suppression);
-    f->suppression = row_suppression(r);
+    f->suppression = rlh_row_suppression(r);
 }
 
 /* A rl_table of items: the columns people read (table) or all (CSV, JSON). */
@@ -414,13 +414,13 @@ static void items_table(rl_table *t, const item *items, size_t n, int wide)
             if (r->file) rl_value_set_int(&v[k], r->col);
             k++;
         } else {
-            rl_value_take_text(&v[k++], position_text(r->file, r->line, r->col));
+            rl_value_take_text(&v[k++], rlh_position_text(r->file, r->line, r->col));
         }
         rl_value_set_text(&v[k++], r->location);
         rl_value_set_text(&v[k++], r->message);
         rl_value_set_text(&v[k++], r->fingerprint);
         if (wide) {
-            rl_value_take_text(&v[k++], row_suppression(r));
+            rl_value_take_text(&v[k++], rlh_row_suppression(r));
             rl_value_set_text(&v[k++], r->triage);
             rl_value_set_text(&v[k++], r->triage_note);
         }
@@ -428,7 +428,7 @@ static void items_table(rl_table *t, const item *items, size_t n, int wide)
 }
 
 /* "FILE:LINE:COL: note: TEXT" after a finding of the text report. */
-static void text_note(FILE *out, const rl_finding *f, const char *text)
+static void rlh_text_note(FILE *out, const rl_finding *f, const char *text)
 {
     if (f->nevents) {
         rl_out_safe(out, f->events[0].pos.file ? f->events[0].pos.file : "?");
@@ -451,7 +451,7 @@ static void write_items_text(FILE *out, const item *items, size_t n, int64_t pre
             note = prev ? rl_xasprintf("new: not in run %lld", (long long)prev) : rl_xstrdup("new: the first run");
         else if (strcmp(items[i].status, "fixed") == 0)
             note = rl_xasprintf("fixed: gone from run %lld", (long long)items[i].row->run_id);
-        if (note) text_note(out, items[i].f, note);
+        if (note) rlh_text_note(out, items[i].f, note);
         free(note);
     }
 }
@@ -462,7 +462,7 @@ static int write_items_json(FILE *out, const rl_run_info *run, const item *items
 {
     view v = {{0}};
     for (size_t i = 0; i < n; i++) view_add(&v, items[i].f);
-    json_t *doc = report_json(run, &v.list);
+    json_t *doc = rlh_report_json(run, &v.list);
     free(v.list.items);
     if (!doc) return -1;
     json_object_set_new(doc, "compared_with_run", prev ? json_integer(prev) : json_null());
@@ -490,7 +490,7 @@ static void report_unit_failures(rl_store *s, const rl_run_info *run)
     size_t n = 0;
     rl_error err = {{0}};
     if (rl_store_load_units(s, run->id, &units, &n, &err) != 0) {
-        error_msg(err.msg);
+        rlh_error_msg(err.msg);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -504,26 +504,26 @@ static void report_unit_failures(rl_store *s, const rl_run_info *run)
 
 int rl_cmd_findings(const rl_hist_args *a)
 {
-    if (a->nargs) return usage("unexpected argument '%s'", a->args[0]);
+    if (a->nargs) return rlh_usage("unexpected argument '%s'", a->args[0]);
     if (a->status && !status_valid(a->status))
-        return usage("--status wants new, open, fixed or suppressed, not '%s'", a->status);
+        return rlh_usage("--status wants new, open, fixed or suppressed, not '%s'", a->status);
     /* A query succeeds whatever it lists; it is a gate only when asked. */
     fail_on gate = FAIL_ON_NONE;
-    if (a->fail_on && parse_fail_on(a->fail_on, &gate) != 0)
-        return usage("--fail-on wants new, any or none, not '%s'", a->fail_on);
+    if (a->fail_on && rlh_parse_fail_on(a->fail_on, &gate) != 0)
+        return rlh_usage("--fail-on wants new, any or none, not '%s'", a->fail_on);
     /* Formats of the check report this file does not write (SARIF...) go
      * to main.c's writer, which opens -o itself. */
     int delegate = a->format && rl_out_parse(a->format, 1) < 0;
     if (delegate && !a->write_report) {
-        out_format(a, 1); /* says the format is unknown */
+        rlh_out_format(a, 1); /* says the format is unknown */
         return EXIT_USAGE;
     }
     output out = {stdout, {NULL, NULL, NULL}};
-    if (!delegate && open_out(a->output, &out)) return EXIT_USAGE;
-    int fmt = delegate ? RL_OUT_JSON : out_format(a, 1);
-    rl_store *s = fmt < 0 ? NULL : open_for_reading(db_path(a));
+    if (!delegate && rlh_open_out(a->output, &out)) return EXIT_USAGE;
+    int fmt = delegate ? RL_OUT_JSON : rlh_out_format(a, 1);
+    rl_store *s = fmt < 0 ? NULL : rlh_open_for_reading(rlh_db_path(a));
     if (!s) {
-        drop_out(&out);
+        rlh_drop_out(&out);
         return EXIT_USAGE;
     }
     rl_error err = {{0}};
@@ -537,7 +537,7 @@ int rl_cmd_findings(const rl_hist_args *a)
     int fixed = a->status && strcmp(a->status, "fixed") == 0;
     int need_full = fmt == RL_OUT_TEXT || fmt == RL_OUT_JSON;
 
-    int64_t id = resolve_run(s, a->run, "--run", &err);
+    int64_t id = rlh_resolve_run(s, a->run, "--run", &err);
     int64_t prev = id > 0 ? rl_store_previous_complete_run(s, id, &err) : -1;
     if (prev < 0 || rl_store_get_run(s, id, &run, &err)) goto fail;
     if (!fixed) {
@@ -549,13 +549,13 @@ int rl_cmd_findings(const rl_hist_args *a)
         if (need_full && rl_store_load_findings(s, prev, &pfindings, &err)) goto fail;
     }
     if (need_full && (findings.len != nrows || pfindings.len != nprows)) {
-        rl_fail(&err, "database '%s' changed while it was read; try again", db_path(a));
+        rl_fail(&err, "database '%s' changed while it was read; try again", rlh_db_path(a));
         goto fail;
     }
 
     items = rl_xcalloc(nrows + nprows + 1, sizeof *items);
     for (size_t i = 0; i < nrows; i++) {
-        const char *st = row_status(&rows[i]);
+        const char *st = rlh_row_status(&rows[i]);
         if (a->status && strcmp(a->status, st) != 0) continue;
         if (a->rule && (!rows[i].rule || strcmp(a->rule, rows[i].rule) != 0)) continue;
         if (!file_matches(rows[i].file, a->file)) continue;
@@ -563,7 +563,7 @@ int rl_cmd_findings(const rl_hist_args *a)
         it->row = &rows[i];
         it->f = need_full ? &findings.items[i] : NULL;
         it->status = st;
-        if (it->f) apply_triage(it->f, it->row);
+        if (it->f) rlh_apply_triage(it->f, it->row);
     }
     for (size_t i = 0; i < nprows; i++) {
         if (prows[i].in_other) continue;
@@ -573,7 +573,7 @@ int rl_cmd_findings(const rl_hist_args *a)
         it->row = &prows[i];
         it->f = need_full ? &pfindings.items[i] : NULL;
         it->status = "fixed";
-        if (it->f) apply_triage(it->f, it->row);
+        if (it->f) rlh_apply_triage(it->f, it->row);
     }
 
     int wrote;
@@ -583,7 +583,7 @@ int rl_cmd_findings(const rl_hist_args *a)
         wrote = a->write_report(a->report_ctx, &run, &v.list);
         free(v.list.items);
         if (wrote == 1) {
-            usage("unknown format '%s' (table, csv, json, text or a report format of racelint check)", a->format);
+            rlh_usage("unknown format '%s' (table, csv, json, text or a report format of racelint check)", a->format);
             goto done;
         }
     } else if (fmt == RL_OUT_TEXT) {
@@ -606,7 +606,7 @@ int rl_cmd_findings(const rl_hist_args *a)
         else if (gate == FAIL_ON_ANY) gated += is_new || strcmp(items[i].status, "open") == 0;
     }
     rc = gated ? EXIT_FINDINGS : EXIT_OK;
-    if (finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
+    if (rlh_finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
     out.f = stdout;
     if (!a->quiet) {
         fprintf(stderr, "racelint: run %lld (%s): %zu finding%s", (long long)id, run.started_at ? run.started_at : "",
@@ -625,8 +625,8 @@ int rl_cmd_findings(const rl_hist_args *a)
     }
     goto done;
 fail:
-    error_msg(err.msg);
-    drop_out(&out);
+    rlh_error_msg(err.msg);
+    rlh_drop_out(&out);
 done:
     free(items);
     rl_finding_rows_free(rows, nrows);
@@ -643,10 +643,10 @@ done:
 
 int rl_cmd_diff(const rl_hist_args *a)
 {
-    if (a->nargs > 2) return usage("unexpected argument '%s' (diff takes at most two runs)", a->args[2]);
+    if (a->nargs > 2) return rlh_usage("unexpected argument '%s' (diff takes at most two runs)", a->args[2]);
     output out;
     int fmt;
-    rl_store *s = begin_listing(a, &out, &fmt);
+    rl_store *s = rlh_begin_listing(a, &out, &fmt);
     if (!s) return EXIT_USAGE;
     rl_error err = {{0}};
     rl_finding_row *arows = NULL, *brows = NULL;
@@ -656,11 +656,11 @@ int rl_cmd_diff(const rl_hist_args *a)
     int rc = EXIT_USAGE;
     int64_t ra, rb;
     if (a->nargs == 2) {
-        ra = resolve_run(s, a->args[0], "diff", &err);
-        rb = ra > 0 ? resolve_run(s, a->args[1], "diff", &err) : -1;
+        ra = rlh_resolve_run(s, a->args[0], "diff", &err);
+        rb = ra > 0 ? rlh_resolve_run(s, a->args[1], "diff", &err) : -1;
     } else {
-        rb = resolve_run(s, NULL, "diff", &err);
-        if (a->nargs == 1) ra = rb > 0 ? resolve_run(s, a->args[0], "diff", &err) : -1;
+        rb = rlh_resolve_run(s, NULL, "diff", &err);
+        if (a->nargs == 1) ra = rb > 0 ? rlh_resolve_run(s, a->args[0], "diff", &err) : -1;
         else ra = rb > 0 ? rl_store_previous_complete_run(s, rb, &err) : -1;
         if (ra == 0) {
             rl_fail(&err, "run %lld is the only complete run; diff needs two (or name them: racelint diff A B)",
@@ -679,7 +679,7 @@ int rl_cmd_diff(const rl_hist_args *a)
         if (!brows[i].in_other) {
             items[nitems++] = (item){&brows[i], NULL, "new"};
             nnew++;
-            nnew_unsuppressed += !row_suppressed(&brows[i]);
+            nnew_unsuppressed += !rlh_row_suppressed(&brows[i]);
         }
     for (size_t i = 0; i < na; i++)
         if (!arows[i].in_other) {
@@ -708,7 +708,7 @@ int rl_cmd_diff(const rl_hist_args *a)
         rl_table_free(&t);
         /* "status" says new/fixed/open; "suppressed" says whether it counts */
         for (size_t i = 0; i < nitems; i++)
-            json_object_set_new(json_array_get(list, i), "suppressed", json_boolean(row_suppressed(items[i].row)));
+            json_object_set_new(json_array_get(list, i), "suppressed", json_boolean(rlh_row_suppressed(items[i].row)));
         json_object_set_new(doc, "findings", list);
         wrote = rl_out_json(out.f, doc);
         json_decref(doc);
@@ -724,11 +724,11 @@ int rl_cmd_diff(const rl_hist_args *a)
                 rl_value_set_text(&v[0], items[i].status);
                 rl_value_set_int(&v[1], r->id);
                 rl_value_set_text(&v[2], r->rule);
-                rl_value_take_text(&v[3], position_text(r->file, r->line, r->col));
+                rl_value_take_text(&v[3], rlh_position_text(r->file, r->line, r->col));
                 rl_value_set_text(&v[4], r->location);
                 rl_value_set_text(&v[5], r->message);
                 rl_value_set_text(&v[6], r->fingerprint);
-                rl_value_take_text(&v[7], row_suppression(r));
+                rl_value_take_text(&v[7], rlh_row_suppression(r));
             }
         } else {
             items_table(&t, items, nitems, 1);
@@ -739,15 +739,15 @@ int rl_cmd_diff(const rl_hist_args *a)
         rl_table_free(&t);
     }
     rc = nnew_unsuppressed ? EXIT_FINDINGS : EXIT_OK;
-    if (finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
+    if (rlh_finish_out(&out, wrote == 0)) rc = EXIT_USAGE;
     out.f = stdout;
     if (!a->quiet)
         fprintf(stderr, "racelint: run %lld -> run %lld: %d new, %d fixed, %d still open\n", (long long)ra,
                 (long long)rb, nnew, nfixed, nopen);
     goto done;
 fail:
-    error_msg(err.msg);
-    drop_out(&out);
+    rlh_error_msg(err.msg);
+    rlh_drop_out(&out);
 done:
     free(items);
     rl_finding_rows_free(arows, na);
@@ -835,7 +835,7 @@ static void show_text(FILE *out, const rl_finding *f, const rl_finding_row *r, c
     label(out, "message", r->message);
     label(out, "location", r->location);
     label(out, "status", status);
-    char *why = row_suppression(r);
+    char *why = rlh_row_suppression(r);
     label(out, "suppressed", why);
     free(why);
     char *first = rl_xasprintf("run %lld (%s)", (long long)sn->first_run, sn->first_at ? sn->first_at : "");
@@ -919,7 +919,7 @@ static json_t *show_json(const rl_finding *f, const rl_finding_row *r, const rl_
                          const char *status)
 {
     rl_findings one = {(rl_finding *)f, 1, 1};
-    json_t *doc = report_json(run, &one);
+    json_t *doc = rlh_report_json(run, &one);
     json_t *obj = json_incref(json_array_get(json_object_get(doc, "findings"), 0));
     json_decref(doc);
     if (!obj) obj = json_object();
@@ -927,7 +927,7 @@ static json_t *show_json(const rl_finding *f, const rl_finding_row *r, const rl_
     json_object_set_new(obj, "run", json_integer(r->run_id));
     json_object_set_new(obj, "run_started_at", rl_json_text(r->run_started_at));
     json_object_set_new(obj, "status", json_string(status));
-    char *why = row_suppression(r);
+    char *why = rlh_row_suppression(r);
     json_object_set_new(obj, "suppressed", json_boolean(why != NULL));
     json_object_set_new(obj, "suppression", rl_json_text(why));
     free(why);
@@ -1005,10 +1005,10 @@ static void flatten(rl_table *t, const char *prefix, json_t *v)
 
 int rl_cmd_show(const rl_hist_args *a)
 {
-    if (a->nargs != 1) return usage("%s", "show wants one finding: an id or a fingerprint");
+    if (a->nargs != 1) return rlh_usage("%s", "show wants one finding: an id or a fingerprint");
     output out;
     int fmt;
-    rl_store *s = begin_listing(a, &out, &fmt);
+    rl_store *s = rlh_begin_listing(a, &out, &fmt);
     if (!s) return EXIT_USAGE;
     rl_error err = {{0}};
     int64_t id;
@@ -1024,8 +1024,8 @@ int rl_cmd_show(const rl_hist_args *a)
     if (rl_store_resolve_finding(s, a->args[0], &id, fp, &err) || rl_store_load_finding(s, id, &list, &row, &ctx, &err) ||
         rl_store_get_run(s, row.run_id, &run, &err) || rl_store_load_triage(s, fp, &log, &nlog, &err) ||
         load_seen(s, fp, &sn, &err)) {
-        error_msg(err.msg);
-        drop_out(&out);
+        rlh_error_msg(err.msg);
+        rlh_drop_out(&out);
         goto done;
     }
     int64_t prev = rl_store_previous_complete_run(s, row.run_id, &err);
@@ -1036,9 +1036,9 @@ int rl_cmd_show(const rl_hist_args *a)
         for (size_t i = 0; i < nother; i++)
             if (other[i].id == row.id) row.in_other = other[i].in_other;
     rl_finding_rows_free(other, nother);
-    const char *status = row_status(&row);
+    const char *status = rlh_row_status(&row);
     rl_finding *f = &list.items[0];
-    apply_triage(f, &row);
+    rlh_apply_triage(f, &row);
     int wrote;
     if (fmt == RL_OUT_TABLE) {
         show_text(out.f, f, &row, ctx, &sn, log, nlog, status);
@@ -1057,7 +1057,7 @@ int rl_cmd_show(const rl_hist_args *a)
         }
         json_decref(obj);
     }
-    rc = finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
+    rc = rlh_finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
 done:
     rl_source_contexts_free(ctx, list.len ? list.items[0].nevents : 0);
     rl_findings_free(&list);
@@ -1074,10 +1074,10 @@ done:
 
 int rl_cmd_history(const rl_hist_args *a)
 {
-    if (a->nargs != 1) return usage("%s", "history wants one fingerprint (or a finding id)");
+    if (a->nargs != 1) return rlh_usage("%s", "history wants one fingerprint (or a finding id)");
     output out;
     int fmt;
-    rl_store *s = begin_listing(a, &out, &fmt);
+    rl_store *s = rlh_begin_listing(a, &out, &fmt);
     if (!s) return EXIT_USAGE;
     rl_error err = {{0}};
     int64_t id;
@@ -1088,8 +1088,8 @@ int rl_cmd_history(const rl_hist_args *a)
     seen sn = {0};
     if (rl_store_resolve_finding(s, a->args[0], &id, fp, &err) || rl_store_fingerprint_history(s, fp, &rows, &n, &err) ||
         load_seen(s, fp, &sn, &err)) {
-        error_msg(err.msg);
-        drop_out(&out);
+        rlh_error_msg(err.msg);
+        rlh_drop_out(&out);
         goto done;
     }
     rl_table t;
@@ -1107,15 +1107,15 @@ int rl_cmd_history(const rl_hist_args *a)
         const rl_finding_row *r = &rows[i];
         /* new when the complete run before this one did not have it */
         int64_t before = rl_store_previous_complete_run(s, r->run_id, &err);
-        const char *status = row_suppressed(r) ? "suppressed" : before > 0 && before == prev_seen ? "open" : "new";
-        if (r->run_id == prev_seen) status = row_suppressed(r) ? "suppressed" : "open";
+        const char *status = rlh_row_suppressed(r) ? "suppressed" : before > 0 && before == prev_seen ? "open" : "new";
+        if (r->run_id == prev_seen) status = rlh_row_suppressed(r) ? "suppressed" : "open";
         prev_seen = r->run_id;
         rl_value *v = rl_table_add_row(&t);
         int k = 0;
         rl_value_set_int(&v[k++], r->run_id);
         rl_value_set_text(&v[k++], r->run_started_at);
         if (!wide) {
-            rl_value_take_text(&v[k++], tree_text(r->run_git_revision, r->run_git_dirty == 1, r->run_git_dirty < 0));
+            rl_value_take_text(&v[k++], rlh_tree_text(r->run_git_revision, r->run_git_dirty == 1, r->run_git_dirty < 0));
         } else {
             rl_value_set_text(&v[k++], r->run_git_revision);
             if (r->run_git_revision && r->run_git_dirty >= 0) rl_value_set_bool(&v[k], r->run_git_dirty);
@@ -1124,7 +1124,7 @@ int rl_cmd_history(const rl_hist_args *a)
         rl_value_set_int(&v[k++], r->id);
         rl_value_set_text(&v[k++], status);
         if (!wide) {
-            rl_value_take_text(&v[k++], position_text(r->file, r->line, r->col));
+            rl_value_take_text(&v[k++], rlh_position_text(r->file, r->line, r->col));
         } else {
             rl_value_set_text(&v[k++], r->file);
             if (r->file) rl_value_set_int(&v[k], r->line);
@@ -1133,11 +1133,11 @@ int rl_cmd_history(const rl_hist_args *a)
             k++;
         }
         rl_value_set_text(&v[k++], r->message);
-        if (wide) rl_value_take_text(&v[k++], row_suppression(r));
+        if (wide) rl_value_take_text(&v[k++], rlh_row_suppression(r));
     }
     int wrote = rl_out_write(out.f, (rl_out_format)fmt, &t);
     rl_table_free(&t);
-    rc = finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
+    rc = rlh_finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
     if (!a->quiet) {
         fprintf(stderr, "racelint: %s: in %lld run%s, first run %lld, last run %lld", fp, (long long)sn.runs,
                 sn.runs == 1 ? "" : "s", (long long)sn.first_run, (long long)sn.last_run);
@@ -1158,12 +1158,12 @@ done:
 
 int rl_cmd_sql(const rl_hist_args *a)
 {
-    if (a->nargs < 1) return usage("%s", "sql wants a query, e.g. racelint sql 'SELECT count(*) FROM runs'");
+    if (a->nargs < 1) return rlh_usage("%s", "sql wants a query, e.g. racelint sql 'SELECT count(*) FROM runs'");
     long max_rows = a->max_rows ? a->max_rows : SQL_DEFAULT_MAX_ROWS;
-    if (max_rows < 1 || max_rows > SQL_MAX_MAX_ROWS) return usage("%s", "--max-rows wants a number from 1 to 10000000");
+    if (max_rows < 1 || max_rows > SQL_MAX_MAX_ROWS) return rlh_usage("%s", "--max-rows wants a number from 1 to 10000000");
     output out;
     int fmt;
-    rl_store *s = begin_listing(a, &out, &fmt);
+    rl_store *s = rlh_begin_listing(a, &out, &fmt);
     if (!s) return EXIT_USAGE;
     /* The words of an unquoted query, joined again. */
     rl_strbuf q = RL_STRBUF_INIT;
@@ -1175,12 +1175,12 @@ int rl_cmd_sql(const rl_hist_args *a)
     rl_table t;
     int truncated, rc;
     if (rl_store_sql(s, rl_sb_str(&q), (size_t)max_rows, 0, &t, &truncated, &err)) {
-        error_msg(err.msg);
-        drop_out(&out);
+        rlh_error_msg(err.msg);
+        rlh_drop_out(&out);
         rc = EXIT_USAGE;
     } else {
         int wrote = rl_out_write(out.f, (rl_out_format)fmt, &t);
-        rc = finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
+        rc = rlh_finish_out(&out, wrote == 0) == 0 ? EXIT_OK : EXIT_USAGE;
         if (truncated)
             fprintf(stderr, "racelint: warning: output cut at %ld rows (--max-rows); use LIMIT and OFFSET for more\n",
                     max_rows);
@@ -1206,12 +1206,12 @@ static char *login_name(void)
 int rl_cmd_triage(const rl_hist_args *a)
 {
     if (a->nargs != 2)
-        return usage("%s", "triage wants a finding and a decision: racelint triage FINDING "
+        return rlh_usage("%s", "triage wants a finding and a decision: racelint triage FINDING "
                            "false-positive|intended|confirmed --note TEXT");
     const char *decision = a->args[1];
     if (!rl_triage_decision_valid(decision))
-        return usage("unknown decision '%s' (false-positive, intended or confirmed)", decision);
-    const char *path = db_path(a);
+        return rlh_usage("unknown decision '%s' (false-positive, intended or confirmed)", decision);
+    const char *path = rlh_db_path(a);
     if (access(path, F_OK) != 0) {
         fprintf(stderr, "racelint: error: no findings database at '%s'; run 'racelint check' first or pass --db\n",
                 path);
@@ -1219,7 +1219,7 @@ int rl_cmd_triage(const rl_hist_args *a)
     }
     rl_error err = {{0}};
     rl_store *s = rl_store_open(path, RL_STORE_WRITE, &err);
-    if (!s) return error_msg(err.msg);
+    if (!s) return rlh_error_msg(err.msg);
     int64_t id;
     char fp[FINGERPRINT_HEX + 1];
     rl_findings list = {0};
@@ -1228,7 +1228,7 @@ int rl_cmd_triage(const rl_hist_args *a)
     int rc = EXIT_USAGE;
     if (rl_store_resolve_finding(s, a->args[0], &id, fp, &err) ||
         rl_store_load_finding(s, id, &list, &row, &ctx, &err)) {
-        error_msg(err.msg);
+        rlh_error_msg(err.msg);
     } else {
         rl_triage t = {0};
         t.fingerprint = fp;
@@ -1238,7 +1238,7 @@ int rl_cmd_triage(const rl_hist_args *a)
         t.author = login_name();
         t.run_id = row.run_id;
         if (rl_store_add_triage(s, &t, &err)) {
-            error_msg(err.msg);
+            rlh_error_msg(err.msg);
         } else {
             rc = EXIT_OK;
             if (!a->quiet)
@@ -1461,7 +1461,7 @@ rl_check_hist *rl_hist_check_begin(const rl_check_args *args, rl_store *store, r
         free(run->baseline);
         run->baseline = rl_xstrdup(h->baseline_desc);
     }
-    if (args->fail_on && parse_fail_on(args->fail_on, &h->fail) != 0) {
+    if (args->fail_on && rlh_parse_fail_on(args->fail_on, &h->fail) != 0) {
         rl_fail(err, "--fail-on wants new, any or none, not '%s'", args->fail_on);
         goto fail;
     }
@@ -1637,7 +1637,7 @@ int rl_hist_check_write(rl_check_hist *h, const char *format, const char *path, 
     int fmt = rl_format_parse(format ? format : "text");
     if (!h || !h->have_baseline || (fmt != RL_FORMAT_TEXT && fmt != RL_FORMAT_JSON)) return 1;
     output out;
-    if (open_out(path, &out)) return -1;
+    if (rlh_open_out(path, &out)) return -1;
     int rc = 0;
     if (fmt == RL_FORMAT_TEXT) {
         for (size_t i = 0; i < findings->len; i++) {
@@ -1646,11 +1646,11 @@ int rl_hist_check_write(rl_check_hist *h, const char *format, const char *path, 
             rl_report_text(out.f, &one);
             if (!h->is_new[i]) continue;
             char *note = rl_xasprintf("new: not in the baseline (%s)", h->baseline_desc);
-            text_note(out.f, &findings->items[i], note);
+            rlh_text_note(out.f, &findings->items[i], note);
             free(note);
         }
     } else {
-        json_t *doc = report_json(run, findings);
+        json_t *doc = rlh_report_json(run, findings);
         if (!doc) {
             rc = -1;
         } else {
@@ -1668,7 +1668,7 @@ int rl_hist_check_write(rl_check_hist *h, const char *format, const char *path, 
             json_decref(doc);
         }
     }
-    if (finish_out(&out, rc == 0)) rc = -1;
+    if (rlh_finish_out(&out, rc == 0)) rc = -1;
     return rc;
 }
 

@@ -118,7 +118,7 @@ int rlh_out_format(const rl_hist_args *a, int allow_text)
     int fmt = rl_out_parse(a->format, allow_text);
     if (fmt < 0)
         rlh_usage(allow_text ? "unknown format '%s' (table, csv, json or text)" : "unknown format '%s' (table, csv or json)",
-              a->format);
+                  a->format);
     return fmt;
 }
 

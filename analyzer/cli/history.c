@@ -174,7 +174,7 @@ int rl_cmd_triage(const rl_hist_args *a)
 {
     if (a->nargs != 2)
         return rlh_usage("%s", "triage wants a finding and a decision: racelint triage FINDING "
-                           "false-positive|intended|confirmed --note TEXT");
+                         "false-positive|intended|confirmed --note TEXT");
     const char *decision = a->args[1];
     if (!rl_triage_decision_valid(decision))
         return rlh_usage("unknown decision '%s' (false-positive, intended or confirmed)", decision);

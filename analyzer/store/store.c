@@ -568,12 +568,12 @@ static int check_schema_objects(rl_store *s, int64_t version, rl_error *err)
     return rc;
 }
 
-/* migrate's result for an older schema opened read-only. */
+/* rls_migrate's result for an older schema opened read-only. */
 #define RLS_OLDER (-2)
 
 /* Brings the schema to RL_STORE_SCHEMA_VERSION, creating it in an empty
  * file. Runs in one transaction: a failed upgrade leaves the old schema. */
-static int migrate(rl_store *s, rl_error *err)
+static int rls_migrate(rl_store *s, rl_error *err)
 {
     /* The version and the objects are read in one snapshot: another job
      * creating the schema between the two reads would otherwise look like
@@ -696,7 +696,7 @@ static rl_store *open_store(const char *path, int read_only, int *older, rl_erro
         if (rc) rl_fail(err, "cannot open database '%s': %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
         else rc = configure(s, err);
     }
-    if (rc == 0) rc = migrate(s, err);
+    if (rc == 0) rc = rls_migrate(s, err);
     if (rc) {
         if (older) *older = rc == RLS_OLDER;
         rl_store_close(s);
@@ -736,7 +736,7 @@ void rl_store_close(rl_store *s)
  * Recording a run. */
 
 /* Compact JSON text of v (which it releases); the caller frees. */
-static char *json_text(json_t *v)
+static char *rls_json_text(json_t *v)
 {
     char *text = json_dumps(v, JSON_COMPACT);
     json_decref(v);
@@ -767,7 +767,7 @@ static int bind_run(sqlite3_stmt *st, const rl_run_info *run)
     rls_bind_text(st, i++, run->baseline);
     rls_bind_text(st, i++, run->git_branch);
     rls_bind_text(st, i++, run->config);
-    char *programs = json_text(rl_json_strings((const char *const *)run->programs, run->nprograms));
+    char *programs = rls_json_text(rl_json_strings((const char *const *)run->programs, run->nprograms));
     sqlite3_bind_text(st, i++, programs ? programs : "[]", -1, SQLITE_TRANSIENT);
     free(programs);
     rls_bind_text(st, i++, run->incomplete);
@@ -846,8 +846,8 @@ static int insert_units(rl_store *s, int64_t run_id, const rl_unit_status *units
 static int insert_event(rl_store *s, sqlite3_stmt *st, int64_t finding_id, size_t idx, const rl_event *ev,
                         const rl_source_context *ctx, rl_error *err)
 {
-    char *chain = json_text(rl_json_chain(ev));
-    char *locks = json_text(rl_json_locks(ev));
+    char *chain = rls_json_text(rl_json_chain(ev));
+    char *locks = rls_json_text(rl_json_locks(ev));
     int i = 1;
     sqlite3_bind_int64(st, i++, finding_id);
     sqlite3_bind_int64(st, i++, (int64_t)idx);
@@ -873,7 +873,7 @@ static int insert_event(rl_store *s, sqlite3_stmt *st, int64_t finding_id, size_
     return rc;
 }
 
-static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list, rl_source_context *const *contexts,
+static int rls_insert_findings(rl_store *s, int64_t run_id, const rl_findings *list, rl_source_context *const *contexts,
                            rl_error *err)
 {
     static const char finding_sql[] =
@@ -901,10 +901,10 @@ static int insert_findings(rl_store *s, int64_t run_id, const rl_findings *list,
         i += 3;
         sqlite3_bind_int(fst, i++, f->suppressed != 0);
         rls_bind_text(fst, i++, f->suppression);
-        char *programs = f->nprograms ? json_text(rl_json_strings((const char *const *)f->programs, f->nprograms)) : NULL;
+        char *programs = f->nprograms ? rls_json_text(rl_json_strings((const char *const *)f->programs, f->nprograms)) : NULL;
         rls_bind_text(fst, i++, programs);
         rls_bind_text(fst, i++, rl_confidence_name(f->confidence));
-        char *pairs = f->npairs ? json_text(rl_json_pairs(f)) : NULL;
+        char *pairs = f->npairs ? rls_json_text(rl_json_pairs(f)) : NULL;
         rls_bind_text(fst, i++, pairs);
         if (f->npairs) sqlite3_bind_int64(fst, i, (sqlite3_int64)f->pairs_total);
         else sqlite3_bind_null(fst, i);
@@ -933,7 +933,7 @@ int rl_store_record_run(rl_store *s, rl_run_info *run, const rl_unit_status *uni
     int rc = insert_run(s, run, &id, err);
     if (rc == 0) rc = insert_units(s, id, units, nunits, err);
     if (rc == 0) rc = insert_notices(s, run, id, err);
-    if (rc == 0 && findings) rc = insert_findings(s, id, findings, NULL, err);
+    if (rc == 0 && findings) rc = rls_insert_findings(s, id, findings, NULL, err);
     if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
     if (rc) {
         rls_rollback(s);
@@ -989,7 +989,7 @@ int rl_store_finish_run(rl_store *s, const rl_run_info *run, const rl_unit_statu
     int rc = update_run(s, run, err);
     if (rc == 0) rc = insert_units(s, run->id, units, nunits, err);
     if (rc == 0) rc = insert_notices(s, run, run->id, err);
-    if (rc == 0 && findings) rc = insert_findings(s, run->id, findings, contexts, err);
+    if (rc == 0 && findings) rc = rls_insert_findings(s, run->id, findings, contexts, err);
     if (rc == 0 && findings && contexts) rc = rls_insert_snippets(s, run->id, findings, contexts, err);
     if (rc == 0) rc = rls_exec(s, "COMMIT", "committing the run", err);
     if (rc) rls_rollback(s);
@@ -1034,7 +1034,7 @@ int rls_step_row(rl_store *s, sqlite3_stmt *st, const char *what, rl_error *err)
 /* A JSON array of names stored by racelint (runs.programs,
  * findings.programs); anything else in the column (NULL before schema 5,
  * or a value that is not an array of strings) reads as no names. */
-static void read_names(sqlite3_stmt *st, int col, char ***names, size_t *n)
+static void rls_read_names(sqlite3_stmt *st, int col, char ***names, size_t *n)
 {
     *names = NULL;
     *n = 0;
@@ -1071,7 +1071,7 @@ void rls_read_run(sqlite3_stmt *st, rl_run_info *out)
     out->baseline = rls_column_text(st, i++);
     out->git_branch = rls_column_text(st, i++);
     out->config = rls_column_text(st, i++);
-    read_names(st, i++, &out->programs, &out->nprograms);
+    rls_read_names(st, i++, &out->programs, &out->nprograms);
     out->incomplete = rls_column_text(st, i++);
 }
 
@@ -1253,7 +1253,7 @@ int rls_load_finding(rl_store *s, sqlite3_stmt *st, rl_finding *f, int64_t *id, 
     f->hint = rls_column_text(st, i++);
     f->suppressed = sqlite3_column_int(st, i++) != 0;
     f->suppression = rls_column_text(st, i++);
-    read_names(st, i++, &f->programs, &f->nprograms);
+    rls_read_names(st, i++, &f->programs, &f->nprograms);
     int conf = rl_confidence_parse((const char *)sqlite3_column_text(st, i++));
     f->confidence = conf < 0 ? RL_CONF_HIGH : (rl_confidence)conf; /* NULL before schema 7 */
     const char *pairs = (const char *)sqlite3_column_text(st, i++);

@@ -1,7 +1,8 @@
 /* Shared by the store's own files: the connection (store.c), the schema
  * (schema.c), the statement helpers (statements.c), runs (runs.c),
- * findings (findings.c), snippets (snippets.c) and the history queries
- * (query.c). Nothing outside analyzer/store includes this. */
+ * findings (findings.c), snippets (snippets.c), the facts and results
+ * caches (cache.c), schema 7's data step (migrate7.c) and the history
+ * queries (query.c). Nothing outside analyzer/store includes this. */
 #ifndef RL_STORE_INTERNAL_H
 #define RL_STORE_INTERNAL_H
 #include "store.h"

@@ -1,4 +1,4 @@
-/* Small libclang helpers shared by the frontend's walkers (extract.c,
+/* Small libclang helpers shared by the frontend's walkers (walk_*.c,
  * fnflow.c), so that both see expressions the same way. */
 #ifndef RL_CURSOR_H
 #define RL_CURSOR_H
@@ -8,5 +8,9 @@
  * `(void *)(fn)` evaluates. A designated initializer (an unexposed
  * expression with a designator first) is not looked through. */
 CXCursor rl_cursor_strip(CXCursor c);
+/* The function pointer a callee expression reads: rl_cursor_strip, and
+ * through derefs that give a function (`(*f)(x)`, `(**f)(x)` call what
+ * `f` holds); c itself when there is none to look through. */
+CXCursor rl_cursor_callee_pointer(CXCursor c);
 
 #endif

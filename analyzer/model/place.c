@@ -83,7 +83,13 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
 
 int rl_place_is_single_object(const char *place)
 {
-    return place && place[0] != '{' && !strstr(place, "[]") && !strstr(place, "{");
+    /* A choice root ('%': one of several objects) is no single object. */
+    return place && place[0] != '{' && place[0] != '%' && !strstr(place, "[]") && !strstr(place, "{");
+}
+
+int rl_place_is_unknown_object(const char *place)
+{
+    return place && place[0] == '{' && root_len(place) == strlen(place);
 }
 
 size_t rl_place_root_len(const char *place)

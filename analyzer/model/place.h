@@ -32,7 +32,7 @@ const char *rl_value_subst(rl_strpool *pool, const char *value, const char *cons
 const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qualifier);
 
 /* Whether a place names exactly one object: not a collapsed array
- * element ("[]") nor a type-based place. Misuse rules (double-lock,
+ * element ("[]"), a type-based place nor a choice of objects. Misuse rules (double-lock,
  * unlock-not-held) only judge such locks: two elements' locks share one
  * name, so taking "both" is not taking one twice. */
 int rl_place_is_single_object(const char *place);
@@ -52,6 +52,11 @@ const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const
  * alternative with the place's steps applied to it (at most
  * RL_MAX_CHOICES); otherwise the place itself. Returns the count. */
 size_t rl_place_alternatives(rl_strpool *pool, const char *place, const char **out);
+
+/* Whether a place is an object of unknown origin with no step after its
+ * root ("{T}", "{?}"): what a pointer racelint cannot trace points to. An
+ * unlock through such a pointer may release any lock held. */
+int rl_place_is_unknown_object(const char *place);
 
 /* Length of the root token of a place (the part before its first step). */
 size_t rl_place_root_len(const char *place);

@@ -264,6 +264,22 @@ static const rl_lockset *entry_locks(rl_model *m, const rl_ctx *c, const frame_e
     return entry;
 }
 
+/* The locks of `held` left after the releases `rel` (resolved names): each
+ * lock named; each lock a choice may be; every lock, for a release through
+ * a pointer of unknown origin (flow.c). */
+static const rl_lockset *minus_released(rl_model *m, const rl_lockset *held, const rl_lockset *rel)
+{
+    rl_lockset_table *t = m->flow->locks;
+    for (size_t i = 0; held && rel && i < rel->n; i++) {
+        const char *lock = rel->e[i].lock;
+        if (rl_place_is_unknown_object(lock)) return rl_ls_empty(t);
+        const char *alts[RL_MAX_CHOICES];
+        size_t n = rl_place_alternatives(m->program->pool, lock, alts);
+        for (size_t k = 0; k < n; k++) held = rl_ls_remove(t, held, alts[k]);
+    }
+    return held;
+}
+
 /* Locks held at a node of a context: the function's own, plus those held
  * on entry and not released since. NULL when the node is unreachable. */
 const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
@@ -273,7 +289,7 @@ const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
     frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->held[node]);
     const rl_lockset *rel = tm_resolve_locks(m, &env, ff->released[node]);
-    const rl_lockset *inherited = rl_ls_minus(m->flow->locks, entry_locks(m, c, &env, c->entry), rel);
+    const rl_lockset *inherited = minus_released(m, entry_locks(m, c, &env, c->entry), rel);
     const rl_lockset *all = own;
     for (size_t i = 0; inherited && i < inherited->n; i++)
         all = rl_ls_add(m->flow->locks, all, inherited->e[i].lock, inherited->e[i].shared);

@@ -153,7 +153,16 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
     return result;
 }
 
+static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
+
+/* Every resolved name has its container steps cancelled or typed
+ * (rl_place_normalize): the root is known now. */
 const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
+{
+    return rl_place_normalize(m->program->pool, resolve_steps(m, env, s, distinct, root_distinct));
+}
+
+static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
     if (s[0] == '@' || s[0] == '%' || (s[0] == '&' && (s[1] == '@' || s[1] == '%'))) {
@@ -183,7 +192,7 @@ const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *d
                 rl_sb_appendc(&sb, *p++);
             }
         }
-        const char *plain = tm_resolve2(m, env, rl_sb_str(&sb), distinct, root_distinct);
+        const char *plain = resolve_steps(m, env, rl_sb_str(&sb), distinct, root_distinct);
         rl_sb_free(&sb);
         return plain;
     }
@@ -388,7 +397,7 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, value + 1);
         rl_sb_append(&sb, star + 1);
-        place = rl_intern(pool, rl_sb_str(&sb));
+        place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
         rl_sb_free(&sb);
         /* An element stored in a per-instance object is per instance too. */
         if (root_distinct && strstr(value, "[]")) *distinct = 1;

@@ -28,6 +28,14 @@
  *                              [#P<n>]   element indexed by parameter n's
  *                                        value (a thread's own slot)
  *                              *         deref of the pointer stored so far
+ *                              ^{T}m     the struct of type T whose member m
+ *                                        the place so far is (container_of)
+ *                              ~{S}      after a member of struct type S
+ *                                        reached through a pointer: that
+ *                                        member is an S of its own when the
+ *                                        object around it is known by type
+ *                                        (the model rewrites both once the
+ *                                        root is resolved, model/place.h)
  *   e.g. `stats.hits` -> "G:stats.hits", `m->count` (m param 0) -> "P0*.count"
  *   A P root is a value: its first step is always '*'.
  * Value syntax (a pointer value, for call arguments and spawn arguments):

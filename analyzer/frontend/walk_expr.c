@@ -10,6 +10,7 @@
  *     of itself; its operands are still read.
  *  3. Nesting deeper than MAX_EXPR_DEPTH is not walked. */
 #include "walker.h"
+#include "offsetof.h"
 #include <ctype.h>
 #include <string.h>
 
@@ -186,6 +187,20 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rl_sb_free(&place);
 }
 
+/* A member of struct or union type S reached through a pointer gets a type
+ * step "~{S}" (facts.h): when the model finds the object around it known
+ * only by its type, the member is named as an S of its own, so that
+ * `getT()->s.field` and `getS()->field` meet. Members of named objects
+ * need none. */
+static void member_type_step(walker *w, rl_strbuf *place, CXType member_type)
+{
+    const char *p = rl_sb_str(place);
+    int through_pointer = strchr(p, '*') || p[0] == '{' || p[0] == '@' || p[0] == '%';
+    CXType canon = clang_getCanonicalType(member_type);
+    if (canon.kind == CXType_Atomic) canon = clang_Type_getValueType(canon);
+    if (through_pointer && canon.kind == CXType_Record) rl_sb_printf(place, "~{%s}", rlw_type_key(w, canon));
+}
+
 static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     child_list l;
@@ -212,8 +227,11 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rlw_children_free(&l);
     rl_strbuf object = RL_STRBUF_INIT; /* the struct the field is in */
     rl_sb_append(&object, rl_sb_str(&place));
-    if (rl_sb_str(&place)[0]) rl_sb_printf(&place, ".%s", field);
     CXType t = clang_getCursorType(c);
+    if (rl_sb_str(&place)[0]) {
+        rl_sb_printf(&place, ".%s", field);
+        member_type_step(w, &place, t);
+    }
     int is_array = rlw_type_is_array(t);
     if (!is_array) {
         int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
@@ -404,6 +422,33 @@ static void set_current(walker *w, CXCursor lhs, const char *value)
     if (v && v->straight) v->current = rl_intern(w->facts->pool, value);
 }
 
+/* `p - offsetof(T, m)`: the struct of type T around the member m that p
+ * points to (container_of), as a value with one container step per member
+ * of the designator, innermost first (facts.h): `&P0*^{struct dev}work`.
+ * An object of type T when p is not known. Returns 0, writing nothing,
+ * when `offset` is no offsetof. */
+static int container_value(walker *w, const char *pointer, CXType ptr_type, CXCursor offset, rl_strbuf *value)
+{
+    CXCursor fields[RL_MAX_OFFSETOF_MEMBERS];
+    int n = rl_offsetof_fields(offset, fields);
+    if (n == 0) return 0;
+    rl_strbuf place = RL_STRBUF_INIT;
+    if (pointer[0] && pointer[0] != '{') rlw_deref_place(w, pointer, ptr_type, &place);
+    const char *p = rl_sb_str(&place);
+    if (!p[0] || p[0] == '{') {
+        CXType outer = clang_getCursorType(clang_getCursorSemanticParent(fields[0]));
+        rl_sb_printf(value, "&{%s}", rlw_type_key(w, outer));
+    } else {
+        rl_sb_printf(value, "&%s", p);
+        for (int i = n - 1; i >= 0; i--) {
+            CXType around = clang_getCursorType(clang_getCursorSemanticParent(fields[i]));
+            rl_sb_printf(value, "^{%s}%s", rlw_type_key(w, around), rlw_intern_cx(w, clang_getCursorSpelling(fields[i])));
+        }
+    }
+    rl_sb_free(&place);
+    return 1;
+}
+
 static void walk_binary(walker *w, CXCursor c, expr_out *out)
 {
     child_list l;
@@ -447,12 +492,19 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         break;
     case CXBinaryOperator_Add:
     case CXBinaryOperator_Sub:
-        /* Pointer arithmetic stays within the same object. */
+        /* Pointer arithmetic stays within the same object, except a
+         * pointer moved back by an offsetof (container_of). */
         rlw_expr(w, lhs, USE_READ, &a);
         rlw_expr(w, rhs, USE_READ, &b);
         if (out) {
-            if (rlw_type_is_pointer(clang_getCursorType(lhs))) rl_sb_append(&out->value, rl_sb_str(&a.value));
-            else if (rlw_type_is_pointer(clang_getCursorType(rhs))) rl_sb_append(&out->value, rl_sb_str(&b.value));
+            CXType lt = clang_getCursorType(lhs);
+            if (rlw_type_is_pointer(lt)) {
+                if (op != CXBinaryOperator_Sub || rlw_type_is_pointer(clang_getCursorType(rhs)) ||
+                    !container_value(w, rl_sb_str(&a.value), lt, rhs, &out->value))
+                    rl_sb_append(&out->value, rl_sb_str(&a.value));
+            } else if (rlw_type_is_pointer(clang_getCursorType(rhs))) {
+                rl_sb_append(&out->value, rl_sb_str(&b.value));
+            }
         }
         break;
     default:
@@ -501,6 +553,28 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
     rlw_children_free(&l);
     rlw_out_free(&x);
     rlw_out_free(&y);
+}
+
+/* `({ ...; e; })` (GNU statement expression, as in container_of): its
+ * statements run in order, and the value is that of its last expression. */
+static void walk_stmt_expr(walker *w, CXCursor c, expr_out *out)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    CXCursor body = l.len == 1 ? rlw_child_at(&l, 0) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (clang_getCursorKind(body) != CXCursor_CompoundStmt) {
+        rlw_read_children(w, c);
+        return;
+    }
+    rlw_children_of(body, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor k = rlw_child_at(&l, i);
+        if (i == l.len - 1 && clang_isExpression(clang_getCursorKind(k))) rlw_expr(w, k, USE_READ, out);
+        else if (clang_isExpression(clang_getCursorKind(k))) rlw_expr(w, k, USE_READ, NULL);
+        else if (clang_isStatement(clang_getCursorKind(k)) || clang_isDeclaration(clang_getCursorKind(k))) rlw_stmt(w, k);
+    }
+    rlw_children_free(&l);
 }
 
 void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
@@ -570,7 +644,7 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
     case CXCursor_CharacterLiteral:
         break;
     case CXCursor_StmtExpr:
-        rlw_read_children(w, c);
+        walk_stmt_expr(w, c, out);
         break;
     default:
         rlw_read_children(w, c);

@@ -9,4 +9,8 @@
  * expression with a designator first) is not looked through. */
 CXCursor rl_cursor_strip(CXCursor c);
 
+/* The first `max` children of c into out[]; returns how many c has (which
+ * may be more than max). */
+int rl_cursor_children(CXCursor c, CXCursor *out, int max);
+
 #endif

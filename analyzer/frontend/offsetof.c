@@ -11,24 +11,14 @@ typedef struct kids {
     int n;
 } kids;
 
-static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    kids *k = data;
-    if (k->n < MAX_KIDS) k->c[k->n] = c;
-    k->n++;
-    return CXChildVisit_Continue;
-}
-
 static kids children(CXCursor c)
 {
-    kids k = {{{0}}, 0};
-    clang_visitChildren(c, collect, &k);
+    kids k;
+    k.n = rl_cursor_children(c, k.c, MAX_KIDS);
     return k;
 }
 
-/* A field of a struct or union (not a bit-field's neighbour of another
- * kind of declaration). */
+/* Whether a member reference leads to a field of a struct or union. */
 static int is_field(CXCursor c)
 {
     return clang_getCursorKind(c) == CXCursor_FieldDecl;

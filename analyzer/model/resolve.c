@@ -358,6 +358,27 @@ const int *tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *
  * explored, so that the threads analysed later see them (a trampoline
  * calling the function its creator stored in the argument); and again at
  * the end, once every context is known. */
+/* One pointer value stored at a place; a second, different one makes the
+ * place ambiguous for good. */
+static void record_store(rl_model *m, const char *place, const char *value)
+{
+    void **slot = rl_ptrmap_slot(&m->stored, place);
+    if (!*slot) *slot = (void *)value;
+    else if (*slot != value) *slot = (void *)AMBIGUOUS;
+}
+
+/* The pointers static initializers store (rl_static_store), as if stored
+ * before anything runs: recorded before any context's. */
+void tm_record_static_stores(rl_model *m)
+{
+    rl_strpool *pool = m->program->pool;
+    for (size_t u = 0; u < m->program->nunits; u++) {
+        const rl_unit_facts *f = m->program->units[u];
+        for (int32_t i = 0; f && i < f->nstatics; i++)
+            record_store(m, rl_intern(pool, f->statics[i].place), rl_intern(pool, f->statics[i].value));
+    }
+}
+
 void tm_record_stores(rl_model *m, const frame_env *env)
 {
     const rl_function *f = fn_of(m, env->fn);
@@ -368,10 +389,7 @@ void tm_record_stores(rl_model *m, const frame_env *env)
         /* Keyed by the object as far as pointers are known (`A->next = p`
          * stores into the object A points to), as tm_follow_stores looks up. */
         const char *place = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
-        const char *value = tm_resolve(m, env, n->args[0], NULL);
-        void **slot = rl_ptrmap_slot(&m->stored, place);
-        if (!*slot) *slot = (void *)value;
-        else if (*slot != value) *slot = (void *)AMBIGUOUS;
+        record_store(m, place, tm_resolve(m, env, n->args[0], NULL));
     }
 }
 

@@ -547,6 +547,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_candidates = MAX_CANDIDATES;
     m->limits.max_group = MAX_GROUP;
     m->own = rl_ownership_new(p, flow);
+    tm_record_static_stores(m);
     if (p->main_fn >= 0) {
         tm_add_thread(m, -1, p->main_fn);
     } else {

@@ -98,6 +98,9 @@ enum {
     RL_ACC_READ = 1 << 0,
     RL_ACC_WRITE = 1 << 1,
     RL_ACC_ATOMIC = 1 << 2,
+    RL_ACC_NESTED = 1 << 3, /* a struct member touched by an access to the
+                               whole struct around it, recorded apart for
+                               when that struct is known only by type */
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,

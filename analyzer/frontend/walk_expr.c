@@ -192,13 +192,92 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
  * only by its type, the member is named as an S of its own, so that
  * `getT()->s.field` and `getS()->field` meet. Members of named objects
  * need none. */
+/* Whether a place is reached through a pointer: the object it names may
+ * turn out to be known only by its type. */
+static int through_pointer(const char *p)
+{
+    return strchr(p, '*') || p[0] == '{' || p[0] == '@' || p[0] == '%';
+}
+
+/* The struct or union type an object of type t is, or an invalid type.
+ * Types of the system headers (pthread_mutex_t, FILE) are the library's
+ * business: their members are never named apart. */
+static CXType record_type(CXType t)
+{
+    CXType canon = clang_getCanonicalType(t);
+    if (canon.kind == CXType_Atomic) canon = clang_Type_getValueType(canon);
+    if (canon.kind != CXType_Record ||
+        clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getTypeDeclaration(canon))))
+        canon.kind = CXType_Invalid;
+    return canon;
+}
+
+void rlw_drop_type_steps(const char *place, rl_strbuf *out)
+{
+    for (const char *p = place; *p;) {
+        const char *close = p[0] == '~' && p[1] == '{' ? strchr(p, '}') : NULL;
+        if (close) p = close + 1;
+        else rl_sb_appendc(out, *p++);
+    }
+}
+
 static void member_type_step(walker *w, rl_strbuf *place, CXType member_type)
 {
-    const char *p = rl_sb_str(place);
-    int through_pointer = strchr(p, '*') || p[0] == '{' || p[0] == '@' || p[0] == '%';
-    CXType canon = clang_getCanonicalType(member_type);
-    if (canon.kind == CXType_Atomic) canon = clang_Type_getValueType(canon);
-    if (through_pointer && canon.kind == CXType_Record) rl_sb_printf(place, "~{%s}", rlw_type_key(w, canon));
+    CXType r = record_type(member_type);
+    if (through_pointer(rl_sb_str(place)) && r.kind == CXType_Record) rl_sb_printf(place, "~{%s}", rlw_type_key(w, r));
+}
+
+/* Bounds of the nested members recorded for one whole-struct access. */
+#define MAX_NESTED_DEPTH 3
+#define MAX_NESTED_MEMBERS 16
+
+typedef struct nested_walk {
+    walker *w;
+    CXCursor at;
+    const char *display;
+    use_mode mode;
+    rl_strbuf *place;
+    int depth;
+    int *budget;
+} nested_walk;
+
+static enum CXVisitorResult nested_member(CXCursor field, CXClientData data)
+{
+    nested_walk *nw = data;
+    if (*nw->budget <= 0) return CXVisit_Break;
+    CXType r = record_type(clang_getCursorType(field));
+    if (r.kind != CXType_Record) return CXVisit_Continue;
+    size_t mark = nw->place->len;
+    rl_sb_printf(nw->place, ".%s~{%s}", rlw_intern_cx(nw->w, clang_getCursorSpelling(field)), rlw_type_key(nw->w, r));
+    int32_t id = rlw_emit_access(nw->w, nw->at, rl_sb_str(nw->place), nw->display, nw->mode, 0);
+    if (id >= 0) {
+        nw->w->fn->nodes[id].flags |= RL_ACC_NESTED;
+        (*nw->budget)--;
+    }
+    if (nw->depth < MAX_NESTED_DEPTH) {
+        nested_walk inner = *nw;
+        inner.depth++;
+        clang_Type_visitFields(r, nested_member, &inner);
+    }
+    rl_sb_truncate(nw->place, mark);
+    return CXVisit_Continue;
+}
+
+/* A whole struct accessed through a pointer (`*getT() = t`) also touches
+ * each struct nested in it: those members are recorded apart
+ * (RL_ACC_NESTED, with type steps), so that when the struct is known only
+ * by its type, the access meets the nested struct's own accesses by type
+ * (`getS()->field`). The model keeps them only then. */
+static void nested_accesses(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, CXType t)
+{
+    CXType r = record_type(t);
+    if (w->silent || mode == USE_ADDR || r.kind != CXType_Record || !through_pointer(place)) return;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, place);
+    int budget = MAX_NESTED_MEMBERS;
+    nested_walk nw = {w, at, display, mode, &sb, 1, &budget};
+    clang_Type_visitFields(r, nested_member, &nw);
+    rl_sb_free(&sb);
 }
 
 static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
@@ -237,6 +316,7 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
         int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
         if (object.len) rlw_set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
         set_index(w, id, index);
+        if (id >= 0) nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);
     }
     rl_sb_free(&object);
     if (out) {
@@ -336,8 +416,9 @@ static void walk_deref(walker *w, CXCursor c, CXCursor operand, use_mode mode, e
     CXType t = clang_getCursorType(c);
     rl_strbuf display = RL_STRBUF_INIT;
     rl_sb_printf(&display, "*%s", rl_sb_str(&base.display));
-    if (!rlw_type_is_array(t) && !rlw_type_is_function(t))
-        rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
+    if (!rlw_type_is_array(t) && !rlw_type_is_function(t) &&
+        rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t)) >= 0)
+        nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);
     if (out) {
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, rl_sb_str(&display));

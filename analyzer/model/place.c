@@ -217,9 +217,12 @@ void rl_place_pretty(const char *place, rl_strbuf *out)
     } else if (p[0] == '{') {
         const char *close = strchr(p, '}');
         size_t n = close ? (size_t)(close - p - 1) : strlen(p + 1);
-        rl_sb_appendc(out, '(');
+        /* a whole object of the type: `*(struct s *)`; a member of one:
+         * `(struct s *)->field` */
+        int whole = !close || !close[1];
+        rl_sb_append(out, whole ? "*(" : "(");
         rl_sb_appendn(out, p + 1, n);
-        rl_sb_append(out, " *)->");
+        rl_sb_append(out, whole ? " *)" : " *)->");
         p = close ? close + 1 : p + strlen(p);
         if (*p == '.') p++;
     }

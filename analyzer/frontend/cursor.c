@@ -59,10 +59,9 @@ CXCursor rl_cursor_callee_pointer(CXCursor c)
         if (clang_getCursorKind(c) != CXCursor_UnaryOperator ||
             clang_getCursorUnaryOperatorKind(c) != CXUnaryOperator_Deref || !is_function_type(clang_getCursorType(c)))
             break;
-        kids ks = {{{0}}, 0};
-        clang_visitChildren(c, collect, &ks);
-        if (ks.n != 1) break;
-        c = rl_cursor_strip(ks.c[0]);
+        CXCursor operand;
+        if (rl_cursor_children(c, &operand, 1) != 1) break;
+        c = rl_cursor_strip(operand);
     }
     return c;
 }

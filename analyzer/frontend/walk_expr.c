@@ -718,7 +718,12 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
     case CXCursor_CallExpr:
         rlw_walk_call(w, c, out);
         break;
-    case CXCursor_UnaryExpr: /* sizeof, _Alignof: operands are not evaluated */
+    case CXCursor_UnaryExpr:
+        /* sizeof, _Alignof: operands are not evaluated, except for the size
+         * of a variable length array (`sizeof(int[n])` reads n), the one
+         * case where the result is no constant */
+        if (!rlw_is_constant(c)) rlw_read_children(w, c);
+        break;
     case CXCursor_IntegerLiteral:
     case CXCursor_FloatingLiteral:
     case CXCursor_StringLiteral:

@@ -183,6 +183,9 @@ void rlw_deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *p
  * names keep the member path they are spelled with, so that a lock inside
  * an object known by type never becomes the bare lock type. */
 void rlw_drop_type_steps(const char *place, rl_strbuf *out);
+/* Whether an expression is an integer constant (it evaluates at compile
+ * time): a sizeof that is not reads the sizes of its variable length array. */
+int rlw_is_constant(CXCursor c);
 void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
 
 /* ---- calls (walk_call.c) -------------------------------------------------- */

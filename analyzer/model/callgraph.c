@@ -22,6 +22,8 @@ typedef struct call_arg {
     int32_t index;       /* argument position */
     int src;             /* its value's slot, or -1 for a constant */
     int constant;        /* the function it passes, when src is -1 */
+    int external;        /* the constant is a function the program does not
+                            define (constant is then -1) */
 } call_arg;
 
 typedef struct slot {
@@ -34,6 +36,8 @@ typedef struct slot {
     call_arg *calls;     /* arguments of calls made through it */
     size_t ncalls, cap_calls;
     int *sorted;         /* fns sorted, built on first query */
+    int external;        /* a function the program does not define (a C
+                            library's free) may be held here too */
 } slot;
 
 struct rl_callgraph {
@@ -45,6 +49,8 @@ struct rl_callgraph {
     rl_u64set edges;     /* (src << 32 | dst) + 1 of copy edges made */
     uint64_t *work;      /* pending (slot << 32 | fn) pairs */
     size_t nwork, cap_work;
+    int *external_work;  /* slots newly marked external, to pass it on */
+    size_t nexternal_work, cap_external_work;
     rl_ptrmap by_field_name; /* interned field name -> field_fns* (owned) */
 };
 
@@ -84,6 +90,20 @@ static int is_constant(const char *value)
     return strncmp(value, FUNCTION_PREFIX, strlen(FUNCTION_PREFIX)) == 0;
 }
 
+/* A function constant naming a function the program does not define (not
+ * the bare "fn:" of a NULL callback). */
+static int is_external(rl_callgraph *g, const char *value)
+{
+    return is_constant(value) && value[strlen(FUNCTION_PREFIX)] && constant_of(g, value) < 0;
+}
+
+static void mark_external(rl_callgraph *g, int s)
+{
+    if (g->slots[s].external) return;
+    g->slots[s].external = 1;
+    RL_PUSH(g->external_work, g->nexternal_work, g->cap_external_work, s);
+}
+
 static void add_fn(rl_callgraph *g, int s, int fn)
 {
     if (fn < 0 || !rl_u64set_add(&g->slots[s].has, (uint64_t)fn + 1)) return;
@@ -97,6 +117,7 @@ static void add_edge(rl_callgraph *g, int src, int dst)
     if (src == dst || !rl_u64set_add(&g->edges, (((uint64_t)src << 32) | (uint32_t)dst) + 1)) return;
     slot *s = &g->slots[src];
     RL_PUSH(s->succ, s->nsucc, s->cap_succ, dst);
+    if (s->external) mark_external(g, dst);
     /* What src already holds flows now; later arrivals follow the edge. */
     for (size_t i = 0; i < g->slots[src].nfns; i++) add_fn(g, dst, g->slots[src].fns[i]);
 }
@@ -104,7 +125,8 @@ static void add_edge(rl_callgraph *g, int src, int dst)
 /* dst may hold value (a slot or a function constant). */
 static void flow_into(rl_callgraph *g, int dst, const char *value)
 {
-    if (is_constant(value)) add_fn(g, dst, constant_of(g, value));
+    if (is_external(g, value)) mark_external(g, dst);
+    else if (is_constant(value)) add_fn(g, dst, constant_of(g, value));
     else add_edge(g, slot_of(g, value), dst);
 }
 
@@ -117,6 +139,7 @@ static void bind_argument(rl_callgraph *g, int fn, const call_arg *a)
     int param = slot_of(g, rl_sb_str(&sb));
     rl_sb_free(&sb);
     if (a->src >= 0) add_edge(g, a->src, param);
+    else if (a->external) mark_external(g, param);
     else add_fn(g, param, a->constant);
 }
 
@@ -129,10 +152,11 @@ static void load_flows(rl_callgraph *g, const rl_unit_facts *f)
             flow_into(g, dst, fl->src);
             continue;
         }
-        call_arg a = {fl->index, -1, -1};
+        call_arg a = {fl->index, -1, -1, 0};
         if (is_constant(fl->src)) a.constant = constant_of(g, fl->src);
         else a.src = slot_of(g, fl->src);
-        if (a.src < 0 && a.constant < 0) continue;
+        a.external = is_external(g, fl->src);
+        if (a.src < 0 && a.constant < 0 && !a.external) continue;
         slot *s = &g->slots[dst];
         RL_PUSH(s->calls, s->ncalls, s->cap_calls, a);
         /* Targets already known take the argument now. */
@@ -142,7 +166,14 @@ static void load_flows(rl_callgraph *g, const rl_unit_facts *f)
 
 static void solve(rl_callgraph *g)
 {
-    while (g->nwork > 0) {
+    /* Binding arguments adds edges, which may pass "external" on: both
+     * worklists run until neither has work. */
+    while (g->nwork > 0 || g->nexternal_work > 0) {
+        while (g->nexternal_work > 0) {
+            int s = g->external_work[--g->nexternal_work];
+            for (size_t i = 0; i < g->slots[s].nsucc; i++) mark_external(g, g->slots[s].succ[i]);
+        }
+        if (g->nwork == 0) break;
         uint64_t w = g->work[--g->nwork];
         int s = (int)(w >> 32), fn = (int)(uint32_t)w;
         for (size_t i = 0; i < g->slots[s].nsucc; i++) add_fn(g, g->slots[s].succ[i], fn);
@@ -235,6 +266,13 @@ const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t 
     return s->sorted;
 }
 
+int rl_callgraph_holds_external(const rl_callgraph *g, const char *slot_name)
+{
+    const char *key = g && slot_name ? rl_strpool_find(g->pool, slot_name) : NULL;
+    void *v = key ? rl_ptrmap_get(&g->index, key) : NULL;
+    return v && g->slots[(intptr_t)v - 1].external;
+}
+
 size_t rl_callgraph_slots(const rl_callgraph *g)
 {
     return g ? g->nslots : 0;
@@ -253,6 +291,7 @@ void rl_callgraph_free(rl_callgraph *g)
     }
     free(g->slots);
     free(g->work);
+    free(g->external_work);
     rl_u64set_free(&g->edges);
     for (size_t i = 0; i < g->by_field_name.nslots; i++) {
         field_fns *list = g->by_field_name.keys[i] ? g->by_field_name.values[i] : NULL;

@@ -14,7 +14,8 @@
  *     the cost is linear in flows times functions reaching each slot, with
  *     no budget.
  *  2. Only functions defined in the program are targets; a function
- *     constant naming one that is not is dropped. */
+ *     constant naming one that is not (the C library's free in an
+ *     allocator table) marks the slots it reaches "external". */
 #ifndef RL_CALLGRAPH_H
 #define RL_CALLGRAPH_H
 #include "../facts/facts.h"
@@ -40,6 +41,11 @@ const int *rl_callgraph_targets(const rl_callgraph *g, const char *slot, size_t 
  * a layout by convention (a base struct and the structs cast to it) keep
  * the same callbacks in fields of the same name. */
 const int *rl_callgraph_same_name_targets(const rl_callgraph *g, const char *slot, size_t *n);
+
+/* Whether a function the program does not define may be in slot: a call
+ * through it that reaches no program function calls that one, and is not
+ * a callback of unknown origin to match by type. */
+int rl_callgraph_holds_external(const rl_callgraph *g, const char *slot_name);
 
 /* Slots and flows solved, for --verbose. */
 size_t rl_callgraph_slots(const rl_callgraph *g);

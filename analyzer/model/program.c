@@ -242,6 +242,9 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
     *weak = 0;
     const int *targets = rl_callgraph_targets(p->calls, n->target, count);
     if (targets) return targets;
+    /* Only library functions flow there (free in an allocator table):
+     * nothing of the program is called. */
+    if (rl_callgraph_holds_external(p->calls, n->target)) return NULL;
     const rl_fn_list *cands = n->text ? rl_program_candidates(p, rl_intern(p->pool, n->text)) : NULL;
     if (cands && n->target) cands = same_field_candidates(p, n->target, cands);
     *count = cands ? cands->len : 0;

@@ -92,7 +92,8 @@ int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_
  * callee spawns, or, from doomed code, starts threads. */
 int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee);
 /* The functions a CALL, SPAWN or ONCE node through a pointer may reach:
- * those that flow into the slot it reads (callgraph.h); when none does,
+ * those that flow into the slot it reads (callgraph.h); none when only
+ * functions the program does not define flow there; when nothing does,
  * the address-taken functions of its type, and *weak is set: for a field,
  * those held by same-named fields of other structs when there are any
  * (rl_callgraph_same_name_targets), else all of them. NULL and *count = 0

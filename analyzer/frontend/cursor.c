@@ -27,6 +27,21 @@ int rl_cursor_children(CXCursor c, CXCursor *out, int max)
     return k.n;
 }
 
+static enum CXVisitorResult collect_field(CXCursor c, CXClientData data)
+{
+    kids *k = data;
+    if (k->n == k->max) return CXVisit_Break;
+    k->c[k->n++] = c;
+    return CXVisit_Continue;
+}
+
+int rl_cursor_fields(CXType t, CXCursor *out, int max)
+{
+    kids k = {out, max, 0};
+    clang_Type_visitFields(t, collect_field, &k);
+    return k.n;
+}
+
 CXCursor rl_cursor_strip(CXCursor c)
 {
     for (int guard = 0; guard < MAX_STRIP_DEPTH; guard++) {

@@ -17,4 +17,8 @@ CXCursor rl_cursor_callee_pointer(CXCursor c);
  * may be more than max). */
 int rl_cursor_children(CXCursor c, CXCursor *out, int max);
 
+/* The first `max` fields of a struct or union type t into out[], in
+ * declaration order; returns how many were stored. */
+int rl_cursor_fields(CXType t, CXCursor *out, int max);
+
 #endif

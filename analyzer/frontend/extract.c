@@ -79,14 +79,6 @@ typedef struct field_list {
     int n;
 } field_list;
 
-static enum CXVisitorResult collect_field(CXCursor c, CXClientData data)
-{
-    field_list *l = data;
-    if (l->n == MAX_INIT_FIELDS) return CXVisit_Break;
-    l->c[l->n++] = c;
-    return CXVisit_Continue;
-}
-
 /* A designated initializer (`.next = &p`, `[1] = {...}`): an unexposed
  * expression of type void, its designators first, the value last. */
 static int is_designated(CXCursor c)
@@ -101,8 +93,7 @@ static void static_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, 
 static void struct_stores(walker *w, const child_list *l, CXType t, rl_strbuf *place, int depth, int *budget)
 {
     field_list fields;
-    fields.n = 0;
-    clang_Type_visitFields(t, collect_field, &fields);
+    fields.n = rl_cursor_fields(t, fields.c, MAX_INIT_FIELDS);
     int next = 0;
     for (int i = 0; i < l->len; i++) {
         CXCursor item = rlw_child_at(l, i), value = item;

@@ -544,6 +544,7 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     rl_program_finish(program);
     program->entry_points = opts->entry_points;
     program->nentry_points = opts->nentry_points;
+    program->api = opts->api;
     long long ms_program = rl_now_ms() - t;
     rl_flow *flow = rl_flow_compute(program);
     long long ms_flow = rl_now_ms() - t - ms_program;
@@ -728,6 +729,7 @@ static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *mod
     }
     rl_analysis_options with_entries = *opts;
     with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
+    with_entries.api = model;
     int rc = rl_analyze_facts(facts, units->len, &with_entries, out, err);
     free(facts);
     if (rc != 0) rl_analysis_free(out); /* a failed analysis leaves nothing to free */

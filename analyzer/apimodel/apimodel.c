@@ -88,6 +88,7 @@ static const struct kind_info {
     [RL_API_EXIT]    = {"exit", 0, 0},
     [RL_API_THREAD_EXIT] = {"thread_exit", 0, 0},
     [RL_API_JUMP]    = {"jump", 0, 0},
+    [RL_API_FREE]    = {"free", 0, 0},
 };
 
 /* Two-valued keys: the value's position in the list is what gets stored. */

@@ -29,6 +29,8 @@ typedef enum rl_api_kind {
     RL_API_EXIT,     /* never returns: ends the process (exit, abort) */
     RL_API_THREAD_EXIT, /* never returns: ends the calling thread (pthread_exit) */
     RL_API_JUMP,     /* never returns: jumps elsewhere in the thread (longjmp) */
+    RL_API_FREE,     /* releases the object its argument 0 points to: does not
+                        keep it (free, reached directly or through a hook) */
     RL_API_KIND_COUNT
 } rl_api_kind;
 

@@ -2,6 +2,8 @@
 #include "facts.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,4 +205,17 @@ void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)
     facts->deps[facts->ndeps].path = p;
     facts->deps[facts->ndeps].hash = hash;
     facts->ndeps++;
+}
+
+int32_t rl_call_value_node(const char *callee_field)
+{
+    size_t mark = strlen(RL_CALL_NODE_MARK);
+    if (!callee_field || strncmp(callee_field, RL_CALL_NODE_MARK, mark) != 0) return -1;
+    const char *digits = callee_field + mark;
+    if (*digits < '0' || *digits > '9') return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(digits, &end, 10);
+    if (errno || *end || v > INT32_MAX) return -1;
+    return (int32_t)v;
 }

@@ -38,7 +38,9 @@
  *               the pointer returned by the call at line L, column C to the
  *               function USR with those argument values; TYPE is what it
  *               points to (the fallback when the callee's returns do not
- *               tell). SEP and END are RL_CALL_SEP / RL_CALL_END.
+ *               tell). SEP and END are RL_CALL_SEP / RL_CALL_END. For a
+ *               call through a pointer, USR is "#" N: node N of the same
+ *               function, the indirect CALL (rl_call_value_node).
  *   "%" TYPE SEP A SEP B END
  *               either value A or value B (a conditional expression); the
  *               model keeps it when both name the same object, else falls
@@ -56,6 +58,9 @@
  * identifiers, types or other values). */
 #define RL_CALL_SEP "\x1f"
 #define RL_CALL_END "\x1e"
+/* Starts the callee field of a call value made by a call through a
+ * pointer: "#" and the index of its CALL node in the same function. */
+#define RL_CALL_NODE_MARK "#"
 
 typedef enum rl_node_kind {
     /* structure */
@@ -246,6 +251,9 @@ int rl_file_hash(const char *path, uint64_t *hash);
 
 /* Child access: the n-th child of node i, or -1. */
 int32_t rl_fn_child(const rl_function *fn, int32_t i, int n);
+/* The node index a call value's callee field names ("#N", a call through
+ * a pointer), or -1 for a function's USR. */
+int32_t rl_call_value_node(const char *callee_field);
 
 const char *rl_node_kind_name(rl_node_kind kind);
 

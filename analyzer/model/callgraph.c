@@ -45,6 +45,11 @@ struct rl_callgraph {
     rl_u64set edges;     /* (src << 32 | dst) + 1 of copy edges made */
     uint64_t *work;      /* pending (slot << 32 | fn) pairs */
     size_t nwork, cap_work;
+    /* Functions without a body in the program (malloc stored in a hook),
+     * numbered from p->nfns on so that they flow like the others. */
+    const char **externals;  /* USR, interned in the program pool */
+    size_t nexternals, cap_externals;
+    rl_ptrmap external_index; /* USR -> external number + 1 */
 };
 
 static int slot_of(rl_callgraph *g, const char *name)
@@ -60,12 +65,27 @@ static int slot_of(rl_callgraph *g, const char *name)
     return (int)g->nslots++;
 }
 
-/* The program function a "fn:" value names, or -1. */
+/* The function a "fn:" value names: its program index, or for a
+ * function without a body its external number past p->nfns (invariant
+ * 2); -1 for "fn:" alone. */
 static int constant_of(rl_callgraph *g, const char *value)
 {
     size_t n = strlen(FUNCTION_PREFIX);
-    if (strncmp(value, FUNCTION_PREFIX, n) != 0) return -1;
-    return rl_program_find(g->p, rl_intern(g->p->pool, value + n));
+    if (strncmp(value, FUNCTION_PREFIX, n) != 0 || !value[n]) return -1;
+    const char *usr = rl_intern(g->p->pool, value + n);
+    int fn = rl_program_find(g->p, usr);
+    if (fn >= 0) return fn;
+    void **v = rl_ptrmap_slot(&g->external_index, usr);
+    if (!*v) {
+        RL_PUSH(g->externals, g->nexternals, g->cap_externals, usr);
+        *v = (void *)(intptr_t)g->nexternals;
+    }
+    return (int)(g->p->nfns + (size_t)((intptr_t)*v - 1));
+}
+
+static int is_external(const rl_callgraph *g, int fn)
+{
+    return (size_t)fn >= g->p->nfns;
 }
 
 static int is_constant(const char *value)
@@ -101,6 +121,7 @@ static void flow_into(rl_callgraph *g, int dst, const char *value)
  * parameter. */
 static void bind_argument(rl_callgraph *g, int fn, const call_arg *a)
 {
+    if (is_external(g, fn)) return; /* no parameters we see */
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_printf(&sb, "p:%s#%d", g->p->fns[fn].usr, a->index);
     int param = slot_of(g, rl_sb_str(&sb));
@@ -159,7 +180,9 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t *n)
+/* Every function the slot may hold, program functions first (ascending)
+ * then externals; NULL and *n = 0 for none or an unknown slot. */
+static const int *slot_functions(const rl_callgraph *g, const char *name, size_t *n)
 {
     *n = 0;
     if (!g || !name) return NULL;
@@ -180,6 +203,27 @@ const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t 
     return s->sorted;
 }
 
+const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t *n)
+{
+    size_t all;
+    const int *fns = slot_functions(g, name, &all);
+    *n = 0;
+    while (*n < all && !is_external(g, fns[*n])) ++*n;
+    return *n ? fns : NULL;
+}
+
+size_t rl_callgraph_externals(const rl_callgraph *g, const char *name, const char **out, size_t max)
+{
+    size_t all, k = 0;
+    const int *fns = slot_functions(g, name, &all);
+    for (size_t i = 0; i < all; i++) {
+        if (!is_external(g, fns[i])) continue;
+        if (k < max) out[k] = g->externals[(size_t)fns[i] - g->p->nfns];
+        k++;
+    }
+    return k;
+}
+
 size_t rl_callgraph_slots(const rl_callgraph *g)
 {
     return g ? g->nslots : 0;
@@ -198,6 +242,8 @@ void rl_callgraph_free(rl_callgraph *g)
     }
     free(g->slots);
     free(g->work);
+    free(g->externals);
+    rl_ptrmap_free(&g->external_index);
     rl_u64set_free(&g->edges);
     rl_ptrmap_free(&g->index);
     rl_strpool_free(g->pool);

@@ -13,8 +13,11 @@
  *  1. Sets only grow, and each (slot, function) pair is propagated once:
  *     the cost is linear in flows times functions reaching each slot, with
  *     no budget.
- *  2. Only functions defined in the program are targets; a function
- *     constant naming one that is not is dropped. */
+ *  2. Only functions defined in the program are targets. A function
+ *     constant naming one that is not (malloc or free stored in a hook)
+ *     flows all the same, as an *external*: a slot holding only externals
+ *     calls nothing the program defines, and says which library
+ *     functions it calls (rl_callgraph_externals). */
 #ifndef RL_CALLGRAPH_H
 #define RL_CALLGRAPH_H
 #include "../facts/facts.h"
@@ -32,6 +35,11 @@ void rl_callgraph_free(rl_callgraph *g);
  * order; *n = 0 and NULL when none flows there. slot is any string (it is
  * looked up by content). */
 const int *rl_callgraph_targets(const rl_callgraph *g, const char *slot, size_t *n);
+
+/* The functions without a body in the program (USRs, interned in the
+ * program pool) that the slot may hold: up to max of them into out; the
+ * result is how many there are. */
+size_t rl_callgraph_externals(const rl_callgraph *g, const char *slot, const char **out, size_t max);
 
 /* Slots and flows solved, for --verbose. */
 size_t rl_callgraph_slots(const rl_callgraph *g);

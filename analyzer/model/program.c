@@ -1,6 +1,7 @@
 /* Merging unit facts into one program (program.h). */
 #include "program.h"
 #include "callgraph.h"
+#include "../apimodel/apimodel.h"
 #include "../util/mem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -214,10 +215,24 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
     *weak = 0;
     const int *targets = rl_callgraph_targets(p->calls, n->target, count);
     if (targets) return targets;
+    /* Only library functions flow there (a free hook holding free): the
+     * call runs nothing of the program, and no match by type is made. */
+    if (rl_callgraph_externals(p->calls, n->target, NULL, 0) > 0) return NULL;
     const rl_fn_list *cands = n->text ? rl_program_candidates(p, rl_intern(p->pool, n->text)) : NULL;
     *count = cands ? cands->len : 0;
     *weak = cands != NULL;
     return cands ? cands->items : NULL;
+}
+
+/* A C function's USR: "c:@F@name", or "c:file.c@F@name" when static. */
+#define USR_FUNCTION_MARK "@F@"
+
+int rl_program_library_is(const rl_program *p, const char *usr, int kind)
+{
+    const char *mark = usr && p->api ? strstr(usr, USR_FUNCTION_MARK) : NULL;
+    if (!mark) return 0;
+    const rl_api_fn *api = rl_apimodel_find(p->api, mark + strlen(USR_FUNCTION_MARK));
+    return api && (int)api->kind == kind;
 }
 
 const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t node, int *one, size_t *count, int *weak)

@@ -70,10 +70,30 @@ static const char *return_summary(rl_model *m, int fn)
     return ok ? found : NULL;
 }
 
+/* Whether the call through a pointer at `node` of env's function gives a
+ * fresh object in this context: the pointer, resolved with the context's
+ * bindings, is one function that allocates (an allocator handed down as
+ * an argument), or else every function it may hold does
+ * (rl_ownership_call_allocates: a hook holding malloc). */
+static int indirect_call_allocates(rl_model *m, const frame_env *env, int32_t node)
+{
+    const rl_function *f = fn_of(m, env->fn);
+    if (node < 0 || node >= f->nnodes) return 0;
+    const rl_node *n = &f->nodes[node];
+    if (n->kind != RL_N_CALL || !(n->flags & RL_CALL_INDIRECT)) return 0;
+    if (n->fnptr) {
+        const char *v = tm_resolve(m, env, n->fnptr, NULL);
+        if (strncmp(v, "fn:", 3) == 0 && v[3])
+            return rl_ownership_usr_allocates(m->own, rl_intern(m->program->pool, v + 3));
+    }
+    return rl_ownership_call_allocates(m->own, env->fn, node);
+}
+
 /* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
- * value with its parameters bound to the arguments; a heap object the
- * callee allocates is a fresh object at this call site (an allocator
- * wrapper); anything else is an object of the pointee type. */
+ * value with its parameters bound to the arguments; an object the callee
+ * returns fresh (an allocator wrapper, a pop), or the result of a call
+ * through a pointer to allocators ("#N"), is a fresh object at this call
+ * site; anything else is an object of the pointee type. */
 static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth)
 {
     rl_strpool *pool = m->program->pool;
@@ -91,11 +111,13 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
     }
     const char *result = NULL;
     if (nf >= 3) {
-        int callee = rl_program_find(m->program, rl_intern(pool, fields[1]));
+        int32_t node = rl_call_value_node(fields[1]);
+        int callee = node >= 0 ? -1 : rl_program_find(m->program, rl_intern(pool, fields[1]));
         const char *ret = callee >= 0 && depth < MAX_SPAWN_DEPTH ? return_summary(m, callee) : NULL;
-        if ((ret && strncmp(ret, "&H", 2) == 0) || (callee >= 0 && rl_ownership_unlinks(m->own, callee))) {
-            /* An allocator wrapper, or a pop that hands the caller what it
-             * unlinked: a fresh object at this call site. */
+        if ((ret && strncmp(ret, "&H", 2) == 0) || rl_ownership_returns_fresh(m->own, callee) ||
+            (node >= 0 && indirect_call_allocates(m, env, node))) {
+            /* An allocator wrapper or hook, or a pop that hands the caller
+             * what it unlinked: a fresh object at this call site. */
             rl_strbuf sb = RL_STRBUF_INIT;
             rl_sb_printf(&sb, "&H%s", fields[0]);
             result = tm_resolve(m, env, rl_sb_str(&sb), NULL);

@@ -1,6 +1,7 @@
 /* Intraprocedural lock flow and function summaries (flow.h). */
 #include "flow.h"
 #include "place.h"
+#include "../apimodel/apimodel.h"
 #include "../util/mem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,21 @@ static state run_if(walk *w, int32_t id, state s)
     return meet(w, t, e);
 }
 
+/* A loop that waits (`while (!ready) pthread_cond_wait(&cv, &m);`) is
+ * left once its predicate, checked under the mutex, held: even when it
+ * did not wait at all, what the poster did before posting is ordered
+ * before what follows. So the objects it waits on join the history at its
+ * exit, as after a wait. */
+static state waited_in_loop(walk *w, int32_t id, state exit_state)
+{
+    if (!exit_state.held) return exit_state;
+    for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++) {
+        const char *waited = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT);
+        if (waited) exit_state.acquired = rl_ls_add(w->flow->locks, exit_state.acquired, waited, 0);
+    }
+    return exit_state;
+}
+
 static state run_loop(walk *w, int32_t id, state entry)
 {
     const rl_node *n = &w->fn->nodes[id];
@@ -194,7 +210,7 @@ static state run_loop(walk *w, int32_t id, state entry)
     }
     w->loop = saved_loop;
     w->brk = saved_brk;
-    return exit_state;
+    return waited_in_loop(w, id, exit_state);
 }
 
 static state run_switch(walk *w, int32_t id, state s)
@@ -275,17 +291,91 @@ static state run(walk *w, int32_t id, state s)
     case RL_N_UNLOCK:
         record(w, id, s);
         return release(w, s, lock_name(w, n));
-    case RL_N_CALL:
+    case RL_N_CALL: {
         record(w, id, s);
         /* A call that never returns ends the path, like a return that
          * returns nowhere: nothing after it runs, no lock is leaked. */
         if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
-        return apply_call(w, s, id);
+        s = apply_call(w, s, id);
+        /* After a wait, what was posted before it is ordered before what
+         * follows: the object waited on joins the history. */
+        const char *waited = rl_program_sync_object(w->p, w->info, id, RL_API_WAIT);
+        if (waited && s.held) s.acquired = rl_ls_add(w->flow->locks, s.acquired, waited, 0);
+        return s;
+    }
     default:
         /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE, LOCKINIT: record the state. */
         record(w, id, s);
         return s;
     }
+}
+
+/* The function's own post and wait calls, and the calls into callees that
+ * post or wait, with its post-and-wait summary (posted, waits). */
+static void collect_posts_and_waits(walk *w)
+{
+    rl_fn_flow *out = w->out;
+    out->nposts = out->nwaits = 0;
+    const rl_lockset *posted = rl_ls_empty(w->flow->locks);
+    int waits = 0;
+    size_t cap_posts = 0, cap_waits = 0;
+    for (int32_t i = 0; i < w->fn->nnodes; i++) {
+        if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;
+        const rl_lockset *objects = rl_ls_empty(w->flow->locks);
+        const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_POST);
+        if (own) objects = rl_ls_add(w->flow->locks, objects, own, 0);
+        int wait = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT) != NULL;
+        int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
+        if (callee >= 0 && w->flow->fns[callee].analysed) {
+            const rl_fn_flow *cf = &w->flow->fns[callee];
+            if (cf->posted && cf->posted->n)
+                objects = rl_ls_union(w->flow->locks, objects, translate(w, cf->posted, &w->fn->nodes[i]));
+            wait |= cf->waits;
+        }
+        if (objects->n) {
+            if (out->nposts == cap_posts) {
+                cap_posts = cap_posts ? 2 * cap_posts : 4;
+                out->post_nodes = rl_xrealloc(out->post_nodes, cap_posts * sizeof *out->post_nodes);
+                out->post_objects = rl_xrealloc(out->post_objects, cap_posts * sizeof *out->post_objects);
+            }
+            out->post_nodes[out->nposts] = i;
+            out->post_objects[out->nposts++] = objects;
+            posted = rl_ls_union(w->flow->locks, posted, objects);
+        }
+        if (wait) {
+            RL_PUSH(out->wait_nodes, out->nwaits, cap_waits, i);
+            waits = 1;
+        }
+    }
+    out->posted = posted;
+    out->waits = waits;
+}
+
+/* Whether function f waits somewhere in nodes [from, to]. */
+static int waits_between(const rl_fn_flow *ff, int32_t from, int32_t to)
+{
+    for (size_t k = 0; k < ff->nwaits; k++)
+        if (ff->wait_nodes[k] >= from && ff->wait_nodes[k] <= to) return 1;
+    return 0;
+}
+
+const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    const rl_lockset *r = NULL;
+    for (size_t k = 0; k < ff->nposts; k++) {
+        int32_t j = ff->post_nodes[k];
+        if (j <= i) continue;
+        int ordered = 1;
+        for (int32_t p = f->nodes[i].parent; p >= 0 && ordered; p = f->nodes[p].parent) {
+            const rl_node *loop = &f->nodes[p];
+            if (loop->kind == RL_N_LOOP && !(loop->flags & RL_LOOP_ONCE) && j <= loop->end &&
+                !waits_between(ff, p, loop->end))
+                ordered = 0;
+        }
+        if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
+    }
+    return r;
 }
 
 /* Analyses one function; returns whether its summary changed. */
@@ -311,9 +401,12 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
+    const rl_lockset *posted = w.out->posted;
+    int waits = w.out->waits;
+    collect_posts_and_waits(&w);
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
                   w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
-                  w.out->exit_acquired != exit_state.acquired;
+                  w.out->exit_acquired != exit_state.acquired || w.out->posted != posted || w.out->waits != waits;
     w.out->exit_held = exit_state.held;
     w.out->exit_released = exit_state.released;
     w.out->exit_may = exit_state.may;
@@ -387,6 +480,9 @@ void rl_flow_free(rl_flow *flow)
         free(flow->fns[i].released);
         free(flow->fns[i].may);
         free(flow->fns[i].acquired);
+        free(flow->fns[i].post_nodes);
+        free(flow->fns[i].post_objects);
+        free(flow->fns[i].wait_nodes);
     }
     free(flow->fns);
     rl_lockset_table_free(flow->locks);

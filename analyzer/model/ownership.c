@@ -184,6 +184,14 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
         for (int32_t a = 0; a < n->nargs; a++) {
             if (!test(n->args[a], what)) continue;
             int k = call_keeps(o, fn, n, callee, a);
+            if (k == KEEPS_UNSYNC && ff->held && ff->held[i] && ff->held[i]->n) {
+                /* Whatever the callee does with it (a list insertion
+                 * helper, a library queue), it does holding the locks
+                 * held at the call: a store made under them. */
+                if (worst == NO_HANDOFF && h) *h = (rl_handoff){fn, i, NULL};
+                worst = HANDOFF_SYNC;
+                continue;
+            }
             if (k == KEEPS_UNSYNC) return HANDOFF_UNSYNC;
             if (k == KEEPS_SYNC && worst == NO_HANDOFF) {
                 worst = HANDOFF_SYNC;

@@ -227,12 +227,34 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
 /* A C function's USR: "c:@F@name", or "c:file.c@F@name" when static. */
 #define USR_FUNCTION_MARK "@F@"
 
-int rl_program_library_is(const rl_program *p, const char *usr, int kind)
+/* The API model of a function by its USR, or NULL. */
+static const rl_api_fn *library_model(const rl_program *p, const char *usr)
 {
     const char *mark = usr && p->api ? strstr(usr, USR_FUNCTION_MARK) : NULL;
-    if (!mark) return 0;
-    const rl_api_fn *api = rl_apimodel_find(p->api, mark + strlen(USR_FUNCTION_MARK));
+    return mark ? rl_apimodel_find(p->api, mark + strlen(USR_FUNCTION_MARK)) : NULL;
+}
+
+int rl_program_library_is(const rl_program *p, const char *usr, int kind)
+{
+    const rl_api_fn *api = library_model(p, usr);
     return api && (int)api->kind == kind;
+}
+
+const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, int32_t node, int kind)
+{
+    const rl_node *n = &info->fn->nodes[node];
+    if (n->kind != RL_N_CALL || !info->callees[node] || info->doomed[node]) return NULL;
+    const rl_api_fn *api = library_model(p, info->callees[node]);
+    if (!api || (int)api->kind != kind || api->handle < 0 || api->handle >= n->nargs) return NULL;
+    /* The object the argument points to: "&X" is X, a pointer stored at
+     * a place V is V's pointee; nothing for a value that names none. */
+    const char *v = n->args[api->handle];
+    if (!v || !v[0] || strchr("{%@#", v[0]) || strncmp(v, "fn:", 3) == 0) return NULL;
+    if (v[0] == '&') return v[1] && !strchr("{%@", v[1]) ? rl_intern(p->pool, v + 1) : NULL;
+    char *deref = rl_xasprintf("%s*", v);
+    const char *r = rl_intern(p->pool, deref);
+    free(deref);
+    return r;
 }
 
 const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t node, int *one, size_t *count, int *weak)

@@ -157,6 +157,22 @@ static state run_if(walk *w, int32_t id, state s)
     return meet(w, t, e);
 }
 
+static const rl_lockset *translate(walk *w, const rl_lockset *s, const rl_node *call);
+
+/* The objects the call at node i waits on (a wait, or a callee that may
+ * wait: uv_cond_wait), in the caller's terms; empty for other nodes. */
+static const rl_lockset *waited_by_call(walk *w, int32_t i)
+{
+    const rl_lockset *r = rl_ls_empty(w->flow->locks);
+    if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) return r;
+    const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT);
+    if (own) r = rl_ls_add(w->flow->locks, r, own, 0);
+    int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
+    if (callee >= 0 && w->flow->fns[callee].waited && w->flow->fns[callee].waited->n)
+        r = rl_ls_union(w->flow->locks, r, translate(w, w->flow->fns[callee].waited, &w->fn->nodes[i]));
+    return r;
+}
+
 /* A loop that waits (`while (!ready) pthread_cond_wait(&cv, &m);`) is
  * left once its predicate, checked under the mutex, held: even when it
  * did not wait at all, what the poster did before posting is ordered
@@ -165,10 +181,8 @@ static state run_if(walk *w, int32_t id, state s)
 static state waited_in_loop(walk *w, int32_t id, state exit_state)
 {
     if (!exit_state.held) return exit_state;
-    for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++) {
-        const char *waited = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT);
-        if (waited) exit_state.acquired = rl_ls_add(w->flow->locks, exit_state.acquired, waited, 0);
-    }
+    for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++)
+        exit_state.acquired = rl_ls_union(w->flow->locks, exit_state.acquired, waited_by_call(w, i));
     return exit_state;
 }
 
@@ -317,21 +331,17 @@ static void collect_posts_and_waits(walk *w)
     rl_fn_flow *out = w->out;
     out->nposts = out->nwaits = 0;
     const rl_lockset *posted = rl_ls_empty(w->flow->locks);
-    int waits = 0;
+    const rl_lockset *waited = rl_ls_empty(w->flow->locks);
     size_t cap_posts = 0, cap_waits = 0;
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
         if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;
         const rl_lockset *objects = rl_ls_empty(w->flow->locks);
         const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_POST);
         if (own) objects = rl_ls_add(w->flow->locks, objects, own, 0);
-        int wait = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT) != NULL;
+        const rl_lockset *waits = waited_by_call(w, i);
         int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
-        if (callee >= 0 && w->flow->fns[callee].analysed) {
-            const rl_fn_flow *cf = &w->flow->fns[callee];
-            if (cf->posted && cf->posted->n)
-                objects = rl_ls_union(w->flow->locks, objects, translate(w, cf->posted, &w->fn->nodes[i]));
-            wait |= cf->waits;
-        }
+        if (callee >= 0 && w->flow->fns[callee].posted && w->flow->fns[callee].posted->n)
+            objects = rl_ls_union(w->flow->locks, objects, translate(w, w->flow->fns[callee].posted, &w->fn->nodes[i]));
         if (objects->n) {
             if (out->nposts == cap_posts) {
                 cap_posts = cap_posts ? 2 * cap_posts : 4;
@@ -342,13 +352,13 @@ static void collect_posts_and_waits(walk *w)
             out->post_objects[out->nposts++] = objects;
             posted = rl_ls_union(w->flow->locks, posted, objects);
         }
-        if (wait) {
+        if (waits->n) {
             RL_PUSH(out->wait_nodes, out->nwaits, cap_waits, i);
-            waits = 1;
+            waited = rl_ls_union(w->flow->locks, waited, waits);
         }
     }
     out->posted = posted;
-    out->waits = waits;
+    out->waited = waited;
 }
 
 /* Whether function f waits somewhere in nodes [from, to]. */
@@ -401,12 +411,11 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
-    const rl_lockset *posted = w.out->posted;
-    int waits = w.out->waits;
+    const rl_lockset *posted = w.out->posted, *waited = w.out->waited;
     collect_posts_and_waits(&w);
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
                   w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
-                  w.out->exit_acquired != exit_state.acquired || w.out->posted != posted || w.out->waits != waits;
+                  w.out->exit_acquired != exit_state.acquired || w.out->posted != posted || w.out->waited != waited;
     w.out->exit_held = exit_state.held;
     w.out->exit_released = exit_state.released;
     w.out->exit_may = exit_state.may;

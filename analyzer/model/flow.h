@@ -36,7 +36,8 @@ typedef struct rl_fn_flow {
     /* Hand-offs by post and wait (API kinds post, wait): */
     const rl_lockset *posted;    /* summary: objects its body or a callee may
                                     post on (a may-set; own terms) */
-    int waits;                   /* its body or a callee waits */
+    const rl_lockset *waited;    /* summary: objects its body or a callee may
+                                    wait on (own terms) */
     int32_t *post_nodes;         /* its calls that post, in node order */
     const rl_lockset **post_objects; /* per post node: the objects, own terms */
     size_t nposts;

@@ -94,6 +94,7 @@ typedef struct race_state {
     rl_u64set racing; /* site_hash of its sites known to race */
     size_t by_doubts[RL_SITES_MAX_DOUBTS + 1]; /* its confirmed pairs, by doubts */
     rl_ptrmap guards; /* place -> rl_guard* (owned) */
+    rl_ptrmap outer_splits; /* group -> class_split* (owned), in thread order */
 } race_state;
 
 static const rl_guard *guard_for(race_state *st, const char *place)
@@ -264,6 +265,39 @@ static void class_split_free(class_split *cs)
     free(cs->runs);
 }
 
+/* A split to arrange for one pairing: its own classes and runs (arranging
+ * reorders the classes), the order of the split it copies (never written
+ * after split_classes). */
+static class_split split_copy(const class_split *base)
+{
+    class_split cs = *base;
+    cs.classes = rl_xcalloc(base->nclasses + 1, sizeof *cs.classes);
+    memcpy(cs.classes, base->classes, base->nclasses * sizeof *cs.classes);
+    cs.runs = rl_xcalloc(base->nclasses + 1, sizeof *cs.runs);
+    cs.nruns = 0;
+    return cs;
+}
+
+static void split_copy_free(class_split *cs)
+{
+    free(cs->classes);
+    free(cs->runs);
+}
+
+/* The split of an enclosing object's group: one such group (a struct
+ * copied whole) encloses every field's group and meets each of them, so
+ * it is split once per run, not once per field. */
+static const class_split *outer_split(race_state *st, const rl_access_group *h)
+{
+    void **slot = rl_ptrmap_slot(&st->outer_splits, h);
+    if (!*slot) {
+        class_split *cs = rl_xmalloc(sizeof *cs);
+        *cs = split_classes(st->ctx->model, h);
+        *slot = cs;
+    }
+    return *slot;
+}
+
 /* A pair of accesses that races: positions in the two groups. */
 typedef struct race_pair {
     size_t i, j;
@@ -346,15 +380,16 @@ static int runs_may_race(const rl_model *m, const class_split *gs, const class_r
  * location. Each pair of access expressions counts once, with the first
  * contexts that show it in group order (the shortest contexts come first),
  * as if every pair were visited; the write of a pair is its first side. */
-static void check_pairs(race_state *st, const rl_access_group *g, const rl_access_group *h)
+static void check_pairs(race_state *st, const rl_access_group *g, const class_split *g_split,
+                        const rl_access_group *h, const class_split *h_split)
 {
     const rl_model *m = st->ctx->model;
-    class_split gs = split_classes(m, g);
+    class_split gs = split_copy(g_split);
     int by_lockset = runs_by_lockset(&gs);
     arrange_runs(&gs, by_lockset);
     class_split hs = gs;
     if (g != h) {
-        hs = split_classes(m, h);
+        hs = split_copy(h_split);
         arrange_runs(&hs, by_lockset);
     }
     pair_list found = {0};
@@ -379,14 +414,14 @@ static void check_pairs(race_state *st, const rl_access_group *g, const rl_acces
         rl_sites_add_pair(&st->sites, a, b);
     }
     free(found.items);
-    if (g != h) class_split_free(&hs);
-    class_split_free(&gs);
+    if (g != h) split_copy_free(&hs);
+    split_copy_free(&gs);
 }
 
 void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
-    race_state st = {ctx, {0}, RL_U64SET_INIT, RL_U64SET_INIT, {0}, RL_PTRMAP_INIT};
+    race_state st = {ctx, {0}, RL_U64SET_INIT, RL_U64SET_INIT, {0}, RL_PTRMAP_INIT, RL_PTRMAP_INIT};
     rl_sites_init(&st.sites, m);
     for (size_t k = 0; k < m->ngroups; k++) {
         /* Past the whole-program budget, the locations not yet paired are
@@ -397,7 +432,8 @@ void rl_check_DataRace(rl_check_ctx *ctx)
         rl_u64set_free(&st.counted);
         rl_u64set_free(&st.racing);
         memset(st.by_doubts, 0, sizeof st.by_doubts);
-        check_pairs(&st, g, g);
+        class_split g_split = split_classes(m, g);
+        check_pairs(&st, g, &g_split, g, &g_split);
         /* A whole-object access (a struct copy) overlaps its fields: pair
          * this group with every enclosing object's group. */
         rl_strbuf prefix = RL_STRBUF_INIT;
@@ -408,9 +444,10 @@ void rl_check_DataRace(rl_check_ctx *ctx)
             if ((ch != '.' && ch != '[') || cut < 2) continue;
             rl_sb_truncate(&prefix, cut - 1);
             const rl_access_group *outer = rl_model_group(m, rl_intern(m->program->pool, rl_sb_str(&prefix)));
-            if (outer) check_pairs(&st, g, outer);
+            if (outer) check_pairs(&st, g, &g_split, outer, outer_split(&st, outer));
         }
         rl_sb_free(&prefix);
+        class_split_free(&g_split);
         report(&st, g);
     }
     rl_sites_free(&st.sites);
@@ -419,4 +456,11 @@ void rl_check_DataRace(rl_check_ctx *ctx)
     for (size_t i = 0; i < st.guards.nslots; i++)
         if (st.guards.keys[i]) free(st.guards.values[i]);
     rl_ptrmap_free(&st.guards);
+    for (size_t i = 0; i < st.outer_splits.nslots; i++) {
+        class_split *cs = st.outer_splits.values[i];
+        if (!st.outer_splits.keys[i]) continue;
+        class_split_free(cs);
+        free(cs);
+    }
+    rl_ptrmap_free(&st.outer_splits);
 }

@@ -1,4 +1,4 @@
-/* Small libclang helpers shared by the frontend's walkers (extract.c,
+/* Small libclang helpers shared by the frontend's walkers (walk_*.c,
  * fnflow.c), so that both see expressions the same way. */
 #ifndef RL_CURSOR_H
 #define RL_CURSOR_H

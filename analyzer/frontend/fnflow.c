@@ -2,7 +2,7 @@
  * own declarations: assignments, initializers (struct and array
  * initializer lists included, designated or positional), call arguments
  * and returns whose value can hold a function become rl_fnflow facts. The
- * walk is separate from the event walker (extract.c) because it needs no
+ * walk is separate from the event walker (walker.h) because it needs no
  * control structure, and keeping it apart keeps both small. */
 #include "fnflow.h"
 #include "cursor.h"

@@ -1,6 +1,7 @@
 /* The frontend: parses one translation unit with libclang and walks every
- * function body once, turning it into facts (facts/facts.h). This module
- * and annotations.c are the only ones that include clang-c headers.
+ * function body once, turning it into facts (facts/facts.h). The
+ * frontend's files (extract.c and the walker's walk_*.c, annotations.c,
+ * fnflow.c, cursor.c) are the only ones that include clang-c headers.
  *
  * One rl_frontend per worker thread: it owns a CXIndex, which libclang does
  * not allow to be shared between threads. */

@@ -107,7 +107,10 @@ const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qu
     rl_root_kind k = rl_place_root(place, NULL);
     if (k != RL_ROOT_LOCAL && k != RL_ROOT_HEAP) return rl_intern(pool, place);
     rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_printf(&sb, "%s%s:%s", amp ? "&" : "", qualifier, place + amp);
+    if (amp) rl_sb_appendc(&sb, '&');
+    rl_sb_append(&sb, qualifier);
+    rl_sb_appendc(&sb, ':');
+    rl_sb_append(&sb, place + amp);
     const char *r = rl_intern(pool, rl_sb_str(&sb));
     rl_sb_free(&sb);
     return r;

@@ -185,7 +185,8 @@ const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *d
         size_t rl = rl_place_root_len(root);
         const char *value = root[0] == '@' ? resolve_call(m, env, root, 0) : resolve_choice(m, env, root);
         rl_strbuf sb = RL_STRBUF_INIT;
-        rl_sb_printf(&sb, "%sP0%s", amp ? "&" : "", root + rl);
+        rl_sb_append(&sb, amp ? "&P0" : "P0");
+        rl_sb_append(&sb, root + rl);
         const char *vals[1] = {value};
         const char *r = amp ? rl_value_subst(pool, rl_sb_str(&sb), vals, 1) : rl_place_subst(pool, rl_sb_str(&sb), vals, 1);
         rl_sb_free(&sb);

@@ -72,7 +72,7 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
         else
             hi = mid;
     }
-    rl_sb_printf(out, "%d", lo);
+    rl_sb_append_int(out, lo);
 }
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
@@ -97,13 +97,25 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         owned = 0;
     }
     rl_strbuf key = RL_STRBUF_INIT;
-    rl_sb_printf(&key, "%d|%d|%d|%u|", thread, fn, in_once, distinct);
-    for (int i = 0; i < nbind; i++) rl_sb_printf(&key, "%s|", bind[i] ? bind[i] : "");
+    /* thread|fn|in_once|distinct|bindings...|position, built without
+     * printf: this runs once per call analysed. */
+    const long long head[] = {thread, fn, in_once, distinct};
+    for (size_t i = 0; i < sizeof head / sizeof *head; i++) {
+        rl_sb_append_int(&key, head[i]);
+        rl_sb_appendc(&key, '|');
+    }
+    for (int i = 0; i < nbind; i++) {
+        if (bind[i]) rl_sb_append(&key, bind[i]);
+        rl_sb_appendc(&key, '|');
+    }
     if (frozen) {
         rl_sb_appendc(&key, 'F');
         phase_signature(m, thread, pos, &key);
     } else {
-        for (int i = 0; i < pos->n; i++) rl_sb_printf(&key, "%d.", pos->v[i]);
+        for (int i = 0; i < pos->n; i++) {
+            rl_sb_append_int(&key, pos->v[i]);
+            rl_sb_appendc(&key, '.');
+        }
     }
     const char *k = rl_intern(m->program->pool, rl_sb_str(&key));
     rl_sb_free(&key);

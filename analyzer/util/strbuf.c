@@ -77,3 +77,16 @@ void rl_sb_free(rl_strbuf *sb)
     sb->data = NULL;
     sb->len = sb->cap = 0;
 }
+
+void rl_sb_append_int(rl_strbuf *sb, long long n)
+{
+    char digits[24]; /* 20 digits of 2^64, a sign, a NUL */
+    size_t at = sizeof digits;
+    unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+    do {
+        digits[--at] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (n < 0) digits[--at] = '-';
+    rl_sb_appendn(sb, digits + at, sizeof digits - at);
+}

@@ -16,6 +16,8 @@ typedef struct rl_strbuf {
 void rl_sb_append(rl_strbuf *sb, const char *s);
 void rl_sb_appendn(rl_strbuf *sb, const char *s, size_t n);
 void rl_sb_appendc(rl_strbuf *sb, char c);
+/* The decimal digits of n: a key built in a hot loop, without printf. */
+void rl_sb_append_int(rl_strbuf *sb, long long n);
 void rl_sb_printf(rl_strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rl_sb_vprintf(rl_strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void rl_sb_truncate(rl_strbuf *sb, size_t len);

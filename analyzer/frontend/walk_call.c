@@ -1,0 +1,381 @@
+/* Calls of the event walker (walker.h): what a call does is asked of the
+ * API model by name (spawn, join, once, allocation, atomic, modelled
+ * access, lock initialisation; lock calls go to walk_lock.c), and an
+ * ordinary call becomes a CALL node with the values of its arguments, its
+ * function pointer when indirect, and the value of its pointer result.
+ *
+ * Invariants:
+ *  1. No API is known by heart: only the model (and lock attributes, in
+ *     walk_lock.c) tells what a callee does (walker.h, invariant 2).
+ *  2. Every argument is walked once, as a read; where the model says the
+ *     call reads or writes what an argument points to, that object's
+ *     access is emitted too.
+ *  3. Call-result values never nest: an argument that is itself a call
+ *     result is passed as unknown. */
+#include "walker.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A callee declared never to return (the walker's noreturn cache). */
+static const char NORETURN_YES[] = "noreturn";
+
+/* The function pointer a call or spawn goes through, as a value: the
+ * place it is read from ("P0", "G:handlers[]", "P0*.probe") or the
+ * function itself ("fn:USR"); NULL when untraceable. The model resolves it
+ * per context, where the binding or the object tells one function. */
+static const char *fnptr_value(walker *w, const expr_out *o)
+{
+    const char *v = rl_sb_str(&o->value);
+    if (!v[0] || v[0] == '{') return NULL;
+    return rl_intern(w->facts->pool, v);
+}
+
+CXCursor rlw_call_arg(CXCursor call, int i)
+{
+    return clang_Cursor_getArgument(call, (unsigned)i);
+}
+
+/* The place of the object a pointer argument points to. */
+void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display)
+{
+    expr_out o;
+    rlw_out_init(&o);
+    rlw_expr(w, arg, USE_READ, &o);
+    rlw_deref_place(w, rl_sb_str(&o.value), clang_getCursorType(arg), place);
+    if (display) rl_sb_append(display, rl_sb_str(&o.display));
+    rlw_out_free(&o);
+}
+
+static const rl_api_fn *lookup_api(walker *w, const char *name)
+{
+    const rl_api_fn *api = rl_apimodel_find(w->fe->model, name);
+    if (api && !api->is_prefix) return api;
+    /* __sync builtins are named with the operand size (_4, _8): retry
+     * without it so that exact models such as __sync_lock_release match. */
+    if (strncmp(name, "__sync_", 7) == 0) {
+        const char *us = strrchr(name, '_');
+        if (us && isdigit((unsigned char)us[1])) {
+            char base[MAX_IDENT];
+            size_t n = (size_t)(us - name);
+            if (n < sizeof base) {
+                memcpy(base, name, n);
+                base[n] = '\0';
+                const rl_api_fn *exact = rl_apimodel_find(w->fe->model, base);
+                if (exact) return exact;
+            }
+        }
+    }
+    return api;
+}
+
+/* The function a spawn/once argument names, or NULL for a pointer value. */
+static int function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type)
+{
+    CXCursor s = rl_cursor_strip(arg);
+    if (clang_getCursorKind(s) == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
+        child_list l;
+        rlw_children_of(s, &l);
+        if (l.len == 1) s = rl_cursor_strip(rlw_child_at(&l, 0));
+        rlw_children_free(&l);
+    }
+    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) {
+        CXCursor d = clang_getCursorReferenced(s);
+        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) {
+            *usr = rlw_intern_cx(w, clang_getCursorUSR(d));
+            *name = rlw_intern_cx(w, clang_getCursorSpelling(d));
+            *type = rlw_type_key(w, clang_getCursorType(d));
+            return 1;
+        }
+    }
+    CXType t = clang_getCanonicalType(clang_getCursorType(s));
+    if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);
+    *usr = NULL;
+    *name = NULL;
+    *type = rlw_type_key(w, t);
+    return 0;
+}
+
+void rlw_set_args(walker *w, int32_t id, const char **vals, int n)
+{
+    if (id < 0) return;
+    rl_node *node = &w->fn->nodes[id];
+    node->nargs = n;
+    node->args = n ? rl_xcalloc((size_t)n, sizeof *node->args) : NULL;
+    for (int i = 0; i < n; i++) node->args[i] = rl_intern(w->facts->pool, vals[i] ? vals[i] : "");
+}
+
+static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
+{
+    const char *usr = NULL, *fname = NULL, *ftype = NULL, *target = NULL, *fnptr = NULL;
+    expr_out argv, handle;
+    rlw_out_init(&argv);
+    rlw_out_init(&handle);
+    rl_strbuf handle_place = RL_STRBUF_INIT;
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = rlw_call_arg(c, i);
+        if (i == api->entry) {
+            if (!function_operand(w, a, &usr, &fname, &ftype)) {
+                expr_out fo;
+                rlw_out_init(&fo);
+                rlw_expr(w, a, USE_READ, &fo);
+                fnptr = fnptr_value(w, &fo);
+                rlw_out_free(&fo);
+            }
+            if (!usr) target = rl_fnflow_slot(w->facts, a);
+        } else if (i == api->arg) {
+            rlw_expr(w, a, USE_READ, &argv);
+        } else if (i == api->handle) {
+            if (api->kind == RL_API_JOIN) {
+                rlw_expr(w, a, USE_READ, &handle);
+                rl_sb_append(&handle_place, rl_sb_str(&handle.place));
+            } else {
+                rlw_pointee_place(w, a, &handle_place, NULL);
+            }
+        } else {
+            rlw_expr(w, a, USE_READ, NULL);
+        }
+    }
+    if (api->kind == RL_API_SPAWN && api->arg >= 0 && api->arg < nargs && !rl_sb_str(&argv.value)[0]) {
+        /* An integer passed as the argument, `(void *)(intptr_t)i`: its
+         * variable, so the model can tell one value per instance. */
+        CXCursor s = rl_cursor_strip(rlw_call_arg(c, api->arg));
+        CXType st = clang_getCanonicalType(clang_getCursorType(s));
+        int integer = st.kind >= CXType_Bool && st.kind <= CXType_Int128;
+        if (integer && clang_getCursorKind(s) == CXCursor_DeclRefExpr && rlw_is_automatic(clang_getCursorReferenced(s)))
+            rl_sb_printf(&argv.value, "#L:%s", rlw_intern_cx(w, clang_getCursorSpelling(s)));
+    }
+    rl_node_kind kind = api->kind == RL_API_SPAWN ? RL_N_SPAWN : api->kind == RL_API_JOIN ? RL_N_JOIN : RL_N_ONCE;
+    int32_t id = rlw_emit(w, kind, c);
+    if (id >= 0) {
+        rl_node *n = &w->fn->nodes[id];
+        n->api = rl_intern(w->facts->pool, name);
+        n->callee = usr;
+        n->display = fname;
+        n->target = target;
+        n->fnptr = fnptr;
+        if (kind == RL_N_SPAWN) {
+            n->text = ftype;
+            const char *vals[2] = {rl_sb_str(&argv.value), rl_sb_str(&handle_place)};
+            rlw_set_args(w, id, vals, 2);
+        } else {
+            n->text = rl_intern(w->facts->pool, rl_sb_str(&handle_place));
+        }
+    }
+    rlw_out_free(&argv);
+    rlw_out_free(&handle);
+    rl_sb_free(&handle_place);
+}
+
+/* Pointer arguments of an atomic operation are accessed atomically. */
+static void walk_atomic_args(walker *w, CXCursor *args, int nargs)
+{
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = args[i];
+        if (rlw_type_is_pointer(clang_getCursorType(a))) {
+            rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+            rlw_pointee_place(w, a, &place, &display);
+            rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), USE_RMW, 1);
+            rl_sb_free(&place);
+            rl_sb_free(&display);
+        } else {
+            rlw_expr(w, a, USE_READ, NULL);
+        }
+    }
+}
+
+static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int nargs)
+{
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = rlw_call_arg(c, i);
+        uint32_t bit = i < 32 ? 1u << i : 0;
+        if (!(api->reads & bit) && !(api->writes & bit)) {
+            rlw_expr(w, a, USE_READ, NULL);
+            continue;
+        }
+        rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+        rlw_pointee_place(w, a, &place, &display);
+        use_mode m = (api->writes & bit) ? ((api->reads & bit) ? USE_RMW : USE_WRITE) : USE_READ;
+        rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), m, 0);
+        rl_sb_free(&place);
+        rl_sb_free(&display);
+    }
+}
+
+/* The value of a call's pointer result, resolved by the model from the
+ * callee's returns (facts.h, "@" values). Arguments that are themselves
+ * call results are left unknown, so these values never nest. */
+static void call_value(walker *w, CXCursor c, CXCursor callee, const rl_strbuf *args, int nargs, rl_strbuf *out)
+{
+    rl_loc loc = rlw_loc_of(w, c);
+    CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
+    rl_sb_printf(out, "@%u_%u" RL_CALL_SEP "%s" RL_CALL_SEP "%s", loc.line, loc.col, rlw_intern_cx(w, clang_getCursorUSR(callee)),
+                 rlw_type_key(w, pointee));
+    for (int i = 0; i < nargs; i++) {
+        const char *a = rl_sb_str(&args[i]);
+        rl_sb_printf(out, RL_CALL_SEP "%s", strchr(a, RL_CALL_END[0]) ? "" : a);
+    }
+    rl_sb_append(out, RL_CALL_END);
+}
+
+/* The RL_CALL_NORETURN / RL_CALL_EXITS flags of a direct call: from the
+ * API model when it has an entry, else from the callee's declaration
+ * (cached per callee). */
+static uint8_t noreturn_flags(walker *w, CXCursor callee, const rl_api_fn *api)
+{
+    if (api && api->kind == RL_API_EXIT) return RL_CALL_NORETURN | RL_CALL_EXITS;
+    if (api && (api->kind == RL_API_THREAD_EXIT || api->kind == RL_API_JUMP)) return RL_CALL_NORETURN;
+    if (api) return 0;
+    void **slot = rl_ptrmap_slot(&w->noreturn, rlw_intern_cx(w, clang_getCursorUSR(callee)));
+    if (!*slot) *slot = rl_annotation_noreturn(w->tu, callee) ? (void *)NORETURN_YES : (void *)rlw_no_annotation;
+    return *slot == NORETURN_YES ? RL_CALL_NORETURN : 0;
+}
+
+/* Whether parameter i of the function a call reaches is a function
+ * pointer (declared `void (*cb)(int)` or `void cb(int)`). */
+static int param_is_function_pointer(CXCursor callee, int direct, int i)
+{
+    if (!direct) return 0;
+    CXType ft = clang_getCanonicalType(clang_getCursorType(callee));
+    CXType pt = clang_getCanonicalType(clang_getArgType(ft, (unsigned)i));
+    if (pt.kind == CXType_Pointer) pt = clang_getPointeeType(pt);
+    return rlw_type_is_function(pt);
+}
+
+void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
+{
+    int nargs = clang_Cursor_getNumArguments(c);
+    if (nargs < 0) nargs = 0;
+    CXCursor callee = clang_getCursorReferenced(c);
+    int direct = clang_getCursorKind(callee) == CXCursor_FunctionDecl;
+    const char *name = direct ? rlw_intern_cx(w, clang_getCursorSpelling(callee)) : NULL;
+    const rl_api_fn *api = name ? lookup_api(w, name) : NULL;
+    if (!api && direct) {
+        const rl_lock_annotation *ann = rlw_annotation_of(w, callee, name);
+        if (ann) {
+            rlw_walk_annotated_call(w, c, ann, name, nargs);
+            return;
+        }
+    }
+    if (api) {
+        switch (api->kind) {
+        case RL_API_LOCK:
+        case RL_API_UNLOCK:
+        case RL_API_TRYLOCK:
+            rlw_walk_sync_call(w, c, api, name, nargs);
+            return;
+        case RL_API_SPAWN:
+        case RL_API_JOIN:
+        case RL_API_ONCE:
+            walk_spawn_like(w, c, api, name, nargs);
+            return;
+        case RL_API_ATOMIC: {
+            CXCursor *args = rl_xcalloc((size_t)nargs + 1, sizeof *args);
+            for (int i = 0; i < nargs; i++) args[i] = rlw_call_arg(c, i);
+            walk_atomic_args(w, args, nargs);
+            free(args);
+            return;
+        }
+        case RL_API_ALLOC: {
+            for (int i = 0; i < nargs; i++) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+            if (out) {
+                rl_loc loc = rlw_loc_of(w, c);
+                rl_sb_printf(&out->value, "&H%u_%u", loc.line, loc.col);
+            }
+            return;
+        }
+        case RL_API_ACCESS:
+            walk_access_call(w, c, api, nargs);
+            return;
+        case RL_API_LOCKINIT:
+            rlw_walk_lockinit(w, c, api, name, nargs);
+            return;
+        default:
+            break;
+        }
+    }
+    /* An ordinary call: arguments are read, pointer values passed along. */
+    const char **vals = rl_xcalloc((size_t)nargs + 1, sizeof *vals);
+    rl_strbuf *bufs = rl_xcalloc((size_t)nargs + 1, sizeof *bufs);
+    for (int i = 0; i < nargs; i++) {
+        expr_out o;
+        rlw_out_init(&o);
+        rlw_expr(w, rlw_call_arg(c, i), USE_READ, &o);
+        rl_sb_append(&bufs[i], rl_sb_str(&o.value));
+        CXType at = clang_getCursorType(rlw_call_arg(c, i));
+        if (!bufs[i].len && rlw_is_null_constant(rlw_call_arg(c, i)) && param_is_function_pointer(callee, direct, i)) {
+            /* NULL for a callback: "fn:" names no function, so a call
+             * through the parameter reaches nothing in this context. */
+            rl_sb_append(&bufs[i], "fn:");
+        } else if (!bufs[i].len && rlw_type_is_pointer(at)) {
+            /* An untraceable pointer: at least say what it points to. */
+            rl_sb_printf(&bufs[i], "{%s}", rlw_type_key(w, clang_getPointeeType(clang_getCanonicalType(at))));
+        }
+        rlw_out_free(&o);
+    }
+    const char *ftype = NULL, *target = NULL, *fnptr = NULL;
+    if (!direct) {
+        /* The callee expression: a function pointer read from somewhere. */
+        child_list l;
+        rlw_children_of(c, &l);
+        if (l.len) {
+            CXCursor fexpr = rlw_child_at(&l, 0);
+            target = rl_fnflow_slot(w->facts, fexpr);
+            expr_out fo;
+            rlw_out_init(&fo);
+            rlw_expr(w, fexpr, USE_READ, &fo);
+            fnptr = fnptr_value(w, &fo);
+            rlw_out_free(&fo);
+            CXType t = clang_getCanonicalType(clang_getCursorType(fexpr));
+            if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);
+            ftype = rlw_type_key(w, t);
+        }
+        rlw_children_free(&l);
+    }
+    int32_t id = rlw_emit(w, RL_N_CALL, c);
+    if (id >= 0) {
+        rl_node *n = &w->fn->nodes[id];
+        if (direct) {
+            n->callee = rlw_intern_cx(w, clang_getCursorUSR(callee));
+            n->display = name;
+            n->flags = noreturn_flags(w, callee, api);
+        } else {
+            n->text = ftype;
+            n->target = target;
+            n->fnptr = fnptr;
+            n->flags = RL_CALL_INDIRECT;
+        }
+        for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
+        rlw_set_args(w, id, vals, nargs);
+    }
+    if (out && direct && rlw_type_is_pointer(clang_getCursorType(c))) call_value(w, c, callee, bufs, nargs, &out->value);
+    for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
+    free(bufs);
+    free(vals);
+}
+
+/* C11 <stdatomic.h> operations and __atomic builtins reach libclang as an
+ * unexposed AtomicExpr. The macro name in the source tells which. */
+void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
+{
+    (void)out;
+    char name[MAX_IDENT];
+    child_list l;
+    rlw_children_of(c, &l);
+    rlw_source_ident(w, c, name, sizeof name);
+    const rl_api_fn *api = name[0] ? lookup_api(w, name) : NULL;
+    if (api && (api->kind == RL_API_TRYLOCK || api->kind == RL_API_LOCK || api->kind == RL_API_UNLOCK) && l.len) {
+        rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+        rlw_pointee_place(w, rlw_child_at(&l, 0), &place, &display);
+        for (int i = 1; i < l.len; i++) rlw_expr(w, rlw_child_at(&l, i), USE_READ, NULL);
+        rlw_emit_lock(w, c, api, name, rl_sb_str(&place), rl_sb_str(&display));
+        rl_sb_free(&place);
+        rl_sb_free(&display);
+    } else {
+        CXCursor *args = rl_xcalloc((size_t)l.len + 1, sizeof *args);
+        for (int i = 0; i < l.len; i++) args[i] = rlw_child_at(&l, i);
+        walk_atomic_args(w, args, l.len);
+        free(args);
+    }
+    rlw_children_free(&l);
+}

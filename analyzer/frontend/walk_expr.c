@@ -1,0 +1,580 @@
+/* Expressions of the event walker (walker.h): each expression is walked
+ * once, emitting ACCESS events for the memory it reads and writes, and
+ * yields the place it designates and the pointer value it computes, in
+ * the place and value syntax of facts.h. Calls go to walk_call.c.
+ *
+ * Invariants:
+ *  1. Only places another thread could reach become accesses (walker.h,
+ *     invariant 1): rlw_emit_access filters the rest.
+ *  2. An expression used only for its address (USE_ADDR) emits no access
+ *     of itself; its operands are still read.
+ *  3. Nesting deeper than MAX_EXPR_DEPTH is not walked. */
+#include "walker.h"
+#include <ctype.h>
+#include <string.h>
+
+/* ---- event emission ---------------------------------------------------- */
+
+int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at)
+{
+    if (w->silent) return -1;
+    return rl_fn_add_node(w->fn, kind, w->cur, rlw_loc_of(w, at));
+}
+
+/* A place is worth recording when another thread could reach it. An
+ * object of unknown origin is only identified by its type, and only a
+ * struct or union type says enough: "any char buffer" or "any int" would
+ * pair every string with every other. */
+static int place_is_shared_candidate(walker *w, const char *place)
+{
+    if (!place || !*place) return 0;
+    if (place[0] == '{' && !rl_type_is_aggregate_key(place)) return 0;
+    if (strncmp(place, "L:", 2) == 0) {
+        /* L:name... : only locals whose address escapes the expression. */
+        size_t n = strcspn(place + 2, ".[*");
+        for (int i = 0; i < w->nlocals; i++)
+            if (w->locals[i].exposed && strlen(w->locals[i].name) == n && strncmp(w->locals[i].name, place + 2, n) == 0)
+                return 1;
+        return 0;
+    }
+    return 1;
+}
+
+/* Returns the ACCESS node emitted, or -1. */
+int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, int atomic)
+{
+    if (w->silent || mode == USE_ADDR || !place_is_shared_candidate(w, place)) return -1;
+    int32_t id = rlw_emit(w, RL_N_ACCESS, at);
+    if (id < 0) return -1;
+    rl_node *n = &w->fn->nodes[id];
+    n->text = rl_intern(w->facts->pool, place);
+    n->display = rl_intern(w->facts->pool, display);
+    n->flags = (uint8_t)((mode == USE_WRITE ? RL_ACC_WRITE : mode == USE_RMW ? (RL_ACC_WRITE | RL_ACC_READ) : RL_ACC_READ) |
+                         (atomic ? RL_ACC_ATOMIC : 0));
+    return id;
+}
+
+/* ---- expressions (expr_out: walker.h) ------------------------------------ */
+
+void rlw_out_init(expr_out *o)
+{
+    memset(o, 0, sizeof *o);
+    o->index = -1;
+}
+
+void rlw_out_free(expr_out *o)
+{
+    rl_sb_free(&o->place);
+    rl_sb_free(&o->display);
+    rl_sb_free(&o->value);
+}
+
+/* The place reached by dereferencing a pointer value of type ptr_type. */
+void rlw_deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *place)
+{
+    if (value[0] == '&') {
+        rl_sb_append(place, value + 1);
+    } else if (value[0] && value[0] != '{') {
+        rl_sb_append(place, value);
+        rl_sb_appendc(place, '*');
+    } else {
+        CXType pointee = clang_getPointeeType(clang_getCanonicalType(ptr_type));
+        rl_sb_printf(place, "{%s}", rlw_type_key(w, pointee));
+    }
+}
+
+/* Walks all children of c as reads. */
+void rlw_read_children(walker *w, CXCursor c)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor k = rlw_child_at(&l, i);
+        if (clang_isExpression(clang_getCursorKind(k))) rlw_expr(w, k, USE_READ, NULL);
+        else if (clang_isStatement(clang_getCursorKind(k))) rlw_stmt(w, k);
+    }
+    rlw_children_free(&l);
+}
+
+/* The value of a named variable (when it is a pointer). */
+static void var_value(walker *w, CXCursor decl, const char *place, expr_out *out)
+{
+    local_var *v = rlw_is_automatic(decl) ? rlw_find_local(w, decl) : NULL;
+    if (!v) {
+        rl_sb_append(&out->value, place); /* a global pointer: its stored value */
+        return;
+    }
+    if (v->param_index >= 0 && !v->addr_of_ptr) {
+        /* A parameter never reassigned keeps its incoming value. */
+        if (v->nassigns == 0) {
+            rl_sb_printf(&out->value, "P%d", v->param_index);
+            return;
+        }
+    }
+    if (v->straight && !w->in_alias) {
+        /* Assigned only by statements of the body itself: the value the
+         * walk assigned last (`p = A->next; ... p = B->next;`). */
+        if (v->current) rl_sb_append(&out->value, v->current);
+        else if (v->param_index >= 0) rl_sb_printf(&out->value, "P%d", v->param_index);
+        return;
+    }
+    const char *alias = rlw_local_alias(w, v, 0);
+    if (alias) rl_sb_append(&out->value, alias);
+}
+
+/* The declaring file's base name, made an identifier (`stats.c` ->
+ * `stats_c`), to tell apart file-scope statics of the same name. */
+static void append_file_tag(walker *w, CXCursor decl, rl_strbuf *out)
+{
+    CXFile file;
+    clang_getExpansionLocation(clang_getCursorLocation(decl), &file, NULL, NULL, NULL);
+    const char *path = file ? rlw_intern_cx(w, clang_getFileName(file)) : w->facts->main_file;
+    const char *base = strrchr(path, '/');
+    for (const char *p = base ? base + 1 : path; *p; p++) rl_sb_appendc(out, isalnum((unsigned char)*p) ? *p : '_');
+}
+
+static void set_index(walker *w, int32_t id, long long index)
+{
+    if (id >= 0) w->fn->nodes[id].aux = (int32_t)index;
+}
+
+/* The place of variable d, named name. */
+void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place)
+{
+    if (rlw_is_automatic(d)) {
+        rl_sb_printf(place, "L:%s", name);
+    } else if (clang_getCursorKind(clang_getCursorSemanticParent(d)) == CXCursor_FunctionDecl) {
+        rl_sb_printf(place, "G:%s'%s", name, w->fn_name); /* static local: one per function */
+    } else if (clang_Cursor_getStorageClass(d) == CX_SC_Static) {
+        /* internal linkage: one per file (two files' `static int count`
+         * are different objects) */
+        rl_sb_printf(place, "G:%s'", name);
+        append_file_tag(w, d, place);
+    } else {
+        rl_sb_printf(place, "G:%s", name);
+    }
+}
+
+static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    CXCursor d = clang_getCursorReferenced(c);
+    enum CXCursorKind dk = clang_getCursorKind(d);
+    if (dk == CXCursor_FunctionDecl) {
+        /* A function used as a value: its address is taken, and the value
+         * names it ("fn:USR"), so that a callee's call through the
+         * parameter it arrives in reaches this function alone. */
+        const char *usr = rlw_intern_cx(w, clang_getCursorUSR(d));
+        if (!w->silent) rl_facts_add_addr_taken(w->facts, usr);
+        if (out) rl_sb_printf(&out->value, "fn:%s", usr);
+        return;
+    }
+    if (dk != CXCursor_VarDecl && dk != CXCursor_ParmDecl) return;
+    if (clang_getCursorTLSKind(d) != CXTLS_None) return; /* thread-local: private */
+    const char *name = rlw_intern_cx(w, clang_getCursorSpelling(d));
+    rl_strbuf place = RL_STRBUF_INIT;
+    rlw_var_place(w, d, name, &place);
+    CXType t = clang_getCursorType(c);
+    int is_array = rlw_type_is_array(t);
+    if (out) {
+        rl_sb_append(&out->place, rl_sb_str(&place));
+        rl_sb_append(&out->display, name);
+        if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
+        else if (rlw_type_is_pointer(t) || (dk == CXCursor_ParmDecl && rlw_type_is_function(t)))
+            var_value(w, d, rl_sb_str(&place), out); /* `void cb(int)` as a parameter is a pointer */
+    }
+    if (!is_array) rlw_set_guard(w, rlw_emit_access(w, c, rl_sb_str(&place), name, mode, rlw_type_is_atomic(t)), d, NULL);
+    rl_sb_free(&place);
+}
+
+static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    const char *field = rlw_intern_cx(w, clang_getCursorSpelling(c));
+    long long index = -1;
+    expr_out base;
+    rlw_out_init(&base);
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    if (l.len) {
+        CXCursor b = rlw_child_at(&l, 0);
+        CXType bt = clang_getCursorType(b);
+        if (rlw_type_is_pointer(bt)) {
+            rlw_expr(w, b, USE_READ, &base);
+            rlw_deref_place(w, rl_sb_str(&base.value), bt, &place);
+            rl_sb_printf(&display, "%s->%s", rl_sb_str(&base.display), field);
+        } else {
+            rlw_expr(w, b, USE_ADDR, &base);
+            rl_sb_append(&place, rl_sb_str(&base.place));
+            rl_sb_printf(&display, "%s.%s", rl_sb_str(&base.display), field);
+            index = base.index; /* arr[3].x: still element 3 */
+        }
+    }
+    rlw_children_free(&l);
+    rl_strbuf object = RL_STRBUF_INIT; /* the struct the field is in */
+    rl_sb_append(&object, rl_sb_str(&place));
+    if (rl_sb_str(&place)[0]) rl_sb_printf(&place, ".%s", field);
+    CXType t = clang_getCursorType(c);
+    int is_array = rlw_type_is_array(t);
+    if (!is_array) {
+        int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
+        if (object.len) rlw_set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
+        set_index(w, id, index);
+    }
+    rl_sb_free(&object);
+    if (out) {
+        out->index = index;
+        rl_sb_append(&out->place, rl_sb_str(&place));
+        rl_sb_append(&out->display, rl_sb_str(&display));
+        if (rl_sb_str(&place)[0]) {
+            if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
+            else if (rlw_type_is_pointer(t)) rl_sb_append(&out->value, rl_sb_str(&place));
+        }
+    }
+    rlw_out_free(&base);
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+/* The parameter an index is a copy of (`stats[id]` with `int id =
+ * (intptr_t)arg`), or -1: a thread that indexes by its own argument touches
+ * its own element. */
+static int index_param(walker *w, CXCursor idx)
+{
+    CXCursor s = rl_cursor_strip(idx);
+    for (int guard = 0; guard < MAX_ALIAS_DEPTH && clang_getCursorKind(s) == CXCursor_DeclRefExpr; guard++) {
+        CXCursor d = clang_getCursorReferenced(s);
+        local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+        if (!v || v->exposed || v->modified) return -1;
+        if (v->param_index >= 0) return v->nassigns == 0 ? v->param_index : -1;
+        if (v->nassigns != 1) return -1;
+        s = rl_cursor_strip(v->assigns[0]);
+    }
+    return -1;
+}
+
+static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    long long index = -1;
+    if (l.len == 2) {
+        CXCursor b = rlw_child_at(&l, 0), idx = rlw_child_at(&l, 1);
+        /* `i[a]` is legal C: the pointer is whichever side is one. */
+        if (!rlw_type_is_pointer(clang_getCursorType(b)) && rlw_type_is_pointer(clang_getCursorType(idx))) {
+            CXCursor tmp = b;
+            b = idx;
+            idx = tmp;
+        }
+        rlw_expr(w, idx, USE_READ, NULL);
+        int by_param = index_param(w, idx);
+        expr_out base;
+        rlw_out_init(&base);
+        CXCursor sb = rl_cursor_strip(b);
+        if (rlw_type_is_array(clang_getCursorType(sb))) {
+            rlw_expr(w, sb, USE_ADDR, &base);
+            if (!rl_sb_str(&base.place)[0]) {
+                /* not a place we track */
+            } else if (by_param >= 0) {
+                rl_sb_printf(&place, "%s[#P%d]", rl_sb_str(&base.place), by_param);
+            } else {
+                /* table[3] and table[5] are different elements: the place
+                 * stays table[] (locks in arrays keep one name), the
+                 * constant index of its first [] goes with the access. */
+                long long k;
+                if (strchr(rl_sb_str(&base.place), '[')) index = base.index;
+                else if (rlw_const_int(rl_cursor_strip(idx), &k) && k >= 0 && k <= INT32_MAX) index = k;
+                rl_sb_printf(&place, "%s[]", rl_sb_str(&base.place));
+            }
+        } else {
+            rlw_expr(w, b, USE_READ, &base);
+            rlw_deref_place(w, rl_sb_str(&base.value), clang_getCursorType(b), &place);
+        }
+        rl_sb_printf(&display, "%s[]", rl_sb_str(&base.display));
+        rlw_out_free(&base);
+    }
+    rlw_children_free(&l);
+    CXType t = clang_getCursorType(c);
+    int is_array = rlw_type_is_array(t);
+    if (!is_array) set_index(w, rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t)), index);
+    if (out) {
+        out->index = index;
+        rl_sb_append(&out->place, rl_sb_str(&place));
+        rl_sb_append(&out->display, rl_sb_str(&display));
+        if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
+        else if (rlw_type_is_pointer(t)) rl_sb_append(&out->value, rl_sb_str(&place));
+    }
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+static void walk_deref(walker *w, CXCursor c, CXCursor operand, use_mode mode, expr_out *out)
+{
+    expr_out base;
+    rlw_out_init(&base);
+    rlw_expr(w, operand, USE_READ, &base);
+    rl_strbuf place = RL_STRBUF_INIT;
+    rlw_deref_place(w, rl_sb_str(&base.value), clang_getCursorType(operand), &place);
+    CXType t = clang_getCursorType(c);
+    rl_strbuf display = RL_STRBUF_INIT;
+    rl_sb_printf(&display, "*%s", rl_sb_str(&base.display));
+    if (!rlw_type_is_array(t) && !rlw_type_is_function(t))
+        rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
+    if (out) {
+        rl_sb_append(&out->place, rl_sb_str(&place));
+        rl_sb_append(&out->display, rl_sb_str(&display));
+        if (rlw_type_is_array(t)) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
+        else if (rlw_type_is_pointer(t)) rl_sb_append(&out->value, rl_sb_str(&place));
+    }
+    rlw_out_free(&base);
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+static void walk_unary(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    if (l.len != 1) {
+        rlw_children_free(&l);
+        rlw_read_children(w, c);
+        return;
+    }
+    CXCursor operand = rlw_child_at(&l, 0);
+    rlw_children_free(&l);
+    switch (clang_getCursorUnaryOperatorKind(c)) {
+    case CXUnaryOperator_Deref:
+        walk_deref(w, c, operand, mode, out);
+        break;
+    case CXUnaryOperator_AddrOf: {
+        expr_out inner;
+        rlw_out_init(&inner);
+        rlw_expr(w, operand, USE_ADDR, &inner);
+        if (out && strncmp(rl_sb_str(&inner.value), "fn:", 3) == 0) {
+            rl_sb_append(&out->value, rl_sb_str(&inner.value)); /* &f is f */
+        } else if (out && rl_sb_str(&inner.place)[0]) {
+            rl_sb_printf(&out->value, "&%s", rl_sb_str(&inner.place));
+            rl_sb_append(&out->display, rl_sb_str(&inner.display));
+        }
+        rlw_out_free(&inner);
+        break;
+    }
+    case CXUnaryOperator_PostInc:
+    case CXUnaryOperator_PostDec:
+    case CXUnaryOperator_PreInc:
+    case CXUnaryOperator_PreDec: {
+        expr_out inner;
+        rlw_out_init(&inner);
+        rlw_expr(w, operand, USE_RMW, &inner);
+        if (out) rl_sb_append(&out->value, rl_sb_str(&inner.value));
+        rlw_out_free(&inner);
+        break;
+    }
+    default:
+        rlw_expr(w, operand, USE_READ, NULL);
+        break;
+    }
+}
+
+/* `a && b`, `a || b`: b runs on one outcome of a only. Recorded as an IF
+ * (condition a; then b for &&, else b for ||), so that what b does
+ * happens on that branch alone: `ok || die()` ends one path, not all. */
+static void walk_short_circuit(walker *w, CXCursor c, CXCursor lhs, CXCursor rhs, int is_and)
+{
+    int32_t node = rlw_emit(w, RL_N_IF, c);
+    if (node < 0) {
+        rlw_expr(w, lhs, USE_READ, NULL);
+        rlw_expr(w, rhs, USE_READ, NULL);
+        return;
+    }
+    int32_t cond = rlw_open_seq(w, node, c), then = rlw_open_seq(w, node, c), els = rlw_open_seq(w, node, c);
+    rlw_expr_into(w, lhs, cond);
+    rlw_expr_into(w, rhs, is_and ? then : els);
+}
+
+/* After an assignment to a straight local (local_var), its value from
+ * here on. */
+static void set_current(walker *w, CXCursor lhs, const char *value)
+{
+    if (w->in_alias) return;
+    lhs = rl_cursor_strip(lhs);
+    if (clang_getCursorKind(lhs) != CXCursor_DeclRefExpr) return;
+    CXCursor d = clang_getCursorReferenced(lhs);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (v && v->straight) v->current = rl_intern(w->facts->pool, value);
+}
+
+static void walk_binary(walker *w, CXCursor c, expr_out *out)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    if (l.len != 2) {
+        rlw_children_free(&l);
+        rlw_read_children(w, c);
+        return;
+    }
+    CXCursor lhs = rlw_child_at(&l, 0), rhs = rlw_child_at(&l, 1);
+    rlw_children_free(&l);
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    expr_out a, b;
+    rlw_out_init(&a);
+    rlw_out_init(&b);
+    switch (op) {
+    case CXBinaryOperator_Assign: {
+        rlw_expr(w, rhs, USE_READ, &b);
+        int32_t before = w->fn->nnodes;
+        rlw_expr(w, lhs, USE_WRITE, &a);
+        /* A pointer stored into shared memory: remember the value on the
+         * write (ACCESS args[0]) so the model can follow it later. */
+        int32_t last = w->fn->nnodes - 1;
+        if (!w->silent && last >= before && rl_sb_str(&b.value)[0] && w->fn->nodes[last].kind == RL_N_ACCESS &&
+            (w->fn->nodes[last].flags & RL_ACC_WRITE)) {
+            const char *vals[1] = {rl_sb_str(&b.value)};
+            rlw_set_args(w, last, vals, 1);
+        }
+        if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
+        set_current(w, lhs, rl_sb_str(&b.value));
+        break;
+    }
+    case CXBinaryOperator_LAnd:
+    case CXBinaryOperator_LOr:
+        walk_short_circuit(w, c, lhs, rhs, op == CXBinaryOperator_LAnd);
+        break;
+    case CXBinaryOperator_Comma:
+        rlw_expr(w, lhs, USE_READ, NULL);
+        rlw_expr(w, rhs, USE_READ, &b);
+        if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
+        break;
+    case CXBinaryOperator_Add:
+    case CXBinaryOperator_Sub:
+        /* Pointer arithmetic stays within the same object. */
+        rlw_expr(w, lhs, USE_READ, &a);
+        rlw_expr(w, rhs, USE_READ, &b);
+        if (out) {
+            if (rlw_type_is_pointer(clang_getCursorType(lhs))) rl_sb_append(&out->value, rl_sb_str(&a.value));
+            else if (rlw_type_is_pointer(clang_getCursorType(rhs))) rl_sb_append(&out->value, rl_sb_str(&b.value));
+        }
+        break;
+    default:
+        if (op >= CXBinaryOperator_MulAssign && op <= CXBinaryOperator_OrAssign) {
+            rlw_expr(w, rhs, USE_READ, NULL);
+            rlw_expr(w, lhs, USE_RMW, &a);
+        } else {
+            rlw_expr(w, lhs, USE_READ, NULL);
+            rlw_expr(w, rhs, USE_READ, NULL);
+        }
+        break;
+    }
+    rlw_out_free(&a);
+    rlw_out_free(&b);
+}
+
+static void walk_conditional(walker *w, CXCursor c, expr_out *out)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    expr_out x, y;
+    rlw_out_init(&x);
+    rlw_out_init(&y);
+    /* The arms run on one outcome each of the condition: an IF node, as
+     * for && and ||, when events are being emitted. */
+    int32_t node = l.len == 3 ? rlw_emit(w, RL_N_IF, c) : -1;
+    int32_t saved = w->cur, seqs[3] = {-1, -1, -1};
+    if (node >= 0)
+        for (int i = 0; i < 3; i++) seqs[i] = rlw_open_seq(w, node, c);
+    for (int i = 0; i < l.len; i++) {
+        if (node >= 0) w->cur = seqs[i];
+        rlw_expr(w, rlw_child_at(&l, i), USE_READ, i == 1 ? &x : i == 2 ? &y : NULL);
+    }
+    w->cur = saved;
+    /* `a < b ? a : b`: equal arms are that value; different ones become a
+     * choice the model resolves per context (both arms may name the same
+     * object there, as two elements of one array do). */
+    const char *vx = rl_sb_str(&x.value), *vy = rl_sb_str(&y.value);
+    if (out && l.len == 3 && strcmp(vx, vy) == 0) {
+        rl_sb_append(&out->value, vx);
+    } else if (out && l.len == 3 && vx[0] && vy[0] && !strchr(vx, RL_CALL_END[0]) && !strchr(vy, RL_CALL_END[0]) &&
+               rlw_type_is_pointer(clang_getCursorType(c))) {
+        CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
+        rl_sb_printf(&out->value, "%%%s" RL_CALL_SEP "%s" RL_CALL_SEP "%s" RL_CALL_END, rlw_type_key(w, pointee), vx, vy);
+    }
+    rlw_children_free(&l);
+    rlw_out_free(&x);
+    rlw_out_free(&y);
+}
+
+void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    if (++w->depth > MAX_EXPR_DEPTH) {
+        w->depth--;
+        return;
+    }
+    enum CXCursorKind k = clang_getCursorKind(c);
+    switch (k) {
+    case CXCursor_ParenExpr: {
+        child_list l;
+        rlw_children_of(c, &l);
+        if (l.len == 1) rlw_expr(w, rlw_child_at(&l, 0), mode, out);
+        rlw_children_free(&l);
+        break;
+    }
+    case CXCursor_UnexposedExpr: {
+        child_list l;
+        rlw_children_of(c, &l);
+        if (l.len == 1) {
+            CXCursor inner = rlw_child_at(&l, 0);
+            CXType it = clang_getCursorType(inner);
+            /* An implicit conversion: array and function decay only compute
+             * an address; every other conversion reads its operand. */
+            if (rlw_type_is_array(it) || rlw_type_is_function(it)) rlw_expr(w, inner, USE_ADDR, out);
+            else rlw_expr(w, inner, mode, out);
+        } else if (l.len > 1) {
+            rlw_walk_atomic_expr(w, c, out);
+        }
+        rlw_children_free(&l);
+        break;
+    }
+    case CXCursor_CStyleCastExpr: {
+        child_list l;
+        rlw_children_of(c, &l);
+        if (l.len) rlw_expr(w, rlw_child_at(&l, l.len - 1), mode == USE_WRITE ? USE_WRITE : USE_READ, out);
+        rlw_children_free(&l);
+        break;
+    }
+    case CXCursor_DeclRefExpr:
+        walk_declref(w, c, mode, out);
+        break;
+    case CXCursor_MemberRefExpr:
+        walk_member(w, c, mode, out);
+        break;
+    case CXCursor_ArraySubscriptExpr:
+        walk_subscript(w, c, mode, out);
+        break;
+    case CXCursor_UnaryOperator:
+        walk_unary(w, c, mode, out);
+        break;
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator:
+        walk_binary(w, c, out);
+        break;
+    case CXCursor_ConditionalOperator:
+        walk_conditional(w, c, out);
+        break;
+    case CXCursor_CallExpr:
+        rlw_walk_call(w, c, out);
+        break;
+    case CXCursor_UnaryExpr: /* sizeof, _Alignof: operands are not evaluated */
+    case CXCursor_IntegerLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_StringLiteral:
+    case CXCursor_CharacterLiteral:
+        break;
+    case CXCursor_StmtExpr:
+        rlw_read_children(w, c);
+        break;
+    default:
+        rlw_read_children(w, c);
+        break;
+    }
+    w->depth--;
+}

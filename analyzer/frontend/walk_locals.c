@@ -1,0 +1,266 @@
+/* The locals of the function being walked (walker.h, local_var): declared
+ * by a first pass over the body, which also finds which have their address
+ * taken, which are changed in place and what is assigned to them; then the
+ * value of a local pointer, followed in program order (straight locals) or
+ * merged over every assignment (rlw_local_alias).
+ *
+ * Invariants:
+ *  1. Which locals exist, which are exposed or modified and what is
+ *     assigned to them come from the prepass alone, before any event of
+ *     the body is emitted.
+ *  2. A local whose address is taken as a pointer (&p) has no known value.
+ *  3. Alias values are computed with emission off (w->silent), by the same
+ *     code that emits events (walker.h, invariant 3). */
+#include "walker.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+local_var *rlw_find_local(walker *w, CXCursor decl)
+{
+    unsigned h = clang_hashCursor(decl);
+    for (int i = 0; i < w->nlocals; i++)
+        if (w->locals[i].hash == h && clang_equalCursors(w->locals[i].decl, decl)) return &w->locals[i];
+    return NULL;
+}
+
+local_var *rlw_add_local(walker *w, CXCursor decl, int param_index)
+{
+    RL_GROW(w->locals, w->cap_locals, w->nlocals + 1);
+    local_var *v = &w->locals[w->nlocals++];
+    memset(v, 0, sizeof *v);
+    v->decl = decl;
+    v->hash = clang_hashCursor(decl);
+    v->name = rlw_intern_cx(w, clang_getCursorSpelling(decl));
+    v->param_index = param_index;
+    v->is_pointer = rlw_type_is_pointer(clang_getCursorType(decl));
+    v->trylock_node = -1;
+    return v;
+}
+
+/* A variable is a function-local object when it has automatic storage. */
+int rlw_is_automatic(CXCursor decl)
+{
+    if (clang_getCursorKind(decl) == CXCursor_ParmDecl) return 1;
+    if (clang_getCursorKind(decl) != CXCursor_VarDecl) return 0;
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(decl);
+    if (sc == CX_SC_Static || sc == CX_SC_Extern) return 0;
+    CXCursor parent = clang_getCursorSemanticParent(decl);
+    enum CXCursorKind pk = clang_getCursorKind(parent);
+    return pk == CXCursor_FunctionDecl;
+}
+
+/* The local variable at the root of an lvalue built from `.` and array
+ * subscripts (the storage itself, not through a pointer). */
+static local_var *lvalue_root_local(walker *w, CXCursor c)
+{
+    for (int guard = 0; guard < MAX_EXPR_DEPTH; guard++) {
+        c = rl_cursor_strip(c);
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k == CXCursor_DeclRefExpr) {
+            CXCursor d = clang_getCursorReferenced(c);
+            return rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+        }
+        child_list l;
+        rlw_children_of(c, &l);
+        CXCursor base = l.len ? rlw_child_at(&l, 0) : clang_getNullCursor();
+        rlw_children_free(&l);
+        if (k == CXCursor_MemberRefExpr) {
+            if (rlw_type_is_pointer(clang_getCursorType(base))) return NULL;
+            c = base;
+        } else if (k == CXCursor_ArraySubscriptExpr) {
+            if (!rlw_type_is_array(clang_getCursorType(rl_cursor_strip(base)))) return NULL;
+            c = base;
+        } else {
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* First pass over a body: declare locals, find which have their address
+ * taken and what is assigned to local pointers (for aliasing). */
+enum CXChildVisitResult rlw_prepass_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    walker *w = ((prepass_ctx *)data)->w;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_VarDecl && !rlw_is_automatic(c)) {
+        /* a static local's initializer (a handler table inside a function) */
+        clang_visitChildren(c, rlw_visit_initializer, w);
+    } else if (k == CXCursor_VarDecl && rlw_is_automatic(c)) {
+        local_var *v = rlw_add_local(w, c, -1);
+        child_list l;
+        rlw_children_of(c, &l);
+        if (l.len && clang_isExpression(clang_getCursorKind(rlw_child_at(&l, l.len - 1)))) {
+            CXCursor init = rlw_child_at(&l, l.len - 1);
+            RL_PUSH(v->assigns, v->nassigns, v->cap_assigns, init);
+        }
+        rlw_children_free(&l);
+    } else if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_AddrOf) {
+        child_list l;
+        rlw_children_of(c, &l);
+        if (l.len) {
+            local_var *v = lvalue_root_local(w, rlw_child_at(&l, 0));
+            if (v) {
+                v->exposed = 1;
+                CXCursor operand = rl_cursor_strip(rlw_child_at(&l, 0));
+                if (v->is_pointer && clang_getCursorKind(operand) == CXCursor_DeclRefExpr) v->addr_of_ptr = 1;
+            }
+        }
+        rlw_children_free(&l);
+    } else if (k == CXCursor_DeclRefExpr && rlw_type_is_array(clang_getCursorType(c))) {
+        /* An array used as a value decays to a pointer to it. */
+        enum CXCursorKind pk = clang_getCursorKind(parent);
+        if (pk != CXCursor_ArraySubscriptExpr && pk != CXCursor_UnaryExpr && pk != CXCursor_MemberRefExpr) {
+            CXCursor d = clang_getCursorReferenced(c);
+            local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+            if (v) v->exposed = 1;
+        }
+    } else if ((k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) >= CXUnaryOperator_PostInc &&
+                clang_getCursorUnaryOperatorKind(c) <= CXUnaryOperator_PreDec) ||
+               k == CXCursor_CompoundAssignOperator) {
+        child_list l;
+        rlw_children_of(c, &l);
+        CXCursor target = l.len ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+        rlw_children_free(&l);
+        if (clang_getCursorKind(target) == CXCursor_DeclRefExpr) {
+            CXCursor d = clang_getCursorReferenced(target);
+            local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+            if (v) v->modified = 1;
+        }
+    } else if (k == CXCursor_LabelStmt || k == CXCursor_GotoStmt || k == CXCursor_IndirectGotoStmt) {
+        w->has_jumps = 1;
+    } else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) {
+        child_list l;
+        rlw_children_of(c, &l);
+        if (l.len == 2) {
+            CXCursor lhs = rl_cursor_strip(rlw_child_at(&l, 0));
+            if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+                CXCursor d = clang_getCursorReferenced(lhs);
+                local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+                if (v) RL_PUSH(v->assigns, v->nassigns, v->cap_assigns, rlw_child_at(&l, 1));
+            }
+        }
+        rlw_children_free(&l);
+    }
+    return CXChildVisit_Recurse;
+}
+
+int rlw_is_null_constant(CXCursor c)
+{
+    long long v = 1; /* rlw_const_int leaves it alone when it fails */
+    return rlw_const_int(rl_cursor_strip(c), &v) && v == 0;
+}
+
+/* The most values a local pointer may be given and still be followed:
+ * past it, the local names an object of its pointee type. */
+#define MAX_LOCAL_CHOICES 8
+
+static int cmp_value(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A local pointer assigned one and the same value everywhere (ignoring
+ * NULL) is an alias of that value: `struct job *j = arg;` makes j's
+ * accesses the argument's accesses. One assigned a few different values
+ * that can all be traced (`s = x ? &A : &B`, `p = malloc(..)` then
+ * `p = A->next`) is a choice of them ("%TYPE|A|B", facts.h): its accesses
+ * are each object's. Flow-insensitive: every assignment counts anywhere
+ * in the body. */
+const char *rlw_local_alias(walker *w, local_var *v, int depth)
+{
+    if (v->alias_state == 2) return v->alias;
+    if (v->alias_state == 1 || depth > MAX_ALIAS_DEPTH || v->addr_of_ptr) return NULL;
+    v->alias_state = 1;
+    const char *vals[MAX_LOCAL_CHOICES];
+    int nvals = 0, untraceable = 0;
+    int saved_silent = w->silent;
+    w->silent = 1;
+    w->in_alias++;
+    if (v->param_index >= 0 && v->nassigns > 0) {
+        /* A parameter that is also reassigned: its incoming value is one. */
+        char pv[32];
+        snprintf(pv, sizeof pv, "P%d", v->param_index);
+        vals[nvals++] = rl_intern(w->facts->pool, pv);
+    }
+    for (int i = 0; i < v->nassigns && !untraceable; i++) {
+        if (rlw_is_null_constant(v->assigns[i])) continue;
+        expr_out o;
+        rlw_out_init(&o);
+        rlw_expr(w, v->assigns[i], USE_READ, &o);
+        const char *val = rl_intern(w->facts->pool, rl_sb_str(&o.value));
+        rlw_out_free(&o);
+        int seen = 0;
+        for (int k = 0; k < nvals; k++) seen |= vals[k] == val;
+        if (seen) continue;
+        if (!val[0] || nvals == MAX_LOCAL_CHOICES) untraceable = 1;
+        else vals[nvals++] = val;
+    }
+    w->silent = saved_silent;
+    w->in_alias--;
+    v->alias = NULL;
+    if (!untraceable && nvals == 1) {
+        v->alias = vals[0];
+    } else if (!untraceable && nvals > 1) {
+        /* Only values the model can resolve alone: no type-named object,
+         * no call result or choice inside (choices do not nest). */
+        int plain = 1;
+        for (int k = 0; k < nvals; k++)
+            plain &= vals[k][0] != '{' && !strchr(vals[k], RL_CALL_END[0]) && strncmp(vals[k], "fn:", 3) != 0;
+        if (plain) {
+            qsort(vals, (size_t)nvals, sizeof *vals, cmp_value);
+            CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(v->decl)));
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "%%%s", rlw_type_key(w, pointee));
+            for (int k = 0; k < nvals; k++) rl_sb_printf(&sb, RL_CALL_SEP "%s", vals[k]);
+            rl_sb_append(&sb, RL_CALL_END);
+            v->alias = rl_intern(w->facts->pool, rl_sb_str(&sb));
+            rl_sb_free(&sb);
+        }
+    }
+    v->alias_state = 2;
+    return v->alias;
+}
+
+/* Finds the locals assigned only by statements of the body itself (a
+ * declaration with an initialiser, or `p = ...;`), in a body without
+ * labels: program order is walk order for them, so their value at a use
+ * is the last one assigned before it, even inside later loops. */
+void rlw_mark_straight_locals(walker *w, CXCursor body)
+{
+    if (w->has_jumps) return;
+    child_list l;
+    rlw_children_of(body, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor st = rlw_child_at(&l, i);
+        enum CXCursorKind k = clang_getCursorKind(st);
+        child_list kids;
+        rlw_children_of(st, &kids);
+        if (k == CXCursor_DeclStmt) {
+            for (int j = 0; j < kids.len; j++) {
+                CXCursor d = rlw_child_at(&kids, j);
+                local_var *v = clang_getCursorKind(d) == CXCursor_VarDecl ? rlw_find_local(w, d) : NULL;
+                if (!v) continue;
+                child_list init;
+                rlw_children_of(d, &init);
+                if (init.len && clang_isExpression(clang_getCursorKind(rlw_child_at(&init, init.len - 1)))) v->ntop_assigns++;
+                rlw_children_free(&init);
+            }
+        } else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(st) == CXBinaryOperator_Assign &&
+                   kids.len == 2) {
+            CXCursor lhs = rl_cursor_strip(rlw_child_at(&kids, 0));
+            if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+                CXCursor d = clang_getCursorReferenced(lhs);
+                local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+                if (v) v->ntop_assigns++;
+            }
+        }
+        rlw_children_free(&kids);
+    }
+    rlw_children_free(&l);
+    for (int i = 0; i < w->nlocals; i++) {
+        local_var *v = &w->locals[i];
+        v->straight = v->is_pointer && !v->addr_of_ptr && v->nassigns > 0 && v->ntop_assigns == v->nassigns;
+    }
+}

@@ -1,0 +1,299 @@
+/* Locks in the event walker (walker.h): LOCK, UNLOCK, TRYLOCK and LOCKINIT
+ * nodes for modelled lock calls and for functions carrying lock attributes
+ * (ACQUIRE, RELEASE, TRY_ACQUIRE), the locks a definition REQUIRES on
+ * entry, the GUARDED_BY lock of an accessed variable or field, and which
+ * outcome of a condition means that a trylock succeeded.
+ *
+ * Invariants:
+ *  1. Attributes are read once per declaration per unit: the walker's
+ *     annotations and guards caches remember "none" as rlw_no_annotation.
+ *  2. A lock is named by a place, like any other object (facts.h); a lock
+ *     that cannot be named emits no node. */
+#include "walker.h"
+#include <string.h>
+
+const char rlw_no_annotation[] = "";
+
+static enum CXChildVisitResult find_field(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    const char **name = data;
+    if (clang_getCursorKind(c) != CXCursor_FieldDecl) return CXChildVisit_Continue;
+    CXString s = clang_getCursorSpelling(c);
+    int found = strcmp(clang_getCString(s), *name) == 0;
+    clang_disposeString(s);
+    if (!found) return CXChildVisit_Continue;
+    *name = NULL;
+    return CXChildVisit_Break;
+}
+
+/* The lock decl is declared GUARDED_BY, as a place: a sibling field of the
+ * struct at `object` (GUARDED_BY(lock) on a field), or a global. Read once
+ * per declaration. Returns NULL when there is none. */
+static const char *declared_guard(walker *w, CXCursor decl, const char *object)
+{
+    const char *usr = rlw_intern_cx(w, clang_getCursorUSR(decl));
+    void **slot = rl_ptrmap_slot(&w->guards, usr);
+    if (!*slot) {
+        char text[RL_ANNOTATION_MAX_TEXT];
+        *slot = rl_annotation_guarded_by(w->tu, decl, text, sizeof text) == 0
+                    ? (void *)rl_intern(w->facts->pool, text) : (void *)rlw_no_annotation;
+    }
+    const char *text = *slot;
+    if (text == rlw_no_annotation) return NULL;
+    char root[RL_ANNOTATION_MAX_TEXT], path[RL_ANNOTATION_MAX_TEXT];
+    const char *rest = rl_capability_root(text, root, sizeof root);
+    if (!rest || rl_capability_path(rest, 0, path, sizeof path) != 0) return NULL;
+    rl_strbuf place = RL_STRBUF_INIT;
+    const char *wanted = root;
+    if (object && clang_getCursorKind(decl) == CXCursor_FieldDecl)
+        clang_visitChildren(clang_getCursorSemanticParent(decl), find_field, &wanted);
+    if (!wanted) {
+        rl_sb_printf(&place, "%s.%s", object, root); /* a sibling field */
+    } else {
+        const CXCursor *g = rl_ptrmap_get(&w->globals, rl_intern(w->facts->pool, root));
+        if (g) rlw_var_place(w, *g, root, &place);
+    }
+    int ok = place.len > 0;
+    rl_sb_append(&place, path);
+    const char *r = ok ? rl_intern(w->facts->pool, rl_sb_str(&place)) : NULL;
+    rl_sb_free(&place);
+    return r;
+}
+
+void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object)
+{
+    if (id >= 0) w->fn->nodes[id].guard = declared_guard(w, decl, object);
+}
+
+/* A LOCK, UNLOCK or TRYLOCK node for a modelled call (or atomic macro). */
+void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name, const char *place,
+                      const char *display)
+{
+    rl_node_kind kind = api->kind == RL_API_LOCK ? RL_N_LOCK : api->kind == RL_API_UNLOCK ? RL_N_UNLOCK : RL_N_TRYLOCK;
+    int32_t id = rlw_emit(w, kind, c);
+    if (id < 0) return;
+    rl_node *n = &w->fn->nodes[id];
+    n->text = rl_intern(w->facts->pool, place);
+    n->display = rl_intern(w->facts->pool, display);
+    n->api = rl_intern(w->facts->pool, name);
+    n->flags = (uint8_t)(api->shared ? RL_LOCK_SHARED : 0);
+    if (kind == RL_N_TRYLOCK) w->last_trylock = id;
+}
+
+/* pthread_mutex_init(&m, &attr): which lock, and whether its attributes
+ * (anything but a constant 0/NULL) may make it recursive. */
+void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
+{
+    int recursive = 0;
+    for (int i = 0; i < nargs; i++) {
+        if (i == api->lock) continue;
+        long long v = 0;
+        if (i == api->attr) recursive = !(rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &v) && v == 0);
+        rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+    }
+    if (api->lock >= nargs) return;
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    rlw_pointee_place(w, rlw_call_arg(c, api->lock), &place, &display);
+    int32_t id = rlw_emit(w, RL_N_LOCKINIT, c);
+    if (id >= 0) {
+        rl_node *n = &w->fn->nodes[id];
+        n->text = rl_intern(w->facts->pool, rl_sb_str(&place));
+        n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
+        n->api = rl_intern(w->facts->pool, name);
+        n->flags = (uint8_t)(recursive ? RL_LOCK_RECURSIVE : 0);
+    }
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+void rlw_walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
+{
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    int lock_arg = api->lock;
+    for (int i = 0; i < nargs; i++)
+        if (i != lock_arg) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+    if (lock_arg >= nargs) return;
+    rlw_pointee_place(w, rlw_call_arg(c, lock_arg), &place, &display);
+    rlw_emit_lock(w, c, api, name, rl_sb_str(&place), rl_sb_str(&display));
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
+/* The lock attributes of a called function, read once per unit. */
+const rl_lock_annotation *rlw_annotation_of(walker *w, CXCursor callee, const char *name)
+{
+    void **slot = rl_ptrmap_slot(&w->annotations, name);
+    if (!*slot) {
+        rl_lock_annotation ann;
+        if (rl_annotation_of_function(w->tu, callee, &ann)) {
+            *slot = rl_xmalloc(sizeof ann);
+            memcpy(*slot, &ann, sizeof ann);
+        } else {
+            *slot = (void *)rlw_no_annotation;
+        }
+    }
+    return *slot == rlw_no_annotation ? NULL : *slot;
+}
+
+/* Appends a capability's place-syntax path (".a*.b") as C (".a->b"). */
+static void path_display(const char *path, int first_arrow, rl_strbuf *out)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p == '*') continue;
+        if (*p == '.' && (p > path ? p[-1] == '*' : first_arrow)) rl_sb_append(out, "->");
+        else rl_sb_appendc(out, *p);
+    }
+}
+
+/* A call of a function annotated ACQUIRE / RELEASE / TRY_ACQUIRE: one lock
+ * node per capability it names, as for a modelled lock API. */
+void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *ann, const char *name, int nargs)
+{
+    for (int i = 0; i < nargs; i++) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+    int caps = ann->api.kind == RL_API_TRYLOCK ? 1 : ann->ncaps; /* one success value: one lock */
+    for (int k = 0; k < caps; k++) {
+        const rl_capability_ref *cap = &ann->caps[k];
+        rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+        if (cap->param >= 0 && cap->param < nargs) {
+            CXCursor arg = rlw_call_arg(c, cap->param);
+            CXCursor s = rl_cursor_strip(arg);
+            int addr_of = clang_getCursorKind(s) == CXCursor_UnaryOperator &&
+                          clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf;
+            w->silent++; /* the arguments were read above */
+            rlw_pointee_place(w, arg, &place, &display);
+            w->silent--;
+            path_display(cap->path, !addr_of, &display);
+        } else if (cap->param < 0) {
+            const CXCursor *decl = rl_ptrmap_get(&w->globals, rl_intern(w->facts->pool, cap->global));
+            if (decl) {
+                rlw_var_place(w, *decl, cap->global, &place);
+                rl_sb_append(&display, cap->global);
+                path_display(cap->path, 0, &display);
+            }
+        }
+        if (place.len) {
+            rl_sb_append(&place, cap->path);
+            rlw_emit_lock(w, c, &ann->api, name, rl_sb_str(&place), rl_sb_str(&display));
+        }
+        rl_sb_free(&place);
+        rl_sb_free(&display);
+    }
+}
+
+/* ---- conditions guarded by a trylock ----------------------------------- */
+
+/* Which outcome of `cond` implies that a trylock succeeded: RL_TRY_ON_TRUE,
+ * RL_TRY_ON_FALSE or 0. *node receives the TRYLOCK node involved. Handles
+ * `trylock(..) == 0`, `!trylock(..)`, `rc` holding a trylock's result,
+ * comparisons with constants, && and ||. */
+static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth);
+
+static int flip(int p)
+{
+    return p == RL_TRY_ON_TRUE ? RL_TRY_ON_FALSE : p == RL_TRY_ON_FALSE ? RL_TRY_ON_TRUE : 0;
+}
+
+/* The TRYLOCK node emitted for a trylock call at the cursor's position. */
+static int32_t trylock_node_at(walker *w, CXCursor call)
+{
+    rl_loc loc = rlw_loc_of(w, call);
+    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (n->kind == RL_N_TRYLOCK && n->loc.line == loc.line && n->loc.col == loc.col) return i;
+    }
+    return -1;
+}
+
+static int base_polarity(walker *w, int32_t id)
+{
+    const char *name = w->fn->nodes[id].api;
+    const rl_api_fn *api = rl_apimodel_find(w->fe->model, name);
+    const rl_lock_annotation *ann = rl_ptrmap_get(&w->annotations, name);
+    if (!api && ann && (const char *)ann != rlw_no_annotation) api = &ann->api;
+    return api && api->success_nonzero ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
+}
+
+static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
+{
+    if (depth > MAX_ALIAS_DEPTH) return 0;
+    CXCursor c = rl_cursor_strip(cond);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_CallExpr || (k == CXCursor_UnexposedExpr)) {
+        int32_t id = trylock_node_at(w, c);
+        if (id < 0) return 0;
+        *node = id;
+        return base_polarity(w, id);
+    }
+    if (k == CXCursor_DeclRefExpr) {
+        CXCursor d = clang_getCursorReferenced(c);
+        local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+        if (!v || v->trylock_node < 0) return 0;
+        *node = v->trylock_node;
+        return base_polarity(w, v->trylock_node);
+    }
+    child_list l;
+    rlw_children_of(c, &l);
+    int result = 0;
+    if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        result = flip(try_polarity(w, rlw_child_at(&l, 0), node, depth + 1));
+    } else if (k == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        CXCursor a = rlw_child_at(&l, 0), b = rlw_child_at(&l, 1);
+        long long kval;
+        if (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) {
+            int p = 0;
+            if (rlw_const_int(b, &kval)) p = try_polarity(w, a, node, depth + 1);
+            else if (rlw_const_int(a, &kval)) p = try_polarity(w, b, node, depth + 1);
+            /* `x == 0` is `!x`; `x == K` (K nonzero) is truthiness of x. */
+            if (p) result = (op == CXBinaryOperator_EQ) == (kval == 0) ? flip(p) : p;
+        } else if (op == CXBinaryOperator_LAnd) {
+            int pa = try_polarity(w, a, node, depth + 1);
+            if (pa != RL_TRY_ON_TRUE) pa = try_polarity(w, b, node, depth + 1);
+            result = pa == RL_TRY_ON_TRUE ? pa : 0;
+        } else if (op == CXBinaryOperator_LOr) {
+            int pa = try_polarity(w, a, node, depth + 1);
+            if (pa != RL_TRY_ON_FALSE) pa = try_polarity(w, b, node, depth + 1);
+            result = pa == RL_TRY_ON_FALSE ? pa : 0;
+        } else if (op == CXBinaryOperator_Assign) {
+            result = try_polarity(w, b, node, depth + 1);
+        }
+    }
+    rlw_children_free(&l);
+    return result;
+}
+
+void rlw_set_try(walker *w, int32_t node, CXCursor cond)
+{
+    int32_t try_node = -1;
+    int p = try_polarity(w, cond, &try_node, 0);
+    if (p && try_node >= 0) {
+        w->fn->nodes[node].aux = try_node;
+        w->fn->nodes[node].flags |= (uint8_t)p;
+    }
+}
+
+/* REQUIRES(q->lock) on a definition: the body holds "P0*.lock" on entry. */
+void rlw_required_locks(walker *w, CXCursor fc, rl_function *fn)
+{
+    rl_capability_ref caps[RL_ANNOTATION_MAX_CAPS];
+    int shared[RL_ANNOTATION_MAX_CAPS];
+    int n = rl_annotation_requires(w->tu, fc, caps, shared, RL_ANNOTATION_MAX_CAPS);
+    if (n <= 0) return;
+    fn->requires = rl_xcalloc((size_t)n, sizeof *fn->requires);
+    for (int i = 0; i < n; i++) {
+        rl_strbuf place = RL_STRBUF_INIT;
+        if (caps[i].param >= 0) {
+            rl_sb_printf(&place, "P%d*", caps[i].param);
+        } else {
+            const CXCursor *decl = rl_ptrmap_get(&w->globals, rl_intern(w->facts->pool, caps[i].global));
+            if (decl) rlw_var_place(w, *decl, caps[i].global, &place);
+        }
+        if (place.len) {
+            rl_sb_append(&place, caps[i].path);
+            fn->requires[fn->nrequires].place = rl_intern(w->facts->pool, rl_sb_str(&place));
+            fn->requires[fn->nrequires++].shared = shared[i];
+        }
+        rl_sb_free(&place);
+    }
+}

@@ -1,0 +1,283 @@
+/* Statements of the event walker (walker.h): each statement of a body
+ * becomes a structure node (IF, LOOP, SWITCH, CASE, RETURN, BREAK,
+ * CONTINUE, GOTO, LABEL) whose SEQ children receive the events of its
+ * parts, so that the model sees the body's control flow.
+ *
+ * Invariants:
+ *  1. Every part of a statement is walked once, into the SEQ of the node
+ *     where it runs (condition, body, step, then, else).
+ *  2. w->cur is restored after walking into a child SEQ.
+ *  3. Nesting deeper than MAX_EXPR_DEPTH is not walked. */
+#include "walker.h"
+#include <string.h>
+
+int32_t rlw_open_seq(walker *w, int32_t parent, CXCursor at)
+{
+    return rl_fn_add_node(w->fn, RL_N_SEQ, parent, rlw_loc_of(w, at));
+}
+
+/* Walks c with events going into SEQ `into`. */
+static void stmt_into(walker *w, CXCursor c, int32_t into)
+{
+    int32_t saved = w->cur;
+    w->cur = into;
+    rlw_stmt(w, c);
+    w->cur = saved;
+}
+
+void rlw_expr_into(walker *w, CXCursor c, int32_t into)
+{
+    int32_t saved = w->cur;
+    w->cur = into;
+    rlw_expr(w, c, USE_READ, NULL);
+    w->cur = saved;
+}
+
+static void stmt_if(walker *w, CXCursor c)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    int32_t node = rlw_emit(w, RL_N_IF, c);
+    int32_t cond = rlw_open_seq(w, node, c), then = rlw_open_seq(w, node, c), els = rlw_open_seq(w, node, c);
+    if (l.len >= 2) {
+        /* With an else: [cond, then, else]; without: [cond, then]. */
+        int has_else = l.len >= 3;
+        CXCursor cx = rlw_child_at(&l, l.len - (has_else ? 3 : 2));
+        rlw_expr_into(w, cx, cond);
+        rlw_set_try(w, node, cx);
+        stmt_into(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then);
+        if (has_else) stmt_into(w, rlw_child_at(&l, l.len - 1), els);
+    }
+    rlw_children_free(&l);
+}
+
+/* For statements: clang omits absent parts, so the ';' tokens of the header
+ * tell which child is the init, the condition and the increment. */
+static void stmt_for(walker *w, CXCursor c)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    int32_t node = rlw_emit(w, RL_N_LOOP, c);
+    int32_t cond = rlw_open_seq(w, node, c), body = rlw_open_seq(w, node, c), step = rlw_open_seq(w, node, c);
+    if (l.len == 0) {
+        rlw_children_free(&l);
+        return;
+    }
+    CXCursor body_c = rlw_child_at(&l, l.len - 1);
+    unsigned semi[2] = {0, 0};
+    int nsemi = 0;
+    CXSourceRange header = clang_getRange(clang_getRangeStart(clang_getCursorExtent(c)),
+                                          clang_getRangeStart(clang_getCursorExtent(body_c)));
+    CXToken *toks = NULL;
+    unsigned ntoks = 0;
+    clang_tokenize(w->tu, header, &toks, &ntoks);
+    int depth = 0;
+    for (unsigned i = 0; i < ntoks && nsemi < 2; i++) {
+        CXString sp = clang_getTokenSpelling(w->tu, toks[i]);
+        const char *t = clang_getCString(sp);
+        if (strcmp(t, "(") == 0) depth++;
+        else if (strcmp(t, ")") == 0) depth--;
+        else if (strcmp(t, ";") == 0 && depth == 1)
+            clang_getExpansionLocation(clang_getTokenLocation(w->tu, toks[i]), NULL, NULL, NULL, &semi[nsemi++]);
+        clang_disposeString(sp);
+    }
+    clang_disposeTokens(w->tu, toks, ntoks);
+    int have_cond = 0;
+    for (int i = 0; i < l.len - 1; i++) {
+        CXCursor part = rlw_child_at(&l, i);
+        unsigned off;
+        clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(part)), NULL, NULL, NULL, &off);
+        if (nsemi == 2 && off < semi[0]) {
+            rlw_stmt(w, part); /* init runs once, before the loop */
+        } else if (nsemi == 2 && off > semi[1]) {
+            stmt_into(w, part, step);
+        } else {
+            rlw_expr_into(w, part, cond);
+            rlw_set_try(w, node, part);
+            have_cond = 1;
+        }
+    }
+    if (!have_cond && nsemi == 2) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
+    stmt_into(w, body_c, body);
+    rlw_children_free(&l);
+}
+
+static void stmt_while(walker *w, CXCursor c, int is_do)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    int32_t node = rlw_emit(w, RL_N_LOOP, c);
+    int32_t cond = rlw_open_seq(w, node, c), body = rlw_open_seq(w, node, c);
+    rlw_open_seq(w, node, c); /* empty step */
+    if (l.len == 2) {
+        CXCursor cx = rlw_child_at(&l, is_do ? 1 : 0), bx = rlw_child_at(&l, is_do ? 0 : 1);
+        long long v;
+        if (rlw_const_int(cx, &v) && v != 0) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
+        if (is_do && rlw_const_int(cx, &v) && v == 0) w->fn->nodes[node].flags |= RL_LOOP_ONCE;
+        rlw_expr_into(w, cx, cond);
+        rlw_set_try(w, node, cx);
+        stmt_into(w, bx, body);
+    }
+    if (is_do) w->fn->nodes[node].flags |= RL_LOOP_DO;
+    rlw_children_free(&l);
+}
+
+static void stmt_switch(walker *w, CXCursor c)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    int32_t node = rlw_emit(w, RL_N_SWITCH, c);
+    int32_t cond = rlw_open_seq(w, node, c), body = rlw_open_seq(w, node, c);
+    if (l.len >= 2) {
+        rlw_expr_into(w, rlw_child_at(&l, l.len - 2), cond);
+        stmt_into(w, rlw_child_at(&l, l.len - 1), body);
+    }
+    rlw_children_free(&l);
+}
+
+static void enclosing_switch_has_default(walker *w)
+{
+    for (int32_t p = w->cur; p >= 0; p = w->fn->nodes[p].parent)
+        if (w->fn->nodes[p].kind == RL_N_SWITCH) {
+            w->fn->nodes[p].flags |= RL_SWITCH_DEFAULT;
+            return;
+        }
+}
+
+static void stmt_decl(walker *w, CXCursor c)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor d = rlw_child_at(&l, i);
+        if (clang_getCursorKind(d) != CXCursor_VarDecl || !rlw_is_automatic(d)) continue;
+        child_list init;
+        rlw_children_of(d, &init);
+        if (init.len) {
+            CXCursor e = rlw_child_at(&init, init.len - 1);
+            if (clang_isExpression(clang_getCursorKind(e))) {
+                int32_t before = w->last_trylock;
+                local_var *v = rlw_find_local(w, d);
+                expr_out o;
+                rlw_out_init(&o);
+                rlw_expr(w, e, USE_READ, v && v->straight ? &o : NULL);
+                if (v && v->straight && !w->in_alias) v->current = rl_intern(w->facts->pool, rl_sb_str(&o.value));
+                rlw_out_free(&o);
+                /* `int rc = pthread_mutex_trylock(&m);` */
+                if (v && w->last_trylock != before && w->last_trylock >= 0 &&
+                    clang_getCursorKind(rl_cursor_strip(e)) != CXCursor_DeclRefExpr)
+                    v->trylock_node = w->last_trylock;
+            }
+        }
+        rlw_children_free(&init);
+    }
+    rlw_children_free(&l);
+}
+
+void rlw_stmt(walker *w, CXCursor c)
+{
+    if (++w->depth > MAX_EXPR_DEPTH) {
+        w->depth--;
+        return;
+    }
+    enum CXCursorKind k = clang_getCursorKind(c);
+    child_list l;
+    switch (k) {
+    case CXCursor_CompoundStmt:
+        rlw_children_of(c, &l);
+        for (int i = 0; i < l.len; i++) rlw_stmt(w, rlw_child_at(&l, i));
+        rlw_children_free(&l);
+        break;
+    case CXCursor_IfStmt:
+        stmt_if(w, c);
+        break;
+    case CXCursor_ForStmt:
+        stmt_for(w, c);
+        break;
+    case CXCursor_WhileStmt:
+        stmt_while(w, c, 0);
+        break;
+    case CXCursor_DoStmt:
+        stmt_while(w, c, 1);
+        break;
+    case CXCursor_SwitchStmt:
+        stmt_switch(w, c);
+        break;
+    case CXCursor_CaseStmt:
+    case CXCursor_DefaultStmt:
+        rlw_emit(w, RL_N_CASE, c);
+        if (k == CXCursor_DefaultStmt) enclosing_switch_has_default(w);
+        rlw_children_of(c, &l);
+        if (l.len) rlw_stmt(w, rlw_child_at(&l, l.len - 1));
+        rlw_children_free(&l);
+        break;
+    case CXCursor_ReturnStmt: {
+        /* The returned pointer, so that callers can name what they get
+         * (a getter of a global, an allocator wrapper). */
+        expr_out o;
+        rlw_out_init(&o);
+        rlw_children_of(c, &l);
+        if (l.len) rlw_expr(w, rlw_child_at(&l, 0), USE_READ, &o);
+        int32_t id = rlw_emit(w, RL_N_RETURN, c);
+        if (id >= 0 && rl_sb_str(&o.value)[0]) w->fn->nodes[id].text = rl_intern(w->facts->pool, rl_sb_str(&o.value));
+        else if (id >= 0 && l.len && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
+                 rlw_is_null_constant(rlw_child_at(&l, 0)))
+            w->fn->nodes[id].text = rl_intern(w->facts->pool, ""); /* `return NULL`: no object */
+        rlw_children_free(&l);
+        rlw_out_free(&o);
+        break;
+    }
+    case CXCursor_BreakStmt:
+        rlw_emit(w, RL_N_BREAK, c);
+        break;
+    case CXCursor_ContinueStmt:
+        rlw_emit(w, RL_N_CONTINUE, c);
+        break;
+    case CXCursor_GotoStmt: {
+        int32_t id = rlw_emit(w, RL_N_GOTO, c);
+        if (id >= 0) w->fn->nodes[id].text = rlw_intern_cx(w, clang_getCursorSpelling(clang_getCursorReferenced(c)));
+        break;
+    }
+    case CXCursor_IndirectGotoStmt:
+        rlw_read_children(w, c);
+        rlw_emit(w, RL_N_RETURN, c); /* unknown target: end this path */
+        break;
+    case CXCursor_LabelStmt: {
+        int32_t id = rlw_emit(w, RL_N_LABEL, c);
+        if (id >= 0) w->fn->nodes[id].text = rlw_intern_cx(w, clang_getCursorSpelling(c));
+        rlw_children_of(c, &l);
+        if (l.len) rlw_stmt(w, rlw_child_at(&l, l.len - 1));
+        rlw_children_free(&l);
+        break;
+    }
+    case CXCursor_DeclStmt:
+        stmt_decl(w, c);
+        break;
+    case CXCursor_NullStmt:
+    case CXCursor_AsmStmt:
+    case CXCursor_MSAsmStmt:
+        break;
+    default:
+        if (clang_isExpression(k)) {
+            int32_t before = w->last_trylock;
+            rlw_expr(w, c, USE_READ, NULL);
+            /* `rc = pthread_mutex_trylock(&m);` as a statement */
+            CXCursor s = rl_cursor_strip(c);
+            if (w->last_trylock != before && clang_getCursorKind(s) == CXCursor_BinaryOperator &&
+                clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Assign) {
+                rlw_children_of(s, &l);
+                CXCursor lhs = l.len ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+                rlw_children_free(&l);
+                if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+                    CXCursor d = clang_getCursorReferenced(lhs);
+                    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+                    if (v) v->trylock_node = w->last_trylock;
+                }
+            }
+        } else {
+            rlw_read_children(w, c);
+        }
+        break;
+    }
+    w->depth--;
+}

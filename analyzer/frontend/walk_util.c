@@ -1,0 +1,159 @@
+/* Small libclang helpers of the event walker (walker.h): a cursor's
+ * children as a list, interned spellings, source locations, type tests and
+ * type keys, the identifier written at a cursor, integer constants.
+ *
+ * Invariants:
+ *  1. Every string returned is interned in the unit's facts pool (the
+ *     walker's facts), so it lives as long as the facts; every CXString
+ *     read is disposed here.
+ *  2. A child_list filled by rlw_children_of is released by
+ *     rlw_children_free, whatever its length. */
+#include "walker.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static enum CXChildVisitResult collect_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    child_list *l = data;
+    if (l->len < 8) {
+        l->items[l->len] = c;
+    } else {
+        if (l->len == 8) {
+            l->cap = 16;
+            l->heap = rl_xmalloc(l->cap * sizeof *l->heap);
+            memcpy(l->heap, l->items, sizeof l->items);
+        }
+        RL_GROW(l->heap, l->cap, l->len + 1);
+        l->heap[l->len] = c;
+    }
+    l->len++;
+    return CXChildVisit_Continue;
+}
+
+void rlw_children_of(CXCursor c, child_list *l)
+{
+    l->len = 0;
+    l->heap = NULL;
+    l->cap = 0;
+    clang_visitChildren(c, collect_child, l);
+}
+
+CXCursor rlw_child_at(const child_list *l, int i)
+{
+    return l->heap ? l->heap[i] : l->items[i];
+}
+
+void rlw_children_free(child_list *l)
+{
+    free(l->heap);
+    l->heap = NULL;
+}
+
+const char *rlw_intern_cx(walker *w, CXString s)
+{
+    const char *r = rl_intern(w->facts->pool, clang_getCString(s) ? clang_getCString(s) : "");
+    clang_disposeString(s);
+    return r;
+}
+
+rl_loc rlw_loc_of(walker *w, CXCursor c)
+{
+    rl_loc loc = {0};
+    CXFile file;
+    unsigned line, col;
+    /* The start of the expression (`stats.failed`), not clang's preferred
+     * location (the member name). */
+    CXSourceLocation where = clang_getRangeStart(clang_getCursorExtent(c));
+    if (clang_equalLocations(where, clang_getNullLocation())) where = clang_getCursorLocation(c);
+    clang_getExpansionLocation(where, &file, &line, &col, NULL);
+    loc.line = line;
+    loc.col = col;
+    loc.file = file ? rlw_intern_cx(w, clang_getFileName(file)) : w->facts->main_file;
+    return loc;
+}
+
+int rlw_type_is_pointer(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_Pointer;
+}
+
+int rlw_type_is_array(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray || t.kind == CXType_VariableArray ||
+           t.kind == CXType_DependentSizedArray;
+}
+
+int rlw_type_is_atomic(CXType t)
+{
+    return clang_getCanonicalType(t).kind == CXType_Atomic;
+}
+
+int rlw_type_is_function(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
+}
+
+/* Spelling of a type without qualifiers, for type-based places. */
+const char *rlw_type_key(walker *w, CXType t)
+{
+    t = clang_getCanonicalType(t);
+    if (t.kind == CXType_Atomic) t = clang_Type_getValueType(t);
+    CXString s = clang_getTypeSpelling(t);
+    const char *raw = clang_getCString(s);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    /* Drop qualifiers so that `const struct map` and `struct map` agree. */
+    static const char *const quals[] = {"const ", "volatile ", "restrict ", "_Atomic "};
+    for (const char *p = raw; *p;) {
+        int skipped = 0;
+        for (size_t q = 0; q < sizeof quals / sizeof *quals; q++) {
+            size_t n = strlen(quals[q]);
+            if (strncmp(p, quals[q], n) == 0) {
+                p += n;
+                skipped = 1;
+            }
+        }
+        if (!skipped) rl_sb_appendc(&sb, *p++);
+    }
+    const char *r = rl_intern(w->facts->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    clang_disposeString(s);
+    return r;
+}
+
+/* The identifier written at the start of c in the source (the macro name
+ * when c comes from a macro expansion such as atomic_fetch_add). */
+int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)
+{
+    CXSourceRange r = clang_getCursorExtent(c);
+    CXFile file;
+    unsigned offset;
+    clang_getExpansionLocation(clang_getRangeStart(r), &file, NULL, NULL, &offset);
+    buf[0] = '\0';
+    if (!file) return 0;
+    size_t len;
+    const char *text = clang_getFileContents(w->tu, file, &len);
+    if (!text) return 0;
+    size_t n = 0;
+    while (offset + n < len && n + 1 < size && (isalnum((unsigned char)text[offset + n]) || text[offset + n] == '_')) {
+        buf[n] = text[offset + n];
+        n++;
+    }
+    buf[n] = '\0';
+    return n > 0;
+}
+
+/* Evaluates an integer constant expression; returns 1 when it is one. */
+int rlw_const_int(CXCursor c, long long *value)
+{
+    CXEvalResult r = clang_Cursor_Evaluate(c);
+    if (!r) return 0;
+    int ok = clang_EvalResult_getKind(r) == CXEval_Int;
+    if (ok) *value = clang_EvalResult_getAsLongLong(r);
+    clang_EvalResult_dispose(r);
+    return ok;
+}

@@ -1,0 +1,231 @@
+/* The event walker's internal interface: what its files share. Nothing
+ * outside analyzer/frontend includes this.
+ *
+ * The walker turns each function body into facts, walking it once:
+ * statements become structure nodes (walk_stmt.c), expressions become
+ * access events written in the place syntax of facts.h (walk_expr.c),
+ * calls become call, spawn, join and allocation events (walk_call.c), lock
+ * calls, lock attributes and trylock conditions become lock events
+ * (walk_lock.c). walk_locals.c finds the body's locals and follows the
+ * values of local pointers; walk_util.c holds the small libclang helpers;
+ * extract.c parses the unit and walks each of its functions.
+ *
+ * Invariants:
+ *  1. Only memory another thread could see is recorded: globals, static
+ *     locals, anything reached through a pointer, and locals whose address
+ *     is taken. Plain locals and parameters never become accesses.
+ *  2. Whether a call locks, spawns, joins, allocates or is atomic is asked
+ *     of the API model by name; the walker knows no API by heart.
+ *  3. Values are computed by the same code that emits events, with emission
+ *     switched off (w->silent) when only the value is wanted, so a value and
+ *     the events it stands for can never disagree. */
+#ifndef RL_WALKER_H
+#define RL_WALKER_H
+#include "frontend.h"
+#include "annotations.h"
+#include "cursor.h"
+#include "fnflow.h"
+#include "../util/mem.h"
+#include "../util/ptrmap.h"
+#include "../util/strbuf.h"
+#include <clang-c/Index.h>
+
+/* How an expression's result is used. */
+typedef enum use_mode {
+    USE_READ,  /* its value is read */
+    USE_WRITE, /* it is assigned */
+    USE_RMW,   /* read, then written (++, +=) */
+    USE_ADDR,  /* only its address is computed (&x, array decay) */
+} use_mode;
+
+/* Longest identifier read back from source text for macro names. */
+#define MAX_IDENT 128
+/* Guard against pathological alias chains (p = q; q = r; ...). */
+#define MAX_ALIAS_DEPTH 16
+/* Per-expression recursion bound: deeper trees are walked without detail. */
+#define MAX_EXPR_DEPTH 512
+
+/* One per worker thread (frontend.h): libclang's index and the API model. */
+struct rl_frontend {
+    CXIndex index;
+    const rl_apimodel *model;
+    char *resource_dir_flag;
+};
+
+/* A local variable or parameter of the function being walked. */
+typedef struct local_var {
+    CXCursor decl;
+    unsigned hash;
+    const char *name;
+    int param_index;   /* >= 0 for parameters */
+    int is_pointer;
+    int exposed;       /* its address is taken somewhere */
+    int addr_of_ptr;   /* &p taken: p's value is unknowable */
+    int modified;      /* changed in place (++, +=): not a copy of its initialiser */
+    CXCursor *assigns; /* right-hand sides assigned to it */
+    int nassigns, cap_assigns;
+    int alias_state;   /* 0 unknown yet, 1 computing, 2 done */
+    const char *alias; /* its single known value, or NULL */
+    int ntop_assigns;  /* assignments that are statements of the body itself */
+    int straight;      /* every assignment is one: its value is followed in
+                          program order (current) instead of merged */
+    const char *current; /* straight: the value assigned last in the walk */
+    int32_t trylock_node; /* holds the result of that TRYLOCK node, or -1 */
+} local_var;
+
+/* The state of one unit's walk, and of the function being walked in it. */
+typedef struct walker {
+    rl_frontend *fe;
+    CXTranslationUnit tu;
+    rl_unit_facts *facts;
+    rl_function *fn;
+    const char *fn_name;
+    local_var *locals;
+    int nlocals, cap_locals;
+    int32_t cur;       /* SEQ node receiving events */
+    int silent;        /* compute values without emitting events */
+    int in_alias;      /* computing a flow-insensitive alias (rlw_local_alias) */
+    int has_jumps;     /* the body has labels or gotos: no straight locals */
+    int depth;
+    int32_t last_trylock;  /* most recent TRYLOCK node emitted */
+    rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or rlw_no_annotation */
+    rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
+    rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */
+    rl_ptrmap noreturn;    /* callee USR (interned) -> NORETURN_YES or rlw_no_annotation */
+} walker;
+
+/* A callee or declaration known to carry no lock attribute: the "none"
+ * value of the walker's annotations, guards and noreturn caches
+ * (walk_lock.c). */
+extern const char rlw_no_annotation[];
+
+/* ---- small libclang helpers (walk_util.c) --------------------------------- */
+
+/* A cursor's children: inline up to 8, then on the heap. */
+typedef struct child_list {
+    CXCursor items[8];
+    CXCursor *heap;
+    int len, cap;
+} child_list;
+
+/* c's children, in order, into l (released with rlw_children_free). */
+void rlw_children_of(CXCursor c, child_list *l);
+CXCursor rlw_child_at(const child_list *l, int i);
+void rlw_children_free(child_list *l);
+/* s interned in the unit's pool; s is disposed. */
+const char *rlw_intern_cx(walker *w, CXString s);
+/* Where c starts in the source, as a facts location. */
+rl_loc rlw_loc_of(walker *w, CXCursor c);
+int rlw_type_is_pointer(CXType t);
+int rlw_type_is_array(CXType t);
+int rlw_type_is_atomic(CXType t);
+int rlw_type_is_function(CXType t);
+/* Spelling of a type without qualifiers, for type-based places. */
+const char *rlw_type_key(walker *w, CXType t);
+/* The identifier written at the start of c (a macro's name). */
+int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size);
+/* Evaluates an integer constant expression; returns 1 when it is one. */
+int rlw_const_int(CXCursor c, long long *value);
+
+/* ---- locals (walk_locals.c) --------------------------------------------- */
+
+/* The local (or parameter) declared by decl, or NULL. */
+local_var *rlw_find_local(walker *w, CXCursor decl);
+/* Declares a local; param_index >= 0 for a parameter. */
+local_var *rlw_add_local(walker *w, CXCursor decl, int param_index);
+/* Whether decl is a function-local object (automatic storage). */
+int rlw_is_automatic(CXCursor decl);
+
+typedef struct prepass_ctx {
+    walker *w;
+} prepass_ctx;
+
+/* The first pass over a body (clang_visitChildren with a prepass_ctx):
+ * declares its locals and finds which are exposed, modified or assigned. */
+enum CXChildVisitResult rlw_prepass_visit(CXCursor c, CXCursor parent, CXClientData data);
+/* After the prepass: marks the locals followed in program order. */
+void rlw_mark_straight_locals(walker *w, CXCursor body);
+/* The value every assignment gives local pointer v, or NULL. */
+const char *rlw_local_alias(walker *w, local_var *v, int depth);
+/* Whether c is the integer constant 0 (NULL). */
+int rlw_is_null_constant(CXCursor c);
+
+/* ---- expressions ----------------------------------------------------------
+ * rlw_expr() walks an expression used in `mode`, emitting its accesses. When
+ * `place` is non-NULL it receives the place the expression designates (for
+ * lvalues); when `value` is non-NULL it receives its pointer value. */
+
+typedef struct expr_out {
+    rl_strbuf place;   /* place syntax of facts.h, "" if none */
+    rl_strbuf display; /* as the user would write it */
+    rl_strbuf value;   /* value syntax, "" if unknown */
+    long long index;   /* the constant index of the place's first [], or -1 */
+} expr_out;
+
+/* ---- event emission and expressions (walk_expr.c) ------------------------ */
+
+void rlw_out_init(expr_out *o);
+void rlw_out_free(expr_out *o);
+/* Walks expression c used in mode; out (may be NULL) receives its place,
+ * display and value. */
+void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
+/* Walks every child of c as a read (expression) or a statement. */
+void rlw_read_children(walker *w, CXCursor c);
+/* A node of kind at c in the current SEQ; -1 when silent. */
+int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at);
+/* An ACCESS node for place, when another thread could reach it; or -1. */
+int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, int atomic);
+/* The place reached by dereferencing pointer value `value`. */
+void rlw_deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *place);
+/* The place of variable d, named name (local, static local, file static
+ * or global). */
+void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
+
+/* ---- calls (walk_call.c) -------------------------------------------------- */
+
+/* Walks a call expression: modelled API, annotated function or plain call. */
+void rlw_walk_call(walker *w, CXCursor c, expr_out *out);
+/* Walks a <stdatomic.h> operation or __atomic builtin (an AtomicExpr). */
+void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
+CXCursor rlw_call_arg(CXCursor call, int i);
+/* The place (and display) of the object a pointer argument points to. */
+void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display);
+/* Sets node id's argument values (interned copies of vals). */
+void rlw_set_args(walker *w, int32_t id, const char **vals, int n);
+
+/* ---- locks (walk_lock.c) -------------------------------------------------- */
+
+/* A LOCK, UNLOCK or TRYLOCK node for a modelled call or atomic macro. */
+void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name, const char *place,
+                   const char *display);
+/* Walks a modelled lock, unlock or trylock call. */
+void rlw_walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs);
+/* Walks a modelled lock initialisation (pthread_mutex_init). */
+void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs);
+/* The lock attributes of a called function, or NULL. */
+const rl_lock_annotation *rlw_annotation_of(walker *w, CXCursor callee, const char *name);
+/* Walks a call of a function annotated ACQUIRE / RELEASE / TRY_ACQUIRE. */
+void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *ann, const char *name, int nargs);
+/* Sets access node id's GUARDED_BY lock, if decl declares one. */
+void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object);
+/* Marks node (IF, LOOP) as taken when cond says a trylock succeeded. */
+void rlw_set_try(walker *w, int32_t node, CXCursor cond);
+/* The locks definition fc REQUIRES on entry, into fn. */
+void rlw_required_locks(walker *w, CXCursor fc, rl_function *fn);
+
+/* ---- statements (walk_stmt.c) --------------------------------------------- */
+
+/* Walks statement c into the current SEQ. */
+void rlw_stmt(walker *w, CXCursor c);
+/* A new SEQ child of parent (always emitted, even when silent). */
+int32_t rlw_open_seq(walker *w, int32_t parent, CXCursor at);
+/* Walks expression c as a read with its events going into SEQ into. */
+void rlw_expr_into(walker *w, CXCursor c, int32_t into);
+
+/* ---- units (extract.c) ---------------------------------------------------- */
+
+/* Records the functions a file-scope (or static local) initializer names
+ * as address-taken (clang_visitChildren with the walker). */
+enum CXChildVisitResult rlw_visit_initializer(CXCursor c, CXCursor parent, CXClientData data);
+
+#endif

@@ -14,6 +14,7 @@
  *     result is passed as unknown. */
 #include "walker.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,14 +204,16 @@ static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int na
 }
 
 /* The value of a call's pointer result, resolved by the model from the
- * callee's returns (facts.h, "@" values). Arguments that are themselves
- * call results are left unknown, so these values never nest. */
-static void call_value(walker *w, CXCursor c, CXCursor callee, const rl_strbuf *args, int nargs, rl_strbuf *out)
+ * callee's returns (facts.h, "@" values): `callee` is the direct callee's
+ * USR, or for a call through a pointer RL_CALL_NODE_MARK and its CALL
+ * node, whose possible targets the model looks at (an allocator hook).
+ * Arguments that are themselves call results are left unknown, so these
+ * values never nest. */
+static void call_value(walker *w, CXCursor c, const char *callee, const rl_strbuf *args, int nargs, rl_strbuf *out)
 {
     rl_loc loc = rlw_loc_of(w, c);
     CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
-    rl_sb_printf(out, "@%u_%u" RL_CALL_SEP "%s" RL_CALL_SEP "%s", loc.line, loc.col, rlw_intern_cx(w, clang_getCursorUSR(callee)),
-                 rlw_type_key(w, pointee));
+    rl_sb_printf(out, "@%u_%u" RL_CALL_SEP "%s" RL_CALL_SEP "%s", loc.line, loc.col, callee, rlw_type_key(w, pointee));
     for (int i = 0; i < nargs; i++) {
         const char *a = rl_sb_str(&args[i]);
         rl_sb_printf(out, RL_CALL_SEP "%s", strchr(a, RL_CALL_END[0]) ? "" : a);
@@ -348,7 +351,15 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
         rlw_set_args(w, id, vals, nargs);
     }
-    if (out && direct && rlw_type_is_pointer(clang_getCursorType(c))) call_value(w, c, callee, bufs, nargs, &out->value);
+    if (out && rlw_type_is_pointer(clang_getCursorType(c))) {
+        if (direct) {
+            call_value(w, c, rlw_intern_cx(w, clang_getCursorUSR(callee)), bufs, nargs, &out->value);
+        } else if (id >= 0) {
+            char node[sizeof RL_CALL_NODE_MARK + 3 * sizeof id];
+            snprintf(node, sizeof node, RL_CALL_NODE_MARK "%d", (int)id);
+            call_value(w, c, node, bufs, nargs, &out->value);
+        }
+    }
     for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
     free(bufs);
     free(vals);
@@ -378,4 +389,35 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
         free(args);
     }
     rlw_children_free(&l);
+}
+
+/* The result of a call through a pointer converted to a pointer to a
+ * struct or union (`struct item *it = hooks.alloc(n)`): the call value is
+ * given that pointee type, so that, when the model finds no allocator
+ * behind the pointer, the object is known by it, as an untraced pointer of
+ * the converted type would be, rather than as `{void}`. */
+void rlw_retype_indirect_call(walker *w, CXCursor cast, expr_out *out)
+{
+    if (!out) return;
+    const char *v = rl_sb_str(&out->value);
+    const char *callee = v[0] == '@' ? strchr(v, RL_CALL_SEP[0]) : NULL;
+    if (!callee || strncmp(callee + 1, RL_CALL_NODE_MARK, strlen(RL_CALL_NODE_MARK)) != 0) return;
+    const char *type = strchr(callee + 1, RL_CALL_SEP[0]);
+    CXType to = clang_getCanonicalType(clang_getCursorType(cast));
+    if (!type || to.kind != CXType_Pointer) return;
+    const char *key = rlw_type_key(w, clang_getPointeeType(to));
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "{%s}", key);
+    int aggregate = rl_type_is_aggregate_key(rl_sb_str(&sb));
+    rl_sb_truncate(&sb, 0);
+    if (aggregate) {
+        type++;
+        size_t type_len = strcspn(type, RL_CALL_SEP RL_CALL_END);
+        rl_sb_appendn(&sb, v, (size_t)(type - v));
+        rl_sb_append(&sb, key);
+        rl_sb_append(&sb, type + type_len);
+        rl_sb_truncate(&out->value, 0);
+        rl_sb_append(&out->value, rl_sb_str(&sb));
+    }
+    rl_sb_free(&sb);
 }

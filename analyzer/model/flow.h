@@ -11,7 +11,11 @@
  *  - return/break/continue/goto end a path; labels merge forward gotos;
  *  - a call applies the callee's summary: locks it returns holding are
  *    added (lock_db() wrappers), locks it may release are removed, its
- *    parameters replaced by the call's arguments.
+ *    parameters replaced by the call's arguments;
+ *  - a wait (API kind wait, or a callee that waits) adds the object waited
+ *    on to "acquired", as a lock taken would be; a loop holding a wait
+ *    adds it at its exit (its predicate held). Posts are listed per
+ *    function for rl_flow_posted_after.
  * "held" is a must-set (held on every path); "released" is a may-set of
  * locks that the function let go of, which hides a caller's lock; "may"
  * is what some path holds (for misuse rules, which must not fire on locks

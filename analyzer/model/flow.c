@@ -264,6 +264,22 @@ static void record(walk *w, int32_t id, state s)
     w->out->acquired[id] = s.acquired;
 }
 
+/* A CALL node. Kept out of run(), whose frame every nesting level of the
+ * fact tree pays for (facts_check.h: RL_FACTS_MAX_DEPTH). */
+static state run_call(walk *w, int32_t id, state s)
+{
+    record(w, id, s);
+    /* A call that never returns ends the path, like a return that
+     * returns nowhere: nothing after it runs, no lock is leaked. */
+    if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
+    s = apply_call(w, s, id);
+    /* After a wait, what was posted before it is ordered before what
+     * follows: the object waited on joins the history. */
+    const char *waited = rl_program_sync_object(w->p, w->info, id, RL_API_WAIT);
+    if (waited && s.held) s.acquired = rl_ls_add(w->flow->locks, s.acquired, waited, 0);
+    return s;
+}
+
 static state run(walk *w, int32_t id, state s)
 {
     if (id < 0) return s;
@@ -305,18 +321,8 @@ static state run(walk *w, int32_t id, state s)
     case RL_N_UNLOCK:
         record(w, id, s);
         return release(w, s, lock_name(w, n));
-    case RL_N_CALL: {
-        record(w, id, s);
-        /* A call that never returns ends the path, like a return that
-         * returns nowhere: nothing after it runs, no lock is leaked. */
-        if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
-        s = apply_call(w, s, id);
-        /* After a wait, what was posted before it is ordered before what
-         * follows: the object waited on joins the history. */
-        const char *waited = rl_program_sync_object(w->p, w->info, id, RL_API_WAIT);
-        if (waited && s.held) s.acquired = rl_ls_add(w->flow->locks, s.acquired, waited, 0);
-        return s;
-    }
+    case RL_N_CALL:
+        return run_call(w, id, s);
     default:
         /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE, LOCKINIT: record the state. */
         record(w, id, s);

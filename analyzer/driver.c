@@ -13,6 +13,7 @@
 #include "model/place.h"
 #include "model/program.h"
 #include "model/threads.h"
+#include "results.h"
 #include "util/budget.h"
 #include "util/clock.h"
 #include "util/file.h"
@@ -210,12 +211,13 @@ static void add_warning(rl_analysis *out, char *msg)
  * their invariants (facts_check.h: a crafted or damaged database), is
  * dropped with a warning naming the unit: the unit is parsed again. */
 static rl_unit_facts *cache_lookup(const rl_facts_cache *c, rl_file_hashes *fh, const rl_unit_spec *u, const char *key,
-                                   rl_analysis *out)
+                                   uint64_t *digest, rl_analysis *out)
 {
     size_t len = 0;
     void *blob = c->get(c->ctx, u->file, key, &len);
     if (!blob) return NULL;
     rl_unit_facts *f = rl_facts_deserialize(blob, len);
+    *digest = rl_hash_bytes(blob, len, 0);
     free(blob);
     rl_error why = {{0}};
     if (!f) {
@@ -591,11 +593,69 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     rl_program_free(program);
 }
 
+/* Whether the results of these facts may be stored (and reused, when the
+ * cache can be read): a results cache, digests of every unit's facts, and no guard map (not stored). The
+ * key is written to key. */
+static int results_cacheable(const rl_analysis_options *opts, const rl_unit_facts *const *facts, size_t n,
+                             char key[17])
+{
+    const rl_facts_cache *c = opts->cache;
+    if (!c || !c->results_put || !opts->facts_digests || opts->want_guards) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (facts[i] && !opts->facts_digests[i]) return 0;
+    return rl_results_key(opts, opts->facts_digests, n, key) == 0;
+}
+
+/* The stored results for key, decoded into out; 0 when there are none or
+ * they cannot be read back (then the phase runs, with a warning). */
+static int reuse_results(const rl_analysis_options *opts, const char *key, rl_analysis *out)
+{
+    size_t len = 0;
+    if (!opts->cache->results_get) return 0; /* --no-cache: analyse afresh, store anew */
+    char *blob = opts->cache->results_get(opts->cache->ctx, key, &len);
+    if (!blob) return 0;
+    rl_error why = {{0}};
+    int ok = rl_results_decode(blob, len, out, &why) == 0;
+    free(blob);
+    if (!ok) add_warning(out, rl_xasprintf("results cache: the stored results cannot be read back (%s); "
+                                           "analysing again", why.msg));
+    return ok;
+}
+
+static int analyze_linked(const rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts,
+                          rl_analysis *out, int *budget_spent, rl_error *err);
+
 int rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts, rl_analysis *out,
                      rl_error *err)
 {
     static const rl_analysis_options defaults;
     if (!opts) opts = &defaults;
+    char key[17];
+    int cacheable = results_cacheable(opts, facts, n, key);
+    long long t = rl_now_ms();
+    if (cacheable && reuse_results(opts, key, out)) {
+        out->results_cached = 1;
+        out->ms_model += rl_now_ms() - t;
+        return 0;
+    }
+    size_t first_notice = out->nnotices;
+    int budget_spent = 0;
+    int rc = analyze_linked(facts, n, opts, out, &budget_spent, err);
+    if (rc == 0 && cacheable && !budget_spent) {
+        size_t len = 0;
+        char *blob = rl_results_encode(out, first_notice, &len);
+        if (blob) opts->cache->results_put(opts->cache->ctx, key, blob, len);
+        free(blob);
+    }
+    return rc;
+}
+
+/* Links the facts into programs and analyses each selected one. A run cut
+ * short by the whole-program budget sets *budget_spent: its results
+ * depend on the machine's speed and are not stored. */
+static int analyze_linked(const rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts,
+                          rl_analysis *out, int *budget_spent, rl_error *err)
+{
     rl_program_specs specs;
     rl_link_programs(facts, n, &specs);
     out->nprograms_linked = specs.len;
@@ -605,6 +665,7 @@ int rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, const rl_analy
     rl_budget_start(&budget, opts->analysis_timeout_sec, opts->limits.memory_ceiling);
     for (size_t i = 0; rc == 0 && i < specs.len; i++)
         if (program_selected(opts, specs.items[i].name)) analyse_program(opts, facts, &specs.items[i], &budget, out);
+    *budget_spent = rl_budget_spent(&budget);
     rl_findings_sort(&out->findings);
     rl_program_specs_free(&specs);
     return rc;
@@ -634,7 +695,8 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         rl_file_hashes *fh = rl_file_hashes_new();
         for (size_t i = 0; i < units->len; i++) {
             rl_facts_unit_key(rk, &units->items[i], keys[i]);
-            if (!opts->cache_refresh) parsed[i].facts = cache_lookup(cache, fh, &units->items[i], keys[i], out);
+            if (!opts->cache_refresh)
+                parsed[i].facts = cache_lookup(cache, fh, &units->items[i], keys[i], &parsed[i].digest, out);
             if (parsed[i].facts) {
                 cached[i] = 1;
                 out->units_cached++;
@@ -654,6 +716,10 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     rl_parse_job job = {model, clang_resource_dir(opts), units, todo, ntodo, default_jobs(opts->jobs),
                         opts->limits, opts->progress ? parse_progress : NULL, &base};
     rl_parse_units(&job, parsed);
+    for (size_t k = 0; k < ntodo; k++) {
+        rl_parsed_unit *u = &parsed[todo[k]];
+        if (u->facts && u->blob) u->digest = rl_hash_bytes(u->blob, u->blob_len, 0);
+    }
     out->ms_parse = rl_now_ms() - t;
 
     t = rl_now_ms();
@@ -730,7 +796,11 @@ static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *mod
     rl_analysis_options with_entries = *opts;
     with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
     with_entries.api = model;
+    uint64_t *digests = rl_xcalloc(units->len + 1, sizeof *digests);
+    for (size_t i = 0; i < units->len; i++) digests[i] = parsed[i].facts ? parsed[i].digest : 0;
+    with_entries.facts_digests = digests;
     int rc = rl_analyze_facts(facts, units->len, &with_entries, out, err);
+    free(digests);
     free(facts);
     if (rc != 0) rl_analysis_free(out); /* a failed analysis leaves nothing to free */
     return rc;

@@ -29,6 +29,11 @@ typedef struct rl_facts_cache {
      * facts or without (parse errors and failed units included: a facts
      * directory keeps what the link step must report). */
     void (*put_unit)(void *ctx, const rl_unit_spec *unit, const char *key, const struct rl_parsed_unit *parsed);
+    /* The results cache (results.h), both NULL when there is none: the
+     * stored results of the whole-program phase for key (a heap copy, the
+     * caller frees), and storing them. */
+    void *(*results_get)(void *ctx, const char *key, size_t *len);
+    void (*results_put)(void *ctx, const char *key, const void *blob, size_t len);
 } rl_facts_cache;
 
 typedef struct rl_analysis_options {
@@ -64,6 +69,10 @@ typedef struct rl_analysis_options {
      * functions reached through pointers (an allocator or free stored in
      * a hook); rl_analyze sets it; NULL: none is known. */
     const struct rl_apimodel *api;
+    /* For the results cache: a digest of each unit's facts (0: no facts),
+     * as many as units; set by rl_analyze from the facts it read. NULL:
+     * results are neither reused nor stored. */
+    const uint64_t *facts_digests;
 } rl_analysis_options;
 
 /* One thread of a program as the model sees it (racelint threads). */
@@ -108,6 +117,9 @@ typedef struct rl_analysis {
     size_t nguards;
     size_t units_parsed;       /* units libclang parsed this run */
     size_t units_cached;       /* units whose facts came from the cache */
+    int results_cached;        /* the whole-program phase was not run: its
+                                  results are those of an earlier run with
+                                  the same inputs (results.h) */
     /* Wall-clock milliseconds of each phase. */
     long long ms_cache_read;   /* cache lookups, re-hashing the files */
     long long ms_parse;        /* parsing and extracting the units */

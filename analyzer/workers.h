@@ -20,6 +20,7 @@ typedef struct rl_parsed_unit {
     rl_unit_facts *facts;  /* NULL when there are none: error says why */
     unsigned char *blob;   /* the facts as rl_facts_serialize made them (for the cache) */
     size_t blob_len;
+    uint64_t digest;       /* of the facts' serialized image, 0 when not known */
     char *error;
     int skipped;           /* stopped by a limit or a crash, not by the code */
 } rl_parsed_unit;

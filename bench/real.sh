@@ -27,6 +27,10 @@
 #                the racelint binary links, from ldd)
 #   RACELINT_ARGS  extra arguments for racelint check (e.g. --unit-timeout 60)
 #   TIMEOUT      seconds before a racelint run is killed (default 3600)
+#   RERUNS=1     also measure re-runs with a database (OUT/NAME.db): a cold
+#                run, an unchanged re-run, and a run after one line is
+#                appended to the first .c file of the compile database (the
+#                file is restored after); writes OUT/reruns.md
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 CORPUS=${CORPUS:-/tmp/corpus}
@@ -74,6 +78,34 @@ OUTDIR=$(cd "$OUTDIR" && pwd)
   echo
 } >"$OUTDIR/header.md"
 
+# Seconds (wall) of one `racelint check` with a database; $1: label.
+timed_check() {
+  /usr/bin/time -f '%e %U' -o "$OUTDIR/$n.$1.time" timeout "$TIMEOUT" \
+    "$RL" check -p "$DIR" --db "$OUTDIR/$n.db" --format json -o "$OUTDIR/$n.$1.json" -j "$JOBS" -v \
+    ${RACELINT_ARGS:-} >/dev/null 2>"$OUTDIR/$n.$1.err" || true
+  cut -d' ' -f1 "$OUTDIR/$n.$1.time"
+}
+
+# measure_reruns NAME DIR DB: cold, unchanged and one-file-edited runs with
+# a database, as a row of OUT/reruns.md. The edited file is restored.
+measure_reruns() {
+  rm -f "$OUTDIR/$n.db"
+  [ -f "$OUTDIR/reruns.md" ] || printf '| codebase | cold (s) | unchanged (s) | %% of cold | one .c edited (s) | %% of cold | edited file |\n|---|---|---|---|---|---|---|\n' >"$OUTDIR/reruns.md"
+  cold=$(timed_check cold)
+  same=$(timed_check unchanged)
+  file=$(python3 -c 'import json,os,sys
+for e in json.load(open(sys.argv[1])):
+    f = os.path.join(e.get("directory", ""), e["file"])
+    if f.endswith(".c") and os.path.isfile(f): print(f); break' "$3")
+  cp -p "$file" "$OUTDIR/$n.edited.orig"
+  echo "/* racelint bench: one line appended */" >>"$file"
+  edited=$(timed_check edited)
+  cp -p "$OUTDIR/$n.edited.orig" "$file"
+  printf '| %s | %s | %s | %s | %s | %s | `%s` |\n' "$1" "$cold" "$same" \
+    "$(awk -v a="$same" -v b="$cold" 'BEGIN { printf "%.1f", 100 * a / b }')" "$edited" \
+    "$(awk -v a="$edited" -v b="$cold" 'BEGIN { printf "%.1f", 100 * a / b }')" "${file#"$2"/}" >>"$OUTDIR/reruns.md"
+}
+
 for n in $NAMES; do
   DIR=$CORPUS/$n
   DB=$DIR/compile_commands.json
@@ -92,7 +124,9 @@ for n in $NAMES; do
   echo "$rc" >"$OUTDIR/$n.rc"
   grep '^racelint: .*finding' "$OUTDIR/$n.err" >&2 || tail -3 "$OUTDIR/$n.err" >&2
   python3 "$HERE/real_report.py" row "$n" "$OUTDIR" "$DB"
+  [ "${RERUNS:-0}" = 1 ] && measure_reruns "$n" "$DIR" "$DB"
 done
+[ "${RERUNS:-0}" = 1 ] && cat "$OUTDIR/reruns.md"
 
 # shellcheck disable=SC2086
 { cat "$OUTDIR/header.md"; python3 "$HERE/real_report.py" table "$OUTDIR" $NAMES; } >"$OUTDIR/table.md"

@@ -172,7 +172,7 @@ static void run_with_cache(const char *rules, const rl_unit_list *one, const uns
                            rl_analysis *a)
 {
     fake_cache fc = {blob, len, 0};
-    rl_facts_cache cache = {&fc, fake_get, fake_put, NULL, NULL, NULL};
+    rl_facts_cache cache = {&fc, fake_get, fake_put, NULL, NULL, NULL, NULL, NULL};
     rl_analysis_options o;
     memset(&o, 0, sizeof o);
     o.models_dir = rules;

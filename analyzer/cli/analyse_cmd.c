@@ -139,6 +139,23 @@ static void cache_end(void *ctx)
     if (rl_store_cache_commit(c->store, &err) != 0) cache_error(c, &err);
 }
 
+static void *results_get(void *ctx, const char *key, size_t *len)
+{
+    store_cache *c = ctx;
+    rl_error err = {{0}};
+    void *blob = NULL;
+    if (c->failed) return NULL;
+    if (rl_store_results_get(c->store, key, &blob, len, &err) < 0) cache_error(c, &err);
+    return blob;
+}
+
+static void results_put(void *ctx, const char *key, const void *blob, size_t len)
+{
+    store_cache *c = ctx;
+    rl_error err = {{0}};
+    if (!c->failed && rl_store_results_put(c->store, key, blob, len, &err) != 0) cache_error(c, &err);
+}
+
 /* The progress line on a terminal: units done/total, failures, elapsed
  * time and an estimate, redrawn at most every PROGRESS_MS. */
 #define PROGRESS_MS 100
@@ -225,8 +242,10 @@ static int analyse(const rl_cli_options *o, rl_unit_list *units, int want_guards
     ao.programs = o->programs;
     ao.nprograms = o->nprograms;
     store_cache sc = {store, 0};
-    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end, NULL};
+    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end, NULL, results_get, results_put};
     if (store) ao.cache = &cache;
+    /* --no-cache: analyse afresh too (and store the new results). */
+    if (o->no_cache) cache.results_get = NULL;
     ao.cache_refresh = o->no_cache;
     ao.facts_only = o->shard_n > 0;
     rl_facts_dir_cache dc;
@@ -585,8 +604,12 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
                 "racelint: timings (ms): cache-read %lld, parse %lld, cache-write %lld, model %lld, rules %lld,"
                 " store %lld, total %lld\n",
                 a.ms_cache_read, a.ms_parse, a.ms_cache_write, a.ms_model, a.ms_rules, t_store, rl_now_ms() - t0);
-        fprintf(stderr, "racelint: model (ms): program %lld, lock flow %lld, threads %lld\n", a.ms_program, a.ms_flow,
-                a.ms_model - a.ms_program - a.ms_flow);
+        if (a.results_cached)
+            fprintf(stderr, "racelint: whole-program results reused: the facts, models, config and options are "
+                            "those of an earlier run (--no-cache analyses afresh)\n");
+        else
+            fprintf(stderr, "racelint: model (ms): program %lld, lock flow %lld, threads %lld\n", a.ms_program,
+                    a.ms_flow, a.ms_model - a.ms_program - a.ms_flow);
     }
     int written = rl_hist_check_write(hist, o->format, o->output, &run, &a.findings);
     if (written == 1) written = rl_write_report_units(o, &run, &a.findings, a.units, a.nunits, incomplete,

@@ -39,3 +39,24 @@ CXCursor rl_cursor_strip(CXCursor c)
     return c;
 }
 
+static int is_function_type(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
+}
+
+CXCursor rl_cursor_callee_pointer(CXCursor c)
+{
+    c = rl_cursor_strip(c);
+    for (int guard = 0; guard < MAX_STRIP_DEPTH; guard++) {
+        if (clang_getCursorKind(c) != CXCursor_UnaryOperator ||
+            clang_getCursorUnaryOperatorKind(c) != CXUnaryOperator_Deref || !is_function_type(clang_getCursorType(c)))
+            break;
+        kids ks = {{{0}}, 0};
+        clang_visitChildren(c, collect, &ks);
+        if (ks.n != 1) break;
+        c = rl_cursor_strip(ks.c[0]);
+    }
+    return c;
+}
+

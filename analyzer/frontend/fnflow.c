@@ -146,6 +146,8 @@ static void values(flowctx *x, CXCursor e, vlist *out, int depth)
         enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
         kids_of(e, &ks);
         if (op == CXUnaryOperator_AddrOf && ks.n == 1) values(x, ks.c[0], out, depth + 1);
+        else if (op == CXUnaryOperator_Deref && ks.n == 1 && !clang_equalCursors(rl_cursor_callee_pointer(e), e))
+            values(x, ks.c[0], out, depth + 1); /* `*f` is the function f holds */
         else if (op == CXUnaryOperator_Deref) add_value(out, type_slot(x, clang_getCursorType(e)));
         break;
     }

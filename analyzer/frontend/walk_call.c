@@ -326,7 +326,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             target = rl_fnflow_slot(w->facts, fexpr);
             expr_out fo;
             rlw_out_init(&fo);
-            rlw_expr(w, fexpr, USE_READ, &fo);
+            rlw_expr(w, rl_cursor_callee_pointer(fexpr), USE_READ, &fo);
             fnptr = fnptr_value(w, &fo);
             rlw_out_free(&fo);
             CXType t = clang_getCanonicalType(clang_getCursorType(fexpr));

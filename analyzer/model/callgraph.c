@@ -50,7 +50,18 @@ struct rl_callgraph {
     const char **externals;  /* USR, interned in the program pool */
     size_t nexternals, cap_externals;
     rl_ptrmap external_index; /* USR -> external number + 1 */
+    rl_ptrmap by_field_name; /* interned field name -> field_fns* (owned) */
 };
+
+/* The functions of every field slot of one field name, sorted, unique. */
+typedef struct field_fns {
+    int *items;
+    size_t len, cap;
+} field_fns;
+
+/* What separates a field's name from the rest of its USR. */
+#define FIELD_USR_MARK "@FI@"
+#define FIELD_SLOT_PREFIX "f:"
 
 static int slot_of(rl_callgraph *g, const char *name)
 {
@@ -163,6 +174,45 @@ static void solve(rl_callgraph *g)
     }
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The field name of a field slot's name, or NULL. */
+static const char *field_name(const char *slot_name)
+{
+    if (strncmp(slot_name, FIELD_SLOT_PREFIX, strlen(FIELD_SLOT_PREFIX)) != 0) return NULL;
+    const char *mark = NULL;
+    for (const char *m = strstr(slot_name, FIELD_USR_MARK); m; m = strstr(m + 1, FIELD_USR_MARK)) mark = m;
+    return mark && mark[strlen(FIELD_USR_MARK)] ? mark + strlen(FIELD_USR_MARK) : NULL;
+}
+
+/* Groups the solved field slots by field name (rl_callgraph_same_name_targets). */
+static void index_field_names(rl_callgraph *g)
+{
+    size_t nslots = g->nslots; /* interning names below adds no slot */
+    for (size_t i = 0; i < nslots; i++) {
+        const char *name = field_name(g->slots[i].name);
+        if (!name || g->slots[i].nfns == 0) continue;
+        void **v = rl_ptrmap_slot(&g->by_field_name, rl_intern(g->pool, name));
+        if (!*v) *v = rl_xcalloc(1, sizeof(field_fns));
+        field_fns *list = *v;
+        for (size_t k = 0; k < g->slots[i].nfns; k++)
+            if (!is_external(g, g->slots[i].fns[k])) RL_PUSH(list->items, list->len, list->cap, g->slots[i].fns[k]);
+    }
+    for (size_t i = 0; i < g->by_field_name.nslots; i++) {
+        field_fns *list = g->by_field_name.keys[i] ? g->by_field_name.values[i] : NULL;
+        if (!list) continue;
+        qsort(list->items, list->len, sizeof *list->items, cmp_int);
+        size_t kept = 0;
+        for (size_t k = 0; k < list->len; k++)
+            if (kept == 0 || list->items[kept - 1] != list->items[k]) list->items[kept++] = list->items[k];
+        list->len = kept;
+    }
+}
+
 rl_callgraph *rl_callgraph_build(const rl_program *p, const rl_unit_facts *const *units, size_t nunits)
 {
     rl_callgraph *g = rl_xcalloc(1, sizeof *g);
@@ -171,13 +221,19 @@ rl_callgraph *rl_callgraph_build(const rl_program *p, const rl_unit_facts *const
     for (size_t u = 0; u < nunits; u++)
         if (units[u]) load_flows(g, units[u]);
     solve(g);
+    index_field_names(g);
     return g;
 }
 
-static int cmp_int(const void *a, const void *b)
+const int *rl_callgraph_same_name_targets(const rl_callgraph *g, const char *slot_name, size_t *n)
 {
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
+    *n = 0;
+    const char *name = g && slot_name ? field_name(slot_name) : NULL;
+    const char *key = name ? rl_strpool_find(g->pool, name) : NULL;
+    const field_fns *list = key ? rl_ptrmap_get(&g->by_field_name, key) : NULL;
+    if (!list) return NULL;
+    *n = list->len;
+    return list->items;
 }
 
 /* Every function the slot may hold, program functions first (ascending)
@@ -245,6 +301,13 @@ void rl_callgraph_free(rl_callgraph *g)
     free(g->externals);
     rl_ptrmap_free(&g->external_index);
     rl_u64set_free(&g->edges);
+    for (size_t i = 0; i < g->by_field_name.nslots; i++) {
+        field_fns *list = g->by_field_name.keys[i] ? g->by_field_name.values[i] : NULL;
+        if (!list) continue;
+        free(list->items);
+        free(list);
+    }
+    rl_ptrmap_free(&g->by_field_name);
     rl_ptrmap_free(&g->index);
     rl_strpool_free(g->pool);
     free(g);

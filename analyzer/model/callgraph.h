@@ -41,6 +41,14 @@ const int *rl_callgraph_targets(const rl_callgraph *g, const char *slot, size_t 
  * result is how many there are. */
 size_t rl_callgraph_externals(const rl_callgraph *g, const char *slot, const char **out, size_t max);
 
+/* The functions held by the fields of every struct that name a field as
+ * slot names it (`f:...@FI@finalize_cb`: every struct's `finalize_cb`), in
+ * ascending order; NULL and *n = 0 when slot is not a field or no such
+ * field holds one. For a field no function flows into: structs that share
+ * a layout by convention (a base struct and the structs cast to it) keep
+ * the same callbacks in fields of the same name. */
+const int *rl_callgraph_same_name_targets(const rl_callgraph *g, const char *slot, size_t *n);
+
 /* Slots and flows solved, for --verbose. */
 size_t rl_callgraph_slots(const rl_callgraph *g);
 

@@ -208,6 +208,34 @@ static void mark_exit_paths(rl_program *p)
 
 /* ---- thread creation ------------------------------------------------------ */
 
+/* Of the candidates of a call through field slot `target` that nothing
+ * flows into, those that same-named fields of other structs hold (both
+ * lists are ascending); all of them when that leaves none. Computed once
+ * per slot. */
+static const rl_fn_list *same_field_candidates(rl_program *p, const char *target, const rl_fn_list *cands)
+{
+    void **v = rl_ptrmap_slot(&p->same_field, target);
+    if (!*v) {
+        rl_fn_list *both = rl_xcalloc(1, sizeof *both);
+        size_t nsame;
+        const int *same = rl_callgraph_same_name_targets(p->calls, target, &nsame);
+        for (size_t i = 0, k = 0; i < cands->len && k < nsame;) {
+            if (cands->items[i] < same[k]) {
+                i++;
+            } else if (cands->items[i] > same[k]) {
+                k++;
+            } else {
+                RL_PUSH(both->items, both->len, both->cap, cands->items[i]);
+                i++;
+                k++;
+            }
+        }
+        *v = both;
+    }
+    const rl_fn_list *both = *v;
+    return both->len ? both : cands;
+}
+
 /* The callees of a CALL node: its direct callee, or the candidates of an
  * indirect call (as the model will follow them). */
 const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, int *weak)
@@ -219,6 +247,7 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
      * call runs nothing of the program, and no match by type is made. */
     if (rl_callgraph_externals(p->calls, n->target, NULL, 0) > 0) return NULL;
     const rl_fn_list *cands = n->text ? rl_program_candidates(p, rl_intern(p->pool, n->text)) : NULL;
+    if (cands && n->target) cands = same_field_candidates(p, n->target, cands);
     *count = cands ? cands->len : 0;
     *weak = cands != NULL;
     return cands ? cands->items : NULL;
@@ -373,13 +402,16 @@ void rl_program_free(rl_program *p)
         free(p->fns[i].callees);
         free(p->fns[i].doomed);
     }
-    for (size_t i = 0; i < p->by_type.nslots; i++) {
-        rl_fn_list *list = p->by_type.keys[i] ? p->by_type.values[i] : NULL;
-        if (!list) continue;
-        free(list->items);
-        free(list);
+    rl_ptrmap *lists[] = {&p->by_type, &p->same_field};
+    for (size_t m = 0; m < sizeof lists / sizeof *lists; m++) {
+        for (size_t i = 0; i < lists[m]->nslots; i++) {
+            rl_fn_list *list = lists[m]->keys[i] ? lists[m]->values[i] : NULL;
+            if (!list) continue;
+            free(list->items);
+            free(list);
+        }
+        rl_ptrmap_free(lists[m]);
     }
-    rl_ptrmap_free(&p->by_type);
     rl_ptrmap_free(&p->by_usr);
     rl_ptrmap_free(&p->addr_taken);
     rl_callgraph_free(p->calls);

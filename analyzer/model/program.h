@@ -65,6 +65,8 @@ typedef struct rl_program {
     size_t nentry_points;
     const struct rl_apimodel *api; /* borrowed: the API models, for library
                                       functions without a body; NULL: none */
+    rl_ptrmap same_field;   /* slot -> rl_fn_list* (owned): rl_program_indirect's
+                               candidates narrowed by field name */
 } rl_program;
 
 typedef struct rl_fn_list {
@@ -94,8 +96,10 @@ int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t n
 /* The functions a CALL, SPAWN or ONCE node through a pointer may reach:
  * those that flow into the slot it reads (callgraph.h); when only
  * functions without a body flow there (a hook holding free), none; when
- * nothing does, every address-taken function of its type, and *weak is
- * set. NULL and *count = 0 when there is none. */
+ * nothing does, the address-taken functions of its type, and *weak is
+ * set: for a field, those held by same-named fields of other structs when
+ * there are any (rl_callgraph_same_name_targets), else all of them. NULL
+ * and *count = 0 when there is none. */
 const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, int *weak);
 /* The functions a CALL, ONCE or SPAWN node runs: its direct callee (held
  * in *one, which the result then points at), or those its pointer reaches

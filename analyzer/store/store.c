@@ -221,6 +221,15 @@ static const char *const migrations[] = {
     "ALTER TABLE findings ADD COLUMN pairs TEXT;        -- JSON array of [a, b] event indices that race, best first\n"
     "ALTER TABLE findings ADD COLUMN pairs_total INTEGER; -- racing pairs found (pairs keeps at most 10)\n"
     "ALTER TABLE findings ADD COLUMN site_fingerprint TEXT; -- the per-site fingerprint before schema 7, when migrated\n",
+
+    /* 7 -> 8: the results cache (docs/performance.md, Re-runs). */
+    "-- The results of the whole-program phase of recent runs, reused by a run\n"
+    "-- whose inputs are the same (analyzer/results.h); only the newest few are kept.\n"
+    "CREATE TABLE results_cache (\n"
+    "    key        TEXT PRIMARY KEY, -- hash of every unit's facts, racelint's binary, API models, config, options\n"
+    "    results    BLOB NOT NULL,    -- findings, programs and notices, as JSON (results format 1)\n"
+    "    updated_at TEXT NOT NULL     -- ISO-8601 UTC\n"
+    ");\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,

@@ -252,10 +252,16 @@ int rl_store_cache_get(rl_store *store, const char *file, const char *key, void 
 /* Replaces the entry of file. files: its 'HASH PATH' lines. */
 int rl_store_cache_put(rl_store *store, const char *file, const char *key, const char *files, const void *blob,
                        size_t len, rl_error *err);
+/* The results cache (schema 8, results.h): the results stored for key
+ * (*blob a heap copy, NULL when none; returns 1 found, 0 not, -1 error),
+ * and storing them, keeping the newest RL_STORE_RESULTS_KEPT. */
+#define RL_STORE_RESULTS_KEPT 4
+int rl_store_results_get(rl_store *store, const char *key, void **blob, size_t *len, rl_error *err);
+int rl_store_results_put(rl_store *store, const char *key, const void *blob, size_t len, rl_error *err);
 /* Groups puts in one transaction. */
 int rl_store_cache_begin(rl_store *store, rl_error *err);
 int rl_store_cache_commit(rl_store *store, rl_error *err);
 
-#define RL_STORE_SCHEMA_VERSION 7
+#define RL_STORE_SCHEMA_VERSION 8
 
 #endif

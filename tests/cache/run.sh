@@ -3,8 +3,12 @@
 # every unit; a re-run parses none and reports the same findings; touching
 # one .c file reparses that unit, touching a header exactly the units that
 # include it; --no-cache parses everything; a corrupt cache entry is
-# parsed again, without a crash; a change of flags is a miss. Also the
-# progress line: on a terminal only, never with --quiet.
+# parsed again, without a crash; a change of flags is a miss. The results
+# cache: a run whose facts are all those of an earlier run reuses its
+# whole-program results (the same findings), any changed unit or
+# --no-cache analyses again, a damaged stored result is analysed again
+# with a warning. Also the progress line: on a terminal only, never with
+# --quiet.
 # usage: run.sh PATH/TO/racelint
 set -u
 RL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -94,6 +98,8 @@ check() {
   parsed=$(echo "$line" | sed -n 's/^racelint: \([0-9]*\) units\{0,1\} parsed, \([0-9]*\) cached$/\1/p')
   cached=$(echo "$line" | sed -n 's/^racelint: \([0-9]*\) units\{0,1\} parsed, \([0-9]*\) cached$/\2/p')
   if [ "$rc" -gt 1 ]; then not_ok "$name: exit status $rc"; fi
+  reused=no
+  if grep -q 'whole-program results reused' "$TMP/err"; then reused=yes; fi
 }
 
 check cold
@@ -105,14 +111,18 @@ HAVE_SQLITE=0
 command -v sqlite3 >/dev/null 2>&1 && HAVE_SQLITE=1
 [ $HAVE_SQLITE = 1 ] && equals "one cache entry per unit" "$(sqlite3 "$DB" 'SELECT count(*) FROM facts_cache')" "5"
 
+equals "cold run analyses the program" "$reused" "no"
+
 check again
 equals "unchanged re-run parses nothing" "$parsed:$cached" "0:5"
+equals "unchanged re-run reuses the results" "$reused" "yes"
 if cmp -s "$TMP/cold.out" "$TMP/again.out"; then ok "cached run: same findings"; else not_ok "cached run: same findings"; diff "$TMP/cold.out" "$TMP/again.out" | head; fi
 [ $HAVE_SQLITE = 1 ] && equals "cached units are recorded as such" "$(sqlite3 "$DB" "SELECT group_concat(DISTINCT status) FROM units WHERE run_id = (SELECT max(id) FROM runs)")" "cached"
 
 echo "/* touched */" >> worker.c
 check touch_c
 equals "one .c file touched: one unit parsed" "$parsed:$cached" "1:4"
+equals "one .c file touched: the program analysed again" "$reused" "no"
 if cmp -s "$TMP/cold.out" "$TMP/touch_c.out"; then ok "same findings after touching a .c file"; else not_ok "same findings after touching a .c file"; fi
 
 echo "/* touched */" >> include/common.h
@@ -125,14 +135,17 @@ equals "lone.h touched: its one unit parsed" "$parsed:$cached" "1:4"
 
 check no_cache --no-cache
 equals "--no-cache parses every unit" "$parsed:$cached" "5:0"
+equals "--no-cache analyses the program" "$reused" "no"
 if cmp -s "$TMP/cold.out" "$TMP/no_cache.out"; then ok "--no-cache: same findings"; else not_ok "--no-cache: same findings"; fi
 check after_no_cache
 equals "after --no-cache the cache is fresh" "$parsed:$cached" "0:5"
+equals "after --no-cache the results are reused" "$reused" "yes"
 
 # A real change: the race in other.c fixed; the cached run sees it.
 sed 's/^    stats.hits++;$/    pthread_mutex_lock(\&stats.lock); stats.hits++; pthread_mutex_unlock(\&stats.lock);/' other.c > other.tmp && mv other.tmp other.c
 check fixed
 equals "the edited unit parsed" "$parsed:$cached" "1:4"
+equals "an edited unit: the program analysed again" "$reused" "no"
 "$RL" check --no-db . -- -Iinclude >"$TMP/fixed_full.out" 2>/dev/null
 if cmp -s "$TMP/fixed.out" "$TMP/fixed_full.out"; then ok "cached run equals a full run after an edit"; else not_ok "cached run equals a full run after an edit"; diff "$TMP/fixed.out" "$TMP/fixed_full.out" | head; fi
 if grep -q "stats.hits" "$TMP/fixed.out"; then not_ok "the fixed race is gone"; else ok "the fixed race is gone"; fi
@@ -152,6 +165,28 @@ if [ $HAVE_SQLITE = 1 ]; then
   if cmp -s "$TMP/warm.out" "$TMP/corrupt.out"; then ok "corrupt entries: same findings"; else not_ok "corrupt entries: same findings"; fi
   check repaired
   equals "corrupt entries replaced" "$parsed:$cached" "0:5"
+
+  # Stored results: damaged, or valid JSON of another shape (a notice
+  # whose code is a number): analysed again, with a warning, the same findings.
+  # damaged_results NAME SQL MESSAGE WHAT: after SQL on the stored
+  # results, the run analyses again, warns with MESSAGE, finds the same.
+  damaged_results() {
+    sqlite3 "$DB" "$2"
+    check "$1"
+    equals "$4: analysed again" "$reused" "no"
+    if grep -q "$3" "$TMP/err"; then ok "$4: a warning"; else not_ok "$4: a warning"; fi
+    if cmp -s "$TMP/results_warm.out" "$TMP/$1.out"; then ok "$4: same findings"; else not_ok "$4: same findings"; fi
+  }
+  check results_warm
+  equals "results reused before damage" "$reused" "yes"
+  damaged_results results_damaged "UPDATE results_cache SET results = substr(results, 1, 100)" \
+    "results cache: the stored results cannot be read back" "damaged results"
+  check results_repaired
+  equals "damaged results replaced" "$reused" "yes"
+  damaged_results results_bad_notice \
+    "UPDATE results_cache SET results = replace(results, '\"code\":\"single-threaded\"', '\"code\":7')" \
+    "a notice is not as the results format writes it" "a notice of another shape"
+  equals "the results cache keeps the newest few" "$(sqlite3 "$DB" 'SELECT count(*) <= 4 FROM results_cache')" "1"
 else
   echo "skip - corrupt cache entries (no sqlite3 command)"
 fi

@@ -1,0 +1,31 @@
+/* The results of the whole-program phase as one JSON document, for the
+ * results cache (driver.h, docs/performance.md): a run whose inputs are
+ * those of a run already made (the same facts of every unit, the same
+ * racelint binary, API models, project config and options) reuses that
+ * run's findings, programs and notices instead of analysing again.
+ *
+ * Invariants: decoding what encoding made gives back the same analysis
+ * (every string byte for byte: encoding fails rather than change a string
+ * JSON cannot carry); decoding checks every type and leaves nothing behind
+ * on failure, because the blob comes from a database anyone may edit. */
+#ifndef RL_RESULTS_H
+#define RL_RESULTS_H
+#include "driver.h"
+#include <stdint.h>
+
+/* The key of the results for these units' facts (digests[i]: a digest of
+ * unit i's facts, 0 when it has none) under these options, written to out
+ * (16 hex digits). Returns -1 when the results must not be cached: a unit
+ * with facts but no digest, or the running binary cannot be read. */
+int rl_results_key(const rl_analysis_options *opts, const uint64_t *digests, size_t n, char out[17]);
+
+/* The whole-program part of a: findings, programs, counts, and its notices
+ * from first_notice on. NULL when something cannot be encoded exactly.
+ * Caller frees. */
+char *rl_results_encode(const rl_analysis *a, size_t first_notice, size_t *len);
+
+/* Adds what text encodes to a (findings, programs, counts, notices). 0, or
+ * -1 with err set and a unchanged. */
+int rl_results_decode(const char *text, size_t len, rl_analysis *a, rl_error *err);
+
+#endif

@@ -195,12 +195,15 @@ static void index_field_names(rl_callgraph *g)
     size_t nslots = g->nslots; /* interning names below adds no slot */
     for (size_t i = 0; i < nslots; i++) {
         const char *name = field_name(g->slots[i].name);
-        if (!name || g->slots[i].nfns == 0) continue;
-        void **v = rl_ptrmap_slot(&g->by_field_name, rl_intern(g->pool, name));
-        if (!*v) *v = rl_xcalloc(1, sizeof(field_fns));
-        field_fns *list = *v;
-        for (size_t k = 0; k < g->slots[i].nfns; k++)
-            if (!is_external(g, g->slots[i].fns[k])) RL_PUSH(list->items, list->len, list->cap, g->slots[i].fns[k]);
+        if (!name) continue;
+        for (size_t k = 0; k < g->slots[i].nfns; k++) {
+            /* Only program functions: a library function is no target. */
+            if (is_external(g, g->slots[i].fns[k])) continue;
+            void **v = rl_ptrmap_slot(&g->by_field_name, rl_intern(g->pool, name));
+            if (!*v) *v = rl_xcalloc(1, sizeof(field_fns));
+            field_fns *list = *v;
+            RL_PUSH(list->items, list->len, list->cap, g->slots[i].fns[k]);
+        }
     }
     for (size_t i = 0; i < g->by_field_name.nslots; i++) {
         field_fns *list = g->by_field_name.keys[i] ? g->by_field_name.values[i] : NULL;

@@ -15,7 +15,7 @@
 #include "../util/mem.h"
 #include "../util/outfile.h"
 #include "git.h"
-#include "history.h"
+#include "hist_check.h"
 #include "output.h"
 #include "project.h"
 #include "scope.h"
@@ -532,7 +532,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     rl_store *store = NULL;
     if (!o->no_db && !(store = rl_store_open(db_path, 0, &err))) goto fail;
 
-    /* The run is recorded as 'running' before the analysis (history.h). */
+    /* The run is recorded as 'running' before the analysis (hist_check.h). */
     char cwd[PATH_MAX];
     run.tool_version = rl_xstrdup(RL_VERSION);
     run.arguments = arguments_json(argc, argv);

@@ -2,7 +2,8 @@
  * store and the reports). main() finds the command in the command table
  * (options.c), parses its options with the one option table, and calls
  * the command's function from the dispatch table below. The analysing
- * commands live in analyse_cmd.c, the history commands in history.c, the
+ * commands live in analyse_cmd.c, the history commands in history.c,
+ * hist_findings.c and hist_show.c, the
  * help, man page and completions in help.c.
  *
  * Exit codes (README.md, "Exit status", one row a command): 0 success, 1

@@ -68,7 +68,7 @@ void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object)
 
 /* A LOCK, UNLOCK or TRYLOCK node for a modelled call (or atomic macro). */
 void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name, const char *place,
-                      const char *display)
+                   const char *display)
 {
     rl_node_kind kind = api->kind == RL_API_LOCK ? RL_N_LOCK : api->kind == RL_API_UNLOCK ? RL_N_UNLOCK : RL_N_TRYLOCK;
     int32_t id = rlw_emit(w, kind, c);

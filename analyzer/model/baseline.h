@@ -1,5 +1,5 @@
 /* Baselines: the findings a `racelint check --baseline` run is compared
- * with. A recorded run fills one from the store (cli/history.c); a file is
+ * with. A recorded run fills one from the store (cli/hist_check.c); a file is
  * parsed here from its text, so that the fuzz target can feed it buffers. */
 #ifndef RL_BASELINE_H
 #define RL_BASELINE_H

@@ -1,9 +1,18 @@
-/* Shared by the store's own files (store.c, query.c): the connection and
- * the statement helpers. Nothing outside analyzer/store includes this. */
+/* Shared by the store's own files: the connection (store.c), the schema
+ * (schema.c), the statement helpers (statements.c), runs (runs.c),
+ * findings (findings.c), snippets (snippets.c), the facts and results
+ * caches (cache.c), schema 7's data step (migrate7.c) and the history
+ * queries (query.c). Nothing outside analyzer/store includes this. */
 #ifndef RL_STORE_INTERNAL_H
 #define RL_STORE_INTERNAL_H
 #include "store.h"
+#include <jansson.h>
 #include <sqlite3.h>
+
+/* The environment variables that override the store's busy and query time
+ * limits (store.c); errors that hit a limit name them (statements.c). */
+#define RL_BUSY_TIMEOUT_ENV "RACELINT_BUSY_TIMEOUT_MS"
+#define RL_QUERY_TIMEOUT_ENV "RACELINT_QUERY_TIMEOUT_MS"
 
 struct rl_store {
     sqlite3 *db;
@@ -79,6 +88,21 @@ void rls_read_run(sqlite3_stmt *st, rl_run_info *out);
  * triage decisions to the new fingerprints. Inside the migration's
  * transaction. */
 int rls_migrate_location_findings(rl_store *s, rl_error *err);
+
+/* rls_migrate's result for an older schema opened read-only. */
+#define RLS_OLDER (-2)
+/* Brings the schema to RL_STORE_SCHEMA_VERSION (schema.c): 0, -1 with err
+ * set, or RLS_OLDER. */
+int rls_migrate(rl_store *s, rl_error *err);
+
+/* Compact JSON text of v (which it releases); the caller frees. */
+char *rls_json_text(json_t *v);
+/* Reads a JSON array of strings column into *names (NULL when empty). */
+void rls_read_names(sqlite3_stmt *st, int col, char ***names, size_t *n);
+/* Writes a run's findings and their events (findings.c), inside the
+ * transaction of the run; contexts may be NULL. */
+int rls_insert_findings(rl_store *s, int64_t run_id, const rl_findings *list, rl_source_context *const *contexts,
+                        rl_error *err);
 
 /* Whether process pid exists on this host (kill(pid, 0)). */
 int rls_process_alive(int64_t pid);

@@ -274,9 +274,10 @@ static state run_call(walk *w, int32_t id, state s)
     if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
     s = apply_call(w, s, id);
     /* After a wait, what was posted before it is ordered before what
-     * follows: the object waited on joins the history. */
-    const char *waited = rl_program_sync_object(w->p, w->info, id, RL_API_WAIT);
-    if (waited && s.held) s.acquired = rl_ls_add(w->flow->locks, s.acquired, waited, 0);
+     * follows: the object waited on joins the history. So after a callee
+     * that may wait (yarn's wait_for, a switch whose every case waits in a
+     * loop): it waits, or found the predicate it waits for already true. */
+    if (s.held) s.acquired = rl_ls_union(w->flow->locks, s.acquired, waited_by_call(w, id));
     return s;
 }
 

@@ -52,6 +52,7 @@ void rl_facts_free(rl_unit_facts *facts)
     free(facts->fnflows);
     free(facts->globals_defined);
     free(facts->globals_used);
+    free(facts->statics);
     free(facts->diags);
     free(facts->deps);
     rl_strpool_free(facts->pool);
@@ -151,6 +152,12 @@ void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr)
     add_usr_once(facts, &facts->globals_used, &facts->nglobals_used, &facts->cap_globals_used, usr);
 }
 
+void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value)
+{
+    rl_static_store s = {rl_intern(facts->pool, place), rl_intern(facts->pool, value)};
+    RL_PUSH(facts->statics, facts->nstatics, facts->cap_statics, s);
+}
+
 static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *out)
 {
     const rl_node *n = &fn->nodes[i];
@@ -187,6 +194,8 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);
     for (int32_t i = 0; i < facts->nglobals_defined; i++) rl_sb_printf(out, "defines %s\n", facts->globals_defined[i]);
     for (int32_t i = 0; i < facts->nglobals_used; i++) rl_sb_printf(out, "uses %s\n", facts->globals_used[i]);
+    for (int32_t i = 0; i < facts->nstatics; i++)
+        rl_sb_printf(out, "static-store %s = %s\n", facts->statics[i].place, facts->statics[i].value);
     for (int32_t i = 0; i < facts->nfnflows; i++) {
         const rl_fnflow *f = &facts->fnflows[i];
         if (f->kind == RL_FNFLOW_CALL_ARG)

@@ -28,6 +28,14 @@
  *                              [#P<n>]   element indexed by parameter n's
  *                                        value (a thread's own slot)
  *                              *         deref of the pointer stored so far
+ *                              ^{T}m     the struct of type T whose member m
+ *                                        the place so far is (container_of)
+ *                              ~{S}      after a member of struct type S
+ *                                        reached through a pointer: that
+ *                                        member is an S of its own when the
+ *                                        object around it is known by type
+ *                                        (the model rewrites both once the
+ *                                        root is resolved, model/place.h)
  *   e.g. `stats.hits` -> "G:stats.hits", `m->count` (m param 0) -> "P0*.count"
  *   A P root is a value: its first step is always '*'.
  * Value syntax (a pointer value, for call arguments and spawn arguments):
@@ -95,6 +103,9 @@ enum {
     RL_ACC_READ = 1 << 0,
     RL_ACC_WRITE = 1 << 1,
     RL_ACC_ATOMIC = 1 << 2,
+    RL_ACC_NESTED = 1 << 3, /* a struct member touched by an access to the
+                               whole struct around it, recorded apart for
+                               when that struct is known only by type */
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,
@@ -198,6 +209,14 @@ typedef struct rl_diag {
     const char *message;
 } rl_diag;
 
+/* A pointer stored by the initializer of a global or static variable
+ * (`struct s A = {3, &p};` stores &G:p into G:A.next): the model follows
+ * it like a pointer stored by an assignment. */
+typedef struct rl_static_store {
+    const char *place; /* where the pointer is stored, a G: place */
+    const char *value; /* the address stored, "&PLACE" */
+} rl_static_store;
+
 typedef struct rl_dep {
     const char *path; /* interned */
     uint64_t hash;    /* rl_file_hash of its content */
@@ -220,6 +239,8 @@ typedef struct rl_unit_facts {
     int32_t nglobals_defined, cap_globals_defined;
     const char **globals_used;
     int32_t nglobals_used, cap_globals_used;
+    rl_static_store *statics; /* pointers stored by static initializers */
+    int32_t nstatics, cap_statics;
     rl_diag *diags;
     int32_t ndiags, cap_diags;
     /* The files the unit was built from (its main file and every file it
@@ -243,6 +264,8 @@ void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr);
 void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr);
 /* Records a function-pointer flow (strings are interned here). */
 void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *dst, const char *src, int32_t index);
+/* Records a pointer stored by a static initializer (strings interned here). */
+void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value);
 /* Records a file the unit depends on (duplicates ignored). */
 void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash);
 /* The content hash of a file (rl_hash_bytes over its bytes): 0, or -1

@@ -189,6 +189,13 @@ int rl_facts_validate(const rl_unit_facts *facts, rl_error *err)
     for (int32_t i = 0; i < facts->ndiags; i++)
         if (!facts->diags[i].message || facts->diags[i].severity > RL_DIAG_FATAL)
             return rl_fail(err, "diagnostic %d has no message or no valid severity", i);
+    if (facts->nstatics < 0 || (facts->nstatics > 0 && !facts->statics))
+        return rl_fail(err, "the static initializer stores are inconsistent");
+    for (int32_t i = 0; i < facts->nstatics; i++) {
+        const char *why = NULL;
+        if (!field_ok(facts->statics[i].place, 1, &why) || !field_ok(facts->statics[i].value, 1, &why))
+            return rl_fail(err, "static initializer store %d %s", i, why);
+    }
     if (facts->ndeps < 0 || (facts->ndeps > 0 && !facts->deps)) return rl_fail(err, "the dependency list is inconsistent");
     for (int32_t i = 0; i < facts->ndeps; i++)
         if (!facts->deps[i].path) return rl_fail(err, "dependency %d has no path", i);

@@ -12,6 +12,7 @@
  *     u32 naddr_taken, each str
  *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
  *     u32 nglobals_defined, each str; u32 nglobals_used, each str
+ *     u32 nstatics, each: str place, str value
  *     u32 ndiags, each: u8 severity, loc, str message
  *     u32 ndeps, each: str path, u64 hash
  *   str = u32 index into the table, 0xffffffff for NULL; loc = str file,
@@ -28,7 +29,7 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "RLFC"
-#define FACTS_FORMAT 5
+#define FACTS_FORMAT 6
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */
@@ -167,6 +168,11 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
     for (int32_t i = 0; i < facts->nglobals_defined; i++) put_str(&b, facts->globals_defined[i]);
     put_u32(&b, (uint32_t)facts->nglobals_used);
     for (int32_t i = 0; i < facts->nglobals_used; i++) put_str(&b, facts->globals_used[i]);
+    put_u32(&b, (uint32_t)facts->nstatics);
+    for (int32_t i = 0; i < facts->nstatics; i++) {
+        put_str(&b, facts->statics[i].place);
+        put_str(&b, facts->statics[i].value);
+    }
     put_u32(&b, (uint32_t)facts->ndiags);
     for (int32_t i = 0; i < facts->ndiags; i++) {
         put_u8(&b, (uint8_t)facts->diags[i].severity);
@@ -423,6 +429,12 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
         const char *u = get_str(&r);
         if (!u) r.bad = 1;
         else rl_facts_add_global_used(f, u);
+    }
+    uint32_t nstatics = get_count(&r, 8);
+    for (uint32_t i = 0; i < nstatics && !r.bad; i++) {
+        const char *place = get_str(&r), *value = get_str(&r);
+        if (!place || !value) r.bad = 1;
+        else rl_facts_add_static_store(f, place, value);
     }
     uint32_t ndiags = get_count(&r, 17);
     for (uint32_t i = 0; i < ndiags && !r.bad; i++) {

@@ -7,17 +7,39 @@
 #define MAX_STRIP_KIDS 4
 
 typedef struct kids {
-    CXCursor c[MAX_STRIP_KIDS];
-    int n;
+    CXCursor *c;
+    int max, n;
 } kids;
 
 static enum CXChildVisitResult collect(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
     kids *k = data;
-    if (k->n < MAX_STRIP_KIDS) k->c[k->n] = c;
+    if (k->n < k->max) k->c[k->n] = c;
     k->n++;
     return CXChildVisit_Continue;
+}
+
+int rl_cursor_children(CXCursor c, CXCursor *out, int max)
+{
+    kids k = {out, max, 0};
+    clang_visitChildren(c, collect, &k);
+    return k.n;
+}
+
+static enum CXVisitorResult collect_field(CXCursor c, CXClientData data)
+{
+    kids *k = data;
+    if (k->n == k->max) return CXVisit_Break;
+    k->c[k->n++] = c;
+    return CXVisit_Continue;
+}
+
+int rl_cursor_fields(CXType t, CXCursor *out, int max)
+{
+    kids k = {out, max, 0};
+    clang_Type_visitFields(t, collect_field, &k);
+    return k.n;
 }
 
 CXCursor rl_cursor_strip(CXCursor c)
@@ -25,14 +47,14 @@ CXCursor rl_cursor_strip(CXCursor c)
     for (int guard = 0; guard < MAX_STRIP_DEPTH; guard++) {
         enum CXCursorKind k = clang_getCursorKind(c);
         if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr && k != CXCursor_CStyleCastExpr) break;
-        kids ks = {{{0}}, 0};
-        clang_visitChildren(c, collect, &ks);
-        if (ks.n > MAX_STRIP_KIDS) break;
+        CXCursor ks[MAX_STRIP_KIDS];
+        int n = rl_cursor_children(c, ks, MAX_STRIP_KIDS);
+        if (n > MAX_STRIP_KIDS) break;
         /* A cast's children may start with the type written; the operand
          * is the last. A designated initializer (an unexposed expression
          * with a designator first) is not looked through here. */
-        if (ks.n == 0 || (k == CXCursor_UnexposedExpr && ks.n != 1)) break;
-        CXCursor last = ks.c[ks.n - 1];
+        if (n == 0 || (k == CXCursor_UnexposedExpr && n != 1)) break;
+        CXCursor last = ks[n - 1];
         if (!clang_isExpression(clang_getCursorKind(last))) break;
         c = last;
     }
@@ -52,10 +74,9 @@ CXCursor rl_cursor_callee_pointer(CXCursor c)
         if (clang_getCursorKind(c) != CXCursor_UnaryOperator ||
             clang_getCursorUnaryOperatorKind(c) != CXUnaryOperator_Deref || !is_function_type(clang_getCursorType(c)))
             break;
-        kids ks = {{{0}}, 0};
-        clang_visitChildren(c, collect, &ks);
-        if (ks.n != 1) break;
-        c = rl_cursor_strip(ks.c[0]);
+        CXCursor operand;
+        if (rl_cursor_children(c, &operand, 1) != 1) break;
+        c = rl_cursor_strip(operand);
     }
     return c;
 }

@@ -13,4 +13,12 @@ CXCursor rl_cursor_strip(CXCursor c);
  * `f` holds); c itself when there is none to look through. */
 CXCursor rl_cursor_callee_pointer(CXCursor c);
 
+/* The first `max` children of c into out[]; returns how many c has (which
+ * may be more than max). */
+int rl_cursor_children(CXCursor c, CXCursor *out, int max);
+
+/* The first `max` fields of a struct or union type t into out[], in
+ * declaration order; returns how many were stored. */
+int rl_cursor_fields(CXType t, CXCursor *out, int max);
+
 #endif

@@ -208,13 +208,6 @@ typedef struct fields {
     int n;
 } fields;
 
-static enum CXVisitorResult collect_field(CXCursor c, CXClientData data)
-{
-    fields *f = data;
-    if (f->n < MAX_KIDS) f->c[f->n++] = c;
-    return CXVisit_Continue;
-}
-
 static void init_list(flowctx *x, const char *slot, CXType t, CXCursor list, int depth);
 
 /* One element of an initializer list, going to `slot` of type t. */
@@ -234,8 +227,8 @@ static void init_list(flowctx *x, const char *slot, CXType t, CXCursor list, int
     kids ks;
     kids_of(list, &ks);
     if (t.kind == CXType_Record) {
-        fields fs = {{{0}}, 0};
-        clang_Type_visitFields(t, collect_field, &fs);
+        fields fs;
+        fs.n = rl_cursor_fields(t, fs.c, MAX_KIDS);
         int next = 0;
         for (int i = 0; i < ks.n; i++) {
             CXCursor e = ks.c[i];

@@ -10,6 +10,7 @@
  *     of itself; its operands are still read.
  *  3. Nesting deeper than MAX_EXPR_DEPTH is not walked. */
 #include "walker.h"
+#include "offsetof.h"
 #include <ctype.h>
 #include <string.h>
 
@@ -186,6 +187,99 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rl_sb_free(&place);
 }
 
+/* A member of struct or union type S reached through a pointer gets a type
+ * step "~{S}" (facts.h): when the model finds the object around it known
+ * only by its type, the member is named as an S of its own, so that
+ * `getT()->s.field` and `getS()->field` meet. Members of named objects
+ * need none. */
+/* Whether a place is reached through a pointer: the object it names may
+ * turn out to be known only by its type. */
+static int through_pointer(const char *p)
+{
+    return strchr(p, '*') || p[0] == '{' || p[0] == '@' || p[0] == '%';
+}
+
+/* The struct or union type an object of type t is, or an invalid type.
+ * Types of the system headers (pthread_mutex_t, FILE) are the library's
+ * business: their members are never named apart. */
+static CXType record_type(CXType t)
+{
+    CXType canon = clang_getCanonicalType(t);
+    if (canon.kind == CXType_Atomic) canon = clang_Type_getValueType(canon);
+    if (canon.kind != CXType_Record ||
+        clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getTypeDeclaration(canon))))
+        canon.kind = CXType_Invalid;
+    return canon;
+}
+
+void rlw_drop_type_steps(const char *place, rl_strbuf *out)
+{
+    for (const char *p = place; *p;) {
+        const char *close = p[0] == '~' && p[1] == '{' ? strchr(p, '}') : NULL;
+        if (close) p = close + 1;
+        else rl_sb_appendc(out, *p++);
+    }
+}
+
+static void member_type_step(walker *w, rl_strbuf *place, CXType member_type)
+{
+    CXType r = record_type(member_type);
+    if (through_pointer(rl_sb_str(place)) && r.kind == CXType_Record) rl_sb_printf(place, "~{%s}", rlw_type_key(w, r));
+}
+
+/* Bounds of the nested members recorded for one whole-struct access. */
+#define MAX_NESTED_DEPTH 3
+#define MAX_NESTED_MEMBERS 16
+
+typedef struct nested_walk {
+    walker *w;
+    CXCursor at;
+    const char *display;
+    use_mode mode;
+    rl_strbuf *place;
+    int depth;
+    int *budget;
+} nested_walk;
+
+static enum CXVisitorResult nested_member(CXCursor field, CXClientData data)
+{
+    nested_walk *nw = data;
+    if (*nw->budget <= 0) return CXVisit_Break;
+    CXType r = record_type(clang_getCursorType(field));
+    if (r.kind != CXType_Record) return CXVisit_Continue;
+    size_t mark = nw->place->len;
+    rl_sb_printf(nw->place, ".%s~{%s}", rlw_intern_cx(nw->w, clang_getCursorSpelling(field)), rlw_type_key(nw->w, r));
+    int32_t id = rlw_emit_access(nw->w, nw->at, rl_sb_str(nw->place), nw->display, nw->mode, 0);
+    if (id >= 0) {
+        nw->w->fn->nodes[id].flags |= RL_ACC_NESTED;
+        (*nw->budget)--;
+    }
+    if (nw->depth < MAX_NESTED_DEPTH) {
+        nested_walk inner = *nw;
+        inner.depth++;
+        clang_Type_visitFields(r, nested_member, &inner);
+    }
+    rl_sb_truncate(nw->place, mark);
+    return CXVisit_Continue;
+}
+
+/* A whole struct accessed through a pointer (`*getT() = t`) also touches
+ * each struct nested in it: those members are recorded apart
+ * (RL_ACC_NESTED, with type steps), so that when the struct is known only
+ * by its type, the access meets the nested struct's own accesses by type
+ * (`getS()->field`). The model keeps them only then. */
+static void nested_accesses(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, CXType t)
+{
+    CXType r = record_type(t);
+    if (w->silent || mode == USE_ADDR || r.kind != CXType_Record || !through_pointer(place)) return;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, place);
+    int budget = MAX_NESTED_MEMBERS;
+    nested_walk nw = {w, at, display, mode, &sb, 1, &budget};
+    clang_Type_visitFields(r, nested_member, &nw);
+    rl_sb_free(&sb);
+}
+
 static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     child_list l;
@@ -212,13 +306,17 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rlw_children_free(&l);
     rl_strbuf object = RL_STRBUF_INIT; /* the struct the field is in */
     rl_sb_append(&object, rl_sb_str(&place));
-    if (rl_sb_str(&place)[0]) rl_sb_printf(&place, ".%s", field);
     CXType t = clang_getCursorType(c);
+    if (rl_sb_str(&place)[0]) {
+        rl_sb_printf(&place, ".%s", field);
+        member_type_step(w, &place, t);
+    }
     int is_array = rlw_type_is_array(t);
     if (!is_array) {
         int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
         if (object.len) rlw_set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
         set_index(w, id, index);
+        if (id >= 0) nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);
     }
     rl_sb_free(&object);
     if (out) {
@@ -318,8 +416,9 @@ static void walk_deref(walker *w, CXCursor c, CXCursor operand, use_mode mode, e
     CXType t = clang_getCursorType(c);
     rl_strbuf display = RL_STRBUF_INIT;
     rl_sb_printf(&display, "*%s", rl_sb_str(&base.display));
-    if (!rlw_type_is_array(t) && !rlw_type_is_function(t))
-        rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
+    if (!rlw_type_is_array(t) && !rlw_type_is_function(t) &&
+        rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t)) >= 0)
+        nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);
     if (out) {
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, rl_sb_str(&display));
@@ -404,6 +503,33 @@ static void set_current(walker *w, CXCursor lhs, const char *value)
     if (v && v->straight) v->current = rl_intern(w->facts->pool, value);
 }
 
+/* `p - offsetof(T, m)`: the struct of type T around the member m that p
+ * points to (container_of), as a value with one container step per member
+ * of the designator, innermost first (facts.h): `&P0*^{struct dev}work`.
+ * An object of type T when p is not known. Returns 0, writing nothing,
+ * when `offset` is no offsetof. */
+static int container_value(walker *w, const char *pointer, CXType ptr_type, CXCursor offset, rl_strbuf *value)
+{
+    CXCursor fields[RL_MAX_OFFSETOF_MEMBERS];
+    int n = rl_offsetof_fields(offset, fields);
+    if (n == 0) return 0;
+    rl_strbuf place = RL_STRBUF_INIT;
+    if (pointer[0] && pointer[0] != '{') rlw_deref_place(w, pointer, ptr_type, &place);
+    const char *p = rl_sb_str(&place);
+    if (!p[0] || p[0] == '{') {
+        CXType outer = clang_getCursorType(clang_getCursorSemanticParent(fields[0]));
+        rl_sb_printf(value, "&{%s}", rlw_type_key(w, outer));
+    } else {
+        rl_sb_printf(value, "&%s", p);
+        for (int i = n - 1; i >= 0; i--) {
+            CXType around = clang_getCursorType(clang_getCursorSemanticParent(fields[i]));
+            rl_sb_printf(value, "^{%s}%s", rlw_type_key(w, around), rlw_intern_cx(w, clang_getCursorSpelling(fields[i])));
+        }
+    }
+    rl_sb_free(&place);
+    return 1;
+}
+
 static void walk_binary(walker *w, CXCursor c, expr_out *out)
 {
     child_list l;
@@ -447,12 +573,19 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         break;
     case CXBinaryOperator_Add:
     case CXBinaryOperator_Sub:
-        /* Pointer arithmetic stays within the same object. */
+        /* Pointer arithmetic stays within the same object, except a
+         * pointer moved back by an offsetof (container_of). */
         rlw_expr(w, lhs, USE_READ, &a);
         rlw_expr(w, rhs, USE_READ, &b);
         if (out) {
-            if (rlw_type_is_pointer(clang_getCursorType(lhs))) rl_sb_append(&out->value, rl_sb_str(&a.value));
-            else if (rlw_type_is_pointer(clang_getCursorType(rhs))) rl_sb_append(&out->value, rl_sb_str(&b.value));
+            CXType lt = clang_getCursorType(lhs);
+            if (rlw_type_is_pointer(lt)) {
+                if (op != CXBinaryOperator_Sub || rlw_type_is_pointer(clang_getCursorType(rhs)) ||
+                    !container_value(w, rl_sb_str(&a.value), lt, rhs, &out->value))
+                    rl_sb_append(&out->value, rl_sb_str(&a.value));
+            } else if (rlw_type_is_pointer(clang_getCursorType(rhs))) {
+                rl_sb_append(&out->value, rl_sb_str(&b.value));
+            }
         }
         break;
     default:
@@ -501,6 +634,28 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
     rlw_children_free(&l);
     rlw_out_free(&x);
     rlw_out_free(&y);
+}
+
+/* `({ ...; e; })` (GNU statement expression, as in container_of): its
+ * statements run in order, and the value is that of its last expression. */
+static void walk_stmt_expr(walker *w, CXCursor c, expr_out *out)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    CXCursor body = l.len == 1 ? rlw_child_at(&l, 0) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (clang_getCursorKind(body) != CXCursor_CompoundStmt) {
+        rlw_read_children(w, c);
+        return;
+    }
+    rlw_children_of(body, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor k = rlw_child_at(&l, i);
+        if (i == l.len - 1 && clang_isExpression(clang_getCursorKind(k))) rlw_expr(w, k, USE_READ, out);
+        else if (clang_isExpression(clang_getCursorKind(k))) rlw_expr(w, k, USE_READ, NULL);
+        else if (clang_isStatement(clang_getCursorKind(k)) || clang_isDeclaration(clang_getCursorKind(k))) rlw_stmt(w, k);
+    }
+    rlw_children_free(&l);
 }
 
 void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
@@ -570,14 +725,19 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
     case CXCursor_CallExpr:
         rlw_walk_call(w, c, out);
         break;
-    case CXCursor_UnaryExpr: /* sizeof, _Alignof: operands are not evaluated */
+    case CXCursor_UnaryExpr:
+        /* sizeof, _Alignof: operands are not evaluated, except for the size
+         * of a variable length array (`sizeof(int[n])` reads n), the one
+         * case where the result is no constant */
+        if (!rlw_is_constant(c)) rlw_read_children(w, c);
+        break;
     case CXCursor_IntegerLiteral:
     case CXCursor_FloatingLiteral:
     case CXCursor_StringLiteral:
     case CXCursor_CharacterLiteral:
         break;
     case CXCursor_StmtExpr:
-        rlw_read_children(w, c);
+        walk_stmt_expr(w, c, out);
         break;
     default:
         rlw_read_children(w, c);

@@ -49,7 +49,8 @@ static const char *declared_guard(walker *w, CXCursor decl, const char *object)
     if (object && clang_getCursorKind(decl) == CXCursor_FieldDecl)
         clang_visitChildren(clang_getCursorSemanticParent(decl), find_field, &wanted);
     if (!wanted) {
-        rl_sb_printf(&place, "%s.%s", object, root); /* a sibling field */
+        rlw_drop_type_steps(object, &place); /* a sibling field (lock names: no type steps) */
+        rl_sb_printf(&place, ".%s", root);
     } else {
         const CXCursor *g = rl_ptrmap_get(&w->globals, rl_intern(w->facts->pool, root));
         if (g) rlw_var_place(w, *g, root, &place);
@@ -74,7 +75,10 @@ void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name
     int32_t id = rlw_emit(w, kind, c);
     if (id < 0) return;
     rl_node *n = &w->fn->nodes[id];
-    n->text = rl_intern(w->facts->pool, place);
+    rl_strbuf lock = RL_STRBUF_INIT;
+    rlw_drop_type_steps(place, &lock);
+    n->text = rl_intern(w->facts->pool, rl_sb_str(&lock));
+    rl_sb_free(&lock);
     n->display = rl_intern(w->facts->pool, display);
     n->api = rl_intern(w->facts->pool, name);
     n->flags = (uint8_t)(api->shared ? RL_LOCK_SHARED : 0);
@@ -98,7 +102,10 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
     int32_t id = rlw_emit(w, RL_N_LOCKINIT, c);
     if (id >= 0) {
         rl_node *n = &w->fn->nodes[id];
-        n->text = rl_intern(w->facts->pool, rl_sb_str(&place));
+        rl_strbuf lock = RL_STRBUF_INIT;
+        rlw_drop_type_steps(rl_sb_str(&place), &lock);
+        n->text = rl_intern(w->facts->pool, rl_sb_str(&lock));
+        rl_sb_free(&lock);
         n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
         n->api = rl_intern(w->facts->pool, name);
         n->flags = (uint8_t)(recursive ? RL_LOCK_RECURSIVE : 0);

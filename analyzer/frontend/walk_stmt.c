@@ -153,6 +153,12 @@ static void stmt_decl(walker *w, CXCursor c)
         if (clang_getCursorKind(d) != CXCursor_VarDecl || !rlw_is_automatic(d)) continue;
         child_list init;
         rlw_children_of(d, &init);
+        /* `int b[2][n];`: a variable length array reads its sizes when
+         * declared (expressions before the initializer, if any) */
+        if (clang_getCanonicalType(clang_getCursorType(d)).kind == CXType_VariableArray)
+            for (int k = 0; k < init.len - 1; k++)
+                if (clang_isExpression(clang_getCursorKind(rlw_child_at(&init, k))))
+                    rlw_expr(w, rlw_child_at(&init, k), USE_READ, NULL);
         if (init.len) {
             CXCursor e = rlw_child_at(&init, init.len - 1);
             if (clang_isExpression(clang_getCursorKind(e))) {

@@ -157,3 +157,12 @@ int rlw_const_int(CXCursor c, long long *value)
     clang_EvalResult_dispose(r);
     return ok;
 }
+
+int rlw_is_constant(CXCursor c)
+{
+    CXEvalResult r = clang_Cursor_Evaluate(c);
+    if (!r) return 0;
+    int constant = clang_EvalResult_getKind(r) == CXEval_Int;
+    clang_EvalResult_dispose(r);
+    return constant;
+}

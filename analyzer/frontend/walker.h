@@ -182,6 +182,13 @@ int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *d
 void rlw_deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *place);
 /* The place of variable d, named name (local, static local, file static
  * or global). */
+/* A place without its type steps ("~{S}", facts.h) appended to out: lock
+ * names keep the member path they are spelled with, so that a lock inside
+ * an object known by type never becomes the bare lock type. */
+void rlw_drop_type_steps(const char *place, rl_strbuf *out);
+/* Whether an expression is an integer constant (it evaluates at compile
+ * time): a sizeof that is not reads the sizes of its variable length array. */
+int rlw_is_constant(CXCursor c);
 void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
 
 /* ---- calls (walk_call.c) -------------------------------------------------- */

@@ -83,8 +83,31 @@ static state release(walk *w, state s, const char *lock)
     /* Releasing a lock this function took is balanced; only a release of
      * a lock it did not take lets go of the caller's (this also keeps a
      * recursive mutex's inner lock/unlock pair from hiding the outer one). */
-    if (rl_ls_contains(s.held, lock)) s.held = rl_ls_remove(w->flow->locks, s.held, lock);
-    else s.released = rl_ls_add(w->flow->locks, s.released, lock, 0);
+    if (rl_ls_contains(s.held, lock)) {
+        s.held = rl_ls_remove(w->flow->locks, s.held, lock);
+        s.may = rl_ls_remove(w->flow->locks, s.may, lock);
+        return s;
+    }
+    s.released = rl_ls_add(w->flow->locks, s.released, lock, 0);
+    if (rl_place_is_unknown_object(lock)) {
+        /* Through a pointer of unknown origin: it may be any lock, so none
+         * is held on every path any more (the caller's are dropped by the
+         * same entry in `released`, see tm_held_at). Some path may
+         * still hold each: `may` keeps them. */
+        s.held = rl_ls_empty(w->flow->locks);
+        return s;
+    }
+    if (lock[0] == '%') {
+        /* Through a pointer that may hold one of several locks: each of
+         * them may be released here. */
+        const char *alts[RL_MAX_CHOICES];
+        size_t n = rl_place_alternatives(w->p->pool, lock, alts);
+        for (size_t i = 0; i < n; i++) {
+            s.held = rl_ls_remove(w->flow->locks, s.held, alts[i]);
+            s.released = rl_ls_add(w->flow->locks, s.released, alts[i], 0);
+        }
+        return s;
+    }
     s.may = rl_ls_remove(w->flow->locks, s.may, lock);
     return s;
 }

@@ -42,8 +42,71 @@ static size_t root_len(const char *p)
         return (size_t)(c + 1 - p) + root_len(c + 1);
     }
     size_t n = (p[0] == 'G' || p[0] == 'L') && p[1] == ':' ? 2 : 1;
-    while (p[n] && p[n] != '.' && p[n] != '[' && p[n] != '*') n++;
+    while (p[n] && !strchr(".[*^~", p[n])) n++;
     return n;
+}
+
+/* The member a container step "^{T}m" names ends at the next step. */
+static size_t member_len(const char *m)
+{
+    return strcspn(m, ".[*^~");
+}
+
+/* One rewrite of the first container or type step of s (place.h) into
+ * next; 0 when there is none, or when s is not resolved yet. */
+static int normalize_step(const char *s, rl_strbuf *next)
+{
+    size_t root = root_len(s);
+    const char *step = s + root + strcspn(s + root, "^~");
+    if (!*step || step[1] != '{') return 0;
+    const char *close = strchr(step, '}');
+    if (!close) return 0;
+    rl_root_kind k = rl_place_root(s, NULL);
+    size_t prefix = (size_t)(step - s);
+    if (step[0] == '~') {
+        /* "X.s~{S}": the member as an object of its own type when X is
+         * known only by its type, else just X.s */
+        if (k == RL_ROOT_PARAM || k == RL_ROOT_CALL) return 0;
+        if (k == RL_ROOT_TYPE) rl_sb_appendn(next, step + 1, (size_t)(close - step));
+        else rl_sb_appendn(next, s, prefix);
+        rl_sb_append(next, close + 1);
+        return 1;
+    }
+    const char *member = close + 1;
+    size_t mlen = member_len(member);
+    if (prefix >= root + mlen + 1 && s[prefix - mlen - 1] == '.' && memcmp(s + prefix - mlen, member, mlen) == 0) {
+        rl_sb_appendn(next, s, prefix - mlen - 1); /* X.m^{T}m rest: X rest */
+    } else if (k == RL_ROOT_PARAM || k == RL_ROOT_CALL) {
+        return 0;
+    } else {
+        rl_sb_appendn(next, step + 1, (size_t)(close - step)); /* {T} rest */
+    }
+    rl_sb_append(next, member + mlen);
+    return 1;
+}
+
+const char *rl_place_normalize(rl_strpool *pool, const char *place)
+{
+    if (!place || !place[strcspn(place, "^~")]) return place;
+    int amp = place[0] == '&';
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, place + amp);
+    for (;;) {
+        rl_strbuf next = RL_STRBUF_INIT;
+        if (!normalize_step(rl_sb_str(&sb), &next)) {
+            rl_sb_free(&next);
+            break;
+        }
+        rl_sb_free(&sb);
+        sb = next;
+    }
+    rl_strbuf out = RL_STRBUF_INIT;
+    if (amp) rl_sb_appendc(&out, '&');
+    rl_sb_append(&out, rl_sb_str(&sb));
+    const char *r = rl_intern(pool, rl_sb_str(&out));
+    rl_sb_free(&out);
+    rl_sb_free(&sb);
+    return r;
 }
 
 static const char *subst(rl_strpool *pool, const char *s, const char *const *vals, int nvals, int is_value)
@@ -76,14 +139,20 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
         rl_sb_append(&sb, "{?}");
         rl_sb_append(&sb, rest);
     }
-    const char *r = rl_intern(pool, rl_sb_str(&sb));
+    const char *r = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
     rl_sb_free(&sb);
     return r;
 }
 
 int rl_place_is_single_object(const char *place)
 {
-    return place && place[0] != '{' && !strstr(place, "[]") && !strstr(place, "{");
+    /* A choice root ('%': one of several objects) is no single object. */
+    return place && place[0] != '{' && place[0] != '%' && !strstr(place, "[]") && !strstr(place, "{");
+}
+
+int rl_place_is_unknown_object(const char *place)
+{
+    return place && place[0] == '{' && root_len(place) == strlen(place);
 }
 
 size_t rl_place_root_len(const char *place)
@@ -148,9 +217,12 @@ void rl_place_pretty(const char *place, rl_strbuf *out)
     } else if (p[0] == '{') {
         const char *close = strchr(p, '}');
         size_t n = close ? (size_t)(close - p - 1) : strlen(p + 1);
-        rl_sb_appendc(out, '(');
+        /* a whole object of the type: `*(struct s *)`; a member of one:
+         * `(struct s *)->field` */
+        int whole = !close || !close[1];
+        rl_sb_append(out, whole ? "*(" : "(");
         rl_sb_appendn(out, p + 1, n);
-        rl_sb_append(out, " *)->");
+        rl_sb_append(out, whole ? " *)" : " *)->");
         p = close ? close + 1 : p + strlen(p);
         if (*p == '.') p++;
     }

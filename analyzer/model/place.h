@@ -32,7 +32,7 @@ const char *rl_value_subst(rl_strpool *pool, const char *value, const char *cons
 const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qualifier);
 
 /* Whether a place names exactly one object: not a collapsed array
- * element ("[]") nor a type-based place. Misuse rules (double-lock,
+ * element ("[]"), a type-based place nor a choice of objects. Misuse rules (double-lock,
  * unlock-not-held) only judge such locks: two elements' locks share one
  * name, so taking "both" is not taking one twice. */
 int rl_place_is_single_object(const char *place);
@@ -52,6 +52,26 @@ const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const
  * alternative with the place's steps applied to it (at most
  * RL_MAX_CHOICES); otherwise the place itself. Returns the count. */
 size_t rl_place_alternatives(rl_strpool *pool, const char *place, const char **out);
+
+/* Whether a place is an object of unknown origin with no step after its
+ * root ("{T}", "{?}"): what a pointer racelint cannot trace points to. An
+ * unlock through such a pointer may release any lock held. */
+int rl_place_is_unknown_object(const char *place);
+
+/* Container and type steps, rewritten once the root is resolved (on a
+ * place still in a function's terms, with a parameter, call or choice
+ * root, they are kept). Places and values ("&...") alike.
+ *  - "^{T}m" names the object of type T whose member m the place so far
+ *    is (container_of: a pointer moved back from a member to the struct
+ *    around it). It cancels a preceding ".m": "X.dev^{struct d}dev.a" is
+ *    "X.a"; one that cannot cancel names an object of unknown origin of
+ *    type T ("{T}.a").
+ *  - "~{S}" follows a member of struct type S reached through a pointer.
+ *    On a type-based place it makes the member an object of its own type:
+ *    "{struct t}.s~{struct s}.f" is "{struct s}.f", the same name as an
+ *    S reached directly (nested structs named by type); elsewhere it is
+ *    dropped ("G:t.s~{struct s}.f" is "G:t.s.f"). */
+const char *rl_place_normalize(rl_strpool *pool, const char *place);
 
 /* Length of the root token of a place (the part before its first step). */
 size_t rl_place_root_len(const char *place);

@@ -175,7 +175,16 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
     return result;
 }
 
+static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
+
+/* Every resolved name has its container steps cancelled or typed
+ * (rl_place_normalize): the root is known now. */
 const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
+{
+    return rl_place_normalize(m->program->pool, resolve_steps(m, env, s, distinct, root_distinct));
+}
+
+static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
     if (s[0] == '@' || s[0] == '%' || (s[0] == '&' && (s[1] == '@' || s[1] == '%'))) {
@@ -206,7 +215,7 @@ const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *d
                 rl_sb_appendc(&sb, *p++);
             }
         }
-        const char *plain = tm_resolve2(m, env, rl_sb_str(&sb), distinct, root_distinct);
+        const char *plain = resolve_steps(m, env, rl_sb_str(&sb), distinct, root_distinct);
         rl_sb_free(&sb);
         return plain;
     }
@@ -287,6 +296,22 @@ static const rl_lockset *entry_locks(rl_model *m, const rl_ctx *c, const frame_e
     return entry;
 }
 
+/* The locks of `held` left after the releases `rel` (resolved names): each
+ * lock named; each lock a choice may be; every lock, for a release through
+ * a pointer of unknown origin (flow.c). */
+static const rl_lockset *minus_released(rl_model *m, const rl_lockset *held, const rl_lockset *rel)
+{
+    rl_lockset_table *t = m->flow->locks;
+    for (size_t i = 0; held && rel && i < rel->n; i++) {
+        const char *lock = rel->e[i].lock;
+        if (rl_place_is_unknown_object(lock)) return rl_ls_empty(t);
+        const char *alts[RL_MAX_CHOICES];
+        size_t n = rl_place_alternatives(m->program->pool, lock, alts);
+        for (size_t k = 0; k < n; k++) held = rl_ls_remove(t, held, alts[k]);
+    }
+    return held;
+}
+
 /* Locks held at a node of a context: the function's own, plus those held
  * on entry and not released since. NULL when the node is unreachable. */
 const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
@@ -296,7 +321,7 @@ const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
     frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->held[node]);
     const rl_lockset *rel = tm_resolve_locks(m, &env, ff->released[node]);
-    const rl_lockset *inherited = rl_ls_minus(m->flow->locks, entry_locks(m, c, &env, c->entry), rel);
+    const rl_lockset *inherited = minus_released(m, entry_locks(m, c, &env, c->entry), rel);
     const rl_lockset *all = own;
     for (size_t i = 0; inherited && i < inherited->n; i++)
         all = rl_ls_add(m->flow->locks, all, inherited->e[i].lock, inherited->e[i].shared);
@@ -355,6 +380,27 @@ const int *tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *
  * explored, so that the threads analysed later see them (a trampoline
  * calling the function its creator stored in the argument); and again at
  * the end, once every context is known. */
+/* One pointer value stored at a place; a second, different one makes the
+ * place ambiguous for good. */
+static void record_store(rl_model *m, const char *place, const char *value)
+{
+    void **slot = rl_ptrmap_slot(&m->stored, place);
+    if (!*slot) *slot = (void *)value;
+    else if (*slot != value) *slot = (void *)AMBIGUOUS;
+}
+
+/* The pointers static initializers store (rl_static_store), as if stored
+ * before anything runs: recorded before any context's. */
+void tm_record_static_stores(rl_model *m)
+{
+    rl_strpool *pool = m->program->pool;
+    for (size_t u = 0; u < m->program->nunits; u++) {
+        const rl_unit_facts *f = m->program->units[u];
+        for (int32_t i = 0; f && i < f->nstatics; i++)
+            record_store(m, rl_intern(pool, f->statics[i].place), rl_intern(pool, f->statics[i].value));
+    }
+}
+
 void tm_record_stores(rl_model *m, const frame_env *env)
 {
     const rl_function *f = fn_of(m, env->fn);
@@ -365,10 +411,7 @@ void tm_record_stores(rl_model *m, const frame_env *env)
         /* Keyed by the object as far as pointers are known (`A->next = p`
          * stores into the object A points to), as tm_follow_stores looks up. */
         const char *place = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
-        const char *value = tm_resolve(m, env, n->args[0], NULL);
-        void **slot = rl_ptrmap_slot(&m->stored, place);
-        if (!*slot) *slot = (void *)value;
-        else if (*slot != value) *slot = (void *)AMBIGUOUS;
+        record_store(m, place, tm_resolve(m, env, n->args[0], NULL));
     }
 }
 
@@ -395,7 +438,7 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, value + 1);
         rl_sb_append(&sb, star + 1);
-        place = rl_intern(pool, rl_sb_str(&sb));
+        place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
         rl_sb_free(&sb);
         /* An element stored in a per-instance object is per instance too. */
         if (root_distinct && strstr(value, "[]")) *distinct = 1;

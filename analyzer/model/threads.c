@@ -459,6 +459,7 @@ static void collect_accesses(rl_model *m)
                 int distinct = distinct0;
                 const char *place = tm_follow_stores(m, alts[k], root_distinct, &distinct);
                 if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
+                if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
                 rl_access *a = &m->accesses[m->naccesses++];
                 a->ctx = (int)ci;
@@ -560,6 +561,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_candidates = MAX_CANDIDATES;
     m->limits.max_group = MAX_GROUP;
     m->own = rl_ownership_new(p, flow);
+    tm_record_static_stores(m);
     if (p->main_fn >= 0) {
         tm_add_thread(m, -1, p->main_fn);
     } else {

@@ -116,9 +116,11 @@ const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node);
  * as rl_program_callees. */
 const int *tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *one, size_t *count, int *weak);
 /* Pointers stored in memory: recorded per context (tm_record_stores, when
- * explored; tm_collect_stores for the rest), followed when naming places
+ * explored; tm_collect_stores for the rest; tm_record_static_stores, those
+ * of static initializers, before all), followed when naming places
  * and locks. */
 void tm_record_stores(rl_model *m, const frame_env *env);
+void tm_record_static_stores(rl_model *m);
 void tm_collect_stores(rl_model *m);
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
 const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held);

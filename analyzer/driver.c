@@ -115,6 +115,10 @@ static uint64_t hash_file_into(const char *path, uint64_t h)
 uint64_t rl_facts_run_key(const rl_analysis_options *opts)
 {
     uint64_t h = rl_hash_str("racelint facts " RL_VERSION);
+    /* The build, not only the version: facts cached by an older build of
+     * the same version would lack what a newer frontend extracts. */
+    uint64_t exe = rl_binary_digest();
+    h = rl_hash_bytes(&exe, sizeof exe, h);
     char *clang = rl_frontend_clang_version();
     h = rl_hash_bytes(clang, strlen(clang) + 1, h);
     free(clang);

@@ -22,10 +22,7 @@
 
 /* ---- the key ----------------------------------------------------------- */
 
-/* A digest of the running binary's bytes: two builds of one version (a
- * developer's tree) analyse differently, so the version string is not
- * enough. Computed once per process; 0 when the binary cannot be read. */
-static uint64_t binary_digest(void)
+uint64_t rl_binary_digest(void)
 {
     static uint64_t digest;
     static int done;
@@ -53,11 +50,11 @@ static uint64_t hash_strings(uint64_t h, const char *what, const char *const *it
 
 int rl_results_key(const rl_analysis_options *opts, const uint64_t *digests, size_t n, char out[17])
 {
-    uint64_t exe = binary_digest();
+    uint64_t exe = rl_binary_digest();
     if (!exe || !digests) return -1;
-    /* The facts' own key: racelint's version, libclang, the API models,
-     * the project config. */
-    uint64_t h = rl_hash_bytes(&exe, sizeof exe, rl_facts_run_key(opts));
+    /* The facts' own key: racelint's version and binary, libclang, the API
+     * models, the project config. */
+    uint64_t h = rl_facts_run_key(opts);
     h = hash_strings(h, "programs", opts->programs, opts->nprograms);
     h = hash_strings(h, "entry points", opts->entry_points, opts->nentry_points);
     h = rl_hash_bytes(&n, sizeof n, h);

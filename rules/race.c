@@ -178,9 +178,16 @@ typedef struct class_split {
 
 typedef struct class_key {
     int thread;
-    uintptr_t held;
+    uint64_t held;       /* held_order of the access's lockset */
     size_t pos;
 } class_key;
+
+/* Where a lockset sorts: by creation, never by address, so that classes,
+ * runs and the pairs found come in the same order on every run. */
+static uint64_t held_order(const rl_lockset *s)
+{
+    return s ? s->id : UINT64_MAX;
+}
 
 static int class_key_cmp(const void *x, const void *y)
 {
@@ -199,7 +206,7 @@ static class_split split_classes(const rl_model *m, const rl_access_group *g)
     class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
     for (size_t i = 0; i < g->len; i++) {
         const rl_access *a = &m->accesses[g->items[i]];
-        keys[i] = (class_key){a->thread, (uintptr_t)a->held, i};
+        keys[i] = (class_key){a->thread, held_order(a->held), i};
     }
     qsort(keys, g->len, sizeof *keys, class_key_cmp);
     for (size_t i = 0; i < g->len; i++) {
@@ -218,7 +225,7 @@ static class_split split_classes(const rl_model *m, const rl_access_group *g)
 static int by_held_then_thread(const void *x, const void *y)
 {
     const access_class *a = x, *b = y;
-    if (a->held != b->held) return (uintptr_t)a->held < (uintptr_t)b->held ? -1 : 1;
+    if (a->held != b->held) return held_order(a->held) < held_order(b->held) ? -1 : 1;
     return a->thread < b->thread ? -1 : a->thread > b->thread;
 }
 

@@ -2,8 +2,6 @@
 #include "facts.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
-#include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,12 +44,14 @@ void rl_facts_free(rl_unit_facts *facts)
         for (int32_t j = 0; j < fn->nnodes; j++) free(fn->nodes[j].args);
         free(fn->nodes);
         free(fn->requires);
+        free(fn->uses);
     }
     free(facts->fns);
     free(facts->addr_taken);
     free(facts->fnflows);
+    free(facts->alloc_slots);
     free(facts->globals_defined);
-    free(facts->globals_used);
+    free(facts->init_uses);
     free(facts->statics);
     free(facts->diags);
     free(facts->deps);
@@ -127,8 +127,8 @@ void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *
     f->src = rl_intern(facts->pool, src);
 }
 
-/* Adds usr to a list of interned USRs unless it is there. Units name a
- * few hundred globals at most; a scan is enough. */
+/* Adds usr to a list of interned USRs unless it is there. A unit, or one
+ * function, names a few hundred globals at most; a scan is enough. */
 static void add_usr_once(rl_unit_facts *facts, const char ***list, int32_t *n, int32_t *cap, const char *usr)
 {
     const char *u = rl_intern(facts->pool, usr);
@@ -142,14 +142,24 @@ void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr)
     add_usr_once(facts, &facts->addr_taken, &facts->naddr_taken, &facts->cap_addr_taken, usr);
 }
 
+void rl_facts_add_alloc_slot(rl_unit_facts *facts, const char *slot)
+{
+    add_usr_once(facts, &facts->alloc_slots, &facts->nalloc_slots, &facts->cap_alloc_slots, slot);
+}
+
 void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr)
 {
     add_usr_once(facts, &facts->globals_defined, &facts->nglobals_defined, &facts->cap_globals_defined, usr);
 }
 
-void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr)
+void rl_facts_add_use(rl_unit_facts *facts, int32_t fn, const char *usr)
 {
-    add_usr_once(facts, &facts->globals_used, &facts->nglobals_used, &facts->cap_globals_used, usr);
+    if (fn < 0 || fn >= facts->nfns) {
+        add_usr_once(facts, &facts->init_uses, &facts->ninit_uses, &facts->cap_init_uses, usr);
+        return;
+    }
+    rl_function *f = &facts->fns[fn];
+    add_usr_once(facts, &f->uses, &f->nuses, &f->cap_uses, usr);
 }
 
 void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value)
@@ -189,11 +199,13 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
         rl_sb_printf(out, "function %s params=%d type=%s\n", fn->name, fn->nparams, fn->type ? fn->type : "");
         for (int32_t k = 0; k < fn->nrequires; k++)
             rl_sb_printf(out, "  requires %s%s\n", fn->requires[k].place, fn->requires[k].shared ? " shared" : "");
+        for (int32_t k = 0; k < fn->nuses; k++) rl_sb_printf(out, "  uses %s\n", fn->uses[k]);
         if (fn->nnodes) dump_node(fn, 0, 1, out);
     }
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);
     for (int32_t i = 0; i < facts->nglobals_defined; i++) rl_sb_printf(out, "defines %s\n", facts->globals_defined[i]);
-    for (int32_t i = 0; i < facts->nglobals_used; i++) rl_sb_printf(out, "uses %s\n", facts->globals_used[i]);
+    for (int32_t i = 0; i < facts->ninit_uses; i++) rl_sb_printf(out, "uses %s\n", facts->init_uses[i]);
+    for (int32_t i = 0; i < facts->nalloc_slots; i++) rl_sb_printf(out, "allocator-slot %s\n", facts->alloc_slots[i]);
     for (int32_t i = 0; i < facts->nstatics; i++)
         rl_sb_printf(out, "static-store %s = %s\n", facts->statics[i].place, facts->statics[i].value);
     for (int32_t i = 0; i < facts->nfnflows; i++) {
@@ -216,15 +228,3 @@ void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)
     facts->ndeps++;
 }
 
-int32_t rl_call_value_node(const char *callee_field)
-{
-    size_t mark = strlen(RL_CALL_NODE_MARK);
-    if (!callee_field || strncmp(callee_field, RL_CALL_NODE_MARK, mark) != 0) return -1;
-    const char *digits = callee_field + mark;
-    if (*digits < '0' || *digits > '9') return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(digits, &end, 10);
-    if (errno || *end || v > INT32_MAX) return -1;
-    return (int32_t)v;
-}

@@ -46,9 +46,9 @@
  *               the pointer returned by the call at line L, column C to the
  *               function USR with those argument values; TYPE is what it
  *               points to (the fallback when the callee's returns do not
- *               tell). SEP and END are RL_CALL_SEP / RL_CALL_END. For a
- *               call through a pointer, USR is "#" N: node N of the same
- *               function, the indirect CALL (rl_call_value_node).
+ *               tell). A call through a pointer has the slot it reads the
+ *               function from (rl_fnflow) in place of USR. SEP and END
+ *               are RL_CALL_SEP / RL_CALL_END.
  *   "%" TYPE SEP A SEP B END
  *               either value A or value B (a conditional expression); the
  *               model keeps it when both name the same object, else falls
@@ -66,9 +66,6 @@
  * identifiers, types or other values). */
 #define RL_CALL_SEP "\x1f"
 #define RL_CALL_END "\x1e"
-/* Starts the callee field of a call value made by a call through a
- * pointer: "#" and the index of its CALL node in the same function. */
-#define RL_CALL_NODE_MARK "#"
 
 typedef enum rl_node_kind {
     /* structure */
@@ -199,6 +196,13 @@ typedef struct rl_function {
      * the body names them ("P0*.lock"). */
     rl_required_lock *requires;
     int32_t nrequires;
+    /* What its body names besides its direct calls, by USR, once each:
+     * global variables of external linkage and functions used as values
+     * (`h->cb = on_read`). A linker keeping the function must find them;
+     * one dropping it (an unused static inline function of a header) does
+     * not (model/link.c). */
+    const char **uses;
+    int32_t nuses, cap_uses;
 } rl_function;
 
 typedef enum rl_diag_severity { RL_DIAG_WARNING, RL_DIAG_ERROR, RL_DIAG_FATAL } rl_diag_severity;
@@ -232,13 +236,22 @@ typedef struct rl_unit_facts {
     int32_t naddr_taken, cap_addr_taken;
     rl_fnflow *fnflows;      /* where function values flow in this unit */
     int32_t nfnflows, cap_fnflows;
-    /* Global variables of external linkage, by USR, that the unit defines
-     * and that it uses: what links a unit that only names a table of
-     * handlers (curl's &Curl_handler_http) to the unit defining it. */
+    /* Slots (rl_fnflow) into which the unit stores a function the API
+     * models call an allocator (`malloc_t my_malloc_f = malloc;`, curl's
+     * Curl_cmalloc): a call through such a slot may allocate. */
+    const char **alloc_slots;
+    int32_t nalloc_slots, cap_alloc_slots;
+    /* Global variables of external linkage, by USR, that the unit
+     * defines: what links a unit that only names a table of handlers
+     * (curl's &Curl_handler_http) to the unit defining it. */
     const char **globals_defined;
     int32_t nglobals_defined, cap_globals_defined;
-    const char **globals_used;
-    int32_t nglobals_used, cap_globals_used;
+    /* What the unit names outside function bodies (the initializers of
+     * its variables: a table of handlers), by USR, once each: global
+     * variables of external linkage and functions. What its functions
+     * name is in their own `uses`. */
+    const char **init_uses;
+    int32_t ninit_uses, cap_init_uses;
     rl_static_store *statics; /* pointers stored by static initializers */
     int32_t nstatics, cap_statics;
     rl_diag *diags;
@@ -259,9 +272,14 @@ rl_function *rl_facts_add_function(rl_unit_facts *facts);
 int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_loc loc);
 void rl_facts_add_diag(rl_unit_facts *facts, rl_diag_severity sev, rl_loc loc, const char *msg);
 void rl_facts_add_addr_taken(rl_unit_facts *facts, const char *usr);
-/* Records a global variable the unit defines / uses (once each). */
+/* Records a global variable the unit defines (once each). */
 void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr);
-void rl_facts_add_global_used(rl_unit_facts *facts, const char *usr);
+/* Records that function number fn of the unit names usr (a global
+ * variable, a function as a value), once each; fn -1: a name outside
+ * every function body (init_uses). */
+void rl_facts_add_use(rl_unit_facts *facts, int32_t fn, const char *usr);
+/* Records a slot holding an allocator (once each). */
+void rl_facts_add_alloc_slot(rl_unit_facts *facts, const char *slot);
 /* Records a function-pointer flow (strings are interned here). */
 void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *dst, const char *src, int32_t index);
 /* Records a pointer stored by a static initializer (strings interned here). */
@@ -274,9 +292,6 @@ int rl_file_hash(const char *path, uint64_t *hash);
 
 /* Child access: the n-th child of node i, or -1. */
 int32_t rl_fn_child(const rl_function *fn, int32_t i, int n);
-/* The node index a call value's callee field names ("#N", a call through
- * a pointer), or -1 for a function's USR. */
-int32_t rl_call_value_node(const char *callee_field);
 
 const char *rl_node_kind_name(rl_node_kind kind);
 

@@ -160,6 +160,9 @@ static int function_ok(const checker *c)
     if (fn->nrequires < 0 || (fn->nrequires > 0 && !fn->requires)) return bad_fn(c, "its requires list", "is inconsistent");
     for (int32_t k = 0; k < fn->nrequires; k++)
         if (!field_ok(fn->requires[k].place, 1, &why)) return bad_fn(c, "a required lock", why);
+    if (fn->nuses < 0 || (fn->nuses > 0 && !fn->uses)) return bad_fn(c, "its uses list", "is inconsistent");
+    for (int32_t k = 0; k < fn->nuses; k++)
+        if (!fn->uses[k]) return bad_fn(c, "a use", "is missing");
     if (fn->nnodes < 0) return bad_fn(c, "its node count", "is negative");
     int32_t *nchildren = rl_xcalloc((size_t)fn->nnodes + 1, sizeof *nchildren);
     int32_t *depth = rl_xcalloc((size_t)fn->nnodes + 1, sizeof *depth);

@@ -5,13 +5,15 @@
  *   u32 nstrings, then each: u32 length, bytes (no NUL)
  *   the unit: str main_file, u8 parse_failed,
  *     u32 nfns, each: str usr, name, type; loc; i32 nparams;
- *       u32 nrequires, each: str place, u8 shared; u32 nnodes,
+ *       u32 nrequires, each: str place, u8 shared; u32 nuses, each
+ *       str; u32 nnodes,
  *       each node: u8 kind, u8 flags, i32 parent, first_child,
  *       next_sibling, end, aux; loc; str text, display, callee, api, guard,
  *       target, fnptr; i32 nargs, then nargs str
  *     u32 naddr_taken, each str
  *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
- *     u32 nglobals_defined, each str; u32 nglobals_used, each str
+ *     u32 nglobals_defined, each str; u32 ninit_uses, each str
+ *     u32 nalloc_slots, each str
  *     u32 nstatics, each: str place, str value
  *     u32 ndiags, each: u8 severity, loc, str message
  *     u32 ndeps, each: str path, u64 hash
@@ -29,7 +31,9 @@
 #include <unistd.h>
 
 #define FACTS_MAGIC "RLFC"
-#define FACTS_FORMAT 6
+/* 6: pointers stored by static initializers; 7: uses per function (what
+ * a linker keeping it must find); 8: slots holding an allocator */
+#define FACTS_FORMAT 8
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */
@@ -133,6 +137,8 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
             put_str(&b, fn->requires[k].place);
             put_u8(&b, fn->requires[k].shared ? 1 : 0);
         }
+        put_u32(&b, (uint32_t)fn->nuses);
+        for (int32_t k = 0; k < fn->nuses; k++) put_str(&b, fn->uses[k]);
         put_u32(&b, (uint32_t)fn->nnodes);
         for (int32_t j = 0; j < fn->nnodes; j++) {
             const rl_node *n = &fn->nodes[j];
@@ -166,8 +172,10 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
     }
     put_u32(&b, (uint32_t)facts->nglobals_defined);
     for (int32_t i = 0; i < facts->nglobals_defined; i++) put_str(&b, facts->globals_defined[i]);
-    put_u32(&b, (uint32_t)facts->nglobals_used);
-    for (int32_t i = 0; i < facts->nglobals_used; i++) put_str(&b, facts->globals_used[i]);
+    put_u32(&b, (uint32_t)facts->ninit_uses);
+    for (int32_t i = 0; i < facts->ninit_uses; i++) put_str(&b, facts->init_uses[i]);
+    put_u32(&b, (uint32_t)facts->nalloc_slots);
+    for (int32_t i = 0; i < facts->nalloc_slots; i++) put_str(&b, facts->alloc_slots[i]);
     put_u32(&b, (uint32_t)facts->nstatics);
     for (int32_t i = 0; i < facts->nstatics; i++) {
         put_str(&b, facts->statics[i].place);
@@ -374,6 +382,12 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
             if (!fn->requires[k].place) r.bad = 1;
             else fn->nrequires++;
         }
+        uint32_t nuses = get_count(&r, 4);
+        for (uint32_t k = 0; k < nuses && !r.bad; k++) {
+            const char *u = get_str(&r);
+            if (!u) r.bad = 1;
+            else rl_facts_add_use(f, f->nfns - 1, u);
+        }
         uint32_t nnodes = get_count(&r, 50);
         if (r.bad) break;
         fn->nodes = rl_xcalloc((size_t)nnodes + 1, sizeof *fn->nodes);
@@ -428,7 +442,13 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
     for (uint32_t i = 0; i < nused && !r.bad; i++) {
         const char *u = get_str(&r);
         if (!u) r.bad = 1;
-        else rl_facts_add_global_used(f, u);
+        else rl_facts_add_use(f, -1, u);
+    }
+    uint32_t nalloc = get_count(&r, 4);
+    for (uint32_t i = 0; i < nalloc && !r.bad; i++) {
+        const char *u = get_str(&r);
+        if (!u) r.bad = 1;
+        else rl_facts_add_alloc_slot(f, u);
     }
     uint32_t nstatics = get_count(&r, 8);
     for (uint32_t i = 0; i < nstatics && !r.bad; i++) {

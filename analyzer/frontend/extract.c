@@ -330,7 +330,7 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
     w.facts = rl_facts_new(unit->file);
     record_diagnostics(&w);
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &w);
-    rl_fnflow_extract(tu, w.facts);
+    rl_fnflow_extract(tu, w.facts, fe->model);
     deps_ctx d = {tu, w.facts, unit->directory};
     clang_getInclusions(tu, add_dep, &d);
     free(w.locals);

@@ -6,7 +6,9 @@
  * control structure, and keeping it apart keeps both small. */
 #include "fnflow.h"
 #include "cursor.h"
+#include "../util/ptrmap.h"
 #include "../util/strbuf.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +23,13 @@
 typedef struct flowctx {
     rl_unit_facts *facts;
     CXCursor fn;        /* enclosing function definition, or null */
+    int32_t fn_index;   /* its index in facts->fns, -1 outside bodies
+                           (or for a function the walker did not record) */
+    rl_ptrmap *fn_by_usr; /* interned USR -> index + 1 in facts->fns */
+    CXCursor callee;    /* the function the call being entered calls
+                           directly: its name is a call, not a use */
+    const rl_apimodel *model; /* which functions allocate; NULL: none known */
+    rl_ptrmap allocators; /* "fn:" values of allocators seen -> 1 */
 } flowctx;
 
 typedef struct vlist {
@@ -112,6 +121,20 @@ static const char *decl_slot(flowctx *x, CXCursor d)
     return NULL;
 }
 
+/* The value "fn:" USR of a function, noting it when the API models say
+ * it allocates (malloc stored as a hook: copy_into marks the slot). */
+static const char *function_value(flowctx *x, CXCursor d)
+{
+    const char *v = usr_name(x, "fn:", d, NULL);
+    if (x->model) {
+        CXString name = clang_getCursorSpelling(d);
+        const rl_api_fn *api = rl_apimodel_find(x->model, clang_getCString(name));
+        clang_disposeString(name);
+        if (api && api->kind == RL_API_ALLOC) rl_ptrmap_put(&x->allocators, v, (void *)1);
+    }
+    return v;
+}
+
 static void add_value(vlist *out, const char *v)
 {
     if (!v) return;
@@ -130,7 +153,7 @@ static void values(flowctx *x, CXCursor e, vlist *out, int depth)
     switch (k) {
     case CXCursor_DeclRefExpr: {
         CXCursor d = clang_getCursorReferenced(e);
-        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) add_value(out, usr_name(x, "fn:", d, NULL));
+        if (clang_getCursorKind(d) == CXCursor_FunctionDecl) add_value(out, function_value(x, d));
         else add_value(out, decl_slot(x, d));
         break;
     }
@@ -183,8 +206,10 @@ static const char *lvalue_slot(flowctx *x, CXCursor e)
 
 const char *rl_fnflow_slot(rl_unit_facts *facts, CXCursor callee_expr)
 {
-    flowctx x = {facts, clang_getNullCursor()};
-    return lvalue_slot(&x, callee_expr);
+    flowctx x = {facts, clang_getNullCursor(), -1, NULL, clang_getNullCursor(), NULL, RL_PTRMAP_INIT};
+    const char *slot = lvalue_slot(&x, callee_expr);
+    rl_ptrmap_free(&x.allocators);
+    return slot;
 }
 
 static void copy_into(flowctx *x, const char *dst, CXCursor src)
@@ -192,8 +217,10 @@ static void copy_into(flowctx *x, const char *dst, CXCursor src)
     if (!dst) return;
     vlist v = {{0}, 0};
     values(x, src, &v, 0);
-    for (int i = 0; i < v.n; i++)
+    for (int i = 0; i < v.n; i++) {
         if (v.v[i] != dst) rl_facts_add_fnflow(x->facts, RL_FNFLOW_COPY, dst, v.v[i], 0);
+        if (rl_ptrmap_get(&x->allocators, v.v[i])) rl_facts_add_alloc_slot(x->facts, dst);
+    }
 }
 
 static int can_hold(CXCursor e)
@@ -330,14 +357,43 @@ static int is_external_global(CXCursor d)
            !clang_Location_isInSystemHeader(clang_getCursorLocation(d));
 }
 
-/* A use of a global of external linkage: links the unit to its definer. */
+/* Whether a file-scope declaration of a global defines it: with an
+ * initializer, or as a tentative definition (`int x;`, redis's `struct
+ * redisServer server;`), which libclang does not call a definition but C
+ * makes one at the end of the unit. */
+static int defines_global(CXCursor d)
+{
+    return clang_isCursorDefinition(d) || clang_Cursor_getStorageClass(d) != CX_SC_Extern;
+}
+
+/* A global of external linkage, or a function other than the one a call
+ * calls directly (a callback stored or passed): what the enclosing
+ * function, or outside bodies the unit, makes a linker pull in. */
 static void on_ref(flowctx *x, CXCursor ref)
 {
     CXCursor d = clang_getCursorReferenced(ref);
-    if (!is_external_global(d)) return;
+    if (clang_getCursorKind(d) == CXCursor_FunctionDecl) {
+        if (clang_equalCursors(clang_getCanonicalCursor(d), x->callee)) {
+            x->callee = clang_getNullCursor(); /* the call's own callee */
+            return;
+        }
+    } else if (!is_external_global(d)) {
+        return;
+    }
     CXString usr = clang_getCursorUSR(d);
-    rl_facts_add_global_used(x->facts, clang_getCString(usr));
+    rl_facts_add_use(x->facts, x->fn_index, clang_getCString(usr));
     clang_disposeString(usr);
+}
+
+/* The index in facts->fns of the function a definition cursor names, -1
+ * when the walker recorded none. */
+static int32_t function_index(flowctx *x, CXCursor fn)
+{
+    CXString usr = clang_getCursorUSR(fn);
+    const char *u = rl_intern(x->facts->pool, clang_getCString(usr));
+    clang_disposeString(usr);
+    void *v = rl_ptrmap_get(x->fn_by_usr, u);
+    return v ? (int32_t)((intptr_t)v - 1) : -1;
 }
 
 static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData data)
@@ -351,9 +407,12 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
     case CXCursor_FunctionDecl: {
         if (!clang_isCursorDefinition(c)) return CXChildVisit_Continue;
         CXCursor saved = x->fn;
+        int32_t saved_index = x->fn_index;
         x->fn = c;
+        x->fn_index = function_index(x, c);
         clang_visitChildren(c, visit, x);
         x->fn = saved;
+        x->fn_index = saved_index;
         return CXChildVisit_Continue;
     }
     case CXCursor_VarDecl:
@@ -362,9 +421,14 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
     case CXCursor_BinaryOperator:
         if (clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) on_assign(x, c);
         break;
-    case CXCursor_CallExpr:
+    case CXCursor_CallExpr: {
+        /* Its callee expression is its first child, walked next. */
+        CXCursor callee = clang_getCursorReferenced(c);
+        x->callee = clang_getCursorKind(callee) == CXCursor_FunctionDecl ? clang_getCanonicalCursor(callee)
+                                                                         : clang_getNullCursor();
         on_call(x, c);
         break;
+    }
     case CXCursor_ReturnStmt:
         on_return(x, c);
         break;
@@ -380,7 +444,7 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
     enum CXCursorKind k = clang_getCursorKind(c);
     if (k == CXCursor_LinkageSpec || k == CXCursor_UnexposedDecl) return CXChildVisit_Recurse;
     flowctx *x = data;
-    if (k == CXCursor_VarDecl && clang_isCursorDefinition(c) && is_external_global(c)) {
+    if (k == CXCursor_VarDecl && defines_global(c) && is_external_global(c)) {
         CXString usr = clang_getCursorUSR(c);
         rl_facts_add_global_defined(x->facts, clang_getCString(usr));
         clang_disposeString(usr);
@@ -392,8 +456,12 @@ static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientDa
     return CXChildVisit_Continue;
 }
 
-void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts)
+void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts, const rl_apimodel *model)
 {
-    flowctx x = {facts, clang_getNullCursor()};
+    rl_ptrmap fn_by_usr = RL_PTRMAP_INIT;
+    for (int32_t i = 0; i < facts->nfns; i++) rl_ptrmap_put(&fn_by_usr, facts->fns[i].usr, (void *)(intptr_t)(i + 1));
+    flowctx x = {facts, clang_getNullCursor(), -1, &fn_by_usr, clang_getNullCursor(), model, RL_PTRMAP_INIT};
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &x);
+    rl_ptrmap_free(&x.allocators);
+    rl_ptrmap_free(&fn_by_usr);
 }

@@ -15,12 +15,19 @@
  *     slots of the program). */
 #ifndef RL_FNFLOW_H
 #define RL_FNFLOW_H
+#include "../apimodel/apimodel.h"
 #include "../facts/facts.h"
 #include <clang-c/Index.h>
 
 /* Records the flows of every function body and file-scope initializer of
- * the unit (outside system headers) into facts. */
-void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts);
+ * the unit (outside system headers) into facts; also the globals of
+ * external linkage it defines, and what each function names besides its
+ * direct calls (rl_function.uses; outside bodies, init_uses): what links
+ * it to other units (model/link.c). Call after the walker recorded the
+ * unit's functions. A slot that receives a function the API models
+ * (model, may be NULL) call an allocator is recorded as such
+ * (rl_unit_facts.alloc_slots). */
+void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts, const rl_apimodel *model);
 
 /* The slot a call through `callee_expr` reads its function from (the
  * callee expression of an indirect call, or a spawn's entry argument),

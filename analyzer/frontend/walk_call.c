@@ -14,7 +14,6 @@
  *     result is passed as unknown. */
 #include "walker.h"
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,11 +203,8 @@ static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int na
 }
 
 /* The value of a call's pointer result, resolved by the model from the
- * callee's returns (facts.h, "@" values): `callee` is the direct callee's
- * USR, or for a call through a pointer RL_CALL_NODE_MARK and its CALL
- * node, whose possible targets the model looks at (an allocator hook).
- * Arguments that are themselves call results are left unknown, so these
- * values never nest. */
+ * callee's returns (facts.h, "@" values). Arguments that are themselves
+ * call results are left unknown, so these values never nest. */
 static void call_value(walker *w, CXCursor c, const char *callee, const rl_strbuf *args, int nargs, rl_strbuf *out)
 {
     rl_loc loc = rlw_loc_of(w, c);
@@ -351,15 +347,11 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
         rlw_set_args(w, id, vals, nargs);
     }
-    if (out && rlw_type_is_pointer(clang_getCursorType(c))) {
-        if (direct) {
-            call_value(w, c, rlw_intern_cx(w, clang_getCursorUSR(callee)), bufs, nargs, &out->value);
-        } else if (id >= 0) {
-            char node[sizeof RL_CALL_NODE_MARK + 3 * sizeof id];
-            snprintf(node, sizeof node, RL_CALL_NODE_MARK "%d", (int)id);
-            call_value(w, c, node, bufs, nargs, &out->value);
-        }
-    }
+    /* A call through a pointer names the slot it reads the function from
+     * instead of a function: the model knows whether that slot holds only
+     * allocators (yarn's my_malloc_f, curl's Curl_cmalloc). */
+    const char *value_of = direct ? rlw_intern_cx(w, clang_getCursorUSR(callee)) : target;
+    if (out && value_of && rlw_type_is_pointer(clang_getCursorType(c))) call_value(w, c, value_of, bufs, nargs, &out->value);
     for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
     free(bufs);
     free(vals);
@@ -392,16 +384,18 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
 }
 
 /* The result of a call through a pointer converted to a pointer to a
- * struct or union (`struct item *it = hooks.alloc(n)`): the call value is
- * given that pointee type, so that, when the model finds no allocator
- * behind the pointer, the object is known by it, as an untraced pointer of
- * the converted type would be, rather than as `{void}`. */
+ * struct or union (`struct item *it = hooks.alloc(n)`): the call value
+ * (whose callee field is the slot the function is read from, not a
+ * function's "c:" USR) is given that pointee type, so that, when the model
+ * finds no allocator behind the slot, the object is known by it, as an
+ * untraced pointer of the converted type would be, rather than as
+ * `{void}`. */
 void rlw_retype_indirect_call(walker *w, CXCursor cast, expr_out *out)
 {
     if (!out) return;
     const char *v = rl_sb_str(&out->value);
     const char *callee = v[0] == '@' ? strchr(v, RL_CALL_SEP[0]) : NULL;
-    if (!callee || strncmp(callee + 1, RL_CALL_NODE_MARK, strlen(RL_CALL_NODE_MARK)) != 0) return;
+    if (!callee || strncmp(callee + 1, "c:", 2) == 0) return;
     const char *type = strchr(callee + 1, RL_CALL_SEP[0]);
     CXType to = clang_getCanonicalType(clang_getCursorType(cast));
     if (!type || to.kind != CXType_Pointer) return;

@@ -20,6 +20,8 @@
 #include "threads_internal.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,8 @@ typedef struct spawn_site {
     const char *arg;
     int arg_distinct;
     const char *handle;
+    const char *handle_field; /* the struct field the handle is kept in
+                                 (handle_field), or NULL */
     int entry_fn;        /* direct entry, or -1 */
     const rl_node *node_ref; /* the SPAWN node, for indirect entries */
     rl_loc loc;
@@ -96,6 +100,62 @@ static int32_t innermost_loop(const rl_function *fn, int32_t node)
 static int in_subtree(const rl_function *fn, int32_t root, int32_t node)
 {
     return node >= root && node <= fn->nodes[root].end;
+}
+
+/* ---- handles kept in struct fields ---------------------------------------- */
+
+/* The field a handle is kept in, when the handle is an element or the
+ * value of a struct field (`.threads*` in `t0:pool_create:H40_15.threads*`,
+ * `&ctx->threads[i]`): the last field step with the steps after it, all
+ * of them `*` or `[]`. NULL otherwise. */
+static const char *handle_field(const char *handle)
+{
+    const char *dot = strrchr(handle, '.');
+    if (!dot || strchr(dot, RL_CALL_SEP[0])) return NULL;
+    const char *p = dot + 1;
+    if (!(isalpha((unsigned char)*p) || *p == '_')) return NULL;
+    while (isalnum((unsigned char)*p) || *p == '_') p++;
+    for (; *p; p++)
+        if (*p != '*' && *p != '[' && *p != ']') return NULL;
+    return dot;
+}
+
+/* Whether s, past its first n bytes, is only `*` and `[]` steps, the
+ * first a `*`. */
+static int only_derefs_after(const char *s, size_t n)
+{
+    if (s[n] != '*') return 0;
+    for (const char *p = s + n; *p; p++)
+        if (*p != '*' && *p != '[' && *p != ']') return 0;
+    return 1;
+}
+
+/* The field a spawn's handle is kept in when its function stores the
+ * handle's array in a struct field itself, before or after the spawn
+ * (zstd's POOL_resize: `ctx->threads = threadPool;` then
+ * `pthread_create(&threadPool[i], ...)`): handle_field of the field's
+ * place with the handle's steps, interned; NULL when none. In the
+ * function's own terms, so it needs no store to be known yet. */
+static const char *stored_handle_field(rl_model *m, const rl_function *fn, const char *handle)
+{
+    size_t hlen = strlen(handle);
+    for (int32_t i = 0; i < fn->nnodes; i++) {
+        const rl_node *n = &fn->nodes[i];
+        if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_WRITE) || n->nargs != 1 || !n->args[0][0]) continue;
+        const char *value = n->args[0];
+        size_t vlen = strlen(value);
+        const char *steps = NULL;
+        if (value[0] == '&' && strcmp(value + 1, handle) == 0) steps = "*";
+        else if (vlen < hlen && strncmp(handle, value, vlen) == 0 && only_derefs_after(handle, vlen)) steps = handle + vlen;
+        if (!steps) continue;
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_printf(&sb, "%s%s", n->text, steps);
+        const char *field = handle_field(rl_sb_str(&sb));
+        const char *key = field ? rl_intern(m->program->pool, field) : NULL;
+        rl_sb_free(&sb);
+        if (key) return key;
+    }
+    return NULL;
 }
 
 /* ---- pass 1: spawn and join sites ---------------------------------------- */
@@ -246,6 +306,8 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->arg = tm_resolve(m, env, sym_arg, &d_inherited);
             s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
             s->handle = n->nargs > 1 && n->args[1][0] ? tm_resolve(m, env, n->args[1], NULL) : "";
+            s->handle_field = handle_field(s->handle);
+            if (!s->handle_field && s->handle[0]) s->handle_field = stored_handle_field(m, fn, n->args[1]);
             s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
             if (s->entry_fn < 0 && n->fnptr) {
                 /* Through a pointer the context tells (a pool's start
@@ -399,19 +461,48 @@ static void creation_history(rl_model *m, rl_thread *child, const spawn_site *s)
     }
 }
 
+/* Whether a join's handle is a spawn's handle exactly: that join belongs
+ * to that spawn. */
+static int joins_a_named_spawn(const discovery *d, const join_site *js)
+{
+    for (size_t k = 0; k < d->nspawns; k++)
+        if (d->spawns[k].handle == js->handle) return 1;
+    return 0;
+}
+
+/* The join that ends the thread of spawn s: the first after the spawn, by
+ * the same thread, of the same handle. When no join names the handle as
+ * the spawn does, a join of a handle kept in the same struct field, that
+ * joins no other spawn's handle exactly: the spawn and the join name the
+ * pool object apart (zstd's pool allocated through a wrapper and reached
+ * again through its owner's field, `ctx->threads[i]` in POOL_create and
+ * in POOL_join), and the object's identity is not traced through the
+ * allocation and the stores. NULL when none. */
+static const join_site *join_of(const spawn_site *s, const discovery *d)
+{
+    if (!s->handle[0]) return NULL;
+    const join_site *join = NULL, *by_field = NULL;
+    const char *field = s->handle_field;
+    for (size_t j = 0; j < d->njoins; j++) {
+        const join_site *js = &d->joins[j];
+        if (pos_cmp(&js->pos, &s->pos) <= 0) continue;
+        if (js->handle == s->handle) {
+            if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
+            continue;
+        }
+        const char *jfield = field && js->handle[0] ? handle_field(js->handle) : NULL;
+        if (!jfield || strcmp(jfield, field) != 0 || joins_a_named_spawn(d, js)) continue;
+        if (!by_field || pos_cmp(&js->pos, &by_field->pos) < 0) by_field = js;
+    }
+    return join ? join : by_field;
+}
+
 /* Fills a child's multi flag and interval from its spawn site and the
  * parent's joins. */
-static void child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
-                           const discovery *d)
+static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
+                                       const discovery *d)
 {
-    const join_site *join = NULL;
-    if (s->handle[0]) {
-        for (size_t j = 0; j < d->njoins; j++) {
-            const join_site *js = &d->joins[j];
-            if (js->handle != s->handle || pos_cmp(&js->pos, &s->pos) <= 0) continue;
-            if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
-        }
-    }
+    const join_site *join = join_of(s, d);
     int frame = -1;
     int32_t around = overlapping_loop(m, s, join, &frame);
     /* A spawn reached through several call paths (commands dispatched
@@ -453,7 +544,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     if (!join) {
         child->end.infinite = 1;
         child->dend.infinite = 1;
-        return;
+        return NULL;
     }
     child->joined = 1;
     child->join_loc = join->loc;
@@ -461,6 +552,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
     child->dend = pos_copy(&join->pos);
     for (int k = 0; k < join->pos.n; k++) {
         const rl_function *jf = fn_of(m, join->frame_fns[k]);
+        if (join->pos.v[k] >= jf->nnodes) continue; /* a finisher's frame past the entry */
         int32_t loop = outermost_loop(jf, join->pos.v[k]);
         if (loop < 0) continue;
         int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
@@ -470,6 +562,7 @@ static void child_interval(rl_model *m, rl_thread *child, const rl_thread *paren
         child->end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
         break;
     }
+    return join;
 }
 
 int tm_add_thread(rl_model *m, int parent, int entry_fn)
@@ -507,6 +600,40 @@ static int recursive_spawn(rl_model *m, int parent, int entry_fn)
     return 0;
 }
 
+int32_t tm_finisher_position(const rl_model *m, int t, int k)
+{
+    return fn_of(m, m->threads[t].entry_fn)->nnodes + k;
+}
+
+/* A library root runs the finishers whose joins end its children (their
+ * first frame lies past its entry): the workers a public function starts
+ * are joined by the library's shutdown function, which the application
+ * calls once done with it (libuv's uv_library_shutdown). */
+static void discover_finishers(rl_model *m, int t, discovery *d)
+{
+    if (m->threads[t].parent >= 0 || m->program->main_fn >= 0) return;
+    int entry = m->threads[t].entry_fn;
+    for (size_t k = 0; k < m->nfinishers; k++) {
+        int32_t at = tm_finisher_position(m, t, (int)k);
+        rl_posvec pos = {&at, 1, 0};
+        frame_env sub = {t, m->finishers[k], NULL, 0, 0};
+        discover(m, &sub, &pos, &entry, 1, d);
+    }
+}
+
+/* Records that the root runs the finisher a join of one of its children
+ * lies in (none when the join is in its own code). */
+static void attach_finisher(rl_model *m, int root, const join_site *join)
+{
+    rl_thread *t = &m->threads[root];
+    int32_t past = join->pos.v[0] - fn_of(m, t->entry_fn)->nnodes;
+    if (t->parent >= 0 || join->pos.n < 2 || past < 0) return;
+    for (int i = 0; i < t->nfinishers; i++)
+        if (t->finishers[i] == past) return;
+    t->finishers = rl_xrealloc(t->finishers, (size_t)(t->nfinishers + 1) * sizeof *t->finishers);
+    t->finishers[t->nfinishers++] = past;
+}
+
 static void create_children(rl_model *m, int parent, const discovery *d)
 {
     m->threads[parent].first_child = (int)m->nthreads;
@@ -541,7 +668,8 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             t->arg = s->arg;
             t->arg_distinct = s->arg_distinct;
             t->handle = s->handle;
-            child_interval(m, t, &m->threads[parent], s, d);
+            const join_site *join = child_interval(m, t, &m->threads[parent], s, d);
+            if (join) attach_finisher(m, parent, join);
         }
     }
 }
@@ -579,6 +707,7 @@ void tm_discover_children(rl_model *m, int t, const frame_env *env)
     memset(&d, 0, sizeof d);
     d.budget = DISCOVERY_BUDGET;
     if (m->program->fns[m->threads[t].entry_fn].spawns) discover(m, env, &empty, NULL, 0, &d);
+    discover_finishers(m, t, &d);
     create_children(m, t, &d);
     if (d.cut) m->limits.discovery_cut++;
     discovery_free(&d);

@@ -70,11 +70,28 @@ static int is_static_usr(const char *usr)
     return strncmp(usr, "c:@F@", 5) != 0;
 }
 
+/* Marks function k live and stacks it, unless it is already. */
+static void keep(char *live, int32_t *stack, int32_t *top, int32_t k)
+{
+    if (k < 0 || live[k]) return;
+    live[k] = 1;
+    stack[(*top)++] = k;
+}
+
+/* The function of the unit a USR names, or -1 (defined elsewhere, or a
+ * global variable). */
+static int32_t function_of(const rl_ptrmap *index, const char *usr)
+{
+    void *v = usr ? rl_ptrmap_get(index, usr) : NULL;
+    return v ? (int32_t)((intptr_t)v - 1) : -1;
+}
+
 /* Which functions of a unit its object file would keep: those of external
- * linkage, the static ones they call, and the static ones used as values
- * (a handler table). A static inline function from a header that nothing
- * in the unit calls is compiled away, and the calls in its body pull in
- * no other unit. Returns a heap array, one flag per function. */
+ * linkage, and the static ones that kept code calls or names (a static
+ * callback stored by a kept function) or that the unit's initializers
+ * name (a handler table). A static inline function from a header that
+ * nothing kept calls is compiled away, and what its body calls or names
+ * pulls in no other unit. Returns a heap array, one flag per function. */
 static char *live_functions(const rl_unit_facts *f)
 {
     char *live = rl_xcalloc((size_t)f->nfns + 1, 1);
@@ -83,19 +100,12 @@ static char *live_functions(const rl_unit_facts *f)
     int32_t *stack = rl_xmalloc(((size_t)f->nfns + 1) * sizeof *stack);
     int32_t top = 0;
     for (int32_t i = 0; i < f->nfns; i++)
-        if (!is_static_usr(f->fns[i].usr)) live[i] = 1, stack[top++] = i;
-    for (int32_t i = 0; i < f->naddr_taken; i++) {
-        void *v = rl_ptrmap_get(&index, f->addr_taken[i]);
-        int32_t k = v ? (int32_t)((intptr_t)v - 1) : -1;
-        if (k >= 0 && !live[k]) live[k] = 1, stack[top++] = k;
-    }
+        if (!is_static_usr(f->fns[i].usr)) keep(live, stack, &top, i);
+    for (int32_t i = 0; i < f->ninit_uses; i++) keep(live, stack, &top, function_of(&index, f->init_uses[i]));
     while (top > 0) {
         const rl_function *fn = &f->fns[stack[--top]];
-        for (int32_t n = 0; n < fn->nnodes; n++) {
-            void *v = fn->nodes[n].callee ? rl_ptrmap_get(&index, fn->nodes[n].callee) : NULL;
-            int32_t k = v ? (int32_t)((intptr_t)v - 1) : -1;
-            if (k >= 0 && !live[k]) live[k] = 1, stack[top++] = k;
-        }
+        for (int32_t n = 0; n < fn->nnodes; n++) keep(live, stack, &top, function_of(&index, fn->nodes[n].callee));
+        for (int32_t k = 0; k < fn->nuses; k++) keep(live, stack, &top, function_of(&index, fn->uses[k]));
     }
     free(stack);
     rl_ptrmap_free(&index);
@@ -122,9 +132,14 @@ static void index_units(link_index *ix, const rl_unit_facts *const *facts, size_
             /* A main unit is never linked into another program, so only
              * other units count as definers. */
             if (!ix->is_main[u]) add_definer(ix, usr, u);
-            if (!live[i]) continue; /* an unused static (inline) function makes no reference */
+            /* An unused static (inline) function refers to nothing: not
+             * its calls, nor the globals and functions its body names
+             * (crc16.c pulled in redis's t_hash.c, and the whole server,
+             * through an inline function of a header reading a global). */
+            if (!live[i]) continue;
             for (int32_t n = 0; n < fn->nnodes; n++)
                 if (fn->nodes[n].callee) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, fn->nodes[n].callee));
+            for (int32_t k = 0; k < fn->nuses; k++) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, fn->uses[k]));
         }
         free(live);
         for (int32_t i = 0; i < f->nglobals_defined; i++) {
@@ -132,8 +147,7 @@ static void index_units(link_index *ix, const rl_unit_facts *const *facts, size_
             add_ref(&ix->defs[u], &dlen, &dcap, usr);
             if (!ix->is_main[u]) add_definer(ix, usr, u);
         }
-        for (int32_t i = 0; i < f->naddr_taken; i++) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, f->addr_taken[i]));
-        for (int32_t i = 0; i < f->nglobals_used; i++) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, f->globals_used[i]));
+        for (int32_t i = 0; i < f->ninit_uses; i++) add_ref(&ix->refs[u], &len, &cap, rl_intern(ix->pool, f->init_uses[i]));
         ix->nrefs[u] = len;
     }
 }

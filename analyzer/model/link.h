@@ -7,8 +7,10 @@
  *
  * A program starts at a unit that defines `main` and takes in, as a
  * linker pulls objects from a library, every unit that defines a function
- * it refers to (calls, thread entries, once-routines, functions used as
- * values), transitively. A unit that defines `main` is never pulled into
+ * or a global it refers to (calls, thread entries, once-routines,
+ * functions used as values, globals used), transitively. Only the code
+ * the unit's object keeps refers to anything: an unused static inline
+ * function of a header refers to nothing (rl_function.uses). A unit that defines `main` is never pulled into
  * another program. Units that no program takes in form one more program,
  * a library (no `main`): its threads are those it starts itself, from
  * functions of those units (code every program already reaches is

@@ -7,6 +7,7 @@
 #ifndef RL_LOCKSET_H
 #define RL_LOCKSET_H
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct rl_lock_entry {
     const char *lock; /* interned place of the lock object */
@@ -15,7 +16,11 @@ typedef struct rl_lock_entry {
 
 typedef struct rl_lockset {
     size_t n;
-    rl_lock_entry *e; /* sorted by lock pointer */
+    rl_lock_entry *e; /* sorted by lock name (then address, for equal
+                         names from two pools) */
+    uint64_t hash;    /* of the entries, for the table */
+    uint32_t id;      /* order of creation in its table: a set's place in
+                         any order that must be the same on every run */
 } rl_lockset;
 
 typedef struct rl_lockset_table rl_lockset_table;

@@ -47,7 +47,7 @@ struct rl_ownership {
     unsigned char *unlinks; /* nfns answers */
     unsigned char *fresh;   /* nfns answers: returns only fresh objects */
     rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
-    rl_ptrmap allocating;   /* indirect CALL node -> ANSWER_YES / ANSWER_NO */
+    rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
 };
 
 rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
@@ -114,20 +114,20 @@ static int test_heap(const char *v, const void *what)
 
 static int keeps(rl_ownership *o, int fn, int k);
 
-/* What a call through a pointer may reach, program-wide: the program
- * functions its slot holds (*targets, *ntargets) and the library functions
+/* What a call through a pointer reading `slot` may reach, program-wide:
+ * the program functions the slot holds (*targets, *ntargets) and the library functions
  * without a body (lib, *nlib, up to OWN_MAX_LIBRARY_TARGETS). 0 when that
  * is not known: nothing flows into the slot (candidates by type only), or
  * too many library functions do. */
-static int indirect_targets(rl_ownership *o, const rl_node *n, const int **targets, size_t *ntargets,
-                            const char **lib, size_t *nlib)
+static int slot_targets(rl_ownership *o, const char *slot, const int **targets, size_t *ntargets, const char **lib,
+                        size_t *nlib)
 {
     *targets = NULL;
     *ntargets = *nlib = 0;
-    if (n->kind != RL_N_CALL || !(n->flags & RL_CALL_INDIRECT) || !n->target) return 0;
-    *nlib = rl_callgraph_externals(o->p->calls, n->target, lib, OWN_MAX_LIBRARY_TARGETS);
+    if (!slot) return 0;
+    *nlib = rl_callgraph_externals(o->p->calls, slot, lib, OWN_MAX_LIBRARY_TARGETS);
     if (*nlib > OWN_MAX_LIBRARY_TARGETS) return 0;
-    *targets = rl_callgraph_targets(o->p->calls, n->target, ntargets);
+    *targets = rl_callgraph_targets(o->p->calls, slot, ntargets);
     return *ntargets + *nlib > 0;
 }
 
@@ -147,7 +147,7 @@ static int call_keeps(rl_ownership *o, int fn, const rl_node *n, int callee, int
     const int *targets;
     const char *lib[OWN_MAX_LIBRARY_TARGETS];
     size_t ntargets, nlib;
-    if (!indirect_targets(o, n, &targets, &ntargets, lib, &nlib)) return KEEPS_UNSYNC;
+    if (!slot_targets(o, n->target, &targets, &ntargets, lib, &nlib)) return KEEPS_UNSYNC;
     for (size_t i = 0; i < nlib; i++)
         if (k != 0 || !rl_program_library_is(o->p, lib[i], RL_API_FREE)) return KEEPS_UNSYNC;
     for (size_t i = 0; i < ntargets; i++)
@@ -255,44 +255,47 @@ static const char *call_value_field(rl_ownership *o, const char *v)
     return end ? rl_intern_n(o->p->pool, usr, (size_t)(end - usr)) : NULL;
 }
 
-int rl_ownership_usr_allocates(rl_ownership *o, const char *usr)
+/* Whether the function USR (program-interned) gives a fresh object: a
+ * program function that returns fresh ones, or a library function
+ * modelled `alloc`. */
+static int usr_allocates(rl_ownership *o, const char *usr)
 {
     int fn = rl_program_find(o->p, usr);
     if (fn >= 0) return returns_fresh(o, fn) || rl_program_library_is(o->p, usr, RL_API_ALLOC);
     return rl_program_library_is(o->p, usr, RL_API_ALLOC);
 }
 
-int rl_ownership_call_allocates(rl_ownership *o, int fn, int32_t node)
+/* Whether a call through a pointer read from `slot` (program-interned)
+ * gives a fresh object: every function the slot may hold allocates (the
+ * flows of callgraph.h, static initialisers included: a hook holding
+ * malloc, or wrappers whose returns are fresh), and one is known. */
+static int slot_allocates(rl_ownership *o, const char *slot)
 {
-    if (fn < 0 || (size_t)fn >= o->p->nfns || node < 0 || node >= o->p->fns[fn].fn->nnodes) return 0;
-    const rl_node *n = &o->p->fns[fn].fn->nodes[node];
-    void **slot = rl_ptrmap_slot(&o->allocating, n);
-    if (*slot) return *slot == (void *)ANSWER_YES;
-    *slot = (void *)ANSWER_NO; /* also while in progress (invariant 3) */
+    void **memo = rl_ptrmap_slot(&o->allocating, slot);
+    if (*memo) return *memo == (void *)ANSWER_YES;
+    *memo = (void *)ANSWER_NO; /* also while in progress (invariant 3) */
     const int *targets;
     const char *lib[OWN_MAX_LIBRARY_TARGETS];
     size_t ntargets, nlib;
-    if (!indirect_targets(o, n, &targets, &ntargets, lib, &nlib)) return 0;
+    if (!slot_targets(o, slot, &targets, &ntargets, lib, &nlib)) return 0;
     for (size_t i = 0; i < nlib; i++)
         if (!rl_program_library_is(o->p, lib[i], RL_API_ALLOC)) return 0;
     for (size_t i = 0; i < ntargets; i++)
-        if (!rl_ownership_usr_allocates(o, o->p->fns[targets[i]].usr)) return 0;
-    *slot = (void *)ANSWER_YES;
+        if (!usr_allocates(o, o->p->fns[targets[i]].usr)) return 0;
+    *memo = (void *)ANSWER_YES;
     return 1;
 }
 
-/* Whether a call value "@L_C|CALLEE|..." of fn (in its own terms) gives a
- * fresh object: its direct callee returns fresh ones, or, for a call
- * through a pointer ("#N", rl_call_value_node), every function the
- * pointer may reach does. */
-static int call_value_fresh(rl_ownership *o, int fn, const char *v)
+/* Whether a call value "@L_C|CALLEE|..." gives a fresh object: its direct
+ * callee returns fresh ones, or, for a call through a pointer (CALLEE is
+ * then the slot the function is read from, facts.h), every function the
+ * slot may hold allocates. */
+static int call_value_fresh(rl_ownership *o, const char *v)
 {
     const char *callee = call_value_field(o, v);
     if (!callee) return 0;
-    int32_t node = rl_call_value_node(callee);
-    if (node >= 0) return rl_ownership_call_allocates(o, fn, node);
     int target = rl_program_find(o->p, callee);
-    return target >= 0 && returns_fresh(o, target);
+    return target >= 0 ? returns_fresh(o, target) : slot_allocates(o, callee);
 }
 
 /* Whether every return of fn gives a fresh object: one it allocates
@@ -320,7 +323,7 @@ static int returns_fresh(rl_ownership *o, int fn)
         if (!n->text[0]) continue;
         int ok = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.')) ||
                  (n->text[0] == '@' && strlen(n->text) == rl_place_root_len(n->text) &&
-                  call_value_fresh(o, fn, n->text));
+                  call_value_fresh(o, n->text));
         if (!ok) return 0;
         any = 1;
     }
@@ -343,7 +346,7 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
         const char *rest = text + root;
         if ((rest[0] && (rest[0] != '*' || strchr(rest + 1, '*'))) || sscanf(text, "@%u_%u", &line, &col) != 2)
             return 0;
-        if (!call_value_fresh(o, fn, text)) return 0;
+        if (!call_value_fresh(o, text)) return 0;
     } else {
         return 0;
     }

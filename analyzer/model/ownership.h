@@ -64,15 +64,4 @@ int rl_ownership_unlinks(rl_ownership *o, int fn);
  * an allocator (a wrapper, a hook) returns, or one it unlinks. */
 int rl_ownership_returns_fresh(rl_ownership *o, int fn);
 
-/* Whether the function USR (program-interned) gives a fresh object: a
- * program function that returns fresh ones, or a library function
- * modelled `alloc`. */
-int rl_ownership_usr_allocates(rl_ownership *o, const char *usr);
-
-/* Whether the call through a pointer at `node` of fn gives a fresh
- * object, program-wide: every function the pointer may hold (the flows of
- * callgraph.h, static initialisers included) allocates, and at least one
- * is known. Its result is then a fresh object named by the call site. */
-int rl_ownership_call_allocates(rl_ownership *o, int fn, int32_t node);
-
 #endif

@@ -51,6 +51,8 @@ void rl_program_add_unit_roots(rl_program *p, const rl_unit_facts *facts, int ma
      * defines it, so the marks are kept by USR and applied in finish. */
     for (int32_t i = 0; i < facts->naddr_taken; i++)
         rl_ptrmap_put(&p->addr_taken, rl_intern(p->pool, facts->addr_taken[i]), (void *)1);
+    for (int32_t i = 0; i < facts->nalloc_slots; i++)
+        rl_ptrmap_put(&p->alloc_slots, rl_intern(p->pool, facts->alloc_slots[i]), (void *)1);
 }
 
 /* ---- exit paths ---------------------------------------------------------- */
@@ -414,6 +416,7 @@ void rl_program_free(rl_program *p)
     }
     rl_ptrmap_free(&p->by_usr);
     rl_ptrmap_free(&p->addr_taken);
+    rl_ptrmap_free(&p->alloc_slots);
     rl_callgraph_free(p->calls);
     free(p->units);
     free(p->fns);

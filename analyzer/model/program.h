@@ -54,6 +54,8 @@ typedef struct rl_program {
     rl_ptrmap by_usr;       /* usr -> (index + 1) */
     rl_ptrmap by_type;      /* type -> rl_fn_list* of address-taken functions */
     rl_ptrmap addr_taken;   /* usr -> 1 for functions used as values */
+    rl_ptrmap alloc_slots;  /* slot -> 1 for slots some unit stores an
+                               allocator in (rl_unit_facts.alloc_slots) */
     int main_fn;            /* index of main, -1 if none */
     const rl_unit_facts **units; /* borrowed, in the order added */
     size_t nunits, cap_units;

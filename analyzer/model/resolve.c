@@ -16,6 +16,7 @@
  *  3. A place given two different pointer values, or a function whose
  *     returns disagree, is marked ambiguous once and never followed. */
 #include "threads_internal.h"
+#include "callgraph.h"
 #include "ownership.h"
 #include "place.h"
 #include "../util/mem.h"
@@ -70,30 +71,67 @@ static const char *return_summary(rl_model *m, int fn)
     return ok ? found : NULL;
 }
 
-/* Whether the call through a pointer at `node` of env's function gives a
- * fresh object in this context: the pointer, resolved with the context's
- * bindings, is one function that allocates (an allocator handed down as
- * an argument), or else every function it may hold does
- * (rl_ownership_call_allocates: a hook holding malloc). */
-static int indirect_call_allocates(rl_model *m, const frame_env *env, int32_t node)
+/* Marks of m->allocating. */
+#define ALLOCATES ((void *)1)
+#define KEEPS ((void *)2)
+
+static int call_allocates(rl_model *m, const char *callee, int depth);
+
+/* The callee field of a call value that is the whole value ("@L_C|X|T..."
+ * with nothing after its end), interned; NULL otherwise. */
+static const char *whole_call_callee(rl_model *m, const char *value)
 {
-    const rl_function *f = fn_of(m, env->fn);
-    if (node < 0 || node >= f->nnodes) return 0;
-    const rl_node *n = &f->nodes[node];
-    if (n->kind != RL_N_CALL || !(n->flags & RL_CALL_INDIRECT)) return 0;
-    if (n->fnptr) {
-        const char *v = tm_resolve(m, env, n->fnptr, NULL);
-        if (strncmp(v, "fn:", 3) == 0 && v[3])
-            return rl_ownership_usr_allocates(m->own, rl_intern(m->program->pool, v + 3));
+    if (value[0] != '@') return NULL;
+    const char *end = strchr(value, RL_CALL_END[0]);
+    const char *sep = strchr(value, RL_CALL_SEP[0]);
+    if (!end || end[1] || !sep) return NULL;
+    const char *next = strchr(sep + 1, RL_CALL_SEP[0]);
+    if (!next) return NULL;
+    return rl_intern_n(m->program->pool, sep + 1, (size_t)(next - sep - 1));
+}
+
+/* Whether the function hands back a fresh heap object: one it allocates
+ * (its returns agree on `&H...`), or what a call to an allocator returns
+ * (pigz's my_malloc() returning my_malloc_f(size), yarn_malloc() returning
+ * malloc_track()). */
+static int function_allocates(rl_model *m, int fn, int depth)
+{
+    const char *ret = return_summary(m, fn);
+    if (!ret) return 0;
+    if (strncmp(ret, "&H", 2) == 0) return 1;
+    const char *inner = whole_call_callee(m, ret);
+    return inner && call_allocates(m, inner, depth + 1);
+}
+
+/* Whether a call to callee (a function's USR, or the slot a call through
+ * a pointer reads, facts.h) hands back a fresh heap object: an allocator
+ * function, or a slot some unit stores an allocator in and whose every
+ * function with a body is one (a malloc hook: `my_malloc_f = malloc`,
+ * then yarn_mem(yarn_malloc, ...)). Memoized; a cycle allocates nothing. */
+static int call_allocates(rl_model *m, const char *callee, int depth)
+{
+    if (depth >= MAX_SPAWN_DEPTH) return 0;
+    void **memo = rl_ptrmap_slot(&m->allocating, callee);
+    if (*memo) return *memo == ALLOCATES;
+    *memo = KEEPS; /* while it is decided: a cycle allocates nothing */
+    int fn = rl_program_find(m->program, callee);
+    int yes = 0;
+    if (fn >= 0) {
+        yes = function_allocates(m, fn, depth);
+    } else if (rl_ptrmap_get(&m->program->alloc_slots, callee)) {
+        size_t n = 0;
+        const int *targets = rl_callgraph_targets(m->program->calls, callee, &n);
+        yes = 1;
+        for (size_t i = 0; i < n && yes; i++) yes = function_allocates(m, targets[i], depth);
     }
-    return rl_ownership_call_allocates(m->own, env->fn, node);
+    *(rl_ptrmap_slot(&m->allocating, callee)) = yes ? ALLOCATES : KEEPS;
+    return yes;
 }
 
 /* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
- * value with its parameters bound to the arguments; an object the callee
- * returns fresh (an allocator wrapper, a pop), or the result of a call
- * through a pointer to allocators ("#N"), is a fresh object at this call
- * site; anything else is an object of the pointee type. */
+ * value with its parameters bound to the arguments; a heap object the
+ * callee allocates is a fresh object at this call site (an allocator
+ * wrapper); anything else is an object of the pointee type. */
 static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth)
 {
     rl_strpool *pool = m->program->pool;
@@ -111,13 +149,13 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
     }
     const char *result = NULL;
     if (nf >= 3) {
-        int32_t node = rl_call_value_node(fields[1]);
-        int callee = node >= 0 ? -1 : rl_program_find(m->program, rl_intern(pool, fields[1]));
+        const char *callee_name = rl_intern(pool, fields[1]);
+        int callee = rl_program_find(m->program, callee_name);
         const char *ret = callee >= 0 && depth < MAX_SPAWN_DEPTH ? return_summary(m, callee) : NULL;
-        if ((ret && strncmp(ret, "&H", 2) == 0) || rl_ownership_returns_fresh(m->own, callee) ||
-            (node >= 0 && indirect_call_allocates(m, env, node))) {
-            /* An allocator wrapper or hook, or a pop that hands the caller
-             * what it unlinked: a fresh object at this call site. */
+        if ((ret && strncmp(ret, "&H", 2) == 0) || (callee >= 0 && rl_ownership_unlinks(m->own, callee)) ||
+            call_allocates(m, callee_name, depth)) {
+            /* An allocator wrapper, or a pop that hands the caller what it
+             * unlinked: a fresh object at this call site. */
             rl_strbuf sb = RL_STRBUF_INIT;
             rl_sb_printf(&sb, "&H%s", fields[0]);
             result = tm_resolve(m, env, rl_sb_str(&sb), NULL);

@@ -324,6 +324,14 @@ static void analyse_thread(rl_model *m, int t)
     int frozen = !m->program->fns[th.entry_fn].spawns;
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
     get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, 0, &empty, frozen, 0, entry, entry, -1, -1);
+    /* The library's finishers that join its children run after its entry,
+     * at the positions discovery gave them. */
+    const rl_thread *root = &m->threads[t];
+    for (int k = 0; k < root->nfinishers; k++) {
+        int32_t after = tm_finisher_position(m, t, root->finishers[k]);
+        rl_posvec at = {&after, 1, 0};
+        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, &at, 0, 0, entry, entry, -1, -1);
+    }
     run_worklist(m);
     m->threads[t].runs_fn = tm_trampoline_body(m, &env);
 }
@@ -561,6 +569,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_candidates = MAX_CANDIDATES;
     m->limits.max_group = MAX_GROUP;
     m->own = rl_ownership_new(p, flow);
+    size_t cap_finishers = 0;
     tm_record_static_stores(m);
     if (p->main_fn >= 0) {
         tm_add_thread(m, -1, p->main_fn);
@@ -579,6 +588,9 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
             }
         for (size_t i = 0; i < p->nfns; i++)
             if (p->fns[i].starts && !called[i] && p->fns[i].may_root) tm_add_thread(m, -1, (int)i);
+        for (size_t i = 0; i < p->nfns; i++)
+            if (!p->fns[i].starts && !called[i] && p->fns[i].may_root && p->fns[i].spawns)
+                RL_PUSH(m->finishers, m->nfinishers, cap_finishers, (int)i);
         free(called);
     }
     add_entry_point_roots(m);
@@ -603,7 +615,9 @@ void rl_model_free(rl_model *m)
         for (int k = 0; k < m->threads[i].ncreated_under; k++) pos_free(&m->threads[i].released_at[k]);
         for (int k = 0; k < m->threads[i].nphase_bounds; k++) pos_free(&m->threads[i].phase_bounds[k]);
         free(m->threads[i].phase_bounds);
+        free(m->threads[i].finishers);
     }
+    free(m->finishers);
     for (size_t i = 0; i < m->nctxs; i++) {
         free(m->ctxs[i].bind);
         pos_free(&m->ctxs[i].pos);
@@ -615,6 +629,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->lock_display);
     rl_ptrmap_free(&m->stored);
     rl_ptrmap_free(&m->returns);
+    rl_ptrmap_free(&m->allocating);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);

@@ -74,6 +74,10 @@ typedef struct rl_thread {
                          to the join itself, even inside loops */
     rl_posvec *phase_bounds; /* its children's finite bounds, sorted; built with */
     int nphase_bounds, phase_ready; /* its first phase signature (threads.c) */
+    /* A library root: the library's finishers (rl_model.finishers, by
+     * index) it runs after its entry, because they join its children. */
+    int *finishers;
+    int nfinishers;
 } rl_thread;
 
 typedef struct rl_ctx {
@@ -165,6 +169,8 @@ typedef struct rl_model {
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
+    rl_ptrmap allocating;     /* function USR or slot -> 1 allocates, 2 does not
+                                 (resolve.c, call_allocates) */
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
@@ -177,6 +183,12 @@ typedef struct rl_model {
     rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
     rl_u64set once_spawns;    /* spawn sites inside once-routines already made threads */
     int any_creation_locks;   /* some thread has creation locks (rl_model_lock_holder) */
+    /* A library's finishers: its functions that nothing in it calls, that
+     * join threads and start none (uv_library_shutdown, a destructor).
+     * The application calls them once it is done with the library, so a
+     * root whose children they join runs them after its entry. */
+    int *finishers;           /* program function indices */
+    size_t nfinishers;
 } rl_model;
 
 /* Whether a context was reached through a call through a function pointer

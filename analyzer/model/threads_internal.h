@@ -131,6 +131,9 @@ const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held);
 int tm_add_thread(rl_model *m, int parent, int entry_fn);
 /* Pass 1 for thread t whose entry runs in env: creates its children. */
 void tm_discover_children(rl_model *m, int t, const frame_env *env);
+/* Where finisher k (rl_model.finishers) runs in root thread t: a first
+ * frame past every node of the root's entry, so after all of it. */
+int32_t tm_finisher_position(const rl_model *m, int t, int k);
 /* The one function a thread's entry runs through a pointer its argument
  * tells (a trampoline's body), else -1. */
 int tm_trampoline_body(rl_model *m, const frame_env *env);

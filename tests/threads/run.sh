@@ -135,6 +135,70 @@ EOC
 (cd "$TMP/link" && "$RL" threads -j 1 tool.c debug.c util.c assert.c server.c server_impl.c) >"$TMP/out" 2>"$TMP/err"
 contains "of two definers, the smaller one" "$TMP/out" "program tool (main in tool.c, 3 units)"
 
+# What a function's body names (a global, a function as a value) counts
+# only when the function is kept: redis-cli's crc16.c pulled in the whole
+# server through an inline function of a header, never called, reading
+# the global mstrFieldKind of t_hash.c.
+mkdir -p "$TMP/uses"
+cat >"$TMP/uses/kinds.h" <<'EOC'
+extern int field_kind;
+void server_tick(void);
+void set_handler(void (*h)(void));
+static inline int kind_of(void) { return field_kind; }
+static inline void install(void) { set_handler(0); }
+static inline void (*tick_of(void))(void) { return server_tick; }
+EOC
+cat >"$TMP/uses/crc.c" <<'EOC'
+#include "kinds.h"
+int crc(const char *s) { return s[0]; }
+EOC
+cat >"$TMP/uses/hash.c" <<'EOC'
+#include <pthread.h>
+#include "kinds.h"
+int field_kind = 0;
+static void *ticker(void *arg) { (void)arg; field_kind++; return 0; }
+void server_tick(void) { pthread_t t; pthread_create(&t, 0, ticker, 0); }
+void set_handler(void (*h)(void)) { if (h) h(); }
+EOC
+cat >"$TMP/uses/cli.c" <<'EOC'
+int crc(const char *s);
+int main(void) { return crc("x"); }
+EOC
+cat >"$TMP/uses/plugin.c" <<'EOC'
+#include "kinds.h"
+static void on_ready(void) { server_tick(); }
+void plugin_start(void) { set_handler(on_ready); }
+EOC
+cat >"$TMP/uses/host.c" <<'EOC'
+void plugin_start(void);
+int main(void) { plugin_start(); return 0; }
+EOC
+cat >"$TMP/uses/reader.c" <<'EOC'
+#include "kinds.h"
+int read_kind(void) { return kind_of(); }
+EOC
+cat >"$TMP/uses/probe.c" <<'EOC'
+int read_kind(void);
+int main(void) { return read_kind(); }
+EOC
+(cd "$TMP/uses" && "$RL" threads -j 1 cli.c hash.c crc.c host.c plugin.c probe.c reader.c) >"$TMP/out" 2>"$TMP/err"
+contains "an unused inline function's global pulls in nothing" "$TMP/out" "program cli (main in cli.c, 2 units)"
+contains "a static callback a kept function hands on links what it calls" "$TMP/out" "program host (main in host.c, 3 units)"
+contains "a global a kept inline function reads links its definer" "$TMP/out" "program probe (main in probe.c, 3 units)"
+(cd "$TMP/uses" && "$RL" check --no-db -j 1 --dump-facts -q crc.c) >"$TMP/out" 2>"$TMP/err"
+contains "the facts record what each function names" "$TMP/out" "  uses c:@field_kind"
+# A tentative definition (`int x;` at file scope, redis's `struct
+# redisServer server;`) defines the variable as much as `int x = 0;`.
+sed 's/^int field_kind = 0;/int field_kind;/' "$TMP/uses/hash.c" >"$TMP/uses/tentative.c"
+(cd "$TMP/uses" && "$RL" threads -j 1 probe.c reader.c tentative.c) >"$TMP/out" 2>"$TMP/err"
+contains "a tentative definition links its users" "$TMP/out" "program probe (main in probe.c, 3 units)"
+
+# A trampoline's capsule allocated through a malloc hook (pigz's yarn) is
+# one object per launch: each thread is named by the body it runs.
+(cd "$SRC/fixtures" && "$RL" threads -j 1 trampoline_capsule_alloc_hook.c) >"$TMP/out" 2>"$TMP/err"
+contains "a trampoline thread runs its own body" "$TMP/out" "write_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5, one instance"
+contains "the other body is a thread of its own" "$TMP/out" "compress_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5, several instances"
+
 # Spawns that no thread reaches are said, not passed off as clean.
 cat >"$TMP/unreached.c" <<'EOC'
 #include <pthread.h>

@@ -550,6 +550,7 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     rl_program_finish(program);
     program->entry_points = opts->entry_points;
     program->nentry_points = opts->nentry_points;
+    program->api = opts->api;
     long long ms_program = rl_now_ms() - t;
     rl_flow *flow = rl_flow_compute(program);
     long long ms_flow = rl_now_ms() - t - ms_program;
@@ -798,6 +799,7 @@ static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *mod
     }
     rl_analysis_options with_entries = *opts;
     with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
+    with_entries.api = model;
     uint64_t *digests = rl_xcalloc(units->len + 1, sizeof *digests);
     for (size_t i = 0; i < units->len; i++) digests[i] = parsed[i].facts ? parsed[i].digest : 0;
     with_entries.facts_digests = digests;

@@ -65,6 +65,10 @@ typedef struct rl_analysis_options {
      * sets them from the config; for rl_analyze_facts, the caller. */
     const char *const *entry_points;
     size_t nentry_points;
+    /* The API models, borrowed, for what the model asks about library
+     * functions reached through pointers (an allocator or free stored in
+     * a hook); rl_analyze sets it; NULL: none is known. */
+    const struct rl_apimodel *api;
     /* For the results cache: a digest of each unit's facts (0: no facts),
      * as many as units; set by rl_analyze from the facts it read. NULL:
      * results are neither reused nor stored. */

@@ -80,7 +80,13 @@ static void test_rules(const char *dir)
     fn = rl_apimodel_find(model, "call_once");
     report(fn && fn->kind == RL_API_ONCE && fn->handle == 0 && fn->entry == 1, "call_once: handle 0, entry 1",
            NULL);
-    report(rl_apimodel_find(model, "pthread_cond_wait") == NULL, "pthread_cond_wait is not modelled", NULL);
+    fn = rl_apimodel_find(model, "pthread_cond_wait");
+    report(fn && fn->kind == RL_API_WAIT && fn->handle == 0, "pthread_cond_wait: a wait on handle 0 (no lock)", NULL);
+    fn = rl_apimodel_find(model, "sem_post");
+    report(fn && fn->kind == RL_API_POST && fn->handle == 0, "sem_post: a post on handle 0", NULL);
+    report(rl_apimodel_find(model, "pthread_cond_timedwait") == NULL, "pthread_cond_timedwait is not modelled", NULL);
+    fn = rl_apimodel_find(model, "free");
+    report(fn && fn->kind == RL_API_FREE, "free: kind free", NULL);
 
     fn = rl_apimodel_find(model, "memcpy");
     report(fn && fn->kind == RL_API_ACCESS && fn->writes == 1u && fn->reads == 2u, "memcpy writes 0 reads 1", NULL);
@@ -184,6 +190,8 @@ static const struct bad_case {
     {"spawn needs entry", HEAD "  - {name: f, kind: spawn, arg: 1}\n", "kind 'spawn' needs 'entry'"},
     {"once needs entry", HEAD "  - {name: f, kind: once, handle: 0}\n", "kind 'once' needs 'entry'"},
     {"join needs handle", HEAD "  - {name: f, kind: join}\n", "kind 'join' needs 'handle'"},
+    {"post needs handle", HEAD "  - {name: f, kind: post}\n", "kind 'post' needs 'handle'"},
+    {"free takes no lock", HEAD "  - {name: f, kind: free, lock: 0}\n", "key 'lock' does not apply to kind 'free'"},
     {"key not for this kind", HEAD "  - {name: f, kind: spawn, entry: 1, mode: shared}\n",
      "bad.yaml:4:38: key 'mode' does not apply to kind 'spawn'"},
     {"index too large", HEAD "  - {name: f, kind: lock, lock: 32}\n",

@@ -29,6 +29,13 @@ typedef enum rl_api_kind {
     RL_API_EXIT,     /* never returns: ends the process (exit, abort) */
     RL_API_THREAD_EXIT, /* never returns: ends the calling thread (pthread_exit) */
     RL_API_JUMP,     /* never returns: jumps elsewhere in the thread (longjmp) */
+    RL_API_FREE,     /* releases the object its argument 0 points to: does not
+                        keep it (free, reached directly or through a hook) */
+    RL_API_POST,     /* wakes a waiter on the object at arg `handle` (sem_post,
+                        pthread_cond_signal): what came before it is ordered
+                        before what the waiter does after its wait */
+    RL_API_WAIT,     /* waits for a post on the object at arg `handle`
+                        (sem_wait, pthread_cond_wait) */
     RL_API_KIND_COUNT
 } rl_api_kind;
 

@@ -227,3 +227,4 @@ void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)
     facts->deps[facts->ndeps].hash = hash;
     facts->ndeps++;
 }
+

@@ -382,3 +382,36 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     }
     rlw_children_free(&l);
 }
+
+/* The result of a call through a pointer converted to a pointer to a
+ * struct or union (`struct item *it = hooks.alloc(n)`): the call value
+ * (whose callee field is the slot the function is read from, not a
+ * function's "c:" USR) is given that pointee type, so that, when the model
+ * finds no allocator behind the slot, the object is known by it, as an
+ * untraced pointer of the converted type would be, rather than as
+ * `{void}`. */
+void rlw_retype_indirect_call(walker *w, CXCursor cast, expr_out *out)
+{
+    if (!out) return;
+    const char *v = rl_sb_str(&out->value);
+    const char *callee = v[0] == '@' ? strchr(v, RL_CALL_SEP[0]) : NULL;
+    if (!callee || strncmp(callee + 1, "c:", 2) == 0) return;
+    const char *type = strchr(callee + 1, RL_CALL_SEP[0]);
+    CXType to = clang_getCanonicalType(clang_getCursorType(cast));
+    if (!type || to.kind != CXType_Pointer) return;
+    const char *key = rlw_type_key(w, clang_getPointeeType(to));
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "{%s}", key);
+    int aggregate = rl_type_is_aggregate_key(rl_sb_str(&sb));
+    rl_sb_truncate(&sb, 0);
+    if (aggregate) {
+        type++;
+        size_t type_len = strcspn(type, RL_CALL_SEP RL_CALL_END);
+        rl_sb_appendn(&sb, v, (size_t)(type - v));
+        rl_sb_append(&sb, key);
+        rl_sb_append(&sb, type + type_len);
+        rl_sb_truncate(&out->value, 0);
+        rl_sb_append(&out->value, rl_sb_str(&sb));
+    }
+    rl_sb_free(&sb);
+}

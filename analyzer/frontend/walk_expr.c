@@ -681,8 +681,12 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
             CXType it = clang_getCursorType(inner);
             /* An implicit conversion: array and function decay only compute
              * an address; every other conversion reads its operand. */
-            if (rlw_type_is_array(it) || rlw_type_is_function(it)) rlw_expr(w, inner, USE_ADDR, out);
-            else rlw_expr(w, inner, mode, out);
+            if (rlw_type_is_array(it) || rlw_type_is_function(it)) {
+                rlw_expr(w, inner, USE_ADDR, out);
+            } else {
+                rlw_expr(w, inner, mode, out);
+                rlw_retype_indirect_call(w, c, out);
+            }
         } else if (l.len > 1) {
             rlw_walk_atomic_expr(w, c, out);
         }
@@ -692,7 +696,10 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
     case CXCursor_CStyleCastExpr: {
         child_list l;
         rlw_children_of(c, &l);
-        if (l.len) rlw_expr(w, rlw_child_at(&l, l.len - 1), mode == USE_WRITE ? USE_WRITE : USE_READ, out);
+        if (l.len) {
+            rlw_expr(w, rlw_child_at(&l, l.len - 1), mode == USE_WRITE ? USE_WRITE : USE_READ, out);
+            rlw_retype_indirect_call(w, c, out);
+        }
         rlw_children_free(&l);
         break;
     }

@@ -171,6 +171,9 @@ void rlw_out_free(expr_out *o);
 void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
 /* Walks every child of c as a read (expression) or a statement. */
 void rlw_read_children(walker *w, CXCursor c);
+/* A call through a pointer's value converted by `cast` to a pointer to a
+ * struct or union takes that pointee type (walk_call.c). */
+void rlw_retype_indirect_call(walker *w, CXCursor cast, expr_out *out);
 /* A node of kind at c in the current SEQ; -1 when silent. */
 int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at);
 /* An ACCESS node for place, when another thread could reach it; or -1. */

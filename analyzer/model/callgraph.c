@@ -22,8 +22,6 @@ typedef struct call_arg {
     int32_t index;       /* argument position */
     int src;             /* its value's slot, or -1 for a constant */
     int constant;        /* the function it passes, when src is -1 */
-    int external;        /* the constant is a function the program does not
-                            define (constant is then -1) */
 } call_arg;
 
 typedef struct slot {
@@ -36,8 +34,6 @@ typedef struct slot {
     call_arg *calls;     /* arguments of calls made through it */
     size_t ncalls, cap_calls;
     int *sorted;         /* fns sorted, built on first query */
-    int external;        /* a function the program does not define (a C
-                            library's free) may be held here too */
 } slot;
 
 struct rl_callgraph {
@@ -49,8 +45,11 @@ struct rl_callgraph {
     rl_u64set edges;     /* (src << 32 | dst) + 1 of copy edges made */
     uint64_t *work;      /* pending (slot << 32 | fn) pairs */
     size_t nwork, cap_work;
-    int *external_work;  /* slots newly marked external, to pass it on */
-    size_t nexternal_work, cap_external_work;
+    /* Functions without a body in the program (malloc stored in a hook),
+     * numbered from p->nfns on so that they flow like the others. */
+    const char **externals;  /* USR, interned in the program pool */
+    size_t nexternals, cap_externals;
+    rl_ptrmap external_index; /* USR -> external number + 1 */
     rl_ptrmap by_field_name; /* interned field name -> field_fns* (owned) */
 };
 
@@ -77,31 +76,32 @@ static int slot_of(rl_callgraph *g, const char *name)
     return (int)g->nslots++;
 }
 
-/* The program function a "fn:" value names, or -1. */
+/* The function a "fn:" value names: its program index, or for a
+ * function without a body its external number past p->nfns (invariant
+ * 2); -1 for "fn:" alone. */
 static int constant_of(rl_callgraph *g, const char *value)
 {
     size_t n = strlen(FUNCTION_PREFIX);
-    if (strncmp(value, FUNCTION_PREFIX, n) != 0) return -1;
-    return rl_program_find(g->p, rl_intern(g->p->pool, value + n));
+    if (strncmp(value, FUNCTION_PREFIX, n) != 0 || !value[n]) return -1;
+    const char *usr = rl_intern(g->p->pool, value + n);
+    int fn = rl_program_find(g->p, usr);
+    if (fn >= 0) return fn;
+    void **v = rl_ptrmap_slot(&g->external_index, usr);
+    if (!*v) {
+        RL_PUSH(g->externals, g->nexternals, g->cap_externals, usr);
+        *v = (void *)(intptr_t)g->nexternals;
+    }
+    return (int)(g->p->nfns + (size_t)((intptr_t)*v - 1));
+}
+
+static int is_external(const rl_callgraph *g, int fn)
+{
+    return (size_t)fn >= g->p->nfns;
 }
 
 static int is_constant(const char *value)
 {
     return strncmp(value, FUNCTION_PREFIX, strlen(FUNCTION_PREFIX)) == 0;
-}
-
-/* A function constant naming a function the program does not define (not
- * the bare "fn:" of a NULL callback). */
-static int is_external(rl_callgraph *g, const char *value)
-{
-    return is_constant(value) && value[strlen(FUNCTION_PREFIX)] && constant_of(g, value) < 0;
-}
-
-static void mark_external(rl_callgraph *g, int s)
-{
-    if (g->slots[s].external) return;
-    g->slots[s].external = 1;
-    RL_PUSH(g->external_work, g->nexternal_work, g->cap_external_work, s);
 }
 
 static void add_fn(rl_callgraph *g, int s, int fn)
@@ -117,7 +117,6 @@ static void add_edge(rl_callgraph *g, int src, int dst)
     if (src == dst || !rl_u64set_add(&g->edges, (((uint64_t)src << 32) | (uint32_t)dst) + 1)) return;
     slot *s = &g->slots[src];
     RL_PUSH(s->succ, s->nsucc, s->cap_succ, dst);
-    if (s->external) mark_external(g, dst);
     /* What src already holds flows now; later arrivals follow the edge. */
     for (size_t i = 0; i < g->slots[src].nfns; i++) add_fn(g, dst, g->slots[src].fns[i]);
 }
@@ -125,8 +124,7 @@ static void add_edge(rl_callgraph *g, int src, int dst)
 /* dst may hold value (a slot or a function constant). */
 static void flow_into(rl_callgraph *g, int dst, const char *value)
 {
-    if (is_external(g, value)) mark_external(g, dst);
-    else if (is_constant(value)) add_fn(g, dst, constant_of(g, value));
+    if (is_constant(value)) add_fn(g, dst, constant_of(g, value));
     else add_edge(g, slot_of(g, value), dst);
 }
 
@@ -134,12 +132,12 @@ static void flow_into(rl_callgraph *g, int dst, const char *value)
  * parameter. */
 static void bind_argument(rl_callgraph *g, int fn, const call_arg *a)
 {
+    if (is_external(g, fn)) return; /* no parameters we see */
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_printf(&sb, "p:%s#%d", g->p->fns[fn].usr, a->index);
     int param = slot_of(g, rl_sb_str(&sb));
     rl_sb_free(&sb);
     if (a->src >= 0) add_edge(g, a->src, param);
-    else if (a->external) mark_external(g, param);
     else add_fn(g, param, a->constant);
 }
 
@@ -152,11 +150,10 @@ static void load_flows(rl_callgraph *g, const rl_unit_facts *f)
             flow_into(g, dst, fl->src);
             continue;
         }
-        call_arg a = {fl->index, -1, -1, 0};
+        call_arg a = {fl->index, -1, -1};
         if (is_constant(fl->src)) a.constant = constant_of(g, fl->src);
         else a.src = slot_of(g, fl->src);
-        a.external = is_external(g, fl->src);
-        if (a.src < 0 && a.constant < 0 && !a.external) continue;
+        if (a.src < 0 && a.constant < 0) continue;
         slot *s = &g->slots[dst];
         RL_PUSH(s->calls, s->ncalls, s->cap_calls, a);
         /* Targets already known take the argument now. */
@@ -166,14 +163,7 @@ static void load_flows(rl_callgraph *g, const rl_unit_facts *f)
 
 static void solve(rl_callgraph *g)
 {
-    /* Binding arguments adds edges, which may pass "external" on: both
-     * worklists run until neither has work. */
-    while (g->nwork > 0 || g->nexternal_work > 0) {
-        while (g->nexternal_work > 0) {
-            int s = g->external_work[--g->nexternal_work];
-            for (size_t i = 0; i < g->slots[s].nsucc; i++) mark_external(g, g->slots[s].succ[i]);
-        }
-        if (g->nwork == 0) break;
+    while (g->nwork > 0) {
         uint64_t w = g->work[--g->nwork];
         int s = (int)(w >> 32), fn = (int)(uint32_t)w;
         for (size_t i = 0; i < g->slots[s].nsucc; i++) add_fn(g, g->slots[s].succ[i], fn);
@@ -205,11 +195,15 @@ static void index_field_names(rl_callgraph *g)
     size_t nslots = g->nslots; /* interning names below adds no slot */
     for (size_t i = 0; i < nslots; i++) {
         const char *name = field_name(g->slots[i].name);
-        if (!name || g->slots[i].nfns == 0) continue;
-        void **v = rl_ptrmap_slot(&g->by_field_name, rl_intern(g->pool, name));
-        if (!*v) *v = rl_xcalloc(1, sizeof(field_fns));
-        field_fns *list = *v;
-        for (size_t k = 0; k < g->slots[i].nfns; k++) RL_PUSH(list->items, list->len, list->cap, g->slots[i].fns[k]);
+        if (!name) continue;
+        for (size_t k = 0; k < g->slots[i].nfns; k++) {
+            /* Only program functions: a library function is no target. */
+            if (is_external(g, g->slots[i].fns[k])) continue;
+            void **v = rl_ptrmap_slot(&g->by_field_name, rl_intern(g->pool, name));
+            if (!*v) *v = rl_xcalloc(1, sizeof(field_fns));
+            field_fns *list = *v;
+            RL_PUSH(list->items, list->len, list->cap, g->slots[i].fns[k]);
+        }
     }
     for (size_t i = 0; i < g->by_field_name.nslots; i++) {
         field_fns *list = g->by_field_name.keys[i] ? g->by_field_name.values[i] : NULL;
@@ -245,7 +239,9 @@ const int *rl_callgraph_same_name_targets(const rl_callgraph *g, const char *slo
     return list->items;
 }
 
-const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t *n)
+/* Every function the slot may hold, program functions first (ascending)
+ * then externals; NULL and *n = 0 for none or an unknown slot. */
+static const int *slot_functions(const rl_callgraph *g, const char *name, size_t *n)
 {
     *n = 0;
     if (!g || !name) return NULL;
@@ -266,11 +262,25 @@ const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t 
     return s->sorted;
 }
 
-int rl_callgraph_holds_external(const rl_callgraph *g, const char *slot_name)
+const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t *n)
 {
-    const char *key = g && slot_name ? rl_strpool_find(g->pool, slot_name) : NULL;
-    void *v = key ? rl_ptrmap_get(&g->index, key) : NULL;
-    return v && g->slots[(intptr_t)v - 1].external;
+    size_t all;
+    const int *fns = slot_functions(g, name, &all);
+    *n = 0;
+    while (*n < all && !is_external(g, fns[*n])) ++*n;
+    return *n ? fns : NULL;
+}
+
+size_t rl_callgraph_externals(const rl_callgraph *g, const char *name, const char **out, size_t max)
+{
+    size_t all, k = 0;
+    const int *fns = slot_functions(g, name, &all);
+    for (size_t i = 0; i < all; i++) {
+        if (!is_external(g, fns[i])) continue;
+        if (k < max) out[k] = g->externals[(size_t)fns[i] - g->p->nfns];
+        k++;
+    }
+    return k;
 }
 
 size_t rl_callgraph_slots(const rl_callgraph *g)
@@ -291,7 +301,8 @@ void rl_callgraph_free(rl_callgraph *g)
     }
     free(g->slots);
     free(g->work);
-    free(g->external_work);
+    free(g->externals);
+    rl_ptrmap_free(&g->external_index);
     rl_u64set_free(&g->edges);
     for (size_t i = 0; i < g->by_field_name.nslots; i++) {
         field_fns *list = g->by_field_name.keys[i] ? g->by_field_name.values[i] : NULL;

@@ -13,9 +13,11 @@
  *  1. Sets only grow, and each (slot, function) pair is propagated once:
  *     the cost is linear in flows times functions reaching each slot, with
  *     no budget.
- *  2. Only functions defined in the program are targets; a function
- *     constant naming one that is not (the C library's free in an
- *     allocator table) marks the slots it reaches "external". */
+ *  2. Only functions defined in the program are targets. A function
+ *     constant naming one that is not (malloc or free stored in a hook)
+ *     flows all the same, as an *external*: a slot holding only externals
+ *     calls nothing the program defines, and says which library
+ *     functions it calls (rl_callgraph_externals). */
 #ifndef RL_CALLGRAPH_H
 #define RL_CALLGRAPH_H
 #include "../facts/facts.h"
@@ -34,6 +36,11 @@ void rl_callgraph_free(rl_callgraph *g);
  * looked up by content). */
 const int *rl_callgraph_targets(const rl_callgraph *g, const char *slot, size_t *n);
 
+/* The functions without a body in the program (USRs, interned in the
+ * program pool) that the slot may hold: up to max of them into out; the
+ * result is how many there are. */
+size_t rl_callgraph_externals(const rl_callgraph *g, const char *slot, const char **out, size_t max);
+
 /* The functions held by the fields of every struct that name a field as
  * slot names it (`f:...@FI@finalize_cb`: every struct's `finalize_cb`), in
  * ascending order; NULL and *n = 0 when slot is not a field or no such
@@ -41,11 +48,6 @@ const int *rl_callgraph_targets(const rl_callgraph *g, const char *slot, size_t 
  * a layout by convention (a base struct and the structs cast to it) keep
  * the same callbacks in fields of the same name. */
 const int *rl_callgraph_same_name_targets(const rl_callgraph *g, const char *slot, size_t *n);
-
-/* Whether a function the program does not define may be in slot: a call
- * through it that reaches no program function calls that one, and is not
- * a callback of unknown origin to match by type. */
-int rl_callgraph_holds_external(const rl_callgraph *g, const char *slot_name);
 
 /* Slots and flows solved, for --verbose. */
 size_t rl_callgraph_slots(const rl_callgraph *g);

@@ -1,6 +1,7 @@
 /* Intraprocedural lock flow and function summaries (flow.h). */
 #include "flow.h"
 #include "place.h"
+#include "../apimodel/apimodel.h"
 #include "../util/mem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,35 @@ static state run_if(walk *w, int32_t id, state s)
     return meet(w, t, e);
 }
 
+static const rl_lockset *translate(walk *w, const rl_lockset *s, const rl_node *call);
+
+/* The objects the call at node i waits on (a wait, or a callee that may
+ * wait: uv_cond_wait), in the caller's terms; empty for other nodes. */
+static const rl_lockset *waited_by_call(walk *w, int32_t i)
+{
+    const rl_lockset *r = rl_ls_empty(w->flow->locks);
+    if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) return r;
+    const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT);
+    if (own) r = rl_ls_add(w->flow->locks, r, own, 0);
+    int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
+    if (callee >= 0 && w->flow->fns[callee].waited && w->flow->fns[callee].waited->n)
+        r = rl_ls_union(w->flow->locks, r, translate(w, w->flow->fns[callee].waited, &w->fn->nodes[i]));
+    return r;
+}
+
+/* A loop that waits (`while (!ready) pthread_cond_wait(&cv, &m);`) is
+ * left once its predicate, checked under the mutex, held: even when it
+ * did not wait at all, what the poster did before posting is ordered
+ * before what follows. So the objects it waits on join the history at its
+ * exit, as after a wait. */
+static state waited_in_loop(walk *w, int32_t id, state exit_state)
+{
+    if (!exit_state.held) return exit_state;
+    for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++)
+        exit_state.acquired = rl_ls_union(w->flow->locks, exit_state.acquired, waited_by_call(w, i));
+    return exit_state;
+}
+
 static state run_loop(walk *w, int32_t id, state entry)
 {
     const rl_node *n = &w->fn->nodes[id];
@@ -217,7 +247,7 @@ static state run_loop(walk *w, int32_t id, state entry)
     }
     w->loop = saved_loop;
     w->brk = saved_brk;
-    return exit_state;
+    return waited_in_loop(w, id, exit_state);
 }
 
 static state run_switch(walk *w, int32_t id, state s)
@@ -255,6 +285,23 @@ static void record(walk *w, int32_t id, state s)
     w->out->released[id] = s.released;
     w->out->may[id] = s.may;
     w->out->acquired[id] = s.acquired;
+}
+
+/* A CALL node. Kept out of run(), whose frame every nesting level of the
+ * fact tree pays for (facts_check.h: RL_FACTS_MAX_DEPTH). */
+static state run_call(walk *w, int32_t id, state s)
+{
+    record(w, id, s);
+    /* A call that never returns ends the path, like a return that
+     * returns nowhere: nothing after it runs, no lock is leaked. */
+    if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
+    s = apply_call(w, s, id);
+    /* After a wait, what was posted before it is ordered before what
+     * follows: the object waited on joins the history. So after a callee
+     * that may wait (yarn's wait_for, a switch whose every case waits in a
+     * loop): it waits, or found the predicate it waits for already true. */
+    if (s.held) s.acquired = rl_ls_union(w->flow->locks, s.acquired, waited_by_call(w, id));
+    return s;
 }
 
 static state run(walk *w, int32_t id, state s)
@@ -299,16 +346,76 @@ static state run(walk *w, int32_t id, state s)
         record(w, id, s);
         return release(w, s, lock_name(w, n));
     case RL_N_CALL:
-        record(w, id, s);
-        /* A call that never returns ends the path, like a return that
-         * returns nowhere: nothing after it runs, no lock is leaked. */
-        if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
-        return apply_call(w, s, id);
+        return run_call(w, id, s);
     default:
         /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE, LOCKINIT: record the state. */
         record(w, id, s);
         return s;
     }
+}
+
+/* The function's own post and wait calls, and the calls into callees that
+ * post or wait, with its post-and-wait summary (posted, waits). */
+static void collect_posts_and_waits(walk *w)
+{
+    rl_fn_flow *out = w->out;
+    out->nposts = out->nwaits = 0;
+    const rl_lockset *posted = rl_ls_empty(w->flow->locks);
+    const rl_lockset *waited = rl_ls_empty(w->flow->locks);
+    size_t cap_posts = 0, cap_waits = 0;
+    for (int32_t i = 0; i < w->fn->nnodes; i++) {
+        if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;
+        const rl_lockset *objects = rl_ls_empty(w->flow->locks);
+        const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_POST);
+        if (own) objects = rl_ls_add(w->flow->locks, objects, own, 0);
+        const rl_lockset *waits = waited_by_call(w, i);
+        int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
+        if (callee >= 0 && w->flow->fns[callee].posted && w->flow->fns[callee].posted->n)
+            objects = rl_ls_union(w->flow->locks, objects, translate(w, w->flow->fns[callee].posted, &w->fn->nodes[i]));
+        if (objects->n) {
+            if (out->nposts == cap_posts) {
+                cap_posts = cap_posts ? 2 * cap_posts : 4;
+                out->post_nodes = rl_xrealloc(out->post_nodes, cap_posts * sizeof *out->post_nodes);
+                out->post_objects = rl_xrealloc(out->post_objects, cap_posts * sizeof *out->post_objects);
+            }
+            out->post_nodes[out->nposts] = i;
+            out->post_objects[out->nposts++] = objects;
+            posted = rl_ls_union(w->flow->locks, posted, objects);
+        }
+        if (waits->n) {
+            RL_PUSH(out->wait_nodes, out->nwaits, cap_waits, i);
+            waited = rl_ls_union(w->flow->locks, waited, waits);
+        }
+    }
+    out->posted = posted;
+    out->waited = waited;
+}
+
+/* Whether function f waits somewhere in nodes [from, to]. */
+static int waits_between(const rl_fn_flow *ff, int32_t from, int32_t to)
+{
+    for (size_t k = 0; k < ff->nwaits; k++)
+        if (ff->wait_nodes[k] >= from && ff->wait_nodes[k] <= to) return 1;
+    return 0;
+}
+
+const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    const rl_lockset *r = NULL;
+    for (size_t k = 0; k < ff->nposts; k++) {
+        int32_t j = ff->post_nodes[k];
+        if (j <= i) continue;
+        int ordered = 1;
+        for (int32_t p = f->nodes[i].parent; p >= 0 && ordered; p = f->nodes[p].parent) {
+            const rl_node *loop = &f->nodes[p];
+            if (loop->kind == RL_N_LOOP && !(loop->flags & RL_LOOP_ONCE) && j <= loop->end &&
+                !waits_between(ff, p, loop->end))
+                ordered = 0;
+        }
+        if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
+    }
+    return r;
 }
 
 /* Analyses one function; returns whether its summary changed. */
@@ -334,9 +441,11 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
+    const rl_lockset *posted = w.out->posted, *waited = w.out->waited;
+    collect_posts_and_waits(&w);
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
                   w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
-                  w.out->exit_acquired != exit_state.acquired;
+                  w.out->exit_acquired != exit_state.acquired || w.out->posted != posted || w.out->waited != waited;
     w.out->exit_held = exit_state.held;
     w.out->exit_released = exit_state.released;
     w.out->exit_may = exit_state.may;
@@ -410,6 +519,9 @@ void rl_flow_free(rl_flow *flow)
         free(flow->fns[i].released);
         free(flow->fns[i].may);
         free(flow->fns[i].acquired);
+        free(flow->fns[i].post_nodes);
+        free(flow->fns[i].post_objects);
+        free(flow->fns[i].wait_nodes);
     }
     free(flow->fns);
     rl_lockset_table_free(flow->locks);

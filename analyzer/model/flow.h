@@ -11,7 +11,11 @@
  *  - return/break/continue/goto end a path; labels merge forward gotos;
  *  - a call applies the callee's summary: locks it returns holding are
  *    added (lock_db() wrappers), locks it may release are removed, its
- *    parameters replaced by the call's arguments.
+ *    parameters replaced by the call's arguments;
+ *  - a wait (API kind wait, or a callee that waits) adds the object waited
+ *    on to "acquired", as a lock taken would be; a loop holding a wait
+ *    adds it at its exit (its predicate held). Posts are listed per
+ *    function for rl_flow_posted_after.
  * "held" is a must-set (held on every path); "released" is a may-set of
  * locks that the function let go of, which hides a caller's lock; "may"
  * is what some path holds (for misuse rules, which must not fire on locks
@@ -33,6 +37,16 @@ typedef struct rl_fn_flow {
     const rl_lockset *exit_released;
     const rl_lockset *exit_may;  /* summary: held at some return */
     const rl_lockset *exit_acquired; /* summary: taken before every return */
+    /* Hand-offs by post and wait (API kinds post, wait): */
+    const rl_lockset *posted;    /* summary: objects its body or a callee may
+                                    post on (a may-set; own terms) */
+    const rl_lockset *waited;    /* summary: objects its body or a callee may
+                                    wait on (own terms) */
+    int32_t *post_nodes;         /* its calls that post, in node order */
+    const rl_lockset **post_objects; /* per post node: the objects, own terms */
+    size_t nposts;
+    int32_t *wait_nodes;         /* its calls that wait, in node order */
+    size_t nwaits;
     int analysed;
 } rl_fn_flow;
 
@@ -41,6 +55,14 @@ typedef struct rl_flow {
     rl_fn_flow *fns;   /* parallel to program->fns */
     size_t nfns;
 } rl_flow;
+
+/* The objects posted on after node i of function fn (own terms), whose
+ * posts order what fn did at i before what a waiter on them does after
+ * its wait: posts later in program order, by fn or its callees. A post
+ * inside a loop that also holds i counts only when that loop waits too
+ * (a bounded buffer's handshake); otherwise the next round of the loop
+ * may redo i while a waiter reads. NULL when none. */
+const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
 
 /* Computes every function's flow and summary (callees first, iterated
  * until summaries are stable). Lock names are interned in p->pool. */

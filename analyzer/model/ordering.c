@@ -5,7 +5,10 @@
  * when their threads' intervals do not overlap, when one is made before
  * its thread's creator let go of a lock the other's thread takes first
  * (lock history), or when one's object was published under a lock the
- * other took (ownership.h). Also: which thread holds a creation lock.
+ * other took (ownership.h), or when one comes before a post its function
+ * makes on an object the other's function waited on first (flow.h: both
+ * travel in the same sets, publish and history). Also: which thread holds
+ * a creation lock.
  *
  * Invariants:
  *  1. Read only: nothing here changes the model, so rules may ask in any
@@ -135,7 +138,8 @@ static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_a
 }
 
 /* Whether access b comes after a's object was published under a lock b's
- * function took before b (ownership.h). */
+ * function took before b (ownership.h), or after a wait on an object a's
+ * function posts on after a (flow.h). */
 static int publication_orders(const rl_access *a, const rl_access *b)
 {
     if (!a->publish || !b->history || a->thread == b->thread) return 0;

@@ -1,6 +1,8 @@
 /* Ownership of fresh and unlinked objects (ownership.h). */
 #include "ownership.h"
+#include "callgraph.h"
 #include "place.h"
+#include "../apimodel/apimodel.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include <stdio.h>
@@ -10,6 +12,10 @@
 /* Parameters whose keeping is remembered per function (more are treated
  * as kept). */
 #define OWN_MAX_PARAMS 16
+/* Library functions (without a body) a call through a pointer may reach
+ * that are looked at; a pointer reaching more is not an allocator or a
+ * free hook. */
+#define OWN_MAX_LIBRARY_TARGETS 8
 
 enum { UNKNOWN = 0, IN_PROGRESS, KEEPS_SYNC, KEEPS_UNSYNC, DOES_NOT_KEEP };
 
@@ -41,6 +47,7 @@ struct rl_ownership {
     unsigned char *unlinks; /* nfns answers */
     unsigned char *fresh;   /* nfns answers: returns only fresh objects */
     rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
+    rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
 };
 
 rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
@@ -71,6 +78,7 @@ void rl_ownership_free(rl_ownership *o)
         free(l);
     }
     rl_ptrmap_free(&o->handoffs);
+    rl_ptrmap_free(&o->allocating);
     free(o);
 }
 
@@ -106,6 +114,47 @@ static int test_heap(const char *v, const void *what)
 
 static int keeps(rl_ownership *o, int fn, int k);
 
+/* What a call through a pointer reading `slot` may reach, program-wide:
+ * the program functions the slot holds (*targets, *ntargets) and the library functions
+ * without a body (lib, *nlib, up to OWN_MAX_LIBRARY_TARGETS). 0 when that
+ * is not known: nothing flows into the slot (candidates by type only), or
+ * too many library functions do. */
+static int slot_targets(rl_ownership *o, const char *slot, const int **targets, size_t *ntargets, const char **lib,
+                        size_t *nlib)
+{
+    *targets = NULL;
+    *ntargets = *nlib = 0;
+    if (!slot) return 0;
+    *nlib = rl_callgraph_externals(o->p->calls, slot, lib, OWN_MAX_LIBRARY_TARGETS);
+    if (*nlib > OWN_MAX_LIBRARY_TARGETS) return 0;
+    *targets = rl_callgraph_targets(o->p->calls, slot, ntargets);
+    return *ntargets + *nlib > 0;
+}
+
+/* KEEPS_SYNC, KEEPS_UNSYNC or DOES_NOT_KEEP for argument k of the call
+ * node n of fn (callee: its direct callee in the program, or -1). A
+ * library function modelled `free` does not keep what it frees; any other
+ * library function may keep anything (invariant 1). A call through a
+ * pointer does not keep the argument when no function it may reach does
+ * (a free hook); otherwise it may, and nothing says how. */
+static int call_keeps(rl_ownership *o, int fn, const rl_node *n, int callee, int k)
+{
+    if (callee >= 0) return keeps(o, callee, k);
+    if (!(n->flags & RL_CALL_INDIRECT)) {
+        const char *usr = o->p->fns[fn].callees[n - o->p->fns[fn].fn->nodes];
+        return k == 0 && rl_program_library_is(o->p, usr, RL_API_FREE) ? DOES_NOT_KEEP : KEEPS_UNSYNC;
+    }
+    const int *targets;
+    const char *lib[OWN_MAX_LIBRARY_TARGETS];
+    size_t ntargets, nlib;
+    if (!slot_targets(o, n->target, &targets, &ntargets, lib, &nlib)) return KEEPS_UNSYNC;
+    for (size_t i = 0; i < nlib; i++)
+        if (k != 0 || !rl_program_library_is(o->p, lib[i], RL_API_FREE)) return KEEPS_UNSYNC;
+    for (size_t i = 0; i < ntargets; i++)
+        if (keeps(o, targets[i], k) != DOES_NOT_KEEP) return KEEPS_UNSYNC;
+    return DOES_NOT_KEEP;
+}
+
 /* Whether node i of fn hands on a value passing `test` (NO_HANDOFF,
  * HANDOFF_SYNC or HANDOFF_UNSYNC): stores it outside fn's locals, passes
  * it to a thread, returns it, or passes it to a call that may keep it.
@@ -134,9 +183,15 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
         int worst = NO_HANDOFF;
         for (int32_t a = 0; a < n->nargs; a++) {
             if (!test(n->args[a], what)) continue;
-            /* A callee with no body, or one reached through a pointer,
-             * may keep it (invariant 1), and nothing says how. */
-            int k = callee < 0 ? KEEPS_UNSYNC : keeps(o, callee, a);
+            int k = call_keeps(o, fn, n, callee, a);
+            if (k == KEEPS_UNSYNC && ff->held && ff->held[i] && ff->held[i]->n) {
+                /* Whatever the callee does with it (a list insertion
+                 * helper, a library queue), it does holding the locks
+                 * held at the call: a store made under them. */
+                if (worst == NO_HANDOFF && h) *h = (rl_handoff){fn, i, NULL};
+                worst = HANDOFF_SYNC;
+                continue;
+            }
             if (k == KEEPS_UNSYNC) return HANDOFF_UNSYNC;
             if (k == KEEPS_SYNC && worst == NO_HANDOFF) {
                 worst = HANDOFF_SYNC;
@@ -190,22 +245,67 @@ static int returns_fresh(rl_ownership *o, int fn);
 static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
                            rl_handoff *handoff);
 
-/* The function a call value "@L_C|USR|..." calls, or -1. */
-static int call_value_callee(rl_ownership *o, const char *v)
+/* The callee field of a call value "@L_C|USR|...", interned, or NULL. */
+static const char *call_value_field(rl_ownership *o, const char *v)
 {
     const char *usr = strchr(v, RL_CALL_SEP[0]);
-    if (!usr) return -1;
+    if (!usr) return NULL;
     usr++;
     const char *end = strchr(usr, RL_CALL_SEP[0]);
-    if (!end) return -1;
-    char *copy = rl_xstrndup(usr, (size_t)(end - usr));
-    int fn = rl_program_find(o->p, rl_intern(o->p->pool, copy));
-    free(copy);
-    return fn;
+    return end ? rl_intern_n(o->p->pool, usr, (size_t)(end - usr)) : NULL;
+}
+
+/* Whether the function USR (program-interned) gives a fresh object: a
+ * program function that returns fresh ones, or a library function
+ * modelled `alloc`. */
+static int usr_allocates(rl_ownership *o, const char *usr)
+{
+    int fn = rl_program_find(o->p, usr);
+    if (fn >= 0) return returns_fresh(o, fn) || rl_program_library_is(o->p, usr, RL_API_ALLOC);
+    return rl_program_library_is(o->p, usr, RL_API_ALLOC);
+}
+
+/* Whether a call through a pointer read from `slot` (program-interned)
+ * gives a fresh object: every function the slot may hold allocates (the
+ * flows of callgraph.h, static initialisers included: a hook holding
+ * malloc, or wrappers whose returns are fresh), and one is known. */
+static int slot_allocates(rl_ownership *o, const char *slot)
+{
+    void **memo = rl_ptrmap_slot(&o->allocating, slot);
+    if (*memo) return *memo == (void *)ANSWER_YES;
+    *memo = (void *)ANSWER_NO; /* also while in progress (invariant 3) */
+    const int *targets;
+    const char *lib[OWN_MAX_LIBRARY_TARGETS];
+    size_t ntargets, nlib;
+    if (!slot_targets(o, slot, &targets, &ntargets, lib, &nlib)) return 0;
+    for (size_t i = 0; i < nlib; i++)
+        if (!rl_program_library_is(o->p, lib[i], RL_API_ALLOC)) return 0;
+    for (size_t i = 0; i < ntargets; i++)
+        if (!usr_allocates(o, o->p->fns[targets[i]].usr)) return 0;
+    *memo = (void *)ANSWER_YES;
+    return 1;
+}
+
+/* Whether a call value "@L_C|CALLEE|..." gives a fresh object: its direct
+ * callee returns fresh ones, or, for a call through a pointer (CALLEE is
+ * then the slot the function is read from, facts.h), every function the
+ * slot may hold allocates. */
+static int call_value_fresh(rl_ownership *o, const char *v)
+{
+    const char *callee = call_value_field(o, v);
+    if (!callee) return 0;
+    int target = rl_program_find(o->p, callee);
+    return target >= 0 ? returns_fresh(o, target) : slot_allocates(o, callee);
 }
 
 /* Whether every return of fn gives a fresh object: one it allocates
- * ("&H.."), one a callee returns fresh, or one it unlinks; NULL aside. */
+ * ("&H.."), one a callee returns fresh (an allocator hook among them), or
+ * one it unlinks; NULL aside. */
+int rl_ownership_returns_fresh(rl_ownership *o, int fn)
+{
+    return fn >= 0 && (size_t)fn < o->p->nfns && returns_fresh(o, fn);
+}
+
 static int returns_fresh(rl_ownership *o, int fn)
 {
     if (o->fresh[fn]) return o->fresh[fn] == ANSWER_YES;
@@ -223,7 +323,7 @@ static int returns_fresh(rl_ownership *o, int fn)
         if (!n->text[0]) continue;
         int ok = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.')) ||
                  (n->text[0] == '@' && strlen(n->text) == rl_place_root_len(n->text) &&
-                  call_value_callee(o, n->text) >= 0 && returns_fresh(o, call_value_callee(o, n->text)));
+                  call_value_fresh(o, n->text));
         if (!ok) return 0;
         any = 1;
     }
@@ -246,8 +346,7 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
         const char *rest = text + root;
         if ((rest[0] && (rest[0] != '*' || strchr(rest + 1, '*'))) || sscanf(text, "@%u_%u", &line, &col) != 2)
             return 0;
-        int callee = call_value_callee(o, text);
-        if (callee < 0 || !returns_fresh(o, callee)) return 0;
+        if (!call_value_fresh(o, text)) return 0;
     } else {
         return 0;
     }

@@ -12,7 +12,10 @@
  *  1. Sound towards publication: a pointer stored into memory that is not
  *     the function's own local, handed to a thread, returned, or passed to
  *     a function that may keep it (a callee with no body, a call through a
- *     pointer, a callee that keeps it) publishes the object there.
+ *     pointer, a callee that keeps it) publishes the object there. Only a
+ *     library function modelled `free`, or a pointer that may hold nothing
+ *     else (a free hook), is known not to keep it; a call made holding
+ *     locks publishes under them whatever its callee does.
  *  2. Only an object's own fields are owned ("H1.next", "P0*.len"), never
  *     what its pointers lead to.
  *  3. A recursion still being answered counts as keeping (the cautious
@@ -56,5 +59,9 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
  * place, with one lock held from the read to the write (a queue's pop).
  * The caller then owns what it gets, like an allocation's result. */
 int rl_ownership_unlinks(rl_ownership *o, int fn);
+
+/* Whether every return of fn gives a fresh object: one it allocates, one
+ * an allocator (a wrapper, a hook) returns, or one it unlinks. */
+int rl_ownership_returns_fresh(rl_ownership *o, int fn);
 
 #endif

@@ -1,6 +1,7 @@
 /* Merging unit facts into one program (program.h). */
 #include "program.h"
 #include "callgraph.h"
+#include "../apimodel/apimodel.h"
 #include "../util/mem.h"
 #include <stdlib.h>
 #include <string.h>
@@ -244,14 +245,47 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
     *weak = 0;
     const int *targets = rl_callgraph_targets(p->calls, n->target, count);
     if (targets) return targets;
-    /* Only library functions flow there (free in an allocator table):
-     * nothing of the program is called. */
-    if (rl_callgraph_holds_external(p->calls, n->target)) return NULL;
+    /* Only library functions flow there (a free hook holding free): the
+     * call runs nothing of the program, and no match by type is made. */
+    if (rl_callgraph_externals(p->calls, n->target, NULL, 0) > 0) return NULL;
     const rl_fn_list *cands = n->text ? rl_program_candidates(p, rl_intern(p->pool, n->text)) : NULL;
     if (cands && n->target) cands = same_field_candidates(p, n->target, cands);
     *count = cands ? cands->len : 0;
     *weak = cands != NULL;
     return cands ? cands->items : NULL;
+}
+
+/* A C function's USR: "c:@F@name", or "c:file.c@F@name" when static. */
+#define USR_FUNCTION_MARK "@F@"
+
+/* The API model of a function by its USR, or NULL. */
+static const rl_api_fn *library_model(const rl_program *p, const char *usr)
+{
+    const char *mark = usr && p->api ? strstr(usr, USR_FUNCTION_MARK) : NULL;
+    return mark ? rl_apimodel_find(p->api, mark + strlen(USR_FUNCTION_MARK)) : NULL;
+}
+
+int rl_program_library_is(const rl_program *p, const char *usr, int kind)
+{
+    const rl_api_fn *api = library_model(p, usr);
+    return api && (int)api->kind == kind;
+}
+
+const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, int32_t node, int kind)
+{
+    const rl_node *n = &info->fn->nodes[node];
+    if (n->kind != RL_N_CALL || !info->callees[node] || info->doomed[node]) return NULL;
+    const rl_api_fn *api = library_model(p, info->callees[node]);
+    if (!api || (int)api->kind != kind || api->handle < 0 || api->handle >= n->nargs) return NULL;
+    /* The object the argument points to: "&X" is X, a pointer stored at
+     * a place V is V's pointee; nothing for a value that names none. */
+    const char *v = n->args[api->handle];
+    if (!v || !v[0] || strchr("{%@#", v[0]) || strncmp(v, "fn:", 3) == 0) return NULL;
+    if (v[0] == '&') return v[1] && !strchr("{%@", v[1]) ? rl_intern(p->pool, v + 1) : NULL;
+    char *deref = rl_xasprintf("%s*", v);
+    const char *r = rl_intern(p->pool, deref);
+    free(deref);
+    return r;
 }
 
 const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t node, int *one, size_t *count, int *weak)

@@ -65,6 +65,8 @@ typedef struct rl_program {
     const char *const *entry_points; /* borrowed: globs of functions application
                                         threads call (threads.h roots) */
     size_t nentry_points;
+    const struct rl_apimodel *api; /* borrowed: the API models, for library
+                                      functions without a body; NULL: none */
     rl_ptrmap same_field;   /* slot -> rl_fn_list* (owned): rl_program_indirect's
                                candidates narrowed by field name */
 } rl_program;
@@ -94,17 +96,26 @@ int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_
  * callee spawns, or, from doomed code, starts threads. */
 int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee);
 /* The functions a CALL, SPAWN or ONCE node through a pointer may reach:
- * those that flow into the slot it reads (callgraph.h); none when only
- * functions the program does not define flow there; when nothing does,
- * the address-taken functions of its type, and *weak is set: for a field,
- * those held by same-named fields of other structs when there are any
- * (rl_callgraph_same_name_targets), else all of them. NULL and *count = 0
- * when there is neither. */
+ * those that flow into the slot it reads (callgraph.h); when only
+ * functions without a body flow there (a hook holding free), none; when
+ * nothing does, the address-taken functions of its type, and *weak is
+ * set: for a field, those held by same-named fields of other structs when
+ * there are any (rl_callgraph_same_name_targets), else all of them. NULL
+ * and *count = 0 when there is none. */
 const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, int *weak);
 /* The functions a CALL, ONCE or SPAWN node runs: its direct callee (held
  * in *one, which the result then points at), or those its pointer reaches
  * (rl_program_indirect, which sets *weak). NULL with *count = 0 for none. */
 const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t node, int *one, size_t *count, int *weak);
+/* Whether the function USR (program-interned), which has no body in the
+ * program, is modelled as `kind` (an rl_api_kind) in the API models: a
+ * library allocator or free stored in a hook. */
+int rl_program_library_is(const rl_program *p, const char *usr, int kind);
+/* For a CALL node to a function modelled `kind` (RL_API_POST or
+ * RL_API_WAIT), the object it posts or waits on (a condition variable, a
+ * semaphore) as a place in the function's terms, interned; else NULL.
+ * Doomed calls count for nothing. */
+const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, int32_t node, int kind);
 /* Candidates for an indirect call or spawn through a pointer of `type`. */
 const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type);
 

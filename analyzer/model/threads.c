@@ -425,6 +425,18 @@ static const rl_lockset *correlated_locks(rl_model *m, const rl_lockset *held, c
     return r;
 }
 
+/* What orders an access before other threads' accesses: the locks its
+ * owned object is published under (publish), and the objects its
+ * function posts on after it (flow.h), resolved in the context. */
+static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env,
+                                      const rl_lockset *publish)
+{
+    const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node);
+    if (!posted) return publish;
+    const rl_lockset *r = tm_resolve_locks(m, env, posted);
+    return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
+}
+
 static void collect_accesses(rl_model *m)
 {
     for (size_t ci = 0; ci < m->nctxs; ci++) {
@@ -442,6 +454,7 @@ static void collect_accesses(rl_model *m)
             if (n->kind != RL_N_ACCESS || c->in_once) continue;
             const rl_lockset *publish = NULL;
             if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
+            publish = posted_after(m, c, i, &env, publish);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
             if (!held) continue;
             int distinct0 = 0, root_distinct = 0;

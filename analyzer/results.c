@@ -93,10 +93,14 @@ static json_t *strings(char *const *items, size_t n, int *ok)
 
 static json_t *event(const rl_event *ev, int *ok)
 {
+    /* The shape of rl_json_chain, whose reader decodes it; written here
+     * with exact_text, which refuses rather than replaces. */
     json_t *chain = json_array();
-    for (size_t i = 0; i < ev->nchain; i++)
-        json_array_append_new(chain, json_pack("{s:o s:o}", "function", exact_text(ev->chain[i].function, ok), "site",
-                                               position(&ev->chain[i].site, ok)));
+    for (size_t i = 0; i < ev->nchain; i++) {
+        json_t *frame = position(&ev->chain[i].site, ok);
+        json_object_set_new(frame, "function", exact_text(ev->chain[i].function, ok));
+        json_array_append_new(chain, frame);
+    }
     return json_pack("{s:o s:o s:o s:o s:o s:o s:b s:o s:o}", "pos", position(&ev->pos, ok), "function",
                      exact_text(ev->function, ok), "kind", exact_text(ev->kind, ok), "what",
                      exact_text(ev->what, ok), "thread", exact_text(ev->thread, ok), "spawn",
@@ -204,23 +208,16 @@ static int strings_of(const json_t *v, char ***items, size_t *n)
 
 static int event_of(const json_t *v, rl_event *ev, rl_error *err)
 {
-    const json_t *chain = json_object_get(v, "chain"), *multi = json_object_get(v, "multi");
-    if (!json_is_object(v) || !json_is_array(chain) || !json_is_boolean(multi) ||
-        position_of(json_object_get(v, "pos"), &ev->pos) || position_of(json_object_get(v, "spawn"), &ev->spawn) ||
-        text_of(json_object_get(v, "function"), &ev->function) || text_of(json_object_get(v, "kind"), &ev->kind) ||
-        text_of(json_object_get(v, "what"), &ev->what) || text_of(json_object_get(v, "thread"), &ev->thread) ||
-        strings_of(json_object_get(v, "locks"), &ev->locks, &ev->nlocks))
+    const json_t *multi = json_object_get(v, "multi");
+    if (!json_is_object(v) || !json_is_boolean(multi) || position_of(json_object_get(v, "pos"), &ev->pos) ||
+        position_of(json_object_get(v, "spawn"), &ev->spawn) || text_of(json_object_get(v, "function"), &ev->function) ||
+        text_of(json_object_get(v, "kind"), &ev->kind) || text_of(json_object_get(v, "what"), &ev->what) ||
+        text_of(json_object_get(v, "thread"), &ev->thread))
         return rl_fail(err, "an event is not as the results format writes it");
     ev->multi_instance = json_is_true(multi);
-    for (size_t i = 0; i < json_array_size(chain); i++) {
-        const json_t *frame = json_array_get(chain, i);
-        const json_t *fn = json_object_get(frame, "function");
-        rl_position site = {0};
-        int bad = !json_is_string(fn) || position_of(json_object_get(frame, "site"), &site) || !site.file;
-        if (!bad) rl_event_add_frame(ev, json_string_value(fn), site.file, site.line, site.col);
-        free(site.file);
-        if (bad) return rl_fail(err, "a call chain frame is not as the results format writes it");
-    }
+    if (rl_json_read_chain(json_object_get(v, "chain"), ev, err) ||
+        rl_json_read_locks(json_object_get(v, "locks"), ev, err))
+        return -1;
     return 0;
 }
 
@@ -254,9 +251,7 @@ static int finding_of(const json_t *v, rl_finding *f, rl_error *err)
     f->hidden = json_is_true(json_object_get(v, "hidden"));
     for (size_t i = 0; i < json_array_size(events); i++)
         if (event_of(json_array_get(events, i), rl_finding_add_event(f), err)) return -1;
-    char *text = json_dumps(pairs, JSON_COMPACT);
-    int bad = !text || rl_json_read_pairs(text, f) != 0;
-    free(text);
+    int bad = rl_json_read_pairs_value(pairs, f) != 0;
     for (size_t i = 0; !bad && i < f->npairs; i++) bad = f->pairs[i].a >= f->nevents || f->pairs[i].b >= f->nevents;
     if (bad) return rl_fail(err, "a finding's pairs are not events of it");
     return 0;

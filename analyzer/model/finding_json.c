@@ -152,9 +152,8 @@ json_t *rl_json_pairs(const rl_finding *f)
     return pairs;
 }
 
-int rl_json_read_pairs(const char *text, rl_finding *f)
+int rl_json_read_pairs_value(const json_t *v, rl_finding *f)
 {
-    json_t *v = json_loads(text, 0, NULL);
     int rc = json_is_array(v) ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < json_array_size(v); i++) {
         json_t *p = json_array_get(v, i);
@@ -168,6 +167,13 @@ int rl_json_read_pairs(const char *text, rl_finding *f)
         rl_finding_add_pair(f, (unsigned)json_integer_value(a), (unsigned)json_integer_value(b));
         f->pairs_total = total > f->npairs ? total : f->npairs;
     }
+    return rc;
+}
+
+int rl_json_read_pairs(const char *text, rl_finding *f)
+{
+    json_t *v = json_loads(text, 0, NULL);
+    int rc = rl_json_read_pairs_value(v, f);
     json_decref(v);
     return rc;
 }

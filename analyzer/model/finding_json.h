@@ -30,6 +30,8 @@ json_t *rl_json_notices(const rl_notice *notices, size_t n);
  * another shape (an array of pairs of non-negative integers). */
 json_t *rl_json_pairs(const rl_finding *f);
 int rl_json_read_pairs(const char *text, rl_finding *f);
+/* The same from an array already parsed. */
+int rl_json_read_pairs_value(const json_t *v, rl_finding *f);
 
 /* Append to ev the frames / locks of a value written by rl_json_chain /
  * rl_json_locks; -1 with a message when the value has another shape. */

@@ -196,6 +196,47 @@ static int harden(rl_store *s, rl_error *err)
     return 0;
 }
 
+/* Whether this connection now sees the database in WAL mode. Reading the
+ * schema first makes SQLite read the file's header again, which says when
+ * another process has switched it meanwhile. */
+static int sees_wal(rl_store *s, rl_error *err)
+{
+    int64_t objects;
+    if (rls_query_int(s, "SELECT count(*) FROM sqlite_master", &objects, err)) return -1;
+    sqlite3_stmt *st = NULL;
+    int wal = 0;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const char *mode = (const char *)sqlite3_column_text(st, 0);
+        wal = mode && strcmp(mode, "wal") == 0;
+    }
+    sqlite3_finalize(st);
+    return wal;
+}
+
+/* WAL lets readers and one writer from parallel jobs proceed together.
+ * Two processes creating one database at once: the one that read the file
+ * before the other switched it still sees a rollback journal, and its own
+ * switch needs an exclusive lock that the other's open WAL connection
+ * denies until that connection closes, a whole run later. So the switch
+ * is tried without waiting, and while it is busy the mode is looked at
+ * again (the other process may have switched it), for up to busy_ms. */
+static int switch_to_wal(rl_store *s, rl_error *err)
+{
+    for (long long waited = 0; waited < s->busy_ms; waited += RL_BUSY_SLICE_MS) {
+        int wal = sees_wal(s, err);
+        if (wal != 0) return wal < 0 ? -1 : 0;
+        sqlite3_busy_handler(s->db, NULL, NULL);
+        int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) & 0xff;
+        sqlite3_busy_handler(s->db, wait_for_lock, s);
+        if (rc == SQLITE_OK) return 0;
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+        sqlite3_sleep(RL_BUSY_SLICE_MS);
+        s->waited_ms += RL_BUSY_SLICE_MS;
+    }
+    /* Once more with the busy handler: success, or the usual error. */
+    return rls_exec(s, "PRAGMA journal_mode = WAL", "switching to WAL mode", err);
+}
+
 static int configure(rl_store *s, rl_error *err)
 {
     int64_t objects;
@@ -210,9 +251,8 @@ static int configure(rl_store *s, rl_error *err)
     /* SQLite silently opens a file it may not write read-only. */
     if (!s->read_only && sqlite3_db_readonly(s->db, "main") == 1)
         return rl_fail(err, "cannot open database '%s' for writing: it is read-only (permission denied)", s->path);
-    /* WAL lets readers and one writer from parallel jobs proceed together.
-     * Switching modes writes the file, so a read-only open keeps the mode. */
-    if (!s->read_only && rls_exec(s, "PRAGMA journal_mode = WAL", "switching to WAL mode", err)) return -1;
+    /* Switching modes writes the file, so a read-only open keeps the mode. */
+    if (!s->read_only && switch_to_wal(s, err)) return -1;
     return rls_exec(s, "PRAGMA foreign_keys = ON", "enabling foreign keys", err);
 }
 

@@ -122,7 +122,9 @@ static int pair_doubts(const rl_access *a, const rl_access *b)
 int rl_sites_pair_doubts(rl_sites *s, const rl_access *a, const rl_access *b)
 {
     int weak = weak_ctx(s, a->ctx) || weak_ctx(s, b->ctx);
-    return pair_doubts(a, b) + (weak ? 1 : 0);
+    int doubts = pair_doubts(a, b) + (weak ? 1 : 0);
+    /* callers index arrays by doubts (sites.h): never past the bound */
+    return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
 }
 
 void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b)

@@ -38,15 +38,32 @@ static int function_value(const rl_program *p, const char *v)
     return usr ? rl_program_find(p, usr) : -1;
 }
 
-/* Whether fn, after its node `from`, calls the same direct callee with a
- * null function pointer as argument k: the hook is removed again. */
+/* Whether two calls pass the same objects: every argument but function
+ * pointers has the same value (a pointer value, or "" for a number). A
+ * removal works on the object the hook was installed on; a setter called
+ * with NULLs on something else (memcached's thread_io_queue_add(me,
+ * IO_QUEUE_NONE, NULL, ...), a list's terminator) removes nothing. */
+static int same_objects(const rl_node *a, const rl_node *b)
+{
+    if (a->nargs != b->nargs) return 0;
+    for (int32_t i = 0; i < a->nargs; i++) {
+        const char *x = a->args[i] ? a->args[i] : "", *y = b->args[i] ? b->args[i] : "";
+        if (strncmp(x, FUNCTION_PREFIX, FUNCTION_PREFIX_LEN) == 0) continue;
+        if (strcmp(x, y) != 0) return 0;
+    }
+    return 1;
+}
+
+/* Whether fn, after its node `from`, calls the same direct callee on the
+ * same objects with a null function pointer as argument k: the hook is
+ * removed again. */
 static int removed_later(const rl_fn_info *info, int32_t from, int32_t k)
 {
     const rl_function *f = info->fn;
     for (int32_t j = from + 1; j < f->nnodes; j++) {
         const rl_node *n = &f->nodes[j];
         if (n->kind == RL_N_CALL && info->callees[j] == info->callees[from] && k < n->nargs && n->args[k] &&
-            strcmp(n->args[k], FUNCTION_PREFIX) == 0)
+            strcmp(n->args[k], FUNCTION_PREFIX) == 0 && same_objects(&f->nodes[from], n))
             return 1;
     }
     return 0;

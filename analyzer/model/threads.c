@@ -237,8 +237,12 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     const rl_lockset *publish = NULL;
     uint32_t owned = in_once ? 0 : owned_args(m, &c, node, n, &publish);
-    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, c.in_once || in_once, held, may,
-                     ci, node);
+    /* A once-routine's context stays one to the end; past a run-once
+     * guard, the callee runs on the first call only (RL_RUN_FIRST_PASS). */
+    int run = c.in_once == RL_RUN_ONCE_ROUTINE || in_once ? RL_RUN_ONCE_ROUTINE
+              : c.in_once || rl_program_first_call_only(&m->program->fns[c.fn], node) ? RL_RUN_FIRST_PASS
+                                                                                     : RL_RUN_EVERY_CALL;
+    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, run, held, may, ci, node);
     if (id >= 0 && m->ctxs[id].owned) {
         /* Published under the locks of every call that hands it owned. */
         rl_ctx *cx = &m->ctxs[id];
@@ -357,7 +361,7 @@ static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, c
     void **slot = rl_ptrmap_slot(&m->lock_display, lock);
     if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
     const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
-    if (!held || c->in_once) return;
+    if (!held || c->in_once == RL_RUN_ONCE_ROUTINE) return;
     RL_GROW(m->lock_events, m->cap_lock_events, m->nlock_events + 1);
     rl_lock_event *e = &m->lock_events[m->nlock_events++];
     e->ctx = ci;
@@ -458,7 +462,7 @@ static void collect_accesses(rl_model *m)
                 record_lock_event(m, c, (int)ci, i, &env);
                 continue;
             }
-            if (n->kind != RL_N_ACCESS || c->in_once) continue;
+            if (n->kind != RL_N_ACCESS || c->in_once == RL_RUN_ONCE_ROUTINE) continue;
             const rl_lockset *publish = NULL;
             if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
             publish = posted_after(m, c, i, &env, publish);
@@ -490,6 +494,7 @@ static void collect_accesses(rl_model *m)
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = access_history(m, c, i, &env);
                 a->publish = publish;
+                a->first_pass = c->in_once == RL_RUN_FIRST_PASS || rl_program_first_call_only(&m->program->fns[c->fn], i);
                 a->guard = NULL;
                 if (n->guard) {
                     int unused = 0;

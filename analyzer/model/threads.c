@@ -448,8 +448,51 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
     return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
 }
 
+/* Repeat calls of a run-once function (program.h, once_guard) only test
+ * the guard: the body ran at the thread's first call. The first call is
+ * taken to be the earliest in the thread's positions (curl's main calls
+ * curl_global_init before starting anything; global_init, reached again
+ * through curl_easy_init once the resolver threads run, returns at once).
+ * A first call that may be skipped (behind an `if`) would make a later
+ * one run the body, which this does not see. */
+static const void *thread_fn_key(int thread, int fn)
+{
+    return (const void *)(uintptr_t)((((uint64_t)(uint32_t)thread << 32) | (uint32_t)fn) + 1);
+}
+
+/* For each (thread, run-once function), the context of its earliest call. */
+static void find_first_calls(const rl_model *m, rl_ptrmap *first)
+{
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (m->program->fns[c->fn].once_guard < 0) continue;
+        void **slot = rl_ptrmap_slot(first, thread_fn_key(c->thread, c->fn));
+        if (!*slot || pos_cmp(&c->pos, &m->ctxs[(intptr_t)*slot - 1].pos) < 0) *slot = (void *)(intptr_t)(ci + 1);
+    }
+}
+
+/* Whether node `node` of context ci never runs: it is past a run-once
+ * guard, of its own function or of a caller's, in a call that is not the
+ * thread's first. */
+static int repeat_of_run_once(const rl_model *m, const rl_ptrmap *first, int ci, int32_t node)
+{
+    while (ci >= 0) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (rl_program_first_call_only(&m->program->fns[c->fn], node)) {
+            intptr_t e = (intptr_t)rl_ptrmap_get(first, thread_fn_key(c->thread, c->fn));
+            return e && e - 1 != ci && pos_cmp(&m->ctxs[e - 1].pos, &c->pos) < 0;
+        }
+        if (c->in_once != RL_RUN_FIRST_PASS) return 0;
+        node = c->call_node;
+        ci = c->parent_ctx;
+    }
+    return 0;
+}
+
 static void collect_accesses(rl_model *m)
 {
+    rl_ptrmap first_calls = {0};
+    find_first_calls(m, &first_calls);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
         if (rl_budget_spent(m->program->budget)) break;
@@ -463,6 +506,7 @@ static void collect_accesses(rl_model *m)
                 continue;
             }
             if (n->kind != RL_N_ACCESS || c->in_once == RL_RUN_ONCE_ROUTINE) continue;
+            if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
             const rl_lockset *publish = NULL;
             if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
             publish = posted_after(m, c, i, &env, publish);
@@ -503,6 +547,7 @@ static void collect_accesses(rl_model *m)
             }
         }
     }
+    rl_ptrmap_free(&first_calls);
 }
 
 /* Groups non-atomic accesses by location: rules pair accesses within a

@@ -501,9 +501,17 @@ static rl_thread_summary *summarize_threads(const rl_model *m)
         s->entry = rl_xstrdup(rl_model_thread_name(m, (int)i));
         s->parent = t->parent;
         if (t->parent >= 0) set_position(&s->spawn, t->spawn_loc);
+        if (t->parent >= 0 && t->spawn_call_loc.line) set_position(&s->spawn_call, t->spawn_call_loc);
         s->several = t->multi;
         s->joined = t->joined;
         if (t->joined) set_position(&s->join, t->join_loc);
+        s->joins = rl_xcalloc((size_t)t->njoin_sites + 1, sizeof *s->joins);
+        for (int k = 0; k < t->njoin_sites; k++) {
+            rl_join_summary *j = &s->joins[s->njoins++];
+            set_position(&j->at, t->join_sites[k].loc);
+            if (t->join_sites[k].call_loc.line) set_position(&j->call, t->join_sites[k].call_loc);
+        }
+        if (t->caller_spawn_loc.line) set_position(&s->caller_spawn, t->caller_spawn_loc);
     }
     return out;
 }
@@ -818,6 +826,13 @@ void rl_analysis_free(rl_analysis *a)
             free(p->threads[k].entry);
             free(p->threads[k].spawn.file);
             free(p->threads[k].join.file);
+            free(p->threads[k].spawn_call.file);
+            free(p->threads[k].caller_spawn.file);
+            for (size_t j = 0; j < p->threads[k].njoins; j++) {
+                free(p->threads[k].joins[j].at.file);
+                free(p->threads[k].joins[j].call.file);
+            }
+            free(p->threads[k].joins);
         }
         free(p->threads);
         free(p->name);

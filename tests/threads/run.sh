@@ -28,6 +28,13 @@ golden() { # golden NAME DIR FILES...
 golden project project tool.c server.c queue.c test_queue.c hooks.c
 golden library library pool.c
 golden repeat repeat repeat.c
+# Wrappers shared by every spawn and join (pigz's yarn): one line per
+# spawn site, with each join of its handle; a handle returned by the
+# spawning wrapper and joined through a list (curl's pool); a library's
+# public thread-creation wrapper, whose entry is its caller's (libuv).
+golden wrappers ../../fixtures wrapper_joins_per_call.c
+golden kept_handle ../../fixtures handle_returned_kept_in_list.c
+golden public_wrapper ../../fixtures library_public_spawn_wrapper.c
 
 cd "$HERE/project" || exit 2
 expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c
@@ -196,8 +203,8 @@ contains "a tentative definition links its users" "$TMP/out" "program probe (mai
 # A trampoline's capsule allocated through a malloc hook (pigz's yarn) is
 # one object per launch: each thread is named by the body it runs.
 (cd "$SRC/fixtures" && "$RL" threads -j 1 trampoline_capsule_alloc_hook.c) >"$TMP/out" 2>"$TMP/err"
-contains "a trampoline thread runs its own body" "$TMP/out" "write_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5, one instance"
-contains "the other body is a thread of its own" "$TMP/out" "compress_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5, several instances"
+contains "a trampoline thread runs its own body" "$TMP/out" "write_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5 from trampoline_capsule_alloc_hook.c:73:5, one instance"
+contains "the other body is a thread of its own" "$TMP/out" "compress_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5 from trampoline_capsule_alloc_hook.c:74:36, several instances"
 
 # Spawns that no thread reaches are said, not passed off as clean.
 cat >"$TMP/unreached.c" <<'EOC'

@@ -585,6 +585,14 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
                            "running besides %s: those spawns are not reached from %s, so no race between them "
                            "is reported", ps->nspawn_sites, spec->main_unit >= 0 ? "main" : "the library's roots",
                            spec->main_unit >= 0 ? "main" : "any root");
+    else if (spawned == 0 && spec->main_unit < 0 && count_spawn_sites(program, 0) > 0)
+        /* A library whose thread-starting units the programs link (curl's
+         * resolver pool, linked into the curl tool): those are analysed
+         * there, with their real callers; its own units start none. */
+        rl_analysis_notice(out, "single-threaded", spec->name,
+                           "its own units (those no program links) start no thread; the %zu thread-creation "
+                           "calls of the units it shares with the programs are analysed in those programs",
+                           count_spawn_sites(program, 0));
     else if (spawned == 0)
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "starts no thread: nothing in it can race");

@@ -40,6 +40,7 @@ typedef struct spawn_site {
                                  (handle_field), or NULL */
     const char *kept;    /* where the spawning function's caller keeps the
                             handle it returns (kept_handle), or NULL */
+    int cut;             /* its position lost frames past MAX_POS_DEPTH */
     int entry_fn;        /* direct entry, or -1 */
     int *entries;        /* entries this context decides (by_context), owned */
     size_t nentries;
@@ -86,6 +87,7 @@ typedef struct discovery {
     int32_t caller_node;
     const frame_env *caller_env;
     int joins_only;      /* calls left in a walk for joins only (rejoin) */
+    int pos_cut;         /* frames walked past MAX_POS_DEPTH, not in positions */
 } discovery;
 
 /* ---- loops ---------------------------------------------------------------- */
@@ -313,7 +315,9 @@ static void walk_callee(rl_model *m, const frame_env *env, const frame_env *sub,
     d->caller_fn = env->fn;
     d->caller_node = i;
     d->caller_env = env;
+    d->pos_cut += !extend;
     discover(m, sub, &p2, ff, depth + 1, d);
+    d->pos_cut -= !extend;
     d->caller_fn = saved_fn;
     d->caller_node = saved_node;
     d->caller_env = saved_env;
@@ -450,6 +454,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
                 }
             }
             s->call_loc = caller_call_loc(m, d);
+            s->cut = d->pos_cut > 0;
             s->node_ref = n;
             s->in_once = d->once_depth > 0;
             const rl_fn_flow *ff = &m->flow->fns[env->fn];
@@ -679,11 +684,12 @@ static void list_joins(rl_thread *child, const spawn_site *s, const discovery *d
  * likewise): however many call paths reach that caller, each call ends
  * the thread it started before it returns. Frames above the caller may
  * differ; the caller's frame and those above it in the spawn's position
- * must be the join's. */
+ * must be the join's, and the position must hold every frame. */
 static int joined_by_caller(const spawn_site *s, const join_site *join)
 {
     int c = s->pos.n - 2;
-    if (!join || c < 0 || join->pos.n <= c) return 0;
+    /* Past MAX_POS_DEPTH, frame c is not the spawning function's caller. */
+    if (!join || c < 0 || join->pos.n <= c || s->cut) return 0;
     for (int k = 0; k <= c; k++)
         if (join->frame_fns[k] != s->frame_fns[k] || (k < c && join->pos.v[k] != s->pos.v[k])) return 0;
     return join->pos.v[c] > s->pos.v[c];

@@ -2,6 +2,7 @@
  * positions are printed as the analysis recorded them. */
 #include "threads_cmd.h"
 #include <jansson.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Indentation per level of spawning in the text form. */
@@ -46,24 +47,39 @@ static int has_children(const rl_program_summary *p, size_t t)
     return 0;
 }
 
-/* Whether thread c of parent t is printed on a line of its own: the first
- * of its spawn site among its siblings, or one that starts threads. */
-static int leads_group(const rl_program_summary *p, size_t t, size_t c)
+/* A library's root that is not an entry point: one of the public
+ * functions the one application thread calls (ordering.c). */
+static int app_root(const rl_program_summary *p, long t)
 {
-    if (has_children(p, c)) return 1;
-    for (size_t k = 0; k < c; k++)
-        if (p->threads[k].parent == (long)t && !has_children(p, k) && same_spawn(&p->threads[k], &p->threads[c]))
-            return 0;
-    return 1;
+    return !p->main_file && t >= 0 && p->threads[t].parent < 0 && !p->threads[t].several;
+}
+
+/* Threads spawned by the same thread, or by the application thread
+ * through two of the library's public functions: one spawner. */
+static int same_parent(const rl_program_summary *p, size_t a, size_t b)
+{
+    long pa = p->threads[a].parent, pb = p->threads[b].parent;
+    return pa == pb || (app_root(p, pa) && app_root(p, pb));
 }
 
 /* Whether thread k is in the group printed on c's line: c itself, or,
- * when grouped, a sibling of the same spawn site starting no thread. */
+ * when grouped, a thread of the same spawner and spawn site starting no
+ * thread. */
 static int in_group(const rl_program_summary *p, size_t c, size_t k, int grouped)
 {
     if (k == c) return 1;
-    const rl_thread_summary *th = &p->threads[k];
-    return grouped && th->parent == p->threads[c].parent && !has_children(p, k) && same_spawn(th, &p->threads[c]);
+    return grouped && p->threads[k].parent >= 0 && same_parent(p, c, k) && !has_children(p, k) &&
+           same_spawn(&p->threads[k], &p->threads[c]);
+}
+
+/* Whether child c is printed on a line of its own: the first of its
+ * group, or one that starts threads. */
+static int leads_group(const rl_program_summary *p, size_t c)
+{
+    if (has_children(p, c)) return 1;
+    for (size_t k = 0; k < c; k++)
+        if (in_group(p, k, c, 1) && !has_children(p, k)) return 0;
+    return 1;
 }
 
 /* Whether join j of thread k was met in the group of c before it. */
@@ -124,7 +140,7 @@ static void print_thread(FILE *out, const rl_program_summary *p, size_t t, int d
 static void print_children(FILE *out, const rl_program_summary *p, size_t t, int depth)
 {
     for (size_t c = 0; c < p->nthreads; c++)
-        if (p->threads[c].parent == (long)t && leads_group(p, t, c)) print_thread(out, p, c, depth);
+        if (p->threads[c].parent == (long)t && leads_group(p, c)) print_thread(out, p, c, depth);
 }
 
 static void print_thread(FILE *out, const rl_program_summary *p, size_t t, int depth)
@@ -157,6 +173,35 @@ static void print_thread(FILE *out, const rl_program_summary *p, size_t t, int d
     print_children(out, p, t, depth + 1);
 }
 
+/* Prints, wrapped, the names of the application roots that spawn a
+ * thread of c's group (all of them with no thread of their own when c is
+ * SIZE_MAX), after the opening text, closing the parenthesis. */
+static void print_names(FILE *out, const rl_program_summary *p, size_t c, const char *opening)
+{
+    int indent = INDENT_PER_LEVEL * 2;
+    int col = fprintf(out, "%*s%s", indent, "", opening);
+    size_t k = 0;
+    for (size_t t = 0; t < p->nthreads; t++) {
+        if (!app_root(p, (long)t)) continue;
+        int listed = 0;
+        if (c == SIZE_MAX) listed = !has_children(p, t) && !p->threads[t].caller_spawn.line;
+        for (size_t q = 0; c != SIZE_MAX && q < p->nthreads && !listed; q++)
+            listed = p->threads[q].parent == (long)t && in_group(p, c, q, !has_children(p, c));
+        if (!listed) continue;
+        int len = (int)strlen(p->threads[t].entry) + 2;
+        if (k && col + len > WRAP_COLUMN) {
+            fprintf(out, ",\n%*s", indent + 1, "");
+            col = indent + 1;
+        } else if (k) {
+            fprintf(out, ", ");
+        }
+        fprintf(out, "%s", p->threads[t].entry);
+        col += len;
+        k++;
+    }
+    fprintf(out, ")\n");
+}
+
 /* A library's roots that are not entry points are one application thread
  * calling its public functions one at a time (ordering.c): printed as that
  * thread, with the functions that start threads (or a thread of their
@@ -174,29 +219,20 @@ static void print_library_roots(FILE *out, const rl_program_summary *p)
     if (!nroots) return;
     fprintf(out, "  application thread: calls the %zu public function%s that start threads, one at a time\n", nroots,
             nroots == 1 ? "" : "s");
-    for (size_t t = 0; t < p->nthreads; t++) {
-        const rl_thread_summary *th = &p->threads[t];
-        if (th->parent < 0 && !th->several && (has_children(p, t) || th->caller_spawn.line)) print_thread(out, p, t, 1);
-    }
-    if (!nplain) return;
-    size_t indent = INDENT_PER_LEVEL * 2;
-    int col = fprintf(out, "%*s(and %zu more, which start no other thread: ", (int)indent, "", nplain);
-    size_t k = 0;
-    for (size_t t = 0; t < p->nthreads; t++) {
-        const rl_thread_summary *th = &p->threads[t];
-        if (th->parent >= 0 || th->several || has_children(p, t) || th->caller_spawn.line) continue;
-        int len = (int)strlen(th->entry) + 2;
-        if (k && col + len > WRAP_COLUMN) {
-            fprintf(out, ",\n%*s", (int)indent + 1, "");
-            col = (int)indent + 1;
-        } else if (k) {
-            fprintf(out, ", ");
+    for (size_t t = 0; t < p->nthreads; t++)
+        if (app_root(p, (long)t) && p->threads[t].caller_spawn.line) {
+            fprintf(out, "    %s starts a thread running the function its caller passes, at ", p->threads[t].entry);
+            print_position(out, &p->threads[t].caller_spawn);
+            fprintf(out, " (not a thread of this code)\n");
         }
-        fprintf(out, "%s", th->entry);
-        col += len;
-        k++;
+    /* The threads of every public function, one line per spawn site, with
+     * the functions that start it. */
+    for (size_t c = 0; c < p->nthreads; c++) {
+        if (!app_root(p, p->threads[c].parent) || !leads_group(p, c)) continue;
+        print_thread(out, p, c, 1);
+        print_names(out, p, c, "(started by ");
     }
-    fprintf(out, ")\n");
+    if (nplain) print_names(out, p, SIZE_MAX, "(and those that start no other thread: ");
 }
 
 static void print_text(FILE *out, const rl_analysis *a)

@@ -644,13 +644,19 @@ static int best_join_kind(const spawn_site *s, const discovery *d)
     return best;
 }
 
+/* The join that ends the thread: of the joins of its handle, the first
+ * after the spawn; of joins matched only by field, which may name other
+ * objects of the same type (curl's pool, destroyed on an error path of
+ * its creation and at the end), the last one, so that a weak match never
+ * shortens the thread's life. */
 static const join_site *join_of(const spawn_site *s, const discovery *d)
 {
     int best = best_join_kind(s, d);
+    int want = best == JOINS_HANDLE ? -1 : 1;
     const join_site *join = NULL;
     for (size_t j = 0; best && j < d->njoins; j++) {
         const join_site *js = &d->joins[j];
-        if (join_kind(s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) < 0)) join = js;
+        if (join_kind(s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
     }
     return join;
 }
@@ -661,13 +667,14 @@ static int same_loc(rl_loc a, rl_loc b)
 }
 
 /* Every join that may end the child (those of the best kind, each place
- * once), for racelint threads: the first one bounds its interval, the
- * others are where else it is joined (load() and load_end() in pigz). */
-static void list_joins(rl_thread *child, const spawn_site *s, const discovery *d)
+ * once), for racelint threads: first the one that bounds its interval
+ * (join_of), then where else it is joined (load() and load_end() in
+ * pigz). */
+static void list_joins(rl_thread *child, const spawn_site *s, const discovery *d, const join_site *first)
 {
     int best = best_join_kind(s, d);
-    for (size_t j = 0; best && j < d->njoins; j++) {
-        const join_site *js = &d->joins[j];
+    for (size_t j = 0; best && j <= d->njoins; j++) {
+        const join_site *js = j == 0 ? first : &d->joins[j - 1];
         if (join_kind(s, d, js) != best) continue;
         int seen = 0;
         for (int k = 0; k < child->njoin_sites && !seen; k++)
@@ -747,7 +754,7 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
     child->joined = 1;
     child->join_loc = join->loc;
     child->join_call_loc = join->call_loc;
-    list_joins(child, s, d);
+    list_joins(child, s, d, join);
     child->end = pos_copy(&join->pos);
     child->dend = pos_copy(&join->pos);
     for (int k = 0; k < join->pos.n; k++) {

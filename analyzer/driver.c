@@ -591,8 +591,9 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
          * there, with their real callers; its own units start none. */
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "its own units (those no program links) start no thread; the %zu thread-creation "
-                           "calls of the units it shares with the programs are analysed in those programs",
-                           count_spawn_sites(program, 0));
+                           "call%s of the units it shares with the programs %s analysed in those programs",
+                           count_spawn_sites(program, 0), count_spawn_sites(program, 0) == 1 ? "" : "s",
+                           count_spawn_sites(program, 0) == 1 ? "is" : "are");
     else if (spawned == 0)
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "starts no thread: nothing in it can race");

@@ -227,7 +227,7 @@ int extra_size(void) { return pool_size(); }
 EOC
 (cd "$TMP/shared" && "$RL" threads -j 1 app.c pool.c extra.c) >"$TMP/out" 2>"$TMP/err"
 contains "the program runs the shared unit's thread" "$TMP/out" "    w  spawned at pool.c:4:38 from app.c:2:18"
-contains "the library's note names where its threads are" "$TMP/out" "note: program 'library': its own units (those no program links) start no thread; the 1 thread-creation calls of the units it shares with the programs are analysed in those programs"
+contains "the library's note names where its threads are" "$TMP/out" "note: program 'library': its own units (those no program links) start no thread; the 1 thread-creation call of the units it shares with the programs is analysed in those programs"
 
 # Spawns that no thread reaches are said, not passed off as clean.
 cat >"$TMP/unreached.c" <<'EOC'

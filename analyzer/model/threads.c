@@ -19,6 +19,7 @@
  *     order. */
 #include "threads_internal.h"
 #include "ownership.h"
+#include "scoped.h"
 #include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
@@ -236,8 +237,12 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     const rl_lockset *publish = NULL;
     uint32_t owned = in_once ? 0 : owned_args(m, &c, node, n, &publish);
-    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, c.in_once || in_once, held, may,
-                     ci, node);
+    /* A once-routine's context stays one to the end; past a run-once
+     * guard, the callee runs on the first call only (RL_RUN_FIRST_PASS). */
+    int run = c.in_once == RL_RUN_ONCE_ROUTINE || in_once ? RL_RUN_ONCE_ROUTINE
+              : c.in_once || rl_program_first_call_only(&m->program->fns[c.fn], node) ? RL_RUN_FIRST_PASS
+                                                                                     : RL_RUN_EVERY_CALL;
+    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, run, held, may, ci, node);
     if (id >= 0 && m->ctxs[id].owned) {
         /* Published under the locks of every call that hands it owned. */
         rl_ctx *cx = &m->ctxs[id];
@@ -259,6 +264,8 @@ static void explore(rl_model *m, int ci)
     const rl_fn_info *info = &m->program->fns[fn];
     rl_ctx *cx = &m->ctxs[ci];
     frame_env env = {cx->thread, cx->fn, cx->bind, cx->nbind, cx->distinct, 0};
+    /* cx moves when call_into adds contexts: what the loop needs is read now */
+    int entry = m->threads[cx->thread].entry_fn;
     /* Stores do not depend on the locks a context is entered with: once
      * per context, not on every re-exploration. */
     if (!cx->stores_recorded) {
@@ -274,8 +281,12 @@ static void explore(rl_model *m, int ci)
         const rl_lockset *may = tm_may_held_at(m, &m->ctxs[ci], i);
         tm_targets to;
         tm_ctx_callees(m, &env, i, &to);
-        for (size_t k = 0; k < to.count && k < MAX_CANDIDATES; k++)
+        for (size_t k = 0; k < to.count && k < MAX_CANDIDATES; k++) {
+            /* a hook installed only while some call runs (scoped.h) runs
+             * in the threads that make that call */
+            if (!info->callees[i] && !rl_scoped_allows(m->scoped, entry, to.fns[k])) continue;
             call_into(m, ci, i, to.fns[k], n->kind == RL_N_ONCE, held, may);
+        }
         if (to.count > MAX_CANDIDATES) m->limits.candidates_cut++;
     }
 }
@@ -353,7 +364,7 @@ static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, c
     void **slot = rl_ptrmap_slot(&m->lock_display, lock);
     if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
     const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
-    if (!held || c->in_once) return;
+    if (!held || c->in_once == RL_RUN_ONCE_ROUTINE) return;
     RL_GROW(m->lock_events, m->cap_lock_events, m->nlock_events + 1);
     rl_lock_event *e = &m->lock_events[m->nlock_events++];
     e->ctx = ci;
@@ -440,8 +451,51 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
     return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
 }
 
+/* Repeat calls of a run-once function (program.h, once_guard) only test
+ * the guard: the body ran at the thread's first call. The first call is
+ * taken to be the earliest in the thread's positions (curl's main calls
+ * curl_global_init before starting anything; global_init, reached again
+ * through curl_easy_init once the resolver threads run, returns at once).
+ * A first call that may be skipped (behind an `if`) would make a later
+ * one run the body, which this does not see. */
+static const void *thread_fn_key(int thread, int fn)
+{
+    return (const void *)(uintptr_t)((((uint64_t)(uint32_t)thread << 32) | (uint32_t)fn) + 1);
+}
+
+/* For each (thread, run-once function), the context of its earliest call. */
+static void find_first_calls(const rl_model *m, rl_ptrmap *first)
+{
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (m->program->fns[c->fn].once_guard < 0) continue;
+        void **slot = rl_ptrmap_slot(first, thread_fn_key(c->thread, c->fn));
+        if (!*slot || pos_cmp(&c->pos, &m->ctxs[(intptr_t)*slot - 1].pos) < 0) *slot = (void *)(intptr_t)(ci + 1);
+    }
+}
+
+/* Whether node `node` of context ci never runs: it is past a run-once
+ * guard, of its own function or of a caller's, in a call that is not the
+ * thread's first. */
+static int repeat_of_run_once(const rl_model *m, const rl_ptrmap *first, int ci, int32_t node)
+{
+    while (ci >= 0) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (rl_program_first_call_only(&m->program->fns[c->fn], node)) {
+            intptr_t e = (intptr_t)rl_ptrmap_get(first, thread_fn_key(c->thread, c->fn));
+            return e && e - 1 != ci && pos_cmp(&m->ctxs[e - 1].pos, &c->pos) < 0;
+        }
+        if (c->in_once != RL_RUN_FIRST_PASS) return 0;
+        node = c->call_node;
+        ci = c->parent_ctx;
+    }
+    return 0;
+}
+
 static void collect_accesses(rl_model *m)
 {
+    rl_ptrmap first_calls = {0};
+    find_first_calls(m, &first_calls);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
         if (rl_budget_spent(m->program->budget)) break;
@@ -454,7 +508,8 @@ static void collect_accesses(rl_model *m)
                 record_lock_event(m, c, (int)ci, i, &env);
                 continue;
             }
-            if (n->kind != RL_N_ACCESS || c->in_once) continue;
+            if (n->kind != RL_N_ACCESS || c->in_once == RL_RUN_ONCE_ROUTINE) continue;
+            if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
             const rl_lockset *publish = NULL;
             if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
             publish = posted_after(m, c, i, &env, publish);
@@ -486,6 +541,7 @@ static void collect_accesses(rl_model *m)
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = access_history(m, c, i, &env);
                 a->publish = publish;
+                a->first_pass = c->in_once == RL_RUN_FIRST_PASS || rl_program_first_call_only(&m->program->fns[c->fn], i);
                 a->guard = NULL;
                 if (n->guard) {
                     int unused = 0;
@@ -494,6 +550,7 @@ static void collect_accesses(rl_model *m)
             }
         }
     }
+    rl_ptrmap_free(&first_calls);
 }
 
 /* Groups non-atomic accesses by location: rules pair accesses within a
@@ -572,6 +629,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_candidates = MAX_CANDIDATES;
     m->limits.max_group = MAX_GROUP;
     m->own = rl_ownership_new(p, flow);
+    m->scoped = rl_scoped_new(p);
     size_t cap_finishers = 0;
     tm_record_static_stores(m);
     if (p->main_fn >= 0) {
@@ -609,6 +667,7 @@ void rl_model_free(rl_model *m)
 {
     if (!m) return;
     rl_ownership_free(m->own);
+    rl_scoped_free(m->scoped);
     for (size_t i = 0; i < m->nthreads; i++) {
         pos_free(&m->threads[i].spawn_pos);
         pos_free(&m->threads[i].start);

@@ -13,7 +13,8 @@
  *     MAX_THREADS threads; every cut is counted in rl_model.limits.
  *  2. A callee is walked once per top-level statement of the entry and
  *     callbacks bound (again only when reached at a smaller depth):
- *     reaching it again marks its spawns repeated.
+ *     reaching it again marks its spawns repeated, and walks it for its
+ *     joins alone (rejoin), at most RL_MAX_JOIN_WRAPPER_DEPTH calls deep.
  *  3. Children of one thread are contiguous in rl_model.threads, and each
  *     child's bounds are ordered: start <= dstart < dend <= end.
  *  4. Spawns and joins in doomed code are left out. */

@@ -36,6 +36,9 @@ typedef enum rl_api_kind {
                         before what the waiter does after its wait */
     RL_API_WAIT,     /* waits for a post on the object at arg `handle`
                         (sem_wait, pthread_cond_wait) */
+    RL_API_BARRIER,  /* waits at the barrier at arg `handle` until its count
+                        of threads arrived (pthread_barrier_wait): a post and
+                        a wait on it at once */
     RL_API_KIND_COUNT
 } rl_api_kind;
 

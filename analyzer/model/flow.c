@@ -362,6 +362,7 @@ static void collect_posts_and_waits(walk *w)
     out->nposts = out->nwaits = 0;
     const rl_lockset *posted = rl_ls_empty(w->flow->locks);
     const rl_lockset *waited = rl_ls_empty(w->flow->locks);
+    const rl_lockset *barriers = rl_ls_empty(w->flow->locks);
     size_t cap_posts = 0, cap_waits = 0;
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
         if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;
@@ -372,6 +373,10 @@ static void collect_posts_and_waits(walk *w)
         int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
         if (callee >= 0 && w->flow->fns[callee].posted && w->flow->fns[callee].posted->n)
             objects = rl_ls_union(w->flow->locks, objects, translate(w, w->flow->fns[callee].posted, &w->fn->nodes[i]));
+        const char *barrier = rl_program_sync_object(w->p, w->info, i, RL_API_BARRIER);
+        if (barrier) barriers = rl_ls_add(w->flow->locks, barriers, barrier, 0);
+        if (callee >= 0 && w->flow->fns[callee].barriers && w->flow->fns[callee].barriers->n)
+            barriers = rl_ls_union(w->flow->locks, barriers, translate(w, w->flow->fns[callee].barriers, &w->fn->nodes[i]));
         if (objects->n) {
             if (out->nposts == cap_posts) {
                 cap_posts = cap_posts ? 2 * cap_posts : 4;
@@ -383,12 +388,19 @@ static void collect_posts_and_waits(walk *w)
             posted = rl_ls_union(w->flow->locks, posted, objects);
         }
         if (waits->n) {
-            RL_PUSH(out->wait_nodes, out->nwaits, cap_waits, i);
+            if (out->nwaits == cap_waits) {
+                cap_waits = cap_waits ? 2 * cap_waits : 4;
+                out->wait_nodes = rl_xrealloc(out->wait_nodes, cap_waits * sizeof *out->wait_nodes);
+                out->wait_objects = rl_xrealloc(out->wait_objects, cap_waits * sizeof *out->wait_objects);
+            }
+            out->wait_nodes[out->nwaits] = i;
+            out->wait_objects[out->nwaits++] = waits;
             waited = rl_ls_union(w->flow->locks, waited, waits);
         }
     }
     out->posted = posted;
     out->waited = waited;
+    out->barriers = barriers;
 }
 
 /* Whether function f waits somewhere in nodes [from, to]. */
@@ -397,6 +409,34 @@ static int waits_between(const rl_fn_flow *ff, int32_t from, int32_t to)
     for (size_t k = 0; k < ff->nwaits; k++)
         if (ff->wait_nodes[k] >= from && ff->wait_nodes[k] <= to) return 1;
     return 0;
+}
+
+/* Whether node `node` of f lies inside the loop node `loop`. */
+static int inside(const rl_function *f, int32_t loop, int32_t node)
+{
+    return node > loop && node <= f->nodes[loop].end;
+}
+
+/* The barriers of `objects` that node i of f may already have passed: a
+ * wait at one of them comes before i in node order, or in a loop holding
+ * i (the next round waits before it runs i again). */
+static const rl_lockset *barriers_passed(const rl_flow *flow, const rl_fn_flow *ff, const rl_function *f, int32_t i,
+                                         const rl_lockset *objects)
+{
+    const rl_lockset *r = rl_ls_empty(flow->locks);
+    if (!ff->barriers || !ff->barriers->n) return r;
+    for (size_t k = 0; k < ff->nwaits; k++) {
+        int32_t wn = ff->wait_nodes[k];
+        int before = wn < i;
+        for (int32_t p = f->nodes[i].parent; p >= 0 && !before; p = f->nodes[p].parent)
+            if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE) && inside(f, p, wn)) before = 1;
+        if (!before) continue;
+        const rl_lockset *w = ff->wait_objects[k];
+        for (size_t e = 0; e < w->n; e++)
+            if (rl_ls_contains(ff->barriers, w->e[e].lock) && rl_ls_contains(objects, w->e[e].lock))
+                r = rl_ls_add(flow->locks, r, w->e[e].lock, 0);
+    }
+    return r;
 }
 
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
@@ -415,7 +455,10 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
         }
         if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
     }
-    return r;
+    if (!r) return NULL;
+    const rl_lockset *passed = barriers_passed(flow, ff, f, i, r);
+    for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);
+    return r->n ? r : NULL;
 }
 
 /* Analyses one function; returns whether its summary changed. */
@@ -441,11 +484,12 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
-    const rl_lockset *posted = w.out->posted, *waited = w.out->waited;
+    const rl_lockset *posted = w.out->posted, *waited = w.out->waited, *barriers = w.out->barriers;
     collect_posts_and_waits(&w);
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
                   w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
-                  w.out->exit_acquired != exit_state.acquired || w.out->posted != posted || w.out->waited != waited;
+                  w.out->exit_acquired != exit_state.acquired || w.out->posted != posted ||
+                  w.out->waited != waited || w.out->barriers != barriers;
     w.out->exit_held = exit_state.held;
     w.out->exit_released = exit_state.released;
     w.out->exit_may = exit_state.may;
@@ -522,6 +566,7 @@ void rl_flow_free(rl_flow *flow)
         free(flow->fns[i].post_nodes);
         free(flow->fns[i].post_objects);
         free(flow->fns[i].wait_nodes);
+        free(flow->fns[i].wait_objects);
     }
     free(flow->fns);
     rl_lockset_table_free(flow->locks);

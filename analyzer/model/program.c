@@ -276,7 +276,9 @@ const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, 
     const rl_node *n = &info->fn->nodes[node];
     if (n->kind != RL_N_CALL || !info->callees[node] || info->doomed[node]) return NULL;
     const rl_api_fn *api = library_model(p, info->callees[node]);
-    if (!api || (int)api->kind != kind || api->handle < 0 || api->handle >= n->nargs) return NULL;
+    if (!api || api->handle < 0 || api->handle >= n->nargs) return NULL;
+    int barrier_counts = api->kind == RL_API_BARRIER && (kind == RL_API_POST || kind == RL_API_WAIT);
+    if ((int)api->kind != kind && !barrier_counts) return NULL;
     /* The object the argument points to: "&X" is X, a pointer stored at
      * a place V is V's pointee; nothing for a value that names none. */
     const char *v = n->args[api->handle];

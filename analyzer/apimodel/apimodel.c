@@ -92,6 +92,9 @@ static const struct kind_info {
     [RL_API_POST]    = {"post", BIT(KEY_HANDLE), 0},
     [RL_API_WAIT]    = {"wait", BIT(KEY_HANDLE), 0},
     [RL_API_BARRIER] = {"barrier", BIT(KEY_HANDLE), 0},
+    [RL_API_ATOMIC_BEGIN] = {"atomic_begin", 0, 0},
+    [RL_API_ATOMIC_END] = {"atomic_end", 0, 0},
+    [RL_API_ATOMIC_FUNCTION] = {"atomic_function", 0, 0},
 };
 
 /* Two-valued keys: the value's position in the list is what gets stored. */

@@ -241,6 +241,18 @@ static int param_is_function_pointer(CXCursor callee, int direct, int i)
     return rlw_type_is_function(pt);
 }
 
+/* Enters (LOCK) or leaves (UNLOCK) the process-wide atomic section: one
+ * lock that every atomic section holds (apimodel.h), so that two sections
+ * never run together. */
+static void emit_atomic_section(walker *w, CXCursor c, const char *name, rl_api_kind kind)
+{
+    rl_api_fn section;
+    memset(&section, 0, sizeof section);
+    section.kind = kind;
+    section.lock = -1;
+    rlw_emit_lock(w, c, &section, name, RL_ATOMIC_SECTION_LOCK, "atomic section");
+}
+
 void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
 {
     int nargs = clang_Cursor_getNumArguments(c);
@@ -289,6 +301,15 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_LOCKINIT:
             rlw_walk_lockinit(w, c, api, name, nargs);
             return;
+        case RL_API_ATOMIC_BEGIN:
+        case RL_API_ATOMIC_END:
+            for (int i = 0; i < nargs; i++) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+            emit_atomic_section(w, c, name, api->kind == RL_API_ATOMIC_BEGIN ? RL_API_LOCK : RL_API_UNLOCK);
+            return;
+        case RL_API_ATOMIC_FUNCTION:
+            /* The call below runs inside the section. */
+            emit_atomic_section(w, c, name, RL_API_LOCK);
+            break;
         default:
             break;
         }
@@ -355,6 +376,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
     free(bufs);
     free(vals);
+    if (api && api->kind == RL_API_ATOMIC_FUNCTION) emit_atomic_section(w, c, name, RL_API_UNLOCK);
 }
 
 /* C11 <stdatomic.h> operations and __atomic builtins reach libclang as an

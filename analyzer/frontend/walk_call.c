@@ -37,13 +37,14 @@ CXCursor rlw_call_arg(CXCursor call, int i)
 }
 
 /* The place of the object a pointer argument points to. */
-void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display)
+void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display, long long *index)
 {
     expr_out o;
     rlw_out_init(&o);
     rlw_expr(w, arg, USE_READ, &o);
     rlw_deref_place(w, rl_sb_str(&o.value), clang_getCursorType(arg), place);
     if (display) rl_sb_append(display, rl_sb_str(&o.display));
+    if (index) *index = o.index;
     rlw_out_free(&o);
 }
 
@@ -130,7 +131,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
                 rlw_expr(w, a, USE_READ, &handle);
                 rl_sb_append(&handle_place, rl_sb_str(&handle.place));
             } else {
-                rlw_pointee_place(w, a, &handle_place, NULL);
+                rlw_pointee_place(w, a, &handle_place, NULL, NULL);
             }
         } else {
             rlw_expr(w, a, USE_READ, NULL);
@@ -174,7 +175,7 @@ static void walk_atomic_args(walker *w, CXCursor *args, int nargs)
         CXCursor a = args[i];
         if (rlw_type_is_pointer(clang_getCursorType(a))) {
             rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-            rlw_pointee_place(w, a, &place, &display);
+            rlw_pointee_place(w, a, &place, &display, NULL);
             rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), USE_RMW, 1);
             rl_sb_free(&place);
             rl_sb_free(&display);
@@ -194,7 +195,7 @@ static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int na
             continue;
         }
         rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-        rlw_pointee_place(w, a, &place, &display);
+        rlw_pointee_place(w, a, &place, &display, NULL);
         use_mode m = (api->writes & bit) ? ((api->reads & bit) ? USE_RMW : USE_WRITE) : USE_READ;
         rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), m, 0);
         rl_sb_free(&place);
@@ -391,7 +392,7 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     const rl_api_fn *api = name[0] ? lookup_api(w, name) : NULL;
     if (api && (api->kind == RL_API_TRYLOCK || api->kind == RL_API_LOCK || api->kind == RL_API_UNLOCK) && l.len) {
         rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-        rlw_pointee_place(w, rlw_child_at(&l, 0), &place, &display);
+        rlw_lock_place(w, rlw_child_at(&l, 0), &place, &display);
         for (int i = 1; i < l.len; i++) rlw_expr(w, rlw_child_at(&l, i), USE_READ, NULL);
         rlw_emit_lock(w, c, api, name, rl_sb_str(&place), rl_sb_str(&display));
         rl_sb_free(&place);

@@ -84,7 +84,9 @@ static state release(walk *w, state s, const char *lock)
      * a lock it did not take lets go of the caller's (this also keeps a
      * recursive mutex's inner lock/unlock pair from hiding the outer one). */
     if (rl_ls_contains(s.held, lock)) {
-        s.held = rl_ls_remove(w->flow->locks, s.held, lock);
+        /* Through an element of unknown index ("m[]"), any element held
+         * by a constant index ("m[3]") may be the one released. */
+        s.held = rl_ls_remove_elements(w->flow->locks, rl_ls_remove(w->flow->locks, s.held, lock), lock);
         s.may = rl_ls_remove(w->flow->locks, s.may, lock);
         return s;
     }
@@ -108,6 +110,7 @@ static state release(walk *w, state s, const char *lock)
         }
         return s;
     }
+    s.held = rl_ls_remove_elements(w->flow->locks, s.held, lock); /* as above */
     s.may = rl_ls_remove(w->flow->locks, s.may, lock);
     return s;
 }

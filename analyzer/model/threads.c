@@ -390,7 +390,19 @@ static void index_lock_events(rl_model *m)
 
 int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
 {
-    return rl_ptrmap_get(&m->recursive, lock) != NULL;
+    if (rl_ptrmap_get(&m->recursive, lock)) return 1;
+    /* An element named by its index ("G:m[3]") initialised with the others
+     * in a loop ("G:m[]"). */
+    const char *open = strchr(lock, '[');
+    const char *close = open ? strchr(open, ']') : NULL;
+    if (!close || close == open + 1) return 0;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_appendn(&sb, lock, (size_t)(open - lock));
+    rl_sb_append(&sb, "[]");
+    rl_sb_append(&sb, close + 1);
+    const char *collapsed = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return collapsed && rl_ptrmap_get(&m->recursive, collapsed) != NULL;
 }
 
 /* ---- accesses ------------------------------------------------------------- */

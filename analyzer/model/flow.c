@@ -19,6 +19,9 @@ typedef struct state {
     const rl_lockset *may;      /* held on some path (union at merges) */
     const rl_lockset *acquired; /* taken earlier in this body on every path
                                    (released since or not) */
+    const rl_lockset *nested;   /* held locks this body took again while
+                                   holding them (a recursive mutex): the
+                                   next release leaves them held */
 } state;
 
 typedef struct label_state {
@@ -44,7 +47,7 @@ typedef struct walk {
     state switch_entry;  /* the state every CASE label merges in */
 } walk;
 
-static const state UNREACHABLE = {NULL, NULL, NULL, NULL};
+static const state UNREACHABLE = {NULL, NULL, NULL, NULL, NULL};
 
 static state meet(walk *w, state a, state b)
 {
@@ -55,12 +58,14 @@ static state meet(walk *w, state a, state b)
     r.released = rl_ls_union(w->flow->locks, a.released, b.released);
     r.may = rl_ls_union(w->flow->locks, a.may, b.may);
     r.acquired = rl_ls_meet(w->flow->locks, a.acquired, b.acquired);
+    r.nested = rl_ls_meet(w->flow->locks, a.nested, b.nested);
     return r;
 }
 
 static int same(state a, state b)
 {
-    return a.held == b.held && a.released == b.released && a.may == b.may && a.acquired == b.acquired;
+    return a.held == b.held && a.released == b.released && a.may == b.may && a.acquired == b.acquired &&
+           a.nested == b.nested;
 }
 
 static const char *lock_name(walk *w, const rl_node *n)
@@ -71,6 +76,11 @@ static const char *lock_name(walk *w, const rl_node *n)
 static state acquire(walk *w, state s, const rl_node *n)
 {
     if (!s.held) return s;
+    /* Taken again while held: a recursive mutex (anything else deadlocks
+     * here, which double-lock reports). One depth is counted; a deeper
+     * nesting is released early, which only loses protection. */
+    if (rl_ls_mode(s.held, lock_name(w, n)) == 0 && !(n->flags & RL_LOCK_SHARED))
+        s.nested = rl_ls_add(w->flow->locks, s.nested, lock_name(w, n), 0);
     s.held = rl_ls_add(w->flow->locks, s.held, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     s.may = rl_ls_add(w->flow->locks, s.may, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     s.acquired = rl_ls_add(w->flow->locks, s.acquired, lock_name(w, n), 0);
@@ -83,6 +93,10 @@ static state release(walk *w, state s, const char *lock)
     /* Releasing a lock this function took is balanced; only a release of
      * a lock it did not take lets go of the caller's (this also keeps a
      * recursive mutex's inner lock/unlock pair from hiding the outer one). */
+    if (rl_ls_contains(s.nested, lock)) {
+        s.nested = rl_ls_remove(w->flow->locks, s.nested, lock); /* the inner of two: still held */
+        return s;
+    }
     if (rl_ls_contains(s.held, lock)) {
         /* Through an element of unknown index ("m[]"), any element held
          * by a constant index ("m[3]") may be the one released. */
@@ -482,7 +496,7 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
         w.out->acquired = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->acquired);
     }
     state entry = {rl_ls_empty(flow->locks), rl_ls_empty(flow->locks), rl_ls_empty(flow->locks),
-                   rl_ls_empty(flow->locks)};
+                   rl_ls_empty(flow->locks), rl_ls_empty(flow->locks)};
     state end = run(&w, 0, entry);
     w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);

@@ -76,10 +76,13 @@ static const char *lock_name(walk *w, const rl_node *n)
 static state acquire(walk *w, state s, const rl_node *n)
 {
     if (!s.held) return s;
-    /* Taken again while held: a recursive mutex (anything else deadlocks
-     * here, which double-lock reports). One depth is counted; a deeper
-     * nesting is released early, which only loses protection. */
-    if (rl_ls_mode(s.held, lock_name(w, n)) == 0 && !(n->flags & RL_LOCK_SHARED))
+    /* One lock taken again while held: a recursive mutex (anything else
+     * deadlocks here, which double-lock reports). One depth is counted; a
+     * deeper nesting is released early, which only loses protection. A
+     * name that stands for several locks (m[], a type's) may be another
+     * lock each time: not nested. */
+    if (rl_ls_mode(s.held, lock_name(w, n)) == 0 && !(n->flags & RL_LOCK_SHARED) &&
+        rl_place_is_single_object(lock_name(w, n)))
         s.nested = rl_ls_add(w->flow->locks, s.nested, lock_name(w, n), 0);
     s.held = rl_ls_add(w->flow->locks, s.held, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     s.may = rl_ls_add(w->flow->locks, s.may, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);

@@ -46,14 +46,27 @@ static int child_towards(const rl_model *m, int ancestor, int t)
     return -1;
 }
 
-/* An ancestor thread's access against a descendant's. */
+/* Whether thread t may outlive `top`, an ancestor of t or t itself: some
+ * thread on the way down from top to t (top excluded) is not joined by its
+ * parent, so it may run on after its parent ended, and after top ended. */
+static int outlives(const rl_model *m, int t, int top)
+{
+    for (int x = t; x >= 0 && x != top; x = m->threads[x].parent)
+        if (!m->threads[x].joined) return 1;
+    return 0;
+}
+
+/* An ancestor thread's access against a descendant's. The descendant runs
+ * during the interval of the ancestor's child it descends from, or from
+ * that child's start on when it may outlive the child. */
 static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_access *desc)
 {
     int c = child_towards(m, anc->thread, desc->thread);
     if (c < 0) return 1;
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread;
-    int r = in_interval(&p, &m->threads[c], distinct);
+    int r = outlives(m, desc->thread, c) ? pos_cmp(&p, distinct ? &m->threads[c].dstart : &m->threads[c].start) >= 0
+                                          : in_interval(&p, &m->threads[c], distinct);
     pos_free(&p);
     return r;
 }
@@ -92,7 +105,10 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
         if (cb < 0) continue;
         int ca = child_towards(m, x, ta);
         const rl_thread *a = &m->threads[ca], *b = &m->threads[cb];
-        int overlap = pos_cmp(&a->start, &b->end) < 0 && pos_cmp(&b->start, &a->end) < 0;
+        /* A descendant that may outlive the child it comes from runs on
+         * past that child's end. */
+        int overlap = (outlives(m, tb, cb) || pos_cmp(&a->start, &b->end) < 0) &&
+                      (outlives(m, ta, ca) || pos_cmp(&b->start, &a->end) < 0);
         /* Siblings one of which was created under a lock: their accesses
          * may be ordered by it (lock_history_orders). */
         if (overlap && x == m->threads[ta].parent && x == m->threads[tb].parent &&

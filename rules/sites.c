@@ -4,6 +4,10 @@
  *    resolved (rl_model_ctx_via_indirect);
  *  - a location that stands for many objects (a type-based place `{T}`, an
  *    array element): the two sides may touch different ones;
+ *  - both sides reach their object only by its type (each a `{T}` place):
+ *    nothing shows they share an object, only that the objects have one
+ *    type, and in real code most such pairs are each thread's own (zstd's
+ *    compression contexts, one per pool job);
  *  - both sides hold locks, none in common: the code does lock, with
  *    locks that differ (two if one of them is itself a summary of many
  *    objects, a maybe-lock that may well be the same lock on both sides).
@@ -109,6 +113,7 @@ static int pair_doubts(const rl_access *a, const rl_access *b)
 {
     int doubts = 0;
     if (!rl_place_is_single_object(a->place) || !rl_place_is_single_object(b->place)) doubts++;
+    if (rl_place_is_by_type(a->place) && rl_place_is_by_type(b->place)) doubts++;
     if (a->held && a->held->n && b->held && b->held->n && !share_a_lock(a->held, b->held))
         doubts += has_maybe_lock(a->held) || has_maybe_lock(b->held) ? DOUBTS_MAYBE_LOCK : DOUBTS_LOCKS_DIFFER;
     return doubts;
@@ -117,7 +122,9 @@ static int pair_doubts(const rl_access *a, const rl_access *b)
 int rl_sites_pair_doubts(rl_sites *s, const rl_access *a, const rl_access *b)
 {
     int weak = weak_ctx(s, a->ctx) || weak_ctx(s, b->ctx);
-    return pair_doubts(a, b) + (weak ? 1 : 0);
+    int doubts = pair_doubts(a, b) + (weak ? 1 : 0);
+    /* callers index arrays by doubts (sites.h): never past the bound */
+    return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
 }
 
 void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b)

@@ -35,8 +35,9 @@ typedef struct rl_site_pair {
     size_t order;         /* arrival order, for ties */
 } rl_site_pair;
 
-/* A pair has at most this many doubts. */
-#define RL_SITES_MAX_DOUBTS 4
+/* A pair has at most this many doubts: a weak call target, many objects,
+ * both sides by type, and two for a lock that may be many (sites.c). */
+#define RL_SITES_MAX_DOUBTS 5
 
 typedef struct rl_sites {
     const rl_model *model;

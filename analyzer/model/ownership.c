@@ -17,6 +17,9 @@
  * free hook. */
 #define OWN_MAX_LIBRARY_TARGETS 8
 
+/* The kinds of function-pointer slots, the letter before ':' (facts.h). */
+#define SLOT_KINDS "vprfut"
+
 enum { UNKNOWN = 0, IN_PROGRESS, KEEPS_SYNC, KEEPS_UNSYNC, DOES_NOT_KEEP };
 
 /* How a node hands on an object, if it does. A synchronised hand-off
@@ -293,9 +296,28 @@ static int slot_allocates(rl_ownership *o, const char *slot)
 static int call_value_fresh(rl_ownership *o, const char *v)
 {
     const char *callee = call_value_field(o, v);
-    if (!callee) return 0;
+    return callee && rl_ownership_call_fresh(o, callee);
+}
+
+int rl_ownership_call_fresh(rl_ownership *o, const char *callee)
+{
     int target = rl_program_find(o->p, callee);
-    return target >= 0 ? returns_fresh(o, target) : slot_allocates(o, callee);
+    return target >= 0 ? returns_fresh(o, target) : slot_allocates(o, callee) || usr_allocates(o, callee);
+}
+
+/* Whether a call value is a call through a pointer that can run nothing:
+ * no function, of the program or a library, is ever stored in its slot
+ * (zstd's `customMem.customAlloc`, NULL unless an application passes its
+ * own allocator). Slot names are "X:..." with a one-letter kind (facts.h);
+ * functions are USRs ("c:..."). */
+static int call_through_empty_slot(rl_ownership *o, const char *v)
+{
+    const char *slot = call_value_field(o, v);
+    if (!slot || !slot[0] || slot[1] != ':' || !strchr(SLOT_KINDS, slot[0])) return 0;
+    const int *targets;
+    const char *lib[OWN_MAX_LIBRARY_TARGETS];
+    size_t ntargets, nlib;
+    return !slot_targets(o, slot, &targets, &ntargets, lib, &nlib) && nlib == 0;
 }
 
 /* Whether every return of fn gives a fresh object: one it allocates
@@ -321,9 +343,12 @@ static int returns_fresh(rl_ownership *o, int fn)
         if (n->kind != RL_N_RETURN) continue;
         if (!n->text) return 0;
         if (!n->text[0]) continue;
+        int whole_call = n->text[0] == '@' && strlen(n->text) == rl_place_root_len(n->text);
+        /* `if (mem.alloc) return mem.alloc(n); return malloc(n);` with
+         * no hook ever set: that return is never taken */
+        if (whole_call && call_through_empty_slot(o, n->text)) continue;
         int ok = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.')) ||
-                 (n->text[0] == '@' && strlen(n->text) == rl_place_root_len(n->text) &&
-                  call_value_fresh(o, n->text));
+                 (whole_call && call_value_fresh(o, n->text));
         if (!ok) return 0;
         any = 1;
     }

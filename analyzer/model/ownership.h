@@ -64,4 +64,10 @@ int rl_ownership_unlinks(rl_ownership *o, int fn);
  * an allocator (a wrapper, a hook) returns, or one it unlinks. */
 int rl_ownership_returns_fresh(rl_ownership *o, int fn);
 
+/* Whether a call to callee gives a fresh object: callee is a function's
+ * USR (a program function whose returns are fresh, or a library function
+ * modelled `alloc`) or the slot a call through a pointer reads, every
+ * function of which allocates. */
+int rl_ownership_call_fresh(rl_ownership *o, const char *callee);
+
 #endif

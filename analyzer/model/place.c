@@ -150,6 +150,12 @@ int rl_place_is_single_object(const char *place)
     return place && place[0] != '{' && place[0] != '%' && !strstr(place, "[]") && !strstr(place, "{");
 }
 
+int rl_place_is_by_type(const char *place)
+{
+    if (place && place[0] == '&') place++;
+    return place && place[0] == '{';
+}
+
 int rl_place_is_unknown_object(const char *place)
 {
     return place && place[0] == '{' && root_len(place) == strlen(place);

@@ -53,6 +53,11 @@ const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const
  * RL_MAX_CHOICES); otherwise the place itself. Returns the count. */
 size_t rl_place_alternatives(rl_strpool *pool, const char *place, const char **out);
 
+/* Whether a place's object is known only by its type ("{struct s}.n",
+ * whatever steps follow): two such places of one type may be one object
+ * or two, and nothing traced says which. */
+int rl_place_is_by_type(const char *place);
+
 /* Whether a place is an object of unknown origin with no step after its
  * root ("{T}", "{?}"): what a pointer racelint cannot trace points to. An
  * unlock through such a pointer may release any lock held. */

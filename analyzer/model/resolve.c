@@ -71,63 +71,6 @@ static const char *return_summary(rl_model *m, int fn)
     return ok ? found : NULL;
 }
 
-/* Marks of m->allocating. */
-#define ALLOCATES ((void *)1)
-#define KEEPS ((void *)2)
-
-static int call_allocates(rl_model *m, const char *callee, int depth);
-
-/* The callee field of a call value that is the whole value ("@L_C|X|T..."
- * with nothing after its end), interned; NULL otherwise. */
-static const char *whole_call_callee(rl_model *m, const char *value)
-{
-    if (value[0] != '@') return NULL;
-    const char *end = strchr(value, RL_CALL_END[0]);
-    const char *sep = strchr(value, RL_CALL_SEP[0]);
-    if (!end || end[1] || !sep) return NULL;
-    const char *next = strchr(sep + 1, RL_CALL_SEP[0]);
-    if (!next) return NULL;
-    return rl_intern_n(m->program->pool, sep + 1, (size_t)(next - sep - 1));
-}
-
-/* Whether the function hands back a fresh heap object: one it allocates
- * (its returns agree on `&H...`), or what a call to an allocator returns
- * (pigz's my_malloc() returning my_malloc_f(size), yarn_malloc() returning
- * malloc_track()). */
-static int function_allocates(rl_model *m, int fn, int depth)
-{
-    const char *ret = return_summary(m, fn);
-    if (!ret) return 0;
-    if (strncmp(ret, "&H", 2) == 0) return 1;
-    const char *inner = whole_call_callee(m, ret);
-    return inner && call_allocates(m, inner, depth + 1);
-}
-
-/* Whether a call to callee (a function's USR, or the slot a call through
- * a pointer reads, facts.h) hands back a fresh heap object: an allocator
- * function, or a slot some unit stores an allocator in and whose every
- * function with a body is one (a malloc hook: `my_malloc_f = malloc`,
- * then yarn_mem(yarn_malloc, ...)). Memoized; a cycle allocates nothing. */
-static int call_allocates(rl_model *m, const char *callee, int depth)
-{
-    if (depth >= MAX_SPAWN_DEPTH) return 0;
-    void **memo = rl_ptrmap_slot(&m->allocating, callee);
-    if (*memo) return *memo == ALLOCATES;
-    *memo = KEEPS; /* while it is decided: a cycle allocates nothing */
-    int fn = rl_program_find(m->program, callee);
-    int yes = 0;
-    if (fn >= 0) {
-        yes = function_allocates(m, fn, depth);
-    } else if (rl_ptrmap_get(&m->program->alloc_slots, callee)) {
-        size_t n = 0;
-        const int *targets = rl_callgraph_targets(m->program->calls, callee, &n);
-        yes = 1;
-        for (size_t i = 0; i < n && yes; i++) yes = function_allocates(m, targets[i], depth);
-    }
-    *(rl_ptrmap_slot(&m->allocating, callee)) = yes ? ALLOCATES : KEEPS;
-    return yes;
-}
-
 /* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
  * value with its parameters bound to the arguments; a heap object the
  * callee allocates is a fresh object at this call site (an allocator
@@ -153,7 +96,7 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
         int callee = rl_program_find(m->program, callee_name);
         const char *ret = callee >= 0 && depth < MAX_SPAWN_DEPTH ? return_summary(m, callee) : NULL;
         if ((ret && strncmp(ret, "&H", 2) == 0) || (callee >= 0 && rl_ownership_unlinks(m->own, callee)) ||
-            call_allocates(m, callee_name, depth)) {
+            rl_ownership_call_fresh(m->own, callee_name)) {
             /* An allocator wrapper, or a pop that hands the caller what it
              * unlinked: a fresh object at this call site. */
             rl_strbuf sb = RL_STRBUF_INIT;

@@ -641,7 +641,6 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->lock_display);
     rl_ptrmap_free(&m->stored);
     rl_ptrmap_free(&m->returns);
-    rl_ptrmap_free(&m->allocating);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);

@@ -169,8 +169,6 @@ typedef struct rl_model {
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
-    rl_ptrmap allocating;     /* function USR or slot -> 1 allocates, 2 does not
-                                 (resolve.c, call_allocates) */
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */

@@ -125,30 +125,47 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
     return 1;
 }
 
-/* Whether access a, made after its thread took a lock its creator held
- * when creating it, is ordered after access b: b is the creator's, before
- * the creator let that lock go, or belongs to a sibling the creator
- * joined before then. (The creator holds the lock from the spawn to the
- * release; a takes it only after.) */
-static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_access *b)
+/* Ancestors of an access's thread whose spawn histories are followed. */
+#define RL_MAX_ANCESTOR_HISTORY 8
+
+/* Whether an access with `history` in thread c, made after c took a lock
+ * its creator held when creating it, is ordered after access b: b is the
+ * creator's, before the creator let that lock go, or belongs to a sibling
+ * the creator joined before then. (The creator holds the lock from the
+ * spawn to the release; c takes it only after.) */
+static int history_orders(const rl_model *m, const rl_thread *c, const rl_lockset *history, const rl_access *b)
 {
-    const rl_thread *c = &m->threads[a->thread];
-    if (!a->history || c->parent < 0 || !c->ncreated_under) return 0;
-    /* Only in the thread's entry function: no caller's path to account for. */
-    const rl_ctx *cx = &m->ctxs[a->ctx];
-    if (cx->parent_ctx >= 0 || cx->fn != c->entry_fn) return 0;
     for (int i = 0; i < c->ncreated_under; i++) {
-        if (!rl_ls_contains(a->history, c->created_under[i])) continue;
+        if (!rl_ls_contains(history, c->created_under[i])) continue;
         const rl_posvec *release = &c->released_at[i];
         if (b->thread == c->parent) {
             rl_posvec p = rl_model_access_pos(m, b);
             int before = release->infinite || pos_cmp(&p, release) < 0;
             pos_free(&p);
             if (before) return 1;
-        } else if (b->thread != a->thread && m->threads[b->thread].parent == c->parent) {
+        } else if (b->thread != c->id && m->threads[b->thread].parent == c->parent) {
             const rl_thread *s = &m->threads[b->thread];
             if (s->joined && (release->infinite || pos_cmp(&s->end, release) <= 0)) return 1;
         }
+    }
+    return 0;
+}
+
+/* lock_history_orders for a's thread, then for each ancestor: a thread
+ * spawned after its parent took one of the parent's creation-history locks
+ * (spawn_history) runs wholly after that lock's release by the
+ * grandparent, as the parent's own accesses after it do. */
+static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    const rl_thread *c = &m->threads[a->thread];
+    /* Only in the thread's entry function: no caller's path to account for. */
+    const rl_ctx *cx = &m->ctxs[a->ctx];
+    const rl_lockset *history = cx->parent_ctx < 0 && cx->fn == c->entry_fn ? a->history : NULL;
+    for (int depth = 0; c->parent >= 0 && depth < RL_MAX_ANCESTOR_HISTORY; depth++) {
+        if (history && c->ncreated_under && history_orders(m, c, history, b)) return 1;
+        history = c->spawn_history;
+        if (!history) return 0;
+        c = &m->threads[c->parent];
     }
     return 0;
 }

@@ -449,6 +449,29 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
     return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
 }
 
+/* Each thread's spawn_history (threads.h): its parent's history at the
+ * spawn, when the spawn is in the parent's entry function itself (its
+ * position has one frame; a caller's path would have to be accounted for
+ * otherwise), resolved in the parent's root context. */
+static void spawn_histories(rl_model *m)
+{
+    int *root = rl_xmalloc((m->nthreads + 1) * sizeof *root);
+    for (size_t t = 0; t < m->nthreads; t++) root[t] = -1;
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (c->parent_ctx < 0 && root[c->thread] < 0 && c->fn == m->threads[c->thread].entry_fn) root[c->thread] = (int)ci;
+    }
+    for (size_t t = 0; t < m->nthreads; t++) {
+        rl_thread *th = &m->threads[t];
+        if (th->parent < 0 || th->spawn_pos.n != 1 || root[th->parent] < 0) continue;
+        const rl_ctx *c = &m->ctxs[root[th->parent]];
+        if (th->spawn_pos.v[0] < 0 || th->spawn_pos.v[0] >= fn_of(m, c->fn)->nnodes) continue;
+        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+        th->spawn_history = access_history(m, c, th->spawn_pos.v[0], &env);
+    }
+    free(root);
+}
+
 static void collect_accesses(rl_model *m)
 {
     for (size_t ci = 0; ci < m->nctxs; ci++) {
@@ -608,6 +631,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     add_entry_point_roots(m);
     for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     tm_collect_stores(m);
+    spawn_histories(m);
     collect_accesses(m);
     group_accesses(m);
     index_lock_events(m);

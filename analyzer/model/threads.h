@@ -69,6 +69,10 @@ typedef struct rl_thread {
     const char *created_under[RL_MAX_CREATION_HISTORY];
     rl_posvec released_at[RL_MAX_CREATION_HISTORY];
     int ncreated_under;
+    /* The locks its parent took before spawning it on every path (the
+     * parent's history at the spawn, when the spawn is in the parent's
+     * entry function; else NULL): all it does comes after them. */
+    const rl_lockset *spawn_history;
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */

@@ -45,6 +45,9 @@ typedef enum rl_api_kind {
     RL_API_ATOMIC_END,   /* leaves it */
     RL_API_ATOMIC_FUNCTION, /* a function with a body whose every call runs as
                                one atomic section (__VERIFIER_atomic_*) */
+    RL_API_SETJMP,   /* returns 0, then again nonzero from a jump (longjmp)
+                        to the buffer at arg `handle`: the locks held then
+                        are those held at the jump */
     RL_API_KIND_COUNT
 } rl_api_kind;
 

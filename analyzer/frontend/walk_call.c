@@ -302,6 +302,9 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_LOCKINIT:
             rlw_walk_lockinit(w, c, api, name, nargs);
             return;
+        case RL_API_SETJMP:
+            rlw_walk_setjmp(w, c, api, name, nargs);
+            return;
         case RL_API_ATOMIC_BEGIN:
         case RL_API_ATOMIC_END:
             for (int i = 0; i < nargs; i++) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);

@@ -108,6 +108,29 @@ void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name
     if (kind == RL_N_TRYLOCK) w->last_trylock = id;
 }
 
+/* setjmp(env): a TRYLOCK node flagged RL_LOCK_JUMP_TARGET on the buffer,
+ * so that the branch taken when it returns nonzero (after a longjmp) is
+ * known the way a trylock's success branch is; the lock flow gives that
+ * branch the locks held at the jumps (flow.c). */
+void rlw_walk_setjmp(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
+{
+    for (int i = 0; i < nargs; i++)
+        if (i != api->handle) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+    if (api->handle >= nargs) return;
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    rlw_pointee_place(w, rlw_call_arg(c, api->handle), &place, &display, NULL);
+    if (rl_sb_str(&place)[0]) {
+        rl_api_fn target;
+        memset(&target, 0, sizeof target);
+        target.kind = RL_API_TRYLOCK;
+        int32_t before = w->last_trylock;
+        rlw_emit_lock(w, c, &target, name, rl_sb_str(&place), rl_sb_str(&display));
+        if (w->last_trylock != before) w->fn->nodes[w->last_trylock].flags |= RL_LOCK_JUMP_TARGET;
+    }
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
 /* pthread_mutex_init(&m, &attr): which lock, and whether its attributes
  * (anything but a constant 0/NULL) may make it recursive. */
 void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
@@ -237,6 +260,7 @@ static int32_t trylock_node_at(walker *w, CXCursor call)
 
 static int base_polarity(walker *w, int32_t id)
 {
+    if (w->fn->nodes[id].flags & RL_LOCK_JUMP_TARGET) return RL_TRY_ON_TRUE; /* nonzero: back from a jump */
     const char *name = w->fn->nodes[id].api;
     const rl_api_fn *api = rl_apimodel_find(w->fe->model, name);
     const rl_lock_annotation *ann = rl_ptrmap_get(&w->annotations, name);

@@ -214,6 +214,8 @@ void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name
                    const char *display);
 /* Walks a modelled lock, unlock or trylock call. */
 void rlw_walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs);
+/* Walks a setjmp (API kind setjmp): a jump target. */
+void rlw_walk_setjmp(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs);
 /* Walks a modelled lock initialisation (pthread_mutex_init). */
 void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs);
 /* The lock attributes of a called function, or NULL. */

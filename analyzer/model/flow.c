@@ -45,6 +45,8 @@ typedef struct walk {
     jump_target *loop;   /* innermost loop (continue target) */
     jump_target *brk;    /* innermost loop or switch (break target) */
     state switch_entry;  /* the state every CASE label merges in */
+    const rl_lockset *jumps; /* held at every jump so far (meet) */
+    int jumped;          /* some jump was seen */
 } walk;
 
 static const state UNREACHABLE = {NULL, NULL, NULL, NULL, NULL};
@@ -183,12 +185,42 @@ static state run_children(walk *w, int32_t id, state s)
     return s;
 }
 
+/* The state where a setjmp returned nonzero: a jump came back, holding
+ * what the function's jumps hold (its summary from the previous round;
+ * nothing before any is known, which only loses protection). */
+static state landed(walk *w, state s)
+{
+    if (!s.held) return s;
+    const rl_lockset *at = w->out->jump_held;
+    s.held = at ? at : rl_ls_empty(w->flow->locks);
+    s.may = rl_ls_union(w->flow->locks, s.may, s.held);
+    s.nested = rl_ls_empty(w->flow->locks);
+    return s;
+}
+
 /* The state on the branch where a condition's trylock succeeded. */
 static state on_branch(walk *w, int32_t node, state s, int branch_flag)
 {
     const rl_node *n = &w->fn->nodes[node];
-    if (n->aux >= 0 && (n->flags & branch_flag)) s = acquire(w, s, &w->fn->nodes[n->aux]);
-    return s;
+    if (n->aux < 0 || !(n->flags & branch_flag)) return s;
+    const rl_node *t = &w->fn->nodes[n->aux];
+    return (t->flags & RL_LOCK_JUMP_TARGET) ? landed(w, s) : acquire(w, s, t);
+}
+
+/* A call that jumps (longjmp), or whose callee may jump: what is held at
+ * the jump joins the function's jump summary. */
+static void note_jump(walk *w, state s, int32_t id)
+{
+    const char *usr = w->info->callees[id];
+    if (!s.held || !usr || w->info->doomed[id]) return;
+    const rl_lockset *at = NULL;
+    int callee = rl_program_find(w->p, usr);
+    if (callee < 0 && rl_program_library_is(w->p, usr, RL_API_JUMP)) at = s.held;
+    else if (callee >= 0 && w->flow->fns[callee].jump_held)
+        at = rl_ls_union(w->flow->locks, s.held, translate(w, w->flow->fns[callee].jump_held, &w->fn->nodes[id]));
+    if (!at) return;
+    w->jumps = w->jumped ? rl_ls_meet(w->flow->locks, w->jumps, at) : at;
+    w->jumped = 1;
 }
 
 static state run_if(walk *w, int32_t id, state s)
@@ -312,9 +344,15 @@ static void record(walk *w, int32_t id, state s)
 static state run_call(walk *w, int32_t id, state s)
 {
     record(w, id, s);
+    note_jump(w, s, id);
     /* A call that never returns ends the path, like a return that
-     * returns nowhere: nothing after it runs, no lock is leaked. */
+     * returns nowhere: nothing after it runs, no lock is leaked. So does
+     * a callee that only ever jumps away. */
     if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
+    int callee = w->info->callees[id] ? rl_program_find(w->p, w->info->callees[id]) : -1;
+    if (callee >= 0 && w->flow->fns[callee].analysed && !w->flow->fns[callee].returns &&
+        w->flow->fns[callee].jump_held)
+        return UNREACHABLE;
     s = apply_call(w, s, id);
     /* After a wait, what was posted before it is ordered before what
      * follows: the object waited on joins the history. So after a callee
@@ -503,13 +541,18 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     state end = run(&w, 0, entry);
     w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);
+    int returns = exit_state.held != NULL;
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
+    const rl_lockset *jump_held = w.jumped ? w.jumps : NULL;
     const rl_lockset *posted = w.out->posted, *waited = w.out->waited, *barriers = w.out->barriers;
     collect_posts_and_waits(&w);
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
                   w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
                   w.out->exit_acquired != exit_state.acquired || w.out->posted != posted ||
-                  w.out->waited != waited || w.out->barriers != barriers;
+                  w.out->waited != waited || w.out->barriers != barriers || w.out->jump_held != jump_held ||
+                  w.out->returns != returns;
+    w.out->jump_held = jump_held;
+    w.out->returns = returns;
     w.out->exit_held = exit_state.held;
     w.out->exit_released = exit_state.released;
     w.out->exit_may = exit_state.may;

@@ -15,7 +15,11 @@
  *  - a wait (API kind wait, or a callee that waits) adds the object waited
  *    on to "acquired", as a lock taken would be; a loop holding a wait
  *    adds it at its exit (its predicate held). Posts are listed per
- *    function for rl_flow_posted_after.
+ *    function for rl_flow_posted_after;
+ *  - setjmp / longjmp: the branch taken when a setjmp returns nonzero
+ *    (a TRYLOCK flagged RL_LOCK_JUMP_TARGET) holds what every jump of the
+ *    function (or of its callees) held; a call to a callee that never
+ *    returns but jumps ends the path, as a jump does.
  * "held" is a must-set (held on every path); "released" is a may-set of
  * locks that the function let go of, which hides a caller's lock; "may"
  * is what some path holds (for misuse rules, which must not fire on locks
@@ -45,6 +49,10 @@ typedef struct rl_fn_flow {
     int32_t *post_nodes;         /* its calls that post, in node order */
     const rl_lockset **post_objects; /* per post node: the objects, own terms */
     size_t nposts;
+    /* Jumps (API kind jump: longjmp) back to a setjmp (kind setjmp): */
+    const rl_lockset *jump_held; /* summary: held at every jump its body or a
+                                    callee makes (own terms); NULL: none */
+    int returns;                 /* summary: some return is reachable */
     const rl_lockset *barriers;  /* summary: the barriers among `waited`
                                     (API kind barrier: a post and a wait at once) */
     int32_t *wait_nodes;         /* its calls that wait, in node order */

@@ -482,6 +482,7 @@ static void collect_accesses(rl_model *m)
         frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
+            if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
             if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
                 record_lock_event(m, c, (int)ci, i, &env);
                 continue;

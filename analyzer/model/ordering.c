@@ -93,6 +93,40 @@ int rl_model_lock_is_creation(const rl_model *m, const char *lock)
     return 0;
 }
 
+/* Whether node `node` of f lies under child `which` (1: then, 2: else)
+ * of the IF node `branch`. */
+static int under_branch(const rl_function *f, int32_t branch, int which, int32_t node)
+{
+    int32_t c = rl_fn_child(f, branch, which);
+    return c >= 0 && node >= c && node <= f->nodes[c].end;
+}
+
+/* Whether siblings a and b come from spawns on the two branches of one
+ * `if` of their parent's entry function, which runs that `if` once: no
+ * loop around it, no goto in the function that could run it again, and
+ * a single instance of the parent. Then at most one of them exists. */
+static int exclusive_spawns(const rl_model *m, const rl_thread *a, const rl_thread *b)
+{
+    const rl_thread *parent = &m->threads[a->parent];
+    if (parent->multi || a->own_multi || b->own_multi || a->spawn_pos.n != 1 || b->spawn_pos.n != 1) return 0;
+    const rl_function *f = fn_of(m, parent->entry_fn);
+    int32_t na = a->spawn_pos.v[0], nb = b->spawn_pos.v[0];
+    if (na < 0 || nb < 0 || na >= f->nnodes || nb >= f->nnodes) return 0;
+    for (int32_t i = 0; i < f->nnodes; i++)
+        if (f->nodes[i].kind == RL_N_GOTO) return 0;
+    /* The innermost node holding both. */
+    int32_t common = f->nodes[na].parent;
+    while (common >= 0 && !(nb > common && nb <= f->nodes[common].end)) common = f->nodes[common].parent;
+    for (int32_t p = common; p >= 0; p = f->nodes[p].parent)
+        if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE)) return 0;
+    /* The nearest IF above both with them on its two branches. */
+    for (int32_t p = common; p >= 0; p = f->nodes[p].parent)
+        if (f->nodes[p].kind == RL_N_IF)
+            return (under_branch(f, p, 1, na) && under_branch(f, p, 2, nb)) ||
+                   (under_branch(f, p, 2, na) && under_branch(f, p, 1, nb));
+    return 0;
+}
+
 int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
 {
     if (ta == tb) return m->threads[ta].multi ? -1 : 0;
@@ -105,6 +139,7 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
         if (cb < 0) continue;
         int ca = child_towards(m, x, ta);
         const rl_thread *a = &m->threads[ca], *b = &m->threads[cb];
+        if (exclusive_spawns(m, a, b)) return 0;
         /* A descendant that may outlive the child it comes from runs on
          * past that child's end. */
         int overlap = (outlives(m, tb, cb) || pos_cmp(&a->start, &b->end) < 0) &&

@@ -405,6 +405,12 @@ static state run(walk *w, int32_t id, state s)
         return release(w, s, lock_name(w, n));
     case RL_N_CALL:
         return run_call(w, id, s);
+    case RL_N_ONCE:
+        /* After pthread_once(&ctl, init), init has run: its accesses
+         * (published on ctl, threads.c) come before what follows. */
+        record(w, id, s);
+        if (s.held && n->text && n->text[0]) s.acquired = rl_ls_add(w->flow->locks, s.acquired, lock_name(w, n), 0);
+        return s;
     default:
         /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE, LOCKINIT: record the state. */
         record(w, id, s);

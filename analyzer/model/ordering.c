@@ -205,6 +205,19 @@ static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_a
     return 0;
 }
 
+/* Whether access b comes after its thread, or an ancestor of its thread
+ * before spawning towards it, ran the once-routine of control `object`:
+ * its function's history, then the spawn histories up its thread's
+ * chain. (Publication under locks and posts keeps to the accessing
+ * function's own history.) */
+static int after_once(const rl_model *m, const rl_access *b, const char *object)
+{
+    if (b->history && rl_ls_contains(b->history, object)) return 1;
+    for (int t = b->thread; t >= 0 && m->threads[t].parent >= 0; t = m->threads[t].parent)
+        if (m->threads[t].spawn_history && rl_ls_contains(m->threads[t].spawn_history, object)) return 1;
+    return 0;
+}
+
 /* Whether access b comes after a's object was published under a lock b's
  * function took before b (ownership.h), or after a wait on an object a's
  * function posts on after a (flow.h). */
@@ -223,6 +236,12 @@ int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b)
 
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
+    /* One once-routine run for one control, whichever thread runs it, and
+     * before whatever follows a once call on that control in any thread
+     * (another instance of the same thread included). */
+    const char *oa = m->ctxs[a->ctx].once_object, *ob = m->ctxs[b->ctx].once_object;
+    if (oa && oa == ob) return 0;
+    if ((oa && after_once(m, b, oa)) || (ob && after_once(m, a, ob))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
     if (publication_orders(a, b) || publication_orders(b, a)) return 0;
     int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);

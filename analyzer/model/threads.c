@@ -223,6 +223,17 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     return 1;
 }
 
+/* The once-control a ONCE node names (its text, in the caller's terms),
+ * resolved in the caller's context; NULL when it names none. */
+static const char *once_object(rl_model *m, const frame_env *env, const rl_node *n)
+{
+    if (n->kind != RL_N_ONCE || !n->text || !n->text[0]) return NULL;
+    const rl_lockset *own =
+        rl_ls_add(m->flow->locks, rl_ls_empty(m->flow->locks), rl_intern(m->program->pool, n->text), 0);
+    const rl_lockset *r = tm_resolve_locks(m, env, own);
+    return r && r->n == 1 ? r->e[0].lock : NULL;
+}
+
 static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once, const rl_lockset *held,
                       const rl_lockset *may)
 {
@@ -238,6 +249,8 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     uint32_t owned = in_once ? 0 : owned_args(m, &c, node, n, &publish);
     int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, c.in_once || in_once, held, may,
                      ci, node);
+    if (id >= 0 && !m->ctxs[id].once_object)
+        m->ctxs[id].once_object = c.in_once ? c.once_object : in_once ? once_object(m, &env, n) : NULL;
     if (id >= 0 && m->ctxs[id].owned) {
         /* Published under the locks of every call that hands it owned. */
         rl_ctx *cx = &m->ctxs[id];
@@ -449,10 +462,12 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
     return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
 }
 
-/* Each thread's spawn_history (threads.h): its parent's history at the
- * spawn, when the spawn is in the parent's entry function itself (its
- * position has one frame; a caller's path would have to be accounted for
- * otherwise), resolved in the parent's root context. */
+/* Each thread's spawn_history (threads.h): what its parent took before
+ * the spawn on every path, frame by frame along the spawn's position: in
+ * the parent's entry function (resolved in the parent's root context),
+ * then in each callee down to the spawning function (global names only:
+ * the callees' contexts are not looked up). A call through a pointer
+ * ends the walk; what was found so far still holds. */
 static void spawn_histories(rl_model *m)
 {
     int *root = rl_xmalloc((m->nthreads + 1) * sizeof *root);
@@ -463,11 +478,29 @@ static void spawn_histories(rl_model *m)
     }
     for (size_t t = 0; t < m->nthreads; t++) {
         rl_thread *th = &m->threads[t];
-        if (th->parent < 0 || th->spawn_pos.n != 1 || root[th->parent] < 0) continue;
+        if (th->parent < 0 || th->spawn_pos.n < 1 || root[th->parent] < 0) continue;
         const rl_ctx *c = &m->ctxs[root[th->parent]];
-        if (th->spawn_pos.v[0] < 0 || th->spawn_pos.v[0] >= fn_of(m, c->fn)->nnodes) continue;
-        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
-        th->spawn_history = access_history(m, c, th->spawn_pos.v[0], &env);
+        const rl_lockset *history = NULL;
+        int fn = c->fn;
+        for (int k = 0; k < th->spawn_pos.n && fn >= 0; k++) {
+            const rl_function *f = fn_of(m, fn);
+            int32_t node = th->spawn_pos.v[k];
+            if (node < 0 || node >= f->nnodes) break;
+            const rl_fn_flow *ff = &m->flow->fns[fn];
+            const rl_lockset *own = ff->acquired ? ff->acquired[node] : NULL;
+            if (k == 0 && own) {
+                frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+                history = tm_resolve_locks(m, &env, own);
+            } else {
+                for (size_t e = 0; own && e < own->n; e++)
+                    if (rl_place_root(own->e[e].lock, NULL) == RL_ROOT_GLOBAL)
+                        history = rl_ls_add(m->flow->locks, history ? history : rl_ls_empty(m->flow->locks),
+                                            own->e[e].lock, 0);
+            }
+            const char *callee = m->program->fns[fn].callees[node];
+            fn = callee ? rl_program_find(m->program, callee) : -1;
+        }
+        th->spawn_history = history && history->n ? history : NULL;
     }
     free(root);
 }
@@ -487,10 +520,15 @@ static void collect_accesses(rl_model *m)
                 record_lock_event(m, c, (int)ci, i, &env);
                 continue;
             }
-            if (n->kind != RL_N_ACCESS || c->in_once) continue;
+            /* In a once-routine: kept when its control is known, as
+             * published on it (everything after a once call on the same
+             * control comes after the routine: flow.c); else left out. */
+            if (n->kind != RL_N_ACCESS || (c->in_once && !c->once_object)) continue;
             const rl_lockset *publish = NULL;
             if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
             publish = posted_after(m, c, i, &env, publish);
+            if (c->in_once)
+                publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
             if (!held) continue;
             int distinct0 = 0, root_distinct = 0;

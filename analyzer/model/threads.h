@@ -69,9 +69,10 @@ typedef struct rl_thread {
     const char *created_under[RL_MAX_CREATION_HISTORY];
     rl_posvec released_at[RL_MAX_CREATION_HISTORY];
     int ncreated_under;
-    /* The locks its parent took before spawning it on every path (the
-     * parent's history at the spawn, when the spawn is in the parent's
-     * entry function; else NULL): all it does comes after them. */
+    /* What its parent took (or waited on, or ran once) before spawning it
+     * on every path: the parent's history at the spawn, in every frame of
+     * the spawn's position (callee frames: global names only); NULL for
+     * none. All it does comes after. */
     const rl_lockset *spawn_history;
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
@@ -93,6 +94,9 @@ typedef struct rl_ctx {
     rl_posvec pos;       /* where this context starts in the thread's frame */
     int frozen;          /* not in a spawning function: pos is the whole context's */
     int in_once;         /* runs inside a pthread_once / call_once routine */
+    const char *once_object; /* in_once: the resolved once-control of the
+                            call that entered the routine (the first one),
+                            or NULL when unknown */
     const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
     uint32_t owned;      /* bit i: bind[i] is an object its callers own at

@@ -153,15 +153,20 @@ static void mark_doomed(exit_walk *x, int32_t id, char *doomed)
         for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling) mark_doomed(x, c, doomed);
         return;
     }
-    int32_t from = n->first_child;
+    int32_t from = n->first_child, doomed_from = -1;
     for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling) {
         if (ends_process(x, c)) {
-            for (int32_t d = from; d >= 0; d = fn->nodes[d].next_sibling) doom_subtree(fn, doomed, d);
-            return;
+            doomed_from = from;
+            break;
         }
         if (may_escape(x, c)) from = fn->nodes[c].next_sibling;
     }
-    for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling) mark_doomed(x, c, doomed);
+    /* The statements before the doomed stretch still run; they may hold
+     * doomed code of their own (a switch's earlier case asserting in a
+     * branch, before the default case panics). */
+    for (int32_t c = n->first_child; c >= 0 && c != doomed_from; c = fn->nodes[c].next_sibling)
+        mark_doomed(x, c, doomed);
+    for (int32_t d = doomed_from; d >= 0; d = fn->nodes[d].next_sibling) doom_subtree(fn, doomed, d);
 }
 
 static void exit_walk_init(exit_walk *x, const rl_program *p, const rl_fn_info *info)

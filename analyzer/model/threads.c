@@ -19,6 +19,7 @@
  *     order. */
 #include "threads_internal.h"
 #include "ownership.h"
+#include "scoped.h"
 #include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
@@ -272,6 +273,8 @@ static void explore(rl_model *m, int ci)
     const rl_fn_info *info = &m->program->fns[fn];
     rl_ctx *cx = &m->ctxs[ci];
     frame_env env = {cx->thread, cx->fn, cx->bind, cx->nbind, cx->distinct};
+    /* cx moves when call_into adds contexts: what the loop needs is read now */
+    int entry = m->threads[cx->thread].entry_fn;
     /* Stores do not depend on the locks a context is entered with: once
      * per context, not on every re-exploration. */
     if (!cx->stores_recorded) {
@@ -288,8 +291,12 @@ static void explore(rl_model *m, int ci)
         size_t count;
         int weak, one;
         const int *callees = tm_ctx_callees(m, &env, i, &one, &count, &weak);
-        for (size_t k = 0; k < count && k < MAX_CANDIDATES; k++)
+        for (size_t k = 0; k < count && k < MAX_CANDIDATES; k++) {
+            /* a hook installed only while some call runs (scoped.h) runs
+             * in the threads that make that call */
+            if (!info->callees[i] && !rl_scoped_allows(m->scoped, entry, callees[k])) continue;
             call_into(m, ci, i, callees[k], n->kind == RL_N_ONCE, held, may);
+        }
         if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
     }
 }
@@ -643,6 +650,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_candidates = MAX_CANDIDATES;
     m->limits.max_group = MAX_GROUP;
     m->own = rl_ownership_new(p, flow);
+    m->scoped = rl_scoped_new(p);
     size_t cap_finishers = 0;
     tm_record_static_stores(m);
     if (p->main_fn >= 0) {
@@ -681,6 +689,7 @@ void rl_model_free(rl_model *m)
 {
     if (!m) return;
     rl_ownership_free(m->own);
+    rl_scoped_free(m->scoped);
     for (size_t i = 0; i < m->nthreads; i++) {
         pos_free(&m->threads[i].spawn_pos);
         pos_free(&m->threads[i].start);

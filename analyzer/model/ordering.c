@@ -1,14 +1,18 @@
 /* Ordering (threads.h, "Ordering"): whether two accesses, or two
  * threads, may run at the same time. Positions are call-path vectors of
  * node indices in the spawning thread (threads_internal.h); a child runs
- * during its interval of its parent's positions. Two accesses are ordered
- * when their threads' intervals do not overlap, when one is made before
- * its thread's creator let go of a lock the other's thread takes first
- * (lock history), or when one's object was published under a lock the
- * other took (ownership.h), or when one comes before a post its function
- * makes on an object the other's function waited on first (flow.h: both
- * travel in the same sets, publish and history). Also: which thread holds
- * a creation lock.
+ * during its interval of its parent's positions, or from its start on
+ * when a thread between them was not joined by its parent (it may outlive
+ * it). Two accesses are ordered when their threads' intervals do not
+ * overlap, when their threads come from the two branches of one `if` run
+ * once, when one is made before its thread's creator let go of a lock the
+ * other's thread (or an ancestor of it, before spawning towards it) takes
+ * first (lock history), or when one's object was published under a lock
+ * the other took (ownership.h), or when one comes before a post its
+ * function makes on an object the other's function waited on first
+ * (flow.h: both travel in the same sets, publish and history), or when
+ * one is in a once-routine the other comes after (or shares). Also: which
+ * thread holds a creation lock.
  *
  * Invariants:
  *  1. Read only: nothing here changes the model, so rules may ask in any

@@ -362,6 +362,17 @@ static state run_call(walk *w, int32_t id, state s)
     return s;
 }
 
+/* A ONCE node: after pthread_once(&ctl, init), init has run, and its
+ * accesses (published on ctl, threads.c) come before what follows. Kept
+ * out of run() for the same reason as run_call(). */
+static state run_once(walk *w, int32_t id, state s)
+{
+    const rl_node *n = &w->fn->nodes[id];
+    record(w, id, s);
+    if (s.held && n->text && n->text[0]) s.acquired = rl_ls_add(w->flow->locks, s.acquired, lock_name(w, n), 0);
+    return s;
+}
+
 static state run(walk *w, int32_t id, state s)
 {
     if (id < 0) return s;
@@ -406,11 +417,7 @@ static state run(walk *w, int32_t id, state s)
     case RL_N_CALL:
         return run_call(w, id, s);
     case RL_N_ONCE:
-        /* After pthread_once(&ctl, init), init has run: its accesses
-         * (published on ctl, threads.c) come before what follows. */
-        record(w, id, s);
-        if (s.held && n->text && n->text[0]) s.acquired = rl_ls_add(w->flow->locks, s.acquired, lock_name(w, n), 0);
-        return s;
+        return run_once(w, id, s);
     default:
         /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE, LOCKINIT: record the state. */
         record(w, id, s);

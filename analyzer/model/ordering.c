@@ -35,9 +35,14 @@ rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a)
     return p;
 }
 
-static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct)
+/* Whether position p of a parent lies in a child's interval. A distinct
+ * object counts from the spawn to the join themselves; code that runs on
+ * the first pass only (a run-once body) from the spawn itself: on that
+ * first pass it comes before the spawn or not, whatever loop the spawn
+ * is in. */
+static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct, int first_pass)
 {
-    const rl_posvec *start = distinct ? &child->dstart : &child->start;
+    const rl_posvec *start = distinct || first_pass ? &child->dstart : &child->start;
     const rl_posvec *end = distinct ? &child->dend : &child->end;
     return pos_cmp(p, start) >= 0 && pos_cmp(p, end) < 0;
 }
@@ -69,8 +74,9 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     if (c < 0) return 1;
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread;
-    int r = outlives(m, desc->thread, c) ? pos_cmp(&p, distinct ? &m->threads[c].dstart : &m->threads[c].start) >= 0
-                                          : in_interval(&p, &m->threads[c], distinct);
+    int r = outlives(m, desc->thread, c)
+                ? pos_cmp(&p, distinct || anc->first_pass ? &m->threads[c].dstart : &m->threads[c].start) >= 0
+                : in_interval(&p, &m->threads[c], distinct, anc->first_pass);
     pos_free(&p);
     return r;
 }
@@ -273,7 +279,7 @@ int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)
     rl_posvec p = c->frozen ? pos_copy(&c->pos) : pos_extend(&c->pos, node);
     int alone = 1;
     for (int i = t->first_child; i < t->first_child + t->nchildren && alone; i++)
-        if (in_interval(&p, &m->threads[i], 0)) alone = 0;
+        if (in_interval(&p, &m->threads[i], 0, 0)) alone = 0;
     pos_free(&p);
     return alone;
 }

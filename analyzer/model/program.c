@@ -389,8 +389,63 @@ int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t n
     return info->doomed[node] ? p->fns[callee].starts : p->fns[callee].spawns;
 }
 
+/* ---- run-once guards ----------------------------------------------------- */
+
+/* The only statement of a branch, when it is a bare `return`. */
+static int branch_only_returns(const rl_function *fn, int32_t branch)
+{
+    if (branch < 0) return 0;
+    int32_t first = fn->nodes[branch].first_child;
+    return first >= 0 && fn->nodes[first].kind == RL_N_RETURN && fn->nodes[first].next_sibling < 0 &&
+           fn->nodes[first].first_child < 0;
+}
+
+/* The global the condition of an IF reads, when the condition is that
+ * one access (`if (ready)`, `if (ctx != NULL)`, `if (initialized++)`). */
+static const char *condition_global(const rl_function *fn, int32_t cond, int *writes)
+{
+    if (cond < 0) return NULL;
+    const char *global = NULL;
+    for (int32_t i = cond + 1; i <= fn->nodes[cond].end; i++) {
+        const rl_node *n = &fn->nodes[i];
+        if (n->kind == RL_N_SEQ) continue;
+        if (n->kind != RL_N_ACCESS || !n->text || strncmp(n->text, "G:", 2) != 0 || global) return NULL;
+        global = n->text;
+        *writes = (n->flags & RL_ACC_WRITE) != 0;
+    }
+    return global;
+}
+
+/* A run-once guard: the function's first statement returns when a global
+ * is set, and the function sets it (pigz's setup_jobs, `if (compress_have
+ * != NULL) return;` then `compress_have = new_lock(0);`; curl's
+ * global_init, `if (initialized++) return CURLE_OK;`). What follows the
+ * guard runs on the first call only. The node of that IF, or -1. */
+static int32_t run_once_guard(const rl_function *fn)
+{
+    if (fn->nnodes < 2 || fn->nodes[0].kind != RL_N_SEQ) return -1;
+    int32_t guard = fn->nodes[0].first_child;
+    if (guard < 0 || fn->nodes[guard].kind != RL_N_IF) return -1;
+    int writes = 0;
+    const char *global = condition_global(fn, rl_fn_child(fn, guard, 0), &writes);
+    if (!global || !branch_only_returns(fn, rl_fn_child(fn, guard, 1))) return -1;
+    int32_t otherwise = rl_fn_child(fn, guard, 2);
+    if (otherwise >= 0 && fn->nodes[otherwise].first_child >= 0) return -1;
+    for (int32_t i = fn->nodes[guard].end + 1; i < fn->nnodes && !writes; i++) {
+        const rl_node *n = &fn->nodes[i];
+        writes = n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text && strcmp(n->text, global) == 0;
+    }
+    return writes ? guard : -1;
+}
+
+int rl_program_first_call_only(const rl_fn_info *info, int32_t node)
+{
+    return info->once_guard >= 0 && node > info->fn->nodes[info->once_guard].end;
+}
+
 void rl_program_finish(rl_program *p)
 {
+    for (size_t i = 0; i < p->nfns; i++) p->fns[i].once_guard = run_once_guard(p->fns[i].fn);
     for (size_t i = 0; i < p->nfns; i++) {
         rl_fn_info *info = &p->fns[i];
         if (!rl_ptrmap_get(&p->addr_taken, info->usr)) continue;

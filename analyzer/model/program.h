@@ -42,6 +42,9 @@ typedef struct rl_fn_info {
     int join_depth;         /* calls to the nearest live join (0: has one);
                                past RL_MAX_JOIN_WRAPPER_DEPTH: none near */
     int exits;              /* every path through its body ends the process */
+    int32_t once_guard;     /* the IF of a run-once guard (`if (G) return;`
+                               first, G set after: the rest runs on the
+                               first call only), or -1 */
     const char **callees;   /* per node: callee USR interned in program pool */
     char *doomed;           /* per node: 1 when it runs only on a path that ends
                                the process (a crash report before abort()) */
@@ -92,6 +95,9 @@ int rl_program_find(const rl_program *p, const char *usr);
 /* Whether a CALL node never returns: declared noreturn, modelled as exit,
  * thread_exit or jump, or calling a function that always ends the process. */
 int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_t node);
+/* Whether node `node` of a function runs on its first call only: it
+ * comes after the function's run-once guard (rl_fn_info.once_guard). */
+int rl_program_first_call_only(const rl_fn_info *info, int32_t node);
 /* Whether thread discovery follows the call at `node` into `callee`: the
  * callee spawns, or, from doomed code, starts threads. */
 int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee);

@@ -248,10 +248,16 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     const rl_lockset *publish = NULL;
     uint32_t owned = in_once ? 0 : owned_args(m, &c, node, n, &publish);
-    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, c.in_once || in_once, held, may,
-                     ci, node);
+    /* A once-routine's context stays one to the end; past a run-once
+     * guard, the callee runs on the first call only (RL_RUN_FIRST_PASS). */
+    int run = c.in_once == RL_RUN_ONCE_ROUTINE || in_once ? RL_RUN_ONCE_ROUTINE
+              : c.in_once || rl_program_first_call_only(&m->program->fns[c.fn], node) ? RL_RUN_FIRST_PASS
+                                                                                     : RL_RUN_EVERY_CALL;
+    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, run, held, may, ci, node);
     if (id >= 0 && !m->ctxs[id].once_object)
-        m->ctxs[id].once_object = c.in_once ? c.once_object : in_once ? once_object(m, &env, n) : NULL;
+        m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
+                                  : in_once                        ? once_object(m, &env, n)
+                                                                   : NULL;
     if (id >= 0 && m->ctxs[id].owned) {
         /* Published under the locks of every call that hands it owned. */
         rl_ctx *cx = &m->ctxs[id];
@@ -370,7 +376,7 @@ static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, c
     void **slot = rl_ptrmap_slot(&m->lock_display, lock);
     if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
     const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
-    if (!held || c->in_once) return;
+    if (!held || c->in_once == RL_RUN_ONCE_ROUTINE) return;
     RL_GROW(m->lock_events, m->cap_lock_events, m->nlock_events + 1);
     rl_lock_event *e = &m->lock_events[m->nlock_events++];
     e->ctx = ci;
@@ -512,8 +518,51 @@ static void spawn_histories(rl_model *m)
     free(root);
 }
 
+/* Repeat calls of a run-once function (program.h, once_guard) only test
+ * the guard: the body ran at the thread's first call. The first call is
+ * taken to be the earliest in the thread's positions (curl's main calls
+ * curl_global_init before starting anything; global_init, reached again
+ * through curl_easy_init once the resolver threads run, returns at once).
+ * A first call that may be skipped (behind an `if`) would make a later
+ * one run the body, which this does not see. */
+static const void *thread_fn_key(int thread, int fn)
+{
+    return (const void *)(uintptr_t)((((uint64_t)(uint32_t)thread << 32) | (uint32_t)fn) + 1);
+}
+
+/* For each (thread, run-once function), the context of its earliest call. */
+static void find_first_calls(const rl_model *m, rl_ptrmap *first)
+{
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (m->program->fns[c->fn].once_guard < 0) continue;
+        void **slot = rl_ptrmap_slot(first, thread_fn_key(c->thread, c->fn));
+        if (!*slot || pos_cmp(&c->pos, &m->ctxs[(intptr_t)*slot - 1].pos) < 0) *slot = (void *)(intptr_t)(ci + 1);
+    }
+}
+
+/* Whether node `node` of context ci never runs: it is past a run-once
+ * guard, of its own function or of a caller's, in a call that is not the
+ * thread's first. */
+static int repeat_of_run_once(const rl_model *m, const rl_ptrmap *first, int ci, int32_t node)
+{
+    while (ci >= 0) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (rl_program_first_call_only(&m->program->fns[c->fn], node)) {
+            intptr_t e = (intptr_t)rl_ptrmap_get(first, thread_fn_key(c->thread, c->fn));
+            return e && e - 1 != ci && pos_cmp(&m->ctxs[e - 1].pos, &c->pos) < 0;
+        }
+        if (c->in_once != RL_RUN_FIRST_PASS) return 0;
+        node = c->call_node;
+        ci = c->parent_ctx;
+    }
+    return 0;
+}
+
 static void collect_accesses(rl_model *m)
 {
+    rl_ptrmap first_calls = {0};
+    find_first_calls(m, &first_calls);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
         if (rl_budget_spent(m->program->budget)) break;
@@ -530,11 +579,12 @@ static void collect_accesses(rl_model *m)
             /* In a once-routine: kept when its control is known, as
              * published on it (everything after a once call on the same
              * control comes after the routine: flow.c); else left out. */
-            if (n->kind != RL_N_ACCESS || (c->in_once && !c->once_object)) continue;
+            if (n->kind != RL_N_ACCESS || (c->in_once == RL_RUN_ONCE_ROUTINE && !c->once_object)) continue;
+            if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
             const rl_lockset *publish = NULL;
             if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
             publish = posted_after(m, c, i, &env, publish);
-            if (c->in_once)
+            if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
             if (!held) continue;
@@ -564,6 +614,7 @@ static void collect_accesses(rl_model *m)
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = access_history(m, c, i, &env);
                 a->publish = publish;
+                a->first_pass = c->in_once == RL_RUN_FIRST_PASS || rl_program_first_call_only(&m->program->fns[c->fn], i);
                 a->guard = NULL;
                 if (n->guard) {
                     int unused = 0;
@@ -572,6 +623,7 @@ static void collect_accesses(rl_model *m)
             }
         }
     }
+    rl_ptrmap_free(&first_calls);
 }
 
 /* Groups non-atomic accesses by location: rules pair accesses within a

@@ -85,6 +85,13 @@ typedef struct rl_thread {
     int nfinishers;
 } rl_thread;
 
+/* How often a context's code runs (rl_ctx.in_once). Inside a
+ * pthread_once / call_once routine its accesses are left out; past a
+ * run-once guard (`if (G) return;`, program.h) they are made on the first
+ * call only, so within a loop that spawns threads they run on its first
+ * pass, not on every one (rl_access.first_pass). */
+enum { RL_RUN_EVERY_CALL = 0, RL_RUN_ONCE_ROUTINE = 1, RL_RUN_FIRST_PASS = 2 };
+
 typedef struct rl_ctx {
     int thread;
     int fn;
@@ -93,10 +100,11 @@ typedef struct rl_ctx {
     uint32_t distinct;   /* bit i: bind[i] is distinct per instance */
     rl_posvec pos;       /* where this context starts in the thread's frame */
     int frozen;          /* not in a spawning function: pos is the whole context's */
-    int in_once;         /* runs inside a pthread_once / call_once routine */
-    const char *once_object; /* in_once: the resolved once-control of the
-                            call that entered the routine (the first one),
-                            or NULL when unknown */
+    int in_once;         /* RL_RUN_*: inside a pthread_once / call_once
+                            routine, or past a run-once guard */
+    const char *once_object; /* RL_RUN_ONCE_ROUTINE: the resolved once-control
+                            of the call that entered the routine (the first
+                            one), or NULL when unknown */
     const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
     uint32_t owned;      /* bit i: bind[i] is an object its callers own at
@@ -122,6 +130,9 @@ typedef struct rl_access {
     int32_t index;       /* constant index of the place's first [], or -1 */
     const rl_lockset *history; /* the locks its function took before it on
                             every path, callees included (resolved) */
+    int first_pass;      /* made on the first call of a run-once function
+                            only (RL_RUN_FIRST_PASS): ordered against a
+                            child spawned later in the same loop pass */
     const rl_lockset *publish; /* an object its thread allocated and will
                             publish holding these locks (resolved): another
                             thread that took one of them first comes after

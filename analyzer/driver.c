@@ -501,9 +501,17 @@ static rl_thread_summary *summarize_threads(const rl_model *m)
         s->entry = rl_xstrdup(rl_model_thread_name(m, (int)i));
         s->parent = t->parent;
         if (t->parent >= 0) set_position(&s->spawn, t->spawn_loc);
+        if (t->parent >= 0 && t->spawn_call_loc.line) set_position(&s->spawn_call, t->spawn_call_loc);
         s->several = t->multi;
         s->joined = t->joined;
         if (t->joined) set_position(&s->join, t->join_loc);
+        s->joins = rl_xcalloc((size_t)t->njoin_sites + 1, sizeof *s->joins);
+        for (int k = 0; k < t->njoin_sites; k++) {
+            rl_join_summary *j = &s->joins[s->njoins++];
+            set_position(&j->at, t->join_sites[k].loc);
+            if (t->join_sites[k].call_loc.line) set_position(&j->call, t->join_sites[k].call_loc);
+        }
+        if (t->caller_spawn_loc.line) set_position(&s->caller_spawn, t->caller_spawn_loc);
     }
     return out;
 }
@@ -577,6 +585,15 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
                            "running besides %s: those spawns are not reached from %s, so no race between them "
                            "is reported", ps->nspawn_sites, spec->main_unit >= 0 ? "main" : "the library's roots",
                            spec->main_unit >= 0 ? "main" : "any root");
+    else if (spawned == 0 && spec->main_unit < 0 && count_spawn_sites(program, 0) > 0)
+        /* A library whose thread-starting units the programs link (curl's
+         * resolver pool, linked into the curl tool): those are analysed
+         * there, with their real callers; its own units start none. */
+        rl_analysis_notice(out, "single-threaded", spec->name,
+                           "its own units (those no program links) start no thread; the %zu thread-creation "
+                           "call%s of the units it shares with the programs %s analysed in those programs",
+                           count_spawn_sites(program, 0), count_spawn_sites(program, 0) == 1 ? "" : "s",
+                           count_spawn_sites(program, 0) == 1 ? "is" : "are");
     else if (spawned == 0)
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "starts no thread: nothing in it can race");
@@ -818,6 +835,13 @@ void rl_analysis_free(rl_analysis *a)
             free(p->threads[k].entry);
             free(p->threads[k].spawn.file);
             free(p->threads[k].join.file);
+            free(p->threads[k].spawn_call.file);
+            free(p->threads[k].caller_spawn.file);
+            for (size_t j = 0; j < p->threads[k].njoins; j++) {
+                free(p->threads[k].joins[j].at.file);
+                free(p->threads[k].joins[j].call.file);
+            }
+            free(p->threads[k].joins);
         }
         free(p->threads);
         free(p->name);

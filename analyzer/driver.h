@@ -76,13 +76,27 @@ typedef struct rl_analysis_options {
 } rl_analysis_options;
 
 /* One thread of a program as the model sees it (racelint threads). */
+/* A join of a thread: the join call, and the call of the function holding
+ * it in that function's caller (line 0 when the join is in the parent's
+ * entry). */
+typedef struct rl_join_summary {
+    rl_position at;
+    rl_position call;
+} rl_join_summary;
+
 typedef struct rl_thread_summary {
     char *entry;               /* entry function: "main", or what the spawn runs */
     long parent;               /* index of the spawning thread in the program, -1 for roots */
     rl_position spawn;         /* the spawn call (file NULL for roots) */
+    rl_position spawn_call;    /* the call of the function that spawns, in its
+                                  caller (line 0: spawned in the parent's entry) */
     int several;               /* several instances may run at once */
     int joined;                /* a join of its handle was found */
-    rl_position join;          /* that join */
+    rl_position join;          /* that join (the first: it ends the thread) */
+    rl_join_summary *joins;    /* every join that may end it, join first */
+    size_t njoins;
+    rl_position caller_spawn;  /* a root other than main: a spawn whose entry is
+                                  what its unknown caller passes (line 0: none) */
 } rl_thread_summary;
 
 /* One program of the run (model/link.h) as analysed. */

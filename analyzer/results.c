@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Bumped whenever the document changes shape or meaning. */
-#define RESULTS_FORMAT 1
+#define RESULTS_FORMAT 2
 /* Reading the running binary: the buffer of each read. */
 #define EXE_READ_BYTES (1u << 16)
 
@@ -126,10 +126,16 @@ static json_t *program(const rl_program_summary *p, int *ok)
     json_t *threads = json_array();
     for (size_t i = 0; i < p->nthreads; i++) {
         const rl_thread_summary *t = &p->threads[i];
-        json_array_append_new(threads, json_pack("{s:o s:I s:o s:b s:b s:o}", "entry", exact_text(t->entry, ok),
-                                                 "parent", (json_int_t)t->parent, "spawn", position(&t->spawn, ok),
+        json_t *joins = json_array();
+        for (size_t j = 0; j < t->njoins; j++)
+            json_array_append_new(joins, json_pack("{s:o s:o}", "at", position(&t->joins[j].at, ok), "call",
+                                                   position(&t->joins[j].call, ok)));
+        json_array_append_new(threads, json_pack("{s:o s:I s:o s:o s:b s:b s:o s:o s:o}", "entry",
+                                                 exact_text(t->entry, ok), "parent", (json_int_t)t->parent, "spawn",
+                                                 position(&t->spawn, ok), "spawn_call", position(&t->spawn_call, ok),
                                                  "several", t->several, "joined", t->joined, "join",
-                                                 position(&t->join, ok)));
+                                                 position(&t->join, ok), "joins", joins, "caller_spawn",
+                                                 position(&t->caller_spawn, ok)));
     }
     return json_pack("{s:o s:o s:I s:I s:o}", "name", exact_text(p->name, ok), "main_file",
                      exact_text(p->main_file, ok), "units", (json_int_t)p->nunits, "spawn_sites",
@@ -266,6 +272,21 @@ static void free_programs(rl_program_summary *p, size_t n)
     rl_analysis_free(&a);
 }
 
+/* A thread's joins as program() writes them; -1 when not so. */
+static int joins_of(const json_t *v, rl_thread_summary *s)
+{
+    if (!json_is_array(v)) return -1;
+    s->joins = rl_xcalloc(json_array_size(v) + 1, sizeof *s->joins);
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *j = json_array_get(v, i);
+        rl_join_summary *out = &s->joins[s->njoins++];
+        if (!json_is_object(j) || position_of(json_object_get(j, "at"), &out->at) ||
+            position_of(json_object_get(j, "call"), &out->call))
+            return -1;
+    }
+    return 0;
+}
+
 static int program_of(const json_t *v, rl_program_summary *p, rl_error *err)
 {
     const json_t *threads = json_object_get(v, "threads");
@@ -282,7 +303,9 @@ static int program_of(const json_t *v, rl_program_summary *p, rl_error *err)
             json_integer_value(parent) >= (json_int_t)json_array_size(threads) ||
             !json_is_boolean(json_object_get(t, "several")) || !json_is_boolean(json_object_get(t, "joined")) ||
             text_of(json_object_get(t, "entry"), &s->entry) || !s->entry ||
-            position_of(json_object_get(t, "spawn"), &s->spawn) || position_of(json_object_get(t, "join"), &s->join))
+            position_of(json_object_get(t, "spawn"), &s->spawn) || position_of(json_object_get(t, "join"), &s->join) ||
+            position_of(json_object_get(t, "spawn_call"), &s->spawn_call) ||
+            position_of(json_object_get(t, "caller_spawn"), &s->caller_spawn) || joins_of(json_object_get(t, "joins"), s))
             return rl_fail(err, "a thread of program %s is not as the results format writes it", p->name);
         s->parent = (long)json_integer_value(parent);
         s->several = json_is_true(json_object_get(t, "several"));

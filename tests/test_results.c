@@ -108,7 +108,7 @@ static void test_damaged(void)
     const char *bad[] = {
         "{\"format\":1}",
         "[1,2]",
-        "{\"format\":2,\"findings\":[],\"programs\":[],\"notices\":[],\"programs_linked\":0,\"threads\":0,"
+        "{\"format\":99,\"findings\":[],\"programs\":[],\"notices\":[],\"programs_linked\":0,\"threads\":0,"
         "\"contexts\":0,\"accesses\":0}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) CHECK(rl_results_decode(bad[i], strlen(bad[i]), &b, &err) != 0);

@@ -17,6 +17,8 @@
 
 /* "fn:" USR: a function constant (facts.h). */
 #define FUNCTION_PREFIX "fn:"
+/* Parameter slots are named "p:USR#N" (facts.h). */
+#define PARAM_SLOT_FMT "p:%s#%d"
 
 typedef struct call_arg {
     int32_t index;       /* argument position */
@@ -28,6 +30,9 @@ typedef struct slot {
     const char *name;    /* interned in the graph's pool */
     int *succ;           /* copy edges: slots that may hold what this holds */
     size_t nsucc, cap_succ;
+    int *pred;           /* the same edges backwards: slots it copies from */
+    size_t npred, cap_pred;
+    int seeded;          /* a function constant is put in it directly */
     int *fns;            /* functions it may hold, in arrival order */
     size_t nfns, cap_fns;
     rl_u64set has;       /* the same functions, as fn + 1 */
@@ -117,6 +122,8 @@ static void add_edge(rl_callgraph *g, int src, int dst)
     if (src == dst || !rl_u64set_add(&g->edges, (((uint64_t)src << 32) | (uint32_t)dst) + 1)) return;
     slot *s = &g->slots[src];
     RL_PUSH(s->succ, s->nsucc, s->cap_succ, dst);
+    slot *d = &g->slots[dst];
+    RL_PUSH(d->pred, d->npred, d->cap_pred, src);
     /* What src already holds flows now; later arrivals follow the edge. */
     for (size_t i = 0; i < g->slots[src].nfns; i++) add_fn(g, dst, g->slots[src].fns[i]);
 }
@@ -124,8 +131,12 @@ static void add_edge(rl_callgraph *g, int src, int dst)
 /* dst may hold value (a slot or a function constant). */
 static void flow_into(rl_callgraph *g, int dst, const char *value)
 {
-    if (is_constant(value)) add_fn(g, dst, constant_of(g, value));
-    else add_edge(g, slot_of(g, value), dst);
+    if (is_constant(value)) {
+        g->slots[dst].seeded = 1;
+        add_fn(g, dst, constant_of(g, value));
+    } else {
+        add_edge(g, slot_of(g, value), dst);
+    }
 }
 
 /* A call through a slot now reaching fn passes its argument to fn's
@@ -134,11 +145,15 @@ static void bind_argument(rl_callgraph *g, int fn, const call_arg *a)
 {
     if (is_external(g, fn)) return; /* no parameters we see */
     rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_printf(&sb, "p:%s#%d", g->p->fns[fn].usr, a->index);
+    rl_sb_printf(&sb, PARAM_SLOT_FMT, g->p->fns[fn].usr, a->index);
     int param = slot_of(g, rl_sb_str(&sb));
     rl_sb_free(&sb);
-    if (a->src >= 0) add_edge(g, a->src, param);
-    else add_fn(g, param, a->constant);
+    if (a->src >= 0) {
+        add_edge(g, a->src, param);
+    } else {
+        g->slots[param].seeded = 1;
+        add_fn(g, param, a->constant);
+    }
 }
 
 static void load_flows(rl_callgraph *g, const rl_unit_facts *f)
@@ -283,6 +298,54 @@ size_t rl_callgraph_externals(const rl_callgraph *g, const char *name, const cha
     return k;
 }
 
+int rl_callgraph_param_sources(const rl_callgraph *g, const char *name, const char *fn_usr, int nparams, uint32_t *params)
+{
+    *params = 0;
+    const char *key = g && name ? rl_strpool_find(g->pool, name) : NULL;
+    void *v = key ? rl_ptrmap_get(&g->index, key) : NULL;
+    if (!v || nparams <= 0) return 0;
+    /* The function's own parameter slots, where the walk stops. */
+    int own[RL_CALLGRAPH_MAX_PARAMS];
+    int nown = nparams < RL_CALLGRAPH_MAX_PARAMS ? nparams : RL_CALLGRAPH_MAX_PARAMS;
+    for (int k = 0; k < nown; k++) {
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_printf(&sb, PARAM_SLOT_FMT, fn_usr, k);
+        const char *pk = rl_strpool_find(g->pool, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+        void *pv = pk ? rl_ptrmap_get(&g->index, pk) : NULL;
+        own[k] = pv ? (int)((intptr_t)pv - 1) : -1;
+    }
+    /* Backwards from the slot, a depth-first walk over copy edges. */
+    uint8_t *seen = rl_xcalloc(g->nslots, 1);
+    int *stack = rl_xmalloc(g->nslots * sizeof *stack);
+    size_t top = 0;
+    int only = 1;
+    stack[top++] = (int)((intptr_t)v - 1);
+    seen[stack[0]] = 1;
+    while (top > 0 && only) {
+        int s = stack[--top];
+        int param = -1;
+        for (int k = 0; k < nown && param < 0; k++)
+            if (own[k] == s) param = k;
+        if (param >= 0) {
+            *params |= 1u << param;
+            continue;
+        }
+        const slot *sl = &g->slots[s];
+        /* A constant put here is another source. */
+        if (sl->seeded) only = 0;
+        for (size_t i = 0; i < sl->npred; i++)
+            if (!seen[sl->pred[i]]) {
+                seen[sl->pred[i]] = 1;
+                stack[top++] = sl->pred[i];
+            }
+    }
+    free(seen);
+    free(stack);
+    if (!only) *params = 0;
+    return only && *params != 0;
+}
+
 size_t rl_callgraph_slots(const rl_callgraph *g)
 {
     return g ? g->nslots : 0;
@@ -294,6 +357,7 @@ void rl_callgraph_free(rl_callgraph *g)
     for (size_t i = 0; i < g->nslots; i++) {
         slot *s = &g->slots[i];
         free(s->succ);
+        free(s->pred);
         free(s->fns);
         free(s->calls);
         free(s->sorted);

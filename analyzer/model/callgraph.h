@@ -22,6 +22,7 @@
 #define RL_CALLGRAPH_H
 #include "../facts/facts.h"
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct rl_program rl_program;
 typedef struct rl_callgraph rl_callgraph;
@@ -48,6 +49,21 @@ size_t rl_callgraph_externals(const rl_callgraph *g, const char *slot, const cha
  * a layout by convention (a base struct and the structs cast to it) keep
  * the same callbacks in fields of the same name. */
 const int *rl_callgraph_same_name_targets(const rl_callgraph *g, const char *slot, size_t *n);
+
+/* Parameters the query below can name (a bit each). */
+#define RL_CALLGRAPH_MAX_PARAMS 32
+
+/* Whether everything that flows into the slot comes through parameters
+ * of the function fn_usr (of nparams parameters), walking the flows
+ * backwards and stopping at those: a union member or local the function
+ * fills from its parameter (libuv's uv_thread_create_ex handing `entry`
+ * to pthread_create through a union). Then *params has a bit per such
+ * parameter, and what the slot holds in one call of the function is what
+ * that call passes there: the caller's context decides (resolve.c).
+ * 0 when some function is put into the slot by other means, or none flows
+ * there. */
+int rl_callgraph_param_sources(const rl_callgraph *g, const char *slot, const char *fn_usr, int nparams,
+                               uint32_t *params);
 
 /* Slots and flows solved, for --verbose. */
 size_t rl_callgraph_slots(const rl_callgraph *g);

@@ -13,7 +13,8 @@
  *     MAX_THREADS threads; every cut is counted in rl_model.limits.
  *  2. A callee is walked once per top-level statement of the entry and
  *     callbacks bound (again only when reached at a smaller depth):
- *     reaching it again marks its spawns repeated.
+ *     reaching it again marks its spawns repeated, and walks it for its
+ *     joins alone (rejoin), at most RL_MAX_JOIN_WRAPPER_DEPTH calls deep.
  *  3. Children of one thread are contiguous in rl_model.threads, and each
  *     child's bounds are ordered: start <= dstart < dend <= end.
  *  4. Spawns and joins in doomed code are left out. */
@@ -38,8 +39,16 @@ typedef struct spawn_site {
     const char *handle;
     const char *handle_field; /* the struct field the handle is kept in
                                  (handle_field), or NULL */
+    const char *kept;    /* where the spawning function's caller keeps the
+                            handle it returns (kept_handle), or NULL */
+    int cut;             /* its position lost frames past MAX_POS_DEPTH */
     int entry_fn;        /* direct entry, or -1 */
+    int *entries;        /* entries this context decides (by_context), owned */
+    size_t nentries;
+    int by_context;
+    int from_caller;     /* the entry is what the root's unknown caller passes */
     const rl_node *node_ref; /* the SPAWN node, for indirect entries */
+    rl_loc call_loc;     /* the call of its function in the caller's frame */
     rl_loc loc;
     int repeated;        /* reached through several call paths */
     int in_once;         /* found inside a once-routine */
@@ -53,6 +62,7 @@ typedef struct join_site {
     int *frame_fns;
     const char *handle;
     rl_loc loc;
+    rl_loc call_loc;     /* the call of its function in the caller's frame */
 } join_site;
 
 /* The spawn sites found under one walked call (discover_call). */
@@ -72,6 +82,13 @@ typedef struct discovery {
     int once_depth;      /* once-routines the walk is inside */
     walked_call *calls;
     size_t ncalls, cap_calls;
+    /* The frame that called the one being walked: its function (-1 in
+     * the entry) and the call, uncut by MAX_POS_DEPTH. */
+    int caller_fn;
+    int32_t caller_node;
+    const frame_env *caller_env;
+    int joins_only;      /* calls left in a walk for joins only (rejoin) */
+    int pos_cut;         /* frames walked past MAX_POS_DEPTH, not in positions */
 } discovery;
 
 /* ---- loops ---------------------------------------------------------------- */
@@ -158,6 +175,49 @@ static const char *stored_handle_field(rl_model *m, const rl_function *fn, const
     return NULL;
 }
 
+/* Where the caller of a spawning function keeps the handle when the
+ * function returns (a pointer to) it: yarn's launch() returns the thread
+ * whose `id` it started, and pigz keeps it in `writeth` to
+ * `join(writeth)` later; curl's Curl_thread_create() returns the
+ * pthread_t it allocated, kept in `tslot->thread`. The place the caller
+ * writes the call's value to, with the handle's steps past the returned
+ * value (`writeth*.id`), resolved in the caller's frame; NULL when
+ * not so. Identities are not traced through calls otherwise, and the
+ * join names the handle by that place. */
+static const char *kept_handle(rl_model *m, const rl_function *fn, const char *handle, const discovery *d)
+{
+    if (d->caller_fn < 0 || !d->caller_env || !handle[0]) return NULL;
+    /* The handle's steps past the object the returned pointer points to:
+     * `*.id` for `return th;` and `&th->id` ("T*.id" after "T"), and
+     * for `return &X;` and `&X.id` ("X.id" after "&X"). */
+    const char *rest = NULL;
+    for (int32_t i = 0; i < fn->nnodes && !rest; i++) {
+        const rl_node *n = &fn->nodes[i];
+        size_t len = n->kind == RL_N_RETURN && n->text ? strlen(n->text) : 0;
+        if (len && strncmp(handle, n->text, len) == 0 && handle[len] == '*') rest = handle + len + 1;
+        else if (len > 1 && n->text[0] == '&' && strncmp(handle, n->text + 1, len - 1) == 0 &&
+                 (!handle[len - 1] || handle[len - 1] == '.' || handle[len - 1] == '['))
+            rest = handle + len - 1;
+    }
+    if (!rest) return NULL;
+    const rl_function *cf = fn_of(m, d->caller_fn);
+    rl_loc at = cf->nodes[d->caller_node].loc;
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "@%u_%u" RL_CALL_SEP, at.line, at.col);
+    size_t plen = strlen(prefix);
+    for (int32_t i = 0; i < cf->nnodes; i++) {
+        const rl_node *n = &cf->nodes[i];
+        if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_WRITE) || n->nargs != 1 || strncmp(n->args[0], prefix, plen) != 0)
+            continue;
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_printf(&sb, "%s*%s", n->text, rest);
+        const char *kept = tm_resolve(m, d->caller_env, rl_sb_str(&sb), NULL);
+        rl_sb_free(&sb);
+        return kept[0] ? kept : NULL;
+    }
+    return NULL;
+}
+
 /* ---- pass 1: spawn and join sites ---------------------------------------- */
 
 static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char *arg_value)
@@ -215,6 +275,76 @@ static int known_spawn(rl_model *m, const frame_env *env, discovery *d, int32_t 
 
 static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d);
 
+/* Where the function being walked was called from (the caller's call
+ * node), line 0 in the thread's entry. */
+static rl_loc caller_call_loc(const rl_model *m, const discovery *d)
+{
+    rl_loc none;
+    memset(&none, 0, sizeof none);
+    return d->caller_fn >= 0 ? fn_of(m, d->caller_fn)->nodes[d->caller_node].loc : none;
+}
+
+/* The parameters of a callee that get what the root's unknown caller
+ * passed: the call hands one of the frame's own such parameters on as it
+ * is (`uv_thread_create_ex(tid, &params, entry, arg)` in
+ * uv_thread_create). */
+static uint32_t caller_params(const frame_env *env, const rl_node *call, int nvals)
+{
+    uint32_t out = 0;
+    for (int a = 0; env->caller && a < nvals; a++) {
+        /* The parameter's value itself: "P<n>", no step after it. */
+        const char *v = call->args[a];
+        if (v[0] != 'P' || !isdigit((unsigned char)v[1])) continue;
+        char *end;
+        long k = strtol(v + 1, &end, 10);
+        if (!*end && k < MAX_PARAMS && (env->caller & (1u << k))) out |= 1u << a;
+    }
+    return out;
+}
+
+/* Walks callee (its frame sub) called at node i of the frame env, one
+ * frame deeper; past MAX_POS_DEPTH the position stops growing. */
+static void walk_callee(rl_model *m, const frame_env *env, const frame_env *sub, const rl_posvec *pos, int *frame_fns,
+                        int depth, discovery *d, int32_t i)
+{
+    int extend = pos->n < MAX_POS_DEPTH;
+    rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
+    int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
+    int saved_fn = d->caller_fn;
+    int32_t saved_node = d->caller_node;
+    const frame_env *saved_env = d->caller_env;
+    d->caller_fn = env->fn;
+    d->caller_node = i;
+    d->caller_env = env;
+    d->pos_cut += !extend;
+    discover(m, sub, &p2, ff, depth + 1, d);
+    d->pos_cut -= !extend;
+    d->caller_fn = saved_fn;
+    d->caller_node = saved_node;
+    d->caller_env = saved_env;
+    free(ff);
+    pos_free(&p2);
+}
+
+/* A callee walked already from the same top-level statement is walked
+ * again for its joins alone, with this call's arguments: join(writeth)
+ * and join(g.load_thread) are one join_() walked once, but each joins
+ * its own handle at its own position (pigz). Only functions within
+ * RL_MAX_JOIN_WRAPPER_DEPTH calls of a join are followed, that many calls
+ * deep, so the walk stays small. */
+static void rejoin(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth, discovery *d,
+                   int32_t i, int callee, const char **vals, int nvals, uint32_t distinct, uint32_t caller)
+{
+    int left = d->joins_only ? d->joins_only - 1 : RL_MAX_JOIN_WRAPPER_DEPTH;
+    if (m->program->fns[callee].join_depth > left || d->budget == 0) return;
+    d->budget--;
+    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller};
+    int saved = d->joins_only;
+    d->joins_only = left + 1;
+    walk_callee(m, env, &sub, pos, frame_fns, depth, d, i);
+    d->joins_only = saved;
+}
+
 /* Follows the call at node i of the frame into callee, when it can reach a
  * spawn or a join; counts what the bounds cut. */
 static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *pos, int *frame_fns, int depth,
@@ -251,9 +381,13 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     void **memo = rl_ptrmap_slot(&d->walked, (void *)(uintptr_t)key);
     /* Reached again at a smaller depth, it is walked again: the nesting
      * bound may have cut the first walk short. */
-    if (*memo && d->calls[(uintptr_t)*memo - 1].depth <= depth) {
-        const walked_call *w = &d->calls[(uintptr_t)*memo - 1];
-        for (size_t k = w->first_spawn; k < w->end_spawn; k++) d->spawns[k].repeated = 1;
+    uint32_t caller = n->kind == RL_N_CALL ? caller_params(env, n, nvals) : 0;
+    if (d->joins_only || (*memo && d->calls[(uintptr_t)*memo - 1].depth <= depth)) {
+        if (!d->joins_only) {
+            const walked_call *w = &d->calls[(uintptr_t)*memo - 1];
+            for (size_t k = w->first_spawn; k < w->end_spawn; k++) d->spawns[k].repeated = 1;
+        }
+        rejoin(m, env, pos, frame_fns, depth, d, i, callee, vals, nvals, distinct, caller);
         free(vals);
         return;
     }
@@ -265,18 +399,12 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     d->calls[record].first_spawn = d->calls[record].end_spawn = d->nspawns;
     *memo = (void *)(uintptr_t)(record + 1);
     d->budget--;
-    frame_env sub = {env->thread, callee, vals, nvals, distinct};
-    /* Past MAX_POS_DEPTH the position stops growing. */
-    int extend = pos->n < MAX_POS_DEPTH;
-    rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
-    int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
+    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller};
     int once = n->kind == RL_N_ONCE;
     d->once_depth += once;
-    discover(m, &sub, &p2, ff, depth + 1, d);
+    walk_callee(m, env, &sub, pos, frame_fns, depth, d, i);
     d->once_depth -= once;
     d->calls[record].end_spawn = d->nspawns;
-    free(ff);
-    pos_free(&p2);
     free(vals);
 }
 
@@ -292,7 +420,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
         const rl_node *n = &fn->nodes[i];
         if ((n->kind == RL_N_SPAWN || n->kind == RL_N_JOIN) && info->doomed[i]) continue;
         if (n->kind == RL_N_SPAWN) {
-            if (known_spawn(m, env, d, i, pos)) continue;
+            if (d->joins_only || known_spawn(m, env, d, i, pos)) continue;
             RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
             spawn_site *s = &d->spawns[d->nspawns++];
             memset(s, 0, sizeof *s);
@@ -308,15 +436,26 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->handle = n->nargs > 1 && n->args[1][0] ? tm_resolve(m, env, n->args[1], NULL) : "";
             s->handle_field = handle_field(s->handle);
             if (!s->handle_field && s->handle[0]) s->handle_field = stored_handle_field(m, fn, n->args[1]);
+            s->kept = n->nargs > 1 ? kept_handle(m, fn, n->args[1], d) : NULL;
+            const char *kept_field = s->kept ? handle_field(s->kept) : NULL;
+            if (kept_field) s->handle_field = rl_intern(m->program->pool, kept_field);
             s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
             if (s->entry_fn < 0 && n->fnptr) {
                 /* Through a pointer the context tells (a pool's start
-                 * function handed its worker): that worker alone. */
-                size_t count;
-                int weak, one;
-                const int *entries = tm_ctx_callees(m, env, i, &one, &count, &weak);
-                if (entries == &one) s->entry_fn = one;
+                 * function handed its worker): that worker alone; none
+                 * for what a public function's caller passes. */
+                tm_targets to;
+                tm_ctx_callees(m, env, i, &to);
+                if (to.by_context) {
+                    s->by_context = 1;
+                    s->from_caller = to.from_caller;
+                    s->nentries = to.count;
+                    s->entries = rl_xmalloc((to.count + 1) * sizeof *s->entries);
+                    if (to.count) memcpy(s->entries, to.fns, to.count * sizeof *s->entries);
+                }
             }
+            s->call_loc = caller_call_loc(m, d);
+            s->cut = d->pos_cut > 0;
             s->node_ref = n;
             s->in_once = d->once_depth > 0;
             const rl_fn_flow *ff = &m->flow->fns[env->fn];
@@ -332,14 +471,14 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->frame_fns = frames_with(frame_fns, pos->n, env->fn);
             j->handle = n->text && n->text[0] ? tm_resolve(m, env, n->text, NULL) : "";
             j->loc = n->loc;
+            j->call_loc = caller_call_loc(m, d);
         } else if (n->kind == RL_N_CALL || n->kind == RL_N_ONCE) {
             /* Direct calls, once-routines (libuv's workers start in one),
              * and calls through pointers that flows resolve; not matches
              * by type alone, which would invent threads. */
-            size_t count;
-            int weak, one;
-            const int *callees = tm_ctx_callees(m, env, i, &one, &count, &weak);
-            for (size_t k = 0; !weak && k < count; k++) discover_call(m, env, pos, frame_fns, depth, d, i, callees[k]);
+            tm_targets to;
+            tm_ctx_callees(m, env, i, &to);
+            for (size_t k = 0; !to.weak && k < to.count; k++) discover_call(m, env, pos, frame_fns, depth, d, i, to.fns[k]);
         }
     }
 }
@@ -349,6 +488,7 @@ static void discovery_free(discovery *d)
     for (size_t i = 0; i < d->nspawns; i++) {
         pos_free(&d->spawns[i].pos);
         free(d->spawns[i].frame_fns);
+        free(d->spawns[i].entries);
         free(d->spawns[i].held_res);
     }
     for (size_t i = 0; i < d->njoins; i++) {
@@ -466,7 +606,7 @@ static void creation_history(rl_model *m, rl_thread *child, const spawn_site *s)
 static int joins_a_named_spawn(const discovery *d, const join_site *js)
 {
     for (size_t k = 0; k < d->nspawns; k++)
-        if (d->spawns[k].handle == js->handle) return 1;
+        if (d->spawns[k].handle == js->handle || d->spawns[k].kept == js->handle) return 1;
     return 0;
 }
 
@@ -478,23 +618,89 @@ static int joins_a_named_spawn(const discovery *d, const join_site *js)
  * again through its owner's field, `ctx->threads[i]` in POOL_create and
  * in POOL_join), and the object's identity is not traced through the
  * allocation and the stores. NULL when none. */
+/* How a join after the spawn ends its thread: JOINS_HANDLE when it names
+ * the spawn's handle (or the place its caller keeps it in), JOINS_BY_FIELD
+ * when it names a handle of the same struct field that is exactly no
+ * other spawn's, else 0. */
+enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
+
+static int join_kind(const spawn_site *s, const discovery *d, const join_site *js)
+{
+    if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0) return 0;
+    if (js->handle == s->handle || js->handle == s->kept) return JOINS_HANDLE;
+    const char *field = s->handle_field;
+    const char *jfield = field && js->handle[0] ? handle_field(js->handle) : NULL;
+    if (!jfield || strcmp(jfield, field) != 0 || joins_a_named_spawn(d, js)) return 0;
+    return JOINS_BY_FIELD;
+}
+
+/* The best kind of join any join of the spawn is (join_kind). */
+static int best_join_kind(const spawn_site *s, const discovery *d)
+{
+    int best = 0;
+    for (size_t j = 0; j < d->njoins && best < JOINS_HANDLE; j++) {
+        int k = join_kind(s, d, &d->joins[j]);
+        if (k > best) best = k;
+    }
+    return best;
+}
+
+/* The join that ends the thread: of the joins of its handle, the first
+ * after the spawn; of joins matched only by field, which may name other
+ * objects of the same type (curl's pool, destroyed on an error path of
+ * its creation and at the end), the last one, so that a weak match never
+ * shortens the thread's life. */
 static const join_site *join_of(const spawn_site *s, const discovery *d)
 {
-    if (!s->handle[0]) return NULL;
-    const join_site *join = NULL, *by_field = NULL;
-    const char *field = s->handle_field;
-    for (size_t j = 0; j < d->njoins; j++) {
+    int best = best_join_kind(s, d);
+    int want = best == JOINS_HANDLE ? -1 : 1;
+    const join_site *join = NULL;
+    for (size_t j = 0; best && j < d->njoins; j++) {
         const join_site *js = &d->joins[j];
-        if (pos_cmp(&js->pos, &s->pos) <= 0) continue;
-        if (js->handle == s->handle) {
-            if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
-            continue;
-        }
-        const char *jfield = field && js->handle[0] ? handle_field(js->handle) : NULL;
-        if (!jfield || strcmp(jfield, field) != 0 || joins_a_named_spawn(d, js)) continue;
-        if (!by_field || pos_cmp(&js->pos, &by_field->pos) < 0) by_field = js;
+        if (join_kind(s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
     }
-    return join ? join : by_field;
+    return join;
+}
+
+static int same_loc(rl_loc a, rl_loc b)
+{
+    return a.line == b.line && a.col == b.col && (a.file == b.file || (a.file && b.file && strcmp(a.file, b.file) == 0));
+}
+
+/* Every join that may end the child (those of the best kind, each place
+ * once), for racelint threads: first the one that bounds its interval
+ * (join_of), then where else it is joined (load() and load_end() in
+ * pigz). */
+static void list_joins(rl_thread *child, const spawn_site *s, const discovery *d, const join_site *first)
+{
+    int best = best_join_kind(s, d);
+    for (size_t j = 0; best && j <= d->njoins; j++) {
+        const join_site *js = j == 0 ? first : &d->joins[j - 1];
+        if (join_kind(s, d, js) != best) continue;
+        int seen = 0;
+        for (int k = 0; k < child->njoin_sites && !seen; k++)
+            seen = same_loc(child->join_sites[k].loc, js->loc) && same_loc(child->join_sites[k].call_loc, js->call_loc);
+        if (seen) continue;
+        child->join_sites = rl_xrealloc(child->join_sites, (size_t)(child->njoin_sites + 1) * sizeof *child->join_sites);
+        child->join_sites[child->njoin_sites].loc = js->loc;
+        child->join_sites[child->njoin_sites++].call_loc = js->call_loc;
+    }
+}
+
+/* Whether the caller of the spawning function joins the thread later in
+ * the same call (pigz's load() calling launch() and then join(), outb()
+ * likewise): however many call paths reach that caller, each call ends
+ * the thread it started before it returns. Frames above the caller may
+ * differ; the caller's frame and those above it in the spawn's position
+ * must be the join's, and the position must hold every frame. */
+static int joined_by_caller(const spawn_site *s, const join_site *join)
+{
+    int c = s->pos.n - 2;
+    /* Past MAX_POS_DEPTH, frame c is not the spawning function's caller. */
+    if (!join || c < 0 || join->pos.n <= c || s->cut) return 0;
+    for (int k = 0; k <= c; k++)
+        if (join->frame_fns[k] != s->frame_fns[k] || (k < c && join->pos.v[k] != s->pos.v[k])) return 0;
+    return join->pos.v[c] > s->pos.v[c];
 }
 
 /* Fills a child's multi flag and interval from its spawn site and the
@@ -512,7 +718,7 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
     int last = s->pos.n - 1;
     int joined_in_frame = join && last >= 0 && join->pos.n == s->pos.n && join->frame_fns[last] == s->frame_fns[last] &&
                           memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0;
-    child->own_multi = (s->repeated && !joined_in_frame) || around >= 0;
+    child->own_multi = (s->repeated && !joined_in_frame && !joined_by_caller(s, join)) || around >= 0;
     creation_history(m, child, s);
     if (joined_in_frame) {
         child->creation_locks = creation_locks(m, s, join);
@@ -548,6 +754,8 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
     }
     child->joined = 1;
     child->join_loc = join->loc;
+    child->join_call_loc = join->call_loc;
+    list_joins(child, s, d, join);
     child->end = pos_copy(&join->pos);
     child->dend = pos_copy(&join->pos);
     for (int k = 0; k < join->pos.n; k++) {
@@ -616,7 +824,7 @@ static void discover_finishers(rl_model *m, int t, discovery *d)
     for (size_t k = 0; k < m->nfinishers; k++) {
         int32_t at = tm_finisher_position(m, t, (int)k);
         rl_posvec pos = {&at, 1, 0};
-        frame_env sub = {t, m->finishers[k], NULL, 0, 0};
+        frame_env sub = {t, m->finishers[k], NULL, 0, 0, 0};
         discover(m, &sub, &pos, &entry, 1, d);
     }
 }
@@ -643,6 +851,9 @@ static void create_children(rl_model *m, int parent, const discovery *d)
         int nentries = 0;
         if (s->entry_fn >= 0) {
             entries[nentries++] = s->entry_fn;
+        } else if (s->by_context) {
+            for (size_t k = 0; k < s->nentries && nentries < MAX_CANDIDATES; k++) entries[nentries++] = s->entries[k];
+            if (s->from_caller && !m->threads[parent].caller_spawn_loc.line) m->threads[parent].caller_spawn_loc = s->loc;
         } else if (s->node_ref) {
             size_t count;
             int weak;
@@ -665,6 +876,7 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             rl_thread *t = &m->threads[id];
             t->spawn_node = s->node;
             t->spawn_loc = s->loc;
+            t->spawn_call_loc = s->call_loc;
             t->arg = s->arg;
             t->arg_distinct = s->arg_distinct;
             t->handle = s->handle;
@@ -689,11 +901,10 @@ int tm_trampoline_body(rl_model *m, const frame_env *env)
         /* Only a pointer the thread's argument leads to (the capsule's
          * probe), not a local cleanup handler. */
         if (!n->fnptr || strncmp(n->fnptr, "P0", 2) != 0) continue;
-        size_t count;
-        int weak, one;
-        const int *callees = tm_ctx_callees(m, env, i, &one, &count, &weak);
+        tm_targets to;
+        tm_ctx_callees(m, env, i, &to);
         calls++;
-        body = callees == &one ? one : -1;
+        body = to.by_context && to.count == 1 ? to.fns[0] : -1;
     }
     return calls == 1 ? body : -1;
 }
@@ -706,6 +917,7 @@ void tm_discover_children(rl_model *m, int t, const frame_env *env)
     discovery d;
     memset(&d, 0, sizeof d);
     d.budget = DISCOVERY_BUDGET;
+    d.caller_fn = -1;
     if (m->program->fns[m->threads[t].entry_fn].spawns) discover(m, env, &empty, NULL, 0, &d);
     discover_finishers(m, t, &d);
     create_children(m, t, &d);

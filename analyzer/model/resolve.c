@@ -107,7 +107,7 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
             const char *args[MAX_PARAMS];
             int nargs = nf - 3;
             for (int i = 0; i < nargs; i++) args[i] = tm_resolve(m, env, fields[3 + i], NULL);
-            frame_env callee_env = {env->thread, callee, args, nargs, 0};
+            frame_env callee_env = {env->thread, callee, args, nargs, 0, 0};
             result = rl_place_root(ret, NULL) == RL_ROOT_CALL || (ret[0] == '&' && ret[1] == '@')
                          ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1)
                          : tm_resolve(m, &callee_env, ret, NULL);
@@ -300,7 +300,7 @@ const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
     if (!ff->held || !ff->held[node]) return NULL;
-    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->held[node]);
     const rl_lockset *rel = tm_resolve_locks(m, &env, ff->released[node]);
     const rl_lockset *inherited = minus_released(m, entry_locks(m, c, &env, c->entry), rel);
@@ -317,7 +317,7 @@ const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
     if (!ff->may || !ff->held[node]) return NULL;
-    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->may[node]);
     return rl_ls_union(m->flow->locks, own, entry_locks(m, c, &env, c->entry_may));
 }
@@ -325,17 +325,75 @@ const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 /* Marks a place that was given different pointer values (tm_collect_stores). */
 static const char AMBIGUOUS[] = "";
 
+/* The targets of a call through a pointer that only the function's own
+ * parameters fill (rl_callgraph_param_sources), in this context: for
+ * each such parameter, the function it was handed ("fn:"), nothing when
+ * it is what the root thread's unknown caller passed (frame_env.caller:
+ * a public function's callback is the application's, not whatever the
+ * library passes it at its own call sites), or else every function that
+ * flows into that parameter. 0 (leaving *out to the program-wide answer)
+ * when the flows are not so, or the answer is empty and not the
+ * caller's (a match by type may still find a callback). */
+static int context_params(rl_model *m, const frame_env *env, const rl_node *n, tm_targets *out)
+{
+    const rl_fn_info *info = &m->program->fns[env->fn];
+    uint32_t params = 0;
+    if (!n->target || !rl_callgraph_param_sources(m->program->calls, n->target, info->usr, info->fn->nparams, &params))
+        return 0;
+    size_t count = 0;
+    int from_caller = 0;
+    for (int k = 0; k < MAX_PARAMS && k < RL_CALLGRAPH_MAX_PARAMS; k++) {
+        if (!(params & (1u << k))) continue;
+        if (env->caller & (1u << k)) {
+            from_caller = 1;
+            continue;
+        }
+        const char *v = k < env->nbind && env->bind[k] ? env->bind[k] : "";
+        size_t nfns = 0;
+        const int *fns = NULL;
+        int one = -1;
+        if (strncmp(v, "fn:", 3) == 0) {
+            one = rl_program_find(m->program, rl_intern(m->program->pool, v + 3));
+            fns = one >= 0 ? &one : NULL;
+            nfns = one >= 0;
+        } else {
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "p:%s#%d", info->usr, k);
+            fns = rl_callgraph_targets(m->program->calls, rl_sb_str(&sb), &nfns);
+            rl_sb_free(&sb);
+        }
+        for (size_t i = 0; i < nfns; i++) {
+            size_t j = 0;
+            while (j < count && out->buf[j] != fns[i]) j++;
+            if (j < count) continue;
+            if (count == MAX_CANDIDATES) return 0; /* too many: the program-wide answer, which counts the cut */
+            out->buf[count++] = fns[i];
+        }
+    }
+    if (count == 0 && !from_caller) return 0;
+    out->fns = count ? out->buf : NULL;
+    out->count = count;
+    out->by_context = 1;
+    out->from_caller = from_caller;
+    return 1;
+}
+
 /* The functions a call or spawn through a pointer reaches in one context.
  * The pointer, resolved with the context's bindings, may be a function
  * itself ("fn:USR", passed down as an argument: `run(inc_a)` calling
  * `cb()`), or a place whose stores so far hold one function (a callback
  * field of the object this context works on): then that function alone.
- * Otherwise the program-wide answer (rl_program_callees), which merges
- * every function that ever flows into the pointer's slot. */
-const int *tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *one, size_t *count, int *weak)
+ * When everything that flows into the pointer comes through the
+ * function's own parameters (context_params), what this call of it was
+ * handed there. Otherwise the program-wide answer (rl_program_callees),
+ * which merges every function that ever flows into the pointer's slot. */
+void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets *out)
 {
     const rl_fn_info *info = &m->program->fns[env->fn];
     const rl_node *n = &info->fn->nodes[node];
+    out->count = 0;
+    out->weak = out->by_context = out->from_caller = 0;
+    out->fns = NULL;
     if (n->fnptr && !info->callees[node] && (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN)) {
         const char *v = tm_resolve(m, env, n->fnptr, NULL);
         if (v[0] && strncmp(v, "fn:", 3) != 0) {
@@ -344,13 +402,15 @@ const int *tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *
         }
         if (strncmp(v, "fn:", 3) == 0) {
             /* A function without a body in this program runs nothing we see. */
-            *one = rl_program_find(m->program, rl_intern(m->program->pool, v + 3));
-            *count = *one >= 0;
-            *weak = 0;
-            return *one >= 0 ? one : NULL;
+            out->buf[0] = rl_program_find(m->program, rl_intern(m->program->pool, v + 3));
+            out->count = out->buf[0] >= 0;
+            out->fns = out->count ? out->buf : NULL;
+            out->by_context = 1;
+            return;
         }
+        if (context_params(m, env, n, out)) return;
     }
-    return rl_program_callees(m->program, info, node, one, count, weak);
+    out->fns = rl_program_callees(m->program, info, node, &out->buf[0], &out->count, &out->weak);
 }
 
 /* ---- pointers stored in memory ------------------------------------------- */
@@ -402,7 +462,7 @@ void tm_collect_stores(rl_model *m)
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         const rl_ctx *c = &m->ctxs[ci];
         if (c->stores_recorded) continue;
-        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
         tm_record_stores(m, &env);
     }
 }

@@ -169,7 +169,7 @@ static const rl_lockset *handoff_locks(rl_model *m, const rl_ctx *c, const rl_ha
     const rl_fn_flow *ff = &m->flow->fns[h->fn];
     const rl_lockset *held = ff->held ? ff->held[h->node] : NULL;
     if (!held || !held->n) return NULL;
-    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
     const rl_lockset *r = rl_ls_empty(m->flow->locks);
     for (size_t i = 0; i < held->n; i++) {
         const char *lock = held->e[i].lock;
@@ -240,7 +240,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
 {
     rl_ctx c = m->ctxs[ci]; /* copy: get_ctx may move the array */
     const rl_node *n = &fn_of(m, c.fn)->nodes[node];
-    frame_env env = {c.thread, c.fn, c.bind, c.nbind, c.distinct};
+    frame_env env = {c.thread, c.fn, c.bind, c.nbind, c.distinct, 0};
     uint32_t distinct = 0;
     const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct);
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
@@ -278,7 +278,7 @@ static void explore(rl_model *m, int ci)
     const rl_function *f = fn_of(m, fn);
     const rl_fn_info *info = &m->program->fns[fn];
     rl_ctx *cx = &m->ctxs[ci];
-    frame_env env = {cx->thread, cx->fn, cx->bind, cx->nbind, cx->distinct};
+    frame_env env = {cx->thread, cx->fn, cx->bind, cx->nbind, cx->distinct, 0};
     /* cx moves when call_into adds contexts: what the loop needs is read now */
     int entry = m->threads[cx->thread].entry_fn;
     /* Stores do not depend on the locks a context is entered with: once
@@ -294,16 +294,15 @@ static void explore(rl_model *m, int ci)
         const rl_lockset *held = tm_held_at(m, &m->ctxs[ci], i);
         if (!held) continue;
         const rl_lockset *may = tm_may_held_at(m, &m->ctxs[ci], i);
-        size_t count;
-        int weak, one;
-        const int *callees = tm_ctx_callees(m, &env, i, &one, &count, &weak);
-        for (size_t k = 0; k < count && k < MAX_CANDIDATES; k++) {
+        tm_targets to;
+        tm_ctx_callees(m, &env, i, &to);
+        for (size_t k = 0; k < to.count && k < MAX_CANDIDATES; k++) {
             /* a hook installed only while some call runs (scoped.h) runs
              * in the threads that make that call */
-            if (!info->callees[i] && !rl_scoped_allows(m->scoped, entry, callees[k])) continue;
-            call_into(m, ci, i, callees[k], n->kind == RL_N_ONCE, held, may);
+            if (!info->callees[i] && !rl_scoped_allows(m->scoped, entry, to.fns[k])) continue;
+            call_into(m, ci, i, to.fns[k], n->kind == RL_N_ONCE, held, may);
         }
-        if (count > MAX_CANDIDATES) m->limits.candidates_cut++;
+        if (to.count > MAX_CANDIDATES) m->limits.candidates_cut++;
     }
 }
 
@@ -344,7 +343,11 @@ static void analyse_thread(rl_model *m, int t)
 {
     rl_thread th = m->threads[t];
     const char *bind[1] = {th.arg};
-    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u};
+    /* A root other than main is called by code racelint does not see (an
+     * application calling a library's public function): its parameters
+     * hold what that caller passes, in thread discovery. */
+    uint32_t caller = th.parent < 0 && th.entry_fn != m->program->main_fn ? ~0u : 0u;
+    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u, caller};
     rl_posvec empty = {NULL, 0, 0};
     tm_discover_children(m, t, &env);
     int frozen = !m->program->fns[th.entry_fn].spawns;
@@ -568,7 +571,7 @@ static void collect_accesses(rl_model *m)
         if (rl_budget_spent(m->program->budget)) break;
         const rl_ctx *c = &m->ctxs[ci];
         const rl_function *f = fn_of(m, c->fn);
-        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
@@ -752,6 +755,7 @@ void rl_model_free(rl_model *m)
         for (int k = 0; k < m->threads[i].nphase_bounds; k++) pos_free(&m->threads[i].phase_bounds[k]);
         free(m->threads[i].phase_bounds);
         free(m->threads[i].finishers);
+        free(m->threads[i].join_sites);
     }
     free(m->finishers);
     for (size_t i = 0; i < m->nctxs; i++) {

@@ -40,6 +40,13 @@ typedef struct rl_posvec {
 /* Locks remembered per thread for ordering by lock history. */
 #define RL_MAX_CREATION_HISTORY 4
 
+/* A place a thread may be joined: the join, and the call of its function
+ * in that function's caller (line 0 when none). */
+typedef struct rl_join_site {
+    rl_loc loc;
+    rl_loc call_loc;
+} rl_join_site;
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
@@ -62,6 +69,15 @@ typedef struct rl_thread {
                          held by the whole child (resolved), or NULL */
     int creation_holder; /* the thread holding them for it, -1 for none */
     rl_loc join_loc;     /* that join, when joined */
+    rl_loc spawn_call_loc; /* the call of the function that spawns it, in
+                         that function's caller (line 0: spawned in the
+                         parent's entry); likewise for the join */
+    rl_loc join_call_loc;
+    rl_join_site *join_sites; /* every join that may end it, join_loc first */
+    int njoin_sites;
+    rl_loc caller_spawn_loc; /* a root: a spawn it reaches whose entry is
+                         what its unknown caller passes (a public
+                         thread-creation function), line 0 if none */
     /* Locks its creator held when it started, with where the creator
      * lets each go (in the creator's frame; infinite: never). Whatever this
      * thread does after taking one of them itself happens after that

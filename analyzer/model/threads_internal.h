@@ -35,13 +35,16 @@
 #define MAX_PARAMS 32
 
 /* One frame of a thread: the function, and the values bound to its
- * parameters (distinct: the parameters handed one object per instance). */
+ * parameters (distinct: the parameters handed one object per instance;
+ * caller: those holding what the root thread's unknown caller passed, a
+ * public function's arguments, known in thread discovery only). */
 typedef struct frame_env {
     int thread;
     int fn;
     const char *const *bind;
     int nbind;
     uint32_t distinct;
+    uint32_t caller;
 } frame_env;
 
 /* The facts of program function fn. */
@@ -112,9 +115,16 @@ const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_l
  * and locks some path may hold there. */
 const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node);
-/* The functions a call or spawn through a pointer reaches in one context;
- * as rl_program_callees. */
-const int *tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, int *one, size_t *count, int *weak);
+/* The functions a call or spawn through a pointer reaches in one context. */
+typedef struct tm_targets {
+    const int *fns;      /* count functions (buf, or the program's list) */
+    size_t count;
+    int weak;            /* matches by type alone (rl_program_callees) */
+    int by_context;      /* this context's bindings decided them */
+    int from_caller;     /* also what the root's unknown caller passes */
+    int buf[MAX_CANDIDATES];
+} tm_targets;
+void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets *out);
 /* Pointers stored in memory: recorded per context (tm_record_stores, when
  * explored; tm_collect_stores for the rest; tm_record_static_stores, those
  * of static initializers, before all), followed when naming places

@@ -28,6 +28,13 @@ golden() { # golden NAME DIR FILES...
 golden project project tool.c server.c queue.c test_queue.c hooks.c
 golden library library pool.c
 golden repeat repeat repeat.c
+# Wrappers shared by every spawn and join (pigz's yarn): one line per
+# spawn site, with each join of its handle; a handle returned by the
+# spawning wrapper and joined through a list (curl's pool); a library's
+# public thread-creation wrapper, whose entry is its caller's (libuv).
+golden wrappers ../../fixtures wrapper_joins_per_call.c
+golden kept_handle ../../fixtures handle_returned_kept_in_list.c
+golden public_wrapper ../../fixtures library_public_spawn_wrapper.c
 
 cd "$HERE/project" || exit 2
 expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c
@@ -196,8 +203,31 @@ contains "a tentative definition links its users" "$TMP/out" "program probe (mai
 # A trampoline's capsule allocated through a malloc hook (pigz's yarn) is
 # one object per launch: each thread is named by the body it runs.
 (cd "$SRC/fixtures" && "$RL" threads -j 1 trampoline_capsule_alloc_hook.c) >"$TMP/out" 2>"$TMP/err"
-contains "a trampoline thread runs its own body" "$TMP/out" "write_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5, one instance"
-contains "the other body is a thread of its own" "$TMP/out" "compress_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5, several instances"
+contains "a trampoline thread runs its own body" "$TMP/out" "write_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5 from trampoline_capsule_alloc_hook.c:73:5, one instance"
+contains "the other body is a thread of its own" "$TMP/out" "compress_thread (via ignition)  spawned at trampoline_capsule_alloc_hook.c:50:5 from trampoline_capsule_alloc_hook.c:74:36, several instances"
+
+# A library whose thread-starting unit a program links (curl's resolver
+# pool, linked into the curl tool): its threads are the program's, and
+# the library's note says so rather than "nothing in it can race".
+mkdir -p "$TMP/shared"
+cat >"$TMP/shared/pool.c" <<'EOC'
+#include <pthread.h>
+static long n;
+static void *w(void *a) { n++; return a; }
+void pool_start(void) { pthread_t t; pthread_create(&t, 0, w, 0); pthread_detach(t); }
+int pool_size(void) { return 1; }
+EOC
+cat >"$TMP/shared/app.c" <<'EOC'
+void pool_start(void);
+int main(void) { pool_start(); return 0; }
+EOC
+cat >"$TMP/shared/extra.c" <<'EOC'
+int pool_size(void);
+int extra_size(void) { return pool_size(); }
+EOC
+(cd "$TMP/shared" && "$RL" threads -j 1 app.c pool.c extra.c) >"$TMP/out" 2>"$TMP/err"
+contains "the program runs the shared unit's thread" "$TMP/out" "    w  spawned at pool.c:4:38 from app.c:2:18"
+contains "the library's note names where its threads are" "$TMP/out" "note: program 'library': its own units (those no program links) start no thread; the 1 thread-creation call of the units it shares with the programs is analysed in those programs"
 
 # Spawns that no thread reaches are said, not passed off as clean.
 cat >"$TMP/unreached.c" <<'EOC'

@@ -505,7 +505,7 @@ static void spawn_histories(rl_model *m)
             const rl_fn_flow *ff = &m->flow->fns[fn];
             const rl_lockset *own = ff->acquired ? ff->acquired[node] : NULL;
             if (k == 0 && own) {
-                frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct};
+                frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
                 history = tm_resolve_locks(m, &env, own);
             } else {
                 for (size_t e = 0; own && e < own->n; e++)

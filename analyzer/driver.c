@@ -555,10 +555,10 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     rl_program *program = rl_program_new();
     for (size_t i = 0; i < spec->nunits; i++) rl_program_add_unit_roots(program, facts[spec->units[i]], spec->roots[i]);
     program->budget = budget;
-    rl_program_finish(program);
     program->entry_points = opts->entry_points;
     program->nentry_points = opts->nentry_points;
-    program->api = opts->api;
+    program->api = opts->api; /* before finish: exit paths ask it which calls jump */
+    rl_program_finish(program);
     long long ms_program = rl_now_ms() - t;
     rl_flow *flow = rl_flow_compute(program);
     long long ms_flow = rl_now_ms() - t - ms_program;

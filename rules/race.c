@@ -28,6 +28,51 @@ static int lock_orders(const rl_model *m, int ta, int tb, const char *lock)
     return !(ha == hb && (ha != ta || hb != tb));
 }
 
+/* Whether `indexed`, a lock named by a constant index ("G:cache[5].mu"),
+ * held by a side that accesses element `index` of the same array, and
+ * `collapsed`, that array's lock of unknown index ("G:cache[].mu"), guard
+ * the accessed place as one lock. The place must be in the same array
+ * ("G:cache[].refs") and the indexed lock the accessed element's: the lock
+ * of unknown index is then taken to go with the element the other side
+ * accesses (entry->mu guarding entry->refs, as two threads locking through
+ * one unknown index are taken to share it), and that element is the
+ * indexed lock's whenever the two sides touch one object. Another
+ * element's lock (cache[4].mu for cache[5].refs), or one array's locks
+ * guarding another array (m[4] and m[i] for data[4]), stay apart. */
+static int element_lock_guards(const char *indexed, long long index, const char *collapsed, const char *place)
+{
+    const char *open = strchr(indexed, '['), *hole = strchr(collapsed, '[');
+    if (index < 0 || !open || !hole || hole[1] != ']' || !place) return 0;
+    size_t head = (size_t)(hole - collapsed);
+    char *close = NULL;
+    long long k = strtoll(open + 1, &close, 10);
+    if ((size_t)(open - indexed) != head || strncmp(indexed, collapsed, head) != 0 || close == open + 1 ||
+        *close != ']' || k != index || strcmp(close + 1, hole + 2) != 0)
+        return 0;
+    return strncmp(place, collapsed, head + 2) == 0;
+}
+
+/* Whether a and b, accessing `place`, hold one element lock between them
+ * (element_lock_guards) that orders them (lock_orders, not both shared). */
+static int common_element_lock(const rl_model *m, const rl_access *a, const rl_access *b, const char *place)
+{
+    for (int side = 0; side < 2; side++) {
+        const rl_access *x = side ? b : a, *y = side ? a : b;
+        for (size_t i = 0; i < x->held->n; i++) {
+            const rl_lock_entry *li = &x->held->e[i];
+            if (!strchr(li->lock, '[')) continue;
+            for (size_t j = 0; j < y->held->n; j++) {
+                const rl_lock_entry *lj = &y->held->e[j];
+                if (li->shared && lj->shared) continue;
+                if (element_lock_guards(li->lock, x->index, lj->lock, place) &&
+                    lock_orders(m, x->thread, y->thread, li->lock) && lock_orders(m, y->thread, x->thread, lj->lock))
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Some lock held by both sides orders them (lock_orders). */
 static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, const rl_lockset *b)
 {
@@ -350,6 +395,9 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             const rl_access *b = &m->accesses[h->items[j]];
             if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
             if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
+            /* The enclosing group h's place is a prefix of g's: the part
+             * both sides may touch. */
+            if (common_element_lock(m, a, b, h->place)) continue;
             if (rl_u64set_has(&st->counted, pair_hash(m, a, b))) continue;
             /* A pair that adds no site and would not be kept is not worth
              * confirming: a counter bumped at 2,000 places costs 2,000

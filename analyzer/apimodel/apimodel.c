@@ -62,7 +62,7 @@ static const struct key_info {
     [KEY_SUCCESS] = {"success", "the return value meaning acquired"},
     [KEY_ENTRY]   = {"entry", "the index of the argument holding the function to run"},
     [KEY_ARG]     = {"arg", "the index of the argument passed to the entry"},
-    [KEY_HANDLE]  = {"handle", "the index of the thread handle, once-control, semaphore or condition variable argument"},
+    [KEY_HANDLE]  = {"handle", "the index of the thread handle, once-control, semaphore, condition variable, barrier or jump buffer argument"},
     [KEY_READS]   = {"reads", "the arguments read through"},
     [KEY_WRITES]  = {"writes", "the arguments written through"},
     [KEY_ATTR]    = {"attr", "the index of the lock attributes argument"},
@@ -91,6 +91,11 @@ static const struct kind_info {
     [RL_API_FREE]    = {"free", 0, 0},
     [RL_API_POST]    = {"post", BIT(KEY_HANDLE), 0},
     [RL_API_WAIT]    = {"wait", BIT(KEY_HANDLE), 0},
+    [RL_API_BARRIER] = {"barrier", BIT(KEY_HANDLE), 0},
+    [RL_API_ATOMIC_BEGIN] = {"atomic_begin", 0, 0},
+    [RL_API_ATOMIC_END] = {"atomic_end", 0, 0},
+    [RL_API_ATOMIC_FUNCTION] = {"atomic_function", 0, 0},
+    [RL_API_SETJMP]  = {"setjmp", BIT(KEY_HANDLE), 0},
 };
 
 /* Two-valued keys: the value's position in the list is what gets stored. */

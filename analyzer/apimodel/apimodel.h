@@ -36,8 +36,26 @@ typedef enum rl_api_kind {
                         before what the waiter does after its wait */
     RL_API_WAIT,     /* waits for a post on the object at arg `handle`
                         (sem_wait, pthread_cond_wait) */
+    RL_API_BARRIER,  /* waits at the barrier at arg `handle` until its count
+                        of threads arrived (pthread_barrier_wait): a post and
+                        a wait on it at once */
+    RL_API_ATOMIC_BEGIN, /* enters the process-wide atomic section: no other
+                            thread's atomic section runs until ATOMIC_END
+                            (SV-COMP's __VERIFIER_atomic_begin) */
+    RL_API_ATOMIC_END,   /* leaves it */
+    RL_API_ATOMIC_FUNCTION, /* a function with a body whose every call runs as
+                               one atomic section (__VERIFIER_atomic_*) */
+    RL_API_SETJMP,   /* returns 0, then again nonzero from a jump (longjmp)
+                        to the buffer at arg `handle`: the locks held then
+                        are those held at the jump */
     RL_API_KIND_COUNT
 } rl_api_kind;
+
+/* The lock every atomic section holds (kinds atomic_begin, atomic_end,
+ * atomic_function), as a global place. Names starting with two
+ * underscores are reserved to the implementation in C, so no program's
+ * global can take it. */
+#define RL_ATOMIC_SECTION_LOCK "G:__atomic_section"
 
 typedef struct rl_api_fn {
     char *name;           /* function name, or a prefix when is_prefix */

@@ -106,6 +106,9 @@ enum {
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,
+    RL_LOCK_JUMP_TARGET = 1 << 2, /* TRYLOCK: a setjmp (text: its buffer), whose
+                                     "success" is the nonzero return after a
+                                     jump; it takes no lock */
     /* IF / LOOP: which branch means the TRYLOCK node `aux` succeeded */
     RL_TRY_ON_TRUE = 1 << 0,  /* condition true => acquired */
     RL_TRY_ON_FALSE = 1 << 1, /* condition false => acquired */

@@ -37,13 +37,14 @@ CXCursor rlw_call_arg(CXCursor call, int i)
 }
 
 /* The place of the object a pointer argument points to. */
-void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display)
+void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display, long long *index)
 {
     expr_out o;
     rlw_out_init(&o);
     rlw_expr(w, arg, USE_READ, &o);
     rlw_deref_place(w, rl_sb_str(&o.value), clang_getCursorType(arg), place);
     if (display) rl_sb_append(display, rl_sb_str(&o.display));
+    if (index) *index = o.index;
     rlw_out_free(&o);
 }
 
@@ -130,7 +131,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
                 rlw_expr(w, a, USE_READ, &handle);
                 rl_sb_append(&handle_place, rl_sb_str(&handle.place));
             } else {
-                rlw_pointee_place(w, a, &handle_place, NULL);
+                rlw_pointee_place(w, a, &handle_place, NULL, NULL);
             }
         } else {
             rlw_expr(w, a, USE_READ, NULL);
@@ -174,7 +175,7 @@ static void walk_atomic_args(walker *w, CXCursor *args, int nargs)
         CXCursor a = args[i];
         if (rlw_type_is_pointer(clang_getCursorType(a))) {
             rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-            rlw_pointee_place(w, a, &place, &display);
+            rlw_pointee_place(w, a, &place, &display, NULL);
             rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), USE_RMW, 1);
             rl_sb_free(&place);
             rl_sb_free(&display);
@@ -194,7 +195,7 @@ static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int na
             continue;
         }
         rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-        rlw_pointee_place(w, a, &place, &display);
+        rlw_pointee_place(w, a, &place, &display, NULL);
         use_mode m = (api->writes & bit) ? ((api->reads & bit) ? USE_RMW : USE_WRITE) : USE_READ;
         rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), m, 0);
         rl_sb_free(&place);
@@ -239,6 +240,18 @@ static int param_is_function_pointer(CXCursor callee, int direct, int i)
     CXType pt = clang_getCanonicalType(clang_getArgType(ft, (unsigned)i));
     if (pt.kind == CXType_Pointer) pt = clang_getPointeeType(pt);
     return rlw_type_is_function(pt);
+}
+
+/* Enters (LOCK) or leaves (UNLOCK) the process-wide atomic section: one
+ * lock that every atomic section holds (apimodel.h), so that two sections
+ * never run together. */
+static void emit_atomic_section(walker *w, CXCursor c, const char *name, rl_api_kind kind)
+{
+    rl_api_fn section;
+    memset(&section, 0, sizeof section);
+    section.kind = kind;
+    section.lock = -1;
+    rlw_emit_lock(w, c, &section, name, RL_ATOMIC_SECTION_LOCK, "atomic section");
 }
 
 void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
@@ -289,6 +302,18 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_LOCKINIT:
             rlw_walk_lockinit(w, c, api, name, nargs);
             return;
+        case RL_API_SETJMP:
+            rlw_walk_setjmp(w, c, api, name, nargs);
+            return;
+        case RL_API_ATOMIC_BEGIN:
+        case RL_API_ATOMIC_END:
+            for (int i = 0; i < nargs; i++) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+            emit_atomic_section(w, c, name, api->kind == RL_API_ATOMIC_BEGIN ? RL_API_LOCK : RL_API_UNLOCK);
+            return;
+        case RL_API_ATOMIC_FUNCTION:
+            /* The call below runs inside the section. */
+            emit_atomic_section(w, c, name, RL_API_LOCK);
+            break;
         default:
             break;
         }
@@ -355,6 +380,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
     free(bufs);
     free(vals);
+    if (api && api->kind == RL_API_ATOMIC_FUNCTION) emit_atomic_section(w, c, name, RL_API_UNLOCK);
 }
 
 /* C11 <stdatomic.h> operations and __atomic builtins reach libclang as an
@@ -369,7 +395,7 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     const rl_api_fn *api = name[0] ? lookup_api(w, name) : NULL;
     if (api && (api->kind == RL_API_TRYLOCK || api->kind == RL_API_LOCK || api->kind == RL_API_UNLOCK) && l.len) {
         rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-        rlw_pointee_place(w, rlw_child_at(&l, 0), &place, &display);
+        rlw_lock_place(w, rlw_child_at(&l, 0), &place, &display);
         for (int i = 1; i < l.len; i++) rlw_expr(w, rlw_child_at(&l, i), USE_READ, NULL);
         rlw_emit_lock(w, c, api, name, rl_sb_str(&place), rl_sb_str(&display));
         rl_sb_free(&place);

@@ -454,6 +454,7 @@ static void walk_unary(walker *w, CXCursor c, use_mode mode, expr_out *out)
         } else if (out && rl_sb_str(&inner.place)[0]) {
             rl_sb_printf(&out->value, "&%s", rl_sb_str(&inner.place));
             rl_sb_append(&out->display, rl_sb_str(&inner.display));
+            out->index = inner.index; /* &m[3]: still element 3 */
         }
         rlw_out_free(&inner);
         break;

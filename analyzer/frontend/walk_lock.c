@@ -67,6 +67,29 @@ void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object)
     if (id >= 0) w->fn->nodes[id].guard = declared_guard(w, decl, object);
 }
 
+/* The place of the lock a pointer argument points to. A lock in an array
+ * reached with a constant index is that element, so that m[3] and m[4] are
+ * two locks ("G:m[3]", "G:m[4]"); with any other index the name keeps the
+ * collapsed element ("G:m[]"), which stands for every element (releasing
+ * it may release any of them: rl_ls_remove_elements). Accesses keep the
+ * collapsed name and carry their constant index apart (walk_expr.c). */
+void rlw_lock_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display)
+{
+    long long index = -1;
+    rl_strbuf raw = RL_STRBUF_INIT;
+    rlw_pointee_place(w, arg, &raw, display, &index);
+    const char *s = rl_sb_str(&raw);
+    const char *element = strchr(s, '[');
+    if (index >= 0 && element && element[1] == ']') {
+        rl_sb_appendn(place, s, (size_t)(element - s));
+        rl_sb_printf(place, "[%lld]", index);
+        rl_sb_append(place, element + 2);
+    } else {
+        rl_sb_append(place, s);
+    }
+    rl_sb_free(&raw);
+}
+
 /* A LOCK, UNLOCK or TRYLOCK node for a modelled call (or atomic macro). */
 void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name, const char *place,
                    const char *display)
@@ -85,6 +108,29 @@ void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name
     if (kind == RL_N_TRYLOCK) w->last_trylock = id;
 }
 
+/* setjmp(env): a TRYLOCK node flagged RL_LOCK_JUMP_TARGET on the buffer,
+ * so that the branch taken when it returns nonzero (after a longjmp) is
+ * known the way a trylock's success branch is; the lock flow gives that
+ * branch the locks held at the jumps (flow.c). */
+void rlw_walk_setjmp(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
+{
+    for (int i = 0; i < nargs; i++)
+        if (i != api->handle) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+    if (api->handle >= nargs) return;
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    rlw_pointee_place(w, rlw_call_arg(c, api->handle), &place, &display, NULL);
+    if (rl_sb_str(&place)[0]) {
+        rl_api_fn target;
+        memset(&target, 0, sizeof target);
+        target.kind = RL_API_TRYLOCK;
+        int32_t before = w->last_trylock;
+        rlw_emit_lock(w, c, &target, name, rl_sb_str(&place), rl_sb_str(&display));
+        if (w->last_trylock != before) w->fn->nodes[w->last_trylock].flags |= RL_LOCK_JUMP_TARGET;
+    }
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
 /* pthread_mutex_init(&m, &attr): which lock, and whether its attributes
  * (anything but a constant 0/NULL) may make it recursive. */
 void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
@@ -98,7 +144,7 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
     }
     if (api->lock >= nargs) return;
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-    rlw_pointee_place(w, rlw_call_arg(c, api->lock), &place, &display);
+    rlw_lock_place(w, rlw_call_arg(c, api->lock), &place, &display);
     int32_t id = rlw_emit(w, RL_N_LOCKINIT, c);
     if (id >= 0) {
         rl_node *n = &w->fn->nodes[id];
@@ -121,7 +167,7 @@ void rlw_walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char 
     for (int i = 0; i < nargs; i++)
         if (i != lock_arg) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
     if (lock_arg >= nargs) return;
-    rlw_pointee_place(w, rlw_call_arg(c, lock_arg), &place, &display);
+    rlw_lock_place(w, rlw_call_arg(c, lock_arg), &place, &display);
     rlw_emit_lock(w, c, api, name, rl_sb_str(&place), rl_sb_str(&display));
     rl_sb_free(&place);
     rl_sb_free(&display);
@@ -168,7 +214,7 @@ void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *an
             int addr_of = clang_getCursorKind(s) == CXCursor_UnaryOperator &&
                           clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf;
             w->silent++; /* the arguments were read above */
-            rlw_pointee_place(w, arg, &place, &display);
+            rlw_lock_place(w, arg, &place, &display);
             w->silent--;
             path_display(cap->path, !addr_of, &display);
         } else if (cap->param < 0) {
@@ -214,6 +260,7 @@ static int32_t trylock_node_at(walker *w, CXCursor call)
 
 static int base_polarity(walker *w, int32_t id)
 {
+    if (w->fn->nodes[id].flags & RL_LOCK_JUMP_TARGET) return RL_TRY_ON_TRUE; /* nonzero: back from a jump */
     const char *name = w->fn->nodes[id].api;
     const rl_api_fn *api = rl_apimodel_find(w->fe->model, name);
     const rl_lock_annotation *ann = rl_ptrmap_get(&w->annotations, name);

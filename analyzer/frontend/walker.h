@@ -198,18 +198,24 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out);
 /* Walks a <stdatomic.h> operation or __atomic builtin (an AtomicExpr). */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
 CXCursor rlw_call_arg(CXCursor call, int i);
-/* The place (and display) of the object a pointer argument points to. */
-void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display);
+/* The place (and display) of the object a pointer argument points to, and
+ * (index, when not NULL) the constant index of the place's first [], or -1. */
+void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display, long long *index);
 /* Sets node id's argument values (interned copies of vals). */
 void rlw_set_args(walker *w, int32_t id, const char **vals, int n);
 
 /* ---- locks (walk_lock.c) -------------------------------------------------- */
 
+/* The place of the lock a pointer argument points to: an array element
+ * with a constant index is named by it ("G:m[3]"). */
+void rlw_lock_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display);
 /* A LOCK, UNLOCK or TRYLOCK node for a modelled call or atomic macro. */
 void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name, const char *place,
                    const char *display);
 /* Walks a modelled lock, unlock or trylock call. */
 void rlw_walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs);
+/* Walks a setjmp (API kind setjmp): a jump target. */
+void rlw_walk_setjmp(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs);
 /* Walks a modelled lock initialisation (pthread_mutex_init). */
 void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs);
 /* The lock attributes of a called function, or NULL. */

@@ -19,6 +19,9 @@ typedef struct state {
     const rl_lockset *may;      /* held on some path (union at merges) */
     const rl_lockset *acquired; /* taken earlier in this body on every path
                                    (released since or not) */
+    const rl_lockset *nested;   /* held locks this body took again while
+                                   holding them (a recursive mutex): the
+                                   next release leaves them held */
 } state;
 
 typedef struct label_state {
@@ -42,9 +45,11 @@ typedef struct walk {
     jump_target *loop;   /* innermost loop (continue target) */
     jump_target *brk;    /* innermost loop or switch (break target) */
     state switch_entry;  /* the state every CASE label merges in */
+    const rl_lockset *jumps; /* held at every jump so far (meet) */
+    int jumped;          /* some jump was seen */
 } walk;
 
-static const state UNREACHABLE = {NULL, NULL, NULL, NULL};
+static const state UNREACHABLE = {NULL, NULL, NULL, NULL, NULL};
 
 static state meet(walk *w, state a, state b)
 {
@@ -55,12 +60,14 @@ static state meet(walk *w, state a, state b)
     r.released = rl_ls_union(w->flow->locks, a.released, b.released);
     r.may = rl_ls_union(w->flow->locks, a.may, b.may);
     r.acquired = rl_ls_meet(w->flow->locks, a.acquired, b.acquired);
+    r.nested = rl_ls_meet(w->flow->locks, a.nested, b.nested);
     return r;
 }
 
 static int same(state a, state b)
 {
-    return a.held == b.held && a.released == b.released && a.may == b.may && a.acquired == b.acquired;
+    return a.held == b.held && a.released == b.released && a.may == b.may && a.acquired == b.acquired &&
+           a.nested == b.nested;
 }
 
 static const char *lock_name(walk *w, const rl_node *n)
@@ -71,6 +78,14 @@ static const char *lock_name(walk *w, const rl_node *n)
 static state acquire(walk *w, state s, const rl_node *n)
 {
     if (!s.held) return s;
+    /* One lock taken again while held: a recursive mutex (anything else
+     * deadlocks here, which double-lock reports). One depth is counted; a
+     * deeper nesting is released early, which only loses protection. A
+     * name that stands for several locks (m[], a type's) may be another
+     * lock each time: not nested. */
+    if (rl_ls_mode(s.held, lock_name(w, n)) == 0 && !(n->flags & RL_LOCK_SHARED) &&
+        rl_place_is_single_object(lock_name(w, n)))
+        s.nested = rl_ls_add(w->flow->locks, s.nested, lock_name(w, n), 0);
     s.held = rl_ls_add(w->flow->locks, s.held, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     s.may = rl_ls_add(w->flow->locks, s.may, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     s.acquired = rl_ls_add(w->flow->locks, s.acquired, lock_name(w, n), 0);
@@ -83,8 +98,14 @@ static state release(walk *w, state s, const char *lock)
     /* Releasing a lock this function took is balanced; only a release of
      * a lock it did not take lets go of the caller's (this also keeps a
      * recursive mutex's inner lock/unlock pair from hiding the outer one). */
+    if (rl_ls_contains(s.nested, lock)) {
+        s.nested = rl_ls_remove(w->flow->locks, s.nested, lock); /* the inner of two: still held */
+        return s;
+    }
     if (rl_ls_contains(s.held, lock)) {
-        s.held = rl_ls_remove(w->flow->locks, s.held, lock);
+        /* Through an element of unknown index ("m[]"), any element held
+         * by a constant index ("m[3]") may be the one released. */
+        s.held = rl_ls_remove_elements(w->flow->locks, rl_ls_remove(w->flow->locks, s.held, lock), lock);
         s.may = rl_ls_remove(w->flow->locks, s.may, lock);
         return s;
     }
@@ -108,6 +129,7 @@ static state release(walk *w, state s, const char *lock)
         }
         return s;
     }
+    s.held = rl_ls_remove_elements(w->flow->locks, s.held, lock); /* as above */
     s.may = rl_ls_remove(w->flow->locks, s.may, lock);
     return s;
 }
@@ -163,12 +185,42 @@ static state run_children(walk *w, int32_t id, state s)
     return s;
 }
 
+/* The state where a setjmp returned nonzero: a jump came back, holding
+ * what the function's jumps hold (its summary from the previous round;
+ * nothing before any is known, which only loses protection). */
+static state landed(walk *w, state s)
+{
+    if (!s.held) return s;
+    const rl_lockset *at = w->out->jump_held;
+    s.held = at ? at : rl_ls_empty(w->flow->locks);
+    s.may = rl_ls_union(w->flow->locks, s.may, s.held);
+    s.nested = rl_ls_empty(w->flow->locks);
+    return s;
+}
+
 /* The state on the branch where a condition's trylock succeeded. */
 static state on_branch(walk *w, int32_t node, state s, int branch_flag)
 {
     const rl_node *n = &w->fn->nodes[node];
-    if (n->aux >= 0 && (n->flags & branch_flag)) s = acquire(w, s, &w->fn->nodes[n->aux]);
-    return s;
+    if (n->aux < 0 || !(n->flags & branch_flag)) return s;
+    const rl_node *t = &w->fn->nodes[n->aux];
+    return (t->flags & RL_LOCK_JUMP_TARGET) ? landed(w, s) : acquire(w, s, t);
+}
+
+/* A call that jumps (longjmp), or whose callee may jump: what is held at
+ * the jump joins the function's jump summary. */
+static void note_jump(walk *w, state s, int32_t id)
+{
+    const char *usr = w->info->callees[id];
+    if (!s.held || !usr || w->info->doomed[id]) return;
+    const rl_lockset *at = NULL;
+    int callee = rl_program_find(w->p, usr);
+    if (callee < 0 && rl_program_library_is(w->p, usr, RL_API_JUMP)) at = s.held;
+    else if (callee >= 0 && w->flow->fns[callee].jump_held)
+        at = rl_ls_union(w->flow->locks, s.held, translate(w, w->flow->fns[callee].jump_held, &w->fn->nodes[id]));
+    if (!at) return;
+    w->jumps = w->jumped ? rl_ls_meet(w->flow->locks, w->jumps, at) : at;
+    w->jumped = 1;
 }
 
 static state run_if(walk *w, int32_t id, state s)
@@ -292,15 +344,32 @@ static void record(walk *w, int32_t id, state s)
 static state run_call(walk *w, int32_t id, state s)
 {
     record(w, id, s);
+    note_jump(w, s, id);
     /* A call that never returns ends the path, like a return that
-     * returns nowhere: nothing after it runs, no lock is leaked. */
+     * returns nowhere: nothing after it runs, no lock is leaked. So does
+     * a callee that only ever jumps away. */
     if (rl_program_call_noreturn(w->p, w->info, id)) return UNREACHABLE;
+    int callee = w->info->callees[id] ? rl_program_find(w->p, w->info->callees[id]) : -1;
+    if (callee >= 0 && w->flow->fns[callee].analysed && !w->flow->fns[callee].returns &&
+        w->flow->fns[callee].jump_held)
+        return UNREACHABLE;
     s = apply_call(w, s, id);
     /* After a wait, what was posted before it is ordered before what
      * follows: the object waited on joins the history. So after a callee
      * that may wait (yarn's wait_for, a switch whose every case waits in a
      * loop): it waits, or found the predicate it waits for already true. */
     if (s.held) s.acquired = rl_ls_union(w->flow->locks, s.acquired, waited_by_call(w, id));
+    return s;
+}
+
+/* A ONCE node: after pthread_once(&ctl, init), init has run, and its
+ * accesses (published on ctl, threads.c) come before what follows. Kept
+ * out of run() for the same reason as run_call(). */
+static state run_once(walk *w, int32_t id, state s)
+{
+    const rl_node *n = &w->fn->nodes[id];
+    record(w, id, s);
+    if (s.held && n->text && n->text[0]) s.acquired = rl_ls_add(w->flow->locks, s.acquired, lock_name(w, n), 0);
     return s;
 }
 
@@ -347,6 +416,8 @@ static state run(walk *w, int32_t id, state s)
         return release(w, s, lock_name(w, n));
     case RL_N_CALL:
         return run_call(w, id, s);
+    case RL_N_ONCE:
+        return run_once(w, id, s);
     default:
         /* ACCESS, TRYLOCK, SPAWN, JOIN, ONCE, LOCKINIT: record the state. */
         record(w, id, s);
@@ -362,6 +433,7 @@ static void collect_posts_and_waits(walk *w)
     out->nposts = out->nwaits = 0;
     const rl_lockset *posted = rl_ls_empty(w->flow->locks);
     const rl_lockset *waited = rl_ls_empty(w->flow->locks);
+    const rl_lockset *barriers = rl_ls_empty(w->flow->locks);
     size_t cap_posts = 0, cap_waits = 0;
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
         if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;
@@ -372,6 +444,10 @@ static void collect_posts_and_waits(walk *w)
         int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
         if (callee >= 0 && w->flow->fns[callee].posted && w->flow->fns[callee].posted->n)
             objects = rl_ls_union(w->flow->locks, objects, translate(w, w->flow->fns[callee].posted, &w->fn->nodes[i]));
+        const char *barrier = rl_program_sync_object(w->p, w->info, i, RL_API_BARRIER);
+        if (barrier) barriers = rl_ls_add(w->flow->locks, barriers, barrier, 0);
+        if (callee >= 0 && w->flow->fns[callee].barriers && w->flow->fns[callee].barriers->n)
+            barriers = rl_ls_union(w->flow->locks, barriers, translate(w, w->flow->fns[callee].barriers, &w->fn->nodes[i]));
         if (objects->n) {
             if (out->nposts == cap_posts) {
                 cap_posts = cap_posts ? 2 * cap_posts : 4;
@@ -383,12 +459,19 @@ static void collect_posts_and_waits(walk *w)
             posted = rl_ls_union(w->flow->locks, posted, objects);
         }
         if (waits->n) {
-            RL_PUSH(out->wait_nodes, out->nwaits, cap_waits, i);
+            if (out->nwaits == cap_waits) {
+                cap_waits = cap_waits ? 2 * cap_waits : 4;
+                out->wait_nodes = rl_xrealloc(out->wait_nodes, cap_waits * sizeof *out->wait_nodes);
+                out->wait_objects = rl_xrealloc(out->wait_objects, cap_waits * sizeof *out->wait_objects);
+            }
+            out->wait_nodes[out->nwaits] = i;
+            out->wait_objects[out->nwaits++] = waits;
             waited = rl_ls_union(w->flow->locks, waited, waits);
         }
     }
     out->posted = posted;
     out->waited = waited;
+    out->barriers = barriers;
 }
 
 /* Whether function f waits somewhere in nodes [from, to]. */
@@ -397,6 +480,34 @@ static int waits_between(const rl_fn_flow *ff, int32_t from, int32_t to)
     for (size_t k = 0; k < ff->nwaits; k++)
         if (ff->wait_nodes[k] >= from && ff->wait_nodes[k] <= to) return 1;
     return 0;
+}
+
+/* Whether node `node` of f lies inside the loop node `loop`. */
+static int inside(const rl_function *f, int32_t loop, int32_t node)
+{
+    return node > loop && node <= f->nodes[loop].end;
+}
+
+/* The barriers of `objects` that node i of f may already have passed: a
+ * wait at one of them comes before i in node order, or in a loop holding
+ * i (the next round waits before it runs i again). */
+static const rl_lockset *barriers_passed(const rl_flow *flow, const rl_fn_flow *ff, const rl_function *f, int32_t i,
+                                         const rl_lockset *objects)
+{
+    const rl_lockset *r = rl_ls_empty(flow->locks);
+    if (!ff->barriers || !ff->barriers->n) return r;
+    for (size_t k = 0; k < ff->nwaits; k++) {
+        int32_t wn = ff->wait_nodes[k];
+        int before = wn < i;
+        for (int32_t p = f->nodes[i].parent; p >= 0 && !before; p = f->nodes[p].parent)
+            if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE) && inside(f, p, wn)) before = 1;
+        if (!before) continue;
+        const rl_lockset *w = ff->wait_objects[k];
+        for (size_t e = 0; e < w->n; e++)
+            if (rl_ls_contains(ff->barriers, w->e[e].lock) && rl_ls_contains(objects, w->e[e].lock))
+                r = rl_ls_add(flow->locks, r, w->e[e].lock, 0);
+    }
+    return r;
 }
 
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
@@ -415,7 +526,10 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
         }
         if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
     }
-    return r;
+    if (!r) return NULL;
+    const rl_lockset *passed = barriers_passed(flow, ff, f, i, r);
+    for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);
+    return r->n ? r : NULL;
 }
 
 /* Analyses one function; returns whether its summary changed. */
@@ -436,16 +550,22 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
         w.out->acquired = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->acquired);
     }
     state entry = {rl_ls_empty(flow->locks), rl_ls_empty(flow->locks), rl_ls_empty(flow->locks),
-                   rl_ls_empty(flow->locks)};
+                   rl_ls_empty(flow->locks), rl_ls_empty(flow->locks)};
     state end = run(&w, 0, entry);
     w.out->end_held = end.held;
     state exit_state = meet(&w, w.returns, end);
+    int returns = exit_state.held != NULL;
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
-    const rl_lockset *posted = w.out->posted, *waited = w.out->waited;
+    const rl_lockset *jump_held = w.jumped ? w.jumps : NULL;
+    const rl_lockset *posted = w.out->posted, *waited = w.out->waited, *barriers = w.out->barriers;
     collect_posts_and_waits(&w);
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
                   w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
-                  w.out->exit_acquired != exit_state.acquired || w.out->posted != posted || w.out->waited != waited;
+                  w.out->exit_acquired != exit_state.acquired || w.out->posted != posted ||
+                  w.out->waited != waited || w.out->barriers != barriers || w.out->jump_held != jump_held ||
+                  w.out->returns != returns;
+    w.out->jump_held = jump_held;
+    w.out->returns = returns;
     w.out->exit_held = exit_state.held;
     w.out->exit_released = exit_state.released;
     w.out->exit_may = exit_state.may;
@@ -522,6 +642,7 @@ void rl_flow_free(rl_flow *flow)
         free(flow->fns[i].post_nodes);
         free(flow->fns[i].post_objects);
         free(flow->fns[i].wait_nodes);
+        free(flow->fns[i].wait_objects);
     }
     free(flow->fns);
     rl_lockset_table_free(flow->locks);

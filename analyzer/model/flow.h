@@ -15,7 +15,11 @@
  *  - a wait (API kind wait, or a callee that waits) adds the object waited
  *    on to "acquired", as a lock taken would be; a loop holding a wait
  *    adds it at its exit (its predicate held). Posts are listed per
- *    function for rl_flow_posted_after.
+ *    function for rl_flow_posted_after;
+ *  - setjmp / longjmp: the branch taken when a setjmp returns nonzero
+ *    (a TRYLOCK flagged RL_LOCK_JUMP_TARGET) holds what every jump of the
+ *    function (or of its callees) held; a call to a callee that never
+ *    returns but jumps ends the path, as a jump does.
  * "held" is a must-set (held on every path); "released" is a may-set of
  * locks that the function let go of, which hides a caller's lock; "may"
  * is what some path holds (for misuse rules, which must not fire on locks
@@ -45,7 +49,14 @@ typedef struct rl_fn_flow {
     int32_t *post_nodes;         /* its calls that post, in node order */
     const rl_lockset **post_objects; /* per post node: the objects, own terms */
     size_t nposts;
+    /* Jumps (API kind jump: longjmp) back to a setjmp (kind setjmp): */
+    const rl_lockset *jump_held; /* summary: held at every jump its body or a
+                                    callee makes (own terms); NULL: none */
+    int returns;                 /* summary: some return is reachable */
+    const rl_lockset *barriers;  /* summary: the barriers among `waited`
+                                    (API kind barrier: a post and a wait at once) */
     int32_t *wait_nodes;         /* its calls that wait, in node order */
+    const rl_lockset **wait_objects; /* per wait node: the objects, own terms */
     size_t nwaits;
     int analysed;
 } rl_fn_flow;
@@ -61,7 +72,11 @@ typedef struct rl_flow {
  * its wait: posts later in program order, by fn or its callees. A post
  * inside a loop that also holds i counts only when that loop waits too
  * (a bounded buffer's handshake); otherwise the next round of the loop
- * may redo i while a waiter reads. NULL when none. */
+ * may redo i while a waiter reads. A barrier counts only for an access of
+ * its first phase: no wait at that barrier comes before i in fn, nor in a
+ * loop holding i (after a wait, the next wait orders i only before the
+ * next phase, which the other thread's history cannot tell from this
+ * one). NULL when none. */
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
 
 /* Computes every function's flow and summary (callees first, iterated

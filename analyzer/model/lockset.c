@@ -8,6 +8,7 @@
 #include "lockset.h"
 #include "../util/mem.h"
 #include "../util/strpool.h"
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,28 @@ const rl_lockset *rl_ls_remove(rl_lockset_table *t, const rl_lockset *s, const c
         if ((int)k != i) out[n++] = s->e[k];
     const rl_lockset *r = intern(t, out, n);
     free(out);
+    return r;
+}
+
+/* Whether `lock` is `collapsed` with its first "[]" holding a constant
+ * index: "G:m[3].mu" for "G:m[].mu". */
+static int is_element_of(const char *lock, const char *collapsed, const char *hole)
+{
+    size_t head = (size_t)(hole - collapsed);
+    if (strncmp(lock, collapsed, head) != 0 || lock[head] != '[') return 0;
+    const char *p = lock + head + 1;
+    if (!isdigit((unsigned char)*p)) return 0;
+    while (isdigit((unsigned char)*p)) p++;
+    return *p == ']' && strcmp(p + 1, hole + 2) == 0;
+}
+
+const rl_lockset *rl_ls_remove_elements(rl_lockset_table *t, const rl_lockset *s, const char *collapsed)
+{
+    const char *hole = collapsed ? strchr(collapsed, '[') : NULL;
+    if (!s || !hole || hole[1] != ']') return s;
+    const rl_lockset *r = s;
+    for (size_t i = 0; i < s->n; i++)
+        if (is_element_of(s->e[i].lock, collapsed, hole)) r = rl_ls_remove(t, r, s->e[i].lock);
     return r;
 }
 

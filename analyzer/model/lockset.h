@@ -39,6 +39,10 @@ const rl_lockset *rl_ls_union(rl_lockset_table *t, const rl_lockset *a, const rl
 /* a minus every lock named in b. */
 const rl_lockset *rl_ls_minus(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b);
 int rl_ls_contains(const rl_lockset *s, const char *lock);
+/* s minus the locks that `collapsed`, a name with a collapsed array element
+ * ("G:m[]"), may stand for: the elements named by a constant index
+ * ("G:m[3]", frontend walk_lock.c). s itself when `collapsed` has none. */
+const rl_lockset *rl_ls_remove_elements(rl_lockset_table *t, const rl_lockset *s, const char *collapsed);
 /* The mode a lock is held in: -1 not held, 0 exclusive, 1 shared. */
 int rl_ls_mode(const rl_lockset *s, const char *lock);
 

@@ -1,14 +1,18 @@
 /* Ordering (threads.h, "Ordering"): whether two accesses, or two
  * threads, may run at the same time. Positions are call-path vectors of
  * node indices in the spawning thread (threads_internal.h); a child runs
- * during its interval of its parent's positions. Two accesses are ordered
- * when their threads' intervals do not overlap, when one is made before
- * its thread's creator let go of a lock the other's thread takes first
- * (lock history), or when one's object was published under a lock the
- * other took (ownership.h), or when one comes before a post its function
- * makes on an object the other's function waited on first (flow.h: both
- * travel in the same sets, publish and history). Also: which thread holds
- * a creation lock.
+ * during its interval of its parent's positions, or from its start on
+ * when a thread between them was not joined by its parent (it may outlive
+ * it). Two accesses are ordered when their threads' intervals do not
+ * overlap, when their threads come from the two branches of one `if` run
+ * once, when one is made before its thread's creator let go of a lock the
+ * other's thread (or an ancestor of it, before spawning towards it) takes
+ * first (lock history), or when one's object was published under a lock
+ * the other took (ownership.h), or when one comes before a post its
+ * function makes on an object the other's function waited on first
+ * (flow.h: both travel in the same sets, publish and history), or when
+ * one is in a once-routine the other comes after (or shares). Also: which
+ * thread holds a creation lock.
  *
  * Invariants:
  *  1. Read only: nothing here changes the model, so rules may ask in any
@@ -51,14 +55,28 @@ static int child_towards(const rl_model *m, int ancestor, int t)
     return -1;
 }
 
-/* An ancestor thread's access against a descendant's. */
+/* Whether thread t may outlive `top`, an ancestor of t or t itself: some
+ * thread on the way down from top to t (top excluded) is not joined by its
+ * parent, so it may run on after its parent ended, and after top ended. */
+static int outlives(const rl_model *m, int t, int top)
+{
+    for (int x = t; x >= 0 && x != top; x = m->threads[x].parent)
+        if (!m->threads[x].joined) return 1;
+    return 0;
+}
+
+/* An ancestor thread's access against a descendant's. The descendant runs
+ * during the interval of the ancestor's child it descends from, or from
+ * that child's start on when it may outlive the child. */
 static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_access *desc)
 {
     int c = child_towards(m, anc->thread, desc->thread);
     if (c < 0) return 1;
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread;
-    int r = in_interval(&p, &m->threads[c], distinct, anc->first_pass);
+    int r = outlives(m, desc->thread, c)
+                ? pos_cmp(&p, distinct || anc->first_pass ? &m->threads[c].dstart : &m->threads[c].start) >= 0
+                : in_interval(&p, &m->threads[c], distinct, anc->first_pass);
     pos_free(&p);
     return r;
 }
@@ -85,6 +103,40 @@ int rl_model_lock_is_creation(const rl_model *m, const char *lock)
     return 0;
 }
 
+/* Whether node `node` of f lies under child `which` (1: then, 2: else)
+ * of the IF node `branch`. */
+static int under_branch(const rl_function *f, int32_t branch, int which, int32_t node)
+{
+    int32_t c = rl_fn_child(f, branch, which);
+    return c >= 0 && node >= c && node <= f->nodes[c].end;
+}
+
+/* Whether siblings a and b come from spawns on the two branches of one
+ * `if` of their parent's entry function, which runs that `if` once: no
+ * loop around it, no goto in the function that could run it again, and
+ * a single instance of the parent. Then at most one of them exists. */
+static int exclusive_spawns(const rl_model *m, const rl_thread *a, const rl_thread *b)
+{
+    const rl_thread *parent = &m->threads[a->parent];
+    if (parent->multi || a->own_multi || b->own_multi || a->spawn_pos.n != 1 || b->spawn_pos.n != 1) return 0;
+    const rl_function *f = fn_of(m, parent->entry_fn);
+    int32_t na = a->spawn_pos.v[0], nb = b->spawn_pos.v[0];
+    if (na < 0 || nb < 0 || na >= f->nnodes || nb >= f->nnodes) return 0;
+    for (int32_t i = 0; i < f->nnodes; i++)
+        if (f->nodes[i].kind == RL_N_GOTO) return 0;
+    /* The innermost node holding both. */
+    int32_t common = f->nodes[na].parent;
+    while (common >= 0 && !(nb > common && nb <= f->nodes[common].end)) common = f->nodes[common].parent;
+    for (int32_t p = common; p >= 0; p = f->nodes[p].parent)
+        if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE)) return 0;
+    /* The nearest IF above both with them on its two branches. */
+    for (int32_t p = common; p >= 0; p = f->nodes[p].parent)
+        if (f->nodes[p].kind == RL_N_IF)
+            return (under_branch(f, p, 1, na) && under_branch(f, p, 2, nb)) ||
+                   (under_branch(f, p, 2, na) && under_branch(f, p, 1, nb));
+    return 0;
+}
+
 int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
 {
     if (ta == tb) return m->threads[ta].multi ? -1 : 0;
@@ -97,7 +149,11 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
         if (cb < 0) continue;
         int ca = child_towards(m, x, ta);
         const rl_thread *a = &m->threads[ca], *b = &m->threads[cb];
-        int overlap = pos_cmp(&a->start, &b->end) < 0 && pos_cmp(&b->start, &a->end) < 0;
+        if (exclusive_spawns(m, a, b)) return 0;
+        /* A descendant that may outlive the child it comes from runs on
+         * past that child's end. */
+        int overlap = (outlives(m, tb, cb) || pos_cmp(&a->start, &b->end) < 0) &&
+                      (outlives(m, ta, ca) || pos_cmp(&b->start, &a->end) < 0);
         /* Siblings one of which was created under a lock: their accesses
          * may be ordered by it (lock_history_orders). */
         if (overlap && x == m->threads[ta].parent && x == m->threads[tb].parent &&
@@ -114,31 +170,61 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
     return 1;
 }
 
-/* Whether access a, made after its thread took a lock its creator held
- * when creating it, is ordered after access b: b is the creator's, before
- * the creator let that lock go, or belongs to a sibling the creator
- * joined before then. (The creator holds the lock from the spawn to the
- * release; a takes it only after.) */
-static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_access *b)
+/* Ancestors of an access's thread whose spawn histories are followed. */
+#define RL_MAX_ANCESTOR_HISTORY 8
+
+/* Whether an access with `history` in thread c, made after c took a lock
+ * its creator held when creating it, is ordered after access b: b is the
+ * creator's, before the creator let that lock go, or belongs to a sibling
+ * the creator joined before then. (The creator holds the lock from the
+ * spawn to the release; c takes it only after.) */
+static int history_orders(const rl_model *m, const rl_thread *c, const rl_lockset *history, const rl_access *b)
 {
-    const rl_thread *c = &m->threads[a->thread];
-    if (!a->history || c->parent < 0 || !c->ncreated_under) return 0;
-    /* Only in the thread's entry function: no caller's path to account for. */
-    const rl_ctx *cx = &m->ctxs[a->ctx];
-    if (cx->parent_ctx >= 0 || cx->fn != c->entry_fn) return 0;
     for (int i = 0; i < c->ncreated_under; i++) {
-        if (!rl_ls_contains(a->history, c->created_under[i])) continue;
+        if (!rl_ls_contains(history, c->created_under[i])) continue;
         const rl_posvec *release = &c->released_at[i];
         if (b->thread == c->parent) {
             rl_posvec p = rl_model_access_pos(m, b);
             int before = release->infinite || pos_cmp(&p, release) < 0;
             pos_free(&p);
             if (before) return 1;
-        } else if (b->thread != a->thread && m->threads[b->thread].parent == c->parent) {
+        } else if (b->thread != c->id && m->threads[b->thread].parent == c->parent) {
             const rl_thread *s = &m->threads[b->thread];
             if (s->joined && (release->infinite || pos_cmp(&s->end, release) <= 0)) return 1;
         }
     }
+    return 0;
+}
+
+/* lock_history_orders for a's thread, then for each ancestor: a thread
+ * spawned after its parent took one of the parent's creation-history locks
+ * (spawn_history) runs wholly after that lock's release by the
+ * grandparent, as the parent's own accesses after it do. */
+static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    const rl_thread *c = &m->threads[a->thread];
+    /* Only in the thread's entry function: no caller's path to account for. */
+    const rl_ctx *cx = &m->ctxs[a->ctx];
+    const rl_lockset *history = cx->parent_ctx < 0 && cx->fn == c->entry_fn ? a->history : NULL;
+    for (int depth = 0; c->parent >= 0 && depth < RL_MAX_ANCESTOR_HISTORY; depth++) {
+        if (history && c->ncreated_under && history_orders(m, c, history, b)) return 1;
+        history = c->spawn_history;
+        if (!history) return 0;
+        c = &m->threads[c->parent];
+    }
+    return 0;
+}
+
+/* Whether access b comes after its thread, or an ancestor of its thread
+ * before spawning towards it, ran the once-routine of control `object`:
+ * its function's history, then the spawn histories up its thread's
+ * chain. (Publication under locks and posts keeps to the accessing
+ * function's own history.) */
+static int after_once(const rl_model *m, const rl_access *b, const char *object)
+{
+    if (b->history && rl_ls_contains(b->history, object)) return 1;
+    for (int t = b->thread; t >= 0 && m->threads[t].parent >= 0; t = m->threads[t].parent)
+        if (m->threads[t].spawn_history && rl_ls_contains(m->threads[t].spawn_history, object)) return 1;
     return 0;
 }
 
@@ -160,6 +246,12 @@ int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b)
 
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
+    /* One once-routine run for one control, whichever thread runs it, and
+     * before whatever follows a once call on that control in any thread
+     * (another instance of the same thread included). */
+    const char *oa = m->ctxs[a->ctx].once_object, *ob = m->ctxs[b->ctx].once_object;
+    if (oa && oa == ob) return 0;
+    if ((oa && after_once(m, b, oa)) || (ob && after_once(m, a, ob))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
     if (publication_orders(a, b) || publication_orders(b, a)) return 0;
     int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);

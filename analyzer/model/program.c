@@ -70,6 +70,8 @@ int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_
  * with no body in the program (a fatal() of another library), declared
  * noreturn with a body that ends the process, or any call to a function
  * whose body always ends the process. */
+static const rl_api_fn *library_model(const rl_program *p, const char *usr);
+
 static int call_exits(const rl_program *p, const rl_fn_info *info, int32_t node)
 {
     const rl_node *n = &info->fn->nodes[node];
@@ -77,6 +79,10 @@ static int call_exits(const rl_program *p, const rl_fn_info *info, int32_t node)
     if (n->flags & RL_CALL_EXITS) return 1;
     int callee = info->callees[node] ? rl_program_find(p, info->callees[node]) : -1;
     if (callee >= 0) return p->fns[callee].exits;
+    /* A jump (longjmp) continues at a setjmp, a thread exit ends one
+     * thread: noreturn, but the process goes on. */
+    const rl_api_fn *api = library_model(p, info->callees[node]);
+    if (api && (api->kind == RL_API_JUMP || api->kind == RL_API_THREAD_EXIT)) return 0;
     return (n->flags & RL_CALL_NORETURN) != 0;
 }
 
@@ -281,7 +287,9 @@ const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, 
     const rl_node *n = &info->fn->nodes[node];
     if (n->kind != RL_N_CALL || !info->callees[node] || info->doomed[node]) return NULL;
     const rl_api_fn *api = library_model(p, info->callees[node]);
-    if (!api || (int)api->kind != kind || api->handle < 0 || api->handle >= n->nargs) return NULL;
+    if (!api || api->handle < 0 || api->handle >= n->nargs) return NULL;
+    int barrier_counts = api->kind == RL_API_BARRIER && (kind == RL_API_POST || kind == RL_API_WAIT);
+    if ((int)api->kind != kind && !barrier_counts) return NULL;
     /* The object the argument points to: "&X" is X, a pointer stored at
      * a place V is V's pointee; nothing for a value that names none. */
     const char *v = n->args[api->handle];

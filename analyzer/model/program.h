@@ -117,10 +117,11 @@ const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t nod
  * program, is modelled as `kind` (an rl_api_kind) in the API models: a
  * library allocator or free stored in a hook. */
 int rl_program_library_is(const rl_program *p, const char *usr, int kind);
-/* For a CALL node to a function modelled `kind` (RL_API_POST or
- * RL_API_WAIT), the object it posts or waits on (a condition variable, a
- * semaphore) as a place in the function's terms, interned; else NULL.
- * Doomed calls count for nothing. */
+/* For a CALL node to a function modelled `kind` (RL_API_POST,
+ * RL_API_WAIT or RL_API_BARRIER), the object it posts or waits on (a
+ * condition variable, a semaphore, a barrier) as a place in the function's
+ * terms, interned; else NULL. A barrier wait is both a post and a wait, so
+ * it answers for all three kinds. Doomed calls count for nothing. */
 const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, int32_t node, int kind);
 /* Candidates for an indirect call or spawn through a pointer of `type`. */
 const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type);

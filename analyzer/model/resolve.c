@@ -278,8 +278,9 @@ static const rl_lockset *entry_locks(rl_model *m, const rl_ctx *c, const frame_e
 }
 
 /* The locks of `held` left after the releases `rel` (resolved names): each
- * lock named; each lock a choice may be; every lock, for a release through
- * a pointer of unknown origin (flow.c). */
+ * lock named; each lock a choice may be; every element of an array a
+ * release of an element of unknown index may be; every lock, for a release
+ * through a pointer of unknown origin (flow.c). */
 static const rl_lockset *minus_released(rl_model *m, const rl_lockset *held, const rl_lockset *rel)
 {
     rl_lockset_table *t = m->flow->locks;
@@ -288,7 +289,7 @@ static const rl_lockset *minus_released(rl_model *m, const rl_lockset *held, con
         if (rl_place_is_unknown_object(lock)) return rl_ls_empty(t);
         const char *alts[RL_MAX_CHOICES];
         size_t n = rl_place_alternatives(m->program->pool, lock, alts);
-        for (size_t k = 0; k < n; k++) held = rl_ls_remove(t, held, alts[k]);
+        for (size_t k = 0; k < n; k++) held = rl_ls_remove_elements(t, rl_ls_remove(t, held, alts[k]), alts[k]);
     }
     return held;
 }

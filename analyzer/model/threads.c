@@ -224,6 +224,17 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     return 1;
 }
 
+/* The once-control a ONCE node names (its text, in the caller's terms),
+ * resolved in the caller's context; NULL when it names none. */
+static const char *once_object(rl_model *m, const frame_env *env, const rl_node *n)
+{
+    if (n->kind != RL_N_ONCE || !n->text || !n->text[0]) return NULL;
+    const rl_lockset *own =
+        rl_ls_add(m->flow->locks, rl_ls_empty(m->flow->locks), rl_intern(m->program->pool, n->text), 0);
+    const rl_lockset *r = tm_resolve_locks(m, env, own);
+    return r && r->n == 1 ? r->e[0].lock : NULL;
+}
+
 static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once, const rl_lockset *held,
                       const rl_lockset *may)
 {
@@ -243,6 +254,10 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
               : c.in_once || rl_program_first_call_only(&m->program->fns[c.fn], node) ? RL_RUN_FIRST_PASS
                                                                                      : RL_RUN_EVERY_CALL;
     int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, run, held, may, ci, node);
+    if (id >= 0 && !m->ctxs[id].once_object)
+        m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
+                                  : in_once                        ? once_object(m, &env, n)
+                                                                   : NULL;
     if (id >= 0 && m->ctxs[id].owned) {
         /* Published under the locks of every call that hands it owned. */
         rl_ctx *cx = &m->ctxs[id];
@@ -404,7 +419,19 @@ static void index_lock_events(rl_model *m)
 
 int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
 {
-    return rl_ptrmap_get(&m->recursive, lock) != NULL;
+    if (rl_ptrmap_get(&m->recursive, lock)) return 1;
+    /* An element named by its index ("G:m[3]") initialised with the others
+     * in a loop ("G:m[]"). */
+    const char *open = strchr(lock, '[');
+    const char *close = open ? strchr(open, ']') : NULL;
+    if (!close || close == open + 1) return 0;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_appendn(&sb, lock, (size_t)(open - lock));
+    rl_sb_append(&sb, "[]");
+    rl_sb_append(&sb, close + 1);
+    const char *collapsed = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return collapsed && rl_ptrmap_get(&m->recursive, collapsed) != NULL;
 }
 
 /* ---- accesses ------------------------------------------------------------- */
@@ -449,6 +476,49 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
     if (!posted) return publish;
     const rl_lockset *r = tm_resolve_locks(m, env, posted);
     return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
+}
+
+/* Each thread's spawn_history (threads.h): what its parent took before
+ * the spawn on every path, frame by frame along the spawn's position: in
+ * the parent's entry function (resolved in the parent's root context),
+ * then in each callee down to the spawning function (global names only:
+ * the callees' contexts are not looked up). A call through a pointer
+ * ends the walk; what was found so far still holds. */
+static void spawn_histories(rl_model *m)
+{
+    int *root = rl_xmalloc((m->nthreads + 1) * sizeof *root);
+    for (size_t t = 0; t < m->nthreads; t++) root[t] = -1;
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (c->parent_ctx < 0 && root[c->thread] < 0 && c->fn == m->threads[c->thread].entry_fn) root[c->thread] = (int)ci;
+    }
+    for (size_t t = 0; t < m->nthreads; t++) {
+        rl_thread *th = &m->threads[t];
+        if (th->parent < 0 || th->spawn_pos.n < 1 || root[th->parent] < 0) continue;
+        const rl_ctx *c = &m->ctxs[root[th->parent]];
+        const rl_lockset *history = NULL;
+        int fn = c->fn;
+        for (int k = 0; k < th->spawn_pos.n && fn >= 0; k++) {
+            const rl_function *f = fn_of(m, fn);
+            int32_t node = th->spawn_pos.v[k];
+            if (node < 0 || node >= f->nnodes) break;
+            const rl_fn_flow *ff = &m->flow->fns[fn];
+            const rl_lockset *own = ff->acquired ? ff->acquired[node] : NULL;
+            if (k == 0 && own) {
+                frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+                history = tm_resolve_locks(m, &env, own);
+            } else {
+                for (size_t e = 0; own && e < own->n; e++)
+                    if (rl_place_root(own->e[e].lock, NULL) == RL_ROOT_GLOBAL)
+                        history = rl_ls_add(m->flow->locks, history ? history : rl_ls_empty(m->flow->locks),
+                                            own->e[e].lock, 0);
+            }
+            const char *callee = m->program->fns[fn].callees[node];
+            fn = callee ? rl_program_find(m->program, callee) : -1;
+        }
+        th->spawn_history = history && history->n ? history : NULL;
+    }
+    free(root);
 }
 
 /* Repeat calls of a run-once function (program.h, once_guard) only test
@@ -504,15 +574,21 @@ static void collect_accesses(rl_model *m)
         frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
+            if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
             if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
                 record_lock_event(m, c, (int)ci, i, &env);
                 continue;
             }
-            if (n->kind != RL_N_ACCESS || c->in_once == RL_RUN_ONCE_ROUTINE) continue;
+            /* In a once-routine: kept when its control is known, as
+             * published on it (everything after a once call on the same
+             * control comes after the routine: flow.c); else left out. */
+            if (n->kind != RL_N_ACCESS || (c->in_once == RL_RUN_ONCE_ROUTINE && !c->once_object)) continue;
             if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
             const rl_lockset *publish = NULL;
             if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
             publish = posted_after(m, c, i, &env, publish);
+            if (c->in_once == RL_RUN_ONCE_ROUTINE)
+                publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
             if (!held) continue;
             int distinct0 = 0, root_distinct = 0;
@@ -657,6 +733,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     add_entry_point_roots(m);
     for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     tm_collect_stores(m);
+    spawn_histories(m);
     collect_accesses(m);
     group_accesses(m);
     index_lock_events(m);

@@ -85,6 +85,11 @@ typedef struct rl_thread {
     const char *created_under[RL_MAX_CREATION_HISTORY];
     rl_posvec released_at[RL_MAX_CREATION_HISTORY];
     int ncreated_under;
+    /* What its parent took (or waited on, or ran once) before spawning it
+     * on every path: the parent's history at the spawn, in every frame of
+     * the spawn's position (callee frames: global names only); NULL for
+     * none. All it does comes after. */
+    const rl_lockset *spawn_history;
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
@@ -113,6 +118,9 @@ typedef struct rl_ctx {
     int frozen;          /* not in a spawning function: pos is the whole context's */
     int in_once;         /* RL_RUN_*: inside a pthread_once / call_once
                             routine, or past a run-once guard */
+    const char *once_object; /* RL_RUN_ONCE_ROUTINE: the resolved once-control
+                            of the call that entered the routine (the first
+                            one), or NULL when unknown */
     const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
     uint32_t owned;      /* bit i: bind[i] is an object its callers own at

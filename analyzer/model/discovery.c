@@ -52,6 +52,7 @@ typedef struct spawn_site {
     rl_loc loc;
     int repeated;        /* reached through several call paths */
     int in_once;         /* found inside a once-routine */
+    const char *once_object; /* that routine's control, resolved, or NULL */
     uint64_t fn_hash;    /* tm_fn_bindings_hash of its frame */
     const rl_lockset *held_own; /* locks held at the spawn, in its function's terms */
     const char **held_res;      /* the same locks resolved, entry by entry */
@@ -80,6 +81,7 @@ typedef struct discovery {
     size_t njoins, cap_joins;
     rl_ptrmap walked;    /* (callee, top-level statement) key -> index + 1 into calls */
     int once_depth;      /* once-routines the walk is inside */
+    const char *once_object; /* the control of the outermost one, resolved */
     walked_call *calls;
     size_t ncalls, cap_calls;
     /* The frame that called the one being walked: its function (-1 in
@@ -401,9 +403,12 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     d->budget--;
     frame_env sub = {env->thread, callee, vals, nvals, distinct, caller};
     int once = n->kind == RL_N_ONCE;
+    const char *outer_once = d->once_object;
+    if (once && !d->once_object) d->once_object = tm_once_object(m, env, n);
     d->once_depth += once;
     walk_callee(m, env, &sub, pos, frame_fns, depth, d, i);
     d->once_depth -= once;
+    d->once_object = outer_once;
     d->calls[record].end_spawn = d->nspawns;
     free(vals);
 }
@@ -458,6 +463,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->cut = d->pos_cut > 0;
             s->node_ref = n;
             s->in_once = d->once_depth > 0;
+            s->once_object = d->once_object;
             const rl_fn_flow *ff = &m->flow->fns[env->fn];
             s->held_own = ff->held ? ff->held[i] : NULL;
             if (s->held_own && s->held_own->n) {
@@ -879,6 +885,7 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             t->spawn_call_loc = s->call_loc;
             t->arg = s->arg;
             t->arg_distinct = s->arg_distinct;
+            t->started_in_once = s->once_object;
             t->handle = s->handle;
             const join_site *join = child_interval(m, t, &m->threads[parent], s, d);
             if (join) attach_finisher(m, parent, join);

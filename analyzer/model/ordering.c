@@ -223,8 +223,25 @@ static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_a
 static int after_once(const rl_model *m, const rl_access *b, const char *object)
 {
     if (b->history && rl_ls_contains(b->history, object)) return 1;
-    for (int t = b->thread; t >= 0 && m->threads[t].parent >= 0; t = m->threads[t].parent)
+    for (int t = b->thread; t >= 0 && m->threads[t].parent >= 0; t = m->threads[t].parent) {
         if (m->threads[t].spawn_history && rl_ls_contains(m->threads[t].spawn_history, object)) return 1;
+        /* Started by the routine itself (libuv's init_once starting the
+         * threadpool's workers): the routine runs once, and its thread
+         * exists only from inside it. What the routine does after the
+         * spawn is taken to be ordered too (it waits for the workers to
+         * start, in libuv). */
+        if (m->threads[t].started_in_once == object) return 1;
+    }
+    return 0;
+}
+
+/* Whether thread t, or an ancestor, was started by the once-routine of
+ * control `object`: then t never runs that routine (it ran once, and t's
+ * own once calls on that control return at once). */
+static int started_by_once(const rl_model *m, int t, const char *object)
+{
+    for (; t >= 0; t = m->threads[t].parent)
+        if (m->threads[t].started_in_once == object) return 1;
     return 0;
 }
 
@@ -251,6 +268,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
      * (another instance of the same thread included). */
     const char *oa = m->ctxs[a->ctx].once_object, *ob = m->ctxs[b->ctx].once_object;
     if (oa && oa == ob) return 0;
+    if ((oa && started_by_once(m, a->thread, oa)) || (ob && started_by_once(m, b->thread, ob))) return 0;
     if ((oa && after_once(m, b, oa)) || (ob && after_once(m, a, ob))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
     if (publication_orders(a, b) || publication_orders(b, a)) return 0;

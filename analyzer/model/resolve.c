@@ -394,7 +394,7 @@ void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets 
     out->count = 0;
     out->weak = out->by_context = out->from_caller = 0;
     out->fns = NULL;
-    if (n->fnptr && !info->callees[node] && (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN)) {
+    if (n->fnptr && !info->callees[node] && (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN || n->kind == RL_N_ONCE)) {
         const char *v = tm_resolve(m, env, n->fnptr, NULL);
         if (v[0] && strncmp(v, "fn:", 3) != 0) {
             const char *stored = rl_ptrmap_get(&m->stored, v);

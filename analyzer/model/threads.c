@@ -224,9 +224,7 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     return 1;
 }
 
-/* The once-control a ONCE node names (its text, in the caller's terms),
- * resolved in the caller's context; NULL when it names none. */
-static const char *once_object(rl_model *m, const frame_env *env, const rl_node *n)
+const char *tm_once_object(rl_model *m, const frame_env *env, const rl_node *n)
 {
     if (n->kind != RL_N_ONCE || !n->text || !n->text[0]) return NULL;
     const rl_lockset *own =
@@ -256,7 +254,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, run, held, may, ci, node);
     if (id >= 0 && !m->ctxs[id].once_object)
         m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
-                                  : in_once                        ? once_object(m, &env, n)
+                                  : in_once                        ? tm_once_object(m, &env, n)
                                                                    : NULL;
     if (id >= 0 && m->ctxs[id].owned) {
         /* Published under the locks of every call that hands it owned. */

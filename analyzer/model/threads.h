@@ -56,6 +56,8 @@ typedef struct rl_thread {
                             tells (yarn's ignition running compress_thread),
                             else -1 */
     int spawn_ctx;       /* context (in parent) of the spawn site, -1 for roots */
+    const char *started_in_once; /* spawned inside a once-routine: its
+                            control, resolved (ordering.c); else NULL */
     int32_t spawn_node;
     rl_loc spawn_loc;
     const char *arg;     /* resolved spawn argument value */

@@ -115,6 +115,10 @@ const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_l
  * and locks some path may hold there. */
 const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node);
+/* The once-control a ONCE node names (its text, in the caller's terms),
+ * resolved in the caller's context; NULL when it names none (threads.c). */
+const char *tm_once_object(rl_model *m, const frame_env *env, const rl_node *n);
+
 /* The functions a call or spawn through a pointer reaches in one context. */
 typedef struct tm_targets {
     const int *fns;      /* count functions (buf, or the program's list) */

@@ -794,6 +794,7 @@ int tm_add_thread(rl_model *m, int parent, int entry_fn)
     t->runs_fn = -1;
     t->spawn_node = -1;
     t->spawn_ctx = -1;
+    t->spawn_fn = -1;
     t->creation_holder = -1;
     t->arg = "";
     t->handle = "";
@@ -881,6 +882,7 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             m->threads[parent].nchildren++;
             rl_thread *t = &m->threads[id];
             t->spawn_node = s->node;
+            t->spawn_fn = s->frame_fns[s->pos.n - 1];
             t->spawn_loc = s->loc;
             t->spawn_call_loc = s->call_loc;
             t->arg = s->arg;

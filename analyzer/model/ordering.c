@@ -220,17 +220,22 @@ static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_a
  * its function's history, then the spawn histories up its thread's
  * chain. (Publication under locks and posts keeps to the accessing
  * function's own history.) */
-static int after_once(const rl_model *m, const rl_access *b, const char *object)
+static int after_once(const rl_model *m, const rl_access *b, const char *object, const rl_access *in_routine)
 {
     if (b->history && rl_ls_contains(b->history, object)) return 1;
     for (int t = b->thread; t >= 0 && m->threads[t].parent >= 0; t = m->threads[t].parent) {
         if (m->threads[t].spawn_history && rl_ls_contains(m->threads[t].spawn_history, object)) return 1;
         /* Started by the routine itself (libuv's init_once starting the
          * threadpool's workers): the routine runs once, and its thread
-         * exists only from inside it. What the routine does after the
-         * spawn is taken to be ordered too (it waits for the workers to
-         * start, in libuv). */
-        if (m->threads[t].started_in_once == object) return 1;
+         * exists only from inside it, so what the routine did before the
+         * spawn comes first. What it does after the spawn in the function
+         * that spawns is not ordered (Goblint's 87-once/04: `g = 42` right
+         * after pthread_create); in other functions it is taken to be
+         * (libuv's init_threads spawns through uv_thread_create). */
+        const rl_thread *th = &m->threads[t];
+        if (th->started_in_once == object &&
+            !(m->ctxs[in_routine->ctx].fn == th->spawn_fn && in_routine->node > th->spawn_node))
+            return 1;
     }
     return 0;
 }
@@ -269,7 +274,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
     const char *oa = m->ctxs[a->ctx].once_object, *ob = m->ctxs[b->ctx].once_object;
     if (oa && oa == ob) return 0;
     if ((oa && started_by_once(m, a->thread, oa)) || (ob && started_by_once(m, b->thread, ob))) return 0;
-    if ((oa && after_once(m, b, oa)) || (ob && after_once(m, a, ob))) return 0;
+    if ((oa && after_once(m, b, oa, a)) || (ob && after_once(m, a, ob, b))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
     if (publication_orders(a, b) || publication_orders(b, a)) return 0;
     int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);

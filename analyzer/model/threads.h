@@ -58,7 +58,8 @@ typedef struct rl_thread {
     int spawn_ctx;       /* context (in parent) of the spawn site, -1 for roots */
     const char *started_in_once; /* spawned inside a once-routine: its
                             control, resolved (ordering.c); else NULL */
-    int32_t spawn_node;
+    int32_t spawn_node;  /* the spawn, in function spawn_fn */
+    int spawn_fn;        /* the function whose node spawn_node is, -1 for roots */
     rl_loc spawn_loc;
     const char *arg;     /* resolved spawn argument value */
     int arg_distinct;

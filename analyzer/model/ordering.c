@@ -40,11 +40,24 @@ rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a)
  * the first pass only (a run-once body) from the spawn itself: on that
  * first pass it comes before the spawn or not, whatever loop the spawn
  * is in. */
+static const rl_posvec *interval_start(const rl_thread *child, int distinct, int first_pass)
+{
+    return distinct || first_pass ? &child->dstart : &child->start;
+}
+
 static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct, int first_pass)
 {
-    const rl_posvec *start = distinct || first_pass ? &child->dstart : &child->start;
     const rl_posvec *end = distinct ? &child->dend : &child->end;
-    return pos_cmp(p, start) >= 0 && pos_cmp(p, end) < 0;
+    return pos_cmp(p, interval_start(child, distinct, first_pass)) >= 0 && pos_cmp(p, end) < 0;
+}
+
+/* Whether an access runs on the first call of a run-once function only
+ * (threads.h, RL_RUN_FIRST_PASS): past its guard, or in what that code
+ * calls. */
+static int first_pass_only(const rl_model *m, const rl_access *a)
+{
+    const rl_ctx *c = &m->ctxs[a->ctx];
+    return c->in_once == RL_RUN_FIRST_PASS || rl_program_first_call_only(&m->program->fns[c->fn], a->node);
 }
 
 /* The child of `ancestor` on the way down to thread t, or -1. */
@@ -73,10 +86,9 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     int c = child_towards(m, anc->thread, desc->thread);
     if (c < 0) return 1;
     rl_posvec p = rl_model_access_pos(m, anc);
-    int distinct = desc->distinct && c == desc->thread;
-    int r = outlives(m, desc->thread, c)
-                ? pos_cmp(&p, distinct || anc->first_pass ? &m->threads[c].dstart : &m->threads[c].start) >= 0
-                : in_interval(&p, &m->threads[c], distinct, anc->first_pass);
+    int distinct = desc->distinct && c == desc->thread, first_pass = first_pass_only(m, anc);
+    int r = outlives(m, desc->thread, c) ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0
+                                         : in_interval(&p, &m->threads[c], distinct, first_pass);
     pos_free(&p);
     return r;
 }

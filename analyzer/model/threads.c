@@ -615,7 +615,6 @@ static void collect_accesses(rl_model *m)
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = access_history(m, c, i, &env);
                 a->publish = publish;
-                a->first_pass = c->in_once == RL_RUN_FIRST_PASS || rl_program_first_call_only(&m->program->fns[c->fn], i);
                 a->guard = NULL;
                 if (n->guard) {
                     int unused = 0;

@@ -108,7 +108,7 @@ typedef struct rl_thread {
  * pthread_once / call_once routine its accesses are left out; past a
  * run-once guard (`if (G) return;`, program.h) they are made on the first
  * call only, so within a loop that spawns threads they run on its first
- * pass, not on every one (rl_access.first_pass). */
+ * pass, not on every one (ordering.c, first_pass_only). */
 enum { RL_RUN_EVERY_CALL = 0, RL_RUN_ONCE_ROUTINE = 1, RL_RUN_FIRST_PASS = 2 };
 
 typedef struct rl_ctx {
@@ -149,9 +149,6 @@ typedef struct rl_access {
     int32_t index;       /* constant index of the place's first [], or -1 */
     const rl_lockset *history; /* the locks its function took before it on
                             every path, callees included (resolved) */
-    int first_pass;      /* made on the first call of a run-once function
-                            only (RL_RUN_FIRST_PASS): ordered against a
-                            child spawned later in the same loop pass */
     const rl_lockset *publish; /* an object its thread allocated and will
                             publish holding these locks (resolved): another
                             thread that took one of them first comes after

@@ -320,14 +320,10 @@ static int call_through_empty_slot(rl_ownership *o, const char *v)
     return !slot_targets(o, slot, &targets, &ntargets, lib, &nlib) && nlib == 0;
 }
 
-/* Whether every return of fn gives a fresh object: one it allocates
- * ("&H.."), one a callee returns fresh (an allocator hook among them), or
- * one it unlinks; NULL aside. */
-int rl_ownership_returns_fresh(rl_ownership *o, int fn)
-{
-    return fn >= 0 && (size_t)fn < o->p->nfns && returns_fresh(o, fn);
-}
-
+/* Whether every return of fn that names an object gives a fresh one: one
+ * it allocates ("&H.."), one a callee returns fresh (an allocator hook
+ * among them), or one it unlinks; NULL aside, and a return through a hook
+ * nothing is stored in (call_through_empty_slot) aside. */
 static int returns_fresh(rl_ownership *o, int fn)
 {
     if (o->fresh[fn]) return o->fresh[fn] == ANSWER_YES;

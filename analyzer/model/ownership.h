@@ -60,10 +60,6 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
  * The caller then owns what it gets, like an allocation's result. */
 int rl_ownership_unlinks(rl_ownership *o, int fn);
 
-/* Whether every return of fn gives a fresh object: one it allocates, one
- * an allocator (a wrapper, a hook) returns, or one it unlinks. */
-int rl_ownership_returns_fresh(rl_ownership *o, int fn);
-
 /* Whether a call to callee gives a fresh object: callee is a function's
  * USR (a program function whose returns are fresh, or a library function
  * modelled `alloc`) or the slot a call through a pointer reads, every

@@ -25,7 +25,6 @@ struct rl_scoped {
     scopes *scopes;       /* per function, for SCOPED ones */
     rl_ptrmap setters;    /* "p:X#k" (program-interned) -> 1: the parameters
                              scoped callbacks are passed to */
-    size_t count;
     rl_ptrmap reach;      /* entry function index + 1 -> reachable bitmap */
 };
 
@@ -150,11 +149,10 @@ rl_scoped *rl_scoped_new(rl_program *p)
     s->scopes = rl_xcalloc(p->nfns + 1, sizeof *s->scopes);
     scan_calls(s);
     scan_flows(s);
-    for (size_t i = 0; i < p->nfns; i++) {
-        /* a callback only ever re-arming itself has no scope: never run */
+    /* A callback that only ever re-arms itself has no scope: nothing says
+     * where it runs, so it stays an ordinary callback. */
+    for (size_t i = 0; i < p->nfns; i++)
         if (s->state[i] == SCOPED && s->scopes[i].n == 0) mark_unscoped(s, (int)i);
-        s->count += s->state[i] == SCOPED;
-    }
     return s;
 }
 
@@ -169,11 +167,6 @@ void rl_scoped_free(rl_scoped *s)
     rl_ptrmap_free(&s->reach);
     rl_ptrmap_free(&s->setters);
     free(s);
-}
-
-size_t rl_scoped_count(const rl_scoped *s)
-{
-    return s ? s->count : 0;
 }
 
 /* Whether a scoped callback has a scope in the reached set. */

@@ -41,9 +41,6 @@ typedef struct rl_scoped rl_scoped;
 rl_scoped *rl_scoped_new(rl_program *p);
 void rl_scoped_free(rl_scoped *s);
 
-/* How many scoped callbacks the program has. */
-size_t rl_scoped_count(const rl_scoped *s);
-
 /* Whether a thread entered at function `entry` may run function fn when
  * a call through a pointer reaches it: fn is no scoped callback, or the
  * thread can reach one of its scopes. */

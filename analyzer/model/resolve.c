@@ -22,7 +22,6 @@
 #include "resolve_memo.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,14 +169,15 @@ static const char *resolve_now(rl_model *m, const frame_env *env, const char *s,
     return rl_place_normalize(m->program->pool, resolve_steps(m, env, s, distinct, NULL));
 }
 
-/* Resolves a fact string (interned in the program's pool: the memo keys
- * on its address, resolve_memo.h), remembering the answer for the frame. */
+/* Resolves a string that outlives the model (a fact string, a name
+ * interned in a pool, a literal: the memo keys on its address,
+ * resolve_memo.h), remembering the answer for the frame. A temporary
+ * goes through resolve_now. */
 const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
     const char *r;
     int d = 0, rd = 0;
     if (!tm_memo_get(m->resolve_memo, env, s, &r, &d, &rd)) {
-        assert(rl_strpool_find(m->program->pool, s) == s);
         r = rl_place_normalize(m->program->pool, resolve_steps(m, env, s, &d, &rd));
         tm_memo_put(m->resolve_memo, env, s, r, d, rd);
     }

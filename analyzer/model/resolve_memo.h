@@ -7,8 +7,9 @@
  * are distinct) and of the string, so its answers can be kept.
  *
  * Invariants:
- *  1. Keys are compared by pointer: the string and every bound value are
- *     interned in the program's pool, which outlives the memo.
+ *  1. Keys are compared by pointer: the string and every bound value
+ *     outlive the memo (fact strings, interned names, literals). Two
+ *     copies of one text are two keys: a miss, never a wrong answer.
  *  2. A hit returns exactly what resolving again would: nothing read by
  *     resolution changes after the model starts exploring (return
  *     summaries, ownership, choices are fixed by then).

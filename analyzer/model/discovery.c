@@ -229,13 +229,29 @@ static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char
     /* An integer (the loop counter) passed by value: one per instance. */
     if (arg_value[0] == '#') return 1;
     if (arg_value[0] != '&') return 0;
-    /* One element of an array per iteration: &args[i]. */
+    /* One element of an array per iteration: &args[i]; through a pointer,
+     * &p[i] is `&p*` (the facts keep no index of a pointer's elements,
+     * and `&*p` is not how a loop hands out p itself). */
     if (strstr(arg_value, "[]")) return 1;
+    size_t len = strlen(arg_value);
+    if (len > 2 && arg_value[len - 1] == '*' && arg_value[len - 2] != '*') return 1;
     /* A heap object allocated in the same loop, before the spawn. */
     unsigned line = 0, col = 0;
     if (sscanf(arg_value, "&H%u_%u", &line, &col) == 2)
         return line >= fn->nodes[loop].loc.line && line <= fn->nodes[spawn_node].loc.line;
     return 0;
+}
+
+uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function *fn, int32_t call_node)
+{
+    /* In a thread of several instances every instance runs the loop over
+     * the same elements: an element is then no instance's own. */
+    if (m->threads[thread].multi) return 0;
+    const rl_node *n = &fn->nodes[call_node];
+    uint32_t mask = 0;
+    for (int32_t k = 0; k < n->nargs && k < MAX_PARAMS; k++)
+        if (arg_is_distinct(fn, call_node, n->args[k])) mask |= 1u << k;
+    return mask;
 }
 
 /* The function of every frame of a position, for a new site at depth n. */
@@ -377,6 +393,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     /* A once-routine takes no arguments from the call that runs it. */
     const char **vals = n->kind == RL_N_CALL ? tm_bind_args(m, env, n, &distinct) : NULL;
     int nvals = n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
+    if (vals) distinct |= tm_loop_distinct_args(m, env->thread, info->fn, i);
     uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
     uint64_t fh = tm_fn_bindings_hash(vals, nvals);
     if (fh) key = (key ^ (fh * 0x9E3779B97F4A7C15ULL)) | 1; /* never 0 */

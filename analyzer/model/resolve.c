@@ -22,6 +22,7 @@
 #include "resolve_memo.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,51 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
 
 static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
 
+/* How a frame qualifies its locals and heap objects: "tN:FN", and for heap
+ * objects of a frame handed callbacks "tN:FN~HASH" (tm_fn_bindings_hash).
+ * Long names are cut: a qualifier only needs to tell frames apart. */
+#define FRAME_QUALIFIER_MAX 96
+static void frame_qualifier(const rl_model *m, int thread, int fn, uint64_t fn_hash, char q[FRAME_QUALIFIER_MAX])
+{
+    if (fn_hash)
+        snprintf(q, FRAME_QUALIFIER_MAX, "t%d:%s~%08x", thread, m->program->fns[fn].name,
+                 (unsigned)(fn_hash & 0xffffffffu));
+    else
+        snprintf(q, FRAME_QUALIFIER_MAX, "t%d:%s", thread, m->program->fns[fn].name);
+}
+
+/* Values of m->instance_frames. */
+#define FRAME_PER_INSTANCE ((void *)1)
+#define FRAME_SHARED ((void *)2)
+
+void tm_index_instance_frames(rl_model *m)
+{
+    rl_strpool *pool = m->program->pool;
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        char q[FRAME_QUALIFIER_MAX];
+        frame_qualifier(m, c->thread, c->fn, tm_fn_bindings_hash(c->bind, c->nbind), q);
+        void **slot = rl_ptrmap_slot(&m->instance_frames, rl_intern(pool, q));
+        /* Bound to its instance's own object, or run by every instance of
+         * a thread of several: each instance runs its own frame. */
+        void *kind = c->distinct || m->threads[c->thread].multi ? FRAME_PER_INSTANCE : FRAME_SHARED;
+        if (!*slot || *slot == FRAME_PER_INSTANCE) *slot = kind;
+    }
+}
+
+/* Whether value points into a heap object allocated by a frame that runs
+ * once per instance ("&tN:FN:H12_3...", tm_index_instance_frames): each
+ * instance allocates its own. */
+static int per_instance_heap(rl_model *m, const char *value)
+{
+    if (value[0] != '&' || value[1] != 't') return 0;
+    const char *colon = strchr(value, ':');
+    colon = colon ? strchr(colon + 1, ':') : NULL;
+    if (!colon || colon[1] != 'H' || !isdigit((unsigned char)colon[2])) return 0;
+    const char *q = rl_strpool_find_n(m->program->pool, value + 1, (size_t)(colon - value - 1));
+    return q && rl_ptrmap_get(&m->instance_frames, q) == FRAME_PER_INSTANCE;
+}
+
 /* Resolves s, which may be a temporary: every resolved name has its
  * container steps cancelled or typed (rl_place_normalize), the root being
  * known now. */
@@ -235,10 +281,9 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
                            : rl_place_subst(pool, s, env->bind, env->nbind);
     }
     if (k == RL_ROOT_LOCAL || k == RL_ROOT_HEAP) {
-        char q[96];
+        char q[FRAME_QUALIFIER_MAX];
         uint64_t fh = k == RL_ROOT_HEAP ? tm_fn_bindings_hash(env->bind, env->nbind) : 0;
-        if (fh) snprintf(q, sizeof q, "t%d:%s~%08x", env->thread, m->program->fns[env->fn].name, (unsigned)(fh & 0xffffffffu));
-        else snprintf(q, sizeof q, "t%d:%s", env->thread, m->program->fns[env->fn].name);
+        frame_qualifier(m, env->thread, env->fn, fh, q);
         return rl_place_qualify(pool, s, q);
     }
     return rl_intern(pool, s ? s : "");
@@ -503,8 +548,9 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         rl_sb_append(&sb, star + 1);
         place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
         rl_sb_free(&sb);
-        /* An element stored in a per-instance object is per instance too. */
-        if (root_distinct && strstr(value, "[]")) *distinct = 1;
+        /* An element stored in a per-instance object is per instance too,
+         * and so is an object each instance's own frame allocated. */
+        if (root_distinct && (strstr(value, "[]") || per_instance_heap(m, value))) *distinct = 1;
     }
     return place;
 }

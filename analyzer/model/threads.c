@@ -243,6 +243,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     uint32_t distinct = 0;
     const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct);
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
+    if (vals) distinct |= tm_loop_distinct_args(m, c.thread, fn_of(m, c.fn), node);
     int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= MAX_POS_DEPTH;
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     const rl_lockset *publish = NULL;
@@ -732,6 +733,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     add_entry_point_roots(m);
     for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     tm_collect_stores(m);
+    tm_index_instance_frames(m);
     spawn_histories(m);
     collect_accesses(m);
     group_accesses(m);
@@ -769,6 +771,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->stored);
     rl_ptrmap_free(&m->returns);
     tm_memo_free(m->resolve_memo);
+    rl_ptrmap_free(&m->instance_frames);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);

@@ -207,6 +207,7 @@ typedef struct rl_model {
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
     struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
+    rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;

@@ -144,14 +144,21 @@ const char *rl_intern_n(rl_strpool *pool, const char *s, size_t n)
     return copy;
 }
 
-const char *rl_strpool_find(const rl_strpool *pool, const char *s)
+const char *rl_strpool_find_n(const rl_strpool *pool, const char *s, size_t n)
 {
     if (!s || pool->nslots == 0) return NULL;
-    size_t n = strlen(s), mask = pool->nslots - 1;
+    size_t mask = pool->nslots - 1;
     uint64_t h = table_hash(s, n);
-    for (size_t j = h & mask; pool->slots[j].str; j = (j + 1) & mask)
-        if (pool->slots[j].hash == h && strcmp(pool->slots[j].str, s) == 0) return pool->slots[j].str;
+    for (size_t j = h & mask; pool->slots[j].str; j = (j + 1) & mask) {
+        const char *t = pool->slots[j].str;
+        if (pool->slots[j].hash == h && strncmp(t, s, n) == 0 && t[n] == '\0') return t;
+    }
     return NULL;
+}
+
+const char *rl_strpool_find(const rl_strpool *pool, const char *s)
+{
+    return s ? rl_strpool_find_n(pool, s, strlen(s)) : NULL;
 }
 
 const char *rl_intern(rl_strpool *pool, const char *s)

@@ -17,6 +17,8 @@ const char *rl_intern(rl_strpool *pool, const char *s);
 const char *rl_intern_n(rl_strpool *pool, const char *s, size_t n);
 /* The pooled copy of s if the pool holds one, else NULL; adds nothing. */
 const char *rl_strpool_find(const rl_strpool *pool, const char *s);
+/* The same for the n bytes at s. */
+const char *rl_strpool_find_n(const rl_strpool *pool, const char *s, size_t n);
 
 /* FNV-1a; stable across runs and machines (used in fingerprints too). */
 uint64_t rl_hash_bytes(const void *data, size_t n, uint64_t seed);

@@ -187,9 +187,11 @@ void tm_index_instance_frames(rl_model *m)
         char q[FRAME_QUALIFIER_MAX];
         frame_qualifier(m, c->thread, c->fn, tm_fn_bindings_hash(c->bind, c->nbind), q);
         void **slot = rl_ptrmap_slot(&m->instance_frames, rl_intern(pool, q));
-        /* Bound to its instance's own object, or run by every instance of
-         * a thread of several: each instance runs its own frame. */
-        void *kind = c->distinct || m->threads[c->thread].multi ? FRAME_PER_INSTANCE : FRAME_SHARED;
+        /* Bound to its instance's own object, handed its own element of
+         * an array in each iteration of a loop, or run by every instance
+         * of a thread of several: each runs its own frame. */
+        int own = c->distinct || c->per_element == 1 || m->threads[c->thread].multi;
+        void *kind = own ? FRAME_PER_INSTANCE : FRAME_SHARED;
         if (!*slot || *slot == FRAME_PER_INSTANCE) *slot = kind;
     }
 }

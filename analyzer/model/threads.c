@@ -243,7 +243,9 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     uint32_t distinct = 0;
     const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct);
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
-    if (vals) distinct |= tm_loop_distinct_args(m, c.thread, fn_of(m, c.fn), node);
+    /* Kept beside the context, not in its key: binding such calls apart
+     * multiplied contexts for no better name. */
+    uint8_t per_element = vals && tm_loop_distinct_args(m, c.thread, fn_of(m, c.fn), node) ? 1 : 2;
     int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= MAX_POS_DEPTH;
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     const rl_lockset *publish = NULL;
@@ -254,6 +256,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
               : c.in_once || rl_program_first_call_only(&m->program->fns[c.fn], node) ? RL_RUN_FIRST_PASS
                                                                                      : RL_RUN_EVERY_CALL;
     int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, run, held, may, ci, node);
+    if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
     if (id >= 0 && !m->ctxs[id].once_object)
         m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
                                   : in_once                        ? tm_once_object(m, &env, n)

@@ -128,6 +128,9 @@ typedef struct rl_ctx {
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
     uint32_t owned;      /* bit i: bind[i] is an object its callers own at
                             every call (ownership.h): its fields are not shared */
+    uint8_t per_element; /* 1: every call hands it an element of its own in a
+                            loop (tm_loop_distinct_args), 2: some call does
+                            not, 0: not reached by a call */
     const rl_lockset *owned_publish; /* the locks its callers publish those
                             objects under (resolved), NULL: none needed */
     int owned_publish_set; /* owned_publish was met by some call */

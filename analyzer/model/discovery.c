@@ -36,6 +36,8 @@ typedef struct spawn_site {
     int32_t node;
     const char *arg;
     int arg_distinct;
+    int arg_loaded;      /* in a loop, the argument is a pointer loaded from
+                            memory (tm_arg_fresh_per_iteration decides) */
     const char *handle;
     const char *handle_field; /* the struct field the handle is kept in
                                  (handle_field), or NULL */
@@ -254,6 +256,39 @@ uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function 
     return mask;
 }
 
+/* Whether the object an allocation site names ("tN:FN:H12_3", FN's own
+ * call or allocation at line 12, column 3) is made inside a loop of FN:
+ * a new object each iteration. */
+static int allocated_in_loop(const rl_model *m, const char *object)
+{
+    const char *colon = strchr(object, ':');
+    const char *name = colon ? colon + 1 : NULL;
+    const char *site = name ? strchr(name, ':') : NULL;
+    unsigned line = 0, col = 0;
+    int used = 0;
+    if (object[0] != 't' || !site || sscanf(site, ":H%u_%u%n", &line, &col, &used) != 2 || site[used]) return 0;
+    size_t name_len = strcspn(name, "~:");
+    for (size_t f = 0; f < m->program->nfns; f++) {
+        const rl_fn_info *info = &m->program->fns[f];
+        if (!info->fn || strncmp(info->name, name, name_len) != 0 || info->name[name_len]) continue;
+        for (int32_t i = 0; i < info->fn->nnodes; i++) {
+            rl_loc at = info->fn->nodes[i].loc;
+            if (at.line == line && at.col == col) return innermost_loop(info->fn, i) >= 0;
+        }
+    }
+    return 0;
+}
+
+int tm_arg_fresh_per_iteration(rl_model *m, const char *arg)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s*", arg);
+    int unused = 0;
+    const char *object = tm_follow_stores(m, rl_intern(m->program->pool, rl_sb_str(&sb)), 0, &unused);
+    rl_sb_free(&sb);
+    return allocated_in_loop(m, object);
+}
+
 /* The function of every frame of a position, for a new site at depth n. */
 static int *frames_with(const int *frame_fns, int n, int last_fn)
 {
@@ -455,6 +490,9 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             int d_inherited = 0;
             s->arg = tm_resolve(m, env, sym_arg, &d_inherited);
             s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
+            size_t arg_len = strlen(s->arg);
+            s->arg_loaded = !s->arg_distinct && innermost_loop(fn, i) >= 0 && arg_len > 1 && s->arg[0] != '&' &&
+                            s->arg[arg_len - 1] == '*';
             s->handle = n->nargs > 1 && n->args[1][0] ? tm_resolve(m, env, n->args[1], NULL) : "";
             s->handle_field = handle_field(s->handle);
             if (!s->handle_field && s->handle[0]) s->handle_field = stored_handle_field(m, fn, n->args[1]);
@@ -904,6 +942,7 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             t->spawn_call_loc = s->call_loc;
             t->arg = s->arg;
             t->arg_distinct = s->arg_distinct;
+            t->arg_loaded = s->arg_loaded;
             t->started_in_once = s->once_object;
             t->handle = s->handle;
             const join_site *join = child_interval(m, t, &m->threads[parent], s, d);

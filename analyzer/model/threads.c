@@ -345,6 +345,8 @@ const char *rl_model_thread_name(const rl_model *m, int t)
 static void analyse_thread(rl_model *m, int t)
 {
     rl_thread th = m->threads[t];
+    if (th.arg_loaded && !th.arg_distinct && th.arg && tm_arg_fresh_per_iteration(m, th.arg))
+        th.arg_distinct = m->threads[t].arg_distinct = 1;
     const char *bind[1] = {th.arg};
     /* A root other than main is called by code racelint does not see (an
      * application calling a library's public function): its parameters

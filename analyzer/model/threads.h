@@ -63,6 +63,9 @@ typedef struct rl_thread {
     rl_loc spawn_loc;
     const char *arg;     /* resolved spawn argument value */
     int arg_distinct;
+    int arg_loaded;      /* spawned in a loop with a pointer loaded from memory
+                            (an array's element): distinct if what it points
+                            to is made anew in each iteration */
     const char *handle;  /* resolved handle place, "" if none */
     int multi;           /* several instances run (own_multi, or its parent's) */
     int own_multi;       /* its own spawn site runs several times */

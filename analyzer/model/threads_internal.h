@@ -115,6 +115,13 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
  * discovery.c), as a mask; 0 in a thread of several instances. The callee
  * then runs once per element, and what it allocates is that element's. */
 uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function *fn, int32_t call_node);
+/* Whether a spawn argument loaded from memory in the spawn loop
+ * (`t = config.threads[i]`) points to an object made anew in each
+ * iteration of the loop that stored it (`config.threads[i] =
+ * createThread(i)`): the only value stored there names an allocation site
+ * inside a loop. Asked when the child is analysed, once its parent's
+ * stores are recorded. */
+int tm_arg_fresh_per_iteration(rl_model *m, const char *arg);
 const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s);
 /* Locks held at a node of a context (NULL when the node is unreachable),
  * and locks some path may hold there. */

@@ -67,6 +67,20 @@ void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object)
     if (id >= 0) w->fn->nodes[id].guard = declared_guard(w, decl, object);
 }
 
+/* place with its first collapsed array step ("[]") naming element index
+ * ("[3]") when index is a constant (>= 0), appended to out. */
+void rlw_place_element(const char *place, long long index, rl_strbuf *out)
+{
+    const char *element = strchr(place, '[');
+    if (index >= 0 && element && element[1] == ']') {
+        rl_sb_appendn(out, place, (size_t)(element - place));
+        rl_sb_printf(out, "[%lld]", index);
+        rl_sb_append(out, element + 2);
+    } else {
+        rl_sb_append(out, place);
+    }
+}
+
 /* The place of the lock a pointer argument points to. A lock in an array
  * reached with a constant index is that element, so that m[3] and m[4] are
  * two locks ("G:m[3]", "G:m[4]"); with any other index the name keeps the
@@ -78,15 +92,7 @@ void rlw_lock_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *displa
     long long index = -1;
     rl_strbuf raw = RL_STRBUF_INIT;
     rlw_pointee_place(w, arg, &raw, display, &index);
-    const char *s = rl_sb_str(&raw);
-    const char *element = strchr(s, '[');
-    if (index >= 0 && element && element[1] == ']') {
-        rl_sb_appendn(place, s, (size_t)(element - s));
-        rl_sb_printf(place, "[%lld]", index);
-        rl_sb_append(place, element + 2);
-    } else {
-        rl_sb_append(place, s);
-    }
+    rlw_place_element(rl_sb_str(&raw), index, place);
     rl_sb_free(&raw);
 }
 

@@ -201,6 +201,10 @@ CXCursor rlw_call_arg(CXCursor call, int i);
 /* The place (and display) of the object a pointer argument points to, and
  * (index, when not NULL) the constant index of the place's first [], or -1. */
 void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display, long long *index);
+/* place with its first collapsed array step naming element index ("m[3]"
+ * for "m[]") when index >= 0, appended to out: locks and thread handles
+ * in arrays reached by constant index are told apart (walk_lock.c). */
+void rlw_place_element(const char *place, long long index, rl_strbuf *out);
 /* Sets node id's argument values (interned copies of vals). */
 void rlw_set_args(walker *w, int32_t id, const char **vals, int n);
 

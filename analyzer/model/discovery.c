@@ -686,6 +686,92 @@ static const join_site *join_of(const spawn_site *s, const discovery *d)
     return join;
 }
 
+/* A branch of the parent's code that a join lies on and that returns: in
+ * frame `frame` of the join's position (the same frames before it),
+ * nodes lo..hi, the then or else branch of an IF whose last statement is
+ * a return, not holding the spawn. Paths through the join leave that
+ * function there: they never reach what follows the IF. */
+typedef struct returning_arm {
+    int frame;
+    int32_t lo, hi;
+} returning_arm;
+
+/* The last statement of sequence node seq, or -1. */
+static int32_t last_statement(const rl_function *fn, int32_t seq)
+{
+    int32_t last = -1;
+    for (int32_t c = fn->nodes[seq].first_child; c >= 0; c = fn->nodes[c].next_sibling) last = c;
+    return last;
+}
+
+/* Whether node lies under node anc (by its parents: a subtree's nodes
+ * need not be one range of indices). */
+static int descends(const rl_function *fn, int32_t node, int32_t anc)
+{
+    for (int32_t p = node; p >= 0; p = fn->nodes[p].parent)
+        if (p == anc) return 1;
+    return 0;
+}
+
+/* Whether join js of spawn s lies on a returning branch (returning_arm),
+ * looked for from the outermost frame in; fills *arm. */
+static int join_returning_arm(rl_model *m, const spawn_site *s, const join_site *js, returning_arm *arm)
+{
+    for (int k = 0; k < js->pos.n; k++) {
+        const rl_function *fn = fn_of(m, js->frame_fns[k]);
+        int32_t at = js->pos.v[k];
+        if (at < 0 || at >= fn->nnodes) continue; /* a finisher's frame past the entry */
+        int with_spawn = s->pos.n > k && s->frame_fns[k] == js->frame_fns[k] &&
+                         (k == 0 || memcmp(s->pos.v, js->pos.v, (size_t)k * sizeof(int32_t)) == 0);
+        for (int32_t p = fn->nodes[at].parent; p >= 0; p = fn->nodes[p].parent) {
+            int32_t up = fn->nodes[p].parent;
+            if (fn->nodes[p].kind != RL_N_SEQ || up < 0 || fn->nodes[up].kind != RL_N_IF) continue;
+            if (p != rl_fn_child(fn, up, 1) && p != rl_fn_child(fn, up, 2)) continue;
+            int32_t last = last_statement(fn, p);
+            if (last < 0 || fn->nodes[last].kind != RL_N_RETURN) continue;
+            if (with_spawn && descends(fn, s->pos.v[k], p)) return 0; /* spawned on it too */
+            /* An IF's three sequences come before their contents in node
+             * order, so the branch's contents are the range from its
+             * first statement to its end (not from the sequence itself,
+             * which the condition's contents follow). */
+            arm->frame = k;
+            arm->lo = fn->nodes[p].first_child;
+            arm->hi = fn->nodes[p].end;
+            return 1;
+        }
+        /* deeper frames only while the join is reached through the
+         * spawn's own calls */
+        if (!with_spawn || s->pos.v[k] != at) return 0;
+    }
+    return 0;
+}
+
+/* Whether join js lies inside returning branch arm of join first. */
+static int join_on_arm(const join_site *js, const join_site *first, const returning_arm *arm)
+{
+    int k = arm->frame;
+    if (js->pos.n <= k || js->frame_fns[k] != first->frame_fns[k] ||
+        (k > 0 && memcmp(js->pos.v, first->pos.v, (size_t)k * sizeof(int32_t)) != 0))
+        return 0;
+    return js->pos.v[k] >= arm->lo && js->pos.v[k] <= arm->hi;
+}
+
+/* The join that ends the thread outside returning branch arm of join
+ * first: the first join of the best kind after the spawn not on it, or
+ * NULL. */
+static const join_site *join_off_arm(const spawn_site *s, const discovery *d, const join_site *first,
+                                     const returning_arm *arm)
+{
+    int best = best_join_kind(s, d);
+    const join_site *join = NULL;
+    for (size_t j = 0; best == JOINS_HANDLE && j < d->njoins; j++) {
+        const join_site *js = &d->joins[j];
+        if (join_kind(s, d, js) != best || join_on_arm(js, first, arm)) continue;
+        if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
+    }
+    return join;
+}
+
 static int same_loc(rl_loc a, rl_loc b)
 {
     return a.line == b.line && a.col == b.col && (a.file == b.file || (a.file && b.file && strcmp(a.file, b.file) == 0));
@@ -727,12 +813,42 @@ static int joined_by_caller(const spawn_site *s, const join_site *join)
     return join->pos.v[c] > s->pos.v[c];
 }
 
+/* Where join `join` ends the interval of spawn s's child: *dend at the
+ * join itself, *end there too or, when the join sits in a loop that does
+ * not hold the spawn, just after that loop. */
+static void join_ends(rl_model *m, const spawn_site *s, const join_site *join, rl_posvec *end, rl_posvec *dend)
+{
+    *end = pos_copy(&join->pos);
+    *dend = pos_copy(&join->pos);
+    for (int k = 0; k < join->pos.n; k++) {
+        const rl_function *jf = fn_of(m, join->frame_fns[k]);
+        if (join->pos.v[k] >= jf->nnodes) continue; /* a finisher's frame past the entry */
+        int32_t loop = outermost_loop(jf, join->pos.v[k]);
+        if (loop < 0) continue;
+        int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
+                          s->frame_fns[k] == join->frame_fns[k];
+        if (same_prefix && in_subtree(jf, loop, s->pos.v[k])) break; /* the spawn's own loop */
+        pos_free(end);
+        *end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
+        break;
+    }
+}
+
 /* Fills a child's multi flag and interval from its spawn site and the
- * parent's joins. */
+ * parent's joins. A first join on a branch that returns (an error path)
+ * ends the child only on that branch (threads.h, arm_*); everything else
+ * is decided by the next join off that branch. */
 static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
                                        const discovery *d)
 {
     const join_site *join = join_of(s, d);
+    returning_arm arm;
+    if (join && join_returning_arm(m, s, join, &arm)) {
+        join_ends(m, s, join, &child->arm_end, &child->arm_dend);
+        child->arm_in = pos_prefix_then(&join->pos, arm.frame, arm.lo);
+        child->arm_out = pos_prefix_then(&join->pos, arm.frame, arm.hi + 1);
+        join = join_off_arm(s, d, join, &arm);
+    }
     int frame = -1;
     int32_t around = overlapping_loop(m, s, join, &frame);
     /* A spawn reached through several call paths (commands dispatched
@@ -780,20 +896,7 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
     child->join_loc = join->loc;
     child->join_call_loc = join->call_loc;
     list_joins(child, s, d, join);
-    child->end = pos_copy(&join->pos);
-    child->dend = pos_copy(&join->pos);
-    for (int k = 0; k < join->pos.n; k++) {
-        const rl_function *jf = fn_of(m, join->frame_fns[k]);
-        if (join->pos.v[k] >= jf->nnodes) continue; /* a finisher's frame past the entry */
-        int32_t loop = outermost_loop(jf, join->pos.v[k]);
-        if (loop < 0) continue;
-        int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
-                          s->frame_fns[k] == join->frame_fns[k];
-        if (same_prefix && in_subtree(jf, loop, s->pos.v[k])) break; /* the spawn's own loop */
-        pos_free(&child->end);
-        child->end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
-        break;
-    }
+    join_ends(m, s, join, &child->end, &child->dend);
     return join;
 }
 

@@ -42,6 +42,12 @@ static int pos_order(const void *a, const void *b)
     return pos_cmp(a, b);
 }
 
+/* The bounds of one child a position is placed against: its interval's
+ * four, then the four of the returning branch of its first join (threads.h,
+ * arm_*), which count only when it has one. */
+#define PHASE_BOUNDS_PER_CHILD 8
+#define PHASE_BOUNDS_ARM 4
+
 /* Where a position lies relative to each child's interval: contexts at
  * positions with the same signature are interchangeable. Each child's
  * class (before its start, inside, past dstart, past dend, after its end)
@@ -55,12 +61,14 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 {
     rl_thread *t = &m->threads[thread];
     if (!t->phase_ready) {
-        t->phase_bounds = rl_xcalloc((size_t)t->nchildren * 4 + 1, sizeof *t->phase_bounds);
+        t->phase_bounds = rl_xcalloc((size_t)t->nchildren * PHASE_BOUNDS_PER_CHILD + 1, sizeof *t->phase_bounds);
         for (int i = t->first_child; i < t->first_child + t->nchildren; i++) {
             const rl_thread *c = &m->threads[i];
-            const rl_posvec *bounds[] = {&c->start, &c->dstart, &c->dend, &c->end};
+            const rl_posvec *bounds[PHASE_BOUNDS_PER_CHILD] = {&c->start,  &c->dstart,  &c->dend,     &c->end,
+                                                               &c->arm_in, &c->arm_out, &c->arm_end, &c->arm_dend};
             for (size_t k = 0; k < sizeof bounds / sizeof *bounds; k++)
-                if (!bounds[k]->infinite) t->phase_bounds[t->nphase_bounds++] = pos_copy(bounds[k]);
+                if (!bounds[k]->infinite && (k < PHASE_BOUNDS_ARM || c->arm_out.n))
+                    t->phase_bounds[t->nphase_bounds++] = pos_copy(bounds[k]);
         }
         qsort(t->phase_bounds, (size_t)t->nphase_bounds, sizeof *t->phase_bounds, pos_order);
         t->phase_ready = 1;
@@ -749,6 +757,10 @@ void rl_model_free(rl_model *m)
         pos_free(&m->threads[i].dstart);
         pos_free(&m->threads[i].end);
         pos_free(&m->threads[i].dend);
+        pos_free(&m->threads[i].arm_in);
+        pos_free(&m->threads[i].arm_out);
+        pos_free(&m->threads[i].arm_end);
+        pos_free(&m->threads[i].arm_dend);
         for (int k = 0; k < m->threads[i].ncreated_under; k++) pos_free(&m->threads[i].released_at[k]);
         for (int k = 0; k < m->threads[i].nphase_bounds; k++) pos_free(&m->threads[i].phase_bounds[k]);
         free(m->threads[i].phase_bounds);

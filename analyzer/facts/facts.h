@@ -103,6 +103,8 @@ enum {
     RL_ACC_NESTED = 1 << 3, /* a struct member touched by an access to the
                                whole struct around it, recorded apart for
                                when that struct is known only by type */
+    RL_ACC_RELEASE = 1 << 4, /* the write by which a call modelled `free`
+                                (or a realloc) releases the object */
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,

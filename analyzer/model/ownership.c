@@ -449,14 +449,35 @@ static int held_throughout(const rl_fn_flow *ff, int32_t r, int32_t w, const cha
     return 1;
 }
 
+/* Whether fn reads the pointer stored at `place` and then overwrites it,
+ * one lock held from the read to the write, the read coming before node
+ * `before` (-1: anywhere): the object read there is then unlinked. */
+static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t before)
+{
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    if (!ff->held) return 0;
+    int32_t end = before >= 0 && before < f->nnodes ? before : f->nnodes;
+    for (int32_t r = 0; r < end; r++) {
+        const rl_node *rd = &f->nodes[r];
+        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || strcmp(rd->text, place) != 0) continue;
+        if (!ff->held[r]) continue;
+        for (int32_t w = r + 1; w < f->nnodes; w++) {
+            const rl_node *wr = &f->nodes[w];
+            if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
+            for (size_t l = 0; l < ff->held[r]->n; l++)
+                if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) return 1;
+        }
+    }
+    return 0;
+}
+
 int rl_ownership_unlinks(rl_ownership *o, int fn)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
     if (o->unlinks[fn] != ANSWER_UNKNOWN) return o->unlinks[fn] == ANSWER_YES;
     o->unlinks[fn] = ANSWER_NO;
     const rl_function *f = o->p->fns[fn].fn;
-    const rl_fn_flow *ff = &o->flow->fns[fn];
-    if (!ff->held) return 0;
     /* Every return gives the pointer stored at one place (not NULL). */
     const char *place = NULL;
     for (int32_t i = 0; i < f->nnodes; i++) {
@@ -470,19 +491,24 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
     rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
     if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
     /* Read, then overwritten, one lock held all the while. */
-    for (int32_t r = 0; r < f->nnodes; r++) {
-        const rl_node *rd = &f->nodes[r];
-        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || strcmp(rd->text, place) != 0) continue;
-        if (!ff->held[r]) continue;
-        for (int32_t w = r + 1; w < f->nnodes; w++) {
-            const rl_node *wr = &f->nodes[w];
-            if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
-            for (size_t l = 0; l < ff->held[r]->n; l++)
-                if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) {
-                    o->unlinks[fn] = ANSWER_YES;
-                    return 1;
-                }
-        }
-    }
-    return 0;
+    if (!unlinked_from(o, fn, place, -1)) return 0;
+    o->unlinks[fn] = ANSWER_YES;
+    return 1;
+}
+
+int rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
+    const rl_function *f = o->p->fns[fn].fn;
+    if (node < 0 || node >= f->nnodes) return 0;
+    const rl_node *n = &f->nodes[node];
+    if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_RELEASE) || !n->text) return 0;
+    /* "X*": the whole object whose pointer is stored at place X. */
+    size_t len = strlen(n->text);
+    if (len < 2 || n->text[len - 1] != '*') return 0;
+    char *place = rl_xstrndup(n->text, len - 1);
+    rl_root_kind k = rl_place_root(place, NULL);
+    int r = (k == RL_ROOT_GLOBAL || k == RL_ROOT_PARAM) && unlinked_from(o, fn, place, node);
+    free(place);
+    return r;
 }

@@ -60,6 +60,14 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
  * The caller then owns what it gets, like an allocation's result. */
 int rl_ownership_unlinks(rl_ownership *o, int fn);
 
+/* Whether access `node` of fn is the release (RL_ACC_RELEASE: a `free`)
+ * of an object fn itself unlinked before it, in the same way: the freed
+ * pointer was read from a place that fn then overwrote, one lock held
+ * from the read to the write (`old = g_table; g_table = fresh;` under a
+ * lock, then `free(old)`). No other thread reaches the object any more,
+ * so the release is not shared. */
+int rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node);
+
 /* Whether a call to callee gives a fresh object: callee is a function's
  * USR (a program function whose returns are fresh, or a library function
  * modelled `alloc`) or the slot a call through a pointer reads, every

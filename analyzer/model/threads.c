@@ -584,6 +584,7 @@ static void collect_accesses(rl_model *m)
             if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
             const rl_lockset *publish = NULL;
             if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
+            if (rl_ownership_released_unlinked(m->own, c->fn, i)) continue;
             publish = posted_after(m, c, i, &env, publish);
             if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);

@@ -19,6 +19,7 @@
  *     child's bounds are ordered: start <= dstart < dend <= end.
  *  4. Spawns and joins in doomed code are left out. */
 #include "threads_internal.h"
+#include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
@@ -183,9 +184,13 @@ static const char *stored_handle_field(rl_model *m, const rl_function *fn, const
  * `join(writeth)` later; curl's Curl_thread_create() returns the
  * pthread_t it allocated, kept in `tslot->thread`. The place the caller
  * writes the call's value to, with the handle's steps past the returned
- * value (`writeth*.id`), resolved in the caller's frame; NULL when
- * not so. Identities are not traced through calls otherwise, and the
- * join names the handle by that place. */
+ * value (`writeth*.id`), resolved in the caller's frame. When the caller
+ * stores the value in no place the facts name (a local, `thread *th =
+ * launch(...); ... join(th);`) and the function returns an object it
+ * allocated, the caller names that object by its call site, as it does
+ * when the value reaches join() (resolve.c, resolve_call): `H59_23.id`.
+ * NULL when not so. Identities are not traced through calls otherwise,
+ * and the join names the handle by that place. */
 static const char *kept_handle(rl_model *m, const rl_function *fn, const char *handle, const discovery *d)
 {
     if (d->caller_fn < 0 || !d->caller_env || !handle[0]) return NULL;
@@ -193,13 +198,17 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
      * `*.id` for `return th;` and `&th->id` ("T*.id" after "T"), and
      * for `return &X;` and `&X.id` ("X.id" after "&X"). */
     const char *rest = NULL;
+    int fresh = 0; /* the returned object is one the function allocates */
     for (int32_t i = 0; i < fn->nnodes && !rest; i++) {
         const rl_node *n = &fn->nodes[i];
         size_t len = n->kind == RL_N_RETURN && n->text ? strlen(n->text) : 0;
-        if (len && strncmp(handle, n->text, len) == 0 && handle[len] == '*') rest = handle + len + 1;
-        else if (len > 1 && n->text[0] == '&' && strncmp(handle, n->text + 1, len - 1) == 0 &&
-                 (!handle[len - 1] || handle[len - 1] == '.' || handle[len - 1] == '['))
+        if (len && strncmp(handle, n->text, len) == 0 && handle[len] == '*') {
+            rest = handle + len + 1;
+        } else if (len > 1 && n->text[0] == '&' && strncmp(handle, n->text + 1, len - 1) == 0 &&
+                   (!handle[len - 1] || handle[len - 1] == '.' || handle[len - 1] == '[')) {
             rest = handle + len - 1;
+            fresh = rl_place_root(n->text, NULL) == RL_ROOT_HEAP && !strpbrk(n->text + 1, ".[*");
+        }
     }
     if (!rest) return NULL;
     const rl_function *cf = fn_of(m, d->caller_fn);
@@ -217,7 +226,12 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
         rl_sb_free(&sb);
         return kept[0] ? kept : NULL;
     }
-    return NULL;
+    if (!fresh) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "H%u_%u%s", at.line, at.col, rest);
+    const char *kept = tm_resolve(m, d->caller_env, rl_sb_str(&sb), NULL);
+    rl_sb_free(&sb);
+    return kept[0] ? kept : NULL;
 }
 
 /* ---- pass 1: spawn and join sites ---------------------------------------- */
@@ -648,9 +662,44 @@ static int joins_a_named_spawn(const discovery *d, const join_site *js)
  * other spawn's, else 0. */
 enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
 
-static int join_kind(const spawn_site *s, const discovery *d, const join_site *js)
+/* Whether node `node` lies in a branch of an `if` whose condition holds
+ * node `test`: it runs according to what `test` returned. */
+static int branch_tests(const rl_function *fn, int32_t test, int32_t node)
 {
-    if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0) return 0;
+    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent) {
+        if (fn->nodes[p].kind != RL_N_IF) continue;
+        int32_t cond = rl_fn_child(fn, p, 0);
+        if (cond >= 0 && in_subtree(fn, cond, test) && !in_subtree(fn, cond, node)) return 1;
+    }
+    return 0;
+}
+
+/* Whether a join after the spawn may end the thread it started: in the
+ * function where their call paths part, the join's call is not skipped
+ * on every path from the spawn's (rl_program_may_follow; a pool made in
+ * one branch of main and one freed in another, zstd's benchmark, which
+ * ends with `goto _end`, and its decompression, are other objects), and
+ * is not in a branch that tests what the spawn's call returned: that is
+ * the path where starting the thread failed (`if (pthread_create(...))
+ * { pool_free(ctx); return NULL; }` in zstd's POOL_create_advanced), not
+ * its end. */
+static int join_may_follow(const rl_model *m, const spawn_site *s, const join_site *js)
+{
+    int n = s->pos.n < js->pos.n ? s->pos.n : js->pos.n;
+    for (int k = 0; k < n; k++) {
+        if (s->frame_fns[k] != js->frame_fns[k]) return 1;
+        if (s->pos.v[k] == js->pos.v[k]) continue;
+        const rl_fn_info *info = &m->program->fns[s->frame_fns[k]];
+        if (s->pos.v[k] >= info->fn->nnodes || js->pos.v[k] >= info->fn->nnodes) return 1; /* a finisher's frame */
+        return rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k]) &&
+               !branch_tests(info->fn, s->pos.v[k], js->pos.v[k]);
+    }
+    return 1;
+}
+
+static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *js)
+{
+    if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0 || !join_may_follow(m, s, js)) return 0;
     if (same_handle(js->handle, s->handle) || same_handle(js->handle, s->kept)) return JOINS_HANDLE;
     const char *field = s->handle_field;
     const char *jfield = field && js->handle[0] ? handle_field(js->handle) : NULL;
@@ -659,11 +708,11 @@ static int join_kind(const spawn_site *s, const discovery *d, const join_site *j
 }
 
 /* The best kind of join any join of the spawn is (join_kind). */
-static int best_join_kind(const spawn_site *s, const discovery *d)
+static int best_join_kind(const rl_model *m, const spawn_site *s, const discovery *d)
 {
     int best = 0;
     for (size_t j = 0; j < d->njoins && best < JOINS_HANDLE; j++) {
-        int k = join_kind(s, d, &d->joins[j]);
+        int k = join_kind(m, s, d, &d->joins[j]);
         if (k > best) best = k;
     }
     return best;
@@ -674,14 +723,14 @@ static int best_join_kind(const spawn_site *s, const discovery *d)
  * objects of the same type (curl's pool, destroyed on an error path of
  * its creation and at the end), the last one, so that a weak match never
  * shortens the thread's life. */
-static const join_site *join_of(const spawn_site *s, const discovery *d)
+static const join_site *join_of(const rl_model *m, const spawn_site *s, const discovery *d)
 {
-    int best = best_join_kind(s, d);
+    int best = best_join_kind(m, s, d);
     int want = best == JOINS_HANDLE ? -1 : 1;
     const join_site *join = NULL;
     for (size_t j = 0; best && j < d->njoins; j++) {
         const join_site *js = &d->joins[j];
-        if (join_kind(s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
+        if (join_kind(m, s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
     }
     return join;
 }
@@ -759,14 +808,14 @@ static int join_on_arm(const join_site *js, const join_site *first, const return
 /* The join that ends the thread outside returning branch arm of join
  * first: the first join of the best kind after the spawn not on it, or
  * NULL. */
-static const join_site *join_off_arm(const spawn_site *s, const discovery *d, const join_site *first,
+static const join_site *join_off_arm(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *first,
                                      const returning_arm *arm)
 {
-    int best = best_join_kind(s, d);
+    int best = best_join_kind(m, s, d);
     const join_site *join = NULL;
     for (size_t j = 0; best == JOINS_HANDLE && j < d->njoins; j++) {
         const join_site *js = &d->joins[j];
-        if (join_kind(s, d, js) != best || join_on_arm(js, first, arm)) continue;
+        if (join_kind(m, s, d, js) != best || join_on_arm(js, first, arm)) continue;
         if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
     }
     return join;
@@ -781,12 +830,12 @@ static int same_loc(rl_loc a, rl_loc b)
  * once), for racelint threads: first the one that bounds its interval
  * (join_of), then where else it is joined (load() and load_end() in
  * pigz). */
-static void list_joins(rl_thread *child, const spawn_site *s, const discovery *d, const join_site *first)
+static void list_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d, const join_site *first)
 {
-    int best = best_join_kind(s, d);
+    int best = best_join_kind(m, s, d);
     for (size_t j = 0; best && j <= d->njoins; j++) {
         const join_site *js = j == 0 ? first : &d->joins[j - 1];
-        if (join_kind(s, d, js) != best) continue;
+        if (join_kind(m, s, d, js) != best) continue;
         int seen = 0;
         for (int k = 0; k < child->njoin_sites && !seen; k++)
             seen = same_loc(child->join_sites[k].loc, js->loc) && same_loc(child->join_sites[k].call_loc, js->call_loc);
@@ -841,13 +890,13 @@ static void join_ends(rl_model *m, const spawn_site *s, const join_site *join, r
 static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
                                        const discovery *d)
 {
-    const join_site *join = join_of(s, d);
+    const join_site *join = join_of(m, s, d);
     returning_arm arm;
     if (join && join_returning_arm(m, s, join, &arm)) {
         join_ends(m, s, join, &child->arm_end, &child->arm_dend);
         child->arm_in = pos_prefix_then(&join->pos, arm.frame, arm.lo);
         child->arm_out = pos_prefix_then(&join->pos, arm.frame, arm.hi + 1);
-        join = join_off_arm(s, d, join, &arm);
+        join = join_off_arm(m, s, d, join, &arm);
     }
     int frame = -1;
     int32_t around = overlapping_loop(m, s, join, &frame);
@@ -895,7 +944,7 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
     child->joined = 1;
     child->join_loc = join->loc;
     child->join_call_loc = join->call_loc;
-    list_joins(child, s, d, join);
+    list_joins(m, child, s, d, join);
     join_ends(m, s, join, &child->end, &child->dend);
     return join;
 }

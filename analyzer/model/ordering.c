@@ -278,7 +278,7 @@ static int publication_orders(const rl_access *a, const rl_access *b)
 
 int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b)
 {
-    return a->publish != NULL || b->publish != NULL;
+    return a->publish != NULL || b->publish != NULL || (a->owned && b->owned);
 }
 
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
@@ -292,6 +292,11 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
     if ((oa && after_once(m, b, oa, a)) || (ob && after_once(m, a, ob, b))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
     if (publication_orders(a, b) || publication_orders(b, a)) return 0;
+    /* Each made while its thread owned the object: one thread at a time
+     * owns it, and it changes hands through a synchronised hand-off
+     * (ownership.h), so the two never meet. Two instances of a taker each
+     * touch the job it took (pigz's compress threads). */
+    if (a->owned && b->owned) return 0;
     int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);
     if (overlap >= 0) return overlap;
     if (a->thread == b->thread) {

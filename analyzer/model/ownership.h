@@ -46,6 +46,8 @@ typedef struct rl_handoff {
     int fn;
     int32_t node;
     const rl_node *call;
+    int taken;           /* the object was taken off a shared place
+                            (rl_ownership_taken_at) */
 } rl_handoff;
 
 /* Whether, at node `node` of function fn, an access through value or
@@ -53,6 +55,20 @@ typedef struct rl_handoff {
  * published yet, and will publish only in a synchronised way; *handoff
  * (when not NULL) says where. */
 int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+
+/* Whether the access at node `node` of fn, to place `text` (in fn's
+ * terms), touches an object fn took off a shared structure itself: a
+ * queue's pop written out in the taker (pigz's compress threads: `job =
+ * compress_head;` then `compress_head = job->next;`, one lock held from
+ * the read to the write, then `job->lens`). The access names the object
+ * by the place it was read from (`G:compress_head*.lens`, a local's value
+ * being where it was read): one of its own fields, after that write and
+ * before fn hands the object on (as rl_ownership_fresh_at; *handoff says
+ * where, with taken set), and no read of the place at the access's own
+ * spot (`compress_head->lens` written out names whatever the head is
+ * then). Whoever handed the object over may still touch it after, wrongly:
+ * such accesses are kept, marked owned, not left out. */
+int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
 
 /* Whether function fn returns a pointer it unlinked from a shared
  * location: it reads the pointer stored at a place, then overwrites that

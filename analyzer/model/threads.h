@@ -161,6 +161,9 @@ typedef struct rl_access {
                             publish holding these locks (resolved): another
                             thread that took one of them first comes after
                             (ownership.h); NULL otherwise */
+    uint8_t owned;       /* made while its thread owns the object: one it
+                            allocated or took off a shared structure and has
+                            not handed on yet (ownership.h) */
 } rl_access;
 
 /* A lock operation as some thread performs it. */
@@ -263,7 +266,8 @@ int rl_model_lock_holder(const rl_model *m, int t, const char *lock);
 int rl_model_lock_is_creation(const rl_model *m, const char *lock);
 
 /* Whether an ordering of single accesses may apply to the pair (an owned
- * object published under a lock): then a rule must ask
+ * object published under a lock, or two accesses each made while its
+ * thread owned the object): then a rule must ask
  * rl_model_may_run_together even when the threads always overlap. */
 int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b);
 

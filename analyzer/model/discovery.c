@@ -662,14 +662,34 @@ static int joins_a_named_spawn(const discovery *d, const join_site *js)
  * other spawn's, else 0. */
 enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
 
-/* Whether node `node` lies in a branch of an `if` whose condition holds
- * node `test`: it runs according to what `test` returned. */
-static int branch_tests(const rl_function *fn, int32_t test, int32_t node)
+/* The branch of an `if` whose condition holds node `test` that node
+ * `node` lies in (it runs according to what `test` returned): the SEQ of
+ * that branch, or -1. */
+static int32_t branch_testing(const rl_function *fn, int32_t test, int32_t node)
 {
     for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent) {
-        if (fn->nodes[p].kind != RL_N_IF) continue;
-        int32_t cond = rl_fn_child(fn, p, 0);
-        if (cond >= 0 && in_subtree(fn, cond, test) && !in_subtree(fn, cond, node)) return 1;
+        int32_t up = fn->nodes[p].parent;
+        if (up < 0 || fn->nodes[up].kind != RL_N_IF || fn->nodes[p].kind != RL_N_SEQ) continue;
+        int32_t cond = rl_fn_child(fn, up, 0);
+        if (p != cond && cond >= 0 && in_subtree(fn, cond, test) && !in_subtree(fn, cond, node)) return p;
+    }
+    return -1;
+}
+
+/* Where the call paths of spawn s and join js part: the frame k and the
+ * function there; 0 when they do not part in a frame both know (a
+ * finisher's frame, different functions). */
+static int parting_frame(const rl_model *m, const spawn_site *s, const join_site *js, int *frame,
+                         const rl_fn_info **info)
+{
+    int n = s->pos.n < js->pos.n ? s->pos.n : js->pos.n;
+    for (int k = 0; k < n; k++) {
+        if (s->frame_fns[k] != js->frame_fns[k]) return 0;
+        if (s->pos.v[k] == js->pos.v[k]) continue;
+        *info = &m->program->fns[s->frame_fns[k]];
+        if (s->pos.v[k] >= (*info)->fn->nnodes || js->pos.v[k] >= (*info)->fn->nnodes) return 0; /* a finisher's frame */
+        *frame = k;
+        return 1;
     }
     return 0;
 }
@@ -682,19 +702,14 @@ static int branch_tests(const rl_function *fn, int32_t test, int32_t node)
  * is not in a branch that tests what the spawn's call returned: that is
  * the path where starting the thread failed (`if (pthread_create(...))
  * { pool_free(ctx); return NULL; }` in zstd's POOL_create_advanced), not
- * its end. */
+ * its end (it ends the threads only on that branch: failure_branch). */
 static int join_may_follow(const rl_model *m, const spawn_site *s, const join_site *js)
 {
-    int n = s->pos.n < js->pos.n ? s->pos.n : js->pos.n;
-    for (int k = 0; k < n; k++) {
-        if (s->frame_fns[k] != js->frame_fns[k]) return 1;
-        if (s->pos.v[k] == js->pos.v[k]) continue;
-        const rl_fn_info *info = &m->program->fns[s->frame_fns[k]];
-        if (s->pos.v[k] >= info->fn->nnodes || js->pos.v[k] >= info->fn->nnodes) return 1; /* a finisher's frame */
-        return rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k]) &&
-               !branch_tests(info->fn, s->pos.v[k], js->pos.v[k]);
-    }
-    return 1;
+    int k;
+    const rl_fn_info *info;
+    if (!parting_frame(m, s, js, &k, &info)) return 1;
+    return rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k]) &&
+           branch_testing(info->fn, s->pos.v[k], js->pos.v[k]) < 0;
 }
 
 static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *js)
@@ -821,6 +836,33 @@ static const join_site *join_off_arm(const rl_model *m, const spawn_site *s, con
     return join;
 }
 
+/* A join of the spawn's own handle on the branch that tests the spawn's
+ * result (join_may_follow leaves it out as the thread's end): it ends
+ * the threads started so far on that branch only. The first such join
+ * after the spawn, with that branch as *arm; NULL when none. */
+static const join_site *failure_branch_join(const rl_model *m, const spawn_site *s, const discovery *d,
+                                            returning_arm *arm)
+{
+    const join_site *first = NULL;
+    for (size_t j = 0; s->handle[0] && j < d->njoins; j++) {
+        const join_site *js = &d->joins[j];
+        int k;
+        const rl_fn_info *info;
+        if (pos_cmp(&js->pos, &s->pos) <= 0 || (first && pos_cmp(&js->pos, &first->pos) >= 0)) continue;
+        if (!same_handle(js->handle, s->handle) && !same_handle(js->handle, s->kept)) continue;
+        if (!parting_frame(m, s, js, &k, &info) ||
+            !rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k]))
+            continue;
+        int32_t branch = branch_testing(info->fn, s->pos.v[k], js->pos.v[k]);
+        if (branch < 0) continue;
+        first = js;
+        arm->frame = k;
+        arm->lo = info->fn->nodes[branch].first_child;
+        arm->hi = info->fn->nodes[branch].end;
+    }
+    return first;
+}
+
 static int same_loc(rl_loc a, rl_loc b)
 {
     return a.line == b.line && a.col == b.col && (a.file == b.file || (a.file && b.file && strcmp(a.file, b.file) == 0));
@@ -890,13 +932,18 @@ static void join_ends(rl_model *m, const spawn_site *s, const join_site *join, r
 static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
                                        const discovery *d)
 {
-    const join_site *join = join_of(m, s, d);
+    const join_site *join = join_of(m, s, d), *on_arm = NULL;
     returning_arm arm;
     if (join && join_returning_arm(m, s, join, &arm)) {
-        join_ends(m, s, join, &child->arm_end, &child->arm_dend);
-        child->arm_in = pos_prefix_then(&join->pos, arm.frame, arm.lo);
-        child->arm_out = pos_prefix_then(&join->pos, arm.frame, arm.hi + 1);
+        on_arm = join;
         join = join_off_arm(m, s, d, join, &arm);
+    } else {
+        on_arm = failure_branch_join(m, s, d, &arm);
+    }
+    if (on_arm) {
+        join_ends(m, s, on_arm, &child->arm_end, &child->arm_dend);
+        child->arm_in = pos_prefix_then(&on_arm->pos, arm.frame, arm.lo);
+        child->arm_out = pos_prefix_then(&on_arm->pos, arm.frame, arm.hi + 1);
     }
     int frame = -1;
     int32_t around = overlapping_loop(m, s, join, &frame);

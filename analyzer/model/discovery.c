@@ -722,6 +722,14 @@ static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d,
     return JOINS_BY_FIELD;
 }
 
+/* The branch of the parent's code a join lies on that ends the thread
+ * only there: in frame `frame` of the join's position (the same frames
+ * before it), nodes lo..hi (failure_branch_join). */
+typedef struct join_arm {
+    int frame;
+    int32_t lo, hi;
+} join_arm;
+
 /* The best kind of join any join of the spawn is (join_kind). */
 static int best_join_kind(const rl_model *m, const spawn_site *s, const discovery *d)
 {
@@ -750,98 +758,12 @@ static const join_site *join_of(const rl_model *m, const spawn_site *s, const di
     return join;
 }
 
-/* A branch of the parent's code that a join lies on and that returns: in
- * frame `frame` of the join's position (the same frames before it),
- * nodes lo..hi, the then or else branch of an IF whose last statement is
- * a return, not holding the spawn. Paths through the join leave that
- * function there: they never reach what follows the IF. */
-typedef struct returning_arm {
-    int frame;
-    int32_t lo, hi;
-} returning_arm;
-
-/* The last statement of sequence node seq, or -1. */
-static int32_t last_statement(const rl_function *fn, int32_t seq)
-{
-    int32_t last = -1;
-    for (int32_t c = fn->nodes[seq].first_child; c >= 0; c = fn->nodes[c].next_sibling) last = c;
-    return last;
-}
-
-/* Whether node lies under node anc (by its parents: a subtree's nodes
- * need not be one range of indices). */
-static int descends(const rl_function *fn, int32_t node, int32_t anc)
-{
-    for (int32_t p = node; p >= 0; p = fn->nodes[p].parent)
-        if (p == anc) return 1;
-    return 0;
-}
-
-/* Whether join js of spawn s lies on a returning branch (returning_arm),
- * looked for from the outermost frame in; fills *arm. */
-static int join_returning_arm(rl_model *m, const spawn_site *s, const join_site *js, returning_arm *arm)
-{
-    for (int k = 0; k < js->pos.n; k++) {
-        const rl_function *fn = fn_of(m, js->frame_fns[k]);
-        int32_t at = js->pos.v[k];
-        if (at < 0 || at >= fn->nnodes) continue; /* a finisher's frame past the entry */
-        int with_spawn = s->pos.n > k && s->frame_fns[k] == js->frame_fns[k] &&
-                         (k == 0 || memcmp(s->pos.v, js->pos.v, (size_t)k * sizeof(int32_t)) == 0);
-        for (int32_t p = fn->nodes[at].parent; p >= 0; p = fn->nodes[p].parent) {
-            int32_t up = fn->nodes[p].parent;
-            if (fn->nodes[p].kind != RL_N_SEQ || up < 0 || fn->nodes[up].kind != RL_N_IF) continue;
-            if (p != rl_fn_child(fn, up, 1) && p != rl_fn_child(fn, up, 2)) continue;
-            int32_t last = last_statement(fn, p);
-            if (last < 0 || fn->nodes[last].kind != RL_N_RETURN) continue;
-            if (with_spawn && descends(fn, s->pos.v[k], p)) return 0; /* spawned on it too */
-            /* An IF's three sequences come before their contents in node
-             * order, so the branch's contents are the range from its
-             * first statement to its end (not from the sequence itself,
-             * which the condition's contents follow). */
-            arm->frame = k;
-            arm->lo = fn->nodes[p].first_child;
-            arm->hi = fn->nodes[p].end;
-            return 1;
-        }
-        /* deeper frames only while the join is reached through the
-         * spawn's own calls */
-        if (!with_spawn || s->pos.v[k] != at) return 0;
-    }
-    return 0;
-}
-
-/* Whether join js lies inside returning branch arm of join first. */
-static int join_on_arm(const join_site *js, const join_site *first, const returning_arm *arm)
-{
-    int k = arm->frame;
-    if (js->pos.n <= k || js->frame_fns[k] != first->frame_fns[k] ||
-        (k > 0 && memcmp(js->pos.v, first->pos.v, (size_t)k * sizeof(int32_t)) != 0))
-        return 0;
-    return js->pos.v[k] >= arm->lo && js->pos.v[k] <= arm->hi;
-}
-
-/* The join that ends the thread outside returning branch arm of join
- * first: the first join of the best kind after the spawn not on it, or
- * NULL. */
-static const join_site *join_off_arm(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *first,
-                                     const returning_arm *arm)
-{
-    int best = best_join_kind(m, s, d);
-    const join_site *join = NULL;
-    for (size_t j = 0; best == JOINS_HANDLE && j < d->njoins; j++) {
-        const join_site *js = &d->joins[j];
-        if (join_kind(m, s, d, js) != best || join_on_arm(js, first, arm)) continue;
-        if (!join || pos_cmp(&js->pos, &join->pos) < 0) join = js;
-    }
-    return join;
-}
-
 /* A join of the spawn's own handle on the branch that tests the spawn's
  * result (join_may_follow leaves it out as the thread's end): it ends
  * the threads started so far on that branch only. The first such join
  * after the spawn, with that branch as *arm; NULL when none. */
 static const join_site *failure_branch_join(const rl_model *m, const spawn_site *s, const discovery *d,
-                                            returning_arm *arm)
+                                            join_arm *arm)
 {
     const join_site *first = NULL;
     for (size_t j = 0; s->handle[0] && j < d->njoins; j++) {
@@ -926,20 +848,14 @@ static void join_ends(rl_model *m, const spawn_site *s, const join_site *join, r
 }
 
 /* Fills a child's multi flag and interval from its spawn site and the
- * parent's joins. A first join on a branch that returns (an error path)
- * ends the child only on that branch (threads.h, arm_*); everything else
- * is decided by the next join off that branch. */
+ * parent's joins. A join on the branch where starting it failed ends the
+ * child only on that branch (threads.h, arm_*). */
 static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
                                        const discovery *d)
 {
-    const join_site *join = join_of(m, s, d), *on_arm = NULL;
-    returning_arm arm;
-    if (join && join_returning_arm(m, s, join, &arm)) {
-        on_arm = join;
-        join = join_off_arm(m, s, d, join, &arm);
-    } else {
-        on_arm = failure_branch_join(m, s, d, &arm);
-    }
+    const join_site *join = join_of(m, s, d);
+    join_arm arm;
+    const join_site *on_arm = failure_branch_join(m, s, d, &arm);
     if (on_arm) {
         join_ends(m, s, on_arm, &child->arm_end, &child->arm_dend);
         child->arm_in = pos_prefix_then(&on_arm->pos, arm.frame, arm.lo);

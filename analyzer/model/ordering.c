@@ -48,7 +48,7 @@ static const rl_posvec *interval_start(const rl_thread *child, int distinct, int
 static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct, int first_pass)
 {
     const rl_posvec *end = distinct ? &child->dend : &child->end;
-    /* inside the returning branch of its first join (threads.h) */
+    /* inside the failure branch of its spawn, after a join there (threads.h) */
     if (child->arm_out.n && pos_cmp(p, &child->arm_in) >= 0 && pos_cmp(p, &child->arm_out) < 0)
         end = distinct ? &child->arm_dend : &child->arm_end;
     return pos_cmp(p, interval_start(child, distinct, first_pass)) >= 0 && pos_cmp(p, end) < 0;

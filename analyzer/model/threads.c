@@ -43,8 +43,8 @@ static int pos_order(const void *a, const void *b)
 }
 
 /* The bounds of one child a position is placed against: its interval's
- * four, then the four of the returning branch of its first join (threads.h,
- * arm_*), which count only when it has one. */
+ * four, then the four of a join on its failure branch (threads.h, arm_*),
+ * which count only when it has one. */
 #define PHASE_BOUNDS_PER_CHILD 8
 #define PHASE_BOUNDS_ARM 4
 

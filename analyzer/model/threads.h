@@ -96,13 +96,13 @@ typedef struct rl_thread {
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
-    /* When the first join of its handle lies on a branch that returns
-     * (an error path: `if (fail) { join; return; }`), that join ends it
-     * only for its parent's positions inside that branch: from arm_in to
-     * arm_out (a prefix of the join's frames, then the branch's first node
-     * and the node past it), where arm_end and arm_dend replace end and
-     * dend. Elsewhere end and dend come from the next join outside the
-     * branch (or never). arm_out.n == 0: no such branch. */
+    /* A join of its handle on the branch that tests whether its spawn
+     * failed (`if (pthread_create(...)) { pool_free(p); return NULL; }`:
+     * it joins those started before) ends it only for its parent's
+     * positions on that branch: from arm_in to arm_out (a prefix of the
+     * join's frames, then the branch's first node and the node past it),
+     * where arm_end and arm_dend replace end and dend. arm_out.n == 0:
+     * no such join. */
     rl_posvec arm_in, arm_out, arm_end, arm_dend;
     rl_posvec *phase_bounds; /* its children's finite bounds, sorted; built with */
     int nphase_bounds, phase_ready; /* its first phase signature (threads.c) */

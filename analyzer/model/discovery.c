@@ -638,55 +638,93 @@ static int joins_a_named_spawn(const discovery *d, const join_site *js)
  * again through its owner's field, `ctx->threads[i]` in POOL_create and
  * in POOL_join), and the object's identity is not traced through the
  * allocation and the stores. NULL when none. */
-/* How a join after the spawn ends its thread: JOINS_HANDLE when it names
- * the spawn's handle (or the place its caller keeps it in), JOINS_BY_FIELD
- * when it names a handle of the same struct field that is exactly no
- * other spawn's, else 0. */
-enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
-
-/* Whether node `node` lies in a branch of an `if` whose condition holds
- * node `test`: it runs according to what `test` returned. */
-static int branch_tests(const rl_function *fn, int32_t test, int32_t node)
+/* The branch of an `if` whose condition holds node `test` that holds
+ * node `node` (it runs according to what `test` returned), or -1. */
+static int32_t branch_tests(const rl_function *fn, int32_t test, int32_t node)
 {
     for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent) {
         if (fn->nodes[p].kind != RL_N_IF) continue;
         int32_t cond = rl_fn_child(fn, p, 0);
-        if (cond >= 0 && in_subtree(fn, cond, test) && !in_subtree(fn, cond, node)) return 1;
+        if (cond < 0 || !in_subtree(fn, cond, test) || in_subtree(fn, cond, node)) continue;
+        for (int which = 1; which <= 2; which++) {
+            int32_t branch = rl_fn_child(fn, p, which);
+            if (branch >= 0 && in_subtree(fn, branch, node)) return branch;
+        }
     }
-    return 0;
+    return -1;
 }
 
-/* Whether a join after the spawn may end the thread it started: in the
- * function where their call paths part, the join's call is not skipped
- * on every path from the spawn's (rl_program_may_follow; a pool made in
- * one branch of main and one freed in another, zstd's benchmark, which
- * ends with `goto _end`, and its decompression, are other objects), and
- * is not in a branch that tests what the spawn's call returned: that is
- * the path where starting the thread failed (`if (pthread_create(...))
- * { pool_free(ctx); return NULL; }` in zstd's POOL_create_advanced), not
- * its end. */
-static int join_may_follow(const rl_model *m, const spawn_site *s, const join_site *js)
+/* Where a join after the spawn stands towards it, in the function where
+ * their call paths part: JOIN_FOLLOWS when it may run after the spawn
+ * (rl_program_may_follow: not on the other branch of an `if`, nor past a
+ * `return` or a `goto` beyond it; a pool made in one branch of main and
+ * one freed in another, zstd's benchmark, which ends with `goto _end`,
+ * and its decompression, are other objects), JOIN_ON_FAILURE when it is
+ * in a branch that tests what the spawn's call returned: the path where
+ * starting the thread failed (`if (pthread_create(...)) { pool_free(ctx);
+ * return NULL; }` in zstd's POOL_create_advanced), which joins the
+ * instances started before, on that path only; else 0. */
+enum { JOIN_FOLLOWS = 1, JOIN_ON_FAILURE = 2 };
+
+static int join_placement(const rl_model *m, const spawn_site *s, const join_site *js, rl_failure_join *failure)
 {
     int n = s->pos.n < js->pos.n ? s->pos.n : js->pos.n;
     for (int k = 0; k < n; k++) {
-        if (s->frame_fns[k] != js->frame_fns[k]) return 1;
+        if (s->frame_fns[k] != js->frame_fns[k]) return JOIN_FOLLOWS;
         if (s->pos.v[k] == js->pos.v[k]) continue;
         const rl_fn_info *info = &m->program->fns[s->frame_fns[k]];
-        if (s->pos.v[k] >= info->fn->nnodes || js->pos.v[k] >= info->fn->nnodes) return 1; /* a finisher's frame */
-        return rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k]) &&
-               !branch_tests(info->fn, s->pos.v[k], js->pos.v[k]);
+        if (s->pos.v[k] >= info->fn->nnodes || js->pos.v[k] >= info->fn->nnodes) return JOIN_FOLLOWS; /* a finisher */
+        if (!rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k])) return 0;
+        int32_t branch = branch_tests(info->fn, s->pos.v[k], js->pos.v[k]);
+        if (branch < 0) return JOIN_FOLLOWS;
+        if (failure) {
+            failure->frame = k;
+            failure->branch = branch;
+        }
+        return JOIN_ON_FAILURE;
     }
-    return 1;
+    return JOIN_FOLLOWS;
 }
 
-static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *js)
+/* How a join after the spawn names its thread's handle, whatever path it
+ * is on: JOINS_HANDLE when it names the spawn's handle (or the place its
+ * caller keeps it in), JOINS_BY_FIELD when it names a handle of the same
+ * struct field that is exactly no other spawn's, else 0. */
+enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
+
+static int join_names(const spawn_site *s, const discovery *d, const join_site *js)
 {
-    if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0 || !join_may_follow(m, s, js)) return 0;
+    if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0) return 0;
     if (js->handle == s->handle || js->handle == s->kept) return JOINS_HANDLE;
     const char *field = s->handle_field;
     const char *jfield = field && js->handle[0] ? handle_field(js->handle) : NULL;
     if (!jfield || strcmp(jfield, field) != 0 || joins_a_named_spawn(d, js)) return 0;
     return JOINS_BY_FIELD;
+}
+
+/* How a join ends its thread: as join_names, for a join that may run
+ * after the spawn on the path where the thread started. */
+static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *js)
+{
+    int kind = join_names(s, d, js);
+    return kind && join_placement(m, s, js, NULL) == JOIN_FOLLOWS ? kind : 0;
+}
+
+/* Records the joins on the branch where starting the thread failed
+ * (JOIN_ON_FAILURE): what follows one of them on its own path comes after
+ * the instances started before (ordering.c). */
+static void list_failure_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d)
+{
+    for (size_t j = 0; j < d->njoins; j++) {
+        const join_site *js = &d->joins[j];
+        rl_failure_join f;
+        if (!join_names(s, d, js) || join_placement(m, s, js, &f) != JOIN_ON_FAILURE) continue;
+        f.pos = pos_copy(&js->pos);
+        f.frame_fns = frames_with(js->frame_fns, js->pos.n - 1, js->frame_fns[js->pos.n - 1]);
+        child->failure_joins =
+            rl_xrealloc(child->failure_joins, (size_t)(child->nfailure_joins + 1) * sizeof *child->failure_joins);
+        child->failure_joins[child->nfailure_joins++] = f;
+    }
 }
 
 /* The best kind of join any join of the spawn is (join_kind). */
@@ -799,6 +837,7 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
         child->creation_holder = parent->creation_holder;
     }
     child->multi = parent->multi || child->own_multi;
+    list_failure_joins(m, child, s, d);
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
     child->spawn_pos = pos_copy(&s->pos);

@@ -763,6 +763,11 @@ void rl_model_free(rl_model *m)
         free(m->threads[i].phase_bounds);
         free(m->threads[i].finishers);
         free(m->threads[i].join_sites);
+        for (int k = 0; k < m->threads[i].nfailure_joins; k++) {
+            pos_free(&m->threads[i].failure_joins[k].pos);
+            free(m->threads[i].failure_joins[k].frame_fns);
+        }
+        free(m->threads[i].failure_joins);
     }
     free(m->finishers);
     for (size_t i = 0; i < m->nctxs; i++) {

@@ -47,6 +47,16 @@ typedef struct rl_join_site {
     rl_loc call_loc;
 } rl_join_site;
 
+/* A join on the branch where starting a thread failed: its position in
+ * the parent's frame, the function of each frame, the frame of the `if`
+ * testing the start, and that `if`'s branch holding the join there. */
+typedef struct rl_failure_join {
+    rl_posvec pos;
+    int *frame_fns;
+    int frame;
+    int32_t branch;
+} rl_failure_join;
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
@@ -78,6 +88,12 @@ typedef struct rl_thread {
     rl_loc join_call_loc;
     rl_join_site *join_sites; /* every join that may end it, join_loc first */
     int njoin_sites;
+    /* Joins on the branch where starting it failed (`if (pthread_create(...))
+     * { pool_free(ctx); ... }`, discovery.c): they end the instances
+     * started before, but only for what follows them inside that branch
+     * (ordering.c). */
+    struct rl_failure_join *failure_joins;
+    int nfailure_joins;
     rl_loc caller_spawn_loc; /* a root: a spawn it reaches whose entry is
                          what its unknown caller passes (a public
                          thread-creation function), line 0 if none */

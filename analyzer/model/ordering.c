@@ -11,8 +11,10 @@
  * the other took (ownership.h), or when one comes before a post its
  * function makes on an object the other's function waited on first
  * (flow.h: both travel in the same sets, publish and history), or when
- * one is in a once-routine the other comes after (or shares). Also: which
- * thread holds a creation lock.
+ * one is in a once-routine the other comes after (or shares), or when
+ * each is made while its thread owns the object (ownership.h), or when
+ * the parent's access follows, inside the branch where starting the child
+ * failed, a join of it there. Also: which thread holds a creation lock.
  *
  * Invariants:
  *  1. Read only: nothing here changes the model, so rules may ask in any

@@ -222,7 +222,7 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
             continue;
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_printf(&sb, "%s*%s", n->text, rest);
-        const char *kept = tm_resolve(m, d->caller_env, rl_sb_str(&sb), NULL);
+        const char *kept = tm_resolve(m, d->caller_env, rl_intern(m->program->pool, rl_sb_str(&sb)), NULL);
         rl_sb_free(&sb);
         return kept[0] ? kept : NULL;
     }

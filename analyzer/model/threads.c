@@ -20,6 +20,7 @@
 #include "threads_internal.h"
 #include "ownership.h"
 #include "scoped.h"
+#include "resolve_memo.h"
 #include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
@@ -713,6 +714,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_group = MAX_GROUP;
     m->own = rl_ownership_new(p, flow);
     m->scoped = rl_scoped_new(p);
+    m->resolve_memo = tm_memo_new();
     size_t cap_finishers = 0;
     tm_record_static_stores(m);
     if (p->main_fn >= 0) {
@@ -776,6 +778,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->lock_display);
     rl_ptrmap_free(&m->stored);
     rl_ptrmap_free(&m->returns);
+    tm_memo_free(m->resolve_memo);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);

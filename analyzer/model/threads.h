@@ -209,6 +209,7 @@ typedef struct rl_model {
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
+    struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;

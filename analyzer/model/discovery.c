@@ -222,7 +222,7 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
             continue;
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_printf(&sb, "%s*%s", n->text, rest);
-        const char *kept = tm_resolve(m, d->caller_env, rl_sb_str(&sb), NULL);
+        const char *kept = tm_resolve(m, d->caller_env, rl_intern(m->program->pool, rl_sb_str(&sb)), NULL);
         rl_sb_free(&sb);
         return kept[0] ? kept : NULL;
     }
@@ -622,11 +622,10 @@ static void creation_history(rl_model *m, rl_thread *child, const spawn_site *s)
 }
 
 /* Whether two handle places (or fields, handle_field) name the same
- * handle: the same
- * place, or places that differ only in the index of their first array
- * step where one of them is collapsed ("t[]", any element) and the other
- * names an element ("t[1]"). Two different constant indices ("t[0]",
- * "t[1]") are two handles (rlw_place_element). */
+ * handle: the same place, or places that differ only in the index of
+ * their first array step where one of them is collapsed ("t[]", any
+ * element) and the other names an element ("t[1]"). Two different
+ * constant indices ("t[0]", "t[1]") are two handles (rlw_place_element). */
 static int same_handle(const char *a, const char *b)
 {
     if (a == b) return 1;
@@ -656,65 +655,63 @@ static int joins_a_named_spawn(const discovery *d, const join_site *js)
  * again through its owner's field, `ctx->threads[i]` in POOL_create and
  * in POOL_join), and the object's identity is not traced through the
  * allocation and the stores. NULL when none. */
-/* How a join after the spawn ends its thread: JOINS_HANDLE when it names
- * the spawn's handle (or the place its caller keeps it in), JOINS_BY_FIELD
- * when it names a handle of the same struct field that is exactly no
- * other spawn's, else 0. */
-enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
-
-/* The branch of an `if` whose condition holds node `test` that node
- * `node` lies in (it runs according to what `test` returned): the SEQ of
- * that branch, or -1. */
-static int32_t branch_testing(const rl_function *fn, int32_t test, int32_t node)
+/* The branch of an `if` whose condition holds node `test` that holds
+ * node `node` (it runs according to what `test` returned), or -1. */
+static int32_t branch_tests(const rl_function *fn, int32_t test, int32_t node)
 {
     for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent) {
-        int32_t up = fn->nodes[p].parent;
-        if (up < 0 || fn->nodes[up].kind != RL_N_IF || fn->nodes[p].kind != RL_N_SEQ) continue;
-        int32_t cond = rl_fn_child(fn, up, 0);
-        if (p != cond && cond >= 0 && in_subtree(fn, cond, test) && !in_subtree(fn, cond, node)) return p;
+        if (fn->nodes[p].kind != RL_N_IF) continue;
+        int32_t cond = rl_fn_child(fn, p, 0);
+        if (cond < 0 || !in_subtree(fn, cond, test) || in_subtree(fn, cond, node)) continue;
+        for (int which = 1; which <= 2; which++) {
+            int32_t branch = rl_fn_child(fn, p, which);
+            if (branch >= 0 && in_subtree(fn, branch, node)) return branch;
+        }
     }
     return -1;
 }
 
-/* Where the call paths of spawn s and join js part: the frame k and the
- * function there; 0 when they do not part in a frame both know (a
- * finisher's frame, different functions). */
-static int parting_frame(const rl_model *m, const spawn_site *s, const join_site *js, int *frame,
-                         const rl_fn_info **info)
+/* Where a join after the spawn stands towards it, in the function where
+ * their call paths part: JOIN_FOLLOWS when it may run after the spawn
+ * (rl_program_may_follow: not on the other branch of an `if`, nor past a
+ * `return` or a `goto` beyond it; a pool made in one branch of main and
+ * one freed in another, zstd's benchmark, which ends with `goto _end`,
+ * and its decompression, are other objects), JOIN_ON_FAILURE when it is
+ * in a branch that tests what the spawn's call returned: the path where
+ * starting the thread failed (`if (pthread_create(...)) { pool_free(ctx);
+ * return NULL; }` in zstd's POOL_create_advanced), which joins the
+ * instances started before, on that path only; else 0. */
+enum { JOIN_FOLLOWS = 1, JOIN_ON_FAILURE = 2 };
+
+static int join_placement(const rl_model *m, const spawn_site *s, const join_site *js, rl_failure_join *failure)
 {
     int n = s->pos.n < js->pos.n ? s->pos.n : js->pos.n;
     for (int k = 0; k < n; k++) {
-        if (s->frame_fns[k] != js->frame_fns[k]) return 0;
+        if (s->frame_fns[k] != js->frame_fns[k]) return JOIN_FOLLOWS;
         if (s->pos.v[k] == js->pos.v[k]) continue;
-        *info = &m->program->fns[s->frame_fns[k]];
-        if (s->pos.v[k] >= (*info)->fn->nnodes || js->pos.v[k] >= (*info)->fn->nnodes) return 0; /* a finisher's frame */
-        *frame = k;
-        return 1;
+        const rl_fn_info *info = &m->program->fns[s->frame_fns[k]];
+        if (s->pos.v[k] >= info->fn->nnodes || js->pos.v[k] >= info->fn->nnodes) return JOIN_FOLLOWS; /* a finisher */
+        if (!rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k])) return 0;
+        int32_t branch = branch_tests(info->fn, s->pos.v[k], js->pos.v[k]);
+        if (branch < 0) return JOIN_FOLLOWS;
+        if (failure) {
+            failure->frame = k;
+            failure->branch = branch;
+        }
+        return JOIN_ON_FAILURE;
     }
-    return 0;
+    return JOIN_FOLLOWS;
 }
 
-/* Whether a join after the spawn may end the thread it started: in the
- * function where their call paths part, the join's call is not skipped
- * on every path from the spawn's (rl_program_may_follow; a pool made in
- * one branch of main and one freed in another, zstd's benchmark, which
- * ends with `goto _end`, and its decompression, are other objects), and
- * is not in a branch that tests what the spawn's call returned: that is
- * the path where starting the thread failed (`if (pthread_create(...))
- * { pool_free(ctx); return NULL; }` in zstd's POOL_create_advanced), not
- * its end (it ends the threads only on that branch: failure_branch). */
-static int join_may_follow(const rl_model *m, const spawn_site *s, const join_site *js)
-{
-    int k;
-    const rl_fn_info *info;
-    if (!parting_frame(m, s, js, &k, &info)) return 1;
-    return rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k]) &&
-           branch_testing(info->fn, s->pos.v[k], js->pos.v[k]) < 0;
-}
+/* How a join after the spawn names its thread's handle, whatever path it
+ * is on: JOINS_HANDLE when it names the spawn's handle (or the place its
+ * caller keeps it in), JOINS_BY_FIELD when it names a handle of the same
+ * struct field that is exactly no other spawn's, else 0. */
+enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
 
-static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *js)
+static int join_names(const spawn_site *s, const discovery *d, const join_site *js)
 {
-    if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0 || !join_may_follow(m, s, js)) return 0;
+    if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0) return 0;
     if (same_handle(js->handle, s->handle) || same_handle(js->handle, s->kept)) return JOINS_HANDLE;
     const char *field = s->handle_field;
     const char *jfield = field && js->handle[0] ? handle_field(js->handle) : NULL;
@@ -722,13 +719,30 @@ static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d,
     return JOINS_BY_FIELD;
 }
 
-/* The branch of the parent's code a join lies on that ends the thread
- * only there: in frame `frame` of the join's position (the same frames
- * before it), nodes lo..hi (failure_branch_join). */
-typedef struct join_arm {
-    int frame;
-    int32_t lo, hi;
-} join_arm;
+/* How a join ends its thread: as join_names, for a join that may run
+ * after the spawn on the path where the thread started. */
+static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *js)
+{
+    int kind = join_names(s, d, js);
+    return kind && join_placement(m, s, js, NULL) == JOIN_FOLLOWS ? kind : 0;
+}
+
+/* Records the joins on the branch where starting the thread failed
+ * (JOIN_ON_FAILURE): what follows one of them on its own path comes after
+ * the instances started before (ordering.c). */
+static void list_failure_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d)
+{
+    for (size_t j = 0; j < d->njoins; j++) {
+        const join_site *js = &d->joins[j];
+        rl_failure_join f;
+        if (!join_names(s, d, js) || join_placement(m, s, js, &f) != JOIN_ON_FAILURE) continue;
+        f.pos = pos_copy(&js->pos);
+        f.frame_fns = frames_with(js->frame_fns, js->pos.n - 1, js->frame_fns[js->pos.n - 1]);
+        child->failure_joins =
+            rl_xrealloc(child->failure_joins, (size_t)(child->nfailure_joins + 1) * sizeof *child->failure_joins);
+        child->failure_joins[child->nfailure_joins++] = f;
+    }
+}
 
 /* The best kind of join any join of the spawn is (join_kind). */
 static int best_join_kind(const rl_model *m, const spawn_site *s, const discovery *d)
@@ -756,33 +770,6 @@ static const join_site *join_of(const rl_model *m, const spawn_site *s, const di
         if (join_kind(m, s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
     }
     return join;
-}
-
-/* A join of the spawn's own handle on the branch that tests the spawn's
- * result (join_may_follow leaves it out as the thread's end): it ends
- * the threads started so far on that branch only. The first such join
- * after the spawn, with that branch as *arm; NULL when none. */
-static const join_site *failure_branch_join(const rl_model *m, const spawn_site *s, const discovery *d,
-                                            join_arm *arm)
-{
-    const join_site *first = NULL;
-    for (size_t j = 0; s->handle[0] && j < d->njoins; j++) {
-        const join_site *js = &d->joins[j];
-        int k;
-        const rl_fn_info *info;
-        if (pos_cmp(&js->pos, &s->pos) <= 0 || (first && pos_cmp(&js->pos, &first->pos) >= 0)) continue;
-        if (!same_handle(js->handle, s->handle) && !same_handle(js->handle, s->kept)) continue;
-        if (!parting_frame(m, s, js, &k, &info) ||
-            !rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k]))
-            continue;
-        int32_t branch = branch_testing(info->fn, s->pos.v[k], js->pos.v[k]);
-        if (branch < 0) continue;
-        first = js;
-        arm->frame = k;
-        arm->lo = info->fn->nodes[branch].first_child;
-        arm->hi = info->fn->nodes[branch].end;
-    }
-    return first;
 }
 
 static int same_loc(rl_loc a, rl_loc b)
@@ -826,41 +813,12 @@ static int joined_by_caller(const spawn_site *s, const join_site *join)
     return join->pos.v[c] > s->pos.v[c];
 }
 
-/* Where join `join` ends the interval of spawn s's child: *dend at the
- * join itself, *end there too or, when the join sits in a loop that does
- * not hold the spawn, just after that loop. */
-static void join_ends(rl_model *m, const spawn_site *s, const join_site *join, rl_posvec *end, rl_posvec *dend)
-{
-    *end = pos_copy(&join->pos);
-    *dend = pos_copy(&join->pos);
-    for (int k = 0; k < join->pos.n; k++) {
-        const rl_function *jf = fn_of(m, join->frame_fns[k]);
-        if (join->pos.v[k] >= jf->nnodes) continue; /* a finisher's frame past the entry */
-        int32_t loop = outermost_loop(jf, join->pos.v[k]);
-        if (loop < 0) continue;
-        int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
-                          s->frame_fns[k] == join->frame_fns[k];
-        if (same_prefix && in_subtree(jf, loop, s->pos.v[k])) break; /* the spawn's own loop */
-        pos_free(end);
-        *end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
-        break;
-    }
-}
-
 /* Fills a child's multi flag and interval from its spawn site and the
- * parent's joins. A join on the branch where starting it failed ends the
- * child only on that branch (threads.h, arm_*). */
+ * parent's joins. */
 static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
                                        const discovery *d)
 {
     const join_site *join = join_of(m, s, d);
-    join_arm arm;
-    const join_site *on_arm = failure_branch_join(m, s, d, &arm);
-    if (on_arm) {
-        join_ends(m, s, on_arm, &child->arm_end, &child->arm_dend);
-        child->arm_in = pos_prefix_then(&on_arm->pos, arm.frame, arm.lo);
-        child->arm_out = pos_prefix_then(&on_arm->pos, arm.frame, arm.hi + 1);
-    }
     int frame = -1;
     int32_t around = overlapping_loop(m, s, join, &frame);
     /* A spawn reached through several call paths (commands dispatched
@@ -896,6 +854,7 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
         child->creation_holder = parent->creation_holder;
     }
     child->multi = parent->multi || child->own_multi;
+    list_failure_joins(m, child, s, d);
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
     child->spawn_pos = pos_copy(&s->pos);
@@ -908,7 +867,20 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
     child->join_loc = join->loc;
     child->join_call_loc = join->call_loc;
     list_joins(m, child, s, d, join);
-    join_ends(m, s, join, &child->end, &child->dend);
+    child->end = pos_copy(&join->pos);
+    child->dend = pos_copy(&join->pos);
+    for (int k = 0; k < join->pos.n; k++) {
+        const rl_function *jf = fn_of(m, join->frame_fns[k]);
+        if (join->pos.v[k] >= jf->nnodes) continue; /* a finisher's frame past the entry */
+        int32_t loop = outermost_loop(jf, join->pos.v[k]);
+        if (loop < 0) continue;
+        int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
+                          s->frame_fns[k] == join->frame_fns[k];
+        if (same_prefix && in_subtree(jf, loop, s->pos.v[k])) break; /* the spawn's own loop */
+        pos_free(&child->end);
+        child->end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
+        break;
+    }
     return join;
 }
 

@@ -11,8 +11,10 @@
  * the other took (ownership.h), or when one comes before a post its
  * function makes on an object the other's function waited on first
  * (flow.h: both travel in the same sets, publish and history), or when
- * one is in a once-routine the other comes after (or shares). Also: which
- * thread holds a creation lock.
+ * one is in a once-routine the other comes after (or shares), or when
+ * each is made while its thread owns the object (ownership.h), or when
+ * the parent's access follows, inside the branch where starting the child
+ * failed, a join of it there. Also: which thread holds a creation lock.
  *
  * Invariants:
  *  1. Read only: nothing here changes the model, so rules may ask in any
@@ -48,9 +50,6 @@ static const rl_posvec *interval_start(const rl_thread *child, int distinct, int
 static int in_interval(const rl_posvec *p, const rl_thread *child, int distinct, int first_pass)
 {
     const rl_posvec *end = distinct ? &child->dend : &child->end;
-    /* inside the failure branch of its spawn, after a join there (threads.h) */
-    if (child->arm_out.n && pos_cmp(p, &child->arm_in) >= 0 && pos_cmp(p, &child->arm_out) < 0)
-        end = distinct ? &child->arm_dend : &child->arm_end;
     return pos_cmp(p, interval_start(child, distinct, first_pass)) >= 0 && pos_cmp(p, end) < 0;
 }
 
@@ -81,9 +80,36 @@ static int outlives(const rl_model *m, int t, int top)
     return 0;
 }
 
+/* Whether position p of a child's parent comes after one of the child's
+ * joins on the branch where starting it failed (threads.h), inside that
+ * branch: p lies in the branch (or in a call made there), and in the
+ * frame where p's path and the join's part, the join runs whenever the
+ * block holding both reaches p, before it. zstd's POOL_create_advanced
+ * frees the pool after joining the workers started so far; that branch is
+ * all such a join ends the workers on. */
+static int after_failure_join(const rl_model *m, const rl_thread *child, const rl_posvec *p)
+{
+    for (int i = 0; i < child->nfailure_joins; i++) {
+        const rl_failure_join *join = &child->failure_joins[i];
+        int n = join->pos.n < p->n ? join->pos.n : p->n, k = 0;
+        while (k < n && join->pos.v[k] == p->v[k]) k++;
+        if (k == n || k < join->frame) continue;
+        const rl_function *f = fn_of(m, join->frame_fns[k]);
+        int32_t at = join->pos.v[k], node = p->v[k];
+        if (at >= f->nnodes || node >= f->nnodes || at > node) continue;
+        if (k == join->frame && !(node >= join->branch && node <= f->nodes[join->branch].end)) continue;
+        /* a loop joining the handles one by one joins them all once left */
+        for (int32_t q = f->nodes[at].parent; q >= 0; q = f->nodes[q].parent)
+            if (f->nodes[q].kind == RL_N_LOOP && !(node >= q && node <= f->nodes[q].end)) at = q;
+        if (rl_program_runs_before(f, at, node)) return 1;
+    }
+    return 0;
+}
+
 /* An ancestor thread's access against a descendant's. The descendant runs
  * during the interval of the ancestor's child it descends from, or from
- * that child's start on when it may outlive the child. */
+ * that child's start on when it may outlive the child; not past a join
+ * of that child on a path where starting it failed (after_failure_join). */
 static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_access *desc)
 {
     int c = child_towards(m, anc->thread, desc->thread);
@@ -91,7 +117,8 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread, first_pass = first_pass_only(m, anc);
     int r = outlives(m, desc->thread, c) ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0
-                                         : in_interval(&p, &m->threads[c], distinct, first_pass);
+                                         : in_interval(&p, &m->threads[c], distinct, first_pass) &&
+                                               !after_failure_join(m, &m->threads[c], &p);
     pos_free(&p);
     return r;
 }

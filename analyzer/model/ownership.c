@@ -567,23 +567,12 @@ int rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node)
     return r;
 }
 
-/* Whether node w runs whenever the block holding both w and node `node`
- * reaches node: only sequences between them and w. */
-static int runs_before(const rl_function *f, int32_t w, int32_t node)
-{
-    int32_t top = f->nodes[w].parent;
-    while (top >= 0 && !(node > top && node <= f->nodes[top].end)) top = f->nodes[top].parent;
-    for (int32_t p = f->nodes[w].parent; p >= 0 && p != top; p = f->nodes[p].parent)
-        if (f->nodes[p].kind != RL_N_SEQ) return 0;
-    return top >= 0;
-}
-
 /* Whether node w runs whenever node `node` before it does: only
  * sequences between each of them and the block holding both, and no jump
  * (nor call that never returns) between them. */
 static int runs_after(const rl_function *f, int32_t node, int32_t w)
 {
-    if (!runs_before(f, node, w) || !runs_before(f, w, node)) return 0;
+    if (!rl_program_runs_before(f, node, w) || !rl_program_runs_before(f, w, node)) return 0;
     for (int32_t i = node + 1; i < w; i++) {
         uint8_t k = f->nodes[i].kind;
         if (k == RL_N_RETURN || k == RL_N_BREAK || k == RL_N_CONTINUE || k == RL_N_GOTO ||
@@ -646,7 +635,7 @@ static int32_t taking_read(rl_ownership *o, int fn, int32_t node, const char *pl
     int32_t best = -1;
     for (size_t k = 0; k < l->n; k++) {
         int32_t r = l->reads[k], w = l->writes[k];
-        if (r < node && r > best && (w < node ? runs_before(f, w, node) : runs_after(f, node, w))) best = r;
+        if (r < node && r > best && (w < node ? rl_program_runs_before(f, w, node) : runs_after(f, node, w))) best = r;
     }
     return best;
 }

@@ -1,6 +1,7 @@
 /* Ownership, as in Infer's RacerD: an object a thread allocates is its own
  * until it is published, and an object a function unlinks from a shared
- * structure under a lock belongs to the caller that gets it. Accesses to
+ * structure under a lock belongs to the caller that gets it (or to the
+ * function itself, until it hands it on, when it uses it). Accesses to
  * an object while it is owned are not shared, whoever else later touches
  * it: the lock or the queue that publishes or unlinks it orders them.
  *

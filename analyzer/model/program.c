@@ -511,6 +511,15 @@ static int32_t jump_from(const rl_program *p, const rl_fn_info *info, int32_t s)
     }
 }
 
+int rl_program_runs_before(const rl_function *f, int32_t first, int32_t then)
+{
+    int32_t top = f->nodes[first].parent;
+    while (top >= 0 && !(then > top && then <= f->nodes[top].end)) top = f->nodes[top].parent;
+    for (int32_t p = f->nodes[first].parent; p >= 0 && p != top; p = f->nodes[p].parent)
+        if (f->nodes[p].kind != RL_N_SEQ) return 0;
+    return top >= 0;
+}
+
 int rl_program_may_follow(const rl_program *p, const rl_fn_info *info, int32_t from, int32_t to)
 {
     const rl_function *fn = info->fn;

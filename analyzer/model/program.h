@@ -99,6 +99,10 @@ int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_
 /* Whether node `node` of a function runs on its first call only: it
  * comes after the function's run-once guard (rl_fn_info.once_guard). */
 int rl_program_first_call_only(const rl_fn_info *info, int32_t node);
+/* Whether node `first` of a function runs whenever the block holding both
+ * it and node `then` reaches `then`: only sequences between `first` and
+ * that block (no branch or loop of its own). */
+int rl_program_runs_before(const rl_function *f, int32_t first, int32_t then);
 /* Whether node `to` of a function may run after node `from` in one call
  * of it: `to` lies after `from` and is not skipped on every path from
  * it (the other branch of an `if`, or code past a `return`, a call that

@@ -19,6 +19,7 @@
 #include "callgraph.h"
 #include "ownership.h"
 #include "place.h"
+#include "resolve_memo.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include <stdio.h>
@@ -50,6 +51,8 @@ uint64_t tm_fn_bindings_hash(const char *const *bind, int nbind)
         }
     return h;
 }
+
+static const char *resolve_now(rl_model *m, const frame_env *env, const char *s, int *distinct);
 
 /* What a function returns, in its own terms, when every return agrees. */
 static const char *return_summary(rl_model *m, int fn)
@@ -101,12 +104,12 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
              * unlinked: a fresh object at this call site. */
             rl_strbuf sb = RL_STRBUF_INIT;
             rl_sb_printf(&sb, "&H%s", fields[0]);
-            result = tm_resolve(m, env, rl_sb_str(&sb), NULL);
+            result = resolve_now(m, env, rl_sb_str(&sb), NULL);
             rl_sb_free(&sb);
         } else if (ret && rl_place_root(ret, NULL) != RL_ROOT_LOCAL) {
             const char *args[MAX_PARAMS];
             int nargs = nf - 3;
-            for (int i = 0; i < nargs; i++) args[i] = tm_resolve(m, env, fields[3 + i], NULL);
+            for (int i = 0; i < nargs; i++) args[i] = resolve_now(m, env, fields[3 + i], NULL);
             frame_env callee_env = {env->thread, callee, args, nargs, 0, 0};
             result = rl_place_root(ret, NULL) == RL_ROOT_CALL || (ret[0] == '&' && ret[1] == '@')
                          ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1)
@@ -147,7 +150,7 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
     const char *resolved[RL_MAX_CHOICES];
     int unknown = too_many || n < 2;
     for (size_t i = 0; i < n && !unknown; i++) {
-        resolved[i] = tm_resolve(m, env, alts[i], NULL);
+        resolved[i] = resolve_now(m, env, alts[i], NULL);
         /* an alternative this context cannot name: the type, as before */
         if (!resolved[i][0] || resolved[i][0] == '{') unknown = 1;
     }
@@ -158,11 +161,29 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
 
 static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
 
-/* Every resolved name has its container steps cancelled or typed
- * (rl_place_normalize): the root is known now. */
+/* Resolves s, which may be a temporary: every resolved name has its
+ * container steps cancelled or typed (rl_place_normalize), the root being
+ * known now. */
+static const char *resolve_now(rl_model *m, const frame_env *env, const char *s, int *distinct)
+{
+    return rl_place_normalize(m->program->pool, resolve_steps(m, env, s, distinct, NULL));
+}
+
+/* Resolves a string that outlives the model (a fact string, a name
+ * interned in a pool, a literal: the memo keys on its address,
+ * resolve_memo.h), remembering the answer for the frame. A temporary
+ * goes through resolve_now. */
 const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
-    return rl_place_normalize(m->program->pool, resolve_steps(m, env, s, distinct, root_distinct));
+    const char *r;
+    int d = 0, rd = 0;
+    if (!tm_memo_get(m->resolve_memo, env, s, &r, &d, &rd)) {
+        r = rl_place_normalize(m->program->pool, resolve_steps(m, env, s, &d, &rd));
+        tm_memo_put(m->resolve_memo, env, s, r, d, rd);
+    }
+    if (distinct && d) *distinct = 1;
+    if (root_distinct && rd) *root_distinct = 1;
+    return r;
 }
 
 static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)

@@ -20,6 +20,7 @@
 #include "threads_internal.h"
 #include "ownership.h"
 #include "scoped.h"
+#include "resolve_memo.h"
 #include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
@@ -42,12 +43,6 @@ static int pos_order(const void *a, const void *b)
     return pos_cmp(a, b);
 }
 
-/* The bounds of one child a position is placed against: its interval's
- * four, then the four of a join on its failure branch (threads.h, arm_*),
- * which count only when it has one. */
-#define PHASE_BOUNDS_PER_CHILD 8
-#define PHASE_BOUNDS_ARM 4
-
 /* Where a position lies relative to each child's interval: contexts at
  * positions with the same signature are interchangeable. Each child's
  * class (before its start, inside, past dstart, past dend, after its end)
@@ -61,14 +56,12 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 {
     rl_thread *t = &m->threads[thread];
     if (!t->phase_ready) {
-        t->phase_bounds = rl_xcalloc((size_t)t->nchildren * PHASE_BOUNDS_PER_CHILD + 1, sizeof *t->phase_bounds);
+        t->phase_bounds = rl_xcalloc((size_t)t->nchildren * 4 + 1, sizeof *t->phase_bounds);
         for (int i = t->first_child; i < t->first_child + t->nchildren; i++) {
             const rl_thread *c = &m->threads[i];
-            const rl_posvec *bounds[PHASE_BOUNDS_PER_CHILD] = {&c->start,  &c->dstart,  &c->dend,     &c->end,
-                                                               &c->arm_in, &c->arm_out, &c->arm_end, &c->arm_dend};
+            const rl_posvec *bounds[] = {&c->start, &c->dstart, &c->dend, &c->end};
             for (size_t k = 0; k < sizeof bounds / sizeof *bounds; k++)
-                if (!bounds[k]->infinite && (k < PHASE_BOUNDS_ARM || c->arm_out.n))
-                    t->phase_bounds[t->nphase_bounds++] = pos_copy(bounds[k]);
+                if (!bounds[k]->infinite) t->phase_bounds[t->nphase_bounds++] = pos_copy(bounds[k]);
         }
         qsort(t->phase_bounds, (size_t)t->nphase_bounds, sizeof *t->phase_bounds, pos_order);
         t->phase_ready = 1;
@@ -721,6 +714,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_group = MAX_GROUP;
     m->own = rl_ownership_new(p, flow);
     m->scoped = rl_scoped_new(p);
+    m->resolve_memo = tm_memo_new();
     size_t cap_finishers = 0;
     tm_record_static_stores(m);
     if (p->main_fn >= 0) {
@@ -766,15 +760,16 @@ void rl_model_free(rl_model *m)
         pos_free(&m->threads[i].dstart);
         pos_free(&m->threads[i].end);
         pos_free(&m->threads[i].dend);
-        pos_free(&m->threads[i].arm_in);
-        pos_free(&m->threads[i].arm_out);
-        pos_free(&m->threads[i].arm_end);
-        pos_free(&m->threads[i].arm_dend);
         for (int k = 0; k < m->threads[i].ncreated_under; k++) pos_free(&m->threads[i].released_at[k]);
         for (int k = 0; k < m->threads[i].nphase_bounds; k++) pos_free(&m->threads[i].phase_bounds[k]);
         free(m->threads[i].phase_bounds);
         free(m->threads[i].finishers);
         free(m->threads[i].join_sites);
+        for (int k = 0; k < m->threads[i].nfailure_joins; k++) {
+            pos_free(&m->threads[i].failure_joins[k].pos);
+            free(m->threads[i].failure_joins[k].frame_fns);
+        }
+        free(m->threads[i].failure_joins);
     }
     free(m->finishers);
     for (size_t i = 0; i < m->nctxs; i++) {
@@ -788,6 +783,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->lock_display);
     rl_ptrmap_free(&m->stored);
     rl_ptrmap_free(&m->returns);
+    tm_memo_free(m->resolve_memo);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);

@@ -47,6 +47,16 @@ typedef struct rl_join_site {
     rl_loc call_loc;
 } rl_join_site;
 
+/* A join on the branch where starting a thread failed: its position in
+ * the parent's frame, the function of each frame, the frame of the `if`
+ * testing the start, and that `if`'s branch holding the join there. */
+typedef struct rl_failure_join {
+    rl_posvec pos;
+    int *frame_fns;
+    int frame;
+    int32_t branch;
+} rl_failure_join;
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
@@ -78,6 +88,12 @@ typedef struct rl_thread {
     rl_loc join_call_loc;
     rl_join_site *join_sites; /* every join that may end it, join_loc first */
     int njoin_sites;
+    /* Joins on the branch where starting it failed (`if (pthread_create(...))
+     * { pool_free(ctx); ... }`, discovery.c): they end the instances
+     * started before, but only for what follows them inside that branch
+     * (ordering.c). */
+    struct rl_failure_join *failure_joins;
+    int nfailure_joins;
     rl_loc caller_spawn_loc; /* a root: a spawn it reaches whose entry is
                          what its unknown caller passes (a public
                          thread-creation function), line 0 if none */
@@ -96,14 +112,6 @@ typedef struct rl_thread {
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
-    /* A join of its handle on the branch that tests whether its spawn
-     * failed (`if (pthread_create(...)) { pool_free(p); return NULL; }`:
-     * it joins those started before) ends it only for its parent's
-     * positions on that branch: from arm_in to arm_out (a prefix of the
-     * join's frames, then the branch's first node and the node past it),
-     * where arm_end and arm_dend replace end and dend. arm_out.n == 0:
-     * no such join. */
-    rl_posvec arm_in, arm_out, arm_end, arm_dend;
     rl_posvec *phase_bounds; /* its children's finite bounds, sorted; built with */
     int nphase_bounds, phase_ready; /* its first phase signature (threads.c) */
     /* A library root: the library's finishers (rl_model.finishers, by
@@ -217,6 +225,7 @@ typedef struct rl_model {
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
+    struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;

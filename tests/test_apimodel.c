@@ -86,7 +86,10 @@ static void test_rules(const char *dir)
     report(fn && fn->kind == RL_API_POST && fn->handle == 0, "sem_post: a post on handle 0", NULL);
     report(rl_apimodel_find(model, "pthread_cond_timedwait") == NULL, "pthread_cond_timedwait is not modelled", NULL);
     fn = rl_apimodel_find(model, "free");
-    report(fn && fn->kind == RL_API_FREE, "free: kind free", NULL);
+    report(fn && fn->kind == RL_API_FREE && fn->writes == 1u && fn->reads == 0, "free: kind free, writes arg 0", NULL);
+    fn = rl_apimodel_find(model, "realloc");
+    report(fn && fn->kind == RL_API_ALLOC && fn->writes == 1u && fn->reads == 1u, "realloc allocates, reads and writes arg 0",
+           NULL);
 
     fn = rl_apimodel_find(model, "memcpy");
     report(fn && fn->kind == RL_API_ACCESS && fn->writes == 1u && fn->reads == 2u, "memcpy writes 0 reads 1", NULL);

@@ -22,7 +22,9 @@ typedef enum rl_api_kind {
     RL_API_JOIN,     /* waits for the thread whose handle is arg `handle` */
     RL_API_ONCE,     /* runs function arg `entry` once per control arg `handle` */
     RL_API_ATOMIC,   /* every pointer argument is accessed atomically */
-    RL_API_ALLOC,    /* returns a fresh heap object */
+    RL_API_ALLOC,    /* returns a fresh heap object (and may read or write,
+                        `reads`/`writes`, what an argument points to:
+                        realloc copies and releases the old object) */
     RL_API_ACCESS,   /* reads/writes memory through pointer args (memcpy...) */
     RL_API_LOCKINIT, /* initialises the lock at arg `lock` with attributes at arg
                         `attr` (a non-NULL attr may make it recursive) */
@@ -30,7 +32,8 @@ typedef enum rl_api_kind {
     RL_API_THREAD_EXIT, /* never returns: ends the calling thread (pthread_exit) */
     RL_API_JUMP,     /* never returns: jumps elsewhere in the thread (longjmp) */
     RL_API_FREE,     /* releases the object its argument 0 points to: does not
-                        keep it (free, reached directly or through a hook) */
+                        keep it (free, reached directly or through a hook);
+                        `writes` makes the release an access of the object */
     RL_API_POST,     /* wakes a waiter on the object at arg `handle` (sem_post,
                         pthread_cond_signal): what came before it is ordered
                         before what the waiter does after its wait */
@@ -66,7 +69,8 @@ typedef struct rl_api_fn {
     int success_nonzero;  /* TRYLOCK: success is a nonzero return (else zero) */
     int entry, arg, handle; /* SPAWN/JOIN/ONCE argument indices, -1 if none */
     int attr;             /* LOCKINIT: index of the attributes argument, -1 if none */
-    uint32_t reads, writes; /* ACCESS: bit i set = arg i read / written through */
+    uint32_t reads, writes; /* ACCESS, ALLOC, FREE: bit i set = arg i read /
+                               written through */
     char *origin;         /* "file:line" the definition came from */
 } rl_api_fn;
 

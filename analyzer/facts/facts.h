@@ -103,6 +103,8 @@ enum {
     RL_ACC_NESTED = 1 << 3, /* a struct member touched by an access to the
                                whole struct around it, recorded apart for
                                when that struct is known only by type */
+    RL_ACC_RELEASE = 1 << 4, /* the write by which a call modelled `free`
+                                (or a realloc) releases the object */
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,
@@ -163,8 +165,11 @@ typedef struct rl_node {
     int32_t parent;     /* -1 for the root */
     int32_t first_child, next_sibling; /* -1 when none */
     int32_t end;        /* index of the last node of this subtree */
-    int32_t aux;        /* IF/LOOP: TRYLOCK node index or -1; ACCESS: the
-                           constant index of the place's first [] or -1 */
+    int32_t aux;        /* IF/LOOP: TRYLOCK node index, or the LOCK node an
+                           earlier `if` on the same unchanged local took
+                           (`if (x) lock(&m); ... if (x) ...`: a correlated
+                           condition), or -1; ACCESS: the constant index
+                           of the place's first [] or -1 */
     rl_loc loc;
     const char *text;   /* place, label, handle, or indirect callee type */
     const char *display;/* what the user wrote, for messages */

@@ -127,11 +127,17 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         } else if (i == api->arg) {
             rlw_expr(w, a, USE_READ, &argv);
         } else if (i == api->handle) {
+            /* A handle in an array reached by constant index names that
+             * element (`tids[1]`), as a lock does (rlw_place_element). */
             if (api->kind == RL_API_JOIN) {
                 rlw_expr(w, a, USE_READ, &handle);
-                rl_sb_append(&handle_place, rl_sb_str(&handle.place));
+                rlw_place_element(rl_sb_str(&handle.place), handle.index, &handle_place);
             } else {
-                rlw_pointee_place(w, a, &handle_place, NULL, NULL);
+                rl_strbuf raw = RL_STRBUF_INIT;
+                long long index = -1;
+                rlw_pointee_place(w, a, &raw, NULL, &index);
+                rlw_place_element(rl_sb_str(&raw), api->kind == RL_API_SPAWN ? index : -1, &handle_place);
+                rl_sb_free(&raw);
             }
         } else {
             rlw_expr(w, a, USE_READ, NULL);
@@ -185,21 +191,34 @@ static void walk_atomic_args(walker *w, CXCursor *args, int nargs)
     }
 }
 
-static void walk_access_call(walker *w, CXCursor c, const rl_api_fn *api, int nargs)
+/* Walks argument i of call c as a read, leaving its place, display and
+ * value in o; when the model says the call reads or writes what the
+ * argument points to (memcpy, realloc, free: api->reads, api->writes),
+ * that object's access is emitted too, after the argument's own reads. */
+static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i, expr_out *o)
+{
+    CXCursor a = rlw_call_arg(c, i);
+    rlw_expr(w, a, USE_READ, o);
+    uint32_t bit = i < 32 ? 1u << i : 0;
+    if (!api || (!(api->reads & bit) && !(api->writes & bit))) return;
+    rl_strbuf place = RL_STRBUF_INIT;
+    rlw_deref_place(w, rl_sb_str(&o->value), clang_getCursorType(a), &place);
+    use_mode m = (api->writes & bit) ? ((api->reads & bit) ? USE_RMW : USE_WRITE) : USE_READ;
+    int32_t id = rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&o->display), m, 0);
+    if (id >= 0 && (api->writes & bit) && (api->kind == RL_API_FREE || api->kind == RL_API_ALLOC))
+        w->fn->nodes[id].flags |= RL_ACC_RELEASE;
+    rl_sb_free(&place);
+}
+
+/* Every argument of a call the model describes by its accesses alone
+ * (memcpy) or by an allocation (realloc), walked with what it reaches. */
+static void walk_modelled_args(walker *w, CXCursor c, const rl_api_fn *api, int nargs)
 {
     for (int i = 0; i < nargs; i++) {
-        CXCursor a = rlw_call_arg(c, i);
-        uint32_t bit = i < 32 ? 1u << i : 0;
-        if (!(api->reads & bit) && !(api->writes & bit)) {
-            rlw_expr(w, a, USE_READ, NULL);
-            continue;
-        }
-        rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-        rlw_pointee_place(w, a, &place, &display, NULL);
-        use_mode m = (api->writes & bit) ? ((api->reads & bit) ? USE_RMW : USE_WRITE) : USE_READ;
-        rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), m, 0);
-        rl_sb_free(&place);
-        rl_sb_free(&display);
+        expr_out o;
+        rlw_out_init(&o);
+        walk_modelled_arg(w, c, api, i, &o);
+        rlw_out_free(&o);
     }
 }
 
@@ -289,7 +308,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             return;
         }
         case RL_API_ALLOC: {
-            for (int i = 0; i < nargs; i++) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
+            walk_modelled_args(w, c, api, nargs);
             if (out) {
                 rl_loc loc = rlw_loc_of(w, c);
                 rl_sb_printf(&out->value, "&H%u_%u", loc.line, loc.col);
@@ -297,7 +316,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             return;
         }
         case RL_API_ACCESS:
-            walk_access_call(w, c, api, nargs);
+            walk_modelled_args(w, c, api, nargs);
             return;
         case RL_API_LOCKINIT:
             rlw_walk_lockinit(w, c, api, name, nargs);
@@ -318,13 +337,14 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             break;
         }
     }
-    /* An ordinary call: arguments are read, pointer values passed along. */
+    /* An ordinary call: arguments are read, pointer values passed along
+     * (a `free` also writes the object it releases, as its model says). */
     const char **vals = rl_xcalloc((size_t)nargs + 1, sizeof *vals);
     rl_strbuf *bufs = rl_xcalloc((size_t)nargs + 1, sizeof *bufs);
     for (int i = 0; i < nargs; i++) {
         expr_out o;
         rlw_out_init(&o);
-        rlw_expr(w, rlw_call_arg(c, i), USE_READ, &o);
+        walk_modelled_arg(w, c, api, i, &o);
         rl_sb_append(&bufs[i], rl_sb_str(&o.value));
         CXType at = clang_getCursorType(rlw_call_arg(c, i));
         if (!bufs[i].len && rlw_is_null_constant(rlw_call_arg(c, i)) && param_is_function_pointer(callee, direct, i)) {

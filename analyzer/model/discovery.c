@@ -19,6 +19,7 @@
  *     child's bounds are ordered: start <= dstart < dend <= end.
  *  4. Spawns and joins in doomed code are left out. */
 #include "threads_internal.h"
+#include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
@@ -128,7 +129,7 @@ static int in_subtree(const rl_function *fn, int32_t root, int32_t node)
 /* The field a handle is kept in, when the handle is an element or the
  * value of a struct field (`.threads*` in `t0:pool_create:H40_15.threads*`,
  * `&ctx->threads[i]`): the last field step with the steps after it, all
- * of them `*` or `[]`. NULL otherwise. */
+ * of them `*`, `[]` or a constant index (`[3]`). NULL otherwise. */
 static const char *handle_field(const char *handle)
 {
     const char *dot = strrchr(handle, '.');
@@ -137,17 +138,17 @@ static const char *handle_field(const char *handle)
     if (!(isalpha((unsigned char)*p) || *p == '_')) return NULL;
     while (isalnum((unsigned char)*p) || *p == '_') p++;
     for (; *p; p++)
-        if (*p != '*' && *p != '[' && *p != ']') return NULL;
+        if (*p != '*' && *p != '[' && *p != ']' && !isdigit((unsigned char)*p)) return NULL;
     return dot;
 }
 
-/* Whether s, past its first n bytes, is only `*` and `[]` steps, the
- * first a `*`. */
+/* Whether s, past its first n bytes, is only `*` and `[]` steps (or
+ * `[3]`), the first a `*`. */
 static int only_derefs_after(const char *s, size_t n)
 {
     if (s[n] != '*') return 0;
     for (const char *p = s + n; *p; p++)
-        if (*p != '*' && *p != '[' && *p != ']') return 0;
+        if (*p != '*' && *p != '[' && *p != ']' && !isdigit((unsigned char)*p)) return 0;
     return 1;
 }
 
@@ -185,9 +186,13 @@ static const char *stored_handle_field(rl_model *m, const rl_function *fn, const
  * `join(writeth)` later; curl's Curl_thread_create() returns the
  * pthread_t it allocated, kept in `tslot->thread`. The place the caller
  * writes the call's value to, with the handle's steps past the returned
- * value (`writeth*.id`), resolved in the caller's frame; NULL when
- * not so. Identities are not traced through calls otherwise, and the
- * join names the handle by that place. */
+ * value (`writeth*.id`), resolved in the caller's frame. When the caller
+ * stores the value in no place the facts name (a local, `thread *th =
+ * launch(...); ... join(th);`) and the function returns an object it
+ * allocated, the caller names that object by its call site, as it does
+ * when the value reaches join() (resolve.c, resolve_call): `H59_23.id`.
+ * NULL when not so. Identities are not traced through calls otherwise,
+ * and the join names the handle by that place. */
 static const char *kept_handle(rl_model *m, const rl_function *fn, const char *handle, const discovery *d)
 {
     if (d->caller_fn < 0 || !d->caller_env || !handle[0]) return NULL;
@@ -195,13 +200,17 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
      * `*.id` for `return th;` and `&th->id` ("T*.id" after "T"), and
      * for `return &X;` and `&X.id` ("X.id" after "&X"). */
     const char *rest = NULL;
+    int fresh = 0; /* the returned object is one the function allocates */
     for (int32_t i = 0; i < fn->nnodes && !rest; i++) {
         const rl_node *n = &fn->nodes[i];
         size_t len = n->kind == RL_N_RETURN && n->text ? strlen(n->text) : 0;
-        if (len && strncmp(handle, n->text, len) == 0 && handle[len] == '*') rest = handle + len + 1;
-        else if (len > 1 && n->text[0] == '&' && strncmp(handle, n->text + 1, len - 1) == 0 &&
-                 (!handle[len - 1] || handle[len - 1] == '.' || handle[len - 1] == '['))
+        if (len && strncmp(handle, n->text, len) == 0 && handle[len] == '*') {
+            rest = handle + len + 1;
+        } else if (len > 1 && n->text[0] == '&' && strncmp(handle, n->text + 1, len - 1) == 0 &&
+                   (!handle[len - 1] || handle[len - 1] == '.' || handle[len - 1] == '[')) {
             rest = handle + len - 1;
+            fresh = rl_place_root(n->text, NULL) == RL_ROOT_HEAP && !strpbrk(n->text + 1, ".[*");
+        }
     }
     if (!rest) return NULL;
     const rl_function *cf = fn_of(m, d->caller_fn);
@@ -219,7 +228,12 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
         rl_sb_free(&sb);
         return kept[0] ? kept : NULL;
     }
-    return NULL;
+    if (!fresh) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "H%u_%u%s", at.line, at.col, rest);
+    const char *kept = tm_resolve(m, d->caller_env, rl_sb_str(&sb), NULL);
+    rl_sb_free(&sb);
+    return kept[0] ? kept : NULL;
 }
 
 /* ---- pass 1: spawn and join sites ---------------------------------------- */
@@ -662,12 +676,29 @@ static void creation_history(rl_model *m, rl_thread *child, const spawn_site *s)
     }
 }
 
+/* Whether two handle places (or fields, handle_field) name the same
+ * handle: the same place, or places that differ only in the index of
+ * their first array step where one of them is collapsed ("t[]", any
+ * element) and the other names an element ("t[1]"). Two different
+ * constant indices ("t[0]", "t[1]") are two handles (rlw_place_element). */
+static int same_handle(const char *a, const char *b)
+{
+    if (a == b) return 1;
+    if (!a || !b) return 0;
+    if (strcmp(a, b) == 0) return 1;
+    const char *ea = strchr(a, '['), *eb = strchr(b, '[');
+    if (!ea || !eb || ea - a != eb - b || strncmp(a, b, (size_t)(ea - a)) != 0) return 0;
+    if (ea[1] != ']' && eb[1] != ']') return 0; /* two constants, or the same: a == b */
+    const char *ra = strchr(ea, ']'), *rb = strchr(eb, ']');
+    return ra && rb && strcmp(ra, rb) == 0;
+}
+
 /* Whether a join's handle is a spawn's handle exactly: that join belongs
  * to that spawn. */
 static int joins_a_named_spawn(const discovery *d, const join_site *js)
 {
     for (size_t k = 0; k < d->nspawns; k++)
-        if (d->spawns[k].handle == js->handle || d->spawns[k].kept == js->handle) return 1;
+        if (same_handle(d->spawns[k].handle, js->handle) || same_handle(d->spawns[k].kept, js->handle)) return 1;
     return 0;
 }
 
@@ -679,28 +710,101 @@ static int joins_a_named_spawn(const discovery *d, const join_site *js)
  * again through its owner's field, `ctx->threads[i]` in POOL_create and
  * in POOL_join), and the object's identity is not traced through the
  * allocation and the stores. NULL when none. */
-/* How a join after the spawn ends its thread: JOINS_HANDLE when it names
- * the spawn's handle (or the place its caller keeps it in), JOINS_BY_FIELD
- * when it names a handle of the same struct field that is exactly no
- * other spawn's, else 0. */
+/* The branch of an `if` whose condition holds node `test` that holds
+ * node `node` (it runs according to what `test` returned), or -1. */
+static int32_t branch_tests(const rl_function *fn, int32_t test, int32_t node)
+{
+    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent) {
+        if (fn->nodes[p].kind != RL_N_IF) continue;
+        int32_t cond = rl_fn_child(fn, p, 0);
+        if (cond < 0 || !in_subtree(fn, cond, test) || in_subtree(fn, cond, node)) continue;
+        for (int which = 1; which <= 2; which++) {
+            int32_t branch = rl_fn_child(fn, p, which);
+            if (branch >= 0 && in_subtree(fn, branch, node)) return branch;
+        }
+    }
+    return -1;
+}
+
+/* Where a join after the spawn stands towards it, in the function where
+ * their call paths part: JOIN_FOLLOWS when it may run after the spawn
+ * (rl_program_may_follow: not on the other branch of an `if`, nor past a
+ * `return` or a `goto` beyond it; a pool made in one branch of main and
+ * one freed in another, zstd's benchmark, which ends with `goto _end`,
+ * and its decompression, are other objects), JOIN_ON_FAILURE when it is
+ * in a branch that tests what the spawn's call returned: the path where
+ * starting the thread failed (`if (pthread_create(...)) { pool_free(ctx);
+ * return NULL; }` in zstd's POOL_create_advanced), which joins the
+ * instances started before, on that path only; else 0. */
+enum { JOIN_FOLLOWS = 1, JOIN_ON_FAILURE = 2 };
+
+static int join_placement(const rl_model *m, const spawn_site *s, const join_site *js, rl_failure_join *failure)
+{
+    int n = s->pos.n < js->pos.n ? s->pos.n : js->pos.n;
+    for (int k = 0; k < n; k++) {
+        if (s->frame_fns[k] != js->frame_fns[k]) return JOIN_FOLLOWS;
+        if (s->pos.v[k] == js->pos.v[k]) continue;
+        const rl_fn_info *info = &m->program->fns[s->frame_fns[k]];
+        if (s->pos.v[k] >= info->fn->nnodes || js->pos.v[k] >= info->fn->nnodes) return JOIN_FOLLOWS; /* a finisher */
+        if (!rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k])) return 0;
+        int32_t branch = branch_tests(info->fn, s->pos.v[k], js->pos.v[k]);
+        if (branch < 0) return JOIN_FOLLOWS;
+        if (failure) {
+            failure->frame = k;
+            failure->branch = branch;
+        }
+        return JOIN_ON_FAILURE;
+    }
+    return JOIN_FOLLOWS;
+}
+
+/* How a join after the spawn names its thread's handle, whatever path it
+ * is on: JOINS_HANDLE when it names the spawn's handle (or the place its
+ * caller keeps it in), JOINS_BY_FIELD when it names a handle of the same
+ * struct field that is exactly no other spawn's, else 0. */
 enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
 
-static int join_kind(const spawn_site *s, const discovery *d, const join_site *js)
+static int join_names(const spawn_site *s, const discovery *d, const join_site *js)
 {
     if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0) return 0;
-    if (js->handle == s->handle || js->handle == s->kept) return JOINS_HANDLE;
+    if (same_handle(js->handle, s->handle) || same_handle(js->handle, s->kept)) return JOINS_HANDLE;
     const char *field = s->handle_field;
     const char *jfield = field && js->handle[0] ? handle_field(js->handle) : NULL;
-    if (!jfield || strcmp(jfield, field) != 0 || joins_a_named_spawn(d, js)) return 0;
+    if (!jfield || !same_handle(jfield, field) || joins_a_named_spawn(d, js)) return 0;
     return JOINS_BY_FIELD;
 }
 
+/* How a join ends its thread: as join_names, for a join that may run
+ * after the spawn on the path where the thread started. */
+static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *js)
+{
+    int kind = join_names(s, d, js);
+    return kind && join_placement(m, s, js, NULL) == JOIN_FOLLOWS ? kind : 0;
+}
+
+/* Records the joins on the branch where starting the thread failed
+ * (JOIN_ON_FAILURE): what follows one of them on its own path comes after
+ * the instances started before (ordering.c). */
+static void list_failure_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d)
+{
+    for (size_t j = 0; j < d->njoins; j++) {
+        const join_site *js = &d->joins[j];
+        rl_failure_join f;
+        if (!join_names(s, d, js) || join_placement(m, s, js, &f) != JOIN_ON_FAILURE) continue;
+        f.pos = pos_copy(&js->pos);
+        f.frame_fns = frames_with(js->frame_fns, js->pos.n - 1, js->frame_fns[js->pos.n - 1]);
+        child->failure_joins =
+            rl_xrealloc(child->failure_joins, (size_t)(child->nfailure_joins + 1) * sizeof *child->failure_joins);
+        child->failure_joins[child->nfailure_joins++] = f;
+    }
+}
+
 /* The best kind of join any join of the spawn is (join_kind). */
-static int best_join_kind(const spawn_site *s, const discovery *d)
+static int best_join_kind(const rl_model *m, const spawn_site *s, const discovery *d)
 {
     int best = 0;
     for (size_t j = 0; j < d->njoins && best < JOINS_HANDLE; j++) {
-        int k = join_kind(s, d, &d->joins[j]);
+        int k = join_kind(m, s, d, &d->joins[j]);
         if (k > best) best = k;
     }
     return best;
@@ -711,14 +815,14 @@ static int best_join_kind(const spawn_site *s, const discovery *d)
  * objects of the same type (curl's pool, destroyed on an error path of
  * its creation and at the end), the last one, so that a weak match never
  * shortens the thread's life. */
-static const join_site *join_of(const spawn_site *s, const discovery *d)
+static const join_site *join_of(const rl_model *m, const spawn_site *s, const discovery *d)
 {
-    int best = best_join_kind(s, d);
+    int best = best_join_kind(m, s, d);
     int want = best == JOINS_HANDLE ? -1 : 1;
     const join_site *join = NULL;
     for (size_t j = 0; best && j < d->njoins; j++) {
         const join_site *js = &d->joins[j];
-        if (join_kind(s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
+        if (join_kind(m, s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
     }
     return join;
 }
@@ -732,12 +836,12 @@ static int same_loc(rl_loc a, rl_loc b)
  * once), for racelint threads: first the one that bounds its interval
  * (join_of), then where else it is joined (load() and load_end() in
  * pigz). */
-static void list_joins(rl_thread *child, const spawn_site *s, const discovery *d, const join_site *first)
+static void list_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d, const join_site *first)
 {
-    int best = best_join_kind(s, d);
+    int best = best_join_kind(m, s, d);
     for (size_t j = 0; best && j <= d->njoins; j++) {
         const join_site *js = j == 0 ? first : &d->joins[j - 1];
-        if (join_kind(s, d, js) != best) continue;
+        if (join_kind(m, s, d, js) != best) continue;
         int seen = 0;
         for (int k = 0; k < child->njoin_sites && !seen; k++)
             seen = same_loc(child->join_sites[k].loc, js->loc) && same_loc(child->join_sites[k].call_loc, js->call_loc);
@@ -769,7 +873,7 @@ static int joined_by_caller(const spawn_site *s, const join_site *join)
 static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
                                        const discovery *d)
 {
-    const join_site *join = join_of(s, d);
+    const join_site *join = join_of(m, s, d);
     int frame = -1;
     int32_t around = overlapping_loop(m, s, join, &frame);
     /* A spawn reached through several call paths (commands dispatched
@@ -805,6 +909,7 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
         child->creation_holder = parent->creation_holder;
     }
     child->multi = parent->multi || child->own_multi;
+    list_failure_joins(m, child, s, d);
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
     child->spawn_pos = pos_copy(&s->pos);
@@ -816,7 +921,7 @@ static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_t
     child->joined = 1;
     child->join_loc = join->loc;
     child->join_call_loc = join->call_loc;
-    list_joins(child, s, d, join);
+    list_joins(m, child, s, d, join);
     child->end = pos_copy(&join->pos);
     child->dend = pos_copy(&join->pos);
     for (int k = 0; k < join->pos.n; k++) {

@@ -11,8 +11,10 @@
  * the other took (ownership.h), or when one comes before a post its
  * function makes on an object the other's function waited on first
  * (flow.h: both travel in the same sets, publish and history), or when
- * one is in a once-routine the other comes after (or shares). Also: which
- * thread holds a creation lock.
+ * one is in a once-routine the other comes after (or shares), or when
+ * each is made while its thread owns the object (ownership.h), or when
+ * the parent's access follows, inside the branch where starting the child
+ * failed, a join of it there. Also: which thread holds a creation lock.
  *
  * Invariants:
  *  1. Read only: nothing here changes the model, so rules may ask in any
@@ -78,9 +80,36 @@ static int outlives(const rl_model *m, int t, int top)
     return 0;
 }
 
+/* Whether position p of a child's parent comes after one of the child's
+ * joins on the branch where starting it failed (threads.h), inside that
+ * branch: p lies in the branch (or in a call made there), and in the
+ * frame where p's path and the join's part, the join runs whenever the
+ * block holding both reaches p, before it. zstd's POOL_create_advanced
+ * frees the pool after joining the workers started so far; that branch is
+ * all such a join ends the workers on. */
+static int after_failure_join(const rl_model *m, const rl_thread *child, const rl_posvec *p)
+{
+    for (int i = 0; i < child->nfailure_joins; i++) {
+        const rl_failure_join *join = &child->failure_joins[i];
+        int n = join->pos.n < p->n ? join->pos.n : p->n, k = 0;
+        while (k < n && join->pos.v[k] == p->v[k]) k++;
+        if (k == n || k < join->frame) continue;
+        const rl_function *f = fn_of(m, join->frame_fns[k]);
+        int32_t at = join->pos.v[k], node = p->v[k];
+        if (at >= f->nnodes || node >= f->nnodes || at > node) continue;
+        if (k == join->frame && !(node >= join->branch && node <= f->nodes[join->branch].end)) continue;
+        /* a loop joining the handles one by one joins them all once left */
+        for (int32_t q = f->nodes[at].parent; q >= 0; q = f->nodes[q].parent)
+            if (f->nodes[q].kind == RL_N_LOOP && !(node >= q && node <= f->nodes[q].end)) at = q;
+        if (rl_program_runs_before(f, at, node)) return 1;
+    }
+    return 0;
+}
+
 /* An ancestor thread's access against a descendant's. The descendant runs
  * during the interval of the ancestor's child it descends from, or from
- * that child's start on when it may outlive the child. */
+ * that child's start on when it may outlive the child; not past a join
+ * of that child on a path where starting it failed (after_failure_join). */
 static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_access *desc)
 {
     int c = child_towards(m, anc->thread, desc->thread);
@@ -88,7 +117,8 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread, first_pass = first_pass_only(m, anc);
     int r = outlives(m, desc->thread, c) ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0
-                                         : in_interval(&p, &m->threads[c], distinct, first_pass);
+                                         : in_interval(&p, &m->threads[c], distinct, first_pass) &&
+                                               !after_failure_join(m, &m->threads[c], &p);
     pos_free(&p);
     return r;
 }
@@ -275,7 +305,7 @@ static int publication_orders(const rl_access *a, const rl_access *b)
 
 int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b)
 {
-    return a->publish != NULL || b->publish != NULL;
+    return a->publish != NULL || b->publish != NULL || (a->owned && b->owned);
 }
 
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
@@ -289,6 +319,11 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
     if ((oa && after_once(m, b, oa, a)) || (ob && after_once(m, a, ob, b))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
     if (publication_orders(a, b) || publication_orders(b, a)) return 0;
+    /* Each made while its thread owned the object: one thread at a time
+     * owns it, and it changes hands through a synchronised hand-off
+     * (ownership.h), so the two never meet. Two instances of a taker each
+     * touch the job it took (pigz's compress threads). */
+    if (a->owned && b->owned) return 0;
     int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);
     if (overlap >= 0) return overlap;
     if (a->thread == b->thread) {

@@ -41,6 +41,14 @@ typedef struct handoff_list {
     rl_handoff *where;
 } handoff_list;
 
+/* The pops of one place written out in one function: each read of the
+ * place with a write that unlinks it (unlinks_read), in node order;
+ * computed once per (function, place) and asked per access. */
+typedef struct unlink_list {
+    size_t n;
+    int32_t *reads, *writes;
+} unlink_list;
+
 struct rl_ownership {
     const rl_program *p;
     const rl_flow *flow;
@@ -51,6 +59,7 @@ struct rl_ownership {
     unsigned char *fresh;   /* nfns answers: returns only fresh objects */
     rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
     rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
+    rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
 };
 
 rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
@@ -81,6 +90,14 @@ void rl_ownership_free(rl_ownership *o)
         free(l);
     }
     rl_ptrmap_free(&o->handoffs);
+    for (size_t i = 0; i < o->unlinked.nslots; i++) {
+        unlink_list *l = o->unlinked.keys[i] ? o->unlinked.values[i] : NULL;
+        if (!l) continue;
+        free(l->reads);
+        free(l->writes);
+        free(l);
+    }
+    rl_ptrmap_free(&o->unlinked);
     rl_ptrmap_free(&o->allocating);
     free(o);
 }
@@ -103,7 +120,23 @@ static int value_is_heap(const char *v, const char *heap)
     return strncmp(v, heap, n) == 0 && (v[n] == '\0' || v[n] == '.' || v[n] == '[' || v[n] == '*');
 }
 
+/* Whether a value is the pointer read from place `place` (the object
+ * taken off it, rl_ownership_taken_at) or a pointer into that object
+ * ("&P*.f"); not what its fields hold ("P*.next"). */
+static int value_is_taken(const char *v, const char *place)
+{
+    if (!v) return 0;
+    size_t n = strlen(place);
+    if (strcmp(v, place) == 0) return 1;
+    return v[0] == '&' && strncmp(v + 1, place, n) == 0 && v[n + 1] == '*';
+}
+
 typedef int (*value_test)(const char *v, const void *what);
+
+static int test_taken(const char *v, const void *what)
+{
+    return value_is_taken(v, what);
+}
 
 static int test_param(const char *v, const void *what)
 {
@@ -164,7 +197,7 @@ static int call_keeps(rl_ownership *o, int fn, const rl_node *n, int callee, int
  * For HANDOFF_SYNC, *h (when not NULL) says where (rl_handoff). */
 static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, const void *what, rl_handoff *h)
 {
-    if (h) *h = (rl_handoff){fn, -1, NULL};
+    if (h) *h = (rl_handoff){fn, -1, NULL, 0};
     const rl_fn_info *info = &o->p->fns[fn];
     const rl_node *n = &info->fn->nodes[i];
     const rl_fn_flow *ff = &o->flow->fns[fn];
@@ -191,7 +224,7 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
                 /* Whatever the callee does with it (a list insertion
                  * helper, a library queue), it does holding the locks
                  * held at the call: a store made under them. */
-                if (worst == NO_HANDOFF && h) *h = (rl_handoff){fn, i, NULL};
+                if (worst == NO_HANDOFF && h) *h = (rl_handoff){fn, i, NULL, 0};
                 worst = HANDOFF_SYNC;
                 continue;
             }
@@ -199,7 +232,7 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
             if (k == KEEPS_SYNC && worst == NO_HANDOFF) {
                 worst = HANDOFF_SYNC;
                 int32_t kn = o->keep_node[(size_t)callee * OWN_MAX_PARAMS + (size_t)a];
-                if (h && kn >= 0) *h = (rl_handoff){callee, kn, n};
+                if (h && kn >= 0) *h = (rl_handoff){callee, kn, n, 0};
             }
         }
         return worst;
@@ -377,11 +410,13 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
     return r;
 }
 
-/* The hand-offs of object `heap` in fn, computed on first use. */
-static const handoff_list *handoffs_of(rl_ownership *o, int fn, const char *heap)
+/* The hand-offs in fn of the object whose values pass `test` (named by
+ * `heap`), computed on first use; `tag` keeps the memo of each test
+ * apart. */
+static const handoff_list *handoffs_of(rl_ownership *o, int fn, const char *heap, value_test test, char tag)
 {
     rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_printf(&sb, "%d|%s", fn, heap);
+    rl_sb_printf(&sb, "%d%c%s", fn, tag, heap);
     void **slot = rl_ptrmap_slot(&o->handoffs, rl_intern(o->p->pool, rl_sb_str(&sb)));
     rl_sb_free(&sb);
     if (*slot) return *slot;
@@ -390,7 +425,7 @@ static const handoff_list *handoffs_of(rl_ownership *o, int fn, const char *heap
     const rl_function *f = o->p->fns[fn].fn;
     for (int32_t i = 0; i < f->nnodes; i++) {
         rl_handoff h;
-        int kind = node_publishes(o, fn, i, test_heap, heap, &h);
+        int kind = node_publishes(o, fn, i, test, heap, &h);
         if (kind == NO_HANDOFF) continue;
         if (l->n == cap) {
             cap = cap ? 2 * cap : 4;
@@ -408,14 +443,26 @@ static const handoff_list *handoffs_of(rl_ownership *o, int fn, const char *heap
 
 /* The rest of rl_ownership_fresh_at, for object `heap` (the root naming
  * it) created at line:col of fn. */
+static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
+                         rl_handoff *handoff);
+
 static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
                            rl_handoff *handoff)
+{
+    return owned_between(o, fn, node, handoffs_of(o, fn, heap, test_heap, 'H'), line, col, handoff);
+}
+
+/* Whether node `node` of fn touches an object made (or taken) at
+ * line:col and handed on by the nodes of l: after it, before any node
+ * that publishes it, in program order; the first synchronised hand-off
+ * after it goes to *handoff. */
+static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
+                         rl_handoff *handoff)
 {
     const rl_function *f = o->p->fns[fn].fn;
     /* After the allocation (its id is where it is), before any node that
      * publishes it, in program order. */
     if (!loc_after(f->nodes[node].loc, line, col)) return 0;
-    const handoff_list *l = handoffs_of(o, fn, heap);
     size_t k = 0;
     for (; k < l->n && l->nodes[k] < node; k++)
         if (loc_after(f->nodes[l->nodes[k]].loc, line, col)) return 0;
@@ -437,7 +484,7 @@ static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *he
         if (l->kinds[j] == HANDOFF_UNSYNC) return 0;
         if (!first) first = &l->where[j];
     }
-    if (handoff) *handoff = first ? *first : (rl_handoff){fn, -1, NULL};
+    if (handoff) *handoff = first ? *first : (rl_handoff){fn, -1, NULL, 0};
     return 1;
 }
 
@@ -449,14 +496,42 @@ static int held_throughout(const rl_fn_flow *ff, int32_t r, int32_t w, const cha
     return 1;
 }
 
+/* Whether some lock held at node r stays held at every node up to w. */
+static int one_lock_throughout(const rl_fn_flow *ff, int32_t r, int32_t w)
+{
+    for (size_t l = 0; ff->held[r] && l < ff->held[r]->n; l++)
+        if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) return 1;
+    return 0;
+}
+
+/* Whether fn reads the pointer stored at `place` and then overwrites it,
+ * one lock held from the read to the write, the read coming before node
+ * `before` (-1: anywhere): the object read there is then unlinked. */
+static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t before)
+{
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    if (!ff->held) return 0;
+    int32_t end = before >= 0 && before < f->nnodes ? before : f->nnodes;
+    for (int32_t r = 0; r < end; r++) {
+        const rl_node *rd = &f->nodes[r];
+        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || strcmp(rd->text, place) != 0) continue;
+        if (!ff->held[r]) continue;
+        for (int32_t w = r + 1; w < f->nnodes; w++) {
+            const rl_node *wr = &f->nodes[w];
+            if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
+            if (one_lock_throughout(ff, r, w)) return 1;
+        }
+    }
+    return 0;
+}
+
 int rl_ownership_unlinks(rl_ownership *o, int fn)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
     if (o->unlinks[fn] != ANSWER_UNKNOWN) return o->unlinks[fn] == ANSWER_YES;
     o->unlinks[fn] = ANSWER_NO;
     const rl_function *f = o->p->fns[fn].fn;
-    const rl_fn_flow *ff = &o->flow->fns[fn];
-    if (!ff->held) return 0;
     /* Every return gives the pointer stored at one place (not NULL). */
     const char *place = NULL;
     for (int32_t i = 0; i < f->nnodes; i++) {
@@ -470,19 +545,128 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
     rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
     if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
     /* Read, then overwritten, one lock held all the while. */
-    for (int32_t r = 0; r < f->nnodes; r++) {
+    if (!unlinked_from(o, fn, place, -1)) return 0;
+    o->unlinks[fn] = ANSWER_YES;
+    return 1;
+}
+
+int rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
+    const rl_function *f = o->p->fns[fn].fn;
+    if (node < 0 || node >= f->nnodes) return 0;
+    const rl_node *n = &f->nodes[node];
+    if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_RELEASE) || !n->text) return 0;
+    /* "X*": the whole object whose pointer is stored at place X. */
+    size_t len = strlen(n->text);
+    if (len < 2 || n->text[len - 1] != '*') return 0;
+    char *place = rl_xstrndup(n->text, len - 1);
+    rl_root_kind k = rl_place_root(place, NULL);
+    int r = (k == RL_ROOT_GLOBAL || k == RL_ROOT_PARAM) && unlinked_from(o, fn, place, node);
+    free(place);
+    return r;
+}
+
+/* Whether node w runs whenever node `node` before it does: only
+ * sequences between each of them and the block holding both, and no jump
+ * (nor call that never returns) between them. */
+static int runs_after(const rl_function *f, int32_t node, int32_t w)
+{
+    if (!rl_program_runs_before(f, node, w) || !rl_program_runs_before(f, w, node)) return 0;
+    for (int32_t i = node + 1; i < w; i++) {
+        uint8_t k = f->nodes[i].kind;
+        if (k == RL_N_RETURN || k == RL_N_BREAK || k == RL_N_CONTINUE || k == RL_N_GOTO ||
+            (k == RL_N_CALL && (f->nodes[i].flags & RL_CALL_NORETURN)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether node w of fn unlinks what node r read from `place`: it
+ * stores into the place a value read from that object (`head =
+ * job->next`, not a push's `head = job`), one lock held from r to w. */
+static int unlinks_read(rl_ownership *o, int fn, int32_t r, int32_t w, const char *place)
+{
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    const rl_node *wr = &f->nodes[w];
+    size_t n = strlen(place);
+    if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || !wr->text || strcmp(wr->text, place) != 0 ||
+        wr->nargs != 1 || strncmp(wr->args[0], place, n) != 0 || wr->args[0][n] != '*')
+        return 0;
+    return one_lock_throughout(ff, r, w);
+}
+
+static const unlink_list *unlinks_of(rl_ownership *o, int fn, const char *place)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%d|%s", fn, place);
+    void **slot = rl_ptrmap_slot(&o->unlinked, rl_intern(o->p->pool, rl_sb_str(&sb)));
+    rl_sb_free(&sb);
+    if (*slot) return *slot;
+    unlink_list *l = rl_xcalloc(1, sizeof *l);
+    size_t cap_r = 0, cap_w = 0, nw = 0;
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    for (int32_t r = 0; ff->held && r < f->nnodes; r++) {
         const rl_node *rd = &f->nodes[r];
-        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || strcmp(rd->text, place) != 0) continue;
-        if (!ff->held[r]) continue;
+        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || !rd->text || strcmp(rd->text, place) != 0 ||
+            !ff->held[r])
+            continue;
         for (int32_t w = r + 1; w < f->nnodes; w++) {
-            const rl_node *wr = &f->nodes[w];
-            if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
-            for (size_t l = 0; l < ff->held[r]->n; l++)
-                if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) {
-                    o->unlinks[fn] = ANSWER_YES;
-                    return 1;
-                }
+            if (!unlinks_read(o, fn, r, w, place)) continue;
+            RL_PUSH(l->reads, l->n, cap_r, r);
+            RL_PUSH(l->writes, nw, cap_w, w);
         }
     }
-    return 0;
+    *slot = l;
+    return l;
+}
+
+/* The read of `place` that took the object node `node` of fn touches
+ * (rl_ownership_taken_at): the last read of the place before it that a
+ * write unlinks, the write coming before the access whenever the access
+ * runs, or after it whenever it runs (the unlink reading the head's
+ * successor). -1 when none. */
+static int32_t taking_read(rl_ownership *o, int fn, int32_t node, const char *place)
+{
+    const rl_function *f = o->p->fns[fn].fn;
+    const unlink_list *l = unlinks_of(o, fn, place);
+    int32_t best = -1;
+    for (size_t k = 0; k < l->n; k++) {
+        int32_t r = l->reads[k], w = l->writes[k];
+        if (r < node && r > best && (w < node ? rl_program_runs_before(f, w, node) : runs_after(f, node, w))) best = r;
+    }
+    return best;
+}
+
+static int same_spot(rl_loc a, rl_loc b)
+{
+    return a.line == b.line && a.col == b.col && a.file == b.file;
+}
+
+int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
+    const char *star = strrchr(text, '*');
+    rl_root_kind kind = rl_place_root(text, NULL);
+    if (!star || text[0] == '&' || (kind != RL_ROOT_GLOBAL && kind != RL_ROOT_PARAM)) return 0;
+    const rl_function *f = o->p->fns[fn].fn;
+    char *place = rl_xstrndup(text, (size_t)(star - text));
+    int r = 0;
+    int32_t read = taking_read(o, fn, node, place);
+    /* `compress_head->lens` written out: the place is read at the spot */
+    for (int32_t i = 0; read >= 0 && i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_ACCESS && n->text && strcmp(n->text, place) == 0 && same_spot(n->loc, f->nodes[node].loc))
+            read = -1;
+    }
+    if (read >= 0) {
+        const char *key = rl_intern(o->p->pool, place);
+        r = owned_between(o, fn, node, handoffs_of(o, fn, key, test_taken, 'T'), f->nodes[read].loc.line,
+                          f->nodes[read].loc.col, handoff);
+        if (r && handoff) handoff->taken = 1;
+    }
+    free(place);
+    return r;
 }

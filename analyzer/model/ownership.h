@@ -1,6 +1,7 @@
 /* Ownership, as in Infer's RacerD: an object a thread allocates is its own
  * until it is published, and an object a function unlinks from a shared
- * structure under a lock belongs to the caller that gets it. Accesses to
+ * structure under a lock belongs to the caller that gets it (or to the
+ * function itself, until it hands it on, when it uses it). Accesses to
  * an object while it is owned are not shared, whoever else later touches
  * it: the lock or the queue that publishes or unlinks it orders them.
  *
@@ -46,6 +47,8 @@ typedef struct rl_handoff {
     int fn;
     int32_t node;
     const rl_node *call;
+    int taken;           /* the object was taken off a shared place
+                            (rl_ownership_taken_at) */
 } rl_handoff;
 
 /* Whether, at node `node` of function fn, an access through value or
@@ -54,11 +57,33 @@ typedef struct rl_handoff {
  * (when not NULL) says where. */
 int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
 
+/* Whether the access at node `node` of fn, to place `text` (in fn's
+ * terms), touches an object fn took off a shared structure itself: a
+ * queue's pop written out in the taker (pigz's compress threads: `job =
+ * compress_head;` then `compress_head = job->next;`, one lock held from
+ * the read to the write, then `job->lens`). The access names the object
+ * by the place it was read from (`G:compress_head*.lens`, a local's value
+ * being where it was read): one of its own fields, after that write and
+ * before fn hands the object on (as rl_ownership_fresh_at; *handoff says
+ * where, with taken set), and no read of the place at the access's own
+ * spot (`compress_head->lens` written out names whatever the head is
+ * then). Whoever handed the object over may still touch it after, wrongly:
+ * such accesses are kept, marked owned, not left out. */
+int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+
 /* Whether function fn returns a pointer it unlinked from a shared
  * location: it reads the pointer stored at a place, then overwrites that
  * place, with one lock held from the read to the write (a queue's pop).
  * The caller then owns what it gets, like an allocation's result. */
 int rl_ownership_unlinks(rl_ownership *o, int fn);
+
+/* Whether access `node` of fn is the release (RL_ACC_RELEASE: a `free`)
+ * of an object fn itself unlinked before it, in the same way: the freed
+ * pointer was read from a place that fn then overwrote, one lock held
+ * from the read to the write (`old = g_table; g_table = fresh;` under a
+ * lock, then `free(old)`). No other thread reaches the object any more,
+ * so the release is not shared. */
+int rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node);
 
 /* Whether a call to callee gives a fresh object: callee is a function's
  * USR (a program function whose returns are fresh, or a library function

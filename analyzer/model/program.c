@@ -443,9 +443,123 @@ int rl_program_first_call_only(const rl_fn_info *info, int32_t node)
     return info->once_guard >= 0 && node > info->fn->nodes[info->once_guard].end;
 }
 
+/* ---- what may follow what ------------------------------------------------ */
+
+static int in_subtree(const rl_function *fn, int32_t root, int32_t node)
+{
+    return node >= root && node <= fn->nodes[root].end;
+}
+
+/* Whether a loop that repeats holds both nodes. */
+static int loop_holds_both(const rl_function *fn, int32_t a, int32_t b)
+{
+    for (int32_t p = fn->nodes[a].parent; p >= 0; p = fn->nodes[p].parent)
+        if (fn->nodes[p].kind == RL_N_LOOP && !(fn->nodes[p].flags & RL_LOOP_ONCE) && in_subtree(fn, p, b)) return 1;
+    return 0;
+}
+
+/* Whether some goto jumps back to a label before it (then the tree's
+ * order is not the order things run in): each goto against the labels
+ * seen before it. */
+static int jumps_backwards(const rl_function *fn)
+{
+    const char **labels = NULL;
+    size_t nlabels = 0, cap = 0;
+    int back = 0;
+    for (int32_t i = 0; i < fn->nnodes && !back; i++) {
+        const rl_node *n = &fn->nodes[i];
+        if (!n->text) continue;
+        if (n->kind == RL_N_LABEL) RL_PUSH(labels, nlabels, cap, n->text);
+        for (size_t l = 0; n->kind == RL_N_GOTO && l < nlabels && !back; l++) back = strcmp(labels[l], n->text) == 0;
+    }
+    free(labels);
+    return back;
+}
+
+static int32_t label_named(const rl_function *fn, const char *name)
+{
+    for (int32_t l = 0; name && l < fn->nnodes; l++)
+        if (fn->nodes[l].kind == RL_N_LABEL && fn->nodes[l].text && strcmp(fn->nodes[l].text, name) == 0) return l;
+    return -1;
+}
+
+/* Where control goes from statement s when s is a jump (or a call that
+ * never returns): the node whose subtree it leaves (a loop or switch for
+ * break and continue), the label of a goto, RL_NOWHERE for a return or a
+ * call that never returns, or -1 when s falls through. */
+#define RL_NOWHERE (-2)
+static int32_t jump_from(const rl_program *p, const rl_fn_info *info, int32_t s)
+{
+    const rl_function *fn = info->fn;
+    switch ((rl_node_kind)fn->nodes[s].kind) {
+    case RL_N_RETURN:
+        return RL_NOWHERE;
+    case RL_N_CALL:
+        return rl_program_call_noreturn(p, info, s) ? RL_NOWHERE : -1;
+    case RL_N_GOTO: {
+        int32_t l = label_named(fn, fn->nodes[s].text);
+        return l >= 0 ? l : -1;
+    }
+    case RL_N_BREAK:
+    case RL_N_CONTINUE:
+        for (int32_t q = fn->nodes[s].parent; q >= 0; q = fn->nodes[q].parent)
+            if (fn->nodes[q].kind == RL_N_LOOP || (fn->nodes[q].kind == RL_N_SWITCH && fn->nodes[s].kind == RL_N_BREAK))
+                return q;
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+int rl_program_runs_before(const rl_function *f, int32_t first, int32_t then)
+{
+    int32_t top = f->nodes[first].parent;
+    while (top >= 0 && !(then > top && then <= f->nodes[top].end)) top = f->nodes[top].parent;
+    for (int32_t p = f->nodes[first].parent; p >= 0 && p != top; p = f->nodes[p].parent)
+        if (f->nodes[p].kind != RL_N_SEQ) return 0;
+    return top >= 0;
+}
+
+int rl_program_may_follow(const rl_program *p, const rl_fn_info *info, int32_t from, int32_t to)
+{
+    const rl_function *fn = info->fn;
+    if (from < 0 || to < 0 || from >= fn->nnodes || to >= fn->nnodes) return 1;
+    if (loop_holds_both(fn, from, to)) return 1;
+    if (to <= from || in_subtree(fn, from, to)) return to > from;
+    if (info->jumps_back) return 1;
+    /* Control leaves `cur` by falling through its end, up the tree, until
+     * the node holding `to`; a jump among the statements after it moves
+     * it (forwards only: no goto jumps back). */
+    int32_t cur = from;
+    for (int32_t steps = 0; steps <= fn->nnodes; steps++) {
+        if (in_subtree(fn, cur, to) || (cur > to && !loop_holds_both(fn, cur, to))) return 0; /* jumped over it */
+        int32_t par = fn->nodes[cur].parent;
+        if (par < 0) return 0; /* past the function's end */
+        const rl_node *pn = &fn->nodes[par];
+        if (pn->kind == RL_N_IF && in_subtree(fn, par, to)) return cur == rl_fn_child(fn, par, 0); /* the other branch */
+        if (pn->kind != RL_N_SEQ) {
+            if (in_subtree(fn, par, to)) return 1; /* a switch's later case, a loop's step */
+            cur = par;
+            continue;
+        }
+        int32_t next = -1;
+        for (int32_t s = fn->nodes[cur].next_sibling; s >= 0 && next < 0; s = fn->nodes[s].next_sibling) {
+            if (in_subtree(fn, s, to)) return 1;
+            int32_t j = jump_from(p, info, s);
+            if (j == RL_NOWHERE) return 0;
+            if (j >= 0) next = j;
+        }
+        cur = next >= 0 ? next : par;
+    }
+    return 1;
+}
+
 void rl_program_finish(rl_program *p)
 {
-    for (size_t i = 0; i < p->nfns; i++) p->fns[i].once_guard = run_once_guard(p->fns[i].fn);
+    for (size_t i = 0; i < p->nfns; i++) {
+        p->fns[i].once_guard = run_once_guard(p->fns[i].fn);
+        p->fns[i].jumps_back = jumps_backwards(p->fns[i].fn);
+    }
     for (size_t i = 0; i < p->nfns; i++) {
         rl_fn_info *info = &p->fns[i];
         if (!rl_ptrmap_get(&p->addr_taken, info->usr)) continue;

@@ -45,6 +45,7 @@ typedef struct rl_fn_info {
     int32_t once_guard;     /* the IF of a run-once guard (`if (G) return;`
                                first, G set after: the rest runs on the
                                first call only), or -1 */
+    int jumps_back;         /* some goto jumps to a label before it */
     const char **callees;   /* per node: callee USR interned in program pool */
     char *doomed;           /* per node: 1 when it runs only on a path that ends
                                the process (a crash report before abort()) */
@@ -98,6 +99,17 @@ int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_
 /* Whether node `node` of a function runs on its first call only: it
  * comes after the function's run-once guard (rl_fn_info.once_guard). */
 int rl_program_first_call_only(const rl_fn_info *info, int32_t node);
+/* Whether node `first` of a function runs whenever the block holding both
+ * it and node `then` reaches `then`: only sequences between `first` and
+ * that block (no branch or loop of its own). */
+int rl_program_runs_before(const rl_function *f, int32_t first, int32_t then);
+/* Whether node `to` of a function may run after node `from` in one call
+ * of it: `to` lies after `from` and is not skipped on every path from
+ * it (the other branch of an `if`, or code past a `return`, a call that
+ * never returns, or a `goto` beyond it, the jumps being statements of
+ * the blocks `from` lies in), or a loop holds both. Cautious: yes when
+ * the function jumps backwards or the shape is not one of those. */
+int rl_program_may_follow(const rl_program *p, const rl_fn_info *info, int32_t from, int32_t to);
 /* Whether thread discovery follows the call at `node` into `callee`: the
  * callee spawns, or, from doomed code, starts threads. */
 int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee);

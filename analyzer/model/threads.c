@@ -206,15 +206,19 @@ static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_
 }
 
 /* Whether an access touches an object its context owns: allocated here
- * and not published yet, or handed in owned (one deref from the
- * parameter: the object's own fields). *publish: the locks its
- * publication is made under (NULL: none needed). */
-static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const char *text, const rl_lockset **publish)
+ * and not published yet, taken off a shared structure here (*taken set),
+ * or handed in owned (one deref from the parameter: the object's own
+ * fields). *publish: the locks its publication is made under (NULL: none
+ * needed). */
+static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const char *text, const rl_lockset **publish,
+                           int *taken)
 {
     rl_handoff h;
     *publish = NULL;
-    if (rl_ownership_fresh_at(m->own, c->fn, node, text, &h)) {
+    *taken = 0;
+    if (rl_ownership_fresh_at(m->own, c->fn, node, text, &h) || rl_ownership_taken_at(m->own, c->fn, node, text, &h)) {
         *publish = handoff_locks(m, c, &h);
+        *taken = h.taken;
         return 1;
     }
     int k = -1;
@@ -590,7 +594,12 @@ static void collect_accesses(rl_model *m)
             if (n->kind != RL_N_ACCESS || (c->in_once == RL_RUN_ONCE_ROUTINE && !c->once_object)) continue;
             if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
             const rl_lockset *publish = NULL;
-            if (access_is_owned(m, c, i, n->text, &publish) && !publish) continue;
+            int taken = 0, owned = access_is_owned(m, c, i, n->text, &publish, &taken);
+            /* What nobody else can reach yet is not shared; what was taken
+             * from others stays, for whoever wrongly touches it after
+             * handing it over. */
+            if (owned && !publish && !taken) continue;
+            if (rl_ownership_released_unlinked(m->own, c->fn, i)) continue;
             publish = posted_after(m, c, i, &env, publish);
             if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
@@ -622,6 +631,7 @@ static void collect_accesses(rl_model *m)
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = access_history(m, c, i, &env);
                 a->publish = publish;
+                a->owned = (uint8_t)owned;
                 a->guard = NULL;
                 if (n->guard) {
                     int unused = 0;
@@ -762,6 +772,11 @@ void rl_model_free(rl_model *m)
         free(m->threads[i].phase_bounds);
         free(m->threads[i].finishers);
         free(m->threads[i].join_sites);
+        for (int k = 0; k < m->threads[i].nfailure_joins; k++) {
+            pos_free(&m->threads[i].failure_joins[k].pos);
+            free(m->threads[i].failure_joins[k].frame_fns);
+        }
+        free(m->threads[i].failure_joins);
     }
     free(m->finishers);
     for (size_t i = 0; i < m->nctxs; i++) {

@@ -47,6 +47,16 @@ typedef struct rl_join_site {
     rl_loc call_loc;
 } rl_join_site;
 
+/* A join on the branch where starting a thread failed: its position in
+ * the parent's frame, the function of each frame, the frame of the `if`
+ * testing the start, and that `if`'s branch holding the join there. */
+typedef struct rl_failure_join {
+    rl_posvec pos;
+    int *frame_fns;
+    int frame;
+    int32_t branch;
+} rl_failure_join;
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
@@ -81,6 +91,12 @@ typedef struct rl_thread {
     rl_loc join_call_loc;
     rl_join_site *join_sites; /* every join that may end it, join_loc first */
     int njoin_sites;
+    /* Joins on the branch where starting it failed (`if (pthread_create(...))
+     * { pool_free(ctx); ... }`, discovery.c): they end the instances
+     * started before, but only for what follows them inside that branch
+     * (ordering.c). */
+    struct rl_failure_join *failure_joins;
+    int nfailure_joins;
     rl_loc caller_spawn_loc; /* a root: a spawn it reaches whose entry is
                          what its unknown caller passes (a public
                          thread-creation function), line 0 if none */
@@ -159,6 +175,9 @@ typedef struct rl_access {
                             publish holding these locks (resolved): another
                             thread that took one of them first comes after
                             (ownership.h); NULL otherwise */
+    uint8_t owned;       /* made while its thread owns the object: one it
+                            allocated or took off a shared structure and has
+                            not handed on yet (ownership.h) */
 } rl_access;
 
 /* A lock operation as some thread performs it. */
@@ -263,7 +282,8 @@ int rl_model_lock_holder(const rl_model *m, int t, const char *lock);
 int rl_model_lock_is_creation(const rl_model *m, const char *lock);
 
 /* Whether an ordering of single accesses may apply to the pair (an owned
- * object published under a lock): then a rule must ask
+ * object published under a lock, or two accesses each made while its
+ * thread owned the object): then a rule must ask
  * rl_model_may_run_together even when the threads always overlap. */
 int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b);
 

@@ -270,6 +270,11 @@ uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function 
     return mask;
 }
 
+int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_t call_node)
+{
+    return !m->threads[thread].multi && innermost_loop(fn, call_node) >= 0;
+}
+
 /* Whether the object an allocation site names ("tN:FN:H12_3", FN's own
  * call or allocation at line 12, column 3) is made inside a loop of FN:
  * a new object each iteration. */

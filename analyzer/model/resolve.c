@@ -75,6 +75,48 @@ static const char *return_summary(rl_model *m, int fn)
     return ok ? found : NULL;
 }
 
+/* Marks a place of two objects that are not one (record_wrapper_object). */
+static const char AMBIGUOUS_INNER[] = "";
+
+/* An allocator wrapper's object has two names: the fresh object at the
+ * call site (how its caller and everything after name it) and the heap
+ * object the wrapper allocated (how the wrapper's own stores into it are
+ * keyed: `t->el = make_loop()` inside `new_thread()`). Records the second
+ * for the first, so that tm_follow_stores can find those stores. */
+static void record_wrapper_object(rl_model *m, const frame_env *env, int callee, const char *ret,
+                                  const char *const *arg_texts, int nargs, const char *outer)
+{
+    const char *args[MAX_PARAMS];
+    if (nargs > MAX_PARAMS) nargs = MAX_PARAMS;
+    for (int i = 0; i < nargs; i++) args[i] = resolve_now(m, env, arg_texts[i], NULL);
+    frame_env callee_env = {env->thread, callee, args, nargs, 0, 0};
+    const char *inner = resolve_now(m, &callee_env, ret, NULL);
+    if (outer[0] != '&' || inner[0] != '&' || outer == inner) return;
+    void **slot = rl_ptrmap_slot(&m->wrapper_inner, rl_intern(m->program->pool, outer + 1));
+    const char *name = rl_intern(m->program->pool, inner + 1);
+    if (!*slot) *slot = (void *)name;
+    else if (*slot != name) *slot = (void *)AMBIGUOUS_INNER;
+}
+
+/* The stored pointer value at place, or, when none is recorded and the
+ * place's root is an allocator wrapper's object, the one stored at the
+ * same place of the object as the wrapper named it. */
+static const char *stored_value(rl_model *m, const char *place)
+{
+    const char *value = rl_ptrmap_get(&m->stored, place);
+    if (value) return value;
+    size_t root = rl_place_root_len(place);
+    const char *outer = rl_strpool_find_n(m->program->pool, place, root);
+    const char *inner = outer ? rl_ptrmap_get(&m->wrapper_inner, outer) : NULL;
+    if (!inner || inner == AMBIGUOUS_INNER) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, inner);
+    rl_sb_append(&sb, place + root);
+    const char *inner_place = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return inner_place ? rl_ptrmap_get(&m->stored, inner_place) : NULL;
+}
+
 /* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
  * value with its parameters bound to the arguments; a heap object the
  * callee allocates is a fresh object at this call site (an allocator
@@ -107,6 +149,7 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
             rl_sb_printf(&sb, "&H%s", fields[0]);
             result = resolve_now(m, env, rl_sb_str(&sb), NULL);
             rl_sb_free(&sb);
+            if (ret && strncmp(ret, "&H", 2) == 0) record_wrapper_object(m, env, callee, ret, fields + 3, nf - 3, result);
         } else if (ret && rl_place_root(ret, NULL) != RL_ROOT_LOCAL) {
             const char *args[MAX_PARAMS];
             int nargs = nf - 3;
@@ -543,7 +586,7 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         const char *star = strchr(place, '*');
         if (!star || place[0] == '{') return place;
         const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
-        const char *value = rl_ptrmap_get(&m->stored, prefix);
+        const char *value = stored_value(m, prefix);
         if (!value || value == AMBIGUOUS || value[0] != '&') return place;
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, value + 1);

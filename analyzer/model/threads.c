@@ -249,7 +249,8 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
     /* Kept beside the context, not in its key: binding such calls apart
      * multiplied contexts for no better name. */
-    uint8_t per_element = vals && tm_loop_distinct_args(m, c.thread, fn_of(m, c.fn), node) ? 1 : 2;
+    uint8_t per_element =
+        vals && (c.per_element == 1 || tm_call_in_loop(m, c.thread, fn_of(m, c.fn), node)) ? 1 : 2;
     int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= MAX_POS_DEPTH;
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     const rl_lockset *publish = NULL;
@@ -792,6 +793,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->returns);
     tm_memo_free(m->resolve_memo);
     rl_ptrmap_free(&m->instance_frames);
+    rl_ptrmap_free(&m->wrapper_inner);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);

@@ -147,9 +147,10 @@ typedef struct rl_ctx {
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
     uint32_t owned;      /* bit i: bind[i] is an object its callers own at
                             every call (ownership.h): its fields are not shared */
-    uint8_t per_element; /* 1: every call hands it an element of its own in a
-                            loop (tm_loop_distinct_args), 2: some call does
-                            not, 0: not reached by a call */
+    uint8_t per_element; /* 1: every call runs once per iteration of a loop
+                            (tm_call_in_loop) or from such a context, so
+                            what it allocates is new each time; 2: some
+                            call does not; 0: not reached by a call */
     const rl_lockset *owned_publish; /* the locks its callers publish those
                             objects under (resolved), NULL: none needed */
     int owned_publish_set; /* owned_publish was met by some call */
@@ -233,6 +234,7 @@ typedef struct rl_model {
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
     struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
+    rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;

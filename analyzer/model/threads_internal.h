@@ -115,6 +115,9 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
  * discovery.c), as a mask; 0 in a thread of several instances. The callee
  * then runs once per element, and what it allocates is that element's. */
 uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function *fn, int32_t call_node);
+/* Whether a call runs once per iteration of a loop of its function, in a
+ * thread of one instance: what the callee allocates is new each time. */
+int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_t call_node);
 /* Whether a spawn argument loaded from memory in the spawn loop
  * (`t = config.threads[i]`) points to an object made anew in each
  * iteration of the loop that stored it (`config.threads[i] =

@@ -165,8 +165,11 @@ typedef struct rl_node {
     int32_t parent;     /* -1 for the root */
     int32_t first_child, next_sibling; /* -1 when none */
     int32_t end;        /* index of the last node of this subtree */
-    int32_t aux;        /* IF/LOOP: TRYLOCK node index or -1; ACCESS: the
-                           constant index of the place's first [] or -1 */
+    int32_t aux;        /* IF/LOOP: TRYLOCK node index, or the LOCK node an
+                           earlier `if` on the same unchanged local took
+                           (`if (x) lock(&m); ... if (x) ...`: a correlated
+                           condition), or -1; ACCESS: the constant index
+                           of the place's first [] or -1 */
     rl_loc loc;
     const char *text;   /* place, label, handle, or indirect callee type */
     const char *display;/* what the user wrote, for messages */

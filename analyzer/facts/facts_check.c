@@ -111,8 +111,9 @@ static int node_shape_ok(const checker *c, int32_t i, const int32_t *nchildren)
     if (n->kind == RL_N_ACCESS) {
         if (n->aux < -1) return bad_node(c, i, "its index", "is negative");
     } else if (n->kind == RL_N_IF || n->kind == RL_N_LOOP) {
-        if (n->aux != -1 && (n->aux < 0 || n->aux >= fn->nnodes || fn->nodes[n->aux].kind != RL_N_TRYLOCK))
-            return bad_node(c, i, "its trylock", "is not a trylock node");
+        if (n->aux != -1 && (n->aux < 0 || n->aux >= fn->nnodes ||
+                             (fn->nodes[n->aux].kind != RL_N_TRYLOCK && fn->nodes[n->aux].kind != RL_N_LOCK)))
+            return bad_node(c, i, "its trylock", "is not a trylock or lock node");
     } else if (n->aux != -1) {
         return bad_node(c, i, "its aux field", "is set on a kind that has none");
     }

@@ -127,11 +127,17 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         } else if (i == api->arg) {
             rlw_expr(w, a, USE_READ, &argv);
         } else if (i == api->handle) {
+            /* A handle in an array reached by constant index names that
+             * element (`tids[1]`), as a lock does (rlw_place_element). */
             if (api->kind == RL_API_JOIN) {
                 rlw_expr(w, a, USE_READ, &handle);
-                rl_sb_append(&handle_place, rl_sb_str(&handle.place));
+                rlw_place_element(rl_sb_str(&handle.place), handle.index, &handle_place);
             } else {
-                rlw_pointee_place(w, a, &handle_place, NULL, NULL);
+                rl_strbuf raw = RL_STRBUF_INIT;
+                long long index = -1;
+                rlw_pointee_place(w, a, &raw, NULL, &index);
+                rlw_place_element(rl_sb_str(&raw), api->kind == RL_API_SPAWN ? index : -1, &handle_place);
+                rl_sb_free(&raw);
             }
         } else {
             rlw_expr(w, a, USE_READ, NULL);

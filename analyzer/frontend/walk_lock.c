@@ -67,6 +67,20 @@ void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object)
     if (id >= 0) w->fn->nodes[id].guard = declared_guard(w, decl, object);
 }
 
+/* place with its first collapsed array step ("[]") naming element index
+ * ("[3]") when index is a constant (>= 0), appended to out. */
+void rlw_place_element(const char *place, long long index, rl_strbuf *out)
+{
+    const char *element = strchr(place, '[');
+    if (index >= 0 && element && element[1] == ']') {
+        rl_sb_appendn(out, place, (size_t)(element - place));
+        rl_sb_printf(out, "[%lld]", index);
+        rl_sb_append(out, element + 2);
+    } else {
+        rl_sb_append(out, place);
+    }
+}
+
 /* The place of the lock a pointer argument points to. A lock in an array
  * reached with a constant index is that element, so that m[3] and m[4] are
  * two locks ("G:m[3]", "G:m[4]"); with any other index the name keeps the
@@ -78,17 +92,11 @@ void rlw_lock_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *displa
     long long index = -1;
     rl_strbuf raw = RL_STRBUF_INIT;
     rlw_pointee_place(w, arg, &raw, display, &index);
-    const char *s = rl_sb_str(&raw);
-    const char *element = strchr(s, '[');
-    if (index >= 0 && element && element[1] == ']') {
-        rl_sb_appendn(place, s, (size_t)(element - s));
-        rl_sb_printf(place, "[%lld]", index);
-        rl_sb_append(place, element + 2);
-    } else {
-        rl_sb_append(place, s);
-    }
+    rlw_place_element(rl_sb_str(&raw), index, place);
     rl_sb_free(&raw);
 }
+
+static void end_correlations(walker *w, const char *lock);
 
 /* A LOCK, UNLOCK or TRYLOCK node for a modelled call (or atomic macro). */
 void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name, const char *place,
@@ -106,6 +114,7 @@ void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name
     n->api = rl_intern(w->facts->pool, name);
     n->flags = (uint8_t)(api->shared ? RL_LOCK_SHARED : 0);
     if (kind == RL_N_TRYLOCK) w->last_trylock = id;
+    if (kind == RL_N_UNLOCK) end_correlations(w, n->text);
 }
 
 /* setjmp(env): a TRYLOCK node flagged RL_LOCK_JUMP_TARGET on the buffer,
@@ -324,6 +333,87 @@ void rlw_set_try(walker *w, int32_t node, CXCursor cond)
     if (p && try_node >= 0) {
         w->fn->nodes[node].aux = try_node;
         w->fn->nodes[node].flags |= (uint8_t)p;
+    }
+}
+
+/* ---- correlated conditions ----------------------------------------------- */
+
+/* The local a condition tests, when it is `x`, `!x`, `x != 0` or `x == 0`
+ * and x keeps one value through the body (its address never taken, never
+ * changed in place, assigned at most once; a parameter never assigned):
+ * two tests of it agree. *polarity: RL_TRY_ON_TRUE when the condition is
+ * true exactly when x is nonzero, else RL_TRY_ON_FALSE. */
+static local_var *condition_local(walker *w, CXCursor cond, int *polarity)
+{
+    CXCursor c = rl_cursor_strip(cond);
+    int p = RL_TRY_ON_TRUE;
+    child_list l;
+    rlw_children_of(c, &l);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        c = rl_cursor_strip(rlw_child_at(&l, 0));
+        p = RL_TRY_ON_FALSE;
+    } else if (k == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        long long kval;
+        if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rlw_const_int(rlw_child_at(&l, 1), &kval) &&
+            kval == 0) {
+            c = rl_cursor_strip(rlw_child_at(&l, 0));
+            p = op == CXBinaryOperator_NE ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
+        }
+    }
+    rlw_children_free(&l);
+    if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return NULL;
+    CXCursor d = clang_getCursorReferenced(c);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (!v || v->exposed || v->modified || v->nassigns > (v->param_index >= 0 ? 0 : 1)) return NULL;
+    *polarity = p;
+    return v;
+}
+
+void rlw_set_correlated(walker *w, int32_t node, CXCursor cond)
+{
+    int p = 0;
+    local_var *v = node >= 0 && w->fn->nodes[node].aux < 0 ? condition_local(w, cond, &p) : NULL;
+    if (!v || v->cond_lock_node < 0) return;
+    w->fn->nodes[node].aux = v->cond_lock_node;
+    w->fn->nodes[node].flags |= (uint8_t)(p == v->cond_lock_polarity ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE);
+}
+
+/* The LOCK node a branch (a SEQ) runs whenever it runs: one of its
+ * statements, or inside nested blocks only; -1 when none. */
+static int32_t branch_lock(const rl_function *fn, int32_t seq)
+{
+    for (int32_t i = seq + 1; i <= fn->nodes[seq].end; i++) {
+        if (fn->nodes[i].kind != RL_N_LOCK) continue;
+        int32_t p = fn->nodes[i].parent;
+        while (p >= 0 && p != seq && fn->nodes[p].kind == RL_N_SEQ) p = fn->nodes[p].parent;
+        if (p == seq) return i;
+    }
+    return -1;
+}
+
+void rlw_note_conditional_lock(walker *w, int32_t node, CXCursor cond, int has_else)
+{
+    int p = 0;
+    local_var *v = node >= 0 && !has_else ? condition_local(w, cond, &p) : NULL;
+    if (!v) return;
+    int32_t lock = branch_lock(w->fn, rl_fn_child(w->fn, node, 1));
+    if (lock < 0) return;
+    /* released again on the same branch: nothing is left held */
+    for (int32_t i = lock + 1; i <= w->fn->nodes[node].end; i++)
+        if (w->fn->nodes[i].kind == RL_N_UNLOCK && w->fn->nodes[i].text == w->fn->nodes[lock].text) return;
+    v->cond_lock_node = lock;
+    v->cond_lock_polarity = p;
+}
+
+/* An unlock of a lock some local's condition took ends that correlation:
+ * the lock may no longer be held where the local says it is. */
+static void end_correlations(walker *w, const char *lock)
+{
+    for (int i = 0; i < w->nlocals; i++) {
+        local_var *v = &w->locals[i];
+        if (v->cond_lock_node >= 0 && w->fn->nodes[v->cond_lock_node].text == lock) v->cond_lock_node = -1;
     }
 }
 

@@ -45,8 +45,10 @@ static void stmt_if(walker *w, CXCursor c)
         CXCursor cx = rlw_child_at(&l, l.len - (has_else ? 3 : 2));
         rlw_expr_into(w, cx, cond);
         rlw_set_try(w, node, cx);
+        rlw_set_correlated(w, node, cx);
         stmt_into(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then);
         if (has_else) stmt_into(w, rlw_child_at(&l, l.len - 1), els);
+        rlw_note_conditional_lock(w, node, cx, has_else);
     }
     rlw_children_free(&l);
 }

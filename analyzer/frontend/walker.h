@@ -71,6 +71,10 @@ typedef struct local_var {
                           program order (current) instead of merged */
     const char *current; /* straight: the value assigned last in the walk */
     int32_t trylock_node; /* holds the result of that TRYLOCK node, or -1 */
+    int32_t cond_lock_node; /* `if (x) lock(&m);` took that LOCK node when x
+                               was true (cond_lock_polarity RL_TRY_ON_TRUE)
+                               or false; -1 when none, or since released */
+    int cond_lock_polarity;
 } local_var;
 
 /* The state of one unit's walk, and of the function being walked in it. */
@@ -201,6 +205,10 @@ CXCursor rlw_call_arg(CXCursor call, int i);
 /* The place (and display) of the object a pointer argument points to, and
  * (index, when not NULL) the constant index of the place's first [], or -1. */
 void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display, long long *index);
+/* place with its first collapsed array step naming element index ("m[3]"
+ * for "m[]") when index >= 0, appended to out: locks and thread handles
+ * in arrays reached by constant index are told apart (walk_lock.c). */
+void rlw_place_element(const char *place, long long index, rl_strbuf *out);
 /* Sets node id's argument values (interned copies of vals). */
 void rlw_set_args(walker *w, int32_t id, const char **vals, int n);
 
@@ -226,6 +234,13 @@ void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *an
 void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object);
 /* Marks node (IF, LOOP) as taken when cond says a trylock succeeded. */
 void rlw_set_try(walker *w, int32_t node, CXCursor cond);
+/* Correlated conditions (walk_lock.c): an IF on a local that an earlier
+ * `if` on the same unchanged local took a lock under holds that lock on
+ * the same branch (rlw_set_correlated, before its branches are walked);
+ * rlw_note_conditional_lock, after the branches of an IF, records such a
+ * lock; an unlock of it ends the correlation. */
+void rlw_set_correlated(walker *w, int32_t node, CXCursor cond);
+void rlw_note_conditional_lock(walker *w, int32_t node, CXCursor cond, int has_else);
 /* The locks definition fc REQUIRES on entry, into fn. */
 void rlw_required_locks(walker *w, CXCursor fc, rl_function *fn);
 

@@ -34,7 +34,7 @@
 /* The field a handle is kept in, when the handle is an element or the
  * value of a struct field (`.threads*` in `t0:pool_create:H40_15.threads*`,
  * `&ctx->threads[i]`): the last field step with the steps after it, all
- * of them `*` or `[]`. NULL otherwise. */
+ * of them `*`, `[]` or a constant index (`[3]`). NULL otherwise. */
 const char *tm_handle_field(const char *handle)
 {
     const char *dot = strrchr(handle, '.');
@@ -43,17 +43,17 @@ const char *tm_handle_field(const char *handle)
     if (!(isalpha((unsigned char)*p) || *p == '_')) return NULL;
     while (isalnum((unsigned char)*p) || *p == '_') p++;
     for (; *p; p++)
-        if (*p != '*' && *p != '[' && *p != ']') return NULL;
+        if (*p != '*' && *p != '[' && *p != ']' && !isdigit((unsigned char)*p)) return NULL;
     return dot;
 }
 
-/* Whether s, past its first n bytes, is only `*` and `[]` steps, the
- * first a `*`. */
+/* Whether s, past its first n bytes, is only `*` and `[]` steps (or
+ * `[3]`), the first a `*`. */
 static int only_derefs_after(const char *s, size_t n)
 {
     if (s[n] != '*') return 0;
     for (const char *p = s + n; *p; p++)
-        if (*p != '*' && *p != '[' && *p != ']') return 0;
+        if (*p != '*' && *p != '[' && *p != ']' && !isdigit((unsigned char)*p)) return 0;
     return 1;
 }
 

@@ -198,12 +198,22 @@ static state landed(walk *w, state s)
     return s;
 }
 
-/* The state on the branch where a condition's trylock succeeded. */
+/* The state on the branch where a condition's trylock succeeded; or,
+ * for a correlated condition (facts.h, aux naming a LOCK node), on the
+ * branch where the earlier `if` on the same local took that lock: held
+ * there, when some path still holds it (none released it since: the
+ * frontend ends the correlation at an unlock of it) and it is not held on
+ * every path already. */
 static state on_branch(walk *w, int32_t node, state s, int branch_flag)
 {
     const rl_node *n = &w->fn->nodes[node];
     if (n->aux < 0 || !(n->flags & branch_flag)) return s;
     const rl_node *t = &w->fn->nodes[n->aux];
+    if (t->kind == RL_N_LOCK) {
+        const char *lock = lock_name(w, t);
+        if (!s.held || !rl_ls_contains(s.may, lock) || rl_ls_contains(s.held, lock)) return s;
+        return acquire(w, s, t);
+    }
     return (t->flags & RL_LOCK_JUMP_TARGET) ? landed(w, s) : acquire(w, s, t);
 }
 

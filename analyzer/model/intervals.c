@@ -118,12 +118,29 @@ static void creation_history(rl_model *m, rl_thread *child, const spawn_site *s)
     }
 }
 
+/* Whether two handle places (or fields, tm_handle_field) name the same
+ * handle: the same place, or places that differ only in the index of
+ * their first array step where one of them is collapsed ("t[]", any
+ * element) and the other names an element ("t[1]"). Two different
+ * constant indices ("t[0]", "t[1]") are two handles (rlw_place_element). */
+static int same_handle(const char *a, const char *b)
+{
+    if (a == b) return 1;
+    if (!a || !b) return 0;
+    if (strcmp(a, b) == 0) return 1;
+    const char *ea = strchr(a, '['), *eb = strchr(b, '[');
+    if (!ea || !eb || ea - a != eb - b || strncmp(a, b, (size_t)(ea - a)) != 0) return 0;
+    if (ea[1] != ']' && eb[1] != ']') return 0; /* two constants, or the same: a == b */
+    const char *ra = strchr(ea, ']'), *rb = strchr(eb, ']');
+    return ra && rb && strcmp(ra, rb) == 0;
+}
+
 /* Whether a join's handle is a spawn's handle exactly: that join belongs
  * to that spawn. */
 static int joins_a_named_spawn(const discovery *d, const join_site *js)
 {
     for (size_t k = 0; k < d->nspawns; k++)
-        if (d->spawns[k].handle == js->handle || d->spawns[k].kept == js->handle) return 1;
+        if (same_handle(d->spawns[k].handle, js->handle) || same_handle(d->spawns[k].kept, js->handle)) return 1;
     return 0;
 }
 
@@ -192,10 +209,10 @@ enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
 static int join_names(const spawn_site *s, const discovery *d, const join_site *js)
 {
     if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0) return 0;
-    if (js->handle == s->handle || js->handle == s->kept) return JOINS_HANDLE;
+    if (same_handle(js->handle, s->handle) || same_handle(js->handle, s->kept)) return JOINS_HANDLE;
     const char *field = s->handle_field;
     const char *jfield = field && js->handle[0] ? tm_handle_field(js->handle) : NULL;
-    if (!jfield || strcmp(jfield, field) != 0 || joins_a_named_spawn(d, js)) return 0;
+    if (!jfield || !same_handle(jfield, field) || joins_a_named_spawn(d, js)) return 0;
     return JOINS_BY_FIELD;
 }
 

@@ -1,11 +1,12 @@
-/* Discovery, pass 1 of the thread model (threads_internal.h): finds a
- * thread's spawn and join sites with their positions, walking only the
- * functions that spawn or join (rl_fn_info.spawns), and creates its
- * children: one per possible entry of each spawn site, with whether
+/* Discovery, pass 1 of the thread model (threads_internal.h, discovery.h):
+ * finds a thread's spawn and join sites with their positions, walking
+ * only the functions that spawn or join (rl_fn_info.spawns), and creates
+ * its children: one per possible entry of each spawn site, with whether
  * several instances run, the interval in which they run (from the spawn,
  * or the head of the loop around it, to the join of their handle, or the
  * end of the loop around that join), and the locks their creator holds
- * through their life (creation locks and history).
+ * through their life (creation locks and history); intervals.c decides
+ * those from the sites found here.
  *
  * Invariants:
  *  1. Bounded: at most DISCOVERY_BUDGET calls walked per thread,
@@ -18,7 +19,7 @@
  *  3. Children of one thread are contiguous in rl_model.threads, and each
  *     child's bounds are ordered: start <= dstart < dend <= end.
  *  4. Spawns and joins in doomed code are left out. */
-#include "threads_internal.h"
+#include "discovery.h"
 #include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
@@ -28,109 +29,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Loops around one statement looked at for a spawn's instances. */
-#define MAX_LOOP_NESTING 64
-
-typedef struct spawn_site {
-    rl_posvec pos;
-    int *frame_fns;      /* function of each frame of pos */
-    int32_t node;
-    const char *arg;
-    int arg_distinct;
-    int arg_loaded;      /* in a loop, the argument is a pointer loaded from
-                            memory (tm_arg_fresh_per_iteration decides) */
-    const char *handle;
-    const char *handle_field; /* the struct field the handle is kept in
-                                 (handle_field), or NULL */
-    const char *kept;    /* where the spawning function's caller keeps the
-                            handle it returns (kept_handle), or NULL */
-    int cut;             /* its position lost frames past MAX_POS_DEPTH */
-    int entry_fn;        /* direct entry, or -1 */
-    int *entries;        /* entries this context decides (by_context), owned */
-    size_t nentries;
-    int by_context;
-    int from_caller;     /* the entry is what the root's unknown caller passes */
-    const rl_node *node_ref; /* the SPAWN node, for indirect entries */
-    rl_loc call_loc;     /* the call of its function in the caller's frame */
-    rl_loc loc;
-    int repeated;        /* reached through several call paths */
-    int in_once;         /* found inside a once-routine */
-    const char *once_object; /* that routine's control, resolved, or NULL */
-    uint64_t fn_hash;    /* tm_fn_bindings_hash of its frame */
-    const rl_lockset *held_own; /* locks held at the spawn, in its function's terms */
-    const char **held_res;      /* the same locks resolved, entry by entry */
-} spawn_site;
-
-typedef struct join_site {
-    rl_posvec pos;
-    int *frame_fns;
-    const char *handle;
-    rl_loc loc;
-    rl_loc call_loc;     /* the call of its function in the caller's frame */
-} join_site;
-
-/* The spawn sites found under one walked call (discover_call). */
-typedef struct walked_call {
-    size_t first_spawn, end_spawn; /* d->spawns[first_spawn .. end_spawn) */
-    int depth;           /* the call depth it was walked at */
-} walked_call;
-
-typedef struct discovery {
-    size_t budget;       /* calls left to follow */
-    int cut;             /* a call was not followed for want of budget */
-    spawn_site *spawns;
-    size_t nspawns, cap_spawns;
-    join_site *joins;
-    size_t njoins, cap_joins;
-    rl_ptrmap walked;    /* (callee, top-level statement) key -> index + 1 into calls */
-    int once_depth;      /* once-routines the walk is inside */
-    const char *once_object; /* the control of the outermost one, resolved */
-    walked_call *calls;
-    size_t ncalls, cap_calls;
-    /* The frame that called the one being walked: its function (-1 in
-     * the entry) and the call, uncut by MAX_POS_DEPTH. */
-    int caller_fn;
-    int32_t caller_node;
-    const frame_env *caller_env;
-    int joins_only;      /* calls left in a walk for joins only (rejoin) */
-    int pos_cut;         /* frames walked past MAX_POS_DEPTH, not in positions */
-} discovery;
-
-/* ---- loops ---------------------------------------------------------------- */
-
-/* A loop that repeats: not `do { } while (0)`, the macro idiom. */
-static int repeats(const rl_node *n)
-{
-    return n->kind == RL_N_LOOP && !(n->flags & RL_LOOP_ONCE);
-}
-
-static int32_t outermost_loop(const rl_function *fn, int32_t node)
-{
-    int32_t found = -1;
-    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
-        if (repeats(&fn->nodes[p])) found = p;
-    return found;
-}
-
-static int32_t innermost_loop(const rl_function *fn, int32_t node)
-{
-    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
-        if (repeats(&fn->nodes[p])) return p;
-    return -1;
-}
-
-static int in_subtree(const rl_function *fn, int32_t root, int32_t node)
-{
-    return node >= root && node <= fn->nodes[root].end;
-}
-
 /* ---- handles kept in struct fields ---------------------------------------- */
 
 /* The field a handle is kept in, when the handle is an element or the
  * value of a struct field (`.threads*` in `t0:pool_create:H40_15.threads*`,
  * `&ctx->threads[i]`): the last field step with the steps after it, all
  * of them `*`, `[]` or a constant index (`[3]`). NULL otherwise. */
-static const char *handle_field(const char *handle)
+const char *tm_handle_field(const char *handle)
 {
     const char *dot = strrchr(handle, '.');
     if (!dot || strchr(dot, RL_CALL_SEP[0])) return NULL;
@@ -172,7 +77,7 @@ static const char *stored_handle_field(rl_model *m, const rl_function *fn, const
         if (!steps) continue;
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_printf(&sb, "%s%s", n->text, steps);
-        const char *field = handle_field(rl_sb_str(&sb));
+        const char *field = tm_handle_field(rl_sb_str(&sb));
         const char *key = field ? rl_intern(m->program->pool, field) : NULL;
         rl_sb_free(&sb);
         if (key) return key;
@@ -240,7 +145,7 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
 
 static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char *arg_value)
 {
-    int32_t loop = innermost_loop(fn, spawn_node);
+    int32_t loop = tm_innermost_loop(fn, spawn_node);
     if (loop < 0 || !arg_value) return 0;
     /* An integer (the loop counter) passed by value: one per instance. */
     if (arg_value[0] == '#') return 1;
@@ -272,7 +177,7 @@ uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function 
 
 int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_t call_node)
 {
-    return !m->threads[thread].multi && innermost_loop(fn, call_node) >= 0;
+    return !m->threads[thread].multi && tm_innermost_loop(fn, call_node) >= 0;
 }
 
 /* Whether the object an allocation site names ("tN:FN:H12_3", FN's own
@@ -292,7 +197,7 @@ static int allocated_in_loop(const rl_model *m, const char *object)
         if (!info->fn || strncmp(info->name, name, name_len) != 0 || info->name[name_len]) continue;
         for (int32_t i = 0; i < info->fn->nnodes; i++) {
             rl_loc at = info->fn->nodes[i].loc;
-            if (at.line == line && at.col == col) return innermost_loop(info->fn, i) >= 0;
+            if (at.line == line && at.col == col) return tm_innermost_loop(info->fn, i) >= 0;
         }
     }
     return 0;
@@ -309,7 +214,7 @@ int tm_arg_fresh_per_iteration(rl_model *m, const char *arg)
 }
 
 /* The function of every frame of a position, for a new site at depth n. */
-static int *frames_with(const int *frame_fns, int n, int last_fn)
+int *tm_frames_with(const int *frame_fns, int n, int last_fn)
 {
     int *f = rl_xmalloc((size_t)(n + 1) * sizeof(int));
     if (n) memcpy(f, frame_fns, (size_t)n * sizeof(int));
@@ -381,7 +286,7 @@ static void walk_callee(rl_model *m, const frame_env *env, const frame_env *sub,
 {
     int extend = pos->n < MAX_POS_DEPTH;
     rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
-    int *ff = extend ? frames_with(frame_fns, pos->n, env->fn) : frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
+    int *ff = extend ? tm_frames_with(frame_fns, pos->n, env->fn) : tm_frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
     int saved_fn = d->caller_fn;
     int32_t saved_node = d->caller_node;
     const frame_env *saved_env = d->caller_env;
@@ -501,7 +406,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             spawn_site *s = &d->spawns[d->nspawns++];
             memset(s, 0, sizeof *s);
             s->pos = pos_extend(pos, i);
-            s->frame_fns = frames_with(frame_fns, pos->n, env->fn);
+            s->frame_fns = tm_frames_with(frame_fns, pos->n, env->fn);
             s->node = i;
             s->fn_hash = tm_fn_bindings_hash(env->bind, env->nbind);
             s->loc = n->loc;
@@ -510,13 +415,13 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->arg = tm_resolve(m, env, sym_arg, &d_inherited);
             s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
             size_t arg_len = strlen(s->arg);
-            s->arg_loaded = !s->arg_distinct && innermost_loop(fn, i) >= 0 && arg_len > 1 && s->arg[0] != '&' &&
+            s->arg_loaded = !s->arg_distinct && tm_innermost_loop(fn, i) >= 0 && arg_len > 1 && s->arg[0] != '&' &&
                             s->arg[arg_len - 1] == '*';
             s->handle = n->nargs > 1 && n->args[1][0] ? tm_resolve(m, env, n->args[1], NULL) : "";
-            s->handle_field = handle_field(s->handle);
+            s->handle_field = tm_handle_field(s->handle);
             if (!s->handle_field && s->handle[0]) s->handle_field = stored_handle_field(m, fn, n->args[1]);
             s->kept = n->nargs > 1 ? kept_handle(m, fn, n->args[1], d) : NULL;
-            const char *kept_field = s->kept ? handle_field(s->kept) : NULL;
+            const char *kept_field = s->kept ? tm_handle_field(s->kept) : NULL;
             if (kept_field) s->handle_field = rl_intern(m->program->pool, kept_field);
             s->entry_fn = info->callees[i] ? rl_program_find(m->program, info->callees[i]) : -1;
             if (s->entry_fn < 0 && n->fnptr) {
@@ -548,7 +453,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             RL_GROW(d->joins, d->cap_joins, d->njoins + 1);
             join_site *j = &d->joins[d->njoins++];
             j->pos = pos_extend(pos, i);
-            j->frame_fns = frames_with(frame_fns, pos->n, env->fn);
+            j->frame_fns = tm_frames_with(frame_fns, pos->n, env->fn);
             j->handle = n->text && n->text[0] ? tm_resolve(m, env, n->text, NULL) : "";
             j->loc = n->loc;
             j->call_loc = caller_call_loc(m, d);
@@ -579,369 +484,6 @@ static void discovery_free(discovery *d)
     free(d->joins);
     free(d->calls);
     rl_ptrmap_free(&d->walked);
-}
-
-/* The outermost loop around a spawn whose iterations do not each join the
- * thread they start: the spawn runs again while earlier instances still
- * run, and later instances start at that loop's head. Loops are looked at
- * in every frame of the spawn's position, outermost first, so a spawn in
- * start_workers() called in a loop of main, and joined by stop_workers()
- * in the same iteration, does not overlap itself. Sets *frame to the
- * loop's frame; -1 when no such loop exists. */
-static int32_t overlapping_loop(rl_model *m, const spawn_site *s, const join_site *join, int *frame)
-{
-    for (int k = 0; k < s->pos.n; k++) {
-        const rl_function *fn = fn_of(m, s->frame_fns[k]);
-        /* Whether the join is reached through the same calls as the spawn
-         * down to this frame. */
-        int same_prefix = join && join->pos.n > k && join->frame_fns[k] == s->frame_fns[k] &&
-                          (k == 0 || memcmp(join->pos.v, s->pos.v, (size_t)k * sizeof(int32_t)) == 0);
-        int32_t loops[MAX_LOOP_NESTING];
-        int nloops = 0;
-        for (int32_t p = fn->nodes[s->pos.v[k]].parent; p >= 0 && nloops < MAX_LOOP_NESTING; p = fn->nodes[p].parent)
-            if (repeats(&fn->nodes[p])) loops[nloops++] = p;
-        for (int i = nloops - 1; i >= 0; i--) {
-            if (same_prefix && in_subtree(fn, loops[i], join->pos.v[k])) continue; /* joined in the iteration */
-            *frame = k;
-            return loops[i];
-        }
-    }
-    return -1;
-}
-
-/* The locks the spawning function holds without a break from the spawn to
- * the join of the same thread, in the same function: the whole life of the
- * child runs inside those critical sections, so its accesses are protected
- * by them against every other thread that takes them (Goblint's creation
- * lockset). Resolved names; NULL for none. */
-/* Whether node runs whenever its ancestor `top` does: only sequences
- * between them, no branch, loop or switch. */
-static int straight_under(const rl_function *fn, int32_t node, int32_t top)
-{
-    for (int32_t p = fn->nodes[node].parent; p >= 0 && p != top; p = fn->nodes[p].parent)
-        if (fn->nodes[p].kind != RL_N_SEQ) return 0;
-    return 1;
-}
-
-static const rl_lockset *creation_locks(rl_model *m, const spawn_site *s, const join_site *join)
-{
-    if (!s->held_own || s->held_own->n == 0) return NULL;
-    int last = s->pos.n - 1;
-    const rl_fn_flow *ff = &m->flow->fns[s->frame_fns[last]];
-    const rl_function *fn = fn_of(m, s->frame_fns[last]);
-    int32_t from = s->pos.v[last], to = join->pos.v[last];
-    /* The join must happen whenever the spawn does: both straight under
-     * their nearest common block (not `if (maybe) pthread_join(...)`). */
-    int32_t top = fn->nodes[from].parent;
-    while (top >= 0 && !in_subtree(fn, top, to)) top = fn->nodes[top].parent;
-    if (top < 0 || !straight_under(fn, from, top) || !straight_under(fn, to, top)) return NULL;
-    const rl_lockset *out = NULL;
-    for (size_t k = 0; k < s->held_own->n; k++) {
-        const char *lock = s->held_own->e[k].lock;
-        int kept = 1;
-        /* Every node between, in program order, that can run holds it. */
-        for (int32_t n = from + 1; n <= to && kept; n++) kept = !ff->held[n] || rl_ls_contains(ff->held[n], lock);
-        if (!kept) continue;
-        out = rl_ls_add(m->flow->locks, out ? out : rl_ls_empty(m->flow->locks), s->held_res[k],
-                        s->held_own->e[k].shared);
-    }
-    return out;
-}
-
-/* Records the locks the creator holds at a spawn and where it lets each
- * go: the first node after the spawn, in its frame, that does not hold
- * it; never, when the spawn is in the creator's entry function and the
- * lock is held to its end. The nodes in between all hold it, so whatever
- * the creator does there happens before the child can take the lock.
- * Spawns in loops are left out (the loop's earlier nodes run again after
- * the spawn). */
-static void creation_history(rl_model *m, rl_thread *child, const spawn_site *s)
-{
-    child->ncreated_under = 0;
-    if (!s->held_own || !s->held_own->n) return;
-    int last = s->pos.n - 1;
-    const rl_function *fn = fn_of(m, s->frame_fns[last]);
-    const rl_fn_flow *ff = &m->flow->fns[s->frame_fns[last]];
-    int32_t from = s->pos.v[last];
-    if (innermost_loop(fn, from) >= 0) return;
-    for (size_t k = 0; k < s->held_own->n && child->ncreated_under < RL_MAX_CREATION_HISTORY; k++) {
-        const char *lock = s->held_own->e[k].lock;
-        if (s->held_own->e[k].shared) continue;
-        int32_t release = -1;
-        for (int32_t n = from + 1; n < fn->nnodes && release < 0; n++)
-            if (ff->held[n] && !rl_ls_contains(ff->held[n], lock)) release = n;
-        if (release < 0 && s->pos.n != 1) continue; /* let go by a caller, somewhere */
-        int i = child->ncreated_under++;
-        child->created_under[i] = s->held_res[k];
-        if (release >= 0) {
-            child->released_at[i] = pos_prefix_then(&s->pos, last, release);
-        } else {
-            child->released_at[i] = (rl_posvec){NULL, 0, 1};
-        }
-    }
-}
-
-/* Whether two handle places (or fields, handle_field) name the same
- * handle: the same place, or places that differ only in the index of
- * their first array step where one of them is collapsed ("t[]", any
- * element) and the other names an element ("t[1]"). Two different
- * constant indices ("t[0]", "t[1]") are two handles (rlw_place_element). */
-static int same_handle(const char *a, const char *b)
-{
-    if (a == b) return 1;
-    if (!a || !b) return 0;
-    if (strcmp(a, b) == 0) return 1;
-    const char *ea = strchr(a, '['), *eb = strchr(b, '[');
-    if (!ea || !eb || ea - a != eb - b || strncmp(a, b, (size_t)(ea - a)) != 0) return 0;
-    if (ea[1] != ']' && eb[1] != ']') return 0; /* two constants, or the same: a == b */
-    const char *ra = strchr(ea, ']'), *rb = strchr(eb, ']');
-    return ra && rb && strcmp(ra, rb) == 0;
-}
-
-/* Whether a join's handle is a spawn's handle exactly: that join belongs
- * to that spawn. */
-static int joins_a_named_spawn(const discovery *d, const join_site *js)
-{
-    for (size_t k = 0; k < d->nspawns; k++)
-        if (same_handle(d->spawns[k].handle, js->handle) || same_handle(d->spawns[k].kept, js->handle)) return 1;
-    return 0;
-}
-
-/* The join that ends the thread of spawn s: the first after the spawn, by
- * the same thread, of the same handle. When no join names the handle as
- * the spawn does, a join of a handle kept in the same struct field, that
- * joins no other spawn's handle exactly: the spawn and the join name the
- * pool object apart (zstd's pool allocated through a wrapper and reached
- * again through its owner's field, `ctx->threads[i]` in POOL_create and
- * in POOL_join), and the object's identity is not traced through the
- * allocation and the stores. NULL when none. */
-/* The branch of an `if` whose condition holds node `test` that holds
- * node `node` (it runs according to what `test` returned), or -1. */
-static int32_t branch_tests(const rl_function *fn, int32_t test, int32_t node)
-{
-    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent) {
-        if (fn->nodes[p].kind != RL_N_IF) continue;
-        int32_t cond = rl_fn_child(fn, p, 0);
-        if (cond < 0 || !in_subtree(fn, cond, test) || in_subtree(fn, cond, node)) continue;
-        for (int which = 1; which <= 2; which++) {
-            int32_t branch = rl_fn_child(fn, p, which);
-            if (branch >= 0 && in_subtree(fn, branch, node)) return branch;
-        }
-    }
-    return -1;
-}
-
-/* Where a join after the spawn stands towards it, in the function where
- * their call paths part: JOIN_FOLLOWS when it may run after the spawn
- * (rl_program_may_follow: not on the other branch of an `if`, nor past a
- * `return` or a `goto` beyond it; a pool made in one branch of main and
- * one freed in another, zstd's benchmark, which ends with `goto _end`,
- * and its decompression, are other objects), JOIN_ON_FAILURE when it is
- * in a branch that tests what the spawn's call returned: the path where
- * starting the thread failed (`if (pthread_create(...)) { pool_free(ctx);
- * return NULL; }` in zstd's POOL_create_advanced), which joins the
- * instances started before, on that path only; else 0. */
-enum { JOIN_FOLLOWS = 1, JOIN_ON_FAILURE = 2 };
-
-static int join_placement(const rl_model *m, const spawn_site *s, const join_site *js, rl_failure_join *failure)
-{
-    int n = s->pos.n < js->pos.n ? s->pos.n : js->pos.n;
-    for (int k = 0; k < n; k++) {
-        if (s->frame_fns[k] != js->frame_fns[k]) return JOIN_FOLLOWS;
-        if (s->pos.v[k] == js->pos.v[k]) continue;
-        const rl_fn_info *info = &m->program->fns[s->frame_fns[k]];
-        if (s->pos.v[k] >= info->fn->nnodes || js->pos.v[k] >= info->fn->nnodes) return JOIN_FOLLOWS; /* a finisher */
-        if (!rl_program_may_follow(m->program, info, s->pos.v[k], js->pos.v[k])) return 0;
-        int32_t branch = branch_tests(info->fn, s->pos.v[k], js->pos.v[k]);
-        if (branch < 0) return JOIN_FOLLOWS;
-        if (failure) {
-            failure->frame = k;
-            failure->branch = branch;
-        }
-        return JOIN_ON_FAILURE;
-    }
-    return JOIN_FOLLOWS;
-}
-
-/* How a join after the spawn names its thread's handle, whatever path it
- * is on: JOINS_HANDLE when it names the spawn's handle (or the place its
- * caller keeps it in), JOINS_BY_FIELD when it names a handle of the same
- * struct field that is exactly no other spawn's, else 0. */
-enum { JOINS_BY_FIELD = 1, JOINS_HANDLE = 2 };
-
-static int join_names(const spawn_site *s, const discovery *d, const join_site *js)
-{
-    if (!s->handle[0] || pos_cmp(&js->pos, &s->pos) <= 0) return 0;
-    if (same_handle(js->handle, s->handle) || same_handle(js->handle, s->kept)) return JOINS_HANDLE;
-    const char *field = s->handle_field;
-    const char *jfield = field && js->handle[0] ? handle_field(js->handle) : NULL;
-    if (!jfield || !same_handle(jfield, field) || joins_a_named_spawn(d, js)) return 0;
-    return JOINS_BY_FIELD;
-}
-
-/* How a join ends its thread: as join_names, for a join that may run
- * after the spawn on the path where the thread started. */
-static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d, const join_site *js)
-{
-    int kind = join_names(s, d, js);
-    return kind && join_placement(m, s, js, NULL) == JOIN_FOLLOWS ? kind : 0;
-}
-
-/* Records the joins on the branch where starting the thread failed
- * (JOIN_ON_FAILURE): what follows one of them on its own path comes after
- * the instances started before (ordering.c). */
-static void list_failure_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d)
-{
-    for (size_t j = 0; j < d->njoins; j++) {
-        const join_site *js = &d->joins[j];
-        rl_failure_join f;
-        if (!join_names(s, d, js) || join_placement(m, s, js, &f) != JOIN_ON_FAILURE) continue;
-        f.pos = pos_copy(&js->pos);
-        f.frame_fns = frames_with(js->frame_fns, js->pos.n - 1, js->frame_fns[js->pos.n - 1]);
-        child->failure_joins =
-            rl_xrealloc(child->failure_joins, (size_t)(child->nfailure_joins + 1) * sizeof *child->failure_joins);
-        child->failure_joins[child->nfailure_joins++] = f;
-    }
-}
-
-/* The best kind of join any join of the spawn is (join_kind). */
-static int best_join_kind(const rl_model *m, const spawn_site *s, const discovery *d)
-{
-    int best = 0;
-    for (size_t j = 0; j < d->njoins && best < JOINS_HANDLE; j++) {
-        int k = join_kind(m, s, d, &d->joins[j]);
-        if (k > best) best = k;
-    }
-    return best;
-}
-
-/* The join that ends the thread: of the joins of its handle, the first
- * after the spawn; of joins matched only by field, which may name other
- * objects of the same type (curl's pool, destroyed on an error path of
- * its creation and at the end), the last one, so that a weak match never
- * shortens the thread's life. */
-static const join_site *join_of(const rl_model *m, const spawn_site *s, const discovery *d)
-{
-    int best = best_join_kind(m, s, d);
-    int want = best == JOINS_HANDLE ? -1 : 1;
-    const join_site *join = NULL;
-    for (size_t j = 0; best && j < d->njoins; j++) {
-        const join_site *js = &d->joins[j];
-        if (join_kind(m, s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
-    }
-    return join;
-}
-
-static int same_loc(rl_loc a, rl_loc b)
-{
-    return a.line == b.line && a.col == b.col && (a.file == b.file || (a.file && b.file && strcmp(a.file, b.file) == 0));
-}
-
-/* Every join that may end the child (those of the best kind, each place
- * once), for racelint threads: first the one that bounds its interval
- * (join_of), then where else it is joined (load() and load_end() in
- * pigz). */
-static void list_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d, const join_site *first)
-{
-    int best = best_join_kind(m, s, d);
-    for (size_t j = 0; best && j <= d->njoins; j++) {
-        const join_site *js = j == 0 ? first : &d->joins[j - 1];
-        if (join_kind(m, s, d, js) != best) continue;
-        int seen = 0;
-        for (int k = 0; k < child->njoin_sites && !seen; k++)
-            seen = same_loc(child->join_sites[k].loc, js->loc) && same_loc(child->join_sites[k].call_loc, js->call_loc);
-        if (seen) continue;
-        child->join_sites = rl_xrealloc(child->join_sites, (size_t)(child->njoin_sites + 1) * sizeof *child->join_sites);
-        child->join_sites[child->njoin_sites].loc = js->loc;
-        child->join_sites[child->njoin_sites++].call_loc = js->call_loc;
-    }
-}
-
-/* Whether the caller of the spawning function joins the thread later in
- * the same call (pigz's load() calling launch() and then join(), outb()
- * likewise): however many call paths reach that caller, each call ends
- * the thread it started before it returns. Frames above the caller may
- * differ; the caller's frame and those above it in the spawn's position
- * must be the join's, and the position must hold every frame. */
-static int joined_by_caller(const spawn_site *s, const join_site *join)
-{
-    int c = s->pos.n - 2;
-    /* Past MAX_POS_DEPTH, frame c is not the spawning function's caller. */
-    if (!join || c < 0 || join->pos.n <= c || s->cut) return 0;
-    for (int k = 0; k <= c; k++)
-        if (join->frame_fns[k] != s->frame_fns[k] || (k < c && join->pos.v[k] != s->pos.v[k])) return 0;
-    return join->pos.v[c] > s->pos.v[c];
-}
-
-/* Fills a child's multi flag and interval from its spawn site and the
- * parent's joins. */
-static const join_site *child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
-                                       const discovery *d)
-{
-    const join_site *join = join_of(m, s, d);
-    int frame = -1;
-    int32_t around = overlapping_loop(m, s, join, &frame);
-    /* A spawn reached through several call paths (commands dispatched
-     * through a table all reaching one pool) runs several times; but when
-     * the function that spawns also joins, each run ends before its call
-     * returns, so the runs never overlap. */
-    int last = s->pos.n - 1;
-    int joined_in_frame = join && last >= 0 && join->pos.n == s->pos.n && join->frame_fns[last] == s->frame_fns[last] &&
-                          memcmp(join->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0;
-    child->own_multi = (s->repeated && !joined_in_frame && !joined_by_caller(s, join)) || around >= 0;
-    creation_history(m, child, s);
-    if (joined_in_frame) {
-        child->creation_locks = creation_locks(m, s, join);
-        child->creation_holder = child->creation_locks ? parent->id : -1;
-    } else if (!join) {
-        /* Never joined, and created under a lock its creator never lets
-         * go (it ends holding it: the process ends with main, any other
-         * thread leaves it taken for good): the child runs entirely while
-         * its creator holds it. */
-        const rl_lockset *held = NULL;
-        for (int i = 0; i < child->ncreated_under; i++)
-            if (child->released_at[i].infinite)
-                held = rl_ls_add(m->flow->locks, held ? held : rl_ls_empty(m->flow->locks), child->created_under[i], 0);
-        child->creation_locks = held;
-        child->creation_holder = held ? parent->id : -1;
-    }
-    m->any_creation_locks |= child->creation_locks != NULL || parent->creation_locks != NULL;
-    /* Joined before its parent ends, it lives inside the parent's life,
-     * and so inside the locks that protect the parent's, held by the same
-     * thread. */
-    if (join && parent->creation_locks && !child->creation_locks) {
-        child->creation_locks = parent->creation_locks;
-        child->creation_holder = parent->creation_holder;
-    }
-    child->multi = parent->multi || child->own_multi;
-    list_failure_joins(m, child, s, d);
-    child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
-    child->dstart = pos_copy(&s->pos);
-    child->spawn_pos = pos_copy(&s->pos);
-    if (!join) {
-        child->end.infinite = 1;
-        child->dend.infinite = 1;
-        return NULL;
-    }
-    child->joined = 1;
-    child->join_loc = join->loc;
-    child->join_call_loc = join->call_loc;
-    list_joins(m, child, s, d, join);
-    child->end = pos_copy(&join->pos);
-    child->dend = pos_copy(&join->pos);
-    for (int k = 0; k < join->pos.n; k++) {
-        const rl_function *jf = fn_of(m, join->frame_fns[k]);
-        if (join->pos.v[k] >= jf->nnodes) continue; /* a finisher's frame past the entry */
-        int32_t loop = outermost_loop(jf, join->pos.v[k]);
-        if (loop < 0) continue;
-        int same_prefix = s->pos.n > k && (k == 0 || memcmp(s->pos.v, join->pos.v, (size_t)k * sizeof(int32_t)) == 0) &&
-                          s->frame_fns[k] == join->frame_fns[k];
-        if (same_prefix && in_subtree(jf, loop, s->pos.v[k])) break; /* the spawn's own loop */
-        pos_free(&child->end);
-        child->end = pos_prefix_then(&join->pos, k, jf->nodes[loop].end + 1);
-        break;
-    }
-    return join;
 }
 
 int tm_add_thread(rl_model *m, int parent, int entry_fn)
@@ -1055,7 +597,7 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             t->arg_loaded = s->arg_loaded;
             t->started_in_once = s->once_object;
             t->handle = s->handle;
-            const join_site *join = child_interval(m, t, &m->threads[parent], s, d);
+            const join_site *join = tm_child_interval(m, t, &m->threads[parent], s, d);
             if (join) attach_finisher(m, parent, join);
         }
     }

@@ -1,12 +1,13 @@
-/* Internal to the thread model: what its four files share. Not for rules
+/* Internal to the thread model: what its files share. Not for rules
  * (they ask threads.h) and not for anything outside analyzer/model/.
  *
  *  threads.c    builds the model: threads, contexts and the worklist,
  *               accesses, lock events, groups; frees it;
  *  resolve.c    names places, values and locksets of a function in a
  *               context; pointers stored in memory; calls through pointers;
- *  discovery.c  pass 1 per thread: spawn and join sites, children and
- *               their intervals, creation locks;
+ *  discovery.c  pass 1 per thread: spawn and join sites, children;
+ *  intervals.c  their intervals, joins and creation locks (discovery.h
+ *               holds what those two share);
  *  ordering.c   positions and intervals: which accesses may run together.
  *
  * Invariants:

@@ -163,11 +163,20 @@ static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char
     return 0;
 }
 
-uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function *fn, int32_t call_node)
+int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_t call_node)
 {
     /* In a thread of several instances every instance runs the loop over
      * the same elements: an element is then no instance's own. */
-    if (m->threads[thread].multi) return 0;
+    return !m->threads[thread].multi && tm_innermost_loop(fn, call_node) >= 0;
+}
+
+/* The arguments of a call in a loop that hand each iteration its own
+ * object (`create_worker(fn, &threads[i])`, as arg_is_distinct decides
+ * for a spawn's), as a mask: a spawn wrapper's argument is then per
+ * instance. 0 in a thread of several instances (tm_call_in_loop). */
+static uint32_t loop_distinct_args(const rl_model *m, int thread, const rl_function *fn, int32_t call_node)
+{
+    if (!tm_call_in_loop(m, thread, fn, call_node)) return 0;
     const rl_node *n = &fn->nodes[call_node];
     uint32_t mask = 0;
     for (int32_t k = 0; k < n->nargs && k < MAX_PARAMS; k++)
@@ -175,22 +184,15 @@ uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function 
     return mask;
 }
 
-int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_t call_node)
-{
-    return !m->threads[thread].multi && tm_innermost_loop(fn, call_node) >= 0;
-}
-
 /* Whether the object an allocation site names ("tN:FN:H12_3", FN's own
  * call or allocation at line 12, column 3) is made inside a loop of FN:
  * a new object each iteration. */
 static int allocated_in_loop(const rl_model *m, const char *object)
 {
-    const char *colon = strchr(object, ':');
-    const char *name = colon ? colon + 1 : NULL;
-    const char *site = name ? strchr(name, ':') : NULL;
-    unsigned line = 0, col = 0;
-    int used = 0;
-    if (object[0] != 't' || !site || sscanf(site, ":H%u_%u%n", &line, &col, &used) != 2 || site[used]) return 0;
+    size_t frame_len = 0;
+    unsigned line, col;
+    if (rl_place_heap_site(object, &frame_len, &line, &col) != strlen(object)) return 0;
+    const char *name = strchr(object, ':') + 1; /* after "tN:" */
     size_t name_len = strcspn(name, "~:");
     for (size_t f = 0; f < m->program->nfns; f++) {
         const rl_fn_info *info = &m->program->fns[f];
@@ -352,7 +354,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     /* A once-routine takes no arguments from the call that runs it. */
     const char **vals = n->kind == RL_N_CALL ? tm_bind_args(m, env, n, &distinct) : NULL;
     int nvals = n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
-    if (vals) distinct |= tm_loop_distinct_args(m, env->thread, info->fn, i);
+    if (vals) distinct |= loop_distinct_args(m, env->thread, info->fn, i);
     uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
     uint64_t fh = tm_fn_bindings_hash(vals, nvals);
     if (fh) key = (key ^ (fh * 0x9E3779B97F4A7C15ULL)) | 1; /* never 0 */

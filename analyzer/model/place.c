@@ -3,6 +3,7 @@
 #include "../facts/facts.h"
 #include "../util/mem.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,17 @@ int rl_place_is_unknown_object(const char *place)
 size_t rl_place_root_len(const char *place)
 {
     return root_len(place);
+}
+
+size_t rl_place_heap_site(const char *place, size_t *frame_len, unsigned *line, unsigned *col)
+{
+    if (place[0] != 't' || !isdigit((unsigned char)place[1])) return 0;
+    const char *colon = strchr(place, ':');
+    const char *site = colon ? strchr(colon + 1, ':') : NULL;
+    int used = 0;
+    if (!site || sscanf(site, ":H%u_%u%n", line, col, &used) != 2) return 0;
+    *frame_len = (size_t)(site - place);
+    return *frame_len + (size_t)used;
 }
 
 const char *rl_place_subst(rl_strpool *pool, const char *place, const char *const *vals, int nvals)

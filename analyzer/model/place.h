@@ -81,6 +81,13 @@ const char *rl_place_normalize(rl_strpool *pool, const char *place);
 /* Length of the root token of a place (the part before its first step). */
 size_t rl_place_root_len(const char *place);
 
+/* A heap object as the model qualifies it, "tN:FN:H<line>_<col>" or
+ * "tN:FN~HASH:H<line>_<col>" (the frame that allocated it, and where),
+ * whatever steps follow. Returns the length of the root (0 when place is
+ * no such object) and sets *frame_len to that of "tN:FN[~HASH]" and the
+ * allocation site. */
+size_t rl_place_heap_site(const char *place, size_t *frame_len, unsigned *line, unsigned *col);
+
 /* The place as C: "G:stats.hits" -> "stats.hits", "G:q*.count" ->
  * "q->count", "t1:main:L:args[].id" -> "args[].id". */
 void rl_place_pretty(const char *place, rl_strbuf *out);

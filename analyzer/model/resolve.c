@@ -22,7 +22,6 @@
 #include "resolve_memo.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +74,17 @@ static const char *return_summary(rl_model *m, int fn)
     return ok ? found : NULL;
 }
 
+/* The frame of a call's callee: its arguments (their texts in the
+ * caller's terms) resolved in the caller's frame into args, which the
+ * frame points to. */
+static frame_env callee_frame(rl_model *m, const frame_env *env, int callee, const char *const *arg_texts, int nargs,
+                              const char *args[MAX_PARAMS])
+{
+    if (nargs > MAX_PARAMS) nargs = MAX_PARAMS;
+    for (int i = 0; i < nargs; i++) args[i] = resolve_now(m, env, arg_texts[i], NULL);
+    return (frame_env){env->thread, callee, args, nargs, 0, 0};
+}
+
 /* Marks a place of two objects that are not one (record_wrapper_object). */
 static const char AMBIGUOUS_INNER[] = "";
 
@@ -87,9 +97,7 @@ static void record_wrapper_object(rl_model *m, const frame_env *env, int callee,
                                   const char *const *arg_texts, int nargs, const char *outer)
 {
     const char *args[MAX_PARAMS];
-    if (nargs > MAX_PARAMS) nargs = MAX_PARAMS;
-    for (int i = 0; i < nargs; i++) args[i] = resolve_now(m, env, arg_texts[i], NULL);
-    frame_env callee_env = {env->thread, callee, args, nargs, 0, 0};
+    frame_env callee_env = callee_frame(m, env, callee, arg_texts, nargs, args);
     const char *inner = resolve_now(m, &callee_env, ret, NULL);
     if (outer[0] != '&' || inner[0] != '&' || outer == inner) return;
     void **slot = rl_ptrmap_slot(&m->wrapper_inner, rl_intern(m->program->pool, outer + 1));
@@ -152,9 +160,7 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
             if (ret && strncmp(ret, "&H", 2) == 0) record_wrapper_object(m, env, callee, ret, fields + 3, nf - 3, result);
         } else if (ret && rl_place_root(ret, NULL) != RL_ROOT_LOCAL) {
             const char *args[MAX_PARAMS];
-            int nargs = nf - 3;
-            for (int i = 0; i < nargs; i++) args[i] = resolve_now(m, env, fields[3 + i], NULL);
-            frame_env callee_env = {env->thread, callee, args, nargs, 0, 0};
+            frame_env callee_env = callee_frame(m, env, callee, fields + 3, nf - 3, args);
             result = rl_place_root(ret, NULL) == RL_ROOT_CALL || (ret[0] == '&' && ret[1] == '@')
                          ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1)
                          : tm_resolve(m, &callee_env, ret, NULL);
@@ -244,11 +250,10 @@ void tm_index_instance_frames(rl_model *m)
  * instance allocates its own. */
 static int per_instance_heap(rl_model *m, const char *value)
 {
-    if (value[0] != '&' || value[1] != 't') return 0;
-    const char *colon = strchr(value, ':');
-    colon = colon ? strchr(colon + 1, ':') : NULL;
-    if (!colon || colon[1] != 'H' || !isdigit((unsigned char)colon[2])) return 0;
-    const char *q = rl_strpool_find_n(m->program->pool, value + 1, (size_t)(colon - value - 1));
+    size_t frame_len = 0;
+    unsigned line, col;
+    if (value[0] != '&' || !rl_place_heap_site(value + 1, &frame_len, &line, &col)) return 0;
+    const char *q = rl_strpool_find_n(m->program->pool, value + 1, frame_len);
     return q && rl_ptrmap_get(&m->instance_frames, q) == FRAME_PER_INSTANCE;
 }
 

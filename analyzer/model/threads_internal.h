@@ -111,11 +111,6 @@ const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *di
 /* Bindings for a callee: each argument resolved in the caller, k-limited.
  * The caller frees the array (not its names). */
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct);
-/* The arguments of a call in a loop that hand each iteration its own
- * object (`setup(&threads[i])`, as a spawn's argument would, see
- * discovery.c), as a mask; 0 in a thread of several instances. The callee
- * then runs once per element, and what it allocates is that element's. */
-uint32_t tm_loop_distinct_args(const rl_model *m, int thread, const rl_function *fn, int32_t call_node);
 /* Whether a call runs once per iteration of a loop of its function, in a
  * thread of one instance: what the callee allocates is new each time. */
 int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_t call_node);
@@ -153,9 +148,10 @@ void tm_record_stores(rl_model *m, const frame_env *env);
 void tm_record_static_stores(rl_model *m);
 void tm_collect_stores(rl_model *m);
 /* Records which frames run once per instance of their thread (every
- * context of the frame bound to a per-instance value), once every context
- * is known: tm_follow_stores then names what such a frame allocated as
- * each instance's own. */
+ * context of the frame bound to a per-instance value, reached once per
+ * loop iteration, or in a thread of several instances), once every
+ * context is known: tm_follow_stores then names what such a frame
+ * allocated as each instance's own. */
 void tm_index_instance_frames(rl_model *m);
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
 const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held);

@@ -126,17 +126,25 @@ static void rehash(rl_strpool *pool)
     pool->nslots = n;
 }
 
+/* The slot holding the n bytes at s (hashed h), or the empty slot where
+ * they would go. */
+static size_t probe(const rl_strpool *pool, const char *s, size_t n, uint64_t h)
+{
+    size_t mask = pool->nslots - 1, j = h & mask;
+    for (; pool->slots[j].str; j = (j + 1) & mask) {
+        const char *t = pool->slots[j].str;
+        if (pool->slots[j].hash == h && strncmp(t, s, n) == 0 && t[n] == '\0') break;
+    }
+    return j;
+}
+
 const char *rl_intern_n(rl_strpool *pool, const char *s, size_t n)
 {
     if (!s) return NULL;
     if ((pool->count + 1) * 2 > pool->nslots) rehash(pool);
-    size_t mask = pool->nslots - 1;
     uint64_t h = table_hash(s, n);
-    size_t j = h & mask;
-    for (; pool->slots[j].str; j = (j + 1) & mask) {
-        const char *t = pool->slots[j].str;
-        if (pool->slots[j].hash == h && strncmp(t, s, n) == 0 && t[n] == '\0') return t;
-    }
+    size_t j = probe(pool, s, n, h);
+    if (pool->slots[j].str) return pool->slots[j].str;
     const char *copy = arena_copy(pool, s, n);
     pool->slots[j].hash = h;
     pool->slots[j].str = copy;
@@ -147,13 +155,7 @@ const char *rl_intern_n(rl_strpool *pool, const char *s, size_t n)
 const char *rl_strpool_find_n(const rl_strpool *pool, const char *s, size_t n)
 {
     if (!s || pool->nslots == 0) return NULL;
-    size_t mask = pool->nslots - 1;
-    uint64_t h = table_hash(s, n);
-    for (size_t j = h & mask; pool->slots[j].str; j = (j + 1) & mask) {
-        const char *t = pool->slots[j].str;
-        if (pool->slots[j].hash == h && strncmp(t, s, n) == 0 && t[n] == '\0') return t;
-    }
-    return NULL;
+    return pool->slots[probe(pool, s, n, table_hash(s, n))].str;
 }
 
 const char *rl_strpool_find(const rl_strpool *pool, const char *s)

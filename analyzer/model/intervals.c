@@ -336,6 +336,7 @@ static void list_later_joins(rl_model *m, rl_thread *child, const spawn_site *s,
             rl_xrealloc(child->later_joins, (size_t)(child->nlater_joins + 1) * sizeof *child->later_joins);
         rl_later_join *lj = &child->later_joins[child->nlater_joins++];
         lj->handle = js->handle;
+        lj->site = (rl_join_site){js->loc, js->call_loc};
         lj->at = pos_copy(&js->pos);
         lj->held = same_frame ? creation_locks(m, s, js) : NULL;
     }
@@ -353,6 +354,7 @@ static void joined_by_grandparent(rl_model *m, rl_thread *child, const rl_thread
         if (!same_handle(lj->handle, s->handle)) continue;
         child->joined_by = parent->parent;
         child->joined_by_at = pos_copy(&lj->at);
+        child->joined_by_site = lj->site;
         if (lj->held && !child->creation_locks) {
             child->creation_locks = lj->held;
             child->creation_holder = parent->parent;

@@ -65,6 +65,7 @@ typedef struct rl_failure_join {
  * same function (resolved; NULL for none). */
 typedef struct rl_later_join {
     const char *handle;
+    rl_join_site site;   /* where it is, for racelint threads */
     rl_posvec at;
     const rl_lockset *held;
 } rl_later_join;
@@ -117,6 +118,7 @@ typedef struct rl_thread {
     int nlater_joins;
     int joined_by;
     rl_posvec joined_by_at;
+    rl_join_site joined_by_site;
     rl_loc caller_spawn_loc; /* a root: a spawn it reaches whose entry is
                          what its unknown caller passes (a public
                          thread-creation function), line 0 if none */

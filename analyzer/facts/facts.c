@@ -176,6 +176,7 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
         rl_sb_printf(out, " %s%s%s", (n->flags & RL_ACC_WRITE) ? "W" : "R",
                      (n->flags & RL_ACC_READ) && (n->flags & RL_ACC_WRITE) ? "+R" : "",
                      (n->flags & RL_ACC_ATOMIC) ? " atomic" : "");
+    if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_VOLATILE)) rl_sb_printf(out, " volatile");
     else if (n->flags)
         rl_sb_printf(out, " flags=%u", n->flags);
     if (n->aux >= 0) rl_sb_printf(out, n->kind == RL_N_ACCESS ? " index=%d" : " try=#%d", n->aux);

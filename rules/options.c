@@ -13,22 +13,24 @@ typedef struct option_row {
     const char *param; /* NAME */
     size_t field;      /* offsetof(rl_rule_options, ...): an int, the value's index */
     const char *values[OPTION_VALUES];
-    const char *help;
 } option_row;
 
+/* What each option means: options.h, README "Rule options", rules/race.md. */
 static const option_row rows[] = {
-    {"race.volatile", "race", "volatile", offsetof(rl_rule_options, race_ignore_volatile), {"report", "ignore"},
-     "report: races on volatile objects are reported (volatile is not atomic); ignore: an access to a "
-     "volatile object races with nothing"},
-    {"race.free", "race", "free", offsetof(rl_rule_options, race_ignore_free), {"report", "ignore"},
-     "report: free and realloc write the object they release, so a use another thread may make at the same "
-     "time races with them; ignore: they do not (realloc still reads it)"},
+    {"race.volatile", "race", "volatile", offsetof(rl_rule_options, race_ignore_volatile), {"report", "ignore"}},
+    {"race.free", "race", "free", offsetof(rl_rule_options, race_ignore_free), {"report", "ignore"}},
 };
 static const size_t nrows = sizeof rows / sizeof *rows;
 
+/* Option i's field in o: the index of its value. */
 static int *field_of(rl_rule_options *o, size_t i)
 {
     return (int *)(void *)((char *)o + rows[i].field);
+}
+
+static int value_of(const rl_rule_options *o, size_t i)
+{
+    return *(const int *)(const void *)((const char *)o + rows[i].field);
 }
 
 size_t rl_rule_option_count(void)
@@ -53,17 +55,12 @@ const char *rl_rule_option_param(size_t i)
 
 const char *rl_rule_option_value(const rl_rule_options *o, size_t i)
 {
-    return rows[i].values[*field_of((rl_rule_options *)o, i) ? 1 : 0];
+    return rows[i].values[value_of(o, i) ? 1 : 0];
 }
 
 const char *rl_rule_option_default(size_t i)
 {
     return rows[i].values[0];
-}
-
-const char *rl_rule_option_help(size_t i)
-{
-    return rows[i].help;
 }
 
 int rl_rule_option_set(rl_rule_options *o, const char *name, const char *value, const char *origin, rl_error *err)
@@ -106,11 +103,4 @@ char *rl_rule_options_json(const rl_rule_options *o)
         rl_sb_printf(&sb, "%s\"%s\": \"%s\"", i ? ", " : "", rows[i].name, rl_rule_option_value(o, i));
     rl_sb_append(&sb, "}");
     return rl_sb_take(&sb);
-}
-
-int rl_rule_options_changed(const rl_rule_options *o)
-{
-    for (size_t i = 0; i < nrows; i++)
-        if (*field_of((rl_rule_options *)o, i)) return 1;
-    return 0;
 }

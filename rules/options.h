@@ -27,14 +27,13 @@ typedef struct rl_rule_options {
 
 /* How many options there are; option i's full name ("race.volatile"),
  * its rule ("race"), its name within the rule ("volatile"), the value it
- * has in o, its default, and one line saying what it does. */
+ * has in o, and its default. */
 size_t rl_rule_option_count(void);
 const char *rl_rule_option_name(size_t i);
 const char *rl_rule_option_rule(size_t i);
 const char *rl_rule_option_param(size_t i);
 const char *rl_rule_option_value(const rl_rule_options *o, size_t i);
 const char *rl_rule_option_default(size_t i);
-const char *rl_rule_option_help(size_t i);
 
 /* Sets option `name` to `value`; an unknown name or value is an error
  * naming origin (a file and line, or "--check-option") and what is
@@ -46,8 +45,5 @@ int rl_rule_option_parse(rl_rule_options *o, const char *spec, const char *origi
 /* Every option and its value in o, as a JSON object's text (heap):
  * {"race.volatile": "report", "race.free": "ignore"}. */
 char *rl_rule_options_json(const rl_rule_options *o);
-
-/* Whether some option is not at its default. */
-int rl_rule_options_changed(const rl_rule_options *o);
 
 #endif

@@ -13,7 +13,11 @@
  * config nearest it, matches its path or the end of its path after a `/`
  * (the glob `vendor/` then a star excludes `/src/proj/vendor/zlib/inflate.c`); a config's
  * globs are also tried on the path relative to the config's folder. A
- * finding is dropped when all its events are in excluded files. */
+ * finding is dropped when all its events are in excluded files.
+ *
+ * The rule options of the config (`check_options:`, rules/options.h) are
+ * read here too, but for the whole run from the project config only
+ * (rl_config_rule_options below), not per finding. */
 #ifndef RL_SELECT_H
 #define RL_SELECT_H
 #include "../model/finding.h"

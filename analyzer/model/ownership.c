@@ -41,6 +41,20 @@ typedef struct handoff_list {
     rl_handoff *where;
 } handoff_list;
 
+/* One answer of rl_ownership_fresh_at or rl_ownership_taken_at, kept:
+ * both are asked again for every context of a function (every call's
+ * arguments, every access), and both depend only on the function, the
+ * node and the text (a fact string, keyed by its address). */
+typedef struct access_answer {
+    const char *text; /* NULL = empty slot */
+    int32_t fn, node;
+    unsigned char question; /* QUESTION_FRESH or QUESTION_TAKEN */
+    unsigned char answer;
+    rl_handoff handoff;
+} access_answer;
+enum { QUESTION_FRESH = 1, QUESTION_TAKEN };
+#define INITIAL_ANSWER_SLOTS 1024
+
 /* The pops of one place written out in one function: each read of the
  * place with a write that unlinks it (unlinks_read), in node order;
  * computed once per (function, place) and asked per access. */
@@ -60,6 +74,10 @@ struct rl_ownership {
     rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
     rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
     rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
+    access_answer *answers; /* open addressing, at most half full: the
+                               answers of rl_ownership_fresh_at and
+                               rl_ownership_taken_at (access_memo) */
+    size_t nanswer_slots, nanswers;
 };
 
 rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
@@ -98,6 +116,7 @@ void rl_ownership_free(rl_ownership *o)
         free(l);
     }
     rl_ptrmap_free(&o->unlinked);
+    free(o->answers);
     rl_ptrmap_free(&o->allocating);
     free(o);
 }
@@ -416,7 +435,7 @@ static int returns_fresh(rl_ownership *o, int fn)
     return any;
 }
 
-int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
     if (text[0] == '&') text++;
@@ -676,7 +695,7 @@ static int same_spot(rl_loc a, rl_loc b)
     return a.line == b.line && a.col == b.col && a.file == b.file;
 }
 
-int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+static int taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
     const char *star = strrchr(text, '*');
@@ -700,4 +719,64 @@ int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *tex
     }
     free(place);
     return r;
+}
+
+/* ---- the answers per access, kept ---------------------------------------- */
+
+static size_t answer_hash(int fn, int32_t node, const char *text, int question)
+{
+    uint64_t h = ((uint64_t)(uint32_t)fn << 32 | (uint32_t)node) * 0x9E3779B97F4A7C15ULL;
+    h ^= (uint64_t)(uintptr_t)text + (uint64_t)question;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return (size_t)(h ^ (h >> 31));
+}
+
+/* The slot of a question: its kept answer, or the empty slot where it goes. */
+static access_answer *answer_slot(access_answer *slots, size_t nslots, int fn, int32_t node, const char *text,
+                                  int question)
+{
+    size_t mask = nslots - 1, j = answer_hash(fn, node, text, question) & mask;
+    for (; slots[j].text; j = (j + 1) & mask) {
+        const access_answer *a = &slots[j];
+        if (a->text == text && a->fn == fn && a->node == node && a->question == question) break;
+    }
+    return &slots[j];
+}
+
+/* Asks question about (fn, node, text) once, then answers from the table. */
+static int access_memo(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int question)
+{
+    if (!text) return 0;
+    if ((o->nanswers + 1) * 2 > o->nanswer_slots) {
+        size_t nslots = o->nanswer_slots ? o->nanswer_slots * 2 : INITIAL_ANSWER_SLOTS;
+        access_answer *bigger = rl_xcalloc(nslots, sizeof *bigger);
+        for (size_t i = 0; i < o->nanswer_slots; i++) {
+            const access_answer *a = &o->answers[i];
+            if (a->text) *answer_slot(bigger, nslots, a->fn, a->node, a->text, a->question) = *a;
+        }
+        free(o->answers);
+        o->answers = bigger;
+        o->nanswer_slots = nslots;
+    }
+    access_answer *a = answer_slot(o->answers, o->nanswer_slots, fn, node, text, question);
+    if (!a->text) {
+        rl_handoff h = {0};
+        int r = question == QUESTION_FRESH ? fresh_at_now(o, fn, node, text, &h) : taken_at_now(o, fn, node, text, &h);
+        /* the slot is found again: asking may have kept other answers */
+        a = answer_slot(o->answers, o->nanswer_slots, fn, node, text, question);
+        *a = (access_answer){text, fn, node, (unsigned char)question, (unsigned char)r, h};
+        o->nanswers++;
+    }
+    if (a->answer && handoff) *handoff = a->handoff;
+    return a->answer;
+}
+
+int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+{
+    return access_memo(o, fn, node, text, handoff, QUESTION_FRESH);
+}
+
+int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+{
+    return access_memo(o, fn, node, text, handoff, QUESTION_TAKEN);
 }

@@ -57,7 +57,8 @@ typedef struct rl_handoff {
 /* Whether, at node `node` of function fn, an access through value or
  * place `text` (in fn's terms) touches an object fn allocated and has not
  * published yet, and will publish only in a synchronised way; *handoff
- * (when not NULL) says where. */
+ * (when not NULL) says where. Answers are kept per (fn, node, text), the
+ * text compared by address: it must outlive the model (a fact string). */
 int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
 
 /* Whether the access at node `node` of fn, to place `text` (in fn's

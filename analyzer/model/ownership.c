@@ -47,13 +47,20 @@ typedef struct handoff_list {
  * node and the text (a fact string, keyed by its address). */
 typedef struct access_answer {
     const char *text; /* NULL = empty slot */
-    int32_t fn, node;
+    int32_t node;
     unsigned char question; /* QUESTION_FRESH or QUESTION_TAKEN */
     unsigned char answer;
     rl_handoff handoff;
 } access_answer;
 enum { QUESTION_FRESH = 1, QUESTION_TAKEN };
-#define INITIAL_ANSWER_SLOTS 1024
+#define INITIAL_ANSWER_SLOTS 16
+
+/* One function's answers, open addressing, at most half full: a context
+ * asks about its own function's nodes in a row, so they sit together. */
+typedef struct answer_table {
+    access_answer *slots;
+    size_t nslots, count;
+} answer_table;
 
 /* The pops of one place written out in one function: each read of the
  * place with a write that unlinks it (unlinks_read), in node order;
@@ -74,10 +81,9 @@ struct rl_ownership {
     rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
     rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
     rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
-    access_answer *answers; /* open addressing, at most half full: the
-                               answers of rl_ownership_fresh_at and
+    answer_table *answers;  /* nfns tables: the answers of
+                               rl_ownership_fresh_at and
                                rl_ownership_taken_at (access_memo) */
-    size_t nanswer_slots, nanswers;
 };
 
 rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
@@ -89,6 +95,7 @@ rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
     o->keep_node = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, sizeof *o->keep_node);
     o->unlinks = rl_xcalloc(p->nfns + 1, 1);
     o->fresh = rl_xcalloc(p->nfns + 1, 1);
+    o->answers = rl_xcalloc(p->nfns + 1, sizeof *o->answers);
     return o;
 }
 
@@ -116,6 +123,7 @@ void rl_ownership_free(rl_ownership *o)
         free(l);
     }
     rl_ptrmap_free(&o->unlinked);
+    for (size_t i = 0; i < o->p->nfns; i++) free(o->answers[i].slots);
     free(o->answers);
     rl_ptrmap_free(&o->allocating);
     free(o);
@@ -723,49 +731,53 @@ static int taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
 
 /* ---- the answers per access, kept ---------------------------------------- */
 
-static size_t answer_hash(int fn, int32_t node, const char *text, int question)
+static size_t answer_hash(int32_t node, const char *text, int question)
 {
-    uint64_t h = ((uint64_t)(uint32_t)fn << 32 | (uint32_t)node) * 0x9E3779B97F4A7C15ULL;
-    h ^= (uint64_t)(uintptr_t)text + (uint64_t)question;
+    uint64_t h = ((uint64_t)(uint32_t)node << 2 | (uint64_t)question) * 0x9E3779B97F4A7C15ULL;
+    h ^= (uint64_t)(uintptr_t)text;
     h *= 0xBF58476D1CE4E5B9ULL;
     return (size_t)(h ^ (h >> 31));
 }
 
-/* The slot of a question: its kept answer, or the empty slot where it goes. */
-static access_answer *answer_slot(access_answer *slots, size_t nslots, int fn, int32_t node, const char *text,
-                                  int question)
+/* The slot of a question in t (which has slots): its kept answer, or the
+ * empty slot where it goes. */
+static access_answer *answer_slot(const answer_table *t, int32_t node, const char *text, int question)
 {
-    size_t mask = nslots - 1, j = answer_hash(fn, node, text, question) & mask;
-    for (; slots[j].text; j = (j + 1) & mask) {
-        const access_answer *a = &slots[j];
-        if (a->text == text && a->fn == fn && a->node == node && a->question == question) break;
+    size_t mask = t->nslots - 1, j = answer_hash(node, text, question) & mask;
+    for (; t->slots[j].text; j = (j + 1) & mask) {
+        const access_answer *a = &t->slots[j];
+        if (a->text == text && a->node == node && a->question == question) break;
     }
-    return &slots[j];
+    return &t->slots[j];
 }
 
-/* Asks question about (fn, node, text) once, then answers from the table. */
+/* Gives t room for one more answer. */
+static void grow_answers(answer_table *t)
+{
+    if ((t->count + 1) * 2 <= t->nslots) return;
+    access_answer *old = t->slots;
+    size_t nold = t->nslots;
+    t->nslots = nold ? nold * 2 : INITIAL_ANSWER_SLOTS;
+    t->slots = rl_xcalloc(t->nslots, sizeof *t->slots);
+    for (size_t i = 0; i < nold; i++)
+        if (old[i].text) *answer_slot(t, old[i].node, old[i].text, old[i].question) = old[i];
+    free(old);
+}
+
+/* Asks question about (fn, node, text) once, then answers from fn's table. */
 static int access_memo(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int question)
 {
-    if (!text) return 0;
-    if ((o->nanswers + 1) * 2 > o->nanswer_slots) {
-        size_t nslots = o->nanswer_slots ? o->nanswer_slots * 2 : INITIAL_ANSWER_SLOTS;
-        access_answer *bigger = rl_xcalloc(nslots, sizeof *bigger);
-        for (size_t i = 0; i < o->nanswer_slots; i++) {
-            const access_answer *a = &o->answers[i];
-            if (a->text) *answer_slot(bigger, nslots, a->fn, a->node, a->text, a->question) = *a;
-        }
-        free(o->answers);
-        o->answers = bigger;
-        o->nanswer_slots = nslots;
-    }
-    access_answer *a = answer_slot(o->answers, o->nanswer_slots, fn, node, text, question);
-    if (!a->text) {
+    if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
+    answer_table *t = &o->answers[fn];
+    access_answer *a = t->count ? answer_slot(t, node, text, question) : NULL;
+    if (!a || !a->text) {
         rl_handoff h = {0};
         int r = question == QUESTION_FRESH ? fresh_at_now(o, fn, node, text, &h) : taken_at_now(o, fn, node, text, &h);
-        /* the slot is found again: asking may have kept other answers */
-        a = answer_slot(o->answers, o->nanswer_slots, fn, node, text, question);
-        *a = (access_answer){text, fn, node, (unsigned char)question, (unsigned char)r, h};
-        o->nanswers++;
+        /* the slot is found after asking: asking may have kept other answers */
+        grow_answers(t);
+        a = answer_slot(t, node, text, question);
+        *a = (access_answer){text, node, (unsigned char)question, (unsigned char)r, h};
+        t->count++;
     }
     if (a->answer && handoff) *handoff = a->handoff;
     return a->answer;

@@ -55,9 +55,17 @@ typedef struct access_answer {
 enum { QUESTION_FRESH = 1, QUESTION_TAKEN };
 #define INITIAL_ANSWER_SLOTS 16
 
-/* One function's answers, open addressing, at most half full: a context
- * asks about its own function's nodes in a row, so they sit together. */
+/* The answers about a node's own text (an access), by question. */
+typedef struct node_answers {
+    unsigned char known[2], answer[2];
+    rl_handoff handoff[2];
+} node_answers;
+
+/* One function's answers: about each node's own text in an array by node
+ * (a context asks about its accesses in node order), about other texts (a
+ * call's arguments) in a table, open addressing, at most half full. */
 typedef struct answer_table {
+    node_answers *own; /* nnodes entries, allocated on first use */
     access_answer *slots;
     size_t nslots, count;
 } answer_table;
@@ -123,7 +131,10 @@ void rl_ownership_free(rl_ownership *o)
         free(l);
     }
     rl_ptrmap_free(&o->unlinked);
-    for (size_t i = 0; i < o->p->nfns; i++) free(o->answers[i].slots);
+    for (size_t i = 0; i < o->p->nfns; i++) {
+        free(o->answers[i].own);
+        free(o->answers[i].slots);
+    }
     free(o->answers);
     rl_ptrmap_free(&o->allocating);
     free(o);
@@ -764,15 +775,38 @@ static void grow_answers(answer_table *t)
     free(old);
 }
 
+/* Answers question about (fn, node, text), computing it now. */
+static int ask_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *h, int question)
+{
+    return question == QUESTION_FRESH ? fresh_at_now(o, fn, node, text, h) : taken_at_now(o, fn, node, text, h);
+}
+
 /* Asks question about (fn, node, text) once, then answers from fn's table. */
 static int access_memo(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int question)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
+    const rl_function *f = o->p->fns[fn].fn;
+    if (node < 0 || node >= f->nnodes) return ask_now(o, fn, node, text, handoff, question);
     answer_table *t = &o->answers[fn];
+    if (text == f->nodes[node].text) {
+        if (!t->own) t->own = rl_xcalloc((size_t)f->nnodes, sizeof *t->own);
+        node_answers *na = &t->own[node];
+        int q = question - QUESTION_FRESH;
+        if (!na->known[q]) {
+            rl_handoff h = {0};
+            int r = ask_now(o, fn, node, text, &h, question);
+            na = &t->own[node];
+            na->answer[q] = (unsigned char)r;
+            na->handoff[q] = h;
+            na->known[q] = 1;
+        }
+        if (na->answer[q] && handoff) *handoff = na->handoff[q];
+        return na->answer[q];
+    }
     access_answer *a = t->count ? answer_slot(t, node, text, question) : NULL;
     if (!a || !a->text) {
         rl_handoff h = {0};
-        int r = question == QUESTION_FRESH ? fresh_at_now(o, fn, node, text, &h) : taken_at_now(o, fn, node, text, &h);
+        int r = ask_now(o, fn, node, text, &h, question);
         /* the slot is found after asking: asking may have kept other answers */
         grow_answers(t);
         a = answer_slot(t, node, text, question);

@@ -102,8 +102,10 @@ static void record_wrapper_object(rl_model *m, const frame_env *env, int callee,
     if (outer[0] != '&' || inner[0] != '&' || outer == inner) return;
     void **slot = rl_ptrmap_slot(&m->wrapper_inner, rl_intern(m->program->pool, outer + 1));
     const char *name = rl_intern(m->program->pool, inner + 1);
+    const void *was = *slot;
     if (!*slot) *slot = (void *)name;
     else if (*slot != name) *slot = (void *)AMBIGUOUS_INNER;
+    if (*slot != was) m->stores_generation++;
 }
 
 /* The stored pointer value at place, or, when none is recorded and the
@@ -543,8 +545,10 @@ void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets 
 static void record_store(rl_model *m, const char *place, const char *value)
 {
     void **slot = rl_ptrmap_slot(&m->stored, place);
+    const void *was = *slot;
     if (!*slot) *slot = (void *)value;
     else if (*slot != value) *slot = (void *)AMBIGUOUS;
+    if (*slot != was) m->stores_generation++;
 }
 
 /* The pointers static initializers store (rl_static_store), as if stored
@@ -561,6 +565,10 @@ void tm_record_static_stores(rl_model *m)
 
 void tm_record_stores(rl_model *m, const frame_env *env)
 {
+    /* Another context of the frame recorded the same stores, changing
+     * nothing, and nothing changed since: this one would change nothing. */
+    uint64_t before = m->stores_generation;
+    if (tm_memo_stores_unchanged(m->resolve_memo, env, before)) return;
     const rl_function *f = fn_of(m, env->fn);
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
@@ -571,6 +579,7 @@ void tm_record_stores(rl_model *m, const frame_env *env)
         const char *place = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
         record_store(m, place, tm_resolve(m, env, n->args[0], NULL));
     }
+    if (m->stores_generation == before) tm_memo_stores_mark(m->resolve_memo, env, before);
 }
 
 void tm_collect_stores(rl_model *m)

@@ -42,6 +42,7 @@ typedef struct memo_frame {
     const char **bind; /* nbind interned values (NULL: unbound), owned */
     memo_answer *answers; /* open addressing; NULL until the first answer */
     size_t nslots, count;
+    uint64_t stores_mark; /* tm_memo_stores_mark's generation + 1; 0: none */
 } memo_frame;
 
 struct tm_resolve_memo {
@@ -210,4 +211,15 @@ void tm_memo_put(tm_resolve_memo *memo, const frame_env *env, const char *s, con
         memo->nanswers++;
     }
     *a = (memo_answer){s, result, (uint8_t)distinct, (uint8_t)root_distinct};
+}
+
+int tm_memo_stores_unchanged(tm_resolve_memo *memo, const frame_env *env, uint64_t generation)
+{
+    const memo_frame *f = find_frame(memo, env, 0);
+    return f && f->stores_mark == generation + 1;
+}
+
+void tm_memo_stores_mark(tm_resolve_memo *memo, const frame_env *env, uint64_t generation)
+{
+    find_frame(memo, env, 1)->stores_mark = generation + 1;
 }

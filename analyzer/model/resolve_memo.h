@@ -31,4 +31,10 @@ int tm_memo_get(tm_resolve_memo *memo, const frame_env *env, const char *s, cons
 void tm_memo_put(tm_resolve_memo *memo, const frame_env *env, const char *s, const char *result, int distinct,
                  int root_distinct);
 
+/* Whether tm_memo_stores_mark marked env's frame at this generation of
+ * the stores (rl_model.stores_generation): recording the frame's stores
+ * then changed nothing, and nothing has changed since, so recording them
+ * again would change nothing either (resolve.c, tm_record_stores). */
+int tm_memo_stores_unchanged(tm_resolve_memo *memo, const frame_env *env, uint64_t generation);
+void tm_memo_stores_mark(tm_resolve_memo *memo, const frame_env *env, uint64_t generation);
 #endif

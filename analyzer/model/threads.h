@@ -251,6 +251,8 @@ typedef struct rl_model {
     size_t queue_lo;          /* no context below this index is queued */
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
+    uint64_t stores_generation; /* bumped at every change of stored or
+                                   wrapper_inner (resolve.c) */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */

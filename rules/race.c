@@ -494,18 +494,18 @@ void rl_check_DataRace(rl_check_ctx *ctx)
         class_split g_split = split_classes(m, ctx->options, g);
         check_pairs(&st, g, &g_split, g, &g_split);
         /* A whole-object access (a struct copy) overlaps its fields: pair
-         * this group with every enclosing object's group. */
-        rl_strbuf prefix = RL_STRBUF_INIT;
-        rl_sb_append(&prefix, g->place);
-        for (size_t cut = prefix.len; cut > 0; cut--) {
-            char ch = prefix.data[cut - 1];
+         * this group with every enclosing object's group. Places are
+         * interned, so a prefix the pool does not hold names no group:
+         * looked up, never added (interning every prefix of every place
+         * grew the pool for nothing). */
+        for (size_t cut = strlen(g->place); cut > 0; cut--) {
+            char ch = g->place[cut - 1];
             if (ch == '*' || ch == '}' || ch == ':') break; /* not through a pointer, not past the root */
             if ((ch != '.' && ch != '[') || cut < 2) continue;
-            rl_sb_truncate(&prefix, cut - 1);
-            const rl_access_group *outer = rl_model_group(m, rl_intern(m->program->pool, rl_sb_str(&prefix)));
+            const char *enclosing = rl_strpool_find_n(m->program->pool, g->place, cut - 1);
+            const rl_access_group *outer = enclosing ? rl_model_group(m, enclosing) : NULL;
             if (outer) check_pairs(&st, g, &g_split, outer, outer_split(&st, outer));
         }
-        rl_sb_free(&prefix);
         class_split_free(&g_split);
         report(&st, g);
     }

@@ -140,7 +140,38 @@ typedef struct race_state {
     size_t by_doubts[RL_SITES_MAX_DOUBTS + 1]; /* its confirmed pairs, by doubts */
     rl_ptrmap guards; /* place -> rl_guard* (owned) */
     rl_ptrmap outer_splits; /* group -> class_split* (owned), in thread order */
+    rl_u64set group_sketches; /* place_sketch of every group's place */
 } race_state;
+
+/* Bytes of a place's start and of its end that place_sketch reads. */
+#define SKETCH_HEAD 8
+#define SKETCH_TAIL 16
+
+/* A cheap fingerprint of the first n bytes of a place: its length, its
+ * first and last bytes, in constant time whatever its length. Equal
+ * strings have equal sketches; unequal ones may too (then the pool says). */
+static uint64_t place_sketch(const char *s, size_t n)
+{
+    const uint64_t mul = 0x9e3779b97f4a7c15ULL;
+    unsigned char head[SKETCH_HEAD] = {0}, tail[SKETCH_TAIL] = {0};
+    memcpy(head, s, n < SKETCH_HEAD ? n : SKETCH_HEAD);
+    memcpy(tail, s + (n < SKETCH_TAIL ? 0 : n - SKETCH_TAIL), n < SKETCH_TAIL ? n : SKETCH_TAIL);
+    uint64_t h = ((uint64_t)n + 1) * mul, w;
+    memcpy(&w, head, sizeof w);
+    h = ((h ^ w) * mul) ^ (h >> 29);
+    for (size_t i = 0; i < SKETCH_TAIL; i += sizeof w) {
+        memcpy(&w, tail + i, sizeof w);
+        h = ((h ^ w) * mul) ^ (h >> 29);
+    }
+    return h ? h : 1; /* rl_u64set keys are nonzero */
+}
+
+static void index_group_places(race_state *st)
+{
+    const rl_model *m = st->ctx->model;
+    for (size_t k = 0; k < m->ngroups; k++)
+        rl_u64set_add(&st->group_sketches, place_sketch(m->groups[k].place, strlen(m->groups[k].place)));
+}
 
 static const rl_guard *guard_for(race_state *st, const char *place)
 {
@@ -476,10 +507,33 @@ static void check_pairs(race_state *st, const rl_access_group *g, const class_sp
     split_copy_free(&gs);
 }
 
+/* A whole-object access (a struct copy) overlaps its fields: pairs g with
+ * the group of every object enclosing its place (a prefix ending before a
+ * '.' or '[', not through a pointer, not past the root), innermost first.
+ * A prefix whose sketch no group's place has is no group's place; one
+ * that has is looked up in the pool, never added (interning every prefix
+ * of every place grew the pool for nothing, and hashing each whole was
+ * quadratic in the place's length). */
+static void pair_enclosing(race_state *st, const rl_access_group *g, const class_split *g_split)
+{
+    const rl_model *m = st->ctx->model;
+    const char *place = g->place;
+    for (size_t cut = strlen(place); cut > 0; cut--) {
+        char ch = place[cut - 1];
+        if (ch == '*' || ch == '}' || ch == ':') break; /* not through a pointer, not past the root */
+        if ((ch != '.' && ch != '[') || cut < 2) continue;
+        if (!rl_u64set_has(&st->group_sketches, place_sketch(place, cut - 1))) continue;
+        const char *enclosing = rl_strpool_find_n(m->program->pool, place, cut - 1);
+        const rl_access_group *outer = enclosing ? rl_model_group(m, enclosing) : NULL;
+        if (outer) check_pairs(st, g, g_split, outer, outer_split(st, outer));
+    }
+}
+
 void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
-    race_state st = {ctx, {0}, RL_U64SET_INIT, RL_U64SET_INIT, {0}, RL_PTRMAP_INIT, RL_PTRMAP_INIT};
+    race_state st = {ctx, {0}, RL_U64SET_INIT, RL_U64SET_INIT, {0}, RL_PTRMAP_INIT, RL_PTRMAP_INIT, RL_U64SET_INIT};
+    index_group_places(&st);
     rl_sites_init(&st.sites, m);
     st.sites.options = ctx->options;
     for (size_t k = 0; k < m->ngroups; k++) {
@@ -493,19 +547,7 @@ void rl_check_DataRace(rl_check_ctx *ctx)
         memset(st.by_doubts, 0, sizeof st.by_doubts);
         class_split g_split = split_classes(m, ctx->options, g);
         check_pairs(&st, g, &g_split, g, &g_split);
-        /* A whole-object access (a struct copy) overlaps its fields: pair
-         * this group with every enclosing object's group. Places are
-         * interned, so a prefix the pool does not hold names no group:
-         * looked up, never added (interning every prefix of every place
-         * grew the pool for nothing). */
-        for (size_t cut = strlen(g->place); cut > 0; cut--) {
-            char ch = g->place[cut - 1];
-            if (ch == '*' || ch == '}' || ch == ':') break; /* not through a pointer, not past the root */
-            if ((ch != '.' && ch != '[') || cut < 2) continue;
-            const char *enclosing = rl_strpool_find_n(m->program->pool, g->place, cut - 1);
-            const rl_access_group *outer = enclosing ? rl_model_group(m, enclosing) : NULL;
-            if (outer) check_pairs(&st, g, &g_split, outer, outer_split(&st, outer));
-        }
+        pair_enclosing(&st, g, &g_split);
         class_split_free(&g_split);
         report(&st, g);
     }
@@ -522,4 +564,5 @@ void rl_check_DataRace(rl_check_ctx *ctx)
         free(cs);
     }
     rl_ptrmap_free(&st.outer_splits);
+    rl_u64set_free(&st.group_sketches);
 }

@@ -201,6 +201,25 @@ const rl_lockset *rl_ls_add(rl_lockset_table *t, const rl_lockset *s, const char
     return merge(t, s, &single, 1, 0); /* single lives on this stack */
 }
 
+static int entry_order(const void *x, const void *y)
+{
+    return lock_cmp(((const rl_lock_entry *)x)->lock, ((const rl_lock_entry *)y)->lock);
+}
+
+const rl_lockset *rl_ls_of(rl_lockset_table *t, rl_lock_entry *e, size_t n)
+{
+    if (n > 1) qsort(e, n, sizeof *e, entry_order);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (kept && e[kept - 1].lock == e[i].lock) {
+            e[kept - 1].shared = e[kept - 1].shared && e[i].shared; /* exclusive wins, as in rl_ls_add */
+            continue;
+        }
+        e[kept++] = e[i];
+    }
+    return intern(t, e, kept);
+}
+
 const rl_lockset *rl_ls_remove(rl_lockset_table *t, const rl_lockset *s, const char *lock)
 {
     if (!s) return s;

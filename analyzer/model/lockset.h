@@ -32,6 +32,11 @@ const rl_lockset *rl_ls_empty(rl_lockset_table *t);
 /* Adds lock (a re-acquisition in exclusive mode upgrades the entry). */
 const rl_lockset *rl_ls_add(rl_lockset_table *t, const rl_lockset *s, const char *lock, int shared);
 const rl_lockset *rl_ls_remove(rl_lockset_table *t, const rl_lockset *s, const char *lock);
+/* The set of entries e[0..n) in any order, sorted in place: what adding
+ * them one by one to the empty set gives (a lock given twice is held
+ * shared only if every entry holds it shared), in one sort and one
+ * look-up instead of a merge per entry. */
+const rl_lockset *rl_ls_of(rl_lockset_table *t, rl_lock_entry *e, size_t n);
 /* Must-meet: locks in both; a lock shared on either side stays shared. */
 const rl_lockset *rl_ls_meet(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b);
 /* Union (used for may-released sets); exclusive wins. */

@@ -377,11 +377,17 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
     return vals;
 }
 
+/* Locksets of one name per lock taken in one frame rarely exceed this;
+ * larger ones (curl's may-held sets) take the heap. */
+#define LOCKS_ON_STACK 16
+
 const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s)
 {
-    rl_lockset_table *t = m->flow->locks;
-    const rl_lockset *r = rl_ls_empty(t);
-    for (size_t i = 0; s && i < s->n; i++) r = rl_ls_add(t, r, tm_resolve(m, env, s->e[i].lock, NULL), s->e[i].shared);
+    if (!s || !s->n) return rl_ls_empty(m->flow->locks);
+    rl_lock_entry stack[LOCKS_ON_STACK], *e = s->n <= LOCKS_ON_STACK ? stack : rl_xmalloc(s->n * sizeof *e);
+    for (size_t i = 0; i < s->n; i++) e[i] = (rl_lock_entry){tm_resolve(m, env, s->e[i].lock, NULL), s->e[i].shared};
+    const rl_lockset *r = rl_ls_of(m->flow->locks, e, s->n);
+    if (e != stack) free(e);
     return r;
 }
 
@@ -618,11 +624,16 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
  * with `t->lock = &m` is a lock on m). */
 const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held)
 {
-    if (!held) return NULL;
-    const rl_lockset *r = rl_ls_empty(m->flow->locks);
+    if (!held || !held->n) return held ? rl_ls_empty(m->flow->locks) : NULL;
+    rl_lock_entry stack[LOCKS_ON_STACK], *e = held->n <= LOCKS_ON_STACK ? stack : rl_xmalloc(held->n * sizeof *e);
+    int same = 1;
     for (size_t i = 0; i < held->n; i++) {
         int unused = 0;
-        r = rl_ls_add(m->flow->locks, r, tm_follow_stores(m, held->e[i].lock, 0, &unused), held->e[i].shared);
+        e[i] = (rl_lock_entry){tm_follow_stores(m, held->e[i].lock, 0, &unused), held->e[i].shared};
+        same &= e[i].lock == held->e[i].lock;
     }
+    /* no lock through a stored pointer: the set itself (interned) */
+    const rl_lockset *r = same ? held : rl_ls_of(m->flow->locks, e, held->n);
+    if (e != stack) free(e);
     return r;
 }

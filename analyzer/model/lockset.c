@@ -18,10 +18,24 @@
 #define MIX_A 0xBF58476D1CE4E5B9ULL
 #define MIX_B 0x94D049BB133111EBULL
 
+/* Entries of the cache of unions and meets (a power of two). */
+#define PAIR_CACHE_SLOTS 65536
+
+/* One remembered union or meet of two interned sets. */
+typedef struct pair_result {
+    const rl_lockset *a, *b, *result; /* a NULL: empty slot */
+    int union_mode;
+} pair_result;
+
 struct rl_lockset_table {
     rl_lockset **slots;
     size_t nslots, count;
     const rl_lockset *empty;
+    /* Direct-mapped, a new pair replacing the one in its slot: the model
+     * unites the same large may-held sets again at every call reaching a
+     * context (curl: most of the whole-program phase), and both operands
+     * are interned, so the answer depends on the two pointers alone. */
+    pair_result *pairs;
 };
 
 static uint64_t mix(uint64_t x)
@@ -112,6 +126,7 @@ void rl_lockset_table_free(rl_lockset_table *t)
         free(t->slots[i]);
     }
     free(t->slots);
+    free(t->pairs);
     free(t);
 }
 
@@ -176,18 +191,30 @@ static const rl_lockset *merge(rl_lockset_table *t, const rl_lockset *a, const r
     return r;
 }
 
+/* The union or meet of two interned sets, remembered. */
+static const rl_lockset *merge_interned(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b, int union_mode)
+{
+    if (!t->pairs) t->pairs = rl_xcalloc(PAIR_CACHE_SLOTS, sizeof *t->pairs);
+    uint64_t h = mix(((uint64_t)a->id << 32 | b->id) * 2 + (uint64_t)union_mode);
+    pair_result *p = &t->pairs[h & (PAIR_CACHE_SLOTS - 1)];
+    if (p->a == a && p->b == b && p->union_mode == union_mode) return p->result;
+    const rl_lockset *r = merge(t, a, b, union_mode, 1);
+    *p = (pair_result){a, b, r, union_mode};
+    return r;
+}
+
 const rl_lockset *rl_ls_meet(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b)
 {
     if (!a) return b;
     if (!b || a == b) return a;
-    return merge(t, a, b, 0, 1);
+    return merge_interned(t, a, b, 0);
 }
 
 const rl_lockset *rl_ls_union(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b)
 {
     if (!a) return b;
     if (!b || a == b) return a;
-    return merge(t, a, b, 1, 1);
+    return merge_interned(t, a, b, 1);
 }
 
 const rl_lockset *rl_ls_add(rl_lockset_table *t, const rl_lockset *s, const char *lock, int shared)

@@ -26,6 +26,7 @@ typedef struct memo_entry {
     const char *result;
     int32_t thread, fn;
     uint32_t distinct_mask;
+    uint32_t reached_mask;
     uint8_t distinct, root_distinct;
 } memo_entry;
 
@@ -112,13 +113,13 @@ static uint64_t entry_hash(const frame_env *env, const bind_tuple *t, const char
 {
     uint64_t h = mix((uint64_t)(uintptr_t)s, (uint64_t)(uintptr_t)t);
     h = mix(h, ((uint64_t)(uint32_t)env->thread << 32) | (uint32_t)env->fn);
-    return mix(h, env->distinct);
+    return mix(h, ((uint64_t)env->reached_distinct << 32) | env->distinct);
 }
 
 static int entry_matches(const memo_entry *e, const frame_env *env, const bind_tuple *t, const char *s)
 {
     return e->s == s && e->bind == t && e->thread == env->thread && e->fn == env->fn &&
-           e->distinct_mask == env->distinct;
+           e->distinct_mask == env->distinct && e->reached_mask == env->reached_distinct;
 }
 
 /* The slot of (env, t, s): its entry, or the empty slot where it goes. */
@@ -155,7 +156,7 @@ static void make_room(tm_resolve_memo *memo)
     memo->nentries = 0;
     for (size_t i = 0; i < nold && !empty; i++) {
         if (!old[i].s) continue;
-        frame_env env = {old[i].thread, old[i].fn, NULL, 0, old[i].distinct_mask, 0};
+        frame_env env = {old[i].thread, old[i].fn, NULL, 0, old[i].distinct_mask, 0, old[i].reached_mask};
         *entry_slot(memo, &env, old[i].bind, old[i].s) = old[i];
         memo->nentries++;
     }
@@ -169,5 +170,6 @@ void tm_memo_put(tm_resolve_memo *memo, const frame_env *env, const char *s, con
     const bind_tuple *t = find_tuple(memo, env->bind, env->nbind, 1);
     memo_entry *e = entry_slot(memo, env, t, s);
     if (!e->s) memo->nentries++;
-    *e = (memo_entry){s, t, result, env->thread, env->fn, env->distinct, (uint8_t)distinct, (uint8_t)root_distinct};
+    *e = (memo_entry){s, t, result, env->thread, env->fn, env->distinct, env->reached_distinct, (uint8_t)distinct,
+                      (uint8_t)root_distinct};
 }

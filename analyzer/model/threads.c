@@ -78,7 +78,7 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 }
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
-                   uint32_t owned, const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry,
+                   uint32_t reached_distinct, uint32_t owned, const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry,
                    const rl_lockset *entry_may, int parent, int32_t call)
 {
     const char *fn_only[MAX_PARAMS];
@@ -96,12 +96,13 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         bind = fn_only;
         nbind = kept;
         distinct = 0;
+        reached_distinct = 0;
         owned = 0;
     }
     rl_strbuf key = RL_STRBUF_INIT;
-    /* thread|fn|in_once|distinct|bindings...|position, built without
-     * printf: this runs once per call analysed. */
-    const long long head[] = {thread, fn, in_once, distinct};
+    /* thread|fn|in_once|distinct|reached|bindings...|position, built
+     * without printf: this runs once per call analysed. */
+    const long long head[] = {thread, fn, in_once, distinct, reached_distinct};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++) {
         rl_sb_append_int(&key, head[i]);
         rl_sb_appendc(&key, '|');
@@ -148,6 +149,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->bind = rl_xcalloc((size_t)nbind + 1, sizeof *c->bind);
     for (int i = 0; i < nbind; i++) c->bind[i] = bind[i];
     c->distinct = distinct;
+    c->reached_distinct = reached_distinct;
     c->owned = owned;
     c->pos = pos_copy(pos);
     c->frozen = frozen;
@@ -170,7 +172,7 @@ static const rl_lockset *handoff_locks(rl_model *m, const rl_ctx *c, const rl_ha
     const rl_fn_flow *ff = &m->flow->fns[h->fn];
     const rl_lockset *held = ff->held ? ff->held[h->node] : NULL;
     if (!held || !held->n) return NULL;
-    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+    frame_env env = tm_ctx_env(c);
     const rl_lockset *r = rl_ls_empty(m->flow->locks);
     for (size_t i = 0; i < held->n; i++) {
         const char *lock = held->e[i].lock;
@@ -243,9 +245,9 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
 {
     rl_ctx c = m->ctxs[ci]; /* copy: get_ctx may move the array */
     const rl_node *n = &fn_of(m, c.fn)->nodes[node];
-    frame_env env = {c.thread, c.fn, c.bind, c.nbind, c.distinct, 0};
-    uint32_t distinct = 0;
-    const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct);
+    frame_env env = tm_ctx_env(&c);
+    uint32_t distinct = 0, reached = 0;
+    const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct, &reached);
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
     /* Kept beside the context, not in its key: binding such calls apart
      * multiplied contexts for no better name. */
@@ -260,7 +262,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int run = c.in_once == RL_RUN_ONCE_ROUTINE || in_once ? RL_RUN_ONCE_ROUTINE
               : c.in_once || rl_program_first_call_only(&m->program->fns[c.fn], node) ? RL_RUN_FIRST_PASS
                                                                                      : RL_RUN_EVERY_CALL;
-    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, run, held, may, ci, node);
+    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, &pos, frozen, run, held, may, ci, node);
     if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
     if (id >= 0 && !m->ctxs[id].once_object)
         m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
@@ -286,7 +288,7 @@ static void explore(rl_model *m, int ci)
     const rl_function *f = fn_of(m, fn);
     const rl_fn_info *info = &m->program->fns[fn];
     rl_ctx *cx = &m->ctxs[ci];
-    frame_env env = {cx->thread, cx->fn, cx->bind, cx->nbind, cx->distinct, 0};
+    frame_env env = tm_ctx_env(cx);
     /* cx moves when call_into adds contexts: what the loop needs is read now */
     int entry = m->threads[cx->thread].entry_fn;
     /* Stores do not depend on the locks a context is entered with: once
@@ -357,19 +359,19 @@ static void analyse_thread(rl_model *m, int t)
      * application calling a library's public function): its parameters
      * hold what that caller passes, in thread discovery. */
     uint32_t caller = th.parent < 0 && th.entry_fn != m->program->main_fn ? ~0u : 0u;
-    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u, caller};
+    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u, caller, th.arg_distinct ? 1u : 0u};
     rl_posvec empty = {NULL, 0, 0};
     tm_discover_children(m, t, &env);
     int frozen = !m->program->fns[th.entry_fn].spawns;
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
-    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, 0, &empty, frozen, 0, entry, entry, -1, -1);
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, env.distinct, 0, &empty, frozen, 0, entry, entry, -1, -1);
     /* The library's finishers that join its children run after its entry,
      * at the positions discovery gave them. */
     const rl_thread *root = &m->threads[t];
     for (int k = 0; k < root->nfinishers; k++) {
         int32_t after = tm_finisher_position(m, t, root->finishers[k]);
         rl_posvec at = {&after, 1, 0};
-        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, &at, 0, 0, entry, entry, -1, -1);
+        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, 0, &at, 0, 0, entry, entry, -1, -1);
     }
     run_worklist(m);
     m->threads[t].runs_fn = tm_trampoline_body(m, &env);
@@ -515,7 +517,7 @@ static void spawn_histories(rl_model *m)
             const rl_fn_flow *ff = &m->flow->fns[fn];
             const rl_lockset *own = ff->acquired ? ff->acquired[node] : NULL;
             if (k == 0 && own) {
-                frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+                frame_env env = tm_ctx_env(c);
                 history = tm_resolve_locks(m, &env, own);
             } else {
                 for (size_t e = 0; own && e < own->n; e++)
@@ -581,7 +583,7 @@ static void collect_accesses(rl_model *m)
         if (rl_budget_spent(m->program->budget)) break;
         const rl_ctx *c = &m->ctxs[ci];
         const rl_function *f = fn_of(m, c->fn);
-        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+        frame_env env = tm_ctx_env(c);
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
@@ -794,6 +796,7 @@ void rl_model_free(rl_model *m)
     tm_memo_free(m->resolve_memo);
     rl_ptrmap_free(&m->instance_frames);
     rl_ptrmap_free(&m->wrapper_inner);
+    rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);

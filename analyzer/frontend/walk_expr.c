@@ -280,6 +280,34 @@ static void nested_accesses(walker *w, CXCursor at, const char *place, const cha
     rl_sb_free(&sb);
 }
 
+/* Whether the struct or union a member expression selects from is
+ * atomic (`_Atomic struct s s2; s2.f0++`, `p->f0` with p pointing to one,
+ * `outer.in.f0` with `in` atomic): every access to such an object is
+ * atomic, its members' too. Follows enclosing members, elements and
+ * parentheses down to the first pointer, and through the implicit casts
+ * before it. */
+static int member_base_is_atomic(CXCursor base)
+{
+    for (int depth = 0; depth < MAX_EXPR_DEPTH; depth++) {
+        CXType t = clang_getCanonicalType(clang_getCursorType(base));
+        enum CXCursorKind k = clang_getCursorKind(base);
+        if (t.kind == CXType_Pointer && rlw_type_is_atomic(clang_getPointeeType(t))) return 1;
+        /* clang's implicit cast drops _Atomic from the pointee of `p->f` */
+        if (t.kind == CXType_Pointer && k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr) return 0;
+        if (rlw_type_is_atomic(t)) return 1;
+        if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr && k != CXCursor_ParenExpr &&
+            k != CXCursor_UnexposedExpr)
+            return 0;
+        child_list l;
+        rlw_children_of(base, &l);
+        int has_child = l.len > 0;
+        if (has_child) base = rlw_child_at(&l, 0);
+        rlw_children_free(&l);
+        if (!has_child) return 0;
+    }
+    return 0;
+}
+
 static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     child_list l;
@@ -303,6 +331,7 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
             index = base.index; /* arr[3].x: still element 3 */
         }
     }
+    int atomic = l.len && member_base_is_atomic(rlw_child_at(&l, 0));
     rlw_children_free(&l);
     rl_strbuf object = RL_STRBUF_INIT; /* the struct the field is in */
     rl_sb_append(&object, rl_sb_str(&place));
@@ -313,7 +342,8 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     }
     int is_array = rlw_type_is_array(t);
     if (!is_array) {
-        int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
+        int32_t id =
+            rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, atomic || rlw_type_is_atomic(t));
         if (object.len) rlw_set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
         set_index(w, id, index);
         if (id >= 0) nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);

@@ -605,7 +605,7 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
 
     t = rl_now_ms();
     rl_findings found = {0};
-    rl_check_ctx cc = {m, &found};
+    rl_check_ctx cc = {m, &found, &opts->rule_options};
     for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
     rl_findings_merge(&out->findings, &found, spec->name);
     if (opts->want_guards) guard_map(m, out);

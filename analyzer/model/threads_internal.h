@@ -154,6 +154,22 @@ typedef struct tm_targets {
     int buf[MAX_CANDIDATES];
 } tm_targets;
 void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets *out);
+/* The locks a hand-off is made under, resolved in the allocating
+ * context (NULL: it orders by itself; threads.c). */
+struct rl_handoff;
+const rl_lockset *tm_handoff_locks(rl_model *m, const rl_ctx *c, const struct rl_handoff *h);
+
+/* From contexts to accesses and lock events (accesses.c), once every
+ * thread is explored and every store recorded. Groups of accesses by
+ * location keep their first MAX_GROUP accesses and, past that, one access
+ * of each kind (thread, locks held, write or not) they do not hold yet,
+ * up to MAX_GROUP more: a location touched from thousands of places by
+ * one thread still meets the other threads' accesses. */
+#define MAX_GROUP 4096
+void tm_collect_accesses(rl_model *m);
+void tm_group_accesses(rl_model *m);
+void tm_index_lock_events(rl_model *m);
+
 /* Pointers stored in memory: recorded per context (tm_record_stores, when
  * explored; tm_collect_stores for the rest; tm_record_static_stores, those
  * of static initializers, before all), followed when naming places

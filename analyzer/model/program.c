@@ -266,6 +266,16 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
     return cands ? cands->items : NULL;
 }
 
+int rl_program_spawn_live(const rl_program *p, const rl_node *n)
+{
+    if (n->kind != RL_N_SPAWN) return 0;
+    if (!(n->flags & RL_SPAWN_CALLBACK) || !n->guard) return 1;
+    /* USRs are keyed by the program's interned copy; one the pool lacks
+     * names no function of the program. */
+    const char *via = rl_strpool_find(p->pool, n->guard);
+    return !via || rl_program_find(p, via) < 0;
+}
+
 /* A C function's USR: "c:@F@name", or "c:file.c@F@name" when static. */
 #define USR_FUNCTION_MARK "@F@"
 
@@ -351,7 +361,7 @@ static void mark_spawners(rl_program *p)
         info->join_depth = RL_MAX_JOIN_WRAPPER_DEPTH + 1;
         for (int32_t n = 0; n < info->fn->nnodes; n++) {
             if (info->doomed[n]) continue;
-            if (info->fn->nodes[n].kind == RL_N_SPAWN) info->starts = 1;
+            if (rl_program_spawn_live(p, &info->fn->nodes[n])) info->starts = 1;
             if (info->fn->nodes[n].kind == RL_N_JOIN) info->join_depth = 0;
         }
     }

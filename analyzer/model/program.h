@@ -93,6 +93,11 @@ void rl_program_free(rl_program *p);
 
 /* Index of the function with that (program-interned) USR, or -1. */
 int rl_program_find(const rl_program *p, const char *usr);
+
+/* Whether SPAWN node n starts a thread in this program: every spawn call
+ * does; a callback handed to unseen code (RL_SPAWN_CALLBACK, facts.h) only
+ * when the program defines no body for the function it was handed to. */
+int rl_program_spawn_live(const rl_program *p, const rl_node *n);
 /* Whether a CALL node never returns: declared noreturn, modelled as exit,
  * thread_exit or jump, or calling a function that always ends the process. */
 int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_t node);

@@ -47,9 +47,20 @@ typedef struct rl_fn_info {
                                first call only), or -1 */
     int jumps_back;         /* some goto jumps to a label before it */
     const char **callees;   /* per node: callee USR interned in program pool */
-    char *doomed;           /* per node: 1 when it runs only on a path that ends
-                               the process (a crash report before abort()) */
+    char *doomed;           /* per node: nonzero when it runs only on a path
+                               that ends the process: RL_DOOMED_BRANCH in a
+                               branch (a crash report before abort()),
+                               RL_DOOMED_END on the function's own path,
+                               inside no branch (a loop forever calling a
+                               function that ends in exit(0)) */
 } rl_fn_info;
+
+/* Values of rl_fn_info.doomed. RL_DOOMED_END code is how the function
+ * ends when no branch encloses it: in a thread's entry function that is
+ * how the thread ends, not an error path, and thread exploration walks
+ * its calls for accesses (threads.c); everything else treats both
+ * alike. */
+enum { RL_DOOMED_BRANCH = 1, RL_DOOMED_END = 2 };
 
 typedef struct rl_program {
     rl_strpool *pool;

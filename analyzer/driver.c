@@ -503,13 +503,18 @@ static rl_thread_summary *summarize_threads(const rl_model *m)
         if (t->parent >= 0) set_position(&s->spawn, t->spawn_loc);
         if (t->parent >= 0 && t->spawn_call_loc.line) set_position(&s->spawn_call, t->spawn_call_loc);
         s->several = t->multi;
-        s->joined = t->joined;
-        if (t->joined) set_position(&s->join, t->join_loc);
-        s->joins = rl_xcalloc((size_t)t->njoin_sites + 1, sizeof *s->joins);
-        for (int k = 0; k < t->njoin_sites; k++) {
+        /* A thread its grandparent joins (threads.h, joined_by) ends at
+         * that join, its one join. */
+        int by_grandparent = !t->joined && t->joined_by >= 0;
+        const rl_join_site *sites = by_grandparent ? &t->joined_by_site : t->join_sites;
+        int nsites = by_grandparent ? 1 : t->njoin_sites;
+        s->joined = t->joined || by_grandparent;
+        if (s->joined) set_position(&s->join, sites[0].loc);
+        s->joins = rl_xcalloc((size_t)nsites + 1, sizeof *s->joins);
+        for (int k = 0; k < nsites; k++) {
             rl_join_summary *j = &s->joins[s->njoins++];
-            set_position(&j->at, t->join_sites[k].loc);
-            if (t->join_sites[k].call_loc.line) set_position(&j->call, t->join_sites[k].call_loc);
+            set_position(&j->at, sites[k].loc);
+            if (sites[k].call_loc.line) set_position(&j->call, sites[k].call_loc);
         }
         if (t->caller_spawn_loc.line) set_position(&s->caller_spawn, t->caller_spawn_loc);
     }
@@ -603,7 +608,7 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
 
     t = rl_now_ms();
     rl_findings found = {0};
-    rl_check_ctx cc = {m, &found};
+    rl_check_ctx cc = {m, &found, &opts->rule_options};
     for (size_t i = 0; i < rl_nchecks; i++) rl_checks[i].run(&cc);
     rl_findings_merge(&out->findings, &found, spec->name);
     if (opts->want_guards) guard_map(m, out);

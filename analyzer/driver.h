@@ -10,6 +10,7 @@
 #include "store/store.h"
 #include "util/error.h"
 #include "workers.h"
+#include "rules/options.h"
 
 /* The facts cache, as the driver sees it (the store implements it; the
  * driver knows no SQL). Blobs are rl_facts_serialize images; a key names
@@ -73,6 +74,10 @@ typedef struct rl_analysis_options {
      * as many as units; set by rl_analyze from the facts it read. NULL:
      * results are neither reused nor stored. */
     const uint64_t *facts_digests;
+    /* The rules' options (rules/options.h; all zero: the defaults). They
+     * change findings only, so they are part of the results key, not of
+     * the facts key. */
+    rl_rule_options rule_options;
 } rl_analysis_options;
 
 /* One thread of a program as the model sees it (racelint threads). */

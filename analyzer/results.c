@@ -57,6 +57,10 @@ int rl_results_key(const rl_analysis_options *opts, const uint64_t *digests, siz
     uint64_t h = rl_facts_run_key(opts);
     h = hash_strings(h, "programs", opts->programs, opts->nprograms);
     h = hash_strings(h, "entry points", opts->entry_points, opts->nentry_points);
+    for (size_t i = 0; i < rl_rule_option_count(); i++) {
+        const char *option[2] = {rl_rule_option_name(i), rl_rule_option_value(&opts->rule_options, i)};
+        h = hash_strings(h, "rule option", option, 2);
+    }
     h = rl_hash_bytes(&n, sizeof n, h);
     for (size_t i = 0; i < n; i++) h = rl_hash_bytes(&digests[i], sizeof digests[i], h);
     snprintf(out, 17, "%016llx", (unsigned long long)h);

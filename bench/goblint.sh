@@ -5,15 +5,21 @@
 # goblint-bench folder (its extract.sh; only when they are not there yet),
 # runs racelint once per program,
 #   cd SRC && timeout T racelint check tests/regression/DIR/FILE.c --no-db \
-#       --format sarif -o OUT/sarif/DIR/FILE.sarif -j 1 -- -w -I STUBS
+#       --format sarif -o OUT/sarif/DIR/FILE.sarif -j 1 [OPTIONS] -- -w -I STUBS
 # (STUBS: goblint-bench's stub header folder for Goblint's intrinsics), merges
 # the SARIF runs into OUT/all.sarif and scores it line by line with
 # goblint-bench's score.py --strict (plain `RACE`, Goblint's accepted
 # imprecision, left out), printing the per-folder tables and the last line
 #   goblint-bench: recall R/N (x%), false-alarms F/M (y%), verdicts V/P (z%)
+# OPTIONS: the racelint rule options that stand for two Goblint options a
+# program's first line (`// PARAM: ...`) may give, whose program's labels
+# hold only under them: `--disable ana.race.volatile` is
+# `--check-option race.volatile=ignore`, `--disable ana.race.free` is
+# `--check-option race.free=ignore`. Every other PARAM is left out.
 # Also writes OUT/status.tsv (program, exit status, seconds, findings, note:
-# timeout / crash / parse errors), OUT/score.txt and OUT/score.json. The
-# programs are third-party code: they stay outside this repository.
+# timeout / crash / parse errors, the options passed), OUT/score.txt and
+# OUT/score.json. The programs are third-party code: they stay outside this
+# repository.
 #
 # usage: bench/goblint.sh -r RACELINT [-o OUT] [-t SECONDS] [-P N] [-- SCORE_ARGS...]
 #   -r RACELINT  the racelint binary (default: build/racelint)
@@ -39,9 +45,14 @@ if [ "${1:-}" = --one ]; then
   base=${base%.c}
   mkdir -p "$(dirname "$base")"
   rm -f "$base.sarif"
+  # the two Goblint options racelint has (see the header), from PARAM
+  param=$(head -n 1 "$f" | sed -n 's|^// *PARAM:||p' | tr -s ' \t' '  ')
+  set --
+  case " $param " in *" --disable ana.race.volatile "*) set -- "$@" --check-option race.volatile=ignore ;; esac
+  case " $param " in *" --disable ana.race.free "*) set -- "$@" --check-option race.free=ignore ;; esac
   t0=$(date +%s.%N)
   rc=0
-  timeout "$T" "$RL" check "$f" --no-db --format sarif -o "$base.sarif" -j 1 -- -w -I "$STUBS" \
+  timeout "$T" "$RL" check "$f" --no-db --format sarif -o "$base.sarif" -j 1 "$@" -- -w -I "$STUBS" \
     >"$base.out" 2>"$base.err" || rc=$?
   t1=$(date +%s.%N)
   note=
@@ -52,7 +63,7 @@ if [ "${1:-}" = --one ]; then
   esac
   grep -q 'parse errors\|skipped' "$base.err" 2>/dev/null && note="${note:+$note, }parse errors"
   n=$(sed -n 's/^racelint: \([0-9]*\) findings\{0,1\} in.*/\1/p' "$base.err" | head -1)
-  printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$rc" "$(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')" "${n:--}" "$note"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$f" "$rc" "$(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')" "${n:--}" "$note" "$*"
   exit 0
 fi
 
@@ -66,7 +77,7 @@ while [ $# -gt 0 ]; do
     -o) OUTDIR=$2; shift 2 ;;
     -t) T=$2; shift 2 ;;
     -P) P=$2; shift 2 ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     --) shift; break ;;
     *) echo "goblint: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -102,7 +113,7 @@ rm -rf "$OUTDIR/sarif"
 NPROG=$(echo "$PROGRAMS" | wc -l)
 echo "goblint: $NPROG programs, $("$RL" --version | head -1), timeout ${T}s, $P at once" >&2
 START=$(date +%s)
-printf 'program\texit\tseconds\tfindings\tnote\n' >"$OUTDIR/status.tsv"
+printf 'program\texit\tseconds\tfindings\tnote\toptions\n' >"$OUTDIR/status.tsv"
 echo "$PROGRAMS" | (cd "$SRC" && xargs -P "$P" -n 1 sh "$HERE/goblint.sh" --one "$RL" "$OUTDIR" "$STUBS" "$T") |
   sort >>"$OUTDIR/status.tsv"
 END=$(date +%s)
@@ -130,5 +141,7 @@ awk -F'\t' -v secs=$((END - START)) 'NR > 1 { n++; if ($5 ~ /timeout/) t++; if (
   END { printf "goblint: %d programs in %d s (sum %.0f s), %d findings; %d timeouts, %d crashes/other exits, %d with parse errors\n",
         n, secs, s, f, t, c, p }' "$OUTDIR/status.tsv" | tee "$OUTDIR/run.txt"
 awk -F'\t' 'NR > 1 && $5 != "" { print "  " $1 ": " $5 }' "$OUTDIR/status.tsv" | head -30 | tee -a "$OUTDIR/run.txt"
+awk -F'\t' 'NR > 1 && $6 != "" { n++ } END { printf "goblint: %d programs run with rule options from their PARAM line\n", n }' \
+  "$OUTDIR/status.tsv" | tee -a "$OUTDIR/run.txt"
 python3 "$GB/score.py" "$OUTDIR/all.sarif" --strict --json "$OUTDIR/score.json" "$@" | tee "$OUTDIR/score.txt"
 echo "results: $OUTDIR (all.sarif, status.tsv, score.txt, score.json)" >&2

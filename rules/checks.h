@@ -6,10 +6,12 @@
 #define RL_CHECKS_H
 #include "model/finding.h"
 #include "model/threads.h"
+#include "options.h"
 
 typedef struct rl_check_ctx {
     const rl_model *model;
     rl_findings *out;
+    const rl_rule_options *options; /* the run's rule options (options.h) */
 } rl_check_ctx;
 
 typedef struct rl_check {

@@ -92,8 +92,8 @@ static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, c
 /* "'x' is accessed holding 'l' at 12 of 14 places; this one does not".
  * Sets *rank to the guard's coverage: a location guarded almost everywhere
  * and missed in one place is the likeliest real bug. */
-static char *guard_hint(const rl_model *m, const rl_access_group *group, const rl_guard *g, const rl_access *a,
-                        const rl_access *b, double *rank)
+static char *guard_hint(const rl_model *m, const rl_rule_options *o, const rl_access_group *group,
+                        const rl_guard *g, const rl_access *a, const rl_access *b, double *rank)
 {
     /* No hint is better than a misleading one: only a lock that guards
      * most of the places and belongs with the location is named. */
@@ -121,7 +121,7 @@ static char *guard_hint(const rl_model *m, const rl_access_group *group, const r
     } else {
         /* Both hold the guard, but only for reading: the write needs it
          * exclusively. */
-        const rl_access *w = (a->flags & RL_ACC_WRITE) ? a : b;
+        const rl_access *w = (rl_race_flags(o, a) & RL_ACC_WRITE) ? a : b;
         const rl_node *nw = w == a ? na : nb;
         hint = rl_xasprintf("'%s' is accessed holding '%s' at %zu of %zu places, here only for reading; take it for "
                             "writing at line %u",
@@ -170,7 +170,7 @@ static void report(race_state *st, const rl_access_group *g)
     char *what = rl_evidence_what(m, a);
     f->message = rl_xasprintf("data race on '%s'", what);
     free(what);
-    f->hint = guard_hint(m, g, guard_for(st, g->place), a, b, &f->rank);
+    f->hint = guard_hint(m, st->ctx->options, g, guard_for(st, g->place), a, b, &f->rank);
 }
 
 /* A site is one access expression in the code. */
@@ -248,24 +248,26 @@ static int class_key_cmp(const void *x, const void *y)
 }
 
 /* The group's accesses sorted once, by thread then lockset: its classes,
- * in that order (runs are made by arrange_runs). */
-static class_split split_classes(const rl_model *m, const rl_access_group *g)
+ * in that order (runs are made by arrange_runs). Accesses that take part
+ * in no race under the options (rl_race_flags) are in no class. */
+static class_split split_classes(const rl_model *m, const rl_rule_options *o, const rl_access_group *g)
 {
     class_split cs = {rl_xcalloc(g->len + 1, sizeof *cs.order), rl_xcalloc(g->len + 1, sizeof *cs.classes), 0,
                       rl_xcalloc(g->len + 1, sizeof *cs.runs), 0};
     class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
+    size_t nkeys = 0;
     for (size_t i = 0; i < g->len; i++) {
         const rl_access *a = &m->accesses[g->items[i]];
-        keys[i] = (class_key){a->thread, held_order(a->held), i};
+        if (rl_race_flags(o, a)) keys[nkeys++] = (class_key){a->thread, held_order(a->held), i};
     }
-    qsort(keys, g->len, sizeof *keys, class_key_cmp);
-    for (size_t i = 0; i < g->len; i++) {
+    qsort(keys, nkeys, sizeof *keys, class_key_cmp);
+    for (size_t i = 0; i < nkeys; i++) {
         const rl_access *a = &m->accesses[g->items[keys[i].pos]];
         if (i == 0 || keys[i].thread != keys[i - 1].thread || keys[i].held != keys[i - 1].held)
             cs.classes[cs.nclasses++] = (access_class){a->thread, a->held, 0, i, 0};
         access_class *c = &cs.classes[cs.nclasses - 1];
         c->n++;
-        c->writes |= (a->flags & RL_ACC_WRITE) != 0;
+        c->writes |= (rl_race_flags(o, a) & RL_ACC_WRITE) != 0;
         cs.order[i] = keys[i].pos;
     }
     free(keys);
@@ -349,7 +351,7 @@ static const class_split *outer_split(race_state *st, const rl_access_group *h)
     void **slot = rl_ptrmap_slot(&st->outer_splits, h);
     if (!*slot) {
         class_split *cs = rl_xmalloc(sizeof *cs);
-        *cs = split_classes(st->ctx->model, h);
+        *cs = split_classes(st->ctx->model, st->ctx->options, h);
         *slot = cs;
     }
     return *slot;
@@ -398,7 +400,8 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             size_t j = hs->order[y];
             if (ca == cb && j < i) continue; /* within a class, each pair once */
             const rl_access *b = &m->accesses[h->items[j]];
-            if (!((a->flags | b->flags) & RL_ACC_WRITE)) continue;
+            if (!((rl_race_flags(st->ctx->options, a) | rl_race_flags(st->ctx->options, b)) & RL_ACC_WRITE))
+                continue;
             if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
             /* The enclosing group h's place is a prefix of g's: the part
              * both sides may touch. */
@@ -466,7 +469,7 @@ static void check_pairs(race_state *st, const rl_access_group *g, const class_sp
     for (size_t k = 0; k < found.len; k++) {
         const rl_access *a = &m->accesses[g->items[found.items[k].i]];
         const rl_access *b = &m->accesses[h->items[found.items[k].j]];
-        if (!(a->flags & RL_ACC_WRITE)) {
+        if (!(rl_race_flags(st->ctx->options, a) & RL_ACC_WRITE)) {
             const rl_access *t = a;
             a = b;
             b = t;
@@ -483,6 +486,7 @@ void rl_check_DataRace(rl_check_ctx *ctx)
     const rl_model *m = ctx->model;
     race_state st = {ctx, {0}, RL_U64SET_INIT, RL_U64SET_INIT, {0}, RL_PTRMAP_INIT, RL_PTRMAP_INIT};
     rl_sites_init(&st.sites, m);
+    st.sites.options = ctx->options;
     for (size_t k = 0; k < m->ngroups; k++) {
         /* Past the whole-program budget, the locations not yet paired are
          * left: the driver says so (util/budget.h). */
@@ -492,7 +496,7 @@ void rl_check_DataRace(rl_check_ctx *ctx)
         rl_u64set_free(&st.counted);
         rl_u64set_free(&st.racing);
         memset(st.by_doubts, 0, sizeof st.by_doubts);
-        class_split g_split = split_classes(m, g);
+        class_split g_split = split_classes(m, ctx->options, g);
         check_pairs(&st, g, &g_split, g, &g_split);
         /* A whole-object access (a struct copy) overlaps its fields: pair
          * this group with every enclosing object's group. */

@@ -36,10 +36,12 @@ void rl_sites_reset(rl_sites *s)
 {
     const rl_model *m = s->model;
     signed char *weak = s->weak;
+    const rl_rule_options *options = s->options;
     s->weak = NULL;
     rl_sites_free(s);
     rl_sites_init(s, m);
     s->weak = weak;
+    s->options = options;
 }
 
 /* rl_model_ctx_via_indirect, asked once per context (it walks the chain
@@ -82,8 +84,17 @@ static size_t site_of(rl_sites *s, const rl_access *a)
         *slot = (void *)(uintptr_t)++s->nsites;
     }
     size_t i = (uintptr_t)*slot - 1;
-    s->sites[i].flags |= a->flags & (RL_ACC_READ | RL_ACC_WRITE);
+    s->sites[i].flags |= rl_race_flags(s->options, a) & (RL_ACC_READ | RL_ACC_WRITE);
     return i;
+}
+
+uint8_t rl_race_flags(const rl_rule_options *o, const rl_access *a)
+{
+    uint8_t flags = a->flags;
+    if (!o) return flags;
+    if (o->race_ignore_volatile && (flags & RL_ACC_VOLATILE)) return 0;
+    if (o->race_ignore_free && (flags & RL_ACC_RELEASE)) flags &= (uint8_t)~RL_ACC_WRITE;
+    return (flags & (RL_ACC_READ | RL_ACC_WRITE)) ? flags : 0;
 }
 
 void rl_sites_add(rl_sites *s, const rl_access *a)

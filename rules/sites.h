@@ -49,7 +49,16 @@ typedef struct rl_sites {
     rl_u64set seen;       /* site pairs already counted */
     signed char *weak;    /* per context: reached through a weak call (1),
                              not (0), not asked yet (-1); kept by reset */
+    const rl_rule_options *options; /* the race options sites count accesses
+                             by (rl_race_flags), NULL: as recorded; kept by reset */
 } rl_sites;
+
+/* What access a counts as under the race options o (NULL: the defaults):
+ * its RL_ACC_* flags, without the write of a release when race.free is
+ * ignore (a realloc is then its read), or 0 when it takes part in no race
+ * (a volatile object's access under race.volatile=ignore, a free's
+ * release under race.free=ignore). */
+uint8_t rl_race_flags(const rl_rule_options *o, const rl_access *a);
 
 void rl_sites_init(rl_sites *s, const rl_model *m);
 /* Forgets the sites and pairs, for the next location. */

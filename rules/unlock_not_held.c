@@ -8,14 +8,33 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 
+/* The locks some code acquires: taken by a lock event, or held on some
+ * path at some lock event (a trylock counts only where its success is
+ * tested, so a test-and-set whose result is dropped acquires nothing):
+ * key -> non-NULL. */
+static void collect_acquired(const rl_model *m, rl_ptrmap *acquired)
+{
+    for (size_t i = 0; i < m->nlock_events; i++) {
+        const rl_lock_event *e = &m->lock_events[i];
+        if (e->kind == RL_N_LOCK) rl_ptrmap_put(acquired, e->lock, (void *)1);
+        for (size_t k = 0; e->may && k < e->may->n; k++) rl_ptrmap_put(acquired, e->may->e[k].lock, (void *)1);
+    }
+}
+
 void rl_check_UnlockNotHeld(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
     rl_ptrmap reported = RL_PTRMAP_INIT;
+    /* An object nothing acquires is not used as a lock in this program
+     * (an atomic_flag cleared as a plain flag, modelled as a spinlock's
+     * release): its release is no half of a pair. */
+    rl_ptrmap acquired = RL_PTRMAP_INIT;
+    collect_acquired(m, &acquired);
     for (size_t i = 0; i < m->nlock_events; i++) {
         const rl_lock_event *e = &m->lock_events[i];
         if (e->kind != RL_N_UNLOCK || rl_ls_contains(e->may, e->lock)) continue;
         if (!rl_place_is_single_object(e->lock)) continue; /* see place.h */
+        if (!rl_ptrmap_get(&acquired, e->lock)) continue;
         const rl_node *n = &rl_model_ctx_function(m, e->ctx)->nodes[e->node];
         void **slot = rl_ptrmap_slot(&reported, n);
         if (*slot) continue;
@@ -34,4 +53,5 @@ void rl_check_UnlockNotHeld(rl_check_ctx *ctx)
         rl_evidence_fingerprint(f, e->lock, parts, 2);
     }
     rl_ptrmap_free(&reported);
+    rl_ptrmap_free(&acquired);
 }

@@ -1,7 +1,7 @@
 /* Rule `write-under-read-lock`: a write made while the guarding rwlock is
  * held only in shared mode, when some other access to the same location
  * can run at the same time (so that the shared mode really admits a
- * conflicting reader). One finding per location, its sites every such
+ * conflicting reader); an access holding that lock for writing cannot. One finding per location, its sites every such
  * write (sites.h). */
 #include "checks.h"
 #include "evidence.h"
@@ -22,11 +22,23 @@ static const char *read_only_lock(const rl_lockset *held)
     return shared;
 }
 
+/* Whether access b holds in exclusive mode a lock that the write a holds
+ * for reading: b's writer excludes a's reader, so they never overlap. */
+static int excluded_by_writer(const rl_access *a, const rl_access *b)
+{
+    for (size_t i = 0; b->held && i < b->held->n; i++)
+        if (!b->held->e[i].shared && rl_ls_contains(a->held, b->held->e[i].lock)) return 1;
+    return 0;
+}
+
+/* Whether some access to the location may run while the write a runs
+ * under its read lock: one that may run together with it and does not
+ * hold that lock for writing. */
 static int has_concurrent_peer(const rl_model *m, const rl_access_group *g, const rl_access *a)
 {
     for (size_t j = 0; j < g->len; j++) {
         const rl_access *b = &m->accesses[g->items[j]];
-        if (rl_model_may_run_together(m, a, b)) return 1;
+        if (!excluded_by_writer(a, b) && rl_model_may_run_together(m, a, b)) return 1;
     }
     return 0;
 }

@@ -8,6 +8,8 @@
  * Header tags, on lines starting with `//` before the code:
  *   // FLAGS: -DX=1 ...      extra compiler flags
  *   // XFAIL: reason         known to fail; passing is then an error
+ *   // OPTIONS: NAME=VALUE   rule options (rules/options.h), e.g.
+ *                            race.volatile=ignore, as --check-option
  * Prints one line per fixture and a final "N passed, M failed" line. */
 #include "driver.h"
 #include "util/mem.h"
@@ -35,6 +37,8 @@ typedef struct fixture {
     char *flags[MAX_FLAGS];
     int nflags;
     char *xfail;
+    rl_rule_options options; /* from OPTIONS lines */
+    char *bad_option;        /* why an OPTIONS value was refused, or NULL */
 } fixture;
 
 typedef struct totals {
@@ -97,6 +101,10 @@ static int load_fixture(const char *path, fixture *f)
                 f->flags[f->nflags++] = rl_xstrdup(tok);
         } else if (strncmp(line, "// XFAIL:", 9) == 0 && !f->xfail) {
             f->xfail = rl_xstrdup(line + 9);
+        } else if (strncmp(line, "// OPTIONS:", 11) == 0) {
+            rl_error err = {{0}};
+            for (char *tok = strtok(line + 11, " \t"); tok && !f->bad_option; tok = strtok(NULL, " \t"))
+                if (rl_rule_option_parse(&f->options, tok, "OPTIONS", &err) != 0) f->bad_option = rl_xstrdup(err.msg);
         }
     }
     fclose(in);
@@ -110,6 +118,7 @@ static void free_fixture(fixture *f)
     free(f->rule);
     for (int i = 0; i < f->nflags; i++) free(f->flags[i]);
     free(f->xfail);
+    free(f->bad_option);
 }
 
 static int same_file(const char *a, const char *b)
@@ -173,6 +182,11 @@ static void run_fixture(const char *rules, const char *path, totals *t)
     memset(&opts, 0, sizeof opts);
     opts.models_dir = rules;
     opts.jobs = 1;
+    opts.rule_options = f.options;
+    if (ok && f.bad_option) {
+        snprintf(err.msg, sizeof err.msg, "%s", f.bad_option);
+        ok = 0;
+    }
     if (ok) ok = rl_analyze(&opts, &units, &a, &err) == 0;
     if (ok && a.units_failed) {
         snprintf(err.msg, sizeof err.msg, "does not parse: %s", a.units[0].diagnostics ? a.units[0].diagnostics : "?");

@@ -325,6 +325,7 @@ static void test_upgrade_on_read(void)
                    " ALTER TABLE findings DROP COLUMN confidence; ALTER TABLE findings DROP COLUMN pairs;"
                    " ALTER TABLE findings DROP COLUMN pairs_total; ALTER TABLE findings DROP COLUMN site_fingerprint;"
                    " DROP TABLE run_snippets; DROP TABLE snippets; ALTER TABLE runs DROP COLUMN incomplete; DROP TABLE results_cache;"
+                   " ALTER TABLE runs DROP COLUMN options;"
                    " ALTER TABLE events DROP COLUMN context_line; ALTER TABLE events DROP COLUMN context;"
                    " INSERT INTO runs (started_at, status, tool_version) VALUES ('2024-01-01T00:00:00Z', 'complete', '0.1.0');"
                    " PRAGMA user_version = 1");

@@ -218,18 +218,49 @@ static void finish_facts_cache(const rl_cli_options *o, rl_facts_dir_cache *dc)
     rl_facts_dir_cache_clear(dc);
 }
 
+/* --check-option over the check_options: of the project config (NULL:
+ * none) into *out; an error names the file and line or the option. */
+static int rule_options(const rl_cli_options *o, const char *config, rl_rule_options *out, rl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (config && rl_config_rule_options(config, out, err) != 0) return -1;
+    for (size_t i = 0; i < o->ncheck_options; i++)
+        if (rl_rule_option_parse(out, o->check_options[i], "--check-option", err) != 0) return -1;
+    return 0;
+}
+
+/* -v: the rule options that are not at their default. */
+static void print_rule_options(const rl_rule_options *used)
+{
+    fprintf(stderr, "racelint: check options:");
+    int any = 0;
+    for (size_t i = 0; i < rl_rule_option_count(); i++)
+        if (strcmp(rl_rule_option_value(used, i), rl_rule_option_default(i)) != 0) {
+            fprintf(stderr, " %s=%s", rl_rule_option_name(i), rl_rule_option_value(used, i));
+            any = 1;
+        }
+    fprintf(stderr, "%s\n", any ? "" : " the defaults");
+}
+
 /* Runs the analysis with the options every analysing command shares; the
  * facts cache is the folder of --facts-cache, else the store when store
  * is not NULL, unless --no-cache. With --facts, the facts files are linked
  * instead, and without -p *units becomes the units they hold.
- * *config_used (when not NULL) gets the project config's path, or NULL. */
+ * *config_used (when not NULL) gets the project config's path, or NULL;
+ * *used (when not NULL: check) the rule options, which are then read from
+ * the config and the command line (otherwise the defaults). */
 static int analyse(const rl_cli_options *o, rl_unit_list *units, int want_guards, rl_store *store, rl_analysis *a,
-                   char **config_used, rl_error *err)
+                   char **config_used, rl_rule_options *used, rl_error *err)
 {
     char *config;
     if (project_config(o, &config, err) != 0) return -1;
     rl_analysis_options ao;
     memset(&ao, 0, sizeof ao);
+    if (used && rule_options(o, config, used, err) != 0) {
+        free(config);
+        return -1;
+    }
+    if (used) ao.rule_options = *used;
     ao.config_file = config;
     ao.models_dir = o->rules;
     ao.resource_dir = o->resource_dir;
@@ -325,7 +356,7 @@ int rl_cmd_guards(int argc, char **argv, const rl_cli_options *o)
     } else if ((rc = rl_scope_units(o, "guards", &sel)) != 0) {
         rl_scope_free(&sel);
     } else {
-        if (analyse(o, &sel.units, 1, NULL, &a, NULL, &err) != 0) {
+        if (analyse(o, &sel.units, 1, NULL, &a, NULL, NULL, &err) != 0) {
             fprintf(stderr, "racelint: error: %s\n", err.msg);
             rc = EXIT_USAGE;
         } else {
@@ -366,7 +397,7 @@ static int select_and_analyse(const rl_cli_options *o, const char *cmd, rl_scope
         return rc;
     }
     rl_error err = {{0}};
-    if (analyse(o, &sel->units, 0, NULL, a, NULL, &err) != 0) {
+    if (analyse(o, &sel->units, 0, NULL, a, NULL, NULL, &err) != 0) {
         fprintf(stderr, "racelint: error: %s\n", err.msg);
         rl_scope_free(sel);
         return EXIT_USAGE;
@@ -489,6 +520,11 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     int least = min_confidence(o);
     if (least < 0) return rl_cli_usage_error("--min-confidence wants high, medium or low, not '%s'", o->min_confidence);
     rl_error serr = {{0}};
+    /* A bad --check-option fails now, before anything is recorded. */
+    rl_rule_options given = {0};
+    for (size_t i = 0; i < o->ncheck_options; i++)
+        if (rl_rule_option_parse(&given, o->check_options[i], "--check-option", &serr) != 0)
+            return rl_cli_usage_error("%s", serr.msg);
     rl_selection *selection = rl_selection_new(o->checks, o->nchecks, o->excludes, o->nexcludes, o->config, &serr);
     if (!selection) {
         fprintf(stderr, "racelint: error: %s\n", serr.msg);
@@ -519,6 +555,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     rl_run_info run;
     memset(&run, 0, sizeof run);
     run.started_at = rl_iso_now();
+    rl_rule_options used = {0}; /* the rule options in effect, once read */
 
     /* From here on, an error goes through `fail`, which undoes what was
      * set up so far (the store and hist may be NULL, `analysed` says
@@ -541,7 +578,9 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     if (rl_git_describe(&run, o->quiet, &err) != 0) goto fail;
     rl_check_args hargs = {db_path, o->no_db, o->baseline, o->fail_on, o->format};
     if (!(hist = rl_hist_check_begin(&hargs, store, &run, &err))) goto fail;
-    if (analyse(o, &sel.units, 0, store, &a, &run.config, &err) != 0) goto fail;
+    if (analyse(o, &sel.units, 0, store, &a, &run.config, &used, &err) != 0) goto fail;
+    run.options = rl_rule_options_json(&used);
+    rl_selection_set_run_config(selection, run.config);
     analysed = 1;
     report_parse_failures(&a);
     /* --checks, --exclude and the configs' checks:/exclude: choose what is
@@ -598,6 +637,7 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
     t_store = rl_now_ms() - t_store;
     if (o->verbose) {
         fprintf(stderr, "racelint: config: %s\n", run.config ? run.config : "none");
+        print_rule_options(&used);
         fprintf(stderr, "racelint: %zu unit%s parsed, %zu cached\n", a.units_parsed, a.units_parsed == 1 ? "" : "s",
                 a.units_cached);
         fprintf(stderr,

@@ -68,7 +68,7 @@ int rl_cmd_runs(const rl_hist_args *a)
         static const char *const cols[] = {"id",           "started_at", "finished_at", "status",   "git_revision",
                                            "git_dirty",    "tool_version", "files",     "units_failed", "findings",
                                            "duration_ms",  "directory",  "arguments",   "baseline", "host", "pid",
-                                           "git_branch",   "config"};
+                                           "git_branch",   "config",     "options"};
         rl_table_init(&t, sizeof cols / sizeof *cols, cols);
         for (size_t i = 0; i < n; i++) {
             const rl_run_info *r = &runs[i];
@@ -97,6 +97,7 @@ int rl_cmd_runs(const rl_hist_args *a)
             k++;
             rl_value_set_text(&v[k++], r->git_branch);
             rl_value_set_text(&v[k++], r->config);
+            rl_value_set_text(&v[k++], r->options);
         }
     }
     int wrote;
@@ -107,6 +108,10 @@ int rl_cmd_runs(const rl_hist_args *a)
             json_t *args = runs[i].arguments ? json_loads(runs[i].arguments, 0, NULL) : NULL;
             if (json_is_array(args)) json_object_set_new(json_array_get(list, i), "arguments", args);
             else json_decref(args);
+            /* and the rule options as the object they are */
+            json_t *options = runs[i].options ? json_loads(runs[i].options, 0, NULL) : NULL;
+            if (json_is_object(options)) json_object_set_new(json_array_get(list, i), "options", options);
+            else json_decref(options);
         }
         wrote = rl_out_json(out.f, list);
         json_decref(list);

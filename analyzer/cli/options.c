@@ -118,6 +118,9 @@ _Static_assert(offsetof(rl_cli_options, nchecks) == offsetof(rl_cli_options, che
                "the count of a list option follows the list");
 _Static_assert(offsetof(rl_cli_options, nexcludes) == offsetof(rl_cli_options, excludes) + sizeof(const char **),
                "the count of a list option follows the list");
+_Static_assert(offsetof(rl_cli_options, ncheck_options) ==
+                   offsetof(rl_cli_options, check_options) + sizeof(const char **),
+               "the count of a list option follows the list");
 _Static_assert(offsetof(rl_cli_options, nfacts_dirs) == offsetof(rl_cli_options, facts_dirs) + sizeof(const char **),
                "the count of a list option follows the list");
 #define FORMATS "text json sarif codequality table csv"
@@ -231,6 +234,11 @@ const rl_cli_option rl_cli_option_table[] = {
     {0, "exclude", NULL, "GLOB", RL_CMD_CHECK, RL_OPT_LIST, FIELD(excludes), 0, 0, NULL, RL_COMPLETE_FILE, NULL,
      "analyse files matching GLOB ('vendor/*') for the program's structure, but report nothing located only "
      "there (repeatable; adds to exclude: of the config)"},
+    {0, "check-option", NULL, "NAME=VALUE", RL_CMD_CHECK, RL_OPT_LIST, FIELD(check_options), 0, 0, NULL,
+     RL_COMPLETE_WORDS, "race.volatile=report race.volatile=ignore race.free=report race.free=ignore",
+     "a rule option for the whole run, over check_options: of the project config (repeatable): "
+     "race.volatile=ignore, accesses to volatile objects race with nothing; race.free=ignore, free and realloc "
+     "do not write what they release (default: report for both)"},
     {0, "min-confidence", NULL, "LEVEL", RL_CMD_CHECK, RL_OPT_STRING, FIELD(min_confidence), 0, 0, NULL,
      RL_COMPLETE_WORDS, "high medium low",
      "report (and fail on) only findings of confidence LEVEL or more (default: medium in text, low in the "

@@ -93,6 +93,8 @@ typedef struct rl_cli_options {
     size_t nchecks;
     const char **excludes; /* --exclude, repeatable */
     size_t nexcludes;
+    const char **check_options; /* --check-option NAME=VALUE, repeatable (rules/options.h) */
+    size_t ncheck_options;
     const char *min_confidence; /* --min-confidence; NULL: by format */
     int show_suppressed;
 } rl_cli_options;

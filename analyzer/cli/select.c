@@ -23,6 +23,7 @@ typedef struct config_sel {
     size_t nchecks;
     char **excludes;
     size_t nexcludes;
+    int has_options; /* it has check_options: (read from the run's config only) */
 } config_sel;
 
 /* The config of each folder a finding's file is in, looked up once. */
@@ -41,6 +42,7 @@ struct rl_selection {
     size_t nconfigs, cap_configs;
     folder_config *folders;
     size_t nfolders, cap_folders;
+    char *run_config; /* the project config the rule options came from, or NULL */
 };
 
 /* Appends the comma-separated patterns of list (blanks trimmed). */
@@ -99,34 +101,95 @@ static int collect_strings(yaml_document_t *doc, yaml_node_t *v, const char *ori
     return 0;
 }
 
-int rl_selection_parse_config(const char *text, size_t len, const char *origin, char ***checks, size_t *nchecks,
-                              char ***excludes, size_t *nexcludes, rl_error *err)
+/* Loads a config's text as one YAML document (the caller deletes doc and
+ * parser when this returns 0). */
+static int load_config_doc(const char *text, size_t len, const char *origin, yaml_parser_t *parser,
+                           yaml_document_t *doc, rl_error *err)
+{
+    if (!yaml_parser_initialize(parser)) return rl_fail(err, "%s: out of memory reading YAML", origin);
+    yaml_parser_set_input_string(parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(parser, doc)) {
+        int rc = rl_fail(err, "%s:%lu: %s", origin, (unsigned long)parser->problem_mark.line + 1,
+                         parser->problem ? parser->problem : "malformed YAML");
+        yaml_parser_delete(parser);
+        return rc;
+    }
+    return 0;
+}
+
+/* The value of the top-level key `name` of a loaded config, or NULL. */
+static yaml_node_t *config_key(yaml_document_t *doc, const char *name)
+{
+    yaml_node_t *root = yaml_document_get_root_node(doc);
+    for (yaml_node_pair_t *p = root && root->type == YAML_MAPPING_NODE ? root->data.mapping.pairs.start : NULL;
+         p && p < root->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(doc, p->key);
+        if (k && k->type == YAML_SCALAR_NODE && strcmp((const char *)k->data.scalar.value, name) == 0)
+            return yaml_document_get_node(doc, p->value);
+    }
+    return NULL;
+}
+
+/* rl_selection_parse_config, and whether the config has check_options:. */
+static int parse_selection(const char *text, size_t len, const char *origin, char ***checks, size_t *nchecks,
+                           char ***excludes, size_t *nexcludes, int *has_options, rl_error *err)
 {
     yaml_parser_t parser;
     yaml_document_t doc;
-    if (!yaml_parser_initialize(&parser)) return rl_fail(err, "%s: out of memory reading YAML", origin);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) {
-        int rc = rl_fail(err, "%s:%lu: %s", origin, (unsigned long)parser.problem_mark.line + 1,
-                         parser.problem ? parser.problem : "malformed YAML");
-        yaml_parser_delete(&parser);
-        return rc;
-    }
+    if (load_config_doc(text, len, origin, &parser, &doc, err) != 0) return -1;
     int rc = 0;
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    for (yaml_node_pair_t *p = root && root->type == YAML_MAPPING_NODE ? root->data.mapping.pairs.start : NULL;
-         p && p < root->data.mapping.pairs.top && rc == 0; p++) {
-        yaml_node_t *k = yaml_document_get_node(&doc, p->key), *v = yaml_document_get_node(&doc, p->value);
-        if (!k || !v || k->type != YAML_SCALAR_NODE) continue;
-        const char *key = (const char *)k->data.scalar.value;
-        if (strcmp(key, "checks") == 0)
-            rc = collect_strings(&doc, v, origin, key, 1, checks, nchecks, err);
-        else if (strcmp(key, "exclude") == 0)
-            rc = collect_strings(&doc, v, origin, key, 0, excludes, nexcludes, err);
-    }
+    yaml_node_t *v = config_key(&doc, "checks");
+    if (v) rc = collect_strings(&doc, v, origin, "checks", 1, checks, nchecks, err);
+    v = config_key(&doc, "exclude");
+    if (v && rc == 0) rc = collect_strings(&doc, v, origin, "exclude", 0, excludes, nexcludes, err);
+    *has_options = config_key(&doc, "check_options") != NULL;
     for (size_t i = 0; rc == 0 && i < *nchecks; i++) rc = check_pattern((*checks)[i], origin, err);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
+    return rc;
+}
+
+int rl_selection_parse_config(const char *text, size_t len, const char *origin, char ***checks, size_t *nchecks,
+                              char ***excludes, size_t *nexcludes, rl_error *err)
+{
+    int has_options;
+    return parse_selection(text, len, origin, checks, nchecks, excludes, nexcludes, &has_options, err);
+}
+
+int rl_config_parse_rule_options(const char *text, size_t len, const char *origin, rl_rule_options *o,
+                                 rl_error *err)
+{
+    yaml_parser_t parser;
+    yaml_document_t doc;
+    if (load_config_doc(text, len, origin, &parser, &doc, err) != 0) return -1;
+    int rc = 0;
+    yaml_node_t *map = config_key(&doc, "check_options");
+    if (map && map->type != YAML_MAPPING_NODE)
+        rc = rl_fail(err, "%s:%lu: 'check_options:' wants a mapping of NAME: VALUE (race.volatile: ignore)", origin,
+                     (unsigned long)map->start_mark.line + 1);
+    for (yaml_node_pair_t *p = rc == 0 && map ? map->data.mapping.pairs.start : NULL;
+         p && p < map->data.mapping.pairs.top && rc == 0; p++) {
+        yaml_node_t *k = yaml_document_get_node(&doc, p->key), *v = yaml_document_get_node(&doc, p->value);
+        char where[PATH_MAX + 32];
+        snprintf(where, sizeof where, "%s:%lu", origin, (unsigned long)(k ? k->start_mark.line : map->start_mark.line) + 1);
+        if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE)
+            rc = rl_fail(err, "%s: 'check_options:' wants NAME: VALUE pairs of strings (race.volatile: ignore)", where);
+        else
+            rc = rl_rule_option_set(o, (const char *)k->data.scalar.value, (const char *)v->data.scalar.value, where,
+                                    err);
+    }
+    yaml_document_delete(&doc);
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+int rl_config_rule_options(const char *path, rl_rule_options *o, rl_error *err)
+{
+    char *text;
+    size_t len;
+    if (rl_read_file(path, MAX_SELECT_CONFIG_BYTES, "a config file", &text, &len, err) < 0) return -1;
+    int rc = rl_config_parse_rule_options(text, len, path, o, err);
+    free(text);
     return rc;
 }
 
@@ -144,7 +207,8 @@ static long add_config(rl_selection *s, const char *path, rl_error *err)
         c->path = rl_xstrdup(path);
         const char *slash = strrchr(path, '/');
         c->folder = slash ? rl_xasprintf("%.*s", (int)(slash - path), path) : rl_xstrdup(".");
-        int rc = rl_selection_parse_config(text, len, path, &c->checks, &c->nchecks, &c->excludes, &c->nexcludes, err);
+        int rc = parse_selection(text, len, path, &c->checks, &c->nchecks, &c->excludes, &c->nexcludes,
+                                 &c->has_options, err);
         free(text);
         s->nconfigs++; /* freed with the others, even when malformed */
         if (rc) return -1;
@@ -193,7 +257,14 @@ void rl_selection_free(rl_selection *s)
     free(s->configs);
     for (size_t i = 0; i < s->nfolders; i++) free(s->folders[i].folder);
     free(s->folders);
+    free(s->run_config);
     free(s);
+}
+
+void rl_selection_set_run_config(rl_selection *s, const char *path)
+{
+    free(s->run_config);
+    s->run_config = path ? rl_xstrdup(path) : NULL;
 }
 
 /* The config that governs a file: --config, or the nearest trusted
@@ -300,6 +371,16 @@ int rl_selection_apply(rl_selection *s, rl_findings *findings, size_t *by_rule, 
 {
     apply_ctx a = {s, err, 0, 0, 0};
     rl_findings_filter(findings, keep_finding, &a);
+    /* A folder's config with check_options: that is not the run's: its
+     * options were not used (they are one set for the whole run). */
+    for (size_t i = 0; i < s->nconfigs; i++) {
+        const config_sel *c = &s->configs[i];
+        if (c->has_options && c->path && (!s->run_config || strcmp(c->path, s->run_config) != 0))
+            fprintf(stderr,
+                    "racelint: warning: %s: its check_options: are not used: rule options apply to the whole run "
+                    "and are read from the project config (%s) and --check-option only\n",
+                    c->path, s->run_config ? s->run_config : "none here");
+    }
     *by_rule = a.by_rule;
     *by_file = a.by_file;
     return a.failed ? -1 : 0;

@@ -105,6 +105,8 @@ enum {
                                when that struct is known only by type */
     RL_ACC_RELEASE = 1 << 4, /* the write by which a call modelled `free`
                                 (or a realloc) releases the object */
+    RL_ACC_VOLATILE = 1 << 5, /* the object accessed is volatile-qualified
+                                 (its type, or the struct it is in) */
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,

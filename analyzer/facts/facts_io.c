@@ -32,8 +32,10 @@
 
 #define FACTS_MAGIC "RLFC"
 /* 6: pointers stored by static initializers; 7: uses per function (what
- * a linker keeping it must find); 8: slots holding an allocator */
-#define FACTS_FORMAT 8
+ * a linker keeping it must find); 8: slots holding an allocator; 9:
+ * accesses to volatile objects flagged (RL_ACC_VOLATILE: older facts would
+ * read as not volatile) */
+#define FACTS_FORMAT 9
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

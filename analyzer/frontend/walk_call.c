@@ -183,7 +183,7 @@ static void walk_atomic_args(walker *w, CXCursor *args, int nargs)
         if (rlw_type_is_pointer(clang_getCursorType(a))) {
             rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
             rlw_pointee_place(w, a, &place, &display, NULL);
-            rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), USE_RMW, 1);
+            rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), USE_RMW, RL_ACC_ATOMIC);
             rl_sb_free(&place);
             rl_sb_free(&display);
         } else {
@@ -205,7 +205,9 @@ static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i
     rl_strbuf place = RL_STRBUF_INIT;
     rlw_deref_place(w, rl_sb_str(&o->value), clang_getCursorType(a), &place);
     use_mode m = (api->writes & bit) ? ((api->reads & bit) ? USE_RMW : USE_WRITE) : USE_READ;
-    int32_t id = rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&o->display), m, 0);
+    CXType pointee = clang_getPointeeType(clang_getCursorType(rl_cursor_strip(a)));
+    int32_t id = rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&o->display), m,
+                                 rlw_access_type_flags(pointee) & RL_ACC_VOLATILE);
     if (id >= 0 && (api->writes & bit) && (api->kind == RL_API_FREE || api->kind == RL_API_ALLOC))
         w->fn->nodes[id].flags |= RL_ACC_RELEASE;
     rl_sb_free(&place);

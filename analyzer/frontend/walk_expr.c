@@ -42,7 +42,8 @@ static int place_is_shared_candidate(walker *w, const char *place)
 }
 
 /* Returns the ACCESS node emitted, or -1. */
-int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, int atomic)
+int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode,
+                        uint8_t type_flags)
 {
     if (w->silent || mode == USE_ADDR || !place_is_shared_candidate(w, place)) return -1;
     int32_t id = rlw_emit(w, RL_N_ACCESS, at);
@@ -51,7 +52,7 @@ int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *d
     n->text = rl_intern(w->facts->pool, place);
     n->display = rl_intern(w->facts->pool, display);
     n->flags = (uint8_t)((mode == USE_WRITE ? RL_ACC_WRITE : mode == USE_RMW ? (RL_ACC_WRITE | RL_ACC_READ) : RL_ACC_READ) |
-                         (atomic ? RL_ACC_ATOMIC : 0));
+                         (type_flags & (RL_ACC_ATOMIC | RL_ACC_VOLATILE)));
     return id;
 }
 
@@ -183,7 +184,7 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
         else if (rlw_type_is_pointer(t) || (dk == CXCursor_ParmDecl && rlw_type_is_function(t)))
             var_value(w, d, rl_sb_str(&place), out); /* `void cb(int)` as a parameter is a pointer */
     }
-    if (!is_array) rlw_set_guard(w, rlw_emit_access(w, c, rl_sb_str(&place), name, mode, rlw_type_is_atomic(t)), d, NULL);
+    if (!is_array) rlw_set_guard(w, rlw_emit_access(w, c, rl_sb_str(&place), name, mode, rlw_access_type_flags(t)), d, NULL);
     rl_sb_free(&place);
 }
 
@@ -237,6 +238,7 @@ typedef struct nested_walk {
     const char *display;
     use_mode mode;
     rl_strbuf *place;
+    uint8_t flags; /* RL_ACC_VOLATILE when the struct around is volatile */
     int depth;
     int *budget;
 } nested_walk;
@@ -249,7 +251,8 @@ static enum CXVisitorResult nested_member(CXCursor field, CXClientData data)
     if (r.kind != CXType_Record) return CXVisit_Continue;
     size_t mark = nw->place->len;
     rl_sb_printf(nw->place, ".%s~{%s}", rlw_intern_cx(nw->w, clang_getCursorSpelling(field)), rlw_type_key(nw->w, r));
-    int32_t id = rlw_emit_access(nw->w, nw->at, rl_sb_str(nw->place), nw->display, nw->mode, 0);
+    uint8_t flags = nw->flags | (rlw_access_type_flags(clang_getCursorType(field)) & RL_ACC_VOLATILE);
+    int32_t id = rlw_emit_access(nw->w, nw->at, rl_sb_str(nw->place), nw->display, nw->mode, flags);
     if (id >= 0) {
         nw->w->fn->nodes[id].flags |= RL_ACC_NESTED;
         (*nw->budget)--;
@@ -257,6 +260,7 @@ static enum CXVisitorResult nested_member(CXCursor field, CXClientData data)
     if (nw->depth < MAX_NESTED_DEPTH) {
         nested_walk inner = *nw;
         inner.depth++;
+        inner.flags = flags;
         clang_Type_visitFields(r, nested_member, &inner);
     }
     rl_sb_truncate(nw->place, mark);
@@ -275,9 +279,37 @@ static void nested_accesses(walker *w, CXCursor at, const char *place, const cha
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_append(&sb, place);
     int budget = MAX_NESTED_MEMBERS;
-    nested_walk nw = {w, at, display, mode, &sb, 1, &budget};
+    nested_walk nw = {w, at, display, mode, &sb, rlw_access_type_flags(t) & RL_ACC_VOLATILE, 1, &budget};
     clang_Type_visitFields(r, nested_member, &nw);
     rl_sb_free(&sb);
+}
+
+/* Whether the struct or union a member expression selects from is
+ * atomic (`_Atomic struct s s2; s2.f0++`, `p->f0` with p pointing to one,
+ * `outer.in.f0` with `in` atomic): every access to such an object is
+ * atomic, its members' too. Follows enclosing members, elements and
+ * parentheses down to the first pointer, and through the implicit casts
+ * before it. */
+static int member_base_is_atomic(CXCursor base)
+{
+    for (int depth = 0; depth < MAX_EXPR_DEPTH; depth++) {
+        CXType t = clang_getCanonicalType(clang_getCursorType(base));
+        enum CXCursorKind k = clang_getCursorKind(base);
+        if (t.kind == CXType_Pointer && rlw_type_is_atomic(clang_getPointeeType(t))) return 1;
+        /* clang's implicit cast drops _Atomic from the pointee of `p->f` */
+        if (t.kind == CXType_Pointer && k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr) return 0;
+        if (rlw_type_is_atomic(t)) return 1;
+        if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr && k != CXCursor_ParenExpr &&
+            k != CXCursor_UnexposedExpr)
+            return 0;
+        child_list l;
+        rlw_children_of(base, &l);
+        int has_child = l.len > 0;
+        if (has_child) base = rlw_child_at(&l, 0);
+        rlw_children_free(&l);
+        if (!has_child) return 0;
+    }
+    return 0;
 }
 
 static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
@@ -303,6 +335,7 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
             index = base.index; /* arr[3].x: still element 3 */
         }
     }
+    int atomic = l.len && member_base_is_atomic(rlw_child_at(&l, 0));
     rlw_children_free(&l);
     rl_strbuf object = RL_STRBUF_INIT; /* the struct the field is in */
     rl_sb_append(&object, rl_sb_str(&place));
@@ -313,7 +346,8 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     }
     int is_array = rlw_type_is_array(t);
     if (!is_array) {
-        int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t));
+        int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode,
+                                     rlw_access_type_flags(t) | (atomic ? RL_ACC_ATOMIC : 0));
         if (object.len) rlw_set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
         set_index(w, id, index);
         if (id >= 0) nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);
@@ -394,7 +428,7 @@ static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rlw_children_free(&l);
     CXType t = clang_getCursorType(c);
     int is_array = rlw_type_is_array(t);
-    if (!is_array) set_index(w, rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t)), index);
+    if (!is_array) set_index(w, rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_access_type_flags(t)), index);
     if (out) {
         out->index = index;
         rl_sb_append(&out->place, rl_sb_str(&place));
@@ -417,7 +451,7 @@ static void walk_deref(walker *w, CXCursor c, CXCursor operand, use_mode mode, e
     rl_strbuf display = RL_STRBUF_INIT;
     rl_sb_printf(&display, "*%s", rl_sb_str(&base.display));
     if (!rlw_type_is_array(t) && !rlw_type_is_function(t) &&
-        rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_type_is_atomic(t)) >= 0)
+        rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_access_type_flags(t)) >= 0)
         nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);
     if (out) {
         rl_sb_append(&out->place, rl_sb_str(&place));

@@ -92,6 +92,13 @@ int rlw_type_is_atomic(CXType t)
     return clang_getCanonicalType(t).kind == CXType_Atomic;
 }
 
+uint8_t rlw_access_type_flags(CXType t)
+{
+    CXType canonical = clang_getCanonicalType(t);
+    return (uint8_t)((rlw_type_is_atomic(t) ? RL_ACC_ATOMIC : 0) |
+                     (clang_isVolatileQualifiedType(canonical) ? RL_ACC_VOLATILE : 0));
+}
+
 int rlw_type_is_function(CXType t)
 {
     t = clang_getCanonicalType(t);

@@ -123,6 +123,9 @@ rl_loc rlw_loc_of(walker *w, CXCursor c);
 int rlw_type_is_pointer(CXType t);
 int rlw_type_is_array(CXType t);
 int rlw_type_is_atomic(CXType t);
+/* What an access to an object of type t is, by its type: RL_ACC_ATOMIC
+ * (_Atomic), RL_ACC_VOLATILE (volatile-qualified, through typedefs too). */
+uint8_t rlw_access_type_flags(CXType t);
 int rlw_type_is_function(CXType t);
 /* Spelling of a type without qualifiers, for type-based places. */
 const char *rlw_type_key(walker *w, CXType t);
@@ -181,7 +184,9 @@ void rlw_retype_indirect_call(walker *w, CXCursor cast, expr_out *out);
 /* A node of kind at c in the current SEQ; -1 when silent. */
 int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at);
 /* An ACCESS node for place, when another thread could reach it; or -1. */
-int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, int atomic);
+/* type_flags: RL_ACC_ATOMIC, RL_ACC_VOLATILE of the object (rlw_access_type_flags). */
+int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode,
+                        uint8_t type_flags);
 /* The place reached by dereferencing pointer value `value`. */
 void rlw_deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *place);
 /* The place of variable d, named name (local, static local, file static

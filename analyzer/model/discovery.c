@@ -505,6 +505,7 @@ int tm_add_thread(rl_model *m, int parent, int entry_fn)
     t->spawn_ctx = -1;
     t->spawn_fn = -1;
     t->creation_holder = -1;
+    t->joined_by = -1;
     t->arg = "";
     t->handle = "";
     m->nthreads++;

@@ -310,6 +310,60 @@ static int joined_by_caller(const spawn_site *s, const join_site *join)
     return join->pos.v[c] > s->pos.v[c];
 }
 
+/* Whether a handle is a global place ("G:id3"): a name every thread
+ * means the same object by, so a join in one thread's code can be matched
+ * with a spawn in another's. */
+static int global_handle(const char *h)
+{
+    return h && strncmp(h, "G:", 2) == 0;
+}
+
+/* Records on the child the joins its parent makes after starting it of
+ * other global handles (rl_later_join): one of them may end a thread the
+ * child starts. The locks held from the child's spawn to such a join are
+ * kept when both are in the same frame (creation_locks). */
+static void list_later_joins(rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d)
+{
+    int last = s->pos.n - 1;
+    for (size_t j = 0; j < d->njoins; j++) {
+        const join_site *js = &d->joins[j];
+        if (!global_handle(js->handle) || join_names(s, d, js) || pos_cmp(&js->pos, &s->pos) <= 0 ||
+            join_placement(m, s, js, NULL) != JOIN_FOLLOWS)
+            continue;
+        int same_frame = last >= 0 && js->pos.n == s->pos.n && js->frame_fns[last] == s->frame_fns[last] &&
+                         memcmp(js->pos.v, s->pos.v, (size_t)last * sizeof(int32_t)) == 0;
+        child->later_joins =
+            rl_xrealloc(child->later_joins, (size_t)(child->nlater_joins + 1) * sizeof *child->later_joins);
+        rl_later_join *lj = &child->later_joins[child->nlater_joins++];
+        lj->handle = js->handle;
+        lj->site = (rl_join_site){js->loc, js->call_loc};
+        lj->at = pos_copy(&js->pos);
+        lj->held = same_frame ? creation_locks(m, s, js) : NULL;
+    }
+}
+
+/* A child its parent never joins but its grandparent does (Goblint's
+ * 53-races-mhp/16: main joins `id3`, which t2 started): it ends at that
+ * join, and runs wholly inside the locks the grandparent holds from
+ * starting the parent to that join. */
+static void joined_by_grandparent(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s)
+{
+    if (!global_handle(s->handle) || parent->parent < 0 || s->repeated) return;
+    for (int k = 0; k < parent->nlater_joins; k++) {
+        const rl_later_join *lj = &parent->later_joins[k];
+        if (!same_handle(lj->handle, s->handle)) continue;
+        child->joined_by = parent->parent;
+        child->joined_by_at = pos_copy(&lj->at);
+        child->joined_by_site = lj->site;
+        if (lj->held && !child->creation_locks) {
+            child->creation_locks = lj->held;
+            child->creation_holder = parent->parent;
+            m->any_creation_locks = 1;
+        }
+        return;
+    }
+}
+
 /* Fills a child's multi flag and interval from its spawn site and the
  * parent's joins. */
 const join_site *tm_child_interval(rl_model *m, rl_thread *child, const rl_thread *parent, const spawn_site *s,
@@ -352,6 +406,8 @@ const join_site *tm_child_interval(rl_model *m, rl_thread *child, const rl_threa
     }
     child->multi = parent->multi || child->own_multi;
     list_failure_joins(m, child, s, d);
+    list_later_joins(m, child, s, d);
+    if (!join && !child->multi) joined_by_grandparent(m, child, parent, s);
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);
     child->dstart = pos_copy(&s->pos);
     child->spawn_pos = pos_copy(&s->pos);

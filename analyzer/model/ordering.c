@@ -116,9 +116,14 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     if (c < 0) return 1;
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread, first_pass = first_pass_only(m, anc);
-    int r = outlives(m, desc->thread, c) ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0
-                                         : in_interval(&p, &m->threads[c], distinct, first_pass) &&
-                                               !after_failure_join(m, &m->threads[c], &p);
+    const rl_thread *d = &m->threads[desc->thread];
+    int r = d->joined_by == anc->thread
+                /* a grandchild the ancestor joins itself ends there */
+                ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0 &&
+                      pos_cmp(&p, &d->joined_by_at) < 0
+            : outlives(m, desc->thread, c) ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0
+                                           : in_interval(&p, &m->threads[c], distinct, first_pass) &&
+                                                 !after_failure_join(m, &m->threads[c], &p);
     pos_free(&p);
     return r;
 }
@@ -179,6 +184,16 @@ static int exclusive_spawns(const rl_model *m, const rl_thread *a, const rl_thre
     return 0;
 }
 
+/* Whether thread t, a descendant of x through x's child c, may still run
+ * at position `start` of x's frame: it ends at x's join of it when x joins
+ * it itself (joined_by), else with c, or never when it may outlive c. */
+static int ends_after(const rl_model *m, int t, int c, int x, const rl_posvec *start)
+{
+    const rl_thread *th = &m->threads[t];
+    if (th->joined_by == x) return pos_cmp(start, &th->joined_by_at) < 0;
+    return outlives(m, t, c) || pos_cmp(start, &m->threads[c].end) < 0;
+}
+
 int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
 {
     if (ta == tb) return m->threads[ta].multi ? -1 : 0;
@@ -193,14 +208,14 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
         const rl_thread *a = &m->threads[ca], *b = &m->threads[cb];
         if (exclusive_spawns(m, a, b)) return 0;
         /* A descendant that may outlive the child it comes from runs on
-         * past that child's end. */
-        int overlap = (outlives(m, tb, cb) || pos_cmp(&a->start, &b->end) < 0) &&
-                      (outlives(m, ta, ca) || pos_cmp(&b->start, &a->end) < 0);
+         * past that child's end, unless x joins it itself (joined_by). */
+        int overlap = ends_after(m, tb, cb, x, &a->start) && ends_after(m, ta, ca, x, &b->start);
         /* Siblings one of which was created under a lock: their accesses
-         * may be ordered by it (lock_history_orders). */
-        if (overlap && x == m->threads[ta].parent && x == m->threads[tb].parent &&
-            (a->ncreated_under || b->ncreated_under))
-            return -1;
+         * may be ordered by it (lock_history_orders), and so may a
+         * sibling's child that x joins. */
+        int near_a = x == m->threads[ta].parent || m->threads[ta].joined_by == x;
+        int near_b = x == m->threads[tb].parent || m->threads[tb].joined_by == x;
+        if (overlap && near_a && near_b && (a->ncreated_under || b->ncreated_under)) return -1;
         return overlap;
     }
     /* Two roots: main and a library's roots are the one application
@@ -218,7 +233,7 @@ int rl_model_threads_may_overlap(const rl_model *m, int ta, int tb)
 /* Whether an access with `history` in thread c, made after c took a lock
  * its creator held when creating it, is ordered after access b: b is the
  * creator's, before the creator let that lock go, or belongs to a sibling
- * the creator joined before then. (The creator holds the lock from the
+ * (or a sibling's child, joined_by) the creator joined before then. (The creator holds the lock from the
  * spawn to the release; c takes it only after.) */
 static int history_orders(const rl_model *m, const rl_thread *c, const rl_lockset *history, const rl_access *b)
 {
@@ -233,6 +248,10 @@ static int history_orders(const rl_model *m, const rl_thread *c, const rl_lockse
         } else if (b->thread != c->id && m->threads[b->thread].parent == c->parent) {
             const rl_thread *s = &m->threads[b->thread];
             if (s->joined && (release->infinite || pos_cmp(&s->end, release) <= 0)) return 1;
+        } else if (m->threads[b->thread].joined_by == c->parent) {
+            /* a grandchild of the creator that the creator joined */
+            const rl_thread *g = &m->threads[b->thread];
+            if (release->infinite || pos_cmp(&g->joined_by_at, release) <= 0) return 1;
         }
     }
     return 0;

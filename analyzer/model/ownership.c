@@ -167,25 +167,50 @@ static int slot_targets(rl_ownership *o, const char *slot, const int **targets, 
     return *ntargets + *nlib > 0;
 }
 
+/* Whether a library function (without a body) is known to keep none of
+ * its pointer arguments: its API model says all it does with them (a
+ * lock, a wait or post on a condition variable, a join, a copy through
+ * them, a release), and none of those kinds stores a pointer it is
+ * given. A spawn, a once-routine, an atomic (which may store the value),
+ * a thread exit (whose value a joiner gets), an allocator (realloc) or a
+ * function with no model may keep anything (invariant 1). */
+static int library_keeps_nothing(rl_ownership *o, const char *usr)
+{
+    static const rl_api_kind described[] = {
+        RL_API_FREE, RL_API_LOCK,    RL_API_TRYLOCK, RL_API_UNLOCK, RL_API_LOCKINIT, RL_API_JOIN,
+        RL_API_POST, RL_API_WAIT,    RL_API_BARRIER, RL_API_ACCESS, RL_API_SETJMP,   RL_API_EXIT,
+        RL_API_JUMP,
+    };
+    for (size_t i = 0; i < sizeof described / sizeof described[0]; i++)
+        if (rl_program_library_is(o->p, usr, (int)described[i])) return 1;
+    return 0;
+}
+
+static int slot_is_empty(rl_ownership *o, const char *slot);
+
 /* KEEPS_SYNC, KEEPS_UNSYNC or DOES_NOT_KEEP for argument k of the call
  * node n of fn (callee: its direct callee in the program, or -1). A
- * library function modelled `free` does not keep what it frees; any other
- * library function may keep anything (invariant 1). A call through a
- * pointer does not keep the argument when no function it may reach does
- * (a free hook); otherwise it may, and nothing says how. */
+ * library function whose model describes what it does with its pointers
+ * does not keep them (library_keeps_nothing); any other library function
+ * may keep anything (invariant 1). A call through a pointer does not keep
+ * the argument when no function it may reach does (a free hook), or when
+ * no function is ever stored where the pointer is read (a hook left
+ * NULL, slot_is_empty: it runs nothing); otherwise it may, and nothing
+ * says how. */
 static int call_keeps(rl_ownership *o, int fn, const rl_node *n, int callee, int k)
 {
     if (callee >= 0) return keeps(o, callee, k);
     if (!(n->flags & RL_CALL_INDIRECT)) {
         const char *usr = o->p->fns[fn].callees[n - o->p->fns[fn].fn->nodes];
-        return k == 0 && rl_program_library_is(o->p, usr, RL_API_FREE) ? DOES_NOT_KEEP : KEEPS_UNSYNC;
+        return library_keeps_nothing(o, usr) ? DOES_NOT_KEEP : KEEPS_UNSYNC;
     }
     const int *targets;
     const char *lib[OWN_MAX_LIBRARY_TARGETS];
     size_t ntargets, nlib;
-    if (!slot_targets(o, n->target, &targets, &ntargets, lib, &nlib)) return KEEPS_UNSYNC;
+    if (!slot_targets(o, n->target, &targets, &ntargets, lib, &nlib))
+        return slot_is_empty(o, n->target) ? DOES_NOT_KEEP : KEEPS_UNSYNC;
     for (size_t i = 0; i < nlib; i++)
-        if (k != 0 || !rl_program_library_is(o->p, lib[i], RL_API_FREE)) return KEEPS_UNSYNC;
+        if (!library_keeps_nothing(o, lib[i])) return KEEPS_UNSYNC;
     for (size_t i = 0; i < ntargets; i++)
         if (keeps(o, targets[i], k) != DOES_NOT_KEEP) return KEEPS_UNSYNC;
     return DOES_NOT_KEEP;
@@ -338,19 +363,25 @@ int rl_ownership_call_fresh(rl_ownership *o, const char *callee)
     return target >= 0 ? returns_fresh(o, target) : slot_allocates(o, callee) || usr_allocates(o, callee);
 }
 
-/* Whether a call value is a call through a pointer that can run nothing:
- * no function, of the program or a library, is ever stored in its slot
- * (zstd's `customMem.customAlloc`, NULL unless an application passes its
- * own allocator). Slot names are "X:..." with a one-letter kind (facts.h);
+/* Whether a call through a pointer read from `slot` can run nothing: no
+ * function, of the program or a library, is ever stored there (zstd's
+ * `customMem.customAlloc`, NULL unless an application passes its own
+ * allocator). Slot names are "X:..." with a one-letter kind (facts.h);
  * functions are USRs ("c:..."). */
-static int call_through_empty_slot(rl_ownership *o, const char *v)
+static int slot_is_empty(rl_ownership *o, const char *slot)
 {
-    const char *slot = call_value_field(o, v);
     if (!slot || !slot[0] || slot[1] != ':' || !strchr(SLOT_KINDS, slot[0])) return 0;
     const int *targets;
     const char *lib[OWN_MAX_LIBRARY_TARGETS];
     size_t ntargets, nlib;
     return !slot_targets(o, slot, &targets, &ntargets, lib, &nlib) && nlib == 0;
+}
+
+/* Whether a call value is a call through a pointer that can run nothing
+ * (slot_is_empty). */
+static int call_through_empty_slot(rl_ownership *o, const char *v)
+{
+    return slot_is_empty(o, call_value_field(o, v));
 }
 
 /* Whether every return of fn that names an object gives a fresh one: one

@@ -14,9 +14,12 @@
  *     the function's own local, handed to a thread, returned, or passed to
  *     a function that may keep it (a callee with no body, a call through a
  *     pointer, a callee that keeps it) publishes the object there. Only a
- *     library function modelled `free`, or a pointer that may hold nothing
- *     else (a free hook), is known not to keep it; a call made holding
- *     locks publishes under them whatever its callee does.
+ *     library function whose model says all it does with its pointers
+ *     (free, a lock or wait or post, a join, an access through them), a
+ *     pointer that may hold nothing else (a free hook), or a pointer no
+ *     function is ever stored into (it runs nothing) is known not to keep
+ *     it; a call made holding locks publishes under them whatever its
+ *     callee does.
  *  2. Only an object's own fields are owned ("H1.next", "P0*.len"), never
  *     what its pointers lead to.
  *  3. A recursion still being answered counts as keeping (the cautious

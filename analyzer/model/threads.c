@@ -783,6 +783,9 @@ void rl_model_free(rl_model *m)
             free(m->threads[i].failure_joins[k].frame_fns);
         }
         free(m->threads[i].failure_joins);
+        for (int k = 0; k < m->threads[i].nlater_joins; k++) pos_free(&m->threads[i].later_joins[k].at);
+        free(m->threads[i].later_joins);
+        pos_free(&m->threads[i].joined_by_at);
     }
     free(m->finishers);
     for (size_t i = 0; i < m->nctxs; i++) {

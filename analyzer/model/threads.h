@@ -57,6 +57,19 @@ typedef struct rl_failure_join {
     int32_t branch;
 } rl_failure_join;
 
+/* A join a thread's parent makes after starting it, of a global handle
+ * that is not the thread's own: a thread it starts in turn may be the
+ * one joined (a grandchild joined by its grandparent). `at` is the
+ * join's position in the parent's frame; `held` the locks the parent
+ * holds without a break from the thread's spawn to that join, in the
+ * same function (resolved; NULL for none). */
+typedef struct rl_later_join {
+    const char *handle;
+    rl_join_site site;   /* where it is, for racelint threads */
+    rl_posvec at;
+    const rl_lockset *held;
+} rl_later_join;
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
@@ -97,6 +110,15 @@ typedef struct rl_thread {
      * (ordering.c). */
     struct rl_failure_join *failure_joins;
     int nfailure_joins;
+    /* Joins its parent makes later of other global handles (rl_later_join),
+     * and, when its own parent never joins it but its grandparent does,
+     * that grandparent (joined_by, else -1) and the join's position in the
+     * grandparent's frame: it ends there. */
+    rl_later_join *later_joins;
+    int nlater_joins;
+    int joined_by;
+    rl_posvec joined_by_at;
+    rl_join_site joined_by_site;
     rl_loc caller_spawn_loc; /* a root: a spawn it reaches whose entry is
                          what its unknown caller passes (a public
                          thread-creation function), line 0 if none */

@@ -79,6 +79,13 @@ static json_t *run_json(const rl_run_info *run)
     json_object_set_new(obj, "notices", rl_json_notices(run->notices, run->nnotices));
     json_object_set_new(obj, "incomplete", rl_json_text(run->incomplete));
     json_object_set_new(obj, "parse_failures", parse_failures_json(run));
+    /* the rule options in effect (rules/options.h), null before schema 9 */
+    json_t *options = run->options ? json_loads(run->options, 0, NULL) : NULL;
+    if (!json_is_object(options)) {
+        json_decref(options);
+        options = json_null();
+    }
+    json_object_set_new(obj, "options", options);
     return obj;
 }
 

@@ -520,6 +520,13 @@ static json_t *rule_json(const rl_check *c)
 
     json_t *config = json_object();
     json_object_set_new(config, "level", json_string(rl_severity_name(c->level)));
+    /* the rule's options (rules/options.h) with their defaults */
+    json_t *params = json_object();
+    for (size_t i = 0; i < rl_rule_option_count(); i++)
+        if (strcmp(rl_rule_option_rule(i), c->id) == 0)
+            json_object_set_new(params, rl_rule_option_param(i), json_string(rl_rule_option_default(i)));
+    if (json_object_size(params)) json_object_set_new(config, "parameters", params);
+    else json_decref(params);
     json_object_set_new(rule, "defaultConfiguration", config);
 
     json_t *props = json_object();
@@ -599,6 +606,38 @@ static json_t *notice_notification(const rl_notice *notice)
     return n;
 }
 
+/* The run's rule options (run->options) that are not their default, as
+ * SARIF's configuration overrides, one per rule; NULL when none is. */
+static json_t *rule_overrides(const rl_run_info *run)
+{
+    json_t *options = run && run->options ? json_loads(run->options, 0, NULL) : NULL;
+    json_t *list = json_array();
+    for (size_t r = 0; json_is_object(options) && r < rl_nchecks; r++) {
+        json_t *params = json_object();
+        for (size_t i = 0; i < rl_rule_option_count(); i++) {
+            const char *value = json_string_value(json_object_get(options, rl_rule_option_name(i)));
+            if (strcmp(rl_rule_option_rule(i), rl_checks[r].id) == 0 && value &&
+                strcmp(value, rl_rule_option_default(i)) != 0)
+                json_object_set_new(params, rl_rule_option_param(i), json_string(value));
+        }
+        if (!json_object_size(params)) {
+            json_decref(params);
+            continue;
+        }
+        json_t *override = json_object(), *descriptor = json_object(), *configuration = json_object();
+        json_object_set_new(descriptor, "id", json_string(rl_checks[r].id));
+        json_object_set_new(descriptor, "index", json_integer((json_int_t)r));
+        json_object_set_new(configuration, "parameters", params);
+        json_object_set_new(override, "descriptor", descriptor);
+        json_object_set_new(override, "configuration", configuration);
+        json_array_append_new(list, override);
+    }
+    json_decref(options);
+    if (json_array_size(list)) return list;
+    json_decref(list);
+    return NULL;
+}
+
 static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, const rl_sarif_options *opts)
 {
     json_t *inv = json_object();
@@ -615,6 +654,8 @@ static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, cons
             json_decref(args);
         }
     }
+    json_t *overrides = rule_overrides(run);
+    if (overrides) json_object_set_new(inv, "ruleConfigurationOverrides", overrides);
     if (run && run->started_at) json_object_set_new(inv, "startTimeUtc", rl_json_text(run->started_at));
     if (run && run->finished_at) json_object_set_new(inv, "endTimeUtc", rl_json_text(run->finished_at));
     if (run && run->directory && run->directory[0] == '/') {

@@ -56,6 +56,7 @@ static int bind_run(sqlite3_stmt *st, const rl_run_info *run)
     sqlite3_bind_text(st, i++, programs ? programs : "[]", -1, SQLITE_TRANSIENT);
     free(programs);
     rls_bind_text(st, i++, run->incomplete);
+    rls_bind_text(st, i++, run->options);
     return i;
 }
 
@@ -64,8 +65,8 @@ static int insert_run(rl_store *s, const rl_run_info *run, int64_t *id, rl_error
     static const char sql[] =
         "INSERT INTO runs (started_at, finished_at, status, tool_version, arguments, directory,"
         " git_revision, git_dirty, files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config,"
-        " programs, incomplete) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19)";
+        " programs, incomplete, options) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+        " ?16, ?17, ?18, ?19, ?20)";
     sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
     if (!st) return -1;
     bind_run(st, run);
@@ -82,7 +83,7 @@ static int update_run(rl_store *s, const rl_run_info *run, rl_error *err)
         "UPDATE runs SET started_at = ?1, finished_at = ?2, status = ?3, tool_version = ?4, arguments = ?5,"
         " directory = ?6, git_revision = ?7, git_dirty = ?8, files = ?9, units_failed = ?10, findings = ?11,"
         " duration_ms = ?12, pid = ?13, host = ?14, baseline = ?15, git_branch = ?16, config = ?17, programs = ?18"
-        ", incomplete = ?19 WHERE id = ?20";
+        ", incomplete = ?19, options = ?20 WHERE id = ?21";
     sqlite3_stmt *st = rls_prepare(s, sql, "recording the run", err);
     if (!st) return -1;
     int i = bind_run(st, run);
@@ -269,6 +270,7 @@ void rls_read_run(sqlite3_stmt *st, rl_run_info *out)
     out->config = rls_column_text(st, i++);
     rls_read_names(st, i++, &out->programs, &out->nprograms);
     out->incomplete = rls_column_text(st, i++);
+    out->options = rls_column_text(st, i++);
 }
 
 /* The notices of run out->id, in order. */
@@ -394,6 +396,7 @@ void rl_run_info_clear(rl_run_info *run)
     free(run->git_branch);
     free(run->config);
     free(run->incomplete);
+    free(run->options);
     rl_units_free(run->parse_failures, run->nparse_failures);
     rl_notices_free(run->notices, run->nnotices);
     for (size_t i = 0; i < run->nprograms; i++) free(run->programs[i]);

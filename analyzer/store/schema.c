@@ -199,6 +199,10 @@ static const char *const migrations[] = {
     "    results    BLOB NOT NULL,    -- findings, programs and notices, as JSON (results format 1)\n"
     "    updated_at TEXT NOT NULL     -- ISO-8601 UTC\n"
     ");\n",
+
+    /* 8 -> 9: the rule options of a run (rules/options.h). */
+    "-- The rule options in effect (check_options: of the config, --check-option).\n"
+    "ALTER TABLE runs ADD COLUMN options TEXT; -- JSON object, e.g. {\"race.volatile\": \"ignore\", ...}; NULL before schema 9\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,

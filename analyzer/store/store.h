@@ -75,6 +75,9 @@ typedef struct rl_run_info {
     char *incomplete;      /* why the analysis is incomplete (exit 3); NULL when complete */
     rl_unit_status *parse_failures; /* the units that did not parse cleanly (from the units table) */
     size_t nparse_failures;
+    /* Schema 9 (owned). */
+    char *options;         /* the rule options in effect, a JSON object
+                              {"race.volatile": "report", ...}; NULL before */
 } rl_run_info;
 
 /* Appends to run->parse_failures copies of the units that did not parse
@@ -262,6 +265,6 @@ int rl_store_results_put(rl_store *store, const char *key, const void *blob, siz
 int rl_store_cache_begin(rl_store *store, rl_error *err);
 int rl_store_cache_commit(rl_store *store, rl_error *err);
 
-#define RL_STORE_SCHEMA_VERSION 8
+#define RL_STORE_SCHEMA_VERSION 9
 
 #endif

@@ -74,7 +74,8 @@ int rls_insert_snippets(rl_store *s, int64_t run_id, const rl_findings *findings
 
 #define RLS_RUN_COLUMNS                                                                                   \
     "id, started_at, finished_at, status, tool_version, arguments, directory, git_revision, git_dirty," \
-    " files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config, programs, incomplete"
+    " files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config, programs, incomplete," \
+    " options"
 /* Reads the RLS_RUN_COLUMNS of the current row into out. */
 void rls_read_run(sqlite3_stmt *st, rl_run_info *out);
 

@@ -35,6 +35,9 @@ golden repeat repeat repeat.c
 golden wrappers ../../fixtures wrapper_joins_per_call.c
 golden kept_handle ../../fixtures handle_returned_kept_in_list.c
 golden public_wrapper ../../fixtures library_public_spawn_wrapper.c
+# A thread its parent never joins, joined by its grandparent through a
+# global handle: listed as joined there.
+golden grandchild_join ../../fixtures grandchild_joined_racy.c
 
 cd "$HERE/project" || exit 2
 expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c

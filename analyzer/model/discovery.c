@@ -184,11 +184,45 @@ static uint32_t loop_distinct_args(const rl_model *m, int thread, const rl_funct
     return mask;
 }
 
-/* Whether the object an allocation site names ("tN:FN:H12_3", FN's own
- * call or allocation at line 12, column 3) is made inside a loop of FN:
- * a new object each iteration. */
-static int allocated_in_loop(const rl_model *m, const char *object)
+/* -1, 0 or 1 as a is before, at or after line:col. */
+static int loc_order(rl_loc a, unsigned line, unsigned col)
 {
+    if (a.line != line) return a.line < line ? -1 : 1;
+    return a.col == col ? 0 : a.col < col ? -1 : 1;
+}
+
+/* Whether the statement at line:col of fn is inside a loop. A call (an
+ * allocator wrapper) is a node of its own. A library allocation
+ * (`malloc`) is not: it is inside a loop when the nodes just before and
+ * just after it are in the same loop (both tell: the last statement of a
+ * loop's body is followed by what comes after the loop, a statement
+ * before a loop is followed by the loop). */
+static int statement_in_loop(const rl_function *fn, unsigned line, unsigned col)
+{
+    int32_t before = -1, after = -1;
+    for (int32_t i = 0; i < fn->nnodes; i++) {
+        rl_loc at = fn->nodes[i].loc;
+        int order = loc_order(at, line, col);
+        if (order == 0) return tm_innermost_loop(fn, i) >= 0;
+        /* Ties: the deepest node (the last in pre-order) before, the
+         * first after. */
+        if (order < 0 && (before < 0 || loc_order(fn->nodes[before].loc, at.line, at.col) <= 0)) before = i;
+        if (order > 0 && (after < 0 || loc_order(fn->nodes[after].loc, at.line, at.col) > 0)) after = i;
+    }
+    if (before < 0 || after < 0) return 0;
+    int32_t loop = tm_innermost_loop(fn, before);
+    return loop >= 0 && loop == tm_innermost_loop(fn, after);
+}
+
+/* Values of m->made_in_loop. */
+#define MADE_IN_LOOP ((void *)1)
+#define MADE_ONCE ((void *)2)
+
+int tm_allocated_in_loop(rl_model *m, const char *object)
+{
+    void **slot = rl_ptrmap_slot(&m->made_in_loop, object);
+    if (*slot) return *slot == MADE_IN_LOOP;
+    *slot = MADE_ONCE;
     size_t frame_len = 0;
     unsigned line, col;
     if (rl_place_heap_site(object, &frame_len, &line, &col) != strlen(object)) return 0;
@@ -197,12 +231,10 @@ static int allocated_in_loop(const rl_model *m, const char *object)
     for (size_t f = 0; f < m->program->nfns; f++) {
         const rl_fn_info *info = &m->program->fns[f];
         if (!info->fn || strncmp(info->name, name, name_len) != 0 || info->name[name_len]) continue;
-        for (int32_t i = 0; i < info->fn->nnodes; i++) {
-            rl_loc at = info->fn->nodes[i].loc;
-            if (at.line == line && at.col == col) return tm_innermost_loop(info->fn, i) >= 0;
-        }
+        if (statement_in_loop(info->fn, line, col)) *slot = MADE_IN_LOOP;
+        break;
     }
-    return 0;
+    return *slot == MADE_IN_LOOP;
 }
 
 int tm_arg_fresh_per_iteration(rl_model *m, const char *arg)
@@ -212,7 +244,7 @@ int tm_arg_fresh_per_iteration(rl_model *m, const char *arg)
     int unused = 0;
     const char *object = tm_follow_stores(m, rl_intern(m->program->pool, rl_sb_str(&sb)), 0, &unused);
     rl_sb_free(&sb);
-    return allocated_in_loop(m, object);
+    return tm_allocated_in_loop(m, object);
 }
 
 /* The function of every frame of a position, for a new site at depth n. */
@@ -317,7 +349,7 @@ static void rejoin(rl_model *m, const frame_env *env, const rl_posvec *pos, int 
     int left = d->joins_only ? d->joins_only - 1 : RL_MAX_JOIN_WRAPPER_DEPTH;
     if (m->program->fns[callee].join_depth > left || d->budget == 0) return;
     d->budget--;
-    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller};
+    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller, 0};
     int saved = d->joins_only;
     d->joins_only = left + 1;
     walk_callee(m, env, &sub, pos, frame_fns, depth, d, i);
@@ -352,7 +384,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     int32_t top = pos->n ? pos->v[0] : i;
     uint32_t distinct = 0;
     /* A once-routine takes no arguments from the call that runs it. */
-    const char **vals = n->kind == RL_N_CALL ? tm_bind_args(m, env, n, &distinct) : NULL;
+    const char **vals = n->kind == RL_N_CALL ? tm_bind_args(m, env, n, &distinct, NULL) : NULL;
     int nvals = n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
     if (vals) distinct |= loop_distinct_args(m, env->thread, info->fn, i);
     uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
@@ -379,7 +411,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     d->calls[record].first_spawn = d->calls[record].end_spawn = d->nspawns;
     *memo = (void *)(uintptr_t)(record + 1);
     d->budget--;
-    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller};
+    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller, 0};
     int once = n->kind == RL_N_ONCE;
     const char *outer_once = d->once_object;
     if (once && !d->once_object) d->once_object = tm_once_object(m, env, n);
@@ -403,7 +435,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
         const rl_node *n = &fn->nodes[i];
         if ((n->kind == RL_N_SPAWN || n->kind == RL_N_JOIN) && info->doomed[i]) continue;
         if (n->kind == RL_N_SPAWN) {
-            if (d->joins_only || known_spawn(m, env, d, i, pos)) continue;
+            if (d->joins_only || !rl_program_spawn_live(m->program, n) || known_spawn(m, env, d, i, pos)) continue;
             RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
             spawn_site *s = &d->spawns[d->nspawns++];
             memset(s, 0, sizeof *s);
@@ -417,8 +449,11 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             s->arg = tm_resolve(m, env, sym_arg, &d_inherited);
             s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
             size_t arg_len = strlen(s->arg);
-            s->arg_loaded = !s->arg_distinct && tm_innermost_loop(fn, i) >= 0 && arg_len > 1 && s->arg[0] != '&' &&
-                            s->arg[arg_len - 1] == '*';
+            /* A pointer loaded from memory: through a pointer (`w`, loaded
+             * from `pool[i]` of a pointer `pool`) or from an array's
+             * element (`workers[i]`). */
+            s->arg_loaded = !s->arg_distinct && tm_innermost_loop(fn, i) >= 0 && arg_len > 2 && s->arg[0] != '&' &&
+                            (s->arg[arg_len - 1] == '*' || strcmp(s->arg + arg_len - 2, "[]") == 0);
             s->handle = n->nargs > 1 && n->args[1][0] ? tm_resolve(m, env, n->args[1], NULL) : "";
             s->handle_field = tm_handle_field(s->handle);
             if (!s->handle_field && s->handle[0]) s->handle_field = stored_handle_field(m, fn, n->args[1]);
@@ -541,7 +576,7 @@ static void discover_finishers(rl_model *m, int t, discovery *d)
     for (size_t k = 0; k < m->nfinishers; k++) {
         int32_t at = tm_finisher_position(m, t, (int)k);
         rl_posvec pos = {&at, 1, 0};
-        frame_env sub = {t, m->finishers[k], NULL, 0, 0, 0};
+        frame_env sub = {t, m->finishers[k], NULL, 0, 0, 0, 0};
         discover(m, &sub, &pos, &entry, 1, d);
     }
 }

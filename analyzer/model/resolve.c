@@ -27,10 +27,19 @@
 #include <string.h>
 
 /* Access paths are k-limited: a value reached through more derefs than
- * this (a list walked recursively) stands for all deeper ones, so that
- * recursion cannot create contexts without end. */
+ * this, along a path that repeats a field (a list walked recursively,
+ * `n->next->next`), stands for all deeper ones, so that recursion cannot
+ * create contexts without end. */
 #define MAX_DEREFS 3
+/* A path whose fields are all different walks from one struct into
+ * another (`config.threads[i]->el->events[fd].data`): cutting it short
+ * would name the pointer of an outer struct in place of the inner one's,
+ * a different object of a different type. Such paths are bounded by the
+ * program's fields; this only bounds pathological ones. */
+#define MAX_DEREFS_ACROSS_STRUCTS 8
 #define MAX_VALUE_LEN 256
+/* Longest field name k_limit compares when looking for a repeat. */
+#define MAX_FIELD_NAME 64
 
 /* Marks a function whose returns disagree (see return_summary). */
 static const char AMBIGUOUS_RETURN[] = "?";
@@ -82,7 +91,7 @@ static frame_env callee_frame(rl_model *m, const frame_env *env, int callee, con
 {
     if (nargs > MAX_PARAMS) nargs = MAX_PARAMS;
     for (int i = 0; i < nargs; i++) args[i] = resolve_now(m, env, arg_texts[i], NULL);
-    return (frame_env){env->thread, callee, args, nargs, 0, 0};
+    return (frame_env){env->thread, callee, args, nargs, 0, 0, 0};
 }
 
 /* Marks a place of two objects that are not one (record_wrapper_object). */
@@ -92,7 +101,10 @@ static const char AMBIGUOUS_INNER[] = "";
  * call site (how its caller and everything after name it) and the heap
  * object the wrapper allocated (how the wrapper's own stores into it are
  * keyed: `t->el = make_loop()` inside `new_thread()`). Records the second
- * for the first, so that tm_follow_stores can find those stores. */
+ * for the first, so that tm_follow_stores can find those stores. A
+ * wrapper of a wrapper (`new_worker()` returning `xmalloc()`'s object)
+ * returns a call value, resolved in its frame to the inner wrapper's
+ * object at its call site there: the name its stores use. */
 static void record_wrapper_object(rl_model *m, const frame_env *env, int callee, const char *ret,
                                   const char *const *arg_texts, int nargs, const char *outer)
 {
@@ -100,6 +112,11 @@ static void record_wrapper_object(rl_model *m, const frame_env *env, int callee,
     frame_env callee_env = callee_frame(m, env, callee, arg_texts, nargs, args);
     const char *inner = resolve_now(m, &callee_env, ret, NULL);
     if (outer[0] != '&' || inner[0] != '&' || outer == inner) return;
+    /* Only a heap object the wrapper (or a wrapper it calls) allocated:
+     * what a pop returns was made by somebody else. */
+    size_t frame_len = 0;
+    unsigned line, col;
+    if (rl_place_heap_site(inner + 1, &frame_len, &line, &col) != strlen(inner + 1)) return;
     void **slot = rl_ptrmap_slot(&m->wrapper_inner, rl_intern(m->program->pool, outer + 1));
     const char *name = rl_intern(m->program->pool, inner + 1);
     const void *was = *slot;
@@ -110,9 +127,11 @@ static void record_wrapper_object(rl_model *m, const frame_env *env, int callee,
 
 /* The stored pointer value at place, or, when none is recorded and the
  * place's root is an allocator wrapper's object, the one stored at the
- * same place of the object as the wrapper named it. */
-static const char *stored_value(rl_model *m, const char *place)
+ * same place of the object as the wrapper named it. *key: the place it
+ * was recorded at. */
+static const char *stored_value(rl_model *m, const char *place, const char **key)
 {
+    *key = place;
     const char *value = rl_ptrmap_get(&m->stored, place);
     if (value) return value;
     size_t root = rl_place_root_len(place);
@@ -124,7 +143,9 @@ static const char *stored_value(rl_model *m, const char *place)
     rl_sb_append(&sb, place + root);
     const char *inner_place = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
     rl_sb_free(&sb);
-    return inner_place ? rl_ptrmap_get(&m->stored, inner_place) : NULL;
+    if (!inner_place) return NULL;
+    *key = inner_place;
+    return rl_ptrmap_get(&m->stored, inner_place);
 }
 
 /* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
@@ -159,7 +180,7 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
             rl_sb_printf(&sb, "&H%s", fields[0]);
             result = resolve_now(m, env, rl_sb_str(&sb), NULL);
             rl_sb_free(&sb);
-            if (ret && strncmp(ret, "&H", 2) == 0) record_wrapper_object(m, env, callee, ret, fields + 3, nf - 3, result);
+            if (ret) record_wrapper_object(m, env, callee, ret, fields + 3, nf - 3, result);
         } else if (ret && rl_place_root(ret, NULL) != RL_ROOT_LOCAL) {
             const char *args[MAX_PARAMS];
             frame_env callee_env = callee_frame(m, env, callee, fields + 3, nf - 3, args);
@@ -328,7 +349,8 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
         int through_pointer = rest && strchr(rest + 1, '*') != NULL;
         int from_distinct = param >= 0 && param < MAX_PARAMS && (env->distinct & (1u << param));
         if (distinct && !through_pointer && from_distinct) *distinct = 1;
-        if (root_distinct && from_distinct) *root_distinct = 1;
+        int from_reached = param >= 0 && param < MAX_PARAMS && (env->reached_distinct & (1u << param));
+        if (root_distinct && (from_distinct || from_reached)) *root_distinct = 1;
         return s[0] == '&' ? rl_value_subst(pool, s, env->bind, env->nbind)
                            : rl_place_subst(pool, s, env->bind, env->nbind);
     }
@@ -346,16 +368,36 @@ const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *di
     return tm_resolve2(m, env, s, distinct, NULL);
 }
 
-/* Cuts a value after its MAX_DEREFS-th deref (see MAX_DEREFS). */
+/* Whether a field step of value repeats: the path walks a recursive
+ * structure (`.next*.next`), so that a longer one names nothing new. */
+static int repeats_field(const char *value)
+{
+    const char *fields[MAX_DEREFS_ACROSS_STRUCTS * 2];
+    size_t lens[MAX_DEREFS_ACROSS_STRUCTS * 2], n = 0;
+    for (const char *p = strchr(value, '.'); p; p = strchr(p + 1, '.')) {
+        size_t len = strcspn(p + 1, ".*[");
+        if (len == 0 || len > MAX_FIELD_NAME) continue;
+        for (size_t i = 0; i < n; i++)
+            if (lens[i] == len && memcmp(fields[i], p + 1, len) == 0) return 1;
+        if (n == sizeof fields / sizeof fields[0]) return 1; /* too long to tell: as recursive */
+        fields[n] = p + 1;
+        lens[n++] = len;
+    }
+    return 0;
+}
+
+/* Cuts a value after its MAX_DEREFS-th deref when its path repeats a
+ * field, else after its MAX_DEREFS_ACROSS_STRUCTS-th (see both). */
 static const char *k_limit(rl_model *m, const char *value)
 {
     /* A choice is bounded by its alternatives; cutting inside it would
      * break it. */
     if (value[0] == '%') return strlen(value) < MAX_VALUE_LEN ? value : rl_intern(m->program->pool, "");
+    int max_derefs = repeats_field(value) ? MAX_DEREFS : MAX_DEREFS_ACROSS_STRUCTS;
     int derefs = 0;
     size_t n = 0;
     for (; value[n] && n < MAX_VALUE_LEN; n++) {
-        if (value[n] == '*' && ++derefs > MAX_DEREFS) break;
+        if (value[n] == '*' && ++derefs > max_derefs) break;
     }
     if (!value[n]) return value;
     /* Keep the value up to (not including) the deref that goes too deep;
@@ -364,15 +406,18 @@ static const char *k_limit(rl_model *m, const char *value)
 }
 
 /* Bindings for a callee: each argument value resolved in the caller. */
-const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct)
+const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct,
+                          uint32_t *reached_distinct)
 {
     int n = call->nargs < MAX_PARAMS ? call->nargs : MAX_PARAMS;
     const char **vals = rl_xcalloc((size_t)n + 1, sizeof *vals);
     *distinct = 0;
+    if (reached_distinct) *reached_distinct = 0;
     for (int i = 0; i < n; i++) {
-        int d = 0;
-        vals[i] = k_limit(m, tm_resolve(m, env, call->args[i], &d));
+        int d = 0, rd = 0;
+        vals[i] = k_limit(m, tm_resolve2(m, env, call->args[i], &d, &rd));
         if (d) *distinct |= 1u << i;
+        if (rd && reached_distinct) *reached_distinct |= 1u << i;
     }
     return vals;
 }
@@ -424,7 +469,7 @@ const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
     if (!ff->held || !ff->held[node]) return NULL;
-    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+    frame_env env = tm_ctx_env(c);
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->held[node]);
     const rl_lockset *rel = tm_resolve_locks(m, &env, ff->released[node]);
     const rl_lockset *inherited = minus_released(m, entry_locks(m, c, &env, c->entry), rel);
@@ -441,7 +486,7 @@ const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
     if (!ff->may || !ff->held[node]) return NULL;
-    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+    frame_env env = tm_ctx_env(c);
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->may[node]);
     return rl_ls_union(m->flow->locks, own, entry_locks(m, c, &env, c->entry_may));
 }
@@ -588,35 +633,88 @@ void tm_record_stores(rl_model *m, const frame_env *env)
     if (m->stores_generation == before) tm_memo_stores_mark(m->resolve_memo, env, before);
 }
 
+/* How many times tm_collect_stores records every context's stores again
+ * at most (each pass can name one more level of nested wrappers). */
+#define MAX_STORE_PASSES 3
+
 void tm_collect_stores(rl_model *m)
 {
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         const rl_ctx *c = &m->ctxs[ci];
         if (c->stores_recorded) continue;
-        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+        frame_env env = tm_ctx_env(c);
         tm_record_stores(m, &env);
+    }
+    /* A store is keyed by its object as far as the stores and allocator
+     * wrappers known when it was recorded lead (`fe->data = d` in a frame
+     * explored before the one that told what `l->events` holds). Now that
+     * every context is known, record them again, under the object's full
+     * name, until no new name appears. */
+    for (int pass = 0; pass < MAX_STORE_PASSES; pass++) {
+        size_t stored = m->stored.count, wrappers = m->wrapper_inner.count;
+        for (size_t ci = 0; ci < m->nctxs; ci++) {
+            const rl_ctx *c = &m->ctxs[ci];
+            frame_env env = tm_ctx_env(c);
+            tm_record_stores(m, &env);
+        }
+        if (m->stored.count == stored && m->wrapper_inner.count == wrappers) break;
     }
 }
 
-/* Rewrites `X*...` into `Y...` when X only ever held &Y. */
+/* Whether two heap places (`tN:FN:H12_3...`) were allocated by the same
+ * frame. */
+static int same_frame_heap(const char *a, const char *b)
+{
+    size_t fa = 0, fb = 0;
+    unsigned line, col;
+    if (!rl_place_heap_site(a, &fa, &line, &col) || !rl_place_heap_site(b, &fb, &line, &col)) return 0;
+    return fa == fb && memcmp(a, b, fa) == 0;
+}
+
+/* Whether the object value points to is made anew for each instance when
+ * its container is: an element stored in a per-instance object, an object
+ * each instance's own frame allocated, one made anew in each iteration of
+ * a loop, or, in_wrapper (the container is the object an allocator
+ * wrapper returns, container_place its field as the wrapper names it),
+ * one the wrapper made too (`l->events = malloc(...)` in `new_loop()`:
+ * each loop it makes gets its own table). */
+static int made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value)
+{
+    return strstr(value, "[]") || per_instance_heap(m, value) ||
+           tm_allocated_in_loop(m, rl_intern(m->program->pool, value + 1)) ||
+           (in_wrapper && same_frame_heap(container_place, value + 1));
+}
+
+/* Rewrites `X*...` into `Y...` when X only ever held &Y. With
+ * root_distinct (the place starts at an instance's own object), sets
+ * *distinct when the object finally named is the instance's own: from the
+ * first pointer made per container on (the steps before it lead to the
+ * instance's object: the array its pointer was loaded from), every one
+ * was; and clears it when one after that was not (a block shared by
+ * every instance's own object), or is not known. */
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
 {
     rl_strpool *pool = m->program->pool;
+    int own = 0, shared_after = 0;
     for (int round = 0; round < MAX_SPAWN_DEPTH; round++) {
         const char *star = strchr(place, '*');
-        if (!star || place[0] == '{') return place;
+        if (!star || place[0] == '{') break;
         const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
-        const char *value = stored_value(m, prefix);
-        if (!value || value == AMBIGUOUS || value[0] != '&') return place;
+        const char *key;
+        const char *value = stored_value(m, prefix, &key);
+        if (!value || value == AMBIGUOUS || value[0] != '&') {
+            shared_after = 1; /* a pointer not known: anybody's object */
+            break;
+        }
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, value + 1);
         rl_sb_append(&sb, star + 1);
         place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
         rl_sb_free(&sb);
-        /* An element stored in a per-instance object is per instance too,
-         * and so is an object each instance's own frame allocated. */
-        if (root_distinct && (strstr(value, "[]") || per_instance_heap(m, value))) *distinct = 1;
+        if (made_per_container(m, key, key != prefix, value)) own = 1;
+        else if (own) shared_after = 1;
     }
+    if (root_distinct && own) *distinct = !shared_after;
     return place;
 }
 

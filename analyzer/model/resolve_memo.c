@@ -1,6 +1,6 @@
 /* The resolution memo (resolve_memo.h). Answers are kept per frame: a
- * table of frames (thread, function, distinct mask, bound values), each
- * with its own small open-addressing table of answers keyed by the
+ * table of frames (thread, function, distinct and reached masks, bound
+ * values), each with its own small open-addressing table of answers keyed by the
  * string's address. A context resolves many strings in one frame in a
  * row (its accesses, its calls' arguments, its locks), so the frame is
  * found once (RECENT_FRAMES remembers the last few) and its answers sit
@@ -37,7 +37,7 @@ typedef struct memo_answer {
 typedef struct memo_frame {
     uint64_t hash;
     int32_t thread, fn;
-    uint32_t distinct_mask;
+    uint32_t distinct_mask, reached_mask;
     int nbind;
     const char **bind; /* nbind interned values (NULL: unbound), owned */
     memo_answer *answers; /* open addressing; NULL until the first answer */
@@ -85,14 +85,15 @@ void tm_memo_free(tm_resolve_memo *memo)
 static uint64_t frame_hash(const frame_env *env)
 {
     uint64_t h = mix((uint64_t)env->nbind + 1, ((uint64_t)(uint32_t)env->thread << 32) | (uint32_t)env->fn);
-    h = mix(h, env->distinct);
+    h = mix(h, ((uint64_t)env->reached_distinct << 32) | env->distinct);
     for (int i = 0; i < env->nbind; i++) h = mix(h, (uint64_t)(uintptr_t)env->bind[i]);
     return h;
 }
 
 static int frame_is(const memo_frame *f, const frame_env *env)
 {
-    if (f->thread != env->thread || f->fn != env->fn || f->distinct_mask != env->distinct || f->nbind != env->nbind)
+    if (f->thread != env->thread || f->fn != env->fn || f->distinct_mask != env->distinct ||
+        f->reached_mask != env->reached_distinct || f->nbind != env->nbind)
         return 0;
     for (int i = 0; i < env->nbind; i++)
         if (f->bind[i] != env->bind[i]) return 0;
@@ -138,6 +139,7 @@ static memo_frame *find_frame(tm_resolve_memo *memo, const frame_env *env, int a
         found->thread = env->thread;
         found->fn = env->fn;
         found->distinct_mask = env->distinct;
+        found->reached_mask = env->reached_distinct;
         found->nbind = env->nbind;
         found->bind = rl_xcalloc((size_t)env->nbind + 1, sizeof *found->bind);
         for (int i = 0; i < env->nbind; i++) found->bind[i] = env->bind[i];

@@ -6,7 +6,7 @@
  *     entry, carrying bindings and entry locksets to a fixpoint.
  * Then every ACCESS node of every context becomes a resolved rl_access
  * (names from resolve.c), grouped by place, and every lock operation a
- * lock event. Ordering questions are answered in ordering.c.
+ * lock event (accesses.c). Ordering questions are answered in ordering.c.
  *
  * Invariants:
  *  1. Contexts are keyed by thread, function, bindings and phase: one
@@ -78,7 +78,7 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 }
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
-                   uint32_t owned, const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry,
+                   uint32_t reached_distinct, uint32_t owned, const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry,
                    const rl_lockset *entry_may, int parent, int32_t call)
 {
     const char *fn_only[MAX_PARAMS];
@@ -96,12 +96,13 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         bind = fn_only;
         nbind = kept;
         distinct = 0;
+        reached_distinct = 0;
         owned = 0;
     }
     rl_strbuf key = RL_STRBUF_INIT;
-    /* thread|fn|in_once|distinct|bindings...|position, built without
-     * printf: this runs once per call analysed. */
-    const long long head[] = {thread, fn, in_once, distinct};
+    /* thread|fn|in_once|distinct|reached|bindings...|position, built
+     * without printf: this runs once per call analysed. */
+    const long long head[] = {thread, fn, in_once, distinct, reached_distinct};
     for (size_t i = 0; i < sizeof head / sizeof *head; i++) {
         rl_sb_append_int(&key, head[i]);
         rl_sb_appendc(&key, '|');
@@ -148,6 +149,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->bind = rl_xcalloc((size_t)nbind + 1, sizeof *c->bind);
     for (int i = 0; i < nbind; i++) c->bind[i] = bind[i];
     c->distinct = distinct;
+    c->reached_distinct = reached_distinct;
     c->owned = owned;
     c->pos = pos_copy(pos);
     c->frozen = frozen;
@@ -162,15 +164,13 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     return (int)m->nctxs++;
 }
 
-/* The locks a hand-off is made under, resolved in the allocating
- * context (NULL: it orders by itself). */
-static const rl_lockset *handoff_locks(rl_model *m, const rl_ctx *c, const rl_handoff *h)
+const rl_lockset *tm_handoff_locks(rl_model *m, const rl_ctx *c, const struct rl_handoff *h)
 {
     if (h->node < 0) return NULL;
     const rl_fn_flow *ff = &m->flow->fns[h->fn];
     const rl_lockset *held = ff->held ? ff->held[h->node] : NULL;
     if (!held || !held->n) return NULL;
-    frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+    frame_env env = tm_ctx_env(c);
     const rl_lockset *r = rl_ls_empty(m->flow->locks);
     for (size_t i = 0; i < held->n; i++) {
         const char *lock = held->e[i].lock;
@@ -195,7 +195,7 @@ static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_
         rl_handoff h;
         if (rl_ownership_fresh_at(m->own, c->fn, node, v, &h)) {
             owned |= 1u << i;
-            const rl_lockset *locks = handoff_locks(m, c, &h);
+            const rl_lockset *locks = tm_handoff_locks(m, c, &h);
             if (locks) *publish = locks;
         } else if (from_param && k >= 0 && k < MAX_PARAMS && (c->owned & (1u << k))) {
             owned |= 1u << i;
@@ -203,30 +203,6 @@ static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_
         }
     }
     return owned;
-}
-
-/* Whether an access touches an object its context owns: allocated here
- * and not published yet, taken off a shared structure here (*taken set),
- * or handed in owned (one deref from the parameter: the object's own
- * fields). *publish: the locks its publication is made under (NULL: none
- * needed). */
-static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const char *text, const rl_lockset **publish,
-                           int *taken)
-{
-    rl_handoff h;
-    *publish = NULL;
-    *taken = 0;
-    if (rl_ownership_fresh_at(m->own, c->fn, node, text, &h) || rl_ownership_taken_at(m->own, c->fn, node, text, &h)) {
-        *publish = handoff_locks(m, c, &h);
-        *taken = h.taken;
-        return 1;
-    }
-    int k = -1;
-    if (!c->owned || rl_place_root(text, &k) != RL_ROOT_PARAM || k < 0 || k >= MAX_PARAMS) return 0;
-    const char *star = strchr(text, '*');
-    if (!(c->owned & (1u << k)) || !star || strchr(star + 1, '*') != NULL) return 0;
-    *publish = c->owned_publish;
-    return 1;
 }
 
 const char *tm_once_object(rl_model *m, const frame_env *env, const rl_node *n)
@@ -243,9 +219,9 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
 {
     rl_ctx c = m->ctxs[ci]; /* copy: get_ctx may move the array */
     const rl_node *n = &fn_of(m, c.fn)->nodes[node];
-    frame_env env = {c.thread, c.fn, c.bind, c.nbind, c.distinct, 0};
-    uint32_t distinct = 0;
-    const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct);
+    frame_env env = tm_ctx_env(&c);
+    uint32_t distinct = 0, reached = 0;
+    const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct, &reached);
     int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
     /* Kept beside the context, not in its key: binding such calls apart
      * multiplied contexts for no better name. */
@@ -260,7 +236,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int run = c.in_once == RL_RUN_ONCE_ROUTINE || in_once ? RL_RUN_ONCE_ROUTINE
               : c.in_once || rl_program_first_call_only(&m->program->fns[c.fn], node) ? RL_RUN_FIRST_PASS
                                                                                      : RL_RUN_EVERY_CALL;
-    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, owned, &pos, frozen, run, held, may, ci, node);
+    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, &pos, frozen, run, held, may, ci, node);
     if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
     if (id >= 0 && !m->ctxs[id].once_object)
         m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
@@ -286,7 +262,7 @@ static void explore(rl_model *m, int ci)
     const rl_function *f = fn_of(m, fn);
     const rl_fn_info *info = &m->program->fns[fn];
     rl_ctx *cx = &m->ctxs[ci];
-    frame_env env = {cx->thread, cx->fn, cx->bind, cx->nbind, cx->distinct, 0};
+    frame_env env = tm_ctx_env(cx);
     /* cx moves when call_into adds contexts: what the loop needs is read now */
     int entry = m->threads[cx->thread].entry_fn;
     /* Stores do not depend on the locks a context is entered with: once
@@ -297,8 +273,13 @@ static void explore(rl_model *m, int ci)
     }
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
-        /* Calls in doomed code (a crash report) are not explored. */
-        if ((n->kind != RL_N_CALL && n->kind != RL_N_ONCE) || info->doomed[i]) continue;
+        /* Calls in doomed code (a crash report) are not explored, except
+         * those of a thread entry's own end (no branch around them: main
+         * ending in exit(0)). Any other function's end may be a crash
+         * path of its callers (an out-of-memory handler ending in a
+         * panic), as far as this function alone can tell. */
+        if (n->kind != RL_N_CALL && n->kind != RL_N_ONCE) continue;
+        if (info->doomed[i] && !(info->doomed[i] == RL_DOOMED_END && fn == entry)) continue;
         const rl_lockset *held = tm_held_at(m, &m->ctxs[ci], i);
         if (!held) continue;
         const rl_lockset *may = tm_may_held_at(m, &m->ctxs[ci], i);
@@ -357,49 +338,22 @@ static void analyse_thread(rl_model *m, int t)
      * application calling a library's public function): its parameters
      * hold what that caller passes, in thread discovery. */
     uint32_t caller = th.parent < 0 && th.entry_fn != m->program->main_fn ? ~0u : 0u;
-    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u, caller};
+    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u, caller, th.arg_distinct ? 1u : 0u};
     rl_posvec empty = {NULL, 0, 0};
     tm_discover_children(m, t, &env);
     int frozen = !m->program->fns[th.entry_fn].spawns;
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
-    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, 0, &empty, frozen, 0, entry, entry, -1, -1);
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, env.distinct, 0, &empty, frozen, 0, entry, entry, -1, -1);
     /* The library's finishers that join its children run after its entry,
      * at the positions discovery gave them. */
     const rl_thread *root = &m->threads[t];
     for (int k = 0; k < root->nfinishers; k++) {
         int32_t after = tm_finisher_position(m, t, root->finishers[k]);
         rl_posvec at = {&after, 1, 0};
-        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, &at, 0, 0, entry, entry, -1, -1);
+        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, 0, &at, 0, 0, entry, entry, -1, -1);
     }
     run_worklist(m);
     m->threads[t].runs_fn = tm_trampoline_body(m, &env);
-}
-
-/* ---- lock events ------------------------------------------------------------ */
-
-static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, const frame_env *env)
-{
-    const rl_node *n = &fn_of(m, c->fn)->nodes[i];
-    int unused = 0;
-    const char *lock = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
-    if (n->kind == RL_N_LOCKINIT) {
-        if (n->flags & RL_LOCK_RECURSIVE) rl_ptrmap_put(&m->recursive, lock, (void *)1);
-        return;
-    }
-    void **slot = rl_ptrmap_slot(&m->lock_display, lock);
-    if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
-    const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
-    if (!held || c->in_once == RL_RUN_ONCE_ROUTINE) return;
-    RL_GROW(m->lock_events, m->cap_lock_events, m->nlock_events + 1);
-    rl_lock_event *e = &m->lock_events[m->nlock_events++];
-    e->ctx = ci;
-    e->node = i;
-    e->thread = c->thread;
-    e->lock = lock;
-    e->kind = n->kind;
-    e->shared = (n->flags & RL_LOCK_SHARED) != 0;
-    e->held = held;
-    e->may = tm_follow_lock_stores(m, tm_may_held_at(m, c, i));
 }
 
 int rl_model_ctx_via_indirect(const rl_model *m, int ctx)
@@ -416,77 +370,7 @@ int rl_model_ctx_via_indirect(const rl_model *m, int ctx)
     return 0;
 }
 
-/* Events are recorded context by context, so each context's are one run. */
-static void index_lock_events(rl_model *m)
-{
-    m->ctx_lock_events = rl_xcalloc(m->nctxs + 1, sizeof *m->ctx_lock_events);
-    size_t e = 0;
-    for (size_t c = 0; c <= m->nctxs; c++) {
-        while (e < m->nlock_events && (size_t)m->lock_events[e].ctx < c) e++;
-        m->ctx_lock_events[c] = e;
-    }
-}
-
-int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
-{
-    if (rl_ptrmap_get(&m->recursive, lock)) return 1;
-    /* An element named by its index ("G:m[3]") initialised with the others
-     * in a loop ("G:m[]"). */
-    const char *open = strchr(lock, '[');
-    const char *close = open ? strchr(open, ']') : NULL;
-    if (!close || close == open + 1) return 0;
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_appendn(&sb, lock, (size_t)(open - lock));
-    rl_sb_append(&sb, "[]");
-    rl_sb_append(&sb, close + 1);
-    const char *collapsed = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
-    rl_sb_free(&sb);
-    return collapsed && rl_ptrmap_get(&m->recursive, collapsed) != NULL;
-}
-
-/* ---- accesses ------------------------------------------------------------- */
-
-/* The locks an access's function took before it on every path (callees
- * included; its callers' are not known here). */
-static const rl_lockset *access_history(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env)
-{
-    const rl_fn_flow *ff = &m->flow->fns[c->fn];
-    if (!ff->acquired || !ff->acquired[node]) return NULL;
-    return tm_resolve_locks(m, env, ff->acquired[node]);
-}
-
-/* The locks held by one alternative of an access through a choice: a
- * lock reached through the same choice is that alternative's lock
- * (`m = &s->mutex; d = &s->datum;` with s one of A and B: A.datum under
- * A.mutex, B.datum under B.mutex). Other locks through a choice are no
- * one object and protect nothing. */
-static const rl_lockset *correlated_locks(rl_model *m, const rl_lockset *held, const char *access, size_t k)
-{
-    size_t root = rl_place_root_len(access);
-    const rl_lockset *r = rl_ls_empty(m->flow->locks);
-    for (size_t i = 0; held && i < held->n; i++) {
-        const char *lock = held->e[i].lock;
-        if (lock[0] == '%' && rl_place_root_len(lock) == root && strncmp(lock, access, root) == 0) {
-            const char *alts[RL_MAX_CHOICES];
-            size_t n = rl_place_alternatives(m->program->pool, lock, alts);
-            if (k < n) lock = alts[k];
-        }
-        r = rl_ls_add(m->flow->locks, r, lock, held->e[i].shared);
-    }
-    return r;
-}
-
-/* What orders an access before other threads' accesses: the locks its
- * owned object is published under (publish), and the objects its
- * function posts on after it (flow.h), resolved in the context. */
-static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env,
-                                      const rl_lockset *publish)
-{
-    const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node);
-    if (!posted) return publish;
-    const rl_lockset *r = tm_resolve_locks(m, env, posted);
-    return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
-}
+/* ---- spawn histories ------------------------------------------------------ */
 
 /* Each thread's spawn_history (threads.h): what its parent took before
  * the spawn on every path, frame by frame along the spawn's position: in
@@ -515,7 +399,7 @@ static void spawn_histories(rl_model *m)
             const rl_fn_flow *ff = &m->flow->fns[fn];
             const rl_lockset *own = ff->acquired ? ff->acquired[node] : NULL;
             if (k == 0 && own) {
-                frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
+                frame_env env = tm_ctx_env(c);
                 history = tm_resolve_locks(m, &env, own);
             } else {
                 for (size_t e = 0; own && e < own->n; e++)
@@ -529,163 +413,6 @@ static void spawn_histories(rl_model *m)
         th->spawn_history = history && history->n ? history : NULL;
     }
     free(root);
-}
-
-/* Repeat calls of a run-once function (program.h, once_guard) only test
- * the guard: the body ran at the thread's first call. The first call is
- * taken to be the earliest in the thread's positions (curl's main calls
- * curl_global_init before starting anything; global_init, reached again
- * through curl_easy_init once the resolver threads run, returns at once).
- * A first call that may be skipped (behind an `if`) would make a later
- * one run the body, which this does not see. */
-static const void *thread_fn_key(int thread, int fn)
-{
-    return (const void *)(uintptr_t)((((uint64_t)(uint32_t)thread << 32) | (uint32_t)fn) + 1);
-}
-
-/* For each (thread, run-once function), the context of its earliest call. */
-static void find_first_calls(const rl_model *m, rl_ptrmap *first)
-{
-    for (size_t ci = 0; ci < m->nctxs; ci++) {
-        const rl_ctx *c = &m->ctxs[ci];
-        if (m->program->fns[c->fn].once_guard < 0) continue;
-        void **slot = rl_ptrmap_slot(first, thread_fn_key(c->thread, c->fn));
-        if (!*slot || pos_cmp(&c->pos, &m->ctxs[(intptr_t)*slot - 1].pos) < 0) *slot = (void *)(intptr_t)(ci + 1);
-    }
-}
-
-/* Whether node `node` of context ci never runs: it is past a run-once
- * guard, of its own function or of a caller's, in a call that is not the
- * thread's first. */
-static int repeat_of_run_once(const rl_model *m, const rl_ptrmap *first, int ci, int32_t node)
-{
-    while (ci >= 0) {
-        const rl_ctx *c = &m->ctxs[ci];
-        if (rl_program_first_call_only(&m->program->fns[c->fn], node)) {
-            intptr_t e = (intptr_t)rl_ptrmap_get(first, thread_fn_key(c->thread, c->fn));
-            return e && e - 1 != ci && pos_cmp(&m->ctxs[e - 1].pos, &c->pos) < 0;
-        }
-        if (c->in_once != RL_RUN_FIRST_PASS) return 0;
-        node = c->call_node;
-        ci = c->parent_ctx;
-    }
-    return 0;
-}
-
-static void collect_accesses(rl_model *m)
-{
-    rl_ptrmap first_calls = {0};
-    find_first_calls(m, &first_calls);
-    for (size_t ci = 0; ci < m->nctxs; ci++) {
-        /* Past the budget, contexts left are not collected (reported). */
-        if (rl_budget_spent(m->program->budget)) break;
-        const rl_ctx *c = &m->ctxs[ci];
-        const rl_function *f = fn_of(m, c->fn);
-        frame_env env = {c->thread, c->fn, c->bind, c->nbind, c->distinct, 0};
-        for (int32_t i = 0; i < f->nnodes; i++) {
-            const rl_node *n = &f->nodes[i];
-            if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
-            if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
-                record_lock_event(m, c, (int)ci, i, &env);
-                continue;
-            }
-            /* In a once-routine: kept when its control is known, as
-             * published on it (everything after a once call on the same
-             * control comes after the routine: flow.c); else left out. */
-            if (n->kind != RL_N_ACCESS || (c->in_once == RL_RUN_ONCE_ROUTINE && !c->once_object)) continue;
-            if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
-            const rl_lockset *publish = NULL;
-            int taken = 0, owned = access_is_owned(m, c, i, n->text, &publish, &taken);
-            /* What nobody else can reach yet is not shared; what was taken
-             * from others stays, for whoever wrongly touches it after
-             * handing it over. */
-            if (owned && !publish && !taken) continue;
-            if (rl_ownership_released_unlinked(m->own, c->fn, i)) continue;
-            publish = posted_after(m, c, i, &env, publish);
-            if (c->in_once == RL_RUN_ONCE_ROUTINE)
-                publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
-            const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
-            if (!held) continue;
-            int distinct0 = 0, root_distinct = 0;
-            const char *resolved = tm_resolve2(m, &env, n->text, &distinct0, &root_distinct);
-            if (!resolved[0]) continue;
-            /* A pointer that may hold several objects: an access to each. */
-            const char *alts[RL_MAX_CHOICES];
-            size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
-            for (size_t k = 0; k < nalts; k++) {
-                int distinct = distinct0;
-                const char *place = tm_follow_stores(m, alts[k], root_distinct, &distinct);
-                if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
-                if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
-                RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
-                rl_access *a = &m->accesses[m->naccesses++];
-                a->ctx = (int)ci;
-                a->node = i;
-                a->place = place;
-                a->held = nalts > 1 ? correlated_locks(m, held, resolved, k) : held;
-                a->thread = c->thread;
-                a->distinct = distinct;
-                a->flags = n->flags;
-                /* The index names an element of the place's first array only
-                 * while resolving left that array first: no parameter root,
-                 * no pointer followed. */
-                a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
-                a->history = access_history(m, c, i, &env);
-                a->publish = publish;
-                a->owned = (uint8_t)owned;
-                a->guard = NULL;
-                if (n->guard) {
-                    int unused = 0;
-                    a->guard = tm_follow_stores(m, tm_resolve(m, &env, n->guard, NULL), 0, &unused);
-                }
-            }
-        }
-    }
-    rl_ptrmap_free(&first_calls);
-}
-
-/* Groups non-atomic accesses by location: rules pair accesses within a
- * group only, which keeps the pairing near-linear in practice. A group
- * keeps its first MAX_GROUP accesses and, past that, one access of each
- * kind (thread, locks held, write or not) it does not hold yet, up to
- * MAX_GROUP more: a location touched from thousands of places by one
- * thread still meets the other threads' accesses. */
-#define MAX_GROUP 4096
-
-static uint64_t access_kind(const rl_access *a)
-{
-    uint64_t h = ((uint64_t)(uint32_t)a->thread * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)a->held;
-    h = (h ^ (a->flags & RL_ACC_WRITE ? 0xA5A5A5A5u : 0)) * 0xBF58476D1CE4E5B9ULL;
-    return h ? h : 1;
-}
-
-static void group_accesses(rl_model *m)
-{
-    size_t cap = 0;
-    for (size_t i = 0; i < m->naccesses; i++) {
-        const rl_access *a = &m->accesses[i];
-        if (a->flags & RL_ACC_ATOMIC) continue;
-        void **slot = rl_ptrmap_slot(&m->group_by_place, a->place);
-        if (!*slot) {
-            RL_GROW(m->groups, cap, m->ngroups + 1);
-            memset(&m->groups[m->ngroups], 0, sizeof *m->groups);
-            m->groups[m->ngroups].place = a->place;
-            *slot = (void *)(intptr_t)(++m->ngroups);
-        }
-        rl_access_group *g = &m->groups[(intptr_t)*slot - 1];
-        if (g->len == MAX_GROUP && !g->kinds.count)
-            for (size_t k = 0; k < g->len; k++) rl_u64set_add(&g->kinds, access_kind(&m->accesses[g->items[k]]));
-        if (g->len < MAX_GROUP || (g->len < 2 * MAX_GROUP && rl_u64set_add(&g->kinds, access_kind(a))))
-            RL_PUSH(g->items, g->len, g->cap, i);
-        else
-            m->limits.accesses_merged++;
-    }
-}
-
-const rl_access_group *rl_model_group(const rl_model *m, const char *place)
-{
-    void *v = rl_ptrmap_get(&m->group_by_place, place);
-    return v ? &m->groups[(intptr_t)v - 1] : NULL;
 }
 
 /* The functions the project config names as entry points run in
@@ -751,9 +478,9 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     tm_collect_stores(m);
     tm_index_instance_frames(m);
     spawn_histories(m);
-    collect_accesses(m);
-    group_accesses(m);
-    index_lock_events(m);
+    tm_collect_accesses(m);
+    tm_group_accesses(m);
+    tm_index_lock_events(m);
     return m;
 }
 
@@ -797,6 +524,7 @@ void rl_model_free(rl_model *m)
     tm_memo_free(m->resolve_memo);
     rl_ptrmap_free(&m->instance_frames);
     rl_ptrmap_free(&m->wrapper_inner);
+    rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);

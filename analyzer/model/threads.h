@@ -158,6 +158,8 @@ typedef struct rl_ctx {
     const char **bind;   /* resolved value per parameter */
     int nbind;
     uint32_t distinct;   /* bit i: bind[i] is distinct per instance */
+    uint32_t reached_distinct; /* bit i: bind[i] was reached through pointers
+                            from a distinct object (frame_env) */
     rl_posvec pos;       /* where this context starts in the thread's frame */
     int frozen;          /* not in a spawning function: pos is the whole context's */
     int in_once;         /* RL_RUN_*: inside a pthread_once / call_once
@@ -259,6 +261,7 @@ typedef struct rl_model {
     struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
+    rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;

@@ -46,7 +46,17 @@ typedef struct frame_env {
     int nbind;
     uint32_t distinct;
     uint32_t caller;
+    uint32_t reached_distinct; /* bit i: bind[i] was reached through pointers
+                            from an object distinct per instance (the
+                            objects it leads to are per instance when
+                            tm_follow_stores finds them made per instance) */
 } frame_env;
+
+/* The frame a context runs. */
+static inline frame_env tm_ctx_env(const rl_ctx *c)
+{
+    return (frame_env){c->thread, c->fn, c->bind, c->nbind, c->distinct, 0, c->reached_distinct};
+}
 
 /* The facts of program function fn. */
 static inline const rl_function *fn_of(const rl_model *m, int fn)
@@ -110,7 +120,8 @@ const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *d
 const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *distinct);
 /* Bindings for a callee: each argument resolved in the caller, k-limited.
  * The caller frees the array (not its names). */
-const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct);
+const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct,
+                          uint32_t *reached_distinct);
 /* Whether a call runs once per iteration of a loop of its function, in a
  * thread of one instance: what the callee allocates is new each time. */
 int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_t call_node);
@@ -121,6 +132,9 @@ int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_
  * inside a loop. Asked when the child is analysed, once its parent's
  * stores are recorded. */
 int tm_arg_fresh_per_iteration(rl_model *m, const char *arg);
+/* Whether heap object ("tN:FN:H12_3", interned) is allocated inside a loop
+ * of FN: a new object each iteration (remembered per object). */
+int tm_allocated_in_loop(rl_model *m, const char *object);
 const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s);
 /* Locks held at a node of a context (NULL when the node is unreachable),
  * and locks some path may hold there. */
@@ -140,13 +154,29 @@ typedef struct tm_targets {
     int buf[MAX_CANDIDATES];
 } tm_targets;
 void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets *out);
+/* The locks a hand-off is made under, resolved in the allocating
+ * context (NULL: it orders by itself; threads.c). */
+struct rl_handoff;
+const rl_lockset *tm_handoff_locks(rl_model *m, const rl_ctx *c, const struct rl_handoff *h);
+
+/* From contexts to accesses and lock events (accesses.c), once every
+ * thread is explored and every store recorded. Groups of accesses by
+ * location keep their first MAX_GROUP accesses and, past that, one access
+ * of each kind (thread, locks held, write or not) they do not hold yet,
+ * up to MAX_GROUP more: a location touched from thousands of places by
+ * one thread still meets the other threads' accesses. */
+#define MAX_GROUP 4096
+void tm_collect_accesses(rl_model *m);
+void tm_group_accesses(rl_model *m);
+void tm_index_lock_events(rl_model *m);
+
 /* Pointers stored in memory: recorded per context (tm_record_stores, when
  * explored; tm_collect_stores for the rest; tm_record_static_stores, those
  * of static initializers, before all), followed when naming places
  * and locks. */
 void tm_record_stores(rl_model *m, const frame_env *env);
 void tm_record_static_stores(rl_model *m);
-void tm_collect_stores(rl_model *m);
+void tm_collect_stores(rl_model *m); /* then every context again, under full names */
 /* Records which frames run once per instance of their thread (every
  * context of the frame bound to a per-instance value, reached once per
  * loop iteration, or in a thread of several instances), once every

@@ -1,0 +1,293 @@
+/* From contexts to what the rules read (threads_internal.h): every ACCESS
+ * node of every explored context becomes a resolved rl_access, grouped by
+ * the place it touches, and every lock operation an rl_lock_event. Runs
+ * once, after every thread is explored and every store recorded
+ * (threads.c, rl_model_build), so that names follow every stored pointer.
+ *
+ * Invariants:
+ *  1. Accesses and lock events are appended context by context, in index
+ *     order: a context's lock events are one run (ctx_lock_events).
+ *  2. An access of an object its context owns, with no lock to publish it
+ *     under and not taken from others, is not recorded (ownership.h).
+ *  3. A group holds at most 2 * MAX_GROUP accesses; what it leaves out is
+ *     counted in limits. */
+#include "threads_internal.h"
+#include "ownership.h"
+#include "place.h"
+#include "../util/budget.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- lock events ------------------------------------------------------------ */
+
+static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, const frame_env *env)
+{
+    const rl_node *n = &fn_of(m, c->fn)->nodes[i];
+    int unused = 0;
+    const char *lock = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
+    if (n->kind == RL_N_LOCKINIT) {
+        if (n->flags & RL_LOCK_RECURSIVE) rl_ptrmap_put(&m->recursive, lock, (void *)1);
+        return;
+    }
+    void **slot = rl_ptrmap_slot(&m->lock_display, lock);
+    if (!*slot && n->display && n->display[0]) *slot = (void *)rl_intern(m->program->pool, n->display);
+    const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
+    if (!held || c->in_once == RL_RUN_ONCE_ROUTINE) return;
+    RL_GROW(m->lock_events, m->cap_lock_events, m->nlock_events + 1);
+    rl_lock_event *e = &m->lock_events[m->nlock_events++];
+    e->ctx = ci;
+    e->node = i;
+    e->thread = c->thread;
+    e->lock = lock;
+    e->kind = n->kind;
+    e->shared = (n->flags & RL_LOCK_SHARED) != 0;
+    e->held = held;
+    e->may = tm_follow_lock_stores(m, tm_may_held_at(m, c, i));
+}
+
+/* Events are recorded context by context, so each context's are one run. */
+void tm_index_lock_events(rl_model *m)
+{
+    m->ctx_lock_events = rl_xcalloc(m->nctxs + 1, sizeof *m->ctx_lock_events);
+    size_t e = 0;
+    for (size_t c = 0; c <= m->nctxs; c++) {
+        while (e < m->nlock_events && (size_t)m->lock_events[e].ctx < c) e++;
+        m->ctx_lock_events[c] = e;
+    }
+}
+
+int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
+{
+    if (rl_ptrmap_get(&m->recursive, lock)) return 1;
+    /* An element named by its index ("G:m[3]") initialised with the others
+     * in a loop ("G:m[]"). */
+    const char *open = strchr(lock, '[');
+    const char *close = open ? strchr(open, ']') : NULL;
+    if (!close || close == open + 1) return 0;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_appendn(&sb, lock, (size_t)(open - lock));
+    rl_sb_append(&sb, "[]");
+    rl_sb_append(&sb, close + 1);
+    const char *collapsed = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return collapsed && rl_ptrmap_get(&m->recursive, collapsed) != NULL;
+}
+
+/* ---- accesses ------------------------------------------------------------- */
+
+/* Whether an access touches an object its context owns: allocated here
+ * and not published yet, taken off a shared structure here (*taken set),
+ * or handed in owned (one deref from the parameter: the object's own
+ * fields). *publish: the locks its publication is made under (NULL: none
+ * needed). */
+static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const char *text, const rl_lockset **publish,
+                           int *taken)
+{
+    rl_handoff h;
+    *publish = NULL;
+    *taken = 0;
+    if (rl_ownership_fresh_at(m->own, c->fn, node, text, &h) || rl_ownership_taken_at(m->own, c->fn, node, text, &h)) {
+        *publish = tm_handoff_locks(m, c, &h);
+        *taken = h.taken;
+        return 1;
+    }
+    int k = -1;
+    if (!c->owned || rl_place_root(text, &k) != RL_ROOT_PARAM || k < 0 || k >= MAX_PARAMS) return 0;
+    const char *star = strchr(text, '*');
+    if (!(c->owned & (1u << k)) || !star || strchr(star + 1, '*') != NULL) return 0;
+    *publish = c->owned_publish;
+    return 1;
+}
+
+/* The locks an access's function took before it on every path (callees
+ * included; its callers' are not known here). */
+static const rl_lockset *access_history(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env)
+{
+    const rl_fn_flow *ff = &m->flow->fns[c->fn];
+    if (!ff->acquired || !ff->acquired[node]) return NULL;
+    return tm_resolve_locks(m, env, ff->acquired[node]);
+}
+
+/* The locks held by one alternative of an access through a choice: a
+ * lock reached through the same choice is that alternative's lock
+ * (`m = &s->mutex; d = &s->datum;` with s one of A and B: A.datum under
+ * A.mutex, B.datum under B.mutex). Other locks through a choice are no
+ * one object and protect nothing. */
+static const rl_lockset *correlated_locks(rl_model *m, const rl_lockset *held, const char *access, size_t k)
+{
+    size_t root = rl_place_root_len(access);
+    const rl_lockset *r = rl_ls_empty(m->flow->locks);
+    for (size_t i = 0; held && i < held->n; i++) {
+        const char *lock = held->e[i].lock;
+        if (lock[0] == '%' && rl_place_root_len(lock) == root && strncmp(lock, access, root) == 0) {
+            const char *alts[RL_MAX_CHOICES];
+            size_t n = rl_place_alternatives(m->program->pool, lock, alts);
+            if (k < n) lock = alts[k];
+        }
+        r = rl_ls_add(m->flow->locks, r, lock, held->e[i].shared);
+    }
+    return r;
+}
+
+/* What orders an access before other threads' accesses: the locks its
+ * owned object is published under (publish), and the objects its
+ * function posts on after it (flow.h), resolved in the context. */
+static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env,
+                                      const rl_lockset *publish)
+{
+    const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node);
+    if (!posted) return publish;
+    const rl_lockset *r = tm_resolve_locks(m, env, posted);
+    return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
+}
+
+/* Repeat calls of a run-once function (program.h, once_guard) only test
+ * the guard: the body ran at the thread's first call. The first call is
+ * taken to be the earliest in the thread's positions (curl's main calls
+ * curl_global_init before starting anything; global_init, reached again
+ * through curl_easy_init once the resolver threads run, returns at once).
+ * A first call that may be skipped (behind an `if`) would make a later
+ * one run the body, which this does not see. */
+static const void *thread_fn_key(int thread, int fn)
+{
+    return (const void *)(uintptr_t)((((uint64_t)(uint32_t)thread << 32) | (uint32_t)fn) + 1);
+}
+
+/* For each (thread, run-once function), the context of its earliest call. */
+static void find_first_calls(const rl_model *m, rl_ptrmap *first)
+{
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (m->program->fns[c->fn].once_guard < 0) continue;
+        void **slot = rl_ptrmap_slot(first, thread_fn_key(c->thread, c->fn));
+        if (!*slot || pos_cmp(&c->pos, &m->ctxs[(intptr_t)*slot - 1].pos) < 0) *slot = (void *)(intptr_t)(ci + 1);
+    }
+}
+
+/* Whether node `node` of context ci never runs: it is past a run-once
+ * guard, of its own function or of a caller's, in a call that is not the
+ * thread's first. */
+static int repeat_of_run_once(const rl_model *m, const rl_ptrmap *first, int ci, int32_t node)
+{
+    while (ci >= 0) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (rl_program_first_call_only(&m->program->fns[c->fn], node)) {
+            intptr_t e = (intptr_t)rl_ptrmap_get(first, thread_fn_key(c->thread, c->fn));
+            return e && e - 1 != ci && pos_cmp(&m->ctxs[e - 1].pos, &c->pos) < 0;
+        }
+        if (c->in_once != RL_RUN_FIRST_PASS) return 0;
+        node = c->call_node;
+        ci = c->parent_ctx;
+    }
+    return 0;
+}
+
+void tm_collect_accesses(rl_model *m)
+{
+    rl_ptrmap first_calls = {0};
+    find_first_calls(m, &first_calls);
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        /* Past the budget, contexts left are not collected (reported). */
+        if (rl_budget_spent(m->program->budget)) break;
+        const rl_ctx *c = &m->ctxs[ci];
+        const rl_function *f = fn_of(m, c->fn);
+        frame_env env = tm_ctx_env(c);
+        for (int32_t i = 0; i < f->nnodes; i++) {
+            const rl_node *n = &f->nodes[i];
+            if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
+            if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
+                record_lock_event(m, c, (int)ci, i, &env);
+                continue;
+            }
+            /* In a once-routine: kept when its control is known, as
+             * published on it (everything after a once call on the same
+             * control comes after the routine: flow.c); else left out. */
+            if (n->kind != RL_N_ACCESS || (c->in_once == RL_RUN_ONCE_ROUTINE && !c->once_object)) continue;
+            if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
+            const rl_lockset *publish = NULL;
+            int taken = 0, owned = access_is_owned(m, c, i, n->text, &publish, &taken);
+            /* What nobody else can reach yet is not shared; what was taken
+             * from others stays, for whoever wrongly touches it after
+             * handing it over. */
+            if (owned && !publish && !taken) continue;
+            if (rl_ownership_released_unlinked(m->own, c->fn, i)) continue;
+            publish = posted_after(m, c, i, &env, publish);
+            if (c->in_once == RL_RUN_ONCE_ROUTINE)
+                publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
+            const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
+            if (!held) continue;
+            int distinct0 = 0, root_distinct = 0;
+            const char *resolved = tm_resolve2(m, &env, n->text, &distinct0, &root_distinct);
+            if (!resolved[0]) continue;
+            /* A pointer that may hold several objects: an access to each. */
+            const char *alts[RL_MAX_CHOICES];
+            size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
+            for (size_t k = 0; k < nalts; k++) {
+                int distinct = distinct0;
+                const char *place = tm_follow_stores(m, alts[k], root_distinct, &distinct);
+                if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
+                if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
+                RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
+                rl_access *a = &m->accesses[m->naccesses++];
+                a->ctx = (int)ci;
+                a->node = i;
+                a->place = place;
+                a->held = nalts > 1 ? correlated_locks(m, held, resolved, k) : held;
+                a->thread = c->thread;
+                a->distinct = distinct;
+                a->flags = n->flags;
+                /* The index names an element of the place's first array only
+                 * while resolving left that array first: no parameter root,
+                 * no pointer followed. */
+                a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
+                a->history = access_history(m, c, i, &env);
+                a->publish = publish;
+                a->owned = (uint8_t)owned;
+                a->guard = NULL;
+                if (n->guard) {
+                    int unused = 0;
+                    a->guard = tm_follow_stores(m, tm_resolve(m, &env, n->guard, NULL), 0, &unused);
+                }
+            }
+        }
+    }
+    rl_ptrmap_free(&first_calls);
+}
+
+static uint64_t access_kind(const rl_access *a)
+{
+    uint64_t h = ((uint64_t)(uint32_t)a->thread * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)a->held;
+    h = (h ^ (a->flags & RL_ACC_WRITE ? 0xA5A5A5A5u : 0)) * 0xBF58476D1CE4E5B9ULL;
+    return h ? h : 1;
+}
+
+void tm_group_accesses(rl_model *m)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < m->naccesses; i++) {
+        const rl_access *a = &m->accesses[i];
+        if (a->flags & RL_ACC_ATOMIC) continue;
+        void **slot = rl_ptrmap_slot(&m->group_by_place, a->place);
+        if (!*slot) {
+            RL_GROW(m->groups, cap, m->ngroups + 1);
+            memset(&m->groups[m->ngroups], 0, sizeof *m->groups);
+            m->groups[m->ngroups].place = a->place;
+            *slot = (void *)(intptr_t)(++m->ngroups);
+        }
+        rl_access_group *g = &m->groups[(intptr_t)*slot - 1];
+        if (g->len == MAX_GROUP && !g->kinds.count)
+            for (size_t k = 0; k < g->len; k++) rl_u64set_add(&g->kinds, access_kind(&m->accesses[g->items[k]]));
+        if (g->len < MAX_GROUP || (g->len < 2 * MAX_GROUP && rl_u64set_add(&g->kinds, access_kind(a))))
+            RL_PUSH(g->items, g->len, g->cap, i);
+        else
+            m->limits.accesses_merged++;
+    }
+}
+
+const rl_access_group *rl_model_group(const rl_model *m, const char *place)
+{
+    void *v = rl_ptrmap_get(&m->group_by_place, place);
+    return v ? &m->groups[(intptr_t)v - 1] : NULL;
+}

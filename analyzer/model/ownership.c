@@ -1,5 +1,6 @@
 /* Ownership of fresh and unlinked objects (ownership.h). */
 #include "ownership.h"
+#include "ownership_memo.h"
 #include "callgraph.h"
 #include "place.h"
 #include "../apimodel/apimodel.h"
@@ -41,34 +42,6 @@ typedef struct handoff_list {
     rl_handoff *where;
 } handoff_list;
 
-/* One answer of rl_ownership_fresh_at or rl_ownership_taken_at, kept:
- * both are asked again for every context of a function (every call's
- * arguments, every access), and both depend only on the function, the
- * node and the text (a fact string, keyed by its address). */
-typedef struct access_answer {
-    const char *text; /* NULL = empty slot */
-    int32_t node;
-    unsigned char question; /* QUESTION_FRESH or QUESTION_TAKEN */
-    unsigned char answer;
-    rl_handoff handoff;
-} access_answer;
-enum { QUESTION_FRESH = 1, QUESTION_TAKEN };
-#define INITIAL_ANSWER_SLOTS 16
-
-/* The answers about a node's own text (an access), by question. */
-typedef struct node_answers {
-    unsigned char known[2], answer[2];
-    rl_handoff handoff[2];
-} node_answers;
-
-/* One function's answers: about each node's own text in an array by node
- * (a context asks about its accesses in node order), about other texts (a
- * call's arguments) in a table, open addressing, at most half full. */
-typedef struct answer_table {
-    node_answers *own; /* nnodes entries, allocated on first use */
-    access_answer *slots;
-    size_t nslots, count;
-} answer_table;
 
 /* The pops of one place written out in one function: each read of the
  * place with a write that unlinks it (unlinks_read), in node order;
@@ -89,8 +62,7 @@ struct rl_ownership {
     rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
     rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
     rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
-    answer_table *answers;  /* nfns tables: the answers of
-                               rl_ownership_fresh_at and
+    own_memo *answers;      /* of rl_ownership_fresh_at and
                                rl_ownership_taken_at (access_memo) */
 };
 
@@ -103,7 +75,7 @@ rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
     o->keep_node = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, sizeof *o->keep_node);
     o->unlinks = rl_xcalloc(p->nfns + 1, 1);
     o->fresh = rl_xcalloc(p->nfns + 1, 1);
-    o->answers = rl_xcalloc(p->nfns + 1, sizeof *o->answers);
+    o->answers = own_memo_new(p->nfns);
     return o;
 }
 
@@ -131,11 +103,7 @@ void rl_ownership_free(rl_ownership *o)
         free(l);
     }
     rl_ptrmap_free(&o->unlinked);
-    for (size_t i = 0; i < o->p->nfns; i++) {
-        free(o->answers[i].own);
-        free(o->answers[i].slots);
-    }
-    free(o->answers);
+    own_memo_free(o->answers);
     rl_ptrmap_free(&o->allocating);
     free(o);
 }
@@ -742,76 +710,25 @@ static int taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
 
 /* ---- the answers per access, kept ---------------------------------------- */
 
-static size_t answer_hash(int32_t node, const char *text, int question)
-{
-    uint64_t h = ((uint64_t)(uint32_t)node << 2 | (uint64_t)question) * 0x9E3779B97F4A7C15ULL;
-    h ^= (uint64_t)(uintptr_t)text;
-    h *= 0xBF58476D1CE4E5B9ULL;
-    return (size_t)(h ^ (h >> 31));
-}
-
-/* The slot of a question in t (which has slots): its kept answer, or the
- * empty slot where it goes. */
-static access_answer *answer_slot(const answer_table *t, int32_t node, const char *text, int question)
-{
-    size_t mask = t->nslots - 1, j = answer_hash(node, text, question) & mask;
-    for (; t->slots[j].text; j = (j + 1) & mask) {
-        const access_answer *a = &t->slots[j];
-        if (a->text == text && a->node == node && a->question == question) break;
-    }
-    return &t->slots[j];
-}
-
-/* Gives t room for one more answer. */
-static void grow_answers(answer_table *t)
-{
-    if ((t->count + 1) * 2 <= t->nslots) return;
-    access_answer *old = t->slots;
-    size_t nold = t->nslots;
-    t->nslots = nold ? nold * 2 : INITIAL_ANSWER_SLOTS;
-    t->slots = rl_xcalloc(t->nslots, sizeof *t->slots);
-    for (size_t i = 0; i < nold; i++)
-        if (old[i].text) *answer_slot(t, old[i].node, old[i].text, old[i].question) = old[i];
-    free(old);
-}
-
 /* Answers question about (fn, node, text), computing it now. */
 static int ask_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *h, int question)
 {
-    return question == QUESTION_FRESH ? fresh_at_now(o, fn, node, text, h) : taken_at_now(o, fn, node, text, h);
+    return question == OWN_QUESTION_FRESH ? fresh_at_now(o, fn, node, text, h) : taken_at_now(o, fn, node, text, h);
 }
 
-/* Asks question about (fn, node, text) once, then answers from fn's table. */
+/* Asks question about (fn, node, text) once, then answers from the memo:
+ * both questions are asked again for every context of a function (every
+ * call's arguments, every access), and depend only on those three. */
 static int access_memo(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int question)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
     const rl_function *f = o->p->fns[fn].fn;
     if (node < 0 || node >= f->nnodes) return ask_now(o, fn, node, text, handoff, question);
-    answer_table *t = &o->answers[fn];
-    if (text == f->nodes[node].text) {
-        if (!t->own) t->own = rl_xcalloc((size_t)f->nnodes, sizeof *t->own);
-        node_answers *na = &t->own[node];
-        int q = question - QUESTION_FRESH;
-        if (!na->known[q]) {
-            rl_handoff h = {0};
-            int r = ask_now(o, fn, node, text, &h, question);
-            na = &t->own[node];
-            na->answer[q] = (unsigned char)r;
-            na->handoff[q] = h;
-            na->known[q] = 1;
-        }
-        if (na->answer[q] && handoff) *handoff = na->handoff[q];
-        return na->answer[q];
-    }
-    access_answer *a = t->count ? answer_slot(t, node, text, question) : NULL;
-    if (!a || !a->text) {
+    const own_answer *a = own_memo_get(o->answers, f, fn, node, text, question);
+    if (!a) {
         rl_handoff h = {0};
         int r = ask_now(o, fn, node, text, &h, question);
-        /* the slot is found after asking: asking may have kept other answers */
-        grow_answers(t);
-        a = answer_slot(t, node, text, question);
-        *a = (access_answer){text, node, (unsigned char)question, (unsigned char)r, h};
-        t->count++;
+        a = own_memo_put(o->answers, f, fn, node, text, question, r, &h);
     }
     if (a->answer && handoff) *handoff = a->handoff;
     return a->answer;
@@ -819,10 +736,10 @@ static int access_memo(rl_ownership *o, int fn, int32_t node, const char *text, 
 
 int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
 {
-    return access_memo(o, fn, node, text, handoff, QUESTION_FRESH);
+    return access_memo(o, fn, node, text, handoff, OWN_QUESTION_FRESH);
 }
 
 int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
 {
-    return access_memo(o, fn, node, text, handoff, QUESTION_TAKEN);
+    return access_memo(o, fn, node, text, handoff, OWN_QUESTION_TAKEN);
 }

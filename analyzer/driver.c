@@ -391,7 +391,10 @@ static size_t count_spawn_sites(const rl_program *p, int library)
     size_t n = 0;
     for (size_t i = 0; i < p->nfns; i++) {
         if (library && !p->fns[i].may_root) continue;
-        for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) n += p->fns[i].fn->nodes[k].kind == RL_N_SPAWN;
+        for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) {
+            const rl_node *node = &p->fns[i].fn->nodes[k];
+            n += node->kind == RL_N_SPAWN && !(node->flags & RL_SPAWN_CALLBACK);
+        }
     }
     return n;
 }

@@ -1,6 +1,8 @@
 /* The analysis pipeline (driver.h). Parsing is spread over worker threads,
  * one libclang index each; everything after the facts is single-threaded
- * and deterministic (units are merged in input order). */
+ * and deterministic (units are merged in input order). Where the API models
+ * and the project config come from is config.c's business; this file runs
+ * the phases (facts cache, parsing, programs, rules) and records them. */
 #include "driver.h"
 #include "apimodel/apimodel.h"
 #include "rules/checks.h"
@@ -16,58 +18,23 @@
 #include "results.h"
 #include "util/budget.h"
 #include "util/clock.h"
-#include "util/file.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/ptrmap.h"
 #include "util/strpool.h"
 #include "workers.h"
 #include <dirent.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 /* Diagnostics kept per failed unit in the run record. */
 #define MAX_DIAGS_KEPT 5
 #define MAX_JOBS 256
-
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-char *rl_default_models_dir(void)
-{
-    const char *env = getenv("RACELINT_MODELS");
-    if (env && *env) return rl_xstrdup(env);
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            static const char *const rel[] = {"/../models", "/../share/racelint/models", "/models"};
-            for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-                char *cand = rl_xasprintf("%s%s", exe, rel[i]);
-                if (is_dir(cand)) return cand;
-                free(cand);
-            }
-        }
-    }
-#ifdef RL_MODELS_DIR
-    if (is_dir(RL_MODELS_DIR)) return rl_xstrdup(RL_MODELS_DIR);
-#endif
-    return NULL;
-}
 
 /* The progress callback of the workers, as the caller's sees it: units
  * from the cache count as done before the first parse. */
@@ -89,16 +56,6 @@ static int default_jobs(int jobs)
         jobs = cores > 0 ? (int)cores : 1;
     }
     return jobs > MAX_JOBS ? MAX_JOBS : jobs;
-}
-
-static const char *clang_resource_dir(const rl_analysis_options *opts)
-{
-#ifdef RL_CLANG_RESOURCE_DIR
-    /* The headers of the libclang we were built with, if still there. */
-    static const char built_with[] = RL_CLANG_RESOURCE_DIR;
-    if (!opts->resource_dir && built_with[0] && is_dir(built_with)) return built_with;
-#endif
-    return opts->resource_dir;
 }
 
 /* ---- the facts cache ----------------------------------------------------- */
@@ -275,101 +232,6 @@ static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_par
     u->diagnostics = rl_sb_take(&sb);
 }
 
-#define CONFIG_NAME ".racelint.yaml"
-/* Same bound as for model files: a config is a few lines of YAML. */
-#define MAX_CONFIG_BYTES (1024 * 1024)
-
-/* Whether a file owned by uid may configure this process's analysis. */
-static int trusted_owner(uid_t uid)
-{
-    return uid == geteuid() || uid == 0;
-}
-
-/* Looks at one candidate path: 1 with out filled (used or ignored), 0 when
- * there is nothing there, -1 when what is there cannot be a config. */
-static int consider_config(const char *cand, rl_config_lookup *out, rl_error *err)
-{
-    struct stat entry, target;
-    if (lstat(cand, &entry) != 0) {
-        if (errno == ENOENT || errno == ENOTDIR) return 0;
-        return rl_fail(err, "project config '%s': %s", cand, strerror(errno));
-    }
-    if (stat(cand, &target) != 0)
-        return rl_fail(err, "project config '%s' is %s: %s", cand,
-                       S_ISLNK(entry.st_mode) ? "a symbolic link that leads nowhere" : "unusable", strerror(errno));
-    if (S_ISDIR(target.st_mode)) return rl_fail(err, "project config '%s' is a folder, not a file", cand);
-    if (!S_ISREG(target.st_mode)) return rl_fail(err, "project config '%s' is not a regular file", cand);
-    if (!trusted_owner(entry.st_uid) || !trusted_owner(target.st_uid)) {
-        uid_t owner = trusted_owner(entry.st_uid) ? target.st_uid : entry.st_uid;
-        out->ignored = rl_xasprintf("ignoring the project config '%s': it is owned by user %ld, neither you nor root"
-                                    " (pass it with --config to use it)",
-                                    cand, (long)owner);
-        return 1;
-    }
-    out->path = rl_xstrdup(cand);
-    return 1;
-}
-
-int rl_find_config(const char *dir, rl_config_lookup *out, rl_error *err)
-{
-    memset(out, 0, sizeof *out);
-    char *cur = rl_xstrdup(dir);
-    int rc = 0;
-    for (;;) {
-        char *cand = rl_xasprintf("%s/%s", cur, CONFIG_NAME);
-        rc = consider_config(cand, out, err);
-        free(cand);
-        if (rc != 0) break;
-        /* The repository root is as far as a tree's own config can be. */
-        char *git = rl_xasprintf("%s/.git", cur);
-        struct stat st;
-        int root = lstat(git, &st) == 0;
-        free(git);
-        char *slash = strrchr(cur, '/');
-        if (root || !slash || slash == cur) break;
-        *slash = '\0';
-    }
-    free(cur);
-    if (rc < 0) rl_config_lookup_clear(out);
-    return rc < 0 ? -1 : 0;
-}
-
-void rl_config_lookup_clear(rl_config_lookup *lookup)
-{
-    free(lookup->path);
-    free(lookup->ignored);
-    memset(lookup, 0, sizeof *lookup);
-}
-
-/* Loads the `functions:` models of the project config. */
-static int load_config(rl_apimodel *model, const char *path, rl_error *err)
-{
-    char *text;
-    size_t len;
-    if (rl_read_file(path, MAX_CONFIG_BYTES, "a config file", &text, &len, err) < 0) return -1;
-    int rc = rl_apimodel_load_config(model, path, text, len, err);
-    free(text);
-    return rc;
-}
-
-static rl_apimodel *load_models(const rl_analysis_options *opts, rl_error *err)
-{
-    char *dir = opts->models_dir ? rl_xstrdup(opts->models_dir) : rl_default_models_dir();
-    if (!dir) {
-        rl_fail(err, "cannot find the API model folder (models/); pass --models DIR or set RACELINT_MODELS");
-        return NULL;
-    }
-    rl_apimodel *model = rl_apimodel_new();
-    int rc = rl_apimodel_load_dir(model, dir, err);
-    free(dir);
-    if (rc == 0 && opts->config_file) rc = load_config(model, opts->config_file, err);
-    if (rc != 0) {
-        rl_apimodel_free(model);
-        return NULL;
-    }
-    return model;
-}
-
 /* The guard map of every location more than one thread (or instance)
  * touches, in name order. */
 static void guard_map(const rl_model *m, rl_analysis *out)
@@ -529,7 +391,10 @@ static size_t count_spawn_sites(const rl_program *p, int library)
     size_t n = 0;
     for (size_t i = 0; i < p->nfns; i++) {
         if (library && !p->fns[i].may_root) continue;
-        for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) n += p->fns[i].fn->nodes[k].kind == RL_N_SPAWN;
+        for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) {
+            const rl_node *node = &p->fns[i].fn->nodes[k];
+            n += node->kind == RL_N_SPAWN && !(node->flags & RL_SPAWN_CALLBACK);
+        }
     }
     return n;
 }
@@ -703,7 +568,7 @@ static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *mod
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err)
 {
     memset(out, 0, sizeof *out);
-    rl_apimodel *model = load_models(opts, err);
+    rl_apimodel *model = rl_load_api_models(opts->models_dir, opts->config_file, err);
     if (!model) return -1;
 
     /* Each unit's facts: from the cache or from a parsing worker. */
@@ -739,7 +604,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     t = rl_now_ms();
     out->units_parsed = ntodo;
     progress_base base = {opts, out->units_cached, units->len};
-    rl_parse_job job = {model, clang_resource_dir(opts), units, todo, ntodo, default_jobs(opts->jobs),
+    rl_parse_job job = {model, rl_clang_resource_dir(opts->resource_dir), units, todo, ntodo, default_jobs(opts->jobs),
                         opts->limits, opts->progress ? parse_progress : NULL, &base};
     rl_parse_units(&job, parsed);
     for (size_t k = 0; k < ntodo; k++) {
@@ -790,7 +655,7 @@ int rl_analyze_parsed(const rl_analysis_options *opts, const rl_unit_list *units
                       int cached, rl_analysis *out, rl_error *err)
 {
     memset(out, 0, sizeof *out);
-    rl_apimodel *model = load_models(opts, err);
+    rl_apimodel *model = rl_load_api_models(opts->models_dir, opts->config_file, err);
     if (!model) return -1;
     char *flags = rl_xcalloc(units->len + 1, 1);
     for (size_t i = 0; i < units->len; i++) flags[i] = parsed[i].facts && cached;

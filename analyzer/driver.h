@@ -2,9 +2,12 @@
  * program -> lock flow -> thread model -> rules -> findings. The CLI, the
  * fixture runner and fuzzers all call this; it prints nothing itself except
  * through the progress callback. Parsing happens in worker processes
- * (workers.h); the caller must not have threads of its own running. */
+ * (workers.h); the caller must not have threads of its own running. The
+ * configuration it reads (the API models, the project config) is found and
+ * loaded by config.h, included here for the driver's callers. */
 #ifndef RL_DRIVER_H
 #define RL_DRIVER_H
+#include "config.h"
 #include "frontend/inputs.h"
 #include "model/finding.h"
 #include "store/store.h"
@@ -167,12 +170,6 @@ void rl_analysis_notice(rl_analysis *a, const char *code, const char *program, c
 int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err);
 void rl_analysis_free(rl_analysis *a);
 
-/* What rl_find_config found. */
-typedef struct rl_config_lookup {
-    char *path;    /* the config to use (heap), or NULL for none */
-    char *ignored; /* a warning naming the config that was not used and why, or NULL */
-} rl_config_lookup;
-
 /* The single-threaded half of rl_analyze, from facts on: linking into
  * programs, and for each selected program the call graph, lock flow,
  * thread model and rules, into out's programs, notices, sorted findings
@@ -211,22 +208,5 @@ const char *rl_facts_changed_dep(const struct rl_unit_facts *facts, rl_file_hash
  * here; parsed stays the caller's. */
 int rl_analyze_parsed(const rl_analysis_options *opts, const rl_unit_list *units, const rl_parsed_unit *parsed,
                       int cached, rl_analysis *out, rl_error *err);
-
-/* The project config for an analysis run from `dir`: the nearest
- * .racelint.yaml in dir or a parent folder (as .clang-tidy is found), but
- * not above the repository root (the folder holding `.git`, a file or a
- * folder): a tree's config never comes from where it was unpacked. The
- * nearest config is ignored, with out->ignored saying so, when it (or the
- * link naming it) is owned by neither the current user nor root, as git's
- * safe.directory does; no farther one is used then. A .racelint.yaml that
- * is a folder, a dangling link or not a regular file is an error naming
- * it, not a reason to look further up. */
-int rl_find_config(const char *dir, rl_config_lookup *out, rl_error *err);
-void rl_config_lookup_clear(rl_config_lookup *lookup);
-
-/* Where the built-in API models live: $RACELINT_MODELS, next to the
- * executable (../models, ../share/racelint/models), or the build-time path.
- * Returns a heap string or NULL. */
-char *rl_default_models_dir(void);
 
 #endif

@@ -19,10 +19,15 @@
 /* Whether a lock both sides hold orders them: not when both hold it only
  * in shared (read) mode, and not when one holds it only because the other
  * (or a thread both were created by) holds it for them from spawn to join
- * (a creation lock, threads.h). ta / tb are the threads, or -1 when the
- * sides stand for several threads: then no creation lock orders. */
+ * (a creation lock, threads.h), and never a lock reached through a
+ * pointer racelint cannot trace ("{pthread_mutex_t}", "{?}": an
+ * uninitialised or unknown pointer), which names no one object: two
+ * threads each holding "some mutex" may hold two. ta / tb are the
+ * threads, or -1 when the sides stand for several threads: then no
+ * creation lock orders. */
 static int lock_orders(const rl_model *m, int ta, int tb, const char *lock)
 {
+    if (rl_place_is_unknown_object(lock)) return 0;
     if (ta < 0 || tb < 0) return !rl_model_lock_is_creation(m, lock);
     int ha = rl_model_lock_holder(m, ta, lock), hb = rl_model_lock_holder(m, tb, lock);
     return !(ha == hb && (ha != ta || hb != tb));

@@ -56,6 +56,14 @@ static void test_rules(const char *dir)
     expect_fn(model, "pthread_mutex_timedlock", RL_API_TRYLOCK, 0, 0, "pthread_mutex_timedlock is a trylock");
     expect_fn(model, "mtx_unlock", RL_API_UNLOCK, 0, 0, "mtx_unlock is an unlock");
 
+    const rl_api_fn *seed = rl_apimodel_find(model, "srand");
+    report(seed && seed->kind == RL_API_ACCESS && seed->state && strcmp(seed->state, "rand_seed") == 0 &&
+               !seed->state_read_only,
+           "srand reads and writes rand's hidden seed", seed ? seed->origin : "srand not modelled");
+    const rl_api_fn *env = rl_apimodel_find(model, "getenv");
+    report(env && env->state && strcmp(env->state, "environment") == 0 && env->state_read_only,
+           "getenv only reads the hidden environment", env ? env->origin : "getenv not modelled");
+
     const rl_api_fn *fn = rl_apimodel_find(model, "atomic_flag_test_and_set");
     report(fn && fn->kind == RL_API_TRYLOCK && !fn->is_prefix && !fn->success_nonzero && fn->lock == 0,
            "atomic_flag_test_and_set is a trylock, not the atomic_ prefix", NULL);
@@ -210,6 +218,14 @@ static const struct bad_case {
      "'mode' must be one of exclusive, shared (got 'read')"},
     {"bad success", HEAD "  - {name: f, kind: trylock, lock: 0, success: one}\n",
      "'success' must be one of zero, nonzero (got 'one')"},
+    {"state on a lock", HEAD "  - {name: f, kind: lock, lock: 0, state: seed}\n",
+     "key 'state' does not apply to kind 'lock'"},
+    {"state not an identifier", HEAD "  - {name: f, kind: access, state: 'the seed'}\n",
+     "'state' must be a C identifier (got 'the seed')"},
+    {"state_use without state", HEAD "  - {name: f, kind: access, state_use: read}\n",
+     "bad.yaml:4:40: 'state_use' needs 'state'"},
+    {"bad state_use", HEAD "  - {name: f, kind: access, state: seed, state_use: write}\n",
+     "'state_use' must be one of readwrite, read (got 'write')"},
     {"functions not a sequence", "version: 1\nfunctions:\n  name: f\n", "bad.yaml:3:3: 'functions' must be a list"},
     {"functions null", "version: 1\nfunctions:\n", "'functions' must be a list"},
     {"entry not a mapping", HEAD "  - pthread_mutex_lock\n", "bad.yaml:4:5: each entry of 'functions' must be a mapping"},

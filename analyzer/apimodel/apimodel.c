@@ -42,7 +42,7 @@
 
 typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
-    KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_COUNT
+    KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_COUNT
 } key_id;
 
 #define BIT(key) (1u << (key))
@@ -66,6 +66,8 @@ static const struct key_info {
     [KEY_READS]   = {"reads", "the arguments read through"},
     [KEY_WRITES]  = {"writes", "the arguments written through"},
     [KEY_ATTR]    = {"attr", "the index of the lock attributes argument"},
+    [KEY_STATE]   = {"state", "the name of the hidden static object the function uses"},
+    [KEY_STATE_USE] = {"state_use", "read or readwrite: what the function does to its hidden state"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -83,7 +85,7 @@ static const struct kind_info {
     [RL_API_ONCE]    = {"once", BIT(KEY_ENTRY), BIT(KEY_HANDLE)},
     [RL_API_ATOMIC]  = {"atomic", 0, 0},
     [RL_API_ALLOC]   = {"alloc", 0, BIT(KEY_READS) | BIT(KEY_WRITES)},
-    [RL_API_ACCESS]  = {"access", 0, BIT(KEY_READS) | BIT(KEY_WRITES)},
+    [RL_API_ACCESS]  = {"access", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_STATE) | BIT(KEY_STATE_USE)},
     [RL_API_LOCKINIT] = {"lockinit", BIT(KEY_LOCK), BIT(KEY_ATTR)},
     [RL_API_EXIT]    = {"exit", 0, 0},
     [RL_API_THREAD_EXIT] = {"thread_exit", 0, 0},
@@ -101,6 +103,7 @@ static const struct kind_info {
 /* Two-valued keys: the value's position in the list is what gets stored. */
 static const char *const mode_values[] = {"exclusive", "shared", NULL};
 static const char *const success_values[] = {"zero", "nonzero", NULL};
+static const char *const state_use_values[] = {"readwrite", "read", NULL};
 
 const char *rl_api_kind_name(rl_api_kind kind)
 {
@@ -159,6 +162,7 @@ static void fn_free(rl_api_fn *fn)
 {
     if (!fn) return;
     free(fn->name);
+    free(fn->state);
     free(fn->origin);
     free(fn);
 }
@@ -462,6 +466,12 @@ static int fill_fn(parse_ctx *ctx, rl_api_fn *fn, yaml_node_t *const value[KEY_C
         return -1;
     if (value[KEY_READS] && parse_index_list(ctx, KEY_READS, value[KEY_READS], &fn->reads) < 0) return -1;
     if (value[KEY_WRITES] && parse_index_list(ctx, KEY_WRITES, value[KEY_WRITES], &fn->writes) < 0)
+        return -1;
+    if (value[KEY_STATE] && parse_name(ctx, KEY_STATE, value[KEY_STATE], &fn->state) < 0) return -1;
+    if (value[KEY_STATE_USE] && !value[KEY_STATE])
+        return fail_at(ctx, value[KEY_STATE_USE], "'state_use' needs 'state' (the hidden object's name)");
+    if (value[KEY_STATE_USE] &&
+        parse_choice(ctx, KEY_STATE_USE, value[KEY_STATE_USE], state_use_values, &fn->state_read_only) < 0)
         return -1;
     return 0;
 }

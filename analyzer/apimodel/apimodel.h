@@ -60,6 +60,11 @@ typedef enum rl_api_kind {
  * global can take it. */
 #define RL_ATOMIC_SECTION_LOCK "G:__atomic_section"
 
+/* The global place of a library's hidden static object named `state` in a
+ * model (RL_HIDDEN_STATE_PREFIX followed by the name), reserved the same
+ * way: the calls sharing it race as accesses to one global would. */
+#define RL_HIDDEN_STATE_PREFIX "G:__hidden_state_"
+
 typedef struct rl_api_fn {
     char *name;           /* function name, or a prefix when is_prefix */
     int is_prefix;        /* matches every name starting with `name` */
@@ -71,6 +76,9 @@ typedef struct rl_api_fn {
     int attr;             /* LOCKINIT: index of the attributes argument, -1 if none */
     uint32_t reads, writes; /* ACCESS, ALLOC, FREE: bit i set = arg i read /
                                written through */
+    char *state;          /* ACCESS: the hidden static object the call uses
+                             (rand's seed, strtok's position), or NULL */
+    int state_read_only;  /* ACCESS: the call only reads `state` (getenv) */
     char *origin;         /* "file:line" the definition came from */
 } rl_api_fn;
 

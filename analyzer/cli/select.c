@@ -1,7 +1,6 @@
 /* Rule and path selection (select.h). */
 #include "select.h"
 #include "../driver.h"
-#include "../util/file.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include "rules/checks.h"
@@ -11,9 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
-
-/* A config is read no further than this (it is a few lines). */
-#define MAX_SELECT_CONFIG_BYTES (1 * RL_MIB)
 
 /* A config's selection, once read. */
 typedef struct config_sel {
@@ -187,7 +183,7 @@ int rl_config_rule_options(const char *path, rl_rule_options *o, rl_error *err)
 {
     char *text;
     size_t len;
-    if (rl_read_file(path, MAX_SELECT_CONFIG_BYTES, "a config file", &text, &len, err) < 0) return -1;
+    if (rl_read_config(path, &text, &len, err) != 0) return -1;
     int rc = rl_config_parse_rule_options(text, len, path, o, err);
     free(text);
     return rc;
@@ -203,7 +199,7 @@ static long add_config(rl_selection *s, const char *path, rl_error *err)
     if (path) {
         char *text;
         size_t len;
-        if (rl_read_file(path, MAX_SELECT_CONFIG_BYTES, "a config file", &text, &len, err) < 0) return -1;
+        if (rl_read_config(path, &text, &len, err) != 0) return -1;
         c->path = rl_xstrdup(path);
         const char *slash = strrchr(path, '/');
         c->folder = slash ? rl_xasprintf("%.*s", (int)(slash - path), path) : rl_xstrdup(".");

@@ -120,6 +120,13 @@ enum {
     RL_LOOP_DO = 1 << 2,       /* body runs before the first test */
     RL_LOOP_FOREVER = 1 << 3,  /* no condition, or a constant true one */
     RL_LOOP_ONCE = 1 << 4,     /* do { } while (0): runs once, not a loop */
+    /* SPAWN */
+    RL_SPAWN_CALLBACK = 1 << 0, /* not a spawn call: a function handed to a
+                                   function declared outside the system
+                                   headers whose body the unit lacks (its
+                                   USR in `guard`), which may run it on a
+                                   thread of its own; the model drops it
+                                   when the program defines that function */
     /* SWITCH */
     RL_SWITCH_DEFAULT = 1 << 0,
     /* CALL */
@@ -178,7 +185,9 @@ typedef struct rl_node {
     const char *callee; /* USR of a direct callee / entry / init function */
     const char *api;    /* API model entry name for sync calls */
     const char *guard;  /* ACCESS: the lock the location is declared
-                           GUARDED_BY (Clang attribute), as a place; or NULL */
+                           GUARDED_BY (Clang attribute), as a place; SPAWN
+                           with RL_SPAWN_CALLBACK: the USR of the function
+                           the callback is handed to; or NULL */
     const char *target; /* CALL or SPAWN through a pointer: the slot the
                            function is read from (rl_fnflow), or NULL */
     const char *fnptr;  /* CALL or SPAWN through a pointer: the pointer as a

@@ -212,6 +212,13 @@ const char *rl_fnflow_slot(rl_unit_facts *facts, CXCursor callee_expr)
     return slot;
 }
 
+const char *rl_fnflow_field_slot(rl_unit_facts *facts, CXCursor field)
+{
+    if (clang_getCursorKind(field) != CXCursor_FieldDecl || !holds_function(clang_getCursorType(field))) return NULL;
+    flowctx x = {facts, clang_getNullCursor(), -1, NULL, clang_getNullCursor(), NULL, RL_PTRMAP_INIT};
+    return decl_slot(&x, field);
+}
+
 static void copy_into(flowctx *x, const char *dst, CXCursor src)
 {
     if (!dst) return;

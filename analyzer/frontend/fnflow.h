@@ -34,4 +34,9 @@ void rl_fnflow_extract(CXTranslationUnit tu, rl_unit_facts *facts, const rl_apim
  * interned in facts' pool; NULL when it reads from nowhere nameable. */
 const char *rl_fnflow_slot(rl_unit_facts *facts, CXCursor callee_expr);
 
+/* The slot of a struct or union member that can hold a function (a
+ * FieldDecl cursor), named as every flow into it is; NULL for any other
+ * declaration. */
+const char *rl_fnflow_field_slot(rl_unit_facts *facts, CXCursor field);
+
 #endif

@@ -13,6 +13,7 @@
  *  3. Call-result values never nest: an argument that is itself a call
  *     result is passed as unknown. */
 #include "walker.h"
+#include "fnflow.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,21 @@ static void walk_modelled_args(walker *w, CXCursor c, const rl_api_fn *api, int 
     }
 }
 
+/* A call to a function that keeps its state in a hidden static object
+ * (rand's seed, strtok's position, localtime's struct tm): an access to
+ * that object, a reserved global named after the model's `state`, at the
+ * call. Two threads calling such functions race as they would on a global
+ * of their own (POSIX's functions that need not be thread-safe). */
+static void emit_hidden_state(walker *w, CXCursor c, const rl_api_fn *api)
+{
+    rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
+    rl_sb_printf(&place, RL_HIDDEN_STATE_PREFIX "%s", api->state);
+    rl_sb_printf(&display, "%s (hidden in %s)", api->state, api->name);
+    rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), api->state_read_only ? USE_READ : USE_RMW, 0);
+    rl_sb_free(&place);
+    rl_sb_free(&display);
+}
+
 /* The value of a call's pointer result, resolved by the model from the
  * callee's returns (facts.h, "@" values). Arguments that are themselves
  * call results are left unknown, so these values never nest. */
@@ -275,6 +291,102 @@ static void emit_atomic_section(walker *w, CXCursor c, const char *name, rl_api_
     rlw_emit_lock(w, c, &section, name, RL_ATOMIC_SECTION_LOCK, "atomic section");
 }
 
+/* Whether a direct call hands its arguments to code racelint cannot see
+ * and knows nothing about: a function declared outside the system headers
+ * (the project's own extern declaration), with no body in this unit and no
+ * API model. The model checks that no other unit defines it. */
+static int callee_is_unseen(CXCursor callee, const rl_api_fn *api)
+{
+    if (api || !clang_Cursor_isNull(clang_getCursorDefinition(callee))) return 0;
+    return !clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getCanonicalCursor(callee)));
+}
+
+/* One RL_SPAWN_CALLBACK node: the function `usr` (or, with usr NULL, what
+ * the slot `target` holds) handed to the function `via`. No argument and
+ * no handle: the thread is never joined. */
+static void emit_callback_spawn(walker *w, CXCursor c, const char *via, const char *usr, const char *name,
+                                const char *type, const char *target)
+{
+    int32_t id = rlw_emit(w, RL_N_SPAWN, c);
+    if (id < 0) return;
+    rl_node *n = &w->fn->nodes[id];
+    n->flags = RL_SPAWN_CALLBACK;
+    n->guard = via;
+    n->callee = usr;
+    n->display = name;
+    n->text = type;
+    n->target = target;
+    const char *vals[2] = {"", ""};
+    rlw_set_args(w, id, vals, 2);
+}
+
+typedef struct callback_fields {
+    walker *w;
+    CXCursor call;
+    const char *via;
+} callback_fields;
+
+/* clang_Type_visitFields visitor: a callback spawn per member that holds
+ * a function, through the member's slot (field-based: what any object's
+ * member holds). */
+static enum CXVisitorResult visit_callback_field(CXCursor field, CXClientData data)
+{
+    callback_fields *cf = data;
+    const char *slot = rl_fnflow_field_slot(cf->w->facts, field);
+    if (slot) {
+        CXType t = clang_getCanonicalType(clang_getCursorType(field));
+        if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);
+        emit_callback_spawn(cf->w, cf->call, cf->via, NULL, NULL, rlw_type_key(cf->w, t), slot);
+    }
+    return CXVisit_Continue;
+}
+
+/* Whether an argument is `&x` for a variable x: a table of operations
+ * registered by address (`register_dev(&dev_ops)`), not any pointer to a
+ * struct that happens to have a callback member (a lua_State's hook). */
+static int names_variable_address(CXCursor arg)
+{
+    CXCursor s = rl_cursor_strip(arg);
+    if (clang_getCursorKind(s) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(s) != CXUnaryOperator_AddrOf)
+        return 0;
+    child_list l;
+    rlw_children_of(s, &l);
+    int named = 0;
+    if (l.len == 1) {
+        CXCursor e = rl_cursor_strip(rlw_child_at(&l, 0));
+        named = clang_getCursorKind(e) == CXCursor_DeclRefExpr &&
+                clang_getCursorKind(clang_getCursorReferenced(e)) == CXCursor_VarDecl;
+    }
+    rlw_children_free(&l);
+    return named;
+}
+
+/* A function handed to unseen code (callee_is_unseen) may be called by it
+ * at any time, from a thread of its own: an event library's handler, a
+ * driver's operations registered with a kernel (Goblint's unknown
+ * function semantics). Each function argument, and each member holding a
+ * function of a variable whose address is an argument, becomes a callback
+ * spawn after the call. */
+static void emit_callback_spawns(walker *w, CXCursor c, CXCursor callee, int nargs)
+{
+    const char *via = rlw_intern_cx(w, clang_getCursorUSR(callee));
+    for (int i = 0; i < nargs; i++) {
+        CXCursor a = rlw_call_arg(c, i);
+        const char *usr = NULL, *name = NULL, *type = NULL;
+        if (function_operand(w, a, &usr, &name, &type)) {
+            emit_callback_spawn(w, c, via, usr, name, type, NULL);
+            continue;
+        }
+        if (!names_variable_address(a)) continue;
+        CXType t = clang_getCanonicalType(clang_getCursorType(a));
+        if (t.kind != CXType_Pointer) continue;
+        CXType rec = clang_getCanonicalType(clang_getPointeeType(t));
+        if (rec.kind != CXType_Record) continue;
+        callback_fields cf = {w, c, via};
+        clang_Type_visitFields(rec, visit_callback_field, &cf);
+    }
+}
+
 void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
 {
     int nargs = clang_Cursor_getNumArguments(c);
@@ -319,6 +431,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         }
         case RL_API_ACCESS:
             walk_modelled_args(w, c, api, nargs);
+            if (api->state) emit_hidden_state(w, c, api);
             return;
         case RL_API_LOCKINIT:
             rlw_walk_lockinit(w, c, api, name, nargs);
@@ -403,6 +516,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     free(bufs);
     free(vals);
     if (api && api->kind == RL_API_ATOMIC_FUNCTION) emit_atomic_section(w, c, name, RL_API_UNLOCK);
+    if (direct && callee_is_unseen(callee, api)) emit_callback_spawns(w, c, callee, nargs);
 }
 
 /* C11 <stdatomic.h> operations and __atomic builtins reach libclang as an

@@ -435,7 +435,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
         const rl_node *n = &fn->nodes[i];
         if ((n->kind == RL_N_SPAWN || n->kind == RL_N_JOIN) && info->doomed[i]) continue;
         if (n->kind == RL_N_SPAWN) {
-            if (d->joins_only || known_spawn(m, env, d, i, pos)) continue;
+            if (d->joins_only || !rl_program_spawn_live(m->program, n) || known_spawn(m, env, d, i, pos)) continue;
             RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
             spawn_site *s = &d->spawns[d->nspawns++];
             memset(s, 0, sizeof *s);

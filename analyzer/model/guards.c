@@ -1,7 +1,9 @@
 /* Guard inference (guards.h). A site holds a lock when every context that
  * reaches it holds it; the guard is the lock held at the most sites (ties
  * broken by name, so results are stable). Accesses made while main runs
- * alone are left out: they need no lock, so they are no evidence. */
+ * alone are left out: they need no lock, so they are no evidence. A lock
+ * reached through a pointer racelint cannot trace ("{pthread_mutex_t}")
+ * is never the guard: it names no one object (rules/race.c). */
 #include "guards.h"
 #include "place.h"
 #include "../util/mem.h"
@@ -53,6 +55,8 @@ rl_guard rl_guard_of(const rl_model *m, const rl_access_group *g)
     for (size_t k = 0; k < nsites && !r.declared; k++) {
         for (size_t l = 0; sites[k].held && l < sites[k].held->n; l++) {
             const char *lock = sites[k].held->e[l].lock;
+            /* a lock through an untraceable pointer names no one object */
+            if (rl_place_is_unknown_object(lock)) continue;
             size_t count = 0;
             for (size_t j = 0; j < nsites; j++) count += rl_ls_contains(sites[j].held, lock) ? 1 : 0;
             if (count > r.covered || (count == r.covered && r.lock && strcmp(lock, r.lock) < 0)) {

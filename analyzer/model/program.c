@@ -137,20 +137,39 @@ static int ends_process(exit_walk *x, int32_t id)
     return result;
 }
 
-static void doom_subtree(const rl_function *fn, char *doomed, int32_t id)
+static void doom_subtree(const rl_function *fn, char *doomed, int32_t id, char how)
 {
-    memset(doomed + id, 1, (size_t)(fn->nodes[id].end - id + 1));
+    memset(doomed + id, how, (size_t)(fn->nodes[id].end - id + 1));
+}
+
+/* Whether child `k` of node n runs whenever n does: not a branch of an
+ * `if` or a `switch`, nor the body of a loop that may run no time. */
+static int child_unconditional(const rl_node *n, int k)
+{
+    switch ((rl_node_kind)n->kind) {
+    case RL_N_IF:
+    case RL_N_SWITCH:
+        return k == 0;
+    case RL_N_LOOP:
+        return k == 0 || (k == 1 && (n->flags & (RL_LOOP_FOREVER | RL_LOOP_DO | RL_LOOP_ONCE)));
+    default:
+        return 1;
+    }
 }
 
 /* Marks what only leads to the end of the process: in each sequence, the
  * statements from the last one that may leave it (or its start) up to a
- * statement that ends the process, and everything after that one. */
-static void mark_doomed(exit_walk *x, int32_t id, char *doomed)
+ * statement that ends the process, and everything after that one; as
+ * RL_DOOMED_END when no branch encloses them (`unconditional`), else
+ * RL_DOOMED_BRANCH. */
+static void mark_doomed(exit_walk *x, int32_t id, char *doomed, int unconditional)
 {
     const rl_function *fn = x->info->fn;
     const rl_node *n = &fn->nodes[id];
     if (n->kind != RL_N_SEQ) {
-        for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling) mark_doomed(x, c, doomed);
+        int k = 0;
+        for (int32_t c = n->first_child; c >= 0; c = fn->nodes[c].next_sibling, k++)
+            mark_doomed(x, c, doomed, unconditional && child_unconditional(n, k));
         return;
     }
     int32_t from = n->first_child, doomed_from = -1;
@@ -165,8 +184,9 @@ static void mark_doomed(exit_walk *x, int32_t id, char *doomed)
      * doomed code of their own (a switch's earlier case asserting in a
      * branch, before the default case panics). */
     for (int32_t c = n->first_child; c >= 0 && c != doomed_from; c = fn->nodes[c].next_sibling)
-        mark_doomed(x, c, doomed);
-    for (int32_t d = doomed_from; d >= 0; d = fn->nodes[d].next_sibling) doom_subtree(fn, doomed, d);
+        mark_doomed(x, c, doomed, unconditional);
+    char how = unconditional ? RL_DOOMED_END : RL_DOOMED_BRANCH;
+    for (int32_t d = doomed_from; d >= 0; d = fn->nodes[d].next_sibling) doom_subtree(fn, doomed, d, how);
 }
 
 static void exit_walk_init(exit_walk *x, const rl_program *p, const rl_fn_info *info)
@@ -214,7 +234,7 @@ static void mark_exit_paths(rl_program *p)
         if (info->exits || info->fn->nnodes == 0) continue;
         exit_walk x;
         exit_walk_init(&x, p, info);
-        mark_doomed(&x, 0, info->doomed);
+        mark_doomed(&x, 0, info->doomed, 1);
         exit_walk_free(&x);
     }
 }
@@ -264,6 +284,16 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
     *count = cands ? cands->len : 0;
     *weak = cands != NULL;
     return cands ? cands->items : NULL;
+}
+
+int rl_program_spawn_live(const rl_program *p, const rl_node *n)
+{
+    if (n->kind != RL_N_SPAWN) return 0;
+    if (!(n->flags & RL_SPAWN_CALLBACK) || !n->guard) return 1;
+    /* USRs are keyed by the program's interned copy; one the pool lacks
+     * names no function of the program. */
+    const char *via = rl_strpool_find(p->pool, n->guard);
+    return !via || rl_program_find(p, via) < 0;
 }
 
 /* A C function's USR: "c:@F@name", or "c:file.c@F@name" when static. */
@@ -351,7 +381,7 @@ static void mark_spawners(rl_program *p)
         info->join_depth = RL_MAX_JOIN_WRAPPER_DEPTH + 1;
         for (int32_t n = 0; n < info->fn->nnodes; n++) {
             if (info->doomed[n]) continue;
-            if (info->fn->nodes[n].kind == RL_N_SPAWN) info->starts = 1;
+            if (rl_program_spawn_live(p, &info->fn->nodes[n])) info->starts = 1;
             if (info->fn->nodes[n].kind == RL_N_JOIN) info->join_depth = 0;
         }
     }

@@ -47,9 +47,20 @@ typedef struct rl_fn_info {
                                first call only), or -1 */
     int jumps_back;         /* some goto jumps to a label before it */
     const char **callees;   /* per node: callee USR interned in program pool */
-    char *doomed;           /* per node: 1 when it runs only on a path that ends
-                               the process (a crash report before abort()) */
+    char *doomed;           /* per node: nonzero when it runs only on a path
+                               that ends the process: RL_DOOMED_BRANCH in a
+                               branch (a crash report before abort()),
+                               RL_DOOMED_END on the function's own path,
+                               inside no branch (a loop forever calling a
+                               function that ends in exit(0)) */
 } rl_fn_info;
+
+/* Values of rl_fn_info.doomed. RL_DOOMED_END code is how the function
+ * ends when no branch encloses it: in a thread's entry function that is
+ * how the thread ends, not an error path, and thread exploration walks
+ * its calls for accesses (threads.c); everything else treats both
+ * alike. */
+enum { RL_DOOMED_BRANCH = 1, RL_DOOMED_END = 2 };
 
 typedef struct rl_program {
     rl_strpool *pool;
@@ -93,6 +104,11 @@ void rl_program_free(rl_program *p);
 
 /* Index of the function with that (program-interned) USR, or -1. */
 int rl_program_find(const rl_program *p, const char *usr);
+
+/* Whether SPAWN node n starts a thread in this program: every spawn call
+ * does; a callback handed to unseen code (RL_SPAWN_CALLBACK, facts.h) only
+ * when the program defines no body for the function it was handed to. */
+int rl_program_spawn_live(const rl_program *p, const rl_node *n);
 /* Whether a CALL node never returns: declared noreturn, modelled as exit,
  * thread_exit or jump, or calling a function that always ends the process. */
 int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_t node);

@@ -298,8 +298,13 @@ static void explore(rl_model *m, int ci)
     }
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
-        /* Calls in doomed code (a crash report) are not explored. */
-        if ((n->kind != RL_N_CALL && n->kind != RL_N_ONCE) || info->doomed[i]) continue;
+        /* Calls in doomed code (a crash report) are not explored, except
+         * those of a thread entry's own end (no branch around them: main
+         * ending in exit(0)). Any other function's end may be a crash
+         * path of its callers (an out-of-memory handler ending in a
+         * panic), as far as this function alone can tell. */
+        if (n->kind != RL_N_CALL && n->kind != RL_N_ONCE) continue;
+        if (info->doomed[i] && !(info->doomed[i] == RL_DOOMED_END && fn == entry)) continue;
         const rl_lockset *held = tm_held_at(m, &m->ctxs[ci], i);
         if (!held) continue;
         const rl_lockset *may = tm_may_held_at(m, &m->ctxs[ci], i);

@@ -9,7 +9,7 @@
  * Content-Security-Policy forbids any network access and only runs the
  * script and style carrying this page's random nonce, so even a missed
  * escape could not run injected code. */
-#include "report.h"
+#include "report_internal.h"
 #include "html_assets.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
@@ -29,7 +29,7 @@
 typedef struct html {
     FILE *out;
     const rl_html_input *in;
-    const char *base_dir;   /* the run's directory: relative file names start there */
+    rl_report_paths paths;  /* the run's directory and the source root */
     int failed;             /* a finding's body could not be built (out of memory) */
 } html;
 
@@ -94,15 +94,10 @@ static void putf(html *h, const char *fmt, ...)
     va_end(ap);
 }
 
-static char *path_of(html *h, const char *file)
-{
-    return rl_report_path(file ? file : "?", h->base_dir, h->in->src_root, NULL);
-}
-
 /* "stats.c:14:9", escaped */
 static void position(html *h, const rl_position *pos)
 {
-    char *p = path_of(h, pos->file);
+    char *p = rl_report_display_path(&h->paths, pos->file);
     html_text(h, p);
     putf(h, ":%u:%u", pos->line, pos->col);
     free(p);
@@ -277,15 +272,11 @@ static void source_context(html *h, const rl_position *pos, const char *what)
 typedef enum status { ST_NEW, ST_UNCHANGED, ST_SUPPRESSED } status;
 static const char *const status_names[] = {"new", "unchanged", "suppressed"};
 
-static int same_text(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 static int in_list(const rl_findings *list, const rl_finding *f)
 {
     for (size_t i = 0; list && i < list->len; i++)
-        if (strcmp(list->items[i].fingerprint, f->fingerprint) == 0 && same_text(list->items[i].rule, f->rule))
+        if (strcmp(list->items[i].fingerprint, f->fingerprint) == 0 &&
+            rl_report_same_text(list->items[i].rule, f->rule))
             return 1;
     return 0;
 }
@@ -297,22 +288,16 @@ static status status_of(html *h, const rl_finding *f)
     return ST_NEW;
 }
 
-static int same_access(const rl_event *a, const rl_event *b)
-{
-    return same_text(a->pos.file, b->pos.file) && a->pos.line == b->pos.line && a->pos.col == b->pos.col &&
-           same_text(a->thread, b->thread) && same_text(a->kind, b->kind);
-}
-
 static void event_panel(html *h, const rl_event *ev, const rl_event *prev, size_t index)
 {
     put(h, "<div class=\"side\">\n<h4>");
     putf(h, "<span class=\"sidex\">%zu</span> ", index + 1);
-    if (prev && same_access(prev, ev)) put(h, "the same ");
+    if (prev && rl_report_same_access(prev, ev)) put(h, "the same ");
     html_text(h, ev->kind ? ev->kind : "access");
     put(h, " in thread <code>");
     html_text(h, ev->thread ? ev->thread : "?");
     put(h, "</code>");
-    if (prev && same_access(prev, ev)) put(h, " (another instance)");
+    if (prev && rl_report_same_access(prev, ev)) put(h, " (another instance)");
     put(h, "</h4>\n<dl>\n<dt>Access</dt><dd><code>");
     html_text(h, ev->what ? ev->what : "?");
     put(h, "</code> in <code>");
@@ -350,7 +335,7 @@ static void event_panel(html *h, const rl_event *ev, const rl_event *prev, size_
         put(h, "</code>");
     }
     put(h, "</dd>\n</dl>\n");
-    if (prev && same_text(prev->pos.file, ev->pos.file) && prev->pos.line == ev->pos.line)
+    if (prev && rl_report_same_text(prev->pos.file, ev->pos.file) && prev->pos.line == ev->pos.line)
         putf(h, "<p class=\"nosrc\">The same source as access %zu.</p>\n", index);
     else
         source_context(h, &ev->pos, ev->what);
@@ -417,7 +402,7 @@ static void body_attribute(html *h, const rl_finding *f)
 static void finding_item(html *h, const rl_finding *f, size_t index)
 {
     status st = status_of(h, f);
-    char *file = f->nevents ? path_of(h, f->events[0].pos.file) : rl_xstrdup("");
+    char *file = f->nevents ? rl_report_display_path(&h->paths, f->events[0].pos.file) : rl_xstrdup("");
     putf(h, "<details class=\"finding sev-%s st-%s\" id=\"f%zu\" data-rule=\"", rl_severity_name(f->severity),
          status_names[st], index + 1);
     html_text(h, f->rule);
@@ -462,7 +447,7 @@ typedef struct rule_count {
 static rule_count *count_for(rule_count **counts, size_t *n, size_t *cap, const char *rule)
 {
     for (size_t i = 0; i < *n; i++)
-        if (same_text((*counts)[i].rule, rule)) return &(*counts)[i];
+        if (rl_report_same_text((*counts)[i].rule, rule)) return &(*counts)[i];
     RL_GROW(*counts, *cap, *n + 1);
     rule_count *c = &(*counts)[(*n)++];
     memset(c, 0, sizeof *c);
@@ -578,7 +563,7 @@ static void summary(html *h)
             const rl_unit_status *u = &in->units[i];
             const char *phrase = rl_unit_status_phrase(u->status);
             if (!phrase) continue;
-            char *p = path_of(h, u->file);
+            char *p = rl_report_display_path(&h->paths, u->file);
             put(h, "<li><code>");
             html_text(h, p);
             put(h, "</code> ");
@@ -647,7 +632,7 @@ int rl_report_html(FILE *out, const rl_html_input *in, rl_error *err)
     static const rl_findings none = {0};
     rl_html_input input = *in;
     if (!input.findings) input.findings = &none;
-    html h = {out, &input, in->run ? in->run->directory : NULL, 0};
+    html h = {out, &input, {in->run ? in->run->directory : NULL, in->src_root}, 0};
     char nonce[2 * NONCE_BYTES + 1];
     make_nonce(nonce);
     const rl_findings *fs = input.findings;
@@ -669,7 +654,8 @@ int rl_report_html(FILE *out, const rl_html_input *in, rl_error *err)
     char **rules = rl_xcalloc(fs->len + 1, sizeof *rules), **files = rl_xcalloc(fs->len + 1, sizeof *files);
     for (size_t i = 0; i < fs->len; i++) {
         rules[i] = rl_xstrdup(fs->items[i].rule ? fs->items[i].rule : "");
-        files[i] = fs->items[i].nevents ? path_of(&h, fs->items[i].events[0].pos.file) : rl_xstrdup("");
+        const rl_finding *f = &fs->items[i];
+        files[i] = f->nevents ? rl_report_display_path(&h.paths, f->events[0].pos.file) : rl_xstrdup("");
     }
     put(&h, "<section class=\"filters\">\n");
     select_box(&h, "f-rule", "Rule", rules, fs->len);

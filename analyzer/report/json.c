@@ -1,7 +1,8 @@
 /* The JSON report (report.h): one document per run for CI tools and
  * scripts, in the versioned shape of docs/json-format.md. Built as a jansson
- * tree and dumped in one go, so the output is always well-formed JSON. */
-#include "report.h"
+ * tree and dumped in one go, so the output is always well-formed JSON
+ * (rl_report_write_json, which the SARIF and code quality reports use too). */
+#include "report_internal.h"
 #include "../model/finding_json.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -145,12 +146,17 @@ int rl_report_json(FILE *out, const rl_run_info *run, const rl_findings *finding
         if (!findings->items[i].hidden) json_array_append_new(list, finding_json(&findings->items[i]));
     json_object_set_new(doc, "findings", list);
 
+    return rl_report_write_json(out, doc, "JSON", err);
+}
+
+int rl_report_write_json(FILE *out, json_t *doc, const char *what, rl_error *err)
+{
     errno = 0;
     int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(doc);
     /* Flush so that a full disk or a closed pipe is reported here, not lost
      * when the stream is closed. */
     if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
-        return rl_fail(err, "cannot write the JSON report: %s", errno ? strerror(errno) : "write error");
+        return rl_fail(err, "cannot write the %s report: %s", what, errno ? strerror(errno) : "write error");
     return 0;
 }

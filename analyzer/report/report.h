@@ -1,5 +1,7 @@
-/* Reports: render findings for people (compiler-style text) and for tools
- * (JSON). Reports never analyse; they only format what the rules found. */
+/* Reports: render findings for people (compiler-style text, HTML) and for
+ * tools (JSON, SARIF, code quality). Reports never analyse; they only
+ * format what the rules found. What the report files share among
+ * themselves, and nobody else needs, is in report_internal.h. */
 #ifndef RL_REPORT_H
 #define RL_REPORT_H
 #include "../model/finding.h"
@@ -22,7 +24,7 @@ void rl_report_text(FILE *out, const rl_findings *findings);
 /* The JSON document described in docs/json-format.md. run may be NULL. */
 int rl_report_json(FILE *out, const rl_run_info *run, const rl_findings *findings, rl_error *err);
 
-/* ---- SARIF 2.1.0 and GitLab code quality (sarif.c, docs/sarif.md) ---- */
+/* ---- SARIF 2.1.0 (sarif.c, docs/sarif.md), GitLab code quality (codequality.c) ---- */
 
 /* The tool's home page, as SARIF's tool.driver.informationUri. */
 #ifndef RL_INFORMATION_URI
@@ -48,6 +50,8 @@ int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findin
  * findings. Uses opts->src_root only. */
 int rl_report_codequality(FILE *out, const rl_run_info *run, const rl_findings *findings,
                           const rl_sarif_options *opts, rl_error *err);
+
+/* ---- paths (paths.c) ---- */
 
 /* `file` as reports show it: relative to src_root (NULL: the current
  * folder) when it lies inside it, else absolute. A relative `file` is

@@ -1,8 +1,10 @@
-/* SARIF 2.1.0 and GitLab code quality reports (report.h, docs/sarif.md).
+/* SARIF 2.1.0 reports (report.h, docs/sarif.md).
  *
- * Both are built as jansson trees from the same findings and dumped in one
- * go, so the output is always well-formed JSON. Rule metadata comes from
- * the rl_checks[] registry (checks.def), the one list of rules.
+ * Built as a jansson tree from the findings and dumped in one go, so the
+ * output is always well-formed JSON. Rule metadata comes from the
+ * rl_checks[] registry (checks.def), the one list of rules. Paths and the
+ * wording of events are shared with the other reports (paths.c,
+ * describe.c); the GitLab code quality report is codequality.c.
  *
  * SARIF shape, per finding: the primary event is the result's location,
  * the other events are relatedLocations (ids 1..n-1, linked from the
@@ -13,137 +15,37 @@
  * through the calls to the access. Paths under
  * the source root are relative with uriBaseId %SRCROOT%, which
  * run.originalUriBaseIds maps to the root's file: URI. */
-#include "report.h"
+#include "report_internal.h"
 
 #include "rules/checks.h"
 #include "../model/finding_json.h"
 #include "../util/mem.h"
-#include "../util/strbuf.h"
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_VERSION "2.1.0"
 #define FINGERPRINT_KEY "racelintFingerprint/v1"
 
-/* ------------------------------------------------------------------ paths */
+/* ------------------------------------------------------------ locations */
 
-/* Lexically normalised absolute path: no "." or empty components, ".."
- * resolved (never above the root). */
-static char *normalize(const char *abs)
-{
-    rl_strbuf out = RL_STRBUF_INIT;
-    const char *p = abs;
-    while (*p) {
-        while (*p == '/') p++;
-        const char *start = p;
-        while (*p && *p != '/') p++;
-        size_t n = (size_t)(p - start);
-        if (n == 0 || (n == 1 && start[0] == '.')) continue;
-        if (n == 2 && start[0] == '.' && start[1] == '.') {
-            char *slash = out.len ? strrchr(out.data, '/') : NULL;
-            if (slash) rl_sb_truncate(&out, (size_t)(slash - out.data));
-            continue;
-        }
-        rl_sb_appendc(&out, '/');
-        rl_sb_appendn(&out, start, n);
-    }
-    if (out.len == 0) rl_sb_appendc(&out, '/');
-    return rl_sb_take(&out);
-}
-
-static char *absolute(const char *path, const char *base_dir)
-{
-    if (path[0] == '/') return normalize(path);
-    char cwd[PATH_MAX];
-    if (!base_dir || !base_dir[0]) base_dir = getcwd(cwd, sizeof cwd) ? cwd : "/";
-    char *joined = rl_xasprintf("%s/%s", base_dir, path);
-    char *norm = normalize(joined);
-    free(joined);
-    return norm;
-}
-
-/* The part of path below root, or NULL when path is not inside root. */
-static const char *below(const char *path, const char *root)
-{
-    if (strcmp(root, "/") == 0) return path[1] ? path + 1 : NULL;
-    size_t n = strlen(root);
-    if (strncmp(path, root, n) == 0 && path[n] == '/' && path[n + 1]) return path + n + 1;
-    return NULL;
-}
-
-char *rl_report_path(const char *file, const char *base_dir, const char *src_root, int *inside)
-{
-    if (inside) *inside = 0;
-    if (!file || !file[0]) return rl_xstrdup("");
-    char *path = absolute(file, base_dir);
-    char *root = absolute(src_root && src_root[0] ? src_root : ".", NULL);
-    const char *rel = below(path, root);
-    char *result = NULL;
-    if (!rel) {
-        /* Symlinked folders (/tmp -> /private/tmp): compare real paths. */
-        char *rpath = realpath(path, NULL), *rroot = realpath(root, NULL);
-        if (rpath && rroot && (rel = below(rpath, rroot)) != NULL) result = rl_xstrdup(rel);
-        free(rpath);
-        free(rroot);
-    } else {
-        result = rl_xstrdup(rel);
-    }
-    if (result && inside) *inside = 1;
-    if (!result) result = rl_xstrdup(path);
-    free(path);
-    free(root);
-    return result;
-}
-
-/* RFC 3986 percent-encoding of a path: unreserved characters and '/' stay,
- * every other byte (spaces, '%', '#', non-ASCII) becomes %XX. */
-static void uri_encode(rl_strbuf *sb, const char *path)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        unsigned char c = *p;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-            c == '_' || c == '~' || c == '/') {
-            rl_sb_appendc(sb, (char)c);
-        } else {
-            rl_sb_appendc(sb, '%');
-            rl_sb_appendc(sb, hex[c >> 4]);
-            rl_sb_appendc(sb, hex[c & 15]);
-        }
-    }
-}
-
-/* file:///abs/folder/ (with the trailing slash SARIF wants for bases). */
+/* {"uri": "file:///abs/folder/"}'s value, for base URIs. */
 static json_t *folder_uri(const char *folder)
 {
-    char *abs = absolute(folder, NULL);
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append(&sb, "file://");
-    uri_encode(&sb, abs);
-    if (sb.data[sb.len - 1] != '/') rl_sb_appendc(&sb, '/');
-    json_t *v = json_string(rl_sb_str(&sb));
-    rl_sb_free(&sb);
-    free(abs);
+    char *uri = rl_report_folder_uri(folder);
+    json_t *v = json_string(uri);
+    free(uri);
     return v;
 }
 
-typedef struct sarif_ctx {
-    const char *base_dir; /* the run's directory: relative file names start there */
-    const char *src_root;
-} sarif_ctx;
-
 /* {"uri": "rel/path.c", "uriBaseId": "%SRCROOT%"} or {"uri": "file:///abs"} */
-static json_t *artifact_location(const sarif_ctx *cx, const char *file)
+static json_t *artifact_location(const rl_report_paths *cx, const char *file)
 {
     int inside;
     char *path = rl_report_path(file, cx->base_dir, cx->src_root, &inside);
     rl_strbuf sb = RL_STRBUF_INIT;
     if (!inside) rl_sb_append(&sb, "file://");
-    uri_encode(&sb, path);
+    rl_report_uri_encode(&sb, path);
     json_t *obj = json_object();
     json_object_set_new(obj, "uri", json_string(rl_sb_str(&sb)));
     if (inside) json_object_set_new(obj, "uriBaseId", json_string(RL_SARIF_SRCROOT));
@@ -153,10 +55,6 @@ static json_t *artifact_location(const sarif_ctx *cx, const char *file)
 }
 
 /* The path as a person reads it in a message (relative when inside). */
-static char *display_path(const sarif_ctx *cx, const char *file)
-{
-    return rl_report_path(file ? file : "?", cx->base_dir, cx->src_root, NULL);
-}
 
 /* {"text": text}, text as is (already escaped, or not a message that may
  * hold links). */
@@ -167,14 +65,12 @@ static json_t *message(const char *text)
     return obj;
 }
 
-static void append_escaped(rl_strbuf *sb, const char *s, int links);
-
 /* {"text": text} for plain text: SARIF reads "[x](n)" in any message as a
  * link, so literal brackets and backslashes are escaped. */
 static json_t *plain_message(const char *text)
 {
     rl_strbuf sb = RL_STRBUF_INIT;
-    append_escaped(&sb, text, 1);
+    rl_report_append_escaped(&sb, text, 1);
     json_t *obj = message(rl_sb_str(&sb));
     rl_sb_free(&sb);
     return obj;
@@ -182,7 +78,7 @@ static json_t *plain_message(const char *text)
 
 /* A location: physicalLocation (when the position has a file), the
  * function as a logicalLocation, and a message. */
-static json_t *location(const sarif_ctx *cx, const rl_position *pos, const char *function, const char *text)
+static json_t *location(const rl_report_paths *cx, const rl_position *pos, const char *function, const char *text)
 {
     json_t *loc = json_object();
     if (pos->file && pos->file[0]) {
@@ -208,100 +104,40 @@ static json_t *location(const sarif_ctx *cx, const rl_position *pos, const char 
     return loc;
 }
 
+
 /* ------------------------------------------------------------- messages */
-
-static int same_text(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
-/* The same access by another instance of the same thread (a self-race). */
-static int same_access(const rl_event *a, const rl_event *b)
-{
-    return same_text(a->pos.file, b->pos.file) && a->pos.line == b->pos.line && a->pos.col == b->pos.col &&
-           same_text(a->thread, b->thread) && same_text(a->kind, b->kind);
-}
-
-/* Plain text inside a message that has embedded links: SARIF (3.11.6)
- * wants literal brackets escaped, so that "buf[]" is not read as a link. */
-static void append_escaped(rl_strbuf *sb, const char *s, int links)
-{
-    for (; s && *s; s++) {
-        if (links && (*s == '[' || *s == ']' || *s == '\\')) rl_sb_appendc(sb, '\\');
-        rl_sb_appendc(sb, *s);
-    }
-}
-
-/* "read-write in thread 'teller'" or "the same read-write in another
- * instance of thread 'teller'" */
-static void describe_side(rl_strbuf *sb, const rl_event *ev, const rl_event *prev, int links)
-{
-    const char *kind = ev->kind ? ev->kind : "access";
-    if (prev && same_access(prev, ev)) rl_sb_append(sb, "the same ");
-    append_escaped(sb, kind, links);
-    rl_sb_append(sb, prev && same_access(prev, ev) ? " in another instance of thread '" : " in thread '");
-    append_escaped(sb, ev->thread ? ev->thread : "?", links);
-    rl_sb_appendc(sb, '\'');
-}
-
-/* ", holding 'a', 'b'" / ", holding no locks" */
-static void describe_locks(rl_strbuf *sb, const rl_event *ev)
-{
-    if (ev->nlocks == 0) rl_sb_append(sb, ", holding no locks");
-    for (size_t i = 0; i < ev->nlocks; i++) rl_sb_printf(sb, "%s'%s'", i ? ", " : ", holding ", ev->locks[i]);
-}
-
-/* The message of one event's location: "write of 'x' in bump(), thread
- * 'w' (spawned at main.c:3:5, several instances), holding no locks" */
-static char *event_text(const sarif_ctx *cx, const rl_event *ev, const rl_event *prev)
-{
-    rl_strbuf sb = RL_STRBUF_INIT;
-    int again = prev && same_access(prev, ev);
-    rl_sb_printf(&sb, "%s%s", again ? "the same " : "", ev->kind ? ev->kind : "access");
-    if (ev->what) rl_sb_printf(&sb, " of '%s'", ev->what);
-    if (ev->function) rl_sb_printf(&sb, " in %s()", ev->function);
-    rl_sb_printf(&sb, ", %sthread '%s'", again ? "another instance of " : "", ev->thread ? ev->thread : "?");
-    if (ev->spawn.line > 0) {
-        char *spawn = display_path(cx, ev->spawn.file);
-        rl_sb_printf(&sb, " (spawned at %s:%u:%u%s)", spawn, ev->spawn.line, ev->spawn.col,
-                     ev->multi_instance ? ", several instances" : "");
-        free(spawn);
-    }
-    describe_locks(&sb, ev);
-    return rl_sb_take(&sb);
-}
 
 /* The result message: the finding's summary, where, and both threads, e.g.
  * "data race on 'x' at a.c:3:5: write in thread 'w' here, and read in
  * thread 'r' at [b.c:9:1](1); no lock is held by both." Other events are
  * embedded links to their relatedLocations. */
-static char *result_text(const sarif_ctx *cx, const rl_finding *f)
+static char *result_text(const rl_report_paths *cx, const rl_finding *f)
 {
     rl_strbuf sb = RL_STRBUF_INIT;
-    append_escaped(&sb, f->message ? f->message : f->rule, 1);
+    rl_report_append_escaped(&sb, f->message ? f->message : f->rule, 1);
     if (f->nevents) {
-        char *where = display_path(cx, f->events[0].pos.file);
+        char *where = rl_report_display_path(cx, f->events[0].pos.file);
         rl_sb_append(&sb, " at ");
-        append_escaped(&sb, where, 1);
+        rl_report_append_escaped(&sb, where, 1);
         rl_sb_printf(&sb, ":%u:%u: ", f->events[0].pos.line, f->events[0].pos.col);
         free(where);
-        describe_side(&sb, &f->events[0], NULL, 1);
+        rl_report_describe_side(&sb, &f->events[0], NULL, 1);
         rl_sb_append(&sb, " here");
     }
     for (size_t i = 1; i < f->nevents; i++) {
         const rl_event *ev = &f->events[i];
-        char *where = display_path(cx, ev->pos.file);
+        char *where = rl_report_display_path(cx, ev->pos.file);
         rl_sb_append(&sb, i + 1 == f->nevents ? ", and " : ", ");
-        describe_side(&sb, ev, &f->events[i - 1], 1);
+        rl_report_describe_side(&sb, ev, &f->events[i - 1], 1);
         rl_sb_append(&sb, " at [");
-        append_escaped(&sb, where, 1);
+        rl_report_append_escaped(&sb, where, 1);
         rl_sb_printf(&sb, ":%u:%u](%zu)", ev->pos.line, ev->pos.col, i);
         free(where);
     }
     rl_sb_appendc(&sb, '.');
     if (f->hint) {
         rl_sb_append(&sb, " Hint: ");
-        append_escaped(&sb, f->hint, 1);
+        rl_report_append_escaped(&sb, f->hint, 1);
         if (f->hint[0] && f->hint[strlen(f->hint) - 1] != '.') rl_sb_appendc(&sb, '.');
     }
     return rl_sb_take(&sb);
@@ -324,7 +160,7 @@ static json_t *flow_location(json_t *loc, int nesting, const char *kind1, const 
 
 /* One thread's way to its access: where it is created, its entry, each
  * call, then the access with the locks held as the flow's state. */
-static json_t *thread_flow(const sarif_ctx *cx, const rl_event *ev, const rl_event *prev, json_t *id)
+static json_t *thread_flow(const rl_report_paths *cx, const rl_event *ev, const rl_event *prev, json_t *id)
 {
     json_t *tf = json_object();
     json_t *locs = json_array();
@@ -347,7 +183,7 @@ static json_t *thread_flow(const sarif_ctx *cx, const rl_event *ev, const rl_eve
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_append(&sb, ev->kind ? ev->kind : "access");
     if (ev->what) rl_sb_printf(&sb, " of '%s'", ev->what);
-    describe_locks(&sb, ev);
+    rl_report_describe_locks(&sb, ev);
     json_t *access = flow_location(location(cx, &ev->pos, ev->function, rl_sb_str(&sb)),
                                    ev->nchain ? (int)ev->nchain - 1 : 0, "memory", NULL, "essential");
     rl_sb_free(&sb);
@@ -360,7 +196,7 @@ static json_t *thread_flow(const sarif_ctx *cx, const rl_event *ev, const rl_eve
     json_object_set_new(access, "state", state);
     json_array_append_new(locs, access);
 
-    text = event_text(cx, ev, prev);
+    text = rl_report_event_text(cx, ev, prev);
     json_object_set_new(tf, "id", id);
     json_object_set_new(tf, "message", plain_message(text));
     free(text);
@@ -369,7 +205,7 @@ static json_t *thread_flow(const sarif_ctx *cx, const rl_event *ev, const rl_eve
 }
 
 /* The codeFlow of one racing pair: both sides' threadFlows. */
-static json_t *pair_flow(const sarif_ctx *cx, const rl_finding *f, const rl_pair *p, size_t index)
+static json_t *pair_flow(const rl_report_paths *cx, const rl_finding *f, const rl_pair *p, size_t index)
 {
     json_t *flows = json_array();
     const rl_event *a = &f->events[p->a], *b = &f->events[p->b];
@@ -384,7 +220,7 @@ static json_t *pair_flow(const sarif_ctx *cx, const rl_finding *f, const rl_pair
     return cf;
 }
 
-static json_t *code_flows(const sarif_ctx *cx, const rl_finding *f)
+static json_t *code_flows(const rl_report_paths *cx, const rl_finding *f)
 {
     if (f->npairs) {
         json_t *list = json_array();
@@ -429,7 +265,7 @@ static int rule_index(const char *rule)
 
 static int same_position(const rl_position *a, const rl_position *b)
 {
-    return (a->file == b->file || same_text(a->file, b->file)) && a->line == b->line && a->col == b->col;
+    return (a->file == b->file || rl_report_same_text(a->file, b->file)) && a->line == b->line && a->col == b->col;
 }
 
 /* SARIF's rank is a priority, 0..100: each confidence has its own band
@@ -443,7 +279,7 @@ static double sarif_rank(const rl_finding *f)
     return floor + band_width * (f->rank > 0 ? f->rank : 0);
 }
 
-static json_t *result_json(const sarif_ctx *cx, const rl_finding *f, const char *baseline_state)
+static json_t *result_json(const rl_report_paths *cx, const rl_finding *f, const char *baseline_state)
 {
     json_t *r = json_object();
     json_object_set_new(r, "ruleId", rl_json_text(f->rule ? f->rule : "unknown"));
@@ -458,7 +294,7 @@ static json_t *result_json(const sarif_ctx *cx, const rl_finding *f, const char 
     json_t *locations = json_array(), *related = json_array();
     for (size_t i = 0; i < f->nevents; i++) {
         const rl_event *ev = &f->events[i];
-        char *etext = event_text(cx, ev, i ? &f->events[i - 1] : NULL);
+        char *etext = rl_report_event_text(cx, ev, i ? &f->events[i - 1] : NULL);
         json_t *loc = location(cx, &ev->pos, ev->function, etext);
         free(etext);
         json_object_set_new(loc, "id", json_integer((json_int_t)i));
@@ -556,13 +392,13 @@ static json_t *tool_json(const rl_run_info *run)
 }
 
 /* A unit that failed to parse, as a tool execution notification. */
-static json_t *unit_notification(const sarif_ctx *cx, const rl_unit_status *u)
+static json_t *unit_notification(const rl_report_paths *cx, const rl_unit_status *u)
 {
     /* Nothing of a failed or skipped unit was analysed: an error. */
     int lost = strcmp(u->status, "errors") != 0;
     json_t *n = json_object();
     json_object_set_new(n, "level", json_string(lost ? "error" : "warning"));
-    char *path = display_path(cx, u->file);
+    char *path = rl_report_display_path(cx, u->file);
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_printf(&sb, "%s %s.", path, rl_unit_status_phrase(u->status));
     char *first = rl_unit_first_error(u);
@@ -638,7 +474,7 @@ static json_t *rule_overrides(const rl_run_info *run)
     return NULL;
 }
 
-static json_t *invocation_json(const sarif_ctx *cx, const rl_run_info *run, const rl_sarif_options *opts)
+static json_t *invocation_json(const rl_report_paths *cx, const rl_run_info *run, const rl_sarif_options *opts)
 {
     json_t *inv = json_object();
     int ok = (!run || !run->status || strcmp(run->status, "complete") == 0) && !(opts && opts->incomplete) &&
@@ -688,27 +524,18 @@ static const rl_finding *match_baseline(const rl_findings *base, char *used, con
 {
     for (size_t i = 0; i < base->len; i++) {
         const rl_finding *b = &base->items[i];
-        if (used[i] || strcmp(b->fingerprint, f->fingerprint) != 0 || !same_text(b->rule, f->rule)) continue;
+        if (used[i] || strcmp(b->fingerprint, f->fingerprint) != 0 || !rl_report_same_text(b->rule, f->rule)) continue;
         used[i] = 1;
         return b;
     }
     return NULL;
 }
 
-static int write_json(FILE *out, json_t *doc, const char *what, rl_error *err)
-{
-    errno = 0;
-    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(doc);
-    if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
-        return rl_fail(err, "cannot write the %s report: %s", what, errno ? strerror(errno) : "write error");
-    return 0;
-}
 
 int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findings, const rl_sarif_options *opts,
                     rl_error *err)
 {
-    sarif_ctx cx = {run ? run->directory : NULL, opts ? opts->src_root : NULL};
+    rl_report_paths cx = {run ? run->directory : NULL, opts ? opts->src_root : NULL};
     json_t *doc = json_object();
     json_object_set_new(doc, "$schema", json_string(SARIF_SCHEMA));
     json_object_set_new(doc, "version", json_string(SARIF_VERSION));
@@ -732,7 +559,7 @@ int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findin
             const rl_finding *b = match_baseline(base, used, f);
             state = !b ? "new"
                     : (b->nevents && f->nevents && !same_position(&b->events[0].pos, &f->events[0].pos)) ||
-                              !same_text(b->message, f->message)
+                              !rl_report_same_text(b->message, f->message)
                         ? "updated"
                         : "unchanged";
         }
@@ -754,70 +581,5 @@ int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findin
     json_t *runs = json_array();
     json_array_append_new(runs, r);
     json_object_set_new(doc, "runs", runs);
-    return write_json(out, doc, "SARIF", err);
-}
-
-/* ------------------------------------------------------- code quality */
-
-/* GitLab's severities: info, minor, major, critical, blocker. */
-static const char *codequality_severity(rl_severity sev)
-{
-    switch (sev) {
-    case RL_SEV_ERROR: return "critical";
-    case RL_SEV_WARNING: return "major";
-    default: return "info";
-    }
-}
-
-int rl_report_codequality(FILE *out, const rl_run_info *run, const rl_findings *findings,
-                          const rl_sarif_options *opts, rl_error *err)
-{
-    sarif_ctx cx = {run ? run->directory : NULL, opts ? opts->src_root : NULL};
-    json_t *list = json_array();
-    for (size_t i = 0; findings && i < findings->len; i++) {
-        const rl_finding *f = &findings->items[i];
-        if (f->suppressed || f->hidden) continue;
-        json_t *issue = json_object();
-        json_object_set_new(issue, "type", json_string("issue"));
-        json_object_set_new(issue, "check_name", rl_json_text(f->rule ? f->rule : "unknown"));
-
-        rl_strbuf sb = RL_STRBUF_INIT;
-        rl_sb_append(&sb, f->message ? f->message : "");
-        for (size_t e = 0; e < f->nevents; e++) {
-            rl_sb_append(&sb, e ? " and " : ": ");
-            describe_side(&sb, &f->events[e], e ? &f->events[e - 1] : NULL, 0);
-        }
-        json_object_set_new(issue, "description", rl_json_text(rl_sb_str(&sb)));
-        rl_sb_truncate(&sb, 0);
-        for (size_t e = 0; e < f->nevents; e++) {
-            const rl_event *ev = &f->events[e];
-            char *path = display_path(&cx, ev->pos.file);
-            char *text = event_text(&cx, ev, e ? &f->events[e - 1] : NULL);
-            rl_sb_printf(&sb, "- `%s:%u:%u`: %s\n", path, ev->pos.line, ev->pos.col, text);
-            free(text);
-            free(path);
-        }
-        if (f->hint) rl_sb_printf(&sb, "\nHint: %s\n", f->hint);
-        json_t *content = json_object();
-        json_object_set_new(content, "body", rl_json_text(rl_sb_str(&sb)));
-        json_object_set_new(issue, "content", content);
-        rl_sb_free(&sb);
-
-        json_t *categories = json_array();
-        json_array_append_new(categories, json_string("Bug Risk"));
-        json_object_set_new(issue, "categories", categories);
-        json_object_set_new(issue, "severity", json_string(codequality_severity(f->severity)));
-        json_object_set_new(issue, "fingerprint", json_sprintf("%s-%s", f->rule ? f->rule : "unknown", f->fingerprint));
-
-        json_t *loc = json_object(), *lines = json_object();
-        char *path = f->nevents ? display_path(&cx, f->events[0].pos.file) : rl_xstrdup("");
-        json_object_set_new(loc, "path", rl_json_text(path));
-        free(path);
-        json_object_set_new(lines, "begin", json_integer(f->nevents && f->events[0].pos.line ? f->events[0].pos.line : 1));
-        json_object_set_new(loc, "lines", lines);
-        json_object_set_new(issue, "location", loc);
-        json_object_set_new(issue, "engine_name", json_string("racelint"));
-        json_array_append_new(list, issue);
-    }
-    return write_json(out, list, "code quality", err);
+    return rl_report_write_json(out, doc, "SARIF", err);
 }

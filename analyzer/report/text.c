@@ -6,9 +6,8 @@
  * Every string that comes from the analysed code (file names, names,
  * messages, reasons) goes through rl_term_write (util/termsafe.h): no
  * control character of a file name reaches the terminal. */
-#include "report.h"
+#include "report_internal.h"
 #include "../util/termsafe.h"
-#include <string.h>
 
 /* A string from the code, made safe; "?" stands in for a missing one. */
 static void put(FILE *out, const char *s)
@@ -22,23 +21,11 @@ static void print_position(FILE *out, const rl_position *pos)
     fprintf(out, ":%u:%u", pos->line, pos->col);
 }
 
-static int same_text(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
-/* The same access by another instance of the same thread (a self-race). */
-static int same_access(const rl_event *a, const rl_event *b)
-{
-    return same_text(a->pos.file, b->pos.file) && a->pos.line == b->pos.line && a->pos.col == b->pos.col &&
-           same_text(a->thread, b->thread) && same_text(a->kind, b->kind);
-}
-
 /* "KIND in thread 'T' (spawned at P, several instances) via A -> B, holding 'l'" */
 static void print_event(FILE *out, const rl_event *ev, const rl_event *prev)
 {
     print_position(out, &ev->pos);
-    if (prev && same_access(prev, ev)) {
+    if (prev && rl_report_same_access(prev, ev)) {
         fputs(": note: the same ", out);
         put(out, ev->kind ? ev->kind : "access");
         fputs(" in another instance of thread '", out);

@@ -96,7 +96,13 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     int k = -1;
     if (!c->owned || rl_place_root(text, &k) != RL_ROOT_PARAM || k < 0 || k >= MAX_PARAMS) return 0;
     const char *star = strchr(text, '*');
-    if (!(c->owned & (1u << k)) || !star || strchr(star + 1, '*') != NULL) return 0;
+    /* its own fields; anything a taken object leads to (ownership.h
+     * invariant 4) */
+    *taken = (c->owned_taken >> k) & 1u;
+    if (!(c->owned & (1u << k)) || !star || (strchr(star + 1, '*') != NULL && !*taken)) {
+        *taken = 0;
+        return 0;
+    }
     *publish = c->owned_publish;
     return 1;
 }

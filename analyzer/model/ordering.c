@@ -349,7 +349,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
         /* Instances of one thread share only what is not theirs alone:
          * not their own locals, and not the locals of an ancestor whose
          * every instance starts exactly one instance of this thread. */
-        if (a->distinct || b->distinct) return 0;
+        if (a->distinct && b->distinct) return 0;
         int owner = -1;
         if (sscanf(a->place, "t%d:", &owner) != 1) return 1;
         for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)

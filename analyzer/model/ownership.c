@@ -682,15 +682,12 @@ static int same_spot(rl_loc a, rl_loc b)
     return a.line == b.line && a.col == b.col && a.file == b.file;
 }
 
-static int taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+/* Whether the object at place (the prefix of an access before one of its
+ * derefs) is one fn took off a shared place before node (see
+ * rl_ownership_taken_at). */
+static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *place, rl_handoff *handoff)
 {
-    if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
-    const char *star = strrchr(text, '*');
-    rl_root_kind kind = rl_place_root(text, NULL);
-    if (!star || text[0] == '&' || (kind != RL_ROOT_GLOBAL && kind != RL_ROOT_PARAM)) return 0;
     const rl_function *f = o->p->fns[fn].fn;
-    char *place = rl_xstrndup(text, (size_t)(star - text));
-    int r = 0;
     int32_t read = taking_read(o, fn, node, place);
     /* `compress_head->lens` written out: the place is read at the spot */
     for (int32_t i = 0; read >= 0 && i < f->nnodes; i++) {
@@ -698,11 +695,27 @@ static int taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
         if (n->kind == RL_N_ACCESS && n->text && strcmp(n->text, place) == 0 && same_spot(n->loc, f->nodes[node].loc))
             read = -1;
     }
-    if (read >= 0) {
-        const char *key = rl_intern(o->p->pool, place);
-        r = owned_between(o, fn, node, handoffs_of(o, fn, key, test_taken, 'T'), f->nodes[read].loc.line,
+    if (read < 0) return 0;
+    const char *key = rl_intern(o->p->pool, place);
+    int r = owned_between(o, fn, node, handoffs_of(o, fn, key, test_taken, 'T'), f->nodes[read].loc.line,
                           f->nodes[read].loc.col, handoff);
-        if (r && handoff) handoff->taken = 1;
+    if (r && handoff) handoff->taken = 1;
+    return r;
+}
+
+static int taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
+    rl_root_kind kind = rl_place_root(text, NULL);
+    if (text[0] == '&' || (kind != RL_ROOT_GLOBAL && kind != RL_ROOT_PARAM)) return 0;
+    /* The object taken, or one it leads to (`job->out->buf`): what the
+     * giver attached to a job goes with it (invariant 4). Nearest deref
+     * first. */
+    int r = 0;
+    char *place = rl_xstrdup(text);
+    for (char *star = strrchr(place, '*'); star && !r; star = strrchr(place, '*')) {
+        *star = '\0';
+        r = taken_object_at(o, fn, node, place, handoff);
     }
     free(place);
     return r;

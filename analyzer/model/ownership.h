@@ -21,9 +21,15 @@
  *     it; a call made holding locks publishes under them whatever its
  *     callee does.
  *  2. Only an object's own fields are owned ("H1.next", "P0*.len"), never
- *     what its pointers lead to.
+ *     what its pointers lead to; except for an object taken off a shared
+ *     structure (invariant 4).
  *  3. A recursion still being answered counts as keeping (the cautious
- *     answer). */
+ *     answer).
+ *  4. What a taken object leads to goes with it (`job->out->buf` of a job
+ *     taken off the queue): the giver attached it for whoever takes the
+ *     job, as RacerD's ownership holds for every access path below an
+ *     owned one. A block every job points to and the takers change
+ *     without a lock is then not seen (the price of it). */
 #ifndef RL_OWNERSHIP_H
 #define RL_OWNERSHIP_H
 #include "flow.h"
@@ -71,8 +77,10 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
  * before fn hands the object on (as rl_ownership_fresh_at; *handoff says
  * where, with taken set), and no read of the place at the access's own
  * spot (`compress_head->lens` written out names whatever the head is
- * then). Whoever handed the object over may still touch it after, wrongly:
- * such accesses are kept, marked owned, not left out. */
+ * then); or an object it leads to (`G:compress_head*.out*.buf`, invariant
+ * 4). Whoever handed the object over may still touch it after, wrongly:
+ * such accesses are kept, marked owned, not left out. Kept like
+ * rl_ownership_fresh_at's: text must outlive the model. */
 int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
 
 /* Whether function fn returns a pointer it unlinked from a shared

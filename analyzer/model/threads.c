@@ -181,24 +181,48 @@ const rl_lockset *tm_handoff_locks(rl_model *m, const rl_ctx *c, const struct rl
     return r;
 }
 
+/* Whether pointer value v, at node of c's function, points to an object
+ * the function took off a shared structure, or one such an object leads
+ * to (rl_ownership_taken_at, asked of the object v points to). */
+static int arg_taken(rl_model *m, const rl_ctx *c, int32_t node, const char *v, rl_handoff *h)
+{
+    if (!v[0] || v[0] == '&' || v[0] == '{') return 0;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, v);
+    rl_sb_appendc(&sb, '*');
+    /* interned: the ownership memo keys texts by address (ownership.h) */
+    int r = rl_ownership_taken_at(m->own, c->fn, node, rl_intern(m->program->pool, rl_sb_str(&sb)), h);
+    rl_sb_free(&sb);
+    return r;
+}
+
 /* Which arguments of a call hand the callee an object its caller still
- * owns: one the caller allocated and has not published, or one it was
- * itself handed owned; *publish gets the locks the hand-off needs. */
-static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_node *n, const rl_lockset **publish)
+ * owns: one the caller allocated and has not published, one it took off
+ * a shared structure (*taken: those, whose accesses stay for whoever
+ * touches them after handing them on), or one it was itself handed
+ * owned; *publish gets the locks the hand-off needs. */
+static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_node *n, const rl_lockset **publish,
+                           uint32_t *taken)
 {
     uint32_t owned = 0;
     *publish = NULL;
+    *taken = 0;
     for (int32_t i = 0; i < n->nargs && i < MAX_PARAMS; i++) {
         const char *v = n->args[i];
         int k = -1;
-        int from_param = rl_place_root(v, &k) == RL_ROOT_PARAM && v[0] == 'P' && strchr(v, '*') == NULL;
-        rl_handoff h;
-        if (rl_ownership_fresh_at(m->own, c->fn, node, v, &h)) {
+        int param = rl_place_root(v, &k) == RL_ROOT_PARAM && v[0] == 'P' && k >= 0 && k < MAX_PARAMS;
+        /* the parameter itself, or what a taken one leads to (ownership.h
+         * invariant 4) */
+        int from_param = param && (strchr(v, '*') == NULL || (c->owned_taken & (1u << k)));
+        rl_handoff h = {0};
+        if (rl_ownership_fresh_at(m->own, c->fn, node, v, &h) || arg_taken(m, c, node, v, &h)) {
             owned |= 1u << i;
+            if (h.taken) *taken |= 1u << i;
             const rl_lockset *locks = tm_handoff_locks(m, c, &h);
             if (locks) *publish = locks;
-        } else if (from_param && k >= 0 && k < MAX_PARAMS && (c->owned & (1u << k))) {
+        } else if (from_param && (c->owned & (1u << k))) {
             owned |= 1u << i;
+            if (c->owned_taken & (1u << k)) *taken |= 1u << i;
             if (c->owned_publish) *publish = c->owned_publish;
         }
     }
@@ -230,7 +254,8 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= MAX_POS_DEPTH;
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     const rl_lockset *publish = NULL;
-    uint32_t owned = in_once ? 0 : owned_args(m, &c, node, n, &publish);
+    uint32_t taken = 0;
+    uint32_t owned = in_once ? 0 : owned_args(m, &c, node, n, &publish, &taken);
     /* A once-routine's context stays one to the end; past a run-once
      * guard, the callee runs on the first call only (RL_RUN_FIRST_PASS). */
     int run = c.in_once == RL_RUN_ONCE_ROUTINE || in_once ? RL_RUN_ONCE_ROUTINE
@@ -242,6 +267,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
         m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
                                   : in_once                        ? tm_once_object(m, &env, n)
                                                                    : NULL;
+    if (id >= 0) m->ctxs[id].owned_taken |= taken;
     if (id >= 0 && m->ctxs[id].owned) {
         /* Published under the locks of every call that hands it owned. */
         rl_ctx *cx = &m->ctxs[id];

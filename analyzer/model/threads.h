@@ -178,6 +178,9 @@ typedef struct rl_ctx {
     const rl_lockset *owned_publish; /* the locks its callers publish those
                             objects under (resolved), NULL: none needed */
     int owned_publish_set; /* owned_publish was met by some call */
+    uint32_t owned_taken; /* bit i: some call hands bind[i] owned because its
+                            caller took it off a shared structure (its
+                            accesses are kept, marked owned) */
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
     int queued;

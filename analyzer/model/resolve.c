@@ -711,10 +711,14 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         rl_sb_append(&sb, star + 1);
         place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
         rl_sb_free(&sb);
+        /* judged only for a place that starts at an instance's own
+         * object: the store recording and lock names, which ask most,
+         * need the name alone */
+        if (!root_distinct) continue;
         if (made_per_container(m, key, key != prefix, value)) own = 1;
         else if (own) shared_after = 1;
     }
-    if (root_distinct && own) *distinct = !shared_after;
+    if (own) *distinct = !shared_after;
     return place;
 }
 

@@ -134,6 +134,7 @@ typedef struct rl_thread {
      * the spawn's position (callee frames: global names only); NULL for
      * none. All it does comes after. */
     const rl_lockset *spawn_history;
+    int pos_depth;       /* frames its positions keep (tm_position_depth) */
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
@@ -265,6 +266,9 @@ typedef struct rl_model {
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
+    int *pos_depth_of;         /* per function: the frames positions keep in a
+                                  thread it is the entry of, 0 until asked
+                                  (tm_position_depth) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;

@@ -477,6 +477,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             }
             s->call_loc = caller_call_loc(m, d);
             s->cut = d->pos_cut > 0;
+            m->limits.positions_cut += s->cut;
             s->node_ref = n;
             s->in_once = d->once_depth > 0;
             s->once_object = d->once_object;
@@ -494,6 +495,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->handle = n->text && n->text[0] ? tm_resolve(m, env, n->text, NULL) : "";
             j->loc = n->loc;
             j->call_loc = caller_call_loc(m, d);
+            m->limits.positions_cut += d->pos_cut > 0;
         } else if (n->kind == RL_N_CALL || n->kind == RL_N_ONCE) {
             /* Direct calls, once-routines (libuv's workers start in one),
              * and calls through pointers that flows resolve; not matches

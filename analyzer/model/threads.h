@@ -241,7 +241,9 @@ typedef struct rl_model_limits {
     size_t depth_cut;         /* calls not followed past the nesting limit */
     size_t candidates_cut;    /* indirect calls or spawns with more candidates than followed */
     size_t accesses_merged;   /* accesses folded into their kind past the group limit */
-    size_t max_threads, max_contexts, soft_contexts, discovery_budget, max_depth, max_candidates, max_group;
+    size_t positions_cut;     /* spawn and join sites deeper than their thread's positions keep */
+    size_t max_threads, max_contexts, soft_contexts, discovery_budget, max_depth, max_candidates, max_group,
+        min_pos_depth;
 } rl_model_limits;
 
 typedef struct rl_model {

@@ -666,6 +666,10 @@ int tm_trampoline_body(rl_model *m, const frame_env *env)
     return calls == 1 ? body : -1;
 }
 
+/* The frames a thread's positions keep (threads_internal.h): as many as
+ * its entry's call paths through spawning functions allow, each being a
+ * context of its own, so that a pool started deep below main (zstd's,
+ * 15 calls) keeps the order of what its creating function does. */
 int tm_position_depth(rl_model *m, int entry_fn)
 {
     if (!m->pos_depth_of) m->pos_depth_of = rl_xcalloc(m->program->nfns + 1, sizeof *m->pos_depth_of);

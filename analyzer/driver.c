@@ -178,7 +178,7 @@ static rl_unit_facts *cache_lookup(const rl_facts_cache *c, rl_file_hashes *fh, 
     void *blob = c->get(c->ctx, u->file, key, &len);
     if (!blob) return NULL;
     rl_unit_facts *f = rl_facts_deserialize(blob, len);
-    if (c->results_put) *digest = rl_hash_bytes(blob, len, 0); /* only the results cache keys on it */
+    if (f && c->results_put) *digest = rl_facts_digest(blob, len, f->ndeps); /* only the results cache keys on it */
     free(blob);
     rl_error why = {{0}};
     if (!f) {
@@ -612,7 +612,8 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
     rl_parse_units(&job, parsed);
     for (size_t k = 0; k < ntodo; k++) {
         rl_parsed_unit *u = &parsed[todo[k]];
-        if (u->facts && u->blob && cache && cache->results_put) u->digest = rl_hash_bytes(u->blob, u->blob_len, 0);
+        if (u->facts && u->blob && cache && cache->results_put)
+            u->digest = rl_facts_digest(u->blob, u->blob_len, u->facts->ndeps);
     }
     out->ms_parse = rl_now_ms() - t;
 

@@ -83,7 +83,9 @@ timed_check() {
   /usr/bin/time -f '%e %U' -o "$OUTDIR/$n.$1.time" timeout "$TIMEOUT" \
     "$RL" check -p "$DIR" --db "$OUTDIR/$n.db" --format json -o "$OUTDIR/$n.$1.json" -j "$JOBS" -v \
     ${RACELINT_ARGS:-} >/dev/null 2>"$OUTDIR/$n.$1.err" || true
-  cut -d' ' -f1 "$OUTDIR/$n.$1.time"
+  # GNU time writes "Command exited with non-zero status N" first when
+  # racelint reports findings (exit 1): the figures are the last line
+  tail -n 1 "$OUTDIR/$n.$1.time" | cut -d' ' -f1
 }
 
 # measure_reruns NAME DIR DB: cold, unchanged and one-file-edited runs with

@@ -340,6 +340,13 @@ void rl_facts_dump(const rl_unit_facts *facts, struct rl_strbuf *out);
  * miss, never a crash. */
 unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len);
 rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len);
+/* A digest of what the analysis reads in an image of facts whose ndeps
+ * is `ndeps`: the image less its header and its last section, the content
+ * hashes of the files the unit was made from. An edit that changes no
+ * fact (a comment, a blank line at the end of a file) changes only those
+ * hashes, so the whole-program results keyed on this digest are reused
+ * (analyzer/results.h). */
+uint64_t rl_facts_digest(const void *buf, size_t len, int32_t ndeps);
 
 /* The header every racelint binary file starts with (the facts image
  * above, the facts files of facts/facts_file.h): 4 bytes of magic, a u32

@@ -119,6 +119,18 @@ static void put_loc(writer *w, rl_loc loc)
     put_u32(w, loc.col);
 }
 
+/* The dependency section is the image's last: u32 ndeps, then per file a
+ * u32 string index and a u64 hash (rl_facts_serialize). */
+#define DEPS_COUNT_BYTES 4
+#define DEP_ENTRY_BYTES 12
+
+uint64_t rl_facts_digest(const void *buf, size_t len, int32_t ndeps)
+{
+    size_t tail = DEPS_COUNT_BYTES + DEP_ENTRY_BYTES * (size_t)(ndeps > 0 ? ndeps : 0);
+    if (len < RL_BLOB_HEADER_BYTES + tail) return rl_hash_bytes(buf, len, 0);
+    return rl_hash_bytes((const unsigned char *)buf + RL_BLOB_HEADER_BYTES, len - RL_BLOB_HEADER_BYTES - tail, 0);
+}
+
 unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
 {
     /* The body first (collecting strings), then header + table + body. */

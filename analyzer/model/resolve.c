@@ -599,7 +599,8 @@ static void record_store(rl_model *m, const char *place, const char *value)
     const void *was = *slot;
     if (!*slot) *slot = (void *)value;
     else if (*slot != value) *slot = (void *)AMBIGUOUS;
-    if (*slot != was) m->stores_generation++;
+    int grew = rl_stored_sets_add(&m->stored_sets, place, value);
+    if (*slot != was || grew) m->stores_generation++;
 }
 
 /* The pointers static initializers store (rl_static_store), as if stored
@@ -624,11 +625,18 @@ void tm_record_stores(rl_model *m, const frame_env *env)
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
-        int unused = 0;
-        /* Keyed by the object as far as pointers are known (`A->next = p`
-         * stores into the object A points to), as tm_follow_stores looks up. */
-        const char *place = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
-        record_store(m, place, tm_resolve(m, env, n->args[0], NULL));
+        const char *value = tm_resolve(m, env, n->args[0], NULL);
+        /* A store through a pointer that may hold several objects (`el =
+         * id < 0 ? main_loop : threads[id]->el`) may store into each, as
+         * an access through it accesses each (accesses.c). */
+        const char *alts[RL_MAX_CHOICES];
+        size_t nalts = rl_place_alternatives(m->program->pool, tm_resolve(m, env, n->text, NULL), alts);
+        for (size_t k = 0; k < nalts; k++) {
+            int unused = 0;
+            /* Keyed by the object as far as pointers are known (`A->next = p`
+             * stores into the object A points to), as tm_follow_stores looks up. */
+            record_store(m, tm_follow_stores(m, alts[k], 0, &unused), value);
+        }
     }
     if (m->stores_generation == before) tm_memo_stores_mark(m->resolve_memo, env, before);
 }
@@ -685,6 +693,61 @@ static int made_per_container(rl_model *m, const char *container_place, int in_w
            (in_wrapper && same_frame_heap(container_place, value + 1));
 }
 
+/* Values of m->made_per_call. */
+#define MADE_PER_CALL ((void *)1)
+#define NOT_MADE_PER_CALL ((void *)2)
+
+/* Whether value points to a heap object its function returns (a
+ * constructor: `client c = zmalloc(...); ...; return c;`), so that each
+ * call makes a new one. Values are never followed through memory, so a
+ * store of that object's name was made by the call that made it, or by a
+ * function it handed the object to: each object is registered by the call
+ * that made it, fresh per registration. */
+static int made_per_call(rl_model *m, const char *value)
+{
+    if (value[0] != '&') return 0;
+    const char *object = value + 1;
+    void **slot = rl_ptrmap_slot(&m->made_per_call, object);
+    if (*slot) return *slot == MADE_PER_CALL;
+    *slot = NOT_MADE_PER_CALL;
+    unsigned line, col, made_line, made_col;
+    int fn = tm_heap_object_fn(m, object, &line, &col);
+    const char *ret = fn >= 0 ? return_summary(m, fn) : NULL;
+    if (!ret) return 0;
+    /* What the function returns, named in its own frame. */
+    frame_env own = {(int)strtol(object + 1, NULL, 10), fn, NULL, 0, 0, 0, 0};
+    const char *made = resolve_now(m, &own, ret, NULL);
+    size_t frame_len = 0;
+    if (made[0] == '&' && rl_place_heap_site(made + 1, &frame_len, &made_line, &made_col) == strlen(made + 1) &&
+        made_line == line && made_col == col)
+        *slot = MADE_PER_CALL;
+    return *slot == MADE_PER_CALL;
+}
+
+/* Whether every object a place of several pointer values (its points-to
+ * set, stored_set.h) may hold is made per container, as
+ * made_per_container judges one value, or per registration
+ * (made_per_call): the pointer leads to an object of the instance's own
+ * whichever was stored. A value loaded from a place that is this one
+ * again (a handler registering anew the client its own slot held) adds
+ * no object. Anything else (an overflowed set, a value not traced) may be
+ * anybody's object. */
+static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
+{
+    const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, key);
+    if (!set || set->overflowed) return 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const char *value = set->values[i];
+        if (value[0] == '&') {
+            if (!made_per_container(m, key, in_wrapper, value) && !made_per_call(m, value)) return 0;
+            continue;
+        }
+        int unused = 0;
+        if (!value[0] || tm_follow_stores(m, value, 0, &unused) != key) return 0;
+    }
+    return 1;
+}
+
 /* Rewrites `X*...` into `Y...` when X only ever held &Y. With
  * root_distinct (the place starts at an instance's own object), sets
  * *distinct when the object finally named is the instance's own: from the
@@ -702,6 +765,12 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
         const char *key;
         const char *value = stored_value(m, prefix, &key);
+        if (value == AMBIGUOUS && root_distinct && all_made_per_container(m, key, key != prefix)) {
+            /* Several objects, each the container's own: not named (no
+             * one of them is the object), but the instance's own. */
+            own = 1;
+            break;
+        }
         if (!value || value == AMBIGUOUS || value[0] != '&') {
             shared_after = 1; /* a pointer not known: anybody's object */
             break;

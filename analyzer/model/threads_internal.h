@@ -135,6 +135,10 @@ int tm_arg_fresh_per_iteration(rl_model *m, const char *arg);
 /* Whether heap object ("tN:FN:H12_3", interned) is allocated inside a loop
  * of FN: a new object each iteration (remembered per object). */
 int tm_allocated_in_loop(rl_model *m, const char *object);
+/* The function of a heap object "tN:FN[~HASH]:H<line>_<col>" (the whole
+ * object, no steps), and its allocation site; -1 when it is no such
+ * object or the function is not in the program (the first of that name). */
+int tm_heap_object_fn(const rl_model *m, const char *object, unsigned *line, unsigned *col);
 const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s);
 /* Locks held at a node of a context (NULL when the node is unreachable),
  * and locks some path may hold there. */

@@ -83,15 +83,25 @@ static const char *return_summary(rl_model *m, int fn)
     return ok ? found : NULL;
 }
 
+static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
+
 /* The frame of a call's callee: its arguments (their texts in the
  * caller's terms) resolved in the caller's frame into args, which the
- * frame points to. */
+ * frame points to. Each argument reached from an instance's own object
+ * is marked so in the frame (frame_env.reached_distinct), so that what
+ * the callee returns through it is judged as the caller's access would
+ * be (`p = readBytes(r, 1)` returning a pointer into `r->buf`). */
 static frame_env callee_frame(rl_model *m, const frame_env *env, int callee, const char *const *arg_texts, int nargs,
                               const char *args[MAX_PARAMS])
 {
     if (nargs > MAX_PARAMS) nargs = MAX_PARAMS;
-    for (int i = 0; i < nargs; i++) args[i] = resolve_now(m, env, arg_texts[i], NULL);
-    return (frame_env){env->thread, callee, args, nargs, 0, 0, 0};
+    uint32_t reached = 0;
+    for (int i = 0; i < nargs; i++) {
+        int rd = 0;
+        args[i] = rl_place_normalize(m->program->pool, resolve_steps(m, env, arg_texts[i], NULL, &rd));
+        if (rd) reached |= 1u << i;
+    }
+    return (frame_env){env->thread, callee, args, nargs, 0, 0, reached};
 }
 
 /* Marks a place of two objects that are not one (record_wrapper_object). */
@@ -152,7 +162,7 @@ static const char *stored_value(rl_model *m, const char *place, const char **key
  * value with its parameters bound to the arguments; a heap object the
  * callee allocates is a fresh object at this call site (an allocator
  * wrapper); anything else is an object of the pointee type. */
-static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth)
+static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
     char *copy = rl_xstrdup(call + 1);
@@ -185,8 +195,8 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
             const char *args[MAX_PARAMS];
             frame_env callee_env = callee_frame(m, env, callee, fields + 3, nf - 3, args);
             result = rl_place_root(ret, NULL) == RL_ROOT_CALL || (ret[0] == '&' && ret[1] == '@')
-                         ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1)
-                         : tm_resolve(m, &callee_env, ret, NULL);
+                         ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1, root_distinct)
+                         : tm_resolve2(m, &callee_env, ret, NULL, root_distinct);
         }
         if (!result || !result[0]) {
             rl_strbuf sb = RL_STRBUF_INIT;
@@ -231,8 +241,6 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
     free(copy);
     return result;
 }
-
-static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
 
 /* How a frame qualifies its locals and heap objects: "tN:FN", and for heap
  * objects of a frame handed callbacks "tN:FN~HASH" (tm_fn_bindings_hash).
@@ -313,7 +321,7 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
         int amp = s[0] == '&';
         const char *root = s + amp;
         size_t rl = rl_place_root_len(root);
-        const char *value = root[0] == '@' ? resolve_call(m, env, root, 0) : resolve_choice(m, env, root);
+        const char *value = root[0] == '@' ? resolve_call(m, env, root, 0, root_distinct) : resolve_choice(m, env, root);
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, amp ? "&P0" : "P0");
         rl_sb_append(&sb, root + rl);

@@ -259,7 +259,7 @@ typedef struct rl_model {
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     rl_stored_sets stored_sets; /* resolved place -> every value stored there (stored_set.h) */
     uint64_t stores_generation; /* bumped at every change of stored or
-                                   wrapper_inner (resolve.c) */
+                                   wrapper_inner (stores.c, resolve.c) */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
@@ -267,7 +267,7 @@ typedef struct rl_model {
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
-    rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (resolve.c) */
+    rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (stores.c) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;

@@ -50,15 +50,9 @@ static const char *stored_value(rl_model *m, const char *place, const char **key
     return rl_ptrmap_get(&m->stored, inner_place);
 }
 
-/* Records the pointer values one context writes into memory, so that a
- * load of that pointer later (`ctx->seen` holding `&packets_seen`, a
- * callback field holding a function) can name what it points to. Places
- * given two different values are left alone. Contexts record theirs when
- * explored, so that the threads analysed later see them (a trampoline
- * calling the function its creator stored in the argument); and again at
- * the end, once every context is known. */
 /* One pointer value stored at a place; a second, different one makes the
- * place ambiguous for good. Each is kept in the place's points-to set. */
+ * place ambiguous for good (not followed for a name). Each is kept in the
+ * place's points-to set. */
 static void record_store(rl_model *m, const char *place, const char *value)
 {
     void **slot = rl_ptrmap_slot(&m->stored, place);
@@ -81,6 +75,12 @@ void tm_record_static_stores(rl_model *m)
     }
 }
 
+/* Records the pointer values one context writes into memory, so that a
+ * load of that pointer later (`ctx->seen` holding `&packets_seen`, a
+ * callback field holding a function) can name what it points to.
+ * Contexts record theirs when explored, so that the threads analysed
+ * later see them (a trampoline calling the function its creator stored in
+ * the argument); and again at the end, once every context is known. */
 void tm_record_stores(rl_model *m, const frame_env *env)
 {
     /* Another context of the frame recorded the same stores, changing

@@ -116,6 +116,13 @@ enum {
     /* IF / LOOP: which branch means the TRYLOCK node `aux` succeeded */
     RL_TRY_ON_TRUE = 1 << 0,  /* condition true => acquired */
     RL_TRY_ON_FALSE = 1 << 1, /* condition false => acquired */
+    /* IF: a test of a global's value (text: the global's place, display:
+       the constant K in decimal): the condition holds exactly when the
+       global equals K (EQ), or exactly when it differs from K (NE).
+       Set only for a plain read of a global scalar, not atomic, not
+       volatile, with nothing else in the condition (model/known.h). */
+    RL_IF_VALUE_EQ = 1 << 5,
+    RL_IF_VALUE_NE = 1 << 6,
     /* LOOP */
     RL_LOOP_DO = 1 << 2,       /* body runs before the first test */
     RL_LOOP_FOREVER = 1 << 3,  /* no condition, or a constant true one */
@@ -180,8 +187,10 @@ typedef struct rl_node {
                            condition), or -1; ACCESS: the constant index
                            of the place's first [] or -1 */
     rl_loc loc;
-    const char *text;   /* place, label, handle, or indirect callee type */
-    const char *display;/* what the user wrote, for messages */
+    const char *text;   /* place, label, handle, or indirect callee type;
+                           IF with RL_IF_VALUE_*: the global tested */
+    const char *display;/* what the user wrote, for messages; IF with
+                           RL_IF_VALUE_*: the constant, in decimal */
     const char *callee; /* USR of a direct callee / entry / init function */
     const char *api;    /* API model entry name for sync calls */
     const char *guard;  /* ACCESS: the lock the location is declared

@@ -35,7 +35,7 @@
  * a linker keeping it must find); 8: slots holding an allocator; 9:
  * accesses to volatile objects flagged (RL_ACC_VOLATILE: older facts would
  * read as not volatile) */
-#define FACTS_FORMAT 9
+#define FACTS_FORMAT 10
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

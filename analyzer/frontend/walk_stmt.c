@@ -9,6 +9,7 @@
  *  2. w->cur is restored after walking into a child SEQ.
  *  3. Nesting deeper than MAX_EXPR_DEPTH is not walked. */
 #include "walker.h"
+#include <stdio.h>
 #include <string.h>
 
 int32_t rlw_open_seq(walker *w, int32_t parent, CXCursor at)
@@ -33,6 +34,76 @@ void rlw_expr_into(walker *w, CXCursor c, int32_t into)
     w->cur = saved;
 }
 
+/* Whether cursor c (stripped) reads a variable or a member of one by
+ * `.`: the operand form a value test accepts (model/known.h). */
+static int plain_variable_read(CXCursor c)
+{
+    for (int depth = 0; depth < MAX_EXPR_DEPTH; depth++) {
+        c = rl_cursor_strip(c);
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k == CXCursor_DeclRefExpr) return 1;
+        if (k != CXCursor_MemberRefExpr) return 0;
+        child_list l;
+        rlw_children_of(c, &l);
+        /* `a.b`: one child, the struct; `p->b` reads through a pointer */
+        int dot = l.len == 1 && clang_getCursorType(rl_cursor_strip(rlw_child_at(&l, 0))).kind != CXType_Pointer;
+        CXCursor base = dot ? rlw_child_at(&l, 0) : c;
+        rlw_children_free(&l);
+        if (!dot) return 0;
+        c = base;
+    }
+    return 0;
+}
+
+/* `if (G == K)`, `if (G != K)`, `if (G)`, `if (!G)` with G a global
+ * scalar read plainly: the IF records what it tests (RL_IF_VALUE_EQ /
+ * RL_IF_VALUE_NE, facts.h), so that a callee testing G again under the
+ * branch is decided (model/known.h). The condition's SEQ must hold that
+ * one read and nothing else; an atomic or volatile G is left alone (its
+ * value may change between two tests without a race). */
+static void note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_seq)
+{
+    CXCursor c = rl_cursor_strip(cond);
+    int eq = 0; /* the condition holds exactly when G == K (1) or G != K (0) */
+    long long k = 0;
+    CXCursor operand = c;
+    child_list l;
+    rlw_children_of(c, &l);
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    int shape = 1;
+    if (kind == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        operand = rlw_child_at(&l, 0);
+        eq = 1; /* !G: G == 0 */
+    } else if (kind == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE) shape = 0;
+        else if (rlw_const_int(rlw_child_at(&l, 1), &k)) operand = rlw_child_at(&l, 0);
+        else if (rlw_const_int(rlw_child_at(&l, 0), &k)) operand = rlw_child_at(&l, 1);
+        else shape = 0;
+        eq = op == CXBinaryOperator_EQ;
+    } /* else: `if (G)`, G != 0 */
+    if (shape) shape = plain_variable_read(operand) && !rlw_is_constant(operand);
+    rlw_children_free(&l);
+    if (!shape) return;
+    const rl_function *f = w->fn;
+    const rl_node *read = NULL;
+    for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_SEQ) continue;
+        if (n->kind != RL_N_ACCESS || read) return;
+        read = n;
+    }
+    if (!read || !read->text || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, "*[^~") ||
+        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
+        return;
+    char value[32];
+    snprintf(value, sizeof value, "%lld", k);
+    rl_node *n = &w->fn->nodes[node];
+    n->text = read->text;
+    n->display = rl_intern(w->facts->pool, value);
+    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
+}
+
 static void stmt_if(walker *w, CXCursor c)
 {
     child_list l;
@@ -46,6 +117,7 @@ static void stmt_if(walker *w, CXCursor c)
         rlw_expr_into(w, cx, cond);
         rlw_set_try(w, node, cx);
         rlw_set_correlated(w, node, cx);
+        note_value_test(w, node, cx, cond);
         stmt_into(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then);
         if (has_else) stmt_into(w, rlw_child_at(&l, l.len - 1), els);
         rlw_note_conditional_lock(w, node, cx, has_else);

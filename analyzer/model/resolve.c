@@ -463,7 +463,7 @@ static const rl_lockset *minus_released(rl_model *m, const rl_lockset *held, con
 const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
-    if (!ff->held || !ff->held[node]) return NULL;
+    if (!ff->held || !ff->held[node] || (c->dead && c->dead[node])) return NULL;
     frame_env env = tm_ctx_env(c);
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->held[node]);
     const rl_lockset *rel = tm_resolve_locks(m, &env, ff->released[node]);
@@ -480,7 +480,7 @@ const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
-    if (!ff->may || !ff->held[node]) return NULL;
+    if (!ff->may || !ff->held[node] || (c->dead && c->dead[node])) return NULL;
     frame_env env = tm_ctx_env(c);
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->may[node]);
     return rl_ls_union(m->flow->locks, own, entry_locks(m, c, &env, c->entry_may));

@@ -19,6 +19,7 @@
  *     order. */
 #include "threads_internal.h"
 #include "ownership.h"
+#include "known.h"
 #include "scoped.h"
 #include "resolve_memo.h"
 #include "place.h"
@@ -78,8 +79,8 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 }
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
-                   uint32_t reached_distinct, uint32_t owned, const rl_posvec *pos, int frozen, int in_once, const rl_lockset *entry,
-                   const rl_lockset *entry_may, int parent, int32_t call)
+                   uint32_t reached_distinct, uint32_t owned, const rl_known_set *known, const rl_posvec *pos, int frozen,
+                   int in_once, const rl_lockset *entry, const rl_lockset *entry_may, int parent, int32_t call)
 {
     const char *fn_only[MAX_PARAMS];
     if (m->nctxs >= CONTEXT_SOFT_LIMIT && nbind) {
@@ -98,6 +99,8 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         distinct = 0;
         reached_distinct = 0;
         owned = 0;
+        /* known stays: few contexts carry one (known.h), and dropping it
+         * would make a thread run code its own tests rule out */
     }
     rl_strbuf key = RL_STRBUF_INIT;
     /* thread|fn|in_once|distinct|reached|bindings...|position, built
@@ -111,6 +114,8 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         if (bind[i]) rl_sb_append(&key, bind[i]);
         rl_sb_appendc(&key, '|');
     }
+    if (known) rl_sb_append(&key, known->key);
+    rl_sb_appendc(&key, '|');
     if (frozen) {
         rl_sb_appendc(&key, 'F');
         phase_signature(m, thread, pos, &key);
@@ -151,6 +156,8 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->distinct = distinct;
     c->reached_distinct = reached_distinct;
     c->owned = owned;
+    c->known = known;
+    c->dead = rl_known_dead(m->known, fn, known);
     c->pos = pos_copy(pos);
     c->frozen = frozen;
     c->in_once = in_once;
@@ -261,7 +268,12 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int run = c.in_once == RL_RUN_ONCE_ROUTINE || in_once ? RL_RUN_ONCE_ROUTINE
               : c.in_once || rl_program_first_call_only(&m->program->fns[c.fn], node) ? RL_RUN_FIRST_PASS
                                                                                      : RL_RUN_EVERY_CALL;
-    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, &pos, frozen, run, held, may, ci, node);
+    /* Only a started thread's entry establishes facts (known.h): it is
+     * where a worker decides what it does by a global's value */
+    int establish = c.parent_ctx < 0 && m->threads[c.thread].parent >= 0 && c.fn == m->threads[c.thread].entry_fn;
+    const rl_known_set *known = rl_known_for_call(m->known, c.fn, c.known, c.dead, node, callee, establish);
+    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, known, &pos, frozen, run, held, may, ci,
+                     node);
     if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
     if (id >= 0 && !m->ctxs[id].once_object)
         m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
@@ -369,14 +381,14 @@ static void analyse_thread(rl_model *m, int t)
     tm_discover_children(m, t, &env);
     int frozen = !m->program->fns[th.entry_fn].spawns;
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
-    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, env.distinct, 0, &empty, frozen, 0, entry, entry, -1, -1);
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, env.distinct, 0, NULL, &empty, frozen, 0, entry, entry, -1, -1);
     /* The library's finishers that join its children run after its entry,
      * at the positions discovery gave them. */
     const rl_thread *root = &m->threads[t];
     for (int k = 0; k < root->nfinishers; k++) {
         int32_t after = tm_finisher_position(m, t, root->finishers[k]);
         rl_posvec at = {&after, 1, 0};
-        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, 0, &at, 0, 0, entry, entry, -1, -1);
+        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, 0, NULL, &at, 0, 0, entry, entry, -1, -1);
     }
     run_worklist(m);
     m->threads[t].runs_fn = tm_trampoline_body(m, &env);
@@ -473,6 +485,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_candidates = MAX_CANDIDATES;
     m->limits.max_group = MAX_GROUP;
     m->own = rl_ownership_new(p, flow);
+    m->known = rl_known_build(p);
     m->scoped = rl_scoped_new(p);
     m->resolve_memo = tm_memo_new();
     size_t cap_finishers = 0;
@@ -514,6 +527,7 @@ void rl_model_free(rl_model *m)
 {
     if (!m) return;
     rl_ownership_free(m->own);
+    rl_known_free(m->known);
     rl_scoped_free(m->scoped);
     for (size_t i = 0; i < m->nthreads; i++) {
         pos_free(&m->threads[i].spawn_pos);

@@ -182,6 +182,10 @@ typedef struct rl_ctx {
     uint32_t owned_taken; /* bit i: some call hands bind[i] owned because its
                             caller took it off a shared structure (its
                             accesses are kept, marked owned) */
+    const struct rl_known_set *known; /* globals' values its callers tested
+                            (known.h), in its key; NULL: none */
+    const uint8_t *dead; /* per node: cannot run under `known` (known.h);
+                            NULL: none */
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
     int queued;
@@ -262,6 +266,7 @@ typedef struct rl_model {
                                    wrapper_inner (stores.c, resolve.c) */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
+    struct rl_known_index *known; /* values tested by threads (known.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
     struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */

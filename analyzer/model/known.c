@@ -1,0 +1,456 @@
+/* Values a thread has tested (known.h): the index of value tests, the
+ * facts handed to callees, and the code those facts make dead.
+ *
+ * Invariants (besides known.h's):
+ *  1. Globals are numbered by the tests that name them (`bit`); only
+ *     those matter, and the per-function sets below are bitsets over them.
+ *  2. tests[fn] holds what fn or any function it may call
+ *     (rl_program_callees, weak matches included) tests; writes[fn] what
+ *     fn or a function it calls by name writes, to a fixpoint: sets only
+ *     grow. Calls through pointers are left out of writes: resolved by
+ *     field (callgraph.h), every `free` hook of every list reaches every
+ *     destructor, and through them nearly every function of a program
+ *     like redis would seem to write every global. What a thread's own
+ *     callback writes to a tested mode is the one change this misses.
+ *  3. A function's kill events are in node order. */
+#include "known.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define WORD_BITS 64
+/* Nesting of statements the dead-code walk follows; deeper code is left
+ * live (as flow says), which only keeps findings. */
+#define MAX_WALK_DEPTH 2048
+
+/* A node where the thread may change a global or learn another thread's
+ * change of it. */
+typedef struct kill_event {
+    int32_t node;
+    int32_t bit;    /* a write of that global; -1: not a plain write */
+    int all;        /* a lock taken, or a write of a struct holding tested
+                       globals: every fact */
+    int callee;     /* a direct call: what the callee writes (writes[callee]); -1 */
+} kill_event;
+
+/* An edge of the call graph, seen from the callee. */
+typedef struct caller_edge {
+    int fn;
+    int direct;     /* a call by name, not through a pointer */
+} caller_edge;
+
+typedef struct fn_index {
+    kill_event *kills;
+    size_t nkills, cap_kills;
+    caller_edge *callers; /* calls into this one (for the fixpoint) */
+    size_t ncallers, cap_callers;
+    int tests;      /* its own body has value tests */
+} fn_index;
+
+struct rl_known_index {
+    rl_program *p;
+    rl_ptrmap bit_of;    /* tested place -> bit + 1 */
+    rl_ptrmap prefixes;  /* a struct holding a tested global ("G:server") -> 1 */
+    size_t nbits, words;
+    uint64_t *tests;     /* nfns x words */
+    uint64_t *writes;    /* nfns x words */
+    fn_index *fns;
+    rl_ptrmap sets;      /* key -> rl_known_set * */
+    rl_known_set **all_sets;
+    size_t nsets, cap_sets;
+    rl_ptrmap dead;      /* "fn|key" -> dead map, or &no_dead */
+    uint8_t **all_dead;
+    size_t ndead, cap_dead;
+};
+
+/* The answer "nothing decided", remembered in the dead memo. */
+static uint8_t no_dead;
+
+static int bit_in(const uint64_t *set, size_t bit)
+{
+    return (set[bit / WORD_BITS] >> (bit % WORD_BITS)) & 1;
+}
+
+/* dst |= src; whether dst grew. */
+static int set_union(uint64_t *dst, const uint64_t *src, size_t words)
+{
+    int grew = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t v = dst[w] | src[w];
+        grew |= v != dst[w];
+        dst[w] = v;
+    }
+    return grew;
+}
+
+static int bit_of(const rl_known_index *k, const char *place)
+{
+    intptr_t b = (intptr_t)rl_ptrmap_get(&k->bit_of, place);
+    return b ? (int)(b - 1) : -1;
+}
+
+/* The bit of a tested place written by the access text `place` (the same
+ * global, or a part of it), or -1; *all when it writes a struct around a
+ * tested global. Looked up without interning the access's text. */
+static int written_bit(const rl_known_index *k, const char *place, int *all)
+{
+    *all = 0;
+    if (strncmp(place, "G:", 2) != 0) return -1;
+    size_t len = strlen(place);
+    for (size_t n = 2; n <= len; n++) {
+        if (n < len && !strchr(".[*^~", place[n])) continue;
+        const char *prefix = rl_strpool_find_n(k->p->pool, place, n);
+        if (!prefix) continue;
+        int b = bit_of(k, prefix);
+        if (b >= 0) return b;
+        if (n == len && rl_ptrmap_get(&k->prefixes, prefix)) *all = 1;
+    }
+    return -1;
+}
+
+static void add_bit(rl_known_index *k, const char *place)
+{
+    void **slot = rl_ptrmap_slot(&k->bit_of, place);
+    if (!*slot) *slot = (void *)(intptr_t)(++k->nbits);
+    for (const char *s = place + 2; *s; s++)
+        if (*s == '.') rl_ptrmap_put(&k->prefixes, rl_intern_n(k->p->pool, place, (size_t)(s - place)), (void *)1);
+}
+
+static void add_kill(fn_index *fi, kill_event e)
+{
+    RL_PUSH(fi->kills, fi->nkills, fi->cap_kills, e);
+}
+
+/* Own tests, writes and kill events of function fi; call edges. */
+static void index_function(rl_known_index *k, int fi)
+{
+    rl_program *p = k->p;
+    const rl_fn_info *info = &p->fns[fi];
+    const rl_function *f = info->fn;
+    uint64_t *tests = k->tests + (size_t)fi * k->words, *writes = k->writes + (size_t)fi * k->words;
+    for (int32_t i = 0; f && i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
+            int b = bit_of(k, rl_intern(p->pool, n->text));
+            tests[b / WORD_BITS] |= 1ull << (b % WORD_BITS);
+            k->fns[fi].tests = 1;
+        } else if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text) {
+            int all = 0, b = written_bit(k, n->text, &all);
+            if (b >= 0) writes[b / WORD_BITS] |= 1ull << (b % WORD_BITS);
+            if (b >= 0 || all) add_kill(&k->fns[fi], (kill_event){i, b, all, -1});
+        } else if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK) {
+            add_kill(&k->fns[fi], (kill_event){i, -1, 1, -1});
+        } else if (n->kind == RL_N_CALL && !info->doomed[i]) {
+            /* a call on a path that ends the process (a crash report)
+             * changes nothing the thread goes on with */
+            int one, weak;
+            size_t count;
+            const int *callees = rl_program_callees(p, info, i, &one, &count, &weak);
+            int direct = !(n->flags & RL_CALL_INDIRECT) && info->callees[i];
+            for (size_t c = 0; c < count; c++) {
+                if (direct) add_kill(&k->fns[fi], (kill_event){i, -1, 0, callees[c]});
+                fn_index *ce = &k->fns[callees[c]];
+                RL_PUSH(ce->callers, ce->ncallers, ce->cap_callers, ((caller_edge){(int)fi, direct}));
+            }
+        }
+    }
+}
+
+/* tests and writes of every function, callees included (invariant 2). */
+static void close_over_calls(rl_known_index *k)
+{
+    size_t nfns = k->p->nfns;
+    int *work = rl_xmalloc(nfns * sizeof *work);
+    char *queued = rl_xcalloc(nfns, 1);
+    size_t top = 0;
+    for (size_t f = 0; f < nfns; f++) {
+        work[top++] = (int)f;
+        queued[f] = 1;
+    }
+    while (top) {
+        int f = work[--top];
+        queued[f] = 0;
+        const fn_index *fi = &k->fns[f];
+        for (size_t c = 0; c < fi->ncallers; c++) {
+            int g = fi->callers[c].fn;
+            int grew = set_union(k->tests + (size_t)g * k->words, k->tests + (size_t)f * k->words, k->words);
+            if (fi->callers[c].direct)
+                grew |= set_union(k->writes + (size_t)g * k->words, k->writes + (size_t)f * k->words, k->words);
+            if (grew && !queued[g]) {
+                work[top++] = g;
+                queued[g] = 1;
+            }
+        }
+    }
+    free(work);
+    free(queued);
+}
+
+rl_known_index *rl_known_build(rl_program *p)
+{
+    rl_known_index *k = rl_xcalloc(1, sizeof *k);
+    k->p = p;
+    for (size_t fi = 0; fi < p->nfns; fi++) {
+        const rl_function *f = p->fns[fi].fn;
+        for (int32_t i = 0; f && i < f->nnodes; i++)
+            if (f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
+                add_bit(k, rl_intern(p->pool, f->nodes[i].text));
+            }
+    }
+    if (!k->nbits) return k;
+    k->words = (k->nbits + WORD_BITS - 1) / WORD_BITS;
+    k->tests = rl_xcalloc(p->nfns * k->words, sizeof *k->tests);
+    k->writes = rl_xcalloc(p->nfns * k->words, sizeof *k->writes);
+    k->fns = rl_xcalloc(p->nfns, sizeof *k->fns);
+    for (size_t fi = 0; fi < p->nfns; fi++) index_function(k, (int)fi);
+    close_over_calls(k);
+    return k;
+}
+
+void rl_known_free(rl_known_index *k)
+{
+    if (!k) return;
+    for (size_t fi = 0; k->fns && fi < k->p->nfns; fi++) {
+        free(k->fns[fi].kills);
+        free(k->fns[fi].callers);
+    }
+    free(k->fns);
+    free(k->tests);
+    free(k->writes);
+    for (size_t i = 0; i < k->nsets; i++) free(k->all_sets[i]);
+    free(k->all_sets);
+    for (size_t i = 0; i < k->ndead; i++) free(k->all_dead[i]);
+    free(k->all_dead);
+    rl_ptrmap_free(&k->bit_of);
+    rl_ptrmap_free(&k->prefixes);
+    rl_ptrmap_free(&k->sets);
+    rl_ptrmap_free(&k->dead);
+    free(k);
+}
+
+/* ---- sets ------------------------------------------------------------------ */
+
+/* The interned set holding facts[0..n) (most recent first). */
+static const rl_known_set *intern_set(rl_known_index *k, const rl_known_fact *facts, int n)
+{
+    if (n <= 0) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    for (int i = 0; i < n; i++) {
+        rl_sb_append(&sb, facts[i].place);
+        rl_sb_append(&sb, facts[i].eq ? "==" : "!=");
+        rl_sb_append_int(&sb, facts[i].value);
+        rl_sb_appendc(&sb, ';');
+    }
+    const char *key = rl_intern(k->p->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    void **slot = rl_ptrmap_slot(&k->sets, key);
+    if (!*slot) {
+        rl_known_set *s = rl_xcalloc(1, sizeof *s);
+        s->n = n;
+        memcpy(s->e, facts, (size_t)n * sizeof *facts);
+        s->key = key;
+        RL_PUSH(k->all_sets, k->nsets, k->cap_sets, s);
+        *slot = s;
+    }
+    return *slot;
+}
+
+/* Adds a fact unless one about its global is there already (a more
+ * recent test: invariant 2 of known.h); whether there was room. */
+static int add_fact(rl_known_fact *facts, int *n, rl_known_fact f)
+{
+    for (int i = 0; i < *n; i++)
+        if (facts[i].place == f.place) return 1;
+    if (*n >= RL_KNOWN_MAX) return 0;
+    facts[(*n)++] = f;
+    return 1;
+}
+
+/* ---- where facts hold -------------------------------------------------------- */
+
+/* The first node past the outermost loop around node x that lies inside
+ * node `within` (-1: any), or x itself when there is none: a fact used
+ * at x must survive every kill before that point, since a loop comes
+ * back to x after the rest of its body. */
+static int32_t loop_extent(const rl_function *f, int32_t x, int32_t within)
+{
+    int32_t ext = x;
+    for (int32_t p = f->nodes[x].parent; p >= 0 && p != within; p = f->nodes[p].parent)
+        if (f->nodes[p].kind == RL_N_LOOP) ext = f->nodes[p].end + 1;
+    return ext;
+}
+
+/* Whether some live kill event of fn in nodes (lo, hi) may change or
+ * reveal global `bit`. */
+static int killed_between(const rl_known_index *k, int fn, const uint8_t *dead, int bit, int32_t lo, int32_t hi)
+{
+    const fn_index *fi = &k->fns[fn];
+    for (size_t i = 0; i < fi->nkills; i++) {
+        const kill_event *e = &fi->kills[i];
+        if (e->node <= lo) continue;
+        if (e->node >= hi) break;
+        if (dead && dead[e->node]) continue;
+        if (e->all || e->bit == bit) return 1;
+        if (e->callee >= 0 && bit_in(k->writes + (size_t)e->callee * k->words, (size_t)bit)) return 1;
+    }
+    return 0;
+}
+
+const rl_known_set *rl_known_for_call(rl_known_index *k, int fn, const rl_known_set *inherited, const uint8_t *dead,
+                                      int32_t call, int callee, int establish)
+{
+    if (!k || !k->nbits || callee < 0) return NULL;
+    const uint64_t *wanted = k->tests + (size_t)callee * k->words;
+    const rl_function *f = k->p->fns[fn].fn;
+    rl_known_fact facts[RL_KNOWN_MAX];
+    int n = 0;
+    /* the tests around the call, nearest first */
+    int32_t child = call;
+    for (int32_t j = establish ? f->nodes[call].parent : -1; j >= 0; child = j, j = f->nodes[j].parent) {
+        const rl_node *t = &f->nodes[j];
+        if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
+        int branch = child == rl_fn_child(f, j, 1) ? 1 : child == rl_fn_child(f, j, 2) ? 2 : 0;
+        const char *place = rl_intern(k->p->pool, t->text);
+        int b = bit_of(k, place);
+        if (!branch || b < 0 || !bit_in(wanted, (size_t)b)) continue;
+        if (killed_between(k, fn, dead, b, j, loop_extent(f, call, j))) continue;
+        int eq = (t->flags & RL_IF_VALUE_EQ) != 0;
+        rl_known_fact fact = {place, strtoll(t->display, NULL, 10), branch == 1 ? eq : !eq};
+        if (!add_fact(facts, &n, fact)) break;
+    }
+    /* then what the context was entered with, still true here */
+    for (int i = 0; inherited && i < inherited->n && n < RL_KNOWN_MAX; i++) {
+        int b = bit_of(k, inherited->e[i].place);
+        if (b < 0 || !bit_in(wanted, (size_t)b)) continue;
+        if (killed_between(k, fn, dead, b, -1, loop_extent(f, call, -1))) continue;
+        add_fact(facts, &n, inherited->e[i]);
+    }
+    return intern_set(k, facts, n);
+}
+
+/* ---- dead code ------------------------------------------------------------------ */
+
+typedef struct dead_walk {
+    const rl_known_index *k;
+    const rl_function *f;
+    const rl_known_fact *facts;
+    int nfacts;
+    uint8_t *dead;
+    int32_t *decided_by; /* per fact: the furthest loop_extent of the
+                            tests it decided, or -1 */
+    int decided;
+} dead_walk;
+
+/* 1 / 0 when the facts decide IF node i's condition, else -1. */
+static int decide(dead_walk *w, int32_t i)
+{
+    const rl_node *t = &w->f->nodes[i];
+    if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) return -1;
+    const char *place = rl_strpool_find(w->k->p->pool, t->text);
+    for (int k = 0; k < w->nfacts; k++) {
+        const rl_known_fact *fact = &w->facts[k];
+        if (fact->place != place) continue;
+        long long value = strtoll(t->display, NULL, 10);
+        int is_value; /* G == value: 1, G != value: 0, unknown: -1 */
+        if (fact->eq) is_value = fact->value == value;
+        else is_value = fact->value == value ? 0 : -1;
+        if (is_value < 0) return -1;
+        int32_t ext = loop_extent(w->f, i, -1);
+        if (ext > w->decided_by[k]) w->decided_by[k] = ext;
+        w->decided++;
+        return (t->flags & RL_IF_VALUE_EQ) ? is_value : !is_value;
+    }
+    return -1;
+}
+
+/* Marks the nodes of i's subtree that cannot run when i is entered with
+ * `live`; whether control may leave i at its end. switch_live: whether
+ * the enclosing switch runs (its case labels are entered from it). */
+static int walk(dead_walk *w, int32_t i, int live, int switch_live, int depth)
+{
+    const rl_node *n = &w->f->nodes[i];
+    if (!live) w->dead[i] = 1;
+    if (depth > MAX_WALK_DEPTH) return 1;
+    switch (n->kind) {
+    case RL_N_SEQ: {
+        int cur = live;
+        for (int32_t c = n->first_child; c >= 0; c = w->f->nodes[c].next_sibling) {
+            /* a label may be reached by a jump from anywhere; a case from
+             * its switch */
+            if (w->f->nodes[c].kind == RL_N_LABEL) cur = 1;
+            if (w->f->nodes[c].kind == RL_N_CASE) cur = switch_live;
+            cur = walk(w, c, cur, switch_live, depth + 1);
+        }
+        return cur;
+    }
+    case RL_N_IF: {
+        walk(w, rl_fn_child(w->f, i, 0), live, switch_live, depth + 1);
+        int d = live ? decide(w, i) : -1;
+        int t = walk(w, rl_fn_child(w->f, i, 1), live && d != 0, switch_live, depth + 1);
+        int e = walk(w, rl_fn_child(w->f, i, 2), live && d != 1, switch_live, depth + 1);
+        return t || e;
+    }
+    case RL_N_LOOP:
+        for (int k = 0; k < 3; k++) walk(w, rl_fn_child(w->f, i, k), live, switch_live, depth + 1);
+        return live;
+    case RL_N_SWITCH:
+        walk(w, rl_fn_child(w->f, i, 0), live, switch_live, depth + 1);
+        walk(w, rl_fn_child(w->f, i, 1), live, live, depth + 1);
+        return live;
+    case RL_N_RETURN:
+    case RL_N_BREAK:
+    case RL_N_CONTINUE:
+    case RL_N_GOTO:
+        return 0;
+    default:
+        /* events: their own subtree is themselves */
+        for (int32_t c = n->first_child; c >= 0; c = w->f->nodes[c].next_sibling)
+            walk(w, c, live, switch_live, depth + 1);
+        return live;
+    }
+}
+
+const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *facts)
+{
+    if (!k || !facts || !k->nbits || !k->fns[fn].tests) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append_int(&sb, fn);
+    rl_sb_appendc(&sb, '|');
+    rl_sb_append(&sb, facts->key);
+    const char *key = rl_intern(k->p->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    void **slot = rl_ptrmap_slot(&k->dead, key);
+    if (*slot) return *slot == &no_dead ? NULL : *slot;
+    const rl_function *f = k->p->fns[fn].fn;
+    rl_known_fact kept[RL_KNOWN_MAX];
+    int nkept = facts->n;
+    memcpy(kept, facts->e, (size_t)nkept * sizeof *kept);
+    uint8_t *dead = rl_xcalloc((size_t)f->nnodes, 1);
+    int32_t decided_by[RL_KNOWN_MAX];
+    /* Optimistic: decide with every fact, then drop a fact that some live
+     * kill comes before a test it decided (the loop's next round included)
+     * and decide again, until every fact kept holds where it is used. */
+    for (;;) {
+        memset(dead, 0, (size_t)f->nnodes);
+        for (int i = 0; i < nkept; i++) decided_by[i] = -1;
+        dead_walk w = {k, f, kept, nkept, dead, decided_by, 0};
+        walk(&w, 0, 1, 1, 0);
+        int dropped = -1;
+        for (int i = 0; i < nkept && dropped < 0; i++) {
+            int b = bit_of(k, kept[i].place);
+            if (decided_by[i] >= 0 && killed_between(k, fn, dead, b, -1, decided_by[i])) dropped = i;
+        }
+        if (dropped < 0 && w.decided) {
+            RL_PUSH(k->all_dead, k->ndead, k->cap_dead, dead);
+            *slot = dead;
+            return dead;
+        }
+        if (dropped < 0 || nkept == 1) break;
+        memmove(&kept[dropped], &kept[dropped + 1], (size_t)(nkept - dropped - 1) * sizeof *kept);
+        nkept--;
+    }
+    free(dead);
+    *slot = &no_dead;
+    return NULL;
+}

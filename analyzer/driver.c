@@ -330,6 +330,9 @@ static const struct {
     {"limit-accesses", offsetof(rl_model_limits, accesses_merged), offsetof(rl_model_limits, max_group),
      "%zu accesses to locations touched from more than %zu places were folded into accesses of the same "
      "kind; each such line is not reported separately"},
+    {"limit-positions", offsetof(rl_model_limits, positions_cut), offsetof(rl_model_limits, min_pos_depth),
+     "%zu thread starts and joins lie deeper than the %zu calls a position keeps (more where few call paths "
+     "lead to them): what runs below that depth counts as one step, unordered with them"},
 };
 
 /* Tells the user every bound of the model that this program hit. */

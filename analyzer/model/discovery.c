@@ -10,7 +10,7 @@
  *
  * Invariants:
  *  1. Bounded: at most DISCOVERY_BUDGET calls walked per thread,
- *     MAX_SPAWN_DEPTH nested calls, MAX_POS_DEPTH frames per position,
+ *     MAX_SPAWN_DEPTH nested calls, the thread's pos_depth frames per position,
  *     MAX_THREADS threads; every cut is counted in rl_model.limits.
  *  2. A callee is walked once per top-level statement of the entry and
  *     callbacks bound (again only when reached at a smaller depth):
@@ -319,11 +319,11 @@ static uint32_t caller_params(const frame_env *env, const rl_node *call, int nva
 }
 
 /* Walks callee (its frame sub) called at node i of the frame env, one
- * frame deeper; past MAX_POS_DEPTH the position stops growing. */
+ * frame deeper; past the thread's pos_depth the position stops growing. */
 static void walk_callee(rl_model *m, const frame_env *env, const frame_env *sub, const rl_posvec *pos, int *frame_fns,
                         int depth, discovery *d, int32_t i)
 {
-    int extend = pos->n < MAX_POS_DEPTH;
+    int extend = pos->n < m->threads[env->thread].pos_depth;
     rl_posvec p2 = extend ? pos_extend(pos, i) : pos_copy(pos);
     int *ff = extend ? tm_frames_with(frame_fns, pos->n, env->fn) : tm_frames_with(frame_fns, pos->n - 1, frame_fns[pos->n - 1]);
     int saved_fn = d->caller_fn;
@@ -482,6 +482,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             }
             s->call_loc = caller_call_loc(m, d);
             s->cut = d->pos_cut > 0;
+            m->limits.positions_cut += s->cut;
             s->node_ref = n;
             s->in_once = d->once_depth > 0;
             s->once_object = d->once_object;
@@ -499,6 +500,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->handle = n->text && n->text[0] ? tm_resolve(m, env, n->text, NULL) : "";
             j->loc = n->loc;
             j->call_loc = caller_call_loc(m, d);
+            m->limits.positions_cut += d->pos_cut > 0;
         } else if (n->kind == RL_N_CALL || n->kind == RL_N_ONCE) {
             /* Direct calls, once-routines (libuv's workers start in one),
              * and calls through pointers that flows resolve; not matches
@@ -667,6 +669,23 @@ int tm_trampoline_body(rl_model *m, const frame_env *env)
         body = to.by_context && to.count == 1 ? to.fns[0] : -1;
     }
     return calls == 1 ? body : -1;
+}
+
+/* The frames a thread's positions keep (threads_internal.h): as many as
+ * its entry's call paths through spawning functions allow, each being a
+ * context of its own, so that a pool started deep below main (zstd's,
+ * 15 calls) keeps the order of what its creating function does. */
+int tm_position_depth(rl_model *m, int entry_fn)
+{
+    if (!m->pos_depth_of) m->pos_depth_of = rl_xcalloc(m->program->nfns + 1, sizeof *m->pos_depth_of);
+    if (!m->pos_depth_of[entry_fn]) {
+        size_t totals[MAX_POS_DEPTH + 1];
+        rl_program_spawning_paths(m->program, entry_fn, MAX_POS_DEPTH, POS_PATH_BUDGET + 1, totals);
+        int depth = MIN_POS_DEPTH;
+        while (depth < MAX_POS_DEPTH && totals[depth + 1] <= POS_PATH_BUDGET) depth++;
+        m->pos_depth_of[entry_fn] = depth;
+    }
+    return m->pos_depth_of[entry_fn];
 }
 
 /* Pass 1 for thread t, whose entry runs in env: its spawn and join sites,

@@ -23,7 +23,7 @@ typedef struct spawn_site {
                                  (handle_field), or NULL */
     const char *kept;    /* where the spawning function's caller keeps the
                             handle it returns (kept_handle), or NULL */
-    int cut;             /* its position lost frames past MAX_POS_DEPTH */
+    int cut;             /* its position lost frames past the thread's pos_depth */
     int entry_fn;        /* direct entry, or -1 */
     int *entries;        /* entries this context decides (by_context), owned */
     size_t nentries;
@@ -67,12 +67,12 @@ typedef struct discovery {
     walked_call *calls;
     size_t ncalls, cap_calls;
     /* The frame that called the one being walked: its function (-1 in
-     * the entry) and the call, uncut by MAX_POS_DEPTH. */
+     * the entry) and the call, uncut by the thread's pos_depth. */
     int caller_fn;
     int32_t caller_node;
     const frame_env *caller_env;
     int joins_only;      /* calls left in a walk for joins only (rejoin) */
-    int pos_cut;         /* frames walked past MAX_POS_DEPTH, not in positions */
+    int pos_cut;         /* frames walked past the thread's pos_depth, not in positions */
 } discovery;
 
 /* ---- loops ---------------------------------------------------------------- */

@@ -303,7 +303,7 @@ static void list_joins(const rl_model *m, rl_thread *child, const spawn_site *s,
 static int joined_by_caller(const spawn_site *s, const join_site *join)
 {
     int c = s->pos.n - 2;
-    /* Past MAX_POS_DEPTH, frame c is not the spawning function's caller. */
+    /* Past the thread's pos_depth, frame c is not the spawning function's caller. */
     if (!join || c < 0 || join->pos.n <= c || s->cut) return 0;
     for (int k = 0; k <= c; k++)
         if (join->frame_fns[k] != s->frame_fns[k] || (k < c && join->pos.v[k] != s->pos.v[k])) return 0;

@@ -419,6 +419,44 @@ int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t n
     return info->doomed[node] ? p->fns[callee].starts : p->fns[callee].spawns;
 }
 
+/* Counts call paths through the functions thread discovery walks
+ * (program.h): one breadth-first round per call depth, each function
+ * holding how many paths reach it (saturating at cap). */
+void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, size_t *totals)
+{
+    for (int d = 0; d <= depth; d++) totals[d] = 1;
+    if (entry < 0 || (size_t)entry >= p->nfns || !p->fns[entry].spawns) return;
+    size_t *cur = rl_xcalloc(p->nfns + 1, sizeof *cur), *next = rl_xcalloc(p->nfns + 1, sizeof *next);
+    cur[entry] = 1;
+    size_t total = 1;
+    for (int d = 1; d <= depth; d++) {
+        memset(next, 0, p->nfns * sizeof *next);
+        for (size_t f = 0; f < p->nfns && total < cap; f++) {
+            if (!cur[f]) continue;
+            const rl_fn_info *info = &p->fns[f];
+            for (int32_t n = 0; n < info->fn->nnodes && total < cap; n++) {
+                uint8_t kind = info->fn->nodes[n].kind;
+                if ((kind != RL_N_CALL && kind != RL_N_ONCE) || info->doomed[n]) continue;
+                size_t count;
+                int weak, one;
+                const int *callees = rl_program_callees(p, info, n, &one, &count, &weak);
+                for (size_t k = 0; k < count && total < cap; k++) {
+                    if (!p->fns[callees[k]].spawns) continue;
+                    size_t step = cur[f] < cap - total ? cur[f] : cap - total;
+                    next[callees[k]] += step;
+                    total += step;
+                }
+            }
+        }
+        totals[d] = total;
+        size_t *swap = cur;
+        cur = next;
+        next = swap;
+    }
+    free(cur);
+    free(next);
+}
+
 /* ---- run-once guards ----------------------------------------------------- */
 
 /* The only statement of a branch, when it is a bare `return`. */

@@ -129,6 +129,12 @@ int rl_program_may_follow(const rl_program *p, const rl_fn_info *info, int32_t f
 /* Whether thread discovery follows the call at `node` into `callee`: the
  * callee spawns, or, from doomed code, starts threads. */
 int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t node, int callee);
+/* How many call paths of at most d calls from function `entry` go
+ * through functions thread discovery walks (rl_fn_info.spawns), for each
+ * d from 0 to depth: totals[d] (depth + 1 entries). The thread model keys
+ * a context per such path while its positions keep the frames; counted
+ * up to cap (then cap). Doomed calls are left out. */
+void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, size_t *totals);
 /* The functions a CALL, SPAWN or ONCE node through a pointer may reach:
  * those that flow into the slot it reads (callgraph.h); when only
  * functions without a body flow there (a hook holding free), none; when

@@ -258,7 +258,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
      * multiplied contexts for no better name. */
     uint8_t per_element =
         vals && (c.per_element == 1 || tm_call_in_loop(m, c.thread, fn_of(m, c.fn), node)) ? 1 : 2;
-    int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= MAX_POS_DEPTH;
+    int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= m->threads[c.thread].pos_depth;
     rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, node);
     const rl_lockset *publish = NULL;
     uint32_t taken = 0;
@@ -378,6 +378,7 @@ static void analyse_thread(rl_model *m, int t)
     uint32_t caller = th.parent < 0 && th.entry_fn != m->program->main_fn ? ~0u : 0u;
     frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u, caller, th.arg_distinct ? 1u : 0u};
     rl_posvec empty = {NULL, 0, 0};
+    m->threads[t].pos_depth = tm_position_depth(m, th.entry_fn);
     tm_discover_children(m, t, &env);
     int frozen = !m->program->fns[th.entry_fn].spawns;
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
@@ -484,6 +485,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_depth = MAX_SPAWN_DEPTH;
     m->limits.max_candidates = MAX_CANDIDATES;
     m->limits.max_group = MAX_GROUP;
+    m->limits.min_pos_depth = MIN_POS_DEPTH;
     m->own = rl_ownership_new(p, flow);
     m->known = rl_known_build(p);
     m->scoped = rl_scoped_new(p);
@@ -556,6 +558,7 @@ void rl_model_free(rl_model *m)
     }
     free(m->threads);
     free(m->ctxs);
+    free(m->pos_depth_of);
     free(m->accesses);
     rl_ptrmap_free(&m->ctx_by_key);
     rl_ptrmap_free(&m->lock_display);

@@ -135,6 +135,7 @@ typedef struct rl_thread {
      * the spawn's position (callee frames: global names only); NULL for
      * none. All it does comes after. */
     const rl_lockset *spawn_history;
+    int pos_depth;       /* frames its positions keep (tm_position_depth) */
     rl_posvec spawn_pos, start, dstart, end, dend; /* in the parent's frame; d* for
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
@@ -245,7 +246,9 @@ typedef struct rl_model_limits {
     size_t depth_cut;         /* calls not followed past the nesting limit */
     size_t candidates_cut;    /* indirect calls or spawns with more candidates than followed */
     size_t accesses_merged;   /* accesses folded into their kind past the group limit */
-    size_t max_threads, max_contexts, soft_contexts, discovery_budget, max_depth, max_candidates, max_group;
+    size_t positions_cut;     /* spawn and join sites deeper than their thread's positions keep */
+    size_t max_threads, max_contexts, soft_contexts, discovery_budget, max_depth, max_candidates, max_group,
+        min_pos_depth;
 } rl_model_limits;
 
 typedef struct rl_model {
@@ -273,6 +276,9 @@ typedef struct rl_model {
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
     rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (stores.c) */
+    int *pos_depth_of;         /* per function: the frames positions keep in a
+                                  thread it is the entry of, 0 until asked
+                                  (tm_position_depth) */
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;

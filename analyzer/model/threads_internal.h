@@ -29,9 +29,15 @@
 /* Bounds that keep pathological programs finite. */
 #define MAX_THREADS 4096
 #define MAX_SPAWN_DEPTH 16
-/* Positions keep at most this many frames; deeper calls share the
- * position of their deepest kept frame (discovery and exploration agree). */
-#define MAX_POS_DEPTH 8
+/* Positions keep MIN_POS_DEPTH frames, and up to MAX_POS_DEPTH in a
+ * thread whose entry reaches at most POS_PATH_BUDGET call paths through
+ * spawning functions within that many calls: each such path is a context
+ * of its own (tm_position_depth, rl_thread.pos_depth). Deeper calls share
+ * the position of their deepest kept frame (discovery and exploration
+ * agree). zstd starts its pool 15 calls below main. */
+#define MIN_POS_DEPTH 8
+#define MAX_POS_DEPTH 16
+#define POS_PATH_BUDGET 2000
 /* Calls followed while looking for spawn sites, per thread. */
 #define DISCOVERY_BUDGET 20000
 #define MAX_CANDIDATES 32
@@ -211,6 +217,12 @@ const char *tm_returned_value(rl_model *m, int fn, int thread);
 #define LOCKS_ON_STACK 16
 
 /* ---- discovery.c ---------------------------------------------------------- */
+
+/* The frames positions keep in a thread whose entry is entry_fn: the most,
+ * up to MAX_POS_DEPTH, whose call paths through spawning functions number
+ * at most POS_PATH_BUDGET, and never fewer than MIN_POS_DEPTH (remembered
+ * per function). */
+int tm_position_depth(rl_model *m, int entry_fn);
 
 /* A new thread (a root when parent is -1); -1 past MAX_THREADS (counted). */
 int tm_add_thread(rl_model *m, int parent, int entry_fn);

@@ -39,6 +39,15 @@ golden public_wrapper ../../fixtures library_public_spawn_wrapper.c
 # global handle: listed as joined there.
 golden grandchild_join ../../fixtures grandchild_joined_racy.c
 
+# Positions keep every frame down to a pool made ten calls below main
+# when few call paths lead there, eight frames when thousands do, and the
+# run says so.
+cd "$HERE/deep" || exit 2
+expect "check, a spawn below a wide call tree" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/deep.json" fanout.c
+equals "its positions are cut" "$(jq -r '[.run.notices[] | select(.code == "limit-positions")] | length' "$TMP/deep.json")" 1
+expect "check, a pool ten calls deep" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/deep.json" ../../../fixtures/pool_deep_error_paths_safe.c
+equals "its positions keep every frame" "$(jq -r '[.run.notices[] | select(.code == "limit-positions")] | length' "$TMP/deep.json")" 0
+
 cd "$HERE/project" || exit 2
 expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c
 check "threads json parses" jq -e '.programs | length == 3' "$TMP/out"

@@ -457,6 +457,42 @@ static void spawn_histories(rl_model *m)
 /* The functions the project config names as entry points run in
  * application threads, any number of them at once: each is a root thread
  * of several instances (unless it is a root already). */
+/* Whether nothing in the program can start a thread, take or release a
+ * lock, or run once: no SPAWN (callbacks handed to unseen code included),
+ * JOIN, LOCK, TRYLOCK, UNLOCK, LOCKINIT or ONCE node in any function, and
+ * no configured entry points (application threads); a callback handed
+ * to a function the program defines is no spawn (rl_program_spawn_live),
+ * a setjmp no trylock. Then only one thread
+ * runs, no access can race and no lock rule has an event: the threads
+ * are made (the program's summary lists them) but not explored. Lua's
+ * interpreter, linked by memcached's and redis's builds as programs of
+ * their own, cost most of their whole-program phase exploring for
+ * nothing (docs/performance.md). */
+static int program_inert(const rl_program *p)
+{
+    if (p->nentry_points) return 0;
+    for (size_t i = 0; i < p->nfns; i++)
+        for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++)
+            switch (p->fns[i].fn->nodes[k].kind) {
+            case RL_N_SPAWN:
+                if (rl_program_spawn_live(p, &p->fns[i].fn->nodes[k])) return 0;
+                break;
+            case RL_N_TRYLOCK:
+                /* a setjmp takes no lock */
+                if (!(p->fns[i].fn->nodes[k].flags & RL_LOCK_JUMP_TARGET)) return 0;
+                break;
+            case RL_N_JOIN:
+            case RL_N_LOCK:
+            case RL_N_UNLOCK:
+            case RL_N_LOCKINIT:
+            case RL_N_ONCE:
+                return 0;
+            default:
+                break;
+            }
+    return 1;
+}
+
 static void add_entry_point_roots(rl_model *m)
 {
     const rl_program *p = m->program;
@@ -515,7 +551,8 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
         free(called);
     }
     add_entry_point_roots(m);
-    for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
+    if (!program_inert(p))
+        for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     tm_collect_stores(m);
     tm_index_instance_frames(m);
     spawn_histories(m);

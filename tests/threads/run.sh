@@ -48,6 +48,15 @@ equals "its positions are cut" "$(jq -r '[.run.notices[] | select(.code == "limi
 expect "check, a pool ten calls deep" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/deep.json" ../../../fixtures/pool_deep_error_paths_safe.c
 equals "its positions keep every frame" "$(jq -r '[.run.notices[] | select(.code == "limit-positions")] | length' "$TMP/deep.json")" 0
 
+# A program that starts no thread and takes no lock is not explored
+# (model/threads.c, program_inert): its 2^18 calling contexts would pass
+# the soft limit, as the same tree does once its leaf takes a lock.
+cd "$HERE/inert" || exit 2
+expect "check, a wide tree, no thread, no lock" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/inert.json" tree.c
+equals "it is not explored" "$(jq -r '[.run.notices[].code] | join(" ")' "$TMP/inert.json")" single-threaded
+expect "check, the same tree taking a lock" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/inert.json" tree_locked.c
+equals "it is explored" "$(jq -r '[.run.notices[].code] | sort | join(" ")' "$TMP/inert.json")" "limit-contexts-merged single-threaded"
+
 cd "$HERE/project" || exit 2
 expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c
 check "threads json parses" jq -e '.programs | length == 3' "$TMP/out"

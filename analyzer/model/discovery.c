@@ -218,22 +218,27 @@ static int statement_in_loop(const rl_function *fn, unsigned line, unsigned col)
 #define MADE_IN_LOOP ((void *)1)
 #define MADE_ONCE ((void *)2)
 
+int tm_heap_object_fn(const rl_model *m, const char *object, unsigned *line, unsigned *col)
+{
+    size_t frame_len = 0;
+    if (rl_place_heap_site(object, &frame_len, line, col) != strlen(object)) return -1;
+    const char *name = strchr(object, ':') + 1; /* after "tN:" */
+    size_t name_len = strcspn(name, "~:");
+    for (size_t f = 0; f < m->program->nfns; f++) {
+        const rl_fn_info *info = &m->program->fns[f];
+        if (info->fn && strncmp(info->name, name, name_len) == 0 && !info->name[name_len]) return (int)f;
+    }
+    return -1;
+}
+
 int tm_allocated_in_loop(rl_model *m, const char *object)
 {
     void **slot = rl_ptrmap_slot(&m->made_in_loop, object);
     if (*slot) return *slot == MADE_IN_LOOP;
     *slot = MADE_ONCE;
-    size_t frame_len = 0;
     unsigned line, col;
-    if (rl_place_heap_site(object, &frame_len, &line, &col) != strlen(object)) return 0;
-    const char *name = strchr(object, ':') + 1; /* after "tN:" */
-    size_t name_len = strcspn(name, "~:");
-    for (size_t f = 0; f < m->program->nfns; f++) {
-        const rl_fn_info *info = &m->program->fns[f];
-        if (!info->fn || strncmp(info->name, name, name_len) != 0 || info->name[name_len]) continue;
-        if (statement_in_loop(info->fn, line, col)) *slot = MADE_IN_LOOP;
-        break;
-    }
+    int fn = tm_heap_object_fn(m, object, &line, &col);
+    if (fn >= 0 && statement_in_loop(m->program->fns[fn].fn, line, col)) *slot = MADE_IN_LOOP;
     return *slot == MADE_IN_LOOP;
 }
 

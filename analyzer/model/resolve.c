@@ -4,17 +4,17 @@
  * heap objects are qualified by thread (and by the callbacks a frame is
  * handed); a call's value is the callee's return summary with its
  * parameters bound; a choice is resolved alternative by alternative.
- * Also records the pointers contexts store into memory (so that a later
- * load can name what it points to) and the functions a call through a
- * pointer reaches in one context.
+ * Also the functions a call through a pointer reaches in one context.
+ * The pointers contexts store into memory, followed when naming places,
+ * are stores.c's.
  *
  * Invariants:
  *  1. Every name returned is interned in the program's pool: equal names
  *     are equal pointers.
  *  2. Values are k-limited (MAX_DEREFS derefs, MAX_VALUE_LEN bytes), so
  *     recursion cannot create bindings, and so contexts, without end.
- *  3. A place given two different pointer values, or a function whose
- *     returns disagree, is marked ambiguous once and never followed. */
+ *  3. A function whose returns disagree is marked ambiguous once and
+ *     never followed (as a place given two pointer values is: stores.c). */
 #include "threads_internal.h"
 #include "callgraph.h"
 #include "ownership.h"
@@ -83,15 +83,25 @@ static const char *return_summary(rl_model *m, int fn)
     return ok ? found : NULL;
 }
 
+static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
+
 /* The frame of a call's callee: its arguments (their texts in the
  * caller's terms) resolved in the caller's frame into args, which the
- * frame points to. */
+ * frame points to. Each argument reached from an instance's own object
+ * is marked so in the frame (frame_env.reached_distinct), so that what
+ * the callee returns through it is judged as the caller's access would
+ * be (`p = readBytes(r, 1)` returning a pointer into `r->buf`). */
 static frame_env callee_frame(rl_model *m, const frame_env *env, int callee, const char *const *arg_texts, int nargs,
                               const char *args[MAX_PARAMS])
 {
     if (nargs > MAX_PARAMS) nargs = MAX_PARAMS;
-    for (int i = 0; i < nargs; i++) args[i] = resolve_now(m, env, arg_texts[i], NULL);
-    return (frame_env){env->thread, callee, args, nargs, 0, 0, 0};
+    uint32_t reached = 0;
+    for (int i = 0; i < nargs; i++) {
+        int rd = 0;
+        args[i] = rl_place_normalize(m->program->pool, resolve_steps(m, env, arg_texts[i], NULL, &rd));
+        if (rd) reached |= 1u << i;
+    }
+    return (frame_env){env->thread, callee, args, nargs, 0, 0, reached};
 }
 
 /* Marks a place of two objects that are not one (record_wrapper_object). */
@@ -125,34 +135,25 @@ static void record_wrapper_object(rl_model *m, const frame_env *env, int callee,
     if (*slot != was) m->stores_generation++;
 }
 
-/* The stored pointer value at place, or, when none is recorded and the
- * place's root is an allocator wrapper's object, the one stored at the
- * same place of the object as the wrapper named it. *key: the place it
- * was recorded at. */
-static const char *stored_value(rl_model *m, const char *place, const char **key)
+const char *tm_wrapper_inner(rl_model *m, const char *outer)
 {
-    *key = place;
-    const char *value = rl_ptrmap_get(&m->stored, place);
-    if (value) return value;
-    size_t root = rl_place_root_len(place);
-    const char *outer = rl_strpool_find_n(m->program->pool, place, root);
-    const char *inner = outer ? rl_ptrmap_get(&m->wrapper_inner, outer) : NULL;
-    if (!inner || inner == AMBIGUOUS_INNER) return NULL;
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append(&sb, inner);
-    rl_sb_append(&sb, place + root);
-    const char *inner_place = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
-    rl_sb_free(&sb);
-    if (!inner_place) return NULL;
-    *key = inner_place;
-    return rl_ptrmap_get(&m->stored, inner_place);
+    const char *inner = rl_ptrmap_get(&m->wrapper_inner, outer);
+    return inner == AMBIGUOUS_INNER ? NULL : inner;
+}
+
+const char *tm_returned_value(rl_model *m, int fn, int thread)
+{
+    const char *ret = return_summary(m, fn);
+    if (!ret) return NULL;
+    frame_env own = {thread, fn, NULL, 0, 0, 0, 0};
+    return resolve_now(m, &own, ret, NULL);
 }
 
 /* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
  * value with its parameters bound to the arguments; a heap object the
  * callee allocates is a fresh object at this call site (an allocator
  * wrapper); anything else is an object of the pointee type. */
-static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth)
+static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
     char *copy = rl_xstrdup(call + 1);
@@ -185,8 +186,8 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
             const char *args[MAX_PARAMS];
             frame_env callee_env = callee_frame(m, env, callee, fields + 3, nf - 3, args);
             result = rl_place_root(ret, NULL) == RL_ROOT_CALL || (ret[0] == '&' && ret[1] == '@')
-                         ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1)
-                         : tm_resolve(m, &callee_env, ret, NULL);
+                         ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1, root_distinct)
+                         : tm_resolve2(m, &callee_env, ret, NULL, root_distinct);
         }
         if (!result || !result[0]) {
             rl_strbuf sb = RL_STRBUF_INIT;
@@ -232,8 +233,6 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
     return result;
 }
 
-static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
-
 /* How a frame qualifies its locals and heap objects: "tN:FN", and for heap
  * objects of a frame handed callbacks "tN:FN~HASH" (tm_fn_bindings_hash).
  * Long names are cut: a qualifier only needs to tell frames apart. */
@@ -271,7 +270,7 @@ void tm_index_instance_frames(rl_model *m)
 /* Whether value points into a heap object allocated by a frame that runs
  * once per instance ("&tN:FN:H12_3...", tm_index_instance_frames): each
  * instance allocates its own. */
-static int per_instance_heap(rl_model *m, const char *value)
+int tm_per_instance_heap(rl_model *m, const char *value)
 {
     size_t frame_len = 0;
     unsigned line, col;
@@ -313,7 +312,7 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
         int amp = s[0] == '&';
         const char *root = s + amp;
         size_t rl = rl_place_root_len(root);
-        const char *value = root[0] == '@' ? resolve_call(m, env, root, 0) : resolve_choice(m, env, root);
+        const char *value = root[0] == '@' ? resolve_call(m, env, root, 0, root_distinct) : resolve_choice(m, env, root);
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, amp ? "&P0" : "P0");
         rl_sb_append(&sb, root + rl);
@@ -422,10 +421,6 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
     return vals;
 }
 
-/* Locksets of one name per lock taken in one frame rarely exceed this;
- * larger ones (curl's may-held sets) take the heap. */
-#define LOCKS_ON_STACK 16
-
 const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s)
 {
     if (!s || !s->n) return rl_ls_empty(m->flow->locks);
@@ -490,9 +485,6 @@ const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node)
     const rl_lockset *own = tm_resolve_locks(m, &env, ff->may[node]);
     return rl_ls_union(m->flow->locks, own, entry_locks(m, c, &env, c->entry_may));
 }
-
-/* Marks a place that was given different pointer values (tm_collect_stores). */
-static const char AMBIGUOUS[] = "";
 
 /* The targets of a call through a pointer that only the function's own
  * parameters fill (rl_callgraph_param_sources), in this context: for
@@ -566,8 +558,8 @@ void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets 
     if (n->fnptr && !info->callees[node] && (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN || n->kind == RL_N_ONCE)) {
         const char *v = tm_resolve(m, env, n->fnptr, NULL);
         if (v[0] && strncmp(v, "fn:", 3) != 0) {
-            const char *stored = rl_ptrmap_get(&m->stored, v);
-            if (stored && stored != AMBIGUOUS && strncmp(stored, "fn:", 3) == 0) v = stored;
+            const char *stored = tm_stored_single(m, v);
+            if (stored && strncmp(stored, "fn:", 3) == 0) v = stored;
         }
         if (strncmp(v, "fn:", 3) == 0) {
             /* A function without a body in this program runs nothing we see. */
@@ -580,162 +572,4 @@ void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets 
         if (context_params(m, env, n, out)) return;
     }
     out->fns = rl_program_callees(m->program, info, node, &out->buf[0], &out->count, &out->weak);
-}
-
-/* ---- pointers stored in memory ------------------------------------------- */
-
-/* Records the pointer values one context writes into memory, so that a
- * load of that pointer later (`ctx->seen` holding `&packets_seen`, a
- * callback field holding a function) can name what it points to. Places
- * given two different values are left alone. Contexts record theirs when
- * explored, so that the threads analysed later see them (a trampoline
- * calling the function its creator stored in the argument); and again at
- * the end, once every context is known. */
-/* One pointer value stored at a place; a second, different one makes the
- * place ambiguous for good. */
-static void record_store(rl_model *m, const char *place, const char *value)
-{
-    void **slot = rl_ptrmap_slot(&m->stored, place);
-    const void *was = *slot;
-    if (!*slot) *slot = (void *)value;
-    else if (*slot != value) *slot = (void *)AMBIGUOUS;
-    if (*slot != was) m->stores_generation++;
-}
-
-/* The pointers static initializers store (rl_static_store), as if stored
- * before anything runs: recorded before any context's. */
-void tm_record_static_stores(rl_model *m)
-{
-    rl_strpool *pool = m->program->pool;
-    for (size_t u = 0; u < m->program->nunits; u++) {
-        const rl_unit_facts *f = m->program->units[u];
-        for (int32_t i = 0; f && i < f->nstatics; i++)
-            record_store(m, rl_intern(pool, f->statics[i].place), rl_intern(pool, f->statics[i].value));
-    }
-}
-
-void tm_record_stores(rl_model *m, const frame_env *env)
-{
-    /* Another context of the frame recorded the same stores, changing
-     * nothing, and nothing changed since: this one would change nothing. */
-    uint64_t before = m->stores_generation;
-    if (tm_memo_stores_unchanged(m->resolve_memo, env, before)) return;
-    const rl_function *f = fn_of(m, env->fn);
-    for (int32_t i = 0; i < f->nnodes; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
-        int unused = 0;
-        /* Keyed by the object as far as pointers are known (`A->next = p`
-         * stores into the object A points to), as tm_follow_stores looks up. */
-        const char *place = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
-        record_store(m, place, tm_resolve(m, env, n->args[0], NULL));
-    }
-    if (m->stores_generation == before) tm_memo_stores_mark(m->resolve_memo, env, before);
-}
-
-/* How many times tm_collect_stores records every context's stores again
- * at most (each pass can name one more level of nested wrappers). */
-#define MAX_STORE_PASSES 3
-
-void tm_collect_stores(rl_model *m)
-{
-    for (size_t ci = 0; ci < m->nctxs; ci++) {
-        const rl_ctx *c = &m->ctxs[ci];
-        if (c->stores_recorded) continue;
-        frame_env env = tm_ctx_env(c);
-        tm_record_stores(m, &env);
-    }
-    /* A store is keyed by its object as far as the stores and allocator
-     * wrappers known when it was recorded lead (`fe->data = d` in a frame
-     * explored before the one that told what `l->events` holds). Now that
-     * every context is known, record them again, under the object's full
-     * name, until no new name appears. */
-    for (int pass = 0; pass < MAX_STORE_PASSES; pass++) {
-        size_t stored = m->stored.count, wrappers = m->wrapper_inner.count;
-        for (size_t ci = 0; ci < m->nctxs; ci++) {
-            const rl_ctx *c = &m->ctxs[ci];
-            frame_env env = tm_ctx_env(c);
-            tm_record_stores(m, &env);
-        }
-        if (m->stored.count == stored && m->wrapper_inner.count == wrappers) break;
-    }
-}
-
-/* Whether two heap places (`tN:FN:H12_3...`) were allocated by the same
- * frame. */
-static int same_frame_heap(const char *a, const char *b)
-{
-    size_t fa = 0, fb = 0;
-    unsigned line, col;
-    if (!rl_place_heap_site(a, &fa, &line, &col) || !rl_place_heap_site(b, &fb, &line, &col)) return 0;
-    return fa == fb && memcmp(a, b, fa) == 0;
-}
-
-/* Whether the object value points to is made anew for each instance when
- * its container is: an element stored in a per-instance object, an object
- * each instance's own frame allocated, one made anew in each iteration of
- * a loop, or, in_wrapper (the container is the object an allocator
- * wrapper returns, container_place its field as the wrapper names it),
- * one the wrapper made too (`l->events = malloc(...)` in `new_loop()`:
- * each loop it makes gets its own table). */
-static int made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value)
-{
-    return strstr(value, "[]") || per_instance_heap(m, value) ||
-           tm_allocated_in_loop(m, rl_intern(m->program->pool, value + 1)) ||
-           (in_wrapper && same_frame_heap(container_place, value + 1));
-}
-
-/* Rewrites `X*...` into `Y...` when X only ever held &Y. With
- * root_distinct (the place starts at an instance's own object), sets
- * *distinct when the object finally named is the instance's own: from the
- * first pointer made per container on (the steps before it lead to the
- * instance's object: the array its pointer was loaded from), every one
- * was; and clears it when one after that was not (a block shared by
- * every instance's own object), or is not known. */
-const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
-{
-    rl_strpool *pool = m->program->pool;
-    int own = 0, shared_after = 0;
-    for (int round = 0; round < MAX_SPAWN_DEPTH; round++) {
-        const char *star = strchr(place, '*');
-        if (!star || place[0] == '{') break;
-        const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
-        const char *key;
-        const char *value = stored_value(m, prefix, &key);
-        if (!value || value == AMBIGUOUS || value[0] != '&') {
-            shared_after = 1; /* a pointer not known: anybody's object */
-            break;
-        }
-        rl_strbuf sb = RL_STRBUF_INIT;
-        rl_sb_append(&sb, value + 1);
-        rl_sb_append(&sb, star + 1);
-        place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
-        rl_sb_free(&sb);
-        /* judged only for a place that starts at an instance's own
-         * object: the store recording and lock names, which ask most,
-         * need the name alone */
-        if (!root_distinct) continue;
-        if (made_per_container(m, key, key != prefix, value)) own = 1;
-        else if (own) shared_after = 1;
-    }
-    if (own) *distinct = !shared_after;
-    return place;
-}
-
-/* Lock names through stored pointers too (`pthread_mutex_lock(t->lock)`
- * with `t->lock = &m` is a lock on m). */
-const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held)
-{
-    if (!held || !held->n) return held ? rl_ls_empty(m->flow->locks) : NULL;
-    rl_lock_entry stack[LOCKS_ON_STACK], *e = held->n <= LOCKS_ON_STACK ? stack : rl_xmalloc(held->n * sizeof *e);
-    int same = 1;
-    for (size_t i = 0; i < held->n; i++) {
-        int unused = 0;
-        e[i] = (rl_lock_entry){tm_follow_stores(m, held->e[i].lock, 0, &unused), held->e[i].shared};
-        same &= e[i].lock == held->e[i].lock;
-    }
-    /* no lock through a stored pointer: the set itself (interned) */
-    const rl_lockset *r = same ? held : rl_ls_of(m->flow->locks, e, held->n);
-    if (e != stack) free(e);
-    return r;
 }

@@ -600,10 +600,12 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->ctx_by_key);
     rl_ptrmap_free(&m->lock_display);
     rl_ptrmap_free(&m->stored);
+    rl_stored_sets_free(&m->stored_sets);
     rl_ptrmap_free(&m->returns);
     tm_memo_free(m->resolve_memo);
     rl_ptrmap_free(&m->instance_frames);
     rl_ptrmap_free(&m->wrapper_inner);
+    rl_ptrmap_free(&m->made_per_call);
     rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);

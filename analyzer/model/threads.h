@@ -29,6 +29,7 @@
 #define RL_THREADS_H
 #include "flow.h"
 #include "program.h"
+#include "stored_set.h"
 #include "../util/u64set.h"
 
 typedef struct rl_posvec {
@@ -263,8 +264,9 @@ typedef struct rl_model {
     size_t queue_lo;          /* no context below this index is queued */
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
+    rl_stored_sets stored_sets; /* resolved place -> every value stored there (stored_set.h) */
     uint64_t stores_generation; /* bumped at every change of stored or
-                                   wrapper_inner (resolve.c) */
+                                   wrapper_inner (stores.c, resolve.c) */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     struct rl_known_index *known; /* values tested by threads (known.h) */
@@ -273,6 +275,7 @@ typedef struct rl_model {
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
+    rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (stores.c) */
     int *pos_depth_of;         /* per function: the frames positions keep in a
                                   thread it is the entry of, 0 until asked
                                   (tm_position_depth) */

@@ -4,7 +4,9 @@
  *  threads.c    builds the model: threads, contexts and the worklist,
  *               accesses, lock events, groups; frees it;
  *  resolve.c    names places, values and locksets of a function in a
- *               context; pointers stored in memory; calls through pointers;
+ *               context; calls through pointers;
+ *  stores.c     pointers stored in memory (their points-to sets in
+ *               stored_set.c), followed when naming places and locks;
  *  discovery.c  pass 1 per thread: spawn and join sites, children;
  *  intervals.c  their intervals, joins and creation locks (discovery.h
  *               holds what those two share);
@@ -141,6 +143,10 @@ int tm_arg_fresh_per_iteration(rl_model *m, const char *arg);
 /* Whether heap object ("tN:FN:H12_3", interned) is allocated inside a loop
  * of FN: a new object each iteration (remembered per object). */
 int tm_allocated_in_loop(rl_model *m, const char *object);
+/* The function of a heap object "tN:FN[~HASH]:H<line>_<col>" (the whole
+ * object, no steps), and its allocation site; -1 when it is no such
+ * object or the function is not in the program (the first of that name). */
+int tm_heap_object_fn(const rl_model *m, const char *object, unsigned *line, unsigned *col);
 const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s);
 /* Locks held at a node of a context (NULL when the node is unreachable),
  * and locks some path may hold there. */
@@ -176,6 +182,8 @@ void tm_collect_accesses(rl_model *m);
 void tm_group_accesses(rl_model *m);
 void tm_index_lock_events(rl_model *m);
 
+/* ---- stores.c ------------------------------------------------------------- */
+
 /* Pointers stored in memory: recorded per context (tm_record_stores, when
  * explored; tm_collect_stores for the rest; tm_record_static_stores, those
  * of static initializers, before all), followed when naming places
@@ -183,7 +191,7 @@ void tm_index_lock_events(rl_model *m);
 void tm_record_stores(rl_model *m, const frame_env *env);
 void tm_record_static_stores(rl_model *m);
 void tm_collect_stores(rl_model *m); /* then every context again, under full names */
-/* Records which frames run once per instance of their thread (every
+/* (resolve.c) Records which frames run once per instance of their thread (every
  * context of the frame bound to a per-instance value, reached once per
  * loop iteration, or in a thread of several instances), once every
  * context is known: tm_follow_stores then names what such a frame
@@ -191,6 +199,22 @@ void tm_collect_stores(rl_model *m); /* then every context again, under full nam
 void tm_index_instance_frames(rl_model *m);
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
 const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held);
+/* The one pointer value stored at place (stores.c); NULL when none, or
+ * when it was given several. */
+const char *tm_stored_single(rl_model *m, const char *place);
+/* What resolve.c knows that the stores ask (stores.c): whether a value
+ * points into an object of a frame that runs once per instance; the
+ * object an allocator wrapper's object at a call site is as the wrapper
+ * named it (NULL when none or several); what function fn returns, named
+ * in its own frame in thread (no bindings), NULL when its returns
+ * disagree. */
+int tm_per_instance_heap(rl_model *m, const char *value);
+const char *tm_wrapper_inner(rl_model *m, const char *outer);
+const char *tm_returned_value(rl_model *m, int fn, int thread);
+
+/* Locksets of one name per lock taken in one frame rarely exceed this;
+ * larger ones (curl's may-held sets) take the heap. */
+#define LOCKS_ON_STACK 16
 
 /* ---- discovery.c ---------------------------------------------------------- */
 

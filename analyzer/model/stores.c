@@ -1,0 +1,278 @@
+/* Pointers stored in memory (threads_internal.h): the pointer values the
+ * contexts store, by resolved place, so that a later load can name what
+ * it points to (`ctx->seen` holding `&packets_seen`, a callback field
+ * holding a function), and the naming of places and locks through them.
+ * Each place keeps the one value it was given, which names what it leads
+ * to, and the set of every value (stored_set.h), which judges whether a
+ * place of several values still leads to an instance's own object.
+ *
+ * Invariants:
+ *  1. A place given two different values is marked ambiguous once and
+ *     never followed for a name; its set keeps every value, up to
+ *     RL_STORED_SET_MAX.
+ *  2. Following is bounded (MAX_SPAWN_DEPTH rounds), and only the
+ *     judgement of a place starting at an instance's own object
+ *     (root_distinct) reads the sets: names never depend on them.
+ *  3. Every change of a place's value or set bumps
+ *     rl_model.stores_generation, so that a frame whose stores were
+ *     recorded is recorded again only when something changed. */
+#include "threads_internal.h"
+#include "place.h"
+#include "resolve_memo.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Marks a place that was given different pointer values (tm_collect_stores). */
+static const char AMBIGUOUS[] = "";
+
+/* The stored pointer value at place, or, when none is recorded and the
+ * place's root is an allocator wrapper's object, the one stored at the
+ * same place of the object as the wrapper named it. *key: the place it
+ * was recorded at. */
+static const char *stored_value(rl_model *m, const char *place, const char **key)
+{
+    *key = place;
+    const char *value = rl_ptrmap_get(&m->stored, place);
+    if (value) return value;
+    size_t root = rl_place_root_len(place);
+    const char *outer = rl_strpool_find_n(m->program->pool, place, root);
+    const char *inner = outer ? tm_wrapper_inner(m, outer) : NULL;
+    if (!inner) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, inner);
+    rl_sb_append(&sb, place + root);
+    const char *inner_place = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    if (!inner_place) return NULL;
+    *key = inner_place;
+    return rl_ptrmap_get(&m->stored, inner_place);
+}
+
+/* One pointer value stored at a place; a second, different one makes the
+ * place ambiguous for good (not followed for a name). Each is kept in the
+ * place's points-to set. */
+static void record_store(rl_model *m, const char *place, const char *value)
+{
+    void **slot = rl_ptrmap_slot(&m->stored, place);
+    const void *was = *slot;
+    if (!*slot) *slot = (void *)value;
+    else if (*slot != value) *slot = (void *)AMBIGUOUS;
+    int grew = rl_stored_sets_add(&m->stored_sets, place, value);
+    if (*slot != was || grew) m->stores_generation++;
+}
+
+/* The pointers static initializers store (rl_static_store), as if stored
+ * before anything runs: recorded before any context's. */
+void tm_record_static_stores(rl_model *m)
+{
+    rl_strpool *pool = m->program->pool;
+    for (size_t u = 0; u < m->program->nunits; u++) {
+        const rl_unit_facts *f = m->program->units[u];
+        for (int32_t i = 0; f && i < f->nstatics; i++)
+            record_store(m, rl_intern(pool, f->statics[i].place), rl_intern(pool, f->statics[i].value));
+    }
+}
+
+/* Records the pointer values one context writes into memory, so that a
+ * load of that pointer later (`ctx->seen` holding `&packets_seen`, a
+ * callback field holding a function) can name what it points to.
+ * Contexts record theirs when explored, so that the threads analysed
+ * later see them (a trampoline calling the function its creator stored in
+ * the argument); and again at the end, once every context is known. */
+void tm_record_stores(rl_model *m, const frame_env *env)
+{
+    /* Another context of the frame recorded the same stores, changing
+     * nothing, and nothing changed since: this one would change nothing. */
+    uint64_t before = m->stores_generation;
+    if (tm_memo_stores_unchanged(m->resolve_memo, env, before)) return;
+    const rl_function *f = fn_of(m, env->fn);
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
+        const char *value = tm_resolve(m, env, n->args[0], NULL);
+        /* A store through a pointer that may hold several objects (`el =
+         * id < 0 ? main_loop : threads[id]->el`) may store into each, as
+         * an access through it accesses each (accesses.c). */
+        const char *alts[RL_MAX_CHOICES];
+        size_t nalts = rl_place_alternatives(m->program->pool, tm_resolve(m, env, n->text, NULL), alts);
+        for (size_t k = 0; k < nalts; k++) {
+            int unused = 0;
+            /* Keyed by the object as far as pointers are known (`A->next = p`
+             * stores into the object A points to), as tm_follow_stores looks up. */
+            record_store(m, tm_follow_stores(m, alts[k], 0, &unused), value);
+        }
+    }
+    if (m->stores_generation == before) tm_memo_stores_mark(m->resolve_memo, env, before);
+}
+
+/* How many times tm_collect_stores records every context's stores again
+ * at most (each pass can name one more level of nested wrappers). */
+#define MAX_STORE_PASSES 3
+
+void tm_collect_stores(rl_model *m)
+{
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        if (c->stores_recorded) continue;
+        frame_env env = tm_ctx_env(c);
+        tm_record_stores(m, &env);
+    }
+    /* A store is keyed by its object as far as the stores and allocator
+     * wrappers known when it was recorded lead (`fe->data = d` in a frame
+     * explored before the one that told what `l->events` holds). Now that
+     * every context is known, record them again, under the object's full
+     * name, until no new name appears. */
+    for (int pass = 0; pass < MAX_STORE_PASSES; pass++) {
+        size_t stored = m->stored.count, wrappers = m->wrapper_inner.count;
+        for (size_t ci = 0; ci < m->nctxs; ci++) {
+            const rl_ctx *c = &m->ctxs[ci];
+            frame_env env = tm_ctx_env(c);
+            tm_record_stores(m, &env);
+        }
+        if (m->stored.count == stored && m->wrapper_inner.count == wrappers) break;
+    }
+}
+
+/* Whether two heap places (`tN:FN:H12_3...`) were allocated by the same
+ * frame. */
+static int same_frame_heap(const char *a, const char *b)
+{
+    size_t fa = 0, fb = 0;
+    unsigned line, col;
+    if (!rl_place_heap_site(a, &fa, &line, &col) || !rl_place_heap_site(b, &fb, &line, &col)) return 0;
+    return fa == fb && memcmp(a, b, fa) == 0;
+}
+
+/* Whether the object value points to is made anew for each instance when
+ * its container is: an element stored in a per-instance object, an object
+ * each instance's own frame allocated, one made anew in each iteration of
+ * a loop, or, in_wrapper (the container is the object an allocator
+ * wrapper returns, container_place its field as the wrapper names it),
+ * one the wrapper made too (`l->events = malloc(...)` in `new_loop()`:
+ * each loop it makes gets its own table). */
+static int made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value)
+{
+    return strstr(value, "[]") || tm_per_instance_heap(m, value) ||
+           tm_allocated_in_loop(m, rl_intern(m->program->pool, value + 1)) ||
+           (in_wrapper && same_frame_heap(container_place, value + 1));
+}
+
+/* Values of m->made_per_call. */
+#define MADE_PER_CALL ((void *)1)
+#define NOT_MADE_PER_CALL ((void *)2)
+
+/* Whether value points to a heap object its function returns (a
+ * constructor: `client c = zmalloc(...); ...; return c;`), so that each
+ * call makes a new one. Values are never followed through memory, so a
+ * store of that object's name was made by the call that made it, or by a
+ * function it handed the object to: each object is registered by the call
+ * that made it, fresh per registration. */
+static int made_per_call(rl_model *m, const char *value)
+{
+    if (value[0] != '&') return 0;
+    const char *object = value + 1;
+    void **slot = rl_ptrmap_slot(&m->made_per_call, object);
+    if (*slot) return *slot == MADE_PER_CALL;
+    *slot = NOT_MADE_PER_CALL;
+    unsigned line, col, made_line, made_col;
+    int fn = tm_heap_object_fn(m, object, &line, &col);
+    const char *made = fn >= 0 ? tm_returned_value(m, fn, (int)strtol(object + 1, NULL, 10)) : NULL;
+    size_t frame_len = 0;
+    if (made && made[0] == '&' && rl_place_heap_site(made + 1, &frame_len, &made_line, &made_col) == strlen(made + 1) &&
+        made_line == line && made_col == col)
+        *slot = MADE_PER_CALL;
+    return *slot == MADE_PER_CALL;
+}
+
+/* Whether every object a place of several pointer values (its points-to
+ * set, stored_set.h) may hold is made per container, as
+ * made_per_container judges one value, or per registration
+ * (made_per_call): the pointer leads to an object of the instance's own
+ * whichever was stored. A value loaded from a place that is this one
+ * again (a handler registering anew the client its own slot held) adds
+ * no object. Anything else (an overflowed set, a value not traced) may be
+ * anybody's object. */
+static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
+{
+    const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, key);
+    if (!set || set->overflowed) return 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const char *value = set->values[i];
+        if (value[0] == '&') {
+            if (!made_per_container(m, key, in_wrapper, value) && !made_per_call(m, value)) return 0;
+            continue;
+        }
+        int unused = 0;
+        if (!value[0] || tm_follow_stores(m, value, 0, &unused) != key) return 0;
+    }
+    return 1;
+}
+
+/* Rewrites `X*...` into `Y...` when X only ever held &Y. With
+ * root_distinct (the place starts at an instance's own object), sets
+ * *distinct when the object finally named is the instance's own: from the
+ * first pointer made per container on (the steps before it lead to the
+ * instance's object: the array its pointer was loaded from), every one
+ * was; and clears it when one after that was not (a block shared by
+ * every instance's own object), or is not known. */
+const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
+{
+    rl_strpool *pool = m->program->pool;
+    int own = 0, shared_after = 0;
+    for (int round = 0; round < MAX_SPAWN_DEPTH; round++) {
+        const char *star = strchr(place, '*');
+        if (!star || place[0] == '{') break;
+        const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
+        const char *key;
+        const char *value = stored_value(m, prefix, &key);
+        if (value == AMBIGUOUS && root_distinct && all_made_per_container(m, key, key != prefix)) {
+            /* Several objects, each the container's own: not named (no
+             * one of them is the object), but the instance's own. */
+            own = 1;
+            break;
+        }
+        if (!value || value == AMBIGUOUS || value[0] != '&') {
+            shared_after = 1; /* a pointer not known: anybody's object */
+            break;
+        }
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_append(&sb, value + 1);
+        rl_sb_append(&sb, star + 1);
+        place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
+        rl_sb_free(&sb);
+        /* judged only for a place that starts at an instance's own
+         * object: the store recording and lock names, which ask most,
+         * need the name alone */
+        if (!root_distinct) continue;
+        if (made_per_container(m, key, key != prefix, value)) own = 1;
+        else if (own) shared_after = 1;
+    }
+    if (own) *distinct = !shared_after;
+    return place;
+}
+
+/* Lock names through stored pointers too (`pthread_mutex_lock(t->lock)`
+ * with `t->lock = &m` is a lock on m). */
+const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held)
+{
+    if (!held || !held->n) return held ? rl_ls_empty(m->flow->locks) : NULL;
+    rl_lock_entry stack[LOCKS_ON_STACK], *e = held->n <= LOCKS_ON_STACK ? stack : rl_xmalloc(held->n * sizeof *e);
+    int same = 1;
+    for (size_t i = 0; i < held->n; i++) {
+        int unused = 0;
+        e[i] = (rl_lock_entry){tm_follow_stores(m, held->e[i].lock, 0, &unused), held->e[i].shared};
+        same &= e[i].lock == held->e[i].lock;
+    }
+    /* no lock through a stored pointer: the set itself (interned) */
+    const rl_lockset *r = same ? held : rl_ls_of(m->flow->locks, e, held->n);
+    if (e != stack) free(e);
+    return r;
+}
+
+const char *tm_stored_single(rl_model *m, const char *place)
+{
+    const char *value = rl_ptrmap_get(&m->stored, place);
+    return value == AMBIGUOUS ? NULL : value;
+}

@@ -674,15 +674,19 @@ int tm_trampoline_body(rl_model *m, const frame_env *env)
 /* The frames a thread's positions keep (threads_internal.h): as many as
  * its entry's call paths through spawning functions allow, each being a
  * context of its own, so that a pool started deep below main (zstd's,
- * 15 calls) keeps the order of what its creating function does. */
+ * 15 calls) keeps the order of what its creating function does; but no
+ * more than reach its deepest spawn or join (and its node): deeper
+ * frames order nothing and only multiply contexts (libuv's roots, whose
+ * spawning functions call each other deeper than their sites lie). */
 int tm_position_depth(rl_model *m, int entry_fn)
 {
     if (!m->pos_depth_of) m->pos_depth_of = rl_xcalloc(m->program->nfns + 1, sizeof *m->pos_depth_of);
     if (!m->pos_depth_of[entry_fn]) {
         size_t totals[MAX_POS_DEPTH + 1];
-        rl_program_spawning_paths(m->program, entry_fn, MAX_POS_DEPTH, POS_PATH_BUDGET + 1, totals);
+        int deepest_site = 0;
+        rl_program_spawning_paths(m->program, entry_fn, MAX_POS_DEPTH, POS_PATH_BUDGET + 1, totals, &deepest_site);
         int depth = MIN_POS_DEPTH;
-        while (depth < MAX_POS_DEPTH && totals[depth + 1] <= POS_PATH_BUDGET) depth++;
+        while (depth < MAX_POS_DEPTH && depth < deepest_site + 1 && totals[depth + 1] <= POS_PATH_BUDGET) depth++;
         m->pos_depth_of[entry_fn] = depth;
     }
     return m->pos_depth_of[entry_fn];

@@ -422,9 +422,55 @@ int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t n
 /* Counts call paths through the functions thread discovery walks
  * (program.h): one breadth-first round per call depth, each function
  * holding how many paths reach it (saturating at cap). */
-void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, size_t *totals)
+/* Whether function f spawns or joins a thread itself (a live spawn, a
+ * join, outside doomed code). */
+static int has_thread_site(const rl_program *p, size_t f)
+{
+    const rl_fn_info *info = &p->fns[f];
+    for (int32_t n = 0; n < info->fn->nnodes; n++) {
+        const rl_node *node = &info->fn->nodes[n];
+        if (info->doomed[n]) continue;
+        if (node->kind == RL_N_JOIN || (node->kind == RL_N_SPAWN && rl_program_spawn_live(p, node))) return 1;
+    }
+    return 0;
+}
+
+/* The deepest spawn or join site on a simple call path (no function
+ * twice) through spawning functions: going round a cycle of calls
+ * (libuv's loop running callbacks that queue work) reaches the same
+ * sites again deeper, and orders nothing new. */
+typedef struct simple_path_walk {
+    rl_program *p;
+    char *on_path;
+    size_t cap, steps; /* steps taken; the walk stops at cap */
+    int deepest;
+} simple_path_walk;
+
+static void deepest_on_simple_paths(simple_path_walk *w, int f, int d, int max_depth)
+{
+    if (w->steps >= w->cap) return;
+    w->steps++;
+    if (d > w->deepest && has_thread_site(w->p, (size_t)f)) w->deepest = d;
+    if (d == max_depth) return;
+    w->on_path[f] = 1;
+    const rl_fn_info *info = &w->p->fns[f];
+    for (int32_t n = 0; n < info->fn->nnodes && w->steps < w->cap; n++) {
+        uint8_t kind = info->fn->nodes[n].kind;
+        if ((kind != RL_N_CALL && kind != RL_N_ONCE) || info->doomed[n]) continue;
+        size_t count;
+        int weak, one;
+        const int *callees = rl_program_callees(w->p, info, n, &one, &count, &weak);
+        for (size_t k = 0; k < count; k++)
+            if (w->p->fns[callees[k]].spawns && !w->on_path[callees[k]])
+                deepest_on_simple_paths(w, callees[k], d + 1, max_depth);
+    }
+    w->on_path[f] = 0;
+}
+
+void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, size_t *totals, int *deepest_site)
 {
     for (int d = 0; d <= depth; d++) totals[d] = 1;
+    *deepest_site = 0;
     if (entry < 0 || (size_t)entry >= p->nfns || !p->fns[entry].spawns) return;
     size_t *cur = rl_xcalloc(p->nfns + 1, sizeof *cur), *next = rl_xcalloc(p->nfns + 1, sizeof *next);
     cur[entry] = 1;
@@ -455,6 +501,11 @@ void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, 
     }
     free(cur);
     free(next);
+    simple_path_walk w = {p, rl_xcalloc(p->nfns + 1, 1), cap, 0, 0};
+    deepest_on_simple_paths(&w, entry, 0, depth);
+    /* past the budget, every depth may matter */
+    *deepest_site = w.steps >= cap ? depth : w.deepest;
+    free(w.on_path);
 }
 
 /* ---- run-once guards ----------------------------------------------------- */

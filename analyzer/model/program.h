@@ -133,8 +133,11 @@ int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t n
  * through functions thread discovery walks (rl_fn_info.spawns), for each
  * d from 0 to depth: totals[d] (depth + 1 entries). The thread model keys
  * a context per such path while its positions keep the frames; counted
- * up to cap (then cap). Doomed calls are left out. */
-void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, size_t *totals);
+ * up to cap (then cap). Doomed calls are left out. *deepest_site: the
+ * most calls on such a path that repeats no function to a function that
+ * itself spawns or joins a thread (0: the entry, or none within depth;
+ * depth when the paths are more than cap). */
+void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, size_t *totals, int *deepest_site);
 /* The functions a CALL, SPAWN or ONCE node through a pointer may reach:
  * those that flow into the slot it reads (callgraph.h); when only
  * functions without a body flow there (a hook holding free), none; when

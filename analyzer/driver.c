@@ -23,6 +23,7 @@
 #include "util/ptrmap.h"
 #include "util/strpool.h"
 #include "workers.h"
+#include <pthread.h>
 #include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -519,6 +520,48 @@ static int reuse_results(const rl_analysis_options *opts, const char *key, rl_an
 static int analyze_linked(const rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts,
                           rl_analysis *out, int *budget_spent, rl_error *err);
 
+/* The whole-program phase walks fact trees recursively (lock flow, the
+ * values threads test, the rules) as deep as RL_FACTS_MAX_DEPTH allows; a
+ * main thread's 8 MiB stack does not hold that in an optimised build (a
+ * crafted facts cache crashed it). So the phase runs on a thread with this
+ * much stack: address space only, touched only as deep as a walk goes
+ * (workers.c does the same for the parse). */
+#define ANALYSIS_STACK_BYTES ((size_t)1 << 30)
+
+typedef struct linked_call {
+    const rl_unit_facts *const *facts;
+    size_t n;
+    const rl_analysis_options *opts;
+    rl_analysis *out;
+    int *budget_spent;
+    rl_error *err;
+    int rc;
+} linked_call;
+
+static void *analyze_linked_thread(void *arg)
+{
+    linked_call *c = arg;
+    c->rc = analyze_linked(c->facts, c->n, c->opts, c->out, c->budget_spent, c->err);
+    return NULL;
+}
+
+/* analyze_linked on a thread with ANALYSIS_STACK_BYTES of stack, or here
+ * when no such thread can start. */
+static int analyze_linked_deep(const rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts,
+                               rl_analysis *out, int *budget_spent, rl_error *err)
+{
+    linked_call c = {facts, n, opts, out, budget_spent, err, 0};
+    pthread_attr_t attr;
+    pthread_t t;
+    pthread_attr_init(&attr);
+    int started = pthread_attr_setstacksize(&attr, ANALYSIS_STACK_BYTES) == 0 &&
+                  pthread_create(&t, &attr, analyze_linked_thread, &c) == 0;
+    pthread_attr_destroy(&attr);
+    if (!started) return analyze_linked(facts, n, opts, out, budget_spent, err);
+    pthread_join(t, NULL);
+    return c.rc;
+}
+
 int rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, const rl_analysis_options *opts, rl_analysis *out,
                      rl_error *err)
 {
@@ -534,7 +577,7 @@ int rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, const rl_analy
     }
     size_t first_notice = out->nnotices;
     int budget_spent = 0;
-    int rc = analyze_linked(facts, n, opts, out, &budget_spent, err);
+    int rc = analyze_linked_deep(facts, n, opts, out, &budget_spent, err);
     if (rc == 0 && cacheable && !budget_spent) {
         size_t len = 0;
         char *blob = rl_results_encode(out, first_notice, &len);

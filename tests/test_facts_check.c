@@ -73,6 +73,7 @@ typedef enum mutation {
     IF_TRYLOCK_NOT_TRYLOCK,
     ROOT_NOT_SEQ,
     ORPHAN_NODE,
+    IF_VALUE_TEST_WITHOUT_CONSTANT,
     NMUTATIONS
 } mutation;
 
@@ -80,6 +81,7 @@ static const char *const mutation_names[NMUTATIONS] = {
     "a LOCK node without a place", "a SPAWN node with one argument", "a SPAWN node with a NULL handle",
     "an ACCESS place with an unclosed [#P", "a function without a name", "an IF node missing its else branch",
     "an IF whose trylock is an ACCESS", "a root that is not a SEQ", "a node on no child list",
+    "an IF value test without its constant",
 };
 
 /* Breaks one invariant of f; 0 when f has nothing to break it on. */
@@ -135,6 +137,12 @@ static int mutate(rl_unit_facts *f, mutation m)
             return 1;
         }
         return 0;
+    case IF_VALUE_TEST_WITHOUT_CONSTANT:
+        if (!(n = find_node(f, RL_N_IF, &fn))) return 0;
+        n->flags |= RL_IF_VALUE_EQ;
+        n->text = rl_intern(f->pool, "G:mode");
+        n->display = NULL;
+        return 1;
     case NMUTATIONS:
         break;
     }

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Digits of the largest long long, 9223372036854775807. */
+#define MAX_CONSTANT_DIGITS 19
+
 /* A place or value the model can parse (invariant 2). */
 static int text_ok(const char *s, const char **why)
 {
@@ -67,6 +70,23 @@ static int bad_fn(const checker *c, const char *fmt_what, const char *why)
     return rl_fail(c->err, "function %d ('%s'): %s %s", c->fn_index, c->fn->name ? c->fn->name : "?", fmt_what, why);
 }
 
+/* A value test's global and constant (invariant 5). */
+static int value_test_ok(const checker *c, int32_t i)
+{
+    const rl_node *n = &c->fn->nodes[i];
+    if ((n->flags & RL_IF_VALUE_EQ) && (n->flags & RL_IF_VALUE_NE))
+        return bad_node(c, i, "its value test", "is both == and !=");
+    if (!n->text || strncmp(n->text, "G:", 2) != 0 || !n->text[2])
+        return bad_node(c, i, "its value test", "names no global");
+    const char *d = n->display;
+    if (!d || !*d) return bad_node(c, i, "its value test", "has no constant");
+    if (*d == '-') d++;
+    size_t len = strspn(d, "0123456789");
+    if (len == 0 || d[len] != '\0' || len > MAX_CONSTANT_DIGITS)
+        return bad_node(c, i, "its value test", "has a constant that is not a decimal integer");
+    return 0;
+}
+
 /* The place-like fields of node i, by kind (invariant 1, 2). */
 static int node_fields_ok(const checker *c, int32_t i)
 {
@@ -94,6 +114,8 @@ static int node_fields_ok(const checker *c, int32_t i)
         if (!field_ok(n->args[a], 1, &why)) return bad_node(c, i, "an argument", why);
     if (n->kind == RL_N_SPAWN && n->nargs != 2)
         return bad_node(c, i, "its arguments", "are not two (thread argument, handle)");
+    if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)))
+        return value_test_ok(c, i);
     return 0;
 }
 

@@ -311,7 +311,8 @@ const rl_known_set *rl_known_for_call(rl_known_index *k, int fn, const rl_known_
         const rl_node *t = &f->nodes[j];
         if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
         int branch = child == rl_fn_child(f, j, 1) ? 1 : child == rl_fn_child(f, j, 2) ? 2 : 0;
-        const char *place = rl_intern(k->p->pool, t->text);
+        /* interned by rl_known_build: found, never added, on this hot path */
+        const char *place = rl_strpool_find(k->p->pool, t->text);
         int b = bit_of(k, place);
         if (!branch || b < 0 || !bit_in(wanted, (size_t)b)) continue;
         if (killed_between(k, fn, dead, b, j, loop_extent(f, call, j))) continue;

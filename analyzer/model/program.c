@@ -419,9 +419,18 @@ int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t n
     return info->doomed[node] ? p->fns[callee].starts : p->fns[callee].spawns;
 }
 
-/* Counts call paths through the functions thread discovery walks
- * (program.h): one breadth-first round per call depth, each function
- * holding how many paths reach it (saturating at cap). */
+/* The callees of node n that the two walks below follow: those of a
+ * call or once-routine outside doomed code (*one holds a direct callee,
+ * as rl_program_callees); NULL and *count = 0 for any other node. */
+static const int *followed_callees(rl_program *p, const rl_fn_info *info, int32_t n, int *one, size_t *count)
+{
+    uint8_t kind = info->fn->nodes[n].kind;
+    *count = 0;
+    if ((kind != RL_N_CALL && kind != RL_N_ONCE) || info->doomed[n]) return NULL;
+    int weak;
+    return rl_program_callees(p, info, n, one, count, &weak);
+}
+
 /* Whether function f spawns or joins a thread itself (a live spawn, a
  * join, outside doomed code). */
 static int has_thread_site(const rl_program *p, size_t f)
@@ -455,11 +464,9 @@ static void deepest_on_simple_paths(simple_path_walk *w, int f, int d, int max_d
     w->on_path[f] = 1;
     const rl_fn_info *info = &w->p->fns[f];
     for (int32_t n = 0; n < info->fn->nnodes && w->steps < w->cap; n++) {
-        uint8_t kind = info->fn->nodes[n].kind;
-        if ((kind != RL_N_CALL && kind != RL_N_ONCE) || info->doomed[n]) continue;
+        int one;
         size_t count;
-        int weak, one;
-        const int *callees = rl_program_callees(w->p, info, n, &one, &count, &weak);
+        const int *callees = followed_callees(w->p, info, n, &one, &count);
         for (size_t k = 0; k < count; k++)
             if (w->p->fns[callees[k]].spawns && !w->on_path[callees[k]])
                 deepest_on_simple_paths(w, callees[k], d + 1, max_depth);
@@ -467,6 +474,10 @@ static void deepest_on_simple_paths(simple_path_walk *w, int f, int d, int max_d
     w->on_path[f] = 0;
 }
 
+/* Counts call paths through the functions thread discovery walks
+ * (program.h): one breadth-first round per call depth, each function
+ * holding how many paths reach it (saturating at cap); then the deepest
+ * site, depth-first over simple paths. */
 void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, size_t *totals, int *deepest_site)
 {
     for (int d = 0; d <= depth; d++) totals[d] = 1;
@@ -481,11 +492,9 @@ void rl_program_spawning_paths(rl_program *p, int entry, int depth, size_t cap, 
             if (!cur[f]) continue;
             const rl_fn_info *info = &p->fns[f];
             for (int32_t n = 0; n < info->fn->nnodes && total < cap; n++) {
-                uint8_t kind = info->fn->nodes[n].kind;
-                if ((kind != RL_N_CALL && kind != RL_N_ONCE) || info->doomed[n]) continue;
+                int one;
                 size_t count;
-                int weak, one;
-                const int *callees = rl_program_callees(p, info, n, &one, &count, &weak);
+                const int *callees = followed_callees(p, info, n, &one, &count);
                 for (size_t k = 0; k < count && total < cap; k++) {
                     if (!p->fns[callees[k]].spawns) continue;
                     size_t step = cur[f] < cap - total ? cur[f] : cap - total;

@@ -454,16 +454,13 @@ static void spawn_histories(rl_model *m)
     free(root);
 }
 
-/* The functions the project config names as entry points run in
- * application threads, any number of them at once: each is a root thread
- * of several instances (unless it is a root already). */
 /* Whether nothing in the program can start a thread, take or release a
  * lock, or run once: no SPAWN (callbacks handed to unseen code included),
  * JOIN, LOCK, TRYLOCK, UNLOCK, LOCKINIT or ONCE node in any function, and
  * no configured entry points (application threads); a callback handed
  * to a function the program defines is no spawn (rl_program_spawn_live),
- * a setjmp no trylock. Then only one thread
- * runs, no access can race and no lock rule has an event: the threads
+ * a setjmp no trylock. Then only one thread runs, no access can race and
+ * no lock rule has an event: the threads
  * are made (the program's summary lists them) but not explored. Lua's
  * interpreter, linked by memcached's and redis's builds as programs of
  * their own, cost most of their whole-program phase exploring for
@@ -493,6 +490,9 @@ static int program_inert(const rl_program *p)
     return 1;
 }
 
+/* The functions the project config names as entry points run in
+ * application threads, any number of them at once: each is a root thread
+ * of several instances (unless it is a root already). */
 static void add_entry_point_roots(rl_model *m)
 {
     const rl_program *p = m->program;

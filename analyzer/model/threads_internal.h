@@ -220,8 +220,9 @@ const char *tm_returned_value(rl_model *m, int fn, int thread);
 
 /* The frames positions keep in a thread whose entry is entry_fn: the most,
  * up to MAX_POS_DEPTH, whose call paths through spawning functions number
- * at most POS_PATH_BUDGET, and never fewer than MIN_POS_DEPTH (remembered
- * per function). */
+ * at most POS_PATH_BUDGET and that reach no further than one frame past
+ * its deepest spawn or join site (on a path repeating no function), and
+ * never fewer than MIN_POS_DEPTH (remembered per function). */
 int tm_position_depth(rl_model *m, int entry_fn);
 
 /* A new thread (a root when parent is -1); -1 past MAX_THREADS (counted). */

@@ -51,7 +51,32 @@ equals "its positions keep every frame" "$(jq -r '[.run.notices[] | select(.code
 # A program that starts no thread and takes no lock is not explored
 # (model/threads.c, program_inert): its 2^18 calling contexts would pass
 # the soft limit, as the same tree does once its leaf takes a lock.
-cd "$HERE/inert" || exit 2
+# tree FILE LEAF_BODY: a call tree TREE_DEPTH levels deep, each call
+# handing its callee another half of one nested global struct.
+TREE_DEPTH=17
+tree() {
+  {
+    [ "$2" = locked ] && printf '#include <pthread.h>\nstatic pthread_mutex_t leaf_lock = PTHREAD_MUTEX_INITIALIZER;\n'
+    printf 'struct n%d { int v; };\n' $TREE_DEPTH
+    d=$((TREE_DEPTH - 1))
+    while [ $d -ge 0 ]; do printf 'struct n%d { struct n%d l, r; };\n' $d $((d + 1)); d=$((d - 1)); done
+    printf 'static struct n0 tree;\nstatic long total;\nstatic void f%d(struct n%d *p)\n{\n' $TREE_DEPTH $TREE_DEPTH
+    if [ "$2" = locked ]; then
+      printf '    pthread_mutex_lock(&leaf_lock);\n    total += p->v;\n    pthread_mutex_unlock(&leaf_lock);\n}\n'
+    else
+      printf '    total += p->v;\n}\n'
+    fi
+    d=$((TREE_DEPTH - 1))
+    while [ $d -ge 0 ]; do
+      printf 'static void f%d(struct n%d *p)\n{\n    f%d(&p->l);\n    f%d(&p->r);\n}\n' $d $d $((d + 1)) $((d + 1))
+      d=$((d - 1))
+    done
+    printf 'int main(void)\n{\n    f0(&tree);\n    return (int)(total & 1);\n}\n'
+  } >"$1"
+}
+mkdir -p "$TMP/inert" && cd "$TMP/inert" || exit 2
+tree tree.c plain
+tree tree_locked.c locked
 expect "check, a wide tree, no thread, no lock" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/inert.json" tree.c
 equals "it is not explored" "$(jq -r '[.run.notices[].code] | join(" ")' "$TMP/inert.json")" single-threaded
 expect "check, the same tree taking a lock" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/inert.json" tree_locked.c

@@ -1,22 +1,36 @@
 /* The whole-program results as JSON, and their key (results.h).
  *
- * The document: {"format", "findings", "programs", "programs_linked",
- * "notices", "threads", "contexts", "accesses"}. A finding keeps every
- * field the driver sets; suppression and visibility are decided later by
- * the command line, on the decoded findings as on fresh ones. */
+ * The document: {"format", "strings", "frames", "findings", "programs",
+ * "programs_linked", "notices", "threads", "contexts", "accesses"}. A
+ * finding keeps every field the driver sets; suppression and visibility
+ * are decided later by the command line, on the decoded findings as on
+ * fresh ones.
+ *
+ * Call chains are most of the results (on memcached four fifths of the
+ * text: 49,000 frames, a few thousand of them distinct), and decoding
+ * them as one JSON object per frame was most of an unchanged re-run. So
+ * each distinct frame is written once, in "frames", as [file, line, col,
+ * function] with file and function indexes into "strings", and a chain
+ * is an array of frame indexes.
+ *
+ * Invariant: every index the document holds is checked against the table
+ * it indexes before it is used; a document that fails any check is
+ * refused whole (the cache then analyses afresh). */
 #include "results.h"
 #include "facts/facts.h"
 #include "model/finding_json.h"
 #include "util/mem.h"
+#include "util/ptrmap.h"
 #include "util/strpool.h"
 #include <jansson.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Bumped whenever the document changes shape or meaning. */
-#define RESULTS_FORMAT 2
+#define RESULTS_FORMAT 3
 /* Reading the running binary: the buffer of each read. */
 #define EXE_READ_BYTES (1u << 16)
 
@@ -95,16 +109,46 @@ static json_t *strings(char *const *items, size_t n, int *ok)
     return arr;
 }
 
-static json_t *event(const rl_event *ev, int *ok)
+/* The document's tables of distinct strings and call-chain frames, as
+ * they are filled while encoding. Keys are interned in pool, so that
+ * equal texts are one pointer key. */
+typedef struct frame_table {
+    rl_strpool *pool;
+    rl_ptrmap string_index; /* interned text -> index + 1 */
+    rl_ptrmap frame_index;  /* interned "file line col function" key -> index + 1 */
+    json_t *strings, *frames;
+} frame_table;
+
+/* The index of s in the strings table, added when new. */
+static json_int_t string_index(frame_table *t, const char *s, int *ok)
 {
-    /* The shape of rl_json_chain, whose reader decodes it; written here
-     * with exact_text, which refuses rather than replaces. */
-    json_t *chain = json_array();
-    for (size_t i = 0; i < ev->nchain; i++) {
-        json_t *frame = position(&ev->chain[i].site, ok);
-        json_object_set_new(frame, "function", exact_text(ev->chain[i].function, ok));
-        json_array_append_new(chain, frame);
+    void **slot = rl_ptrmap_slot(&t->string_index, rl_intern(t->pool, s ? s : ""));
+    if (!*slot) {
+        json_array_append_new(t->strings, exact_text(s ? s : "", ok));
+        *slot = (void *)(uintptr_t)json_array_size(t->strings);
     }
+    return (json_int_t)(uintptr_t)*slot - 1;
+}
+
+/* The index of a chain frame in the frames table, added when new. */
+static json_int_t frame_index(frame_table *t, const rl_frame *f, int *ok)
+{
+    json_int_t file = string_index(t, f->site.file, ok), function = string_index(t, f->function, ok);
+    char key[4 * 24];
+    snprintf(key, sizeof key, "%lld %u %u %lld", (long long)file, f->site.line, f->site.col, (long long)function);
+    void **slot = rl_ptrmap_slot(&t->frame_index, rl_intern(t->pool, key));
+    if (!*slot) {
+        json_array_append_new(t->frames, json_pack("[I I I I]", file, (json_int_t)f->site.line,
+                                                   (json_int_t)f->site.col, function));
+        *slot = (void *)(uintptr_t)json_array_size(t->frames);
+    }
+    return (json_int_t)(uintptr_t)*slot - 1;
+}
+
+static json_t *event(const rl_event *ev, frame_table *t, int *ok)
+{
+    json_t *chain = json_array();
+    for (size_t i = 0; i < ev->nchain; i++) json_array_append_new(chain, json_integer(frame_index(t, &ev->chain[i], ok)));
     return json_pack("{s:o s:o s:o s:o s:o s:o s:b s:o s:o}", "pos", position(&ev->pos, ok), "function",
                      exact_text(ev->function, ok), "kind", exact_text(ev->kind, ok), "what",
                      exact_text(ev->what, ok), "thread", exact_text(ev->thread, ok), "spawn",
@@ -112,10 +156,10 @@ static json_t *event(const rl_event *ev, int *ok)
                      strings(ev->locks, ev->nlocks, ok));
 }
 
-static json_t *finding(const rl_finding *f, int *ok)
+static json_t *finding(const rl_finding *f, frame_table *t, int *ok)
 {
     json_t *events = json_array();
-    for (size_t i = 0; i < f->nevents; i++) json_array_append_new(events, event(&f->events[i], ok));
+    for (size_t i = 0; i < f->nevents; i++) json_array_append_new(events, event(&f->events[i], t, ok));
     return json_pack("{s:o s:i s:o s:o s:o s:f s:i s:s s:o s:o s:I s:b s:b s:o s:o}", "rule",
                      exact_text(f->rule, ok), "severity", (int)f->severity, "location", exact_text(f->location, ok),
                      "message", exact_text(f->message, ok), "hint", exact_text(f->hint, ok), "rank", f->rank,
@@ -150,7 +194,11 @@ char *rl_results_encode(const rl_analysis *a, size_t first_notice, size_t *len)
 {
     int ok = 1;
     json_t *findings = json_array(), *programs = json_array(), *notices = json_array();
-    for (size_t i = 0; i < a->findings.len; i++) json_array_append_new(findings, finding(&a->findings.items[i], &ok));
+    frame_table t = {rl_strpool_new(), RL_PTRMAP_INIT, RL_PTRMAP_INIT, json_array(), json_array()};
+    for (size_t i = 0; i < a->findings.len; i++) json_array_append_new(findings, finding(&a->findings.items[i], &t, &ok));
+    rl_ptrmap_free(&t.string_index);
+    rl_ptrmap_free(&t.frame_index);
+    rl_strpool_free(t.pool);
     for (size_t i = 0; i < a->nprograms; i++) json_array_append_new(programs, program(&a->programs[i], &ok));
     for (size_t i = first_notice; i < a->nnotices; i++) {
         const rl_notice *n = &a->notices[i];
@@ -158,7 +206,8 @@ char *rl_results_encode(const rl_analysis *a, size_t first_notice, size_t *len)
                                                  exact_text(n->program, &ok), "message",
                                                  exact_text(n->message, &ok)));
     }
-    json_t *doc = json_pack("{s:i s:o s:o s:I s:o s:I s:I s:I}", "format", RESULTS_FORMAT, "findings", findings,
+    json_t *doc = json_pack("{s:i s:o s:o s:o s:o s:I s:o s:I s:I s:I}", "format", RESULTS_FORMAT, "strings",
+                            t.strings, "frames", t.frames, "findings", findings,
                             "programs", programs, "programs_linked", (json_int_t)a->nprograms_linked, "notices",
                             notices, "threads", (json_int_t)a->nthreads, "contexts", (json_int_t)a->ncontexts,
                             "accesses", (json_int_t)a->naccesses);
@@ -216,7 +265,50 @@ static int strings_of(const json_t *v, char ***items, size_t *n)
     return 0;
 }
 
-static int event_of(const json_t *v, rl_event *ev, rl_error *err)
+/* The decoded tables of the document (encoding's frame_table): borrowed
+ * from the JSON document, which outlives the decoding. */
+typedef struct frame_tables {
+    const json_t *strings, *frames;
+} frame_tables;
+
+/* Checks that every frame is [file, line, col, function] with its
+ * indexes inside the strings table. */
+static int check_tables(const frame_tables *t)
+{
+    if (!json_is_array(t->strings) || !json_is_array(t->frames)) return -1;
+    for (size_t i = 0; i < json_array_size(t->strings); i++)
+        if (!json_is_string(json_array_get(t->strings, i))) return -1;
+    for (size_t i = 0; i < json_array_size(t->frames); i++) {
+        const json_t *f = json_array_get(t->frames, i);
+        if (!json_is_array(f) || json_array_size(f) != 4) return -1;
+        for (size_t k = 0; k < 4; k++) {
+            const json_t *n = json_array_get(f, k);
+            json_int_t max = k == 0 || k == 3 ? (json_int_t)json_array_size(t->strings) - 1 : UINT_MAX;
+            if (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > max) return -1;
+        }
+    }
+    return 0;
+}
+
+/* A chain as an array of frame indexes into the checked tables. */
+static int chain_of(const json_t *v, const frame_tables *t, rl_event *ev)
+{
+    if (!json_is_array(v)) return -1;
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        const json_t *n = json_array_get(v, i);
+        if (!json_is_integer(n) || json_integer_value(n) < 0 ||
+            json_integer_value(n) >= (json_int_t)json_array_size(t->frames))
+            return -1;
+        const json_t *f = json_array_get(t->frames, (size_t)json_integer_value(n));
+        const char *file = json_string_value(json_array_get(t->strings, (size_t)json_integer_value(json_array_get(f, 0))));
+        const char *fn = json_string_value(json_array_get(t->strings, (size_t)json_integer_value(json_array_get(f, 3))));
+        rl_event_add_frame(ev, fn, file, (unsigned)json_integer_value(json_array_get(f, 1)),
+                           (unsigned)json_integer_value(json_array_get(f, 2)));
+    }
+    return 0;
+}
+
+static int event_of(const json_t *v, const frame_tables *t, rl_event *ev, rl_error *err)
 {
     const json_t *multi = json_object_get(v, "multi");
     if (!json_is_object(v) || !json_is_boolean(multi) || position_of(json_object_get(v, "pos"), &ev->pos) ||
@@ -225,9 +317,9 @@ static int event_of(const json_t *v, rl_event *ev, rl_error *err)
         text_of(json_object_get(v, "thread"), &ev->thread))
         return rl_fail(err, "an event is not as the results format writes it");
     ev->multi_instance = json_is_true(multi);
-    if (rl_json_read_chain(json_object_get(v, "chain"), ev, err) ||
-        rl_json_read_locks(json_object_get(v, "locks"), ev, err))
-        return -1;
+    if (chain_of(json_object_get(v, "chain"), t, ev))
+        return rl_fail(err, "an event's call chain is not frames of the document");
+    if (rl_json_read_locks(json_object_get(v, "locks"), ev, err)) return -1;
     return 0;
 }
 
@@ -238,7 +330,7 @@ static int enum_of(const json_t *v, int max, int *out)
     return 0;
 }
 
-static int finding_of(const json_t *v, rl_finding *f, rl_error *err)
+static int finding_of(const json_t *v, const frame_tables *t, rl_finding *f, rl_error *err)
 {
     const json_t *fp = json_object_get(v, "fingerprint"), *rank = json_object_get(v, "rank");
     const json_t *events = json_object_get(v, "events"), *pairs = json_object_get(v, "pairs");
@@ -260,7 +352,7 @@ static int finding_of(const json_t *v, rl_finding *f, rl_error *err)
     f->suppressed = json_is_true(json_object_get(v, "suppressed"));
     f->hidden = json_is_true(json_object_get(v, "hidden"));
     for (size_t i = 0; i < json_array_size(events); i++)
-        if (event_of(json_array_get(events, i), rl_finding_add_event(f), err)) return -1;
+        if (event_of(json_array_get(events, i), t, rl_finding_add_event(f), err)) return -1;
     int bad = rl_json_read_pairs_value(pairs, f) != 0;
     for (size_t i = 0; !bad && i < f->npairs; i++) bad = f->pairs[i].a >= f->nevents || f->pairs[i].b >= f->nevents;
     if (bad) return rl_fail(err, "a finding's pairs are not events of it");
@@ -329,8 +421,10 @@ static int decode(const json_t *doc, rl_analysis *tmp, rl_error *err)
         count_of(json_object_get(doc, "contexts"), &tmp->ncontexts) ||
         count_of(json_object_get(doc, "accesses"), &tmp->naccesses))
         return rl_fail(err, "not a document of results format %d", RESULTS_FORMAT);
+    frame_tables t = {json_object_get(doc, "strings"), json_object_get(doc, "frames")};
+    if (check_tables(&t)) return rl_fail(err, "the call-chain frames are not as the results format writes them");
     for (size_t i = 0; i < json_array_size(findings); i++)
-        if (finding_of(json_array_get(findings, i), rl_findings_add(&tmp->findings), err)) return -1;
+        if (finding_of(json_array_get(findings, i), &t, rl_findings_add(&tmp->findings), err)) return -1;
     tmp->programs = rl_xcalloc(json_array_size(programs) + 1, sizeof *tmp->programs);
     for (size_t i = 0; i < json_array_size(programs); i++)
         if (program_of(json_array_get(programs, i), &tmp->programs[tmp->nprograms++], err)) return -1;

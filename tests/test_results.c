@@ -6,6 +6,7 @@
 #include "check.h"
 #include "results.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,8 @@ static void sample(rl_analysis *a)
         ev->thread = rl_xstrdup("worker");
         ev->multi_instance = 1;
         rl_event_add_frame(ev, "worker", "src/thread.c", 40, 3);
+        /* the second event's chain goes one call deeper: chains share frames */
+        if (i) rl_event_add_frame(ev, "handle", "src/conn.c", 22, 7);
         rl_event_add_lock(ev, "c->lock");
     }
     rl_finding_add_pair(f, 0, 1);
@@ -81,6 +84,15 @@ static void test_round_trip(void)
         CHECK_INT(f->nevents, 2);
         CHECK_INT(f->npairs, 1);
         CHECK_STR(f->nevents ? f->events[0].chain[0].site.file : NULL, "src/thread.c");
+        CHECK_INT(f->nevents == 2 ? f->events[0].nchain : 0, 1);
+        CHECK_INT(f->nevents == 2 ? f->events[1].nchain : 0, 2);
+        if (f->nevents == 2 && f->events[1].nchain == 2) {
+            const rl_frame *fr = &f->events[1].chain[1];
+            CHECK_STR(fr->function, "handle");
+            CHECK_STR(fr->site.file, "src/conn.c");
+            CHECK_INT(fr->site.line, 22);
+            CHECK_INT(fr->site.col, 7);
+        }
     }
     /* b has no notice before the whole-program ones: all of them. */
     char *again = rl_results_encode(&b, 0, &len2);
@@ -114,6 +126,26 @@ static void test_damaged(void)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) CHECK(rl_results_decode(bad[i], strlen(bad[i]), &b, &err) != 0);
     /* Cut anywhere: never accepted, never a crash. */
     for (size_t cut = 0; text && cut < len; cut += len / 50 + 1) CHECK(rl_results_decode(text, cut, &b, &err) != 0);
+    /* A chain naming a frame the document does not have, and a frame
+     * naming a string it does not have. */
+    char *chain = text ? strstr(text, "\"chain\":[") : NULL;
+    char *frames = text ? strstr(text, "\"frames\":[[") : NULL;
+    CHECK(chain != NULL && frames != NULL);
+    if (chain && frames) {
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_appendn(&sb, text, (size_t)(chain - text) + 9);
+        rl_sb_append(&sb, "99,");
+        rl_sb_append(&sb, chain + 9);
+        CHECK(rl_results_decode(rl_sb_str(&sb), strlen(rl_sb_str(&sb)), &b, &err) != 0);
+        CHECK(strstr(err.msg, "call chain") != NULL);
+        rl_sb_free(&sb);
+        rl_sb_appendn(&sb, text, (size_t)(frames - text) + 11);
+        rl_sb_append(&sb, "99,");
+        rl_sb_append(&sb, frames + 11);
+        CHECK(rl_results_decode(rl_sb_str(&sb), strlen(rl_sb_str(&sb)), &b, &err) != 0);
+        CHECK(strstr(err.msg, "frames") != NULL);
+        rl_sb_free(&sb);
+    }
     /* A pair naming an event the finding does not have. */
     char *p = text ? strstr(text, "\"pairs\":[[0,1]]") : NULL;
     CHECK(p != NULL);

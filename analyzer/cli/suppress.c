@@ -41,7 +41,9 @@ static int read_line(FILE *f, char buf[MAX_LINE_BYTES + 1], long *budget)
 {
     size_t n = 0;
     int c, any = 0;
-    while (*budget > 0 && (c = getc(f)) != EOF) {
+    /* getc_unlocked: the stream is this thread's alone, and taking its
+     * lock for every byte was a tenth of an unchanged re-run on redis. */
+    while (*budget > 0 && (c = getc_unlocked(f)) != EOF) {
         (*budget)--;
         any = 1;
         if (c == '\n') break;

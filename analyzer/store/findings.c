@@ -11,14 +11,87 @@
 #include "store_internal.h"
 #include "../model/finding_json.h"
 #include "../util/mem.h"
+#include "../util/ptrmap.h"
+#include "../util/strpool.h"
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int insert_event(rl_store *s, sqlite3_stmt *st, int64_t finding_id, size_t idx, const rl_event *ev,
-                        const rl_source_context *ctx, rl_error *err)
+/* The JSON texts of the call chains written so far in one run, by a hash
+ * of the chain. A run's events share few chains (memcached: 4,400 events,
+ * 800 chains), and encoding each one anew was most of recording a run. */
+typedef struct memo_entry {
+    const rl_event *ev; /* an event with that chain, to compare */
+    char *text;
+} memo_entry;
+
+typedef struct chain_memo {
+    rl_ptrmap by_hash; /* hash (never 0) -> index + 1 into entries */
+    memo_entry *entries;
+    size_t n, cap;
+} chain_memo;
+
+static uint64_t hash_text(const char *s, uint64_t h)
 {
-    char *chain = rls_json_text(rl_json_chain(ev));
+    return s ? rl_hash_bytes(s, strlen(s) + 1, h) : rl_hash_bytes("", 0, h + 1);
+}
+
+static uint64_t chain_hash(const rl_event *ev)
+{
+    uint64_t h = rl_hash_bytes(&ev->nchain, sizeof ev->nchain, 0);
+    for (size_t i = 0; i < ev->nchain; i++) {
+        const rl_frame *f = &ev->chain[i];
+        h = hash_text(f->site.file, hash_text(f->function, h));
+        h = rl_hash_bytes(&f->site.line, sizeof f->site.line, h);
+        h = rl_hash_bytes(&f->site.col, sizeof f->site.col, h);
+    }
+    return h ? h : 1;
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_chain(const rl_event *a, const rl_event *b)
+{
+    if (a->nchain != b->nchain) return 0;
+    for (size_t i = 0; i < a->nchain; i++) {
+        const rl_frame *x = &a->chain[i], *y = &b->chain[i];
+        if (!same_text(x->function, y->function) || !same_text(x->site.file, y->site.file) ||
+            x->site.line != y->site.line || x->site.col != y->site.col)
+            return 0;
+    }
+    return 1;
+}
+
+/* The chain's JSON text, owned by memo. A chain whose hash another chain
+ * already holds is encoded and kept, not indexed. */
+static const char *chain_text(chain_memo *memo, const rl_event *ev)
+{
+    void **slot = rl_ptrmap_slot(&memo->by_hash, (const void *)(uintptr_t)chain_hash(ev));
+    if (*slot) {
+        const memo_entry *e = &memo->entries[(size_t)(uintptr_t)*slot - 1];
+        if (same_chain(e->ev, ev)) return e->text;
+    }
+    memo_entry e = {ev, rls_json_text(rl_json_chain(ev))};
+    RL_PUSH(memo->entries, memo->n, memo->cap, e);
+    if (!*slot) *slot = (void *)(uintptr_t)memo->n;
+    return e.text;
+}
+
+static void chain_memo_free(chain_memo *memo)
+{
+    for (size_t i = 0; i < memo->n; i++) free(memo->entries[i].text);
+    free(memo->entries);
+    rl_ptrmap_free(&memo->by_hash);
+}
+
+static int insert_event(rl_store *s, sqlite3_stmt *st, chain_memo *memo, int64_t finding_id, size_t idx,
+                        const rl_event *ev, const rl_source_context *ctx, rl_error *err)
+{
+    const char *chain = chain_text(memo, ev);
     char *locks = rls_json_text(rl_json_locks(ev));
     int i = 1;
     sqlite3_bind_int64(st, i++, finding_id);
@@ -40,7 +113,6 @@ static int insert_event(rl_store *s, sqlite3_stmt *st, int64_t finding_id, size_
     }
     i += 2;
     int rc = rls_step_done(s, st, "recording an event", err);
-    free(chain);
     free(locks);
     return rc;
 }
@@ -59,6 +131,7 @@ int rls_insert_findings(rl_store *s, int64_t run_id, const rl_findings *list, rl
     sqlite3_stmt *fst = rls_prepare(s, finding_sql, "recording the findings", err);
     sqlite3_stmt *est = fst ? rls_prepare(s, event_sql, "recording the findings", err) : NULL;
     int rc = est ? 0 : -1;
+    chain_memo memo = {RL_PTRMAP_INIT, NULL, 0, 0};
     for (size_t n = 0; rc == 0 && n < list->len; n++) {
         const rl_finding *f = &list->items[n];
         int i = 1;
@@ -87,8 +160,9 @@ int rls_insert_findings(rl_store *s, int64_t run_id, const rl_findings *list, rl
         int64_t finding_id = sqlite3_last_insert_rowid(s->db);
         const rl_source_context *ctx = contexts ? contexts[n] : NULL;
         for (size_t e = 0; rc == 0 && e < f->nevents; e++)
-            rc = insert_event(s, est, finding_id, e, &f->events[e], ctx ? &ctx[e] : NULL, err);
+            rc = insert_event(s, est, &memo, finding_id, e, &f->events[e], ctx ? &ctx[e] : NULL, err);
     }
+    chain_memo_free(&memo);
     sqlite3_finalize(fst);
     sqlite3_finalize(est);
     return rc;

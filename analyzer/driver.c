@@ -201,6 +201,77 @@ static rl_unit_facts *cache_lookup(const rl_facts_cache *c, rl_file_hashes *fh, 
     return f;
 }
 
+/* Whether every file of a facts cache entry's list ('HASH PATH' lines,
+ * the unit's main file first) still has the hash listed, as
+ * rl_facts_changed_dep asks of the facts themselves. A list that is not
+ * in that shape is a change. */
+static int files_unchanged(const char *files, rl_file_hashes *fh)
+{
+    int lines = 0;
+    for (const char *p = files; *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        if (len <= RL_DIGEST_HEX_LEN + 1 || p[RL_DIGEST_HEX_LEN] != ' ' ||
+            strspn(p, "0123456789abcdef") != RL_DIGEST_HEX_LEN)
+            return 0;
+        uint64_t listed = strtoull(p, NULL, 16), now;
+        char *path = rl_xstrndup(p + RL_DIGEST_HEX_LEN + 1, len - RL_DIGEST_HEX_LEN - 1);
+        int same = current_hash(fh, path, &now) == 0 && now == listed;
+        free(path);
+        if (!same) return 0;
+        lines++;
+        p += len + (eol != NULL);
+    }
+    return lines > 0;
+}
+
+/* A run in which every unit's cache entry is unchanged and has its
+ * digest, and whose whole-program results are stored under the key those
+ * digests make, needs neither the facts nor the phase: reading and
+ * checking every unit's facts was most of such a run (redis: 20 MB of
+ * facts, 150 ms of its 370). Fills out as rl_analyze would (every unit
+ * recorded as cached, the results reused) and returns 1; returns 0,
+ * having touched nothing in out, to go the long way, which reports
+ * whatever made this one fail (a damaged result, a changed file). */
+static int reuse_without_facts(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
+                               char (*keys)[17], rl_file_hashes *fh, rl_analysis *out)
+{
+    const rl_facts_cache *c = opts->cache;
+    if (!c->probe || !c->results_get || !c->results_put || opts->cache_refresh || opts->facts_only ||
+        opts->dump_facts || opts->want_guards || units->len == 0)
+        return 0;
+    uint64_t *digests = rl_xcalloc(units->len + 1, sizeof *digests);
+    int fresh = 1;
+    for (size_t i = 0; i < units->len && fresh; i++) {
+        char *files = NULL;
+        fresh = c->probe(c->ctx, units->items[i].file, keys[i], &files, &digests[i]) && files_unchanged(files, fh);
+        free(files);
+    }
+    /* The key as rl_analyze_facts makes it (analyse_units' options). */
+    rl_analysis_options with_entries = *opts;
+    with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
+    char key[17];
+    size_t len = 0;
+    char *blob = fresh && rl_results_key(&with_entries, digests, units->len, key) == 0
+                     ? c->results_get(c->ctx, key, &len)
+                     : NULL;
+    free(digests);
+    rl_error ignored = {{0}}; /* the long way warns about it */
+    int ok = blob && rl_results_decode(blob, len, out, &ignored) == 0;
+    free(blob);
+    if (!ok) return 0;
+    out->results_cached = 1;
+    out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
+    for (size_t i = 0; i < units->len; i++) {
+        rl_unit_status *u = &out->units[out->nunits++];
+        memset(u, 0, sizeof *u);
+        u->file = rl_xstrdup(units->items[i].file);
+        u->status = rl_xstrdup("cached");
+    }
+    out->units_cached = units->len;
+    return 1;
+}
+
 static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_parsed_unit *parsed, int cached)
 {
     const rl_unit_facts *facts = parsed->facts;
@@ -630,8 +701,18 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         keys = rl_xcalloc(units->len + 1, sizeof *keys);
         uint64_t rk = rl_facts_run_key(opts);
         rl_file_hashes *fh = rl_file_hashes_new();
+        for (size_t i = 0; i < units->len; i++) rl_facts_unit_key(rk, &units->items[i], keys[i]);
+        if (reuse_without_facts(opts, model, units, keys, fh, out)) {
+            out->ms_cache_read = rl_now_ms() - t;
+            rl_file_hashes_free(fh);
+            free(keys);
+            free(todo);
+            free(parsed);
+            free(cached);
+            rl_apimodel_free(model);
+            return 0;
+        }
         for (size_t i = 0; i < units->len; i++) {
-            rl_facts_unit_key(rk, &units->items[i], keys[i]);
             if (!opts->cache_refresh)
                 parsed[i].facts = cache_lookup(cache, fh, &units->items[i], keys[i], &parsed[i].digest, out);
             if (parsed[i].facts) {
@@ -675,7 +756,7 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
             for (int32_t d = 0; d < u->facts->ndeps; d++)
                 rl_sb_printf(&files, "%016llx %s\n", (unsigned long long)u->facts->deps[d].hash,
                              u->facts->deps[d].path);
-            cache->put(cache->ctx, units->items[todo[k]].file, keys[todo[k]], rl_sb_str(&files), u->blob,
+            cache->put(cache->ctx, units->items[todo[k]].file, keys[todo[k]], rl_sb_str(&files), u->digest, u->blob,
                        u->blob_len);
             rl_sb_free(&files);
         }

@@ -15,6 +15,9 @@
 #include "workers.h"
 #include "rules/options.h"
 
+/* A facts digest as the store keeps it: 16 lowercase hex digits. */
+#define RL_DIGEST_HEX_LEN 16
+
 /* The facts cache, as the driver sees it (the store implements it; the
  * driver knows no SQL). Blobs are rl_facts_serialize images; a key names
  * everything besides the files that shapes a unit's facts (flags, tool,
@@ -25,8 +28,14 @@ typedef struct rl_facts_cache {
     /* A heap copy of the blob stored for (file, key) (caller frees), or NULL. */
     void *(*get)(void *ctx, const char *file, const char *key, size_t *len);
     /* Replaces what is stored for file; files lists the files the facts
-     * were made from, one 'HASH PATH' line each. Between begin and end. */
-    void (*put)(void *ctx, const char *file, const char *key, const char *files, const void *blob, size_t len);
+     * were made from, one 'HASH PATH' line each; digest is the facts'
+     * rl_facts_digest (0: not computed). Between begin and end. */
+    void (*put)(void *ctx, const char *file, const char *key, const char *files, uint64_t digest, const void *blob,
+                size_t len);
+    /* May be NULL. What is stored for (file, key) without the facts: 1
+     * with *files (heap copy, caller frees: its 'HASH PATH' lines) and
+     * *digest set, 0 when there is no such entry or it has no digest. */
+    int (*probe)(void *ctx, const char *file, const char *key, char **files, uint64_t *digest);
     void (*begin)(void *ctx);
     void (*end)(void *ctx);
     /* When not NULL, called instead of put for every unit parsed, with

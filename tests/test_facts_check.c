@@ -58,9 +58,10 @@ static void *fake_get(void *ctx, const char *file, const char *key, size_t *len)
     return copy;
 }
 
-static void fake_put(void *ctx, const char *file, const char *key, const char *files, const void *blob, size_t len)
+static void fake_put(void *ctx, const char *file, const char *key, const char *files, uint64_t digest,
+                     const void *blob, size_t len)
 {
-    (void)ctx, (void)file, (void)key, (void)files, (void)blob, (void)len;
+    (void)ctx, (void)file, (void)key, (void)files, (void)digest, (void)blob, (void)len;
 }
 
 typedef enum mutation {
@@ -180,7 +181,7 @@ static void run_with_cache(const char *rules, const rl_unit_list *one, const uns
                            rl_analysis *a)
 {
     fake_cache fc = {blob, len, 0};
-    rl_facts_cache cache = {&fc, fake_get, fake_put, NULL, NULL, NULL, NULL, NULL};
+    rl_facts_cache cache = {&fc, fake_get, fake_put, NULL, NULL, NULL, NULL, NULL, NULL};
     rl_analysis_options o;
     memset(&o, 0, sizeof o);
     o.models_dir = rules;

@@ -118,11 +118,43 @@ static void *cache_get(void *ctx, const char *file, const char *key, size_t *len
     return blob;
 }
 
-static void cache_put(void *ctx, const char *file, const char *key, const char *files, const void *blob, size_t len)
+static void cache_put(void *ctx, const char *file, const char *key, const char *files, uint64_t digest,
+                      const void *blob, size_t len)
 {
     store_cache *c = ctx;
     rl_error err = {{0}};
-    if (!c->failed && rl_store_cache_put(c->store, file, key, files, blob, len, &err) != 0) cache_error(c, &err);
+    char hex[RL_DIGEST_HEX_LEN + 1];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)digest);
+    if (!c->failed && rl_store_cache_put(c->store, file, key, files, digest ? hex : NULL, blob, len, &err) != 0)
+        cache_error(c, &err);
+}
+
+/* A stored digest is 16 lowercase hex digits, as cache_put writes it; any
+ * other text (a hand-edited database) is no digest. */
+static int parse_digest(const char *hex, uint64_t *out)
+{
+    if (strlen(hex) != RL_DIGEST_HEX_LEN || strspn(hex, "0123456789abcdef") != RL_DIGEST_HEX_LEN) return -1;
+    *out = strtoull(hex, NULL, 16);
+    return *out ? 0 : -1;
+}
+
+static int cache_probe(void *ctx, const char *file, const char *key, char **files, uint64_t *digest)
+{
+    store_cache *c = ctx;
+    rl_error err = {{0}};
+    char *hex = NULL;
+    *files = NULL;
+    if (c->failed) return 0;
+    int rc = rl_store_cache_probe(c->store, file, key, files, &hex, &err);
+    if (rc < 0) cache_error(c, &err);
+    if (rc == 1 && parse_digest(hex, digest) != 0) rc = 0;
+    free(hex);
+    if (rc != 1) {
+        free(*files);
+        *files = NULL;
+        return 0;
+    }
+    return 1;
 }
 
 static void cache_begin(void *ctx)
@@ -273,7 +305,8 @@ static int analyse(const rl_cli_options *o, rl_unit_list *units, int want_guards
     ao.programs = o->programs;
     ao.nprograms = o->nprograms;
     store_cache sc = {store, 0};
-    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_begin, cache_end, NULL, results_get, results_put};
+    rl_facts_cache cache = {&sc, cache_get, cache_put, cache_probe, cache_begin, cache_end, NULL, results_get,
+                            results_put};
     if (store) ao.cache = &cache;
     /* --no-cache: analyse afresh too (and store the new results). */
     if (o->no_cache) cache.results_get = NULL;

@@ -1,5 +1,5 @@
-/* The facts cache table (store.h, schema 3) and the results cache table
- * (schema 8). */
+/* The facts cache table (store.h, schema 3; the digest column, schema
+ * 10) and the results cache table (schema 8). */
 #include "store_internal.h"
 #include "../util/mem.h"
 #include <string.h>
@@ -81,19 +81,43 @@ int rl_store_results_put(rl_store *s, const char *key, const void *blob, size_t 
     return rc;
 }
 
-int rl_store_cache_put(rl_store *s, const char *file, const char *key, const char *files, const void *blob,
-                       size_t len, rl_error *err)
+int rl_store_cache_probe(rl_store *s, const char *file, const char *key, char **files, char **digest, rl_error *err)
+{
+    *files = NULL;
+    *digest = NULL;
+    sqlite3_stmt *st = rls_prepare(s, "SELECT files, digest FROM facts_cache WHERE file = ?1 AND key = ?2",
+                                   "reading the facts cache", err);
+    if (!st) return -1;
+    rls_bind_text(st, 1, file);
+    rls_bind_text(st, 2, key);
+    int rc = rls_step_row(s, st, "reading the facts cache", err);
+    if (rc == 1) {
+        const unsigned char *f = sqlite3_column_text(st, 0), *d = sqlite3_column_text(st, 1);
+        if (f && d) {
+            *files = rl_xstrdup((const char *)f);
+            *digest = rl_xstrdup((const char *)d);
+        } else {
+            rc = 0;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int rl_store_cache_put(rl_store *s, const char *file, const char *key, const char *files, const char *digest,
+                       const void *blob, size_t len, rl_error *err)
 {
     if (len > (size_t)0x7fffffff) return 0; /* not worth caching */
     sqlite3_stmt *st = rls_prepare(s,
-                                   "INSERT OR REPLACE INTO facts_cache (file, key, files, facts, updated_at)"
-                                   " VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                                   "INSERT OR REPLACE INTO facts_cache (file, key, files, facts, digest, updated_at)"
+                                   " VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
                                    "writing the facts cache", err);
     if (!st) return -1;
     rls_bind_text(st, 1, file);
     rls_bind_text(st, 2, key);
     rls_bind_text(st, 3, files);
     sqlite3_bind_blob(st, 4, blob, (int)len, SQLITE_STATIC);
+    rls_bind_text(st, 5, digest);
     int rc = rls_step_done(s, st, "writing the facts cache", err);
     sqlite3_finalize(st);
     return rc;

@@ -203,6 +203,12 @@ static const char *const migrations[] = {
     /* 8 -> 9: the rule options of a run (rules/options.h). */
     "-- The rule options in effect (check_options: of the config, --check-option).\n"
     "ALTER TABLE runs ADD COLUMN options TEXT; -- JSON object, e.g. {\"race.volatile\": \"ignore\", ...}; NULL before schema 9\n",
+
+    /* 9 -> 10: what the results cache keys on, kept beside the facts, so
+     * that a run reusing stored results never reads the facts
+     * (docs/performance.md). */
+    "-- The digest of each unit's facts.\n"
+    "ALTER TABLE facts_cache ADD COLUMN digest TEXT; -- 16 hex digits (rl_facts_digest); NULL before schema 10\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,

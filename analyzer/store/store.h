@@ -252,9 +252,16 @@ int rl_store_sql(rl_store *store, const char *sql, size_t max_rows, long timeout
 /* Sets *blob (heap, caller frees) and *len to what is stored for file
  * under key: 1 found, 0 none (or stored under another key), -1 error. */
 int rl_store_cache_get(rl_store *store, const char *file, const char *key, void **blob, size_t *len, rl_error *err);
-/* Replaces the entry of file. files: its 'HASH PATH' lines. */
-int rl_store_cache_put(rl_store *store, const char *file, const char *key, const char *files, const void *blob,
-                       size_t len, rl_error *err);
+/* Replaces the entry of file. files: its 'HASH PATH' lines; digest: 16
+ * hex digits, rl_facts_digest of the blob (schema 10), or NULL. */
+int rl_store_cache_put(rl_store *store, const char *file, const char *key, const char *files, const char *digest,
+                       const void *blob, size_t len, rl_error *err);
+/* What is stored for file under key, without the facts themselves:
+ * *files (its 'HASH PATH' lines) and *digest (16 hex digits), heap
+ * copies. 1 found with a digest, 0 none (or none recorded: a row written
+ * before schema 10), -1 error. */
+int rl_store_cache_probe(rl_store *store, const char *file, const char *key, char **files, char **digest,
+                         rl_error *err);
 /* The results cache (schema 8, results.h): the results stored for key
  * (*blob a heap copy, NULL when none; returns 1 found, 0 not, -1 error),
  * and storing them, keeping the newest RL_STORE_RESULTS_KEPT. */
@@ -265,6 +272,6 @@ int rl_store_results_put(rl_store *store, const char *key, const void *blob, siz
 int rl_store_cache_begin(rl_store *store, rl_error *err);
 int rl_store_cache_commit(rl_store *store, rl_error *err);
 
-#define RL_STORE_SCHEMA_VERSION 9
+#define RL_STORE_SCHEMA_VERSION 10
 
 #endif

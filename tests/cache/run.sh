@@ -169,11 +169,25 @@ if [ $HAVE_SQLITE = 1 ]; then
   sqlite3 "$DB" "UPDATE facts_cache SET facts = substr(facts, 1, 40) || x'00ff00ff' || substr(facts, 45) WHERE file LIKE '%worker.c'"
   sqlite3 "$DB" "UPDATE facts_cache SET facts = substr(facts, 1, 10) WHERE file LIKE '%hit.c'"
   sqlite3 "$DB" "UPDATE facts_cache SET facts = x'' WHERE file LIKE '%main.c'"
+  # With the results of these facts stored, and every entry's files and
+  # digest intact, the facts themselves are not read: the damage is unseen.
+  check corrupt_unread
+  equals "stored results: the facts are not read" "$parsed:$cached:$reused" "0:5:yes"
+  if cmp -s "$TMP/warm.out" "$TMP/corrupt_unread.out"; then ok "facts not read: same findings"; else not_ok "facts not read: same findings"; fi
+  # An entry without a digest (as written before schema 10): the facts are
+  # read, and the damaged ones are parsed again.
+  sqlite3 "$DB" "UPDATE facts_cache SET digest = NULL WHERE file LIKE '%hit.c'"
   check corrupt
   equals "corrupt cache entries: those units parsed again" "$parsed:$cached" "3:2"
   if cmp -s "$TMP/warm.out" "$TMP/corrupt.out"; then ok "corrupt entries: same findings"; else not_ok "corrupt entries: same findings"; fi
+  equals "parsed entries get their digest" "$(sqlite3 "$DB" 'SELECT count(*) FROM facts_cache WHERE digest IS NULL')" "0"
   check repaired
   equals "corrupt entries replaced" "$parsed:$cached" "0:5"
+  # An entry whose file list no longer holds (a hash changed behind its
+  # back) is not trusted: the facts are read, and here, damaged, parsed again.
+  sqlite3 "$DB" "UPDATE facts_cache SET files = replace(files, substr(files, 1, 16), '0000000000000000'), facts = x'' WHERE file LIKE '%plain.c'"
+  check stale_list
+  equals "a listed hash that no longer holds: that unit parsed again" "$parsed:$cached" "1:4"
 
   # Stored results: damaged, or valid JSON of another shape (a notice
   # whose code is a number): analysed again, with a warning, the same findings.

@@ -53,6 +53,14 @@ EOF
   skip "$CC_FUZZ cannot build a libFuzzer target (Debian: libclang-rt-19-dev)"
 
 echo "fuzz: building the targets with $CC_FUZZ in $BUILD"
+# A folder configured with another compiler (clang before clang-19 was
+# installed): CMake would configure it again from scratch, dropping every
+# -D given here, RACELINT_FUZZ included, and find no fuzz targets. Start
+# such a folder afresh.
+if [ -f "$BUILD/CMakeCache.txt" ] && [ "$(cat "$BUILD/.fuzz-cc" 2>/dev/null)" != "$CC_FUZZ" ]; then
+  rm -rf "$BUILD/CMakeCache.txt" "$BUILD/CMakeFiles"
+fi
+mkdir -p "$BUILD" && printf '%s\n' "$CC_FUZZ" >"$BUILD/.fuzz-cc"
 if ! cmake -S "$SRC" -B "$BUILD" -DCMAKE_C_COMPILER="$CC_FUZZ" -DRACELINT_FUZZ=ON \
        -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$TMP/cmake.log" 2>&1 ||
    ! cmake --build "$BUILD" --target fuzzers -j "${FUZZ_JOBS:-2}" >>"$TMP/cmake.log" 2>&1; then

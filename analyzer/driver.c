@@ -1,13 +1,14 @@
-/* The analysis pipeline (driver.h). Parsing is spread over worker threads,
- * one libclang index each; everything after the facts is single-threaded
- * and deterministic (units are merged in input order). Where the API models
- * and the project config come from is config.c's business; this file runs
- * the phases (facts cache, parsing, programs, rules) and records them. */
+/* The analysis pipeline (driver.h). Parsing is spread over worker
+ * processes, one libclang index each; everything after the facts is
+ * single-threaded and deterministic (units are merged in input order).
+ * Where the API models and the project config come from is config.c's
+ * business, and reading and writing the facts cache unit_cache.c's; this
+ * file runs the phases (facts, parsing, stored results, programs, rules)
+ * and records them. */
 #include "driver.h"
 #include "apimodel/apimodel.h"
 #include "rules/checks.h"
 #include "facts/facts.h"
-#include "facts/facts_check.h"
 #include "frontend/frontend.h"
 #include "model/flow.h"
 #include "model/guards.h"
@@ -16,21 +17,18 @@
 #include "model/program.h"
 #include "model/threads.h"
 #include "results.h"
+#include "unit_cache.h"
 #include "util/budget.h"
 #include "util/clock.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
-#include "util/ptrmap.h"
-#include "util/strpool.h"
 #include "workers.h"
 #include <pthread.h>
-#include <dirent.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Diagnostics kept per failed unit in the run record. */
@@ -59,217 +57,9 @@ static int default_jobs(int jobs)
     return jobs > MAX_JOBS ? MAX_JOBS : jobs;
 }
 
-/* ---- the facts cache ----------------------------------------------------- */
-
-static uint64_t hash_file_into(const char *path, uint64_t h)
-{
-    uint64_t fh = 0;
-    if (rl_file_hash(path, &fh) != 0) fh = 1;
-    return rl_hash_bytes(&fh, sizeof fh, h);
-}
-
-/* The run key (driver.h): what shapes every unit's facts besides its
- * files and flags. */
-uint64_t rl_facts_run_key(const rl_analysis_options *opts)
-{
-    uint64_t h = rl_hash_str("racelint facts " RL_VERSION);
-    /* The build, not only the version: facts cached by an older build of
-     * the same version would lack what a newer frontend extracts. */
-    uint64_t exe = rl_binary_digest();
-    h = rl_hash_bytes(&exe, sizeof exe, h);
-    char *clang = rl_frontend_clang_version();
-    h = rl_hash_bytes(clang, strlen(clang) + 1, h);
-    free(clang);
-    if (opts->resource_dir) h = rl_hash_bytes(opts->resource_dir, strlen(opts->resource_dir) + 1, h);
-    char *dir = opts->models_dir ? rl_xstrdup(opts->models_dir) : rl_default_models_dir();
-    if (dir) {
-        struct dirent **names = NULL;
-        int n = scandir(dir, &names, NULL, alphasort);
-        for (int i = 0; i < n; i++) {
-            const char *nm = names[i]->d_name;
-            size_t len = strlen(nm);
-            if (len > 5 && strcmp(nm + len - 5, ".yaml") == 0) {
-                char *path = rl_xasprintf("%s/%s", dir, nm);
-                h = rl_hash_bytes(nm, len + 1, h);
-                h = hash_file_into(path, h);
-                free(path);
-            }
-            free(names[i]);
-        }
-        free(names);
-        free(dir);
-    }
-    if (opts->config_file) h = hash_file_into(opts->config_file, rl_hash_bytes("config", 6, h));
-    return h;
-}
-
-void rl_facts_unit_key(uint64_t run, const rl_unit_spec *u, char out[17])
-{
-    uint64_t h = run;
-    h = rl_hash_bytes(u->file, strlen(u->file) + 1, h);
-    const char *d = u->directory ? u->directory : "";
-    h = rl_hash_bytes(d, strlen(d) + 1, h);
-    for (int i = 0; i < u->argc; i++) h = rl_hash_bytes(u->argv[i], strlen(u->argv[i]) + 1, h);
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
-}
-
-/* Hashes of files on disk, each read at most once per run. */
-struct rl_file_hashes {
-    rl_strpool *pool;
-    rl_ptrmap map;    /* interned path -> uint64_t[2]: hash, readable */
-    uint64_t **owned;
-    size_t nowned, cap_owned;
-};
-
-rl_file_hashes *rl_file_hashes_new(void)
-{
-    rl_file_hashes *fh = rl_xcalloc(1, sizeof *fh);
-    fh->pool = rl_strpool_new();
-    return fh;
-}
-
-void rl_file_hashes_free(rl_file_hashes *fh)
-{
-    if (!fh) return;
-    for (size_t i = 0; i < fh->nowned; i++) free(fh->owned[i]);
-    free(fh->owned);
-    rl_ptrmap_free(&fh->map);
-    rl_strpool_free(fh->pool);
-    free(fh);
-}
-
-static int current_hash(rl_file_hashes *fh, const char *path, uint64_t *out)
-{
-    const char *p = rl_intern(fh->pool, path);
-    void **slot = rl_ptrmap_slot(&fh->map, p);
-    if (!*slot) {
-        uint64_t *h = rl_xmalloc(sizeof *h * 2);
-        h[1] = rl_file_hash(p, &h[0]) == 0; /* h[1]: readable */
-        RL_PUSH(fh->owned, fh->nowned, fh->cap_owned, h);
-        *slot = h;
-    }
-    const uint64_t *h = *slot;
-    *out = h[0];
-    return h[1] ? 0 : -1;
-}
-
-const char *rl_facts_changed_dep(const rl_unit_facts *facts, rl_file_hashes *fh)
-{
-    if (facts->ndeps == 0) return facts->main_file;
-    for (int32_t i = 0; i < facts->ndeps; i++) {
-        uint64_t h;
-        if (current_hash(fh, facts->deps[i].path, &h) != 0 || h != facts->deps[i].hash) return facts->deps[i].path;
-    }
-    return NULL;
-}
-
-static void add_warning(rl_analysis *out, char *msg)
+void rl_analysis_warn(rl_analysis *out, char *msg)
 {
     RL_PUSH(out->warnings, out->nwarnings, out->cap_warnings, msg);
-}
-
-/* The cached facts of unit u if every file they were made from is as it
- * was, else NULL. A blob that cannot be read back, or whose facts break
- * their invariants (facts_check.h: a crafted or damaged database), is
- * dropped with a warning naming the unit: the unit is parsed again. */
-static rl_unit_facts *cache_lookup(const rl_facts_cache *c, rl_file_hashes *fh, const rl_unit_spec *u, const char *key,
-                                   uint64_t *digest, rl_analysis *out)
-{
-    size_t len = 0;
-    void *blob = c->get(c->ctx, u->file, key, &len);
-    if (!blob) return NULL;
-    rl_unit_facts *f = rl_facts_deserialize(blob, len);
-    if (f && c->results_put) *digest = rl_facts_digest(blob, len, f->ndeps); /* only the results cache keys on it */
-    free(blob);
-    rl_error why = {{0}};
-    if (!f) {
-        add_warning(out, rl_xasprintf("facts cache: the entry of %s cannot be read back (damaged); "
-                                      "parsing the unit again", u->file));
-        return NULL;
-    }
-    if (rl_facts_validate(f, &why) != 0) {
-        add_warning(out, rl_xasprintf("facts cache: the entry of %s was dropped, its facts are inconsistent "
-                                      "(%s); parsing the unit again", u->file, why.msg));
-        rl_facts_free(f);
-        return NULL;
-    }
-    int fresh = strcmp(f->main_file, u->file) == 0 && !f->parse_failed && !rl_facts_changed_dep(f, fh);
-    if (!fresh) {
-        rl_facts_free(f);
-        return NULL;
-    }
-    return f;
-}
-
-/* Whether every file of a facts cache entry's list ('HASH PATH' lines,
- * the unit's main file first) still has the hash listed, as
- * rl_facts_changed_dep asks of the facts themselves. A list that is not
- * in that shape is a change. */
-static int files_unchanged(const char *files, rl_file_hashes *fh)
-{
-    int lines = 0;
-    for (const char *p = files; *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        if (len <= RL_DIGEST_HEX_LEN + 1 || p[RL_DIGEST_HEX_LEN] != ' ' ||
-            strspn(p, "0123456789abcdef") != RL_DIGEST_HEX_LEN)
-            return 0;
-        uint64_t listed = strtoull(p, NULL, 16), now;
-        char *path = rl_xstrndup(p + RL_DIGEST_HEX_LEN + 1, len - RL_DIGEST_HEX_LEN - 1);
-        int same = current_hash(fh, path, &now) == 0 && now == listed;
-        free(path);
-        if (!same) return 0;
-        lines++;
-        p += len + (eol != NULL);
-    }
-    return lines > 0;
-}
-
-/* A run in which every unit's cache entry is unchanged and has its
- * digest, and whose whole-program results are stored under the key those
- * digests make, needs neither the facts nor the phase: reading and
- * checking every unit's facts was most of such a run (redis: 20 MB of
- * facts, 150 ms of its 370). Fills out as rl_analyze would (every unit
- * recorded as cached, the results reused) and returns 1; returns 0,
- * having touched nothing in out, to go the long way, which reports
- * whatever made this one fail (a damaged result, a changed file). */
-static int reuse_without_facts(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
-                               char (*keys)[17], rl_file_hashes *fh, rl_analysis *out)
-{
-    const rl_facts_cache *c = opts->cache;
-    if (!c->probe || !c->results_get || !c->results_put || opts->cache_refresh || opts->facts_only ||
-        opts->dump_facts || opts->want_guards || units->len == 0)
-        return 0;
-    uint64_t *digests = rl_xcalloc(units->len + 1, sizeof *digests);
-    int fresh = 1;
-    for (size_t i = 0; i < units->len && fresh; i++) {
-        char *files = NULL;
-        fresh = c->probe(c->ctx, units->items[i].file, keys[i], &files, &digests[i]) && files_unchanged(files, fh);
-        free(files);
-    }
-    /* The key as rl_analyze_facts makes it (analyse_units' options). */
-    rl_analysis_options with_entries = *opts;
-    with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
-    char key[17];
-    size_t len = 0;
-    char *blob = fresh && rl_results_key(&with_entries, digests, units->len, key) == 0
-                     ? c->results_get(c->ctx, key, &len)
-                     : NULL;
-    free(digests);
-    rl_error ignored = {{0}}; /* the long way warns about it */
-    int ok = blob && rl_results_decode(blob, len, out, &ignored) == 0;
-    free(blob);
-    if (!ok) return 0;
-    out->results_cached = 1;
-    out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
-    for (size_t i = 0; i < units->len; i++) {
-        rl_unit_status *u = &out->units[out->nunits++];
-        memset(u, 0, sizeof *u);
-        u->file = rl_xstrdup(units->items[i].file);
-        u->status = rl_xstrdup("cached");
-    }
-    out->units_cached = units->len;
-    return 1;
 }
 
 static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_parsed_unit *parsed, int cached)
@@ -583,7 +373,7 @@ static int reuse_results(const rl_analysis_options *opts, const char *key, rl_an
     rl_error why = {{0}};
     int ok = rl_results_decode(blob, len, out, &why) == 0;
     free(blob);
-    if (!ok) add_warning(out, rl_xasprintf("results cache: the stored results cannot be read back (%s); "
+    if (!ok) rl_analysis_warn(out, rl_xasprintf("results cache: the stored results cannot be read back (%s); "
                                            "analysing again", why.msg));
     return ok;
 }
@@ -682,55 +472,17 @@ static int analyze_linked(const rl_unit_facts *const *facts, size_t n, const rl_
 static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
                          const rl_parsed_unit *parsed, const char *cached, rl_analysis *out, rl_error *err);
 
-int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err)
+/* Parses units todo[0..ntodo) (their digests computed when the results
+ * cache keys on them) and stores their facts in the cache. */
+static void parse_and_store(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
+                            const rl_unit_key *keys, rl_parsed_unit *parsed, const size_t *todo, size_t ntodo,
+                            rl_analysis *out)
 {
-    memset(out, 0, sizeof *out);
-    rl_apimodel *model = rl_load_api_models(opts->models_dir, opts->config_file, err);
-    if (!model) return -1;
-
-    /* Each unit's facts: from the cache or from a parsing worker. */
-    rl_parsed_unit *parsed = rl_xcalloc(units->len + 1, sizeof *parsed);
-    size_t ntodo = 0;
-    char *cached = rl_xcalloc(units->len + 1, 1);
-    size_t *todo = rl_xcalloc(units->len + 1, sizeof *todo);
-    char (*keys)[17] = NULL;
-
-    long long t = rl_now_ms();
+    if (ntodo == 0) return;
     const rl_facts_cache *cache = opts->cache;
-    if (cache) {
-        keys = rl_xcalloc(units->len + 1, sizeof *keys);
-        uint64_t rk = rl_facts_run_key(opts);
-        rl_file_hashes *fh = rl_file_hashes_new();
-        for (size_t i = 0; i < units->len; i++) rl_facts_unit_key(rk, &units->items[i], keys[i]);
-        if (reuse_without_facts(opts, model, units, keys, fh, out)) {
-            out->ms_cache_read = rl_now_ms() - t;
-            rl_file_hashes_free(fh);
-            free(keys);
-            free(todo);
-            free(parsed);
-            free(cached);
-            rl_apimodel_free(model);
-            return 0;
-        }
-        for (size_t i = 0; i < units->len; i++) {
-            if (!opts->cache_refresh)
-                parsed[i].facts = cache_lookup(cache, fh, &units->items[i], keys[i], &parsed[i].digest, out);
-            if (parsed[i].facts) {
-                cached[i] = 1;
-                out->units_cached++;
-            } else {
-                todo[ntodo++] = i;
-            }
-        }
-        rl_file_hashes_free(fh);
-    } else {
-        for (size_t i = 0; i < units->len; i++) todo[ntodo++] = i;
-    }
-    out->ms_cache_read = rl_now_ms() - t;
-
-    t = rl_now_ms();
-    out->units_parsed = ntodo;
-    progress_base base = {opts, out->units_cached, units->len};
+    long long t = rl_now_ms();
+    out->units_parsed += ntodo;
+    progress_base base = {opts, units->len - ntodo, units->len};
     rl_parse_job job = {model, rl_clang_resource_dir(opts->resource_dir), units, todo, ntodo, default_jobs(opts->jobs),
                         opts->limits, opts->progress ? parse_progress : NULL, &base};
     rl_parse_units(&job, parsed);
@@ -739,42 +491,115 @@ int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_an
         if (u->facts && u->blob && cache && cache->results_put)
             u->digest = rl_facts_digest(u->blob, u->blob_len, u->facts->ndeps);
     }
-    out->ms_parse = rl_now_ms() - t;
-
+    out->ms_parse += rl_now_ms() - t;
     t = rl_now_ms();
-    if (cache && ntodo > 0) {
-        if (cache->begin) cache->begin(cache->ctx);
-        for (size_t k = 0; k < ntodo; k++) {
-            const rl_parsed_unit *u = &parsed[todo[k]];
-            if (cache->put_unit) {
-                cache->put_unit(cache->ctx, &units->items[todo[k]], keys[todo[k]], u);
-                continue;
-            }
-            /* Units with errors are parsed again, to report them again. */
-            if (!u->facts || !u->blob || u->facts->parse_failed || u->facts->ndeps == 0) continue;
-            rl_strbuf files = RL_STRBUF_INIT;
-            for (int32_t d = 0; d < u->facts->ndeps; d++)
-                rl_sb_printf(&files, "%016llx %s\n", (unsigned long long)u->facts->deps[d].hash,
-                             u->facts->deps[d].path);
-            cache->put(cache->ctx, units->items[todo[k]].file, keys[todo[k]], rl_sb_str(&files), u->digest, u->blob,
-                       u->blob_len);
-            rl_sb_free(&files);
-        }
-        if (cache->end) cache->end(cache->ctx);
+    rl_unit_cache_store(cache, units, keys, parsed, todo, ntodo);
+    out->ms_cache_write += rl_now_ms() - t;
+}
+
+/* With some units deferred (unit_cache.h: their facts hold, only their
+ * digest read), the run's results may be stored under the key the digests
+ * make: then neither the deferred facts nor the whole-program phase are
+ * needed. Reading and checking every unit's facts was most of a run that
+ * changed nothing, or nothing the facts show (redis: 20 MB of facts, 150
+ * ms of 370). Fills out as analyse_units would, every unit recorded, and
+ * returns 1; returns 0, having touched nothing in out but the timings,
+ * to go the long way, which reports whatever made this fail (a damaged
+ * result). */
+static int reuse_stored_results(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
+                                const rl_cache_state *st, rl_analysis *out)
+{
+    const rl_facts_cache *c = opts->cache;
+    uint64_t *digests = rl_xcalloc(units->len + 1, sizeof *digests);
+    int complete = 1;
+    for (size_t i = 0; i < units->len; i++) {
+        /* as analyse_units: a unit that failed has no facts and digest 0 */
+        digests[i] = st->deferred[i] || st->parsed[i].facts ? st->parsed[i].digest : 0;
+        if ((st->deferred[i] || st->parsed[i].facts) && !digests[i]) complete = 0;
     }
-    out->ms_cache_write = rl_now_ms() - t;
+    rl_analysis_options with_entries = *opts;
+    with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
+    char key[17];
+    size_t len = 0;
+    long long t = rl_now_ms();
+    char *blob = complete && rl_results_key(&with_entries, digests, units->len, key) == 0
+                     ? c->results_get(c->ctx, key, &len)
+                     : NULL;
+    free(digests);
+    rl_error ignored = {{0}}; /* the long way warns about it */
+    int ok = blob && rl_results_decode(blob, len, out, &ignored) == 0;
+    free(blob);
+    out->ms_model += rl_now_ms() - t;
+    if (!ok) return 0;
+    out->results_cached = 1;
+    out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
+    for (size_t i = 0; i < units->len; i++) {
+        if (!st->deferred[i]) {
+            record_unit(out, &units->items[i], &st->parsed[i], st->cached[i]);
+            continue;
+        }
+        rl_unit_status *u = &out->units[out->nunits++];
+        memset(u, 0, sizeof *u);
+        u->file = rl_xstrdup(units->items[i].file);
+        u->status = rl_xstrdup("cached");
+    }
+    return 1;
+}
+
+int rl_analyze(const rl_analysis_options *opts, const rl_unit_list *units, rl_analysis *out, rl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    rl_apimodel *model = rl_load_api_models(opts->models_dir, opts->config_file, err);
+    if (!model) return -1;
+
+    /* Each unit's facts: from the cache (read, or deferred while only their
+     * digest is needed) or from a parsing worker. */
+    rl_cache_state st = {rl_xcalloc(units->len + 1, sizeof *st.parsed), rl_xcalloc(units->len + 1, 1),
+                         rl_xcalloc(units->len + 1, 1)};
+    size_t *todo = rl_xcalloc(units->len + 1, sizeof *todo);
+    size_t ntodo = 0;
+    rl_unit_key *keys = NULL;
+    rl_file_hashes *fh = NULL;
+    int deferring = 0;
+
+    long long t = rl_now_ms();
+    const rl_facts_cache *cache = opts->cache;
+    if (cache) {
+        keys = rl_unit_cache_keys(opts, units);
+        fh = rl_file_hashes_new();
+        deferring = rl_unit_cache_can_defer(opts);
+        ntodo = rl_unit_cache_lookup(opts, units, keys, fh, deferring, &st, todo, out);
+    } else {
+        for (size_t i = 0; i < units->len; i++) todo[ntodo++] = i;
+    }
+    out->ms_cache_read = rl_now_ms() - t;
+    parse_and_store(opts, model, units, keys, st.parsed, todo, ntodo, out);
+
+    int rc = 0, done = 0;
+    if (deferring && memchr(st.deferred, 1, units->len)) {
+        done = reuse_stored_results(opts, model, units, &st, out);
+        if (!done) {
+            t = rl_now_ms();
+            ntodo = rl_unit_cache_load_deferred(opts, units, keys, fh, &st, todo, out);
+            out->ms_cache_read += rl_now_ms() - t;
+            parse_and_store(opts, model, units, keys, st.parsed, todo, ntodo, out);
+        }
+    }
+    rl_file_hashes_free(fh);
     free(keys);
     free(todo);
-    int rc = 0;
-    if (opts->facts_only) {
+    if (done) {
+        /* the results are reused: nothing more to analyse */
+    } else if (opts->facts_only) {
         out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
-        for (size_t i = 0; i < units->len; i++) record_unit(out, &units->items[i], &parsed[i], cached[i]);
+        for (size_t i = 0; i < units->len; i++) record_unit(out, &units->items[i], &st.parsed[i], st.cached[i]);
     } else {
-        rc = analyse_units(opts, model, units, parsed, cached, out, err);
+        rc = analyse_units(opts, model, units, st.parsed, st.cached, out, err);
     }
-    for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&parsed[i]);
-    free(parsed);
-    free(cached);
+    for (size_t i = 0; i < units->len; i++) rl_parsed_unit_clear(&st.parsed[i]);
+    free(st.parsed);
+    free(st.cached);
+    free(st.deferred);
     rl_apimodel_free(model);
     return rc;
 }

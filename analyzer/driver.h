@@ -169,6 +169,8 @@ typedef struct rl_analysis {
     size_t nwarnings, cap_warnings;
 } rl_analysis;
 
+/* Appends a warning (takes msg, a heap string). */
+void rl_analysis_warn(rl_analysis *a, char *msg);
 /* Appends a notice (copies every string). */
 void rl_analysis_notice(rl_analysis *a, const char *code, const char *program, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

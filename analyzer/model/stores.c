@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes of a pointer's place tm_follow_stores copies on its stack (a
+ * longer one goes to the heap). */
+#define PREFIX_ON_STACK 256
+
 /* Marks a place that was given different pointer values (tm_collect_stores). */
 static const char AMBIGUOUS[] = "";
 
@@ -224,10 +228,25 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
     for (int round = 0; round < MAX_SPAWN_DEPTH; round++) {
         const char *star = strchr(place, '*');
         if (!star || place[0] == '{') break;
-        const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
+        /* The pointer's place is only looked up: a name the pool lacks
+         * has no stored value of its own (interning every such prefix grew
+         * the pool for nothing), but may still name a wrapper's object,
+         * which stored_value reads from its text. */
+        size_t len = (size_t)(star - place);
+        const char *prefix = rl_strpool_find_n(pool, place, len);
+        char text_buf[PREFIX_ON_STACK];
+        char *text = NULL;
+        if (!prefix) {
+            text = len < sizeof text_buf ? text_buf : rl_xmalloc(len + 1);
+            memcpy(text, place, len);
+            text[len] = '\0';
+            prefix = text;
+        }
         const char *key;
         const char *value = stored_value(m, prefix, &key);
-        if (value == AMBIGUOUS && root_distinct && all_made_per_container(m, key, key != prefix)) {
+        int in_wrapper = key != prefix; /* found as the wrapper named it */
+        if (text && text != text_buf) free(text);
+        if (value == AMBIGUOUS && root_distinct && all_made_per_container(m, key, in_wrapper)) {
             /* Several objects, each the container's own: not named (no
              * one of them is the object), but the instance's own. */
             own = 1;
@@ -240,13 +259,13 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, value + 1);
         rl_sb_append(&sb, star + 1);
-        place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
+        place = rl_place_intern_normalized(pool, rl_sb_str(&sb));
         rl_sb_free(&sb);
         /* judged only for a place that starts at an instance's own
          * object: the store recording and lock names, which ask most,
          * need the name alone */
         if (!root_distinct) continue;
-        if (made_per_container(m, key, key != prefix, value)) own = 1;
+        if (made_per_container(m, key, in_wrapper, value)) own = 1;
         else if (own) shared_after = 1;
     }
     if (own) *distinct = !shared_after;

@@ -18,6 +18,9 @@
  *     explored and every store recorded: context by context, in index
  *     order. */
 #include "threads_internal.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "ownership.h"
 #include "known.h"
 #include "scoped.h"
@@ -561,6 +564,9 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
      * the model's memory on memcached) make room for the groups. */
     tm_memo_free(m->resolve_memo);
     m->resolve_memo = tm_memo_new();
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
     tm_group_accesses(m);
     tm_index_lock_events(m);
     return m;

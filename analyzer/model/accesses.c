@@ -194,6 +194,7 @@ void tm_collect_accesses(rl_model *m)
 {
     rl_ptrmap first_calls = {0};
     find_first_calls(m, &first_calls);
+    tm_follow_cache_start(m);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
         if (rl_budget_spent(m->program->budget)) break;
@@ -260,6 +261,7 @@ void tm_collect_accesses(rl_model *m)
         }
     }
     rl_ptrmap_free(&first_calls);
+    tm_follow_cache_stop(m);
 }
 
 static uint64_t access_kind(const rl_access *a)

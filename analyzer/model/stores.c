@@ -221,7 +221,8 @@ static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
  * instance's object: the array its pointer was loaded from), every one
  * was; and clears it when one after that was not (a block shared by
  * every instance's own object), or is not known. */
-const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
+static const char *follow_stores_now(rl_model *m, const char *place, int root_distinct, int *own_out,
+                                     int *shared_after_out)
 {
     rl_strpool *pool = m->program->pool;
     int own = 0, shared_after = 0;
@@ -268,8 +269,62 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         if (made_per_container(m, key, in_wrapper, value)) own = 1;
         else if (own) shared_after = 1;
     }
-    if (own) *distinct = !shared_after;
+    *own_out = own;
+    *shared_after_out = shared_after;
     return place;
+}
+
+/* Slots of the follow cache (a power of two): a context's accesses follow
+ * the same few places, and the contexts of one function come near each
+ * other, so a small direct-mapped cache answers two calls in three on
+ * memcached. */
+#define FOLLOW_CACHE_SLOTS 65536
+
+/* One remembered tm_follow_stores, valid while the stores are as they
+ * were (rl_model.stores_generation). */
+struct tm_follow_cache {
+    struct follow_answer {
+        const char *place; /* NULL: empty */
+        const char *result;
+        uint64_t generation;
+        uint8_t root_distinct, own, shared_after;
+    } slots[FOLLOW_CACHE_SLOTS];
+};
+
+void tm_follow_cache_start(rl_model *m)
+{
+    if (!m->follow_cache) m->follow_cache = rl_xcalloc(1, sizeof *m->follow_cache);
+}
+
+void tm_follow_cache_stop(rl_model *m)
+{
+    free(m->follow_cache);
+    m->follow_cache = NULL;
+}
+
+const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
+{
+    int own = 0, shared_after = 0;
+    struct follow_answer *slot = NULL;
+    if (m->follow_cache) {
+        uint64_t h = ((uint64_t)(uintptr_t)place * 2 + (uint64_t)(root_distinct != 0)) * 0x9E3779B97F4A7C15ULL;
+        slot = &m->follow_cache->slots[h >> 48 & (FOLLOW_CACHE_SLOTS - 1)];
+        if (slot->place == place && slot->root_distinct == (root_distinct != 0) &&
+            slot->generation == m->stores_generation) {
+            if (slot->own) *distinct = !slot->shared_after;
+            return slot->result;
+        }
+    }
+    uint64_t generation = m->stores_generation;
+    const char *result = follow_stores_now(m, place, root_distinct, &own, &shared_after);
+    /* Kept only when following changed no store (naming an allocator
+     * wrapper's object may record it, resolve.c): a later call with the
+     * stores as they are now would do exactly this again. */
+    if (slot && m->stores_generation == generation)
+        *slot = (struct follow_answer){place, result, generation, (uint8_t)(root_distinct != 0), (uint8_t)own,
+                                       (uint8_t)shared_after};
+    if (own) *distinct = !shared_after;
+    return result;
 }
 
 /* Lock names through stored pointers too (`pthread_mutex_lock(t->lock)`

@@ -613,6 +613,7 @@ void rl_model_free(rl_model *m)
     rl_stored_sets_free(&m->stored_sets);
     rl_ptrmap_free(&m->returns);
     tm_memo_free(m->resolve_memo);
+    tm_follow_cache_stop(m);
     rl_ptrmap_free(&m->instance_frames);
     rl_ptrmap_free(&m->wrapper_inner);
     rl_ptrmap_free(&m->made_per_call);

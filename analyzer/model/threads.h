@@ -274,6 +274,8 @@ typedef struct rl_model {
     struct rl_known_index *known; /* values tested by threads (known.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
     struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
+    struct tm_follow_cache *follow_cache; /* places already followed, while
+                                  the accesses are collected (stores.c) */
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */

@@ -210,6 +210,9 @@ static uint64_t site_key(const rl_model *m, const rl_access *a)
     return ((uint64_t)(uint32_t)m->ctxs[a->ctx].fn << 32) | (uint32_t)a->node;
 }
 
+/* No site key: a function index and a node are never both all ones. */
+#define SITE_UNKNOWN UINT64_MAX
+
 /* site_hash and pair_hash take site keys: the pairing loop reads them
  * from its split (class_split.site), not through each access's context. */
 static uint64_t site_hash(uint64_t key)
@@ -253,9 +256,10 @@ typedef struct class_run {
 typedef struct class_split {
     size_t *order;       /* positions in the group, class by class */
     /* By position in the group, what pairing reads of every pair: the
-     * site key and the race flags (rl_race_flags) of each access, read
-     * once per group instead of once per pair (zstd pairs a group of a
-     * thousand accesses with itself). */
+     * site key (SITE_UNKNOWN until a pair needs it: split_site) and the
+     * race flags (rl_race_flags) of each access, read once per group
+     * instead of once per pair (zstd pairs a group of a thousand accesses
+     * with itself). One allocation with order. */
     uint64_t *site;
     uint8_t *flags;
     access_class *classes;
@@ -290,18 +294,21 @@ static int class_key_cmp(const void *x, const void *y)
  * in no race under the options (rl_race_flags) are in no class. */
 static class_split split_classes(const rl_model *m, const rl_rule_options *o, const rl_access_group *g)
 {
-    class_split cs = {rl_xcalloc(g->len + 1, sizeof *cs.order),
-                      rl_xcalloc(g->len + 1, sizeof *cs.site),
-                      rl_xcalloc(g->len + 1, sizeof *cs.flags),
-                      rl_xcalloc(g->len + 1, sizeof *cs.classes),
+    size_t n = g->len + 1;
+    class_split cs = {rl_xcalloc(n, sizeof *cs.order + sizeof *cs.site + sizeof *cs.flags),
+                      NULL,
+                      NULL,
+                      rl_xcalloc(n, sizeof *cs.classes),
                       0,
-                      rl_xcalloc(g->len + 1, sizeof *cs.runs),
+                      rl_xcalloc(n, sizeof *cs.runs),
                       0};
+    cs.site = (uint64_t *)(cs.order + n);
+    cs.flags = (uint8_t *)(cs.site + n);
     class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
     size_t nkeys = 0;
     for (size_t i = 0; i < g->len; i++) {
         const rl_access *a = &m->accesses[g->items[i]];
-        cs.site[i] = site_key(m, a);
+        cs.site[i] = SITE_UNKNOWN;
         cs.flags[i] = rl_race_flags(o, a);
         if (cs.flags[i]) keys[nkeys++] = (class_key){a->thread, held_order(a->held), i};
     }
@@ -317,6 +324,14 @@ static class_split split_classes(const rl_model *m, const rl_rule_options *o, co
     }
     free(keys);
     return cs;
+}
+
+/* The site key of the access at position i of group g, worked out once
+ * (splits copied for a pairing share the array). */
+static uint64_t split_site(const rl_model *m, const class_split *cs, const rl_access_group *g, size_t i)
+{
+    if (cs->site[i] == SITE_UNKNOWN) cs->site[i] = site_key(m, &m->accesses[g->items[i]]);
+    return cs->site[i];
 }
 
 static int by_held_then_thread(const void *x, const void *y)
@@ -364,9 +379,7 @@ static void arrange_runs(class_split *cs, int by_lockset)
 
 static void class_split_free(class_split *cs)
 {
-    free(cs->order);
-    free(cs->site);
-    free(cs->flags);
+    free(cs->order); /* site and flags with it */
     free(cs->classes);
     free(cs->runs);
 }
@@ -443,14 +456,13 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
     /* Every access of a group has the group's place and every one of a
      * class the class's lockset: the doubts those give are the same for
      * every pair of the two classes (reading the places for each pair was
-     * a seventh of zstd's whole-program phase). */
-    const rl_access *a0 = &m->accesses[g->items[gs->order[ca->first]]];
-    const rl_access *b0 = &m->accesses[h->items[hs->order[cb->first]]];
-    int base_doubts = rl_sites_base_doubts(a0, b0);
+     * a seventh of zstd's whole-program phase). Worked out at the first
+     * pair that needs them. */
+    int base_doubts = -1;
     for (size_t x = ca->first; x < ca->first + ca->n; x++) {
         size_t i = gs->order[x];
         const rl_access *a = &m->accesses[g->items[i]];
-        uint64_t site_a = gs->site[i];
+        uint64_t site_a = split_site(m, gs, g, i);
         uint8_t flags_a = gs->flags[i];
         for (size_t y = cb->first; y < cb->first + cb->n; y++) {
             size_t j = hs->order[y];
@@ -461,11 +473,12 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             /* The enclosing group h's place is a prefix of g's: the part
              * both sides may touch. */
             if (common_element_lock(m, a, b, h->place)) continue;
-            uint64_t site_b = hs->site[j], pair = pair_hash(site_a, site_b);
+            uint64_t site_b = split_site(m, hs, h, j), pair = pair_hash(site_a, site_b);
             if (rl_u64set_has(&st->counted, pair)) continue;
             /* A pair that adds no site and would not be kept is not worth
              * confirming: a counter bumped at 2,000 places costs 2,000
              * confirmations, not 2,000,000. */
+            if (base_doubts < 0) base_doubts = rl_sites_base_doubts(a, b);
             int doubts = rl_sites_pair_doubts_from(&st->sites, base_doubts, a, b);
             if (rl_u64set_has(&st->racing, site_hash(site_a)) && rl_u64set_has(&st->racing, site_hash(site_b)) &&
                 !pair_wanted(st, doubts))

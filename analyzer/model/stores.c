@@ -15,7 +15,11 @@
  *     (root_distinct) reads the sets: names never depend on them.
  *  3. Every change of a place's value or set bumps
  *     rl_model.stores_generation, so that a frame whose stores were
- *     recorded is recorded again only when something changed. */
+ *     recorded is recorded again only when something changed.
+ *  4. The follow cache (tm_follow_cache_start) answers only at the
+ *     generation its answer was made at, and keeps no answer whose
+ *     making changed the generation: a hit is what following again
+ *     would give. */
 #include "threads_internal.h"
 #include "place.h"
 #include "resolve_memo.h"

@@ -210,16 +210,20 @@ static uint64_t site_key(const rl_model *m, const rl_access *a)
     return ((uint64_t)(uint32_t)m->ctxs[a->ctx].fn << 32) | (uint32_t)a->node;
 }
 
-static uint64_t site_hash(const rl_model *m, const rl_access *a)
+/* No site key: a function index and a node are never both all ones. */
+#define SITE_UNKNOWN UINT64_MAX
+
+/* site_hash and pair_hash take site keys: the pairing loop reads them
+ * from its split (class_split.site), not through each access's context. */
+static uint64_t site_hash(uint64_t key)
 {
-    uint64_t h = (site_key(m, a) + 1) * 0x9E3779B97F4A7C15ULL;
+    uint64_t h = (key + 1) * 0x9E3779B97F4A7C15ULL;
     return h ? h : 1;
 }
 
-/* The pair of access expressions of a and b, in either order. */
-static uint64_t pair_hash(const rl_model *m, const rl_access *a, const rl_access *b)
+/* The pair of access expressions of sites x and y, in either order. */
+static uint64_t pair_hash(uint64_t x, uint64_t y)
 {
-    uint64_t x = site_key(m, a), y = site_key(m, b);
     if (x > y) {
         uint64_t t = x;
         x = y;
@@ -251,6 +255,13 @@ typedef struct class_run {
 
 typedef struct class_split {
     size_t *order;       /* positions in the group, class by class */
+    /* By position in the group, what pairing reads of every pair: the
+     * site key (SITE_UNKNOWN until a pair needs it: split_site) and the
+     * race flags (rl_race_flags) of each access, read once per group
+     * instead of once per pair (zstd pairs a group of a thousand accesses
+     * with itself). One allocation with order. */
+    uint64_t *site;
+    uint8_t *flags;
     access_class *classes;
     size_t nclasses;
     class_run *runs;
@@ -283,13 +294,23 @@ static int class_key_cmp(const void *x, const void *y)
  * in no race under the options (rl_race_flags) are in no class. */
 static class_split split_classes(const rl_model *m, const rl_rule_options *o, const rl_access_group *g)
 {
-    class_split cs = {rl_xcalloc(g->len + 1, sizeof *cs.order), rl_xcalloc(g->len + 1, sizeof *cs.classes), 0,
-                      rl_xcalloc(g->len + 1, sizeof *cs.runs), 0};
+    size_t n = g->len + 1;
+    class_split cs = {rl_xcalloc(n, sizeof *cs.order + sizeof *cs.site + sizeof *cs.flags),
+                      NULL,
+                      NULL,
+                      rl_xcalloc(n, sizeof *cs.classes),
+                      0,
+                      rl_xcalloc(n, sizeof *cs.runs),
+                      0};
+    cs.site = (uint64_t *)(cs.order + n);
+    cs.flags = (uint8_t *)(cs.site + n);
     class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
     size_t nkeys = 0;
     for (size_t i = 0; i < g->len; i++) {
         const rl_access *a = &m->accesses[g->items[i]];
-        if (rl_race_flags(o, a)) keys[nkeys++] = (class_key){a->thread, held_order(a->held), i};
+        cs.site[i] = SITE_UNKNOWN;
+        cs.flags[i] = rl_race_flags(o, a);
+        if (cs.flags[i]) keys[nkeys++] = (class_key){a->thread, held_order(a->held), i};
     }
     qsort(keys, nkeys, sizeof *keys, class_key_cmp);
     for (size_t i = 0; i < nkeys; i++) {
@@ -298,11 +319,19 @@ static class_split split_classes(const rl_model *m, const rl_rule_options *o, co
             cs.classes[cs.nclasses++] = (access_class){a->thread, a->held, 0, i, 0};
         access_class *c = &cs.classes[cs.nclasses - 1];
         c->n++;
-        c->writes |= (rl_race_flags(o, a) & RL_ACC_WRITE) != 0;
+        c->writes |= (cs.flags[keys[i].pos] & RL_ACC_WRITE) != 0;
         cs.order[i] = keys[i].pos;
     }
     free(keys);
     return cs;
+}
+
+/* The site key of the access at position i of group g, worked out once
+ * (splits copied for a pairing share the array). */
+static uint64_t split_site(const rl_model *m, const class_split *cs, const rl_access_group *g, size_t i)
+{
+    if (cs->site[i] == SITE_UNKNOWN) cs->site[i] = site_key(m, &m->accesses[g->items[i]]);
+    return cs->site[i];
 }
 
 static int by_held_then_thread(const void *x, const void *y)
@@ -350,14 +379,14 @@ static void arrange_runs(class_split *cs, int by_lockset)
 
 static void class_split_free(class_split *cs)
 {
-    free(cs->order);
+    free(cs->order); /* site and flags with it */
     free(cs->classes);
     free(cs->runs);
 }
 
 /* A split to arrange for one pairing: its own classes and runs (arranging
- * reorders the classes), the order of the split it copies (never written
- * after split_classes). */
+ * reorders the classes), the order, sites and flags of the split it
+ * copies (never written after split_classes). */
 static class_split split_copy(const class_split *base)
 {
     class_split cs = *base;
@@ -424,31 +453,40 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
     if (common_lock(m, ca->thread, ca->held, cb->thread, cb->held)) return;
     int overlap = rl_model_threads_may_overlap(m, ca->thread, cb->thread);
     if (overlap == 0) return;
+    /* Every access of a group has the group's place and every one of a
+     * class the class's lockset: the doubts those give are the same for
+     * every pair of the two classes (reading the places for each pair was
+     * a seventh of zstd's whole-program phase). Worked out at the first
+     * pair that needs them. */
+    int base_doubts = -1;
     for (size_t x = ca->first; x < ca->first + ca->n; x++) {
         size_t i = gs->order[x];
         const rl_access *a = &m->accesses[g->items[i]];
+        uint64_t site_a = split_site(m, gs, g, i);
+        uint8_t flags_a = gs->flags[i];
         for (size_t y = cb->first; y < cb->first + cb->n; y++) {
             size_t j = hs->order[y];
             if (ca == cb && j < i) continue; /* within a class, each pair once */
+            if (!((flags_a | hs->flags[j]) & RL_ACC_WRITE)) continue;
             const rl_access *b = &m->accesses[h->items[j]];
-            if (!((rl_race_flags(st->ctx->options, a) | rl_race_flags(st->ctx->options, b)) & RL_ACC_WRITE))
-                continue;
             if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
             /* The enclosing group h's place is a prefix of g's: the part
              * both sides may touch. */
             if (common_element_lock(m, a, b, h->place)) continue;
-            if (rl_u64set_has(&st->counted, pair_hash(m, a, b))) continue;
+            uint64_t site_b = split_site(m, hs, h, j), pair = pair_hash(site_a, site_b);
+            if (rl_u64set_has(&st->counted, pair)) continue;
             /* A pair that adds no site and would not be kept is not worth
              * confirming: a counter bumped at 2,000 places costs 2,000
              * confirmations, not 2,000,000. */
-            int doubts = rl_sites_pair_doubts(&st->sites, a, b);
-            if (rl_u64set_has(&st->racing, site_hash(m, a)) && rl_u64set_has(&st->racing, site_hash(m, b)) &&
+            if (base_doubts < 0) base_doubts = rl_sites_base_doubts(a, b);
+            int doubts = rl_sites_pair_doubts_from(&st->sites, base_doubts, a, b);
+            if (rl_u64set_has(&st->racing, site_hash(site_a)) && rl_u64set_has(&st->racing, site_hash(site_b)) &&
                 !pair_wanted(st, doubts))
                 continue;
             if ((overlap < 0 || rl_model_pair_may_be_ordered(a, b)) && !rl_model_may_run_together(m, a, b)) continue;
-            rl_u64set_add(&st->counted, pair_hash(m, a, b));
-            rl_u64set_add(&st->racing, site_hash(m, a));
-            rl_u64set_add(&st->racing, site_hash(m, b));
+            rl_u64set_add(&st->counted, pair);
+            rl_u64set_add(&st->racing, site_hash(site_a));
+            rl_u64set_add(&st->racing, site_hash(site_b));
             st->by_doubts[doubts]++;
             /* Within one group, a pair is (lower, higher) position, as a
              * visit of every pair would first meet it. */

@@ -130,12 +130,22 @@ static int pair_doubts(const rl_access *a, const rl_access *b)
     return doubts;
 }
 
-int rl_sites_pair_doubts(rl_sites *s, const rl_access *a, const rl_access *b)
+int rl_sites_base_doubts(const rl_access *a, const rl_access *b)
+{
+    return pair_doubts(a, b);
+}
+
+int rl_sites_pair_doubts_from(rl_sites *s, int base, const rl_access *a, const rl_access *b)
 {
     int weak = weak_ctx(s, a->ctx) || weak_ctx(s, b->ctx);
-    int doubts = pair_doubts(a, b) + (weak ? 1 : 0);
+    int doubts = base + (weak ? 1 : 0);
     /* callers index arrays by doubts (sites.h): never past the bound */
     return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
+}
+
+int rl_sites_pair_doubts(rl_sites *s, const rl_access *a, const rl_access *b)
+{
+    return rl_sites_pair_doubts_from(s, pair_doubts(a, b), a, b);
 }
 
 void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b)

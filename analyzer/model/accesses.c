@@ -194,6 +194,7 @@ void tm_collect_accesses(rl_model *m)
 {
     rl_ptrmap first_calls = {0};
     find_first_calls(m, &first_calls);
+    tm_follow_cache_start(m);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
         if (rl_budget_spent(m->program->budget)) break;
@@ -260,6 +261,7 @@ void tm_collect_accesses(rl_model *m)
         }
     }
     rl_ptrmap_free(&first_calls);
+    tm_follow_cache_stop(m);
 }
 
 static uint64_t access_kind(const rl_access *a)
@@ -269,27 +271,69 @@ static uint64_t access_kind(const rl_access *a)
     return h ? h : 1;
 }
 
+/* The end of a group's chain of accesses (tm_group_accesses). */
+#define NO_GROUP ((size_t)-1)
+
+/* Groups in two passes: the first decides, access by access in order,
+ * which group keeps it, chaining each group's accesses (its kinds are
+ * gathered from that chain only when it fills up); the second lays every
+ * group's items out in one array. (A growing array per group cost more
+ * than the accesses themselves: memcached has 370,000 groups.) */
 void tm_group_accesses(rl_model *m)
 {
     size_t cap = 0;
+    size_t *next = rl_xmalloc((m->naccesses + 1) * sizeof *next); /* the group's next access */
+    size_t *first = NULL, *last = NULL;
+    rl_u64set **kinds = NULL; /* per group, once full: the (thread, locks, write) kinds it holds */
     for (size_t i = 0; i < m->naccesses; i++) {
         const rl_access *a = &m->accesses[i];
+        next[i] = NO_GROUP;
         if (a->flags & RL_ACC_ATOMIC) continue;
         void **slot = rl_ptrmap_slot(&m->group_by_place, a->place);
         if (!*slot) {
+            size_t had = cap;
             RL_GROW(m->groups, cap, m->ngroups + 1);
-            memset(&m->groups[m->ngroups], 0, sizeof *m->groups);
-            m->groups[m->ngroups].place = a->place;
+            if (cap != had) {
+                first = rl_xrealloc(first, cap * sizeof *first);
+                last = rl_xrealloc(last, cap * sizeof *last);
+                kinds = rl_xrealloc(kinds, cap * sizeof *kinds);
+            }
+            m->groups[m->ngroups] = (rl_access_group){a->place, NULL, 0};
+            first[m->ngroups] = last[m->ngroups] = NO_GROUP;
+            kinds[m->ngroups] = NULL;
             *slot = (void *)(intptr_t)(++m->ngroups);
         }
-        rl_access_group *g = &m->groups[(intptr_t)*slot - 1];
-        if (g->len == MAX_GROUP && !g->kinds.count)
-            for (size_t k = 0; k < g->len; k++) rl_u64set_add(&g->kinds, access_kind(&m->accesses[g->items[k]]));
-        if (g->len < MAX_GROUP || (g->len < 2 * MAX_GROUP && rl_u64set_add(&g->kinds, access_kind(a))))
-            RL_PUSH(g->items, g->len, g->cap, i);
-        else
+        size_t gi = (size_t)(intptr_t)*slot - 1;
+        rl_access_group *g = &m->groups[gi];
+        if (g->len == MAX_GROUP && !kinds[gi]) {
+            kinds[gi] = rl_xcalloc(1, sizeof *kinds[gi]);
+            for (size_t k = first[gi]; k != NO_GROUP; k = next[k]) rl_u64set_add(kinds[gi], access_kind(&m->accesses[k]));
+        }
+        if (g->len < MAX_GROUP || (g->len < 2 * MAX_GROUP && rl_u64set_add(kinds[gi], access_kind(a)))) {
+            if (last[gi] == NO_GROUP) first[gi] = i;
+            else next[last[gi]] = i;
+            last[gi] = i;
+            g->len++;
+        } else {
             m->limits.accesses_merged++;
+        }
     }
+    size_t total = 0;
+    for (size_t gi = 0; gi < m->ngroups; gi++) total += m->groups[gi].len;
+    m->group_items = rl_xmalloc((total + 1) * sizeof *m->group_items);
+    size_t at = 0;
+    for (size_t gi = 0; gi < m->ngroups; gi++) {
+        m->groups[gi].items = m->group_items + at;
+        for (size_t k = first[gi]; k != NO_GROUP; k = next[k]) m->group_items[at++] = k;
+        if (kinds[gi]) {
+            rl_u64set_free(kinds[gi]);
+            free(kinds[gi]);
+        }
+    }
+    free(next);
+    free(first);
+    free(last);
+    free(kinds);
 }
 
 const rl_access_group *rl_model_group(const rl_model *m, const char *place)

@@ -86,9 +86,10 @@ static int normalize_step(const char *s, rl_strbuf *next)
     return 1;
 }
 
-const char *rl_place_normalize(rl_strpool *pool, const char *place)
+/* The normalized form of place, which has a container or type step,
+ * interned. */
+static const char *normalize_steps(rl_strpool *pool, const char *place)
 {
-    if (!place || !place[strcspn(place, "^~")]) return place;
     int amp = place[0] == '&';
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_append(&sb, place + amp);
@@ -108,6 +109,18 @@ const char *rl_place_normalize(rl_strpool *pool, const char *place)
     rl_sb_free(&out);
     rl_sb_free(&sb);
     return r;
+}
+
+const char *rl_place_normalize(rl_strpool *pool, const char *place)
+{
+    if (!place || !place[strcspn(place, "^~")]) return place;
+    return normalize_steps(pool, place);
+}
+
+const char *rl_place_intern_normalized(rl_strpool *pool, const char *place)
+{
+    if (!place || !place[strcspn(place, "^~")]) return rl_intern(pool, place);
+    return normalize_steps(pool, place);
 }
 
 static const char *subst(rl_strpool *pool, const char *s, const char *const *vals, int nvals, int is_value)
@@ -140,7 +153,7 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
         rl_sb_append(&sb, "{?}");
         rl_sb_append(&sb, rest);
     }
-    const char *r = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
+    const char *r = rl_place_intern_normalized(pool, rl_sb_str(&sb));
     rl_sb_free(&sb);
     return r;
 }

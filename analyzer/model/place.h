@@ -77,6 +77,11 @@ int rl_place_is_unknown_object(const char *place);
  *    S reached directly (nested structs named by type); elsewhere it is
  *    dropped ("G:t.s~{struct s}.f" is "G:t.s.f"). */
 const char *rl_place_normalize(rl_strpool *pool, const char *place);
+/* The same for a place that need not be interned (a name being built):
+ * only the normalized name is interned. A name that normalizing rewrites
+ * is never read again, and interning it too made up a large part of the
+ * pool on real code. */
+const char *rl_place_intern_normalized(rl_strpool *pool, const char *place);
 
 /* Length of the root token of a place (the part before its first step). */
 size_t rl_place_root_len(const char *place);

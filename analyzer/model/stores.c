@@ -15,7 +15,11 @@
  *     (root_distinct) reads the sets: names never depend on them.
  *  3. Every change of a place's value or set bumps
  *     rl_model.stores_generation, so that a frame whose stores were
- *     recorded is recorded again only when something changed. */
+ *     recorded is recorded again only when something changed.
+ *  4. The follow cache (tm_follow_cache_start) answers only at the
+ *     generation its answer was made at, and keeps no answer whose
+ *     making changed the generation: a hit is what following again
+ *     would give. */
 #include "threads_internal.h"
 #include "place.h"
 #include "resolve_memo.h"
@@ -23,6 +27,10 @@
 #include "../util/strbuf.h"
 #include <stdlib.h>
 #include <string.h>
+
+/* Bytes of a pointer's place tm_follow_stores copies on its stack (a
+ * longer one goes to the heap). */
+#define PREFIX_ON_STACK 256
 
 /* Marks a place that was given different pointer values (tm_collect_stores). */
 static const char AMBIGUOUS[] = "";
@@ -217,17 +225,33 @@ static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
  * instance's object: the array its pointer was loaded from), every one
  * was; and clears it when one after that was not (a block shared by
  * every instance's own object), or is not known. */
-const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
+static const char *follow_stores_now(rl_model *m, const char *place, int root_distinct, int *own_out,
+                                     int *shared_after_out)
 {
     rl_strpool *pool = m->program->pool;
     int own = 0, shared_after = 0;
     for (int round = 0; round < MAX_SPAWN_DEPTH; round++) {
         const char *star = strchr(place, '*');
         if (!star || place[0] == '{') break;
-        const char *prefix = rl_intern_n(pool, place, (size_t)(star - place));
+        /* The pointer's place is only looked up: a name the pool lacks
+         * has no stored value of its own (interning every such prefix grew
+         * the pool for nothing), but may still name a wrapper's object,
+         * which stored_value reads from its text. */
+        size_t len = (size_t)(star - place);
+        const char *prefix = rl_strpool_find_n(pool, place, len);
+        char text_buf[PREFIX_ON_STACK];
+        char *text = NULL;
+        if (!prefix) {
+            text = len < sizeof text_buf ? text_buf : rl_xmalloc(len + 1);
+            memcpy(text, place, len);
+            text[len] = '\0';
+            prefix = text;
+        }
         const char *key;
         const char *value = stored_value(m, prefix, &key);
-        if (value == AMBIGUOUS && root_distinct && all_made_per_container(m, key, key != prefix)) {
+        int in_wrapper = key != prefix; /* found as the wrapper named it */
+        if (text && text != text_buf) free(text);
+        if (value == AMBIGUOUS && root_distinct && all_made_per_container(m, key, in_wrapper)) {
             /* Several objects, each the container's own: not named (no
              * one of them is the object), but the instance's own. */
             own = 1;
@@ -240,17 +264,71 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, value + 1);
         rl_sb_append(&sb, star + 1);
-        place = rl_place_normalize(pool, rl_intern(pool, rl_sb_str(&sb)));
+        place = rl_place_intern_normalized(pool, rl_sb_str(&sb));
         rl_sb_free(&sb);
         /* judged only for a place that starts at an instance's own
          * object: the store recording and lock names, which ask most,
          * need the name alone */
         if (!root_distinct) continue;
-        if (made_per_container(m, key, key != prefix, value)) own = 1;
+        if (made_per_container(m, key, in_wrapper, value)) own = 1;
         else if (own) shared_after = 1;
     }
-    if (own) *distinct = !shared_after;
+    *own_out = own;
+    *shared_after_out = shared_after;
     return place;
+}
+
+/* Slots of the follow cache (a power of two): a context's accesses follow
+ * the same few places, and the contexts of one function come near each
+ * other, so a small direct-mapped cache answers two calls in three on
+ * memcached. */
+#define FOLLOW_CACHE_SLOTS 65536
+
+/* One remembered tm_follow_stores, valid while the stores are as they
+ * were (rl_model.stores_generation). */
+struct tm_follow_cache {
+    struct follow_answer {
+        const char *place; /* NULL: empty */
+        const char *result;
+        uint64_t generation;
+        uint8_t root_distinct, own, shared_after;
+    } slots[FOLLOW_CACHE_SLOTS];
+};
+
+void tm_follow_cache_start(rl_model *m)
+{
+    if (!m->follow_cache) m->follow_cache = rl_xcalloc(1, sizeof *m->follow_cache);
+}
+
+void tm_follow_cache_stop(rl_model *m)
+{
+    free(m->follow_cache);
+    m->follow_cache = NULL;
+}
+
+const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct)
+{
+    int own = 0, shared_after = 0;
+    struct follow_answer *slot = NULL;
+    if (m->follow_cache) {
+        uint64_t h = ((uint64_t)(uintptr_t)place * 2 + (uint64_t)(root_distinct != 0)) * 0x9E3779B97F4A7C15ULL;
+        slot = &m->follow_cache->slots[h >> 48 & (FOLLOW_CACHE_SLOTS - 1)];
+        if (slot->place == place && slot->root_distinct == (root_distinct != 0) &&
+            slot->generation == m->stores_generation) {
+            if (slot->own) *distinct = !slot->shared_after;
+            return slot->result;
+        }
+    }
+    uint64_t generation = m->stores_generation;
+    const char *result = follow_stores_now(m, place, root_distinct, &own, &shared_after);
+    /* Kept only when following changed no store (naming an allocator
+     * wrapper's object may record it, resolve.c): a later call with the
+     * stores as they are now would do exactly this again. */
+    if (slot && m->stores_generation == generation)
+        *slot = (struct follow_answer){place, result, generation, (uint8_t)(root_distinct != 0), (uint8_t)own,
+                                       (uint8_t)shared_after};
+    if (own) *distinct = !shared_after;
+    return result;
 }
 
 /* Lock names through stored pointers too (`pthread_mutex_lock(t->lock)`

@@ -194,21 +194,24 @@ typedef struct rl_ctx {
 } rl_ctx;
 
 typedef struct rl_access {
-    int ctx;
-    int32_t node;
+    /* Pointers first, then the 32-bit fields, then the bytes: a program
+     * holds a million of these (memcached), 64 bytes each, not the 80 the
+     * padding of mixed fields took. */
     const char *place;   /* resolved, program pool */
     const rl_lockset *held; /* resolved */
-    int thread;
-    int distinct;
-    uint8_t flags;       /* RL_ACC_* */
     const char *guard;   /* resolved lock it is declared GUARDED_BY, or NULL */
-    int32_t index;       /* constant index of the place's first [], or -1 */
     const rl_lockset *history; /* the locks its function took before it on
                             every path, callees included (resolved) */
     const rl_lockset *publish; /* an object its thread allocated and will
                             publish holding these locks (resolved): another
                             thread that took one of them first comes after
                             (ownership.h); NULL otherwise */
+    int ctx;
+    int32_t node;
+    int thread;
+    int distinct;
+    int32_t index;       /* constant index of the place's first [], or -1 */
+    uint8_t flags;       /* RL_ACC_* */
     uint8_t owned;       /* made while its thread owns the object: one it
                             allocated or took off a shared structure and has
                             not handed on yet (ownership.h) */
@@ -226,13 +229,12 @@ typedef struct rl_lock_event {
     const rl_lockset *may;   /* held on some path just before */
 } rl_lock_event;
 
-/* All accesses to one resolved location, in discovery order. */
+/* All accesses to one resolved location, in discovery order. The items
+ * of every group are one array (rl_model.group_items), group after group. */
 typedef struct rl_access_group {
     const char *place;
-    size_t *items;       /* indices into rl_model.accesses */
-    size_t len, cap;
-    rl_u64set kinds;     /* once the group is full: the (thread, locks,
-                            write) kinds it holds (access_kind) */
+    const size_t *items; /* indices into rl_model.accesses */
+    size_t len;
 } rl_access_group;
 
 /* How often each bound of the model was hit (threads.c names the bounds).
@@ -272,6 +274,8 @@ typedef struct rl_model {
     struct rl_known_index *known; /* values tested by threads (known.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
     struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
+    struct tm_follow_cache *follow_cache; /* places already followed, while
+                                  the accesses are collected (stores.c) */
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
@@ -282,6 +286,7 @@ typedef struct rl_model {
     rl_model_limits limits;   /* bounds hit while building */
     rl_access_group *groups;  /* accesses grouped by place (atomics left out) */
     size_t ngroups;
+    size_t *group_items;      /* the items of every group (rl_access_group) */
     rl_ptrmap group_by_place; /* place -> index + 1 into groups */
     rl_lock_event *lock_events; /* every lock, trylock and unlock, in context order */
     size_t nlock_events, cap_lock_events;

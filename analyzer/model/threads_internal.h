@@ -198,6 +198,11 @@ void tm_collect_stores(rl_model *m); /* then every context again, under full nam
  * allocated as each instance's own. */
 void tm_index_instance_frames(rl_model *m);
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
+/* Between these, tm_follow_stores remembers its answers (a cache checked
+ * against rl_model.stores_generation): tm_collect_accesses follows the
+ * same places for many contexts. */
+void tm_follow_cache_start(rl_model *m);
+void tm_follow_cache_stop(rl_model *m);
 const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held);
 /* The one pointer value stored at place (stores.c); NULL when none, or
  * when it was given several. */

@@ -373,8 +373,10 @@ static int reuse_results(const rl_analysis_options *opts, const char *key, rl_an
     rl_error why = {{0}};
     int ok = rl_results_decode(blob, len, out, &why) == 0;
     free(blob);
-    if (!ok) rl_analysis_warn(out, rl_xasprintf("results cache: the stored results cannot be read back (%s); "
-                                           "analysing again", why.msg));
+    if (!ok)
+        rl_analysis_warn(out, rl_xasprintf("results cache: the stored results cannot be read back (%s); "
+                                           "analysing again",
+                                           why.msg));
     return ok;
 }
 

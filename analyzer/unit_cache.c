@@ -134,7 +134,7 @@ const char *rl_facts_changed_dep(const rl_unit_facts *facts, rl_file_hashes *fh)
  * their invariants (facts_check.h: a crafted or damaged database), is
  * dropped with a warning naming the unit: the unit is parsed again. */
 static rl_unit_facts *read_unit(const rl_facts_cache *c, rl_file_hashes *fh, const rl_unit_spec *u, const char *key,
-                                   uint64_t *digest, rl_analysis *out)
+                                uint64_t *digest, rl_analysis *out)
 {
     size_t len = 0;
     void *blob = c->get(c->ctx, u->file, key, &len);
@@ -145,12 +145,14 @@ static rl_unit_facts *read_unit(const rl_facts_cache *c, rl_file_hashes *fh, con
     rl_error why = {{0}};
     if (!f) {
         rl_analysis_warn(out, rl_xasprintf("facts cache: the entry of %s cannot be read back (damaged); "
-                                      "parsing the unit again", u->file));
+                                           "parsing the unit again",
+                                           u->file));
         return NULL;
     }
     if (rl_facts_validate(f, &why) != 0) {
         rl_analysis_warn(out, rl_xasprintf("facts cache: the entry of %s was dropped, its facts are inconsistent "
-                                      "(%s); parsing the unit again", u->file, why.msg));
+                                           "(%s); parsing the unit again",
+                                           u->file, why.msg));
         rl_facts_free(f);
         return NULL;
     }

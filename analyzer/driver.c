@@ -68,6 +68,11 @@ static void record_unit(rl_analysis *out, const rl_unit_spec *spec, const rl_par
     rl_unit_status *u = &out->units[out->nunits++];
     memset(u, 0, sizeof *u);
     u->file = rl_xstrdup(spec->file);
+    if (!facts && cached) {
+        /* deferred (unit_cache.h): its stored facts hold, not read */
+        u->status = rl_xstrdup("cached");
+        return;
+    }
     if (!facts) {
         u->status = rl_xstrdup(parsed->skipped ? "skipped" : "failed");
         u->diagnostics = rl_xstrdup(parsed->error ? parsed->error : "cannot parse");
@@ -363,8 +368,9 @@ static int results_cacheable(const rl_analysis_options *opts, const rl_unit_fact
 }
 
 /* The stored results for key, decoded into out; 0 when there are none or
- * they cannot be read back (then the phase runs, with a warning). */
-static int reuse_results(const rl_analysis_options *opts, const char *key, rl_analysis *out)
+ * they cannot be read back (then the phase runs; with warn, the user is
+ * told why). */
+static int reuse_results(const rl_analysis_options *opts, const char *key, rl_analysis *out, int warn)
 {
     size_t len = 0;
     if (!opts->cache->results_get) return 0; /* --no-cache: analyse afresh, store anew */
@@ -373,7 +379,7 @@ static int reuse_results(const rl_analysis_options *opts, const char *key, rl_an
     rl_error why = {{0}};
     int ok = rl_results_decode(blob, len, out, &why) == 0;
     free(blob);
-    if (!ok)
+    if (!ok && warn)
         rl_analysis_warn(out, rl_xasprintf("results cache: the stored results cannot be read back (%s); "
                                            "analysing again",
                                            why.msg));
@@ -433,7 +439,7 @@ int rl_analyze_facts(const rl_unit_facts *const *facts, size_t n, const rl_analy
     char key[17];
     int cacheable = results_cacheable(opts, facts, n, key);
     long long t = rl_now_ms();
-    if (cacheable && reuse_results(opts, key, out)) {
+    if (cacheable && reuse_results(opts, key, out, 1)) {
         out->results_cached = 1;
         out->ms_model += rl_now_ms() - t;
         return 0;
@@ -474,6 +480,17 @@ static int analyze_linked(const rl_unit_facts *const *facts, size_t n, const rl_
 static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
                          const rl_parsed_unit *parsed, const char *cached, rl_analysis *out, rl_error *err);
 
+/* The options of the whole-program phase: the caller's, with the entry
+ * points and the API models loaded for this run (what the results key
+ * reads too). */
+static rl_analysis_options with_entry_points(const rl_analysis_options *opts, const rl_apimodel *model)
+{
+    rl_analysis_options o = *opts;
+    o.entry_points = rl_apimodel_entry_points(model, &o.nentry_points);
+    o.api = model;
+    return o;
+}
+
 /* Parses units todo[0..ntodo) (their digests computed when the results
  * cache keys on them) and stores their facts in the cache. */
 static void parse_and_store(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
@@ -511,7 +528,6 @@ static void parse_and_store(const rl_analysis_options *opts, const rl_apimodel *
 static int reuse_stored_results(const rl_analysis_options *opts, const rl_apimodel *model, const rl_unit_list *units,
                                 const rl_cache_state *st, rl_analysis *out)
 {
-    const rl_facts_cache *c = opts->cache;
     uint64_t *digests = rl_xcalloc(units->len + 1, sizeof *digests);
     int complete = 1;
     for (size_t i = 0; i < units->len; i++) {
@@ -519,32 +535,18 @@ static int reuse_stored_results(const rl_analysis_options *opts, const rl_apimod
         digests[i] = st->deferred[i] || st->parsed[i].facts ? st->parsed[i].digest : 0;
         if ((st->deferred[i] || st->parsed[i].facts) && !digests[i]) complete = 0;
     }
-    rl_analysis_options with_entries = *opts;
-    with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
+    rl_analysis_options with_entries = with_entry_points(opts, model);
     char key[17];
-    size_t len = 0;
     long long t = rl_now_ms();
-    char *blob = complete && rl_results_key(&with_entries, digests, units->len, key) == 0
-                     ? c->results_get(c->ctx, key, &len)
-                     : NULL;
+    /* no warning: the long way reads them again, and says why */
+    int ok = complete && rl_results_key(&with_entries, digests, units->len, key) == 0 &&
+             reuse_results(opts, key, out, 0);
     free(digests);
-    rl_error ignored = {{0}}; /* the long way warns about it */
-    int ok = blob && rl_results_decode(blob, len, out, &ignored) == 0;
-    free(blob);
     out->ms_model += rl_now_ms() - t;
     if (!ok) return 0;
     out->results_cached = 1;
     out->units = rl_xcalloc(units->len + 1, sizeof *out->units);
-    for (size_t i = 0; i < units->len; i++) {
-        if (!st->deferred[i]) {
-            record_unit(out, &units->items[i], &st->parsed[i], st->cached[i]);
-            continue;
-        }
-        rl_unit_status *u = &out->units[out->nunits++];
-        memset(u, 0, sizeof *u);
-        u->file = rl_xstrdup(units->items[i].file);
-        u->status = rl_xstrdup("cached");
-    }
+    for (size_t i = 0; i < units->len; i++) record_unit(out, &units->items[i], &st->parsed[i], st->cached[i]);
     return 1;
 }
 
@@ -639,9 +641,7 @@ static int analyse_units(const rl_analysis_options *opts, const rl_apimodel *mod
             rl_sb_free(&sb);
         }
     }
-    rl_analysis_options with_entries = *opts;
-    with_entries.entry_points = rl_apimodel_entry_points(model, &with_entries.nentry_points);
-    with_entries.api = model;
+    rl_analysis_options with_entries = with_entry_points(opts, model);
     uint64_t *digests = rl_xcalloc(units->len + 1, sizeof *digests);
     for (size_t i = 0; i < units->len; i++) digests[i] = parsed[i].facts ? parsed[i].digest : 0;
     with_entries.facts_digests = digests;

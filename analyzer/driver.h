@@ -15,8 +15,13 @@
 #include "workers.h"
 #include "rules/options.h"
 
-/* A facts digest as the store keeps it: 16 lowercase hex digits. */
+/* A facts digest as the store keeps it, and a file's hash in a facts
+ * cache entry's list: 16 lowercase hex digits. */
 #define RL_DIGEST_HEX_LEN 16
+/* Reads the 64-bit value of the RL_DIGEST_HEX_LEN lowercase hex digits s
+ * starts with into *out: 0, or -1 when s does not start with as many
+ * (unit_cache.c). */
+int rl_parse_hex64(const char *s, uint64_t *out);
 
 /* The facts cache, as the driver sees it (the store implements it; the
  * driver knows no SQL). Blobs are rl_facts_serialize images; a key names

@@ -164,6 +164,16 @@ static rl_unit_facts *read_unit(const rl_facts_cache *c, rl_file_hashes *fh, con
     return f;
 }
 
+int rl_parse_hex64(const char *s, uint64_t *out)
+{
+    if (strspn(s, "0123456789abcdef") < RL_DIGEST_HEX_LEN) return -1;
+    char digits[RL_DIGEST_HEX_LEN + 1];
+    memcpy(digits, s, RL_DIGEST_HEX_LEN);
+    digits[RL_DIGEST_HEX_LEN] = '\0';
+    *out = strtoull(digits, NULL, 16);
+    return 0;
+}
+
 /* Whether every file of a facts cache entry's list ('HASH PATH' lines,
  * the unit's main file first) still has the hash listed, as
  * rl_facts_changed_dep asks of the facts themselves. A list that is not
@@ -174,10 +184,8 @@ static int files_unchanged(const char *files, rl_file_hashes *fh)
     for (const char *p = files; *p;) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        if (len <= RL_DIGEST_HEX_LEN + 1 || p[RL_DIGEST_HEX_LEN] != ' ' ||
-            strspn(p, "0123456789abcdef") != RL_DIGEST_HEX_LEN)
-            return 0;
-        uint64_t listed = strtoull(p, NULL, 16), now;
+        uint64_t listed, now;
+        if (len <= RL_DIGEST_HEX_LEN + 1 || p[RL_DIGEST_HEX_LEN] != ' ' || rl_parse_hex64(p, &listed) != 0) return 0;
         char *path = rl_xstrndup(p + RL_DIGEST_HEX_LEN + 1, len - RL_DIGEST_HEX_LEN - 1);
         int same = current_hash(fh, path, &now) == 0 && now == listed;
         free(path);

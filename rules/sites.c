@@ -143,11 +143,6 @@ int rl_sites_pair_doubts_from(rl_sites *s, int base, const rl_access *a, const r
     return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
 }
 
-int rl_sites_pair_doubts(rl_sites *s, const rl_access *a, const rl_access *b)
-{
-    return rl_sites_pair_doubts_from(s, pair_doubts(a, b), a, b);
-}
-
 void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b)
 {
     size_t x = site_of(s, a), y = site_of(s, b);

@@ -71,12 +71,11 @@ void rl_sites_add(rl_sites *s, const rl_access *a);
  * a pair of sites counts once. */
 void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b);
 
-/* The doubts a pair of a and b has (0 .. RL_SITES_MAX_DOUBTS). */
-int rl_sites_pair_doubts(rl_sites *s, const rl_access *a, const rl_access *b);
-/* The same in two steps, for a rule that pairs many accesses: the part
- * that reads only the two places and the two locksets (the same for every
- * pair of two accesses that share their place and their lockset), then
- * the pair's doubts from that part (which adds each side's call chain). */
+/* The doubts a pair of a and b has (0 .. RL_SITES_MAX_DOUBTS), in two
+ * steps, for a rule that pairs many accesses: the part that reads only
+ * the two places and the two locksets (the same for every pair of two
+ * accesses that share their place and their lockset), then the pair's
+ * doubts from that part (which adds each side's call chain). */
 int rl_sites_base_doubts(const rl_access *a, const rl_access *b);
 int rl_sites_pair_doubts_from(rl_sites *s, int base, const rl_access *a, const rl_access *b);
 

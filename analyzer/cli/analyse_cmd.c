@@ -133,8 +133,7 @@ static void cache_put(void *ctx, const char *file, const char *key, const char *
  * other text (a hand-edited database) is no digest. */
 static int parse_digest(const char *hex, uint64_t *out)
 {
-    if (strlen(hex) != RL_DIGEST_HEX_LEN || strspn(hex, "0123456789abcdef") != RL_DIGEST_HEX_LEN) return -1;
-    *out = strtoull(hex, NULL, 16);
+    if (strlen(hex) != RL_DIGEST_HEX_LEN || rl_parse_hex64(hex, out) != 0) return -1;
     return *out ? 0 : -1;
 }
 

@@ -11,6 +11,7 @@
 #include "facts/facts_check.h"
 #include "frontend/frontend.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,7 @@ typedef enum mutation {
     ROOT_NOT_SEQ,
     ORPHAN_NODE,
     IF_VALUE_TEST_WITHOUT_CONSTANT,
+    CHOICE_NESTED_TOO_DEEP,
     NMUTATIONS
 } mutation;
 
@@ -82,7 +84,7 @@ static const char *const mutation_names[NMUTATIONS] = {
     "a LOCK node without a place", "a SPAWN node with one argument", "a SPAWN node with a NULL handle",
     "an ACCESS place with an unclosed [#P", "a function without a name", "an IF node missing its else branch",
     "an IF whose trylock is an ACCESS", "a root that is not a SEQ", "a node on no child list",
-    "an IF value test without its constant",
+    "an IF value test without its constant", "a choice whose nested call values hold too many separators",
 };
 
 /* Breaks one invariant of f; 0 when f has nothing to break it on. */
@@ -144,6 +146,17 @@ static int mutate(rl_unit_facts *f, mutation m)
         n->text = rl_intern(f->pool, "G:mode");
         n->display = NULL;
         return 1;
+    case CHOICE_NESTED_TOO_DEEP: {
+        /* nested separators count as the call's own would */
+        if (!(n = find_node(f, RL_N_ACCESS, &fn))) return 0;
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_append(&sb, "%T" RL_CALL_SEP "@1_1");
+        for (int k = 0; k <= RL_FACTS_MAX_SEPS; k++) rl_sb_append(&sb, RL_NESTED_SEP "G:x");
+        rl_sb_append(&sb, RL_NESTED_END RL_CALL_SEP "G:y" RL_CALL_END "*.f");
+        n->text = rl_intern(f->pool, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+        return 1;
+    }
     case NMUTATIONS:
         break;
     }

@@ -50,9 +50,13 @@
  *               function from (rl_fnflow) in place of USR. SEP and END
  *               are RL_CALL_SEP / RL_CALL_END.
  *   "%" TYPE SEP A SEP B END
- *               either value A or value B (a conditional expression); the
- *               model keeps it when both name the same object, else falls
- *               back to TYPE.
+ *               either value A or value B (a conditional expression, or
+ *               a local pointer assigned several values); the model
+ *               resolves each in the context. An alternative that is a
+ *               call value has its SEP and END nested (RL_NESTED_SEP,
+ *               RL_NESTED_END), so that the choice's own stay the only
+ *               ones; choices never hold choices, and call arguments
+ *               never hold calls or choices.
  *   "fn:" USR   the function USR (a function used as a value); "fn:"
  *               alone is a null function pointer (no function)
  *   ""          not a pointer, or not traceable
@@ -66,6 +70,9 @@
  * identifiers, types or other values). */
 #define RL_CALL_SEP "\x1f"
 #define RL_CALL_END "\x1e"
+/* The same separators in a call value that is an alternative of a choice. */
+#define RL_NESTED_SEP "\x1d"
+#define RL_NESTED_END "\x1c"
 
 typedef enum rl_node_kind {
     /* structure */

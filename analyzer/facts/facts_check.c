@@ -15,7 +15,7 @@ static int text_ok(const char *s, const char **why)
 {
     size_t seps = 0;
     for (const char *p = s; *p; p++) {
-        if (*p == RL_CALL_SEP[0] && ++seps > RL_FACTS_MAX_SEPS) {
+        if ((*p == RL_CALL_SEP[0] || *p == RL_NESTED_SEP[0]) && ++seps > RL_FACTS_MAX_SEPS) {
             *why = "nests call or choice values too deep";
             return 0;
         }
@@ -29,7 +29,7 @@ static int text_ok(const char *s, const char **why)
                 return 0;
             }
         }
-        int at_root = p == s || p[-1] == '&' || p[-1] == RL_CALL_SEP[0];
+        int at_root = p == s || p[-1] == '&' || p[-1] == RL_CALL_SEP[0] || p[-1] == RL_NESTED_SEP[0];
         if (at_root && p[0] == 'P' && isdigit((unsigned char)p[1])) {
             size_t n = 0;
             while (isdigit((unsigned char)p[1 + n])) n++;

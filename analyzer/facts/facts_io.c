@@ -34,8 +34,9 @@
 /* 6: pointers stored by static initializers; 7: uses per function (what
  * a linker keeping it must find); 8: slots holding an allocator; 9:
  * accesses to volatile objects flagged (RL_ACC_VOLATILE: older facts would
- * read as not volatile) */
-#define FACTS_FORMAT 10
+ * read as not volatile); 11: call values as alternatives of a choice,
+ * nested (RL_NESTED_SEP: older facts hold no value for such locals) */
+#define FACTS_FORMAT 11
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

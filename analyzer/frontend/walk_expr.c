@@ -661,10 +661,13 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
     const char *vx = rl_sb_str(&x.value), *vy = rl_sb_str(&y.value);
     if (out && l.len == 3 && strcmp(vx, vy) == 0) {
         rl_sb_append(&out->value, vx);
-    } else if (out && l.len == 3 && vx[0] && vy[0] && !strchr(vx, RL_CALL_END[0]) && !strchr(vy, RL_CALL_END[0]) &&
+    } else if (out && l.len == 3 && rlw_choice_alternative_ok(vx) && rlw_choice_alternative_ok(vy) &&
                rlw_type_is_pointer(clang_getCursorType(c))) {
         CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
-        rl_sb_printf(&out->value, "%%%s" RL_CALL_SEP "%s" RL_CALL_SEP "%s" RL_CALL_END, rlw_type_key(w, pointee), vx, vy);
+        rl_sb_printf(&out->value, "%%%s", rlw_type_key(w, pointee));
+        rlw_append_alternative(&out->value, vx);
+        rlw_append_alternative(&out->value, vy);
+        rl_sb_append(&out->value, RL_CALL_END);
     }
     rlw_children_free(&l);
     rlw_out_free(&x);

@@ -162,6 +162,21 @@ static int cmp_value(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+int rlw_choice_alternative_ok(const char *v)
+{
+    const char *root = v[0] == '&' ? v + 1 : v;
+    return v[0] && root[0] != '%';
+}
+
+void rlw_append_alternative(rl_strbuf *sb, const char *v)
+{
+    rl_sb_append(sb, RL_CALL_SEP);
+    for (const char *p = v; *p; p++)
+        rl_sb_appendc(sb, *p == RL_CALL_SEP[0]   ? RL_NESTED_SEP[0]
+                          : *p == RL_CALL_END[0] ? RL_NESTED_END[0]
+                                                 : *p);
+}
+
 /* A local pointer assigned one and the same value everywhere (ignoring
  * NULL) is an alias of that value: `struct job *j = arg;` makes j's
  * accesses the argument's accesses. One assigned a few different values
@@ -205,16 +220,17 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth)
         v->alias = vals[0];
     } else if (!untraceable && nvals > 1) {
         /* Only values the model can resolve alone: no type-named object,
-         * no call result or choice inside (choices do not nest). */
+         * no choice inside (choices do not nest). A call result is one:
+         * `L = a ? new_a() : new_b();` gives L one of two fresh objects. */
         int plain = 1;
         for (int k = 0; k < nvals; k++)
-            plain &= vals[k][0] != '{' && !strchr(vals[k], RL_CALL_END[0]) && strncmp(vals[k], "fn:", 3) != 0;
+            plain &= vals[k][0] != '{' && rlw_choice_alternative_ok(vals[k]) && strncmp(vals[k], "fn:", 3) != 0;
         if (plain) {
             qsort(vals, (size_t)nvals, sizeof *vals, cmp_value);
             CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(v->decl)));
             rl_strbuf sb = RL_STRBUF_INIT;
             rl_sb_printf(&sb, "%%%s", rlw_type_key(w, pointee));
-            for (int k = 0; k < nvals; k++) rl_sb_printf(&sb, RL_CALL_SEP "%s", vals[k]);
+            for (int k = 0; k < nvals; k++) rlw_append_alternative(&sb, vals[k]);
             rl_sb_append(&sb, RL_CALL_END);
             v->alias = rl_intern(w->facts->pool, rl_sb_str(&sb));
             rl_sb_free(&sb);

@@ -154,6 +154,12 @@ enum CXChildVisitResult rlw_prepass_visit(CXCursor c, CXCursor parent, CXClientD
 void rlw_mark_straight_locals(walker *w, CXCursor body);
 /* The value every assignment gives local pointer v, or NULL. */
 const char *rlw_local_alias(walker *w, local_var *v, int depth);
+/* Whether a value may be an alternative of a choice value (facts.h):
+ * known, and not a choice or a step from one (choices do not nest). */
+int rlw_choice_alternative_ok(const char *v);
+/* Appends SEP and value v as an alternative of a choice, a call value's
+ * separators nested (RL_NESTED_SEP). */
+void rlw_append_alternative(rl_strbuf *sb, const char *v);
 /* Whether c is the integer constant 0 (NULL). */
 int rlw_is_null_constant(CXCursor c);
 

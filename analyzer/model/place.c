@@ -191,6 +191,13 @@ size_t rl_place_heap_site(const char *place, size_t *frame_len, unsigned *line, 
     return *frame_len + (size_t)used;
 }
 
+size_t rl_value_heap_address(const char *value, unsigned *line, unsigned *col)
+{
+    size_t frame_len = 0;
+    size_t site = value[0] == '&' ? rl_place_heap_site(value + 1, &frame_len, line, col) : 0;
+    return site > 0 && !strchr(value + 1 + site, '*') ? site : 0;
+}
+
 const char *rl_place_subst(rl_strpool *pool, const char *place, const char *const *vals, int nvals)
 {
     return subst(pool, place ? place : "", vals, nvals, 0);
@@ -291,6 +298,19 @@ static size_t choice_split(char *buf, const char **type, const char **alts, size
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *rl_choice_unnest(rl_strpool *pool, const char *alternative)
+{
+    if (!strpbrk(alternative, RL_NESTED_SEP RL_NESTED_END)) return alternative;
+    char *copy = rl_xstrdup(alternative);
+    for (char *p = copy; *p; p++) {
+        if (*p == RL_NESTED_SEP[0]) *p = RL_CALL_SEP[0];
+        else if (*p == RL_NESTED_END[0]) *p = RL_CALL_END[0];
+    }
+    const char *r = rl_intern(pool, copy);
+    free(copy);
+    return r;
 }
 
 const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const *alternatives, size_t n)

@@ -46,6 +46,10 @@ int rl_place_is_single_object(const char *place);
  * duplicates removed, nested choices flattened, sorted so that one set is
  * one string. A single alternative is returned as is; more than
  * RL_MAX_CHOICES give "{TYPE}". */
+/* An alternative of a choice as a value of its own: a call value's
+ * nested separators (facts.h, RL_NESTED_SEP) made its own again. Interned
+ * when changed, else the argument. */
+const char *rl_choice_unnest(rl_strpool *pool, const char *alternative);
 const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const *alternatives, size_t n);
 
 /* The places a place may name: for a place rooted at a choice, one per
@@ -92,6 +96,11 @@ size_t rl_place_root_len(const char *place);
  * no such object) and sets *frame_len to that of "tN:FN[~HASH]" and the
  * allocation site. */
 size_t rl_place_heap_site(const char *place, size_t *frame_len, unsigned *line, unsigned *col);
+/* Whether a resolved value is the address of a heap object or of a member
+ * of one (`&t0:f:H12_3` or `&t0:f:H12_3.l.l`: no pointer followed after
+ * the site): the length of its site after the '&' (0 when it is not), and
+ * the site's line and column. */
+size_t rl_value_heap_address(const char *value, unsigned *line, unsigned *col);
 
 /* The place as C: "G:stats.hits" -> "stats.hits", "G:q*.count" ->
  * "q->count", "t1:main:L:args[].id" -> "args[].id". */

@@ -223,11 +223,25 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
     }
     const char *resolved[RL_MAX_CHOICES];
     int unknown = too_many || n < 2;
+    int calls = 0, fresh = 0;
+    unsigned line, col;
     for (size_t i = 0; i < n && !unknown; i++) {
-        resolved[i] = resolve_now(m, env, alts[i], NULL);
+        const char *alt = rl_choice_unnest(pool, alts[i]);
+        resolved[i] = resolve_now(m, env, alt, NULL);
         /* an alternative this context cannot name: the type, as before */
         if (!resolved[i][0] || resolved[i][0] == '{') unknown = 1;
+        calls += alt != alts[i];
+        fresh += !unknown && rl_value_heap_address(resolved[i], &line, &col) > 0;
     }
+    /* Calls count only in a choice of fresh objects (constructors on two
+     * branches). A call that returns an object it found (the head of a
+     * free list, popped), or a call beside an object found elsewhere
+     * (pigz's `space = pool->head` on one branch, `space = alloc(...)` on
+     * the other), would name the objects by the place they were found at,
+     * where a pop written out in the taker is not recognised through a
+     * choice: every object ever popped there would be one. Unknown then,
+     * as before. */
+    if (calls && fresh < (int)n) unknown = 1;
     const char *result = unknown ? rl_choice_make(pool, copy, NULL, 0) : rl_choice_make(pool, copy, resolved, n);
     free(copy);
     return result;

@@ -99,7 +99,11 @@ void tm_record_stores(rl_model *m, const frame_env *env)
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
-        const char *value = tm_resolve(m, env, n->args[0], NULL);
+        /* A store of one of several values (`L = a ? new_a() : new_b();
+         * w->L = L;`) is a store of each: the place's points-to set gets
+         * them all, and it is followed for none. */
+        const char *values[RL_MAX_CHOICES];
+        size_t nvalues = rl_place_alternatives(m->program->pool, tm_resolve(m, env, n->args[0], NULL), values);
         /* A store through a pointer that may hold several objects (`el =
          * id < 0 ? main_loop : threads[id]->el`) may store into each, as
          * an access through it accesses each (accesses.c). */
@@ -109,7 +113,8 @@ void tm_record_stores(rl_model *m, const frame_env *env)
             int unused = 0;
             /* Keyed by the object as far as pointers are known (`A->next = p`
              * stores into the object A points to), as tm_follow_stores looks up. */
-            record_store(m, tm_follow_stores(m, alts[k], 0, &unused), value);
+            const char *place = tm_follow_stores(m, alts[k], 0, &unused);
+            for (size_t v = 0; v < nvalues; v++) record_store(m, place, values[v]);
         }
     }
     if (m->stores_generation == before) tm_memo_stores_mark(m->resolve_memo, env, before);
@@ -187,9 +192,9 @@ static int made_per_call(rl_model *m, const char *value)
     unsigned line, col, made_line, made_col;
     int fn = tm_heap_object_fn(m, object, &line, &col);
     const char *made = fn >= 0 ? tm_returned_value(m, fn, (int)strtol(object + 1, NULL, 10)) : NULL;
-    size_t frame_len = 0;
-    if (made && made[0] == '&' && rl_place_heap_site(made + 1, &frame_len, &made_line, &made_col) == strlen(made + 1) &&
-        made_line == line && made_col == col)
+    /* the object itself, or a member of it (`L = &l->l.l; return L;`,
+     * Lua's lua_newstate): each call makes a new one either way */
+    if (made && rl_value_heap_address(made, &made_line, &made_col) && made_line == line && made_col == col)
         *slot = MADE_PER_CALL;
     return *slot == MADE_PER_CALL;
 }

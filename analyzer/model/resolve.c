@@ -204,7 +204,7 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
  * one object when they all agree (two elements of one array), else the
  * resolved choice of them (rl_choice_make), whose accesses are those of
  * every alternative. */
-static const char *resolve_choice(rl_model *m, const frame_env *env, const char *choice)
+static const char *resolve_choice(rl_model *m, const frame_env *env, const char *choice, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
     char *copy = rl_xstrdup(choice + 1);
@@ -223,11 +223,15 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
     }
     const char *resolved[RL_MAX_CHOICES];
     int unknown = too_many || n < 2;
-    int calls = 0, fresh = 0;
+    int calls = 0, fresh = 0, reached = 0, unreached = 0;
     unsigned line, col;
     for (size_t i = 0; i < n && !unknown; i++) {
         const char *alt = rl_choice_unnest(pool, alts[i]);
-        resolved[i] = resolve_now(m, env, alt, NULL);
+        int d = 0, rd = 0;
+        resolved[i] = rl_place_normalize(pool, resolve_steps(m, env, alt, &d, &rd));
+        /* an object known only by its type is nobody's own either way */
+        if (d || rd) reached++;
+        else if (strncmp(resolved[i], "&{", 2) != 0 && resolved[i][0] != '{') unreached++;
         /* an alternative this context cannot name: the type, as before */
         if (!resolved[i][0] || resolved[i][0] == '{') unknown = 1;
         calls += alt != alts[i];
@@ -242,6 +246,10 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
      * choice: every object ever popped there would be one. Unknown then,
      * as before. */
     if (calls && fresh < (int)n) unknown = 1;
+    /* Reached from the instance's own object when every alternative that
+     * names an object is (Lua's `s2v(L->top)` beside a type-named one):
+     * what follows is judged as for a single value (stores.c). */
+    if (!unknown && reached && !unreached && root_distinct) *root_distinct = 1;
     const char *result = unknown ? rl_choice_make(pool, copy, NULL, 0) : rl_choice_make(pool, copy, resolved, n);
     free(copy);
     return result;
@@ -326,7 +334,8 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
         int amp = s[0] == '&';
         const char *root = s + amp;
         size_t rl = rl_place_root_len(root);
-        const char *value = root[0] == '@' ? resolve_call(m, env, root, 0, root_distinct) : resolve_choice(m, env, root);
+        const char *value =
+            root[0] == '@' ? resolve_call(m, env, root, 0, root_distinct) : resolve_choice(m, env, root, root_distinct);
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, amp ? "&P0" : "P0");
         rl_sb_append(&sb, root + rl);

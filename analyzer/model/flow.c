@@ -89,6 +89,12 @@ static state acquire(walk *w, state s, const rl_node *n)
     s.held = rl_ls_add(w->flow->locks, s.held, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     s.may = rl_ls_add(w->flow->locks, s.may, lock_name(w, n), (n->flags & RL_LOCK_SHARED) != 0);
     s.acquired = rl_ls_add(w->flow->locks, s.acquired, lock_name(w, n), 0);
+    /* A caller's lock let go and taken back on this path (a wait for
+     * workers: unlock, join, lock again, in a loop) is the caller's
+     * again: its callers hold it after the call on every path, whether or
+     * not the loop ran. */
+    if (rl_ls_contains(s.released, lock_name(w, n)))
+        s.released = rl_ls_remove(w->flow->locks, s.released, lock_name(w, n));
     return s;
 }
 

@@ -18,7 +18,8 @@
 /* "fn:" USR: a function constant (facts.h). */
 #define FUNCTION_PREFIX "fn:"
 /* Parameter slots are named "p:USR#N" (facts.h). */
-#define PARAM_SLOT_FMT "p:%s#%d"
+#define PARAM_SLOT_PREFIX "p:"
+#define PARAM_SLOT_FMT PARAM_SLOT_PREFIX "%s#%d"
 
 typedef struct call_arg {
     int32_t index;       /* argument position */
@@ -296,6 +297,47 @@ size_t rl_callgraph_externals(const rl_callgraph *g, const char *name, const cha
         k++;
     }
     return k;
+}
+
+int rl_callgraph_handed_in(const rl_callgraph *g, const char *name, int (*called)(void *ctx, const char *fn_usr),
+                           void *ctx)
+{
+    const char *key = g && name ? rl_strpool_find(g->pool, name) : NULL;
+    void *v = key ? rl_ptrmap_get(&g->index, key) : NULL;
+    if (!v) return 0;
+    /* Backwards from the slot, a depth-first walk over copy edges, to the
+     * slots nothing flows into. */
+    uint8_t *seen = rl_xcalloc(g->nslots, 1);
+    int *stack = rl_xmalloc(g->nslots * sizeof *stack);
+    size_t top = 0;
+    int from_outside = 1, sources = 0;
+    stack[top++] = (int)((intptr_t)v - 1);
+    seen[stack[0]] = 1;
+    size_t prefix = strlen(PARAM_SLOT_PREFIX);
+    while (top > 0 && from_outside) {
+        const slot *sl = &g->slots[stack[--top]];
+        if (sl->seeded) from_outside = 0; /* a function is put here */
+        for (size_t i = 0; i < sl->npred; i++)
+            if (!seen[sl->pred[i]]) {
+                seen[sl->pred[i]] = 1;
+                stack[top++] = sl->pred[i];
+            }
+        if (sl->npred || !from_outside) continue;
+        /* A source: a parameter, of a function nothing in the program
+         * calls, or anything else (a slot the frontend could not trace). */
+        const char *hash = strrchr(sl->name, '#');
+        if (strncmp(sl->name, PARAM_SLOT_PREFIX, prefix) != 0 || !hash) {
+            from_outside = 0;
+            continue;
+        }
+        char *usr = rl_xstrndup(sl->name + prefix, (size_t)(hash - sl->name) - prefix);
+        if (called(ctx, usr)) from_outside = 0;
+        free(usr);
+        sources++;
+    }
+    free(seen);
+    free(stack);
+    return from_outside && sources > 0;
 }
 
 int rl_callgraph_param_sources(const rl_callgraph *g, const char *name, const char *fn_usr, int nparams, uint32_t *params)

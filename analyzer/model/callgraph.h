@@ -65,6 +65,16 @@ const int *rl_callgraph_same_name_targets(const rl_callgraph *g, const char *slo
 int rl_callgraph_param_sources(const rl_callgraph *g, const char *slot, const char *fn_usr, int nparams,
                                uint32_t *params);
 
+/* Whether whatever the slot may hold can only come through parameters of
+ * functions that nothing in the program calls (`called` says, for a
+ * USR), and nothing else flows there: a callback that code racelint does
+ * not see hands in (a plug-in API's registration function, exported in a
+ * table; a library's public function). Such a slot holds none of the
+ * program's functions, and calls through it are not matched by type. 0
+ * when some source is anything else, or when nothing flows in at all. */
+int rl_callgraph_handed_in(const rl_callgraph *g, const char *slot, int (*called)(void *ctx, const char *fn_usr),
+                           void *ctx);
+
 /* Slots and flows solved, for --verbose. */
 size_t rl_callgraph_slots(const rl_callgraph *g);
 

@@ -269,6 +269,48 @@ static const rl_fn_list *same_field_candidates(rl_program *p, const char *target
     return both->len ? both : cands;
 }
 
+/* Whether the program calls, runs once or starts function usr anywhere
+ * but in the function itself (by name, or as a target flows give a call
+ * through a pointer): an rl_callgraph_handed_in callback. Computed once. */
+static int program_calls(void *ctx, const char *usr)
+{
+    rl_program *p = ctx;
+    if (!p->has_caller) {
+        p->has_caller = rl_xcalloc(p->nfns + 1, 1);
+        for (size_t i = 0; i < p->nfns; i++)
+            for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) {
+                const rl_node *n = &p->fns[i].fn->nodes[k];
+                if (n->kind != RL_N_CALL && n->kind != RL_N_ONCE && n->kind != RL_N_SPAWN) continue;
+                int one = -1;
+                size_t count = 0;
+                const int *t = NULL;
+                if (p->fns[i].callees[k]) {
+                    one = rl_program_find(p, p->fns[i].callees[k]);
+                    t = &one;
+                    count = one >= 0;
+                } else if (n->target) {
+                    t = rl_callgraph_targets(p->calls, n->target, &count);
+                }
+                for (size_t j = 0; j < count; j++)
+                    if (t[j] != (int)i) p->has_caller[t[j]] = 1;
+            }
+    }
+    int fn = rl_program_find(p, rl_intern(p->pool, usr));
+    return fn < 0 || p->has_caller[fn];
+}
+
+/* Values of rl_program.handed_in. */
+#define HANDED_IN ((void *)1)
+#define NOT_HANDED_IN ((void *)2)
+
+/* rl_callgraph_handed_in for a slot, asked once. */
+static int handed_in(rl_program *p, const char *target)
+{
+    void **v = rl_ptrmap_slot(&p->handed_in, target);
+    if (!*v) *v = rl_callgraph_handed_in(p->calls, target, program_calls, p) ? HANDED_IN : NOT_HANDED_IN;
+    return *v == HANDED_IN;
+}
+
 /* The callees of a CALL node: its direct callee, or the candidates of an
  * indirect call (as the model will follow them). */
 const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, int *weak)
@@ -279,6 +321,10 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
     /* Only library functions flow there (a free hook holding free): the
      * call runs nothing of the program, and no match by type is made. */
     if (rl_callgraph_externals(p->calls, n->target, NULL, 0) > 0) return NULL;
+    /* Only what code racelint does not see hands in can be there (a
+     * plug-in's callback, through a registration function exported in a
+     * table): none of the program's functions, whatever their type. */
+    if (n->target && handed_in(p, n->target)) return NULL;
     const rl_fn_list *cands = n->text ? rl_program_candidates(p, rl_intern(p->pool, n->text)) : NULL;
     if (cands && n->target) cands = same_field_candidates(p, n->target, cands);
     *count = cands ? cands->len : 0;
@@ -725,6 +771,8 @@ void rl_program_free(rl_program *p)
         rl_ptrmap_free(lists[m]);
     }
     rl_ptrmap_free(&p->by_usr);
+    rl_ptrmap_free(&p->handed_in);
+    free(p->has_caller);
     rl_ptrmap_free(&p->addr_taken);
     rl_ptrmap_free(&p->alloc_slots);
     rl_callgraph_free(p->calls);

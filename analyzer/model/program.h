@@ -84,6 +84,10 @@ typedef struct rl_program {
                                       functions without a body; NULL: none */
     rl_ptrmap same_field;   /* slot -> rl_fn_list* (owned): rl_program_indirect's
                                candidates narrowed by field name */
+    rl_ptrmap handed_in;    /* slot -> HANDED_IN or NOT_HANDED_IN: whether only
+                               code racelint does not see fills it (program.c) */
+    uint8_t *has_caller;    /* per function: called, run once or started by the
+                               program; NULL until handed_in first needs it */
 } rl_program;
 
 typedef struct rl_fn_list {

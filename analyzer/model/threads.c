@@ -23,6 +23,7 @@
 #endif
 #include "ownership.h"
 #include "known.h"
+#include "recursion.h"
 #include "scoped.h"
 #include "resolve_memo.h"
 #include "place.h"
@@ -248,6 +249,27 @@ const char *tm_once_object(rl_model *m, const frame_env *env, const rl_node *n)
     return r && r->n == 1 ? r->e[0].lock : NULL;
 }
 
+/* A recursive call (recursion.h) keeps the values its caller passes on
+ * unchanged, function values (they decide what the callee calls; there
+ * are few) and nothing else: a walk down a structure is one context per
+ * entry into the cycle, not one per path through the structure. Keeping
+ * the addresses of globals too (a once-control handed round a cycle)
+ * changed nothing on libuv once spawns stopped counting as calls, and
+ * added false findings on redis. */
+static void widen_recursive_call(const rl_ctx *caller, const char **vals, int nvals, uint32_t *distinct,
+                                 uint32_t *reached)
+{
+    for (int i = 0; i < nvals; i++) {
+        if (!vals[i] || !vals[i][0] || strncmp(vals[i], "fn:", 3) == 0) continue;
+        int passed_on = 0;
+        for (int k = 0; k < caller->nbind && !passed_on; k++) passed_on = caller->bind[k] == vals[i];
+        if (passed_on) continue;
+        vals[i] = "";
+        *distinct &= ~(1u << i);
+        *reached &= ~(1u << i);
+    }
+}
+
 static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once, const rl_lockset *held,
                       const rl_lockset *may)
 {
@@ -275,6 +297,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
      * where a worker decides what it does by a global's value */
     int establish = c.parent_ctx < 0 && m->threads[c.thread].parent >= 0 && c.fn == m->threads[c.thread].entry_fn;
     const rl_known_set *known = rl_known_for_call(m->known, c.fn, c.known, c.dead, node, callee, establish);
+    if (vals && m->scc_of[c.fn] == m->scc_of[callee]) widen_recursive_call(&c, vals, nvals, &distinct, &reached);
     int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, known, &pos, frozen, run, held, may, ci,
                      node);
     if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
@@ -531,6 +554,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->resolve_memo = tm_memo_new();
     size_t cap_finishers = 0;
     tm_record_static_stores(m);
+    m->scc_of = rl_recursion_components(p);
     if (p->main_fn >= 0) {
         tm_add_thread(m, -1, p->main_fn);
     } else {
@@ -599,6 +623,7 @@ void rl_model_free(rl_model *m)
         pos_free(&m->threads[i].joined_by_at);
     }
     free(m->finishers);
+    free(m->scc_of);
     for (size_t i = 0; i < m->nctxs; i++) {
         free(m->ctxs[i].bind);
         pos_free(&m->ctxs[i].pos);

@@ -301,6 +301,9 @@ typedef struct rl_model {
      * root whose children they join runs them after its entry. */
     int *finishers;           /* program function indices */
     size_t nfinishers;
+    int *scc_of;              /* per function: its component of the call
+                                 graph; a call within one is recursive
+                                 (recursion.h) */
 } rl_model;
 
 /* Whether a context was reached through a call through a function pointer

@@ -82,6 +82,27 @@ equals "it is not explored" "$(jq -r '[.run.notices[].code] | join(" ")' "$TMP/i
 expect "check, the same tree taking a lock" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/inert.json" tree_locked.c
 equals "it is explored" "$(jq -r '[.run.notices[].code] | sort | join(" ")' "$TMP/inert.json")" "limit-contexts-merged single-threaded"
 
+# A recursive walk over a node of WALK_FIELDS pointer fields: every path
+# that repeats no field is another value for the walker's parameter, some
+# 110,000 of them, past the soft limit of contexts. A recursive call keeps
+# only what it passes on unchanged (model/recursion.h): a few contexts,
+# no limit reached, and the walkers still race on nothing.
+WALK_FIELDS=8
+{
+  printf '#include <pthread.h>\nstatic pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\nstatic long total;\n'
+  printf 'struct node {'
+  f=0; while [ $f -lt $WALK_FIELDS ]; do printf ' struct node *f%d;' $f; f=$((f + 1)); done
+  printf ' long v; };\nstatic struct node root;\n'
+  printf 'static void visit(struct node *n)\n{\n    if (!n)\n        return;\n'
+  printf '    pthread_mutex_lock(&lock);\n    total += n->v;\n    pthread_mutex_unlock(&lock);\n'
+  f=0; while [ $f -lt $WALK_FIELDS ]; do printf '    visit(n->f%d);\n' $f; f=$((f + 1)); done
+  printf '}\nstatic void *walker(void *arg)\n{\n    visit(arg);\n    return 0;\n}\n'
+  printf 'int main(void)\n{\n    pthread_t t;\n    pthread_create(&t, 0, walker, &root);\n    visit(&root);\n'
+  printf '    pthread_join(t, 0);\n    return 0;\n}\n'
+} >"$TMP/inert/walk.c"
+expect "check, a recursive walk" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/walk.json" walk.c
+equals "it stays under the limits" "$(jq -r '[.run.notices[].code] | join(" ")' "$TMP/walk.json")" ""
+
 cd "$HERE/project" || exit 2
 expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c
 check "threads json parses" jq -e '.programs | length == 3' "$TMP/out"

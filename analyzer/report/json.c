@@ -1,7 +1,9 @@
 /* The JSON report (report.h): one document per run for CI tools and
- * scripts, in the versioned shape of docs/json-format.md. Built as a jansson
- * tree and dumped in one go, so the output is always well-formed JSON
- * (rl_report_write_json, which the SARIF and code quality reports use too). */
+ * scripts, in the versioned shape of docs/json-format.md. Built with
+ * jansson, so the output is always well-formed JSON: the document as a
+ * tree, its findings one by one into it (rl_report_write_json_items,
+ * which the SARIF report uses too; rl_report_write_json for small
+ * documents, such as the code quality report). */
 #include "report_internal.h"
 #include "../model/finding_json.h"
 #include <errno.h>
@@ -129,6 +131,22 @@ static json_t *finding_json(const rl_finding *f)
     return obj;
 }
 
+/* The findings a report shows, one at a time (rl_json_next_item). */
+struct shown_findings {
+    const rl_findings *all;
+    size_t next;
+};
+
+static json_t *next_shown_finding(void *ctx)
+{
+    struct shown_findings *s = ctx;
+    while (s->all && s->next < s->all->len) {
+        const rl_finding *f = &s->all->items[s->next++];
+        if (!f->hidden) return finding_json(f);
+    }
+    return NULL;
+}
+
 int rl_report_json(FILE *out, const rl_run_info *run, const rl_findings *findings, rl_error *err)
 {
     json_t *doc = json_object();
@@ -141,22 +159,87 @@ int rl_report_json(FILE *out, const rl_run_info *run, const rl_findings *finding
 
     json_object_set_new(doc, "run", run_json(run));
 
-    json_t *list = json_array();
-    for (size_t i = 0; findings && i < findings->len; i++)
-        if (!findings->items[i].hidden) json_array_append_new(list, finding_json(&findings->items[i]));
-    json_object_set_new(doc, "findings", list);
+    json_object_set_new(doc, "findings", rl_json_items_slot());
+    struct shown_findings shown = {findings, 0};
+    return rl_report_write_json_items(out, doc, next_shown_finding, &shown, "JSON", err);
+}
 
-    return rl_report_write_json(out, doc, "JSON", err);
+/* How every report is laid out. */
+#define REPORT_JSON_INDENT 2
+#define REPORT_JSON_FLAGS (JSON_INDENT(REPORT_JSON_INDENT) | JSON_PRESERVE_ORDER)
+
+/* Flushes, so that a full disk or a closed pipe is reported here, not lost
+ * when the stream is closed. */
+static int finish_report(FILE *out, int rc, const char *what, rl_error *err)
+{
+    if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
+        return rl_fail(err, "cannot write the %s report: %s", what, errno ? strerror(errno) : "write error");
+    return 0;
 }
 
 int rl_report_write_json(FILE *out, json_t *doc, const char *what, rl_error *err)
 {
     errno = 0;
-    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc = json_dumpf(doc, out, REPORT_JSON_FLAGS);
     json_decref(doc);
-    /* Flush so that a full disk or a closed pipe is reported here, not lost
-     * when the stream is closed. */
-    if (rc != 0 || fputc('\n', out) == EOF || fflush(out) != 0 || ferror(out))
-        return rl_fail(err, "cannot write the %s report: %s", what, errno ? strerror(errno) : "write error");
-    return 0;
+    return finish_report(out, rc, what, err);
+}
+
+/* The placeholder's value: control characters, which jansson writes
+ * escaped (`\u0001`), so that no text of a report can spell it. */
+#define ITEMS_SLOT "\x01racelint-items\x01"
+#define ITEMS_SLOT_DUMPED "\"\\u0001racelint-items\\u0001\""
+
+json_t *rl_json_items_slot(void)
+{
+    return json_string(ITEMS_SLOT);
+}
+
+/* Writes text with `indent` spaces after each of its newlines: a value
+ * dumped on its own, set at its depth in the document. Newlines occur in
+ * the dump only between its lines (strings escape theirs). */
+static void write_indented(FILE *out, const char *text, size_t indent)
+{
+    for (const char *nl; (nl = strchr(text, '\n')); text = nl + 1) {
+        fwrite(text, 1, (size_t)(nl + 1 - text), out);
+        fprintf(out, "%*s", (int)indent, "");
+    }
+    fputs(text, out);
+}
+
+int rl_report_write_json_items(FILE *out, json_t *doc, rl_json_next_item next, void *ctx, const char *what,
+                               rl_error *err)
+{
+    errno = 0;
+    char *text = json_dumps(doc, REPORT_JSON_FLAGS);
+    json_decref(doc);
+    char *slot = text ? strstr(text, ITEMS_SLOT_DUMPED) : NULL;
+    if (!slot) {
+        const char *why = text ? "no place for its items" : "out of memory";
+        free(text);
+        return rl_fail(err, "cannot write the %s report: %s", what, why);
+    }
+    /* jansson sets an array's items one level deeper than the line that
+     * opens it, and its closing bracket at that line's depth. */
+    const char *line = slot;
+    while (line > text && line[-1] != '\n') line--;
+    size_t depth = strspn(line, " ");
+    fwrite(text, 1, (size_t)(slot - text), out);
+    int rc = 0, any = 0;
+    for (json_t *item; rc == 0 && (item = next(ctx)) != NULL; any = 1) {
+        char *dumped = json_dumps(item, REPORT_JSON_FLAGS);
+        json_decref(item);
+        if (!dumped) {
+            rc = -1;
+            break;
+        }
+        fprintf(out, "%s\n%*s", any ? "," : "[", (int)(depth + REPORT_JSON_INDENT), "");
+        write_indented(out, dumped, depth + REPORT_JSON_INDENT);
+        free(dumped);
+    }
+    if (any) fprintf(out, "\n%*s]", (int)depth, "");
+    else fputs("[]", out);
+    fputs(slot + strlen(ITEMS_SLOT_DUMPED), out);
+    free(text);
+    return finish_report(out, rc, what, err);
 }

@@ -65,4 +65,22 @@ char *rl_report_event_text(const rl_report_paths *where, const rl_event *ev, con
  * "cannot write the <what> report: ..." in err. */
 int rl_report_write_json(FILE *out, json_t *doc, const char *what, rl_error *err);
 
+/* The items of a report's large array (the JSON findings, the SARIF
+ * results), made one at a time: a new reference each call, NULL when
+ * there are no more. */
+typedef json_t *(*rl_json_next_item)(void *ctx);
+
+/* A placeholder for that array in doc (a new reference to put where the
+ * array goes): rl_report_write_json_items writes the items there. */
+json_t *rl_json_items_slot(void);
+
+/* rl_report_write_json, with the placeholder in doc written as the array
+ * of the items next makes: each item is dumped and freed before the next
+ * is made, so that the report is never one tree in memory (memcached's
+ * 470 findings, with every event and call chain, were a 17 MB JSON tree
+ * and an 84 MB SARIF one). The text is the same as if the items had been
+ * in doc. -1 when doc holds no placeholder, or on a write error. */
+int rl_report_write_json_items(FILE *out, json_t *doc, rl_json_next_item next, void *ctx, const char *what,
+                               rl_error *err);
+
 #endif

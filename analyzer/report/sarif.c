@@ -532,6 +532,40 @@ static const rl_finding *match_baseline(const rl_findings *base, char *used, con
 }
 
 
+/* The results, one at a time (rl_json_next_item): the findings shown, with
+ * their baseline state when there is a baseline, then the baseline's
+ * findings that none matched, "absent". */
+struct results {
+    const rl_report_paths *cx;
+    const rl_findings *findings, *base;
+    char *used;        /* per baseline finding: matched */
+    size_t next, next_absent;
+};
+
+static json_t *next_result(void *ctx)
+{
+    struct results *s = ctx;
+    while (s->findings && s->next < s->findings->len) {
+        const rl_finding *f = &s->findings->items[s->next++];
+        const char *state = NULL;
+        if (s->base) {
+            const rl_finding *b = match_baseline(s->base, s->used, f);
+            state = !b ? "new"
+                    : (b->nevents && f->nevents && !same_position(&b->events[0].pos, &f->events[0].pos)) ||
+                              !rl_report_same_text(b->message, f->message)
+                        ? "updated"
+                        : "unchanged";
+        }
+        /* below --min-confidence: not reported, but not absent either */
+        if (!f->hidden) return result_json(s->cx, f, state);
+    }
+    while (s->base && s->next_absent < s->base->len) {
+        size_t i = s->next_absent++;
+        if (!s->used[i]) return result_json(s->cx, &s->base->items[i], "absent");
+    }
+    return NULL;
+}
+
 int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findings, const rl_sarif_options *opts,
                     rl_error *err)
 {
@@ -549,27 +583,7 @@ int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findin
     json_object_set_new(bases, RL_SARIF_SRCROOT, root);
     json_object_set_new(r, "originalUriBaseIds", bases);
 
-    const rl_findings *base = opts ? opts->baseline : NULL;
-    char *used = base && base->len ? rl_xcalloc(base->len, 1) : NULL;
-    json_t *results = json_array();
-    for (size_t i = 0; findings && i < findings->len; i++) {
-        const rl_finding *f = &findings->items[i];
-        const char *state = NULL;
-        if (base) {
-            const rl_finding *b = match_baseline(base, used, f);
-            state = !b ? "new"
-                    : (b->nevents && f->nevents && !same_position(&b->events[0].pos, &f->events[0].pos)) ||
-                              !rl_report_same_text(b->message, f->message)
-                        ? "updated"
-                        : "unchanged";
-        }
-        /* below --min-confidence: not reported, but not absent either */
-        if (!f->hidden) json_array_append_new(results, result_json(&cx, f, state));
-    }
-    for (size_t i = 0; base && i < base->len; i++)
-        if (!used[i]) json_array_append_new(results, result_json(&cx, &base->items[i], "absent"));
-    free(used);
-    json_object_set_new(r, "results", results);
+    json_object_set_new(r, "results", rl_json_items_slot());
 
     json_t *props = json_object();
     json_object_set_new(props, "runId", json_integer(run ? run->id : 0));
@@ -581,5 +595,9 @@ int rl_report_sarif(FILE *out, const rl_run_info *run, const rl_findings *findin
     json_t *runs = json_array();
     json_array_append_new(runs, r);
     json_object_set_new(doc, "runs", runs);
-    return rl_report_write_json(out, doc, "SARIF", err);
+    const rl_findings *base = opts ? opts->baseline : NULL;
+    struct results results = {&cx, findings, base, base && base->len ? rl_xcalloc(base->len, 1) : NULL, 0, 0};
+    int rc = rl_report_write_json_items(out, doc, next_result, &results, "SARIF", err);
+    free(results.used);
+    return rc;
 }

@@ -9,6 +9,7 @@
 #include "rules/checks.h"
 #include "model/finding.h"
 #include "report/report.h"
+#include "report/report_internal.h"
 #include "util/mem.h"
 #include <jansson.h>
 #include <stdio.h>
@@ -448,6 +449,73 @@ static void test_html(void)
     free(evil);
 }
 
+/* ---- large arrays written item by item (report/json.c) ---------------- */
+
+/* The items a test hands out: n small objects, with text that a naive
+ * re-indentation would break (a newline, the placeholder's own words). */
+struct test_items {
+    int made, n;
+};
+
+static json_t *make_item(int i)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "index", json_integer(i));
+    json_object_set_new(o, "text", json_string("two\nlines, racelint-items, \x01"));
+    json_t *inner = json_array();
+    json_array_append_new(inner, json_integer(i * 10));
+    json_array_append_new(inner, json_object());
+    json_object_set_new(o, "inner", inner);
+    return o;
+}
+
+static json_t *next_test_item(void *ctx)
+{
+    struct test_items *t = ctx;
+    return t->made < t->n ? make_item(t->made++) : NULL;
+}
+
+/* A document with the array three levels deep, before another member. */
+static json_t *doc_around(json_t *array)
+{
+    json_t *doc = json_object(), *run = json_object(), *runs = json_array();
+    json_object_set_new(doc, "version", json_integer(1));
+    json_object_set_new(run, "results", array);
+    json_object_set_new(run, "after", json_string("end"));
+    json_array_append_new(runs, run);
+    json_object_set_new(doc, "runs", runs);
+    return doc;
+}
+
+static void test_items_writer(void)
+{
+    for (int n = 0; n <= 3; n++) {
+        /* the same document, whole and item by item: the same text */
+        json_t *whole = json_array();
+        for (int i = 0; i < n; i++) json_array_append_new(whole, make_item(i));
+        FILE *a = tmpfile(), *b = tmpfile();
+        rl_error err = {{0}};
+        CHECK_INT(rl_report_write_json(a, doc_around(whole), "test", &err), 0);
+        struct test_items items = {0, n};
+        CHECK_INT(rl_report_write_json_items(b, doc_around(rl_json_items_slot()), next_test_item, &items, "test", &err), 0);
+        CHECK_INT(items.made, n);
+        char *ta = slurp(a), *tb = slurp(b);
+        CHECK_STR(tb, ta);
+        free(ta);
+        free(tb);
+        fclose(a);
+        fclose(b);
+    }
+    /* a document without the placeholder: an error, not half a report */
+    FILE *c = tmpfile();
+    rl_error err = {{0}};
+    struct test_items items = {0, 2};
+    CHECK_INT(rl_report_write_json_items(c, doc_around(json_array()), next_test_item, &items, "test", &err), -1);
+    CHECK_HAS(err.msg, "cannot write the test report: no place for its items");
+    CHECK_INT(items.made, 0);
+    fclose(c);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -468,6 +536,7 @@ int main(int argc, char **argv)
     test_codequality();
     test_paths();
     test_html();
+    test_items_writer();
     free(src_dir);
     return test_summary("test_sarif");
 }

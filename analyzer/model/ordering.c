@@ -22,6 +22,8 @@
  *  2. Cautious: when the thread tree does not settle a question, the
  *     answer is "may run together". */
 #include "threads_internal.h"
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +329,17 @@ int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b)
     return a->publish != NULL || b->publish != NULL || (a->owned && b->owned);
 }
 
+/* The thread N of a place qualified by a frame of it ("tN:FN:..."), or -1.
+ * Asked for every pair of accesses the race rule looks at (zstd's 14
+ * million): parsed by hand, as sscanf took a sixth of that run. */
+static int qualified_thread(const char *place)
+{
+    if (place[0] != 't' || !isdigit((unsigned char)place[1])) return -1;
+    int n = 0;
+    for (const char *p = place + 1; isdigit((unsigned char)*p) && n < INT_MAX / 10; p++) n = n * 10 + (*p - '0');
+    return n;
+}
+
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     /* One once-routine run for one control, whichever thread runs it, and
@@ -350,8 +363,8 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
          * not their own locals, and not the locals of an ancestor whose
          * every instance starts exactly one instance of this thread. */
         if (a->distinct && b->distinct) return 0;
-        int owner = -1;
-        if (sscanf(a->place, "t%d:", &owner) != 1) return 1;
+        int owner = qualified_thread(a->place);
+        if (owner < 0) return 1;
         for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)
             if (m->threads[t].own_multi) return 1;
         return 0;

@@ -1,6 +1,8 @@
 /* Unit tests of the utilities every stage leans on: the string pool (equal
  * strings are one pointer, across growth of its table, whatever their
- * hashes) and the string buffer's integer appender (the model's keys). */
+ * hashes), the string buffer's integer appender (the model's keys) and the
+ * content hash of the facts cache (the same in pieces as in one go, as
+ * the frontend and the cache check compute it). */
 #include "check.h"
 #include "util/strbuf.h"
 #include "util/strpool.h"
@@ -60,9 +62,37 @@ static void test_append_int(void)
     check_int(LLONG_MIN, "k-9223372036854775808");
 }
 
+/* Bytes of a fake file, long enough for several pieces and a tail. */
+#define CONTENT_BYTES 100003
+#define CONTENT_PIECE 4096
+
+static void test_content_hash(void)
+{
+    unsigned char *buf = malloc(CONTENT_BYTES);
+    for (size_t i = 0; i < CONTENT_BYTES; i++) buf[i] = (unsigned char)(i * 31 + i / 7);
+    uint64_t whole = rl_hash_content(buf, CONTENT_BYTES, 0), pieces = 0;
+    for (size_t at = 0; at < CONTENT_BYTES; at += CONTENT_PIECE) {
+        size_t n = CONTENT_BYTES - at < CONTENT_PIECE ? CONTENT_BYTES - at : CONTENT_PIECE;
+        pieces = rl_hash_content(buf + at, n, pieces);
+    }
+    CHECK(pieces == whole);
+    /* one byte changed anywhere changes it */
+    buf[CONTENT_BYTES / 2] ^= 1;
+    CHECK(rl_hash_content(buf, CONTENT_BYTES, 0) != whole);
+    buf[CONTENT_BYTES / 2] ^= 1;
+    buf[CONTENT_BYTES - 1] ^= 0x80;
+    CHECK(rl_hash_content(buf, CONTENT_BYTES, 0) != whole);
+    free(buf);
+    /* a zero byte more is another content, as is the empty file */
+    CHECK(rl_hash_content("ab", 2, 0) != rl_hash_content("ab\0", 3, 0));
+    CHECK(rl_hash_content("abcdefgh", 8, 0) != rl_hash_content("abcdefgh\0", 9, 0));
+    CHECK(rl_hash_content("", 0, 0) != rl_hash_content("\0", 1, 0));
+}
+
 int main(void)
 {
     test_intern_identity();
     test_append_int();
+    test_content_hash();
     return test_summary("util");
 }

@@ -321,7 +321,7 @@ void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *
 void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value);
 /* Records a file the unit depends on (duplicates ignored). */
 void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash);
-/* The content hash of a file (rl_hash_bytes over its bytes): 0, or -1
+/* The content hash of a file (rl_hash_content over its bytes): 0, or -1
  * with *hash untouched when it cannot be read. */
 int rl_file_hash(const char *path, uint64_t *hash);
 

@@ -53,18 +53,16 @@ int rl_file_hash(const char *path, uint64_t *hash)
         if (fd >= 0) close(fd);
         return -1;
     }
+    /* fread fills every piece but the last (a regular file): pieces of a
+     * multiple of 8 bytes, as rl_hash_content needs to chain them */
     unsigned char buf[65536];
     uint64_t h = 0;
     size_t n;
-    int any = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        h = rl_hash_bytes(buf, n, any ? h : 0);
-        any = 1;
-    }
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) h = rl_hash_content(buf, n, h);
     int bad = ferror(f);
     fclose(f);
     if (bad) return -1;
-    *hash = any ? h : rl_hash_bytes("", 0, 0);
+    *hash = h ? h : rl_hash_content("", 0, 0);
     return 0;
 }
 

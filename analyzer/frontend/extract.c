@@ -290,7 +290,7 @@ static void add_dep(CXFile file, CXSourceLocation *stack, unsigned depth, CXClie
     }
     if (path && *path) {
         uint64_t h;
-        if (text) h = rl_hash_bytes(text, size, 0);
+        if (text) h = rl_hash_content(text, size, 0);
         else if (rl_file_hash(path, &h) != 0) h = 0;
         rl_facts_add_dep(d->facts, path, h);
     }

@@ -46,6 +46,36 @@ uint64_t rl_hash_bytes(const void *data, size_t n, uint64_t seed)
     return h;
 }
 
+/* Where rl_hash_content starts (any nonzero constant: FNV's offset). */
+#define CONTENT_SEED FNV_OFFSET
+#define CONTENT_MUL 0x9e3779b97f4a7c15ULL /* 2^64 / golden ratio, odd */
+/* The tail's length goes in the top byte of its zero-padded word, so that
+ * "ab" and "ab\0" differ. */
+#define TAIL_LENGTH_SHIFT 56
+
+uint64_t rl_hash_content(const void *data, size_t n, uint64_t seed)
+{
+    const unsigned char *p = data;
+    uint64_t h = seed ? seed : CONTENT_SEED;
+    size_t i = 0;
+    /* each step is a bijection of h for a given word: two contents of one
+     * length that differ in a word differ from there on */
+    for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof w);
+        h = (h ^ w) * CONTENT_MUL;
+        h ^= h >> 32;
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, n - i);
+        w ^= (uint64_t)(n - i) << TAIL_LENGTH_SHIFT;
+        h = (h ^ w) * CONTENT_MUL;
+        h ^= h >> 32;
+    }
+    return h;
+}
+
 /* A 64-bit multiply-and-fold hash over 8-byte words (the tail zero-padded,
  * the length folded in so that padding cannot collide with zero bytes). */
 static uint64_t table_hash(const char *s, size_t n)

@@ -22,6 +22,14 @@ const char *rl_strpool_find_n(const rl_strpool *pool, const char *s, size_t n);
 
 /* FNV-1a; stable across runs and machines (used in fingerprints too). */
 uint64_t rl_hash_bytes(const void *data, size_t n, uint64_t seed);
+/* The hash of a file's content that the facts cache records and checks
+ * (every header of every unit, on every run): eight bytes a step, several
+ * times faster than FNV-1a. Stable across runs; a machine of the other
+ * byte order gets other values (its cache entries are parsed again). A
+ * content may be hashed in pieces, each piece's hash the next one's seed,
+ * when every piece but the last is a multiple of 8 bytes long. Seed 0
+ * starts a content. */
+uint64_t rl_hash_content(const void *data, size_t n, uint64_t seed);
 uint64_t rl_hash_str(const char *s);
 
 #endif

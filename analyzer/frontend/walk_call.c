@@ -107,6 +107,21 @@ void rlw_set_args(walker *w, int32_t id, const char **vals, int n)
     for (int i = 0; i < n; i++) node->args[i] = rl_intern(w->facts->pool, vals[i] ? vals[i] : "");
 }
 
+/* Whether local decl, a pointer, is only ever given integers converted
+ * to pointers (its initialiser and assignments, casts stripped, of
+ * integer type) and its address is never taken: a thread's index in
+ * disguise. */
+static int holds_only_integers(walker *w, CXCursor decl)
+{
+    local_var *v = rlw_find_local(w, decl);
+    if (!v || !v->is_pointer || v->exposed || v->modified || v->nassigns == 0) return 0;
+    for (int i = 0; i < v->nassigns; i++) {
+        CXType t = clang_getCanonicalType(clang_getCursorType(rl_cursor_strip(v->assigns[i])));
+        if (t.kind < CXType_Bool || t.kind > CXType_Int128) return 0;
+    }
+    return 1;
+}
+
 static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
     const char *usr = NULL, *fname = NULL, *ftype = NULL, *target = NULL, *fnptr = NULL;
@@ -145,12 +160,16 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         }
     }
     if (api->kind == RL_API_SPAWN && api->arg >= 0 && api->arg < nargs && !rl_sb_str(&argv.value)[0]) {
-        /* An integer passed as the argument, `(void *)(intptr_t)i`: its
-         * variable, so the model can tell one value per instance. */
+        /* An integer passed as the argument, `(void *)(intptr_t)i`, or a
+         * pointer local holding only integers (`void *arg = (void
+         * *)(unsigned long)j;`, redis's bio workers): its variable, so the
+         * model can tell one value per instance. */
         CXCursor s = rl_cursor_strip(rlw_call_arg(c, api->arg));
         CXType st = clang_getCanonicalType(clang_getCursorType(s));
         int integer = st.kind >= CXType_Bool && st.kind <= CXType_Int128;
-        if (integer && clang_getCursorKind(s) == CXCursor_DeclRefExpr && rlw_is_automatic(clang_getCursorReferenced(s)))
+        CXCursor d = clang_getCursorKind(s) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(s) : clang_getNullCursor();
+        if (!integer && !clang_Cursor_isNull(d) && rlw_is_automatic(d)) integer = holds_only_integers(w, d);
+        if (integer && !clang_Cursor_isNull(d) && rlw_is_automatic(d))
             rl_sb_printf(&argv.value, "#L:%s", rlw_intern_cx(w, clang_getCursorSpelling(s)));
     }
     rl_node_kind kind = api->kind == RL_API_SPAWN ? RL_N_SPAWN : api->kind == RL_API_JOIN ? RL_N_JOIN : RL_N_ONCE;

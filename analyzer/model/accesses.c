@@ -233,7 +233,12 @@ void tm_collect_accesses(rl_model *m)
             size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
             for (size_t k = 0; k < nalts; k++) {
                 int distinct = distinct0;
-                const char *place = tm_follow_stores(m, alts[k], root_distinct, &distinct);
+                /* An access already the instance's own (through a parameter
+                 * its caller judged so, or an element of the instance's own
+                 * slot) is not judged again from the stores: the caller's
+                 * judgement holds in its callees (redis's bio workers freeing
+                 * the job of their own list through zfree). */
+                const char *place = tm_follow_stores(m, alts[k], root_distinct && !distinct0, &distinct);
                 if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);

@@ -53,13 +53,13 @@ uint64_t rl_hash_bytes(const void *data, size_t n, uint64_t seed)
  * "ab" and "ab\0" differ. */
 #define TAIL_LENGTH_SHIFT 56
 
-uint64_t rl_hash_content(const void *data, size_t n, uint64_t seed)
+/* The multiply-and-fold steps both word hashes share: each 8-byte word of
+ * p, then the tail zero-padded (its length in the top byte when
+ * mark_tail). Each step is a bijection of h for a given word: two inputs
+ * of one length that differ in a word differ from there on. */
+static uint64_t fold_words(uint64_t h, const unsigned char *p, size_t n, int mark_tail)
 {
-    const unsigned char *p = data;
-    uint64_t h = seed ? seed : CONTENT_SEED;
     size_t i = 0;
-    /* each step is a bijection of h for a given word: two contents of one
-     * length that differ in a word differ from there on */
     for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
         uint64_t w;
         memcpy(&w, p + i, sizeof w);
@@ -69,33 +69,23 @@ uint64_t rl_hash_content(const void *data, size_t n, uint64_t seed)
     if (i < n) {
         uint64_t w = 0;
         memcpy(&w, p + i, n - i);
-        w ^= (uint64_t)(n - i) << TAIL_LENGTH_SHIFT;
+        if (mark_tail) w ^= (uint64_t)(n - i) << TAIL_LENGTH_SHIFT;
         h = (h ^ w) * CONTENT_MUL;
         h ^= h >> 32;
     }
     return h;
 }
 
+uint64_t rl_hash_content(const void *data, size_t n, uint64_t seed)
+{
+    return fold_words(seed ? seed : CONTENT_SEED, data, n, 1);
+}
+
 /* A 64-bit multiply-and-fold hash over 8-byte words (the tail zero-padded,
  * the length folded in so that padding cannot collide with zero bytes). */
 static uint64_t table_hash(const char *s, size_t n)
 {
-    const uint64_t mul = 0x9e3779b97f4a7c15ULL; /* 2^64 / golden ratio, odd */
-    uint64_t h = (uint64_t)n * mul;
-    size_t i = 0;
-    for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
-        uint64_t w;
-        memcpy(&w, s + i, sizeof w);
-        h = (h ^ w) * mul;
-        h ^= h >> 32;
-    }
-    if (i < n) {
-        uint64_t w = 0;
-        memcpy(&w, s + i, n - i);
-        h = (h ^ w) * mul;
-        h ^= h >> 32;
-    }
-    h *= mul;
+    uint64_t h = fold_words((uint64_t)n * CONTENT_MUL, (const unsigned char *)s, n, 0) * CONTENT_MUL;
     return h ^ (h >> 29);
 }
 

@@ -87,6 +87,7 @@ static const struct kind_info {
     [RL_API_ALLOC]   = {"alloc", 0, BIT(KEY_READS) | BIT(KEY_WRITES)},
     [RL_API_ACCESS]  = {"access", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_STATE) | BIT(KEY_STATE_USE)},
     [RL_API_LOCKINIT] = {"lockinit", BIT(KEY_LOCK), BIT(KEY_ATTR)},
+    [RL_API_LOCKDESTROY] = {"lockdestroy", BIT(KEY_LOCK), 0},
     [RL_API_EXIT]    = {"exit", 0, 0},
     [RL_API_THREAD_EXIT] = {"thread_exit", 0, 0},
     [RL_API_JUMP]    = {"jump", 0, 0},

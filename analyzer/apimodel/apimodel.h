@@ -51,6 +51,8 @@ typedef enum rl_api_kind {
     RL_API_SETJMP,   /* returns 0, then again nonzero from a jump (longjmp)
                         to the buffer at arg `handle`: the locks held then
                         are those held at the jump */
+    RL_API_LOCKDESTROY, /* ends the lock at arg `lock` (pthread_mutex_destroy):
+                           nobody holds it after, a caller included */
     RL_API_KIND_COUNT
 } rl_api_kind;
 

@@ -120,6 +120,8 @@ enum {
     RL_LOCK_JUMP_TARGET = 1 << 2, /* TRYLOCK: a setjmp (text: its buffer), whose
                                      "success" is the nonzero return after a
                                      jump; it takes no lock */
+    RL_LOCK_DESTROY = 1 << 3, /* LOCKINIT: the lock is destroyed, not set up
+                                 (pthread_mutex_destroy): it ends here */
     /* IF / LOOP: which branch means the TRYLOCK node `aux` succeeded */
     RL_TRY_ON_TRUE = 1 << 0,  /* condition true => acquired */
     RL_TRY_ON_FALSE = 1 << 1, /* condition false => acquired */

@@ -453,6 +453,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             if (api->state) emit_hidden_state(w, c, api);
             return;
         case RL_API_LOCKINIT:
+        case RL_API_LOCKDESTROY:
             rlw_walk_lockinit(w, c, api, name, nargs);
             return;
         case RL_API_SETJMP:

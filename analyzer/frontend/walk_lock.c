@@ -141,7 +141,8 @@ void rlw_walk_setjmp(walker *w, CXCursor c, const rl_api_fn *api, const char *na
 }
 
 /* pthread_mutex_init(&m, &attr): which lock, and whether its attributes
- * (anything but a constant 0/NULL) may make it recursive. */
+ * (anything but a constant 0/NULL) may make it recursive; or
+ * pthread_mutex_destroy(&m), a LOCKINIT node marked RL_LOCK_DESTROY. */
 void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
     int recursive = 0;
@@ -163,7 +164,7 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
         rl_sb_free(&lock);
         n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
         n->api = rl_intern(w->facts->pool, name);
-        n->flags = (uint8_t)(recursive ? RL_LOCK_RECURSIVE : 0);
+        n->flags = (uint8_t)(api->kind == RL_API_LOCKDESTROY ? RL_LOCK_DESTROY : recursive ? RL_LOCK_RECURSIVE : 0);
     }
     rl_sb_free(&place);
     rl_sb_free(&display);

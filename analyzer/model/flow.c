@@ -140,6 +140,23 @@ static state release(walk *w, state s, const char *lock)
     return s;
 }
 
+/* A lock destroyed on this path (the last reference's release, which
+ * unlocks and destroys the lock and frees its object) is gone: it is held
+ * by nobody after, and its release does not reach the callers, who hold
+ * it until the call as far as they can tell. Touching the object after
+ * that would be a use after free, not a race. Before, curl's pool, whose
+ * slot start drops the last reference on its error path, lost the pool's
+ * lock in every caller of the slot start. */
+static state destroyed(walk *w, state s, const char *lock)
+{
+    if (!s.held) return s;
+    s.held = rl_ls_remove(w->flow->locks, s.held, lock);
+    s.may = rl_ls_remove(w->flow->locks, s.may, lock);
+    s.released = rl_ls_remove(w->flow->locks, s.released, lock);
+    s.nested = rl_ls_remove(w->flow->locks, s.nested, lock);
+    return s;
+}
+
 /* Locks named in a callee's terms, rewritten in the caller's: parameters
  * become the call's arguments; the callee's own locals are dropped. */
 static const rl_lockset *translate(walk *w, const rl_lockset *s, const rl_node *call)
@@ -430,6 +447,9 @@ static state run(walk *w, int32_t id, state s)
     case RL_N_UNLOCK:
         record(w, id, s);
         return release(w, s, lock_name(w, n));
+    case RL_N_LOCKINIT:
+        record(w, id, s);
+        return (n->flags & RL_LOCK_DESTROY) ? destroyed(w, s, lock_name(w, n)) : s;
     case RL_N_CALL:
         return run_call(w, id, s);
     case RL_N_ONCE:

@@ -57,13 +57,13 @@ int rl_file_hash(const char *path, uint64_t *hash)
     /* fread fills every piece but the last (a regular file): pieces of a
      * multiple of 8 bytes, as rl_hash_content needs to chain them */
     unsigned char buf[65536];
-    uint64_t h = 0;
+    uint64_t h = rl_hash_content("", 0, 0); /* the seed: what an empty file gives */
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) h = rl_hash_content(buf, n, h);
     int bad = ferror(f);
     fclose(f);
     if (bad) return -1;
-    *hash = h ? h : rl_hash_content("", 0, 0);
+    *hash = h;
     return 0;
 }
 

@@ -271,7 +271,9 @@ static const rl_fn_list *same_field_candidates(rl_program *p, const char *target
 
 /* Whether the program calls, runs once or starts function usr anywhere
  * but in the function itself (by name, or as a target flows give a call
- * through a pointer): an rl_callgraph_handed_in callback. Computed once. */
+ * through a pointer): an rl_callgraph_handed_in callback. Computed once,
+ * from the flows' targets alone: rl_program_callees would ask
+ * rl_program_indirect, which asks this, while it is being computed. */
 static int program_calls(void *ctx, const char *usr)
 {
     rl_program *p = ctx;

@@ -288,6 +288,8 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
  * other, so a small direct-mapped cache answers two calls in three on
  * memcached. */
 #define FOLLOW_CACHE_SLOTS 65536
+/* Spreads a place's address over the cache's slots (2^64 / golden ratio). */
+#define FOLLOW_CACHE_MUL 0x9E3779B97F4A7C15ULL
 
 /* One remembered tm_follow_stores, valid while the stores are as they
  * were (rl_model.stores_generation). */
@@ -316,7 +318,7 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
     int own = 0, shared_after = 0;
     struct follow_answer *slot = NULL;
     if (m->follow_cache) {
-        uint64_t h = ((uint64_t)(uintptr_t)place * 2 + (uint64_t)(root_distinct != 0)) * 0x9E3779B97F4A7C15ULL;
+        uint64_t h = ((uint64_t)(uintptr_t)place * 2 + (uint64_t)(root_distinct != 0)) * FOLLOW_CACHE_MUL;
         slot = &m->follow_cache->slots[h >> 48 & (FOLLOW_CACHE_SLOTS - 1)];
         if (slot->place == place && slot->root_distinct == (root_distinct != 0) &&
             slot->generation == m->stores_generation) {

@@ -10,6 +10,7 @@
 #include "rules/checks.h"
 #include "facts/facts.h"
 #include "frontend/frontend.h"
+#include "model/at_once.h"
 #include "model/flow.h"
 #include "model/guards.h"
 #include "model/link.h"
@@ -34,6 +35,8 @@
 /* Diagnostics kept per failed unit in the run record. */
 #define MAX_DIAGS_KEPT 5
 #define MAX_JOBS 256
+/* Room for a count and its words in a notice ("each of its N ... is"). */
+#define RL_COUNT_TEXT_MAX 96
 
 /* The progress callback of the workers, as the caller's sees it: units
  * from the cache count as done before the first parse. */
@@ -255,15 +258,18 @@ static rl_thread_summary *summarize_threads(const rl_model *m)
 
 /* Spawn calls in the program's code, reached or not: all of it for a
  * program with main; for the library, only in its own units (those no
- * main reaches), since the rest is analysed in the programs. */
-static size_t count_spawn_sites(const rl_program *p, int library)
+ * main reaches), since the rest is analysed in the programs. With
+ * at_once, only those joined at once (model/at_once.h), which start no
+ * thread of their own in the model. */
+static size_t count_spawn_sites(const rl_program *p, int library, int at_once)
 {
     size_t n = 0;
     for (size_t i = 0; i < p->nfns; i++) {
         if (library && !p->fns[i].may_root) continue;
         for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) {
             const rl_node *node = &p->fns[i].fn->nodes[k];
-            n += node->kind == RL_N_SPAWN && !(node->flags & RL_SPAWN_CALLBACK);
+            n += node->kind == RL_N_SPAWN && !(node->flags & RL_SPAWN_CALLBACK) &&
+                 (!at_once || p->fns[i].at_once[k] == RL_AT_ONCE_SPAWN);
         }
     }
     return n;
@@ -315,25 +321,34 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     ps->main_file = spec->main_unit >= 0 ? rl_xstrdup(facts[spec->main_unit]->main_file) : NULL;
     ps->nunits = spec->nunits;
     ps->nthreads = m->nthreads;
-    ps->nspawn_sites = count_spawn_sites(program, spec->main_unit < 0);
+    ps->nspawn_sites = count_spawn_sites(program, spec->main_unit < 0, 0);
     ps->threads = summarize_threads(m);
     limit_notices(&m->limits, spec->name, out);
     size_t spawned = m->nthreads - (size_t)(m->nthreads > 0 && spec->main_unit >= 0);
-    if (spawned == 0 && ps->nspawn_sites > 0)
+    size_t at_once = count_spawn_sites(program, spec->main_unit < 0, 1);
+    if (spawned == 0 && at_once > 0 && at_once == ps->nspawn_sites) {
+        char count[RL_COUNT_TEXT_MAX];
+        snprintf(count, sizeof count, at_once == 1 ? "its one thread-creation call is" :
+                                                     "each of its %zu thread-creation calls is", at_once);
+        rl_analysis_notice(out, "single-threaded", spec->name,
+                           "starts no thread that runs alongside anything: %s joined at once by the function "
+                           "that makes it, which waits for the thread, so nothing in it can race", count);
+    }
+    else if (spawned == 0 && ps->nspawn_sites > 0)
         rl_analysis_notice(out, "threads-not-found", spec->name,
                            "the code calls a thread-creation function at %zu places, but no thread was found "
                            "running besides %s: those spawns are not reached from %s, so no race between them "
                            "is reported", ps->nspawn_sites, spec->main_unit >= 0 ? "main" : "the library's roots",
                            spec->main_unit >= 0 ? "main" : "any root");
-    else if (spawned == 0 && spec->main_unit < 0 && count_spawn_sites(program, 0) > 0)
+    else if (spawned == 0 && spec->main_unit < 0 && count_spawn_sites(program, 0, 0) > 0)
         /* A library whose thread-starting units the programs link (curl's
          * resolver pool, linked into the curl tool): those are analysed
          * there, with their real callers; its own units start none. */
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "its own units (those no program links) start no thread; the %zu thread-creation "
                            "call%s of the units it shares with the programs %s analysed in those programs",
-                           count_spawn_sites(program, 0), count_spawn_sites(program, 0) == 1 ? "" : "s",
-                           count_spawn_sites(program, 0) == 1 ? "is" : "are");
+                           count_spawn_sites(program, 0, 0), count_spawn_sites(program, 0, 0) == 1 ? "" : "s",
+                           count_spawn_sites(program, 0, 0) == 1 ? "is" : "are");
     else if (spawned == 0)
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "starts no thread: nothing in it can race");

@@ -389,8 +389,10 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     int32_t top = pos->n ? pos->v[0] : i;
     uint32_t distinct = 0;
     /* A once-routine takes no arguments from the call that runs it. */
-    const char **vals = n->kind == RL_N_CALL ? tm_bind_args(m, env, n, &distinct, NULL) : NULL;
-    int nvals = n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
+    /* A thread joined at once (at_once.h) takes its argument alone. */
+    int takes_args = n->kind == RL_N_CALL || n->kind == RL_N_SPAWN;
+    const char **vals = takes_args ? tm_bind_args(m, env, n, &distinct, NULL) : NULL;
+    int nvals = n->kind == RL_N_SPAWN ? 1 : n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
     if (vals) distinct |= loop_distinct_args(m, env->thread, info->fn, i);
     uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
     uint64_t fh = tm_fn_bindings_hash(vals, nvals);
@@ -398,7 +400,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     void **memo = rl_ptrmap_slot(&d->walked, (void *)(uintptr_t)key);
     /* Reached again at a smaller depth, it is walked again: the nesting
      * bound may have cut the first walk short. */
-    uint32_t caller = n->kind == RL_N_CALL ? caller_params(env, n, nvals) : 0;
+    uint32_t caller = takes_args ? caller_params(env, n, nvals) : 0;
     if (d->joins_only || (*memo && d->calls[(uintptr_t)*memo - 1].depth <= depth)) {
         if (!d->joins_only) {
             const walked_call *w = &d->calls[(uintptr_t)*memo - 1];
@@ -439,7 +441,8 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
     for (int32_t i = 0; i < fn->nnodes; i++) {
         const rl_node *n = &fn->nodes[i];
         if ((n->kind == RL_N_SPAWN || n->kind == RL_N_JOIN) && info->doomed[i]) continue;
-        if (n->kind == RL_N_SPAWN) {
+        if (n->kind == RL_N_JOIN && info->at_once[i]) continue; /* its start runs as a call (at_once.h) */
+        if (n->kind == RL_N_SPAWN && !info->at_once[i]) {
             if (d->joins_only || !rl_program_spawn_live(m->program, n) || known_spawn(m, env, d, i, pos)) continue;
             RL_GROW(d->spawns, d->cap_spawns, d->nspawns + 1);
             spawn_site *s = &d->spawns[d->nspawns++];
@@ -501,7 +504,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             j->loc = n->loc;
             j->call_loc = caller_call_loc(m, d);
             m->limits.positions_cut += d->pos_cut > 0;
-        } else if (n->kind == RL_N_CALL || n->kind == RL_N_ONCE) {
+        } else if (rl_program_call_like(info, i)) {
             /* Direct calls, once-routines (libuv's workers start in one),
              * and calls through pointers that flows resolve; not matches
              * by type alone, which would invent threads. */

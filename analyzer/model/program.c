@@ -1,5 +1,6 @@
 /* Merging unit facts into one program (program.h). */
 #include "program.h"
+#include "at_once.h"
 #include "callgraph.h"
 #include "../apimodel/apimodel.h"
 #include "../util/mem.h"
@@ -399,8 +400,7 @@ const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t nod
  * are not followed here, as thread discovery does not follow them. */
 static int any_callee(rl_program *p, const rl_fn_info *info, int32_t n, int (*test)(const rl_program *, int))
 {
-    uint8_t kind = info->fn->nodes[n].kind;
-    if (kind != RL_N_CALL && kind != RL_N_ONCE) return 0;
+    if (!rl_program_call_like(info, n)) return 0;
     size_t count;
     int weak, one;
     const int *targets = rl_program_callees(p, info, n, &one, &count, &weak);
@@ -429,6 +429,7 @@ static void mark_spawners(rl_program *p)
         info->join_depth = RL_MAX_JOIN_WRAPPER_DEPTH + 1;
         for (int32_t n = 0; n < info->fn->nnodes; n++) {
             if (info->doomed[n]) continue;
+            if (info->at_once[n]) continue; /* runs as a call (at_once.h) */
             if (rl_program_spawn_live(p, &info->fn->nodes[n])) info->starts = 1;
             if (info->fn->nodes[n].kind == RL_N_JOIN) info->join_depth = 0;
         }
@@ -447,8 +448,7 @@ static void mark_spawners(rl_program *p)
             rl_fn_info *info = &p->fns[i];
             if (info->join_depth <= round) continue;
             for (int32_t n = 0; n < info->fn->nnodes && info->join_depth > round + 1; n++) {
-                uint8_t kind = info->fn->nodes[n].kind;
-                if ((kind != RL_N_CALL && kind != RL_N_ONCE) || info->doomed[n]) continue;
+                if (!rl_program_call_like(info, n) || info->doomed[n]) continue;
                 size_t count;
                 int weak, one;
                 const int *targets = rl_program_callees(p, info, n, &one, &count, &weak);
@@ -472,9 +472,8 @@ int rl_program_walks_into(const rl_program *p, const rl_fn_info *info, int32_t n
  * as rl_program_callees); NULL and *count = 0 for any other node. */
 static const int *followed_callees(rl_program *p, const rl_fn_info *info, int32_t n, int *one, size_t *count)
 {
-    uint8_t kind = info->fn->nodes[n].kind;
     *count = 0;
-    if ((kind != RL_N_CALL && kind != RL_N_ONCE) || info->doomed[n]) return NULL;
+    if (!rl_program_call_like(info, n) || info->doomed[n]) return NULL;
     int weak;
     return rl_program_callees(p, info, n, one, count, &weak);
 }
@@ -486,7 +485,7 @@ static int has_thread_site(const rl_program *p, size_t f)
     const rl_fn_info *info = &p->fns[f];
     for (int32_t n = 0; n < info->fn->nnodes; n++) {
         const rl_node *node = &info->fn->nodes[n];
-        if (info->doomed[n]) continue;
+        if (info->doomed[n] || info->at_once[n]) continue;
         if (node->kind == RL_N_JOIN || (node->kind == RL_N_SPAWN && rl_program_spawn_live(p, node))) return 1;
     }
     return 0;
@@ -747,6 +746,7 @@ void rl_program_finish(rl_program *p)
     }
     p->calls = rl_callgraph_build(p, p->units, p->nunits);
     mark_exit_paths(p);
+    rl_at_once_mark(p);
     mark_spawners(p);
 }
 
@@ -761,6 +761,7 @@ void rl_program_free(rl_program *p)
     for (size_t i = 0; i < p->nfns; i++) {
         free(p->fns[i].callees);
         free(p->fns[i].doomed);
+        free(p->fns[i].at_once);
     }
     rl_ptrmap *lists[] = {&p->by_type, &p->same_field};
     for (size_t m = 0; m < sizeof lists / sizeof *lists; m++) {

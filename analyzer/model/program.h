@@ -53,6 +53,8 @@ typedef struct rl_fn_info {
                                RL_DOOMED_END on the function's own path,
                                inside no branch (a loop forever calling a
                                function that ends in exit(0)) */
+    char *at_once;          /* per node: a thread start joined at once and
+                               its join (at_once.h), or 0 */
 } rl_fn_info;
 
 /* Values of rl_fn_info.doomed. RL_DOOMED_END code is how the function
@@ -113,6 +115,14 @@ int rl_program_find(const rl_program *p, const char *usr);
  * does; a callback handed to unseen code (RL_SPAWN_CALLBACK, facts.h) only
  * when the program defines no body for the function it was handed to. */
 int rl_program_spawn_live(const rl_program *p, const rl_node *n);
+/* Whether node `node` runs a function within the thread that reaches it:
+ * a CALL, a ONCE, or a SPAWN joined at once (at_once.h), which runs as a
+ * call of the thread's entry with its argument. */
+static inline int rl_program_call_like(const rl_fn_info *info, int32_t node)
+{
+    uint8_t kind = info->fn->nodes[node].kind;
+    return kind == RL_N_CALL || kind == RL_N_ONCE || (kind == RL_N_SPAWN && info->at_once[node]);
+}
 /* Whether a CALL node never returns: declared noreturn, modelled as exit,
  * thread_exit or jump, or calling a function that always ends the process. */
 int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_t node);

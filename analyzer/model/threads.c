@@ -278,7 +278,8 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     frame_env env = tm_ctx_env(&c);
     uint32_t distinct = 0, reached = 0;
     const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct, &reached);
-    int nvals = in_once ? 0 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
+    /* a thread joined at once (at_once.h) is handed its argument alone */
+    int nvals = in_once ? 0 : n->kind == RL_N_SPAWN ? 1 : (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS);
     /* Kept beside the context, not in its key: binding such calls apart
      * multiplied contexts for no better name. */
     uint8_t per_element =
@@ -342,7 +343,7 @@ static void explore(rl_model *m, int ci)
          * ending in exit(0)). Any other function's end may be a crash
          * path of its callers (an out-of-memory handler ending in a
          * panic), as far as this function alone can tell. */
-        if (n->kind != RL_N_CALL && n->kind != RL_N_ONCE) continue;
+        if (!rl_program_call_like(info, i)) continue;
         if (info->doomed[i] && !(info->doomed[i] == RL_DOOMED_END && fn == entry)) continue;
         const rl_lockset *held = tm_held_at(m, &m->ctxs[ci], i);
         if (!held) continue;
@@ -485,7 +486,8 @@ static void spawn_histories(rl_model *m)
  * JOIN, LOCK, TRYLOCK, UNLOCK, LOCKINIT or ONCE node in any function, and
  * no configured entry points (application threads); a callback handed
  * to a function the program defines is no spawn (rl_program_spawn_live),
- * a setjmp no trylock. Then only one thread runs, no access can race and
+ * a setjmp no trylock, a start joined at once and its join neither
+ * (at_once.h: such a thread runs as a call). Then only one thread runs, no access can race and
  * no lock rule has an event: the threads
  * are made (the program's summary lists them) but not explored. Lua's
  * interpreter, linked by memcached's and redis's builds as programs of
@@ -498,13 +500,15 @@ static int program_inert(const rl_program *p)
         for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++)
             switch (p->fns[i].fn->nodes[k].kind) {
             case RL_N_SPAWN:
-                if (rl_program_spawn_live(p, &p->fns[i].fn->nodes[k])) return 0;
+                if (rl_program_spawn_live(p, &p->fns[i].fn->nodes[k]) && !p->fns[i].at_once[k]) return 0;
                 break;
             case RL_N_TRYLOCK:
                 /* a setjmp takes no lock */
                 if (!(p->fns[i].fn->nodes[k].flags & RL_LOCK_JUMP_TARGET)) return 0;
                 break;
             case RL_N_JOIN:
+                if (!p->fns[i].at_once[k]) return 0;
+                break;
             case RL_N_LOCK:
             case RL_N_UNLOCK:
             case RL_N_LOCKINIT:

@@ -301,10 +301,29 @@ cat >"$TMP/unreached.c" <<'EOC'
 #include <pthread.h>
 static long n;
 static void *w(void *a) { n++; return a; }
-void never_called(void) { pthread_t t; pthread_create(&t, 0, w, 0); pthread_join(t, 0); }
+void never_called(void) { pthread_t t; pthread_create(&t, 0, w, 0); n = 2; pthread_join(t, 0); }
 int main(void) { return (int)n; }
 EOC
 expect "unreached spawn" 0 "$RL" check --no-db -j 1 "$TMP/unreached.c"
 contains "unreached spawn is a notice" "$TMP/err" "threads-not-found"
+
+# A library whose only thread is joined at once by the function that
+# starts it (sqlite's lock test): nothing runs alongside anything, so it
+# has no roots to explore, and says why it is single-threaded. A start
+# with a statement before its join is no such thread: the library keeps
+# its root.
+cat >"$TMP/at_once.c" <<'EOC'
+#include <pthread.h>
+static long n;
+static void *w(void *a) { n++; return a; }
+void probe(void) { pthread_t t; pthread_create(&t, 0, w, 0); pthread_join(t, 0); }
+void use(void) { probe(); n--; }
+EOC
+expect "library with a thread joined at once" 0 "$RL" threads -j 1 "$TMP/at_once.c"
+lacks "the thread joined at once is no root's" "$TMP/out" "spawned at"
+contains "it says why nothing can race" "$TMP/out" "its one thread-creation call is joined at once by the function that makes it"
+sed 's/pthread_join(t, 0)/n = 1; pthread_join(t, 0)/' "$TMP/at_once.c" >"$TMP/not_at_once.c"
+expect "library with a statement before the join" 0 "$RL" threads -j 1 "$TMP/not_at_once.c"
+contains "that thread is found" "$TMP/out" "w  spawned at"
 
 summary threads

@@ -20,6 +20,7 @@
  *     child's bounds are ordered: start <= dstart < dend <= end.
  *  4. Spawns and joins in doomed code are left out. */
 #include "discovery.h"
+#include "ownership.h"
 #include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
@@ -143,10 +144,31 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
 
 /* ---- pass 1: spawn and join sites ---------------------------------------- */
 
-static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char *arg_value)
+/* Whether a spawn's (or a spawn wrapper's) argument is one object per
+ * run of the node: an element of a loop's own (the counter, &args[i]), or
+ * a heap object this function allocates before the node, in the same run
+ * of every loop around the node. Outside any loop, that is an object the
+ * same call of the function allocated and still owns at the spawn, which
+ * hands it on (a start wrapper that puts the thread's function and
+ * argument in a fresh record for a trampoline, curl's
+ * Curl_thread_create), whoever calls the function how often; through an
+ * allocator hook (a fresh call value, rl_ownership_value_fresh) too. An
+ * object handed elsewhere before the spawn, or after it without
+ * synchronisation (rl_ownership_fresh_at says no), may be reached by
+ * other threads than its own. */
+static int arg_is_distinct(rl_model *m, int fn_index, int32_t spawn_node, const char *arg_value)
 {
+    const rl_function *fn = fn_of(m, fn_index);
     int32_t loop = tm_innermost_loop(fn, spawn_node);
-    if (loop < 0 || !arg_value) return 0;
+    unsigned line = 0, col = 0;
+    if (!arg_value) return 0;
+    if (loop < 0) {
+        if (fn->nodes[spawn_node].kind != RL_N_SPAWN) return 0;
+        int fresh = (sscanf(arg_value, "&H%u_%u", &line, &col) == 2 && !strpbrk(arg_value + 2, ".[*")) ||
+                    (sscanf(arg_value, "@%u_%u", &line, &col) == 2 && rl_ownership_value_fresh(m->own, arg_value));
+        return fresh && line <= fn->nodes[spawn_node].loc.line &&
+               rl_ownership_fresh_at(m->own, fn_index, spawn_node, arg_value, NULL);
+    }
     /* An integer (the loop counter) passed by value: one per instance. */
     if (arg_value[0] == '#') return 1;
     if (arg_value[0] != '&') return 0;
@@ -157,7 +179,6 @@ static int arg_is_distinct(const rl_function *fn, int32_t spawn_node, const char
     size_t len = strlen(arg_value);
     if (len > 2 && arg_value[len - 1] == '*' && arg_value[len - 2] != '*') return 1;
     /* A heap object allocated in the same loop, before the spawn. */
-    unsigned line = 0, col = 0;
     if (sscanf(arg_value, "&H%u_%u", &line, &col) == 2)
         return line >= fn->nodes[loop].loc.line && line <= fn->nodes[spawn_node].loc.line;
     return 0;
@@ -174,13 +195,14 @@ int tm_call_in_loop(const rl_model *m, int thread, const rl_function *fn, int32_
  * object (`create_worker(fn, &threads[i])`, as arg_is_distinct decides
  * for a spawn's), as a mask: a spawn wrapper's argument is then per
  * instance. 0 in a thread of several instances (tm_call_in_loop). */
-static uint32_t loop_distinct_args(const rl_model *m, int thread, const rl_function *fn, int32_t call_node)
+static uint32_t loop_distinct_args(rl_model *m, int thread, int fn_index, int32_t call_node)
 {
+    const rl_function *fn = fn_of(m, fn_index);
     if (!tm_call_in_loop(m, thread, fn, call_node)) return 0;
     const rl_node *n = &fn->nodes[call_node];
     uint32_t mask = 0;
     for (int32_t k = 0; k < n->nargs && k < MAX_PARAMS; k++)
-        if (arg_is_distinct(fn, call_node, n->args[k])) mask |= 1u << k;
+        if (arg_is_distinct(m, fn_index, call_node, n->args[k])) mask |= 1u << k;
     return mask;
 }
 
@@ -393,7 +415,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     int takes_args = n->kind == RL_N_CALL || n->kind == RL_N_SPAWN;
     const char **vals = takes_args ? tm_bind_args(m, env, n, &distinct, NULL) : NULL;
     int nvals = n->kind == RL_N_SPAWN ? 1 : n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
-    if (vals) distinct |= loop_distinct_args(m, env->thread, info->fn, i);
+    if (vals) distinct |= loop_distinct_args(m, env->thread, env->fn, i);
     uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
     uint64_t fh = tm_fn_bindings_hash(vals, nvals);
     if (fh) key = (key ^ (fh * 0x9E3779B97F4A7C15ULL)) | 1; /* never 0 */
@@ -455,7 +477,7 @@ static void discover(rl_model *m, const frame_env *env, const rl_posvec *pos, in
             const char *sym_arg = n->nargs > 0 ? n->args[0] : "";
             int d_inherited = 0;
             s->arg = tm_resolve(m, env, sym_arg, &d_inherited);
-            s->arg_distinct = arg_is_distinct(fn, i, sym_arg) || d_inherited;
+            s->arg_distinct = arg_is_distinct(m, env->fn, i, sym_arg) || d_inherited;
             size_t arg_len = strlen(s->arg);
             /* A pointer loaded from memory: through a pointer (`w`, loaded
              * from `pool[i]` of a pointer `pool`) or from an array's

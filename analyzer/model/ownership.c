@@ -363,6 +363,11 @@ static int call_value_fresh(rl_ownership *o, const char *v)
     return callee && rl_ownership_call_fresh(o, callee);
 }
 
+int rl_ownership_value_fresh(rl_ownership *o, const char *value)
+{
+    return value && value[0] == '@' && call_value_fresh(o, value);
+}
+
 int rl_ownership_call_fresh(rl_ownership *o, const char *callee)
 {
     int target = rl_program_find(o->p, callee);

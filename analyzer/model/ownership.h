@@ -103,4 +103,9 @@ int rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node);
  * function of which allocates. */
 int rl_ownership_call_fresh(rl_ownership *o, const char *callee);
 
+/* Whether `value` (in its function's terms) is a call value ("@L_C|...",
+ * facts.h) whose call gives a fresh object (rl_ownership_call_fresh): a
+ * wrapper of an allocator, or a hook only allocators are stored in. */
+int rl_ownership_value_fresh(rl_ownership *o, const char *value);
+
 #endif

@@ -122,7 +122,8 @@ enum {
                                      jump; it takes no lock */
     RL_LOCK_DESTROY = 1 << 3, /* LOCKINIT: the lock is destroyed, not set up
                                  (pthread_mutex_destroy): it ends here */
-    /* IF / LOOP: which branch means the TRYLOCK node `aux` succeeded */
+    /* IF / LOOP: which branch means the TRYLOCK node `aux` succeeded (or
+       the SPAWN node `aux` started its thread: facts format 13) */
     RL_TRY_ON_TRUE = 1 << 0,  /* condition true => acquired */
     RL_TRY_ON_FALSE = 1 << 1, /* condition false => acquired */
     /* IF: a test of a global's value (text: the global's place, display:
@@ -190,7 +191,9 @@ typedef struct rl_node {
     int32_t parent;     /* -1 for the root */
     int32_t first_child, next_sibling; /* -1 when none */
     int32_t end;        /* index of the last node of this subtree */
-    int32_t aux;        /* IF/LOOP: TRYLOCK node index, or the LOCK node an
+    int32_t aux;        /* IF/LOOP: TRYLOCK node index, or the SPAWN
+                           node whose outcome the condition tests, or the
+                           LOCK node an
                            earlier `if` on the same unchanged local took
                            (`if (x) lock(&m); ... if (x) ...`: a correlated
                            condition), or -1; ACCESS: the constant index

@@ -37,7 +37,7 @@
  * read as not volatile); 11: call values as alternatives of a choice,
  * nested (RL_NESTED_SEP: older facts hold no value for such locals); 12:
  * locks destroyed (LOCKINIT with RL_LOCK_DESTROY) */
-#define FACTS_FORMAT 12
+#define FACTS_FORMAT 13
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

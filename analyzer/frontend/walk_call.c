@@ -182,6 +182,9 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         n->target = target;
         n->fnptr = fnptr;
         if (kind == RL_N_SPAWN) {
+            /* `if (pthread_create(...) != 0) { free(arg); }`: a condition
+             * may test whether the thread started (rlw_set_try) */
+            w->last_trylock = id;
             n->text = ftype;
             const char *vals[2] = {rl_sb_str(&argv.value), rl_sb_str(&handle_place)};
             rlw_set_args(w, id, vals, 2);

@@ -249,7 +249,10 @@ void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *an
 /* Which outcome of `cond` implies that a trylock succeeded: RL_TRY_ON_TRUE,
  * RL_TRY_ON_FALSE or 0. *node receives the TRYLOCK node involved. Handles
  * `trylock(..) == 0`, `!trylock(..)`, `rc` holding a trylock's result,
- * comparisons with constants, && and ||. */
+ * comparisons with constants, && and ||. A thread start's result is
+ * tested the same way (its SPAWN node: which outcome means the thread
+ * started), as both return zero on success unless their model says
+ * otherwise. */
 static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth);
 
 static int flip(int p)
@@ -257,13 +260,15 @@ static int flip(int p)
     return p == RL_TRY_ON_TRUE ? RL_TRY_ON_FALSE : p == RL_TRY_ON_FALSE ? RL_TRY_ON_TRUE : 0;
 }
 
-/* The TRYLOCK node emitted for a trylock call at the cursor's position. */
+/* The TRYLOCK node emitted for a trylock call at the cursor's position,
+ * or the SPAWN node of a thread start there (not a callback handed on). */
 static int32_t trylock_node_at(walker *w, CXCursor call)
 {
     rl_loc loc = rlw_loc_of(w, call);
     for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
         const rl_node *n = &w->fn->nodes[i];
-        if (n->kind == RL_N_TRYLOCK && n->loc.line == loc.line && n->loc.col == loc.col) return i;
+        int outcome = n->kind == RL_N_TRYLOCK || (n->kind == RL_N_SPAWN && !(n->flags & RL_SPAWN_CALLBACK));
+        if (outcome && n->loc.line == loc.line && n->loc.col == loc.col) return i;
     }
     return -1;
 }

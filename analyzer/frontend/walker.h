@@ -91,7 +91,9 @@ typedef struct walker {
     int in_alias;      /* computing a flow-insensitive alias (rlw_local_alias) */
     int has_jumps;     /* the body has labels or gotos: no straight locals */
     int depth;
-    int32_t last_trylock;  /* most recent TRYLOCK node emitted */
+    int32_t last_trylock;  /* most recent TRYLOCK node emitted, or SPAWN
+                              node: a call whose result tells whether it
+                              took effect (a condition may test it) */
     rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or rlw_no_annotation */
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */

@@ -232,6 +232,7 @@ static state on_branch(walk *w, int32_t node, state s, int branch_flag)
     const rl_node *n = &w->fn->nodes[node];
     if (n->aux < 0 || !(n->flags & branch_flag)) return s;
     const rl_node *t = &w->fn->nodes[n->aux];
+    if (t->kind == RL_N_SPAWN) return s; /* a thread start's outcome takes no lock */
     if (t->kind == RL_N_LOCK) {
         const char *lock = lock_name(w, t);
         if (!s.held || !rl_ls_contains(s.may, lock) || rl_ls_contains(s.held, lock)) return s;

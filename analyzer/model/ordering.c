@@ -21,6 +21,7 @@
  *     order.
  *  2. Cautious: when the thread tree does not settle a question, the
  *     answer is "may run together". */
+#include "spawn_failure.h"
 #include "threads_internal.h"
 #include <ctype.h>
 #include <limits.h>
@@ -108,10 +109,27 @@ static int after_failure_join(const rl_model *m, const rl_thread *child, const r
     return 0;
 }
 
+/* Whether position p of a child's parent lies in the branch where the
+ * child's own start failed (spawn_failure.h): p runs in the frame of the
+ * start, on the same call path, in that branch of the `if` testing it.
+ * No instance of the child runs from that start there. */
+static int where_start_failed(const rl_model *m, const rl_thread *child, const rl_posvec *p)
+{
+    const rl_posvec *at = &child->spawn_pos;
+    int n = at->n;
+    if (n == 0 || p->n < n || at->v[n - 1] != child->spawn_node || child->spawn_fn < 0) return 0;
+    for (int k = 0; k + 1 < n; k++)
+        if (p->v[k] != at->v[k]) return 0;
+    return rl_spawn_failed_at(fn_of(m, child->spawn_fn), child->spawn_node, p->v[n - 1]);
+}
+
 /* An ancestor thread's access against a descendant's. The descendant runs
  * during the interval of the ancestor's child it descends from, or from
  * that child's start on when it may outlive the child; not past a join
- * of that child on a path where starting it failed (after_failure_join). */
+ * of that child on a path where starting it failed (after_failure_join),
+ * nor in the branch where that start failed, for the object it hands
+ * its own instance or for a child that runs once (where_start_failed:
+ * other instances, started before, may still run). */
 static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_access *desc)
 {
     int c = child_towards(m, anc->thread, desc->thread);
@@ -119,6 +137,10 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread, first_pass = first_pass_only(m, anc);
     const rl_thread *d = &m->threads[desc->thread];
+    if ((distinct || !m->threads[c].multi) && where_start_failed(m, &m->threads[c], &p)) {
+        pos_free(&p);
+        return 0;
+    }
     int r = d->joined_by == anc->thread
                 /* a grandchild the ancestor joins itself ends there */
                 ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0 &&

@@ -1,5 +1,6 @@
 /* Ownership of fresh and unlinked objects (ownership.h). */
 #include "ownership.h"
+#include "spawn_failure.h"
 #include "ownership_memo.h"
 #include "callgraph.h"
 #include "place.h"
@@ -498,6 +499,18 @@ static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *he
  * line:col and handed on by the nodes of l: after it, before any node
  * that publishes it, in program order; the first synchronised hand-off
  * after it goes to *handoff. */
+/* Whether hand-off node h is a thread start that failed where `node`
+ * is: the branch taken when it did not start (spawn_failure.h). There
+ * it handed nothing to anyone, unless a loop around both ran it before
+ * (zstd's pool, releasing what the workers started so far still read). */
+static int start_failed(const rl_function *f, int32_t h, int32_t node)
+{
+    if (f->nodes[h].kind != RL_N_SPAWN || !rl_spawn_failed_at(f, h, node)) return 0;
+    for (int32_t p = f->nodes[h].parent; p >= 0; p = f->nodes[p].parent)
+        if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE) && node <= f->nodes[p].end) return 0;
+    return 1;
+}
+
 static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
                          rl_handoff *handoff)
 {
@@ -507,7 +520,7 @@ static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_li
     if (!loc_after(f->nodes[node].loc, line, col)) return 0;
     size_t k = 0;
     for (; k < l->n && l->nodes[k] < node; k++)
-        if (loc_after(f->nodes[l->nodes[k]].loc, line, col)) return 0;
+        if (loc_after(f->nodes[l->nodes[k]].loc, line, col) && !start_failed(f, l->nodes[k], node)) return 0;
     /* A loop around both may run the access again after a publication
      * later in its body. */
     for (int32_t p = f->nodes[node].parent; p >= 0; p = f->nodes[p].parent) {

@@ -1,8 +1,12 @@
 /* Where a thread start failed (spawn_failure.h). */
 #include "spawn_failure.h"
 
+#include <string.h>
+
 /* Which child of an IF is which branch (facts.h: the condition first). */
 enum { IF_THEN_CHILD = 1, IF_ELSE_CHILD = 2 };
+/* Labels followed through gotos that are themselves after a label. */
+#define MAX_LABEL_DEPTH 4
 
 /* The branch of IF node `x` that its start's failure takes, when x tests
  * the result of SPAWN node `spawn`; else -1. *succeeded gets the other. */
@@ -44,14 +48,61 @@ static int follows_failed_test(const rl_function *fn, int32_t spawn, int32_t x)
     return found;
 }
 
-int rl_spawn_failed_at(const rl_function *fn, int32_t spawn, int32_t node)
+static int failed_at(const rl_function *fn, int32_t spawn, int32_t node, int depth);
+
+/* Whether a start lies in a loop: a later round may start it again after
+ * an earlier one worked, whatever its failure branch says. */
+static int in_loop(const rl_function *fn, int32_t node)
 {
-    if (spawn < 0 || spawn >= fn->nnodes || node < 0 || node >= fn->nnodes) return 0;
+    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
+        if (fn->nodes[p].kind == RL_N_LOOP && !(fn->nodes[p].flags & RL_LOOP_ONCE)) return 1;
+    return 0;
+}
+
+/* Whether `x` follows, in its block, a label that only paths where the
+ * start did not take place reach: the statement before the label always
+ * leaves (no path falls into it), and every `goto` to it comes before the
+ * start or lies where the start failed (curl's Curl_thread_create:
+ * `rc = pthread_create(...); if(rc) { ...; goto err; } return t; err:
+ * free(ac);`). */
+static int after_failure_label(const rl_function *fn, int32_t spawn, int32_t x, int depth)
+{
+    int32_t parent = fn->nodes[x].parent, label = -1, before = -1, prev = -1;
+    if (parent < 0 || depth > MAX_LABEL_DEPTH || in_loop(fn, spawn)) return 0;
+    for (int32_t c = fn->nodes[parent].first_child; c >= 0 && c != x; c = fn->nodes[c].next_sibling) {
+        if (fn->nodes[c].kind == RL_N_LABEL) {
+            label = c;
+            before = prev;
+        }
+        prev = c;
+    }
+    if (label < 0 || before < 0 || !fn->nodes[label].text) return 0;
+    uint8_t k = fn->nodes[before].kind;
+    if (k != RL_N_RETURN && k != RL_N_GOTO) return 0;
+    int gotos = 0;
+    for (int32_t g = 0; g < fn->nnodes; g++) {
+        const rl_node *n = &fn->nodes[g];
+        if (n->kind != RL_N_GOTO || !n->text || strcmp(n->text, fn->nodes[label].text) != 0) continue;
+        if (g >= spawn && !failed_at(fn, spawn, g, depth + 1)) return 0;
+        gotos++;
+    }
+    return gotos > 0;
+}
+
+static int failed_at(const rl_function *fn, int32_t spawn, int32_t node, int depth)
+{
     for (int32_t x = node; x >= 0; x = fn->nodes[x].parent) {
         int32_t p = fn->nodes[x].parent, succeeded = -1;
         int32_t failed = p >= 0 ? failed_branch(fn, p, spawn, &succeeded) : -1;
         if (failed >= 0 && x == failed) return 1;
         if (follows_failed_test(fn, spawn, x)) return 1;
+        if (after_failure_label(fn, spawn, x, depth)) return 1;
     }
     return 0;
+}
+
+int rl_spawn_failed_at(const rl_function *fn, int32_t spawn, int32_t node)
+{
+    if (spawn < 0 || spawn >= fn->nnodes || node < 0 || node >= fn->nnodes) return 0;
+    return failed_at(fn, spawn, node, 0);
 }

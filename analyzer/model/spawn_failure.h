@@ -7,9 +7,12 @@
  *
  * Why it matters: on that branch no thread runs from that start, so
  * nothing there races with it, and an argument only that start was to
- * receive is still the starter's own (ownership.c). A start through a
- * wrapper whose result is tested (`h = thread_start(...); if (!h)`) or a
- * failure handled after a `goto` is not recognised.
+ * receive is still the starter's own (ownership.c). Code after an `if`
+ * whose success branch always leaves counts too, and code after a label
+ * that only gotos from before the start or from where it failed reach
+ * (`if (rc) goto err; return t; err: free(rec);`), for a start in no
+ * loop. A start through a wrapper whose result is tested (`h =
+ * thread_start(...); if (!h)`) is not recognised.
  *
  * Invariant: answers depend on the function's own nodes only. */
 #ifndef RL_SPAWN_FAILURE_H

@@ -260,16 +260,20 @@ static rl_thread_summary *summarize_threads(const rl_model *m)
  * program with main; for the library, only in its own units (those no
  * main reaches), since the rest is analysed in the programs. With
  * at_once, only those joined at once (model/at_once.h), which start no
- * thread of their own in the model. */
-static size_t count_spawn_sites(const rl_program *p, int library, int at_once)
+ * thread of their own in the model; *first (when not NULL) gets the first
+ * counted, or NULL. */
+static size_t count_spawn_sites(const rl_program *p, int library, int at_once, const rl_node **first)
 {
     size_t n = 0;
+    if (first) *first = NULL;
     for (size_t i = 0; i < p->nfns; i++) {
         if (library && !p->fns[i].may_root) continue;
         for (int32_t k = 0; k < p->fns[i].fn->nnodes; k++) {
             const rl_node *node = &p->fns[i].fn->nodes[k];
-            n += node->kind == RL_N_SPAWN && !(node->flags & RL_SPAWN_CALLBACK) &&
-                 (!at_once || p->fns[i].at_once[k] == RL_AT_ONCE_SPAWN);
+            int counted = node->kind == RL_N_SPAWN && !(node->flags & RL_SPAWN_CALLBACK) &&
+                          (!at_once || p->fns[i].at_once[k] == RL_AT_ONCE_SPAWN);
+            if (counted && first && !*first) *first = node;
+            n += counted;
         }
     }
     return n;
@@ -321,11 +325,26 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     ps->main_file = spec->main_unit >= 0 ? rl_xstrdup(facts[spec->main_unit]->main_file) : NULL;
     ps->nunits = spec->nunits;
     ps->nthreads = m->nthreads;
-    ps->nspawn_sites = count_spawn_sites(program, spec->main_unit < 0, 0);
+    ps->nspawn_sites = count_spawn_sites(program, spec->main_unit < 0, 0, NULL);
     ps->threads = summarize_threads(m);
     limit_notices(&m->limits, spec->name, out);
     size_t spawned = m->nthreads - (size_t)(m->nthreads > 0 && spec->main_unit >= 0);
-    size_t at_once = count_spawn_sites(program, spec->main_unit < 0, 1);
+    const rl_node *first_at_once;
+    size_t at_once = count_spawn_sites(program, spec->main_unit < 0, 1, &first_at_once);
+    if (spawned > 0 && at_once > 0) {
+        /* not threads of the model, so not listed with them: said here */
+        const char *file = first_at_once->loc.file ? first_at_once->loc.file : "?";
+        if (at_once == 1)
+            rl_analysis_notice(out, "joined-at-once", spec->name,
+                               "1 thread-creation call is joined at once by the function that makes it (at "
+                               "%s:%u): its thread runs as a call there, not as a thread of its own",
+                               file, first_at_once->loc.line);
+        else
+            rl_analysis_notice(out, "joined-at-once", spec->name,
+                               "%zu thread-creation calls are joined at once by the functions that make them "
+                               "(the first at %s:%u): their threads run as calls there, not as threads of their "
+                               "own", at_once, file, first_at_once->loc.line);
+    }
     if (spawned == 0 && at_once > 0 && at_once == ps->nspawn_sites) {
         char count[RL_COUNT_TEXT_MAX];
         snprintf(count, sizeof count, at_once == 1 ? "its one thread-creation call is" :
@@ -338,17 +357,17 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
         rl_analysis_notice(out, "threads-not-found", spec->name,
                            "the code calls a thread-creation function at %zu places, but no thread was found "
                            "running besides %s: those spawns are not reached from %s, so no race between them "
-                           "is reported", ps->nspawn_sites, spec->main_unit >= 0 ? "main" : "the library's roots",
+                           "is reported", ps->nspawn_sites - at_once, spec->main_unit >= 0 ? "main" : "the library's roots",
                            spec->main_unit >= 0 ? "main" : "any root");
-    else if (spawned == 0 && spec->main_unit < 0 && count_spawn_sites(program, 0, 0) > 0)
+    else if (spawned == 0 && spec->main_unit < 0 && count_spawn_sites(program, 0, 0, NULL) > 0)
         /* A library whose thread-starting units the programs link (curl's
          * resolver pool, linked into the curl tool): those are analysed
          * there, with their real callers; its own units start none. */
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "its own units (those no program links) start no thread; the %zu thread-creation "
                            "call%s of the units it shares with the programs %s analysed in those programs",
-                           count_spawn_sites(program, 0, 0), count_spawn_sites(program, 0, 0) == 1 ? "" : "s",
-                           count_spawn_sites(program, 0, 0) == 1 ? "is" : "are");
+                           count_spawn_sites(program, 0, 0, NULL), count_spawn_sites(program, 0, 0, NULL) == 1 ? "" : "s",
+                           count_spawn_sites(program, 0, 0, NULL) == 1 ? "is" : "are");
     else if (spawned == 0)
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "starts no thread: nothing in it can race");

@@ -326,4 +326,21 @@ sed 's/pthread_join(t, 0)/n = 1; pthread_join(t, 0)/' "$TMP/at_once.c" >"$TMP/no
 expect "library with a statement before the join" 0 "$RL" threads -j 1 "$TMP/not_at_once.c"
 contains "that thread is found" "$TMP/out" "w  spawned at"
 
+# Beside threads that run alongside main, a start joined at once is not
+# listed as a thread: a notice says where it is and how it runs.
+cat >"$TMP/mixed.c" <<'EOC'
+#include <pthread.h>
+static long n, m;
+static void *probe(void *a) { n++; return a; }
+static void *worker(void *a) { m++; return a; }
+static void run_probe(void) { pthread_t t; pthread_create(&t, 0, probe, 0); pthread_join(t, 0); }
+int main(void) { pthread_t w; pthread_create(&w, 0, worker, 0); run_probe(); pthread_join(w, 0); return (int)m; }
+EOC
+expect "program with a thread joined at once" 0 "$RL" threads -j 1 "$TMP/mixed.c"
+contains "the worker is listed" "$TMP/out" "worker  spawned at"
+lacks "the probe is not" "$TMP/out" "probe  spawned at"
+contains "a notice says where the probe starts" "$TMP/out" "1 thread-creation call is joined at once by the function that makes it (at $TMP/mixed.c:5): its thread runs as a call there, not as a thread of its own \[joined-at-once\]"
+expect "the notice is in the JSON report" 0 "$RL" check --no-db -j 1 --format json "$TMP/mixed.c"
+equals "its code" "$(jq -r '[.run.notices[].code] | join(" ")' "$TMP/out")" joined-at-once
+
 summary threads

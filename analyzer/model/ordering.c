@@ -337,12 +337,24 @@ static int started_by_once(const rl_model *m, int t, const char *object)
 
 /* Whether access b comes after a's object was published under a lock b's
  * function took before b (ownership.h), or after a wait on an object a's
- * function posts on after a (flow.h). */
+ * function posts on after a (flow.h).
+ *
+ * Two instances of one thread are ordered so only when each access lies
+ * between a wait and a post on the same object (a semaphore used as a
+ * lock: `sem_wait(&s); count++; sem_post(&s);`): the post after one lets
+ * the wait before the other through. An instance whose wait comes after
+ * its own post (`post; wait; use`) may be let through by that post, so
+ * a post and a wait alone do not order two of them. */
 static int publication_orders(const rl_access *a, const rl_access *b)
 {
-    if (!a->publish || !b->history || a->thread == b->thread) return 0;
-    for (size_t i = 0; i < a->publish->n; i++)
-        if (rl_ls_contains(b->history, a->publish->e[i].lock)) return 1;
+    if (!a->publish || !b->history) return 0;
+    int same_thread = a->thread == b->thread;
+    if (same_thread && (!a->history || !b->publish)) return 0;
+    for (size_t i = 0; i < a->publish->n; i++) {
+        const char *object = a->publish->e[i].lock;
+        if (!rl_ls_contains(b->history, object)) continue;
+        if (!same_thread || (rl_ls_contains(a->history, object) && rl_ls_contains(b->publish, object))) return 1;
+    }
     return 0;
 }
 

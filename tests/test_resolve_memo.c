@@ -25,24 +25,26 @@ static void test_frames_apart(void)
     tm_resolve_memo *memo = tm_memo_new();
     const char *a = "P0", *b = "P1", *s = "P0*.f", *r = "G:x.f";
     const char *bind[2] = {a, b};
-    frame_env env = {1, 2, bind, 2, 1u, 0, 0};
+    frame_env env = {1, 2, bind, 2, 1u, 0, 0, 0};
     tm_memo_put(memo, &env, s, r, 1, 0);
     const char *got = NULL;
     int d = 0, rd = 1;
     CHECK(tm_memo_get(memo, &env, s, &got, &d, &rd));
     CHECK(got == r);
     CHECK(d == 1 && rd == 0);
-    frame_env other_thread = env, other_fn = env, other_mask = env, other_reached = env, fewer = env;
+    frame_env other_thread = env, other_fn = env, other_mask = env, other_reached = env, fewer = env, once = env;
     other_thread.thread = 3;
     other_fn.fn = 4;
     other_mask.distinct = 0;
     other_reached.reached_distinct = 2u;
     fewer.nbind = 1;
+    once.once_routine = 1; /* a once-routine names its heap objects apart */
     CHECK(!tm_memo_get(memo, &other_thread, s, &got, &d, &rd));
     CHECK(!tm_memo_get(memo, &other_fn, s, &got, &d, &rd));
     CHECK(!tm_memo_get(memo, &other_mask, s, &got, &d, &rd));
     CHECK(!tm_memo_get(memo, &other_reached, s, &got, &d, &rd));
     CHECK(!tm_memo_get(memo, &fewer, s, &got, &d, &rd));
+    CHECK(!tm_memo_get(memo, &once, s, &got, &d, &rd));
     CHECK(!tm_memo_get(memo, &env, "P0*.g", &got, &d, &rd));
     /* the caller's array changes: the memo kept its own copy */
     bind[1] = "G:other";
@@ -62,13 +64,13 @@ static void test_many_frames(void)
         values[i] = strdup(text);
     }
     for (int i = 0; i < MANY_FRAMES; i++) {
-        frame_env env = {i % 7, i % 11, &values[i], 1, 0, 0, 0};
+        frame_env env = {i % 7, i % 11, &values[i], 1, 0, 0, 0, 0};
         for (int k = 0; k < STRINGS_PER_FRAME; k++)
             tm_memo_put(memo, &env, strings[k], results[(k + i) % STRINGS_PER_FRAME], 0, k & 1);
     }
     int right = 1;
     for (int i = MANY_FRAMES - 1; i >= 0; i--) {
-        frame_env env = {i % 7, i % 11, &values[i], 1, 0, 0, 0};
+        frame_env env = {i % 7, i % 11, &values[i], 1, 0, 0, 0, 0};
         for (int k = 0; k < STRINGS_PER_FRAME; k++) {
             const char *got = NULL;
             int d = 0, rd = 0;
@@ -88,12 +90,12 @@ static void test_past_bound(void)
     const char *bind[1] = {"P0"};
     int wrong = 0;
     for (int i = 0; i < PAST_BOUND; i++) {
-        frame_env env = {i / STRINGS_PER_FRAME, 0, bind, 1, 0, 0, 0};
+        frame_env env = {i / STRINGS_PER_FRAME, 0, bind, 1, 0, 0, 0, 0};
         tm_memo_put(memo, &env, strings[i % STRINGS_PER_FRAME], results[i % STRINGS_PER_FRAME], 0, 0);
     }
     size_t kept = 0;
     for (int i = 0; i < PAST_BOUND; i++) {
-        frame_env env = {i / STRINGS_PER_FRAME, 0, bind, 1, 0, 0, 0};
+        frame_env env = {i / STRINGS_PER_FRAME, 0, bind, 1, 0, 0, 0, 0};
         const char *got = NULL;
         int d = 0, rd = 0;
         if (!tm_memo_get(memo, &env, strings[i % STRINGS_PER_FRAME], &got, &d, &rd)) continue;
@@ -109,7 +111,7 @@ static void test_stores_mark(void)
 {
     tm_resolve_memo *memo = tm_memo_new();
     const char *bind[1] = {"&G:q"};
-    frame_env env = {0, 5, bind, 1, 0, 0, 0}, other = {0, 6, bind, 1, 0, 0, 0};
+    frame_env env = {0, 5, bind, 1, 0, 0, 0, 0}, other = {0, 6, bind, 1, 0, 0, 0, 0};
     CHECK(!tm_memo_stores_unchanged(memo, &env, 0));
     tm_memo_stores_mark(memo, &env, 0);
     CHECK(tm_memo_stores_unchanged(memo, &env, 0));

@@ -376,7 +376,8 @@ static void rejoin(rl_model *m, const frame_env *env, const rl_posvec *pos, int 
     int left = d->joins_only ? d->joins_only - 1 : RL_MAX_JOIN_WRAPPER_DEPTH;
     if (m->program->fns[callee].join_depth > left || d->budget == 0) return;
     d->budget--;
-    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller, 0};
+    int once = fn_of(m, env->fn)->nodes[i].kind == RL_N_ONCE;
+    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller, 0, env->once_routine || once};
     int saved = d->joins_only;
     d->joins_only = left + 1;
     walk_callee(m, env, &sub, pos, frame_fns, depth, d, i);
@@ -440,8 +441,8 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     d->calls[record].first_spawn = d->calls[record].end_spawn = d->nspawns;
     *memo = (void *)(uintptr_t)(record + 1);
     d->budget--;
-    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller, 0};
     int once = n->kind == RL_N_ONCE;
+    frame_env sub = {env->thread, callee, vals, nvals, distinct, caller, 0, env->once_routine || once};
     const char *outer_once = d->once_object;
     if (once && !d->once_object) d->once_object = tm_once_object(m, env, n);
     d->once_depth += once;
@@ -608,7 +609,7 @@ static void discover_finishers(rl_model *m, int t, discovery *d)
     for (size_t k = 0; k < m->nfinishers; k++) {
         int32_t at = tm_finisher_position(m, t, (int)k);
         rl_posvec pos = {&at, 1, 0};
-        frame_env sub = {t, m->finishers[k], NULL, 0, 0, 0, 0};
+        frame_env sub = {t, m->finishers[k], NULL, 0, 0, 0, 0, 0};
         discover(m, &sub, &pos, &entry, 1, d);
     }
 }

@@ -101,7 +101,7 @@ static frame_env callee_frame(rl_model *m, const frame_env *env, int callee, con
         args[i] = rl_place_normalize(m->program->pool, resolve_steps(m, env, arg_texts[i], NULL, &rd));
         if (rd) reached |= 1u << i;
     }
-    return (frame_env){env->thread, callee, args, nargs, 0, 0, reached};
+    return (frame_env){env->thread, callee, args, nargs, 0, 0, reached, 0};
 }
 
 /* Marks a place of two objects that are not one (record_wrapper_object). */
@@ -145,7 +145,7 @@ const char *tm_returned_value(rl_model *m, int fn, int thread)
 {
     const char *ret = return_summary(m, fn);
     if (!ret) return NULL;
-    frame_env own = {thread, fn, NULL, 0, 0, 0, 0};
+    frame_env own = {thread, fn, NULL, 0, 0, 0, 0, 0};
     return resolve_now(m, &own, ret, NULL);
 }
 
@@ -257,15 +257,23 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
 
 /* How a frame qualifies its locals and heap objects: "tN:FN", and for heap
  * objects of a frame handed callbacks "tN:FN~HASH" (tm_fn_bindings_hash).
- * Long names are cut: a qualifier only needs to tell frames apart. */
+ * Heap objects a once-routine makes are "once:FN" (and the hash): made
+ * once in the program, they are no thread's own, and no instance's
+ * (ordering.c reads the thread off "tN:"). Long names are cut: a
+ * qualifier only needs to tell frames apart. */
 #define FRAME_QUALIFIER_MAX 96
-static void frame_qualifier(const rl_model *m, int thread, int fn, uint64_t fn_hash, char q[FRAME_QUALIFIER_MAX])
+/* "tN" or "once" */
+#define FRAME_WHO_MAX 16
+static void frame_qualifier(const rl_model *m, int thread, int fn, uint64_t fn_hash, int once_heap,
+                            char q[FRAME_QUALIFIER_MAX])
 {
+    char who[FRAME_WHO_MAX];
+    if (once_heap) snprintf(who, sizeof who, "once");
+    else snprintf(who, sizeof who, "t%d", thread);
     if (fn_hash)
-        snprintf(q, FRAME_QUALIFIER_MAX, "t%d:%s~%08x", thread, m->program->fns[fn].name,
-                 (unsigned)(fn_hash & 0xffffffffu));
+        snprintf(q, FRAME_QUALIFIER_MAX, "%s:%s~%08x", who, m->program->fns[fn].name, (unsigned)(fn_hash & 0xffffffffu));
     else
-        snprintf(q, FRAME_QUALIFIER_MAX, "t%d:%s", thread, m->program->fns[fn].name);
+        snprintf(q, FRAME_QUALIFIER_MAX, "%s:%s", who, m->program->fns[fn].name);
 }
 
 /* Values of m->instance_frames. */
@@ -278,12 +286,14 @@ void tm_index_instance_frames(rl_model *m)
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         const rl_ctx *c = &m->ctxs[ci];
         char q[FRAME_QUALIFIER_MAX];
-        frame_qualifier(m, c->thread, c->fn, tm_fn_bindings_hash(c->bind, c->nbind), q);
+        int once = c->in_once == RL_RUN_ONCE_ROUTINE;
+        frame_qualifier(m, c->thread, c->fn, tm_fn_bindings_hash(c->bind, c->nbind), once, q);
         void **slot = rl_ptrmap_slot(&m->instance_frames, rl_intern(pool, q));
         /* Bound to its instance's own object, handed its own element of
          * an array in each iteration of a loop, or run by every instance
-         * of a thread of several: each runs its own frame. */
-        int own = c->distinct || c->per_element == 1 || m->threads[c->thread].multi;
+         * of a thread of several: each runs its own frame. Not a
+         * once-routine: it runs once in all. */
+        int own = !once && (c->distinct || c->per_element == 1 || m->threads[c->thread].multi);
         void *kind = own ? FRAME_PER_INSTANCE : FRAME_SHARED;
         if (!*slot || *slot == FRAME_PER_INSTANCE) *slot = kind;
     }
@@ -379,7 +389,7 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
     if (k == RL_ROOT_LOCAL || k == RL_ROOT_HEAP) {
         char q[FRAME_QUALIFIER_MAX];
         uint64_t fh = k == RL_ROOT_HEAP ? tm_fn_bindings_hash(env->bind, env->nbind) : 0;
-        frame_qualifier(m, env->thread, env->fn, fh, q);
+        frame_qualifier(m, env->thread, env->fn, fh, k == RL_ROOT_HEAP && env->once_routine, q);
         return rl_place_qualify(pool, s, q);
     }
     return rl_intern(pool, s ? s : "");

@@ -38,6 +38,7 @@ typedef struct memo_frame {
     uint64_t hash;
     int32_t thread, fn;
     uint32_t distinct_mask, reached_mask;
+    int once_routine; /* heap objects are named apart in a once-routine */
     int nbind;
     const char **bind; /* nbind interned values (NULL: unbound), owned */
     memo_answer *answers; /* open addressing; NULL until the first answer */
@@ -86,6 +87,7 @@ static uint64_t frame_hash(const frame_env *env)
 {
     uint64_t h = mix((uint64_t)env->nbind + 1, ((uint64_t)(uint32_t)env->thread << 32) | (uint32_t)env->fn);
     h = mix(h, ((uint64_t)env->reached_distinct << 32) | env->distinct);
+    h = mix(h, (uint64_t)(env->once_routine != 0));
     for (int i = 0; i < env->nbind; i++) h = mix(h, (uint64_t)(uintptr_t)env->bind[i]);
     return h;
 }
@@ -93,7 +95,8 @@ static uint64_t frame_hash(const frame_env *env)
 static int frame_is(const memo_frame *f, const frame_env *env)
 {
     if (f->thread != env->thread || f->fn != env->fn || f->distinct_mask != env->distinct ||
-        f->reached_mask != env->reached_distinct || f->nbind != env->nbind)
+        f->reached_mask != env->reached_distinct || f->once_routine != (env->once_routine != 0) ||
+        f->nbind != env->nbind)
         return 0;
     for (int i = 0; i < env->nbind; i++)
         if (f->bind[i] != env->bind[i]) return 0;
@@ -140,6 +143,7 @@ static memo_frame *find_frame(tm_resolve_memo *memo, const frame_env *env, int a
         found->fn = env->fn;
         found->distinct_mask = env->distinct;
         found->reached_mask = env->reached_distinct;
+        found->once_routine = env->once_routine != 0;
         found->nbind = env->nbind;
         found->bind = rl_xcalloc((size_t)env->nbind + 1, sizeof *found->bind);
         for (int i = 0; i < env->nbind; i++) found->bind[i] = env->bind[i];

@@ -403,7 +403,7 @@ static void analyse_thread(rl_model *m, int t)
      * application calling a library's public function): its parameters
      * hold what that caller passes, in thread discovery. */
     uint32_t caller = th.parent < 0 && th.entry_fn != m->program->main_fn ? ~0u : 0u;
-    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u, caller, th.arg_distinct ? 1u : 0u};
+    frame_env env = {t, th.entry_fn, bind, 1, th.arg_distinct ? 1u : 0u, caller, th.arg_distinct ? 1u : 0u, 0};
     rl_posvec empty = {NULL, 0, 0};
     m->threads[t].pos_depth = tm_position_depth(m, th.entry_fn);
     tm_discover_children(m, t, &env);

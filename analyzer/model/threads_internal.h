@@ -58,12 +58,16 @@ typedef struct frame_env {
                             from an object distinct per instance (the
                             objects it leads to are per instance when
                             tm_follow_stores finds them made per instance) */
+    int once_routine;    /* the frame runs in a once-routine: once in the
+                            program, whichever thread runs it, so the heap
+                            objects it makes are no thread's own */
 } frame_env;
 
 /* The frame a context runs. */
 static inline frame_env tm_ctx_env(const rl_ctx *c)
 {
-    return (frame_env){c->thread, c->fn, c->bind, c->nbind, c->distinct, 0, c->reached_distinct};
+    return (frame_env){c->thread, c->fn, c->bind, c->nbind, c->distinct, 0, c->reached_distinct,
+                       c->in_once == RL_RUN_ONCE_ROUTINE};
 }
 
 /* The facts of program function fn. */

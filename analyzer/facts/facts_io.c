@@ -37,8 +37,9 @@
  * read as not volatile); 11: call values as alternatives of a choice,
  * nested (RL_NESTED_SEP: older facts hold no value for such locals); 12:
  * locks destroyed (LOCKINIT with RL_LOCK_DESTROY); 13: an `if` testing a
- * thread start's result (IF aux naming the SPAWN) */
-#define FACTS_FORMAT 13
+ * thread start's result (IF aux naming the SPAWN); 14: an index read
+ * through a parameter (`results[a->id]`) as `[#Pn]` */
+#define FACTS_FORMAT 14
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

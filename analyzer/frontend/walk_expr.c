@@ -367,13 +367,45 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rl_sb_free(&display);
 }
 
+/* The object a read through a pointer reads from: the operand of `*p`,
+ * the base of `p->f` (or of `s.f`); else a null cursor. *deref is set when
+ * the step goes through a pointer. */
+static CXCursor read_through(CXCursor s, int *deref)
+{
+    enum CXCursorKind k = clang_getCursorKind(s);
+    int member = k == CXCursor_MemberRefExpr;
+    if (!member && !(k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_Deref))
+        return clang_getNullCursor();
+    child_list l;
+    rlw_children_of(s, &l);
+    CXCursor inner = l.len >= 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    *deref = !member || (!clang_Cursor_isNull(inner) && rlw_type_is_pointer(clang_getCursorType(inner)));
+    return inner;
+}
+
 /* The parameter an index is a copy of (`stats[id]` with `int id =
- * (intptr_t)arg`), or -1: a thread that indexes by its own argument touches
- * its own element. */
+ * (intptr_t)arg`), or a value read from the object it points to (`int id
+ * = *(int *)arg`, `a->id` with `a = arg`), or -1: a thread that indexes by
+ * its own argument touches its own element. A value read through the
+ * argument is taken to be the instance's own as the argument itself is
+ * (its `&ids[i]` or `&args[i]` holding the loop counter), as an integer
+ * argument is taken to be the counter; one step through a pointer at
+ * most: what the instance's object points to may be anyone's. */
 static int index_param(walker *w, CXCursor idx)
 {
     CXCursor s = rl_cursor_strip(idx);
-    for (int guard = 0; guard < MAX_ALIAS_DEPTH && clang_getCursorKind(s) == CXCursor_DeclRefExpr; guard++) {
+    int derefs = 0;
+    for (int guard = 0; guard < MAX_ALIAS_DEPTH; guard++) {
+        int deref = 0;
+        CXCursor inner = read_through(s, &deref);
+        if (!clang_Cursor_isNull(inner)) {
+            derefs += deref;
+            if (derefs > 1) return -1;
+            s = inner;
+            continue;
+        }
+        if (clang_getCursorKind(s) != CXCursor_DeclRefExpr) return -1;
         CXCursor d = clang_getCursorReferenced(s);
         local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
         if (!v || v->exposed || v->modified) return -1;

@@ -330,7 +330,7 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
     limit_notices(&m->limits, spec->name, out);
     size_t spawned = m->nthreads - (size_t)(m->nthreads > 0 && spec->main_unit >= 0);
     const rl_node *first_at_once;
-    size_t at_once = count_spawn_sites(program, spec->main_unit < 0, 1, &first_at_once);
+    size_t at_once = count_spawn_sites(program, spec->main_unit < 0, 1, &first_at_once), shared_sites = 0;
     if (spawned > 0 && at_once > 0) {
         /* not threads of the model, so not listed with them: said here */
         const char *file = first_at_once->loc.file ? first_at_once->loc.file : "?";
@@ -359,15 +359,14 @@ static void analyse_program(const rl_analysis_options *opts, const rl_unit_facts
                            "running besides %s: those spawns are not reached from %s, so no race between them "
                            "is reported", ps->nspawn_sites - at_once, spec->main_unit >= 0 ? "main" : "the library's roots",
                            spec->main_unit >= 0 ? "main" : "any root");
-    else if (spawned == 0 && spec->main_unit < 0 && count_spawn_sites(program, 0, 0, NULL) > 0)
+    else if (spawned == 0 && spec->main_unit < 0 && (shared_sites = count_spawn_sites(program, 0, 0, NULL)) > 0)
         /* A library whose thread-starting units the programs link (curl's
          * resolver pool, linked into the curl tool): those are analysed
          * there, with their real callers; its own units start none. */
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "its own units (those no program links) start no thread; the %zu thread-creation "
                            "call%s of the units it shares with the programs %s analysed in those programs",
-                           count_spawn_sites(program, 0, 0, NULL), count_spawn_sites(program, 0, 0, NULL) == 1 ? "" : "s",
-                           count_spawn_sites(program, 0, 0, NULL) == 1 ? "is" : "are");
+                           shared_sites, shared_sites == 1 ? "" : "s", shared_sites == 1 ? "is" : "are");
     else if (spawned == 0)
         rl_analysis_notice(out, "single-threaded", spec->name,
                            "starts no thread: nothing in it can race");

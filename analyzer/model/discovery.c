@@ -412,10 +412,9 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     int32_t top = pos->n ? pos->v[0] : i;
     uint32_t distinct = 0;
     /* A once-routine takes no arguments from the call that runs it. */
-    /* A thread joined at once (at_once.h) takes its argument alone. */
     int takes_args = n->kind == RL_N_CALL || n->kind == RL_N_SPAWN;
     const char **vals = takes_args ? tm_bind_args(m, env, n, &distinct, NULL) : NULL;
-    int nvals = n->kind == RL_N_SPAWN ? 1 : n->kind == RL_N_CALL ? (n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS) : 0;
+    int nvals = takes_args ? tm_bound_args(n) : 0;
     if (vals) distinct |= loop_distinct_args(m, env->thread, env->fn, i);
     uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
     uint64_t fh = tm_fn_bindings_hash(vals, nvals);

@@ -137,10 +137,6 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread, first_pass = first_pass_only(m, anc);
     const rl_thread *d = &m->threads[desc->thread];
-    if ((distinct || !m->threads[c].multi) && where_start_failed(m, &m->threads[c], &p)) {
-        pos_free(&p);
-        return 0;
-    }
     int r = d->joined_by == anc->thread
                 /* a grandchild the ancestor joins itself ends there */
                 ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0 &&
@@ -148,6 +144,8 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
             : outlives(m, desc->thread, c) ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0
                                            : in_interval(&p, &m->threads[c], distinct, first_pass) &&
                                                  !after_failure_join(m, &m->threads[c], &p);
+    /* asked last: only of pairs the intervals leave overlapping */
+    if (r && (distinct || !m->threads[c].multi) && where_start_failed(m, &m->threads[c], &p)) r = 0;
     pos_free(&p);
     return r;
 }

@@ -495,10 +495,6 @@ static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *he
     return owned_between(o, fn, node, handoffs_of(o, fn, heap, test_heap, 'H'), line, col, handoff);
 }
 
-/* Whether node `node` of fn touches an object made (or taken) at
- * line:col and handed on by the nodes of l: after it, before any node
- * that publishes it, in program order; the first synchronised hand-off
- * after it goes to *handoff. */
 /* Whether hand-off node h is a thread start that failed where `node`
  * is: the branch taken when it did not start (spawn_failure.h). There
  * it handed nothing to anyone, unless a loop around both ran it before
@@ -511,6 +507,10 @@ static int start_failed(const rl_function *f, int32_t h, int32_t node)
     return 1;
 }
 
+/* Whether node `node` of fn touches an object made (or taken) at
+ * line:col and handed on by the nodes of l: after it, before any node
+ * that publishes it, in program order; the first synchronised hand-off
+ * after it goes to *handoff. */
 static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
                          rl_handoff *handoff)
 {

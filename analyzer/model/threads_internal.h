@@ -120,6 +120,16 @@ static inline void pos_free(rl_posvec *p)
     p->n = 0;
 }
 
+/* How many argument values a call-like node (rl_program_call_like) binds
+ * in its callee: a call's arguments, up to MAX_PARAMS; a thread joined at
+ * once (at_once.h) is handed its argument alone (a SPAWN's args[1] is its
+ * handle). */
+static inline int tm_bound_args(const rl_node *n)
+{
+    if (n->kind == RL_N_SPAWN) return 1;
+    return n->nargs < MAX_PARAMS ? n->nargs : MAX_PARAMS;
+}
+
 /* ---- resolve.c ------------------------------------------------------------ */
 
 /* A hash of the "fn:" values a frame is bound to, 0 when none. */

@@ -169,10 +169,16 @@ typedef struct rl_loc {
  *   "v:" USR          a variable (global, static or local)
  *   "p:" USR "#" N    parameter N of the function USR
  *   "r:" USR          what the function USR returns
- *   "f:" USR          a struct field, whatever the object
- *   "u:" USR          any member of a union type (members alias)
+ *   "f:" USR          a struct field, whatever the object: the field's
+ *                     USR with "$" and a hex mark of the file defining
+ *                     the struct before RL_FIELD_USR_MARK (two structs of
+ *                     one tag from two headers are two slots)
+ *   "u:" USR          any member of a union type (members alias): the
+ *                     union's USR, "$" and the mark
  *   "t:" TYPE         reached through a pointer to a function pointer
  * Values are slots, or "fn:" USR, the function itself. */
+/* What separates a field's name from the rest of its USR and its slot. */
+#define RL_FIELD_USR_MARK "@FI@"
 typedef enum rl_fnflow_kind {
     RL_FNFLOW_COPY,     /* slot dst may hold value src */
     RL_FNFLOW_CALL_ARG, /* a call through slot dst passes value src as argument index */

@@ -38,8 +38,9 @@
  * nested (RL_NESTED_SEP: older facts hold no value for such locals); 12:
  * locks destroyed (LOCKINIT with RL_LOCK_DESTROY); 13: an `if` testing a
  * thread start's result (IF aux naming the SPAWN); 14: an index read
- * through a parameter (`results[a->id]`) as `[#Pn]` */
-#define FACTS_FORMAT 14
+ * through a parameter (`results[a->id]`) as `[#Pn]`; 15: field and union
+ * slots marked with the file defining their struct */
+#define FACTS_FORMAT 15
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

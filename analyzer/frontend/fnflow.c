@@ -7,6 +7,7 @@
 #include "fnflow.h"
 #include "cursor.h"
 #include "../util/ptrmap.h"
+#include "../util/strpool.h"
 #include "../util/strbuf.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -68,6 +69,54 @@ static const char *usr_name(flowctx *x, const char *prefix, CXCursor c, const ch
     return s;
 }
 
+/* A mark of the file that defines the struct or union rec: a hash of its
+ * real path, 0 when libclang gives none. A struct's USR is its tag alone
+ * (c:@S@dictType), so a vendored library's `struct dictType` and the
+ * program's own, defined in two headers with different members, would be
+ * one slot, and a call through either's `valDup` would reach the
+ * callbacks stored in both. The defining file tells them apart and keeps
+ * one struct one slot in every unit that includes its header, whatever
+ * members conditional compilation gives it there. */
+static uint64_t record_file_mark(CXCursor rec)
+{
+    CXCursor def = clang_getCursorDefinition(rec);
+    if (clang_Cursor_isNull(def)) def = rec;
+    CXFile file = NULL;
+    clang_getExpansionLocation(clang_getCursorLocation(def), &file, NULL, NULL, NULL);
+    if (!file) return 0;
+    CXString real = clang_File_tryGetRealPathName(file);
+    const char *path = clang_getCString(real);
+    CXString name = clang_getFileName(file);
+    if (!path || !*path) path = clang_getCString(name);
+    uint64_t mark = path && *path ? rl_hash_str(path) : 0;
+    clang_disposeString(real);
+    clang_disposeString(name);
+    return mark;
+}
+
+/* The slot of a struct field: "f:" and its USR with the defining file's
+ * mark before the field's name (c:@S@dictType$MARK@FI@valDup), so that
+ * rl_callgraph_same_name_targets still finds the name after the last
+ * RL_FIELD_USR_MARK. A union's members alias: its slot is "u:" and the
+ * union's USR with the mark after it. */
+static const char *field_slot(flowctx *x, CXCursor field)
+{
+    CXCursor rec = clang_getCursorSemanticParent(field);
+    int is_union = clang_getCursorKind(rec) == CXCursor_UnionDecl;
+    CXString usr = clang_getCursorUSR(is_union ? rec : field);
+    const char *u = clang_getCString(usr);
+    const char *name = NULL;
+    for (const char *m = strstr(u, RL_FIELD_USR_MARK); m; m = strstr(m + 1, RL_FIELD_USR_MARK)) name = m;
+    if (is_union || !name) name = u + strlen(u);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s%.*s$%016llx%s", is_union ? "u:" : "f:", (int)(name - u), u,
+                 (unsigned long long)record_file_mark(rec), name);
+    clang_disposeString(usr);
+    const char *s = rl_intern(x->facts->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return s;
+}
+
 static const char *type_slot(flowctx *x, CXType t)
 {
     CXString sp = clang_getTypeSpelling(clang_getCanonicalType(t));
@@ -113,11 +162,7 @@ static const char *decl_slot(flowctx *x, CXCursor d)
         return NULL;
     }
     if (k == CXCursor_VarDecl) return usr_name(x, "v:", d, NULL);
-    if (k == CXCursor_FieldDecl) {
-        CXCursor rec = clang_getCursorSemanticParent(d);
-        if (clang_getCursorKind(rec) == CXCursor_UnionDecl) return usr_name(x, "u:", rec, NULL);
-        return usr_name(x, "f:", d, NULL);
-    }
+    if (k == CXCursor_FieldDecl) return field_slot(x, d);
     return NULL;
 }
 

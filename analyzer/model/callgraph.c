@@ -65,8 +65,6 @@ typedef struct field_fns {
     size_t len, cap;
 } field_fns;
 
-/* What separates a field's name from the rest of its USR. */
-#define FIELD_USR_MARK "@FI@"
 #define FIELD_SLOT_PREFIX "f:"
 
 static int slot_of(rl_callgraph *g, const char *name)
@@ -201,8 +199,8 @@ static const char *field_name(const char *slot_name)
 {
     if (strncmp(slot_name, FIELD_SLOT_PREFIX, strlen(FIELD_SLOT_PREFIX)) != 0) return NULL;
     const char *mark = NULL;
-    for (const char *m = strstr(slot_name, FIELD_USR_MARK); m; m = strstr(m + 1, FIELD_USR_MARK)) mark = m;
-    return mark && mark[strlen(FIELD_USR_MARK)] ? mark + strlen(FIELD_USR_MARK) : NULL;
+    for (const char *m = strstr(slot_name, RL_FIELD_USR_MARK); m; m = strstr(m + 1, RL_FIELD_USR_MARK)) mark = m;
+    return mark && mark[strlen(RL_FIELD_USR_MARK)] ? mark + strlen(RL_FIELD_USR_MARK) : NULL;
 }
 
 /* Groups the solved field slots by field name (rl_callgraph_same_name_targets). */

@@ -103,6 +103,14 @@ WALK_FIELDS=8
 expect "check, a recursive walk" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/walk.json" walk.c
 equals "it stays under the limits" "$(jq -r '[.run.notices[].code] | join(" ")' "$TMP/walk.json")" ""
 
+# Two structs of one tag from two headers (a vendored library's table
+# type beside the program's own, as hiredis's dict.h beside redis's): a
+# call through the program's `dup` reaches only what the program stores
+# there, not the library's callback (frontend/fnflow.c, field slots).
+cd "$HERE/vendored" || exit 2
+expect "check, a vendored struct of the same tag" 1 "$RL" check --no-db -j 1 --format json -o "$TMP/vendored.json" main.c table.c vendor_table.c
+equals "only the program's own callback races" "$(jq -r '[.findings[] | select(.rule == "race") | .location] | join(" ")' "$TMP/vendored.json")" counted_copies
+
 cd "$HERE/project" || exit 2
 expect "threads --format json" 0 "$RL" threads -j 1 --format json server.c tool.c queue.c test_queue.c hooks.c
 check "threads json parses" jq -e '.programs | length == 3' "$TMP/out"

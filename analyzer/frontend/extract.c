@@ -68,109 +68,19 @@ enum CXChildVisitResult rlw_visit_initializer(CXCursor c, CXCursor parent, CXCli
     return CXChildVisit_Recurse;
 }
 
-/* Bounds of the static initializers read for pointers: nesting of braces,
- * members of one struct, and pointers recorded per variable. */
-#define MAX_INIT_DEPTH 8
-#define MAX_INIT_FIELDS 256
+/* Pointers recorded per variable from its static initializer. */
 #define MAX_STATIC_STORES 256
 
-typedef struct field_list {
-    CXCursor c[MAX_INIT_FIELDS];
-    int n;
-} field_list;
-
-/* A designated initializer (`.next = &p`, `[1] = {...}`): an unexposed
- * expression of type void, its designators first, the value last. */
-static int is_designated(CXCursor c)
+/* A static initializer's pointer (rlw_init_stores): recorded when it is an
+ * address, which the model follows like a pointer stored by an
+ * assignment before main (rl_static_store). */
+static int add_static_store(walker *w, const char *place, const char *value, CXCursor at, void *ctx)
 {
-    return clang_getCursorKind(c) == CXCursor_UnexposedExpr && clang_getCursorType(c).kind == CXType_Void;
-}
-
-static void static_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, int depth, int *budget);
-
-/* The members of a struct initializer, positional or designated by
- * members (`.a.b = v`); an element designator inside is not followed. */
-static void struct_stores(walker *w, const child_list *l, CXType t, rl_strbuf *place, int depth, int *budget)
-{
-    field_list fields;
-    fields.n = rl_cursor_fields(t, fields.c, MAX_INIT_FIELDS);
-    int next = 0;
-    for (int i = 0; i < l->len; i++) {
-        CXCursor item = rlw_child_at(l, i), value = item;
-        size_t mark = place->len;
-        CXType vt = {CXType_Invalid, {NULL, NULL}};
-        if (is_designated(item)) {
-            child_list d;
-            rlw_children_of(item, &d);
-            int k = 0;
-            for (; k < d.len - 1 && clang_getCursorKind(rlw_child_at(&d, k)) == CXCursor_MemberRef; k++) {
-                CXCursor field = clang_getCursorReferenced(rlw_child_at(&d, k));
-                if (k == 0)
-                    for (int f = 0; f < fields.n; f++)
-                        if (clang_equalCursors(fields.c[f], field)) next = f + 1;
-                rl_sb_printf(place, ".%s", rlw_intern_cx(w, clang_getCursorSpelling(field)));
-                vt = clang_getCursorType(field);
-            }
-            int plain = k > 0 && k == d.len - 1;
-            if (plain) value = rlw_child_at(&d, k);
-            rlw_children_free(&d);
-            if (!plain) {
-                rl_sb_truncate(place, mark);
-                continue;
-            }
-        } else {
-            if (next >= fields.n) break;
-            rl_sb_printf(place, ".%s", rlw_intern_cx(w, clang_getCursorSpelling(fields.c[next])));
-            vt = clang_getCursorType(fields.c[next++]);
-        }
-        static_stores(w, value, vt, place, depth + 1, budget);
-        rl_sb_truncate(place, mark);
-    }
-}
-
-/* Records the addresses a static initializer stores into the pointers of
- * the object at `place`, of type t (rl_static_store): `struct s A = {3,
- * &p}` stores &G:p into G:A.next. Elements of an array are one place. */
-static void static_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, int depth, int *budget)
-{
-    if (depth > MAX_INIT_DEPTH || *budget <= 0) return;
-    t = clang_getCanonicalType(t);
-    if (clang_getCursorKind(init) == CXCursor_InitListExpr) {
-        child_list l;
-        rlw_children_of(init, &l);
-        if (t.kind == CXType_Record) {
-            struct_stores(w, &l, t, place, depth, budget);
-        } else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
-            size_t mark = place->len;
-            rl_sb_append(place, "[]");
-            for (int i = 0; i < l.len; i++) {
-                CXCursor item = rlw_child_at(&l, i);
-                if (is_designated(item)) {
-                    child_list d;
-                    rlw_children_of(item, &d);
-                    if (d.len) item = rlw_child_at(&d, d.len - 1);
-                    rlw_children_free(&d);
-                }
-                static_stores(w, item, clang_getArrayElementType(t), place, depth + 1, budget);
-            }
-            rl_sb_truncate(place, mark);
-        }
-        rlw_children_free(&l);
-        return;
-    }
-    if (t.kind != CXType_Pointer || !clang_isExpression(clang_getCursorKind(init))) return;
-    expr_out o;
-    rlw_out_init(&o);
-    int saved = w->silent;
-    w->silent = 1;
-    rlw_expr(w, init, USE_READ, &o);
-    w->silent = saved;
-    const char *value = rl_sb_str(&o.value);
-    if (value[0] == '&') {
-        rl_facts_add_static_store(w->facts, rl_sb_str(place), value);
-        (*budget)--;
-    }
-    rlw_out_free(&o);
+    (void)at;
+    (void)ctx;
+    if (value[0] != '&') return 0;
+    rl_facts_add_static_store(w->facts, place, value);
+    return 1;
 }
 
 /* The pointers stored by the initializer of a variable defined at file
@@ -189,7 +99,7 @@ static void static_initializer(walker *w, CXCursor var)
     rl_strbuf place = RL_STRBUF_INIT;
     rlw_var_place(w, var, rlw_intern_cx(w, clang_getCursorSpelling(var)), &place);
     int budget = MAX_STATIC_STORES;
-    static_stores(w, init, t, &place, 0, &budget);
+    rlw_init_stores(w, init, t, &place, &budget, add_static_store, NULL);
     rl_sb_free(&place);
 }
 

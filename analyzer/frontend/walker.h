@@ -208,6 +208,18 @@ void rlw_drop_type_steps(const char *place, rl_strbuf *out);
 int rlw_is_constant(CXCursor c);
 void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
 
+/* ---- initializer lists (walk_init.c) ------------------------------------- */
+
+/* Called for each member of pointer type an initializer sets to a known
+ * value: the place it initialises and the value; at is the value's
+ * expression. Returns 1 when it used the store (counted in the budget). */
+typedef int (*rlw_init_store_fn)(walker *w, const char *place, const char *value, CXCursor at, void *ctx);
+/* The pointers initializer init stores into the object of type t at place
+ * (a buffer the walk appends members to and restores): at most *budget of
+ * them, each handed to store. */
+void rlw_init_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, int *budget, rlw_init_store_fn store,
+                     void *ctx);
+
 /* ---- calls (walk_call.c) -------------------------------------------------- */
 
 /* Walks a call expression: modelled API, annotated function or plain call. */

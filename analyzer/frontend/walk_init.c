@@ -1,0 +1,133 @@
+/* Pointers stored by initializer lists (walker.h, rlw_init_stores): the
+ * members of a brace initializer, positional or designated, nested, with
+ * the place each one initialises (`struct s A = {3, &p}` stores &p into
+ * A.next). Two users: the initializers of globals and statics, which the
+ * model reads as stores made before main (extract.c, rl_static_store),
+ * and those of locals, which store as assignments do at the declaration
+ * (walk_stmt.c): `struct args a = {&counter, &lock};` hands a thread the
+ * same pointers as `a.counter = &counter; a.lock = &lock;`.
+ *
+ * Invariants:
+ *  1. Only members of pointer type with a known value are reported; the
+ *     value is computed silently (no event is emitted for it here: the
+ *     caller walks the initializer as a read itself).
+ *  2. The elements of an array are one place ("[]"); an element
+ *     designator inside a struct initializer is not followed.
+ *  3. At most *budget members are reported; nesting is bounded by
+ *     MAX_INIT_DEPTH and a struct's members by MAX_INIT_FIELDS. */
+#include "walker.h"
+#include "cursor.h"
+
+/* Bounds of the initializers read for pointers: nesting of braces and
+ * members of one struct. */
+#define MAX_INIT_DEPTH 8
+#define MAX_INIT_FIELDS 256
+
+typedef struct field_list {
+    CXCursor c[MAX_INIT_FIELDS];
+    int n;
+} field_list;
+
+typedef struct init_walk {
+    walker *w;
+    rlw_init_store_fn store;
+    void *ctx;
+    int *budget;
+} init_walk;
+
+/* A designated initializer (`.next = &p`, `[1] = {...}`): an unexposed
+ * expression of type void, its designators first, the value last. */
+static int is_designated(CXCursor c)
+{
+    return clang_getCursorKind(c) == CXCursor_UnexposedExpr && clang_getCursorType(c).kind == CXType_Void;
+}
+
+static void init_stores(init_walk *iw, CXCursor init, CXType t, rl_strbuf *place, int depth);
+
+/* The members of a struct initializer, positional or designated by
+ * members (`.a.b = v`); an element designator inside is not followed. */
+static void struct_stores(init_walk *iw, const child_list *l, CXType t, rl_strbuf *place, int depth)
+{
+    walker *w = iw->w;
+    field_list fields;
+    fields.n = rl_cursor_fields(t, fields.c, MAX_INIT_FIELDS);
+    int next = 0;
+    for (int i = 0; i < l->len; i++) {
+        CXCursor item = rlw_child_at(l, i), value = item;
+        size_t mark = place->len;
+        CXType vt = {CXType_Invalid, {NULL, NULL}};
+        if (is_designated(item)) {
+            child_list d;
+            rlw_children_of(item, &d);
+            int k = 0;
+            for (; k < d.len - 1 && clang_getCursorKind(rlw_child_at(&d, k)) == CXCursor_MemberRef; k++) {
+                CXCursor field = clang_getCursorReferenced(rlw_child_at(&d, k));
+                if (k == 0)
+                    for (int f = 0; f < fields.n; f++)
+                        if (clang_equalCursors(fields.c[f], field)) next = f + 1;
+                rl_sb_printf(place, ".%s", rlw_intern_cx(w, clang_getCursorSpelling(field)));
+                vt = clang_getCursorType(field);
+            }
+            int plain = k > 0 && k == d.len - 1;
+            if (plain) value = rlw_child_at(&d, k);
+            rlw_children_free(&d);
+            if (!plain) {
+                rl_sb_truncate(place, mark);
+                continue;
+            }
+        } else {
+            if (next >= fields.n) break;
+            rl_sb_printf(place, ".%s", rlw_intern_cx(w, clang_getCursorSpelling(fields.c[next])));
+            vt = clang_getCursorType(fields.c[next++]);
+        }
+        init_stores(iw, value, vt, place, depth + 1);
+        rl_sb_truncate(place, mark);
+    }
+}
+
+static void init_stores(init_walk *iw, CXCursor init, CXType t, rl_strbuf *place, int depth)
+{
+    walker *w = iw->w;
+    if (depth > MAX_INIT_DEPTH || *iw->budget <= 0) return;
+    t = clang_getCanonicalType(t);
+    if (clang_getCursorKind(init) == CXCursor_InitListExpr) {
+        child_list l;
+        rlw_children_of(init, &l);
+        if (t.kind == CXType_Record) {
+            struct_stores(iw, &l, t, place, depth);
+        } else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
+            size_t mark = place->len;
+            rl_sb_append(place, "[]");
+            for (int i = 0; i < l.len; i++) {
+                CXCursor item = rlw_child_at(&l, i);
+                if (is_designated(item)) {
+                    child_list d;
+                    rlw_children_of(item, &d);
+                    if (d.len) item = rlw_child_at(&d, d.len - 1);
+                    rlw_children_free(&d);
+                }
+                init_stores(iw, item, clang_getArrayElementType(t), place, depth + 1);
+            }
+            rl_sb_truncate(place, mark);
+        }
+        rlw_children_free(&l);
+        return;
+    }
+    if (t.kind != CXType_Pointer || !clang_isExpression(clang_getCursorKind(init))) return;
+    expr_out o;
+    rlw_out_init(&o);
+    int saved = w->silent;
+    w->silent = 1;
+    rlw_expr(w, init, USE_READ, &o);
+    w->silent = saved;
+    const char *value = rl_sb_str(&o.value);
+    if (value[0] && iw->store(w, rl_sb_str(place), value, init, iw->ctx)) (*iw->budget)--;
+    rlw_out_free(&o);
+}
+
+void rlw_init_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, int *budget, rlw_init_store_fn store,
+                     void *ctx)
+{
+    init_walk iw = {w, store, ctx, budget};
+    init_stores(&iw, init, t, place, 0);
+}

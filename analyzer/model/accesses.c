@@ -116,6 +116,36 @@ static const rl_lockset *access_history(rl_model *m, const rl_ctx *c, int32_t no
     return tm_resolve_locks(m, env, ff->acquired[node]);
 }
 
+/* Whether place lies in a global that is no array element: one object
+ * for every thread, whatever pointer reached it. No instance owns it,
+ * even through the pointer field of its own argument (`bump(j->target)`
+ * with jobs[0].target and jobs[2].target both &ca); an element of a
+ * global array may be one instance's (`ctx->drops =
+ * &per_worker_drops[i]`). */
+static int is_one_static_object(const char *place)
+{
+    int param = -1;
+    return rl_place_root(place, &param) == RL_ROOT_GLOBAL && !strchr(place, '[');
+}
+
+/* Whether place follows a pointer that was only ever given addresses of
+ * static objects (is_one_static_object): `jobs[i].target`, set to &ca in
+ * two jobs and &cb in another, leads to a global whichever it is, even
+ * though the job is the instance's own. */
+static int through_static_pointer(rl_model *m, const char *place)
+{
+    for (const char *star = strchr(place, '*'); star; star = strchr(star + 1, '*')) {
+        const char *pointer = rl_intern_n(m->program->pool, place, (size_t)(star - place));
+        const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, pointer);
+        if (!set || set->overflowed || !set->n) continue;
+        size_t statics = 0;
+        for (size_t i = 0; i < set->n; i++)
+            statics += set->values[i][0] == '&' && is_one_static_object(set->values[i] + 1);
+        if (statics == set->n) return 1;
+    }
+    return 0;
+}
+
 /* The locks held by one alternative of an access through a choice: a
  * lock reached through the same choice is that alternative's lock
  * (`m = &s->mutex; d = &s->datum;` with s one of A and B: A.datum under
@@ -240,6 +270,7 @@ void tm_collect_accesses(rl_model *m)
                  * the job of their own list through zfree). */
                 const char *place = tm_follow_stores(m, alts[k], root_distinct && !distinct0, &distinct);
                 if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
+                if (distinct && (is_one_static_object(place) || through_static_pointer(m, alts[k]))) distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
                 rl_access *a = &m->accesses[m->naccesses++];

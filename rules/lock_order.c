@@ -1,9 +1,10 @@
 /* Rule `lock-order-inversion`: the lock-order graph has an edge a -> b
  * when some thread acquires b while holding a. A cycle whose edges come
  * from threads that may run together (or from several instances of one
- * thread) can deadlock. Trylocks form no edge (they back off), nor do
- * acquisitions made while main runs alone. One finding per strongly
- * connected component, showing one cycle through it. */
+ * thread) can deadlock, unless both acquisitions hold a common gate lock.
+ * Trylocks form no edge (they back off), nor do acquisitions made while
+ * main runs alone. One finding per strongly connected component, showing
+ * one cycle through it. */
 #include "checks.h"
 #include "evidence.h"
 #include "model/place.h"
@@ -105,12 +106,44 @@ static rl_access as_access(const rl_lock_event *e)
     return a;
 }
 
-/* Two sites of different edges that may run at the same time. */
-static int sites_concurrent(const rl_model *m, const edge *x, const edge *y, size_t *sx, size_t *sy)
+/* Whether lock is held in set s, and in which mode (*shared). */
+static int holds(const rl_lockset *s, const char *lock, int *shared)
+{
+    for (size_t i = 0; s && i < s->n; i++)
+        if (s->e[i].lock == lock) {
+            *shared = s->e[i].shared;
+            return 1;
+        }
+    return 0;
+}
+
+/* Whether two acquisitions of a cycle are made under a common gate: one
+ * lock besides the cycle's own (`cycle`, the locks its edges leave from),
+ * one object, held by both and exclusively by at least one. The two
+ * threads are then never inside at once, and the inversion cannot
+ * deadlock (both take `gate` before a and b, in either order). */
+static int gated(const rl_lock_event *x, const rl_lock_event *y, const rl_ptrmap *cycle)
+{
+    for (size_t i = 0; x->held && i < x->held->n; i++) {
+        const char *lock = x->held->e[i].lock;
+        int shared = 0;
+        if (rl_ptrmap_get(cycle, lock) || !rl_place_is_single_object(lock) || !holds(y->held, lock, &shared))
+            continue;
+        if (!(shared && x->held->e[i].shared)) return 1;
+    }
+    return 0;
+}
+
+/* Two sites of different edges that may run at the same time, not under
+ * a common gate. */
+static int sites_concurrent(const rl_model *m, const edge *x, const edge *y, const rl_ptrmap *cycle, size_t *sx,
+                            size_t *sy)
 {
     for (int i = 0; i < x->nsites; i++)
         for (int j = 0; j < y->nsites; j++) {
-            rl_access a = as_access(&m->lock_events[x->sites[i]]), b = as_access(&m->lock_events[y->sites[j]]);
+            const rl_lock_event *ex = &m->lock_events[x->sites[i]], *ey = &m->lock_events[y->sites[j]];
+            if (gated(ex, ey, cycle)) continue;
+            rl_access a = as_access(ex), b = as_access(ey);
             if (rl_model_may_run_together(m, &a, &b)) {
                 *sx = x->sites[i];
                 *sy = y->sites[j];
@@ -223,12 +256,17 @@ static void find_cycle(rl_check_ctx *ctx, const graph *g, const tarjan *t, int s
         }
         /* Some two edges of the cycle must run at the same time. */
         size_t *sites = rl_xmalloc(((size_t)len + 1) * sizeof *sites);
-        for (int i = 0; i < len; i++) sites[i] = g->edges[path[i]].sites[0];
+        rl_ptrmap cycle = RL_PTRMAP_INIT;
+        for (int i = 0; i < len; i++) {
+            sites[i] = g->edges[path[i]].sites[0];
+            rl_ptrmap_put(&cycle, g->locks[g->edges[path[i]].from], (void *)1);
+        }
         int ok = 0;
         for (int i = 0; i < len && !ok; i++)
             for (int j = i + 1; j < len && !ok; j++)
-                ok = sites_concurrent(m, &g->edges[path[i]], &g->edges[path[j]], &sites[i], &sites[j]);
+                ok = sites_concurrent(m, &g->edges[path[i]], &g->edges[path[j]], &cycle, &sites[i], &sites[j]);
         if (ok) report_cycle(ctx, g, path, len, sites);
+        rl_ptrmap_free(&cycle);
         free(sites);
         free(path);
     }

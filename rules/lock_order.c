@@ -3,7 +3,8 @@
  * from threads that may run together (or from several instances of one
  * thread) can deadlock, unless both acquisitions hold a common gate lock.
  * Trylocks form no edge (they back off), nor do acquisitions made while
- * main runs alone. One finding per strongly connected component, showing
+ * main runs alone, nor two locks taken in the order a test of their
+ * addresses or ids decides (`if (x < y)`, RL_IF_ORDERS). One finding per strongly connected component, showing
  * one cycle through it. */
 #include "checks.h"
 #include "evidence.h"
@@ -167,6 +168,35 @@ static long outer_acquisition(const rl_model *m, const rl_lock_event *inner, con
         if (found >= 0) return found;
     }
     return -1;
+}
+
+/* Whether the first n characters of a root name the root of place. */
+static int has_root(const char *place, const char *root)
+{
+    size_t n = place ? strcspn(place + (place[0] == '&'), "*.[") : 0;
+    return n && strlen(root) == n && strncmp(place + (place[0] == '&'), root, n) == 0;
+}
+
+/* Whether the acquisition `inner`, made holding the lock taken by event
+ * `outer` in the same context, lies with it in one branch of an order
+ * test of the two locks' roots (`if (x < y) { lock(&x->m); lock(&y->m);
+ * } else { lock(&y->m); lock(&x->m); }`, RL_IF_ORDERS): every thread
+ * then takes the two in one order, whichever objects they are. */
+static int ordered_by_test(const rl_model *m, const rl_lock_event *inner, long outer)
+{
+    if (outer < 0 || m->lock_events[outer].ctx != inner->ctx) return 0;
+    const rl_function *fn = rl_model_ctx_function(m, inner->ctx);
+    const rl_node *a = &fn->nodes[m->lock_events[outer].node], *b = &fn->nodes[inner->node];
+    for (int32_t branch = inner->node, p = b->parent; p >= 0; branch = p, p = fn->nodes[p].parent) {
+        const rl_node *n = &fn->nodes[p];
+        if (n->kind != RL_N_IF || !(n->flags & RL_IF_ORDERS)) continue;
+        int32_t at = m->lock_events[outer].node;
+        if (at < branch || at > fn->nodes[branch].end) continue;
+        if ((has_root(a->text, n->text) && has_root(b->text, n->display)) ||
+            (has_root(a->text, n->display) && has_root(b->text, n->text)))
+            return 1;
+    }
+    return 0;
 }
 
 static void add_site(const rl_model *m, rl_finding *f, size_t site)
@@ -353,8 +383,11 @@ void rl_check_LockOrderInversion(rl_check_ctx *ctx)
     for (size_t i = 0; i < m->nlock_events; i++) {
         const rl_lock_event *e = &m->lock_events[i];
         if (e->kind != RL_N_LOCK || rl_model_runs_alone(m, e->ctx, e->node)) continue;
-        for (size_t k = 0; e->held && k < e->held->n; k++)
-            if (e->held->e[k].lock != e->lock) add_edge(m, &g, e->held->e[k].lock, e->lock, i);
+        for (size_t k = 0; e->held && k < e->held->n; k++) {
+            const char *outer = e->held->e[k].lock;
+            if (outer == e->lock || ordered_by_test(m, e, outer_acquisition(m, e, outer))) continue;
+            add_edge(m, &g, outer, e->lock, i);
+        }
     }
     if (g.nlocks > 1) {
         tarjan t;

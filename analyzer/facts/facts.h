@@ -133,6 +133,11 @@ enum {
        volatile, with nothing else in the condition (model/known.h). */
     RL_IF_VALUE_EQ = 1 << 5,
     RL_IF_VALUE_NE = 1 << 6,
+    /* IF: the condition compares two values by order (<, >, <=, >=), as
+       code taking two locks in address or id order does (`if (x < y)
+       { lock x; lock y; } else { lock y; lock x; }`): text and display
+       the roots of its operands' values ("P0", "P1"; facts format 17) */
+    RL_IF_ORDERS = 1 << 2,
     /* LOOP */
     RL_LOOP_DO = 1 << 2,       /* body runs before the first test */
     RL_LOOP_FOREVER = 1 << 3,  /* no condition, or a constant true one */

@@ -40,8 +40,9 @@
  * thread start's result (IF aux naming the SPAWN); 14: an index read
  * through a parameter (`results[a->id]`) as `[#Pn]`; 15: field and union
  * slots marked with the file defining their struct; 16: a local's brace
- * initializer writes the local and stores its pointers */
-#define FACTS_FORMAT 16
+ * initializer writes the local and stores its pointers; 17: an `if`
+ * comparing two values by order (RL_IF_ORDERS) */
+#define FACTS_FORMAT 17
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -104,6 +104,57 @@ static void note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond
     n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
 }
 
+/* The root of a value or place ("P0" of "P0*.id", of "&P0*.lock"): what
+ * an order test and a lock name must share; NULL when there is none. */
+static const char *value_root(walker *w, const char *v)
+{
+    if (v[0] == '&') v++;
+    size_t n = strcspn(v, "*.[");
+    if (n == 0 || (v[0] != 'P' && strncmp(v, "L:", 2) != 0 && strncmp(v, "G:", 2) != 0)) return NULL;
+    return rl_intern_n(w->facts->pool, v, n);
+}
+
+/* The root of an operand of an order test: of its value when it is a
+ * pointer (`x`), else of the place it reads (`x->id`). */
+static const char *operand_root(walker *w, CXCursor operand)
+{
+    expr_out o;
+    rlw_out_init(&o);
+    int saved = w->silent;
+    w->silent = 1;
+    rlw_expr(w, operand, USE_READ, &o);
+    w->silent = saved;
+    const char *v = rl_sb_str(&o.value)[0] ? rl_sb_str(&o.value) : rl_sb_str(&o.place);
+    const char *root = v[0] ? value_root(w, v) : NULL;
+    rlw_out_free(&o);
+    return root;
+}
+
+/* `if (x < y)`, `if (a->id > b->id)`: an order test of two values with
+ * different roots; the IF records the roots (RL_IF_ORDERS), so that locks
+ * taken in the order it decides form no lock-order edge between them
+ * (rules/lock_order.c). */
+static void note_order_test(walker *w, int32_t node, CXCursor cond)
+{
+    if (node < 0 || (w->fn->nodes[node].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) return;
+    CXCursor c = rl_cursor_strip(cond);
+    if (clang_getCursorKind(c) != CXCursor_BinaryOperator) return;
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    if (op != CXBinaryOperator_LT && op != CXBinaryOperator_GT && op != CXBinaryOperator_LE &&
+        op != CXBinaryOperator_GE)
+        return;
+    child_list l;
+    rlw_children_of(c, &l);
+    const char *a = l.len == 2 ? operand_root(w, rlw_child_at(&l, 0)) : NULL;
+    const char *b = l.len == 2 ? operand_root(w, rlw_child_at(&l, 1)) : NULL;
+    rlw_children_free(&l);
+    if (!a || !b || a == b) return;
+    rl_node *n = &w->fn->nodes[node];
+    n->text = a;
+    n->display = b;
+    n->flags |= RL_IF_ORDERS;
+}
+
 static void stmt_if(walker *w, CXCursor c)
 {
     child_list l;
@@ -118,6 +169,7 @@ static void stmt_if(walker *w, CXCursor c)
         rlw_set_try(w, node, cx);
         rlw_set_correlated(w, node, cx);
         note_value_test(w, node, cx, cond);
+        note_order_test(w, node, cx);
         stmt_into(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then);
         if (has_else) stmt_into(w, rlw_child_at(&l, l.len - 1), els);
         rlw_note_conditional_lock(w, node, cx, has_else);

@@ -13,6 +13,7 @@
  *     counted in limits. */
 #include "threads_internal.h"
 #include "ownership.h"
+#include "../apimodel/apimodel.h"
 #include "place.h"
 #include "../util/budget.h"
 #include "../util/mem.h"
@@ -236,6 +237,11 @@ void tm_collect_accesses(rl_model *m)
             if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
             if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
                 record_lock_event(m, c, (int)ci, i, &env);
+                continue;
+            }
+            if (n->kind == RL_N_CALL) {
+                const char *barrier = rl_program_sync_object(m->program, &m->program->fns[c->fn], i, RL_API_BARRIER);
+                if (barrier) rl_ptrmap_put(&m->barriers, tm_resolve(m, &env, barrier, NULL), (void *)1);
                 continue;
             }
             /* In a once-routine: kept when its control is known, as

@@ -342,16 +342,21 @@ static int started_by_once(const rl_model *m, int t, const char *object)
  * lock: `sem_wait(&s); count++; sem_post(&s);`): the post after one lets
  * the wait before the other through. An instance whose wait comes after
  * its own post (`post; wait; use`) may be let through by that post, so
- * a post and a wait alone do not order two of them. */
-static int publication_orders(const rl_access *a, const rl_access *b)
+ * a post and a wait alone do not order two of them. A barrier does: no
+ * instance leaves its wait before every party arrived, the other
+ * instances included, so what one did before its wait comes before what
+ * another does after its own (each worker writing its cell, then reading
+ * its neighbour's). */
+static int publication_orders(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (!a->publish || !b->history) return 0;
     int same_thread = a->thread == b->thread;
-    if (same_thread && (!a->history || !b->publish)) return 0;
     for (size_t i = 0; i < a->publish->n; i++) {
         const char *object = a->publish->e[i].lock;
         if (!rl_ls_contains(b->history, object)) continue;
-        if (!same_thread || (rl_ls_contains(a->history, object) && rl_ls_contains(b->publish, object))) return 1;
+        if (!same_thread || rl_ptrmap_get(&m->barriers, object)) return 1;
+        if (a->history && b->publish && rl_ls_contains(a->history, object) && rl_ls_contains(b->publish, object))
+            return 1;
     }
     return 0;
 }
@@ -382,7 +387,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
     if ((oa && started_by_once(m, a->thread, oa)) || (ob && started_by_once(m, b->thread, ob))) return 0;
     if ((oa && after_once(m, b, oa, a)) || (ob && after_once(m, a, ob, b))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
-    if (publication_orders(a, b) || publication_orders(b, a)) return 0;
+    if (publication_orders(m, a, b) || publication_orders(m, b, a)) return 0;
     /* Each made while its thread owned the object: one thread at a time
      * owns it, and it changes hands through a synchronised hand-off
      * (ownership.h), so the two never meet. Two instances of a taker each

@@ -267,6 +267,8 @@ typedef struct rl_model {
     rl_ptrmap lock_display;   /* resolved lock -> how the code wrote it */
     rl_ptrmap stored;         /* resolved place -> the one pointer value stored there */
     rl_stored_sets stored_sets; /* resolved place -> every value stored there (stored_set.h) */
+    rl_ptrmap barriers;   /* resolved objects some context waits at as a
+                             barrier (pthread_barrier_wait) -> 1 */
     uint64_t stores_generation; /* bumped at every change of stored or
                                    wrapper_inner (stores.c, resolve.c) */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */

@@ -78,12 +78,27 @@ static int common_element_lock(const rl_model *m, const rl_access *a, const rl_a
     return 0;
 }
 
-/* Some lock held by both sides orders them (lock_orders). */
-static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, const rl_lockset *b)
+/* Whether place is one global object that no array holds ("G:resizes",
+ * "G:stats.hits"): the same object for every thread and every index. */
+static int is_single_global(const char *place)
 {
+    int param = -1;
+    return place && rl_place_root(place, &param) == RL_ROOT_GLOBAL && !strchr(place, '[');
+}
+
+/* Some lock held by both sides orders them (lock_orders). An element lock
+ * of unknown index ("G:stripe[]", `lock(&stripe[b % N])`) may be a
+ * different element on each side: it is taken to guard the elements of
+ * an array indexed alike (`bucket_count[b]`, `accts[i].balance`), but not
+ * one global outside any array (`resizes++` under whichever stripe the
+ * thread holds), place (NULL: any place). */
+static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, const rl_lockset *b, const char *place)
+{
+    int single = is_single_global(place);
     for (size_t i = 0; i < a->n; i++) {
         int mb = a == b ? a->e[i].shared : rl_ls_mode(b, a->e[i].lock);
         if (mb < 0 || (a->e[i].shared && mb == 1)) continue;
+        if (single && strstr(a->e[i].lock, "[]")) continue;
         if (lock_orders(m, ta, tb, a->e[i].lock)) return 1;
     }
     return 0;
@@ -450,7 +465,7 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
 {
     const rl_model *m = st->ctx->model;
     if (!ca->writes && !cb->writes) return;
-    if (common_lock(m, ca->thread, ca->held, cb->thread, cb->held)) return;
+    if (common_lock(m, ca->thread, ca->held, cb->thread, cb->held, h->place)) return;
     int overlap = rl_model_threads_may_overlap(m, ca->thread, cb->thread);
     if (overlap == 0) return;
     /* Every access of a group has the group's place and every one of a
@@ -500,11 +515,11 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
 /* Whether some pair of runs' classes can race: the test both classes
  * would fail for every member, on the runs' shared thread or lockset. */
 static int runs_may_race(const rl_model *m, const class_split *gs, const class_run *r, const class_split *hs,
-                         const class_run *q, int by_lockset)
+                         const class_run *q, int by_lockset, const char *place)
 {
     if (!r->writes && !q->writes) return 0;
     const access_class *a = &gs->classes[r->first], *b = &hs->classes[q->first];
-    if (by_lockset) return !common_lock(m, -1, a->held, -1, b->held);
+    if (by_lockset) return !common_lock(m, -1, a->held, -1, b->held, place);
     return rl_model_threads_may_overlap(m, a->thread, b->thread) != 0;
 }
 
@@ -528,7 +543,7 @@ static void check_pairs(race_state *st, const rl_access_group *g, const class_sp
     for (size_t r = 0; r < gs.nruns; r++) {
         for (size_t q = g == h ? r : 0; q < hs.nruns; q++) {
             const class_run *rr = &gs.runs[r], *qq = &hs.runs[q];
-            if (!runs_may_race(m, &gs, rr, &hs, qq, by_lockset)) continue;
+            if (!runs_may_race(m, &gs, rr, &hs, qq, by_lockset, h->place)) continue;
             for (size_t x = rr->first; x < rr->first + rr->n; x++)
                 for (size_t y = rr == qq ? x : qq->first; y < qq->first + qq->n; y++)
                     class_pairs(st, g, &gs, &gs.classes[x], h, &hs, &hs.classes[y], &found);

@@ -41,8 +41,10 @@
  * through a parameter (`results[a->id]`) as `[#Pn]`; 15: field and union
  * slots marked with the file defining their struct; 16: a local's brace
  * initializer writes the local and stores its pointers; 17: an `if`
- * comparing two values by order (RL_IF_ORDERS) */
-#define FACTS_FORMAT 17
+ * comparing two values by order (RL_IF_ORDERS); 18: a local holding a
+ * test of a start's or trylock's result (`started = create(...) == 0`)
+ * read with that test's sense */
+#define FACTS_FORMAT 18
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -35,6 +35,7 @@ local_var *rlw_add_local(walker *w, CXCursor decl, int param_index)
     v->param_index = param_index;
     v->is_pointer = rlw_type_is_pointer(clang_getCursorType(decl));
     v->trylock_node = -1;
+    v->trylock_polarity = 0;
     v->cond_lock_node = -1;
     return v;
 }

@@ -299,7 +299,7 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
         local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
         if (!v || v->trylock_node < 0) return 0;
         *node = v->trylock_node;
-        return base_polarity(w, v->trylock_node);
+        return v->trylock_polarity ? v->trylock_polarity : base_polarity(w, v->trylock_node);
     }
     child_list l;
     rlw_children_of(c, &l);
@@ -330,6 +330,16 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
     }
     rlw_children_free(&l);
     return result;
+}
+
+void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id)
+{
+    int32_t found = -1;
+    CXCursor s = rl_cursor_strip(e);
+    /* the call itself: the local holds its result, read by base_polarity */
+    int p = clang_getCursorKind(s) == CXCursor_CallExpr ? 0 : try_polarity(w, e, &found, 0);
+    v->trylock_node = id;
+    v->trylock_polarity = found == id ? p : 0;
 }
 
 void rlw_set_try(walker *w, int32_t node, CXCursor cond)

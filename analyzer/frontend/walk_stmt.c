@@ -341,7 +341,7 @@ static void stmt_decl(walker *w, CXCursor c)
                 /* `int rc = pthread_mutex_trylock(&m);` */
                 if (v && w->last_trylock != before && w->last_trylock >= 0 &&
                     clang_getCursorKind(rl_cursor_strip(e)) != CXCursor_DeclRefExpr)
-                    v->trylock_node = w->last_trylock;
+                    rlw_note_result_local(w, v, e, w->last_trylock);
             }
         }
         rlw_children_free(&init);
@@ -442,11 +442,12 @@ void rlw_stmt(walker *w, CXCursor c)
                 clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Assign) {
                 rlw_children_of(s, &l);
                 CXCursor lhs = l.len ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+                CXCursor rhs = l.len > 1 ? rlw_child_at(&l, 1) : clang_getNullCursor();
                 rlw_children_free(&l);
-                if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+                if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr && !clang_Cursor_isNull(rhs)) {
                     CXCursor d = clang_getCursorReferenced(lhs);
                     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-                    if (v) v->trylock_node = w->last_trylock;
+                    if (v) rlw_note_result_local(w, v, rhs, w->last_trylock);
                 }
             }
         } else {

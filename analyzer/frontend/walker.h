@@ -71,6 +71,10 @@ typedef struct local_var {
                           program order (current) instead of merged */
     const char *current; /* straight: the value assigned last in the walk */
     int32_t trylock_node; /* holds the result of that TRYLOCK node, or -1 */
+    int trylock_polarity; /* 0: holds the call's own result; else what its
+                             truth means (RL_TRY_ON_TRUE: taken), for a
+                             local set to a test of it (`started =
+                             pthread_create(...) == 0`) */
     int32_t cond_lock_node; /* `if (x) lock(&m);` took that LOCK node when x
                                was true (cond_lock_polarity RL_TRY_ON_TRUE)
                                or false; -1 when none, or since released */
@@ -259,6 +263,9 @@ void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *an
 void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object);
 /* Marks node (IF, LOOP) as taken when cond says a trylock succeeded. */
 void rlw_set_try(walker *w, int32_t node, CXCursor cond);
+/* A local just set to e, an expression holding the result of the TRYLOCK
+ * or SPAWN node `id`: what its truth means (walk_lock.c). */
+void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id);
 /* Correlated conditions (walk_lock.c): an IF on a local that an earlier
  * `if` on the same unchanged local took a lock under holds that lock on
  * the same branch (rlw_set_correlated, before its branches are walked);

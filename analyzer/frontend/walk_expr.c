@@ -71,6 +71,14 @@ void rlw_out_free(expr_out *o)
     rl_sb_free(&o->value);
 }
 
+void rlw_expr_silent(walker *w, CXCursor c, expr_out *out)
+{
+    int saved = w->silent;
+    w->silent = 1;
+    rlw_expr(w, c, USE_READ, out);
+    w->silent = saved;
+}
+
 /* The place reached by dereferencing a pointer value of type ptr_type. */
 void rlw_deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *place)
 {

@@ -116,10 +116,7 @@ static void init_stores(init_walk *iw, CXCursor init, CXType t, rl_strbuf *place
     if (t.kind != CXType_Pointer || !clang_isExpression(clang_getCursorKind(init))) return;
     expr_out o;
     rlw_out_init(&o);
-    int saved = w->silent;
-    w->silent = 1;
-    rlw_expr(w, init, USE_READ, &o);
-    w->silent = saved;
+    rlw_expr_silent(w, init, &o);
     const char *value = rl_sb_str(&o.value);
     if (value[0] && iw->store(w, rl_sb_str(place), value, init, iw->ctx)) (*iw->budget)--;
     rlw_out_free(&o);

@@ -120,10 +120,7 @@ static const char *operand_root(walker *w, CXCursor operand)
 {
     expr_out o;
     rlw_out_init(&o);
-    int saved = w->silent;
-    w->silent = 1;
-    rlw_expr(w, operand, USE_READ, &o);
-    w->silent = saved;
+    rlw_expr_silent(w, operand, &o);
     const char *v = rl_sb_str(&o.value)[0] ? rl_sb_str(&o.value) : rl_sb_str(&o.place);
     const char *root = v[0] ? value_root(w, v) : NULL;
     rlw_out_free(&o);

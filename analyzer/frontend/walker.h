@@ -188,6 +188,9 @@ void rlw_out_free(expr_out *o);
 /* Walks expression c used in mode; out (may be NULL) receives its place,
  * display and value. */
 void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
+/* Walks expression c as a read for its place and value alone, emitting no
+ * event (its accesses are walked where it stands, by the caller). */
+void rlw_expr_silent(walker *w, CXCursor c, expr_out *out);
 /* Walks every child of c as a read (expression) or a statement. */
 void rlw_read_children(walker *w, CXCursor c);
 /* A call through a pointer's value converted by `cast` to a pointer to a

@@ -1,6 +1,7 @@
 /* Rule `double-lock`: an exclusive acquisition of a lock that every path
- * to it already holds, unless the lock may be recursive. One finding per
- * acquisition site. */
+ * to it already holds, or every path of some call to its function (a
+ * helper called both with and without the lock), unless the lock may be
+ * recursive. One finding per acquisition site. */
 #include "checks.h"
 #include "evidence.h"
 #include "model/place.h"
@@ -14,7 +15,10 @@ void rl_check_DoubleLock(rl_check_ctx *ctx)
     for (size_t i = 0; i < m->nlock_events; i++) {
         const rl_lock_event *e = &m->lock_events[i];
         if (e->kind != RL_N_LOCK) continue;
+        /* Held on every path here, or on every path of some call to this
+         * context (a helper taking the lock one caller holds) */
         int mode = rl_ls_mode(e->held, e->lock);
+        int from_caller = mode < 0 && e->held_some && (mode = rl_ls_mode(e->held_some, e->lock)) >= 0;
         if (mode < 0 || (mode == 1 && e->shared)) continue; /* not held, or read lock twice */
         if (rl_model_lock_is_recursive(m, e->lock)) continue;
         /* A callee found only by its type may never be called here: too
@@ -31,7 +35,11 @@ void rl_check_DoubleLock(rl_check_ctx *ctx)
         rl_strbuf name = RL_STRBUF_INIT;
         rl_evidence_lock_name(m, e->lock, &name);
         f->location = rl_xstrdup(rl_sb_str(&name));
-        f->message = rl_xasprintf("'%s' is acquired while already held: this thread deadlocks on itself", rl_sb_str(&name));
+        f->message = from_caller ? rl_xasprintf("'%s' is acquired while already held when called from a caller "
+                                                "that holds it: this thread deadlocks on itself",
+                                                rl_sb_str(&name))
+                                 : rl_xasprintf("'%s' is acquired while already held: this thread deadlocks on itself",
+                                                rl_sb_str(&name));
         f->hint = rl_xasprintf("release '%s' before this call, or do not take it again here (a callee that needs it "
                                "can assume the caller holds it)", rl_sb_str(&name));
         rl_sb_free(&name);

@@ -23,6 +23,19 @@
 
 /* ---- lock events ------------------------------------------------------------ */
 
+/* Whether a caller up the context's chain of first calls (the one its
+ * evidence shows) holds `lock` on every path at the call leading here:
+ * what the double-lock rule claims of a helper some call reaches holding
+ * the lock must be true of the path it prints. */
+static int chain_holds(rl_model *m, const rl_ctx *c, const char *lock)
+{
+    for (int p = c->parent_ctx, call = c->call_node; p >= 0; call = m->ctxs[p].call_node, p = m->ctxs[p].parent_ctx) {
+        const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, &m->ctxs[p], call));
+        if (held && rl_ls_contains(held, lock)) return 1;
+    }
+    return 0;
+}
+
 static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, const frame_env *env)
 {
     const rl_node *n = &fn_of(m, c->fn)->nodes[i];
@@ -46,6 +59,7 @@ static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, c
     e->shared = (n->flags & RL_LOCK_SHARED) != 0;
     e->held = held;
     e->may = tm_follow_lock_stores(m, tm_may_held_at(m, c, i));
+    e->held_some = c->entry_some && chain_holds(m, c, lock) ? tm_follow_lock_stores(m, tm_held_some_at(m, c, i)) : held;
 }
 
 /* Events are recorded context by context, so each context's are one run. */

@@ -507,6 +507,18 @@ const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node)
     return all;
 }
 
+const rl_lockset *tm_held_some_at(rl_model *m, const rl_ctx *c, int32_t node)
+{
+    const rl_fn_flow *ff = &m->flow->fns[c->fn];
+    if (!ff->held || !ff->held[node] || (c->dead && c->dead[node])) return NULL;
+    frame_env env = tm_ctx_env(c);
+    const rl_lockset *own = tm_resolve_locks(m, &env, ff->held[node]);
+    const rl_lockset *rel = tm_resolve_locks(m, &env, ff->released[node]);
+    const rl_lockset *entry = c->entry_some ? rl_ls_union(m->flow->locks, c->entry, c->entry_some) : c->entry;
+    const rl_lockset *inherited = minus_released(m, entry_locks(m, c, &env, entry), rel);
+    return rl_ls_union(m->flow->locks, own, inherited);
+}
+
 /* Locks some path may hold at a node: the function's own, plus any a
  * caller may hold. For misuse rules, which must not fire on locks taken
  * under correlated conditions. */

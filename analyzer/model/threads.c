@@ -301,6 +301,17 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, known, &pos, frozen, run, held, may, ci,
                      node);
     if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
+    if (id >= 0 && n->callee) {
+        /* What this call holds on every path, though another call may not
+         * (a helper locking what one caller holds): kept for double-lock,
+         * from the caller as explored so far. Direct calls only: a call
+         * through a pointer may reach functions it never calls (a list's
+         * free method resolved field by field), and a self-deadlock is
+         * claimed only where the code names the callee. */
+        const rl_lockset *some = tm_held_some_at(m, &m->ctxs[ci], node);
+        rl_ctx *cx = &m->ctxs[id];
+        if (some && some->n) cx->entry_some = cx->entry_some ? rl_ls_union(m->flow->locks, cx->entry_some, some) : some;
+    }
     if (id >= 0 && !m->ctxs[id].once_object)
         m->ctxs[id].once_object = c.in_once == RL_RUN_ONCE_ROUTINE ? c.once_object
                                   : in_once                        ? tm_once_object(m, &env, n)

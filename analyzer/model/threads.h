@@ -171,6 +171,10 @@ typedef struct rl_ctx {
                             one), or NULL when unknown */
     const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
+    const rl_lockset *entry_some; /* resolved locks some call holds on every
+                            path to it (the callers' must-sets joined, not
+                            met); NULL: none. For double-lock: a helper
+                            that locks what one of its callers holds */
     uint32_t owned;      /* bit i: bind[i] is an object its callers own at
                             every call (ownership.h): its fields are not shared */
     uint8_t per_element; /* 1: every call runs once per iteration of a loop
@@ -227,6 +231,8 @@ typedef struct rl_lock_event {
     int shared;              /* taken in shared (read) mode */
     const rl_lockset *held;  /* held on every path just before */
     const rl_lockset *may;   /* held on some path just before */
+    const rl_lockset *held_some; /* held on every path of some call to the
+                                context, just before (rl_ctx.entry_some) */
 } rl_lock_event;
 
 /* All accesses to one resolved location, in discovery order. The items

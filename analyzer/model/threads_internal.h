@@ -163,9 +163,11 @@ int tm_allocated_in_loop(rl_model *m, const char *object);
 int tm_heap_object_fn(const rl_model *m, const char *object, unsigned *line, unsigned *col);
 const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s);
 /* Locks held at a node of a context (NULL when the node is unreachable),
- * and locks some path may hold there. */
+ * locks some path may hold there, and locks held there on every path of
+ * some call to the context (rl_ctx.entry_some). */
 const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node);
+const rl_lockset *tm_held_some_at(rl_model *m, const rl_ctx *c, int32_t node);
 /* The once-control a ONCE node names (its text, in the caller's terms),
  * resolved in the caller's context; NULL when it names none (threads.c). */
 const char *tm_once_object(rl_model *m, const frame_env *env, const rl_node *n);

@@ -196,7 +196,14 @@ static state apply_call(walk *w, state s, int32_t id)
     const char *usr = w->info->callees[id];
     if (usr) return apply_callee(w, s, n, rl_program_find(w->p, usr));
     /* Indirect call: only effects common to every candidate are certain;
-     * candidates are usually handlers with no net lock effect. */
+     * candidates are usually handlers with no net lock effect. One
+     * function that flows into the pointer, found by the flows and not
+     * by type, is the callee: its effects are the call's (the unlock
+     * pthread_cleanup_pop(1) runs through glibc's __cancel_routine). */
+    int one = -1, weak = 0;
+    size_t count = 0;
+    const int *targets = rl_program_callees(w->p, w->info, id, &one, &count, &weak);
+    if (targets && count == 1 && !weak) return apply_callee(w, s, n, targets[0]);
     return s;
 }
 

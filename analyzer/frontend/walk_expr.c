@@ -320,11 +320,37 @@ static int member_base_is_atomic(CXCursor base)
     return 0;
 }
 
+/* Members of one struct read to find a bit-field's neighbours; a struct
+ * of more keeps its later bit-fields apart (named by themselves). */
+#define MAX_BITFIELD_SCAN 256
+
+/* The name a member access is placed under: its own, or for a bit-field
+ * the first bit-field of the run of adjacent ones it belongs to. C11
+ * (3.14) makes a run of adjacent non-zero-width bit-fields one memory
+ * location: writing `st.ready` rewrites `st.failed` beside it, so the two
+ * race unless one lock guards both. */
+static const char *member_location(walker *w, CXCursor member, const char *name)
+{
+    CXCursor d = clang_getCursorReferenced(member);
+    if (clang_getCursorKind(d) != CXCursor_FieldDecl || !clang_Cursor_isBitField(d)) return name;
+    CXCursor fields[MAX_BITFIELD_SCAN];
+    int n = rl_cursor_fields(clang_getCursorType(clang_getCursorSemanticParent(d)), fields, MAX_BITFIELD_SCAN);
+    int run = -1;
+    for (int i = 0; i < n; i++) {
+        int in_run = clang_Cursor_isBitField(fields[i]) && clang_getFieldDeclBitWidth(fields[i]) > 0;
+        if (!in_run) run = -1;
+        else if (run < 0) run = i;
+        if (clang_equalCursors(fields[i], d)) return run >= 0 ? rlw_intern_cx(w, clang_getCursorSpelling(fields[run])) : name;
+    }
+    return name;
+}
+
 static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     child_list l;
     rlw_children_of(c, &l);
     const char *field = rlw_intern_cx(w, clang_getCursorSpelling(c));
+    const char *location = member_location(w, c, field);
     long long index = -1;
     expr_out base;
     rlw_out_init(&base);
@@ -349,7 +375,7 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rl_sb_append(&object, rl_sb_str(&place));
     CXType t = clang_getCursorType(c);
     if (rl_sb_str(&place)[0]) {
-        rl_sb_printf(&place, ".%s", field);
+        rl_sb_printf(&place, ".%s", location);
         member_type_step(w, &place, t);
     }
     int is_array = rlw_type_is_array(t);

@@ -123,6 +123,32 @@ static int where_start_failed(const rl_model *m, const rl_thread *child, const r
     return rl_spawn_failed_at(fn_of(m, child->spawn_fn), child->spawn_node, p->v[n - 1]);
 }
 
+/* Whether position p of a child's parent lies in the loop that starts the
+ * child's instances, before the start in the loop's body: what each round
+ * does before it starts the round's instance. */
+static int before_start_in_loop(const rl_model *m, const rl_thread *child, const rl_posvec *p)
+{
+    const rl_posvec *at = &child->spawn_pos;
+    int n = at->n;
+    if (n == 0 || p->n < n || at->v[n - 1] != child->spawn_node || child->spawn_fn < 0) return 0;
+    for (int k = 0; k + 1 < n; k++)
+        if (p->v[k] != at->v[k]) return 0;
+    const rl_function *f = fn_of(m, child->spawn_fn);
+    int32_t loop = f->nodes[child->spawn_node].parent;
+    while (loop >= 0 && f->nodes[loop].kind != RL_N_LOOP) loop = f->nodes[loop].parent;
+    int32_t node = p->v[n - 1];
+    return loop >= 0 && node > loop && node < child->spawn_node;
+}
+
+/* Whether the access has passed a barrier wait (its history holds an
+ * object waited at as a barrier). */
+static int after_barrier(const rl_model *m, const rl_access *a)
+{
+    for (size_t i = 0; a->history && i < a->history->n; i++)
+        if (rl_ptrmap_get(&m->barriers, a->history->e[i].lock)) return 1;
+    return 0;
+}
+
 /* An ancestor thread's access against a descendant's. The descendant runs
  * during the interval of the ancestor's child it descends from, or from
  * that child's start on when it may outlive the child; not past a join
@@ -146,6 +172,11 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
                                                  !after_failure_join(m, &m->threads[c], &p);
     /* asked last: only of pairs the intervals leave overlapping */
     if (r && (distinct || !m->threads[c].multi) && where_start_failed(m, &m->threads[c], &p)) r = 0;
+    /* The instances of a spawn loop meet at a barrier: none leaves it before
+     * every one arrived, the last started included, so what the loop did
+     * before each start comes before what any instance does past the
+     * barrier (the barrier's count is taken to be the instances'). */
+    if (r && c == desc->thread && after_barrier(m, desc) && before_start_in_loop(m, &m->threads[c], &p)) r = 0;
     pos_free(&p);
     return r;
 }

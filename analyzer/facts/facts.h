@@ -114,6 +114,10 @@ enum {
                                 (or a realloc) releases the object */
     RL_ACC_VOLATILE = 1 << 5, /* the object accessed is volatile-qualified
                                  (its type, or the struct it is in) */
+    RL_ACC_STORES_ARRAY = 1 << 6, /* a store whose value (args[0]) is a whole
+                                     array, decayed (`a->buf = buffer`): the
+                                     value reads `&X[]`, as an element's
+                                     address would (facts format 20) */
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,

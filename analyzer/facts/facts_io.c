@@ -44,8 +44,9 @@
  * comparing two values by order (RL_IF_ORDERS); 18: a local holding a
  * test of a start's or trylock's result (`started = create(...) == 0`)
  * read with that test's sense; 19: a bit-field placed under the first
- * of its run of adjacent bit-fields (one C11 memory location) */
-#define FACTS_FORMAT 19
+ * of its run of adjacent bit-fields (one C11 memory location); 20: stores
+ * of a whole array flagged (RL_ACC_STORES_ARRAY) */
+#define FACTS_FORMAT 20
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -631,6 +631,15 @@ static int container_value(walker *w, const char *pointer, CXType ptr_type, CXCu
     return 1;
 }
 
+int rlw_names_whole_array(CXCursor e)
+{
+    CXCursor s = rl_cursor_strip(e);
+    enum CXCursorKind k = clang_getCursorKind(s);
+    if (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr) return 0;
+    enum CXTypeKind t = clang_getCanonicalType(clang_getCursorType(s)).kind;
+    return t == CXType_ConstantArray || t == CXType_IncompleteArray || t == CXType_VariableArray;
+}
+
 static void walk_binary(walker *w, CXCursor c, expr_out *out)
 {
     child_list l;
@@ -658,6 +667,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
             (w->fn->nodes[last].flags & RL_ACC_WRITE)) {
             const char *vals[1] = {rl_sb_str(&b.value)};
             rlw_set_args(w, last, vals, 1);
+            if (rlw_names_whole_array(rhs)) w->fn->nodes[last].flags |= RL_ACC_STORES_ARRAY;
         }
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         set_current(w, lhs, rl_sb_str(&b.value));

@@ -289,6 +289,7 @@ static int local_init_store(walker *w, const char *place, const char *value, CXC
     if (id < 0) return 0;
     const char *vals[1] = {value};
     rlw_set_args(w, id, vals, 1);
+    if (rlw_names_whole_array(at)) w->fn->nodes[id].flags |= RL_ACC_STORES_ARRAY;
     return 1;
 }
 

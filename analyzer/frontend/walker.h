@@ -188,6 +188,12 @@ void rlw_out_free(expr_out *o);
 /* Walks expression c used in mode; out (may be NULL) receives its place,
  * display and value. */
 void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
+/* Whether e names a whole array (a variable or a member of array type,
+ * under casts and parentheses), which decays to the address of its first
+ * element: stored in a pointer, it points to the whole array, not to one
+ * element an index picked (`a->buf = buffer` against `a->slot =
+ * &slots[i]`): the store is flagged RL_ACC_STORES_ARRAY. */
+int rlw_names_whole_array(CXCursor e);
 /* Walks expression c as a read for its place and value alone, emitting no
  * event (its accesses are walked where it stands, by the caller). */
 void rlw_expr_silent(walker *w, CXCursor c, expr_out *out);

@@ -116,6 +116,8 @@ void tm_record_stores(rl_model *m, const frame_env *env)
             const char *place = tm_follow_stores(m, alts[k], 0, &unused);
             for (size_t v = 0; v < nvalues; v++) record_store(m, place, values[v]);
         }
+        if (n->flags & RL_ACC_STORES_ARRAY)
+            for (size_t v = 0; v < nvalues; v++) *rl_ptrmap_slot(&m->whole_arrays, values[v]) = (void *)1;
     }
     if (m->stores_generation == before) tm_memo_stores_mark(m->resolve_memo, env, before);
 }
@@ -158,8 +160,20 @@ static int same_frame_heap(const char *a, const char *b)
     return fa == fb && memcmp(a, b, fa) == 0;
 }
 
+/* Whether value is the address of an element of the array the container
+ * itself is an element of (`args[i].next = &args[(i + 1) % N]`): a
+ * sibling's element, the neighbour's, not the container's own. */
+static int sibling_element(const char *container_place, const char *value)
+{
+    const char *hole = value[0] == '&' ? strstr(value, "[]") : NULL;
+    if (!hole) return 0;
+    size_t n = (size_t)(hole + 2 - (value + 1));
+    return strncmp(container_place, value + 1, n) == 0;
+}
+
 /* Whether the object value points to is made anew for each instance when
- * its container is: an element stored in a per-instance object, an object
+ * its container is: an element stored in a per-instance object (not a
+ * sibling of the container), an object
  * each instance's own frame allocated, one made anew in each iteration of
  * a loop, or, in_wrapper (the container is the object an allocator
  * wrapper returns, container_place its field as the wrapper names it),
@@ -167,7 +181,11 @@ static int same_frame_heap(const char *a, const char *b)
  * each loop it makes gets its own table). */
 static int made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value)
 {
-    return strstr(value, "[]") || tm_per_instance_heap(m, value) ||
+    /* an element's address, unless some store gave it as the whole array
+     * (`args[i].buf = buffer`: every instance's points to the same one) */
+    int element = strstr(value, "[]") && !sibling_element(container_place, value) &&
+                  !rl_ptrmap_get(&m->whole_arrays, value);
+    return element || tm_per_instance_heap(m, value) ||
            tm_allocated_in_loop(m, rl_intern(m->program->pool, value + 1)) ||
            (in_wrapper && same_frame_heap(container_place, value + 1));
 }

@@ -657,6 +657,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->instance_frames);
     rl_ptrmap_free(&m->wrapper_inner);
     rl_ptrmap_free(&m->made_per_call);
+    rl_ptrmap_free(&m->whole_arrays);
     rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
     rl_u64set_free(&m->once_spawns);

@@ -288,6 +288,8 @@ typedef struct rl_model {
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
     rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (stores.c) */
+    rl_ptrmap whole_arrays;    /* values `&X[]` some store gave as a whole array
+                                  (RL_ACC_STORES_ARRAY), not one element */
     int *pos_depth_of;         /* per function: the frames positions keep in a
                                   thread it is the entry of, 0 until asked
                                   (tm_position_depth) */

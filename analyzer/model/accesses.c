@@ -269,12 +269,14 @@ void tm_collect_accesses(rl_model *m)
              * from others stays, for whoever wrongly touches it after
              * handing it over. */
             if (owned && !publish && !taken) continue;
-            if (rl_ownership_released_unlinked(m->own, c->fn, i)) continue;
+            const char *unlink_lock = rl_ownership_released_unlinked(m->own, c->fn, i);
             publish = posted_after(m, c, i, &env, publish);
             if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
             if (!held) continue;
+            if (unlink_lock)
+                held = rl_ls_add(m->flow->locks, held, tm_follow_stores(m, tm_resolve(m, &env, unlink_lock, NULL), 0, &(int){0}), 0);
             int distinct0 = 0, root_distinct = 0;
             const char *resolved = tm_resolve2(m, &env, n->text, &distinct0, &root_distinct);
             if (!resolved[0]) continue;

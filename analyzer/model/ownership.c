@@ -552,17 +552,24 @@ static int held_throughout(const rl_fn_flow *ff, int32_t r, int32_t w, const cha
 }
 
 /* Whether some lock held at node r stays held at every node up to w. */
-static int one_lock_throughout(const rl_fn_flow *ff, int32_t r, int32_t w)
+/* The lock held from node r to node w (one of them), or NULL. */
+static const char *lock_throughout(const rl_fn_flow *ff, int32_t r, int32_t w)
 {
     for (size_t l = 0; ff->held[r] && l < ff->held[r]->n; l++)
-        if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) return 1;
-    return 0;
+        if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) return ff->held[r]->e[l].lock;
+    return NULL;
+}
+
+static int one_lock_throughout(const rl_fn_flow *ff, int32_t r, int32_t w)
+{
+    return lock_throughout(ff, r, w) != NULL;
 }
 
 /* Whether fn reads the pointer stored at `place` and then overwrites it,
  * one lock held from the read to the write, the read coming before node
- * `before` (-1: anywhere): the object read there is then unlinked. */
-static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t before)
+ * `before` (-1: anywhere): the object read there is then unlinked. That
+ * lock (in fn's terms) into *lock, when lock is not NULL. */
+static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t before, const char **lock)
 {
     const rl_function *f = o->p->fns[fn].fn;
     const rl_fn_flow *ff = &o->flow->fns[fn];
@@ -575,7 +582,11 @@ static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t bef
         for (int32_t w = r + 1; w < f->nnodes; w++) {
             const rl_node *wr = &f->nodes[w];
             if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
-            if (one_lock_throughout(ff, r, w)) return 1;
+            const char *held = lock_throughout(ff, r, w);
+            if (held) {
+                if (lock) *lock = held;
+                return 1;
+            }
         }
     }
     return 0;
@@ -600,26 +611,27 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
     rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
     if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
     /* Read, then overwritten, one lock held all the while. */
-    if (!unlinked_from(o, fn, place, -1)) return 0;
+    if (!unlinked_from(o, fn, place, -1, NULL)) return 0;
     o->unlinks[fn] = ANSWER_YES;
     return 1;
 }
 
-int rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node)
+const char *rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node)
 {
-    if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
+    if (fn < 0 || (size_t)fn >= o->p->nfns) return NULL;
     const rl_function *f = o->p->fns[fn].fn;
-    if (node < 0 || node >= f->nnodes) return 0;
+    if (node < 0 || node >= f->nnodes) return NULL;
     const rl_node *n = &f->nodes[node];
-    if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_RELEASE) || !n->text) return 0;
+    if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_RELEASE) || !n->text) return NULL;
     /* "X*": the whole object whose pointer is stored at place X. */
     size_t len = strlen(n->text);
-    if (len < 2 || n->text[len - 1] != '*') return 0;
+    if (len < 2 || n->text[len - 1] != '*') return NULL;
     char *place = rl_xstrndup(n->text, len - 1);
     rl_root_kind k = rl_place_root(place, NULL);
-    int r = (k == RL_ROOT_GLOBAL || k == RL_ROOT_PARAM) && unlinked_from(o, fn, place, node);
+    const char *lock = NULL;
+    if (!((k == RL_ROOT_GLOBAL || k == RL_ROOT_PARAM) && unlinked_from(o, fn, place, node, &lock))) lock = NULL;
     free(place);
-    return r;
+    return lock;
 }
 
 /* Whether node w runs whenever node `node` before it does: only

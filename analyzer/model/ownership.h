@@ -93,9 +93,12 @@ int rl_ownership_unlinks(rl_ownership *o, int fn);
  * of an object fn itself unlinked before it, in the same way: the freed
  * pointer was read from a place that fn then overwrote, one lock held
  * from the read to the write (`old = g_table; g_table = fresh;` under a
- * lock, then `free(old)`). No other thread reaches the object any more,
- * so the release is not shared. */
-int rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node);
+ * lock, then `free(old)`). The lock (in fn's terms), NULL when not. No
+ * thread finds the object any more, and none that found it holding the
+ * lock still does: the release is as if made holding that lock. One that
+ * copied the pointer and let go of the lock may still use it, and races
+ * with the release. */
+const char *rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node);
 
 /* Whether a call to callee gives a fresh object: callee is a function's
  * USR (a program function whose returns are fresh, or a library function

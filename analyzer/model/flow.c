@@ -554,6 +554,26 @@ static const rl_lockset *barriers_passed(const rl_flow *flow, const rl_fn_flow *
     return r;
 }
 
+/* The objects of `objects` that node i of f may have posted on already:
+ * a post on one comes before i in node order with no wait between them.
+ * A waiter woken by that earlier post may be reading while i runs, so a
+ * later post on the object does not order i before it (`signal(&cv);
+ * flag = 1; signal(&cv);`). A wait between (`post(&req); wait(&ack);`)
+ * is a handshake: the waiter finished that round first. */
+static const rl_lockset *posted_before(const rl_flow *flow, const rl_fn_flow *ff, int32_t i,
+                                       const rl_lockset *objects)
+{
+    const rl_lockset *r = rl_ls_empty(flow->locks);
+    for (size_t k = 0; k < ff->nposts; k++) {
+        int32_t j = ff->post_nodes[k];
+        if (j >= i || waits_between(ff, j, i)) continue;
+        const rl_lockset *o = ff->post_objects[k];
+        for (size_t e = 0; e < o->n; e++)
+            if (rl_ls_contains(objects, o->e[e].lock)) r = rl_ls_add(flow->locks, r, o->e[e].lock, 0);
+    }
+    return r;
+}
+
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
 {
     const rl_fn_flow *ff = &flow->fns[fn];
@@ -573,6 +593,8 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
     if (!r) return NULL;
     const rl_lockset *passed = barriers_passed(flow, ff, f, i, r);
     for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);
+    const rl_lockset *earlier = posted_before(flow, ff, i, r);
+    for (size_t e = 0; e < earlier->n; e++) r = rl_ls_remove(flow->locks, r, earlier->e[e].lock);
     return r->n ? r : NULL;
 }
 

@@ -450,48 +450,44 @@ static int index_param(walker *w, CXCursor idx)
     return -1;
 }
 
-static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
+/* The element `b[idx]` an access c reads or writes (a subscript, or the
+ * `*(b + idx)` it stands for). */
+static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_mode mode, expr_out *out)
 {
-    child_list l;
-    rlw_children_of(c, &l);
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
     long long index = -1;
-    if (l.len == 2) {
-        CXCursor b = rlw_child_at(&l, 0), idx = rlw_child_at(&l, 1);
-        /* `i[a]` is legal C: the pointer is whichever side is one. */
-        if (!rlw_type_is_pointer(clang_getCursorType(b)) && rlw_type_is_pointer(clang_getCursorType(idx))) {
-            CXCursor tmp = b;
-            b = idx;
-            idx = tmp;
-        }
-        rlw_expr(w, idx, USE_READ, NULL);
-        int by_param = index_param(w, idx);
-        expr_out base;
-        rlw_out_init(&base);
-        CXCursor sb = rl_cursor_strip(b);
-        if (rlw_type_is_array(clang_getCursorType(sb))) {
-            rlw_expr(w, sb, USE_ADDR, &base);
-            if (!rl_sb_str(&base.place)[0]) {
-                /* not a place we track */
-            } else if (by_param >= 0) {
-                rl_sb_printf(&place, "%s[#P%d]", rl_sb_str(&base.place), by_param);
-            } else {
-                /* table[3] and table[5] are different elements: the place
-                 * stays table[] (locks in arrays keep one name), the
-                 * constant index of its first [] goes with the access. */
-                long long k;
-                if (strchr(rl_sb_str(&base.place), '[')) index = base.index;
-                else if (rlw_const_int(rl_cursor_strip(idx), &k) && k >= 0 && k <= INT32_MAX) index = k;
-                rl_sb_printf(&place, "%s[]", rl_sb_str(&base.place));
-            }
-        } else {
-            rlw_expr(w, b, USE_READ, &base);
-            rlw_deref_place(w, rl_sb_str(&base.value), clang_getCursorType(b), &place);
-        }
-        rl_sb_printf(&display, "%s[]", rl_sb_str(&base.display));
-        rlw_out_free(&base);
+    /* `i[a]` is legal C: the pointer is whichever side is one. */
+    if (!rlw_type_is_pointer(clang_getCursorType(b)) && rlw_type_is_pointer(clang_getCursorType(idx))) {
+        CXCursor tmp = b;
+        b = idx;
+        idx = tmp;
     }
-    rlw_children_free(&l);
+    rlw_expr(w, idx, USE_READ, NULL);
+    int by_param = index_param(w, idx);
+    expr_out base;
+    rlw_out_init(&base);
+    CXCursor sb = rl_cursor_strip(b);
+    if (rlw_type_is_array(clang_getCursorType(sb))) {
+        rlw_expr(w, sb, USE_ADDR, &base);
+        if (!rl_sb_str(&base.place)[0]) {
+            /* not a place we track */
+        } else if (by_param >= 0) {
+            rl_sb_printf(&place, "%s[#P%d]", rl_sb_str(&base.place), by_param);
+        } else {
+            /* table[3] and table[5] are different elements: the place
+             * stays table[] (locks in arrays keep one name), the
+             * constant index of its first [] goes with the access. */
+            long long k;
+            if (strchr(rl_sb_str(&base.place), '[')) index = base.index;
+            else if (rlw_const_int(rl_cursor_strip(idx), &k) && k >= 0 && k <= INT32_MAX) index = k;
+            rl_sb_printf(&place, "%s[]", rl_sb_str(&base.place));
+        }
+    } else {
+        rlw_expr(w, b, USE_READ, &base);
+        rlw_deref_place(w, rl_sb_str(&base.value), clang_getCursorType(b), &place);
+    }
+    rl_sb_printf(&display, "%s[]", rl_sb_str(&base.display));
+    rlw_out_free(&base);
     CXType t = clang_getCursorType(c);
     int is_array = rlw_type_is_array(t);
     if (!is_array) set_index(w, rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_access_type_flags(t)), index);
@@ -506,8 +502,44 @@ static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rl_sb_free(&display);
 }
 
+static void walk_subscript(walker *w, CXCursor c, use_mode mode, expr_out *out)
+{
+    child_list l;
+    rlw_children_of(c, &l);
+    if (l.len == 2) element_access(w, c, rlw_child_at(&l, 0), rlw_child_at(&l, 1), mode, out);
+    rlw_children_free(&l);
+}
+
+/* `*(slots + id)` written for `slots[id]`: an array (not a pointer) plus
+ * an integer, whose element is the subscript's, the thread's own slot
+ * when id is its argument. Into *b and *idx. */
+static int array_plus_index(CXCursor operand, CXCursor *b, CXCursor *idx)
+{
+    CXCursor s = rl_cursor_strip(operand);
+    if (clang_getCursorKind(s) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(s) != CXBinaryOperator_Add)
+        return 0;
+    child_list l;
+    rlw_children_of(s, &l);
+    int ok = 0;
+    for (int side = 0; l.len == 2 && side < 2 && !ok; side++) {
+        CXCursor x = rlw_child_at(&l, side), y = rlw_child_at(&l, 1 - side);
+        if (rlw_type_is_array(clang_getCursorType(rl_cursor_strip(x))) && !rlw_type_is_pointer(clang_getCursorType(y))) {
+            *b = x;
+            *idx = y;
+            ok = 1;
+        }
+    }
+    rlw_children_free(&l);
+    return ok;
+}
+
 static void walk_deref(walker *w, CXCursor c, CXCursor operand, use_mode mode, expr_out *out)
 {
+    CXCursor array, index;
+    if (array_plus_index(operand, &array, &index)) {
+        element_access(w, c, array, index, mode, out);
+        return;
+    }
     expr_out base;
     rlw_out_init(&base);
     rlw_expr(w, operand, USE_READ, &base);

@@ -375,6 +375,60 @@ static void check_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
     }
 }
 
+/* Whether node `node` of fn lies under an IF (a branch the code chose),
+ * or an order test (RL_IF_ORDERS) comes before it: the code may order
+ * the locks it takes there (even and odd philosophers taking their forks
+ * in opposite orders; the lower-numbered fork first). */
+static int may_be_ordered(const rl_function *fn, int32_t node)
+{
+    for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
+        if (fn->nodes[p].kind == RL_N_IF) return 1;
+    for (int32_t i = 0; i < node; i++)
+        if (fn->nodes[i].kind == RL_N_IF && (fn->nodes[i].flags & RL_IF_ORDERS)) return 1;
+    return 0;
+}
+
+/* Two elements of one lock array (one name, "G:fork[]") taken one after
+ * the other by a function that threads run together: philosopher i takes
+ * fork[i], then fork[(i + 1) % N], and all of them may hold their first
+ * and wait for their second. The lock-order graph cannot see it (one name
+ * is no edge). Reported unless the code may order the two (may_be_ordered). */
+static void check_array_circle(rl_check_ctx *ctx, rl_ptrmap *reported)
+{
+    const rl_model *m = ctx->model;
+    for (size_t i = 0; i < m->nlock_events; i++) {
+        const rl_lock_event *e = &m->lock_events[i];
+        if (e->kind != RL_N_LOCK || !strstr(e->lock, "[]") || !rl_ls_contains(e->held, e->lock)) continue;
+        long outer = outer_acquisition(m, e, e->lock);
+        if (outer < 0 || m->lock_events[outer].ctx != e->ctx) continue;
+        const rl_function *fn = rl_model_ctx_function(m, e->ctx);
+        const rl_node *n = &fn->nodes[e->node];
+        if (param_root(n) >= 0 || may_be_ordered(fn, e->node) || may_be_ordered(fn, m->lock_events[outer].node))
+            continue;
+        rl_access a = as_access(e);
+        if (!rl_model_may_run_together(m, &a, &a)) continue;
+        void **slot = rl_ptrmap_slot(reported, n);
+        if (*slot) continue;
+        *slot = (void *)1;
+        rl_finding *f = rl_findings_add(ctx->out);
+        f->rule = rl_xstrdup("lock-order-inversion");
+        f->severity = RL_SEV_WARNING;
+        rl_strbuf name = RL_STRBUF_INIT;
+        rl_evidence_lock_name(m, e->lock, &name);
+        f->location = rl_xstrdup(rl_sb_str(&name));
+        f->message = rl_xasprintf("'%s' takes two locks of the array '%s', one while holding the other, in threads "
+                                  "that run together: each may hold one and wait for the next, in a circle",
+                                  fn->name, rl_sb_str(&name));
+        f->hint = rl_xstrdup("take the two elements in one order for every thread (the lower index first)");
+        rl_sb_free(&name);
+        add_site(m, f, (size_t)outer);
+        add_site(m, f, i);
+        f->confidence = rl_evidence_confidence(1); /* which elements: not known */
+        const char *parts[2] = {fn->name, "array-circle"};
+        rl_evidence_fingerprint(f, e->lock, parts, 2);
+    }
+}
+
 void rl_check_LockOrderInversion(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
@@ -425,5 +479,6 @@ void rl_check_LockOrderInversion(rl_check_ctx *ctx)
     rl_ptrmap_free(&g.edge_index);
     rl_ptrmap reported = RL_PTRMAP_INIT;
     check_argument_order(ctx, &reported);
+    check_array_circle(ctx, &reported);
     rl_ptrmap_free(&reported);
 }

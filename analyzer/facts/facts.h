@@ -139,8 +139,10 @@ enum {
     RL_IF_VALUE_NE = 1 << 6,
     /* IF: the condition compares two values by order (<, >, <=, >=), as
        code taking two locks in address or id order does (`if (x < y)
-       { lock x; lock y; } else { lock y; lock x; }`): text and display
-       the roots of its operands' values ("P0", "P1"; facts format 17) */
+       { lock x; lock y; } else { lock y; lock x; }`), or a `?:` doing so
+       (`a < b ? a : b`): text and display the roots of its operands'
+       values ("P0", "P1"; "?" for one without, an integer local; facts
+       formats 17 and 21) */
     RL_IF_ORDERS = 1 << 2,
     /* LOOP */
     RL_LOOP_DO = 1 << 2,       /* body runs before the first test */

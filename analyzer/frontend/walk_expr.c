@@ -473,6 +473,7 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
             /* not a place we track */
         } else if (by_param >= 0) {
             rl_sb_printf(&place, "%s[#P%d]", rl_sb_str(&base.place), by_param);
+            if (strchr(rl_sb_str(&base.place), '[')) index = base.index; /* meals[2][id]: still row 2 */
         } else {
             /* table[3] and table[5] are different elements: the place
              * stays table[] (locks in arrays keep one name), the
@@ -755,6 +756,7 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
     /* The arms run on one outcome each of the condition: an IF node, as
      * for && and ||, when events are being emitted. */
     int32_t node = l.len == 3 ? rlw_emit(w, RL_N_IF, c) : -1;
+    if (node >= 0) rlw_note_order_test(w, node, rlw_child_at(&l, 0));
     int32_t saved = w->cur, seqs[3] = {-1, -1, -1};
     if (node >= 0)
         for (int i = 0; i < 3; i++) seqs[i] = rlw_open_seq(w, node, c);

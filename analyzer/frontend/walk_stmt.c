@@ -127,11 +127,18 @@ static const char *operand_root(walker *w, CXCursor operand)
     return root;
 }
 
-/* `if (x < y)`, `if (a->id > b->id)`: an order test of two values with
- * different roots; the IF records the roots (RL_IF_ORDERS), so that locks
- * taken in the order it decides form no lock-order edge between them
+/* What an IF records for an operand of an order test whose root is not
+ * known (an integer local): the test still says the code orders values,
+ * but names no lock's root. */
+#define UNKNOWN_ROOT "?"
+
+/* `if (x < y)`, `if (a->id > b->id)`, `a < b ? a : b`: an order test of
+ * two values; the IF records their roots (RL_IF_ORDERS; UNKNOWN_ROOT where
+ * there is none), so that locks taken in the order it decides form no
+ * lock-order edge between them, and two elements of one lock array taken
+ * after such a test are not a dining philosophers' circle
  * (rules/lock_order.c). */
-static void note_order_test(walker *w, int32_t node, CXCursor cond)
+void rlw_note_order_test(walker *w, int32_t node, CXCursor cond)
 {
     if (node < 0 || (w->fn->nodes[node].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) return;
     CXCursor c = rl_cursor_strip(cond);
@@ -142,10 +149,15 @@ static void note_order_test(walker *w, int32_t node, CXCursor cond)
         return;
     child_list l;
     rlw_children_of(c, &l);
+    int constant = 0;
+    long long k;
+    for (int i = 0; i < l.len; i++) constant |= rlw_const_int(rlw_child_at(&l, i), &k);
     const char *a = l.len == 2 ? operand_root(w, rlw_child_at(&l, 0)) : NULL;
     const char *b = l.len == 2 ? operand_root(w, rlw_child_at(&l, 1)) : NULL;
     rlw_children_free(&l);
-    if (!a || !b || a == b) return;
+    if (l.len != 2 || constant || (a && a == b)) return;
+    if (!a) a = rl_intern(w->facts->pool, UNKNOWN_ROOT);
+    if (!b) b = rl_intern(w->facts->pool, UNKNOWN_ROOT);
     rl_node *n = &w->fn->nodes[node];
     n->text = a;
     n->display = b;
@@ -166,7 +178,7 @@ static void stmt_if(walker *w, CXCursor c)
         rlw_set_try(w, node, cx);
         rlw_set_correlated(w, node, cx);
         note_value_test(w, node, cx, cond);
-        note_order_test(w, node, cx);
+        rlw_note_order_test(w, node, cx);
         stmt_into(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then);
         if (has_else) stmt_into(w, rlw_child_at(&l, l.len - 1), els);
         rlw_note_conditional_lock(w, node, cx, has_else);

@@ -272,6 +272,9 @@ void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *an
 void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object);
 /* Marks node (IF, LOOP) as taken when cond says a trylock succeeded. */
 void rlw_set_try(walker *w, int32_t node, CXCursor cond);
+/* Marks IF node `node` (a statement or a `?:`) whose condition compares
+ * two values by order (walk_stmt.c). */
+void rlw_note_order_test(walker *w, int32_t node, CXCursor cond);
 /* A local just set to e, an expression holding the result of the TRYLOCK
  * or SPAWN node `id`: what its truth means (walk_lock.c). */
 void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id);

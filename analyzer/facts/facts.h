@@ -144,6 +144,13 @@ enum {
        values ("P0", "P1"; "?" for one without, an integer local; facts
        formats 17 and 21) */
     RL_IF_ORDERS = 1 << 2,
+    /* IF: a null test of a local pointer holding the value read from the
+       place in text (`t = head; if (t) head = t->next;`): the then branch
+       (NONNULL_THEN) or the else branch (NONNULL_ELSE) runs when it is
+       not null, as it is wherever the code dereferences it (facts format
+       22) */
+    RL_IF_NONNULL_THEN = 1 << 3,
+    RL_IF_NONNULL_ELSE = 1 << 4,
     /* LOOP */
     RL_LOOP_DO = 1 << 2,       /* body runs before the first test */
     RL_LOOP_FOREVER = 1 << 3,  /* no condition, or a constant true one */

@@ -114,6 +114,10 @@ static int node_fields_ok(const checker *c, int32_t i)
         if (!field_ok(n->args[a], 1, &why)) return bad_node(c, i, "an argument", why);
     if (n->kind == RL_N_SPAWN && n->nargs != 2)
         return bad_node(c, i, "its arguments", "are not two (thread argument, handle)");
+    if (n->kind == RL_N_IF && (n->flags & (RL_IF_NONNULL_THEN | RL_IF_NONNULL_ELSE)) &&
+        ((n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE | RL_IF_ORDERS)) || !n->text || !n->text[0] ||
+         (n->flags & RL_IF_NONNULL_THEN && n->flags & RL_IF_NONNULL_ELSE)))
+        return bad_node(c, i, "its null test", "names no place, or is another test too");
     if (n->kind == RL_N_IF && (n->flags & RL_IF_ORDERS) &&
         ((n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) || !n->text || !n->text[0] || !n->display || !n->display[0]))
         return bad_node(c, i, "its order test", "names no two values, or is a value test too");

@@ -46,8 +46,9 @@
  * read with that test's sense; 19: a bit-field placed under the first
  * of its run of adjacent bit-fields (one C11 memory location); 20: stores
  * of a whole array flagged (RL_ACC_STORES_ARRAY); 21: order tests in `?:`
- * and on integers (RL_IF_ORDERS roots "?"), the row of `meals[2][id]` */
-#define FACTS_FORMAT 21
+ * and on integers (RL_IF_ORDERS roots "?"), the row of `meals[2][id]`; 22:
+ * null tests of a pointer read from a place (RL_IF_NONNULL_*) */
+#define FACTS_FORMAT 22
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -164,6 +164,45 @@ void rlw_note_order_test(walker *w, int32_t node, CXCursor cond)
     n->flags |= RL_IF_ORDERS;
 }
 
+/* `if (t)`, `if (!t)`, `if (t != NULL)`, `if (t == NULL)` with t a local
+ * pointer holding the value read from a place (`t = head`; followed in
+ * program order, or its one value wherever it is assigned): the IF records the place and which branch runs when
+ * t is not null (RL_IF_NONNULL_*), so that an unlink under `if (t)` is
+ * known to have run wherever the code dereferences t
+ * (model/ownership.c). */
+static void note_null_test(walker *w, int32_t node, CXCursor cond)
+{
+    rl_node *n = node >= 0 ? &w->fn->nodes[node] : NULL;
+    if (!n || (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE | RL_IF_ORDERS)) || n->text) return;
+    CXCursor c = rl_cursor_strip(cond);
+    int nonnull_then = 1;
+    child_list l;
+    rlw_children_of(c, &l);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        c = rl_cursor_strip(rlw_child_at(&l, 0));
+        nonnull_then = 0;
+    } else if (k == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        CXCursor a = rlw_child_at(&l, 0), b = rlw_child_at(&l, 1);
+        if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rlw_is_null_constant(b)) c = rl_cursor_strip(a);
+        else if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rlw_is_null_constant(a)) c = rl_cursor_strip(b);
+        else c = clang_getNullCursor();
+        nonnull_then = op == CXBinaryOperator_NE;
+    }
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(c) || clang_getCursorKind(c) != CXCursor_DeclRefExpr ||
+        !rlw_type_is_pointer(clang_getCursorType(c)))
+        return;
+    CXCursor d = clang_getCursorReferenced(c);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    const char *value = !v ? NULL : v->straight ? v->current : rlw_local_alias(w, v, 0);
+    if (!value || !value[0] || value[0] == '&' || value[0] == '%' || value[0] == '@') return;
+    n = &w->fn->nodes[node]; /* rlw_local_alias may have added nodes */
+    n->text = value;
+    n->flags |= nonnull_then ? RL_IF_NONNULL_THEN : RL_IF_NONNULL_ELSE;
+}
+
 static void stmt_if(walker *w, CXCursor c)
 {
     child_list l;
@@ -179,6 +218,7 @@ static void stmt_if(walker *w, CXCursor c)
         rlw_set_correlated(w, node, cx);
         note_value_test(w, node, cx, cond);
         rlw_note_order_test(w, node, cx);
+        note_null_test(w, node, cx);
         stmt_into(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then);
         if (has_else) stmt_into(w, rlw_child_at(&l, l.len - 1), els);
         rlw_note_conditional_lock(w, node, cx, has_else);

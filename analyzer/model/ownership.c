@@ -690,6 +690,28 @@ static const unlink_list *unlinks_of(rl_ownership *o, int fn, const char *place)
     return l;
 }
 
+/* Whether node w runs before node `node` whenever that runs, given that
+ * the pointer read from `place` is not null there (`node` dereferences
+ * it): w lies in sequences, or in the branch of a null test of that
+ * pointer (RL_IF_NONNULL_*) that runs when it is not null, up to the
+ * block holding both (`t = head; if (t) head = t->next; ... if (!t)
+ * break; t->result = ...`). */
+static int runs_before_when_nonnull(const rl_function *f, int32_t w, int32_t node, const char *place)
+{
+    int32_t top = f->nodes[w].parent;
+    while (top >= 0 && !(node > top && node <= f->nodes[top].end)) top = f->nodes[top].parent;
+    if (top < 0) return 0;
+    for (int32_t child = w, p = f->nodes[w].parent; p >= 0 && p != top; child = p, p = f->nodes[p].parent) {
+        const rl_node *n = &f->nodes[p];
+        if (n->kind == RL_N_SEQ) continue;
+        if (n->kind != RL_N_IF || !n->text || strcmp(n->text, place) != 0) return 0;
+        int branch = child == rl_fn_child(f, p, 1) ? 1 : child == rl_fn_child(f, p, 2) ? 2 : 0;
+        if (!((branch == 1 && (n->flags & RL_IF_NONNULL_THEN)) || (branch == 2 && (n->flags & RL_IF_NONNULL_ELSE))))
+            return 0;
+    }
+    return 1;
+}
+
 /* The read of `place` that took the object node `node` of fn touches
  * (rl_ownership_taken_at): the last read of the place before it that a
  * write unlinks, the write coming before the access whenever the access
@@ -702,7 +724,8 @@ static int32_t taking_read(rl_ownership *o, int fn, int32_t node, const char *pl
     int32_t best = -1;
     for (size_t k = 0; k < l->n; k++) {
         int32_t r = l->reads[k], w = l->writes[k];
-        if (r < node && r > best && (w < node ? rl_program_runs_before(f, w, node) : runs_after(f, node, w))) best = r;
+        int before = w < node && (rl_program_runs_before(f, w, node) || runs_before_when_nonnull(f, w, node, place));
+        if (r < node && r > best && (before || (w > node && runs_after(f, node, w)))) best = r;
     }
     return best;
 }

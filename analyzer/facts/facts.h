@@ -162,6 +162,12 @@ enum {
                                    USR in `guard`), which may run it on a
                                    thread of its own; the model drops it
                                    when the program defines that function */
+    RL_SPAWN_ARG_REPEATS = 1 << 1, /* the argument is the address of an array
+                                   element whose index does not step with
+                                   the innermost loop around the spawn
+                                   (`&row[i]` in the `j` loop, `&pair[i / 2]`,
+                                   `&slots[0]`): several instances get the
+                                   same element (facts format 23) */
     /* SWITCH */
     RL_SWITCH_DEFAULT = 1 << 0,
     /* CALL */

@@ -47,8 +47,9 @@
  * of its run of adjacent bit-fields (one C11 memory location); 20: stores
  * of a whole array flagged (RL_ACC_STORES_ARRAY); 21: order tests in `?:`
  * and on integers (RL_IF_ORDERS roots "?"), the row of `meals[2][id]`; 22:
- * null tests of a pointer read from a place (RL_IF_NONNULL_*) */
-#define FACTS_FORMAT 22
+ * null tests of a pointer read from a place (RL_IF_NONNULL_*); 23: spawn
+ * arguments whose element repeats across the loop (RL_SPAWN_ARG_REPEATS) */
+#define FACTS_FORMAT 23
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -226,6 +226,31 @@ static void stmt_if(walker *w, CXCursor c)
     rlw_children_free(&l);
 }
 
+/* The variable a `for` step moves by one (`i++`, `++i`, `i--`, `i += 1`):
+ * the loop's counter; a null cursor for any other step. */
+static CXCursor stepped_variable(CXCursor step)
+{
+    CXCursor s = rl_cursor_strip(step), operand = clang_getNullCursor();
+    child_list l;
+    rlw_children_of(s, &l);
+    enum CXCursorKind k = clang_getCursorKind(s);
+    if (k == CXCursor_UnaryOperator && l.len == 1) {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(s);
+        if (op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PostDec ||
+            op == CXUnaryOperator_PreDec)
+            operand = rl_cursor_strip(rlw_child_at(&l, 0));
+    } else if ((k == CXCursor_CompoundAssignOperator || k == CXCursor_BinaryOperator) && l.len == 2) {
+        long long v;
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(s);
+        if ((op == CXBinaryOperator_AddAssign || op == CXBinaryOperator_SubAssign) &&
+            rlw_const_int(rlw_child_at(&l, 1), &v) && v == 1)
+            operand = rl_cursor_strip(rlw_child_at(&l, 0));
+    }
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(operand) || clang_getCursorKind(operand) != CXCursor_DeclRefExpr) return clang_getNullCursor();
+    return clang_getCursorReferenced(operand);
+}
+
 /* For statements: clang omits absent parts, so the ';' tokens of the header
  * tell which child is the init, the condition and the increment. */
 static void stmt_for(walker *w, CXCursor c)
@@ -273,7 +298,19 @@ static void stmt_for(walker *w, CXCursor c)
         }
     }
     if (!have_cond && nsemi == 2) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
+    CXCursor saved_counter = w->loop_counter;
+    int saved_in_loop = w->in_loop;
+    w->loop_counter = clang_getNullCursor();
+    for (int i = 0; i < l.len - 1; i++) {
+        CXCursor part = rlw_child_at(&l, i);
+        unsigned off;
+        clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(part)), NULL, NULL, NULL, &off);
+        if (nsemi == 2 && off > semi[1]) w->loop_counter = stepped_variable(part);
+    }
+    w->in_loop = 1;
     stmt_into(w, body_c, body);
+    w->loop_counter = saved_counter;
+    w->in_loop = saved_in_loop;
     rlw_children_free(&l);
 }
 
@@ -291,7 +328,13 @@ static void stmt_while(walker *w, CXCursor c, int is_do)
         if (is_do && rlw_const_int(cx, &v) && v == 0) w->fn->nodes[node].flags |= RL_LOOP_ONCE;
         rlw_expr_into(w, cx, cond);
         rlw_set_try(w, node, cx);
+        CXCursor saved_counter = w->loop_counter;
+        int saved_in_loop = w->in_loop;
+        w->loop_counter = clang_getNullCursor();
+        w->in_loop = !(is_do && w->fn->nodes[node].flags & RL_LOOP_ONCE);
         stmt_into(w, bx, body);
+        w->loop_counter = saved_counter;
+        w->in_loop = saved_in_loop;
     }
     if (is_do) w->fn->nodes[node].flags |= RL_LOOP_DO;
     rlw_children_free(&l);

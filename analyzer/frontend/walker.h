@@ -102,6 +102,10 @@ typedef struct walker {
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */
     rl_ptrmap noreturn;    /* callee USR (interned) -> NORETURN_YES or rlw_no_annotation */
+    CXCursor loop_counter; /* the variable the innermost `for` around the
+                              statement being walked steps (`i++`), or a
+                              null cursor (none, or not a plain step) */
+    int in_loop;           /* some loop is around it */
 } walker;
 
 /* A callee or declaration known to carry no lock attribute: the "none"

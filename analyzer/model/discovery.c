@@ -172,10 +172,13 @@ static int arg_is_distinct(rl_model *m, int fn_index, int32_t spawn_node, const 
     /* An integer (the loop counter) passed by value: one per instance. */
     if (arg_value[0] == '#') return 1;
     if (arg_value[0] != '&') return 0;
-    /* One element of an array per iteration: &args[i]; through a pointer,
-     * &p[i] is `&p*` (the facts keep no index of a pointer's elements,
-     * and `&*p` is not how a loop hands out p itself). */
-    if (strstr(arg_value, "[]")) return 1;
+    /* One element of an array per iteration: &args[i], unless its index
+     * does not step with the loop (RL_SPAWN_ARG_REPEATS: &row[i] in the j
+     * loop, &pair[i / 2]); through a pointer, &p[i] is `&p*` (the facts
+     * keep no index of a pointer's elements, and `&*p` is not how a loop
+     * hands out p itself). */
+    if (strstr(arg_value, "[]"))
+        return !(fn->nodes[spawn_node].kind == RL_N_SPAWN && (fn->nodes[spawn_node].flags & RL_SPAWN_ARG_REPEATS));
     size_t len = strlen(arg_value);
     if (len > 2 && arg_value[len - 1] == '*' && arg_value[len - 2] != '*') return 1;
     /* A heap object allocated in the same loop, before the spawn. */

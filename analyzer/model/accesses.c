@@ -309,6 +309,7 @@ void tm_collect_accesses(rl_model *m)
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = access_history(m, c, i, &env);
                 a->publish = publish;
+                a->rounds = (uint8_t)(publish && rl_flow_posts_in_rounds(m->flow, f, c->fn, i));
                 a->owned = (uint8_t)owned;
                 a->guard = NULL;
                 if (n->guard) {

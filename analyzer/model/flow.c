@@ -554,6 +554,20 @@ static const rl_lockset *barriers_passed(const rl_flow *flow, const rl_fn_flow *
     return r;
 }
 
+/* Whether post node j, before node i in a loop that holds both and waits,
+ * posts again in the next round, after i: the dispatcher reading a result
+ * after its wait for `done`, then posting the next job (`for (...) {
+ * fill; post(&ready); wait(&done); read; }`). */
+static int next_round_posts(const rl_function *f, const rl_fn_flow *ff, int32_t i, int32_t j)
+{
+    for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {
+        const rl_node *loop = &f->nodes[p];
+        if (loop->kind == RL_N_LOOP && !(loop->flags & RL_LOOP_ONCE) && j > p && j <= loop->end)
+            return waits_between(ff, p, loop->end);
+    }
+    return 0;
+}
+
 /* The objects of `objects` that node i of f may have posted on already:
  * a post on one comes before i in node order with no wait between them.
  * A waiter woken by that earlier post may be reading while i runs, so a
@@ -580,7 +594,7 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
     const rl_lockset *r = NULL;
     for (size_t k = 0; k < ff->nposts; k++) {
         int32_t j = ff->post_nodes[k];
-        if (j <= i) continue;
+        if (j <= i && !next_round_posts(f, ff, i, j)) continue;
         int ordered = 1;
         for (int32_t p = f->nodes[i].parent; p >= 0 && ordered; p = f->nodes[p].parent) {
             const rl_node *loop = &f->nodes[p];
@@ -596,6 +610,18 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
     const rl_lockset *earlier = posted_before(flow, ff, i, r);
     for (size_t e = 0; e < earlier->n; e++) r = rl_ls_remove(flow->locks, r, earlier->e[e].lock);
     return r->n ? r : NULL;
+}
+
+int rl_flow_posts_in_rounds(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    for (size_t k = 0; k < ff->nposts; k++) {
+        int32_t j = ff->post_nodes[k];
+        if (j <= i) continue;
+        for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent)
+            if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE) && j <= f->nodes[p].end) return 1;
+    }
+    return 0;
 }
 
 /* Analyses one function; returns whether its summary changed. */

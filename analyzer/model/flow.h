@@ -78,6 +78,11 @@ typedef struct rl_flow {
  * next phase, which the other thread's history cannot tell from this
  * one). NULL when none. */
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
+/* Whether a post that publishes node i (rl_flow_posted_after) lies in a
+ * loop that holds i too: the thread makes the access again in the next
+ * round, after that post, so a waiter that took the post is ordered after
+ * one round's access but not before the next one's. */
+int rl_flow_posts_in_rounds(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
 
 /* Computes every function's flow and summary (callees first, iterated
  * until summaries are stable). Lock names are interned in p->pool. */

@@ -418,7 +418,13 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
     if ((oa && started_by_once(m, a->thread, oa)) || (ob && started_by_once(m, b->thread, ob))) return 0;
     if ((oa && after_once(m, b, oa, a)) || (ob && after_once(m, a, ob, b))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
-    if (publication_orders(m, a, b) || publication_orders(m, b, a)) return 0;
+    /* A hand-off one way orders the pair, unless the side handed on is
+     * made again round after round: then the other side must also be
+     * handed back before a post of its own (a bounded buffer's consumer
+     * reading the slot before it signals `not_full`, not after; a worker
+     * using the job before it posts `job_done`). */
+    int ab = publication_orders(m, a, b), ba = publication_orders(m, b, a);
+    if ((ab && (!a->rounds || b->publish)) || (ba && (!b->rounds || a->publish))) return 0;
     /* Each made while its thread owned the object: one thread at a time
      * owns it, and it changes hands through a synchronised hand-off
      * (ownership.h), so the two never meet. Two instances of a taker each

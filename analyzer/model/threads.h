@@ -219,6 +219,9 @@ typedef struct rl_access {
     uint8_t owned;       /* made while its thread owns the object: one it
                             allocated or took off a shared structure and has
                             not handed on yet (ownership.h) */
+    uint8_t rounds;      /* a post that publishes it lies in a loop holding
+                            it too: its thread makes it again, round after
+                            round (rl_flow_posts_in_rounds) */
 } rl_access;
 
 /* A lock operation as some thread performs it. */

@@ -326,6 +326,31 @@ static int takes_in_order(const rl_function *fn, int first, int second)
     return 0;
 }
 
+/* Reports two acquisitions by one function of locks of one name: lock
+ * event `outer`, then event i taken while holding it. `message` is a
+ * format taking the function's name and the lock's; `tag` keeps the
+ * fingerprint apart from the other checks'. */
+static void report_two_acquisitions(rl_check_ctx *ctx, size_t i, long outer, const rl_function *fn, const char *tag,
+                                    int doubts, const char *message, const char *hint)
+{
+    const rl_model *m = ctx->model;
+    const rl_lock_event *e = &m->lock_events[i];
+    rl_finding *f = rl_findings_add(ctx->out);
+    f->rule = rl_xstrdup("lock-order-inversion");
+    f->severity = RL_SEV_WARNING;
+    rl_strbuf name = RL_STRBUF_INIT;
+    rl_evidence_lock_name(m, e->lock, &name);
+    f->location = rl_xstrdup(rl_sb_str(&name));
+    f->message = rl_xasprintf(message, fn->name, rl_sb_str(&name));
+    f->hint = rl_xstrdup(hint);
+    rl_sb_free(&name);
+    add_site(m, f, (size_t)outer);
+    add_site(m, f, i);
+    f->confidence = rl_evidence_confidence(doubts);
+    const char *parts[2] = {fn->name, tag};
+    rl_evidence_fingerprint(f, e->lock, parts, 2);
+}
+
 /* Two objects' locks of one kind (array elements, objects known by type)
  * share a name, so `transfer(a, b)` taking a->lock then b->lock is a
  * self-edge. It deadlocks when the function runs in threads that may pass
@@ -355,23 +380,11 @@ static void check_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
         void **slot = rl_ptrmap_slot(reported, n);
         if (!concurrent || *slot) continue;
         *slot = (void *)1;
-        rl_finding *f = rl_findings_add(ctx->out);
-        f->rule = rl_xstrdup("lock-order-inversion");
-        f->severity = RL_SEV_WARNING;
-        rl_strbuf name = RL_STRBUF_INIT;
-        rl_evidence_lock_name(m, e->lock, &name);
-        f->location = rl_xstrdup(rl_sb_str(&name));
-        f->message = rl_xasprintf("'%s' takes two '%s' locks in argument order: calls with the arguments swapped, "
-                                  "in threads that run together, deadlock",
-                                  fn->name, rl_sb_str(&name));
-        f->hint = rl_xstrdup("take the two locks in a fixed order (for example by address or id), whatever the "
-                             "order of the arguments");
-        rl_sb_free(&name);
-        add_site(m, f, (size_t)outer);
-        add_site(m, f, i);
-        f->confidence = rl_evidence_confidence(rl_evidence_lock_doubts(m, e->ctx, e->lock));
-        const char *parts[2] = {fn->name, "argument-order"};
-        rl_evidence_fingerprint(f, e->lock, parts, 2);
+        report_two_acquisitions(ctx, i, outer, fn, "argument-order", rl_evidence_lock_doubts(m, e->ctx, e->lock),
+                                "'%s' takes two '%s' locks in argument order: calls with the arguments swapped, in "
+                                "threads that run together, deadlock",
+                                "take the two locks in a fixed order (for example by address or id), whatever the "
+                                "order of the arguments");
     }
 }
 
@@ -410,22 +423,10 @@ static void check_array_circle(rl_check_ctx *ctx, rl_ptrmap *reported)
         void **slot = rl_ptrmap_slot(reported, n);
         if (*slot) continue;
         *slot = (void *)1;
-        rl_finding *f = rl_findings_add(ctx->out);
-        f->rule = rl_xstrdup("lock-order-inversion");
-        f->severity = RL_SEV_WARNING;
-        rl_strbuf name = RL_STRBUF_INIT;
-        rl_evidence_lock_name(m, e->lock, &name);
-        f->location = rl_xstrdup(rl_sb_str(&name));
-        f->message = rl_xasprintf("'%s' takes two locks of the array '%s', one while holding the other, in threads "
-                                  "that run together: each may hold one and wait for the next, in a circle",
-                                  fn->name, rl_sb_str(&name));
-        f->hint = rl_xstrdup("take the two elements in one order for every thread (the lower index first)");
-        rl_sb_free(&name);
-        add_site(m, f, (size_t)outer);
-        add_site(m, f, i);
-        f->confidence = rl_evidence_confidence(1); /* which elements: not known */
-        const char *parts[2] = {fn->name, "array-circle"};
-        rl_evidence_fingerprint(f, e->lock, parts, 2);
+        report_two_acquisitions(ctx, i, outer, fn, "array-circle", 1 /* which elements: not known */,
+                                "'%s' takes two locks of the array '%s', one while holding the other, in threads "
+                                "that run together: each may hold one and wait for the next, in a circle",
+                                "take the two elements in one order for every thread (the lower index first)");
     }
 }
 

@@ -38,6 +38,7 @@ static void walk_function(walker *w, CXCursor fc)
     w->last_trylock = -1;
     w->loop_counter = clang_getNullCursor();
     w->in_loop = 0;
+    w->loop_span = -1;
     int np = clang_Cursor_getNumArguments(fc);
     fn->nparams = np > 0 ? np : 0;
     for (int i = 0; i < fn->nparams; i++) rlw_add_local(w, clang_Cursor_getArgument(fc, (unsigned)i), i);

@@ -450,6 +450,38 @@ static int index_param(walker *w, CXCursor idx)
     return -1;
 }
 
+/* The parameter a block index starts from: `id * C + k` (or `k + C *
+ * id`), with id a copy of a parameter (index_param) and k the counter of
+ * the innermost `for`, which stays in [0, C) (walker.loop_span): the
+ * instance's own block of C elements, as `slots[id]` is its own slot
+ * (`out[id * STRIDE + k]`). -1 otherwise. */
+static int block_index_param(walker *w, CXCursor idx)
+{
+    CXCursor s = rl_cursor_strip(idx);
+    if (w->loop_span <= 0 || clang_getCursorKind(s) != CXCursor_BinaryOperator ||
+        clang_getCursorBinaryOperatorKind(s) != CXBinaryOperator_Add)
+        return -1;
+    child_list l;
+    rlw_children_of(s, &l);
+    int param = -1;
+    for (int side = 0; l.len == 2 && side < 2 && param < 0; side++) {
+        CXCursor mul = rl_cursor_strip(rlw_child_at(&l, side)), k = rl_cursor_strip(rlw_child_at(&l, 1 - side));
+        if (clang_getCursorKind(k) != CXCursor_DeclRefExpr ||
+            !clang_equalCursors(clang_getCursorReferenced(k), w->loop_counter) ||
+            clang_getCursorKind(mul) != CXCursor_BinaryOperator ||
+            clang_getCursorBinaryOperatorKind(mul) != CXBinaryOperator_Mul)
+            continue;
+        child_list f;
+        rlw_children_of(mul, &f);
+        long long c;
+        for (int j = 0; f.len == 2 && j < 2 && param < 0; j++)
+            if (rlw_const_int(rlw_child_at(&f, 1 - j), &c) && c == w->loop_span) param = index_param(w, rlw_child_at(&f, j));
+        rlw_children_free(&f);
+    }
+    rlw_children_free(&l);
+    return param;
+}
+
 /* The element `b[idx]` an access c reads or writes (a subscript, or the
  * `*(b + idx)` it stands for). */
 static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_mode mode, expr_out *out)
@@ -464,6 +496,7 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     }
     rlw_expr(w, idx, USE_READ, NULL);
     int by_param = index_param(w, idx);
+    if (by_param < 0) by_param = block_index_param(w, idx);
     expr_out base;
     rlw_out_init(&base);
     CXCursor sb = rl_cursor_strip(b);

@@ -251,6 +251,55 @@ static CXCursor stepped_variable(CXCursor step)
     return clang_getCursorReferenced(operand);
 }
 
+/* The constant a `for` sets its counter to in its init part (`int k = 0`,
+ * `k = 0`), into *value; 0 when it sets none. */
+static int counter_start(CXCursor counter, CXCursor init, long long *value)
+{
+    if (clang_Cursor_isNull(init)) return 0;
+    CXCursor s = rl_cursor_strip(init);
+    child_list l;
+    int found = 0;
+    if (clang_getCursorKind(s) == CXCursor_DeclStmt) {
+        rlw_children_of(s, &l);
+        for (int i = 0; i < l.len && !found; i++) {
+            CXCursor d = rlw_child_at(&l, i);
+            if (!clang_equalCursors(d, counter)) continue;
+            child_list v;
+            rlw_children_of(d, &v);
+            found = v.len && rlw_const_int(rlw_child_at(&v, v.len - 1), value);
+            rlw_children_free(&v);
+        }
+        rlw_children_free(&l);
+    } else if (clang_getCursorKind(s) == CXCursor_BinaryOperator &&
+               clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Assign) {
+        rlw_children_of(s, &l);
+        CXCursor lhs = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+        found = !clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+                clang_equalCursors(clang_getCursorReferenced(lhs), counter) && rlw_const_int(rlw_child_at(&l, 1), value);
+        rlw_children_free(&l);
+    }
+    return found;
+}
+
+/* The bound C of a `for` over [start, C) that counts up from a constant
+ * start >= 0 (`for (k = 0; k < C; k++)`), or -1: the counter then stays
+ * in [0, C). */
+static long long counter_span(CXCursor counter, CXCursor init, CXCursor test)
+{
+    long long start = -1, bound = -1;
+    if (!counter_start(counter, init, &start) || start < 0 || clang_Cursor_isNull(test)) return -1;
+    CXCursor s = rl_cursor_strip(test);
+    if (clang_getCursorKind(s) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(s) != CXBinaryOperator_LT)
+        return -1;
+    child_list l;
+    rlw_children_of(s, &l);
+    CXCursor lhs = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    int ok = !clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+             clang_equalCursors(clang_getCursorReferenced(lhs), counter) && rlw_const_int(rlw_child_at(&l, 1), &bound);
+    rlw_children_free(&l);
+    return ok && bound > 0 ? bound : -1;
+}
+
 /* For statements: clang omits absent parts, so the ';' tokens of the header
  * tell which child is the init, the condition and the increment. */
 static void stmt_for(walker *w, CXCursor c)
@@ -300,17 +349,24 @@ static void stmt_for(walker *w, CXCursor c)
     if (!have_cond && nsemi == 2) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
     CXCursor saved_counter = w->loop_counter;
     int saved_in_loop = w->in_loop;
+    long long saved_span = w->loop_span;
     w->loop_counter = clang_getNullCursor();
+    w->loop_span = -1;
+    CXCursor init = clang_getNullCursor(), test = clang_getNullCursor();
     for (int i = 0; i < l.len - 1; i++) {
         CXCursor part = rlw_child_at(&l, i);
         unsigned off;
         clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(part)), NULL, NULL, NULL, &off);
         if (nsemi == 2 && off > semi[1]) w->loop_counter = stepped_variable(part);
+        else if (nsemi == 2 && off < semi[0]) init = part;
+        else test = part;
     }
+    if (!clang_Cursor_isNull(w->loop_counter)) w->loop_span = counter_span(w->loop_counter, init, test);
     w->in_loop = 1;
     stmt_into(w, body_c, body);
     w->loop_counter = saved_counter;
     w->in_loop = saved_in_loop;
+    w->loop_span = saved_span;
     rlw_children_free(&l);
 }
 

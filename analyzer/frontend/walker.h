@@ -106,6 +106,9 @@ typedef struct walker {
                               statement being walked steps (`i++`), or a
                               null cursor (none, or not a plain step) */
     int in_loop;           /* some loop is around it */
+    long long loop_span;   /* that counter stays in [0, loop_span): it starts
+                              at a constant >= 0 and the loop runs while it
+                              is below the constant loop_span; -1 unknown */
 } walker;
 
 /* A callee or declaration known to carry no lock attribute: the "none"

@@ -182,6 +182,44 @@ static const rl_lockset *correlated_locks(rl_model *m, const rl_lockset *held, c
     return r;
 }
 
+/* The objects function `caller` posts on before one of its calls of
+ * `callee` with no wait between (rl_flow_posted_before), over every such
+ * call: a context stands for all of them. *waited: every such call comes
+ * after a wait of the caller (the chain above need not be asked). */
+typedef struct calls_answer {
+    const rl_lockset *posted;
+    int waited;
+} calls_answer;
+
+static const rl_lockset *posted_before_calls(rl_model *m, int caller, int callee, int *waited)
+{
+    /* Asked for every published access of every context: kept per pair. */
+    void **slot = rl_ptrmap_slot(&m->posted_before_calls,
+                                 (const void *)(uintptr_t)((((uint64_t)(uint32_t)caller << 32) | (uint32_t)callee) + 1));
+    if (*slot) {
+        const calls_answer *a = *slot;
+        *waited = a->waited;
+        return a->posted;
+    }
+    const rl_fn_info *info = &m->program->fns[caller];
+    const rl_lockset *r = NULL;
+    int all_waited = 1, any = 0;
+    for (int32_t k = 0; k < info->fn->nnodes; k++) {
+        if (info->fn->nodes[k].kind != RL_N_CALL || !info->callees[k] ||
+            rl_program_find(m->program, info->callees[k]) != callee)
+            continue;
+        any = 1;
+        const rl_lockset *before = rl_flow_posted_before(m->flow, caller, k);
+        if (before) r = r ? rl_ls_union(m->flow->locks, r, before) : before;
+        all_waited &= rl_flow_waits_before(m->flow, caller, k);
+    }
+    *waited = any && all_waited;
+    calls_answer *a = rl_xmalloc(sizeof *a);
+    *a = (calls_answer){r, *waited};
+    *slot = a;
+    return r;
+}
+
 /* What orders an access before other threads' accesses: the locks its
  * owned object is published under (publish), and the objects its
  * function posts on after it (flow.h), resolved in the context. */
@@ -191,6 +229,20 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
     const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node);
     if (!posted) return publish;
     const rl_lockset *r = tm_resolve_locks(m, env, posted);
+    /* A caller that posted on an object before the call (with no wait
+     * since, here or between) may have a waiter reading already: the
+     * later post does not order this access for it (`publish(a);
+     * publish(b);`, each filling a buffer, then signalling). */
+    int waited = rl_flow_waits_before(m->flow, c->fn, node);
+    for (int p = c->parent_ctx, callee = c->fn; p >= 0 && !waited && r->n; callee = m->ctxs[p].fn, p = m->ctxs[p].parent_ctx) {
+        const rl_lockset *before = posted_before_calls(m, m->ctxs[p].fn, callee, &waited);
+        if (before && before->n) {
+            frame_env penv = tm_ctx_env(&m->ctxs[p]);
+            const rl_lockset *gone = tm_resolve_locks(m, &penv, before);
+            for (size_t e = 0; e < gone->n; e++) r = rl_ls_remove(m->flow->locks, r, gone->e[e].lock);
+        }
+    }
+    if (!r->n) return publish;
     return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
 }
 

@@ -612,6 +612,26 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
     return r->n ? r : NULL;
 }
 
+const rl_lockset *rl_flow_posted_before(const rl_flow *flow, int fn, int32_t i)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    const rl_lockset *r = NULL;
+    for (size_t k = 0; k < ff->nposts; k++) {
+        int32_t j = ff->post_nodes[k];
+        if (j >= i || waits_between(ff, j, i)) continue;
+        r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
+    }
+    return r;
+}
+
+int rl_flow_waits_before(const rl_flow *flow, int fn, int32_t i)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    for (size_t k = 0; k < ff->nwaits; k++)
+        if (ff->wait_nodes[k] < i) return 1;
+    return 0;
+}
+
 int rl_flow_posts_in_rounds(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
 {
     const rl_fn_flow *ff = &flow->fns[fn];

@@ -83,6 +83,11 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
  * round, after that post, so a waiter that took the post is ordered after
  * one round's access but not before the next one's. */
 int rl_flow_posts_in_rounds(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
+/* The objects function fn posts on before node i with no wait between
+ * (NULL: none), and whether it waits before i at all: a caller's post
+ * before a call, whose waiter may be reading while the callee runs. */
+const rl_lockset *rl_flow_posted_before(const rl_flow *flow, int fn, int32_t i);
+int rl_flow_waits_before(const rl_flow *flow, int fn, int32_t i);
 
 /* Computes every function's flow and summary (callees first, iterated
  * until summaries are stable). Lock names are interned in p->pool. */

@@ -278,6 +278,8 @@ typedef struct rl_model {
     rl_stored_sets stored_sets; /* resolved place -> every value stored there (stored_set.h) */
     rl_ptrmap barriers;   /* resolved objects some context waits at as a
                              barrier (pthread_barrier_wait) -> 1 */
+    rl_ptrmap posted_before_calls; /* (caller, callee) -> its answer, owned
+                             (accesses.c, posted_before_calls) */
     uint64_t stores_generation; /* bumped at every change of stored or
                                    wrapper_inner (stores.c, resolve.c) */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */

@@ -36,9 +36,7 @@ static void walk_function(walker *w, CXCursor fc)
     w->depth = 0;
     w->silent = 0;
     w->last_trylock = -1;
-    w->loop_counter = clang_getNullCursor();
-    w->in_loop = 0;
-    w->loop_span = -1;
+    w->loop = (loop_scope){0, clang_getNullCursor(), -1};
     int np = clang_Cursor_getNumArguments(fc);
     fn->nparams = np > 0 ? np : 0;
     for (int i = 0; i < fn->nparams; i++) rlw_add_local(w, clang_Cursor_getArgument(fc, (unsigned)i), i);

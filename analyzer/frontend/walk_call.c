@@ -133,7 +133,7 @@ static int steps_with(CXCursor idx, CXCursor counter)
  * then get one element (RL_SPAWN_ARG_REPEATS). */
 static int element_repeats(walker *w, CXCursor arg)
 {
-    if (!w->in_loop) return 0;
+    if (!w->loop.inside) return 0;
     CXCursor s = rl_cursor_strip(arg);
     if (clang_getCursorKind(s) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(s) != CXUnaryOperator_AddrOf)
         return 0;
@@ -155,7 +155,7 @@ static int element_repeats(walker *w, CXCursor arg)
     if (clang_Cursor_isNull(idx)) return 0;
     long long v;
     if (rlw_const_int(idx, &v)) return 1;
-    return !clang_Cursor_isNull(w->loop_counter) && !steps_with(idx, w->loop_counter);
+    return !clang_Cursor_isNull(w->loop.counter) && !steps_with(idx, w->loop.counter);
 }
 
 /* Whether local decl, a pointer, is only ever given integers converted

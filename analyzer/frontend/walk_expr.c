@@ -452,13 +452,13 @@ static int index_param(walker *w, CXCursor idx)
 
 /* The parameter a block index starts from: `id * C + k` (or `k + C *
  * id`), with id a copy of a parameter (index_param) and k the counter of
- * the innermost `for`, which stays in [0, C) (walker.loop_span): the
+ * the innermost `for`, which stays in [0, C) (loop_scope.span): the
  * instance's own block of C elements, as `slots[id]` is its own slot
  * (`out[id * STRIDE + k]`). -1 otherwise. */
 static int block_index_param(walker *w, CXCursor idx)
 {
     CXCursor s = rl_cursor_strip(idx);
-    if (w->loop_span <= 0 || clang_getCursorKind(s) != CXCursor_BinaryOperator ||
+    if (w->loop.span <= 0 || clang_getCursorKind(s) != CXCursor_BinaryOperator ||
         clang_getCursorBinaryOperatorKind(s) != CXBinaryOperator_Add)
         return -1;
     child_list l;
@@ -467,7 +467,7 @@ static int block_index_param(walker *w, CXCursor idx)
     for (int side = 0; l.len == 2 && side < 2 && param < 0; side++) {
         CXCursor mul = rl_cursor_strip(rlw_child_at(&l, side)), k = rl_cursor_strip(rlw_child_at(&l, 1 - side));
         if (clang_getCursorKind(k) != CXCursor_DeclRefExpr ||
-            !clang_equalCursors(clang_getCursorReferenced(k), w->loop_counter) ||
+            !clang_equalCursors(clang_getCursorReferenced(k), w->loop.counter) ||
             clang_getCursorKind(mul) != CXCursor_BinaryOperator ||
             clang_getCursorBinaryOperatorKind(mul) != CXBinaryOperator_Mul)
             continue;
@@ -475,7 +475,7 @@ static int block_index_param(walker *w, CXCursor idx)
         rlw_children_of(mul, &f);
         long long c;
         for (int j = 0; f.len == 2 && j < 2 && param < 0; j++)
-            if (rlw_const_int(rlw_child_at(&f, 1 - j), &c) && c == w->loop_span) param = index_param(w, rlw_child_at(&f, j));
+            if (rlw_const_int(rlw_child_at(&f, 1 - j), &c) && c == w->loop.span) param = index_param(w, rlw_child_at(&f, j));
         rlw_children_free(&f);
     }
     rlw_children_free(&l);

@@ -331,42 +331,30 @@ static void stmt_for(walker *w, CXCursor c)
         clang_disposeString(sp);
     }
     clang_disposeTokens(w->tu, toks, ntoks);
-    int have_cond = 0;
+    CXCursor init = clang_getNullCursor(), test = clang_getNullCursor(), increment = clang_getNullCursor();
     for (int i = 0; i < l.len - 1; i++) {
         CXCursor part = rlw_child_at(&l, i);
         unsigned off;
         clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(part)), NULL, NULL, NULL, &off);
         if (nsemi == 2 && off < semi[0]) {
             rlw_stmt(w, part); /* init runs once, before the loop */
+            init = part;
         } else if (nsemi == 2 && off > semi[1]) {
             stmt_into(w, part, step);
+            increment = part;
         } else {
             rlw_expr_into(w, part, cond);
             rlw_set_try(w, node, part);
-            have_cond = 1;
+            test = part;
         }
     }
-    if (!have_cond && nsemi == 2) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
-    CXCursor saved_counter = w->loop_counter;
-    int saved_in_loop = w->in_loop;
-    long long saved_span = w->loop_span;
-    w->loop_counter = clang_getNullCursor();
-    w->loop_span = -1;
-    CXCursor init = clang_getNullCursor(), test = clang_getNullCursor();
-    for (int i = 0; i < l.len - 1; i++) {
-        CXCursor part = rlw_child_at(&l, i);
-        unsigned off;
-        clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(part)), NULL, NULL, NULL, &off);
-        if (nsemi == 2 && off > semi[1]) w->loop_counter = stepped_variable(part);
-        else if (nsemi == 2 && off < semi[0]) init = part;
-        else test = part;
-    }
-    if (!clang_Cursor_isNull(w->loop_counter)) w->loop_span = counter_span(w->loop_counter, init, test);
-    w->in_loop = 1;
+    if (clang_Cursor_isNull(test) && nsemi == 2) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
+    loop_scope outer = w->loop;
+    w->loop.inside = 1;
+    w->loop.counter = clang_Cursor_isNull(increment) ? clang_getNullCursor() : stepped_variable(increment);
+    w->loop.span = clang_Cursor_isNull(w->loop.counter) ? -1 : counter_span(w->loop.counter, init, test);
     stmt_into(w, body_c, body);
-    w->loop_counter = saved_counter;
-    w->in_loop = saved_in_loop;
-    w->loop_span = saved_span;
+    w->loop = outer;
     rlw_children_free(&l);
 }
 
@@ -384,13 +372,12 @@ static void stmt_while(walker *w, CXCursor c, int is_do)
         if (is_do && rlw_const_int(cx, &v) && v == 0) w->fn->nodes[node].flags |= RL_LOOP_ONCE;
         rlw_expr_into(w, cx, cond);
         rlw_set_try(w, node, cx);
-        CXCursor saved_counter = w->loop_counter;
-        int saved_in_loop = w->in_loop;
-        w->loop_counter = clang_getNullCursor();
-        w->in_loop = !(is_do && w->fn->nodes[node].flags & RL_LOOP_ONCE);
+        loop_scope outer = w->loop;
+        /* `do { } while (0)` runs once: the loops around it stay the
+         * innermost ones */
+        if (!(w->fn->nodes[node].flags & RL_LOOP_ONCE)) w->loop = (loop_scope){1, clang_getNullCursor(), -1};
         stmt_into(w, bx, body);
-        w->loop_counter = saved_counter;
-        w->in_loop = saved_in_loop;
+        w->loop = outer;
     }
     if (is_do) w->fn->nodes[node].flags |= RL_LOOP_DO;
     rlw_children_free(&l);

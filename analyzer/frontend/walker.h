@@ -81,6 +81,18 @@ typedef struct local_var {
     int cond_lock_polarity;
 } local_var;
 
+/* The innermost loop around the statement being walked, as spawn
+ * arguments and block indices need it (walk_stmt.c sets it, saving and
+ * restoring it around each loop's body). */
+typedef struct loop_scope {
+    int inside;          /* some loop (not a `do { } while (0)`) is around */
+    CXCursor counter;    /* the variable the innermost one, a `for`, steps
+                            (`i++`), or a null cursor (none, not a plain step) */
+    long long span;      /* the counter stays in [0, span): it starts at a
+                            constant >= 0 and the loop runs while it is below
+                            the constant span; -1 unknown */
+} loop_scope;
+
 /* The state of one unit's walk, and of the function being walked in it. */
 typedef struct walker {
     rl_frontend *fe;
@@ -102,13 +114,7 @@ typedef struct walker {
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */
     rl_ptrmap noreturn;    /* callee USR (interned) -> NORETURN_YES or rlw_no_annotation */
-    CXCursor loop_counter; /* the variable the innermost `for` around the
-                              statement being walked steps (`i++`), or a
-                              null cursor (none, or not a plain step) */
-    int in_loop;           /* some loop is around it */
-    long long loop_span;   /* that counter stays in [0, loop_span): it starts
-                              at a constant >= 0 and the loop runs while it
-                              is below the constant loop_span; -1 unknown */
+    loop_scope loop;       /* the loops around the statement being walked */
 } walker;
 
 /* A callee or declaration known to carry no lock attribute: the "none"

@@ -224,9 +224,9 @@ static const rl_lockset *posted_before_calls(rl_model *m, int caller, int callee
  * owned object is published under (publish), and the objects its
  * function posts on after it (flow.h), resolved in the context. */
 static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env,
-                                      const rl_lockset *publish)
+                                      const rl_lockset *publish, int *rounds)
 {
-    const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node);
+    const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node, rounds);
     if (!posted) return publish;
     const rl_lockset *r = tm_resolve_locks(m, env, posted);
     /* A caller that posted on an object before the call (with no wait
@@ -322,7 +322,8 @@ void tm_collect_accesses(rl_model *m)
              * handing it over. */
             if (owned && !publish && !taken) continue;
             const char *unlink_lock = rl_ownership_released_unlinked(m->own, c->fn, i);
-            publish = posted_after(m, c, i, &env, publish);
+            int rounds = 0;
+            publish = posted_after(m, c, i, &env, publish, &rounds);
             if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
@@ -361,7 +362,7 @@ void tm_collect_accesses(rl_model *m)
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = access_history(m, c, i, &env);
                 a->publish = publish;
-                a->rounds = (uint8_t)(publish && rl_flow_posts_in_rounds(m->flow, f, c->fn, i));
+                a->rounds = (uint8_t)(publish && rounds);
                 a->owned = (uint8_t)owned;
                 a->guard = NULL;
                 if (n->guard) {

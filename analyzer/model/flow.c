@@ -568,50 +568,38 @@ static int next_round_posts(const rl_function *f, const rl_fn_flow *ff, int32_t 
     return 0;
 }
 
-/* The objects of `objects` that node i of f may have posted on already:
- * a post on one comes before i in node order with no wait between them.
- * A waiter woken by that earlier post may be reading while i runs, so a
- * later post on the object does not order i before it (`signal(&cv);
- * flag = 1; signal(&cv);`). A wait between (`post(&req); wait(&ack);`)
- * is a handshake: the waiter finished that round first. */
-static const rl_lockset *posted_before(const rl_flow *flow, const rl_fn_flow *ff, int32_t i,
-                                       const rl_lockset *objects)
-{
-    const rl_lockset *r = rl_ls_empty(flow->locks);
-    for (size_t k = 0; k < ff->nposts; k++) {
-        int32_t j = ff->post_nodes[k];
-        if (j >= i || waits_between(ff, j, i)) continue;
-        const rl_lockset *o = ff->post_objects[k];
-        for (size_t e = 0; e < o->n; e++)
-            if (rl_ls_contains(objects, o->e[e].lock)) r = rl_ls_add(flow->locks, r, o->e[e].lock, 0);
-    }
-    return r;
-}
-
-const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
+const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds)
 {
     const rl_fn_flow *ff = &flow->fns[fn];
     const rl_lockset *r = NULL;
+    int in_loop = 0;
     for (size_t k = 0; k < ff->nposts; k++) {
         int32_t j = ff->post_nodes[k];
         if (j <= i && !next_round_posts(f, ff, i, j)) continue;
         int ordered = 1;
-        for (int32_t p = f->nodes[i].parent; p >= 0 && ordered; p = f->nodes[p].parent) {
+        for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {
             const rl_node *loop = &f->nodes[p];
-            if (loop->kind == RL_N_LOOP && !(loop->flags & RL_LOOP_ONCE) && j <= loop->end &&
-                !waits_between(ff, p, loop->end))
-                ordered = 0;
+            if (loop->kind != RL_N_LOOP || (loop->flags & RL_LOOP_ONCE) || j > loop->end) continue;
+            if (j > i) in_loop = 1;
+            if (!waits_between(ff, p, loop->end)) ordered = 0;
         }
         if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
     }
+    if (rounds) *rounds = in_loop;
     if (!r) return NULL;
     const rl_lockset *passed = barriers_passed(flow, ff, f, i, r);
     for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);
-    const rl_lockset *earlier = posted_before(flow, ff, i, r);
-    for (size_t e = 0; e < earlier->n; e++) r = rl_ls_remove(flow->locks, r, earlier->e[e].lock);
+    /* A waiter woken by an earlier post on an object may be reading while
+     * i runs, so a later post on it does not order i before that waiter
+     * (`signal(&cv); flag = 1; signal(&cv);`). */
+    const rl_lockset *earlier = rl_flow_posted_before(flow, fn, i);
+    for (size_t e = 0; earlier && e < earlier->n; e++) r = rl_ls_remove(flow->locks, r, earlier->e[e].lock);
     return r->n ? r : NULL;
 }
 
+/* A post comes before i in node order with no wait between them; a wait
+ * between (`post(&req); wait(&ack);`) is a handshake: the waiter finished
+ * that round first. */
 const rl_lockset *rl_flow_posted_before(const rl_flow *flow, int fn, int32_t i)
 {
     const rl_fn_flow *ff = &flow->fns[fn];
@@ -629,18 +617,6 @@ int rl_flow_waits_before(const rl_flow *flow, int fn, int32_t i)
     const rl_fn_flow *ff = &flow->fns[fn];
     for (size_t k = 0; k < ff->nwaits; k++)
         if (ff->wait_nodes[k] < i) return 1;
-    return 0;
-}
-
-int rl_flow_posts_in_rounds(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
-{
-    const rl_fn_flow *ff = &flow->fns[fn];
-    for (size_t k = 0; k < ff->nposts; k++) {
-        int32_t j = ff->post_nodes[k];
-        if (j <= i) continue;
-        for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent)
-            if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE) && j <= f->nodes[p].end) return 1;
-    }
     return 0;
 }
 

@@ -76,13 +76,11 @@ typedef struct rl_flow {
  * its first phase: no wait at that barrier comes before i in fn, nor in a
  * loop holding i (after a wait, the next wait orders i only before the
  * next phase, which the other thread's history cannot tell from this
- * one). NULL when none. */
-const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
-/* Whether a post that publishes node i (rl_flow_posted_after) lies in a
- * loop that holds i too: the thread makes the access again in the next
- * round, after that post, so a waiter that took the post is ordered after
+ * one). NULL when none. *rounds (when not NULL): a post after i lies in a
+ * loop that holds i too, so the thread makes the access again in the next
+ * round, after that post: a waiter that took the post is ordered after
  * one round's access but not before the next one's. */
-int rl_flow_posts_in_rounds(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
+const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds);
 /* The objects function fn posts on before node i with no wait between
  * (NULL: none), and whether it waits before i at all: a caller's post
  * before a call, whose waiter may be reading while the callee runs. */

@@ -21,6 +21,7 @@
  *     order.
  *  2. Cautious: when the thread tree does not settle a question, the
  *     answer is "may run together". */
+#include "discovery.h"
 #include "spawn_failure.h"
 #include "threads_internal.h"
 #include <ctype.h>
@@ -109,18 +110,27 @@ static int after_failure_join(const rl_model *m, const rl_thread *child, const r
     return 0;
 }
 
+/* The node of the frame of a child's start that position p of the
+ * child's parent runs, when p lies in that frame on the same call path as
+ * the start; -1 otherwise. */
+static int32_t node_in_start_frame(const rl_thread *child, const rl_posvec *p)
+{
+    const rl_posvec *at = &child->spawn_pos;
+    int n = at->n;
+    if (n == 0 || p->n < n || at->v[n - 1] != child->spawn_node || child->spawn_fn < 0) return -1;
+    for (int k = 0; k + 1 < n; k++)
+        if (p->v[k] != at->v[k]) return -1;
+    return p->v[n - 1];
+}
+
 /* Whether position p of a child's parent lies in the branch where the
  * child's own start failed (spawn_failure.h): p runs in the frame of the
  * start, on the same call path, in that branch of the `if` testing it.
  * No instance of the child runs from that start there. */
 static int where_start_failed(const rl_model *m, const rl_thread *child, const rl_posvec *p)
 {
-    const rl_posvec *at = &child->spawn_pos;
-    int n = at->n;
-    if (n == 0 || p->n < n || at->v[n - 1] != child->spawn_node || child->spawn_fn < 0) return 0;
-    for (int k = 0; k + 1 < n; k++)
-        if (p->v[k] != at->v[k]) return 0;
-    return rl_spawn_failed_at(fn_of(m, child->spawn_fn), child->spawn_node, p->v[n - 1]);
+    int32_t node = node_in_start_frame(child, p);
+    return node >= 0 && rl_spawn_failed_at(fn_of(m, child->spawn_fn), child->spawn_node, node);
 }
 
 /* Whether position p of a child's parent lies in the loop that starts the
@@ -128,15 +138,9 @@ static int where_start_failed(const rl_model *m, const rl_thread *child, const r
  * does before it starts the round's instance. */
 static int before_start_in_loop(const rl_model *m, const rl_thread *child, const rl_posvec *p)
 {
-    const rl_posvec *at = &child->spawn_pos;
-    int n = at->n;
-    if (n == 0 || p->n < n || at->v[n - 1] != child->spawn_node || child->spawn_fn < 0) return 0;
-    for (int k = 0; k + 1 < n; k++)
-        if (p->v[k] != at->v[k]) return 0;
-    const rl_function *f = fn_of(m, child->spawn_fn);
-    int32_t loop = f->nodes[child->spawn_node].parent;
-    while (loop >= 0 && f->nodes[loop].kind != RL_N_LOOP) loop = f->nodes[loop].parent;
-    int32_t node = p->v[n - 1];
+    int32_t node = node_in_start_frame(child, p);
+    if (node < 0) return 0;
+    int32_t loop = tm_innermost_loop(fn_of(m, child->spawn_fn), child->spawn_node);
     return loop >= 0 && node > loop && node < child->spawn_node;
 }
 

@@ -221,7 +221,7 @@ typedef struct rl_access {
                             not handed on yet (ownership.h) */
     uint8_t rounds;      /* a post that publishes it lies in a loop holding
                             it too: its thread makes it again, round after
-                            round (rl_flow_posts_in_rounds) */
+                            round (rl_flow_posted_after) */
 } rl_access;
 
 /* A lock operation as some thread performs it. */

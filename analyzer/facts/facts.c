@@ -173,10 +173,11 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
     const rl_node *n = &fn->nodes[i];
     rl_sb_printf(out, "%*s%s", depth * 2, "", rl_node_kind_name(n->kind));
     if (n->kind == RL_N_ACCESS)
-        rl_sb_printf(out, " %s%s%s%s%s", (n->flags & RL_ACC_WRITE) ? "W" : "R",
+        rl_sb_printf(out, " %s%s%s%s%s%s", (n->flags & RL_ACC_WRITE) ? "W" : "R",
                      (n->flags & RL_ACC_READ) && (n->flags & RL_ACC_WRITE) ? "+R" : "",
                      (n->flags & RL_ACC_ATOMIC) ? " atomic" : "", (n->flags & RL_ACC_VOLATILE) ? " volatile" : "",
-                     (n->flags & RL_ACC_STORES_ARRAY) ? " stores-array" : "");
+                     (n->flags & RL_ACC_STORES_ARRAY) ? " stores-array" : "",
+                     (n->flags & RL_ACC_CLAIMED) ? " claimed" : "");
     else if (n->flags)
         rl_sb_printf(out, " flags=%u", n->flags);
     if (n->aux >= 0) rl_sb_printf(out, n->kind == RL_N_ACCESS ? " index=%d" : " try=#%d", n->aux);

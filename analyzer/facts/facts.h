@@ -118,6 +118,10 @@ enum {
                                      array, decayed (`a->buf = buffer`): the
                                      value reads `&X[]`, as an element's
                                      address would (facts format 20) */
+    RL_ACC_CLAIMED = 1 << 7, /* an element whose index was claimed once from
+                                a shared counter (`results[slot]`, slot =
+                                atomic_fetch_add(&next, 1): walk_index.c);
+                                facts format 25 */
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,

@@ -49,8 +49,9 @@
  * and on integers (RL_IF_ORDERS roots "?"), the row of `meals[2][id]`; 22:
  * null tests of a pointer read from a place (RL_IF_NONNULL_*); 23: spawn
  * arguments whose element repeats across the loop (RL_SPAWN_ARG_REPEATS);
- * 24: a block index `id * C + k` with k a for counter in [0, C) as [#Pn] */
-#define FACTS_FORMAT 24
+ * 24: a block index `id * C + k` with k a for counter in [0, C) as [#Pn];
+ * 25: elements indexed by a claimed index flagged (RL_ACC_CLAIMED) */
+#define FACTS_FORMAT 25
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -253,6 +253,7 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
     rl_ptrmap_free(&w.globals);
     rl_ptrmap_free(&w.guards);
     rl_ptrmap_free(&w.noreturn);
+    rl_ptrmap_free(&w.claims);
     clang_disposeTranslationUnit(tu);
     return w.facts;
 }

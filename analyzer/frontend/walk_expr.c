@@ -41,7 +41,9 @@ static int place_is_shared_candidate(walker *w, const char *place)
     return 1;
 }
 
-/* Returns the ACCESS node emitted, or -1. */
+/* Returns the ACCESS node emitted, or -1. type_flags: RL_ACC_ATOMIC and
+ * RL_ACC_VOLATILE from the object's type, RL_ACC_CLAIMED from its index;
+ * others are ignored. */
 int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode,
                         uint8_t type_flags)
 {
@@ -52,7 +54,7 @@ int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *d
     n->text = rl_intern(w->facts->pool, place);
     n->display = rl_intern(w->facts->pool, display);
     n->flags = (uint8_t)((mode == USE_WRITE ? RL_ACC_WRITE : mode == USE_RMW ? (RL_ACC_WRITE | RL_ACC_READ) : RL_ACC_READ) |
-                         (type_flags & (RL_ACC_ATOMIC | RL_ACC_VOLATILE)));
+                         (type_flags & (RL_ACC_ATOMIC | RL_ACC_VOLATILE | RL_ACC_CLAIMED)));
     return id;
 }
 
@@ -401,87 +403,6 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rl_sb_free(&display);
 }
 
-/* The object a read through a pointer reads from: the operand of `*p`,
- * the base of `p->f` (or of `s.f`); else a null cursor. *deref is set when
- * the step goes through a pointer. */
-static CXCursor read_through(CXCursor s, int *deref)
-{
-    enum CXCursorKind k = clang_getCursorKind(s);
-    int member = k == CXCursor_MemberRefExpr;
-    if (!member && !(k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_Deref))
-        return clang_getNullCursor();
-    child_list l;
-    rlw_children_of(s, &l);
-    CXCursor inner = l.len >= 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    rlw_children_free(&l);
-    *deref = !member || (!clang_Cursor_isNull(inner) && rlw_type_is_pointer(clang_getCursorType(inner)));
-    return inner;
-}
-
-/* The parameter an index is a copy of (`stats[id]` with `int id =
- * (intptr_t)arg`), or a value read from the object it points to (`int id
- * = *(int *)arg`, `a->id` with `a = arg`), or -1: a thread that indexes by
- * its own argument touches its own element. A value read through the
- * argument is taken to be the instance's own as the argument itself is
- * (its `&ids[i]` or `&args[i]` holding the loop counter), as an integer
- * argument is taken to be the counter; one step through a pointer at
- * most: what the instance's object points to may be anyone's. */
-static int index_param(walker *w, CXCursor idx)
-{
-    CXCursor s = rl_cursor_strip(idx);
-    int derefs = 0;
-    for (int guard = 0; guard < MAX_ALIAS_DEPTH; guard++) {
-        int deref = 0;
-        CXCursor inner = read_through(s, &deref);
-        if (!clang_Cursor_isNull(inner)) {
-            derefs += deref;
-            if (derefs > 1) return -1;
-            s = inner;
-            continue;
-        }
-        if (clang_getCursorKind(s) != CXCursor_DeclRefExpr) return -1;
-        CXCursor d = clang_getCursorReferenced(s);
-        local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-        if (!v || v->exposed || v->modified) return -1;
-        if (v->param_index >= 0) return v->nassigns == 0 ? v->param_index : -1;
-        if (v->nassigns != 1) return -1;
-        s = rl_cursor_strip(v->assigns[0]);
-    }
-    return -1;
-}
-
-/* The parameter a block index starts from: `id * C + k` (or `k + C *
- * id`), with id a copy of a parameter (index_param) and k the counter of
- * the innermost `for`, which stays in [0, C) (loop_scope.span): the
- * instance's own block of C elements, as `slots[id]` is its own slot
- * (`out[id * STRIDE + k]`). -1 otherwise. */
-static int block_index_param(walker *w, CXCursor idx)
-{
-    CXCursor s = rl_cursor_strip(idx);
-    if (w->loop.span <= 0 || clang_getCursorKind(s) != CXCursor_BinaryOperator ||
-        clang_getCursorBinaryOperatorKind(s) != CXBinaryOperator_Add)
-        return -1;
-    child_list l;
-    rlw_children_of(s, &l);
-    int param = -1;
-    for (int side = 0; l.len == 2 && side < 2 && param < 0; side++) {
-        CXCursor mul = rl_cursor_strip(rlw_child_at(&l, side)), k = rl_cursor_strip(rlw_child_at(&l, 1 - side));
-        if (clang_getCursorKind(k) != CXCursor_DeclRefExpr ||
-            !clang_equalCursors(clang_getCursorReferenced(k), w->loop.counter) ||
-            clang_getCursorKind(mul) != CXCursor_BinaryOperator ||
-            clang_getCursorBinaryOperatorKind(mul) != CXBinaryOperator_Mul)
-            continue;
-        child_list f;
-        rlw_children_of(mul, &f);
-        long long c;
-        for (int j = 0; f.len == 2 && j < 2 && param < 0; j++)
-            if (rlw_const_int(rlw_child_at(&f, 1 - j), &c) && c == w->loop.span) param = index_param(w, rlw_child_at(&f, j));
-        rlw_children_free(&f);
-    }
-    rlw_children_free(&l);
-    return param;
-}
-
 /* The element `b[idx]` an access c reads or writes (a subscript, or the
  * `*(b + idx)` it stands for). */
 static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_mode mode, expr_out *out)
@@ -495,8 +416,7 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
         idx = tmp;
     }
     rlw_expr(w, idx, USE_READ, NULL);
-    int by_param = index_param(w, idx);
-    if (by_param < 0) by_param = block_index_param(w, idx);
+    int by_param = rlw_index_param(w, idx);
     expr_out base;
     rlw_out_init(&base);
     CXCursor sb = rl_cursor_strip(b);
@@ -524,7 +444,8 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     rlw_out_free(&base);
     CXType t = clang_getCursorType(c);
     int is_array = rlw_type_is_array(t);
-    if (!is_array) set_index(w, rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, rlw_access_type_flags(t)), index);
+    uint8_t flags = rlw_access_type_flags(t) | (by_param < 0 && rlw_index_claimed(w, idx) ? RL_ACC_CLAIMED : 0);
+    if (!is_array) set_index(w, rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, flags), index);
     if (out) {
         out->index = index;
         rl_sb_append(&out->place, rl_sb_str(&place));

@@ -114,6 +114,8 @@ typedef struct walker {
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */
     rl_ptrmap noreturn;    /* callee USR (interned) -> NORETURN_YES or rlw_no_annotation */
+    rl_ptrmap claims;      /* helper USR (interned) -> whether it returns claimed
+                              indices (walk_index.c), or rlw_no_annotation */
     loop_scope loop;       /* the loops around the statement being walked */
 } walker;
 
@@ -233,6 +235,17 @@ void rlw_drop_type_steps(const char *place, rl_strbuf *out);
  * time): a sizeof that is not reads the sizes of its variable length array. */
 int rlw_is_constant(CXCursor c);
 void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
+
+/* ---- indices of an element (walk_index.c) -------------------------------- */
+
+/* The parameter an index makes an instance's own element of (a copy of
+ * the parameter, a value read through it, or its block `id * C + k`), or
+ * -1: emitted as the [#P<n>] step. */
+int rlw_index_param(walker *w, CXCursor idx);
+/* Whether an index is claimed once from a shared counter (`slot =
+ * atomic_fetch_add(&next, 1)`, `t = p->next++`, a helper returning such
+ * claims): emitted as the access flag RL_ACC_CLAIMED. */
+int rlw_index_claimed(walker *w, CXCursor idx);
 
 /* ---- initializer lists (walk_init.c) ------------------------------------- */
 

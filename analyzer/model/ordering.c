@@ -441,6 +441,9 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
          * not their own locals, and not the locals of an ancestor whose
          * every instance starts exactly one instance of this thread. */
         if (a->distinct && b->distinct) return 0;
+        /* Two elements indexed by claims from a shared counter: each
+         * claim is another element (frontend/walk_index.c). */
+        if (a->flags & b->flags & RL_ACC_CLAIMED) return 0;
         int owner = qualified_thread(a->place);
         if (owner < 0) return 1;
         for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)

@@ -67,6 +67,13 @@ static void test_rules(const char *dir)
     const rl_api_fn *fn = rl_apimodel_find(model, "atomic_flag_test_and_set");
     report(fn && fn->kind == RL_API_TRYLOCK && !fn->is_prefix && !fn->success_nonzero && fn->lock == 0,
            "atomic_flag_test_and_set is a trylock, not the atomic_ prefix", NULL);
+    fn = rl_apimodel_find(model, "atomic_compare_exchange_strong");
+    report(fn && fn->kind == RL_API_TRYLOCK && fn->success_nonzero && fn->lock == 0 && fn->expected == 1 &&
+               fn->value == 2,
+           "a compare-and-swap from 0 to a constant is a spinlock's trylock", NULL);
+    fn = rl_apimodel_find(model, "atomic_store");
+    report(fn && fn->kind == RL_API_UNLOCK && fn->value == 1 && fn->expected == -1,
+           "a store of 0 is a spinlock's release", NULL);
     fn = rl_apimodel_find(model, "__sync_lock_release");
     report(fn && fn->kind == RL_API_UNLOCK, "__sync_lock_release is an unlock", NULL);
     fn = rl_apimodel_find(model, "__atomic_fetch_add");
@@ -218,6 +225,10 @@ static const struct bad_case {
      "'mode' must be one of exclusive, shared (got 'read')"},
     {"bad success", HEAD "  - {name: f, kind: trylock, lock: 0, success: one}\n",
      "'success' must be one of zero, nonzero (got 'one')"},
+    {"value on a lock", HEAD "  - {name: f, kind: lock, lock: 0, value: 1}\n",
+     "key 'value' does not apply to kind 'lock'"},
+    {"expected without value", HEAD "  - {name: f, kind: trylock, lock: 0, expected: 1}\n",
+     "bad.yaml:4:49: 'expected' needs 'value'"},
     {"state on a lock", HEAD "  - {name: f, kind: lock, lock: 0, state: seed}\n",
      "key 'state' does not apply to kind 'lock'"},
     {"state not an identifier", HEAD "  - {name: f, kind: access, state: 'the seed'}\n",

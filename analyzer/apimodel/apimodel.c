@@ -42,7 +42,8 @@
 
 typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
-    KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_COUNT
+    KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_VALUE,
+    KEY_EXPECTED, KEY_COUNT
 } key_id;
 
 #define BIT(key) (1u << (key))
@@ -68,6 +69,8 @@ static const struct key_info {
     [KEY_ATTR]    = {"attr", "the index of the lock attributes argument"},
     [KEY_STATE]   = {"state", "the name of the hidden static object the function uses"},
     [KEY_STATE_USE] = {"state_use", "read or readwrite: what the function does to its hidden state"},
+    [KEY_VALUE]   = {"value", "the index of the argument that must be a constant (nonzero to acquire, 0 to release) for the call to be a lock operation"},
+    [KEY_EXPECTED] = {"expected", "the index of the argument giving the expected value, which must be 0 (or point to a local only ever set to 0)"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -78,8 +81,8 @@ static const struct kind_info {
     unsigned optional;
 } kind_table[RL_API_KIND_COUNT] = {
     [RL_API_LOCK]    = {"lock", BIT(KEY_LOCK), BIT(KEY_MODE)},
-    [RL_API_TRYLOCK] = {"trylock", BIT(KEY_LOCK), BIT(KEY_MODE) | BIT(KEY_SUCCESS)},
-    [RL_API_UNLOCK]  = {"unlock", BIT(KEY_LOCK), 0},
+    [RL_API_TRYLOCK] = {"trylock", BIT(KEY_LOCK), BIT(KEY_MODE) | BIT(KEY_SUCCESS) | BIT(KEY_VALUE) | BIT(KEY_EXPECTED)},
+    [RL_API_UNLOCK]  = {"unlock", BIT(KEY_LOCK), BIT(KEY_VALUE)},
     [RL_API_SPAWN]   = {"spawn", BIT(KEY_ENTRY), BIT(KEY_HANDLE) | BIT(KEY_ARG)},
     [RL_API_JOIN]    = {"join", BIT(KEY_HANDLE), 0},
     [RL_API_ONCE]    = {"once", BIT(KEY_ENTRY), BIT(KEY_HANDLE)},
@@ -449,6 +452,8 @@ static int *index_field(rl_api_fn *fn, key_id key)
     case KEY_ARG: return &fn->arg;
     case KEY_HANDLE: return &fn->handle;
     case KEY_ATTR: return &fn->attr;
+    case KEY_VALUE: return &fn->value;
+    case KEY_EXPECTED: return &fn->expected;
     default: return NULL;
     }
 }
@@ -469,6 +474,8 @@ static int fill_fn(parse_ctx *ctx, rl_api_fn *fn, yaml_node_t *const value[KEY_C
     if (value[KEY_WRITES] && parse_index_list(ctx, KEY_WRITES, value[KEY_WRITES], &fn->writes) < 0)
         return -1;
     if (value[KEY_STATE] && parse_name(ctx, KEY_STATE, value[KEY_STATE], &fn->state) < 0) return -1;
+    if (value[KEY_EXPECTED] && !value[KEY_VALUE])
+        return fail_at(ctx, value[KEY_EXPECTED], "'expected' needs 'value' (the argument taking the word)");
     if (value[KEY_STATE_USE] && !value[KEY_STATE])
         return fail_at(ctx, value[KEY_STATE_USE], "'state_use' needs 'state' (the hidden object's name)");
     if (value[KEY_STATE_USE] &&
@@ -527,7 +534,7 @@ static int parse_entry(parse_ctx *ctx, yaml_node_t *entry)
     rl_api_fn *fn = rl_xcalloc(1, sizeof *fn);
     fn->kind = kind;
     fn->is_prefix = name_key == KEY_PREFIX;
-    fn->lock = fn->entry = fn->arg = fn->handle = fn->attr = -1;
+    fn->lock = fn->entry = fn->arg = fn->handle = fn->attr = fn->value = fn->expected = -1;
     fn->origin = rl_xasprintf("%s:%zu", ctx->origin, entry->start_mark.line + 1);
     if (parse_name(ctx, name_key, value[name_key], &fn->name) < 0 || fill_fn(ctx, fn, value) < 0) {
         fn_free(fn);

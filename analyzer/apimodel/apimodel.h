@@ -76,6 +76,14 @@ typedef struct rl_api_fn {
     int success_nonzero;  /* TRYLOCK: success is a nonzero return (else zero) */
     int entry, arg, handle; /* SPAWN/JOIN/ONCE argument indices, -1 if none */
     int attr;             /* LOCKINIT: index of the attributes argument, -1 if none */
+    int value;            /* TRYLOCK/UNLOCK: the call is one only when this
+                             argument is an integer constant, nonzero for a
+                             TRYLOCK, 0 for an UNLOCK (a spinlock built from
+                             a compare-and-swap or an exchange, released by a
+                             store of 0); else a plain atomic. -1: always */
+    int expected;         /* TRYLOCK: the expected-value argument, which must
+                             be 0 or point to a local only ever set to 0; -1
+                             if none */
     uint32_t reads, writes; /* ACCESS, ALLOC, FREE: bit i set = arg i read /
                                written through */
     char *state;          /* ACCESS: the hidden static object the call uses

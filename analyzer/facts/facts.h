@@ -130,6 +130,11 @@ enum {
                                      jump; it takes no lock */
     RL_LOCK_DESTROY = 1 << 3, /* LOCKINIT: the lock is destroyed, not set up
                                  (pthread_mutex_destroy): it ends here */
+    RL_LOCK_SPIN = 1 << 4, /* TRYLOCK / UNLOCK: a spinlock's operation built
+                              from an atomic (a compare-and-swap or exchange
+                              of a constant, a store of 0: the API model's
+                              `value`); the store may also be a plain flag's
+                              reset (facts format 25) */
     /* IF / LOOP: which branch means the TRYLOCK node `aux` succeeded (or
        the SPAWN node `aux` started its thread: facts format 13) */
     RL_TRY_ON_TRUE = 1 << 0,  /* condition true => acquired */

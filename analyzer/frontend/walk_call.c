@@ -49,24 +49,30 @@ void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *dis
     rlw_out_free(&o);
 }
 
-static const rl_api_fn *lookup_api(walker *w, const char *name)
+int rlw_unsized_builtin(const char *name, char *buf, size_t size)
+{
+    if (strncmp(name, "__sync_", 7) != 0) return 0;
+    const char *us = strrchr(name, '_');
+    if (!us || !isdigit((unsigned char)us[1])) return 0;
+    for (const char *p = us + 1; *p; p++)
+        if (!isdigit((unsigned char)*p)) return 0;
+    size_t n = (size_t)(us - name);
+    if (n >= size) return 0;
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    return 1;
+}
+
+const rl_api_fn *rlw_lookup_api(walker *w, const char *name)
 {
     const rl_api_fn *api = rl_apimodel_find(w->fe->model, name);
     if (api && !api->is_prefix) return api;
     /* __sync builtins are named with the operand size (_4, _8): retry
      * without it so that exact models such as __sync_lock_release match. */
-    if (strncmp(name, "__sync_", 7) == 0) {
-        const char *us = strrchr(name, '_');
-        if (us && isdigit((unsigned char)us[1])) {
-            char base[MAX_IDENT];
-            size_t n = (size_t)(us - name);
-            if (n < sizeof base) {
-                memcpy(base, name, n);
-                base[n] = '\0';
-                const rl_api_fn *exact = rl_apimodel_find(w->fe->model, base);
-                if (exact) return exact;
-            }
-        }
+    char base[MAX_IDENT];
+    if (rlw_unsized_builtin(name, base, sizeof base)) {
+        const rl_api_fn *exact = rl_apimodel_find(w->fe->model, base);
+        if (exact) return exact;
     }
     return api;
 }
@@ -469,7 +475,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     CXCursor callee = clang_getCursorReferenced(c);
     int direct = clang_getCursorKind(callee) == CXCursor_FunctionDecl;
     const char *name = direct ? rlw_intern_cx(w, clang_getCursorSpelling(callee)) : NULL;
-    const rl_api_fn *api = name ? lookup_api(w, name) : NULL;
+    const rl_api_fn *api = name ? rlw_lookup_api(w, name) : NULL;
     if (!api && direct) {
         const rl_lock_annotation *ann = rlw_annotation_of(w, callee, name);
         if (ann) {
@@ -481,9 +487,14 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         switch (api->kind) {
         case RL_API_LOCK:
         case RL_API_UNLOCK:
-        case RL_API_TRYLOCK:
-            rlw_walk_sync_call(w, c, api, name, nargs);
+        case RL_API_TRYLOCK: {
+            CXCursor *args = rl_xcalloc((size_t)nargs + 1, sizeof *args);
+            for (int i = 0; i < nargs; i++) args[i] = rlw_call_arg(c, i);
+            if (rlw_spin_gate(w, api, args, nargs)) rlw_walk_sync_call(w, c, api, name, nargs);
+            else walk_atomic_args(w, args, nargs);
+            free(args);
             return;
+        }
         case RL_API_SPAWN:
         case RL_API_JOIN:
         case RL_API_ONCE:
@@ -595,6 +606,21 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     if (direct && callee_is_unseen(callee, api)) emit_callback_spawns(w, c, callee, nargs);
 }
 
+/* An AtomicExpr's children are its object, the memory order, then the
+ * operands, each but the first after an order (clang's AtomicExpr: PTR,
+ * ORDER, VAL1, ORDER_FAIL, VAL2): source argument k >= 1 is child 2k.
+ * Fills args[0..max) with the source arguments it finds; returns how many. */
+static int atomic_source_args(const child_list *l, CXCursor *args, int max)
+{
+    int n = 0;
+    for (int k = 0; k < max && (k == 0 ? 0 : 2 * k) < l->len; k++) args[n++] = rlw_child_at(l, k == 0 ? 0 : 2 * k);
+    return n;
+}
+
+/* The most source arguments of an atomic operation (the GNU
+ * __atomic_compare_exchange_n has six, the orders among them). */
+#define MAX_ATOMIC_ARGS 6
+
 /* C11 <stdatomic.h> operations and __atomic builtins reach libclang as an
  * unexposed AtomicExpr. The macro name in the source tells which. */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
@@ -604,8 +630,11 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     child_list l;
     rlw_children_of(c, &l);
     rlw_source_ident(w, c, name, sizeof name);
-    const rl_api_fn *api = name[0] ? lookup_api(w, name) : NULL;
-    if (api && (api->kind == RL_API_TRYLOCK || api->kind == RL_API_LOCK || api->kind == RL_API_UNLOCK) && l.len) {
+    const rl_api_fn *api = name[0] ? rlw_lookup_api(w, name) : NULL;
+    CXCursor source[MAX_ATOMIC_ARGS];
+    int nsource = atomic_source_args(&l, source, MAX_ATOMIC_ARGS);
+    if (api && (api->kind == RL_API_TRYLOCK || api->kind == RL_API_LOCK || api->kind == RL_API_UNLOCK) && l.len &&
+        rlw_spin_gate(w, api, source, nsource)) {
         rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
         rlw_lock_place(w, rlw_child_at(&l, 0), &place, &display);
         for (int i = 1; i < l.len; i++) rlw_expr(w, rlw_child_at(&l, i), USE_READ, NULL);

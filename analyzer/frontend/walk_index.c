@@ -28,7 +28,6 @@
  *     bounded by MAX_CLAIM_DEPTH. */
 #include "walker.h"
 #include "cursor.h"
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -203,11 +202,8 @@ static int fetch_add_claim(walker *w, CXCursor e)
         /* The builtin a __sync call reaches is sized
          * (__sync_fetch_and_add_4): its name without the size. */
         CXString s = clang_getCursorSpelling(clang_getCursorReferenced(e));
-        snprintf(name, sizeof name, "%s", clang_getCString(s));
+        if (!rlw_unsized_builtin(clang_getCString(s), name, sizeof name)) snprintf(name, sizeof name, "%s", clang_getCString(s));
         clang_disposeString(s);
-        size_t n = strlen(name);
-        while (n && isdigit((unsigned char)name[n - 1])) n--;
-        if (n && n < strlen(name) && name[n - 1] == '_') name[n - 1] = '\0';
         return is_fetch_add_name(name) && clang_Cursor_getNumArguments(e) >= 2 &&
                shared_storage_pointer(rlw_call_arg(e, 0)) && positive_constant(rlw_call_arg(e, 1));
     }

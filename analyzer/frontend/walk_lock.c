@@ -112,7 +112,7 @@ void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name
     rl_sb_free(&lock);
     n->display = rl_intern(w->facts->pool, display);
     n->api = rl_intern(w->facts->pool, name);
-    n->flags = (uint8_t)(api->shared ? RL_LOCK_SHARED : 0);
+    n->flags = (uint8_t)((api->shared ? RL_LOCK_SHARED : 0) | (api->value >= 0 ? RL_LOCK_SPIN : 0));
     if (kind == RL_N_TRYLOCK) w->last_trylock = id;
     if (kind == RL_N_UNLOCK) end_correlations(w, n->text);
 }
@@ -168,6 +168,37 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
     }
     rl_sb_free(&place);
     rl_sb_free(&display);
+}
+
+/* Whether expected-value argument a is 0, or the address of a local only
+ * ever set to 0 (`int expected = 0; while (!atomic_compare_exchange_strong(l,
+ * &expected, 1)) expected = 0;`): a compare-and-swap from "free". */
+static int expects_zero(walker *w, CXCursor a)
+{
+    a = rl_cursor_strip(a);
+    if (rlw_is_null_constant(a)) return 1;
+    if (clang_getCursorKind(a) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
+        return 0;
+    child_list l;
+    rlw_children_of(a, &l);
+    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr) return 0;
+    CXCursor d = clang_getCursorReferenced(e);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (!v || v->param_index >= 0 || v->modified || v->nassigns == 0) return 0;
+    for (int i = 0; i < v->nassigns; i++)
+        if (!rlw_is_null_constant(v->assigns[i])) return 0;
+    return 1;
+}
+
+int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs)
+{
+    if (api->value < 0) return 1;
+    long long v = 0;
+    if (api->value >= nargs || !rlw_const_int(rl_cursor_strip(args[api->value]), &v)) return 0;
+    if (api->kind == RL_API_UNLOCK ? v != 0 : v == 0) return 0;
+    return api->expected < 0 || (api->expected < nargs && expects_zero(w, args[api->expected]));
 }
 
 void rlw_walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
@@ -277,7 +308,7 @@ static int base_polarity(walker *w, int32_t id)
 {
     if (w->fn->nodes[id].flags & RL_LOCK_JUMP_TARGET) return RL_TRY_ON_TRUE; /* nonzero: back from a jump */
     const char *name = w->fn->nodes[id].api;
-    const rl_api_fn *api = rl_apimodel_find(w->fe->model, name);
+    const rl_api_fn *api = rlw_lookup_api(w, name);
     const rl_lock_annotation *ann = rl_ptrmap_get(&w->annotations, name);
     if (!api && ann && (const char *)ann != rlw_no_annotation) api = &ann->api;
     return api && api->success_nonzero ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;

@@ -263,9 +263,21 @@ void rlw_init_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, int *
 
 /* Walks a call expression: modelled API, annotated function or plain call. */
 void rlw_walk_call(walker *w, CXCursor c, expr_out *out);
+/* Whether a call of lock API api, with these source arguments, is a lock
+ * operation: always, but for the spinlock idioms of atomics (api->value,
+ * api->expected), which are one only with a constant nonzero value taken
+ * from an expected 0, or released by a store of constant 0; other calls of
+ * those functions are plain atomics. */
+int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs);
 /* Walks a <stdatomic.h> operation or __atomic builtin (an AtomicExpr). */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
 CXCursor rlw_call_arg(CXCursor call, int i);
+/* The API model of a function or builtin named name (a __sync builtin's
+ * exact model matches its sized name, __sync_lock_release_4), or NULL. */
+const rl_api_fn *rlw_lookup_api(walker *w, const char *name);
+/* A __sync builtin's name without its operand size (__sync_fetch_and_add_4
+ * -> __sync_fetch_and_add) into buf; 0 when name has none. */
+int rlw_unsized_builtin(const char *name, char *buf, size_t size);
 /* The place (and display) of the object a pointer argument points to, and
  * (index, when not NULL) the constant index of the place's first [], or -1. */
 void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display, long long *index);

@@ -27,8 +27,10 @@ int rl_evidence_lock_doubts(const rl_model *m, int ctx, const char *lock)
 
 const char *rl_access_kind_name(uint8_t flags)
 {
-    if ((flags & RL_ACC_WRITE) && (flags & RL_ACC_READ)) return "read-write";
-    return (flags & RL_ACC_WRITE) ? "write" : "read";
+    int atomic = (flags & RL_ACC_ATOMIC) != 0;
+    if ((flags & RL_ACC_WRITE) && (flags & RL_ACC_READ)) return atomic ? "atomic read-write" : "read-write";
+    if (flags & RL_ACC_WRITE) return atomic ? "atomic write" : "write";
+    return atomic ? "atomic read" : "read";
 }
 
 char *rl_evidence_location(const rl_access *a)

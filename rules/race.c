@@ -483,6 +483,7 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             size_t j = hs->order[y];
             if (ca == cb && j < i) continue; /* within a class, each pair once */
             if (!((flags_a | hs->flags[j]) & RL_ACC_WRITE)) continue;
+            if (flags_a & hs->flags[j] & RL_ACC_ATOMIC) continue; /* two atomic accesses never race */
             const rl_access *b = &m->accesses[h->items[j]];
             if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
             /* The enclosing group h's place is a prefix of g's: the part

@@ -84,7 +84,7 @@ static size_t site_of(rl_sites *s, const rl_access *a)
         *slot = (void *)(uintptr_t)++s->nsites;
     }
     size_t i = (uintptr_t)*slot - 1;
-    s->sites[i].flags |= rl_race_flags(s->options, a) & (RL_ACC_READ | RL_ACC_WRITE);
+    s->sites[i].flags |= rl_race_flags(s->options, a) & (RL_ACC_READ | RL_ACC_WRITE | RL_ACC_ATOMIC);
     return i;
 }
 

@@ -53,7 +53,7 @@ void rl_check_WriteUnderReadLock(rl_check_ctx *ctx)
         rl_sites_reset(&sites);
         for (size_t i = 0; i < g->len; i++) {
             const rl_access *a = &m->accesses[g->items[i]];
-            if (!(a->flags & RL_ACC_WRITE)) continue;
+            if (!(a->flags & RL_ACC_WRITE) || (a->flags & RL_ACC_ATOMIC)) continue; /* an atomic write is fine */
             if (!read_only_lock(a->held) || !has_concurrent_peer(m, g, a)) continue;
             rl_sites_add(&sites, a);
         }

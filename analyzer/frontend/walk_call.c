@@ -256,15 +256,31 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
     rl_sb_free(&handle_place);
 }
 
-/* Pointer arguments of an atomic operation are accessed atomically. */
-static void walk_atomic_args(walker *w, CXCursor *args, int nargs)
+/* What an atomic operation named name does to its object (its first
+ * argument): a load reads it, a store writes it, anything else (an
+ * exchange, a fetch-and-op, a compare-and-swap) does both. Two atomic
+ * accesses never race, but an atomic one and a plain one do when either
+ * writes: an atomic load beside a plain read is no race. */
+static use_mode atomic_object_mode(const char *name)
+{
+    if (strstr(name, "exchange") || strstr(name, "fetch") || strstr(name, "test_and_set")) return USE_RMW;
+    if (strstr(name, "_load")) return USE_READ;
+    if (strstr(name, "_store") || strcmp(name, "atomic_init") == 0) return USE_WRITE;
+    return USE_RMW;
+}
+
+/* Pointer arguments of an atomic operation are accessed atomically; its
+ * object (the first) as the operation named name does (NULL: read and
+ * written). */
+static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int nargs)
 {
     for (int i = 0; i < nargs; i++) {
         CXCursor a = args[i];
         if (rlw_type_is_pointer(clang_getCursorType(a))) {
             rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
             rlw_pointee_place(w, a, &place, &display, NULL);
-            rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), USE_RMW, RL_ACC_ATOMIC);
+            use_mode mode = i == 0 && name ? atomic_object_mode(name) : USE_RMW;
+            rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), mode, RL_ACC_ATOMIC);
             rl_sb_free(&place);
             rl_sb_free(&display);
         } else {
@@ -491,7 +507,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             CXCursor *args = rl_xcalloc((size_t)nargs + 1, sizeof *args);
             for (int i = 0; i < nargs; i++) args[i] = rlw_call_arg(c, i);
             if (rlw_spin_gate(w, api, args, nargs)) rlw_walk_sync_call(w, c, api, name, nargs);
-            else walk_atomic_args(w, args, nargs);
+            else walk_atomic_args(w, name, args, nargs);
             free(args);
             return;
         }
@@ -503,7 +519,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_ATOMIC: {
             CXCursor *args = rl_xcalloc((size_t)nargs + 1, sizeof *args);
             for (int i = 0; i < nargs; i++) args[i] = rlw_call_arg(c, i);
-            walk_atomic_args(w, args, nargs);
+            walk_atomic_args(w, name, args, nargs);
             free(args);
             return;
         }
@@ -644,7 +660,7 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     } else {
         CXCursor *args = rl_xcalloc((size_t)l.len + 1, sizeof *args);
         for (int i = 0; i < l.len; i++) args[i] = rlw_child_at(&l, i);
-        walk_atomic_args(w, args, l.len);
+        walk_atomic_args(w, name[0] ? name : NULL, args, l.len);
         free(args);
     }
     rlw_children_free(&l);

@@ -379,7 +379,8 @@ void tm_collect_accesses(rl_model *m)
 static uint64_t access_kind(const rl_access *a)
 {
     uint64_t h = ((uint64_t)(uint32_t)a->thread * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(uintptr_t)a->held;
-    h = (h ^ (a->flags & RL_ACC_WRITE ? 0xA5A5A5A5u : 0)) * 0xBF58476D1CE4E5B9ULL;
+    h = (h ^ (a->flags & RL_ACC_WRITE ? 0xA5A5A5A5u : 0) ^ (a->flags & RL_ACC_ATOMIC ? 0x5A5A0000u : 0)) *
+        0xBF58476D1CE4E5B9ULL;
     return h ? h : 1;
 }
 
@@ -396,12 +397,20 @@ void tm_group_accesses(rl_model *m)
     size_t cap = 0;
     size_t *next = rl_xmalloc((m->naccesses + 1) * sizeof *next); /* the group's next access */
     size_t *first = NULL, *last = NULL;
-    rl_u64set **kinds = NULL; /* per group, once full: the (thread, locks, write) kinds it holds */
-    for (size_t i = 0; i < m->naccesses; i++) {
+    rl_u64set **kinds = NULL; /* per group, once full: the (thread, locks, write, atomic) kinds it holds */
+    for (size_t i = 0; i < m->naccesses; i++) next[i] = NO_GROUP;
+    /* Plain accesses first; then the atomic ones, only of places some
+     * plain access touches: two atomic accesses never race, but a plain
+     * one races with an atomic one (C11 5.1.2.4: a conflicting pair, one of
+     * them not atomic), and a place touched only atomically needs no group. */
+    for (size_t step = 0; step < 2 * m->naccesses; step++) {
+        int atomic_pass = step >= m->naccesses;
+        size_t i = atomic_pass ? step - m->naccesses : step;
         const rl_access *a = &m->accesses[i];
-        next[i] = NO_GROUP;
-        if (a->flags & RL_ACC_ATOMIC) continue;
-        void **slot = rl_ptrmap_slot(&m->group_by_place, a->place);
+        if (((a->flags & RL_ACC_ATOMIC) != 0) != atomic_pass) continue;
+        void *found = NULL;
+        void **slot = atomic_pass ? &found : rl_ptrmap_slot(&m->group_by_place, a->place);
+        if (atomic_pass && !(found = rl_ptrmap_get(&m->group_by_place, a->place))) continue;
         if (!*slot) {
             size_t had = cap;
             RL_GROW(m->groups, cap, m->ngroups + 1);

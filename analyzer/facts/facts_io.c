@@ -50,8 +50,10 @@
  * null tests of a pointer read from a place (RL_IF_NONNULL_*); 23: spawn
  * arguments whose element repeats across the loop (RL_SPAWN_ARG_REPEATS);
  * 24: a block index `id * C + k` with k a for counter in [0, C) as [#Pn];
- * 25: elements indexed by a claimed index flagged (RL_ACC_CLAIMED), and
- * spinlocks built from atomics (RL_LOCK_SPIN) */
+ * 25: elements indexed by a claimed index flagged (RL_ACC_CLAIMED),
+ * spinlocks built from atomics (RL_LOCK_SPIN), an atomic operation's
+ * object read or written as the operation does, and a union's members
+ * placed under its first member */
 #define FACTS_FORMAT 25
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES

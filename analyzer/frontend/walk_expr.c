@@ -326,15 +326,25 @@ static int member_base_is_atomic(CXCursor base)
  * of more keeps its later bit-fields apart (named by themselves). */
 #define MAX_BITFIELD_SCAN 256
 
-/* The name a member access is placed under: its own, or for a bit-field
- * the first bit-field of the run of adjacent ones it belongs to. C11
- * (3.14) makes a run of adjacent non-zero-width bit-fields one memory
- * location: writing `st.ready` rewrites `st.failed` beside it, so the two
- * race unless one lock guards both. */
+/* The name a member access is placed under: its own; for a member of a
+ * union the union's first member, as the members share their storage
+ * (`u.as_float` under one lock and `u.as_int` under another race); for a
+ * bit-field the first bit-field of the run of adjacent ones it belongs
+ * to. C11 (3.14) makes a run of adjacent non-zero-width bit-fields one
+ * memory location: writing `st.ready` rewrites `st.failed` beside it, so
+ * the two race unless one lock guards both. */
 static const char *member_location(walker *w, CXCursor member, const char *name)
 {
     CXCursor d = clang_getCursorReferenced(member);
-    if (clang_getCursorKind(d) != CXCursor_FieldDecl || !clang_Cursor_isBitField(d)) return name;
+    if (clang_getCursorKind(d) != CXCursor_FieldDecl) return name;
+    CXCursor parent = clang_getCursorSemanticParent(d);
+    if (clang_getCursorKind(parent) == CXCursor_UnionDecl) {
+        CXCursor first;
+        return rl_cursor_fields(clang_getCursorType(parent), &first, 1) >= 1
+                   ? rlw_intern_cx(w, clang_getCursorSpelling(first))
+                   : name;
+    }
+    if (!clang_Cursor_isBitField(d)) return name;
     CXCursor fields[MAX_BITFIELD_SCAN];
     int n = rl_cursor_fields(clang_getCursorType(clang_getCursorSemanticParent(d)), fields, MAX_BITFIELD_SCAN);
     int run = -1;

@@ -229,6 +229,7 @@ rl_finding *rl_sites_emit(rl_sites *s, rl_findings *out, const char *rule, rl_se
     for (size_t p = other_thread ? 1 : 0; p < s->npairs; p++)
         rl_finding_add_pair(f, (unsigned)event_of[s->pairs[p].a], (unsigned)event_of[s->pairs[p].b]);
     rl_location_fingerprint(f->fingerprint, rule, rl_sb_str(&key), functions, nev);
+    rl_finding_drop_unpaired_chains(f);
     rl_sb_free(&key);
     if (first_a) *first_a = s->sites[best_site].rep;
     if (first_b) *first_b = s->npairs ? s->pairs[0].pb : s->sites[best_site].rep;

@@ -138,6 +138,27 @@ void rl_findings_sort(rl_findings *list)
     if (list->len > 1) qsort(list->items, list->len, sizeof *list->items, cmp_finding);
 }
 
+static void free_chain(rl_event *ev)
+{
+    for (size_t i = 0; i < ev->nchain; i++) {
+        free(ev->chain[i].function);
+        free(ev->chain[i].site.file);
+    }
+    free(ev->chain);
+    ev->chain = NULL;
+    ev->nchain = 0;
+}
+
+void rl_finding_drop_unpaired_chains(rl_finding *f)
+{
+    if (!f->npairs) return;
+    for (size_t e = 1; e < f->nevents; e++) {
+        int paired = 0;
+        for (size_t p = 0; p < f->npairs && !paired; p++) paired = f->pairs[p].a == e || f->pairs[p].b == e;
+        if (!paired) free_chain(&f->events[e]);
+    }
+}
+
 static void free_event(rl_event *ev)
 {
     free(ev->pos.file);
@@ -146,11 +167,7 @@ static void free_event(rl_event *ev)
     free(ev->what);
     free(ev->thread);
     free(ev->spawn.file);
-    for (size_t i = 0; i < ev->nchain; i++) {
-        free(ev->chain[i].function);
-        free(ev->chain[i].site.file);
-    }
-    free(ev->chain);
+    free_chain(ev);
     for (size_t i = 0; i < ev->nlocks; i++) free(ev->locks[i]);
     free(ev->locks);
 }

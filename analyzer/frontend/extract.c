@@ -36,7 +36,9 @@ static void walk_function(walker *w, CXCursor fc)
     w->depth = 0;
     w->silent = 0;
     w->last_trylock = -1;
-    w->loop = (loop_scope){0, clang_getNullCursor(), -1};
+    memset(&w->loop, 0, sizeof w->loop);
+    w->loop.counter = clang_getNullCursor();
+    w->loop.span = -1;
     int np = clang_Cursor_getNumArguments(fc);
     fn->nparams = np > 0 ? np : 0;
     for (int i = 0; i < fn->nparams; i++) rlw_add_local(w, clang_Cursor_getArgument(fc, (unsigned)i), i);

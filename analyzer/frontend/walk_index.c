@@ -119,10 +119,156 @@ static int block_index_param(walker *w, CXCursor idx)
 }
 
 
+/* The `for` counter around that runs over the instance's own block and
+ * is the whole index (`a[i]`, with i from `id * S` below `id * S + S`):
+ * the parameter id copies, or -1. */
+static int owned_counter_param(walker *w, CXCursor idx)
+{
+    CXCursor s = rl_cursor_strip(idx);
+    if (clang_getCursorKind(s) != CXCursor_DeclRefExpr) return -1;
+    CXCursor d = clang_getCursorReferenced(s);
+    for (int i = w->loop.nowned - 1; i >= 0; i--)
+        if (clang_equalCursors(w->loop.owned[i].counter, d)) {
+            /* assigned in the body as well: no longer the loop's alone */
+            local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+            return v && v->nassigns <= 1 && !v->exposed ? w->loop.owned[i].param : -1;
+        }
+    return -1;
+}
+
 int rlw_index_param(walker *w, CXCursor idx)
 {
     int p = copied_param(w, idx);
-    return p >= 0 ? p : block_index_param(w, idx);
+    if (p < 0) p = block_index_param(w, idx);
+    return p >= 0 ? p : owned_counter_param(w, idx);
+}
+
+/* ---- ranges of a `for` counter that are an instance's own -------------- */
+
+/* How many locals assigned once a range's bound is followed through. */
+#define MAX_RANGE_DEPTH 4
+
+/* e, followed through the locals of the function assigned once (`int
+ * start = id * chunk;`): the expression that gives its value. */
+static CXCursor single_value(walker *w, CXCursor e)
+{
+    e = rl_cursor_strip(e);
+    for (int depth = 0; depth < MAX_RANGE_DEPTH && clang_getCursorKind(e) == CXCursor_DeclRefExpr; depth++) {
+        CXCursor d = clang_getCursorReferenced(e);
+        local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+        if (!v || v->param_index >= 0 || v->exposed || v->modified || v->nassigns != 1) break;
+        e = rl_cursor_strip(v->assigns[0]);
+    }
+    return e;
+}
+
+/* The two operands of binary operator e when it is op, else 0. */
+static int operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, CXCursor *y)
+{
+    if (clang_getCursorKind(e) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(e) != op) return 0;
+    child_list l;
+    rlw_children_of(e, &l);
+    int ok = l.len == 2;
+    if (ok) {
+        *x = rl_cursor_strip(rlw_child_at(&l, 0));
+        *y = rl_cursor_strip(rlw_child_at(&l, 1));
+    }
+    rlw_children_free(&l);
+    return ok;
+}
+
+/* Whether a and b are one value: the same integer constant, or the same
+ * variable (a block size `chunk` read twice), or the same member of the
+ * same such (`cfg->chunk`). */
+static int same_value(walker *w, CXCursor a, CXCursor b, int depth)
+{
+    a = rl_cursor_strip(a);
+    b = rl_cursor_strip(b);
+    if (clang_getCursorKind(a) == CXCursor_DeclRefExpr && clang_getCursorKind(b) == CXCursor_DeclRefExpr &&
+        clang_equalCursors(clang_getCursorReferenced(a), clang_getCursorReferenced(b)))
+        return 1;
+    a = single_value(w, a);
+    b = single_value(w, b);
+    long long x, y;
+    if (rlw_const_int(a, &x) && rlw_const_int(b, &y)) return x == y;
+    enum CXCursorKind ka = clang_getCursorKind(a), kb = clang_getCursorKind(b);
+    if (ka != kb || depth > MAX_RANGE_DEPTH) return 0;
+    if (ka == CXCursor_DeclRefExpr) return clang_equalCursors(clang_getCursorReferenced(a), clang_getCursorReferenced(b));
+    if (ka != CXCursor_MemberRefExpr ||
+        !clang_equalCursors(clang_getCursorReferenced(a), clang_getCursorReferenced(b)))
+        return 0;
+    child_list la, lb;
+    rlw_children_of(a, &la);
+    rlw_children_of(b, &lb);
+    int same = la.len == 1 && lb.len == 1 && same_value(w, rlw_child_at(&la, 0), rlw_child_at(&lb, 0), depth + 1);
+    rlw_children_free(&la);
+    rlw_children_free(&lb);
+    return same;
+}
+
+/* `id * S` (or `S * id`), id a copy of a parameter: that parameter, S in
+ * *size; else -1. */
+static int block_start(walker *w, CXCursor e, CXCursor *size)
+{
+    CXCursor x, y;
+    if (!operands(single_value(w, e), CXBinaryOperator_Mul, &x, &y)) return -1;
+    int p = copied_param(w, x);
+    if (p >= 0) {
+        *size = y;
+        return p;
+    }
+    p = copied_param(w, y);
+    if (p >= 0) *size = x;
+    return p;
+}
+
+/* Whether e is `id + 1` (or `1 + id`), id a copy of parameter param. */
+static int next_index(walker *w, CXCursor e, int param)
+{
+    CXCursor x, y;
+    long long one = 0;
+    if (!operands(single_value(w, e), CXBinaryOperator_Add, &x, &y)) return 0;
+    return (copied_param(w, x) == param && rlw_const_int(y, &one) && one == 1) ||
+           (copied_param(w, y) == param && rlw_const_int(x, &one) && one == 1);
+}
+
+/* Whether e tests parameter param for equality (`id == nthreads - 1`). */
+static int tests_param(walker *w, CXCursor e, int param)
+{
+    CXCursor x, y;
+    return operands(rl_cursor_strip(e), CXBinaryOperator_EQ, &x, &y) &&
+           (copied_param(w, x) == param || copied_param(w, y) == param);
+}
+
+/* Whether e ends the block of size S starting at `id * S`: `id * S + S`
+ * (either order), `(id + 1) * S` (either order), or `id == K ? N : end`
+ * with one arm such an end (the last instance takes the remainder). */
+static int block_end(walker *w, CXCursor e, int param, CXCursor size, int depth)
+{
+    e = single_value(w, e);
+    CXCursor x, y, s;
+    if (operands(e, CXBinaryOperator_Add, &x, &y))
+        return (block_start(w, x, &s) == param && same_value(w, s, size, 0) && same_value(w, y, size, 0)) ||
+               (block_start(w, y, &s) == param && same_value(w, s, size, 0) && same_value(w, x, size, 0));
+    if (operands(e, CXBinaryOperator_Mul, &x, &y))
+        return (next_index(w, x, param) && same_value(w, y, size, 0)) ||
+               (next_index(w, y, param) && same_value(w, x, size, 0));
+    if (clang_getCursorKind(e) != CXCursor_ConditionalOperator || depth > 0) return 0;
+    child_list l;
+    rlw_children_of(e, &l);
+    int ok = l.len == 3 && tests_param(w, rlw_child_at(&l, 0), param) &&
+             (block_end(w, rlw_child_at(&l, 1), param, size, depth + 1) ||
+              block_end(w, rlw_child_at(&l, 2), param, size, depth + 1));
+    rlw_children_free(&l);
+    return ok;
+}
+
+int rlw_range_param(walker *w, CXCursor lo, CXCursor hi)
+{
+    if (clang_Cursor_isNull(lo) || clang_Cursor_isNull(hi)) return -1;
+    CXCursor size;
+    int param = block_start(w, lo, &size);
+    return param >= 0 && block_end(w, hi, param, size, 0) ? param : -1;
 }
 
 /* ---- claimed indices ---------------------------------------------------- */

@@ -226,47 +226,48 @@ static void stmt_if(walker *w, CXCursor c)
     rlw_children_free(&l);
 }
 
-/* The variable a `for` step moves by one (`i++`, `++i`, `i--`, `i += 1`):
- * the loop's counter; a null cursor for any other step. */
-static CXCursor stepped_variable(CXCursor step)
+/* The variable a `for` step changes by one (`i++`, `--i`, `i += 1`), or
+ * a null cursor; *up is set when it counts up. */
+static CXCursor stepped_variable(CXCursor step, int *up)
 {
     CXCursor s = rl_cursor_strip(step), operand = clang_getNullCursor();
     child_list l;
     rlw_children_of(s, &l);
     enum CXCursorKind k = clang_getCursorKind(s);
+    *up = 0;
     if (k == CXCursor_UnaryOperator && l.len == 1) {
         enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(s);
         if (op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreInc || op == CXUnaryOperator_PostDec ||
             op == CXUnaryOperator_PreDec)
             operand = rl_cursor_strip(rlw_child_at(&l, 0));
+        *up = op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreInc;
     } else if ((k == CXCursor_CompoundAssignOperator || k == CXCursor_BinaryOperator) && l.len == 2) {
         long long v;
         enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(s);
         if ((op == CXBinaryOperator_AddAssign || op == CXBinaryOperator_SubAssign) &&
             rlw_const_int(rlw_child_at(&l, 1), &v) && v == 1)
             operand = rl_cursor_strip(rlw_child_at(&l, 0));
+        *up = op == CXBinaryOperator_AddAssign;
     }
     rlw_children_free(&l);
     if (clang_Cursor_isNull(operand) || clang_getCursorKind(operand) != CXCursor_DeclRefExpr) return clang_getNullCursor();
     return clang_getCursorReferenced(operand);
 }
 
-/* The constant a `for` sets its counter to in its init part (`int k = 0`,
- * `k = 0`), into *value; 0 when it sets none. */
-static int counter_start(CXCursor counter, CXCursor init, long long *value)
+CXCursor rlw_counter_start(CXCursor counter, CXCursor init)
 {
-    if (clang_Cursor_isNull(init)) return 0;
-    CXCursor s = rl_cursor_strip(init);
+    if (clang_Cursor_isNull(init)) return clang_getNullCursor();
+    CXCursor s = rl_cursor_strip(init), found = clang_getNullCursor();
     child_list l;
-    int found = 0;
     if (clang_getCursorKind(s) == CXCursor_DeclStmt) {
         rlw_children_of(s, &l);
-        for (int i = 0; i < l.len && !found; i++) {
+        for (int i = 0; i < l.len && clang_Cursor_isNull(found); i++) {
             CXCursor d = rlw_child_at(&l, i);
             if (!clang_equalCursors(d, counter)) continue;
             child_list v;
             rlw_children_of(d, &v);
-            found = v.len && rlw_const_int(rlw_child_at(&v, v.len - 1), value);
+            if (v.len && clang_isExpression(clang_getCursorKind(rlw_child_at(&v, v.len - 1))))
+                found = rlw_child_at(&v, v.len - 1);
             rlw_children_free(&v);
         }
         rlw_children_free(&l);
@@ -274,10 +275,27 @@ static int counter_start(CXCursor counter, CXCursor init, long long *value)
                clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Assign) {
         rlw_children_of(s, &l);
         CXCursor lhs = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-        found = !clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
-                clang_equalCursors(clang_getCursorReferenced(lhs), counter) && rlw_const_int(rlw_child_at(&l, 1), value);
+        if (!clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+            clang_equalCursors(clang_getCursorReferenced(lhs), counter))
+            found = rlw_child_at(&l, 1);
         rlw_children_free(&l);
     }
+    return found;
+}
+
+CXCursor rlw_counter_bound(CXCursor counter, CXCursor test)
+{
+    if (clang_Cursor_isNull(test)) return clang_getNullCursor();
+    CXCursor s = rl_cursor_strip(test), found = clang_getNullCursor();
+    if (clang_getCursorKind(s) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(s) != CXBinaryOperator_LT)
+        return found;
+    child_list l;
+    rlw_children_of(s, &l);
+    CXCursor lhs = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    if (!clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+        clang_equalCursors(clang_getCursorReferenced(lhs), counter))
+        found = rlw_child_at(&l, 1);
+    rlw_children_free(&l);
     return found;
 }
 
@@ -287,17 +305,11 @@ static int counter_start(CXCursor counter, CXCursor init, long long *value)
 static long long counter_span(CXCursor counter, CXCursor init, CXCursor test)
 {
     long long start = -1, bound = -1;
-    if (!counter_start(counter, init, &start) || start < 0 || clang_Cursor_isNull(test)) return -1;
-    CXCursor s = rl_cursor_strip(test);
-    if (clang_getCursorKind(s) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(s) != CXBinaryOperator_LT)
+    CXCursor from = rlw_counter_start(counter, init), to = rlw_counter_bound(counter, test);
+    if (clang_Cursor_isNull(from) || clang_Cursor_isNull(to) || !rlw_const_int(from, &start) || start < 0 ||
+        !rlw_const_int(to, &bound))
         return -1;
-    child_list l;
-    rlw_children_of(s, &l);
-    CXCursor lhs = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    int ok = !clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
-             clang_equalCursors(clang_getCursorReferenced(lhs), counter) && rlw_const_int(rlw_child_at(&l, 1), &bound);
-    rlw_children_free(&l);
-    return ok && bound > 0 ? bound : -1;
+    return bound > 0 ? bound : -1;
 }
 
 /* For statements: clang omits absent parts, so the ';' tokens of the header
@@ -351,8 +363,13 @@ static void stmt_for(walker *w, CXCursor c)
     if (clang_Cursor_isNull(test) && nsemi == 2) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
     loop_scope outer = w->loop;
     w->loop.inside = 1;
-    w->loop.counter = clang_Cursor_isNull(increment) ? clang_getNullCursor() : stepped_variable(increment);
+    int up = 0;
+    w->loop.counter = clang_Cursor_isNull(increment) ? clang_getNullCursor() : stepped_variable(increment, &up);
     w->loop.span = clang_Cursor_isNull(w->loop.counter) ? -1 : counter_span(w->loop.counter, init, test);
+    if (up && w->loop.nowned < MAX_OWNED_COUNTERS) {
+        int param = rlw_range_param(w, rlw_counter_start(w->loop.counter, init), rlw_counter_bound(w->loop.counter, test));
+        if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){w->loop.counter, param};
+    }
     stmt_into(w, body_c, body);
     w->loop = outer;
     rlw_children_free(&l);
@@ -375,7 +392,13 @@ static void stmt_while(walker *w, CXCursor c, int is_do)
         loop_scope outer = w->loop;
         /* `do { } while (0)` runs once: the loops around it stay the
          * innermost ones */
-        if (!(w->fn->nodes[node].flags & RL_LOOP_ONCE)) w->loop = (loop_scope){1, clang_getNullCursor(), -1};
+        if (!(w->fn->nodes[node].flags & RL_LOOP_ONCE)) {
+            /* the `for` counters around keep their ranges: they are not
+             * this loop's to change */
+            w->loop.inside = 1;
+            w->loop.counter = clang_getNullCursor();
+            w->loop.span = -1;
+        }
         stmt_into(w, bx, body);
         w->loop = outer;
     }

@@ -81,6 +81,17 @@ typedef struct local_var {
     int cond_lock_polarity;
 } local_var;
 
+/* The most `for` counters around a statement whose range is known to be
+ * an instance's own block (loop_scope.owned). */
+#define MAX_OWNED_COUNTERS 4
+
+/* A `for` counter that runs over the block of one instance: from `id *
+ * S` while below `id * S + S` (walk_index.c, rlw_range_param). */
+typedef struct owned_counter {
+    CXCursor counter;
+    int param;           /* the parameter id is a copy of */
+} owned_counter;
+
 /* The innermost loop around the statement being walked, as spawn
  * arguments and block indices need it (walk_stmt.c sets it, saving and
  * restoring it around each loop's body). */
@@ -91,6 +102,10 @@ typedef struct loop_scope {
     long long span;      /* the counter stays in [0, span): it starts at a
                             constant >= 0 and the loop runs while it is below
                             the constant span; -1 unknown */
+    owned_counter owned[MAX_OWNED_COUNTERS]; /* the `for` counters around,
+                            innermost or not, that run over an instance's
+                            own block */
+    int nowned;
 } loop_scope;
 
 /* The state of one unit's walk, and of the function being walked in it. */
@@ -242,6 +257,12 @@ void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
  * the parameter, a value read through it, or its block `id * C + k`), or
  * -1: emitted as the [#P<n>] step. */
 int rlw_index_param(walker *w, CXCursor idx);
+/* The parameter whose instance owns the range [lo, hi) of a `for` counter
+ * counting up by one, or -1: lo is `id * S` and hi `id * S + S` or `(id +
+ * 1) * S` (or a local holding one of them; S the same constant or
+ * variable both times; hi may also be `id == K ? N : ...`, the last
+ * instance's remainder), id a copy of the parameter. */
+int rlw_range_param(walker *w, CXCursor lo, CXCursor hi);
 /* Whether an index is claimed once from a shared counter (`slot =
  * atomic_fetch_add(&next, 1)`, `t = p->next++`, a helper returning such
  * claims): emitted as the access flag RL_ACC_CLAIMED. */
@@ -334,6 +355,11 @@ void rlw_stmt(walker *w, CXCursor c);
 int32_t rlw_open_seq(walker *w, int32_t parent, CXCursor at);
 /* Walks expression c as a read with its events going into SEQ into. */
 void rlw_expr_into(walker *w, CXCursor c, int32_t into);
+/* The value a `for`'s init part gives its counter (`int i = X`, `i = X`),
+ * or a null cursor. */
+CXCursor rlw_counter_start(CXCursor counter, CXCursor init);
+/* X of a `for`'s test `counter < X`, or a null cursor. */
+CXCursor rlw_counter_bound(CXCursor counter, CXCursor test);
 
 /* ---- units (extract.c) ---------------------------------------------------- */
 

@@ -499,7 +499,7 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             if (rl_u64set_has(&st->racing, site_hash(site_a)) && rl_u64set_has(&st->racing, site_hash(site_b)) &&
                 !pair_wanted(st, doubts))
                 continue;
-            if ((overlap < 0 || rl_model_pair_may_be_ordered(a, b)) && !rl_model_may_run_together(m, a, b)) continue;
+            if ((overlap < 0 || rl_model_pair_may_be_ordered(m, a, b)) && !rl_model_may_run_together(m, a, b)) continue;
             rl_u64set_add(&st->counted, pair);
             rl_u64set_add(&st->racing, site_hash(site_a));
             rl_u64set_add(&st->racing, site_hash(site_b));

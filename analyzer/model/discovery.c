@@ -576,6 +576,7 @@ int tm_add_thread(rl_model *m, int parent, int entry_fn)
     t->spawn_fn = -1;
     t->creation_holder = -1;
     t->joined_by = -1;
+    t->joiner = -1;
     t->arg = "";
     t->handle = "";
     m->nthreads++;
@@ -720,6 +721,43 @@ int tm_position_depth(rl_model *m, int entry_fn)
     return m->pos_depth_of[entry_fn];
 }
 
+/* Keeps the joins thread t makes (tm_match_joiners matches them with the
+ * threads they end once stored pointers are known: `pthread_join(*a->first,
+ * NULL)` with `a->first = &first` set by main). */
+static void keep_joins(rl_model *m, int t, const discovery *d)
+{
+    for (size_t j = 0; j < d->njoins; j++) {
+        const join_site *js = &d->joins[j];
+        if (!js->handle || !js->handle[0]) continue;
+        RL_GROW(m->joins_made, m->cap_joins_made, m->njoins_made + 1);
+        m->joins_made[m->njoins_made++] = (rl_join_made){t, js->handle, pos_copy(&js->pos)};
+    }
+}
+
+void tm_match_joiners(rl_model *m)
+{
+    for (size_t j = 0; j < m->njoins_made; j++) {
+        const rl_join_made *jm = &m->joins_made[j];
+        int t = jm->thread, found = -1, several = 0, ignored;
+        const char *handle = tm_follow_stores(m, jm->handle, 0, &ignored);
+        for (size_t k = 0; k < m->nthreads && !several; k++) {
+            const rl_thread *p = &m->threads[k];
+            if (!p->handle || !p->handle[0] || strcmp(tm_follow_stores(m, p->handle, 0, &ignored), handle) != 0) continue;
+            several = found >= 0;
+            found = (int)k;
+        }
+        /* one thread started with that handle, once; not the joiner's own
+         * child (its joins end it already) nor an ancestor */
+        if (found < 0 || several || found == t) continue;
+        rl_thread *p = &m->threads[found];
+        int related = p->parent == t;
+        for (int a = t; a >= 0 && !related; a = m->threads[a].parent) related = a == found;
+        if (related || p->multi || p->joiner >= 0) continue;
+        p->joiner = t;
+        p->joiner_at = pos_copy(&jm->at);
+    }
+}
+
 /* Pass 1 for thread t, whose entry runs in env: its spawn and join sites,
  * then its children. Discovery's own records live only for this call. */
 void tm_discover_children(rl_model *m, int t, const frame_env *env)
@@ -732,6 +770,7 @@ void tm_discover_children(rl_model *m, int t, const frame_env *env)
     if (m->program->fns[m->threads[t].entry_fn].spawns) discover(m, env, &empty, NULL, 0, &d);
     discover_finishers(m, t, &d);
     create_children(m, t, &d);
+    keep_joins(m, t, &d);
     if (d.cut) m->limits.discovery_cut++;
     discovery_free(&d);
 }

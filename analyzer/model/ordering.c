@@ -396,9 +396,10 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
     return 0;
 }
 
-int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b)
+int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl_access *b)
 {
-    return a->publish != NULL || b->publish != NULL || (a->owned && b->owned);
+    return a->publish != NULL || b->publish != NULL || (a->owned && b->owned) ||
+           m->threads[a->thread].joiner == b->thread || m->threads[b->thread].joiner == a->thread;
 }
 
 /* The thread N of a place qualified by a frame of it ("tN:FN:..."), or -1.
@@ -412,6 +413,19 @@ static int qualified_thread(const char *place)
     return n;
 }
 
+/* Whether access a's thread has ended when b runs: b's thread joins it
+ * (rl_thread.joiner), and b comes after that join in b's thread. */
+static int joined_before(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    const rl_thread *t = &m->threads[a->thread];
+    if (t->joiner < 0 || t->joiner != b->thread) return 0;
+    const rl_ctx *c = &m->ctxs[b->ctx];
+    rl_posvec p = c->frozen ? pos_copy(&c->pos) : pos_extend(&c->pos, b->node);
+    int after = pos_cmp(&p, &t->joiner_at) > 0;
+    pos_free(&p);
+    return after;
+}
+
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     /* One once-routine run for one control, whichever thread runs it, and
@@ -422,6 +436,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
     if ((oa && started_by_once(m, a->thread, oa)) || (ob && started_by_once(m, b->thread, ob))) return 0;
     if ((oa && after_once(m, b, oa, a)) || (ob && after_once(m, a, ob, b))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
+    if (joined_before(m, a, b) || joined_before(m, b, a)) return 0;
     /* A hand-off one way orders the pair, unless the side handed on is
      * made again round after round: then the other side must also be
      * handed back before a post of its own (a bounded buffer's consumer

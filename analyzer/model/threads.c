@@ -595,6 +595,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     if (!program_inert(p))
         for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     tm_collect_stores(m);
+    tm_match_joiners(m);
     tm_index_instance_frames(m);
     spawn_histories(m);
     tm_collect_accesses(m);
@@ -635,7 +636,10 @@ void rl_model_free(rl_model *m)
         for (int k = 0; k < m->threads[i].nlater_joins; k++) pos_free(&m->threads[i].later_joins[k].at);
         free(m->threads[i].later_joins);
         pos_free(&m->threads[i].joined_by_at);
+        pos_free(&m->threads[i].joiner_at);
     }
+    for (size_t j = 0; j < m->njoins_made; j++) pos_free(&m->joins_made[j].at);
+    free(m->joins_made);
     free(m->finishers);
     free(m->scc_of);
     for (size_t i = 0; i < m->nctxs; i++) {

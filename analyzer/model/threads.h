@@ -71,6 +71,14 @@ typedef struct rl_later_join {
     const rl_lockset *held;
 } rl_later_join;
 
+/* A join some thread makes, as discovery met it: the handle resolved in
+ * that thread's context and the join's position in its frames. */
+typedef struct rl_join_made {
+    int thread;
+    const char *handle;
+    rl_posvec at;
+} rl_join_made;
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
@@ -120,6 +128,12 @@ typedef struct rl_thread {
     int joined_by;
     rl_posvec joined_by_at;
     rl_join_site joined_by_site;
+    /* A thread other than its ancestors that joins it (a pipeline's
+     * second stage joining the first, handed its handle), else -1, and
+     * where in that thread's frame: everything this thread did comes
+     * before what the joiner does after that point (ordering.c). */
+    int joiner;
+    rl_posvec joiner_at;
     rl_loc caller_spawn_loc; /* a root: a spawn it reaches whose entry is
                          what its unknown caller passes (a public
                          thread-creation function), line 0 if none */
@@ -309,6 +323,9 @@ typedef struct rl_model {
                                  lock_events[ctx_lock_events[c] .. [c + 1]) */
     rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
     rl_u64set once_spawns;    /* spawn sites inside once-routines already made threads */
+    rl_join_made *joins_made; /* every join discovery met, for
+                                 tm_match_joiners */
+    size_t njoins_made, cap_joins_made;
     int any_creation_locks;   /* some thread has creation locks (rl_model_lock_holder) */
     /* A library's finishers: its functions that nothing in it calls, that
      * join threads and start none (uv_library_shutdown, a destructor).
@@ -351,10 +368,11 @@ int rl_model_lock_holder(const rl_model *m, int t, const char *lock);
 int rl_model_lock_is_creation(const rl_model *m, const char *lock);
 
 /* Whether an ordering of single accesses may apply to the pair (an owned
- * object published under a lock, or two accesses each made while its
- * thread owned the object): then a rule must ask
- * rl_model_may_run_together even when the threads always overlap. */
-int rl_model_pair_may_be_ordered(const rl_access *a, const rl_access *b);
+ * object published under a lock, two accesses each made while its thread
+ * owned the object, or one thread joining the other: rl_thread.joiner):
+ * then a rule must ask rl_model_may_run_together even when the threads
+ * always overlap. */
+int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl_access *b);
 
 /* Whether two accesses can happen at the same time in different threads
  * (or two instances of one thread). */

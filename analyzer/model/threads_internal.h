@@ -213,6 +213,10 @@ void tm_collect_stores(rl_model *m); /* then every context again, under full nam
  * context is known: tm_follow_stores then names what such a frame
  * allocated as each instance's own. */
 void tm_index_instance_frames(rl_model *m);
+/* (discovery.c) Once stored pointers are known: each thread a thread
+ * other than its creator or descendants joins (rl_thread.joiner), from
+ * the joins discovery kept (rl_model.joins_made). */
+void tm_match_joiners(rl_model *m);
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
 /* Between these, tm_follow_stores remembers its answers (a cache checked
  * against rl_model.stores_generation): tm_collect_accesses follows the

@@ -254,6 +254,21 @@ static CXCursor stepped_variable(CXCursor step, int *up)
     return clang_getCursorReferenced(operand);
 }
 
+/* X of `counter OP X` (s stripped), or a null cursor. */
+static CXCursor counter_operand(CXCursor s, enum CXBinaryOperatorKind op, CXCursor counter)
+{
+    CXCursor found = clang_getNullCursor();
+    if (clang_getCursorKind(s) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(s) != op) return found;
+    child_list l;
+    rlw_children_of(s, &l);
+    CXCursor lhs = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    if (!clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+        clang_equalCursors(clang_getCursorReferenced(lhs), counter))
+        found = rlw_child_at(&l, 1);
+    rlw_children_free(&l);
+    return found;
+}
+
 CXCursor rlw_counter_start(CXCursor counter, CXCursor init)
 {
     if (clang_Cursor_isNull(init)) return clang_getNullCursor();
@@ -271,32 +286,15 @@ CXCursor rlw_counter_start(CXCursor counter, CXCursor init)
             rlw_children_free(&v);
         }
         rlw_children_free(&l);
-    } else if (clang_getCursorKind(s) == CXCursor_BinaryOperator &&
-               clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Assign) {
-        rlw_children_of(s, &l);
-        CXCursor lhs = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-        if (!clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
-            clang_equalCursors(clang_getCursorReferenced(lhs), counter))
-            found = rlw_child_at(&l, 1);
-        rlw_children_free(&l);
+    } else {
+        found = counter_operand(s, CXBinaryOperator_Assign, counter);
     }
     return found;
 }
 
 CXCursor rlw_counter_bound(CXCursor counter, CXCursor test)
 {
-    if (clang_Cursor_isNull(test)) return clang_getNullCursor();
-    CXCursor s = rl_cursor_strip(test), found = clang_getNullCursor();
-    if (clang_getCursorKind(s) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(s) != CXBinaryOperator_LT)
-        return found;
-    child_list l;
-    rlw_children_of(s, &l);
-    CXCursor lhs = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    if (!clang_Cursor_isNull(lhs) && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
-        clang_equalCursors(clang_getCursorReferenced(lhs), counter))
-        found = rlw_child_at(&l, 1);
-    rlw_children_free(&l);
-    return found;
+    return clang_Cursor_isNull(test) ? test : counter_operand(rl_cursor_strip(test), CXBinaryOperator_LT, counter);
 }
 
 /* The bound C of a `for` over [start, C) that counts up from a constant

@@ -298,6 +298,10 @@ void tm_collect_accesses(rl_model *m)
         const rl_ctx *c = &m->ctxs[ci];
         const rl_function *f = fn_of(m, c->fn);
         frame_env env = tm_ctx_env(c);
+        /* a barrier made by hand is one as pthread_barrier_wait's is */
+        const rl_lockset *own_barriers = m->flow->fns[c->fn].own_barriers;
+        for (size_t k = 0; own_barriers && k < own_barriers->n; k++)
+            rl_ptrmap_put(&m->barriers, tm_resolve(m, &env, own_barriers->e[k].lock, NULL), (void *)1);
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */

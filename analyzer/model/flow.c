@@ -469,6 +469,39 @@ static state run(walk *w, int32_t id, state s)
     }
 }
 
+/* The most posts and waits of its own a function is searched through for
+ * a barrier made by hand. */
+#define MAX_OWN_SYNC 16
+
+/* Whether nodes a and b of f lie in the two branches of one `if`. */
+static int in_two_branches(const rl_function *f, int32_t a, int32_t b)
+{
+    for (int32_t p = f->nodes[a].parent; p >= 0; p = f->nodes[p].parent) {
+        if (f->nodes[p].kind != RL_N_IF) continue;
+        int32_t then = rl_fn_child(f, p, 1), els = rl_fn_child(f, p, 2);
+        if (then < 0 || els < 0) continue;
+        int a_then = a >= then && a <= f->nodes[then].end, a_else = a >= els && a <= f->nodes[els].end;
+        int b_then = b >= then && b <= f->nodes[then].end, b_else = b >= els && b <= f->nodes[els].end;
+        if ((a_then && b_else) || (a_else && b_then)) return 1;
+    }
+    return 0;
+}
+
+/* The objects f posts on in one branch of an `if` and waits on in the
+ * other (`if (++count == n) broadcast(&cv); else while (...) wait(&cv,
+ * &m);`): every caller but the last waits until the last arrives, as at
+ * pthread_barrier_wait. posts and waits: f's own, by node. */
+static const rl_lockset *hand_made_barriers(walk *w, const int32_t *post_at, const char *const *post_obj, int nposts,
+                                            const int32_t *wait_at, const char *const *wait_obj, int nwaits)
+{
+    const rl_lockset *r = rl_ls_empty(w->flow->locks);
+    for (int i = 0; i < nposts; i++)
+        for (int j = 0; j < nwaits; j++)
+            if (strcmp(post_obj[i], wait_obj[j]) == 0 && in_two_branches(w->fn, post_at[i], wait_at[j]))
+                r = rl_ls_add(w->flow->locks, r, post_obj[i], 0);
+    return r;
+}
+
 /* The function's own post and wait calls, and the calls into callees that
  * post or wait, with its post-and-wait summary (posted, waits). */
 static void collect_posts_and_waits(walk *w)
@@ -479,11 +512,23 @@ static void collect_posts_and_waits(walk *w)
     const rl_lockset *waited = rl_ls_empty(w->flow->locks);
     const rl_lockset *barriers = rl_ls_empty(w->flow->locks);
     size_t cap_posts = 0, cap_waits = 0;
+    int32_t own_post_at[MAX_OWN_SYNC], own_wait_at[MAX_OWN_SYNC];
+    const char *own_post[MAX_OWN_SYNC], *own_wait[MAX_OWN_SYNC];
+    int nown_posts = 0, nown_waits = 0;
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
         if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;
         const rl_lockset *objects = rl_ls_empty(w->flow->locks);
         const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_POST);
         if (own) objects = rl_ls_add(w->flow->locks, objects, own, 0);
+        const char *own_waited = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT);
+        if (own && nown_posts < MAX_OWN_SYNC) {
+            own_post_at[nown_posts] = i;
+            own_post[nown_posts++] = own;
+        }
+        if (own_waited && nown_waits < MAX_OWN_SYNC) {
+            own_wait_at[nown_waits] = i;
+            own_wait[nown_waits++] = own_waited;
+        }
         const rl_lockset *waits = waited_by_call(w, i);
         int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
         if (callee >= 0 && w->flow->fns[callee].posted && w->flow->fns[callee].posted->n)
@@ -513,9 +558,10 @@ static void collect_posts_and_waits(walk *w)
             waited = rl_ls_union(w->flow->locks, waited, waits);
         }
     }
+    out->own_barriers = hand_made_barriers(w, own_post_at, own_post, nown_posts, own_wait_at, own_wait, nown_waits);
     out->posted = posted;
     out->waited = waited;
-    out->barriers = barriers;
+    out->barriers = rl_ls_union(w->flow->locks, barriers, out->own_barriers);
 }
 
 /* Whether function f waits somewhere in nodes [from, to]. */

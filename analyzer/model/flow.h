@@ -54,7 +54,12 @@ typedef struct rl_fn_flow {
                                     callee makes (own terms); NULL: none */
     int returns;                 /* summary: some return is reachable */
     const rl_lockset *barriers;  /* summary: the barriers among `waited`
-                                    (API kind barrier: a post and a wait at once) */
+                                    (API kind barrier: a post and a wait at once;
+                                    or own_barriers) */
+    const rl_lockset *own_barriers; /* objects its body both posts on and
+                                    waits on, in the two branches of one `if`:
+                                    a barrier made by hand (the last to
+                                    arrive broadcasts, the others wait) */
     int32_t *wait_nodes;         /* its calls that wait, in node order */
     const rl_lockset **wait_objects; /* per wait node: the objects, own terms */
     size_t nwaits;

@@ -238,12 +238,14 @@ static rl_thread_summary *summarize_threads(const rl_model *m)
         if (t->parent >= 0) set_position(&s->spawn, t->spawn_loc);
         if (t->parent >= 0 && t->spawn_call_loc.line) set_position(&s->spawn_call, t->spawn_call_loc);
         s->several = t->multi;
-        /* A thread its grandparent joins (threads.h, joined_by) ends at
-         * that join, its one join. */
+        /* A thread its grandparent joins (threads.h, joined_by), or
+         * another thread than its creator (joiner), ends at that join,
+         * its one join. */
         int by_grandparent = !t->joined && t->joined_by >= 0;
-        const rl_join_site *sites = by_grandparent ? &t->joined_by_site : t->join_sites;
-        int nsites = by_grandparent ? 1 : t->njoin_sites;
-        s->joined = t->joined || by_grandparent;
+        int by_joiner = !t->joined && !by_grandparent && t->joiner >= 0;
+        const rl_join_site *sites = by_grandparent ? &t->joined_by_site : by_joiner ? &t->joiner_site : t->join_sites;
+        int nsites = by_grandparent || by_joiner ? 1 : t->njoin_sites;
+        s->joined = t->joined || by_grandparent || by_joiner;
         if (s->joined) set_position(&s->join, sites[0].loc);
         s->joins = rl_xcalloc((size_t)nsites + 1, sizeof *s->joins);
         for (int k = 0; k < nsites; k++) {

@@ -730,7 +730,7 @@ static void keep_joins(rl_model *m, int t, const discovery *d)
         const join_site *js = &d->joins[j];
         if (!js->handle || !js->handle[0]) continue;
         RL_GROW(m->joins_made, m->cap_joins_made, m->njoins_made + 1);
-        m->joins_made[m->njoins_made++] = (rl_join_made){t, js->handle, pos_copy(&js->pos)};
+        m->joins_made[m->njoins_made++] = (rl_join_made){t, js->handle, pos_copy(&js->pos), {js->loc, js->call_loc}};
     }
 }
 
@@ -755,6 +755,7 @@ void tm_match_joiners(rl_model *m)
         if (related || p->multi || p->joiner >= 0) continue;
         p->joiner = t;
         p->joiner_at = pos_copy(&jm->at);
+        p->joiner_site = jm->site;
     }
 }
 

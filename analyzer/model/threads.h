@@ -77,6 +77,7 @@ typedef struct rl_join_made {
     int thread;
     const char *handle;
     rl_posvec at;
+    rl_join_site site;
 } rl_join_made;
 
 typedef struct rl_thread {
@@ -134,6 +135,7 @@ typedef struct rl_thread {
      * before what the joiner does after that point (ordering.c). */
     int joiner;
     rl_posvec joiner_at;
+    rl_join_site joiner_site; /* that join, for racelint threads */
     rl_loc caller_spawn_loc; /* a root: a spawn it reaches whose entry is
                          what its unknown caller passes (a public
                          thread-creation function), line 0 if none */

@@ -38,6 +38,9 @@ golden public_wrapper ../../fixtures library_public_spawn_wrapper.c
 # A thread its parent never joins, joined by its grandparent through a
 # global handle: listed as joined there.
 golden grandchild_join ../../fixtures grandchild_joined_racy.c
+# A pipeline stage joined by the next stage, handed its handle: listed as
+# joined there.
+golden stage_join ../../fixtures pipeline_stage_joins_previous.c
 
 # Positions keep every frame down to a pool made ten calls below main
 # when few call paths lead there, eight frames when thousands do, and the

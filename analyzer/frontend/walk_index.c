@@ -1,8 +1,10 @@
 /* Indices that name an element no other instance or claim touches
  * (walker.h): the element access of walk_expr.c asks here whether its
- * index is the instance's own (a copy of a parameter, or a block of it:
- * emitted as the [#P<n>] step of facts.h) or an index claimed once from a
- * shared counter (emitted as the access flag RL_ACC_CLAIMED).
+ * index is the instance's own (a copy of a parameter, a block of it, or
+ * the counter of a `for` running over its block, rlw_range_param, which
+ * walk_stmt.c asks when it enters the loop: emitted as the [#P<n>] step
+ * of facts.h) or an index claimed once from a shared counter (emitted as
+ * the access flag RL_ACC_CLAIMED).
  *
  * A claimed index is one a thread takes from a shared counter by an
  * increment that yields each value once: `slot = atomic_fetch_add(&next,

@@ -143,11 +143,35 @@ static int is_one_static_object(const char *place)
     return rl_place_root(place, &param) == RL_ROOT_GLOBAL && !strchr(place, '[');
 }
 
+/* Whether place lies in a local variable of a thread other than
+ * `thread` (or in a member of one): one object, whichever instance of
+ * `thread` reaches it (main's `long counter` handed to every worker
+ * through its own record, `a[i].counter = &counter`). An element of a
+ * local array may be one instance's (`&a[i]`), what a local pointer leads
+ * to (a `*` step) may be anything, and a thread's own locals are each
+ * instance's own. */
+static int others_single_local(const char *place, int thread)
+{
+    if (rl_place_root(place, NULL) != RL_ROOT_QUALIFIED || strpbrk(place, "[*")) return 0;
+    char *end = NULL;
+    long owner = strtol(place + 1, &end, 10);
+    const char *fn = end && *end == ':' ? end + 1 : NULL;
+    const char *root = fn ? strchr(fn, ':') : NULL;
+    return root && strncmp(root + 1, "L:", 2) == 0 && owner != thread;
+}
+
+/* Whether place lies in one object no instance of `thread` owns: a
+ * global that is no array element, or another thread's local. */
+static int one_object_for_all(const char *place, int thread)
+{
+    return is_one_static_object(place) || others_single_local(place, thread);
+}
+
 /* Whether place follows a pointer that was only ever given addresses of
- * static objects (is_one_static_object): `jobs[i].target`, set to &ca in
- * two jobs and &cb in another, leads to a global whichever it is, even
- * though the job is the instance's own. */
-static int through_static_pointer(rl_model *m, const char *place)
+ * such objects (one_object_for_all): `jobs[i].target`, set to &ca in two
+ * jobs and &cb in another, leads to a global whichever it is, even though
+ * the job is the instance's own. */
+static int through_static_pointer(rl_model *m, const char *place, int thread)
 {
     for (const char *star = strchr(place, '*'); star; star = strchr(star + 1, '*')) {
         const char *pointer = rl_intern_n(m->program->pool, place, (size_t)(star - place));
@@ -155,7 +179,7 @@ static int through_static_pointer(rl_model *m, const char *place)
         if (!set || set->overflowed || !set->n) continue;
         size_t statics = 0;
         for (size_t i = 0; i < set->n; i++)
-            statics += set->values[i][0] == '&' && is_one_static_object(set->values[i] + 1);
+            statics += set->values[i][0] == '&' && one_object_for_all(set->values[i] + 1, thread);
         if (statics == set->n) return 1;
     }
     return 0;
@@ -349,7 +373,8 @@ void tm_collect_accesses(rl_model *m)
                  * the job of their own list through zfree). */
                 const char *place = tm_follow_stores(m, alts[k], root_distinct && !distinct0, &distinct);
                 if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
-                if (distinct && (is_one_static_object(place) || through_static_pointer(m, alts[k]))) distinct = 0;
+                if (distinct && (one_object_for_all(place, c->thread) || through_static_pointer(m, alts[k], c->thread)))
+                    distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
                 rl_access *a = &m->accesses[m->naccesses++];

@@ -484,6 +484,14 @@ static void emit_callback_spawns(walker *w, CXCursor c, CXCursor callee, int nar
     }
 }
 
+/* The nargs arguments of call c, in an array the caller frees. */
+static CXCursor *call_args(CXCursor c, int nargs)
+{
+    CXCursor *args = rl_xcalloc((size_t)nargs + 1, sizeof *args);
+    for (int i = 0; i < nargs; i++) args[i] = rlw_call_arg(c, i);
+    return args;
+}
+
 void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
 {
     int nargs = clang_Cursor_getNumArguments(c);
@@ -504,8 +512,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_LOCK:
         case RL_API_UNLOCK:
         case RL_API_TRYLOCK: {
-            CXCursor *args = rl_xcalloc((size_t)nargs + 1, sizeof *args);
-            for (int i = 0; i < nargs; i++) args[i] = rlw_call_arg(c, i);
+            CXCursor *args = call_args(c, nargs);
             if (rlw_spin_gate(w, api, args, nargs)) rlw_walk_sync_call(w, c, api, name, nargs);
             else walk_atomic_args(w, name, args, nargs);
             free(args);
@@ -517,8 +524,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             walk_spawn_like(w, c, api, name, nargs);
             return;
         case RL_API_ATOMIC: {
-            CXCursor *args = rl_xcalloc((size_t)nargs + 1, sizeof *args);
-            for (int i = 0; i < nargs; i++) args[i] = rlw_call_arg(c, i);
+            CXCursor *args = call_args(c, nargs);
             walk_atomic_args(w, name, args, nargs);
             free(args);
             return;

@@ -282,19 +282,8 @@ static int is_claim(walker *w, CXCursor e, CXCursor body, int depth);
  * global, a static, or memory reached through a pointer. */
 static int shared_storage(CXCursor c)
 {
-    for (int guard = 0; guard < MAX_EXPR_DEPTH; guard++) {
-        c = rl_cursor_strip(c);
-        enum CXCursorKind k = clang_getCursorKind(c);
-        if (k == CXCursor_DeclRefExpr) return !rlw_is_automatic(clang_getCursorReferenced(c));
-        if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr) return 1; /* *p and the like */
-        child_list l;
-        rlw_children_of(c, &l);
-        CXCursor base = l.len ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-        rlw_children_free(&l);
-        if (clang_Cursor_isNull(base) || rlw_type_is_pointer(clang_getCursorType(base))) return 1;
-        c = base;
-    }
-    return 0;
+    CXCursor root = rlw_lvalue_root(c); /* null: through a pointer */
+    return clang_Cursor_isNull(root) || !rlw_is_automatic(root);
 }
 
 /* Whether c is an integer constant of at least 1 (an increment's step). */

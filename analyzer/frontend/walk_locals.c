@@ -52,32 +52,35 @@ int rlw_is_automatic(CXCursor decl)
     return pk == CXCursor_FunctionDecl;
 }
 
-/* The local variable at the root of an lvalue built from `.` and array
- * subscripts (the storage itself, not through a pointer). */
-static local_var *lvalue_root_local(walker *w, CXCursor c)
+CXCursor rlw_lvalue_root(CXCursor c)
 {
     for (int guard = 0; guard < MAX_EXPR_DEPTH; guard++) {
         c = rl_cursor_strip(c);
         enum CXCursorKind k = clang_getCursorKind(c);
-        if (k == CXCursor_DeclRefExpr) {
-            CXCursor d = clang_getCursorReferenced(c);
-            return rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-        }
+        if (k == CXCursor_DeclRefExpr) return clang_getCursorReferenced(c);
         child_list l;
         rlw_children_of(c, &l);
         CXCursor base = l.len ? rlw_child_at(&l, 0) : clang_getNullCursor();
         rlw_children_free(&l);
         if (k == CXCursor_MemberRefExpr) {
-            if (rlw_type_is_pointer(clang_getCursorType(base))) return NULL;
+            if (clang_Cursor_isNull(base) || rlw_type_is_pointer(clang_getCursorType(base))) break;
             c = base;
         } else if (k == CXCursor_ArraySubscriptExpr) {
-            if (!rlw_type_is_array(clang_getCursorType(rl_cursor_strip(base)))) return NULL;
+            if (clang_Cursor_isNull(base) || !rlw_type_is_array(clang_getCursorType(rl_cursor_strip(base)))) break;
             c = base;
         } else {
-            return NULL;
+            break;
         }
     }
-    return NULL;
+    return clang_getNullCursor();
+}
+
+/* The local variable at the root of an lvalue built from `.` and array
+ * subscripts (the storage itself, not through a pointer). */
+static local_var *lvalue_root_local(walker *w, CXCursor c)
+{
+    CXCursor d = rlw_lvalue_root(c);
+    return !clang_Cursor_isNull(d) && rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
 }
 
 /* First pass over a body: declare locals, find which have their address

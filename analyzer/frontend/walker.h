@@ -178,6 +178,11 @@ local_var *rlw_find_local(walker *w, CXCursor decl);
 local_var *rlw_add_local(walker *w, CXCursor decl, int param_index);
 /* Whether decl is a function-local object (automatic storage). */
 int rlw_is_automatic(CXCursor decl);
+/* The variable at the root of an lvalue built from `.` and array
+ * subscripts (the storage itself: `s.a[2].n` is s), or a null cursor when
+ * the lvalue goes through a pointer (`p->n`, `*p`, `p[i]`) or is no such
+ * chain. */
+CXCursor rlw_lvalue_root(CXCursor c);
 
 typedef struct prepass_ctx {
     walker *w;

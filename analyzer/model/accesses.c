@@ -152,12 +152,11 @@ static int is_one_static_object(const char *place)
  * instance's own. */
 static int others_single_local(const char *place, int thread)
 {
-    if (rl_place_root(place, NULL) != RL_ROOT_QUALIFIED || strpbrk(place, "[*")) return 0;
-    char *end = NULL;
-    long owner = strtol(place + 1, &end, 10);
-    const char *fn = end && *end == ':' ? end + 1 : NULL;
-    const char *root = fn ? strchr(fn, ':') : NULL;
-    return root && strncmp(root + 1, "L:", 2) == 0 && owner != thread;
+    int owner = rl_place_thread(place);
+    if (owner < 0 || owner == thread || strpbrk(place, "[*")) return 0;
+    const char *fn = strchr(place, ':'); /* "tN:FN:L:name" */
+    const char *root = fn ? strchr(fn + 1, ':') : NULL;
+    return root && strncmp(root + 1, "L:", 2) == 0;
 }
 
 /* Whether place lies in one object no instance of `thread` owns: a

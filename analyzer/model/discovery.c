@@ -736,13 +736,19 @@ static void keep_joins(rl_model *m, int t, const discovery *d)
 
 void tm_match_joiners(rl_model *m)
 {
+    if (!m->njoins_made) return;
+    /* each thread's handle as stored pointers lead to it, once */
+    const char **started = rl_xcalloc(m->nthreads + 1, sizeof *started);
+    int ignored = 0;
+    for (size_t k = 0; k < m->nthreads; k++)
+        if (m->threads[k].handle && m->threads[k].handle[0])
+            started[k] = tm_follow_stores(m, m->threads[k].handle, 0, &ignored);
     for (size_t j = 0; j < m->njoins_made; j++) {
         const rl_join_made *jm = &m->joins_made[j];
-        int t = jm->thread, found = -1, several = 0, ignored;
+        int t = jm->thread, found = -1, several = 0;
         const char *handle = tm_follow_stores(m, jm->handle, 0, &ignored);
         for (size_t k = 0; k < m->nthreads && !several; k++) {
-            const rl_thread *p = &m->threads[k];
-            if (!p->handle || !p->handle[0] || strcmp(tm_follow_stores(m, p->handle, 0, &ignored), handle) != 0) continue;
+            if (!started[k] || strcmp(started[k], handle) != 0) continue;
             several = found >= 0;
             found = (int)k;
         }
@@ -757,6 +763,7 @@ void tm_match_joiners(rl_model *m)
         p->joiner_at = pos_copy(&jm->at);
         p->joiner_site = jm->site;
     }
+    free(started);
 }
 
 /* Pass 1 for thread t, whose entry runs in env: its spawn and join sites,

@@ -473,16 +473,20 @@ static state run(walk *w, int32_t id, state s)
  * a barrier made by hand. */
 #define MAX_OWN_SYNC 16
 
+/* Whether node n of f lies in the subtree of node top (top included). */
+static int in_subtree(const rl_function *f, int32_t top, int32_t n)
+{
+    return top >= 0 && n >= top && n <= f->nodes[top].end;
+}
+
 /* Whether nodes a and b of f lie in the two branches of one `if`. */
 static int in_two_branches(const rl_function *f, int32_t a, int32_t b)
 {
     for (int32_t p = f->nodes[a].parent; p >= 0; p = f->nodes[p].parent) {
         if (f->nodes[p].kind != RL_N_IF) continue;
         int32_t then = rl_fn_child(f, p, 1), els = rl_fn_child(f, p, 2);
-        if (then < 0 || els < 0) continue;
-        int a_then = a >= then && a <= f->nodes[then].end, a_else = a >= els && a <= f->nodes[els].end;
-        int b_then = b >= then && b <= f->nodes[then].end, b_else = b >= els && b <= f->nodes[els].end;
-        if ((a_then && b_else) || (a_else && b_then)) return 1;
+        if ((in_subtree(f, then, a) && in_subtree(f, els, b)) || (in_subtree(f, els, a) && in_subtree(f, then, b)))
+            return 1;
     }
     return 0;
 }

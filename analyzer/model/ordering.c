@@ -22,10 +22,9 @@
  *  2. Cautious: when the thread tree does not settle a question, the
  *     answer is "may run together". */
 #include "discovery.h"
+#include "place.h"
 #include "spawn_failure.h"
 #include "threads_internal.h"
-#include <ctype.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,17 +401,6 @@ int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl
            m->threads[a->thread].joiner == b->thread || m->threads[b->thread].joiner == a->thread;
 }
 
-/* The thread N of a place qualified by a frame of it ("tN:FN:..."), or -1.
- * Asked for every pair of accesses the race rule looks at (zstd's 14
- * million): parsed by hand, as sscanf took a sixth of that run. */
-static int qualified_thread(const char *place)
-{
-    if (place[0] != 't' || !isdigit((unsigned char)place[1])) return -1;
-    int n = 0;
-    for (const char *p = place + 1; isdigit((unsigned char)*p) && n < INT_MAX / 10; p++) n = n * 10 + (*p - '0');
-    return n;
-}
-
 /* Whether access a's thread has ended when b runs: b's thread joins it
  * (rl_thread.joiner), and b comes after that join in b's thread. */
 static int joined_before(const rl_model *m, const rl_access *a, const rl_access *b)
@@ -459,7 +447,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
         /* Two elements indexed by claims from a shared counter: each
          * claim is another element (frontend/walk_index.c). */
         if (a->flags & b->flags & RL_ACC_CLAIMED) return 0;
-        int owner = qualified_thread(a->place);
+        int owner = rl_place_thread(a->place);
         if (owner < 0) return 1;
         for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)
             if (m->threads[t].own_multi) return 1;

@@ -3,6 +3,7 @@
 #include "../facts/facts.h"
 #include "../util/mem.h"
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,14 @@ int rl_place_is_unknown_object(const char *place)
 size_t rl_place_root_len(const char *place)
 {
     return root_len(place);
+}
+
+int rl_place_thread(const char *place)
+{
+    if (place[0] != 't' || !isdigit((unsigned char)place[1])) return -1;
+    int n = 0;
+    for (const char *p = place + 1; isdigit((unsigned char)*p) && n < INT_MAX / 10; p++) n = n * 10 + (*p - '0');
+    return n;
 }
 
 size_t rl_place_heap_site(const char *place, size_t *frame_len, unsigned *line, unsigned *col)

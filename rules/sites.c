@@ -102,10 +102,16 @@ void rl_sites_add(rl_sites *s, const rl_access *a)
     site_of(s, a);
 }
 
+/* Whether a set holds a lock that may be another name of a lock the
+ * other side holds: a summary of many objects (by type, an element of
+ * unknown index, a choice), or a lock reached through a pointer the model
+ * did not follow to one object ("X.pool*.lock": X.pool was given several
+ * values, or none racelint traced), which may be the very lock the other
+ * side names by its object. */
 static int has_maybe_lock(const rl_lockset *held)
 {
     for (size_t i = 0; held && i < held->n; i++)
-        if (!rl_place_is_single_object(held->e[i].lock)) return 1;
+        if (!rl_place_is_single_object(held->e[i].lock) || strchr(held->e[i].lock, '*')) return 1;
     return 0;
 }
 

@@ -223,6 +223,34 @@ const rl_lockset *rl_ls_meet(rl_lockset_table *t, const rl_lockset *a, const rl_
     return merge_interned(t, a, b, 0);
 }
 
+/* The last member step of a lock known only by its type (".lock" of
+ * "{struct s}.pool.lock"), or NULL for any other lock. */
+static const char *by_type_member(const char *lock)
+{
+    if (lock[0] != '{') return NULL;
+    const char *dot = strrchr(lock, '.');
+    return dot && !dot[strcspn(dot, "*[]{}")] ? dot : NULL;
+}
+
+const rl_lockset *rl_ls_meet_by_type(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b)
+{
+    const rl_lockset *met = rl_ls_meet(t, a, b);
+    if (!a || !b || met == a || met == b) return met;
+    const rl_lockset *r = met;
+    for (size_t i = 0; i < a->n; i++) {
+        const char *member = by_type_member(a->e[i].lock);
+        if (!member || rl_ls_contains(b, a->e[i].lock)) continue;
+        for (size_t j = 0; j < b->n; j++) {
+            const char *other = by_type_member(b->e[j].lock);
+            if (!other || strcmp(member, other) != 0 || rl_ls_contains(a, b->e[j].lock)) continue;
+            int a_first = lock_cmp(a->e[i].lock, b->e[j].lock) < 0;
+            r = rl_ls_add(t, r, a_first ? a->e[i].lock : b->e[j].lock, a->e[i].shared || b->e[j].shared);
+            break;
+        }
+    }
+    return r;
+}
+
 const rl_lockset *rl_ls_union(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b)
 {
     if (!a) return b;

@@ -39,6 +39,17 @@ const rl_lockset *rl_ls_remove(rl_lockset_table *t, const rl_lockset *s, const c
 const rl_lockset *rl_ls_of(rl_lockset_table *t, rl_lock_entry *e, size_t n);
 /* Must-meet: locks in both; a lock shared on either side stays shared. */
 const rl_lockset *rl_ls_meet(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b);
+/* The meet of what two calls of one context hold on entry, where a lock
+ * of an object known only by its type ("{struct pool}.q.lock", reached
+ * through pointers racelint cannot trace) is named after the path that
+ * reached it, and two callers reaching the same kind of lock by two paths
+ * name it twice: a lock in one set only, by type, with a lock of the
+ * other by type ending in the same member (".lock"), is kept, under the
+ * smaller of the two names (so that the result does not depend on the
+ * order the calls were met in). Both were held, and neither names one
+ * object: race.c never takes such a lock for one in common with a traced
+ * lock, and its doubts count it as a summary. Else rl_ls_meet. */
+const rl_lockset *rl_ls_meet_by_type(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b);
 /* Union (used for may-released sets); exclusive wins. */
 const rl_lockset *rl_ls_union(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b);
 /* a minus every lock named in b. */

@@ -135,7 +135,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     if (*slot) {
         rl_ctx *c = &m->ctxs[(intptr_t)*slot - 1];
         c->owned &= owned; /* owned only if owned at every call */
-        const rl_lockset *met = rl_ls_meet(m->flow->locks, c->entry, entry);
+        const rl_lockset *met = rl_ls_meet_by_type(m->flow->locks, c->entry, entry);
         const rl_lockset *may = rl_ls_union(m->flow->locks, c->entry_may, entry_may);
         if (met != c->entry || may != c->entry_may) {
             c->entry = met;

@@ -153,9 +153,10 @@ static const char *kept_handle(rl_model *m, const rl_function *fn, const char *h
  * argument in a fresh record for a trampoline, curl's
  * Curl_thread_create), whoever calls the function how often; through an
  * allocator hook (a fresh call value, rl_ownership_value_fresh) too. An
- * object handed elsewhere before the spawn, or after it without
- * synchronisation (rl_ownership_fresh_at says no), may be reached by
- * other threads than its own. */
+ * object handed elsewhere before the spawn may be reached by other
+ * threads than its own; what the function does with it after the spawn
+ * (links it into a list) does not make the next call's object this one
+ * (rl_ownership_unpublished_at). */
 static int arg_is_distinct(rl_model *m, int fn_index, int32_t spawn_node, const char *arg_value)
 {
     const rl_function *fn = fn_of(m, fn_index);
@@ -167,7 +168,7 @@ static int arg_is_distinct(rl_model *m, int fn_index, int32_t spawn_node, const 
         int fresh = (sscanf(arg_value, "&H%u_%u", &line, &col) == 2 && !strpbrk(arg_value + 2, ".[*")) ||
                     (sscanf(arg_value, "@%u_%u", &line, &col) == 2 && rl_ownership_value_fresh(m->own, arg_value));
         return fresh && line <= fn->nodes[spawn_node].loc.line &&
-               rl_ownership_fresh_at(m->own, fn_index, spawn_node, arg_value, NULL);
+               rl_ownership_unpublished_at(m->own, fn_index, spawn_node, arg_value);
     }
     /* An integer (the loop counter) passed by value: one per instance. */
     if (arg_value[0] == '#') return 1;
@@ -572,7 +573,6 @@ int tm_add_thread(rl_model *m, int parent, int entry_fn)
     t->entry_fn = entry_fn;
     t->runs_fn = -1;
     t->spawn_node = -1;
-    t->spawn_ctx = -1;
     t->spawn_fn = -1;
     t->creation_holder = -1;
     t->joined_by = -1;
@@ -664,6 +664,7 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             rl_thread *t = &m->threads[id];
             t->spawn_node = s->node;
             t->spawn_fn = s->frame_fns[s->pos.n - 1];
+            t->spawn_frames = tm_frames_with(s->frame_fns, s->pos.n - 1, t->spawn_fn);
             t->spawn_loc = s->loc;
             t->spawn_call_loc = s->call_loc;
             t->arg = s->arg;

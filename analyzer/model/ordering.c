@@ -29,6 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for ":H<line>_<col>", the name of an allocation site. */
+#define RL_SITE_NAME_MAX 32
+
 /* ---- ordering ------------------------------------------------------------- */
 
 rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a)
@@ -152,6 +155,47 @@ static int after_barrier(const rl_model *m, const rl_access *a)
     return 0;
 }
 
+/* Whether the ancestor's access `anc` touches, in another run of the
+ * function that made it, the object a child's instance received as its
+ * own (`desc`, distinct): a helper called twice (or from two places)
+ * allocates a record, fills it, and starts a worker on it, so the second
+ * call fills another record than the first worker's, though both have
+ * the allocation's one name. The access must name the object by the
+ * run's own allocation (its text rooted at it, not a pointer read from
+ * memory, which could lead to an older record), and the run of that
+ * function on the child's spawn chain must sit at another call path
+ * (positions; frozen contexts keep none, and then nothing is decided). */
+/* Whether a place's object name ends before character c: at the end, a
+ * member or an element (not "H12_3" inside "H12_34"). */
+static int object_ends(char c)
+{
+    return c == '\0' || c == '.' || c == '[';
+}
+
+static int other_run_of_maker(const rl_model *m, const rl_access *anc, const rl_access *desc)
+{
+    const rl_ctx *ac = &m->ctxs[anc->ctx];
+    const rl_node *n = &fn_of(m, ac->fn)->nodes[anc->node];
+    unsigned line, col;
+    if (ac->frozen || !n->text || (sscanf(n->text, "H%u_%u", &line, &col) != 2 && sscanf(n->text, "@%u_%u", &line, &col) != 2))
+        return 0;
+    char site[RL_SITE_NAME_MAX];
+    snprintf(site, sizeof site, ":H%u_%u", line, col);
+    /* the same object on both sides, that allocation of that function */
+    const char *at = strstr(anc->place, site);
+    size_t len = at ? (size_t)(at - anc->place) + strlen(site) : 0;
+    if (!at || strncmp(anc->place, desc->place, len) != 0 || !object_ends(anc->place[len]) ||
+        !object_ends(desc->place[len]))
+        return 0;
+    /* that function's frame on the spawn's chain, at the access's depth */
+    const rl_thread *t = &m->threads[desc->thread];
+    int k = ac->pos.n;
+    if (!t->spawn_frames || k >= t->spawn_pos.n || t->spawn_frames[k] != ac->fn) return 0;
+    for (int d = 0; d < k; d++)
+        if (t->spawn_pos.v[d] != ac->pos.v[d]) return 1;
+    return 0;
+}
+
 /* An ancestor thread's access against a descendant's. The descendant runs
  * during the interval of the ancestor's child it descends from, or from
  * that child's start on when it may outlive the child; not past a join
@@ -165,6 +209,7 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
     if (c < 0) return 1;
     rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread, first_pass = first_pass_only(m, anc);
+    if (distinct && other_run_of_maker(m, anc, desc)) return 0;
     const rl_thread *d = &m->threads[desc->thread];
     int r = d->joined_by == anc->thread
                 /* a grandchild the ancestor joins itself ends there */

@@ -310,8 +310,13 @@ static int loc_after(rl_loc a, unsigned line, unsigned col)
 }
 
 static int returns_fresh(rl_ownership *o, int fn);
+/* How much of a function's hand-offs of an object owned_between weighs:
+ * all of them (a later unsynchronised one shares what came before), or
+ * only those before the node (whether the object is still the function's
+ * alone there, whatever it does after). */
+enum { OWNED_THROUGHOUT, OWNED_UNTIL_NODE };
 static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
-                           rl_handoff *handoff);
+                           rl_handoff *handoff, int scope);
 
 /* The callee field of a call value "@L_C|USR|...", interned, or NULL. */
 static const char *call_value_field(rl_ownership *o, const char *v)
@@ -428,7 +433,7 @@ static int returns_fresh(rl_ownership *o, int fn)
     return any;
 }
 
-static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int scope)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
     if (text[0] == '&') text++;
@@ -448,7 +453,7 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
         return 0;
     }
     char *heap = rl_xstrndup(text, root);
-    int r = fresh_object_at(o, fn, node, heap, line, col, handoff);
+    int r = fresh_object_at(o, fn, node, heap, line, col, handoff, scope);
     free(heap);
     return r;
 }
@@ -487,12 +492,12 @@ static const handoff_list *handoffs_of(rl_ownership *o, int fn, const char *heap
 /* The rest of rl_ownership_fresh_at, for object `heap` (the root naming
  * it) created at line:col of fn. */
 static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
-                         rl_handoff *handoff);
+                         rl_handoff *handoff, int scope);
 
 static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
-                           rl_handoff *handoff)
+                           rl_handoff *handoff, int scope)
 {
-    return owned_between(o, fn, node, handoffs_of(o, fn, heap, test_heap, 'H'), line, col, handoff);
+    return owned_between(o, fn, node, handoffs_of(o, fn, heap, test_heap, 'H'), line, col, handoff, scope);
 }
 
 /* Whether hand-off node h is a thread start that failed where `node`
@@ -512,7 +517,7 @@ static int start_failed(const rl_function *f, int32_t h, int32_t node)
  * that publishes it, in program order; the first synchronised hand-off
  * after it goes to *handoff. */
 static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
-                         rl_handoff *handoff)
+                         rl_handoff *handoff, int scope)
 {
     const rl_function *f = o->p->fns[fn].fn;
     /* After the allocation (its id is where it is), before any node that
@@ -530,6 +535,7 @@ static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_li
         for (size_t j = k; j < l->n && l->nodes[j] <= loop->end; j++)
             if (l->nodes[j] > node) return 0;
     }
+    if (scope == OWNED_UNTIL_NODE) return 1;
     /* Published later without synchronisation, what it did first is
      * shared (a reader may see it half done). The first hand-off says
      * which locks order it. */
@@ -751,7 +757,7 @@ static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *pl
     if (read < 0) return 0;
     const char *key = rl_intern(o->p->pool, place);
     int r = owned_between(o, fn, node, handoffs_of(o, fn, key, test_taken, 'T'), f->nodes[read].loc.line,
-                          f->nodes[read].loc.col, handoff);
+                          f->nodes[read].loc.col, handoff, OWNED_THROUGHOUT);
     if (r && handoff) handoff->taken = 1;
     return r;
 }
@@ -779,7 +785,8 @@ static int taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
 /* Answers question about (fn, node, text), computing it now. */
 static int ask_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *h, int question)
 {
-    return question == OWN_QUESTION_FRESH ? fresh_at_now(o, fn, node, text, h) : taken_at_now(o, fn, node, text, h);
+    return question == OWN_QUESTION_FRESH ? fresh_at_now(o, fn, node, text, h, OWNED_THROUGHOUT)
+                                          : taken_at_now(o, fn, node, text, h);
 }
 
 /* Asks question about (fn, node, text) once, then answers from the memo:
@@ -803,6 +810,11 @@ static int access_memo(rl_ownership *o, int fn, int32_t node, const char *text, 
 int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
 {
     return access_memo(o, fn, node, text, handoff, OWN_QUESTION_FRESH);
+}
+
+int rl_ownership_unpublished_at(rl_ownership *o, int fn, int32_t node, const char *text)
+{
+    return fresh_at_now(o, fn, node, text, NULL, OWNED_UNTIL_NODE);
 }
 
 int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)

@@ -66,6 +66,12 @@ typedef struct rl_handoff {
  * (when not NULL) says where. Answers are kept per (fn, node, text), the
  * text compared by address: it must outlive the model (a fact string). */
 int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+/* Whether, at node `node` of fn, `text` names an object fn allocated and
+ * has handed to no one before that node: what fn does with it after does
+ * not count (the spawn of a start wrapper hands its thread an object no
+ * other had, whoever it is shown to afterwards). Not kept: asked once per
+ * spawn. */
+int rl_ownership_unpublished_at(rl_ownership *o, int fn, int32_t node, const char *text);
 
 /* Whether the access at node `node` of fn, to place `text` (in fn's
  * terms), touches an object fn took off a shared structure itself: a

@@ -619,6 +619,7 @@ void rl_model_free(rl_model *m)
     rl_scoped_free(m->scoped);
     for (size_t i = 0; i < m->nthreads; i++) {
         pos_free(&m->threads[i].spawn_pos);
+        free(m->threads[i].spawn_frames);
         pos_free(&m->threads[i].start);
         pos_free(&m->threads[i].dstart);
         pos_free(&m->threads[i].end);

@@ -88,7 +88,9 @@ typedef struct rl_thread {
                             entry calls through a pointer its argument
                             tells (yarn's ignition running compress_thread),
                             else -1 */
-    int spawn_ctx;       /* context (in parent) of the spawn site, -1 for roots */
+    int *spawn_frames;   /* the function of each frame of spawn_pos (the
+                            parent's entry first, the spawning function last);
+                            NULL for roots */
     const char *started_in_once; /* spawned inside a once-routine: its
                             control, resolved (ordering.c); else NULL */
     int32_t spawn_node;  /* the spawn, in function spawn_fn */

@@ -207,9 +207,9 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
 {
     int c = child_towards(m, anc->thread, desc->thread);
     if (c < 0) return 1;
-    rl_posvec p = rl_model_access_pos(m, anc);
     int distinct = desc->distinct && c == desc->thread, first_pass = first_pass_only(m, anc);
     if (distinct && other_run_of_maker(m, anc, desc)) return 0;
+    rl_posvec p = rl_model_access_pos(m, anc);
     const rl_thread *d = &m->threads[desc->thread];
     int r = d->joined_by == anc->thread
                 /* a grandchild the ancestor joins itself ends there */

@@ -147,6 +147,10 @@ int rlw_index_param(walker *w, CXCursor idx)
 
 /* ---- ranges of a `for` counter that are an instance's own -------------- */
 
+/* The smallest constant stride that deals elements round-robin: a stride
+ * of 1 visits every element. */
+#define MIN_STRIDE 2
+
 /* How many locals assigned once a range's bound is followed through. */
 #define MAX_RANGE_DEPTH 4
 
@@ -271,6 +275,14 @@ int rlw_range_param(walker *w, CXCursor lo, CXCursor hi)
     CXCursor size;
     int param = block_start(w, lo, &size);
     return param >= 0 && block_end(w, hi, param, size, 0) ? param : -1;
+}
+
+int rlw_stride_param(walker *w, CXCursor start, CXCursor stride)
+{
+    if (clang_Cursor_isNull(start) || clang_Cursor_isNull(stride)) return -1;
+    long long step = 0;
+    if (rlw_const_int(rl_cursor_strip(stride), &step) && step < MIN_STRIDE) return -1;
+    return copied_param(w, start);
 }
 
 /* ---- claimed indices ---------------------------------------------------- */

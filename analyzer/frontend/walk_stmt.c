@@ -254,6 +254,27 @@ static CXCursor stepped_variable(CXCursor step, int *up)
     return clang_getCursorReferenced(operand);
 }
 
+/* The variable a `for` step moves up by a stride other than the constant
+ * 1 (`i += NT`), with the stride in *stride; else a null cursor. */
+static CXCursor strided_variable(CXCursor step, CXCursor *stride)
+{
+    CXCursor s = rl_cursor_strip(step), counter = clang_getNullCursor();
+    child_list l;
+    rlw_children_of(s, &l);
+    long long v = 0;
+    if (clang_getCursorKind(s) == CXCursor_CompoundAssignOperator && l.len == 2 &&
+        clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_AddAssign &&
+        !(rlw_const_int(rlw_child_at(&l, 1), &v) && v == 1)) {
+        CXCursor lhs = rl_cursor_strip(rlw_child_at(&l, 0));
+        if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+            counter = clang_getCursorReferenced(lhs);
+            *stride = rlw_child_at(&l, 1);
+        }
+    }
+    rlw_children_free(&l);
+    return counter;
+}
+
 /* X of `counter OP X` (s stripped), or a null cursor. */
 static CXCursor counter_operand(CXCursor s, enum CXBinaryOperatorKind op, CXCursor counter)
 {
@@ -367,6 +388,12 @@ static void stmt_for(walker *w, CXCursor c)
     if (up && w->loop.nowned < MAX_OWNED_COUNTERS) {
         int param = rlw_range_param(w, rlw_counter_start(w->loop.counter, init), rlw_counter_bound(w->loop.counter, test));
         if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){w->loop.counter, param};
+    }
+    CXCursor stride = clang_getNullCursor();
+    CXCursor strided = clang_Cursor_isNull(increment) ? stride : strided_variable(increment, &stride);
+    if (!clang_Cursor_isNull(strided) && w->loop.nowned < MAX_OWNED_COUNTERS) {
+        int param = rlw_stride_param(w, rlw_counter_start(strided, init), stride);
+        if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){strided, param};
     }
     stmt_into(w, body_c, body);
     w->loop = outer;

@@ -85,8 +85,9 @@ typedef struct local_var {
  * an instance's own block (loop_scope.owned). */
 #define MAX_OWNED_COUNTERS 4
 
-/* A `for` counter that runs over the block of one instance: from `id *
- * S` while below `id * S + S` (walk_index.c, rlw_range_param). */
+/* A `for` counter that runs over the elements of one instance: from `id *
+ * S` while below `id * S + S` (walk_index.c, rlw_range_param), or from
+ * `id` by a stride (rlw_stride_param). */
 typedef struct owned_counter {
     CXCursor counter;
     int param;           /* the parameter id is a copy of */
@@ -268,6 +269,13 @@ int rlw_index_param(walker *w, CXCursor idx);
  * variable both times; hi may also be `id == K ? N : ...`, the last
  * instance's remainder), id a copy of the parameter. */
 int rlw_range_param(walker *w, CXCursor lo, CXCursor hi);
+/* The parameter whose instance owns the elements a `for` counter visits
+ * when it starts at a copy of that parameter and steps by a stride other
+ * than 1 (`for (i = id; i < N; i += NT)`, work dealt round-robin), or -1.
+ * The stride is taken to be at least the number of instances (the
+ * threads' count, as written in every such split); a constant stride
+ * must be 2 or more. Counter and step are checked by the caller. */
+int rlw_stride_param(walker *w, CXCursor start, CXCursor stride);
 /* Whether an index is claimed once from a shared counter (`slot =
  * atomic_fetch_add(&next, 1)`, `t = p->next++`, a helper returning such
  * claims): emitted as the access flag RL_ACC_CLAIMED. */

@@ -20,6 +20,22 @@ const char *rl_node_kind_name(rl_node_kind kind)
     return kind < RL_N_KIND_COUNT ? kind_names[kind] : "?";
 }
 
+static int atomic_ordering(const rl_node *n)
+{
+    return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0);
+}
+
+int rl_node_is_acquire_load(const rl_node *n)
+{
+    return atomic_ordering(n) && (n->flags & RL_ACC_READ) && !(n->flags & RL_ACC_WRITE);
+}
+
+int rl_node_is_release_store(const rl_node *n)
+{
+    return atomic_ordering(n) && (n->flags & RL_ACC_WRITE) && !(n->flags & RL_ACC_READ) &&
+           !(n->api && strcmp(n->api, RL_ATOMIC_ZERO) == 0);
+}
+
 int rl_type_is_aggregate_key(const char *place)
 {
     if (place[0] != '{') return 0;

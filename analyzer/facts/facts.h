@@ -101,6 +101,11 @@ typedef enum rl_node_kind {
     RL_N_KIND_COUNT
 } rl_node_kind;
 
+/* The api of an atomic ACCESS whose memory order is relaxed, and of an
+ * atomic store of the constant 0. */
+#define RL_ATOMIC_RELAXED "relaxed"
+#define RL_ATOMIC_ZERO "zero"
+
 /* Node flags, by kind. */
 enum {
     /* ACCESS */
@@ -232,6 +237,9 @@ typedef struct rl_node {
     int32_t end;        /* index of the last node of this subtree */
     int32_t aux;        /* IF/LOOP: TRYLOCK node index, or the SPAWN
                            node whose outcome the condition tests, or the
+                           ACCESS node of an atomic load (not relaxed)
+                           whose value it tests, nonzero meaning success
+                           (facts format 26), or the
                            LOCK node an
                            earlier `if` on the same unchanged local took
                            (`if (x) lock(&m); ... if (x) ...`: a correlated
@@ -243,7 +251,13 @@ typedef struct rl_node {
     const char *display;/* what the user wrote, for messages; IF with
                            RL_IF_VALUE_*: the constant, in decimal */
     const char *callee; /* USR of a direct callee / entry / init function */
-    const char *api;    /* API model entry name for sync calls */
+    const char *api;    /* API model entry name for sync calls; ACCESS
+                           with RL_ACC_ATOMIC: RL_ATOMIC_RELAXED when the
+                           operation's memory order is a constant
+                           memory_order_relaxed (it orders nothing), else
+                           RL_ATOMIC_ZERO for a store of the constant 0
+                           (a reset: it announces nothing a test for
+                           nonzero waits for), else NULL (facts format 26) */
     const char *guard;  /* ACCESS: the lock the location is declared
                            GUARDED_BY (Clang attribute), as a place; SPAWN
                            with RL_SPAWN_CALLBACK: the USR of the function
@@ -373,6 +387,15 @@ int rl_file_hash(const char *path, uint64_t *hash);
 int32_t rl_fn_child(const rl_function *fn, int32_t i, int n);
 
 const char *rl_node_kind_name(rl_node_kind kind);
+
+/* Whether node n is an atomic load that acquires (not relaxed, not also a
+ * write): what a condition testing its value waits on (facts format 26),
+ * and what an atomic store that releases (rl_node_is_release_store)
+ * hands over to. */
+int rl_node_is_acquire_load(const rl_node *n);
+/* Whether node n is an atomic store that releases: a pure write (not a
+ * read-modify-write), not relaxed, of a value that may be nonzero. */
+int rl_node_is_release_store(const rl_node *n);
 
 /* Whether a type-based place "{T}..." names a struct or union type: the
  * only type-based places precise enough to pair with each other. */

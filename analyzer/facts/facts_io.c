@@ -53,8 +53,9 @@
  * 25: elements indexed by a claimed index flagged (RL_ACC_CLAIMED),
  * spinlocks built from atomics (RL_LOCK_SPIN), an atomic operation's
  * object read or written as the operation does, and a union's members
- * placed under its first member */
-#define FACTS_FORMAT 25
+ * placed under its first member; 26: atomic loads tested by a condition
+ * (an IF's or LOOP's aux), relaxed atomic accesses marked (api) */
+#define FACTS_FORMAT 26
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

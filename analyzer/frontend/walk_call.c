@@ -269,18 +269,37 @@ static use_mode atomic_object_mode(const char *name)
     return USE_RMW;
 }
 
+/* Whether an atomic operation named name, called with these arguments,
+ * is relaxed: the C11 and GCC forms take their memory order last
+ * (`atomic_load_explicit(&x, memory_order_relaxed)`, `__atomic_load_n(&x,
+ * __ATOMIC_RELAXED)`; the forms without one are sequentially consistent,
+ * and clang's `atomic_load(&x)` passes it as 5), relaxed being 0. The
+ * __sync builtins order fully and take no order. */
+static int atomic_relaxed(const char *name, CXCursor *args, int nargs)
+{
+    long long order = -1;
+    return name && strncmp(name, "__sync", 6) != 0 && nargs >= 2 && rlw_const_int(args[nargs - 1], &order) &&
+           order == 0;
+}
+
 /* Pointer arguments of an atomic operation are accessed atomically; its
  * object (the first) as the operation named name does (NULL: read and
- * written). */
+ * written), marked relaxed when its memory order is (facts.h). A load
+ * that acquires is noted as a trylock's result is, for a local it is
+ * stored in (`c = atomic_load(&instance); if (c) ...`: walk_lock.c). */
 static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int nargs)
 {
+    int relaxed = atomic_relaxed(name, args, nargs);
     for (int i = 0; i < nargs; i++) {
         CXCursor a = args[i];
         if (rlw_type_is_pointer(clang_getCursorType(a))) {
             rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
             rlw_pointee_place(w, a, &place, &display, NULL);
             use_mode mode = i == 0 && name ? atomic_object_mode(name) : USE_RMW;
-            rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), mode, RL_ACC_ATOMIC);
+            int32_t id = rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), mode, RL_ACC_ATOMIC);
+            if (id >= 0 && relaxed) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_RELAXED);
+            else if (id >= 0 && i == 0 && mode == USE_WRITE && nargs >= 2) rlw_mark_zero_store(w, id, args[1]);
+            if (id >= 0 && i == 0 && rl_node_is_acquire_load(&w->fn->nodes[id])) w->last_trylock = id;
             rl_sb_free(&place);
             rl_sb_free(&display);
         } else {

@@ -41,6 +41,12 @@ static int place_is_shared_candidate(walker *w, const char *place)
     return 1;
 }
 
+void rlw_mark_zero_store(walker *w, int32_t id, CXCursor value)
+{
+    long long v = -1;
+    if (rlw_const_int(rl_cursor_strip(value), &v) && v == 0) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_ZERO);
+}
+
 /* Returns the ACCESS node emitted, or -1. type_flags: RL_ACC_ATOMIC and
  * RL_ACC_VOLATILE from the object's type, RL_ACC_CLAIMED from its index;
  * others are ignored. */
@@ -660,6 +666,8 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         /* A pointer stored into shared memory: remember the value on the
          * write (ACCESS args[0]) so the model can follow it later. */
         int32_t last = w->fn->nnodes - 1;
+        if (last >= before && w->fn->nodes[last].kind == RL_N_ACCESS && (w->fn->nodes[last].flags & RL_ACC_ATOMIC))
+            rlw_mark_zero_store(w, last, rhs); /* `ready = 0;`, ready an atomic_int */
         if (!w->silent && last >= before && rl_sb_str(&b.value)[0] && w->fn->nodes[last].kind == RL_N_ACCESS &&
             (w->fn->nodes[last].flags & RL_ACC_WRITE)) {
             const char *vals[1] = {rl_sb_str(&b.value)};

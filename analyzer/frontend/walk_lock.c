@@ -291,21 +291,50 @@ static int flip(int p)
     return p == RL_TRY_ON_TRUE ? RL_TRY_ON_FALSE : p == RL_TRY_ON_FALSE ? RL_TRY_ON_TRUE : 0;
 }
 
+/* Whether location x lies from a to b (one file: a call's extent). */
+static int loc_within(rl_loc x, rl_loc a, rl_loc b)
+{
+    int after_a = x.line > a.line || (x.line == a.line && x.col >= a.col);
+    int before_b = x.line < b.line || (x.line == b.line && x.col <= b.col);
+    return after_a && before_b;
+}
+
 /* The TRYLOCK node emitted for a trylock call at the cursor's position,
- * or the SPAWN node of a thread start there (not a callback handed on). */
+ * or the SPAWN node of a thread start there (not a callback handed on),
+ * or the load that acquires of an atomic operation's object within the
+ * call (`atomic_load_explicit(&ready, memory_order_acquire)`: the access
+ * is where its object is written, inside the call). */
 static int32_t trylock_node_at(walker *w, CXCursor call)
 {
-    rl_loc loc = rlw_loc_of(w, call);
+    rl_loc loc = rlw_loc_of(w, call), end = loc;
+    clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(call)), NULL, &end.line, &end.col, NULL);
+    int32_t load = -1;
     for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
         const rl_node *n = &w->fn->nodes[i];
         int outcome = n->kind == RL_N_TRYLOCK || (n->kind == RL_N_SPAWN && !(n->flags & RL_SPAWN_CALLBACK));
         if (outcome && n->loc.line == loc.line && n->loc.col == loc.col) return i;
+        if (load < 0 && rl_node_is_acquire_load(n) && loc_within(n->loc, loc, end)) load = i;
+    }
+    return load;
+}
+
+/* The load that acquires emitted for a plain read of an _Atomic object
+ * at the cursor (`while (!ready)`, `ready` an atomic_int), or -1. */
+static int32_t atomic_read_at(walker *w, CXCursor ref)
+{
+    rl_loc loc = rlw_loc_of(w, ref);
+    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (rl_node_is_acquire_load(n) && n->loc.line == loc.line && n->loc.col == loc.col) return i;
     }
     return -1;
 }
 
 static int base_polarity(walker *w, int32_t id)
 {
+    /* an atomic load: "success" is a nonzero value, which some store wrote
+     * (memory starts zeroed, so a zero may be nobody's) */
+    if (w->fn->nodes[id].kind == RL_N_ACCESS) return RL_TRY_ON_TRUE;
     if (w->fn->nodes[id].flags & RL_LOCK_JUMP_TARGET) return RL_TRY_ON_TRUE; /* nonzero: back from a jump */
     const char *name = w->fn->nodes[id].api;
     const rl_api_fn *api = rlw_lookup_api(w, name);
@@ -325,10 +354,16 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
         *node = id;
         return base_polarity(w, id);
     }
-    if (k == CXCursor_DeclRefExpr) {
+    if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
         CXCursor d = clang_getCursorReferenced(c);
-        local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-        if (!v || v->trylock_node < 0) return 0;
+        local_var *v = k == CXCursor_DeclRefExpr && rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+        if (!v) {
+            int32_t id = atomic_read_at(w, c);
+            if (id >= 0) *node = id;
+            return id >= 0 ? base_polarity(w, id) : 0;
+        }
+        /* a local given an atomic load's value once: that value */
+        if (v->trylock_node < 0 || (w->fn->nodes[v->trylock_node].kind == RL_N_ACCESS && v->nassigns > 1)) return 0;
         *node = v->trylock_node;
         return v->trylock_polarity ? v->trylock_polarity : base_polarity(w, v->trylock_node);
     }

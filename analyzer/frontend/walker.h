@@ -242,6 +242,9 @@ void rlw_retype_indirect_call(walker *w, CXCursor cast, expr_out *out);
 int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at);
 /* An ACCESS node for place, when another thread could reach it; or -1. */
 /* type_flags: RL_ACC_ATOMIC, RL_ACC_VOLATILE of the object (rlw_access_type_flags). */
+/* Marks atomic store ACCESS node id as a store of zero (RL_ATOMIC_ZERO)
+ * when value is the constant 0: a reset announces nothing. */
+void rlw_mark_zero_store(walker *w, int32_t id, CXCursor value);
 int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode,
                         uint8_t type_flags);
 /* The place reached by dereferencing pointer value `value`. */

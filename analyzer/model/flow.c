@@ -240,6 +240,13 @@ static state on_branch(walk *w, int32_t node, state s, int branch_flag)
     if (n->aux < 0 || !(n->flags & branch_flag)) return s;
     const rl_node *t = &w->fn->nodes[n->aux];
     if (t->kind == RL_N_SPAWN) return s; /* a thread start's outcome takes no lock */
+    if (t->kind == RL_N_ACCESS) {
+        /* an atomic load that read a nonzero value read some store's:
+         * what the storer released before it comes first, as after a
+         * wait (the object joins the history) */
+        if (s.held) s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
+        return s;
+    }
     if (t->kind == RL_N_LOCK) {
         const char *lock = lock_name(w, t);
         if (!s.held || !rl_ls_contains(s.may, lock) || rl_ls_contains(s.held, lock)) return s;
@@ -506,8 +513,24 @@ static const rl_lockset *hand_made_barriers(walk *w, const int32_t *post_at, con
     return r;
 }
 
+/* Appends node i and its objects to a function's posts (or waits). */
+static void add_sync_node(int32_t **nodes, const rl_lockset ***objects, size_t *n, size_t *cap, int32_t i,
+                          const rl_lockset *set)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 4;
+        *nodes = rl_xrealloc(*nodes, *cap * sizeof **nodes);
+        *objects = rl_xrealloc(*objects, *cap * sizeof **objects);
+    }
+    (*nodes)[*n] = i;
+    (*objects)[(*n)++] = set;
+}
+
 /* The function's own post and wait calls, and the calls into callees that
- * post or wait, with its post-and-wait summary (posted, waits). */
+ * post or wait, with its post-and-wait summary (posted, waits). Atomic
+ * stores that release are posts on their objects (a flag set after the
+ * data it announces); the atomic loads a condition tests are waits only
+ * on the branch that read a nonzero value (on_branch), not here. */
 static void collect_posts_and_waits(walk *w)
 {
     rl_fn_flow *out = w->out;
@@ -520,6 +543,13 @@ static void collect_posts_and_waits(walk *w)
     const char *own_post[MAX_OWN_SYNC], *own_wait[MAX_OWN_SYNC];
     int nown_posts = 0, nown_waits = 0;
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
+        if (rl_node_is_release_store(&w->fn->nodes[i])) {
+            /* an atomic store that releases posts on its object */
+            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, i,
+                          rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), w->fn->nodes[i].text, 0));
+            posted = rl_ls_add(w->flow->locks, posted, w->fn->nodes[i].text, 0);
+            continue;
+        }
         if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;
         const rl_lockset *objects = rl_ls_empty(w->flow->locks);
         const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_POST);
@@ -542,23 +572,11 @@ static void collect_posts_and_waits(walk *w)
         if (callee >= 0 && w->flow->fns[callee].barriers && w->flow->fns[callee].barriers->n)
             barriers = rl_ls_union(w->flow->locks, barriers, translate(w, w->flow->fns[callee].barriers, &w->fn->nodes[i]));
         if (objects->n) {
-            if (out->nposts == cap_posts) {
-                cap_posts = cap_posts ? 2 * cap_posts : 4;
-                out->post_nodes = rl_xrealloc(out->post_nodes, cap_posts * sizeof *out->post_nodes);
-                out->post_objects = rl_xrealloc(out->post_objects, cap_posts * sizeof *out->post_objects);
-            }
-            out->post_nodes[out->nposts] = i;
-            out->post_objects[out->nposts++] = objects;
+            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, i, objects);
             posted = rl_ls_union(w->flow->locks, posted, objects);
         }
         if (waits->n) {
-            if (out->nwaits == cap_waits) {
-                cap_waits = cap_waits ? 2 * cap_waits : 4;
-                out->wait_nodes = rl_xrealloc(out->wait_nodes, cap_waits * sizeof *out->wait_nodes);
-                out->wait_objects = rl_xrealloc(out->wait_objects, cap_waits * sizeof *out->wait_objects);
-            }
-            out->wait_nodes[out->nwaits] = i;
-            out->wait_objects[out->nwaits++] = waits;
+            add_sync_node(&out->wait_nodes, &out->wait_objects, &out->nwaits, &cap_waits, i, waits);
             waited = rl_ls_union(w->flow->locks, waited, waits);
         }
     }

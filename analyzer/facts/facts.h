@@ -169,6 +169,10 @@ enum {
     RL_LOOP_DO = 1 << 2,       /* body runs before the first test */
     RL_LOOP_FOREVER = 1 << 3,  /* no condition, or a constant true one */
     RL_LOOP_ONCE = 1 << 4,     /* do { } while (0): runs once, not a loop */
+    RL_LOOP_RUNS = 1 << 5,     /* a `for` whose counter starts at a constant
+                                  its test lets through (`for (i = 0; i < 8;
+                                  i++)`): the body runs at least once
+                                  (facts format 26) */
     /* SPAWN */
     RL_SPAWN_CALLBACK = 1 << 0, /* not a spawn call: a function handed to a
                                    function declared outside the system

@@ -54,7 +54,8 @@
  * spinlocks built from atomics (RL_LOCK_SPIN), an atomic operation's
  * object read or written as the operation does, and a union's members
  * placed under its first member; 26: atomic loads tested by a condition
- * (an IF's or LOOP's aux), relaxed atomic accesses marked (api) */
+ * (an IF's or LOOP's aux), relaxed atomic accesses marked (api), loops
+ * whose body runs at least once (RL_LOOP_RUNS) */
 #define FACTS_FORMAT 26
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES

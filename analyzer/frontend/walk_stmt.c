@@ -331,6 +331,30 @@ static long long counter_span(CXCursor counter, CXCursor init, CXCursor test)
     return bound > 0 ? bound : -1;
 }
 
+/* Whether a `for` whose step moves counter by one runs its body at least
+ * once: the counter starts at a constant that its test, a comparison of
+ * the counter with a constant, lets through (`i = 0; i < 8`, `i = 7;
+ * i >= 0`). */
+static int runs_at_least_once(CXCursor counter, CXCursor init, CXCursor test)
+{
+    long long start = 0, bound = 0;
+    CXCursor from = rlw_counter_start(counter, init), s = clang_Cursor_isNull(test) ? test : rl_cursor_strip(test);
+    if (clang_Cursor_isNull(from) || clang_Cursor_isNull(s) || !rlw_const_int(from, &start) ||
+        clang_getCursorKind(s) != CXCursor_BinaryOperator)
+        return 0;
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(s);
+    CXCursor to = counter_operand(s, op, counter);
+    if (clang_Cursor_isNull(to) || !rlw_const_int(to, &bound)) return 0;
+    switch (op) {
+    case CXBinaryOperator_LT: return start < bound;
+    case CXBinaryOperator_LE: return start <= bound;
+    case CXBinaryOperator_GT: return start > bound;
+    case CXBinaryOperator_GE: return start >= bound;
+    case CXBinaryOperator_NE: return start != bound;
+    default: return 0;
+    }
+}
+
 /* For statements: clang omits absent parts, so the ';' tokens of the header
  * tell which child is the init, the condition and the increment. */
 static void stmt_for(walker *w, CXCursor c)
@@ -385,6 +409,8 @@ static void stmt_for(walker *w, CXCursor c)
     int up = 0;
     w->loop.counter = clang_Cursor_isNull(increment) ? clang_getNullCursor() : stepped_variable(increment, &up);
     w->loop.span = clang_Cursor_isNull(w->loop.counter) ? -1 : counter_span(w->loop.counter, init, test);
+    if (!clang_Cursor_isNull(w->loop.counter) && runs_at_least_once(w->loop.counter, init, test))
+        w->fn->nodes[node].flags |= RL_LOOP_RUNS;
     if (up && w->loop.nowned < MAX_OWNED_COUNTERS) {
         int param = rlw_range_param(w, rlw_counter_start(w->loop.counter, init), rlw_counter_bound(w->loop.counter, test));
         if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){w->loop.counter, param};

@@ -339,7 +339,10 @@ static state run_loop(walk *w, int32_t id, state entry)
             body_out = run(w, body, on_branch(w, id, after_cond, RL_TRY_ON_TRUE));
             body_out = run(w, step, meet(w, body_out, jt.continues));
         }
-        state leave = (n->flags & RL_LOOP_FOREVER) ? UNREACHABLE : on_branch(w, id, after_cond, RL_TRY_ON_FALSE);
+        /* a loop that runs its body at least once leaves only after it:
+         * what every round does (takes each stripe's lock) holds after */
+        state tested = (n->flags & RL_LOOP_RUNS) && !(n->flags & RL_LOOP_DO) ? run(w, cond, body_out) : after_cond;
+        state leave = (n->flags & RL_LOOP_FOREVER) ? UNREACHABLE : on_branch(w, id, tested, RL_TRY_ON_FALSE);
         exit_state = meet(w, leave, jt.breaks);
         state next = meet(w, entry, body_out);
         if (same(next, head)) break;

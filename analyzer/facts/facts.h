@@ -397,8 +397,9 @@ const char *rl_node_kind_name(rl_node_kind kind);
  * and what an atomic store that releases (rl_node_is_release_store)
  * hands over to. */
 int rl_node_is_acquire_load(const rl_node *n);
-/* Whether node n is an atomic store that releases: a pure write (not a
- * read-modify-write), not relaxed, of a value that may be nonzero. */
+/* Whether node n is an atomic write that releases: a store of a value
+ * that may be nonzero, or a read-modify-write (which continues the
+ * release sequence of the stores before it: C11 5.1.2.4), not relaxed. */
 int rl_node_is_release_store(const rl_node *n);
 
 /* Whether a type-based place "{T}..." names a struct or union type: the

@@ -343,6 +343,36 @@ static int base_polarity(walker *w, int32_t id)
     return api && api->success_nonzero ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
 }
 
+/* `load == v` or `load != v`, an atomic load compared with a value that
+ * is no constant. In an `if`, the branch where they are equal read what
+ * some store wrote (a ticket's turn), as a nonzero value is for a test
+ * of truth. A loop spinning on such a comparison is left once the load
+ * read the value waited for (`while (atomic_load(&serving) != my)`) or
+ * a value other than the one the spinner saw last (`while
+ * (atomic_load(&tail) == head)`, a ring's consumer): either way a store's
+ * value, so its exit is the success. Only for atomic loads: a trylock's
+ * result compared with a variable says nothing of its outcome. */
+static int awaited_value(walker *w, CXCursor a, CXCursor b, enum CXBinaryOperatorKind op, int32_t *node, int depth)
+{
+    for (int side = 0; side < 2; side++) {
+        int32_t found = -1;
+        int p = try_polarity(w, side ? b : a, &found, depth + 1);
+        int load = p == RL_TRY_ON_TRUE && found >= 0 && w->fn->nodes[found].kind == RL_N_ACCESS;
+        if (!load && w->testing_loop && depth == 0) {
+            /* in arithmetic with what the spinner knows (`t -
+             * atomic_load(&head) == N`, a ring's producer waiting for
+             * room): the loop is left when the load changed */
+            found = trylock_node_at(w, side ? b : a);
+            load = found >= 0 && w->fn->nodes[found].kind == RL_N_ACCESS;
+        }
+        if (!load) continue;
+        *node = found;
+        if (w->testing_loop && depth == 0) return RL_TRY_ON_FALSE; /* the loop's exit */
+        return op == CXBinaryOperator_EQ ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
+    }
+    return 0;
+}
+
 static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
 {
     if (depth > MAX_ALIAS_DEPTH) return 0;
@@ -380,6 +410,10 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
             int p = 0;
             if (rlw_const_int(b, &kval)) p = try_polarity(w, a, node, depth + 1);
             else if (rlw_const_int(a, &kval)) p = try_polarity(w, b, node, depth + 1);
+            else result = awaited_value(w, a, b, op, node, depth);
+            /* a load in arithmetic compared with a constant, in a loop */
+            if (!p && !result && (rlw_const_int(a, &kval) || rlw_const_int(b, &kval)))
+                result = awaited_value(w, a, b, op, node, depth);
             /* `x == 0` is `!x`; `x == K` (K nonzero) is truthiness of x. */
             if (p) result = (op == CXBinaryOperator_EQ) == (kval == 0) ? flip(p) : p;
         } else if (op == CXBinaryOperator_LAnd) {
@@ -411,7 +445,9 @@ void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id)
 void rlw_set_try(walker *w, int32_t node, CXCursor cond)
 {
     int32_t try_node = -1;
+    w->testing_loop = w->fn->nodes[node].kind == RL_N_LOOP;
     int p = try_polarity(w, cond, &try_node, 0);
+    w->testing_loop = 0;
     if (p && try_node >= 0) {
         w->fn->nodes[node].aux = try_node;
         w->fn->nodes[node].flags |= (uint8_t)p;

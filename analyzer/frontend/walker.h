@@ -125,7 +125,9 @@ typedef struct walker {
     int depth;
     int32_t last_trylock;  /* most recent TRYLOCK node emitted, or SPAWN
                               node: a call whose result tells whether it
-                              took effect (a condition may test it) */
+                              took effect (a condition may test it), or an
+                              atomic load that acquires */
+    int testing_loop;      /* the condition rlw_set_try reads is a loop's */
     rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or rlw_no_annotation */
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */

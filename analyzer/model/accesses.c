@@ -123,12 +123,15 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
 }
 
 /* The locks an access's function took before it on every path (callees
- * included; its callers' are not known here). */
+ * included; its callers' are not known here), and the objects it waited
+ * on, followed through stored pointers as held locks are
+ * (`pthread_cond_wait(&t->fut->cv, ...)` waits on the future `t->fut`
+ * was given). */
 static const rl_lockset *access_history(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
     if (!ff->acquired || !ff->acquired[node]) return NULL;
-    return tm_resolve_locks(m, env, ff->acquired[node]);
+    return tm_follow_lock_stores(m, tm_resolve_locks(m, env, ff->acquired[node]));
 }
 
 /* Whether place lies in a global that is no array element: one object
@@ -251,7 +254,7 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
 {
     const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node, rounds);
     if (!posted) return publish;
-    const rl_lockset *r = tm_resolve_locks(m, env, posted);
+    const rl_lockset *r = tm_follow_lock_stores(m, tm_resolve_locks(m, env, posted)); /* as access_history */
     /* A caller that posted on an object before the call (with no wait
      * since, here or between) may have a waiter reading already: the
      * later post does not order this access for it (`publish(a);
@@ -261,7 +264,7 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
         const rl_lockset *before = posted_before_calls(m, m->ctxs[p].fn, callee, &waited);
         if (before && before->n) {
             frame_env penv = tm_ctx_env(&m->ctxs[p]);
-            const rl_lockset *gone = tm_resolve_locks(m, &penv, before);
+            const rl_lockset *gone = tm_follow_lock_stores(m, tm_resolve_locks(m, &penv, before));
             for (size_t e = 0; e < gone->n; e++) r = rl_ls_remove(m->flow->locks, r, gone->e[e].lock);
         }
     }

@@ -531,9 +531,10 @@ static void add_sync_node(int32_t **nodes, const rl_lockset ***objects, size_t *
 
 /* The function's own post and wait calls, and the calls into callees that
  * post or wait, with its post-and-wait summary (posted, waits). Atomic
- * stores that release are posts on their objects (a flag set after the
- * data it announces); the atomic loads a condition tests are waits only
- * on the branch that read a nonzero value (on_branch), not here. */
+ * writes that release are posts on their objects (a flag set after the
+ * data it announces); the atomic loads a condition tests are waits, their
+ * objects joining the history on the branch that read a stored value
+ * (on_branch). */
 static void collect_posts_and_waits(walk *w)
 {
     rl_fn_flow *out = w->out;
@@ -546,11 +547,22 @@ static void collect_posts_and_waits(walk *w)
     const char *own_post[MAX_OWN_SYNC], *own_wait[MAX_OWN_SYNC];
     int nown_posts = 0, nown_waits = 0;
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
-        if (rl_node_is_release_store(&w->fn->nodes[i])) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (rl_node_is_release_store(n)) {
             /* an atomic store that releases posts on its object */
             add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, i,
-                          rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), w->fn->nodes[i].text, 0));
-            posted = rl_ls_add(w->flow->locks, posted, w->fn->nodes[i].text, 0);
+                          rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), n->text, 0));
+            posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
+            continue;
+        }
+        if ((n->kind == RL_N_IF || n->kind == RL_N_LOOP) && n->aux >= 0 && w->fn->nodes[n->aux].kind == RL_N_ACCESS) {
+            /* a condition testing an atomic load waits on its object, at
+             * the load (its object joins the history on the branch that
+             * read a stored value: on_branch) */
+            const char *object = w->fn->nodes[n->aux].text;
+            add_sync_node(&out->wait_nodes, &out->wait_objects, &out->nwaits, &cap_waits, n->aux,
+                          rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), object, 0));
+            waited = rl_ls_add(w->flow->locks, waited, object, 0);
             continue;
         }
         if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;

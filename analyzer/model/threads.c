@@ -189,7 +189,7 @@ const rl_lockset *tm_handoff_locks(rl_model *m, const rl_ctx *c, const struct rl
         if (h->call) lock = rl_place_subst(m->program->pool, lock, h->call->args, h->call->nargs);
         r = rl_ls_add(m->flow->locks, r, tm_resolve(m, &env, lock, NULL), 0);
     }
-    return r;
+    return tm_follow_lock_stores(m, r); /* named as the readers' held locks are */
 }
 
 /* Whether pointer value v, at node of c's function, points to an object

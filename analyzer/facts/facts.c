@@ -32,7 +32,7 @@ int rl_node_is_acquire_load(const rl_node *n)
 
 int rl_node_is_release_store(const rl_node *n)
 {
-    return atomic_ordering(n) && (n->flags & RL_ACC_WRITE) && !(n->api && strcmp(n->api, RL_ATOMIC_ZERO) == 0);
+    return atomic_ordering(n) && (n->flags & RL_ACC_WRITE) && !n->api; /* not zero, not an exchange */
 }
 
 int rl_type_is_aggregate_key(const char *place)

@@ -105,6 +105,10 @@ typedef enum rl_node_kind {
  * atomic store of the constant 0. */
 #define RL_ATOMIC_RELAXED "relaxed"
 #define RL_ATOMIC_ZERO "zero"
+/* ... and of a read-modify-write other than a fetch-and-op (an exchange,
+ * a compare-and-swap, an operation the models do not name): how
+ * spinlocks are taken, not how data is announced */
+#define RL_ATOMIC_EXCHANGE "exchange"
 
 /* Node flags, by kind. */
 enum {
@@ -261,7 +265,11 @@ typedef struct rl_node {
                            memory_order_relaxed (it orders nothing), else
                            RL_ATOMIC_ZERO for a store of the constant 0
                            (a reset: it announces nothing a test for
-                           nonzero waits for), else NULL (facts format 26) */
+                           nonzero waits for), RL_ATOMIC_EXCHANGE for an
+                           exchange, a compare-and-swap or another
+                           read-modify-write that is no fetch-and-op (a
+                           spinlock's acquisition), else NULL (facts
+                           format 26) */
     const char *guard;  /* ACCESS: the lock the location is declared
                            GUARDED_BY (Clang attribute), as a place; SPAWN
                            with RL_SPAWN_CALLBACK: the USR of the function
@@ -398,8 +406,9 @@ const char *rl_node_kind_name(rl_node_kind kind);
  * hands over to. */
 int rl_node_is_acquire_load(const rl_node *n);
 /* Whether node n is an atomic write that releases: a store of a value
- * that may be nonzero, or a read-modify-write (which continues the
- * release sequence of the stores before it: C11 5.1.2.4), not relaxed. */
+ * that may be nonzero, or a fetch-and-op (which continues the release
+ * sequence of the stores before it: C11 5.1.2.4), not relaxed; not an
+ * exchange or compare-and-swap, which take spinlocks. */
 int rl_node_is_release_store(const rl_node *n);
 
 /* Whether a type-based place "{T}..." names a struct or union type: the

@@ -299,6 +299,8 @@ static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int na
             int32_t id = rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), mode, RL_ACC_ATOMIC);
             if (id >= 0 && relaxed) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_RELAXED);
             else if (id >= 0 && i == 0 && mode == USE_WRITE && nargs >= 2) rlw_mark_zero_store(w, id, args[1]);
+            else if (id >= 0 && i == 0 && mode == USE_RMW && !(name && strstr(name, "fetch")))
+                w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_EXCHANGE);
             if (id >= 0 && i == 0 && rl_node_is_acquire_load(&w->fn->nodes[id])) w->last_trylock = id;
             rl_sb_free(&place);
             rl_sb_free(&display);

@@ -651,7 +651,26 @@ static int next_round_posts(const rl_function *f, const rl_fn_flow *ff, int32_t 
     return 0;
 }
 
+static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds);
+
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds)
+{
+    rl_fn_flow *ff = &flow->fns[fn];
+    if (i < 0 || i >= f->nnodes) return posted_after_now(flow, f, fn, i, rounds);
+    if (!ff->posted_after_known) {
+        ff->posted_after = rl_xcalloc((size_t)f->nnodes, sizeof *ff->posted_after);
+        ff->posted_after_known = rl_xcalloc((size_t)f->nnodes, 1);
+    }
+    if (!ff->posted_after_known[i]) {
+        int r = 0;
+        ff->posted_after[i] = posted_after_now(flow, f, fn, i, &r);
+        ff->posted_after_known[i] = (uint8_t)(1 + (r != 0));
+    }
+    if (rounds) *rounds = ff->posted_after_known[i] - 1;
+    return ff->posted_after[i];
+}
+
+static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds)
 {
     const rl_fn_flow *ff = &flow->fns[fn];
     const rl_lockset *r = NULL;
@@ -814,6 +833,8 @@ void rl_flow_free(rl_flow *flow)
         free(flow->fns[i].post_objects);
         free(flow->fns[i].wait_nodes);
         free(flow->fns[i].wait_objects);
+        free(flow->fns[i].posted_after);
+        free(flow->fns[i].posted_after_known);
     }
     free(flow->fns);
     rl_lockset_table_free(flow->locks);

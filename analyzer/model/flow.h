@@ -63,6 +63,11 @@ typedef struct rl_fn_flow {
     int32_t *wait_nodes;         /* its calls that wait, in node order */
     const rl_lockset **wait_objects; /* per wait node: the objects, own terms */
     size_t nwaits;
+    /* rl_flow_posted_after's answers, per node, made on first use (every
+     * context of the function asks again for each access): known[i] is 0
+     * until then, else 1 + the answer's *rounds. */
+    const rl_lockset **posted_after;
+    uint8_t *posted_after_known;
     int analysed;
 } rl_fn_flow;
 

@@ -69,7 +69,7 @@ static const struct key_info {
     [KEY_ATTR]    = {"attr", "the index of the lock attributes argument"},
     [KEY_STATE]   = {"state", "the name of the hidden static object the function uses"},
     [KEY_STATE_USE] = {"state_use", "read or readwrite: what the function does to its hidden state"},
-    [KEY_VALUE]   = {"value", "the index of the argument that must be a constant (nonzero to acquire, 0 to release) for the call to be a lock operation"},
+    [KEY_VALUE]   = {"value", "the index of the argument that must be a constant (nonzero to acquire, 0 to release) for the call to be a lock operation, or of a semaphore's initial count"},
     [KEY_EXPECTED] = {"expected", "the index of the argument giving the expected value, which must be 0 (or point to a local only ever set to 0)"},
 };
 
@@ -102,6 +102,7 @@ static const struct kind_info {
     [RL_API_ATOMIC_END] = {"atomic_end", 0, 0},
     [RL_API_ATOMIC_FUNCTION] = {"atomic_function", 0, 0},
     [RL_API_SETJMP]  = {"setjmp", BIT(KEY_HANDLE), 0},
+    [RL_API_SEMINIT] = {"seminit", BIT(KEY_HANDLE) | BIT(KEY_VALUE), 0},
 };
 
 /* Two-valued keys: the value's position in the list is what gets stored. */

@@ -53,6 +53,9 @@ typedef enum rl_api_kind {
                         are those held at the jump */
     RL_API_LOCKDESTROY, /* ends the lock at arg `lock` (pthread_mutex_destroy):
                            nobody holds it after, a caller included */
+    RL_API_SEMINIT,  /* sets up the semaphore at arg `handle` with the count
+                        at arg `value` (sem_init): a count that is no
+                        constant 0 or 1 lets several waiters through at once */
     RL_API_KIND_COUNT
 } rl_api_kind;
 

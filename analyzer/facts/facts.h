@@ -139,6 +139,9 @@ enum {
                                      jump; it takes no lock */
     RL_LOCK_DESTROY = 1 << 3, /* LOCKINIT: the lock is destroyed, not set up
                                  (pthread_mutex_destroy): it ends here */
+    RL_LOCK_COUNTING = 1 << 5, /* LOCKINIT: a semaphore set up with a count
+                                  that is no constant 0 or 1: several
+                                  waiters may pass at once (facts format 26) */
     RL_LOCK_SPIN = 1 << 4, /* TRYLOCK / UNLOCK: a spinlock's operation built
                               from an atomic (a compare-and-swap or exchange
                               of a constant, a store of 0: the API model's

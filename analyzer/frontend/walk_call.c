@@ -564,6 +564,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             return;
         case RL_API_LOCKINIT:
         case RL_API_LOCKDESTROY:
+        case RL_API_SEMINIT:
             rlw_walk_lockinit(w, c, api, name, nargs);
             return;
         case RL_API_SETJMP:

@@ -142,19 +142,23 @@ void rlw_walk_setjmp(walker *w, CXCursor c, const rl_api_fn *api, const char *na
 
 /* pthread_mutex_init(&m, &attr): which lock, and whether its attributes
  * (anything but a constant 0/NULL) may make it recursive; or
- * pthread_mutex_destroy(&m), a LOCKINIT node marked RL_LOCK_DESTROY. */
+ * pthread_mutex_destroy(&m), a LOCKINIT node marked RL_LOCK_DESTROY; or
+ * sem_init(&s, 0, n), marked RL_LOCK_COUNTING unless n is 0 or 1. */
 void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
-    int recursive = 0;
+    int recursive = 0, counting = 0;
+    int object = api->kind == RL_API_SEMINIT ? api->handle : api->lock;
     for (int i = 0; i < nargs; i++) {
-        if (i == api->lock) continue;
+        if (i == object) continue;
         long long v = 0;
-        if (i == api->attr) recursive = !(rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &v) && v == 0);
+        int constant = rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &v);
+        if (api->kind != RL_API_SEMINIT && i == api->attr) recursive = !(constant && v == 0);
+        if (api->kind == RL_API_SEMINIT && i == api->value) counting = !(constant && (v == 0 || v == 1));
         rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
     }
-    if (api->lock >= nargs) return;
+    if (object < 0 || object >= nargs) return;
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
-    rlw_lock_place(w, rlw_call_arg(c, api->lock), &place, &display);
+    rlw_lock_place(w, rlw_call_arg(c, object), &place, &display);
     int32_t id = rlw_emit(w, RL_N_LOCKINIT, c);
     if (id >= 0) {
         rl_node *n = &w->fn->nodes[id];
@@ -164,7 +168,10 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
         rl_sb_free(&lock);
         n->display = rl_intern(w->facts->pool, rl_sb_str(&display));
         n->api = rl_intern(w->facts->pool, name);
-        n->flags = (uint8_t)(api->kind == RL_API_LOCKDESTROY ? RL_LOCK_DESTROY : recursive ? RL_LOCK_RECURSIVE : 0);
+        n->flags = (uint8_t)(api->kind == RL_API_LOCKDESTROY ? RL_LOCK_DESTROY
+                             : recursive                   ? RL_LOCK_RECURSIVE
+                             : counting                    ? RL_LOCK_COUNTING
+                                                           : 0);
     }
     rl_sb_free(&place);
     rl_sb_free(&display);

@@ -43,6 +43,7 @@ static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, c
     const char *lock = tm_follow_stores(m, tm_resolve(m, env, n->text, NULL), 0, &unused);
     if (n->kind == RL_N_LOCKINIT) {
         if ((n->flags & RL_LOCK_RECURSIVE) && !(n->flags & RL_LOCK_DESTROY)) rl_ptrmap_put(&m->recursive, lock, (void *)1);
+        if (n->flags & RL_LOCK_COUNTING) rl_ptrmap_put(&m->counting, lock, (void *)1);
         return;
     }
     void **slot = rl_ptrmap_slot(&m->lock_display, lock);

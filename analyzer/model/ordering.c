@@ -433,6 +433,14 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
     for (size_t i = 0; i < a->publish->n; i++) {
         const char *object = a->publish->e[i].lock;
         if (!rl_ls_contains(b->history, object)) continue;
+        /* A semaphore of several tokens, both sides between a wait and a
+         * post on it (a limiter): the waits may both pass on tokens it
+         * started with, so neither came after the other's post. One side
+         * only posting, the other only waiting, is a hand-off still (a
+         * bounded buffer's `empty`, started at its size). */
+        if (rl_ptrmap_get(&m->counting, object) && rl_ls_contains(b->publish, object) &&
+            a->history && rl_ls_contains(a->history, object))
+            continue;
         if (!same_thread || rl_ptrmap_get(&m->barriers, object)) return 1;
         if (a->history && b->publish && rl_ls_contains(a->history, object) && rl_ls_contains(b->publish, object))
             return 1;

@@ -186,7 +186,7 @@ static int library_keeps_nothing(rl_ownership *o, const char *usr)
     static const rl_api_kind described[] = {
         RL_API_FREE, RL_API_LOCK,    RL_API_TRYLOCK, RL_API_UNLOCK, RL_API_LOCKINIT, RL_API_JOIN,
         RL_API_POST, RL_API_WAIT,    RL_API_BARRIER, RL_API_ACCESS, RL_API_SETJMP,   RL_API_EXIT,
-        RL_API_JUMP,     RL_API_LOCKDESTROY,
+        RL_API_JUMP,     RL_API_LOCKDESTROY, RL_API_SEMINIT,
     };
     for (size_t i = 0; i < sizeof described / sizeof described[0]; i++)
         if (rl_program_library_is(o->p, usr, (int)described[i])) return 1;

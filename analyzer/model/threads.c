@@ -668,6 +668,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->whole_arrays);
     rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
+    rl_ptrmap_free(&m->counting);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);
     free(m->ctx_lock_events);

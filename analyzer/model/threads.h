@@ -326,6 +326,8 @@ typedef struct rl_model {
     size_t *ctx_lock_events;  /* nctxs + 1 entries: context c's events are
                                  lock_events[ctx_lock_events[c] .. [c + 1]) */
     rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
+    rl_ptrmap counting;       /* resolved semaphore -> 1 when set up with a
+                                 count that lets several waiters through */
     rl_u64set once_spawns;    /* spawn sites inside once-routines already made threads */
     rl_join_made *joins_made; /* every join discovery met, for
                                  tm_match_joiners */

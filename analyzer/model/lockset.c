@@ -223,13 +223,20 @@ const rl_lockset *rl_ls_meet(rl_lockset_table *t, const rl_lockset *a, const rl_
     return merge_interned(t, a, b, 0);
 }
 
-/* The last member step of a lock known only by its type (".lock" of
- * "{struct s}.pool.lock"), or NULL for any other lock. */
+/* The member steps that end a lock known only by its type: the last two
+ * (".pool.lock" of "{struct multi}.queue*.pool.lock": the lock of what
+ * field `pool` holds), or the last one when it has one; NULL for any
+ * other lock. */
 static const char *by_type_member(const char *lock)
 {
     if (lock[0] != '{') return NULL;
-    const char *dot = strrchr(lock, '.');
-    return dot && !dot[strcspn(dot, "*[]{}")] ? dot : NULL;
+    const char *close = strchr(lock, '}');
+    const char *last = strrchr(lock, '.');
+    if (!close || !last || last < close || last[strcspn(last, "*[]{}")]) return NULL;
+    const char *prev = last;
+    while (prev > close + 1 && prev[-1] != '.' && !strchr("*[]{}", prev[-1])) prev--;
+    /* prev is where the step before the last one's name starts */
+    return prev > close + 1 && prev[-1] == '.' ? prev - 1 : last;
 }
 
 const rl_lockset *rl_ls_meet_by_type(rl_lockset_table *t, const rl_lockset *a, const rl_lockset *b)

@@ -44,7 +44,9 @@ const rl_lockset *rl_ls_meet(rl_lockset_table *t, const rl_lockset *a, const rl_
  * through pointers racelint cannot trace) is named after the path that
  * reached it, and two callers reaching the same kind of lock by two paths
  * name it twice: a lock in one set only, by type, with a lock of the
- * other by type ending in the same member (".lock"), is kept, under the
+ * other by type ending in the same two members (".pool.lock": the lock
+ * of what field `pool` holds; the same one member when a name has only
+ * one), is kept, under the
  * smaller of the two names (so that the result does not depend on the
  * order the calls were met in). Both were held, and neither names one
  * object: race.c never takes such a lock for one in common with a traced

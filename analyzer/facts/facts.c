@@ -30,6 +30,11 @@ int rl_node_is_acquire_load(const rl_node *n)
     return atomic_ordering(n) && (n->flags & RL_ACC_READ) && !(n->flags & RL_ACC_WRITE);
 }
 
+int rl_node_is_atomic_load(const rl_node *n)
+{
+    return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_READ) && !(n->flags & RL_ACC_WRITE);
+}
+
 int rl_node_is_release_store(const rl_node *n)
 {
     return atomic_ordering(n) && (n->flags & RL_ACC_WRITE) && !n->api; /* not zero, not an exchange */

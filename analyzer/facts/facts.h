@@ -202,6 +202,14 @@ enum {
     RL_CALL_EXITS = 1 << 2,    /* the callee ends the process (exit model);
                                   for other NORETURN calls the model decides
                                   from the callee's body, if it has one */
+    RL_CALL_FENCE_RELEASE = 1 << 3, /* a fence that releases
+                                       (atomic_thread_fence: release,
+                                       acq_rel, seq_cst; __sync_synchronize):
+                                       a relaxed store after it releases what
+                                       came before the fence (facts format 26) */
+    RL_CALL_FENCE_ACQUIRE = 1 << 4, /* a fence that acquires (acquire,
+                                       consume, acq_rel, seq_cst): a relaxed
+                                       load before it acquires */
 };
 
 typedef struct rl_loc {
@@ -248,9 +256,9 @@ typedef struct rl_node {
     int32_t end;        /* index of the last node of this subtree */
     int32_t aux;        /* IF/LOOP: TRYLOCK node index, or the SPAWN
                            node whose outcome the condition tests, or the
-                           ACCESS node of an atomic load (not relaxed)
-                           whose value it tests, nonzero meaning success
-                           (facts format 26), or the
+                           ACCESS node of an atomic load whose value it
+                           tests, nonzero meaning success (facts format
+                           26), or the
                            LOCK node an
                            earlier `if` on the same unchanged local took
                            (`if (x) lock(&m); ... if (x) ...`: a correlated
@@ -408,6 +416,10 @@ const char *rl_node_kind_name(rl_node_kind kind);
  * and what an atomic store that releases (rl_node_is_release_store)
  * hands over to. */
 int rl_node_is_acquire_load(const rl_node *n);
+/* Whether node n is an atomic load, relaxed or not (not also a write): a
+ * condition testing it names it as its aux; a relaxed one acquires only
+ * with an acquire fence after it (RL_CALL_FENCE_ACQUIRE). */
+int rl_node_is_atomic_load(const rl_node *n);
 /* Whether node n is an atomic write that releases: a store of a value
  * that may be nonzero, or a fetch-and-op (which continues the release
  * sequence of the stores before it: C11 5.1.2.4), not relaxed; not an

@@ -269,17 +269,30 @@ static use_mode atomic_object_mode(const char *name)
     return USE_RMW;
 }
 
-/* Whether an atomic operation named name, called with these arguments,
- * is relaxed: the C11 and GCC forms take their memory order last
- * (`atomic_load_explicit(&x, memory_order_relaxed)`, `__atomic_load_n(&x,
- * __ATOMIC_RELAXED)`; the forms without one are sequentially consistent,
- * and clang's `atomic_load(&x)` passes it as 5), relaxed being 0. The
- * __sync builtins order fully and take no order. */
-static int atomic_relaxed(const char *name, CXCursor *args, int nargs)
+/* An atomic operation's memory order and stored value, when it has them
+ * (null cursors otherwise). */
+typedef struct atomic_operands {
+    CXCursor order, value;
+} atomic_operands;
+
+/* For an operation called as a function (`__sync_*`, `__c11_atomic_*`
+ * reached as calls): the C11 and GCC forms take their order last and
+ * their value second; the __sync builtins order fully and take no order. */
+static atomic_operands call_operands(const char *name, CXCursor *args, int nargs)
+{
+    atomic_operands o = {clang_getNullCursor(), nargs >= 2 ? args[1] : clang_getNullCursor()};
+    if (name && strncmp(name, "__sync", 6) != 0 && nargs >= 2) o.order = args[nargs - 1];
+    return o;
+}
+
+/* Whether an operation of these operands is relaxed: its order the
+ * constant 0 (`memory_order_relaxed`, `__ATOMIC_RELAXED`; the forms
+ * without one are sequentially consistent, clang's `atomic_load(&x)`
+ * passing 5). */
+static int atomic_relaxed(atomic_operands o)
 {
     long long order = -1;
-    return name && strncmp(name, "__sync", 6) != 0 && nargs >= 2 && rlw_const_int(args[nargs - 1], &order) &&
-           order == 0;
+    return !clang_Cursor_isNull(o.order) && rlw_const_int(rl_cursor_strip(o.order), &order) && order == 0;
 }
 
 /* Pointer arguments of an atomic operation are accessed atomically; its
@@ -287,9 +300,9 @@ static int atomic_relaxed(const char *name, CXCursor *args, int nargs)
  * written), marked relaxed when its memory order is (facts.h). A load
  * that acquires is noted as a trylock's result is, for a local it is
  * stored in (`c = atomic_load(&instance); if (c) ...`: walk_lock.c). */
-static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int nargs)
+static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int nargs, atomic_operands operands)
 {
-    int relaxed = atomic_relaxed(name, args, nargs);
+    int relaxed = atomic_relaxed(operands);
     for (int i = 0; i < nargs; i++) {
         CXCursor a = args[i];
         if (rlw_type_is_pointer(clang_getCursorType(a))) {
@@ -298,16 +311,42 @@ static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int na
             use_mode mode = i == 0 && name ? atomic_object_mode(name) : USE_RMW;
             int32_t id = rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&display), mode, RL_ACC_ATOMIC);
             if (id >= 0 && relaxed) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_RELAXED);
-            else if (id >= 0 && i == 0 && mode == USE_WRITE && nargs >= 2) rlw_mark_zero_store(w, id, args[1]);
+            else if (id >= 0 && i == 0 && mode == USE_WRITE && !clang_Cursor_isNull(operands.value))
+                rlw_mark_zero_store(w, id, operands.value);
             else if (id >= 0 && i == 0 && mode == USE_RMW && !(name && strstr(name, "fetch")))
                 w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_EXCHANGE);
-            if (id >= 0 && i == 0 && rl_node_is_acquire_load(&w->fn->nodes[id])) w->last_trylock = id;
+            if (id >= 0 && i == 0 && rl_node_is_atomic_load(&w->fn->nodes[id])) w->last_trylock = id;
             rl_sb_free(&place);
             rl_sb_free(&display);
         } else {
             rlw_expr(w, a, USE_READ, NULL);
         }
     }
+}
+
+/* The memory orders of C11 and of GCC's builtins, as the constants the
+ * headers give them. */
+enum { ORDER_RELAXED, ORDER_CONSUME, ORDER_ACQUIRE, ORDER_RELEASE, ORDER_ACQ_REL, ORDER_SEQ_CST };
+
+/* A fence (`atomic_thread_fence(memory_order_release)`,
+ * `__atomic_thread_fence(__ATOMIC_ACQUIRE)`, `__sync_synchronize()`, a
+ * full one): a CALL node flagged with what it orders, read by the model
+ * with the relaxed atomics around it (model/flow.c). An order that is no
+ * constant is taken to be sequentially consistent. */
+static void emit_fence(walker *w, CXCursor c, const char *name, CXCursor *args, int nargs)
+{
+    long long order = ORDER_SEQ_CST;
+    for (int i = 0; i < nargs; i++) rlw_expr(w, args[i], USE_READ, NULL);
+    if (nargs >= 1 && !rlw_const_int(rl_cursor_strip(args[nargs - 1]), &order)) order = ORDER_SEQ_CST;
+    uint8_t flags = 0;
+    if (order == ORDER_RELEASE || order == ORDER_ACQ_REL || order == ORDER_SEQ_CST) flags |= RL_CALL_FENCE_RELEASE;
+    if (order == ORDER_CONSUME || order == ORDER_ACQUIRE || order == ORDER_ACQ_REL || order == ORDER_SEQ_CST)
+        flags |= RL_CALL_FENCE_ACQUIRE;
+    if (!flags) return;
+    int32_t id = rlw_emit(w, RL_N_CALL, c);
+    if (id < 0) return;
+    w->fn->nodes[id].api = rl_intern(w->facts->pool, name);
+    w->fn->nodes[id].flags = flags;
 }
 
 /* Walks argument i of call c as a read, leaving its place, display and
@@ -535,7 +574,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_TRYLOCK: {
             CXCursor *args = call_args(c, nargs);
             if (rlw_spin_gate(w, api, args, nargs)) rlw_walk_sync_call(w, c, api, name, nargs);
-            else walk_atomic_args(w, name, args, nargs);
+            else walk_atomic_args(w, name, args, nargs, call_operands(name, args, nargs));
             free(args);
             return;
         }
@@ -546,7 +585,8 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             return;
         case RL_API_ATOMIC: {
             CXCursor *args = call_args(c, nargs);
-            walk_atomic_args(w, name, args, nargs);
+            if (strstr(name, "thread_fence") || strcmp(name, "__sync_synchronize") == 0) emit_fence(w, c, name, args, nargs);
+            else walk_atomic_args(w, name, args, nargs, call_operands(name, args, nargs));
             free(args);
             return;
         }
@@ -688,7 +728,10 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     } else {
         CXCursor *args = rl_xcalloc((size_t)l.len + 1, sizeof *args);
         for (int i = 0; i < l.len; i++) args[i] = rlw_child_at(&l, i);
-        walk_atomic_args(w, name[0] ? name : NULL, args, l.len);
+        /* clang's AtomicExpr: PTR, ORDER, VAL1, ... (atomic_source_args) */
+        atomic_operands operands = {l.len >= 2 ? rlw_child_at(&l, 1) : clang_getNullCursor(),
+                                    l.len >= 3 ? rlw_child_at(&l, 2) : clang_getNullCursor()};
+        walk_atomic_args(w, name[0] ? name : NULL, args, l.len, operands);
         free(args);
     }
     rlw_children_free(&l);

@@ -320,7 +320,7 @@ static int32_t trylock_node_at(walker *w, CXCursor call)
         const rl_node *n = &w->fn->nodes[i];
         int outcome = n->kind == RL_N_TRYLOCK || (n->kind == RL_N_SPAWN && !(n->flags & RL_SPAWN_CALLBACK));
         if (outcome && n->loc.line == loc.line && n->loc.col == loc.col) return i;
-        if (load < 0 && rl_node_is_acquire_load(n) && loc_within(n->loc, loc, end)) load = i;
+        if (load < 0 && rl_node_is_atomic_load(n) && loc_within(n->loc, loc, end)) load = i;
     }
     return load;
 }
@@ -332,7 +332,7 @@ static int32_t atomic_read_at(walker *w, CXCursor ref)
     rl_loc loc = rlw_loc_of(w, ref);
     for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
         const rl_node *n = &w->fn->nodes[i];
-        if (rl_node_is_acquire_load(n) && n->loc.line == loc.line && n->loc.col == loc.col) return i;
+        if (rl_node_is_atomic_load(n) && n->loc.line == loc.line && n->loc.col == loc.col) return i;
     }
     return -1;
 }

@@ -234,6 +234,36 @@ static state landed(walk *w, state s)
  * there, when some path still holds it (none released it since: the
  * frontend ends the correlation at an unlock of it) and it is not held on
  * every path already. */
+/* The last fence of function f flagged `flag` (RL_CALL_FENCE_RELEASE or
+ * _ACQUIRE) among nodes (from, to), or -1. */
+static int32_t fence_between(const rl_function *f, int32_t from, int32_t to, uint8_t flag)
+{
+    int32_t found = -1;
+    for (int32_t i = from + 1; i < to && i < f->nnodes; i++)
+        if (f->nodes[i].kind == RL_N_CALL && (f->nodes[i].flags & flag)) found = i;
+    return found;
+}
+
+/* Whether the atomic load at node i acquires: its order does, or it is
+ * relaxed and an acquire fence comes after it in the function (C11
+ * 7.17.4: the fence then acquires what the load read). */
+static int load_acquires(const rl_function *f, int32_t i)
+{
+    return rl_node_is_acquire_load(&f->nodes[i]) || fence_between(f, i, f->nnodes, RL_CALL_FENCE_ACQUIRE) >= 0;
+}
+
+/* Where the atomic store at node i releases: at itself when its order
+ * does, at the last release fence before it when it is relaxed (what the
+ * function did before that fence is released); -1 for neither. */
+static int32_t release_point(const rl_function *f, int32_t i)
+{
+    const rl_node *n = &f->nodes[i];
+    if (rl_node_is_release_store(n)) return i;
+    int relaxed_write = n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_WRITE) && n->api &&
+                        strcmp(n->api, RL_ATOMIC_RELAXED) == 0;
+    return relaxed_write ? fence_between(f, -1, i, RL_CALL_FENCE_RELEASE) : -1;
+}
+
 static state on_branch(walk *w, int32_t node, state s, int branch_flag)
 {
     const rl_node *n = &w->fn->nodes[node];
@@ -243,8 +273,9 @@ static state on_branch(walk *w, int32_t node, state s, int branch_flag)
     if (t->kind == RL_N_ACCESS) {
         /* an atomic load that read a nonzero value read some store's:
          * what the storer released before it comes first, as after a
-         * wait (the object joins the history) */
-        if (s.held) s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
+         * wait (the object joins the history); a relaxed load only with
+         * an acquire fence after it */
+        if (s.held && load_acquires(w->fn, n->aux)) s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
         return s;
     }
     if (t->kind == RL_N_LOCK) {
@@ -548,14 +579,17 @@ static void collect_posts_and_waits(walk *w)
     int nown_posts = 0, nown_waits = 0;
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
         const rl_node *n = &w->fn->nodes[i];
-        if (rl_node_is_release_store(n)) {
-            /* an atomic store that releases posts on its object */
-            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, i,
+        int32_t release = release_point(w->fn, i);
+        if (release >= 0) {
+            /* an atomic store that releases posts on its object (a
+             * relaxed one after a release fence, at the fence) */
+            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, release,
                           rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), n->text, 0));
             posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
             continue;
         }
-        if ((n->kind == RL_N_IF || n->kind == RL_N_LOOP) && n->aux >= 0 && w->fn->nodes[n->aux].kind == RL_N_ACCESS) {
+        if ((n->kind == RL_N_IF || n->kind == RL_N_LOOP) && n->aux >= 0 && w->fn->nodes[n->aux].kind == RL_N_ACCESS &&
+            load_acquires(w->fn, n->aux)) {
             /* a condition testing an atomic load waits on its object, at
              * the load (its object joins the history on the branch that
              * read a stored value: on_branch) */

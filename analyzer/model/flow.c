@@ -47,6 +47,7 @@ typedef struct walk {
     state switch_entry;  /* the state every CASE label merges in */
     const rl_lockset *jumps; /* held at every jump so far (meet) */
     int jumped;          /* some jump was seen */
+    int32_t last_acquire_fence; /* the function's last acquire fence, or -1 */
 } walk;
 
 static const state UNREACHABLE = {NULL, NULL, NULL, NULL, NULL};
@@ -234,34 +235,41 @@ static state landed(walk *w, state s)
  * there, when some path still holds it (none released it since: the
  * frontend ends the correlation at an unlock of it) and it is not held on
  * every path already. */
-/* The last fence of function f flagged `flag` (RL_CALL_FENCE_RELEASE or
- * _ACQUIRE) among nodes (from, to), or -1. */
-static int32_t fence_between(const rl_function *f, int32_t from, int32_t to, uint8_t flag)
+/* Whether node n of a function is a fence flagged `flag`
+ * (RL_CALL_FENCE_RELEASE or RL_CALL_FENCE_ACQUIRE). */
+static int is_fence(const rl_node *n, uint8_t flag)
+{
+    return n->kind == RL_N_CALL && (n->flags & flag);
+}
+
+/* The function's last fence flagged `flag`, or -1 (one scan per walk). */
+static int32_t last_fence(const rl_function *f, uint8_t flag)
 {
     int32_t found = -1;
-    for (int32_t i = from + 1; i < to && i < f->nnodes; i++)
-        if (f->nodes[i].kind == RL_N_CALL && (f->nodes[i].flags & flag)) found = i;
+    for (int32_t i = 0; i < f->nnodes; i++)
+        if (is_fence(&f->nodes[i], flag)) found = i;
     return found;
 }
 
 /* Whether the atomic load at node i acquires: its order does, or it is
  * relaxed and an acquire fence comes after it in the function (C11
  * 7.17.4: the fence then acquires what the load read). */
-static int load_acquires(const rl_function *f, int32_t i)
+static int load_acquires(const walk *w, int32_t i)
 {
-    return rl_node_is_acquire_load(&f->nodes[i]) || fence_between(f, i, f->nnodes, RL_CALL_FENCE_ACQUIRE) >= 0;
+    return rl_node_is_acquire_load(&w->fn->nodes[i]) || w->last_acquire_fence > i;
 }
 
 /* Where the atomic store at node i releases: at itself when its order
- * does, at the last release fence before it when it is relaxed (what the
- * function did before that fence is released); -1 for neither. */
-static int32_t release_point(const rl_function *f, int32_t i)
+ * does, at the release fence before it (the last one, `fence`, or -1)
+ * when it is relaxed (what the function did before that fence is
+ * released); -1 for neither. */
+static int32_t release_point(const rl_function *f, int32_t i, int32_t fence)
 {
     const rl_node *n = &f->nodes[i];
     if (rl_node_is_release_store(n)) return i;
     int relaxed_write = n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_WRITE) && n->api &&
                         strcmp(n->api, RL_ATOMIC_RELAXED) == 0;
-    return relaxed_write ? fence_between(f, -1, i, RL_CALL_FENCE_RELEASE) : -1;
+    return relaxed_write ? fence : -1;
 }
 
 static state on_branch(walk *w, int32_t node, state s, int branch_flag)
@@ -275,7 +283,7 @@ static state on_branch(walk *w, int32_t node, state s, int branch_flag)
          * what the storer released before it comes first, as after a
          * wait (the object joins the history); a relaxed load only with
          * an acquire fence after it */
-        if (s.held && load_acquires(w->fn, n->aux)) s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
+        if (s.held && load_acquires(w, n->aux)) s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
         return s;
     }
     if (t->kind == RL_N_LOCK) {
@@ -575,11 +583,13 @@ static void collect_posts_and_waits(walk *w)
     const rl_lockset *barriers = rl_ls_empty(w->flow->locks);
     size_t cap_posts = 0, cap_waits = 0;
     int32_t own_post_at[MAX_OWN_SYNC], own_wait_at[MAX_OWN_SYNC];
+    int32_t release_fence = -1; /* the last release fence met so far */
     const char *own_post[MAX_OWN_SYNC], *own_wait[MAX_OWN_SYNC];
     int nown_posts = 0, nown_waits = 0;
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
         const rl_node *n = &w->fn->nodes[i];
-        int32_t release = release_point(w->fn, i);
+        if (is_fence(n, RL_CALL_FENCE_RELEASE)) release_fence = i;
+        int32_t release = release_point(w->fn, i, release_fence);
         if (release >= 0) {
             /* an atomic store that releases posts on its object (a
              * relaxed one after a release fence, at the fence) */
@@ -589,7 +599,7 @@ static void collect_posts_and_waits(walk *w)
             continue;
         }
         if ((n->kind == RL_N_IF || n->kind == RL_N_LOOP) && n->aux >= 0 && w->fn->nodes[n->aux].kind == RL_N_ACCESS &&
-            load_acquires(w->fn, n->aux)) {
+            load_acquires(w, n->aux)) {
             /* a condition testing an atomic load waits on its object, at
              * the load (its object joins the history on the branch that
              * read a stored value: on_branch) */
@@ -767,6 +777,7 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     w.fn = w.info->fn;
     w.out = &flow->fns[i];
     w.returns = UNREACHABLE;
+    w.last_acquire_fence = last_fence(w.fn, RL_CALL_FENCE_ACQUIRE);
     if (!w.out->held) {
         w.out->held = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->held);
         w.out->released = rl_xcalloc((size_t)w.fn->nnodes + 1, sizeof *w.out->released);

@@ -20,24 +20,20 @@ const char *rl_node_kind_name(rl_node_kind kind)
     return kind < RL_N_KIND_COUNT ? kind_names[kind] : "?";
 }
 
-static int atomic_ordering(const rl_node *n)
-{
-    return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0);
-}
-
-int rl_node_is_acquire_load(const rl_node *n)
-{
-    return atomic_ordering(n) && (n->flags & RL_ACC_READ) && !(n->flags & RL_ACC_WRITE);
-}
-
 int rl_node_is_atomic_load(const rl_node *n)
 {
     return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_READ) && !(n->flags & RL_ACC_WRITE);
 }
 
+int rl_node_is_acquire_load(const rl_node *n)
+{
+    return rl_node_is_atomic_load(n) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0);
+}
+
 int rl_node_is_release_store(const rl_node *n)
 {
-    return atomic_ordering(n) && (n->flags & RL_ACC_WRITE) && !n->api; /* not zero, not an exchange */
+    /* api: relaxed, a store of zero, an exchange (facts.h) */
+    return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_WRITE) && !n->api;
 }
 
 int rl_type_is_aggregate_key(const char *place)

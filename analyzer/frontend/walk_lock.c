@@ -151,9 +151,10 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
     for (int i = 0; i < nargs; i++) {
         if (i == object) continue;
         long long v = 0;
-        int constant = rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &v);
-        if (api->kind != RL_API_SEMINIT && i == api->attr) recursive = !(constant && v == 0);
-        if (api->kind == RL_API_SEMINIT && i == api->value) counting = !(constant && (v == 0 || v == 1));
+        int setting = i == (api->kind == RL_API_SEMINIT ? api->value : api->attr); /* attributes, or a count */
+        int constant = setting && rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &v);
+        if (setting && api->kind != RL_API_SEMINIT) recursive = !(constant && v == 0);
+        if (setting && api->kind == RL_API_SEMINIT) counting = !(constant && (v == 0 || v == 1));
         rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
     }
     if (object < 0 || object >= nargs) return;
@@ -325,18 +326,6 @@ static int32_t trylock_node_at(walker *w, CXCursor call)
     return load;
 }
 
-/* The load that acquires emitted for a plain read of an _Atomic object
- * at the cursor (`while (!ready)`, `ready` an atomic_int), or -1. */
-static int32_t atomic_read_at(walker *w, CXCursor ref)
-{
-    rl_loc loc = rlw_loc_of(w, ref);
-    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
-        const rl_node *n = &w->fn->nodes[i];
-        if (rl_node_is_atomic_load(n) && n->loc.line == loc.line && n->loc.col == loc.col) return i;
-    }
-    return -1;
-}
-
 static int base_polarity(walker *w, int32_t id)
 {
     /* an atomic load: "success" is a nonzero value, which some store wrote
@@ -395,9 +384,11 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
         CXCursor d = clang_getCursorReferenced(c);
         local_var *v = k == CXCursor_DeclRefExpr && rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
         if (!v) {
-            int32_t id = atomic_read_at(w, c);
-            if (id >= 0) *node = id;
-            return id >= 0 ? base_polarity(w, id) : 0;
+            /* a plain read of an _Atomic object (`while (!ready)`) */
+            int32_t id = trylock_node_at(w, c);
+            if (id < 0 || w->fn->nodes[id].kind != RL_N_ACCESS) return 0;
+            *node = id;
+            return base_polarity(w, id);
         }
         /* a local given an atomic load's value once: that value */
         if (v->trylock_node < 0 || (w->fn->nodes[v->trylock_node].kind == RL_N_ACCESS && v->nassigns > 1)) return 0;
@@ -417,12 +408,11 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
             int p = 0;
             if (rlw_const_int(b, &kval)) p = try_polarity(w, a, node, depth + 1);
             else if (rlw_const_int(a, &kval)) p = try_polarity(w, b, node, depth + 1);
-            else result = awaited_value(w, a, b, op, node, depth);
-            /* a load in arithmetic compared with a constant, in a loop */
-            if (!p && !result && (rlw_const_int(a, &kval) || rlw_const_int(b, &kval)))
-                result = awaited_value(w, a, b, op, node, depth);
-            /* `x == 0` is `!x`; `x == K` (K nonzero) is truthiness of x. */
+            /* `x == 0` is `!x`; `x == K` (K nonzero) is truthiness of x.
+             * Else an atomic load compared with a value, or in arithmetic
+             * compared with a constant in a loop (awaited_value). */
             if (p) result = (op == CXBinaryOperator_EQ) == (kval == 0) ? flip(p) : p;
+            else result = awaited_value(w, a, b, op, node, depth);
         } else if (op == CXBinaryOperator_LAnd) {
             int pa = try_polarity(w, a, node, depth + 1);
             if (pa != RL_TRY_ON_TRUE) pa = try_polarity(w, b, node, depth + 1);

@@ -19,9 +19,10 @@
  * with facts but no digest, or the running binary cannot be read. */
 int rl_results_key(const rl_analysis_options *opts, const uint64_t *digests, size_t n, char out[17]);
 
-/* A digest of the running racelint binary's bytes (computed once), 0 when
- * it cannot be read: two builds of one version may extract and analyse
- * differently, so caches key on it as well as on the version. */
+/* A digest of the running racelint binary (computed once): its GNU build
+ * ID, else a hash of its bytes; 0 when neither can be read. Two builds of
+ * one version may extract and analyse differently, so caches key on it as
+ * well as on the version. */
 uint64_t rl_binary_digest(void);
 
 /* The whole-program part of a: findings, programs, counts, and its notices

@@ -43,9 +43,10 @@ uint64_t rl_facts_run_key(const rl_analysis_options *opts)
      * the same version would lack what a newer frontend extracts. */
     uint64_t exe = rl_binary_digest();
     h = rl_hash_bytes(&exe, sizeof exe, h);
-    char *clang = rl_frontend_clang_version();
-    h = rl_hash_bytes(clang, strlen(clang) + 1, h);
-    free(clang);
+    /* libclang's file, not its version string: asking for the version
+     * would load libclang, most of a run that parses nothing. */
+    uint64_t clang = rl_frontend_libclang_identity();
+    h = rl_hash_bytes(&clang, sizeof clang, h);
     if (opts->resource_dir) h = rl_hash_bytes(opts->resource_dir, strlen(opts->resource_dir) + 1, h);
     char *dir = opts->models_dir ? rl_xstrdup(opts->models_dir) : rl_default_models_dir();
     if (dir) {

@@ -446,6 +446,17 @@ void rl_parse_units(const rl_parse_job *job, rl_parsed_unit *out)
 {
     pool p = {job, out, NULL, 0, 0, 0, 0};
     if (job->ntodo == 0) return;
+    /* Loaded here, before any fork, so that workers inherit libclang
+     * (frontend.h); without it no unit can be parsed, and each says why. */
+    rl_error load_err;
+    if (rl_frontend_load(&load_err) != 0) {
+        for (size_t k = 0; k < job->ntodo; k++) {
+            rl_parsed_unit *u = &out[job->todo[k]];
+            u->error = rl_xasprintf("%s: %s", job->units->items[job->todo[k]].file, load_err.msg);
+            if (job->progress) job->progress(job->progress_ctx, k + 1, k + 1);
+        }
+        return;
+    }
     p.nslots = job->jobs < 1 ? 1 : job->jobs;
     if ((size_t)p.nslots > job->ntodo) p.nslots = (int)job->ntodo;
     p.slots = rl_xcalloc((size_t)p.nslots, sizeof *p.slots);

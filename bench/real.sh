@@ -24,7 +24,7 @@
 #   CORPUS       where bench/corpus.sh put the codebases (default: /tmp/corpus)
 #   REPEAT       libclang parse repetitions, mean reported (default 1)
 #   LIBCLANG     libclang shared object for the parse floor (default: the one
-#                the racelint binary links, from ldd)
+#                the racelint binary opens, from its --version)
 #   RACELINT_ARGS  extra arguments for racelint check (e.g. --unit-timeout 60)
 #   TIMEOUT      seconds before a racelint run is killed (default 3600)
 #   RERUNS=1     also measure re-runs with a database (OUT/NAME.db): a cold
@@ -56,7 +56,10 @@ if [ -z "$RL" ] || [ ! -x "$RL" ]; then echo "real: no racelint binary; pass -r 
 RL=$(cd "$(dirname "$RL")" && pwd)/$(basename "$RL")
 [ -x /usr/bin/time ] || { echo "real: needs GNU time (/usr/bin/time; apt-get install time)" >&2; exit 2; }
 if [ -z "${LIBCLANG:-}" ]; then
-  LIBCLANG=$(ldd "$RL" 2>/dev/null | awk '/libclang/ { print $3; exit }')
+  # racelint opens libclang itself and says from where (--version); older
+  # builds linked it
+  LIBCLANG=$("$RL" --version 2>/dev/null | sed -n 's/^libclang loaded from //p')
+  [ -n "$LIBCLANG" ] || LIBCLANG=$(ldd "$RL" 2>/dev/null | awk '/libclang/ { print $3; exit }')
 fi
 NAMES=$*
 if [ -z "$NAMES" ]; then
@@ -79,13 +82,15 @@ OUTDIR=$(cd "$OUTDIR" && pwd)
 } >"$OUTDIR/header.md"
 
 # Seconds (wall) of one `racelint check` with a database; $1: label.
+# Wall time from the clock in nanoseconds: GNU time's %e counts in
+# hundredths, and a re-run of pigz takes two of them.
 timed_check() {
+  t0=$(date +%s%N)
   /usr/bin/time -f '%e %U' -o "$OUTDIR/$n.$1.time" timeout "$TIMEOUT" \
     "$RL" check -p "$DIR" --db "$OUTDIR/$n.db" --format json -o "$OUTDIR/$n.$1.json" -j "$JOBS" -v \
     ${RACELINT_ARGS:-} >/dev/null 2>"$OUTDIR/$n.$1.err" || true
-  # GNU time writes "Command exited with non-zero status N" first when
-  # racelint reports findings (exit 1): the figures are the last line
-  tail -n 1 "$OUTDIR/$n.$1.time" | cut -d' ' -f1
+  t1=$(date +%s%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }'
 }
 
 # measure_reruns NAME DIR DB: cold, unchanged and one-file-edited runs with

@@ -28,6 +28,8 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libclang-common-${RACELINT_LLVM_MAJOR}-dev, libc6-dev")
+# libclang itself is opened at run time, not linked (frontend/libclang.h):
+# shlibdeps cannot see it, so it is named here.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libclang1-${RACELINT_LLVM_MAJOR}, libclang-common-${RACELINT_LLVM_MAJOR}-dev, libc6-dev")
 set(CPACK_GENERATOR DEB)
 include(CPack)

@@ -8,8 +8,11 @@
 #include "../util/clock.h"
 #include "../util/mem.h"
 #include <git2.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The dirty check gives up after this long: a huge tree on a slow disk
  * would otherwise hold the run before it starts. */
@@ -93,11 +96,39 @@ static void confine_libgit2(void)
     git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
 }
 
+/* Whether dir or a folder above it holds what a repository's discovery
+ * could start from: a .git (folder, or file for worktrees and
+ * submodules), or a HEAD (dir itself a bare repository). When none does,
+ * libgit2 would find no repository either, and starting it costs more
+ * than a re-run that parses nothing (it reads every CA certificate of the
+ * system, for HTTPS racelint never uses). */
+static int may_be_in_repository(const char *dir)
+{
+    char *path = realpath(dir, NULL);
+    if (!path) return 1; /* let libgit2 say */
+    int found = 0;
+    for (;;) {
+        size_t len = strlen(path);
+        for (int i = 0; i < 2 && !found; i++) {
+            char *probe = rl_xasprintf("%s/%s", len > 1 ? path : "", i == 0 ? ".git" : "HEAD");
+            struct stat st;
+            found = lstat(probe, &st) == 0;
+            free(probe);
+        }
+        if (found || len <= 1) break;
+        char *slash = strrchr(path, '/');
+        if (slash == path) slash[1] = '\0';
+        else *slash = '\0';
+    }
+    free(path);
+    return found;
+}
+
 int rl_git_describe(rl_run_info *run, int quiet, rl_error *err)
 {
     int timeout_ms;
     if (rl_env_ms(GIT_TIMEOUT_ENV, GIT_TIMEOUT_MS, &timeout_ms, err)) return -1;
-    if (!run->directory || git_libgit2_init() < 0) return 0;
+    if (!run->directory || !may_be_in_repository(run->directory) || git_libgit2_init() < 0) return 0;
     confine_libgit2();
     git_repository *repo = NULL;
     git_oid head;

@@ -164,6 +164,7 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--version") == 0) {
         char *clang = rl_frontend_clang_version();
         printf("racelint %s (libclang: %s)\n", RL_VERSION, clang);
+        printf("libclang loaded from %s\n", rl_frontend_libclang_path());
         free(clang);
         return EXIT_CLEAN;
     }

@@ -10,7 +10,7 @@
 #ifndef RL_ANNOTATIONS_H
 #define RL_ANNOTATIONS_H
 #include "../apimodel/apimodel.h"
-#include <clang-c/Index.h>
+#include "libclang.h"
 
 #define RL_ANNOTATION_MAX_CAPS 4
 #define RL_ANNOTATION_MAX_TEXT 128

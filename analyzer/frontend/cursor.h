@@ -2,7 +2,7 @@
  * fnflow.c), so that both see expressions the same way. */
 #ifndef RL_CURSOR_H
 #define RL_CURSOR_H
-#include <clang-c/Index.h>
+#include "libclang.h"
 
 /* The expression under parentheses, implicit conversions and casts: what
  * `(void *)(fn)` evaluates. A designated initializer (an unexposed

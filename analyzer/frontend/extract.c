@@ -153,8 +153,7 @@ static void record_diagnostics(walker *w)
 rl_frontend *rl_frontend_new(const rl_apimodel *model, const char *resource_dir)
 {
     rl_frontend *fe = rl_xcalloc(1, sizeof *fe);
-    fe->index = clang_createIndex(0, 0);
-    fe->model = model;
+    fe->model = model; /* the index is made by the first unit parsed (libclang.h) */
     if (resource_dir && *resource_dir) fe->resource_dir_flag = rl_xasprintf("-resource-dir=%s", resource_dir);
     return fe;
 }
@@ -162,7 +161,7 @@ rl_frontend *rl_frontend_new(const rl_apimodel *model, const char *resource_dir)
 void rl_frontend_free(rl_frontend *fe)
 {
     if (!fe) return;
-    clang_disposeIndex(fe->index);
+    if (fe->index) clang_disposeIndex(fe->index);
     free(fe->resource_dir_flag);
     free(fe);
 }
@@ -214,6 +213,10 @@ static void add_dep(CXFile file, CXSourceLocation *stack, unsigned depth, CXClie
 
 rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl_error *err)
 {
+    if (!fe->index) {
+        if (rl_frontend_load(err) != 0) return NULL;
+        fe->index = clang_createIndex(0, 0);
+    }
     /* Flags: the unit's own, then where to run from, then our additions. */
     int extra = 3;
     const char **argv = rl_xcalloc((size_t)unit->argc + (size_t)extra + 1, sizeof *argv);
@@ -262,6 +265,8 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
 
 char *rl_frontend_clang_version(void)
 {
+    rl_error err;
+    if (rl_frontend_load(&err) != 0) return rl_xstrdup(err.msg);
     CXString s = clang_getClangVersion();
     char *v = rl_xstrdup(clang_getCString(s));
     clang_disposeString(s);

@@ -17,7 +17,7 @@
 #define RL_FNFLOW_H
 #include "../apimodel/apimodel.h"
 #include "../facts/facts.h"
-#include <clang-c/Index.h>
+#include "libclang.h"
 
 /* Records the flows of every function body and file-scope initializer of
  * the unit (outside system headers) into facts; also the globals of

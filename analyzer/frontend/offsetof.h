@@ -6,7 +6,7 @@
  * macro `((size_t) &((TYPE *)0)->MEMBER)`. */
 #ifndef RL_OFFSETOF_H
 #define RL_OFFSETOF_H
-#include <clang-c/Index.h>
+#include "libclang.h"
 
 /* Members an offsetof may name in a row (`offsetof(T, a.b.c)`); a longer
  * designator is not recognised. */

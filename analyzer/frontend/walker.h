@@ -28,7 +28,7 @@
 #include "../util/mem.h"
 #include "../util/ptrmap.h"
 #include "../util/strbuf.h"
-#include <clang-c/Index.h>
+#include "libclang.h"
 
 /* How an expression's result is used. */
 typedef enum use_mode {

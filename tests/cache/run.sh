@@ -8,8 +8,8 @@
 # whole-program results (the same findings), even when a file changed
 # in no fact (a comment appended); a unit whose facts changed or
 # --no-cache analyses again, a damaged stored result is analysed again
-# with a warning. Also the progress line: on a terminal only, never with
-# --quiet.
+# with a warning. A re-run that parses nothing does not load libclang.
+# Also the progress line: on a terminal only, never with --quiet.
 # usage: run.sh PATH/TO/racelint
 set -u
 RL=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -118,6 +118,18 @@ check again
 equals "unchanged re-run parses nothing" "$parsed:$cached" "0:5"
 equals "unchanged re-run reuses the results" "$reused" "yes"
 if cmp -s "$TMP/cold.out" "$TMP/again.out"; then ok "cached run: same findings"; else not_ok "cached run: same findings"; diff "$TMP/cold.out" "$TMP/again.out" | head; fi
+# libclang is opened only when a unit is parsed (frontend/libclang.h): a
+# re-run that parses nothing never loads it. glibc's loader names every
+# object it opens under LD_DEBUG=files; a run that parses is the control.
+LD_DEBUG=files "$RL" check --db "$DB" . -- -Iinclude >/dev/null 2>"$TMP/ld_again.err"
+LD_DEBUG=files "$RL" check --no-db --no-cache . -- -Iinclude >/dev/null 2>"$TMP/ld_cold.err"
+if grep -q 'file=.*libclang' "$TMP/ld_cold.err"; then
+  if grep -q 'file=.*libclang' "$TMP/ld_again.err"; then not_ok "a re-run that parses nothing does not load libclang"
+  else ok "a re-run that parses nothing does not load libclang"; fi
+  ok "a run that parses loads libclang"
+else
+  not_ok "a run that parses loads libclang (LD_DEBUG=files shows no libclang)"
+fi
 [ $HAVE_SQLITE = 1 ] && equals "cached units are recorded as such" "$(sqlite3 "$DB" "SELECT group_concat(DISTINCT status) FROM units WHERE run_id = (SELECT max(id) FROM runs)")" "cached"
 
 echo "/* touched */" >> worker.c

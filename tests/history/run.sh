@@ -562,7 +562,7 @@ for delay in 0.3 0.15 0.05; do
   "$RL" check --db "$KDB" -q --no-cache big >/dev/null 2>"$TMP/int.err" &
   pid=$!
   sleep "$delay"
-  kill -TERM $pid
+  kill -TERM $pid 2>/dev/null
   wait $pid
   rc=$?
   [ "$rc" -ne 1 ] && break
@@ -587,6 +587,16 @@ if command -v git >/dev/null 2>&1; then
   jq_ok "revision, clean then dirty" "$TMP/out" ".[0].git_revision == \"$head\" and .[0].git_dirty == false and .[1].git_dirty == true"
   expect "runs table shows the tree" 0 "$RL" runs --db "$GDB" --format table
   contains "dirty tree in the table" "$TMP/out" "$(echo "$head" | cut -c1-12)-dirty"
+  # libgit2 is started only where a repository may be found, from the run's
+  # folder up (cli/git.c): a subfolder, and a worktree (whose .git is a file).
+  mkdir -p gitproj/deep/er
+  (cd gitproj/deep/er && "$RL" check --db "$GDB" -q ../.. >/dev/null 2>&1)
+  (cd gitproj && git worktree add -q ../gitwt >/dev/null 2>&1)
+  (cd gitwt && "$RL" check --db "$GDB" -q . >/dev/null 2>&1)
+  (mkdir -p nogit && cd nogit && "$RL" check --db "$GDB" -q ../proj >/dev/null 2>&1)
+  expect "runs from a subfolder, a worktree, outside git" 0 "$RL" runs --db "$GDB" --format json
+  jq_ok "revision from a subfolder and a worktree, none outside" "$TMP/out" \
+    ".[2].git_revision == \"$head\" and .[3].git_revision == \"$head\" and .[3].git_dirty == false and .[4].git_revision == null"
 else
   skip "git revision and dirty flag (no git)"
 fi

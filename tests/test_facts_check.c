@@ -77,6 +77,7 @@ typedef enum mutation {
     ORPHAN_NODE,
     IF_VALUE_TEST_WITHOUT_CONSTANT,
     CHOICE_NESTED_TOO_DEEP,
+    IF_LAST_ON_A_READ,
     NMUTATIONS
 } mutation;
 
@@ -85,6 +86,7 @@ static const char *const mutation_names[NMUTATIONS] = {
     "an ACCESS place with an unclosed [#P", "a function without a name", "an IF node missing its else branch",
     "an IF whose trylock is an ACCESS", "a root that is not a SEQ", "a node on no child list",
     "an IF value test without its constant", "a choice whose nested call values hold too many separators",
+    "an IF testing a last reference whose decrement is a read",
 };
 
 /* Breaks one invariant of f; 0 when f has nothing to break it on. */
@@ -156,6 +158,17 @@ static int mutate(rl_unit_facts *f, mutation m)
         n->text = rl_intern(f->pool, rl_sb_str(&sb));
         rl_sb_free(&sb);
         return 1;
+    }
+    case IF_LAST_ON_A_READ: {
+        /* the last reference's aux must be the counter's decrement, a write */
+        if (!(n = find_node(f, RL_N_IF, &fn))) return 0;
+        for (int32_t j = 0; j < fn->nnodes; j++)
+            if (fn->nodes[j].kind == RL_N_ACCESS && !(fn->nodes[j].flags & RL_ACC_WRITE)) {
+                n->aux = j;
+                n->flags |= RL_IF_LAST | RL_TRY_ON_TRUE;
+                return 1;
+            }
+        return 0;
     }
     case NMUTATIONS:
         break;
@@ -274,7 +287,7 @@ int main(int argc, char **argv)
         /* Well formed, so deserialisation alone takes it ... */
         rl_unit_facts *g = rl_facts_deserialize(blob, len);
         if (m != FUNCTION_WITHOUT_NAME && m != IF_MISSING_BRANCH && m != ROOT_NOT_SEQ && m != ORPHAN_NODE &&
-            m != IF_TRYLOCK_NOT_TRYLOCK)
+            m != IF_TRYLOCK_NOT_TRYLOCK && m != IF_LAST_ON_A_READ)
             CHECK(g != NULL);
         /* ... but not the validation. */
         rl_error why = {{0}};

@@ -172,6 +172,15 @@ enum {
        22) */
     RL_IF_NONNULL_THEN = 1 << 3,
     RL_IF_NONNULL_ELSE = 1 << 4,
+    /* IF: the condition tests whether a decrement by one (`aux`, its
+       ACCESS node: `atomic_fetch_sub(&o->refs, 1) == 1`,
+       `__sync_sub_and_fetch(&n, 1) == 0`, `--refs == 0`, or a local
+       given such a value once, `left = --b->refs; ... if (left == 0)`)
+       brought its counter to zero; RL_TRY_ON_TRUE or RL_TRY_ON_FALSE
+       says on which branch it did: the last reference's branch, which one
+       thread alone takes, after every other decrement. A plain counter's
+       decrement counts only under a lock (flow.c; facts format 27) */
+    RL_IF_LAST = 1 << 7,
     /* LOOP */
     RL_LOOP_DO = 1 << 2,       /* body runs before the first test */
     RL_LOOP_FOREVER = 1 << 3,  /* no condition, or a constant true one */

@@ -139,6 +139,11 @@ static int node_shape_ok(const checker *c, int32_t i, const int32_t *nchildren)
     }
     if (n->kind == RL_N_ACCESS) {
         if (n->aux < -1) return bad_node(c, i, "its index", "is negative");
+    } else if (n->kind == RL_N_IF && (n->flags & RL_IF_LAST)) {
+        /* the last reference of a counter: its decrement, a write */
+        const rl_node *d = n->aux >= 0 && n->aux < fn->nnodes ? &fn->nodes[n->aux] : NULL;
+        if (!d || d->kind != RL_N_ACCESS || !(d->flags & RL_ACC_WRITE) || !(n->flags & (RL_TRY_ON_TRUE | RL_TRY_ON_FALSE)))
+            return bad_node(c, i, "its last reference", "is not a decrement with a branch");
     } else if (n->kind == RL_N_IF || n->kind == RL_N_LOOP) {
         if (n->aux != -1 && (n->aux < 0 || n->aux >= fn->nnodes ||
                              (fn->nodes[n->aux].kind != RL_N_TRYLOCK && fn->nodes[n->aux].kind != RL_N_LOCK &&

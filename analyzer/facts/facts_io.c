@@ -55,8 +55,9 @@
  * object read or written as the operation does, and a union's members
  * placed under its first member; 26: atomic loads tested by a condition
  * (an IF's or LOOP's aux), relaxed atomic accesses marked (api), loops
- * whose body runs at least once (RL_LOOP_RUNS) */
-#define FACTS_FORMAT 26
+ * whose body runs at least once (RL_LOOP_RUNS); 27: the last reference
+ * of an atomic counter (RL_IF_LAST) */
+#define FACTS_FORMAT 27
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -439,8 +439,108 @@ void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id)
     v->trylock_polarity = found == id ? p : 0;
 }
 
+/* ---- the last reference of a counter ------------------------------------ */
+
+/* The decrement of its counter, the ACCESS node written within the
+ * extent of c (atomically for a call: the counter is the first
+ * argument's, emitted before the others), or -1. */
+static int32_t write_within(walker *w, CXCursor c, int atomic)
+{
+    rl_loc loc = rlw_loc_of(w, c), end = loc;
+    clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(c)), NULL, &end.line, &end.col, NULL);
+    int32_t found = -1;
+    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (n->kind == RL_N_ACCESS && (!atomic || (n->flags & RL_ACC_ATOMIC)) && (n->flags & RL_ACC_WRITE) &&
+            loc_within(n->loc, loc, end))
+            found = i;
+    }
+    return found;
+}
+
+/* The decrement by one of a counter that expression c is: its ACCESS
+ * node, with *old set when c's value is the counter's before the
+ * decrement (`atomic_fetch_sub`, `__sync_fetch_and_sub`, `n--`) rather
+ * than after (`__atomic_sub_fetch`, `__sync_sub_and_fetch`, `--n`);
+ * -1 when c is no such decrement. A local given such a value once, and
+ * never changed, is that value (`left = --b->refs;` under a lock, tested
+ * after the unlock). `--n` on a plain counter is one only while a lock
+ * is held (flow.c decides). */
+static int32_t counter_decrement(walker *w, CXCursor c, int *old, int depth)
+{
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_DeclRefExpr && depth == 0) {
+        CXCursor d = clang_getCursorReferenced(c);
+        local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+        if (!v || v->exposed || v->modified || v->nassigns != 1) return -1;
+        return counter_decrement(w, rl_cursor_strip(v->assigns[0]), old, depth + 1);
+    }
+    if (k == CXCursor_UnaryOperator) {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+        if (op != CXUnaryOperator_PreDec && op != CXUnaryOperator_PostDec) return -1;
+        *old = op == CXUnaryOperator_PostDec;
+        return write_within(w, c, 0);
+    }
+    if (k != CXCursor_CallExpr && k != CXCursor_UnexposedExpr) return -1;
+    char name[MAX_IDENT];
+    if (!rlw_source_ident(w, c, name, sizeof name)) return -1;
+    if (strstr(name, "fetch_sub") || strstr(name, "fetch_and_sub")) *old = 1;
+    else if (strstr(name, "sub_fetch") || strstr(name, "sub_and_fetch")) *old = 0;
+    else return -1;
+    /* by one: the operand is the third child either way (a call's
+     * callee, object, value; an AtomicExpr's object, order, value) */
+    enum { DECREMENT_OPERAND = 2 };
+    child_list l;
+    rlw_children_of(c, &l);
+    long long by = 0;
+    int one = l.len > DECREMENT_OPERAND &&
+              rlw_const_int(rl_cursor_strip(rlw_child_at(&l, DECREMENT_OPERAND)), &by) && by == 1;
+    rlw_children_free(&l);
+    return one ? write_within(w, c, 1) : -1;
+}
+
+/* Whether cond tests that an atomic decrement by one brought its counter
+ * to zero (`atomic_fetch_sub(&o->refs, 1) == 1`, `!__sync_sub_and_fetch(&n,
+ * 1)`, `--refs != 0`): the branch (RL_TRY_ON_TRUE or RL_TRY_ON_FALSE)
+ * where it did, *counter its ACCESS node; 0 for any other condition. */
+static int last_reference_test(walker *w, CXCursor cond, int32_t *counter)
+{
+    CXCursor c = rl_cursor_strip(cond);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    int old = 0, result = 0;
+    child_list l;
+    rlw_children_of(c, &l);
+    if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        /* `!x`: x is zero */
+        int32_t id = counter_decrement(w, rl_cursor_strip(rlw_child_at(&l, 0)), &old, 0);
+        if (id >= 0 && !old) *counter = id, result = RL_TRY_ON_TRUE;
+    } else if (k == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        CXCursor a = rlw_child_at(&l, 0), b = rlw_child_at(&l, 1);
+        long long kval;
+        CXCursor other = clang_getNullCursor();
+        if (rlw_const_int(b, &kval)) other = a;
+        else if (rlw_const_int(a, &kval)) other = b;
+        int32_t id = clang_Cursor_isNull(other) ? -1 : counter_decrement(w, rl_cursor_strip(other), &old, 0);
+        /* the counter reached zero: the old value was 1, or the new one 0 */
+        if (id >= 0 && kval == (old ? 1 : 0) && (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE)) {
+            *counter = id;
+            result = op == CXBinaryOperator_EQ ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
+        }
+    }
+    rlw_children_free(&l);
+    return result;
+}
+
 void rlw_set_try(walker *w, int32_t node, CXCursor cond)
 {
+    int32_t counter = -1;
+    int last = w->fn->nodes[node].kind == RL_N_IF ? last_reference_test(w, cond, &counter) : 0;
+    if (last) {
+        w->fn->nodes[node].aux = counter;
+        w->fn->nodes[node].flags |= (uint8_t)(last | RL_IF_LAST);
+        return;
+    }
     int32_t try_node = -1;
     w->testing_loop = w->fn->nodes[node].kind == RL_N_LOOP;
     int p = try_polarity(w, cond, &try_node, 0);

@@ -131,8 +131,25 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
 static const rl_lockset *access_history(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
-    if (!ff->acquired || !ff->acquired[node]) return NULL;
-    return tm_follow_lock_stores(m, tm_resolve_locks(m, env, ff->acquired[node]));
+    const rl_lockset *own = ff->acquired && ff->acquired[node]
+                                ? tm_follow_lock_stores(m, tm_resolve_locks(m, env, ff->acquired[node]))
+                                : NULL;
+    /* a caller's last references too (`if (last) destroy(o)`) */
+    if (c->entry_last && c->entry_last->n) return own ? rl_ls_union(m->flow->locks, own, c->entry_last) : c->entry_last;
+    return own;
+}
+
+const rl_lockset *tm_last_references_at(rl_model *m, const rl_ctx *c, int32_t node)
+{
+    const rl_lockset *r = c->entry_last ? c->entry_last : rl_ls_empty(m->flow->locks);
+    const rl_fn_flow *ff = &m->flow->fns[c->fn];
+    const rl_lockset *own = ff->acquired ? ff->acquired[node] : NULL;
+    const rl_lockset *marks = rl_ls_empty(m->flow->locks);
+    for (size_t i = 0; own && i < own->n; i++)
+        if (rl_place_is_last_mark(own->e[i].lock, NULL)) marks = rl_ls_add(m->flow->locks, marks, own->e[i].lock, 0);
+    if (!marks->n) return r;
+    frame_env env = tm_ctx_env(c);
+    return rl_ls_union(m->flow->locks, r, tm_follow_lock_stores(m, tm_resolve_locks(m, &env, marks)));
 }
 
 /* Whether place lies in a global that is no array element: one object

@@ -272,12 +272,40 @@ static int32_t release_point(const rl_function *f, int32_t i, int32_t fence)
     return relaxed_write ? fence : -1;
 }
 
+/* Whether the decrement at node i, tested by a last reference's
+ * condition (facts.h, RL_IF_LAST), orders the decrements of its counter:
+ * an atomic one does; a plain one only under a lock of the function's
+ * own (every thread decrementing under it, the one that brought the
+ * counter to zero took the lock after every other had let it go). */
+static int last_decrement(const walk *w, int32_t i)
+{
+    if (w->fn->nodes[i].flags & RL_ACC_ATOMIC) return 1;
+    const rl_lockset *held = w->out->held[i];
+    return held && held->n > 0;
+}
+
 static state on_branch(walk *w, int32_t node, state s, int branch_flag)
 {
     const rl_node *n = &w->fn->nodes[node];
     if (n->aux < 0 || !(n->flags & branch_flag)) return s;
     const rl_node *t = &w->fn->nodes[n->aux];
     if (t->kind == RL_N_SPAWN) return s; /* a thread start's outcome takes no lock */
+    if (t->kind == RL_N_ACCESS && n->kind == RL_N_IF && (n->flags & RL_IF_LAST)) {
+        /* the last reference of a counter: its decrement came after every
+         * other thread's, each of them a post (an atomic fetch-and-op's
+         * release sequence; a plain decrement's unlock, last_decrement):
+         * the counter joins the history, and with it the mark that this
+         * is its last reference (place.h: ordering.c orders every other
+         * decrementer's accesses before this branch, and two such
+         * branches of one counter never run together). A relaxed
+         * decrement acquires only with an acquire fence after it. */
+        if (s.held && last_decrement(w, n->aux) &&
+            (!t->api || strcmp(t->api, RL_ATOMIC_RELAXED) != 0 || w->last_acquire_fence > n->aux)) {
+            s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
+            s.acquired = rl_ls_add(w->flow->locks, s.acquired, rl_place_last_mark(w->p->pool, t->text), 0);
+        }
+        return s;
+    }
     if (t->kind == RL_N_ACCESS) {
         /* an atomic load that read a nonzero value read some store's:
          * what the storer released before it comes first, as after a
@@ -586,6 +614,15 @@ static void collect_posts_and_waits(walk *w)
     int32_t release_fence = -1; /* the last release fence met so far */
     const char *own_post[MAX_OWN_SYNC], *own_wait[MAX_OWN_SYNC];
     int nown_posts = 0, nown_waits = 0;
+    /* the plain decrements a last reference's test reads (posts are
+     * listed in node order: each is added where it is, not at its test) */
+    uint8_t *tested_last = NULL;
+    for (int32_t i = 0; i < w->fn->nnodes; i++) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (n->kind != RL_N_IF || !(n->flags & RL_IF_LAST) || (w->fn->nodes[n->aux].flags & RL_ACC_ATOMIC)) continue;
+        if (!tested_last) tested_last = rl_xcalloc((size_t)w->fn->nnodes, 1);
+        tested_last[n->aux] = 1;
+    }
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
         const rl_node *n = &w->fn->nodes[i];
         if (is_fence(n, RL_CALL_FENCE_RELEASE)) release_fence = i;
@@ -598,8 +635,18 @@ static void collect_posts_and_waits(walk *w)
             posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
             continue;
         }
+        if (tested_last && tested_last[i] && last_decrement(w, i) && n->end + 1 < w->fn->nnodes) {
+            /* a plain decrement under a lock, tested for the last
+             * reference: a post on its counter, as an atomic one is, at
+             * the node after it (the decrement itself is released with
+             * the lock, before the last holder takes it) */
+            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, n->end + 1,
+                          rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), n->text, 0));
+            posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
+            continue;
+        }
         if ((n->kind == RL_N_IF || n->kind == RL_N_LOOP) && n->aux >= 0 && w->fn->nodes[n->aux].kind == RL_N_ACCESS &&
-            load_acquires(w, n->aux)) {
+            !(n->flags & RL_IF_LAST) && load_acquires(w, n->aux)) {
             /* a condition testing an atomic load waits on its object, at
              * the load (its object joins the history on the branch that
              * read a stored value: on_branch) */
@@ -639,6 +686,7 @@ static void collect_posts_and_waits(walk *w)
             waited = rl_ls_union(w->flow->locks, waited, waits);
         }
     }
+    free(tested_last);
     out->own_barriers = hand_made_barriers(w, own_post_at, own_post, nown_posts, own_wait_at, own_wait, nown_waits);
     out->posted = posted;
     out->waited = waited;

@@ -426,12 +426,37 @@ static int started_by_once(const rl_model *m, int t, const char *object)
  * instances included, so what one did before its wait comes before what
  * another does after its own (each worker writing its cell, then reading
  * its neighbour's). */
+/* Whether b comes after the last reference of counter `object` in its
+ * thread (place.h): after every decrement of it, another instance's of
+ * its own thread too. */
+static int after_last_reference(const rl_access *b, const char *object)
+{
+    for (size_t i = 0; b->history && i < b->history->n; i++)
+        if (rl_place_is_last_mark(b->history->e[i].lock, object)) return 1;
+    return 0;
+}
+
+/* Whether a and b both come after the last reference of one counter of
+ * one object: one thread alone takes that branch. A counter known only
+ * by its type may be several objects' counters, each with a last
+ * reference of its own. */
+static int after_one_last_reference(const rl_access *a, const rl_access *b)
+{
+    for (size_t i = 0; a->history && b->history && i < a->history->n; i++) {
+        const char *mark = a->history->e[i].lock;
+        if (rl_place_is_last_mark(mark, NULL) && rl_place_is_single_object(mark) && rl_ls_contains(b->history, mark))
+            return 1;
+    }
+    return 0;
+}
+
 static int publication_orders(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (!a->publish || !b->history) return 0;
     int same_thread = a->thread == b->thread;
     for (size_t i = 0; i < a->publish->n; i++) {
         const char *object = a->publish->e[i].lock;
+        if (after_last_reference(b, object)) return 1;
         if (!rl_ls_contains(b->history, object)) continue;
         /* A semaphore of several tokens, both sides between a wait and a
          * post on it (a limiter): the waits may both pass on tokens it
@@ -477,6 +502,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
     if ((oa && started_by_once(m, a->thread, oa)) || (ob && started_by_once(m, b->thread, ob))) return 0;
     if ((oa && after_once(m, b, oa, a)) || (ob && after_once(m, a, ob, b))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
+    if (after_one_last_reference(a, b)) return 0;
     if (joined_before(m, a, b) || joined_before(m, b, a)) return 0;
     /* A hand-off one way orders the pair, unless the side handed on is
      * made again round after round: then the other side must also be

@@ -165,6 +165,23 @@ int rl_place_is_single_object(const char *place)
     return place && place[0] != '{' && place[0] != '%' && !strstr(place, "[]") && !strstr(place, "{");
 }
 
+const char *rl_place_last_mark(rl_strpool *pool, const char *counter)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, counter);
+    rl_sb_append(&sb, RL_LAST_MARK);
+    const char *r = rl_intern(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
+int rl_place_is_last_mark(const char *name, const char *counter)
+{
+    size_t n = strlen(name), mark = sizeof RL_LAST_MARK - 1;
+    if (n <= mark || strcmp(name + n - mark, RL_LAST_MARK) != 0) return 0;
+    return !counter || (strlen(counter) == n - mark && strncmp(name, counter, n - mark) == 0);
+}
+
 int rl_place_is_by_type(const char *place)
 {
     if (place && place[0] == '&') place++;

@@ -57,6 +57,17 @@ const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const
  * RL_MAX_CHOICES); otherwise the place itself. Returns the count. */
 size_t rl_place_alternatives(rl_strpool *pool, const char *place, const char **out);
 
+/* The last reference of a counter (facts.h, RL_IF_LAST) travels in the
+ * sets of objects waited on (flow.h's "acquired", an access's history)
+ * as a member of the counter that no C code can name: "P0*.refs.#last".
+ * Being a place under the counter's, it is translated into callers' and
+ * threads' terms as the counter is. */
+#define RL_LAST_MARK ".#last"
+/* The mark of counter's last reference, interned in pool. */
+const char *rl_place_last_mark(rl_strpool *pool, const char *counter);
+/* Whether name is such a mark, and of `counter` when counter is not NULL. */
+int rl_place_is_last_mark(const char *name, const char *counter);
+
 /* Whether a place's object is known only by its type ("{struct s}.n",
  * whatever steps follow): two such places of one type may be one object
  * or two, and nothing traced says which. */

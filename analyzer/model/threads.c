@@ -84,7 +84,8 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
                    uint32_t reached_distinct, uint32_t owned, const rl_known_set *known, const rl_posvec *pos, int frozen,
-                   int in_once, const rl_lockset *entry, const rl_lockset *entry_may, int parent, int32_t call)
+                   int in_once, const rl_lockset *entry, const rl_lockset *entry_may, const rl_lockset *entry_last,
+                   int parent, int32_t call)
 {
     const char *fn_only[MAX_PARAMS];
     if (m->nctxs >= CONTEXT_SOFT_LIMIT && nbind) {
@@ -137,9 +138,11 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         c->owned &= owned; /* owned only if owned at every call */
         const rl_lockset *met = rl_ls_meet_by_type(m->flow->locks, c->entry, entry);
         const rl_lockset *may = rl_ls_union(m->flow->locks, c->entry_may, entry_may);
-        if (met != c->entry || may != c->entry_may) {
+        const rl_lockset *last = rl_ls_meet(m->flow->locks, c->entry_last, entry_last);
+        if (met != c->entry || may != c->entry_may || last != c->entry_last) {
             c->entry = met;
             c->entry_may = may;
+            c->entry_last = last;
             c->queued = 1;
             if ((size_t)((intptr_t)*slot - 1) < m->queue_lo) m->queue_lo = (size_t)((intptr_t)*slot - 1);
         }
@@ -167,6 +170,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->in_once = in_once;
     c->entry = entry;
     c->entry_may = entry_may;
+    c->entry_last = entry_last;
     c->parent_ctx = parent;
     c->call_node = call;
     c->queued = 1;
@@ -298,8 +302,8 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     int establish = c.parent_ctx < 0 && m->threads[c.thread].parent >= 0 && c.fn == m->threads[c.thread].entry_fn;
     const rl_known_set *known = rl_known_for_call(m->known, c.fn, c.known, c.dead, node, callee, establish);
     if (vals && m->scc_of[c.fn] == m->scc_of[callee]) widen_recursive_call(&c, vals, nvals, &distinct, &reached);
-    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, known, &pos, frozen, run, held, may, ci,
-                     node);
+    int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, known, &pos, frozen, run, held, may,
+                     tm_last_references_at(m, &c, node), ci, node);
     if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
     if (id >= 0 && n->callee) {
         /* What this call holds on every path, though another call may not
@@ -419,14 +423,16 @@ static void analyse_thread(rl_model *m, int t)
     tm_discover_children(m, t, &env);
     int frozen = !m->program->fns[th.entry_fn].spawns;
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
-    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, env.distinct, 0, NULL, &empty, frozen, 0, entry, entry, -1, -1);
+    const rl_lockset *none = rl_ls_empty(m->flow->locks);
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, env.distinct, 0, NULL, &empty, frozen, 0, entry, entry, none, -1,
+            -1);
     /* The library's finishers that join its children run after its entry,
      * at the positions discovery gave them. */
     const rl_thread *root = &m->threads[t];
     for (int k = 0; k < root->nfinishers; k++) {
         int32_t after = tm_finisher_position(m, t, root->finishers[k]);
         rl_posvec at = {&after, 1, 0};
-        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, 0, NULL, &at, 0, 0, entry, entry, -1, -1);
+        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, 0, NULL, &at, 0, 0, entry, entry, none, -1, -1);
     }
     run_worklist(m);
     m->threads[t].runs_fn = tm_trampoline_body(m, &env);

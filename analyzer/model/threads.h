@@ -189,6 +189,10 @@ typedef struct rl_ctx {
                             one), or NULL when unknown */
     const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
+    const rl_lockset *entry_last; /* the last references of counters that
+                            every call path to it passed (place.h's marks,
+                            resolved): its accesses come after them as its
+                            callers' do (`if (last) destroy(o)`) */
     const rl_lockset *entry_some; /* resolved locks some call holds on every
                             path to it (the callers' must-sets joined, not
                             met); NULL: none. For double-lock: a helper

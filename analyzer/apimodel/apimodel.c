@@ -96,7 +96,7 @@ static const struct kind_info {
     [RL_API_JUMP]    = {"jump", 0, 0},
     [RL_API_FREE]    = {"free", 0, BIT(KEY_READS) | BIT(KEY_WRITES)},
     [RL_API_POST]    = {"post", BIT(KEY_HANDLE), 0},
-    [RL_API_WAIT]    = {"wait", BIT(KEY_HANDLE), 0},
+    [RL_API_WAIT]    = {"wait", BIT(KEY_HANDLE), BIT(KEY_LOCK)},
     [RL_API_BARRIER] = {"barrier", BIT(KEY_HANDLE), 0},
     [RL_API_ATOMIC_BEGIN] = {"atomic_begin", 0, 0},
     [RL_API_ATOMIC_END] = {"atomic_end", 0, 0},

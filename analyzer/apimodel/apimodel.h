@@ -74,7 +74,10 @@ typedef struct rl_api_fn {
     char *name;           /* function name, or a prefix when is_prefix */
     int is_prefix;        /* matches every name starting with `name` */
     rl_api_kind kind;
-    int lock;             /* LOCK/TRYLOCK/UNLOCK: index of the lock pointer */
+    int lock;             /* LOCK/TRYLOCK/UNLOCK: index of the lock pointer;
+                             WAIT: of the mutex a condition variable's wait
+                             lets go of and takes back (-1 for a semaphore):
+                             such a wait may return without a post */
     int shared;           /* LOCK/TRYLOCK: acquires in shared (read) mode */
     int success_nonzero;  /* TRYLOCK: success is a nonzero return (else zero) */
     int entry, arg, handle; /* SPAWN/JOIN/ONCE argument indices, -1 if none */

@@ -350,12 +350,18 @@ static state run_if(walk *w, int32_t id, state s)
 static const rl_lockset *translate(walk *w, const rl_lockset *s, const rl_node *call);
 
 /* The objects the call at node i waits on (a wait, or a callee that may
- * wait: uv_cond_wait), in the caller's terms; empty for other nodes. */
-static const rl_lockset *waited_by_call(walk *w, int32_t i)
+ * wait: uv_cond_wait), in the caller's terms; empty for other nodes. A
+ * condition variable's own wait counts only at the exit of a loop around
+ * it (at_loop_exit): right after it, it may have returned without a post
+ * (a spurious wakeup; a signal sent before it waited, then another one),
+ * and only the loop's predicate, checked under the mutex, says the poster
+ * came first. */
+static const rl_lockset *waited_by_call(walk *w, int32_t i, int at_loop_exit)
 {
     const rl_lockset *r = rl_ls_empty(w->flow->locks);
     if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) return r;
     const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT);
+    if (own && !at_loop_exit && rl_program_wait_may_return_alone(w->p, w->info, i)) own = NULL;
     if (own) r = rl_ls_add(w->flow->locks, r, own, 0);
     int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
     if (callee >= 0 && w->flow->fns[callee].waited && w->flow->fns[callee].waited->n)
@@ -372,7 +378,7 @@ static state waited_in_loop(walk *w, int32_t id, state exit_state)
 {
     if (!exit_state.held) return exit_state;
     for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++)
-        exit_state.acquired = rl_ls_union(w->flow->locks, exit_state.acquired, waited_by_call(w, i));
+        exit_state.acquired = rl_ls_union(w->flow->locks, exit_state.acquired, waited_by_call(w, i, 1));
     return exit_state;
 }
 
@@ -476,7 +482,7 @@ static state run_call(walk *w, int32_t id, state s)
      * follows: the object waited on joins the history. So after a callee
      * that may wait (yarn's wait_for, a switch whose every case waits in a
      * loop): it waits, or found the predicate it waits for already true. */
-    if (s.held) s.acquired = rl_ls_union(w->flow->locks, s.acquired, waited_by_call(w, id));
+    if (s.held) s.acquired = rl_ls_union(w->flow->locks, s.acquired, waited_by_call(w, id, 0));
     return s;
 }
 
@@ -669,7 +675,7 @@ static void collect_posts_and_waits(walk *w)
             own_wait_at[nown_waits] = i;
             own_wait[nown_waits++] = own_waited;
         }
-        const rl_lockset *waits = waited_by_call(w, i);
+        const rl_lockset *waits = waited_by_call(w, i, 1);
         int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
         if (callee >= 0 && w->flow->fns[callee].posted && w->flow->fns[callee].posted->n)
             objects = rl_ls_union(w->flow->locks, objects, translate(w, w->flow->fns[callee].posted, &w->fn->nodes[i]));

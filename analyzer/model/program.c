@@ -380,6 +380,13 @@ const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, 
     return r;
 }
 
+int rl_program_wait_may_return_alone(const rl_program *p, const rl_fn_info *info, int32_t node)
+{
+    const rl_node *n = &info->fn->nodes[node];
+    const rl_api_fn *api = n->kind == RL_N_CALL && info->callees[node] ? library_model(p, info->callees[node]) : NULL;
+    return api && api->kind == RL_API_WAIT && api->lock >= 0;
+}
+
 const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t node, int *one, size_t *count, int *weak)
 {
     *weak = 0;

@@ -174,6 +174,10 @@ int rl_program_library_is(const rl_program *p, const char *usr, int kind);
  * terms, interned; else NULL. A barrier wait is both a post and a wait, so
  * it answers for all three kinds. Doomed calls count for nothing. */
 const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, int32_t node, int kind);
+/* Whether the call at node is a wait that may return without a post: a
+ * condition variable's, which lets go of a mutex (its model's `lock`),
+ * may wake spuriously or miss a post made before it waited. */
+int rl_program_wait_may_return_alone(const rl_program *p, const rl_fn_info *info, int32_t node);
 /* Candidates for an indirect call or spawn through a pointer of `type`. */
 const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type);
 

@@ -129,8 +129,11 @@ enum {
                                      address would (facts format 20) */
     RL_ACC_CLAIMED = 1 << 7, /* an element whose index was claimed once from
                                 a shared counter (`results[slot]`, slot =
-                                atomic_fetch_add(&next, 1): walk_index.c);
-                                facts format 25 */
+                                atomic_fetch_add(&next, 1): walk_index.c;
+                                facts format 25), or a member of an object
+                                claimed by its flag (`c->requests`, c from
+                                a helper setting `c->in_use = 1`:
+                                walk_flag_claim.c; facts format 27) */
     /* LOCK / TRYLOCK / UNLOCK */
     RL_LOCK_SHARED = 1 << 0, /* rwlock read mode */
     RL_LOCK_RECURSIVE = 1 << 1,

@@ -363,6 +363,19 @@ static const char *member_location(walker *w, CXCursor member, const char *name)
     return name;
 }
 
+/* Whether array expression a is a member of an object claimed by its
+ * flag (`c->last`, walk_flag_claim.c): its elements are the claim's too. */
+static int in_claimed_object(walker *w, CXCursor a)
+{
+    if (clang_getCursorKind(a) != CXCursor_MemberRefExpr) return 0;
+    child_list l;
+    rlw_children_of(a, &l);
+    int claimed = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
+                  rlw_pointer_claimed(w, rlw_child_at(&l, 0));
+    rlw_children_free(&l);
+    return claimed;
+}
+
 static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     child_list l;
@@ -388,6 +401,9 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
         }
     }
     int atomic = l.len && member_base_is_atomic(rlw_child_at(&l, 0));
+    /* a slot claimed by its flag (walk_flag_claim.c) */
+    int claimed = l.len && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
+                  rlw_pointer_claimed(w, rlw_child_at(&l, 0));
     rlw_children_free(&l);
     rl_strbuf object = RL_STRBUF_INIT; /* the struct the field is in */
     rl_sb_append(&object, rl_sb_str(&place));
@@ -399,7 +415,8 @@ static void walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     int is_array = rlw_type_is_array(t);
     if (!is_array) {
         int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode,
-                                     rlw_access_type_flags(t) | (atomic ? RL_ACC_ATOMIC : 0));
+                                     rlw_access_type_flags(t) | (atomic ? RL_ACC_ATOMIC : 0) |
+                                         (claimed ? RL_ACC_CLAIMED : 0));
         if (object.len) rlw_set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
         set_index(w, id, index);
         if (id >= 0) nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);
@@ -460,7 +477,8 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     rlw_out_free(&base);
     CXType t = clang_getCursorType(c);
     int is_array = rlw_type_is_array(t);
-    uint8_t flags = rlw_access_type_flags(t) | (by_param < 0 && rlw_index_claimed(w, idx) ? RL_ACC_CLAIMED : 0);
+    uint8_t flags = rlw_access_type_flags(t) |
+                    (by_param < 0 && (rlw_index_claimed(w, idx) || in_claimed_object(w, sb)) ? RL_ACC_CLAIMED : 0);
     if (!is_array) set_index(w, rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, flags), index);
     if (out) {
         out->index = index;

@@ -79,6 +79,8 @@ typedef struct local_var {
                                was true (cond_lock_polarity RL_TRY_ON_TRUE)
                                or false; -1 when none, or since released */
     int cond_lock_polarity;
+    int flag_claim;       /* rlw_pointer_claimed's verdict: 0 not asked yet,
+                             1 a claimed pointer, 2 not one */
 } local_var;
 
 /* The most `for` counters around a statement whose range is known to be
@@ -285,6 +287,11 @@ int rlw_stride_param(walker *w, CXCursor start, CXCursor stride);
  * atomic_fetch_add(&next, 1)`, `t = p->next++`, a helper returning such
  * claims): emitted as the access flag RL_ACC_CLAIMED. */
 int rlw_index_claimed(walker *w, CXCursor idx);
+/* Whether a pointer is an object claimed by a flag of its own (`c =
+ * conn_pick(p)`, a helper of the unit returning only slots it found with
+ * `!c->in_use` and marked `c->in_use = 1`, or null): the members reached
+ * through it are emitted with RL_ACC_CLAIMED (walk_flag_claim.c). */
+int rlw_pointer_claimed(walker *w, CXCursor base);
 
 /* ---- initializer lists (walk_init.c) ------------------------------------- */
 

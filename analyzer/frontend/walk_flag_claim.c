@@ -1,0 +1,242 @@
+/* Objects a thread claims by a flag of their own (walker.h): a helper of
+ * the unit that looks for a free slot, marks it taken and returns it,
+ *
+ *     for (int i = 0; i < N; i++) {
+ *         struct conn *c = &p->conns[i];
+ *         if (!c->in_use) { c->in_use = 1; return c; }
+ *     }
+ *     return NULL;
+ *
+ * called under the pool's lock, after which the caller uses the slot
+ * without the lock (`c->requests++`) and hands it back by clearing the
+ * flag under the lock. Two calls never return one slot while it is taken,
+ * so what two instances of a thread do through their claims touches two
+ * objects: the member accesses through such a pointer are emitted with
+ * the access flag RL_ACC_CLAIMED, as elements indexed by a claimed index
+ * are (walk_index.c). The flag's own accesses are ordinary accesses: when
+ * they are not under a lock, the `race` rule reports the flag, and the
+ * claims are not unique.
+ *
+ * Invariants:
+ *  1. A helper's return is a claim only inside the `if` that tested the
+ *     flag false (`!o->f`, `o->f == 0`) and set it to a nonzero constant
+ *     before the return, and it returns that object (`o` for `o->f`, `&o`
+ *     for `o.f`, the same text); every other return is a null constant.
+ *  2. A local is a claimed pointer only when every value it is given is
+ *     such a helper's result or a null constant, one at least a result,
+ *     and it is neither changed in place nor has its address taken.
+ *  3. Only helpers whose body is in the unit are looked into; the verdict
+ *     is kept per unit (walker.claims, under a key of its own). */
+#include "walker.h"
+#include "cursor.h"
+#include "../util/mem.h"
+#include "../util/strpool.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The longest object text compared (`p->slots[i]`): longer ones are no
+ * claim, not a truncated match. */
+#define MAX_OBJECT_TEXT 256
+/* Enclosing claiming `if`s a return is looked up in, and how deep the
+ * statement tree of a helper is followed. */
+#define MAX_CLAIM_IFS 8
+#define MAX_STMT_DEPTH 64
+
+static const char FLAG_CLAIM_YES[] = "flag claim";
+
+/* The source text of c without blanks, 0 when it does not fit in size or
+ * does not lie in one file. */
+static int expr_text(walker *w, CXCursor c, char *buf, size_t size)
+{
+    CXSourceRange r = clang_getCursorExtent(c);
+    CXFile f1 = NULL, f2 = NULL;
+    unsigned o1 = 0, o2 = 0;
+    clang_getExpansionLocation(clang_getRangeStart(r), &f1, NULL, NULL, &o1);
+    clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
+    if (!f1 || !f2 || !clang_File_isEqual(f1, f2) || o2 <= o1) return 0;
+    size_t len = 0;
+    const char *text = clang_getFileContents(w->tu, f1, &len);
+    if (!text || o2 > len) return 0;
+    size_t n = 0;
+    for (unsigned i = o1; i < o2; i++) {
+        if (isspace((unsigned char)text[i])) continue;
+        if (n + 1 >= size) return 0;
+        buf[n++] = text[i];
+    }
+    buf[n] = '\0';
+    return n > 0;
+}
+
+static int is_null_constant(CXCursor c)
+{
+    long long v = -1;
+    return rlw_const_int(rl_cursor_strip(c), &v) && v == 0;
+}
+
+/* The flag member a condition tests false (`!o->f`, `o->f == 0`, `0 ==
+ * o.f`), or a null cursor. */
+static CXCursor flag_tested_false(CXCursor cond)
+{
+    CXCursor c = rl_cursor_strip(cond), flag = clang_getNullCursor();
+    child_list l;
+    rlw_children_of(c, &l);
+    if (clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        flag = rl_cursor_strip(rlw_child_at(&l, 0));
+    } else if (clang_getCursorKind(c) == CXCursor_BinaryOperator &&
+               clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ && l.len == 2) {
+        if (is_null_constant(rlw_child_at(&l, 1))) flag = rl_cursor_strip(rlw_child_at(&l, 0));
+        else if (is_null_constant(rlw_child_at(&l, 0))) flag = rl_cursor_strip(rlw_child_at(&l, 1));
+    }
+    rlw_children_free(&l);
+    return clang_getCursorKind(flag) == CXCursor_MemberRefExpr ? flag : clang_getNullCursor();
+}
+
+typedef struct set_scan {
+    walker *w;
+    const char *flag; /* the flag's text */
+    int found;
+} set_scan;
+
+/* Looks for `flag = K`, K a nonzero constant. */
+static enum CXChildVisitResult find_flag_set(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    set_scan *s = data;
+    if (clang_getCursorKind(c) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_Assign)
+        return CXChildVisit_Recurse;
+    child_list l;
+    rlw_children_of(c, &l);
+    char lhs[MAX_OBJECT_TEXT];
+    long long v = 0;
+    if (l.len == 2 && rlw_const_int(rl_cursor_strip(rlw_child_at(&l, 1)), &v) && v != 0 &&
+        expr_text(s->w, rlw_child_at(&l, 0), lhs, sizeof lhs) && strcmp(lhs, s->flag) == 0)
+        s->found = 1;
+    rlw_children_free(&l);
+    return s->found ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+typedef struct claim_scan {
+    walker *w;
+    char expect[MAX_CLAIM_IFS][MAX_OBJECT_TEXT]; /* what a claiming return returns */
+    int nexpect;
+    int claims, others;
+} claim_scan;
+
+/* The text a return inside `if (!flag) { flag = K; ... }` must return:
+ * the flag's object (`o` for `o->f`, `&o` for `o.f`); 0 when the if is
+ * no claim (invariant 1). */
+static int claiming_if(walker *w, CXCursor ifstmt, char *expect, size_t size)
+{
+    child_list l;
+    rlw_children_of(ifstmt, &l);
+    int ok = 0;
+    CXCursor flag = l.len >= 2 ? flag_tested_false(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    char flag_text[MAX_OBJECT_TEXT], object[MAX_OBJECT_TEXT];
+    child_list m;
+    rlw_children_of(flag, &m);
+    if (!clang_Cursor_isNull(flag) && m.len == 1 && expr_text(w, flag, flag_text, sizeof flag_text) &&
+        expr_text(w, rlw_child_at(&m, 0), object, sizeof object)) {
+        set_scan s = {w, flag_text, 0};
+        clang_visitChildren(rlw_child_at(&l, 1), find_flag_set, &s);
+        int arrow = rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&m, 0)));
+        ok = s.found && strlen(object) + 2 < size;
+        if (ok) snprintf(expect, size, "%s%s", arrow ? "" : "&", object);
+    }
+    rlw_children_free(&m);
+    rlw_children_free(&l);
+    return ok;
+}
+
+/* Every return of the statement tree at c, with the claiming ifs around
+ * it (invariant 1). */
+static void scan_returns(claim_scan *s, CXCursor c, int depth)
+{
+    if (s->others) return;
+    if (depth > MAX_STMT_DEPTH) {
+        s->others++;
+        return;
+    }
+    enum CXCursorKind k = clang_getCursorKind(c);
+    child_list l;
+    rlw_children_of(c, &l);
+    if (k == CXCursor_ReturnStmt) {
+        char text[MAX_OBJECT_TEXT];
+        int claimed = 0;
+        if (l.len == 1 && is_null_constant(rlw_child_at(&l, 0))) {
+            /* none free */
+        } else if (l.len == 1 && expr_text(s->w, rl_cursor_strip(rlw_child_at(&l, 0)), text, sizeof text)) {
+            for (int i = 0; i < s->nexpect && !claimed; i++) claimed = strcmp(text, s->expect[i]) == 0;
+            if (claimed) s->claims++;
+            else s->others++;
+        } else {
+            s->others++;
+        }
+    } else if (k == CXCursor_IfStmt && l.len >= 2) {
+        int pushed = s->nexpect < MAX_CLAIM_IFS &&
+                     claiming_if(s->w, c, s->expect[s->nexpect], sizeof s->expect[s->nexpect]);
+        scan_returns(s, rlw_child_at(&l, 0), depth + 1);
+        if (pushed) s->nexpect++;
+        scan_returns(s, rlw_child_at(&l, 1), depth + 1);
+        if (pushed) s->nexpect--;
+        for (int i = 2; i < l.len; i++) scan_returns(s, rlw_child_at(&l, i), depth + 1);
+    } else if (k != CXCursor_LambdaExpr) {
+        for (int i = 0; i < l.len; i++) scan_returns(s, rlw_child_at(&l, i), depth + 1);
+    }
+    rlw_children_free(&l);
+}
+
+/* Whether the function a direct call reaches, defined in this unit,
+ * returns only objects it claimed by their flag, and null (invariant 3). */
+static int helper_flag_claim(walker *w, CXCursor call)
+{
+    CXCursor def = clang_getCursorDefinition(clang_getCursorReferenced(call));
+    if (clang_getCursorKind(def) != CXCursor_FunctionDecl) return 0;
+    CXString usr = clang_getCursorUSR(def);
+    char *keyed = rl_xasprintf("%s|%s", FLAG_CLAIM_YES, clang_getCString(usr));
+    clang_disposeString(usr);
+    const char *key = rl_intern(w->facts->pool, keyed);
+    free(keyed);
+    void **slot = rl_ptrmap_slot(&w->claims, key);
+    if (*slot) return *slot == FLAG_CLAIM_YES;
+    *slot = (void *)rlw_no_annotation;
+    CXCursor body = clang_getNullCursor();
+    child_list l;
+    rlw_children_of(def, &l);
+    for (int i = 0; i < l.len; i++)
+        if (clang_getCursorKind(rlw_child_at(&l, i)) == CXCursor_CompoundStmt) body = rlw_child_at(&l, i);
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(body)) return 0;
+    claim_scan *s = rl_xcalloc(1, sizeof *s);
+    s->w = w;
+    scan_returns(s, body, 0);
+    int claim = !s->others && s->claims > 0;
+    free(s);
+    if (claim) *slot = (void *)FLAG_CLAIM_YES;
+    return claim;
+}
+
+int rlw_pointer_claimed(walker *w, CXCursor base)
+{
+    CXCursor e = rl_cursor_strip(base);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_CallExpr) return helper_flag_claim(w, e);
+    if (k != CXCursor_DeclRefExpr) return 0;
+    CXCursor d = clang_getCursorReferenced(e);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (!v) return 0;
+    if (!v->flag_claim) {
+        /* asked at every member access through the local: worked out once */
+        int claims = 0, others = v->param_index >= 0 || v->exposed || v->modified;
+        for (int i = 0; i < v->nassigns && !others; i++) {
+            CXCursor a = rl_cursor_strip(v->assigns[i]);
+            if (is_null_constant(a)) continue;
+            if (clang_getCursorKind(a) == CXCursor_CallExpr && helper_flag_claim(w, a)) claims++;
+            else others++;
+        }
+        v->flag_claim = !others && claims > 0 ? 1 : 2;
+    }
+    return v->flag_claim == 1;
+}

@@ -364,14 +364,18 @@ static const char *member_location(walker *w, CXCursor member, const char *name)
 }
 
 /* Whether array expression a is a member of an object claimed by its
- * flag (`c->last`, walk_flag_claim.c): its elements are the claim's too. */
+ * flag (`c->last`, walk_flag_claim.c), or the row of a claimed index
+ * (`buffers[slot]`): its elements are the claim's too. */
 static int in_claimed_object(walker *w, CXCursor a)
 {
-    if (clang_getCursorKind(a) != CXCursor_MemberRefExpr) return 0;
+    enum CXCursorKind k = clang_getCursorKind(a);
+    if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr) return 0;
     child_list l;
     rlw_children_of(a, &l);
-    int claimed = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
-                  rlw_pointer_claimed(w, rlw_child_at(&l, 0));
+    int claimed = k == CXCursor_MemberRefExpr
+                      ? l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
+                            rlw_pointer_claimed(w, rlw_child_at(&l, 0))
+                      : l.len == 2 && rlw_index_claimed(w, rlw_child_at(&l, 1));
     rlw_children_free(&l);
     return claimed;
 }

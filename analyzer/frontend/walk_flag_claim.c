@@ -17,11 +17,17 @@
  * they are not under a lock, the `race` rule reports the flag, and the
  * claims are not unique.
  *
+ * A flag array works the same way for indices (`if (!in_use[i]) {
+ * in_use[i] = 1; slot = i; }` ... `return slot;`, -1 for none): the
+ * helper's result is a claimed index for walk_index.c.
+ *
  * Invariants:
  *  1. A helper's return is a claim only inside the `if` that tested the
- *     flag false (`!o->f`, `o->f == 0`) and set it to a nonzero constant
- *     before the return, and it returns that object (`o` for `o->f`, `&o`
- *     for `o.f`, the same text); every other return is a null constant.
+ *     flag false (`!o->f`, `o->f == 0`, `!in_use[i]`) and set it to a
+ *     nonzero constant, and it gives that object (`o` for `o->f`, `&o` for
+ *     `o.f`) or that index (`i`), the same text, returned or stored in
+ *     the one local every return gives; every other value is a null
+ *     (objects) or negative (indices) constant.
  *  2. A local is a claimed pointer only when every value it is given is
  *     such a helper's result or a null constant, one at least a result,
  *     and it is neither changed in place nor has its address taken.
@@ -91,7 +97,8 @@ static CXCursor flag_tested_false(CXCursor cond)
         else if (is_null_constant(rlw_child_at(&l, 0))) flag = rl_cursor_strip(rlw_child_at(&l, 1));
     }
     rlw_children_free(&l);
-    return clang_getCursorKind(flag) == CXCursor_MemberRefExpr ? flag : clang_getNullCursor();
+    enum CXCursorKind fk = clang_getCursorKind(flag);
+    return fk == CXCursor_MemberRefExpr || fk == CXCursor_ArraySubscriptExpr ? flag : clang_getNullCursor();
 }
 
 typedef struct set_scan {
@@ -120,31 +127,60 @@ static enum CXChildVisitResult find_flag_set(CXCursor c, CXCursor parent, CXClie
 
 typedef struct claim_scan {
     walker *w;
-    char expect[MAX_CLAIM_IFS][MAX_OBJECT_TEXT]; /* what a claiming return returns */
+    int index;       /* looking for claimed indices, not objects */
+    char expect[MAX_CLAIM_IFS][MAX_OBJECT_TEXT]; /* what a claim gives */
     int nexpect;
+    CXCursor local;  /* the local a return gives, its values checked (index mode) */
     int claims, others;
 } claim_scan;
 
-/* The text a return inside `if (!flag) { flag = K; ... }` must return:
- * the flag's object (`o` for `o->f`, `&o` for `o.f`); 0 when the if is
- * no claim (invariant 1). */
-static int claiming_if(walker *w, CXCursor ifstmt, char *expect, size_t size)
+/* Whether value is a claim within the current ifs, or "none": a null
+ * (objects) or negative (indices) constant; counts it. */
+static void judge_value(claim_scan *s, CXCursor value)
+{
+    char text[MAX_OBJECT_TEXT];
+    long long v = 0;
+    CXCursor e = rl_cursor_strip(value);
+    if (rlw_const_int(e, &v) && (s->index ? v < 0 : v == 0)) return; /* none free */
+    int claimed = 0;
+    if (expr_text(s->w, e, text, sizeof text))
+        for (int i = 0; i < s->nexpect && !claimed; i++) claimed = strcmp(text, s->expect[i]) == 0;
+    if (claimed) s->claims++;
+    else s->others++;
+}
+
+static int names_local(CXCursor c, CXCursor decl)
+{
+    c = rl_cursor_strip(c);
+    return clang_getCursorKind(c) == CXCursor_DeclRefExpr && clang_equalCursors(clang_getCursorReferenced(c), decl);
+}
+
+/* The text a claim made inside `if (!flag) { flag = K; ... }` gives: for
+ * a member flag, its object (`o` for `o->f`, `&o` for `o.f`), returned;
+ * for an element of a flag array (`in_use[i]`), its index (`i`),
+ * returned or stored in a local that is returned. 0 when the if is no
+ * claim (invariant 1); *index set for an element flag. */
+static int claiming_if(walker *w, CXCursor ifstmt, char *expect, size_t size, int *index)
 {
     child_list l;
     rlw_children_of(ifstmt, &l);
     int ok = 0;
     CXCursor flag = l.len >= 2 ? flag_tested_false(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    int element = clang_getCursorKind(flag) == CXCursor_ArraySubscriptExpr;
     char flag_text[MAX_OBJECT_TEXT], object[MAX_OBJECT_TEXT];
     child_list m;
     rlw_children_of(flag, &m);
-    if (!clang_Cursor_isNull(flag) && m.len == 1 && expr_text(w, flag, flag_text, sizeof flag_text) &&
-        expr_text(w, rlw_child_at(&m, 0), object, sizeof object)) {
+    /* a member's one child is its object; an element's two, array and index */
+    CXCursor part = m.len == (element ? 2 : 1) ? rlw_child_at(&m, element ? 1 : 0) : clang_getNullCursor();
+    if (!clang_Cursor_isNull(part) && expr_text(w, flag, flag_text, sizeof flag_text) &&
+        expr_text(w, part, object, sizeof object)) {
         set_scan s = {w, flag_text, 0};
         clang_visitChildren(rlw_child_at(&l, 1), find_flag_set, &s);
-        int arrow = rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&m, 0)));
+        int by_address = !element && !rlw_type_is_pointer(clang_getCursorType(part));
         ok = s.found && strlen(object) + 2 < size;
-        if (ok) snprintf(expect, size, "%s%s", arrow ? "" : "&", object);
+        if (ok) snprintf(expect, size, "%s%s", by_address ? "&" : "", object);
     }
+    *index = element;
     rlw_children_free(&m);
     rlw_children_free(&l);
     return ok;
@@ -162,21 +198,26 @@ static void scan_returns(claim_scan *s, CXCursor c, int depth)
     enum CXCursorKind k = clang_getCursorKind(c);
     child_list l;
     rlw_children_of(c, &l);
-    if (k == CXCursor_ReturnStmt) {
-        char text[MAX_OBJECT_TEXT];
-        int claimed = 0;
-        if (l.len == 1 && is_null_constant(rlw_child_at(&l, 0))) {
-            /* none free */
-        } else if (l.len == 1 && expr_text(s->w, rl_cursor_strip(rlw_child_at(&l, 0)), text, sizeof text)) {
-            for (int i = 0; i < s->nexpect && !claimed; i++) claimed = strcmp(text, s->expect[i]) == 0;
-            if (claimed) s->claims++;
-            else s->others++;
-        } else {
-            s->others++;
-        }
+    int local_mode = !clang_Cursor_isNull(s->local);
+    if (k == CXCursor_ReturnStmt && !local_mode) {
+        if (l.len != 1) s->others++;
+        else judge_value(s, rlw_child_at(&l, 0));
+    } else if (local_mode && k == CXCursor_VarDecl && clang_equalCursors(c, s->local)) {
+        if (l.len && clang_isExpression(clang_getCursorKind(rlw_child_at(&l, l.len - 1))))
+            judge_value(s, rlw_child_at(&l, l.len - 1));
+    } else if (local_mode && k == CXCursor_BinaryOperator &&
+               clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign && l.len == 2 &&
+               names_local(rlw_child_at(&l, 0), s->local)) {
+        judge_value(s, rlw_child_at(&l, 1));
+    } else if (local_mode && (k == CXCursor_UnaryOperator || k == CXCursor_CompoundAssignOperator) && l.len &&
+               names_local(rlw_child_at(&l, 0), s->local) &&
+               !(k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot)) {
+        s->others++; /* changed in place, or its address taken */
     } else if (k == CXCursor_IfStmt && l.len >= 2) {
+        int element = 0;
         int pushed = s->nexpect < MAX_CLAIM_IFS &&
-                     claiming_if(s->w, c, s->expect[s->nexpect], sizeof s->expect[s->nexpect]);
+                     claiming_if(s->w, c, s->expect[s->nexpect], sizeof s->expect[s->nexpect], &element) &&
+                     element == s->index;
         scan_returns(s, rlw_child_at(&l, 0), depth + 1);
         if (pushed) s->nexpect++;
         scan_returns(s, rlw_child_at(&l, 1), depth + 1);
@@ -188,14 +229,19 @@ static void scan_returns(claim_scan *s, CXCursor c, int depth)
     rlw_children_free(&l);
 }
 
+/* The local every return of body gives (`return slot;`), or a null
+ * cursor when the returns give anything else. */
+static CXCursor returned_local(CXCursor body);
+
 /* Whether the function a direct call reaches, defined in this unit,
- * returns only objects it claimed by their flag, and null (invariant 3). */
-static int helper_flag_claim(walker *w, CXCursor call)
+ * returns only objects (index: indices) it claimed by their flag, and
+ * null (negative) constants (invariant 3). */
+static int helper_flag_claim(walker *w, CXCursor call, int index)
 {
     CXCursor def = clang_getCursorDefinition(clang_getCursorReferenced(call));
     if (clang_getCursorKind(def) != CXCursor_FunctionDecl) return 0;
     CXString usr = clang_getCursorUSR(def);
-    char *keyed = rl_xasprintf("%s|%s", FLAG_CLAIM_YES, clang_getCString(usr));
+    char *keyed = rl_xasprintf("%s|%d|%s", FLAG_CLAIM_YES, index, clang_getCString(usr));
     clang_disposeString(usr);
     const char *key = rl_intern(w->facts->pool, keyed);
     free(keyed);
@@ -211,6 +257,8 @@ static int helper_flag_claim(walker *w, CXCursor call)
     if (clang_Cursor_isNull(body)) return 0;
     claim_scan *s = rl_xcalloc(1, sizeof *s);
     s->w = w;
+    s->index = index;
+    s->local = index ? returned_local(body) : clang_getNullCursor();
     scan_returns(s, body, 0);
     int claim = !s->others && s->claims > 0;
     free(s);
@@ -222,7 +270,7 @@ int rlw_pointer_claimed(walker *w, CXCursor base)
 {
     CXCursor e = rl_cursor_strip(base);
     enum CXCursorKind k = clang_getCursorKind(e);
-    if (k == CXCursor_CallExpr) return helper_flag_claim(w, e);
+    if (k == CXCursor_CallExpr) return helper_flag_claim(w, e, 0);
     if (k != CXCursor_DeclRefExpr) return 0;
     CXCursor d = clang_getCursorReferenced(e);
     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
@@ -233,10 +281,45 @@ int rlw_pointer_claimed(walker *w, CXCursor base)
         for (int i = 0; i < v->nassigns && !others; i++) {
             CXCursor a = rl_cursor_strip(v->assigns[i]);
             if (is_null_constant(a)) continue;
-            if (clang_getCursorKind(a) == CXCursor_CallExpr && helper_flag_claim(w, a)) claims++;
+            if (clang_getCursorKind(a) == CXCursor_CallExpr && helper_flag_claim(w, a, 0)) claims++;
             else others++;
         }
         v->flag_claim = !others && claims > 0 ? 1 : 2;
     }
     return v->flag_claim == 1;
+}
+
+typedef struct return_local {
+    CXCursor local;
+    int others;
+} return_local;
+
+static enum CXChildVisitResult find_returned_local(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    return_local *r = data;
+    if (clang_getCursorKind(c) != CXCursor_ReturnStmt) return CXChildVisit_Recurse;
+    child_list l;
+    rlw_children_of(c, &l);
+    CXCursor v = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    CXCursor d = clang_getCursorKind(v) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(v) : clang_getNullCursor();
+    if (clang_getCursorKind(d) != CXCursor_VarDecl || !rlw_is_automatic(d) ||
+        (!clang_Cursor_isNull(r->local) && !clang_equalCursors(d, r->local)))
+        r->others++;
+    else
+        r->local = d;
+    return r->others ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+static CXCursor returned_local(CXCursor body)
+{
+    return_local r = {clang_getNullCursor(), 0};
+    clang_visitChildren(body, find_returned_local, &r);
+    return r.others ? clang_getNullCursor() : r.local;
+}
+
+int rlw_call_returns_flag_index(walker *w, CXCursor call)
+{
+    return clang_getCursorKind(call) == CXCursor_CallExpr && helper_flag_claim(w, call, 1);
 }

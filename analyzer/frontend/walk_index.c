@@ -10,7 +10,8 @@
  * increment that yields each value once: `slot = atomic_fetch_add(&next,
  * 1)`, `t = p->next_task++` under the pool's lock, or the result of a
  * helper of the same unit that returns only such claims and negative
- * "none left" constants (`int t = pool_claim(p); if (t < 0) break;`).
+ * "none left" constants (`int t = pool_claim(p); if (t < 0) break;`), or
+ * an index a helper claims through a flag array (walk_flag_claim.c).
  * Two claims from one counter never give the same value, so the elements
  * two instances of a thread touch through their claims are two elements.
  * The increments themselves are accesses of the counter: when they are
@@ -517,7 +518,7 @@ static int is_claim(walker *w, CXCursor e, CXCursor body, int depth)
         CXCursor d = clang_getCursorReferenced(e);
         return rlw_is_automatic(d) && local_claim(w, d, body, depth);
     }
-    return k == CXCursor_CallExpr && helper_claim(w, e, depth);
+    return k == CXCursor_CallExpr && (helper_claim(w, e, depth) || rlw_call_returns_flag_index(w, e));
 }
 
 int rlw_index_claimed(walker *w, CXCursor idx)

@@ -292,6 +292,10 @@ int rlw_index_claimed(walker *w, CXCursor idx);
  * `!c->in_use` and marked `c->in_use = 1`, or null): the members reached
  * through it are emitted with RL_ACC_CLAIMED (walk_flag_claim.c). */
 int rlw_pointer_claimed(walker *w, CXCursor base);
+/* Whether a call reaches a helper of the unit returning only indices it
+ * claimed through a flag array (`if (!in_use[i]) { in_use[i] = 1; slot =
+ * i; }`), or negative constants: a claim for rlw_index_claimed. */
+int rlw_call_returns_flag_index(walker *w, CXCursor call);
 
 /* ---- initializer lists (walk_init.c) ------------------------------------- */
 

@@ -17,12 +17,7 @@
 
 static void walk_function(walker *w, CXCursor fc)
 {
-    CXCursor body = clang_getNullCursor();
-    child_list l;
-    rlw_children_of(fc, &l);
-    for (int i = 0; i < l.len; i++)
-        if (clang_getCursorKind(rlw_child_at(&l, i)) == CXCursor_CompoundStmt) body = rlw_child_at(&l, i);
-    rlw_children_free(&l);
+    CXCursor body = rlw_function_body(fc);
     if (clang_Cursor_isNull(body)) return;
 
     rl_function *fn = rl_facts_add_function(w->facts);

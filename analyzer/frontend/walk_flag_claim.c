@@ -248,12 +248,7 @@ static int helper_flag_claim(walker *w, CXCursor call, int index)
     void **slot = rl_ptrmap_slot(&w->claims, key);
     if (*slot) return *slot == FLAG_CLAIM_YES;
     *slot = (void *)rlw_no_annotation;
-    CXCursor body = clang_getNullCursor();
-    child_list l;
-    rlw_children_of(def, &l);
-    for (int i = 0; i < l.len; i++)
-        if (clang_getCursorKind(rlw_child_at(&l, i)) == CXCursor_CompoundStmt) body = rlw_child_at(&l, i);
-    rlw_children_free(&l);
+    CXCursor body = rlw_function_body(def);
     if (clang_Cursor_isNull(body)) return 0;
     claim_scan *s = rl_xcalloc(1, sizeof *s);
     s->w = w;

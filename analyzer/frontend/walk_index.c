@@ -492,12 +492,7 @@ static int helper_claim(walker *w, CXCursor call, int depth)
     void **slot = rl_ptrmap_slot(&w->claims, rlw_intern_cx(w, clang_getCursorUSR(def)));
     if (*slot) return *slot == CLAIM_YES;
     *slot = (void *)rlw_no_annotation; /* a recursive helper is no claim */
-    CXCursor body = clang_getNullCursor();
-    child_list l;
-    rlw_children_of(def, &l);
-    for (int i = 0; i < l.len; i++)
-        if (clang_getCursorKind(rlw_child_at(&l, i)) == CXCursor_CompoundStmt) body = rlw_child_at(&l, i);
-    rlw_children_free(&l);
+    CXCursor body = rlw_function_body(def);
     if (clang_Cursor_isNull(body)) return 0;
     return_scan s = {w, body, depth, 0, 0};
     clang_visitChildren(body, scan_return, &s);

@@ -154,6 +154,17 @@ int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)
     return n > 0;
 }
 
+CXCursor rlw_function_body(CXCursor fn)
+{
+    CXCursor body = clang_getNullCursor();
+    child_list l;
+    rlw_children_of(fn, &l);
+    for (int i = 0; i < l.len; i++)
+        if (clang_getCursorKind(rlw_child_at(&l, i)) == CXCursor_CompoundStmt) body = rlw_child_at(&l, i);
+    rlw_children_free(&l);
+    return body;
+}
+
 /* Evaluates an integer constant expression; returns 1 when it is one. */
 int rlw_const_int(CXCursor c, long long *value)
 {

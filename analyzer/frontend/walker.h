@@ -172,6 +172,9 @@ int rlw_type_is_function(CXType t);
 const char *rlw_type_key(walker *w, CXType t);
 /* The identifier written at the start of c (a macro's name). */
 int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size);
+/* The body of function definition fn (its compound statement), or a
+ * null cursor for a declaration. */
+CXCursor rlw_function_body(CXCursor fn);
 /* Evaluates an integer constant expression; returns 1 when it is one. */
 int rlw_const_int(CXCursor c, long long *value);
 

@@ -688,6 +688,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     free(vals);
     if (api && api->kind == RL_API_ATOMIC_FUNCTION) emit_atomic_section(w, c, name, RL_API_UNLOCK);
     if (direct && callee_is_unseen(callee, api)) emit_callback_spawns(w, c, callee, nargs);
+    if (direct) rlw_note_claim_release(w, c);
 }
 
 /* An AtomicExpr's children are its object, the memory order, then the

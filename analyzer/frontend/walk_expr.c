@@ -698,6 +698,9 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         }
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         set_current(w, lhs, rl_sb_str(&b.value));
+        /* a claimed slot: a new claim, or handed back (walk_flag_claim.c) */
+        rlw_note_local_assigned(w, lhs);
+        rlw_note_member_cleared(w, lhs, rhs);
         break;
     }
     case CXBinaryOperator_LAnd:

@@ -253,7 +253,7 @@ static int helper_flag_claim(walker *w, CXCursor call, int index)
     claim_scan *s = rl_xcalloc(1, sizeof *s);
     s->w = w;
     s->index = index;
-    s->local = index ? returned_local(body) : clang_getNullCursor();
+    s->local = returned_local(body);
     scan_returns(s, body, 0);
     int claim = !s->others && s->claims > 0;
     free(s);
@@ -269,7 +269,7 @@ int rlw_pointer_claimed(walker *w, CXCursor base)
     if (k != CXCursor_DeclRefExpr) return 0;
     CXCursor d = clang_getCursorReferenced(e);
     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-    if (!v) return 0;
+    if (!v || v->claim_handed_back) return 0;
     if (!v->flag_claim) {
         /* asked at every member access through the local: worked out once */
         int claims = 0, others = v->param_index >= 0 || v->exposed || v->modified;
@@ -317,4 +317,76 @@ static CXCursor returned_local(CXCursor body)
 int rlw_call_returns_flag_index(walker *w, CXCursor call)
 {
     return clang_getCursorKind(call) == CXCursor_CallExpr && helper_flag_claim(w, call, 1);
+}
+
+/* The local claimed pointer expression e names, or NULL. */
+static local_var *claimed_local(walker *w, CXCursor e)
+{
+    e = rl_cursor_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr) return NULL;
+    CXCursor d = clang_getCursorReferenced(e);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    return v && rlw_pointer_claimed(w, e) ? v : NULL;
+}
+
+typedef struct clear_scan {
+    CXCursor param;
+    int found;
+} clear_scan;
+
+/* Looks for `param->m = 0`. */
+static enum CXChildVisitResult find_member_cleared(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    clear_scan *s = data;
+    if (clang_getCursorKind(c) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_Assign)
+        return CXChildVisit_Recurse;
+    child_list l;
+    rlw_children_of(c, &l);
+    if (l.len == 2 && is_null_constant(rlw_child_at(&l, 1))) {
+        CXCursor m = rl_cursor_strip(rlw_child_at(&l, 0));
+        child_list b;
+        rlw_children_of(m, &b);
+        CXCursor base = b.len == 1 ? rl_cursor_strip(rlw_child_at(&b, 0)) : clang_getNullCursor();
+        s->found = clang_getCursorKind(m) == CXCursor_MemberRefExpr && clang_getCursorKind(base) == CXCursor_DeclRefExpr &&
+                   clang_equalCursors(clang_getCursorReferenced(base), s->param);
+        rlw_children_free(&b);
+    }
+    rlw_children_free(&l);
+    return s->found ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+void rlw_note_claim_release(walker *w, CXCursor call)
+{
+    CXCursor def = clang_getCursorDefinition(clang_getCursorReferenced(call));
+    CXCursor body = clang_getCursorKind(def) == CXCursor_FunctionDecl ? rlw_function_body(def) : clang_getNullCursor();
+    int nargs = clang_Cursor_getNumArguments(call);
+    for (int i = 0; i < nargs; i++) {
+        local_var *v = claimed_local(w, rlw_call_arg(call, i));
+        if (!v) continue;
+        /* a callee the unit lacks may hand it back too */
+        clear_scan s = {clang_Cursor_getArgument(def, (unsigned)i), clang_Cursor_isNull(body)};
+        if (!s.found && !clang_Cursor_isNull(s.param)) clang_visitChildren(body, find_member_cleared, &s);
+        if (s.found) v->claim_handed_back = 1;
+    }
+}
+
+void rlw_note_member_cleared(walker *w, CXCursor lhs, CXCursor rhs)
+{
+    CXCursor m = rl_cursor_strip(lhs);
+    if (clang_getCursorKind(m) != CXCursor_MemberRefExpr || !is_null_constant(rhs)) return;
+    child_list l;
+    rlw_children_of(m, &l);
+    local_var *v = l.len == 1 ? claimed_local(w, rlw_child_at(&l, 0)) : NULL;
+    rlw_children_free(&l);
+    if (v) v->claim_handed_back = 1;
+}
+
+void rlw_note_local_assigned(walker *w, CXCursor lhs)
+{
+    CXCursor e = rl_cursor_strip(lhs);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr) return;
+    CXCursor d = clang_getCursorReferenced(e);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (v) v->claim_handed_back = 0;
 }

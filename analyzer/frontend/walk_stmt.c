@@ -546,6 +546,7 @@ static void stmt_decl(walker *w, CXCursor c)
                 rlw_out_init(&o);
                 rlw_expr(w, e, USE_READ, v && v->straight ? &o : NULL);
                 local_init_stores(w, d, e);
+                if (v) v->claim_handed_back = 0; /* a new claim, if any (walk_flag_claim.c) */
                 if (v && v->straight && !w->in_alias) v->current = rl_intern(w->facts->pool, rl_sb_str(&o.value));
                 rlw_out_free(&o);
                 /* `int rc = pthread_mutex_trylock(&m);` */

@@ -81,6 +81,8 @@ typedef struct local_var {
     int cond_lock_polarity;
     int flag_claim;       /* rlw_pointer_claimed's verdict: 0 not asked yet,
                              1 a claimed pointer, 2 not one */
+    int claim_handed_back; /* its slot was handed back since it was last
+                             given a value (rlw_note_claim_release) */
 } local_var;
 
 /* The most `for` counters around a statement whose range is known to be
@@ -299,6 +301,14 @@ int rlw_pointer_claimed(walker *w, CXCursor base);
  * claimed through a flag array (`if (!in_use[i]) { in_use[i] = 1; slot =
  * i; }`), or negative constants: a claim for rlw_index_claimed. */
 int rlw_call_returns_flag_index(walker *w, CXCursor call);
+/* Notes that a claimed pointer's slot is handed back (walk order): passed
+ * to a function of the unit that stores 0 in a member of that parameter
+ * (`pool_put(p, c)`: `c->in_use = 0`), or a member of it set to 0 here;
+ * what follows through that pointer is no longer the claim's, until the
+ * pointer is given a value again (rlw_note_local_assigned). */
+void rlw_note_claim_release(walker *w, CXCursor call);
+void rlw_note_member_cleared(walker *w, CXCursor lhs, CXCursor rhs);
+void rlw_note_local_assigned(walker *w, CXCursor lhs);
 
 /* ---- initializer lists (walk_init.c) ------------------------------------- */
 

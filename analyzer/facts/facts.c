@@ -25,6 +25,11 @@ int rl_node_is_atomic_load(const rl_node *n)
     return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_READ) && !(n->flags & RL_ACC_WRITE);
 }
 
+int rl_node_is_repeating_loop(const rl_node *n)
+{
+    return n->kind == RL_N_LOOP && !(n->flags & (RL_LOOP_ONCE | RL_LOOP_SINGLE_PASS));
+}
+
 int rl_node_is_acquire_load(const rl_node *n)
 {
     return rl_node_is_atomic_load(n) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0);

@@ -192,6 +192,13 @@ enum {
                                   its test lets through (`for (i = 0; i < 8;
                                   i++)`): the body runs at least once
                                   (facts format 26) */
+    RL_LOOP_SINGLE_PASS = 1 << 6, /* a `for` run exactly once: its test is a
+                                  local flag its init sets nonzero and its
+                                  step sets to 0, changed nowhere else
+                                  (`for (int once = (lock(m), 1); once;
+                                  once = 0, unlock(m))`, a scoped-lock
+                                  macro): body, then step, then out
+                                  (facts format 27) */
     /* SPAWN */
     RL_SPAWN_CALLBACK = 1 << 0, /* not a spawn call: a function handed to a
                                    function declared outside the system
@@ -432,6 +439,9 @@ int rl_node_is_acquire_load(const rl_node *n);
  * condition testing it names it as its aux; a relaxed one acquires only
  * with an acquire fence after it (RL_CALL_FENCE_ACQUIRE). */
 int rl_node_is_atomic_load(const rl_node *n);
+/* Whether node n is a loop that repeats: not `do { } while (0)`
+ * (RL_LOOP_ONCE) nor a `for` run exactly once (RL_LOOP_SINGLE_PASS). */
+int rl_node_is_repeating_loop(const rl_node *n);
 /* Whether node n is an atomic write that releases: a store of a value
  * that may be nonzero, or a fetch-and-op (which continues the release
  * sequence of the stores before it: C11 5.1.2.4), not relaxed; not an

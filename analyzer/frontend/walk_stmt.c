@@ -355,15 +355,73 @@ static int runs_at_least_once(CXCursor counter, CXCursor init, CXCursor test)
     }
 }
 
+/* The last operand of a comma chain (`(lock(m), 1)` gives 1). */
+static CXCursor comma_value(CXCursor e)
+{
+    e = rl_cursor_strip(e);
+    while (clang_getCursorKind(e) == CXCursor_BinaryOperator &&
+           clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Comma) {
+        child_list l;
+        rlw_children_of(e, &l);
+        CXCursor next = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 1)) : clang_getNullCursor();
+        rlw_children_free(&l);
+        if (clang_Cursor_isNull(next)) break;
+        e = next;
+    }
+    return e;
+}
+
+/* Whether expression e, or an operand of the comma chain it is, assigns
+ * constant `want` (nonzero: any nonzero) to the variable decl. */
+static int assigns_constant(CXCursor e, CXCursor decl, int nonzero)
+{
+    e = rl_cursor_strip(e);
+    child_list l;
+    rlw_children_of(e, &l);
+    int found = 0;
+    if (clang_getCursorKind(e) == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+        CXCursor lhs = rl_cursor_strip(rlw_child_at(&l, 0));
+        long long v = 0;
+        if (op == CXBinaryOperator_Comma)
+            found = assigns_constant(rlw_child_at(&l, 0), decl, nonzero) || assigns_constant(rlw_child_at(&l, 1), decl, nonzero);
+        else if (op == CXBinaryOperator_Assign && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
+                 clang_equalCursors(clang_getCursorReferenced(lhs), decl) &&
+                 rlw_const_int(comma_value(rlw_child_at(&l, 1)), &v))
+            found = nonzero ? v != 0 : v == 0;
+    }
+    rlw_children_free(&l);
+    return found;
+}
+
+/* Whether a `for` runs its body exactly once (RL_LOOP_SINGLE_PASS): its
+ * test is a local flag `x` alone, its init gives x a nonzero constant
+ * (`int x = (lock(m), 1)`), its step sets it to 0 (`x = 0, unlock(m)`),
+ * and nothing else changes x: the scoped-lock macros' shape. */
+static int single_pass(walker *w, CXCursor init, CXCursor test, CXCursor increment)
+{
+    if (clang_Cursor_isNull(init) || clang_Cursor_isNull(test) || clang_Cursor_isNull(increment)) return 0;
+    CXCursor t = rl_cursor_strip(test);
+    if (clang_getCursorKind(t) != CXCursor_DeclRefExpr) return 0;
+    CXCursor x = clang_getCursorReferenced(t);
+    local_var *v = rlw_is_automatic(x) ? rlw_find_local(w, x) : NULL;
+    /* given two values: the init's and the step's */
+    if (!v || v->param_index >= 0 || v->exposed || v->modified || v->nassigns != 2) return 0;
+    long long start = 0;
+    CXCursor from = rlw_counter_start(x, init);
+    return !clang_Cursor_isNull(from) && rlw_const_int(comma_value(from), &start) && start != 0 &&
+           assigns_constant(increment, x, 0);
+}
+
 /* For statements: clang omits absent parts, so the ';' tokens of the header
  * tell which child is the init, the condition and the increment. */
 static void stmt_for(walker *w, CXCursor c)
 {
     child_list l;
     rlw_children_of(c, &l);
-    int32_t node = rlw_emit(w, RL_N_LOOP, c);
-    int32_t cond = rlw_open_seq(w, node, c), body = rlw_open_seq(w, node, c), step = rlw_open_seq(w, node, c);
     if (l.len == 0) {
+        int32_t node = rlw_emit(w, RL_N_LOOP, c);
+        for (int k = 0; k < 3; k++) rlw_open_seq(w, node, c);
         rlw_children_free(&l);
         return;
     }
@@ -387,23 +445,36 @@ static void stmt_for(walker *w, CXCursor c)
     }
     clang_disposeTokens(w->tu, toks, ntoks);
     CXCursor init = clang_getNullCursor(), test = clang_getNullCursor(), increment = clang_getNullCursor();
-    for (int i = 0; i < l.len - 1; i++) {
+    /* With all three parts there, their order says which is which (a
+     * header written by a macro has no ';' of its own to find). The init
+     * runs once, before the loop: it is walked before the loop's node. */
+    int complete = l.len == 4;
+    enum { PART_INIT, PART_TEST, PART_STEP } role[3] = {PART_TEST, PART_TEST, PART_TEST};
+    for (int i = 0; i < l.len - 1 && i < 3; i++) {
         CXCursor part = rlw_child_at(&l, i);
         unsigned off;
         clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(part)), NULL, NULL, NULL, &off);
-        if (nsemi == 2 && off < semi[0]) {
-            rlw_stmt(w, part); /* init runs once, before the loop */
+        if (complete ? i == 0 : nsemi == 2 && off < semi[0]) role[i] = PART_INIT;
+        else if (complete ? i == 2 : nsemi == 2 && off > semi[1]) role[i] = PART_STEP;
+        if (role[i] == PART_INIT) {
+            rlw_stmt(w, part);
             init = part;
-        } else if (nsemi == 2 && off > semi[1]) {
+        }
+    }
+    int32_t node = rlw_emit(w, RL_N_LOOP, c);
+    int32_t cond = rlw_open_seq(w, node, c), body = rlw_open_seq(w, node, c), step = rlw_open_seq(w, node, c);
+    for (int i = 0; i < l.len - 1 && i < 3; i++) {
+        CXCursor part = rlw_child_at(&l, i);
+        if (role[i] == PART_STEP) {
             stmt_into(w, part, step);
             increment = part;
-        } else {
+        } else if (role[i] == PART_TEST) {
             rlw_expr_into(w, part, cond);
             rlw_set_try(w, node, part);
             test = part;
         }
     }
-    if (clang_Cursor_isNull(test) && nsemi == 2) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
+    if (clang_Cursor_isNull(test) && (nsemi == 2 || complete)) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
     loop_scope outer = w->loop;
     w->loop.inside = 1;
     int up = 0;
@@ -411,6 +482,7 @@ static void stmt_for(walker *w, CXCursor c)
     w->loop.span = clang_Cursor_isNull(w->loop.counter) ? -1 : counter_span(w->loop.counter, init, test);
     if (!clang_Cursor_isNull(w->loop.counter) && runs_at_least_once(w->loop.counter, init, test))
         w->fn->nodes[node].flags |= RL_LOOP_RUNS;
+    if (single_pass(w, init, test, increment)) w->fn->nodes[node].flags |= RL_LOOP_SINGLE_PASS;
     if (up && w->loop.nowned < MAX_OWNED_COUNTERS) {
         int param = rlw_range_param(w, rlw_counter_start(w->loop.counter, init), rlw_counter_bound(w->loop.counter, test));
         if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){w->loop.counter, param};

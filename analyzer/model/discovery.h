@@ -80,7 +80,7 @@ typedef struct discovery {
 /* A loop that repeats: not `do { } while (0)`, the macro idiom. */
 static inline int tm_repeats(const rl_node *n)
 {
-    return n->kind == RL_N_LOOP && !(n->flags & RL_LOOP_ONCE);
+    return rl_node_is_repeating_loop(n);
 }
 
 static inline int32_t tm_outermost_loop(const rl_function *fn, int32_t node)

@@ -398,6 +398,16 @@ static state run_loop(walk *w, int32_t id, state entry)
         w->brk = saved_brk;
         return out;
     }
+    if (n->flags & RL_LOOP_SINGLE_PASS) {
+        /* for (once = 1; once; once = 0): the test, the body, the step
+         * (a `continue` goes there too), and out */
+        jt.breaks = jt.continues = UNREACHABLE;
+        state body_out = run(w, body, run(w, cond, entry));
+        state out = meet(w, run(w, step, meet(w, body_out, jt.continues)), jt.breaks);
+        w->loop = saved_loop;
+        w->brk = saved_brk;
+        return out;
+    }
     state head = entry, exit_state = UNREACHABLE;
     for (int round = 0; round < MAX_LOOP_ROUNDS; round++) {
         jt.breaks = jt.continues = UNREACHABLE;
@@ -725,7 +735,7 @@ static const rl_lockset *barriers_passed(const rl_flow *flow, const rl_fn_flow *
         int32_t wn = ff->wait_nodes[k];
         int before = wn < i;
         for (int32_t p = f->nodes[i].parent; p >= 0 && !before; p = f->nodes[p].parent)
-            if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE) && inside(f, p, wn)) before = 1;
+            if (rl_node_is_repeating_loop(&f->nodes[p]) && inside(f, p, wn)) before = 1;
         if (!before) continue;
         const rl_lockset *w = ff->wait_objects[k];
         for (size_t e = 0; e < w->n; e++)
@@ -743,7 +753,7 @@ static int next_round_posts(const rl_function *f, const rl_fn_flow *ff, int32_t 
 {
     for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {
         const rl_node *loop = &f->nodes[p];
-        if (loop->kind == RL_N_LOOP && !(loop->flags & RL_LOOP_ONCE) && j > p && j <= loop->end)
+        if (rl_node_is_repeating_loop(loop) && j > p && j <= loop->end)
             return waits_between(ff, p, loop->end);
     }
     return 0;
@@ -779,7 +789,7 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
         int ordered = 1;
         for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {
             const rl_node *loop = &f->nodes[p];
-            if (loop->kind != RL_N_LOOP || (loop->flags & RL_LOOP_ONCE) || j > loop->end) continue;
+            if (!rl_node_is_repeating_loop(loop) || j > loop->end) continue;
             if (j > i) in_loop = 1;
             if (!waits_between(ff, p, loop->end)) ordered = 0;
         }

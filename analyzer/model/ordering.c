@@ -276,7 +276,7 @@ static int exclusive_spawns(const rl_model *m, const rl_thread *a, const rl_thre
     int32_t common = f->nodes[na].parent;
     while (common >= 0 && !(nb > common && nb <= f->nodes[common].end)) common = f->nodes[common].parent;
     for (int32_t p = common; p >= 0; p = f->nodes[p].parent)
-        if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE)) return 0;
+        if (rl_node_is_repeating_loop(&f->nodes[p])) return 0;
     /* The nearest IF above both with them on its two branches. */
     for (int32_t p = common; p >= 0; p = f->nodes[p].parent)
         if (f->nodes[p].kind == RL_N_IF)

@@ -508,7 +508,7 @@ static int start_failed(const rl_function *f, int32_t h, int32_t node)
 {
     if (f->nodes[h].kind != RL_N_SPAWN || !rl_spawn_failed_at(f, h, node)) return 0;
     for (int32_t p = f->nodes[h].parent; p >= 0; p = f->nodes[p].parent)
-        if (f->nodes[p].kind == RL_N_LOOP && !(f->nodes[p].flags & RL_LOOP_ONCE) && node <= f->nodes[p].end) return 0;
+        if (rl_node_is_repeating_loop(&f->nodes[p]) && node <= f->nodes[p].end) return 0;
     return 1;
 }
 
@@ -530,7 +530,7 @@ static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_li
      * later in its body. */
     for (int32_t p = f->nodes[node].parent; p >= 0; p = f->nodes[p].parent) {
         const rl_node *loop = &f->nodes[p];
-        if (loop->kind != RL_N_LOOP || (loop->flags & RL_LOOP_ONCE)) continue;
+        if (!rl_node_is_repeating_loop(loop)) continue;
         if (!loc_after(loop->loc, line, col) && !(loop->loc.line == line && loop->loc.col == col)) break;
         for (size_t j = k; j < l->n && l->nodes[j] <= loop->end; j++)
             if (l->nodes[j] > node) return 0;

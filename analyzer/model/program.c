@@ -152,7 +152,7 @@ static int child_unconditional(const rl_node *n, int k)
     case RL_N_SWITCH:
         return k == 0;
     case RL_N_LOOP:
-        return k == 0 || (k == 1 && (n->flags & (RL_LOOP_FOREVER | RL_LOOP_DO | RL_LOOP_ONCE)));
+        return k == 0 || (k == 1 && (n->flags & (RL_LOOP_FOREVER | RL_LOOP_DO | RL_LOOP_ONCE | RL_LOOP_SINGLE_PASS)));
     default:
         return 1;
     }
@@ -636,7 +636,7 @@ static int in_subtree(const rl_function *fn, int32_t root, int32_t node)
 static int loop_holds_both(const rl_function *fn, int32_t a, int32_t b)
 {
     for (int32_t p = fn->nodes[a].parent; p >= 0; p = fn->nodes[p].parent)
-        if (fn->nodes[p].kind == RL_N_LOOP && !(fn->nodes[p].flags & RL_LOOP_ONCE) && in_subtree(fn, p, b)) return 1;
+        if (rl_node_is_repeating_loop(&fn->nodes[p]) && in_subtree(fn, p, b)) return 1;
     return 0;
 }
 

@@ -55,7 +55,7 @@ static int failed_at(const rl_function *fn, int32_t spawn, int32_t node, int dep
 static int in_loop(const rl_function *fn, int32_t node)
 {
     for (int32_t p = fn->nodes[node].parent; p >= 0; p = fn->nodes[p].parent)
-        if (fn->nodes[p].kind == RL_N_LOOP && !(fn->nodes[p].flags & RL_LOOP_ONCE)) return 1;
+        if (rl_node_is_repeating_loop(&fn->nodes[p])) return 1;
     return 0;
 }
 

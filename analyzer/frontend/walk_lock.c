@@ -345,8 +345,10 @@ static int base_polarity(walker *w, int32_t id)
  * of truth. A loop spinning on such a comparison is left once the load
  * read the value waited for (`while (atomic_load(&serving) != my)`) or
  * a value other than the one the spinner saw last (`while
- * (atomic_load(&tail) == head)`, a ring's consumer): either way a store's
- * value, so its exit is the success. Only for atomic loads: a trylock's
+ * (atomic_load(&tail) == head)`, a ring's consumer), or, for a loop
+ * testing an order (`while (atomic_load(&finished) < T)`), a value past
+ * the one it started below: either way a store's value, so its exit is
+ * the success. Only for atomic loads: a trylock's
  * result compared with a variable says nothing of its outcome. */
 static int awaited_value(walker *w, CXCursor a, CXCursor b, enum CXBinaryOperatorKind op, int32_t *node, int depth)
 {
@@ -413,6 +415,13 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
              * compared with a constant in a loop (awaited_value). */
             if (p) result = (op == CXBinaryOperator_EQ) == (kval == 0) ? flip(p) : p;
             else result = awaited_value(w, a, b, op, node, depth);
+        } else if ((op == CXBinaryOperator_LT || op == CXBinaryOperator_LE || op == CXBinaryOperator_GT ||
+                    op == CXBinaryOperator_GE) &&
+                   w->testing_loop && depth == 0) {
+            /* a spin until a counter reaches a value (`while
+             * (atomic_load(&finished) < T)`): left once the load read
+             * what some increment stored, as for `!=` (awaited_value) */
+            result = awaited_value(w, a, b, op, node, depth);
         } else if (op == CXBinaryOperator_LAnd) {
             int pa = try_polarity(w, a, node, depth + 1);
             if (pa != RL_TRY_ON_TRUE) pa = try_polarity(w, b, node, depth + 1);

@@ -101,6 +101,22 @@ static CXCursor flag_tested_false(CXCursor cond)
     return fk == CXCursor_MemberRefExpr || fk == CXCursor_ArraySubscriptExpr ? flag : clang_getNullCursor();
 }
 
+/* Whether c is an assignment `lhs = rhs`, its sides stripped. */
+static int assignment_sides(CXCursor c, CXCursor *lhs, CXCursor *rhs)
+{
+    if (clang_getCursorKind(c) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_Assign)
+        return 0;
+    child_list l;
+    rlw_children_of(c, &l);
+    int ok = l.len == 2;
+    if (ok) {
+        *lhs = rl_cursor_strip(rlw_child_at(&l, 0));
+        *rhs = rl_cursor_strip(rlw_child_at(&l, 1));
+    }
+    rlw_children_free(&l);
+    return ok;
+}
+
 typedef struct set_scan {
     walker *w;
     const char *flag; /* the flag's text */
@@ -112,16 +128,12 @@ static enum CXChildVisitResult find_flag_set(CXCursor c, CXCursor parent, CXClie
 {
     (void)parent;
     set_scan *s = data;
-    if (clang_getCursorKind(c) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_Assign)
-        return CXChildVisit_Recurse;
-    child_list l;
-    rlw_children_of(c, &l);
-    char lhs[MAX_OBJECT_TEXT];
+    CXCursor lhs, rhs;
+    if (!assignment_sides(c, &lhs, &rhs)) return CXChildVisit_Recurse;
+    char text[MAX_OBJECT_TEXT];
     long long v = 0;
-    if (l.len == 2 && rlw_const_int(rl_cursor_strip(rlw_child_at(&l, 1)), &v) && v != 0 &&
-        expr_text(s->w, rlw_child_at(&l, 0), lhs, sizeof lhs) && strcmp(lhs, s->flag) == 0)
+    if (rlw_const_int(rhs, &v) && v != 0 && expr_text(s->w, lhs, text, sizeof text) && strcmp(text, s->flag) == 0)
         s->found = 1;
-    rlw_children_free(&l);
     return s->found ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 
@@ -339,20 +351,16 @@ static enum CXChildVisitResult find_member_cleared(CXCursor c, CXCursor parent, 
 {
     (void)parent;
     clear_scan *s = data;
-    if (clang_getCursorKind(c) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_Assign)
-        return CXChildVisit_Recurse;
-    child_list l;
-    rlw_children_of(c, &l);
-    if (l.len == 2 && is_null_constant(rlw_child_at(&l, 1))) {
-        CXCursor m = rl_cursor_strip(rlw_child_at(&l, 0));
+    CXCursor m, rhs;
+    if (!assignment_sides(c, &m, &rhs)) return CXChildVisit_Recurse;
+    if (is_null_constant(rhs) && clang_getCursorKind(m) == CXCursor_MemberRefExpr) {
         child_list b;
         rlw_children_of(m, &b);
         CXCursor base = b.len == 1 ? rl_cursor_strip(rlw_child_at(&b, 0)) : clang_getNullCursor();
-        s->found = clang_getCursorKind(m) == CXCursor_MemberRefExpr && clang_getCursorKind(base) == CXCursor_DeclRefExpr &&
+        s->found = clang_getCursorKind(base) == CXCursor_DeclRefExpr &&
                    clang_equalCursors(clang_getCursorReferenced(base), s->param);
         rlw_children_free(&b);
     }
-    rlw_children_free(&l);
     return s->found ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 

@@ -75,12 +75,6 @@ static int expr_text(walker *w, CXCursor c, char *buf, size_t size)
     return n > 0;
 }
 
-static int is_null_constant(CXCursor c)
-{
-    long long v = -1;
-    return rlw_const_int(rl_cursor_strip(c), &v) && v == 0;
-}
-
 /* The flag member a condition tests false (`!o->f`, `o->f == 0`, `0 ==
  * o.f`), or a null cursor. */
 static CXCursor flag_tested_false(CXCursor cond)
@@ -93,28 +87,12 @@ static CXCursor flag_tested_false(CXCursor cond)
         flag = rl_cursor_strip(rlw_child_at(&l, 0));
     } else if (clang_getCursorKind(c) == CXCursor_BinaryOperator &&
                clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ && l.len == 2) {
-        if (is_null_constant(rlw_child_at(&l, 1))) flag = rl_cursor_strip(rlw_child_at(&l, 0));
-        else if (is_null_constant(rlw_child_at(&l, 0))) flag = rl_cursor_strip(rlw_child_at(&l, 1));
+        if (rlw_is_null_constant(rlw_child_at(&l, 1))) flag = rl_cursor_strip(rlw_child_at(&l, 0));
+        else if (rlw_is_null_constant(rlw_child_at(&l, 0))) flag = rl_cursor_strip(rlw_child_at(&l, 1));
     }
     rlw_children_free(&l);
     enum CXCursorKind fk = clang_getCursorKind(flag);
     return fk == CXCursor_MemberRefExpr || fk == CXCursor_ArraySubscriptExpr ? flag : clang_getNullCursor();
-}
-
-/* Whether c is an assignment `lhs = rhs`, its sides stripped. */
-static int assignment_sides(CXCursor c, CXCursor *lhs, CXCursor *rhs)
-{
-    if (clang_getCursorKind(c) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_Assign)
-        return 0;
-    child_list l;
-    rlw_children_of(c, &l);
-    int ok = l.len == 2;
-    if (ok) {
-        *lhs = rl_cursor_strip(rlw_child_at(&l, 0));
-        *rhs = rl_cursor_strip(rlw_child_at(&l, 1));
-    }
-    rlw_children_free(&l);
-    return ok;
 }
 
 typedef struct set_scan {
@@ -129,7 +107,7 @@ static enum CXChildVisitResult find_flag_set(CXCursor c, CXCursor parent, CXClie
     (void)parent;
     set_scan *s = data;
     CXCursor lhs, rhs;
-    if (!assignment_sides(c, &lhs, &rhs)) return CXChildVisit_Recurse;
+    if (!rlw_binary_operands(c, CXBinaryOperator_Assign, &lhs, &rhs)) return CXChildVisit_Recurse;
     char text[MAX_OBJECT_TEXT];
     long long v = 0;
     if (rlw_const_int(rhs, &v) && v != 0 && expr_text(s->w, lhs, text, sizeof text) && strcmp(text, s->flag) == 0)
@@ -287,7 +265,7 @@ int rlw_pointer_claimed(walker *w, CXCursor base)
         int claims = 0, others = v->param_index >= 0 || v->exposed || v->modified;
         for (int i = 0; i < v->nassigns && !others; i++) {
             CXCursor a = rl_cursor_strip(v->assigns[i]);
-            if (is_null_constant(a)) continue;
+            if (rlw_is_null_constant(a)) continue;
             if (clang_getCursorKind(a) == CXCursor_CallExpr && helper_flag_claim(w, a, 0)) claims++;
             else others++;
         }
@@ -352,8 +330,8 @@ static enum CXChildVisitResult find_member_cleared(CXCursor c, CXCursor parent, 
     (void)parent;
     clear_scan *s = data;
     CXCursor m, rhs;
-    if (!assignment_sides(c, &m, &rhs)) return CXChildVisit_Recurse;
-    if (is_null_constant(rhs) && clang_getCursorKind(m) == CXCursor_MemberRefExpr) {
+    if (!rlw_binary_operands(c, CXBinaryOperator_Assign, &m, &rhs)) return CXChildVisit_Recurse;
+    if (rlw_is_null_constant(rhs) && clang_getCursorKind(m) == CXCursor_MemberRefExpr) {
         child_list b;
         rlw_children_of(m, &b);
         CXCursor base = b.len == 1 ? rl_cursor_strip(rlw_child_at(&b, 0)) : clang_getNullCursor();
@@ -366,12 +344,13 @@ static enum CXChildVisitResult find_member_cleared(CXCursor c, CXCursor parent, 
 
 void rlw_note_claim_release(walker *w, CXCursor call)
 {
-    CXCursor def = clang_getCursorDefinition(clang_getCursorReferenced(call));
-    CXCursor body = clang_getCursorKind(def) == CXCursor_FunctionDecl ? rlw_function_body(def) : clang_getNullCursor();
     int nargs = clang_Cursor_getNumArguments(call);
     for (int i = 0; i < nargs; i++) {
         local_var *v = claimed_local(w, rlw_call_arg(call, i));
         if (!v) continue;
+        /* looked up only for a claim: this runs at every direct call */
+        CXCursor def = clang_getCursorDefinition(clang_getCursorReferenced(call));
+        CXCursor body = clang_getCursorKind(def) == CXCursor_FunctionDecl ? rlw_function_body(def) : clang_getNullCursor();
         /* a callee the unit lacks may hand it back too */
         clear_scan s = {clang_Cursor_getArgument(def, (unsigned)i), clang_Cursor_isNull(body)};
         if (!s.found && !clang_Cursor_isNull(s.param)) clang_visitChildren(body, find_member_cleared, &s);
@@ -382,7 +361,7 @@ void rlw_note_claim_release(walker *w, CXCursor call)
 void rlw_note_member_cleared(walker *w, CXCursor lhs, CXCursor rhs)
 {
     CXCursor m = rl_cursor_strip(lhs);
-    if (clang_getCursorKind(m) != CXCursor_MemberRefExpr || !is_null_constant(rhs)) return;
+    if (clang_getCursorKind(m) != CXCursor_MemberRefExpr || !rlw_is_null_constant(rhs)) return;
     child_list l;
     rlw_children_of(m, &l);
     local_var *v = l.len == 1 ? claimed_local(w, rlw_child_at(&l, 0)) : NULL;

@@ -169,21 +169,6 @@ static CXCursor single_value(walker *w, CXCursor e)
     return e;
 }
 
-/* The two operands of binary operator e when it is op, else 0. */
-static int operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, CXCursor *y)
-{
-    if (clang_getCursorKind(e) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(e) != op) return 0;
-    child_list l;
-    rlw_children_of(e, &l);
-    int ok = l.len == 2;
-    if (ok) {
-        *x = rl_cursor_strip(rlw_child_at(&l, 0));
-        *y = rl_cursor_strip(rlw_child_at(&l, 1));
-    }
-    rlw_children_free(&l);
-    return ok;
-}
-
 /* Whether a and b are one value: the same integer constant, or the same
  * variable (a block size `chunk` read twice), or the same member of the
  * same such (`cfg->chunk`). */
@@ -218,7 +203,7 @@ static int same_value(walker *w, CXCursor a, CXCursor b, int depth)
 static int block_start(walker *w, CXCursor e, CXCursor *size)
 {
     CXCursor x, y;
-    if (!operands(single_value(w, e), CXBinaryOperator_Mul, &x, &y)) return -1;
+    if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Mul, &x, &y)) return -1;
     int p = copied_param(w, x);
     if (p >= 0) {
         *size = y;
@@ -234,7 +219,7 @@ static int next_index(walker *w, CXCursor e, int param)
 {
     CXCursor x, y;
     long long one = 0;
-    if (!operands(single_value(w, e), CXBinaryOperator_Add, &x, &y)) return 0;
+    if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Add, &x, &y)) return 0;
     return (copied_param(w, x) == param && rlw_const_int(y, &one) && one == 1) ||
            (copied_param(w, y) == param && rlw_const_int(x, &one) && one == 1);
 }
@@ -243,7 +228,7 @@ static int next_index(walker *w, CXCursor e, int param)
 static int tests_param(walker *w, CXCursor e, int param)
 {
     CXCursor x, y;
-    return operands(rl_cursor_strip(e), CXBinaryOperator_EQ, &x, &y) &&
+    return rlw_binary_operands(rl_cursor_strip(e), CXBinaryOperator_EQ, &x, &y) &&
            (copied_param(w, x) == param || copied_param(w, y) == param);
 }
 
@@ -254,10 +239,10 @@ static int block_end(walker *w, CXCursor e, int param, CXCursor size, int depth)
 {
     e = single_value(w, e);
     CXCursor x, y, s;
-    if (operands(e, CXBinaryOperator_Add, &x, &y))
+    if (rlw_binary_operands(e, CXBinaryOperator_Add, &x, &y))
         return (block_start(w, x, &s) == param && same_value(w, s, size, 0) && same_value(w, y, size, 0)) ||
                (block_start(w, y, &s) == param && same_value(w, s, size, 0) && same_value(w, x, size, 0));
-    if (operands(e, CXBinaryOperator_Mul, &x, &y))
+    if (rlw_binary_operands(e, CXBinaryOperator_Mul, &x, &y))
         return (next_index(w, x, param) && same_value(w, y, size, 0)) ||
                (next_index(w, y, param) && same_value(w, x, size, 0));
     if (clang_getCursorKind(e) != CXCursor_ConditionalOperator || depth > 0) return 0;

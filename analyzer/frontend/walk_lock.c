@@ -307,6 +307,13 @@ static int loc_within(rl_loc x, rl_loc a, rl_loc b)
     return after_a && before_b;
 }
 
+/* Where cursor c starts and ends (its expansion). */
+static void extent_of(walker *w, CXCursor c, rl_loc *from, rl_loc *to)
+{
+    *from = *to = rlw_loc_of(w, c);
+    clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(c)), NULL, &to->line, &to->col, NULL);
+}
+
 /* The TRYLOCK node emitted for a trylock call at the cursor's position,
  * or the SPAWN node of a thread start there (not a callback handed on),
  * or the load that acquires of an atomic operation's object within the
@@ -314,8 +321,8 @@ static int loc_within(rl_loc x, rl_loc a, rl_loc b)
  * is where its object is written, inside the call). */
 static int32_t trylock_node_at(walker *w, CXCursor call)
 {
-    rl_loc loc = rlw_loc_of(w, call), end = loc;
-    clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(call)), NULL, &end.line, &end.col, NULL);
+    rl_loc loc, end;
+    extent_of(w, call, &loc, &end);
     int32_t load = -1;
     for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
         const rl_node *n = &w->fn->nodes[i];
@@ -450,21 +457,20 @@ void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id)
 
 /* ---- the last reference of a counter ------------------------------------ */
 
-/* The decrement of its counter, the ACCESS node written within the
- * extent of c (atomically for a call: the counter is the first
+/* The decrement of its counter: the first ACCESS node written within
+ * the extent of c (atomically for a call: the counter is the first
  * argument's, emitted before the others), or -1. */
 static int32_t write_within(walker *w, CXCursor c, int atomic)
 {
-    rl_loc loc = rlw_loc_of(w, c), end = loc;
-    clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(c)), NULL, &end.line, &end.col, NULL);
-    int32_t found = -1;
-    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
+    rl_loc loc, end;
+    extent_of(w, c, &loc, &end);
+    for (int32_t i = 0; i < w->fn->nnodes; i++) {
         const rl_node *n = &w->fn->nodes[i];
         if (n->kind == RL_N_ACCESS && (!atomic || (n->flags & RL_ACC_ATOMIC)) && (n->flags & RL_ACC_WRITE) &&
             loc_within(n->loc, loc, end))
-            found = i;
+            return i;
     }
-    return found;
+    return -1;
 }
 
 /* The decrement by one of a counter that expression c is: its ACCESS

@@ -358,40 +358,21 @@ static int runs_at_least_once(CXCursor counter, CXCursor init, CXCursor test)
 /* The last operand of a comma chain (`(lock(m), 1)` gives 1). */
 static CXCursor comma_value(CXCursor e)
 {
+    CXCursor first, rest;
     e = rl_cursor_strip(e);
-    while (clang_getCursorKind(e) == CXCursor_BinaryOperator &&
-           clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Comma) {
-        child_list l;
-        rlw_children_of(e, &l);
-        CXCursor next = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 1)) : clang_getNullCursor();
-        rlw_children_free(&l);
-        if (clang_Cursor_isNull(next)) break;
-        e = next;
-    }
+    while (rlw_binary_operands(e, CXBinaryOperator_Comma, &first, &rest)) e = rest;
     return e;
 }
 
-/* Whether expression e, or an operand of the comma chain it is, assigns
- * constant `want` (nonzero: any nonzero) to the variable decl. */
-static int assigns_constant(CXCursor e, CXCursor decl, int nonzero)
+/* Whether expression e, or an operand of the comma chain it is, sets
+ * the variable decl to 0 (`once_ = 0, unlock(m)`). */
+static int assigns_zero(CXCursor e, CXCursor decl)
 {
+    CXCursor x, y;
     e = rl_cursor_strip(e);
-    child_list l;
-    rlw_children_of(e, &l);
-    int found = 0;
-    if (clang_getCursorKind(e) == CXCursor_BinaryOperator && l.len == 2) {
-        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
-        CXCursor lhs = rl_cursor_strip(rlw_child_at(&l, 0));
-        long long v = 0;
-        if (op == CXBinaryOperator_Comma)
-            found = assigns_constant(rlw_child_at(&l, 0), decl, nonzero) || assigns_constant(rlw_child_at(&l, 1), decl, nonzero);
-        else if (op == CXBinaryOperator_Assign && clang_getCursorKind(lhs) == CXCursor_DeclRefExpr &&
-                 clang_equalCursors(clang_getCursorReferenced(lhs), decl) &&
-                 rlw_const_int(comma_value(rlw_child_at(&l, 1)), &v))
-            found = nonzero ? v != 0 : v == 0;
-    }
-    rlw_children_free(&l);
-    return found;
+    if (rlw_binary_operands(e, CXBinaryOperator_Comma, &x, &y)) return assigns_zero(x, decl) || assigns_zero(y, decl);
+    return rlw_binary_operands(e, CXBinaryOperator_Assign, &x, &y) && clang_getCursorKind(x) == CXCursor_DeclRefExpr &&
+           clang_equalCursors(clang_getCursorReferenced(x), decl) && rlw_is_null_constant(comma_value(y));
 }
 
 /* Whether a `for` runs its body exactly once (RL_LOOP_SINGLE_PASS): its
@@ -410,7 +391,7 @@ static int single_pass(walker *w, CXCursor init, CXCursor test, CXCursor increme
     long long start = 0;
     CXCursor from = rlw_counter_start(x, init);
     return !clang_Cursor_isNull(from) && rlw_const_int(comma_value(from), &start) && start != 0 &&
-           assigns_constant(increment, x, 0);
+           assigns_zero(increment, x);
 }
 
 /* For statements: clang omits absent parts, so the ';' tokens of the header

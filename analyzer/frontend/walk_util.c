@@ -154,6 +154,20 @@ int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)
     return n > 0;
 }
 
+int rlw_binary_operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, CXCursor *y)
+{
+    if (clang_getCursorKind(e) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(e) != op) return 0;
+    child_list l;
+    rlw_children_of(e, &l);
+    int ok = l.len == 2;
+    if (ok) {
+        *x = rl_cursor_strip(rlw_child_at(&l, 0));
+        *y = rl_cursor_strip(rlw_child_at(&l, 1));
+    }
+    rlw_children_free(&l);
+    return ok;
+}
+
 CXCursor rlw_function_body(CXCursor fn)
 {
     CXCursor body = clang_getNullCursor();

@@ -174,6 +174,9 @@ int rlw_type_is_function(CXType t);
 const char *rlw_type_key(walker *w, CXType t);
 /* The identifier written at the start of c (a macro's name). */
 int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size);
+/* The two operands of binary operator e, stripped (rl_cursor_strip),
+ * when it is op; else 0. */
+int rlw_binary_operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, CXCursor *y);
 /* The body of function definition fn (its compound statement), or a
  * null cursor for a declaration. */
 CXCursor rlw_function_body(CXCursor fn);

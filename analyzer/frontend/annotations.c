@@ -13,7 +13,7 @@
 #define TOKEN_WINDOW 512
 #define MAX_ARGS (RL_ANNOTATION_MAX_CAPS + 1)
 
-typedef enum attr_role { ROLE_NONE, ROLE_ACQUIRE, ROLE_RELEASE, ROLE_TRY, ROLE_REQUIRES, ROLE_GUARDED_BY } attr_role;
+typedef enum attr_role { ROLE_NONE, ROLE_ACQUIRE, ROLE_RELEASE, ROLE_TRY, ROLE_REQUIRES, ROLE_GUARDED_BY, ROLE_CLEANUP } attr_role;
 
 static const struct {
     const char *name;
@@ -37,6 +37,7 @@ static const struct {
     {"exclusive_locks_required", ROLE_REQUIRES, 0},
     {"shared_locks_required", ROLE_REQUIRES, 1},
     {"guarded_by", ROLE_GUARDED_BY, 0},
+    {"cleanup", ROLE_CLEANUP, 0}, /* GNU's, on a local: f(&v) when v leaves its scope */
 };
 
 typedef struct token_run {
@@ -142,8 +143,11 @@ static int read_attr(CXTranslationUnit tu, CXCursor attr, attr_role *role, int *
         int in_macro = !clang_File_isEqual(sfile, efile) || soff != eoff;
         token_run written = {0};
         /* A macro with arguments (ACQUIRE(q->lock)) passes its own; one
-         * without (LOCKS_MU) has them in its definition. */
-        if (in_macro && tokens_from(tu, efile, eoff, &written) == 0) n = split_args(&written, 1, args, max);
+         * without (LOCKS_MU) has them in its definition. A cleanup
+         * function is named where the attribute is spelled: a guard's
+         * macro (SCOPED_LOCK(m)) passes the lock, not the function. */
+        if (in_macro && *role != ROLE_CLEANUP && tokens_from(tu, efile, eoff, &written) == 0)
+            n = split_args(&written, 1, args, max);
         if (n < 0) n = split_args(&spelled, 1, args, max);
         tokens_free(&written);
     }
@@ -252,7 +256,7 @@ int rl_annotation_of_function(CXTranslationUnit tu, CXCursor fn, rl_lock_annotat
     memset(out, 0, sizeof *out);
     for (int i = 0; i < nattrs; i++) {
         const attr_read *a = &attrs[i];
-        if (a->role == ROLE_REQUIRES) continue;
+        if (a->role != ROLE_ACQUIRE && a->role != ROLE_RELEASE && a->role != ROLE_TRY) continue;
         int first = 0;
         if (a->role == ROLE_TRY) {
             /* try_acquire_capability(success value, capabilities...) */
@@ -295,6 +299,18 @@ int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, si
     for (int i = 0; i < nattrs; i++) {
         if (attrs[i].role != ROLE_GUARDED_BY || attrs[i].nargs != 1) continue;
         snprintf(text, size, "%s", attrs[i].args[0]);
+        return 0;
+    }
+    return -1;
+}
+
+int rl_annotation_cleanup(CXTranslationUnit tu, CXCursor decl, char *fn, size_t size)
+{
+    attr_read attrs[RL_ANNOTATION_MAX_CAPS];
+    int nattrs = read_attrs(tu, decl, attrs, RL_ANNOTATION_MAX_CAPS);
+    for (int i = 0; i < nattrs; i++) {
+        if (attrs[i].role != ROLE_CLEANUP || attrs[i].nargs != 1) continue;
+        snprintf(fn, size, "%s", attrs[i].args[0]);
         return 0;
     }
     return -1;

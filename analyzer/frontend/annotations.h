@@ -48,6 +48,10 @@ int rl_annotation_noreturn(CXTranslationUnit tu, CXCursor fn);
  * ("lock", "stats_mu", "mu.m"): 0 and text filled, or -1 when none. */
 int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, size_t size);
 
+/* The function a local's cleanup attribute names
+ * (`__attribute__((cleanup(unlock_ptr)))`): 0 and fn filled, or -1. */
+int rl_annotation_cleanup(CXTranslationUnit tu, CXCursor decl, char *fn, size_t size);
+
 /* A capability expression as written ("&q->lock", "mu.m", "lock"): its
  * root name (into root) and what follows it, or NULL when it has none. */
 const char *rl_capability_root(const char *text, char *root, size_t size);

@@ -31,6 +31,9 @@ static void walk_function(walker *w, CXCursor fc)
     w->depth = 0;
     w->silent = 0;
     w->last_trylock = -1;
+    w->nreleases = 0;
+    w->block_depth = 0;
+    w->breakable_depth = 0;
     memset(&w->loop, 0, sizeof w->loop);
     w->loop.counter = clang_getNullCursor();
     w->loop.span = -1;
@@ -254,6 +257,8 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
     rl_ptrmap_free(&w.guards);
     rl_ptrmap_free(&w.noreturn);
     rl_ptrmap_free(&w.claims);
+    rl_ptrmap_free(&w.cleanups);
+    free(w.releases);
     clang_disposeTranslationUnit(tu);
     return w.facts;
 }

@@ -599,6 +599,7 @@ static void stmt_decl(walker *w, CXCursor c)
                 rlw_out_init(&o);
                 rlw_expr(w, e, USE_READ, v && v->straight ? &o : NULL);
                 local_init_stores(w, d, e);
+                rlw_cleanup_declared(w, d, e);
                 if (v) v->claim_handed_back = 0; /* a new claim, if any (walk_flag_claim.c) */
                 if (v && v->straight && !w->in_alias) v->current = rl_intern(w->facts->pool, rl_sb_str(&o.value));
                 rlw_out_free(&o);
@@ -623,24 +624,35 @@ void rlw_stmt(walker *w, CXCursor c)
     child_list l;
     switch (k) {
     case CXCursor_CompoundStmt:
+        w->block_depth++;
         rlw_children_of(c, &l);
         for (int i = 0; i < l.len; i++) rlw_stmt(w, rlw_child_at(&l, i));
         rlw_children_free(&l);
+        rlw_block_leave(w, c);
+        w->block_depth--;
         break;
     case CXCursor_IfStmt:
         stmt_if(w, c);
         break;
     case CXCursor_ForStmt:
+        w->breakable_depth++;
         stmt_for(w, c);
+        w->breakable_depth--;
         break;
     case CXCursor_WhileStmt:
+        w->breakable_depth++;
         stmt_while(w, c, 0);
+        w->breakable_depth--;
         break;
     case CXCursor_DoStmt:
+        w->breakable_depth++;
         stmt_while(w, c, 1);
+        w->breakable_depth--;
         break;
     case CXCursor_SwitchStmt:
+        w->breakable_depth++;
         stmt_switch(w, c);
+        w->breakable_depth--;
         break;
     case CXCursor_CaseStmt:
     case CXCursor_DefaultStmt:
@@ -657,6 +669,7 @@ void rlw_stmt(walker *w, CXCursor c)
         rlw_out_init(&o);
         rlw_children_of(c, &l);
         if (l.len) rlw_expr(w, rlw_child_at(&l, 0), USE_READ, &o);
+        rlw_cleanup_exit(w, c, 1);
         int32_t id = rlw_emit(w, RL_N_RETURN, c);
         if (id >= 0 && rl_sb_str(&o.value)[0]) w->fn->nodes[id].text = rl_intern(w->facts->pool, rl_sb_str(&o.value));
         else if (id >= 0 && l.len && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
@@ -667,9 +680,11 @@ void rlw_stmt(walker *w, CXCursor c)
         break;
     }
     case CXCursor_BreakStmt:
+        rlw_cleanup_exit(w, c, 0);
         rlw_emit(w, RL_N_BREAK, c);
         break;
     case CXCursor_ContinueStmt:
+        rlw_cleanup_exit(w, c, 0);
         rlw_emit(w, RL_N_CONTINUE, c);
         break;
     case CXCursor_GotoStmt: {

@@ -58,20 +58,25 @@ const char *rlw_intern_cx(walker *w, CXString s)
     return r;
 }
 
-rl_loc rlw_loc_of(walker *w, CXCursor c)
+rl_loc rlw_loc_at(walker *w, CXSourceLocation where)
 {
     rl_loc loc = {0};
     CXFile file;
     unsigned line, col;
-    /* The start of the expression (`stats.failed`), not clang's preferred
-     * location (the member name). */
-    CXSourceLocation where = clang_getRangeStart(clang_getCursorExtent(c));
-    if (clang_equalLocations(where, clang_getNullLocation())) where = clang_getCursorLocation(c);
     clang_getExpansionLocation(where, &file, &line, &col, NULL);
     loc.line = line;
     loc.col = col;
     loc.file = file ? rlw_intern_cx(w, clang_getFileName(file)) : w->facts->main_file;
     return loc;
+}
+
+rl_loc rlw_loc_of(walker *w, CXCursor c)
+{
+    /* The start of the expression (`stats.failed`), not clang's preferred
+     * location (the member name). */
+    CXSourceLocation where = clang_getRangeStart(clang_getCursorExtent(c));
+    if (clang_equalLocations(where, clang_getNullLocation())) where = clang_getCursorLocation(c);
+    return rlw_loc_at(w, where);
 }
 
 int rlw_type_is_pointer(CXType t)

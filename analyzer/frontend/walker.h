@@ -114,6 +114,16 @@ typedef struct loop_scope {
 } loop_scope;
 
 /* The state of one unit's walk, and of the function being walked in it. */
+/* A lock a local's cleanup attribute releases when the local leaves its
+ * scope (walk_cleanup.c). */
+typedef struct scoped_release {
+    const char *lock, *display; /* the lock's place and how it is written */
+    const char *api_name;       /* the unlock the cleanup function calls */
+    const rl_api_fn *api;
+    int block;                  /* w->block_depth where the local is declared */
+    int breakable;              /* w->breakable_depth there */
+} scoped_release;
+
 typedef struct walker {
     rl_frontend *fe;
     CXTranslationUnit tu;
@@ -139,6 +149,13 @@ typedef struct walker {
     rl_ptrmap claims;      /* helper USR (interned) -> whether it returns claimed
                               indices (walk_index.c), or rlw_no_annotation */
     loop_scope loop;       /* the loops around the statement being walked */
+    rl_ptrmap cleanups;    /* cleanup function name (interned) -> the unlock it
+                              applies to its parameter's pointee, or
+                              rlw_no_annotation (walk_cleanup.c) */
+    scoped_release *releases; /* guards of the blocks being walked, innermost last */
+    int nreleases, cap_releases;
+    int block_depth;       /* compound statements around the statement walked */
+    int breakable_depth;   /* loops and switches around it */
 } walker;
 
 /* A callee or declaration known to carry no lock attribute: the "none"
@@ -163,6 +180,8 @@ void rlw_children_free(child_list *l);
 const char *rlw_intern_cx(walker *w, CXString s);
 /* Where c starts in the source, as a facts location. */
 rl_loc rlw_loc_of(walker *w, CXCursor c);
+/* A source location (its expansion), as a facts location. */
+rl_loc rlw_loc_at(walker *w, CXSourceLocation where);
 int rlw_type_is_pointer(CXType t);
 int rlw_type_is_array(CXType t);
 int rlw_type_is_atomic(CXType t);
@@ -182,6 +201,19 @@ int rlw_binary_operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, C
 CXCursor rlw_function_body(CXCursor fn);
 /* Evaluates an integer constant expression; returns 1 when it is one. */
 int rlw_const_int(CXCursor c, long long *value);
+
+/* ---- cleanup-attribute lock guards (walk_cleanup.c) ---------------------- */
+
+/* Local decl, initialised by init, declared with a cleanup function that
+ * unlocks what it points to: its lock is released at each exit of the
+ * current block (w->block_depth). */
+void rlw_cleanup_declared(walker *w, CXCursor decl, CXCursor init);
+/* The end of compound statement block, at w->block_depth: releases its
+ * guards, innermost first, at its closing brace, and forgets them. */
+void rlw_block_leave(walker *w, CXCursor block);
+/* A return (whole_function) or a break or continue leaving the blocks
+ * inside the innermost loop or switch: releases their guards at `at`. */
+void rlw_cleanup_exit(walker *w, CXCursor at, int whole_function);
 
 /* ---- locals (walk_locals.c) --------------------------------------------- */
 

@@ -64,6 +64,12 @@ static void test_rules(const char *dir)
     report(env && env->state && strcmp(env->state, "environment") == 0 && env->state_read_only,
            "getenv only reads the hidden environment", env ? env->origin : "getenv not modelled");
 
+    const rl_api_fn *sem = rl_apimodel_find(model, "sem_trywait");
+    report(sem && sem->kind == RL_API_WAIT && sem->can_fail && !sem->success_nonzero,
+           "sem_trywait is a wait that says whether it waited", NULL);
+    sem = rl_apimodel_find(model, "sem_wait");
+    report(sem && sem->kind == RL_API_WAIT && !sem->can_fail, "sem_wait always waits", NULL);
+
     const rl_api_fn *fn = rl_apimodel_find(model, "atomic_flag_test_and_set");
     report(fn && fn->kind == RL_API_TRYLOCK && !fn->is_prefix && !fn->success_nonzero && fn->lock == 0,
            "atomic_flag_test_and_set is a trylock, not the atomic_ prefix", NULL);

@@ -96,7 +96,7 @@ static const struct kind_info {
     [RL_API_JUMP]    = {"jump", 0, 0},
     [RL_API_FREE]    = {"free", 0, BIT(KEY_READS) | BIT(KEY_WRITES)},
     [RL_API_POST]    = {"post", BIT(KEY_HANDLE), 0},
-    [RL_API_WAIT]    = {"wait", BIT(KEY_HANDLE), BIT(KEY_LOCK)},
+    [RL_API_WAIT]    = {"wait", BIT(KEY_HANDLE), BIT(KEY_LOCK) | BIT(KEY_SUCCESS)},
     [RL_API_BARRIER] = {"barrier", BIT(KEY_HANDLE), 0},
     [RL_API_ATOMIC_BEGIN] = {"atomic_begin", 0, 0},
     [RL_API_ATOMIC_END] = {"atomic_end", 0, 0},
@@ -471,6 +471,8 @@ static int fill_fn(parse_ctx *ctx, rl_api_fn *fn, yaml_node_t *const value[KEY_C
     if (value[KEY_SUCCESS] &&
         parse_choice(ctx, KEY_SUCCESS, value[KEY_SUCCESS], success_values, &fn->success_nonzero) < 0)
         return -1;
+    /* a wait that says whether it waited (sem_trywait) */
+    fn->can_fail = fn->kind == RL_API_WAIT && value[KEY_SUCCESS] != NULL;
     if (value[KEY_READS] && parse_index_list(ctx, KEY_READS, value[KEY_READS], &fn->reads) < 0) return -1;
     if (value[KEY_WRITES] && parse_index_list(ctx, KEY_WRITES, value[KEY_WRITES], &fn->writes) < 0)
         return -1;

@@ -79,7 +79,11 @@ typedef struct rl_api_fn {
                              lets go of and takes back (-1 for a semaphore):
                              such a wait may return without a post */
     int shared;           /* LOCK/TRYLOCK: acquires in shared (read) mode */
-    int success_nonzero;  /* TRYLOCK: success is a nonzero return (else zero) */
+    int success_nonzero;  /* TRYLOCK, and WAIT with can_fail: success is a
+                             nonzero return (else zero) */
+    int can_fail;         /* WAIT: may return without waiting (`success`
+                             given: sem_trywait, sem_timedwait); it orders
+                             only where its result says it waited */
     int entry, arg, handle; /* SPAWN/JOIN/ONCE argument indices, -1 if none */
     int attr;             /* LOCKINIT: index of the attributes argument, -1 if none */
     int value;            /* TRYLOCK/UNLOCK: the call is one only when this

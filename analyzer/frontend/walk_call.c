@@ -677,6 +677,9 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         }
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
         rlw_set_args(w, id, vals, nargs);
+        /* `if (sem_trywait(&s) == 0)`: a condition may test whether it
+         * waited (rlw_set_try) */
+        if (api && api->kind == RL_API_WAIT && api->can_fail) w->last_trylock = id;
     }
     /* A call through a pointer names the slot it reads the function from
      * instead of a function: the model knows whether that slot holds only

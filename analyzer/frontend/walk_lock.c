@@ -314,7 +314,15 @@ static void extent_of(walker *w, CXCursor c, rl_loc *from, rl_loc *to)
     clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(c)), NULL, &to->line, &to->col, NULL);
 }
 
+/* A call of a wait that says whether it waited (sem_trywait). */
+static int fallible_wait(walker *w, const rl_node *n)
+{
+    const rl_api_fn *api = n->callee && n->display ? rlw_lookup_api(w, n->display) : NULL;
+    return api && api->kind == RL_API_WAIT && api->can_fail;
+}
+
 /* The TRYLOCK node emitted for a trylock call at the cursor's position,
+ * or the CALL node of a wait that may fail there (sem_trywait),
  * or the SPAWN node of a thread start there (not a callback handed on),
  * or the load that acquires of an atomic operation's object within the
  * call (`atomic_load_explicit(&ready, memory_order_acquire)`: the access
@@ -326,8 +334,10 @@ static int32_t trylock_node_at(walker *w, CXCursor call)
     int32_t load = -1;
     for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
         const rl_node *n = &w->fn->nodes[i];
-        int outcome = n->kind == RL_N_TRYLOCK || (n->kind == RL_N_SPAWN && !(n->flags & RL_SPAWN_CALLBACK));
-        if (outcome && n->loc.line == loc.line && n->loc.col == loc.col) return i;
+        int here = n->loc.line == loc.line && n->loc.col == loc.col;
+        int outcome = n->kind == RL_N_TRYLOCK || (n->kind == RL_N_SPAWN && !(n->flags & RL_SPAWN_CALLBACK)) ||
+                      (here && n->kind == RL_N_CALL && fallible_wait(w, n));
+        if (outcome && here) return i;
         if (load < 0 && rl_node_is_atomic_load(n) && loc_within(n->loc, loc, end)) load = i;
     }
     return load;
@@ -339,7 +349,8 @@ static int base_polarity(walker *w, int32_t id)
      * (memory starts zeroed, so a zero may be nobody's) */
     if (w->fn->nodes[id].kind == RL_N_ACCESS) return RL_TRY_ON_TRUE;
     if (w->fn->nodes[id].flags & RL_LOCK_JUMP_TARGET) return RL_TRY_ON_TRUE; /* nonzero: back from a jump */
-    const char *name = w->fn->nodes[id].api;
+    const rl_node *n = &w->fn->nodes[id];
+    const char *name = n->kind == RL_N_CALL ? n->display : n->api; /* a fallible wait: the callee's name */
     const rl_api_fn *api = rlw_lookup_api(w, name);
     const rl_lock_annotation *ann = rl_ptrmap_get(&w->annotations, name);
     if (!api && ann && (const char *)ann != rlw_no_annotation) api = &ann->api;

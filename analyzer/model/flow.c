@@ -314,6 +314,13 @@ static state on_branch(walk *w, int32_t node, state s, int branch_flag)
         if (s.held && load_acquires(w, n->aux)) s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
         return s;
     }
+    if (t->kind == RL_N_CALL) {
+        /* a wait that says it waited (`if (sem_trywait(&s) == 0)`): as
+         * after a wait, its object joins the history */
+        const char *own = w->info->doomed[n->aux] ? NULL : rl_program_sync_object(w->p, w->info, n->aux, RL_API_WAIT);
+        if (s.held && own) s.acquired = rl_ls_add(w->flow->locks, s.acquired, own, 0);
+        return s;
+    }
     if (t->kind == RL_N_LOCK) {
         const char *lock = lock_name(w, t);
         if (!s.held || !rl_ls_contains(s.may, lock) || rl_ls_contains(s.held, lock)) return s;
@@ -355,13 +362,15 @@ static const rl_lockset *translate(walk *w, const rl_lockset *s, const rl_node *
  * it (at_loop_exit): right after it, it may have returned without a post
  * (a spurious wakeup; a signal sent before it waited, then another one),
  * and only the loop's predicate, checked under the mutex, says the poster
- * came first. */
+ * came first. A wait that may not wait at all (sem_trywait) counts only
+ * on the branch its result says it waited (on_branch), never here. */
 static const rl_lockset *waited_by_call(walk *w, int32_t i, int at_loop_exit)
 {
     const rl_lockset *r = rl_ls_empty(w->flow->locks);
     if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) return r;
     const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT);
     if (own && !at_loop_exit && rl_program_wait_may_return_alone(w->p, w->info, i)) own = NULL;
+    if (own && rl_program_wait_can_fail(w->p, w->info, i)) own = NULL;
     if (own) r = rl_ls_add(w->flow->locks, r, own, 0);
     int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
     if (callee >= 0 && w->flow->fns[callee].waited && w->flow->fns[callee].waited->n)

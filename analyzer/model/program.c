@@ -387,6 +387,13 @@ int rl_program_wait_may_return_alone(const rl_program *p, const rl_fn_info *info
     return api && api->kind == RL_API_WAIT && api->lock >= 0;
 }
 
+int rl_program_wait_can_fail(const rl_program *p, const rl_fn_info *info, int32_t node)
+{
+    const rl_node *n = &info->fn->nodes[node];
+    const rl_api_fn *api = n->kind == RL_N_CALL && info->callees[node] ? library_model(p, info->callees[node]) : NULL;
+    return api && api->kind == RL_API_WAIT && api->can_fail;
+}
+
 const int *rl_program_callees(rl_program *p, const rl_fn_info *info, int32_t node, int *one, size_t *count, int *weak)
 {
     *weak = 0;

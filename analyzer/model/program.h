@@ -178,6 +178,9 @@ const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, 
  * condition variable's, which lets go of a mutex (its model's `lock`),
  * may wake spuriously or miss a post made before it waited. */
 int rl_program_wait_may_return_alone(const rl_program *p, const rl_fn_info *info, int32_t node);
+/* Whether the call at node is a wait that may not wait at all and says so
+ * in its result (sem_trywait, sem_timedwait: its model's `success`). */
+int rl_program_wait_can_fail(const rl_program *p, const rl_fn_info *info, int32_t node);
 /* Candidates for an indirect call or spawn through a pointer of `type`. */
 const rl_fn_list *rl_program_candidates(const rl_program *p, const char *type);
 

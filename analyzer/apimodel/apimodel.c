@@ -43,7 +43,7 @@
 typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
     KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_VALUE,
-    KEY_EXPECTED, KEY_COUNT
+    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_COUNT
 } key_id;
 
 #define BIT(key) (1u << (key))
@@ -71,6 +71,8 @@ static const struct key_info {
     [KEY_STATE_USE] = {"state_use", "read or readwrite: what the function does to its hidden state"},
     [KEY_VALUE]   = {"value", "the index of the argument that must be a constant (nonzero to acquire, 0 to release) for the call to be a lock operation, or of a semaphore's initial count"},
     [KEY_EXPECTED] = {"expected", "the index of the argument giving the expected value, which must be 0 (or point to a local only ever set to 0)"},
+    [KEY_ELEMENTS] = {"elements", "the index of the argument giving the number of elements allocated"},
+    [KEY_SIZE]    = {"size", "the index of the argument giving the size allocated in bytes"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -87,7 +89,7 @@ static const struct kind_info {
     [RL_API_JOIN]    = {"join", BIT(KEY_HANDLE), 0},
     [RL_API_ONCE]    = {"once", BIT(KEY_ENTRY), BIT(KEY_HANDLE)},
     [RL_API_ATOMIC]  = {"atomic", 0, 0},
-    [RL_API_ALLOC]   = {"alloc", 0, BIT(KEY_READS) | BIT(KEY_WRITES)},
+    [RL_API_ALLOC]   = {"alloc", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_ELEMENTS) | BIT(KEY_SIZE)},
     [RL_API_ACCESS]  = {"access", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_STATE) | BIT(KEY_STATE_USE)},
     [RL_API_LOCKINIT] = {"lockinit", BIT(KEY_LOCK), BIT(KEY_ATTR)},
     [RL_API_LOCKDESTROY] = {"lockdestroy", BIT(KEY_LOCK), 0},
@@ -455,6 +457,8 @@ static int *index_field(rl_api_fn *fn, key_id key)
     case KEY_ATTR: return &fn->attr;
     case KEY_VALUE: return &fn->value;
     case KEY_EXPECTED: return &fn->expected;
+    case KEY_ELEMENTS: return &fn->elements;
+    case KEY_SIZE: return &fn->size;
     default: return NULL;
     }
 }
@@ -538,6 +542,7 @@ static int parse_entry(parse_ctx *ctx, yaml_node_t *entry)
     fn->kind = kind;
     fn->is_prefix = name_key == KEY_PREFIX;
     fn->lock = fn->entry = fn->arg = fn->handle = fn->attr = fn->value = fn->expected = -1;
+    fn->elements = fn->size = -1;
     fn->origin = rl_xasprintf("%s:%zu", ctx->origin, entry->start_mark.line + 1);
     if (parse_name(ctx, name_key, value[name_key], &fn->name) < 0 || fill_fn(ctx, fn, value) < 0) {
         fn_free(fn);

@@ -94,6 +94,10 @@ typedef struct rl_api_fn {
     int expected;         /* TRYLOCK: the expected-value argument, which must
                              be 0 or point to a local only ever set to 0; -1
                              if none */
+    int elements, size;   /* ALLOC: the arguments giving the number of
+                             elements (calloc's first) and the size in bytes
+                             (malloc's), -1 if none: they tell an array from
+                             one object */
     uint32_t reads, writes; /* ACCESS, ALLOC, FREE: bit i set = arg i read /
                                written through */
     char *state;          /* ACCESS: the hidden static object the call uses

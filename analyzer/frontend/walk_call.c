@@ -544,6 +544,28 @@ static void emit_callback_spawns(walker *w, CXCursor c, CXCursor callee, int nar
     }
 }
 
+/* Whether e is an integer constant other than 1. */
+static int many(CXCursor e)
+{
+    long long k;
+    return !(rlw_const_int(rl_cursor_strip(e), &k) && k == 1);
+}
+
+/* Whether allocation call c makes an array: a count of elements other
+ * than 1 (`calloc(n, sizeof *jobs)`), or a size that is a product
+ * (`malloc(n * sizeof *jobs)`). Its value then points to its elements,
+ * which share one name as a local array's do (`&H12_3[]`): `jobs[i].id`,
+ * `jobs->id` and what a thread handed `&jobs[i]` reads are one location,
+ * and each thread of a spawn loop gets its own element (discovery.c). */
+static int allocates_array(CXCursor c, const rl_api_fn *api, int nargs)
+{
+    if (api->elements >= 0 && api->elements < nargs) return many(rlw_call_arg(c, api->elements));
+    CXCursor x, y;
+    return api->size >= 0 && api->size < nargs &&
+           rlw_binary_operands(rl_cursor_strip(rlw_call_arg(c, api->size)), CXBinaryOperator_Mul, &x, &y) &&
+           many(x) && many(y);
+}
+
 /* The nargs arguments of call c, in an array the caller frees. */
 static CXCursor *call_args(CXCursor c, int nargs)
 {
@@ -595,6 +617,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             if (out) {
                 rl_loc loc = rlw_loc_of(w, c);
                 rl_sb_printf(&out->value, "&H%u_%u", loc.line, loc.col);
+                if (allocates_array(c, api, nargs)) rl_sb_append(&out->value, "[]");
             }
             return;
         }

@@ -105,6 +105,10 @@ typedef enum rl_node_kind {
  * atomic store of the constant 0. */
 #define RL_ATOMIC_RELAXED "relaxed"
 #define RL_ATOMIC_ZERO "zero"
+/* The api of a plain (not atomic) ACCESS storing an integer constant
+ * other than 0: a flag set, which a test of the flag made under a lock
+ * may wait for (flow.c, locked flags). */
+#define RL_STORE_FLAG "flag"
 /* ... and of a read-modify-write other than a fetch-and-op (an exchange,
  * a compare-and-swap, an operation the models do not name): how
  * spinlocks are taken, not how data is announced */

@@ -148,8 +148,9 @@ static int node_shape_ok(const checker *c, int32_t i, const int32_t *nchildren)
         if (n->aux != -1 && (n->aux < 0 || n->aux >= fn->nnodes ||
                              (fn->nodes[n->aux].kind != RL_N_TRYLOCK && fn->nodes[n->aux].kind != RL_N_LOCK &&
                               fn->nodes[n->aux].kind != RL_N_SPAWN && fn->nodes[n->aux].kind != RL_N_CALL &&
-                              !rl_node_is_atomic_load(&fn->nodes[n->aux]))))
-            return bad_node(c, i, "its trylock", "is not a trylock, lock, thread start, call or atomic load node");
+                              !(fn->nodes[n->aux].kind == RL_N_ACCESS && (fn->nodes[n->aux].flags & RL_ACC_READ) &&
+                                !(fn->nodes[n->aux].flags & RL_ACC_WRITE)))))
+            return bad_node(c, i, "its trylock", "is not a trylock, lock, thread start, call or read node");
     } else if (n->aux != -1) {
         return bad_node(c, i, "its aux field", "is set on a kind that has none");
     }

@@ -56,8 +56,12 @@
  * placed under its first member; 26: atomic loads tested by a condition
  * (an IF's or LOOP's aux), relaxed atomic accesses marked (api), loops
  * whose body runs at least once (RL_LOOP_RUNS); 27: the last reference
- * of an atomic counter (RL_IF_LAST) */
-#define FACTS_FORMAT 27
+ * of an atomic counter (RL_IF_LAST); 28: plain reads tested by a
+ * condition (an IF's or LOOP's aux: a flag read under a lock), plain
+ * stores of a nonzero constant marked (RL_STORE_FLAG), semaphore waits
+ * that may fail tested (aux a CALL), cleanup-attribute guards' unlocks,
+ * heap arrays (&H12_3[]) */
+#define FACTS_FORMAT 28
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

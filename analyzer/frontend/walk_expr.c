@@ -47,6 +47,13 @@ void rlw_mark_zero_store(walker *w, int32_t id, CXCursor value)
     if (rlw_const_int(rl_cursor_strip(value), &v) && v == 0) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_ZERO);
 }
 
+/* `done = 1;` on a plain object: RL_STORE_FLAG (facts.h). */
+static void mark_flag_store(walker *w, int32_t id, CXCursor value)
+{
+    long long v = 0;
+    if (rlw_const_int(rl_cursor_strip(value), &v) && v != 0) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_STORE_FLAG);
+}
+
 /* Returns the ACCESS node emitted, or -1. type_flags: RL_ACC_ATOMIC and
  * RL_ACC_VOLATILE from the object's type, RL_ACC_CLAIMED from its index;
  * others are ignored. */
@@ -690,6 +697,9 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         int32_t last = w->fn->nnodes - 1;
         if (last >= before && w->fn->nodes[last].kind == RL_N_ACCESS && (w->fn->nodes[last].flags & RL_ACC_ATOMIC))
             rlw_mark_zero_store(w, last, rhs); /* `ready = 0;`, ready an atomic_int */
+        else if (!w->silent && last >= before && w->fn->nodes[last].kind == RL_N_ACCESS &&
+                 (w->fn->nodes[last].flags & RL_ACC_WRITE))
+            mark_flag_store(w, last, rhs);
         if (!w->silent && last >= before && rl_sb_str(&b.value)[0] && w->fn->nodes[last].kind == RL_N_ACCESS &&
             (w->fn->nodes[last].flags & RL_ACC_WRITE)) {
             const char *vals[1] = {rl_sb_str(&b.value)};
@@ -760,6 +770,9 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
     for (int i = 0; i < l.len; i++) {
         if (node >= 0) w->cur = seqs[i];
         rlw_expr(w, rlw_child_at(&l, i), USE_READ, i == 1 ? &x : i == 2 ? &y : NULL);
+        /* `ok ? value : -1`: which outcome of a trylock, or of a flag,
+         * the arms run on, as for an `if` */
+        if (i == 0 && node >= 0) rlw_set_try(w, node, rlw_child_at(&l, 0));
     }
     w->cur = saved;
     /* `a < b ? a : b`: equal arms are that value; different ones become a

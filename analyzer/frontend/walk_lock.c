@@ -373,7 +373,8 @@ static int awaited_value(walker *w, CXCursor a, CXCursor b, enum CXBinaryOperato
     for (int side = 0; side < 2; side++) {
         int32_t found = -1;
         int p = try_polarity(w, side ? b : a, &found, depth + 1);
-        int load = p == RL_TRY_ON_TRUE && found >= 0 && w->fn->nodes[found].kind == RL_N_ACCESS;
+        /* atomic loads only: a plain flag is tested for truth */
+        int load = p == RL_TRY_ON_TRUE && found >= 0 && rl_node_is_atomic_load(&w->fn->nodes[found]);
         if (!load && w->testing_loop && depth == 0) {
             /* in arithmetic with what the spinner knows (`t -
              * atomic_load(&head) == N`, a ring's producer waiting for
@@ -404,8 +405,11 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
         CXCursor d = clang_getCursorReferenced(c);
         local_var *v = k == CXCursor_DeclRefExpr && rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
         if (!v) {
-            /* a plain read of an _Atomic object (`while (!ready)`) */
+            /* a plain read of an _Atomic object (`while (!ready)`), or of
+             * a plain flag (flow.c decides whether it was read under a
+             * lock) */
             int32_t id = trylock_node_at(w, c);
+            if (id < 0) id = rlw_plain_read_at(w, c);
             if (id < 0 || w->fn->nodes[id].kind != RL_N_ACCESS) return 0;
             *node = id;
             return base_polarity(w, id);
@@ -454,6 +458,22 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
     }
     rlw_children_free(&l);
     return result;
+}
+
+int32_t rlw_plain_read_at(walker *w, CXCursor c)
+{
+    c = rl_cursor_strip(c);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr) return -1;
+    if (k == CXCursor_DeclRefExpr && rlw_is_automatic(clang_getCursorReferenced(c))) return -1;
+    rl_loc at = rlw_loc_of(w, c);
+    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (n->kind != RL_N_ACCESS || n->loc.line != at.line || n->loc.col != at.col) continue;
+        int plain_read = (n->flags & RL_ACC_READ) && !(n->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC));
+        return plain_read ? i : -1;
+    }
+    return -1;
 }
 
 void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id)

@@ -575,6 +575,16 @@ static void local_init_stores(walker *w, CXCursor d, CXCursor init)
     rl_sb_free(&place);
 }
 
+/* A local given a plain read of a flag (`ok = r->done;`, emitted from
+ * node first_node on): it holds the read's value, as a local holding a
+ * trylock's result does, so that `if (ok)` tests the flag (flow.c decides
+ * whether it was read under a lock). */
+static void note_flag_copy(walker *w, local_var *v, CXCursor e, int32_t first_node)
+{
+    int32_t id = rlw_plain_read_at(w, e);
+    if (id >= first_node) rlw_note_result_local(w, v, e, id);
+}
+
 static void stmt_decl(walker *w, CXCursor c)
 {
     child_list l;
@@ -593,7 +603,7 @@ static void stmt_decl(walker *w, CXCursor c)
         if (init.len) {
             CXCursor e = rlw_child_at(&init, init.len - 1);
             if (clang_isExpression(clang_getCursorKind(e))) {
-                int32_t before = w->last_trylock;
+                int32_t before = w->last_trylock, first_node = w->fn->nnodes;
                 local_var *v = rlw_find_local(w, d);
                 expr_out o;
                 rlw_out_init(&o);
@@ -607,6 +617,8 @@ static void stmt_decl(walker *w, CXCursor c)
                 if (v && w->last_trylock != before && w->last_trylock >= 0 &&
                     clang_getCursorKind(rl_cursor_strip(e)) != CXCursor_DeclRefExpr)
                     rlw_note_result_local(w, v, e, w->last_trylock);
+                else if (v)
+                    note_flag_copy(w, v, e, first_node); /* `int ok = r->done;` */
             }
         }
         rlw_children_free(&init);
@@ -713,11 +725,12 @@ void rlw_stmt(walker *w, CXCursor c)
         break;
     default:
         if (clang_isExpression(k)) {
-            int32_t before = w->last_trylock;
+            int32_t before = w->last_trylock, first_node = w->fn->nnodes;
             rlw_expr(w, c, USE_READ, NULL);
-            /* `rc = pthread_mutex_trylock(&m);` as a statement */
+            /* `rc = pthread_mutex_trylock(&m);` as a statement, or `ok =
+             * r->done;` */
             CXCursor s = rl_cursor_strip(c);
-            if (w->last_trylock != before && clang_getCursorKind(s) == CXCursor_BinaryOperator &&
+            if (clang_getCursorKind(s) == CXCursor_BinaryOperator &&
                 clang_getCursorBinaryOperatorKind(s) == CXBinaryOperator_Assign) {
                 rlw_children_of(s, &l);
                 CXCursor lhs = l.len ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
@@ -726,7 +739,8 @@ void rlw_stmt(walker *w, CXCursor c)
                 if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr && !clang_Cursor_isNull(rhs)) {
                     CXCursor d = clang_getCursorReferenced(lhs);
                     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-                    if (v) rlw_note_result_local(w, v, rhs, w->last_trylock);
+                    if (v && w->last_trylock != before) rlw_note_result_local(w, v, rhs, w->last_trylock);
+                    else if (v) note_flag_copy(w, v, rhs, first_node);
                 }
             }
         } else {

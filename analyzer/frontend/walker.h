@@ -414,6 +414,11 @@ void rlw_note_order_test(walker *w, int32_t node, CXCursor cond);
 /* A local just set to e, an expression holding the result of the TRYLOCK
  * or SPAWN node `id`: what its truth means (walk_lock.c). */
 void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id);
+/* The ACCESS node of c, a plain (not atomic) read of a variable or member
+ * that is no local (`done`, `r->done`), just emitted; -1 for anything
+ * else. A condition testing it, or a local holding it, may be a flag
+ * read under a lock (flow.c). */
+int32_t rlw_plain_read_at(walker *w, CXCursor c);
 /* Correlated conditions (walk_lock.c): an IF on a local that an earlier
  * `if` on the same unchanged local took a lock under holds that lock on
  * the same branch (rlw_set_correlated, before its branches are walked);

@@ -237,6 +237,60 @@ static state landed(walk *w, state s)
  * every path already. */
 /* Whether node n of a function is a fence flagged `flag`
  * (RL_CALL_FENCE_RELEASE or RL_CALL_FENCE_ACQUIRE). */
+/* Locked flags. `lock(m); done = 1; unlock(m);` against `lock(m); ok =
+ * done; unlock(m); if (ok) ...`: a reader that saw the flag set under the
+ * lock took the lock after the writer let it go, so what the writer did
+ * before setting the flag comes before what the reader does once it saw
+ * it. As for an atomic flag, the store is a post on the flag and the
+ * tested read a wait on it, found on the branch that read it set
+ * (on_branch): a plain store of a nonzero constant made under a lock, to
+ * a flag some condition tests (flow->tested_flags, by its last member or
+ * its global's name, so that a store posts only where a test may take it:
+ * posts are summarised up every caller), and a plain read made under a
+ * lock and tested by a condition. Which locks is not compared: a flag
+ * written and read under two locks races, and that race is reported. */
+
+/* The key of a flag's place: its last member (".done"), or the whole
+ * place for a variable. */
+static const char *flag_key(rl_strpool *pool, const char *place)
+{
+    const char *dot = strrchr(place, '.');
+    return rl_intern(pool, dot ? dot : place);
+}
+
+/* Whether node i is a plain read made under a lock. */
+static int locked_flag_read(const walk *w, int32_t i)
+{
+    const rl_node *n = &w->fn->nodes[i];
+    const rl_lockset *held = w->out->held[i];
+    return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_READ) && !(n->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC)) &&
+           held && held->n > 0;
+}
+
+/* Whether node i stores a nonzero constant to a tested flag under a lock. */
+static int locked_flag_store(const walk *w, int32_t i)
+{
+    const rl_node *n = &w->fn->nodes[i];
+    const rl_lockset *held = w->out->held[i];
+    return n->kind == RL_N_ACCESS && n->api && strcmp(n->api, RL_STORE_FLAG) == 0 && !(n->flags & RL_ACC_ATOMIC) &&
+           held && held->n > 0 && rl_ptrmap_get(&w->flow->tested_flags, flag_key(w->p->pool, n->text));
+}
+
+/* The flags some condition tests with a plain read (flow->tested_flags). */
+static void find_tested_flags(rl_program *p, rl_flow *flow)
+{
+    for (size_t k = 0; k < p->nfns; k++) {
+        const rl_function *f = p->fns[k].fn;
+        for (int32_t i = 0; i < f->nnodes; i++) {
+            const rl_node *n = &f->nodes[i];
+            if ((n->kind != RL_N_IF && n->kind != RL_N_LOOP) || n->aux < 0 || (n->flags & RL_IF_LAST)) continue;
+            const rl_node *t = &f->nodes[n->aux];
+            if (t->kind == RL_N_ACCESS && !(t->flags & (RL_ACC_ATOMIC | RL_ACC_WRITE)))
+                rl_ptrmap_put(&flow->tested_flags, flag_key(p->pool, t->text), (void *)1);
+        }
+    }
+}
+
 static int is_fence(const rl_node *n, uint8_t flag)
 {
     return n->kind == RL_N_CALL && (n->flags & flag);
@@ -253,9 +307,11 @@ static int32_t last_fence(const rl_function *f, uint8_t flag)
 
 /* Whether the atomic load at node i acquires: its order does, or it is
  * relaxed and an acquire fence comes after it in the function (C11
- * 7.17.4: the fence then acquires what the load read). */
+ * 7.17.4: the fence then acquires what the load read). A plain read of a
+ * flag acquires when it was made under a lock (locked_flag_read). */
 static int load_acquires(const walk *w, int32_t i)
 {
+    if (!rl_node_is_atomic_load(&w->fn->nodes[i])) return locked_flag_read(w, i);
     return rl_node_is_acquire_load(&w->fn->nodes[i]) || w->last_acquire_fence > i;
 }
 
@@ -660,6 +716,14 @@ static void collect_posts_and_waits(walk *w)
             posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
             continue;
         }
+        if (locked_flag_store(w, i) && n->end + 1 < w->fn->nnodes) {
+            /* a flag set under a lock: a post on it, after the store (it
+             * is released with the lock, before a reader takes it) */
+            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, n->end + 1,
+                          rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), n->text, 0));
+            posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
+            continue;
+        }
         if (tested_last && tested_last[i] && last_decrement(w, i) && n->end + 1 < w->fn->nnodes) {
             /* a plain decrement under a lock, tested for the last
              * reference: a post on its counter, as an atomic one is, at
@@ -923,6 +987,7 @@ rl_flow *rl_flow_compute(rl_program *p)
     flow->locks = rl_lockset_table_new();
     flow->nfns = p->nfns;
     flow->fns = rl_xcalloc(p->nfns + 1, sizeof *flow->fns);
+    find_tested_flags(p, flow);
     /* Label names compare by pointer: a function's labels all come from
      * its unit's pool. */
     char *mark = rl_xcalloc(p->nfns + 1, 1);
@@ -955,6 +1020,7 @@ void rl_flow_free(rl_flow *flow)
         free(flow->fns[i].posted_after_known);
     }
     free(flow->fns);
+    rl_ptrmap_free(&flow->tested_flags);
     rl_lockset_table_free(flow->locks);
     free(flow);
 }

@@ -75,6 +75,8 @@ typedef struct rl_flow {
     rl_lockset_table *locks;
     rl_fn_flow *fns;   /* parallel to program->fns */
     size_t nfns;
+    rl_ptrmap tested_flags; /* flag key (interned, flow.c's flag_key) -> 1:
+                               what some condition tests with a plain read */
 } rl_flow;
 
 /* The objects posted on after node i of function fn (own terms), whose

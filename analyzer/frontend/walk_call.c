@@ -295,16 +295,37 @@ static int atomic_relaxed(atomic_operands o)
     return !clang_Cursor_isNull(o.order) && rlw_const_int(rl_cursor_strip(o.order), &order) && order == 0;
 }
 
+/* Whether an atomic object of pointer type a points to holds a pointer
+ * (`_Atomic(struct res *) pub`, `struct node *_Atomic head`). */
+static int holds_pointer(CXCursor a)
+{
+    CXType t = clang_getCanonicalType(clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(a))));
+    if (t.kind == CXType_Atomic) t = clang_getCanonicalType(clang_Type_getValueType(t));
+    return t.kind == CXType_Pointer;
+}
+
 /* Pointer arguments of an atomic operation are accessed atomically; its
  * object (the first) as the operation named name does (NULL: read and
  * written), marked relaxed when its memory order is (facts.h). A load
  * that acquires is noted as a trylock's result is, for a local it is
- * stored in (`c = atomic_load(&instance); if (c) ...`: walk_lock.c). */
-static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int nargs, atomic_operands operands)
+ * stored in (`c = atomic_load(&instance); if (c) ...`: walk_lock.c).
+ * An atomic pointer is followed as a plain one is: the pointer a store or
+ * an exchange puts there is stored (the write's argument, which publishes
+ * what it points to), not accessed, and a load or an exchange gives the
+ * object's value (out: `r = atomic_load(&pub); r->tag` is what was
+ * stored in pub). */
+static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int nargs, atomic_operands operands,
+                             expr_out *out)
 {
     int relaxed = atomic_relaxed(operands);
+    int pointers = nargs > 0 && name && holds_pointer(args[0]) && !strstr(name, "compare");
+    int stores = pointers && !clang_Cursor_isNull(operands.value) && (strstr(name, "_store") || strstr(name, "exchange"));
+    expr_out stored;
+    rlw_out_init(&stored);
+    if (stores) rlw_expr(w, operands.value, USE_READ, &stored);
     for (int i = 0; i < nargs; i++) {
         CXCursor a = args[i];
+        if (stores && clang_equalCursors(a, operands.value)) continue;
         if (rlw_type_is_pointer(clang_getCursorType(a))) {
             rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
             rlw_pointee_place(w, a, &place, &display, NULL);
@@ -316,12 +337,19 @@ static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int na
             else if (id >= 0 && i == 0 && mode == USE_RMW && !(name && strstr(name, "fetch")))
                 w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_EXCHANGE);
             if (id >= 0 && i == 0 && rl_node_is_atomic_load(&w->fn->nodes[id])) w->last_trylock = id;
+            if (id >= 0 && i == 0 && stores && rl_sb_str(&stored.value)[0]) {
+                const char *vals[1] = {rl_sb_str(&stored.value)};
+                rlw_set_args(w, id, vals, 1);
+            }
+            if (i == 0 && out && pointers && (strstr(name, "_load") || strstr(name, "exchange")))
+                rl_sb_append(&out->value, rl_sb_str(&place));
             rl_sb_free(&place);
             rl_sb_free(&display);
         } else {
             rlw_expr(w, a, USE_READ, NULL);
         }
     }
+    rlw_out_free(&stored);
 }
 
 /* The memory orders of C11 and of GCC's builtins, as the constants the
@@ -596,7 +624,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_TRYLOCK: {
             CXCursor *args = call_args(c, nargs);
             if (rlw_spin_gate(w, api, args, nargs)) rlw_walk_sync_call(w, c, api, name, nargs);
-            else walk_atomic_args(w, name, args, nargs, call_operands(name, args, nargs));
+            else walk_atomic_args(w, name, args, nargs, call_operands(name, args, nargs), out);
             free(args);
             return;
         }
@@ -608,7 +636,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_ATOMIC: {
             CXCursor *args = call_args(c, nargs);
             if (strstr(name, "thread_fence") || strcmp(name, "__sync_synchronize") == 0) emit_fence(w, c, name, args, nargs);
-            else walk_atomic_args(w, name, args, nargs, call_operands(name, args, nargs));
+            else walk_atomic_args(w, name, args, nargs, call_operands(name, args, nargs), out);
             free(args);
             return;
         }
@@ -736,7 +764,6 @@ static int atomic_source_args(const child_list *l, CXCursor *args, int max)
  * unexposed AtomicExpr. The macro name in the source tells which. */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
 {
-    (void)out;
     char name[MAX_IDENT];
     child_list l;
     rlw_children_of(c, &l);
@@ -758,7 +785,7 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
         /* clang's AtomicExpr: PTR, ORDER, VAL1, ... (atomic_source_args) */
         atomic_operands operands = {l.len >= 2 ? rlw_child_at(&l, 1) : clang_getNullCursor(),
                                     l.len >= 3 ? rlw_child_at(&l, 2) : clang_getNullCursor()};
-        walk_atomic_args(w, name[0] ? name : NULL, args, l.len, operands);
+        walk_atomic_args(w, name[0] ? name : NULL, args, l.len, operands, out);
         free(args);
     }
     rlw_children_free(&l);

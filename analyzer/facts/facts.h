@@ -109,6 +109,11 @@ typedef enum rl_node_kind {
  * other than 0: a flag set, which a test of the flag made under a lock
  * may wait for (flow.c, locked flags). */
 #define RL_STORE_FLAG "flag"
+/* The api of a plain read a condition tests (an IF's or LOOP's aux), made
+ * after more lock calls than unlock calls in its body: a flag that may be
+ * read under a lock (flow.c, locked flags; only a filter, the flow
+ * decides from the locks it holds there). */
+#define RL_READ_LOCKED "locked"
 /* ... and of a read-modify-write other than a fetch-and-op (an exchange,
  * a compare-and-swap, an operation the models do not name): how
  * spinlocks are taken, not how data is announced */

@@ -32,6 +32,7 @@ static void walk_function(walker *w, CXCursor fc)
     w->silent = 0;
     w->last_trylock = -1;
     w->nreleases = 0;
+    w->locks_taken = 0;
     w->block_depth = 0;
     w->breakable_depth = 0;
     memset(&w->loop, 0, sizeof w->loop);

@@ -114,7 +114,11 @@ void rlw_emit_lock(walker *w, CXCursor c, const rl_api_fn *api, const char *name
     n->api = rl_intern(w->facts->pool, name);
     n->flags = (uint8_t)((api->shared ? RL_LOCK_SHARED : 0) | (api->value >= 0 ? RL_LOCK_SPIN : 0));
     if (kind == RL_N_TRYLOCK) w->last_trylock = id;
-    if (kind == RL_N_UNLOCK) end_correlations(w, n->text);
+    if (kind == RL_N_LOCK) w->locks_taken++;
+    if (kind == RL_N_UNLOCK) {
+        if (w->locks_taken > 0) w->locks_taken--;
+        end_correlations(w, n->text);
+    }
 }
 
 /* setjmp(env): a TRYLOCK node flagged RL_LOCK_JUMP_TARGET on the buffer,
@@ -471,6 +475,7 @@ int32_t rlw_plain_read_at(walker *w, CXCursor c)
         const rl_node *n = &w->fn->nodes[i];
         if (n->kind != RL_N_ACCESS || n->loc.line != at.line || n->loc.col != at.col) continue;
         int plain_read = (n->flags & RL_ACC_READ) && !(n->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC));
+        if (plain_read && w->locks_taken > 0) w->fn->nodes[i].api = rl_intern(w->facts->pool, RL_READ_LOCKED);
         return plain_read ? i : -1;
     }
     return -1;

@@ -155,6 +155,9 @@ typedef struct walker {
     scoped_release *releases; /* guards of the blocks being walked, innermost last */
     int nreleases, cap_releases;
     int block_depth;       /* compound statements around the statement walked */
+    int locks_taken;       /* lock nodes minus unlock nodes emitted so far in the
+                              body, in walking order: a crude sign that a lock
+                              is held (RL_READ_LOCKED) */
     int breakable_depth;   /* loops and switches around it */
 } walker;
 

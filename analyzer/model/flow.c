@@ -244,10 +244,11 @@ static state landed(walk *w, state s)
  * it. As for an atomic flag, the store is a post on the flag and the
  * tested read a wait on it, found on the branch that read it set
  * (on_branch): a plain store of a nonzero constant made under a lock, to
- * a flag some condition tests (flow->tested_flags, by its last member or
- * its global's name, so that a store posts only where a test may take it:
- * posts are summarised up every caller), and a plain read made under a
- * lock and tested by a condition. Which locks is not compared: a flag
+ * a flag some condition tests after taking a lock in its body
+ * (flow->tested_flags, RL_READ_LOCKED, by its last member or its global's
+ * name, so that a store posts only where a test may take it: posts are
+ * summarised up every caller), and a plain read made under a lock and
+ * tested by a condition. Which locks is not compared: a flag
  * written and read under two locks races, and that race is reported. */
 
 /* The key of a flag's place: its last member (".done"), or the whole
@@ -285,7 +286,8 @@ static void find_tested_flags(rl_program *p, rl_flow *flow)
             const rl_node *n = &f->nodes[i];
             if ((n->kind != RL_N_IF && n->kind != RL_N_LOOP) || n->aux < 0 || (n->flags & RL_IF_LAST)) continue;
             const rl_node *t = &f->nodes[n->aux];
-            if (t->kind == RL_N_ACCESS && !(t->flags & (RL_ACC_ATOMIC | RL_ACC_WRITE)))
+            if (t->kind == RL_N_ACCESS && !(t->flags & (RL_ACC_ATOMIC | RL_ACC_WRITE)) && t->api &&
+                strcmp(t->api, RL_READ_LOCKED) == 0)
                 rl_ptrmap_put(&flow->tested_flags, flag_key(p->pool, t->text), (void *)1);
         }
     }

@@ -55,8 +55,12 @@ static size_t member_len(const char *m)
 }
 
 /* One rewrite of the first container or type step of s (place.h) into
- * next; 0 when there is none, or when s is not resolved yet. */
-static int normalize_step(const char *s, rl_strbuf *next)
+ * next; 0 when there is none, or when s is not resolved yet. A container
+ * step after a pointer not followed yet (`G:list.next*^{T}node`) waits
+ * for the stores to say what that pointer holds (`&G:dev.node`, then
+ * `G:dev.node^{T}node`: G:dev), unless final: then it names an object
+ * of type T. */
+static int normalize_step(const char *s, rl_strbuf *next, int final)
 {
     size_t root = root_len(s);
     const char *step = s + root + strcspn(s + root, "^~");
@@ -80,6 +84,8 @@ static int normalize_step(const char *s, rl_strbuf *next)
         rl_sb_appendn(next, s, prefix - mlen - 1); /* X.m^{T}m rest: X rest */
     } else if (k == RL_ROOT_PARAM || k == RL_ROOT_CALL) {
         return 0;
+    } else if (!final && memchr(s + root, '*', (size_t)(step - s) - root)) {
+        return 0;
     } else {
         rl_sb_appendn(next, step + 1, (size_t)(close - step)); /* {T} rest */
     }
@@ -89,14 +95,14 @@ static int normalize_step(const char *s, rl_strbuf *next)
 
 /* The normalized form of place, which has a container or type step,
  * interned. */
-static const char *normalize_steps(rl_strpool *pool, const char *place)
+static const char *normalize_steps(rl_strpool *pool, const char *place, int final)
 {
     int amp = place[0] == '&';
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_append(&sb, place + amp);
     for (;;) {
         rl_strbuf next = RL_STRBUF_INIT;
-        if (!normalize_step(rl_sb_str(&sb), &next)) {
+        if (!normalize_step(rl_sb_str(&sb), &next, final)) {
             rl_sb_free(&next);
             break;
         }
@@ -115,13 +121,19 @@ static const char *normalize_steps(rl_strpool *pool, const char *place)
 const char *rl_place_normalize(rl_strpool *pool, const char *place)
 {
     if (!place || !place[strcspn(place, "^~")]) return place;
-    return normalize_steps(pool, place);
+    return normalize_steps(pool, place, 0);
 }
 
 const char *rl_place_intern_normalized(rl_strpool *pool, const char *place)
 {
     if (!place || !place[strcspn(place, "^~")]) return rl_intern(pool, place);
-    return normalize_steps(pool, place);
+    return normalize_steps(pool, place, 0);
+}
+
+const char *rl_place_normalize_final(rl_strpool *pool, const char *place)
+{
+    if (!place || !place[strcspn(place, "^~")]) return place;
+    return normalize_steps(pool, place, 1);
 }
 
 static const char *subst(rl_strpool *pool, const char *s, const char *const *vals, int nvals, int is_value)

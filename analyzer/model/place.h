@@ -97,6 +97,12 @@ const char *rl_place_normalize(rl_strpool *pool, const char *place);
  * is never read again, and interning it too made up a large part of the
  * pool on real code. */
 const char *rl_place_intern_normalized(rl_strpool *pool, const char *place);
+/* Both wait with a container step that follows a pointer not followed
+ * yet (`G:list.next*^{T}node`: the stores may say it holds `&G:dev.node`,
+ * whose container is G:dev). Once the stores were followed (stores.c),
+ * this one names what is left by type ("{T}"), as a pointer of unknown
+ * origin's container is. */
+const char *rl_place_normalize_final(rl_strpool *pool, const char *place);
 
 /* The thread N of a place qualified by a frame of it ("tN:FN:..."), or -1.
  * Asked for every pair of accesses the race rule looks at (zstd's 14

@@ -298,7 +298,7 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
     }
     *own_out = own;
     *shared_after_out = shared_after;
-    return place;
+    return rl_place_normalize_final(pool, place);
 }
 
 /* Slots of the follow cache (a power of two): a context's accesses follow

@@ -84,7 +84,7 @@ typedef enum mutation {
 static const char *const mutation_names[NMUTATIONS] = {
     "a LOCK node without a place", "a SPAWN node with one argument", "a SPAWN node with a NULL handle",
     "an ACCESS place with an unclosed [#P", "a function without a name", "an IF node missing its else branch",
-    "an IF whose trylock is an ACCESS", "a root that is not a SEQ", "a node on no child list",
+    "an IF whose trylock is a write", "a root that is not a SEQ", "a node on no child list",
     "an IF value test without its constant", "a choice whose nested call values hold too many separators",
     "an IF testing a last reference whose decrement is a read",
 };
@@ -122,12 +122,15 @@ static int mutate(rl_unit_facts *f, mutation m)
         return 1;
     }
     case IF_TRYLOCK_NOT_TRYLOCK: {
+        /* a condition may test a read (an atomic load, a flag), never a
+         * write */
         if (!(n = find_node(f, RL_N_IF, &fn))) return 0;
-        rl_function *afn = NULL;
-        rl_node *acc = find_node(f, RL_N_ACCESS, &afn);
-        if (!acc || afn != fn) return 0;
-        n->aux = (int32_t)(acc - fn->nodes);
-        return 1;
+        for (int32_t i = 0; i < fn->nnodes; i++) {
+            if (fn->nodes[i].kind != RL_N_ACCESS || !(fn->nodes[i].flags & RL_ACC_WRITE)) continue;
+            n->aux = i;
+            return 1;
+        }
+        return 0;
     }
     case ROOT_NOT_SEQ:
         if (f->nfns == 0) return 0;

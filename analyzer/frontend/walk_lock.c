@@ -318,6 +318,12 @@ static void extent_of(walker *w, CXCursor c, rl_loc *from, rl_loc *to)
     clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(c)), NULL, &to->line, &to->col, NULL);
 }
 
+/* How far back trylock_node_at and rlw_plain_read_at look for the events
+ * of a condition they were just handed: those are among the last emitted
+ * (a scan of the whole body for each condition made large functions
+ * quadratic); an expression emitting more gets no outcome. */
+#define MAX_CONDITION_NODES 512
+
 /* A call of a wait that says whether it waited (sem_trywait). */
 static int fallible_wait(walker *w, const rl_node *n)
 {
@@ -336,7 +342,7 @@ static int32_t trylock_node_at(walker *w, CXCursor call)
     rl_loc loc, end;
     extent_of(w, call, &loc, &end);
     int32_t load = -1;
-    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
+    for (int32_t i = w->fn->nnodes - 1; i >= 0 && i >= w->fn->nnodes - MAX_CONDITION_NODES; i--) {
         const rl_node *n = &w->fn->nodes[i];
         int here = n->loc.line == loc.line && n->loc.col == loc.col;
         int outcome = n->kind == RL_N_TRYLOCK || (n->kind == RL_N_SPAWN && !(n->flags & RL_SPAWN_CALLBACK)) ||
@@ -471,7 +477,7 @@ int32_t rlw_plain_read_at(walker *w, CXCursor c)
     if (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr) return -1;
     if (k == CXCursor_DeclRefExpr && rlw_is_automatic(clang_getCursorReferenced(c))) return -1;
     rl_loc at = rlw_loc_of(w, c);
-    for (int32_t i = w->fn->nnodes - 1; i >= 0; i--) {
+    for (int32_t i = w->fn->nnodes - 1; i >= 0 && i >= w->fn->nnodes - MAX_CONDITION_NODES; i--) {
         const rl_node *n = &w->fn->nodes[i];
         if (n->kind != RL_N_ACCESS || n->loc.line != at.line || n->loc.col != at.col) continue;
         int plain_read = (n->flags & RL_ACC_READ) && !(n->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC));

@@ -267,17 +267,46 @@ static const rl_lockset *posted_before_calls(rl_model *m, int caller, int callee
 /* What orders an access before other threads' accesses: the locks its
  * owned object is published under (publish), and the objects its
  * function posts on after it (flow.h), resolved in the context. */
+/* The last answer of posted_after in one context: the accesses of a
+ * function share a few posted sets (interned), and resolving one again
+ * for each access (a sort per context and access) was most of the model's
+ * time on curl's thread pool, whose slot loop posts on its flag. */
+typedef struct posted_memo {
+    const rl_lockset *posted; /* NULL: nothing remembered */
+    int waited;
+    const rl_lockset *r;
+} posted_memo;
+
+static const rl_lockset *resolved_posts(rl_model *m, const rl_ctx *c, const frame_env *env, const rl_lockset *posted,
+                                        int waited);
+
 static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env,
-                                      const rl_lockset *publish, int *rounds)
+                                      const rl_lockset *publish, int *rounds, posted_memo *memo)
 {
     const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node, rounds);
     if (!posted) return publish;
+    int waited = rl_flow_waits_before(m->flow, c->fn, node);
+    const rl_lockset *r;
+    if (memo->posted == posted && memo->waited == waited) {
+        r = memo->r;
+    } else {
+        r = resolved_posts(m, c, env, posted, waited);
+        *memo = (posted_memo){posted, waited, r};
+    }
+    if (!r->n) return publish;
+    return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
+}
+
+/* posted_after's set in the context's terms, less what a caller posted
+ * on before the call. */
+static const rl_lockset *resolved_posts(rl_model *m, const rl_ctx *c, const frame_env *env, const rl_lockset *posted,
+                                        int waited)
+{
     const rl_lockset *r = tm_follow_lock_stores(m, tm_resolve_locks(m, env, posted)); /* as access_history */
     /* A caller that posted on an object before the call (with no wait
      * since, here or between) may have a waiter reading already: the
      * later post does not order this access for it (`publish(a);
      * publish(b);`, each filling a buffer, then signalling). */
-    int waited = rl_flow_waits_before(m->flow, c->fn, node);
     for (int p = c->parent_ctx, callee = c->fn; p >= 0 && !waited && r->n; callee = m->ctxs[p].fn, p = m->ctxs[p].parent_ctx) {
         const rl_lockset *before = posted_before_calls(m, m->ctxs[p].fn, callee, &waited);
         if (before && before->n) {
@@ -286,8 +315,7 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
             for (size_t e = 0; e < gone->n; e++) r = rl_ls_remove(m->flow->locks, r, gone->e[e].lock);
         }
     }
-    if (!r->n) return publish;
-    return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
+    return r;
 }
 
 /* Repeat calls of a run-once function (program.h, once_guard) only test
@@ -342,6 +370,7 @@ void tm_collect_accesses(rl_model *m)
         const rl_ctx *c = &m->ctxs[ci];
         const rl_function *f = fn_of(m, c->fn);
         frame_env env = tm_ctx_env(c);
+        posted_memo memo = {NULL, 0, NULL};
         /* a barrier made by hand is one as pthread_barrier_wait's is */
         const rl_lockset *own_barriers = m->flow->fns[c->fn].own_barriers;
         for (size_t k = 0; own_barriers && k < own_barriers->n; k++)
@@ -371,7 +400,7 @@ void tm_collect_accesses(rl_model *m)
             if (owned && !publish && !taken) continue;
             const char *unlink_lock = rl_ownership_released_unlinked(m->own, c->fn, i);
             int rounds = 0;
-            publish = posted_after(m, c, i, &env, publish, &rounds);
+            publish = posted_after(m, c, i, &env, publish, &rounds, &memo);
             if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));

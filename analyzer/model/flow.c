@@ -259,13 +259,15 @@ static const char *flag_key(rl_strpool *pool, const char *place)
     return rl_intern(pool, dot ? dot : place);
 }
 
-/* Whether node i is a plain read made under a lock. */
+/* Whether node i is a plain read made under a lock, of a flag some
+ * store sets to a constant (flow->set_flags: a read of anything else
+ * waits for nothing, and would only make the histories larger). */
 static int locked_flag_read(const walk *w, int32_t i)
 {
     const rl_node *n = &w->fn->nodes[i];
     const rl_lockset *held = w->out->held[i];
     return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_READ) && !(n->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC)) &&
-           held && held->n > 0;
+           held && held->n > 0 && rl_ptrmap_get(&w->flow->set_flags, flag_key(w->p->pool, n->text));
 }
 
 /* Whether node i stores a nonzero constant to a tested flag under a lock. */
@@ -277,13 +279,17 @@ static int locked_flag_store(const walk *w, int32_t i)
            held && held->n > 0 && rl_ptrmap_get(&w->flow->tested_flags, flag_key(w->p->pool, n->text));
 }
 
-/* The flags some condition tests with a plain read (flow->tested_flags). */
-static void find_tested_flags(rl_program *p, rl_flow *flow)
+/* The flags some condition tests with a plain read after a lock call
+ * (flow->tested_flags), and those some store sets to a constant
+ * (flow->set_flags). */
+static void find_flags(rl_program *p, rl_flow *flow)
 {
     for (size_t k = 0; k < p->nfns; k++) {
         const rl_function *f = p->fns[k].fn;
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
+            if (n->kind == RL_N_ACCESS && n->api && strcmp(n->api, RL_STORE_FLAG) == 0)
+                rl_ptrmap_put(&flow->set_flags, flag_key(p->pool, n->text), (void *)1);
             if ((n->kind != RL_N_IF && n->kind != RL_N_LOOP) || n->aux < 0 || (n->flags & RL_IF_LAST)) continue;
             const rl_node *t = &f->nodes[n->aux];
             if (t->kind == RL_N_ACCESS && !(t->flags & (RL_ACC_ATOMIC | RL_ACC_WRITE)) && t->api &&
@@ -989,7 +995,7 @@ rl_flow *rl_flow_compute(rl_program *p)
     flow->locks = rl_lockset_table_new();
     flow->nfns = p->nfns;
     flow->fns = rl_xcalloc(p->nfns + 1, sizeof *flow->fns);
-    find_tested_flags(p, flow);
+    find_flags(p, flow);
     /* Label names compare by pointer: a function's labels all come from
      * its unit's pool. */
     char *mark = rl_xcalloc(p->nfns + 1, 1);
@@ -1023,6 +1029,7 @@ void rl_flow_free(rl_flow *flow)
     }
     free(flow->fns);
     rl_ptrmap_free(&flow->tested_flags);
+    rl_ptrmap_free(&flow->set_flags);
     rl_lockset_table_free(flow->locks);
     free(flow);
 }

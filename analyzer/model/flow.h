@@ -76,7 +76,10 @@ typedef struct rl_flow {
     rl_fn_flow *fns;   /* parallel to program->fns */
     size_t nfns;
     rl_ptrmap tested_flags; /* flag key (interned, flow.c's flag_key) -> 1:
-                               what some condition tests with a plain read */
+                               what some condition tests with a plain read
+                               after a lock call */
+    rl_ptrmap set_flags;    /* flag key -> 1: what some plain store sets to a
+                               nonzero constant (flow.c, locked flags) */
 } rl_flow;
 
 /* The objects posted on after node i of function fn (own terms), whose

@@ -549,26 +549,48 @@ static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_li
     return 1;
 }
 
-/* Whether lock is held at every node from r to w of the function. */
-static int held_throughout(const rl_fn_flow *ff, int32_t r, int32_t w, const char *lock)
+/* Whether node i (before w) may lead to w: not when a return, or a call
+ * that never returns, follows it in one of its sequences below the block
+ * holding both (the early exit of a pop that found the queue empty:
+ * `if (!nx) { unlock(&q->hl); return 0; }`). Breaks and gotos may lead
+ * there. */
+static int ends_path(const rl_node *n)
 {
-    for (int32_t i = r; i <= w; i++)
-        if (ff->held[i] && !rl_ls_contains(ff->held[i], lock)) return 0;
+    return n->kind == RL_N_RETURN || (n->kind == RL_N_CALL && (n->flags & RL_CALL_NORETURN));
+}
+
+static int may_reach(const rl_function *f, int32_t i, int32_t w)
+{
+    if (ends_path(&f->nodes[i])) return 0;
+    for (int32_t child = i, p = f->nodes[i].parent; p >= 0; child = p, p = f->nodes[p].parent) {
+        if (w > p && w <= f->nodes[p].end) return 1; /* the block holding both */
+        if (f->nodes[p].kind != RL_N_SEQ) continue;
+        for (int32_t s = f->nodes[child].next_sibling; s >= 0; s = f->nodes[s].next_sibling)
+            if (ends_path(&f->nodes[s])) return 0;
+    }
     return 1;
 }
 
-/* Whether some lock held at node r stays held at every node up to w. */
+/* Whether lock is held at every node from r to w of the function that
+ * may lead to w. */
+static int held_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w, const char *lock)
+{
+    for (int32_t i = r; i <= w; i++)
+        if (ff->held[i] && !rl_ls_contains(ff->held[i], lock) && may_reach(f, i, w)) return 0;
+    return 1;
+}
+
 /* The lock held from node r to node w (one of them), or NULL. */
-static const char *lock_throughout(const rl_fn_flow *ff, int32_t r, int32_t w)
+static const char *lock_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w)
 {
     for (size_t l = 0; ff->held[r] && l < ff->held[r]->n; l++)
-        if (held_throughout(ff, r, w, ff->held[r]->e[l].lock)) return ff->held[r]->e[l].lock;
+        if (held_throughout(f, ff, r, w, ff->held[r]->e[l].lock)) return ff->held[r]->e[l].lock;
     return NULL;
 }
 
-static int one_lock_throughout(const rl_fn_flow *ff, int32_t r, int32_t w)
+static int one_lock_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w)
 {
-    return lock_throughout(ff, r, w) != NULL;
+    return lock_throughout(f, ff, r, w) != NULL;
 }
 
 /* Whether fn reads the pointer stored at `place` and then overwrites it,
@@ -588,7 +610,7 @@ static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t bef
         for (int32_t w = r + 1; w < f->nnodes; w++) {
             const rl_node *wr = &f->nodes[w];
             if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
-            const char *held = lock_throughout(ff, r, w);
+            const char *held = lock_throughout(f, ff, r, w);
             if (held) {
                 if (lock) *lock = held;
                 return 1;
@@ -667,7 +689,7 @@ static int unlinks_read(rl_ownership *o, int fn, int32_t r, int32_t w, const cha
     if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || !wr->text || strcmp(wr->text, place) != 0 ||
         wr->nargs != 1 || strncmp(wr->args[0], place, n) != 0 || wr->args[0][n] != '*')
         return 0;
-    return one_lock_throughout(ff, r, w);
+    return one_lock_throughout(f, ff, r, w);
 }
 
 static const unlink_list *unlinks_of(rl_ownership *o, int fn, const char *place)

@@ -292,28 +292,28 @@ int rl_annotation_requires(CXTranslationUnit tu, CXCursor fn, rl_capability_ref 
     return n;
 }
 
-int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, size_t size)
+/* The one argument of decl's first attribute of the role, as written,
+ * into text: 0, or -1 when it has none. */
+static int single_argument(CXTranslationUnit tu, CXCursor decl, attr_role role, char *text, size_t size)
 {
     attr_read attrs[RL_ANNOTATION_MAX_CAPS];
     int nattrs = read_attrs(tu, decl, attrs, RL_ANNOTATION_MAX_CAPS);
     for (int i = 0; i < nattrs; i++) {
-        if (attrs[i].role != ROLE_GUARDED_BY || attrs[i].nargs != 1) continue;
+        if (attrs[i].role != role || attrs[i].nargs != 1) continue;
         snprintf(text, size, "%s", attrs[i].args[0]);
         return 0;
     }
     return -1;
 }
 
+int rl_annotation_guarded_by(CXTranslationUnit tu, CXCursor decl, char *text, size_t size)
+{
+    return single_argument(tu, decl, ROLE_GUARDED_BY, text, size);
+}
+
 int rl_annotation_cleanup(CXTranslationUnit tu, CXCursor decl, char *fn, size_t size)
 {
-    attr_read attrs[RL_ANNOTATION_MAX_CAPS];
-    int nattrs = read_attrs(tu, decl, attrs, RL_ANNOTATION_MAX_CAPS);
-    for (int i = 0; i < nattrs; i++) {
-        if (attrs[i].role != ROLE_CLEANUP || attrs[i].nargs != 1) continue;
-        snprintf(fn, size, "%s", attrs[i].args[0]);
-        return 0;
-    }
-    return -1;
+    return single_argument(tu, decl, ROLE_CLEANUP, fn, size);
 }
 
 /* The attribute's spelled name: the first token of its extent. */

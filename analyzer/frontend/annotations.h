@@ -3,7 +3,9 @@
  * requires_capability and their older spellings) and on variables and
  * fields (guarded_by), so that a lock API
  * annotated in its header is modelled like one described in models/, and a
- * function that needs a lock held is analysed holding it. libclang has no API for these
+ * function that needs a lock held is analysed holding it; and GNU's
+ * cleanup attribute on locals (a lock guard's release, walk_cleanup.c).
+ * libclang has no API for these
  * attributes: they are read from its unexposed attribute cursors and the
  * tokens where the attribute (or the macro that wraps it) is written.
  * Internal to the frontend. */

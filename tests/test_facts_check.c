@@ -78,6 +78,7 @@ typedef enum mutation {
     IF_VALUE_TEST_WITHOUT_CONSTANT,
     CHOICE_NESTED_TOO_DEEP,
     IF_LAST_ON_A_READ,
+    CALL_NEGATIVE_CLAIM_MASK,
     NMUTATIONS
 } mutation;
 
@@ -87,6 +88,7 @@ static const char *const mutation_names[NMUTATIONS] = {
     "an IF whose trylock is a write", "a root that is not a SEQ", "a node on no child list",
     "an IF value test without its constant", "a choice whose nested call values hold too many separators",
     "an IF testing a last reference whose decrement is a read",
+    "a CALL whose claimed-argument mask is negative",
 };
 
 /* Breaks one invariant of f; 0 when f has nothing to break it on. */
@@ -173,6 +175,10 @@ static int mutate(rl_unit_facts *f, mutation m)
             }
         return 0;
     }
+    case CALL_NEGATIVE_CLAIM_MASK:
+        if (!(n = find_node(f, RL_N_CALL, &fn))) return 0;
+        n->aux = -5;
+        return 1;
     case NMUTATIONS:
         break;
     }
@@ -290,7 +296,7 @@ int main(int argc, char **argv)
         /* Well formed, so deserialisation alone takes it ... */
         rl_unit_facts *g = rl_facts_deserialize(blob, len);
         if (m != FUNCTION_WITHOUT_NAME && m != IF_MISSING_BRANCH && m != ROOT_NOT_SEQ && m != ORPHAN_NODE &&
-            m != IF_TRYLOCK_NOT_TRYLOCK && m != IF_LAST_ON_A_READ)
+            m != IF_TRYLOCK_NOT_TRYLOCK && m != IF_LAST_ON_A_READ && m != CALL_NEGATIVE_CLAIM_MASK)
             CHECK(g != NULL);
         /* ... but not the validation. */
         rl_error why = {{0}};

@@ -240,6 +240,10 @@ enum {
                                        load before it acquires */
 };
 
+/* The arguments a CALL's claimed-argument mask (its aux) can name: the
+ * bits of a nonnegative int32_t. */
+#define RL_CALL_MAX_CLAIMED_ARGS 31
+
 typedef struct rl_loc {
     const char *file; /* interned path */
     uint32_t line, col;
@@ -291,7 +295,11 @@ typedef struct rl_node {
                            earlier `if` on the same unchanged local took
                            (`if (x) lock(&m); ... if (x) ...`: a correlated
                            condition), or -1; ACCESS: the constant index
-                           of the place's first [] or -1 */
+                           of the place's first [] or -1; CALL: a mask of
+                           the arguments that are pointers the caller
+                           claimed and still holds (bit i for argument i <
+                           RL_CALL_MAX_CLAIMED_ARGS: the callee's accesses
+                           through them are the instance's own), or -1 */
     rl_loc loc;
     const char *text;   /* place, label, handle, or indirect callee type;
                            IF with RL_IF_VALUE_*: the global tested */

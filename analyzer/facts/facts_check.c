@@ -151,6 +151,8 @@ static int node_shape_ok(const checker *c, int32_t i, const int32_t *nchildren)
                               !(fn->nodes[n->aux].kind == RL_N_ACCESS && (fn->nodes[n->aux].flags & RL_ACC_READ) &&
                                 !(fn->nodes[n->aux].flags & RL_ACC_WRITE)))))
             return bad_node(c, i, "its trylock", "is not a trylock, lock, thread start, call or read node");
+    } else if (n->kind == RL_N_CALL) {
+        if (n->aux < -1) return bad_node(c, i, "its claimed arguments", "are a negative mask");
     } else if (n->aux != -1) {
         return bad_node(c, i, "its aux field", "is set on a kind that has none");
     }

@@ -60,7 +60,7 @@
  * condition (an IF's or LOOP's aux: a flag read under a lock), plain
  * stores of a nonzero constant marked (RL_STORE_FLAG), semaphore waits
  * that may fail tested (aux a CALL), cleanup-attribute guards' unlocks,
- * heap arrays (&H12_3[]) */
+ * heap arrays (&H12_3[]), a CALL's claimed arguments (its aux, a mask) */
 #define FACTS_FORMAT 28
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES

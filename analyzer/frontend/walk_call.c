@@ -742,7 +742,12 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     free(vals);
     if (api && api->kind == RL_API_ATOMIC_FUNCTION) emit_atomic_section(w, c, name, RL_API_UNLOCK);
     if (direct && callee_is_unseen(callee, api)) emit_callback_spawns(w, c, callee, nargs);
-    if (direct) rlw_note_claim_release(w, c);
+    if (direct) {
+        /* `fill(s, ...)` with s a slot the caller claimed: the helper's
+         * accesses through it are the claim's too */
+        uint32_t claimed = rlw_note_claim_release(w, c);
+        if (claimed && id >= 0) w->fn->nodes[id].aux = (int32_t)claimed;
+    }
 }
 
 /* An AtomicExpr's children are its object, the memory order, then the

@@ -342,9 +342,10 @@ static enum CXChildVisitResult find_member_cleared(CXCursor c, CXCursor parent, 
     return s->found ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 
-void rlw_note_claim_release(walker *w, CXCursor call)
+uint32_t rlw_note_claim_release(walker *w, CXCursor call)
 {
     int nargs = clang_Cursor_getNumArguments(call);
+    uint32_t kept = 0;
     for (int i = 0; i < nargs; i++) {
         local_var *v = claimed_local(w, rlw_call_arg(call, i));
         if (!v) continue;
@@ -355,7 +356,9 @@ void rlw_note_claim_release(walker *w, CXCursor call)
         clear_scan s = {clang_Cursor_getArgument(def, (unsigned)i), clang_Cursor_isNull(body)};
         if (!s.found && !clang_Cursor_isNull(s.param)) clang_visitChildren(body, find_member_cleared, &s);
         if (s.found) v->claim_handed_back = 1;
+        else if (i < RL_CALL_MAX_CLAIMED_ARGS) kept |= 1u << i;
     }
+    return kept;
 }
 
 void rlw_note_member_cleared(walker *w, CXCursor lhs, CXCursor rhs)

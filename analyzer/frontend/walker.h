@@ -344,7 +344,9 @@ int rlw_call_returns_flag_index(walker *w, CXCursor call);
  * (`pool_put(p, c)`: `c->in_use = 0`), or a member of it set to 0 here;
  * what follows through that pointer is no longer the claim's, until the
  * pointer is given a value again (rlw_note_local_assigned). */
-void rlw_note_claim_release(walker *w, CXCursor call);
+/* Returns the mask of the arguments that are claimed pointers the call
+ * does not hand back (a CALL's aux, facts.h). */
+uint32_t rlw_note_claim_release(walker *w, CXCursor call);
 void rlw_note_member_cleared(walker *w, CXCursor lhs, CXCursor rhs);
 void rlw_note_local_assigned(walker *w, CXCursor lhs);
 

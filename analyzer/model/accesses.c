@@ -267,6 +267,23 @@ static const rl_lockset *posted_before_calls(rl_model *m, int caller, int callee
 /* What orders an access before other threads' accesses: the locks its
  * owned object is published under (publish), and the objects its
  * function posts on after it (flow.h), resolved in the context. */
+/* Whether the access `text` of context c is a member of an object its
+ * caller claimed and handed it (`fill(s, ...)`, a CALL's claimed-argument
+ * mask, facts.h): `P0*.len`, `P0*.buf[]`, the object's own members, not
+ * what they point to. Only the claimer's direct callee: a helper of the
+ * helper is not told. */
+static int claimed_by_caller(rl_model *m, const rl_ctx *c, const char *text)
+{
+    if (c->parent_ctx < 0 || c->call_node < 0) return 0;
+    const rl_node *call = &fn_of(m, m->ctxs[c->parent_ctx].fn)->nodes[c->call_node];
+    int param = -1;
+    if (call->kind != RL_N_CALL || call->aux <= 0 || rl_place_root(text, &param) != RL_ROOT_PARAM || param < 0 ||
+        param >= RL_CALL_MAX_CLAIMED_ARGS || !((call->aux >> param) & 1))
+        return 0;
+    const char *star = strchr(text, '*');
+    return star && star[1] == '.' && !strchr(star + 1, '*');
+}
+
 /* The last answer of posted_after in one context: the accesses of a
  * function share a few posted sets (interned), and resolving one again
  * for each access (a sort per context and access) was most of the model's
@@ -434,6 +451,7 @@ void tm_collect_accesses(rl_model *m)
                 a->thread = c->thread;
                 a->distinct = distinct;
                 a->flags = n->flags;
+                if (claimed_by_caller(m, c, n->text)) a->flags |= RL_ACC_CLAIMED;
                 /* The index names an element of the place's first array only
                  * while resolving left that array first: no parameter root,
                  * no pointer followed. */

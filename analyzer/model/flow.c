@@ -744,17 +744,18 @@ static void collect_posts_and_waits(walk *w)
         }
         if ((n->kind == RL_N_IF || n->kind == RL_N_LOOP) && n->aux >= 0 && w->fn->nodes[n->aux].kind == RL_N_ACCESS &&
             !(n->flags & RL_IF_LAST) && load_acquires(w, n->aux)) {
-            /* a condition testing an atomic load waits on its object, at
-             * the load (its object joins the history on the branch that
-             * read a stored value: on_branch). A plain flag's test is no
-             * wait of the function for its callers (its summary): the
-             * branch that saw the flag set is one of several (a pool's
-             * `if (!s->in_use)`, which claims the slot on the other), and
-             * what the callers get of it comes with the exit's history. */
+            /* a condition testing an atomic load (or a flag read under a
+             * lock) waits on its object, at the load: its object joins
+             * the history on the branch that read a stored value
+             * (on_branch). It is no wait of the function for its callers
+             * (`waited`, its summary): that branch is one of several
+             * (`if (atomic_load(&ready)) return data;`, a pool's `if
+             * (!s->in_use)` claiming the slot on the other), and what the
+             * callers get of it comes with the history of the function's
+             * exit, as a spin loop's does. */
             const char *object = w->fn->nodes[n->aux].text;
             add_sync_node(&out->wait_nodes, &out->wait_objects, &out->nwaits, &cap_waits, n->aux,
                           rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), object, 0));
-            if (rl_node_is_atomic_load(&w->fn->nodes[n->aux])) waited = rl_ls_add(w->flow->locks, waited, object, 0);
             continue;
         }
         if (w->fn->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) continue;

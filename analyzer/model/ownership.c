@@ -639,7 +639,19 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
     rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
     if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
     /* Read, then overwritten, one lock held all the while. */
-    if (!unlinked_from(o, fn, place, -1, NULL)) return 0;
+    const char *lock = NULL;
+    if (!unlinked_from(o, fn, place, -1, &lock)) return 0;
+    /* A return that reads the place again without that lock gives what is
+     * there now, not what was unlinked: double-checked locking's `return
+     * instance;` after it stored a new object there. */
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    for (int32_t i = 1; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i], *r = &f->nodes[i - 1];
+        if (n->kind == RL_N_RETURN && r->kind == RL_N_ACCESS && (r->flags & RL_ACC_READ) && r->text &&
+            strcmp(r->text, place) == 0 && r->loc.line == n->loc.line &&
+            !(ff->held && ff->held[i - 1] && rl_ls_contains(ff->held[i - 1], lock)))
+            return 0;
+    }
     o->unlinks[fn] = ANSWER_YES;
     return 1;
 }

@@ -1,0 +1,137 @@
+/* What a function's posts and waits order, asked by the model once the
+ * lock flow has found them (flow.h: rl_flow_posted_after,
+ * rl_flow_posted_before, rl_flow_waits_before). The flow (flow.c) lists
+ * each function's post and wait nodes with their objects; these queries
+ * read only those lists and the function's tree.
+ *
+ * Invariants:
+ *  1. Nothing here changes a flow but the per-node memo of
+ *     rl_flow_posted_after (rl_fn_flow.posted_after), made on first use.
+ *  2. A post counts for an access only when nothing lets the waiter in
+ *     before the access runs: no earlier post on the same object without a
+ *     wait between, no round of a loop that posts without waiting, no
+ *     barrier the access may already have passed. */
+#include "flow.h"
+#include "../util/mem.h"
+
+/* Whether function f waits somewhere in nodes [from, to]. */
+static int waits_between(const rl_fn_flow *ff, int32_t from, int32_t to)
+{
+    for (size_t k = 0; k < ff->nwaits; k++)
+        if (ff->wait_nodes[k] >= from && ff->wait_nodes[k] <= to) return 1;
+    return 0;
+}
+
+/* Whether node `node` of f lies inside the loop node `loop`. */
+static int inside(const rl_function *f, int32_t loop, int32_t node)
+{
+    return node > loop && node <= f->nodes[loop].end;
+}
+
+/* The barriers of `objects` that node i of f may already have passed: a
+ * wait at one of them comes before i in node order, or in a loop holding
+ * i (the next round waits before it runs i again). */
+static const rl_lockset *barriers_passed(const rl_flow *flow, const rl_fn_flow *ff, const rl_function *f, int32_t i,
+                                         const rl_lockset *objects)
+{
+    const rl_lockset *r = rl_ls_empty(flow->locks);
+    if (!ff->barriers || !ff->barriers->n) return r;
+    for (size_t k = 0; k < ff->nwaits; k++) {
+        int32_t wn = ff->wait_nodes[k];
+        int before = wn < i;
+        for (int32_t p = f->nodes[i].parent; p >= 0 && !before; p = f->nodes[p].parent)
+            if (rl_node_is_repeating_loop(&f->nodes[p]) && inside(f, p, wn)) before = 1;
+        if (!before) continue;
+        const rl_lockset *w = ff->wait_objects[k];
+        for (size_t e = 0; e < w->n; e++)
+            if (rl_ls_contains(ff->barriers, w->e[e].lock) && rl_ls_contains(objects, w->e[e].lock))
+                r = rl_ls_add(flow->locks, r, w->e[e].lock, 0);
+    }
+    return r;
+}
+
+/* Whether post node j, before node i in a loop that holds both and waits,
+ * posts again in the next round, after i: the dispatcher reading a result
+ * after its wait for `done`, then posting the next job (`for (...) {
+ * fill; post(&ready); wait(&done); read; }`). */
+static int next_round_posts(const rl_function *f, const rl_fn_flow *ff, int32_t i, int32_t j)
+{
+    for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {
+        const rl_node *loop = &f->nodes[p];
+        if (rl_node_is_repeating_loop(loop) && j > p && j <= loop->end)
+            return waits_between(ff, p, loop->end);
+    }
+    return 0;
+}
+
+static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds);
+
+const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds)
+{
+    rl_fn_flow *ff = &flow->fns[fn];
+    if (i < 0 || i >= f->nnodes) return posted_after_now(flow, f, fn, i, rounds);
+    if (!ff->posted_after_known) {
+        ff->posted_after = rl_xcalloc((size_t)f->nnodes, sizeof *ff->posted_after);
+        ff->posted_after_known = rl_xcalloc((size_t)f->nnodes, 1);
+    }
+    if (!ff->posted_after_known[i]) {
+        int r = 0;
+        ff->posted_after[i] = posted_after_now(flow, f, fn, i, &r);
+        ff->posted_after_known[i] = (uint8_t)(1 + (r != 0));
+    }
+    if (rounds) *rounds = ff->posted_after_known[i] - 1;
+    return ff->posted_after[i];
+}
+
+static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    const rl_lockset *r = NULL;
+    int in_loop = 0;
+    for (size_t k = 0; k < ff->nposts; k++) {
+        int32_t j = ff->post_nodes[k];
+        if (j <= i && !next_round_posts(f, ff, i, j)) continue;
+        int ordered = 1;
+        for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {
+            const rl_node *loop = &f->nodes[p];
+            if (!rl_node_is_repeating_loop(loop) || j > loop->end) continue;
+            if (j > i) in_loop = 1;
+            if (!waits_between(ff, p, loop->end)) ordered = 0;
+        }
+        if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
+    }
+    if (rounds) *rounds = in_loop;
+    if (!r) return NULL;
+    const rl_lockset *passed = barriers_passed(flow, ff, f, i, r);
+    for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);
+    /* A waiter woken by an earlier post on an object may be reading while
+     * i runs, so a later post on it does not order i before that waiter
+     * (`signal(&cv); flag = 1; signal(&cv);`). */
+    const rl_lockset *earlier = rl_flow_posted_before(flow, fn, i);
+    for (size_t e = 0; earlier && e < earlier->n; e++) r = rl_ls_remove(flow->locks, r, earlier->e[e].lock);
+    return r->n ? r : NULL;
+}
+
+/* A post comes before i in node order with no wait between them; a wait
+ * between (`post(&req); wait(&ack);`) is a handshake: the waiter finished
+ * that round first. */
+const rl_lockset *rl_flow_posted_before(const rl_flow *flow, int fn, int32_t i)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    const rl_lockset *r = NULL;
+    for (size_t k = 0; k < ff->nposts; k++) {
+        int32_t j = ff->post_nodes[k];
+        if (j >= i || waits_between(ff, j, i)) continue;
+        r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
+    }
+    return r;
+}
+
+int rl_flow_waits_before(const rl_flow *flow, int fn, int32_t i)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    for (size_t k = 0; k < ff->nwaits; k++)
+        if (ff->wait_nodes[k] < i) return 1;
+    return 0;
+}
+

@@ -104,6 +104,7 @@ static rl_access as_access(const rl_lock_event *e)
     a.place = e->lock;
     a.held = e->held;
     a.thread = e->thread;
+    a.via_global = e->via_global;
     return a;
 }
 

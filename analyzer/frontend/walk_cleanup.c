@@ -149,16 +149,12 @@ void rlw_cleanup_declared(walker *w, CXCursor decl, CXCursor init)
     rl_sb_free(&display);
 }
 
-static void release(walker *w, const scoped_release *r, CXCursor at)
-{
-    rlw_emit_lock(w, at, r->api, r->api_name, r->lock, r->display);
-}
-
 void rlw_block_leave(walker *w, CXCursor block)
 {
     while (w->nreleases > 0 && w->releases[w->nreleases - 1].block >= w->block_depth) {
         int32_t before = w->fn->nnodes;
-        release(w, &w->releases[w->nreleases - 1], block);
+        const scoped_release *r = &w->releases[w->nreleases - 1];
+        rlw_emit_lock(w, block, r->api, r->api_name, r->lock, r->display);
         /* at the block's closing brace, where the guard's scope ends */
         if (w->fn->nnodes > before)
             w->fn->nodes[before].loc = rlw_loc_at(w, clang_getRangeEnd(clang_getCursorExtent(block)));
@@ -171,6 +167,6 @@ void rlw_cleanup_exit(walker *w, CXCursor at, int whole_function)
     for (int i = w->nreleases - 1; i >= 0; i--) {
         const scoped_release *r = &w->releases[i];
         if (!whole_function && (r->breakable < w->breakable_depth || w->breakable_depth == 0)) break;
-        release(w, r, at);
+        rlw_emit_lock(w, at, r->api, r->api_name, r->lock, r->display);
     }
 }

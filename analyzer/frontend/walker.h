@@ -422,7 +422,9 @@ void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id);
 /* The ACCESS node of c, a plain (not atomic) read of a variable or member
  * that is no local (`done`, `r->done`), just emitted; -1 for anything
  * else. A condition testing it, or a local holding it, may be a flag
- * read under a lock (flow.c). */
+ * read under a lock (flow.c): the node is marked RL_READ_LOCKED here,
+ * where the walk knows whether a lock call came before it (at the test,
+ * `ok = done; unlock(m); if (ok)`, the lock is let go already). */
 int32_t rlw_plain_read_at(walker *w, CXCursor c);
 /* Correlated conditions (walk_lock.c): an IF on a local that an earlier
  * `if` on the same unchanged local took a lock under holds that lock on

@@ -23,6 +23,42 @@
 
 /* ---- lock events ------------------------------------------------------------ */
 
+/* Values of returns_global's memo, one per function (0: not asked). */
+enum { GLOBAL_UNKNOWN, GLOBAL_YES, GLOBAL_NO };
+
+/* Whether every return of function fn that names an object names one
+ * read from a global (`return instance;`). Asked once per function. */
+static int returns_global(const rl_model *m, int fn, uint8_t *memo)
+{
+    if (memo[fn] != GLOBAL_UNKNOWN) return memo[fn] == GLOBAL_YES;
+    const rl_function *f = m->program->fns[fn].fn;
+    int any = 0, other = 0;
+    for (int32_t i = 0; i < f->nnodes && !other; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_RETURN || !n->text || !n->text[0]) continue;
+        if (rl_place_root(n->text, NULL) == RL_ROOT_GLOBAL) any = 1;
+        else other = 1;
+    }
+    memo[fn] = any && !other ? GLOBAL_YES : GLOBAL_NO;
+    return memo[fn] == GLOBAL_YES;
+}
+
+/* Whether an access of text `text` (in its function's terms) reaches its
+ * object through a pointer stored in a global: a global's place with a
+ * dereference (`G:instance*.verbose`), or a member of what a call returns
+ * that returns only globals' values (`get_config()->verbose`); not
+ * through what its own frame allocated or was handed (rl_access.via_global). */
+static int reached_through_global(const rl_model *m, const char *text, uint8_t *memo)
+{
+    if (rl_place_root(text, NULL) == RL_ROOT_GLOBAL) return strchr(text, '*') != NULL;
+    /* "@L_C<SEP>USR<SEP>...": the callee's USR */
+    const char *usr = text[0] == '@' ? strchr(text, RL_CALL_SEP[0]) : NULL;
+    const char *end = usr ? strchr(usr + 1, RL_CALL_SEP[0]) : NULL;
+    const char *key = end ? rl_strpool_find_n(m->program->pool, usr + 1, (size_t)(end - usr - 1)) : NULL;
+    int fn = key ? rl_program_find(m->program, key) : -1;
+    return fn >= 0 && returns_global(m, fn, memo);
+}
+
 /* Whether a caller up the context's chain of first calls (the one its
  * evidence shows) holds `lock` on every path at the call leading here:
  * what the double-lock rule claims of a helper some call reaches holding
@@ -36,7 +72,8 @@ static int chain_holds(rl_model *m, const rl_ctx *c, const char *lock)
     return 0;
 }
 
-static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, const frame_env *env)
+static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, const frame_env *env,
+                              uint8_t *global_returns)
 {
     const rl_node *n = &fn_of(m, c->fn)->nodes[i];
     int unused = 0;
@@ -58,6 +95,7 @@ static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, c
     e->lock = lock;
     e->kind = n->kind;
     e->shared = (n->flags & RL_LOCK_SHARED) != 0;
+    e->via_global = n->text && reached_through_global(m, n->text, global_returns);
     e->held = held;
     e->may = tm_follow_lock_stores(m, tm_may_held_at(m, c, i));
     e->held_some = c->entry_some && chain_holds(m, c, lock) ? tm_follow_lock_stores(m, tm_held_some_at(m, c, i)) : held;
@@ -380,6 +418,7 @@ void tm_collect_accesses(rl_model *m)
 {
     rl_ptrmap first_calls = {0};
     find_first_calls(m, &first_calls);
+    uint8_t *global_returns = rl_xcalloc(m->program->nfns + 1, 1); /* returns_global's memo */
     tm_follow_cache_start(m);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
@@ -396,7 +435,7 @@ void tm_collect_accesses(rl_model *m)
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
             if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
-                record_lock_event(m, c, (int)ci, i, &env);
+                record_lock_event(m, c, (int)ci, i, &env, global_returns);
                 continue;
             }
             if (n->kind == RL_N_CALL) {
@@ -430,6 +469,7 @@ void tm_collect_accesses(rl_model *m)
             /* A pointer that may hold several objects: an access to each. */
             const char *alts[RL_MAX_CHOICES];
             size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
+            uint8_t via_global = (uint8_t)(n->text && reached_through_global(m, n->text, global_returns));
             for (size_t k = 0; k < nalts; k++) {
                 int distinct = distinct0;
                 /* An access already the instance's own (through a parameter
@@ -459,6 +499,7 @@ void tm_collect_accesses(rl_model *m)
                 a->history = access_history(m, c, i, &env);
                 a->publish = publish;
                 a->rounds = (uint8_t)(publish && rounds);
+                a->via_global = via_global;
                 a->owned = (uint8_t)owned;
                 a->guard = NULL;
                 if (n->guard) {
@@ -469,6 +510,7 @@ void tm_collect_accesses(rl_model *m)
         }
     }
     rl_ptrmap_free(&first_calls);
+    free(global_returns);
     tm_follow_cache_stop(m);
 }
 

@@ -253,10 +253,18 @@ static state landed(walk *w, state s)
 
 /* The key of a flag's place: its last member (".done"), or the whole
  * place for a variable. */
-static const char *flag_key(rl_strpool *pool, const char *place)
+static const char *flag_key(const char *place)
 {
     const char *dot = strrchr(place, '.');
-    return rl_intern(pool, dot ? dot : place);
+    return dot ? dot : place;
+}
+
+/* Whether a flag's place is in one of flow's flag sets. Looked up, not
+ * interned: a key no set holds is in no pool either. */
+static int flag_in(const rl_ptrmap *set, const rl_strpool *pool, const char *place)
+{
+    const char *key = rl_strpool_find(pool, flag_key(place));
+    return key && rl_ptrmap_get(set, key);
 }
 
 /* Whether node i is a plain read made under a lock, of a flag some
@@ -267,7 +275,7 @@ static int locked_flag_read(const walk *w, int32_t i)
     const rl_node *n = &w->fn->nodes[i];
     const rl_lockset *held = w->out->held[i];
     return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_READ) && !(n->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC)) &&
-           held && held->n > 0 && rl_ptrmap_get(&w->flow->set_flags, flag_key(w->p->pool, n->text));
+           held && held->n > 0 && flag_in(&w->flow->set_flags, w->p->pool, n->text);
 }
 
 /* Whether node i stores a nonzero constant to a tested flag under a lock. */
@@ -276,7 +284,7 @@ static int locked_flag_store(const walk *w, int32_t i)
     const rl_node *n = &w->fn->nodes[i];
     const rl_lockset *held = w->out->held[i];
     return n->kind == RL_N_ACCESS && n->api && strcmp(n->api, RL_STORE_FLAG) == 0 && !(n->flags & RL_ACC_ATOMIC) &&
-           held && held->n > 0 && rl_ptrmap_get(&w->flow->tested_flags, flag_key(w->p->pool, n->text));
+           held && held->n > 0 && flag_in(&w->flow->tested_flags, w->p->pool, n->text);
 }
 
 /* The flags some condition tests with a plain read after a lock call
@@ -289,12 +297,12 @@ static void find_flags(rl_program *p, rl_flow *flow)
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_ACCESS && n->api && strcmp(n->api, RL_STORE_FLAG) == 0)
-                rl_ptrmap_put(&flow->set_flags, flag_key(p->pool, n->text), (void *)1);
+                rl_ptrmap_put(&flow->set_flags, rl_intern(p->pool, flag_key(n->text)), (void *)1);
             if ((n->kind != RL_N_IF && n->kind != RL_N_LOOP) || n->aux < 0 || (n->flags & RL_IF_LAST)) continue;
             const rl_node *t = &f->nodes[n->aux];
             if (t->kind == RL_N_ACCESS && !(t->flags & (RL_ACC_ATOMIC | RL_ACC_WRITE)) && t->api &&
                 strcmp(t->api, RL_READ_LOCKED) == 0)
-                rl_ptrmap_put(&flow->tested_flags, flag_key(p->pool, t->text), (void *)1);
+                rl_ptrmap_put(&flow->tested_flags, rl_intern(p->pool, flag_key(t->text)), (void *)1);
         }
     }
 }
@@ -715,29 +723,18 @@ static void collect_posts_and_waits(walk *w)
     for (int32_t i = 0; i < w->fn->nnodes; i++) {
         const rl_node *n = &w->fn->nodes[i];
         if (is_fence(n, RL_CALL_FENCE_RELEASE)) release_fence = i;
-        int32_t release = release_point(w->fn, i, release_fence);
-        if (release >= 0) {
-            /* an atomic store that releases posts on its object (a
-             * relaxed one after a release fence, at the fence) */
-            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, release,
-                          rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), n->text, 0));
-            posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
-            continue;
-        }
-        if (locked_flag_store(w, i) && n->end + 1 < w->fn->nnodes) {
-            /* a flag set under a lock: a post on it, after the store (it
-             * is released with the lock, before a reader takes it) */
-            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, n->end + 1,
-                          rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), n->text, 0));
-            posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
-            continue;
-        }
-        if (tested_last && tested_last[i] && last_decrement(w, i) && n->end + 1 < w->fn->nnodes) {
-            /* a plain decrement under a lock, tested for the last
-             * reference: a post on its counter, as an atomic one is, at
-             * the node after it (the decrement itself is released with
-             * the lock, before the last holder takes it) */
-            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, n->end + 1,
+        /* A store that posts on its object: an atomic one that releases
+         * (a relaxed one after a release fence, at the fence); a flag set
+         * under a lock, and a plain decrement under a lock tested for the
+         * last reference (as an atomic one is), each at the node after it:
+         * the store is released with the lock, before the reader or the
+         * last holder takes it. */
+        int32_t at = release_point(w->fn, i, release_fence);
+        if (at < 0 && n->end + 1 < w->fn->nnodes &&
+            (locked_flag_store(w, i) || (tested_last && tested_last[i] && last_decrement(w, i))))
+            at = n->end + 1;
+        if (at >= 0) {
+            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, at,
                           rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), n->text, 0));
             posted = rl_ls_add(w->flow->locks, posted, n->text, 0);
             continue;

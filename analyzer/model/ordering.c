@@ -492,39 +492,6 @@ static int joined_before(const rl_model *m, const rl_access *a, const rl_access 
     return after;
 }
 
-/* Whether every return of function fn that names an object names one
- * read from a global (`return instance;`). */
-static int returns_global(const rl_model *m, int fn)
-{
-    const rl_function *f = m->program->fns[fn].fn;
-    int any = 0;
-    for (int32_t i = 0; i < f->nnodes; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind != RL_N_RETURN || !n->text || !n->text[0]) continue;
-        if (rl_place_root(n->text, NULL) != RL_ROOT_GLOBAL) return 0;
-        any = 1;
-    }
-    return any;
-}
-
-/* Whether access a reaches its object through a pointer stored in a
- * global: its text, in its function's terms, is a global's place with a
- * dereference (`G:instance*.verbose`), or a member of what a call returns
- * that returns only globals' values (`get_config()->verbose`); not
- * through what its own frame allocated or was handed. */
-static int found_through_global(const rl_model *m, const rl_access *a)
-{
-    const char *text = m->program->fns[m->ctxs[a->ctx].fn].fn->nodes[a->node].text;
-    if (!text) return 0;
-    if (rl_place_root(text, NULL) == RL_ROOT_GLOBAL) return strchr(text, '*') != NULL;
-    /* "@L_C<SEP>USR<SEP>...": the callee's USR */
-    const char *usr = text[0] == '@' ? strchr(text, RL_CALL_SEP[0]) : NULL;
-    const char *end = usr ? strchr(usr + 1, RL_CALL_SEP[0]) : NULL;
-    const char *key = end ? rl_strpool_find_n(m->program->pool, usr + 1, (size_t)(end - usr - 1)) : NULL;
-    int fn = key ? rl_program_find(m->program, key) : -1;
-    return fn >= 0 && returns_global(m, fn);
-}
-
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     /* One once-routine run for one control, whichever thread runs it, and
@@ -567,7 +534,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
          * there (double-checked locking's fast path, the winner still
          * filling the object while another worker reads it). Ordered
          * pairs were ruled out above. */
-        if (found_through_global(m, a) || found_through_global(m, b)) return 1;
+        if (a->via_global || b->via_global) return 1;
         for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)
             if (m->threads[t].own_multi) return 1;
         return 0;

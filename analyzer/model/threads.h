@@ -244,6 +244,9 @@ typedef struct rl_access {
     uint8_t rounds;      /* a post that publishes it lies in a loop holding
                             it too: its thread makes it again, round after
                             round (rl_flow_posted_after) */
+    uint8_t via_global;  /* reaches its object through a pointer stored in
+                            a global (accesses.c): another instance may have
+                            allocated it, though it is named per thread */
 } rl_access;
 
 /* A lock operation as some thread performs it. */
@@ -254,6 +257,8 @@ typedef struct rl_lock_event {
     const char *lock;        /* resolved (and followed through stored pointers) */
     uint8_t kind;            /* RL_N_LOCK, RL_N_TRYLOCK or RL_N_UNLOCK */
     int shared;              /* taken in shared (read) mode */
+    uint8_t via_global;      /* the lock reached through a global pointer
+                                (rl_access.via_global) */
     const rl_lockset *held;  /* held on every path just before */
     const rl_lockset *may;   /* held on some path just before */
     const rl_lockset *held_some; /* held on every path of some call to the

@@ -203,6 +203,9 @@ static const struct {
     {"limit-positions", offsetof(rl_model_limits, positions_cut), offsetof(rl_model_limits, min_pos_depth),
      "%zu thread starts and joins lie deeper than the %zu calls a position keeps (more where few call paths "
      "lead to them): what runs below that depth counts as one step, unordered with them"},
+    {"limit-store-rounds", offsetof(rl_model_limits, store_rounds_cut), offsetof(rl_model_limits, max_store_rounds),
+     "%zu calls through pointers (event-loop dispatches, handler tables) were resolved again no more than %zu "
+     "times as the stores they read grew: functions stored later are not called from them"},
 };
 
 /* Tells the user every bound of the model that this program hit. */

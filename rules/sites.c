@@ -8,6 +8,9 @@
  *    nothing shows they share an object, only that the objects have one
  *    type, and in real code most such pairs are each thread's own (zstd's
  *    compression contexts, one per pool job);
+ *  - a side's pointer may hold several objects and this is one of them
+ *    (rl_access.one_of_several), once per such side: the pair may be two
+ *    objects (a connection from `conns[fd]` or a new one);
  *  - both sides hold locks, none in common: the code does lock, with
  *    locks that differ (two if one of them is itself a summary of many
  *    objects, a maybe-lock that may well be the same lock on both sides).
@@ -131,6 +134,8 @@ static int pair_doubts(const rl_access *a, const rl_access *b)
     int doubts = 0;
     if (!rl_place_is_single_object(a->place) || !rl_place_is_single_object(b->place)) doubts++;
     if (rl_place_is_by_type(a->place) && rl_place_is_by_type(b->place)) doubts++;
+    /* one of several objects a pointer may hold, on one side, or on both */
+    doubts += a->one_of_several + b->one_of_several;
     if (a->held && a->held->n && b->held && b->held->n && !share_a_lock(a->held, b->held))
         doubts += has_maybe_lock(a->held) || has_maybe_lock(b->held) ? DOUBTS_MAYBE_LOCK : DOUBTS_LOCKS_DIFFER;
     return doubts;

@@ -70,6 +70,15 @@ static void test_rules(const char *dir)
     sem = rl_apimodel_find(model, "sem_wait");
     report(sem && sem->kind == RL_API_WAIT && !sem->can_fail, "sem_wait always waits", NULL);
 
+    const rl_api_fn *ev = rl_apimodel_find(model, "event_assign");
+    report(ev && ev->kind == RL_API_REGISTER && ev->handle == 0 && ev->loop == 1 && ev->entry == 4 && ev->arg == 5,
+           "event_assign registers its callback and argument with an event of a loop", NULL);
+    ev = rl_apimodel_find(model, "event_set");
+    report(ev && ev->kind == RL_API_REGISTER && ev->loop == -1, "event_set names no loop: the default one", NULL);
+    ev = rl_apimodel_find(model, "event_base_loop");
+    report(ev && ev->kind == RL_API_DISPATCH && ev->loop == 0 && ev->param == 2,
+           "event_base_loop runs its loop's callbacks, the argument as their parameter 2", NULL);
+
     const rl_api_fn *fn = rl_apimodel_find(model, "atomic_flag_test_and_set");
     report(fn && fn->kind == RL_API_TRYLOCK && !fn->is_prefix && !fn->success_nonzero && fn->lock == 0,
            "atomic_flag_test_and_set is a trylock, not the atomic_ prefix", NULL);
@@ -211,6 +220,10 @@ static const struct bad_case {
     {"lock needs lock", HEAD "  - name: f\n    kind: lock\n", "bad.yaml:4:5: kind 'lock' needs 'lock'"},
     {"trylock needs lock", HEAD "  - {name: f, kind: trylock}\n", "kind 'trylock' needs 'lock'"},
     {"unlock needs lock", HEAD "  - {name: f, kind: unlock}\n", "kind 'unlock' needs 'lock'"},
+    {"dispatch needs param", HEAD "  - {name: f, kind: dispatch, loop: 0}\n", "kind 'dispatch' needs 'param'"},
+    {"attach needs loop", HEAD "  - {name: f, kind: attach, handle: 1}\n", "kind 'attach' needs 'loop'"},
+    {"register needs entry", HEAD "  - {name: f, kind: register, arg: 1}\n", "kind 'register' needs 'entry'"},
+    {"param only on dispatch", HEAD "  - {name: f, kind: register, entry: 1, param: 2}\n", "'param'"},
     {"spawn needs entry", HEAD "  - {name: f, kind: spawn, arg: 1}\n", "kind 'spawn' needs 'entry'"},
     {"once needs entry", HEAD "  - {name: f, kind: once, handle: 0}\n", "kind 'once' needs 'entry'"},
     {"join needs handle", HEAD "  - {name: f, kind: join}\n", "kind 'join' needs 'handle'"},

@@ -43,7 +43,7 @@
 typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
     KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_VALUE,
-    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_COUNT
+    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_LOOP, KEY_PARAM, KEY_COUNT
 } key_id;
 
 #define BIT(key) (1u << (key))
@@ -73,6 +73,8 @@ static const struct key_info {
     [KEY_EXPECTED] = {"expected", "the index of the argument giving the expected value, which must be 0 (or point to a local only ever set to 0)"},
     [KEY_ELEMENTS] = {"elements", "the index of the argument giving the number of elements allocated"},
     [KEY_SIZE]    = {"size", "the index of the argument giving the size allocated in bytes"},
+    [KEY_LOOP]    = {"loop", "the index of the argument pointing at the event loop"},
+    [KEY_PARAM]   = {"param", "the index of the callback's parameter that receives the argument registered with it"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -105,6 +107,9 @@ static const struct kind_info {
     [RL_API_ATOMIC_FUNCTION] = {"atomic_function", 0, 0},
     [RL_API_SETJMP]  = {"setjmp", BIT(KEY_HANDLE), 0},
     [RL_API_SEMINIT] = {"seminit", BIT(KEY_HANDLE) | BIT(KEY_VALUE), 0},
+    [RL_API_REGISTER] = {"register", BIT(KEY_ENTRY), BIT(KEY_HANDLE) | BIT(KEY_ARG) | BIT(KEY_LOOP)},
+    [RL_API_ATTACH]  = {"attach", BIT(KEY_HANDLE) | BIT(KEY_LOOP), 0},
+    [RL_API_DISPATCH] = {"dispatch", BIT(KEY_PARAM), BIT(KEY_LOOP)},
 };
 
 /* Two-valued keys: the value's position in the list is what gets stored. */
@@ -459,6 +464,8 @@ static int *index_field(rl_api_fn *fn, key_id key)
     case KEY_EXPECTED: return &fn->expected;
     case KEY_ELEMENTS: return &fn->elements;
     case KEY_SIZE: return &fn->size;
+    case KEY_LOOP: return &fn->loop;
+    case KEY_PARAM: return &fn->param;
     default: return NULL;
     }
 }
@@ -542,6 +549,7 @@ static int parse_entry(parse_ctx *ctx, yaml_node_t *entry)
     fn->kind = kind;
     fn->is_prefix = name_key == KEY_PREFIX;
     fn->lock = fn->entry = fn->arg = fn->handle = fn->attr = fn->value = fn->expected = -1;
+    fn->loop = fn->param = -1;
     fn->elements = fn->size = -1;
     fn->origin = rl_xasprintf("%s:%zu", ctx->origin, entry->start_mark.line + 1);
     if (parse_name(ctx, name_key, value[name_key], &fn->name) < 0 || fill_fn(ctx, fn, value) < 0) {

@@ -56,6 +56,19 @@ typedef enum rl_api_kind {
     RL_API_SEMINIT,  /* sets up the semaphore at arg `handle` with the count
                         at arg `value` (sem_init): a count that is no
                         constant 0 or 1 lets several waiters through at once */
+    RL_API_REGISTER, /* registers function arg `entry` to be called later, with
+                        arg `arg`, by whatever thread dispatches the event
+                        loop at arg `loop` (the default loop without it), as
+                        the event at arg `handle` (the returned object
+                        without it): event_set, event_assign, event_new */
+    RL_API_ATTACH,   /* attaches the event at arg `handle`, with what it was
+                        registered with, to the loop at arg `loop`
+                        (event_base_set) */
+    RL_API_DISPATCH, /* runs the loop at arg `loop` (the default loop without
+                        it) in the calling thread: calls the functions
+                        registered with its events, each registered
+                        argument going to parameter `param`
+                        (event_base_loop, event_dispatch) */
     RL_API_KIND_COUNT
 } rl_api_kind;
 
@@ -94,6 +107,10 @@ typedef struct rl_api_fn {
     int expected;         /* TRYLOCK: the expected-value argument, which must
                              be 0 or point to a local only ever set to 0; -1
                              if none */
+    int loop;             /* REGISTER/ATTACH/DISPATCH: the event loop argument,
+                             -1: the process's default loop */
+    int param;            /* DISPATCH: the callback parameter receiving the
+                             argument registered with it */
     int elements, size;   /* ALLOC: the arguments giving the number of
                              elements (calloc's first) and the size in bytes
                              (malloc's), -1 if none: they tell an array from

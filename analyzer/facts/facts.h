@@ -114,6 +114,28 @@ typedef enum rl_node_kind {
  * read under a lock (flow.c, locked flags; only a filter, the flow
  * decides from the locks it holds there). */
 #define RL_READ_LOCKED "locked"
+/* Event-loop registrations (API model kinds register, attach and
+ * dispatch; frontend/walk_register.c, facts format 29) are written as
+ * the stores and the call through a pointer a hand-written loop makes,
+ * into members no C program can declare (names with two leading
+ * underscores are the implementation's): an event keeps its callback in
+ * RL_EVENT_CALLBACK and the argument for it in RL_EVENT_CALLBACK_ARG, a
+ * loop the addresses of its events in RL_LOOP_EVENTS (an array: every
+ * event of a loop is one element), and the loop behind the calls that
+ * name none is the global RL_DEFAULT_LOOP. A dispatch is an indirect
+ * CALL through LOOP.RL_LOOP_EVENTS*.RL_EVENT_CALLBACK whose `target` is
+ * RL_REGISTERED_SLOT, where every registered function flows, and whose
+ * type (text) is RL_REGISTERED_TYPE, no function's: what reaches it is
+ * what was registered, never a match by type. The stores are ACCESS
+ * nodes of api RL_ACC_REGISTRATION: followed for pointers, never an
+ * access of the program's memory. */
+#define RL_EVENT_CALLBACK "__event_callback"
+#define RL_EVENT_CALLBACK_ARG "__event_callback_arg"
+#define RL_LOOP_EVENTS "__loop_events"
+#define RL_DEFAULT_LOOP "G:__default_event_loop"
+#define RL_REGISTERED_SLOT "v:__registered_callbacks"
+#define RL_REGISTERED_TYPE "registered callback"
+#define RL_ACC_REGISTRATION "registration"
 /* ... and of a read-modify-write other than a fetch-and-op (an exchange,
  * a compare-and-swap, an operation the models do not name): how
  * spinlocks are taken, not how data is announced */

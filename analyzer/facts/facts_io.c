@@ -60,8 +60,9 @@
  * condition (an IF's or LOOP's aux: a flag read under a lock), plain
  * stores of a nonzero constant marked (RL_STORE_FLAG), semaphore waits
  * that may fail tested (aux a CALL), cleanup-attribute guards' unlocks,
- * heap arrays (&H12_3[]), a CALL's claimed arguments (its aux, a mask) */
-#define FACTS_FORMAT 28
+ * heap arrays (&H12_3[]), a CALL's claimed arguments (its aux, a mask);
+ * 29: event-loop registrations and dispatches (facts.h, RL_EVENT_CALLBACK) */
+#define FACTS_FORMAT 29
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -370,6 +370,13 @@ static void on_call(flowctx *x, CXCursor call)
     CXCursor callee = clang_getCursorReferenced(call);
     int nargs = clang_Cursor_getNumArguments(call);
     if (clang_getCursorKind(callee) == CXCursor_FunctionDecl) {
+        /* A callback registered with an event loop may be called by any
+         * dispatch (walk_register.c): the slot they all read. */
+        CXString name = clang_getCursorSpelling(callee);
+        const rl_api_fn *api = x->model ? rl_apimodel_find(x->model, clang_getCString(name)) : NULL;
+        clang_disposeString(name);
+        if (api && api->kind == RL_API_REGISTER && api->entry < nargs)
+            copy_into(x, RL_REGISTERED_SLOT, clang_Cursor_getArgument(call, (unsigned)api->entry));
         if (clang_Location_isInSystemHeader(clang_getCursorLocation(callee))) return;
         for (int i = 0; i < nargs; i++) {
             CXCursor a = clang_Cursor_getArgument(call, (unsigned)i);

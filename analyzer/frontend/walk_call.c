@@ -25,7 +25,7 @@ static const char NORETURN_YES[] = "noreturn";
  * place it is read from ("P0", "G:handlers[]", "P0*.probe") or the
  * function itself ("fn:USR"); NULL when untraceable. The model resolves it
  * per context, where the binding or the object tells one function. */
-static const char *fnptr_value(walker *w, const expr_out *o)
+const char *rlw_fnptr_value(walker *w, const expr_out *o)
 {
     const char *v = rl_sb_str(&o->value);
     if (!v[0] || v[0] == '{') return NULL;
@@ -78,7 +78,7 @@ const rl_api_fn *rlw_lookup_api(walker *w, const char *name)
 }
 
 /* The function a spawn/once argument names, or NULL for a pointer value. */
-static int function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type)
+int rlw_function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type)
 {
     CXCursor s = rl_cursor_strip(arg);
     if (clang_getCursorKind(s) == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
@@ -189,11 +189,11 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
     for (int i = 0; i < nargs; i++) {
         CXCursor a = rlw_call_arg(c, i);
         if (i == api->entry) {
-            if (!function_operand(w, a, &usr, &fname, &ftype)) {
+            if (!rlw_function_operand(w, a, &usr, &fname, &ftype)) {
                 expr_out fo;
                 rlw_out_init(&fo);
                 rlw_expr(w, a, USE_READ, &fo);
-                fnptr = fnptr_value(w, &fo);
+                fnptr = rlw_fnptr_value(w, &fo);
                 rlw_out_free(&fo);
             }
             if (!usr) target = rl_fnflow_slot(w->facts, a);
@@ -558,7 +558,7 @@ static void emit_callback_spawns(walker *w, CXCursor c, CXCursor callee, int nar
     for (int i = 0; i < nargs; i++) {
         CXCursor a = rlw_call_arg(c, i);
         const char *usr = NULL, *name = NULL, *type = NULL;
-        if (function_operand(w, a, &usr, &name, &type)) {
+        if (rlw_function_operand(w, a, &usr, &name, &type)) {
             emit_callback_spawn(w, c, via, usr, name, type, NULL);
             continue;
         }
@@ -661,6 +661,11 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_SETJMP:
             rlw_walk_setjmp(w, c, api, name, nargs);
             return;
+        case RL_API_REGISTER:
+        case RL_API_ATTACH:
+        case RL_API_DISPATCH:
+            rlw_walk_event_loop_call(w, c, api, nargs, out);
+            return;
         case RL_API_ATOMIC_BEGIN:
         case RL_API_ATOMIC_END:
             for (int i = 0; i < nargs; i++) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
@@ -705,7 +710,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             expr_out fo;
             rlw_out_init(&fo);
             rlw_expr(w, rl_cursor_callee_pointer(fexpr), USE_READ, &fo);
-            fnptr = fnptr_value(w, &fo);
+            fnptr = rlw_fnptr_value(w, &fo);
             rlw_out_free(&fo);
             CXType t = clang_getCanonicalType(clang_getCursorType(fexpr));
             if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);

@@ -391,6 +391,22 @@ void rlw_place_element(const char *place, long long index, rl_strbuf *out);
 /* Sets node id's argument values (interned copies of vals). */
 void rlw_set_args(walker *w, int32_t id, const char **vals, int n);
 
+/* The function a spawn/once/register argument names (its USR, name and
+ * type), or 0 for a pointer value (type: what it points to). */
+int rlw_function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type);
+/* The function pointer a call goes through, as a value (interned), or
+ * NULL when untraceable. */
+const char *rlw_fnptr_value(walker *w, const expr_out *o);
+
+/* ---- event loops (walk_register.c) ---------------------------------------- */
+
+/* Walks a call modelled register, attach or dispatch (facts.h,
+ * RL_EVENT_CALLBACK): its arguments are read, and it becomes the stores
+ * and the call through a pointer that a hand-written loop would make.
+ * out (may be NULL) gets the value of a register call without `handle`,
+ * the event it makes. */
+void rlw_walk_event_loop_call(walker *w, CXCursor c, const rl_api_fn *api, int nargs, expr_out *out);
+
 /* ---- locks (walk_lock.c) -------------------------------------------------- */
 
 /* The place of the lock a pointer argument points to: an array element

@@ -447,6 +447,9 @@ void tm_collect_accesses(rl_model *m)
              * published on it (everything after a once call on the same
              * control comes after the routine: flow.c); else left out. */
             if (n->kind != RL_N_ACCESS || (c->in_once == RL_RUN_ONCE_ROUTINE && !c->once_object)) continue;
+            /* a library's store of what an event was registered with
+             * (walk_register.c): a pointer to follow, no access */
+            if (n->api && strcmp(n->api, RL_ACC_REGISTRATION) == 0) continue;
             if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
             const rl_lockset *publish = NULL;
             int taken = 0, owned = access_is_owned(m, c, i, n->text, &publish, &taken);
@@ -469,7 +472,7 @@ void tm_collect_accesses(rl_model *m)
             /* A pointer that may hold several objects: an access to each. */
             const char *alts[RL_MAX_CHOICES];
             size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
-            uint8_t via_global = (uint8_t)(n->text && reached_through_global(m, n->text, global_returns));
+            int via_global = n->text && reached_through_global(m, n->text, global_returns);
             for (size_t k = 0; k < nalts; k++) {
                 int distinct = distinct0;
                 /* An access already the instance's own (through a parameter
@@ -500,6 +503,7 @@ void tm_collect_accesses(rl_model *m)
                 a->publish = publish;
                 a->rounds = (uint8_t)(publish && rounds);
                 a->via_global = via_global;
+                a->one_of_several = nalts > 1;
                 a->owned = (uint8_t)owned;
                 a->guard = NULL;
                 if (n->guard) {

@@ -438,16 +438,21 @@ static const char *k_limit(rl_model *m, const char *value)
 }
 
 /* Bindings for a callee: each argument value resolved in the caller. */
-const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct,
+const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct)
 {
     int n = call->nargs < MAX_PARAMS ? call->nargs : MAX_PARAMS;
     const char **vals = rl_xcalloc((size_t)n + 1, sizeof *vals);
     *distinct = 0;
     if (reached_distinct) *reached_distinct = 0;
+    const char *fnptr = callee >= 0 && call->fnptr && call->kind == RL_N_CALL ? tm_resolve(m, env, call->fnptr, NULL) : NULL;
     for (int i = 0; i < n; i++) {
         int d = 0, rd = 0;
-        vals[i] = k_limit(m, tm_resolve2(m, env, call->args[i], &d, &rd));
+        const char *v = tm_resolve2(m, env, call->args[i], &d, &rd);
+        int cd = 0;
+        const char *correlated = fnptr && v[0] ? tm_correlated_arg(m, fnptr, v, callee, rd, &cd) : NULL;
+        if (correlated) v = correlated, d = cd, rd = 0;
+        vals[i] = k_limit(m, v);
         if (d) *distinct |= 1u << i;
         if (rd && reached_distinct) *reached_distinct |= 1u << i;
     }
@@ -598,13 +603,34 @@ void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets 
     const rl_fn_info *info = &m->program->fns[env->fn];
     const rl_node *n = &info->fn->nodes[node];
     out->count = 0;
-    out->weak = out->by_context = out->from_caller = 0;
+    out->weak = out->by_context = out->from_caller = out->from_stores = 0;
     out->fns = NULL;
     if (n->fnptr && !info->callees[node] && (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN || n->kind == RL_N_ONCE)) {
         const char *v = tm_resolve(m, env, n->fnptr, NULL);
         if (v[0] && strncmp(v, "fn:", 3) != 0) {
             const char *stored = tm_stored_single(m, v);
             if (stored && strncmp(stored, "fn:", 3) == 0) v = stored;
+        }
+        /* Several functions stored there, or in the member of each
+         * element of a container read through (an event loop's events,
+         * a table of handlers): those, each with its own argument
+         * (tm_bind_args). */
+        if (v[0] && strncmp(v, "fn:", 3) != 0 && tm_stored_callees(m, v, out)) {
+            out->fns = out->buf;
+            out->by_context = 1;
+            out->from_stores = 1;
+            return;
+        }
+        /* An event loop's dispatch (walk_register.c) whose loop has no
+         * event yet: the contexts that register them may not be
+         * explored yet. Nothing for now, and again when the sets grow;
+         * every registered function only once they are settled (a loop
+         * racelint cannot tell from the others). */
+        if (n->target && strcmp(n->target, RL_REGISTERED_SLOT) == 0 && !m->stores_settled) {
+            out->count = 0;
+            out->by_context = 1;
+            out->from_stores = 1;
+            return;
         }
         if (strncmp(v, "fn:", 3) == 0) {
             /* A function without a body in this program runs nothing we see. */

@@ -281,7 +281,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     const rl_node *n = &fn_of(m, c.fn)->nodes[node];
     frame_env env = tm_ctx_env(&c);
     uint32_t distinct = 0, reached = 0;
-    const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, &distinct, &reached);
+    const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, callee, &distinct, &reached);
     int nvals = in_once ? 0 : tm_bound_args(n);
     /* Kept beside the context, not in its key: binding such calls apart
      * multiplied contexts for no better name. */
@@ -364,6 +364,10 @@ static void explore(rl_model *m, int ci)
         const rl_lockset *may = tm_may_held_at(m, &m->ctxs[ci], i);
         tm_targets to;
         tm_ctx_callees(m, &env, i, &to);
+        if (to.from_stores) {
+            m->ctxs[ci].callees_by_stores = 1;
+            m->ctxs[ci].stores_seen = m->stores_generation;
+        }
         for (size_t k = 0; k < to.count && k < MAX_CANDIDATES; k++) {
             /* a hook installed only while some call runs (scoped.h) runs
              * in the threads that make that call */
@@ -374,12 +378,53 @@ static void explore(rl_model *m, int ci)
     }
 }
 
+/* The contexts whose calls reached what the points-to sets held before
+ * they grew since (a loop dispatching the events its callbacks
+ * register), or, all, every context whose calls the sets decided; each
+ * queued again when queue is set. Returns how many. */
+static size_t stale_for_stores(rl_model *m, int all, int queue)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < m->nctxs; i++) {
+        rl_ctx *c = &m->ctxs[i];
+        if (!c->callees_by_stores || (!all && c->stores_seen == m->stores_generation)) continue;
+        count++;
+        if (!queue) continue;
+        c->queued = 1;
+        if (i < m->queue_lo) m->queue_lo = i;
+    }
+    return count;
+}
+
+/* How many times run_worklist explores again the contexts whose callees
+ * the points-to sets gave, once they grew: each round follows one more
+ * level of callbacks that register callbacks (a worker's loop runs the
+ * notify callback main registered, which registers each connection's). */
+#define MAX_STORE_ROUNDS 4
+
+/* Whether the worklist has more to do once nothing is queued: the
+ * contexts whose callees the sets gave, while rounds remain and the sets
+ * grew (past the bound, counted: limit-store-rounds); then, once, every
+ * such context with the sets settled. */
+static int more_rounds(rl_model *m, int *rounds)
+{
+    if (*rounds < MAX_STORE_ROUNDS && stale_for_stores(m, 0, 1)) {
+        ++*rounds;
+        return 1;
+    }
+    if (m->stores_settled) return 0;
+    if (*rounds == MAX_STORE_ROUNDS) m->limits.store_rounds_cut += stale_for_stores(m, 0, 0);
+    m->stores_settled = 1;
+    return stale_for_stores(m, 1, 1) > 0;
+}
+
 /* Passes over the contexts in index order until none is queued. Each pass
  * starts at queue_lo, below which nothing is queued: with one pass per
  * thread, scanning every context each time would be quadratic. */
 static void run_worklist(rl_model *m)
 {
-    for (int changed = 1; changed;) {
+    m->stores_settled = 0;
+    for (int changed = 1, rounds = 0; changed || more_rounds(m, &rounds);) {
         changed = 0;
         size_t start = m->queue_lo;
         m->queue_lo = SIZE_MAX;
@@ -566,6 +611,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.discovery_budget = DISCOVERY_BUDGET;
     m->limits.max_depth = MAX_SPAWN_DEPTH;
     m->limits.max_candidates = MAX_CANDIDATES;
+    m->limits.max_store_rounds = MAX_STORE_ROUNDS;
     m->limits.max_group = MAX_GROUP;
     m->limits.min_pos_depth = MIN_POS_DEPTH;
     m->own = rl_ownership_new(p, flow);

@@ -217,6 +217,10 @@ typedef struct rl_ctx {
     int32_t call_node;   /* the call in parent_ctx */
     int queued;
     int stores_recorded; /* its stores are in rl_model.stored (threads.c) */
+    int callees_by_stores; /* a call of it reached what the points-to sets
+                              held when explored (tm_stored_callees): it is
+                              explored again when they grew */
+    uint64_t stores_seen;  /* rl_model.stores_generation then */
 } rl_ctx;
 
 typedef struct rl_access {
@@ -244,9 +248,14 @@ typedef struct rl_access {
     uint8_t rounds;      /* a post that publishes it lies in a loop holding
                             it too: its thread makes it again, round after
                             round (rl_flow_posted_after) */
-    uint8_t via_global;  /* reaches its object through a pointer stored in
-                            a global (accesses.c): another instance may have
-                            allocated it, though it is named per thread */
+    uint8_t via_global : 1; /* reaches its object through a pointer stored
+                            in a global (accesses.c): another instance may
+                            have allocated it, though it is named per thread */
+    uint8_t one_of_several : 1; /* its pointer may hold several objects (a
+                            choice: the connection read from `conns[fd]`, or
+                            a new one), and this is the access to one of
+                            them: the object touched may be another
+                            (rules/race.md, confidence) */
 } rl_access;
 
 /* A lock operation as some thread performs it. */
@@ -285,8 +294,10 @@ typedef struct rl_model_limits {
     size_t candidates_cut;    /* indirect calls or spawns with more candidates than followed */
     size_t accesses_merged;   /* accesses folded into their kind past the group limit */
     size_t positions_cut;     /* spawn and join sites deeper than their thread's positions keep */
+    size_t store_rounds_cut;  /* contexts whose calls the points-to sets decided, explored again no more
+                                 though the sets grew (threads.c, MAX_STORE_ROUNDS) */
     size_t max_threads, max_contexts, soft_contexts, discovery_budget, max_depth, max_candidates, max_group,
-        min_pos_depth;
+        min_pos_depth, max_store_rounds;
 } rl_model_limits;
 
 typedef struct rl_model {
@@ -307,6 +318,9 @@ typedef struct rl_model {
                              barrier (pthread_barrier_wait) -> 1 */
     rl_ptrmap posted_before_calls; /* (caller, callee) -> its answer, owned
                              (accesses.c, posted_before_calls) */
+    int stores_settled;  /* the worklist is done with the points-to sets'
+                            growth: a dispatch of a loop with no events
+                            reaches every registered function (resolve.c) */
     uint64_t stores_generation; /* bumped at every change of stored or
                                    wrapper_inner (stores.c, resolve.c) */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */

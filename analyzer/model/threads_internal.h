@@ -140,9 +140,12 @@ uint64_t tm_fn_bindings_hash(const char *const *bind, int nbind);
  * pointers. Either may be NULL. */
 const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
 const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *distinct);
-/* Bindings for a callee: each argument resolved in the caller, k-limited.
- * The caller frees the array (not its names). */
-const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, uint32_t *distinct,
+/* Bindings for callee (-1: whichever): each argument resolved in the
+ * caller, k-limited; through a pointer read from a container's elements,
+ * an argument read from the same element is what the elements holding
+ * callee hold (tm_correlated_arg). The caller frees the array (not its
+ * names). */
+const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct);
 /* Whether a call runs once per iteration of a loop of its function, in a
  * thread of one instance: what the callee allocates is new each time. */
@@ -184,6 +187,8 @@ typedef struct tm_targets {
     int weak;            /* matches by type alone (rl_program_callees) */
     int by_context;      /* this context's bindings decided them */
     int from_caller;     /* also what the root's unknown caller passes */
+    int from_stores;     /* the points-to sets decided them: more stores
+                            may add callees (tm_stored_callees) */
     int buf[MAX_CANDIDATES];
 } tm_targets;
 void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets *out);
@@ -232,6 +237,23 @@ const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held);
 /* The one pointer value stored at place (stores.c); NULL when none, or
  * when it was given several. */
 const char *tm_stored_single(rl_model *m, const char *place);
+/* The functions a call through resolved pointer place v reaches by the
+ * points-to sets (stores.c): those v's own set holds, or, v being a
+ * member of the elements of a container of several values (an event
+ * loop's events: "H3_4.evs[]*.cb"), those each element's member holds.
+ * Fills out->buf and out->count; 0 (out->count meaningless) when the
+ * sets do not tell: overflowed, holding something other than functions,
+ * or naming none. */
+int tm_stored_callees(rl_model *m, const char *v, tm_targets *out);
+/* For such a call through a container's elements, the value argument
+ * arg (resolved, read from the same element: "H3_4.evs[]*.arg") has for
+ * callee: the members of the elements whose slot holds callee, one or a
+ * choice. NULL when the call is not one of those. With root_distinct
+ * (the container was reached from an instance's own object), *distinct
+ * is set when each such element, and what its member holds, is made per
+ * container: the instance's own, as its container is. */
+const char *tm_correlated_arg(rl_model *m, const char *fnptr, const char *arg, int callee, int root_distinct,
+                              int *distinct);
 /* What resolve.c knows that the stores ask (stores.c): whether a value
  * points into an object of a frame that runs once per instance; the
  * object an allocator wrapper's object at a call site is as the wrapper

@@ -365,4 +365,43 @@ sed -i -e 's|    pthread_mutex_lock(&hang_lock);||' -e 's|    pthread_mutex_unlo
 expect "a lock of the data's own module" 1 "$RL" check --no-db hint
 contains "gets the hint, with the counts" "$TMP/out" "hint: 'the_conn.rbuf' is accessed holding 'conn_lock' at 2 of 3 places; take it at line 7"
 
+echo "# one of several objects a pointer may hold"
+# Each thread works on the cached connection or on the spare one (a
+# choice of two objects): its accesses through c are to each. A pair of
+# two such sides may be two different objects (two doubts: low); a side
+# naming the cached connection against one through the choice is medium;
+# two sides naming it are high.
+cat >choice.c <<'C'
+#include <pthread.h>
+struct conn { long reads; long writes; long state; };
+static struct conn cached, spare;
+static void *reader(void *arg)
+{
+    struct conn *c = arg ? &spare : &cached;
+    c->reads++;
+    c->writes++;
+    cached.state = 1;
+    return NULL;
+}
+static void *writer(void *arg)
+{
+    struct conn *c = arg ? &spare : &cached;
+    c->reads++;
+    cached.writes++;
+    cached.state = 2;
+    return NULL;
+}
+int main(void)
+{
+    pthread_t a, b;
+    pthread_create(&a, 0, reader, 0);
+    pthread_create(&b, 0, writer, 0);
+    return 0;
+}
+C
+expect "races through a choice" 1 "$RL" check --no-db --format json choice.c
+equals "both sides through the choice: low" "$(jq -r '.findings[] | select(.location == "cached.reads") | .confidence' "$TMP/out")" low
+equals "one side through it: medium" "$(jq -r '.findings[] | select(.location == "cached.writes") | .confidence' "$TMP/out")" medium
+equals "both sides by name: high" "$(jq -r '.findings[] | select(.location == "cached.state") | .confidence' "$TMP/out")" high
+
 summary select

@@ -115,11 +115,19 @@ if [ -z "$CHROME" ]; then
   exit $?
 fi
 # browse OUT_DOM URL [extra flags]: the DOM after the page's script ran;
-# the browser's log (console messages included) goes to OUT_DOM.log.
+# the browser's log (console messages included) goes to OUT_DOM.log. A
+# headless Chromium under load (the ASan suite runs two tests at once)
+# now and then dumps an empty DOM or one from before the script ran: the
+# page is loaded again, at most three times, until the script's mark
+# (data-ready="1") is in the dump. The checks read that dump as before.
 browse() {
   out=$1; url=$2; shift 2
-  timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$TMP/chrome" \
-    --enable-logging=stderr --v=0 "$@" --dump-dom "$url" >"$out" 2>"$out.log"
+  for attempt in 1 2 3; do
+    timeout 120 "$CHROME" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$TMP/chrome" \
+      --enable-logging=stderr --v=0 "$@" --dump-dom "$url" >"$out" 2>"$out.log"
+    if grep -q 'data-ready="1"' "$out"; then return 0; fi
+    echo "    (chromium: no rendered page on attempt $attempt; loading again)" >&2
+  done
 }
 URL="file://$PAGE"
 # finding_tags FILE: the opening tag of each finding, without its

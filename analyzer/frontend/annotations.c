@@ -6,6 +6,7 @@
  * (`__VA_ARGS__`) are replaced by what the declaration passes. */
 #include "annotations.h"
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 /* Bytes of source read from an attribute's position: its name and
@@ -316,9 +317,26 @@ int rl_annotation_cleanup(CXTranslationUnit tu, CXCursor decl, char *fn, size_t 
     return single_argument(tu, decl, ROLE_CLEANUP, fn, size);
 }
 
-/* The attribute's spelled name: the first token of its extent. */
+/* The attribute's spelled name: the first token of its extent. Read
+ * straight from the file's buffer where it is an identifier (the usual
+ * case: `_Noreturn`, `noreturn`, the name inside `__attribute__((...))`):
+ * every call's callee is asked once per unit, and clang_tokenize on each
+ * of a libc declaration's attributes was 7 % of memcached's run. */
 static void attr_spelling(CXTranslationUnit tu, CXCursor attr, char *buf, size_t size)
 {
+    CXFile file = NULL;
+    unsigned offset = 0;
+    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(attr)), &file, NULL, NULL, &offset);
+    size_t len = 0;
+    const char *text = file ? clang_getFileContents(tu, file, &len) : NULL;
+    if (text && offset < len && (isalpha((unsigned char)text[offset]) || text[offset] == '_')) {
+        size_t n = 0;
+        while (offset + n < len && n + 1 < size && (isalnum((unsigned char)text[offset + n]) || text[offset + n] == '_'))
+            n++;
+        memcpy(buf, text + offset, n);
+        buf[n] = '\0';
+        return;
+    }
     CXToken *toks = NULL;
     unsigned n = 0;
     buf[0] = '\0';

@@ -60,6 +60,8 @@ struct rl_ownership {
                                hands the parameter on (-1: no lock needed) */
     unsigned char *unlinks; /* nfns answers */
     unsigned char *fresh;   /* nfns answers: returns only fresh objects */
+    unsigned char *starts_on; /* nfns * OWN_MAX_PARAMS answers: parameter k
+                               is handed to a thread (starts_thread_on) */
     rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
     rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
     rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
@@ -76,6 +78,7 @@ rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
     o->keep_node = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, sizeof *o->keep_node);
     o->unlinks = rl_xcalloc(p->nfns + 1, 1);
     o->fresh = rl_xcalloc(p->nfns + 1, 1);
+    o->starts_on = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, 1);
     o->answers = own_memo_new(p->nfns);
     return o;
 }
@@ -87,6 +90,7 @@ void rl_ownership_free(rl_ownership *o)
     free(o->keep_node);
     free(o->unlinks);
     free(o->fresh);
+    free(o->starts_on);
     for (size_t i = 0; i < o->handoffs.nslots; i++) {
         handoff_list *l = o->handoffs.keys[i] ? o->handoffs.values[i] : NULL;
         if (!l) continue;
@@ -223,6 +227,17 @@ static int call_keeps(rl_ownership *o, int fn, const rl_node *n, int callee, int
     return DOES_NOT_KEEP;
 }
 
+/* Whether a store of value into place puts an object's address into one
+ * of that object's own fields (`v->top = &v->stack[0]`, `n->next = n`):
+ * place reaches no pointer, and its root is the value's. Whoever finds
+ * the field already holds the object: nothing is handed on. */
+static int stores_into_itself(const char *place, const char *value)
+{
+    if (value[0] == '&') value++;
+    size_t root = rl_place_root_len(place);
+    return root > 0 && !strchr(place, '*') && rl_place_root_len(value) == root && strncmp(place, value, root) == 0;
+}
+
 /* Whether node i of fn hands on a value passing `test` (NO_HANDOFF,
  * HANDOFF_SYNC or HANDOFF_UNSYNC): stores it outside fn's locals, passes
  * it to a thread, returns it, or passes it to a call that may keep it.
@@ -236,7 +251,7 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
     switch ((rl_node_kind)n->kind) {
     case RL_N_ACCESS:
         if (n->nargs != 1 || !(n->flags & RL_ACC_WRITE) || rl_place_root(n->text, NULL) == RL_ROOT_LOCAL ||
-            !test(n->args[0], what))
+            !test(n->args[0], what) || stores_into_itself(n->text, n->args[0]))
             return NO_HANDOFF;
         if (n->flags & RL_ACC_ATOMIC) return HANDOFF_SYNC;
         if (!ff->held || !ff->held[i] || !ff->held[i]->n) return HANDOFF_UNSYNC;
@@ -310,6 +325,7 @@ static int loc_after(rl_loc a, unsigned line, unsigned col)
 }
 
 static int returns_fresh(rl_ownership *o, int fn);
+static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int scope);
 /* How much of a function's hand-offs of an object owned_between weighs:
  * all of them (a later unsynchronised one shares what came before), or
  * only those before the node (whether the object is still the function's
@@ -401,10 +417,63 @@ static int call_through_empty_slot(rl_ownership *o, const char *v)
     return slot_is_empty(o, call_value_field(o, v));
 }
 
+static int starts_thread_on(rl_ownership *o, int fn, int32_t before, value_test test, const void *what);
+/* Answers of rl_ownership.starts_on. */
+enum { STARTS_UNKNOWN = 0, STARTS_IN_PROGRESS, STARTS_YES, STARTS_NO };
+
+/* Whether fn hands its parameter k to a thread it starts, itself or
+ * through a callee (memoized; a recursion in progress answers no). */
+static int param_starts_thread(rl_ownership *o, int fn, int k)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns || k < 0 || k >= OWN_MAX_PARAMS) return 0;
+    unsigned char *slot = &o->starts_on[(size_t)fn * OWN_MAX_PARAMS + (size_t)k];
+    if (*slot == STARTS_IN_PROGRESS) return 0;
+    if (*slot != STARTS_UNKNOWN) return *slot == STARTS_YES;
+    *slot = STARTS_IN_PROGRESS;
+    int yes = starts_thread_on(o, fn, o->p->fns[fn].fn->nnodes, test_param, &k);
+    *slot = yes ? STARTS_YES : STARTS_NO;
+    return yes;
+}
+
+/* Whether a node of fn before `before` starts a thread on a value passing
+ * test: a spawn's argument, or an argument a callee starts one on. */
+static int starts_thread_on(rl_ownership *o, int fn, int32_t before, value_test test, const void *what)
+{
+    const rl_fn_info *info = &o->p->fns[fn];
+    for (int32_t i = 0; i < before && i < info->fn->nnodes; i++) {
+        const rl_node *n = &info->fn->nodes[i];
+        if (n->kind == RL_N_SPAWN && n->nargs > 0 && test(n->args[0], what)) return 1;
+        if (n->kind != RL_N_CALL || !info->callees[i]) continue;
+        int callee = rl_program_find(o->p, info->callees[i]);
+        for (int32_t a = 0; callee >= 0 && a < n->nargs; a++)
+            if (test(n->args[a], what) && param_starts_thread(o, callee, a)) return 1;
+    }
+    return 0;
+}
+
+/* Whether return node `node` of fn gives the heap object `text` ("&H..")
+ * as a fresh object: not one fn started a thread on before (a
+ * constructor starting its object's worker, `p = calloc(...);
+ * pthread_create(&p->tid, 0, run, p); return p;`). That object is no
+ * caller's own, and its name must be the one the thread knows it by, not
+ * a fresh one per call site. A constructor that only links its object
+ * into a shared list keeps giving fresh objects: the caller's accesses
+ * before it uses the list are its own, as are the objects of each site. */
+static int returned_unpublished(rl_ownership *o, int fn, int32_t node, const char *text)
+{
+    unsigned line, col;
+    if (sscanf(text, "&H%u_%u", &line, &col) != 2) return 1;
+    char heap[32];
+    snprintf(heap, sizeof heap, "H%u_%u", line, col);
+    return !starts_thread_on(o, fn, node, test_heap, heap);
+}
+
 /* Whether every return of fn that names an object gives a fresh one: one
- * it allocates ("&H.."), one a callee returns fresh (an allocator hook
- * among them), or one it unlinks; NULL aside, and a return through a hook
- * nothing is stored in (call_through_empty_slot) aside. */
+ * it allocates ("&H..") and has handed to no one before that return (a
+ * constructor that starts its object's thread, or links it into a global
+ * list, returns a shared object), one a callee returns fresh (an
+ * allocator hook among them), or one it unlinks; NULL aside, and a return
+ * through a hook nothing is stored in (call_through_empty_slot) aside. */
 static int returns_fresh(rl_ownership *o, int fn)
 {
     if (o->fresh[fn]) return o->fresh[fn] == ANSWER_YES;
@@ -424,7 +493,8 @@ static int returns_fresh(rl_ownership *o, int fn)
         /* `if (mem.alloc) return mem.alloc(n); return malloc(n);` with
          * no hook ever set: that return is never taken */
         if (whole_call && call_through_empty_slot(o, n->text)) continue;
-        int ok = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.')) ||
+        int ok = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.') &&
+                  returned_unpublished(o, fn, i, n->text)) ||
                  (whole_call && call_value_fresh(o, n->text));
         if (!ok) return 0;
         any = 1;

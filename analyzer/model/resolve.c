@@ -173,8 +173,11 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
         const char *callee_name = rl_intern(pool, fields[1]);
         int callee = rl_program_find(m->program, callee_name);
         const char *ret = callee >= 0 && depth < MAX_SPAWN_DEPTH ? return_summary(m, callee) : NULL;
-        if ((ret && strncmp(ret, "&H", 2) == 0) || (callee >= 0 && rl_ownership_unlinks(m->own, callee)) ||
-            rl_ownership_call_fresh(m->own, callee_name)) {
+        /* A wrapper that hands its object on before returning it (a
+         * constructor starting the object's thread) gives no fresh object
+         * (rl_ownership_call_fresh): its result is the object as the
+         * wrapper named it, the one its thread and its stores name. */
+        if ((callee >= 0 && rl_ownership_unlinks(m->own, callee)) || rl_ownership_call_fresh(m->own, callee_name)) {
             /* An allocator wrapper, or a pop that hands the caller what it
              * unlinked: a fresh object at this call site. */
             rl_strbuf sb = RL_STRBUF_INIT;

@@ -70,6 +70,12 @@ static void test_rules(const char *dir)
     sem = rl_apimodel_find(model, "sem_wait");
     report(sem && sem->kind == RL_API_WAIT && !sem->can_fail, "sem_wait always waits", NULL);
 
+    const rl_api_fn *pf = rl_apimodel_find(model, "snprintf");
+    report(pf && pf->kind == RL_API_ACCESS && pf->writes == 1u && pf->strings_from == 2,
+           "snprintf writes its buffer and reads the strings it formats", NULL);
+    pf = rl_apimodel_find(model, "memcpy");
+    report(pf && pf->strings_from == -1, "memcpy reads no strings beyond its arguments' lists", NULL);
+
     const rl_api_fn *ev = rl_apimodel_find(model, "event_assign");
     report(ev && ev->kind == RL_API_REGISTER && ev->handle == 0 && ev->loop == 1 && ev->entry == 4 && ev->arg == 5,
            "event_assign registers its callback and argument with an event of a loop", NULL);
@@ -224,6 +230,7 @@ static const struct bad_case {
     {"attach needs loop", HEAD "  - {name: f, kind: attach, handle: 1}\n", "kind 'attach' needs 'loop'"},
     {"register needs entry", HEAD "  - {name: f, kind: register, arg: 1}\n", "kind 'register' needs 'entry'"},
     {"param only on dispatch", HEAD "  - {name: f, kind: register, entry: 1, param: 2}\n", "'param'"},
+    {"strings_from only on access", HEAD "  - {name: f, kind: lock, lock: 0, strings_from: 1}\n", "'strings_from'"},
     {"spawn needs entry", HEAD "  - {name: f, kind: spawn, arg: 1}\n", "kind 'spawn' needs 'entry'"},
     {"once needs entry", HEAD "  - {name: f, kind: once, handle: 0}\n", "kind 'once' needs 'entry'"},
     {"join needs handle", HEAD "  - {name: f, kind: join}\n", "kind 'join' needs 'handle'"},

@@ -43,7 +43,7 @@
 typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
     KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_VALUE,
-    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_LOOP, KEY_PARAM, KEY_COUNT
+    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_LOOP, KEY_PARAM, KEY_STRINGS_FROM, KEY_COUNT
 } key_id;
 
 #define BIT(key) (1u << (key))
@@ -75,6 +75,7 @@ static const struct key_info {
     [KEY_SIZE]    = {"size", "the index of the argument giving the size allocated in bytes"},
     [KEY_LOOP]    = {"loop", "the index of the argument pointing at the event loop"},
     [KEY_PARAM]   = {"param", "the index of the callback's parameter that receives the argument registered with it"},
+    [KEY_STRINGS_FROM] = {"strings_from", "the index of the first argument whose strings (char pointers, what %s prints) are read"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -92,7 +93,7 @@ static const struct kind_info {
     [RL_API_ONCE]    = {"once", BIT(KEY_ENTRY), BIT(KEY_HANDLE)},
     [RL_API_ATOMIC]  = {"atomic", 0, 0},
     [RL_API_ALLOC]   = {"alloc", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_ELEMENTS) | BIT(KEY_SIZE)},
-    [RL_API_ACCESS]  = {"access", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_STATE) | BIT(KEY_STATE_USE)},
+    [RL_API_ACCESS]  = {"access", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_STATE) | BIT(KEY_STATE_USE) | BIT(KEY_STRINGS_FROM)},
     [RL_API_LOCKINIT] = {"lockinit", BIT(KEY_LOCK), BIT(KEY_ATTR)},
     [RL_API_LOCKDESTROY] = {"lockdestroy", BIT(KEY_LOCK), 0},
     [RL_API_EXIT]    = {"exit", 0, 0},
@@ -466,6 +467,7 @@ static int *index_field(rl_api_fn *fn, key_id key)
     case KEY_SIZE: return &fn->size;
     case KEY_LOOP: return &fn->loop;
     case KEY_PARAM: return &fn->param;
+    case KEY_STRINGS_FROM: return &fn->strings_from;
     default: return NULL;
     }
 }
@@ -549,7 +551,7 @@ static int parse_entry(parse_ctx *ctx, yaml_node_t *entry)
     fn->kind = kind;
     fn->is_prefix = name_key == KEY_PREFIX;
     fn->lock = fn->entry = fn->arg = fn->handle = fn->attr = fn->value = fn->expected = -1;
-    fn->loop = fn->param = -1;
+    fn->loop = fn->param = fn->strings_from = -1;
     fn->elements = fn->size = -1;
     fn->origin = rl_xasprintf("%s:%zu", ctx->origin, entry->start_mark.line + 1);
     if (parse_name(ctx, name_key, value[name_key], &fn->name) < 0 || fill_fn(ctx, fn, value) < 0) {

@@ -117,6 +117,9 @@ typedef struct rl_api_fn {
                              one object */
     uint32_t reads, writes; /* ACCESS, ALLOC, FREE: bit i set = arg i read /
                                written through */
+    int strings_from;     /* ACCESS: every argument from this index on that
+                             is a string (a char pointer: what printf's %s
+                             reads) is read through; -1: none */
     char *state;          /* ACCESS: the hidden static object the call uses
                              (rand's seed, strtok's position), or NULL */
     int state_read_only;  /* ACCESS: the call only reads `state` (getenv) */

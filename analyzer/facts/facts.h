@@ -42,6 +42,10 @@
  *   "&" PLACE   the address of PLACE       e.g. "&G:counter", "&L:args[]"
  *   PLACE       the pointer stored at PLACE (P0, G:queue, L:p ...)
  *   "#L:name"   an integer local passed as a thread argument
+ *   "#P<n>"     an integer call argument copied from parameter n or read
+ *               through it (`count(s, a->id)`, a = P0: "#P0"): the
+ *               callee's index by it is as much the instance's own as
+ *               parameter n (facts format 29)
  *   "@L_C" SEP USR SEP TYPE (SEP ARG)* END
  *               the pointer returned by the call at line L, column C to the
  *               function USR with those argument values; TYPE is what it
@@ -127,15 +131,19 @@ typedef enum rl_node_kind {
  * RL_REGISTERED_SLOT, where every registered function flows, and whose
  * type (text) is RL_REGISTERED_TYPE, no function's: what reaches it is
  * what was registered, never a match by type. The stores are ACCESS
- * nodes of api RL_ACC_REGISTRATION: followed for pointers, never an
- * access of the program's memory. */
+ * nodes of api RL_ACC_STORE_ONLY. */
 #define RL_EVENT_CALLBACK "__event_callback"
 #define RL_EVENT_CALLBACK_ARG "__event_callback_arg"
 #define RL_LOOP_EVENTS "__loop_events"
 #define RL_DEFAULT_LOOP "G:__default_event_loop"
 #define RL_REGISTERED_SLOT "v:__registered_callbacks"
 #define RL_REGISTERED_TYPE "registered callback"
-#define RL_ACC_REGISTRATION "registration"
+/* The api of an ACCESS that is a store for the model to follow, never an
+ * access of the program's memory to report: a library's members of an
+ * event (walk_register.c), and the pointer members a compound literal
+ * assigned as a whole struct sets (`a[i] = (struct arg){&svc, i}`:
+ * walk_expr.c), whose write is the whole object's, emitted apart. */
+#define RL_ACC_STORE_ONLY "store-only"
 /* ... and of a read-modify-write other than a fetch-and-op (an exchange,
  * a compare-and-swap, an operation the models do not name): how
  * spinlocks are taken, not how data is announced */

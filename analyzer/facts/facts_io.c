@@ -61,7 +61,9 @@
  * stores of a nonzero constant marked (RL_STORE_FLAG), semaphore waits
  * that may fail tested (aux a CALL), cleanup-attribute guards' unlocks,
  * heap arrays (&H12_3[]), a CALL's claimed arguments (its aux, a mask);
- * 29: event-loop registrations and dispatches (facts.h, RL_EVENT_CALLBACK) */
+ * 29: event-loop registrations and dispatches (facts.h, RL_EVENT_CALLBACK),
+ * store-only members of compound literals assigned whole, integer call
+ * arguments a parameter gives ("#P<n>") */
 #define FACTS_FORMAT 29
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES

@@ -381,15 +381,27 @@ static void emit_fence(walker *w, CXCursor c, const char *name, CXCursor *args, 
  * value in o; when the model says the call reads or writes what the
  * argument points to (memcpy, realloc, free: api->reads, api->writes),
  * that object's access is emitted too, after the argument's own reads. */
+/* Whether argument a is a string: a pointer to a character type (an array
+ * of them decays to one), what printf's `%s` reads. */
+static int is_string(CXCursor a)
+{
+    CXType t = clang_getCanonicalType(clang_getCursorType(a));
+    if (t.kind != CXType_Pointer) return 0;
+    enum CXTypeKind k = clang_getCanonicalType(clang_getPointeeType(t)).kind;
+    return k == CXType_Char_S || k == CXType_Char_U || k == CXType_SChar || k == CXType_UChar;
+}
+
 static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i, expr_out *o)
 {
     CXCursor a = rlw_call_arg(c, i);
     rlw_expr(w, a, USE_READ, o);
     uint32_t bit = i < 32 ? 1u << i : 0;
-    if (!api || (!(api->reads & bit) && !(api->writes & bit))) return;
+    /* printf's and snprintf's variadic strings are read through */
+    int string = api && api->strings_from >= 0 && i >= api->strings_from && is_string(a);
+    if (!api || (!(api->reads & bit) && !(api->writes & bit) && !string)) return;
     rl_strbuf place = RL_STRBUF_INIT;
     rlw_deref_place(w, rl_sb_str(&o->value), clang_getCursorType(a), &place);
-    use_mode m = (api->writes & bit) ? ((api->reads & bit) ? USE_RMW : USE_WRITE) : USE_READ;
+    use_mode m = (api->writes & bit) ? ((api->reads & bit) || string ? USE_RMW : USE_WRITE) : USE_READ;
     CXType pointee = clang_getPointeeType(clang_getCursorType(rl_cursor_strip(a)));
     int32_t id = rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&o->display), m,
                                  rlw_access_type_flags(pointee) & RL_ACC_VOLATILE);
@@ -435,7 +447,7 @@ static void call_value(walker *w, CXCursor c, const char *callee, const rl_strbu
     rl_sb_printf(out, "@%u_%u" RL_CALL_SEP "%s" RL_CALL_SEP "%s", loc.line, loc.col, callee, rlw_type_key(w, pointee));
     for (int i = 0; i < nargs; i++) {
         const char *a = rl_sb_str(&args[i]);
-        rl_sb_printf(out, RL_CALL_SEP "%s", strchr(a, RL_CALL_END[0]) ? "" : a);
+        rl_sb_printf(out, RL_CALL_SEP "%s", strchr(a, RL_CALL_END[0]) || a[0] == '#' ? "" : a);
     }
     rl_sb_append(out, RL_CALL_END);
 }
@@ -696,6 +708,12 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         } else if (!bufs[i].len && rlw_type_is_pointer(at)) {
             /* An untraceable pointer: at least say what it points to. */
             rl_sb_printf(&bufs[i], "{%s}", rlw_type_key(w, clang_getPointeeType(clang_getCanonicalType(at))));
+        } else if (!bufs[i].len && rlw_type_is_integer(at)) {
+            /* An integer copied from a parameter or read through one
+             * (`bump(s, a->id)`): as much the instance's own as that
+             * parameter, for the callee's `items[id]` (facts.h, "#P<n>"). */
+            int k = rlw_index_param(w, rlw_call_arg(c, i));
+            if (k >= 0) rl_sb_printf(&bufs[i], "#P%d", k);
         }
         rlw_out_free(&o);
     }

@@ -180,6 +180,23 @@ void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place)
     }
 }
 
+/* The pointers a compound literal assigned as a whole struct stores
+ * (`args[i] = (struct arg){&svc, i}`; its write is the whole object's,
+ * emitted by the caller), so that a thread handed the object follows them
+ * as it would members assigned one by one. */
+static void struct_member_stores(walker *w, CXCursor lhs, CXCursor rhs, const expr_out *l)
+{
+    CXType t = clang_getCanonicalType(clang_getCursorType(lhs));
+    CXCursor s = rl_cursor_strip(rhs);
+    if (t.kind != CXType_Record || clang_getCursorKind(s) != CXCursor_CompoundLiteralExpr) return;
+    child_list k;
+    rlw_children_of(s, &k);
+    CXCursor init = k.len ? rlw_child_at(&k, k.len - 1) : clang_getNullCursor();
+    if (!clang_Cursor_isNull(init) && clang_getCursorKind(init) == CXCursor_InitListExpr)
+        rlw_init_member_writes(w, init, t, rl_sb_str(&l->place), rl_sb_str(&l->display), 1);
+    rlw_children_free(&k);
+}
+
 static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     CXCursor d = clang_getCursorReferenced(c);
@@ -707,6 +724,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
             if (rlw_names_whole_array(rhs)) w->fn->nodes[last].flags |= RL_ACC_STORES_ARRAY;
         }
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
+        if (!w->silent && a.place.len) struct_member_stores(w, lhs, rhs, &a);
         set_current(w, lhs, rl_sb_str(&b.value));
         /* a claimed slot: a new claim, or handed back (walk_flag_claim.c) */
         rlw_note_local_assigned(w, lhs);

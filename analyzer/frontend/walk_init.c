@@ -128,3 +128,41 @@ void rlw_init_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, int *
     init_walk iw = {w, store, ctx, budget};
     init_stores(&iw, init, t, place, 0);
 }
+
+/* Members of pointer type one initializer sets, recorded per object
+ * initialised or assigned (more are walked as reads only). */
+#define MAX_MEMBER_STORES 64
+
+typedef struct member_writes {
+    const char *display; /* the object, as written */
+    size_t place_len;    /* length of its own place: members follow */
+    int store_only;      /* RL_ACC_STORE_ONLY: the whole object's write is
+                            emitted apart */
+} member_writes;
+
+/* One member's store: a write of the member carrying the value, as the
+ * assignment `a.counter = &counter` makes (walk_expr.c). */
+static int member_write(walker *w, const char *place, const char *value, CXCursor at, void *ctx)
+{
+    const member_writes *mw = ctx;
+    rl_strbuf display = RL_STRBUF_INIT;
+    rl_sb_printf(&display, "%s%s", mw->display, place + mw->place_len);
+    int32_t id = rlw_emit_access(w, at, place, rl_sb_str(&display), USE_WRITE, 0);
+    rl_sb_free(&display);
+    if (id < 0) return 0;
+    const char *vals[1] = {value};
+    rlw_set_args(w, id, vals, 1);
+    if (rlw_names_whole_array(at)) w->fn->nodes[id].flags |= RL_ACC_STORES_ARRAY;
+    if (mw->store_only) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
+    return 1;
+}
+
+void rlw_init_member_writes(walker *w, CXCursor init, CXType t, const char *place, const char *display, int store_only)
+{
+    rl_strbuf p = RL_STRBUF_INIT;
+    rl_sb_append(&p, place);
+    member_writes mw = {display, p.len, store_only};
+    int budget = MAX_MEMBER_STORES;
+    rlw_init_stores(w, init, t, &p, &budget, member_write, &mw);
+    rl_sb_free(&p);
+}

@@ -20,7 +20,7 @@
  * not every function registered anywhere.
  *
  * Invariants:
- *  1. The stores are ACCESS nodes of api RL_ACC_REGISTRATION, which the
+ *  1. The stores are ACCESS nodes of api RL_ACC_STORE_ONLY, which the
  *     model follows for pointers and never reports: the library's
  *     members are not the program's memory.
  *  2. A register without `loop` attaches its event to the default loop
@@ -40,7 +40,7 @@ static void emit_library_store(walker *w, CXCursor c, const char *object, const 
     rl_sb_printf(&place, "%s.%s", object, member);
     int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), member, USE_WRITE, 0);
     if (id >= 0) {
-        w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_REGISTRATION);
+        w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
         rlw_set_args(w, id, &value, 1);
     }
     rl_sb_free(&place);

@@ -532,32 +532,6 @@ static void enclosing_switch_has_default(walker *w)
         }
 }
 
-/* Members of pointer type one local's initializer sets, recorded per
- * declaration (more are walked as reads only). */
-#define MAX_LOCAL_INIT_STORES 64
-
-/* A local's initializer stores a pointer (rlw_init_stores): a write of
- * the member carrying the value, as the assignment `a.counter = &counter`
- * makes (walk_expr.c), so that a thread handed &a follows it. */
-typedef struct local_init {
-    const char *name;  /* the local, as written */
-    size_t place_len;  /* length of its own place: members follow */
-} local_init;
-
-static int local_init_store(walker *w, const char *place, const char *value, CXCursor at, void *ctx)
-{
-    const local_init *li = ctx;
-    rl_strbuf display = RL_STRBUF_INIT;
-    rl_sb_printf(&display, "%s%s", li->name, place + li->place_len);
-    int32_t id = rlw_emit_access(w, at, place, rl_sb_str(&display), USE_WRITE, 0);
-    rl_sb_free(&display);
-    if (id < 0) return 0;
-    const char *vals[1] = {value};
-    rlw_set_args(w, id, vals, 1);
-    if (rlw_names_whole_array(at)) w->fn->nodes[id].flags |= RL_ACC_STORES_ARRAY;
-    return 1;
-}
-
 /* `struct args a = {i, &lock};` in a local another thread may reach:
  * a write of the whole object (every member is set, those not named to
  * zero: a thread still reading the previous round's `a` races with it),
@@ -566,12 +540,10 @@ static void local_init_stores(walker *w, CXCursor d, CXCursor init)
 {
     if (w->silent || clang_getCursorKind(init) != CXCursor_InitListExpr) return;
     rl_strbuf place = RL_STRBUF_INIT;
-    local_init li = {rlw_intern_cx(w, clang_getCursorSpelling(d)), 0};
-    rlw_var_place(w, d, li.name, &place);
-    li.place_len = place.len;
-    rlw_emit_access(w, d, rl_sb_str(&place), li.name, USE_WRITE, rlw_access_type_flags(clang_getCursorType(d)));
-    int budget = MAX_LOCAL_INIT_STORES;
-    rlw_init_stores(w, init, clang_getCursorType(d), &place, &budget, local_init_store, &li);
+    const char *name = rlw_intern_cx(w, clang_getCursorSpelling(d));
+    rlw_var_place(w, d, name, &place);
+    rlw_emit_access(w, d, rl_sb_str(&place), name, USE_WRITE, rlw_access_type_flags(clang_getCursorType(d)));
+    rlw_init_member_writes(w, init, clang_getCursorType(d), rl_sb_str(&place), name, 0);
     rl_sb_free(&place);
 }
 

@@ -85,6 +85,12 @@ int rlw_type_is_pointer(CXType t)
     return t.kind == CXType_Pointer;
 }
 
+int rlw_type_is_integer(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return (t.kind >= CXType_Bool && t.kind <= CXType_Int128) || t.kind == CXType_Enum;
+}
+
 int rlw_type_is_array(CXType t)
 {
     t = clang_getCanonicalType(t);

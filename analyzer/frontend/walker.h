@@ -186,6 +186,8 @@ rl_loc rlw_loc_of(walker *w, CXCursor c);
 /* A source location (its expansion), as a facts location. */
 rl_loc rlw_loc_at(walker *w, CXSourceLocation where);
 int rlw_type_is_pointer(CXType t);
+/* An integer type (char, bool, enums included). */
+int rlw_type_is_integer(CXType t);
 int rlw_type_is_array(CXType t);
 int rlw_type_is_atomic(CXType t);
 /* What an access to an object of type t is, by its type: RL_ACC_ATOMIC
@@ -361,6 +363,11 @@ typedef int (*rlw_init_store_fn)(walker *w, const char *place, const char *value
  * them, each handed to store. */
 void rlw_init_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, int *budget, rlw_init_store_fn store,
                      void *ctx);
+/* The pointers initializer init stores into the object of type t at
+ * place (named display), each as a write of its member carrying the
+ * value; store_only marks them RL_ACC_STORE_ONLY (an assignment whose
+ * whole-object write the caller emitted: `a[i] = (struct arg){&svc, i}`). */
+void rlw_init_member_writes(walker *w, CXCursor init, CXType t, const char *place, const char *display, int store_only);
 
 /* ---- calls (walk_call.c) -------------------------------------------------- */
 

@@ -18,6 +18,7 @@
 #include "../util/budget.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -161,33 +162,24 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     return 1;
 }
 
-/* The locks an access's function took before it on every path (callees
- * included; its callers' are not known here), and the objects it waited
+/* What an access's context took or waited on before it on every path:
+ * the locks its function took (callees included), the objects it waited
  * on, followed through stored pointers as held locks are
  * (`pthread_cond_wait(&t->fut->cv, ...)` waits on the future `t->fut`
- * was given). */
-static const rl_lockset *access_history(rl_model *m, const rl_ctx *c, int32_t node, const frame_env *env)
+ * was given), and what every call path to the context did before the
+ * call (a helper called after `while (ready < n) pthread_cond_wait(...)`
+ * comes after the wait as its caller does). */
+const rl_lockset *tm_history_at(rl_model *m, const rl_ctx *c, int32_t node)
 {
     const rl_fn_flow *ff = &m->flow->fns[c->fn];
-    const rl_lockset *own = ff->acquired && ff->acquired[node]
-                                ? tm_follow_lock_stores(m, tm_resolve_locks(m, env, ff->acquired[node]))
-                                : NULL;
-    /* a caller's last references too (`if (last) destroy(o)`) */
-    if (c->entry_last && c->entry_last->n) return own ? rl_ls_union(m->flow->locks, own, c->entry_last) : c->entry_last;
-    return own;
-}
-
-const rl_lockset *tm_last_references_at(rl_model *m, const rl_ctx *c, int32_t node)
-{
-    const rl_lockset *r = c->entry_last ? c->entry_last : rl_ls_empty(m->flow->locks);
-    const rl_fn_flow *ff = &m->flow->fns[c->fn];
-    const rl_lockset *own = ff->acquired ? ff->acquired[node] : NULL;
-    const rl_lockset *marks = rl_ls_empty(m->flow->locks);
-    for (size_t i = 0; own && i < own->n; i++)
-        if (rl_place_is_last_mark(own->e[i].lock, NULL)) marks = rl_ls_add(m->flow->locks, marks, own->e[i].lock, 0);
-    if (!marks->n) return r;
-    frame_env env = tm_ctx_env(c);
-    return rl_ls_union(m->flow->locks, r, tm_follow_lock_stores(m, tm_resolve_locks(m, &env, marks)));
+    const rl_lockset *own = NULL;
+    if (ff->acquired && ff->acquired[node] && ff->acquired[node]->n) {
+        frame_env env = tm_ctx_env(c);
+        own = tm_follow_lock_stores(m, tm_resolve_locks(m, &env, ff->acquired[node]));
+    }
+    const rl_lockset *entry = c->entry_history && c->entry_history->n ? c->entry_history : NULL;
+    if (!entry) return own ? own : rl_ls_empty(m->flow->locks);
+    return own ? rl_ls_union(m->flow->locks, own, entry) : entry;
 }
 
 /* Whether place lies in a global that is no array element: one object
@@ -239,6 +231,19 @@ static int through_static_pointer(rl_model *m, const char *place, int thread)
         for (size_t i = 0; i < set->n; i++)
             statics += set->values[i][0] == '&' && one_object_for_all(set->values[i] + 1, thread);
         if (statics == set->n) return 1;
+    }
+    return 0;
+}
+
+/* Whether an access (text, in its function's terms) is to an element
+ * indexed by a value distinct per instance (`[#P<n>]`, parameter n bound
+ * distinct: `s->items[a->id]`, `slots[id]`): each instance's own element,
+ * even of an object every instance shares. */
+static int indexed_by_own_value(const char *text, const frame_env *env)
+{
+    for (const char *p = text ? strstr(text, "[#P") : NULL; p; p = strstr(p + 1, "[#P")) {
+        int n = -1;
+        if (sscanf(p, "[#P%d]", &n) == 1 && n >= 0 && n < MAX_PARAMS && (env->distinct & (1u << n))) return 1;
     }
     return 0;
 }
@@ -357,7 +362,7 @@ static const rl_lockset *posted_after(rl_model *m, const rl_ctx *c, int32_t node
 static const rl_lockset *resolved_posts(rl_model *m, const rl_ctx *c, const frame_env *env, const rl_lockset *posted,
                                         int waited)
 {
-    const rl_lockset *r = tm_follow_lock_stores(m, tm_resolve_locks(m, env, posted)); /* as access_history */
+    const rl_lockset *r = tm_follow_lock_stores(m, tm_resolve_locks(m, env, posted)); /* as tm_history_at */
     /* A caller that posted on an object before the call (with no wait
      * since, here or between) may have a waiter reading already: the
      * later post does not order this access for it (`publish(a);
@@ -447,9 +452,9 @@ void tm_collect_accesses(rl_model *m)
              * published on it (everything after a once call on the same
              * control comes after the routine: flow.c); else left out. */
             if (n->kind != RL_N_ACCESS || (c->in_once == RL_RUN_ONCE_ROUTINE && !c->once_object)) continue;
-            /* a library's store of what an event was registered with
-             * (walk_register.c): a pointer to follow, no access */
-            if (n->api && strcmp(n->api, RL_ACC_REGISTRATION) == 0) continue;
+            /* a store to follow, no access (facts.h: an event's library
+             * members, a whole-struct assignment's pointer members) */
+            if (n->api && strcmp(n->api, RL_ACC_STORE_ONLY) == 0) continue;
             if (repeat_of_run_once(m, &first_calls, (int)ci, i)) continue;
             const rl_lockset *publish = NULL;
             int taken = 0, owned = access_is_owned(m, c, i, n->text, &publish, &taken);
@@ -482,7 +487,8 @@ void tm_collect_accesses(rl_model *m)
                  * the job of their own list through zfree). */
                 const char *place = tm_follow_stores(m, alts[k], root_distinct && !distinct0, &distinct);
                 if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
-                if (distinct && (one_object_for_all(place, c->thread) || through_static_pointer(m, alts[k], c->thread)))
+                if (distinct && !indexed_by_own_value(n->text, &env) &&
+                    (one_object_for_all(place, c->thread) || through_static_pointer(m, alts[k], c->thread)))
                     distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
@@ -499,7 +505,7 @@ void tm_collect_accesses(rl_model *m)
                  * while resolving left that array first: no parameter root,
                  * no pointer followed. */
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
-                a->history = access_history(m, c, i, &env);
+                a->history = tm_history_at(m, c, i);
                 a->publish = publish;
                 a->rounds = (uint8_t)(publish && rounds);
                 a->via_global = via_global;

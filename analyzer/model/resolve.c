@@ -440,6 +440,27 @@ static const char *k_limit(rl_model *m, const char *value)
     return rl_intern_n(m->program->pool, value, n);
 }
 
+/* Whether function fn indexes an element by its parameter k (a "[#P<k>]"
+ * step in a place of its facts): only then does the instance's own value
+ * in k make a context of its own. Scanned once per function. */
+static int indexes_by(rl_model *m, int fn, int k)
+{
+    if (k >= 32) return 0;
+    if (!m->index_params) m->index_params = rl_xcalloc(m->program->nfns + 1, sizeof *m->index_params);
+    uint64_t *e = &m->index_params[fn];
+    if (!(*e >> 32)) {
+        uint32_t mask = 0;
+        const rl_function *f = fn_of(m, fn);
+        for (int32_t i = 0; i < f->nnodes; i++)
+            for (const char *p = f->nodes[i].text ? strstr(f->nodes[i].text, "[#P") : NULL; p; p = strstr(p + 1, "[#P")) {
+                int n = -1;
+                if (sscanf(p, "[#P%d]", &n) == 1 && n >= 0 && n < 32) mask |= 1u << n;
+            }
+        *e = (1ull << 32) | mask;
+    }
+    return (int)((*e >> k) & 1);
+}
+
 /* Bindings for a callee: each argument value resolved in the caller. */
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct)
@@ -451,6 +472,15 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
     const char *fnptr = callee >= 0 && call->fnptr && call->kind == RL_N_CALL ? tm_resolve(m, env, call->fnptr, NULL) : NULL;
     for (int i = 0; i < n; i++) {
         int d = 0, rd = 0;
+        int k = -1;
+        if (call->args[i][0] == '#' && sscanf(call->args[i], "#P%d", &k) == 1) {
+            /* an integer the caller's parameter k gives (facts.h): the
+             * callee's index is as much the instance's own as k is */
+            vals[i] = "";
+            if (k >= 0 && k < MAX_PARAMS && (env->distinct & (1u << k)) && callee >= 0 && indexes_by(m, callee, i))
+                *distinct |= 1u << i;
+            continue;
+        }
         const char *v = tm_resolve2(m, env, call->args[i], &d, &rd);
         int cd = 0;
         const char *correlated = fnptr && v[0] ? tm_correlated_arg(m, fnptr, v, callee, rd, &cd) : NULL;

@@ -84,7 +84,7 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
                    uint32_t reached_distinct, uint32_t owned, const rl_known_set *known, const rl_posvec *pos, int frozen,
-                   int in_once, const rl_lockset *entry, const rl_lockset *entry_may, const rl_lockset *entry_last,
+                   int in_once, const rl_lockset *entry, const rl_lockset *entry_may, const rl_lockset *entry_history,
                    int parent, int32_t call)
 {
     const char *fn_only[MAX_PARAMS];
@@ -138,11 +138,11 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         c->owned &= owned; /* owned only if owned at every call */
         const rl_lockset *met = rl_ls_meet_by_type(m->flow->locks, c->entry, entry);
         const rl_lockset *may = rl_ls_union(m->flow->locks, c->entry_may, entry_may);
-        const rl_lockset *last = rl_ls_meet(m->flow->locks, c->entry_last, entry_last);
-        if (met != c->entry || may != c->entry_may || last != c->entry_last) {
+        const rl_lockset *history = rl_ls_meet(m->flow->locks, c->entry_history, entry_history);
+        if (met != c->entry || may != c->entry_may || history != c->entry_history) {
             c->entry = met;
             c->entry_may = may;
-            c->entry_last = last;
+            c->entry_history = history;
             c->queued = 1;
             if ((size_t)((intptr_t)*slot - 1) < m->queue_lo) m->queue_lo = (size_t)((intptr_t)*slot - 1);
         }
@@ -170,7 +170,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->in_once = in_once;
     c->entry = entry;
     c->entry_may = entry_may;
-    c->entry_last = entry_last;
+    c->entry_history = entry_history;
     c->parent_ctx = parent;
     c->call_node = call;
     c->queued = 1;
@@ -303,7 +303,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     const rl_known_set *known = rl_known_for_call(m->known, c.fn, c.known, c.dead, node, callee, establish);
     if (vals && m->scc_of[c.fn] == m->scc_of[callee]) widen_recursive_call(&c, vals, nvals, &distinct, &reached);
     int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, known, &pos, frozen, run, held, may,
-                     tm_last_references_at(m, &c, node), ci, node);
+                     tm_history_at(m, &c, node), ci, node);
     if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
     if (id >= 0 && n->callee) {
         /* What this call holds on every path, though another call may not
@@ -350,6 +350,8 @@ static void explore(rl_model *m, int ci)
         cx->stores_recorded = 1;
         tm_record_stores(m, &env);
     }
+    uint64_t sig = 0; /* the callees the points-to sets gave, hashed */
+    int by_stores = 0;
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         /* Calls in doomed code (a crash report) are not explored, except
@@ -367,6 +369,8 @@ static void explore(rl_model *m, int ci)
         if (to.from_stores) {
             m->ctxs[ci].callees_by_stores = 1;
             m->ctxs[ci].stores_seen = m->stores_generation;
+            by_stores = 1;
+            for (size_t k = 0; k < to.count; k++) sig += ((uint64_t)(uint32_t)i << 32 | (uint32_t)to.fns[k]) * 0x9E3779B97F4A7C15ULL;
         }
         for (size_t k = 0; k < to.count && k < MAX_CANDIDATES; k++) {
             /* a hook installed only while some call runs (scoped.h) runs
@@ -375,6 +379,11 @@ static void explore(rl_model *m, int ci)
             call_into(m, ci, i, to.fns[k], n->kind == RL_N_ONCE, held, may);
         }
         if (to.count > MAX_CANDIDATES) m->limits.candidates_cut++;
+    }
+    if (by_stores) {
+        rl_ctx *c = &m->ctxs[ci];
+        c->callees_grew = sig != c->callees_sig;
+        c->callees_sig = sig;
     }
 }
 
@@ -388,6 +397,8 @@ static size_t stale_for_stores(rl_model *m, int all, int queue)
     for (size_t i = 0; i < m->nctxs; i++) {
         rl_ctx *c = &m->ctxs[i];
         if (!c->callees_by_stores || (!all && c->stores_seen == m->stores_generation)) continue;
+        /* counting the cut: only those whose callees still grew */
+        if (!queue && !c->callees_grew) continue;
         count++;
         if (!queue) continue;
         c->queued = 1;
@@ -716,6 +727,7 @@ void rl_model_free(rl_model *m)
     tm_follow_cache_stop(m);
     rl_ptrmap_free(&m->instance_frames);
     rl_ptrmap_free(&m->wrapper_inner);
+    free(m->index_params);
     rl_ptrmap_free(&m->made_per_call);
     rl_ptrmap_free(&m->whole_arrays);
     rl_ptrmap_free(&m->made_in_loop);

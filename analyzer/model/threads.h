@@ -189,10 +189,11 @@ typedef struct rl_ctx {
                             one), or NULL when unknown */
     const rl_lockset *entry; /* resolved locks held on entry (on every call path) */
     const rl_lockset *entry_may; /* resolved locks held on entry on some call path */
-    const rl_lockset *entry_last; /* the last references of counters that
-                            every call path to it passed (place.h's marks,
-                            resolved): its accesses come after them as its
-                            callers' do (`if (last) destroy(o)`) */
+    const rl_lockset *entry_history; /* what every call path to it took or
+                            waited on before the call (the callers' must
+                            histories, met; resolved): its accesses come
+                            after them as its callers' do (`wait(&cv);
+                            report();`, `if (last) destroy(o)`) */
     const rl_lockset *entry_some; /* resolved locks some call holds on every
                             path to it (the callers' must-sets joined, not
                             met); NULL: none. For double-lock: a helper
@@ -221,6 +222,9 @@ typedef struct rl_ctx {
                               held when explored (tm_stored_callees): it is
                               explored again when they grew */
     uint64_t stores_seen;  /* rl_model.stores_generation then */
+    uint64_t callees_sig;  /* the callees the sets gave its calls, hashed */
+    int callees_grew;      /* its last exploration found callees the one
+                              before had not: the sets still grow for it */
 } rl_ctx;
 
 typedef struct rl_access {
@@ -332,6 +336,8 @@ typedef struct rl_model {
                                   the accesses are collected (stores.c) */
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
+    uint64_t *index_params;    /* per function, once known (bit 32): bit k set when it indexes an
+                                  element by its parameter k (resolve.c, indexes_by) */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
     rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (stores.c) */
     rl_ptrmap whole_arrays;    /* values `&X[]` some store gave as a whole array

@@ -169,11 +169,12 @@ const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_l
  * locks some path may hold there, and locks held there on every path of
  * some call to the context (rl_ctx.entry_some). */
 const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node);
-/* The last references of counters (place.h's marks) passed before node
- * of context c on every path: its function's own, and those every call
- * path to c passed (rl_ctx.entry_last); resolved, followed through
- * stored pointers as an access's history is. */
-const rl_lockset *tm_last_references_at(rl_model *m, const rl_ctx *c, int32_t node);
+/* What context c took or waited on before node on every path (locks,
+ * objects waited on, last references of counters: flow.h's `acquired`):
+ * its function's own, and what every call path to c did before the call
+ * (rl_ctx.entry_history); resolved, followed through stored pointers.
+ * An access's history, and what a call hands its callee. */
+const rl_lockset *tm_history_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_held_some_at(rl_model *m, const rl_ctx *c, int32_t node);
 /* The once-control a ONCE node names (its text, in the caller's terms),

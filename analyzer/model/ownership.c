@@ -1,7 +1,9 @@
-/* Ownership of fresh and unlinked objects (ownership.h). */
-#include "ownership.h"
+/* Ownership of fresh objects (ownership.h): what a function allocates and
+ * hands on, what its callees keep, which calls give fresh objects. Objects
+ * taken off shared places are ownership_taken.c's; the state both share is
+ * in ownership_internal.h. */
+#include "ownership_internal.h"
 #include "spawn_failure.h"
-#include "ownership_memo.h"
 #include "callgraph.h"
 #include "place.h"
 #include "../apimodel/apimodel.h"
@@ -11,63 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parameters whose keeping is remembered per function (more are treated
- * as kept). */
-#define OWN_MAX_PARAMS 16
-/* Library functions (without a body) a call through a pointer may reach
- * that are looked at; a pointer reaching more is not an allocator or a
- * free hook. */
-#define OWN_MAX_LIBRARY_TARGETS 8
-
-/* The kinds of function-pointer slots, the letter before ':' (facts.h). */
-#define SLOT_KINDS "vprfut"
-
-enum { UNKNOWN = 0, IN_PROGRESS, KEEPS_SYNC, KEEPS_UNSYNC, DOES_NOT_KEEP };
-
-/* How a node hands on an object, if it does. A synchronised hand-off
- * orders what the function did to the object before it with what the
- * receiver does after: a store made holding a lock, an atomic store, a
- * thread start, a return to the caller, a call whose callee only stores
- * it that way. Anything else (a plain store, a callee with no body) is
- * not, and what came before stays shared. */
-enum { NO_HANDOFF = 0, HANDOFF_SYNC, HANDOFF_UNSYNC };
-/* A memoized yes/no answer (unlinks, returns fresh). */
-enum { ANSWER_UNKNOWN = 0, ANSWER_YES, ANSWER_NO };
-
-/* The nodes of one function that hand on one of its objects, in node
- * order, computed once per (function, object) and asked per access. */
-typedef struct handoff_list {
-    size_t n;
-    int32_t *nodes;
-    unsigned char *kinds;   /* HANDOFF_SYNC or HANDOFF_UNSYNC */
-    rl_handoff *where;
-} handoff_list;
-
-
-/* The pops of one place written out in one function: each read of the
- * place with a write that unlinks it (unlinks_read), in node order;
- * computed once per (function, place) and asked per access. */
-typedef struct unlink_list {
-    size_t n;
-    int32_t *reads, *writes;
-} unlink_list;
-
-struct rl_ownership {
-    const rl_program *p;
-    const rl_flow *flow;
-    unsigned char *keeps;   /* nfns * OWN_MAX_PARAMS answers */
-    int32_t *keep_node;     /* the same: for KEEPS_SYNC, the store that
-                               hands the parameter on (-1: no lock needed) */
-    unsigned char *unlinks; /* nfns answers */
-    unsigned char *fresh;   /* nfns answers: returns only fresh objects */
-    unsigned char *starts_on; /* nfns * OWN_MAX_PARAMS answers: parameter k
-                               is handed to a thread (starts_thread_on) */
-    rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
-    rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
-    rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
-    own_memo *answers;      /* of rl_ownership_fresh_at and
-                               rl_ownership_taken_at (access_memo) */
-};
+#include "ownership_internal.h"
 
 rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
 {
@@ -142,9 +88,8 @@ static int value_is_taken(const char *v, const char *place)
     return v[0] == '&' && strncmp(v + 1, place, n) == 0 && v[n + 1] == '*';
 }
 
-typedef int (*value_test)(const char *v, const void *what);
 
-static int test_taken(const char *v, const void *what)
+int own_test_taken(const char *v, const void *what)
 {
     return value_is_taken(v, what);
 }
@@ -326,11 +271,6 @@ static int loc_after(rl_loc a, unsigned line, unsigned col)
 
 static int returns_fresh(rl_ownership *o, int fn);
 static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int scope);
-/* How much of a function's hand-offs of an object owned_between weighs:
- * all of them (a later unsynchronised one shares what came before), or
- * only those before the node (whether the object is still the function's
- * alone there, whatever it does after). */
-enum { OWNED_THROUGHOUT, OWNED_UNTIL_NODE };
 static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
                            rl_handoff *handoff, int scope);
 
@@ -531,7 +471,7 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
 /* The hand-offs in fn of the object whose values pass `test` (named by
  * `heap`), computed on first use; `tag` keeps the memo of each test
  * apart. */
-static const handoff_list *handoffs_of(rl_ownership *o, int fn, const char *heap, value_test test, char tag)
+const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, value_test test, char tag)
 {
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_printf(&sb, "%d%c%s", fn, tag, heap);
@@ -561,13 +501,10 @@ static const handoff_list *handoffs_of(rl_ownership *o, int fn, const char *heap
 
 /* The rest of rl_ownership_fresh_at, for object `heap` (the root naming
  * it) created at line:col of fn. */
-static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
-                         rl_handoff *handoff, int scope);
-
 static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
                            rl_handoff *handoff, int scope)
 {
-    return owned_between(o, fn, node, handoffs_of(o, fn, heap, test_heap, 'H'), line, col, handoff, scope);
+    return own_owned_between(o, fn, node, own_handoffs_of(o, fn, heap, test_heap, 'H'), line, col, handoff, scope);
 }
 
 /* Whether hand-off node h is a thread start that failed where `node`
@@ -586,7 +523,7 @@ static int start_failed(const rl_function *f, int32_t h, int32_t node)
  * line:col and handed on by the nodes of l: after it, before any node
  * that publishes it, in program order; the first synchronised hand-off
  * after it goes to *handoff. */
-static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
+int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
                          rl_handoff *handoff, int scope)
 {
     const rl_function *f = o->p->fns[fn].fn;
@@ -619,278 +556,13 @@ static int owned_between(rl_ownership *o, int fn, int32_t node, const handoff_li
     return 1;
 }
 
-/* Whether node i (before w) may lead to w: not when a return, or a call
- * that never returns, follows it in one of its sequences below the block
- * holding both (the early exit of a pop that found the queue empty:
- * `if (!nx) { unlock(&q->hl); return 0; }`). Breaks and gotos may lead
- * there. */
-static int ends_path(const rl_node *n)
-{
-    return n->kind == RL_N_RETURN || (n->kind == RL_N_CALL && (n->flags & RL_CALL_NORETURN));
-}
-
-static int may_reach(const rl_function *f, int32_t i, int32_t w)
-{
-    if (ends_path(&f->nodes[i])) return 0;
-    for (int32_t child = i, p = f->nodes[i].parent; p >= 0; child = p, p = f->nodes[p].parent) {
-        if (w > p && w <= f->nodes[p].end) return 1; /* the block holding both */
-        if (f->nodes[p].kind != RL_N_SEQ) continue;
-        for (int32_t s = f->nodes[child].next_sibling; s >= 0; s = f->nodes[s].next_sibling)
-            if (ends_path(&f->nodes[s])) return 0;
-    }
-    return 1;
-}
-
-/* Whether lock is held at every node from r to w of the function that
- * may lead to w. */
-static int held_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w, const char *lock)
-{
-    for (int32_t i = r; i <= w; i++)
-        if (ff->held[i] && !rl_ls_contains(ff->held[i], lock) && may_reach(f, i, w)) return 0;
-    return 1;
-}
-
-/* The lock held from node r to node w (one of them), or NULL. */
-static const char *lock_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w)
-{
-    for (size_t l = 0; ff->held[r] && l < ff->held[r]->n; l++)
-        if (held_throughout(f, ff, r, w, ff->held[r]->e[l].lock)) return ff->held[r]->e[l].lock;
-    return NULL;
-}
-
-static int one_lock_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w)
-{
-    return lock_throughout(f, ff, r, w) != NULL;
-}
-
-/* Whether fn reads the pointer stored at `place` and then overwrites it,
- * one lock held from the read to the write, the read coming before node
- * `before` (-1: anywhere): the object read there is then unlinked. That
- * lock (in fn's terms) into *lock, when lock is not NULL. */
-static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t before, const char **lock)
-{
-    const rl_function *f = o->p->fns[fn].fn;
-    const rl_fn_flow *ff = &o->flow->fns[fn];
-    if (!ff->held) return 0;
-    int32_t end = before >= 0 && before < f->nnodes ? before : f->nnodes;
-    for (int32_t r = 0; r < end; r++) {
-        const rl_node *rd = &f->nodes[r];
-        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || strcmp(rd->text, place) != 0) continue;
-        if (!ff->held[r]) continue;
-        for (int32_t w = r + 1; w < f->nnodes; w++) {
-            const rl_node *wr = &f->nodes[w];
-            if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
-            const char *held = lock_throughout(f, ff, r, w);
-            if (held) {
-                if (lock) *lock = held;
-                return 1;
-            }
-        }
-    }
-    return 0;
-}
-
-int rl_ownership_unlinks(rl_ownership *o, int fn)
-{
-    if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
-    if (o->unlinks[fn] != ANSWER_UNKNOWN) return o->unlinks[fn] == ANSWER_YES;
-    o->unlinks[fn] = ANSWER_NO;
-    const rl_function *f = o->p->fns[fn].fn;
-    /* Every return gives the pointer stored at one place (not NULL). */
-    const char *place = NULL;
-    for (int32_t i = 0; i < f->nnodes; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind != RL_N_RETURN) continue;
-        if (!n->text) return 0;
-        if (!n->text[0]) continue;
-        if (place && strcmp(place, n->text) != 0) return 0;
-        place = n->text;
-    }
-    rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
-    if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
-    /* Read, then overwritten, one lock held all the while. */
-    const char *lock = NULL;
-    if (!unlinked_from(o, fn, place, -1, &lock)) return 0;
-    /* A return that reads the place again without that lock gives what is
-     * there now, not what was unlinked: double-checked locking's `return
-     * instance;` after it stored a new object there. */
-    const rl_fn_flow *ff = &o->flow->fns[fn];
-    for (int32_t i = 1; i < f->nnodes; i++) {
-        const rl_node *n = &f->nodes[i], *r = &f->nodes[i - 1];
-        if (n->kind == RL_N_RETURN && r->kind == RL_N_ACCESS && (r->flags & RL_ACC_READ) && r->text &&
-            strcmp(r->text, place) == 0 && r->loc.line == n->loc.line &&
-            !(ff->held && ff->held[i - 1] && rl_ls_contains(ff->held[i - 1], lock)))
-            return 0;
-    }
-    o->unlinks[fn] = ANSWER_YES;
-    return 1;
-}
-
-const char *rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node)
-{
-    if (fn < 0 || (size_t)fn >= o->p->nfns) return NULL;
-    const rl_function *f = o->p->fns[fn].fn;
-    if (node < 0 || node >= f->nnodes) return NULL;
-    const rl_node *n = &f->nodes[node];
-    if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_RELEASE) || !n->text) return NULL;
-    /* "X*": the whole object whose pointer is stored at place X. */
-    size_t len = strlen(n->text);
-    if (len < 2 || n->text[len - 1] != '*') return NULL;
-    char *place = rl_xstrndup(n->text, len - 1);
-    rl_root_kind k = rl_place_root(place, NULL);
-    const char *lock = NULL;
-    if (!((k == RL_ROOT_GLOBAL || k == RL_ROOT_PARAM) && unlinked_from(o, fn, place, node, &lock))) lock = NULL;
-    free(place);
-    return lock;
-}
-
-/* Whether node w runs whenever node `node` before it does: only
- * sequences between each of them and the block holding both, and no jump
- * (nor call that never returns) between them. */
-static int runs_after(const rl_function *f, int32_t node, int32_t w)
-{
-    if (!rl_program_runs_before(f, node, w) || !rl_program_runs_before(f, w, node)) return 0;
-    for (int32_t i = node + 1; i < w; i++) {
-        uint8_t k = f->nodes[i].kind;
-        if (k == RL_N_RETURN || k == RL_N_BREAK || k == RL_N_CONTINUE || k == RL_N_GOTO ||
-            (k == RL_N_CALL && (f->nodes[i].flags & RL_CALL_NORETURN)))
-            return 0;
-    }
-    return 1;
-}
-
-/* Whether node w of fn unlinks what node r read from `place`: it
- * stores into the place a value read from that object (`head =
- * job->next`, not a push's `head = job`), one lock held from r to w. */
-static int unlinks_read(rl_ownership *o, int fn, int32_t r, int32_t w, const char *place)
-{
-    const rl_function *f = o->p->fns[fn].fn;
-    const rl_fn_flow *ff = &o->flow->fns[fn];
-    const rl_node *wr = &f->nodes[w];
-    size_t n = strlen(place);
-    if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || !wr->text || strcmp(wr->text, place) != 0 ||
-        wr->nargs != 1 || strncmp(wr->args[0], place, n) != 0 || wr->args[0][n] != '*')
-        return 0;
-    return one_lock_throughout(f, ff, r, w);
-}
-
-static const unlink_list *unlinks_of(rl_ownership *o, int fn, const char *place)
-{
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_printf(&sb, "%d|%s", fn, place);
-    void **slot = rl_ptrmap_slot(&o->unlinked, rl_intern(o->p->pool, rl_sb_str(&sb)));
-    rl_sb_free(&sb);
-    if (*slot) return *slot;
-    unlink_list *l = rl_xcalloc(1, sizeof *l);
-    size_t cap_r = 0, cap_w = 0, nw = 0;
-    const rl_function *f = o->p->fns[fn].fn;
-    const rl_fn_flow *ff = &o->flow->fns[fn];
-    for (int32_t r = 0; ff->held && r < f->nnodes; r++) {
-        const rl_node *rd = &f->nodes[r];
-        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || !rd->text || strcmp(rd->text, place) != 0 ||
-            !ff->held[r])
-            continue;
-        for (int32_t w = r + 1; w < f->nnodes; w++) {
-            if (!unlinks_read(o, fn, r, w, place)) continue;
-            RL_PUSH(l->reads, l->n, cap_r, r);
-            RL_PUSH(l->writes, nw, cap_w, w);
-        }
-    }
-    *slot = l;
-    return l;
-}
-
-/* Whether node w runs before node `node` whenever that runs, given that
- * the pointer read from `place` is not null there (`node` dereferences
- * it): w lies in sequences, or in the branch of a null test of that
- * pointer (RL_IF_NONNULL_*) that runs when it is not null, up to the
- * block holding both (`t = head; if (t) head = t->next; ... if (!t)
- * break; t->result = ...`). */
-static int runs_before_when_nonnull(const rl_function *f, int32_t w, int32_t node, const char *place)
-{
-    int32_t top = f->nodes[w].parent;
-    while (top >= 0 && !(node > top && node <= f->nodes[top].end)) top = f->nodes[top].parent;
-    if (top < 0) return 0;
-    for (int32_t child = w, p = f->nodes[w].parent; p >= 0 && p != top; child = p, p = f->nodes[p].parent) {
-        const rl_node *n = &f->nodes[p];
-        if (n->kind == RL_N_SEQ) continue;
-        if (n->kind != RL_N_IF || !n->text || strcmp(n->text, place) != 0) return 0;
-        int branch = child == rl_fn_child(f, p, 1) ? 1 : child == rl_fn_child(f, p, 2) ? 2 : 0;
-        if (!((branch == 1 && (n->flags & RL_IF_NONNULL_THEN)) || (branch == 2 && (n->flags & RL_IF_NONNULL_ELSE))))
-            return 0;
-    }
-    return 1;
-}
-
-/* The read of `place` that took the object node `node` of fn touches
- * (rl_ownership_taken_at): the last read of the place before it that a
- * write unlinks, the write coming before the access whenever the access
- * runs, or after it whenever it runs (the unlink reading the head's
- * successor). -1 when none. */
-static int32_t taking_read(rl_ownership *o, int fn, int32_t node, const char *place)
-{
-    const rl_function *f = o->p->fns[fn].fn;
-    const unlink_list *l = unlinks_of(o, fn, place);
-    int32_t best = -1;
-    for (size_t k = 0; k < l->n; k++) {
-        int32_t r = l->reads[k], w = l->writes[k];
-        int before = w < node && (rl_program_runs_before(f, w, node) || runs_before_when_nonnull(f, w, node, place));
-        if (r < node && r > best && (before || (w > node && runs_after(f, node, w)))) best = r;
-    }
-    return best;
-}
-
-static int same_spot(rl_loc a, rl_loc b)
-{
-    return a.line == b.line && a.col == b.col && a.file == b.file;
-}
-
-/* Whether the object at place (the prefix of an access before one of its
- * derefs) is one fn took off a shared place before node (see
- * rl_ownership_taken_at). */
-static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *place, rl_handoff *handoff)
-{
-    const rl_function *f = o->p->fns[fn].fn;
-    int32_t read = taking_read(o, fn, node, place);
-    /* `compress_head->lens` written out: the place is read at the spot */
-    for (int32_t i = 0; read >= 0 && i < f->nnodes; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind == RL_N_ACCESS && n->text && strcmp(n->text, place) == 0 && same_spot(n->loc, f->nodes[node].loc))
-            read = -1;
-    }
-    if (read < 0) return 0;
-    const char *key = rl_intern(o->p->pool, place);
-    int r = owned_between(o, fn, node, handoffs_of(o, fn, key, test_taken, 'T'), f->nodes[read].loc.line,
-                          f->nodes[read].loc.col, handoff, OWNED_THROUGHOUT);
-    if (r && handoff) handoff->taken = 1;
-    return r;
-}
-
-static int taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
-{
-    if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
-    rl_root_kind kind = rl_place_root(text, NULL);
-    if (text[0] == '&' || (kind != RL_ROOT_GLOBAL && kind != RL_ROOT_PARAM)) return 0;
-    /* The object taken, or one it leads to (`job->out->buf`): what the
-     * giver attached to a job goes with it (invariant 4). Nearest deref
-     * first. */
-    int r = 0;
-    char *place = rl_xstrdup(text);
-    for (char *star = strrchr(place, '*'); star && !r; star = strrchr(place, '*')) {
-        *star = '\0';
-        r = taken_object_at(o, fn, node, place, handoff);
-    }
-    free(place);
-    return r;
-}
-
 /* ---- the answers per access, kept ---------------------------------------- */
 
 /* Answers question about (fn, node, text), computing it now. */
 static int ask_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *h, int question)
 {
     return question == OWN_QUESTION_FRESH ? fresh_at_now(o, fn, node, text, h, OWNED_THROUGHOUT)
-                                          : taken_at_now(o, fn, node, text, h);
+                                          : own_taken_at_now(o, fn, node, text, h);
 }
 
 /* Asks question about (fn, node, text) once, then answers from the memo:

@@ -1,0 +1,97 @@
+/* What the two files of ownership (ownership.h) share: its state and the
+ * hand-off lists. ownership.c answers for fresh objects (allocated,
+ * returned, kept by callees); ownership_taken.c for objects taken off a
+ * shared place (a pop written out, a function that unlinks). Nothing
+ * outside these two files includes this header.
+ *
+ * Invariants: those of ownership.h; answers are memoized in the struct
+ * below, each memo owned and freed by rl_ownership_free. */
+#ifndef RL_OWNERSHIP_INTERNAL_H
+#define RL_OWNERSHIP_INTERNAL_H
+#include "ownership.h"
+#include "ownership_memo.h"
+#include "../util/ptrmap.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parameters whose keeping is remembered per function (more are treated
+ * as kept). */
+#define OWN_MAX_PARAMS 16
+/* Library functions (without a body) a call through a pointer may reach
+ * that are looked at; a pointer reaching more is not an allocator or a
+ * free hook. */
+#define OWN_MAX_LIBRARY_TARGETS 8
+
+/* The kinds of function-pointer slots, the letter before ':' (facts.h). */
+#define SLOT_KINDS "vprfut"
+
+enum { UNKNOWN = 0, IN_PROGRESS, KEEPS_SYNC, KEEPS_UNSYNC, DOES_NOT_KEEP };
+
+/* How a node hands on an object, if it does. A synchronised hand-off
+ * orders what the function did to the object before it with what the
+ * receiver does after: a store made holding a lock, an atomic store, a
+ * thread start, a return to the caller, a call whose callee only stores
+ * it that way. Anything else (a plain store, a callee with no body) is
+ * not, and what came before stays shared. */
+enum { NO_HANDOFF = 0, HANDOFF_SYNC, HANDOFF_UNSYNC };
+/* A memoized yes/no answer (unlinks, returns fresh). */
+enum { ANSWER_UNKNOWN = 0, ANSWER_YES, ANSWER_NO };
+
+/* The nodes of one function that hand on one of its objects, in node
+ * order, computed once per (function, object) and asked per access. */
+typedef struct handoff_list {
+    size_t n;
+    int32_t *nodes;
+    unsigned char *kinds;   /* HANDOFF_SYNC or HANDOFF_UNSYNC */
+    rl_handoff *where;
+} handoff_list;
+
+
+/* The pops of one place written out in one function: each read of the
+ * place with a write that unlinks it (unlinks_read), in node order;
+ * computed once per (function, place) and asked per access. */
+typedef struct unlink_list {
+    size_t n;
+    int32_t *reads, *writes;
+} unlink_list;
+
+struct rl_ownership {
+    const rl_program *p;
+    const rl_flow *flow;
+    unsigned char *keeps;   /* nfns * OWN_MAX_PARAMS answers */
+    int32_t *keep_node;     /* the same: for KEEPS_SYNC, the store that
+                               hands the parameter on (-1: no lock needed) */
+    unsigned char *unlinks; /* nfns answers */
+    unsigned char *fresh;   /* nfns answers: returns only fresh objects */
+    unsigned char *starts_on; /* nfns * OWN_MAX_PARAMS answers: parameter k
+                               is handed to a thread (starts_thread_on) */
+    rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
+    rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
+    rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
+    own_memo *answers;      /* of rl_ownership_fresh_at and
+                               rl_ownership_taken_at (access_memo) */
+};
+
+/* A test of a value against what a hand-off list is about. */
+typedef int (*value_test)(const char *v, const void *what);
+
+/* How much of a function's hand-offs of an object own_owned_between
+ * weighs: all of them (a later unsynchronised one shares what came
+ * before), or only those before the node (whether the object is still
+ * the function's alone there, whatever it does after). */
+enum { OWNED_THROUGHOUT, OWNED_UNTIL_NODE };
+
+/* The nodes of fn that hand on a value passing test (against what,
+ * here the interned `heap` key), tagged apart per question; memoized. */
+const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, value_test test, char tag);
+/* Whether the object made (or taken) at line:col is still fn's alone at
+ * node, given its hand-offs l; *handoff says where it is handed on. */
+int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
+                      rl_handoff *handoff, int scope);
+/* Whether a value is the pointer read from `what`, a place (or a pointer
+ * into that object). */
+int own_test_taken(const char *v, const void *what);
+/* rl_ownership_taken_at, not memoized (ownership_taken.c). */
+int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+
+#endif

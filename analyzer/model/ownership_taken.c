@@ -1,0 +1,279 @@
+/* Ownership of objects taken off a shared place (ownership.h): a pop
+ * written out in the taker (`job = head; head = job->next;` under one
+ * lock), a function that returns what it unlinked, and a release of an
+ * object unlinked first. Fresh objects are ownership.c's.
+ *
+ * Invariants: those of ownership.h (4: what a taken object leads to goes
+ * with it); per-(function, place) lists of pops are memoized in
+ * rl_ownership.unlinked. */
+#include "ownership_internal.h"
+#include "place.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdlib.h>
+#include <string.h>
+
+/* Whether node i (before w) may lead to w: not when a return, or a call
+ * that never returns, follows it in one of its sequences below the block
+ * holding both (the early exit of a pop that found the queue empty:
+ * `if (!nx) { unlock(&q->hl); return 0; }`). Breaks and gotos may lead
+ * there. */
+static int ends_path(const rl_node *n)
+{
+    return n->kind == RL_N_RETURN || (n->kind == RL_N_CALL && (n->flags & RL_CALL_NORETURN));
+}
+
+static int may_reach(const rl_function *f, int32_t i, int32_t w)
+{
+    if (ends_path(&f->nodes[i])) return 0;
+    for (int32_t child = i, p = f->nodes[i].parent; p >= 0; child = p, p = f->nodes[p].parent) {
+        if (w > p && w <= f->nodes[p].end) return 1; /* the block holding both */
+        if (f->nodes[p].kind != RL_N_SEQ) continue;
+        for (int32_t s = f->nodes[child].next_sibling; s >= 0; s = f->nodes[s].next_sibling)
+            if (ends_path(&f->nodes[s])) return 0;
+    }
+    return 1;
+}
+
+/* Whether lock is held at every node from r to w of the function that
+ * may lead to w. */
+static int held_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w, const char *lock)
+{
+    for (int32_t i = r; i <= w; i++)
+        if (ff->held[i] && !rl_ls_contains(ff->held[i], lock) && may_reach(f, i, w)) return 0;
+    return 1;
+}
+
+/* The lock held from node r to node w (one of them), or NULL. */
+static const char *lock_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w)
+{
+    for (size_t l = 0; ff->held[r] && l < ff->held[r]->n; l++)
+        if (held_throughout(f, ff, r, w, ff->held[r]->e[l].lock)) return ff->held[r]->e[l].lock;
+    return NULL;
+}
+
+static int one_lock_throughout(const rl_function *f, const rl_fn_flow *ff, int32_t r, int32_t w)
+{
+    return lock_throughout(f, ff, r, w) != NULL;
+}
+
+/* Whether fn reads the pointer stored at `place` and then overwrites it,
+ * one lock held from the read to the write, the read coming before node
+ * `before` (-1: anywhere): the object read there is then unlinked. That
+ * lock (in fn's terms) into *lock, when lock is not NULL. */
+static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t before, const char **lock)
+{
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    if (!ff->held) return 0;
+    int32_t end = before >= 0 && before < f->nnodes ? before : f->nnodes;
+    for (int32_t r = 0; r < end; r++) {
+        const rl_node *rd = &f->nodes[r];
+        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || strcmp(rd->text, place) != 0) continue;
+        if (!ff->held[r]) continue;
+        for (int32_t w = r + 1; w < f->nnodes; w++) {
+            const rl_node *wr = &f->nodes[w];
+            if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
+            const char *held = lock_throughout(f, ff, r, w);
+            if (held) {
+                if (lock) *lock = held;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+int rl_ownership_unlinks(rl_ownership *o, int fn)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
+    if (o->unlinks[fn] != ANSWER_UNKNOWN) return o->unlinks[fn] == ANSWER_YES;
+    o->unlinks[fn] = ANSWER_NO;
+    const rl_function *f = o->p->fns[fn].fn;
+    /* Every return gives the pointer stored at one place (not NULL). */
+    const char *place = NULL;
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_RETURN) continue;
+        if (!n->text) return 0;
+        if (!n->text[0]) continue;
+        if (place && strcmp(place, n->text) != 0) return 0;
+        place = n->text;
+    }
+    rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
+    if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
+    /* Read, then overwritten, one lock held all the while. */
+    const char *lock = NULL;
+    if (!unlinked_from(o, fn, place, -1, &lock)) return 0;
+    /* A return that reads the place again without that lock gives what is
+     * there now, not what was unlinked: double-checked locking's `return
+     * instance;` after it stored a new object there. */
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    for (int32_t i = 1; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i], *r = &f->nodes[i - 1];
+        if (n->kind == RL_N_RETURN && r->kind == RL_N_ACCESS && (r->flags & RL_ACC_READ) && r->text &&
+            strcmp(r->text, place) == 0 && r->loc.line == n->loc.line &&
+            !(ff->held && ff->held[i - 1] && rl_ls_contains(ff->held[i - 1], lock)))
+            return 0;
+    }
+    o->unlinks[fn] = ANSWER_YES;
+    return 1;
+}
+
+const char *rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns) return NULL;
+    const rl_function *f = o->p->fns[fn].fn;
+    if (node < 0 || node >= f->nnodes) return NULL;
+    const rl_node *n = &f->nodes[node];
+    if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_RELEASE) || !n->text) return NULL;
+    /* "X*": the whole object whose pointer is stored at place X. */
+    size_t len = strlen(n->text);
+    if (len < 2 || n->text[len - 1] != '*') return NULL;
+    char *place = rl_xstrndup(n->text, len - 1);
+    rl_root_kind k = rl_place_root(place, NULL);
+    const char *lock = NULL;
+    if (!((k == RL_ROOT_GLOBAL || k == RL_ROOT_PARAM) && unlinked_from(o, fn, place, node, &lock))) lock = NULL;
+    free(place);
+    return lock;
+}
+
+/* Whether node w runs whenever node `node` before it does: only
+ * sequences between each of them and the block holding both, and no jump
+ * (nor call that never returns) between them. */
+static int runs_after(const rl_function *f, int32_t node, int32_t w)
+{
+    if (!rl_program_runs_before(f, node, w) || !rl_program_runs_before(f, w, node)) return 0;
+    for (int32_t i = node + 1; i < w; i++) {
+        uint8_t k = f->nodes[i].kind;
+        if (k == RL_N_RETURN || k == RL_N_BREAK || k == RL_N_CONTINUE || k == RL_N_GOTO ||
+            (k == RL_N_CALL && (f->nodes[i].flags & RL_CALL_NORETURN)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether node w of fn unlinks what node r read from `place`: it
+ * stores into the place a value read from that object (`head =
+ * job->next`, not a push's `head = job`), one lock held from r to w. */
+static int unlinks_read(rl_ownership *o, int fn, int32_t r, int32_t w, const char *place)
+{
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    const rl_node *wr = &f->nodes[w];
+    size_t n = strlen(place);
+    if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || !wr->text || strcmp(wr->text, place) != 0 ||
+        wr->nargs != 1 || strncmp(wr->args[0], place, n) != 0 || wr->args[0][n] != '*')
+        return 0;
+    return one_lock_throughout(f, ff, r, w);
+}
+
+static const unlink_list *unlinks_of(rl_ownership *o, int fn, const char *place)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%d|%s", fn, place);
+    void **slot = rl_ptrmap_slot(&o->unlinked, rl_intern(o->p->pool, rl_sb_str(&sb)));
+    rl_sb_free(&sb);
+    if (*slot) return *slot;
+    unlink_list *l = rl_xcalloc(1, sizeof *l);
+    size_t cap_r = 0, cap_w = 0, nw = 0;
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    for (int32_t r = 0; ff->held && r < f->nnodes; r++) {
+        const rl_node *rd = &f->nodes[r];
+        if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || !rd->text || strcmp(rd->text, place) != 0 ||
+            !ff->held[r])
+            continue;
+        for (int32_t w = r + 1; w < f->nnodes; w++) {
+            if (!unlinks_read(o, fn, r, w, place)) continue;
+            RL_PUSH(l->reads, l->n, cap_r, r);
+            RL_PUSH(l->writes, nw, cap_w, w);
+        }
+    }
+    *slot = l;
+    return l;
+}
+
+/* Whether node w runs before node `node` whenever that runs, given that
+ * the pointer read from `place` is not null there (`node` dereferences
+ * it): w lies in sequences, or in the branch of a null test of that
+ * pointer (RL_IF_NONNULL_*) that runs when it is not null, up to the
+ * block holding both (`t = head; if (t) head = t->next; ... if (!t)
+ * break; t->result = ...`). */
+static int runs_before_when_nonnull(const rl_function *f, int32_t w, int32_t node, const char *place)
+{
+    int32_t top = f->nodes[w].parent;
+    while (top >= 0 && !(node > top && node <= f->nodes[top].end)) top = f->nodes[top].parent;
+    if (top < 0) return 0;
+    for (int32_t child = w, p = f->nodes[w].parent; p >= 0 && p != top; child = p, p = f->nodes[p].parent) {
+        const rl_node *n = &f->nodes[p];
+        if (n->kind == RL_N_SEQ) continue;
+        if (n->kind != RL_N_IF || !n->text || strcmp(n->text, place) != 0) return 0;
+        int branch = child == rl_fn_child(f, p, 1) ? 1 : child == rl_fn_child(f, p, 2) ? 2 : 0;
+        if (!((branch == 1 && (n->flags & RL_IF_NONNULL_THEN)) || (branch == 2 && (n->flags & RL_IF_NONNULL_ELSE))))
+            return 0;
+    }
+    return 1;
+}
+
+/* The read of `place` that took the object node `node` of fn touches
+ * (rl_ownership_taken_at): the last read of the place before it that a
+ * write unlinks, the write coming before the access whenever the access
+ * runs, or after it whenever it runs (the unlink reading the head's
+ * successor). -1 when none. */
+static int32_t taking_read(rl_ownership *o, int fn, int32_t node, const char *place)
+{
+    const rl_function *f = o->p->fns[fn].fn;
+    const unlink_list *l = unlinks_of(o, fn, place);
+    int32_t best = -1;
+    for (size_t k = 0; k < l->n; k++) {
+        int32_t r = l->reads[k], w = l->writes[k];
+        int before = w < node && (rl_program_runs_before(f, w, node) || runs_before_when_nonnull(f, w, node, place));
+        if (r < node && r > best && (before || (w > node && runs_after(f, node, w)))) best = r;
+    }
+    return best;
+}
+
+static int same_spot(rl_loc a, rl_loc b)
+{
+    return a.line == b.line && a.col == b.col && a.file == b.file;
+}
+
+/* Whether the object at place (the prefix of an access before one of its
+ * derefs) is one fn took off a shared place before node (see
+ * rl_ownership_taken_at). */
+static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *place, rl_handoff *handoff)
+{
+    const rl_function *f = o->p->fns[fn].fn;
+    int32_t read = taking_read(o, fn, node, place);
+    /* `compress_head->lens` written out: the place is read at the spot */
+    for (int32_t i = 0; read >= 0 && i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_ACCESS && n->text && strcmp(n->text, place) == 0 && same_spot(n->loc, f->nodes[node].loc))
+            read = -1;
+    }
+    if (read < 0) return 0;
+    const char *key = rl_intern(o->p->pool, place);
+    int r = own_owned_between(o, fn, node, own_handoffs_of(o, fn, key, own_test_taken, 'T'), f->nodes[read].loc.line,
+                          f->nodes[read].loc.col, handoff, OWNED_THROUGHOUT);
+    if (r && handoff) handoff->taken = 1;
+    return r;
+}
+
+int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
+    rl_root_kind kind = rl_place_root(text, NULL);
+    if (text[0] == '&' || (kind != RL_ROOT_GLOBAL && kind != RL_ROOT_PARAM)) return 0;
+    /* The object taken, or one it leads to (`job->out->buf`): what the
+     * giver attached to a job goes with it (invariant 4). Nearest deref
+     * first. */
+    int r = 0;
+    char *place = rl_xstrdup(text);
+    for (char *star = strrchr(place, '*'); star && !r; star = strrchr(place, '*')) {
+        *star = '\0';
+        r = taken_object_at(o, fn, node, place, handoff);
+    }
+    free(place);
+    return r;
+}

@@ -405,6 +405,19 @@ int rlw_function_operand(walker *w, CXCursor arg, const char **usr, const char *
  * NULL when untraceable. */
 const char *rlw_fnptr_value(walker *w, const expr_out *o);
 
+/* ---- members (walk_member.c) ---------------------------------------------- */
+
+/* Walks `s.f` or `p->f`: its access, and its place and value into out. */
+void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out);
+/* The members a whole-struct access of type t at place touches, each an
+ * ACCESS flagged RL_ACC_NESTED (for when the struct is known by type). */
+void rlw_nested_accesses(walker *w, CXCursor at, const char *place, const char *display, use_mode mode, CXType t);
+/* Whether access a is to a member of a slot its pointer claimed by a flag
+ * (walk_flag_claim.c). */
+int rlw_in_claimed_object(walker *w, CXCursor a);
+/* Sets ACCESS node id's constant index (its aux), when id >= 0. */
+void rlw_set_index(walker *w, int32_t id, long long index);
+
 /* ---- event loops (walk_register.c) ---------------------------------------- */
 
 /* Walks a call modelled register, attach or dispatch (facts.h,

@@ -25,7 +25,7 @@ static const char NORETURN_YES[] = "noreturn";
  * place it is read from ("P0", "G:handlers[]", "P0*.probe") or the
  * function itself ("fn:USR"); NULL when untraceable. The model resolves it
  * per context, where the binding or the object tells one function. */
-const char *rlw_fnptr_value(walker *w, const expr_out *o)
+static const char *fnptr_value(walker *w, const expr_out *o)
 {
     const char *v = rl_sb_str(&o->value);
     if (!v[0] || v[0] == '{') return NULL;
@@ -78,7 +78,7 @@ const rl_api_fn *rlw_lookup_api(walker *w, const char *name)
 }
 
 /* The function a spawn/once argument names, or NULL for a pointer value. */
-int rlw_function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type)
+static int function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type)
 {
     CXCursor s = rl_cursor_strip(arg);
     if (clang_getCursorKind(s) == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
@@ -189,11 +189,11 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
     for (int i = 0; i < nargs; i++) {
         CXCursor a = rlw_call_arg(c, i);
         if (i == api->entry) {
-            if (!rlw_function_operand(w, a, &usr, &fname, &ftype)) {
+            if (!function_operand(w, a, &usr, &fname, &ftype)) {
                 expr_out fo;
                 rlw_out_init(&fo);
                 rlw_expr(w, a, USE_READ, &fo);
-                fnptr = rlw_fnptr_value(w, &fo);
+                fnptr = fnptr_value(w, &fo);
                 rlw_out_free(&fo);
             }
             if (!usr) target = rl_fnflow_slot(w->facts, a);
@@ -377,10 +377,6 @@ static void emit_fence(walker *w, CXCursor c, const char *name, CXCursor *args, 
     w->fn->nodes[id].flags = flags;
 }
 
-/* Walks argument i of call c as a read, leaving its place, display and
- * value in o; when the model says the call reads or writes what the
- * argument points to (memcpy, realloc, free: api->reads, api->writes),
- * that object's access is emitted too, after the argument's own reads. */
 /* Whether argument a is a string: a pointer to a character type (an array
  * of them decays to one), what printf's `%s` reads. */
 static int is_string(CXCursor a)
@@ -391,6 +387,10 @@ static int is_string(CXCursor a)
     return k == CXType_Char_S || k == CXType_Char_U || k == CXType_SChar || k == CXType_UChar;
 }
 
+/* Walks argument i of call c as a read, leaving its place, display and
+ * value in o; when the model says the call reads or writes what the
+ * argument points to (memcpy, realloc, free: api->reads, api->writes),
+ * that object's access is emitted too, after the argument's own reads. */
 static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i, expr_out *o)
 {
     CXCursor a = rlw_call_arg(c, i);
@@ -570,7 +570,7 @@ static void emit_callback_spawns(walker *w, CXCursor c, CXCursor callee, int nar
     for (int i = 0; i < nargs; i++) {
         CXCursor a = rlw_call_arg(c, i);
         const char *usr = NULL, *name = NULL, *type = NULL;
-        if (rlw_function_operand(w, a, &usr, &name, &type)) {
+        if (function_operand(w, a, &usr, &name, &type)) {
             emit_callback_spawn(w, c, via, usr, name, type, NULL);
             continue;
         }
@@ -728,7 +728,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             expr_out fo;
             rlw_out_init(&fo);
             rlw_expr(w, rl_cursor_callee_pointer(fexpr), USE_READ, &fo);
-            fnptr = rlw_fnptr_value(w, &fo);
+            fnptr = fnptr_value(w, &fo);
             rlw_out_free(&fo);
             CXType t = clang_getCanonicalType(clang_getCursorType(fexpr));
             if (t.kind == CXType_Pointer) t = clang_getPointeeType(t);

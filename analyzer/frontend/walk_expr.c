@@ -71,6 +71,16 @@ int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *d
     return id;
 }
 
+int32_t rlw_emit_store(walker *w, CXCursor at, const char *place, const char *display, const char *value,
+                       int store_only)
+{
+    int32_t id = rlw_emit_access(w, at, place, display, USE_WRITE, 0);
+    if (id < 0) return -1;
+    rlw_set_args(w, id, &value, 1);
+    if (store_only) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
+    return id;
+}
+
 /* ---- expressions (expr_out: walker.h) ------------------------------------ */
 
 void rlw_out_init(expr_out *o)

@@ -147,13 +147,10 @@ static int member_write(walker *w, const char *place, const char *value, CXCurso
     const member_writes *mw = ctx;
     rl_strbuf display = RL_STRBUF_INIT;
     rl_sb_printf(&display, "%s%s", mw->display, place + mw->place_len);
-    int32_t id = rlw_emit_access(w, at, place, rl_sb_str(&display), USE_WRITE, 0);
+    int32_t id = rlw_emit_store(w, at, place, rl_sb_str(&display), value, mw->store_only);
     rl_sb_free(&display);
     if (id < 0) return 0;
-    const char *vals[1] = {value};
-    rlw_set_args(w, id, vals, 1);
     if (rlw_names_whole_array(at)) w->fn->nodes[id].flags |= RL_ACC_STORES_ARRAY;
-    if (mw->store_only) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
     return 1;
 }
 

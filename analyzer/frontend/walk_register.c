@@ -38,11 +38,7 @@ static void emit_library_store(walker *w, CXCursor c, const char *object, const 
     if (!object[0] || !value || !value[0]) return;
     rl_strbuf place = RL_STRBUF_INIT;
     rl_sb_printf(&place, "%s.%s", object, member);
-    int32_t id = rlw_emit_access(w, c, rl_sb_str(&place), member, USE_WRITE, 0);
-    if (id >= 0) {
-        w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
-        rlw_set_args(w, id, &value, 1);
-    }
+    rlw_emit_store(w, c, rl_sb_str(&place), member, value, 1);
     rl_sb_free(&place);
 }
 
@@ -57,22 +53,6 @@ static void object_of(walker *w, CXCursor c, const rl_strbuf *values, int nargs,
     rlw_deref_place(w, rl_sb_str(&values[i]), clang_getCursorType(rlw_call_arg(c, i)), out);
 }
 
-/* The callback a register call names: "fn:USR" for a function, the
- * pointer it is read from otherwise, NULL when untraceable. */
-static const char *callback_value(walker *w, CXCursor arg, const rl_strbuf *value)
-{
-    const char *usr = NULL, *name = NULL, *type = NULL;
-    if (rlw_function_operand(w, arg, &usr, &name, &type)) {
-        rl_strbuf sb = RL_STRBUF_INIT;
-        rl_sb_printf(&sb, "fn:%s", usr);
-        const char *v = rl_intern(w->facts->pool, rl_sb_str(&sb));
-        rl_sb_free(&sb);
-        return v;
-    }
-    const char *v = rl_sb_str(value);
-    return v[0] && v[0] != '{' ? rl_intern(w->facts->pool, v) : NULL;
-}
-
 static void walk_register(walker *w, CXCursor c, const rl_api_fn *api, const rl_strbuf *values, int nargs,
                           expr_out *out)
 {
@@ -84,9 +64,10 @@ static void walk_register(walker *w, CXCursor c, const rl_api_fn *api, const rl_
         rl_sb_printf(&event, "H%u_%u", loc.line, loc.col);
         if (out) rl_sb_printf(&out->value, "&%s", rl_sb_str(&event));
     }
-    if (api->entry < nargs)
-        emit_library_store(w, c, rl_sb_str(&event), RL_EVENT_CALLBACK,
-                           callback_value(w, rlw_call_arg(c, api->entry), &values[api->entry]));
+    /* the callback's value: "fn:USR" for a function (`&f` is f), else the
+     * pointer it is read from; an untraceable one ("{T}") stores nothing */
+    const char *callback = api->entry < nargs ? rl_sb_str(&values[api->entry]) : "";
+    if (callback[0] != '{') emit_library_store(w, c, rl_sb_str(&event), RL_EVENT_CALLBACK, callback);
     if (api->arg >= 0 && api->arg < nargs)
         emit_library_store(w, c, rl_sb_str(&event), RL_EVENT_CALLBACK_ARG, rl_sb_str(&values[api->arg]));
     object_of(w, c, values, nargs, api->loop, &loop);

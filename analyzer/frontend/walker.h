@@ -296,6 +296,11 @@ int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at);
 void rlw_mark_zero_store(walker *w, int32_t id, CXCursor value);
 int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *display, use_mode mode,
                         uint8_t type_flags);
+/* A write of place carrying pointer value (ACCESS args[0]), so the model
+ * can follow it; store_only marks it RL_ACC_STORE_ONLY (followed, never
+ * reported). The node, or -1 when place is no shared candidate. */
+int32_t rlw_emit_store(walker *w, CXCursor at, const char *place, const char *display, const char *value,
+                       int store_only);
 /* The place reached by dereferencing pointer value `value`. */
 void rlw_deref_place(walker *w, const char *value, CXType ptr_type, rl_strbuf *place);
 /* The place of variable d, named name (local, static local, file static
@@ -397,13 +402,6 @@ void rlw_pointee_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *dis
 void rlw_place_element(const char *place, long long index, rl_strbuf *out);
 /* Sets node id's argument values (interned copies of vals). */
 void rlw_set_args(walker *w, int32_t id, const char **vals, int n);
-
-/* The function a spawn/once/register argument names (its USR, name and
- * type), or 0 for a pointer value (type: what it points to). */
-int rlw_function_operand(walker *w, CXCursor arg, const char **usr, const char **name, const char **type);
-/* The function pointer a call goes through, as a value (interned), or
- * NULL when untraceable. */
-const char *rlw_fnptr_value(walker *w, const expr_out *o);
 
 /* ---- members (walk_member.c) ---------------------------------------------- */
 

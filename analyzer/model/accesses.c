@@ -18,7 +18,6 @@
 #include "../util/budget.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,11 +240,7 @@ static int through_static_pointer(rl_model *m, const char *place, int thread)
  * even of an object every instance shares. */
 static int indexed_by_own_value(const char *text, const frame_env *env)
 {
-    for (const char *p = text ? strstr(text, "[#P") : NULL; p; p = strstr(p + 1, "[#P")) {
-        int n = -1;
-        if (sscanf(p, "[#P%d]", &n) == 1 && n >= 0 && n < MAX_PARAMS && (env->distinct & (1u << n))) return 1;
-    }
-    return 0;
+    return (rl_place_index_params(text) & env->distinct) != 0;
 }
 
 /* The locks held by one alternative of an access through a choice: a

@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ownership_internal.h"
-
 rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
 {
     rl_ownership *o = rl_xcalloc(1, sizeof *o);
@@ -87,7 +85,6 @@ static int value_is_taken(const char *v, const char *place)
     if (strcmp(v, place) == 0) return 1;
     return v[0] == '&' && strncmp(v + 1, place, n) == 0 && v[n + 1] == '*';
 }
-
 
 int own_test_taken(const char *v, const void *what)
 {

@@ -194,6 +194,16 @@ int rl_place_is_last_mark(const char *name, const char *counter)
     return !counter || (strlen(counter) == n - mark && strncmp(name, counter, n - mark) == 0);
 }
 
+uint32_t rl_place_index_params(const char *place)
+{
+    uint32_t mask = 0;
+    for (const char *p = place ? strstr(place, "[#P") : NULL; p; p = strstr(p + 1, "[#P")) {
+        int n = -1;
+        if (sscanf(p, "[#P%d]", &n) == 1 && n >= 0 && n < 32) mask |= 1u << n;
+    }
+    return mask;
+}
+
 int rl_place_is_by_type(const char *place)
 {
     if (place && place[0] == '&') place++;

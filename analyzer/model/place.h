@@ -6,6 +6,7 @@
 #define RL_PLACE_H
 #include "../util/strpool.h"
 #include "../util/strbuf.h"
+#include <stdint.h>
 
 typedef enum rl_root_kind {
     RL_ROOT_NONE,    /* "" */
@@ -67,6 +68,10 @@ size_t rl_place_alternatives(rl_strpool *pool, const char *place, const char **o
 const char *rl_place_last_mark(rl_strpool *pool, const char *counter);
 /* Whether name is such a mark, and of `counter` when counter is not NULL. */
 int rl_place_is_last_mark(const char *name, const char *counter);
+
+/* The parameters a place's elements are indexed by ("[#P<n>]" steps,
+ * facts.h): bit n for each, n < 32. */
+uint32_t rl_place_index_params(const char *place);
 
 /* Whether a place's object is known only by its type ("{struct s}.n",
  * whatever steps follow): two such places of one type may be one object

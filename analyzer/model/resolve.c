@@ -451,11 +451,7 @@ static int indexes_by(rl_model *m, int fn, int k)
     if (!(*e >> 32)) {
         uint32_t mask = 0;
         const rl_function *f = fn_of(m, fn);
-        for (int32_t i = 0; i < f->nnodes; i++)
-            for (const char *p = f->nodes[i].text ? strstr(f->nodes[i].text, "[#P") : NULL; p; p = strstr(p + 1, "[#P")) {
-                int n = -1;
-                if (sscanf(p, "[#P%d]", &n) == 1 && n >= 0 && n < 32) mask |= 1u << n;
-            }
+        for (int32_t i = 0; i < f->nnodes; i++) mask |= rl_place_index_params(f->nodes[i].text);
         *e = (1ull << 32) | mask;
     }
     return (int)((*e >> k) & 1);

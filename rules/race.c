@@ -78,6 +78,15 @@ static int common_element_lock(const rl_model *m, const rl_access *a, const rl_a
     return 0;
 }
 
+/* Whether some lock of `held` is an array's element (common_element_lock
+ * looks at those only). */
+static int holds_element_lock(const rl_lockset *held)
+{
+    for (size_t i = 0; i < held->n; i++)
+        if (strchr(held->e[i].lock, '[')) return 1;
+    return 0;
+}
+
 /* Whether place is one global object that no array holds ("G:resizes",
  * "G:stats.hits"): the same object for every thread and every index. */
 static int is_single_global(const char *place)
@@ -260,6 +269,10 @@ typedef struct access_class {
     int thread;
     const rl_lockset *held;
     int writes;          /* some member writes */
+    int via_global;      /* some member reaches its object through a global
+                            pointer (rl_access.via_global) */
+    int element_locks;   /* `held` has a lock of an array element: only
+                            then may common_element_lock find one */
     size_t first, n;     /* members: order[first .. first + n) */
 } access_class;
 
@@ -331,10 +344,11 @@ static class_split split_classes(const rl_model *m, const rl_rule_options *o, co
     for (size_t i = 0; i < nkeys; i++) {
         const rl_access *a = &m->accesses[g->items[keys[i].pos]];
         if (i == 0 || keys[i].thread != keys[i - 1].thread || keys[i].held != keys[i - 1].held)
-            cs.classes[cs.nclasses++] = (access_class){a->thread, a->held, 0, i, 0};
+            cs.classes[cs.nclasses++] = (access_class){a->thread, a->held, 0, 0, holds_element_lock(a->held), i, 0};
         access_class *c = &cs.classes[cs.nclasses - 1];
         c->n++;
         c->writes |= (cs.flags[keys[i].pos] & RL_ACC_WRITE) != 0;
+        c->via_global |= a->via_global;
         cs.order[i] = keys[i].pos;
     }
     free(keys);
@@ -468,6 +482,14 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
     if (common_lock(m, ca->thread, ca->held, cb->thread, cb->held, h->place)) return;
     int overlap = rl_model_threads_may_overlap(m, ca->thread, cb->thread);
     if (overlap == 0) return;
+    /* Two instances of one thread on what is the thread's own (its locals,
+     * its heap objects): only a side reaching it through a global pointer
+     * meets the other (rl_model_may_run_together). Told for the classes,
+     * not pair by pair: zstd's dictionary workers each have a workspace
+     * touched at a thousand places, a million pairs per worker. */
+    if (ca->thread == cb->thread && !ca->via_global && !cb->via_global &&
+        !rl_model_instances_share(m, ca->thread, g->place))
+        return;
     /* Every access of a group has the group's place and every one of a
      * class the class's lockset: the doubts those give are the same for
      * every pair of the two classes (reading the places for each pair was
@@ -479,6 +501,7 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
         const rl_access *a = &m->accesses[g->items[i]];
         uint64_t site_a = split_site(m, gs, g, i);
         uint8_t flags_a = gs->flags[i];
+        int a_racing = rl_u64set_has(&st->racing, site_hash(site_a));
         for (size_t y = cb->first; y < cb->first + cb->n; y++) {
             size_t j = hs->order[y];
             if (ca == cb && j < i) continue; /* within a class, each pair once */
@@ -488,21 +511,29 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
             if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
             /* The enclosing group h's place is a prefix of g's: the part
              * both sides may touch. */
-            if (common_element_lock(m, a, b, h->place)) continue;
+            if ((ca->element_locks || cb->element_locks) && common_element_lock(m, a, b, h->place)) continue;
             uint64_t site_b = split_site(m, hs, h, j), pair = pair_hash(site_a, site_b);
-            if (rl_u64set_has(&st->counted, pair)) continue;
             /* A pair that adds no site and would not be kept is not worth
              * confirming: a counter bumped at 2,000 places costs 2,000
-             * confirmations, not 2,000,000. */
+             * confirmations, not 2,000,000. A pair counted already has
+             * both sites racing; a pair's doubts are at least the
+             * classes' (base_doubts), and fewer doubts are wanted sooner
+             * (pair_wanted), so those two tests come first. */
             if (base_doubts < 0) base_doubts = rl_sites_base_doubts(a, b);
+            int both_racing = 0;
+            if (rl_u64set_has(&st->racing, site_hash(site_b))) {
+                /* another pair may have made a's site race since */
+                if (!a_racing) a_racing = rl_u64set_has(&st->racing, site_hash(site_a));
+                both_racing = a_racing;
+            }
+            if (both_racing && (!pair_wanted(st, base_doubts) || rl_u64set_has(&st->counted, pair))) continue;
             int doubts = rl_sites_pair_doubts_from(&st->sites, base_doubts, a, b);
-            if (rl_u64set_has(&st->racing, site_hash(site_a)) && rl_u64set_has(&st->racing, site_hash(site_b)) &&
-                !pair_wanted(st, doubts))
-                continue;
+            if (both_racing && !pair_wanted(st, doubts)) continue;
             if ((overlap < 0 || rl_model_pair_may_be_ordered(m, a, b)) && !rl_model_may_run_together(m, a, b)) continue;
             rl_u64set_add(&st->counted, pair);
             rl_u64set_add(&st->racing, site_hash(site_a));
             rl_u64set_add(&st->racing, site_hash(site_b));
+            a_racing = 1;
             st->by_doubts[doubts]++;
             /* Within one group, a pair is (lower, higher) position, as a
              * visit of every pair would first meet it. */

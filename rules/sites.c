@@ -129,27 +129,39 @@ static int share_a_lock(const rl_lockset *a, const rl_lockset *b)
 }
 
 /* The doubts of a pair beyond its sites' own (file comment). */
-static int pair_doubts(const rl_access *a, const rl_access *b)
+/* The doubts of the places and the locksets: the same for every pair of
+ * two classes (rl_sites_base_doubts). */
+static int class_doubts(const rl_access *a, const rl_access *b)
 {
     int doubts = 0;
     if (!rl_place_is_single_object(a->place) || !rl_place_is_single_object(b->place)) doubts++;
     if (rl_place_is_by_type(a->place) && rl_place_is_by_type(b->place)) doubts++;
-    /* one of several objects a pointer may hold, on one side, or on both */
-    doubts += a->one_of_several + b->one_of_several;
     if (a->held && a->held->n && b->held && b->held->n && !share_a_lock(a->held, b->held))
         doubts += has_maybe_lock(a->held) || has_maybe_lock(b->held) ? DOUBTS_MAYBE_LOCK : DOUBTS_LOCKS_DIFFER;
     return doubts;
 }
 
+/* The doubts of one pair of accesses themselves: one of several objects a
+ * pointer may hold, on one side, or on both. */
+static int access_doubts(const rl_access *a, const rl_access *b)
+{
+    return a->one_of_several + b->one_of_several;
+}
+
+static int pair_doubts(const rl_access *a, const rl_access *b)
+{
+    return class_doubts(a, b) + access_doubts(a, b);
+}
+
 int rl_sites_base_doubts(const rl_access *a, const rl_access *b)
 {
-    return pair_doubts(a, b);
+    return class_doubts(a, b);
 }
 
 int rl_sites_pair_doubts_from(rl_sites *s, int base, const rl_access *a, const rl_access *b)
 {
     int weak = weak_ctx(s, a->ctx) || weak_ctx(s, b->ctx);
-    int doubts = base + (weak ? 1 : 0);
+    int doubts = base + access_doubts(a, b) + (weak ? 1 : 0);
     /* callers index arrays by doubts (sites.h): never past the bound */
     return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
 }

@@ -75,7 +75,8 @@ void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b);
  * steps, for a rule that pairs many accesses: the part that reads only
  * the two places and the two locksets (the same for every pair of two
  * accesses that share their place and their lockset), then the pair's
- * doubts from that part (which adds each side's call chain). */
+ * doubts from that part (which adds what each access says of itself: its
+ * call chain, a pointer that may hold one of several objects). */
 int rl_sites_base_doubts(const rl_access *a, const rl_access *b);
 int rl_sites_pair_doubts_from(rl_sites *s, int base, const rl_access *a, const rl_access *b);
 

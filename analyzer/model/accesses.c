@@ -414,9 +414,23 @@ static int repeat_of_run_once(const rl_model *m, const rl_ptrmap *first, int ci,
     return 0;
 }
 
+/* Whether history holds a counter's last-reference mark (place.h),
+ * remembered per interned set in *memo: one look per set, not per access. */
+static int holds_last_mark(rl_ptrmap *memo, const rl_lockset *history)
+{
+    if (!history || !history->n) return 0;
+    void **slot = rl_ptrmap_slot(memo, history);
+    if (!*slot) {
+        int found = 0;
+        for (size_t i = 0; i < history->n && !found; i++) found = rl_place_is_last_mark(history->e[i].lock, NULL);
+        *slot = (void *)(uintptr_t)(found + 1);
+    }
+    return (uintptr_t)*slot == 2;
+}
+
 void tm_collect_accesses(rl_model *m)
 {
-    rl_ptrmap first_calls = {0};
+    rl_ptrmap first_calls = {0}, last_marks = {0};
     find_first_calls(m, &first_calls);
     uint8_t *global_returns = rl_xcalloc(m->program->nfns + 1, 1); /* returns_global's memo */
     tm_follow_cache_start(m);
@@ -501,6 +515,7 @@ void tm_collect_accesses(rl_model *m)
                  * no pointer followed. */
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                 a->history = tm_history_at(m, c, i);
+                a->after_a_last = holds_last_mark(&last_marks, a->history);
                 a->publish = publish;
                 a->rounds = (uint8_t)(publish && rounds);
                 a->via_global = via_global;
@@ -515,6 +530,7 @@ void tm_collect_accesses(rl_model *m)
         }
     }
     rl_ptrmap_free(&first_calls);
+    rl_ptrmap_free(&last_marks);
     free(global_returns);
     tm_follow_cache_stop(m);
 }

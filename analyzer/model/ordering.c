@@ -431,6 +431,7 @@ static int started_by_once(const rl_model *m, int t, const char *object)
  * its own thread too. */
 static int after_last_reference(const rl_access *b, const char *object)
 {
+    if (!b->after_a_last) return 0;
     for (size_t i = 0; b->history && i < b->history->n; i++)
         if (rl_place_is_last_mark(b->history->e[i].lock, object)) return 1;
     return 0;
@@ -442,6 +443,7 @@ static int after_last_reference(const rl_access *b, const char *object)
  * reference of its own. */
 static int after_one_last_reference(const rl_access *a, const rl_access *b)
 {
+    if (!a->after_a_last || !b->after_a_last) return 0;
     for (size_t i = 0; a->history && b->history && i < a->history->n; i++) {
         const char *mark = a->history->e[i].lock;
         if (rl_place_is_last_mark(mark, NULL) && rl_place_is_single_object(mark) && rl_ls_contains(b->history, mark))
@@ -526,21 +528,26 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
         /* Two elements indexed by claims from a shared counter: each
          * claim is another element (frontend/walk_index.c). */
         if (a->flags & b->flags & RL_ACC_CLAIMED) return 0;
-        int owner = rl_place_thread(a->place);
-        if (owner < 0) return 1;
         /* The thread's own heap object (allocated in it, named per
          * thread), but one side found it through a global pointer:
          * another instance may reach what one allocated and published
          * there (double-checked locking's fast path, the winner still
          * filling the object while another worker reads it). Ordered
          * pairs were ruled out above. */
-        if (a->via_global || b->via_global) return 1;
-        for (int t = a->thread; t >= 0 && t != owner; t = m->threads[t].parent)
-            if (m->threads[t].own_multi) return 1;
-        return 0;
+        if (rl_place_thread(a->place) >= 0 && (a->via_global || b->via_global)) return 1;
+        return rl_model_instances_share(m, a->thread, a->place);
     }
     /* Ancestor and descendant: the descendant runs during an interval. */
     return is_ancestor(m, a->thread, b->thread) ? ancestor_overlaps(m, a, b) : ancestor_overlaps(m, b, a);
+}
+
+int rl_model_instances_share(const rl_model *m, int thread, const char *place)
+{
+    int owner = rl_place_thread(place);
+    if (owner < 0) return 1;
+    for (int t = thread; t >= 0 && t != owner; t = m->threads[t].parent)
+        if (m->threads[t].own_multi) return 1;
+    return 0;
 }
 
 int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)

@@ -260,6 +260,11 @@ typedef struct rl_access {
                             a new one), and this is the access to one of
                             them: the object touched may be another
                             (rules/race.md, confidence) */
+    uint8_t after_a_last : 1; /* its history holds the mark of a counter's
+                            last reference (place.h, RL_LAST_MARK): the
+                            pair test reads the history for marks only
+                            then (most histories have none, and that read
+                            was nearly half of zstd's rule phase) */
 } rl_access;
 
 /* A lock operation as some thread performs it. */
@@ -408,6 +413,13 @@ int rl_model_lock_is_creation(const rl_model *m, const char *lock);
  * then a rule must ask rl_model_may_run_together even when the threads
  * always overlap. */
 int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl_access *b);
+
+/* Whether two instances of `thread` may touch one object at `place`
+ * (neither reaching it through a global pointer): not when the place is
+ * the own of a thread at or above it (its locals, its heap objects; place.h,
+ * rl_place_thread) and no thread between them runs several instances per
+ * instance of the owner. A rule may skip such pairs wholesale. */
+int rl_model_instances_share(const rl_model *m, int thread, const char *place);
 
 /* Whether two accesses can happen at the same time in different threads
  * (or two instances of one thread). */

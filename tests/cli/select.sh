@@ -404,4 +404,49 @@ equals "both sides through the choice: low" "$(jq -r '.findings[] | select(.loca
 equals "one side through it: medium" "$(jq -r '.findings[] | select(.location == "cached.writes") | .confidence' "$TMP/out")" medium
 equals "both sides by name: high" "$(jq -r '.findings[] | select(.location == "cached.state") | .confidence' "$TMP/out")" high
 
+# Many pairs at one location: past RL_MAX_PAIRS confirmed pairs, a pair of
+# two sites already racing is confirmed only while it may still be among
+# the most convincing. Its doubts are its own: the choice doubt of one
+# pair (c->count) is not every pair's of the same two threads, so the two
+# pairs naming `cached` on both sides (lines 18 against 24 and 25) are
+# both kept (the doubts of the first pair met were taken for all of them).
+cat >many.c <<'C'
+#include <pthread.h>
+struct conn { long count; };
+static struct conn cached, spare;
+static void *reader(void *arg)
+{
+    struct conn *c = arg ? &spare : &cached;
+    c->count++;
+    c->count++;
+    c->count++;
+    c->count++;
+    c->count++;
+    c->count++;
+    c->count++;
+    c->count++;
+    c->count++;
+    c->count++;
+    c->count++;
+    cached.count++;
+    return NULL;
+}
+static void *writer(void *arg)
+{
+    (void)arg;
+    cached.count = 2;
+    cached.count = 3;
+    return NULL;
+}
+int main(void)
+{
+    pthread_t a, b;
+    pthread_create(&a, 0, reader, 0);
+    pthread_create(&b, 0, writer, 0);
+    return 0;
+}
+C
+expect "many pairs through a choice" 1 "$RL" check --no-db --format json many.c
+equals "both pairs by name kept" "$(jq '.findings[0] as $f | [$f.pairs[] | select($f.events[.[0]].line >= 18 and $f.events[.[1]].line >= 18)] | length' "$TMP/out")" 2
+
 summary select

@@ -143,7 +143,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
             c->entry = met;
             c->entry_may = may;
             c->entry_history = history;
-            c->queued = 1;
+            c->queued = RL_QUEUED_FULL;
             if ((size_t)((intptr_t)*slot - 1) < m->queue_lo) m->queue_lo = (size_t)((intptr_t)*slot - 1);
         }
         return (int)((intptr_t)*slot - 1);
@@ -173,7 +173,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->entry_history = entry_history;
     c->parent_ctx = parent;
     c->call_node = call;
-    c->queued = 1;
+    c->queued = RL_QUEUED_FULL;
     if (m->nctxs < m->queue_lo) m->queue_lo = m->nctxs;
     *slot = (void *)(intptr_t)(m->nctxs + 1);
     return (int)m->nctxs++;
@@ -335,7 +335,11 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     free(vals);
 }
 
-static void explore(rl_model *m, int ci)
+/* Explores context ci: enters the callees of each of its calls. Only the
+ * calls whose callees the points-to sets gave, when stores_only (the
+ * context was queued again because the sets grew, nothing else changed:
+ * its other calls would enter the same contexts with the same state). */
+static void explore(rl_model *m, int ci, int stores_only)
 {
     int fn = m->ctxs[ci].fn;
     const rl_function *f = fn_of(m, fn);
@@ -361,11 +365,13 @@ static void explore(rl_model *m, int ci)
          * panic), as far as this function alone can tell. */
         if (!rl_program_call_like(info, i)) continue;
         if (info->doomed[i] && !(info->doomed[i] == RL_DOOMED_END && fn == entry)) continue;
+        if (stores_only && info->callees[i]) continue; /* a direct call */
         const rl_lockset *held = tm_held_at(m, &m->ctxs[ci], i);
         if (!held) continue;
         const rl_lockset *may = tm_may_held_at(m, &m->ctxs[ci], i);
         tm_targets to;
         tm_ctx_callees(m, &env, i, &to);
+        if (stores_only && !to.from_stores) continue;
         if (to.from_stores) {
             m->ctxs[ci].callees_by_stores = 1;
             m->ctxs[ci].stores_seen = m->stores_generation;
@@ -401,7 +407,7 @@ static size_t stale_for_stores(rl_model *m, int all, int queue)
         if (!queue && !c->callees_grew) continue;
         count++;
         if (!queue) continue;
-        c->queued = 1;
+        if (!c->queued) c->queued = RL_QUEUED_FOR_STORES;
         if (i < m->queue_lo) m->queue_lo = i;
     }
     return count;
@@ -444,8 +450,9 @@ static void run_worklist(rl_model *m)
             /* Past the budget, the contexts still queued stay unexplored
              * (the driver names the stage that stopped). */
             if (rl_budget_spent(m->program->budget)) return;
+            int stores_only = m->ctxs[i].queued == RL_QUEUED_FOR_STORES;
             m->ctxs[i].queued = 0;
-            explore(m, (int)i);
+            explore(m, (int)i, stores_only);
             changed = 1;
         }
     }

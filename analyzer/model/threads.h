@@ -172,6 +172,8 @@ typedef struct rl_thread {
  * pass, not on every one (ordering.c, first_pass_only). */
 enum { RL_RUN_EVERY_CALL = 0, RL_RUN_ONCE_ROUTINE = 1, RL_RUN_FIRST_PASS = 2 };
 
+enum { RL_QUEUED_FULL = 1, RL_QUEUED_FOR_STORES = 2 };
+
 typedef struct rl_ctx {
     int thread;
     int fn;
@@ -216,7 +218,10 @@ typedef struct rl_ctx {
                             NULL: none */
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
-    int queued;
+    int queued;          /* to be explored: RL_QUEUED_FULL, or
+                            RL_QUEUED_FOR_STORES when only the points-to
+                            sets grew since it was (its calls through them
+                            may reach more; threads.c, explore) */
     int stores_recorded; /* its stores are in rl_model.stored (threads.c) */
     int callees_by_stores; /* a call of it reached what the points-to sets
                               held when explored (tm_stored_callees): it is

@@ -289,6 +289,7 @@ typedef struct class_split {
      * instead of once per pair (zstd pairs a group of a thousand accesses
      * with itself). One allocation with order. */
     uint64_t *site;
+    int32_t *index;      /* rl_access.index of each */
     uint8_t *flags;
     access_class *classes;
     size_t nclasses;
@@ -323,7 +324,8 @@ static int class_key_cmp(const void *x, const void *y)
 static class_split split_classes(const rl_model *m, const rl_rule_options *o, const rl_access_group *g)
 {
     size_t n = g->len + 1;
-    class_split cs = {rl_xcalloc(n, sizeof *cs.order + sizeof *cs.site + sizeof *cs.flags),
+    class_split cs = {rl_xcalloc(n, sizeof *cs.order + sizeof *cs.site + sizeof *cs.index + sizeof *cs.flags),
+                      NULL,
                       NULL,
                       NULL,
                       rl_xcalloc(n, sizeof *cs.classes),
@@ -331,13 +333,15 @@ static class_split split_classes(const rl_model *m, const rl_rule_options *o, co
                       rl_xcalloc(n, sizeof *cs.runs),
                       0};
     cs.site = (uint64_t *)(cs.order + n);
-    cs.flags = (uint8_t *)(cs.site + n);
+    cs.index = (int32_t *)(cs.site + n);
+    cs.flags = (uint8_t *)(cs.index + n);
     class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
     size_t nkeys = 0;
     for (size_t i = 0; i < g->len; i++) {
         const rl_access *a = &m->accesses[g->items[i]];
         cs.site[i] = SITE_UNKNOWN;
         cs.flags[i] = rl_race_flags(o, a);
+        cs.index[i] = a->index;
         if (cs.flags[i]) keys[nkeys++] = (class_key){a->thread, held_order(a->held), i};
     }
     qsort(keys, nkeys, sizeof *keys, class_key_cmp);
@@ -408,7 +412,7 @@ static void arrange_runs(class_split *cs, int by_lockset)
 
 static void class_split_free(class_split *cs)
 {
-    free(cs->order); /* site and flags with it */
+    free(cs->order); /* site, index and flags with it */
     free(cs->classes);
     free(cs->runs);
 }
@@ -502,13 +506,14 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
         uint64_t site_a = split_site(m, gs, g, i);
         uint8_t flags_a = gs->flags[i];
         int a_racing = rl_u64set_has(&st->racing, site_hash(site_a));
-        for (size_t y = cb->first; y < cb->first + cb->n; y++) {
+        /* Within a class, each pair once: its members come by position
+         * (split_classes), so those after a are the pairs (a, b), j >= i. */
+        for (size_t y = ca == cb ? x : cb->first; y < cb->first + cb->n; y++) {
             size_t j = hs->order[y];
-            if (ca == cb && j < i) continue; /* within a class, each pair once */
             if (!((flags_a | hs->flags[j]) & RL_ACC_WRITE)) continue;
             if (flags_a & hs->flags[j] & RL_ACC_ATOMIC) continue; /* two atomic accesses never race */
+            if (a->index >= 0 && hs->index[j] >= 0 && a->index != hs->index[j]) continue; /* table[3], table[5] */
             const rl_access *b = &m->accesses[h->items[j]];
-            if (a->index >= 0 && b->index >= 0 && a->index != b->index) continue; /* table[3], table[5] */
             /* The enclosing group h's place is a prefix of g's: the part
              * both sides may touch. */
             if ((ca->element_locks || cb->element_locks) && common_element_lock(m, a, b, h->place)) continue;

@@ -96,6 +96,16 @@ typedef struct rl_flow {
  * round, after that post: a waiter that took the post is ordered after
  * one round's access but not before the next one's. */
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds);
+/* rl_flow_posted_after for a call node of a caller, as seen by the
+ * callee's accesses: only the posts that run whenever the call did (in
+ * no branch the call is not in, with no case label, return, break,
+ * continue or goto between them). A post in a later case of a
+ * dispatcher's switch orders nothing its other cases' callees did;
+ * within the function that makes the access, rl_flow_posted_after
+ * counts it (a may-post), up the chain of callers that would publish
+ * most of a program. Not remembered: callers ask once per pair. */
+const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_function *f, int fn, int32_t call,
+                                            int *rounds);
 /* The objects function fn posts on before node i with no wait between
  * (NULL: none), and whether it waits before i at all: a caller's post
  * before a call, whose waiter may be reading while the callee runs. */

@@ -64,33 +64,66 @@ static int next_round_posts(const rl_function *f, const rl_fn_flow *ff, int32_t 
     return 0;
 }
 
-static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds);
+static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds,
+                                          int surely);
 
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds)
 {
     rl_fn_flow *ff = &flow->fns[fn];
-    if (i < 0 || i >= f->nnodes) return posted_after_now(flow, f, fn, i, rounds);
+    if (i < 0 || i >= f->nnodes) return posted_after_now(flow, f, fn, i, rounds, 0);
     if (!ff->posted_after_known) {
         ff->posted_after = rl_xcalloc((size_t)f->nnodes, sizeof *ff->posted_after);
         ff->posted_after_known = rl_xcalloc((size_t)f->nnodes, 1);
     }
     if (!ff->posted_after_known[i]) {
         int r = 0;
-        ff->posted_after[i] = posted_after_now(flow, f, fn, i, &r);
+        ff->posted_after[i] = posted_after_now(flow, f, fn, i, &r, 0);
         ff->posted_after_known[i] = (uint8_t)(1 + (r != 0));
     }
     if (rounds) *rounds = ff->posted_after_known[i] - 1;
     return ff->posted_after[i];
 }
 
-static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds)
+/* Whether node j, after node i, runs whenever i did: it lies in no
+ * branch i is not in (its parent holds i), and no case label, return,
+ * break, continue or goto comes between them. */
+static int runs_after(const rl_function *f, int32_t i, int32_t j)
+{
+    int32_t parent = f->nodes[j].parent;
+    if (parent >= 0 && !inside(f, parent, i)) return 0;
+    for (int32_t n = i + 1; n < j; n++) {
+        switch (f->nodes[n].kind) {
+        case RL_N_CASE:
+        case RL_N_RETURN:
+        case RL_N_BREAK:
+        case RL_N_CONTINUE:
+        case RL_N_GOTO:
+            return 0;
+        default:
+            break;
+        }
+    }
+    return 1;
+}
+
+const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_function *f, int fn, int32_t call,
+                                            int *rounds)
+{
+    return posted_after_now(flow, f, fn, call, rounds, 1);
+}
+
+/* rl_flow_posted_after, or rl_flow_posted_after_call when surely is set:
+ * then only posts after i that run whenever i did (runs_after), none of
+ * a next round. */
+static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds,
+                                          int surely)
 {
     const rl_fn_flow *ff = &flow->fns[fn];
     const rl_lockset *r = NULL;
     int in_loop = 0;
     for (size_t k = 0; k < ff->nposts; k++) {
         int32_t j = ff->post_nodes[k];
-        if (j <= i && !next_round_posts(f, ff, i, j)) continue;
+        if (surely ? j <= i || !runs_after(f, i, j) : j <= i && !next_round_posts(f, ff, i, j)) continue;
         int ordered = 1;
         for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {
             const rl_node *loop = &f->nodes[p];

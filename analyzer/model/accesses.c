@@ -178,7 +178,9 @@ const rl_lockset *tm_history_at(rl_model *m, const rl_ctx *c, int32_t node)
     }
     const rl_lockset *entry = c->entry_history && c->entry_history->n ? c->entry_history : NULL;
     if (!entry) return own ? own : rl_ls_empty(m->flow->locks);
-    return own ? rl_ls_union(m->flow->locks, own, entry) : entry;
+    /* what the function waited on that its callers had waited on before
+     * the call: a second wait (place.h, RL_AGAIN_MARK) */
+    return own ? rl_flow_add_waits(m->flow, entry, own) : entry;
 }
 
 /* Whether place lies in a global that is no array element: one object
@@ -264,44 +266,6 @@ static const rl_lockset *correlated_locks(rl_model *m, const rl_lockset *held, c
     return r;
 }
 
-/* The objects function `caller` posts on before one of its calls of
- * `callee` with no wait between (rl_flow_posted_before), over every such
- * call: a context stands for all of them. *waited: every such call comes
- * after a wait of the caller (the chain above need not be asked). */
-typedef struct calls_answer {
-    const rl_lockset *posted;
-    int waited;
-} calls_answer;
-
-static const rl_lockset *posted_before_calls(rl_model *m, int caller, int callee, int *waited)
-{
-    /* Asked for every published access of every context: kept per pair. */
-    void **slot = rl_ptrmap_slot(&m->posted_before_calls,
-                                 (const void *)(uintptr_t)((((uint64_t)(uint32_t)caller << 32) | (uint32_t)callee) + 1));
-    if (*slot) {
-        const calls_answer *a = *slot;
-        *waited = a->waited;
-        return a->posted;
-    }
-    const rl_fn_info *info = &m->program->fns[caller];
-    const rl_lockset *r = NULL;
-    int all_waited = 1, any = 0;
-    for (int32_t k = 0; k < info->fn->nnodes; k++) {
-        if (info->fn->nodes[k].kind != RL_N_CALL || !info->callees[k] ||
-            rl_program_find(m->program, info->callees[k]) != callee)
-            continue;
-        any = 1;
-        const rl_lockset *before = rl_flow_posted_before(m->flow, caller, k);
-        if (before) r = r ? rl_ls_union(m->flow->locks, r, before) : before;
-        all_waited &= rl_flow_waits_before(m->flow, caller, k);
-    }
-    *waited = any && all_waited;
-    calls_answer *a = rl_xmalloc(sizeof *a);
-    *a = (calls_answer){r, *waited};
-    *slot = a;
-    return r;
-}
-
 /* What orders an access before other threads' accesses: the locks its
  * owned object is published under (publish), and the objects its
  * function posts on after it (flow.h), resolved in the context. */
@@ -320,153 +284,6 @@ static int claimed_by_caller(rl_model *m, const rl_ctx *c, const char *text)
         return 0;
     const char *star = strchr(text, '*');
     return star && star[1] == '.' && !strchr(star + 1, '*');
-}
-
-/* What the callers of a context post on after calling it (posts_memo,
- * callers_posted_after), once per context; and, per caller and callee,
- * what every call of the callee in the caller is followed by. */
-typedef struct callers_posts {
-    const rl_lockset *posted; /* resolved; NULL: nothing */
-    int rounds;               /* some such post is in a loop holding the call */
-    int known;
-} callers_posts;
-
-typedef struct posts_memo {
-    callers_posts *by_ctx;    /* by context index */
-    rl_ptrmap after_calls;    /* (caller, callee) -> calls_answer* (owned) */
-} posts_memo;
-
-/* The objects function `caller` posts on after each of its calls of
- * `callee` (rl_flow_posted_after at the call): met over every such call,
- * as a context stands for all of them. *rounds: after some call, a post
- * in a loop that holds it. Unresolved (the caller's terms). */
-static const rl_lockset *posted_after_calls(rl_model *m, posts_memo *pm, int caller, int callee, int *rounds)
-{
-    void **slot = rl_ptrmap_slot(&pm->after_calls,
-                                 (const void *)(uintptr_t)((((uint64_t)(uint32_t)caller << 32) | (uint32_t)callee) + 1));
-    if (*slot) {
-        const calls_answer *a = *slot;
-        *rounds = a->waited;
-        return a->posted;
-    }
-    const rl_fn_info *info = &m->program->fns[caller];
-    const rl_lockset *r = NULL;
-    int any_rounds = 0, any = 0;
-    for (int32_t k = 0; k < info->fn->nnodes; k++) {
-        if (info->fn->nodes[k].kind != RL_N_CALL || !info->callees[k] ||
-            rl_program_find(m->program, info->callees[k]) != callee)
-            continue;
-        int in_loop = 0;
-        const rl_lockset *after = rl_flow_posted_after_call(m->flow, info->fn, caller, k, &in_loop);
-        if (!after) after = rl_ls_empty(m->flow->locks);
-        r = any ? rl_ls_meet(m->flow->locks, r, after) : after;
-        any = 1;
-        any_rounds |= in_loop;
-    }
-    if (r && !r->n) r = NULL;
-    calls_answer *a = rl_xmalloc(sizeof *a);
-    *a = (calls_answer){r, r ? any_rounds : 0};
-    *slot = a;
-    *rounds = a->waited;
-    return r;
-}
-
-/* What the callers of context ci post on after their calls, up the chain
- * of callers, each in its own terms (resolved): a callee's accesses come
- * before a post its caller makes once it returns (`compute(i);
- * signal(&done);`). *rounds: some such post lies in a loop holding the
- * call. The earlier posts of the chain are taken off by resolved_posts. */
-static const rl_lockset *callers_posted_after(rl_model *m, posts_memo *pm, int ci, int *rounds)
-{
-    *rounds = 0;
-    if (ci < 0 || m->ctxs[ci].parent_ctx < 0) return NULL;
-    callers_posts *cp = &pm->by_ctx[ci];
-    if (!cp->known) {
-        const rl_ctx *c = &m->ctxs[ci];
-        int here_rounds = 0, up_rounds = 0;
-        const rl_lockset *here = posted_after_calls(m, pm, m->ctxs[c->parent_ctx].fn, c->fn, &here_rounds);
-        const rl_lockset *up = callers_posted_after(m, pm, c->parent_ctx, &up_rounds);
-        const rl_lockset *r = up;
-        if (here) {
-            frame_env penv = tm_ctx_env(&m->ctxs[c->parent_ctx]);
-            const rl_lockset *res = tm_follow_lock_stores(m, tm_resolve_locks(m, &penv, here));
-            r = r ? rl_ls_union(m->flow->locks, r, res) : res;
-        }
-        cp->posted = r && r->n ? r : NULL;
-        cp->rounds = (here && here_rounds) || (up && up_rounds);
-        cp->known = 1;
-    }
-    *rounds = cp->rounds;
-    return cp->posted;
-}
-
-/* The last answer of posted_after in one context: the accesses of a
- * function share a few posted sets (interned), and resolving one again
- * for each access (a sort per context and access) was most of the model's
- * time on curl's thread pool, whose slot loop posts on its flag. */
-typedef struct posted_memo {
-    const rl_lockset *posted; /* NULL: nothing remembered */
-    const rl_lockset *before;
-    int waited;
-    const rl_lockset *r;
-} posted_memo;
-
-static const rl_lockset *resolved_posts(rl_model *m, const rl_ctx *c, const frame_env *env, const rl_lockset *posted,
-                                        const rl_lockset *later, const rl_lockset *before, int waited);
-
-/* The objects posted on after node `node` of context ci, in its function
- * (rl_flow_posted_after) or by its callers once it returned, that order
- * the access there before another thread's wait on them. */
-static const rl_lockset *posted_after(rl_model *m, posts_memo *pm, int ci, int32_t node, const frame_env *env,
-                                      const rl_lockset *publish, int *rounds, posted_memo *memo)
-{
-    const rl_ctx *c = &m->ctxs[ci];
-    int up_rounds = 0;
-    const rl_lockset *posted = rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, node, rounds);
-    const rl_lockset *later = callers_posted_after(m, pm, ci, &up_rounds);
-    if (!posted && !later) return publish;
-    if (later) *rounds |= up_rounds;
-    int waited = rl_flow_waits_before(m->flow, c->fn, node);
-    /* this function's own posts before the node, with no wait since:
-     * a waiter woken by one may be reading already (posted has none) */
-    const rl_lockset *before = later ? rl_flow_posted_before(m->flow, c->fn, node) : NULL;
-    const rl_lockset *r;
-    if (memo->r && memo->posted == posted && memo->before == before && memo->waited == waited) {
-        r = memo->r;
-    } else {
-        r = resolved_posts(m, c, env, posted, later, before, waited);
-        *memo = (posted_memo){posted, before, waited, r};
-    }
-    if (!r->n) return publish;
-    return publish ? rl_ls_union(m->flow->locks, publish, r) : r;
-}
-
-/* posted_after's set in the context's terms (its own posts, `posted`,
- * and its callers' after the call, `later`, less what it posted on
- * before the node, `before`), less what a caller posted on before the
- * call. */
-static const rl_lockset *resolved_posts(rl_model *m, const rl_ctx *c, const frame_env *env, const rl_lockset *posted,
-                                        const rl_lockset *later, const rl_lockset *before, int waited)
-{
-    const rl_lockset *r = posted ? tm_follow_lock_stores(m, tm_resolve_locks(m, env, posted)) /* as tm_history_at */
-                                 : rl_ls_empty(m->flow->locks);
-    if (later) {
-        if (before && before->n) later = rl_ls_minus(m->flow->locks, later, tm_follow_lock_stores(m, tm_resolve_locks(m, env, before)));
-        r = rl_ls_union(m->flow->locks, r, later);
-    }
-    /* A caller that posted on an object before the call (with no wait
-     * since, here or between) may have a waiter reading already: the
-     * later post does not order this access for it (`publish(a);
-     * publish(b);`, each filling a buffer, then signalling). */
-    for (int p = c->parent_ctx, callee = c->fn; p >= 0 && !waited && r->n; callee = m->ctxs[p].fn, p = m->ctxs[p].parent_ctx) {
-        const rl_lockset *before_call = posted_before_calls(m, m->ctxs[p].fn, callee, &waited);
-        if (before_call && before_call->n) {
-            frame_env penv = tm_ctx_env(&m->ctxs[p]);
-            const rl_lockset *gone = tm_follow_lock_stores(m, tm_resolve_locks(m, &penv, before_call));
-            for (size_t e = 0; e < gone->n; e++) r = rl_ls_remove(m->flow->locks, r, gone->e[e].lock);
-        }
-    }
-    return r;
 }
 
 /* Repeat calls of a run-once function (program.h, once_guard) only test
@@ -527,7 +344,7 @@ static int holds_last_mark(rl_ptrmap *memo, const rl_lockset *history)
 void tm_collect_accesses(rl_model *m)
 {
     rl_ptrmap first_calls = {0}, last_marks = {0};
-    posts_memo posts = {rl_xcalloc(m->nctxs + 1, sizeof *posts.by_ctx), RL_PTRMAP_INIT};
+    tm_posts *posts = tm_posts_new(m);
     find_first_calls(m, &first_calls);
     uint8_t *global_returns = rl_xcalloc(m->program->nfns + 1, 1); /* returns_global's memo */
     tm_follow_cache_start(m);
@@ -537,7 +354,6 @@ void tm_collect_accesses(rl_model *m)
         const rl_ctx *c = &m->ctxs[ci];
         const rl_function *f = fn_of(m, c->fn);
         frame_env env = tm_ctx_env(c);
-        posted_memo memo = {NULL, NULL, 0, NULL};
         /* a barrier made by hand is one as pthread_barrier_wait's is */
         const rl_lockset *own_barriers = m->flow->fns[c->fn].own_barriers;
         for (size_t k = 0; own_barriers && k < own_barriers->n; k++)
@@ -570,7 +386,7 @@ void tm_collect_accesses(rl_model *m)
             if (owned && !publish && !taken) continue;
             const char *unlink_lock = rl_ownership_released_unlinked(m->own, c->fn, i);
             int rounds = 0;
-            publish = posted_after(m, &posts, (int)ci, i, &env, publish, &rounds, &memo);
+            publish = tm_posted_after(m, posts, (int)ci, i, publish, &rounds);
             if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
@@ -628,10 +444,7 @@ void tm_collect_accesses(rl_model *m)
     }
     rl_ptrmap_free(&first_calls);
     rl_ptrmap_free(&last_marks);
-    free(posts.by_ctx);
-    for (size_t i = 0; i < posts.after_calls.nslots; i++)
-        if (posts.after_calls.keys[i]) free(posts.after_calls.values[i]);
-    rl_ptrmap_free(&posts.after_calls);
+    tm_posts_free(posts);
     free(global_returns);
     tm_follow_cache_stop(m);
 }

@@ -458,8 +458,10 @@ static const rl_lockset *waited_by_call(walk *w, int32_t i, int at_loop_exit)
 static state waited_in_loop(walk *w, int32_t id, state exit_state)
 {
     if (!exit_state.held) return exit_state;
+    const rl_lockset *waits = rl_ls_empty(w->flow->locks);
     for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++)
-        exit_state.acquired = rl_ls_union(w->flow->locks, exit_state.acquired, waited_by_call(w, i, 1));
+        waits = rl_ls_union(w->flow->locks, waits, waited_by_call(w, i, 1));
+    exit_state.acquired = rl_flow_add_waits(w->flow, exit_state.acquired, waits);
     return exit_state;
 }
 
@@ -573,7 +575,7 @@ static state run_call(walk *w, int32_t id, state s)
      * follows: the object waited on joins the history. So after a callee
      * that may wait (yarn's wait_for, a switch whose every case waits in a
      * loop): it waits, or found the predicate it waits for already true. */
-    if (s.held) s.acquired = rl_ls_union(w->flow->locks, s.acquired, waited_by_call(w, id, 0));
+    if (s.held) s.acquired = rl_flow_add_waits(w->flow, s.acquired, waited_by_call(w, id, 0));
     return s;
 }
 
@@ -874,6 +876,7 @@ rl_flow *rl_flow_compute(rl_program *p)
 {
     rl_flow *flow = rl_xcalloc(1, sizeof *flow);
     flow->locks = rl_lockset_table_new();
+    flow->pool = p->pool;
     flow->nfns = p->nfns;
     flow->fns = rl_xcalloc(p->nfns + 1, sizeof *flow->fns);
     find_flags(p, flow);

@@ -73,6 +73,7 @@ typedef struct rl_fn_flow {
 
 typedef struct rl_flow {
     rl_lockset_table *locks;
+    rl_strpool *pool;  /* the program's, where marks are interned */
     rl_fn_flow *fns;   /* parallel to program->fns */
     size_t nfns;
     rl_ptrmap tested_flags; /* flag key (interned, flow.c's flag_key) -> 1:
@@ -103,14 +104,39 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
  * dispatcher's switch orders nothing its other cases' callees did;
  * within the function that makes the access, rl_flow_posted_after
  * counts it (a may-post), up the chain of callers that would publish
- * most of a program. Not remembered: callers ask once per pair. */
+ * most of a program. The posts before the call are not taken away: a
+ * chain of callers has them asked level by level (accesses.c). Not
+ * remembered: callers ask once per pair. */
 const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_function *f, int fn, int32_t call,
                                             int *rounds);
 /* The objects function fn posts on before node i with no wait between
  * (NULL: none), and whether it waits before i at all: a caller's post
  * before a call, whose waiter may be reading while the callee runs. */
 const rl_lockset *rl_flow_posted_before(const rl_flow *flow, int fn, int32_t i);
+/* Of rl_flow_posted_before's objects, those posted on at two nodes or
+ * more before i, or in a loop that does not hold i (NULL: none). */
+const rl_lockset *rl_flow_posted_before_twice(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
+/* Every object fn posts on before node i, whatever waits come between
+ * (NULL: none), and in *twice those posted on twice or more, as
+ * rl_flow_posted_before_twice: the earlier posts a caller's later post
+ * counts against (accesses.c), where a wait between, on anything, says
+ * nothing of the waiter that took them. */
+const rl_lockset *rl_flow_posts_before_all(const rl_flow *flow, const rl_function *f, int fn, int32_t i,
+                                           const rl_lockset **twice);
 int rl_flow_waits_before(const rl_flow *flow, int fn, int32_t i);
+
+/* What a later post publishes on (s) after earlier posts on `once`, of
+ * which those of `twice` (NULL: none) were posted on twice or more: an
+ * object posted on once before is replaced by its second round's mark
+ * (place.h, RL_AGAIN_MARK); one posted on twice, or whose mark s holds
+ * already (an earlier post seen further down the chain of calls), is
+ * taken away: the rounds past the second are not told apart. */
+const rl_lockset *rl_flow_second_round(const rl_flow *flow, const rl_lockset *s, const rl_lockset *once,
+                                       const rl_lockset *twice);
+/* What a history `acquired` is after waiting on `waits`: each object
+ * joins it, and one it held already joins as its mark too (a second
+ * wait, place.h). */
+const rl_lockset *rl_flow_add_waits(const rl_flow *flow, const rl_lockset *acquired, const rl_lockset *waits);
 
 /* Computes every function's flow and summary (callees first, iterated
  * until summaries are stable). Lock names are interned in p->pool. */

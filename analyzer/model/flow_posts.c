@@ -12,7 +12,10 @@
  *     wait between, no round of a loop that posts without waiting, no
  *     barrier the access may already have passed. */
 #include "flow.h"
+#include "place.h"
 #include "../util/mem.h"
+#include <stdlib.h>
+#include <string.h>
 
 /* Whether function f waits somewhere in nodes [from, to]. */
 static int waits_between(const rl_fn_flow *ff, int32_t from, int32_t to)
@@ -114,7 +117,8 @@ const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_functi
 
 /* rl_flow_posted_after, or rl_flow_posted_after_call when surely is set:
  * then only posts after i that run whenever i did (runs_after), none of
- * a next round. */
+ * a next round, and the posts before i left to the caller (it asks every
+ * level of a chain of calls for them once). */
 static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds,
                                           int surely)
 {
@@ -139,10 +143,51 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
     for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);
     /* A waiter woken by an earlier post on an object may be reading while
      * i runs, so a later post on it does not order i before that waiter
-     * (`signal(&cv); flag = 1; signal(&cv);`). */
-    const rl_lockset *earlier = rl_flow_posted_before(flow, fn, i);
-    for (size_t e = 0; earlier && e < earlier->n; e++) r = rl_ls_remove(flow->locks, r, earlier->e[e].lock);
+     * (`signal(&cv); flag = 1; signal(&cv);`): only before one that
+     * waited a second time (place.h, RL_AGAIN_MARK). */
+    const rl_lockset *earlier = surely ? NULL : rl_flow_posted_before(flow, fn, i);
+    if (earlier) r = rl_flow_second_round(flow, r, earlier, rl_flow_posted_before_twice(flow, f, fn, i));
     return r->n ? r : NULL;
+}
+
+const rl_lockset *rl_flow_second_round(const rl_flow *flow, const rl_lockset *s, const rl_lockset *once,
+                                       const rl_lockset *twice)
+{
+    /* once may be hundreds of objects (every post up a chain of calls),
+     * s a few: s is walked, and the result made in one step */
+    if (!once || !once->n || !s || !s->n) return s;
+    rl_lock_entry *out = rl_xmalloc((s->n + 1) * sizeof *out);
+    size_t n = 0;
+    int changed = 0;
+    for (size_t e = 0; e < s->n; e++) {
+        const char *object = s->e[e].lock;
+        if (rl_place_is_again_mark(object)) {
+            const char *base = rl_strpool_find_n(flow->pool, object, strlen(object) - (sizeof RL_AGAIN_MARK - 1));
+            if (base && rl_ls_contains(once, base)) { /* a third round */
+                changed = 1;
+                continue;
+            }
+        } else if (rl_ls_contains(once, object)) {
+            changed = 1;
+            if (rl_ls_contains(twice, object)) continue;
+            object = rl_place_again_mark(flow->pool, object);
+        }
+        out[n++] = (rl_lock_entry){object, s->e[e].shared};
+    }
+    const rl_lockset *r = changed ? rl_ls_of(flow->locks, out, n) : s;
+    free(out);
+    return r;
+}
+
+const rl_lockset *rl_flow_add_waits(const rl_flow *flow, const rl_lockset *acquired, const rl_lockset *waits)
+{
+    const rl_lockset *r = rl_ls_union(flow->locks, acquired, waits);
+    for (size_t e = 0; waits && e < waits->n; e++) {
+        const char *object = waits->e[e].lock;
+        if (rl_ls_contains(acquired, object) && !rl_place_is_last_mark(object, NULL))
+            r = rl_ls_add(flow->locks, r, rl_place_again_mark(flow->pool, object), 0);
+    }
+    return r;
 }
 
 /* A post comes before i in node order with no wait between them; a wait
@@ -158,6 +203,51 @@ const rl_lockset *rl_flow_posted_before(const rl_flow *flow, int fn, int32_t i)
         r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
     }
     return r;
+}
+
+/* The objects fn posts on before node i (the result), and in *twice
+ * those posted on at two nodes or more, or in a loop that does not hold
+ * i (it may have run many times); with no wait between the post and i,
+ * unless across_waits. */
+static const rl_lockset *posts_before(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int across_waits,
+                                      const rl_lockset **twice)
+{
+    const rl_fn_flow *ff = &flow->fns[fn];
+    /* once: the objects of the nodes before node j's; a node may be
+     * listed twice (its own post and its callee's), and counts once */
+    const rl_lockset *once = NULL, *before_node = NULL, *r = NULL;
+    int32_t last = -1;
+    for (size_t k = 0; k < ff->nposts; k++) {
+        int32_t j = ff->post_nodes[k];
+        if (j >= i || (!across_waits && waits_between(ff, j, i))) continue;
+        if (j != last) before_node = once;
+        last = j;
+        int repeated = 0;
+        for (int32_t p = f->nodes[j].parent; p >= 0 && !repeated; p = f->nodes[p].parent)
+            repeated = rl_node_is_repeating_loop(&f->nodes[p]) && !inside(f, p, i);
+        const rl_lockset *objects = ff->post_objects[k];
+        for (size_t e = 0; e < objects->n; e++) {
+            const char *object = objects->e[e].lock;
+            if (repeated || (before_node && rl_ls_contains(before_node, object)))
+                r = rl_ls_add(flow->locks, r ? r : rl_ls_empty(flow->locks), object, 0);
+        }
+        once = once ? rl_ls_union(flow->locks, once, objects) : objects;
+    }
+    *twice = r;
+    return once;
+}
+
+const rl_lockset *rl_flow_posted_before_twice(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
+{
+    const rl_lockset *twice = NULL;
+    posts_before(flow, f, fn, i, 0, &twice);
+    return twice;
+}
+
+const rl_lockset *rl_flow_posts_before_all(const rl_flow *flow, const rl_function *f, int fn, int32_t i,
+                                           const rl_lockset **twice)
+{
+    return posts_before(flow, f, fn, i, 1, twice);
 }
 
 int rl_flow_waits_before(const rl_flow *flow, int fn, int32_t i)

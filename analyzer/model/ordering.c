@@ -475,6 +475,16 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
     return 0;
 }
 
+/* Whether access a is handed on by a post of its own thread (its
+ * publish set): on an object, not only on a second round's mark (place.h,
+ * RL_AGAIN_MARK), which a thread that waited once does not wait for. */
+static int hands_back(const rl_access *a)
+{
+    for (size_t i = 0; a->publish && i < a->publish->n; i++)
+        if (!rl_place_is_again_mark(a->publish->e[i].lock)) return 1;
+    return 0;
+}
+
 int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     return a->publish != NULL || b->publish != NULL || (a->owned && b->owned) ||
@@ -512,7 +522,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
      * reading the slot before it signals `not_full`, not after; a worker
      * using the job before it posts `job_done`). */
     int ab = publication_orders(m, a, b), ba = publication_orders(m, b, a);
-    if ((ab && (!a->rounds || b->publish)) || (ba && (!b->rounds || a->publish))) return 0;
+    if ((ab && (!a->rounds || hands_back(b))) || (ba && (!b->rounds || hands_back(a)))) return 0;
     /* Each made while its thread owned the object: one thread at a time
      * owns it, and it changes hands through a synchronised hand-off
      * (ownership.h), so the two never meet. Two instances of a taker each

@@ -194,6 +194,23 @@ int rl_place_is_last_mark(const char *name, const char *counter)
     return !counter || (strlen(counter) == n - mark && strncmp(name, counter, n - mark) == 0);
 }
 
+int rl_place_is_again_mark(const char *name)
+{
+    size_t n = strlen(name), mark = sizeof RL_AGAIN_MARK - 1;
+    return n > mark && strcmp(name + n - mark, RL_AGAIN_MARK) == 0;
+}
+
+const char *rl_place_again_mark(rl_strpool *pool, const char *object)
+{
+    if (rl_place_is_again_mark(object)) return rl_intern(pool, object);
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, object);
+    rl_sb_append(&sb, RL_AGAIN_MARK);
+    const char *r = rl_intern(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
 uint32_t rl_place_index_params(const char *place)
 {
     uint32_t mask = 0;

@@ -69,6 +69,19 @@ const char *rl_place_last_mark(rl_strpool *pool, const char *counter);
 /* Whether name is such a mark, and of `counter` when counter is not NULL. */
 int rl_place_is_last_mark(const char *name, const char *counter);
 
+/* A second wait on an object, after a first one on every path (the
+ * waiter's history held it already), travels as a member of the object
+ * no C code can name: "G:init_cond.#again". A post made after an
+ * earlier post on the same object (with no wait between) publishes on
+ * the mark instead of the object: a waiter woken by the first post may
+ * be reading still, but one that waited a second time waited for the
+ * second post (memcached's workers count themselves in at start-up and
+ * again at shut-down, and main waits for each round). Only two rounds
+ * are told apart: the mark of a mark is the mark. */
+#define RL_AGAIN_MARK ".#again"
+const char *rl_place_again_mark(rl_strpool *pool, const char *object);
+int rl_place_is_again_mark(const char *name);
+
 /* The parameters a place's elements are indexed by ("[#P<n>]" steps,
  * facts.h): bit n for each, n < 32. */
 uint32_t rl_place_index_params(const char *place);

@@ -726,9 +726,6 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->stored);
     rl_stored_sets_free(&m->stored_sets);
     rl_ptrmap_free(&m->barriers);
-    for (size_t i = 0; i < m->posted_before_calls.nslots; i++)
-        if (m->posted_before_calls.keys[i]) free(m->posted_before_calls.values[i]);
-    rl_ptrmap_free(&m->posted_before_calls);
     rl_ptrmap_free(&m->returns);
     tm_memo_free(m->resolve_memo);
     tm_follow_cache_stop(m);

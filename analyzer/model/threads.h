@@ -330,8 +330,6 @@ typedef struct rl_model {
     rl_stored_sets stored_sets; /* resolved place -> every value stored there (stored_set.h) */
     rl_ptrmap barriers;   /* resolved objects some context waits at as a
                              barrier (pthread_barrier_wait) -> 1 */
-    rl_ptrmap posted_before_calls; /* (caller, callee) -> its answer, owned
-                             (accesses.c, posted_before_calls) */
     int stores_settled;  /* the worklist is done with the points-to sets'
                             growth: a dispatch of a loop with no events
                             reaches every registered function (resolve.c) */

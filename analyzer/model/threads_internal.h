@@ -10,7 +10,10 @@
  *  discovery.c  pass 1 per thread: spawn and join sites, children;
  *  intervals.c  their intervals, joins and creation locks (discovery.h
  *               holds what those two share);
- *  ordering.c   positions and intervals: which accesses may run together.
+ *  ordering.c   positions and intervals: which accesses may run together;
+ *  accesses.c   the accesses of every context, their groups;
+ *  posts.c      the posts that publish an access (its function's, its
+ *               callers' after the call).
  *
  * Invariants:
  *  1. Functions shared between the files are prefixed tm_ (thread model);
@@ -288,5 +291,17 @@ int32_t tm_finisher_position(const rl_model *m, int t, int k);
 /* The one function a thread's entry runs through a pointer its argument
  * tells (a trampoline's body), else -1. */
 int tm_trampoline_body(rl_model *m, const frame_env *env);
+
+/* posts.c: the objects posted on after node `node` of context ci, by its
+ * function or by its callers once it returned, that order the access
+ * there before a waiter's (less what earlier posts let a waiter do
+ * first), joined to publish (NULL: none); *rounds: some such post is in
+ * a loop that holds the access. The memo lives while accesses are
+ * collected (it holds per-context answers for m's contexts). */
+typedef struct tm_posts tm_posts;
+tm_posts *tm_posts_new(const rl_model *m);
+void tm_posts_free(tm_posts *pm);
+const rl_lockset *tm_posted_after(rl_model *m, tm_posts *pm, int ci, int32_t node, const rl_lockset *publish,
+                                  int *rounds);
 
 #endif

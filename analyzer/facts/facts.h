@@ -197,7 +197,9 @@ enum {
        the constant K in decimal): the condition holds exactly when the
        global equals K (EQ), or exactly when it differs from K (NE).
        Set only for a plain read of a global scalar, not atomic, not
-       volatile, with nothing else in the condition (model/known.h). */
+       volatile, with nothing else in the condition (model/known.h). Or
+       a null test of a pointer parameter the function never assigns nor
+       takes the address of: text "P<n>", display "0" (facts format 30) */
     RL_IF_VALUE_EQ = 1 << 5,
     RL_IF_VALUE_NE = 1 << 6,
     /* IF: the condition compares two values by order (<, >, <=, >=), as

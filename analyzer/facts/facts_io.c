@@ -63,8 +63,9 @@
  * heap arrays (&H12_3[]), a CALL's claimed arguments (its aux, a mask);
  * 29: event-loop registrations and dispatches (facts.h, RL_EVENT_CALLBACK),
  * store-only members of compound literals assigned whole, integer call
- * arguments a parameter gives ("#P<n>") */
-#define FACTS_FORMAT 29
+ * arguments a parameter gives ("#P<n>"); 30: null tests of parameters
+ * (an IF's RL_IF_VALUE_* with text "P<n>") */
+#define FACTS_FORMAT 30
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -55,6 +55,32 @@ static int plain_variable_read(CXCursor c)
     return 0;
 }
 
+/* `if (cb)`, `if (cb != NULL)`, `if (!cb)` with cb a pointer parameter
+ * the function never assigns nor takes the address of: the IF records a
+ * test of "P<n>" against 0, so that a call passing NULL for a callback
+ * (facts.h, "fn:") decides it in the callee (model/known.h: libuv's
+ * `uv_fs_open(NULL, &req, ..., NULL)` from a worker runs the synchronous
+ * branch only). The condition's SEQ must hold nothing: reading a
+ * parameter is no access. */
+static int note_param_null_test(walker *w, int32_t node, CXCursor operand, int eq, int32_t cond_seq)
+{
+    CXCursor ref = rl_cursor_strip(operand);
+    if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr) return 0;
+    CXCursor decl = clang_getCursorReferenced(ref);
+    if (clang_getCursorKind(decl) != CXCursor_ParmDecl || !rlw_type_is_pointer(clang_getCursorType(decl))) return 0;
+    local_var *v = rlw_find_local(w, decl);
+    if (!v || v->param_index < 0 || v->exposed || v->addr_of_ptr || v->modified || v->nassigns) return 0;
+    for (int32_t i = cond_seq + 1; i <= w->fn->nodes[cond_seq].end; i++)
+        if (w->fn->nodes[i].kind != RL_N_SEQ) return 0;
+    char param[32];
+    snprintf(param, sizeof param, "P%d", v->param_index);
+    rl_node *n = &w->fn->nodes[node];
+    n->text = rl_intern(w->facts->pool, param);
+    n->display = rl_intern(w->facts->pool, "0");
+    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
+    return 1;
+}
+
 /* `if (G == K)`, `if (G != K)`, `if (G)`, `if (!G)` with G a global
  * scalar read plainly: the IF records what it tests (RL_IF_VALUE_EQ /
  * RL_IF_VALUE_NE, facts.h), so that a callee testing G again under the
@@ -79,12 +105,15 @@ static void note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond
         if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE) shape = 0;
         else if (rlw_const_int(rlw_child_at(&l, 1), &k)) operand = rlw_child_at(&l, 0);
         else if (rlw_const_int(rlw_child_at(&l, 0), &k)) operand = rlw_child_at(&l, 1);
+        else if (rlw_is_null_constant(rlw_child_at(&l, 1))) operand = rlw_child_at(&l, 0); /* k = 0 */
+        else if (rlw_is_null_constant(rlw_child_at(&l, 0))) operand = rlw_child_at(&l, 1);
         else shape = 0;
         eq = op == CXBinaryOperator_EQ;
     } /* else: `if (G)`, G != 0 */
     if (shape) shape = plain_variable_read(operand) && !rlw_is_constant(operand);
     rlw_children_free(&l);
     if (!shape) return;
+    if (shape && k == 0 && note_param_null_test(w, node, operand, eq, cond_seq)) return;
     const rl_function *f = w->fn;
     const rl_node *read = NULL;
     for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {

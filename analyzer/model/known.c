@@ -16,6 +16,7 @@
 #include "known.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +47,12 @@ typedef struct fn_index {
     caller_edge *callers; /* calls into this one (for the fixpoint) */
     size_t ncallers, cap_callers;
     int tests;      /* its own body has value tests */
+    uint32_t param_tests; /* bit n: its own body tests parameter n against 0 */
 } fn_index;
 
 struct rl_known_index {
     rl_program *p;
+    int any;             /* some function tests a value: fns is indexed */
     rl_ptrmap bit_of;    /* tested place -> bit + 1 */
     rl_ptrmap prefixes;  /* a struct holding a tested global ("G:server") -> 1 */
     size_t nbits, words;
@@ -109,6 +112,18 @@ static int written_bit(const rl_known_index *k, const char *place, int *all)
     return -1;
 }
 
+/* Parameters are tested against 0 by "P<n>" (facts.h): a fact about the
+ * callee's own parameter, made at the call from its argument and never
+ * handed further down (each function's P<n> is its own); the frontend
+ * marks only parameters the function never assigns, so nothing kills it.
+ * The parameter's index, or -1 for a global. */
+static int param_of(const char *place)
+{
+    if (place[0] != 'P') return -1;
+    long n = strtol(place + 1, NULL, 10);
+    return n >= 0 && n < RL_KNOWN_MAX_PARAM ? (int)n : -1;
+}
+
 static void add_bit(rl_known_index *k, const char *place)
 {
     void **slot = rl_ptrmap_slot(&k->bit_of, place);
@@ -132,9 +147,14 @@ static void index_function(rl_known_index *k, int fi)
     for (int32_t i = 0; f && i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
-            int b = bit_of(k, rl_intern(p->pool, n->text));
-            tests[b / WORD_BITS] |= 1ull << (b % WORD_BITS);
             k->fns[fi].tests = 1;
+            int param = param_of(n->text);
+            if (param >= 0) {
+                k->fns[fi].param_tests |= 1u << param;
+                continue;
+            }
+            int b = bit_of(k, rl_intern(p->pool, n->text));
+            if (b >= 0) tests[b / WORD_BITS] |= 1ull << (b % WORD_BITS);
         } else if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text) {
             int all = 0, b = written_bit(k, n->text, &all);
             if (b >= 0) writes[b / WORD_BITS] |= 1ull << (b % WORD_BITS);
@@ -195,11 +215,13 @@ rl_known_index *rl_known_build(rl_program *p)
         const rl_function *f = p->fns[fi].fn;
         for (int32_t i = 0; f && i < f->nnodes; i++)
             if (f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
-                add_bit(k, rl_intern(p->pool, f->nodes[i].text));
+                const char *place = rl_intern(p->pool, f->nodes[i].text);
+                if (param_of(place) < 0) add_bit(k, place);
+                k->any = 1;
             }
     }
-    if (!k->nbits) return k;
-    k->words = (k->nbits + WORD_BITS - 1) / WORD_BITS;
+    if (!k->any) return k;
+    k->words = (k->nbits + WORD_BITS) / WORD_BITS; /* one word at least */
     k->tests = rl_xcalloc(p->nfns * k->words, sizeof *k->tests);
     k->writes = rl_xcalloc(p->nfns * k->words, sizeof *k->writes);
     k->fns = rl_xcalloc(p->nfns, sizeof *k->fns);
@@ -297,14 +319,33 @@ static int killed_between(const rl_known_index *k, int fn, const uint8_t *dead, 
     return 0;
 }
 
+/* The facts the arguments of CALL node `call` give the callee about the
+ * parameters it tests against 0: a NULL callback ("fn:", facts.h) is 0,
+ * a function passed is not. */
+static void param_facts(rl_known_index *k, const rl_node *call, int callee, rl_known_fact *facts, int *n)
+{
+    uint32_t tested = k->fns[callee].param_tests;
+    for (int32_t a = 0; tested && a < call->nargs && a < RL_KNOWN_MAX_PARAM; a++) {
+        const char *v = call->args[a];
+        if (!((tested >> a) & 1) || !v || strncmp(v, "fn:", 3) != 0) continue;
+        char place[16];
+        snprintf(place, sizeof place, "P%d", (int)a);
+        const char *interned = rl_strpool_find(k->p->pool, place);
+        if (!interned) continue; /* no function tests such a parameter */
+        if (!add_fact(facts, n, (rl_known_fact){interned, 0, v[3] == '\0'})) return;
+    }
+}
+
 const rl_known_set *rl_known_for_call(rl_known_index *k, int fn, const rl_known_set *inherited, const uint8_t *dead,
                                       int32_t call, int callee, int establish)
 {
-    if (!k || !k->nbits || callee < 0) return NULL;
+    if (!k || !k->any || callee < 0) return NULL;
     const uint64_t *wanted = k->tests + (size_t)callee * k->words;
     const rl_function *f = k->p->fns[fn].fn;
     rl_known_fact facts[RL_KNOWN_MAX];
     int n = 0;
+    /* what the arguments say of the callee's own parameters */
+    param_facts(k, &f->nodes[call], callee, facts, &n);
     /* the tests around the call, nearest first */
     int32_t child = call;
     for (int32_t j = establish ? f->nodes[call].parent : -1; j >= 0; child = j, j = f->nodes[j].parent) {
@@ -414,7 +455,7 @@ static int walk(dead_walk *w, int32_t i, int live, int switch_live, int depth)
 
 const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *facts)
 {
-    if (!k || !facts || !k->nbits || !k->fns[fn].tests) return NULL;
+    if (!k || !facts || !k->any || !k->fns[fn].tests) return NULL;
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_append_int(&sb, fn);
     rl_sb_appendc(&sb, '|');
@@ -439,6 +480,7 @@ const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *fact
         walk(&w, 0, 1, 1, 0);
         int dropped = -1;
         for (int i = 0; i < nkept && dropped < 0; i++) {
+            if (param_of(kept[i].place) >= 0) continue; /* nothing kills it */
             int b = bit_of(k, kept[i].place);
             if (decided_by[i] >= 0 && killed_between(k, fn, dead, b, -1, decided_by[i])) dropped = i;
         }

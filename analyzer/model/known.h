@@ -24,6 +24,13 @@
  * are never marked (their value may change between two tests without a
  * race).
  *
+ * Parameters too: a function that tests a pointer parameter against 0
+ * (`if (cb != NULL)`, one it never assigns) is entered from a call
+ * passing NULL for it, or a function, with that test decided (libuv's
+ * workers call `uv_fs_open(NULL, &req, ..., NULL)`: the synchronous
+ * branch; facts.h, "P<n>"). Such a fact is the callee's own: it is not
+ * handed further down, and nothing kills it.
+ *
  * Cost: a fact goes into a callee only when the callee or one of its
  * callees tests that global, so contexts split only along those calls;
  * a set holds at most RL_KNOWN_MAX facts (the oldest dropped first,
@@ -42,6 +49,8 @@
 #include <stdint.h>
 
 #define RL_KNOWN_MAX 4
+/* Parameters a null test is followed for: bits of a mask. */
+#define RL_KNOWN_MAX_PARAM 32
 
 typedef struct rl_known_fact {
     const char *place; /* the global, a G: place interned in the program pool */

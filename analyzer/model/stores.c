@@ -248,6 +248,19 @@ static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
  * instance's object: the array its pointer was loaded from), every one
  * was; and clears it when one after that was not (a block shared by
  * every instance's own object), or is not known. */
+/* Stored values followed through places read when they were stored
+ * (follow_stores_now): a chain of copies of one pointer. */
+#define MAX_VALUE_HOPS 4
+
+/* Whether a stored value is the pointer read from a place named plainly
+ * ("G:cfg.pool", "t0:main:H12_3.pool"): not an address ("&"), no pointer
+ * followed on the way ("*"), no type, choice, call, integer or function. */
+static int is_plain_place(const char *value)
+{
+    return value[0] != '&' && value[0] != '{' && value[0] != '%' && value[0] != '@' && value[0] != '#' &&
+           strncmp(value, "fn:", 3) != 0 && !strpbrk(value, "*[");
+}
+
 static const char *follow_stores_now(rl_model *m, const char *place, int root_distinct, int *own_out,
                                      int *shared_after_out)
 {
@@ -273,6 +286,16 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
         const char *key;
         const char *value = stored_value(m, prefix, &key);
         int in_wrapper = key != prefix; /* found as the wrapper named it */
+        /* A pointer read from a place when it was stored (`s->pool = p`,
+         * p read from `m->pool` by a caller): that place's own value,
+         * when it has one (curl's slot reaching its pool's lock as
+         * `s->pool->lock`, the creator as `m->pool->lock`). */
+        for (int hop = 0; hop < MAX_VALUE_HOPS && value && value != AMBIGUOUS && is_plain_place(value); hop++) {
+            const char *ignored;
+            const char *next = stored_value(m, value, &ignored);
+            if (!next) break;
+            value = next;
+        }
         if (text && text != text_buf) free(text);
         if (value == AMBIGUOUS && root_distinct && all_made_per_container(m, key, in_wrapper)) {
             /* Several objects, each the container's own: not named (no

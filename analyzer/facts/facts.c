@@ -30,6 +30,11 @@ int rl_node_is_repeating_loop(const rl_node *n)
     return n->kind == RL_N_LOOP && !(n->flags & (RL_LOOP_ONCE | RL_LOOP_SINGLE_PASS));
 }
 
+int rl_node_is_jump(const rl_node *n)
+{
+    return n->kind == RL_N_RETURN || n->kind == RL_N_BREAK || n->kind == RL_N_CONTINUE || n->kind == RL_N_GOTO;
+}
+
 int rl_node_is_acquire_load(const rl_node *n)
 {
     return rl_node_is_atomic_load(n) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0);

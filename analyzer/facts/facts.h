@@ -491,6 +491,10 @@ int rl_node_is_atomic_load(const rl_node *n);
 /* Whether node n is a loop that repeats: not `do { } while (0)`
  * (RL_LOOP_ONCE) nor a `for` run exactly once (RL_LOOP_SINGLE_PASS). */
 int rl_node_is_repeating_loop(const rl_node *n);
+/* Whether node n leaves the statement it is in: a return, break,
+ * continue or goto (what follows it in its sequence is not reached from
+ * it). */
+int rl_node_is_jump(const rl_node *n);
 /* Whether node n is an atomic write that releases: a store of a value
  * that may be nonzero, or a fetch-and-op (which continues the release
  * sequence of the stores before it: C11 5.1.2.4), not relaxed; not an

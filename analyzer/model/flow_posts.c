@@ -94,18 +94,8 @@ static int runs_after(const rl_function *f, int32_t i, int32_t j)
 {
     int32_t parent = f->nodes[j].parent;
     if (parent >= 0 && !inside(f, parent, i)) return 0;
-    for (int32_t n = i + 1; n < j; n++) {
-        switch (f->nodes[n].kind) {
-        case RL_N_CASE:
-        case RL_N_RETURN:
-        case RL_N_BREAK:
-        case RL_N_CONTINUE:
-        case RL_N_GOTO:
-            return 0;
-        default:
-            break;
-        }
-    }
+    for (int32_t n = i + 1; n < j; n++)
+        if (f->nodes[n].kind == RL_N_CASE || rl_node_is_jump(&f->nodes[n])) return 0;
     return 1;
 }
 

@@ -440,12 +440,8 @@ static int walk(dead_walk *w, int32_t i, int live, int switch_live, int depth)
         walk(w, rl_fn_child(w->f, i, 0), live, switch_live, depth + 1);
         walk(w, rl_fn_child(w->f, i, 1), live, live, depth + 1);
         return live;
-    case RL_N_RETURN:
-    case RL_N_BREAK:
-    case RL_N_CONTINUE:
-    case RL_N_GOTO:
-        return 0;
     default:
+        if (rl_node_is_jump(n)) return 0;
         /* events: their own subtree is themselves */
         for (int32_t c = n->first_child; c >= 0; c = w->f->nodes[c].next_sibling)
             walk(w, c, live, switch_live, depth + 1);

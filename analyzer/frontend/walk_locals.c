@@ -244,10 +244,45 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth)
     return v->alias;
 }
 
+/* Nesting of a condition's expression searched for assignments. */
+#define MAX_CONDITION_DEPTH 32
+
+/* Counts, as statements of the body, the assignments to locals that the
+ * condition `e` of an `if` of the body always makes when it is evaluated
+ * (`if ((s = pool->head) != NULL)`): not those under `&&`, `||` or `?:`,
+ * which may be skipped. */
+static void count_condition_assigns(walker *w, CXCursor e, int depth)
+{
+    if (depth > MAX_CONDITION_DEPTH) return;
+    e = rl_cursor_strip(e);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_ConditionalOperator) return;
+    if (k == CXCursor_BinaryOperator) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+        if (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) return;
+    }
+    child_list kids;
+    rlw_children_of(e, &kids);
+    if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign &&
+        kids.len == 2) {
+        CXCursor lhs = rl_cursor_strip(rlw_child_at(&kids, 0));
+        if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
+            CXCursor d = clang_getCursorReferenced(lhs);
+            local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+            if (v) v->ntop_assigns++;
+        }
+    }
+    for (int i = 0; i < kids.len; i++) count_condition_assigns(w, rlw_child_at(&kids, i), depth + 1);
+    rlw_children_free(&kids);
+}
+
 /* Finds the locals assigned only by statements of the body itself (a
- * declaration with an initialiser, or `p = ...;`), in a body without
+ * declaration with an initialiser, `p = ...;`, or an assignment the
+ * condition of an `if` of the body always makes), in a body without
  * labels: program order is walk order for them, so their value at a use
- * is the last one assigned before it, even inside later loops. */
+ * is the last one assigned before it, even inside later loops (a pool's
+ * `if ((s = pool->head) != NULL) return s; s = malloc(...); s->size =
+ * n;`: the object malloc made, not the pool's head too). */
 void rlw_mark_straight_locals(walker *w, CXCursor body)
 {
     if (w->has_jumps) return;
@@ -268,6 +303,8 @@ void rlw_mark_straight_locals(walker *w, CXCursor body)
                 if (init.len && clang_isExpression(clang_getCursorKind(rlw_child_at(&init, init.len - 1)))) v->ntop_assigns++;
                 rlw_children_free(&init);
             }
+        } else if (k == CXCursor_IfStmt && kids.len >= 2) {
+            count_condition_assigns(w, rlw_child_at(&kids, 0), 0);
         } else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(st) == CXBinaryOperator_Assign &&
                    kids.len == 2) {
             CXCursor lhs = rl_cursor_strip(rlw_child_at(&kids, 0));

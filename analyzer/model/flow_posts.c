@@ -1,16 +1,20 @@
 /* What a function's posts and waits order, asked by the model once the
  * lock flow has found them (flow.h: rl_flow_posted_after,
- * rl_flow_posted_before, rl_flow_waits_before). The flow (flow.c) lists
- * each function's post and wait nodes with their objects; these queries
- * read only those lists and the function's tree.
+ * rl_flow_posted_after_call, rl_flow_posted_before, rl_flow_waits_before;
+ * and the second round of posts: rl_flow_second_round, rl_flow_add_waits).
+ * The flow (flow.c) lists each function's post and wait nodes with their
+ * objects; these queries read only those lists and the function's tree.
  *
  * Invariants:
  *  1. Nothing here changes a flow but the per-node memo of
- *     rl_flow_posted_after (rl_fn_flow.posted_after), made on first use.
+ *     rl_flow_posted_after (rl_fn_flow.posted_after), made on first use;
+ *     the marks it returns are interned in the program's pool.
  *  2. A post counts for an access only when nothing lets the waiter in
- *     before the access runs: no earlier post on the same object without a
- *     wait between, no round of a loop that posts without waiting, no
- *     barrier the access may already have passed. */
+ *     before the access runs: no round of a loop that posts without
+ *     waiting, no barrier the access may already have passed, and no
+ *     earlier post on the same object without a wait between, or then
+ *     only for a waiter that waited a second time (the object's mark,
+ *     place.h RL_AGAIN_MARK) when there was exactly one. */
 #include "flow.h"
 #include "place.h"
 #include "../util/mem.h"

@@ -9,8 +9,9 @@
  * other's thread (or an ancestor of it, before spawning towards it) takes
  * first (lock history), or when one's object was published under a lock
  * the other took (ownership.h), or when one comes before a post its
- * function makes on an object the other's function waited on first
- * (flow.h: both travel in the same sets, publish and history), or when
+ * function makes (or a caller, once the call returned) on an object the
+ * other's function waited on first (posts.c, flow.h: both travel in the
+ * same sets, publish and history), or when
  * one is in a once-routine the other comes after (or shares), or when
  * each is made while its thread owns the object (ownership.h), or when
  * the parent's access follows, inside the branch where starting the child

@@ -247,6 +247,20 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth)
 /* Nesting of a condition's expression searched for assignments. */
 #define MAX_CONDITION_DEPTH 32
 
+/* Counts `p = ...` (e, of kind k, with children kids) as a statement of
+ * the body for the local p (rlw_mark_straight_locals). */
+static void count_assign(walker *w, CXCursor e, enum CXCursorKind k, const child_list *kids)
+{
+    if (k != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(e) != CXBinaryOperator_Assign ||
+        kids->len != 2)
+        return;
+    CXCursor lhs = rl_cursor_strip(rlw_child_at(kids, 0));
+    if (clang_getCursorKind(lhs) != CXCursor_DeclRefExpr) return;
+    CXCursor d = clang_getCursorReferenced(lhs);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (v) v->ntop_assigns++;
+}
+
 /* Counts, as statements of the body, the assignments to locals that the
  * condition `e` of an `if` of the body always makes when it is evaluated
  * (`if ((s = pool->head) != NULL)`): not those under `&&`, `||` or `?:`,
@@ -263,15 +277,7 @@ static void count_condition_assigns(walker *w, CXCursor e, int depth)
     }
     child_list kids;
     rlw_children_of(e, &kids);
-    if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(e) == CXBinaryOperator_Assign &&
-        kids.len == 2) {
-        CXCursor lhs = rl_cursor_strip(rlw_child_at(&kids, 0));
-        if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
-            CXCursor d = clang_getCursorReferenced(lhs);
-            local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-            if (v) v->ntop_assigns++;
-        }
-    }
+    count_assign(w, e, k, &kids);
     for (int i = 0; i < kids.len; i++) count_condition_assigns(w, rlw_child_at(&kids, i), depth + 1);
     rlw_children_free(&kids);
 }
@@ -305,14 +311,8 @@ void rlw_mark_straight_locals(walker *w, CXCursor body)
             }
         } else if (k == CXCursor_IfStmt && kids.len >= 2) {
             count_condition_assigns(w, rlw_child_at(&kids, 0), 0);
-        } else if (k == CXCursor_BinaryOperator && clang_getCursorBinaryOperatorKind(st) == CXBinaryOperator_Assign &&
-                   kids.len == 2) {
-            CXCursor lhs = rl_cursor_strip(rlw_child_at(&kids, 0));
-            if (clang_getCursorKind(lhs) == CXCursor_DeclRefExpr) {
-                CXCursor d = clang_getCursorReferenced(lhs);
-                local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-                if (v) v->ntop_assigns++;
-            }
+        } else {
+            count_assign(w, st, k, &kids);
         }
         rlw_children_free(&kids);
     }

@@ -113,7 +113,7 @@ static void note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond
     if (shape) shape = plain_variable_read(operand) && !rlw_is_constant(operand);
     rlw_children_free(&l);
     if (!shape) return;
-    if (shape && k == 0 && note_param_null_test(w, node, operand, eq, cond_seq)) return;
+    if (k == 0 && note_param_null_test(w, node, operand, eq, cond_seq)) return;
     const rl_function *f = w->fn;
     const rl_node *read = NULL;
     for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {

@@ -110,15 +110,15 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
 const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_function *f, int fn, int32_t call,
                                             int *rounds);
 /* The objects function fn posts on before node i with no wait between
- * (NULL: none), and whether it waits before i at all: a caller's post
- * before a call, whose waiter may be reading while the callee runs. */
-const rl_lockset *rl_flow_posted_before(const rl_flow *flow, int fn, int32_t i);
-/* Of rl_flow_posted_before's objects, those posted on at two nodes or
- * more before i, or in a loop that does not hold i (NULL: none). */
-const rl_lockset *rl_flow_posted_before_twice(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
+ * (NULL: none): a caller's post before a call, whose waiter may be
+ * reading while the callee runs; in *twice (NULL: none) those of them
+ * posted on at two nodes or more before i, or in a loop that does not
+ * hold i. */
+const rl_lockset *rl_flow_posted_before(const rl_flow *flow, const rl_function *f, int fn, int32_t i,
+                                        const rl_lockset **twice);
 /* Every object fn posts on before node i, whatever waits come between
  * (NULL: none), and in *twice those posted on twice or more, as
- * rl_flow_posted_before_twice: the earlier posts a caller's later post
+ * rl_flow_posted_before: the earlier posts a caller's later post
  * counts against (accesses.c), where a wait between, on anything, says
  * nothing of the waiter that took them. */
 const rl_lockset *rl_flow_posts_before_all(const rl_flow *flow, const rl_function *f, int fn, int32_t i,

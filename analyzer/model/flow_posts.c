@@ -139,8 +139,9 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
      * i runs, so a later post on it does not order i before that waiter
      * (`signal(&cv); flag = 1; signal(&cv);`): only before one that
      * waited a second time (place.h, RL_AGAIN_MARK). */
-    const rl_lockset *earlier = surely ? NULL : rl_flow_posted_before(flow, fn, i);
-    if (earlier) r = rl_flow_second_round(flow, r, earlier, rl_flow_posted_before_twice(flow, f, fn, i));
+    const rl_lockset *twice = NULL;
+    const rl_lockset *earlier = surely ? NULL : rl_flow_posted_before(flow, f, fn, i, &twice);
+    if (earlier) r = rl_flow_second_round(flow, r, earlier, twice);
     return r->n ? r : NULL;
 }
 
@@ -184,21 +185,6 @@ const rl_lockset *rl_flow_add_waits(const rl_flow *flow, const rl_lockset *acqui
     return r;
 }
 
-/* A post comes before i in node order with no wait between them; a wait
- * between (`post(&req); wait(&ack);`) is a handshake: the waiter finished
- * that round first. */
-const rl_lockset *rl_flow_posted_before(const rl_flow *flow, int fn, int32_t i)
-{
-    const rl_fn_flow *ff = &flow->fns[fn];
-    const rl_lockset *r = NULL;
-    for (size_t k = 0; k < ff->nposts; k++) {
-        int32_t j = ff->post_nodes[k];
-        if (j >= i || waits_between(ff, j, i)) continue;
-        r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
-    }
-    return r;
-}
-
 /* The objects fn posts on before node i (the result), and in *twice
  * those posted on at two nodes or more, or in a loop that does not hold
  * i (it may have run many times); with no wait between the post and i,
@@ -231,11 +217,13 @@ static const rl_lockset *posts_before(const rl_flow *flow, const rl_function *f,
     return once;
 }
 
-const rl_lockset *rl_flow_posted_before_twice(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
+/* A post comes before i in node order with no wait between them; a wait
+ * between (`post(&req); wait(&ack);`) is a handshake: the waiter finished
+ * that round first. */
+const rl_lockset *rl_flow_posted_before(const rl_flow *flow, const rl_function *f, int fn, int32_t i,
+                                        const rl_lockset **twice)
 {
-    const rl_lockset *twice = NULL;
-    posts_before(flow, f, fn, i, 0, &twice);
-    return twice;
+    return posts_before(flow, f, fn, i, 0, twice);
 }
 
 const rl_lockset *rl_flow_posts_before_all(const rl_flow *flow, const rl_function *f, int fn, int32_t i,

@@ -177,14 +177,20 @@ int rl_place_is_single_object(const char *place)
     return place && place[0] != '{' && place[0] != '%' && !strstr(place, "[]") && !strstr(place, "{");
 }
 
-const char *rl_place_last_mark(rl_strpool *pool, const char *counter)
+/* place followed by a mark's suffix, interned in pool. */
+static const char *marked(rl_strpool *pool, const char *place, const char *suffix)
 {
     rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append(&sb, counter);
-    rl_sb_append(&sb, RL_LAST_MARK);
+    rl_sb_append(&sb, place);
+    rl_sb_append(&sb, suffix);
     const char *r = rl_intern(pool, rl_sb_str(&sb));
     rl_sb_free(&sb);
     return r;
+}
+
+const char *rl_place_last_mark(rl_strpool *pool, const char *counter)
+{
+    return marked(pool, counter, RL_LAST_MARK);
 }
 
 int rl_place_is_last_mark(const char *name, const char *counter)
@@ -202,13 +208,7 @@ int rl_place_is_again_mark(const char *name)
 
 const char *rl_place_again_mark(rl_strpool *pool, const char *object)
 {
-    if (rl_place_is_again_mark(object)) return rl_intern(pool, object);
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append(&sb, object);
-    rl_sb_append(&sb, RL_AGAIN_MARK);
-    const char *r = rl_intern(pool, rl_sb_str(&sb));
-    rl_sb_free(&sb);
-    return r;
+    return rl_place_is_again_mark(object) ? rl_intern(pool, object) : marked(pool, object, RL_AGAIN_MARK);
 }
 
 uint32_t rl_place_index_params(const char *place)

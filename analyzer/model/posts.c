@@ -114,8 +114,7 @@ static void add_call(rl_model *m, int caller, int32_t k, calls_answer *a)
 {
     const rl_function *f = m->program->fns[caller].fn;
     const rl_lockset *twice = NULL, *all_twice = NULL;
-    const rl_lockset *before = rl_flow_posted_before(m->flow, caller, k);
-    if (before) twice = rl_flow_posted_before_twice(m->flow, f, caller, k);
+    const rl_lockset *before = rl_flow_posted_before(m->flow, f, caller, k, &twice);
     const rl_lockset *all = rl_flow_posts_before_all(m->flow, f, caller, k, &all_twice);
     int rounds = 0;
     const rl_lockset *after = rl_flow_posted_after_call(m->flow, f, caller, k, &rounds);

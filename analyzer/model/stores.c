@@ -241,13 +241,6 @@ static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
     return 1;
 }
 
-/* Rewrites `X*...` into `Y...` when X only ever held &Y. With
- * root_distinct (the place starts at an instance's own object), sets
- * *distinct when the object finally named is the instance's own: from the
- * first pointer made per container on (the steps before it lead to the
- * instance's object: the array its pointer was loaded from), every one
- * was; and clears it when one after that was not (a block shared by
- * every instance's own object), or is not known. */
 /* Stored values followed through places read when they were stored
  * (follow_stores_now): a chain of copies of one pointer. */
 #define MAX_VALUE_HOPS 4
@@ -261,6 +254,13 @@ static int is_plain_place(const char *value)
            strncmp(value, "fn:", 3) != 0 && !strpbrk(value, "*[");
 }
 
+/* Rewrites `X*...` into `Y...` when X only ever held &Y. With
+ * root_distinct (the place starts at an instance's own object), sets
+ * *distinct when the object finally named is the instance's own: from the
+ * first pointer made per container on (the steps before it lead to the
+ * instance's object: the array its pointer was loaded from), every one
+ * was; and clears it when one after that was not (a block shared by
+ * every instance's own object), or is not known. */
 static const char *follow_stores_now(rl_model *m, const char *place, int root_distinct, int *own_out,
                                      int *shared_after_out)
 {

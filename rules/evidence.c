@@ -58,9 +58,11 @@ void rl_evidence_name(const rl_model *m, const char *place, rl_strbuf *out)
     rl_strbuf pretty = RL_STRBUF_INIT;
     rl_place_pretty(place, &pretty);
     const char *p = place[0] == '&' ? place + 1 : place;
-    /* "t<N>:<fn>:H<line>_<col>..." : an object fn allocates */
-    const char *fn = p[0] == 't' ? strchr(p, ':') : NULL;
-    const char *root = fn ? strchr(fn + 1, ':') : NULL;
+    /* "t<N>:<fn>:H<line>_<col>..." : an object fn allocates (a
+     * once-routine's "once:<fn>:H..." too) */
+    size_t q = rl_place_qualifier_len(p);
+    const char *fn = q ? strchr(p, ':') : NULL;
+    const char *root = fn ? p + q - 1 : NULL;
     unsigned line = 0;
     if (root && root[1] == 'H' && strncmp(rl_sb_str(&pretty), HEAP_PRETTY, strlen(HEAP_PRETTY)) == 0 &&
         sscanf(root + 2, "%u_", &line) == 1) {

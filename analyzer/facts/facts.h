@@ -118,6 +118,13 @@ typedef enum rl_node_kind {
  * read under a lock (flow.c, locked flags; only a filter, the flow
  * decides from the locks it holds there). */
 #define RL_READ_LOCKED "locked"
+/* The api of a plain read of a pointer held in an array element whose
+ * index is a shared counter the function moves: `c = p->cctxs[--p->avail]`,
+ * `p->avail--; c = p->cctxs[p->avail]` (a stack's pop), `t = q->items[q->head];
+ * q->head = (q->head + 1) % N` (a ring's). Under a lock, what it reads is
+ * taken off the array (model/ownership_taken.c), as a list's pop unlinks
+ * its head (walk_pop.c; facts format 31). */
+#define RL_READ_POPPED "popped"
 /* Event-loop registrations (API model kinds register, attach and
  * dispatch; frontend/walk_register.c, facts format 29) are written as
  * the stores and the call through a pointer a hand-written loop makes,

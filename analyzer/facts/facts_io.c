@@ -64,8 +64,9 @@
  * 29: event-loop registrations and dispatches (facts.h, RL_EVENT_CALLBACK),
  * store-only members of compound literals assigned whole, integer call
  * arguments a parameter gives ("#P<n>"); 30: null tests of parameters
- * (an IF's RL_IF_VALUE_* with text "P<n>") */
-#define FACTS_FORMAT 30
+ * (an IF's RL_IF_VALUE_* with text "P<n>"); 31: pointer reads of array
+ * elements by a moved index marked (RL_READ_POPPED) */
+#define FACTS_FORMAT 31
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

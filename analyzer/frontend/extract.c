@@ -49,6 +49,7 @@ static void walk_function(walker *w, CXCursor fc)
     rlw_mark_straight_locals(w, body);
     w->cur = rl_fn_add_node(fn, RL_N_SEQ, -1, fn->loc);
     rlw_stmt(w, body);
+    rlw_mark_pops(w);
     for (int i = 0; i < w->nlocals; i++) free(w->locals[i].assigns);
     w->nlocals = 0;
 }
@@ -260,6 +261,7 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
     rl_ptrmap_free(&w.claims);
     rl_ptrmap_free(&w.cleanups);
     free(w.releases);
+    free(w.pops);
     clang_disposeTranslationUnit(tu);
     return w.facts;
 }

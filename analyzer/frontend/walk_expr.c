@@ -250,7 +250,9 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
         b = idx;
         idx = tmp;
     }
-    rlw_expr(w, idx, USE_READ, NULL);
+    expr_out index_out;
+    rlw_out_init(&index_out);
+    rlw_expr(w, idx, USE_READ, &index_out);
     int by_param = rlw_index_param(w, idx);
     expr_out base;
     rlw_out_init(&base);
@@ -281,7 +283,12 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     int is_array = rlw_type_is_array(t);
     uint8_t flags = rlw_access_type_flags(t) |
                     (by_param < 0 && (rlw_index_claimed(w, idx) || rlw_in_claimed_object(w, sb)) ? RL_ACC_CLAIMED : 0);
-    if (!is_array) rlw_set_index(w, rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, flags), index);
+    if (!is_array) {
+        int32_t node = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, flags);
+        rlw_set_index(w, node, index);
+        if (mode == USE_READ && rlw_type_is_pointer(t)) rlw_note_element_read(w, node, idx, rl_sb_str(&index_out.place));
+    }
+    rlw_out_free(&index_out);
     if (out) {
         out->index = index;
         rl_sb_append(&out->place, rl_sb_str(&place));

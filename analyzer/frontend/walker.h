@@ -159,6 +159,9 @@ typedef struct walker {
                               body, in walking order: a crude sign that a lock
                               is held (RL_READ_LOCKED) */
     int breakable_depth;   /* loops and switches around it */
+    struct pop_candidate *pops; /* pointer reads of elements by a shared index,
+                              judged at the function's end (walk_pop.c) */
+    int npops, cap_pops;
 } walker;
 
 /* A callee or declaration known to carry no lock attribute: the "none"
@@ -313,6 +316,16 @@ void rlw_drop_type_steps(const char *place, rl_strbuf *out);
  * time): a sizeof that is not reads the sizes of its variable length array. */
 int rlw_is_constant(CXCursor c);
 void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
+
+/* ---- pops by a moved index (walk_pop.c) ---------------------------------- */
+
+/* Notes the read of a pointer element `b[idx]` (ACCESS node `node`, the
+ * index's place idx_place, "" if none): a candidate pop, judged by
+ * rlw_mark_pops once the function is walked. */
+void rlw_note_element_read(walker *w, int32_t node, CXCursor idx, const char *idx_place);
+/* Marks RL_READ_POPPED (facts.h) on the candidates whose index the
+ * function moves, and forgets them: called at the end of each function. */
+void rlw_mark_pops(walker *w);
 
 /* ---- indices of an element (walk_index.c) -------------------------------- */
 

@@ -147,6 +147,9 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
         *taken = h.taken;
         return 1;
     }
+    /* a getter's result stands for the argument it is part of */
+    const char *in_arg_terms = tm_call_place_in_arg_terms(m, text);
+    if (in_arg_terms) text = in_arg_terms;
     int k = -1;
     if (!c->owned || rl_place_root(text, &k) != RL_ROOT_PARAM || k < 0 || k >= MAX_PARAMS) return 0;
     const char *star = strchr(text, '*');

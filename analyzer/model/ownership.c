@@ -21,6 +21,7 @@ rl_ownership *rl_ownership_new(const rl_program *p, const rl_flow *flow)
     o->keeps = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, 1);
     o->keep_node = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, sizeof *o->keep_node);
     o->unlinks = rl_xcalloc(p->nfns + 1, 1);
+    o->unlinked_place = rl_xcalloc(p->nfns + 1, sizeof *o->unlinked_place);
     o->fresh = rl_xcalloc(p->nfns + 1, 1);
     o->starts_on = rl_xcalloc(p->nfns * OWN_MAX_PARAMS + 1, 1);
     o->answers = own_memo_new(p->nfns);
@@ -33,6 +34,7 @@ void rl_ownership_free(rl_ownership *o)
     free(o->keeps);
     free(o->keep_node);
     free(o->unlinks);
+    free(o->unlinked_place);
     free(o->fresh);
     free(o->starts_on);
     for (size_t i = 0; i < o->handoffs.nslots; i++) {
@@ -141,7 +143,7 @@ static int library_keeps_nothing(rl_ownership *o, const char *usr)
 
 static int slot_is_empty(rl_ownership *o, const char *slot);
 
-/* KEEPS_SYNC, KEEPS_UNSYNC or DOES_NOT_KEEP for argument k of the call
+/* KEEPS_SYNC, KEEPS_UNSYNC, KEEPS_RETURN or DOES_NOT_KEEP for argument k of the call
  * node n of fn (callee: its direct callee in the program, or -1). A
  * library function whose model describes what it does with its pointers
  * does not keep them (library_keeps_nothing); any other library function
@@ -184,7 +186,8 @@ static int stores_into_itself(const char *place, const char *value)
  * HANDOFF_SYNC or HANDOFF_UNSYNC): stores it outside fn's locals, passes
  * it to a thread, returns it, or passes it to a call that may keep it.
  * For HANDOFF_SYNC, *h (when not NULL) says where (rl_handoff). */
-static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, const void *what, rl_handoff *h)
+static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, const void *what, rl_handoff *h,
+                          int of_param)
 {
     if (h) *h = (rl_handoff){fn, -1, NULL, 0};
     const rl_fn_info *info = &o->p->fns[fn];
@@ -200,7 +203,9 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
         if (h) h->node = i;
         return HANDOFF_SYNC;
     case RL_N_RETURN:
-        return n->text && test(n->text, what) ? HANDOFF_SYNC : NO_HANDOFF;
+        /* a parameter given back to its caller, who holds it already */
+        if (!n->text || !test(n->text, what)) return NO_HANDOFF;
+        return of_param ? HANDOFF_RETURN : HANDOFF_SYNC;
     case RL_N_SPAWN:
         return n->nargs > 0 && test(n->args[0], what) ? HANDOFF_SYNC : NO_HANDOFF;
     case RL_N_CALL: {
@@ -209,16 +214,20 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
         for (int32_t a = 0; a < n->nargs; a++) {
             if (!test(n->args[a], what)) continue;
             int k = call_keeps(o, fn, n, callee, a);
+            if (k == KEEPS_RETURN) {
+                if (worst == NO_HANDOFF) worst = HANDOFF_RETURN;
+                continue;
+            }
             if (k == KEEPS_UNSYNC && ff->held && ff->held[i] && ff->held[i]->n) {
                 /* Whatever the callee does with it (a list insertion
                  * helper, a library queue), it does holding the locks
                  * held at the call: a store made under them. */
-                if (worst == NO_HANDOFF && h) *h = (rl_handoff){fn, i, NULL, 0};
+                if (worst <= HANDOFF_RETURN && h) *h = (rl_handoff){fn, i, NULL, 0};
                 worst = HANDOFF_SYNC;
                 continue;
             }
             if (k == KEEPS_UNSYNC) return HANDOFF_UNSYNC;
-            if (k == KEEPS_SYNC && worst == NO_HANDOFF) {
+            if (k == KEEPS_SYNC && worst <= HANDOFF_RETURN) {
                 worst = HANDOFF_SYNC;
                 int32_t kn = o->keep_node[(size_t)callee * OWN_MAX_PARAMS + (size_t)a];
                 if (h && kn >= 0) *h = (rl_handoff){callee, kn, n, 0};
@@ -231,7 +240,7 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
     }
 }
 
-/* KEEPS_SYNC, KEEPS_UNSYNC or DOES_NOT_KEEP for parameter k of fn. */
+/* KEEPS_SYNC, KEEPS_UNSYNC, KEEPS_RETURN or DOES_NOT_KEEP for parameter k of fn. */
 static int keeps(rl_ownership *o, int fn, int k)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || k < 0 || k >= OWN_MAX_PARAMS) return KEEPS_UNSYNC;
@@ -244,14 +253,17 @@ static int keeps(rl_ownership *o, int fn, int k)
     int32_t first = -1;
     for (int32_t i = 0; i < info->fn->nnodes && worst != HANDOFF_UNSYNC; i++) {
         rl_handoff h;
-        int kind = node_publishes(o, fn, i, test_param, &k, &h);
+        int kind = node_publishes(o, fn, i, test_param, &k, &h, 1);
         /* The first synchronised store in the callee itself names the
          * locks; one deeper down orders by itself as far as we follow. */
-        if (kind == HANDOFF_SYNC && worst == NO_HANDOFF) first = h.call ? -1 : h.node;
+        if (kind == HANDOFF_SYNC && worst <= HANDOFF_RETURN) first = h.call ? -1 : h.node;
         if (kind > worst) worst = kind;
     }
     o->keep_node[(size_t)fn * OWN_MAX_PARAMS + (size_t)k] = first;
-    *slot = worst == HANDOFF_UNSYNC ? KEEPS_UNSYNC : worst == HANDOFF_SYNC ? KEEPS_SYNC : DOES_NOT_KEEP;
+    *slot = worst == HANDOFF_UNSYNC ? KEEPS_UNSYNC
+            : worst == HANDOFF_SYNC ? KEEPS_SYNC
+            : worst == HANDOFF_RETURN ? KEEPS_RETURN
+                                      : DOES_NOT_KEEP;
     return *slot;
 }
 
@@ -405,6 +417,21 @@ static int returned_unpublished(rl_ownership *o, int fn, int32_t node, const cha
     return !starts_thread_on(o, fn, node, test_heap, heap);
 }
 
+int own_return_fresh(rl_ownership *o, int fn, int32_t i)
+{
+    const rl_node *n = &o->p->fns[fn].fn->nodes[i];
+    if (!n->text) return OWN_RETURN_OTHER;
+    if (!n->text[0]) return OWN_RETURN_NOTHING;
+    int whole_call = n->text[0] == '@' && strlen(n->text) == rl_place_root_len(n->text);
+    /* `if (mem.alloc) return mem.alloc(n); return malloc(n);` with
+     * no hook ever set: that return is never taken */
+    if (whole_call && call_through_empty_slot(o, n->text)) return OWN_RETURN_NOTHING;
+    int fresh = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.') &&
+                 returned_unpublished(o, fn, i, n->text)) ||
+                (whole_call && call_value_fresh(o, n->text));
+    return fresh ? OWN_RETURN_FRESH : OWN_RETURN_OTHER;
+}
+
 /* Whether every return of fn that names an object gives a fresh one: one
  * it allocates ("&H..") and has handed to no one before that return (a
  * constructor that starts its object's thread, or links it into a global
@@ -422,19 +449,10 @@ static int returns_fresh(rl_ownership *o, int fn)
     const rl_function *f = o->p->fns[fn].fn;
     int any = 0;
     for (int32_t i = 0; i < f->nnodes; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind != RL_N_RETURN) continue;
-        if (!n->text) return 0;
-        if (!n->text[0]) continue;
-        int whole_call = n->text[0] == '@' && strlen(n->text) == rl_place_root_len(n->text);
-        /* `if (mem.alloc) return mem.alloc(n); return malloc(n);` with
-         * no hook ever set: that return is never taken */
-        if (whole_call && call_through_empty_slot(o, n->text)) continue;
-        int ok = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.') &&
-                  returned_unpublished(o, fn, i, n->text)) ||
-                 (whole_call && call_value_fresh(o, n->text));
-        if (!ok) return 0;
-        any = 1;
+        if (f->nodes[i].kind != RL_N_RETURN) continue;
+        int r = own_return_fresh(o, fn, i);
+        if (r == OWN_RETURN_OTHER) return 0;
+        any |= r == OWN_RETURN_FRESH;
     }
     if (any) o->fresh[fn] = ANSWER_YES;
     return any;
@@ -447,21 +465,32 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
     size_t root = rl_place_root_len(text);
     unsigned line, col;
     rl_root_kind kind = rl_place_root(text, NULL);
+    int popped = 0;
     /* Only the object's own fields (invariant 2): "H1.f", or "@call*.f"
      * for an object a callee allocated (or unlinked) for this one. */
     if (kind == RL_ROOT_HEAP) {
         if (strchr(text, '*') || sscanf(text, "H%u_%u", &line, &col) != 2) return 0;
     } else if (kind == RL_ROOT_CALL && text[0] == '@') {
         const char *rest = text + root;
-        if ((rest[0] && (rest[0] != '*' || strchr(rest + 1, '*'))) || sscanf(text, "@%u_%u", &line, &col) != 2)
+        /* What a popped object leads to goes with it, as for an object
+         * taken by a pop written out (invariant 4 of ownership.h): a
+         * pool's context and the tables it points to are the taker's. */
+        const char *callee = call_value_field(o, text);
+        int target = callee ? rl_program_find(o->p, callee) : -1;
+        popped = target >= 0 && rl_ownership_unlinks(o, target);
+        if ((rest[0] && (rest[0] != '*' || (!popped && strchr(rest + 1, '*')))) ||
+            sscanf(text, "@%u_%u", &line, &col) != 2)
             return 0;
         if (!call_value_fresh(o, text)) return 0;
     } else {
         return 0;
     }
     char *heap = rl_xstrndup(text, root);
-    int r = fresh_object_at(o, fn, node, heap, line, col, handoff, scope);
+    int r = fresh_object_at(o, fn, node, heap, line, col, handoff, scope | (popped ? OWNED_TAKEN_OBJECT : 0));
     free(heap);
+    /* taken, not made: its accesses stay for whoever touches it after
+     * handing it back, and callees own what it leads to (threads.c) */
+    if (r && popped && handoff) handoff->taken = 1;
     return r;
 }
 
@@ -480,7 +509,7 @@ const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, v
     const rl_function *f = o->p->fns[fn].fn;
     for (int32_t i = 0; i < f->nnodes; i++) {
         rl_handoff h;
-        int kind = node_publishes(o, fn, i, test, heap, &h);
+        int kind = node_publishes(o, fn, i, test, heap, &h, 0);
         if (kind == NO_HANDOFF) continue;
         if (l->n == cap) {
             cap = cap ? 2 * cap : 4;
@@ -524,12 +553,16 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
                          rl_handoff *handoff, int scope)
 {
     const rl_function *f = o->p->fns[fn].fn;
+    int taken = (scope & OWNED_TAKEN_OBJECT) != 0;
+    scope &= ~OWNED_TAKEN_OBJECT;
     /* After the allocation (its id is where it is), before any node that
      * publishes it, in program order. */
     if (!loc_after(f->nodes[node].loc, line, col)) return 0;
     size_t k = 0;
     for (; k < l->n && l->nodes[k] < node; k++)
-        if (loc_after(f->nodes[l->nodes[k]].loc, line, col) && !start_failed(f, l->nodes[k], node)) return 0;
+        if (loc_after(f->nodes[l->nodes[k]].loc, line, col) && !start_failed(f, l->nodes[k], node) &&
+            !(taken && (l->kinds[k] == HANDOFF_UNSYNC || l->kinds[k] == HANDOFF_RETURN)))
+            return 0;
     /* A loop around both may run the access again after a publication
      * later in its body. */
     for (int32_t p = f->nodes[node].parent; p >= 0; p = f->nodes[p].parent) {
@@ -546,6 +579,7 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
     const rl_handoff *first = NULL;
     for (size_t j = k; j < l->n; j++) {
         if (l->nodes[j] == node) continue;
+        if ((l->kinds[j] == HANDOFF_UNSYNC || l->kinds[j] == HANDOFF_RETURN) && taken) continue;
         if (l->kinds[j] == HANDOFF_UNSYNC) return 0;
         if (!first) first = &l->where[j];
     }

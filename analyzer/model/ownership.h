@@ -94,6 +94,11 @@ int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *tex
  * place, with one lock held from the read to the write (a queue's pop).
  * The caller then owns what it gets, like an allocation's result. */
 int rl_ownership_unlinks(rl_ownership *o, int fn);
+/* For such a function, the place it takes the pointer from, in its own
+ * terms ("P0*.cctxs*": an element of its pool's array; program-interned);
+ * else NULL. Its other returns are NULL or fresh objects (a pool's get
+ * making a new one when the pool is empty). */
+const char *rl_ownership_unlinked_place(rl_ownership *o, int fn);
 
 /* Whether access `node` of fn is the release (RL_ACC_RELEASE: a `free`)
  * of an object fn itself unlinked before it, in the same way: the freed

@@ -25,15 +25,19 @@
 /* The kinds of function-pointer slots, the letter before ':' (facts.h). */
 #define SLOT_KINDS "vprfut"
 
-enum { UNKNOWN = 0, IN_PROGRESS, KEEPS_SYNC, KEEPS_UNSYNC, DOES_NOT_KEEP };
+enum { UNKNOWN = 0, IN_PROGRESS, KEEPS_SYNC, KEEPS_UNSYNC, DOES_NOT_KEEP, KEEPS_RETURN };
 
-/* How a node hands on an object, if it does. A synchronised hand-off
+/* How a node hands on an object, if it does. HANDOFF_RETURN: a callee
+ * gives its parameter (or a part of it) back to the caller and keeps
+ * nothing (KEEPS_RETURN: a getter, `return &s->state`): for an object
+ * the caller made, a hand-off like a synchronised one (its result is
+ * followed no further); for one it took off a container, none. A synchronised hand-off
  * orders what the function did to the object before it with what the
  * receiver does after: a store made holding a lock, an atomic store, a
  * thread start, a return to the caller, a call whose callee only stores
  * it that way. Anything else (a plain store, a callee with no body) is
  * not, and what came before stays shared. */
-enum { NO_HANDOFF = 0, HANDOFF_SYNC, HANDOFF_UNSYNC };
+enum { NO_HANDOFF = 0, HANDOFF_RETURN, HANDOFF_SYNC, HANDOFF_UNSYNC };
 /* A memoized yes/no answer (unlinks, returns fresh). */
 enum { ANSWER_UNKNOWN = 0, ANSWER_YES, ANSWER_NO };
 
@@ -62,6 +66,7 @@ struct rl_ownership {
     int32_t *keep_node;     /* the same: for KEEPS_SYNC, the store that
                                hands the parameter on (-1: no lock needed) */
     unsigned char *unlinks; /* nfns answers */
+    const char **unlinked_place; /* nfns: the place each pop takes from */
     unsigned char *fresh;   /* nfns answers: returns only fresh objects */
     unsigned char *starts_on; /* nfns * OWN_MAX_PARAMS answers: parameter k
                                is handed to a thread (starts_thread_on) */
@@ -80,6 +85,13 @@ typedef int (*value_test)(const char *v, const void *what);
  * before), or only those before the node (whether the object is still
  * the function's alone there, whatever it does after). */
 enum { OWNED_THROUGHOUT, OWNED_UNTIL_NODE };
+/* Or'ed into that scope for an object taken off a shared container (a
+ * pop): only its synchronised hand-offs (pushed back under a lock, given
+ * to a thread) end the taker's hold. Its accesses are kept (a taken
+ * object's are, rl_handoff.taken), so whoever reaches it through an
+ * unsynchronised one (a callee that may keep it: zstd's compressor,
+ * deep in its context) touches it unowned and is paired with it still. */
+#define OWNED_TAKEN_OBJECT 4
 
 /* The nodes of fn that hand on a value passing test (against what,
  * here the interned `heap` key), tagged apart per question; memoized. */
@@ -91,6 +103,12 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
 /* Whether a value is the pointer read from `what`, a place (or a pointer
  * into that object). */
 int own_test_taken(const char *v, const void *what);
+/* What return node i of fn gives (ownership.c): OWN_RETURN_FRESH, an
+ * object fresh for the caller (allocated and handed to no one, or a
+ * callee's fresh object); OWN_RETURN_NOTHING, NULL or a return never
+ * taken; OWN_RETURN_OTHER, anything else. */
+enum { OWN_RETURN_OTHER = 0, OWN_RETURN_FRESH, OWN_RETURN_NOTHING };
+int own_return_fresh(rl_ownership *o, int fn, int32_t i);
 /* rl_ownership_taken_at, not memoized (ownership_taken.c). */
 int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
 

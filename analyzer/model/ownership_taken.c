@@ -57,10 +57,20 @@ static int one_lock_throughout(const rl_function *f, const rl_fn_flow *ff, int32
     return lock_throughout(f, ff, r, w) != NULL;
 }
 
+/* Whether node n reads a pointer element by a moved index (RL_READ_POPPED,
+ * frontend/walk_pop.c) with some lock held (held): a stack's or a ring's
+ * pop, which takes what it read off the array. */
+static int popped_read(const rl_node *n, const rl_lockset *held)
+{
+    return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_READ) && n->api && strcmp(n->api, RL_READ_POPPED) == 0 &&
+           held && held->n > 0;
+}
+
 /* Whether fn reads the pointer stored at `place` and then overwrites it,
- * one lock held from the read to the write, the read coming before node
- * `before` (-1: anywhere): the object read there is then unlinked. That
- * lock (in fn's terms) into *lock, when lock is not NULL. */
+ * one lock held from the read to the write, or pops it (popped_read),
+ * the read coming before node `before` (-1: anywhere): the object read
+ * there is then unlinked. That lock (in fn's terms; a pop's first lock)
+ * into *lock, when lock is not NULL. */
 static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t before, const char **lock)
 {
     const rl_function *f = o->p->fns[fn].fn;
@@ -71,6 +81,10 @@ static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t bef
         const rl_node *rd = &f->nodes[r];
         if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || strcmp(rd->text, place) != 0) continue;
         if (!ff->held[r]) continue;
+        if (popped_read(rd, ff->held[r])) {
+            if (lock) *lock = ff->held[r]->e[0].lock;
+            return 1;
+        }
         for (int32_t w = r + 1; w < f->nnodes; w++) {
             const rl_node *wr = &f->nodes[w];
             if (wr->kind != RL_N_ACCESS || !(wr->flags & RL_ACC_WRITE) || strcmp(wr->text, place) != 0) continue;
@@ -90,14 +104,18 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
     if (o->unlinks[fn] != ANSWER_UNKNOWN) return o->unlinks[fn] == ANSWER_YES;
     o->unlinks[fn] = ANSWER_NO;
     const rl_function *f = o->p->fns[fn].fn;
-    /* Every return gives the pointer stored at one place (not NULL). */
+    /* Every return gives the pointer stored at one place, or NULL, or a
+     * fresh object (a pool's get: a popped context, or a new one when the
+     * pool is empty). */
     const char *place = NULL;
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind != RL_N_RETURN) continue;
         if (!n->text) return 0;
         if (!n->text[0]) continue;
-        if (place && strcmp(place, n->text) != 0) return 0;
+        if (place && strcmp(place, n->text) == 0) continue;
+        if (own_return_fresh(o, fn, i) != OWN_RETURN_OTHER) continue;
+        if (place) return 0;
         place = n->text;
     }
     rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
@@ -117,7 +135,13 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
             return 0;
     }
     o->unlinks[fn] = ANSWER_YES;
+    o->unlinked_place[fn] = rl_intern(o->p->pool, place);
     return 1;
+}
+
+const char *rl_ownership_unlinked_place(rl_ownership *o, int fn)
+{
+    return rl_ownership_unlinks(o, fn) ? o->unlinked_place[fn] : NULL;
 }
 
 const char *rl_ownership_released_unlinked(rl_ownership *o, int fn, int32_t node)
@@ -184,6 +208,12 @@ static const unlink_list *unlinks_of(rl_ownership *o, int fn, const char *place)
         if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || !rd->text || strcmp(rd->text, place) != 0 ||
             !ff->held[r])
             continue;
+        if (popped_read(rd, ff->held[r])) {
+            /* the pop takes the object at the read itself */
+            RL_PUSH(l->reads, l->n, cap_r, r);
+            RL_PUSH(l->writes, nw, cap_w, r);
+            continue;
+        }
         for (int32_t w = r + 1; w < f->nnodes; w++) {
             if (!unlinks_read(o, fn, r, w, place)) continue;
             RL_PUSH(l->reads, l->n, cap_r, r);
@@ -255,7 +285,7 @@ static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *pl
     if (read < 0) return 0;
     const char *key = rl_intern(o->p->pool, place);
     int r = own_owned_between(o, fn, node, own_handoffs_of(o, fn, key, own_test_taken, 'T'), f->nodes[read].loc.line,
-                          f->nodes[read].loc.col, handoff, OWNED_THROUGHOUT);
+                          f->nodes[read].loc.col, handoff, OWNED_THROUGHOUT | OWNED_TAKEN_OBJECT);
     if (r && handoff) handoff->taken = 1;
     return r;
 }

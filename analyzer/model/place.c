@@ -8,6 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t rl_place_qualifier_len(const char *place)
+{
+    const char *p = place[0] == '&' ? place + 1 : place;
+    size_t who = 0;
+    if (p[0] == 't' && isdigit((unsigned char)p[1]))
+        for (who = 1; isdigit((unsigned char)p[who]);) who++;
+    else if (strncmp(p, "once:", 5) == 0)
+        who = 4;
+    if (!who || p[who] != ':') return 0;
+    const char *fn_end = strchr(p + who + 1, ':');
+    return fn_end ? (size_t)(fn_end + 1 - p) : 0;
+}
+
 rl_root_kind rl_place_root(const char *place, int *param_index)
 {
     if (!place || !*place) return RL_ROOT_NONE;
@@ -20,7 +33,7 @@ rl_root_kind rl_place_root(const char *place, int *param_index)
         if (param_index) *param_index = atoi(place + 1);
         return RL_ROOT_PARAM;
     }
-    if (place[0] == 't' && isdigit((unsigned char)place[1])) return RL_ROOT_QUALIFIED;
+    if (rl_place_qualifier_len(place)) return RL_ROOT_QUALIFIED;
     if (place[0] == '@' || place[0] == '%') return RL_ROOT_CALL;
     return RL_ROOT_NONE;
 }
@@ -36,13 +49,9 @@ static size_t root_len(const char *p)
         const char *close = strchr(p, '}');
         return close ? (size_t)(close - p + 1) : strlen(p);
     }
-    if (p[0] == 't' && isdigit((unsigned char)p[1])) {
-        /* t<N>:<fn>:<L:name | Hid> */
-        const char *c = strchr(p, ':');
-        c = c ? strchr(c + 1, ':') : NULL;
-        if (!c) return strlen(p);
-        return (size_t)(c + 1 - p) + root_len(c + 1);
-    }
+    size_t q = rl_place_qualifier_len(p);
+    if (q) return q + root_len(p + q); /* t<N>:<fn>:<L:name | Hid> */
+    if (p[0] == 't' && isdigit((unsigned char)p[1])) return strlen(p);
     size_t n = (p[0] == 'G' || p[0] == 'L') && p[1] == ':' ? 2 : 1;
     while (p[n] && !strchr(".[*^~", p[n])) n++;
     return n;
@@ -290,12 +299,7 @@ const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qu
 
 void rl_place_pretty(const char *place, rl_strbuf *out)
 {
-    const char *p = place;
-    if (p[0] == 't' && isdigit((unsigned char)p[1])) {
-        const char *c = strchr(p, ':');
-        c = c ? strchr(c + 1, ':') : NULL;
-        if (c) p = c + 1;
-    }
+    const char *p = place + rl_place_qualifier_len(place);
     if (p[0] == '@') {
         /* "@L_C<SEP>USR<SEP>TYPE...": show it as the pointee type */
         const char *type = strchr(p, RL_CALL_SEP[0]);

@@ -127,6 +127,12 @@ const char *rl_place_normalize_final(rl_strpool *pool, const char *place);
  * million): parsed by hand, as sscanf took a sixth of that run. */
 int rl_place_thread(const char *place);
 
+/* The frames that qualify locals and heap objects (model/resolve.c):
+ * "tN:FN:" (thread N's frame) and "once:FN:" (a once-routine's, made once
+ * in the program; FN may carry "~HASH"). The length of that prefix of
+ * place ("&" aside), or 0. */
+size_t rl_place_qualifier_len(const char *place);
+
 /* Length of the root token of a place (the part before its first step). */
 size_t rl_place_root_len(const char *place);
 

@@ -85,6 +85,75 @@ static const char *return_summary(rl_model *m, int fn)
 
 static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
 
+/* The fields of a call value (facts.h): where, the callee, the pointee
+ * type, then the arguments. */
+#define CALL_FIELDS_MAX (MAX_PARAMS + 3)
+
+/* Splits call value v ("@L_C<SEP>CALLEE<SEP>TYPE<SEP>ARG...<END>") into
+ * fields[0..*nf); they point into the returned copy, which the caller
+ * frees. */
+static char *split_call_value(const char *v, const char **fields, int *nf)
+{
+    char *copy = rl_xstrdup(v + 1);
+    char *end = strchr(copy, RL_CALL_END[0]);
+    if (end) *end = '\0';
+    *nf = 0;
+    for (char *p = copy; *nf < CALL_FIELDS_MAX;) {
+        fields[(*nf)++] = p;
+        char *sep = strchr(p, RL_CALL_SEP[0]);
+        if (!sep) break;
+        *sep = '\0';
+        p = sep + 1;
+    }
+    return copy;
+}
+
+const char *tm_call_gives_part_of(rl_model *m, const char *v)
+{
+    if (!v || v[0] != '@') return NULL;
+    const char *fields[CALL_FIELDS_MAX];
+    int nf = 0;
+    char *copy = split_call_value(v, fields, &nf);
+    int callee = nf >= 3 ? rl_program_find(m->program, rl_intern(m->program->pool, fields[1])) : -1;
+    const char *ret = callee >= 0 ? return_summary(m, callee) : NULL;
+    int j = -1;
+    const char *result = NULL;
+    if (ret && rl_place_root(ret, &j) == RL_ROOT_PARAM && j >= 0 && 3 + j < nf && fields[3 + j][0]) {
+        /* "P<j>" itself, or "&P<j>*.f.g": a part of the object the
+         * argument points to, never what a pointer in it leads to */
+        const char *arg = fields[3 + j], *tail = ret + 1 + rl_place_root_len(ret + 1);
+        rl_strbuf sb = RL_STRBUF_INIT;
+        if (ret[0] == 'P' && !ret[rl_place_root_len(ret)])
+            rl_sb_append(&sb, arg);
+        else if (ret[0] == '&' && tail[0] == '*' && !strchr(tail + 1, '*') && arg[0] == '&')
+            rl_sb_printf(&sb, "&%s%s", arg + 1, tail + 1); /* &x, then *.f: &x.f */
+        else if (ret[0] == '&' && tail[0] == '*' && !strchr(tail + 1, '*'))
+            rl_sb_printf(&sb, "&%s%s", arg, tail);
+        if (rl_sb_str(&sb)[0]) result = rl_intern(m->program->pool, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+    }
+    free(copy);
+    return result;
+}
+
+const char *tm_call_place_in_arg_terms(rl_model *m, const char *text)
+{
+    if (!text || text[0] != '@') return NULL;
+    size_t root = rl_place_root_len(text);
+    char *call = rl_xstrndup(text, root);
+    const char *value = tm_call_gives_part_of(m, rl_intern(m->program->pool, call));
+    free(call);
+    const char *rest = text + root;
+    if (!value || rest[0] != '*') return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    /* the pointed-to object: *(&x.f) is x.f, *(p) is p* */
+    if (value[0] == '&') rl_sb_printf(&sb, "%s%s", value + 1, rest + 1);
+    else rl_sb_printf(&sb, "%s%s", value, rest);
+    const char *r = rl_intern(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
 /* The frame of a call's callee: its arguments (their texts in the
  * caller's terms) resolved in the caller's frame into args, which the
  * frame points to. Each argument reached from an instance's own object
@@ -156,18 +225,9 @@ const char *tm_returned_value(rl_model *m, int fn, int thread)
 static const char *resolve_call(rl_model *m, const frame_env *env, const char *call, int depth, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
-    char *copy = rl_xstrdup(call + 1);
-    char *end = strchr(copy, RL_CALL_END[0]);
-    if (end) *end = '\0';
-    const char *fields[MAX_PARAMS + 3];
+    const char *fields[CALL_FIELDS_MAX];
     int nf = 0;
-    for (char *p = copy; nf < MAX_PARAMS + 3;) {
-        fields[nf++] = p;
-        char *sep = strchr(p, RL_CALL_SEP[0]);
-        if (!sep) break;
-        *sep = '\0';
-        p = sep + 1;
-    }
+    char *copy = split_call_value(call, fields, &nf);
     const char *result = NULL;
     if (nf >= 3) {
         const char *callee_name = rl_intern(pool, fields[1]);
@@ -177,9 +237,17 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
          * constructor starting the object's thread) gives no fresh object
          * (rl_ownership_call_fresh): its result is the object as the
          * wrapper named it, the one its thread and its stores name. */
-        if ((callee >= 0 && rl_ownership_unlinks(m->own, callee)) || rl_ownership_call_fresh(m->own, callee_name)) {
-            /* An allocator wrapper, or a pop that hands the caller what it
-             * unlinked: a fresh object at this call site. */
+        /* A pop hands the caller what it took off its container: the
+         * objects stored there, whoever took them (what the caller does
+         * while it holds one is its own: ownership.h), not a new object
+         * per call site, which would never meet the objects its pushers
+         * touch after pushing. A pool's get that makes a new object when
+         * the pool is empty gives the pool's objects too: the new one
+         * joins them when it is given back. */
+        const char *popped = callee >= 0 ? rl_ownership_unlinked_place(m->own, callee) : NULL;
+        if (popped) ret = popped;
+        if (!popped && rl_ownership_call_fresh(m->own, callee_name)) {
+            /* An allocator wrapper: a fresh object at this call site. */
             rl_strbuf sb = RL_STRBUF_INIT;
             rl_sb_printf(&sb, "&H%s", fields[0]);
             result = resolve_now(m, env, rl_sb_str(&sb), NULL);
@@ -263,7 +331,8 @@ static const char *resolve_choice(rl_model *m, const frame_env *env, const char 
  * Heap objects a once-routine makes are "once:FN" (and the hash): made
  * once in the program, they are no thread's own, and no instance's
  * (ordering.c reads the thread off "tN:"). Long names are cut: a
- * qualifier only needs to tell frames apart. */
+ * qualifier only needs to tell frames apart (place.h,
+ * rl_place_qualifier_len, reads them). */
 #define FRAME_QUALIFIER_MAX 96
 /* "tN" or "once" */
 #define FRAME_WHO_MAX 16

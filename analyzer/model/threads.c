@@ -216,6 +216,29 @@ static int arg_taken(rl_model *m, const rl_ctx *c, int32_t node, const char *v, 
  * a shared structure (*taken: those, whose accesses stay for whoever
  * touches them after handing them on), or one it was itself handed
  * owned; *publish gets the locks the hand-off needs. */
+/* Argument text v with a getter's result (tm_call_gives_part_of) put in
+ * the terms of the argument it is part of: the value itself (`getter(p)`,
+ * "@..."), a pointer loaded from it ("@...*.f") or the address of a part
+ * of it ("&@...*.f": `&table->wksps`, table from an aligner); else v. */
+static const char *arg_in_arg_terms(rl_model *m, const char *v)
+{
+    if (!v) return v;
+    if (v[0] == '@' && !v[rl_place_root_len(v)]) {
+        const char *part_of = tm_call_gives_part_of(m, v);
+        return part_of ? part_of : v;
+    }
+    int amp = v[0] == '&';
+    if (v[amp] != '@') return v;
+    const char *place = tm_call_place_in_arg_terms(m, v + amp);
+    if (!place) return v;
+    if (!amp) return place;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "&%s", place);
+    const char *r = rl_intern(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
 static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_node *n, const rl_lockset **publish,
                            uint32_t *taken)
 {
@@ -224,11 +247,16 @@ static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_
     *taken = 0;
     for (int32_t i = 0; i < n->nargs && i < MAX_PARAMS; i++) {
         const char *v = n->args[i];
+        /* a getter's result stands for the argument it is part of */
+        v = arg_in_arg_terms(m, v);
         int k = -1;
-        int param = rl_place_root(v, &k) == RL_ROOT_PARAM && v[0] == 'P' && k >= 0 && k < MAX_PARAMS;
-        /* the parameter itself, or what a taken one leads to (ownership.h
-         * invariant 4) */
-        int from_param = param && (strchr(v, '*') == NULL || (c->owned_taken & (1u << k)));
+        int param = rl_place_root(v, &k) == RL_ROOT_PARAM && (v[0] == 'P' || v[0] == '&') && k >= 0 && k < MAX_PARAMS;
+        /* the parameter itself, the address of one of its own fields
+         * (`&zc->workspace`: one star, right after the parameter), or what
+         * a taken one leads to (ownership.h invariant 4) */
+        const char *star = strchr(v, '*');
+        int own_field = v[0] == '&' && star && !strchr(star + 1, '*') && star == v + 1 + rl_place_root_len(v + 1);
+        int from_param = param && ((v[0] == 'P' && !star) || own_field || (c->owned_taken & (1u << k)));
         rl_handoff h = {0};
         if (rl_ownership_fresh_at(m->own, c->fn, node, v, &h) || arg_taken(m, c, node, v, &h)) {
             owned |= 1u << i;

@@ -142,6 +142,16 @@ uint64_t tm_fn_bindings_hash(const char *const *bind, int nbind);
  * instance; *root_distinct when it is reached from one, even through
  * pointers. Either may be NULL. */
 const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
+/* Whether call value v ("@L_C<SEP>CALLEE<SEP>...") gives a part of the
+ * object one of its arguments points to: the callee returns that
+ * parameter, or the address of one of its own fields (a getter,
+ * `ZSTD_getSeqStore(zc)` returning `&zc->seqStore`, an aligner returning
+ * its workspace): the value it gives in the caller's terms, the argument
+ * put for the parameter (interned), else NULL. */
+const char *tm_call_gives_part_of(rl_model *m, const char *v);
+/* A place rooted at such a call's value ("@...*.f"), in the caller's
+ * terms without the call ("P0*.seqStore.f"), else NULL. */
+const char *tm_call_place_in_arg_terms(rl_model *m, const char *text);
 const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *distinct);
 /* Bindings for callee (-1: whichever): each argument resolved in the
  * caller, k-limited; through a pointer read from a container's elements,

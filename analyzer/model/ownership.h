@@ -91,8 +91,12 @@ int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *tex
 
 /* Whether function fn returns a pointer it unlinked from a shared
  * location: it reads the pointer stored at a place, then overwrites that
- * place, with one lock held from the read to the write (a queue's pop).
- * The caller then owns what it gets, like an allocation's result. */
+ * place, with one lock held from the read to the write (a queue's pop),
+ * or reads it, holding a lock, from an array element by an index it
+ * moves (a stack's or a ring's pop, RL_READ_POPPED); its other returns
+ * may be NULL or fresh objects (a pool's get). The caller then owns what
+ * it gets, taken (rl_handoff.taken), and names it by what the place holds
+ * (model/resolve.c). */
 int rl_ownership_unlinks(rl_ownership *o, int fn);
 /* For such a function, the place it takes the pointer from, in its own
  * terms ("P0*.cctxs*": an element of its pool's array; program-interned);

@@ -1,7 +1,8 @@
 /* Ownership of objects taken off a shared place (ownership.h): a pop
  * written out in the taker (`job = head; head = job->next;` under one
- * lock), a function that returns what it unlinked, and a release of an
- * object unlinked first. Fresh objects are ownership.c's.
+ * lock, or `c = p->cctxs[--p->avail]`, a read by a moved index), a
+ * function that returns what it unlinked, and a release of an object
+ * unlinked first. Fresh objects are ownership.c's.
  *
  * Invariants: those of ownership.h (4: what a taken object leads to goes
  * with it); per-(function, place) lists of pops are memoized in

@@ -275,10 +275,8 @@ int rlw_stride_param(walker *w, CXCursor start, CXCursor stride)
 
 static int is_claim(walker *w, CXCursor e, CXCursor body, int depth);
 
-/* Whether lvalue c is storage a counter may be shared in: not one of the
- * function's own variables (a member or element of one included), but a
- * global, a static, or memory reached through a pointer. */
-static int shared_storage(CXCursor c)
+/* walker.h; walk_pop.c asks it of a pop's index too. */
+int rlw_shared_storage(CXCursor c)
 {
     CXCursor root = rlw_lvalue_root(c); /* null: through a pointer */
     return clang_Cursor_isNull(root) || !rlw_is_automatic(root);
@@ -307,7 +305,7 @@ static int shared_storage_pointer(CXCursor c)
         return 1;
     child_list l;
     rlw_children_of(c, &l);
-    int shared = l.len == 1 && shared_storage(rlw_child_at(&l, 0));
+    int shared = l.len == 1 && rlw_shared_storage(rlw_child_at(&l, 0));
     rlw_children_free(&l);
     return shared;
 }
@@ -361,7 +359,7 @@ static int increment_claim(CXCursor e)
     if (!inc && !add) return 0;
     child_list l;
     rlw_children_of(e, &l);
-    int ok = l.len >= 1 && shared_storage(rlw_child_at(&l, 0)) && (inc || (l.len == 2 && positive_constant(rlw_child_at(&l, 1))));
+    int ok = l.len >= 1 && rlw_shared_storage(rlw_child_at(&l, 0)) && (inc || (l.len == 2 && positive_constant(rlw_child_at(&l, 1))));
     rlw_children_free(&l);
     return ok;
 }

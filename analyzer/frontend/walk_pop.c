@@ -33,13 +33,6 @@ typedef struct pop_candidate {
                                 moved in the read itself (`a[--n]`) */
 } pop_candidate;
 
-/* Whether lvalue c is storage a counter may be shared in (invariant 1). */
-static int shared_storage(CXCursor c)
-{
-    CXCursor root = rlw_lvalue_root(c); /* null: through a pointer */
-    return clang_Cursor_isNull(root) || !rlw_is_automatic(root);
-}
-
 /* Whether e is `--n` or `n--` on shared storage. */
 static int moving_decrement(CXCursor e)
 {
@@ -48,7 +41,7 @@ static int moving_decrement(CXCursor e)
     if (op != CXUnaryOperator_PreDec && op != CXUnaryOperator_PostDec) return 0;
     child_list l;
     rlw_children_of(e, &l);
-    int ok = l.len == 1 && shared_storage(rl_cursor_strip(rlw_child_at(&l, 0)));
+    int ok = l.len == 1 && rlw_shared_storage(rl_cursor_strip(rlw_child_at(&l, 0)));
     rlw_children_free(&l);
     return ok;
 }
@@ -58,7 +51,7 @@ static int shared_counter(CXCursor e)
 {
     enum CXCursorKind k = clang_getCursorKind(e);
     if (k != CXCursor_MemberRefExpr && k != CXCursor_DeclRefExpr) return 0;
-    return rlw_type_is_integer(clang_getCursorType(e)) && shared_storage(e);
+    return rlw_type_is_integer(clang_getCursorType(e)) && rlw_shared_storage(e);
 }
 
 static void mark(walker *w, int32_t node)

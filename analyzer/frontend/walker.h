@@ -350,6 +350,10 @@ int rlw_stride_param(walker *w, CXCursor start, CXCursor stride);
  * atomic_fetch_add(&next, 1)`, `t = p->next++`, a helper returning such
  * claims): emitted as the access flag RL_ACC_CLAIMED. */
 int rlw_index_claimed(walker *w, CXCursor idx);
+/* Whether lvalue c is storage a counter may be shared in: not one of the
+ * function's own variables (a member or element of one included), but a
+ * global, a static, or memory reached through a pointer. */
+int rlw_shared_storage(CXCursor c);
 /* Whether a pointer is an object claimed by a flag of its own (`c =
  * conn_pick(p)`, a helper of the unit returning only slots it found with
  * `!c->in_use` and marked `c->in_use = 1`, or null): the members reached

@@ -481,7 +481,7 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
         if ((rest[0] && (rest[0] != '*' || (!popped && strchr(rest + 1, '*')))) ||
             sscanf(text, "@%u_%u", &line, &col) != 2)
             return 0;
-        if (!call_value_fresh(o, text)) return 0;
+        if (!callee || !rl_ownership_call_fresh(o, callee)) return 0; /* call_value_fresh, callee in hand */
     } else {
         return 0;
     }

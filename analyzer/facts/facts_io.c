@@ -65,8 +65,10 @@
  * store-only members of compound literals assigned whole, integer call
  * arguments a parameter gives ("#P<n>"); 30: null tests of parameters
  * (an IF's RL_IF_VALUE_* with text "P<n>"); 31: pointer reads of array
- * elements by a moved index marked (RL_READ_POPPED) */
-#define FACTS_FORMAT 31
+ * elements by a moved index marked (RL_READ_POPPED); 32: local pointers
+ * assigned in the branches of `if`s followed in program order, their
+ * values merged where the branches meet (walk_locals.c) */
+#define FACTS_FORMAT 32
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

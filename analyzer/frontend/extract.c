@@ -44,6 +44,7 @@ static void walk_function(walker *w, CXCursor fc)
     rlw_required_locks(w, fc, fn);
     w->has_jumps = 0;
     w->in_alias = 0;
+    w->flow_dead = 0;
     prepass_ctx pc = {w};
     clang_visitChildren(body, rlw_prepass_visit, &pc);
     rlw_mark_straight_locals(w, body);

@@ -743,6 +743,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             n->callee = rlw_intern_cx(w, clang_getCursorUSR(callee));
             n->display = name;
             n->flags = noreturn_flags(w, callee, api);
+            if (n->flags & RL_CALL_NORETURN) w->flow_dead = 1;
         } else {
             n->text = ftype;
             n->target = target;

@@ -422,16 +422,16 @@ static void walk_short_circuit(walker *w, CXCursor c, CXCursor lhs, CXCursor rhs
     rlw_expr_into(w, rhs, is_and ? then : els);
 }
 
-/* After an assignment to a straight local (local_var), its value from
- * here on. */
-static void set_current(walker *w, CXCursor lhs, const char *value)
+/* After an assignment of rhs to a straight local (local_var), its value
+ * from here on. */
+static void set_current(walker *w, CXCursor lhs, CXCursor rhs, const char *value)
 {
     if (w->in_alias) return;
     lhs = rl_cursor_strip(lhs);
     if (clang_getCursorKind(lhs) != CXCursor_DeclRefExpr) return;
     CXCursor d = clang_getCursorReferenced(lhs);
     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-    if (v && v->straight) v->current = rl_intern(w->facts->pool, value);
+    if (v && v->straight) v->current = rlw_is_null_constant(rhs) ? rlw_null_value : rl_intern(w->facts->pool, value);
 }
 
 /* `p - offsetof(T, m)`: the struct of type T around the member m that p
@@ -506,7 +506,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         }
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         if (!w->silent && a.place.len) struct_member_stores(w, lhs, rhs, &a);
-        set_current(w, lhs, rl_sb_str(&b.value));
+        set_current(w, lhs, rhs, rl_sb_str(&b.value));
         /* a claimed slot: a new claim, or handed back (walk_flag_claim.c) */
         rlw_note_local_assigned(w, lhs);
         rlw_note_member_cleared(w, lhs, rhs);

@@ -1,8 +1,10 @@
 /* The locals of the function being walked (walker.h, local_var): declared
  * by a first pass over the body, which also finds which have their address
  * taken, which are changed in place and what is assigned to them; then the
- * value of a local pointer, followed in program order (straight locals) or
- * merged over every assignment (rlw_local_alias).
+ * value of a local pointer, followed in program order with the values of
+ * an `if`'s branches merged where they meet (straight locals: the walk
+ * keeps `current`, walk_stmt.c merges with rlw_flow_join) or merged over
+ * every assignment (rlw_local_alias).
  *
  * Invariants:
  *  1. Which locals exist, which are exposed or modified and what is
@@ -10,7 +12,11 @@
  *     the body is emitted.
  *  2. A local whose address is taken as a pointer (&p) has no known value.
  *  3. Alias values are computed with emission off (w->silent), by the same
- *     code that emits events (walker.h, invariant 3). */
+ *     code that emits events (walker.h, invariant 3).
+ *  4. A straight local is assigned only where the walk meets its
+ *     assignments in program order and once per run of the block that
+ *     declares it: no label in the body, none of its assignments in a
+ *     loop or switch body that does not also declare it. */
 #include "walker.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +178,17 @@ int rlw_choice_alternative_ok(const char *v)
     return v[0] && root[0] != '%';
 }
 
+/* Whether a value is a plain alternative of a local's values: traceable,
+ * not an object known only by its type (`{T}`, `&{T}.next`: with an
+ * alternative that can be any T, the local can be any T, and stepping
+ * from it through casts would name any T's members after another type's),
+ * not a function. */
+static int plain_local_value(const char *v)
+{
+    const char *root = v[0] == '&' ? v + 1 : v;
+    return rlw_choice_alternative_ok(v) && root[0] != '{' && strncmp(v, "fn:", 3) != 0;
+}
+
 void rlw_append_alternative(rl_strbuf *sb, const char *v)
 {
     rl_sb_append(sb, RL_CALL_SEP);
@@ -179,6 +196,22 @@ void rlw_append_alternative(rl_strbuf *sb, const char *v)
         rl_sb_appendc(sb, *p == RL_CALL_SEP[0]   ? RL_NESTED_SEP[0]
                           : *p == RL_CALL_END[0] ? RL_NESTED_END[0]
                                                  : *p);
+}
+
+/* The choice value (facts.h) of local v's values vals[0..n), n > 1, each
+ * plain (plain_local_value): sorted, so that one set is one string;
+ * interned. vals is reordered. */
+static const char *local_choice(walker *w, const local_var *v, const char **vals, int n)
+{
+    qsort(vals, (size_t)n, sizeof *vals, cmp_value);
+    CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(v->decl)));
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%%%s", rlw_type_key(w, pointee));
+    for (int k = 0; k < n; k++) rlw_append_alternative(&sb, vals[k]);
+    rl_sb_append(&sb, RL_CALL_END);
+    const char *choice = rl_intern(w->facts->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return choice;
 }
 
 /* A local pointer assigned one and the same value everywhere (ignoring
@@ -228,17 +261,8 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth)
          * `L = a ? new_a() : new_b();` gives L one of two fresh objects. */
         int plain = 1;
         for (int k = 0; k < nvals; k++)
-            plain &= vals[k][0] != '{' && rlw_choice_alternative_ok(vals[k]) && strncmp(vals[k], "fn:", 3) != 0;
-        if (plain) {
-            qsort(vals, (size_t)nvals, sizeof *vals, cmp_value);
-            CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(v->decl)));
-            rl_strbuf sb = RL_STRBUF_INIT;
-            rl_sb_printf(&sb, "%%%s", rlw_type_key(w, pointee));
-            for (int k = 0; k < nvals; k++) rlw_append_alternative(&sb, vals[k]);
-            rl_sb_append(&sb, RL_CALL_END);
-            v->alias = rl_intern(w->facts->pool, rl_sb_str(&sb));
-            rl_sb_free(&sb);
-        }
+            plain &= plain_local_value(vals[k]);
+        if (plain) v->alias = local_choice(w, v, vals, nvals);
     }
     v->alias_state = 2;
     return v->alias;
@@ -247,9 +271,10 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth)
 /* Nesting of a condition's expression searched for assignments. */
 #define MAX_CONDITION_DEPTH 32
 
-/* Counts `p = ...` (e, of kind k, with children kids) as a statement of
- * the body for the local p (rlw_mark_straight_locals). */
-static void count_assign(walker *w, CXCursor e, enum CXCursorKind k, const child_list *kids)
+/* Counts `p = ...` (e, of kind k, with children kids), made at `depth`
+ * loops and switch bodies, as an assignment walked in program order when
+ * it lies at the depth of p's declaration (rlw_mark_straight_locals). */
+static void count_assign(walker *w, CXCursor e, enum CXCursorKind k, const child_list *kids, int depth)
 {
     if (k != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(e) != CXBinaryOperator_Assign ||
         kids->len != 2)
@@ -258,16 +283,15 @@ static void count_assign(walker *w, CXCursor e, enum CXCursorKind k, const child
     if (clang_getCursorKind(lhs) != CXCursor_DeclRefExpr) return;
     CXCursor d = clang_getCursorReferenced(lhs);
     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-    if (v) v->ntop_assigns++;
+    if (v && v->flow_depth == depth) v->nordered_assigns++;
 }
 
-/* Counts, as statements of the body, the assignments to locals that the
- * condition `e` of an `if` of the body always makes when it is evaluated
- * (`if ((s = pool->head) != NULL)`): not those under `&&`, `||` or `?:`,
- * which may be skipped. */
-static void count_condition_assigns(walker *w, CXCursor e, int depth)
+/* Counts the assignments to locals that the condition `e` of an `if`
+ * always makes when it is evaluated (`if ((s = pool->head) != NULL)`):
+ * not those under `&&`, `||` or `?:`, which may be skipped. */
+static void count_condition_assigns(walker *w, CXCursor e, int depth, int nesting)
 {
-    if (depth > MAX_CONDITION_DEPTH) return;
+    if (nesting > MAX_CONDITION_DEPTH) return;
     e = rl_cursor_strip(e);
     enum CXCursorKind k = clang_getCursorKind(e);
     if (k == CXCursor_ConditionalOperator) return;
@@ -277,48 +301,178 @@ static void count_condition_assigns(walker *w, CXCursor e, int depth)
     }
     child_list kids;
     rlw_children_of(e, &kids);
-    count_assign(w, e, k, &kids);
-    for (int i = 0; i < kids.len; i++) count_condition_assigns(w, rlw_child_at(&kids, i), depth + 1);
+    count_assign(w, e, k, &kids, depth);
+    for (int i = 0; i < kids.len; i++) count_condition_assigns(w, rlw_child_at(&kids, i), depth, nesting + 1);
     rlw_children_free(&kids);
 }
 
-/* Finds the locals assigned only by statements of the body itself (a
- * declaration with an initialiser, `p = ...;`, or an assignment the
- * condition of an `if` of the body always makes), in a body without
- * labels: program order is walk order for them, so their value at a use
- * is the last one assigned before it, even inside later loops (a pool's
- * `if ((s = pool->head) != NULL) return s; s = malloc(...); s->size =
- * n;`: the object malloc made, not the pool's head too). */
+/* Counts the assignments statement `st` makes in program order, `depth`
+ * being the loops and switch bodies around it: declarations with an
+ * initialiser, `p = ...;` statements, the conditions of `if`s, in blocks
+ * and in the branches of `if`s at any nesting. A loop's parts (a `for`'s
+ * first clause included, `for (p = head; p; p = p->next)`) and a switch's
+ * body lie deeper: an assignment there may run again, or not at all,
+ * before a use walked after it, unless the local is declared there too. */
+static void count_ordered_assigns(walker *w, CXCursor st, int depth, int nesting)
+{
+    if (nesting > MAX_EXPR_DEPTH) return;
+    enum CXCursorKind k = clang_getCursorKind(st);
+    child_list kids;
+    rlw_children_of(st, &kids);
+    switch (k) {
+    case CXCursor_CompoundStmt:
+        for (int i = 0; i < kids.len; i++) count_ordered_assigns(w, rlw_child_at(&kids, i), depth, nesting + 1);
+        break;
+    case CXCursor_IfStmt:
+        /* [cond, then] or [cond, then, else] (a declaration before the
+         * condition only in C++) */
+        if (kids.len >= 2) {
+            int has_else = kids.len >= 3;
+            count_condition_assigns(w, rlw_child_at(&kids, kids.len - (has_else ? 3 : 2)), depth, 0);
+            for (int i = kids.len - (has_else ? 2 : 1); i < kids.len; i++)
+                count_ordered_assigns(w, rlw_child_at(&kids, i), depth, nesting + 1);
+        }
+        break;
+    case CXCursor_ForStmt:
+        /* A local declared in the first clause is assigned again by the
+         * step and the body, which run again: they lie deeper still. */
+        for (int i = 0; i < kids.len; i++) {
+            CXCursor part = rlw_child_at(&kids, i);
+            int first_clause = i == 0 && clang_getCursorKind(part) == CXCursor_DeclStmt;
+            count_ordered_assigns(w, part, depth + (first_clause ? 1 : 2), nesting + 1);
+        }
+        break;
+    case CXCursor_WhileStmt:
+    case CXCursor_DoStmt:
+    case CXCursor_SwitchStmt:
+        for (int i = 0; i < kids.len; i++) count_ordered_assigns(w, rlw_child_at(&kids, i), depth + 1, nesting + 1);
+        break;
+    case CXCursor_CaseStmt:
+    case CXCursor_DefaultStmt:
+        if (kids.len) count_ordered_assigns(w, rlw_child_at(&kids, kids.len - 1), depth, nesting + 1);
+        break;
+    case CXCursor_DeclStmt:
+        for (int j = 0; j < kids.len; j++) {
+            CXCursor d = rlw_child_at(&kids, j);
+            local_var *v = clang_getCursorKind(d) == CXCursor_VarDecl ? rlw_find_local(w, d) : NULL;
+            if (!v) continue;
+            v->flow_depth = depth;
+            child_list init;
+            rlw_children_of(d, &init);
+            if (init.len && clang_isExpression(clang_getCursorKind(rlw_child_at(&init, init.len - 1))))
+                v->nordered_assigns++;
+            rlw_children_free(&init);
+        }
+        break;
+    default:
+        if (clang_isExpression(k)) count_assign(w, rl_cursor_strip(st), clang_getCursorKind(rl_cursor_strip(st)), &kids, depth);
+        break;
+    }
+    rlw_children_free(&kids);
+}
+
+/* Finds the locals assigned only in program order (count_ordered_assigns)
+ * in a body without labels: walk order is program order for them, so
+ * their value at a use is the last one assigned before it, the values of
+ * an `if`'s branches merged where they meet (a branch that returns
+ * leaves none), even inside later loops (a pool's get `if (pool->head) {
+ * s = pool->head; pool->head = s->next; return s; } s = malloc(...);
+ * s->size = n;`: the object malloc made, not the pool's head too; and
+ * the head alone in the branch that pops it). */
 void rlw_mark_straight_locals(walker *w, CXCursor body)
 {
     if (w->has_jumps) return;
-    child_list l;
-    rlw_children_of(body, &l);
-    for (int i = 0; i < l.len; i++) {
-        CXCursor st = rlw_child_at(&l, i);
-        enum CXCursorKind k = clang_getCursorKind(st);
-        child_list kids;
-        rlw_children_of(st, &kids);
-        if (k == CXCursor_DeclStmt) {
-            for (int j = 0; j < kids.len; j++) {
-                CXCursor d = rlw_child_at(&kids, j);
-                local_var *v = clang_getCursorKind(d) == CXCursor_VarDecl ? rlw_find_local(w, d) : NULL;
-                if (!v) continue;
-                child_list init;
-                rlw_children_of(d, &init);
-                if (init.len && clang_isExpression(clang_getCursorKind(rlw_child_at(&init, init.len - 1)))) v->ntop_assigns++;
-                rlw_children_free(&init);
-            }
-        } else if (k == CXCursor_IfStmt && kids.len >= 2) {
-            count_condition_assigns(w, rlw_child_at(&kids, 0), 0);
-        } else {
-            count_assign(w, st, k, &kids);
-        }
-        rlw_children_free(&kids);
-    }
-    rlw_children_free(&l);
+    count_ordered_assigns(w, body, 0, 0);
     for (int i = 0; i < w->nlocals; i++) {
         local_var *v = &w->locals[i];
-        v->straight = v->is_pointer && !v->addr_of_ptr && v->nassigns > 0 && v->ntop_assigns == v->nassigns;
+        v->straight = v->is_pointer && !v->addr_of_ptr && v->nassigns > 0 && v->nordered_assigns == v->nassigns;
+    }
+}
+
+const char rlw_null_value[] = "";
+
+/* What a straight local holds at this point: a parameter never assigned
+ * yet holds its incoming value. */
+static const char *flow_value(walker *w, const local_var *v)
+{
+    if (v->current || v->param_index < 0) return v->current;
+    char pv[32];
+    snprintf(pv, sizeof pv, "P%d", v->param_index);
+    return rl_intern(w->facts->pool, pv);
+}
+
+const char **rlw_flow_save(walker *w)
+{
+    const char **saved = NULL;
+    for (int i = 0; i < w->nlocals; i++) {
+        if (!w->locals[i].straight) continue;
+        if (!saved) saved = rl_xcalloc((size_t)w->nlocals, sizeof *saved);
+        saved[i] = flow_value(w, &w->locals[i]);
+    }
+    return saved;
+}
+
+void rlw_flow_restore(walker *w, const char **saved)
+{
+    if (!saved) return;
+    for (int i = 0; i < w->nlocals; i++)
+        if (w->locals[i].straight) w->locals[i].current = saved[i];
+}
+
+/* Adds value v's alternatives (a choice's, each made plain again, or v
+ * itself) to vals[*n]; returns 0 when v cannot be one (unknown, named by
+ * type, a function) or they would be too many. */
+static int add_alternatives(walker *w, const char *v, const char **vals, int *n)
+{
+    const char *alts[MAX_LOCAL_CHOICES];
+    int nalts = 0;
+    if (v[0] == '%') {
+        const char *p = strchr(v, RL_CALL_SEP[0]);
+        while (p && *p == RL_CALL_SEP[0]) {
+            const char *start = p + 1;
+            p = start + strcspn(start, RL_CALL_SEP RL_CALL_END);
+            rl_strbuf sb = RL_STRBUF_INIT;
+            for (const char *q = start; q < p; q++)
+                rl_sb_appendc(&sb, *q == RL_NESTED_SEP[0] ? RL_CALL_SEP[0] : *q == RL_NESTED_END[0] ? RL_CALL_END[0] : *q);
+            if (nalts == MAX_LOCAL_CHOICES) {
+                rl_sb_free(&sb);
+                return 0;
+            }
+            alts[nalts++] = rl_intern(w->facts->pool, rl_sb_str(&sb));
+            rl_sb_free(&sb);
+        }
+    } else {
+        alts[nalts++] = v;
+    }
+    for (int i = 0; i < nalts; i++) {
+        const char *a = alts[i];
+        if (!plain_local_value(a)) return 0;
+        int seen = 0;
+        for (int k = 0; k < *n; k++) seen |= vals[k] == a;
+        if (seen) continue;
+        if (*n == MAX_LOCAL_CHOICES) return 0;
+        vals[(*n)++] = a;
+    }
+    return 1;
+}
+
+/* The value of local v where a branch that left it `a` meets one that
+ * left it `b` (flow_value's values). */
+static const char *merge_values(walker *w, const local_var *v, const char *a, const char *b)
+{
+    if (a == b || !b || b == rlw_null_value) return a ? a : b;
+    if (!a || a == rlw_null_value) return b;
+    const char *vals[MAX_LOCAL_CHOICES];
+    int n = 0;
+    if (!add_alternatives(w, a, vals, &n) || !add_alternatives(w, b, vals, &n)) return rl_intern(w->facts->pool, "");
+    return n == 1 ? vals[0] : local_choice(w, v, vals, n);
+}
+
+void rlw_flow_join(walker *w, const char **other)
+{
+    if (!other) return;
+    for (int i = 0; i < w->nlocals; i++) {
+        local_var *v = &w->locals[i];
+        if (v->straight) v->current = merge_values(w, v, other[i], flow_value(w, v));
     }
 }

@@ -10,6 +10,7 @@
  *  3. Nesting deeper than MAX_EXPR_DEPTH is not walked. */
 #include "walker.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int32_t rlw_open_seq(walker *w, int32_t parent, CXCursor at)
@@ -232,6 +233,30 @@ static void note_null_test(walker *w, int32_t node, CXCursor cond)
     n->flags |= nonnull_then ? RL_IF_NONNULL_THEN : RL_IF_NONNULL_ELSE;
 }
 
+/* Walks an `if`'s branches (else_c may be null) into their SEQs, each
+ * from the values the straight locals have after the condition; where
+ * they meet, a local holds what either left it, a branch that ends in a
+ * return, break, continue or call that never returns leaving nothing
+ * (walk_locals.c, rlw_flow_join). */
+static void walk_branches(walker *w, CXCursor then_c, int32_t then, CXCursor else_c, int32_t els)
+{
+    int dead_before = w->flow_dead;
+    const char **entry = rlw_flow_save(w);
+    w->flow_dead = 0;
+    stmt_into(w, then_c, then);
+    int then_dead = w->flow_dead;
+    const char **after_then = then_dead ? NULL : rlw_flow_save(w);
+    rlw_flow_restore(w, entry);
+    w->flow_dead = 0;
+    if (!clang_Cursor_isNull(else_c)) stmt_into(w, else_c, els);
+    int else_dead = w->flow_dead;
+    if (else_dead && !then_dead) rlw_flow_restore(w, after_then);
+    else if (!then_dead) rlw_flow_join(w, after_then);
+    w->flow_dead = dead_before || (then_dead && else_dead);
+    free(entry);
+    free(after_then);
+}
+
 static void stmt_if(walker *w, CXCursor c)
 {
     child_list l;
@@ -248,8 +273,8 @@ static void stmt_if(walker *w, CXCursor c)
         note_value_test(w, node, cx, cond);
         rlw_note_order_test(w, node, cx);
         note_null_test(w, node, cx);
-        stmt_into(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then);
-        if (has_else) stmt_into(w, rlw_child_at(&l, l.len - 1), els);
+        walk_branches(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then,
+                      has_else ? rlw_child_at(&l, l.len - 1) : clang_getNullCursor(), els);
         rlw_note_conditional_lock(w, node, cx, has_else);
     }
     rlw_children_free(&l);
@@ -612,7 +637,8 @@ static void stmt_decl(walker *w, CXCursor c)
                 local_init_stores(w, d, e);
                 rlw_cleanup_declared(w, d, e);
                 if (v) v->claim_handed_back = 0; /* a new claim, if any (walk_flag_claim.c) */
-                if (v && v->straight && !w->in_alias) v->current = rl_intern(w->facts->pool, rl_sb_str(&o.value));
+                if (v && v->straight && !w->in_alias)
+                    v->current = rlw_is_null_constant(e) ? rlw_null_value : rl_intern(w->facts->pool, rl_sb_str(&o.value));
                 rlw_out_free(&o);
                 /* `int rc = pthread_mutex_trylock(&m);` */
                 if (v && w->last_trylock != before && w->last_trylock >= 0 &&
@@ -625,6 +651,19 @@ static void stmt_decl(walker *w, CXCursor c)
         rlw_children_free(&init);
     }
     rlw_children_free(&l);
+}
+
+enum loop_or_switch { LOOP_FOR, LOOP_WHILE, LOOP_DO, SWITCH };
+
+/* A loop or switch, after which the walk goes on whatever its body did
+ * last: a break or return there ends no path around it. */
+static void walk_loop_or_switch(walker *w, CXCursor c, enum loop_or_switch kind)
+{
+    int dead_before = w->flow_dead;
+    if (kind == LOOP_FOR) stmt_for(w, c);
+    else if (kind == SWITCH) stmt_switch(w, c);
+    else stmt_while(w, c, kind == LOOP_DO);
+    w->flow_dead = dead_before;
 }
 
 void rlw_stmt(walker *w, CXCursor c)
@@ -649,26 +688,27 @@ void rlw_stmt(walker *w, CXCursor c)
         break;
     case CXCursor_ForStmt:
         w->breakable_depth++;
-        stmt_for(w, c);
+        walk_loop_or_switch(w, c, LOOP_FOR);
         w->breakable_depth--;
         break;
     case CXCursor_WhileStmt:
         w->breakable_depth++;
-        stmt_while(w, c, 0);
+        walk_loop_or_switch(w, c, LOOP_WHILE);
         w->breakable_depth--;
         break;
     case CXCursor_DoStmt:
         w->breakable_depth++;
-        stmt_while(w, c, 1);
+        walk_loop_or_switch(w, c, LOOP_DO);
         w->breakable_depth--;
         break;
     case CXCursor_SwitchStmt:
         w->breakable_depth++;
-        stmt_switch(w, c);
+        walk_loop_or_switch(w, c, SWITCH);
         w->breakable_depth--;
         break;
     case CXCursor_CaseStmt:
     case CXCursor_DefaultStmt:
+        w->flow_dead = 0; /* reached from the switch */
         rlw_emit(w, RL_N_CASE, c);
         if (k == CXCursor_DefaultStmt) enclosing_switch_has_default(w);
         rlw_children_of(c, &l);
@@ -690,15 +730,18 @@ void rlw_stmt(walker *w, CXCursor c)
             w->fn->nodes[id].text = rl_intern(w->facts->pool, ""); /* `return NULL`: no object */
         rlw_children_free(&l);
         rlw_out_free(&o);
+        w->flow_dead = 1;
         break;
     }
     case CXCursor_BreakStmt:
         rlw_cleanup_exit(w, c, 0);
         rlw_emit(w, RL_N_BREAK, c);
+        w->flow_dead = 1;
         break;
     case CXCursor_ContinueStmt:
         rlw_cleanup_exit(w, c, 0);
         rlw_emit(w, RL_N_CONTINUE, c);
+        w->flow_dead = 1;
         break;
     case CXCursor_GotoStmt: {
         int32_t id = rlw_emit(w, RL_N_GOTO, c);

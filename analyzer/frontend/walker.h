@@ -66,10 +66,16 @@ typedef struct local_var {
     int nassigns, cap_assigns;
     int alias_state;   /* 0 unknown yet, 1 computing, 2 done */
     const char *alias; /* its single known value, or NULL */
-    int ntop_assigns;  /* assignments that are statements of the body itself */
+    int flow_depth;    /* loops and switch bodies around its declaration
+                          (0 for a parameter) */
+    int nordered_assigns; /* assignments made as statements (or conditions
+                          of `if`s) at flow_depth: walked in program order */
     int straight;      /* every assignment is one: its value is followed in
-                          program order (current) instead of merged */
-    const char *current; /* straight: the value assigned last in the walk */
+                          program order (current), the values of an `if`'s
+                          branches merged where they meet, instead of
+                          every assignment merged everywhere */
+    const char *current; /* straight: its value at the point of the walk
+                          (NULL: none assigned yet, rlw_null_value: NULL) */
     int32_t trylock_node; /* holds the result of that TRYLOCK node, or -1 */
     int trylock_polarity; /* 0: holds the call's own result; else what its
                              truth means (RL_TRY_ON_TRUE: taken), for a
@@ -136,6 +142,9 @@ typedef struct walker {
     int silent;        /* compute values without emitting events */
     int in_alias;      /* computing a flow-insensitive alias (rlw_local_alias) */
     int has_jumps;     /* the body has labels or gotos: no straight locals */
+    int flow_dead;     /* the statement walked last was a return, break,
+                          continue or call that never returns: the values
+                          of straight locals there reach no join after it */
     int depth;
     int32_t last_trylock;  /* most recent TRYLOCK node emitted, or SPAWN
                               node: a call whose result tells whether it
@@ -246,6 +255,19 @@ typedef struct prepass_ctx {
 enum CXChildVisitResult rlw_prepass_visit(CXCursor c, CXCursor parent, CXClientData data);
 /* After the prepass: marks the locals followed in program order. */
 void rlw_mark_straight_locals(walker *w, CXCursor body);
+/* The current value of a straight local that was set to NULL: merged
+ * with another branch's value, it leaves that value. */
+extern const char rlw_null_value[];
+/* The values of the straight locals at this point of the walk (one per
+ * local, NULL for the others), to be restored or merged where the
+ * branches of an `if` meet; NULL when the function has none. The caller
+ * frees the array. */
+const char **rlw_flow_save(walker *w);
+void rlw_flow_restore(walker *w, const char **saved);
+/* The straight locals take, each, the merge of its value in `other` and
+ * its current one: one value when they agree, else a choice of both
+ * (no value when one is unknown or the choice too long). */
+void rlw_flow_join(walker *w, const char **other);
 /* The value every assignment gives local pointer v, or NULL. */
 const char *rlw_local_alias(walker *w, local_var *v, int depth);
 /* Whether a value may be an alternative of a choice value (facts.h):

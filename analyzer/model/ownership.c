@@ -545,6 +545,15 @@ static int start_failed(const rl_function *f, int32_t h, int32_t node)
     return 1;
 }
 
+/* Whether hand-off k of l ends its thread's hold on the object: any
+ * hand-off of an object it made; of one it took (taken), only a
+ * synchronised one: a callee that may keep it without a lock, or a return
+ * to the caller who holds it, leaves it the taker's (ownership.h). */
+static int ends_hold(const handoff_list *l, size_t k, int taken)
+{
+    return !(taken && (l->kinds[k] == HANDOFF_UNSYNC || l->kinds[k] == HANDOFF_RETURN));
+}
+
 /* Whether node `node` of fn touches an object made (or taken) at
  * line:col and handed on by the nodes of l: after it, before any node
  * that publishes it, in program order; the first synchronised hand-off
@@ -561,7 +570,7 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
     size_t k = 0;
     for (; k < l->n && l->nodes[k] < node; k++)
         if (loc_after(f->nodes[l->nodes[k]].loc, line, col) && !start_failed(f, l->nodes[k], node) &&
-            !(taken && (l->kinds[k] == HANDOFF_UNSYNC || l->kinds[k] == HANDOFF_RETURN)))
+            ends_hold(l, k, taken))
             return 0;
     /* A loop around both may run the access again after a publication
      * later in its body. */
@@ -570,7 +579,7 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
         if (!rl_node_is_repeating_loop(loop)) continue;
         if (!loc_after(loop->loc, line, col) && !(loop->loc.line == line && loop->loc.col == col)) break;
         for (size_t j = k; j < l->n && l->nodes[j] <= loop->end; j++)
-            if (l->nodes[j] > node) return 0;
+            if (l->nodes[j] > node && ends_hold(l, j, taken)) return 0;
     }
     if (scope == OWNED_UNTIL_NODE) return 1;
     /* Published later without synchronisation, what it did first is
@@ -579,7 +588,7 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
     const rl_handoff *first = NULL;
     for (size_t j = k; j < l->n; j++) {
         if (l->nodes[j] == node) continue;
-        if ((l->kinds[j] == HANDOFF_UNSYNC || l->kinds[j] == HANDOFF_RETURN) && taken) continue;
+        if (!ends_hold(l, j, taken)) continue;
         if (l->kinds[j] == HANDOFF_UNSYNC) return 0;
         if (!first) first = &l->where[j];
     }

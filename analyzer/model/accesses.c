@@ -13,6 +13,7 @@
  *     counted in limits. */
 #include "threads_internal.h"
 #include "ownership.h"
+#include "known.h"
 #include "../apimodel/apimodel.h"
 #include "place.h"
 #include "../util/budget.h"
@@ -344,6 +345,19 @@ static int holds_last_mark(rl_ptrmap *memo, const rl_lockset *history)
     return (uintptr_t)*slot == 2;
 }
 
+/* A write of global `place` by node `node` of context ci: unless it is
+ * made by a root thread while none of its threads runs, the globals it
+ * writes are no modes (known.h). */
+static void note_mode_write(rl_model *m, int ci, int32_t node, const char *place)
+{
+    const rl_ctx *c = &m->ctxs[ci];
+    int roots = 0;
+    for (size_t t = 0; t < m->nthreads && roots < 2; t++) roots += m->threads[t].parent < 0;
+    /* with other roots (a library's entry points), another may run */
+    if (roots == 1 && m->threads[c->thread].parent < 0 && rl_model_runs_alone(m, ci, node)) return;
+    rl_known_note_write(m->known, place);
+}
+
 void tm_collect_accesses(rl_model *m)
 {
     rl_ptrmap first_calls = {0}, last_marks = {0};
@@ -363,6 +377,8 @@ void tm_collect_accesses(rl_model *m)
             rl_ptrmap_put(&m->barriers, tm_resolve(m, &env, own_barriers->e[k].lock, NULL), (void *)1);
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
+            if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text && strncmp(n->text, "G:", 2) == 0)
+                note_mode_write(m, (int)ci, i, n->text);
             if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
             if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
                 record_lock_event(m, c, (int)ci, i, &env, global_returns);
@@ -399,6 +415,7 @@ void tm_collect_accesses(rl_model *m)
             int distinct0 = 0, root_distinct = 0;
             const char *resolved = tm_resolve2(m, &env, n->text, &distinct0, &root_distinct);
             if (!resolved[0]) continue;
+            const rl_known_set *conds = rl_known_at(m->known, c->fn, c->entry_conds, c->dead, i);
             /* A pointer that may hold several objects: an access to each. */
             const char *alts[RL_MAX_CHOICES];
             size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
@@ -416,6 +433,8 @@ void tm_collect_accesses(rl_model *m)
                     (one_object_for_all(place, c->thread) || through_static_pointer(m, alts[k], c->thread)))
                     distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
+                if ((n->flags & RL_ACC_WRITE) && place != n->text && strncmp(place, "G:", 2) == 0)
+                    note_mode_write(m, (int)ci, i, place);
                 RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
                 rl_access *a = &m->accesses[m->naccesses++];
                 a->ctx = (int)ci;
@@ -438,6 +457,7 @@ void tm_collect_accesses(rl_model *m)
                 a->one_of_several = nalts > 1;
                 a->owned = (uint8_t)owned;
                 a->guard = NULL;
+                a->conds = conds;
                 if (n->guard) {
                     int unused = 0;
                     a->guard = tm_follow_stores(m, tm_resolve(m, &env, n->guard, NULL), 0, &unused);

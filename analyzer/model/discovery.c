@@ -663,6 +663,7 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             m->threads[parent].nchildren++;
             rl_thread *t = &m->threads[id];
             t->spawn_node = s->node;
+            t->spawn_repeated = s->repeated;
             t->spawn_fn = s->frame_fns[s->pos.n - 1];
             t->spawn_frames = tm_frames_with(s->frame_fns, s->pos.n - 1, t->spawn_fn);
             t->spawn_loc = s->loc;

@@ -1,5 +1,7 @@
 /* Values a thread has tested (known.h): the index of value tests, the
- * facts handed to callees, and the code those facts make dead.
+ * facts handed to callees, the code those facts make dead, and the modes
+ * (facts every path to a node tested, and the globals written only while
+ * one thread runs).
  *
  * Invariants (besides known.h's):
  *  1. Globals are numbered by the tests that name them (`bit`); only
@@ -32,6 +34,8 @@ typedef struct kill_event {
     int32_t bit;    /* a write of that global; -1: not a plain write */
     int all;        /* a lock taken, or a write of a struct holding tested
                        globals: every fact */
+    int lock;       /* that is a lock taken: it reveals other threads'
+                       changes, and a mode has none (known.h, modes) */
     int callee;     /* a direct call: what the callee writes (writes[callee]); -1 */
 } kill_event;
 
@@ -62,6 +66,9 @@ struct rl_known_index {
     rl_ptrmap sets;      /* key -> rl_known_set * */
     rl_known_set **all_sets;
     size_t nsets, cap_sets;
+    uint64_t *unstable;  /* words: tested globals written while another
+                            thread may run (rl_known_note_write), so no mode */
+    int all_unstable;    /* a struct around tested globals was */
     rl_ptrmap dead;      /* "fn|key" -> dead map, or &no_dead */
     uint8_t **all_dead;
     size_t ndead, cap_dead;
@@ -158,9 +165,9 @@ static void index_function(rl_known_index *k, int fi)
         } else if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text) {
             int all = 0, b = written_bit(k, n->text, &all);
             if (b >= 0) writes[b / WORD_BITS] |= 1ull << (b % WORD_BITS);
-            if (b >= 0 || all) add_kill(&k->fns[fi], (kill_event){i, b, all, -1});
-        } else if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK) {
-            add_kill(&k->fns[fi], (kill_event){i, -1, 1, -1});
+            if (b >= 0 || all) add_kill(&k->fns[fi], (kill_event){i, b, all, 0, -1});
+        } else if (n->kind == RL_N_LOCK || (n->kind == RL_N_TRYLOCK && !(n->flags & RL_LOCK_JUMP_TARGET))) {
+            add_kill(&k->fns[fi], (kill_event){i, -1, 1, 1, -1}); /* not a setjmp's mark */
         } else if (n->kind == RL_N_CALL && !info->doomed[i]) {
             /* a call on a path that ends the process (a crash report)
              * changes nothing the thread goes on with */
@@ -169,7 +176,7 @@ static void index_function(rl_known_index *k, int fi)
             const int *callees = rl_program_callees(p, info, i, &one, &count, &weak);
             int direct = !(n->flags & RL_CALL_INDIRECT) && info->callees[i];
             for (size_t c = 0; c < count; c++) {
-                if (direct) add_kill(&k->fns[fi], (kill_event){i, -1, 0, callees[c]});
+                if (direct) add_kill(&k->fns[fi], (kill_event){i, -1, 0, 0, callees[c]});
                 fn_index *ce = &k->fns[callees[c]];
                 RL_PUSH(ce->callers, ce->ncallers, ce->cap_callers, ((caller_edge){(int)fi, direct}));
             }
@@ -224,6 +231,7 @@ rl_known_index *rl_known_build(rl_program *p)
     k->words = (k->nbits + WORD_BITS) / WORD_BITS; /* one word at least */
     k->tests = rl_xcalloc(p->nfns * k->words, sizeof *k->tests);
     k->writes = rl_xcalloc(p->nfns * k->words, sizeof *k->writes);
+    k->unstable = rl_xcalloc(k->words, sizeof *k->unstable);
     k->fns = rl_xcalloc(p->nfns, sizeof *k->fns);
     for (size_t fi = 0; fi < p->nfns; fi++) index_function(k, (int)fi);
     close_over_calls(k);
@@ -240,6 +248,7 @@ void rl_known_free(rl_known_index *k)
     free(k->fns);
     free(k->tests);
     free(k->writes);
+    free(k->unstable);
     for (size_t i = 0; i < k->nsets; i++) free(k->all_sets[i]);
     free(k->all_sets);
     for (size_t i = 0; i < k->ndead; i++) free(k->all_dead[i]);
@@ -304,15 +313,19 @@ static int32_t loop_extent(const rl_function *f, int32_t x, int32_t within)
 }
 
 /* Whether some live kill event of fn in nodes (lo, hi) may change or
- * reveal global `bit`. */
-static int killed_between(const rl_known_index *k, int fn, const uint8_t *dead, int bit, int32_t lo, int32_t hi)
+ * reveal global `bit`, leaving out those in nodes [skip_lo, skip_hi]
+ * (the other branch of the test the fact comes from, which does not run
+ * on the way from the test to a node of this one), and the locks taken
+ * when `modes` (a mode changes only while its thread runs alone). */
+static int killed_between(const rl_known_index *k, int fn, const uint8_t *dead, int bit, int32_t lo, int32_t hi,
+                          int32_t skip_lo, int32_t skip_hi, int modes)
 {
     const fn_index *fi = &k->fns[fn];
     for (size_t i = 0; i < fi->nkills; i++) {
         const kill_event *e = &fi->kills[i];
         if (e->node <= lo) continue;
         if (e->node >= hi) break;
-        if (dead && dead[e->node]) continue;
+        if ((dead && dead[e->node]) || (e->node >= skip_lo && e->node <= skip_hi) || (modes && e->lock)) continue;
         if (e->all || e->bit == bit) return 1;
         if (e->callee >= 0 && bit_in(k->writes + (size_t)e->callee * k->words, (size_t)bit)) return 1;
     }
@@ -336,37 +349,101 @@ static void param_facts(rl_known_index *k, const rl_node *call, int callee, rl_k
     }
 }
 
-const rl_known_set *rl_known_for_call(rl_known_index *k, int fn, const rl_known_set *inherited, const uint8_t *dead,
-                                      int32_t call, int callee, int establish)
+/* Adds to facts[*n] what holds at node `at` of fn: the tests around it,
+ * nearest first (when `establish`), then the `inherited` facts, each still
+ * true there (no kill between the test, or the entry, and `at`, a loop
+ * around `at` included). `wanted` (NULL: any) keeps only facts of those
+ * globals. */
+static void facts_at(rl_known_index *k, int fn, const rl_known_set *inherited, const uint8_t *dead, int32_t at,
+                     const uint64_t *wanted, int establish, rl_known_fact *facts, int *n)
 {
-    if (!k || !k->any || callee < 0) return NULL;
-    const uint64_t *wanted = k->tests + (size_t)callee * k->words;
+    int modes = wanted == NULL; /* rl_known_at, rl_known_on_path */
     const rl_function *f = k->p->fns[fn].fn;
-    rl_known_fact facts[RL_KNOWN_MAX];
-    int n = 0;
-    /* what the arguments say of the callee's own parameters */
-    param_facts(k, &f->nodes[call], callee, facts, &n);
-    /* the tests around the call, nearest first */
-    int32_t child = call;
-    for (int32_t j = establish ? f->nodes[call].parent : -1; j >= 0; child = j, j = f->nodes[j].parent) {
+    int32_t child = at;
+    for (int32_t j = establish ? f->nodes[at].parent : -1; j >= 0; child = j, j = f->nodes[j].parent) {
         const rl_node *t = &f->nodes[j];
         if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
         int branch = child == rl_fn_child(f, j, 1) ? 1 : child == rl_fn_child(f, j, 2) ? 2 : 0;
         /* interned by rl_known_build: found, never added, on this hot path */
         const char *place = rl_strpool_find(k->p->pool, t->text);
         int b = bit_of(k, place);
-        if (!branch || b < 0 || !bit_in(wanted, (size_t)b)) continue;
-        if (killed_between(k, fn, dead, b, j, loop_extent(f, call, j))) continue;
+        if (!branch || b < 0 || (wanted && !bit_in(wanted, (size_t)b))) continue;
+        int32_t other = rl_fn_child(f, j, branch == 1 ? 2 : 1);
+        if (killed_between(k, fn, dead, b, j, loop_extent(f, at, j), other, other >= 0 ? f->nodes[other].end : -1,
+                           modes))
+            continue;
         int eq = (t->flags & RL_IF_VALUE_EQ) != 0;
         rl_known_fact fact = {place, strtoll(t->display, NULL, 10), branch == 1 ? eq : !eq};
-        if (!add_fact(facts, &n, fact)) break;
+        if (!add_fact(facts, n, fact)) return;
     }
-    /* then what the context was entered with, still true here */
-    for (int i = 0; inherited && i < inherited->n && n < RL_KNOWN_MAX; i++) {
+    for (int i = 0; inherited && i < inherited->n && *n < RL_KNOWN_MAX; i++) {
         int b = bit_of(k, inherited->e[i].place);
-        if (b < 0 || !bit_in(wanted, (size_t)b)) continue;
-        if (killed_between(k, fn, dead, b, -1, loop_extent(f, call, -1))) continue;
-        add_fact(facts, &n, inherited->e[i]);
+        if (b < 0 || (wanted && !bit_in(wanted, (size_t)b))) continue;
+        if (killed_between(k, fn, dead, b, -1, loop_extent(f, at, -1), -1, -1, modes)) continue;
+        add_fact(facts, n, inherited->e[i]);
+    }
+}
+
+const rl_known_set *rl_known_for_call(rl_known_index *k, int fn, const rl_known_set *inherited, const uint8_t *dead,
+                                      int32_t call, int callee, int establish)
+{
+    if (!k || !k->any || callee < 0) return NULL;
+    rl_known_fact facts[RL_KNOWN_MAX];
+    int n = 0;
+    /* what the arguments say of the callee's own parameters */
+    param_facts(k, &k->p->fns[fn].fn->nodes[call], callee, facts, &n);
+    /* the tests around the call, then what the context was entered with */
+    facts_at(k, fn, inherited, dead, call, k->tests + (size_t)callee * k->words, establish, facts, &n);
+    return intern_set(k, facts, n);
+}
+
+/* ---- modes: what every path to a node tested ----------------------------- */
+
+const rl_known_set *rl_known_at(rl_known_index *k, int fn, const rl_known_set *conds, const uint8_t *dead, int32_t node)
+{
+    if (!k || !k->any || node < 0) return NULL;
+    rl_known_fact facts[RL_KNOWN_MAX];
+    int n = 0;
+    facts_at(k, fn, conds, dead, node, NULL, 1, facts, &n);
+    return intern_set(k, facts, n);
+}
+
+const rl_known_set *rl_known_meet(rl_known_index *k, const rl_known_set *a, const rl_known_set *b)
+{
+    if (a == b || !a || !b) return a == b ? a : NULL;
+    rl_known_fact facts[RL_KNOWN_MAX];
+    int n = 0;
+    for (int i = 0; i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (a->e[i].place == b->e[j].place && a->e[i].value == b->e[j].value && a->e[i].eq == b->e[j].eq)
+                facts[n++] = a->e[i];
+    return intern_set(k, facts, n);
+}
+
+/* Whether facts x and y, about one global, cannot both hold. */
+static int facts_exclude(const rl_known_fact *x, const rl_known_fact *y)
+{
+    if (x->eq && y->eq) return x->value != y->value;
+    return x->eq != y->eq && x->value == y->value;
+}
+
+const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b)
+{
+    for (int i = 0; a && b && i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (a->e[i].place == b->e[j].place && facts_exclude(&a->e[i], &b->e[j])) return a->e[i].place;
+    return NULL;
+}
+
+const rl_known_set *rl_known_on_path(rl_known_index *k, const int *fns, const int32_t *nodes, int nframes)
+{
+    if (!k || !k->any) return NULL;
+    rl_known_fact facts[RL_KNOWN_MAX];
+    int n = 0;
+    /* innermost frame first: its tests are the nearest */
+    for (int i = nframes - 1; i >= 0 && n < RL_KNOWN_MAX; i--) {
+        const rl_function *f = fns[i] >= 0 ? k->p->fns[fns[i]].fn : NULL;
+        if (f && nodes[i] >= 0 && nodes[i] < f->nnodes) facts_at(k, fns[i], NULL, NULL, nodes[i], NULL, 1, facts, &n);
     }
     return intern_set(k, facts, n);
 }
@@ -478,7 +555,7 @@ const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *fact
         for (int i = 0; i < nkept && dropped < 0; i++) {
             if (param_of(kept[i].place) >= 0) continue; /* nothing kills it */
             int b = bit_of(k, kept[i].place);
-            if (decided_by[i] >= 0 && killed_between(k, fn, dead, b, -1, decided_by[i])) dropped = i;
+            if (decided_by[i] >= 0 && killed_between(k, fn, dead, b, -1, decided_by[i], -1, -1, 0)) dropped = i;
         }
         if (dropped < 0 && w.decided) {
             RL_PUSH(k->all_dead, k->ndead, k->cap_dead, dead);
@@ -492,4 +569,18 @@ const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *fact
     free(dead);
     *slot = &no_dead;
     return NULL;
+}
+
+void rl_known_note_write(rl_known_index *k, const char *place)
+{
+    if (!k || !k->any || !place) return;
+    int all = 0, b = written_bit(k, place, &all);
+    if (b >= 0) k->unstable[(size_t)b / WORD_BITS] |= 1ull << ((size_t)b % WORD_BITS);
+    if (all) k->all_unstable = 1;
+}
+
+int rl_known_is_mode(const rl_known_index *k, const char *place)
+{
+    int b = k && k->any && !k->all_unstable ? bit_of(k, place) : -1;
+    return b >= 0 && !bit_in(k->unstable, (size_t)b);
 }

@@ -80,6 +80,36 @@ void rl_known_free(rl_known_index *k);
 const rl_known_set *rl_known_for_call(rl_known_index *k, int fn, const rl_known_set *inherited, const uint8_t *dead,
                                       int32_t call, int callee, int establish);
 
+/* ---- modes ---------------------------------------------------------------
+ * The same facts, kept for every context as what every path to it tested
+ * (rl_ctx.entry_conds: met over its calls, not in its key) and for every
+ * access (rl_access.conds), tell the `race` rule that two accesses run
+ * under values of one global that exclude each other: pigz decodes or
+ * compresses, and its compress threads exist only when it compresses
+ * (`if (g.decode) ... else parallel_compress()`). The rule trusts that
+ * only when the global is a mode, written while no other thread runs
+ * (ordering.c). */
+
+/* The facts true at node `node` of fn in a context entered with `conds`:
+ * the tests around the node and the entry's facts, each not killed before
+ * the node (nearest first, at most RL_KNOWN_MAX). */
+const rl_known_set *rl_known_at(rl_known_index *k, int fn, const rl_known_set *conds, const uint8_t *dead, int32_t node);
+/* The facts of both sets (interned); NULL for none. */
+const rl_known_set *rl_known_meet(rl_known_index *k, const rl_known_set *a, const rl_known_set *b);
+/* A global about which a and b hold facts that exclude each other (`G ==
+ * 1` and `G == 2`, `G == 0` and `G != 0`), or NULL. */
+const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b);
+/* The facts true along one call path: frame i is node nodes[i] of function
+ * fns[i] (the path's root first; a thread's spawn position). */
+const rl_known_set *rl_known_on_path(rl_known_index *k, const int *fns, const int32_t *nodes, int nframes);
+
+/* Records a write of `place` (an access's resolved place) made while a
+ * thread other than its own may run: a tested global it is, or is part
+ * of, or holds, is no mode. */
+void rl_known_note_write(rl_known_index *k, const char *place);
+/* Whether tested global `place` is a mode: no write of it was noted. */
+int rl_known_is_mode(const rl_known_index *k, const char *place);
+
 /* Per node of fn, nonzero where the node cannot run in a context holding
  * `facts`; NULL when the facts decide nothing there. */
 const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *facts);

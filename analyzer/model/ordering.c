@@ -23,6 +23,7 @@
  *  2. Cautious: when the thread tree does not settle a question, the
  *     answer is "may run together". */
 #include "discovery.h"
+#include "known.h"
 #include "place.h"
 #include "spawn_failure.h"
 #include "threads_internal.h"
@@ -505,8 +506,20 @@ static int joined_before(const rl_model *m, const rl_access *a, const rl_access 
     return after;
 }
 
+/* Whether a and b run under values of a mode that exclude each other
+ * (known.h, modes): each was reached only after a test of the global, or
+ * in a thread started only after one, and the global is written only
+ * while a root thread runs alone, so it keeps its value while either
+ * could run. */
+static int modes_exclude(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    const char *mode = rl_known_contradiction(a->conds, b->conds);
+    return mode && rl_known_is_mode(m->known, mode);
+}
+
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
+    if (modes_exclude(m, a, b)) return 0;
     /* One once-routine run for one control, whichever thread runs it, and
      * before whatever follows a once call on that control in any thread
      * (another instance of the same thread included). */

@@ -85,7 +85,7 @@ static void phase_signature(rl_model *m, int thread, const rl_posvec *pos, rl_st
 static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind, uint32_t distinct,
                    uint32_t reached_distinct, uint32_t owned, const rl_known_set *known, const rl_posvec *pos, int frozen,
                    int in_once, const rl_lockset *entry, const rl_lockset *entry_may, const rl_lockset *entry_history,
-                   int parent, int32_t call)
+                   const rl_known_set *conds, int parent, int32_t call)
 {
     const char *fn_only[MAX_PARAMS];
     if (m->nctxs >= CONTEXT_SOFT_LIMIT && nbind) {
@@ -139,10 +139,12 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
         const rl_lockset *met = rl_ls_meet_by_type(m->flow->locks, c->entry, entry);
         const rl_lockset *may = rl_ls_union(m->flow->locks, c->entry_may, entry_may);
         const rl_lockset *history = rl_ls_meet(m->flow->locks, c->entry_history, entry_history);
-        if (met != c->entry || may != c->entry_may || history != c->entry_history) {
+        const rl_known_set *tested = rl_known_meet(m->known, c->entry_conds, conds);
+        if (met != c->entry || may != c->entry_may || history != c->entry_history || tested != c->entry_conds) {
             c->entry = met;
             c->entry_may = may;
             c->entry_history = history;
+            c->entry_conds = tested;
             c->queued = RL_QUEUED_FULL;
             if ((size_t)((intptr_t)*slot - 1) < m->queue_lo) m->queue_lo = (size_t)((intptr_t)*slot - 1);
         }
@@ -171,6 +173,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->entry = entry;
     c->entry_may = entry_may;
     c->entry_history = entry_history;
+    c->entry_conds = conds;
     c->parent_ctx = parent;
     c->call_node = call;
     c->queued = RL_QUEUED_FULL;
@@ -331,7 +334,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     const rl_known_set *known = rl_known_for_call(m->known, c.fn, c.known, c.dead, node, callee, establish);
     if (vals && m->scc_of[c.fn] == m->scc_of[callee]) widen_recursive_call(&c, vals, nvals, &distinct, &reached);
     int id = get_ctx(m, c.thread, callee, vals, nvals, distinct, reached, owned, known, &pos, frozen, run, held, may,
-                     tm_history_at(m, &c, node), ci, node);
+                     tm_history_at(m, &c, node), rl_known_at(m->known, c.fn, c.entry_conds, c.dead, node), ci, node);
     if (id >= 0 && m->ctxs[id].per_element != 2) m->ctxs[id].per_element = per_element;
     if (id >= 0 && n->callee) {
         /* What this call holds on every path, though another call may not
@@ -515,15 +518,22 @@ static void analyse_thread(rl_model *m, int t)
     int frozen = !m->program->fns[th.entry_fn].spawns;
     const rl_lockset *entry = th.creation_locks ? th.creation_locks : rl_ls_empty(m->flow->locks);
     const rl_lockset *none = rl_ls_empty(m->flow->locks);
-    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, env.distinct, 0, NULL, &empty, frozen, 0, entry, entry, none, -1,
-            -1);
+    /* What the path to its spawn tested: the thread exists only then
+     * (known.h, modes); with several paths to it, nothing. */
+    const rl_known_set *spawned_under =
+        th.parent >= 0 && th.spawn_frames && !th.spawn_repeated
+            ? rl_known_on_path(m->known, th.spawn_frames, th.spawn_pos.v, th.spawn_pos.n)
+            : NULL;
+    get_ctx(m, t, th.entry_fn, bind, 1, env.distinct, env.distinct, 0, NULL, &empty, frozen, 0, entry, entry, none,
+            spawned_under, -1, -1);
     /* The library's finishers that join its children run after its entry,
      * at the positions discovery gave them. */
     const rl_thread *root = &m->threads[t];
     for (int k = 0; k < root->nfinishers; k++) {
         int32_t after = tm_finisher_position(m, t, root->finishers[k]);
         rl_posvec at = {&after, 1, 0};
-        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, 0, NULL, &at, 0, 0, entry, entry, none, -1, -1);
+        get_ctx(m, t, m->finishers[root->finishers[k]], NULL, 0, 0, 0, 0, NULL, &at, 0, 0, entry, entry, none, NULL, -1,
+                -1);
     }
     run_worklist(m);
     m->threads[t].runs_fn = tm_trampoline_body(m, &env);

@@ -94,6 +94,8 @@ typedef struct rl_thread {
     const char *started_in_once; /* spawned inside a once-routine: its
                             control, resolved (ordering.c); else NULL */
     int32_t spawn_node;  /* the spawn, in function spawn_fn */
+    int spawn_repeated;  /* its spawn is reached through several call paths
+                            (discovery.h): spawn_pos is one of them */
     int spawn_fn;        /* the function whose node spawn_node is, -1 for roots */
     rl_loc spawn_loc;
     const char *arg;     /* resolved spawn argument value */
@@ -216,6 +218,10 @@ typedef struct rl_ctx {
                             (known.h), in its key; NULL: none */
     const uint8_t *dead; /* per node: cannot run under `known` (known.h);
                             NULL: none */
+    const struct rl_known_set *entry_conds; /* globals' values every call
+                            path to it tested, its thread's spawn included
+                            (known.h, modes; met over its calls, not in its
+                            key); NULL: none */
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
     int queued;          /* to be explored: RL_QUEUED_FULL, or
@@ -239,6 +245,8 @@ typedef struct rl_access {
     const char *place;   /* resolved, program pool */
     const rl_lockset *held; /* resolved */
     const char *guard;   /* resolved lock it is declared GUARDED_BY, or NULL */
+    const struct rl_known_set *conds; /* globals' values every path to it
+                            tested (known.h, modes), or NULL */
     const rl_lockset *history; /* the locks its function took before it on
                             every path, callees included (resolved) */
     const rl_lockset *publish; /* an object its thread allocated and will

@@ -153,17 +153,22 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
     if (rl_place_root(place, &idx) != RL_ROOT_PARAM) return rl_intern(pool, s);
     const char *rest = place + root_len(place);
     const char *val = idx >= 0 && idx < nvals && vals[idx] ? vals[idx] : "";
+    /* "{T}" alone is a pointer to an unknown object of type T; "{T}.next"
+     * is the pointer stored in a member of one, and what it points to is
+     * another object: its deref stays (`statxbuf = req->ptr` handed on
+     * reads the buffer, not the member `ptr`). */
+    int type_pointer = val[0] == '{' && !val[root_len(val)];
     rl_strbuf sb = RL_STRBUF_INIT;
     if (amp) rl_sb_appendc(&sb, '&');
     if (rest[0] == '*' && val[0] == '&') {
         /* *(&X) is X */
         rl_sb_append(&sb, val + 1);
         rl_sb_append(&sb, rest + 1);
-    } else if (val[0] == '{' && rest[0] == '*') {
+    } else if (type_pointer && rest[0] == '*') {
         /* a pointer to an unknown object of a known type: that type */
         rl_sb_append(&sb, val);
         rl_sb_append(&sb, rest + 1);
-    } else if (val[0] && val[0] != '{') {
+    } else if (val[0] && !type_pointer) {
         rl_sb_append(&sb, val);
         rl_sb_append(&sb, rest);
     } else if (rest[0] == '*') {

@@ -154,10 +154,12 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
     const char *rest = place + root_len(place);
     const char *val = idx >= 0 && idx < nvals && vals[idx] ? vals[idx] : "";
     /* "{T}" alone is a pointer to an unknown object of type T; "{T}.next"
-     * is the pointer stored in a member of one, and what it points to is
-     * another object: its deref stays (`statxbuf = req->ptr` handed on
-     * reads the buffer, not the member `ptr`). */
+     * is the pointer stored in a member of one: what it points to is
+     * another object, of a type the place does not say, so its deref is
+     * unknown ("{?}", below), not the member (`statxbuf = req->ptr` handed
+     * on reads the buffer, not `ptr`). */
     int type_pointer = val[0] == '{' && !val[root_len(val)];
+    int type_member = val[0] == '{' && !type_pointer;
     rl_strbuf sb = RL_STRBUF_INIT;
     if (amp) rl_sb_appendc(&sb, '&');
     if (rest[0] == '*' && val[0] == '&') {
@@ -168,7 +170,7 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
         /* a pointer to an unknown object of a known type: that type */
         rl_sb_append(&sb, val);
         rl_sb_append(&sb, rest + 1);
-    } else if (val[0] && !type_pointer) {
+    } else if (val[0] && !type_pointer && !(type_member && rest[0] == '*')) {
         rl_sb_append(&sb, val);
         rl_sb_append(&sb, rest);
     } else if (rest[0] == '*') {

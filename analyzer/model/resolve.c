@@ -550,7 +550,9 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
         int cd = 0;
         const char *correlated = fnptr && v[0] ? tm_correlated_arg(m, fnptr, v, callee, rd, &cd) : NULL;
         if (correlated) v = correlated, d = cd, rd = 0;
-        vals[i] = k_limit(m, v);
+        /* a pointer into an object of unknown type is as unknown as no
+         * value: one context for all of them (place.c, subst) */
+        vals[i] = strncmp(v, "{?}", 3) == 0 ? "" : k_limit(m, v);
         if (d) *distinct |= 1u << i;
         if (rd && reached_distinct) *reached_distinct |= 1u << i;
     }

@@ -555,13 +555,20 @@ jq_ok "40 findings" "$TMP/out" '.findings | length == 40'
 echo "# SIGTERM"
 # A job a non-interactive shell starts in the background ignores SIGINT
 # (POSIX, no job control), and racelint keeps what it inherits: the
-# interruption is sent as SIGTERM, handled the same way (128 + 15). On a
-# loaded machine the signal may come only once the check is done (exit 1,
-# a complete run): then again, sooner.
-for delay in 0.3 0.15 0.05; do
+# interruption is sent as SIGTERM, handled the same way (128 + 15). It is
+# sent once the run is recorded as running (racelint hands the signals to
+# its watcher before it records the run; a signal sent earlier, on a
+# loaded machine, killed it before either). If the check is done by then
+# (exit 1, a complete run): again.
+for attempt in 1 2 3; do
+  before_runs=$(sql "$KDB" "SELECT coalesce(max(id), 0) FROM runs")
   "$RL" check --db "$KDB" -q --no-cache big >/dev/null 2>"$TMP/int.err" &
   pid=$!
-  sleep "$delay"
+  waited=0
+  while [ "$waited" -lt 500 ] && [ "$(sql "$KDB" "SELECT count(*) FROM runs WHERE status = 'running' AND id > $before_runs" 2>/dev/null)" != 1 ]; do
+    sleep 0.01
+    waited=$((waited + 1))
+  done
   kill -TERM $pid 2>/dev/null
   wait $pid
   rc=$?

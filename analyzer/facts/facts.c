@@ -256,3 +256,15 @@ void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)
     facts->ndeps++;
 }
 
+const char *rl_choice_unnest(rl_strpool *pool, const char *alternative)
+{
+    if (!strpbrk(alternative, RL_NESTED_SEP RL_NESTED_END)) return alternative;
+    char *copy = rl_xstrdup(alternative);
+    for (char *p = copy; *p; p++) {
+        if (*p == RL_NESTED_SEP[0]) *p = RL_CALL_SEP[0];
+        else if (*p == RL_NESTED_END[0]) *p = RL_CALL_END[0];
+    }
+    const char *r = rl_intern(pool, copy);
+    free(copy);
+    return r;
+}

@@ -77,6 +77,10 @@
 /* The same separators in a call value that is an alternative of a choice. */
 #define RL_NESTED_SEP "\x1d"
 #define RL_NESTED_END "\x1c"
+/* An alternative of a choice as a value of its own: a call value's
+ * nested separators (RL_NESTED_SEP) made its own again. Interned in pool
+ * when changed, else the argument. */
+const char *rl_choice_unnest(rl_strpool *pool, const char *alternative);
 
 typedef enum rl_node_kind {
     /* structure */

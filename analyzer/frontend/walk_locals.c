@@ -431,15 +431,8 @@ static int add_alternatives(walker *w, const char *v, const char **vals, int *n)
         while (p && *p == RL_CALL_SEP[0]) {
             const char *start = p + 1;
             p = start + strcspn(start, RL_CALL_SEP RL_CALL_END);
-            rl_strbuf sb = RL_STRBUF_INIT;
-            for (const char *q = start; q < p; q++)
-                rl_sb_appendc(&sb, *q == RL_NESTED_SEP[0] ? RL_CALL_SEP[0] : *q == RL_NESTED_END[0] ? RL_CALL_END[0] : *q);
-            if (nalts == MAX_LOCAL_CHOICES) {
-                rl_sb_free(&sb);
-                return 0;
-            }
-            alts[nalts++] = rl_intern(w->facts->pool, rl_sb_str(&sb));
-            rl_sb_free(&sb);
+            if (nalts == MAX_LOCAL_CHOICES) return 0;
+            alts[nalts++] = rl_choice_unnest(w->facts->pool, rl_intern_n(w->facts->pool, start, (size_t)(p - start)));
         }
     } else {
         alts[nalts++] = v;

@@ -653,19 +653,6 @@ static void stmt_decl(walker *w, CXCursor c)
     rlw_children_free(&l);
 }
 
-enum loop_or_switch { LOOP_FOR, LOOP_WHILE, LOOP_DO, SWITCH };
-
-/* A loop or switch, after which the walk goes on whatever its body did
- * last: a break or return there ends no path around it. */
-static void walk_loop_or_switch(walker *w, CXCursor c, enum loop_or_switch kind)
-{
-    int dead_before = w->flow_dead;
-    if (kind == LOOP_FOR) stmt_for(w, c);
-    else if (kind == SWITCH) stmt_switch(w, c);
-    else stmt_while(w, c, kind == LOOP_DO);
-    w->flow_dead = dead_before;
-}
-
 void rlw_stmt(walker *w, CXCursor c)
 {
     if (++w->depth > MAX_EXPR_DEPTH) {
@@ -687,25 +674,20 @@ void rlw_stmt(walker *w, CXCursor c)
         stmt_if(w, c);
         break;
     case CXCursor_ForStmt:
-        w->breakable_depth++;
-        walk_loop_or_switch(w, c, LOOP_FOR);
-        w->breakable_depth--;
-        break;
     case CXCursor_WhileStmt:
-        w->breakable_depth++;
-        walk_loop_or_switch(w, c, LOOP_WHILE);
-        w->breakable_depth--;
-        break;
     case CXCursor_DoStmt:
+    case CXCursor_SwitchStmt: {
+        int dead_before = w->flow_dead;
         w->breakable_depth++;
-        walk_loop_or_switch(w, c, LOOP_DO);
+        if (k == CXCursor_ForStmt) stmt_for(w, c);
+        else if (k == CXCursor_SwitchStmt) stmt_switch(w, c);
+        else stmt_while(w, c, k == CXCursor_DoStmt);
         w->breakable_depth--;
+        /* the walk goes on after it whatever its body did last: a break
+         * or return there ends no path around it */
+        w->flow_dead = dead_before;
         break;
-    case CXCursor_SwitchStmt:
-        w->breakable_depth++;
-        walk_loop_or_switch(w, c, SWITCH);
-        w->breakable_depth--;
-        break;
+    }
     case CXCursor_CaseStmt:
     case CXCursor_DefaultStmt:
         w->flow_dead = 0; /* reached from the switch */

@@ -345,16 +345,16 @@ static int holds_last_mark(rl_ptrmap *memo, const rl_lockset *history)
     return (uintptr_t)*slot == 2;
 }
 
-/* A write of global `place` by node `node` of context ci: unless it is
+/* A write of global `place` by node `node` of context ci (one_root: the
+ * program has one root thread): unless it is
  * made by a root thread while none of its threads runs, the globals it
  * writes are no modes (known.h). */
-static void note_mode_write(rl_model *m, int ci, int32_t node, const char *place)
+static void note_mode_write(rl_model *m, int one_root, int ci, int32_t node, const char *place)
 {
     const rl_ctx *c = &m->ctxs[ci];
-    int roots = 0;
-    for (size_t t = 0; t < m->nthreads && roots < 2; t++) roots += m->threads[t].parent < 0;
+    if (!rl_known_writes_tested(m->known, place)) return;
     /* with other roots (a library's entry points), another may run */
-    if (roots == 1 && m->threads[c->thread].parent < 0 && rl_model_runs_alone(m, ci, node)) return;
+    if (one_root && m->threads[c->thread].parent < 0 && rl_model_runs_alone(m, ci, node)) return;
     rl_known_note_write(m->known, place);
 }
 
@@ -364,6 +364,9 @@ void tm_collect_accesses(rl_model *m)
     tm_posts *posts = tm_posts_new(m);
     find_first_calls(m, &first_calls);
     uint8_t *global_returns = rl_xcalloc(m->program->nfns + 1, 1); /* returns_global's memo */
+    int roots = 0;
+    for (size_t t = 0; t < m->nthreads && roots < 2; t++) roots += m->threads[t].parent < 0;
+    int one_root = roots == 1;
     tm_follow_cache_start(m);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
@@ -378,7 +381,7 @@ void tm_collect_accesses(rl_model *m)
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text && strncmp(n->text, "G:", 2) == 0)
-                note_mode_write(m, (int)ci, i, n->text);
+                note_mode_write(m, one_root, (int)ci, i, n->text);
             if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
             if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
                 record_lock_event(m, c, (int)ci, i, &env, global_returns);
@@ -434,7 +437,7 @@ void tm_collect_accesses(rl_model *m)
                     distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 if ((n->flags & RL_ACC_WRITE) && place != n->text && strncmp(place, "G:", 2) == 0)
-                    note_mode_write(m, (int)ci, i, place);
+                    note_mode_write(m, one_root, (int)ci, i, place);
                 RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
                 rl_access *a = &m->accesses[m->naccesses++];
                 a->ctx = (int)ci;

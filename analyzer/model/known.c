@@ -571,6 +571,12 @@ const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *fact
     return NULL;
 }
 
+int rl_known_writes_tested(const rl_known_index *k, const char *place)
+{
+    int all = 0;
+    return k && k->any && place && (written_bit(k, place, &all) >= 0 || all);
+}
+
 void rl_known_note_write(rl_known_index *k, const char *place)
 {
     if (!k || !k->any || !place) return;

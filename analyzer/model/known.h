@@ -103,6 +103,9 @@ const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b)
  * fns[i] (the path's root first; a thread's spawn position). */
 const rl_known_set *rl_known_on_path(rl_known_index *k, const int *fns, const int32_t *nodes, int nframes);
 
+/* Whether a write of `place` writes a tested global, a part of one or a
+ * struct holding one (what rl_known_note_write would note). */
+int rl_known_writes_tested(const rl_known_index *k, const char *place);
 /* Records a write of `place` (an access's resolved place) made while a
  * thread other than its own may run: a tested global it is, or is part
  * of, or holds, is no mode. */

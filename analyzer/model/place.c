@@ -156,30 +156,30 @@ static const char *subst(rl_strpool *pool, const char *s, const char *const *val
     /* "{T}" alone is a pointer to an unknown object of type T; "{T}.next"
      * is the pointer stored in a member of one: what it points to is
      * another object, of a type the place does not say, so its deref is
-     * unknown ("{?}", below), not the member (`statxbuf = req->ptr` handed
-     * on reads the buffer, not `ptr`). */
+     * unknown, not the member (`statxbuf = req->ptr` handed on reads the
+     * buffer, not `ptr`); so is a deref of no value. */
     int type_pointer = val[0] == '{' && !val[root_len(val)];
-    int type_member = val[0] == '{' && !type_pointer;
+    int pointee_unknown = !val[0] || (val[0] == '{' && !type_pointer);
     rl_strbuf sb = RL_STRBUF_INIT;
     if (amp) rl_sb_appendc(&sb, '&');
     if (rest[0] == '*' && val[0] == '&') {
         /* *(&X) is X */
         rl_sb_append(&sb, val + 1);
         rl_sb_append(&sb, rest + 1);
-    } else if (type_pointer && rest[0] == '*') {
+    } else if (rest[0] == '*' && type_pointer) {
         /* a pointer to an unknown object of a known type: that type */
         rl_sb_append(&sb, val);
         rl_sb_append(&sb, rest + 1);
-    } else if (val[0] && !type_pointer && !(type_member && rest[0] == '*')) {
+    } else if (rest[0] == '*' && pointee_unknown) {
+        rl_sb_append(&sb, RL_UNKNOWN_ROOT);
+        rl_sb_append(&sb, rest + 1);
+    } else if (val[0] && !type_pointer) {
         rl_sb_append(&sb, val);
         rl_sb_append(&sb, rest);
-    } else if (rest[0] == '*') {
-        rl_sb_append(&sb, "{?}");
-        rl_sb_append(&sb, rest + 1);
     } else if (!amp && !rest[0]) {
         /* the parameter's value itself, unknown */
     } else {
-        rl_sb_append(&sb, "{?}");
+        rl_sb_append(&sb, RL_UNKNOWN_ROOT);
         rl_sb_append(&sb, rest);
     }
     const char *r = rl_place_intern_normalized(pool, rl_sb_str(&sb));
@@ -374,19 +374,6 @@ static size_t choice_split(char *buf, const char **type, const char **alts, size
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-const char *rl_choice_unnest(rl_strpool *pool, const char *alternative)
-{
-    if (!strpbrk(alternative, RL_NESTED_SEP RL_NESTED_END)) return alternative;
-    char *copy = rl_xstrdup(alternative);
-    for (char *p = copy; *p; p++) {
-        if (*p == RL_NESTED_SEP[0]) *p = RL_CALL_SEP[0];
-        else if (*p == RL_NESTED_END[0]) *p = RL_CALL_END[0];
-    }
-    const char *r = rl_intern(pool, copy);
-    free(copy);
-    return r;
 }
 
 const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const *alternatives, size_t n)

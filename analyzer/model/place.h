@@ -21,6 +21,10 @@ typedef enum rl_root_kind {
 
 rl_root_kind rl_place_root(const char *place, int *param_index);
 
+/* The root of a place whose object racelint cannot name, not even by
+ * type: it matches nothing else and is not recorded. */
+#define RL_UNKNOWN_ROOT "{?}"
+
 /* Replaces a P<n> root by the value vals[n] (a value: "&X", "Y" or "");
  * other roots are returned unchanged. An unknown value yields the
  * type-based place "{?}..." which matches nothing else. */
@@ -47,10 +51,6 @@ int rl_place_is_single_object(const char *place);
  * duplicates removed, nested choices flattened, sorted so that one set is
  * one string. A single alternative is returned as is; more than
  * RL_MAX_CHOICES give "{TYPE}". */
-/* An alternative of a choice as a value of its own: a call value's
- * nested separators (facts.h, RL_NESTED_SEP) made its own again. Interned
- * when changed, else the argument. */
-const char *rl_choice_unnest(rl_strpool *pool, const char *alternative);
 const char *rl_choice_make(rl_strpool *pool, const char *type, const char *const *alternatives, size_t n);
 
 /* The places a place may name: for a place rooted at a choice, one per

@@ -552,7 +552,7 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
         if (correlated) v = correlated, d = cd, rd = 0;
         /* a pointer into an object of unknown type is as unknown as no
          * value: one context for all of them (place.c, subst) */
-        vals[i] = strncmp(v, "{?}", 3) == 0 ? "" : k_limit(m, v);
+        vals[i] = strncmp(v, RL_UNKNOWN_ROOT, strlen(RL_UNKNOWN_ROOT)) == 0 ? "" : k_limit(m, v);
         if (d) *distinct |= 1u << i;
         if (rd && reached_distinct) *reached_distinct |= 1u << i;
     }

@@ -308,7 +308,11 @@ typedef struct rl_loc {
  *   "u:" USR          any member of a union type (members alias): the
  *                     union's USR, "$" and the mark
  *   "t:" TYPE         reached through a pointer to a function pointer
- * Values are slots, or "fn:" USR, the function itself. */
+ * Values are slots, or "fn:" USR, the function itself, or "fn:" alone, a
+ * null pointer constant (`.free = NULL`): a slot nothing but null flows
+ * into calls nothing, where one nothing flows into at all is matched by
+ * type (model/callgraph.h). */
+#define RL_NULL_FUNCTION "fn:"
 /* What separates a field's name from the rest of its USR and its slot. */
 #define RL_FIELD_USR_MARK "@FI@"
 typedef enum rl_fnflow_kind {

@@ -67,8 +67,10 @@
  * (an IF's RL_IF_VALUE_* with text "P<n>"); 31: pointer reads of array
  * elements by a moved index marked (RL_READ_POPPED); 32: local pointers
  * assigned in the branches of `if`s followed in program order, their
- * values merged where the branches meet (walk_locals.c) */
-#define FACTS_FORMAT 32
+ * values merged where the branches meet (walk_locals.c); 33: null
+ * function pointers stored, passed and returned ("fn:" alone as a
+ * function-pointer flow's value: frontend/fnflow.c) */
+#define FACTS_FORMAT 33
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

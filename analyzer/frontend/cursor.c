@@ -81,3 +81,14 @@ CXCursor rl_cursor_callee_pointer(CXCursor c)
     return c;
 }
 
+
+int rl_cursor_is_null_constant(CXCursor c)
+{
+    c = rl_cursor_strip(c);
+    if (clang_getCursorKind(c) == CXCursor_CXXNullPtrLiteralExpr) return 1;
+    CXEvalResult r = clang_Cursor_Evaluate(c);
+    if (!r) return 0;
+    int null = clang_EvalResult_getKind(r) == CXEval_Int && clang_EvalResult_getAsLongLong(r) == 0;
+    clang_EvalResult_dispose(r);
+    return null;
+}

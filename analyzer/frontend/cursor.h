@@ -13,6 +13,10 @@ CXCursor rl_cursor_strip(CXCursor c);
  * `f` holds); c itself when there is none to look through. */
 CXCursor rl_cursor_callee_pointer(CXCursor c);
 
+/* Whether c is a null pointer constant: `0`, `NULL` (`(void *)0`),
+ * `nullptr`, under parentheses and casts. */
+int rl_cursor_is_null_constant(CXCursor c);
+
 /* The first `max` children of c into out[]; returns how many c has (which
  * may be more than max). */
 int rl_cursor_children(CXCursor c, CXCursor *out, int max);

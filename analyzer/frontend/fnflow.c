@@ -192,6 +192,11 @@ static void add_value(vlist *out, const char *v)
 static void values(flowctx *x, CXCursor e, vlist *out, int depth)
 {
     if (depth > MAX_VALUE_DEPTH) return;
+    if (rl_cursor_is_null_constant(e)) {
+        /* `.free = NULL`: what the slot holds there calls nothing */
+        add_value(out, rl_intern(x->facts->pool, RL_NULL_FUNCTION));
+        return;
+    }
     e = rl_cursor_strip(e);
     enum CXCursorKind k = clang_getCursorKind(e);
     kids ks;

@@ -701,10 +701,10 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         walk_modelled_arg(w, c, api, i, &o);
         rl_sb_append(&bufs[i], rl_sb_str(&o.value));
         CXType at = clang_getCursorType(rlw_call_arg(c, i));
-        if (!bufs[i].len && rlw_is_null_constant(rlw_call_arg(c, i)) && param_is_function_pointer(callee, direct, i)) {
+        if (!bufs[i].len && rl_cursor_is_null_constant(rlw_call_arg(c, i)) && param_is_function_pointer(callee, direct, i)) {
             /* NULL for a callback: "fn:" names no function, so a call
              * through the parameter reaches nothing in this context. */
-            rl_sb_append(&bufs[i], "fn:");
+            rl_sb_append(&bufs[i], RL_NULL_FUNCTION);
         } else if (!bufs[i].len && rlw_type_is_pointer(at)) {
             /* An untraceable pointer: at least say what it points to. */
             rl_sb_printf(&bufs[i], "{%s}", rlw_type_key(w, clang_getPointeeType(clang_getCanonicalType(at))));

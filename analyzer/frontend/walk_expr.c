@@ -431,7 +431,7 @@ static void set_current(walker *w, CXCursor lhs, CXCursor rhs, const char *value
     if (clang_getCursorKind(lhs) != CXCursor_DeclRefExpr) return;
     CXCursor d = clang_getCursorReferenced(lhs);
     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-    if (v && v->straight) v->current = rlw_is_null_constant(rhs) ? rlw_null_value : rl_intern(w->facts->pool, value);
+    if (v && v->straight) v->current = rl_cursor_is_null_constant(rhs) ? rlw_null_value : rl_intern(w->facts->pool, value);
 }
 
 /* `p - offsetof(T, m)`: the struct of type T around the member m that p

@@ -87,8 +87,8 @@ static CXCursor flag_tested_false(CXCursor cond)
         flag = rl_cursor_strip(rlw_child_at(&l, 0));
     } else if (clang_getCursorKind(c) == CXCursor_BinaryOperator &&
                clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_EQ && l.len == 2) {
-        if (rlw_is_null_constant(rlw_child_at(&l, 1))) flag = rl_cursor_strip(rlw_child_at(&l, 0));
-        else if (rlw_is_null_constant(rlw_child_at(&l, 0))) flag = rl_cursor_strip(rlw_child_at(&l, 1));
+        if (rl_cursor_is_null_constant(rlw_child_at(&l, 1))) flag = rl_cursor_strip(rlw_child_at(&l, 0));
+        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 0))) flag = rl_cursor_strip(rlw_child_at(&l, 1));
     }
     rlw_children_free(&l);
     enum CXCursorKind fk = clang_getCursorKind(flag);
@@ -265,7 +265,7 @@ int rlw_pointer_claimed(walker *w, CXCursor base)
         int claims = 0, others = v->param_index >= 0 || v->exposed || v->modified;
         for (int i = 0; i < v->nassigns && !others; i++) {
             CXCursor a = rl_cursor_strip(v->assigns[i]);
-            if (rlw_is_null_constant(a)) continue;
+            if (rl_cursor_is_null_constant(a)) continue;
             if (clang_getCursorKind(a) == CXCursor_CallExpr && helper_flag_claim(w, a, 0)) claims++;
             else others++;
         }
@@ -331,7 +331,7 @@ static enum CXChildVisitResult find_member_cleared(CXCursor c, CXCursor parent, 
     clear_scan *s = data;
     CXCursor m, rhs;
     if (!rlw_binary_operands(c, CXBinaryOperator_Assign, &m, &rhs)) return CXChildVisit_Recurse;
-    if (rlw_is_null_constant(rhs) && clang_getCursorKind(m) == CXCursor_MemberRefExpr) {
+    if (rl_cursor_is_null_constant(rhs) && clang_getCursorKind(m) == CXCursor_MemberRefExpr) {
         child_list b;
         rlw_children_of(m, &b);
         CXCursor base = b.len == 1 ? rl_cursor_strip(rlw_child_at(&b, 0)) : clang_getNullCursor();
@@ -364,7 +364,7 @@ uint32_t rlw_note_claim_release(walker *w, CXCursor call)
 void rlw_note_member_cleared(walker *w, CXCursor lhs, CXCursor rhs)
 {
     CXCursor m = rl_cursor_strip(lhs);
-    if (clang_getCursorKind(m) != CXCursor_MemberRefExpr || !rlw_is_null_constant(rhs)) return;
+    if (clang_getCursorKind(m) != CXCursor_MemberRefExpr || !rl_cursor_is_null_constant(rhs)) return;
     child_list l;
     rlw_children_of(m, &l);
     local_var *v = l.len == 1 ? claimed_local(w, rlw_child_at(&l, 0)) : NULL;

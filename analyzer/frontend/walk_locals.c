@@ -157,12 +157,6 @@ enum CXChildVisitResult rlw_prepass_visit(CXCursor c, CXCursor parent, CXClientD
     return CXChildVisit_Recurse;
 }
 
-int rlw_is_null_constant(CXCursor c)
-{
-    long long v = 1; /* rlw_const_int leaves it alone when it fails */
-    return rlw_const_int(rl_cursor_strip(c), &v) && v == 0;
-}
-
 /* The most values a local pointer may be given and still be followed:
  * past it, the local names an object of its pointee type. */
 #define MAX_LOCAL_CHOICES 8
@@ -238,7 +232,7 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth)
         vals[nvals++] = rl_intern(w->facts->pool, pv);
     }
     for (int i = 0; i < v->nassigns && !untraceable; i++) {
-        if (rlw_is_null_constant(v->assigns[i])) continue;
+        if (rl_cursor_is_null_constant(v->assigns[i])) continue;
         expr_out o;
         rlw_out_init(&o);
         rlw_expr(w, v->assigns[i], USE_READ, &o);

@@ -188,7 +188,7 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
 static int expects_zero(walker *w, CXCursor a)
 {
     a = rl_cursor_strip(a);
-    if (rlw_is_null_constant(a)) return 1;
+    if (rl_cursor_is_null_constant(a)) return 1;
     if (clang_getCursorKind(a) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
         return 0;
     child_list l;
@@ -200,7 +200,7 @@ static int expects_zero(walker *w, CXCursor a)
     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
     if (!v || v->param_index >= 0 || v->modified || v->nassigns == 0) return 0;
     for (int i = 0; i < v->nassigns; i++)
-        if (!rlw_is_null_constant(v->assigns[i])) return 0;
+        if (!rl_cursor_is_null_constant(v->assigns[i])) return 0;
     return 1;
 }
 

@@ -106,8 +106,8 @@ static void note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond
         if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE) shape = 0;
         else if (rlw_const_int(rlw_child_at(&l, 1), &k)) operand = rlw_child_at(&l, 0);
         else if (rlw_const_int(rlw_child_at(&l, 0), &k)) operand = rlw_child_at(&l, 1);
-        else if (rlw_is_null_constant(rlw_child_at(&l, 1))) operand = rlw_child_at(&l, 0); /* k = 0 */
-        else if (rlw_is_null_constant(rlw_child_at(&l, 0))) operand = rlw_child_at(&l, 1);
+        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 1))) operand = rlw_child_at(&l, 0); /* k = 0 */
+        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 0))) operand = rlw_child_at(&l, 1);
         else shape = 0;
         eq = op == CXBinaryOperator_EQ;
     } /* else: `if (G)`, G != 0 */
@@ -215,8 +215,8 @@ static void note_null_test(walker *w, int32_t node, CXCursor cond)
     } else if (k == CXCursor_BinaryOperator && l.len == 2) {
         enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
         CXCursor a = rlw_child_at(&l, 0), b = rlw_child_at(&l, 1);
-        if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rlw_is_null_constant(b)) c = rl_cursor_strip(a);
-        else if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rlw_is_null_constant(a)) c = rl_cursor_strip(b);
+        if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rl_cursor_is_null_constant(b)) c = rl_cursor_strip(a);
+        else if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rl_cursor_is_null_constant(a)) c = rl_cursor_strip(b);
         else c = clang_getNullCursor();
         nonnull_then = op == CXBinaryOperator_NE;
     }
@@ -426,7 +426,7 @@ static int assigns_zero(CXCursor e, CXCursor decl)
     e = rl_cursor_strip(e);
     if (rlw_binary_operands(e, CXBinaryOperator_Comma, &x, &y)) return assigns_zero(x, decl) || assigns_zero(y, decl);
     return rlw_binary_operands(e, CXBinaryOperator_Assign, &x, &y) && clang_getCursorKind(x) == CXCursor_DeclRefExpr &&
-           clang_equalCursors(clang_getCursorReferenced(x), decl) && rlw_is_null_constant(comma_value(y));
+           clang_equalCursors(clang_getCursorReferenced(x), decl) && rl_cursor_is_null_constant(comma_value(y));
 }
 
 /* Whether a `for` runs its body exactly once (RL_LOOP_SINGLE_PASS): its
@@ -638,7 +638,7 @@ static void stmt_decl(walker *w, CXCursor c)
                 rlw_cleanup_declared(w, d, e);
                 if (v) v->claim_handed_back = 0; /* a new claim, if any (walk_flag_claim.c) */
                 if (v && v->straight && !w->in_alias)
-                    v->current = rlw_is_null_constant(e) ? rlw_null_value : rl_intern(w->facts->pool, rl_sb_str(&o.value));
+                    v->current = rl_cursor_is_null_constant(e) ? rlw_null_value : rl_intern(w->facts->pool, rl_sb_str(&o.value));
                 rlw_out_free(&o);
                 /* `int rc = pthread_mutex_trylock(&m);` */
                 if (v && w->last_trylock != before && w->last_trylock >= 0 &&
@@ -708,7 +708,7 @@ void rlw_stmt(walker *w, CXCursor c)
         int32_t id = rlw_emit(w, RL_N_RETURN, c);
         if (id >= 0 && rl_sb_str(&o.value)[0]) w->fn->nodes[id].text = rl_intern(w->facts->pool, rl_sb_str(&o.value));
         else if (id >= 0 && l.len && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
-                 rlw_is_null_constant(rlw_child_at(&l, 0)))
+                 rl_cursor_is_null_constant(rlw_child_at(&l, 0)))
             w->fn->nodes[id].text = rl_intern(w->facts->pool, ""); /* `return NULL`: no object */
         rlw_children_free(&l);
         rlw_out_free(&o);

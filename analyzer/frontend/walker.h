@@ -276,8 +276,6 @@ int rlw_choice_alternative_ok(const char *v);
 /* Appends SEP and value v as an alternative of a choice, a call value's
  * separators nested (RL_NESTED_SEP). */
 void rlw_append_alternative(rl_strbuf *sb, const char *v);
-/* Whether c is the integer constant 0 (NULL). */
-int rlw_is_null_constant(CXCursor c);
 
 /* ---- expressions ----------------------------------------------------------
  * rlw_expr() walks an expression used in `mode`, emitting its accesses. When

@@ -82,11 +82,12 @@ static int slot_of(rl_callgraph *g, const char *name)
 
 /* The function a "fn:" value names: its program index, or for a
  * function without a body its external number past p->nfns (invariant
- * 2); -1 for "fn:" alone. */
+ * 2); for "fn:" alone (RL_NULL_FUNCTION), the external whose USR is
+ * empty, which stands for null (invariant 3). */
 static int constant_of(rl_callgraph *g, const char *value)
 {
     size_t n = strlen(FUNCTION_PREFIX);
-    if (strncmp(value, FUNCTION_PREFIX, n) != 0 || !value[n]) return -1;
+    if (strncmp(value, FUNCTION_PREFIX, n) != 0) return -1;
     const char *usr = rl_intern(g->p->pool, value + n);
     int fn = rl_program_find(g->p, usr);
     if (fn >= 0) return fn;
@@ -285,16 +286,31 @@ const int *rl_callgraph_targets(const rl_callgraph *g, const char *name, size_t 
     return *n ? fns : NULL;
 }
 
+/* Whether fn is the external standing for null (constant_of). */
+static int is_null(const rl_callgraph *g, int fn)
+{
+    return is_external(g, fn) && !g->externals[(size_t)fn - g->p->nfns][0];
+}
+
 size_t rl_callgraph_externals(const rl_callgraph *g, const char *name, const char **out, size_t max)
 {
     size_t all, k = 0;
     const int *fns = slot_functions(g, name, &all);
     for (size_t i = 0; i < all; i++) {
-        if (!is_external(g, fns[i])) continue;
+        if (!is_external(g, fns[i]) || is_null(g, fns[i])) continue;
         if (k < max) out[k] = g->externals[(size_t)fns[i] - g->p->nfns];
         k++;
     }
     return k;
+}
+
+int rl_callgraph_holds_null(const rl_callgraph *g, const char *name)
+{
+    size_t all;
+    const int *fns = slot_functions(g, name, &all);
+    for (size_t i = 0; i < all; i++)
+        if (is_null(g, fns[i])) return 1;
+    return 0;
 }
 
 int rl_callgraph_handed_in(const rl_callgraph *g, const char *name, int (*called)(void *ctx, const char *fn_usr),

@@ -17,7 +17,12 @@
  *     constant naming one that is not (malloc or free stored in a hook)
  *     flows all the same, as an *external*: a slot holding only externals
  *     calls nothing the program defines, and says which library
- *     functions it calls (rl_callgraph_externals). */
+ *     functions it calls (rl_callgraph_externals).
+ *  3. A null pointer constant flows as an external too, one whose USR
+ *     is empty: a slot that holds only null (`.onDelete = NULL` in every
+ *     initializer, never assigned a function) calls nothing, and is not
+ *     matched by type (rl_callgraph_holds_null); it is never listed
+ *     among the library functions a slot holds. */
 #ifndef RL_CALLGRAPH_H
 #define RL_CALLGRAPH_H
 #include "../facts/facts.h"
@@ -41,6 +46,9 @@ const int *rl_callgraph_targets(const rl_callgraph *g, const char *slot, size_t 
  * program pool) that the slot may hold: up to max of them into out; the
  * result is how many there are. */
 size_t rl_callgraph_externals(const rl_callgraph *g, const char *slot, const char **out, size_t max);
+
+/* Whether a null function pointer flows into the slot (invariant 3). */
+int rl_callgraph_holds_null(const rl_callgraph *g, const char *slot);
 
 /* The functions held by the fields of every struct that name a field as
  * slot names it (`f:...@FI@finalize_cb`: every struct's `finalize_cb`), in

@@ -119,7 +119,8 @@ static int slot_targets(rl_ownership *o, const char *slot, const int **targets, 
     *nlib = rl_callgraph_externals(o->p->calls, slot, lib, OWN_MAX_LIBRARY_TARGETS);
     if (*nlib > OWN_MAX_LIBRARY_TARGETS) return 0;
     *targets = rl_callgraph_targets(o->p->calls, slot, ntargets);
-    return *ntargets + *nlib > 0;
+    /* a slot only null flows into calls nothing: known, and keeps nothing */
+    return *ntargets + *nlib > 0 || rl_callgraph_holds_null(o->p->calls, slot);
 }
 
 /* Whether a library function (without a body) is known to keep none of
@@ -315,7 +316,8 @@ static int slot_allocates(rl_ownership *o, const char *slot)
     const int *targets;
     const char *lib[OWN_MAX_LIBRARY_TARGETS];
     size_t ntargets, nlib;
-    if (!slot_targets(o, slot, &targets, &ntargets, lib, &nlib)) return 0;
+    /* one known, not only null */
+    if (!slot_targets(o, slot, &targets, &ntargets, lib, &nlib) || ntargets + nlib == 0) return 0;
     for (size_t i = 0; i < nlib; i++)
         if (!rl_program_library_is(o->p, lib[i], RL_API_ALLOC)) return 0;
     for (size_t i = 0; i < ntargets; i++)
@@ -356,7 +358,9 @@ static int slot_is_empty(rl_ownership *o, const char *slot)
     const int *targets;
     const char *lib[OWN_MAX_LIBRARY_TARGETS];
     size_t ntargets, nlib;
-    return !slot_targets(o, slot, &targets, &ntargets, lib, &nlib) && nlib == 0;
+    /* nothing flows there, or only null: either way no function runs */
+    (void)slot_targets(o, slot, &targets, &ntargets, lib, &nlib);
+    return ntargets == 0 && nlib == 0;
 }
 
 /* Whether a call value is a call through a pointer that can run nothing

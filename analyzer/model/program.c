@@ -324,6 +324,11 @@ const int *rl_program_indirect(rl_program *p, const rl_node *n, size_t *count, i
     /* Only library functions flow there (a free hook holding free): the
      * call runs nothing of the program, and no match by type is made. */
     if (rl_callgraph_externals(p->calls, n->target, NULL, 0) > 0) return NULL;
+    /* Only null flows there (`.onDelete = NULL`, the call tested
+     * against it): the call runs nothing, and no match by type is made
+     * either. A slot nothing flows into at all is another matter: what
+     * fills it is out of sight (a callback handed in). */
+    if (rl_callgraph_holds_null(p->calls, n->target)) return NULL;
     /* Only what code racelint does not see hands in can be there (a
      * plug-in's callback, through a registration function exported in a
      * table): none of the program's functions, whatever their type. */

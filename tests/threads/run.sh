@@ -84,6 +84,15 @@ expect "check, a wide tree, no thread, no lock" 0 "$RL" check --no-db -j 1 --for
 equals "it is not explored" "$(jq -r '[.run.notices[].code] | join(" ")' "$TMP/inert.json")" single-threaded
 expect "check, the same tree taking a lock" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/inert.json" tree_locked.c
 equals "it is explored" "$(jq -r '[.run.notices[].code] | sort | join(" ")' "$TMP/inert.json")" "limit-contexts-merged single-threaded"
+# The soft limit grows with the code (model/threads.c, soft_limit): the
+# same tree in a program of some 2,100 functions more is explored whole.
+PAD_FUNCTIONS=2100
+{
+  cat tree_locked.c
+  i=0; while [ $i -lt $PAD_FUNCTIONS ]; do printf 'void pad%d(void) {}\n' $i; i=$((i + 1)); done
+} >tree_padded.c
+expect "check, the tree in a larger program" 0 "$RL" check --no-db -j 1 --format json -o "$TMP/inert.json" tree_padded.c
+equals "it is explored whole" "$(jq -r '[.run.notices[] | select(.code == "limit-contexts-merged")] | length' "$TMP/inert.json")" 0
 
 # A recursive walk over a node of WALK_FIELDS pointer fields: every path
 # that repeats no field is another value for the walker's parameter, some

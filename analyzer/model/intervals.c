@@ -226,13 +226,22 @@ static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d,
 
 /* Records the joins on the branch where starting the thread failed
  * (JOIN_ON_FAILURE): what follows one of them on its own path comes after
- * the instances started before (ordering.c). */
+ * the instances started before (ordering.c). So does what follows any
+ * other join of the thread's own handle (JOINS_HANDLE) on its path, with
+ * frame -1: the interval ends at one join, and a thread freed on an
+ * early return (zstd's `if (error) { POOL_free(pool); return; }` before
+ * the last POOL_free) is joined there too. A join matched by field only
+ * may name another object: it orders nothing but its own interval. */
 static void list_failure_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d)
 {
     for (size_t j = 0; j < d->njoins; j++) {
         const join_site *js = &d->joins[j];
         rl_failure_join f;
-        if (!join_names(s, d, js) || join_placement(m, s, js, &f) != JOIN_ON_FAILURE) continue;
+        int names = join_names(s, d, js);
+        if (!names) continue;
+        int placement = join_placement(m, s, js, &f);
+        if (placement == JOIN_FOLLOWS && names == JOINS_HANDLE) f.frame = -1, f.branch = -1;
+        else if (placement != JOIN_ON_FAILURE) continue;
         f.pos = pos_copy(&js->pos);
         f.frame_fns = tm_frames_with(js->frame_fns, js->pos.n - 1, js->frame_fns[js->pos.n - 1]);
         child->failure_joins =

@@ -94,7 +94,8 @@ static int outlives(const rl_model *m, int t, int top)
  * frame where p's path and the join's part, the join runs whenever the
  * block holding both reaches p, before it. zstd's POOL_create_advanced
  * frees the pool after joining the workers started so far; that branch is
- * all such a join ends the workers on. */
+ * all such a join ends the workers on. Another join of the child's own
+ * handle (frame -1) ends it for all that follows it on its path. */
 static int after_failure_join(const rl_model *m, const rl_thread *child, const rl_posvec *p)
 {
     for (int i = 0; i < child->nfailure_joins; i++) {

@@ -404,8 +404,8 @@ static int starts_thread_on(rl_ownership *o, int fn, int32_t before, value_test 
     return 0;
 }
 
-/* Whether return node `node` of fn gives the heap object `text` ("&H..")
- * as a fresh object: not one fn started a thread on before (a
+/* Whether return node `node` of fn gives the heap object `text` ("&H..",
+ * or a fresh call's "@..") as a fresh object: not one fn started a thread on before (a
  * constructor starting its object's worker, `p = calloc(...);
  * pthread_create(&p->tid, 0, run, p); return p;`). That object is no
  * caller's own, and its name must be the one the thread knows it by, not
@@ -415,6 +415,9 @@ static int starts_thread_on(rl_ownership *o, int fn, int32_t before, value_test 
 static int returned_unpublished(rl_ownership *o, int fn, int32_t node, const char *text)
 {
     unsigned line, col;
+    /* an allocator's object (zstd's `ctx = ZSTD_customCalloc(...)`,
+     * returned as that call): the spawn names it by the same call */
+    if (text[0] == '@') return !starts_thread_on(o, fn, node, test_heap, text);
     if (sscanf(text, "&H%u_%u", &line, &col) != 2) return 1;
     char heap[32];
     snprintf(heap, sizeof heap, "H%u_%u", line, col);
@@ -432,7 +435,7 @@ int own_return_fresh(rl_ownership *o, int fn, int32_t i)
     if (whole_call && call_through_empty_slot(o, n->text)) return OWN_RETURN_NOTHING;
     int fresh = (strncmp(n->text, "&H", 2) == 0 && !strchr(n->text, '*') && !strchr(n->text, '.') &&
                  returned_unpublished(o, fn, i, n->text)) ||
-                (whole_call && call_value_fresh(o, n->text));
+                (whole_call && call_value_fresh(o, n->text) && returned_unpublished(o, fn, i, n->text));
     return fresh ? OWN_RETURN_FRESH : OWN_RETURN_OTHER;
 }
 

@@ -50,7 +50,9 @@ typedef struct rl_join_site {
 
 /* A join on the branch where starting a thread failed: its position in
  * the parent's frame, the function of each frame, the frame of the `if`
- * testing the start, and that `if`'s branch holding the join there. */
+ * testing the start, and that `if`'s branch holding the join there; or
+ * (frame and branch -1) another join of the thread's own handle, which
+ * ends it for whatever follows it on its own path. */
 typedef struct rl_failure_join {
     rl_posvec pos;
     int *frame_fns;

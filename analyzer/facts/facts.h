@@ -46,6 +46,10 @@
  *               through it (`count(s, a->id)`, a = P0: "#P0"): the
  *               callee's index by it is as much the instance's own as
  *               parameter n (facts format 29)
+ *   "#=" K      an integer constant call argument, in decimal
+ *               (`unlink(q, FALSE)`: "#=0"): it decides the callee's
+ *               tests of that parameter (an IF's RL_IF_VALUE_* with text
+ *               "P<n>", model/known.h; facts format 34); no binding
  *   "@L_C" SEP USR SEP TYPE (SEP ARG)* END
  *               the pointer returned by the call at line L, column C to the
  *               function USR with those argument values; TYPE is what it
@@ -313,6 +317,8 @@ typedef struct rl_loc {
  * into calls nothing, where one nothing flows into at all is matched by
  * type (model/callgraph.h). */
 #define RL_NULL_FUNCTION "fn:"
+/* The prefix of an integer constant call argument ("#=" K, above). */
+#define RL_INT_CONSTANT_ARG "#="
 /* What separates a field's name from the rest of its USR and its slot. */
 #define RL_FIELD_USR_MARK "@FI@"
 typedef enum rl_fnflow_kind {

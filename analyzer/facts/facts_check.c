@@ -76,12 +76,10 @@ static int value_test_ok(const checker *c, int32_t i)
     const rl_node *n = &c->fn->nodes[i];
     if ((n->flags & RL_IF_VALUE_EQ) && (n->flags & RL_IF_VALUE_NE))
         return bad_node(c, i, "its value test", "is both == and !=");
-    /* a global, or a parameter tested against 0 ("P<n>", facts.h) */
+    /* a global, or a parameter ("P<n>", facts.h) */
     int param = n->text && n->text[0] == 'P' && n->text[1] && strspn(n->text + 1, "0123456789") == strlen(n->text + 1);
     if (!n->text || (!param && (strncmp(n->text, "G:", 2) != 0 || !n->text[2])))
         return bad_node(c, i, "its value test", "names no global");
-    if (param && (!n->display || strcmp(n->display, "0") != 0))
-        return bad_node(c, i, "its value test", "tests a parameter against another value than 0");
     const char *d = n->display;
     if (!d || !*d) return bad_node(c, i, "its value test", "has no constant");
     if (*d == '-') d++;

@@ -28,8 +28,8 @@
  *     trylock an IF or LOOP refers to (aux) is a TRYLOCK node; a SPAWN
  *     has exactly two arguments (thread argument, handle).
  *  5. An IF marked as a value test (RL_IF_VALUE_EQ / RL_IF_VALUE_NE, not
- *     both) names a global ("G:...") in its text and a decimal integer
- *     in its display (model/known.c reads both). */
+ *     both) names a global ("G:...") or a parameter ("P<n>") in its text
+ *     and a decimal integer in its display (model/known.c reads both). */
 #ifndef RL_FACTS_CHECK_H
 #define RL_FACTS_CHECK_H
 #include "../util/error.h"

@@ -69,8 +69,9 @@
  * assigned in the branches of `if`s followed in program order, their
  * values merged where the branches meet (walk_locals.c); 33: null
  * function pointers stored, passed and returned ("fn:" alone as a
- * function-pointer flow's value: frontend/fnflow.c) */
-#define FACTS_FORMAT 33
+ * function-pointer flow's value: frontend/fnflow.c); 34: integer constant
+ * call arguments ("#=K") and tests of integer parameters ("P<n>") */
+#define FACTS_FORMAT 34
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

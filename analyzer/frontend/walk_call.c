@@ -709,11 +709,16 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             /* An untraceable pointer: at least say what it points to. */
             rl_sb_printf(&bufs[i], "{%s}", rlw_type_key(w, clang_getPointeeType(clang_getCanonicalType(at))));
         } else if (!bufs[i].len && rlw_type_is_integer(at)) {
-            /* An integer copied from a parameter or read through one
-             * (`bump(s, a->id)`): as much the instance's own as that
-             * parameter, for the callee's `items[id]` (facts.h, "#P<n>"). */
+            /* A constant decides the callee's tests of its parameter
+             * (`unlink(q, FALSE)`: "#="). An integer copied from a
+             * parameter or read through one (`bump(s, a->id)`): as much
+             * the instance's own as that parameter, for the callee's
+             * `items[id]` (facts.h, "#P<n>"). */
+            long long constant;
             int k = rlw_index_param(w, rlw_call_arg(c, i));
-            if (k >= 0) rl_sb_printf(&bufs[i], "#P%d", k);
+            if (rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &constant))
+                rl_sb_printf(&bufs[i], RL_INT_CONSTANT_ARG "%lld", constant);
+            else if (k >= 0) rl_sb_printf(&bufs[i], "#P%d", k);
         }
         rlw_out_free(&o);
     }

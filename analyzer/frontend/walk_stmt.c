@@ -61,23 +61,30 @@ static int plain_variable_read(CXCursor c)
  * test of "P<n>" against 0, so that a call passing NULL for a callback
  * (facts.h, "fn:") decides it in the callee (model/known.h: libuv's
  * `uv_fs_open(NULL, &req, ..., NULL)` from a worker runs the synchronous
- * branch only). The condition's SEQ must hold nothing: reading a
- * parameter is no access. */
-static int note_param_null_test(walker *w, int32_t node, CXCursor operand, int eq, int32_t cond_seq)
+ * branch only). So for an integer parameter tested against any constant
+ * k (`if (locked)`, `if (mode == 2)`), decided by a call passing a
+ * constant (facts.h, "#="): curl's `thrdq_unlink(q, FALSE, ...)` does
+ * not run its `if (locked) unlock(&q->lock)`. The condition's SEQ must
+ * hold nothing: reading a parameter is no access. */
+static int note_param_test(walker *w, int32_t node, CXCursor operand, int eq, long long k, int32_t cond_seq)
 {
     CXCursor ref = rl_cursor_strip(operand);
     if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr) return 0;
     CXCursor decl = clang_getCursorReferenced(ref);
-    if (clang_getCursorKind(decl) != CXCursor_ParmDecl || !rlw_type_is_pointer(clang_getCursorType(decl))) return 0;
+    CXType type = clang_getCursorType(decl);
+    if (clang_getCursorKind(decl) != CXCursor_ParmDecl) return 0;
+    if (!(rlw_type_is_pointer(type) && k == 0) && !rlw_type_is_integer(type)) return 0;
     local_var *v = rlw_find_local(w, decl);
     if (!v || v->param_index < 0 || v->exposed || v->addr_of_ptr || v->modified || v->nassigns) return 0;
     for (int32_t i = cond_seq + 1; i <= w->fn->nodes[cond_seq].end; i++)
         if (w->fn->nodes[i].kind != RL_N_SEQ) return 0;
     char param[32];
     snprintf(param, sizeof param, "P%d", v->param_index);
+    char value[32];
+    snprintf(value, sizeof value, "%lld", k);
     rl_node *n = &w->fn->nodes[node];
     n->text = rl_intern(w->facts->pool, param);
-    n->display = rl_intern(w->facts->pool, "0");
+    n->display = rl_intern(w->facts->pool, value);
     n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
     return 1;
 }
@@ -114,7 +121,7 @@ static void note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond
     if (shape) shape = plain_variable_read(operand) && !rlw_is_constant(operand);
     rlw_children_free(&l);
     if (!shape) return;
-    if (k == 0 && note_param_null_test(w, node, operand, eq, cond_seq)) return;
+    if (note_param_test(w, node, operand, eq, k, cond_seq)) return;
     const rl_function *f = w->fn;
     const rl_node *read = NULL;
     for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {

@@ -170,8 +170,9 @@ static int arg_is_distinct(rl_model *m, int fn_index, int32_t spawn_node, const 
         return fresh && line <= fn->nodes[spawn_node].loc.line &&
                rl_ownership_unpublished_at(m->own, fn_index, spawn_node, arg_value);
     }
-    /* An integer (the loop counter) passed by value: one per instance. */
-    if (arg_value[0] == '#') return 1;
+    /* An integer (the loop counter) passed by value: one per instance;
+     * not a constant, the same for every one. */
+    if (arg_value[0] == '#') return strncmp(arg_value, RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) != 0;
     if (arg_value[0] != '&') return 0;
     /* One element of an array per iteration: &args[i], unless its index
      * does not step with the loop (RL_SPAWN_ARG_REPEATS: &row[i] in the j

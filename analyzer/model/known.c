@@ -51,7 +51,7 @@ typedef struct fn_index {
     caller_edge *callers; /* calls into this one (for the fixpoint) */
     size_t ncallers, cap_callers;
     int tests;      /* its own body has value tests */
-    uint32_t param_tests; /* bit n: its own body tests parameter n against 0 */
+    uint32_t param_tests; /* bit n: its own body tests parameter n (against 0, or an integer one against any constant) */
 } fn_index;
 
 struct rl_known_index {
@@ -333,19 +333,30 @@ static int killed_between(const rl_known_index *k, int fn, const uint8_t *dead, 
 }
 
 /* The facts the arguments of CALL node `call` give the callee about the
- * parameters it tests against 0: a NULL callback ("fn:", facts.h) is 0,
- * a function passed is not. */
+ * parameters it tests: a NULL callback ("fn:", facts.h) is 0, a function
+ * passed is not; an integer constant ("#=K") is K. */
 static void param_facts(rl_known_index *k, const rl_node *call, int callee, rl_known_fact *facts, int *n)
 {
     uint32_t tested = k->fns[callee].param_tests;
+    size_t constant_len = strlen(RL_INT_CONSTANT_ARG);
     for (int32_t a = 0; tested && a < call->nargs && a < RL_KNOWN_MAX_PARAM; a++) {
         const char *v = call->args[a];
-        if (!((tested >> a) & 1) || !v || strncmp(v, "fn:", 3) != 0) continue;
+        if (!((tested >> a) & 1) || !v) continue;
+        rl_known_fact fact;
+        if (strncmp(v, RL_NULL_FUNCTION, strlen(RL_NULL_FUNCTION)) == 0) {
+            fact = (rl_known_fact){NULL, 0, v[strlen(RL_NULL_FUNCTION)] == '\0'};
+        } else if (strncmp(v, RL_INT_CONSTANT_ARG, constant_len) == 0) {
+            char *end;
+            fact = (rl_known_fact){NULL, strtoll(v + constant_len, &end, 10), 1};
+            if (end == v + constant_len || *end) continue; /* not a number: decides nothing */
+        } else {
+            continue;
+        }
         char place[16];
         snprintf(place, sizeof place, "P%d", (int)a);
-        const char *interned = rl_strpool_find(k->p->pool, place);
-        if (!interned) continue; /* no function tests such a parameter */
-        if (!add_fact(facts, n, (rl_known_fact){interned, 0, v[3] == '\0'})) return;
+        fact.place = rl_strpool_find(k->p->pool, place);
+        if (!fact.place) continue; /* no function tests such a parameter */
+        if (!add_fact(facts, n, fact)) return;
     }
 }
 
@@ -390,10 +401,12 @@ const rl_known_set *rl_known_for_call(rl_known_index *k, int fn, const rl_known_
     if (!k || !k->any || callee < 0) return NULL;
     rl_known_fact facts[RL_KNOWN_MAX];
     int n = 0;
-    /* what the arguments say of the callee's own parameters */
-    param_facts(k, &k->p->fns[fn].fn->nodes[call], callee, facts, &n);
-    /* the tests around the call, then what the context was entered with */
+    /* the tests around the call, then what the context was entered with;
+     * last, in the room left, what the arguments say of the callee's own
+     * parameters: a constant flag passed down must not push out a mode
+     * the thread runs in (redis: 314 findings became 666 when it did) */
     facts_at(k, fn, inherited, dead, call, k->tests + (size_t)callee * k->words, establish, facts, &n);
+    param_facts(k, &k->p->fns[fn].fn->nodes[call], callee, facts, &n);
     return intern_set(k, facts, n);
 }
 

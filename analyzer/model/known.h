@@ -28,7 +28,10 @@
  * (`if (cb != NULL)`, one it never assigns) is entered from a call
  * passing NULL for it, or a function, with that test decided (libuv's
  * workers call `uv_fs_open(NULL, &req, ..., NULL)`: the synchronous
- * branch; facts.h, "P<n>"). Such a fact is the callee's own: it is not
+ * branch; facts.h, "P<n>"). So is one testing an integer parameter it
+ * never assigns against a constant (`if (locked) unlock(&q->lock);`),
+ * from a call passing a constant for it (curl's `thrdq_unlink(q, FALSE,
+ * TRUE)`; facts.h, "#="). Such a fact is the callee's own: it is not
  * handed further down, and nothing kills it.
  *
  * Cost: a fact goes into a callee only when the callee or one of its

@@ -37,17 +37,22 @@ static int function_value(const rl_program *p, const char *v)
     return usr ? rl_program_find(p, usr) : -1;
 }
 
-/* Whether two calls pass the same objects: every argument but function
- * pointers has the same value (a pointer value, or "" for a number). A
- * removal works on the object the hook was installed on; a setter called
- * with NULLs on something else (memcached's thread_io_queue_add(me,
- * IO_QUEUE_NONE, NULL, ...), a list's terminator) removes nothing. */
+/* Whether two calls pass the same objects: every pointer argument but
+ * function pointers has the same value; numbers, constants ("#=K") or
+ * not (""), are no objects (`lua_sethook(L, hook, MASK, n)` is undone by
+ * `lua_sethook(L, NULL, 0, 0)`). A removal works on the object the hook
+ * was installed on; a setter called with NULLs on something else
+ * (memcached's thread_io_queue_add(me, IO_QUEUE_NONE, NULL, ...), a
+ * list's terminator) removes nothing. */
 static int same_objects(const rl_node *a, const rl_node *b)
 {
     if (a->nargs != b->nargs) return 0;
+    size_t constant = strlen(RL_INT_CONSTANT_ARG);
     for (int32_t i = 0; i < a->nargs; i++) {
         const char *x = a->args[i] ? a->args[i] : "", *y = b->args[i] ? b->args[i] : "";
         if (strncmp(x, FUNCTION_PREFIX, FUNCTION_PREFIX_LEN) == 0) continue;
+        if (strncmp(x, RL_INT_CONSTANT_ARG, constant) == 0) x = "";
+        if (strncmp(y, RL_INT_CONSTANT_ARG, constant) == 0) y = "";
         if (strcmp(x, y) != 0) return 0;
     }
     return 1;

@@ -715,10 +715,11 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
              * the instance's own as that parameter, for the callee's
              * `items[id]` (facts.h, "#P<n>"). */
             long long constant;
-            int k = rlw_index_param(w, rlw_call_arg(c, i));
+            int k;
             if (rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &constant))
                 rl_sb_printf(&bufs[i], RL_INT_CONSTANT_ARG "%lld", constant);
-            else if (k >= 0) rl_sb_printf(&bufs[i], "#P%d", k);
+            else if ((k = rlw_index_param(w, rlw_call_arg(c, i))) >= 0)
+                rl_sb_printf(&bufs[i], "#P%d", k);
         }
         rlw_out_free(&o);
     }

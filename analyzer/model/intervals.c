@@ -180,7 +180,7 @@ static int32_t branch_tests(const rl_function *fn, int32_t test, int32_t node)
  * instances started before, on that path only; else 0. */
 enum { JOIN_FOLLOWS = 1, JOIN_ON_FAILURE = 2 };
 
-static int join_placement(const rl_model *m, const spawn_site *s, const join_site *js, rl_failure_join *failure)
+static int join_placement(const rl_model *m, const spawn_site *s, const join_site *js, rl_path_join *failure)
 {
     int n = s->pos.n < js->pos.n ? s->pos.n : js->pos.n;
     for (int k = 0; k < n; k++) {
@@ -232,11 +232,11 @@ static int join_kind(const rl_model *m, const spawn_site *s, const discovery *d,
  * early return (zstd's `if (error) { POOL_free(pool); return; }` before
  * the last POOL_free) is joined there too. A join matched by field only
  * may name another object: it orders nothing but its own interval. */
-static void list_failure_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d)
+static void list_path_joins(const rl_model *m, rl_thread *child, const spawn_site *s, const discovery *d)
 {
     for (size_t j = 0; j < d->njoins; j++) {
         const join_site *js = &d->joins[j];
-        rl_failure_join f;
+        rl_path_join f;
         int names = join_names(s, d, js);
         if (!names) continue;
         int placement = join_placement(m, s, js, &f);
@@ -244,9 +244,9 @@ static void list_failure_joins(const rl_model *m, rl_thread *child, const spawn_
         else if (placement != JOIN_ON_FAILURE) continue;
         f.pos = pos_copy(&js->pos);
         f.frame_fns = tm_frames_with(js->frame_fns, js->pos.n - 1, js->frame_fns[js->pos.n - 1]);
-        child->failure_joins =
-            rl_xrealloc(child->failure_joins, (size_t)(child->nfailure_joins + 1) * sizeof *child->failure_joins);
-        child->failure_joins[child->nfailure_joins++] = f;
+        child->path_joins =
+            rl_xrealloc(child->path_joins, (size_t)(child->npath_joins + 1) * sizeof *child->path_joins);
+        child->path_joins[child->npath_joins++] = f;
     }
 }
 
@@ -414,7 +414,7 @@ const join_site *tm_child_interval(rl_model *m, rl_thread *child, const rl_threa
         child->creation_holder = parent->creation_holder;
     }
     child->multi = parent->multi || child->own_multi;
-    list_failure_joins(m, child, s, d);
+    list_path_joins(m, child, s, d);
     list_later_joins(m, child, s, d);
     if (!join && !child->multi) joined_by_grandparent(m, child, parent, s);
     child->start = around >= 0 ? pos_prefix_then(&s->pos, frame, around) : pos_copy(&s->pos);

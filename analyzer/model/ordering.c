@@ -96,10 +96,10 @@ static int outlives(const rl_model *m, int t, int top)
  * frees the pool after joining the workers started so far; that branch is
  * all such a join ends the workers on. Another join of the child's own
  * handle (frame -1) ends it for all that follows it on its path. */
-static int after_failure_join(const rl_model *m, const rl_thread *child, const rl_posvec *p)
+static int after_path_join(const rl_model *m, const rl_thread *child, const rl_posvec *p)
 {
-    for (int i = 0; i < child->nfailure_joins; i++) {
-        const rl_failure_join *join = &child->failure_joins[i];
+    for (int i = 0; i < child->npath_joins; i++) {
+        const rl_path_join *join = &child->path_joins[i];
         int n = join->pos.n < p->n ? join->pos.n : p->n, k = 0;
         while (k < n && join->pos.v[k] == p->v[k]) k++;
         if (k == n || k < join->frame) continue;
@@ -202,7 +202,7 @@ static int other_run_of_maker(const rl_model *m, const rl_access *anc, const rl_
 /* An ancestor thread's access against a descendant's. The descendant runs
  * during the interval of the ancestor's child it descends from, or from
  * that child's start on when it may outlive the child; not past a join
- * of that child on a path where starting it failed (after_failure_join),
+ * of that child on a path where starting it failed (after_path_join),
  * nor in the branch where that start failed, for the object it hands
  * its own instance or for a child that runs once (where_start_failed:
  * other instances, started before, may still run). */
@@ -220,7 +220,7 @@ static int ancestor_overlaps(const rl_model *m, const rl_access *anc, const rl_a
                       pos_cmp(&p, &d->joined_by_at) < 0
             : outlives(m, desc->thread, c) ? pos_cmp(&p, interval_start(&m->threads[c], distinct, first_pass)) >= 0
                                            : in_interval(&p, &m->threads[c], distinct, first_pass) &&
-                                                 !after_failure_join(m, &m->threads[c], &p);
+                                                 !after_path_join(m, &m->threads[c], &p);
     /* asked last: only of pairs the intervals leave overlapping */
     if (r && (distinct || !m->threads[c].multi) && where_start_failed(m, &m->threads[c], &p)) r = 0;
     /* The instances of a spawn loop meet at a barrier: none leaves it before

@@ -411,7 +411,8 @@ const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *d
 static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
-    /* an integer constant argument (facts.h, "#="): no object */
+    /* an integer constant argument (facts.h, "#="): no object, so it
+     * binds nothing (it decides tests: known.c) */
     if (strncmp(s, RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0) return rl_intern(pool, "");
     if (s[0] == '@' || s[0] == '%' || (s[0] == '&' && (s[1] == '@' || s[1] == '%'))) {
         /* A call's result or a choice, then the steps applied to it. */
@@ -540,10 +541,6 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
     for (int i = 0; i < n; i++) {
         int d = 0, rd = 0;
         int k = -1;
-        if (strncmp(call->args[i], RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0) {
-            vals[i] = ""; /* decides tests (known.c), binds nothing */
-            continue;
-        }
         if (call->args[i][0] == '#' && sscanf(call->args[i], "#P%d", &k) == 1) {
             /* an integer the caller's parameter k gives (facts.h): the
              * callee's index is as much the instance's own as k is */

@@ -754,11 +754,11 @@ void rl_model_free(rl_model *m)
         free(m->threads[i].phase_bounds);
         free(m->threads[i].finishers);
         free(m->threads[i].join_sites);
-        for (int k = 0; k < m->threads[i].nfailure_joins; k++) {
-            pos_free(&m->threads[i].failure_joins[k].pos);
-            free(m->threads[i].failure_joins[k].frame_fns);
+        for (int k = 0; k < m->threads[i].npath_joins; k++) {
+            pos_free(&m->threads[i].path_joins[k].pos);
+            free(m->threads[i].path_joins[k].frame_fns);
         }
-        free(m->threads[i].failure_joins);
+        free(m->threads[i].path_joins);
         for (int k = 0; k < m->threads[i].nlater_joins; k++) pos_free(&m->threads[i].later_joins[k].at);
         free(m->threads[i].later_joins);
         pos_free(&m->threads[i].joined_by_at);

@@ -48,17 +48,18 @@ typedef struct rl_join_site {
     rl_loc call_loc;
 } rl_join_site;
 
-/* A join on the branch where starting a thread failed: its position in
- * the parent's frame, the function of each frame, the frame of the `if`
- * testing the start, and that `if`'s branch holding the join there; or
- * (frame and branch -1) another join of the thread's own handle, which
- * ends it for whatever follows it on its own path. */
-typedef struct rl_failure_join {
+/* A join that ends a thread only for what follows it on its own path:
+ * one on the branch where starting the thread failed (its position in the
+ * parent's frame, the function of each frame, the frame of the `if`
+ * testing the start, and that `if`'s branch holding the join there), or
+ * (frame and branch -1) any other join of the thread's own handle than
+ * the one its interval ends at. */
+typedef struct rl_path_join {
     rl_posvec pos;
     int *frame_fns;
     int frame;
     int32_t branch;
-} rl_failure_join;
+} rl_path_join;
 
 /* A join a thread's parent makes after starting it, of a global handle
  * that is not the thread's own: a thread it starts in turn may be the
@@ -122,10 +123,11 @@ typedef struct rl_thread {
     int njoin_sites;
     /* Joins on the branch where starting it failed (`if (pthread_create(...))
      * { pool_free(ctx); ... }`, discovery.c): they end the instances
-     * started before, but only for what follows them inside that branch
-     * (ordering.c). */
-    struct rl_failure_join *failure_joins;
-    int nfailure_joins;
+     * started before, but only for what follows them inside that branch;
+     * and its handle's other joins (an early return's `pool_free`), for
+     * what follows them on their path (rl_path_join, ordering.c). */
+    struct rl_path_join *path_joins;
+    int npath_joins;
     /* Joins its parent makes later of other global handles (rl_later_join),
      * and, when its own parent never joins it but its grandparent does,
      * that grandparent (joined_by, else -1) and the join's position in the

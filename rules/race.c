@@ -95,19 +95,33 @@ static int is_single_global(const char *place)
     return place && rl_place_root(place, &param) == RL_ROOT_GLOBAL && !strchr(place, '[');
 }
 
+/* Whether place is a member outside any array of the object that holds
+ * lock array `lock` ("H12_5.overflow" beside "H12_5.locks[]"): one
+ * object, whichever element of the array a thread holds. */
+static int beside_lock_array(const char *lock, const char *place)
+{
+    const char *hole = strstr(lock, "[]");
+    if (!place || !hole || strchr(place, '[')) return 0;
+    const char *dot = hole;
+    while (dot > lock && dot[-1] != '.') dot--;
+    size_t object = (size_t)(dot - lock); /* "H12_5." */
+    return object > 0 && strncmp(place, lock, object) == 0;
+}
+
 /* Some lock held by both sides orders them (lock_orders). An element lock
  * of unknown index ("G:stripe[]", `lock(&stripe[b % N])`) may be a
  * different element on each side: it is taken to guard the elements of
  * an array indexed alike (`bucket_count[b]`, `accts[i].balance`), but not
  * one global outside any array (`resizes++` under whichever stripe the
- * thread holds), place (NULL: any place). */
+ * thread holds), nor a member beside the lock array in its own object
+ * (`h->overflow++` under `h->locks[b]`), place (NULL: any place). */
 static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, const rl_lockset *b, const char *place)
 {
     int single = is_single_global(place);
     for (size_t i = 0; i < a->n; i++) {
         int mb = a == b ? a->e[i].shared : rl_ls_mode(b, a->e[i].lock);
         if (mb < 0 || (a->e[i].shared && mb == 1)) continue;
-        if (single && strstr(a->e[i].lock, "[]")) continue;
+        if ((single || beside_lock_array(a->e[i].lock, place)) && strstr(a->e[i].lock, "[]")) continue;
         if (lock_orders(m, ta, tb, a->e[i].lock)) return 1;
     }
     return 0;

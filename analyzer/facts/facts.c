@@ -206,7 +206,7 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
                      (n->flags & RL_ACC_CLAIMED) ? " claimed" : "");
     else if (n->flags)
         rl_sb_printf(out, " flags=%u", n->flags);
-    if (n->aux >= 0) rl_sb_printf(out, n->kind == RL_N_ACCESS ? " index=%d" : " try=#%d", n->aux);
+    if (n->aux >= 0) rl_sb_printf(out, n->kind == RL_N_ACCESS || n->kind == RL_N_SPAWN ? " index=%d" : " try=#%d", n->aux);
     if (n->text) rl_sb_printf(out, " %s", n->text[0] ? n->text : "NULL");
     if (n->callee) rl_sb_printf(out, " -> %s", n->callee);
     if (n->api) rl_sb_printf(out, " api=%s", n->api);

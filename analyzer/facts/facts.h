@@ -246,8 +246,10 @@ enum {
     RL_LOOP_ONCE = 1 << 4,     /* do { } while (0): runs once, not a loop */
     RL_LOOP_RUNS = 1 << 5,     /* a `for` whose counter starts at a constant
                                   its test lets through (`for (i = 0; i < 8;
-                                  i++)`): the body runs at least once
-                                  (facts format 26) */
+                                  i++)`), or a `while` testing for null a
+                                  local still null (`m = NULL; while (!m)`):
+                                  the body runs at least once (facts
+                                  format 26) */
     RL_LOOP_SINGLE_PASS = 1 << 6, /* a `for` run exactly once: its test is a
                                   local flag its init sets nonzero and its
                                   step sets to 0, changed nowhere else
@@ -352,7 +354,10 @@ typedef struct rl_node {
                            the arguments that are pointers the caller
                            claimed and still holds (bit i for argument i <
                            RL_CALL_MAX_CLAIMED_ARGS: the callee's accesses
-                           through them are the instance's own), or -1 */
+                           through them are the instance's own), or -1;
+                           SPAWN: the constant index of the array element
+                           its argument is the address of (`&seen[1]`,
+                           facts format 35), or -1 */
     rl_loc loc;
     const char *text;   /* place, label, handle, or indirect callee type;
                            IF with RL_IF_VALUE_*: the global tested */

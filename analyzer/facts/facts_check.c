@@ -139,7 +139,7 @@ static int node_shape_ok(const checker *c, int32_t i, const int32_t *nchildren)
         for (int32_t ch = n->first_child; ch >= 0; ch = fn->nodes[ch].next_sibling)
             if (fn->nodes[ch].kind != RL_N_SEQ) return bad_node(c, i, "a child", "is not a sequence");
     }
-    if (n->kind == RL_N_ACCESS) {
+    if (n->kind == RL_N_ACCESS || n->kind == RL_N_SPAWN) {
         if (n->aux < -1) return bad_node(c, i, "its index", "is negative");
     } else if (n->kind == RL_N_IF && (n->flags & RL_IF_LAST)) {
         /* the last reference of a counter: its decrement, a write */

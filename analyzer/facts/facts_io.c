@@ -70,8 +70,9 @@
  * values merged where the branches meet (walk_locals.c); 33: null
  * function pointers stored, passed and returned ("fn:" alone as a
  * function-pointer flow's value: frontend/fnflow.c); 34: integer constant
- * call arguments ("#=K") and tests of integer parameters ("P<n>") */
-#define FACTS_FORMAT 34
+ * call arguments ("#=K") and tests of integer parameters ("P<n>"); 35:
+ * a SPAWN's constant element index of its argument (its aux: `&seen[1]`) */
+#define FACTS_FORMAT 35
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */
@@ -343,8 +344,9 @@ static int tree_ok(const rl_function *fn)
         if (i == 0 ? n->parent != -1 : !(n->parent >= 0 && n->parent < i)) return 0;
         if (!link_ok(n->first_child, i + 1, fn->nnodes) || !link_ok(n->next_sibling, i + 1, fn->nnodes)) return 0;
         if (n->end < i || n->end >= fn->nnodes) return 0;
-        if (n->kind != RL_N_ACCESS && !link_ok(n->aux, 0, fn->nnodes)) return 0;
-        if (n->kind == RL_N_ACCESS && n->aux < -1) return 0;
+        int index_aux = n->kind == RL_N_ACCESS || n->kind == RL_N_SPAWN; /* an index, not a node */
+        if (!index_aux && !link_ok(n->aux, 0, fn->nnodes)) return 0;
+        if (index_aux && n->aux < -1) return 0;
         if (n->nargs < 0) return 0;
     }
     /* Children point back at their parent, so every walk terminates. */

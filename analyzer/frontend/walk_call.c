@@ -15,6 +15,7 @@
 #include "walker.h"
 #include "fnflow.h"
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,72 +114,6 @@ void rlw_set_args(walker *w, int32_t id, const char **vals, int n)
     for (int i = 0; i < n; i++) node->args[i] = rl_intern(w->facts->pool, vals[i] ? vals[i] : "");
 }
 
-/* Whether the index stepped by the loop: the counter itself, or the
- * counter plus or minus a constant. */
-static int steps_with(CXCursor idx, CXCursor counter)
-{
-    CXCursor s = rl_cursor_strip(idx);
-    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) return clang_equalCursors(clang_getCursorReferenced(s), counter);
-    if (clang_getCursorKind(s) != CXCursor_BinaryOperator) return 0;
-    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(s);
-    if (op != CXBinaryOperator_Add && op != CXBinaryOperator_Sub) return 0;
-    child_list l;
-    rlw_children_of(s, &l);
-    long long v;
-    int r = l.len == 2 && ((steps_with(rlw_child_at(&l, 0), counter) && rlw_const_int(rlw_child_at(&l, 1), &v)) ||
-                           (op == CXBinaryOperator_Add && rlw_const_int(rlw_child_at(&l, 0), &v) &&
-                            steps_with(rlw_child_at(&l, 1), counter)));
-    rlw_children_free(&l);
-    return r;
-}
-
-/* Whether a spawn argument in a loop is the address of an array element
- * (`&a[idx]`, `&a[idx].f`) whose index does not step with the innermost
- * `for` around it: a constant, or in a `for` with a known counter, any
- * index but that counter (plus or minus a constant). Several instances
- * then get one element (RL_SPAWN_ARG_REPEATS). */
-static int element_repeats(walker *w, CXCursor arg)
-{
-    if (!w->loop.inside) return 0;
-    CXCursor s = rl_cursor_strip(arg);
-    if (clang_getCursorKind(s) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(s) != CXUnaryOperator_AddrOf)
-        return 0;
-    child_list l;
-    rlw_children_of(s, &l);
-    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    rlw_children_free(&l);
-    /* `&a[idx].f`: the element is the member's */
-    while (!clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
-        rlw_children_of(e, &l);
-        int through_pointer = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0)));
-        e = l.len == 1 && !through_pointer ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-        rlw_children_free(&l);
-    }
-    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr) return 0;
-    rlw_children_of(e, &l);
-    CXCursor idx = l.len == 2 ? rlw_child_at(&l, 1) : clang_getNullCursor();
-    rlw_children_free(&l);
-    if (clang_Cursor_isNull(idx)) return 0;
-    long long v;
-    if (rlw_const_int(idx, &v)) return 1;
-    return !clang_Cursor_isNull(w->loop.counter) && !steps_with(idx, w->loop.counter);
-}
-
-/* Whether local decl, a pointer, is only ever given integers converted
- * to pointers (its initialiser and assignments, casts stripped, of
- * integer type) and its address is never taken: a thread's index in
- * disguise. */
-static int holds_only_integers(walker *w, CXCursor decl)
-{
-    local_var *v = rlw_find_local(w, decl);
-    if (!v || !v->is_pointer || v->exposed || v->modified || v->nassigns == 0) return 0;
-    for (int i = 0; i < v->nassigns; i++) {
-        CXType t = clang_getCanonicalType(clang_getCursorType(rl_cursor_strip(v->assigns[i])));
-        if (t.kind < CXType_Bool || t.kind > CXType_Int128) return 0;
-    }
-    return 1;
-}
-
 static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
     const char *usr = NULL, *fname = NULL, *ftype = NULL, *target = NULL, *fnptr = NULL;
@@ -225,7 +160,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         CXType st = clang_getCanonicalType(clang_getCursorType(s));
         int integer = st.kind >= CXType_Bool && st.kind <= CXType_Int128;
         CXCursor d = clang_getCursorKind(s) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(s) : clang_getNullCursor();
-        if (!integer && !clang_Cursor_isNull(d) && rlw_is_automatic(d)) integer = holds_only_integers(w, d);
+        if (!integer && !clang_Cursor_isNull(d) && rlw_is_automatic(d)) integer = rlw_holds_only_integers(w, d);
         if (integer && !clang_Cursor_isNull(d) && rlw_is_automatic(d))
             rl_sb_printf(&argv.value, "#L:%s", rlw_intern_cx(w, clang_getCursorSpelling(s)));
     }
@@ -242,8 +177,9 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
             /* `if (pthread_create(...) != 0) { free(arg); }`: a condition
              * may test whether the thread started (rlw_set_try) */
             w->last_trylock = id;
-            if (api->arg >= 0 && api->arg < nargs && element_repeats(w, rlw_call_arg(c, api->arg)))
+            if (api->arg >= 0 && api->arg < nargs && rlw_spawn_arg_repeats(w, rlw_call_arg(c, api->arg)))
                 n->flags |= RL_SPAWN_ARG_REPEATS;
+            n->aux = api->arg >= 0 && api->arg < nargs ? rlw_spawn_arg_element(rlw_call_arg(c, api->arg)) : -1;
             n->text = ftype;
             const char *vals[2] = {rl_sb_str(&argv.value), rl_sb_str(&handle_place)};
             rlw_set_args(w, id, vals, 2);

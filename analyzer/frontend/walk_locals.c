@@ -463,3 +463,47 @@ void rlw_flow_join(walker *w, const char **other)
         if (v->straight) v->current = merge_values(w, v, other[i], flow_value(w, v));
     }
 }
+
+/* The local a loop condition tests for null (`!m`, `m == NULL`, `NULL ==
+ * m`, `m == 0`), or NULL. */
+static local_var *tested_for_null(walker *w, CXCursor cond)
+{
+    CXCursor e = rl_cursor_strip(cond), x, y;
+    if (clang_getCursorKind(e) == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_LNot) {
+        child_list l;
+        rlw_children_of(e, &l);
+        x = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+        rlw_children_free(&l);
+    } else if (rlw_binary_operands(e, CXBinaryOperator_EQ, &x, &y)) {
+        x = rl_cursor_strip(x);
+        y = rl_cursor_strip(y);
+        if (rl_cursor_is_null_constant(x)) x = y;
+        else if (!rl_cursor_is_null_constant(y)) return NULL;
+    } else {
+        return NULL;
+    }
+    if (clang_Cursor_isNull(x) || clang_getCursorKind(x) != CXCursor_DeclRefExpr) return NULL;
+    CXCursor d = clang_getCursorReferenced(x);
+    return rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+}
+
+/* Whether a `while` loop's first test surely passes: it tests for null a
+ * local initialised to null whose every other assignment lies inside
+ * the loop, with no jump around (`struct msg *m = NULL; while (!m) { lock;
+ * m = head; ... unlock; }`): the body runs at least once (RL_LOOP_RUNS),
+ * so what every round does holds after it. */
+int rlw_null_on_loop_entry(walker *w, CXCursor loop, CXCursor cond)
+{
+    local_var *v = tested_for_null(w, cond);
+    if (!v || v->param_index >= 0 || v->exposed || v->modified || w->has_jumps || v->nassigns < 1) return 0;
+    child_list l;
+    rlw_children_of(v->decl, &l);
+    int null_init = l.len && clang_isExpression(clang_getCursorKind(rlw_child_at(&l, l.len - 1))) &&
+                    rl_cursor_is_null_constant(rlw_child_at(&l, l.len - 1)) &&
+                    clang_equalCursors(rlw_child_at(&l, l.len - 1), v->assigns[0]);
+    rlw_children_free(&l);
+    if (!null_init || rlw_lies_within(v->decl, loop) != 0) return 0;
+    for (int i = 1; i < v->nassigns; i++)
+        if (rlw_lies_within(v->assigns[i], loop) != 1) return 0;
+    return 1;
+}

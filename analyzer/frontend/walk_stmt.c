@@ -519,6 +519,7 @@ static void stmt_for(walker *w, CXCursor c)
     if (clang_Cursor_isNull(test) && (nsemi == 2 || complete)) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
     loop_scope outer = w->loop;
     w->loop.inside = 1;
+    w->loop.stmt = c;
     int up = 0;
     w->loop.counter = clang_Cursor_isNull(increment) ? clang_getNullCursor() : stepped_variable(increment, &up);
     w->loop.span = clang_Cursor_isNull(w->loop.counter) ? -1 : counter_span(w->loop.counter, init, test);
@@ -552,6 +553,7 @@ static void stmt_while(walker *w, CXCursor c, int is_do)
         long long v;
         if (rlw_const_int(cx, &v) && v != 0) w->fn->nodes[node].flags |= RL_LOOP_FOREVER;
         if (is_do && rlw_const_int(cx, &v) && v == 0) w->fn->nodes[node].flags |= RL_LOOP_ONCE;
+        if (!is_do && rlw_null_on_loop_entry(w, c, cx)) w->fn->nodes[node].flags |= RL_LOOP_RUNS;
         rlw_expr_into(w, cx, cond);
         rlw_set_try(w, node, cx);
         loop_scope outer = w->loop;
@@ -561,6 +563,7 @@ static void stmt_while(walker *w, CXCursor c, int is_do)
             /* the `for` counters around keep their ranges: they are not
              * this loop's to change */
             w->loop.inside = 1;
+            w->loop.stmt = c;
             w->loop.counter = clang_getNullCursor();
             w->loop.span = -1;
         }

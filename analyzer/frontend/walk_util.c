@@ -143,6 +143,26 @@ const char *rlw_type_key(walker *w, CXType t)
     return r;
 }
 
+/* Where c starts in its file (expansion location): the file and the
+ * byte offset; 0 when it lies in no file. */
+static int start_offset(CXCursor c, CXFile *file, unsigned *offset)
+{
+    *file = NULL;
+    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), file, NULL, NULL, offset);
+    return *file != NULL;
+}
+
+/* Whether cursor c lies inside statement outer, by their extents: 1 or
+ * 0, and -1 when either lies in no file. */
+int rlw_lies_within(CXCursor c, CXCursor outer)
+{
+    CXFile fc, fo, fe;
+    unsigned oc, oo, oe = 0;
+    if (!start_offset(c, &fc, &oc) || !start_offset(outer, &fo, &oo)) return -1;
+    clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(outer)), &fe, NULL, NULL, &oe);
+    return clang_File_isEqual(fc, fo) && oc >= oo && oc < oe;
+}
+
 /* The identifier written at the start of c in the source (the macro name
  * when c comes from a macro expansion such as atomic_fetch_add). */
 int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)

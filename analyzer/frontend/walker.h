@@ -108,6 +108,7 @@ typedef struct owned_counter {
  * restoring it around each loop's body). */
 typedef struct loop_scope {
     int inside;          /* some loop (not a `do { } while (0)`) is around */
+    CXCursor stmt;       /* the innermost such loop's statement */
     CXCursor counter;    /* the variable the innermost one, a `for`, steps
                             (`i++`), or a null cursor (none, not a plain step) */
     long long span;      /* the counter stays in [0, span): it starts at a
@@ -218,6 +219,27 @@ int rlw_binary_operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, C
 CXCursor rlw_function_body(CXCursor fn);
 /* Evaluates an integer constant expression; returns 1 when it is one. */
 int rlw_const_int(CXCursor c, long long *value);
+/* Whether cursor c lies inside statement outer, by their extents in the
+ * file: 1 or 0, -1 when either lies in no file. */
+int rlw_lies_within(CXCursor c, CXCursor outer);
+
+/* Whether a `while` loop's first test surely passes: it tests for null
+ * a local initialised to null and assigned nowhere else but inside the
+ * loop (walk_locals.c): the body runs at least once (RL_LOOP_RUNS). */
+int rlw_null_on_loop_entry(walker *w, CXCursor loop, CXCursor cond);
+
+/* ---- spawn arguments (walk_spawn_arg.c) ------------------------------------ */
+
+/* Whether a spawn argument in a loop hands every instance the same
+ * object (RL_SPAWN_ARG_REPEATS): an element whose index does not step
+ * with the loop, or a pointer set before the loop. */
+int rlw_spawn_arg_repeats(walker *w, CXCursor arg);
+/* The constant index of the array element a spawn argument is the address
+ * of (`&seen[1]`: the SPAWN node's aux), -1 when none. */
+int32_t rlw_spawn_arg_element(CXCursor arg);
+/* Whether local decl, a pointer, only ever holds integers converted to
+ * pointers, its address never taken: a thread's index in disguise. */
+int rlw_holds_only_integers(walker *w, CXCursor decl);
 
 /* ---- cleanup-attribute lock guards (walk_cleanup.c) ---------------------- */
 

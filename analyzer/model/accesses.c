@@ -184,7 +184,7 @@ const rl_lockset *tm_history_at(rl_model *m, const rl_ctx *c, int32_t node)
     if (!entry) return own ? own : rl_ls_empty(m->flow->locks);
     /* what the function waited on that its callers had waited on before
      * the call: a second wait (place.h, RL_AGAIN_MARK) */
-    return own ? rl_flow_add_waits(m->flow, entry, own) : entry;
+    return own ? rl_flow_add_waits(m->flow, entry, NULL, own) : entry;
 }
 
 /* Whether place lies in a global that is no array element: one object
@@ -273,6 +273,20 @@ static const rl_lockset *correlated_locks(rl_model *m, const rl_lockset *held, c
 /* What orders an access before other threads' accesses: the locks its
  * owned object is published under (publish), and the objects its
  * function posts on after it (flow.h), resolved in the context. */
+/* The element index of what access `text` of context c touches through
+ * the thread's own argument (rl_thread.arg_index): the object a parameter
+ * bound to that argument points to, or a member of it, not what its
+ * pointers lead to; -1 otherwise. */
+static int32_t element_handed_in(const rl_model *m, const rl_ctx *c, const char *text)
+{
+    const rl_thread *t = &m->threads[c->thread];
+    int k = -1;
+    if (t->arg_index < 0 || !text || rl_place_root(text, &k) != RL_ROOT_PARAM || k < 0 || k >= c->nbind) return -1;
+    const char *star = strchr(text, '*');
+    if (c->bind[k] != t->arg || !star || strchr(star + 1, '*')) return -1;
+    return t->arg_index;
+}
+
 /* Whether the access `text` of context c is a member of an object its
  * caller claimed and handed it (`fill(s, ...)`, a CALL's claimed-argument
  * mask, facts.h): `P0*.len`, `P0*.buf[]`, the object's own members, not
@@ -452,6 +466,7 @@ void tm_collect_accesses(rl_model *m)
                  * while resolving left that array first: no parameter root,
                  * no pointer followed. */
                 a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
+                if (a->index < 0 && nalts == 1) a->index = element_handed_in(m, c, n->text);
                 a->history = tm_history_at(m, c, i);
                 a->after_a_last = holds_last_mark(&last_marks, a->history);
                 a->publish = publish;

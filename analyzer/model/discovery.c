@@ -575,6 +575,7 @@ int tm_add_thread(rl_model *m, int parent, int entry_fn)
     t->runs_fn = -1;
     t->spawn_node = -1;
     t->spawn_fn = -1;
+    t->arg_index = -1;
     t->creation_holder = -1;
     t->joined_by = -1;
     t->joiner = -1;
@@ -670,6 +671,10 @@ static void create_children(rl_model *m, int parent, const discovery *d)
             t->spawn_loc = s->loc;
             t->spawn_call_loc = s->call_loc;
             t->arg = s->arg;
+            /* an element of a collapsed array (`&L:seen[]`) with a
+             * constant index at the spawn itself */
+            const rl_node *spawn = &fn_of(m, t->spawn_fn)->nodes[s->node];
+            t->arg_index = spawn->kind == RL_N_SPAWN && t->arg && t->arg[0] == '&' && strstr(t->arg, "[]") ? spawn->aux : -1;
             t->arg_distinct = s->arg_distinct;
             t->arg_loaded = s->arg_loaded;
             t->started_in_once = s->once_object;

@@ -461,7 +461,7 @@ static state waited_in_loop(walk *w, int32_t id, state exit_state)
     const rl_lockset *waits = rl_ls_empty(w->flow->locks);
     for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++)
         waits = rl_ls_union(w->flow->locks, waits, waited_by_call(w, i, 1));
-    exit_state.acquired = rl_flow_add_waits(w->flow, exit_state.acquired, waits);
+    exit_state.acquired = rl_flow_add_waits(w->flow, exit_state.acquired, NULL, waits);
     return exit_state;
 }
 
@@ -570,12 +570,16 @@ static state run_call(walk *w, int32_t id, state s)
     if (callee >= 0 && w->flow->fns[callee].analysed && !w->flow->fns[callee].returns &&
         w->flow->fns[callee].jump_held)
         return UNREACHABLE;
+    const rl_lockset *before = s.acquired;
     s = apply_call(w, s, id);
     /* After a wait, what was posted before it is ordered before what
      * follows: the object waited on joins the history. So after a callee
      * that may wait (yarn's wait_for, a switch whose every case waits in a
-     * loop): it waits, or found the predicate it waits for already true. */
-    if (s.held) s.acquired = rl_flow_add_waits(w->flow, s.acquired, waited_by_call(w, id, 0));
+     * loop): it waits, or found the predicate it waits for already true.
+     * A second wait is one on what the caller waited on before the call:
+     * the callee's own history (apply_call) holds its wait already, which
+     * is the same wait, not a second one (`do_wait(); x = after;`). */
+    if (s.held) s.acquired = rl_flow_add_waits(w->flow, s.acquired, before, waited_by_call(w, id, 0));
     return s;
 }
 

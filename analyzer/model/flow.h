@@ -134,9 +134,11 @@ int rl_flow_waits_before(const rl_flow *flow, int fn, int32_t i);
 const rl_lockset *rl_flow_second_round(const rl_flow *flow, const rl_lockset *s, const rl_lockset *once,
                                        const rl_lockset *twice);
 /* What a history `acquired` is after waiting on `waits`: each object
- * joins it, and one it held already joins as its mark too (a second
- * wait, place.h). */
-const rl_lockset *rl_flow_add_waits(const rl_flow *flow, const rl_lockset *acquired, const rl_lockset *waits);
+ * joins it, and one that `prior` (the history before the wait; NULL:
+ * acquired itself) held already joins as its mark too (a second wait,
+ * place.h). */
+const rl_lockset *rl_flow_add_waits(const rl_flow *flow, const rl_lockset *acquired, const rl_lockset *prior,
+                                    const rl_lockset *waits);
 
 /* Computes every function's flow and summary (callees first, iterated
  * until summaries are stable). Lock names are interned in p->pool. */

@@ -174,12 +174,14 @@ const rl_lockset *rl_flow_second_round(const rl_flow *flow, const rl_lockset *s,
     return r;
 }
 
-const rl_lockset *rl_flow_add_waits(const rl_flow *flow, const rl_lockset *acquired, const rl_lockset *waits)
+const rl_lockset *rl_flow_add_waits(const rl_flow *flow, const rl_lockset *acquired, const rl_lockset *prior,
+                                    const rl_lockset *waits)
 {
     const rl_lockset *r = rl_ls_union(flow->locks, acquired, waits);
+    if (!prior) prior = acquired;
     for (size_t e = 0; waits && e < waits->n; e++) {
         const char *object = waits->e[e].lock;
-        if (rl_ls_contains(acquired, object) && !rl_place_is_last_mark(object, NULL))
+        if (rl_ls_contains(prior, object) && !rl_place_is_last_mark(object, NULL))
             r = rl_ls_add(flow->locks, r, rl_place_again_mark(flow->pool, object), 0);
     }
     return r;

@@ -218,6 +218,33 @@ const char *tm_returned_value(rl_model *m, int fn, int thread)
     return resolve_now(m, &own, ret, NULL);
 }
 
+/* The arguments of call value fields[0..nf) as texts of env's function:
+ * its own, and for one it left empty (a call's result: call values never
+ * nest, walk_call.c) the argument of the call node it names (`pass(make())`
+ * giving `make()`'s object), when env's function holds that call. */
+static int call_arg_texts(rl_model *m, const frame_env *env, const char *const *fields, int nf,
+                          const char *texts[MAX_PARAMS])
+{
+    int nargs = nf - 3 < MAX_PARAMS ? nf - 3 : MAX_PARAMS;
+    const rl_node *call = NULL;
+    int looked = 0;
+    for (int i = 0; i < nargs; i++) {
+        texts[i] = fields[3 + i];
+        if (texts[i][0]) continue;
+        if (!looked) {
+            looked = 1;
+            unsigned line = 0, col = 0;
+            const rl_function *f = env->fn >= 0 ? fn_of(m, env->fn) : NULL;
+            if (f && sscanf(fields[0], "%u_%u", &line, &col) == 2)
+                for (int32_t k = 0; k < f->nnodes && !call; k++)
+                    if (f->nodes[k].kind == RL_N_CALL && f->nodes[k].loc.line == line && f->nodes[k].loc.col == col)
+                        call = &f->nodes[k];
+        }
+        if (call && i < call->nargs && call->args[i] && call->args[i][0] == '@') texts[i] = call->args[i];
+    }
+    return nargs;
+}
+
 /* Resolves a call value "@L_C|USR|TYPE|args...": the callee's returned
  * value with its parameters bound to the arguments; a heap object the
  * callee allocates is a fresh object at this call site (an allocator
@@ -254,8 +281,9 @@ static const char *resolve_call(rl_model *m, const frame_env *env, const char *c
             rl_sb_free(&sb);
             if (ret) record_wrapper_object(m, env, callee, ret, fields + 3, nf - 3, result);
         } else if (ret && rl_place_root(ret, NULL) != RL_ROOT_LOCAL) {
-            const char *args[MAX_PARAMS];
-            frame_env callee_env = callee_frame(m, env, callee, fields + 3, nf - 3, args);
+            const char *args[MAX_PARAMS], *texts[MAX_PARAMS];
+            int nargs = call_arg_texts(m, env, fields, nf, texts);
+            frame_env callee_env = callee_frame(m, env, callee, texts, nargs, args);
             result = rl_place_root(ret, NULL) == RL_ROOT_CALL || (ret[0] == '&' && ret[1] == '@')
                          ? resolve_call(m, &callee_env, ret + (ret[0] == '&'), depth + 1, root_distinct)
                          : tm_resolve2(m, &callee_env, ret, NULL, root_distinct);
@@ -529,6 +557,15 @@ static int indexes_by(rl_model *m, int fn, int k)
     return (int)((*e >> k) & 1);
 }
 
+/* Whether a value is a pointer loaded from memory reached through a
+ * parameter ("P0*.sh": the pointer in the parameter's object), not the
+ * parameter itself ("P0") nor an address in its object ("&P0*.inner"). */
+static int loaded_through_param(const char *value)
+{
+    int k = -1;
+    return value[0] == 'P' && rl_place_root(value, &k) == RL_ROOT_PARAM && strchr(value, '*') != NULL;
+}
+
 /* Bindings for a callee: each argument value resolved in the caller. */
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct)
@@ -556,6 +593,16 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
         /* a pointer into an object of unknown type is as unknown as no
          * value: one context for all of them (place.c, subst) */
         vals[i] = strncmp(v, RL_UNKNOWN_ROOT, strlen(RL_UNKNOWN_ROOT)) == 0 ? "" : k_limit(m, v);
+        /* A pointer loaded from the instance's own object (`bump(c->sh)`)
+         * leads to what was stored there: when the stores tell it is one
+         * object for every instance (the same `sh` in each `ctx[i]`), the
+         * callee's object is not the instance's own, as `c->sh->counter`
+         * written in place is not. When they do not tell, the caller's
+         * judgement holds (a job on the instance's own list). */
+        if (d && v[0] != '&' && loaded_through_param(call->args[i]) && tm_pointer_leads_to_shared(m, v)) {
+            d = 0;
+            rd = 1;
+        }
         if (d) *distinct |= 1u << i;
         if (rd && reached_distinct) *reached_distinct |= 1u << i;
     }

@@ -39,10 +39,64 @@ static const char AMBIGUOUS[] = "";
  * place's root is an allocator wrapper's object, the one stored at the
  * same place of the object as the wrapper named it. *key: the place it
  * was recorded at. */
+/* Whether value is a pointer read back through key itself: "K*..." for
+ * key K (`head = head->next`). */
+static int reads_through(const char *value, const char *key)
+{
+    size_t n = strlen(key);
+    return strncmp(value, key, n) == 0 && value[n] == '*';
+}
+
+/* The one address a place of several stored values holds when every
+ * other value comes down to it: pointers read back through the place
+ * itself (`head = m->next` with m read from head: a list popped), whose
+ * members in turn hold nothing else (NULL, which is no store, or head's
+ * own value again: `m->next = head`, a list pushed). An Andersen
+ * points-to set of the place holds that one object; anything else (two
+ * addresses, a value not traced, an overflowed set) gives NULL. */
+static const char *one_address_through_self(rl_model *m, const char *key)
+{
+    const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, key);
+    if (!set || set->overflowed) return NULL;
+    const char *address = NULL;
+    for (size_t i = 0; i < set->n; i++) {
+        const char *v = set->values[i];
+        if (v[0] == '&') {
+            if (address && address != v) return NULL;
+            address = v;
+        } else if (!reads_through(v, key)) {
+            return NULL;
+        }
+    }
+    if (!address) return NULL;
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < set->n; i++) {
+        const char *v = set->values[i];
+        if (v[0] == '&') continue;
+        /* the member read, on the one object: "H11.next" for "K*.next" */
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_append(&sb, address + 1);
+        rl_sb_append(&sb, v + klen + 1);
+        const char *member = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+        const rl_stored_set *held = member ? rl_stored_sets_get(&m->stored_sets, member) : NULL;
+        if (held && held->overflowed) return NULL;
+        for (size_t k = 0; held && k < held->n; k++) {
+            const char *w = held->values[k];
+            if (w != address && w != key && !reads_through(w, key)) return NULL;
+        }
+    }
+    return address;
+}
+
 static const char *stored_value(rl_model *m, const char *place, const char **key)
 {
     *key = place;
     const char *value = rl_ptrmap_get(&m->stored, place);
+    if (value == AMBIGUOUS) {
+        const char *one = one_address_through_self(m, place);
+        return one ? one : value;
+    }
     if (value) return value;
     size_t root = rl_place_root_len(place);
     const char *outer = rl_strpool_find_n(m->program->pool, place, root);
@@ -322,6 +376,19 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
     *own_out = own;
     *shared_after_out = shared_after;
     return rl_place_normalize_final(pool, place);
+}
+
+int tm_pointer_leads_to_shared(rl_model *m, const char *place)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s*", place);
+    const char *pointer = rl_intern(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    int own = 0, shared_after = 0;
+    const char *object = follow_stores_now(m, pointer, 1, &own, &shared_after);
+    /* followed one known address, not the instance's own: shared; a
+     * pointer not known (shared_after) or not followed tells nothing */
+    return object != pointer && !own && !shared_after;
 }
 
 /* Slots of the follow cache (a power of two): a context's accesses follow

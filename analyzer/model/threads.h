@@ -102,6 +102,11 @@ typedef struct rl_thread {
     int spawn_fn;        /* the function whose node spawn_node is, -1 for roots */
     rl_loc spawn_loc;
     const char *arg;     /* resolved spawn argument value */
+    int32_t arg_index;   /* the constant index of the array element arg is
+                            the address of (`&seen[1]`: facts.h, a SPAWN's
+                            aux), -1 when none: what the thread touches
+                            through its argument is that element, not
+                            another thread's `&seen[0]` */
     int arg_distinct;
     int arg_loaded;      /* spawned in a loop with a pointer loaded from memory
                             (an array's element): distinct if what it points

@@ -242,6 +242,10 @@ void tm_index_instance_frames(rl_model *m);
  * the joins discovery kept (rl_model.joins_made). */
 void tm_match_joiners(rl_model *m);
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
+/* Whether the pointer stored at `place` surely leads to one object shared
+ * by every instance: the stores give it one known address (or several),
+ * and none made per container or per call (stores.c). 0 when not known. */
+int tm_pointer_leads_to_shared(rl_model *m, const char *place);
 /* Between these, tm_follow_stores remembers its answers (a cache checked
  * against rl_model.stores_generation): tm_collect_accesses follows the
  * same places for many contexts. */

@@ -1,0 +1,123 @@
+/* Spawn arguments (walker.h): what a thread start's argument hands the
+ * instances of a spawn in a loop, for the SPAWN node's facts. The model
+ * judges from them whether each instance gets an object of its own
+ * (model/discovery.c, arg_is_distinct) and which element of an array a
+ * thread is handed (rl_thread.arg_index).
+ *
+ * Invariants:
+ *  1. Only the cursor of the argument and the walker's loop scope and
+ *     locals are read; nothing is emitted.
+ *  2. Unknown means "no": an argument is said to repeat, or to name a
+ *     constant element, only when the code shows it. */
+#include "walker.h"
+#include <stdint.h>
+
+/* Whether the index stepped by the loop: the counter itself, or the
+ * counter plus or minus a constant. */
+static int steps_with(CXCursor idx, CXCursor counter)
+{
+    CXCursor s = rl_cursor_strip(idx);
+    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) return clang_equalCursors(clang_getCursorReferenced(s), counter);
+    if (clang_getCursorKind(s) != CXCursor_BinaryOperator) return 0;
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(s);
+    if (op != CXBinaryOperator_Add && op != CXBinaryOperator_Sub) return 0;
+    child_list l;
+    rlw_children_of(s, &l);
+    long long v;
+    int r = l.len == 2 && ((steps_with(rlw_child_at(&l, 0), counter) && rlw_const_int(rlw_child_at(&l, 1), &v)) ||
+                           (op == CXBinaryOperator_Add && rlw_const_int(rlw_child_at(&l, 0), &v) &&
+                            steps_with(rlw_child_at(&l, 1), counter)));
+    rlw_children_free(&l);
+    return r;
+}
+
+/* Whether a spawn argument in a loop is a local pointer whose every
+ * value was given before the innermost loop around the spawn (`int *arr =
+ * calloc(n, ...); for (...) pthread_create(..., arr)`): every instance
+ * gets the same pointer, though it points into an array (whose value the
+ * model writes as an element's, `&H[]`, as it does `&a[i]`'s). */
+static int pointer_repeats(walker *w, CXCursor s)
+{
+    if (clang_getCursorKind(s) != CXCursor_DeclRefExpr) return 0;
+    CXCursor d = clang_getCursorReferenced(s);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (!v || !v->is_pointer || v->exposed || v->addr_of_ptr || v->modified) return 0;
+    if (v->param_index < 0 && rlw_lies_within(v->decl, w->loop.stmt) != 0) return 0;
+    for (int i = 0; i < v->nassigns; i++)
+        if (rlw_lies_within(v->assigns[i], w->loop.stmt) != 0) return 0;
+    return 1;
+}
+
+/* The index of the array element a spawn argument is the address of
+ * (`&a[idx]`, `&a[idx].f`, members not through a pointer), or a null
+ * cursor. The array itself is no element of another (`&grid[i][j]`
+ * gives none). */
+static CXCursor element_index(CXCursor arg)
+{
+    CXCursor s = rl_cursor_strip(arg);
+    if (clang_getCursorKind(s) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(s) != CXUnaryOperator_AddrOf)
+        return clang_getNullCursor();
+    child_list l;
+    rlw_children_of(s, &l);
+    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    /* `&a[idx].f`: the element is the member's */
+    while (!clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
+        rlw_children_of(e, &l);
+        int through_pointer = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0)));
+        e = l.len == 1 && !through_pointer ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+        rlw_children_free(&l);
+    }
+    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr) return clang_getNullCursor();
+    rlw_children_of(e, &l);
+    CXCursor base = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    CXCursor idx = l.len == 2 ? rlw_child_at(&l, 1) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(base) || clang_getCursorKind(base) == CXCursor_ArraySubscriptExpr) return clang_getNullCursor();
+    return idx;
+}
+
+/* The constant index of the element a spawn argument is the address of
+ * (`&seen[1]`), for the SPAWN node's aux: two threads handed two
+ * elements touch two objects (threads.h, rl_thread.arg_index); -1 when
+ * the index is no constant. */
+int32_t rlw_spawn_arg_element(CXCursor arg)
+{
+    CXCursor idx = element_index(arg);
+    long long v;
+    if (clang_Cursor_isNull(idx) || !rlw_const_int(idx, &v) || v < 0 || v > INT32_MAX) return -1;
+    return (int32_t)v;
+}
+
+/* Whether a spawn argument in a loop hands every instance the same
+ * element of an array: the address of an element (element_index) whose
+ * index does not step with the innermost `for` around it (a constant,
+ * or in a `for` with a known counter, any index but that counter, plus
+ * or minus a constant), or a pointer set before the loop
+ * (pointer_repeats). Several instances then get one element
+ * (RL_SPAWN_ARG_REPEATS). */
+int rlw_spawn_arg_repeats(walker *w, CXCursor arg)
+{
+    if (!w->loop.inside) return 0;
+    if (pointer_repeats(w, rl_cursor_strip(arg))) return 1;
+    CXCursor idx = element_index(arg);
+    if (clang_Cursor_isNull(idx)) return 0;
+    long long v;
+    if (rlw_const_int(idx, &v)) return 1;
+    return !clang_Cursor_isNull(w->loop.counter) && !steps_with(idx, w->loop.counter);
+}
+
+/* Whether local decl, a pointer, is only ever given integers converted
+ * to pointers (its initialiser and assignments, casts stripped, of
+ * integer type) and its address is never taken: a thread's index in
+ * disguise. */
+int rlw_holds_only_integers(walker *w, CXCursor decl)
+{
+    local_var *v = rlw_find_local(w, decl);
+    if (!v || !v->is_pointer || v->exposed || v->modified || v->nassigns == 0) return 0;
+    for (int i = 0; i < v->nassigns; i++) {
+        CXType t = clang_getCanonicalType(clang_getCursorType(rl_cursor_strip(v->assigns[i])));
+        if (t.kind < CXType_Bool || t.kind > CXType_Int128) return 0;
+    }
+    return 1;
+}

@@ -43,7 +43,7 @@
 typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
     KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_VALUE,
-    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_LOOP, KEY_PARAM, KEY_STRINGS_FROM, KEY_COUNT
+    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_LOOP, KEY_PARAM, KEY_STRINGS_FROM, KEY_ORDERS, KEY_COUNT
 } key_id;
 
 #define BIT(key) (1u << (key))
@@ -76,6 +76,7 @@ static const struct key_info {
     [KEY_LOOP]    = {"loop", "the index of the argument pointing at the event loop"},
     [KEY_PARAM]   = {"param", "the index of the callback's parameter that receives the argument registered with it"},
     [KEY_STRINGS_FROM] = {"strings_from", "the index of the first argument whose strings (char pointers, what %s prints) are read"},
+    [KEY_ORDERS]  = {"orders", "itself, or through_lock: a post that orders only through the mutex its waiter takes back"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -100,7 +101,7 @@ static const struct kind_info {
     [RL_API_THREAD_EXIT] = {"thread_exit", 0, 0},
     [RL_API_JUMP]    = {"jump", 0, 0},
     [RL_API_FREE]    = {"free", 0, BIT(KEY_READS) | BIT(KEY_WRITES)},
-    [RL_API_POST]    = {"post", BIT(KEY_HANDLE), 0},
+    [RL_API_POST]    = {"post", BIT(KEY_HANDLE), BIT(KEY_ORDERS)},
     [RL_API_WAIT]    = {"wait", BIT(KEY_HANDLE), BIT(KEY_LOCK) | BIT(KEY_SUCCESS)},
     [RL_API_BARRIER] = {"barrier", BIT(KEY_HANDLE), 0},
     [RL_API_ATOMIC_BEGIN] = {"atomic_begin", 0, 0},
@@ -117,6 +118,7 @@ static const struct kind_info {
 static const char *const mode_values[] = {"exclusive", "shared", NULL};
 static const char *const success_values[] = {"zero", "nonzero", NULL};
 static const char *const state_use_values[] = {"readwrite", "read", NULL};
+static const char *const orders_values[] = {"itself", "through_lock", NULL};
 
 const char *rl_api_kind_name(rl_api_kind kind)
 {
@@ -486,6 +488,9 @@ static int fill_fn(parse_ctx *ctx, rl_api_fn *fn, yaml_node_t *const value[KEY_C
         return -1;
     /* a wait that says whether it waited (sem_trywait) */
     fn->can_fail = fn->kind == RL_API_WAIT && value[KEY_SUCCESS] != NULL;
+    if (value[KEY_ORDERS] &&
+        parse_choice(ctx, KEY_ORDERS, value[KEY_ORDERS], orders_values, &fn->through_lock) < 0)
+        return -1;
     if (value[KEY_READS] && parse_index_list(ctx, KEY_READS, value[KEY_READS], &fn->reads) < 0) return -1;
     if (value[KEY_WRITES] && parse_index_list(ctx, KEY_WRITES, value[KEY_WRITES], &fn->writes) < 0)
         return -1;

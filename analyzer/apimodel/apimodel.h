@@ -94,6 +94,11 @@ typedef struct rl_api_fn {
     int shared;           /* LOCK/TRYLOCK: acquires in shared (read) mode */
     int success_nonzero;  /* TRYLOCK, and WAIT with can_fail: success is a
                              nonzero return (else zero) */
+    int through_lock;     /* POST (`orders: through_lock`): a condition
+                             variable's signal, which orders what came
+                             before it only through the mutex its waiter
+                             takes back: made holding a lock, or after
+                             releasing one (model/flow.c) */
     int can_fail;         /* WAIT: may return without waiting (`success`
                              given: sem_trywait, sem_timedwait); it orders
                              only where its result says it waited */

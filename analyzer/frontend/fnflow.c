@@ -360,6 +360,20 @@ static void on_var(flowctx *x, CXCursor var)
     init_element(x, slot, clang_getCursorType(var), rl_cursor_strip(init), 0);
 }
 
+/* A compound literal of a struct (`c->ops = (struct lock_ops){ lock, unlock,
+ * m }`, or passed, or returned): its functions go to their fields, as a
+ * declaration's brace initializer's do; wherever the struct value goes,
+ * a copy carries those fields. */
+static void on_compound_literal(flowctx *x, CXCursor lit)
+{
+    CXType t = clang_getCanonicalType(clang_getCursorType(lit));
+    if (t.kind != CXType_Record) return;
+    kids ks;
+    kids_of(lit, &ks);
+    for (int i = 0; i < ks.n; i++)
+        if (clang_getCursorKind(ks.c[i]) == CXCursor_InitListExpr) init_list(x, NULL, t, ks.c[i], 0);
+}
+
 /* ---- statements and calls ---------------------------------------------- */
 
 static void on_assign(flowctx *x, CXCursor op)
@@ -481,6 +495,9 @@ static enum CXChildVisitResult visit(CXCursor c, CXCursor parent, CXClientData d
     }
     case CXCursor_VarDecl:
         on_var(x, c);
+        break;
+    case CXCursor_CompoundLiteralExpr:
+        on_compound_literal(x, c);
         break;
     case CXCursor_BinaryOperator:
         if (clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign) on_assign(x, c);

@@ -276,6 +276,11 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     } else {
         rlw_expr(w, b, USE_READ, &base);
         rlw_deref_place(w, rl_sb_str(&base.value), clang_getCursorType(b), &place);
+        /* `res[a->tid]` through a pointer: the element is the one the
+         * pointer leads to, and its index the instance's own as an
+         * array's would be ("*[#P<n>]", which the model reads as the
+         * pointer's element alone: model/resolve.c) */
+        if (by_param >= 0 && rl_sb_str(&place)[0]) rl_sb_printf(&place, "[#P%d]", by_param);
     }
     rl_sb_printf(&display, "%s[]", rl_sb_str(&base.display));
     rlw_out_free(&base);

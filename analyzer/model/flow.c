@@ -705,11 +705,28 @@ static void add_sync_node(int32_t **nodes, const rl_lockset ***objects, size_t *
  * data it announces); the atomic loads a condition tests are waits, their
  * objects joining the history on the branch that read a stored value
  * (on_branch). */
+/* Whether node i of the walked function holds a lock, or comes after an
+ * unlock or a call that took one (`lock; ready = 1; unlock; signal;`):
+ * a condition variable's signal there orders what came before it through
+ * the mutex (apimodel.h, through_lock). */
+static int lock_around(const walk *w, int32_t i)
+{
+    if (w->out->held[i] && w->out->held[i]->n) return 1;
+    for (int32_t j = 0; j < i; j++) {
+        const rl_node *n = &w->fn->nodes[j];
+        if (n->kind == RL_N_UNLOCK) return 1;
+        int callee = n->kind == RL_N_CALL && w->info->callees[j] ? rl_program_find(w->p, w->info->callees[j]) : -1;
+        if (callee >= 0 && w->flow->fns[callee].exit_acquired && w->flow->fns[callee].exit_acquired->n) return 1;
+    }
+    return 0;
+}
+
 static void collect_posts_and_waits(walk *w)
 {
     rl_fn_flow *out = w->out;
     out->nposts = out->nwaits = 0;
     const rl_lockset *posted = rl_ls_empty(w->flow->locks);
+    const rl_lockset *posted_unlocked = rl_ls_empty(w->flow->locks);
     const rl_lockset *waited = rl_ls_empty(w->flow->locks);
     const rl_lockset *barriers = rl_ls_empty(w->flow->locks);
     size_t cap_posts = 0, cap_waits = 0;
@@ -778,6 +795,20 @@ static void collect_posts_and_waits(walk *w)
         int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
         if (callee >= 0 && w->flow->fns[callee].posted && w->flow->fns[callee].posted->n)
             objects = rl_ls_union(w->flow->locks, objects, translate(w, w->flow->fns[callee].posted, &w->fn->nodes[i]));
+        /* A condition variable signalled with no lock held or released
+         * (`f->done = 1; pthread_cond_signal(&f->cv);`) orders nothing
+         * here: no mutex carries what came before it to the waiter. It
+         * still does for a caller that holds one around the call. */
+        const rl_lockset *unlocked = rl_ls_empty(w->flow->locks);
+        if (own && rl_program_post_through_lock(w->p, w->info, i)) {
+            unlocked = rl_ls_add(w->flow->locks, unlocked, own, 0);
+            objects = rl_ls_remove(w->flow->locks, objects, own);
+        }
+        if (callee >= 0 && w->flow->fns[callee].posted_unlocked && w->flow->fns[callee].posted_unlocked->n)
+            unlocked = rl_ls_union(w->flow->locks, unlocked,
+                                   translate(w, w->flow->fns[callee].posted_unlocked, &w->fn->nodes[i]));
+        if (unlocked->n && lock_around(w, i)) objects = rl_ls_union(w->flow->locks, objects, unlocked);
+        else if (unlocked->n) posted_unlocked = rl_ls_union(w->flow->locks, posted_unlocked, unlocked);
         const char *barrier = rl_program_sync_object(w->p, w->info, i, RL_API_BARRIER);
         if (barrier) barriers = rl_ls_add(w->flow->locks, barriers, barrier, 0);
         if (callee >= 0 && w->flow->fns[callee].barriers && w->flow->fns[callee].barriers->n)
@@ -794,6 +825,7 @@ static void collect_posts_and_waits(walk *w)
     free(tested_last);
     out->own_barriers = hand_made_barriers(w, own_post_at, own_post, nown_posts, own_wait_at, own_wait, nown_waits);
     out->posted = posted;
+    out->posted_unlocked = posted_unlocked;
     out->waited = waited;
     out->barriers = rl_ls_union(w->flow->locks, barriers, out->own_barriers);
 }
@@ -825,10 +857,12 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     if (!exit_state.held) exit_state = entry; /* never returns (a thread loop) */
     const rl_lockset *jump_held = w.jumped ? w.jumps : NULL;
     const rl_lockset *posted = w.out->posted, *waited = w.out->waited, *barriers = w.out->barriers;
+    const rl_lockset *posted_unlocked = w.out->posted_unlocked;
     collect_posts_and_waits(&w);
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
                   w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
                   w.out->exit_acquired != exit_state.acquired || w.out->posted != posted ||
+                  w.out->posted_unlocked != posted_unlocked ||
                   w.out->waited != waited || w.out->barriers != barriers || w.out->jump_held != jump_held ||
                   w.out->returns != returns;
     w.out->jump_held = jump_held;

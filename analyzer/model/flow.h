@@ -46,6 +46,12 @@ typedef struct rl_fn_flow {
                                     post on (a may-set; own terms) */
     const rl_lockset *waited;    /* summary: objects its body or a callee may
                                     wait on (own terms) */
+    const rl_lockset *posted_unlocked; /* summary: condition variables it
+                                    signals holding no lock and having
+                                    released none before (own terms): posts
+                                    only for a caller that holds or released
+                                    one around the call (apimodel.h,
+                                    through_lock) */
     int32_t *post_nodes;         /* its calls that post, in node order */
     const rl_lockset **post_objects; /* per post node: the objects, own terms */
     size_t nposts;

@@ -183,6 +183,26 @@ static int stores_into_itself(const char *place, const char *value)
     return root > 0 && !strchr(place, '*') && rl_place_root_len(value) == root && strncmp(place, value, root) == 0;
 }
 
+/* Whether the address of local `place`'s root ("L:ca" of "L:ca.b") is
+ * handed out anywhere in fn: passed, stored or returned as "&L:ca" or an
+ * address inside it. A pointer stored into such a local (`ca.b = b;
+ * pthread_create(..., &ca)`) reaches whoever gets its address. */
+static int local_escapes(const rl_ownership *o, int fn, const char *place)
+{
+    size_t root = rl_place_root_len(place);
+    const rl_function *f = o->p->fns[fn].fn;
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        for (int32_t a = 0; a <= n->nargs; a++) {
+            const char *v = a < n->nargs ? n->args[a] : (n->kind == RL_N_RETURN ? n->text : NULL);
+            if (!v || v[0] != '&' || strncmp(v + 1, place, root) != 0) continue;
+            char next = v[1 + root];
+            if (next == '\0' || next == '.' || next == '[') return 1;
+        }
+    }
+    return 0;
+}
+
 /* Whether node i of fn hands on a value passing `test` (NO_HANDOFF,
  * HANDOFF_SYNC or HANDOFF_UNSYNC): stores it outside fn's locals, passes
  * it to a thread, returns it, or passes it to a call that may keep it.
@@ -196,9 +216,14 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
     const rl_fn_flow *ff = &o->flow->fns[fn];
     switch ((rl_node_kind)n->kind) {
     case RL_N_ACCESS:
-        if (n->nargs != 1 || !(n->flags & RL_ACC_WRITE) || rl_place_root(n->text, NULL) == RL_ROOT_LOCAL ||
-            !test(n->args[0], what) || stores_into_itself(n->text, n->args[0]))
+        if (n->nargs != 1 || !(n->flags & RL_ACC_WRITE) || !test(n->args[0], what) ||
+            stores_into_itself(n->text, n->args[0]))
             return NO_HANDOFF;
+        /* Into a local: published only when the local's address goes out,
+         * and then by whatever hands that address on (a thread start
+         * orders what came before it). */
+        if (rl_place_root(n->text, NULL) == RL_ROOT_LOCAL)
+            return local_escapes(o, fn, n->text) ? HANDOFF_SYNC : NO_HANDOFF;
         if (n->flags & RL_ACC_ATOMIC) return HANDOFF_SYNC;
         if (!ff->held || !ff->held[i] || !ff->held[i]->n) return HANDOFF_UNSYNC;
         if (h) h->node = i;

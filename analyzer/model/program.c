@@ -385,6 +385,13 @@ const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, 
     return r;
 }
 
+int rl_program_post_through_lock(const rl_program *p, const rl_fn_info *info, int32_t node)
+{
+    const rl_node *n = &info->fn->nodes[node];
+    const rl_api_fn *api = n->kind == RL_N_CALL && info->callees[node] ? library_model(p, info->callees[node]) : NULL;
+    return api && api->kind == RL_API_POST && api->through_lock;
+}
+
 int rl_program_wait_may_return_alone(const rl_program *p, const rl_fn_info *info, int32_t node)
 {
     const rl_node *n = &info->fn->nodes[node];

@@ -174,6 +174,9 @@ int rl_program_library_is(const rl_program *p, const char *usr, int kind);
  * terms, interned; else NULL. A barrier wait is both a post and a wait, so
  * it answers for all three kinds. Doomed calls count for nothing. */
 const char *rl_program_sync_object(const rl_program *p, const rl_fn_info *info, int32_t node, int kind);
+/* Whether CALL node `node` is a post that orders only through a mutex
+ * (apimodel.h, through_lock: a condition variable's signal). */
+int rl_program_post_through_lock(const rl_program *p, const rl_fn_info *info, int32_t node);
 /* Whether the call at node is a wait that may return without a post: a
  * condition variable's, which lets go of a mutex (its model's `lock`),
  * may wake spuriously or miss a post made before it waited. */

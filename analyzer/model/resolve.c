@@ -465,7 +465,9 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
             int n;
             if (sscanf(p, "[#P%d]", &n) == 1) {
                 if (n >= 0 && n < MAX_PARAMS && (env->distinct & (1u << n)) && distinct) *distinct = 1;
-                rl_sb_append(&sb, "[]");
+                /* after a pointer's deref (`res[a->tid]`, "G:res*[#P0]") the
+                 * deref names the element already */
+                if (p == s || p[-1] != '*') rl_sb_append(&sb, "[]");
                 p = strchr(p, ']') + 1;
             } else {
                 rl_sb_appendc(&sb, *p++);

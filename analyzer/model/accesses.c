@@ -12,6 +12,7 @@
  *  3. A group holds at most 2 * MAX_GROUP accesses; what it leaves out is
  *     counted in limits. */
 #include "threads_internal.h"
+#include "discovery.h"
 #include "ownership.h"
 #include "known.h"
 #include "../apimodel/apimodel.h"
@@ -287,6 +288,31 @@ static int32_t element_handed_in(const rl_model *m, const rl_ctx *c, const char 
     return t->arg_index;
 }
 
+/* Whether place lies in a heap object its context's own function
+ * allocates inside the innermost loop around node `node`, before it (as
+ * a spawn's fresh argument is judged, discovery.c): an owned access to it
+ * made before a post in that loop is made on a new object each round (a
+ * producer's next message), so the round after does not make it again
+ * for the waiter of this one (rl_access.rounds). */
+/* The longest heap object name made_each_round looks at ("tN:FN:H<l>_<c>");
+ * a longer one is judged not made each round, as before. */
+#define HEAP_ROOT_MAX 512
+
+static int made_each_round(rl_model *m, const rl_ctx *c, int32_t node, const char *place)
+{
+    size_t frame_len = 0;
+    unsigned line, col;
+    char object[HEAP_ROOT_MAX];
+    size_t root = rl_place_heap_site(place, &frame_len, &line, &col);
+    if (!root || root >= sizeof object) return 0;
+    memcpy(object, place, root);
+    object[root] = '\0';
+    if (tm_heap_object_fn(m, object, &line, &col) != c->fn) return 0;
+    const rl_function *f = fn_of(m, c->fn);
+    int32_t loop = tm_innermost_loop(f, node);
+    return loop >= 0 && line >= f->nodes[loop].loc.line && line <= f->nodes[node].loc.line;
+}
+
 /* Whether the access `text` of context c is a member of an object its
  * caller claimed and handed it (`fill(s, ...)`, a CALL's claimed-argument
  * mask, facts.h): `P0*.len`, `P0*.buf[]`, the object's own members, not
@@ -481,7 +507,7 @@ void tm_collect_accesses(rl_model *m)
                 a->history = tm_history_at(m, c, i);
                 a->after_a_last = holds_last_mark(&last_marks, a->history);
                 a->publish = publish;
-                a->rounds = (uint8_t)(publish && rounds);
+                a->rounds = (uint8_t)(publish && rounds && !(owned && made_each_round(m, c, i, place)));
                 a->via_global = via_global;
                 a->one_of_several = nalts > 1;
                 a->owned = (uint8_t)owned;

@@ -29,8 +29,10 @@
  *     the one local every return gives; every other value is a null
  *     (objects) or negative (indices) constant.
  *  2. A local is a claimed pointer only when every value it is given is
- *     such a helper's result or a null constant, one at least a result,
- *     and it is neither changed in place nor has its address taken.
+ *     such a helper's result, the address of an element by a claimed index
+ *     (`j = &jobs[next++]` under the lock) or a null constant, one at least
+ *     a claim, and it is neither changed in place nor has its address
+ *     taken.
  *  3. Only helpers whose body is in the unit are looked into; the verdict
  *     is kept per unit (walker.claims, under a key of its own). */
 #include "walker.h"
@@ -251,6 +253,30 @@ static int helper_flag_claim(walker *w, CXCursor call, int index)
     return claim;
 }
 
+/* Whether a is the address of an element by a claimed index (`&jobs[next++]`
+ * under the lock, `&jobs[t]` with t a claim: walk_index.c), or of a member
+ * of one (`&jobs[t].result`): the element is the claim's. */
+static int address_of_claimed_element(walker *w, CXCursor a)
+{
+    if (clang_getCursorKind(a) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
+        return 0;
+    child_list l;
+    rlw_children_of(a, &l);
+    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    while (!clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
+        rlw_children_of(e, &l);
+        int through_pointer = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0)));
+        e = l.len == 1 && !through_pointer ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+        rlw_children_free(&l);
+    }
+    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr) return 0;
+    rlw_children_of(e, &l);
+    int claimed = l.len == 2 && rlw_index_claimed(w, rlw_child_at(&l, 1));
+    rlw_children_free(&l);
+    return claimed;
+}
+
 int rlw_pointer_claimed(walker *w, CXCursor base)
 {
     CXCursor e = rl_cursor_strip(base);
@@ -267,6 +293,7 @@ int rlw_pointer_claimed(walker *w, CXCursor base)
             CXCursor a = rl_cursor_strip(v->assigns[i]);
             if (rl_cursor_is_null_constant(a)) continue;
             if (clang_getCursorKind(a) == CXCursor_CallExpr && helper_flag_claim(w, a, 0)) claims++;
+            else if (address_of_claimed_element(w, a)) claims++;
             else others++;
         }
         v->flag_claim = !others && claims > 0 ? 1 : 2;

@@ -339,8 +339,11 @@ static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i
     rlw_deref_place(w, rl_sb_str(&o->value), clang_getCursorType(a), &place);
     use_mode m = (api->writes & bit) ? ((api->reads & bit) || string ? USE_RMW : USE_WRITE) : USE_READ;
     CXType pointee = clang_getPointeeType(clang_getCursorType(rl_cursor_strip(a)));
+    /* through a claimed pointer (`free(j)` of the job a claim gave), the
+     * claim's own object, as its member accesses are (walk_flag_claim.c) */
+    uint8_t claimed = rlw_type_is_pointer(clang_getCursorType(a)) && rlw_pointer_claimed(w, a) ? RL_ACC_CLAIMED : 0;
     int32_t id = rlw_emit_access(w, a, rl_sb_str(&place), rl_sb_str(&o->display), m,
-                                 rlw_access_type_flags(pointee) & RL_ACC_VOLATILE);
+                                 (rlw_access_type_flags(pointee) & RL_ACC_VOLATILE) | claimed);
     if (id >= 0 && (api->writes & bit) && (api->kind == RL_API_FREE || api->kind == RL_API_ALLOC))
         w->fn->nodes[id].flags |= RL_ACC_RELEASE;
     rl_sb_free(&place);

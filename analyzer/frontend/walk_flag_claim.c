@@ -30,9 +30,9 @@
  *     (objects) or negative (indices) constant.
  *  2. A local is a claimed pointer only when every value it is given is
  *     such a helper's result, the address of an element by a claimed index
- *     (`j = &jobs[next++]` under the lock) or a null constant, one at least
- *     a claim, and it is neither changed in place nor has its address
- *     taken.
+ *     (`j = &jobs[next++]` under the lock), the pointer such an element
+ *     holds (`j = jobs[next++]`) or a null constant, one at least a claim,
+ *     and it is neither changed in place nor has its address taken.
  *  3. Only helpers whose body is in the unit are looked into; the verdict
  *     is kept per unit (walker.claims, under a key of its own). */
 #include "walker.h"
@@ -277,6 +277,20 @@ static int address_of_claimed_element(walker *w, CXCursor a)
     return claimed;
 }
 
+/* Whether a is the pointer read from an element by a claimed index
+ * (`j = jobs[next++]` under the lock): the object the claim's element
+ * points to, each element's own when the table holds one object an
+ * element (the model keeps the claim only then: accesses.c). */
+static int pointer_in_claimed_element(walker *w, CXCursor a)
+{
+    if (clang_getCursorKind(a) != CXCursor_ArraySubscriptExpr || !rlw_type_is_pointer(clang_getCursorType(a))) return 0;
+    child_list l;
+    rlw_children_of(a, &l);
+    int claimed = l.len == 2 && rlw_index_claimed(w, rlw_child_at(&l, 1));
+    rlw_children_free(&l);
+    return claimed;
+}
+
 int rlw_pointer_claimed(walker *w, CXCursor base)
 {
     CXCursor e = rl_cursor_strip(base);
@@ -293,7 +307,7 @@ int rlw_pointer_claimed(walker *w, CXCursor base)
             CXCursor a = rl_cursor_strip(v->assigns[i]);
             if (rl_cursor_is_null_constant(a)) continue;
             if (clang_getCursorKind(a) == CXCursor_CallExpr && helper_flag_claim(w, a, 0)) claims++;
-            else if (address_of_claimed_element(w, a)) claims++;
+            else if (address_of_claimed_element(w, a) || pointer_in_claimed_element(w, a)) claims++;
             else others++;
         }
         v->flag_claim = !others && claims > 0 ? 1 : 2;

@@ -313,6 +313,18 @@ static int made_each_round(rl_model *m, const rl_ctx *c, int32_t node, const cha
     return loop >= 0 && line >= f->nodes[loop].loc.line && line <= f->nodes[node].loc.line;
 }
 
+/* Whether a claimed access goes through the pointer a table's element
+ * holds (`j = jobs[next++]; j->len`, "G:jobs[]*.len") and the stores say
+ * every element leads to one object: two claims of two elements then
+ * meet on it, and the claim orders nothing (walk_flag_claim.c). */
+static int claims_shared_object(rl_model *m, const char *resolved)
+{
+    const char *hole = strstr(resolved, "[]*");
+    if (!hole) return 0;
+    const char *element = rl_strpool_find_n(m->program->pool, resolved, (size_t)(hole - resolved) + 2);
+    return element && tm_pointer_leads_to_shared(m, element);
+}
+
 /* Whether the access `text` of context c is a member of an object its
  * caller claimed and handed it (`fill(s, ...)`, a CALL's claimed-argument
  * mask, facts.h): `P0*.len`, `P0*.buf[]`, the object's own members, not
@@ -499,6 +511,7 @@ void tm_collect_accesses(rl_model *m)
                 a->distinct = distinct;
                 a->flags = n->flags;
                 if (claimed_by_caller(m, c, n->text)) a->flags |= RL_ACC_CLAIMED;
+                if ((a->flags & RL_ACC_CLAIMED) && claims_shared_object(m, resolved)) a->flags &= (uint8_t)~RL_ACC_CLAIMED;
                 /* The index names an element of the place's first array only
                  * while resolving left that array first: no parameter root,
                  * no pointer followed. */

@@ -258,23 +258,9 @@ static int helper_flag_claim(walker *w, CXCursor call, int index)
  * of one (`&jobs[t].result`): the element is the claim's. */
 static int address_of_claimed_element(walker *w, CXCursor a)
 {
-    if (clang_getCursorKind(a) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
-        return 0;
-    child_list l;
-    rlw_children_of(a, &l);
-    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    rlw_children_free(&l);
-    while (!clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
-        rlw_children_of(e, &l);
-        int through_pointer = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0)));
-        e = l.len == 1 && !through_pointer ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-        rlw_children_free(&l);
-    }
-    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr) return 0;
-    rlw_children_of(e, &l);
-    int claimed = l.len == 2 && rlw_index_claimed(w, rlw_child_at(&l, 1));
-    rlw_children_free(&l);
-    return claimed;
+    int nested = 0;
+    CXCursor idx = rlw_address_element_index(a, &nested);
+    return !clang_Cursor_isNull(idx) && rlw_index_claimed(w, idx);
 }
 
 /* Whether a is the pointer read from an element by a claimed index

@@ -48,49 +48,22 @@ static int pointer_repeats(walker *w, CXCursor s)
     return 1;
 }
 
-/* The index of the array element a spawn argument is the address of
- * (`&a[idx]`, `&a[idx].f`, members not through a pointer), or a null
- * cursor. The array itself is no element of another (`&grid[i][j]`
- * gives none). */
-static CXCursor element_index(CXCursor arg)
-{
-    CXCursor s = rl_cursor_strip(arg);
-    if (clang_getCursorKind(s) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(s) != CXUnaryOperator_AddrOf)
-        return clang_getNullCursor();
-    child_list l;
-    rlw_children_of(s, &l);
-    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    rlw_children_free(&l);
-    /* `&a[idx].f`: the element is the member's */
-    while (!clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
-        rlw_children_of(e, &l);
-        int through_pointer = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0)));
-        e = l.len == 1 && !through_pointer ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-        rlw_children_free(&l);
-    }
-    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr) return clang_getNullCursor();
-    rlw_children_of(e, &l);
-    CXCursor base = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    CXCursor idx = l.len == 2 ? rlw_child_at(&l, 1) : clang_getNullCursor();
-    rlw_children_free(&l);
-    if (clang_Cursor_isNull(base) || clang_getCursorKind(base) == CXCursor_ArraySubscriptExpr) return clang_getNullCursor();
-    return idx;
-}
-
 /* The constant index of the element a spawn argument is the address of
  * (`&seen[1]`), for the SPAWN node's aux: two threads handed two
  * elements touch two objects (threads.h, rl_thread.arg_index); -1 when
  * the index is no constant. */
 int32_t rlw_spawn_arg_element(CXCursor arg)
 {
-    CXCursor idx = element_index(arg);
+    int nested = 0;
+    CXCursor idx = rlw_address_element_index(arg, &nested);
     long long v;
-    if (clang_Cursor_isNull(idx) || !rlw_const_int(idx, &v) || v < 0 || v > INT32_MAX) return -1;
+    if (clang_Cursor_isNull(idx) || nested || !rlw_const_int(idx, &v) || v < 0 || v > INT32_MAX) return -1;
     return (int32_t)v;
 }
 
 /* Whether a spawn argument in a loop hands every instance the same
- * element of an array: the address of an element (element_index) whose
+ * element of an array: the address of an element (rlw_address_element_index,
+ * not of an element's element: `&grid[i][j]` is judged by neither) whose
  * index does not step with the innermost `for` around it (a constant,
  * or in a `for` with a known counter, any index but that counter, plus
  * or minus a constant), or a pointer set before the loop
@@ -100,8 +73,9 @@ int rlw_spawn_arg_repeats(walker *w, CXCursor arg)
 {
     if (!w->loop.inside) return 0;
     if (pointer_repeats(w, rl_cursor_strip(arg))) return 1;
-    CXCursor idx = element_index(arg);
-    if (clang_Cursor_isNull(idx)) return 0;
+    int nested = 0;
+    CXCursor idx = rlw_address_element_index(arg, &nested);
+    if (clang_Cursor_isNull(idx) || nested) return 0;
     long long v;
     if (rlw_const_int(idx, &v)) return 1;
     return !clang_Cursor_isNull(w->loop.counter) && !steps_with(idx, w->loop.counter);

@@ -152,6 +152,35 @@ static int start_offset(CXCursor c, CXFile *file, unsigned *offset)
     return *file != NULL;
 }
 
+/* The index of the array element `arg` is the address of (`&a[idx]`,
+ * `&a[idx].f`, members not through a pointer), or a null cursor; *nested
+ * is set when the array is itself an element (`&grid[i][j]`: idx is j). */
+CXCursor rlw_address_element_index(CXCursor arg, int *nested)
+{
+    *nested = 0;
+    CXCursor s = rl_cursor_strip(arg);
+    if (clang_getCursorKind(s) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(s) != CXUnaryOperator_AddrOf)
+        return clang_getNullCursor();
+    child_list l;
+    rlw_children_of(s, &l);
+    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    /* `&a[idx].f`: the element is the member's */
+    while (!clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
+        rlw_children_of(e, &l);
+        int through_pointer = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0)));
+        e = l.len == 1 && !through_pointer ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+        rlw_children_free(&l);
+    }
+    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr) return clang_getNullCursor();
+    rlw_children_of(e, &l);
+    CXCursor base = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    CXCursor idx = l.len == 2 ? rlw_child_at(&l, 1) : clang_getNullCursor();
+    rlw_children_free(&l);
+    *nested = !clang_Cursor_isNull(base) && clang_getCursorKind(base) == CXCursor_ArraySubscriptExpr;
+    return idx;
+}
+
 /* Whether cursor c lies inside statement outer, by their extents: 1 or
  * 0, and -1 when either lies in no file. */
 int rlw_lies_within(CXCursor c, CXCursor outer)

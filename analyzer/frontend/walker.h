@@ -219,6 +219,10 @@ int rlw_binary_operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, C
 CXCursor rlw_function_body(CXCursor fn);
 /* Evaluates an integer constant expression; returns 1 when it is one. */
 int rlw_const_int(CXCursor c, long long *value);
+/* The index of the array element `arg` is the address of (`&a[idx]`,
+ * `&a[idx].f`), or a null cursor; *nested set when the array is itself an
+ * element (`&grid[i][j]`). */
+CXCursor rlw_address_element_index(CXCursor arg, int *nested);
 /* Whether cursor c lies inside statement outer, by their extents in the
  * file: 1 or 0, -1 when either lies in no file. */
 int rlw_lies_within(CXCursor c, CXCursor outer);

@@ -257,6 +257,13 @@ enum {
                                   once = 0, unlock(m))`, a scoped-lock
                                   macro): body, then step, then out
                                   (facts format 27) */
+    RL_LOOP_START_FALSE = 1 << 7, /* a `while` or `for` testing a plain
+                                  global scalar (text: its place) against a
+                                  constant, a test the global's value at
+                                  program start fails (`static int paused;
+                                  ... while (paused)`): a wait inside may
+                                  never run (model/loop_start.h; facts
+                                  format 36) */
     /* SPAWN */
     RL_SPAWN_CALLBACK = 1 << 0, /* not a spawn call: a function handed to a
                                    function declared outside the system

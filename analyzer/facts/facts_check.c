@@ -123,6 +123,9 @@ static int node_fields_ok(const checker *c, int32_t i)
     if (n->kind == RL_N_IF && (n->flags & RL_IF_ORDERS) &&
         ((n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) || !n->text || !n->text[0] || !n->display || !n->display[0]))
         return bad_node(c, i, "its order test", "names no two values, or is a value test too");
+    if (n->kind == RL_N_LOOP && (n->flags & RL_LOOP_START_FALSE) &&
+        (!n->text || strncmp(n->text, "G:", 2) != 0 || !n->text[2]))
+        return bad_node(c, i, "its starting test", "names no global");
     if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)))
         return value_test_ok(c, i);
     return 0;

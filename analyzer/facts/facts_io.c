@@ -71,8 +71,10 @@
  * function pointers stored, passed and returned ("fn:" alone as a
  * function-pointer flow's value: frontend/fnflow.c); 34: integer constant
  * call arguments ("#=K") and tests of integer parameters ("P<n>"); 35:
- * a SPAWN's constant element index of its argument (its aux: `&seen[1]`) */
-#define FACTS_FORMAT 35
+ * a SPAWN's constant element index of its argument (its aux: `&seen[1]`);
+ * 36: loops whose test of a global fails at its starting value
+ * (RL_LOOP_START_FALSE, text the global) */
+#define FACTS_FORMAT 36
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

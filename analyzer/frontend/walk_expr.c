@@ -501,8 +501,10 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         if (last >= before && w->fn->nodes[last].kind == RL_N_ACCESS && (w->fn->nodes[last].flags & RL_ACC_ATOMIC))
             rlw_mark_zero_store(w, last, rhs); /* `ready = 0;`, ready an atomic_int */
         else if (!w->silent && last >= before && w->fn->nodes[last].kind == RL_N_ACCESS &&
-                 (w->fn->nodes[last].flags & RL_ACC_WRITE))
+                 (w->fn->nodes[last].flags & RL_ACC_WRITE)) {
             mark_flag_store(w, last, rhs);
+            rlw_note_gate_store(w, last, rhs);
+        }
         if (!w->silent && last >= before && rl_sb_str(&b.value)[0] && w->fn->nodes[last].kind == RL_N_ACCESS &&
             (w->fn->nodes[last].flags & RL_ACC_WRITE)) {
             const char *vals[1] = {rl_sb_str(&b.value)};

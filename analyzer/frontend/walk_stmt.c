@@ -35,211 +35,6 @@ void rlw_expr_into(walker *w, CXCursor c, int32_t into)
     w->cur = saved;
 }
 
-/* Whether cursor c (stripped) reads a variable or a member of one by
- * `.`: the operand form a value test accepts (model/known.h). */
-static int plain_variable_read(CXCursor c)
-{
-    for (int depth = 0; depth < MAX_EXPR_DEPTH; depth++) {
-        c = rl_cursor_strip(c);
-        enum CXCursorKind k = clang_getCursorKind(c);
-        if (k == CXCursor_DeclRefExpr) return 1;
-        if (k != CXCursor_MemberRefExpr) return 0;
-        child_list l;
-        rlw_children_of(c, &l);
-        /* `a.b`: one child, the struct; `p->b` reads through a pointer */
-        int dot = l.len == 1 && clang_getCursorType(rl_cursor_strip(rlw_child_at(&l, 0))).kind != CXType_Pointer;
-        CXCursor base = dot ? rlw_child_at(&l, 0) : c;
-        rlw_children_free(&l);
-        if (!dot) return 0;
-        c = base;
-    }
-    return 0;
-}
-
-/* `if (cb)`, `if (cb != NULL)`, `if (!cb)` with cb a pointer parameter
- * the function never assigns nor takes the address of: the IF records a
- * test of "P<n>" against 0, so that a call passing NULL for a callback
- * (facts.h, "fn:") decides it in the callee (model/known.h: libuv's
- * `uv_fs_open(NULL, &req, ..., NULL)` from a worker runs the synchronous
- * branch only). So for an integer parameter tested against any constant
- * k (`if (locked)`, `if (mode == 2)`), decided by a call passing a
- * constant (facts.h, "#="): curl's `thrdq_unlink(q, FALSE, ...)` does
- * not run its `if (locked) unlock(&q->lock)`. The condition's SEQ must
- * hold nothing: reading a parameter is no access. */
-static int note_param_test(walker *w, int32_t node, CXCursor operand, int eq, long long k, int32_t cond_seq)
-{
-    CXCursor ref = rl_cursor_strip(operand);
-    if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr) return 0;
-    CXCursor decl = clang_getCursorReferenced(ref);
-    CXType type = clang_getCursorType(decl);
-    if (clang_getCursorKind(decl) != CXCursor_ParmDecl) return 0;
-    if (!(rlw_type_is_pointer(type) && k == 0) && !rlw_type_is_integer(type)) return 0;
-    local_var *v = rlw_find_local(w, decl);
-    if (!v || v->param_index < 0 || v->exposed || v->addr_of_ptr || v->modified || v->nassigns) return 0;
-    for (int32_t i = cond_seq + 1; i <= w->fn->nodes[cond_seq].end; i++)
-        if (w->fn->nodes[i].kind != RL_N_SEQ) return 0;
-    char param[32];
-    snprintf(param, sizeof param, "P%d", v->param_index);
-    char value[32];
-    snprintf(value, sizeof value, "%lld", k);
-    rl_node *n = &w->fn->nodes[node];
-    n->text = rl_intern(w->facts->pool, param);
-    n->display = rl_intern(w->facts->pool, value);
-    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
-    return 1;
-}
-
-/* `if (G == K)`, `if (G != K)`, `if (G)`, `if (!G)` with G a global
- * scalar read plainly: the IF records what it tests (RL_IF_VALUE_EQ /
- * RL_IF_VALUE_NE, facts.h), so that a callee testing G again under the
- * branch is decided (model/known.h). The condition's SEQ must hold that
- * one read and nothing else; an atomic or volatile G is left alone (its
- * value may change between two tests without a race). */
-static void note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_seq)
-{
-    CXCursor c = rl_cursor_strip(cond);
-    int eq = 0; /* the condition holds exactly when G == K (1) or G != K (0) */
-    long long k = 0;
-    CXCursor operand = c;
-    child_list l;
-    rlw_children_of(c, &l);
-    enum CXCursorKind kind = clang_getCursorKind(c);
-    int shape = 1;
-    if (kind == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
-        operand = rlw_child_at(&l, 0);
-        eq = 1; /* !G: G == 0 */
-    } else if (kind == CXCursor_BinaryOperator && l.len == 2) {
-        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
-        if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE) shape = 0;
-        else if (rlw_const_int(rlw_child_at(&l, 1), &k)) operand = rlw_child_at(&l, 0);
-        else if (rlw_const_int(rlw_child_at(&l, 0), &k)) operand = rlw_child_at(&l, 1);
-        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 1))) operand = rlw_child_at(&l, 0); /* k = 0 */
-        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 0))) operand = rlw_child_at(&l, 1);
-        else shape = 0;
-        eq = op == CXBinaryOperator_EQ;
-    } /* else: `if (G)`, G != 0 */
-    if (shape) shape = plain_variable_read(operand) && !rlw_is_constant(operand);
-    rlw_children_free(&l);
-    if (!shape) return;
-    if (note_param_test(w, node, operand, eq, k, cond_seq)) return;
-    const rl_function *f = w->fn;
-    const rl_node *read = NULL;
-    for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind == RL_N_SEQ) continue;
-        if (n->kind != RL_N_ACCESS || read) return;
-        read = n;
-    }
-    if (!read || !read->text || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, "*[^~") ||
-        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
-        return;
-    char value[32];
-    snprintf(value, sizeof value, "%lld", k);
-    rl_node *n = &w->fn->nodes[node];
-    n->text = read->text;
-    n->display = rl_intern(w->facts->pool, value);
-    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
-}
-
-/* The root of a value or place ("P0" of "P0*.id", of "&P0*.lock"): what
- * an order test and a lock name must share; NULL when there is none. */
-static const char *value_root(walker *w, const char *v)
-{
-    if (v[0] == '&') v++;
-    size_t n = strcspn(v, "*.[");
-    if (n == 0 || (v[0] != 'P' && strncmp(v, "L:", 2) != 0 && strncmp(v, "G:", 2) != 0)) return NULL;
-    return rl_intern_n(w->facts->pool, v, n);
-}
-
-/* The root of an operand of an order test: of its value when it is a
- * pointer (`x`), else of the place it reads (`x->id`). */
-static const char *operand_root(walker *w, CXCursor operand)
-{
-    expr_out o;
-    rlw_out_init(&o);
-    rlw_expr_silent(w, operand, &o);
-    const char *v = rl_sb_str(&o.value)[0] ? rl_sb_str(&o.value) : rl_sb_str(&o.place);
-    const char *root = v[0] ? value_root(w, v) : NULL;
-    rlw_out_free(&o);
-    return root;
-}
-
-/* What an IF records for an operand of an order test whose root is not
- * known (an integer local): the test still says the code orders values,
- * but names no lock's root. */
-#define UNKNOWN_ROOT "?"
-
-/* `if (x < y)`, `if (a->id > b->id)`, `a < b ? a : b`: an order test of
- * two values; the IF records their roots (RL_IF_ORDERS; UNKNOWN_ROOT where
- * there is none), so that locks taken in the order it decides form no
- * lock-order edge between them, and two elements of one lock array taken
- * after such a test are not a dining philosophers' circle
- * (rules/lock_order.c). */
-void rlw_note_order_test(walker *w, int32_t node, CXCursor cond)
-{
-    if (node < 0 || (w->fn->nodes[node].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) return;
-    CXCursor c = rl_cursor_strip(cond);
-    if (clang_getCursorKind(c) != CXCursor_BinaryOperator) return;
-    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
-    if (op != CXBinaryOperator_LT && op != CXBinaryOperator_GT && op != CXBinaryOperator_LE &&
-        op != CXBinaryOperator_GE)
-        return;
-    child_list l;
-    rlw_children_of(c, &l);
-    int constant = 0;
-    long long k;
-    for (int i = 0; i < l.len; i++) constant |= rlw_const_int(rlw_child_at(&l, i), &k);
-    const char *a = l.len == 2 ? operand_root(w, rlw_child_at(&l, 0)) : NULL;
-    const char *b = l.len == 2 ? operand_root(w, rlw_child_at(&l, 1)) : NULL;
-    rlw_children_free(&l);
-    if (l.len != 2 || constant || (a && a == b)) return;
-    if (!a) a = rl_intern(w->facts->pool, UNKNOWN_ROOT);
-    if (!b) b = rl_intern(w->facts->pool, UNKNOWN_ROOT);
-    rl_node *n = &w->fn->nodes[node];
-    n->text = a;
-    n->display = b;
-    n->flags |= RL_IF_ORDERS;
-}
-
-/* `if (t)`, `if (!t)`, `if (t != NULL)`, `if (t == NULL)` with t a local
- * pointer holding the value read from a place (`t = head`; followed in
- * program order, or its one value wherever it is assigned): the IF records the place and which branch runs when
- * t is not null (RL_IF_NONNULL_*), so that an unlink under `if (t)` is
- * known to have run wherever the code dereferences t
- * (model/ownership.c). */
-static void note_null_test(walker *w, int32_t node, CXCursor cond)
-{
-    rl_node *n = node >= 0 ? &w->fn->nodes[node] : NULL;
-    if (!n || (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE | RL_IF_ORDERS)) || n->text) return;
-    CXCursor c = rl_cursor_strip(cond);
-    int nonnull_then = 1;
-    child_list l;
-    rlw_children_of(c, &l);
-    enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
-        c = rl_cursor_strip(rlw_child_at(&l, 0));
-        nonnull_then = 0;
-    } else if (k == CXCursor_BinaryOperator && l.len == 2) {
-        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
-        CXCursor a = rlw_child_at(&l, 0), b = rlw_child_at(&l, 1);
-        if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rl_cursor_is_null_constant(b)) c = rl_cursor_strip(a);
-        else if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rl_cursor_is_null_constant(a)) c = rl_cursor_strip(b);
-        else c = clang_getNullCursor();
-        nonnull_then = op == CXBinaryOperator_NE;
-    }
-    rlw_children_free(&l);
-    if (clang_Cursor_isNull(c) || clang_getCursorKind(c) != CXCursor_DeclRefExpr ||
-        !rlw_type_is_pointer(clang_getCursorType(c)))
-        return;
-    CXCursor d = clang_getCursorReferenced(c);
-    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-    const char *value = !v ? NULL : v->straight ? v->current : rlw_local_alias(w, v, 0);
-    if (!value || !value[0] || value[0] == '&' || value[0] == '%' || value[0] == '@') return;
-    n = &w->fn->nodes[node]; /* rlw_local_alias may have added nodes */
-    n->text = value;
-    n->flags |= nonnull_then ? RL_IF_NONNULL_THEN : RL_IF_NONNULL_ELSE;
-}
-
 /* Walks an `if`'s branches (else_c may be null) into their SEQs, each
  * from the values the straight locals have after the condition; where
  * they meet, a local holds what either left it, a branch that ends in a
@@ -277,9 +72,9 @@ static void stmt_if(walker *w, CXCursor c)
         rlw_expr_into(w, cx, cond);
         rlw_set_try(w, node, cx);
         rlw_set_correlated(w, node, cx);
-        note_value_test(w, node, cx, cond);
+        rlw_note_value_test(w, node, cx, cond);
         rlw_note_order_test(w, node, cx);
-        note_null_test(w, node, cx);
+        rlw_note_null_test(w, node, cx);
         walk_branches(w, rlw_child_at(&l, l.len - (has_else ? 2 : 1)), then,
                       has_else ? rlw_child_at(&l, l.len - 1) : clang_getNullCursor(), els);
         rlw_note_conditional_lock(w, node, cx, has_else);
@@ -513,6 +308,7 @@ static void stmt_for(walker *w, CXCursor c)
         } else if (role[i] == PART_TEST) {
             rlw_expr_into(w, part, cond);
             rlw_set_try(w, node, part);
+            rlw_note_loop_start(w, node, part, cond);
             test = part;
         }
     }
@@ -556,6 +352,7 @@ static void stmt_while(walker *w, CXCursor c, int is_do)
         if (!is_do && rlw_null_on_loop_entry(w, c, cx)) w->fn->nodes[node].flags |= RL_LOOP_RUNS;
         rlw_expr_into(w, cx, cond);
         rlw_set_try(w, node, cx);
+        if (!is_do) rlw_note_loop_start(w, node, cx, cond);
         loop_scope outer = w->loop;
         /* `do { } while (0)` runs once: the loops around it stay the
          * innermost ones */

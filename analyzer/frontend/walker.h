@@ -131,6 +131,18 @@ typedef struct scoped_release {
     int breakable;              /* w->breakable_depth there */
 } scoped_release;
 
+/* A loop whose test of a global fails at its starting value
+ * (RL_LOOP_START_FALSE): the test, kept until the function's end in case
+ * the function closes the gate itself after the loop (walk_test.c). */
+typedef struct loop_gate {
+    int32_t node;   /* the LOOP */
+    const char *global; /* its text */
+    int op;         /* enum CXBinaryOperatorKind: the test is `G op k` */
+    long long k;
+} loop_gate;
+/* Marked loops remembered per function; later ones stay marked. */
+#define RL_MAX_LOOP_GATES 8
+
 typedef struct walker {
     rl_frontend *fe;
     CXTranslationUnit tu;
@@ -172,6 +184,9 @@ typedef struct walker {
     struct pop_candidate *pops; /* pointer reads of elements by a shared index,
                               judged at the function's end (walk_pop.c) */
     int npops, cap_pops;
+    loop_gate gates[RL_MAX_LOOP_GATES]; /* the function's loops marked
+                              RL_LOOP_START_FALSE so far (walk_test.c) */
+    int ngates;
 } walker;
 
 /* A callee or declaration known to carry no lock attribute: the "none"
@@ -510,9 +525,22 @@ void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *an
 void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object);
 /* Marks node (IF, LOOP) as taken when cond says a trylock succeeded. */
 void rlw_set_try(walker *w, int32_t node, CXCursor cond);
+/* Tests in conditions (walk_test.c). Marks IF node `node` testing a
+ * global or parameter against a constant (cond_seq: its condition's SEQ). */
+void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_seq);
 /* Marks IF node `node` (a statement or a `?:`) whose condition compares
- * two values by order (walk_stmt.c). */
+ * two values by order. */
 void rlw_note_order_test(walker *w, int32_t node, CXCursor cond);
+/* Marks IF node `node` testing for null a local holding a place's value. */
+void rlw_note_null_test(walker *w, int32_t node, CXCursor cond);
+/* Marks LOOP node `node` whose test of a global fails at the value the
+ * program starts with (RL_LOOP_START_FALSE). */
+void rlw_note_loop_start(walker *w, int32_t node, CXCursor cond, int32_t cond_seq);
+/* ACCESS node id, a plain write just emitted, stores value: when it is a
+ * constant that makes a marked loop's test before it true, the function
+ * closes that loop's gate itself and the loop waits from its second pass
+ * on (walk_test.c). */
+void rlw_note_gate_store(walker *w, int32_t id, CXCursor value);
 /* A local just set to e, an expression holding the result of the TRYLOCK
  * or SPAWN node `id`: what its truth means (walk_lock.c). */
 void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id);

@@ -499,36 +499,42 @@ void tm_collect_accesses(rl_model *m)
                     (one_object_for_all(place, c->thread) || through_static_pointer(m, alts[k], c->thread)))
                     distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
-                if ((n->flags & RL_ACC_WRITE) && place != n->text && strncmp(place, "G:", 2) == 0)
-                    note_mode_write(m, one_root, (int)ci, i, place);
-                RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
-                rl_access *a = &m->accesses[m->naccesses++];
-                a->ctx = (int)ci;
-                a->node = i;
-                a->place = place;
-                a->held = nalts > 1 ? correlated_locks(m, held, resolved, k) : held;
-                a->thread = c->thread;
-                a->distinct = distinct;
-                a->flags = n->flags;
-                if (claimed_by_caller(m, c, n->text)) a->flags |= RL_ACC_CLAIMED;
-                if ((a->flags & RL_ACC_CLAIMED) && claims_shared_object(m, resolved)) a->flags &= (uint8_t)~RL_ACC_CLAIMED;
-                /* The index names an element of the place's first array only
-                 * while resolving left that array first: no parameter root,
-                 * no pointer followed. */
-                a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
-                if (a->index < 0 && nalts == 1) a->index = element_handed_in(m, c, n->text);
-                a->history = tm_history_at(m, c, i);
-                a->after_a_last = holds_last_mark(&last_marks, a->history);
-                a->publish = publish;
-                a->rounds = (uint8_t)(publish && rounds && !(owned && made_each_round(m, c, i, place)));
-                a->via_global = via_global;
-                a->one_of_several = nalts > 1;
-                a->owned = (uint8_t)owned;
-                a->guard = NULL;
-                a->conds = conds;
-                if (n->guard) {
-                    int unused = 0;
-                    a->guard = tm_follow_stores(m, tm_resolve(m, &env, n->guard, NULL), 0, &unused);
+                /* a pointer given several addresses: an access to each */
+                const char *subs[RL_MAX_CHOICES];
+                size_t nsubs = distinct ? 1 : tm_stored_alternatives(m, place, subs);
+                for (size_t sub = 0; sub < nsubs; sub++) {
+                    place = distinct ? place : subs[sub];
+                    if ((n->flags & RL_ACC_WRITE) && place != n->text && strncmp(place, "G:", 2) == 0)
+                        note_mode_write(m, one_root, (int)ci, i, place);
+                    RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
+                    rl_access *a = &m->accesses[m->naccesses++];
+                    a->ctx = (int)ci;
+                    a->node = i;
+                    a->place = place;
+                    a->held = nalts > 1 ? correlated_locks(m, held, resolved, k) : held;
+                    a->thread = c->thread;
+                    a->distinct = distinct;
+                    a->flags = n->flags;
+                    if (claimed_by_caller(m, c, n->text)) a->flags |= RL_ACC_CLAIMED;
+                    if ((a->flags & RL_ACC_CLAIMED) && claims_shared_object(m, resolved)) a->flags &= (uint8_t)~RL_ACC_CLAIMED;
+                    /* The index names an element of the place's first array only
+                     * while resolving left that array first: no parameter root,
+                     * no pointer followed. */
+                    a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
+                    if (a->index < 0 && nalts == 1) a->index = element_handed_in(m, c, n->text);
+                    a->history = tm_history_at(m, c, i);
+                    a->after_a_last = holds_last_mark(&last_marks, a->history);
+                    a->publish = publish;
+                    a->rounds = (uint8_t)(publish && rounds && !(owned && made_each_round(m, c, i, place)));
+                    a->via_global = via_global;
+                    a->one_of_several = nalts > 1 || nsubs > 1;
+                    a->owned = (uint8_t)owned;
+                    a->guard = NULL;
+                    a->conds = conds;
+                    if (n->guard) {
+                        int unused = 0;
+                        a->guard = tm_follow_stores(m, tm_resolve(m, &env, n->guard, NULL), 0, &unused);
+                    }
                 }
             }
         }

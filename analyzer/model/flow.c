@@ -1,5 +1,6 @@
 /* Intraprocedural lock flow and function summaries (flow.h). */
 #include "flow.h"
+#include "loop_start.h"
 #include "place.h"
 #include "../apimodel/apimodel.h"
 #include "../util/mem.h"
@@ -454,10 +455,13 @@ static const rl_lockset *waited_by_call(walk *w, int32_t i, int at_loop_exit)
  * left once its predicate, checked under the mutex, held: even when it
  * did not wait at all, what the poster did before posting is ordered
  * before what follows. So the objects it waits on join the history at its
- * exit, as after a wait. */
+ * exit, as after a wait; unless its test fails at the value its global
+ * starts with, and the loop may let the first thread through without
+ * waiting (loop_start.h). */
 static state waited_in_loop(walk *w, int32_t id, state exit_state)
 {
-    if (!exit_state.held) return exit_state;
+    if (!exit_state.held || rl_loop_start_may_skip(w->p, &w->flow->kept_at_start, &w->fn->nodes[id]))
+        return exit_state;
     const rl_lockset *waits = rl_ls_empty(w->flow->locks);
     for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++)
         waits = rl_ls_union(w->flow->locks, waits, waited_by_call(w, i, 1));
@@ -721,6 +725,16 @@ static int lock_around(const walk *w, int32_t i)
     return 0;
 }
 
+/* Whether node i is inside a loop whose wait may never run
+ * (loop_start.h), the innermost loop around it: a condition variable's
+ * wait there is no wait the function surely made. */
+static int in_loop_that_may_skip(const walk *w, int32_t i)
+{
+    for (int32_t q = w->fn->nodes[i].parent; q >= 0; q = w->fn->nodes[q].parent)
+        if (w->fn->nodes[q].kind == RL_N_LOOP) return rl_loop_start_may_skip(w->p, &w->flow->kept_at_start, &w->fn->nodes[q]);
+    return 0;
+}
+
 static void collect_posts_and_waits(walk *w)
 {
     rl_fn_flow *out = w->out;
@@ -791,7 +805,7 @@ static void collect_posts_and_waits(walk *w)
             own_wait_at[nown_waits] = i;
             own_wait[nown_waits++] = own_waited;
         }
-        const rl_lockset *waits = waited_by_call(w, i, 1);
+        const rl_lockset *waits = waited_by_call(w, i, !in_loop_that_may_skip(w, i));
         int callee = w->info->callees[i] ? rl_program_find(w->p, w->info->callees[i]) : -1;
         if (callee >= 0 && w->flow->fns[callee].posted && w->flow->fns[callee].posted->n)
             objects = rl_ls_union(w->flow->locks, objects, translate(w, w->flow->fns[callee].posted, &w->fn->nodes[i]));
@@ -924,6 +938,7 @@ rl_flow *rl_flow_compute(rl_program *p)
     size_t *order = rl_xmalloc((p->nfns + 1) * sizeof *order), n = 0;
     for (size_t i = 0; i < p->nfns; i++)
         if (!mark[i]) postorder(p, i, mark, order, &n);
+    rl_loop_start_find(p, order, n, &flow->kept_at_start);
     for (int round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
         int changed = 0;
         for (size_t k = 0; k < n; k++) changed |= analyse(p, flow, order[k]);
@@ -952,6 +967,7 @@ void rl_flow_free(rl_flow *flow)
     free(flow->fns);
     rl_ptrmap_free(&flow->tested_flags);
     rl_ptrmap_free(&flow->set_flags);
+    rl_ptrmap_free(&flow->kept_at_start);
     rl_lockset_table_free(flow->locks);
     free(flow);
 }

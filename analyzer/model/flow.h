@@ -87,6 +87,8 @@ typedef struct rl_flow {
                                after a lock call */
     rl_ptrmap set_flags;    /* flag key -> 1: what some plain store sets to a
                                nonzero constant (flow.c, locked flags) */
+    rl_ptrmap kept_at_start; /* global place -> 1: a loop testing it may
+                               never wait (loop_start.h) */
 } rl_flow;
 
 /* The objects posted on after node i of function fn (own terms), whose

@@ -378,6 +378,33 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
     return rl_place_normalize_final(pool, place);
 }
 
+size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out)
+{
+    out[0] = place;
+    const char *star = strchr(place, '*');
+    if (!star || place[0] == '{' || place[0] == '%') return 1;
+    const char *prefix = rl_strpool_find_n(m->program->pool, place, (size_t)(star - place));
+    if (!prefix || rl_ptrmap_get(&m->stored, prefix) != AMBIGUOUS) return 1;
+    const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, prefix);
+    if (!set || set->overflowed || set->n < 2 || set->n > RL_MAX_CHOICES) return 1;
+    for (size_t k = 0; k < set->n; k++)
+        if (set->values[k][0] != '&' || strpbrk(set->values[k], "%{*")) return 1;
+    size_t n = 0;
+    for (size_t k = 0; k < set->n; k++) {
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_append(&sb, set->values[k] + 1);
+        rl_sb_append(&sb, star + 1);
+        const char *alt = rl_place_intern_normalized(m->program->pool, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+        int unused = 0;
+        alt = tm_follow_stores(m, alt, 0, &unused);
+        size_t j = 0;
+        while (j < n && out[j] != alt) j++;
+        if (j == n) out[n++] = alt;
+    }
+    return n;
+}
+
 int tm_pointer_leads_to_shared(rl_model *m, const char *place)
 {
     rl_strbuf sb = RL_STRBUF_INIT;

@@ -246,6 +246,13 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
  * by every instance: the stores give it one known address (or several),
  * and none made per container or per call (stores.c). 0 when not known. */
 int tm_pointer_leads_to_shared(rl_model *m, const char *place);
+/* The objects an access to place, already followed (tm_follow_stores),
+ * may touch when its first pointer was given several addresses (a global
+ * pointer set to &a here and &b there, or by its initializer): one place
+ * per address, each followed (at most RL_MAX_CHOICES), as an Andersen
+ * points-to set would give. Otherwise the place itself. Returns the
+ * count. */
+size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out);
 /* Between these, tm_follow_stores remembers its answers (a cache checked
  * against rl_model.stores_generation): tm_collect_accesses follows the
  * same places for many contexts. */

@@ -1,0 +1,359 @@
+/* Tests in conditions (walker.h): what an `if` or a loop tests, recorded
+ * on its node so that the model can decide the test, or know what it
+ * means, without the AST.
+ *
+ * - value tests of a global or a parameter against a constant (`if (G ==
+ *   K)`, `if (cb != NULL)`, `if (locked)`): RL_IF_VALUE_EQ / _NE, decided
+ *   in a context that knows the value (model/known.h);
+ * - order tests of two values (`if (a->id < b->id)`): RL_IF_ORDERS, for
+ *   the lock-order rule;
+ * - null tests of a local holding a place's value (`t = head; if (t)`):
+ *   RL_IF_NONNULL_*, for ownership;
+ * - a loop's test of a global the program starts with a value that
+ *   fails it (`static int paused; ... while (paused) wait(...)`):
+ *   RL_LOOP_START_FALSE, so that its exit is not taken for a post
+ *   (model/loop_start.h).
+ *
+ * Invariants:
+ *  1. A node records one kind of test: a value test is no order test nor
+ *     a null test; what one test set first is kept.
+ *  2. A test is recorded only when its condition's SEQ holds nothing but
+ *     the read it tests (a parameter's read is no access: nothing). */
+#include "walker.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Whether cursor c (stripped) reads a variable or a member of one by
+ * `.`: the operand form a value test accepts (model/known.h). */
+static int plain_variable_read(CXCursor c)
+{
+    for (int depth = 0; depth < MAX_EXPR_DEPTH; depth++) {
+        c = rl_cursor_strip(c);
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k == CXCursor_DeclRefExpr) return 1;
+        if (k != CXCursor_MemberRefExpr) return 0;
+        child_list l;
+        rlw_children_of(c, &l);
+        /* `a.b`: one child, the struct; `p->b` reads through a pointer */
+        int dot = l.len == 1 && clang_getCursorType(rl_cursor_strip(rlw_child_at(&l, 0))).kind != CXType_Pointer;
+        CXCursor base = dot ? rlw_child_at(&l, 0) : c;
+        rlw_children_free(&l);
+        if (!dot) return 0;
+        c = base;
+    }
+    return 0;
+}
+
+/* `if (cb)`, `if (cb != NULL)`, `if (!cb)` with cb a pointer parameter
+ * the function never assigns nor takes the address of: the IF records a
+ * test of "P<n>" against 0, so that a call passing NULL for a callback
+ * (facts.h, "fn:") decides it in the callee (model/known.h: libuv's
+ * `uv_fs_open(NULL, &req, ..., NULL)` from a worker runs the synchronous
+ * branch only). So for an integer parameter tested against any constant
+ * k (`if (locked)`, `if (mode == 2)`), decided by a call passing a
+ * constant (facts.h, "#="): curl's `thrdq_unlink(q, FALSE, ...)` does
+ * not run its `if (locked) unlock(&q->lock)`. The condition's SEQ must
+ * hold nothing: reading a parameter is no access. */
+static int note_param_test(walker *w, int32_t node, CXCursor operand, int eq, long long k, int32_t cond_seq)
+{
+    CXCursor ref = rl_cursor_strip(operand);
+    if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr) return 0;
+    CXCursor decl = clang_getCursorReferenced(ref);
+    CXType type = clang_getCursorType(decl);
+    if (clang_getCursorKind(decl) != CXCursor_ParmDecl) return 0;
+    if (!(rlw_type_is_pointer(type) && k == 0) && !rlw_type_is_integer(type)) return 0;
+    local_var *v = rlw_find_local(w, decl);
+    if (!v || v->param_index < 0 || v->exposed || v->addr_of_ptr || v->modified || v->nassigns) return 0;
+    for (int32_t i = cond_seq + 1; i <= w->fn->nodes[cond_seq].end; i++)
+        if (w->fn->nodes[i].kind != RL_N_SEQ) return 0;
+    char param[32];
+    snprintf(param, sizeof param, "P%d", v->param_index);
+    char value[32];
+    snprintf(value, sizeof value, "%lld", k);
+    rl_node *n = &w->fn->nodes[node];
+    n->text = rl_intern(w->facts->pool, param);
+    n->display = rl_intern(w->facts->pool, value);
+    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
+    return 1;
+}
+
+/* `if (G == K)`, `if (G != K)`, `if (G)`, `if (!G)` with G a global
+ * scalar read plainly: the IF records what it tests (RL_IF_VALUE_EQ /
+ * RL_IF_VALUE_NE, facts.h), so that a callee testing G again under the
+ * branch is decided (model/known.h). The condition's SEQ must hold that
+ * one read and nothing else; an atomic or volatile G is left alone (its
+ * value may change between two tests without a race). */
+void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_seq)
+{
+    CXCursor c = rl_cursor_strip(cond);
+    int eq = 0; /* the condition holds exactly when G == K (1) or G != K (0) */
+    long long k = 0;
+    CXCursor operand = c;
+    child_list l;
+    rlw_children_of(c, &l);
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    int shape = 1;
+    if (kind == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        operand = rlw_child_at(&l, 0);
+        eq = 1; /* !G: G == 0 */
+    } else if (kind == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE) shape = 0;
+        else if (rlw_const_int(rlw_child_at(&l, 1), &k)) operand = rlw_child_at(&l, 0);
+        else if (rlw_const_int(rlw_child_at(&l, 0), &k)) operand = rlw_child_at(&l, 1);
+        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 1))) operand = rlw_child_at(&l, 0); /* k = 0 */
+        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 0))) operand = rlw_child_at(&l, 1);
+        else shape = 0;
+        eq = op == CXBinaryOperator_EQ;
+    } /* else: `if (G)`, G != 0 */
+    if (shape) shape = plain_variable_read(operand) && !rlw_is_constant(operand);
+    rlw_children_free(&l);
+    if (!shape) return;
+    if (note_param_test(w, node, operand, eq, k, cond_seq)) return;
+    const rl_function *f = w->fn;
+    const rl_node *read = NULL;
+    for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_SEQ) continue;
+        if (n->kind != RL_N_ACCESS || read) return;
+        read = n;
+    }
+    if (!read || !read->text || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, "*[^~") ||
+        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
+        return;
+    char value[32];
+    snprintf(value, sizeof value, "%lld", k);
+    rl_node *n = &w->fn->nodes[node];
+    n->text = read->text;
+    n->display = rl_intern(w->facts->pool, value);
+    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
+}
+
+/* The root of a value or place ("P0" of "P0*.id", of "&P0*.lock"): what
+ * an order test and a lock name must share; NULL when there is none. */
+static const char *value_root(walker *w, const char *v)
+{
+    if (v[0] == '&') v++;
+    size_t n = strcspn(v, "*.[");
+    if (n == 0 || (v[0] != 'P' && strncmp(v, "L:", 2) != 0 && strncmp(v, "G:", 2) != 0)) return NULL;
+    return rl_intern_n(w->facts->pool, v, n);
+}
+
+/* The root of an operand of an order test: of its value when it is a
+ * pointer (`x`), else of the place it reads (`x->id`). */
+static const char *operand_root(walker *w, CXCursor operand)
+{
+    expr_out o;
+    rlw_out_init(&o);
+    rlw_expr_silent(w, operand, &o);
+    const char *v = rl_sb_str(&o.value)[0] ? rl_sb_str(&o.value) : rl_sb_str(&o.place);
+    const char *root = v[0] ? value_root(w, v) : NULL;
+    rlw_out_free(&o);
+    return root;
+}
+
+/* What an IF records for an operand of an order test whose root is not
+ * known (an integer local): the test still says the code orders values,
+ * but names no lock's root. */
+#define UNKNOWN_ROOT "?"
+
+/* `if (x < y)`, `if (a->id > b->id)`, `a < b ? a : b`: an order test of
+ * two values; the IF records their roots (RL_IF_ORDERS; UNKNOWN_ROOT where
+ * there is none), so that locks taken in the order it decides form no
+ * lock-order edge between them, and two elements of one lock array taken
+ * after such a test are not a dining philosophers' circle
+ * (rules/lock_order.c). */
+void rlw_note_order_test(walker *w, int32_t node, CXCursor cond)
+{
+    if (node < 0 || (w->fn->nodes[node].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) return;
+    CXCursor c = rl_cursor_strip(cond);
+    if (clang_getCursorKind(c) != CXCursor_BinaryOperator) return;
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    if (op != CXBinaryOperator_LT && op != CXBinaryOperator_GT && op != CXBinaryOperator_LE &&
+        op != CXBinaryOperator_GE)
+        return;
+    child_list l;
+    rlw_children_of(c, &l);
+    int constant = 0;
+    long long k;
+    for (int i = 0; i < l.len; i++) constant |= rlw_const_int(rlw_child_at(&l, i), &k);
+    const char *a = l.len == 2 ? operand_root(w, rlw_child_at(&l, 0)) : NULL;
+    const char *b = l.len == 2 ? operand_root(w, rlw_child_at(&l, 1)) : NULL;
+    rlw_children_free(&l);
+    if (l.len != 2 || constant || (a && a == b)) return;
+    if (!a) a = rl_intern(w->facts->pool, UNKNOWN_ROOT);
+    if (!b) b = rl_intern(w->facts->pool, UNKNOWN_ROOT);
+    rl_node *n = &w->fn->nodes[node];
+    n->text = a;
+    n->display = b;
+    n->flags |= RL_IF_ORDERS;
+}
+
+/* `if (t)`, `if (!t)`, `if (t != NULL)`, `if (t == NULL)` with t a local
+ * pointer holding the value read from a place (`t = head`; followed in
+ * program order, or its one value wherever it is assigned): the IF records the place and which branch runs when
+ * t is not null (RL_IF_NONNULL_*), so that an unlink under `if (t)` is
+ * known to have run wherever the code dereferences t
+ * (model/ownership.c). */
+void rlw_note_null_test(walker *w, int32_t node, CXCursor cond)
+{
+    rl_node *n = node >= 0 ? &w->fn->nodes[node] : NULL;
+    if (!n || (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE | RL_IF_ORDERS)) || n->text) return;
+    CXCursor c = rl_cursor_strip(cond);
+    int nonnull_then = 1;
+    child_list l;
+    rlw_children_of(c, &l);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        c = rl_cursor_strip(rlw_child_at(&l, 0));
+        nonnull_then = 0;
+    } else if (k == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        CXCursor a = rlw_child_at(&l, 0), b = rlw_child_at(&l, 1);
+        if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rl_cursor_is_null_constant(b)) c = rl_cursor_strip(a);
+        else if ((op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) && rl_cursor_is_null_constant(a)) c = rl_cursor_strip(b);
+        else c = clang_getNullCursor();
+        nonnull_then = op == CXBinaryOperator_NE;
+    }
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(c) || clang_getCursorKind(c) != CXCursor_DeclRefExpr ||
+        !rlw_type_is_pointer(clang_getCursorType(c)))
+        return;
+    CXCursor d = clang_getCursorReferenced(c);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    const char *value = !v ? NULL : v->straight ? v->current : rlw_local_alias(w, v, 0);
+    if (!value || !value[0] || value[0] == '&' || value[0] == '%' || value[0] == '@') return;
+    n = &w->fn->nodes[node]; /* rlw_local_alias may have added nodes */
+    n->text = value;
+    n->flags |= nonnull_then ? RL_IF_NONNULL_THEN : RL_IF_NONNULL_ELSE;
+}
+
+/* The value a global scalar holds when the program starts, when this
+ * unit says: its definition's constant initializer, or 0 for a
+ * definition without one (C11 6.7.9p10). 0 (unknown) for an extern
+ * declaration, whose definition is elsewhere, and for an initializer
+ * that is no integer constant. */
+static int initial_value(CXCursor ref, long long *value)
+{
+    CXCursor decl = clang_getCursorReferenced(ref);
+    if (clang_getCursorKind(decl) != CXCursor_VarDecl) return 0;
+    CXCursor def = clang_getCursorDefinition(decl);
+    if (!clang_Cursor_isNull(def) && clang_getCursorKind(def) == CXCursor_VarDecl) decl = def;
+    enum CX_StorageClass storage = clang_Cursor_getStorageClass(decl);
+    int file_scope = clang_getCursorKind(clang_getCursorSemanticParent(decl)) == CXCursor_TranslationUnit;
+    if (storage == CX_SC_Extern || (!file_scope && storage != CX_SC_Static)) return 0;
+    if (!rlw_type_is_integer(clang_getCursorType(decl))) return 0;
+    /* the initializer is the declaration's one expression child */
+    child_list l;
+    rlw_children_of(decl, &l);
+    CXCursor init = clang_getNullCursor();
+    for (int i = 0; i < l.len; i++)
+        if (clang_isExpression(clang_getCursorKind(rlw_child_at(&l, i)))) init = rlw_child_at(&l, i);
+    int known = 1;
+    if (clang_Cursor_isNull(init)) *value = 0;
+    else known = rlw_const_int(init, value);
+    rlw_children_free(&l);
+    return known;
+}
+
+/* Whether `g OP k` holds. */
+static int compare_holds(enum CXBinaryOperatorKind op, long long g, long long k)
+{
+    switch (op) {
+    case CXBinaryOperator_EQ: return g == k;
+    case CXBinaryOperator_NE: return g != k;
+    case CXBinaryOperator_LT: return g < k;
+    case CXBinaryOperator_LE: return g <= k;
+    case CXBinaryOperator_GT: return g > k;
+    case CXBinaryOperator_GE: return g >= k;
+    default: return 1;
+    }
+}
+
+/* `K OP G` read as `G OP' K`. */
+static enum CXBinaryOperatorKind mirrored(enum CXBinaryOperatorKind op)
+{
+    switch (op) {
+    case CXBinaryOperator_LT: return CXBinaryOperator_GT;
+    case CXBinaryOperator_LE: return CXBinaryOperator_GE;
+    case CXBinaryOperator_GT: return CXBinaryOperator_LT;
+    case CXBinaryOperator_GE: return CXBinaryOperator_LE;
+    default: return op;
+    }
+}
+
+/* `while (G)`, `while (!G)`, `while (G OP K)` (OP a comparison, either
+ * side) with G a plain global scalar whose starting value fails the test:
+ * the LOOP records G (RL_LOOP_START_FALSE). A wait inside such a loop
+ * may never run: a thread reaching it before anyone changed G passes
+ * without waiting, so the loop's exit says nothing of a post
+ * (model/loop_start.h decides whether G may still hold that value
+ * there). A `do` loop runs its body first and is not marked. */
+void rlw_note_loop_start(walker *w, int32_t node, CXCursor cond, int32_t cond_seq)
+{
+    CXCursor c = rl_cursor_strip(cond);
+    CXCursor operand = c;
+    enum CXBinaryOperatorKind op = CXBinaryOperator_NE; /* `while (G)`: G != 0 */
+    long long k = 0;
+    child_list l;
+    rlw_children_of(c, &l);
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    int shape = 1;
+    if (kind == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        operand = rlw_child_at(&l, 0);
+        op = CXBinaryOperator_EQ;
+    } else if (kind == CXCursor_BinaryOperator && l.len == 2) {
+        op = clang_getCursorBinaryOperatorKind(c);
+        if (op < CXBinaryOperator_LT || op > CXBinaryOperator_NE) shape = 0;
+        else if (rlw_const_int(rlw_child_at(&l, 1), &k)) operand = rlw_child_at(&l, 0);
+        else if (rlw_const_int(rlw_child_at(&l, 0), &k)) {
+            operand = rlw_child_at(&l, 1);
+            op = mirrored(op);
+        } else shape = 0;
+    }
+    operand = rl_cursor_strip(operand);
+    long long start;
+    if (shape) shape = clang_getCursorKind(operand) == CXCursor_DeclRefExpr && !rlw_is_constant(operand) &&
+                       initial_value(operand, &start) && !compare_holds(op, start, k);
+    rlw_children_free(&l);
+    if (!shape) return;
+    const rl_function *f = w->fn;
+    const rl_node *read = NULL;
+    for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_SEQ) continue;
+        if (n->kind != RL_N_ACCESS || read) return;
+        read = n;
+    }
+    if (!read || !read->text || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, "*[^~.") ||
+        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
+        return;
+    rl_node *n = &w->fn->nodes[node];
+    n->text = read->text;
+    n->flags |= RL_LOOP_START_FALSE;
+    if (w->ngates < RL_MAX_LOOP_GATES) w->gates[w->ngates++] = (loop_gate){node, read->text, (int)op, k};
+}
+
+/* `safe_done = 0;` after `while (!safe_done) wait(...)`: a handshake
+ * whose gate starts open (the other side counts as done before it ever
+ * ran) and which the waiter closes itself once through. Its first pass
+ * may not wait, but nothing the other side posts after has happened
+ * yet; every later pass waits. Such a loop is left unmarked (its exit a
+ * wait, as any other). A store that only moves G (`n++`) closes nothing
+ * for certain. */
+void rlw_note_gate_store(walker *w, int32_t id, CXCursor value)
+{
+    long long v;
+    const rl_node *store = &w->fn->nodes[id];
+    if (w->ngates == 0 || !store->text || !rlw_const_int(rl_cursor_strip(value), &v)) return;
+    for (int g = 0; g < w->ngates; g++) {
+        rl_node *loop = &w->fn->nodes[w->gates[g].node];
+        if (id <= loop->end || strcmp(store->text, w->gates[g].global) != 0 ||
+            !compare_holds((enum CXBinaryOperatorKind)w->gates[g].op, v, w->gates[g].k))
+            continue;
+        loop->flags &= (uint8_t)~RL_LOOP_START_FALSE;
+        loop->text = NULL;
+    }
+}
+

@@ -590,6 +590,23 @@ static int ends_hold(const handoff_list *l, size_t k, int taken)
  * line:col and handed on by the nodes of l: after it, before any node
  * that publishes it, in program order; the first synchronised hand-off
  * after it goes to *handoff. */
+/* Whether a return comes between node and later node `later` on every
+ * path: a `return` in a block around node, after node's part of it and
+ * before `later` (memcached's `conn_new` frees the connection it just
+ * made when a buffer cannot be had, and returns before the store that
+ * would publish it). A function with a goto may jump past it: no. */
+static int returns_before(const rl_function *f, int32_t node, int32_t later)
+{
+    for (int32_t i = 0; i < f->nnodes; i++)
+        if (f->nodes[i].kind == RL_N_GOTO) return 0;
+    for (int32_t inner = node, q = f->nodes[node].parent; q >= 0; inner = q, q = f->nodes[q].parent) {
+        if (f->nodes[q].kind != RL_N_SEQ) continue;
+        for (int32_t ch = f->nodes[inner].next_sibling; ch >= 0 && ch < later; ch = f->nodes[ch].next_sibling)
+            if (f->nodes[ch].kind == RL_N_RETURN) return 1;
+    }
+    return 0;
+}
+
 int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
                          rl_handoff *handoff, int scope)
 {
@@ -615,12 +632,14 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
     }
     if (scope == OWNED_UNTIL_NODE) return 1;
     /* Published later without synchronisation, what it did first is
-     * shared (a reader may see it half done). The first hand-off says
-     * which locks order it. */
+     * shared (a reader may see it half done); not by a publication a
+     * return leaves out (returns_before). The first hand-off says which
+     * locks order it. */
     const rl_handoff *first = NULL;
     for (size_t j = k; j < l->n; j++) {
         if (l->nodes[j] == node) continue;
         if (!ends_hold(l, j, taken)) continue;
+        if (l->nodes[j] > node && returns_before(f, node, l->nodes[j])) continue; /* not after it */
         if (l->kinds[j] == HANDOFF_UNSYNC) return 0;
         if (!first) first = &l->where[j];
     }

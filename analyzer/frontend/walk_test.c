@@ -78,6 +78,25 @@ static int note_param_test(walker *w, int32_t node, CXCursor operand, int eq, lo
     return 1;
 }
 
+/* The one event of a condition's SEQ when it is a plain read of a global
+ * (not atomic, not volatile) whose place has none of the characters in
+ * `refused` (a pointer followed, an element, ...); NULL otherwise. */
+static const rl_node *only_global_read(const walker *w, int32_t cond_seq, const char *refused)
+{
+    const rl_function *f = w->fn;
+    const rl_node *read = NULL;
+    for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_SEQ) continue;
+        if (n->kind != RL_N_ACCESS || read) return NULL;
+        read = n;
+    }
+    if (!read || !read->text || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, refused) ||
+        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
+        return NULL;
+    return read;
+}
+
 /* `if (G == K)`, `if (G != K)`, `if (G)`, `if (!G)` with G a global
  * scalar read plainly: the IF records what it tests (RL_IF_VALUE_EQ /
  * RL_IF_VALUE_NE, facts.h), so that a callee testing G again under the
@@ -111,17 +130,8 @@ void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_se
     rlw_children_free(&l);
     if (!shape) return;
     if (note_param_test(w, node, operand, eq, k, cond_seq)) return;
-    const rl_function *f = w->fn;
-    const rl_node *read = NULL;
-    for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind == RL_N_SEQ) continue;
-        if (n->kind != RL_N_ACCESS || read) return;
-        read = n;
-    }
-    if (!read || !read->text || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, "*[^~") ||
-        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
-        return;
+    const rl_node *read = only_global_read(w, cond_seq, "*[^~");
+    if (!read) return;
     char value[32];
     snprintf(value, sizeof value, "%lld", k);
     rl_node *n = &w->fn->nodes[node];
@@ -318,17 +328,8 @@ void rlw_note_loop_start(walker *w, int32_t node, CXCursor cond, int32_t cond_se
                        initial_value(operand, &start) && !compare_holds(op, start, k);
     rlw_children_free(&l);
     if (!shape) return;
-    const rl_function *f = w->fn;
-    const rl_node *read = NULL;
-    for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind == RL_N_SEQ) continue;
-        if (n->kind != RL_N_ACCESS || read) return;
-        read = n;
-    }
-    if (!read || !read->text || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, "*[^~.") ||
-        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
-        return;
+    const rl_node *read = only_global_read(w, cond_seq, "*[^~.");
+    if (!read) return;
     rl_node *n = &w->fn->nodes[node];
     n->text = read->text;
     n->flags |= RL_LOOP_START_FALSE;

@@ -500,10 +500,11 @@ void tm_collect_accesses(rl_model *m)
                     distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 /* a pointer given several addresses: an access to each */
-                const char *subs[RL_MAX_CHOICES];
-                size_t nsubs = distinct ? 1 : tm_stored_alternatives(m, place, subs);
+                const char *subs[RL_MAX_CHOICES], *via[RL_MAX_CHOICES];
+                const char *through = place;
+                size_t nsubs = distinct ? 1 : tm_stored_alternatives(m, through, subs, via);
                 for (size_t sub = 0; sub < nsubs; sub++) {
-                    place = distinct ? place : subs[sub];
+                    place = distinct ? through : subs[sub];
                     if ((n->flags & RL_ACC_WRITE) && place != n->text && strncmp(place, "G:", 2) == 0)
                         note_mode_write(m, one_root, (int)ci, i, place);
                     RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
@@ -512,6 +513,7 @@ void tm_collect_accesses(rl_model *m)
                     a->node = i;
                     a->place = place;
                     a->held = nalts > 1 ? correlated_locks(m, held, resolved, k) : held;
+                    if (nsubs > 1) a->held = tm_stored_correlated_locks(m, a->held, through, via[sub]);
                     a->thread = c->thread;
                     a->distinct = distinct;
                     a->flags = n->flags;

@@ -378,9 +378,10 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
     return rl_place_normalize_final(pool, place);
 }
 
-size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out)
+size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, const char **via)
 {
     out[0] = place;
+    if (via) via[0] = NULL;
     const char *star = strchr(place, '*');
     if (!star || place[0] == '{' || place[0] == '%') return 1;
     const char *prefix = rl_strpool_find_n(m->program->pool, place, (size_t)(star - place));
@@ -400,9 +401,32 @@ size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out)
         alt = tm_follow_stores(m, alt, 0, &unused);
         size_t j = 0;
         while (j < n && out[j] != alt) j++;
-        if (j == n) out[n++] = alt;
+        if (j < n) continue;
+        if (via) via[n] = set->values[k];
+        out[n++] = alt;
     }
     return n;
+}
+
+const rl_lockset *tm_stored_correlated_locks(rl_model *m, const rl_lockset *held, const char *place, const char *via)
+{
+    const char *star = strchr(place, '*');
+    if (!held || !via || !star) return held;
+    size_t prefix = (size_t)(star - place) + 1; /* "G:cur*" */
+    const rl_lockset *r = rl_ls_empty(m->flow->locks);
+    for (size_t i = 0; i < held->n; i++) {
+        const char *lock = held->e[i].lock;
+        if (strncmp(lock, place, prefix) == 0) {
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_append(&sb, via + 1);
+            rl_sb_append(&sb, lock + prefix);
+            int unused = 0;
+            lock = tm_follow_stores(m, rl_place_intern_normalized(m->program->pool, rl_sb_str(&sb)), 0, &unused);
+            rl_sb_free(&sb);
+        }
+        r = rl_ls_add(m->flow->locks, r, lock, held->e[i].shared);
+    }
+    return r;
 }
 
 int tm_pointer_leads_to_shared(rl_model *m, const char *place)

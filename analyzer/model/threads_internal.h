@@ -250,9 +250,15 @@ int tm_pointer_leads_to_shared(rl_model *m, const char *place);
  * may touch when its first pointer was given several addresses (a global
  * pointer set to &a here and &b there, or by its initializer): one place
  * per address, each followed (at most RL_MAX_CHOICES), as an Andersen
- * points-to set would give. Otherwise the place itself. Returns the
+ * points-to set would give, and in via[] (when not NULL) the address it
+ * went through. Otherwise the place itself (via NULL). Returns the
  * count. */
-size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out);
+size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, const char **via);
+/* The locks held by the alternative of an access to `place` that went
+ * through the address `via` (tm_stored_alternatives): a lock reached
+ * through the same pointer is that object's lock (`lock(&cur->lock);
+ * cur->n++` with cur set to &a and to &b: a.n under a.lock). */
+const rl_lockset *tm_stored_correlated_locks(rl_model *m, const rl_lockset *held, const char *place, const char *via);
 /* Between these, tm_follow_stores remembers its answers (a cache checked
  * against rl_model.stores_generation): tm_collect_accesses follows the
  * same places for many contexts. */

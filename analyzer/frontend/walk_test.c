@@ -97,6 +97,66 @@ static const rl_node *only_global_read(const walker *w, int32_t cond_seq, const 
     return read;
 }
 
+/* Whether `g OP k` holds. */
+static int compare_holds(enum CXBinaryOperatorKind op, long long g, long long k)
+{
+    switch (op) {
+    case CXBinaryOperator_EQ: return g == k;
+    case CXBinaryOperator_NE: return g != k;
+    case CXBinaryOperator_LT: return g < k;
+    case CXBinaryOperator_LE: return g <= k;
+    case CXBinaryOperator_GT: return g > k;
+    case CXBinaryOperator_GE: return g >= k;
+    default: return 1;
+    }
+}
+
+/* `K OP G` read as `G OP' K`. */
+static enum CXBinaryOperatorKind mirrored(enum CXBinaryOperatorKind op)
+{
+    switch (op) {
+    case CXBinaryOperator_LT: return CXBinaryOperator_GT;
+    case CXBinaryOperator_LE: return CXBinaryOperator_GE;
+    case CXBinaryOperator_GT: return CXBinaryOperator_LT;
+    case CXBinaryOperator_GE: return CXBinaryOperator_LE;
+    default: return op;
+    }
+}
+
+/* A comparison of one operand with a constant: `!X` (X == 0), `X OP K`
+ * or `K OP X` (read as `X OP' K`), or anything else as a bare `X` (X !=
+ * 0). OP is == or !=, or any comparison when `orders`; K an integer
+ * constant, or, when not `orders`, a null pointer constant (0). The
+ * operand is not stripped. */
+static int split_comparison(CXCursor c, int orders, CXCursor *operand, enum CXBinaryOperatorKind *op, long long *k)
+{
+    *operand = c;
+    *op = CXBinaryOperator_NE;
+    *k = 0;
+    child_list l;
+    rlw_children_of(c, &l);
+    enum CXCursorKind kind = clang_getCursorKind(c);
+    int shape = 1;
+    if (kind == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
+        *operand = rlw_child_at(&l, 0);
+        *op = CXBinaryOperator_EQ;
+    } else if (kind == CXCursor_BinaryOperator && l.len == 2) {
+        enum CXBinaryOperatorKind b = clang_getCursorBinaryOperatorKind(c);
+        CXCursor x = rlw_child_at(&l, 0), y = rlw_child_at(&l, 1);
+        *op = b;
+        if (b < CXBinaryOperator_LT || b > CXBinaryOperator_NE ||
+            (!orders && b != CXBinaryOperator_EQ && b != CXBinaryOperator_NE))
+            shape = 0;
+        else if (rlw_const_int(y, k) || (!orders && rl_cursor_is_null_constant(y))) *operand = x;
+        else if (rlw_const_int(x, k) || (!orders && rl_cursor_is_null_constant(x))) {
+            *operand = y;
+            *op = mirrored(b);
+        } else shape = 0;
+    }
+    rlw_children_free(&l);
+    return shape;
+}
+
 /* `if (G == K)`, `if (G != K)`, `if (G)`, `if (!G)` with G a global
  * scalar read plainly: the IF records what it tests (RL_IF_VALUE_EQ /
  * RL_IF_VALUE_NE, facts.h), so that a callee testing G again under the
@@ -105,30 +165,12 @@ static const rl_node *only_global_read(const walker *w, int32_t cond_seq, const 
  * value may change between two tests without a race). */
 void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_seq)
 {
-    CXCursor c = rl_cursor_strip(cond);
-    int eq = 0; /* the condition holds exactly when G == K (1) or G != K (0) */
-    long long k = 0;
-    CXCursor operand = c;
-    child_list l;
-    rlw_children_of(c, &l);
-    enum CXCursorKind kind = clang_getCursorKind(c);
-    int shape = 1;
-    if (kind == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
-        operand = rlw_child_at(&l, 0);
-        eq = 1; /* !G: G == 0 */
-    } else if (kind == CXCursor_BinaryOperator && l.len == 2) {
-        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
-        if (op != CXBinaryOperator_EQ && op != CXBinaryOperator_NE) shape = 0;
-        else if (rlw_const_int(rlw_child_at(&l, 1), &k)) operand = rlw_child_at(&l, 0);
-        else if (rlw_const_int(rlw_child_at(&l, 0), &k)) operand = rlw_child_at(&l, 1);
-        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 1))) operand = rlw_child_at(&l, 0); /* k = 0 */
-        else if (rl_cursor_is_null_constant(rlw_child_at(&l, 0))) operand = rlw_child_at(&l, 1);
-        else shape = 0;
-        eq = op == CXBinaryOperator_EQ;
-    } /* else: `if (G)`, G != 0 */
-    if (shape) shape = plain_variable_read(operand) && !rlw_is_constant(operand);
-    rlw_children_free(&l);
-    if (!shape) return;
+    CXCursor operand;
+    enum CXBinaryOperatorKind op;
+    long long k;
+    if (!split_comparison(rl_cursor_strip(cond), 0, &operand, &op, &k)) return;
+    if (!plain_variable_read(operand) || rlw_is_constant(operand)) return;
+    int eq = op == CXBinaryOperator_EQ; /* the condition holds exactly when G == K (1) or G != K (0) */
     if (note_param_test(w, node, operand, eq, k, cond_seq)) return;
     const rl_node *read = only_global_read(w, cond_seq, "*[^~");
     if (!read) return;
@@ -267,32 +309,6 @@ static int initial_value(CXCursor ref, long long *value)
     return known;
 }
 
-/* Whether `g OP k` holds. */
-static int compare_holds(enum CXBinaryOperatorKind op, long long g, long long k)
-{
-    switch (op) {
-    case CXBinaryOperator_EQ: return g == k;
-    case CXBinaryOperator_NE: return g != k;
-    case CXBinaryOperator_LT: return g < k;
-    case CXBinaryOperator_LE: return g <= k;
-    case CXBinaryOperator_GT: return g > k;
-    case CXBinaryOperator_GE: return g >= k;
-    default: return 1;
-    }
-}
-
-/* `K OP G` read as `G OP' K`. */
-static enum CXBinaryOperatorKind mirrored(enum CXBinaryOperatorKind op)
-{
-    switch (op) {
-    case CXBinaryOperator_LT: return CXBinaryOperator_GT;
-    case CXBinaryOperator_LE: return CXBinaryOperator_GE;
-    case CXBinaryOperator_GT: return CXBinaryOperator_LT;
-    case CXBinaryOperator_GE: return CXBinaryOperator_LE;
-    default: return op;
-    }
-}
-
 /* `while (G)`, `while (!G)`, `while (G OP K)` (OP a comparison, either
  * side) with G a plain global scalar whose starting value fails the test:
  * the LOOP records G (RL_LOOP_START_FALSE). A wait inside such a loop
@@ -302,32 +318,14 @@ static enum CXBinaryOperatorKind mirrored(enum CXBinaryOperatorKind op)
  * there). A `do` loop runs its body first and is not marked. */
 void rlw_note_loop_start(walker *w, int32_t node, CXCursor cond, int32_t cond_seq)
 {
-    CXCursor c = rl_cursor_strip(cond);
-    CXCursor operand = c;
-    enum CXBinaryOperatorKind op = CXBinaryOperator_NE; /* `while (G)`: G != 0 */
-    long long k = 0;
-    child_list l;
-    rlw_children_of(c, &l);
-    enum CXCursorKind kind = clang_getCursorKind(c);
-    int shape = 1;
-    if (kind == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_LNot && l.len == 1) {
-        operand = rlw_child_at(&l, 0);
-        op = CXBinaryOperator_EQ;
-    } else if (kind == CXCursor_BinaryOperator && l.len == 2) {
-        op = clang_getCursorBinaryOperatorKind(c);
-        if (op < CXBinaryOperator_LT || op > CXBinaryOperator_NE) shape = 0;
-        else if (rlw_const_int(rlw_child_at(&l, 1), &k)) operand = rlw_child_at(&l, 0);
-        else if (rlw_const_int(rlw_child_at(&l, 0), &k)) {
-            operand = rlw_child_at(&l, 1);
-            op = mirrored(op);
-        } else shape = 0;
-    }
+    CXCursor operand;
+    enum CXBinaryOperatorKind op;
+    long long k, start;
+    if (!split_comparison(rl_cursor_strip(cond), 1, &operand, &op, &k)) return;
     operand = rl_cursor_strip(operand);
-    long long start;
-    if (shape) shape = clang_getCursorKind(operand) == CXCursor_DeclRefExpr && !rlw_is_constant(operand) &&
-                       initial_value(operand, &start) && !compare_holds(op, start, k);
-    rlw_children_free(&l);
-    if (!shape) return;
+    if (clang_getCursorKind(operand) != CXCursor_DeclRefExpr || rlw_is_constant(operand) ||
+        !initial_value(operand, &start) || compare_holds(op, start, k))
+        return;
     const rl_node *read = only_global_read(w, cond_seq, "*[^~.");
     if (!read) return;
     rl_node *n = &w->fn->nodes[node];

@@ -500,11 +500,10 @@ void tm_collect_accesses(rl_model *m)
                     distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 /* a pointer given several addresses: an access to each */
-                const char *subs[RL_MAX_CHOICES], *via[RL_MAX_CHOICES];
-                const char *through = place;
+                const char *through = place, *subs[RL_MAX_CHOICES] = {place}, *via[RL_MAX_CHOICES] = {NULL};
                 size_t nsubs = distinct ? 1 : tm_stored_alternatives(m, through, subs, via);
                 for (size_t sub = 0; sub < nsubs; sub++) {
-                    place = distinct ? through : subs[sub];
+                    place = subs[sub];
                     if ((n->flags & RL_ACC_WRITE) && place != n->text && strncmp(place, "G:", 2) == 0)
                         note_mode_write(m, one_root, (int)ci, i, place);
                     RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);

@@ -50,6 +50,13 @@ static int marks_loop_on(const rl_node *n, const char *g)
     return n->kind == RL_N_LOOP && (n->flags & RL_LOOP_START_FALSE) && n->text && strcmp(n->text, g) == 0;
 }
 
+/* Whether node n is itself a step towards a marked loop on g: the loop,
+ * or a thread start (loop_start.h). */
+static int leads_itself(const rl_node *n, const char *g)
+{
+    return n->kind == RL_N_SPAWN || marks_loop_on(n, g);
+}
+
 /* Whether G may still hold its starting value wherever a marked loop on
  * it is first reached (loop_start.h). */
 static int kept_at_start(const rl_program *p, const callee_index *ci, const size_t *order, size_t n, const char *g)
@@ -60,7 +67,7 @@ static int kept_at_start(const rl_program *p, const callee_index *ci, const size
         for (int32_t i = 0; i < fn->nnodes; i++) {
             const rl_node *x = &fn->nodes[i];
             writes[f] |= (char)writes_global(x, g);
-            leads[f] |= (char)(x->kind == RL_N_SPAWN || marks_loop_on(x, g));
+            leads[f] |= (char)leads_itself(x, g);
         }
     }
     /* callees first: a few sweeps settle what recursion leaves open */
@@ -83,7 +90,7 @@ static int kept_at_start(const rl_program *p, const callee_index *ci, const size
         for (int32_t i = 0; i < fn->nnodes; i++) {
             const rl_node *x = &fn->nodes[i];
             int c = ci->of[f][i];
-            if (x->kind == RL_N_SPAWN || marks_loop_on(x, g) || (c >= 0 && leads[c])) break;
+            if (leads_itself(x, g) || (c >= 0 && leads[c])) break;
             if (writes_global(x, g) || (c >= 0 && writes[c])) {
                 kept = 0;
                 break;

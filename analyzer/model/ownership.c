@@ -597,14 +597,16 @@ static int ends_hold(const handoff_list *l, size_t k, int taken)
  * would publish it). A function with a goto may jump past it: no. */
 static int returns_before(const rl_function *f, int32_t node, int32_t later)
 {
-    for (int32_t i = 0; i < f->nnodes; i++)
-        if (f->nodes[i].kind == RL_N_GOTO) return 0;
-    for (int32_t inner = node, q = f->nodes[node].parent; q >= 0; inner = q, q = f->nodes[q].parent) {
+    int returns = 0;
+    for (int32_t inner = node, q = f->nodes[node].parent; q >= 0 && !returns; inner = q, q = f->nodes[q].parent) {
         if (f->nodes[q].kind != RL_N_SEQ) continue;
-        for (int32_t ch = f->nodes[inner].next_sibling; ch >= 0 && ch < later; ch = f->nodes[ch].next_sibling)
-            if (f->nodes[ch].kind == RL_N_RETURN) return 1;
+        for (int32_t ch = f->nodes[inner].next_sibling; ch >= 0 && ch < later && !returns; ch = f->nodes[ch].next_sibling)
+            returns = f->nodes[ch].kind == RL_N_RETURN;
     }
-    return 0;
+    /* the goto scan only when a return was found: most hand-offs have none */
+    for (int32_t i = 0; returns && i < f->nnodes; i++)
+        if (f->nodes[i].kind == RL_N_GOTO) returns = 0;
+    return returns;
 }
 
 int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,

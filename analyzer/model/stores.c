@@ -315,6 +315,20 @@ static int is_plain_place(const char *value)
  * instance's object: the array its pointer was loaded from), every one
  * was; and clears it when one after that was not (a block shared by
  * every instance's own object), or is not known. */
+/* The place `rest` names in the object at `address` ("&X"): X rest,
+ * interned and normalised. */
+static const char *object_through(rl_strpool *pool, const char *address, const char *rest)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, address + 1);
+    rl_sb_append(&sb, rest);
+    const char *place = rl_place_intern_normalized(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return place;
+}
+
+static const char *followed(rl_model *m, const char *v);
+
 static const char *follow_stores_now(rl_model *m, const char *place, int root_distinct, int *own_out,
                                      int *shared_after_out)
 {
@@ -361,11 +375,7 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
             shared_after = 1; /* a pointer not known: anybody's object */
             break;
         }
-        rl_strbuf sb = RL_STRBUF_INIT;
-        rl_sb_append(&sb, value + 1);
-        rl_sb_append(&sb, star + 1);
-        place = rl_place_intern_normalized(pool, rl_sb_str(&sb));
-        rl_sb_free(&sb);
+        place = object_through(pool, value, star + 1);
         /* judged only for a place that starts at an instance's own
          * object: the store recording and lock names, which ask most,
          * need the name alone */
@@ -392,13 +402,7 @@ size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, 
         if (set->values[k][0] != '&' || strpbrk(set->values[k], "%{*")) return 1;
     size_t n = 0;
     for (size_t k = 0; k < set->n; k++) {
-        rl_strbuf sb = RL_STRBUF_INIT;
-        rl_sb_append(&sb, set->values[k] + 1);
-        rl_sb_append(&sb, star + 1);
-        const char *alt = rl_place_intern_normalized(m->program->pool, rl_sb_str(&sb));
-        rl_sb_free(&sb);
-        int unused = 0;
-        alt = tm_follow_stores(m, alt, 0, &unused);
+        const char *alt = followed(m, object_through(m->program->pool, set->values[k], star + 1));
         size_t j = 0;
         while (j < n && out[j] != alt) j++;
         if (j < n) continue;
@@ -416,14 +420,7 @@ const rl_lockset *tm_stored_correlated_locks(rl_model *m, const rl_lockset *held
     const rl_lockset *r = rl_ls_empty(m->flow->locks);
     for (size_t i = 0; i < held->n; i++) {
         const char *lock = held->e[i].lock;
-        if (strncmp(lock, place, prefix) == 0) {
-            rl_strbuf sb = RL_STRBUF_INIT;
-            rl_sb_append(&sb, via + 1);
-            rl_sb_append(&sb, lock + prefix);
-            int unused = 0;
-            lock = tm_follow_stores(m, rl_place_intern_normalized(m->program->pool, rl_sb_str(&sb)), 0, &unused);
-            rl_sb_free(&sb);
-        }
+        if (strncmp(lock, place, prefix) == 0) lock = followed(m, object_through(m->program->pool, via, lock + prefix));
         r = rl_ls_add(m->flow->locks, r, lock, held->e[i].shared);
     }
     return r;

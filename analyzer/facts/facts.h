@@ -133,6 +133,17 @@ typedef enum rl_node_kind {
  * taken off the array (model/ownership_taken.c), as a list's pop unlinks
  * its head (walk_pop.c; facts format 31). */
 #define RL_READ_POPPED "popped"
+/* The api of a plain access to an element of an array indexed by the
+ * bare counter of the innermost `for` around it, or to a member of one
+ * (`jobs[i].input = i`): each round touches its own element, so an owned
+ * one filled before a post in the loop is a new element each round, as a
+ * new message allocated in the loop is (model/accesses.c,
+ * made_each_round; facts format 37). */
+#define RL_ROUND_ELEMENT "round"
+/* The api of a plain store of the address of such an element (`head =
+ * &jobs[i]`): it hands on that round's element alone, not the elements
+ * the next rounds fill (model/ownership.c). */
+#define RL_STORES_ROUND_ELEMENT "stores-round"
 /* Event-loop registrations (API model kinds register, attach and
  * dispatch; frontend/walk_register.c, facts format 29) are written as
  * the stores and the call through a pointer a hand-written loop makes,
@@ -163,6 +174,16 @@ typedef enum rl_node_kind {
  * a compare-and-swap, an operation the models do not name): how
  * spinlocks are taken, not how data is announced */
 #define RL_ATOMIC_EXCHANGE "exchange"
+
+/* The text of an IF testing the value a parameter gives (RL_IF_VALUE_EQ,
+ * below), followed by the parameter's index: a thread's instance, when
+ * its starts give each instance a value of its own (model/known.h). */
+#define RL_INSTANCE_TEST "#P"
+/* The text of an IF testing whether a wait at a global barrier picked
+ * this thread (`== PTHREAD_BARRIER_SERIAL_THREAD`), followed by the
+ * barrier's place ("#serial:G:bar"), display "1": the branch runs in one
+ * thread a round (model/known.h; facts format 37). */
+#define RL_SERIAL_TEST "#serial:"
 
 /* Node flags, by kind. */
 enum {
@@ -214,7 +235,12 @@ enum {
        Set only for a plain read of a global scalar, not atomic, not
        volatile, with nothing else in the condition (model/known.h). Or
        a null test of a pointer parameter the function never assigns nor
-       takes the address of: text "P<n>", display "0" (facts format 30) */
+       takes the address of: text "P<n>", display "0" (facts format 30).
+       Or a test of an integer copy of parameter n, or of an integer read
+       through it (`int id = (intptr_t)arg; if (id == 0)`, `if (a->id ==
+       0)`): text RL_INSTANCE_TEST "<n>", display K; or of whether a
+       barrier wait picked the thread: text RL_SERIAL_TEST and the
+       barrier's place, display "1" (facts format 37) */
     RL_IF_VALUE_EQ = 1 << 5,
     RL_IF_VALUE_NE = 1 << 6,
     /* IF: the condition compares two values by order (<, >, <=, >=), as
@@ -294,6 +320,14 @@ enum {
     RL_CALL_FENCE_ACQUIRE = 1 << 4, /* a fence that acquires (acquire,
                                        consume, acq_rel, seq_cst): a relaxed
                                        load before it acquires */
+    RL_CALL_ROUND_ELEMENT = 1 << 5, /* an argument is the address of the
+                                       element the innermost `for`'s
+                                       counter indexes (`submit(p,
+                                       &jobs[i])`), no other one points
+                                       into that array: it hands on that
+                                       round's element alone, as a store of
+                                       it does (RL_STORES_ROUND_ELEMENT;
+                                       facts format 37) */
 };
 
 /* The arguments a CALL's claimed-argument mask (its aux) can name: the

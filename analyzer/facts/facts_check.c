@@ -76,9 +76,18 @@ static int value_test_ok(const checker *c, int32_t i)
     const rl_node *n = &c->fn->nodes[i];
     if ((n->flags & RL_IF_VALUE_EQ) && (n->flags & RL_IF_VALUE_NE))
         return bad_node(c, i, "its value test", "is both == and !=");
-    /* a global, or a parameter ("P<n>", facts.h) */
-    int param = n->text && n->text[0] == 'P' && n->text[1] && strspn(n->text + 1, "0123456789") == strlen(n->text + 1);
-    if (!n->text || (!param && (strncmp(n->text, "G:", 2) != 0 || !n->text[2])))
+    /* a global, or a parameter ("P<n>", facts.h), or a copy of one
+     * (RL_INSTANCE_TEST "<n>") */
+    const char *index = !n->text                                                               ? NULL
+                        : strncmp(n->text, RL_INSTANCE_TEST, strlen(RL_INSTANCE_TEST)) == 0 ? n->text + strlen(RL_INSTANCE_TEST)
+                        : n->text[0] == 'P'                                                 ? n->text + 1
+                                                                                            : NULL;
+    int param = index && index[0] && strspn(index, "0123456789") == strlen(index);
+    /* or whether a barrier picked the thread ("#serial:G:b") */
+    const char *global = n->text && strncmp(n->text, RL_SERIAL_TEST, strlen(RL_SERIAL_TEST)) == 0
+                             ? n->text + strlen(RL_SERIAL_TEST)
+                             : n->text;
+    if (!n->text || (!param && (strncmp(global, "G:", 2) != 0 || !global[2])))
         return bad_node(c, i, "its value test", "names no global");
     const char *d = n->display;
     if (!d || !*d) return bad_node(c, i, "its value test", "has no constant");

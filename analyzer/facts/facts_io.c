@@ -73,8 +73,11 @@
  * call arguments ("#=K") and tests of integer parameters ("P<n>"); 35:
  * a SPAWN's constant element index of its argument (its aux: `&seen[1]`);
  * 36: loops whose test of a global fails at its starting value
- * (RL_LOOP_START_FALSE, text the global) */
-#define FACTS_FORMAT 36
+ * (RL_LOOP_START_FALSE, text the global); 37: tests of a copy of a
+ * parameter (an IF's RL_IF_VALUE_* with text RL_INSTANCE_TEST "<n>"),
+ * accesses of a round's own element and stores of its address (api
+ * RL_ROUND_ELEMENT, RL_STORES_ROUND_ELEMENT) */
+#define FACTS_FORMAT 37
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -349,6 +349,25 @@ static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i
     rl_sb_free(&place);
 }
 
+/* Whether a call passes the address of its loop round's own element
+ * (round[i]: `submit(p, &jobs[i])`, facts.h RL_CALL_ROUND_ELEMENT) and no
+ * other argument points into the same array (`jobs` itself). */
+static int hands_round_element_alone(const char *const *vals, const uint8_t *round, int nargs)
+{
+    int any = 0;
+    for (int i = 0; i < nargs; i++) {
+        if (!round[i]) continue;
+        any = 1;
+        size_t base = strcspn(vals[i] + 1, "[*.") + 1; /* "&H3_4" of "&H3_4[].f" */
+        for (int j = 0; j < nargs; j++) {
+            const char *v = vals[j][0] == '&' ? vals[j] + 1 : vals[j];
+            if (j != i && !round[j] && strncmp(v, vals[i] + 1, base - 1) == 0 && strchr("[*.", v[base - 1]))
+                return 0;
+        }
+    }
+    return any;
+}
+
 /* Every argument of a call the model describes by its accesses alone
  * (memcpy) or by an allocation (realloc), walked with what it reaches. */
 static void walk_modelled_args(walker *w, CXCursor c, const rl_api_fn *api, int nargs)
@@ -634,11 +653,13 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
      * (a `free` also writes the object it releases, as its model says). */
     const char **vals = rl_xcalloc((size_t)nargs + 1, sizeof *vals);
     rl_strbuf *bufs = rl_xcalloc((size_t)nargs + 1, sizeof *bufs);
+    uint8_t *round = rl_xcalloc((size_t)nargs + 1, 1); /* args `&jobs[i]` (RL_ROUND_ELEMENT) */
     for (int i = 0; i < nargs; i++) {
         expr_out o;
         rlw_out_init(&o);
         walk_modelled_arg(w, c, api, i, &o);
         rl_sb_append(&bufs[i], rl_sb_str(&o.value));
+        round[i] = (uint8_t)(o.round_element && bufs[i].len && rl_sb_str(&bufs[i])[0] == '&');
         CXType at = clang_getCursorType(rlw_call_arg(c, i));
         if (!bufs[i].len && rl_cursor_is_null_constant(rlw_call_arg(c, i)) && param_is_function_pointer(callee, direct, i)) {
             /* NULL for a callback: "fn:" names no function, so a call
@@ -697,6 +718,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         }
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
         rlw_set_args(w, id, vals, nargs);
+        if (hands_round_element_alone(vals, round, nargs)) n->flags |= RL_CALL_ROUND_ELEMENT;
         /* `if (sem_trywait(&s) == 0)`: a condition may test whether it
          * waited (rlw_set_try) */
         if (api && api->kind == RL_API_WAIT && api->can_fail) w->last_trylock = id;
@@ -709,6 +731,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     for (int i = 0; i < nargs; i++) rl_sb_free(&bufs[i]);
     free(bufs);
     free(vals);
+    free(round);
     if (api && api->kind == RL_API_ATOMIC_FUNCTION) emit_atomic_section(w, c, name, RL_API_UNLOCK);
     if (direct && callee_is_unseen(callee, api)) emit_callback_spawns(w, c, callee, nargs);
     if (direct) {

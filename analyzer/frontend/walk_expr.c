@@ -54,6 +54,20 @@ static void mark_flag_store(walker *w, int32_t id, CXCursor value)
     if (rlw_const_int(rl_cursor_strip(value), &v) && v != 0) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_STORE_FLAG);
 }
 
+void rlw_mark_round_element(walker *w, int32_t node, int round)
+{
+    if (node >= 0 && round && !w->fn->nodes[node].api) w->fn->nodes[node].api = rl_intern(w->facts->pool, RL_ROUND_ELEMENT);
+}
+
+/* Whether idx is the bare counter of the innermost loop around, a `for`
+ * stepping it (loop_scope.counter): each round indexes its own element. */
+static int indexed_by_round(const walker *w, CXCursor idx)
+{
+    CXCursor s = rl_cursor_strip(idx);
+    return !clang_Cursor_isNull(w->loop.counter) && clang_getCursorKind(s) == CXCursor_DeclRefExpr &&
+           clang_equalCursors(clang_getCursorReferenced(s), w->loop.counter);
+}
+
 /* Returns the ACCESS node emitted, or -1. type_flags: RL_ACC_ATOMIC and
  * RL_ACC_VOLATILE from the object's type, RL_ACC_CLAIMED from its index;
  * others are ignored. */
@@ -288,14 +302,17 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     int is_array = rlw_type_is_array(t);
     uint8_t flags = rlw_access_type_flags(t) |
                     (by_param < 0 && (rlw_index_claimed(w, idx) || rlw_in_claimed_object(w, sb)) ? RL_ACC_CLAIMED : 0);
+    int round = indexed_by_round(w, idx);
     if (!is_array) {
         int32_t node = rlw_emit_access(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, flags);
         rlw_set_index(w, node, index);
+        rlw_mark_round_element(w, node, round);
         if (mode == USE_READ && rlw_type_is_pointer(t)) rlw_note_element_read(w, node, idx, rl_sb_str(&index_out.place));
     }
     rlw_out_free(&index_out);
     if (out) {
         out->index = index;
+        out->round_element = round;
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, rl_sb_str(&display));
         if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
@@ -390,6 +407,7 @@ static void walk_unary(walker *w, CXCursor c, use_mode mode, expr_out *out)
             rl_sb_printf(&out->value, "&%s", rl_sb_str(&inner.place));
             rl_sb_append(&out->display, rl_sb_str(&inner.display));
             out->index = inner.index; /* &m[3]: still element 3 */
+            out->round_element = inner.round_element;
         }
         rlw_out_free(&inner);
         break;
@@ -510,6 +528,8 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
             const char *vals[1] = {rl_sb_str(&b.value)};
             rlw_set_args(w, last, vals, 1);
             if (rlw_names_whole_array(rhs)) w->fn->nodes[last].flags |= RL_ACC_STORES_ARRAY;
+            if (b.round_element && !w->fn->nodes[last].api) /* `head = &jobs[i]` */
+                w->fn->nodes[last].api = rl_intern(w->facts->pool, RL_STORES_ROUND_ELEMENT);
         }
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         if (!w->silent && a.place.len) struct_member_stores(w, lhs, rhs, &a);

@@ -89,6 +89,11 @@ static int copied_param(walker *w, CXCursor idx)
     return -1;
 }
 
+int rlw_param_copy(walker *w, CXCursor value)
+{
+    return copied_param(w, value);
+}
+
 /* The parameter a block index starts from: `id * C + k` (or `k + C *
  * id`), with id a copy of a parameter (copied_param) and k the counter of
  * the innermost `for`, which stays in [0, C) (loop_scope.span): the

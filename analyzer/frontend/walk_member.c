@@ -194,6 +194,7 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     const char *field = rlw_intern_cx(w, clang_getCursorSpelling(c));
     const char *location = member_location(w, c, field);
     long long index = -1;
+    int round = 0; /* a member of an element of the round's own */
     expr_out base;
     rlw_out_init(&base);
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
@@ -209,6 +210,7 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
             rl_sb_append(&place, rl_sb_str(&base.place));
             rl_sb_printf(&display, "%s.%s", rl_sb_str(&base.display), field);
             index = base.index; /* arr[3].x: still element 3 */
+            round = base.round_element;
         }
     }
     int atomic = l.len && member_base_is_atomic(rlw_child_at(&l, 0));
@@ -230,11 +232,13 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
                                          (claimed ? RL_ACC_CLAIMED : 0));
         if (object.len) rlw_set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
         rlw_set_index(w, id, index);
+        rlw_mark_round_element(w, id, round);
         if (id >= 0) rlw_nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);
     }
     rl_sb_free(&object);
     if (out) {
         out->index = index;
+        out->round_element = round;
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, rl_sb_str(&display));
         if (rl_sb_str(&place)[0]) {

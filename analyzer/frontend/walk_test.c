@@ -4,7 +4,8 @@
  *
  * - value tests of a global or a parameter against a constant (`if (G ==
  *   K)`, `if (cb != NULL)`, `if (locked)`): RL_IF_VALUE_EQ / _NE, decided
- *   in a context that knows the value (model/known.h);
+ *   in a context that knows the value (model/known.h); and of a copy of
+ *   a parameter (`if (id == 0)`): the instance a thread's branch runs in;
  * - order tests of two values (`if (a->id < b->id)`): RL_IF_ORDERS, for
  *   the lock-order rule;
  * - null tests of a local holding a place's value (`t = head; if (t)`):
@@ -20,6 +21,7 @@
  *  2. A test is recorded only when its condition's SEQ holds nothing but
  *     the read it tests (a parameter's read is no access: nothing). */
 #include "walker.h"
+#include "cursor.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,19 @@ static int plain_variable_read(CXCursor c)
         c = base;
     }
     return 0;
+}
+
+/* Records on IF node `node` a value test of `text` (a global's place, or
+ * one of facts.h's parameter names) against k: the condition holds
+ * exactly when text == k (eq) or text != k (!eq). */
+static void mark_value_test(walker *w, int32_t node, const char *text, int eq, long long k)
+{
+    char value[32];
+    snprintf(value, sizeof value, "%lld", k);
+    rl_node *n = &w->fn->nodes[node];
+    n->text = rl_intern(w->facts->pool, text);
+    n->display = rl_intern(w->facts->pool, value);
+    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
 }
 
 /* `if (cb)`, `if (cb != NULL)`, `if (!cb)` with cb a pointer parameter
@@ -69,12 +84,76 @@ static int note_param_test(walker *w, int32_t node, CXCursor operand, int eq, lo
         if (w->fn->nodes[i].kind != RL_N_SEQ) return 0;
     char param[32];
     snprintf(param, sizeof param, "P%d", v->param_index);
-    char value[32];
-    snprintf(value, sizeof value, "%lld", k);
-    rl_node *n = &w->fn->nodes[node];
-    n->text = rl_intern(w->facts->pool, param);
-    n->display = rl_intern(w->facts->pool, value);
-    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
+    mark_value_test(w, node, param, eq, k);
+    return 1;
+}
+
+/* `if (id == K)` with id a copy of a parameter (`int id = (intptr_t)arg`)
+ * or a value read through it (`a->id`), of integer type: the IF records
+ * a test of "#P<n>" against K (facts.h), the value a thread's instance
+ * was started with, when the thread's starts give each instance its own
+ * (model/known.h, "instances"): the branch where it equals K runs in
+ * that one instance only. The condition's SEQ may hold reads only (the
+ * read through the parameter). */
+static int note_instance_test(walker *w, int32_t node, CXCursor operand, int eq, long long k, int32_t cond_seq)
+{
+    if (!rlw_type_is_integer(clang_getCursorType(rl_cursor_strip(operand)))) return 0;
+    int param = rlw_param_copy(w, operand);
+    if (param < 0) return 0;
+    for (int32_t i = cond_seq + 1; i <= w->fn->nodes[cond_seq].end; i++) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (n->kind != RL_N_SEQ && (n->kind != RL_N_ACCESS || (n->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC)))) return 0;
+    }
+    char text[32];
+    snprintf(text, sizeof text, "%s%d", RL_INSTANCE_TEST, param);
+    mark_value_test(w, node, text, eq, k);
+    return 1;
+}
+
+/* The barrier a call waits at, when c (stripped) is a call of a function
+ * the API models call a barrier wait, or a local assigned once from one
+ * (`int rc = pthread_barrier_wait(&b);`): its place, when it is a global
+ * (a barrier handed in may be another group's); else NULL. */
+static const char *global_barrier_waited(walker *w, CXCursor c)
+{
+    c = rl_cursor_strip(c);
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+        local_var *v = rlw_find_local(w, clang_getCursorReferenced(c));
+        if (!v || v->param_index >= 0 || v->exposed || v->modified || v->nassigns != 1) return NULL;
+        c = rl_cursor_strip(v->assigns[0]);
+    }
+    if (clang_getCursorKind(c) != CXCursor_CallExpr) return NULL;
+    CXCursor callee = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(callee) != CXCursor_FunctionDecl) return NULL;
+    const rl_api_fn *api = rlw_lookup_api(w, rlw_intern_cx(w, clang_getCursorSpelling(callee)));
+    if (!api || api->kind != RL_API_BARRIER || api->handle < 0 || api->handle >= clang_Cursor_getNumArguments(c))
+        return NULL;
+    expr_out o;
+    rlw_out_init(&o);
+    rlw_expr_silent(w, rlw_call_arg(c, api->handle), &o);
+    const char *v = rl_sb_str(&o.value);
+    const char *r = strncmp(v, "&G:", 3) == 0 && !strpbrk(v + 3, "*[") ? rl_intern(w->facts->pool, v + 1) : NULL;
+    rlw_out_free(&o);
+    return r;
+}
+
+/* `if (pthread_barrier_wait(&b) == PTHREAD_BARRIER_SERIAL_THREAD)`, or the
+ * same test of a local holding the wait's result: the branch where the
+ * wait returned its one nonzero value runs in one thread a round, the
+ * one the barrier picked (model/known.h, "serial threads"). The IF
+ * records a value test of RL_SERIAL_TEST and the barrier's place
+ * ("#serial:G:bar") against 1 (the then branch of
+ * `== K`, K nonzero, or of `!= 0`). Only for a global barrier: one
+ * handed in may be each group's own, and two groups' picks run side by
+ * side. */
+static int note_serial_test(walker *w, int32_t node, CXCursor operand, int eq, long long k)
+{
+    const char *barrier = (eq && k == 0) || (!eq && k != 0) ? NULL : global_barrier_waited(w, operand);
+    if (!barrier) return 0;
+    rl_strbuf text = RL_STRBUF_INIT;
+    rl_sb_printf(&text, "%s%s", RL_SERIAL_TEST, barrier);
+    mark_value_test(w, node, rl_sb_str(&text), 1, 1);
+    rl_sb_free(&text);
     return 1;
 }
 
@@ -169,17 +248,14 @@ void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_se
     enum CXBinaryOperatorKind op;
     long long k;
     if (!split_comparison(rl_cursor_strip(cond), 0, &operand, &op, &k)) return;
-    if (!plain_variable_read(operand) || rlw_is_constant(operand)) return;
+    if (rlw_is_constant(operand)) return;
     int eq = op == CXBinaryOperator_EQ; /* the condition holds exactly when G == K (1) or G != K (0) */
-    if (note_param_test(w, node, operand, eq, k, cond_seq)) return;
+    if (note_param_test(w, node, operand, eq, k, cond_seq) || note_instance_test(w, node, operand, eq, k, cond_seq) ||
+        note_serial_test(w, node, operand, eq, k))
+        return;
+    if (!plain_variable_read(operand)) return;
     const rl_node *read = only_global_read(w, cond_seq, "*[^~");
-    if (!read) return;
-    char value[32];
-    snprintf(value, sizeof value, "%lld", k);
-    rl_node *n = &w->fn->nodes[node];
-    n->text = read->text;
-    n->display = rl_intern(w->facts->pool, value);
-    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
+    if (read) mark_value_test(w, node, read->text, eq, k);
 }
 
 /* The root of a value or place ("P0" of "P0*.id", of "&P0*.lock"): what

@@ -328,6 +328,9 @@ typedef struct expr_out {
     rl_strbuf display; /* as the user would write it */
     rl_strbuf value;   /* value syntax, "" if unknown */
     long long index;   /* the constant index of the place's first [], or -1 */
+    int round_element; /* an element indexed by the innermost `for`'s own
+                          counter, or a member of one (`jobs[i].input`):
+                          each round's own (facts.h, RL_ROUND_ELEMENT) */
 } expr_out;
 
 /* ---- event emission and expressions (walk_expr.c) ------------------------ */
@@ -343,6 +346,9 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
  * element an index picked (`a->buf = buffer` against `a->slot =
  * &slots[i]`): the store is flagged RL_ACC_STORES_ARRAY. */
 int rlw_names_whole_array(CXCursor e);
+/* Marks ACCESS node `node` (when >= 0) an element of its round's own
+ * (RL_ROUND_ELEMENT) when `round` and nothing else named its api. */
+void rlw_mark_round_element(walker *w, int32_t node, int round);
 /* Walks expression c as a read for its place and value alone, emitting no
  * event (its accesses are walked where it stands, by the caller). */
 void rlw_expr_silent(walker *w, CXCursor c, expr_out *out);
@@ -394,6 +400,11 @@ void rlw_mark_pops(walker *w);
  * the parameter, a value read through it, or its block `id * C + k`), or
  * -1: emitted as the [#P<n>] step. */
 int rlw_index_param(walker *w, CXCursor idx);
+/* The parameter a value is a copy of (`int id = (intptr_t)arg`), or a
+ * value read through it (`a->id` with `a = arg`), or -1: what an index
+ * makes the instance's own, and what a test of the instance's own value
+ * reads (walk_test.c). */
+int rlw_param_copy(walker *w, CXCursor value);
 /* The parameter whose instance owns the range [lo, hi) of a `for` counter
  * counting up by one, or -1: lo is `id * S` and hi `id * S + S` or `(id +
  * 1) * S` (or a local holding one of them; S the same constant or

@@ -290,16 +290,20 @@ static int32_t element_handed_in(const rl_model *m, const rl_ctx *c, const char 
 
 /* Whether place lies in a heap object its context's own function
  * allocates inside the innermost loop around node `node`, before it (as
- * a spawn's fresh argument is judged, discovery.c): an owned access to it
- * made before a post in that loop is made on a new object each round (a
- * producer's next message), so the round after does not make it again
- * for the waiter of this one (rl_access.rounds). */
+ * a spawn's fresh argument is judged, discovery.c), or node touches the
+ * element the loop's counter indexes (facts.h, RL_ROUND_ELEMENT: the
+ * producer filling `jobs[i]` before pushing `&jobs[i]`): an owned access
+ * to it made before a post in that loop is made on a new object each
+ * round (a producer's next message), so the round after does not make
+ * it again for the waiter of this one (rl_access.rounds). */
 /* The longest heap object name made_each_round looks at ("tN:FN:H<l>_<c>");
  * a longer one is judged not made each round, as before. */
 #define HEAP_ROOT_MAX 512
 
 static int made_each_round(rl_model *m, const rl_ctx *c, int32_t node, const char *place)
 {
+    const rl_function *fn = fn_of(m, c->fn);
+    if (fn->nodes[node].api && strcmp(fn->nodes[node].api, RL_ROUND_ELEMENT) == 0) return 1;
     size_t frame_len = 0;
     unsigned line, col;
     char object[HEAP_ROOT_MAX];
@@ -530,6 +534,7 @@ void tm_collect_accesses(rl_model *m)
                     a->via_global = via_global;
                     a->one_of_several = nalts > 1 || nsubs > 1;
                     a->owned = (uint8_t)owned;
+                    a->taken = (uint8_t)(taken != 0);
                     a->guard = NULL;
                     a->conds = conds;
                     if (n->guard) {

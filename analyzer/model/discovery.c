@@ -173,6 +173,11 @@ static int arg_is_distinct(rl_model *m, int fn_index, int32_t spawn_node, const 
     /* An integer (the loop counter) passed by value: one per instance;
      * not a constant, the same for every one. */
     if (arg_value[0] == '#') return strncmp(arg_value, RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) != 0;
+    /* What a constructor called in the loop before the spawn returns, a
+     * fresh object per call (`t = task_new(k)`: rl_ownership_value_fresh),
+     * as a heap object the loop allocates itself (below). */
+    if (sscanf(arg_value, "@%u_%u", &line, &col) == 2 && rl_ownership_value_fresh(m->own, arg_value))
+        return line >= fn->nodes[loop].loc.line && line <= fn->nodes[spawn_node].loc.line;
     if (arg_value[0] != '&') return 0;
     /* One element of an array per iteration: &args[i], unless its index
      * does not step with the loop (RL_SPAWN_ARG_REPEATS: &row[i] in the j

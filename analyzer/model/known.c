@@ -1,7 +1,10 @@
 /* Values a thread has tested (known.h): the index of value tests, the
  * facts handed to callees, the code those facts make dead, and the modes
  * (facts every path to a node tested, and the globals written only while
- * one thread runs).
+ * one thread runs); with them, the facts no global carries: the instance
+ * a thread's own value names, a barrier's pick, a loop's barrier phase
+ * (names starting with '#', never handed to a callee to decide by, never
+ * killed, never a mode).
  *
  * Invariants (besides known.h's):
  *  1. Globals are numbered by the tests that name them (`bit`); only
@@ -16,6 +19,7 @@
  *     callback writes to a tested mode is the one change this misses.
  *  3. A function's kill events are in node order. */
 #include "known.h"
+#include "phases.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include <stdio.h>
@@ -69,6 +73,7 @@ struct rl_known_index {
     uint64_t *unstable;  /* words: tested globals written while another
                             thread may run (rl_known_note_write), so no mode */
     int all_unstable;    /* a struct around tested globals was */
+    rl_phases *phases;   /* loops of barrier phases (phases.h) */
     rl_ptrmap dead;      /* "fn|key" -> dead map, or &no_dead */
     uint8_t **all_dead;
     size_t ndead, cap_dead;
@@ -131,6 +136,26 @@ static int param_of(const char *place)
     return n >= 0 && n < RL_KNOWN_MAX_PARAM ? (int)n : -1;
 }
 
+/* The tests of a copy of a parameter (facts.h, RL_INSTANCE_TEST) are
+ * about that function's own parameter: their facts are named by it,
+ * RL_INSTANCE_TEST "<n>@<function index>", found (interned) or made. */
+static const char *instance_place(rl_strpool *pool, int fn, const char *text, int make)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s@%d", text, fn);
+    return make ? rl_intern(pool, name) : rl_strpool_find(pool, name);
+}
+
+static int is_instance_test(const char *text)
+{
+    return strncmp(text, RL_INSTANCE_TEST, strlen(RL_INSTANCE_TEST)) == 0;
+}
+
+static int is_serial_test(const char *text)
+{
+    return strncmp(text, RL_SERIAL_TEST, strlen(RL_SERIAL_TEST)) == 0;
+}
+
 static void add_bit(rl_known_index *k, const char *place)
 {
     void **slot = rl_ptrmap_slot(&k->bit_of, place);
@@ -160,6 +185,11 @@ static void index_function(rl_known_index *k, int fi)
                 k->fns[fi].param_tests |= 1u << param;
                 continue;
             }
+            /* the instance a thread runs as, or the barrier's pick: no
+             * fact for callees to decide by (each function's parameter
+             * is its own; a pick is this round's), only what every path
+             * to a node tested (modes, instances, serial threads) */
+            if (is_instance_test(n->text) || is_serial_test(n->text)) continue;
             int b = bit_of(k, rl_intern(p->pool, n->text));
             if (b >= 0) tests[b / WORD_BITS] |= 1ull << (b % WORD_BITS);
         } else if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text) {
@@ -214,16 +244,22 @@ static void close_over_calls(rl_known_index *k)
     free(queued);
 }
 
-rl_known_index *rl_known_build(rl_program *p)
+rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
 {
     rl_known_index *k = rl_xcalloc(1, sizeof *k);
     k->p = p;
+    k->phases = rl_phases_build(p, flow);
     for (size_t fi = 0; fi < p->nfns; fi++) {
+        size_t nloops;
+        const rl_phased_loop *loops = rl_phases_of(k->phases, (int)fi, &nloops);
+        for (size_t l = 0; l < nloops; l++) add_bit(k, loops[l].name);
+        k->any |= nloops > 0;
         const rl_function *f = p->fns[fi].fn;
         for (int32_t i = 0; f && i < f->nnodes; i++)
             if (f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
                 const char *place = rl_intern(p->pool, f->nodes[i].text);
-                if (param_of(place) < 0) add_bit(k, place);
+                if (is_instance_test(place)) add_bit(k, instance_place(p->pool, (int)fi, place, 1));
+                else if (param_of(place) < 0) add_bit(k, place);
                 k->any = 1;
             }
     }
@@ -241,6 +277,7 @@ rl_known_index *rl_known_build(rl_program *p)
 void rl_known_free(rl_known_index *k)
 {
     if (!k) return;
+    rl_phases_free(k->phases);
     for (size_t fi = 0; k->fns && fi < k->p->nfns; fi++) {
         free(k->fns[fi].kills);
         free(k->fns[fi].callers);
@@ -360,6 +397,21 @@ static void param_facts(rl_known_index *k, const rl_node *call, int callee, rl_k
     }
 }
 
+/* Adds to facts the phase node `at` of fn runs in, when it lies in the
+ * body of loop node `loop` and that loop has barrier phases (phases.h);
+ * whether there was room. */
+static int phase_fact(const rl_known_index *k, int fn, int32_t loop, int32_t at, rl_known_fact *facts, int *n)
+{
+    size_t nloops;
+    const rl_phased_loop *loops = rl_phases_of(k->phases, fn, &nloops);
+    for (size_t l = 0; l < nloops; l++) {
+        if (loops[l].loop != loop) continue;
+        int phase = rl_phase_at(k->p->fns[fn].fn, &loops[l], at);
+        if (phase >= 0) return add_fact(facts, n, (rl_known_fact){loops[l].name, phase, 1});
+    }
+    return 1;
+}
+
 /* Adds to facts[*n] what holds at node `at` of fn: the tests around it,
  * nearest first (when `establish`), then the `inherited` facts, each still
  * true there (no kill between the test, or the entry, and `at`, a loop
@@ -373,10 +425,12 @@ static void facts_at(rl_known_index *k, int fn, const rl_known_set *inherited, c
     int32_t child = at;
     for (int32_t j = establish ? f->nodes[at].parent : -1; j >= 0; child = j, j = f->nodes[j].parent) {
         const rl_node *t = &f->nodes[j];
+        if (t->kind == RL_N_LOOP && modes && !phase_fact(k, fn, j, at, facts, n)) return;
         if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
         int branch = child == rl_fn_child(f, j, 1) ? 1 : child == rl_fn_child(f, j, 2) ? 2 : 0;
         /* interned by rl_known_build: found, never added, on this hot path */
-        const char *place = rl_strpool_find(k->p->pool, t->text);
+        const char *place = is_instance_test(t->text) ? instance_place(k->p->pool, fn, t->text, 0)
+                                                      : rl_strpool_find(k->p->pool, t->text);
         int b = bit_of(k, place);
         if (!branch || b < 0 || (wanted && !bit_in(wanted, (size_t)b))) continue;
         int32_t other = rl_fn_child(f, j, branch == 1 ? 2 : 1);
@@ -442,10 +496,51 @@ static int facts_exclude(const rl_known_fact *x, const rl_known_fact *y)
 
 const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b)
 {
+    /* two instances of one thread tested as two values run side by side,
+     * as do two phases (each runs in every round): no contradiction */
     for (int i = 0; a && b && i < a->n; i++)
         for (int j = 0; j < b->n; j++)
-            if (a->e[i].place == b->e[j].place && facts_exclude(&a->e[i], &b->e[j])) return a->e[i].place;
+            if (a->e[i].place == b->e[j].place && a->e[i].place[0] != '#' && facts_exclude(&a->e[i], &b->e[j]))
+                return a->e[i].place;
     return NULL;
+}
+
+int rl_known_phases_differ(const rl_known_set *a, const rl_known_set *b)
+{
+    size_t prefix = strlen(RL_PHASE_FACT_PREFIX);
+    for (int i = 0; a && b && i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (a->e[i].place == b->e[j].place && strncmp(a->e[i].place, RL_PHASE_FACT_PREFIX, prefix) == 0 &&
+                a->e[i].value != b->e[j].value)
+                return 1;
+    return 0;
+}
+
+const char *rl_known_instance_place(const rl_known_index *k, int fn, int param)
+{
+    if (!k || !k->any) return NULL;
+    char text[32];
+    snprintf(text, sizeof text, "%s%d", RL_INSTANCE_TEST, param);
+    return instance_place(k->p->pool, fn, text, 0);
+}
+
+int rl_known_both_serial(const rl_known_set *a, const rl_known_set *b)
+{
+    for (int i = 0; a && b && i < a->n; i++)
+        for (int j = 0; j < b->n; j++)
+            if (a->e[i].place == b->e[j].place && is_serial_test(a->e[i].place) && a->e[i].eq && b->e[j].eq)
+                return 1;
+    return 0;
+}
+
+int rl_known_same_instance(const rl_known_set *a, const rl_known_set *b, const char *instance)
+{
+    const rl_known_fact *x = NULL, *y = NULL;
+    for (int i = 0; instance && a && i < a->n; i++)
+        if (a->e[i].place == instance && a->e[i].eq) x = &a->e[i];
+    for (int j = 0; x && b && j < b->n; j++)
+        if (b->e[j].place == instance && b->e[j].eq) y = &b->e[j];
+    return y && x->value == y->value;
 }
 
 const rl_known_set *rl_known_on_path(rl_known_index *k, const int *fns, const int32_t *nodes, int nframes)
@@ -600,6 +695,6 @@ void rl_known_note_write(rl_known_index *k, const char *place)
 
 int rl_known_is_mode(const rl_known_index *k, const char *place)
 {
-    int b = k && k->any && !k->all_unstable ? bit_of(k, place) : -1;
+    int b = k && k->any && !k->all_unstable && place[0] != '#' ? bit_of(k, place) : -1;
     return b >= 0 && !bit_in(k->unstable, (size_t)b);
 }

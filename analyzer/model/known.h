@@ -51,6 +51,8 @@
 #include "program.h"
 #include <stdint.h>
 
+struct rl_flow;
+
 #define RL_KNOWN_MAX 4
 /* Parameters a null test is followed for: bits of a mask. */
 #define RL_KNOWN_MAX_PARAM 32
@@ -72,7 +74,7 @@ typedef struct rl_known_index rl_known_index;
 /* Indexes the program's value tests, and which functions test or write
  * each tested global, themselves or through callees. Cheap when the
  * program has none. */
-rl_known_index *rl_known_build(rl_program *p);
+rl_known_index *rl_known_build(rl_program *p, const struct rl_flow *flow);
 void rl_known_free(rl_known_index *k);
 
 /* The facts the callee of CALL node `call` of function fn starts with,
@@ -105,6 +107,46 @@ const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b)
 /* The facts true along one call path: frame i is node nodes[i] of function
  * fns[i] (the path's root first; a thread's spawn position). */
 const rl_known_set *rl_known_on_path(rl_known_index *k, const int *fns, const int32_t *nodes, int nframes);
+
+/* ---- instances -----------------------------------------------------------
+ * A thread started several times, each instance with a value of its own
+ * (the loop counter, `&args[i]`), that tests a copy of it (`int id =
+ * (intptr_t)arg; if (id == 0) total += ...`, facts.h RL_INSTANCE_TEST)
+ * runs the branch where it equals K in one instance only: two accesses
+ * both under `id == K`, for one K, are one instance's, in its program
+ * order, never side by side. The tests give facts like a global's
+ * ("#P<n>@<function>", never killed: the copy is never changed), kept as
+ * modes are (rl_access.conds), never handed to callees to decide by
+ * and never a contradiction (id == 0 and id == 1 are two instances that
+ * do run together). ordering.c asks when the thread's own entry made
+ * the test, on the parameter its start binds. */
+
+/* The fact name of function fn's tests of a copy of parameter `param`, or
+ * NULL when fn makes none. */
+const char *rl_known_instance_place(const rl_known_index *k, int fn, int param);
+/* Whether a and b both hold `instance == K`, for one K. */
+int rl_known_same_instance(const rl_known_set *a, const rl_known_set *b, const char *instance);
+
+/* ---- barrier phases ---------------------------------------------------------
+ * A node in the body of a loop whose rounds meet one barrier the same
+ * number of times (phases.h) runs in one phase of the round: a fact
+ * (RL_PHASE_FACT_PREFIX ... == phase) made where the loop is and carried
+ * into callees like a mode's, never killed and never a contradiction. */
+
+/* Whether a and b hold two phases of one loop: they never run together. */
+int rl_known_phases_differ(const rl_known_set *a, const rl_known_set *b);
+
+/* ---- serial threads -----------------------------------------------------------
+ * A wait at a global barrier returns one nonzero value to one thread a
+ * round (PTHREAD_BARRIER_SERIAL_THREAD), and the code testing for it
+ * (facts.h, RL_SERIAL_TEST) runs in that thread alone: two accesses both
+ * in such branches of one barrier are one round's pick, or two rounds'
+ * whose picks a wait at that barrier separates. A fact like a mode's,
+ * never killed. */
+
+/* Whether a and b both run where a wait at one barrier picked their
+ * thread. */
+int rl_known_both_serial(const rl_known_set *a, const rl_known_set *b);
 
 /* Whether a write of `place` writes a tested global, a part of one or a
  * struct holding one (what rl_known_note_write would note). */

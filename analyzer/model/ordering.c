@@ -471,7 +471,11 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
         if (rl_ptrmap_get(&m->counting, object) && rl_ls_contains(b->publish, object) &&
             a->history && rl_ls_contains(a->history, object))
             continue;
-        if (!same_thread || rl_ptrmap_get(&m->barriers, object)) return 1;
+        /* Another instance of a's thread finds an object a's instance
+         * made only through its publication, after taking the lock it
+         * was published under: after a, as another thread would. (One
+         * it took off a pool may come from that other instance.) */
+        if (!same_thread || (a->owned && !a->taken) || rl_ptrmap_get(&m->barriers, object)) return 1;
         if (a->history && b->publish && rl_ls_contains(a->history, object) && rl_ls_contains(b->publish, object))
             return 1;
     }
@@ -518,9 +522,22 @@ static int modes_exclude(const rl_model *m, const rl_access *a, const rl_access 
     return mode && rl_known_is_mode(m->known, mode);
 }
 
+/* Whether a and b, of one thread started several times with a value of
+ * its own each, both run under its entry's test that this value is one
+ * constant (known.h, instances): one instance's, in program order. */
+static int one_instance(const rl_model *m, const rl_access *a, const rl_access *b)
+{
+    const rl_thread *t = &m->threads[a->thread];
+    if (a->thread != b->thread || !t->multi || !t->arg_distinct || t->runs_fn >= 0) return 0;
+    const char *instance = rl_known_instance_place(m->known, t->entry_fn, RL_THREAD_ARG_PARAM);
+    return instance && rl_known_same_instance(a->conds, b->conds, instance);
+}
+
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
-    if (modes_exclude(m, a, b)) return 0;
+    if (modes_exclude(m, a, b) || one_instance(m, a, b) || rl_known_phases_differ(a->conds, b->conds) ||
+        rl_known_both_serial(a->conds, b->conds))
+        return 0;
     /* One once-routine run for one control, whichever thread runs it, and
      * before whatever follows a once call on that control in any thread
      * (another instance of the same thread included). */

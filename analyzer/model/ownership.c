@@ -609,8 +609,22 @@ static int returns_before(const rl_function *f, int32_t node, int32_t later)
     return returns;
 }
 
+/* Whether node i of f is an ACCESS of api `api`. */
+static int access_api_is(const rl_function *f, int32_t i, const char *api)
+{
+    return f->nodes[i].kind == RL_N_ACCESS && f->nodes[i].api && strcmp(f->nodes[i].api, api) == 0;
+}
+
+/* Whether hand-off node i of f hands on its loop round's own element
+ * alone: a store of its address, or a call passing it (facts.h). */
+static int hands_round_element(const rl_function *f, int32_t i)
+{
+    return access_api_is(f, i, RL_STORES_ROUND_ELEMENT) ||
+           (f->nodes[i].kind == RL_N_CALL && (f->nodes[i].flags & RL_CALL_ROUND_ELEMENT));
+}
+
 int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,
-                         rl_handoff *handoff, int scope)
+                      rl_handoff *handoff, int scope)
 {
     const rl_function *f = o->p->fns[fn].fn;
     int taken = (scope & OWNED_TAKEN_OBJECT) != 0;
@@ -624,13 +638,19 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
             ends_hold(l, k, taken))
             return 0;
     /* A loop around both may run the access again after a publication
-     * later in its body. */
+     * later in its body. An access to the element the innermost loop's
+     * counter indexes (facts.h, RL_ROUND_ELEMENT) is made on the next
+     * round's element then, which a store of this round's element's
+     * address (`jobs[i].input = i; head = &jobs[i]`) does not hand on. */
+    int round = access_api_is(f, node, RL_ROUND_ELEMENT);
     for (int32_t p = f->nodes[node].parent; p >= 0; p = f->nodes[p].parent) {
         const rl_node *loop = &f->nodes[p];
         if (!rl_node_is_repeating_loop(loop)) continue;
         if (!loc_after(loop->loc, line, col) && !(loop->loc.line == line && loop->loc.col == col)) break;
         for (size_t j = k; j < l->n && l->nodes[j] <= loop->end; j++)
-            if (l->nodes[j] > node && ends_hold(l, j, taken)) return 0;
+            if (l->nodes[j] > node && ends_hold(l, j, taken) && !(round && hands_round_element(f, l->nodes[j])))
+                return 0;
+        round = 0; /* outer loops run this round's loop again */
     }
     if (scope == OWNED_UNTIL_NODE) return 1;
     /* Published later without synchronisation, what it did first is

@@ -213,7 +213,10 @@ int rl_place_is_last_mark(const char *name, const char *counter)
 {
     size_t n = strlen(name), mark = sizeof RL_LAST_MARK - 1;
     if (n <= mark || strcmp(name + n - mark, RL_LAST_MARK) != 0) return 0;
-    return !counter || (strlen(counter) == n - mark && strncmp(name, counter, n - mark) == 0);
+    if (!counter) return 1;
+    size_t len = strlen(counter);
+    if (rl_place_is_again_mark(counter)) len -= sizeof RL_AGAIN_MARK - 1;
+    return len == n - mark && strncmp(name, counter, len) == 0;
 }
 
 int rl_place_is_again_mark(const char *name)

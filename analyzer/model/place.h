@@ -66,7 +66,11 @@ size_t rl_place_alternatives(rl_strpool *pool, const char *place, const char **o
 #define RL_LAST_MARK ".#last"
 /* The mark of counter's last reference, interned in pool. */
 const char *rl_place_last_mark(rl_strpool *pool, const char *counter);
-/* Whether name is such a mark, and of `counter` when counter is not NULL. */
+/* Whether name is such a mark, and of `counter` when counter is not NULL.
+ * A counter's second round (RL_AGAIN_MARK, below) is the counter: the
+ * last reference comes after every decrement, whichever round it was
+ * (a holder that took a reference of its own with an increment, a post,
+ * before its decrement). */
 int rl_place_is_last_mark(const char *name, const char *counter);
 
 /* A second wait on an object, after a first one on every path (the

@@ -688,7 +688,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->limits.max_group = MAX_GROUP;
     m->limits.min_pos_depth = MIN_POS_DEPTH;
     m->own = rl_ownership_new(p, flow);
-    m->known = rl_known_build(p);
+    m->known = rl_known_build(p, flow);
     m->scoped = rl_scoped_new(p);
     m->resolve_memo = tm_memo_new();
     size_t cap_finishers = 0;

@@ -83,6 +83,10 @@ typedef struct rl_join_made {
     rl_join_site site;
 } rl_join_made;
 
+/* The parameter of a thread's entry that its start binds the thread's
+ * argument to (pthread_create's, thrd_create's `arg`). */
+#define RL_THREAD_ARG_PARAM 0
+
 typedef struct rl_thread {
     int id;
     int parent;          /* -1 for roots */
@@ -282,6 +286,9 @@ typedef struct rl_access {
                             a new one), and this is the access to one of
                             them: the object touched may be another
                             (rules/race.md, confidence) */
+    uint8_t taken : 1;   /* owned because its thread took the object off a
+                            shared structure (ownership.h): another instance
+                            of its thread may have handed it over */
     uint8_t after_a_last : 1; /* its history holds the mark of a counter's
                             last reference (place.h, RL_LAST_MARK): the
                             pair test reads the history for marks only

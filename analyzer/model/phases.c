@@ -1,0 +1,140 @@
+/* Barrier phases of a loop (phases.h): finding the loops whose every
+ * round meets one barrier the same number of times, at statements of
+ * the body, and the phase of a node in such a loop. */
+#include "phases.h"
+#include "../apimodel/apimodel.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdlib.h>
+#include <string.h>
+
+struct rl_phases {
+    rl_phased_loop **of_fn; /* per function: its phased loops, or NULL */
+    size_t *count;          /* per function */
+    size_t nfns;
+};
+
+/* Whether node i lies in the subtree of node top. */
+static int inside(const rl_function *f, int32_t top, int32_t i)
+{
+    return i >= top && i <= f->nodes[top].end;
+}
+
+/* Whether node i runs once whenever the statement `top` does: every node
+ * from it up to top is a SEQ, or the condition of an `if` or `switch`
+ * (`if (pthread_barrier_wait(&b) == PTHREAD_BARRIER_SERIAL_THREAD)`), in
+ * no branch nor inner loop. */
+static int statement_of(const rl_function *f, int32_t i, int32_t top)
+{
+    int32_t child = i;
+    for (int32_t q = f->nodes[i].parent; q >= 0 && q != top; child = q, q = f->nodes[q].parent) {
+        rl_node_kind k = f->nodes[q].kind;
+        if (k == RL_N_SEQ) continue;
+        if ((k == RL_N_IF || k == RL_N_SWITCH) && child == rl_fn_child(f, q, 0)) continue;
+        return 0;
+    }
+    return 1;
+}
+
+/* Whether a call may wait on something in a callee (flow.h, waited): a
+ * wait the loop's count would miss. */
+static int callee_waits(rl_program *p, const rl_flow *flow, const rl_fn_info *info, int32_t call)
+{
+    int one, weak;
+    size_t count;
+    const int *callees = rl_program_callees(p, info, call, &one, &count, &weak);
+    for (size_t c = 0; c < count; c++) {
+        const rl_lockset *waited = flow->fns[callees[c]].waited;
+        if (waited && waited->n) return 1;
+    }
+    return 0;
+}
+
+/* The barrier waits of loop node `loop`'s body, when the loop has phases
+ * (phases.h); their count in *n (0 when it has none). The result is the
+ * caller's to free. */
+static int32_t *phased_waits(rl_program *p, const rl_flow *flow, int fn, int32_t loop, int *n)
+{
+    const rl_fn_info *info = &p->fns[fn];
+    const rl_function *f = info->fn;
+    int32_t body = rl_fn_child(f, loop, 1);
+    *n = 0;
+    if (body < 0 || !rl_node_is_repeating_loop(&f->nodes[loop])) return NULL;
+    int32_t *waits = NULL;
+    size_t cap = 0, count = 0;
+    const char *barrier = NULL;
+    int ok = 1;
+    for (int32_t i = body + 1; ok && i <= f->nodes[body].end; i++) {
+        const rl_node *x = &f->nodes[i];
+        if (rl_node_is_jump(x) || x->kind == RL_N_LABEL) ok = 0;
+        if (x->kind != RL_N_CALL || !ok) continue;
+        if ((x->flags & RL_CALL_NORETURN) || info->doomed[i]) {
+            ok = 0;
+            continue;
+        }
+        const char *object = rl_program_sync_object(p, info, i, RL_API_BARRIER);
+        if (object && statement_of(f, i, body) && (!barrier || barrier == object)) {
+            barrier = object;
+            RL_PUSH(waits, count, cap, i);
+        } else if (object || rl_program_sync_object(p, info, i, RL_API_WAIT) || callee_waits(p, flow, info, i)) {
+            ok = 0; /* another barrier, one in a branch, or a wait of another kind */
+        }
+    }
+    if (!ok || count < 2) {
+        free(waits);
+        return NULL;
+    }
+    *n = (int)count;
+    return waits;
+}
+
+rl_phases *rl_phases_build(rl_program *p, const rl_flow *flow)
+{
+    rl_phases *ph = rl_xcalloc(1, sizeof *ph);
+    ph->nfns = p->nfns;
+    ph->of_fn = rl_xcalloc(p->nfns ? p->nfns : 1, sizeof *ph->of_fn);
+    ph->count = rl_xcalloc(p->nfns ? p->nfns : 1, sizeof *ph->count);
+    for (size_t fn = 0; fn < p->nfns; fn++) {
+        const rl_function *f = p->fns[fn].fn;
+        size_t cap = 0;
+        for (int32_t i = 0; f && i < f->nnodes; i++) {
+            if (f->nodes[i].kind != RL_N_LOOP) continue;
+            int nwaits = 0;
+            int32_t *waits = phased_waits(p, flow, (int)fn, i, &nwaits);
+            if (!waits) continue;
+            rl_strbuf sb = RL_STRBUF_INIT;
+            rl_sb_printf(&sb, "%s%zu:%d", RL_PHASE_FACT_PREFIX, fn, (int)i);
+            rl_phased_loop l = {i, rl_intern(p->pool, rl_sb_str(&sb)), waits, nwaits};
+            rl_sb_free(&sb);
+            RL_PUSH(ph->of_fn[fn], ph->count[fn], cap, l);
+        }
+    }
+    return ph;
+}
+
+void rl_phases_free(rl_phases *ph)
+{
+    if (!ph) return;
+    for (size_t fn = 0; fn < ph->nfns; fn++) {
+        for (size_t i = 0; i < ph->count[fn]; i++) free(ph->of_fn[fn][i].waits);
+        free(ph->of_fn[fn]);
+    }
+    free(ph->of_fn);
+    free(ph->count);
+    free(ph);
+}
+
+const rl_phased_loop *rl_phases_of(const rl_phases *ph, int fn, size_t *n)
+{
+    *n = ph && fn >= 0 && (size_t)fn < ph->nfns ? ph->count[fn] : 0;
+    return *n ? ph->of_fn[fn] : NULL;
+}
+
+int rl_phase_at(const rl_function *f, const rl_phased_loop *l, int32_t at)
+{
+    int32_t body = rl_fn_child(f, l->loop, 1);
+    if (body < 0 || !inside(f, body, at)) return -1;
+    int before = 0;
+    for (int k = 0; k < l->nwaits && l->waits[k] < at; k++) before++;
+    return before % l->nwaits;
+}

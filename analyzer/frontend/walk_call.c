@@ -161,8 +161,13 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
         int integer = st.kind >= CXType_Bool && st.kind <= CXType_Int128;
         CXCursor d = clang_getCursorKind(s) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(s) : clang_getNullCursor();
         if (!integer && !clang_Cursor_isNull(d) && rlw_is_automatic(d)) integer = rlw_holds_only_integers(w, d);
+        long long constant;
         if (integer && !clang_Cursor_isNull(d) && rlw_is_automatic(d))
             rl_sb_printf(&argv.value, "#L:%s", rlw_intern_cx(w, clang_getCursorSpelling(s)));
+        else if (integer && rlw_const_int(s, &constant))
+            /* `(void *)1L`: the thread's value, as a constant passed for
+             * an integer parameter is (facts.h, "#="; format 37) */
+            rl_sb_printf(&argv.value, RL_INT_CONSTANT_ARG "%lld", constant);
     }
     rl_node_kind kind = api->kind == RL_API_SPAWN ? RL_N_SPAWN : api->kind == RL_API_JOIN ? RL_N_JOIN : RL_N_ONCE;
     int32_t id = rlw_emit(w, kind, c);

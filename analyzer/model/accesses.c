@@ -20,6 +20,8 @@
 #include "../util/budget.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,6 +290,30 @@ static int32_t element_handed_in(const rl_model *m, const rl_ctx *c, const char 
     return t->arg_index;
 }
 
+/* The element index of access `text` of context c, a thread's entry,
+ * whose first index is the thread's own value, started as an integer
+ * constant (`g_part[id]`, the thread started with `(void *)1L`: "[#P0]",
+ * the spawn's argument "#=1", facts.h): that constant, as `g_part[1]`
+ * written so would give; -1 otherwise. (Resolved, a constant binds
+ * nothing: the spawn's own argument tells it.) */
+static int32_t element_of_constant(const rl_model *m, const rl_ctx *c, const char *text)
+{
+    const rl_thread *t = &m->threads[c->thread];
+    const char *first = text ? strchr(text, '[') : NULL;
+    int k = -1;
+    if (!first || sscanf(first, "[#P%d]", &k) != 1 || k != RL_THREAD_ARG_PARAM || c->parent_ctx >= 0 ||
+        c->fn != t->entry_fn || t->runs_fn >= 0 || t->spawn_fn < 0)
+        return -1;
+    const rl_node *spawn = &fn_of(m, t->spawn_fn)->nodes[t->spawn_node];
+    const char *v = spawn->kind == RL_N_SPAWN && spawn->nargs > 0 ? spawn->args[0] : NULL;
+    size_t prefix = strlen(RL_INT_CONSTANT_ARG);
+    if (!v) return -1;
+    if (strncmp(v, RL_INT_CONSTANT_ARG, prefix) != 0) return -1;
+    char *end;
+    long long value = strtoll(v + prefix, &end, 10);
+    return end != v + prefix && !*end && value >= 0 && value <= INT32_MAX ? (int32_t)value : -1;
+}
+
 /* Whether place lies in a heap object its context's own function
  * allocates inside the innermost loop around node `node`, before it (as
  * a spawn's fresh argument is judged, discovery.c), or node touches the
@@ -475,7 +501,9 @@ void tm_collect_accesses(rl_model *m)
             if (owned && !publish && !taken) continue;
             const char *unlink_lock = rl_ownership_released_unlinked(m->own, c->fn, i);
             int rounds = 0;
-            publish = tm_posted_after(m, posts, (int)ci, i, publish, &rounds);
+            /* an object taken off a shared structure is a new one each
+             * round (a server's next request) */
+            publish = tm_posted_after(m, posts, (int)ci, i, publish, owned && taken, &rounds);
             if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
@@ -527,6 +555,7 @@ void tm_collect_accesses(rl_model *m)
                      * no pointer followed. */
                     a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
                     if (a->index < 0 && nalts == 1) a->index = element_handed_in(m, c, n->text);
+                    if (a->index < 0 && nalts == 1) a->index = element_of_constant(m, c, n->text);
                     a->history = tm_history_at(m, c, i);
                     a->after_a_last = holds_last_mark(&last_marks, a->history);
                     a->publish = publish;

@@ -105,6 +105,12 @@ typedef struct rl_flow {
  * round, after that post: a waiter that took the post is ordered after
  * one round's access but not before the next one's. */
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds);
+/* rl_flow_posted_after for a node whose object is a new one each round
+ * of the loops around it (one the round took off a shared structure: a
+ * server's next request): a post later in such a loop orders it though
+ * the loop never waits, since the next round's node touches another
+ * object; and no round makes it again (no *rounds). Not remembered. */
+const rl_lockset *rl_flow_posted_after_new(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
 /* rl_flow_posted_after for a call node of a caller, as seen by the
  * callee's accesses: only the posts that run whenever the call did (in
  * no branch the call is not in, with no case label, return, break,

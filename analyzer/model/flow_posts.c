@@ -71,8 +71,13 @@ static int next_round_posts(const rl_function *f, const rl_fn_flow *ff, int32_t 
     return 0;
 }
 
+/* How posted_after_now counts: only posts that run whenever i did
+ * (rl_flow_posted_after_call); i's object is a new one each round
+ * (rl_flow_posted_after_new). */
+enum { POSTS_SURELY = 1, POSTS_NEW_EACH_ROUND = 2 };
+
 static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds,
-                                          int surely);
+                                          int how);
 
 const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds)
 {
@@ -106,16 +111,23 @@ static int runs_after(const rl_function *f, int32_t i, int32_t j)
 const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_function *f, int fn, int32_t call,
                                             int *rounds)
 {
-    return posted_after_now(flow, f, fn, call, rounds, 1);
+    return posted_after_now(flow, f, fn, call, rounds, POSTS_SURELY);
 }
 
-/* rl_flow_posted_after, or rl_flow_posted_after_call when surely is set:
+const rl_lockset *rl_flow_posted_after_new(const rl_flow *flow, const rl_function *f, int fn, int32_t i)
+{
+    return posted_after_now(flow, f, fn, i, NULL, POSTS_NEW_EACH_ROUND);
+}
+
+/* rl_flow_posted_after, or rl_flow_posted_after_call when POSTS_SURELY:
  * then only posts after i that run whenever i did (runs_after), none of
  * a next round, and the posts before i left to the caller (it asks every
- * level of a chain of calls for them once). */
+ * level of a chain of calls for them once); with POSTS_NEW_EACH_ROUND, a
+ * post later in a loop counts whether the loop waits or not. */
 static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds,
-                                          int surely)
+                                          int how)
 {
+    int surely = (how & POSTS_SURELY) != 0;
     const rl_fn_flow *ff = &flow->fns[fn];
     const rl_lockset *r = NULL;
     int in_loop = 0;
@@ -127,11 +139,11 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
             const rl_node *loop = &f->nodes[p];
             if (!rl_node_is_repeating_loop(loop) || j > loop->end) continue;
             if (j > i) in_loop = 1;
-            if (!waits_between(ff, p, loop->end)) ordered = 0;
+            if (!(how & POSTS_NEW_EACH_ROUND) && !waits_between(ff, p, loop->end)) ordered = 0;
         }
         if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
     }
-    if (rounds) *rounds = in_loop;
+    if (rounds) *rounds = in_loop && !(how & POSTS_NEW_EACH_ROUND);
     if (!r) return NULL;
     const rl_lockset *passed = barriers_passed(flow, ff, f, i, r);
     for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);

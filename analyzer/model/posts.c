@@ -284,12 +284,13 @@ static const rl_lockset *own_posts(rl_model *m, tm_posts *pm, int ci, const fram
 }
 
 const rl_lockset *tm_posted_after(rl_model *m, tm_posts *pm, int ci, int32_t node, const rl_lockset *publish,
-                                  int *rounds)
+                                  int new_each_round, int *rounds)
 {
     const rl_ctx *c = &m->ctxs[ci];
     const rl_function *f = m->program->fns[c->fn].fn;
     *rounds = 0;
-    const rl_lockset *posted = rl_flow_posted_after(m->flow, f, c->fn, node, rounds);
+    const rl_lockset *posted = new_each_round ? rl_flow_posted_after_new(m->flow, f, c->fn, node)
+                                              : rl_flow_posted_after(m->flow, f, c->fn, node, rounds);
     const chain_posts *chain = chain_of(m, pm, ci);
     if (!posted && !chain->later) return publish;
     frame_env env = tm_ctx_env(c);

@@ -323,12 +323,14 @@ int tm_trampoline_body(rl_model *m, const frame_env *env);
  * function or by its callers once it returned, that order the access
  * there before a waiter's (less what earlier posts let a waiter do
  * first), joined to publish (NULL: none); *rounds: some such post is in
- * a loop that holds the access. The memo lives while accesses are
- * collected (it holds per-context answers for m's contexts). */
+ * a loop that holds the access. new_each_round: the access's object is
+ * one its round took off a shared structure (rl_flow_posted_after_new).
+ * The memo lives while accesses are collected (it holds per-context
+ * answers for m's contexts). */
 typedef struct tm_posts tm_posts;
 tm_posts *tm_posts_new(const rl_model *m);
 void tm_posts_free(tm_posts *pm);
 const rl_lockset *tm_posted_after(rl_model *m, tm_posts *pm, int ci, int32_t node, const rl_lockset *publish,
-                                  int *rounds);
+                                  int new_each_round, int *rounds);
 
 #endif

@@ -76,8 +76,9 @@
  * (RL_LOOP_START_FALSE, text the global); 37: tests of a copy of a
  * parameter (an IF's RL_IF_VALUE_* with text RL_INSTANCE_TEST "<n>"),
  * accesses of a round's own element and stores of its address (api
- * RL_ROUND_ELEMENT, RL_STORES_ROUND_ELEMENT) */
-#define FACTS_FORMAT 37
+ * RL_ROUND_ELEMENT, RL_STORES_ROUND_ELEMENT); 38: integer constants
+ * passed as a thread's argument (a SPAWN's "#=K") */
+#define FACTS_FORMAT 38
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -2,6 +2,7 @@
 #include "program.h"
 #include "at_once.h"
 #include "callgraph.h"
+#include "goto_reach.h"
 #include "../apimodel/apimodel.h"
 #include "../util/mem.h"
 #include <stdlib.h>
@@ -760,6 +761,7 @@ void rl_program_finish(rl_program *p)
     for (size_t i = 0; i < p->nfns; i++) {
         p->fns[i].once_guard = run_once_guard(p->fns[i].fn);
         p->fns[i].jumps_back = jumps_backwards(p->fns[i].fn);
+        p->fns[i].position_of = rl_goto_positions(p->fns[i].fn);
     }
     for (size_t i = 0; i < p->nfns; i++) {
         rl_fn_info *info = &p->fns[i];
@@ -787,6 +789,7 @@ void rl_program_free(rl_program *p)
     for (size_t i = 0; i < p->nfns; i++) {
         free(p->fns[i].callees);
         free(p->fns[i].doomed);
+        free(p->fns[i].position_of);
         free(p->fns[i].at_once);
     }
     rl_ptrmap *lists[] = {&p->by_type, &p->same_field};

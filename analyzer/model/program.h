@@ -55,6 +55,9 @@ typedef struct rl_fn_info {
                                function that ends in exit(0)) */
     char *at_once;          /* per node: a thread start joined at once and
                                its join (at_once.h), or 0 */
+    int32_t *position_of;   /* per node: the node whose position it takes,
+                               a goto before the cleanup code it jumps to
+                               (goto_reach.h); NULL: each its own */
 } rl_fn_info;
 
 /* Values of rl_fn_info.doomed. RL_DOOMED_END code is how the function

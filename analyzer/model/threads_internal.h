@@ -81,6 +81,14 @@ static inline const rl_function *fn_of(const rl_model *m, int fn)
 
 /* ---- positions ------------------------------------------------------------ */
 
+/* The node whose position node `node` of function fn takes: itself, or
+ * the goto before the cleanup code it lies in (goto_reach.h). */
+static inline int32_t tm_position_node(const rl_model *m, int fn, int32_t node)
+{
+    const int32_t *of = m->program->fns[fn].position_of;
+    return of && node >= 0 ? of[node] : node;
+}
+
 static inline rl_posvec pos_extend(const rl_posvec *p, int32_t node)
 {
     rl_posvec r = {rl_xmalloc((size_t)(p->n + 1) * sizeof(int32_t)), p->n + 1, 0};

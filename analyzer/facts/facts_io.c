@@ -77,8 +77,9 @@
  * parameter (an IF's RL_IF_VALUE_* with text RL_INSTANCE_TEST "<n>"),
  * accesses of a round's own element and stores of its address (api
  * RL_ROUND_ELEMENT, RL_STORES_ROUND_ELEMENT); 38: integer constants
- * passed as a thread's argument (a SPAWN's "#=K") */
-#define FACTS_FORMAT 38
+ * passed as a thread's argument (a SPAWN's "#=K"); 39: the value of a
+ * `?:` with a null arm is the other arm's */
+#define FACTS_FORMAT 39
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -605,6 +605,10 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
      * choice the model resolves per context (both arms may name the same
      * object there, as two elements of one array do). */
     const char *vx = rl_sb_str(&x.value), *vy = rl_sb_str(&y.value);
+    /* `g_slot ? g_slot : NULL`: a null arm names no object, so whatever
+     * the result points to, the other arm gave */
+    if (l.len == 3 && !vy[0] && rl_cursor_is_null_constant(rlw_child_at(&l, 2))) vy = vx;
+    if (l.len == 3 && !vx[0] && rl_cursor_is_null_constant(rlw_child_at(&l, 1))) vx = vy;
     if (out && l.len == 3 && strcmp(vx, vy) == 0) {
         rl_sb_append(&out->value, vx);
     } else if (out && l.len == 3 && rlw_choice_alternative_ok(vx) && rlw_choice_alternative_ok(vy) &&

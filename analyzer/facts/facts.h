@@ -362,6 +362,9 @@ typedef struct rl_loc {
 #define RL_NULL_FUNCTION "fn:"
 /* The prefix of an integer constant call argument ("#=" K, above). */
 #define RL_INT_CONSTANT_ARG "#="
+/* Whether value v is an integer constant argument ("#=K", a decimal K),
+ * and K in *k. */
+int rl_int_constant_arg(const char *v, long long *k);
 /* What separates a field's name from the rest of its USR and its slot. */
 #define RL_FIELD_USR_MARK "@FI@"
 typedef enum rl_fnflow_kind {

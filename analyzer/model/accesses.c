@@ -305,13 +305,11 @@ static int32_t element_of_constant(const rl_model *m, const rl_ctx *c, const cha
         c->fn != t->entry_fn || t->runs_fn >= 0 || t->spawn_fn < 0)
         return -1;
     const rl_node *spawn = &fn_of(m, t->spawn_fn)->nodes[t->spawn_node];
-    const char *v = spawn->kind == RL_N_SPAWN && spawn->nargs > 0 ? spawn->args[0] : NULL;
-    size_t prefix = strlen(RL_INT_CONSTANT_ARG);
-    if (!v) return -1;
-    if (strncmp(v, RL_INT_CONSTANT_ARG, prefix) != 0) return -1;
-    char *end;
-    long long value = strtoll(v + prefix, &end, 10);
-    return end != v + prefix && !*end && value >= 0 && value <= INT32_MAX ? (int32_t)value : -1;
+    long long value;
+    return spawn->kind == RL_N_SPAWN && spawn->nargs > 0 && rl_int_constant_arg(spawn->args[0], &value) &&
+                   value >= 0 && value <= INT32_MAX
+               ? (int32_t)value
+               : -1;
 }
 
 /* Whether place lies in a heap object its context's own function

@@ -375,20 +375,17 @@ static int killed_between(const rl_known_index *k, int fn, const uint8_t *dead, 
 static void param_facts(rl_known_index *k, const rl_node *call, int callee, rl_known_fact *facts, int *n)
 {
     uint32_t tested = k->fns[callee].param_tests;
-    size_t constant_len = strlen(RL_INT_CONSTANT_ARG);
     for (int32_t a = 0; tested && a < call->nargs && a < RL_KNOWN_MAX_PARAM; a++) {
         const char *v = call->args[a];
         if (!((tested >> a) & 1) || !v) continue;
         rl_known_fact fact;
-        if (strncmp(v, RL_NULL_FUNCTION, strlen(RL_NULL_FUNCTION)) == 0) {
+        long long constant;
+        if (strncmp(v, RL_NULL_FUNCTION, strlen(RL_NULL_FUNCTION)) == 0)
             fact = (rl_known_fact){NULL, 0, v[strlen(RL_NULL_FUNCTION)] == '\0'};
-        } else if (strncmp(v, RL_INT_CONSTANT_ARG, constant_len) == 0) {
-            char *end;
-            fact = (rl_known_fact){NULL, strtoll(v + constant_len, &end, 10), 1};
-            if (end == v + constant_len || *end) continue; /* not a number: decides nothing */
-        } else {
-            continue;
-        }
+        else if (rl_int_constant_arg(v, &constant))
+            fact = (rl_known_fact){NULL, constant, 1};
+        else
+            continue; /* anything else, "#=" without a number too, decides nothing */
         char place[16];
         snprintf(place, sizeof place, "P%d", (int)a);
         fact.place = rl_strpool_find(k->p->pool, place);

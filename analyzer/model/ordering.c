@@ -38,11 +38,7 @@
 
 rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a)
 {
-    const rl_ctx *c = &m->ctxs[a->ctx];
-    rl_posvec p = c->pos;
-    if (!c->frozen) p = pos_extend(&c->pos, tm_position_node(m, c->fn, a->node));
-    else p = pos_copy(&c->pos);
-    return p;
+    return tm_ctx_position(m, &m->ctxs[a->ctx], a->node);
 }
 
 /* Whether position p of a parent lies in a child's interval. A distinct
@@ -504,8 +500,7 @@ static int joined_before(const rl_model *m, const rl_access *a, const rl_access 
 {
     const rl_thread *t = &m->threads[a->thread];
     if (t->joiner < 0 || t->joiner != b->thread) return 0;
-    const rl_ctx *c = &m->ctxs[b->ctx];
-    rl_posvec p = c->frozen ? pos_copy(&c->pos) : pos_extend(&c->pos, tm_position_node(m, c->fn, b->node));
+    rl_posvec p = tm_ctx_position(m, &m->ctxs[b->ctx], b->node);
     int after = pos_cmp(&p, &t->joiner_at) > 0;
     pos_free(&p);
     return after;
@@ -597,7 +592,7 @@ int rl_model_runs_alone(const rl_model *m, int ctx, int32_t node)
     const rl_ctx *c = &m->ctxs[ctx];
     const rl_thread *t = &m->threads[c->thread];
     if (t->parent >= 0) return 0;
-    rl_posvec p = c->frozen ? pos_copy(&c->pos) : pos_extend(&c->pos, tm_position_node(m, c->fn, node));
+    rl_posvec p = tm_ctx_position(m, c, node);
     int alone = 1;
     for (int i = t->first_child; i < t->first_child + t->nchildren && alone; i++)
         if (in_interval(&p, &m->threads[i], 0, 0)) alone = 0;

@@ -134,7 +134,7 @@ int rl_phase_at(const rl_function *f, const rl_phased_loop *l, int32_t at)
 {
     int32_t body = rl_fn_child(f, l->loop, 1);
     if (body < 0 || !inside(f, body, at)) return -1;
-    int before = 0;
-    for (int k = 0; k < l->nwaits && l->waits[k] < at; k++) before++;
+    int before = 0; /* the waits before it, in node order */
+    while (before < l->nwaits && l->waits[before] < at) before++;
     return before % l->nwaits;
 }

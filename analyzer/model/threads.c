@@ -336,7 +336,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     uint8_t per_element =
         vals && (c.per_element == 1 || tm_call_in_loop(m, c.thread, fn_of(m, c.fn), node)) ? 1 : 2;
     int frozen = c.frozen || !m->program->fns[callee].spawns || c.pos.n >= m->threads[c.thread].pos_depth;
-    rl_posvec pos = c.frozen ? pos_copy(&c.pos) : pos_extend(&c.pos, tm_position_node(m, c.fn, node));
+    rl_posvec pos = tm_ctx_position(m, &c, node);
     const rl_lockset *publish = NULL;
     uint32_t taken = 0;
     uint32_t owned = in_once ? 0 : owned_args(m, &c, node, n, &publish, &taken);

@@ -81,14 +81,6 @@ static inline const rl_function *fn_of(const rl_model *m, int fn)
 
 /* ---- positions ------------------------------------------------------------ */
 
-/* The node whose position node `node` of function fn takes: itself, or
- * the goto before the cleanup code it lies in (goto_reach.h). */
-static inline int32_t tm_position_node(const rl_model *m, int fn, int32_t node)
-{
-    const int32_t *of = m->program->fns[fn].position_of;
-    return of && node >= 0 ? of[node] : node;
-}
-
 static inline rl_posvec pos_extend(const rl_posvec *p, int32_t node)
 {
     rl_posvec r = {rl_xmalloc((size_t)(p->n + 1) * sizeof(int32_t)), p->n + 1, 0};
@@ -105,6 +97,17 @@ static inline rl_posvec pos_copy(const rl_posvec *p)
         memcpy(r.v, p->v, (size_t)p->n * sizeof(int32_t));
     }
     return r;
+}
+
+/* The position of node `node` of context c's function in its thread's
+ * frame: the context's own when it is frozen (no spawn below it), else
+ * the node's, where cleanup code reached only by gotos stands at its
+ * latest goto (goto_reach.h). The caller frees it. */
+static inline rl_posvec tm_ctx_position(const rl_model *m, const rl_ctx *c, int32_t node)
+{
+    if (c->frozen) return pos_copy(&c->pos);
+    const int32_t *of = m->program->fns[c->fn].position_of;
+    return pos_extend(&c->pos, of && node >= 0 ? of[node] : node);
 }
 
 /* A prefix of k frames of p, then `last`. */

@@ -184,6 +184,14 @@ typedef enum rl_node_kind {
  * barrier's place ("#serial:G:bar"), display "1": the branch runs in one
  * thread a round (model/known.h; facts format 37). */
 #define RL_SERIAL_TEST "#serial:"
+/* The api of an IF whose value test is of the left operand of its `&&`
+ * (RL_IF_PART_AND: the condition implies the test, so only its then
+ * branch knows the test held) or of its `||` (RL_IF_PART_OR: the test
+ * implies the condition, so only its else branch knows it failed): a
+ * test one way (model/known.h; facts format 40). NULL on an IF whose
+ * condition is the test. */
+#define RL_IF_PART_AND "&&"
+#define RL_IF_PART_OR "||"
 
 /* Node flags, by kind. */
 enum {
@@ -240,7 +248,9 @@ enum {
        through it (`int id = (intptr_t)arg; if (id == 0)`, `if (a->id ==
        0)`): text RL_INSTANCE_TEST "<n>", display K; or of whether a
        barrier wait picked the thread: text RL_SERIAL_TEST and the
-       barrier's place, display "1" (facts format 37) */
+       barrier's place, display "1" (facts format 37). With an api of
+       RL_IF_PART_AND or RL_IF_PART_OR, the test is of the condition's
+       left operand, and holds one way only (above) */
     RL_IF_VALUE_EQ = 1 << 5,
     RL_IF_VALUE_NE = 1 << 6,
     /* IF: the condition compares two values by order (<, >, <=, >=), as

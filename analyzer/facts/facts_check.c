@@ -89,6 +89,8 @@ static int value_test_ok(const checker *c, int32_t i)
                              : n->text;
     if (!n->text || (!param && (strncmp(global, "G:", 2) != 0 || !global[2])))
         return bad_node(c, i, "its value test", "names no global");
+    if (n->api && strcmp(n->api, RL_IF_PART_AND) != 0 && strcmp(n->api, RL_IF_PART_OR) != 0)
+        return bad_node(c, i, "its value test", "is of an operand of neither && nor ||");
     const char *d = n->display;
     if (!d || !*d) return bad_node(c, i, "its value test", "has no constant");
     if (*d == '-') d++;

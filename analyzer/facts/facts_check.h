@@ -29,7 +29,8 @@
  *     has exactly two arguments (thread argument, handle).
  *  5. An IF marked as a value test (RL_IF_VALUE_EQ / RL_IF_VALUE_NE, not
  *     both) names a global ("G:...") or a parameter ("P<n>") in its text
- *     and a decimal integer in its display (model/known.c reads both). */
+ *     and a decimal integer in its display (model/known.c reads both),
+ *     and no api but RL_IF_PART_AND or RL_IF_PART_OR (a test one way). */
 #ifndef RL_FACTS_CHECK_H
 #define RL_FACTS_CHECK_H
 #include "../util/error.h"

@@ -78,8 +78,10 @@
  * accesses of a round's own element and stores of its address (api
  * RL_ROUND_ELEMENT, RL_STORES_ROUND_ELEMENT); 38: integer constants
  * passed as a thread's argument (a SPAWN's "#=K"); 39: the value of a
- * `?:` with a null arm is the other arm's */
-#define FACTS_FORMAT 39
+ * `?:` with a null arm is the other arm's; 40: value tests of the left
+ * operand of an `if`'s `&&` or `||` (an IF's api RL_IF_PART_AND /
+ * RL_IF_PART_OR) */
+#define FACTS_FORMAT 40
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -236,6 +236,39 @@ static int split_comparison(CXCursor c, int orders, CXCursor *operand, enum CXBi
     return shape;
 }
 
+/* `if (A && B)`, `if (A || B)` (c stripped): the short-circuit IF the
+ * walk made of the condition (walk_expr.c, the one node of the
+ * condition's SEQ: A in its condition, B in its then or else branch)
+ * tests A exactly, as an `if (A)` would; IF `node` gets that test one
+ * way, its api saying which (facts.h, RL_IF_PART_AND: a then branch runs
+ * only where A held; RL_IF_PART_OR: an else branch only where A failed).
+ * redis's freeClient calls `pubsubUnsubscribeAllPatterns(c, 0)`, whose
+ * `if (notify && count == 0) addReply...(c)` then never runs. A chain
+ * `A && B && C` is `(A && B) && C`: the test of A passes up through the
+ * operators of one kind. Returns whether c was such an operator. */
+static int note_operand_test(walker *w, int32_t node, CXCursor c, int32_t cond_seq)
+{
+    if (clang_getCursorKind(c) != CXCursor_BinaryOperator) return 0;
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    if (op != CXBinaryOperator_LAnd && op != CXBinaryOperator_LOr) return 0;
+    int32_t inner = rl_fn_child(w->fn, cond_seq, 0);
+    if (inner < 0 || w->fn->nodes[inner].kind != RL_N_IF || rl_fn_child(w->fn, cond_seq, 1) >= 0) return 1;
+    child_list l;
+    rlw_children_of(c, &l);
+    if (l.len == 2) rlw_note_value_test(w, inner, rlw_child_at(&l, 0), rl_fn_child(w->fn, inner, 0));
+    rlw_children_free(&l);
+    const char *part = op == CXBinaryOperator_LAnd ? RL_IF_PART_AND : RL_IF_PART_OR;
+    const rl_node *in = &w->fn->nodes[inner];
+    uint8_t test = in->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE);
+    if (!test || (in->api && strcmp(in->api, part) != 0)) return 1;
+    rl_node *n = &w->fn->nodes[node];
+    n->text = in->text;
+    n->display = in->display;
+    n->flags |= test;
+    n->api = rl_intern(w->facts->pool, part);
+    return 1;
+}
+
 /* `if (G == K)`, `if (G != K)`, `if (G)`, `if (!G)` with G a global
  * scalar read plainly: the IF records what it tests (RL_IF_VALUE_EQ /
  * RL_IF_VALUE_NE, facts.h), so that a callee testing G again under the
@@ -247,6 +280,7 @@ void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_se
     CXCursor operand;
     enum CXBinaryOperatorKind op;
     long long k;
+    if (note_operand_test(w, node, rl_cursor_strip(cond), cond_seq)) return;
     if (!split_comparison(rl_cursor_strip(cond), 0, &operand, &op, &k)) return;
     if (rlw_is_constant(operand)) return;
     int eq = op == CXBinaryOperator_EQ; /* the condition holds exactly when G == K (1) or G != K (0) */

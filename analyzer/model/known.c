@@ -409,6 +409,15 @@ static int phase_fact(const rl_known_index *k, int fn, int32_t loop, int32_t at,
     return 1;
 }
 
+/* Which branch of value-test IF t knows the test's outcome: 1 (then)
+ * for the left operand of an `&&`, 2 (else) for that of an `||`, 0 for
+ * both when the condition is the test (facts.h, RL_IF_PART_AND). */
+static int branch_knowing(const rl_node *t)
+{
+    if (!t->api) return 0;
+    return strcmp(t->api, RL_IF_PART_AND) == 0 ? 1 : 2;
+}
+
 /* Adds to facts[*n] what holds at node `at` of fn: the tests around it,
  * nearest first (when `establish`), then the `inherited` facts, each still
  * true there (no kill between the test, or the entry, and `at`, a loop
@@ -425,6 +434,8 @@ static void facts_at(rl_known_index *k, int fn, const rl_known_set *inherited, c
         if (t->kind == RL_N_LOOP && modes && !phase_fact(k, fn, j, at, facts, n)) return;
         if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
         int branch = child == rl_fn_child(f, j, 1) ? 1 : child == rl_fn_child(f, j, 2) ? 2 : 0;
+        int knows = branch_knowing(t);
+        if (knows && branch != knows) continue;
         /* interned by rl_known_build: found, never added, on this hot path */
         const char *place = is_instance_test(t->text) ? instance_place(k->p->pool, fn, t->text, 0)
                                                       : rl_strpool_find(k->p->pool, t->text);
@@ -582,8 +593,13 @@ static int decide(dead_walk *w, int32_t i)
         if (is_value < 0) return -1;
         int32_t ext = loop_extent(w->f, i, -1);
         if (ext > w->decided_by[k]) w->decided_by[k] = ext;
+        int holds = (t->flags & RL_IF_VALUE_EQ) ? is_value : !is_value; /* the test */
+        /* a test one way decides its condition one way (facts.h): an
+         * `&&` whose left operand fails, an `||` whose left one holds */
+        int knows = branch_knowing(t);
+        if ((knows == 1 && holds) || (knows == 2 && !holds)) return -1;
         w->decided++;
-        return (t->flags & RL_IF_VALUE_EQ) ? is_value : !is_value;
+        return holds;
     }
     return -1;
 }

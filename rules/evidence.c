@@ -109,6 +109,21 @@ char *rl_evidence_what(const rl_model *m, const rl_access *a)
     return rl_sb_take(&sb);
 }
 
+int rl_evidence_in_lock_wrapper(const rl_model *m, int ctx)
+{
+    const rl_fn_flow *ff = &m->flow->fns[m->ctxs[ctx].fn];
+    return ff->exit_held && ff->exit_held->n > 0;
+}
+
+int rl_evidence_lock_site(const rl_model *m, int ctx, int32_t *node)
+{
+    while (m->ctxs[ctx].parent_ctx >= 0 && m->ctxs[ctx].call_node >= 0 && rl_evidence_in_lock_wrapper(m, ctx)) {
+        *node = m->ctxs[ctx].call_node;
+        ctx = m->ctxs[ctx].parent_ctx;
+    }
+    return ctx;
+}
+
 static int cmp_cstr(const void *x, const void *y)
 {
     return strcmp(*(char *const *)x, *(char *const *)y);

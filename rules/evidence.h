@@ -14,6 +14,19 @@ rl_event *rl_evidence_add_node(const rl_model *m, rl_finding *f, int ctx, int32_
 /* Appends an event describing access a to f. */
 void rl_evidence_add_access(const rl_model *m, rl_finding *f, const rl_access *a);
 
+/* Whether context ctx's function returns holding a lock it took (a lock
+ * wrapper, `obj_lock(o)`: flow.h exit_held). */
+int rl_evidence_in_lock_wrapper(const rl_model *m, int ctx);
+
+/* Where a lock event of context ctx at *node is shown: a lock taken in a
+ * function that returns holding it (a lock wrapper, flow.h exit_held) is
+ * taken, for the reader, where the wrapper is called; so out of every
+ * such wrapper. Returns the context to show it in, *node set to the
+ * call there. Both sides of an inversion through one wrapper otherwise
+ * point at the wrapper's own line (`obj_lock(&A); obj_lock(&B);` against
+ * `obj_lock(&B); obj_lock(&A);`). */
+int rl_evidence_lock_site(const rl_model *m, int ctx, int32_t *node);
+
 /* Confidence from a number of doubts (each rule's page lists its
  * doubts): none is high, one medium, two or more low. */
 rl_confidence rl_evidence_confidence(int doubts);

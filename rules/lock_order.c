@@ -11,6 +11,7 @@
 #include "model/place.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,17 +156,37 @@ static int sites_concurrent(const rl_model *m, const edge *x, const edge *y, con
     return 0;
 }
 
+/* The last acquisition of `lock` in context c before node `limit`, or
+ * in a lock wrapper c calls before it (`obj_lock(&A)`, rl_evidence_in_
+ * lock_wrapper: the lock it returns holding); -1 if none. */
+static long acquisition_before(const rl_model *m, int c, int32_t limit, const char *lock)
+{
+    long found = -1;
+    int32_t found_at = -1;
+    for (size_t i = m->ctx_lock_events[c]; i < m->ctx_lock_events[c + 1]; i++) {
+        const rl_lock_event *e = &m->lock_events[i];
+        if (e->node < limit && e->node > found_at && e->lock == lock && e->kind != RL_N_UNLOCK)
+            found = (long)i, found_at = e->node;
+    }
+    for (size_t d = 0; d < m->nctxs; d++) {
+        const rl_ctx *w = &m->ctxs[d];
+        if (w->parent_ctx != c || w->call_node >= limit || w->call_node <= found_at ||
+            !rl_evidence_in_lock_wrapper(m, (int)d))
+            continue;
+        long inside = acquisition_before(m, (int)d, INT32_MAX, lock);
+        if (inside >= 0) found = inside, found_at = w->call_node;
+    }
+    return found;
+}
+
 /* The acquisition of `lock` that is held at `inner`: in the same context
- * before it, or in a caller before the call that leads to it; -1 if none. */
+ * before it, or in a caller before the call that leads to it, taken
+ * there or in a lock wrapper called there; -1 if none. */
 static long outer_acquisition(const rl_model *m, const rl_lock_event *inner, const char *lock)
 {
     int32_t limit = inner->node;
     for (int c = inner->ctx; c >= 0; limit = m->ctxs[c].call_node, c = m->ctxs[c].parent_ctx) {
-        long found = -1;
-        for (size_t i = m->ctx_lock_events[c]; i < m->ctx_lock_events[c + 1]; i++) {
-            const rl_lock_event *e = &m->lock_events[i];
-            if (e->node < limit && e->lock == lock && e->kind != RL_N_UNLOCK) found = (long)i;
-        }
+        long found = acquisition_before(m, c, limit, lock);
         if (found >= 0) return found;
     }
     return -1;
@@ -203,6 +224,11 @@ static int ordered_by_test(const rl_model *m, const rl_lock_event *inner, long o
 static void add_site(const rl_model *m, rl_finding *f, size_t site)
 {
     const rl_lock_event *e = &m->lock_events[site];
+    int32_t node = e->node;
+    int ctx = rl_evidence_lock_site(m, e->ctx, &node);
+    /* through a lock wrapper: where it is called (the order a maintainer
+     * changes), then the lock call inside it (where the thread blocks) */
+    if (ctx != e->ctx) rl_evidence_add_node(m, f, ctx, node, "lock", e->held);
     rl_evidence_add_node(m, f, e->ctx, e->node, "lock", e->held);
 }
 

@@ -374,7 +374,15 @@ uint32_t rlw_note_claim_release(walker *w, CXCursor call)
     int nargs = clang_Cursor_getNumArguments(call);
     uint32_t kept = 0;
     for (int i = 0; i < nargs; i++) {
-        local_var *v = claimed_local(w, rlw_call_arg(call, i));
+        CXCursor arg = rlw_call_arg(call, i);
+        /* a claimed index (`finish(j, ...)`, j from take_job()): the
+         * helper's element by that parameter is the claim's own, as the
+         * caller's `results[j]` would be; an index is never handed back */
+        if (i < RL_CALL_MAX_CLAIMED_ARGS && rlw_type_is_integer(clang_getCursorType(arg)) && rlw_index_claimed(w, arg)) {
+            kept |= 1u << i;
+            continue;
+        }
+        local_var *v = claimed_local(w, arg);
         if (!v) continue;
         /* looked up only for a claim: this runs at every direct call */
         CXCursor def = clang_getCursorDefinition(clang_getCursorReferenced(call));

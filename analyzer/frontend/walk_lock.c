@@ -367,6 +367,34 @@ static int base_polarity(walker *w, int32_t id)
     return api && api->success_nonzero ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
 }
 
+/* The atomic load in arithmetic c (`t - atomic_load(&head)`), or that
+ * an operand of `x + y` or `x - y` holds, a local given the load's value
+ * once (`t = atomic_load(&tail); ... h - t`), an acquiring one first;
+ * else -1. */
+static int32_t load_in_arithmetic(walker *w, CXCursor c)
+{
+    c = rl_cursor_strip(c);
+    int32_t inside = trylock_node_at(w, c);
+    if (inside >= 0 && rl_node_is_atomic_load(&w->fn->nodes[inside])) return inside;
+    if (clang_getCursorKind(c) != CXCursor_BinaryOperator) return -1;
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+    if (op != CXBinaryOperator_Add && op != CXBinaryOperator_Sub) return -1;
+    int32_t found = -1;
+    child_list l;
+    rlw_children_of(c, &l);
+    for (int i = 0; i < l.len; i++) {
+        CXCursor operand = rl_cursor_strip(rlw_child_at(&l, i));
+        if (clang_getCursorKind(operand) != CXCursor_DeclRefExpr) continue;
+        CXCursor d = clang_getCursorReferenced(operand);
+        const local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+        if (!v || v->nassigns != 1 || v->exposed || v->trylock_node < 0) continue;
+        const rl_node *load = &w->fn->nodes[v->trylock_node];
+        if (rl_node_is_acquire_load(load) || (found < 0 && rl_node_is_atomic_load(load))) found = v->trylock_node;
+    }
+    rlw_children_free(&l);
+    return found;
+}
+
 /* `load == v` or `load != v`, an atomic load compared with a value that
  * is no constant. In an `if`, the branch where they are equal read what
  * some store wrote (a ticket's turn), as a nonzero value is for a test
@@ -380,7 +408,21 @@ static int base_polarity(walker *w, int32_t id)
  * result compared with a variable says nothing of its outcome. */
 static int awaited_value(walker *w, CXCursor a, CXCursor b, enum CXBinaryOperatorKind op, int32_t *node, int depth)
 {
+    /* the side that acquires, when one does: in `h - t == N` or `t == h`
+     * a ring's own index is a relaxed load too, and only the other
+     * index's load waits */
+    int first = 0;
     for (int side = 0; side < 2; side++) {
+        int32_t found = -1;
+        try_polarity(w, side ? b : a, &found, depth + 1);
+        if (found < 0 && w->testing_loop && depth == 0) found = load_in_arithmetic(w, side ? b : a);
+        if (found >= 0 && rl_node_is_acquire_load(&w->fn->nodes[found])) {
+            first = side;
+            break;
+        }
+    }
+    for (int turn = 0; turn < 2; turn++) {
+        int side = turn ^ first;
         int32_t found = -1;
         int p = try_polarity(w, side ? b : a, &found, depth + 1);
         /* atomic loads only: a plain flag is tested for truth */
@@ -388,9 +430,10 @@ static int awaited_value(walker *w, CXCursor a, CXCursor b, enum CXBinaryOperato
         if (!load && w->testing_loop && depth == 0) {
             /* in arithmetic with what the spinner knows (`t -
              * atomic_load(&head) == N`, a ring's producer waiting for
-             * room): the loop is left when the load changed */
-            found = trylock_node_at(w, side ? b : a);
-            load = found >= 0 && w->fn->nodes[found].kind == RL_N_ACCESS;
+             * room, or `h - t == N` with t a local given the load): the
+             * loop is left when the load changed */
+            found = load_in_arithmetic(w, side ? b : a);
+            load = found >= 0;
         }
         if (!load) continue;
         *node = found;
@@ -599,7 +642,10 @@ void rlw_set_try(walker *w, int32_t node, CXCursor cond)
         return;
     }
     int32_t try_node = -1;
-    w->testing_loop = w->fn->nodes[node].kind == RL_N_LOOP;
+    /* `if (t == atomic_load(&head)) continue;` (or `return false;`, the
+     * caller trying again) spins as a loop on that test would, the code
+     * after it being its exit */
+    w->testing_loop = w->fn->nodes[node].kind == RL_N_LOOP || w->if_leaves;
     int p = try_polarity(w, cond, &try_node, 0);
     w->testing_loop = 0;
     if (p && try_node >= 0) {

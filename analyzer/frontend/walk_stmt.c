@@ -59,6 +59,23 @@ static void walk_branches(walker *w, CXCursor then_c, int32_t then, CXCursor els
     free(after_then);
 }
 
+/* Whether statement c is `continue;` or `return ...;`, or a block ending
+ * in one: an `if` whose only branch it is lets the code after it run only
+ * once its test failed, as a spin loop's exit does: the loop around it
+ * tries again, or the caller does (`while (!ring_push(r, m));`, a push
+ * that returns false while the ring is full; walk_lock.c, rlw_set_try). */
+static int ends_in_leaving(CXCursor c)
+{
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_ContinueStmt || k == CXCursor_ReturnStmt) return 1;
+    if (k != CXCursor_CompoundStmt) return 0;
+    child_list l;
+    rlw_children_of(c, &l);
+    int leaves = l.len > 0 && ends_in_leaving(rlw_child_at(&l, l.len - 1));
+    rlw_children_free(&l);
+    return leaves;
+}
+
 static void stmt_if(walker *w, CXCursor c)
 {
     child_list l;
@@ -70,7 +87,9 @@ static void stmt_if(walker *w, CXCursor c)
         int has_else = l.len >= 3;
         CXCursor cx = rlw_child_at(&l, l.len - (has_else ? 3 : 2));
         rlw_expr_into(w, cx, cond);
+        w->if_leaves = !has_else && ends_in_leaving(rlw_child_at(&l, l.len - 1));
         rlw_set_try(w, node, cx);
+        w->if_leaves = 0;
         rlw_set_correlated(w, node, cx);
         rlw_note_value_test(w, node, cx, cond);
         rlw_note_order_test(w, node, cx);

@@ -164,6 +164,8 @@ typedef struct walker {
                               took effect (a condition may test it), or an
                               atomic load that acquires */
     int testing_loop;      /* the condition rlw_set_try reads is a loop's */
+    int if_leaves;         /* it is an `if` without else whose branch ends
+                              in `continue` or `return` (walk_stmt.c) */
     rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or rlw_no_annotation */
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */
@@ -441,7 +443,7 @@ int rlw_call_returns_flag_index(walker *w, CXCursor call);
  * what follows through that pointer is no longer the claim's, until the
  * pointer is given a value again (rlw_note_local_assigned). */
 /* Returns the mask of the arguments that are claimed pointers the call
- * does not hand back (a CALL's aux, facts.h). */
+ * does not hand back, or claimed indices (a CALL's aux, facts.h). */
 uint32_t rlw_note_claim_release(walker *w, CXCursor call);
 void rlw_note_member_cleared(walker *w, CXCursor lhs, CXCursor rhs);
 void rlw_note_local_assigned(walker *w, CXCursor lhs);

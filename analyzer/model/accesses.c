@@ -356,14 +356,17 @@ static int claims_shared_object(rl_model *m, const char *resolved)
 /* Whether the access `text` of context c is a member of an object its
  * caller claimed and handed it (`fill(s, ...)`, a CALL's claimed-argument
  * mask, facts.h): `P0*.len`, `P0*.buf[]`, the object's own members, not
- * what they point to. Only the claimer's direct callee: a helper of the
- * helper is not told. */
+ * what they point to; or an element indexed by a claimed index it was
+ * handed (`finish(j, v)`: `results[j]`, "G:results[#P0]"). Only the
+ * claimer's direct callee: a helper of the helper is not told. */
 static int claimed_by_caller(rl_model *m, const rl_ctx *c, const char *text)
 {
     if (c->parent_ctx < 0 || c->call_node < 0) return 0;
     const rl_node *call = &fn_of(m, m->ctxs[c->parent_ctx].fn)->nodes[c->call_node];
+    if (call->kind != RL_N_CALL || call->aux <= 0) return 0;
+    if (rl_place_index_params(text) & (uint32_t)call->aux) return 1;
     int param = -1;
-    if (call->kind != RL_N_CALL || call->aux <= 0 || rl_place_root(text, &param) != RL_ROOT_PARAM || param < 0 ||
+    if (rl_place_root(text, &param) != RL_ROOT_PARAM || param < 0 ||
         param >= RL_CALL_MAX_CLAIMED_ARGS || !((call->aux >> param) & 1))
         return 0;
     const char *star = strchr(text, '*');

@@ -670,6 +670,12 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             /* NULL for a callback: "fn:" names no function, so a call
              * through the parameter reaches nothing in this context. */
             rl_sb_append(&bufs[i], RL_NULL_FUNCTION);
+        } else if (!bufs[i].len && rl_cursor_is_null_constant(rlw_call_arg(c, i))) {
+            /* NULL for an object (`ctx_new(NULL)`): the constant 0, as a
+             * thread started with NULL gets ("#="). It points to nothing:
+             * a member it is stored in holds no object, and the callee's
+             * `if (s)` is decided. Before, it was an object of its type. */
+            rl_sb_append(&bufs[i], RL_INT_CONSTANT_ARG "0");
         } else if (!bufs[i].len && rlw_type_is_pointer(at)) {
             /* An untraceable pointer: at least say what it points to. */
             rl_sb_printf(&bufs[i], "{%s}", rlw_type_key(w, clang_getPointeeType(clang_getCanonicalType(at))));

@@ -157,6 +157,9 @@ void tm_record_stores(rl_model *m, const frame_env *env)
          * w->L = L;`) is a store of each: the place's points-to set gets
          * them all, and it is followed for none. */
         const char *values[RL_MAX_CHOICES];
+        /* A value resolved to nothing is no store: a constant handed in
+         * for the pointer (`ctx_new(NULL)`, "#=0", points to nothing, as a
+         * null stored in place does), or one not traced */
         size_t nvalues = rl_place_alternatives(m->program->pool, tm_resolve(m, env, n->args[0], NULL), values);
         /* A store through a pointer that may hold several objects (`el =
          * id < 0 ? main_loop : threads[id]->el`) may store into each, as
@@ -168,7 +171,8 @@ void tm_record_stores(rl_model *m, const frame_env *env)
             /* Keyed by the object as far as pointers are known (`A->next = p`
              * stores into the object A points to), as tm_follow_stores looks up. */
             const char *place = tm_follow_stores(m, alts[k], 0, &unused);
-            for (size_t v = 0; v < nvalues; v++) record_store(m, place, values[v]);
+            for (size_t v = 0; v < nvalues; v++)
+                if (values[v][0]) record_store(m, place, values[v]);
         }
         if (n->flags & RL_ACC_STORES_ARRAY)
             for (size_t v = 0; v < nvalues; v++) *rl_ptrmap_slot(&m->whole_arrays, values[v]) = (void *)1;

@@ -156,10 +156,11 @@ static int sites_concurrent(const rl_model *m, const edge *x, const edge *y, con
     return 0;
 }
 
-/* The last acquisition of `lock` in context c before node `limit`, or
- * in a lock wrapper c calls before it (`obj_lock(&A)`, rl_evidence_in_
- * lock_wrapper: the lock it returns holding); -1 if none. */
-static long acquisition_before(const rl_model *m, int c, int32_t limit, const char *lock)
+/* The last acquisition of `lock` in context c before node `limit`, or,
+ * `through_wrappers`, in a lock wrapper c calls before it (`obj_lock(&A)`,
+ * rl_evidence_in_lock_wrapper: the lock it returns holding; a scan of
+ * every context, made only for the cycles reported); -1 if none. */
+static long acquisition_before(const rl_model *m, int c, int32_t limit, const char *lock, int through_wrappers)
 {
     long found = -1;
     int32_t found_at = -1;
@@ -168,12 +169,12 @@ static long acquisition_before(const rl_model *m, int c, int32_t limit, const ch
         if (e->node < limit && e->node > found_at && e->lock == lock && e->kind != RL_N_UNLOCK)
             found = (long)i, found_at = e->node;
     }
-    for (size_t d = 0; d < m->nctxs; d++) {
+    for (size_t d = 0; through_wrappers && d < m->nctxs; d++) {
         const rl_ctx *w = &m->ctxs[d];
         if (w->parent_ctx != c || w->call_node >= limit || w->call_node <= found_at ||
             !rl_evidence_in_lock_wrapper(m, (int)d))
             continue;
-        long inside = acquisition_before(m, (int)d, INT32_MAX, lock);
+        long inside = acquisition_before(m, (int)d, INT32_MAX, lock, 1);
         if (inside >= 0) found = inside, found_at = w->call_node;
     }
     return found;
@@ -181,12 +182,13 @@ static long acquisition_before(const rl_model *m, int c, int32_t limit, const ch
 
 /* The acquisition of `lock` that is held at `inner`: in the same context
  * before it, or in a caller before the call that leads to it, taken
- * there or in a lock wrapper called there; -1 if none. */
-static long outer_acquisition(const rl_model *m, const rl_lock_event *inner, const char *lock)
+ * there (or, `through_wrappers`, in a lock wrapper called there); -1 if
+ * none. */
+static long outer_acquisition(const rl_model *m, const rl_lock_event *inner, const char *lock, int through_wrappers)
 {
     int32_t limit = inner->node;
     for (int c = inner->ctx; c >= 0; limit = m->ctxs[c].call_node, c = m->ctxs[c].parent_ctx) {
-        long found = acquisition_before(m, c, limit, lock);
+        long found = acquisition_before(m, c, limit, lock, through_wrappers);
         if (found >= 0) return found;
     }
     return -1;
@@ -254,7 +256,7 @@ static void report_cycle(rl_check_ctx *ctx, const graph *g, const size_t *path, 
         parts[i] = g->locks[e->from];
         rl_sb_free(&a);
         rl_sb_free(&b);
-        long outer = outer_acquisition(m, le, g->locks[e->from]);
+        long outer = outer_acquisition(m, le, g->locks[e->from], 1);
         if (outer >= 0) add_site(m, f, (size_t)outer);
         add_site(m, f, sites[i]);
     }
@@ -392,7 +394,7 @@ static void check_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
         const rl_node *n = &fn->nodes[e->node];
         int second = param_root(n);
         if (second < 0) continue;
-        long outer = outer_acquisition(m, e, e->lock);
+        long outer = outer_acquisition(m, e, e->lock, 0);
         if (outer < 0 || m->lock_events[outer].ctx != e->ctx) continue;
         int first = param_root(&fn->nodes[m->lock_events[outer].node]);
         if (first < 0 || first == second || takes_in_order(fn, second, first)) continue;
@@ -439,7 +441,7 @@ static void check_array_circle(rl_check_ctx *ctx, rl_ptrmap *reported)
     for (size_t i = 0; i < m->nlock_events; i++) {
         const rl_lock_event *e = &m->lock_events[i];
         if (e->kind != RL_N_LOCK || !strstr(e->lock, "[]") || !rl_ls_contains(e->held, e->lock)) continue;
-        long outer = outer_acquisition(m, e, e->lock);
+        long outer = outer_acquisition(m, e, e->lock, 0);
         if (outer < 0 || m->lock_events[outer].ctx != e->ctx) continue;
         const rl_function *fn = rl_model_ctx_function(m, e->ctx);
         const rl_node *n = &fn->nodes[e->node];
@@ -467,7 +469,7 @@ void rl_check_LockOrderInversion(rl_check_ctx *ctx)
         if (e->kind != RL_N_LOCK || rl_model_runs_alone(m, e->ctx, e->node)) continue;
         for (size_t k = 0; e->held && k < e->held->n; k++) {
             const char *outer = e->held->e[k].lock;
-            if (outer == e->lock || ordered_by_test(m, e, outer_acquisition(m, e, outer))) continue;
+            if (outer == e->lock || ordered_by_test(m, e, outer_acquisition(m, e, outer, 0))) continue;
             add_edge(m, &g, outer, e->lock, i);
         }
     }

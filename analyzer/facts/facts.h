@@ -372,6 +372,11 @@ typedef struct rl_loc {
 #define RL_NULL_FUNCTION "fn:"
 /* The prefix of an integer constant call argument ("#=" K, above). */
 #define RL_INT_CONSTANT_ARG "#="
+/* The suffix of a CALL argument "#P<n>" that is the caller's integer
+ * parameter n itself, passed on unchanged (`unsub_all(c, notify)`): a
+ * constant the caller was given for it is the callee's too
+ * (model/known.h; facts format 40). */
+#define RL_PARAM_ITSELF "="
 /* Whether value v is an integer constant argument ("#=K", a decimal K),
  * and K in *k. */
 int rl_int_constant_arg(const char *v, long long *k);

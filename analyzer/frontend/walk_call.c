@@ -354,6 +354,18 @@ static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i
     rl_sb_free(&place);
 }
 
+/* Whether argument a is parameter k of the function walked, never
+ * assigned: its value, which a constant passed for it decides
+ * (facts.h, RL_PARAM_ITSELF). */
+static int is_param_itself(walker *w, CXCursor a, int k)
+{
+    CXCursor s = rl_cursor_strip(a);
+    if (clang_getCursorKind(s) != CXCursor_DeclRefExpr) return 0;
+    CXCursor d = clang_getCursorReferenced(s);
+    const local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    return v && v->param_index == k && v->nassigns == 0 && !v->modified && !v->exposed;
+}
+
 /* Whether a call passes the address of its loop round's own element
  * (round[i]: `submit(p, &jobs[i])`, facts.h RL_CALL_ROUND_ELEMENT) and no
  * other argument points into the same array (`jobs` itself). */
@@ -690,7 +702,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             if (rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &constant))
                 rl_sb_printf(&bufs[i], RL_INT_CONSTANT_ARG "%lld", constant);
             else if ((k = rlw_index_param(w, rlw_call_arg(c, i))) >= 0)
-                rl_sb_printf(&bufs[i], "#P%d", k);
+                rl_sb_printf(&bufs[i], "#P%d%s", k, is_param_itself(w, rlw_call_arg(c, i), k) ? RL_PARAM_ITSELF : "");
         }
         rlw_out_free(&o);
     }

@@ -108,6 +108,29 @@ static int runs_after(const rl_function *f, int32_t i, int32_t j)
     return 1;
 }
 
+/* Whether node j, after node i, may run after i at all: no `return` on
+ * every path from i comes between them (one whose SEQ holds i, as
+ * `if (busy) { unlock; g = v; return -1; } ... running = 1;` holds the
+ * write: the flag set below is on the other path). A post j counts for
+ * i only then. */
+static int reached_after(const rl_function *f, int32_t i, int32_t j)
+{
+    for (int32_t n = i + 1; n < j; n++)
+        if (f->nodes[n].kind == RL_N_RETURN && f->nodes[n].parent >= 0 && inside(f, f->nodes[n].parent, i)) return 0;
+    return 1;
+}
+
+/* r (NULL: empty) with the last-reference mark (place.h) of each of
+ * `objects`. */
+static const rl_lockset *with_last_marks(const rl_flow *flow, const rl_lockset *r, const rl_lockset *objects)
+{
+    for (size_t e = 0; objects && e < objects->n; e++) {
+        const char *mark = rl_place_last_mark(flow->pool, objects->e[e].lock);
+        r = r ? rl_ls_add(flow->locks, r, mark, 0) : rl_ls_add(flow->locks, rl_ls_empty(flow->locks), mark, 0);
+    }
+    return r;
+}
+
 const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_function *f, int fn, int32_t call,
                                             int *rounds)
 {
@@ -133,6 +156,14 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
     int in_loop = 0;
     for (size_t k = 0; k < ff->nposts; k++) {
         int32_t j = ff->post_nodes[k];
+        if (!surely && j > i && !reached_after(f, i, j)) {
+            /* a path from i returns without this post: it orders i before
+             * no waiter but the last reference of a counter, which cannot
+             * run while a holder keeps its reference (a holder that leaves
+             * early without dropping it blocks that branch for good) */
+            r = with_last_marks(flow, r, ff->post_objects[k]);
+            continue;
+        }
         if (surely ? j <= i || !runs_after(f, i, j) : j <= i && !next_round_posts(f, ff, i, j)) continue;
         int ordered = 1;
         for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {

@@ -55,8 +55,15 @@ typedef struct fn_index {
     caller_edge *callers; /* calls into this one (for the fixpoint) */
     size_t ncallers, cap_callers;
     int tests;      /* its own body has value tests */
-    uint32_t param_tests; /* bit n: its own body tests parameter n (against 0, or an integer one against any constant) */
+    uint32_t param_tests; /* bit n: its own body tests parameter n (against 0, or an integer one against any
+                             constant), or passes it on unchanged to a callee that does (close_param_tests) */
 } fn_index;
+
+/* A call passing the caller's parameter `from` on unchanged as the
+ * callee's parameter `to` (facts.h, RL_PARAM_ITSELF). */
+typedef struct pass_edge {
+    int caller, from, callee, to;
+} pass_edge;
 
 struct rl_known_index {
     rl_program *p;
@@ -70,6 +77,8 @@ struct rl_known_index {
     rl_ptrmap sets;      /* key -> rl_known_set * */
     rl_known_set **all_sets;
     size_t nsets, cap_sets;
+    pass_edge *passes;   /* parameters passed on unchanged, by direct calls */
+    size_t npasses, cap_passes;
     uint64_t *unstable;  /* words: tested globals written while another
                             thread may run (rl_known_note_write), so no mode */
     int all_unstable;    /* a struct around tested globals was */
@@ -169,6 +178,15 @@ static void add_kill(fn_index *fi, kill_event e)
     RL_PUSH(fi->kills, fi->nkills, fi->cap_kills, e);
 }
 
+/* The caller's parameter an argument is, passed on unchanged ("#P<n>="),
+ * or -1. */
+static int param_itself(const char *arg)
+{
+    int k = -1, used = 0;
+    if (!arg || sscanf(arg, "#P%d%n", &k, &used) != 1 || strcmp(arg + used, RL_PARAM_ITSELF) != 0) return -1;
+    return k;
+}
+
 /* Own tests, writes and kill events of function fi; call edges. */
 static void index_function(rl_known_index *k, int fi)
 {
@@ -205,10 +223,34 @@ static void index_function(rl_known_index *k, int fi)
             size_t count;
             const int *callees = rl_program_callees(p, info, i, &one, &count, &weak);
             int direct = !(n->flags & RL_CALL_INDIRECT) && info->callees[i];
+            for (int32_t a = 0; direct && count == 1 && a < n->nargs && a < RL_KNOWN_MAX_PARAM; a++) {
+                int from = param_itself(n->args[a]);
+                if (from >= 0 && from < RL_KNOWN_MAX_PARAM)
+                    RL_PUSH(k->passes, k->npasses, k->cap_passes, ((pass_edge){fi, from, callees[0], (int)a}));
+            }
             for (size_t c = 0; c < count; c++) {
                 if (direct) add_kill(&k->fns[fi], (kill_event){i, -1, 0, 0, callees[c]});
                 fn_index *ce = &k->fns[callees[c]];
                 RL_PUSH(ce->callers, ce->ncallers, ce->cap_callers, ((caller_edge){(int)fi, direct}));
+            }
+        }
+    }
+}
+
+/* A parameter passed on unchanged to a callee that tests it is tested
+ * by the caller too: a constant given for it reaches the callee's test
+ * through it (redis's freeClient calls pubsubUnsubscribeAllChannels(c,
+ * 0), which passes `notify` down to the function that tests it). */
+static void close_param_tests(rl_known_index *k)
+{
+    for (int grew = 1; grew;) {
+        grew = 0;
+        for (size_t e = 0; e < k->npasses; e++) {
+            const pass_edge *pe = &k->passes[e];
+            uint32_t bit = 1u << pe->from;
+            if (((k->fns[pe->callee].param_tests >> pe->to) & 1) && !(k->fns[pe->caller].param_tests & bit)) {
+                k->fns[pe->caller].param_tests |= bit;
+                grew = 1;
             }
         }
     }
@@ -271,6 +313,7 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
     k->fns = rl_xcalloc(p->nfns, sizeof *k->fns);
     for (size_t fi = 0; fi < p->nfns; fi++) index_function(k, (int)fi);
     close_over_calls(k);
+    close_param_tests(k);
     return k;
 }
 
@@ -283,6 +326,7 @@ void rl_known_free(rl_known_index *k)
         free(k->fns[fi].callers);
     }
     free(k->fns);
+    free(k->passes);
     free(k->tests);
     free(k->writes);
     free(k->unstable);
@@ -369,10 +413,29 @@ static int killed_between(const rl_known_index *k, int fn, const uint8_t *dead, 
     return 0;
 }
 
+/* What the caller's facts `inherited` say of its parameter `param` (its
+ * value, or that it is not some value), in *fact; whether they say it. */
+static int caller_param_fact(rl_known_index *k, const rl_known_set *inherited, int param, rl_known_fact *fact)
+{
+    if (param < 0 || !inherited) return 0;
+    char place[16];
+    snprintf(place, sizeof place, "P%d", param);
+    const char *p = rl_strpool_find(k->p->pool, place);
+    for (int i = 0; p && i < inherited->n; i++)
+        if (inherited->e[i].place == p) {
+            *fact = inherited->e[i];
+            return 1;
+        }
+    return 0;
+}
+
 /* The facts the arguments of CALL node `call` give the callee about the
  * parameters it tests: a NULL callback ("fn:", facts.h) is 0, a function
- * passed is not; an integer constant ("#=K") is K. */
-static void param_facts(rl_known_index *k, const rl_node *call, int callee, rl_known_fact *facts, int *n)
+ * passed is not; an integer constant ("#=K") is K; the caller's own
+ * parameter passed on unchanged ("#P<n>=") is what `inherited`, the
+ * caller's facts, says of it. */
+static void param_facts(rl_known_index *k, const rl_node *call, int callee, const rl_known_set *inherited,
+                        rl_known_fact *facts, int *n)
 {
     uint32_t tested = k->fns[callee].param_tests;
     for (int32_t a = 0; tested && a < call->nargs && a < RL_KNOWN_MAX_PARAM; a++) {
@@ -384,7 +447,7 @@ static void param_facts(rl_known_index *k, const rl_node *call, int callee, rl_k
             fact = (rl_known_fact){NULL, 0, v[strlen(RL_NULL_FUNCTION)] == '\0'};
         else if (rl_int_constant_arg(v, &constant))
             fact = (rl_known_fact){NULL, constant, 1};
-        else
+        else if (!caller_param_fact(k, inherited, param_itself(v), &fact))
             continue; /* anything else, "#=" without a number too, decides nothing */
         char place[16];
         snprintf(place, sizeof place, "P%d", (int)a);
@@ -468,7 +531,7 @@ const rl_known_set *rl_known_for_call(rl_known_index *k, int fn, const rl_known_
      * parameters: a constant flag passed down must not push out a mode
      * the thread runs in (redis: 314 findings became 666 when it did) */
     facts_at(k, fn, inherited, dead, call, k->tests + (size_t)callee * k->words, establish, facts, &n);
-    param_facts(k, &k->p->fns[fn].fn->nodes[call], callee, facts, &n);
+    param_facts(k, &k->p->fns[fn].fn->nodes[call], callee, inherited, facts, &n);
     return intern_set(k, facts, n);
 }
 
@@ -505,10 +568,13 @@ static int facts_exclude(const rl_known_fact *x, const rl_known_fact *y)
 const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b)
 {
     /* two instances of one thread tested as two values run side by side,
-     * as do two phases (each runs in every round): no contradiction */
+     * as do two phases (each runs in every round): no contradiction; nor
+     * do two calls given two values for a parameter ("P<n>"), a value of
+     * the call's own and no shared state */
     for (int i = 0; a && b && i < a->n; i++)
         for (int j = 0; j < b->n; j++)
-            if (a->e[i].place == b->e[j].place && a->e[i].place[0] != '#' && facts_exclude(&a->e[i], &b->e[j]))
+            if (a->e[i].place == b->e[j].place && a->e[i].place[0] != '#' && param_of(a->e[i].place) < 0 &&
+                facts_exclude(&a->e[i], &b->e[j]))
                 return a->e[i].place;
     return NULL;
 }

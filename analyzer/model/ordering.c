@@ -427,12 +427,15 @@ static int started_by_once(const rl_model *m, int t, const char *object)
  * its neighbour's). */
 /* Whether b comes after the last reference of counter `object` in its
  * thread (place.h): after every decrement of it, another instance's of
- * its own thread too. */
+ * its own thread too. `object` may be the mark itself: a decrement a path
+ * from a skips by returning early orders a only before that last
+ * reference (flow_posts.c, with_last_marks). */
 static int after_last_reference(const rl_access *b, const char *object)
 {
     if (!b->after_a_last) return 0;
+    int mark = rl_place_is_last_mark(object, NULL);
     for (size_t i = 0; b->history && i < b->history->n; i++)
-        if (rl_place_is_last_mark(b->history->e[i].lock, object)) return 1;
+        if (mark ? b->history->e[i].lock == object : rl_place_is_last_mark(b->history->e[i].lock, object)) return 1;
     return 0;
 }
 

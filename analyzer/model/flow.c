@@ -614,6 +614,7 @@ void rl_flow_free(rl_flow *flow)
         free(flow->fns[i].wait_objects);
         free(flow->fns[i].posted_after);
         free(flow->fns[i].posted_after_known);
+        free(flow->fns[i].cut_by_return);
     }
     free(flow->fns);
     rl_ptrmap_free(&flow->tested_flags);

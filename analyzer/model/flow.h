@@ -74,6 +74,10 @@ typedef struct rl_fn_flow {
      * until then, else 1 + the answer's *rounds. */
     const rl_lockset **posted_after;
     uint8_t *posted_after_known;
+    /* Per node: the first `return` after it that every path from it
+     * reaches first (its SEQ holds the node), or nnodes; made on first
+     * use by flow_posts.c (reached_after). */
+    int32_t *cut_by_return;
     int analysed;
 } rl_fn_flow;
 

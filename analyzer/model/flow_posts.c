@@ -113,22 +113,36 @@ static int runs_after(const rl_function *f, int32_t i, int32_t j)
  * `if (busy) { unlock; g = v; return -1; } ... running = 1;` holds the
  * write: the flag set below is on the other path). A post j counts for
  * i only then. */
-static int reached_after(const rl_function *f, int32_t i, int32_t j)
+static int reached_after(rl_fn_flow *ff, const rl_function *f, int32_t i, int32_t j)
 {
-    for (int32_t n = i + 1; n < j; n++)
-        if (f->nodes[n].kind == RL_N_RETURN && f->nodes[n].parent >= 0 && inside(f, f->nodes[n].parent, i)) return 0;
-    return 1;
+    if (!ff->cut_by_return) {
+        /* once per function: each return cuts off the nodes of its SEQ
+         * before it (curl: asked for every access and post pair, a scan
+         * between them doubled the thread phase) */
+        ff->cut_by_return = rl_xmalloc(((size_t)f->nnodes + 1) * sizeof *ff->cut_by_return);
+        for (int32_t n = 0; n < f->nnodes; n++) ff->cut_by_return[n] = f->nnodes;
+        for (int32_t n = 0; n < f->nnodes; n++) {
+            int32_t seq = f->nodes[n].parent;
+            if (f->nodes[n].kind != RL_N_RETURN || seq < 0) continue;
+            for (int32_t k = seq + 1; k < n; k++)
+                if (ff->cut_by_return[k] > n) ff->cut_by_return[k] = n;
+        }
+    }
+    return j < ff->cut_by_return[i];
 }
 
 /* r (NULL: empty) with the last-reference mark (place.h) of each of
- * `objects`. */
+ * `objects` that may be a counter: a place, not a mark already. */
 static const rl_lockset *with_last_marks(const rl_flow *flow, const rl_lockset *r, const rl_lockset *objects)
 {
-    for (size_t e = 0; objects && e < objects->n; e++) {
-        const char *mark = rl_place_last_mark(flow->pool, objects->e[e].lock);
-        r = r ? rl_ls_add(flow->locks, r, mark, 0) : rl_ls_add(flow->locks, rl_ls_empty(flow->locks), mark, 0);
-    }
-    return r;
+    rl_lock_entry *marks = rl_xmalloc((objects->n + 1) * sizeof *marks);
+    size_t n = 0;
+    for (size_t e = 0; e < objects->n; e++)
+        if (!rl_place_is_last_mark(objects->e[e].lock, NULL) && !rl_place_is_again_mark(objects->e[e].lock))
+            marks[n++] = (rl_lock_entry){rl_place_last_mark(flow->pool, objects->e[e].lock), 0};
+    const rl_lockset *m = rl_ls_of(flow->locks, marks, n);
+    free(marks);
+    return r ? rl_ls_union(flow->locks, r, m) : m;
 }
 
 const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_function *f, int fn, int32_t call,
@@ -152,16 +166,16 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
 {
     int surely = (how & POSTS_SURELY) != 0;
     const rl_fn_flow *ff = &flow->fns[fn];
-    const rl_lockset *r = NULL;
+    const rl_lockset *r = NULL, *cut_off = NULL;
     int in_loop = 0;
     for (size_t k = 0; k < ff->nposts; k++) {
         int32_t j = ff->post_nodes[k];
-        if (!surely && j > i && !reached_after(f, i, j)) {
+        if (!surely && j > i && !reached_after(&flow->fns[fn], f, i, j)) {
             /* a path from i returns without this post: it orders i before
              * no waiter but the last reference of a counter, which cannot
              * run while a holder keeps its reference (a holder that leaves
              * early without dropping it blocks that branch for good) */
-            r = with_last_marks(flow, r, ff->post_objects[k]);
+            cut_off = cut_off ? rl_ls_union(flow->locks, cut_off, ff->post_objects[k]) : ff->post_objects[k];
             continue;
         }
         if (surely ? j <= i || !runs_after(f, i, j) : j <= i && !next_round_posts(f, ff, i, j)) continue;
@@ -175,6 +189,7 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
         if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
     }
     if (rounds) *rounds = in_loop && !(how & POSTS_NEW_EACH_ROUND);
+    if (cut_off) r = with_last_marks(flow, r, cut_off);
     if (!r) return NULL;
     const rl_lockset *passed = barriers_passed(flow, ff, f, i, r);
     for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);

@@ -377,6 +377,18 @@ typedef struct rl_loc {
  * constant the caller was given for it is the callee's too
  * (model/known.h; facts format 40). */
 #define RL_PARAM_ITSELF "="
+/* The suffix of a CALL argument "#P<n>" that starts the block [lo, hi)
+ * of instance value n, passed with its end as the next argument
+ * (`step_range(lo, lo + CH)`, lo `id * CH`): a callee whose counter runs
+ * between those two parameters runs over the instance's own elements
+ * (facts format 40). */
+#define RL_BLOCK_START "+"
+/* The api of a LOOP whose `for` counter runs from parameter n to
+ * parameter n + 1 (text "P<n>"): its elements are the instance's own
+ * only where the caller passed a block for them (RL_BLOCK_START), and a
+ * caller passing the instance's value itself for n does not make them so
+ * (model/resolve.c). */
+#define RL_LOOP_PARAM_RANGE "param-range"
 /* Whether value v is an integer constant argument ("#=K", a decimal K),
  * and K in *k. */
 int rl_int_constant_arg(const char *v, long long *k);

@@ -342,7 +342,17 @@ static void stmt_for(walker *w, CXCursor c)
         w->fn->nodes[node].flags |= RL_LOOP_RUNS;
     if (single_pass(w, init, test, increment)) w->fn->nodes[node].flags |= RL_LOOP_SINGLE_PASS;
     if (up && w->loop.nowned < MAX_OWNED_COUNTERS) {
-        int param = rlw_range_param(w, rlw_counter_start(w->loop.counter, init), rlw_counter_bound(w->loop.counter, test));
+        CXCursor lo = rlw_counter_start(w->loop.counter, init), hi = rlw_counter_bound(w->loop.counter, test);
+        int param = rlw_range_param(w, lo, hi), first = param < 0 ? rlw_param_range(w, lo, hi) : -1;
+        if (first >= 0 && !w->fn->nodes[node].text) {
+            /* a block handed in as (lo, hi): the model trusts the counter
+             * only where the caller passed a block (resolve.c) */
+            char text[16];
+            snprintf(text, sizeof text, "P%d", first);
+            w->fn->nodes[node].text = rl_intern(w->facts->pool, text);
+            w->fn->nodes[node].api = rl_intern(w->facts->pool, RL_LOOP_PARAM_RANGE);
+            param = first;
+        }
         if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){w->loop.counter, param};
     }
     CXCursor stride = clang_getNullCursor();

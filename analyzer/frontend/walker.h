@@ -413,6 +413,17 @@ int rlw_param_copy(walker *w, CXCursor value);
  * variable both times; hi may also be `id == K ? N : ...`, the last
  * instance's remainder), id a copy of the parameter. */
 int rlw_range_param(walker *w, CXCursor lo, CXCursor hi);
+/* The parameter whose instance owns the block [lo, hi) two arguments in
+ * a row give (`step_range(lo, lo + CH)`, lo `id * CH`), or -1: the
+ * callee's counter running from the first parameter below the second is
+ * then the instance's own (rlw_range_param). */
+int rlw_block_arg(walker *w, CXCursor lo, CXCursor hi);
+/* The first of two parameters in a row a `for` counter runs between (`for
+ * (i = lo; i < hi; i++)`, lo and hi the function's parameters n and n +
+ * 1, never assigned), or -1: a block its caller hands in. The counter is
+ * the instance's own only in a context whose caller passed a block for
+ * them (facts.h, RL_LOOP_PARAM_RANGE). */
+int rlw_param_range(walker *w, CXCursor lo, CXCursor hi);
 /* The parameter whose instance owns the elements a `for` counter visits
  * when it starts at a copy of that parameter and steps by a stride other
  * than 1 (`for (i = id; i < N; i += NT)`, work dealt round-robin), or -1.

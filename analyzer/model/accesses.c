@@ -364,7 +364,10 @@ static int claimed_by_caller(rl_model *m, const rl_ctx *c, const char *text)
     if (c->parent_ctx < 0 || c->call_node < 0) return 0;
     const rl_node *call = &fn_of(m, m->ctxs[c->parent_ctx].fn)->nodes[c->call_node];
     if (call->kind != RL_N_CALL || call->aux <= 0) return 0;
-    if (rl_place_index_params(text) & (uint32_t)call->aux) return 1;
+    uint32_t claimed_index = rl_place_index_params(text) & (uint32_t)call->aux;
+    for (int k = 0; claimed_index && k < RL_CALL_MAX_CLAIMED_ARGS; k++)
+        if (((claimed_index >> k) & 1) && tm_param_range_start(m, c->fn, k)) claimed_index &= ~(1u << k);
+    if (claimed_index) return 1; /* a range from a claim may reach the next claim's elements */
     int param = -1;
     if (rl_place_root(text, &param) != RL_ROOT_PARAM || param < 0 ||
         param >= RL_CALL_MAX_CLAIMED_ARGS || !((call->aux >> param) & 1))

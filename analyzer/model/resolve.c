@@ -545,18 +545,43 @@ static const char *k_limit(rl_model *m, const char *value)
 /* Whether function fn indexes an element by its parameter k (a "[#P<k>]"
  * step in a place of its facts): only then does the instance's own value
  * in k make a context of its own. Scanned once per function. */
-static int indexes_by(rl_model *m, int fn, int k)
+/* Where index_params keeps whether a function's uses are known, and its
+ * range starts (threads.h). */
+#define USES_KNOWN_BIT 32
+#define RANGE_START_SHIFT 33
+#define MAX_RANGE_PARAM 30
+
+/* What function fn does with its parameters, made once: the mask of
+ * those it indexes by, and those a `for` counter runs from to the next
+ * one (facts.h, RL_LOOP_PARAM_RANGE). */
+static uint64_t param_uses(rl_model *m, int fn)
 {
-    if (k >= 32) return 0;
     if (!m->index_params) m->index_params = rl_xcalloc(m->program->nfns + 1, sizeof *m->index_params);
     uint64_t *e = &m->index_params[fn];
-    if (!(*e >> 32)) {
-        uint32_t mask = 0;
+    if (!(*e >> USES_KNOWN_BIT)) {
+        uint64_t mask = 1ull << USES_KNOWN_BIT;
         const rl_function *f = fn_of(m, fn);
-        for (int32_t i = 0; i < f->nnodes; i++) mask |= rl_place_index_params(f->nodes[i].text);
-        *e = (1ull << 32) | mask;
+        for (int32_t i = 0; i < f->nnodes; i++) {
+            const rl_node *n = &f->nodes[i];
+            mask |= rl_place_index_params(n->text);
+            int k = -1;
+            if (n->kind == RL_N_LOOP && n->api && strcmp(n->api, RL_LOOP_PARAM_RANGE) == 0 && n->text &&
+                sscanf(n->text, "P%d", &k) == 1 && k >= 0 && k <= MAX_RANGE_PARAM)
+                mask |= 1ull << (RANGE_START_SHIFT + k);
+        }
+        *e = mask;
     }
-    return (int)((*e >> k) & 1);
+    return *e;
+}
+
+static int indexes_by(rl_model *m, int fn, int k)
+{
+    return k >= 0 && k < USES_KNOWN_BIT && ((param_uses(m, fn) >> k) & 1);
+}
+
+int tm_param_range_start(rl_model *m, int fn, int k)
+{
+    return k >= 0 && k <= MAX_RANGE_PARAM && ((param_uses(m, fn) >> (RANGE_START_SHIFT + k)) & 1);
 }
 
 /* Whether a value is a pointer loaded from memory reached through a
@@ -580,11 +605,16 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
     for (int i = 0; i < n; i++) {
         int d = 0, rd = 0;
         int k = -1;
-        if (call->args[i][0] == '#' && sscanf(call->args[i], "#P%d", &k) == 1) {
+        int used = 0;
+        if (call->args[i][0] == '#' && sscanf(call->args[i], "#P%d%n", &k, &used) == 1) {
             /* an integer the caller's parameter k gives (facts.h): the
-             * callee's index is as much the instance's own as k is */
+             * callee's index is as much the instance's own as k is; a
+             * range the callee runs from it to the next parameter only
+             * when the two are the instance's block (RL_BLOCK_START) */
             vals[i] = "";
-            if (k >= 0 && k < MAX_PARAMS && (env->distinct & (1u << k)) && callee >= 0 && indexes_by(m, callee, i))
+            int block = strcmp(call->args[i] + used, RL_BLOCK_START) == 0;
+            if (k >= 0 && k < MAX_PARAMS && (env->distinct & (1u << k)) && callee >= 0 && indexes_by(m, callee, i) &&
+                (block || !tm_param_range_start(m, callee, i)))
                 *distinct |= 1u << i;
             continue;
         }

@@ -369,7 +369,8 @@ typedef struct rl_model {
     rl_ptrmap instance_frames; /* frame qualifier -> whether it runs once per instance (resolve.c) */
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     uint64_t *index_params;    /* per function, once known (bit 32): bit k set when it indexes an
-                                  element by its parameter k (resolve.c, indexes_by) */
+                                  element by its parameter k, bit 33 + k when a `for` counter runs
+                                  from parameter k < 31 to k + 1 (resolve.c, param_uses) */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
     rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (stores.c) */
     rl_ptrmap whole_arrays;    /* values `&X[]` some store gave as a whole array

@@ -169,6 +169,10 @@ const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *di
  * an argument read from the same element is what the elements holding
  * callee hold (tm_correlated_arg). The caller frees the array (not its
  * names). */
+/* Whether a `for` counter of function fn runs from its parameter k to
+ * k + 1 (facts.h, RL_LOOP_PARAM_RANGE): its elements are an instance's
+ * own only where a caller passed a block for the two (resolve.c). */
+int tm_param_range_start(rl_model *m, int fn, int k);
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct);
 /* Whether a call runs once per iteration of a loop of its function, in a

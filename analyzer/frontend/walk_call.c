@@ -354,18 +354,6 @@ static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i
     rl_sb_free(&place);
 }
 
-/* Whether argument a is parameter k of the function walked, never
- * assigned: its value, which a constant passed for it decides
- * (facts.h, RL_PARAM_ITSELF). */
-static int is_param_itself(walker *w, CXCursor a, int k)
-{
-    CXCursor s = rl_cursor_strip(a);
-    if (clang_getCursorKind(s) != CXCursor_DeclRefExpr) return 0;
-    CXCursor d = clang_getCursorReferenced(s);
-    const local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-    return v && v->param_index == k && v->nassigns == 0 && !v->modified && !v->exposed;
-}
-
 /* Whether a call passes the address of its loop round's own element
  * (round[i]: `submit(p, &jobs[i])`, facts.h RL_CALL_ROUND_ELEMENT) and no
  * other argument points into the same array (`jobs` itself). */
@@ -704,7 +692,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             else if (i + 1 < nargs && (k = rlw_block_arg(w, rlw_call_arg(c, i), rlw_call_arg(c, i + 1))) >= 0)
                 rl_sb_printf(&bufs[i], "#P%d" RL_BLOCK_START, k); /* the instance's block (rlw_block_arg) */
             else if ((k = rlw_index_param(w, rlw_call_arg(c, i))) >= 0)
-                rl_sb_printf(&bufs[i], "#P%d%s", k, is_param_itself(w, rlw_call_arg(c, i), k) ? RL_PARAM_ITSELF : "");
+                rl_sb_printf(&bufs[i], "#P%d%s", k, rlw_param_itself(w, rlw_call_arg(c, i)) == k ? RL_PARAM_ITSELF : "");
         }
         rlw_out_free(&o);
     }

@@ -260,9 +260,7 @@ static int block_end(walker *w, CXCursor e, int param, CXCursor size, int depth)
     return ok;
 }
 
-/* The index of parameter e is, when e is that parameter itself (never
- * assigned, address never taken), else -1. */
-static int param_itself(walker *w, CXCursor e)
+int rlw_param_itself(walker *w, CXCursor e)
 {
     e = rl_cursor_strip(e);
     if (clang_getCursorKind(e) != CXCursor_DeclRefExpr) return -1;
@@ -282,8 +280,8 @@ int rlw_range_param(walker *w, CXCursor lo, CXCursor hi)
 int rlw_param_range(walker *w, CXCursor lo, CXCursor hi)
 {
     if (clang_Cursor_isNull(lo) || clang_Cursor_isNull(hi)) return -1;
-    int first = param_itself(w, lo);
-    return first >= 0 && param_itself(w, hi) == first + 1 ? first : -1;
+    int first = rlw_param_itself(w, lo);
+    return first >= 0 && rlw_param_itself(w, hi) == first + 1 ? first : -1;
 }
 
 int rlw_block_arg(walker *w, CXCursor lo, CXCursor hi)

@@ -424,6 +424,10 @@ int rlw_block_arg(walker *w, CXCursor lo, CXCursor hi);
  * the instance's own only in a context whose caller passed a block for
  * them (facts.h, RL_LOOP_PARAM_RANGE). */
 int rlw_param_range(walker *w, CXCursor lo, CXCursor hi);
+/* The index of the parameter e is, when e is that parameter itself (never
+ * assigned, address never taken), else -1: its value is the caller's
+ * (facts.h, RL_PARAM_ITSELF). */
+int rlw_param_itself(walker *w, CXCursor e);
 /* The parameter whose instance owns the elements a `for` counter visits
  * when it starts at a copy of that parameter and steps by a stride other
  * than 1 (`for (i = id; i < N; i += NT)`, work dealt round-robin), or -1.

@@ -180,7 +180,7 @@ static void add_kill(fn_index *fi, kill_event e)
 
 /* The caller's parameter an argument is, passed on unchanged ("#P<n>="),
  * or -1. */
-static int param_itself(const char *arg)
+static int arg_param_itself(const char *arg)
 {
     int k = -1, used = 0;
     if (!arg || sscanf(arg, "#P%d%n", &k, &used) != 1 || strcmp(arg + used, RL_PARAM_ITSELF) != 0) return -1;
@@ -224,7 +224,7 @@ static void index_function(rl_known_index *k, int fi)
             const int *callees = rl_program_callees(p, info, i, &one, &count, &weak);
             int direct = !(n->flags & RL_CALL_INDIRECT) && info->callees[i];
             for (int32_t a = 0; direct && count == 1 && a < n->nargs && a < RL_KNOWN_MAX_PARAM; a++) {
-                int from = param_itself(n->args[a]);
+                int from = arg_param_itself(n->args[a]);
                 if (from >= 0 && from < RL_KNOWN_MAX_PARAM)
                     RL_PUSH(k->passes, k->npasses, k->cap_passes, ((pass_edge){fi, from, callees[0], (int)a}));
             }
@@ -447,7 +447,7 @@ static void param_facts(rl_known_index *k, const rl_node *call, int callee, cons
             fact = (rl_known_fact){NULL, 0, v[strlen(RL_NULL_FUNCTION)] == '\0'};
         else if (rl_int_constant_arg(v, &constant))
             fact = (rl_known_fact){NULL, constant, 1};
-        else if (!caller_param_fact(k, inherited, param_itself(v), &fact))
+        else if (!caller_param_fact(k, inherited, arg_param_itself(v), &fact))
             continue; /* anything else, "#=" without a number too, decides nothing */
         char place[16];
         snprintf(place, sizeof place, "P%d", (int)a);

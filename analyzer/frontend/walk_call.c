@@ -689,8 +689,9 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
             int k;
             if (rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &constant))
                 rl_sb_printf(&bufs[i], RL_INT_CONSTANT_ARG "%lld", constant);
-            else if (i + 1 < nargs && (k = rlw_block_arg(w, rlw_call_arg(c, i), rlw_call_arg(c, i + 1))) >= 0)
-                rl_sb_printf(&bufs[i], "#P%d" RL_BLOCK_START, k); /* the instance's block (rlw_block_arg) */
+            else if (i + 1 < nargs && (k = rlw_range_param(w, rlw_call_arg(c, i), rlw_call_arg(c, i + 1))) >= 0)
+                rl_sb_printf(&bufs[i], "#P%d" RL_BLOCK_START, k); /* two arguments in a row giving the
+                                                                     instance's block (rlw_range_param) */
             else if ((k = rlw_index_param(w, rlw_call_arg(c, i))) >= 0)
                 rl_sb_printf(&bufs[i], "#P%d%s", k, rlw_param_itself(w, rlw_call_arg(c, i)) == k ? RL_PARAM_ITSELF : "");
         }

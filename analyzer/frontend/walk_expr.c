@@ -598,7 +598,7 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
         rlw_expr(w, rlw_child_at(&l, i), USE_READ, i == 1 ? &x : i == 2 ? &y : NULL);
         /* `ok ? value : -1`: which outcome of a trylock, or of a flag,
          * the arms run on, as for an `if` */
-        if (i == 0 && node >= 0) rlw_set_try(w, node, rlw_child_at(&l, 0));
+        if (i == 0 && node >= 0) rlw_set_try(w, node, rlw_child_at(&l, 0), 0);
     }
     w->cur = saved;
     /* `a < b ? a : b`: equal arms are that value; different ones become a

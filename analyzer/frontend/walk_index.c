@@ -284,14 +284,6 @@ int rlw_param_range(walker *w, CXCursor lo, CXCursor hi)
     return first >= 0 && rlw_param_itself(w, hi) == first + 1 ? first : -1;
 }
 
-int rlw_block_arg(walker *w, CXCursor lo, CXCursor hi)
-{
-    if (clang_Cursor_isNull(lo) || clang_Cursor_isNull(hi)) return -1;
-    CXCursor size;
-    int param = block_start(w, lo, &size);
-    return param >= 0 && block_end(w, hi, param, size, 0) ? param : -1;
-}
-
 int rlw_stride_param(walker *w, CXCursor start, CXCursor stride)
 {
     if (clang_Cursor_isNull(start) || clang_Cursor_isNull(stride)) return -1;

@@ -408,39 +408,30 @@ static int32_t load_in_arithmetic(walker *w, CXCursor c)
  * result compared with a variable says nothing of its outcome. */
 static int awaited_value(walker *w, CXCursor a, CXCursor b, enum CXBinaryOperatorKind op, int32_t *node, int depth)
 {
-    /* the side that acquires, when one does: in `h - t == N` or `t == h`
-     * a ring's own index is a relaxed load too, and only the other
-     * index's load waits */
-    int first = 0;
+    int32_t load[2] = {-1, -1}; /* the atomic load each side is, or -1 */
     for (int side = 0; side < 2; side++) {
-        int32_t found = -1;
-        try_polarity(w, side ? b : a, &found, depth + 1);
-        if (found < 0 && w->testing_loop && depth == 0) found = load_in_arithmetic(w, side ? b : a);
-        if (found >= 0 && rl_node_is_acquire_load(&w->fn->nodes[found])) {
-            first = side;
-            break;
-        }
-    }
-    for (int turn = 0; turn < 2; turn++) {
-        int side = turn ^ first;
         int32_t found = -1;
         int p = try_polarity(w, side ? b : a, &found, depth + 1);
         /* atomic loads only: a plain flag is tested for truth */
-        int load = p == RL_TRY_ON_TRUE && found >= 0 && rl_node_is_atomic_load(&w->fn->nodes[found]);
-        if (!load && w->testing_loop && depth == 0) {
+        if (p == RL_TRY_ON_TRUE && found >= 0 && rl_node_is_atomic_load(&w->fn->nodes[found])) load[side] = found;
+        else if (w->testing_loop && depth == 0)
             /* in arithmetic with what the spinner knows (`t -
              * atomic_load(&head) == N`, a ring's producer waiting for
              * room, or `h - t == N` with t a local given the load): the
              * loop is left when the load changed */
-            found = load_in_arithmetic(w, side ? b : a);
-            load = found >= 0;
-        }
-        if (!load) continue;
-        *node = found;
-        if (w->testing_loop && depth == 0) return RL_TRY_ON_FALSE; /* the loop's exit */
-        return op == CXBinaryOperator_EQ ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
+            load[side] = load_in_arithmetic(w, side ? b : a);
     }
-    return 0;
+    /* the side that acquires, when one does: in `h - t == N` or `t == h`
+     * a ring's own index is a relaxed load too, and only the other
+     * index's load waits */
+    int side = load[0] >= 0 && (load[1] < 0 || rl_node_is_acquire_load(&w->fn->nodes[load[0]]) ||
+                                !rl_node_is_acquire_load(&w->fn->nodes[load[1]]))
+                   ? 0
+                   : 1;
+    if (load[side] < 0) return 0;
+    *node = load[side];
+    if (w->testing_loop && depth == 0) return RL_TRY_ON_FALSE; /* the loop's exit */
+    return op == CXBinaryOperator_EQ ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
 }
 
 static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
@@ -632,7 +623,7 @@ static int last_reference_test(walker *w, CXCursor cond, int32_t *counter)
     return result;
 }
 
-void rlw_set_try(walker *w, int32_t node, CXCursor cond)
+void rlw_set_try(walker *w, int32_t node, CXCursor cond, int spins)
 {
     int32_t counter = -1;
     int last = w->fn->nodes[node].kind == RL_N_IF ? last_reference_test(w, cond, &counter) : 0;
@@ -645,7 +636,7 @@ void rlw_set_try(walker *w, int32_t node, CXCursor cond)
     /* `if (t == atomic_load(&head)) continue;` (or `return false;`, the
      * caller trying again) spins as a loop on that test would, the code
      * after it being its exit */
-    w->testing_loop = w->fn->nodes[node].kind == RL_N_LOOP || w->if_leaves;
+    w->testing_loop = w->fn->nodes[node].kind == RL_N_LOOP || spins;
     int p = try_polarity(w, cond, &try_node, 0);
     w->testing_loop = 0;
     if (p && try_node >= 0) {

@@ -87,9 +87,7 @@ static void stmt_if(walker *w, CXCursor c)
         int has_else = l.len >= 3;
         CXCursor cx = rlw_child_at(&l, l.len - (has_else ? 3 : 2));
         rlw_expr_into(w, cx, cond);
-        w->if_leaves = !has_else && ends_in_leaving(rlw_child_at(&l, l.len - 1));
-        rlw_set_try(w, node, cx);
-        w->if_leaves = 0;
+        rlw_set_try(w, node, cx, !has_else && ends_in_leaving(rlw_child_at(&l, l.len - 1)));
         rlw_set_correlated(w, node, cx);
         rlw_note_value_test(w, node, cx, cond);
         rlw_note_order_test(w, node, cx);
@@ -326,7 +324,7 @@ static void stmt_for(walker *w, CXCursor c)
             increment = part;
         } else if (role[i] == PART_TEST) {
             rlw_expr_into(w, part, cond);
-            rlw_set_try(w, node, part);
+            rlw_set_try(w, node, part, 0);
             rlw_note_loop_start(w, node, part, cond);
             test = part;
         }
@@ -380,7 +378,7 @@ static void stmt_while(walker *w, CXCursor c, int is_do)
         if (is_do && rlw_const_int(cx, &v) && v == 0) w->fn->nodes[node].flags |= RL_LOOP_ONCE;
         if (!is_do && rlw_null_on_loop_entry(w, c, cx)) w->fn->nodes[node].flags |= RL_LOOP_RUNS;
         rlw_expr_into(w, cx, cond);
-        rlw_set_try(w, node, cx);
+        rlw_set_try(w, node, cx, 0);
         if (!is_do) rlw_note_loop_start(w, node, cx, cond);
         loop_scope outer = w->loop;
         /* `do { } while (0)` runs once: the loops around it stay the

@@ -164,8 +164,6 @@ typedef struct walker {
                               took effect (a condition may test it), or an
                               atomic load that acquires */
     int testing_loop;      /* the condition rlw_set_try reads is a loop's */
-    int if_leaves;         /* it is an `if` without else whose branch ends
-                              in `continue` or `return` (walk_stmt.c) */
     rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or rlw_no_annotation */
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */
@@ -413,11 +411,6 @@ int rlw_param_copy(walker *w, CXCursor value);
  * variable both times; hi may also be `id == K ? N : ...`, the last
  * instance's remainder), id a copy of the parameter. */
 int rlw_range_param(walker *w, CXCursor lo, CXCursor hi);
-/* The parameter whose instance owns the block [lo, hi) two arguments in
- * a row give (`step_range(lo, lo + CH)`, lo `id * CH`), or -1: the
- * callee's counter running from the first parameter below the second is
- * then the instance's own (rlw_range_param). */
-int rlw_block_arg(walker *w, CXCursor lo, CXCursor hi);
 /* The first of two parameters in a row a `for` counter runs between (`for
  * (i = lo; i < hi; i++)`, lo and hi the function's parameters n and n +
  * 1, never assigned), or -1: a block its caller hands in. The counter is
@@ -551,8 +544,10 @@ const rl_lock_annotation *rlw_annotation_of(walker *w, CXCursor callee, const ch
 void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *ann, const char *name, int nargs);
 /* Sets access node id's GUARDED_BY lock, if decl declares one. */
 void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object);
-/* Marks node (IF, LOOP) as taken when cond says a trylock succeeded. */
-void rlw_set_try(walker *w, int32_t node, CXCursor cond);
+/* Marks node (IF, LOOP) as taken when cond says a trylock succeeded.
+ * `spins`: an IF without else whose branch leaves (`continue`, `return`):
+ * its test is read as a spin loop's, the code after it being the exit. */
+void rlw_set_try(walker *w, int32_t node, CXCursor cond, int spins);
 /* Tests in conditions (walk_test.c). Marks IF node `node` testing a
  * global or parameter against a constant (cond_seq: its condition's SEQ). */
 void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_seq);

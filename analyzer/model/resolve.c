@@ -542,9 +542,6 @@ static const char *k_limit(rl_model *m, const char *value)
     return rl_intern_n(m->program->pool, value, n);
 }
 
-/* Whether function fn indexes an element by its parameter k (a "[#P<k>]"
- * step in a place of its facts): only then does the instance's own value
- * in k make a context of its own. Scanned once per function. */
 /* Where index_params keeps whether a function's uses are known, and its
  * range starts (threads.h). */
 #define USES_KNOWN_BIT 32
@@ -574,6 +571,9 @@ static uint64_t param_uses(rl_model *m, int fn)
     return *e;
 }
 
+/* Whether function fn indexes an element by its parameter k (a "[#P<k>]"
+ * step in a place of its facts): only then does the instance's own value
+ * in k make a context of its own. */
 static int indexes_by(rl_model *m, int fn, int k)
 {
     return k >= 0 && k < USES_KNOWN_BIT && ((param_uses(m, fn) >> k) & 1);

@@ -164,15 +164,15 @@ const char *tm_call_gives_part_of(rl_model *m, const char *v);
  * terms without the call ("P0*.seqStore.f"), else NULL. */
 const char *tm_call_place_in_arg_terms(rl_model *m, const char *text);
 const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *distinct);
+/* Whether a `for` counter of function fn runs from its parameter k to
+ * k + 1 (facts.h, RL_LOOP_PARAM_RANGE): its elements are an instance's
+ * own only where a caller passed a block for the two (resolve.c). */
+int tm_param_range_start(rl_model *m, int fn, int k);
 /* Bindings for callee (-1: whichever): each argument resolved in the
  * caller, k-limited; through a pointer read from a container's elements,
  * an argument read from the same element is what the elements holding
  * callee hold (tm_correlated_arg). The caller frees the array (not its
  * names). */
-/* Whether a `for` counter of function fn runs from its parameter k to
- * k + 1 (facts.h, RL_LOOP_PARAM_RANGE): its elements are an instance's
- * own only where a caller passed a block for the two (resolve.c). */
-int tm_param_range_start(rl_model *m, int fn, int k);
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct);
 /* Whether a call runs once per iteration of a loop of its function, in a

@@ -493,7 +493,12 @@ static int hands_back(const rl_access *a)
 
 int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl_access *b)
 {
-    return a->publish != NULL || b->publish != NULL || (a->owned && b->owned) ||
+    /* Two threads that both run after a last reference of one counter
+     * (two readers each dropping their reference to a shared object,
+     * started apart) always overlap, but only one of them takes that
+     * branch (after_one_last_reference): asked, or the last holder's
+     * scrubbing met the other's (last_reference_of_two_threads.c). */
+    return a->publish != NULL || b->publish != NULL || (a->owned && b->owned) || (a->after_a_last && b->after_a_last) ||
            m->threads[a->thread].joiner == b->thread || m->threads[b->thread].joiner == a->thread;
 }
 

@@ -203,6 +203,44 @@ static int local_escapes(const rl_ownership *o, int fn, const char *place)
     return 0;
 }
 
+/* How far a store into a held container is followed: a job holding a
+ * payload, a message holding a job; deeper (or a cycle of containers
+ * storing each other) counts as handed on without a lock. */
+#define MAX_CONTAINER_DEPTH 2
+
+static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
+                           rl_handoff *handoff, int scope);
+
+/* A store at node i of fn of a pointer into a member of `place`'s object,
+ * a heap object fn made and has handed to no one yet (`j->arg = d;`, j
+ * just allocated): whoever gets the container finds the pointer, so the
+ * store hands it on where the container's first hand-off after i does,
+ * with that one's kind and locks (the job pushed on a queue under its
+ * lock). A container never handed on after i takes it nowhere. Before,
+ * such a store was a hand-off without a lock: what the maker wrote into
+ * a lazy-free job's payload met the background thread freeing it
+ * (job_payload_handed_on_with_job.c). */
+static int container_handoff(rl_ownership *o, int fn, int32_t i, const char *place, rl_handoff *h)
+{
+    unsigned line, col;
+    size_t root = rl_place_root_len(place);
+    if (o->container_depth >= MAX_CONTAINER_DEPTH || sscanf(place, "H%u_%u", &line, &col) != 2)
+        return HANDOFF_UNSYNC;
+    char *heap = rl_xstrndup(place, root);
+    o->container_depth++;
+    int kind = HANDOFF_UNSYNC;
+    if (fresh_object_at(o, fn, i, heap, line, col, NULL, OWNED_UNTIL_NODE)) {
+        const handoff_list *l = own_handoffs_of(o, fn, heap, test_heap, 'H');
+        size_t k = 0;
+        while (k < l->n && l->nodes[k] <= i) k++;
+        kind = k < l->n ? l->kinds[k] : NO_HANDOFF;
+        if (k < l->n && h) *h = l->where[k];
+    }
+    o->container_depth--;
+    free(heap);
+    return kind;
+}
+
 /* Whether node i of fn hands on a value passing `test` (NO_HANDOFF,
  * HANDOFF_SYNC or HANDOFF_UNSYNC): stores it outside fn's locals, passes
  * it to a thread, returns it, or passes it to a call that may keep it.
@@ -224,6 +262,9 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
          * orders what came before it). */
         if (rl_place_root(n->text, NULL) == RL_ROOT_LOCAL)
             return local_escapes(o, fn, n->text) ? HANDOFF_SYNC : NO_HANDOFF;
+        /* Into an object of fn's own that fn still holds: handed on with it. */
+        if (rl_place_root(n->text, NULL) == RL_ROOT_HEAP && !strchr(n->text, '*'))
+            return container_handoff(o, fn, i, n->text, h);
         if (n->flags & RL_ACC_ATOMIC) return HANDOFF_SYNC;
         if (!ff->held || !ff->held[i] || !ff->held[i]->n) return HANDOFF_UNSYNC;
         if (h) h->node = i;
@@ -306,8 +347,6 @@ static int loc_after(rl_loc a, unsigned line, unsigned col)
 
 static int returns_fresh(rl_ownership *o, int fn);
 static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int scope);
-static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
-                           rl_handoff *handoff, int scope);
 
 /* The callee field of a call value "@L_C|USR|...", interned, or NULL. */
 static const char *call_value_field(rl_ownership *o, const char *v)
@@ -533,8 +572,9 @@ const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, v
 {
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_printf(&sb, "%d%c%s", fn, tag, heap);
-    void **slot = rl_ptrmap_slot(&o->handoffs, rl_intern(o->p->pool, rl_sb_str(&sb)));
+    const char *key = rl_intern(o->p->pool, rl_sb_str(&sb));
     rl_sb_free(&sb);
+    void **slot = rl_ptrmap_slot(&o->handoffs, key);
     if (*slot) return *slot;
     handoff_list *l = rl_xcalloc(1, sizeof *l);
     size_t cap = 0;
@@ -553,6 +593,9 @@ const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, v
         l->kinds[l->n] = (unsigned char)kind;
         l->where[l->n++] = h;
     }
+    /* looked up again: a container's list, made meanwhile
+     * (container_handoff), may have moved the slots */
+    slot = rl_ptrmap_slot(&o->handoffs, key);
     *slot = l;
     return l;
 }

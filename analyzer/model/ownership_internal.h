@@ -73,6 +73,7 @@ struct rl_ownership {
     rl_ptrmap handoffs;     /* "fn|object" (interned) -> handoff_list * */
     rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
     rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
+    int container_depth;    /* containers being followed (container_handoff) */
     own_memo *answers;      /* of rl_ownership_fresh_at and
                                rl_ownership_taken_at (access_memo) */
 };

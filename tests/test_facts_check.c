@@ -79,6 +79,7 @@ typedef enum mutation {
     CHOICE_NESTED_TOO_DEEP,
     IF_LAST_ON_A_READ,
     CALL_NEGATIVE_CLAIM_MASK,
+    IF_MEMBER_TEST_NOT_NULL,
     NMUTATIONS
 } mutation;
 
@@ -89,6 +90,7 @@ static const char *const mutation_names[NMUTATIONS] = {
     "an IF value test without its constant", "a choice whose nested call values hold too many separators",
     "an IF testing a last reference whose decrement is a read",
     "a CALL whose claimed-argument mask is negative",
+    "an IF member test against a constant other than 0",
 };
 
 /* Breaks one invariant of f; 0 when f has nothing to break it on. */
@@ -178,6 +180,13 @@ static int mutate(rl_unit_facts *f, mutation m)
     case CALL_NEGATIVE_CLAIM_MASK:
         if (!(n = find_node(f, RL_N_CALL, &fn))) return 0;
         n->aux = -5;
+        return 1;
+    case IF_MEMBER_TEST_NOT_NULL:
+        /* a member read through a parameter is tested against NULL only */
+        if (!(n = find_node(f, RL_N_IF, &fn))) return 0;
+        n->flags |= RL_IF_VALUE_NE;
+        n->text = rl_intern(f->pool, "P0*.conn");
+        n->display = rl_intern(f->pool, "3");
         return 1;
     case NMUTATIONS:
         break;

@@ -248,7 +248,9 @@ enum {
        through it (`int id = (intptr_t)arg; if (id == 0)`, `if (a->id ==
        0)`): text RL_INSTANCE_TEST "<n>", display K; or of whether a
        barrier wait picked the thread: text RL_SERIAL_TEST and the
-       barrier's place, display "1" (facts format 37). With an api of
+       barrier's place, display "1" (facts format 37). Or a null test
+       of a pointer member read through a pointer parameter: text
+       "P<n>*.f", display "0" (facts format 41). With an api of
        RL_IF_PART_AND or RL_IF_PART_OR, the test is of the condition's
        left operand, and holds one way only (above) */
     RL_IF_VALUE_EQ = 1 << 5,
@@ -372,6 +374,11 @@ typedef struct rl_loc {
 #define RL_NULL_FUNCTION "fn:"
 /* The prefix of an integer constant call argument ("#=" K, above). */
 #define RL_INT_CONSTANT_ARG "#="
+/* The value an ACCESS that stores a null pointer constant carries
+ * (`c->conn = NULL;`, facts format 41): an integer constant 0, as a NULL
+ * call argument is, so that it resolves to no object; told apart from a
+ * store of a value not traced, which carries none. */
+#define RL_NULL_STORE RL_INT_CONSTANT_ARG "0"
 /* The suffix of a CALL argument "#P<n>" that is the caller's integer
  * parameter n itself, passed on unchanged (`unsub_all(c, notify)`): a
  * constant the caller was given for it is the callee's too

@@ -77,12 +77,17 @@ static int value_test_ok(const checker *c, int32_t i)
     if ((n->flags & RL_IF_VALUE_EQ) && (n->flags & RL_IF_VALUE_NE))
         return bad_node(c, i, "its value test", "is both == and !=");
     /* a global, or a parameter ("P<n>", facts.h), or a copy of one
-     * (RL_INSTANCE_TEST "<n>") */
+     * (RL_INSTANCE_TEST "<n>"), or a member read through one */
     const char *index = !n->text                                                               ? NULL
                         : strncmp(n->text, RL_INSTANCE_TEST, strlen(RL_INSTANCE_TEST)) == 0 ? n->text + strlen(RL_INSTANCE_TEST)
                         : n->text[0] == 'P'                                                 ? n->text + 1
                                                                                             : NULL;
-    int param = index && index[0] && strspn(index, "0123456789") == strlen(index);
+    size_t digits = index ? strspn(index, "0123456789") : 0;
+    int param = digits && digits == strlen(index);
+    /* or a pointer member read through a parameter ("P<n>*.f", against 0) */
+    int member = n->text && n->text[0] == 'P' && digits && index[digits] == '*' && index[digits + 1] == '.' &&
+                 index[digits + 2] && n->display && strcmp(n->display, "0") == 0;
+    param |= member;
     /* or whether a barrier picked the thread ("#serial:G:b") */
     const char *global = n->text && strncmp(n->text, RL_SERIAL_TEST, strlen(RL_SERIAL_TEST)) == 0
                              ? n->text + strlen(RL_SERIAL_TEST)

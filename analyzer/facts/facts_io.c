@@ -80,8 +80,10 @@
  * passed as a thread's argument (a SPAWN's "#=K"); 39: the value of a
  * `?:` with a null arm is the other arm's; 40: value tests of the left
  * operand of an `if`'s `&&` or `||` (an IF's api RL_IF_PART_AND /
- * RL_IF_PART_OR) */
-#define FACTS_FORMAT 40
+ * RL_IF_PART_OR); 41: null tests of a pointer member read through a
+ * parameter (an IF's RL_IF_VALUE_* with text "P<n>*.f") and stores of a
+ * null pointer constant (an ACCESS's RL_NULL_STORE) */
+#define FACTS_FORMAT 41
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -523,8 +523,16 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
             mark_flag_store(w, last, rhs);
             rlw_note_gate_store(w, last, rhs);
         }
-        if (!w->silent && last >= before && rl_sb_str(&b.value)[0] && w->fn->nodes[last].kind == RL_N_ACCESS &&
-            (w->fn->nodes[last].flags & RL_ACC_WRITE)) {
+        int stores = !w->silent && last >= before && w->fn->nodes[last].kind == RL_N_ACCESS &&
+                     (w->fn->nodes[last].flags & RL_ACC_WRITE);
+        if (stores && !rl_sb_str(&b.value)[0] && rlw_type_is_pointer(clang_getCursorType(lhs)) &&
+            rl_cursor_is_null_constant(rhs)) {
+            /* `c->conn = NULL;`: a null stored, told from a value not
+             * traced (facts format 41; model/member_tests.h) */
+            const char *vals[1] = {RL_NULL_STORE};
+            rlw_set_args(w, last, vals, 1);
+        }
+        if (stores && rl_sb_str(&b.value)[0]) {
             const char *vals[1] = {rl_sb_str(&b.value)};
             rlw_set_args(w, last, vals, 1);
             if (rlw_names_whole_array(rhs)) w->fn->nodes[last].flags |= RL_ACC_STORES_ARRAY;

@@ -88,6 +88,35 @@ static int note_param_test(walker *w, int32_t node, CXCursor operand, int eq, lo
     return 1;
 }
 
+/* `if (c->conn)`, `if (!c->conn)`, `if (c->conn == NULL)`: a null test of
+ * a pointer member read straight through a pointer parameter ("P<n>*.f",
+ * the condition's one access): the IF records a value test of that
+ * place against 0 (facts format 41), decided by the model in a context
+ * whose parameter is an object every store leaves that member null in
+ * (model/member_tests.h: a placeholder `client_create(NULL)`, freed by a
+ * destructor that only touches shared state for a real connection). */
+static int note_member_test(walker *w, int32_t node, CXCursor operand, int eq, long long k, int32_t cond_seq)
+{
+    CXCursor m = rl_cursor_strip(operand);
+    if (k != 0 || clang_getCursorKind(m) != CXCursor_MemberRefExpr || !rlw_type_is_pointer(clang_getCursorType(m)))
+        return 0;
+    const rl_node *read = NULL;
+    for (int32_t i = cond_seq + 1; i <= w->fn->nodes[cond_seq].end; i++) {
+        const rl_node *n = &w->fn->nodes[i];
+        if (n->kind == RL_N_SEQ) continue;
+        if (n->kind != RL_N_ACCESS || read) return 0;
+        read = n;
+    }
+    if (!read || !read->text || read->text[0] != 'P' ||
+        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
+        return 0;
+    const char *star = strchr(read->text, '*');
+    if (!star || star[1] != '.' || strpbrk(star + 1, "*[^~") || strspn(read->text + 1, "0123456789") != (size_t)(star - read->text - 1))
+        return 0;
+    mark_value_test(w, node, read->text, eq, 0);
+    return 1;
+}
+
 /* `if (id == K)` with id a copy of a parameter (`int id = (intptr_t)arg`)
  * or a value read through it (`a->id`), of integer type: the IF records
  * a test of "#P<n>" against K (facts.h), the value a thread's instance
@@ -285,7 +314,7 @@ void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_se
     if (rlw_is_constant(operand)) return;
     int eq = op == CXBinaryOperator_EQ; /* the condition holds exactly when G == K (1) or G != K (0) */
     if (note_param_test(w, node, operand, eq, k, cond_seq) || note_instance_test(w, node, operand, eq, k, cond_seq) ||
-        note_serial_test(w, node, operand, eq, k))
+        note_member_test(w, node, operand, eq, k, cond_seq) || note_serial_test(w, node, operand, eq, k))
         return;
     if (!plain_variable_read(operand)) return;
     const rl_node *read = only_global_read(w, cond_seq, "*[^~");

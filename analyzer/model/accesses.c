@@ -160,7 +160,8 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     /* its own fields; anything a taken object leads to (ownership.h
      * invariant 4) */
     *taken = (c->owned_taken >> k) & 1u;
-    if (!(c->owned & (1u << k)) || !star || (strchr(star + 1, '*') != NULL && !*taken)) {
+    if (!(c->owned & (1u << k)) || !star || (strchr(star + 1, '*') != NULL && !*taken) ||
+        !rl_ownership_param_held_at(m->own, c->fn, k, node)) {
         *taken = 0;
         return 0;
     }

@@ -141,8 +141,17 @@ static int written_bit(const rl_known_index *k, const char *place, int *all)
 static int param_of(const char *place)
 {
     if (place[0] != 'P') return -1;
-    long n = strtol(place + 1, NULL, 10);
-    return n >= 0 && n < RL_KNOWN_MAX_PARAM ? (int)n : -1;
+    char *end;
+    long n = strtol(place + 1, &end, 10);
+    return *end == '\0' && end > place + 1 && n >= 0 && n < RL_KNOWN_MAX_PARAM ? (int)n : -1;
+}
+
+/* Whether an IF's tested text is a member read through a parameter
+ * ("P0*.conn", facts.h): decided by the model from the stores into the
+ * object the parameter is bound to (member_tests.h), not here. */
+static int is_member_test(const char *place)
+{
+    return place[0] == 'P' && strchr(place, '*') != NULL;
 }
 
 /* The tests of a copy of a parameter (facts.h, RL_INSTANCE_TEST) are
@@ -197,6 +206,7 @@ static void index_function(rl_known_index *k, int fi)
     for (int32_t i = 0; f && i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
+            if (is_member_test(n->text)) continue;
             k->fns[fi].tests = 1;
             int param = param_of(n->text);
             if (param >= 0) {
@@ -298,7 +308,8 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
         k->any |= nloops > 0;
         const rl_function *f = p->fns[fi].fn;
         for (int32_t i = 0; f && i < f->nnodes; i++)
-            if (f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
+            if (f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) &&
+                !is_member_test(f->nodes[i].text)) {
                 const char *place = rl_intern(p->pool, f->nodes[i].text);
                 if (is_instance_test(place)) add_bit(k, instance_place(p->pool, (int)fi, place, 1));
                 else if (param_of(place) < 0) add_bit(k, place);

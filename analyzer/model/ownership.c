@@ -98,6 +98,11 @@ static int test_param(const char *v, const void *what)
     return value_is_param(v, *(const int *)what);
 }
 
+int own_test_param_named(const char *v, const void *what)
+{
+    return value_is_param(v, atoi((const char *)what + 1));
+}
+
 static int test_heap(const char *v, const void *what)
 {
     return value_is_heap(v, what);

@@ -72,6 +72,13 @@ int rl_ownership_fresh_at(rl_ownership *o, int fn, int32_t node, const char *tex
  * other had, whoever it is shown to afterwards). Not kept: asked once per
  * spawn. */
 int rl_ownership_unpublished_at(rl_ownership *o, int fn, int32_t node, const char *text);
+/* Whether, at node `node` of fn, fn still holds what its parameter k
+ * points to: no synchronised hand-off of the parameter (a store under a
+ * lock, a thread start, a callee that keeps it so) comes before it, or
+ * later in a loop around it, outside the critical section that made it.
+ * A callee its caller hands an object it owns owns it only until then
+ * (`release(it)`: pushed back on the free list, then written). */
+int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node);
 
 /* Whether the access at node `node` of fn, to place `text` (in fn's
  * terms), touches an object fn took off a shared structure itself: a

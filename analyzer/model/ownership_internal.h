@@ -104,6 +104,9 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
 /* Whether a value is the pointer read from `what`, a place (or a pointer
  * into that object). */
 int own_test_taken(const char *v, const void *what);
+/* A value_test of a parameter named in text ("P3"): the lists of
+ * own_handoffs_of are kept by that name. */
+int own_test_param_named(const char *v, const void *what);
 /* What return node i of fn gives (ownership.c): OWN_RETURN_FRESH, an
  * object fresh for the caller (allocated and handed to no one, or a
  * callee's fresh object); OWN_RETURN_NOTHING, NULL or a return never

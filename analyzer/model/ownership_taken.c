@@ -2,7 +2,9 @@
  * written out in the taker (`job = head; head = job->next;` under one
  * lock, or `c = p->cctxs[--p->avail]`, a read by a moved index), a
  * function that returns what it unlinked, and a release of an object
- * unlinked first. Fresh objects are ownership.c's.
+ * unlinked first; and how long a callee handed an owned object holds it
+ * (until it hands it back: rl_ownership_param_held_at). Fresh objects
+ * are ownership.c's.
  *
  * Invariants: those of ownership.h (4: what a taken object leads to goes
  * with it); per-(function, place) lists of pops are memoized in
@@ -11,6 +13,7 @@
 #include "place.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -307,4 +310,44 @@ int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl
     }
     free(place);
     return r;
+}
+
+/* ---- how long a callee holds what it was handed --------------------------- */
+
+/* Whether node `node` of fn still holds every lock held at hand-off node
+ * h, a store made under them: what fn does to the object before letting
+ * them go comes before whoever takes it (`l->head = it; l->bytes +=
+ * it->size;` in one critical section). */
+static int inside_handoff_locks(const rl_fn_flow *ff, int32_t h, int32_t node)
+{
+    if (!ff->held || !ff->held[h] || !ff->held[h]->n || !ff->held[node]) return 0;
+    for (size_t e = 0; e < ff->held[h]->n; e++)
+        if (!rl_ls_contains(ff->held[node], ff->held[h]->e[e].lock)) return 0;
+    return 1;
+}
+
+int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node)
+{
+    if (fn < 0 || (size_t)fn >= o->p->nfns || k < 0 || k >= OWN_MAX_PARAMS) return 0;
+    char name[16];
+    snprintf(name, sizeof name, "P%d", k);
+    const handoff_list *l = own_handoffs_of(o, fn, name, own_test_param_named, 'P');
+    const rl_function *f = o->p->fns[fn].fn;
+    for (size_t j = 0; j < l->n; j++) {
+        int32_t h = l->nodes[j];
+        /* only a synchronised hand-off, as for a taken object: one
+         * without a lock (a plain store into a global) leaves the object
+         * shared from its start, which the caller's ownership already
+         * says, and a semaphore after it may still order the rest
+         * (round 4's p15: the request handed over through a slot) */
+        if (h == node || l->kinds[j] != HANDOFF_SYNC) continue;
+        /* before node, or later in a loop around it (the next round) */
+        int before = h < node;
+        for (int32_t p = f->nodes[node].parent; p >= 0 && !before; p = f->nodes[p].parent)
+            before = rl_node_is_repeating_loop(&f->nodes[p]) && h > p && h <= f->nodes[p].end;
+        if (!before) continue;
+        if (inside_handoff_locks(&o->flow->fns[fn], h, node)) continue;
+        return 0;
+    }
+    return 1;
 }

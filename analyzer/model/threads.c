@@ -24,6 +24,7 @@
 #endif
 #include "ownership.h"
 #include "known.h"
+#include "member_tests.h"
 #include "recursion.h"
 #include "scoped.h"
 #include "resolve_memo.h"
@@ -151,6 +152,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     rl_sb_free(&key);
     void **slot = rl_ptrmap_slot(&m->ctx_by_key, k);
     if (*slot) {
+        tm_note_call_edge(m, parent, call, (int)((intptr_t)*slot - 1));
         rl_ctx *c = &m->ctxs[(intptr_t)*slot - 1];
         c->owned &= owned; /* owned only if owned at every call */
         const rl_lockset *met = rl_ls_meet_by_type(m->flow->locks, c->entry, entry);
@@ -196,6 +198,7 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->queued = RL_QUEUED_FULL;
     if (m->nctxs < m->queue_lo) m->queue_lo = m->nctxs;
     *slot = (void *)(intptr_t)(m->nctxs + 1);
+    tm_note_call_edge(m, parent, call, (int)m->nctxs);
     return (int)m->nctxs++;
 }
 
@@ -720,6 +723,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     if (!program_inert(p))
         for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     tm_collect_stores(m);
+    tm_decide_member_tests(m);
     tm_match_joiners(m);
     tm_index_instance_frames(m);
     spawn_histories(m);
@@ -739,6 +743,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
 void rl_model_free(rl_model *m)
 {
     if (!m) return;
+    tm_member_tests_free(m);
     rl_ownership_free(m->own);
     rl_known_free(m->known);
     rl_scoped_free(m->scoped);

@@ -404,6 +404,11 @@ typedef struct rl_model {
     int *scc_of;              /* per function: its component of the call
                                  graph; a call within one is recursive
                                  (recursion.h) */
+    struct tm_call_edge *call_edges; /* every call that entered a context
+                                 (member_tests.h) */
+    size_t ncall_edges, cap_call_edges;
+    uint8_t **decided_dead;   /* dead maps member_tests.c made, owned here */
+    size_t ndecided_dead, cap_decided_dead;
 } rl_model;
 
 /* Whether a context was reached through a call through a function pointer

@@ -1,0 +1,278 @@
+/* Null tests of an object's member, decided by what the program stores
+ * there (member_tests.h): the stores into every tested member are
+ * classified per object, each context's tests decided from them, and the
+ * contexts only dead code calls marked dead.
+ *
+ * Invariants: as member_tests.h. Also: a member is "tested" by its text
+ * after the parameter's deref (".conn" of "P0*.conn"); only stores whose
+ * place ends so are classified, so that a program without such tests
+ * pays one scan of its functions. */
+#include "member_tests.h"
+#include "known.h"
+#include "place.h"
+#include "../util/mem.h"
+#include "../util/strbuf.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What the stores into one object's member were (bits). */
+enum { STORED_NULL = 1, STORED_OTHER = 2 };
+
+void tm_note_call_edge(rl_model *m, int parent, int32_t call, int child)
+{
+    if (parent < 0) return;
+    RL_PUSH(m->call_edges, m->ncall_edges, m->cap_call_edges, ((tm_call_edge){parent, call, child}));
+}
+
+/* Whether IF node n tests a member read through a parameter against 0
+ * (facts.h: text "P<n>*.f"). */
+static int is_member_test(const rl_node *n)
+{
+    return n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) && n->text && n->text[0] == 'P' &&
+           strchr(n->text, '*') != NULL;
+}
+
+/* The member part of a place: what follows its last deref, or its root
+ * (".conn" of "P0*.conn", of "H12_3.conn"); "" when none. */
+static const char *member_part(const char *place)
+{
+    const char *star = strrchr(place, '*');
+    const char *rest = star ? star + 1 : place + rl_place_root_len(place);
+    return rest[0] == '.' ? rest : "";
+}
+
+/* Whether value v, stored by context c, is a null pointer: the constant
+ * (RL_NULL_STORE) or a parameter of c's that its callers passed NULL for
+ * (a fact of c's key: known.h). */
+static int stores_null(const rl_ctx *c, const char *v)
+{
+    if (strcmp(v, RL_NULL_STORE) == 0) return 1;
+    if (v[0] != 'P' || !c->known) return 0;
+    for (int i = 0; i < c->known->n; i++) {
+        const rl_known_fact *f = &c->known->e[i];
+        if (f->eq && f->value == 0 && f->place && strcmp(f->place, v) == 0) return 1;
+    }
+    return 0;
+}
+
+/* The object's member a context's place names, keyed as stores.c keys
+ * the pointers stored there; NULL when it is several or none. */
+static const char *member_object(rl_model *m, const frame_env *env, const char *text)
+{
+    const char *alts[RL_MAX_CHOICES];
+    size_t n = rl_place_alternatives(m->program->pool, tm_resolve(m, env, text, NULL), alts);
+    if (n != 1 || !alts[0][0] || alts[0][0] == '{') return NULL;
+    int unused = 0;
+    return tm_follow_stores(m, alts[0], 0, &unused);
+}
+
+/* The key of what context ci stored at `place` (classify_stores). */
+static const char *ctx_key(rl_strpool *pool, size_t ci, const char *place, int make)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append_int(&sb, (long long)ci);
+    rl_sb_appendc(&sb, '|');
+    rl_sb_append(&sb, place);
+    const char *k = make ? rl_intern(pool, rl_sb_str(&sb)) : rl_strpool_find(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return k;
+}
+
+/* Classifies every live store into a tested member, by object (stored)
+ * and by context and object (by_ctx: an allocator wrapper names the
+ * objects of all its calls in one thread alike, and only the context a
+ * call entered says what that call's object got). */
+static void classify_stores(rl_model *m, const rl_ptrmap *tested, rl_ptrmap *stored, rl_ptrmap *by_ctx)
+{
+    rl_strpool *pool = m->program->pool;
+    for (size_t ci = 0; ci < m->nctxs; ci++) {
+        const rl_ctx *c = &m->ctxs[ci];
+        const rl_function *f = m->program->fns[c->fn].fn;
+        frame_env env = tm_ctx_env(c);
+        for (int32_t i = 0; i < f->nnodes; i++) {
+            const rl_node *n = &f->nodes[i];
+            if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_WRITE) || !n->text || (c->dead && c->dead[i])) continue;
+            const char *member = rl_strpool_find(pool, member_part(n->text));
+            if (!member || !rl_ptrmap_get(tested, member)) continue;
+            int kind = STORED_OTHER;
+            if (n->nargs == 1 && n->args[0] && stores_null(c, n->args[0])) kind = STORED_NULL;
+            const char *alts[RL_MAX_CHOICES];
+            size_t nalts = rl_place_alternatives(pool, tm_resolve(m, &env, n->text, NULL), alts);
+            for (size_t k = 0; k < nalts; k++) {
+                int unused = 0;
+                const char *object = tm_follow_stores(m, alts[k], 0, &unused);
+                void **slot = rl_ptrmap_slot(stored, object);
+                *slot = (void *)((uintptr_t)*slot | (uintptr_t)kind);
+                slot = rl_ptrmap_slot(by_ctx, ctx_key(pool, ci, object, 1));
+                *slot = (void *)((uintptr_t)*slot | (uintptr_t)kind);
+            }
+        }
+    }
+}
+
+/* What the stores into member `place` of an object say, as STORED_*
+ * bits: the stores by its name; and when the object is what a call of an
+ * allocator wrapper made (`obj_create(NULL)`: named by the call site in
+ * the caller, by its own site in the wrapper), those the contexts that
+ * call entered made at the wrapper's name (never those of the wrapper's
+ * other calls). A wrapper's object whose making context is not found
+ * says STORED_OTHER. */
+static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_ptrmap *by_ctx, const char *place)
+{
+    rl_strpool *pool = m->program->pool;
+    uintptr_t bits = (uintptr_t)rl_ptrmap_get(stored, place);
+    size_t frame_len = 0;
+    unsigned line, col;
+    size_t root = rl_place_heap_site(place, &frame_len, &line, &col);
+    if (!root) return bits;
+    char *outer = rl_xstrndup(place, root);
+    const char *inner = tm_wrapper_inner(m, rl_intern(pool, outer));
+    int fn = inner ? tm_heap_object_fn(m, outer, &line, &col) : -1;
+    int thread = -1;
+    free(outer);
+    if (!inner) return bits;
+    if (fn < 0 || sscanf(place, "t%d:", &thread) != 1) return bits | STORED_OTHER;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, inner);
+    rl_sb_append(&sb, place + root);
+    const char *inner_place = rl_strpool_find(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    int makers = 0;
+    for (size_t e = 0; e < m->ncall_edges; e++) {
+        const tm_call_edge *edge = &m->call_edges[e];
+        const rl_ctx *p = &m->ctxs[edge->parent];
+        if (p->fn != fn || p->thread != thread) continue;
+        const rl_node *call = &m->program->fns[fn].fn->nodes[edge->call];
+        if (call->loc.line != line || call->loc.col != col) continue;
+        makers++;
+        const char *k = inner_place ? ctx_key(pool, (size_t)edge->child, inner_place, 0) : NULL;
+        if (k) bits |= (uintptr_t)rl_ptrmap_get(by_ctx, k);
+    }
+    return makers ? bits : bits | STORED_OTHER;
+}
+
+/* c's dead map, made its own (a copy of what known.h decided) on first
+ * change. */
+static uint8_t *own_dead_map(rl_model *m, rl_ctx *c, uint8_t **made)
+{
+    if (*made) return *made;
+    const rl_function *f = m->program->fns[c->fn].fn;
+    uint8_t *d = rl_xcalloc((size_t)f->nnodes + 1, 1);
+    if (c->dead) memcpy(d, c->dead, (size_t)f->nnodes);
+    RL_PUSH(m->decided_dead, m->ndecided_dead, m->cap_decided_dead, d);
+    c->dead = d;
+    *made = d;
+    return d;
+}
+
+/* Marks dead, in context c, the branch of member test IF `t` its member
+ * being null rules out; whether any was. */
+static int decide_test(rl_model *m, rl_ctx *c, int32_t t, uint8_t **made)
+{
+    const rl_function *f = m->program->fns[c->fn].fn;
+    const rl_node *n = &f->nodes[t];
+    /* the condition holds exactly when the member equals 0 (EQ) or not */
+    int holds = (n->flags & RL_IF_VALUE_EQ) != 0;
+    int branch; /* 1: then dead, 2: else dead */
+    if (n->api && strcmp(n->api, RL_IF_PART_AND) == 0) {
+        if (holds) return 0; /* `if (c->conn == NULL && x)`: x still decides */
+        branch = 1;
+    } else if (n->api && strcmp(n->api, RL_IF_PART_OR) == 0) {
+        if (!holds) return 0;
+        branch = 2;
+    } else {
+        branch = holds ? 2 : 1;
+    }
+    int32_t child = rl_fn_child(f, t, branch);
+    if (child < 0) return 0;
+    uint8_t *d = own_dead_map(m, c, made);
+    memset(d + child, 1, (size_t)(f->nodes[child].end - child + 1));
+    return 1;
+}
+
+/* Marks dead every context all of whose calls come from dead code, until
+ * none changes. */
+static void kill_unreached(rl_model *m)
+{
+    size_t n = m->nctxs;
+    size_t *first = rl_xcalloc(n + 1, sizeof *first);
+    for (size_t e = 0; e < m->ncall_edges; e++) first[m->call_edges[e].child + 1]++;
+    for (size_t i = 0; i < n; i++) first[i + 1] += first[i];
+    size_t *fill = rl_xcalloc(n + 1, sizeof *fill);
+    size_t *into = rl_xmalloc((m->ncall_edges + 1) * sizeof *into);
+    for (size_t e = 0; e < m->ncall_edges; e++) {
+        int ch = m->call_edges[e].child;
+        into[first[ch] + fill[ch]++] = e;
+    }
+    uint8_t *gone = rl_xcalloc(n + 1, 1);
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t ci = 0; ci < n; ci++) {
+            if (gone[ci] || first[ci] == first[ci + 1]) continue;
+            int all_dead = 1;
+            for (size_t k = first[ci]; k < first[ci + 1] && all_dead; k++) {
+                const tm_call_edge *e = &m->call_edges[into[k]];
+                const rl_ctx *p = &m->ctxs[e->parent];
+                all_dead = gone[e->parent] || (p->dead && p->dead[e->call]);
+            }
+            if (!all_dead) continue;
+            rl_ctx *c = &m->ctxs[ci];
+            uint8_t *made = NULL;
+            uint8_t *d = own_dead_map(m, c, &made);
+            memset(d, 1, (size_t)m->program->fns[c->fn].fn->nnodes);
+            gone[ci] = 1;
+            changed = 1;
+        }
+    }
+    free(gone);
+    free(into);
+    free(fill);
+    free(first);
+}
+
+void tm_decide_member_tests(rl_model *m)
+{
+    rl_program *p = m->program;
+    rl_ptrmap tested = RL_PTRMAP_INIT;
+    uint8_t *has_tests = rl_xcalloc(p->nfns + 1, 1);
+    for (size_t fi = 0; fi < p->nfns; fi++) {
+        const rl_function *f = p->fns[fi].fn;
+        for (int32_t i = 0; f && i < f->nnodes; i++)
+            if (is_member_test(&f->nodes[i])) {
+                has_tests[fi] = 1;
+                rl_ptrmap_put(&tested, rl_intern(p->pool, member_part(f->nodes[i].text)), (void *)1);
+            }
+    }
+    if (tested.count) {
+        rl_ptrmap stored = RL_PTRMAP_INIT, by_ctx = RL_PTRMAP_INIT;
+        classify_stores(m, &tested, &stored, &by_ctx);
+        int decided = 0;
+        for (size_t ci = 0; ci < m->nctxs; ci++) {
+            rl_ctx *c = &m->ctxs[ci];
+            if (!has_tests[c->fn]) continue;
+            const rl_function *f = p->fns[c->fn].fn;
+            frame_env env = tm_ctx_env(c);
+            uint8_t *made = NULL;
+            for (int32_t i = 0; i < f->nnodes; i++) {
+                if (!is_member_test(&f->nodes[i]) || (c->dead && c->dead[i])) continue;
+                const char *object = member_object(m, &env, f->nodes[i].text);
+                if (object && member_stores(m, &stored, &by_ctx, object) == STORED_NULL &&
+                    !rl_ptrmap_get(&m->stored, object))
+                    decided |= decide_test(m, c, i, &made);
+            }
+        }
+        if (decided) kill_unreached(m);
+        rl_ptrmap_free(&stored);
+        rl_ptrmap_free(&by_ctx);
+    }
+    free(has_tests);
+    rl_ptrmap_free(&tested);
+}
+
+void tm_member_tests_free(rl_model *m)
+{
+    for (size_t i = 0; i < m->ndecided_dead; i++) free(m->decided_dead[i]);
+    free(m->decided_dead);
+    free(m->call_edges);
+}

@@ -1,0 +1,56 @@
+/* Null tests of an object's member, decided by what the program stores
+ * there (threads_internal.h).
+ *
+ * A placeholder object made with NULL (`client_create(NULL)`, redis's
+ * scripting client, a timer's fake connection) goes through the same
+ * destructor as real ones, and the destructor touches shared state only
+ * for a real connection: `if (c->conn) { live_conns--; ... }`. The
+ * frontend records such a test (facts.h: an IF's RL_IF_VALUE_* with text
+ * "P<n>*.f", a pointer member read through a parameter) and a store of
+ * a null pointer constant (RL_NULL_STORE). Once every context is
+ * explored and the stores are collected, a context whose parameter is
+ * bound to an object into whose member every store the program makes
+ * stores NULL (a constant, or the NULL its maker was handed) has the
+ * test decided: the branch for a non-null member is dead there, and a
+ * context every call of which comes from dead code (its own, or a dead
+ * caller's) is dead as a whole (rl_ctx.dead, as known.h's facts make
+ * it).
+ *
+ * Why it may be trusted: the decision needs at least one store of NULL
+ * and no other store into that member of that object, by any context,
+ * in code not already dead: a value never traced (a store with no value
+ * recorded) or any pointer keeps it open. What it cannot see: a member
+ * set through a copy of the whole object or by a library call (memcpy),
+ * and a store through a pointer the model names by type only (another
+ * place, as the race rule takes it).
+ *
+ * Invariants:
+ *  1. Runs once, after tm_collect_stores and before the accesses are
+ *     collected; it only adds dead nodes, never revives one.
+ *  2. The dead maps it makes are the model's (rl_model.decided_dead),
+ *     freed by tm_member_tests_free; rl_ctx.dead may point to one. */
+#ifndef RL_MEMBER_TESTS_H
+#define RL_MEMBER_TESTS_H
+#include "threads_internal.h"
+
+/* One call that entered a context: node `call` of context `parent`
+ * (-1: a thread's entry) led to context `child`. */
+typedef struct tm_call_edge {
+    int parent;
+    int32_t call;
+    int child;
+} tm_call_edge;
+
+/* Records that context `parent`'s call node `call` entered `child`
+ * (every call, not only the first: a context is dead only when all of
+ * them are). */
+void tm_note_call_edge(rl_model *m, int parent, int32_t call, int child);
+
+/* Decides the member null tests of every context (above), marking the
+ * dead branches and the contexts only dead code calls. */
+void tm_decide_member_tests(rl_model *m);
+
+/* Frees the call edges and the dead maps made. */
+void tm_member_tests_free(rl_model *m);
+
+#endif

@@ -79,6 +79,28 @@ static const char *ctx_key(rl_strpool *pool, size_t ci, const char *place, int m
     return k;
 }
 
+/* The writes of each function into a tested member (node indices, -1
+ * ended; NULL for none), found once per function, not per context. */
+static int32_t **tested_writes(rl_model *m, const rl_ptrmap *tested)
+{
+    rl_program *p = m->program;
+    int32_t **out = rl_xcalloc(p->nfns + 1, sizeof *out);
+    for (size_t fi = 0; fi < p->nfns; fi++) {
+        const rl_function *f = p->fns[fi].fn;
+        size_t n = 0, cap = 0;
+        int32_t *list = NULL;
+        for (int32_t i = 0; f && i < f->nnodes; i++) {
+            const rl_node *nd = &f->nodes[i];
+            if (nd->kind != RL_N_ACCESS || !(nd->flags & RL_ACC_WRITE) || !nd->text) continue;
+            const char *member = rl_strpool_find(p->pool, member_part(nd->text));
+            if (member && rl_ptrmap_get(tested, member)) RL_PUSH(list, n, cap, i);
+        }
+        if (list) RL_PUSH(list, n, cap, -1);
+        out[fi] = list;
+    }
+    return out;
+}
+
 /* Classifies every live store into a tested member, by object (stored)
  * and by context and object (by_ctx: an allocator wrapper names the
  * objects of all its calls in one thread alike, and only the context a
@@ -86,15 +108,15 @@ static const char *ctx_key(rl_strpool *pool, size_t ci, const char *place, int m
 static void classify_stores(rl_model *m, const rl_ptrmap *tested, rl_ptrmap *stored, rl_ptrmap *by_ctx)
 {
     rl_strpool *pool = m->program->pool;
+    int32_t **writes = tested_writes(m, tested);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         const rl_ctx *c = &m->ctxs[ci];
         const rl_function *f = m->program->fns[c->fn].fn;
         frame_env env = tm_ctx_env(c);
-        for (int32_t i = 0; i < f->nnodes; i++) {
+        for (const int32_t *w = writes[c->fn]; w && *w >= 0; w++) {
+            int32_t i = *w;
             const rl_node *n = &f->nodes[i];
-            if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_WRITE) || !n->text || (c->dead && c->dead[i])) continue;
-            const char *member = rl_strpool_find(pool, member_part(n->text));
-            if (!member || !rl_ptrmap_get(tested, member)) continue;
+            if (c->dead && c->dead[i]) continue;
             int kind = STORED_OTHER;
             if (n->nargs == 1 && n->args[0] && stores_null(c, n->args[0])) kind = STORED_NULL;
             const char *alts[RL_MAX_CHOICES];
@@ -109,6 +131,8 @@ static void classify_stores(rl_model *m, const rl_ptrmap *tested, rl_ptrmap *sto
             }
         }
     }
+    for (size_t fi = 0; fi < m->program->nfns; fi++) free(writes[fi]);
+    free(writes);
 }
 
 /* What the stores into member `place` of an object say, as STORED_*
@@ -118,7 +142,69 @@ static void classify_stores(rl_model *m, const rl_ptrmap *tested, rl_ptrmap *sto
  * call entered made at the wrapper's name (never those of the wrapper's
  * other calls). A wrapper's object whose making context is not found
  * says STORED_OTHER. */
-static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_ptrmap *by_ctx, const char *place)
+/* The call edges by the call's function and position ("fn|line|col",
+ * interned), so that an object's makers are found without a scan of
+ * every edge (redis: thousands of tests of a client's members). */
+typedef struct edge_index {
+    rl_ptrmap first;  /* key -> 1 + index into order of its first edge */
+    size_t *order;    /* edge indices grouped by key */
+    size_t *count;    /* per group start: how many */
+} edge_index;
+
+static const char *site_key(rl_strpool *pool, int fn, unsigned line, unsigned col, int make)
+{
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%d|%u|%u", fn, line, col);
+    const char *k = make ? rl_intern(pool, rl_sb_str(&sb)) : rl_strpool_find(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return k;
+}
+
+static void index_edges(rl_model *m, edge_index *x)
+{
+    rl_strpool *pool = m->program->pool;
+    size_t n = m->ncall_edges;
+    const char **keys = rl_xmalloc((n + 1) * sizeof *keys);
+    x->first = (rl_ptrmap)RL_PTRMAP_INIT;
+    size_t groups = 0;
+    size_t *group_of = rl_xmalloc((n + 1) * sizeof *group_of);
+    for (size_t e = 0; e < n; e++) {
+        const tm_call_edge *edge = &m->call_edges[e];
+        const rl_ctx *p = &m->ctxs[edge->parent];
+        const rl_node *call = &m->program->fns[p->fn].fn->nodes[edge->call];
+        keys[e] = site_key(pool, p->fn, call->loc.line, call->loc.col, 1);
+        void **slot = rl_ptrmap_slot(&x->first, keys[e]);
+        if (!*slot) *slot = (void *)(uintptr_t)++groups;
+        group_of[e] = (uintptr_t)*slot - 1;
+    }
+    size_t *start = rl_xcalloc(groups + 1, sizeof *start);
+    for (size_t e = 0; e < n; e++) start[group_of[e] + 1]++;
+    for (size_t g = 0; g < groups; g++) start[g + 1] += start[g];
+    x->order = rl_xmalloc((n + 1) * sizeof *x->order);
+    x->count = rl_xcalloc(n + 1, sizeof *x->count);
+    size_t *fill = rl_xcalloc(groups + 1, sizeof *fill);
+    for (size_t e = 0; e < n; e++) x->order[start[group_of[e]] + fill[group_of[e]]++] = e;
+    /* first now maps a key to 1 + where its group starts in order */
+    for (size_t e = 0; e < n; e++) {
+        size_t g = group_of[e];
+        *rl_ptrmap_slot(&x->first, keys[e]) = (void *)(uintptr_t)(start[g] + 1);
+        x->count[start[g]] = fill[g];
+    }
+    free(fill);
+    free(start);
+    free(group_of);
+    free(keys);
+}
+
+static void free_edge_index(edge_index *x)
+{
+    rl_ptrmap_free(&x->first);
+    free(x->order);
+    free(x->count);
+}
+
+static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_ptrmap *by_ctx, const edge_index *x,
+                               const char *place)
 {
     rl_strpool *pool = m->program->pool;
     uintptr_t bits = (uintptr_t)rl_ptrmap_get(stored, place);
@@ -139,12 +225,11 @@ static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_pt
     const char *inner_place = rl_strpool_find(pool, rl_sb_str(&sb));
     rl_sb_free(&sb);
     int makers = 0;
-    for (size_t e = 0; e < m->ncall_edges; e++) {
-        const tm_call_edge *edge = &m->call_edges[e];
-        const rl_ctx *p = &m->ctxs[edge->parent];
-        if (p->fn != fn || p->thread != thread) continue;
-        const rl_node *call = &m->program->fns[fn].fn->nodes[edge->call];
-        if (call->loc.line != line || call->loc.col != col) continue;
+    const char *site = site_key(pool, fn, line, col, 0);
+    size_t at = site ? (uintptr_t)rl_ptrmap_get(&x->first, site) : 0;
+    for (size_t j = 0; at && j < x->count[at - 1]; j++) {
+        const tm_call_edge *edge = &m->call_edges[x->order[at - 1 + j]];
+        if (m->ctxs[edge->parent].thread != thread) continue;
         makers++;
         const char *k = inner_place ? ctx_key(pool, (size_t)edge->child, inner_place, 0) : NULL;
         if (k) bits |= (uintptr_t)rl_ptrmap_get(by_ctx, k);
@@ -245,8 +330,10 @@ void tm_decide_member_tests(rl_model *m)
             }
     }
     if (tested.count) {
-        rl_ptrmap stored = RL_PTRMAP_INIT, by_ctx = RL_PTRMAP_INIT;
+        rl_ptrmap stored = RL_PTRMAP_INIT, by_ctx = RL_PTRMAP_INIT, answers = RL_PTRMAP_INIT;
         classify_stores(m, &tested, &stored, &by_ctx);
+        edge_index edges;
+        index_edges(m, &edges);
         int decided = 0;
         for (size_t ci = 0; ci < m->nctxs; ci++) {
             rl_ctx *c = &m->ctxs[ci];
@@ -257,12 +344,19 @@ void tm_decide_member_tests(rl_model *m)
             for (int32_t i = 0; i < f->nnodes; i++) {
                 if (!is_member_test(&f->nodes[i]) || (c->dead && c->dead[i])) continue;
                 const char *object = member_object(m, &env, f->nodes[i].text);
-                if (object && member_stores(m, &stored, &by_ctx, object) == STORED_NULL &&
-                    !rl_ptrmap_get(&m->stored, object))
-                    decided |= decide_test(m, c, i, &made);
+                if (!object) continue;
+                /* one answer per object: a client's member is tested in
+                 * many contexts (STORED_* + 1 kept, 0 is no answer yet) */
+                void **slot = rl_ptrmap_slot(&answers, object);
+                if (!*slot)
+                    *slot = (void *)((member_stores(m, &stored, &by_ctx, &edges, object) |
+                                      (rl_ptrmap_get(&m->stored, object) ? STORED_OTHER : 0)) + 1);
+                if ((uintptr_t)*slot - 1 == STORED_NULL) decided |= decide_test(m, c, i, &made);
             }
         }
         if (decided) kill_unreached(m);
+        free_edge_index(&edges);
+        rl_ptrmap_free(&answers);
         rl_ptrmap_free(&stored);
         rl_ptrmap_free(&by_ctx);
     }

@@ -372,6 +372,13 @@ typedef struct rl_loc {
  * into calls nothing, where one nothing flows into at all is matched by
  * type (model/callgraph.h). */
 #define RL_NULL_FUNCTION "fn:"
+/* The step a lock's place ends with when a loop over its whole array
+ * takes (or releases) every element (`for (i = 0; i < N; i++)
+ * pthread_mutex_lock(&stripe[i]);`, N the array's length: "G:stripe[]"
+ * RL_EVERY_ELEMENT, facts format 41): a lock of every element, held with
+ * any one of them (rules/race.c). A member no C code can name. */
+#define RL_EVERY_ELEMENT ".#every"
+
 /* The prefix of an integer constant call argument ("#=" K, above). */
 #define RL_INT_CONSTANT_ARG "#="
 /* The value an ACCESS that stores a null pointer constant carries

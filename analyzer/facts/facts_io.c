@@ -81,8 +81,9 @@
  * `?:` with a null arm is the other arm's; 40: value tests of the left
  * operand of an `if`'s `&&` or `||` (an IF's api RL_IF_PART_AND /
  * RL_IF_PART_OR); 41: null tests of a pointer member read through a
- * parameter (an IF's RL_IF_VALUE_* with text "P<n>*.f") and stores of a
- * null pointer constant (an ACCESS's RL_NULL_STORE) */
+ * parameter (an IF's RL_IF_VALUE_* with text "P<n>*.f"), stores of a
+ * null pointer constant (an ACCESS's RL_NULL_STORE), and locks of every
+ * element of an array taken in a loop (RL_EVERY_ELEMENT) */
 #define FACTS_FORMAT 41
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES

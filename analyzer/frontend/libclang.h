@@ -48,6 +48,7 @@
     X(clang_equalLocations) \
     X(clang_getArgType) \
     X(clang_getArrayElementType) \
+    X(clang_getArraySize) \
     X(clang_getCString) \
     X(clang_getCanonicalCursor) \
     X(clang_getCanonicalType) \
@@ -141,6 +142,7 @@ extern rl_libclang_api rl_clang;
 #define clang_equalLocations rl_clang.clang_equalLocations
 #define clang_getArgType rl_clang.clang_getArgType
 #define clang_getArrayElementType rl_clang.clang_getArrayElementType
+#define clang_getArraySize rl_clang.clang_getArraySize
 #define clang_getCString rl_clang.clang_getCString
 #define clang_getCanonicalCursor rl_clang.clang_getCanonicalCursor
 #define clang_getCanonicalType rl_clang.clang_getCanonicalType

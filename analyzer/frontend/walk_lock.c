@@ -87,6 +87,46 @@ void rlw_place_element(const char *place, long long index, rl_strbuf *out)
  * collapsed element ("G:m[]"), which stands for every element (releasing
  * it may release any of them: rl_ls_remove_elements). Accesses keep the
  * collapsed name and carry their constant index apart (walk_expr.c). */
+/* Whether lock argument arg is `&A[i]` in a loop that does nothing else
+ * (`for (i = 0; i < N; i++) pthread_mutex_lock(&A[i]);`), i its counter
+ * and N the length of the array A: after the loop, every element is
+ * held (a resize taking all of a striped table's locks). */
+static int every_element(walker *w, CXCursor arg)
+{
+    CXCursor a = rl_cursor_strip(arg);
+    if (w->loop.span <= 0 || clang_Cursor_isNull(w->loop.counter) || clang_getCursorKind(a) != CXCursor_UnaryOperator ||
+        clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
+        return 0;
+    child_list l;
+    rlw_children_of(a, &l);
+    CXCursor sub = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(sub) || clang_getCursorKind(sub) != CXCursor_ArraySubscriptExpr) return 0;
+    rlw_children_of(sub, &l);
+    CXCursor base = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    CXCursor idx = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 1)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(idx) || clang_getCursorKind(idx) != CXCursor_DeclRefExpr ||
+        !clang_equalCursors(clang_getCursorReferenced(idx), w->loop.counter))
+        return 0;
+    CXType t = clang_getCanonicalType(clang_getCursorType(base));
+    if (t.kind != CXType_ConstantArray || clang_getArraySize(t) != w->loop.span) return 0;
+    /* the loop's body is that one call */
+    rlw_children_of(w->loop.stmt, &l);
+    CXCursor body = l.len ? rlw_child_at(&l, l.len - 1) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (!clang_Cursor_isNull(body) && clang_getCursorKind(body) == CXCursor_CompoundStmt) {
+        rlw_children_of(body, &l);
+        body = l.len == 1 ? rlw_child_at(&l, 0) : clang_getNullCursor();
+        rlw_children_free(&l);
+    }
+    body = clang_Cursor_isNull(body) ? body : rl_cursor_strip(body);
+    if (clang_Cursor_isNull(body) || clang_getCursorKind(body) != CXCursor_CallExpr) return 0;
+    for (int i = 0; i < clang_Cursor_getNumArguments(body); i++)
+        if (clang_equalCursors(rl_cursor_strip(rlw_call_arg(body, i)), a)) return 1;
+    return 0;
+}
+
 void rlw_lock_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display)
 {
     long long index = -1;
@@ -94,6 +134,9 @@ void rlw_lock_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *displa
     rlw_pointee_place(w, arg, &raw, display, &index);
     rlw_place_element(rl_sb_str(&raw), index, place);
     rl_sb_free(&raw);
+    size_t n = place->len;
+    if (n >= 2 && strcmp(rl_sb_str(place) + n - 2, "[]") == 0 && every_element(w, arg))
+        rl_sb_append(place, RL_EVERY_ELEMENT);
 }
 
 static void end_correlations(walker *w, const char *lock);

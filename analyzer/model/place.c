@@ -307,7 +307,23 @@ const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qu
     return r;
 }
 
+static void place_pretty(const char *place, rl_strbuf *out);
+
 void rl_place_pretty(const char *place, rl_strbuf *out)
+{
+    /* a lock of every element of its array (facts.h): "every stripe[]" */
+    size_t n = strlen(place), k = strlen(RL_EVERY_ELEMENT);
+    if (n > k && strcmp(place + n - k, RL_EVERY_ELEMENT) == 0) {
+        char *one = rl_xstrndup(place, n - k);
+        rl_sb_append(out, "every ");
+        place_pretty(one, out);
+        free(one);
+        return;
+    }
+    place_pretty(place, out);
+}
+
+static void place_pretty(const char *place, rl_strbuf *out)
 {
     const char *p = place + rl_place_qualifier_len(place);
     if (p[0] == '@') {

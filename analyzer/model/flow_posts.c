@@ -187,6 +187,12 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
             if (!(how & POSTS_NEW_EACH_ROUND) && !waits_between(ff, p, loop->end)) ordered = 0;
         }
         if (ordered) r = r ? rl_ls_union(flow->locks, r, ff->post_objects[k]) : ff->post_objects[k];
+        /* A loop that posts without waiting may redo i before a waiter
+         * reads, but not before a counter's last reference, which comes
+         * after every round's decrement (a round that takes a reference
+         * again found the counter above zero): the post orders i before
+         * that mark still (refcount_pinned_in_loop.c) */
+        else cut_off = cut_off ? rl_ls_union(flow->locks, cut_off, ff->post_objects[k]) : ff->post_objects[k];
     }
     if (rounds) *rounds = in_loop && !(how & POSTS_NEW_EACH_ROUND);
     if (cut_off) r = with_last_marks(flow, r, cut_off);

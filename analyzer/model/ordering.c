@@ -454,13 +454,19 @@ static int after_one_last_reference(const rl_access *a, const rl_access *b)
     return 0;
 }
 
+/* How publication_orders orders a before b: by a post b waited on, or
+ * by the last reference of a counter a's side dropped, which comes after
+ * every holder's decrement, the later rounds' of a loop too (a round
+ * that takes a reference again found the counter above zero). */
+enum { ORDERED_BY_POST = 1, ORDERED_BY_LAST_REFERENCE = 2 };
+
 static int publication_orders(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (!a->publish || !b->history) return 0;
     int same_thread = a->thread == b->thread;
     for (size_t i = 0; i < a->publish->n; i++) {
         const char *object = a->publish->e[i].lock;
-        if (after_last_reference(b, object)) return 1;
+        if (after_last_reference(b, object)) return ORDERED_BY_LAST_REFERENCE;
         if (!rl_ls_contains(b->history, object)) continue;
         /* A semaphore of several tokens, both sides between a wait and a
          * post on it (a limiter): the waits may both pass on tokens it
@@ -557,7 +563,9 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
      * reading the slot before it signals `not_full`, not after; a worker
      * using the job before it posts `job_done`). */
     int ab = publication_orders(m, a, b), ba = publication_orders(m, b, a);
-    if ((ab && (!a->rounds || hands_back(b))) || (ba && (!b->rounds || hands_back(a)))) return 0;
+    if ((ab && (ab == ORDERED_BY_LAST_REFERENCE || !a->rounds || hands_back(b))) ||
+        (ba && (ba == ORDERED_BY_LAST_REFERENCE || !b->rounds || hands_back(a))))
+        return 0;
     /* Each made while its thread owned the object: one thread at a time
      * owns it, and it changes hands through a synchronised hand-off
      * (ownership.h), so the two never meet. Two instances of a taker each

@@ -505,6 +505,7 @@ int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl
      * branch (after_one_last_reference): asked, or the last holder's
      * scrubbing met the other's (last_reference_of_two_threads.c). */
     return a->publish != NULL || b->publish != NULL || (a->owned && b->owned) || (a->after_a_last && b->after_a_last) ||
+           (a->owned && a->taken) || (b->owned && b->taken) ||
            m->threads[a->thread].joiner == b->thread || m->threads[b->thread].joiner == a->thread;
 }
 
@@ -542,6 +543,21 @@ static int one_instance(const rl_model *m, const rl_access *a, const rl_access *
     return instance && rl_known_same_instance(a->conds, b->conds, instance);
 }
 
+/* Whether b touches an object its thread took off a shared structure
+ * under a lock that a, another thread's access to it, holds: a reached
+ * the object through the structure (a list's tail, a table's slot) while
+ * it was still there, so a's critical section came before the one that
+ * took it out (a tail queue's producer linking after the last node, the
+ * consumer freeing the node it popped). A thread that kept a pointer
+ * past the pop and uses it under the lock is not seen. */
+static int taken_after_locked_use(const rl_access *a, const rl_access *b)
+{
+    if (!b->owned || !b->taken || !b->history || !a->held || a->thread == b->thread) return 0;
+    for (size_t i = 0; i < a->held->n; i++)
+        if (!a->held->e[i].shared && rl_ls_contains(b->history, a->held->e[i].lock)) return 1;
+    return 0;
+}
+
 int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (modes_exclude(m, a, b) || one_instance(m, a, b) || rl_known_phases_differ(a->conds, b->conds) ||
@@ -571,6 +587,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
      * (ownership.h), so the two never meet. Two instances of a taker each
      * touch the job it took (pigz's compress threads). */
     if (a->owned && b->owned) return 0;
+    if (taken_after_locked_use(a, b) || taken_after_locked_use(b, a)) return 0;
     int overlap = rl_model_threads_may_overlap(m, a->thread, b->thread);
     if (overlap >= 0) return overlap;
     if (a->thread == b->thread) {

@@ -442,8 +442,9 @@ int rl_model_lock_is_creation(const rl_model *m, const char *lock);
 
 /* Whether an ordering of single accesses may apply to the pair (an owned
  * object published under a lock, two accesses each made while its thread
- * owned the object, one thread joining the other: rl_thread.joiner, or
- * both after the last reference of a counter: rl_access.after_a_last):
+ * owned the object, one thread joining the other: rl_thread.joiner,
+ * both after the last reference of a counter: rl_access.after_a_last, or
+ * one touching an object it took off a shared structure):
  * then a rule must ask rl_model_may_run_together even when the threads
  * always overlap. */
 int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl_access *b);

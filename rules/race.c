@@ -108,21 +108,6 @@ static int beside_lock_array(const char *lock, const char *place)
     return object > 0 && strncmp(place, lock, object) == 0;
 }
 
-/* Some lock held by both sides orders them (lock_orders). An element lock
- * of unknown index ("G:stripe[]", `lock(&stripe[b % N])`) may be a
- * different element on each side: it is taken to guard the elements of
- * an array indexed alike (`bucket_count[b]`, `accts[i].balance`), but not
- * one global outside any array (`resizes++` under whichever stripe the
- * thread holds), nor a member beside the lock array in its own object
- * (`h->overflow++` under `h->locks[b]`), place (NULL: any place). */
-/* Whether lock names every element of its array (facts.h,
- * RL_EVERY_ELEMENT: taken in a loop over the whole array). */
-static int is_every_element(const char *lock)
-{
-    size_t n = strlen(lock), k = strlen(RL_EVERY_ELEMENT);
-    return n > k && strcmp(lock + n - k, RL_EVERY_ELEMENT) == 0;
-}
-
 /* The mode in which b holds every element of the array element lock
  * ("G:stripe[]" and b holding "G:stripe[].#every"), -1 for none. */
 static int every_element_mode(const rl_model *m, const rl_lockset *b, const char *lock)
@@ -141,13 +126,20 @@ static int held_with_elements(const rl_model *m, const rl_lockset *b, const char
 {
     int mode = rl_ls_mode(b, lock);
     if (mode >= 0) return mode;
-    if (!is_every_element(lock)) return every_element_mode(m, b, lock);
+    if (!rl_place_is_every_element(lock)) return every_element_mode(m, b, lock);
     char *one = rl_xstrndup(lock, strlen(lock) - strlen(RL_EVERY_ELEMENT));
     const char *name = rl_strpool_find(m->program->pool, one);
     free(one);
     return name ? rl_ls_mode(b, name) : -1;
 }
 
+/* Some lock held by both sides orders them (lock_orders). An element lock
+ * of unknown index ("G:stripe[]", `lock(&stripe[b % N])`) may be a
+ * different element on each side: it is taken to guard the elements of
+ * an array indexed alike (`bucket_count[b]`, `accts[i].balance`), but not
+ * one global outside any array (`resizes++` under whichever stripe the
+ * thread holds), nor a member beside the lock array in its own object
+ * (`h->overflow++` under `h->locks[b]`), place (NULL: any place). */
 static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, const rl_lockset *b, const char *place)
 {
     int single = is_single_global(place);
@@ -156,7 +148,7 @@ static int common_lock(const rl_model *m, int ta, const rl_lockset *a, int tb, c
         int mb = a == b ? a->e[i].shared : held_with_elements(m, b, lock);
         if (mb < 0 || (a->e[i].shared && mb == 1)) continue;
         /* one side holding every element holds the other's, whichever */
-        int every = is_every_element(lock) || (a != b && every_element_mode(m, b, lock) >= 0);
+        int every = rl_place_is_every_element(lock) || (a != b && every_element_mode(m, b, lock) >= 0);
         if (!every && (single || beside_lock_array(lock, place)) && strstr(lock, "[]")) continue;
         if (lock_orders(m, ta, tb, lock)) return 1;
     }

@@ -46,6 +46,14 @@ int rl_node_is_release_store(const rl_node *n)
     return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_WRITE) && !n->api;
 }
 
+int rl_text_is_member_test(const char *text)
+{
+    if (!text || text[0] != 'P') return 0;
+    size_t digits = strspn(text + 1, "0123456789");
+    const char *rest = text + 1 + digits;
+    return digits > 0 && rest[0] == '*' && rest[1] == '.' && rest[2] && !strpbrk(rest + 1, "*[^~");
+}
+
 int rl_type_is_aggregate_key(const char *place)
 {
     if (place[0] != '{') return 0;

@@ -616,6 +616,11 @@ int rl_node_is_release_store(const rl_node *n);
  * only type-based places precise enough to pair with each other. */
 int rl_type_is_aggregate_key(const char *place);
 
+/* Whether an IF's value-test text is a pointer member read through a
+ * parameter ("P0*.conn", "P1*.s.c": "P", digits, one deref, members
+ * only), tested against 0 (facts format 41; model/member_tests.h). */
+int rl_text_is_member_test(const char *text);
+
 /* Canonical text dump, one line per node, for golden tests and debugging. */
 struct rl_strbuf;
 void rl_facts_dump(const rl_unit_facts *facts, struct rl_strbuf *out);

@@ -82,12 +82,9 @@ static int value_test_ok(const checker *c, int32_t i)
                         : strncmp(n->text, RL_INSTANCE_TEST, strlen(RL_INSTANCE_TEST)) == 0 ? n->text + strlen(RL_INSTANCE_TEST)
                         : n->text[0] == 'P'                                                 ? n->text + 1
                                                                                             : NULL;
-    size_t digits = index ? strspn(index, "0123456789") : 0;
-    int param = digits && digits == strlen(index);
+    int param = index && index[0] && strspn(index, "0123456789") == strlen(index);
     /* or a pointer member read through a parameter ("P<n>*.f", against 0) */
-    int member = n->text && n->text[0] == 'P' && digits && index[digits] == '*' && index[digits + 1] == '.' &&
-                 index[digits + 2] && n->display && strcmp(n->display, "0") == 0;
-    param |= member;
+    param |= rl_text_is_member_test(n->text) && n->display && strcmp(n->display, "0") == 0;
     /* or whether a barrier picked the thread ("#serial:G:b") */
     const char *global = n->text && strncmp(n->text, RL_SERIAL_TEST, strlen(RL_SERIAL_TEST)) == 0
                              ? n->text + strlen(RL_SERIAL_TEST)

@@ -81,12 +81,6 @@ void rlw_place_element(const char *place, long long index, rl_strbuf *out)
     }
 }
 
-/* The place of the lock a pointer argument points to. A lock in an array
- * reached with a constant index is that element, so that m[3] and m[4] are
- * two locks ("G:m[3]", "G:m[4]"); with any other index the name keeps the
- * collapsed element ("G:m[]"), which stands for every element (releasing
- * it may release any of them: rl_ls_remove_elements). Accesses keep the
- * collapsed name and carry their constant index apart (walk_expr.c). */
 /* Whether lock argument arg is `&A[i]` in a loop that does nothing else
  * (`for (i = 0; i < N; i++) pthread_mutex_lock(&A[i]);`), i its counter
  * and N the length of the array A: after the loop, every element is
@@ -127,6 +121,12 @@ static int every_element(walker *w, CXCursor arg)
     return 0;
 }
 
+/* The place of the lock a pointer argument points to. A lock in an array
+ * reached with a constant index is that element, so that m[3] and m[4] are
+ * two locks ("G:m[3]", "G:m[4]"); with any other index the name keeps the
+ * collapsed element ("G:m[]"), which stands for every element (releasing
+ * it may release any of them: rl_ls_remove_elements). Accesses keep the
+ * collapsed name and carry their constant index apart (walk_expr.c). */
 void rlw_lock_place(walker *w, CXCursor arg, rl_strbuf *place, rl_strbuf *display)
 {
     long long index = -1;

@@ -95,24 +95,15 @@ static int note_param_test(walker *w, int32_t node, CXCursor operand, int eq, lo
  * whose parameter is an object every store leaves that member null in
  * (model/member_tests.h: a placeholder `client_create(NULL)`, freed by a
  * destructor that only touches shared state for a real connection). */
+static const rl_node *only_plain_read(const walker *w, int32_t cond_seq);
+
 static int note_member_test(walker *w, int32_t node, CXCursor operand, int eq, long long k, int32_t cond_seq)
 {
     CXCursor m = rl_cursor_strip(operand);
     if (k != 0 || clang_getCursorKind(m) != CXCursor_MemberRefExpr || !rlw_type_is_pointer(clang_getCursorType(m)))
         return 0;
-    const rl_node *read = NULL;
-    for (int32_t i = cond_seq + 1; i <= w->fn->nodes[cond_seq].end; i++) {
-        const rl_node *n = &w->fn->nodes[i];
-        if (n->kind == RL_N_SEQ) continue;
-        if (n->kind != RL_N_ACCESS || read) return 0;
-        read = n;
-    }
-    if (!read || !read->text || read->text[0] != 'P' ||
-        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
-        return 0;
-    const char *star = strchr(read->text, '*');
-    if (!star || star[1] != '.' || strpbrk(star + 1, "*[^~") || strspn(read->text + 1, "0123456789") != (size_t)(star - read->text - 1))
-        return 0;
+    const rl_node *read = only_plain_read(w, cond_seq);
+    if (!read || !rl_text_is_member_test(read->text)) return 0;
     mark_value_test(w, node, read->text, eq, 0);
     return 1;
 }
@@ -191,6 +182,15 @@ static int note_serial_test(walker *w, int32_t node, CXCursor operand, int eq, l
  * `refused` (a pointer followed, an element, ...); NULL otherwise. */
 static const rl_node *only_global_read(const walker *w, int32_t cond_seq, const char *refused)
 {
+    const rl_node *read = only_plain_read(w, cond_seq);
+    if (!read || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, refused)) return NULL;
+    return read;
+}
+
+/* The one node of a condition's SEQ, when it is a plain read (no write,
+ * not atomic, not volatile) with a place; else NULL. */
+static const rl_node *only_plain_read(const walker *w, int32_t cond_seq)
+{
     const rl_function *f = w->fn;
     const rl_node *read = NULL;
     for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
@@ -199,9 +199,7 @@ static const rl_node *only_global_read(const walker *w, int32_t cond_seq, const 
         if (n->kind != RL_N_ACCESS || read) return NULL;
         read = n;
     }
-    if (!read || !read->text || strncmp(read->text, "G:", 2) != 0 || strpbrk(read->text, refused) ||
-        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
-        return NULL;
+    if (!read || !read->text || (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE))) return NULL;
     return read;
 }
 

@@ -166,7 +166,10 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
 {
     int surely = (how & POSTS_SURELY) != 0;
     const rl_fn_flow *ff = &flow->fns[fn];
-    const rl_lockset *r = NULL, *cut_off = NULL;
+    /* posts that order i before a counter's last reference only (their
+     * objects' last marks): cut off by a return, or in a loop that does
+     * not wait */
+    const rl_lockset *r = NULL, *last_only = NULL;
     int in_loop = 0;
     for (size_t k = 0; k < ff->nposts; k++) {
         int32_t j = ff->post_nodes[k];
@@ -175,7 +178,7 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
              * no waiter but the last reference of a counter, which cannot
              * run while a holder keeps its reference (a holder that leaves
              * early without dropping it blocks that branch for good) */
-            cut_off = cut_off ? rl_ls_union(flow->locks, cut_off, ff->post_objects[k]) : ff->post_objects[k];
+            last_only = last_only ? rl_ls_union(flow->locks, last_only, ff->post_objects[k]) : ff->post_objects[k];
             continue;
         }
         if (surely ? j <= i || !runs_after(f, i, j) : j <= i && !next_round_posts(f, ff, i, j)) continue;
@@ -192,10 +195,10 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
          * after every round's decrement (a round that takes a reference
          * again found the counter above zero): the post orders i before
          * that mark still (refcount_pinned_in_loop.c) */
-        else cut_off = cut_off ? rl_ls_union(flow->locks, cut_off, ff->post_objects[k]) : ff->post_objects[k];
+        else last_only = last_only ? rl_ls_union(flow->locks, last_only, ff->post_objects[k]) : ff->post_objects[k];
     }
     if (rounds) *rounds = in_loop && !(how & POSTS_NEW_EACH_ROUND);
-    if (cut_off) r = with_last_marks(flow, r, cut_off);
+    if (last_only) r = with_last_marks(flow, r, last_only);
     if (!r) return NULL;
     const rl_lockset *passed = barriers_passed(flow, ff, f, i, r);
     for (size_t e = 0; e < passed->n; e++) r = rl_ls_remove(flow->locks, r, passed->e[e].lock);

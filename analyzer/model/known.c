@@ -146,13 +146,9 @@ static int param_of(const char *place)
     return *end == '\0' && end > place + 1 && n >= 0 && n < RL_KNOWN_MAX_PARAM ? (int)n : -1;
 }
 
-/* Whether an IF's tested text is a member read through a parameter
- * ("P0*.conn", facts.h): decided by the model from the stores into the
- * object the parameter is bound to (member_tests.h), not here. */
-static int is_member_test(const char *place)
-{
-    return place[0] == 'P' && strchr(place, '*') != NULL;
-}
+/* An IF's test of a member read through a parameter (facts.h,
+ * rl_text_is_member_test) is decided by the model from the stores into
+ * the object the parameter is bound to (member_tests.h), not here. */
 
 /* The tests of a copy of a parameter (facts.h, RL_INSTANCE_TEST) are
  * about that function's own parameter: their facts are named by it,
@@ -206,7 +202,7 @@ static void index_function(rl_known_index *k, int fi)
     for (int32_t i = 0; f && i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
-            if (is_member_test(n->text)) continue;
+            if (rl_text_is_member_test(n->text)) continue;
             k->fns[fi].tests = 1;
             int param = param_of(n->text);
             if (param >= 0) {
@@ -309,7 +305,7 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
         const rl_function *f = p->fns[fi].fn;
         for (int32_t i = 0; f && i < f->nnodes; i++)
             if (f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) &&
-                !is_member_test(f->nodes[i].text)) {
+                !rl_text_is_member_test(f->nodes[i].text)) {
                 const char *place = rl_intern(p->pool, f->nodes[i].text);
                 if (is_instance_test(place)) add_bit(k, instance_place(p->pool, (int)fi, place, 1));
                 else if (param_of(place) < 0) add_bit(k, place);

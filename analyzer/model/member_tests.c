@@ -29,8 +29,7 @@ void tm_note_call_edge(rl_model *m, int parent, int32_t call, int child)
  * (facts.h: text "P<n>*.f"). */
 static int is_member_test(const rl_node *n)
 {
-    return n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) && n->text && n->text[0] == 'P' &&
-           strchr(n->text, '*') != NULL;
+    return n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) && rl_text_is_member_test(n->text);
 }
 
 /* The member part of a place: what follows its last deref, or its root
@@ -135,20 +134,30 @@ static void classify_stores(rl_model *m, const rl_ptrmap *tested, rl_ptrmap *sto
     free(writes);
 }
 
-/* What the stores into member `place` of an object say, as STORED_*
- * bits: the stores by its name; and when the object is what a call of an
- * allocator wrapper made (`obj_create(NULL)`: named by the call site in
- * the caller, by its own site in the wrapper), those the contexts that
- * call entered made at the wrapper's name (never those of the wrapper's
- * other calls). A wrapper's object whose making context is not found
- * says STORED_OTHER. */
-/* The call edges by the call's function and position ("fn|line|col",
- * interned), so that an object's makers are found without a scan of
- * every edge (redis: thousands of tests of a client's members). */
+/* Items 0..n-1 grouped by key_of[item] < ngroups (a counting sort):
+ * group g's items are order[start[g] .. start[g + 1]), in item order.
+ * The caller frees both arrays. */
+static void group_items(size_t n, const size_t *key_of, size_t ngroups, size_t **start, size_t **order)
+{
+    size_t *s = rl_xcalloc(ngroups + 2, sizeof *s);
+    for (size_t i = 0; i < n; i++) s[key_of[i] + 1]++;
+    for (size_t g = 0; g < ngroups; g++) s[g + 1] += s[g];
+    size_t *next = rl_xmalloc((ngroups + 1) * sizeof *next);
+    memcpy(next, s, (ngroups + 1) * sizeof *next);
+    size_t *o = rl_xmalloc((n + 1) * sizeof *o);
+    for (size_t i = 0; i < n; i++) o[next[key_of[i]]++] = i;
+    free(next);
+    *start = s;
+    *order = o;
+}
+
+/* The call edges grouped by the call's site ("fn|line|col", interned),
+ * so that an object's makers are found without a scan of every edge
+ * (redis: thousands of tests of a client's members). */
 typedef struct edge_index {
-    rl_ptrmap first;  /* key -> 1 + index into order of its first edge */
-    size_t *order;    /* edge indices grouped by key */
-    size_t *count;    /* per group start: how many */
+    rl_ptrmap group; /* site -> 1 + its group */
+    size_t *start;   /* group g's edges are order[start[g] .. start[g + 1]) */
+    size_t *order;
 } edge_index;
 
 static const char *site_key(rl_strpool *pool, int fn, unsigned line, unsigned col, int make)
@@ -162,47 +171,35 @@ static const char *site_key(rl_strpool *pool, int fn, unsigned line, unsigned co
 
 static void index_edges(rl_model *m, edge_index *x)
 {
-    rl_strpool *pool = m->program->pool;
-    size_t n = m->ncall_edges;
-    const char **keys = rl_xmalloc((n + 1) * sizeof *keys);
-    x->first = (rl_ptrmap)RL_PTRMAP_INIT;
-    size_t groups = 0;
+    size_t n = m->ncall_edges, groups = 0;
     size_t *group_of = rl_xmalloc((n + 1) * sizeof *group_of);
+    x->group = (rl_ptrmap)RL_PTRMAP_INIT;
     for (size_t e = 0; e < n; e++) {
         const tm_call_edge *edge = &m->call_edges[e];
         const rl_ctx *p = &m->ctxs[edge->parent];
         const rl_node *call = &m->program->fns[p->fn].fn->nodes[edge->call];
-        keys[e] = site_key(pool, p->fn, call->loc.line, call->loc.col, 1);
-        void **slot = rl_ptrmap_slot(&x->first, keys[e]);
+        void **slot = rl_ptrmap_slot(&x->group, site_key(m->program->pool, p->fn, call->loc.line, call->loc.col, 1));
         if (!*slot) *slot = (void *)(uintptr_t)++groups;
         group_of[e] = (uintptr_t)*slot - 1;
     }
-    size_t *start = rl_xcalloc(groups + 1, sizeof *start);
-    for (size_t e = 0; e < n; e++) start[group_of[e] + 1]++;
-    for (size_t g = 0; g < groups; g++) start[g + 1] += start[g];
-    x->order = rl_xmalloc((n + 1) * sizeof *x->order);
-    x->count = rl_xcalloc(n + 1, sizeof *x->count);
-    size_t *fill = rl_xcalloc(groups + 1, sizeof *fill);
-    for (size_t e = 0; e < n; e++) x->order[start[group_of[e]] + fill[group_of[e]]++] = e;
-    /* first now maps a key to 1 + where its group starts in order */
-    for (size_t e = 0; e < n; e++) {
-        size_t g = group_of[e];
-        *rl_ptrmap_slot(&x->first, keys[e]) = (void *)(uintptr_t)(start[g] + 1);
-        x->count[start[g]] = fill[g];
-    }
-    free(fill);
-    free(start);
+    group_items(n, group_of, groups, &x->start, &x->order);
     free(group_of);
-    free(keys);
 }
 
 static void free_edge_index(edge_index *x)
 {
-    rl_ptrmap_free(&x->first);
+    rl_ptrmap_free(&x->group);
+    free(x->start);
     free(x->order);
-    free(x->count);
 }
 
+/* What the stores into member `place` of an object say, as STORED_*
+ * bits: the stores by its name; and when the object is what a call of an
+ * allocator wrapper made (`obj_create(NULL)`: named by the call site in
+ * the caller, by its own site in the wrapper), those the contexts that
+ * call entered made at the wrapper's name (never those of the wrapper's
+ * other calls). A wrapper's object whose making context is not found
+ * says STORED_OTHER. */
 static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_ptrmap *by_ctx, const edge_index *x,
                                const char *place)
 {
@@ -226,9 +223,9 @@ static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_pt
     rl_sb_free(&sb);
     int makers = 0;
     const char *site = site_key(pool, fn, line, col, 0);
-    size_t at = site ? (uintptr_t)rl_ptrmap_get(&x->first, site) : 0;
-    for (size_t j = 0; at && j < x->count[at - 1]; j++) {
-        const tm_call_edge *edge = &m->call_edges[x->order[at - 1 + j]];
+    size_t g = site ? (uintptr_t)rl_ptrmap_get(&x->group, site) : 0;
+    for (size_t j = g ? x->start[g - 1] : 0; g && j < x->start[g]; j++) {
+        const tm_call_edge *edge = &m->call_edges[x->order[j]];
         if (m->ctxs[edge->parent].thread != thread) continue;
         makers++;
         const char *k = inner_place ? ctx_key(pool, (size_t)edge->child, inner_place, 0) : NULL;
@@ -281,15 +278,11 @@ static int decide_test(rl_model *m, rl_ctx *c, int32_t t, uint8_t **made)
 static void kill_unreached(rl_model *m)
 {
     size_t n = m->nctxs;
-    size_t *first = rl_xcalloc(n + 1, sizeof *first);
-    for (size_t e = 0; e < m->ncall_edges; e++) first[m->call_edges[e].child + 1]++;
-    for (size_t i = 0; i < n; i++) first[i + 1] += first[i];
-    size_t *fill = rl_xcalloc(n + 1, sizeof *fill);
-    size_t *into = rl_xmalloc((m->ncall_edges + 1) * sizeof *into);
-    for (size_t e = 0; e < m->ncall_edges; e++) {
-        int ch = m->call_edges[e].child;
-        into[first[ch] + fill[ch]++] = e;
-    }
+    size_t *child_of = rl_xmalloc((m->ncall_edges + 1) * sizeof *child_of);
+    for (size_t e = 0; e < m->ncall_edges; e++) child_of[e] = (size_t)m->call_edges[e].child;
+    size_t *first, *into; /* context ci's calls are into[first[ci] .. first[ci + 1]) */
+    group_items(m->ncall_edges, child_of, n, &first, &into);
+    free(child_of);
     uint8_t *gone = rl_xcalloc(n + 1, 1);
     for (int changed = 1; changed;) {
         changed = 0;
@@ -312,7 +305,6 @@ static void kill_unreached(rl_model *m)
     }
     free(gone);
     free(into);
-    free(fill);
     free(first);
 }
 

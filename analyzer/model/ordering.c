@@ -480,9 +480,9 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
          * made only through its publication, after taking the lock it
          * was published under: after a, as another thread would. (One
          * it took off a pool may come from that other instance.) */
-        if (!same_thread || (a->owned && !a->taken) || rl_ptrmap_get(&m->barriers, object)) return 1;
+        if (!same_thread || (a->owned && !a->taken) || rl_ptrmap_get(&m->barriers, object)) return ORDERED_BY_POST;
         if (a->history && b->publish && rl_ls_contains(a->history, object) && rl_ls_contains(b->publish, object))
-            return 1;
+            return ORDERED_BY_POST;
     }
     return 0;
 }
@@ -503,7 +503,9 @@ int rl_model_pair_may_be_ordered(const rl_model *m, const rl_access *a, const rl
      * (two readers each dropping their reference to a shared object,
      * started apart) always overlap, but only one of them takes that
      * branch (after_one_last_reference): asked, or the last holder's
-     * scrubbing met the other's (last_reference_of_two_threads.c). */
+     * scrubbing met the other's (last_reference_of_two_threads.c). So is
+     * a pair with a side on an object its thread took off a shared
+     * structure (taken_after_locked_use). */
     return a->publish != NULL || b->publish != NULL || (a->owned && b->owned) || (a->after_a_last && b->after_a_last) ||
            (a->owned && a->taken) || (b->owned && b->taken) ||
            m->threads[a->thread].joiner == b->thread || m->threads[b->thread].joiner == a->thread;

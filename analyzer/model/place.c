@@ -307,14 +307,19 @@ const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qu
     return r;
 }
 
+int rl_place_is_every_element(const char *name)
+{
+    size_t n = strlen(name), k = strlen(RL_EVERY_ELEMENT);
+    return n > k && strcmp(name + n - k, RL_EVERY_ELEMENT) == 0;
+}
+
 static void place_pretty(const char *place, rl_strbuf *out);
 
 void rl_place_pretty(const char *place, rl_strbuf *out)
 {
     /* a lock of every element of its array (facts.h): "every stripe[]" */
-    size_t n = strlen(place), k = strlen(RL_EVERY_ELEMENT);
-    if (n > k && strcmp(place + n - k, RL_EVERY_ELEMENT) == 0) {
-        char *one = rl_xstrndup(place, n - k);
+    if (rl_place_is_every_element(place)) {
+        char *one = rl_xstrndup(place, strlen(place) - strlen(RL_EVERY_ELEMENT));
         rl_sb_append(out, "every ");
         place_pretty(one, out);
         free(one);

@@ -73,6 +73,10 @@ const char *rl_place_last_mark(rl_strpool *pool, const char *counter);
  * before its decrement). */
 int rl_place_is_last_mark(const char *name, const char *counter);
 
+/* Whether a lock's name is a lock of every element of its array (facts.h,
+ * RL_EVERY_ELEMENT: taken in a loop over the whole array). */
+int rl_place_is_every_element(const char *name);
+
 /* A second wait on an object, after a first one on every path (the
  * waiter's history held it already), travels as a member of the object
  * no C code can name: "G:init_cond.#again". A post made after an

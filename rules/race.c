@@ -209,6 +209,7 @@ typedef struct race_state {
     rl_u64set counted; /* pair_hash of the site pairs of this location */
     rl_u64set racing; /* site_hash of its sites known to race */
     size_t by_doubts[RL_SITES_MAX_DOUBTS + 1]; /* its confirmed pairs, by doubts */
+    uint32_t location; /* which location is being paired, from 1 (class_split.racing_at) */
     rl_ptrmap guards; /* place -> rl_guard* (owned) */
     rl_ptrmap outer_splits; /* group -> class_split* (owned), in thread order */
     rl_u64set group_sketches; /* place_sketch of every group's place */
@@ -331,6 +332,15 @@ typedef struct class_split {
      * instead of once per pair (zstd pairs a group of a thousand accesses
      * with itself). One allocation with order. */
     uint64_t *site;
+    /* By position in order: the first position from it on whose access
+     * writes (nkeys past the last): a read is paired with writes only,
+     * and memcached's reads met reads 57 million times */
+    size_t *next_write;
+    /* By position in the group: the race_state.location at which its
+     * site was found in racing (a split pairs with many locations' groups
+     * as an enclosing one): 29 million pairs of memcached looked up two
+     * sites already racing */
+    uint32_t *racing_at;
     int32_t *index;      /* rl_access.index of each */
     uint8_t *flags;
     access_class *classes;
@@ -366,7 +376,10 @@ static int class_key_cmp(const void *x, const void *y)
 static class_split split_classes(const rl_model *m, const rl_rule_options *o, const rl_access_group *g)
 {
     size_t n = g->len + 1;
-    class_split cs = {rl_xcalloc(n, sizeof *cs.order + sizeof *cs.site + sizeof *cs.index + sizeof *cs.flags),
+    class_split cs = {rl_xcalloc(n, sizeof *cs.order + sizeof *cs.site + sizeof *cs.next_write + sizeof *cs.racing_at +
+                                        sizeof *cs.index + sizeof *cs.flags),
+                      NULL,
+                      NULL,
                       NULL,
                       NULL,
                       NULL,
@@ -375,7 +388,9 @@ static class_split split_classes(const rl_model *m, const rl_rule_options *o, co
                       rl_xcalloc(n, sizeof *cs.runs),
                       0};
     cs.site = (uint64_t *)(cs.order + n);
-    cs.index = (int32_t *)(cs.site + n);
+    cs.next_write = (size_t *)(cs.site + n);
+    cs.racing_at = (uint32_t *)(cs.next_write + n);
+    cs.index = (int32_t *)(cs.racing_at + n);
     cs.flags = (uint8_t *)(cs.index + n);
     class_key *keys = rl_xcalloc(g->len + 1, sizeof *keys);
     size_t nkeys = 0;
@@ -397,6 +412,8 @@ static class_split split_classes(const rl_model *m, const rl_rule_options *o, co
         c->via_global |= a->via_global;
         cs.order[i] = keys[i].pos;
     }
+    cs.next_write[nkeys] = nkeys;
+    for (size_t y = nkeys; y-- > 0;) cs.next_write[y] = cs.flags[cs.order[y]] & RL_ACC_WRITE ? y : cs.next_write[y + 1];
     free(keys);
     return cs;
 }
@@ -509,6 +526,24 @@ typedef struct pair_list {
     size_t len, cap;
 } pair_list;
 
+/* Whether the site of the access at position i of split cs races at this
+ * location: known from the split's own mark, else from the set (another
+ * access of the same site may have put it there), then marked. */
+static int site_racing(const race_state *st, const class_split *cs, size_t i, uint64_t site)
+{
+    if (cs->racing_at[i] == st->location) return 1;
+    if (!rl_u64set_has(&st->racing, site_hash(site))) return 0;
+    cs->racing_at[i] = st->location;
+    return 1;
+}
+
+/* Notes that the site of the access at position i of split cs races. */
+static void mark_racing(race_state *st, const class_split *cs, size_t i, uint64_t site)
+{
+    rl_u64set_add(&st->racing, site_hash(site));
+    cs->racing_at[i] = st->location;
+}
+
 /* Whether a pair with these doubts could still be among the RL_MAX_PAIRS
  * most convincing of the location (the pairs confirmed so far with as few
  * doubts are fewer than that). */
@@ -547,39 +582,55 @@ static void class_pairs(race_state *st, const rl_access_group *g, const class_sp
         const rl_access *a = &m->accesses[g->items[i]];
         uint64_t site_a = split_site(m, gs, g, i);
         uint8_t flags_a = gs->flags[i];
-        int a_racing = rl_u64set_has(&st->racing, site_hash(site_a));
+        int a_racing = site_racing(st, gs, i, site_a);
+        /* Whether a's pairs with sites already racing are all unwanted:
+         * none has fewer doubts than a's least (rl_sites_least_doubts_from)
+         * and enough pairs have as few. Once so, so for good: racing sites
+         * and confirmed pairs only grow. */
+        int a_saturated = 0, a_least = -1;
         /* Within a class, each pair once: its members come by position
          * (split_classes), so those after a are the pairs (a, b), j >= i. */
-        for (size_t y = ca == cb ? x : cb->first; y < cb->first + cb->n; y++) {
+        int a_writes = (flags_a & RL_ACC_WRITE) != 0;
+        size_t y0 = ca == cb ? x : cb->first;
+        for (size_t y = a_writes ? y0 : hs->next_write[y0]; y < cb->first + cb->n;
+             y = a_writes ? y + 1 : hs->next_write[y + 1]) {
             size_t j = hs->order[y];
-            if (!((flags_a | hs->flags[j]) & RL_ACC_WRITE)) continue;
             if (flags_a & hs->flags[j] & RL_ACC_ATOMIC) continue; /* two atomic accesses never race */
             if (a->index >= 0 && hs->index[j] >= 0 && a->index != hs->index[j]) continue; /* table[3], table[5] */
+            /* A pair that adds no site and would not be kept is not worth
+             * confirming: a counter bumped at 2,000 places costs 2,000
+             * confirmations, not 2,000,000. A pair of two racing sites is
+             * kept only with fewer doubts than enough pairs have; a
+             * pair's doubts are at least the classes' (base_doubts, the
+             * same for every pair: read from cb's first member), so those
+             * tests come first, reading the splits' arrays only
+             * (memcached met 50 million pairs of racing sites). */
+            uint64_t site_b = split_site(m, hs, h, j);
+            int both_racing = 0;
+            if (site_racing(st, hs, j, site_b)) {
+                /* another pair may have made a's site race since */
+                if (!a_racing) a_racing = site_racing(st, gs, i, site_a);
+                both_racing = a_racing;
+            }
+            if (both_racing && a_saturated) continue;
+            if (base_doubts < 0) base_doubts = rl_sites_base_doubts(a, &m->accesses[h->items[hs->order[cb->first]]]);
+            if (a_least < 0) a_least = rl_sites_least_doubts_from(&st->sites, base_doubts, a);
+            if (both_racing && !pair_wanted(st, a_least)) {
+                a_saturated = 1;
+                continue;
+            }
             const rl_access *b = &m->accesses[h->items[j]];
             /* The enclosing group h's place is a prefix of g's: the part
              * both sides may touch. */
             if ((ca->element_locks || cb->element_locks) && common_element_lock(m, a, b, h->place)) continue;
-            uint64_t site_b = split_site(m, hs, h, j), pair = pair_hash(site_a, site_b);
-            /* A pair that adds no site and would not be kept is not worth
-             * confirming: a counter bumped at 2,000 places costs 2,000
-             * confirmations, not 2,000,000. A pair counted already has
-             * both sites racing; a pair's doubts are at least the
-             * classes' (base_doubts), and fewer doubts are wanted sooner
-             * (pair_wanted), so those two tests come first. */
-            if (base_doubts < 0) base_doubts = rl_sites_base_doubts(a, b);
-            int both_racing = 0;
-            if (rl_u64set_has(&st->racing, site_hash(site_b))) {
-                /* another pair may have made a's site race since */
-                if (!a_racing) a_racing = rl_u64set_has(&st->racing, site_hash(site_a));
-                both_racing = a_racing;
-            }
-            if (both_racing && (!pair_wanted(st, base_doubts) || rl_u64set_has(&st->counted, pair))) continue;
+            uint64_t pair = pair_hash(site_a, site_b);
+            if (both_racing && rl_u64set_has(&st->counted, pair)) continue;
             int doubts = rl_sites_pair_doubts_from(&st->sites, base_doubts, a, b);
             if (both_racing && !pair_wanted(st, doubts)) continue;
             if ((overlap < 0 || rl_model_pair_may_be_ordered(m, a, b)) && !rl_model_may_run_together(m, a, b)) continue;
             rl_u64set_add(&st->counted, pair);
-            rl_u64set_add(&st->racing, site_hash(site_a));
-            rl_u64set_add(&st->racing, site_hash(site_b));
+            mark_racing(st, gs, i, site_a);
+            mark_racing(st, hs, j, site_b);
             a_racing = 1;
             st->by_doubts[doubts]++;
             /* Within one group, a pair is (lower, higher) position, as a
@@ -669,7 +720,7 @@ static void pair_enclosing(race_state *st, const rl_access_group *g, const class
 void rl_check_DataRace(rl_check_ctx *ctx)
 {
     const rl_model *m = ctx->model;
-    race_state st = {ctx, {0}, RL_U64SET_INIT, RL_U64SET_INIT, {0}, RL_PTRMAP_INIT, RL_PTRMAP_INIT, RL_U64SET_INIT};
+    race_state st = {ctx, {0}, RL_U64SET_INIT, RL_U64SET_INIT, {0}, 0, RL_PTRMAP_INIT, RL_PTRMAP_INIT, RL_U64SET_INIT};
     index_group_places(&st);
     rl_sites_init(&st.sites, m);
     st.sites.options = ctx->options;
@@ -679,6 +730,7 @@ void rl_check_DataRace(rl_check_ctx *ctx)
         if (rl_budget_spent(m->program->budget)) break;
         const rl_access_group *g = &m->groups[k];
         rl_sites_reset(&st.sites);
+        st.location++;
         rl_u64set_free(&st.counted);
         rl_u64set_free(&st.racing);
         memset(st.by_doubts, 0, sizeof st.by_doubts);

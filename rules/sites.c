@@ -166,6 +166,12 @@ int rl_sites_pair_doubts_from(rl_sites *s, int base, const rl_access *a, const r
     return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
 }
 
+int rl_sites_least_doubts_from(rl_sites *s, int base, const rl_access *a)
+{
+    int doubts = base + a->one_of_several + (weak_ctx(s, a->ctx) ? 1 : 0);
+    return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
+}
+
 void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b)
 {
     size_t x = site_of(s, a), y = site_of(s, b);

@@ -79,6 +79,9 @@ void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b);
  * call chain, a pointer that may hold one of several objects). */
 int rl_sites_base_doubts(const rl_access *a, const rl_access *b);
 int rl_sites_pair_doubts_from(rl_sites *s, int base, const rl_access *a, const rl_access *b);
+/* The fewest doubts any pair of a with an access of the same class of the
+ * other side can have: rl_sites_pair_doubts_from is never below it. */
+int rl_sites_least_doubts_from(rl_sites *s, int base, const rl_access *a);
 
 /* The finding of the collected sites, or NULL when there are none: rule,
  * severity, location, events, pairs, confidence and fingerprint set; the

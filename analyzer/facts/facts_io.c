@@ -83,8 +83,10 @@
  * RL_IF_PART_OR); 41: null tests of a pointer member read through a
  * parameter (an IF's RL_IF_VALUE_* with text "P<n>*.f"), stores of a
  * null pointer constant (an ACCESS's RL_NULL_STORE), and locks of every
- * element of an array taken in a loop (RL_EVERY_ELEMENT) */
-#define FACTS_FORMAT 41
+ * element of an array taken in a loop (RL_EVERY_ELEMENT); 42: a store
+ * of a local pointer given only allocations or whole arrays is flagged
+ * RL_ACC_STORES_ARRAY as a whole array's is */
+#define FACTS_FORMAT 42
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

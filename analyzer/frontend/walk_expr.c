@@ -484,13 +484,39 @@ static int container_value(walker *w, const char *pointer, CXType ptr_type, CXCu
     return 1;
 }
 
-int rlw_names_whole_array(CXCursor e)
+/* How deep rlw_names_whole_array follows a local pointer to what was
+ * assigned to it (`p = q; q = calloc(...)`). */
+#define MAX_WHOLE_ARRAY_HOPS 4
+
+static int names_whole_array(walker *w, CXCursor e, int hops)
 {
     CXCursor s = rl_cursor_strip(e);
     enum CXCursorKind k = clang_getCursorKind(s);
     if (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr) return 0;
     enum CXTypeKind t = clang_getCanonicalType(clang_getCursorType(s)).kind;
-    return t == CXType_ConstantArray || t == CXType_IncompleteArray || t == CXType_VariableArray;
+    if (t == CXType_ConstantArray || t == CXType_IncompleteArray || t == CXType_VariableArray) return 1;
+    /* A local pointer given only what an allocation returned, or whole
+     * arrays, holds the start of the block, not an element an index
+     * picked: `d = calloc(n, sizeof *d); ...; ctx[i].all = d` hands every
+     * worker the one array (where `ctx[i].mine = &d[i]` hands each its
+     * element; both values read `&H[]`). */
+    if (k != CXCursor_DeclRefExpr || t != CXType_Pointer || hops >= MAX_WHOLE_ARRAY_HOPS) return 0;
+    CXCursor d = clang_getCursorReferenced(s);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (!v || v->param_index >= 0 || v->modified || v->addr_of_ptr || v->nassigns == 0) return 0;
+    int starts = 0;
+    for (int i = 0; i < v->nassigns; i++) {
+        if (rl_cursor_is_null_constant(v->assigns[i])) continue;
+        CXCursor a = rl_cursor_strip(v->assigns[i]);
+        if (clang_getCursorKind(a) != CXCursor_CallExpr && !names_whole_array(w, a, hops + 1)) return 0;
+        starts++;
+    }
+    return starts > 0;
+}
+
+int rlw_names_whole_array(walker *w, CXCursor e)
+{
+    return names_whole_array(w, e, 0);
 }
 
 static void walk_binary(walker *w, CXCursor c, expr_out *out)
@@ -535,7 +561,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         if (stores && rl_sb_str(&b.value)[0]) {
             const char *vals[1] = {rl_sb_str(&b.value)};
             rlw_set_args(w, last, vals, 1);
-            if (rlw_names_whole_array(rhs)) w->fn->nodes[last].flags |= RL_ACC_STORES_ARRAY;
+            if (rlw_names_whole_array(w, rhs)) w->fn->nodes[last].flags |= RL_ACC_STORES_ARRAY;
             if (b.round_element && !w->fn->nodes[last].api) /* `head = &jobs[i]` */
                 w->fn->nodes[last].api = rl_intern(w->facts->pool, RL_STORES_ROUND_ELEMENT);
         }

@@ -150,7 +150,7 @@ static int member_write(walker *w, const char *place, const char *value, CXCurso
     int32_t id = rlw_emit_store(w, at, place, rl_sb_str(&display), value, mw->store_only);
     rl_sb_free(&display);
     if (id < 0) return 0;
-    if (rlw_names_whole_array(at)) w->fn->nodes[id].flags |= RL_ACC_STORES_ARRAY;
+    if (rlw_names_whole_array(w, at)) w->fn->nodes[id].flags |= RL_ACC_STORES_ARRAY;
     return 1;
 }
 

@@ -342,10 +342,11 @@ void rlw_out_free(expr_out *o);
 void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
 /* Whether e names a whole array (a variable or a member of array type,
  * under casts and parentheses), which decays to the address of its first
- * element: stored in a pointer, it points to the whole array, not to one
+ * element, or a local pointer given only allocations' results and such
+ * arrays: stored in a pointer, it points to the whole array, not to one
  * element an index picked (`a->buf = buffer` against `a->slot =
  * &slots[i]`): the store is flagged RL_ACC_STORES_ARRAY. */
-int rlw_names_whole_array(CXCursor e);
+int rlw_names_whole_array(walker *w, CXCursor e);
 /* Marks ACCESS node `node` (when >= 0) an element of its round's own
  * (RL_ROUND_ELEMENT) when `round` and nothing else named its api. */
 void rlw_mark_round_element(walker *w, int32_t node, int round);

@@ -125,6 +125,37 @@ static void record_store(rl_model *m, const char *place, const char *value)
     if (*slot != was || grew) m->stores_generation++;
 }
 
+/* The key of a store of value at place in m->whole_array_stores (both
+ * interned: their addresses name them). */
+static uint64_t store_key(const char *place, const char *value)
+{
+    const uint64_t mul = 0x9e3779b97f4a7c15ULL;
+    return ((uint64_t)(uintptr_t)place * mul) ^ (uint64_t)(uintptr_t)value;
+}
+
+/* Notes how a store gave an element's address `&X[]`: as a whole array
+ * (`a->buf = buffer`, `ctx[i].all = d` with d from calloc) or as one
+ * element (`ctx[i].mine = &d[i]`), for made_per_container. */
+static void note_array_store(rl_model *m, const char *place, const char *value, int whole)
+{
+    if (value[0] != '&' || !strstr(value, "[]")) return;
+    if (whole) {
+        *rl_ptrmap_slot(&m->whole_arrays, value) = (void *)1;
+        rl_u64set_add(&m->whole_array_stores, store_key(place, value));
+    } else {
+        *rl_ptrmap_slot(&m->element_values, value) = (void *)1;
+    }
+}
+
+/* Whether the value found at place is a whole array: every store gave it
+ * so, or, when some gave it as an element, a store at this place did. */
+static int stored_whole(rl_model *m, const char *place, const char *value)
+{
+    if (!rl_ptrmap_get(&m->whole_arrays, value)) return 0;
+    return !rl_ptrmap_get(&m->element_values, value) ||
+           rl_u64set_has(&m->whole_array_stores, store_key(place, value));
+}
+
 /* The pointers static initializers store (rl_static_store), as if stored
  * before anything runs: recorded before any context's. */
 void tm_record_static_stores(rl_model *m)
@@ -171,11 +202,12 @@ void tm_record_stores(rl_model *m, const frame_env *env)
             /* Keyed by the object as far as pointers are known (`A->next = p`
              * stores into the object A points to), as tm_follow_stores looks up. */
             const char *place = tm_follow_stores(m, alts[k], 0, &unused);
-            for (size_t v = 0; v < nvalues; v++)
-                if (values[v][0]) record_store(m, place, values[v]);
+            for (size_t v = 0; v < nvalues; v++) {
+                if (!values[v][0]) continue;
+                record_store(m, place, values[v]);
+                note_array_store(m, place, values[v], (n->flags & RL_ACC_STORES_ARRAY) != 0);
+            }
         }
-        if (n->flags & RL_ACC_STORES_ARRAY)
-            for (size_t v = 0; v < nvalues; v++) *rl_ptrmap_slot(&m->whole_arrays, values[v]) = (void *)1;
     }
     if (m->stores_generation == before) tm_memo_stores_mark(m->resolve_memo, env, before);
 }
@@ -239,10 +271,10 @@ static int sibling_element(const char *container_place, const char *value)
  * each loop it makes gets its own table). */
 static int made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value)
 {
-    /* an element's address, unless some store gave it as the whole array
+    /* an element's address, unless stores gave it as the whole array
      * (`args[i].buf = buffer`: every instance's points to the same one) */
     int element = strstr(value, "[]") && !sibling_element(container_place, value) &&
-                  !rl_ptrmap_get(&m->whole_arrays, value);
+                  !stored_whole(m, container_place, value);
     return element || tm_per_instance_heap(m, value) ||
            tm_allocated_in_loop(m, rl_intern(m->program->pool, value + 1)) ||
            (in_wrapper && same_frame_heap(container_place, value + 1));

@@ -794,6 +794,8 @@ void rl_model_free(rl_model *m)
     free(m->index_params);
     rl_ptrmap_free(&m->made_per_call);
     rl_ptrmap_free(&m->whole_arrays);
+    rl_ptrmap_free(&m->element_values);
+    rl_u64set_free(&m->whole_array_stores);
     rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
     rl_ptrmap_free(&m->counting);

@@ -375,6 +375,10 @@ typedef struct rl_model {
     rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (stores.c) */
     rl_ptrmap whole_arrays;    /* values `&X[]` some store gave as a whole array
                                   (RL_ACC_STORES_ARRAY), not one element */
+    rl_ptrmap element_values;  /* values `&X[]` some store gave as one element */
+    rl_u64set whole_array_stores; /* store_key of each (place, value) stored whole:
+                                  which of a value's stores gave it whole, when
+                                  others gave it as an element (stores.c) */
     int *pos_depth_of;         /* per function: the frames positions keep in a
                                   thread it is the entry of, 0 until asked
                                   (tm_position_depth) */

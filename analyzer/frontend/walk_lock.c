@@ -592,6 +592,17 @@ static int32_t write_within(walker *w, CXCursor c, int atomic)
     return -1;
 }
 
+/* The one value local c was given, when c names a local given one and
+ * never changed (`int last = (--c->refs == 0);`); a null cursor else. */
+static CXCursor single_value_of_local(walker *w, CXCursor c)
+{
+    if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return clang_getNullCursor();
+    CXCursor d = clang_getCursorReferenced(c);
+    local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
+    if (!v || v->exposed || v->modified || v->nassigns != 1) return clang_getNullCursor();
+    return v->assigns[0];
+}
+
 /* The decrement by one of a counter that expression c is: its ACCESS
  * node, with *old set when c's value is the counter's before the
  * decrement (`atomic_fetch_sub`, `__sync_fetch_and_sub`, `n--`) rather
@@ -604,10 +615,8 @@ static int32_t counter_decrement(walker *w, CXCursor c, int *old, int depth)
 {
     enum CXCursorKind k = clang_getCursorKind(c);
     if (k == CXCursor_DeclRefExpr && depth == 0) {
-        CXCursor d = clang_getCursorReferenced(c);
-        local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-        if (!v || v->exposed || v->modified || v->nassigns != 1) return -1;
-        return counter_decrement(w, rl_cursor_strip(v->assigns[0]), old, depth + 1);
+        CXCursor value = single_value_of_local(w, c);
+        return clang_Cursor_isNull(value) ? -1 : counter_decrement(w, rl_cursor_strip(value), old, depth + 1);
     }
     if (k == CXCursor_UnaryOperator) {
         enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
@@ -637,7 +646,7 @@ static int32_t counter_decrement(walker *w, CXCursor c, int *old, int depth)
  * to zero (`atomic_fetch_sub(&o->refs, 1) == 1`, `!__sync_sub_and_fetch(&n,
  * 1)`, `--refs != 0`): the branch (RL_TRY_ON_TRUE or RL_TRY_ON_FALSE)
  * where it did, *counter its ACCESS node; 0 for any other condition. */
-static int last_reference_test(walker *w, CXCursor cond, int32_t *counter)
+static int decrement_test(walker *w, CXCursor cond, int32_t *counter)
 {
     CXCursor c = rl_cursor_strip(cond);
     enum CXCursorKind k = clang_getCursorKind(c);
@@ -664,6 +673,25 @@ static int last_reference_test(walker *w, CXCursor cond, int32_t *counter)
     }
     rlw_children_free(&l);
     return result;
+}
+
+/* decrement_test, also through a local holding the test's truth, taken
+ * under the lock and tested after its unlock (`last = (--c->refs == 0);
+ * unlock; if (last) free(c);`, or `if (!last)`). */
+static int last_reference_test(walker *w, CXCursor cond, int32_t *counter)
+{
+    int direct = decrement_test(w, cond, counter);
+    if (direct) return direct;
+    CXCursor c = rl_cursor_strip(cond);
+    CXCursor held = single_value_of_local(w, c);
+    if (!clang_Cursor_isNull(held)) return decrement_test(w, held, counter);
+    if (clang_getCursorKind(c) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(c) != CXUnaryOperator_LNot)
+        return 0;
+    CXCursor operand;
+    if (rl_cursor_children(c, &operand, 1) != 1) return 0;
+    held = single_value_of_local(w, rl_cursor_strip(operand));
+    int inner = clang_Cursor_isNull(held) ? 0 : decrement_test(w, held, counter);
+    return inner == RL_TRY_ON_TRUE ? RL_TRY_ON_FALSE : inner == RL_TRY_ON_FALSE ? RL_TRY_ON_TRUE : 0;
 }
 
 void rlw_set_try(walker *w, int32_t node, CXCursor cond, int spins)

@@ -546,6 +546,14 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
      * for an object a callee allocated (or unlinked) for this one. */
     if (kind == RL_ROOT_HEAP) {
         if (strchr(text, '*') || sscanf(text, "H%u_%u", &line, &col) != 2) return 0;
+    } else if (kind == RL_ROOT_LOCAL) {
+        /* A local of fn is its own until its address goes out, as an
+         * object it allocated is (a stack array of jobs filled, then
+         * queued one by one under the queue's lock). It exists from fn's
+         * start: no hand-off comes before it. */
+        if (strchr(text, '*')) return 0;
+        line = 0;
+        col = 0;
     } else if (kind == RL_ROOT_CALL && text[0] == '@') {
         const char *rest = text + root;
         /* What a popped object leads to goes with it, as for an object

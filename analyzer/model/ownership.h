@@ -20,7 +20,9 @@
  *     function is ever stored into (it runs nothing) is known not to keep
  *     it; a call made holding locks publishes under them whatever its
  *     callee does.
- *  2. Only an object's own fields are owned ("H1.next", "P0*.len"), never
+ *  2. Only an object's own fields are owned ("H1.next", "P0*.len", a
+ *     local's "L:jobs[].n": a local is owned from the function's start as
+ *     an allocated object is from its allocation), never
  *     what its pointers lead to; except for an object taken off a shared
  *     structure (invariant 4).
  *  3. A recursion still being answered counts as keeping (the cautious

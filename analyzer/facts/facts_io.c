@@ -86,7 +86,9 @@
  * element of an array taken in a loop (RL_EVERY_ELEMENT); 42: a store
  * of a local pointer given only allocations or whole arrays is flagged
  * RL_ACC_STORES_ARRAY as a whole array's is, and a last-reference test
- * through a local holding the test's truth is marked RL_IF_LAST */
+ * through a local holding the test's truth is marked RL_IF_LAST, and a
+ * `for` over an instance's block past a shared offset (`1 + id * S`) is
+ * one */
 #define FACTS_FORMAT 42
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES

@@ -205,7 +205,7 @@ static int same_value(walker *w, CXCursor a, CXCursor b, int depth)
 
 /* `id * S` (or `S * id`), id a copy of a parameter: that parameter, S in
  * *size; else -1. */
-static int block_start(walker *w, CXCursor e, CXCursor *size)
+static int scaled_param(walker *w, CXCursor e, CXCursor *size)
 {
     CXCursor x, y;
     if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Mul, &x, &y)) return -1;
@@ -217,6 +217,36 @@ static int block_start(walker *w, CXCursor e, CXCursor *size)
     p = copied_param(w, y);
     if (p >= 0) *size = x;
     return p;
+}
+
+/* Where a block starts: `id * S`, or that past an offset every instance
+ * shares (`1 + id * S`, `id * S + base`: a stencil's interior, after its
+ * fixed edge): the parameter, S in *size, the offset in *offset (a null
+ * cursor when none); else -1. */
+static int block_start(walker *w, CXCursor e, CXCursor *size, CXCursor *offset)
+{
+    *offset = clang_getNullCursor();
+    int p = scaled_param(w, e, size);
+    if (p >= 0) return p;
+    CXCursor x, y;
+    if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Add, &x, &y)) return -1;
+    for (int side = 0; side < 2; side++) {
+        CXCursor scaled = side ? y : x, other = side ? x : y;
+        p = scaled_param(w, scaled, size);
+        /* the offset must not vary with the instance */
+        if (p >= 0 && copied_param(w, other) < 0) {
+            *offset = other;
+            return p;
+        }
+    }
+    return -1;
+}
+
+/* Whether two block offsets are the same: both none, or one value. */
+static int same_offset(walker *w, CXCursor a, CXCursor b)
+{
+    if (clang_Cursor_isNull(a) || clang_Cursor_isNull(b)) return clang_Cursor_isNull(a) && clang_Cursor_isNull(b);
+    return same_value(w, a, b, 0);
 }
 
 /* Whether e is `id + 1` (or `1 + id`), id a copy of parameter param. */
@@ -237,25 +267,41 @@ static int tests_param(walker *w, CXCursor e, int param)
            (copied_param(w, x) == param || copied_param(w, y) == param);
 }
 
-/* Whether e ends the block of size S starting at `id * S`: `id * S + S`
- * (either order), `(id + 1) * S` (either order), or `id == K ? N : end`
- * with one arm such an end (the last instance takes the remainder). */
-static int block_end(walker *w, CXCursor e, int param, CXCursor size, int depth)
+/* Whether e is `(id + 1) * S` (either order). */
+static int next_block_start(walker *w, CXCursor e, int param, CXCursor size)
+{
+    CXCursor x, y;
+    if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Mul, &x, &y)) return 0;
+    return (next_index(w, x, param) && same_value(w, y, size, 0)) ||
+           (next_index(w, y, param) && same_value(w, x, size, 0));
+}
+
+/* Whether e ends the block of size S starting at `id * S` past offset
+ * (block_start): the start plus S (either order), `(id + 1) * S` past
+ * the same offset (either order), or `id == K ? N : end` with one arm
+ * such an end (the last instance takes the remainder). */
+static int block_end(walker *w, CXCursor e, int param, CXCursor size, CXCursor offset, int depth)
 {
     e = single_value(w, e);
-    CXCursor x, y, s;
-    if (rlw_binary_operands(e, CXBinaryOperator_Add, &x, &y))
-        return (block_start(w, x, &s) == param && same_value(w, s, size, 0) && same_value(w, y, size, 0)) ||
-               (block_start(w, y, &s) == param && same_value(w, s, size, 0) && same_value(w, x, size, 0));
-    if (rlw_binary_operands(e, CXBinaryOperator_Mul, &x, &y))
-        return (next_index(w, x, param) && same_value(w, y, size, 0)) ||
-               (next_index(w, y, param) && same_value(w, x, size, 0));
+    CXCursor x, y, s, o;
+    if (rlw_binary_operands(e, CXBinaryOperator_Add, &x, &y)) {
+        for (int side = 0; side < 2; side++) {
+            CXCursor a = side ? y : x, b = side ? x : y;
+            if (block_start(w, a, &s, &o) == param && same_value(w, s, size, 0) && same_offset(w, o, offset) &&
+                same_value(w, b, size, 0))
+                return 1;
+            if (!clang_Cursor_isNull(offset) && next_block_start(w, a, param, size) && same_value(w, b, offset, 0))
+                return 1;
+        }
+        return 0;
+    }
+    if (clang_Cursor_isNull(offset) && next_block_start(w, e, param, size)) return 1;
     if (clang_getCursorKind(e) != CXCursor_ConditionalOperator || depth > 0) return 0;
     child_list l;
     rlw_children_of(e, &l);
     int ok = l.len == 3 && tests_param(w, rlw_child_at(&l, 0), param) &&
-             (block_end(w, rlw_child_at(&l, 1), param, size, depth + 1) ||
-              block_end(w, rlw_child_at(&l, 2), param, size, depth + 1));
+             (block_end(w, rlw_child_at(&l, 1), param, size, offset, depth + 1) ||
+              block_end(w, rlw_child_at(&l, 2), param, size, offset, depth + 1));
     rlw_children_free(&l);
     return ok;
 }
@@ -272,9 +318,9 @@ int rlw_param_itself(walker *w, CXCursor e)
 int rlw_range_param(walker *w, CXCursor lo, CXCursor hi)
 {
     if (clang_Cursor_isNull(lo) || clang_Cursor_isNull(hi)) return -1;
-    CXCursor size;
-    int param = block_start(w, lo, &size);
-    return param >= 0 && block_end(w, hi, param, size, 0) ? param : -1;
+    CXCursor size, offset;
+    int param = block_start(w, lo, &size, &offset);
+    return param >= 0 && block_end(w, hi, param, size, offset, 0) ? param : -1;
 }
 
 int rlw_param_range(walker *w, CXCursor lo, CXCursor hi)

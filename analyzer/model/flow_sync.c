@@ -180,8 +180,15 @@ static void add_sync_node(int32_t **nodes, const rl_lockset ***objects, size_t *
         *nodes = rl_xrealloc(*nodes, *cap * sizeof **nodes);
         *objects = rl_xrealloc(*objects, *cap * sizeof **objects);
     }
-    (*nodes)[*n] = i;
-    (*objects)[(*n)++] = set;
+    /* kept in node order (posts_before groups a node's entries): a post
+     * moved back to an earlier unlock goes before the later nodes */
+    size_t at = *n;
+    while (at > 0 && (*nodes)[at - 1] > i) at--;
+    memmove(*nodes + at + 1, *nodes + at, (*n - at) * sizeof **nodes);
+    memmove(*objects + at + 1, *objects + at, (*n - at) * sizeof **objects);
+    (*nodes)[at] = i;
+    (*objects)[at] = set;
+    (*n)++;
 }
 
 /* The function's own post and wait calls, and the calls into callees that
@@ -190,20 +197,23 @@ static void add_sync_node(int32_t **nodes, const rl_lockset ***objects, size_t *
  * data it announces); the atomic loads a condition tests are waits, their
  * objects joining the history on the branch that read a stored value
  * (on_branch). */
-/* Whether node i of the walked function holds a lock, or comes after an
- * unlock or a call that took one (`lock; ready = 1; unlock; signal;`):
- * a condition variable's signal there orders what came before it through
- * the mutex (apimodel.h, through_lock). */
-static int lock_around(const walk *w, int32_t i)
+/* Where a condition variable's signal at node i of the walked function
+ * orders what came before it through a mutex (apimodel.h, through_lock):
+ * at i when i holds a lock; else at the last unlock, or call that took
+ * one, before it (`lock; ready = 1; unlock; signal;`): what the function
+ * did between that unlock and the signal reaches the waiter through no
+ * mutex (`unlock; j->result = 42; signal;` races with the waiter's read).
+ * -1 when there is none. */
+static int32_t lock_around(const walk *w, int32_t i)
 {
-    if (w->out->held[i] && w->out->held[i]->n) return 1;
-    for (int32_t j = 0; j < i; j++) {
+    if (w->out->held[i] && w->out->held[i]->n) return i;
+    for (int32_t j = i - 1; j >= 0; j--) {
         const rl_node *n = &w->fn->nodes[j];
-        if (n->kind == RL_N_UNLOCK) return 1;
+        if (n->kind == RL_N_UNLOCK) return j;
         int callee = n->kind == RL_N_CALL && w->info->callees[j] ? rl_program_find(w->p, w->info->callees[j]) : -1;
-        if (callee >= 0 && w->flow->fns[callee].exit_acquired && w->flow->fns[callee].exit_acquired->n) return 1;
+        if (callee >= 0 && w->flow->fns[callee].exit_acquired && w->flow->fns[callee].exit_acquired->n) return j;
     }
-    return 0;
+    return -1;
 }
 
 /* Whether node i is inside a loop whose wait may never run
@@ -302,8 +312,15 @@ void flow_collect_posts_and_waits(walk *w)
         if (callee >= 0 && w->flow->fns[callee].posted_unlocked && w->flow->fns[callee].posted_unlocked->n)
             unlocked = rl_ls_union(w->flow->locks, unlocked,
                                    flow_translate(w, w->flow->fns[callee].posted_unlocked, &w->fn->nodes[i]));
-        if (unlocked->n && lock_around(w, i)) objects = rl_ls_union(w->flow->locks, objects, unlocked);
-        else if (unlocked->n) posted_unlocked = rl_ls_union(w->flow->locks, posted_unlocked, unlocked);
+        int32_t through = unlocked->n ? lock_around(w, i) : -1;
+        if (through == i) {
+            objects = rl_ls_union(w->flow->locks, objects, unlocked);
+        } else if (through >= 0) {
+            add_sync_node(&out->post_nodes, &out->post_objects, &out->nposts, &cap_posts, through, unlocked);
+            posted = rl_ls_union(w->flow->locks, posted, unlocked);
+        } else if (unlocked->n) {
+            posted_unlocked = rl_ls_union(w->flow->locks, posted_unlocked, unlocked);
+        }
         const char *barrier = rl_program_sync_object(w->p, w->info, i, RL_API_BARRIER);
         if (barrier) barriers = rl_ls_add(w->flow->locks, barriers, barrier, 0);
         if (callee >= 0 && w->flow->fns[callee].barriers && w->flow->fns[callee].barriers->n)

@@ -370,7 +370,11 @@ void rlw_note_order_test(walker *w, int32_t node, CXCursor cond)
     const char *a = l.len == 2 ? operand_root(w, rlw_child_at(&l, 0)) : NULL;
     const char *b = l.len == 2 ? operand_root(w, rlw_child_at(&l, 1)) : NULL;
     rlw_children_free(&l);
-    if (l.len != 2 || constant || (a && a == b)) return;
+    if (l.len != 2 || constant) return;
+    /* two values of one object (`p->left < p->right ? p->left :
+     * p->right`, a philosopher's lower fork): indices, ordered, of no
+     * lock's root */
+    if (a && a == b) a = b = NULL;
     if (!a) a = rl_intern(w->facts->pool, UNKNOWN_ROOT);
     if (!b) b = rl_intern(w->facts->pool, UNKNOWN_ROOT);
     rl_node *n = &w->fn->nodes[node];

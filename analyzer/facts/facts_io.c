@@ -86,10 +86,11 @@
  * element of an array taken in a loop (RL_EVERY_ELEMENT); 42: a store
  * of a local pointer given only allocations or whole arrays is flagged
  * RL_ACC_STORES_ARRAY as a whole array's is, and a last-reference test
- * through a local holding the test's truth is marked RL_IF_LAST, and a
+ * through a local holding the test's truth is marked RL_IF_LAST; 43: a
  * `for` over an instance's block past a shared offset (`1 + id * S`) is
- * one */
-#define FACTS_FORMAT 42
+ * one, and an order test of two values of one object is RL_IF_ORDERS
+ * with no roots */
+#define FACTS_FORMAT 43
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -226,7 +226,11 @@ static state on_branch(walk *w, int32_t node, state s, int branch_flag)
          * what the storer released before it comes first, as after a
          * wait (the object joins the history); a relaxed load only with
          * an acquire fence after it */
-        if (s.held && flow_load_acquires(w, n->aux)) s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
+        if (s.held && flow_load_acquires(w, n->aux)) {
+            s.acquired = rl_ls_add(w->flow->locks, s.acquired, t->text, 0);
+            w->branch_waits = rl_ls_add(w->flow->locks, w->branch_waits ? w->branch_waits : rl_ls_empty(w->flow->locks),
+                                        t->text, 0);
+        }
         return s;
     }
     if (t->kind == RL_N_CALL) {
@@ -524,6 +528,12 @@ static int analyse(rl_program *p, rl_flow *flow, size_t i)
     const rl_lockset *posted = w.out->posted, *waited = w.out->waited, *barriers = w.out->barriers;
     const rl_lockset *posted_unlocked = w.out->posted_unlocked;
     flow_collect_posts_and_waits(&w);
+    /* A spin on an atomic load that every return comes after (`while
+     * (atomic_load(&serving) != my) ;` in a ticket lock's acquire) is a
+     * wait the function surely made: its callers' calls wait too, so a
+     * loop calling it posts and waits (flow_posts.c) */
+    if (w.branch_waits && returns)
+        w.out->waited = rl_ls_union(flow->locks, w.out->waited, rl_ls_meet(flow->locks, exit_state.acquired, w.branch_waits));
     int changed = !w.out->analysed || w.out->exit_held != exit_state.held ||
                   w.out->exit_released != exit_state.released || w.out->exit_may != exit_state.may ||
                   w.out->exit_acquired != exit_state.acquired || w.out->posted != posted ||

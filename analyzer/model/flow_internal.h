@@ -51,6 +51,9 @@ typedef struct walk {
     const rl_lockset *jumps; /* held at every jump so far (meet) */
     int jumped;          /* some jump was seen */
     int32_t last_acquire_fence; /* the function's last acquire fence, or -1 */
+    const rl_lockset *branch_waits; /* objects atomic loads tested by a
+                                    condition waited on (on_branch); NULL:
+                                    none yet */
 } walk;
 
 /* (flow.c) A callee's summary set in the caller's terms at `call`. */

@@ -10,10 +10,14 @@
  *   // XFAIL: reason         known to fail; passing is then an error
  *   // OPTIONS: NAME=VALUE   rule options (rules/options.h), e.g.
  *                            race.volatile=ignore, as --check-option
- * Prints one line per fixture and a final "N passed, M failed" line. */
+ * Prints one line per fixture and a final "N passed, M failed" line.
+ *
+ * usage: fixture_runner [--models DIR] [-v] FILE_OR_DIR...  (exit 0: all
+ * pass; 1: some fail, or none found; 2: a usage error) */
 #include "driver.h"
 #include "util/mem.h"
 #include <dirent.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,13 +286,33 @@ static int cmp_str(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *rules = NULL;
-    char **inputs = rl_xcalloc((size_t)argc + 1, sizeof *inputs);
-    int ninputs = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--models") == 0 && i + 1 < argc) rules = argv[++i];
-        else if (strcmp(argv[i], "-v") == 0) verbose = 1;
-        else inputs[ninputs++] = argv[i];
+    static const struct option longopts[] = {{"models", required_argument, NULL, 'm'},
+                                             {"verbose", no_argument, NULL, 'v'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    static const char usage[] = "usage: fixture_runner [--models DIR] [-v] FILE_OR_DIR...\n";
+    for (int opt; (opt = getopt_long(argc, argv, "m:vh", longopts, NULL)) != -1;) {
+        switch (opt) {
+        case 'm':
+            rules = optarg;
+            break;
+        case 'v':
+            verbose = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return 0;
+        default:
+            fputs(usage, stderr);
+            return 2;
+        }
     }
+    if (optind >= argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    char **inputs = argv + optind;
+    int ninputs = argc - optind;
     char **files = NULL;
     size_t nfiles = 0, cap = 0;
     for (int i = 0; i < ninputs; i++) {
@@ -313,7 +337,6 @@ int main(int argc, char **argv)
         free(files[i]);
     }
     free(files);
-    free(inputs);
     printf("\nannotated lines: %d/%d RACE lines reported, %d/%d NORACE lines reported\n", t.race_found, t.race_lines,
            t.norace_flagged, t.norace_lines);
     if (t.xfailed) printf("%d known failures (XFAIL)\n", t.xfailed);

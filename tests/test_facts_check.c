@@ -80,6 +80,7 @@ typedef enum mutation {
     IF_LAST_ON_A_READ,
     CALL_NEGATIVE_CLAIM_MASK,
     IF_MEMBER_TEST_NOT_NULL,
+    ACCESS_BAD_RECORD_RANGE,
     NMUTATIONS
 } mutation;
 
@@ -91,6 +92,7 @@ static const char *const mutation_names[NMUTATIONS] = {
     "an IF testing a last reference whose decrement is a read",
     "a CALL whose claimed-argument mask is negative",
     "an IF member test against a constant other than 0",
+    "an ACCESS place with a record range step missing a member",
 };
 
 /* Breaks one invariant of f; 0 when f has nothing to break it on. */
@@ -114,6 +116,10 @@ static int mutate(rl_unit_facts *f, mutation m)
     case ACCESS_UNCLOSED_INDEX:
         if (!(n = find_node(f, RL_N_ACCESS, &fn))) return 0;
         n->text = rl_intern(f->pool, "G:table[#P0");
+        return 1;
+    case ACCESS_BAD_RECORD_RANGE:
+        if (!(n = find_node(f, RL_N_ACCESS, &fn))) return 0;
+        n->text = rl_intern(f->pool, "G:table[#R0:lo]");
         return 1;
     case FUNCTION_WITHOUT_NAME:
         if (f->nfns == 0) return 0;

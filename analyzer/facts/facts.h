@@ -397,6 +397,15 @@ typedef struct rl_loc {
  * between those two parameters runs over the instance's own elements
  * (facts format 40). */
 #define RL_BLOCK_START "+"
+/* The value of a store into a member of a loop round's own element that
+ * starts or ends the round's block of elements (`args[t].lo = t * S`,
+ * `args[t].hi = (t + 1) * S`), followed by a key of the block's size and
+ * offset ("16@", "16@1"): a thread whose `for` runs over the range its
+ * record holds ([#R<n>:lo:hi] index steps, walk_index.c) owns those
+ * elements when the two members of its record were given the start and
+ * the end of one block (model/resolve.c; facts format 44). */
+#define RL_RECORD_BLOCK_START "#["
+#define RL_RECORD_BLOCK_END "#]"
 /* The api of a LOOP whose `for` counter runs from parameter n to
  * parameter n + 1 (text "P<n>"): its elements are the instance's own
  * only where the caller passed a block for them (RL_BLOCK_START), and a

@@ -10,6 +10,20 @@
 /* Digits of the largest long long, 9223372036854775807. */
 #define MAX_CONSTANT_DIGITS 19
 
+/* Whether what follows "[#R" is "<n>:lo:hi]", lo and hi identifiers. */
+static int record_range_step_ok(const char *p)
+{
+    size_t n = 0;
+    while (isdigit((unsigned char)p[n])) n++;
+    if (n == 0 || n > RL_FACTS_MAX_PARAM_DIGITS) return 0;
+    p += n;
+    for (int member = 0; member < 2; member++) {
+        if (*p++ != ':' || !(isalpha((unsigned char)*p) || *p == '_')) return 0;
+        while (isalnum((unsigned char)*p) || *p == '_') p++;
+    }
+    return *p == ']';
+}
+
 /* A place or value the model can parse (invariant 2). */
 static int text_ok(const char *s, const char **why)
 {
@@ -28,6 +42,12 @@ static int text_ok(const char *s, const char **why)
                 *why = "has a parameter index step that is not [#P<n>]";
                 return 0;
             }
+        }
+        /* [#R<n>:lo:hi]: a range read from parameter n's record, two
+         * members named as identifiers */
+        if (p[0] == '[' && p[1] == '#' && p[2] == 'R' && !record_range_step_ok(p + 3)) {
+            *why = "has a record range step that is not [#R<n>:member:member]";
+            return 0;
         }
         int at_root = p == s || p[-1] == '&' || p[-1] == RL_CALL_SEP[0] || p[-1] == RL_NESTED_SEP[0];
         if (at_root && p[0] == 'P' && isdigit((unsigned char)p[1])) {

@@ -89,8 +89,10 @@
  * through a local holding the test's truth is marked RL_IF_LAST; 43: a
  * `for` over an instance's block past a shared offset (`1 + id * S`) is
  * one, and an order test of two values of one object is RL_IF_ORDERS
- * with no roots */
-#define FACTS_FORMAT 43
+ * with no roots; 44: a store of a round's block into its record
+ * (RL_RECORD_BLOCK_START, _END) and [#R<n>:lo:hi] index steps of a
+ * `for` over a range read from a record */
+#define FACTS_FORMAT 44
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -267,7 +267,8 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     expr_out index_out;
     rlw_out_init(&index_out);
     rlw_expr(w, idx, USE_READ, &index_out);
-    int by_param = rlw_index_param(w, idx);
+    const char *range = NULL; /* a record's range: ":lo:hi" */
+    int by_param = rlw_index_param_or_range(w, idx, &range);
     expr_out base;
     rlw_out_init(&base);
     CXCursor sb = rl_cursor_strip(b);
@@ -276,7 +277,8 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
         if (!rl_sb_str(&base.place)[0]) {
             /* not a place we track */
         } else if (by_param >= 0) {
-            rl_sb_printf(&place, "%s[#P%d]", rl_sb_str(&base.place), by_param);
+            if (range) rl_sb_printf(&place, "%s[#R%d%s]", rl_sb_str(&base.place), by_param, range);
+            else rl_sb_printf(&place, "%s[#P%d]", rl_sb_str(&base.place), by_param);
             if (strchr(rl_sb_str(&base.place), '[')) index = base.index; /* meals[2][id]: still row 2 */
         } else {
             /* table[3] and table[5] are different elements: the place
@@ -294,7 +296,8 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
          * pointer leads to, and its index the instance's own as an
          * array's would be ("*[#P<n>]", which the model reads as the
          * pointer's element alone: model/resolve.c) */
-        if (by_param >= 0 && rl_sb_str(&place)[0]) rl_sb_printf(&place, "[#P%d]", by_param);
+        if (by_param >= 0 && rl_sb_str(&place)[0] && range) rl_sb_printf(&place, "[#R%d%s]", by_param, range);
+        else if (by_param >= 0 && rl_sb_str(&place)[0]) rl_sb_printf(&place, "[#P%d]", by_param);
     }
     rl_sb_printf(&display, "%s[]", rl_sb_str(&base.display));
     rlw_out_free(&base);
@@ -551,8 +554,16 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         }
         int stores = !w->silent && last >= before && w->fn->nodes[last].kind == RL_N_ACCESS &&
                      (w->fn->nodes[last].flags & RL_ACC_WRITE);
-        if (stores && !rl_sb_str(&b.value)[0] && rlw_type_is_pointer(clang_getCursorType(lhs)) &&
-            rl_cursor_is_null_constant(rhs)) {
+        rl_strbuf block = RL_STRBUF_INIT;
+        if (stores && !rl_sb_str(&b.value)[0] && w->fn->nodes[last].api &&
+            strcmp(w->fn->nodes[last].api, RL_ROUND_ELEMENT) == 0 && strchr(w->fn->nodes[last].text, '.') &&
+            rlw_counter_block_value(w, rhs, w->loop.counter, &block)) {
+            /* `args[t].lo = t * chunk;`: the round's record given its block
+             * (facts format 43) */
+            const char *vals[1] = {rl_sb_str(&block)};
+            rlw_set_args(w, last, vals, 1);
+        } else if (stores && !rl_sb_str(&b.value)[0] && rlw_type_is_pointer(clang_getCursorType(lhs)) &&
+                   rl_cursor_is_null_constant(rhs)) {
             /* `c->conn = NULL;`: a null stored, told from a value not
              * traced (facts format 41; model/member_tests.h) */
             const char *vals[1] = {RL_NULL_STORE};
@@ -565,6 +576,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
             if (b.round_element && !w->fn->nodes[last].api) /* `head = &jobs[i]` */
                 w->fn->nodes[last].api = rl_intern(w->facts->pool, RL_STORES_ROUND_ELEMENT);
         }
+        rl_sb_free(&block);
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         if (!w->silent && a.place.len) struct_member_stores(w, lhs, rhs, &a);
         set_current(w, lhs, rhs, rl_sb_str(&b.value));

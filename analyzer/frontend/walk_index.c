@@ -130,7 +130,7 @@ static int block_index_param(walker *w, CXCursor idx)
 /* The `for` counter around that runs over the instance's own block and
  * is the whole index (`a[i]`, with i from `id * S` below `id * S + S`):
  * the parameter id copies, or -1. */
-static int owned_counter_param(walker *w, CXCursor idx)
+static int owned_counter_param(walker *w, CXCursor idx, const char **members)
 {
     CXCursor s = rl_cursor_strip(idx);
     if (clang_getCursorKind(s) != CXCursor_DeclRefExpr) return -1;
@@ -139,16 +139,26 @@ static int owned_counter_param(walker *w, CXCursor idx)
         if (clang_equalCursors(w->loop.owned[i].counter, d)) {
             /* assigned in the body as well: no longer the loop's alone */
             local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-            return v && v->nassigns <= 1 && !v->exposed ? w->loop.owned[i].param : -1;
+            if (!v || v->nassigns > 1 || v->exposed) return -1;
+            *members = w->loop.owned[i].members;
+            return w->loop.owned[i].param;
         }
     return -1;
 }
 
-int rlw_index_param(walker *w, CXCursor idx)
+int rlw_index_param_or_range(walker *w, CXCursor idx, const char **members)
 {
+    *members = NULL;
     int p = copied_param(w, idx);
     if (p < 0) p = block_index_param(w, idx);
-    return p >= 0 ? p : owned_counter_param(w, idx);
+    return p >= 0 ? p : owned_counter_param(w, idx, members);
+}
+
+int rlw_index_param(walker *w, CXCursor idx)
+{
+    const char *members;
+    int p = rlw_index_param_or_range(w, idx, &members);
+    return members ? -1 : p; /* a record's range: an element step only */
 }
 
 /* ---- ranges of a `for` counter that are an instance's own -------------- */
@@ -203,18 +213,31 @@ static int same_value(walker *w, CXCursor a, CXCursor b, int depth)
     return same;
 }
 
-/* `id * S` (or `S * id`), id a copy of a parameter: that parameter, S in
- * *size; else -1. */
-static int scaled_param(walker *w, CXCursor e, CXCursor *size)
+/* The instance's value x stands for: with no counter, the parameter x is
+ * a copy of (copied_param: a thread's id); with one, 0 when x is that
+ * loop counter (the round whose record main fills: `args[t].lo = t *
+ * chunk`). -1 otherwise. */
+static int instance_value(walker *w, CXCursor x, CXCursor counter)
+{
+    if (clang_Cursor_isNull(counter)) return copied_param(w, x);
+    x = rl_cursor_strip(x);
+    return clang_getCursorKind(x) == CXCursor_DeclRefExpr && clang_equalCursors(clang_getCursorReferenced(x), counter)
+               ? 0
+               : -1;
+}
+
+/* `id * S` (or `S * id`), id the instance's value (instance_value): that
+ * value's parameter, S in *size; else -1. */
+static int scaled_param(walker *w, CXCursor e, CXCursor counter, CXCursor *size)
 {
     CXCursor x, y;
     if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Mul, &x, &y)) return -1;
-    int p = copied_param(w, x);
+    int p = instance_value(w, x, counter);
     if (p >= 0) {
         *size = y;
         return p;
     }
-    p = copied_param(w, y);
+    p = instance_value(w, y, counter);
     if (p >= 0) *size = x;
     return p;
 }
@@ -223,18 +246,18 @@ static int scaled_param(walker *w, CXCursor e, CXCursor *size)
  * shares (`1 + id * S`, `id * S + base`: a stencil's interior, after its
  * fixed edge): the parameter, S in *size, the offset in *offset (a null
  * cursor when none); else -1. */
-static int block_start(walker *w, CXCursor e, CXCursor *size, CXCursor *offset)
+static int block_start(walker *w, CXCursor e, CXCursor counter, CXCursor *size, CXCursor *offset)
 {
     *offset = clang_getNullCursor();
-    int p = scaled_param(w, e, size);
+    int p = scaled_param(w, e, counter, size);
     if (p >= 0) return p;
     CXCursor x, y;
     if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Add, &x, &y)) return -1;
     for (int side = 0; side < 2; side++) {
         CXCursor scaled = side ? y : x, other = side ? x : y;
-        p = scaled_param(w, scaled, size);
+        p = scaled_param(w, scaled, counter, size);
         /* the offset must not vary with the instance */
-        if (p >= 0 && copied_param(w, other) < 0) {
+        if (p >= 0 && instance_value(w, other, counter) < 0) {
             *offset = other;
             return p;
         }
@@ -249,61 +272,150 @@ static int same_offset(walker *w, CXCursor a, CXCursor b)
     return same_value(w, a, b, 0);
 }
 
-/* Whether e is `id + 1` (or `1 + id`), id a copy of parameter param. */
-static int next_index(walker *w, CXCursor e, int param)
+/* Whether e is `id + 1` (or `1 + id`), id the instance's value `param`. */
+static int next_index(walker *w, CXCursor e, CXCursor counter, int param)
 {
     CXCursor x, y;
     long long one = 0;
     if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Add, &x, &y)) return 0;
-    return (copied_param(w, x) == param && rlw_const_int(y, &one) && one == 1) ||
-           (copied_param(w, y) == param && rlw_const_int(x, &one) && one == 1);
+    return (instance_value(w, x, counter) == param && rlw_const_int(y, &one) && one == 1) ||
+           (instance_value(w, y, counter) == param && rlw_const_int(x, &one) && one == 1);
 }
 
-/* Whether e tests parameter param for equality (`id == nthreads - 1`). */
-static int tests_param(walker *w, CXCursor e, int param)
+/* Whether e tests the instance's value for equality (`id == nthreads - 1`). */
+static int tests_param(walker *w, CXCursor e, CXCursor counter, int param)
 {
     CXCursor x, y;
     return rlw_binary_operands(rl_cursor_strip(e), CXBinaryOperator_EQ, &x, &y) &&
-           (copied_param(w, x) == param || copied_param(w, y) == param);
+           (instance_value(w, x, counter) == param || instance_value(w, y, counter) == param);
 }
 
-/* Whether e is `(id + 1) * S` (either order). */
-static int next_block_start(walker *w, CXCursor e, int param, CXCursor size)
+/* `(id + 1) * S` (either order): S in *size, else a null cursor. */
+static CXCursor next_block_size(walker *w, CXCursor e, CXCursor counter, int param)
 {
     CXCursor x, y;
-    if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Mul, &x, &y)) return 0;
-    return (next_index(w, x, param) && same_value(w, y, size, 0)) ||
-           (next_index(w, y, param) && same_value(w, x, size, 0));
+    if (!rlw_binary_operands(single_value(w, e), CXBinaryOperator_Mul, &x, &y)) return clang_getNullCursor();
+    if (next_index(w, x, counter, param)) return y;
+    if (next_index(w, y, counter, param)) return x;
+    return clang_getNullCursor();
 }
 
-/* Whether e ends the block of size S starting at `id * S` past offset
- * (block_start): the start plus S (either order), `(id + 1) * S` past
- * the same offset (either order), or `id == K ? N : end` with one arm
- * such an end (the last instance takes the remainder). */
-static int block_end(walker *w, CXCursor e, int param, CXCursor size, CXCursor offset, int depth)
+/* The block e ends: the start plus S (either order), `(id + 1) * S` past
+ * an offset or none (either order), or `id == K ? N : end` with one arm
+ * such an end (the last instance takes the remainder). Its size and
+ * offset go to *size and *offset; 0 when e ends no block of `param`. */
+static int block_end_parts(walker *w, CXCursor e, CXCursor counter, int param, CXCursor *size, CXCursor *offset,
+                           int depth)
 {
     e = single_value(w, e);
     CXCursor x, y, s, o;
     if (rlw_binary_operands(e, CXBinaryOperator_Add, &x, &y)) {
         for (int side = 0; side < 2; side++) {
             CXCursor a = side ? y : x, b = side ? x : y;
-            if (block_start(w, a, &s, &o) == param && same_value(w, s, size, 0) && same_offset(w, o, offset) &&
-                same_value(w, b, size, 0))
+            if (block_start(w, a, counter, &s, &o) == param && same_value(w, b, s, 0)) {
+                *size = s;
+                *offset = o;
                 return 1;
-            if (!clang_Cursor_isNull(offset) && next_block_start(w, a, param, size) && same_value(w, b, offset, 0))
+            }
+            s = next_block_size(w, a, counter, param);
+            if (!clang_Cursor_isNull(s) && instance_value(w, b, counter) < 0) {
+                *size = s;
+                *offset = b;
                 return 1;
+            }
         }
         return 0;
     }
-    if (clang_Cursor_isNull(offset) && next_block_start(w, e, param, size)) return 1;
+    s = next_block_size(w, e, counter, param);
+    if (!clang_Cursor_isNull(s)) {
+        *size = s;
+        *offset = clang_getNullCursor();
+        return 1;
+    }
     if (clang_getCursorKind(e) != CXCursor_ConditionalOperator || depth > 0) return 0;
     child_list l;
     rlw_children_of(e, &l);
-    int ok = l.len == 3 && tests_param(w, rlw_child_at(&l, 0), param) &&
-             (block_end(w, rlw_child_at(&l, 1), param, size, offset, depth + 1) ||
-              block_end(w, rlw_child_at(&l, 2), param, size, offset, depth + 1));
+    int ok = l.len == 3 && tests_param(w, rlw_child_at(&l, 0), counter, param) &&
+             (block_end_parts(w, rlw_child_at(&l, 1), counter, param, size, offset, depth + 1) ||
+              block_end_parts(w, rlw_child_at(&l, 2), counter, param, size, offset, depth + 1));
     rlw_children_free(&l);
     return ok;
+}
+
+/* Whether e ends the block of `param` of that size past that offset. */
+static int block_end(walker *w, CXCursor e, CXCursor counter, int param, CXCursor size, CXCursor offset)
+{
+    CXCursor s, o;
+    return block_end_parts(w, e, counter, param, &s, &o, 0) && same_value(w, s, size, 0) && same_offset(w, o, offset);
+}
+
+/* Appends a key naming value x wherever it is written alike: a constant
+ * in decimal, a variable by its USR, nothing for a null cursor (no
+ * offset); 0 when x is neither. */
+static int value_key(walker *w, CXCursor x, rl_strbuf *out)
+{
+    if (clang_Cursor_isNull(x)) return 1;
+    x = single_value(w, x);
+    long long k;
+    if (rlw_const_int(x, &k)) {
+        rl_sb_printf(out, "%lld", k);
+        return 1;
+    }
+    if (clang_getCursorKind(x) != CXCursor_DeclRefExpr) return 0;
+    CXString usr = clang_getCursorUSR(clang_getCursorReferenced(x));
+    const char *u = clang_getCString(usr);
+    int ok = u && u[0] && !strpbrk(u, ":]");
+    if (ok) rl_sb_append(out, u);
+    clang_disposeString(usr);
+    return ok;
+}
+
+int rlw_counter_block_value(walker *w, CXCursor value, CXCursor counter, rl_strbuf *out)
+{
+    if (clang_Cursor_isNull(counter)) return 0;
+    CXCursor size, offset;
+    /* an end first: `t * S + S` ends the round's block */
+    int end = block_end_parts(w, value, counter, 0, &size, &offset, 0);
+    if (!end && block_start(w, value, counter, &size, &offset) != 0) return 0;
+    rl_strbuf key = RL_STRBUF_INIT;
+    int ok = value_key(w, size, &key);
+    rl_sb_appendc(&key, '@');
+    ok = ok && value_key(w, offset, &key);
+    if (ok) rl_sb_printf(out, "%s%s", end ? RL_RECORD_BLOCK_END : RL_RECORD_BLOCK_START, rl_sb_str(&key));
+    rl_sb_free(&key);
+    return ok;
+}
+
+/* The member a plain read through parameter n's object names ("P<n>*.f":
+ * `a->lo`, a the parameter or a copy of it), interned; NULL otherwise. */
+static const char *record_member(walker *w, CXCursor e, int *param)
+{
+    expr_out o;
+    rlw_out_init(&o);
+    rlw_expr_silent(w, single_value(w, e), &o);
+    const char *place = rl_sb_str(&o.place);
+    int n = -1, used = 0;
+    const char *member = NULL;
+    if (sscanf(place, "P%d*.%n", &n, &used) == 1 && used > 0 && place[used] && !strpbrk(place + used, ".*[:]")) {
+        *param = n;
+        member = rl_intern(w->facts->pool, place + used);
+    }
+    rlw_out_free(&o);
+    return member;
+}
+
+const char *rlw_record_range(walker *w, CXCursor lo, CXCursor hi, int *param)
+{
+    if (clang_Cursor_isNull(lo) || clang_Cursor_isNull(hi)) return NULL;
+    int plo = -1, phi = -1;
+    const char *a = record_member(w, lo, &plo), *b = record_member(w, hi, &phi);
+    if (!a || !b || a == b || plo != phi || plo < 0) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, ":%s:%s", a, b);
+    const char *members = rl_intern(w->facts->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    *param = plo;
+    return members;
 }
 
 int rlw_param_itself(walker *w, CXCursor e)
@@ -318,9 +430,9 @@ int rlw_param_itself(walker *w, CXCursor e)
 int rlw_range_param(walker *w, CXCursor lo, CXCursor hi)
 {
     if (clang_Cursor_isNull(lo) || clang_Cursor_isNull(hi)) return -1;
-    CXCursor size, offset;
-    int param = block_start(w, lo, &size, &offset);
-    return param >= 0 && block_end(w, hi, param, size, offset, 0) ? param : -1;
+    CXCursor size, offset, none = clang_getNullCursor();
+    int param = block_start(w, lo, none, &size, &offset);
+    return param >= 0 && block_end(w, hi, none, param, size, offset) ? param : -1;
 }
 
 int rlw_param_range(walker *w, CXCursor lo, CXCursor hi)

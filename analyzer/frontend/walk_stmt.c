@@ -351,13 +351,17 @@ static void stmt_for(walker *w, CXCursor c)
             w->fn->nodes[node].api = rl_intern(w->facts->pool, RL_LOOP_PARAM_RANGE);
             param = first;
         }
-        if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){w->loop.counter, param};
+        /* a range the thread's record holds (`for (i = a->lo; i < a->hi;
+         * i++)`): its own where the record was given a block (facts.h,
+         * RL_RECORD_BLOCK_START) */
+        const char *members = param < 0 ? rlw_record_range(w, lo, hi, &param) : NULL;
+        if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){w->loop.counter, param, members};
     }
     CXCursor stride = clang_getNullCursor();
     CXCursor strided = clang_Cursor_isNull(increment) ? stride : strided_variable(increment, &stride);
     if (!clang_Cursor_isNull(strided) && w->loop.nowned < MAX_OWNED_COUNTERS) {
         int param = rlw_stride_param(w, rlw_counter_start(strided, init), stride);
-        if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){strided, param};
+        if (param >= 0) w->loop.owned[w->loop.nowned++] = (owned_counter){strided, param, NULL};
     }
     stmt_into(w, body_c, body);
     w->loop = outer;

@@ -101,6 +101,8 @@ typedef struct local_var {
 typedef struct owned_counter {
     CXCursor counter;
     int param;           /* the parameter id is a copy of */
+    const char *members; /* a range read from the parameter's record
+                            (rlw_record_range: ":lo:hi"), or NULL */
 } owned_counter;
 
 /* The innermost loop around the statement being walked, as spawn
@@ -401,6 +403,25 @@ void rlw_mark_pops(walker *w);
  * the parameter, a value read through it, or its block `id * C + k`), or
  * -1: emitted as the [#P<n>] step. */
 int rlw_index_param(walker *w, CXCursor idx);
+/* rlw_index_param, and also the counter of a `for` over a range read
+ * from the parameter's record (rlw_record_range), whose members go to
+ * *members (NULL otherwise): emitted as the [#R<n>:lo:hi] step, which the
+ * model trusts only where the record was filled with a block of the
+ * round that started the thread (facts.h, RL_RECORD_BLOCK_START). */
+int rlw_index_param_or_range(walker *w, CXCursor idx, const char **members);
+/* A `for` range read from one parameter's record (`for (i = a->lo; i <
+ * a->hi; i++)`, a the parameter or a copy): the parameter in *param and
+ * the two members as ":lo:hi", interned; NULL when lo and hi are not two
+ * members of one parameter's object. */
+const char *rlw_record_range(walker *w, CXCursor lo, CXCursor hi, int *param);
+/* Whether value, stored into a member of the round's own element in a
+ * loop counting `counter`, starts or ends the round's block (`args[t].lo
+ * = t * chunk`, `args[t].hi = (t + 1) * chunk`, or `lo + chunk`, past an
+ * offset or not, the last round's `t == K ? N : ...`): appends
+ * RL_RECORD_BLOCK_START or RL_RECORD_BLOCK_END and a key of the block's
+ * size and offset to out; 0 when it is neither (or the size is neither a
+ * constant nor a variable). */
+int rlw_counter_block_value(walker *w, CXCursor value, CXCursor counter, rl_strbuf *out);
 /* The parameter a value is a copy of (`int id = (intptr_t)arg`), or a
  * value read through it (`a->id` with `a = arg`), or -1: what an index
  * makes the instance's own, and what a test of the instance's own value

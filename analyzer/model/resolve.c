@@ -84,6 +84,7 @@ static const char *return_summary(rl_model *m, int fn)
 }
 
 static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct);
+static int record_range_owned(rl_model *m, const frame_env *env, int n, const char *members);
 
 /* The fields of a call value (facts.h): where, the callee, the pointee
  * type, then the arguments. */
@@ -457,14 +458,17 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
         rl_sb_free(&sb);
         return r;
     }
-    if (strstr(s, "[#P")) {
+    if (strstr(s, "[#P") || strstr(s, "[#R")) {
         /* Indexed by a parameter's value: the instance's own element when
-         * that value is distinct per instance, any element otherwise. */
+         * that value is distinct per instance, any element otherwise; by
+         * a range read from its record, when the record holds a block. */
         rl_strbuf sb = RL_STRBUF_INIT;
         for (const char *p = s; *p;) {
             int n;
-            if (sscanf(p, "[#P%d]", &n) == 1) {
-                if (n >= 0 && n < MAX_PARAMS && (env->distinct & (1u << n)) && distinct) *distinct = 1;
+            if (sscanf(p, "[#P%d]", &n) == 1 || sscanf(p, "[#R%d:", &n) == 1) {
+                int own = n >= 0 && n < MAX_PARAMS && (env->distinct & (1u << n));
+                if (own && p[2] == 'R') own = record_range_owned(m, env, n, strchr(p, ':'));
+                if (own && distinct) *distinct = 1;
                 /* after a pointer's deref (`res[a->tid]`, "G:res*[#P0]") the
                  * deref names the element already */
                 if (p == s || p[-1] != '*') rl_sb_append(&sb, "[]");
@@ -547,6 +551,8 @@ static const char *k_limit(rl_model *m, const char *value)
 #define USES_KNOWN_BIT 32
 #define RANGE_START_SHIFT 33
 #define MAX_RANGE_PARAM 30
+/* A record's member as a place text ("P<n>*.name") */
+#define RL_MEMBER_TEXT_MAX 256
 
 /* What function fn does with its parameters, made once: the mask of
  * those it indexes by, and those a `for` counter runs from to the next
@@ -591,6 +597,22 @@ static int loaded_through_param(const char *value)
 {
     int k = -1;
     return value[0] == 'P' && rl_place_root(value, &k) == RL_ROOT_PARAM && strchr(value, '*') != NULL;
+}
+
+/* Whether the range ":lo:hi]" read from parameter n's record is the
+ * instance's own block: both members were given one block's start and end
+ * (facts.h, RL_RECORD_BLOCK_START). */
+static int record_range_owned(rl_model *m, const frame_env *env, int n, const char *members)
+{
+    char lo[RL_MEMBER_TEXT_MAX], hi[RL_MEMBER_TEXT_MAX];
+    const char *second = members ? strchr(members + 1, ':') : NULL;
+    const char *end = second ? strchr(second, ']') : NULL;
+    if (!end || snprintf(lo, sizeof lo, "P%d*.%.*s", n, (int)(second - members - 1), members + 1) >= (int)sizeof lo ||
+        snprintf(hi, sizeof hi, "P%d*.%.*s", n, (int)(end - second - 1), second + 1) >= (int)sizeof hi)
+        return 0;
+    rl_strpool *pool = m->program->pool;
+    return tm_record_holds_block(m, resolve_steps(m, env, rl_intern(pool, lo), NULL, NULL),
+                                 resolve_steps(m, env, rl_intern(pool, hi), NULL, NULL));
 }
 
 /* Bindings for a callee: each argument value resolved in the caller. */

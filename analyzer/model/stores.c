@@ -156,6 +156,16 @@ static int stored_whole(rl_model *m, const char *place, const char *value)
            rl_u64set_has(&m->whole_array_stores, store_key(place, value));
 }
 
+int tm_record_holds_block(rl_model *m, const char *lo_place, const char *hi_place)
+{
+    int unused = 0;
+    const char *lo = rl_ptrmap_get(&m->stored, tm_follow_stores(m, lo_place, 0, &unused));
+    const char *hi = rl_ptrmap_get(&m->stored, tm_follow_stores(m, hi_place, 0, &unused));
+    size_t mark = strlen(RL_RECORD_BLOCK_START);
+    return lo && hi && lo != AMBIGUOUS && hi != AMBIGUOUS && strncmp(lo, RL_RECORD_BLOCK_START, mark) == 0 &&
+           strncmp(hi, RL_RECORD_BLOCK_END, mark) == 0 && strcmp(lo + mark, hi + mark) == 0;
+}
+
 /* The pointers static initializers store (rl_static_store), as if stored
  * before anything runs: recorded before any context's. */
 void tm_record_static_stores(rl_model *m)

@@ -257,6 +257,10 @@ void tm_index_instance_frames(rl_model *m);
  * the joins discovery kept (rl_model.joins_made). */
 void tm_match_joiners(rl_model *m);
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
+/* (stores.c) Whether the two members of a thread's record (their places)
+ * were given the start and the end of one block of the round that filled
+ * the record (facts.h, RL_RECORD_BLOCK_START), and nothing else. */
+int tm_record_holds_block(rl_model *m, const char *lo_place, const char *hi_place);
 /* Whether the pointer stored at `place` surely leads to one object shared
  * by every instance: the stores give it one known address (or several),
  * and none made per container or per call (stores.c). 0 when not known. */

@@ -228,6 +228,15 @@ int rlw_type_is_function(CXType t);
 const char *rlw_type_key(walker *w, CXType t);
 /* The identifier written at the start of c (a macro's name). */
 int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size);
+/* (walk_lock.c) The first ACCESS node the walker wrote within the extent
+ * of c (atomically when `atomic`: the counter of an atomic call, its
+ * first argument's, emitted before the others), or -1. */
+int32_t rlw_write_within(walker *w, CXCursor c, int atomic);
+/* (walk_last_ref.c) Whether cond tests that a decrement by one brought
+ * its counter to zero: the branch where it did (RL_TRY_ON_TRUE or
+ * RL_TRY_ON_FALSE), *counter the decrement's ACCESS node; 0 for any other
+ * condition. */
+int rlw_last_reference_test(walker *w, CXCursor cond, int32_t *counter);
 /* The two operands of binary operator e, stripped (rl_cursor_strip),
  * when it is op; else 0. */
 int rlw_binary_operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, CXCursor *y);

@@ -91,8 +91,9 @@
  * one, and an order test of two values of one object is RL_IF_ORDERS
  * with no roots; 44: a store of a round's block into its record
  * (RL_RECORD_BLOCK_START, _END) and [#R<n>:lo:hi] index steps of a
- * `for` over a range read from a record */
-#define FACTS_FORMAT 44
+ * `for` over a range read from a record; 45: a block's size named by a
+ * variable keys by the variable whatever it was given */
+#define FACTS_FORMAT 45
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

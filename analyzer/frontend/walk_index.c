@@ -355,16 +355,20 @@ static int block_end(walker *w, CXCursor e, CXCursor counter, int param, CXCurso
 static int value_key(walker *w, CXCursor x, rl_strbuf *out)
 {
     if (clang_Cursor_isNull(x)) return 1;
-    x = single_value(w, x);
+    x = rl_cursor_strip(x);
+    CXCursor v = single_value(w, x);
     long long k;
-    if (rlw_const_int(x, &k)) {
+    if (rlw_const_int(x, &k) || rlw_const_int(v, &k)) {
         rl_sb_printf(out, "%lld", k);
         return 1;
     }
+    /* a variable by its name (`per`, given `inner / NT` once), as written:
+     * the start and the end name it alike */
+    if (clang_getCursorKind(x) != CXCursor_DeclRefExpr) x = v;
     if (clang_getCursorKind(x) != CXCursor_DeclRefExpr) return 0;
     CXString usr = clang_getCursorUSR(clang_getCursorReferenced(x));
     const char *u = clang_getCString(usr);
-    int ok = u && u[0] && !strpbrk(u, ":]");
+    int ok = u && u[0];
     if (ok) rl_sb_append(out, u);
     clang_disposeString(usr);
     return ok;

@@ -158,18 +158,24 @@ int rl_sites_base_doubts(const rl_access *a, const rl_access *b)
     return class_doubts(a, b);
 }
 
+/* Doubts past the bound counted at the bound: callers index arrays by
+ * doubts (sites.h). */
+static int bounded_doubts(int doubts)
+{
+    return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
+}
+
 int rl_sites_pair_doubts_from(rl_sites *s, int base, const rl_access *a, const rl_access *b)
 {
     int weak = weak_ctx(s, a->ctx) || weak_ctx(s, b->ctx);
     int doubts = base + access_doubts(a, b) + (weak ? 1 : 0);
-    /* callers index arrays by doubts (sites.h): never past the bound */
-    return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
+    return bounded_doubts(doubts);
 }
 
 int rl_sites_least_doubts_from(rl_sites *s, int base, const rl_access *a)
 {
     int doubts = base + a->one_of_several + (weak_ctx(s, a->ctx) ? 1 : 0);
-    return doubts < RL_SITES_MAX_DOUBTS ? doubts : RL_SITES_MAX_DOUBTS;
+    return bounded_doubts(doubts);
 }
 
 void rl_sites_add_pair(rl_sites *s, const rl_access *a, const rl_access *b)

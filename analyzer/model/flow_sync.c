@@ -191,12 +191,6 @@ static void add_sync_node(int32_t **nodes, const rl_lockset ***objects, size_t *
     (*n)++;
 }
 
-/* The function's own post and wait calls, and the calls into callees that
- * post or wait, with its post-and-wait summary (posted, waits). Atomic
- * writes that release are posts on their objects (a flag set after the
- * data it announces); the atomic loads a condition tests are waits, their
- * objects joining the history on the branch that read a stored value
- * (on_branch). */
 /* Where a condition variable's signal at node i of the walked function
  * orders what came before it through a mutex (apimodel.h, through_lock):
  * at i when i holds a lock; else at the last unlock, or call that took
@@ -226,6 +220,12 @@ static int in_loop_that_may_skip(const walk *w, int32_t i)
     return 0;
 }
 
+/* The function's own post and wait calls, and the calls into callees that
+ * post or wait, with its post-and-wait summary (posted, waits). Atomic
+ * writes that release are posts on their objects (a flag set after the
+ * data it announces); the atomic loads a condition tests are waits, their
+ * objects joining the history on the branch that read a stored value
+ * (on_branch). */
 void flow_collect_posts_and_waits(walk *w)
 {
     rl_fn_flow *out = w->out;

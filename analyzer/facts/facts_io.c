@@ -92,8 +92,9 @@
  * with no roots; 44: a store of a round's block into its record
  * (RL_RECORD_BLOCK_START, _END) and [#R<n>:lo:hi] index steps of a
  * `for` over a range read from a record; 45: a block's size named by a
- * variable keys by the variable whatever it was given */
-#define FACTS_FORMAT 45
+ * variable keys by the variable whatever it was given; 46: a designated
+ * initializer and GNU's `a ?: b` are no atomic operation */
+#define FACTS_FORMAT 46
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -46,6 +46,7 @@
     X(clang_disposeTranslationUnit) \
     X(clang_equalCursors) \
     X(clang_equalLocations) \
+    X(clang_equalRanges) \
     X(clang_getArgType) \
     X(clang_getArrayElementType) \
     X(clang_getArraySize) \
@@ -140,6 +141,7 @@ extern rl_libclang_api rl_clang;
 #define clang_disposeTranslationUnit rl_clang.clang_disposeTranslationUnit
 #define clang_equalCursors rl_clang.clang_equalCursors
 #define clang_equalLocations rl_clang.clang_equalLocations
+#define clang_equalRanges rl_clang.clang_equalRanges
 #define clang_getArgType rl_clang.clang_getArgType
 #define clang_getArrayElementType rl_clang.clang_getArrayElementType
 #define clang_getArraySize rl_clang.clang_getArraySize

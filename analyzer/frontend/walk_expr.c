@@ -22,23 +22,62 @@ int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at)
     return rl_fn_add_node(w->fn, kind, w->cur, rlw_loc_of(w, at));
 }
 
+/* Whether place's root is a local whose address never goes out of the
+ * expression that takes it (walk_locals.c: not exposed). */
+static int local_hidden(const walker *w, const char *place)
+{
+    if (strncmp(place, "L:", 2) != 0) return 0;
+    size_t n = strcspn(place + 2, ".[*");
+    for (int i = 0; i < w->nlocals; i++)
+        if (w->locals[i].exposed && strlen(w->locals[i].name) == n && strncmp(w->locals[i].name, place + 2, n) == 0)
+            return 0;
+    return 1;
+}
+
+/* Whether place is a member or element of a hidden local ("L:h.slot"):
+ * no other thread reaches it, but a pointer stored there leads to
+ * memory that may be shared ("L:h.slot*": `*h.slot += 1`). */
+static int hidden_local_part(const walker *w, const char *place)
+{
+    return local_hidden(w, place) && !strchr(place, '*') && strpbrk(place + 2, ".[");
+}
+
 /* A place is worth recording when another thread could reach it. An
  * object of unknown origin is only identified by its type, and only a
  * struct or union type says enough: "any char buffer" or "any int" would
- * pair every string with every other. */
+ * pair every string with every other. A hidden local is not, but what a
+ * pointer in one of its members or elements points to may be (a plain
+ * local pointer's deref is named by the pointer's value instead:
+ * walk_locals.c). */
 static int place_is_shared_candidate(walker *w, const char *place)
 {
     if (!place || !*place) return 0;
     if (place[0] == '{' && !rl_type_is_aggregate_key(place)) return 0;
-    if (strncmp(place, "L:", 2) == 0) {
-        /* L:name... : only locals whose address escapes the expression. */
-        size_t n = strcspn(place + 2, ".[*");
-        for (int i = 0; i < w->nlocals; i++)
-            if (w->locals[i].exposed && strlen(w->locals[i].name) == n && strncmp(w->locals[i].name, place + 2, n) == 0)
-                return 1;
-        return 0;
+    if (local_hidden(w, place)) {
+        const char *star = strchr(place, '*');
+        if (!star) return 0;
+        size_t len = (size_t)(star - place);
+        return memchr(place, '.', len) || memchr(place, '[', len);
     }
     return 1;
+}
+
+/* The store of a pointer value into a hidden local's member or element
+ * (hidden_local_part): a store for the model to follow, no access
+ * (RL_ACC_STORE_ONLY). -1 when place is no such part. */
+static int32_t emit_hidden_local_store(walker *w, CXCursor at, const char *place, const char *display,
+                                       const char *value)
+{
+    if (w->silent || !value || !value[0] || !hidden_local_part(w, place)) return -1;
+    int32_t id = rlw_emit(w, RL_N_ACCESS, at);
+    if (id < 0) return -1;
+    rl_node *n = &w->fn->nodes[id];
+    n->text = rl_intern(w->facts->pool, place);
+    n->display = rl_intern(w->facts->pool, display);
+    n->flags = RL_ACC_WRITE;
+    n->api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
+    rlw_set_args(w, id, &value, 1);
+    return id;
 }
 
 void rlw_mark_zero_store(walker *w, int32_t id, CXCursor value)
@@ -89,7 +128,7 @@ int32_t rlw_emit_store(walker *w, CXCursor at, const char *place, const char *di
                        int store_only)
 {
     int32_t id = rlw_emit_access(w, at, place, display, USE_WRITE, 0);
-    if (id < 0) return -1;
+    if (id < 0) return emit_hidden_local_store(w, at, place, display, value);
     rlw_set_args(w, id, &value, 1);
     if (store_only) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
     return id;
@@ -577,6 +616,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
                 w->fn->nodes[last].api = rl_intern(w->facts->pool, RL_STORES_ROUND_ELEMENT);
         }
         rl_sb_free(&block);
+        if (!stores) emit_hidden_local_store(w, lhs, rl_sb_str(&a.place), rl_sb_str(&a.display), rl_sb_str(&b.value));
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         if (!w->silent && a.place.len) struct_member_stores(w, lhs, rhs, &a);
         set_current(w, lhs, rhs, rl_sb_str(&b.value));
@@ -625,6 +665,30 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
     rlw_out_free(&b);
 }
 
+/* The value of a conditional expression c whose arms gave x and y (each
+ * the null constant or not): `a < b ? a : b`: equal arms are that value;
+ * different ones become a choice the model resolves per context (both
+ * arms may name the same object there, as two elements of one array
+ * do); `g_slot ? g_slot : NULL`: a null arm names no object, so whatever
+ * the result points to, the other arm gave. */
+static void conditional_value(walker *w, CXCursor c, const expr_out *x, int x_null, const expr_out *y, int y_null,
+                              expr_out *out)
+{
+    const char *vx = rl_sb_str(&x->value), *vy = rl_sb_str(&y->value);
+    if (!vy[0] && y_null) vy = vx;
+    if (!vx[0] && x_null) vx = vy;
+    if (strcmp(vx, vy) == 0) {
+        rl_sb_append(&out->value, vx);
+    } else if (rlw_choice_alternative_ok(vx) && rlw_choice_alternative_ok(vy) &&
+               rlw_type_is_pointer(clang_getCursorType(c))) {
+        CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
+        rl_sb_printf(&out->value, "%%%s", rlw_type_key(w, pointee));
+        rlw_append_alternative(&out->value, vx);
+        rlw_append_alternative(&out->value, vy);
+        rl_sb_append(&out->value, RL_CALL_END);
+    }
+}
+
 static void walk_conditional(walker *w, CXCursor c, expr_out *out)
 {
     child_list l;
@@ -647,25 +711,70 @@ static void walk_conditional(walker *w, CXCursor c, expr_out *out)
         if (i == 0 && node >= 0) rlw_set_try(w, node, rlw_child_at(&l, 0), 0);
     }
     w->cur = saved;
-    /* `a < b ? a : b`: equal arms are that value; different ones become a
-     * choice the model resolves per context (both arms may name the same
-     * object there, as two elements of one array do). */
-    const char *vx = rl_sb_str(&x.value), *vy = rl_sb_str(&y.value);
-    /* `g_slot ? g_slot : NULL`: a null arm names no object, so whatever
-     * the result points to, the other arm gave */
-    if (l.len == 3 && !vy[0] && rl_cursor_is_null_constant(rlw_child_at(&l, 2))) vy = vx;
-    if (l.len == 3 && !vx[0] && rl_cursor_is_null_constant(rlw_child_at(&l, 1))) vx = vy;
-    if (out && l.len == 3 && strcmp(vx, vy) == 0) {
-        rl_sb_append(&out->value, vx);
-    } else if (out && l.len == 3 && rlw_choice_alternative_ok(vx) && rlw_choice_alternative_ok(vy) &&
-               rlw_type_is_pointer(clang_getCursorType(c))) {
-        CXType pointee = clang_getPointeeType(clang_getCanonicalType(clang_getCursorType(c)));
-        rl_sb_printf(&out->value, "%%%s", rlw_type_key(w, pointee));
-        rlw_append_alternative(&out->value, vx);
-        rlw_append_alternative(&out->value, vy);
-        rl_sb_append(&out->value, RL_CALL_END);
-    }
+    if (out && l.len == 3)
+        conditional_value(w, c, &x, rl_cursor_is_null_constant(rlw_child_at(&l, 1)), &y,
+                          rl_cursor_is_null_constant(rlw_child_at(&l, 2)), out);
     rlw_children_free(&l);
+    rlw_out_free(&x);
+    rlw_out_free(&y);
+}
+
+/* libclang shows three kinds of expression as an unexposed one of
+ * several children: C11 and GNU atomic operations (AtomicExpr: object,
+ * order, operands), designated initializers (DesignatedInitExpr: `.next
+ * = p`, `[2] = x`, GNU's `next: p`; a member reference or the index
+ * constants, then the value) and GNU's `a ?: b` (BinaryConditional-
+ * Operator: the common operand three times, as condition and value,
+ * then the other), and GNU's __builtin_choose_expr. Taken for an atomic operation, a designator made its
+ * value's pointee an atomic exchange. */
+static int is_designated_init(walker *w, CXCursor c, const child_list *l)
+{
+    if (clang_getCursorKind(rlw_child_at(l, 0)) == CXCursor_MemberRef) return 1;
+    int first = rlw_source_first_char(w, c);
+    return first == '.' || first == '[';
+}
+
+static int is_binary_conditional(const child_list *l)
+{
+    enum { COMMON_TIMES = 3 };
+    if (l->len != COMMON_TIMES + 1) return 0;
+    CXSourceRange common = clang_getCursorExtent(rlw_child_at(l, 0));
+    for (int i = 1; i < COMMON_TIMES; i++)
+        if (!clang_equalRanges(common, clang_getCursorExtent(rlw_child_at(l, i)))) return 0;
+    return 1;
+}
+
+/* GNU's `__builtin_choose_expr(const, a, b)` (ChooseExpr: the constant,
+ * then both arms), which libclang shows as the others. */
+static int is_choose_expr(walker *w, CXCursor c, const child_list *l)
+{
+    char name[MAX_IDENT];
+    return l->len == 3 && rlw_source_ident(w, c, name, sizeof name) && strcmp(name, "__builtin_choose_expr") == 0;
+}
+
+/* Only the arm the constant picks is evaluated; both when it is not
+ * known. */
+static void walk_choose_expr(walker *w, const child_list *l, use_mode mode, expr_out *out)
+{
+    long long pick = 0;
+    if (rlw_const_int(rl_cursor_strip(rlw_child_at(l, 0)), &pick)) {
+        rlw_expr(w, rlw_child_at(l, pick ? 1 : 2), mode, out);
+    } else {
+        rlw_expr(w, rlw_child_at(l, 1), mode, NULL);
+        rlw_expr(w, rlw_child_at(l, 2), mode, NULL);
+    }
+}
+
+/* `a ?: b`: a read once, as condition and value, b on the other outcome;
+ * the value as walk_conditional's. */
+static void walk_binary_conditional(walker *w, CXCursor c, const child_list *l, expr_out *out)
+{
+    expr_out x, y;
+    rlw_out_init(&x);
+    rlw_out_init(&y);
+    rlw_expr(w, rlw_child_at(l, 0), USE_READ, &x);
+    rlw_expr(w, rlw_child_at(l, 3), USE_READ, &y);
+    if (out) conditional_value(w, c, &x, 0, &y, rl_cursor_is_null_constant(rlw_child_at(l, 3)), out);
     rlw_out_free(&x);
     rlw_out_free(&y);
 }
@@ -721,6 +830,13 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
                 rlw_expr(w, inner, mode, out);
                 rlw_retype_indirect_call(w, c, out);
             }
+        } else if (l.len > 1 && is_designated_init(w, c, &l)) {
+            /* the value; a designator is a member's name or a constant */
+            rlw_expr(w, rlw_child_at(&l, l.len - 1), mode, out);
+        } else if (is_choose_expr(w, c, &l)) {
+            walk_choose_expr(w, &l, mode, out);
+        } else if (is_binary_conditional(&l)) {
+            walk_binary_conditional(w, c, &l, out);
         } else if (l.len > 1) {
             rlw_walk_atomic_expr(w, c, out);
         }

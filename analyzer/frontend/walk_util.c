@@ -194,24 +194,40 @@ int rlw_lies_within(CXCursor c, CXCursor outer)
 
 /* The identifier written at the start of c in the source (the macro name
  * when c comes from a macro expansion such as atomic_fetch_add). */
-int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)
+/* The source text from the start of c's expansion (a macro's name, not
+ * what it expands to) to the end of its file; NULL when not in a file. */
+static const char *source_at(walker *w, CXCursor c, size_t *left)
 {
     CXSourceRange r = clang_getCursorExtent(c);
     CXFile file;
     unsigned offset;
     clang_getExpansionLocation(clang_getRangeStart(r), &file, NULL, NULL, &offset);
-    buf[0] = '\0';
-    if (!file) return 0;
+    if (!file) return NULL;
     size_t len;
     const char *text = clang_getFileContents(w->tu, file, &len);
-    if (!text) return 0;
-    size_t n = 0;
-    while (offset + n < len && n + 1 < size && (isalnum((unsigned char)text[offset + n]) || text[offset + n] == '_')) {
-        buf[n] = text[offset + n];
+    if (!text || offset > len) return NULL;
+    *left = len - offset;
+    return text + offset;
+}
+
+int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)
+{
+    size_t left = 0, n = 0;
+    const char *text = source_at(w, c, &left);
+    buf[0] = '\0';
+    while (text && n < left && n + 1 < size && (isalnum((unsigned char)text[n]) || text[n] == '_')) {
+        buf[n] = text[n];
         n++;
     }
     buf[n] = '\0';
     return n > 0;
+}
+
+int rlw_source_first_char(walker *w, CXCursor c)
+{
+    size_t left = 0;
+    const char *text = source_at(w, c, &left);
+    return text && left ? (unsigned char)text[0] : 0;
 }
 
 int rlw_binary_operands(CXCursor e, enum CXBinaryOperatorKind op, CXCursor *x, CXCursor *y)

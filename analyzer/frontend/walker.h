@@ -228,6 +228,9 @@ int rlw_type_is_function(CXType t);
 const char *rlw_type_key(walker *w, CXType t);
 /* The identifier written at the start of c (a macro's name). */
 int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size);
+/* The character written at the start of c ('.' of a designator), 0 when
+ * none is known. */
+int rlw_source_first_char(walker *w, CXCursor c);
 /* (walk_lock.c) The first ACCESS node the walker wrote within the extent
  * of c (atomically when `atomic`: the counter of an atomic call, its
  * first argument's, emitted before the others), or -1. */

@@ -41,18 +41,41 @@ static const char *member_part(const char *place)
     return rest[0] == '.' ? rest : "";
 }
 
-/* Whether value v, stored by context c, is a null pointer: the constant
- * (RL_NULL_STORE) or a parameter of c's that its callers passed NULL for
- * (a fact of c's key: known.h). */
-static int stores_null(const rl_ctx *c, const char *v)
+/* The call edges into each context: context ci's are
+ * into[first[ci] .. first[ci + 1]) (group_items). */
+typedef struct callers_index {
+    size_t *first, *into;
+} callers_index;
+
+/* Whether every call that entered context ci passed the null pointer
+ * constant for parameter `param` (a parameter no test of the callee's
+ * made a fact of its context: `c->conn = conn;` alone). */
+static int callers_pass_null(const rl_model *m, const callers_index *callers, size_t ci, long param)
+{
+    size_t from = callers->first[ci], to = callers->first[ci + 1];
+    for (size_t k = from; k < to; k++) {
+        const tm_call_edge *e = &m->call_edges[callers->into[k]];
+        const rl_node *call = &m->program->fns[m->ctxs[e->parent].fn].fn->nodes[e->call];
+        if (param >= call->nargs || !call->args[param] || strcmp(call->args[param], RL_NULL_STORE) != 0) return 0;
+    }
+    return from < to;
+}
+
+/* Whether value v, stored by context ci, is a null pointer: the constant
+ * (RL_NULL_STORE) or a parameter of ci's that its callers passed NULL
+ * for (a fact of its key: known.h; or what every call passed). */
+static int stores_null(const rl_model *m, const callers_index *callers, size_t ci, const char *v)
 {
     if (strcmp(v, RL_NULL_STORE) == 0) return 1;
-    if (v[0] != 'P' || !c->known) return 0;
-    for (int i = 0; i < c->known->n; i++) {
+    if (v[0] != 'P') return 0;
+    const rl_ctx *c = &m->ctxs[ci];
+    for (int i = 0; c->known && i < c->known->n; i++) {
         const rl_known_fact *f = &c->known->e[i];
         if (f->eq && f->value == 0 && f->place && strcmp(f->place, v) == 0) return 1;
     }
-    return 0;
+    char *end;
+    long param = strtol(v + 1, &end, 10);
+    return *end == '\0' && end != v + 1 && callers_pass_null(m, callers, ci, param);
 }
 
 /* The object's member a context's place names, keyed as stores.c keys
@@ -104,7 +127,8 @@ static int32_t **tested_writes(rl_model *m, const rl_ptrmap *tested)
  * and by context and object (by_ctx: an allocator wrapper names the
  * objects of all its calls in one thread alike, and only the context a
  * call entered says what that call's object got). */
-static void classify_stores(rl_model *m, const rl_ptrmap *tested, rl_ptrmap *stored, rl_ptrmap *by_ctx)
+static void classify_stores(rl_model *m, const callers_index *callers, const rl_ptrmap *tested, rl_ptrmap *stored,
+                            rl_ptrmap *by_ctx)
 {
     rl_strpool *pool = m->program->pool;
     int32_t **writes = tested_writes(m, tested);
@@ -117,7 +141,7 @@ static void classify_stores(rl_model *m, const rl_ptrmap *tested, rl_ptrmap *sto
             const rl_node *n = &f->nodes[i];
             if (c->dead && c->dead[i]) continue;
             int kind = STORED_OTHER;
-            if (n->nargs == 1 && n->args[0] && stores_null(c, n->args[0])) kind = STORED_NULL;
+            if (n->nargs == 1 && n->args[0] && stores_null(m, callers, ci, n->args[0])) kind = STORED_NULL;
             const char *alts[RL_MAX_CHOICES];
             size_t nalts = rl_place_alternatives(pool, tm_resolve(m, &env, n->text, NULL), alts);
             for (size_t k = 0; k < nalts; k++) {
@@ -234,6 +258,20 @@ static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_pt
     return makers ? bits : bits | STORED_OTHER;
 }
 
+/* What the stores into member `place` of an object say (member_stores
+ * and the pointers stored there), remembered per object in answers: a
+ * client's member is tested in many contexts (STORED_* + 1 kept, 0 is
+ * no answer yet). */
+static uintptr_t member_answer(rl_model *m, rl_ptrmap *answers, const rl_ptrmap *stored, const rl_ptrmap *by_ctx,
+                               const edge_index *x, const char *place)
+{
+    void **slot = rl_ptrmap_slot(answers, place);
+    if (!*slot)
+        *slot = (void *)((member_stores(m, stored, by_ctx, x, place) |
+                          (rl_ptrmap_get(&m->stored, place) ? STORED_OTHER : 0)) + 1);
+    return (uintptr_t)*slot - 1;
+}
+
 /* c's dead map, made its own (a copy of what known.h decided) on first
  * change. */
 static uint8_t *own_dead_map(rl_model *m, rl_ctx *c, uint8_t **made)
@@ -273,16 +311,21 @@ static int decide_test(rl_model *m, rl_ctx *c, int32_t t, uint8_t **made)
     return 1;
 }
 
-/* Marks dead every context all of whose calls come from dead code, until
- * none changes. */
-static void kill_unreached(rl_model *m)
+/* The call edges grouped by the context each entered (callers_index). */
+static void index_callers(const rl_model *m, callers_index *x)
 {
-    size_t n = m->nctxs;
     size_t *child_of = rl_xmalloc((m->ncall_edges + 1) * sizeof *child_of);
     for (size_t e = 0; e < m->ncall_edges; e++) child_of[e] = (size_t)m->call_edges[e].child;
-    size_t *first, *into; /* context ci's calls are into[first[ci] .. first[ci + 1]) */
-    group_items(m->ncall_edges, child_of, n, &first, &into);
+    group_items(m->ncall_edges, child_of, m->nctxs, &x->first, &x->into);
     free(child_of);
+}
+
+/* Marks dead every context all of whose calls come from dead code, until
+ * none changes. */
+static void kill_unreached(rl_model *m, const callers_index *callers)
+{
+    size_t n = m->nctxs;
+    const size_t *first = callers->first, *into = callers->into;
     uint8_t *gone = rl_xcalloc(n + 1, 1);
     for (int changed = 1; changed;) {
         changed = 0;
@@ -304,8 +347,6 @@ static void kill_unreached(rl_model *m)
         }
     }
     free(gone);
-    free(into);
-    free(first);
 }
 
 void tm_decide_member_tests(rl_model *m)
@@ -323,7 +364,9 @@ void tm_decide_member_tests(rl_model *m)
     }
     if (tested.count) {
         rl_ptrmap stored = RL_PTRMAP_INIT, by_ctx = RL_PTRMAP_INIT, answers = RL_PTRMAP_INIT;
-        classify_stores(m, &tested, &stored, &by_ctx);
+        callers_index callers;
+        index_callers(m, &callers);
+        classify_stores(m, &callers, &tested, &stored, &by_ctx);
         edge_index edges;
         index_edges(m, &edges);
         int decided = 0;
@@ -337,16 +380,18 @@ void tm_decide_member_tests(rl_model *m)
                 if (!is_member_test(&f->nodes[i]) || (c->dead && c->dead[i])) continue;
                 const char *object = member_object(m, &env, f->nodes[i].text);
                 if (!object) continue;
-                /* one answer per object: a client's member is tested in
-                 * many contexts (STORED_* + 1 kept, 0 is no answer yet) */
-                void **slot = rl_ptrmap_slot(&answers, object);
-                if (!*slot)
-                    *slot = (void *)((member_stores(m, &stored, &by_ctx, &edges, object) |
-                                      (rl_ptrmap_get(&m->stored, object) ? STORED_OTHER : 0)) + 1);
-                if ((uintptr_t)*slot - 1 == STORED_NULL) decided |= decide_test(m, c, i, &made);
+                /* a member of an object not named: of each it may be */
+                const char *objects[TM_MAX_STORED_OBJECTS];
+                size_t nobjects = strchr(object, '*') ? tm_stored_objects(m, object, objects) : 0;
+                if (!nobjects) objects[nobjects++] = object;
+                uintptr_t bits = 0;
+                for (size_t k = 0; k < nobjects; k++) bits |= member_answer(m, &answers, &stored, &by_ctx, &edges, objects[k]);
+                if (bits == STORED_NULL) decided |= decide_test(m, c, i, &made);
             }
         }
-        if (decided) kill_unreached(m);
+        if (decided) kill_unreached(m, &callers);
+        free(callers.first);
+        free(callers.into);
         free_edge_index(&edges);
         rl_ptrmap_free(&answers);
         rl_ptrmap_free(&stored);

@@ -10,8 +10,13 @@
  * a null pointer constant (RL_NULL_STORE). Once every context is
  * explored and the stores are collected, a context whose parameter is
  * bound to an object into whose member every store the program makes
- * stores NULL (a constant, or the NULL its maker was handed) has the
- * test decided: the branch for a non-null member is dead there, and a
+ * stores NULL (a constant, or the NULL its maker was handed, as a fact
+ * of the maker's context or by every call that entered it) has the
+ * test decided. A parameter bound to no one object is judged by every
+ * object the points-to sets say it may be (tm_stored_objects: redis's
+ * engine client, reached on a background thread through a job's slot,
+ * the dict handed there, the dict's values and a record's member):
+ * decided only when each of them is so. The branch for a non-null member is dead there, and a
  * context every call of which comes from dead code (its own, or a dead
  * caller's) is dead as a whole (rl_ctx.dead, as known.h's facts make
  * it).

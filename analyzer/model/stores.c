@@ -458,6 +458,66 @@ size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, 
     return n;
 }
 
+/* The most pointers tm_stored_objects follows through their points-to
+ * sets on one path (a job queue's slot, the dict it was given, the
+ * dict's values, a value's member: 4). */
+#define MAX_OBJECT_STEPS 8
+
+/* The last '*' of place before `star`, NULL when none. */
+static const char *star_before(const char *place, const char *star)
+{
+    while (star > place)
+        if (*--star == '*') return star;
+    return NULL;
+}
+
+/* Adds to out[*n] every object `place` may name through the points-to
+ * sets (tm_stored_objects), steps left; 0 when one is not known. */
+static int gather_objects(rl_model *m, const char *place, int steps, const char **out, size_t *n)
+{
+    rl_strpool *pool = m->program->pool;
+    if (!strchr(place, '*')) {
+        for (size_t k = 0; k < *n; k++)
+            if (out[k] == place) return 1;
+        if (*n == TM_MAX_STORED_OBJECTS) return 0;
+        out[(*n)++] = place;
+        return 1;
+    }
+    if (steps == 0 || place[0] == '{' || place[0] == '%') return 0;
+    /* The longest pointer a set is known for: a store made while its
+     * own pointer had several values is keyed by the path written
+     * ("G:engines*.vals[]"), not by each object the path may lead to. */
+    for (const char *star = strrchr(place, '*'); star; star = star_before(place, star)) {
+        const char *prefix = rl_strpool_find_n(pool, place, (size_t)(star - place));
+        const rl_stored_set *set = prefix ? rl_stored_sets_get(&m->stored_sets, prefix) : NULL;
+        if (!set) continue;
+        if (set->overflowed) return 0;
+        for (size_t k = 0; k < set->n; k++) {
+            const char *v = set->values[k], *next;
+            if (v[0] == '&' && !strpbrk(v, "%{")) {
+                next = object_through(pool, v, star + 1);
+            } else if (is_plain_place(v)) { /* a copy of another pointer */
+                rl_strbuf sb = RL_STRBUF_INIT;
+                rl_sb_append(&sb, v);
+                rl_sb_append(&sb, star);
+                next = rl_place_intern_normalized(pool, rl_sb_str(&sb));
+                rl_sb_free(&sb);
+            } else {
+                return 0;
+            }
+            if (!gather_objects(m, followed(m, next), steps - 1, out, n)) return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+size_t tm_stored_objects(rl_model *m, const char *place, const char **out)
+{
+    size_t n = 0;
+    return gather_objects(m, place, MAX_OBJECT_STEPS, out, &n) ? n : 0;
+}
+
 const rl_lockset *tm_stored_correlated_locks(rl_model *m, const rl_lockset *held, const char *place, const char *via)
 {
     const char *star = strchr(place, '*');

@@ -273,6 +273,15 @@ int tm_pointer_leads_to_shared(rl_model *m, const char *place);
  * went through. Otherwise the place itself (via NULL). Returns the
  * count. */
 size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, const char **via);
+/* Every object a place not followed to one name (tm_follow_stores) may
+ * name, by the points-to sets of the pointers on its path, each set's
+ * addresses and copied pointers followed in turn (a job queue's slot
+ * given a dict, the dict's values, a value's member): out[] holds them
+ * (room for TM_MAX_STORED_OBJECTS). 0 when one of those pointers has no known set, one
+ * overflowed or holds anything else, or there are more: then the place
+ * may name anything. */
+#define TM_MAX_STORED_OBJECTS 16
+size_t tm_stored_objects(rl_model *m, const char *place, const char **out);
 /* The locks held by the alternative of an access to `place` that went
  * through the address `via` (tm_stored_alternatives): a lock reached
  * through the same pointer is that object's lock (`lock(&cur->lock);

@@ -93,7 +93,9 @@
  * (RL_RECORD_BLOCK_START, _END) and [#R<n>:lo:hi] index steps of a
  * `for` over a range read from a record; 45: a block's size named by a
  * variable keys by the variable whatever it was given; 46: a designated
- * initializer and GNU's `a ?: b` are no atomic operation */
+ * initializer and GNU's `a ?: b` are no atomic operation, a pointer in a
+ * hidden local's member is stored and followed, a parameter declared as
+ * an array is a pointer, and `va_arg` gives no value */
 #define FACTS_FORMAT 46
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES

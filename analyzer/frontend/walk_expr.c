@@ -279,12 +279,13 @@ static void walk_declref(walker *w, CXCursor c, use_mode mode, expr_out *out)
     rl_strbuf place = RL_STRBUF_INIT;
     rlw_var_place(w, d, name, &place);
     CXType t = clang_getCursorType(c);
-    int is_array = rlw_type_is_array(t);
+    int is_array = rlw_expr_is_array(c);
     if (out) {
         rl_sb_append(&out->place, rl_sb_str(&place));
         rl_sb_append(&out->display, name);
         if (is_array) rl_sb_printf(&out->value, "&%s[]", rl_sb_str(&place));
-        else if (rlw_type_is_pointer(t) || (dk == CXCursor_ParmDecl && rlw_type_is_function(t)))
+        else if (rlw_type_is_pointer(t) ||
+                 (dk == CXCursor_ParmDecl && (rlw_type_is_function(t) || rlw_type_is_array(t))))
             var_value(w, d, rl_sb_str(&place), out); /* `void cb(int)` as a parameter is a pointer */
     }
     if (!is_array) rlw_set_guard(w, rlw_emit_access(w, c, rl_sb_str(&place), name, mode, rlw_access_type_flags(t)), d, NULL);
@@ -311,7 +312,7 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     expr_out base;
     rlw_out_init(&base);
     CXCursor sb = rl_cursor_strip(b);
-    if (rlw_type_is_array(clang_getCursorType(sb))) {
+    if (rlw_expr_is_array(sb)) {
         rlw_expr(w, sb, USE_ADDR, &base);
         if (!rl_sb_str(&base.place)[0]) {
             /* not a place we track */
@@ -385,7 +386,7 @@ static int array_plus_index(CXCursor operand, CXCursor *b, CXCursor *idx)
     int ok = 0;
     for (int side = 0; l.len == 2 && side < 2 && !ok; side++) {
         CXCursor x = rlw_child_at(&l, side), y = rlw_child_at(&l, 1 - side);
-        if (rlw_type_is_array(clang_getCursorType(rl_cursor_strip(x))) && !rlw_type_is_pointer(clang_getCursorType(y))) {
+        if (rlw_expr_is_array(x) && !rlw_type_is_pointer(clang_getCursorType(y))) {
             *b = x;
             *idx = y;
             ok = 1;
@@ -765,6 +766,15 @@ static void walk_choose_expr(walker *w, const child_list *l, use_mode mode, expr
     }
 }
 
+/* `va_arg(ap, T)` (VAArgExpr: the va_list alone), which libclang shows
+ * as an implicit conversion of it is shown. */
+static int is_va_arg(walker *w, CXCursor c)
+{
+    char name[MAX_IDENT];
+    return rlw_source_ident(w, c, name, sizeof name) &&
+           (strcmp(name, "va_arg") == 0 || strcmp(name, "__builtin_va_arg") == 0);
+}
+
 /* `a ?: b`: a read once, as condition and value, b on the other outcome;
  * the value as walk_conditional's. */
 static void walk_binary_conditional(walker *w, CXCursor c, const child_list *l, expr_out *out)
@@ -819,12 +829,16 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out)
     case CXCursor_UnexposedExpr: {
         child_list l;
         rlw_children_of(c, &l);
-        if (l.len == 1) {
+        if (l.len == 1 && is_va_arg(w, c)) {
+            /* the next variable argument: a value racelint does not know
+             * (not the va_list it is read through) */
+            rlw_expr(w, rlw_child_at(&l, 0), USE_READ, NULL);
+        } else if (l.len == 1) {
             CXCursor inner = rlw_child_at(&l, 0);
             CXType it = clang_getCursorType(inner);
             /* An implicit conversion: array and function decay only compute
              * an address; every other conversion reads its operand. */
-            if (rlw_type_is_array(it) || rlw_type_is_function(it)) {
+            if (rlw_expr_is_array(inner) || rlw_type_is_function(it)) {
                 rlw_expr(w, inner, USE_ADDR, out);
             } else {
                 rlw_expr(w, inner, mode, out);

@@ -39,7 +39,9 @@ local_var *rlw_add_local(walker *w, CXCursor decl, int param_index)
     v->hash = clang_hashCursor(decl);
     v->name = rlw_intern_cx(w, clang_getCursorSpelling(decl));
     v->param_index = param_index;
-    v->is_pointer = rlw_type_is_pointer(clang_getCursorType(decl));
+    /* a parameter declared as an array is a pointer (rlw_expr_is_array) */
+    v->is_pointer = rlw_type_is_pointer(clang_getCursorType(decl)) ||
+                    (param_index >= 0 && rlw_type_is_array(clang_getCursorType(decl)));
     v->trylock_node = -1;
     v->trylock_polarity = 0;
     v->cond_lock_node = -1;
@@ -72,7 +74,7 @@ CXCursor rlw_lvalue_root(CXCursor c)
             if (clang_Cursor_isNull(base) || rlw_type_is_pointer(clang_getCursorType(base))) break;
             c = base;
         } else if (k == CXCursor_ArraySubscriptExpr) {
-            if (clang_Cursor_isNull(base) || !rlw_type_is_array(clang_getCursorType(rl_cursor_strip(base)))) break;
+            if (clang_Cursor_isNull(base) || !rlw_expr_is_array(base)) break;
             c = base;
         } else {
             break;
@@ -119,7 +121,7 @@ enum CXChildVisitResult rlw_prepass_visit(CXCursor c, CXCursor parent, CXClientD
             }
         }
         rlw_children_free(&l);
-    } else if (k == CXCursor_DeclRefExpr && rlw_type_is_array(clang_getCursorType(c))) {
+    } else if (k == CXCursor_DeclRefExpr && rlw_expr_is_array(c)) {
         /* An array used as a value decays to a pointer to it. */
         enum CXCursorKind pk = clang_getCursorKind(parent);
         if (pk != CXCursor_ArraySubscriptExpr && pk != CXCursor_UnaryExpr && pk != CXCursor_MemberRefExpr) {

@@ -98,6 +98,14 @@ int rlw_type_is_array(CXType t)
            t.kind == CXType_DependentSizedArray;
 }
 
+int rlw_expr_is_array(CXCursor e)
+{
+    CXCursor s = rl_cursor_strip(e);
+    enum CXCursorKind k = clang_getCursorKind(s);
+    if (k == CXCursor_DeclRefExpr) k = clang_getCursorKind(clang_getCursorReferenced(s));
+    return k != CXCursor_ParmDecl && rlw_type_is_array(clang_getCursorType(s));
+}
+
 int rlw_type_is_atomic(CXType t)
 {
     return clang_getCanonicalType(t).kind == CXType_Atomic;

@@ -219,6 +219,10 @@ int rlw_type_is_pointer(CXType t);
 /* An integer type (char, bool, enums included). */
 int rlw_type_is_integer(CXType t);
 int rlw_type_is_array(CXType t);
+/* Whether expression e names an array: a parameter declared as one
+ * (`void *args[]`) is the pointer C makes of it, though libclang gives
+ * its uses the type written. */
+int rlw_expr_is_array(CXCursor e);
 int rlw_type_is_atomic(CXType t);
 /* What an access to an object of type t is, by its type: RL_ACC_ATOMIC
  * (_Atomic), RL_ACC_VOLATILE (volatile-qualified, through typedefs too). */

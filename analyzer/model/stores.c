@@ -317,14 +317,43 @@ static int made_per_call(rl_model *m, const char *value)
     return *slot == MADE_PER_CALL;
 }
 
+static const char *object_through(rl_strpool *pool, const char *address, const char *rest);
+
+/* Whether pointer `from`, stored at key, was read from a member of the
+ * objects key holds (`l->head = l->head->next`: "K*.next") and every
+ * object stored in that member of each of them is one of key's own
+ * (among key's set, or made per container): a list's head moved on to
+ * the next node of the same list. */
+static int read_from_own_objects(rl_model *m, const char *key, const rl_stored_set *set, const char *from,
+                                 int in_wrapper)
+{
+    size_t klen = strlen(key);
+    if (strncmp(from, key, klen) != 0 || from[klen] != '*' || strchr(from + klen + 1, '*')) return 0;
+    const char *rest = from + klen + 1; /* ".next" */
+    for (size_t i = 0; i < set->n; i++) {
+        if (set->values[i][0] != '&') continue;
+        const char *member = object_through(m->program->pool, set->values[i], rest);
+        const rl_stored_set *next = rl_stored_sets_get(&m->stored_sets, member);
+        for (size_t k = 0; next && k < next->n; k++) {
+            const char *v = next->values[k];
+            if (next->overflowed || v[0] != '&') return 0;
+            size_t j = 0;
+            while (j < set->n && set->values[j] != v) j++;
+            if (j == set->n && !made_per_container(m, key, in_wrapper, v)) return 0;
+        }
+    }
+    return 1;
+}
+
 /* Whether every object a place of several pointer values (its points-to
  * set, stored_set.h) may hold is made per container, as
  * made_per_container judges one value, or per registration
  * (made_per_call): the pointer leads to an object of the instance's own
  * whichever was stored. A value loaded from a place that is this one
  * again (a handler registering anew the client its own slot held) adds
- * no object. Anything else (an overflowed set, a value not traced) may be
- * anybody's object. */
+ * no object, nor one read from a member of its own objects that holds
+ * only its own (read_from_own_objects). Anything else (an overflowed
+ * set, a value not traced) may be anybody's object. */
 static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
 {
     const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, key);
@@ -336,7 +365,8 @@ static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
             continue;
         }
         int unused = 0;
-        if (!value[0] || tm_follow_stores(m, value, 0, &unused) != key) return 0;
+        const char *from = value[0] ? tm_follow_stores(m, value, 0, &unused) : NULL;
+        if (from != key && !(from && read_from_own_objects(m, key, set, from, in_wrapper))) return 0;
     }
     return 1;
 }

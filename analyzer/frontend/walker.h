@@ -523,6 +523,13 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out);
 int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs);
 /* Walks a <stdatomic.h> operation or __atomic builtin (an AtomicExpr). */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
+/* (walk_unexposed.c) An unexposed expression c: an implicit conversion,
+ * a designated initializer, GNU's `x ?: y` or `__builtin_choose_expr`,
+ * `va_arg`, or an atomic operation (rlw_walk_atomic_expr). */
+void rlw_walk_unexposed(walker *w, CXCursor c, use_mode mode, expr_out *out);
+/* (walk_unexposed.c) A conditional expression `c ? x : y`: an IF node
+ * whose arms are its operands, and its value (a choice of the arms'). */
+void rlw_walk_conditional(walker *w, CXCursor c, expr_out *out);
 CXCursor rlw_call_arg(CXCursor call, int i);
 /* The API model of a function or builtin named name (a __sync builtin's
  * exact model matches its sized name, __sync_lock_release_4), or NULL. */

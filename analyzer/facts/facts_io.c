@@ -95,8 +95,10 @@
  * variable keys by the variable whatever it was given; 46: a designated
  * initializer and GNU's `a ?: b` are no atomic operation, a pointer in a
  * hidden local's member is stored and followed, a parameter declared as
- * an array is a pointer, and `va_arg` gives no value */
-#define FACTS_FORMAT 46
+ * an array is a pointer, and `va_arg` gives no value; 47: a pointer
+ * `for` counter walking the instance's block of an array names its
+ * elements [#P<n>] */
+#define FACTS_FORMAT 47
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

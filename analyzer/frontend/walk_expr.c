@@ -408,6 +408,7 @@ static void walk_deref(walker *w, CXCursor c, CXCursor operand, use_mode mode, e
     rlw_expr(w, operand, USE_READ, &base);
     rl_strbuf place = RL_STRBUF_INIT;
     rlw_deref_place(w, rl_sb_str(&base.value), clang_getCursorType(operand), &place);
+    rlw_mark_owned_pointer(w, operand, &place);
     CXType t = clang_getCursorType(c);
     rl_strbuf display = RL_STRBUF_INIT;
     rl_sb_printf(&display, "*%s", rl_sb_str(&base.display));

@@ -439,6 +439,50 @@ int rlw_range_param(walker *w, CXCursor lo, CXCursor hi)
     return param >= 0 && block_end(w, hi, none, param, size, offset) ? param : -1;
 }
 
+/* The index of `&A[i]` (e), with A's declaration in *array; a null
+ * cursor when e is not the address of an element of a named array. */
+static CXCursor element_address(CXCursor e, CXCursor *array)
+{
+    CXCursor none = clang_getNullCursor(), idx = none;
+    e = rl_cursor_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(e) != CXUnaryOperator_AddrOf)
+        return none;
+    child_list l;
+    rlw_children_of(e, &l);
+    CXCursor sub = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : none;
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(sub) || clang_getCursorKind(sub) != CXCursor_ArraySubscriptExpr) return none;
+    rlw_children_of(sub, &l);
+    CXCursor base = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : none;
+    if (!clang_Cursor_isNull(base) && clang_getCursorKind(base) == CXCursor_DeclRefExpr && rlw_expr_is_array(base)) {
+        *array = clang_getCursorReferenced(base);
+        idx = rlw_child_at(&l, 1);
+    }
+    rlw_children_free(&l);
+    return idx;
+}
+
+int rlw_pointer_range_param(walker *w, CXCursor lo, CXCursor hi)
+{
+    if (clang_Cursor_isNull(lo) || clang_Cursor_isNull(hi)) return -1;
+    CXCursor a = clang_getNullCursor(), b = clang_getNullCursor();
+    CXCursor from = element_address(lo, &a), to = element_address(hi, &b);
+    if (clang_Cursor_isNull(from) || clang_Cursor_isNull(to) || !clang_equalCursors(a, b)) return -1;
+    return rlw_range_param(w, from, to);
+}
+
+void rlw_mark_owned_pointer(walker *w, CXCursor base, rl_strbuf *place)
+{
+    const char *members = NULL;
+    CXCursor s = rl_cursor_strip(base);
+    if (!rlw_type_is_pointer(clang_getCursorType(s))) return;
+    int param = owned_counter_param(w, s, &members);
+    size_t len = strlen(rl_sb_str(place));
+    if (param < 0 || members || len < 2 || strcmp(rl_sb_str(place) + len - 2, "[]") != 0) return;
+    rl_sb_truncate(place, len - 2);
+    rl_sb_printf(place, "[#P%d]", param);
+}
+
 int rlw_param_range(walker *w, CXCursor lo, CXCursor hi)
 {
     if (clang_Cursor_isNull(lo) || clang_Cursor_isNull(hi)) return -1;

@@ -204,6 +204,7 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
         if (rlw_type_is_pointer(bt)) {
             rlw_expr(w, b, USE_READ, &base);
             rlw_deref_place(w, rl_sb_str(&base.value), bt, &place);
+            rlw_mark_owned_pointer(w, b, &place);
             rl_sb_printf(&display, "%s->%s", rl_sb_str(&base.display), field);
         } else {
             rlw_expr(w, b, USE_ADDR, &base);

@@ -341,7 +341,10 @@ static void stmt_for(walker *w, CXCursor c)
     if (single_pass(w, init, test, increment)) w->fn->nodes[node].flags |= RL_LOOP_SINGLE_PASS;
     if (up && w->loop.nowned < MAX_OWNED_COUNTERS) {
         CXCursor lo = rlw_counter_start(w->loop.counter, init), hi = rlw_counter_bound(w->loop.counter, test);
-        int param = rlw_range_param(w, lo, hi), first = param < 0 ? rlw_param_range(w, lo, hi) : -1;
+        /* a pointer walking the block: `b = &t[lo]; b < &t[hi]; b++` */
+        int pointer = rlw_type_is_pointer(clang_getCursorType(w->loop.counter));
+        int param = pointer ? rlw_pointer_range_param(w, lo, hi) : rlw_range_param(w, lo, hi);
+        int first = param < 0 && !pointer ? rlw_param_range(w, lo, hi) : -1;
         if (first >= 0 && !w->fn->nodes[node].text) {
             /* a block handed in as (lo, hi): the model trusts the counter
              * only where the caller passed a block (resolve.c) */

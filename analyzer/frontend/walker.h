@@ -639,6 +639,15 @@ int32_t rlw_open_seq(walker *w, int32_t parent, CXCursor at);
 void rlw_expr_into(walker *w, CXCursor c, int32_t into);
 /* The value a `for`'s init part gives its counter (`int i = X`, `i = X`),
  * or a null cursor. */
+/* (walk_index.c) The parameter a pointer `for` counter's block is the
+ * instance's own by (`for (b = &t[id * N]; b < &t[(id + 1) * N]; b++)`:
+ * both bounds elements of one array, at the ends of a block, as
+ * rlw_range_param judges an index loop's), or -1. */
+int rlw_pointer_range_param(walker *w, CXCursor lo, CXCursor hi);
+/* (walk_index.c) A place read through `base` when base is such a pointer
+ * counter: the element step of its array ("G:t[]") becomes the
+ * instance's own ("G:t[#P<n>]", facts.h). */
+void rlw_mark_owned_pointer(walker *w, CXCursor base, rl_strbuf *place);
 CXCursor rlw_counter_start(CXCursor counter, CXCursor init);
 /* X of a `for`'s test `counter < X`, or a null cursor. */
 CXCursor rlw_counter_bound(CXCursor counter, CXCursor test);

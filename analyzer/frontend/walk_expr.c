@@ -22,6 +22,18 @@ int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at)
     return rl_fn_add_node(w->fn, kind, w->cur, rlw_loc_of(w, at));
 }
 
+/* An ACCESS node of place with these flags, whatever the place. */
+static int32_t emit_access_node(walker *w, CXCursor at, const char *place, const char *display, uint8_t flags)
+{
+    int32_t id = rlw_emit(w, RL_N_ACCESS, at);
+    if (id < 0) return -1;
+    rl_node *n = &w->fn->nodes[id];
+    n->text = rl_intern(w->facts->pool, place);
+    n->display = rl_intern(w->facts->pool, display);
+    n->flags = flags;
+    return id;
+}
+
 /* Whether place's root is a local whose address never goes out of the
  * expression that takes it (walk_locals.c: not exposed). */
 static int local_hidden(const walker *w, const char *place)
@@ -34,12 +46,19 @@ static int local_hidden(const walker *w, const char *place)
     return 1;
 }
 
+/* Whether the first len characters of local place "L:name..." step into
+ * a member or an element of the local ("L:h.slot", "L:a[]"). */
+static int steps_into_local(const char *place, size_t len)
+{
+    return strcspn(place + 2, ".[") < len - 2;
+}
+
 /* Whether place is a member or element of a hidden local ("L:h.slot"):
  * no other thread reaches it, but a pointer stored there leads to
  * memory that may be shared ("L:h.slot*": `*h.slot += 1`). */
 static int hidden_local_part(const walker *w, const char *place)
 {
-    return local_hidden(w, place) && !strchr(place, '*') && strpbrk(place + 2, ".[");
+    return local_hidden(w, place) && !strchr(place, '*') && steps_into_local(place, strlen(place));
 }
 
 /* A place is worth recording when another thread could reach it. An
@@ -55,9 +74,7 @@ static int place_is_shared_candidate(walker *w, const char *place)
     if (place[0] == '{' && !rl_type_is_aggregate_key(place)) return 0;
     if (local_hidden(w, place)) {
         const char *star = strchr(place, '*');
-        if (!star) return 0;
-        size_t len = (size_t)(star - place);
-        return memchr(place, '.', len) || memchr(place, '[', len);
+        return star && steps_into_local(place, (size_t)(star - place));
     }
     return 1;
 }
@@ -69,13 +86,9 @@ static int32_t emit_hidden_local_store(walker *w, CXCursor at, const char *place
                                        const char *value)
 {
     if (w->silent || !value || !value[0] || !hidden_local_part(w, place)) return -1;
-    int32_t id = rlw_emit(w, RL_N_ACCESS, at);
+    int32_t id = emit_access_node(w, at, place, display, RL_ACC_WRITE);
     if (id < 0) return -1;
-    rl_node *n = &w->fn->nodes[id];
-    n->text = rl_intern(w->facts->pool, place);
-    n->display = rl_intern(w->facts->pool, display);
-    n->flags = RL_ACC_WRITE;
-    n->api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
+    w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
     rlw_set_args(w, id, &value, 1);
     return id;
 }
@@ -114,14 +127,10 @@ int32_t rlw_emit_access(walker *w, CXCursor at, const char *place, const char *d
                         uint8_t type_flags)
 {
     if (w->silent || mode == USE_ADDR || !place_is_shared_candidate(w, place)) return -1;
-    int32_t id = rlw_emit(w, RL_N_ACCESS, at);
-    if (id < 0) return -1;
-    rl_node *n = &w->fn->nodes[id];
-    n->text = rl_intern(w->facts->pool, place);
-    n->display = rl_intern(w->facts->pool, display);
-    n->flags = (uint8_t)((mode == USE_WRITE ? RL_ACC_WRITE : mode == USE_RMW ? (RL_ACC_WRITE | RL_ACC_READ) : RL_ACC_READ) |
-                         (type_flags & (RL_ACC_ATOMIC | RL_ACC_VOLATILE | RL_ACC_CLAIMED)));
-    return id;
+    return emit_access_node(
+        w, at, place, display,
+        (uint8_t)((mode == USE_WRITE ? RL_ACC_WRITE : mode == USE_RMW ? (RL_ACC_WRITE | RL_ACC_READ) : RL_ACC_READ) |
+                  (type_flags & (RL_ACC_ATOMIC | RL_ACC_VOLATILE | RL_ACC_CLAIMED))));
 }
 
 int32_t rlw_emit_store(walker *w, CXCursor at, const char *place, const char *display, const char *value,

@@ -474,6 +474,7 @@ int rlw_pointer_range_param(walker *w, CXCursor lo, CXCursor hi)
 void rlw_mark_owned_pointer(walker *w, CXCursor base, rl_strbuf *place)
 {
     const char *members = NULL;
+    if (!w->loop.nowned) return; /* every deref comes here */
     CXCursor s = rl_cursor_strip(base);
     if (!rlw_type_is_pointer(clang_getCursorType(s))) return;
     int param = owned_counter_param(w, s, &members);

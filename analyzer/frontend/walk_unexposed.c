@@ -68,14 +68,14 @@ void rlw_walk_conditional(walker *w, CXCursor c, expr_out *out)
     rlw_out_free(&y);
 }
 
-/* libclang shows three kinds of expression as an unexposed one of
+/* libclang shows four kinds of expression as an unexposed one of
  * several children: C11 and GNU atomic operations (AtomicExpr: object,
  * order, operands), designated initializers (DesignatedInitExpr: `.next
  * = p`, `[2] = x`, GNU's `next: p`; a member reference or the index
- * constants, then the value) and GNU's `a ?: b` (BinaryConditional-
+ * constants, then the value), GNU's `a ?: b` (BinaryConditional-
  * Operator: the common operand three times, as condition and value,
- * then the other), and GNU's __builtin_choose_expr. Taken for an atomic operation, a designator made its
- * value's pointee an atomic exchange. */
+ * then the other) and GNU's `__builtin_choose_expr`. Taken for an atomic
+ * operation, a designator made its value's pointee an atomic exchange. */
 static int is_designated_init(walker *w, CXCursor c, const child_list *l)
 {
     if (clang_getCursorKind(rlw_child_at(l, 0)) == CXCursor_MemberRef) return 1;
@@ -115,10 +115,14 @@ static void walk_choose_expr(walker *w, const child_list *l, use_mode mode, expr
 }
 
 /* `va_arg(ap, T)` (VAArgExpr: the va_list alone), which libclang shows
- * as an implicit conversion of it is shown. */
-static int is_va_arg(walker *w, CXCursor c)
+ * as it shows an implicit conversion of its one child. A conversion
+ * starts where its operand does, so the source is read only for an
+ * expression that starts before its child (every conversion of every
+ * unit comes here). */
+static int is_va_arg(walker *w, CXCursor c, CXCursor child)
 {
     char name[MAX_IDENT];
+    if (clang_equalLocations(clang_getCursorLocation(c), clang_getCursorLocation(child))) return 0;
     return rlw_source_ident(w, c, name, sizeof name) &&
            (strcmp(name, "va_arg") == 0 || strcmp(name, "__builtin_va_arg") == 0);
 }
@@ -141,7 +145,7 @@ void rlw_walk_unexposed(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     child_list l;
     rlw_children_of(c, &l);
-    if (l.len == 1 && is_va_arg(w, c)) {
+    if (l.len == 1 && is_va_arg(w, c, rlw_child_at(&l, 0))) {
         /* the next variable argument: a value racelint does not know
          * (not the va_list it is read through) */
         rlw_expr(w, rlw_child_at(&l, 0), USE_READ, NULL);

@@ -50,7 +50,7 @@ typedef struct callers_index {
 /* Whether every call that entered context ci passed the null pointer
  * constant for parameter `param` (a parameter no test of the callee's
  * made a fact of its context: `c->conn = conn;` alone). */
-static int callers_pass_null(const rl_model *m, const callers_index *callers, size_t ci, long param)
+static int callers_pass_null(const rl_model *m, const callers_index *callers, size_t ci, int param)
 {
     size_t from = callers->first[ci], to = callers->first[ci + 1];
     for (size_t k = from; k < to; k++) {
@@ -73,9 +73,9 @@ static int stores_null(const rl_model *m, const callers_index *callers, size_t c
         const rl_known_fact *f = &c->known->e[i];
         if (f->eq && f->value == 0 && f->place && strcmp(f->place, v) == 0) return 1;
     }
-    char *end;
-    long param = strtol(v + 1, &end, 10);
-    return *end == '\0' && end != v + 1 && callers_pass_null(m, callers, ci, param);
+    int param = -1;
+    return rl_place_root(v, &param) == RL_ROOT_PARAM && !v[rl_place_root_len(v)] &&
+           callers_pass_null(m, callers, ci, param);
 }
 
 /* The object's member a context's place names, keyed as stores.c keys

@@ -16,10 +16,10 @@
  * object the points-to sets say it may be (tm_stored_objects: redis's
  * engine client, reached on a background thread through a job's slot,
  * the dict handed there, the dict's values and a record's member):
- * decided only when each of them is so. The branch for a non-null member is dead there, and a
- * context every call of which comes from dead code (its own, or a dead
- * caller's) is dead as a whole (rl_ctx.dead, as known.h's facts make
- * it).
+ * decided only when each of them is so. The branch for a non-null
+ * member is dead there, and a context every call of which comes from
+ * dead code (its own, or a dead caller's) is dead as a whole (rl_ctx.
+ * dead, as known.h's facts make it).
  *
  * Why it may be trusted: the decision needs at least one store of NULL
  * and no other store into that member of that object, by any context,

@@ -355,29 +355,60 @@ static int takes_in_order(const rl_function *fn, int first, int second)
     return 0;
 }
 
-/* Reports two acquisitions by one function of locks of one name: lock
- * event `outer`, then event i taken while holding it. `message` is a
- * format taking the function's name and the lock's; `tag` keeps the
- * fingerprint apart from the other checks'. */
-static void report_two_acquisitions(rl_check_ctx *ctx, size_t i, long outer, const rl_function *fn, const char *tag,
-                                    int doubts, const char *message, const char *hint)
+/* A finding of two acquisitions by function fn of locks of one name
+ * (`lock`), its sites left to the caller to add. `message` is a format
+ * taking the function's name and the lock's; `tag` keeps the fingerprint
+ * apart from the other checks'. */
+static rl_finding *two_acquisitions_finding(rl_check_ctx *ctx, const char *lock, const rl_function *fn,
+                                            const char *tag, int doubts, const char *message, const char *hint)
 {
     const rl_model *m = ctx->model;
-    const rl_lock_event *e = &m->lock_events[i];
     rl_finding *f = rl_findings_add(ctx->out);
     f->rule = rl_xstrdup("lock-order-inversion");
     f->severity = RL_SEV_WARNING;
     rl_strbuf name = RL_STRBUF_INIT;
-    rl_evidence_lock_name(m, e->lock, &name);
+    rl_evidence_lock_name(m, lock, &name);
     f->location = rl_xstrdup(rl_sb_str(&name));
     f->message = rl_xasprintf(message, fn->name, rl_sb_str(&name));
     f->hint = rl_xstrdup(hint);
     rl_sb_free(&name);
-    add_site(m, f, (size_t)outer);
-    add_site(m, f, i);
     f->confidence = rl_evidence_confidence(doubts);
     const char *parts[2] = {fn->name, tag};
-    rl_evidence_fingerprint(f, e->lock, parts, 2);
+    rl_evidence_fingerprint(f, lock, parts, 2);
+    return f;
+}
+
+/* Reports two acquisitions by one function of locks of one name: lock
+ * event `outer`, then event i taken while holding it
+ * (two_acquisitions_finding). */
+static void report_two_acquisitions(rl_check_ctx *ctx, size_t i, long outer, const rl_function *fn, const char *tag,
+                                    int doubts, const char *message, const char *hint)
+{
+    rl_finding *f = two_acquisitions_finding(ctx, ctx->model->lock_events[i].lock, fn, tag, doubts, message, hint);
+    add_site(ctx->model, f, (size_t)outer);
+    add_site(ctx->model, f, i);
+}
+
+/* The message and hint of a function taking two locks of one name in the
+ * order of its arguments. */
+#define ARGUMENT_ORDER_MESSAGE \
+    "'%s' takes two '%s' locks in argument order: calls with the arguments swapped, in threads that run together, deadlock"
+#define ARGUMENT_ORDER_HINT \
+    "take the two locks in a fixed order (for example by address or id), whatever the order of the arguments"
+
+/* Whether lock event e may run at once with itself: in two instances of
+ * its thread, or in two threads running its function's node. */
+static int runs_with_itself(const rl_model *m, const rl_lock_event *e)
+{
+    rl_access a = as_access(e);
+    if (rl_model_may_run_together(m, &a, &a)) return 1;
+    for (size_t j = 0; j < m->nlock_events; j++) {
+        const rl_lock_event *o = &m->lock_events[j];
+        if (o->thread == e->thread || m->ctxs[o->ctx].fn != m->ctxs[e->ctx].fn || o->node != e->node) continue;
+        rl_access b = as_access(o);
+        if (rl_model_may_run_together(m, &a, &b)) return 1;
+    }
+    return 0;
 }
 
 /* Two objects' locks of one kind (array elements, objects known by type)
@@ -398,22 +429,79 @@ static void check_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
         if (outer < 0 || m->lock_events[outer].ctx != e->ctx) continue;
         int first = param_root(&fn->nodes[m->lock_events[outer].node]);
         if (first < 0 || first == second || takes_in_order(fn, second, first)) continue;
-        rl_access a = as_access(e);
-        int concurrent = rl_model_may_run_together(m, &a, &a);
-        for (size_t j = 0; j < m->nlock_events && !concurrent; j++) {
-            const rl_lock_event *o = &m->lock_events[j];
-            if (o->thread == e->thread || m->ctxs[o->ctx].fn != m->ctxs[e->ctx].fn || o->node != e->node) continue;
-            rl_access b = as_access(o);
-            concurrent = rl_model_may_run_together(m, &a, &b);
-        }
         void **slot = rl_ptrmap_slot(reported, n);
-        if (!concurrent || *slot) continue;
+        if (*slot || !runs_with_itself(m, e)) continue;
         *slot = (void *)1;
         report_two_acquisitions(ctx, i, outer, fn, "argument-order", rl_evidence_lock_doubts(m, e->ctx, e->lock),
-                                "'%s' takes two '%s' locks in argument order: calls with the arguments swapped, in "
-                                "threads that run together, deadlock",
-                                "take the two locks in a fixed order (for example by address or id), whatever the "
-                                "order of the arguments");
+                                ARGUMENT_ORDER_MESSAGE, ARGUMENT_ORDER_HINT);
+    }
+}
+
+/* The most calls of one lock wrapper context check_wrapped_argument_order
+ * looks at (a wrapper is called a few times per function). */
+#define MAX_WRAPPER_CALLS 16
+
+/* The parameter of its function that argument `arg` of a call is
+ * (`lock_acct(to)` -> to's index), or -1. */
+static int arg_param(const rl_node *call, int arg)
+{
+    if (arg < 0 || arg >= call->nargs || !call->args[arg] || call->args[arg][0] != 'P') return -1;
+    char *end;
+    long p = strtol(call->args[arg] + 1, &end, 10);
+    return end != call->args[arg] + 1 && *end == '\0' && p < INT32_MAX ? (int)p : -1;
+}
+
+/* Whether, among the calls of one wrapper context (parents[], nodes[]),
+ * fn calls it with its parameter `first` before a call with `second`
+ * (then it orders the two itself, as takes_in_order asks of its own
+ * locks: `if (a < b) { lock_acct(a); lock_acct(b); } else ...`). */
+static int wrapper_calls_in_order(const rl_model *m, const rl_function *fn, const int *parents, const int32_t *nodes,
+                                  size_t ncalls, int param, int first, int second)
+{
+    for (size_t a = 0; a < ncalls; a++)
+        for (size_t b = 0; b < ncalls; b++)
+            if (parents[a] == parents[b] && nodes[a] < nodes[b] && rl_model_ctx_function(m, parents[a]) == fn &&
+                arg_param(&fn->nodes[nodes[a]], param) == first && arg_param(&fn->nodes[nodes[b]], param) == second)
+                return 1;
+    return 0;
+}
+
+/* check_argument_order through a lock wrapper (`lock_acct(from);
+ * lock_acct(to);`, the wrapper locking `&a->m`): both calls enter one
+ * context of the wrapper when the two arguments share a name, so its one
+ * lock event stands for both, the second taken while the first may be
+ * held (e->may). The two acquisitions are the calls, judged as the
+ * caller's: through two of its parameters, never in the other order. */
+static void check_wrapped_argument_order(rl_check_ctx *ctx, rl_ptrmap *reported)
+{
+    const rl_model *m = ctx->model;
+    for (size_t i = 0; i < m->nlock_events; i++) {
+        const rl_lock_event *e = &m->lock_events[i];
+        if (e->kind != RL_N_LOCK || !e->may || !rl_ls_contains(e->may, e->lock) || !rl_evidence_in_lock_wrapper(m, e->ctx))
+            continue;
+        int param = param_root(&rl_model_ctx_function(m, e->ctx)->nodes[e->node]);
+        int parents[MAX_WRAPPER_CALLS];
+        int32_t nodes[MAX_WRAPPER_CALLS];
+        size_t ncalls = rl_model_ctx_calls(m, e->ctx, parents, nodes, MAX_WRAPPER_CALLS);
+        if (param < 0 || ncalls > MAX_WRAPPER_CALLS) continue;
+        for (size_t a = 0; a < ncalls; a++)
+            for (size_t b = 0; b < ncalls; b++) {
+                if (parents[a] != parents[b] || nodes[a] >= nodes[b]) continue;
+                const rl_function *fn = rl_model_ctx_function(m, parents[a]);
+                int first = arg_param(&fn->nodes[nodes[a]], param), second = arg_param(&fn->nodes[nodes[b]], param);
+                if (first < 0 || second < 0 || first == second || takes_in_order(fn, second, first) ||
+                    wrapper_calls_in_order(m, fn, parents, nodes, ncalls, param, second, first))
+                    continue;
+                void **slot = rl_ptrmap_slot(reported, &fn->nodes[nodes[b]]);
+                if (*slot || !runs_with_itself(m, e)) continue;
+                *slot = (void *)1;
+                rl_finding *f = two_acquisitions_finding(ctx, e->lock, fn, "argument-order",
+                                                         rl_evidence_lock_doubts(m, e->ctx, e->lock),
+                                                         ARGUMENT_ORDER_MESSAGE, ARGUMENT_ORDER_HINT);
+                rl_evidence_add_node(m, f, parents[a], nodes[a], "lock", e->held);
+                rl_evidence_add_node(m, f, parents[b], nodes[b], "lock", e->may);
+                rl_evidence_add_node(m, f, e->ctx, e->node, "lock", e->may);
+            }
     }
 }
 
@@ -509,6 +597,7 @@ void rl_check_LockOrderInversion(rl_check_ctx *ctx)
     rl_ptrmap_free(&g.edge_index);
     rl_ptrmap reported = RL_PTRMAP_INIT;
     check_argument_order(ctx, &reported);
+    check_wrapped_argument_order(ctx, &reported);
     check_array_circle(ctx, &reported);
     rl_ptrmap_free(&reported);
 }

@@ -97,8 +97,12 @@
  * hidden local's member is stored and followed, a parameter declared as
  * an array is a pointer, and `va_arg` gives no value; 47: a pointer
  * `for` counter walking the instance's block of an array names its
- * elements [#P<n>] */
-#define FACTS_FORMAT 47
+ * elements [#P<n>]; 48: a spinlock's atomic operation is a lock only
+ * with a memory order that acquires (taking) or releases (giving back),
+ * and a spin on an atomic load until it reads 0 waits for a store when
+ * the object started nonzero (its initializer, or a store of a nonzero
+ * constant before the spin on every path) */
+#define FACTS_FORMAT 48
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

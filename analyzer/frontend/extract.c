@@ -36,6 +36,7 @@ static void walk_function(walker *w, CXCursor fc)
     w->block_depth = 0;
     w->breakable_depth = 0;
     w->ngates = 0;
+    w->nstart_stores = 0;
     memset(&w->loop, 0, sizeof w->loop);
     w->loop.counter = clang_getNullCursor();
     w->loop.span = -1;

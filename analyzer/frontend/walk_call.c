@@ -226,6 +226,18 @@ static atomic_operands call_operands(const char *name, CXCursor *args, int nargs
     return o;
 }
 
+/* The memory order a lock API called as a function takes, for
+ * rlw_spin_gate: a GCC `__atomic_` builtin's (the success order of a
+ * compare-and-swap, else its last argument); none (a null cursor) for the
+ * others, pthreads' and the fully ordering `__sync_` builtins. */
+static CXCursor spin_call_order(const char *name, CXCursor *args, int nargs)
+{
+    enum { CAS_SUCCESS_ORDER = 4 }; /* ptr, expected, desired, weak, success, failure */
+    if (!name || strncmp(name, "__atomic_", 9) != 0 || nargs < 2) return clang_getNullCursor();
+    if (strstr(name, "compare_exchange")) return nargs > CAS_SUCCESS_ORDER ? args[CAS_SUCCESS_ORDER] : clang_getNullCursor();
+    return args[nargs - 1];
+}
+
 /* Whether an operation of these operands is relaxed: its order the
  * constant 0 (`memory_order_relaxed`, `__ATOMIC_RELAXED`; the forms
  * without one are sequentially consistent, clang's `atomic_load(&x)`
@@ -275,6 +287,8 @@ static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int na
             if (id >= 0 && relaxed) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_RELAXED);
             else if (id >= 0 && i == 0 && mode == USE_WRITE && !clang_Cursor_isNull(operands.value))
                 rlw_mark_zero_store(w, id, operands.value);
+            if (id >= 0 && i == 0 && mode == USE_WRITE && !clang_Cursor_isNull(operands.value))
+                rlw_note_start_store(w, id, operands.value);
             else if (id >= 0 && i == 0 && mode == USE_RMW && !(name && strstr(name, "fetch")))
                 w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_EXCHANGE);
             if (id >= 0 && i == 0 && rl_node_is_atomic_load(&w->fn->nodes[id])) w->last_trylock = id;
@@ -598,7 +612,8 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_UNLOCK:
         case RL_API_TRYLOCK: {
             CXCursor *args = call_args(c, nargs);
-            if (rlw_spin_gate(w, api, args, nargs)) rlw_walk_sync_call(w, c, api, name, nargs);
+            if (rlw_spin_gate(w, api, args, nargs, spin_call_order(name, args, nargs)))
+                rlw_walk_sync_call(w, c, api, name, nargs);
             else walk_atomic_args(w, name, args, nargs, call_operands(name, args, nargs), out);
             free(args);
             return;
@@ -783,7 +798,7 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     CXCursor source[MAX_ATOMIC_ARGS];
     int nsource = atomic_source_args(&l, source, MAX_ATOMIC_ARGS);
     if (api && (api->kind == RL_API_TRYLOCK || api->kind == RL_API_LOCK || api->kind == RL_API_UNLOCK) && l.len &&
-        rlw_spin_gate(w, api, source, nsource)) {
+        rlw_spin_gate(w, api, source, nsource, l.len > 1 ? rlw_child_at(&l, 1) : clang_getNullCursor())) {
         rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
         rlw_lock_place(w, rlw_child_at(&l, 0), &place, &display);
         for (int i = 1; i < l.len; i++) rlw_expr(w, rlw_child_at(&l, i), USE_READ, NULL);

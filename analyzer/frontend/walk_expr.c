@@ -104,6 +104,18 @@ static void mark_flag_store(walker *w, int32_t id, CXCursor value)
 {
     long long v = 0;
     if (rlw_const_int(rl_cursor_strip(value), &v) && v != 0) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_STORE_FLAG);
+    rlw_note_start_store(w, id, value);
+}
+
+void rlw_note_start_store(walker *w, int32_t id, CXCursor value)
+{
+    long long v = 0;
+    if (id < 0 || w->silent || w->nstart_stores == RL_MAX_START_STORES || !w->fn->nodes[id].text ||
+        !rlw_const_int(rl_cursor_strip(value), &v) || v == 0)
+        return;
+    for (int32_t q = w->fn->nodes[id].parent; q > 0; q = w->fn->nodes[q].parent)
+        if (w->fn->nodes[q].kind != RL_N_SEQ) return;
+    w->start_stores[w->nstart_stores++] = w->fn->nodes[id].text;
 }
 
 void rlw_mark_round_element(walker *w, int32_t node, int round)

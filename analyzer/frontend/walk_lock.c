@@ -247,8 +247,27 @@ static int expects_zero(walker *w, CXCursor a)
     return 1;
 }
 
-int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs)
+/* The memory orders of C11 and of GCC's builtins, as the constants the
+ * headers give them. */
+enum { SPIN_RELAXED, SPIN_CONSUME, SPIN_ACQUIRE, SPIN_RELEASE, SPIN_ACQ_REL, SPIN_SEQ_CST };
+
+/* Whether memory order `order` (a null cursor: the operation has none, and
+ * orders fully; not a constant: taken as the strongest, as most code
+ * passes constants) makes a spin operation a lock operation: taking the
+ * word must acquire and giving it back release, or the word orders
+ * nothing of what it "guards" (a relaxed compare-and-swap and a relaxed
+ * store are two atomic accesses, and the counter between them races). */
+static int spin_order_orders(const rl_api_fn *api, CXCursor order)
 {
+    long long o = SPIN_SEQ_CST;
+    if (!clang_Cursor_isNull(order) && !rlw_const_int(rl_cursor_strip(order), &o)) o = SPIN_SEQ_CST;
+    if (api->kind == RL_API_UNLOCK) return o == SPIN_RELEASE || o == SPIN_ACQ_REL || o == SPIN_SEQ_CST;
+    return o == SPIN_ACQUIRE || o == SPIN_ACQ_REL || o == SPIN_SEQ_CST;
+}
+
+int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs, CXCursor order)
+{
+    if (!spin_order_orders(api, order)) return 0;
     if (api->value < 0) return 1;
     long long v = 0;
     if (api->value >= nargs || !rlw_const_int(rl_cursor_strip(args[api->value]), &v)) return 0;
@@ -477,6 +496,36 @@ static int awaited_value(walker *w, CXCursor a, CXCursor b, enum CXBinaryOperato
     return op == CXBinaryOperator_EQ ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
 }
 
+/* Whether atomic operation `load` (`atomic_load(&left)`) reads a global
+ * whose starting value is a known nonzero constant (`static atomic_int
+ * left = 1;`): a zero it reads is then a value some store wrote (a count
+ * brought down to zero), not memory as it started. */
+static int loads_global_started_nonzero(CXCursor load)
+{
+    child_list l;
+    rlw_children_of(rl_cursor_strip(load), &l);
+    CXCursor object = l.len ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (clang_getCursorKind(object) != CXCursor_UnaryOperator ||
+        clang_getCursorUnaryOperatorKind(object) != CXUnaryOperator_AddrOf)
+        return 0;
+    rlw_children_of(object, &l);
+    CXCursor ref = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    long long start = 0;
+    return clang_getCursorKind(ref) == CXCursor_DeclRefExpr && rlw_initial_value(ref, &start) && start != 0;
+}
+
+/* Whether the function gave the object load reads a nonzero constant on
+ * every path before it (`atomic_store(&left, N)` before starting the
+ * workers, rlw_note_start_store): a zero read there is a store's too. */
+static int started_nonzero_here(const walker *w, const rl_node *load)
+{
+    for (int i = 0; load->text && i < w->nstart_stores; i++)
+        if (w->start_stores[i] == load->text) return 1;
+    return 0;
+}
+
 static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
 {
     if (depth > MAX_ALIAS_DEPTH) return 0;
@@ -517,12 +566,19 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
         long long kval;
         if (op == CXBinaryOperator_EQ || op == CXBinaryOperator_NE) {
             int p = 0;
-            if (rlw_const_int(b, &kval)) p = try_polarity(w, a, node, depth + 1);
-            else if (rlw_const_int(a, &kval)) p = try_polarity(w, b, node, depth + 1);
+            CXCursor tested = clang_getNullCursor();
+            if (rlw_const_int(b, &kval)) p = try_polarity(w, tested = a, node, depth + 1);
+            else if (rlw_const_int(a, &kval)) p = try_polarity(w, tested = b, node, depth + 1);
             /* `x == 0` is `!x`; `x == K` (K nonzero) is truthiness of x.
              * Else an atomic load compared with a value, or in arithmetic
-             * compared with a constant in a loop (awaited_value). */
-            if (p) result = (op == CXBinaryOperator_EQ) == (kval == 0) ? flip(p) : p;
+             * compared with a constant in a loop (awaited_value). An
+             * atomic load of a global that started nonzero compared with
+             * 0 (`while (atomic_load(&left) != 0)`, a count down to zero
+             * used as a join) succeeds on zero, a store's value. */
+            if (p && kval == 0 && rl_node_is_atomic_load(&w->fn->nodes[*node]) &&
+                (loads_global_started_nonzero(tested) || started_nonzero_here(w, &w->fn->nodes[*node])))
+                result = op == CXBinaryOperator_EQ ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
+            else if (p) result = (op == CXBinaryOperator_EQ) == (kval == 0) ? flip(p) : p;
             else result = awaited_value(w, a, b, op, node, depth);
         } else if ((op == CXBinaryOperator_LT || op == CXBinaryOperator_LE || op == CXBinaryOperator_GT ||
                     op == CXBinaryOperator_GE) &&

@@ -426,8 +426,8 @@ void rlw_note_null_test(walker *w, int32_t node, CXCursor cond)
  * unit says: its definition's constant initializer, or 0 for a
  * definition without one (C11 6.7.9p10). 0 (unknown) for an extern
  * declaration, whose definition is elsewhere, and for an initializer
- * that is no integer constant. */
-static int initial_value(CXCursor ref, long long *value)
+ * that is no integer constant. An _Atomic scalar's is its value's. */
+int rlw_initial_value(CXCursor ref, long long *value)
 {
     CXCursor decl = clang_getCursorReferenced(ref);
     if (clang_getCursorKind(decl) != CXCursor_VarDecl) return 0;
@@ -436,7 +436,9 @@ static int initial_value(CXCursor ref, long long *value)
     enum CX_StorageClass storage = clang_Cursor_getStorageClass(decl);
     int file_scope = clang_getCursorKind(clang_getCursorSemanticParent(decl)) == CXCursor_TranslationUnit;
     if (storage == CX_SC_Extern || (!file_scope && storage != CX_SC_Static)) return 0;
-    if (!rlw_type_is_integer(clang_getCursorType(decl))) return 0;
+    CXType type = clang_getCanonicalType(clang_getCursorType(decl));
+    if (type.kind == CXType_Atomic) type = clang_getCanonicalType(clang_Type_getValueType(type));
+    if (!rlw_type_is_integer(type)) return 0;
     /* the initializer is the declaration's one expression child */
     child_list l;
     rlw_children_of(decl, &l);
@@ -465,7 +467,7 @@ void rlw_note_loop_start(walker *w, int32_t node, CXCursor cond, int32_t cond_se
     if (!split_comparison(rl_cursor_strip(cond), 1, &operand, &op, &k)) return;
     operand = rl_cursor_strip(operand);
     if (clang_getCursorKind(operand) != CXCursor_DeclRefExpr || rlw_is_constant(operand) ||
-        !initial_value(operand, &start) || compare_holds(op, start, k))
+        !rlw_initial_value(operand, &start) || compare_holds(op, start, k))
         return;
     const rl_node *read = only_global_read(w, cond_seq, "*[^~.");
     if (!read) return;

@@ -144,6 +144,8 @@ typedef struct loop_gate {
 } loop_gate;
 /* Marked loops remembered per function; later ones stay marked. */
 #define RL_MAX_LOOP_GATES 8
+/* The most objects of one function rlw_note_start_store remembers. */
+#define RL_MAX_START_STORES 8
 
 typedef struct walker {
     rl_frontend *fe;
@@ -189,6 +191,10 @@ typedef struct walker {
     loop_gate gates[RL_MAX_LOOP_GATES]; /* the function's loops marked
                               RL_LOOP_START_FALSE so far (walk_test.c) */
     int ngates;
+    const char *start_stores[RL_MAX_START_STORES]; /* objects the function
+                              gave a nonzero constant so far, on every path
+                              from its entry (rlw_note_start_store) */
+    int nstart_stores;
 } walker;
 
 /* A callee or declaration known to carry no lock attribute: the "none"
@@ -518,9 +524,20 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out);
 /* Whether a call of lock API api, with these source arguments, is a lock
  * operation: always, but for the spinlock idioms of atomics (api->value,
  * api->expected), which are one only with a constant nonzero value taken
- * from an expected 0, or released by a store of constant 0; other calls of
- * those functions are plain atomics. */
-int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs);
+ * from an expected 0, or released by a store of constant 0, and with a
+ * memory order that acquires (taking) or releases (giving back): order,
+ * the operation's order argument, a null cursor when it has none; other
+ * calls of those functions are plain atomics. */
+/* Notes that write node id, if it lies on every path from the function's
+ * entry (no branch or loop around it) and stores a nonzero constant
+ * `value`, gives its object a nonzero value before anything after it
+ * runs: a spin there until the object reads 0 waits for a store
+ * (walk_lock.c). */
+void rlw_note_start_store(walker *w, int32_t id, CXCursor value);
+/* The value global `ref` (a reference to it) holds when the program
+ * starts, as this unit's definition says (walk_test.c); 0 when unknown. */
+int rlw_initial_value(CXCursor ref, long long *value);
+int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs, CXCursor order);
 /* Walks a <stdatomic.h> operation or __atomic builtin (an AtomicExpr). */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
 /* (walk_unexposed.c) An unexposed expression c: an implicit conversion,

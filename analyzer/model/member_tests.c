@@ -401,6 +401,18 @@ void tm_decide_member_tests(rl_model *m)
     rl_ptrmap_free(&tested);
 }
 
+size_t rl_model_ctx_calls(const rl_model *m, int ctx, int *parents, int32_t *nodes, size_t max)
+{
+    size_t n = 0;
+    for (size_t e = 0; e < m->ncall_edges; e++) {
+        const tm_call_edge *edge = &m->call_edges[e];
+        if (edge->child != ctx) continue;
+        if (n < max) parents[n] = edge->parent, nodes[n] = edge->call;
+        n++;
+    }
+    return n;
+}
+
 void tm_member_tests_free(rl_model *m)
 {
     for (size_t i = 0; i < m->ndecided_dead; i++) free(m->decided_dead[i]);

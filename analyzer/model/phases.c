@@ -50,6 +50,26 @@ static int callee_waits(rl_program *p, const rl_flow *flow, const rl_fn_info *in
     return 0;
 }
 
+/* Whether jump node i, in the body of loop `loop`, keeps every party's
+ * count of the round's waits exact: a `return` or a `break` of the loop
+ * leaves it (a party that leaves waits no more, and the others stop at
+ * the next wait of that round: none moves to a later phase while it is
+ * in an earlier one); a `break` or `continue` of a loop or `switch`
+ * inside the body stays in the round. A `continue` of this loop starts
+ * the next round with waits of this one missed, and a `goto` may go
+ * anywhere. */
+static int jump_keeps_count(const rl_function *f, int32_t loop, int32_t i)
+{
+    const rl_node *x = &f->nodes[i];
+    if (x->kind == RL_N_RETURN) return 1;
+    if (x->kind != RL_N_BREAK && x->kind != RL_N_CONTINUE) return 0;
+    for (int32_t q = x->parent; q >= 0 && q != loop; q = f->nodes[q].parent) {
+        if (f->nodes[q].kind == RL_N_LOOP) return 1;
+        if (f->nodes[q].kind == RL_N_SWITCH && x->kind == RL_N_BREAK) return 1;
+    }
+    return x->kind == RL_N_BREAK;
+}
+
 /* The barrier waits of loop node `loop`'s body, when the loop has phases
  * (phases.h); their count in *n (0 when it has none). The result is the
  * caller's to free. */
@@ -66,7 +86,7 @@ static int32_t *phased_waits(rl_program *p, const rl_flow *flow, int fn, int32_t
     int ok = 1;
     for (int32_t i = body + 1; ok && i <= f->nodes[body].end; i++) {
         const rl_node *x = &f->nodes[i];
-        if (rl_node_is_jump(x) || x->kind == RL_N_LABEL) ok = 0;
+        if ((rl_node_is_jump(x) && !jump_keeps_count(f, loop, i)) || x->kind == RL_N_LABEL) ok = 0;
         if (x->kind != RL_N_CALL || !ok) continue;
         if ((x->flags & RL_CALL_NORETURN) || info->doomed[i]) {
             ok = 0;

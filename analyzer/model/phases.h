@@ -18,8 +18,11 @@
  * path: every barrier wait in its body is a statement of the body itself
  * or the condition of one (in no branch of an `if` or `switch`, in no
  * inner loop), all on one barrier, at least two
- * of them; nothing in the body leaves a round early (no break, continue,
- * return, goto, label, or call that does not return); and no call in the
+ * of them; nothing in the body skips a wait of a round and stays (no
+ * `continue` of the loop, `goto`, label, or call that does not return: a
+ * `break` or `return` that leaves the loop is allowed, as a party that
+ * leaves waits no more and the others stop at the round's next wait);
+ * and no call in the
  * body goes to a function that waits on anything (a helper's wait would
  * be a wait the count misses). The phase of a node of the body is the
  * number of those waits before it, modulo their number. known.c carries

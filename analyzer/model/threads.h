@@ -475,6 +475,13 @@ rl_posvec rl_model_access_pos(const rl_model *m, const rl_access *a);
 /* The function and node of an access (for messages). */
 const rl_function *rl_model_ctx_function(const rl_model *m, int ctx);
 
+/* The calls that entered context ctx (a context stands for every call of
+ * its function with its bindings: `lock_acct(from); lock_acct(to);` with
+ * both arguments elements of one array enter one): the first `max` as
+ * (caller context, call node) pairs in parents[] and nodes[], in the
+ * order the calls were met. Returns how many there are. */
+size_t rl_model_ctx_calls(const rl_model *m, int ctx, int *parents, int32_t *nodes, size_t max);
+
 /* A thread's name for messages: its entry function, or for a trampoline
  * "BODY (via ENTRY)". Interned in the program's pool. */
 const char *rl_model_thread_name(const rl_model *m, int t);

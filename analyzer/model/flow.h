@@ -116,15 +116,14 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
  * object; and no round makes it again (no *rounds). Not remembered. */
 const rl_lockset *rl_flow_posted_after_new(const rl_flow *flow, const rl_function *f, int fn, int32_t i);
 /* rl_flow_posted_after for a call node of a caller, as seen by the
- * callee's accesses: only the posts that run whenever the call did (in
- * no branch the call is not in, with no case label, return, break,
- * continue or goto between them). A post in a later case of a
- * dispatcher's switch orders nothing its other cases' callees did;
- * within the function that makes the access, rl_flow_posted_after
- * counts it (a may-post), up the chain of callers that would publish
- * most of a program. The posts before the call are not taken away: a
- * chain of callers has them asked level by level (accesses.c). Not
- * remembered: callers ask once per pair. */
+ * callee's accesses: the posts after the call on some path from it, as
+ * rl_flow_posted_after counts them (a waiter passes only after some post,
+ * so a post on one path, `if (enabled) first_load();`, orders what came
+ * before it), but none of a next round. A post in a later case of a
+ * dispatcher's switch, past a `break`, or in the other branch of an `if`
+ * holding the call orders nothing its callees did. The posts before the
+ * call are not taken away: a chain of callers has them asked level by
+ * level (accesses.c). Not remembered: callers ask once per pair. */
 const rl_lockset *rl_flow_posted_after_call(const rl_flow *flow, const rl_function *f, int fn, int32_t call,
                                             int *rounds);
 /* The objects function fn posts on before node i with no wait between

@@ -71,7 +71,8 @@ static int next_round_posts(const rl_function *f, const rl_fn_flow *ff, int32_t 
     return 0;
 }
 
-/* How posted_after_now counts: only posts that run whenever i did
+/* How posted_after_now counts: for a caller's call, with no posts of a
+ * next round and the earlier ones left to the chain of callers
  * (rl_flow_posted_after_call); i's object is a new one each round
  * (rl_flow_posted_after_new). */
 enum { POSTS_SURELY = 1, POSTS_NEW_EACH_ROUND = 2 };
@@ -96,18 +97,6 @@ const rl_lockset *rl_flow_posted_after(const rl_flow *flow, const rl_function *f
     return ff->posted_after[i];
 }
 
-/* Whether node j, after node i, runs whenever i did: it lies in no
- * branch i is not in (its parent holds i), and no case label, return,
- * break, continue or goto comes between them. */
-static int runs_after(const rl_function *f, int32_t i, int32_t j)
-{
-    int32_t parent = f->nodes[j].parent;
-    if (parent >= 0 && !inside(f, parent, i)) return 0;
-    for (int32_t n = i + 1; n < j; n++)
-        if (f->nodes[n].kind == RL_N_CASE || rl_node_is_jump(&f->nodes[n])) return 0;
-    return 1;
-}
-
 /* Whether node j, after node i, may run after i at all: no `return` on
  * every path from i comes between them (one whose SEQ holds i, as
  * `if (busy) { unlock; g = v; return -1; } ... running = 1;` holds the
@@ -129,6 +118,31 @@ static int reached_after(rl_fn_flow *ff, const rl_function *f, int32_t i, int32_
         }
     }
     return j < ff->cut_by_return[i];
+}
+
+/* Whether node j, after node i, lies on another path than i's where the
+ * two part: in the other branch of the `if` holding both, or in a later
+ * case of the `switch` holding both with a jump (a `break`) before that
+ * case. Node order puts an `else` after its `then`, and a case after
+ * the one before it, though neither runs after the other. */
+static int on_other_path(const rl_function *f, int32_t i, int32_t j)
+{
+    int32_t a = f->nodes[j].parent;
+    while (a >= 0 && !(i > a && i <= f->nodes[a].end)) a = f->nodes[a].parent;
+    if (a < 0) return 0;
+    if (f->nodes[a].kind == RL_N_IF) {
+        int32_t then_branch = rl_fn_child(f, a, 1);
+        return then_branch >= 0 && i >= then_branch && i <= f->nodes[then_branch].end && j > f->nodes[then_branch].end;
+    }
+    int32_t s = a;
+    while (s >= 0 && f->nodes[s].kind != RL_N_SWITCH) s = f->nodes[s].parent;
+    if (s < 0) return 0;
+    int jumped = 0;
+    for (int32_t n = i + 1; n < j; n++) {
+        if (rl_node_is_jump(&f->nodes[n])) jumped = 1;
+        if (f->nodes[n].kind == RL_N_CASE && jumped) return 1;
+    }
+    return 0;
 }
 
 /* r (NULL: empty) with the last-reference mark (place.h) of each of
@@ -157,10 +171,11 @@ const rl_lockset *rl_flow_posted_after_new(const rl_flow *flow, const rl_functio
 }
 
 /* rl_flow_posted_after, or rl_flow_posted_after_call when POSTS_SURELY:
- * then only posts after i that run whenever i did (runs_after), none of
- * a next round, and the posts before i left to the caller (it asks every
- * level of a chain of calls for them once); with POSTS_NEW_EACH_ROUND, a
- * post later in a loop counts whether the loop waits or not. */
+ * then none of a next round, and the posts before i left to the caller
+ * (it asks every level of a chain of calls for them once); with
+ * POSTS_NEW_EACH_ROUND, a post later in a loop counts whether the loop
+ * waits or not. Either way a post counts only on some path from i
+ * (reached_after, on_other_path). */
 static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function *f, int fn, int32_t i, int *rounds,
                                           int how)
 {
@@ -173,7 +188,7 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
     int in_loop = 0;
     for (size_t k = 0; k < ff->nposts; k++) {
         int32_t j = ff->post_nodes[k];
-        if (!surely && j > i && !reached_after(&flow->fns[fn], f, i, j)) {
+        if (j > i && !reached_after(&flow->fns[fn], f, i, j)) {
             /* a path from i returns without this post: it orders i before
              * no waiter but the last reference of a counter, which cannot
              * run while a holder keeps its reference (a holder that leaves
@@ -181,7 +196,8 @@ static const rl_lockset *posted_after_now(const rl_flow *flow, const rl_function
             last_only = last_only ? rl_ls_union(flow->locks, last_only, ff->post_objects[k]) : ff->post_objects[k];
             continue;
         }
-        if (surely ? j <= i || !runs_after(f, i, j) : j <= i && !next_round_posts(f, ff, i, j)) continue;
+        if (j > i && on_other_path(f, i, j)) continue;
+        if (surely ? j <= i : j <= i && !next_round_posts(f, ff, i, j)) continue;
         int ordered = 1;
         for (int32_t p = f->nodes[i].parent; p >= 0; p = f->nodes[p].parent) {
             const rl_node *loop = &f->nodes[p];

@@ -20,6 +20,7 @@
  *  3. A function's kill events are in node order. */
 #include "known.h"
 #include "phases.h"
+#include "threads.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
 #include <stdio.h>
@@ -55,6 +56,8 @@ typedef struct fn_index {
     caller_edge *callers; /* calls into this one (for the fixpoint) */
     size_t ncallers, cap_callers;
     int tests;      /* its own body has value tests */
+    int32_t *guards; /* its early exits (early_exit), in node order */
+    size_t nguards, cap_guards;
     uint32_t param_tests; /* bit n: its own body tests parameter n (against 0, or an integer one against any
                              constant), or passes it on unchanged to a callee that does (close_param_tests) */
 } fn_index;
@@ -83,6 +86,8 @@ struct rl_known_index {
                             thread may run (rl_known_note_write), so no mode */
     int all_unstable;    /* a struct around tested globals was */
     rl_phases *phases;   /* loops of barrier phases (phases.h) */
+    uint8_t *started;    /* per function: a thread start runs it (its
+                            early exits on its argument are instances') */
     rl_ptrmap dead;      /* "fn|key" -> dead map, or &no_dead */
     uint8_t **all_dead;
     size_t ndead, cap_dead;
@@ -192,6 +197,63 @@ static int arg_param_itself(const char *arg)
     return k;
 }
 
+/* How deep `leaves` looks into blocks ending in blocks. */
+#define MAX_LEAVE_DEPTH 16
+
+/* Whether statement b always leaves before its end: a `return`,
+ * `break`, `continue` or `goto`, or a call that never returns, as it or
+ * as the last statement of its block. */
+static int leaves(const rl_function *f, int32_t b)
+{
+    for (int depth = 0; b >= 0 && depth < MAX_LEAVE_DEPTH; depth++) {
+        const rl_node *n = &f->nodes[b];
+        if (rl_node_is_jump(n) || (n->kind == RL_N_CALL && (n->flags & RL_CALL_NORETURN))) return 1;
+        if (n->kind != RL_N_SEQ || n->first_child < 0) return 0;
+        int32_t last = n->first_child;
+        while (f->nodes[last].next_sibling >= 0) last = f->nodes[last].next_sibling;
+        b = last;
+    }
+    return 0;
+}
+
+/* Whether IF g is an early exit: a value test whose `then` always leaves
+ * and that has no `else` (`if (id != 0) return;`), so that what follows
+ * it in its block runs only where the test failed. */
+static int early_exit(const rl_function *f, int32_t g)
+{
+    const rl_node *t = &f->nodes[g];
+    if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) || t->api) return 0;
+    int32_t other = rl_fn_child(f, g, 2);
+    return leaves(f, rl_fn_child(f, g, 1)) && (other < 0 || f->nodes[other].first_child < 0);
+}
+
+/* Whether an instance test (is_instance_test) tests the copy of a
+ * thread's argument: the only one rl_known_instance_place names. */
+static int is_thread_arg_test(const char *text)
+{
+    char arg[16];
+    snprintf(arg, sizeof arg, "%s%d", RL_INSTANCE_TEST, RL_THREAD_ARG_PARAM);
+    return strcmp(text, arg) == 0;
+}
+
+/* Marks in k->started every function a thread start runs (its direct or
+ * flowed targets: what thread discovery follows). */
+static void mark_started(rl_known_index *k)
+{
+    rl_program *p = k->p;
+    k->started = rl_xcalloc(p->nfns + 1, 1);
+    for (size_t fi = 0; fi < p->nfns; fi++) {
+        const rl_fn_info *info = &p->fns[fi];
+        for (int32_t i = 0; info->fn && i < info->fn->nnodes; i++) {
+            if (info->fn->nodes[i].kind != RL_N_SPAWN) continue;
+            size_t count;
+            int one, weak;
+            const int *targets = rl_program_callees(p, info, i, &one, &count, &weak);
+            for (size_t t = 0; !weak && t < count; t++) k->started[targets[t]] = 1;
+        }
+    }
+}
+
 /* Own tests, writes and kill events of function fi; call edges. */
 static void index_function(rl_known_index *k, int fi)
 {
@@ -203,6 +265,8 @@ static void index_function(rl_known_index *k, int fi)
         const rl_node *n = &f->nodes[i];
         if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
             if (rl_text_is_member_test(n->text)) continue;
+            if (k->started[fi] && is_thread_arg_test(n->text) && early_exit(f, i))
+                RL_PUSH(k->fns[fi].guards, k->fns[fi].nguards, k->fns[fi].cap_guards, i);
             k->fns[fi].tests = 1;
             int param = param_of(n->text);
             if (param >= 0) {
@@ -318,6 +382,7 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
     k->writes = rl_xcalloc(p->nfns * k->words, sizeof *k->writes);
     k->unstable = rl_xcalloc(k->words, sizeof *k->unstable);
     k->fns = rl_xcalloc(p->nfns, sizeof *k->fns);
+    mark_started(k);
     for (size_t fi = 0; fi < p->nfns; fi++) index_function(k, (int)fi);
     close_over_calls(k);
     close_param_tests(k);
@@ -331,8 +396,10 @@ void rl_known_free(rl_known_index *k)
     for (size_t fi = 0; k->fns && fi < k->p->nfns; fi++) {
         free(k->fns[fi].kills);
         free(k->fns[fi].callers);
+        free(k->fns[fi].guards);
     }
     free(k->fns);
+    free(k->started);
     free(k->passes);
     free(k->tests);
     free(k->writes);
@@ -488,6 +555,35 @@ static int branch_knowing(const rl_node *t)
     return strcmp(t->api, RL_IF_PART_AND) == 0 ? 1 : 2;
 }
 
+/* The place an IF's value test names, as rl_known_build interned it. */
+static const char *test_place(const rl_known_index *k, int fn, const rl_node *t)
+{
+    return is_instance_test(t->text) ? instance_place(k->p->pool, fn, t->text, 0) : rl_strpool_find(k->p->pool, t->text);
+}
+
+/* Adds to facts[*n] what the early exits (early_exit) before `child` in
+ * block `seq` say at node `at` of fn: the outcome of each test that let
+ * the walk through, still true there (as facts_at judges a test around
+ * `at`, its leaving branch left out). Returns 0 when the facts are full. */
+static int guard_facts(rl_known_index *k, int fn, const uint8_t *dead, int32_t at, int32_t seq, int32_t child,
+                       const uint64_t *wanted, int modes, rl_known_fact *facts, int *n)
+{
+    const rl_function *f = k->p->fns[fn].fn;
+    const fn_index *fi = &k->fns[fn];
+    for (size_t x = 0; x < fi->nguards && fi->guards[x] < child; x++) {
+        int32_t g = fi->guards[x];
+        if (g < seq || f->nodes[g].parent != seq) continue;
+        const rl_node *t = &f->nodes[g];
+        int b = bit_of(k, test_place(k, fn, t));
+        if (b < 0 || (wanted && !bit_in(wanted, (size_t)b))) continue;
+        int32_t left = rl_fn_child(f, g, 1);
+        if (killed_between(k, fn, dead, b, g, loop_extent(f, at, seq), left, f->nodes[left].end, modes)) continue;
+        rl_known_fact fact = {test_place(k, fn, t), strtoll(t->display, NULL, 10), (t->flags & RL_IF_VALUE_EQ) == 0};
+        if (!add_fact(facts, n, fact)) return 0;
+    }
+    return 1;
+}
+
 /* Adds to facts[*n] what holds at node `at` of fn: the tests around it,
  * nearest first (when `establish`), then the `inherited` facts, each still
  * true there (no kill between the test, or the entry, and `at`, a loop
@@ -502,13 +598,14 @@ static void facts_at(rl_known_index *k, int fn, const rl_known_set *inherited, c
     for (int32_t j = establish ? f->nodes[at].parent : -1; j >= 0; child = j, j = f->nodes[j].parent) {
         const rl_node *t = &f->nodes[j];
         if (t->kind == RL_N_LOOP && modes && !phase_fact(k, fn, j, at, facts, n)) return;
+        if (t->kind == RL_N_SEQ && k->fns[fn].nguards && !guard_facts(k, fn, dead, at, j, child, wanted, modes, facts, n))
+            return;
         if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
         int branch = child == rl_fn_child(f, j, 1) ? 1 : child == rl_fn_child(f, j, 2) ? 2 : 0;
         int knows = branch_knowing(t);
         if (knows && branch != knows) continue;
         /* interned by rl_known_build: found, never added, on this hot path */
-        const char *place = is_instance_test(t->text) ? instance_place(k->p->pool, fn, t->text, 0)
-                                                      : rl_strpool_find(k->p->pool, t->text);
+        const char *place = test_place(k, fn, t);
         int b = bit_of(k, place);
         if (!branch || b < 0 || (wanted && !bit_in(wanted, (size_t)b))) continue;
         int32_t other = rl_fn_child(f, j, branch == 1 ? 2 : 1);

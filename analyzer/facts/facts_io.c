@@ -101,8 +101,10 @@
  * with a memory order that acquires (taking) or releases (giving back),
  * and a spin on an atomic load until it reads 0 waits for a store when
  * the object started nonzero (its initializer, or a store of a nonzero
- * constant before the spin on every path) */
-#define FACTS_FORMAT 48
+ * constant before the spin on every path); 49: a relaxed exchange or
+ * other read-modify-write is marked relaxed again (48 marked it an
+ * exchange) */
+#define FACTS_FORMAT 49
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

@@ -287,10 +287,10 @@ static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int na
             if (id >= 0 && relaxed) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_RELAXED);
             else if (id >= 0 && i == 0 && mode == USE_WRITE && !clang_Cursor_isNull(operands.value))
                 rlw_mark_zero_store(w, id, operands.value);
-            if (id >= 0 && i == 0 && mode == USE_WRITE && !clang_Cursor_isNull(operands.value))
-                rlw_note_start_store(w, id, operands.value);
             else if (id >= 0 && i == 0 && mode == USE_RMW && !(name && strstr(name, "fetch")))
                 w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ATOMIC_EXCHANGE);
+            if (id >= 0 && i == 0 && mode == USE_WRITE && !clang_Cursor_isNull(operands.value))
+                rlw_note_start_store(w, id, operands.value);
             if (id >= 0 && i == 0 && rl_node_is_atomic_load(&w->fn->nodes[id])) w->last_trylock = id;
             if (id >= 0 && i == 0 && stores && rl_sb_str(&stored.value)[0]) {
                 const char *vals[1] = {rl_sb_str(&stored.value)};

@@ -270,7 +270,9 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
         /* Into an object of fn's own that fn still holds: handed on with it. */
         if (rl_place_root(n->text, NULL) == RL_ROOT_HEAP && !strchr(n->text, '*'))
             return container_handoff(o, fn, i, n->text, h);
-        if (n->flags & RL_ACC_ATOMIC) return HANDOFF_SYNC;
+        /* An atomic store releases what came before it, unless it is
+         * relaxed (then only a lock held around it orders anything). */
+        if ((n->flags & RL_ACC_ATOMIC) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0)) return HANDOFF_SYNC;
         if (!ff->held || !ff->held[i] || !ff->held[i]->n) return HANDOFF_UNSYNC;
         if (h) h->node = i;
         return HANDOFF_SYNC;

@@ -464,6 +464,41 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
     return rl_place_normalize_final(pool, place);
 }
 
+/* Adds to addrs[*n] the addresses pointer place `key` may hold: those
+ * stored there, and through each plain place whose pointer was copied
+ * there (`playing = filling; filling = t;` with both given `&blocks[]`),
+ * what that place may hold; a copy of a place on the way (path[0 ..
+ * depth], the places being gathered) adds nothing. At most
+ * MAX_VALUE_HOPS places deep; 0 when one value
+ * is no plain address (an object known by type, a choice, a pointer
+ * followed, a call), or there are more than RL_MAX_CHOICES. */
+static int copied_addresses(rl_model *m, const char **path, int depth, const char **addrs, size_t *n)
+{
+    const char *key = path[depth];
+    const char *one = rl_ptrmap_get(&m->stored, key);
+    const rl_stored_set *set = one == AMBIGUOUS ? rl_stored_sets_get(&m->stored_sets, key) : NULL;
+    if (!one || (one == AMBIGUOUS && (!set || set->overflowed))) return 0;
+    size_t count = set ? set->n : 1;
+    for (size_t k = 0; k < count; k++) {
+        const char *v = set ? set->values[k] : one;
+        int on_path = 0; /* a copy of a place being gathered: nothing new */
+        for (int d = 0; d <= depth; d++) on_path |= path[d] == v;
+        if (on_path) continue;
+        if (v[0] == '&' && !strpbrk(v, "%{*")) {
+            size_t j = 0;
+            while (j < *n && addrs[j] != v) j++;
+            if (j < *n) continue;
+            if (*n == RL_MAX_CHOICES) return 0;
+            addrs[(*n)++] = v;
+            continue;
+        }
+        if (!is_plain_place(v) || depth + 1 >= MAX_VALUE_HOPS) return 0;
+        path[depth + 1] = v;
+        if (!copied_addresses(m, path, depth + 1, addrs, n)) return 0;
+    }
+    return 1;
+}
+
 size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, const char **via)
 {
     out[0] = place;
@@ -472,17 +507,17 @@ size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, 
     if (!star || place[0] == '{' || place[0] == '%') return 1;
     const char *prefix = rl_strpool_find_n(m->program->pool, place, (size_t)(star - place));
     if (!prefix || rl_ptrmap_get(&m->stored, prefix) != AMBIGUOUS) return 1;
-    const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, prefix);
-    if (!set || set->overflowed || set->n < 2 || set->n > RL_MAX_CHOICES) return 1;
-    for (size_t k = 0; k < set->n; k++)
-        if (set->values[k][0] != '&' || strpbrk(set->values[k], "%{*")) return 1;
+    const char *addrs[RL_MAX_CHOICES];
+    size_t naddrs = 0;
+    const char *path[MAX_VALUE_HOPS] = {prefix};
+    if (!copied_addresses(m, path, 0, addrs, &naddrs) || naddrs == 0) return 1;
     size_t n = 0;
-    for (size_t k = 0; k < set->n; k++) {
-        const char *alt = followed(m, object_through(m->program->pool, set->values[k], star + 1));
+    for (size_t k = 0; k < naddrs; k++) {
+        const char *alt = followed(m, object_through(m->program->pool, addrs[k], star + 1));
         size_t j = 0;
         while (j < n && out[j] != alt) j++;
         if (j < n) continue;
-        if (via) via[n] = set->values[k];
+        if (via) via[n] = addrs[k];
         out[n++] = alt;
     }
     return n;

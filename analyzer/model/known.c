@@ -18,8 +18,7 @@
  *     like redis would seem to write every global. What a thread's own
  *     callback writes to a tested mode is the one change this misses.
  *  3. A function's kill events are in node order. */
-#include "known.h"
-#include "phases.h"
+#include "known_internal.h"
 #include "threads.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
@@ -27,74 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WORD_BITS 64
-/* Nesting of statements the dead-code walk follows; deeper code is left
- * live (as flow says), which only keeps findings. */
-#define MAX_WALK_DEPTH 2048
-
-/* A node where the thread may change a global or learn another thread's
- * change of it. */
-typedef struct kill_event {
-    int32_t node;
-    int32_t bit;    /* a write of that global; -1: not a plain write */
-    int all;        /* a lock taken, or a write of a struct holding tested
-                       globals: every fact */
-    int lock;       /* that is a lock taken: it reveals other threads'
-                       changes, and a mode has none (known.h, modes) */
-    int callee;     /* a direct call: what the callee writes (writes[callee]); -1 */
-} kill_event;
-
-/* An edge of the call graph, seen from the callee. */
-typedef struct caller_edge {
-    int fn;
-    int direct;     /* a call by name, not through a pointer */
-} caller_edge;
-
-typedef struct fn_index {
-    kill_event *kills;
-    size_t nkills, cap_kills;
-    caller_edge *callers; /* calls into this one (for the fixpoint) */
-    size_t ncallers, cap_callers;
-    int tests;      /* its own body has value tests */
-    int32_t *guards; /* its early exits (early_exit), in node order */
-    size_t nguards, cap_guards;
-    uint32_t param_tests; /* bit n: its own body tests parameter n (against 0, or an integer one against any
-                             constant), or passes it on unchanged to a callee that does (close_param_tests) */
-} fn_index;
-
-/* A call passing the caller's parameter `from` on unchanged as the
- * callee's parameter `to` (facts.h, RL_PARAM_ITSELF). */
-typedef struct pass_edge {
-    int caller, from, callee, to;
-} pass_edge;
-
-struct rl_known_index {
-    rl_program *p;
-    int any;             /* some function tests a value: fns is indexed */
-    rl_ptrmap bit_of;    /* tested place -> bit + 1 */
-    rl_ptrmap prefixes;  /* a struct holding a tested global ("G:server") -> 1 */
-    size_t nbits, words;
-    uint64_t *tests;     /* nfns x words */
-    uint64_t *writes;    /* nfns x words */
-    fn_index *fns;
-    rl_ptrmap sets;      /* key -> rl_known_set * */
-    rl_known_set **all_sets;
-    size_t nsets, cap_sets;
-    pass_edge *passes;   /* parameters passed on unchanged, by direct calls */
-    size_t npasses, cap_passes;
-    uint64_t *unstable;  /* words: tested globals written while another
-                            thread may run (rl_known_note_write), so no mode */
-    int all_unstable;    /* a struct around tested globals was */
-    rl_phases *phases;   /* loops of barrier phases (phases.h) */
-    uint8_t *started;    /* per function: a thread start runs it (its
-                            early exits on its argument are instances') */
-    rl_ptrmap dead;      /* "fn|key" -> dead map, or &no_dead */
-    uint8_t **all_dead;
-    size_t ndead, cap_dead;
-};
-
-/* The answer "nothing decided", remembered in the dead memo. */
-static uint8_t no_dead;
 
 static int bit_in(const uint64_t *set, size_t bit)
 {
@@ -113,7 +44,7 @@ static int set_union(uint64_t *dst, const uint64_t *src, size_t words)
     return grew;
 }
 
-static int bit_of(const rl_known_index *k, const char *place)
+int tk_bit_of(const rl_known_index *k, const char *place)
 {
     intptr_t b = (intptr_t)rl_ptrmap_get(&k->bit_of, place);
     return b ? (int)(b - 1) : -1;
@@ -131,7 +62,7 @@ static int written_bit(const rl_known_index *k, const char *place, int *all)
         if (n < len && !strchr(".[*^~", place[n])) continue;
         const char *prefix = rl_strpool_find_n(k->p->pool, place, n);
         if (!prefix) continue;
-        int b = bit_of(k, prefix);
+        int b = tk_bit_of(k, prefix);
         if (b >= 0) return b;
         if (n == len && rl_ptrmap_get(&k->prefixes, prefix)) *all = 1;
     }
@@ -143,7 +74,7 @@ static int written_bit(const rl_known_index *k, const char *place, int *all)
  * handed further down (each function's P<n> is its own); the frontend
  * marks only parameters the function never assigns, so nothing kills it.
  * The parameter's index, or -1 for a global. */
-static int param_of(const char *place)
+int tk_param_of(const char *place)
 {
     if (place[0] != 'P') return -1;
     char *end;
@@ -268,7 +199,7 @@ static void index_function(rl_known_index *k, int fi)
             if (k->started[fi] && is_thread_arg_test(n->text) && early_exit(f, i))
                 RL_PUSH(k->fns[fi].guards, k->fns[fi].nguards, k->fns[fi].cap_guards, i);
             k->fns[fi].tests = 1;
-            int param = param_of(n->text);
+            int param = tk_param_of(n->text);
             if (param >= 0) {
                 k->fns[fi].param_tests |= 1u << param;
                 continue;
@@ -278,7 +209,7 @@ static void index_function(rl_known_index *k, int fi)
              * is its own; a pick is this round's), only what every path
              * to a node tested (modes, instances, serial threads) */
             if (is_instance_test(n->text) || is_serial_test(n->text)) continue;
-            int b = bit_of(k, rl_intern(p->pool, n->text));
+            int b = tk_bit_of(k, rl_intern(p->pool, n->text));
             if (b >= 0) tests[b / WORD_BITS] |= 1ull << (b % WORD_BITS);
         } else if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text) {
             int all = 0, b = written_bit(k, n->text, &all);
@@ -372,7 +303,7 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
                 !rl_text_is_member_test(f->nodes[i].text)) {
                 const char *place = rl_intern(p->pool, f->nodes[i].text);
                 if (is_instance_test(place)) add_bit(k, instance_place(p->pool, (int)fi, place, 1));
-                else if (param_of(place) < 0) add_bit(k, place);
+                else if (tk_param_of(place) < 0) add_bit(k, place);
                 k->any = 1;
             }
     }
@@ -459,7 +390,7 @@ static int add_fact(rl_known_fact *facts, int *n, rl_known_fact f)
  * node `within` (-1: any), or x itself when there is none: a fact used
  * at x must survive every kill before that point, since a loop comes
  * back to x after the rest of its body. */
-static int32_t loop_extent(const rl_function *f, int32_t x, int32_t within)
+int32_t tk_loop_extent(const rl_function *f, int32_t x, int32_t within)
 {
     int32_t ext = x;
     for (int32_t p = f->nodes[x].parent; p >= 0 && p != within; p = f->nodes[p].parent)
@@ -472,7 +403,7 @@ static int32_t loop_extent(const rl_function *f, int32_t x, int32_t within)
  * (the other branch of the test the fact comes from, which does not run
  * on the way from the test to a node of this one), and the locks taken
  * when `modes` (a mode changes only while its thread runs alone). */
-static int killed_between(const rl_known_index *k, int fn, const uint8_t *dead, int bit, int32_t lo, int32_t hi,
+int tk_killed_between(const rl_known_index *k, int fn, const uint8_t *dead, int bit, int32_t lo, int32_t hi,
                           int32_t skip_lo, int32_t skip_hi, int modes)
 {
     const fn_index *fi = &k->fns[fn];
@@ -549,7 +480,7 @@ static int phase_fact(const rl_known_index *k, int fn, int32_t loop, int32_t at,
 /* Which branch of value-test IF t knows the test's outcome: 1 (then)
  * for the left operand of an `&&`, 2 (else) for that of an `||`, 0 for
  * both when the condition is the test (facts.h, RL_IF_PART_AND). */
-static int branch_knowing(const rl_node *t)
+int tk_branch_knowing(const rl_node *t)
 {
     if (!t->api) return 0;
     return strcmp(t->api, RL_IF_PART_AND) == 0 ? 1 : 2;
@@ -574,10 +505,10 @@ static int guard_facts(rl_known_index *k, int fn, const uint8_t *dead, int32_t a
         int32_t g = fi->guards[x];
         if (g < seq || f->nodes[g].parent != seq) continue;
         const rl_node *t = &f->nodes[g];
-        int b = bit_of(k, test_place(k, fn, t));
+        int b = tk_bit_of(k, test_place(k, fn, t));
         if (b < 0 || (wanted && !bit_in(wanted, (size_t)b))) continue;
         int32_t left = rl_fn_child(f, g, 1);
-        if (killed_between(k, fn, dead, b, g, loop_extent(f, at, seq), left, f->nodes[left].end, modes)) continue;
+        if (tk_killed_between(k, fn, dead, b, g, tk_loop_extent(f, at, seq), left, f->nodes[left].end, modes)) continue;
         rl_known_fact fact = {test_place(k, fn, t), strtoll(t->display, NULL, 10), (t->flags & RL_IF_VALUE_EQ) == 0};
         if (!add_fact(facts, n, fact)) return 0;
     }
@@ -602,14 +533,14 @@ static void facts_at(rl_known_index *k, int fn, const rl_known_set *inherited, c
             return;
         if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
         int branch = child == rl_fn_child(f, j, 1) ? 1 : child == rl_fn_child(f, j, 2) ? 2 : 0;
-        int knows = branch_knowing(t);
+        int knows = tk_branch_knowing(t);
         if (knows && branch != knows) continue;
         /* interned by rl_known_build: found, never added, on this hot path */
         const char *place = test_place(k, fn, t);
-        int b = bit_of(k, place);
+        int b = tk_bit_of(k, place);
         if (!branch || b < 0 || (wanted && !bit_in(wanted, (size_t)b))) continue;
         int32_t other = rl_fn_child(f, j, branch == 1 ? 2 : 1);
-        if (killed_between(k, fn, dead, b, j, loop_extent(f, at, j), other, other >= 0 ? f->nodes[other].end : -1,
+        if (tk_killed_between(k, fn, dead, b, j, tk_loop_extent(f, at, j), other, other >= 0 ? f->nodes[other].end : -1,
                            modes))
             continue;
         int eq = (t->flags & RL_IF_VALUE_EQ) != 0;
@@ -617,9 +548,9 @@ static void facts_at(rl_known_index *k, int fn, const rl_known_set *inherited, c
         if (!add_fact(facts, n, fact)) return;
     }
     for (int i = 0; inherited && i < inherited->n && *n < RL_KNOWN_MAX; i++) {
-        int b = bit_of(k, inherited->e[i].place);
+        int b = tk_bit_of(k, inherited->e[i].place);
         if (b < 0 || (wanted && !bit_in(wanted, (size_t)b))) continue;
-        if (killed_between(k, fn, dead, b, -1, loop_extent(f, at, -1), -1, -1, modes)) continue;
+        if (tk_killed_between(k, fn, dead, b, -1, tk_loop_extent(f, at, -1), -1, -1, modes)) continue;
         add_fact(facts, n, inherited->e[i]);
     }
 }
@@ -677,7 +608,7 @@ const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b)
      * the call's own and no shared state */
     for (int i = 0; a && b && i < a->n; i++)
         for (int j = 0; j < b->n; j++)
-            if (a->e[i].place == b->e[j].place && a->e[i].place[0] != '#' && param_of(a->e[i].place) < 0 &&
+            if (a->e[i].place == b->e[j].place && a->e[i].place[0] != '#' && tk_param_of(a->e[i].place) < 0 &&
                 facts_exclude(&a->e[i], &b->e[j]))
                 return a->e[i].place;
     return NULL;
@@ -734,134 +665,6 @@ const rl_known_set *rl_known_on_path(rl_known_index *k, const int *fns, const in
     return intern_set(k, facts, n);
 }
 
-/* ---- dead code ------------------------------------------------------------------ */
-
-typedef struct dead_walk {
-    const rl_known_index *k;
-    const rl_function *f;
-    const rl_known_fact *facts;
-    int nfacts;
-    uint8_t *dead;
-    int32_t *decided_by; /* per fact: the furthest loop_extent of the
-                            tests it decided, or -1 */
-    int decided;
-} dead_walk;
-
-/* 1 / 0 when the facts decide IF node i's condition, else -1. */
-static int decide(dead_walk *w, int32_t i)
-{
-    const rl_node *t = &w->f->nodes[i];
-    if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) return -1;
-    const char *place = rl_strpool_find(w->k->p->pool, t->text);
-    for (int k = 0; k < w->nfacts; k++) {
-        const rl_known_fact *fact = &w->facts[k];
-        if (fact->place != place) continue;
-        long long value = strtoll(t->display, NULL, 10);
-        int is_value; /* G == value: 1, G != value: 0, unknown: -1 */
-        if (fact->eq) is_value = fact->value == value;
-        else is_value = fact->value == value ? 0 : -1;
-        if (is_value < 0) return -1;
-        int32_t ext = loop_extent(w->f, i, -1);
-        if (ext > w->decided_by[k]) w->decided_by[k] = ext;
-        int holds = (t->flags & RL_IF_VALUE_EQ) ? is_value : !is_value; /* the test */
-        /* a test one way decides its condition one way (facts.h): an
-         * `&&` whose left operand fails, an `||` whose left one holds */
-        int knows = branch_knowing(t);
-        if ((knows == 1 && holds) || (knows == 2 && !holds)) return -1;
-        w->decided++;
-        return holds;
-    }
-    return -1;
-}
-
-/* Marks the nodes of i's subtree that cannot run when i is entered with
- * `live`; whether control may leave i at its end. switch_live: whether
- * the enclosing switch runs (its case labels are entered from it). */
-static int walk(dead_walk *w, int32_t i, int live, int switch_live, int depth)
-{
-    const rl_node *n = &w->f->nodes[i];
-    if (!live) w->dead[i] = 1;
-    if (depth > MAX_WALK_DEPTH) return 1;
-    switch (n->kind) {
-    case RL_N_SEQ: {
-        int cur = live;
-        for (int32_t c = n->first_child; c >= 0; c = w->f->nodes[c].next_sibling) {
-            /* a label may be reached by a jump from anywhere; a case from
-             * its switch */
-            if (w->f->nodes[c].kind == RL_N_LABEL) cur = 1;
-            if (w->f->nodes[c].kind == RL_N_CASE) cur = switch_live;
-            cur = walk(w, c, cur, switch_live, depth + 1);
-        }
-        return cur;
-    }
-    case RL_N_IF: {
-        walk(w, rl_fn_child(w->f, i, 0), live, switch_live, depth + 1);
-        int d = live ? decide(w, i) : -1;
-        int t = walk(w, rl_fn_child(w->f, i, 1), live && d != 0, switch_live, depth + 1);
-        int e = walk(w, rl_fn_child(w->f, i, 2), live && d != 1, switch_live, depth + 1);
-        return t || e;
-    }
-    case RL_N_LOOP:
-        for (int k = 0; k < 3; k++) walk(w, rl_fn_child(w->f, i, k), live, switch_live, depth + 1);
-        return live;
-    case RL_N_SWITCH:
-        walk(w, rl_fn_child(w->f, i, 0), live, switch_live, depth + 1);
-        walk(w, rl_fn_child(w->f, i, 1), live, live, depth + 1);
-        return live;
-    default:
-        if (rl_node_is_jump(n)) return 0;
-        /* events: their own subtree is themselves */
-        for (int32_t c = n->first_child; c >= 0; c = w->f->nodes[c].next_sibling)
-            walk(w, c, live, switch_live, depth + 1);
-        return live;
-    }
-}
-
-const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *facts)
-{
-    if (!k || !facts || !k->any || !k->fns[fn].tests) return NULL;
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append_int(&sb, fn);
-    rl_sb_appendc(&sb, '|');
-    rl_sb_append(&sb, facts->key);
-    const char *key = rl_intern(k->p->pool, rl_sb_str(&sb));
-    rl_sb_free(&sb);
-    void **slot = rl_ptrmap_slot(&k->dead, key);
-    if (*slot) return *slot == &no_dead ? NULL : *slot;
-    const rl_function *f = k->p->fns[fn].fn;
-    rl_known_fact kept[RL_KNOWN_MAX];
-    int nkept = facts->n;
-    memcpy(kept, facts->e, (size_t)nkept * sizeof *kept);
-    uint8_t *dead = rl_xcalloc((size_t)f->nnodes, 1);
-    int32_t decided_by[RL_KNOWN_MAX];
-    /* Optimistic: decide with every fact, then drop a fact that some live
-     * kill comes before a test it decided (the loop's next round included)
-     * and decide again, until every fact kept holds where it is used. */
-    for (;;) {
-        memset(dead, 0, (size_t)f->nnodes);
-        for (int i = 0; i < nkept; i++) decided_by[i] = -1;
-        dead_walk w = {k, f, kept, nkept, dead, decided_by, 0};
-        walk(&w, 0, 1, 1, 0);
-        int dropped = -1;
-        for (int i = 0; i < nkept && dropped < 0; i++) {
-            if (param_of(kept[i].place) >= 0) continue; /* nothing kills it */
-            int b = bit_of(k, kept[i].place);
-            if (decided_by[i] >= 0 && killed_between(k, fn, dead, b, -1, decided_by[i], -1, -1, 0)) dropped = i;
-        }
-        if (dropped < 0 && w.decided) {
-            RL_PUSH(k->all_dead, k->ndead, k->cap_dead, dead);
-            *slot = dead;
-            return dead;
-        }
-        if (dropped < 0 || nkept == 1) break;
-        memmove(&kept[dropped], &kept[dropped + 1], (size_t)(nkept - dropped - 1) * sizeof *kept);
-        nkept--;
-    }
-    free(dead);
-    *slot = &no_dead;
-    return NULL;
-}
-
 int rl_known_writes_tested(const rl_known_index *k, const char *place)
 {
     int all = 0;
@@ -878,6 +681,6 @@ void rl_known_note_write(rl_known_index *k, const char *place)
 
 int rl_known_is_mode(const rl_known_index *k, const char *place)
 {
-    int b = k && k->any && !k->all_unstable && place[0] != '#' ? bit_of(k, place) : -1;
+    int b = k && k->any && !k->all_unstable && place[0] != '#' ? tk_bit_of(k, place) : -1;
     return b >= 0 && !bit_in(k->unstable, (size_t)b);
 }

@@ -244,8 +244,7 @@ static CXCursor spin_call_order(const char *name, CXCursor *args, int nargs)
  * passing 5). */
 static int atomic_relaxed(atomic_operands o)
 {
-    long long order = -1;
-    return !clang_Cursor_isNull(o.order) && rlw_const_int(rl_cursor_strip(o.order), &order) && order == 0;
+    return !clang_Cursor_isNull(o.order) && rlw_memory_order(o.order) == RLW_ORDER_RELAXED;
 }
 
 /* Whether an atomic object of pointer type a points to holds a pointer
@@ -307,9 +306,12 @@ static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int na
     rlw_out_free(&stored);
 }
 
-/* The memory orders of C11 and of GCC's builtins, as the constants the
- * headers give them. */
-enum { ORDER_RELAXED, ORDER_CONSUME, ORDER_ACQUIRE, ORDER_RELEASE, ORDER_ACQ_REL, ORDER_SEQ_CST };
+long long rlw_memory_order(CXCursor order)
+{
+    long long o = RLW_ORDER_SEQ_CST;
+    if (!clang_Cursor_isNull(order) && !rlw_const_int(rl_cursor_strip(order), &o)) o = RLW_ORDER_SEQ_CST;
+    return o;
+}
 
 /* A fence (`atomic_thread_fence(memory_order_release)`,
  * `__atomic_thread_fence(__ATOMIC_ACQUIRE)`, `__sync_synchronize()`, a
@@ -318,12 +320,13 @@ enum { ORDER_RELAXED, ORDER_CONSUME, ORDER_ACQUIRE, ORDER_RELEASE, ORDER_ACQ_REL
  * constant is taken to be sequentially consistent. */
 static void emit_fence(walker *w, CXCursor c, const char *name, CXCursor *args, int nargs)
 {
-    long long order = ORDER_SEQ_CST;
     for (int i = 0; i < nargs; i++) rlw_expr(w, args[i], USE_READ, NULL);
-    if (nargs >= 1 && !rlw_const_int(rl_cursor_strip(args[nargs - 1]), &order)) order = ORDER_SEQ_CST;
+    long long order = rlw_memory_order(nargs >= 1 ? args[nargs - 1] : clang_getNullCursor());
     uint8_t flags = 0;
-    if (order == ORDER_RELEASE || order == ORDER_ACQ_REL || order == ORDER_SEQ_CST) flags |= RL_CALL_FENCE_RELEASE;
-    if (order == ORDER_CONSUME || order == ORDER_ACQUIRE || order == ORDER_ACQ_REL || order == ORDER_SEQ_CST)
+    if (order == RLW_ORDER_RELEASE || order == RLW_ORDER_ACQ_REL || order == RLW_ORDER_SEQ_CST)
+        flags |= RL_CALL_FENCE_RELEASE;
+    if (order == RLW_ORDER_CONSUME || order == RLW_ORDER_ACQUIRE || order == RLW_ORDER_ACQ_REL ||
+        order == RLW_ORDER_SEQ_CST)
         flags |= RL_CALL_FENCE_ACQUIRE;
     if (!flags) return;
     int32_t id = rlw_emit(w, RL_N_CALL, c);

@@ -225,20 +225,28 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
     rl_sb_free(&display);
 }
 
+/* The variable reference an address `&v` takes (the DeclRefExpr of v),
+ * or a null cursor when a is no such address. */
+static CXCursor addressed_variable(CXCursor a)
+{
+    a = rl_cursor_strip(a);
+    if (clang_getCursorKind(a) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
+        return clang_getNullCursor();
+    child_list l;
+    rlw_children_of(a, &l);
+    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    return clang_getCursorKind(e) == CXCursor_DeclRefExpr ? e : clang_getNullCursor();
+}
+
 /* Whether expected-value argument a is 0, or the address of a local only
  * ever set to 0 (`int expected = 0; while (!atomic_compare_exchange_strong(l,
  * &expected, 1)) expected = 0;`): a compare-and-swap from "free". */
 static int expects_zero(walker *w, CXCursor a)
 {
-    a = rl_cursor_strip(a);
-    if (rl_cursor_is_null_constant(a)) return 1;
-    if (clang_getCursorKind(a) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
-        return 0;
-    child_list l;
-    rlw_children_of(a, &l);
-    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    rlw_children_free(&l);
-    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr) return 0;
+    if (rl_cursor_is_null_constant(rl_cursor_strip(a))) return 1;
+    CXCursor e = addressed_variable(a);
+    if (clang_Cursor_isNull(e)) return 0;
     CXCursor d = clang_getCursorReferenced(e);
     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
     if (!v || v->param_index >= 0 || v->modified || v->nassigns == 0) return 0;
@@ -247,22 +255,16 @@ static int expects_zero(walker *w, CXCursor a)
     return 1;
 }
 
-/* The memory orders of C11 and of GCC's builtins, as the constants the
- * headers give them. */
-enum { SPIN_RELAXED, SPIN_CONSUME, SPIN_ACQUIRE, SPIN_RELEASE, SPIN_ACQ_REL, SPIN_SEQ_CST };
-
-/* Whether memory order `order` (a null cursor: the operation has none, and
- * orders fully; not a constant: taken as the strongest, as most code
- * passes constants) makes a spin operation a lock operation: taking the
- * word must acquire and giving it back release, or the word orders
- * nothing of what it "guards" (a relaxed compare-and-swap and a relaxed
- * store are two atomic accesses, and the counter between them races). */
+/* Whether memory order `order` (rlw_memory_order) makes a spin operation
+ * a lock operation: taking the word must acquire and giving it back
+ * release, or the word orders nothing of what it "guards" (a relaxed
+ * compare-and-swap and a relaxed store are two atomic accesses, and the
+ * counter between them races). */
 static int spin_order_orders(const rl_api_fn *api, CXCursor order)
 {
-    long long o = SPIN_SEQ_CST;
-    if (!clang_Cursor_isNull(order) && !rlw_const_int(rl_cursor_strip(order), &o)) o = SPIN_SEQ_CST;
-    if (api->kind == RL_API_UNLOCK) return o == SPIN_RELEASE || o == SPIN_ACQ_REL || o == SPIN_SEQ_CST;
-    return o == SPIN_ACQUIRE || o == SPIN_ACQ_REL || o == SPIN_SEQ_CST;
+    long long o = rlw_memory_order(order);
+    if (api->kind == RL_API_UNLOCK) return o == RLW_ORDER_RELEASE || o == RLW_ORDER_ACQ_REL || o == RLW_ORDER_SEQ_CST;
+    return o == RLW_ORDER_ACQUIRE || o == RLW_ORDER_ACQ_REL || o == RLW_ORDER_SEQ_CST;
 }
 
 int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs, CXCursor order)
@@ -504,16 +506,10 @@ static int loads_global_started_nonzero(CXCursor load)
 {
     child_list l;
     rlw_children_of(rl_cursor_strip(load), &l);
-    CXCursor object = l.len ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-    rlw_children_free(&l);
-    if (clang_getCursorKind(object) != CXCursor_UnaryOperator ||
-        clang_getCursorUnaryOperatorKind(object) != CXUnaryOperator_AddrOf)
-        return 0;
-    rlw_children_of(object, &l);
-    CXCursor ref = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    CXCursor ref = l.len ? addressed_variable(rlw_child_at(&l, 0)) : clang_getNullCursor();
     rlw_children_free(&l);
     long long start = 0;
-    return clang_getCursorKind(ref) == CXCursor_DeclRefExpr && rlw_initial_value(ref, &start) && start != 0;
+    return !clang_Cursor_isNull(ref) && rlw_initial_value(ref, &start) && start != 0;
 }
 
 /* Whether the function gave the object load reads a nonzero constant on

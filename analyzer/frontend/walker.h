@@ -538,6 +538,14 @@ void rlw_note_start_store(walker *w, int32_t id, CXCursor value);
  * starts, as this unit's definition says (walk_test.c); 0 when unknown. */
 int rlw_initial_value(CXCursor ref, long long *value);
 int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs, CXCursor order);
+/* The memory orders of C11 and of GCC's builtins, as the constants the
+ * headers give them. */
+enum { RLW_ORDER_RELAXED, RLW_ORDER_CONSUME, RLW_ORDER_ACQUIRE, RLW_ORDER_RELEASE, RLW_ORDER_ACQ_REL, RLW_ORDER_SEQ_CST };
+/* (walk_call.c) The memory order an operation's order argument gives:
+ * RLW_ORDER_SEQ_CST for a null cursor (the operation takes none and
+ * orders fully) and for an order that is no constant (most code passes
+ * constants; the strongest keeps a lock a lock). */
+long long rlw_memory_order(CXCursor order);
 /* Walks a <stdatomic.h> operation or __atomic builtin (an AtomicExpr). */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
 /* (walk_unexposed.c) An unexposed expression c: an implicit conversion,

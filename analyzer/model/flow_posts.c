@@ -128,11 +128,11 @@ static int reached_after(rl_fn_flow *ff, const rl_function *f, int32_t i, int32_
 static int on_other_path(const rl_function *f, int32_t i, int32_t j)
 {
     int32_t a = f->nodes[j].parent;
-    while (a >= 0 && !(i > a && i <= f->nodes[a].end)) a = f->nodes[a].parent;
+    while (a >= 0 && !inside(f, a, i)) a = f->nodes[a].parent;
     if (a < 0) return 0;
     if (f->nodes[a].kind == RL_N_IF) {
         int32_t then_branch = rl_fn_child(f, a, 1);
-        return then_branch >= 0 && i >= then_branch && i <= f->nodes[then_branch].end && j > f->nodes[then_branch].end;
+        return then_branch >= 0 && (i == then_branch || inside(f, then_branch, i)) && j > f->nodes[then_branch].end;
     }
     int32_t s = a;
     while (s >= 0 && f->nodes[s].kind != RL_N_SWITCH) s = f->nodes[s].parent;

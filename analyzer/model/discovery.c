@@ -424,7 +424,7 @@ static void discover_call(rl_model *m, const frame_env *env, const rl_posvec *po
     /* A once-routine takes no arguments from the call that runs it. */
     int takes_args = n->kind == RL_N_CALL || n->kind == RL_N_SPAWN;
     const char **vals = takes_args ? tm_bind_args(m, env, n, callee, &distinct, NULL) : NULL;
-    int nvals = takes_args ? tm_bound_args(n) : 0;
+    int nvals = takes_args ? tm_bound_args(m, n, callee) : 0;
     if (vals) distinct |= loop_distinct_args(m, env->thread, env->fn, i);
     uint64_t key = (((uint64_t)(uint32_t)callee << 32) | (uint32_t)top) + 1;
     uint64_t fh = tm_fn_bindings_hash(vals, nvals);

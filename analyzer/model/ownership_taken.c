@@ -70,6 +70,18 @@ static int popped_read(const rl_node *n, const rl_lockset *held)
            held && held->n > 0;
 }
 
+/* Whether node n swaps a pointer out of its place atomically, acquiring
+ * (an exchange or compare-and-swap that is not relaxed: RL_ATOMIC_EXCHANGE):
+ * no other thread can read the value it took out, which is the taker's
+ * alone from there on, as a pop's is (`j = atomic_exchange(&mailbox,
+ * NULL)`). A relaxed one takes it too, but orders nothing of what its
+ * giver wrote before: not counted. */
+static int exchanged_read(const rl_node *n)
+{
+    return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_READ) &&
+           (n->flags & RL_ACC_WRITE) && n->api && strcmp(n->api, RL_ATOMIC_EXCHANGE) == 0;
+}
+
 /* Whether fn reads the pointer stored at `place` and then overwrites it,
  * one lock held from the read to the write, or pops it (popped_read),
  * the read coming before node `before` (-1: anywhere): the object read
@@ -212,7 +224,7 @@ static const unlink_list *unlinks_of(rl_ownership *o, int fn, const char *place)
         if (rd->kind != RL_N_ACCESS || !(rd->flags & RL_ACC_READ) || !rd->text || strcmp(rd->text, place) != 0 ||
             !ff->held[r])
             continue;
-        if (popped_read(rd, ff->held[r])) {
+        if (popped_read(rd, ff->held[r]) || exchanged_read(rd)) {
             /* the pop takes the object at the read itself */
             RL_PUSH(l->reads, l->n, cap_r, r);
             RL_PUSH(l->writes, nw, cap_w, r);
@@ -288,8 +300,14 @@ static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *pl
     }
     if (read < 0) return 0;
     const char *key = rl_intern(o->p->pool, place);
-    int r = own_owned_between(o, fn, node, own_handoffs_of(o, fn, key, own_test_taken, 'T'), f->nodes[read].loc.line,
-                          f->nodes[read].loc.col, handoff, OWNED_THROUGHOUT | OWNED_TAKEN_OBJECT);
+    /* Taken inside the call that uses it (`free(atomic_exchange(&box,
+     * j))`): the read runs first though it is written to the right of
+     * the access, which is where the object is the taker's from. */
+    rl_loc from = f->nodes[read].loc;
+    if (from.line == f->nodes[node].loc.line && from.col >= f->nodes[node].loc.col && f->nodes[node].loc.col > 1)
+        from.col = f->nodes[node].loc.col - 1;
+    int r = own_owned_between(o, fn, node, own_handoffs_of(o, fn, key, own_test_taken, 'T'), from.line, from.col,
+                              handoff, OWNED_THROUGHOUT | OWNED_TAKEN_OBJECT);
     if (r && handoff) handoff->taken = 1;
     return r;
 }

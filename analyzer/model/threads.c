@@ -333,7 +333,7 @@ static void call_into(rl_model *m, int ci, int32_t node, int callee, int in_once
     frame_env env = tm_ctx_env(&c);
     uint32_t distinct = 0, reached = 0;
     const char **vals = in_once ? NULL : tm_bind_args(m, &env, n, callee, &distinct, &reached);
-    int nvals = in_once ? 0 : tm_bound_args(n);
+    int nvals = in_once ? 0 : tm_bound_args(m, n, callee);
     /* Kept beside the context, not in its key: binding such calls apart
      * multiplied contexts for no better name. */
     uint8_t per_element =

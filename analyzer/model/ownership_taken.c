@@ -71,7 +71,9 @@ static int popped_read(const rl_node *n, const rl_lockset *held)
 }
 
 /* Whether node n swaps a pointer out of its place atomically, acquiring
- * (an exchange or compare-and-swap that is not relaxed: RL_ATOMIC_EXCHANGE):
+ * (a read-modify-write that is not relaxed: RL_ATOMIC_EXCHANGE; of a
+ * compare-and-swap only an exchange's result is the place's value, the
+ * expected value living in a local whose address goes out):
  * no other thread can read the value it took out, which is the taker's
  * alone from there on, as a pop's is (`j = atomic_exchange(&mailbox,
  * NULL)`). A relaxed one takes it too, but orders nothing of what its

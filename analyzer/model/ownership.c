@@ -54,6 +54,7 @@ void rl_ownership_free(rl_ownership *o)
         free(l);
     }
     rl_ptrmap_free(&o->unlinked);
+    own_posted_free(o);
     own_memo_free(o->answers);
     rl_ptrmap_free(&o->allocating);
     free(o);
@@ -273,9 +274,16 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
         /* An atomic store releases what came before it, unless it is
          * relaxed (then only a lock held around it orders anything). */
         if ((n->flags & RL_ACC_ATOMIC) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0)) return HANDOFF_SYNC;
-        if (!ff->held || !ff->held[i] || !ff->held[i]->n) return HANDOFF_UNSYNC;
-        if (h) h->node = i;
-        return HANDOFF_SYNC;
+        if (ff->held && ff->held[i] && ff->held[i]->n) {
+            if (h) h->node = i;
+            return HANDOFF_SYNC;
+        }
+        /* A plain store the function posts after, into a slot its taker
+         * reads after waiting for that post (ownership_posted.c); not a
+         * relaxed atomic store, which races with nothing and orders
+         * nothing (`relaxed_pointer_publication.c`). */
+        if (n->flags & RL_ACC_ATOMIC) return HANDOFF_UNSYNC;
+        return own_store_handed_by_post(o, fn, i) ? HANDOFF_SYNC : HANDOFF_UNSYNC;
     case RL_N_RETURN:
         /* a parameter given back to its caller, who holds it already */
         if (!n->text || !test(n->text, what)) return NO_HANDOFF;

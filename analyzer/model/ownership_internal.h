@@ -76,6 +76,9 @@ struct rl_ownership {
     int container_depth;    /* containers being followed (container_handoff) */
     own_memo *answers;      /* of rl_ownership_fresh_at and
                                rl_ownership_taken_at (access_memo) */
+    rl_ptrmap global_reads; /* a global place, indices dropped (interned)
+                               -> its reads (ownership_posted.c) */
+    int global_reads_built;
 };
 
 /* A test of a value against what a hand-off list is about. */
@@ -115,5 +118,15 @@ enum { OWN_RETURN_OTHER = 0, OWN_RETURN_FRESH, OWN_RETURN_NOTHING };
 int own_return_fresh(rl_ownership *o, int fn, int32_t i);
 /* rl_ownership_taken_at, not memoized (ownership_taken.c). */
 int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+
+/* ---- ownership_posted.c ---------------------------------------------------- */
+
+/* Whether node i of fn, a plain store into a global's storage, hands what
+ * it stores on in a synchronised way: posts follow it in fn
+ * (rl_flow_posted_after), and some function reads that place after
+ * waiting on one of them (a ring's consumer, a mailbox's server). */
+int own_store_handed_by_post(rl_ownership *o, int fn, int32_t i);
+/* Frees what own_store_handed_by_post keeps. */
+void own_posted_free(rl_ownership *o);
 
 #endif

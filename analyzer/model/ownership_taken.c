@@ -346,6 +346,24 @@ static int inside_handoff_locks(const rl_fn_flow *ff, int32_t h, int32_t node)
     return 1;
 }
 
+/* Whether fn waits, between nodes h and node, on an object that is part
+ * of the object parameter `param` ("P0") points to (`sem_wait(&r->done)`
+ * after handing r to a server): whoever took the object posts that
+ * when it is done with it, so the object is back (a request and its
+ * reply, round 4's p15). */
+static int waits_on_part_of(const rl_fn_flow *ff, const char *param, int32_t h, int32_t node)
+{
+    size_t n = strlen(param);
+    for (size_t k = 0; k < ff->nwaits; k++) {
+        if (ff->wait_nodes[k] <= h || ff->wait_nodes[k] >= node || !ff->wait_objects[k]) continue;
+        for (size_t e = 0; e < ff->wait_objects[k]->n; e++) {
+            const char *object = ff->wait_objects[k]->e[e].lock;
+            if (strncmp(object, param, n) == 0 && object[n] == '*') return 1;
+        }
+    }
+    return 0;
+}
+
 int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || k < 0 || k >= OWN_MAX_PARAMS) return 0;
@@ -367,6 +385,7 @@ int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node)
             before = rl_node_is_repeating_loop(&f->nodes[p]) && h > p && h <= f->nodes[p].end;
         if (!before) continue;
         if (inside_handoff_locks(&o->flow->fns[fn], h, node)) continue;
+        if (h < node && waits_on_part_of(&o->flow->fns[fn], name, h, node)) continue;
         return 0;
     }
     return 1;

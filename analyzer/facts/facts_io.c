@@ -103,8 +103,10 @@
  * the object started nonzero (its initializer, or a store of a nonzero
  * constant before the spin on every path); 49: a relaxed exchange or
  * other read-modify-write is marked relaxed again (48 marked it an
- * exchange) */
-#define FACTS_FORMAT 49
+ * exchange); 50: a loop testing a member of a global struct by `.`
+ * whose starting value (0, the struct having no initializer) fails the
+ * test is marked RL_LOOP_START_FALSE as one testing a global scalar */
+#define FACTS_FORMAT 50
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

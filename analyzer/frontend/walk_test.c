@@ -452,8 +452,46 @@ int rlw_initial_value(CXCursor ref, long long *value)
     return known;
 }
 
+/* The value a member of a global struct read by `.` (`stats.count`,
+ * `g.ring.used`) holds when the program starts, when this unit says: 0
+ * for a struct defined without an initializer (C11 6.7.9p10: static
+ * storage starts zeroed); unknown for one with an initializer, whose
+ * members this does not read, and for a member that is no integer. */
+static int member_initial_value(CXCursor member, long long *value)
+{
+    if (!rlw_type_is_integer(clang_getCanonicalType(clang_getCursorType(member)))) return 0;
+    CXCursor c = member;
+    for (int depth = 0; depth < MAX_EXPR_DEPTH && clang_getCursorKind(c) == CXCursor_MemberRefExpr; depth++) {
+        child_list l;
+        rlw_children_of(c, &l);
+        CXCursor base = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+        rlw_children_free(&l);
+        if (clang_Cursor_isNull(base) || clang_getCursorType(base).kind == CXType_Pointer) return 0;
+        c = base;
+    }
+    if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return 0;
+    CXCursor decl = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(decl) != CXCursor_VarDecl) return 0;
+    /* a tentative definition (`static struct s g;`) may be its own */
+    CXCursor def = clang_getCursorDefinition(decl);
+    if (clang_Cursor_isNull(def) || clang_getCursorKind(def) != CXCursor_VarDecl) def = decl;
+    enum CX_StorageClass storage = clang_Cursor_getStorageClass(def);
+    int file_scope = clang_getCursorKind(clang_getCursorSemanticParent(def)) == CXCursor_TranslationUnit;
+    if (storage == CX_SC_Extern || (!file_scope && storage != CX_SC_Static)) return 0;
+    child_list l;
+    rlw_children_of(def, &l);
+    int initialised = 0;
+    for (int i = 0; i < l.len; i++)
+        if (clang_isExpression(clang_getCursorKind(rlw_child_at(&l, i)))) initialised = 1;
+    rlw_children_free(&l);
+    if (initialised) return 0;
+    *value = 0;
+    return 1;
+}
+
 /* `while (G)`, `while (!G)`, `while (G OP K)` (OP a comparison, either
- * side) with G a plain global scalar whose starting value fails the test:
+ * side) with G a plain global scalar, or a member of a global struct by
+ * `.` (member_initial_value), whose starting value fails the test:
  * the LOOP records G (RL_LOOP_START_FALSE). A wait inside such a loop
  * may never run: a thread reaching it before anyone changed G passes
  * without waiting, so the loop's exit says nothing of a post
@@ -466,10 +504,13 @@ void rlw_note_loop_start(walker *w, int32_t node, CXCursor cond, int32_t cond_se
     long long k, start;
     if (!split_comparison(rl_cursor_strip(cond), 1, &operand, &op, &k)) return;
     operand = rl_cursor_strip(operand);
-    if (clang_getCursorKind(operand) != CXCursor_DeclRefExpr || rlw_is_constant(operand) ||
-        !rlw_initial_value(operand, &start) || compare_holds(op, start, k))
+    int member = clang_getCursorKind(operand) == CXCursor_MemberRefExpr;
+    if (member ? !plain_variable_read(operand) || !member_initial_value(operand, &start)
+               : clang_getCursorKind(operand) != CXCursor_DeclRefExpr || rlw_is_constant(operand) ||
+                     !rlw_initial_value(operand, &start))
         return;
-    const rl_node *read = only_global_read(w, cond_seq, "*[^~.");
+    if (compare_holds(op, start, k)) return;
+    const rl_node *read = only_global_read(w, cond_seq, member ? "*[^~" : "*[^~.");
     if (!read) return;
     rl_node *n = &w->fn->nodes[node];
     n->text = read->text;

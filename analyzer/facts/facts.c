@@ -46,6 +46,16 @@ int rl_node_is_release_store(const rl_node *n)
     return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_WRITE) && !n->api;
 }
 
+int rl_api_is_flag_store(const char *api)
+{
+    return api && (strcmp(api, RL_STORE_FLAG) == 0 || strcmp(api, RL_ROUND_FLAG) == 0);
+}
+
+int rl_api_is_round(const char *api)
+{
+    return api && (strcmp(api, RL_ROUND_ELEMENT) == 0 || strcmp(api, RL_ROUND_FLAG) == 0);
+}
+
 int rl_text_is_member_test(const char *text)
 {
     if (!text || text[0] != 'P') return 0;

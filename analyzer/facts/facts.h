@@ -140,6 +140,11 @@ typedef enum rl_node_kind {
  * new message allocated in the loop is (model/accesses.c,
  * made_each_round; facts format 37). */
 #define RL_ROUND_ELEMENT "round"
+/* The api of a store of a nonzero constant into such an element
+ * (`jobs[i].weight = 2`): a flag set (RL_STORE_FLAG) and a round's own
+ * element (RL_ROUND_ELEMENT) both (facts format 50; before, the flag hid
+ * the round). Asked through rl_api_is_flag_store, rl_api_is_round. */
+#define RL_ROUND_FLAG "round-flag"
 /* The api of a plain store of the address of such an element (`head =
  * &jobs[i]`): it hands on that round's element alone, not the elements
  * the next rounds fill (model/ownership.c). */
@@ -629,6 +634,11 @@ int rl_type_is_aggregate_key(const char *place);
  * parameter ("P0*.conn", "P1*.s.c": "P", digits, one deref, members
  * only), tested against 0 (facts format 41; model/member_tests.h). */
 int rl_text_is_member_test(const char *text);
+/* Whether an ACCESS's api says it stores a flag (RL_STORE_FLAG or
+ * RL_ROUND_FLAG), and whether it says it touches its round's own element
+ * (RL_ROUND_ELEMENT or RL_ROUND_FLAG). */
+int rl_api_is_flag_store(const char *api);
+int rl_api_is_round(const char *api);
 
 /* Canonical text dump, one line per node, for golden tests and debugging. */
 struct rl_strbuf;

@@ -103,7 +103,9 @@ void rlw_mark_zero_store(walker *w, int32_t id, CXCursor value)
 static void mark_flag_store(walker *w, int32_t id, CXCursor value)
 {
     long long v = 0;
-    if (rlw_const_int(rl_cursor_strip(value), &v) && v != 0) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_STORE_FLAG);
+    if (rlw_const_int(rl_cursor_strip(value), &v) && v != 0)
+        w->fn->nodes[id].api =
+            rl_intern(w->facts->pool, rl_api_is_round(w->fn->nodes[id].api) ? RL_ROUND_FLAG : RL_STORE_FLAG);
     rlw_note_start_store(w, id, value);
 }
 
@@ -617,8 +619,8 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         int stores = !w->silent && last >= before && w->fn->nodes[last].kind == RL_N_ACCESS &&
                      (w->fn->nodes[last].flags & RL_ACC_WRITE);
         rl_strbuf block = RL_STRBUF_INIT;
-        if (stores && !rl_sb_str(&b.value)[0] && w->fn->nodes[last].api &&
-            strcmp(w->fn->nodes[last].api, RL_ROUND_ELEMENT) == 0 && strchr(w->fn->nodes[last].text, '.') &&
+        if (stores && !rl_sb_str(&b.value)[0] && rl_api_is_round(w->fn->nodes[last].api) &&
+            strchr(w->fn->nodes[last].text, '.') &&
             rlw_counter_block_value(w, rhs, w->loop.counter, &block)) {
             /* `args[t].lo = t * chunk;`: the round's record given its block
              * (facts format 43) */

@@ -328,7 +328,7 @@ static int32_t element_of_constant(const rl_model *m, const rl_ctx *c, const cha
 static int made_each_round(rl_model *m, const rl_ctx *c, int32_t node, const char *place)
 {
     const rl_function *fn = fn_of(m, c->fn);
-    if (fn->nodes[node].api && strcmp(fn->nodes[node].api, RL_ROUND_ELEMENT) == 0) return 1;
+    if (rl_api_is_round(fn->nodes[node].api)) return 1;
     size_t frame_len = 0;
     unsigned line, col;
     char object[HEAP_ROOT_MAX];

@@ -59,7 +59,7 @@ static int locked_flag_store(const walk *w, int32_t i)
 {
     const rl_node *n = &w->fn->nodes[i];
     const rl_lockset *held = w->out->held[i];
-    return n->kind == RL_N_ACCESS && n->api && strcmp(n->api, RL_STORE_FLAG) == 0 && !(n->flags & RL_ACC_ATOMIC) &&
+    return n->kind == RL_N_ACCESS && rl_api_is_flag_store(n->api) && !(n->flags & RL_ACC_ATOMIC) &&
            held && held->n > 0 && flag_in(&w->flow->tested_flags, w->p->pool, n->text);
 }
 
@@ -72,7 +72,7 @@ void flow_find_flags(rl_program *p, rl_flow *flow)
         const rl_function *f = p->fns[k].fn;
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
-            if (n->kind == RL_N_ACCESS && n->api && strcmp(n->api, RL_STORE_FLAG) == 0)
+            if (n->kind == RL_N_ACCESS && rl_api_is_flag_store(n->api))
                 rl_ptrmap_put(&flow->set_flags, rl_intern(p->pool, flag_key(n->text)), (void *)1);
             if ((n->kind != RL_N_IF && n->kind != RL_N_LOOP) || n->aux < 0 || (n->flags & RL_IF_LAST)) continue;
             const rl_node *t = &f->nodes[n->aux];

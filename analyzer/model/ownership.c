@@ -55,6 +55,7 @@ void rl_ownership_free(rl_ownership *o)
     }
     rl_ptrmap_free(&o->unlinked);
     own_posted_free(o);
+    rl_ptrmap_free(&o->named_by);
     own_memo_free(o->answers);
     rl_ptrmap_free(&o->allocating);
     free(o);
@@ -73,6 +74,20 @@ static int value_is_param(const char *v, int k)
 static int value_is_heap(const char *v, const char *heap)
 {
     if (!v) return 0;
+    if (v[0] == '%') {
+        /* a choice (facts.h): it may be any of its alternatives, each
+         * up to the next separator (`q = odd ? &args[i] : &spare[i]`) */
+        for (const char *alt = strchr(v, RL_CALL_SEP[0]); alt; alt = strchr(alt, RL_CALL_SEP[0])) {
+            alt++;
+            size_t len = strcspn(alt, RL_CALL_SEP RL_CALL_END);
+            char *one = rl_xstrndup(alt, len);
+            int is = one[0] != '%' && value_is_heap(one, heap);
+            free(one);
+            if (is) return 1;
+            alt += len;
+        }
+        return 0;
+    }
     if (v[0] == '&') v++;
     size_t n = strlen(heap);
     return strncmp(v, heap, n) == 0 && (v[n] == '\0' || v[n] == '.' || v[n] == '[' || v[n] == '*');
@@ -564,6 +579,15 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
         if (strchr(text, '*')) return 0;
         line = 0;
         col = 0;
+    } else if (kind == RL_ROOT_GLOBAL) {
+        /* A global only main names is main's from the start, as its
+         * locals are (ownership_named.c). */
+        char *global = rl_xstrndup(text, root);
+        int mains = !strchr(text, '*') && own_global_is_mains(o, fn, global);
+        free(global);
+        if (!mains) return 0;
+        line = 0;
+        col = 0;
     } else if (kind == RL_ROOT_CALL && text[0] == '@') {
         const char *rest = text + root;
         /* What a popped object leads to goes with it, as for an object
@@ -708,7 +732,7 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
      * counter indexes (facts.h, RL_ROUND_ELEMENT) is made on the next
      * round's element then, which a store of this round's element's
      * address (`jobs[i].input = i; head = &jobs[i]`) does not hand on. */
-    int round = access_api_is(f, node, RL_ROUND_ELEMENT);
+    int round = f->nodes[node].kind == RL_N_ACCESS && rl_api_is_round(f->nodes[node].api);
     for (int32_t p = f->nodes[node].parent; p >= 0; p = f->nodes[p].parent) {
         const rl_node *loop = &f->nodes[p];
         if (!rl_node_is_repeating_loop(loop)) continue;

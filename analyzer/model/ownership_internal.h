@@ -79,6 +79,9 @@ struct rl_ownership {
     rl_ptrmap global_reads; /* a global place, indices dropped (interned)
                                -> its reads (ownership_posted.c) */
     int global_reads_built;
+    rl_ptrmap named_by;     /* a global's root (interned) -> the function
+                               naming it (ownership_named.c) */
+    int named_by_built, main_called;
 };
 
 /* A test of a value against what a hand-off list is about. */
@@ -128,5 +131,12 @@ int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl
 int own_store_handed_by_post(rl_ownership *o, int fn, int32_t i);
 /* Frees what own_store_handed_by_post keeps. */
 void own_posted_free(rl_ownership *o);
+
+/* ---- ownership_named.c ----------------------------------------------------- */
+
+/* Whether the global at `root` (a place's root, "G:ids'unit_c") is
+ * function fn's own as a local would be: fn is main, which nothing calls,
+ * and no other function names the global. */
+int own_global_is_mains(rl_ownership *o, int fn, const char *root);
 
 #endif

@@ -615,6 +615,20 @@ static int record_range_owned(rl_model *m, const frame_env *env, int n, const ch
                                  resolve_steps(m, env, rl_intern(pool, hi), NULL, NULL));
 }
 
+/* Whether the call's argument `arg` is read from an object the calling
+ * function took off a shared place (`j->fn(j->arg)` after `j = head;
+ * head = j->next;` under the queue's lock): what a taken job carries
+ * goes with it (ownership.h, invariant 4), so it is the taker's alone,
+ * as a thread's own element is, and an index read through it is its
+ * own (the job's `results[*(int *)arg] = ...`; round 14's p01). */
+static int carried_by_taken(rl_model *m, const frame_env *env, const rl_node *call, const char *arg)
+{
+    const rl_function *f = fn_of(m, env->fn);
+    int32_t node = (int32_t)(call - f->nodes);
+    return arg[0] != '&' && strchr(arg, '*') && node >= 0 && node < f->nnodes &&
+           rl_ownership_taken_at(m->own, env->fn, node, arg, NULL);
+}
+
 /* Bindings for a callee: each argument value resolved in the caller. */
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct)
@@ -657,6 +671,7 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
             d = 0;
             rd = 1;
         }
+        if (!d && vals[i][0] && carried_by_taken(m, env, call, call->args[i])) d = 1;
         if (d) *distinct |= 1u << i;
         if (rd && reached_distinct) *reached_distinct |= 1u << i;
     }

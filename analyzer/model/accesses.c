@@ -519,6 +519,8 @@ void tm_collect_accesses(rl_model *m)
             const char *resolved = tm_resolve2(m, &env, n->text, &distinct0, &root_distinct);
             if (!resolved[0]) continue;
             const rl_known_set *conds = rl_known_at(m->known, c->fn, c->entry_conds, c->dead, i);
+            const rl_lockset *since_wait = rl_flow_posted_before(m->flow, fn_of(m, c->fn), c->fn, i, &(const rl_lockset *){NULL});
+            if (since_wait) since_wait = tm_resolve_locks(m, &env, since_wait);
             /* A pointer that may hold several objects: an access to each. */
             const char *alts[RL_MAX_CHOICES];
             size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
@@ -564,6 +566,7 @@ void tm_collect_accesses(rl_model *m)
                     a->history = tm_history_at(m, c, i);
                     a->after_a_last = holds_last_mark(&last_marks, a->history);
                     a->publish = publish;
+                    a->posted_since_wait = since_wait;
                     a->rounds = (uint8_t)(publish && rounds && !(owned && made_each_round(m, c, i, place)));
                     a->via_global = via_global;
                     a->one_of_several = nalts > 1 || nsubs > 1;

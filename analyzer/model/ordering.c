@@ -460,6 +460,21 @@ static int after_one_last_reference(const rl_access *a, const rl_access *b)
  * that takes a reference again found the counter above zero). */
 enum { ORDERED_BY_POST = 1, ORDERED_BY_LAST_REFERENCE = 2 };
 
+/* Whether b's thread, after the wait that orders b after a's post,
+ * posted on an object a's thread waited on before a, with no wait
+ * between that post and b: a may then run in a round that post let in,
+ * while b runs. A bounded buffer's producer that signals `not_empty` and
+ * fills its slot after the unlock (`count++; signal(&not_empty);
+ * unlock(&m); buf[slot] = v;`) races with the consumer's read of the
+ * slot, though the consumer's read of the round before comes before the
+ * `not_full` the producer waited on (round 14's p04). */
+static int let_in_by(const rl_access *a, const rl_access *b)
+{
+    for (size_t i = 0; b->posted_since_wait && a->history && i < b->posted_since_wait->n; i++)
+        if (rl_ls_contains(a->history, b->posted_since_wait->e[i].lock)) return 1;
+    return 0;
+}
+
 static int publication_orders(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (!a->publish || !b->history) return 0;
@@ -468,6 +483,7 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
         const char *object = a->publish->e[i].lock;
         if (after_last_reference(b, object)) return ORDERED_BY_LAST_REFERENCE;
         if (!rl_ls_contains(b->history, object)) continue;
+        if (let_in_by(a, b)) continue;
         /* A semaphore of several tokens, both sides between a wait and a
          * post on it (a limiter): the waits may both pass on tokens it
          * started with, so neither came after the other's post. One side

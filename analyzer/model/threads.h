@@ -262,6 +262,10 @@ typedef struct rl_access {
                             tested (known.h, modes), or NULL */
     const rl_lockset *history; /* the locks its function took before it on
                             every path, callees included (resolved) */
+    const rl_lockset *posted_since_wait; /* the objects its function posts
+                            on before it with no wait between (resolved;
+                            NULL: none): a waiter on one of them may run
+                            while it does (ordering.c, publication_orders) */
     const rl_lockset *publish; /* an object its thread allocated and will
                             publish holding these locks (resolved): another
                             thread that took one of them first comes after

@@ -338,6 +338,9 @@ static int made_each_round(rl_model *m, const rl_ctx *c, int32_t node, const cha
     object[root] = '\0';
     if (tm_heap_object_fn(m, object, &line, &col) != c->fn) return 0;
     const rl_function *f = fn_of(m, c->fn);
+    /* allocated before the access in a function called round after
+     * round (an updater's `set(t)` in its loop): a new object each call */
+    if (c->per_element == 1 && line <= f->nodes[node].loc.line) return 1;
     int32_t loop = tm_innermost_loop(f, node);
     return loop >= 0 && line >= f->nodes[loop].loc.line && line <= f->nodes[node].loc.line;
 }
@@ -509,6 +512,14 @@ void tm_collect_accesses(rl_model *m)
             /* an object taken off a shared structure is a new one each
              * round (a server's next request) */
             publish = tm_posted_after(m, posts, (int)ci, i, publish, owned && taken, &rounds);
+            /* A function called round after round (a ring's try-pop in
+             * its caller's loop) that posts after the access itself makes
+             * the access again after its post, as one whose own loop
+             * holds both does (rl_access.rounds), on an object it names:
+             * one known by its type alone may be another each call (a
+             * request submitted once). */
+            int call_rounds =
+                publish && c->per_element == 1 && rl_flow_posted_after(m->flow, fn_of(m, c->fn), c->fn, i, NULL);
             if (c->in_once == RL_RUN_ONCE_ROUTINE)
                 publish = rl_ls_add(m->flow->locks, publish ? publish : rl_ls_empty(m->flow->locks), c->once_object, 0);
             const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, c, i));
@@ -567,7 +578,9 @@ void tm_collect_accesses(rl_model *m)
                     a->after_a_last = holds_last_mark(&last_marks, a->history);
                     a->publish = publish;
                     a->posted_since_wait = since_wait;
-                    a->rounds = (uint8_t)(publish && rounds && !(owned && made_each_round(m, c, i, place)));
+                    a->rounds = (uint8_t)(publish &&
+                                          (rounds || (call_rounds && rl_place_root(place, NULL) != RL_ROOT_TYPE)) &&
+                                          !(owned && made_each_round(m, c, i, place)));
                     a->via_global = via_global;
                     a->one_of_several = nalts > 1 || nsubs > 1;
                     a->owned = (uint8_t)owned;

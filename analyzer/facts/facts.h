@@ -90,7 +90,9 @@ typedef enum rl_node_kind {
     /* structure */
     RL_N_SEQ,      /* children run in order */
     RL_N_IF,       /* children: cond SEQ, then SEQ, else SEQ */
-    RL_N_LOOP,     /* children: cond SEQ, body SEQ, step SEQ */
+    RL_N_LOOP,     /* children: cond SEQ, body SEQ, step SEQ; args: "#=N"
+                      for a `for` whose counter stays in [0, N) (facts
+                      format 50), else none */
     RL_N_SWITCH,   /* children: cond SEQ, body SEQ holding CASE markers */
     RL_N_CASE,     /* a case/default label inside a switch body */
     RL_N_RETURN,   /* text = returned pointer value, if known */

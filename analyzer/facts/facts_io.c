@@ -106,7 +106,8 @@
  * exchange); 50: a loop testing a member of a global struct by `.`
  * whose starting value (0, the struct having no initializer) fails the
  * test is marked RL_LOOP_START_FALSE as one testing a global scalar, and
- * a flag stored into a round's own element is both (RL_ROUND_FLAG) */
+ * a flag stored into a round's own element is both (RL_ROUND_FLAG), and a
+ * `for` loop whose counter stays in [0, N) says N (its args) */
 #define FACTS_FORMAT 50
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES

@@ -336,6 +336,14 @@ static void stmt_for(walker *w, CXCursor c)
     int up = 0;
     w->loop.counter = clang_Cursor_isNull(increment) ? clang_getNullCursor() : stepped_variable(increment, &up);
     w->loop.span = clang_Cursor_isNull(w->loop.counter) ? -1 : counter_span(w->loop.counter, init, test);
+    if (w->loop.span > 0 && !w->silent) {
+        /* the counter's range, for the elements a spawn in the loop hands
+         * out (RL_N_LOOP's args: facts.h) */
+        char span[32];
+        snprintf(span, sizeof span, "%s%lld", RL_INT_CONSTANT_ARG, w->loop.span);
+        const char *vals[1] = {span};
+        rlw_set_args(w, node, vals, 1);
+    }
     if (!clang_Cursor_isNull(w->loop.counter) && runs_at_least_once(w->loop.counter, init, test))
         w->fn->nodes[node].flags |= RL_LOOP_RUNS;
     if (single_pass(w, init, test, increment)) w->fn->nodes[node].flags |= RL_LOOP_SINGLE_PASS;

@@ -12,6 +12,8 @@
  *     such joins the last one that may follow the spawn ends it. */
 #include "discovery.h"
 #include "../util/mem.h"
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,6 +202,59 @@ static int join_placement(const rl_model *m, const spawn_site *s, const join_sit
     return JOIN_FOLLOWS;
 }
 
+/* Whether join js names one element of the array the spawn's handle
+ * stands for as a whole (`pthread_join(t[0], ...)` after starting
+ * `&t[i]` in a loop): it ends one instance, not knowing which (*index:
+ * the element's constant index, -1 when not one). */
+static int joins_one_element(const spawn_site *s, const join_site *js, long *index)
+{
+    const char *collapsed = strstr(s->handle, "[]");
+    if (index) *index = -1;
+    if (!collapsed) return 0;
+    size_t at = (size_t)(collapsed - s->handle);
+    if (strlen(js->handle) <= at || strncmp(js->handle, s->handle, at) != 0 || js->handle[at] != '[' ||
+        js->handle[at + 1] == ']')
+        return 0;
+    char *end = NULL;
+    long k = strtol(js->handle + at + 1, &end, 10);
+    if (index && end && *end == ']' && k >= 0) *index = k;
+    return 1;
+}
+
+/* The number of instances a spawn in a `for` loop starts, one element of
+ * its handle array each, when the loop's counter stays in [0, N)
+ * (RL_N_LOOP's args); 0 when not known. */
+static long loop_span(const rl_model *m, const spawn_site *s)
+{
+    const rl_function *fn = fn_of(m, s->frame_fns[s->pos.n - 1]);
+    int32_t loop = tm_innermost_loop(fn, s->node);
+    const rl_node *l = loop >= 0 ? &fn->nodes[loop] : NULL;
+    long span = 0;
+    if (!l || l->nargs != 1 || sscanf(l->args[0], RL_INT_CONSTANT_ARG "%ld", &span) != 1) return 0;
+    return span;
+}
+
+/* Whether the joins of single elements after the spawn end every
+ * instance: one join for each index of the loop's range, when it is
+ * known; when it is not, they are taken to (`join(t[0]); join(t[1]);`).
+ * A thread left unjoined (`join(t[0])` alone after starting two) then
+ * runs on past them. */
+static int join_names(const spawn_site *s, const discovery *d, const join_site *js);
+
+static int element_joins_cover(const rl_model *m, const spawn_site *s, const discovery *d)
+{
+    long span = loop_span(m, s);
+    if (span <= 0) return 1;
+    if (span > 64) return 0;
+    uint64_t seen = 0;
+    for (size_t j = 0; j < d->njoins; j++) {
+        long k;
+        if (join_names(s, d, &d->joins[j]) && joins_one_element(s, &d->joins[j], &k) && k >= 0 && k < span)
+            seen |= 1ull << k;
+    }
+    return seen == (span == 64 ? ~0ull : (1ull << span) - 1);
+}
+
 /* How a join after the spawn names its thread's handle, whatever path it
  * is on: JOINS_HANDLE when it names the spawn's handle (or the place its
  * caller keeps it in), JOINS_BY_FIELD when it names a handle of the same
@@ -238,7 +293,8 @@ static void list_path_joins(const rl_model *m, rl_thread *child, const spawn_sit
         const join_site *js = &d->joins[j];
         rl_path_join f;
         int names = join_names(s, d, js);
-        if (!names) continue;
+        /* one instance's join orders nothing for the others */
+        if (!names || joins_one_element(s, js, NULL)) continue;
         int placement = join_placement(m, s, js, &f);
         if (placement == JOIN_FOLLOWS && names == JOINS_HANDLE) f.frame = -1, f.branch = -1;
         else if (placement != JOIN_ON_FAILURE) continue;
@@ -270,9 +326,18 @@ static const join_site *join_of(const rl_model *m, const spawn_site *s, const di
 {
     int best = best_join_kind(m, s, d);
     int want = best == JOINS_HANDLE ? -1 : 1;
+    /* Joins of single elements of a loop's handles (`join(t[0]);
+     * join(t[1]);`) end one instance each: the last of them ends the
+     * thread, as a weak match does. */
+    int elements = 0;
+    for (size_t j = 0; best == JOINS_HANDLE && j < d->njoins; j++)
+        if (join_kind(m, s, d, &d->joins[j]) == best && joins_one_element(s, &d->joins[j], NULL)) elements = 1;
+    if (elements) want = 1;
+    int covered = !elements || element_joins_cover(m, s, d);
     const join_site *join = NULL;
     for (size_t j = 0; best && j < d->njoins; j++) {
         const join_site *js = &d->joins[j];
+        if (!covered && joins_one_element(s, js, NULL)) continue;
         if (join_kind(m, s, d, js) == best && (!join || pos_cmp(&js->pos, &join->pos) * want > 0)) join = js;
     }
     return join;

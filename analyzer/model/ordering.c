@@ -475,14 +475,32 @@ static int let_in_by(const rl_access *a, const rl_access *b)
     return 0;
 }
 
+/* Whether b's thread, or an ancestor, was started after its parent
+ * waited on `object` (its spawn_history): all b's thread does comes
+ * after that wait (main waiting for one worker's signal, then starting
+ * the next worker on the same data: round 15's p21). */
+static int started_after_wait(const rl_model *m, int t, const char *object)
+{
+    for (int depth = 0; t >= 0 && m->threads[t].parent >= 0 && depth < RL_MAX_ANCESTOR_HISTORY; depth++) {
+        if (m->threads[t].spawn_history && rl_ls_contains(m->threads[t].spawn_history, object)) return 1;
+        t = m->threads[t].parent;
+    }
+    return 0;
+}
+
 static int publication_orders(const rl_model *m, const rl_access *a, const rl_access *b)
 {
-    if (!a->publish || !b->history) return 0;
+    if (!a->publish) return 0;
     int same_thread = a->thread == b->thread;
     for (size_t i = 0; i < a->publish->n; i++) {
         const char *object = a->publish->e[i].lock;
-        if (after_last_reference(b, object)) return ORDERED_BY_LAST_REFERENCE;
-        if (!rl_ls_contains(b->history, object)) continue;
+        if (b->history && after_last_reference(b, object)) return ORDERED_BY_LAST_REFERENCE;
+        /* A shared access's publications are posts (an owned one's
+         * include the locks its object is published under, which an
+         * ancestor's earlier acquisition says nothing of). */
+        if (!(b->history && rl_ls_contains(b->history, object)) &&
+            !(!a->owned && !same_thread && started_after_wait(m, b->thread, object)))
+            continue;
         if (let_in_by(a, b)) continue;
         /* A semaphore of several tokens, both sides between a wait and a
          * post on it (a limiter): the waits may both pass on tokens it

@@ -92,7 +92,7 @@ typedef enum rl_node_kind {
     RL_N_IF,       /* children: cond SEQ, then SEQ, else SEQ */
     RL_N_LOOP,     /* children: cond SEQ, body SEQ, step SEQ; args: "#=N"
                       for a `for` whose counter stays in [0, N) (facts
-                      format 50), else none */
+                      format 51), else none */
     RL_N_SWITCH,   /* children: cond SEQ, body SEQ holding CASE markers */
     RL_N_CASE,     /* a case/default label inside a switch body */
     RL_N_RETURN,   /* text = returned pointer value, if known */

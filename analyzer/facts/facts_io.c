@@ -106,9 +106,11 @@
  * exchange); 50: a loop testing a member of a global struct by `.`
  * whose starting value (0, the struct having no initializer) fails the
  * test is marked RL_LOOP_START_FALSE as one testing a global scalar, and
- * a flag stored into a round's own element is both (RL_ROUND_FLAG), and a
- * `for` loop whose counter stays in [0, N) says N (its args) */
-#define FACTS_FORMAT 50
+ * a flag stored into a round's own element is both (RL_ROUND_FLAG); 51:
+ * a `for` loop whose counter stays in [0, N) says N (its args), and an
+ * element reached through a local pointer to the instance's block
+ * (`mine = &A[id * S]; mine[i]`) is indexed [#P<n>] */
+#define FACTS_FORMAT 51
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

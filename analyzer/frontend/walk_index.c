@@ -471,6 +471,22 @@ int rlw_pointer_range_param(walker *w, CXCursor lo, CXCursor hi)
     return rlw_range_param(w, from, to);
 }
 
+int rlw_block_pointer_param(walker *w, CXCursor base, CXCursor idx)
+{
+    CXCursor i = rl_cursor_strip(idx);
+    if (w->loop.span <= 0 || clang_getCursorKind(i) != CXCursor_DeclRefExpr ||
+        !clang_equalCursors(clang_getCursorReferenced(i), w->loop.counter))
+        return -1;
+    CXCursor array = clang_getNullCursor();
+    CXCursor start = element_address(single_value(w, base), &array);
+    if (clang_Cursor_isNull(start)) return -1;
+    CXCursor size, offset;
+    int param = block_start(w, start, clang_getNullCursor(), &size, &offset);
+    long long s = 0;
+    if (param < 0 || !rlw_const_int(single_value(w, size), &s) || w->loop.span > s) return -1;
+    return param;
+}
+
 void rlw_mark_owned_pointer(walker *w, CXCursor base, rl_strbuf *place)
 {
     const char *members = NULL;

@@ -198,6 +198,10 @@ int tm_allocated_in_loop(rl_model *m, const char *object);
  * object, no steps), and its allocation site; -1 when it is no such
  * object or the function is not in the program (the first of that name). */
 int tm_heap_object_fn(const rl_model *m, const char *object, unsigned *line, unsigned *col);
+
+/* ---- held.c --------------------------------------------------------------- */
+
+/* A lockset of env's function resolved in env, entry by entry. */
 const rl_lockset *tm_resolve_locks(rl_model *m, const frame_env *env, const rl_lockset *s);
 /* Locks held at a node of a context (NULL when the node is unreachable),
  * locks some path may hold there, and locks held there on every path of

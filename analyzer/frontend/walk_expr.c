@@ -361,17 +361,8 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
          * pointer's element alone: model/resolve.c) */
         if (by_param >= 0 && rl_sb_str(&place)[0] && range) rl_sb_printf(&place, "[#R%d%s]", by_param, range);
         else if (by_param >= 0 && rl_sb_str(&place)[0]) rl_sb_printf(&place, "[#P%d]", by_param);
-        else if (by_param < 0) {
-            /* `mine[i]` over the instance's block (`mine = &A[id * S]`):
-             * the element of A that block holds */
-            size_t len = strlen(rl_sb_str(&place));
-            int block = len > 2 && strcmp(rl_sb_str(&place) + len - 2, "[]") == 0 ? rlw_block_pointer_param(w, b, idx) : -1;
-            if (block >= 0) {
-                rl_sb_truncate(&place, len - 2);
-                rl_sb_printf(&place, "[#P%d]", block);
-                by_param = block;
-            }
-        }
+        /* `mine[i]` over the instance's block (`mine = &A[id * S]`) */
+        else if (by_param < 0) by_param = rlw_mark_block_pointer(w, b, idx, &place);
     }
     rl_sb_printf(&display, "%s[]", rl_sb_str(&base.display));
     rlw_out_free(&base);

@@ -471,7 +471,21 @@ int rlw_pointer_range_param(walker *w, CXCursor lo, CXCursor hi)
     return rlw_range_param(w, from, to);
 }
 
-int rlw_block_pointer_param(walker *w, CXCursor base, CXCursor idx)
+/* Renames the element a place's last `[]` collapses as the one index
+ * parameter `param` gives ("G:a[]" to "G:a[#P0]"); 0 when the place does
+ * not end so. */
+static int name_element_by_param(rl_strbuf *place, int param)
+{
+    size_t len = strlen(rl_sb_str(place));
+    if (len < 2 || strcmp(rl_sb_str(place) + len - 2, "[]") != 0) return 0;
+    rl_sb_truncate(place, len - 2);
+    rl_sb_printf(place, "[#P%d]", param);
+    return 1;
+}
+
+/* The parameter whose block the element `base[idx]` lies in
+ * (rlw_mark_block_pointer), or -1. */
+static int block_pointer_param(walker *w, CXCursor base, CXCursor idx)
 {
     CXCursor i = rl_cursor_strip(idx);
     if (w->loop.span <= 0 || clang_getCursorKind(i) != CXCursor_DeclRefExpr ||
@@ -487,6 +501,12 @@ int rlw_block_pointer_param(walker *w, CXCursor base, CXCursor idx)
     return param;
 }
 
+int rlw_mark_block_pointer(walker *w, CXCursor base, CXCursor idx, rl_strbuf *place)
+{
+    int param = block_pointer_param(w, base, idx);
+    return param >= 0 && name_element_by_param(place, param) ? param : -1;
+}
+
 void rlw_mark_owned_pointer(walker *w, CXCursor base, rl_strbuf *place)
 {
     const char *members = NULL;
@@ -494,10 +514,7 @@ void rlw_mark_owned_pointer(walker *w, CXCursor base, rl_strbuf *place)
     CXCursor s = rl_cursor_strip(base);
     if (!rlw_type_is_pointer(clang_getCursorType(s))) return;
     int param = owned_counter_param(w, s, &members);
-    size_t len = strlen(rl_sb_str(place));
-    if (param < 0 || members || len < 2 || strcmp(rl_sb_str(place) + len - 2, "[]") != 0) return;
-    rl_sb_truncate(place, len - 2);
-    rl_sb_printf(place, "[#P%d]", param);
+    if (param >= 0 && !members) name_element_by_param(place, param);
 }
 
 int rlw_param_range(walker *w, CXCursor lo, CXCursor hi)

@@ -26,25 +26,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether cursor c (stripped) reads a variable or a member of one by
- * `.`: the operand form a value test accepts (model/known.h). */
-static int plain_variable_read(CXCursor c)
+/* The variable cursor c (stripped) reads, itself or a member of it by
+ * `.` (`g.ring.used`): its DeclRefExpr, or a null cursor when c reads
+ * anything else (through a pointer, a call). The operand form a value
+ * test accepts (model/known.h). */
+static CXCursor dotted_variable(CXCursor c)
 {
     for (int depth = 0; depth < MAX_EXPR_DEPTH; depth++) {
         c = rl_cursor_strip(c);
         enum CXCursorKind k = clang_getCursorKind(c);
-        if (k == CXCursor_DeclRefExpr) return 1;
-        if (k != CXCursor_MemberRefExpr) return 0;
+        if (k == CXCursor_DeclRefExpr) return c;
+        if (k != CXCursor_MemberRefExpr) break;
         child_list l;
         rlw_children_of(c, &l);
         /* `a.b`: one child, the struct; `p->b` reads through a pointer */
         int dot = l.len == 1 && clang_getCursorType(rl_cursor_strip(rlw_child_at(&l, 0))).kind != CXType_Pointer;
         CXCursor base = dot ? rlw_child_at(&l, 0) : c;
         rlw_children_free(&l);
-        if (!dot) return 0;
+        if (!dot) break;
         c = base;
     }
-    return 0;
+    return clang_getNullCursor();
+}
+
+static int plain_variable_read(CXCursor c)
+{
+    return !clang_Cursor_isNull(dotted_variable(c));
 }
 
 /* Records on IF node `node` a value test of `text` (a global's place, or
@@ -427,29 +434,45 @@ void rlw_note_null_test(walker *w, int32_t node, CXCursor cond)
  * definition without one (C11 6.7.9p10). 0 (unknown) for an extern
  * declaration, whose definition is elsewhere, and for an initializer
  * that is no integer constant. An _Atomic scalar's is its value's. */
-int rlw_initial_value(CXCursor ref, long long *value)
+/* The definition of the variable ref refers to, when it has static
+ * storage and this unit defines it (a tentative definition, `static
+ * struct s g;`, may be its own); a null cursor otherwise (an extern
+ * declaration, a local). */
+static CXCursor static_definition(CXCursor ref)
 {
-    CXCursor decl = clang_getCursorReferenced(ref);
-    if (clang_getCursorKind(decl) != CXCursor_VarDecl) return 0;
+    CXCursor none = clang_getNullCursor(), decl = clang_getCursorReferenced(ref);
+    if (clang_getCursorKind(decl) != CXCursor_VarDecl) return none;
     CXCursor def = clang_getCursorDefinition(decl);
     if (!clang_Cursor_isNull(def) && clang_getCursorKind(def) == CXCursor_VarDecl) decl = def;
     enum CX_StorageClass storage = clang_Cursor_getStorageClass(decl);
     int file_scope = clang_getCursorKind(clang_getCursorSemanticParent(decl)) == CXCursor_TranslationUnit;
-    if (storage == CX_SC_Extern || (!file_scope && storage != CX_SC_Static)) return 0;
-    CXType type = clang_getCanonicalType(clang_getCursorType(decl));
-    if (type.kind == CXType_Atomic) type = clang_getCanonicalType(clang_Type_getValueType(type));
-    if (!rlw_type_is_integer(type)) return 0;
-    /* the initializer is the declaration's one expression child */
+    return storage == CX_SC_Extern || (!file_scope && storage != CX_SC_Static) ? none : decl;
+}
+
+/* A variable definition's initializer, its one expression child; a null
+ * cursor when it has none. */
+static CXCursor initializer_of(CXCursor def)
+{
     child_list l;
-    rlw_children_of(decl, &l);
+    rlw_children_of(def, &l);
     CXCursor init = clang_getNullCursor();
     for (int i = 0; i < l.len; i++)
         if (clang_isExpression(clang_getCursorKind(rlw_child_at(&l, i)))) init = rlw_child_at(&l, i);
-    int known = 1;
-    if (clang_Cursor_isNull(init)) *value = 0;
-    else known = rlw_const_int(init, value);
     rlw_children_free(&l);
-    return known;
+    return init;
+}
+
+int rlw_initial_value(CXCursor ref, long long *value)
+{
+    CXCursor def = static_definition(ref);
+    if (clang_Cursor_isNull(def)) return 0;
+    CXType type = clang_getCanonicalType(clang_getCursorType(def));
+    if (type.kind == CXType_Atomic) type = clang_getCanonicalType(clang_Type_getValueType(type));
+    if (!rlw_type_is_integer(type)) return 0;
+    CXCursor init = initializer_of(def);
+    if (!clang_Cursor_isNull(init)) return rlw_const_int(init, value);
+    *value = 0;
+    return 1;
 }
 
 /* The value a member of a global struct read by `.` (`stats.count`,
@@ -460,31 +483,9 @@ int rlw_initial_value(CXCursor ref, long long *value)
 static int member_initial_value(CXCursor member, long long *value)
 {
     if (!rlw_type_is_integer(clang_getCanonicalType(clang_getCursorType(member)))) return 0;
-    CXCursor c = member;
-    for (int depth = 0; depth < MAX_EXPR_DEPTH && clang_getCursorKind(c) == CXCursor_MemberRefExpr; depth++) {
-        child_list l;
-        rlw_children_of(c, &l);
-        CXCursor base = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
-        rlw_children_free(&l);
-        if (clang_Cursor_isNull(base) || clang_getCursorType(base).kind == CXType_Pointer) return 0;
-        c = base;
-    }
-    if (clang_getCursorKind(c) != CXCursor_DeclRefExpr) return 0;
-    CXCursor decl = clang_getCursorReferenced(c);
-    if (clang_getCursorKind(decl) != CXCursor_VarDecl) return 0;
-    /* a tentative definition (`static struct s g;`) may be its own */
-    CXCursor def = clang_getCursorDefinition(decl);
-    if (clang_Cursor_isNull(def) || clang_getCursorKind(def) != CXCursor_VarDecl) def = decl;
-    enum CX_StorageClass storage = clang_Cursor_getStorageClass(def);
-    int file_scope = clang_getCursorKind(clang_getCursorSemanticParent(def)) == CXCursor_TranslationUnit;
-    if (storage == CX_SC_Extern || (!file_scope && storage != CX_SC_Static)) return 0;
-    child_list l;
-    rlw_children_of(def, &l);
-    int initialised = 0;
-    for (int i = 0; i < l.len; i++)
-        if (clang_isExpression(clang_getCursorKind(rlw_child_at(&l, i)))) initialised = 1;
-    rlw_children_free(&l);
-    if (initialised) return 0;
+    CXCursor root = dotted_variable(member);
+    CXCursor def = clang_Cursor_isNull(root) ? root : static_definition(root);
+    if (clang_Cursor_isNull(def) || !clang_Cursor_isNull(initializer_of(def))) return 0;
     *value = 0;
     return 1;
 }
@@ -505,7 +506,7 @@ void rlw_note_loop_start(walker *w, int32_t node, CXCursor cond, int32_t cond_se
     if (!split_comparison(rl_cursor_strip(cond), 1, &operand, &op, &k)) return;
     operand = rl_cursor_strip(operand);
     int member = clang_getCursorKind(operand) == CXCursor_MemberRefExpr;
-    if (member ? !plain_variable_read(operand) || !member_initial_value(operand, &start)
+    if (member ? !member_initial_value(operand, &start)
                : clang_getCursorKind(operand) != CXCursor_DeclRefExpr || rlw_is_constant(operand) ||
                      !rlw_initial_value(operand, &start))
         return;

@@ -671,9 +671,10 @@ void rlw_expr_into(walker *w, CXCursor c, int32_t into);
 /* `mine[i]` with `mine` a local assigned once `&A[id * S]` (a block
  * start: id a copy of a parameter, S a constant) and i the innermost
  * `for` counter, which stays in [0, span) with span <= S: the element is
- * in the instance's own block of A, as `A[id * S + i]` is; the
- * parameter id copies, or -1. */
-int rlw_block_pointer_param(walker *w, CXCursor base, CXCursor idx);
+ * in the instance's own block of A, as `A[id * S + i]` is. Renames the
+ * element `place` (ending "[]") by the parameter id copies and returns
+ * that parameter; -1, the place unchanged, otherwise. */
+int rlw_mark_block_pointer(walker *w, CXCursor base, CXCursor idx, rl_strbuf *place);
 int rlw_pointer_range_param(walker *w, CXCursor lo, CXCursor hi);
 /* (walk_index.c) A place read through `base` when base is such a pointer
  * counter: the element step of its array ("G:t[]") becomes the

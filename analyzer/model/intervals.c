@@ -241,18 +241,22 @@ static long loop_span(const rl_model *m, const spawn_site *s)
  * runs on past them. */
 static int join_names(const spawn_site *s, const discovery *d, const join_site *js);
 
+/* The most instances whose element joins element_joins_cover counts (the
+ * bits of its mask). */
+#define MAX_ELEMENT_JOINS 64
+
 static int element_joins_cover(const rl_model *m, const spawn_site *s, const discovery *d)
 {
     long span = loop_span(m, s);
     if (span <= 0) return 1;
-    if (span > 64) return 0;
+    if (span > MAX_ELEMENT_JOINS) return 0; /* more instances than the mask holds: not told */
     uint64_t seen = 0;
     for (size_t j = 0; j < d->njoins; j++) {
         long k;
         if (join_names(s, d, &d->joins[j]) && joins_one_element(s, &d->joins[j], &k) && k >= 0 && k < span)
             seen |= 1ull << k;
     }
-    return seen == (span == 64 ? ~0ull : (1ull << span) - 1);
+    return seen == (span == MAX_ELEMENT_JOINS ? ~0ull : (1ull << span) - 1);
 }
 
 /* How a join after the spawn names its thread's handle, whatever path it

@@ -376,16 +376,26 @@ static int lock_history_orders(const rl_model *m, const rl_access *a, const rl_a
     return 0;
 }
 
+/* Whether thread t, or an ancestor, was started after its parent took,
+ * waited on or ran the once-routine of `object` (its spawn_history): all
+ * t does comes after that (main waiting for one worker's signal, then
+ * starting the next worker on the same data: round 15's p21). */
+static int started_after(const rl_model *m, int t, const char *object)
+{
+    for (; t >= 0 && m->threads[t].parent >= 0; t = m->threads[t].parent)
+        if (m->threads[t].spawn_history && rl_ls_contains(m->threads[t].spawn_history, object)) return 1;
+    return 0;
+}
+
 /* Whether access b comes after its thread, or an ancestor of its thread
  * before spawning towards it, ran the once-routine of control `object`:
  * its function's history, then the spawn histories up its thread's
- * chain. (Publication under locks and posts keeps to the accessing
- * function's own history.) */
+ * chain. (Publication under locks keeps to the accessing function's
+ * own history; a post's waiter may be an ancestor: publication_orders.) */
 static int after_once(const rl_model *m, const rl_access *b, const char *object, const rl_access *in_routine)
 {
-    if (b->history && rl_ls_contains(b->history, object)) return 1;
+    if ((b->history && rl_ls_contains(b->history, object)) || started_after(m, b->thread, object)) return 1;
     for (int t = b->thread; t >= 0 && m->threads[t].parent >= 0; t = m->threads[t].parent) {
-        if (m->threads[t].spawn_history && rl_ls_contains(m->threads[t].spawn_history, object)) return 1;
         /* Started by the routine itself (libuv's init_once starting the
          * threadpool's workers): the routine runs once, and its thread
          * exists only from inside it, so what the routine did before the
@@ -475,19 +485,6 @@ static int let_in_by(const rl_access *a, const rl_access *b)
     return 0;
 }
 
-/* Whether b's thread, or an ancestor, was started after its parent
- * waited on `object` (its spawn_history): all b's thread does comes
- * after that wait (main waiting for one worker's signal, then starting
- * the next worker on the same data: round 15's p21). */
-static int started_after_wait(const rl_model *m, int t, const char *object)
-{
-    for (int depth = 0; t >= 0 && m->threads[t].parent >= 0 && depth < RL_MAX_ANCESTOR_HISTORY; depth++) {
-        if (m->threads[t].spawn_history && rl_ls_contains(m->threads[t].spawn_history, object)) return 1;
-        t = m->threads[t].parent;
-    }
-    return 0;
-}
-
 static int publication_orders(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (!a->publish) return 0;
@@ -499,7 +496,7 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
          * include the locks its object is published under, which an
          * ancestor's earlier acquisition says nothing of). */
         if (!(b->history && rl_ls_contains(b->history, object)) &&
-            !(!a->owned && !same_thread && started_after_wait(m, b->thread, object)))
+            !(!a->owned && !same_thread && started_after(m, b->thread, object)))
             continue;
         if (let_in_by(a, b)) continue;
         /* A semaphore of several tokens, both sides between a wait and a

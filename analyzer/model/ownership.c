@@ -69,28 +69,30 @@ static int value_is_param(const char *v, int k)
     return v && rl_place_root(v, &idx) == RL_ROOT_PARAM && idx == k;
 }
 
+/* value_is_heap for the first len bytes of v (an alternative of a
+ * choice, which ends at a separator). */
+static int value_n_is_heap(const char *v, size_t len, const char *heap)
+{
+    if (len && v[0] == '&') v++, len--;
+    size_t n = strlen(heap);
+    return len >= n && strncmp(v, heap, n) == 0 && (len == n || v[n] == '.' || v[n] == '[' || v[n] == '*');
+}
+
 /* Whether a value names heap object `heap` ("H12_7") of this function or
- * a pointer into it. */
+ * a pointer into it, or may (a choice of values). */
 static int value_is_heap(const char *v, const char *heap)
 {
     if (!v) return 0;
-    if (v[0] == '%') {
-        /* a choice (facts.h): it may be any of its alternatives, each
-         * up to the next separator (`q = odd ? &args[i] : &spare[i]`) */
-        for (const char *alt = strchr(v, RL_CALL_SEP[0]); alt; alt = strchr(alt, RL_CALL_SEP[0])) {
-            alt++;
-            size_t len = strcspn(alt, RL_CALL_SEP RL_CALL_END);
-            char *one = rl_xstrndup(alt, len);
-            int is = one[0] != '%' && value_is_heap(one, heap);
-            free(one);
-            if (is) return 1;
-            alt += len;
-        }
-        return 0;
+    if (v[0] != '%') return value_n_is_heap(v, strlen(v), heap);
+    /* a choice (facts.h): it may be any of its alternatives, each up to
+     * the next separator (`q = odd ? &args[i] : &spare[i]`) */
+    for (const char *alt = strchr(v, RL_CALL_SEP[0]); alt; alt = strchr(alt, RL_CALL_SEP[0])) {
+        alt++;
+        size_t len = strcspn(alt, RL_CALL_SEP RL_CALL_END);
+        if (alt[0] != '%' && value_n_is_heap(alt, len, heap)) return 1;
+        alt += len;
     }
-    if (v[0] == '&') v++;
-    size_t n = strlen(heap);
-    return strncmp(v, heap, n) == 0 && (v[n] == '\0' || v[n] == '.' || v[n] == '[' || v[n] == '*');
+    return 0;
 }
 
 /* Whether a value is the pointer read from place `place` (the object

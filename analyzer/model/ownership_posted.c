@@ -28,6 +28,7 @@ typedef struct place_reads {
     size_t n, cap;
     int *fns;
     int32_t *nodes;
+    int *params;    /* the parameter each read's place is rooted at, -1: a global */
 } place_reads;
 
 /* The key of a place (invariant 1), interned; NULL when it has none.
@@ -87,8 +88,10 @@ static void index_reads(rl_ownership *o)
                 r->cap = r->cap ? 2 * r->cap : 4;
                 r->fns = rl_xrealloc(r->fns, r->cap * sizeof *r->fns);
                 r->nodes = rl_xrealloc(r->nodes, r->cap * sizeof *r->nodes);
+                r->params = rl_xrealloc(r->params, r->cap * sizeof *r->params);
             }
             r->fns[r->n] = (int)fn;
+            r->params[r->n] = param;
             r->nodes[r->n++] = i;
         }
     }
@@ -128,11 +131,8 @@ int own_store_handed_by_post(rl_ownership *o, int fn, int32_t i)
     if (!o->global_reads_built) index_reads(o);
     const place_reads *r = nposts ? rl_ptrmap_get(&o->global_reads, key) : NULL;
     int handed = 0;
-    for (size_t k = 0; r && k < r->n && !handed; k++) {
-        int reader_param = -1;
-        place_key(o->p, o->p->fns[r->fns[k]].fn->nodes[r->nodes[k]].text, &reader_param);
-        handed = waits_on_before(o, r->fns[k], r->nodes[k], reader_param, posts, nposts);
-    }
+    for (size_t k = 0; r && k < r->n && !handed; k++)
+        handed = waits_on_before(o, r->fns[k], r->nodes[k], r->params[k], posts, nposts);
     free(posts);
     return handed;
 }
@@ -144,6 +144,7 @@ void own_posted_free(rl_ownership *o)
         if (!r) continue;
         free(r->fns);
         free(r->nodes);
+        free(r->params);
         free(r);
     }
     rl_ptrmap_free(&o->global_reads);

@@ -682,6 +682,9 @@ int rl_cmd_check(int argc, char **argv, const rl_cli_options *o)
         else
             fprintf(stderr, "racelint: model (ms): program %lld, lock flow %lld, threads %lld\n", a.ms_program,
                     a.ms_flow, a.ms_model - a.ms_program - a.ms_flow);
+        /* what the model's cost follows (docs/performance.md) */
+        fprintf(stderr, "racelint: model: %zu thread%s, %zu contexts, %zu accesses\n", a.nthreads,
+                a.nthreads == 1 ? "" : "s", a.ncontexts, a.naccesses);
     }
     int written = rl_hist_check_write(hist, o->format, o->output, &run, &a.findings);
     if (written == 1) written = rl_write_report_units(o, &run, &a.findings, a.units, a.nunits, incomplete,

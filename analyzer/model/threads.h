@@ -173,7 +173,13 @@ typedef struct rl_thread {
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
     rl_posvec *phase_bounds; /* its children's finite bounds, sorted; built with */
-    int nphase_bounds, phase_ready; /* its first phase signature (threads.c) */
+    int nphase_bounds, phase_ready; /* its first context key (threads.c) */
+    /* A hash of each prefix of every finite position of its frame that an
+     * ordering question compares an access's position with: its
+     * children's spawns and bounds, the releases of the locks it created
+     * them under, their path and later joins, the joins it makes
+     * (threads.c, get_ctx). Built with the phase bounds. */
+    rl_u64set order_prefixes;
     /* A library root: the library's finishers (rl_model.finishers, by
      * index) it runs after its entry, because they join its children. */
     int *finishers;

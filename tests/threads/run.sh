@@ -363,4 +363,12 @@ contains "a notice says where the probe starts" "$TMP/out" "1 thread-creation ca
 expect "the notice is in the JSON report" 0 "$RL" check --no-db -j 1 --format json "$TMP/mixed.c"
 equals "its code" "$(jq -r '[.run.notices[].code] | join(" ")' "$TMP/out")" joined-at-once
 
+# The model's cost follows the places calls leave the paths to a start or
+# a join, not the call paths: a pool grown from 64 call paths of each
+# dispatch is 82 contexts (259 with a context per path). The bound leaves
+# room for the model to grow, not for the paths to come back.
+expect "a pool grown from many call paths" 1 "$RL" check --no-db -v -j 1 "$SRC/fixtures/pool_grown_from_many_call_paths.c"
+contexts=$(sed -n 's/^racelint: model: .* \([0-9]*\) contexts.*/\1/p' "$TMP/err")
+if [ -n "$contexts" ] && [ "$contexts" -le 120 ]; then ok "its contexts ($contexts)"; else not_ok "its contexts ($contexts, wanted at most 120)"; fi
+
 summary threads

@@ -24,7 +24,7 @@ void rl_check_DoubleLock(rl_check_ctx *ctx)
         /* A callee found only by its type may never be called here: too
          * weak to claim a self-deadlock. */
         if (rl_model_ctx_via_indirect(m, e->ctx)) continue;
-        if (!rl_place_is_single_object(e->lock)) continue; /* see place.h */
+        if (!rl_model_lock_is_one_object(m, e->lock)) continue; /* see threads.h */
         const rl_node *n = &rl_model_ctx_function(m, e->ctx)->nodes[e->node];
         void **slot = rl_ptrmap_slot(&reported, n);
         if (*slot) continue;

@@ -33,7 +33,7 @@ void rl_check_UnlockNotHeld(rl_check_ctx *ctx)
     for (size_t i = 0; i < m->nlock_events; i++) {
         const rl_lock_event *e = &m->lock_events[i];
         if (e->kind != RL_N_UNLOCK || rl_ls_contains(e->may, e->lock)) continue;
-        if (!rl_place_is_single_object(e->lock)) continue; /* see place.h */
+        if (!rl_model_lock_is_one_object(m, e->lock)) continue; /* see threads.h */
         if (!rl_ptrmap_get(&acquired, e->lock)) continue;
         const rl_node *n = &rl_model_ctx_function(m, e->ctx)->nodes[e->node];
         /* A store of 0 to a word some code takes as a spinlock is also

@@ -274,6 +274,20 @@ int tm_allocated_in_loop(rl_model *m, const char *object)
     return *slot == MADE_IN_LOOP;
 }
 
+int rl_model_lock_is_one_object(const rl_model *m, const char *lock)
+{
+    if (!rl_place_is_single_object(lock)) return 0;
+    size_t frame_len = 0;
+    unsigned line, col;
+    size_t root = rl_place_heap_site(lock, &frame_len, &line, &col);
+    if (!root) return 1;
+    /* the object's root alone, as tm_heap_object_fn wants it */
+    char *object = rl_xstrndup(lock, root);
+    int fn = tm_heap_object_fn(m, object, &line, &col);
+    free(object);
+    return fn < 0 || !statement_in_loop(m->program->fns[fn].fn, line, col);
+}
+
 int tm_arg_fresh_per_iteration(rl_model *m, const char *arg)
 {
     rl_strbuf sb = RL_STRBUF_INIT;

@@ -433,6 +433,11 @@ int rl_model_ctx_via_indirect(const rl_model *m, int ctx);
 /* Whether the lock was initialised with attributes that may make it
  * recursive (a second acquisition by the holder is then fine). */
 int rl_model_lock_is_recursive(const rl_model *m, const char *lock);
+/* Whether a resolved lock names one object (rl_place_is_single_object),
+ * and not a heap object allocated in a loop, whose name is that of every
+ * object the loop made (two accounts of one `calloc` in `for`): what a
+ * self-deadlock or a release of a lock not held needs (discovery.c). */
+int rl_model_lock_is_one_object(const rl_model *m, const char *lock);
 
 /* Whether a node of a context runs while no other thread can run: in a
  * root thread (main) before its first spawn or after its joins. */

@@ -109,8 +109,11 @@
  * a flag stored into a round's own element is both (RL_ROUND_FLAG); 51:
  * a `for` loop whose counter stays in [0, N) says N (its args), and an
  * element reached through a local pointer to the instance's block
- * (`mine = &A[id * S]; mine[i]`) is indexed [#P<n>] */
-#define FACTS_FORMAT 51
+ * (`mine = &A[id * S]; mine[i]`) is indexed [#P<n>]; 52: a struct
+ * initialised or assigned from another object as a whole stores each
+ * pointer member's value (`struct event ev = slot;`: `ev.arg` holds
+ * `slot.arg`, walk_init.c) */
+#define FACTS_FORMAT 52
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

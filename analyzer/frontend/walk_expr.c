@@ -266,15 +266,21 @@ void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place)
     }
 }
 
-/* The pointers a compound literal assigned as a whole struct stores
- * (`args[i] = (struct arg){&svc, i}`; its write is the whole object's,
- * emitted by the caller), so that a thread handed the object follows them
- * as it would members assigned one by one. */
+/* The pointers a compound literal or a copy of another struct assigned
+ * as a whole struct stores (`args[i] = (struct arg){&svc, i}`, `ev =
+ * slot`; its write is the whole object's, emitted by the caller), so that
+ * a thread handed the object follows them as it would members assigned
+ * one by one. */
 static void struct_member_stores(walker *w, CXCursor lhs, CXCursor rhs, const expr_out *l)
 {
     CXType t = clang_getCanonicalType(clang_getCursorType(lhs));
     CXCursor s = rl_cursor_strip(rhs);
-    if (t.kind != CXType_Record || clang_getCursorKind(s) != CXCursor_CompoundLiteralExpr) return;
+    if (t.kind != CXType_Record) return;
+    if (clang_getCursorKind(s) != CXCursor_CompoundLiteralExpr) {
+        /* a struct copied whole (walk_init.c) */
+        rlw_init_member_writes(w, s, t, rl_sb_str(&l->place), rl_sb_str(&l->display), 1);
+        return;
+    }
     child_list k;
     rlw_children_of(s, &k);
     CXCursor init = k.len ? rlw_child_at(&k, k.len - 1) : clang_getNullCursor();

@@ -14,9 +14,12 @@
  *  2. The elements of an array are one place ("[]"); an element
  *     designator inside a struct initializer is not followed.
  *  3. At most *budget members are reported; nesting is bounded by
- *     MAX_INIT_DEPTH and a struct's members by MAX_INIT_FIELDS. */
+ *     MAX_INIT_DEPTH and a struct's members by MAX_INIT_FIELDS.
+ *  4. A struct initialised or assigned from another object as a whole
+ *     stores, member by member, what that object's members hold. */
 #include "walker.h"
 #include "cursor.h"
+#include <string.h>
 
 /* Bounds of the initializers read for pointers: nesting of braces and
  * members of one struct. */
@@ -85,11 +88,49 @@ static void struct_stores(init_walk *iw, const child_list *l, CXType t, rl_strbu
     }
 }
 
+/* A struct copied whole from another object (`struct event ev = slot;`,
+ * `ev = queue[head]`): each pointer member holds what the source's
+ * member held, a load of it, as `ev.arg = slot.arg` would store; nested
+ * structs member by member while the source is named without a pointer
+ * (a member through one carries its type's step, walk_member.c). */
+static void copy_stores(init_walk *iw, CXCursor at, CXType t, rl_strbuf *place, rl_strbuf *from, int depth)
+{
+    walker *w = iw->w;
+    if (depth > MAX_INIT_DEPTH || *iw->budget <= 0) return;
+    field_list fields;
+    fields.n = rl_cursor_fields(t, fields.c, MAX_INIT_FIELDS);
+    for (int i = 0; i < fields.n && *iw->budget > 0; i++) {
+        CXType ft = clang_getCanonicalType(clang_getCursorType(fields.c[i]));
+        if (ft.kind != CXType_Pointer && (ft.kind != CXType_Record || strchr(rl_sb_str(from), '*'))) continue;
+        const char *name = rlw_intern_cx(w, clang_getCursorSpelling(fields.c[i]));
+        if (!name[0]) continue; /* an anonymous member: its fields are named through it */
+        size_t mark = place->len, from_mark = from->len;
+        rl_sb_printf(place, ".%s", name);
+        rl_sb_printf(from, ".%s", name);
+        if (ft.kind == CXType_Record) copy_stores(iw, at, ft, place, from, depth + 1);
+        else if (iw->store(w, rl_sb_str(place), rl_sb_str(from), at, iw->ctx)) (*iw->budget)--;
+        rl_sb_truncate(place, mark);
+        rl_sb_truncate(from, from_mark);
+    }
+}
+
 static void init_stores(init_walk *iw, CXCursor init, CXType t, rl_strbuf *place, int depth)
 {
     walker *w = iw->w;
     if (depth > MAX_INIT_DEPTH || *iw->budget <= 0) return;
     t = clang_getCanonicalType(t);
+    if (t.kind == CXType_Record && clang_getCursorKind(init) != CXCursor_InitListExpr &&
+        clang_isExpression(clang_getCursorKind(init))) {
+        expr_out o;
+        rlw_out_init(&o);
+        rlw_expr_silent(w, init, &o);
+        rl_strbuf from = RL_STRBUF_INIT;
+        rl_sb_append(&from, rl_sb_str(&o.place));
+        if (from.len) copy_stores(iw, init, t, place, &from, depth);
+        rl_sb_free(&from);
+        rlw_out_free(&o);
+        return;
+    }
     if (clang_getCursorKind(init) == CXCursor_InitListExpr) {
         child_list l;
         rlw_children_of(init, &l);

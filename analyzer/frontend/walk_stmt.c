@@ -441,7 +441,11 @@ static void enclosing_switch_has_default(walker *w)
  * and the pointers it stores. */
 static void local_init_stores(walker *w, CXCursor d, CXCursor init)
 {
-    if (w->silent || clang_getCursorKind(init) != CXCursor_InitListExpr) return;
+    if (w->silent) return;
+    /* an initializer list, or a struct copied whole (walk_init.c) */
+    if (clang_getCursorKind(init) != CXCursor_InitListExpr &&
+        clang_getCanonicalType(clang_getCursorType(d)).kind != CXType_Record)
+        return;
     rl_strbuf place = RL_STRBUF_INIT;
     const char *name = rlw_intern_cx(w, clang_getCursorSpelling(d));
     rlw_var_place(w, d, name, &place);

@@ -345,7 +345,11 @@ static uint32_t owned_args(rl_model *m, const rl_ctx *c, int32_t node, const rl_
         int own_field = v[0] == '&' && star && !strchr(star + 1, '*') && star == v + 1 + rl_place_root_len(v + 1);
         int from_param = param && ((v[0] == 'P' && !star) || own_field || (c->owned_taken & (1u << k)));
         rl_handoff h = {0};
-        if (rl_ownership_fresh_at(m->own, c->fn, node, v, &h) || arg_taken(m, c, node, v, &h)) {
+        /* A pointer read from a local's member or element (`ev.arg`, its
+         * value the place it is read from) hands on what it points to,
+         * not the local: whose that is, the stores it was given say. */
+        int read_from_local = v[0] != '&' && rl_place_root(v, NULL) == RL_ROOT_LOCAL;
+        if ((!read_from_local && rl_ownership_fresh_at(m->own, c->fn, node, v, &h)) || arg_taken(m, c, node, v, &h)) {
             owned |= 1u << i;
             if (h.taken) *taken |= 1u << i;
             const rl_lockset *locks = tm_handoff_locks(m, c, &h);

@@ -430,6 +430,17 @@ static state run_call(walk *w, int32_t id, state s)
      * the callee's own history (apply_call) holds its wait already, which
      * is the same wait, not a second one (`do_wait(); x = after;`). */
     if (s.held) s.acquired = rl_flow_add_waits(w->flow, s.acquired, before, flow_waited_by_call(w, id, 0));
+    /* The last party to arrive at a barrier made by hand (`if (++count ==
+     * n) broadcast(&cv); else while (...) wait(&cv, &m);`, flow_sync.c,
+     * hand_made_barriers: of the walk before) passes it by its post:
+     * every other party counted itself under the mutex it holds, so what
+     * they did before arriving comes before what it does next, as for
+     * the parties that waited. */
+    const rl_lockset *barriers = w->out->own_barriers;
+    const char *post = s.held && barriers && barriers->n ? rl_program_sync_object(w->p, w->info, id, RL_API_POST) : NULL;
+    if (post && rl_ls_contains(barriers, post))
+        s.acquired = rl_flow_add_waits(w->flow, s.acquired, NULL,
+                                       rl_ls_add(w->flow->locks, rl_ls_empty(w->flow->locks), post, 0));
     return s;
 }
 

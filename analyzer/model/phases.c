@@ -2,6 +2,7 @@
  * round meets one barrier the same number of times, at statements of
  * the body, and the phase of a node in such a loop. */
 #include "phases.h"
+#include "place.h"
 #include "../apimodel/apimodel.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
@@ -50,6 +51,23 @@ static int callee_waits(rl_program *p, const rl_flow *flow, const rl_fn_info *in
     return 0;
 }
 
+/* The barrier a call waits at inside its one direct callee: a barrier
+ * made by hand (flow.h, barriers: `if (++count == n) broadcast; else
+ * while (...) wait;`, or a library barrier's wait), one object, in the
+ * caller's terms (`barrier_wait(&bar)` with the callee's `P0*.cv`:
+ * `G:bar.cv`); NULL otherwise. */
+static const char *called_barrier(rl_program *p, const rl_flow *flow, const rl_fn_info *info, int32_t call)
+{
+    int one, weak;
+    size_t count;
+    const int *callees = rl_program_callees(p, info, call, &one, &count, &weak);
+    if (count != 1 || weak || !info->callees[call]) return NULL;
+    const rl_lockset *barriers = flow->fns[callees[0]].barriers;
+    if (!barriers || barriers->n != 1) return NULL;
+    const rl_node *x = &info->fn->nodes[call];
+    return rl_place_subst(p->pool, barriers->e[0].lock, (const char *const *)x->args, x->nargs);
+}
+
 /* Whether jump node i, in the body of loop `loop`, keeps every party's
  * count of the round's waits exact: a `return` or a `break` of the loop
  * leaves it (a party that leaves waits no more, and the others stop at
@@ -93,6 +111,7 @@ static int32_t *phased_waits(rl_program *p, const rl_flow *flow, int fn, int32_t
             continue;
         }
         const char *object = rl_program_sync_object(p, info, i, RL_API_BARRIER);
+        if (!object) object = called_barrier(p, flow, info, i);
         if (object && statement_of(f, i, body) && (!barrier || barrier == object)) {
             barrier = object;
             RL_PUSH(waits, count, cap, i);

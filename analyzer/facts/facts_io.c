@@ -112,8 +112,10 @@
  * (`mine = &A[id * S]; mine[i]`) is indexed [#P<n>]; 52: a struct
  * initialised or assigned from another object as a whole stores each
  * pointer member's value (`struct event ev = slot;`: `ev.arg` holds
- * `slot.arg`, walk_init.c) */
-#define FACTS_FORMAT 52
+ * `slot.arg`, walk_init.c); 53: a compare-and-swap of a pointer stores
+ * its desired value (arg0), and a condition testing a bit of an atomic
+ * load (`load(&flags) & READY`) waits on it as the load itself would */
+#define FACTS_FORMAT 53
 #define NO_STR 0xffffffffu
 #define HEADER_BYTES RL_BLOB_HEADER_BYTES
 /* Generous bounds against absurd counts in corrupt blobs. */

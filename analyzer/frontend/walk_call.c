@@ -219,9 +219,24 @@ typedef struct atomic_operands {
 /* For an operation called as a function (`__sync_*`, `__c11_atomic_*`
  * reached as calls): the C11 and GCC forms take their order last and
  * their value second; the __sync builtins order fully and take no order. */
+/* Whether an atomic operation is a compare-and-swap storing its desired
+ * value by value (not `__atomic_compare_exchange`, which takes a pointer
+ * to it). */
+static int compare_and_swap_by_value(const char *name)
+{
+    return name && (strstr(name, "compare_exchange") || strstr(name, "compare_and_swap")) &&
+           strcmp(name, "__atomic_compare_exchange") != 0;
+}
+
+/* The argument of a compare-and-swap called as a function that holds the
+ * value it stores: (ptr, expected, desired, ...) for the GCC and C11 forms
+ * alike. */
+#define CAS_CALL_DESIRED 2
+
 static atomic_operands call_operands(const char *name, CXCursor *args, int nargs)
 {
     atomic_operands o = {clang_getNullCursor(), nargs >= 2 ? args[1] : clang_getNullCursor()};
+    if (compare_and_swap_by_value(name)) o.value = nargs > CAS_CALL_DESIRED ? args[CAS_CALL_DESIRED] : clang_getNullCursor();
     if (name && strncmp(name, "__sync", 6) != 0 && nargs >= 2) o.order = args[nargs - 1];
     return o;
 }
@@ -270,8 +285,13 @@ static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int na
                              expr_out *out)
 {
     int relaxed = atomic_relaxed(operands);
-    int pointers = nargs > 0 && name && holds_pointer(args[0]) && !strstr(name, "compare");
-    int stores = pointers && !clang_Cursor_isNull(operands.value) && (strstr(name, "_store") || strstr(name, "exchange"));
+    int cas = compare_and_swap_by_value(name);
+    int pointers = nargs > 0 && name && holds_pointer(args[0]) && (cas || !strstr(name, "compare"));
+    /* a compare-and-swap stores its desired value when it succeeds: a
+     * pointer published by it is published as by an exchange (round 17's
+     * r2: a node pushed with a relaxed compare-and-swap) */
+    int stores = pointers && !clang_Cursor_isNull(operands.value) &&
+                 (strstr(name, "_store") || strstr(name, "exchange") || cas);
     expr_out stored;
     rlw_out_init(&stored);
     if (stores) rlw_expr(w, operands.value, USE_READ, &stored);
@@ -295,7 +315,7 @@ static void walk_atomic_args(walker *w, const char *name, CXCursor *args, int na
                 const char *vals[1] = {rl_sb_str(&stored.value)};
                 rlw_set_args(w, id, vals, 1);
             }
-            if (i == 0 && out && pointers && (strstr(name, "_load") || strstr(name, "exchange")))
+            if (i == 0 && out && pointers && !cas && (strstr(name, "_load") || strstr(name, "exchange")))
                 rl_sb_append(&out->value, rl_sb_str(&place));
             rl_sb_free(&place);
             rl_sb_free(&display);
@@ -788,6 +808,10 @@ static int atomic_source_args(const child_list *l, CXCursor *args, int max)
 /* The most source arguments of an atomic operation (the GNU
  * __atomic_compare_exchange_n has six, the orders among them). */
 #define MAX_ATOMIC_ARGS 6
+/* The children of clang's AtomicExpr holding the value stored: the first
+ * value of most operations, the desired one of a compare-and-swap. */
+#define ATOMIC_VALUE 2
+#define ATOMIC_CAS_DESIRED 4
 
 /* C11 <stdatomic.h> operations and __atomic builtins reach libclang as an
  * unexposed AtomicExpr. The macro name in the source tells which. */
@@ -811,9 +835,13 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     } else {
         CXCursor *args = rl_xcalloc((size_t)l.len + 1, sizeof *args);
         for (int i = 0; i < l.len; i++) args[i] = rlw_child_at(&l, i);
-        /* clang's AtomicExpr: PTR, ORDER, VAL1, ... (atomic_source_args) */
+        /* clang's AtomicExpr: PTR, ORDER, VAL1, ... (atomic_source_args);
+         * a compare-and-swap's: PTR, ORDER, VAL1 (expected), ORDER_FAIL,
+         * VAL2 (desired) */
+        int cas = compare_and_swap_by_value(name[0] ? name : NULL);
+        int value_at = cas ? ATOMIC_CAS_DESIRED : ATOMIC_VALUE;
         atomic_operands operands = {l.len >= 2 ? rlw_child_at(&l, 1) : clang_getNullCursor(),
-                                    l.len >= 3 ? rlw_child_at(&l, 2) : clang_getNullCursor()};
+                                    l.len > value_at ? rlw_child_at(&l, value_at) : clang_getNullCursor()};
         walk_atomic_args(w, name[0] ? name : NULL, args, l.len, operands, out);
         free(args);
     }

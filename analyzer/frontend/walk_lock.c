@@ -583,6 +583,12 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
              * (atomic_load(&finished) < T)`): left once the load read
              * what some increment stored, as for `!=` (awaited_value) */
             result = awaited_value(w, a, b, op, node, depth);
+        } else if (op == CXBinaryOperator_And && (rlw_const_int(a, &kval) || rlw_const_int(b, &kval)) && kval != 0) {
+            /* a bit of a flags word (`atomic_load(&flags) & READY`): set,
+             * the load read a stored value; clear, it tells nothing (other
+             * bits may be set) */
+            int p = try_polarity(w, rlw_const_int(b, &kval) ? a : b, node, depth + 1);
+            result = p == RL_TRY_ON_TRUE ? p : 0;
         } else if (op == CXBinaryOperator_LAnd) {
             int pa = try_polarity(w, a, node, depth + 1);
             if (pa != RL_TRY_ON_TRUE) pa = try_polarity(w, b, node, depth + 1);

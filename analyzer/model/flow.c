@@ -245,7 +245,13 @@ static state on_branch(walk *w, int32_t node, state s, int branch_flag)
         if (!s.held || !rl_ls_contains(s.may, lock) || rl_ls_contains(s.held, lock)) return s;
         return acquire(w, s, t);
     }
-    return (t->flags & RL_LOCK_JUMP_TARGET) ? landed(w, s) : acquire(w, s, t);
+    if (t->flags & RL_LOCK_JUMP_TARGET) return landed(w, s);
+    /* A spinlock whose word no release gives back (`atomic_store_explicit(
+     * &lk, 0, memory_order_relaxed)` is a plain atomic store): the next
+     * taker's acquire reads no release, and what the lock "guards" is
+     * ordered by nothing. */
+    if ((t->flags & RL_LOCK_SPIN) && !flow_spin_released(w, t)) return s;
+    return acquire(w, s, t);
 }
 
 /* A call that jumps (longjmp), or whose callee may jump: what is held at
@@ -641,6 +647,7 @@ void rl_flow_free(rl_flow *flow)
     rl_ptrmap_free(&flow->tested_flags);
     rl_ptrmap_free(&flow->set_flags);
     rl_ptrmap_free(&flow->kept_at_start);
+    rl_ptrmap_free(&flow->spin_released);
     rl_lockset_table_free(flow->locks);
     free(flow);
 }

@@ -93,6 +93,12 @@ typedef struct rl_flow {
                                nonzero constant (flow.c, locked flags) */
     rl_ptrmap kept_at_start; /* global place -> 1: a loop testing it may
                                never wait (loop_start.h) */
+    rl_ptrmap spin_released; /* flag key -> 1: a word some spinlock release
+                               built from an atomic store gives back
+                               (RL_LOCK_SPIN UNLOCK: a store of 0 that
+                               releases); a spinlock taken on a word no such
+                               release gives back orders nothing (flow.c,
+                               on_branch) */
 } rl_flow;
 
 /* The objects posted on after node i of function fn (own terms), whose

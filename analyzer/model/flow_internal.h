@@ -63,8 +63,12 @@ const rl_lockset *flow_translate(walk *w, const rl_lockset *s, const rl_node *ca
 const rl_lockset *flow_waited_by_call(walk *w, int32_t i, int at_loop_exit);
 
 /* (flow_sync.c) The flags some condition tests after a lock call, and
- * those some store sets to a constant (flow->tested_flags, set_flags). */
+ * those some store sets to a constant (flow->tested_flags, set_flags),
+ * and the words spinlock releases give back (flow->spin_released). */
 void flow_find_flags(rl_program *p, rl_flow *flow);
+/* (flow_sync.c) Whether a spinlock's word (TRYLOCK node n, RL_LOCK_SPIN)
+ * is given back by some release in the program. */
+int flow_spin_released(const walk *w, const rl_node *n);
 /* (flow_sync.c) The function's last fence flagged `flag`, or -1. */
 int32_t flow_last_fence(const rl_function *f, uint8_t flag);
 /* (flow_sync.c) Whether the read at node i acquires: an atomic load that

@@ -64,8 +64,9 @@ static int locked_flag_store(const walk *w, int32_t i)
 }
 
 /* The flags some condition tests with a plain read after a lock call
- * (flow->tested_flags), and those some store sets to a constant
- * (flow->set_flags). */
+ * (flow->tested_flags), those some store sets to a constant
+ * (flow->set_flags), and the words spinlock releases give back
+ * (flow->spin_released). */
 void flow_find_flags(rl_program *p, rl_flow *flow)
 {
     for (size_t k = 0; k < p->nfns; k++) {
@@ -74,6 +75,8 @@ void flow_find_flags(rl_program *p, rl_flow *flow)
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_ACCESS && rl_api_is_flag_store(n->api))
                 rl_ptrmap_put(&flow->set_flags, rl_intern(p->pool, flag_key(n->text)), (void *)1);
+            if (n->kind == RL_N_UNLOCK && (n->flags & RL_LOCK_SPIN) && n->text)
+                rl_ptrmap_put(&flow->spin_released, rl_intern(p->pool, flag_key(n->text)), (void *)1);
             if ((n->kind != RL_N_IF && n->kind != RL_N_LOOP) || n->aux < 0 || (n->flags & RL_IF_LAST)) continue;
             const rl_node *t = &f->nodes[n->aux];
             if (t->kind == RL_N_ACCESS && !(t->flags & (RL_ACC_ATOMIC | RL_ACC_WRITE)) && t->api &&
@@ -81,6 +84,11 @@ void flow_find_flags(rl_program *p, rl_flow *flow)
                 rl_ptrmap_put(&flow->tested_flags, rl_intern(p->pool, flag_key(t->text)), (void *)1);
         }
     }
+}
+
+int flow_spin_released(const walk *w, const rl_node *n)
+{
+    return n->text && flag_in(&w->flow->spin_released, w->p->pool, n->text);
 }
 
 /* Whether node n of a function is a fence flagged `flag`

@@ -3,6 +3,8 @@
  *
  *  threads.c    builds the model: threads, contexts and the worklist,
  *               accesses, lock events, groups; frees it;
+ *  ctx_position.c  where a context stands, for its key: phases and
+ *               the order points of its thread;
  *  resolve.c    names places, values and locksets of a function in a
  *               context; calls through pointers;
  *  stores.c     pointers stored in memory (their points-to sets in
@@ -26,6 +28,7 @@
 #define RL_THREADS_INTERNAL_H
 #include "threads.h"
 #include "../util/mem.h"
+#include "../util/strbuf.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -345,6 +348,16 @@ const char *tm_returned_value(rl_model *m, int fn, int thread);
  * its deepest spawn or join site (on a path repeating no function), and
  * never fewer than MIN_POS_DEPTH (remembered per function). */
 int tm_position_depth(rl_model *m, int entry_fn);
+
+/* (ctx_position.c) Builds thread's phase bounds and order prefixes, once. */
+void tm_prepare_positions(rl_model *m, int thread);
+/* (ctx_position.c) Appends to out the phase of pos among the thread's
+ * children's bounds (tm_prepare_positions first). */
+void tm_phase_signature(const rl_model *m, int thread, const rl_posvec *pos, rl_strbuf *out);
+/* (ctx_position.c) How many frames of pos name where it leaves every path
+ * to the thread's order points; 0 when it lies on one, or for a run-once
+ * function (tm_prepare_positions first). */
+int tm_leaving_prefix(const rl_model *m, int thread, int fn, const rl_posvec *pos);
 
 /* A new thread (a root when parent is -1); -1 past MAX_THREADS (counted). */
 int tm_add_thread(rl_model *m, int parent, int entry_fn);

@@ -216,9 +216,6 @@ typedef struct atomic_operands {
     CXCursor order, value;
 } atomic_operands;
 
-/* For an operation called as a function (`__sync_*`, `__c11_atomic_*`
- * reached as calls): the C11 and GCC forms take their order last and
- * their value second; the __sync builtins order fully and take no order. */
 /* Whether an atomic operation is a compare-and-swap storing its desired
  * value by value (not `__atomic_compare_exchange`, which takes a pointer
  * to it). */
@@ -233,6 +230,10 @@ static int compare_and_swap_by_value(const char *name)
  * alike. */
 #define CAS_CALL_DESIRED 2
 
+/* For an operation called as a function (`__sync_*`, `__c11_atomic_*`
+ * reached as calls): the C11 and GCC forms take their order last and
+ * their value second (a compare-and-swap's desired value third); the
+ * __sync builtins order fully and take no order. */
 static atomic_operands call_operands(const char *name, CXCursor *args, int nargs)
 {
     atomic_operands o = {clang_getNullCursor(), nargs >= 2 ? args[1] : clang_getNullCursor()};

@@ -124,10 +124,7 @@ static void init_stores(init_walk *iw, CXCursor init, CXType t, rl_strbuf *place
         expr_out o;
         rlw_out_init(&o);
         rlw_expr_silent(w, init, &o);
-        rl_strbuf from = RL_STRBUF_INIT;
-        rl_sb_append(&from, rl_sb_str(&o.place));
-        if (from.len) copy_stores(iw, init, t, place, &from, depth);
-        rl_sb_free(&from);
+        if (o.place.len) copy_stores(iw, init, t, place, &o.place, depth);
         rlw_out_free(&o);
         return;
     }

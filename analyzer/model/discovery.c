@@ -263,14 +263,19 @@ int tm_heap_object_fn(const rl_model *m, const char *object, unsigned *line, uns
     return -1;
 }
 
+/* Whether heap object `object` ("tN:FN:H<l>_<c>", the root alone) is
+ * allocated by a statement inside a loop of the function that makes it. */
+static int heap_made_in_loop(const rl_model *m, const char *object)
+{
+    unsigned line, col;
+    int fn = tm_heap_object_fn(m, object, &line, &col);
+    return fn >= 0 && statement_in_loop(m->program->fns[fn].fn, line, col);
+}
+
 int tm_allocated_in_loop(rl_model *m, const char *object)
 {
     void **slot = rl_ptrmap_slot(&m->made_in_loop, object);
-    if (*slot) return *slot == MADE_IN_LOOP;
-    *slot = MADE_ONCE;
-    unsigned line, col;
-    int fn = tm_heap_object_fn(m, object, &line, &col);
-    if (fn >= 0 && statement_in_loop(m->program->fns[fn].fn, line, col)) *slot = MADE_IN_LOOP;
+    if (!*slot) *slot = heap_made_in_loop(m, object) ? MADE_IN_LOOP : MADE_ONCE;
     return *slot == MADE_IN_LOOP;
 }
 
@@ -281,11 +286,10 @@ int rl_model_lock_is_one_object(const rl_model *m, const char *lock)
     unsigned line, col;
     size_t root = rl_place_heap_site(lock, &frame_len, &line, &col);
     if (!root) return 1;
-    /* the object's root alone, as tm_heap_object_fn wants it */
     char *object = rl_xstrndup(lock, root);
-    int fn = tm_heap_object_fn(m, object, &line, &col);
+    int in_loop = heap_made_in_loop(m, object);
     free(object);
-    return fn < 0 || !statement_in_loop(m->program->fns[fn].fn, line, col);
+    return !in_loop;
 }
 
 int tm_arg_fresh_per_iteration(rl_model *m, const char *arg)

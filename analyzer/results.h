@@ -1,13 +1,13 @@
-/* The results of the whole-program phase as one JSON document, for the
+/* The results of the whole-program phase as one binary image, for the
  * results cache (driver.h, docs/performance.md): a run whose inputs are
  * those of a run already made (the same facts of every unit, the same
  * racelint binary, API models, project config and options) reuses that
  * run's findings, programs and notices instead of analysing again.
  *
- * Invariants: decoding what encoding made gives back the same analysis
- * (every string byte for byte: encoding fails rather than change a string
- * JSON cannot carry); decoding checks every type and leaves nothing behind
- * on failure, because the blob comes from a database anyone may edit. */
+ * Invariants: decoding what encoding made gives back the same analysis,
+ * every string byte for byte; decoding checks every count, index and
+ * enumeration and leaves nothing behind on failure, because the blob
+ * comes from a database anyone may edit. */
 #ifndef RL_RESULTS_H
 #define RL_RESULTS_H
 #include "driver.h"
@@ -26,8 +26,7 @@ int rl_results_key(const rl_analysis_options *opts, const uint64_t *digests, siz
 uint64_t rl_binary_digest(void);
 
 /* The whole-program part of a: findings, programs, counts, and its notices
- * from first_notice on. NULL when something cannot be encoded exactly.
- * Caller frees. */
+ * from first_notice on, as an image of *len bytes. Caller frees. */
 char *rl_results_encode(const rl_analysis *a, size_t first_notice, size_t *len);
 
 /* Adds what text encodes to a (findings, programs, counts, notices). 0, or

@@ -72,6 +72,7 @@
 #ifndef RL_FACTS_H
 #define RL_FACTS_H
 #include <stdint.h>
+#include "../util/blob.h"
 #include "../util/strpool.h"
 
 /* Separators inside "@" call values (control characters never found in
@@ -663,25 +664,8 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len);
  * (analyzer/results.h). */
 uint64_t rl_facts_digest(const void *buf, size_t len, int32_t ndeps);
 
-/* The header every racelint binary file starts with (the facts image
- * above, the facts files of facts/facts_file.h): 4 bytes of magic, a u32
- * format version, a u64 checksum (rl_hash_bytes of everything after the
- * header), little-endian. What a reader found in one: */
-#define RL_BLOB_MAGIC_BYTES 4
-#define RL_BLOB_HEADER_BYTES 16
-typedef enum rl_blob_status {
-    RL_BLOB_OK,
-    RL_BLOB_TRUNCATED, /* shorter than the header */
-    RL_BLOB_FOREIGN,   /* another magic: not this kind of file */
-    RL_BLOB_VERSION,   /* another format version */
-    RL_BLOB_CHECKSUM,  /* the bytes after the header are not those sealed */
-} rl_blob_status;
-/* Writes the header into the first RL_BLOB_HEADER_BYTES of buf (len bytes
- * in all, at least the header), sealing the checksum of the rest. */
-void rl_blob_seal(unsigned char *buf, size_t len, const char *magic, uint32_t version);
-rl_blob_status rl_blob_check(const void *buf, size_t len, const char *magic, uint32_t version);
-/* A few words for messages: "damaged or truncated (checksum mismatch)". */
-const char *rl_blob_status_text(rl_blob_status status);
+/* Facts images start with the header of every racelint binary file
+ * (util/blob.h). */
 /* rl_blob_check with the magic and version of rl_facts_serialize. */
 rl_blob_status rl_facts_check(const void *buf, size_t len);
 

@@ -116,10 +116,6 @@
  * its desired value (arg0), and a condition testing a bit of an atomic
  * load (`load(&flags) & READY`) waits on it as the load itself would */
 #define FACTS_FORMAT 53
-#define NO_STR 0xffffffffu
-#define HEADER_BYTES RL_BLOB_HEADER_BYTES
-/* Generous bounds against absurd counts in corrupt blobs. */
-#define MAX_COUNT (1u << 28)
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {
@@ -147,54 +143,11 @@ int rl_file_hash(const char *path, uint64_t *hash)
 
 /* ---- writing ----------------------------------------------------------- */
 
-typedef struct writer {
-    unsigned char *data;
-    size_t len, cap;
-    rl_ptrmap index;  /* interned string -> index + 1 */
-    const char **strs;
-    size_t nstrs, cap_strs;
-} writer;
-
-static void put_bytes(writer *w, const void *p, size_t n)
+static void put_loc(rl_blob_writer *w, rl_loc loc)
 {
-    RL_GROW(w->data, w->cap, w->len + n);
-    memcpy(w->data + w->len, p, n);
-    w->len += n;
-}
-
-static void put_u32(writer *w, uint32_t v)
-{
-    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
-    put_bytes(w, b, 4);
-}
-
-static void put_u64(writer *w, uint64_t v)
-{
-    put_u32(w, (uint32_t)v);
-    put_u32(w, (uint32_t)(v >> 32));
-}
-
-static void put_u8(writer *w, uint8_t v) { put_bytes(w, &v, 1); }
-
-static void put_str(writer *w, const char *s)
-{
-    if (!s) {
-        put_u32(w, NO_STR);
-        return;
-    }
-    void **slot = rl_ptrmap_slot(&w->index, s);
-    if (!*slot) {
-        RL_PUSH(w->strs, w->nstrs, w->cap_strs, s);
-        *slot = (void *)(uintptr_t)w->nstrs; /* index + 1 */
-    }
-    put_u32(w, (uint32_t)((uintptr_t)*slot - 1));
-}
-
-static void put_loc(writer *w, rl_loc loc)
-{
-    put_str(w, loc.file);
-    put_u32(w, loc.line);
-    put_u32(w, loc.col);
+    rl_blob_put_str(w, loc.file);
+    rl_blob_put_u32(w, loc.line);
+    rl_blob_put_u32(w, loc.col);
 }
 
 /* The dependency section is the image's last: u32 ndeps, then per file a
@@ -212,164 +165,89 @@ uint64_t rl_facts_digest(const void *buf, size_t len, int32_t ndeps)
 unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
 {
     /* The body first (collecting strings), then header + table + body. */
-    writer b;
-    memset(&b, 0, sizeof b);
-    put_str(&b, facts->main_file);
-    put_u8(&b, facts->parse_failed ? 1 : 0);
-    put_u32(&b, (uint32_t)facts->nfns);
+    rl_blob_writer b = RL_BLOB_WRITER_INIT;
+    rl_blob_put_str(&b, facts->main_file);
+    rl_blob_put_u8(&b, facts->parse_failed ? 1 : 0);
+    rl_blob_put_u32(&b, (uint32_t)facts->nfns);
     for (int32_t i = 0; i < facts->nfns; i++) {
         const rl_function *fn = &facts->fns[i];
-        put_str(&b, fn->usr);
-        put_str(&b, fn->name);
-        put_str(&b, fn->type);
+        rl_blob_put_str(&b, fn->usr);
+        rl_blob_put_str(&b, fn->name);
+        rl_blob_put_str(&b, fn->type);
         put_loc(&b, fn->loc);
-        put_u32(&b, (uint32_t)fn->nparams);
-        put_u32(&b, (uint32_t)fn->nrequires);
+        rl_blob_put_u32(&b, (uint32_t)fn->nparams);
+        rl_blob_put_u32(&b, (uint32_t)fn->nrequires);
         for (int32_t k = 0; k < fn->nrequires; k++) {
-            put_str(&b, fn->requires[k].place);
-            put_u8(&b, fn->requires[k].shared ? 1 : 0);
+            rl_blob_put_str(&b, fn->requires[k].place);
+            rl_blob_put_u8(&b, fn->requires[k].shared ? 1 : 0);
         }
-        put_u32(&b, (uint32_t)fn->nuses);
-        for (int32_t k = 0; k < fn->nuses; k++) put_str(&b, fn->uses[k]);
-        put_u32(&b, (uint32_t)fn->nnodes);
+        rl_blob_put_u32(&b, (uint32_t)fn->nuses);
+        for (int32_t k = 0; k < fn->nuses; k++) rl_blob_put_str(&b, fn->uses[k]);
+        rl_blob_put_u32(&b, (uint32_t)fn->nnodes);
         for (int32_t j = 0; j < fn->nnodes; j++) {
             const rl_node *n = &fn->nodes[j];
-            put_u8(&b, n->kind);
-            put_u8(&b, n->flags);
-            put_u32(&b, (uint32_t)n->parent);
-            put_u32(&b, (uint32_t)n->first_child);
-            put_u32(&b, (uint32_t)n->next_sibling);
-            put_u32(&b, (uint32_t)n->end);
-            put_u32(&b, (uint32_t)n->aux);
+            rl_blob_put_u8(&b, n->kind);
+            rl_blob_put_u8(&b, n->flags);
+            rl_blob_put_u32(&b, (uint32_t)n->parent);
+            rl_blob_put_u32(&b, (uint32_t)n->first_child);
+            rl_blob_put_u32(&b, (uint32_t)n->next_sibling);
+            rl_blob_put_u32(&b, (uint32_t)n->end);
+            rl_blob_put_u32(&b, (uint32_t)n->aux);
             put_loc(&b, n->loc);
-            put_str(&b, n->text);
-            put_str(&b, n->display);
-            put_str(&b, n->callee);
-            put_str(&b, n->api);
-            put_str(&b, n->guard);
-            put_str(&b, n->target);
-            put_str(&b, n->fnptr);
-            put_u32(&b, (uint32_t)n->nargs);
-            for (int32_t a = 0; a < n->nargs; a++) put_str(&b, n->args[a]);
+            rl_blob_put_str(&b, n->text);
+            rl_blob_put_str(&b, n->display);
+            rl_blob_put_str(&b, n->callee);
+            rl_blob_put_str(&b, n->api);
+            rl_blob_put_str(&b, n->guard);
+            rl_blob_put_str(&b, n->target);
+            rl_blob_put_str(&b, n->fnptr);
+            rl_blob_put_u32(&b, (uint32_t)n->nargs);
+            for (int32_t a = 0; a < n->nargs; a++) rl_blob_put_str(&b, n->args[a]);
         }
     }
-    put_u32(&b, (uint32_t)facts->naddr_taken);
-    for (int32_t i = 0; i < facts->naddr_taken; i++) put_str(&b, facts->addr_taken[i]);
-    put_u32(&b, (uint32_t)facts->nfnflows);
+    rl_blob_put_u32(&b, (uint32_t)facts->naddr_taken);
+    for (int32_t i = 0; i < facts->naddr_taken; i++) rl_blob_put_str(&b, facts->addr_taken[i]);
+    rl_blob_put_u32(&b, (uint32_t)facts->nfnflows);
     for (int32_t i = 0; i < facts->nfnflows; i++) {
-        put_u8(&b, facts->fnflows[i].kind);
-        put_u32(&b, (uint32_t)facts->fnflows[i].index);
-        put_str(&b, facts->fnflows[i].dst);
-        put_str(&b, facts->fnflows[i].src);
+        rl_blob_put_u8(&b, facts->fnflows[i].kind);
+        rl_blob_put_u32(&b, (uint32_t)facts->fnflows[i].index);
+        rl_blob_put_str(&b, facts->fnflows[i].dst);
+        rl_blob_put_str(&b, facts->fnflows[i].src);
     }
-    put_u32(&b, (uint32_t)facts->nglobals_defined);
-    for (int32_t i = 0; i < facts->nglobals_defined; i++) put_str(&b, facts->globals_defined[i]);
-    put_u32(&b, (uint32_t)facts->ninit_uses);
-    for (int32_t i = 0; i < facts->ninit_uses; i++) put_str(&b, facts->init_uses[i]);
-    put_u32(&b, (uint32_t)facts->nalloc_slots);
-    for (int32_t i = 0; i < facts->nalloc_slots; i++) put_str(&b, facts->alloc_slots[i]);
-    put_u32(&b, (uint32_t)facts->nstatics);
+    rl_blob_put_u32(&b, (uint32_t)facts->nglobals_defined);
+    for (int32_t i = 0; i < facts->nglobals_defined; i++) rl_blob_put_str(&b, facts->globals_defined[i]);
+    rl_blob_put_u32(&b, (uint32_t)facts->ninit_uses);
+    for (int32_t i = 0; i < facts->ninit_uses; i++) rl_blob_put_str(&b, facts->init_uses[i]);
+    rl_blob_put_u32(&b, (uint32_t)facts->nalloc_slots);
+    for (int32_t i = 0; i < facts->nalloc_slots; i++) rl_blob_put_str(&b, facts->alloc_slots[i]);
+    rl_blob_put_u32(&b, (uint32_t)facts->nstatics);
     for (int32_t i = 0; i < facts->nstatics; i++) {
-        put_str(&b, facts->statics[i].place);
-        put_str(&b, facts->statics[i].value);
+        rl_blob_put_str(&b, facts->statics[i].place);
+        rl_blob_put_str(&b, facts->statics[i].value);
     }
-    put_u32(&b, (uint32_t)facts->ndiags);
+    rl_blob_put_u32(&b, (uint32_t)facts->ndiags);
     for (int32_t i = 0; i < facts->ndiags; i++) {
-        put_u8(&b, (uint8_t)facts->diags[i].severity);
+        rl_blob_put_u8(&b, (uint8_t)facts->diags[i].severity);
         put_loc(&b, facts->diags[i].loc);
-        put_str(&b, facts->diags[i].message);
+        rl_blob_put_str(&b, facts->diags[i].message);
     }
-    put_u32(&b, (uint32_t)facts->ndeps);
+    rl_blob_put_u32(&b, (uint32_t)facts->ndeps);
     for (int32_t i = 0; i < facts->ndeps; i++) {
-        put_str(&b, facts->deps[i].path);
-        put_u64(&b, facts->deps[i].hash);
+        rl_blob_put_str(&b, facts->deps[i].path);
+        rl_blob_put_u64(&b, facts->deps[i].hash);
     }
 
-    writer out;
-    memset(&out, 0, sizeof out);
-    put_u64(&out, 0); /* header: magic, version, checksum, sealed below */
-    put_u64(&out, 0);
-    put_u32(&out, (uint32_t)b.nstrs);
-    for (size_t i = 0; i < b.nstrs; i++) {
-        size_t n = strlen(b.strs[i]);
-        put_u32(&out, (uint32_t)n);
-        put_bytes(&out, b.strs[i], n);
-    }
-    put_bytes(&out, b.data, b.len);
-    rl_blob_seal(out.data, out.len, FACTS_MAGIC, FACTS_FORMAT);
-    free(b.data);
-    free(b.strs);
-    rl_ptrmap_free(&b.index);
-    *len = out.len;
-    return out.data;
+    return rl_blob_finish(&b, FACTS_MAGIC, FACTS_FORMAT, len);
 }
 
 /* ---- reading ----------------------------------------------------------- */
 
-typedef struct reader {
-    const unsigned char *p, *end;
-    int bad;
-    const char **strs;
-    uint32_t nstrs;
-} reader;
-
-static int get_bytes(reader *r, void *dst, size_t n)
-{
-    if (r->bad || (size_t)(r->end - r->p) < n) {
-        r->bad = 1;
-        if (dst) memset(dst, 0, n);
-        return -1;
-    }
-    if (dst) memcpy(dst, r->p, n);
-    r->p += n;
-    return 0;
-}
-
-static uint32_t get_u32(reader *r)
-{
-    unsigned char b[4];
-    if (get_bytes(r, b, 4)) return 0;
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-}
-
-static uint64_t get_u64(reader *r)
-{
-    uint64_t lo = get_u32(r);
-    return lo | (uint64_t)get_u32(r) << 32;
-}
-
-static uint8_t get_u8(reader *r)
-{
-    uint8_t v = 0;
-    get_bytes(r, &v, 1);
-    return v;
-}
-
-static const char *get_str(reader *r)
-{
-    uint32_t i = get_u32(r);
-    if (r->bad || i == NO_STR) return NULL;
-    if (i >= r->nstrs) {
-        r->bad = 1;
-        return NULL;
-    }
-    return r->strs[i];
-}
-
-/* A count of items of at least `min_bytes` each that fits what is left. */
-static uint32_t get_count(reader *r, size_t min_bytes)
-{
-    uint32_t n = get_u32(r);
-    if (n > MAX_COUNT || (size_t)(r->end - r->p) / (min_bytes ? min_bytes : 1) < n) r->bad = 1;
-    return r->bad ? 0 : n;
-}
-
-static rl_loc get_loc(reader *r)
+static rl_loc get_loc(rl_blob_reader *r)
 {
     rl_loc loc;
-    loc.file = get_str(r);
-    loc.line = get_u32(r);
-    loc.col = get_u32(r);
+    loc.file = rl_blob_get_str(r);
+    loc.line = rl_blob_get_u32(r);
+    loc.col = rl_blob_get_u32(r);
     return loc;
 }
 
@@ -399,39 +277,6 @@ static int tree_ok(const rl_function *fn)
     return 1;
 }
 
-/* ---- the header: magic, version, checksum ------------------------------- */
-
-void rl_blob_seal(unsigned char *buf, size_t len, const char *magic, uint32_t version)
-{
-    memcpy(buf, magic, RL_BLOB_MAGIC_BYTES);
-    for (int k = 0; k < 4; k++) buf[4 + k] = (unsigned char)(version >> (8 * k));
-    uint64_t sum = rl_hash_bytes(buf + HEADER_BYTES, len - HEADER_BYTES, 0);
-    for (int k = 0; k < 8; k++) buf[8 + k] = (unsigned char)(sum >> (8 * k));
-}
-
-rl_blob_status rl_blob_check(const void *buf, size_t len, const char *magic, uint32_t version)
-{
-    if (!buf || len < RL_BLOB_MAGIC_BYTES) return RL_BLOB_TRUNCATED;
-    if (memcmp(buf, magic, RL_BLOB_MAGIC_BYTES) != 0) return RL_BLOB_FOREIGN;
-    if (len < HEADER_BYTES) return RL_BLOB_TRUNCATED;
-    reader r = {(const unsigned char *)buf + 4, (const unsigned char *)buf + len, 0, NULL, 0};
-    if (get_u32(&r) != version) return RL_BLOB_VERSION;
-    uint64_t sum = get_u64(&r);
-    return rl_hash_bytes(r.p, (size_t)(r.end - r.p), 0) == sum ? RL_BLOB_OK : RL_BLOB_CHECKSUM;
-}
-
-const char *rl_blob_status_text(rl_blob_status status)
-{
-    switch (status) {
-    case RL_BLOB_OK: return "valid";
-    case RL_BLOB_TRUNCATED: return "truncated (shorter than its header)";
-    case RL_BLOB_FOREIGN: return "not a racelint facts file (wrong magic number)";
-    case RL_BLOB_VERSION: return "written in another format version";
-    case RL_BLOB_CHECKSUM: return "damaged or truncated (checksum mismatch)";
-    }
-    return "unreadable";
-}
-
 rl_blob_status rl_facts_check(const void *buf, size_t len)
 {
     return rl_blob_check(buf, len, FACTS_MAGIC, FACTS_FORMAT);
@@ -439,133 +284,124 @@ rl_blob_status rl_facts_check(const void *buf, size_t len)
 
 rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
 {
-    if (rl_facts_check(buf, len) != RL_BLOB_OK) return NULL;
-    reader r = {(const unsigned char *)buf + HEADER_BYTES, (const unsigned char *)buf + len, 0, NULL, 0};
-
     rl_unit_facts *f = rl_facts_new("");
-    r.nstrs = get_count(&r, 4);
-    r.strs = rl_xcalloc((size_t)r.nstrs + 1, sizeof *r.strs);
-    for (uint32_t i = 0; i < r.nstrs && !r.bad; i++) {
-        uint32_t n = get_u32(&r);
-        if (r.bad || n > (size_t)(r.end - r.p) || memchr(r.p, '\0', n)) {
-            r.bad = 1;
-            break;
-        }
-        r.strs[i] = rl_intern_n(f->pool, (const char *)r.p, n);
-        r.p += n;
+    rl_blob_reader r;
+    if (rl_blob_reader_open(&r, buf, len, FACTS_MAGIC, FACTS_FORMAT, f->pool) != RL_BLOB_OK) {
+        rl_facts_free(f);
+        return NULL;
     }
-    const char *main_file = get_str(&r);
+    const char *main_file = rl_blob_get_str(&r);
     if (!main_file) r.bad = 1;
     f->main_file = main_file ? main_file : f->main_file;
-    f->parse_failed = get_u8(&r);
-    uint32_t nfns = get_count(&r, 32);
+    f->parse_failed = rl_blob_get_u8(&r);
+    uint32_t nfns = rl_blob_get_count(&r, 32);
     for (uint32_t i = 0; i < nfns && !r.bad; i++) {
         rl_function *fn = rl_facts_add_function(f);
-        fn->usr = get_str(&r);
-        fn->name = get_str(&r);
-        fn->type = get_str(&r);
+        fn->usr = rl_blob_get_str(&r);
+        fn->name = rl_blob_get_str(&r);
+        fn->type = rl_blob_get_str(&r);
         fn->loc = get_loc(&r);
-        fn->nparams = (int32_t)get_u32(&r);
-        uint32_t nrequires = get_count(&r, 5);
+        fn->nparams = (int32_t)rl_blob_get_u32(&r);
+        uint32_t nrequires = rl_blob_get_count(&r, 5);
         if (r.bad) break;
         if (nrequires) fn->requires = rl_xcalloc(nrequires, sizeof *fn->requires);
         for (uint32_t k = 0; k < nrequires && !r.bad; k++) {
-            fn->requires[k].place = get_str(&r);
-            fn->requires[k].shared = get_u8(&r);
+            fn->requires[k].place = rl_blob_get_str(&r);
+            fn->requires[k].shared = rl_blob_get_u8(&r);
             if (!fn->requires[k].place) r.bad = 1;
             else fn->nrequires++;
         }
-        uint32_t nuses = get_count(&r, 4);
+        uint32_t nuses = rl_blob_get_count(&r, 4);
         for (uint32_t k = 0; k < nuses && !r.bad; k++) {
-            const char *u = get_str(&r);
+            const char *u = rl_blob_get_str(&r);
             if (!u) r.bad = 1;
             else rl_facts_add_use(f, f->nfns - 1, u);
         }
-        uint32_t nnodes = get_count(&r, 50);
+        uint32_t nnodes = rl_blob_get_count(&r, 50);
         if (r.bad) break;
         fn->nodes = rl_xcalloc((size_t)nnodes + 1, sizeof *fn->nodes);
         fn->cap_nodes = (int32_t)nnodes + 1;
         for (uint32_t j = 0; j < nnodes && !r.bad; j++) {
             rl_node *n = &fn->nodes[fn->nnodes++];
-            n->kind = get_u8(&r);
-            n->flags = get_u8(&r);
-            n->parent = (int32_t)get_u32(&r);
-            n->first_child = (int32_t)get_u32(&r);
-            n->next_sibling = (int32_t)get_u32(&r);
-            n->end = (int32_t)get_u32(&r);
-            n->aux = (int32_t)get_u32(&r);
+            n->kind = rl_blob_get_u8(&r);
+            n->flags = rl_blob_get_u8(&r);
+            n->parent = (int32_t)rl_blob_get_u32(&r);
+            n->first_child = (int32_t)rl_blob_get_u32(&r);
+            n->next_sibling = (int32_t)rl_blob_get_u32(&r);
+            n->end = (int32_t)rl_blob_get_u32(&r);
+            n->aux = (int32_t)rl_blob_get_u32(&r);
             n->loc = get_loc(&r);
-            n->text = get_str(&r);
-            n->display = get_str(&r);
-            n->callee = get_str(&r);
-            n->api = get_str(&r);
-            n->guard = get_str(&r);
-            n->target = get_str(&r);
-            n->fnptr = get_str(&r);
-            uint32_t nargs = get_count(&r, 4);
+            n->text = rl_blob_get_str(&r);
+            n->display = rl_blob_get_str(&r);
+            n->callee = rl_blob_get_str(&r);
+            n->api = rl_blob_get_str(&r);
+            n->guard = rl_blob_get_str(&r);
+            n->target = rl_blob_get_str(&r);
+            n->fnptr = rl_blob_get_str(&r);
+            uint32_t nargs = rl_blob_get_count(&r, 4);
             if (nargs) {
                 n->args = rl_xcalloc(nargs, sizeof *n->args);
                 n->nargs = (int32_t)nargs;
-                for (uint32_t a = 0; a < nargs; a++) n->args[a] = get_str(&r);
+                for (uint32_t a = 0; a < nargs; a++) n->args[a] = rl_blob_get_str(&r);
             }
         }
         if (!r.bad && !tree_ok(fn)) r.bad = 1;
     }
-    uint32_t naddr = get_count(&r, 4);
+    uint32_t naddr = rl_blob_get_count(&r, 4);
     for (uint32_t i = 0; i < naddr && !r.bad; i++) {
-        const char *u = get_str(&r);
+        const char *u = rl_blob_get_str(&r);
         if (!u) r.bad = 1;
         else RL_PUSH(f->addr_taken, f->naddr_taken, f->cap_addr_taken, u);
     }
-    uint32_t nflows = get_count(&r, 13);
+    uint32_t nflows = rl_blob_get_count(&r, 13);
     for (uint32_t i = 0; i < nflows && !r.bad; i++) {
-        uint8_t kind = get_u8(&r);
-        int32_t index = (int32_t)get_u32(&r);
-        const char *dst = get_str(&r), *src = get_str(&r);
+        uint8_t kind = rl_blob_get_u8(&r);
+        int32_t index = (int32_t)rl_blob_get_u32(&r);
+        const char *dst = rl_blob_get_str(&r), *src = rl_blob_get_str(&r);
         if (kind > RL_FNFLOW_CALL_ARG || index < 0 || !dst || !src) r.bad = 1;
         else rl_facts_add_fnflow(f, (rl_fnflow_kind)kind, dst, src, index);
     }
-    uint32_t ndefined = get_count(&r, 4);
+    uint32_t ndefined = rl_blob_get_count(&r, 4);
     for (uint32_t i = 0; i < ndefined && !r.bad; i++) {
-        const char *u = get_str(&r);
+        const char *u = rl_blob_get_str(&r);
         if (!u) r.bad = 1;
         else rl_facts_add_global_defined(f, u);
     }
-    uint32_t nused = get_count(&r, 4);
+    uint32_t nused = rl_blob_get_count(&r, 4);
     for (uint32_t i = 0; i < nused && !r.bad; i++) {
-        const char *u = get_str(&r);
+        const char *u = rl_blob_get_str(&r);
         if (!u) r.bad = 1;
         else rl_facts_add_use(f, -1, u);
     }
-    uint32_t nalloc = get_count(&r, 4);
+    uint32_t nalloc = rl_blob_get_count(&r, 4);
     for (uint32_t i = 0; i < nalloc && !r.bad; i++) {
-        const char *u = get_str(&r);
+        const char *u = rl_blob_get_str(&r);
         if (!u) r.bad = 1;
         else rl_facts_add_alloc_slot(f, u);
     }
-    uint32_t nstatics = get_count(&r, 8);
+    uint32_t nstatics = rl_blob_get_count(&r, 8);
     for (uint32_t i = 0; i < nstatics && !r.bad; i++) {
-        const char *place = get_str(&r), *value = get_str(&r);
+        const char *place = rl_blob_get_str(&r), *value = rl_blob_get_str(&r);
         if (!place || !value) r.bad = 1;
         else rl_facts_add_static_store(f, place, value);
     }
-    uint32_t ndiags = get_count(&r, 17);
+    uint32_t ndiags = rl_blob_get_count(&r, 17);
     for (uint32_t i = 0; i < ndiags && !r.bad; i++) {
-        uint8_t sev = get_u8(&r);
+        uint8_t sev = rl_blob_get_u8(&r);
         rl_loc loc = get_loc(&r);
-        const char *msg = get_str(&r);
+        const char *msg = rl_blob_get_str(&r);
         if (sev > RL_DIAG_FATAL || !msg) r.bad = 1;
         else rl_facts_add_diag(f, (rl_diag_severity)sev, loc, msg);
     }
-    uint32_t ndeps = get_count(&r, 12);
+    uint32_t ndeps = rl_blob_get_count(&r, 12);
     for (uint32_t i = 0; i < ndeps && !r.bad; i++) {
-        const char *path = get_str(&r);
-        uint64_t h = get_u64(&r);
+        const char *path = rl_blob_get_str(&r);
+        uint64_t h = rl_blob_get_u64(&r);
         if (!path) r.bad = 1;
         else rl_facts_add_dep(f, path, h);
     }
     if (r.p != r.end) r.bad = 1;
-    free(r.strs);
+    rl_blob_reader_close(&r);
     if (r.bad) {
         rl_facts_free(f);
         return NULL;

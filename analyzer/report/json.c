@@ -6,6 +6,7 @@
  * documents, such as the code quality report). */
 #include "report_internal.h"
 #include "../model/finding_json.h"
+#include "../util/strbuf.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,14 +198,18 @@ json_t *rl_json_items_slot(void)
 
 /* Writes text with `indent` spaces after each of its newlines: a value
  * dumped on its own, set at its depth in the document. Newlines occur in
- * the dump only between its lines (strings escape theirs). */
-static void write_indented(FILE *out, const char *text, size_t indent)
+ * the dump only between its lines (strings escape theirs). The indented
+ * text is made in buf and written at once: memcached's 19 MB report has
+ * 600,000 lines, and a stdio call per line was a third of writing it. */
+static void write_indented(FILE *out, rl_strbuf *buf, const char *text, size_t indent)
 {
+    rl_sb_truncate(buf, 0);
     for (const char *nl; (nl = strchr(text, '\n')); text = nl + 1) {
-        fwrite(text, 1, (size_t)(nl + 1 - text), out);
-        fprintf(out, "%*s", (int)indent, "");
+        rl_sb_appendn(buf, text, (size_t)(nl + 1 - text));
+        for (size_t k = 0; k < indent; k++) rl_sb_appendc(buf, ' ');
     }
-    fputs(text, out);
+    rl_sb_append(buf, text);
+    fwrite(rl_sb_str(buf), 1, buf->len, out);
 }
 
 int rl_report_write_json_items(FILE *out, json_t *doc, rl_json_next_item next, void *ctx, const char *what,
@@ -226,6 +231,7 @@ int rl_report_write_json_items(FILE *out, json_t *doc, rl_json_next_item next, v
     size_t depth = strspn(line, " ");
     fwrite(text, 1, (size_t)(slot - text), out);
     int rc = 0, any = 0;
+    rl_strbuf buf = RL_STRBUF_INIT;
     for (json_t *item; rc == 0 && (item = next(ctx)) != NULL; any = 1) {
         char *dumped = json_dumps(item, REPORT_JSON_FLAGS);
         json_decref(item);
@@ -234,9 +240,10 @@ int rl_report_write_json_items(FILE *out, json_t *doc, rl_json_next_item next, v
             break;
         }
         fprintf(out, "%s\n%*s", any ? "," : "[", (int)(depth + REPORT_JSON_INDENT), "");
-        write_indented(out, dumped, depth + REPORT_JSON_INDENT);
+        write_indented(out, &buf, dumped, depth + REPORT_JSON_INDENT);
         free(dumped);
     }
+    rl_sb_free(&buf);
     if (any) fprintf(out, "\n%*s]", (int)depth, "");
     else fputs("[]", out);
     fputs(slot + strlen(ITEMS_SLOT_DUMPED), out);

@@ -244,6 +244,24 @@ static int through_static_pointer(rl_model *m, const char *place, int thread)
     return 0;
 }
 
+/* Whether an access (text, in its function's terms) goes through a
+ * pointer loaded from an element indexed by a parameter's value
+ * ("G:ctxs[#P0].stats*.requests"): the element is the instance's own when
+ * that value is, what the pointer leads to only as the stores tell. */
+static int through_own_element_pointer(const char *text)
+{
+    const char *index = text ? strstr(text, "[#P") : NULL;
+    return index && strchr(index, '*') != NULL;
+}
+
+/* The pointer place holds up to its last deref ("G:ctxs[].stats" of
+ * "G:ctxs[].stats*.requests"), interned; place itself without one. */
+static const char *pointer_before_last_deref(rl_model *m, const char *place)
+{
+    const char *star = strrchr(place, '*');
+    return star ? rl_intern_n(m->program->pool, place, (size_t)(star - place)) : place;
+}
+
 /* Whether an access (text, in its function's terms) is to an element
  * indexed by a value distinct per instance (`[#P<n>]`, parameter n bound
  * distinct: `s->items[a->id]`, `slots[id]`): each instance's own element,
@@ -547,6 +565,13 @@ void tm_collect_accesses(rl_model *m)
                 if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
                 if (distinct && !indexed_by_own_value(n->text, &env) &&
                     (one_object_for_all(place, c->thread) || through_static_pointer(m, alts[k], c->thread)))
+                    distinct = 0;
+                /* the instance's own element, but a pointer in it that the
+                 * stores say leads to one object for every instance
+                 * (`ctxs[id].stats->requests`, one `stats` in every
+                 * element): shared, as through a parameter (resolve.c) */
+                if (distinct && distinct0 && through_own_element_pointer(n->text) &&
+                    tm_pointer_leads_to_shared(m, pointer_before_last_deref(m, alts[k])))
                     distinct = 0;
                 if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
                 /* a pointer given several addresses: an access to each */

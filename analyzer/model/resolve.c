@@ -600,6 +600,15 @@ static int loaded_through_param(const char *value)
     return value[0] == 'P' && rl_place_root(value, &k) == RL_ROOT_PARAM && strchr(value, '*') != NULL;
 }
 
+/* Whether a value is a pointer loaded from an element indexed by a
+ * parameter's value, or through one ("G:ctxs[#P0].stats"): the element
+ * is the instance's own when that value is, but not always what its
+ * pointer leads to. */
+static int loaded_from_own_element(const char *value)
+{
+    return value[0] != '&' && strstr(value, "[#P") != NULL;
+}
+
 /* Whether the range ":lo:hi]" read from parameter n's record is the
  * instance's own block: both members were given one block's start and end
  * (facts.h, RL_RECORD_BLOCK_START). */
@@ -667,8 +676,12 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
          * object for every instance (the same `sh` in each `ctx[i]`), the
          * callee's object is not the instance's own, as `c->sh->counter`
          * written in place is not. When they do not tell, the caller's
-         * judgement holds (a job on the instance's own list). */
-        if (d && v[0] != '&' && loaded_through_param(call->args[i]) && tm_pointer_leads_to_shared(m, v)) {
+         * judgement holds (a job on the instance's own list). So for a
+         * pointer loaded from the instance's own element
+         * (`count(ctxs[id].stats)`). */
+        if (d && v[0] != '&' &&
+            (loaded_through_param(call->args[i]) || loaded_from_own_element(call->args[i])) &&
+            tm_pointer_leads_to_shared(m, v)) {
             d = 0;
             rd = 1;
         }

@@ -19,6 +19,7 @@
  *     callback writes to a tested mode is the one change this misses.
  *  3. A function's kill events are in node order. */
 #include "known_internal.h"
+#include "place.h"
 #include "threads.h"
 #include "../util/mem.h"
 #include "../util/strbuf.h"
@@ -158,6 +159,61 @@ static int early_exit(const rl_function *f, int32_t g)
     return leaves(f, rl_fn_child(f, g, 1)) && (other < 0 || f->nodes[other].first_child < 0);
 }
 
+/* How many calls deep writes_through_param follows a parameter handed on. */
+#define MAX_HANDED_DEPTH 4
+
+/* Whether function fn writes `place` ("P<n>*.f": a member read through
+ * its parameter n), itself or in a function it calls by name handing the
+ * parameter on unchanged (that callee's own parameter then), at most
+ * `depth` calls deep. */
+static int writes_through_param(rl_program *p, int fn, const char *place, int depth)
+{
+    const rl_function *f = p->fns[fn].fn;
+    int param = -1;
+    if (!f || rl_place_root(place, &param) != RL_ROOT_PARAM || param < 0) return 0;
+    const char *rest = place + rl_place_root_len(place);
+    char handed[16];
+    snprintf(handed, sizeof handed, "P%d", param);
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text && strcmp(n->text, place) == 0) return 1;
+        if (n->kind != RL_N_CALL || depth <= 0) continue;
+        size_t count;
+        int one, weak;
+        const int *targets = rl_program_callees(p, &p->fns[fn], i, &one, &count, &weak);
+        for (int a = 0; a < n->nargs; a++) {
+            if (!n->args[a] || strcmp(n->args[a], handed) != 0) continue;
+            rl_strbuf inner = RL_STRBUF_INIT;
+            rl_sb_printf(&inner, "P%d%s", a, rest);
+            int writes = 0;
+            for (size_t t = 0; !weak && !writes && t < count; t++)
+                writes = writes_through_param(p, targets[t], rl_sb_str(&inner), depth - 1);
+            rl_sb_free(&inner);
+            if (writes) return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether instance test IF `t` of fn reads, through the parameter, a
+ * value that changes (`if (tc->n == 0)` with `tc->n--` in the loop, or a
+ * callee handed `tc` writing it): a counter, not the instance's own
+ * value, so its branches single out no instance (round 18's r3: every
+ * thread's cache starts empty). A copy of the parameter itself (`int id =
+ * (intptr_t)arg`) reads nothing through it, and never changes. */
+static int instance_value_changes(rl_program *p, int fn, const rl_function *f, int32_t t)
+{
+    int32_t cond = rl_fn_child(f, t, 0);
+    for (int32_t i = cond >= 0 ? cond + 1 : f->nnodes; i >= 0 && i <= f->nodes[cond].end; i++) {
+        const rl_node *n = &f->nodes[i];
+        int param = -1;
+        if (n->kind == RL_N_ACCESS && n->text && rl_place_root(n->text, &param) == RL_ROOT_PARAM &&
+            writes_through_param(p, fn, n->text, MAX_HANDED_DEPTH))
+            return 1;
+    }
+    return 0;
+}
+
 /* Whether an instance test (is_instance_test) tests the copy of a
  * thread's argument: the only one rl_known_instance_place names. */
 static int is_thread_arg_test(const char *text)
@@ -196,7 +252,7 @@ static void index_function(rl_known_index *k, int fi)
         const rl_node *n = &f->nodes[i];
         if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
             if (rl_text_is_member_test(n->text)) continue;
-            if (k->started[fi] && is_thread_arg_test(n->text) && early_exit(f, i))
+            if (k->started[fi] && is_thread_arg_test(n->text) && early_exit(f, i) && !rl_ptrmap_get(&k->changing, n))
                 RL_PUSH(k->fns[fi].guards, k->fns[fi].nguards, k->fns[fi].cap_guards, i);
             k->fns[fi].tests = 1;
             int param = tk_param_of(n->text);
@@ -302,7 +358,9 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
             if (f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) &&
                 !rl_text_is_member_test(f->nodes[i].text)) {
                 const char *place = rl_intern(p->pool, f->nodes[i].text);
-                if (is_instance_test(place)) add_bit(k, instance_place(p->pool, (int)fi, place, 1));
+                if (is_instance_test(place) && instance_value_changes(p, (int)fi, f, i))
+                    rl_ptrmap_put(&k->changing, &f->nodes[i], (void *)1);
+                else if (is_instance_test(place)) add_bit(k, instance_place(p->pool, (int)fi, place, 1));
                 else if (tk_param_of(place) < 0) add_bit(k, place);
                 k->any = 1;
             }
@@ -330,6 +388,7 @@ void rl_known_free(rl_known_index *k)
         free(k->fns[fi].guards);
     }
     free(k->fns);
+    rl_ptrmap_free(&k->changing);
     free(k->started);
     free(k->passes);
     free(k->tests);
@@ -489,7 +548,9 @@ int tk_branch_knowing(const rl_node *t)
 /* The place an IF's value test names, as rl_known_build interned it. */
 static const char *test_place(const rl_known_index *k, int fn, const rl_node *t)
 {
-    return is_instance_test(t->text) ? instance_place(k->p->pool, fn, t->text, 0) : rl_strpool_find(k->p->pool, t->text);
+    if (is_instance_test(t->text))
+        return rl_ptrmap_get(&k->changing, t) ? NULL : instance_place(k->p->pool, fn, t->text, 0);
+    return rl_strpool_find(k->p->pool, t->text);
 }
 
 /* Adds to facts[*n] what the early exits (early_exit) before `child` in

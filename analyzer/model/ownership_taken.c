@@ -264,6 +264,47 @@ static int runs_before_when_nonnull(const rl_function *f, int32_t w, int32_t nod
     return 1;
 }
 
+static int same_spot(rl_loc a, rl_loc b)
+{
+    return a.line == b.line && a.col == b.col && a.file == b.file;
+}
+
+/* Whether block b always leaves: its last statement is a jump (`return`,
+ * `break`, `continue`, `goto`) or a call that never returns. */
+static int block_leaves(const rl_function *f, int32_t b)
+{
+    if (b < 0 || f->nodes[b].first_child < 0) return 0;
+    int32_t last = f->nodes[b].first_child;
+    while (f->nodes[last].next_sibling >= 0) last = f->nodes[last].next_sibling;
+    return rl_node_is_jump(&f->nodes[last]) || ends_path(&f->nodes[last]);
+}
+
+/* Whether node `node` of fn runs only where the pointer read from
+ * `place` is not null, by an early exit before it (`if (!c) return;`: a
+ * null test of the place whose null branch always leaves), and every
+ * read of the place before it is the pop `read` or at the access's own
+ * spot: the pointer then holds what that pop took, since on the paths
+ * that skip the pop (`c = NULL; if (avail > 0) c = pool[--avail];`) it
+ * stays null (round 18's r6). */
+static int nonnull_only_from(const rl_function *f, int32_t read, int32_t node, const char *place)
+{
+    int guarded = 0;
+    for (int32_t g = read + 1; g < node && !guarded; g++) {
+        const rl_node *t = &f->nodes[g];
+        if (t->kind != RL_N_IF || !t->text || strcmp(t->text, place) != 0) continue;
+        int32_t null_branch = (t->flags & RL_IF_NONNULL_ELSE) ? rl_fn_child(f, g, 1)
+                              : (t->flags & RL_IF_NONNULL_THEN) ? rl_fn_child(f, g, 2) : -1;
+        guarded = block_leaves(f, null_branch) && rl_program_runs_before(f, g, node);
+    }
+    for (int32_t i = 0; guarded && i < node; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (i != read && n->kind == RL_N_ACCESS && (n->flags & RL_ACC_READ) && n->text && strcmp(n->text, place) == 0 &&
+            !same_spot(n->loc, f->nodes[node].loc))
+            return 0;
+    }
+    return guarded;
+}
+
 /* The read of `place` that took the object node `node` of fn touches
  * (rl_ownership_taken_at): the last read of the place before it that a
  * write unlinks, the write coming before the access whenever the access
@@ -276,15 +317,11 @@ static int32_t taking_read(rl_ownership *o, int fn, int32_t node, const char *pl
     int32_t best = -1;
     for (size_t k = 0; k < l->n; k++) {
         int32_t r = l->reads[k], w = l->writes[k];
-        int before = w < node && (rl_program_runs_before(f, w, node) || runs_before_when_nonnull(f, w, node, place));
+        int before = w < node && (rl_program_runs_before(f, w, node) || runs_before_when_nonnull(f, w, node, place) ||
+                                  (w == r && nonnull_only_from(f, r, node, place)));
         if (r < node && r > best && (before || (w > node && runs_after(f, node, w)))) best = r;
     }
     return best;
-}
-
-static int same_spot(rl_loc a, rl_loc b)
-{
-    return a.line == b.line && a.col == b.col && a.file == b.file;
 }
 
 /* Whether the object at place (the prefix of an access before one of its

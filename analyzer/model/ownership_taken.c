@@ -116,6 +116,30 @@ static int unlinked_from(rl_ownership *o, int fn, const char *place, int32_t bef
     return 0;
 }
 
+/* Whether `place` ("G:head*.job") is read in fn, holding a lock, from an
+ * object fn unlinked (its prefix before the last deref, "G:head", read
+ * then overwritten under that lock: unlinked_from) while that lock is
+ * still held; the lock into *lock. */
+static int read_from_unlinked(rl_ownership *o, int fn, const char *place, const char **lock)
+{
+    const char *star = strrchr(place, '*');
+    if (!star || star[1] != '.' || strchr(star + 1, '*')) return 0;
+    char *object = rl_xstrndup(place, (size_t)(star - place));
+    const char *unlink_lock = NULL;
+    int unlinked = unlinked_from(o, fn, object, -1, &unlink_lock);
+    free(object);
+    if (!unlinked) return 0;
+    const rl_function *f = o->p->fns[fn].fn;
+    const rl_fn_flow *ff = &o->flow->fns[fn];
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_READ) || !n->text || strcmp(n->text, place) != 0) continue;
+        if (!ff->held || !ff->held[i] || !rl_ls_contains(ff->held[i], unlink_lock)) return 0;
+    }
+    *lock = unlink_lock;
+    return 1;
+}
+
 int rl_ownership_unlinks(rl_ownership *o, int fn)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
@@ -138,9 +162,13 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
     }
     rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
     if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
-    /* Read, then overwritten, one lock held all the while. */
+    /* Read, then overwritten, one lock held all the while; or a pointer
+     * read from the object so unlinked (a queue of nodes wrapping jobs:
+     * `n = head; head = n->next; j = n->job; free(n); return j;`, round
+     * 18's r1): what a taken object leads to goes with it (invariant 4
+     * of ownership.h), read while the lock still holds. */
     const char *lock = NULL;
-    if (!unlinked_from(o, fn, place, -1, &lock)) return 0;
+    if (!unlinked_from(o, fn, place, -1, &lock) && !read_from_unlinked(o, fn, place, &lock)) return 0;
     /* A return that reads the place again without that lock gives what is
      * there now, not what was unlinked: double-checked locking's `return
      * instance;` after it stored a new object there. */

@@ -406,10 +406,10 @@ static const char *object_through(rl_strpool *pool, const char *address, const c
 static const char *followed(rl_model *m, const char *v);
 
 static const char *follow_stores_now(rl_model *m, const char *place, int root_distinct, int *own_out,
-                                     int *shared_after_out)
+                                     int *shared_after_out, int *known_shared_out)
 {
     rl_strpool *pool = m->program->pool;
-    int own = 0, shared_after = 0;
+    int own = 0, shared_after = 0, known_shared = 0;
     for (int round = 0; round < MAX_SPAWN_DEPTH; round++) {
         const char *star = strchr(place, '*');
         if (!star || place[0] == '{') break;
@@ -457,10 +457,11 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
          * need the name alone */
         if (!root_distinct) continue;
         if (made_per_container(m, key, in_wrapper, value)) own = 1;
-        else if (own) shared_after = 1;
+        else if (own) shared_after = known_shared = 1;
     }
     *own_out = own;
     *shared_after_out = shared_after;
+    if (known_shared_out) *known_shared_out = known_shared;
     return rl_place_normalize_final(pool, place);
 }
 
@@ -603,11 +604,13 @@ int tm_pointer_leads_to_shared(rl_model *m, const char *place)
     rl_sb_printf(&sb, "%s*", place);
     const char *pointer = rl_intern(m->program->pool, rl_sb_str(&sb));
     rl_sb_free(&sb);
-    int own = 0, shared_after = 0;
-    const char *object = follow_stores_now(m, pointer, 1, &own, &shared_after);
-    /* followed one known address, not the instance's own: shared; a
-     * pointer not known (shared_after) or not followed tells nothing */
-    return object != pointer && !own && !shared_after;
+    int own = 0, shared_after = 0, known_shared = 0;
+    const char *object = follow_stores_now(m, pointer, 1, &own, &shared_after, &known_shared);
+    /* followed one known address, not the instance's own: shared; so is
+     * one past an object made per container that is not (one event in
+     * every queue's node, round 18's r4); a pointer not known (only
+     * shared_after) or not followed tells nothing */
+    return (object != pointer && !own && !shared_after) || known_shared;
 }
 
 /* Slots of the follow cache (a power of two): a context's accesses follow
@@ -654,7 +657,7 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
         }
     }
     uint64_t generation = m->stores_generation;
-    const char *result = follow_stores_now(m, place, root_distinct, &own, &shared_after);
+    const char *result = follow_stores_now(m, place, root_distinct, &own, &shared_after, NULL);
     /* Kept only when following changed no store (naming an allocator
      * wrapper's object may record it, resolve.c): a later call with the
      * stores as they are now would do exactly this again. */

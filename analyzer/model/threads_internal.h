@@ -276,7 +276,9 @@ const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, 
 int tm_record_holds_block(rl_model *m, const char *lo_place, const char *hi_place);
 /* Whether the pointer stored at `place` surely leads to one object shared
  * by every instance: the stores give it one known address (or several),
- * and none made per container or per call (stores.c). 0 when not known. */
+ * and none made per container or per call; or, past an object made per
+ * container, a pointer the stores give such an address (stores.c). 0
+ * when not known. */
 int tm_pointer_leads_to_shared(rl_model *m, const char *place);
 /* The objects an access to place, already followed (tm_follow_stores),
  * may touch when its first pointer was given several addresses (a global

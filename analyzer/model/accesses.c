@@ -135,6 +135,24 @@ int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
 
 /* ---- accesses ------------------------------------------------------------- */
 
+/* Whether an access through a taken object goes on through a pointer
+ * the stores say holds one object for every container (`n->ev->refs`,
+ * one event pushed in a node to every worker's queue, round 18's p29):
+ * what a taken object leads to goes with it (ownership.h, invariant 4)
+ * only when the giver attached it to that object alone, or the stores do
+ * not tell. Each pointer past the first deref is asked. */
+static int taken_leads_to_shared(rl_model *m, const rl_ctx *c, const char *text)
+{
+    const char *first = strchr(text, '*');
+    if (!first || !strchr(first + 1, '*')) return 0;
+    frame_env env = tm_ctx_env(c);
+    const char *resolved = tm_resolve(m, &env, text, NULL);
+    const char *star = resolved ? strchr(resolved, '*') : NULL;
+    for (star = star ? strchr(star + 1, '*') : NULL; star; star = strchr(star + 1, '*'))
+        if (tm_stored_one_for_all(m, rl_intern_n(m->program->pool, resolved, (size_t)(star - resolved)))) return 1;
+    return 0;
+}
+
 /* Whether an access touches an object its context owns: allocated here
  * and not published yet, taken off a shared structure here (*taken set),
  * or handed in owned (one deref from the parameter: the object's own
@@ -146,7 +164,8 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     rl_handoff h;
     *publish = NULL;
     *taken = 0;
-    if (rl_ownership_fresh_at(m->own, c->fn, node, text, &h) || rl_ownership_taken_at(m->own, c->fn, node, text, &h)) {
+    if (rl_ownership_fresh_at(m->own, c->fn, node, text, &h) ||
+        (rl_ownership_taken_at(m->own, c->fn, node, text, &h) && !taken_leads_to_shared(m, c, text))) {
         *publish = tm_handoff_locks(m, c, &h);
         *taken = h.taken;
         return 1;

@@ -223,27 +223,27 @@ static int loc_order(rl_loc a, unsigned line, unsigned col)
     return a.col == col ? 0 : a.col < col ? -1 : 1;
 }
 
-/* Whether the statement at line:col of fn is inside a loop. A call (an
- * allocator wrapper) is a node of its own. A library allocation
- * (`malloc`) is not: it is inside a loop when the nodes just before and
- * just after it are in the same loop (both tell: the last statement of a
- * loop's body is followed by what comes after the loop, a statement
- * before a loop is followed by the loop). */
-static int statement_in_loop(const rl_function *fn, unsigned line, unsigned col)
+/* The innermost loop around the statement at line:col of fn (its node),
+ * or -1. A call (an allocator wrapper) is a node of its own. A library
+ * allocation (`malloc`) is not: it is inside a loop when the nodes just
+ * before and just after it are in the same loop (both tell: the last
+ * statement of a loop's body is followed by what comes after the loop, a
+ * statement before a loop is followed by the loop). */
+int32_t tm_statement_loop(const rl_function *fn, unsigned line, unsigned col)
 {
     int32_t before = -1, after = -1;
     for (int32_t i = 0; i < fn->nnodes; i++) {
         rl_loc at = fn->nodes[i].loc;
         int order = loc_order(at, line, col);
-        if (order == 0) return tm_innermost_loop(fn, i) >= 0;
+        if (order == 0) return tm_innermost_loop(fn, i);
         /* Ties: the deepest node (the last in pre-order) before, the
          * first after. */
         if (order < 0 && (before < 0 || loc_order(fn->nodes[before].loc, at.line, at.col) <= 0)) before = i;
         if (order > 0 && (after < 0 || loc_order(fn->nodes[after].loc, at.line, at.col) > 0)) after = i;
     }
-    if (before < 0 || after < 0) return 0;
+    if (before < 0 || after < 0) return -1;
     int32_t loop = tm_innermost_loop(fn, before);
-    return loop >= 0 && loop == tm_innermost_loop(fn, after);
+    return loop == tm_innermost_loop(fn, after) ? loop : -1;
 }
 
 /* Values of m->made_in_loop. */
@@ -269,7 +269,7 @@ static int heap_made_in_loop(const rl_model *m, const char *object)
 {
     unsigned line, col;
     int fn = tm_heap_object_fn(m, object, &line, &col);
-    return fn >= 0 && statement_in_loop(m->program->fns[fn].fn, line, col);
+    return fn >= 0 && tm_statement_loop(m->program->fns[fn].fn, line, col) >= 0;
 }
 
 int tm_allocated_in_loop(rl_model *m, const char *object)

@@ -41,16 +41,11 @@ static const char *member_part(const char *place)
     return rest[0] == '.' ? rest : "";
 }
 
-/* The call edges into each context: context ci's are
- * into[first[ci] .. first[ci + 1]) (group_items). */
-typedef struct callers_index {
-    size_t *first, *into;
-} callers_index;
 
 /* Whether every call that entered context ci passed the null pointer
  * constant for parameter `param` (a parameter no test of the callee's
  * made a fact of its context: `c->conn = conn;` alone). */
-static int callers_pass_null(const rl_model *m, const callers_index *callers, size_t ci, int param)
+static int callers_pass_null(const rl_model *m, const tm_callers *callers, size_t ci, int param)
 {
     size_t from = callers->first[ci], to = callers->first[ci + 1];
     for (size_t k = from; k < to; k++) {
@@ -64,7 +59,7 @@ static int callers_pass_null(const rl_model *m, const callers_index *callers, si
 /* Whether value v, stored by context ci, is a null pointer: the constant
  * (RL_NULL_STORE) or a parameter of ci's that its callers passed NULL
  * for (a fact of its key: known.h; or what every call passed). */
-static int stores_null(const rl_model *m, const callers_index *callers, size_t ci, const char *v)
+static int stores_null(const rl_model *m, const tm_callers *callers, size_t ci, const char *v)
 {
     if (strcmp(v, RL_NULL_STORE) == 0) return 1;
     if (v[0] != 'P') return 0;
@@ -127,7 +122,7 @@ static int32_t **tested_writes(rl_model *m, const rl_ptrmap *tested)
  * and by context and object (by_ctx: an allocator wrapper names the
  * objects of all its calls in one thread alike, and only the context a
  * call entered says what that call's object got). */
-static void classify_stores(rl_model *m, const callers_index *callers, const rl_ptrmap *tested, rl_ptrmap *stored,
+static void classify_stores(rl_model *m, const tm_callers *callers, const rl_ptrmap *tested, rl_ptrmap *stored,
                             rl_ptrmap *by_ctx)
 {
     rl_strpool *pool = m->program->pool;
@@ -311,8 +306,7 @@ static int decide_test(rl_model *m, rl_ctx *c, int32_t t, uint8_t **made)
     return 1;
 }
 
-/* The call edges grouped by the context each entered (callers_index). */
-static void index_callers(const rl_model *m, callers_index *x)
+void tm_index_callers(const rl_model *m, tm_callers *x)
 {
     size_t *child_of = rl_xmalloc((m->ncall_edges + 1) * sizeof *child_of);
     for (size_t e = 0; e < m->ncall_edges; e++) child_of[e] = (size_t)m->call_edges[e].child;
@@ -320,9 +314,15 @@ static void index_callers(const rl_model *m, callers_index *x)
     free(child_of);
 }
 
+void tm_callers_free(tm_callers *x)
+{
+    free(x->first);
+    free(x->into);
+}
+
 /* Marks dead every context all of whose calls come from dead code, until
  * none changes. */
-static void kill_unreached(rl_model *m, const callers_index *callers)
+static void kill_unreached(rl_model *m, const tm_callers *callers)
 {
     size_t n = m->nctxs;
     const size_t *first = callers->first, *into = callers->into;
@@ -364,8 +364,8 @@ void tm_decide_member_tests(rl_model *m)
     }
     if (tested.count) {
         rl_ptrmap stored = RL_PTRMAP_INIT, by_ctx = RL_PTRMAP_INIT, answers = RL_PTRMAP_INIT;
-        callers_index callers;
-        index_callers(m, &callers);
+        tm_callers callers;
+        tm_index_callers(m, &callers);
         classify_stores(m, &callers, &tested, &stored, &by_ctx);
         edge_index edges;
         index_edges(m, &edges);
@@ -390,8 +390,7 @@ void tm_decide_member_tests(rl_model *m)
             }
         }
         if (decided) kill_unreached(m, &callers);
-        free(callers.first);
-        free(callers.into);
+        tm_callers_free(&callers);
         free_edge_index(&edges);
         rl_ptrmap_free(&answers);
         rl_ptrmap_free(&stored);

@@ -51,6 +51,15 @@ typedef struct tm_call_edge {
  * them are). */
 void tm_note_call_edge(rl_model *m, int parent, int32_t call, int child);
 
+/* The call edges grouped by the context each entered: context ci's are
+ * m->call_edges[into[first[ci]] .. into[first[ci + 1] - 1]]. The caller
+ * frees both arrays (tm_callers_free). */
+typedef struct tm_callers {
+    size_t *first, *into;
+} tm_callers;
+void tm_index_callers(const rl_model *m, tm_callers *x);
+void tm_callers_free(tm_callers *x);
+
 /* Decides the member null tests of every context (above), marking the
  * dead branches and the contexts only dead code calls. */
 void tm_decide_member_tests(rl_model *m);

@@ -125,12 +125,11 @@ static void record_store(rl_model *m, const char *place, const char *value)
     if (*slot != was || grew) m->stores_generation++;
 }
 
-/* The key of a store of value at place in m->whole_array_stores (both
- * interned: their addresses name them). */
-static uint64_t store_key(const char *place, const char *value)
+uint64_t tm_store_key(const char *place, const char *value)
 {
     const uint64_t mul = 0x9e3779b97f4a7c15ULL;
-    return ((uint64_t)(uintptr_t)place * mul) ^ (uint64_t)(uintptr_t)value;
+    uint64_t key = ((uint64_t)(uintptr_t)place * mul) ^ (uint64_t)(uintptr_t)value;
+    return key ? key : 1; /* a set key is never 0 */
 }
 
 /* Notes how a store gave an element's address `&X[]`: as a whole array
@@ -141,7 +140,7 @@ static void note_array_store(rl_model *m, const char *place, const char *value, 
     if (value[0] != '&' || !strstr(value, "[]")) return;
     if (whole) {
         *rl_ptrmap_slot(&m->whole_arrays, value) = (void *)1;
-        rl_u64set_add(&m->whole_array_stores, store_key(place, value));
+        rl_u64set_add(&m->whole_array_stores, tm_store_key(place, value));
     } else {
         *rl_ptrmap_slot(&m->element_values, value) = (void *)1;
     }
@@ -153,7 +152,7 @@ static int stored_whole(rl_model *m, const char *place, const char *value)
 {
     if (!rl_ptrmap_get(&m->whole_arrays, value)) return 0;
     return !rl_ptrmap_get(&m->element_values, value) ||
-           rl_u64set_has(&m->whole_array_stores, store_key(place, value));
+           rl_u64set_has(&m->whole_array_stores, tm_store_key(place, value));
 }
 
 int tm_record_holds_block(rl_model *m, const char *lo_place, const char *hi_place)
@@ -286,7 +285,8 @@ static int made_per_container(rl_model *m, const char *container_place, int in_w
     int element = strstr(value, "[]") && !sibling_element(container_place, value) &&
                   !stored_whole(m, container_place, value);
     return element || tm_per_instance_heap(m, value) ||
-           tm_allocated_in_loop(m, rl_intern(m->program->pool, value + 1)) ||
+           (tm_allocated_in_loop(m, rl_intern(m->program->pool, value + 1)) &&
+            !tm_store_repeated(m, container_place, value)) ||
            (in_wrapper && same_frame_heap(container_place, value + 1));
 }
 
@@ -364,6 +364,7 @@ static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
             if (!made_per_container(m, key, in_wrapper, value) && !made_per_call(m, value)) return 0;
             continue;
         }
+        if (tm_store_taken(m, key, value)) continue; /* popped into the container */
         int unused = 0;
         const char *from = value[0] ? tm_follow_stores(m, value, 0, &unused) : NULL;
         if (from != key && !(from && read_from_own_objects(m, key, set, from, in_wrapper))) return 0;
@@ -611,6 +612,19 @@ int tm_pointer_leads_to_shared(rl_model *m, const char *place)
      * every queue's node, round 18's r4); a pointer not known (only
      * shared_after) or not followed tells nothing */
     return (object != pointer && !own && !shared_after) || known_shared;
+}
+
+int tm_stored_one_for_all(rl_model *m, const char *pointer)
+{
+    int unused = 0;
+    const char *key = tm_follow_stores(m, pointer, 0, &unused);
+    const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, key);
+    if (!set || set->overflowed || !set->n) return 0;
+    for (size_t i = 0; i < set->n; i++) {
+        const char *v = set->values[i];
+        if (v[0] != '&' || made_per_container(m, key, 0, v) || made_per_call(m, v)) return 0;
+    }
+    return 1;
 }
 
 /* Slots of the follow cache (a power of two): a context's accesses follow

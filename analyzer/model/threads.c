@@ -702,6 +702,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     if (!program_inert(p))
         for (size_t t = 0; t < m->nthreads; t++) analyse_thread(m, (int)t);
     tm_collect_stores(m);
+    tm_note_store_origins(m);
     tm_decide_member_tests(m);
     tm_match_joiners(m);
     tm_index_instance_frames(m);
@@ -776,6 +777,8 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->whole_arrays);
     rl_ptrmap_free(&m->element_values);
     rl_u64set_free(&m->whole_array_stores);
+    rl_u64set_free(&m->repeated_stores);
+    rl_u64set_free(&m->taken_stores);
     rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
     rl_ptrmap_free(&m->counting);

@@ -386,6 +386,9 @@ typedef struct rl_model {
     rl_ptrmap whole_arrays;    /* values `&X[]` some store gave as a whole array
                                   (RL_ACC_STORES_ARRAY), not one element */
     rl_ptrmap element_values;  /* values `&X[]` some store gave as one element */
+    rl_u64set repeated_stores; /* tm_store_key of stores handing one object made
+                                  in a loop to several containers (store_origins.c) */
+    rl_u64set taken_stores;    /* tm_store_key of stores of what a pop took */
     rl_u64set whole_array_stores; /* store_key of each (place, value) stored whole:
                                   which of a value's stores gave it whole, when
                                   others gave it as an element (stores.c) */

@@ -197,6 +197,22 @@ int tm_arg_fresh_per_iteration(rl_model *m, const char *arg);
 /* Whether heap object ("tN:FN:H12_3", interned) is allocated inside a loop
  * of FN: a new object each iteration (remembered per object). */
 int tm_allocated_in_loop(rl_model *m, const char *object);
+/* (discovery.c) The innermost loop around the statement at line:col of
+ * fn (a node index), or -1. */
+int32_t tm_statement_loop(const rl_function *fn, unsigned line, unsigned col);
+/* (store_origins.c) After the stores are collected: which stores of an
+ * object made in a loop hand that one object to several containers (a
+ * call in an inner loop, `for (i...) push(&q[i], ev)` with ev made once a
+ * round), and which stores a pointer a pop took off a shared array into
+ * its taker's container (`tc->c[tc->n++] = pool[--avail]`). */
+void tm_note_store_origins(rl_model *m);
+/* (stores.c) The key of a store of value at place in the model's sets of
+ * stores (both interned: their addresses name them). */
+uint64_t tm_store_key(const char *place, const char *value);
+/* Whether the store of value at place (both interned, as record_store
+ * keys them) is one of those. */
+int tm_store_repeated(const rl_model *m, const char *place, const char *value);
+int tm_store_taken(const rl_model *m, const char *place, const char *value);
 /* The function of a heap object "tN:FN[~HASH]:H<line>_<col>" (the whole
  * object, no steps), and its allocation site; -1 when it is no such
  * object or the function is not in the program (the first of that name). */
@@ -280,6 +296,12 @@ int tm_record_holds_block(rl_model *m, const char *lo_place, const char *hi_plac
  * container, a pointer the stores give such an address (stores.c). 0
  * when not known. */
 int tm_pointer_leads_to_shared(rl_model *m, const char *place);
+/* Whether the pointer at `pointer` (a place, followed as far as stores
+ * lead) was only ever given objects made once for every container
+ * holding it: its points-to set is known, all addresses, and none made
+ * per container or per call (one event stored in every queue's node).
+ * 0 when the stores do not tell. */
+int tm_stored_one_for_all(rl_model *m, const char *pointer);
 /* The objects an access to place, already followed (tm_follow_stores),
  * may touch when its first pointer was given several addresses (a global
  * pointer set to &a here and &b there, or by its initializer): one place

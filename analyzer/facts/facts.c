@@ -22,7 +22,10 @@ const char *rl_node_kind_name(rl_node_kind kind)
 
 int rl_node_is_atomic_load(const rl_node *n)
 {
-    return n->kind == RL_N_ACCESS && (n->flags & RL_ACC_ATOMIC) && (n->flags & RL_ACC_READ) && !(n->flags & RL_ACC_WRITE);
+    if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_ATOMIC) || !(n->flags & RL_ACC_READ)) return 0;
+    /* an exchange that acquires reads what the store it took out wrote
+     * (`if (atomic_exchange(&pending, 0))`: an async handle's consumer) */
+    return !(n->flags & RL_ACC_WRITE) || (n->api && strcmp(n->api, RL_ATOMIC_EXCHANGE) == 0);
 }
 
 int rl_node_is_repeating_loop(const rl_node *n)

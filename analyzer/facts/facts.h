@@ -612,9 +612,11 @@ const char *rl_node_kind_name(rl_node_kind kind);
  * and what an atomic store that releases (rl_node_is_release_store)
  * hands over to. */
 int rl_node_is_acquire_load(const rl_node *n);
-/* Whether node n is an atomic load, relaxed or not (not also a write): a
- * condition testing it names it as its aux; a relaxed one acquires only
- * with an acquire fence after it (RL_CALL_FENCE_ACQUIRE). */
+/* Whether node n is an atomic load, relaxed or not, or an exchange that
+ * is not relaxed (RL_ATOMIC_EXCHANGE: what it read, it read as an
+ * acquiring load does): a condition testing it names it as its aux; a
+ * relaxed load acquires only with an acquire fence after it
+ * (RL_CALL_FENCE_ACQUIRE). */
 int rl_node_is_atomic_load(const rl_node *n);
 /* Whether node n is a loop that repeats: not `do { } while (0)`
  * (RL_LOOP_ONCE) nor a `for` run exactly once (RL_LOOP_SINGLE_PASS). */

@@ -187,8 +187,8 @@ static int node_shape_ok(const checker *c, int32_t i, const int32_t *nchildren)
                              (fn->nodes[n->aux].kind != RL_N_TRYLOCK && fn->nodes[n->aux].kind != RL_N_LOCK &&
                               fn->nodes[n->aux].kind != RL_N_SPAWN && fn->nodes[n->aux].kind != RL_N_CALL &&
                               !(fn->nodes[n->aux].kind == RL_N_ACCESS && (fn->nodes[n->aux].flags & RL_ACC_READ) &&
-                                !(fn->nodes[n->aux].flags & RL_ACC_WRITE)))))
-            return bad_node(c, i, "its trylock", "is not a trylock, lock, thread start, call or read node");
+                                (!(fn->nodes[n->aux].flags & RL_ACC_WRITE) || rl_node_is_atomic_load(&fn->nodes[n->aux]))))))
+            return bad_node(c, i, "its trylock", "is not a trylock, lock, thread start, call, read or exchange node");
     } else if (n->kind == RL_N_CALL) {
         if (n->aux < -1) return bad_node(c, i, "its claimed arguments", "are a negative mask");
     } else if (n->aux != -1) {

@@ -114,8 +114,12 @@
  * pointer member's value (`struct event ev = slot;`: `ev.arg` holds
  * `slot.arg`, walk_init.c); 53: a compare-and-swap of a pointer stores
  * its desired value (arg0), and a condition testing a bit of an atomic
- * load (`load(&flags) & READY`) waits on it as the load itself would */
-#define FACTS_FORMAT 53
+ * load (`load(&flags) & READY`) waits on it as the load itself would;
+ * 54: a condition testing the result of an exchange that is not relaxed
+ * (`if (atomic_exchange(&pending, 0))`) names it as its aux, as it names
+ * an acquiring load, and a call through a pointer marks its claimed
+ * pointer arguments (its aux) as a direct call does */
+#define FACTS_FORMAT 54
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

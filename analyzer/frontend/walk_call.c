@@ -787,10 +787,11 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     free(round);
     if (api && api->kind == RL_API_ATOMIC_FUNCTION) emit_atomic_section(w, c, name, RL_API_UNLOCK);
     if (direct && callee_is_unseen(callee, api)) emit_callback_spawns(w, c, callee, nargs);
-    if (direct) {
+    if (direct || (id >= 0 && w->fn->nodes[id].kind == RL_N_CALL && (w->fn->nodes[id].flags & RL_CALL_INDIRECT))) {
         /* `fill(s, ...)` with s a slot the caller claimed: the helper's
-         * accesses through it are the claim's too */
-        uint32_t claimed = rlw_note_claim_release(w, c);
+         * accesses through it are the claim's too; `w->work_cb(w)` too,
+         * the callees told by the model */
+        uint32_t claimed = rlw_note_claim_release(w, c, !direct);
         if (claimed && id >= 0) w->fn->nodes[id].aux = (int32_t)claimed;
     }
 }

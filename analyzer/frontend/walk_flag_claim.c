@@ -369,7 +369,7 @@ static enum CXChildVisitResult find_member_cleared(CXCursor c, CXCursor parent, 
     return s->found ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 
-uint32_t rlw_note_claim_release(walker *w, CXCursor call)
+uint32_t rlw_note_claim_release(walker *w, CXCursor call, int indirect)
 {
     int nargs = clang_Cursor_getNumArguments(call);
     uint32_t kept = 0;
@@ -384,6 +384,13 @@ uint32_t rlw_note_claim_release(walker *w, CXCursor call)
         }
         local_var *v = claimed_local(w, arg);
         if (!v) continue;
+        /* a call through a pointer: whether its callees hand the claim
+         * back is the model's to tell, from each callee's facts
+         * (model/accesses.c, claimed_by_caller) */
+        if (indirect) {
+            if (i < RL_CALL_MAX_CLAIMED_ARGS) kept |= 1u << i;
+            continue;
+        }
         /* looked up only for a claim: this runs at every direct call */
         CXCursor def = clang_getCursorDefinition(clang_getCursorReferenced(call));
         CXCursor body = clang_getCursorKind(def) == CXCursor_FunctionDecl ? rlw_function_body(def) : clang_getNullCursor();

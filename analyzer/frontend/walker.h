@@ -495,8 +495,11 @@ int rlw_call_returns_flag_index(walker *w, CXCursor call);
  * what follows through that pointer is no longer the claim's, until the
  * pointer is given a value again (rlw_note_local_assigned). */
 /* Returns the mask of the arguments that are claimed pointers the call
- * does not hand back, or claimed indices (a CALL's aux, facts.h). */
-uint32_t rlw_note_claim_release(walker *w, CXCursor call);
+ * does not hand back, or claimed indices (a CALL's aux, facts.h). A call
+ * through a pointer (indirect) hands nothing back here: its claimed
+ * pointers are in the mask, and the model drops those a callee hands
+ * back (model/accesses.c, claimed_by_caller). */
+uint32_t rlw_note_claim_release(walker *w, CXCursor call, int indirect);
 void rlw_note_member_cleared(walker *w, CXCursor lhs, CXCursor rhs);
 void rlw_note_local_assigned(walker *w, CXCursor lhs);
 

@@ -137,7 +137,9 @@ int rl_model_lock_is_recursive(const rl_model *m, const char *lock)
 
 /* Whether an access through a taken object goes on through a pointer
  * the stores say holds one object for every container (`n->ev->refs`,
- * one event pushed in a node to every worker's queue, round 18's p29):
+ * one event pushed in a node to every worker's queue, round 18's p29;
+ * `r->loop->bytes` in a helper handed a request taken off a queue,
+ * round 19's r3):
  * what a taken object leads to goes with it (ownership.h, invariant 4)
  * only when the giver attached it to that object alone, or the stores do
  * not tell. Each pointer past the first deref is asked. */
@@ -179,7 +181,7 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     /* its own fields; anything a taken object leads to (ownership.h
      * invariant 4) */
     *taken = (c->owned_taken >> k) & 1u;
-    if (!(c->owned & (1u << k)) || !star || (strchr(star + 1, '*') != NULL && !*taken) ||
+    if (!(c->owned & (1u << k)) || !star || (strchr(star + 1, '*') != NULL && (!*taken || taken_leads_to_shared(m, c, text))) ||
         !rl_ownership_param_held_at(m->own, c->fn, k, node)) {
         *taken = 0;
         return 0;
@@ -400,6 +402,23 @@ static int claims_shared_object(rl_model *m, const char *resolved)
  * what they point to; or an element indexed by a claimed index it was
  * handed (`finish(j, v)`: `results[j]`, "G:results[#P0]"). Only the
  * claimer's direct callee: a helper of the helper is not told. */
+/* Whether function f stores the null constant into a member of what its
+ * parameter k points to (`c->in_use = NULL`): a callee reached through a
+ * pointer that hands a claimed slot back (the frontend tells so for
+ * direct calls, frontend/walk_flag_claim.c). */
+static int clears_member_of(const rl_function *f, int k)
+{
+    char prefix[16];
+    int len = snprintf(prefix, sizeof prefix, "P%d*.", k);
+    for (int32_t i = 0; i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text && n->nargs == 1 && n->args[0] &&
+            strcmp(n->args[0], RL_NULL_STORE) == 0 && strncmp(n->text, prefix, (size_t)len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int claimed_by_caller(rl_model *m, const rl_ctx *c, const char *text)
 {
     if (c->parent_ctx < 0 || c->call_node < 0) return 0;
@@ -414,7 +433,8 @@ static int claimed_by_caller(rl_model *m, const rl_ctx *c, const char *text)
         param >= RL_CALL_MAX_CLAIMED_ARGS || !((call->aux >> param) & 1))
         return 0;
     const char *star = strchr(text, '*');
-    return star && star[1] == '.' && !strchr(star + 1, '*');
+    if (!star || star[1] != '.' || strchr(star + 1, '*')) return 0;
+    return !(call->flags & RL_CALL_INDIRECT) || !clears_member_of(fn_of(m, c->fn), param);
 }
 
 /* Repeat calls of a run-once function (program.h, once_guard) only test

@@ -118,8 +118,11 @@
  * 54: a condition testing the result of an exchange that is not relaxed
  * (`if (atomic_exchange(&pending, 0))`) names it as its aux, as it names
  * an acquiring load, and a call through a pointer marks its claimed
- * pointer arguments (its aux) as a direct call does */
-#define FACTS_FORMAT 54
+ * pointer arguments (its aux) as a direct call does; 55: a call of a
+ * static function is a call of its body even when a model describes a
+ * library function of that name's memory effects (a program's `static
+ * void send(...)`) */
+#define FACTS_FORMAT 55
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -615,6 +615,19 @@ static CXCursor *call_args(CXCursor c, int nargs)
     return args;
 }
 
+/* Whether a model says only what a library function does to memory
+ * (reads and writes through its arguments, an allocation, a release):
+ * the library's, which a function of the unit's own (static) never is,
+ * whatever its name (a program's `static void send(...)`: its body runs,
+ * round 20's r7). A model making a function a lock, a wait, a start or an
+ * atomic section applies by name, as a project declares its own wrappers
+ * (`__VERIFIER_atomic_*`, svcomp.yaml). */
+static int library_effects_only(const rl_api_fn *api)
+{
+    return api->kind == RL_API_ACCESS || api->kind == RL_API_ALLOC || api->kind == RL_API_FREE ||
+           api->kind == RL_API_ATOMIC;
+}
+
 void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
 {
     int nargs = clang_Cursor_getNumArguments(c);
@@ -623,6 +636,8 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     int direct = clang_getCursorKind(callee) == CXCursor_FunctionDecl;
     const char *name = direct ? rlw_intern_cx(w, clang_getCursorSpelling(callee)) : NULL;
     const rl_api_fn *api = name ? rlw_lookup_api(w, name) : NULL;
+    if (api && direct && library_effects_only(api) && clang_Cursor_getStorageClass(callee) == CX_SC_Static)
+        api = NULL;
     if (!api && direct) {
         const rl_lock_annotation *ann = rlw_annotation_of(w, callee, name);
         if (ann) {

@@ -121,8 +121,10 @@
  * pointer arguments (its aux) as a direct call does; 55: a call of a
  * static function is a call of its body even when a model describes a
  * library function of that name's memory effects (a program's `static
- * void send(...)`) */
-#define FACTS_FORMAT 55
+ * void send(...)`); 56: a condition `a || start(...)` or `a &&
+ * start(...)` names the thread start on its right as its outcome (aux)
+ * when the left side's outcome agrees (`if (!c->name || pthread_create(...))`) */
+#define FACTS_FORMAT 56
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -522,6 +522,42 @@ static int started_nonzero_here(const walker *w, const rl_node *load)
     return 0;
 }
 
+/* Whether expression e is built on a call (`f(...)`, `f(...) != 0`,
+ * `!f(...)`): asking its polarity reads no plain flag (which would mark
+ * the read, rlw_plain_read_at). */
+static int call_based(CXCursor e)
+{
+    for (int guard = 0; guard < MAX_ALIAS_DEPTH; guard++) {
+        e = rl_cursor_strip(e);
+        enum CXCursorKind k = clang_getCursorKind(e);
+        if (k == CXCursor_CallExpr) return 1;
+        if (k != CXCursor_UnaryOperator && k != CXCursor_BinaryOperator) return 0;
+        child_list l;
+        rlw_children_of(e, &l);
+        long long kval;
+        int next = l.len == 1 ? 0 : l.len == 2 && rlw_const_int(rlw_child_at(&l, 1), &kval) ? 0 : -1;
+        if (next >= 0) e = rlw_child_at(&l, next);
+        rlw_children_free(&l);
+        if (next < 0) return 0;
+    }
+    return 0;
+}
+
+/* In `a || b` and `a && b` whose left side already gives the condition
+ * an outcome p (`!c->name`), a thread start tested on the right
+ * (`pthread_create(...) != 0`) with that same outcome is the one named:
+ * where the condition says the start failed, it either failed or never
+ * ran (round 20's r5: `if (!c->name || pthread_create(...)) { free(c);
+ * ... }`), and the start is what the model's failure branches ask
+ * about. */
+static void start_on_right(walker *w, CXCursor b, int p, int32_t *node, int depth)
+{
+    int32_t start = -1;
+    if (call_based(b) && try_polarity(w, b, &start, depth + 1) == p && start >= 0 &&
+        w->fn->nodes[start].kind == RL_N_SPAWN)
+        *node = start;
+}
+
 static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
 {
     if (depth > MAX_ALIAS_DEPTH) return 0;
@@ -592,10 +628,12 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
         } else if (op == CXBinaryOperator_LAnd) {
             int pa = try_polarity(w, a, node, depth + 1);
             if (pa != RL_TRY_ON_TRUE) pa = try_polarity(w, b, node, depth + 1);
+            else start_on_right(w, b, RL_TRY_ON_TRUE, node, depth);
             result = pa == RL_TRY_ON_TRUE ? pa : 0;
         } else if (op == CXBinaryOperator_LOr) {
             int pa = try_polarity(w, a, node, depth + 1);
             if (pa != RL_TRY_ON_FALSE) pa = try_polarity(w, b, node, depth + 1);
+            else start_on_right(w, b, RL_TRY_ON_FALSE, node, depth);
             result = pa == RL_TRY_ON_FALSE ? pa : 0;
         } else if (op == CXBinaryOperator_Assign) {
             result = try_polarity(w, b, node, depth + 1);

@@ -32,6 +32,7 @@
 #include "member_tests.h"
 #include "place.h"
 #include "../util/mem.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* How many calls up a value handed in is followed (invariant 3). */
@@ -55,6 +56,22 @@ static int handed_repeatedly(const rl_model *m, const tm_callers *x, int ctx, in
         if (e->parent >= 0 && handed_repeatedly(m, x, e->parent, e->call, alloc_fn, alloc_loop, depth - 1)) return 1;
     }
     return 0;
+}
+
+/* Per function: whether its body reads by a pop at all (POPS_UNKNOWN
+ * until asked), so that the functions without one, most of them, are not
+ * scanned again for each of their stores in each of their contexts. */
+enum { POPS_UNKNOWN, POPS_NONE, POPS_SOME };
+
+static int reads_by_pop(const rl_function *f, uint8_t *pops)
+{
+    if (*pops == POPS_UNKNOWN) {
+        *pops = POPS_NONE;
+        for (int32_t i = 0; i < f->nnodes && *pops == POPS_NONE; i++)
+            if (f->nodes[i].kind == RL_N_ACCESS && f->nodes[i].api && strcmp(f->nodes[i].api, RL_READ_POPPED) == 0)
+                *pops = POPS_SOME;
+    }
+    return *pops == POPS_SOME;
 }
 
 /* Whether store node `store` of fn stores the pointer a pop read at its
@@ -92,6 +109,7 @@ void tm_note_store_origins(rl_model *m)
     tm_callers x;
     tm_index_callers(m, &x);
     rl_u64set taken = RL_U64SET_INIT, untaken = RL_U64SET_INIT;
+    uint8_t *pops = rl_xcalloc(m->program->nfns + 1, 1);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         const rl_ctx *c = &m->ctxs[ci];
         const rl_function *f = fn_of(m, c->fn);
@@ -110,7 +128,8 @@ void tm_note_store_origins(rl_model *m)
                 int32_t alloc_loop = -1;
                 int repeated = made_in_loop(m, values[v], &alloc_fn, &alloc_loop) &&
                                handed_repeatedly(m, &x, (int)ci, i, alloc_fn, alloc_loop, MAX_HANDED_UP);
-                if (values[v][0] != '&' && popped < 0) popped = popped_at_store(m, c->fn, f, i, n->args[0]);
+                if (values[v][0] != '&' && popped < 0)
+                    popped = reads_by_pop(f, &pops[c->fn]) && popped_at_store(m, c->fn, f, i, n->args[0]);
                 if (!repeated && values[v][0] == '&') continue;
                 if (!nalts) nalts = rl_place_alternatives(pool, tm_resolve(m, &env, n->text, NULL), alts);
                 for (size_t k = 0; k < nalts; k++) {
@@ -127,6 +146,7 @@ void tm_note_store_origins(rl_model *m)
         if (taken.keys[s] && !rl_u64set_has(&untaken, taken.keys[s])) rl_u64set_add(&m->taken_stores, taken.keys[s]);
     rl_u64set_free(&taken);
     rl_u64set_free(&untaken);
+    free(pops);
     tm_callers_free(&x);
     m->stores_generation++;
 }

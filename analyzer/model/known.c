@@ -204,7 +204,8 @@ static int writes_through_param(rl_program *p, int fn, const char *place, int de
 static int instance_value_changes(rl_program *p, int fn, const rl_function *f, int32_t t)
 {
     int32_t cond = rl_fn_child(f, t, 0);
-    for (int32_t i = cond >= 0 ? cond + 1 : f->nnodes; i >= 0 && i <= f->nodes[cond].end; i++) {
+    if (cond < 0) return 0;
+    for (int32_t i = cond + 1; i <= f->nodes[cond].end; i++) {
         const rl_node *n = &f->nodes[i];
         int param = -1;
         if (n->kind == RL_N_ACCESS && n->text && rl_place_root(n->text, &param) == RL_ROOT_PARAM &&

@@ -96,9 +96,12 @@ static int made_in_loop(rl_model *m, const char *value, int *fn, int32_t *loop)
 {
     if (value[0] != '&') return 0;
     const char *object = rl_intern(m->program->pool, value + 1);
+    /* memoized: most stored objects are made once, and finding an
+     * object's function scans the program's */
+    if (!tm_allocated_in_loop(m, object)) return 0;
     unsigned line, col;
     *fn = tm_heap_object_fn(m, object, &line, &col);
-    if (*fn < 0 || !tm_allocated_in_loop(m, object)) return 0;
+    if (*fn < 0) return 0;
     *loop = tm_statement_loop(fn_of(m, *fn), line, col);
     return *loop >= 0;
 }

@@ -38,6 +38,22 @@ int rl_node_is_jump(const rl_node *n)
     return n->kind == RL_N_RETURN || n->kind == RL_N_BREAK || n->kind == RL_N_CONTINUE || n->kind == RL_N_GOTO;
 }
 
+/* How deep rl_fn_always_leaves looks into blocks ending in blocks. */
+#define MAX_LEAVE_DEPTH 16
+
+int rl_fn_always_leaves(const rl_function *f, int32_t b)
+{
+    for (int depth = 0; b >= 0 && depth < MAX_LEAVE_DEPTH; depth++) {
+        const rl_node *n = &f->nodes[b];
+        if (rl_node_is_jump(n) || (n->kind == RL_N_CALL && (n->flags & RL_CALL_NORETURN))) return 1;
+        if (n->kind != RL_N_SEQ || n->first_child < 0) return 0;
+        int32_t last = n->first_child;
+        while (f->nodes[last].next_sibling >= 0) last = f->nodes[last].next_sibling;
+        b = last;
+    }
+    return 0;
+}
+
 int rl_node_is_acquire_load(const rl_node *n)
 {
     return rl_node_is_atomic_load(n) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0);

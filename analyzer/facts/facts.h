@@ -625,6 +625,10 @@ int rl_node_is_repeating_loop(const rl_node *n);
  * continue or goto (what follows it in its sequence is not reached from
  * it). */
 int rl_node_is_jump(const rl_node *n);
+/* Whether statement b of f always leaves before its end: a `return`,
+ * `break`, `continue` or `goto`, or a call that never returns, as it or
+ * as the last statement of its block (b = -1: no). */
+int rl_fn_always_leaves(const rl_function *f, int32_t b);
 /* Whether node n is an atomic write that releases: a store of a value
  * that may be nonzero, or a fetch-and-op (which continues the release
  * sequence of the stores before it: C11 5.1.2.4), not relaxed; not an

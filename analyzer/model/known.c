@@ -129,25 +129,6 @@ static int arg_param_itself(const char *arg)
     return k;
 }
 
-/* How deep `leaves` looks into blocks ending in blocks. */
-#define MAX_LEAVE_DEPTH 16
-
-/* Whether statement b always leaves before its end: a `return`,
- * `break`, `continue` or `goto`, or a call that never returns, as it or
- * as the last statement of its block. */
-static int leaves(const rl_function *f, int32_t b)
-{
-    for (int depth = 0; b >= 0 && depth < MAX_LEAVE_DEPTH; depth++) {
-        const rl_node *n = &f->nodes[b];
-        if (rl_node_is_jump(n) || (n->kind == RL_N_CALL && (n->flags & RL_CALL_NORETURN))) return 1;
-        if (n->kind != RL_N_SEQ || n->first_child < 0) return 0;
-        int32_t last = n->first_child;
-        while (f->nodes[last].next_sibling >= 0) last = f->nodes[last].next_sibling;
-        b = last;
-    }
-    return 0;
-}
-
 /* Whether IF g is an early exit: a value test whose `then` always leaves
  * and that has no `else` (`if (id != 0) return;`), so that what follows
  * it in its block runs only where the test failed. */
@@ -156,7 +137,7 @@ static int early_exit(const rl_function *f, int32_t g)
     const rl_node *t = &f->nodes[g];
     if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) || t->api) return 0;
     int32_t other = rl_fn_child(f, g, 2);
-    return leaves(f, rl_fn_child(f, g, 1)) && (other < 0 || f->nodes[other].first_child < 0);
+    return rl_fn_always_leaves(f, rl_fn_child(f, g, 1)) && (other < 0 || f->nodes[other].first_child < 0);
 }
 
 /* How many calls deep writes_through_param follows a parameter handed on. */

@@ -297,16 +297,6 @@ static int same_spot(rl_loc a, rl_loc b)
     return a.line == b.line && a.col == b.col && a.file == b.file;
 }
 
-/* Whether block b always leaves: its last statement is a jump (`return`,
- * `break`, `continue`, `goto`) or a call that never returns. */
-static int block_leaves(const rl_function *f, int32_t b)
-{
-    if (b < 0 || f->nodes[b].first_child < 0) return 0;
-    int32_t last = f->nodes[b].first_child;
-    while (f->nodes[last].next_sibling >= 0) last = f->nodes[last].next_sibling;
-    return rl_node_is_jump(&f->nodes[last]) || ends_path(&f->nodes[last]);
-}
-
 /* Whether node `node` of fn runs only where the pointer read from
  * `place` is not null, by an early exit before it (`if (!c) return;`: a
  * null test of the place whose null branch always leaves), and every
@@ -322,7 +312,7 @@ static int nonnull_only_from(const rl_function *f, int32_t read, int32_t node, c
         if (t->kind != RL_N_IF || !t->text || strcmp(t->text, place) != 0) continue;
         int32_t null_branch = (t->flags & RL_IF_NONNULL_ELSE) ? rl_fn_child(f, g, 1)
                               : (t->flags & RL_IF_NONNULL_THEN) ? rl_fn_child(f, g, 2) : -1;
-        guarded = block_leaves(f, null_branch) && rl_program_runs_before(f, g, node);
+        guarded = rl_fn_always_leaves(f, null_branch) && rl_program_runs_before(f, g, node);
     }
     for (int32_t i = 0; guarded && i < node; i++) {
         const rl_node *n = &f->nodes[i];

@@ -123,8 +123,12 @@
  * library function of that name's memory effects (a program's `static
  * void send(...)`); 56: a condition `a || start(...)` or `a &&
  * start(...)` names the thread start on its right as its outcome (aux)
- * when the left side's outcome agrees (`if (!c->name || pthread_create(...))`) */
-#define FACTS_FORMAT 56
+ * when the left side's outcome agrees (`if (!c->name || pthread_create(...))`);
+ * 57: a start tested on the left of `||` or `&&` (`pthread_create(...)
+ * != 0 || c->port == 0`) is no condition's outcome: the branch the
+ * condition takes on the start's failure is also taken after a start
+ * that worked */
+#define FACTS_FORMAT 57
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -558,6 +558,23 @@ static void start_on_right(walker *w, CXCursor b, int p, int32_t *node, int dept
         *node = start;
 }
 
+/* Whether a thread start tested on the left of `a && b` or `a || b`,
+ * whose outcome p (*node, a SPAWN) the left side gave, stays the start
+ * named once the right side is asked (start_on_right may name another).
+ * Such a condition tells the start's outcome one way only: `if
+ * (pthread_create(...) != 0 || c->port == 0) free(c);` frees where the
+ * start failed and also where it worked and the port is 0, so its true
+ * branch is no failure branch (the start on the right, `!c->name ||
+ * pthread_create(...)`, is: where the left side holds, the start never
+ * ran). The condition then names no start at all, as the model has no
+ * test that holds one way for a start. */
+static int start_on_left(walker *w, CXCursor b, int p, int32_t *node, int depth)
+{
+    int32_t left = *node;
+    start_on_right(w, b, p, node, depth);
+    return *node == left && left >= 0 && w->fn->nodes[left].kind == RL_N_SPAWN;
+}
+
 static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
 {
     if (depth > MAX_ALIAS_DEPTH) return 0;
@@ -625,16 +642,14 @@ static int try_polarity(walker *w, CXCursor cond, int32_t *node, int depth)
              * bits may be set) */
             int p = try_polarity(w, rlw_const_int(b, &kval) ? a : b, node, depth + 1);
             result = p == RL_TRY_ON_TRUE ? p : 0;
-        } else if (op == CXBinaryOperator_LAnd) {
+        } else if (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) {
+            /* `a && b` is true only where a is; `a || b` false only where
+             * a is false: the outcome a's true (false) side names */
+            int p = op == CXBinaryOperator_LAnd ? RL_TRY_ON_TRUE : RL_TRY_ON_FALSE;
             int pa = try_polarity(w, a, node, depth + 1);
-            if (pa != RL_TRY_ON_TRUE) pa = try_polarity(w, b, node, depth + 1);
-            else start_on_right(w, b, RL_TRY_ON_TRUE, node, depth);
-            result = pa == RL_TRY_ON_TRUE ? pa : 0;
-        } else if (op == CXBinaryOperator_LOr) {
-            int pa = try_polarity(w, a, node, depth + 1);
-            if (pa != RL_TRY_ON_FALSE) pa = try_polarity(w, b, node, depth + 1);
-            else start_on_right(w, b, RL_TRY_ON_FALSE, node, depth);
-            result = pa == RL_TRY_ON_FALSE ? pa : 0;
+            if (pa != p) pa = try_polarity(w, b, node, depth + 1);
+            else if (start_on_left(w, b, p, node, depth)) pa = 0;
+            result = pa == p ? pa : 0;
         } else if (op == CXBinaryOperator_Assign) {
             result = try_polarity(w, b, node, depth + 1);
         }

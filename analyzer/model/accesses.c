@@ -505,15 +505,15 @@ static void note_mode_write(rl_model *m, int one_root, int ci, int32_t node, con
     rl_known_note_write(m->known, place);
 }
 
-/* Records a barrier some context waits at, named as the histories name
- * what was waited on: resolved, then followed through stored pointers
+/* Records a barrier some context waits at (or a semaphore it waits on)
+ * in `set`, named as the histories name what was waited on:
+ * resolved, then followed through stored pointers
  * (`pthread_barrier_wait(&g->bar)` with `g` a global pointer to a heap
  * object is that object's barrier; tm_history_at). */
-static void note_barrier(rl_model *m, const frame_env *env, const char *barrier)
+static void note_sync_object(rl_model *m, rl_ptrmap *set, const frame_env *env, const char *object)
 {
     int unused = 0;
-    const char *object = tm_follow_stores(m, tm_resolve(m, env, barrier, NULL), 0, &unused);
-    rl_ptrmap_put(&m->barriers, object, (void *)1);
+    rl_ptrmap_put(set, tm_follow_stores(m, tm_resolve(m, env, object, NULL), 0, &unused), (void *)1);
 }
 
 void tm_collect_accesses(rl_model *m)
@@ -535,7 +535,7 @@ void tm_collect_accesses(rl_model *m)
         /* a barrier made by hand is one as pthread_barrier_wait's is */
         const rl_lockset *own_barriers = m->flow->fns[c->fn].own_barriers;
         for (size_t k = 0; own_barriers && k < own_barriers->n; k++)
-            note_barrier(m, &env, own_barriers->e[k].lock);
+            note_sync_object(m, &m->barriers, &env, own_barriers->e[k].lock);
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text && strncmp(n->text, "G:", 2) == 0)
@@ -546,8 +546,12 @@ void tm_collect_accesses(rl_model *m)
                 continue;
             }
             if (n->kind == RL_N_CALL) {
-                const char *barrier = rl_program_sync_object(m->program, &m->program->fns[c->fn], i, RL_API_BARRIER);
-                if (barrier) note_barrier(m, &env, barrier);
+                const rl_fn_info *info = &m->program->fns[c->fn];
+                const char *barrier = rl_program_sync_object(m->program, info, i, RL_API_BARRIER);
+                if (barrier) note_sync_object(m, &m->barriers, &env, barrier);
+                const char *waited = rl_program_sync_object(m->program, info, i, RL_API_WAIT);
+                if (waited && !rl_program_wait_may_return_alone(m->program, info, i))
+                    note_sync_object(m, &m->sem_waits, &env, waited);
                 continue;
             }
             /* In a once-routine: kept when its control is known, as

@@ -310,14 +310,42 @@ const rl_lockset *flow_waited_by_call(walk *w, int32_t i, int at_loop_exit)
  * exit, as after a wait; unless its test fails at the value its global
  * starts with, and the loop may let the first thread through without
  * waiting (loop_start.h). */
+/* The semaphore loop `id` waits on in every round: the object of a wait
+ * at node i that cannot return without a post (no condition variable's,
+ * no trywait's), a statement of the body itself (under no `if`, `switch`
+ * or inner loop), in a loop that is left by its test (no `do`: a retry
+ * around one wait, `do r = sem_wait(&s); while (r && errno == EINTR);`,
+ * and no `for (;;)` left by a break); NULL otherwise. */
+static const char *waited_each_round(walk *w, int32_t id, int32_t i)
+{
+    const rl_function *f = w->fn;
+    if (f->nodes[id].flags & (RL_LOOP_DO | RL_LOOP_FOREVER)) return NULL;
+    if (f->nodes[i].kind != RL_N_CALL || w->info->doomed[i]) return NULL;
+    const char *own = rl_program_sync_object(w->p, w->info, i, RL_API_WAIT);
+    if (!own || rl_program_wait_may_return_alone(w->p, w->info, i) || rl_program_wait_can_fail(w->p, w->info, i))
+        return NULL;
+    int32_t body = rl_fn_child(f, id, 1);
+    for (int32_t p = f->nodes[i].parent; p != body; p = f->nodes[p].parent)
+        if (p < 0 || p == id || f->nodes[p].kind != RL_N_SEQ) return NULL;
+    return own;
+}
+
 static state waited_in_loop(walk *w, int32_t id, state exit_state)
 {
     if (!exit_state.held || rl_loop_start_may_skip(w->p, &w->flow->kept_at_start, &w->fn->nodes[id]))
         return exit_state;
-    const rl_lockset *waits = rl_ls_empty(w->flow->locks);
-    for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++)
+    const rl_lockset *waits = rl_ls_empty(w->flow->locks), *each_round = rl_ls_empty(w->flow->locks);
+    for (int32_t i = id + 1; i <= w->fn->nodes[id].end; i++) {
         waits = rl_ls_union(w->flow->locks, waits, flow_waited_by_call(w, i, 1));
+        const char *counted = waited_each_round(w, id, i);
+        if (counted) each_round = rl_ls_add(w->flow->locks, each_round, counted, 0);
+    }
     exit_state.acquired = rl_flow_add_waits(w->flow, exit_state.acquired, NULL, waits);
+    /* A loop of semaphore waits (`for (i = 0; i < n; i++) sem_wait(&done);`)
+     * waited once a round: a second time when it went round twice, as a
+     * second wait after a first does (place.h, RL_AGAIN_MARK; ordering.c
+     * asks it of a waiter for posts of a thread's several instances). */
+    if (each_round->n) exit_state.acquired = rl_flow_add_waits(w->flow, exit_state.acquired, each_round, each_round);
     return exit_state;
 }
 

@@ -485,6 +485,45 @@ static int let_in_by(const rl_access *a, const rl_access *b)
     return 0;
 }
 
+/* Whether access a runs in several instances of its thread, each of
+ * which may post: its thread starts several times, and a lies under no
+ * test that the instance's own value is one constant (known.h,
+ * instances: `if (id == 0) { answer = 42; sem_post(&ready); }` is one
+ * instance's). */
+static int posted_by_several(const rl_model *m, const rl_access *a)
+{
+    const rl_thread *t = &m->threads[a->thread];
+    if (!t->multi) return 0;
+    const char *instance =
+        t->arg_distinct && t->runs_fn < 0 ? rl_known_instance_place(m->known, t->entry_fn, RL_THREAD_ARG_PARAM) : NULL;
+    return !(instance && rl_known_same_instance(a->conds, a->conds, instance));
+}
+
+/* Whether set s holds the mark of a second wait on `object` (place.h,
+ * RL_AGAIN_MARK), compared by text: a mark is interned only where a flow
+ * made one. */
+static int holds_again_mark(const rl_lockset *s, const char *object)
+{
+    size_t len = strlen(object);
+    for (size_t i = 0; s && i < s->n; i++) {
+        const char *e = s->e[i].lock;
+        if (strncmp(e, object, len) == 0 && strcmp(e + len, RL_AGAIN_MARK) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Whether b, or an ancestor of its thread before the spawn towards it,
+ * waited on `object` a second time: a second wait after a first, or a
+ * loop of semaphore waits (`for (i = 0; i < n; i++) sem_wait(&done);`,
+ * flow.c). */
+static int waited_twice(const rl_model *m, const rl_access *b, const char *object)
+{
+    if (holds_again_mark(b->history, object)) return 1;
+    for (int t = b->thread; t >= 0 && m->threads[t].parent >= 0; t = m->threads[t].parent)
+        if (holds_again_mark(m->threads[t].spawn_history, object)) return 1;
+    return 0;
+}
+
 static int publication_orders(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     if (!a->publish) return 0;
@@ -499,6 +538,18 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
             !(!a->owned && !same_thread && started_after(m, b->thread, object)))
             continue;
         if (let_in_by(a, b)) continue;
+        /* One wait takes one post: where every instance of a's thread
+         * posts on a semaphore (a shared access's publications are
+         * posts), a waiter that waited once may have been let through by
+         * another instance's post while a's instance still runs (round
+         * 20's r3). One that waited twice, or in a loop of waits, is
+         * taken to have waited for every instance (only two rounds are
+         * told apart, place.h). A barrier holds every party; a
+         * condition variable's waiter, or a spin on an atomic, waits for
+         * a predicate (all done), which the model does not read. */
+        if (!same_thread && !a->owned && rl_ptrmap_get(&m->sem_waits, object) && posted_by_several(m, a) &&
+            !waited_twice(m, b, object))
+            continue;
         /* A semaphore of several tokens, both sides between a wait and a
          * post on it (a limiter): the waits may both pass on tokens it
          * started with, so neither came after the other's post. One side

@@ -767,6 +767,7 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->stored);
     rl_stored_sets_free(&m->stored_sets);
     rl_ptrmap_free(&m->barriers);
+    rl_ptrmap_free(&m->sem_waits);
     rl_ptrmap_free(&m->returns);
     tm_memo_free(m->resolve_memo);
     tm_follow_cache_stop(m);

@@ -364,6 +364,9 @@ typedef struct rl_model {
     rl_stored_sets stored_sets; /* resolved place -> every value stored there (stored_set.h) */
     rl_ptrmap barriers;   /* resolved objects some context waits at as a
                              barrier (pthread_barrier_wait) -> 1 */
+    rl_ptrmap sem_waits;  /* resolved objects some context waits on with
+                             a wait that takes no mutex (sem_wait: one
+                             post lets one wait through) -> 1 */
     int stores_settled;  /* the worklist is done with the points-to sets'
                             growth: a dispatch of a loop with no events
                             reaches every registered function (resolve.c) */

@@ -127,8 +127,10 @@
  * 57: a start tested on the left of `||` or `&&` (`pthread_create(...)
  * != 0 || c->port == 0`) is no condition's outcome: the branch the
  * condition takes on the start's failure is also taken after a start
- * that worked */
-#define FACTS_FORMAT 57
+ * that worked; 58: a call of a getter of the unit whose body returns one
+ * atomic load of a global (`return atomic_load(&pending);`) is also an
+ * atomic read of that global at the call (walk_getter.c) */
+#define FACTS_FORMAT 58
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

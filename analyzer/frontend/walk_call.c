@@ -770,6 +770,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         }
         rlw_children_free(&l);
     }
+    if (direct && !api) rlw_note_getter_call(w, c, callee);
     int32_t id = rlw_emit(w, RL_N_CALL, c);
     if (id >= 0) {
         rl_node *n = &w->fn->nodes[id];

@@ -551,6 +551,12 @@ enum { RLW_ORDER_RELAXED, RLW_ORDER_CONSUME, RLW_ORDER_ACQUIRE, RLW_ORDER_RELEAS
 long long rlw_memory_order(CXCursor order);
 /* Walks a <stdatomic.h> operation or __atomic builtin (an AtomicExpr). */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
+/* (walk_getter.c) At a direct call of `callee`, a function of the unit
+ * whose body returns the value of one atomic load of a global (a getter:
+ * `static inline long pending(void) { return atomic_load(&n); }`), an
+ * atomic read of that global at the call: a condition on the call waits
+ * as one on the load does. */
+void rlw_note_getter_call(walker *w, CXCursor call, CXCursor callee);
 /* (walk_unexposed.c) An unexposed expression c: an implicit conversion,
  * a designated initializer, GNU's `x ?: y` or `__builtin_choose_expr`,
  * `va_arg`, or an atomic operation (rlw_walk_atomic_expr). */

@@ -234,7 +234,11 @@ static void index_function(rl_known_index *k, int fi)
         const rl_node *n = &f->nodes[i];
         if (n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) {
             if (rl_text_is_member_test(n->text)) continue;
-            if (k->started[fi] && is_thread_arg_test(n->text) && early_exit(f, i) && !rl_ptrmap_get(&k->changing, n))
+            /* an early exit on the instance's value: in a thread's entry,
+             * of its argument; in a helper, of any parameter, which
+             * ordering.c asks to be bound to the thread's argument */
+            if ((k->started[fi] ? is_thread_arg_test(n->text) : is_instance_test(n->text)) && early_exit(f, i) &&
+                !rl_ptrmap_get(&k->changing, n))
                 RL_PUSH(k->fns[fi].guards, k->fns[fi].nguards, k->fns[fi].cap_guards, i);
             k->fns[fi].tests = 1;
             int param = tk_param_of(n->text);

@@ -619,12 +619,42 @@ static int modes_exclude(const rl_model *m, const rl_access *a, const rl_access 
 /* Whether a and b, of one thread started several times with a value of
  * its own each, both run under its entry's test that this value is one
  * constant (known.h, instances): one instance's, in program order. */
+/* Whether instance fact `place` (RL_INSTANCE_TEST "<n>@<fn>", known.c)
+ * names a test of a parameter bound, in the context of function fn up
+ * a's chain of first calls, to the thread's own argument: the value its
+ * entry was started with, handed on (`cron(t)` testing `t->index`). */
+static int tests_thread_argument(const rl_model *m, const rl_access *a, const char *place)
+{
+    int param = -1, fn = -1;
+    char tail;
+    if (sscanf(place, RL_INSTANCE_TEST "%d@%d%c", &param, &fn, &tail) != 2) return 0;
+    const rl_ctx *root = &m->ctxs[a->ctx];
+    while (root->parent_ctx >= 0) root = &m->ctxs[root->parent_ctx];
+    const char *arg = root->nbind > RL_THREAD_ARG_PARAM ? root->bind[RL_THREAD_ARG_PARAM] : NULL;
+    if (!arg || !arg[0] || !(root->distinct & (1u << RL_THREAD_ARG_PARAM))) return 0;
+    for (const rl_ctx *c = &m->ctxs[a->ctx];; c = &m->ctxs[c->parent_ctx]) {
+        if (c->fn == fn) return param >= 0 && param < c->nbind && c->bind[param] && strcmp(c->bind[param], arg) == 0;
+        if (c->parent_ctx < 0) return 0;
+    }
+}
+
 static int one_instance(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     const rl_thread *t = &m->threads[a->thread];
     if (a->thread != b->thread || !t->multi || !t->arg_distinct || t->runs_fn >= 0) return 0;
     const char *instance = rl_known_instance_place(m->known, t->entry_fn, RL_THREAD_ARG_PARAM);
-    return instance && rl_known_same_instance(a->conds, b->conds, instance);
+    if (instance && rl_known_same_instance(a->conds, b->conds, instance)) return 1;
+    /* a test made by a helper the entry hands its argument to (a timer
+     * callback every event loop runs, housekeeping only on loop 0: `if
+     * (t->index != 0) return;`, round 21's r8) */
+    for (int i = 0; a->conds && i < a->conds->n; i++) {
+        const char *place = a->conds->e[i].place;
+        if (place != instance && a->conds->e[i].eq && strncmp(place, RL_INSTANCE_TEST, strlen(RL_INSTANCE_TEST)) == 0 &&
+            rl_known_same_instance(a->conds, b->conds, place) && tests_thread_argument(m, a, place) &&
+            tests_thread_argument(m, b, place))
+            return 1;
+    }
+    return 0;
 }
 
 /* Whether b touches an object its thread took off a shared structure

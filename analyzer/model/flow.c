@@ -131,6 +131,9 @@ const rl_lockset *flow_translate(walk *w, const rl_lockset *s, const rl_node *ca
         rl_root_kind k = rl_place_root(s->e[i].lock, NULL);
         if (k == RL_ROOT_LOCAL || k == RL_ROOT_HEAP) continue;
         const char *t = rl_place_subst(w->p->pool, s->e[i].lock, call->args, call->nargs);
+        /* `post(&cv[type])` in a helper handed `submit(1)`: any element
+         * of the caller's, as its own `&cv[j]` names one */
+        if (t[0]) t = rl_place_subst_index(w->p->pool, t, call->args, call->nargs);
         if (t[0]) r = rl_ls_add(w->flow->locks, r, t, s->e[i].shared);
     }
     return r;

@@ -292,6 +292,27 @@ const char *rl_value_subst(rl_strpool *pool, const char *value, const char *cons
     return subst(pool, value ? value : "", vals, nvals, 1);
 }
 
+const char *rl_place_subst_index(rl_strpool *pool, const char *place, const char *const *args, int nargs)
+{
+    if (!strstr(place, "[#P")) return place;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    for (const char *p = place; *p;) {
+        int n, m;
+        const char *close = strchr(p, ']');
+        if (close && sscanf(p, "[#P%d]", &n) == 1) {
+            const char *arg = n >= 0 && n < nargs ? args[n] : NULL;
+            if (arg && sscanf(arg, "#P%d", &m) == 1) rl_sb_printf(&sb, "[#P%d]", m);
+            else rl_sb_append(&sb, "[]");
+            p = close + 1;
+        } else {
+            rl_sb_appendc(&sb, *p++);
+        }
+    }
+    const char *r = rl_intern(pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return r;
+}
+
 const char *rl_place_qualify(rl_strpool *pool, const char *place, const char *qualifier)
 {
     int amp = place[0] == '&';

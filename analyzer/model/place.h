@@ -31,6 +31,12 @@ rl_root_kind rl_place_root(const char *place, int *param_index);
 const char *rl_place_subst(rl_strpool *pool, const char *place, const char *const *vals, int nvals);
 /* Same for a value string (an argument passed on to a callee). */
 const char *rl_value_subst(rl_strpool *pool, const char *value, const char *const *vals, int nvals);
+/* A callee's place with each "[#P<n>]" step (an element indexed by its
+ * parameter n's value, facts.h) in the terms of a call passing args:
+ * "[#P<m>]" when the caller passes its own parameter m's copy ("#P<m>"),
+ * else "[]", any element (as resolution names an index not distinct per
+ * instance). Other steps are kept. */
+const char *rl_place_subst_index(rl_strpool *pool, const char *place, const char *const *args, int nargs);
 
 /* Gives L: and H roots a qualifier (thread and function) so that locals of
  * different activations are different objects. */

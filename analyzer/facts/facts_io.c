@@ -129,8 +129,11 @@
  * condition takes on the start's failure is also taken after a start
  * that worked; 58: a call of a getter of the unit whose body returns one
  * atomic load of a global (`return atomic_load(&pending);`) is also an
- * atomic read of that global at the call (walk_getter.c) */
-#define FACTS_FORMAT 58
+ * atomic read of that global at the call (walk_getter.c); 59: an atomic
+ * operation written through a macro of the program's own is named by the
+ * macro whose definition spells it (`ngx_unlock(l)` defined as
+ * `atomic_flag_clear_explicit(...)`: that clear, an unlock) */
+#define FACTS_FORMAT 59
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

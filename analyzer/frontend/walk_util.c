@@ -231,6 +231,42 @@ int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)
     return n > 0;
 }
 
+int rlw_spelled_in_macro(walker *w, CXCursor c, char *buf, size_t size)
+{
+    CXFile file;
+    unsigned offset;
+    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(c)), &file, NULL, NULL, &offset);
+    size_t len;
+    const char *text = file ? clang_getFileContents(w->tu, file, &len) : NULL;
+    buf[0] = '\0';
+    if (!text || offset > len) return 0;
+    /* back to the start of the logical line: lines ending in a backslash
+     * continue the one before */
+    size_t start = offset;
+    for (;;) {
+        while (start > 0 && text[start - 1] != '\n') start--;
+        if (start == 0) break;
+        size_t last = start - 1; /* the newline ending the line before */
+        if (last > 0 && text[last - 1] == '\r') last--;
+        if (last == 0 || text[last - 1] != '\\') break;
+        start = last - 1;
+    }
+    const char *p = text + start, *end = text + offset;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    if (p >= end || *p++ != '#') return 0;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    if ((size_t)(end - p) < sizeof "define" || strncmp(p, "define", strlen("define")) != 0) return 0;
+    p += strlen("define");
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    size_t n = 0;
+    while (p + n < end && n + 1 < size && (isalnum((unsigned char)p[n]) || p[n] == '_')) {
+        buf[n] = p[n];
+        n++;
+    }
+    buf[n] = '\0';
+    return n > 0;
+}
+
 int rlw_source_first_char(walker *w, CXCursor c)
 {
     size_t left = 0;

@@ -238,6 +238,12 @@ int rlw_type_is_function(CXType t);
 const char *rlw_type_key(walker *w, CXType t);
 /* The identifier written at the start of c (a macro's name). */
 int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size);
+/* The name of the macro whose definition spells the start of c, the one
+ * nearest the expression (`atomic_flag_test_and_set_explicit` for
+ * `ngx_spinlock(&l)` expanding to it, <stdatomic.h>'s macro defined as
+ * `__c11_atomic_exchange(...)`); 0 when c's start is spelled outside a
+ * `#define` line. */
+int rlw_spelled_in_macro(walker *w, CXCursor c, char *buf, size_t size);
 /* The character written at the start of c ('.' of a designator), 0 when
  * none is known. */
 int rlw_source_first_char(walker *w, CXCursor c);

@@ -59,6 +59,9 @@ typedef struct rl_fn_flow {
     const rl_lockset *jump_held; /* summary: held at every jump its body or a
                                     callee makes (own terms); NULL: none */
     int returns;                 /* summary: some return is reachable */
+    int param_tests;             /* its body's value tests of its parameters
+                                    (flow.c, decides_tests): 0 not counted
+                                    yet, else 1 + how many */
     const rl_lockset *barriers;  /* summary: the barriers among `waited`
                                     (API kind barrier: a post and a wait at once;
                                     or own_barriers) */
@@ -99,6 +102,12 @@ typedef struct rl_flow {
                                releases); a spinlock taken on a word no such
                                release gives back orders nothing (flow.c,
                                on_branch) */
+    /* Summaries for one call whose constants decide its callee's tests
+     * (flow.c, summary_for_call), made once a round: key (interned
+     * "callee|args") -> index + 1 into call_summaries */
+    rl_ptrmap call_summary_index;
+    struct flow_call_summary *call_summaries;
+    size_t ncall_summaries, cap_call_summaries;
 } rl_flow;
 
 /* The objects posted on after node i of function fn (own terms), whose

@@ -54,6 +54,12 @@ typedef struct walk {
     const rl_lockset *branch_waits; /* objects atomic loads tested by a
                                     condition waited on (on_branch); NULL:
                                     none yet */
+    const char *const *call_args; /* a walk for one call (flow.c,
+                                    apply_callee): its arguments, whose
+                                    integer constants decide the body's
+                                    tests of those parameters; NULL for
+                                    the function's own walk */
+    int ncall_args;
 } walk;
 
 /* (flow.c) A callee's summary set in the caller's terms at `call`. */

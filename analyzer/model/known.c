@@ -75,7 +75,7 @@ static int written_bit(const rl_known_index *k, const char *place, int *all)
  * handed further down (each function's P<n> is its own); the frontend
  * marks only parameters the function never assigns, so nothing kills it.
  * The parameter's index, or -1 for a global. */
-int tk_param_of(const char *place)
+int rl_known_param_of(const char *place)
 {
     if (place[0] != 'P') return -1;
     char *end;
@@ -241,7 +241,7 @@ static void index_function(rl_known_index *k, int fi)
                 !rl_ptrmap_get(&k->changing, n))
                 RL_PUSH(k->fns[fi].guards, k->fns[fi].nguards, k->fns[fi].cap_guards, i);
             k->fns[fi].tests = 1;
-            int param = tk_param_of(n->text);
+            int param = rl_known_param_of(n->text);
             if (param >= 0) {
                 k->fns[fi].param_tests |= 1u << param;
                 continue;
@@ -347,7 +347,7 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
                 if (is_instance_test(place) && instance_value_changes(p, (int)fi, f, i))
                     rl_ptrmap_put(&k->changing, &f->nodes[i], (void *)1);
                 else if (is_instance_test(place)) add_bit(k, instance_place(p->pool, (int)fi, place, 1));
-                else if (tk_param_of(place) < 0) add_bit(k, place);
+                else if (rl_known_param_of(place) < 0) add_bit(k, place);
                 k->any = 1;
             }
     }
@@ -525,7 +525,7 @@ static int phase_fact(const rl_known_index *k, int fn, int32_t loop, int32_t at,
 /* Which branch of value-test IF t knows the test's outcome: 1 (then)
  * for the left operand of an `&&`, 2 (else) for that of an `||`, 0 for
  * both when the condition is the test (facts.h, RL_IF_PART_AND). */
-int tk_branch_knowing(const rl_node *t)
+int rl_known_branch_knowing(const rl_node *t)
 {
     if (!t->api) return 0;
     return strcmp(t->api, RL_IF_PART_AND) == 0 ? 1 : 2;
@@ -580,7 +580,7 @@ static void facts_at(rl_known_index *k, int fn, const rl_known_set *inherited, c
             return;
         if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
         int branch = child == rl_fn_child(f, j, 1) ? 1 : child == rl_fn_child(f, j, 2) ? 2 : 0;
-        int knows = tk_branch_knowing(t);
+        int knows = rl_known_branch_knowing(t);
         if (knows && branch != knows) continue;
         /* interned by rl_known_build: found, never added, on this hot path */
         const char *place = test_place(k, fn, t);
@@ -655,7 +655,7 @@ const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b)
      * the call's own and no shared state */
     for (int i = 0; a && b && i < a->n; i++)
         for (int j = 0; j < b->n; j++)
-            if (a->e[i].place == b->e[j].place && a->e[i].place[0] != '#' && tk_param_of(a->e[i].place) < 0 &&
+            if (a->e[i].place == b->e[j].place && a->e[i].place[0] != '#' && rl_known_param_of(a->e[i].place) < 0 &&
                 facts_exclude(&a->e[i], &b->e[j]))
                 return a->e[i].place;
     return NULL;

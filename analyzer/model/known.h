@@ -108,6 +108,13 @@ const char *rl_known_contradiction(const rl_known_set *a, const rl_known_set *b)
  * fns[i] (the path's root first; a thread's spawn position). */
 const rl_known_set *rl_known_on_path(rl_known_index *k, const int *fns, const int32_t *nodes, int nframes);
 
+/* The parameter a tested place is ("P<n>" alone: a value test of that
+ * parameter, decided by a constant a call passes), or -1. */
+int rl_known_param_of(const char *place);
+/* Which branch of value-test IF t knows the test's outcome: 1 (then) for
+ * the left operand of an `&&`, 2 (else) for that of an `||`, 0 for both. */
+int rl_known_branch_knowing(const rl_node *t);
+
 /* ---- instances -----------------------------------------------------------
  * A thread started several times, each instance with a value of its own
  * (the loop counter, `&args[i]`), that tests a copy of it (`int id =

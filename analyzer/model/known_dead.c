@@ -47,7 +47,7 @@ static int decide(dead_walk *w, int32_t i)
         int holds = (t->flags & RL_IF_VALUE_EQ) ? is_value : !is_value; /* the test */
         /* a test one way decides its condition one way (facts.h): an
          * `&&` whose left operand fails, an `||` whose left one holds */
-        int knows = tk_branch_knowing(t);
+        int knows = rl_known_branch_knowing(t);
         if ((knows == 1 && holds) || (knows == 2 && !holds)) return -1;
         w->decided++;
         return holds;
@@ -125,7 +125,7 @@ const uint8_t *rl_known_dead(rl_known_index *k, int fn, const rl_known_set *fact
         walk(&w, 0, 1, 1, 0);
         int dropped = -1;
         for (int i = 0; i < nkept && dropped < 0; i++) {
-            if (tk_param_of(kept[i].place) >= 0) continue; /* nothing kills it */
+            if (rl_known_param_of(kept[i].place) >= 0) continue; /* nothing kills it */
             int b = tk_bit_of(k, kept[i].place);
             if (decided_by[i] >= 0 && tk_killed_between(k, fn, dead, b, -1, decided_by[i], -1, -1, 0)) dropped = i;
         }

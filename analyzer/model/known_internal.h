@@ -77,8 +77,6 @@ struct rl_known_index {
 
 /* The bit of tested place `place` (invariant 1 of known.c), or -1. */
 int tk_bit_of(const rl_known_index *k, const char *place);
-/* The parameter a place is ("P<n>" alone), or -1. */
-int tk_param_of(const char *place);
 /* The end of the outermost loop around node x inside node `within` (the
  * whole function for -1), past which a fact's kill may come back round:
  * x itself when no loop lies between. */
@@ -88,8 +86,5 @@ int32_t tk_loop_extent(const rl_function *f, int32_t x, int32_t within);
  * the locks taken when `modes` (known.c). */
 int tk_killed_between(const rl_known_index *k, int fn, const uint8_t *dead, int bit, int32_t lo, int32_t hi,
                       int32_t skip_lo, int32_t skip_hi, int modes);
-/* Which branch of value-test IF t knows the test's outcome: 1 (then) for
- * the left operand of an `&&`, 2 (else) for that of an `||`, 0 for both. */
-int tk_branch_knowing(const rl_node *t);
 
 #endif

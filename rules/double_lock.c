@@ -1,7 +1,8 @@
 /* Rule `double-lock`: an exclusive acquisition of a lock that every path
  * to it already holds, or every path of some call to its function (a
- * helper called both with and without the lock), unless the lock may be
- * recursive. One finding per acquisition site. */
+ * helper called both with and without the lock: the call holding it is
+ * an event of its own, "call", when the chain printed is another's),
+ * unless the lock may be recursive. One finding per acquisition site. */
 #include "checks.h"
 #include "evidence.h"
 #include "model/place.h"
@@ -44,6 +45,9 @@ void rl_check_DoubleLock(rl_check_ctx *ctx)
                                "can assume the caller holds it)", rl_sb_str(&name));
         rl_sb_free(&name);
         rl_evidence_add_node(m, f, e->ctx, e->node, "lock", e->held);
+        /* the call made holding it, when the chain printed is another */
+        if (from_caller && e->held_by_ctx >= 0)
+            rl_evidence_add_node(m, f, e->held_by_ctx, e->held_by_call, "call", e->held_some);
         const char *parts[2] = {f->events[0].function, f->events[0].thread};
         rl_evidence_fingerprint(f, e->lock, parts, 2);
     }

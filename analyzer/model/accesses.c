@@ -15,6 +15,7 @@
 #include "discovery.h"
 #include "ownership.h"
 #include "known.h"
+#include "member_tests.h"
 #include "../apimodel/apimodel.h"
 #include "place.h"
 #include "../util/budget.h"
@@ -76,8 +77,29 @@ static int chain_holds(rl_model *m, const rl_ctx *c, const char *lock)
     return 0;
 }
 
-static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, const frame_env *env,
-                              uint8_t *global_returns)
+/* Whether some other call into context ci (not its first, which
+ * chain_holds asks about) is made holding `lock` on every path: a helper
+ * called once after its caller released the lock and once while it holds
+ * it (round 22's r8). Its caller's context and call node go to *ctx and
+ * *call. */
+static int other_call_holds(rl_model *m, const tm_callers *callers, size_t ci, const char *lock, int *ctx,
+                            int32_t *call)
+{
+    for (size_t k = callers->first[ci]; k < callers->first[ci + 1]; k++) {
+        const tm_call_edge *e = &m->call_edges[callers->into[k]];
+        if (e->parent < 0) continue;
+        const rl_lockset *held = tm_follow_lock_stores(m, tm_held_at(m, &m->ctxs[e->parent], e->call));
+        if (held && rl_ls_contains(held, lock)) {
+            *ctx = e->parent;
+            *call = e->call;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void record_lock_event(rl_model *m, const tm_callers *callers, const rl_ctx *c, int ci, int32_t i,
+                              const frame_env *env, uint8_t *global_returns)
 {
     const rl_node *n = &fn_of(m, c->fn)->nodes[i];
     int unused = 0;
@@ -102,7 +124,11 @@ static void record_lock_event(rl_model *m, const rl_ctx *c, int ci, int32_t i, c
     e->via_global = n->text && reached_through_global(m, n->text, global_returns);
     e->held = held;
     e->may = tm_follow_lock_stores(m, tm_may_held_at(m, c, i));
-    e->held_some = c->entry_some && chain_holds(m, c, lock) ? tm_follow_lock_stores(m, tm_held_some_at(m, c, i)) : held;
+    e->held_by_ctx = -1;
+    e->held_by_call = -1;
+    int some = c->entry_some && (chain_holds(m, c, lock) ||
+                                 other_call_holds(m, callers, (size_t)ci, lock, &e->held_by_ctx, &e->held_by_call));
+    e->held_some = some ? tm_follow_lock_stores(m, tm_held_some_at(m, c, i)) : held;
 }
 
 /* Events are recorded context by context, so each context's are one run. */
@@ -526,6 +552,8 @@ void tm_collect_accesses(rl_model *m)
     for (size_t t = 0; t < m->nthreads && roots < 2; t++) roots += m->threads[t].parent < 0;
     int one_root = roots == 1;
     tm_follow_cache_start(m);
+    tm_callers callers;
+    tm_index_callers(m, &callers);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
         if (rl_budget_spent(m->program->budget)) break;
@@ -542,7 +570,7 @@ void tm_collect_accesses(rl_model *m)
                 note_mode_write(m, one_root, (int)ci, i, n->text);
             if (n->kind == RL_N_TRYLOCK && (n->flags & RL_LOCK_JUMP_TARGET)) continue; /* a setjmp: no lock */
             if (n->kind == RL_N_LOCK || n->kind == RL_N_TRYLOCK || n->kind == RL_N_UNLOCK || n->kind == RL_N_LOCKINIT) {
-                record_lock_event(m, c, (int)ci, i, &env, global_returns);
+                record_lock_event(m, &callers, c, (int)ci, i, &env, global_returns);
                 continue;
             }
             if (n->kind == RL_N_CALL) {
@@ -667,6 +695,7 @@ void tm_collect_accesses(rl_model *m)
     rl_ptrmap_free(&last_marks);
     tm_posts_free(posts);
     free(global_returns);
+    tm_callers_free(&callers);
     tm_follow_cache_stop(m);
 }
 

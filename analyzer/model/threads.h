@@ -320,6 +320,11 @@ typedef struct rl_lock_event {
     const rl_lockset *may;   /* held on some path just before */
     const rl_lockset *held_some; /* held on every path of some call to the
                                 context, just before (rl_ctx.entry_some) */
+    int held_by_ctx;         /* the caller's context and call node of a
+                                call into this context made holding the
+                                lock, when the chain of first calls holds
+                                none (held_some then has it); -1 when none */
+    int32_t held_by_call;
 } rl_lock_event;
 
 /* All accesses to one resolved location, in discovery order. The items

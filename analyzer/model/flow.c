@@ -2,13 +2,10 @@
  * each body, bottom up over the call graph; what a function posts and
  * waits on is found from the walk by flow_sync.c (flow_internal.h). */
 #include "flow_internal.h"
-#include "known.h"
 #include "loop_start.h"
 #include "place.h"
 #include "../apimodel/apimodel.h"
 #include "../util/mem.h"
-#include "../util/strbuf.h"
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,137 +139,13 @@ const rl_lockset *flow_translate(walk *w, const rl_lockset *s, const rl_node *ca
     return r;
 }
 
-/* Which branch of IF n a call's constant arguments args decide (a walk
- * for one call, walk.call_args): 1 the then branch only, 2 the else branch
- * only, 0 both. Only a value test of a parameter (facts.h: text "P<n>",
- * display K) handed an integer constant (`#=K'`): `lock_acquire(l,
- * EXCLUSIVE)` into `if (mode == EXCLUSIVE) wrlock(...); else
- * rdlock(...);`. A test of an `&&`'s left operand decides only when it
- * fails, of an `||`'s only when it holds. */
-static int decided_by(const char *const *args, int nargs, const rl_node *n)
-{
-    if (!args || !(n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) || !n->text || !n->display) return 0;
-    int param = rl_known_param_of(n->text);
-    const char *arg = param >= 0 && param < nargs ? args[param] : NULL;
-    size_t prefix = strlen(RL_INT_CONSTANT_ARG);
-    if (!arg || strncmp(arg, RL_INT_CONSTANT_ARG, prefix) != 0) return 0;
-    char *end;
-    long long value = strtoll(arg + prefix, &end, 10);
-    if (*end) return 0;
-    int holds = (value == strtoll(n->display, NULL, 10)) == ((n->flags & RL_IF_VALUE_EQ) != 0);
-    int knows = rl_known_branch_knowing(n);
-    if (knows == 1 && holds) return 0; /* `a && b`: a held, b decides */
-    if (knows == 2 && !holds) return 0;
-    return holds ? 1 : 2;
-}
-
-static int branch_decided(const walk *w, const rl_node *n)
-{
-    return decided_by(w->call_args, w->ncall_args, n);
-}
-
-/* Whether call's constant arguments decide some test of callee's body
- * (branch_decided): the call then gets a summary of its own. */
-static int decides_tests(const walk *w, const rl_node *call, int callee)
-{
-    const rl_function *f = w->p->fns[callee].fn;
-    rl_fn_flow *cf = &w->flow->fns[callee];
-    if (!f || !call->nargs) return 0;
-    if (!cf->param_tests) { /* counted once: most functions test none */
-        cf->param_tests = 1;
-        for (int32_t i = 0; i < f->nnodes; i++)
-            cf->param_tests += f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) &&
-                               f->nodes[i].text && rl_known_param_of(f->nodes[i].text) >= 0;
-    }
-    if (cf->param_tests == 1) return 0;
-    for (int32_t i = 0; i < f->nnodes; i++)
-        if (f->nodes[i].kind == RL_N_IF && decided_by((const char *const *)call->args, call->nargs, &f->nodes[i]))
-            return 1;
-    return 0;
-}
-
-static state run(walk *w, int32_t id, state s);
-
-/* The summary of callee for one call whose constants decide some of its
- * tests (decides_tests): its body walked again with the branches they
- * rule out unreachable, into scratch per-node sets; its callees' own
- * summaries as they stand. Fills *exit (held, released, may, acquired at
- * every return; the entry state when it never returns). */
-static void summary_for_call(walk *w, const rl_node *call, int callee, state *exit)
-{
-    rl_fn_flow *cf = &w->flow->fns[callee];
-    const rl_function *f = w->p->fns[callee].fn;
-    rl_fn_flow scratch = {0};
-    size_t n = (size_t)f->nnodes + 1;
-    scratch.held = rl_xcalloc(n, sizeof *scratch.held);
-    scratch.released = rl_xcalloc(n, sizeof *scratch.released);
-    scratch.may = rl_xcalloc(n, sizeof *scratch.may);
-    scratch.acquired = rl_xcalloc(n, sizeof *scratch.acquired);
-    scratch.own_barriers = cf->own_barriers;
-    scratch.jump_held = cf->jump_held;
-    walk sw;
-    memset(&sw, 0, sizeof sw);
-    sw.p = w->p;
-    sw.flow = w->flow;
-    sw.info = &w->p->fns[callee];
-    sw.fn = f;
-    sw.out = &scratch;
-    sw.returns = UNREACHABLE;
-    sw.last_acquire_fence = flow_last_fence(f, RL_CALL_FENCE_ACQUIRE);
-    sw.call_args = (const char *const *)call->args;
-    sw.ncall_args = call->nargs;
-    state entry = {rl_ls_empty(w->flow->locks), rl_ls_empty(w->flow->locks), rl_ls_empty(w->flow->locks),
-                   rl_ls_empty(w->flow->locks), rl_ls_empty(w->flow->locks)};
-    *exit = meet(&sw, sw.returns, run(&sw, 0, entry));
-    if (!exit->held) *exit = entry;
-    free(scratch.held);
-    free(scratch.released);
-    free(scratch.may);
-    free(scratch.acquired);
-}
-
-/* A call's summary (summary_for_call) kept for the round. */
-typedef struct flow_call_summary {
-    state exit;
-} flow_call_summary;
-
-/* Forgets the round's call summaries: the callees' own may change in the
- * next round of the fixpoint (rl_flow_compute). */
-static void forget_call_summaries(rl_flow *flow)
-{
-    rl_ptrmap_free(&flow->call_summary_index);
-    free(flow->call_summaries);
-    flow->call_summaries = NULL;
-    flow->ncall_summaries = flow->cap_call_summaries = 0;
-}
-
-/* summary_for_call, made once a round for each callee and arguments. */
-static void call_summary(walk *w, const rl_node *call, int callee, state *exit)
-{
-    rl_strbuf key = RL_STRBUF_INIT;
-    rl_sb_printf(&key, "%d", callee);
-    for (int i = 0; i < call->nargs; i++) rl_sb_printf(&key, "%c%s", RL_CALL_SEP[0], call->args[i] ? call->args[i] : "");
-    void **slot = rl_ptrmap_slot(&w->flow->call_summary_index, rl_intern(w->p->pool, rl_sb_str(&key)));
-    rl_sb_free(&key);
-    if (*slot) {
-        *exit = w->flow->call_summaries[(size_t)(uintptr_t)*slot - 1].exit;
-        return;
-    }
-    summary_for_call(w, call, callee, exit);
-    flow_call_summary made = {*exit};
-    RL_PUSH(w->flow->call_summaries, w->flow->ncall_summaries, w->flow->cap_call_summaries, made);
-    *slot = (void *)(uintptr_t)w->flow->ncall_summaries;
-}
-
 static state apply_callee(walk *w, state s, const rl_node *call, int callee)
 {
     if (!s.held || callee < 0) return s;
     rl_fn_flow *cf = &w->flow->fns[callee];
     if (!cf->analysed || !cf->exit_held) return s;
     state own = {cf->exit_held, cf->exit_released, cf->exit_may, cf->exit_acquired, NULL};
-    /* one level only: a call inside a walk for a call (a recursive
-     * function handing itself a constant) takes the plain summary */
-    if (!w->call_args && decides_tests(w, call, callee)) call_summary(w, call, callee, &own);
+    flow_call_summary(w, call, callee, &own); /* a call whose constants decide its tests */
     const rl_lockset *rel = flow_translate(w, own.released, call);
     const rl_lockset *acq = flow_translate(w, own.held, call);
     const rl_lockset *may = flow_translate(w, own.may, call);
@@ -303,6 +176,8 @@ static state apply_call(walk *w, state s, int32_t id)
     if (targets && count == 1 && !weak) return apply_callee(w, s, n, targets[0]);
     return s;
 }
+
+static state run(walk *w, int32_t id, state s);
 
 static state run_children(walk *w, int32_t id, state s)
 {
@@ -404,7 +279,7 @@ static state run_if(walk *w, int32_t id, state s)
 {
     int32_t cond = rl_fn_child(w->fn, id, 0), then = rl_fn_child(w->fn, id, 1), els = rl_fn_child(w->fn, id, 2);
     s = run(w, cond, s);
-    int taken = branch_decided(w, &w->fn->nodes[id]);
+    int taken = flow_branch_decided(w, &w->fn->nodes[id]);
     state t = run(w, then, taken == 2 ? UNREACHABLE : on_branch(w, id, s, RL_TRY_ON_TRUE));
     state e = run(w, els, taken == 1 ? UNREACHABLE : on_branch(w, id, s, RL_TRY_ON_FALSE));
     return meet(w, t, e);
@@ -676,6 +551,13 @@ static state run(walk *w, int32_t id, state s)
 }
 
 /* Analyses one function; returns whether its summary changed. */
+state flow_walk_function(walk *w, state entry)
+{
+    w->returns = UNREACHABLE;
+    state end = run(w, 0, entry); /* before reading the returns it met */
+    return meet(w, w->returns, end);
+}
+
 static int analyse(rl_program *p, rl_flow *flow, size_t i)
 {
     walk w;
@@ -778,11 +660,11 @@ rl_flow *rl_flow_compute(rl_program *p)
     rl_loop_start_find(p, order, n, &flow->kept_at_start);
     for (int round = 0; round < MAX_SUMMARY_ROUNDS; round++) {
         int changed = 0;
-        forget_call_summaries(flow);
+        flow_forget_call_summaries(flow);
         for (size_t k = 0; k < n; k++) changed |= analyse(p, flow, order[k]);
         if (!changed) break;
     }
-    forget_call_summaries(flow);
+    flow_forget_call_summaries(flow);
     free(mark);
     free(order);
     return flow;

@@ -106,7 +106,7 @@ typedef struct rl_flow {
      * (flow.c, summary_for_call), made once a round: key (interned
      * "callee|args") -> index + 1 into call_summaries */
     rl_ptrmap call_summary_index;
-    struct flow_call_summary *call_summaries;
+    struct flow_summary_of_call *call_summaries;
     size_t ncall_summaries, cap_call_summaries;
 } rl_flow;
 

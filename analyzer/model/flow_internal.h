@@ -62,6 +62,20 @@ typedef struct walk {
     int ncall_args;
 } walk;
 
+/* (flow.c) Walks w's function from its first node in state entry; the
+ * state at its returns and at its end, met (held NULL: it never returns). */
+state flow_walk_function(walk *w, state entry);
+/* (flow_calls.c) Which branch of IF n the constants of the call w walks
+ * for decide (walk.call_args): 1 the then branch only, 2 the else branch
+ * only, 0 both (always 0 in a function's own walk). */
+int flow_branch_decided(const walk *w, const rl_node *n);
+/* (flow_calls.c) The summary of callee for `call` when the call's integer
+ * constants decide some test of its body, into *exit (held, released,
+ * may, acquired at its returns); 0, *exit untouched, otherwise. */
+int flow_call_summary(walk *w, const rl_node *call, int callee, state *exit);
+/* (flow_calls.c) Forgets the round's call summaries (rl_flow_compute). */
+void flow_forget_call_summaries(rl_flow *flow);
+
 /* (flow.c) A callee's summary set in the caller's terms at `call`. */
 const rl_lockset *flow_translate(walk *w, const rl_lockset *s, const rl_node *call);
 /* (flow.c) The objects the call at node i waits on, in the caller's

@@ -616,9 +616,6 @@ static int modes_exclude(const rl_model *m, const rl_access *a, const rl_access 
     return mode && rl_known_is_mode(m->known, mode);
 }
 
-/* Whether a and b, of one thread started several times with a value of
- * its own each, both run under its entry's test that this value is one
- * constant (known.h, instances): one instance's, in program order. */
 /* Whether instance fact `place` (RL_INSTANCE_TEST "<n>@<fn>", known.c)
  * names a test of a parameter bound, in the context of function fn up
  * a's chain of first calls, to the thread's own argument: the value its
@@ -638,6 +635,10 @@ static int tests_thread_argument(const rl_model *m, const rl_access *a, const ch
     }
 }
 
+/* Whether a and b, of one thread started several times with a value of
+ * its own each, both run under a test that this value is one constant
+ * (known.h, instances), made by its entry or by a helper handed the
+ * thread's argument: one instance's, in program order. */
 static int one_instance(const rl_model *m, const rl_access *a, const rl_access *b)
 {
     const rl_thread *t = &m->threads[a->thread];

@@ -248,7 +248,9 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
     if (n->callee) rl_sb_printf(out, " -> %s", n->callee);
     if (n->api) rl_sb_printf(out, " api=%s", n->api);
     if (n->guard) rl_sb_printf(out, " guard=%s", n->guard);
-    if (n->target) rl_sb_printf(out, " via=%s", n->target);
+    if (n->target)
+        rl_sb_printf(out, n->kind == RL_N_CALL || n->kind == RL_N_SPAWN || n->kind == RL_N_ONCE ? " via=%s" : " by=%s",
+                     n->target);
     if (n->fnptr) rl_sb_printf(out, " fnptr=%s", n->fnptr);
     for (int32_t a = 0; a < n->nargs; a++) rl_sb_printf(out, " arg%d=%s", a, n->args[a] ? n->args[a] : "");
     if (n->loc.line) rl_sb_printf(out, " @%u:%u", n->loc.line, n->loc.col);

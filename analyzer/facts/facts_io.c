@@ -132,8 +132,10 @@
  * atomic read of that global at the call (walk_getter.c); 59: an atomic
  * operation written through a macro of the program's own is named by the
  * macro whose definition spells it (`ngx_unlock(l)` defined as
- * `atomic_flag_clear_explicit(...)`: that clear, an unlock) */
-#define FACTS_FORMAT 59
+ * `atomic_flag_clear_explicit(...)`: that clear, an unlock); 60: an
+ * ACCESS or a lock on an element of an array names, in its target, the
+ * parameter indexing that element (`acct[from].m`: "from") */
+#define FACTS_FORMAT 60
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -31,6 +31,7 @@ static int32_t emit_access_node(walker *w, CXCursor at, const char *place, const
     n->text = rl_intern(w->facts->pool, place);
     n->display = rl_intern(w->facts->pool, display);
     n->flags = flags;
+    if (strchr(place, '[')) n->target = rlw_index_variable(w, at);
     return id;
 }
 

@@ -285,7 +285,11 @@ void rlw_walk_sync_call(walker *w, CXCursor c, const rl_api_fn *api, const char 
         if (i != lock_arg) rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
     if (lock_arg >= nargs) return;
     rlw_lock_place(w, rlw_call_arg(c, lock_arg), &place, &display);
+    int32_t before = w->fn->nnodes;
     rlw_emit_lock(w, c, api, name, rl_sb_str(&place), rl_sb_str(&display));
+    /* the variable choosing the lock's element (`&acct[from].m`) */
+    if (w->fn->nnodes > before && strchr(rl_sb_str(&place), '['))
+        w->fn->nodes[w->fn->nnodes - 1].target = rlw_index_variable(w, rlw_call_arg(c, lock_arg));
     rl_sb_free(&place);
     rl_sb_free(&display);
 }

@@ -231,6 +231,38 @@ int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)
     return n > 0;
 }
 
+const char *rlw_index_variable(walker *w, CXCursor e)
+{
+    CXCursor first = clang_getNullCursor();
+    /* down the base chain: the deepest subscript is the place's first [] */
+    for (int depth = 0; depth < MAX_ALIAS_DEPTH; depth++) {
+        e = rl_cursor_strip(e);
+        enum CXCursorKind k = clang_getCursorKind(e);
+        int step = k == CXCursor_ArraySubscriptExpr || k == CXCursor_MemberRefExpr ||
+                   (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf);
+        if (!step) break;
+        if (k == CXCursor_ArraySubscriptExpr) first = e;
+        child_list l;
+        rlw_children_of(e, &l);
+        CXCursor base = l.len ? rlw_child_at(&l, 0) : clang_getNullCursor();
+        rlw_children_free(&l);
+        if (clang_Cursor_isNull(base)) break;
+        e = base;
+    }
+    if (clang_Cursor_isNull(first)) return NULL;
+    child_list l;
+    rlw_children_of(first, &l);
+    CXCursor index = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 1)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(index) || clang_getCursorKind(index) != CXCursor_DeclRefExpr) return NULL;
+    /* a parameter only: a local is often computed from them (`lo = from
+     * < to ? from : to`, locks taken in index order), and the names of
+     * two locals say nothing of their values */
+    CXCursor var = clang_getCursorReferenced(index);
+    if (clang_getCursorKind(var) != CXCursor_ParmDecl) return NULL;
+    return rlw_intern_cx(w, clang_getCursorSpelling(var));
+}
+
 int rlw_spelled_in_macro(walker *w, CXCursor c, char *buf, size_t size)
 {
     CXFile file;

@@ -618,6 +618,7 @@ void tm_collect_accesses(rl_model *m)
             int distinct0 = 0, root_distinct = 0;
             const char *resolved = tm_resolve2(m, &env, n->text, &distinct0, &root_distinct);
             if (!resolved[0]) continue;
+            held = tm_drop_other_element_locks(m, &env, c, i, held, resolved); /* `acct[to]` under `acct[from].m` */
             const rl_known_set *conds = rl_known_at(m->known, c->fn, c->entry_conds, c->dead, i);
             const rl_lockset *since_wait = rl_flow_posted_before(m->flow, fn_of(m, c->fn), c->fn, i, &(const rl_lockset *){NULL});
             if (since_wait) since_wait = tm_resolve_locks(m, &env, since_wait);

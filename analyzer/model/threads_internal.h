@@ -286,6 +286,12 @@ void tm_index_instance_frames(rl_model *m);
  * the joins discovery kept (rl_model.joins_made). */
 void tm_match_joiners(rl_model *m);
 const char *tm_follow_stores(rl_model *m, const char *place, int root_distinct, int *distinct);
+/* (element_locks.c) held without the locks of another element of the
+ * array node i of context c touches (resolved): those every acquisition
+ * in its function indexes by another variable than the access's
+ * (`acct[to].balance` under `acct[from].m`). */
+const rl_lockset *tm_drop_other_element_locks(rl_model *m, const frame_env *env, const rl_ctx *c, int32_t i,
+                                              const rl_lockset *held, const char *resolved);
 /* (stores.c) Whether the two members of a thread's record (their places)
  * were given the start and the end of one block of the round that filled
  * the record (facts.h, RL_RECORD_BLOCK_START), and nothing else. */

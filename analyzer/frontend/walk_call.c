@@ -843,8 +843,9 @@ void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out)
     /* written through a macro of the program's own (`ngx_unlock(l)`
      * defined as `atomic_flag_clear_explicit(...)`): the macro whose
      * definition spells it, <stdatomic.h>'s (round 21's r5) */
-    if (!api && rlw_spelled_in_macro(w, c, name, sizeof name)) api = rlw_lookup_api(w, name);
-    if (!api) rlw_source_ident(w, c, name, sizeof name);
+    char spelled[MAX_IDENT];
+    if (!api && rlw_spelled_in_macro(w, c, spelled, sizeof spelled) && (api = rlw_lookup_api(w, spelled)) != NULL)
+        memcpy(name, spelled, sizeof name);
     CXCursor source[MAX_ATOMIC_ARGS];
     int nsource = atomic_source_args(&l, source, MAX_ATOMIC_ARGS);
     if (api && (api->kind == RL_API_TRYLOCK || api->kind == RL_API_LOCK || api->kind == RL_API_UNLOCK) && l.len &&

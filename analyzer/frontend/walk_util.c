@@ -160,9 +160,6 @@ static int start_offset(CXCursor c, CXFile *file, unsigned *offset)
     return *file != NULL;
 }
 
-/* The index of the array element `arg` is the address of (`&a[idx]`,
- * `&a[idx].f`, members not through a pointer), or a null cursor; *nested
- * is set when the array is itself an element (`&grid[i][j]`: idx is j). */
 CXCursor rlw_address_element_index(CXCursor arg, int *nested)
 {
     *nested = 0;
@@ -171,9 +168,17 @@ CXCursor rlw_address_element_index(CXCursor arg, int *nested)
         return clang_getNullCursor();
     child_list l;
     rlw_children_of(s, &l);
-    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    CXCursor e = l.len == 1 ? rlw_child_at(&l, 0) : clang_getNullCursor();
     rlw_children_free(&l);
-    /* `&a[idx].f`: the element is the member's */
+    return clang_Cursor_isNull(e) ? e : rlw_element_index(e, nested);
+}
+
+CXCursor rlw_element_index(CXCursor lvalue, int *nested)
+{
+    *nested = 0;
+    CXCursor e = rl_cursor_strip(lvalue);
+    child_list l;
+    /* `a[idx].f`: the element is the member's */
     while (!clang_Cursor_isNull(e) && clang_getCursorKind(e) == CXCursor_MemberRefExpr) {
         rlw_children_of(e, &l);
         int through_pointer = l.len == 1 && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0)));
@@ -233,28 +238,16 @@ int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size)
 
 const char *rlw_index_variable(walker *w, CXCursor e)
 {
-    CXCursor first = clang_getNullCursor();
-    /* down the base chain: the deepest subscript is the place's first [] */
-    for (int depth = 0; depth < MAX_ALIAS_DEPTH; depth++) {
-        e = rl_cursor_strip(e);
-        enum CXCursorKind k = clang_getCursorKind(e);
-        int step = k == CXCursor_ArraySubscriptExpr || k == CXCursor_MemberRefExpr ||
-                   (k == CXCursor_UnaryOperator && clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_AddrOf);
-        if (!step) break;
-        if (k == CXCursor_ArraySubscriptExpr) first = e;
-        child_list l;
-        rlw_children_of(e, &l);
-        CXCursor base = l.len ? rlw_child_at(&l, 0) : clang_getNullCursor();
-        rlw_children_free(&l);
-        if (clang_Cursor_isNull(base)) break;
-        e = base;
-    }
-    if (clang_Cursor_isNull(first)) return NULL;
-    child_list l;
-    rlw_children_of(first, &l);
-    CXCursor index = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 1)) : clang_getNullCursor();
-    rlw_children_free(&l);
-    if (clang_Cursor_isNull(index) || clang_getCursorKind(index) != CXCursor_DeclRefExpr) return NULL;
+    int nested = 0;
+    CXCursor s = rl_cursor_strip(e);
+    int address = clang_getCursorKind(s) == CXCursor_UnaryOperator &&
+                  clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf;
+    CXCursor index = address ? rlw_address_element_index(s, &nested) : rlw_element_index(s, &nested);
+    /* an element of an element (`grid[i][j]`): which index is the place's
+     * first [] is not asked */
+    if (clang_Cursor_isNull(index) || nested) return NULL;
+    index = rl_cursor_strip(index);
+    if (clang_getCursorKind(index) != CXCursor_DeclRefExpr) return NULL;
     /* a parameter only: a local is often computed from them (`lo = from
      * < to ? from : to`, locks taken in index order), and the names of
      * two locals say nothing of their values */

@@ -270,9 +270,11 @@ CXCursor rlw_function_body(CXCursor fn);
 /* Evaluates an integer constant expression; returns 1 when it is one. */
 int rlw_const_int(CXCursor c, long long *value);
 /* The index of the array element `arg` is the address of (`&a[idx]`,
- * `&a[idx].f`), or a null cursor; *nested set when the array is itself an
- * element (`&grid[i][j]`). */
+ * `&a[idx].f`, members not through a pointer), or a null cursor; *nested
+ * set when the array is itself an element (`&grid[i][j]`: idx is j). */
 CXCursor rlw_address_element_index(CXCursor arg, int *nested);
+/* The same of an element itself (`a[idx]`, `a[idx].f`). */
+CXCursor rlw_element_index(CXCursor lvalue, int *nested);
 /* Whether cursor c lies inside statement outer, by their extents in the
  * file: 1 or 0, -1 when either lies in no file. */
 int rlw_lies_within(CXCursor c, CXCursor outer);

@@ -309,13 +309,6 @@ const rl_lockset *flow_waited_by_call(walk *w, int32_t i, int at_loop_exit)
     return r;
 }
 
-/* A loop that waits (`while (!ready) pthread_cond_wait(&cv, &m);`) is
- * left once its predicate, checked under the mutex, held: even when it
- * did not wait at all, what the poster did before posting is ordered
- * before what follows. So the objects it waits on join the history at its
- * exit, as after a wait; unless its test fails at the value its global
- * starts with, and the loop may let the first thread through without
- * waiting (loop_start.h). */
 /* The semaphore loop `id` waits on in every round: the object of a wait
  * at node i that cannot return without a post (no condition variable's,
  * no trywait's), a statement of the body itself (under no `if`, `switch`
@@ -336,6 +329,13 @@ static const char *waited_each_round(walk *w, int32_t id, int32_t i)
     return own;
 }
 
+/* A loop that waits (`while (!ready) pthread_cond_wait(&cv, &m);`) is
+ * left once its predicate, checked under the mutex, held: even when it
+ * did not wait at all, what the poster did before posting is ordered
+ * before what follows. So the objects it waits on join the history at its
+ * exit, as after a wait; unless its test fails at the value its global
+ * starts with, and the loop may let the first thread through without
+ * waiting (loop_start.h). */
 static state waited_in_loop(walk *w, int32_t id, state exit_state)
 {
     if (!exit_state.held || rl_loop_start_may_skip(w->p, &w->flow->kept_at_start, &w->fn->nodes[id]))
@@ -550,7 +550,6 @@ static state run(walk *w, int32_t id, state s)
     }
 }
 
-/* Analyses one function; returns whether its summary changed. */
 state flow_walk_function(walk *w, state entry)
 {
     w->returns = UNREACHABLE;
@@ -558,6 +557,7 @@ state flow_walk_function(walk *w, state entry)
     return meet(w, w->returns, end);
 }
 
+/* Analyses one function; returns whether its summary changed. */
 static int analyse(rl_program *p, rl_flow *flow, size_t i)
 {
     walk w;

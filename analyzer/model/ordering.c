@@ -485,6 +485,15 @@ static int let_in_by(const rl_access *a, const rl_access *b)
     return 0;
 }
 
+/* The fact of thread t's entry's tests of its own value (known.h,
+ * instances), when each of its instances is started with one of its own
+ * and the entry is no trampoline; else NULL. */
+static const char *entry_instance_place(const rl_model *m, const rl_thread *t)
+{
+    return t->arg_distinct && t->runs_fn < 0 ? rl_known_instance_place(m->known, t->entry_fn, RL_THREAD_ARG_PARAM)
+                                             : NULL;
+}
+
 /* Whether access a runs in several instances of its thread, each of
  * which may post: its thread starts several times, and a lies under no
  * test that the instance's own value is one constant (known.h,
@@ -494,8 +503,7 @@ static int posted_by_several(const rl_model *m, const rl_access *a)
 {
     const rl_thread *t = &m->threads[a->thread];
     if (!t->multi) return 0;
-    const char *instance =
-        t->arg_distinct && t->runs_fn < 0 ? rl_known_instance_place(m->known, t->entry_fn, RL_THREAD_ARG_PARAM) : NULL;
+    const char *instance = entry_instance_place(m, t);
     return !(instance && rl_known_same_instance(a->conds, a->conds, instance));
 }
 
@@ -643,7 +651,7 @@ static int one_instance(const rl_model *m, const rl_access *a, const rl_access *
 {
     const rl_thread *t = &m->threads[a->thread];
     if (a->thread != b->thread || !t->multi || !t->arg_distinct || t->runs_fn >= 0) return 0;
-    const char *instance = rl_known_instance_place(m->known, t->entry_fn, RL_THREAD_ARG_PARAM);
+    const char *instance = entry_instance_place(m, t);
     if (instance && rl_known_same_instance(a->conds, b->conds, instance)) return 1;
     /* a test made by a helper the entry hands its argument to (a timer
      * callback every event loop runs, housekeeping only on loop 0: `if

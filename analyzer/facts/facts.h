@@ -483,10 +483,10 @@ typedef struct rl_node {
                            the callback is handed to; or NULL */
     const char *target; /* CALL or SPAWN through a pointer: the slot the
                            function is read from (rl_fnflow); ACCESS, LOCK,
-                           TRYLOCK, UNLOCK on an element of an array: the
-                           name of the parameter indexing the place's
-                           first [] (`acct[from].m`: "from"; facts format
-                           60); or NULL */
+                           TRYLOCK, UNLOCK on an element of an array (not
+                           an element of an element): the name of the
+                           parameter indexing it (`acct[from].m`: "from";
+                           facts format 60); or NULL */
     const char *fnptr;  /* CALL or SPAWN through a pointer: the pointer as a
                            value ("P0", "P0*.probe", "fn:USR"), resolved per
                            context by the model; or NULL */

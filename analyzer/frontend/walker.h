@@ -238,10 +238,11 @@ int rlw_type_is_function(CXType t);
 const char *rlw_type_key(walker *w, CXType t);
 /* The identifier written at the start of c (a macro's name). */
 int rlw_source_ident(walker *w, CXCursor c, char *buf, size_t size);
-/* The parameter that indexes the first array step of lvalue (or
- * address) e, `acct[from].m` -> "from", its name interned; NULL when e
- * steps into no array or the index is anything else, a local included
- * (facts.h: an ACCESS's or a lock's `target`). */
+/* The parameter that indexes the array element lvalue (or address) e
+ * is or is a member of (rlw_element_index), `acct[from].m` -> "from",
+ * its name interned; NULL when e is in no element, in an element of an
+ * element, or the index is anything else, a local included (facts.h: an
+ * ACCESS's or a lock's `target`). */
 const char *rlw_index_variable(walker *w, CXCursor e);
 /* The name of the macro whose definition spells the start of c, the one
  * nearest the expression (`atomic_flag_test_and_set_explicit` for

@@ -343,3 +343,15 @@ int rlw_is_constant(CXCursor c)
     clang_EvalResult_dispose(r);
     return constant;
 }
+
+CXCursor rlw_addressed_variable(CXCursor a)
+{
+    a = rl_cursor_strip(a);
+    if (clang_getCursorKind(a) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(a) != CXUnaryOperator_AddrOf)
+        return clang_getNullCursor();
+    child_list l;
+    rlw_children_of(a, &l);
+    CXCursor e = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    return clang_getCursorKind(e) == CXCursor_DeclRefExpr ? e : clang_getNullCursor();
+}

@@ -250,10 +250,13 @@ const char *rlw_index_variable(walker *w, CXCursor e);
  * `__c11_atomic_exchange(...)`); 0 when c's start is spelled outside a
  * `#define` line. */
 int rlw_spelled_in_macro(walker *w, CXCursor c, char *buf, size_t size);
+/* The variable reference an address `&v` takes (the DeclRefExpr of v),
+ * or a null cursor when a is no such address. */
+CXCursor rlw_addressed_variable(CXCursor a);
 /* The character written at the start of c ('.' of a designator), 0 when
  * none is known. */
 int rlw_source_first_char(walker *w, CXCursor c);
-/* (walk_lock.c) The first ACCESS node the walker wrote within the extent
+/* (walk_try.c) The first ACCESS node the walker wrote within the extent
  * of c (atomically when `atomic`: the counter of an atomic call, its
  * first argument's, emitted before the others), or -1. */
 int32_t rlw_write_within(walker *w, CXCursor c, int atomic);
@@ -538,13 +541,6 @@ void rlw_init_member_writes(walker *w, CXCursor init, CXType t, const char *plac
 
 /* Walks a call expression: modelled API, annotated function or plain call. */
 void rlw_walk_call(walker *w, CXCursor c, expr_out *out);
-/* Whether a call of lock API api, with these source arguments, is a lock
- * operation: always, but for the spinlock idioms of atomics (api->value,
- * api->expected), which are one only with a constant nonzero value taken
- * from an expected 0, or released by a store of constant 0, and with a
- * memory order that acquires (taking) or releases (giving back): order,
- * the operation's order argument, a null cursor when it has none; other
- * calls of those functions are plain atomics. */
 /* Notes that write node id, if it lies on every path from the function's
  * entry (no branch or loop around it) and stores a nonzero constant
  * `value`, gives its object a nonzero value before anything after it
@@ -554,17 +550,37 @@ void rlw_note_start_store(walker *w, int32_t id, CXCursor value);
 /* The value global `ref` (a reference to it) holds when the program
  * starts, as this unit's definition says (walk_test.c); 0 when unknown. */
 int rlw_initial_value(CXCursor ref, long long *value);
+/* (walk_lock.c) Whether a call of lock API api, with these source
+ * arguments, is a lock operation: always, but for the spinlock idioms of atomics (api->value,
+ * api->expected), which are one only with a constant nonzero value taken
+ * from an expected 0, or released by a store of constant 0, and with a
+ * memory order that acquires (taking) or releases (giving back): order,
+ * the operation's order argument, a null cursor when it has none; other
+ * calls of those functions are plain atomics. */
 int rlw_spin_gate(walker *w, const rl_api_fn *api, const CXCursor *args, int nargs, CXCursor order);
+
+/* ---- atomic operations (walk_atomic.c) ------------------------------------ */
+
+/* The memory order a lock API called as a function takes, for
+ * rlw_spin_gate: a GCC `__atomic_` builtin's (the success order of a
+ * compare-and-swap, else its last argument); a null cursor for the
+ * others. */
+CXCursor rlw_spin_call_order(const char *name, CXCursor *args, int nargs);
+/* Walks a call of atomic function `name` (the API model's) with source
+ * arguments args: a fence, or an operation on the object args[0] points
+ * to; out, when given, gets a load's or an exchange's value. */
+void rlw_walk_atomic_call(walker *w, CXCursor c, const char *name, CXCursor *args, int nargs, expr_out *out);
 /* The memory orders of C11 and of GCC's builtins, as the constants the
  * headers give them. */
 enum { RLW_ORDER_RELAXED, RLW_ORDER_CONSUME, RLW_ORDER_ACQUIRE, RLW_ORDER_RELEASE, RLW_ORDER_ACQ_REL, RLW_ORDER_SEQ_CST };
-/* (walk_call.c) The memory order an operation's order argument gives:
+/* The memory order an operation's order argument gives:
  * RLW_ORDER_SEQ_CST for a null cursor (the operation takes none and
  * orders fully) and for an order that is no constant (most code passes
  * constants; the strongest keeps a lock a lock). */
 long long rlw_memory_order(CXCursor order);
 /* Walks a <stdatomic.h> operation or __atomic builtin (an AtomicExpr). */
 void rlw_walk_atomic_expr(walker *w, CXCursor c, expr_out *out);
+
 /* (walk_getter.c) At a direct call of `callee`, a function of the unit
  * whose body returns the value of one atomic load of a global (a getter:
  * `static inline long pending(void) { return atomic_load(&n); }`), an
@@ -637,7 +653,8 @@ const rl_lock_annotation *rlw_annotation_of(walker *w, CXCursor callee, const ch
 void rlw_walk_annotated_call(walker *w, CXCursor c, const rl_lock_annotation *ann, const char *name, int nargs);
 /* Sets access node id's GUARDED_BY lock, if decl declares one. */
 void rlw_set_guard(walker *w, int32_t id, CXCursor decl, const char *object);
-/* Marks node (IF, LOOP) as taken when cond says a trylock succeeded.
+/* (walk_try.c) Marks node (IF, LOOP) as taken when cond says a trylock
+ * succeeded.
  * `spins`: an IF without else whose branch leaves (`continue`, `return`):
  * its test is read as a spin loop's, the code after it being the exit. */
 void rlw_set_try(walker *w, int32_t node, CXCursor cond, int spins);
@@ -658,11 +675,11 @@ void rlw_note_loop_start(walker *w, int32_t node, CXCursor cond, int32_t cond_se
  * on (walk_test.c). */
 void rlw_note_gate_store(walker *w, int32_t id, CXCursor value);
 /* A local just set to e, an expression holding the result of the TRYLOCK
- * or SPAWN node `id`: what its truth means (walk_lock.c). */
+ * or SPAWN node `id`: what its truth means (walk_try.c). */
 void rlw_note_result_local(walker *w, local_var *v, CXCursor e, int32_t id);
-/* The ACCESS node of c, a plain (not atomic) read of a variable or member
- * that is no local (`done`, `r->done`), just emitted; -1 for anything
- * else. A condition testing it, or a local holding it, may be a flag
+/* (walk_try.c) The ACCESS node of c, a plain (not atomic) read of a
+ * variable or member that is no local (`done`, `r->done`), just emitted;
+ * -1 for anything else. A condition testing it, or a local holding it, may be a flag
  * read under a lock (flow.c): the node is marked RL_READ_LOCKED here,
  * where the walk knows whether a lock call came before it (at the test,
  * `ok = done; unlock(m); if (ok)`, the lock is let go already). */

@@ -4,7 +4,8 @@
  * holding a function), and the naming of places and locks through them.
  * Each place keeps the one value it was given, which names what it leads
  * to, and the set of every value (stored_set.h), which judges whether a
- * place of several values still leads to an instance's own object.
+ * place of several values still leads to an instance's own object. The
+ * calls made through the functions stored are stored_callees.c's.
  *
  * Invariants:
  *  1. A place given two different values is marked ambiguous once and
@@ -134,7 +135,7 @@ uint64_t tm_store_key(const char *place, const char *value)
 
 /* Notes how a store gave an element's address `&X[]`: as a whole array
  * (`a->buf = buffer`, `ctx[i].all = d` with d from calloc) or as one
- * element (`ctx[i].mine = &d[i]`), for made_per_container. */
+ * element (`ctx[i].mine = &d[i]`), for tm_made_per_container. */
 static void note_array_store(rl_model *m, const char *place, const char *value, int whole)
 {
     if (value[0] != '&' || !strstr(value, "[]")) return;
@@ -278,7 +279,7 @@ static int sibling_element(const char *container_place, const char *value)
  * wrapper returns, container_place its field as the wrapper names it),
  * one the wrapper made too (`l->events = malloc(...)` in `new_loop()`:
  * each loop it makes gets its own table). */
-static int made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value)
+int tm_made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value)
 {
     /* an element's address, unless stores gave it as the whole array
      * (`args[i].buf = buffer`: every instance's points to the same one) */
@@ -339,7 +340,7 @@ static int read_from_own_objects(rl_model *m, const char *key, const rl_stored_s
             if (next->overflowed || v[0] != '&') return 0;
             size_t j = 0;
             while (j < set->n && set->values[j] != v) j++;
-            if (j == set->n && !made_per_container(m, key, in_wrapper, v)) return 0;
+            if (j == set->n && !tm_made_per_container(m, key, in_wrapper, v)) return 0;
         }
     }
     return 1;
@@ -347,7 +348,7 @@ static int read_from_own_objects(rl_model *m, const char *key, const rl_stored_s
 
 /* Whether every object a place of several pointer values (its points-to
  * set, stored_set.h) may hold is made per container, as
- * made_per_container judges one value, or per registration
+ * tm_made_per_container judges one value, or per registration
  * (made_per_call): the pointer leads to an object of the instance's own
  * whichever was stored. A value loaded from a place that is this one
  * again (a handler registering anew the client its own slot held) adds
@@ -361,7 +362,7 @@ static int all_made_per_container(rl_model *m, const char *key, int in_wrapper)
     for (size_t i = 0; i < set->n; i++) {
         const char *value = set->values[i];
         if (value[0] == '&') {
-            if (!made_per_container(m, key, in_wrapper, value) && !made_per_call(m, value)) return 0;
+            if (!tm_made_per_container(m, key, in_wrapper, value) && !made_per_call(m, value)) return 0;
             continue;
         }
         if (tm_store_taken(m, key, value)) continue; /* popped into the container */
@@ -404,7 +405,6 @@ static const char *object_through(rl_strpool *pool, const char *address, const c
     return place;
 }
 
-static const char *followed(rl_model *m, const char *v);
 
 static const char *follow_stores_now(rl_model *m, const char *place, int root_distinct, int *own_out,
                                      int *shared_after_out, int *known_shared_out)
@@ -457,7 +457,7 @@ static const char *follow_stores_now(rl_model *m, const char *place, int root_di
          * object: the store recording and lock names, which ask most,
          * need the name alone */
         if (!root_distinct) continue;
-        if (made_per_container(m, key, in_wrapper, value)) own = 1;
+        if (tm_made_per_container(m, key, in_wrapper, value)) own = 1;
         else if (own) shared_after = known_shared = 1;
     }
     *own_out = own;
@@ -515,7 +515,7 @@ size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, 
     if (!copied_addresses(m, path, 0, addrs, &naddrs) || naddrs == 0) return 1;
     size_t n = 0;
     for (size_t k = 0; k < naddrs; k++) {
-        const char *alt = followed(m, object_through(m->program->pool, addrs[k], star + 1));
+        const char *alt = tm_stores_followed(m, object_through(m->program->pool, addrs[k], star + 1));
         size_t j = 0;
         while (j < n && out[j] != alt) j++;
         if (j < n) continue;
@@ -572,7 +572,7 @@ static int gather_objects(rl_model *m, const char *place, int steps, const char 
             } else {
                 return 0;
             }
-            if (!gather_objects(m, followed(m, next), steps - 1, out, n)) return 0;
+            if (!gather_objects(m, tm_stores_followed(m, next), steps - 1, out, n)) return 0;
         }
         return 1;
     }
@@ -593,7 +593,7 @@ const rl_lockset *tm_stored_correlated_locks(rl_model *m, const rl_lockset *held
     const rl_lockset *r = rl_ls_empty(m->flow->locks);
     for (size_t i = 0; i < held->n; i++) {
         const char *lock = held->e[i].lock;
-        if (strncmp(lock, place, prefix) == 0) lock = followed(m, object_through(m->program->pool, via, lock + prefix));
+        if (strncmp(lock, place, prefix) == 0) lock = tm_stores_followed(m, object_through(m->program->pool, via, lock + prefix));
         r = rl_ls_add(m->flow->locks, r, lock, held->e[i].shared);
     }
     return r;
@@ -622,7 +622,7 @@ int tm_stored_one_for_all(rl_model *m, const char *pointer)
     if (!set || set->overflowed || !set->n) return 0;
     for (size_t i = 0; i < set->n; i++) {
         const char *v = set->values[i];
-        if (v[0] != '&' || made_per_container(m, key, 0, v) || made_per_call(m, v)) return 0;
+        if (v[0] != '&' || tm_made_per_container(m, key, 0, v) || made_per_call(m, v)) return 0;
     }
     return 1;
 }
@@ -706,159 +706,8 @@ const char *tm_stored_single(rl_model *m, const char *place)
     return value == AMBIGUOUS ? NULL : value;
 }
 
-/* v as far as single stored pointers lead: how stores are keyed. */
-static const char *followed(rl_model *m, const char *v)
+const char *tm_stores_followed(rl_model *m, const char *v)
 {
     int unused = 0;
     return tm_follow_stores(m, v, 0, &unused);
-}
-
-/* Adds to out the functions the points-to set of place holds (an absent
- * set adds none). 0 when the set overflowed, holds anything but
- * functions, or names more than out can hold: then it tells nothing. */
-static int functions_at(rl_model *m, const char *place, tm_targets *out)
-{
-    const rl_stored_set *s = place ? rl_stored_sets_get(&m->stored_sets, place) : NULL;
-    if (!s) return 1;
-    if (s->overflowed) return 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const char *v = s->values[i];
-        if (strncmp(v, "fn:", 3) != 0) return 0;
-        if (!v[3]) continue; /* a null callback */
-        int fn = rl_program_find(m->program, rl_intern(m->program->pool, v + 3));
-        if (fn < 0) continue; /* no body here: runs nothing racelint sees */
-        size_t k = 0;
-        while (k < out->count && out->buf[k] != fn) k++;
-        if (k < out->count) continue;
-        if (out->count == MAX_CANDIDATES) return 0;
-        out->buf[out->count++] = fn;
-    }
-    return 1;
-}
-
-/* The points-to set of the container whose element a slot lies in: v
- * split at its last '*' ("H3_4.evs[]" of "H3_4.evs[]*.cb"), when that
- * prefix has a set of addresses that did not overflow; *split is the
- * '*''s offset. NULL otherwise. */
-static const rl_stored_set *container_set(rl_model *m, const char *v, size_t *split)
-{
-    const char *star = strrchr(v, '*');
-    if (!star || star == v || strchr(star, '[')) return NULL;
-    const char *prefix = rl_strpool_find_n(m->program->pool, v, (size_t)(star - v));
-    const rl_stored_set *s = prefix ? rl_stored_sets_get(&m->stored_sets, prefix) : NULL;
-    if (!s || s->overflowed || !s->n) return NULL;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->values[i][0] != '&') return NULL;
-    *split = (size_t)(star - v);
-    return s;
-}
-
-/* The places an element's address (value "&X") and the steps after the
- * split give, into out (at most RL_MAX_CHOICES): one, or one per object
- * of a choice ("&%T&A&B.ev": stores through it went to each), each
- * followed as stores are keyed (values are stored as resolved, not
- * followed: "&G:threads*.n.ev" is an element of the array threads
- * points to). Returns the count. */
-static size_t element_places(rl_model *m, const char *value, const char *steps, const char **out)
-{
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append(&sb, value + 1);
-    rl_sb_append(&sb, steps);
-    size_t n = rl_place_alternatives(m->program->pool, rl_intern(m->program->pool, rl_sb_str(&sb)), out);
-    rl_sb_free(&sb);
-    for (size_t i = 0; i < n; i++) out[i] = followed(m, out[i]);
-    return n;
-}
-
-/* Adds to out the functions the member at steps of the element (value)
- * holds, in each object it may be; 0 as functions_at. */
-static int element_functions(rl_model *m, const char *value, const char *steps, tm_targets *out)
-{
-    const char *places[RL_MAX_CHOICES];
-    size_t n = element_places(m, value, steps, places);
-    for (size_t i = 0; i < n; i++)
-        if (!functions_at(m, places[i], out)) return 0;
-    return 1;
-}
-
-int tm_stored_callees(rl_model *m, const char *v, tm_targets *out)
-{
-    out->count = 0;
-    v = followed(m, v);
-    if (rl_stored_sets_get(&m->stored_sets, v)) return functions_at(m, v, out) && out->count;
-    size_t split = 0;
-    const rl_stored_set *s = container_set(m, v, &split);
-    if (!s) return 0;
-    for (size_t i = 0; i < s->n; i++)
-        if (!element_functions(m, s->values[i], v + split + 1, out)) return 0;
-    return out->count > 0;
-}
-
-/* An address value "&X" with X followed as stores are keyed; any other
- * value as it is. */
-static const char *followed_address(rl_model *m, const char *value)
-{
-    if (value[0] != '&') return value;
-    const char *object = followed(m, rl_intern(m->program->pool, value + 1));
-    if (object == value + 1) return value;
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_printf(&sb, "&%s", object);
-    const char *r = rl_intern(m->program->pool, rl_sb_str(&sb));
-    rl_sb_free(&sb);
-    return r;
-}
-
-/* Whether alternative value alt (followed), read from element (followed,
- * "&X") of a container an instance owns, is that instance's own too: the
- * element's own object or one around it ("&H1[]" read from
- * "&H1[].ev") when the element is made per container, or an object made
- * anew per container itself (an array's element, an instance's heap). */
-static int owned_with_element(rl_model *m, const char *container, const char *element, const char *alt)
-{
-    if (alt[0] != '&') return 0;
-    size_t n = strlen(alt + 1);
-    int around = strncmp(alt + 1, element + 1, n) == 0 && (element[1 + n] == '.' || element[1 + n] == '\0');
-    if (around) return made_per_container(m, container, 0, element);
-    return made_per_container(m, container, 0, alt);
-}
-
-const char *tm_correlated_arg(rl_model *m, const char *fnptr, const char *arg, int callee, int root_distinct,
-                              int *distinct)
-{
-    size_t split = 0;
-    fnptr = followed(m, fnptr);
-    const rl_stored_set *s = container_set(m, fnptr, &split);
-    if (!s) return NULL;
-    arg = followed(m, arg);
-    if (strncmp(arg, fnptr, split + 1) != 0) return NULL;
-    const char *container = rl_strpool_find_n(m->program->pool, fnptr, split);
-    const char *alts[RL_MAX_CHOICES];
-    size_t n = 0;
-    int own = root_distinct;
-    for (size_t i = 0; i < s->n; i++) {
-        tm_targets one = {0};
-        if (!element_functions(m, s->values[i], fnptr + split + 1, &one)) return NULL;
-        size_t k = 0;
-        while (k < one.count && one.buf[k] != callee) k++;
-        if (k == one.count) continue;
-        /* the member as stores keyed it, in each object the element may
-         * be; its one value where it has one */
-        const char *members[RL_MAX_CHOICES];
-        size_t nm = element_places(m, s->values[i], arg + split + 1, members);
-        const char *element = followed_address(m, s->values[i]);
-        for (size_t j = 0; j < nm; j++) {
-            /* every value stored there (a choice stored is each of its
-             * objects), or the place itself when no set tells */
-            const rl_stored_set *vs = rl_stored_sets_get(&m->stored_sets, members[j]);
-            size_t nv = vs && !vs->overflowed ? vs->n : 1;
-            for (size_t v = 0; v < nv; v++) {
-                if (n == RL_MAX_CHOICES) return NULL;
-                alts[n] = vs && !vs->overflowed ? followed_address(m, vs->values[v]) : members[j];
-                own = own && owned_with_element(m, container, element, alts[n]);
-                n++;
-            }
-        }
-    }
-    if (n && own) *distinct = 1;
-    return n ? rl_choice_make(m->program->pool, "?", alts, n) : NULL;
 }

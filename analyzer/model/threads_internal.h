@@ -339,8 +339,17 @@ const rl_lockset *tm_follow_lock_stores(rl_model *m, const rl_lockset *held);
 /* The one pointer value stored at place (stores.c); NULL when none, or
  * when it was given several. */
 const char *tm_stored_single(rl_model *m, const char *place);
+/* v as far as single stored pointers lead: how the stores key it
+ * (stores.c). */
+const char *tm_stores_followed(rl_model *m, const char *v);
+/* Whether the object value ("&X") points to is made anew for each
+ * container holding it at container_place (stores.c): an element of an
+ * array, an instance's own heap object, one allocated in a loop's each
+ * round, or, in_wrapper, one an allocator wrapper made beside the
+ * container. */
+int tm_made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value);
 /* The functions a call through resolved pointer place v reaches by the
- * points-to sets (stores.c): those v's own set holds, or, v being a
+ * points-to sets (stored_callees.c): those v's own set holds, or, v being a
  * member of the elements of a container of several values (an event
  * loop's events: "H3_4.evs[]*.cb"), those each element's member holds.
  * Fills out->buf and out->count; 0 (out->count meaningless) when the

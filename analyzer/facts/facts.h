@@ -254,7 +254,10 @@ enum {
        takes the address of: text "P<n>", display "0" (facts format 30).
        Or a test of an integer copy of parameter n, or of an integer read
        through it (`int id = (intptr_t)arg; if (id == 0)`, `if (a->id ==
-       0)`): text RL_INSTANCE_TEST "<n>", display K; or of whether a
+       0)`), also behind a null test of the pointer it reads through
+       (`t != NULL && t->id != K`, `t == NULL || t->id != K`: the test
+       itself wherever t is not null; facts format 61): text
+       RL_INSTANCE_TEST "<n>", display K; or of whether a
        barrier wait picked the thread: text RL_SERIAL_TEST and the
        barrier's place, display "1" (facts format 37). Or a null test
        of a pointer member read through a pointer parameter: text

@@ -134,8 +134,10 @@
  * macro whose definition spells it (`ngx_unlock(l)` defined as
  * `atomic_flag_clear_explicit(...)`: that clear, an unlock); 60: an
  * ACCESS or a lock on an element of an array names, in its target, the
- * parameter indexing that element (`acct[from].m`: "from") */
-#define FACTS_FORMAT 60
+ * parameter indexing that element (`acct[from].m`: "from"); 61: an
+ * instance test behind a null test of the pointer it reads through (`t
+ * != NULL && t->index != 0`) is recorded as the instance test itself */
+#define FACTS_FORMAT 61
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -270,6 +270,64 @@ static int split_comparison(CXCursor c, int orders, CXCursor *operand, enum CXBi
     return shape;
 }
 
+/* The pointer variable a null test reads (`t`, `t != NULL`, `!t`, `t ==
+ * NULL`), and in *nonnull whether the test holds when it is not null; a
+ * null cursor when a is no such test. */
+static CXCursor null_tested_variable(CXCursor a, int *nonnull)
+{
+    CXCursor operand;
+    enum CXBinaryOperatorKind op;
+    long long k;
+    if (!split_comparison(rl_cursor_strip(a), 0, &operand, &op, &k) || k != 0) return clang_getNullCursor();
+    operand = rl_cursor_strip(operand);
+    if (clang_getCursorKind(operand) != CXCursor_DeclRefExpr || !rlw_type_is_pointer(clang_getCursorType(operand)))
+        return clang_getNullCursor();
+    *nonnull = op == CXBinaryOperator_NE;
+    return clang_getCursorReferenced(operand);
+}
+
+/* Whether value reads a member straight through variable var (`var->m`). */
+static int reads_through(CXCursor value, CXCursor var)
+{
+    CXCursor m = rl_cursor_strip(value);
+    if (clang_getCursorKind(m) != CXCursor_MemberRefExpr) return 0;
+    child_list l;
+    rlw_children_of(m, &l);
+    CXCursor base = l.len == 1 ? rl_cursor_strip(rlw_child_at(&l, 0)) : clang_getNullCursor();
+    rlw_children_free(&l);
+    return clang_getCursorKind(base) == CXCursor_DeclRefExpr &&
+           clang_equalCursors(clang_getCursorReferenced(base), var);
+}
+
+/* `if (t != NULL && t->index != K)`, `if (t == NULL || t->index != K)`:
+ * an instance test through t (note_instance_test) behind a null test of
+ * t that lets it decide (redis-benchmark's showThroughput returns early
+ * on every thread but the first, and is also a timer of a program
+ * without threads, which passes NULL). Where t is not null the condition
+ * is the instance test itself, and only a thread's instance, started
+ * with its own record, knows its value: IF `node` records the instance
+ * test of b, both ways, as a plain `if (t->index != K)` would. Where t is
+ * null (another caller) no instance value is known and the test decides
+ * nothing. The short-circuit IF `inner` evaluates b in its then branch
+ * (&&) or its else branch (||), which must hold reads only. Whether it
+ * was such a test. */
+static int note_guarded_instance_test(walker *w, int32_t node, enum CXBinaryOperatorKind op, CXCursor a, CXCursor b,
+                                      int32_t inner)
+{
+    int nonnull = 0;
+    CXCursor var = null_tested_variable(a, &nonnull);
+    if (clang_Cursor_isNull(var) || nonnull != (op == CXBinaryOperator_LAnd)) return 0;
+    CXCursor operand;
+    enum CXBinaryOperatorKind cmp;
+    long long k;
+    if (!split_comparison(rl_cursor_strip(b), 0, &operand, &cmp, &k) || rlw_is_constant(operand) ||
+        !reads_through(operand, var))
+        return 0;
+    int32_t branch = rl_fn_child(w->fn, inner, op == CXBinaryOperator_LAnd ? 1 : 2);
+    if (branch < 0 || w->fn->nodes[branch].kind != RL_N_SEQ) return 0;
+    return note_instance_test(w, node, operand, cmp == CXBinaryOperator_EQ, k, branch);
+}
+
 /* `if (A && B)`, `if (A || B)` (c stripped): the short-circuit IF the
  * walk made of the condition (walk_expr.c, the one node of the
  * condition's SEQ: A in its condition, B in its then or else branch)
@@ -289,8 +347,10 @@ static int note_operand_test(walker *w, int32_t node, CXCursor c, int32_t cond_s
     if (inner < 0 || w->fn->nodes[inner].kind != RL_N_IF || rl_fn_child(w->fn, cond_seq, 1) >= 0) return 1;
     child_list l;
     rlw_children_of(c, &l);
-    if (l.len == 2) rlw_note_value_test(w, inner, rlw_child_at(&l, 0), rl_fn_child(w->fn, inner, 0));
+    int guarded = l.len == 2 && note_guarded_instance_test(w, node, op, rlw_child_at(&l, 0), rlw_child_at(&l, 1), inner);
+    if (l.len == 2 && !guarded) rlw_note_value_test(w, inner, rlw_child_at(&l, 0), rl_fn_child(w->fn, inner, 0));
     rlw_children_free(&l);
+    if (guarded) return 1;
     const char *part = op == CXBinaryOperator_LAnd ? RL_IF_PART_AND : RL_IF_PART_OR;
     const rl_node *in = &w->fn->nodes[inner];
     uint8_t test = in->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE);

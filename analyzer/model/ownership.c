@@ -41,6 +41,7 @@ void rl_ownership_free(rl_ownership *o)
         handoff_list *l = o->handoffs.keys[i] ? o->handoffs.values[i] : NULL;
         if (!l) continue;
         free(l->nodes);
+        free(l->via);
         free(l->kinds);
         free(l->where);
         free(l);
@@ -252,14 +253,17 @@ static int container_handoff(rl_ownership *o, int fn, int32_t i, const char *pla
     char *heap = rl_xstrndup(place, root);
     o->container_depth++;
     int kind = HANDOFF_UNSYNC;
+    int32_t at = -1;
     if (fresh_object_at(o, fn, i, heap, line, col, NULL, OWNED_UNTIL_NODE)) {
         const handoff_list *l = own_handoffs_of(o, fn, heap, test_heap, 'H');
         size_t k = 0;
         while (k < l->n && l->nodes[k] <= i) k++;
         kind = k < l->n ? l->kinds[k] : NO_HANDOFF;
         if (k < l->n && h) *h = l->where[k];
+        if (k < l->n) at = l->nodes[k];
     }
     o->container_depth--;
+    o->container_node = at;
     free(heap);
     return kind;
 }
@@ -561,6 +565,69 @@ static int returns_fresh(rl_ownership *o, int fn)
     return any;
 }
 
+/* Whether every IF and LOOP around node `a` of f is around node `b` too:
+ * in structured code, a runs before b whenever b runs (a < b). */
+static int runs_before(const rl_function *f, int32_t a, int32_t b)
+{
+    if (a >= b) return 0;
+    for (int32_t p = f->nodes[a].parent; p >= 0; p = f->nodes[p].parent) {
+        if (f->nodes[p].kind != RL_N_IF && f->nodes[p].kind != RL_N_LOOP) continue;
+        if (b <= p || b > f->nodes[p].end) return 0;
+    }
+    return 1;
+}
+
+/* An access through a pointer field of an object fn made (`c->lim->max`,
+ * text "H15_2.lim*.max") touches the object fn made for that field, when
+ * fn set the field once, to the address of an object it made itself
+ * (`c->lim = malloc(...)`, or an array of them), on every path before
+ * the access, and handed
+ * the container to no call, which could have set the field again: then
+ * the access is to that object's own field ("H16_14.max"), owned as
+ * long as the container is (container_handoff: the inner object is
+ * handed on where the container is). The mapped text, interned; NULL
+ * when it is not so. Round 23's r1: a configuration's limits filled
+ * through the configuration before it is published under a lock. */
+static const char *through_own_field(rl_ownership *o, int fn, int32_t node, const char *text)
+{
+    const char *star = strchr(text, '*');
+    size_t root = rl_place_root_len(text);
+    if (!star || star == text + root || memchr(text + root, '*', (size_t)(star - text - root)) ||
+        memchr(text, '[', (size_t)(star - text)))
+        return NULL;
+    size_t field_len = (size_t)(star - text);
+    char *heap = rl_xstrndup(text, root);
+    const rl_function *f = o->p->fns[fn].fn;
+    const char *value = NULL;
+    int32_t store = -1, ok = 1;
+    for (int32_t i = 0; ok && i < f->nnodes; i++) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN) {
+            for (int32_t a = 0; a < n->nargs; a++) ok &= !value_is_heap(n->args[a], heap);
+        } else if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text &&
+                   strncmp(n->text, text, field_len) == 0 && (!n->text[field_len] || n->text[field_len] == '.')) {
+            /* the field, or the whole container (`*c = (struct config){0}`) */
+            ok = store < 0 && !n->text[field_len] && n->nargs == 1 && n->args[0];
+            store = i;
+            value = ok ? n->args[0] : NULL;
+        }
+    }
+    free(heap);
+    unsigned line, col;
+    /* the object itself, or an array of them (`c->limits = malloc(4 *
+     * sizeof(int))`: "&H22_17[]", its elements one place) */
+    const char *after = ok && store >= 0 && value[0] == '&' ? value + 1 + rl_place_root_len(value + 1) : NULL;
+    if (!after || rl_place_root(value + 1, NULL) != RL_ROOT_HEAP || (after[0] && strcmp(after, "[]") != 0) ||
+        sscanf(value + 1, "H%u_%u", &line, &col) != 2 || !runs_before(f, store, node))
+        return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, value + 1);
+    rl_sb_append(&sb, star + 1);
+    const char *mapped = rl_intern(o->p->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return mapped;
+}
+
 static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int scope)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
@@ -570,9 +637,14 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
     rl_root_kind kind = rl_place_root(text, NULL);
     int popped = 0;
     /* Only the object's own fields (invariant 2): "H1.f", or "@call*.f"
-     * for an object a callee allocated (or unlinked) for this one. */
+     * for an object a callee allocated (or unlinked) for this one; or
+     * the own fields of an object fn made for a field of one it made. */
+    if (kind == RL_ROOT_HEAP && strchr(text, '*')) {
+        const char *mapped = through_own_field(o, fn, node, text);
+        return mapped ? fresh_at_now(o, fn, node, mapped, handoff, scope) : 0;
+    }
     if (kind == RL_ROOT_HEAP) {
-        if (strchr(text, '*') || sscanf(text, "H%u_%u", &line, &col) != 2) return 0;
+        if (sscanf(text, "H%u_%u", &line, &col) != 2) return 0;
     } else if (kind == RL_ROOT_LOCAL) {
         /* A local of fn is its own until its address goes out, as an
          * object it allocated is (a stack array of jobs filled, then
@@ -614,6 +686,26 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
     return r;
 }
 
+/* Sorts a hand-off list by node (insertion sort: lists are short), as
+ * own_owned_between reads it. */
+static void sort_handoffs(handoff_list *l)
+{
+    for (size_t a = 1; a < l->n; a++)
+        for (size_t b = a; b > 0 && l->nodes[b - 1] > l->nodes[b]; b--) {
+            int32_t node = l->nodes[b], via = l->via[b];
+            unsigned char kind = l->kinds[b];
+            rl_handoff where = l->where[b];
+            l->nodes[b] = l->nodes[b - 1];
+            l->via[b] = l->via[b - 1];
+            l->kinds[b] = l->kinds[b - 1];
+            l->where[b] = l->where[b - 1];
+            l->nodes[b - 1] = node;
+            l->via[b - 1] = via;
+            l->kinds[b - 1] = kind;
+            l->where[b - 1] = where;
+        }
+}
+
 /* The hand-offs in fn of the object whose values pass `test` (named by
  * `heap`), computed on first use; `tag` keeps the memo of each test
  * apart. */
@@ -628,20 +720,30 @@ const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, v
     handoff_list *l = rl_xcalloc(1, sizeof *l);
     size_t cap = 0;
     const rl_function *f = o->p->fns[fn].fn;
+    int sort = 0;
     for (int32_t i = 0; i < f->nnodes; i++) {
         rl_handoff h;
+        o->container_node = -1;
         int kind = node_publishes(o, fn, i, test, heap, &h, 0);
         if (kind == NO_HANDOFF) continue;
+        /* Put into a container fn still holds: handed on where the
+         * container is, not at the store (`c->lim = malloc(...)`, then
+         * `c->lim->max = 42` before c is published) */
+        int32_t at = o->container_node >= 0 ? o->container_node : i;
+        sort |= at != i;
         if (l->n == cap) {
             cap = cap ? 2 * cap : 4;
             l->nodes = rl_xrealloc(l->nodes, cap * sizeof *l->nodes);
+            l->via = rl_xrealloc(l->via, cap * sizeof *l->via);
             l->kinds = rl_xrealloc(l->kinds, cap * sizeof *l->kinds);
             l->where = rl_xrealloc(l->where, cap * sizeof *l->where);
         }
-        l->nodes[l->n] = i;
+        l->nodes[l->n] = at;
+        l->via[l->n] = i;
         l->kinds[l->n] = (unsigned char)kind;
         l->where[l->n++] = h;
     }
+    if (sort) sort_handoffs(l);
     /* looked up again: a container's list, made meanwhile
      * (container_handoff), may have moved the slots */
     slot = rl_ptrmap_slot(&o->handoffs, key);
@@ -740,7 +842,7 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
         if (!rl_node_is_repeating_loop(loop)) continue;
         if (!loc_after(loop->loc, line, col) && !(loop->loc.line == line && loop->loc.col == col)) break;
         for (size_t j = k; j < l->n && l->nodes[j] <= loop->end; j++)
-            if (l->nodes[j] > node && ends_hold(l, j, taken) && !(round && hands_round_element(f, l->nodes[j])))
+            if (l->nodes[j] > node && ends_hold(l, j, taken) && !(round && hands_round_element(f, l->via[j])))
                 return 0;
         round = 0; /* outer loops run this round's loop again */
     }

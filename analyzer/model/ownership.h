@@ -24,7 +24,10 @@
  *     local's "L:jobs[].n": a local is owned from the function's start as
  *     an allocated object is from its allocation), never
  *     what its pointers lead to; except for an object taken off a shared
- *     structure (invariant 4).
+ *     structure (invariant 4), and an object the function made for a
+ *     field of one it made (`c->lim = malloc(...)`, set once, before,
+ *     with no call handed the container: ownership.c, through_own_field),
+ *     handed on where the container is.
  *  3. A recursion still being answered counts as keeping (the cautious
  *     answer).
  *  4. What a taken object leads to goes with it (`job->out->buf` of a job

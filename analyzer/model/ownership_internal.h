@@ -41,11 +41,16 @@ enum { NO_HANDOFF = 0, HANDOFF_RETURN, HANDOFF_SYNC, HANDOFF_UNSYNC };
 /* A memoized yes/no answer (unlinks, returns fresh). */
 enum { ANSWER_UNKNOWN = 0, ANSWER_YES, ANSWER_NO };
 
-/* The nodes of one function that hand on one of its objects, in node
- * order, computed once per (function, object) and asked per access. */
+/* The nodes of one function that hand on one of its objects, in the
+ * order of nodes[], computed once per (function, object) and asked per
+ * access. */
 typedef struct handoff_list {
     size_t n;
-    int32_t *nodes;
+    int32_t *nodes;         /* where it is handed on: for an object put into
+                               a container fn still holds, where the
+                               container is (container_handoff) */
+    int32_t *via;           /* the node that handed it on as written: the
+                               store into the container, or nodes[k] */
     unsigned char *kinds;   /* HANDOFF_SYNC or HANDOFF_UNSYNC */
     rl_handoff *where;
 } handoff_list;
@@ -74,6 +79,10 @@ struct rl_ownership {
     rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
     rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
     int container_depth;    /* containers being followed (container_handoff) */
+    int32_t container_node; /* the node where the container a store put the
+                               object into is handed on (container_handoff),
+                               -1 when the last hand-off asked was no store
+                               into a container */
     own_memo *answers;      /* of rl_ownership_fresh_at and
                                rl_ownership_taken_at (access_memo) */
     rl_ptrmap global_reads; /* a global place, indices dropped (interned)

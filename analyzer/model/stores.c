@@ -40,51 +40,99 @@ static const char AMBIGUOUS[] = "";
  * place's root is an allocator wrapper's object, the one stored at the
  * same place of the object as the wrapper named it. *key: the place it
  * was recorded at. */
-/* Whether value is a pointer read back through key itself: "K*..." for
- * key K (`head = head->next`). */
-static int reads_through(const char *value, const char *key)
+static int is_plain_place(const char *value);
+
+/* The most places one_address_through_self visits: a list's head, the
+ * next member of its one node, the heads of the lists a node moves to. */
+#define MAX_SELF_PLACES 16
+
+/* The place `rest` ("*.next") leads to from `address` ("&H11"): "H11.next";
+ * NULL when the pool has no such place (no store was ever keyed there). */
+static const char *member_of_address(rl_model *m, const char *address, const char *rest)
 {
-    size_t n = strlen(key);
-    return strncmp(value, key, n) == 0 && value[n] == '*';
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, address + 1);
+    rl_sb_append(&sb, rest + 1);
+    const char *member = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return member;
 }
 
 /* The one address a place of several stored values holds when every
- * other value comes down to it: pointers read back through the place
- * itself (`head = m->next` with m read from head: a list popped), whose
- * members in turn hold nothing else (NULL, which is no store, or head's
- * own value again: `m->next = head`, a list pushed). An Andersen
- * points-to set of the place holds that one object; anything else (two
- * addresses, a value not traced, an overflowed set) gives NULL. */
+ * other value comes down to it: pointers read back through a place of
+ * the set (`head = m->next` with m read from head: a list popped; the
+ * member read is that of the one object), and pointers copied from
+ * another place (`m->next = head`, a list pushed; `done = m`, a node
+ * filed on a second list after its pop), whose own values are copies
+ * that come down to it in turn; NULL is no store. An Andersen points-to
+ * set of the place holds that one object. A place reached by a copy
+ * that was given an address of its own is another list (two lists whose
+ * nodes one push helper allocates): that gives NULL, so that each list
+ * keeps its own name (`queue_pop_early_return.c`). The places are visited as a worklist, at most
+ * MAX_SELF_PLACES of them; two addresses, a value not traced, an
+ * overflowed set or a place more give NULL. */
 static const char *one_address_through_self(rl_model *m, const char *key)
 {
-    const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, key);
-    if (!set || set->overflowed) return NULL;
+    const char *places[MAX_SELF_PLACES] = {key};
+    /* whether places[i] may hold the address itself: the place asked
+     * about and the members of its object do; a place whose pointer is
+     * only copied here may not (another list's head given its own nodes
+     * from the same allocation site is another list, not this one's) */
+    uint8_t holds_address[MAX_SELF_PLACES] = {1};
+    size_t nplaces = 1;
     const char *address = NULL;
-    for (size_t i = 0; i < set->n; i++) {
-        const char *v = set->values[i];
-        if (v[0] == '&') {
-            if (address && address != v) return NULL;
-            address = v;
-        } else if (!reads_through(v, key)) {
-            return NULL;
+    /* reads through a place of the set, resolved once the address is known */
+    const char *reads[MAX_SELF_PLACES];
+    size_t nreads = 0;
+    for (size_t p = 0; p < nplaces || nreads; p++) {
+        if (p >= nplaces) {
+            /* every place so far expanded: follow the reads through them */
+            if (!address) return NULL;
+            const char *v = reads[--nreads];
+            size_t at = strcspn(v, "*");
+            const char *member = member_of_address(m, address, v + at);
+            p = nplaces - 1;
+            if (!member) continue; /* never stored into: holds NULL */
+            size_t j = 0;
+            while (j < nplaces && places[j] != member) j++;
+            if (j < nplaces) continue;
+            if (nplaces == MAX_SELF_PLACES) return NULL;
+            holds_address[nplaces] = 1;
+            places[nplaces++] = member;
+            continue;
         }
-    }
-    if (!address) return NULL;
-    size_t klen = strlen(key);
-    for (size_t i = 0; i < set->n; i++) {
-        const char *v = set->values[i];
-        if (v[0] == '&') continue;
-        /* the member read, on the one object: "H11.next" for "K*.next" */
-        rl_strbuf sb = RL_STRBUF_INIT;
-        rl_sb_append(&sb, address + 1);
-        rl_sb_append(&sb, v + klen + 1);
-        const char *member = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
-        rl_sb_free(&sb);
-        const rl_stored_set *held = member ? rl_stored_sets_get(&m->stored_sets, member) : NULL;
-        if (held && held->overflowed) return NULL;
-        for (size_t k = 0; held && k < held->n; k++) {
-            const char *w = held->values[k];
-            if (w != address && w != key && !reads_through(w, key)) return NULL;
+        const char *one = rl_ptrmap_get(&m->stored, places[p]);
+        const rl_stored_set *set = rl_stored_sets_get(&m->stored_sets, places[p]);
+        if (!one) continue; /* nothing stored: NULL only */
+        if (one == AMBIGUOUS && (!set || set->overflowed)) return NULL;
+        size_t count = one == AMBIGUOUS ? set->n : 1;
+        for (size_t i = 0; i < count; i++) {
+            const char *v = one == AMBIGUOUS ? set->values[i] : one;
+            if (v[0] == '&' && !strpbrk(v, "%{*")) {
+                if (!holds_address[p] || (address && address != v)) return NULL;
+                address = v;
+                continue;
+            }
+            /* a read through a place of the set ("K*.next") */
+            size_t at = strcspn(v, "*");
+            int through = 0;
+            for (size_t j = 0; j < nplaces && !through; j++)
+                through = strlen(places[j]) == at && strncmp(v, places[j], at) == 0;
+            if (through && v[at] == '*') {
+                /* a member of the one object is followed; a pointer read
+                 * further on (`w->next = w->loop->wq`) is taken as it is,
+                 * as a list's own value (as before session 33) */
+                if (strchr(v + at + 1, '*') || strpbrk(v + at + 1, "%{[")) continue;
+                if (nreads == MAX_SELF_PLACES) return NULL;
+                reads[nreads++] = v;
+                continue;
+            }
+            size_t j = 0;
+            while (j < nplaces && places[j] != v) j++;
+            if (j < nplaces) continue; /* `m->next = head`: the place itself */
+            if (!is_plain_place(v) || nplaces == MAX_SELF_PLACES) return NULL;
+            holds_address[nplaces] = 0;
+            places[nplaces++] = v;
         }
     }
     return address;

@@ -216,6 +216,21 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     return 1;
 }
 
+/* Whether an access not owned touches an object its context made or took
+ * and has handed on or back since, in a synchronised way, through a
+ * pointer it kept (rl_access.given_back): one its function made or took
+ * (rl_ownership_given_back_at), or one handed in owned, taken, and
+ * handed on by the function before the access (`release(s)` pushing the
+ * slot back on the free list, then clearing `s->busy`: round 23's p20). */
+static int access_given_back(rl_model *m, const rl_ctx *c, int32_t node, const char *text)
+{
+    if (!text || !strchr(text, '*')) return 0;
+    if (rl_ownership_given_back_at(m->own, c->fn, node, text)) return 1;
+    int k = -1;
+    return c->owned && rl_place_root(text, &k) == RL_ROOT_PARAM && k >= 0 && k < MAX_PARAMS &&
+           (c->owned & c->owned_taken & (1u << k)) && !rl_ownership_param_held_at(m->own, c->fn, k, node);
+}
+
 /* What an access's context took or waited on before it on every path:
  * the locks its function took (callees included), the objects it waited
  * on, followed through stored pointers as held locks are
@@ -596,6 +611,7 @@ void tm_collect_accesses(rl_model *m)
              * from others stays, for whoever wrongly touches it after
              * handing it over. */
             if (owned && !publish && !taken) continue;
+            int given_back = !owned && access_given_back(m, c, i, n->text);
             const char *unlink_lock = rl_ownership_released_unlinked(m->own, c->fn, i);
             int rounds = 0;
             /* an object taken off a shared structure is a new one each
@@ -682,6 +698,7 @@ void tm_collect_accesses(rl_model *m)
                     a->one_of_several = nalts > 1 || nsubs > 1;
                     a->owned = (uint8_t)owned;
                     a->taken = (uint8_t)(taken != 0);
+                    a->given_back = (uint8_t)(given_back != 0);
                     a->guard = NULL;
                     a->conds = conds;
                     if (n->guard) {

@@ -545,6 +545,14 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
         if (!(b->history && rl_ls_contains(b->history, object)) &&
             !(!a->owned && !same_thread && started_after(m, b->thread, object)))
             continue;
+        /* b's thread handed the object on or back before b, through a
+         * pointer it kept, and a's thread took it off a shared place
+         * (maybe after b's hand-off): b took the lock before a's
+         * publication, not after (round 23's r4, a slot cleared after
+         * its put, taken and put back by another meanwhile). An object
+         * a's thread made reached b's thread only through a's
+         * publication, kept pointer or not. */
+        if (b->given_back && a->taken) continue;
         if (let_in_by(a, b)) continue;
         /* One wait takes one post: where every instance of a's thread
          * posts on a semaphore (a shared access's publications are

@@ -682,7 +682,7 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
     free(heap);
     /* taken, not made: its accesses stay for whoever touches it after
      * handing it back, and callees own what it leads to (threads.c) */
-    if (r && popped && handoff) handoff->taken = 1;
+    if (r && popped && handoff && !(scope & OWNED_ASK_GIVEN_BACK)) handoff->taken = 1;
     return r;
 }
 
@@ -822,7 +822,8 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
 {
     const rl_function *f = o->p->fns[fn].fn;
     int taken = (scope & OWNED_TAKEN_OBJECT) != 0;
-    scope &= ~OWNED_TAKEN_OBJECT;
+    int ask_given_back = (scope & OWNED_ASK_GIVEN_BACK) != 0;
+    scope &= ~(OWNED_TAKEN_OBJECT | OWNED_ASK_GIVEN_BACK);
     /* After the allocation (its id is where it is), before any node that
      * publishes it, in program order. */
     if (!loc_after(f->nodes[node].loc, line, col)) return 0;
@@ -830,7 +831,8 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
     for (; k < l->n && l->nodes[k] < node; k++)
         if (loc_after(f->nodes[l->nodes[k]].loc, line, col) && !start_failed(f, l->nodes[k], node) &&
             ends_hold(l, k, taken))
-            return 0;
+            return ask_given_back && l->kinds[k] == HANDOFF_SYNC;
+    if (ask_given_back) return 0;
     /* A loop around both may run the access again after a publication
      * later in its body. An access to the element the innermost loop's
      * counter indexes (facts.h, RL_ROUND_ELEMENT) is made on the next
@@ -868,8 +870,11 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
 /* Answers question about (fn, node, text), computing it now. */
 static int ask_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *h, int question)
 {
+    if (question == OWN_QUESTION_GIVEN_BACK)
+        return fresh_at_now(o, fn, node, text, h, OWNED_THROUGHOUT | OWNED_ASK_GIVEN_BACK) ||
+               own_taken_at_now(o, fn, node, text, h, OWNED_ASK_GIVEN_BACK);
     return question == OWN_QUESTION_FRESH ? fresh_at_now(o, fn, node, text, h, OWNED_THROUGHOUT)
-                                          : own_taken_at_now(o, fn, node, text, h);
+                                          : own_taken_at_now(o, fn, node, text, h, 0);
 }
 
 /* Asks question about (fn, node, text) once, then answers from the memo:
@@ -903,4 +908,9 @@ int rl_ownership_unpublished_at(rl_ownership *o, int fn, int32_t node, const cha
 int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
 {
     return access_memo(o, fn, node, text, handoff, OWN_QUESTION_TAKEN);
+}
+
+int rl_ownership_given_back_at(rl_ownership *o, int fn, int32_t node, const char *text)
+{
+    return access_memo(o, fn, node, text, NULL, OWN_QUESTION_GIVEN_BACK);
 }

@@ -100,6 +100,14 @@ int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node);
  * such accesses are kept, marked owned, not left out. Kept like
  * rl_ownership_fresh_at's: text must outlive the model. */
 int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+/* Whether, at node `node` of fn, `text` names an object fn made or took
+ * off a shared structure and has since handed on or back in a
+ * synchronised way (pushed back on a free list under its lock): an access
+ * then uses a pointer kept past the hand-off, which whoever takes the
+ * object next does not wait for, whatever locks fn took before (round
+ * 23's r4: a slot cleared after it went back to the pool). Kept like
+ * rl_ownership_fresh_at's. */
+int rl_ownership_given_back_at(rl_ownership *o, int fn, int32_t node, const char *text);
 
 /* Whether function fn returns a pointer it unlinked from a shared
  * location: it reads the pointer stored at a place, then overwrites that

@@ -108,6 +108,11 @@ enum { OWNED_THROUGHOUT, OWNED_UNTIL_NODE };
  * unsynchronised one (a callee that may keep it: zstd's compressor,
  * deep in its context) touches it unowned and is paired with it still. */
 #define OWNED_TAKEN_OBJECT 4
+/* Or'ed into that scope to ask the other way: whether a synchronised
+ * hand-off before the node ended the function's hold (it made or took
+ * the object, gave it on or back, and touches it again:
+ * rl_ownership_given_back_at). */
+#define OWNED_ASK_GIVEN_BACK 8
 
 /* The nodes of fn that hand on a value passing test (against what,
  * here the interned `heap` key), tagged apart per question; memoized. */
@@ -129,7 +134,7 @@ int own_test_param_named(const char *v, const void *what);
 enum { OWN_RETURN_OTHER = 0, OWN_RETURN_FRESH, OWN_RETURN_NOTHING };
 int own_return_fresh(rl_ownership *o, int fn, int32_t i);
 /* rl_ownership_taken_at, not memoized (ownership_taken.c). */
-int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int ask);
 
 /* ---- ownership_posted.c ---------------------------------------------------- */
 

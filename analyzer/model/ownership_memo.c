@@ -6,7 +6,7 @@
 
 #define INITIAL_ANSWER_SLOTS 16
 /* The two questions, as indexes. */
-#define NQUESTIONS 2
+#define NQUESTIONS 3
 
 /* One kept answer about a text other than its node's own. */
 typedef struct text_answer {

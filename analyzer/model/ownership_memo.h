@@ -1,4 +1,5 @@
-/* The answers of rl_ownership_fresh_at and rl_ownership_taken_at, kept
+/* The answers of rl_ownership_fresh_at, rl_ownership_taken_at and
+ * rl_ownership_given_back_at, kept
  * (ownership.c): both are asked again in every context of a function, and
  * both depend only on the function, the node and the text. Internal to
  * ownership.c.
@@ -16,7 +17,7 @@
 #include "../facts/facts.h"
 #include <stddef.h>
 
-enum { OWN_QUESTION_FRESH = 1, OWN_QUESTION_TAKEN };
+enum { OWN_QUESTION_FRESH = 1, OWN_QUESTION_TAKEN, OWN_QUESTION_GIVEN_BACK };
 
 typedef struct own_answer {
     unsigned char answer;

@@ -344,8 +344,9 @@ static int32_t taking_read(rl_ownership *o, int fn, int32_t node, const char *pl
 
 /* Whether the object at place (the prefix of an access before one of its
  * derefs) is one fn took off a shared place before node (see
- * rl_ownership_taken_at). */
-static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *place, rl_handoff *handoff)
+ * rl_ownership_taken_at); with ask (OWNED_ASK_GIVEN_BACK), whether fn took
+ * it and handed it on or back before node. */
+static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *place, rl_handoff *handoff, int ask)
 {
     const rl_function *f = o->p->fns[fn].fn;
     int32_t read = taking_read(o, fn, node, place);
@@ -364,12 +365,12 @@ static int taken_object_at(rl_ownership *o, int fn, int32_t node, const char *pl
     if (from.line == f->nodes[node].loc.line && from.col >= f->nodes[node].loc.col && f->nodes[node].loc.col > 1)
         from.col = f->nodes[node].loc.col - 1;
     int r = own_owned_between(o, fn, node, own_handoffs_of(o, fn, key, own_test_taken, 'T'), from.line, from.col,
-                              handoff, OWNED_THROUGHOUT | OWNED_TAKEN_OBJECT);
-    if (r && handoff) handoff->taken = 1;
+                              handoff, OWNED_THROUGHOUT | OWNED_TAKEN_OBJECT | ask);
+    if (r && handoff && !ask) handoff->taken = 1;
     return r;
 }
 
-int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff)
+int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff, int ask)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || !text) return 0;
     rl_root_kind kind = rl_place_root(text, NULL);
@@ -381,7 +382,7 @@ int own_taken_at_now(rl_ownership *o, int fn, int32_t node, const char *text, rl
     char *place = rl_xstrdup(text);
     for (char *star = strrchr(place, '*'); star && !r; star = strrchr(place, '*')) {
         *star = '\0';
-        r = taken_object_at(o, fn, node, place, handoff);
+        r = taken_object_at(o, fn, node, place, handoff, ask);
     }
     free(place);
     return r;

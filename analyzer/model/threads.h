@@ -299,6 +299,10 @@ typedef struct rl_access {
     uint8_t taken : 1;   /* owned because its thread took the object off a
                             shared structure (ownership.h): another instance
                             of its thread may have handed it over */
+    uint8_t given_back : 1; /* not owned because its thread, which made or
+                            took the object, handed it on or back before
+                            (rl_ownership_given_back_at): its locks taken
+                            before say nothing of the next owner's */
     uint8_t after_a_last : 1; /* its history holds the mark of a counter's
                             last reference (place.h, RL_LAST_MARK): the
                             pair test reads the history for marks only

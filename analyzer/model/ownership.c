@@ -605,11 +605,17 @@ static const char *through_own_field(rl_ownership *o, int fn, int32_t node, cons
         if (n->kind == RL_N_CALL || n->kind == RL_N_SPAWN) {
             for (int32_t a = 0; a < n->nargs; a++) ok &= !value_is_heap(n->args[a], heap);
         } else if (n->kind == RL_N_ACCESS && (n->flags & RL_ACC_WRITE) && n->text &&
-                   strncmp(n->text, text, field_len) == 0 && (!n->text[field_len] || n->text[field_len] == '.')) {
-            /* the field, or the whole container (`*c = (struct config){0}`) */
-            ok = store < 0 && !n->text[field_len] && n->nargs == 1 && n->args[0];
-            store = i;
-            value = ok ? n->args[0] : NULL;
+                   strncmp(n->text, text, root) == 0 && (!n->text[root] || n->text[root] == '.')) {
+            /* a write into the container: the field (once), or anything
+             * that may set it again (the whole container, `*c = *old`;
+             * a member the field is in) */
+            size_t len = strlen(n->text);
+            if (len < field_len ? strncmp(text, n->text, len) == 0 && text[len] == '.'
+                                : strncmp(n->text, text, field_len) == 0 && !n->text[field_len]) {
+                ok = store < 0 && len == field_len && n->nargs == 1 && n->args[0];
+                store = i;
+                value = ok ? n->args[0] : NULL;
+            }
         }
     }
     free(heap);

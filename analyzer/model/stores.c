@@ -68,9 +68,9 @@ static const char *member_of_address(rl_model *m, const char *address, const cha
  * set of the place holds that one object. A place reached by a copy
  * that was given an address of its own is another list (two lists whose
  * nodes one push helper allocates): that gives NULL, so that each list
- * keeps its own name (`queue_pop_early_return.c`). The places are visited as a worklist, at most
- * MAX_SELF_PLACES of them; two addresses, a value not traced, an
- * overflowed set or a place more give NULL. */
+ * keeps its own name (`queue_pop_early_return.c`). The places are
+ * visited as a worklist, at most MAX_SELF_PLACES of them; two addresses,
+ * a value not traced, an overflowed set or a place more give NULL. */
 static const char *one_address_through_self(rl_model *m, const char *key)
 {
     const char *places[MAX_SELF_PLACES] = {key};

@@ -1,6 +1,7 @@
 /* Internal to thread discovery (threads_internal.h): what discovery.c,
- * which finds spawn and join sites, and intervals.c, which turns each
- * spawn site into a child's interval, share. Not for anything else.
+ * which finds spawn and join sites, intervals.c, which turns each spawn
+ * site into a child's interval, and loop_objects.c, which tells what a
+ * loop's rounds make anew, share. Not for anything else.
  *
  * Invariants:
  *  1. A site's pos owns its vector and frame_fns has one function per

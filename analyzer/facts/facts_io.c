@@ -136,8 +136,10 @@
  * ACCESS or a lock on an element of an array names, in its target, the
  * parameter indexing that element (`acct[from].m`: "from"); 61: an
  * instance test behind a null test of the pointer it reads through (`t
- * != NULL && t->index != 0`) is recorded as the instance test itself */
-#define FACTS_FORMAT 61
+ * != NULL && t->index != 0`) is recorded as the instance test itself;
+ * 62: a claim written as a conditional expression (`next < n ? next++ :
+ * -1`) is a claim (RL_ACC_CLAIMED) */
+#define FACTS_FORMAT 62
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -10,8 +10,10 @@
  * increment that yields each value once: `slot = atomic_fetch_add(&next,
  * 1)`, `t = p->next_task++` under the pool's lock, or the result of a
  * helper of the same unit that returns only such claims and negative
- * "none left" constants (`int t = pool_claim(p); if (t < 0) break;`), or
- * an index a helper claims through a flag array (walk_flag_claim.c).
+ * "none left" constants (`int t = pool_claim(p); if (t < 0) break;`),
+ * either of them chosen by a conditional expression (`next < n ? next++ :
+ * -1`), or an index a helper claims through a flag array
+ * (walk_flag_claim.c).
  * Two claims from one counter never give the same value, so the elements
  * two instances of a thread touch through their claims are two elements.
  * The increments themselves are accesses of the counter: when they are
@@ -756,6 +758,16 @@ static int is_claim(walker *w, CXCursor e, CXCursor body, int depth)
     if (k == CXCursor_DeclRefExpr) {
         CXCursor d = clang_getCursorReferenced(e);
         return rlw_is_automatic(d) && local_claim(w, d, body, depth);
+    }
+    if (k == CXCursor_ConditionalOperator) {
+        /* `next < n ? next++ : -1`: a claim or "none left" either way
+         * (round 24's r6), as the two assignments of an `if` would be */
+        child_list l;
+        rlw_children_of(e, &l);
+        CXCursor arms[2] = {clang_getNullCursor(), clang_getNullCursor()};
+        if (l.len == 3) arms[0] = rlw_child_at(&l, 1), arms[1] = rlw_child_at(&l, 2);
+        rlw_children_free(&l);
+        return !clang_Cursor_isNull(arms[0]) && values_claim(w, arms, 2, body, depth);
     }
     return k == CXCursor_CallExpr && (helper_claim(w, e, depth) || rlw_call_returns_flag_index(w, e));
 }

@@ -181,6 +181,15 @@ static int taken_leads_to_shared(rl_model *m, const rl_ctx *c, const char *text)
     return 0;
 }
 
+/* The parameter text is rooted at when context c's callers handed that
+ * parameter's object in owned (rl_ctx.owned), else -1. */
+static int owned_param(const rl_ctx *c, const char *text)
+{
+    int k = -1;
+    if (!c->owned || rl_place_root(text, &k) != RL_ROOT_PARAM || k < 0 || k >= MAX_PARAMS) return -1;
+    return (c->owned >> k) & 1u ? k : -1;
+}
+
 /* Whether an access touches an object its context owns: allocated here
  * and not published yet, taken off a shared structure here (*taken set),
  * or handed in owned (one deref from the parameter: the object's own
@@ -201,13 +210,13 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
     /* a getter's result stands for the argument it is part of */
     const char *in_arg_terms = tm_call_place_in_arg_terms(m, text);
     if (in_arg_terms) text = in_arg_terms;
-    int k = -1;
-    if (!c->owned || rl_place_root(text, &k) != RL_ROOT_PARAM || k < 0 || k >= MAX_PARAMS) return 0;
+    int k = owned_param(c, text);
+    if (k < 0) return 0;
     const char *star = strchr(text, '*');
     /* its own fields; anything a taken object leads to (ownership.h
      * invariant 4) */
     *taken = (c->owned_taken >> k) & 1u;
-    if (!(c->owned & (1u << k)) || !star || (strchr(star + 1, '*') != NULL && (!*taken || taken_leads_to_shared(m, c, text))) ||
+    if (!star || (strchr(star + 1, '*') != NULL && (!*taken || taken_leads_to_shared(m, c, text))) ||
         !rl_ownership_param_held_at(m->own, c->fn, k, node)) {
         *taken = 0;
         return 0;
@@ -226,9 +235,8 @@ static int access_given_back(rl_model *m, const rl_ctx *c, int32_t node, const c
 {
     if (!text || !strchr(text, '*')) return 0;
     if (rl_ownership_given_back_at(m->own, c->fn, node, text)) return 1;
-    int k = -1;
-    return c->owned && rl_place_root(text, &k) == RL_ROOT_PARAM && k >= 0 && k < MAX_PARAMS &&
-           (c->owned & c->owned_taken & (1u << k)) && !rl_ownership_param_held_at(m->own, c->fn, k, node);
+    int k = owned_param(c, text);
+    return k >= 0 && ((c->owned_taken >> k) & 1u) && !rl_ownership_param_held_at(m->own, c->fn, k, node);
 }
 
 /* What an access's context took or waited on before it on every path:

@@ -46,16 +46,16 @@ static int is_plain_place(const char *value);
  * next member of its one node, the heads of the lists a node moves to. */
 #define MAX_SELF_PLACES 16
 
-/* The place `rest` ("*.next") leads to from `address` ("&H11"): "H11.next";
- * NULL when the pool has no such place (no store was ever keyed there). */
-static const char *member_of_address(rl_model *m, const char *address, const char *rest)
+/* The place `rest` names in the object at `address` ("&X"): X rest,
+ * interned and normalised. */
+static const char *object_through(rl_strpool *pool, const char *address, const char *rest)
 {
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_append(&sb, address + 1);
-    rl_sb_append(&sb, rest + 1);
-    const char *member = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_append(&sb, rest);
+    const char *place = rl_place_intern_normalized(pool, rl_sb_str(&sb));
     rl_sb_free(&sb);
-    return member;
+    return place;
 }
 
 /* The one address a place of several stored values holds when every
@@ -89,10 +89,8 @@ static const char *one_address_through_self(rl_model *m, const char *key)
             /* every place so far expanded: follow the reads through them */
             if (!address) return NULL;
             const char *v = reads[--nreads];
-            size_t at = strcspn(v, "*");
-            const char *member = member_of_address(m, address, v + at);
+            const char *member = object_through(m->program->pool, address, v + strcspn(v, "*") + 1);
             p = nplaces - 1;
-            if (!member) continue; /* never stored into: holds NULL */
             size_t j = 0;
             while (j < nplaces && places[j] != member) j++;
             if (j < nplaces) continue;
@@ -366,8 +364,6 @@ static int made_per_call(rl_model *m, const char *value)
     return *slot == MADE_PER_CALL;
 }
 
-static const char *object_through(rl_strpool *pool, const char *address, const char *rest);
-
 /* Whether pointer `from`, stored at key, was read from a member of the
  * objects key holds (`l->head = l->head->next`: "K*.next") and every
  * object stored in that member of each of them is one of key's own
@@ -434,6 +430,7 @@ static int is_plain_place(const char *value)
            strncmp(value, "fn:", 3) != 0 && !strpbrk(value, "*[");
 }
 
+
 /* Rewrites `X*...` into `Y...` when X only ever held &Y. With
  * root_distinct (the place starts at an instance's own object), sets
  * *distinct when the object finally named is the instance's own: from the
@@ -441,19 +438,6 @@ static int is_plain_place(const char *value)
  * instance's object: the array its pointer was loaded from), every one
  * was; and clears it when one after that was not (a block shared by
  * every instance's own object), or is not known. */
-/* The place `rest` names in the object at `address` ("&X"): X rest,
- * interned and normalised. */
-static const char *object_through(rl_strpool *pool, const char *address, const char *rest)
-{
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append(&sb, address + 1);
-    rl_sb_append(&sb, rest);
-    const char *place = rl_place_intern_normalized(pool, rl_sb_str(&sb));
-    rl_sb_free(&sb);
-    return place;
-}
-
-
 static const char *follow_stores_now(rl_model *m, const char *place, int root_distinct, int *own_out,
                                      int *shared_after_out, int *known_shared_out)
 {

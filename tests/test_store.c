@@ -7,6 +7,7 @@
 #include "model/finding_json.h"
 #include "report/report.h"
 #include "store/store.h"
+#include "store/store_internal.h"
 #include "util/mem.h"
 #include <dirent.h>
 #include <jansson.h>
@@ -319,6 +320,25 @@ out:
 }
 
 /* Two connections to one file, as parallel CI jobs have: both can write. */
+/* A store opened for writing logs ahead (WAL) and syncs at checkpoints
+ * only (synchronous NORMAL, 1), not at each of a run's commits; one opened
+ * for reading changes neither. */
+static void test_write_mode(void)
+{
+    char *path = path_in("modes.db");
+    rl_error err = {{0}};
+    rl_store *store = rl_store_open(path, 0, &err);
+    CHECK(store != NULL);
+    if (store) {
+        int64_t sync = -1;
+        CHECK(rls_query_int(store, "PRAGMA synchronous", &sync, &err) == 0);
+        CHECK_INT(sync, 1);
+        rl_store_close(store);
+    }
+    CHECK_INT(raw_count(path, "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode = 'wal'"), 1);
+    free(path);
+}
+
 static void test_two_writers(void)
 {
     char *path = path_in("shared.db");
@@ -597,6 +617,7 @@ int main(void)
         return 1;
     }
     test_round_trip();
+    test_write_mode();
     test_two_writers();
     test_failed_record_keeps_earlier_runs();
     test_bad_files();

@@ -7,7 +7,9 @@
  *  2. The schema version lives in PRAGMA user_version; opening a database
  *     made by a newer racelint fails with a message, an older one is
  *     migrated forward in place, keeping its data.
- *  3. WAL mode and a busy timeout let parallel CI jobs share one file.
+ *  3. WAL mode and a busy timeout let parallel CI jobs share one file; a
+ *     writer syncs at checkpoints only (synchronous NORMAL): a power cut
+ *     may lose the last runs, never corrupt the file.
  *  4. Every statement binds its parameters; no SQL is built from input
  *     (rl_store_sql runs the user's own read-only query, under an
  *     authorizer).

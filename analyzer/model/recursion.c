@@ -9,7 +9,13 @@
  * callees' components before their callers'. Edges are direct calls,
  * once-routines and the targets flows give calls through pointers;
  * matches by type alone are left out (they would join most of a program
- * into one cycle), and so are spawns. */
+ * into one cycle), and so are spawns, and the calls the thread model
+ * never follows: those on a path that ends the process (doomed) and
+ * those into a function whose every path ends it (threads.c, explore).
+ * An out-of-memory hook that panics and writes a crash report with the
+ * allocator it failed in made one cycle of most of redis's server, and
+ * every call inside a cycle loses its arguments' values (threads.c,
+ * widen_recursive_call). */
 int *rl_recursion_components(rl_program *p)
 {
     size_t n = p->nfns;
@@ -39,7 +45,7 @@ int *rl_recursion_components(rl_program *p)
                 int weak = 0, one;
                 /* a spawn runs its entry in another thread, whose contexts
                  * are its own: no recursion of this one */
-                const int *t = info->fn->nodes[d->node].kind == RL_N_SPAWN
+                const int *t = info->fn->nodes[d->node].kind == RL_N_SPAWN || info->doomed[d->node]
                                    ? NULL
                                    : rl_program_callees(p, info, d->node, &one, &count, &weak);
                 if (weak || d->target >= count) {
@@ -48,7 +54,7 @@ int *rl_recursion_components(rl_program *p)
                     continue;
                 }
                 int w = t[d->target++];
-                if (w < 0) continue;
+                if (w < 0 || p->fns[w].exits) continue;
                 if (index[w] < 0) {
                     index[w] = low[w] = next_index++;
                     stack[sp++] = w;

@@ -14,6 +14,17 @@
  *   container (`tc->c[tc->n++] = pool[--avail]`: a thread's own cache),
  *   it is that container's own, as an address made per container is.
  *   Such a store is "taken" when every store of that value there is one.
+ * - An object a function makes on each call and stores, through a
+ *   parameter, into the container its caller handed it (a list's push:
+ *   `n = malloc(..); l->tail->next = n; l->tail = n;`, or in a helper it
+ *   hands both to) is that container's own, as one made in a loop round
+ *   is: every call makes another. Not when the store may run more often
+ *   than the allocation (a loop around it that does not hold the
+ *   allocation), and not when the container is the function's own
+ *   object rather than one handed in. Such a store is "linked" when
+ *   every store of that value there is one. The function storing one
+ *   object into two containers it was handed, in one call, is not told
+ *   apart (as a constructor's object registered twice is not, stores.c).
  *
  * Invariants:
  *  1. Runs once, after tm_collect_stores (every context known, every
@@ -32,6 +43,7 @@
 #include "member_tests.h"
 #include "place.h"
 #include "../util/mem.h"
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +68,43 @@ static int handed_repeatedly(const rl_model *m, const tm_callers *x, int ctx, in
         if (e->parent >= 0 && handed_repeatedly(m, x, e->parent, e->call, alloc_fn, alloc_loop, depth - 1)) return 1;
     }
     return 0;
+}
+
+/* Whether a context of alloc_fn, ctx itself or one calling it (at most
+ * depth calls up), was handed `container` as one of its parameters: a
+ * store through a parameter bound to it then stores into the container
+ * the allocating function's caller gave it. */
+static int handed_to_maker(const rl_model *m, const tm_callers *x, int ctx, const char *container, int alloc_fn,
+                           int depth)
+{
+    const rl_ctx *c = &m->ctxs[ctx];
+    if (c->fn == alloc_fn) {
+        for (int k = 0; k < c->nbind; k++)
+            if (c->bind[k] == container) return 1;
+        return 0;
+    }
+    for (size_t k = x->first[ctx]; depth > 0 && k < x->first[ctx + 1]; k++) {
+        const tm_call_edge *e = &m->call_edges[x->into[k]];
+        if (e->parent >= 0 && handed_to_maker(m, x, e->parent, container, alloc_fn, depth - 1)) return 1;
+    }
+    return 0;
+}
+
+/* Whether store node `node` of context ctx links heap object `value`
+ * (its address, "&tN:FN:H12_3", made by alloc_fn, not in a loop) into a
+ * container the maker was handed (see the head of the file): stored
+ * through a parameter of the storing function that a context of alloc_fn
+ * was handed too, once per run of the allocation. */
+static int links_made_object(const rl_model *m, const tm_callers *x, int ctx, int32_t node, int alloc_fn)
+{
+    const rl_ctx *c = &m->ctxs[ctx];
+    const rl_node *n = &fn_of(m, c->fn)->nodes[node];
+    int k = -1;
+    if (alloc_fn < 0 || rl_place_root(n->text, &k) != RL_ROOT_PARAM || k < 0 || k >= c->nbind || !c->bind[k] ||
+        !c->bind[k][0])
+        return 0;
+    return handed_to_maker(m, x, ctx, c->bind[k], alloc_fn, MAX_HANDED_UP) &&
+           !handed_repeatedly(m, x, ctx, node, alloc_fn, -1, MAX_HANDED_UP);
 }
 
 /* Per function: whether its body reads by a pop at all (POPS_UNKNOWN
@@ -106,12 +155,32 @@ static int made_in_loop(rl_model *m, const char *value, int *fn, int32_t *loop)
     return *loop >= 0;
 }
 
+/* Values of the makers map: the function that makes a heap object, + 2
+ * (0 is a slot never asked about), or NO_MAKER. */
+#define NO_MAKER ((void *)1)
+
+/* The function making heap object value ("&tN:FN:H12_3"), memoized in
+ * makers (finding it scans the program's functions), or -1. */
+static int maker_of(rl_model *m, rl_ptrmap *makers, const char *value)
+{
+    const char *object = rl_intern(m->program->pool, value + 1);
+    void **slot = rl_ptrmap_slot(makers, object);
+    if (!*slot) {
+        unsigned line, col;
+        int fn = tm_heap_object_fn(m, object, &line, &col);
+        *slot = fn < 0 ? NO_MAKER : (void *)(uintptr_t)(fn + 2);
+    }
+    return *slot == NO_MAKER ? -1 : (int)((uintptr_t)*slot - 2);
+}
+
 void tm_note_store_origins(rl_model *m)
 {
     rl_strpool *pool = m->program->pool;
     tm_callers x;
     tm_index_callers(m, &x);
     rl_u64set taken = RL_U64SET_INIT, untaken = RL_U64SET_INIT;
+    rl_u64set linked = RL_U64SET_INIT, unlinked = RL_U64SET_INIT;
+    rl_ptrmap makers = RL_PTRMAP_INIT;
     uint8_t *pops = rl_xcalloc(m->program->nfns + 1, 1);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         const rl_ctx *c = &m->ctxs[ci];
@@ -133,12 +202,16 @@ void tm_note_store_origins(rl_model *m)
                                handed_repeatedly(m, &x, (int)ci, i, alloc_fn, alloc_loop, MAX_HANDED_UP);
                 if (values[v][0] != '&' && popped < 0)
                     popped = reads_by_pop(f, &pops[c->fn]) && popped_at_store(m, c->fn, f, i, n->args[0]);
-                if (!repeated && values[v][0] == '&') continue;
+                /* an object made once per call, linked into what its maker was handed */
+                int address = values[v][0] == '&' && !repeated && alloc_fn < 0;
+                int links = address && links_made_object(m, &x, (int)ci, i, maker_of(m, &makers, values[v]));
+                if (!repeated && values[v][0] == '&' && !address) continue;
                 if (!nalts) nalts = rl_place_alternatives(pool, tm_resolve(m, &env, n->text, NULL), alts);
                 for (size_t k = 0; k < nalts; k++) {
                     int unused = 0;
                     uint64_t key = tm_store_key(tm_follow_stores(m, alts[k], 0, &unused), values[v]);
                     if (repeated) rl_u64set_add(&m->repeated_stores, key);
+                    else if (address) rl_u64set_add(links ? &linked : &unlinked, key);
                     else rl_u64set_add(popped ? &taken : &untaken, key);
                 }
             }
@@ -147,8 +220,14 @@ void tm_note_store_origins(rl_model *m)
     /* taken only when every store of the value there was a pop's */
     for (size_t s = 0; s < taken.nslots; s++)
         if (taken.keys[s] && !rl_u64set_has(&untaken, taken.keys[s])) rl_u64set_add(&m->taken_stores, taken.keys[s]);
+    /* linked likewise: every store of the object there linked it */
+    for (size_t s = 0; s < linked.nslots; s++)
+        if (linked.keys[s] && !rl_u64set_has(&unlinked, linked.keys[s])) rl_u64set_add(&m->linked_stores, linked.keys[s]);
     rl_u64set_free(&taken);
     rl_u64set_free(&untaken);
+    rl_u64set_free(&linked);
+    rl_u64set_free(&unlinked);
+    rl_ptrmap_free(&makers);
     free(pops);
     tm_callers_free(&x);
     m->stores_generation++;
@@ -162,4 +241,9 @@ int tm_store_repeated(const rl_model *m, const char *place, const char *value)
 int tm_store_taken(const rl_model *m, const char *place, const char *value)
 {
     return rl_u64set_has(&m->taken_stores, tm_store_key(place, value));
+}
+
+int tm_store_linked(const rl_model *m, const char *place, const char *value)
+{
+    return rl_u64set_has(&m->linked_stores, tm_store_key(place, value));
 }

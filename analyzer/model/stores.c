@@ -321,10 +321,12 @@ static int sibling_element(const char *container_place, const char *value)
  * its container is: an element stored in a per-instance object (not a
  * sibling of the container), an object
  * each instance's own frame allocated, one made anew in each iteration of
- * a loop, or, in_wrapper (the container is the object an allocator
- * wrapper returns, container_place its field as the wrapper names it),
- * one the wrapper made too (`l->events = malloc(...)` in `new_loop()`:
- * each loop it makes gets its own table). */
+ * a loop, one a function made on the call that linked it into the
+ * container it was handed (a list's push making its node:
+ * store_origins.c), or, in_wrapper (the container is the object an
+ * allocator wrapper returns, container_place its field as the wrapper
+ * names it), one the wrapper made too (`l->events = malloc(...)` in
+ * `new_loop()`: each loop it makes gets its own table). */
 int tm_made_per_container(rl_model *m, const char *container_place, int in_wrapper, const char *value)
 {
     /* an element's address, unless stores gave it as the whole array
@@ -334,7 +336,7 @@ int tm_made_per_container(rl_model *m, const char *container_place, int in_wrapp
     return element || tm_per_instance_heap(m, value) ||
            (tm_allocated_in_loop(m, rl_intern(m->program->pool, value + 1)) &&
             !tm_store_repeated(m, container_place, value)) ||
-           (in_wrapper && same_frame_heap(container_place, value + 1));
+           tm_store_linked(m, container_place, value) || (in_wrapper && same_frame_heap(container_place, value + 1));
 }
 
 /* Values of m->made_per_call. */

@@ -412,6 +412,11 @@ static void explore(rl_model *m, int ci, int stores_only)
             /* a hook installed only while some call runs (scoped.h) runs
              * in the threads that make that call */
             if (!info->callees[i] && !rl_scoped_allows(m->scoped, entry, to.fns[k])) continue;
+            /* a hook whose every path ends the process (an out-of-memory
+             * handler that panics) runs on an exit path, as a direct
+             * call to it does, doomed (exit_paths.h); in the thread's
+             * entry it may be how the thread ends, as RL_DOOMED_END is */
+            if (!info->callees[i] && fn != entry && m->program->fns[to.fns[k]].exits) continue;
             call_into(m, ci, i, to.fns[k], n->kind == RL_N_ONCE, held, may);
         }
         if (to.count > MAX_CANDIDATES) m->limits.candidates_cut++;
@@ -780,6 +785,7 @@ void rl_model_free(rl_model *m)
     rl_u64set_free(&m->whole_array_stores);
     rl_u64set_free(&m->repeated_stores);
     rl_u64set_free(&m->taken_stores);
+    rl_u64set_free(&m->linked_stores);
     rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
     rl_ptrmap_free(&m->counting);

@@ -401,6 +401,9 @@ typedef struct rl_model {
     rl_u64set repeated_stores; /* tm_store_key of stores handing one object made
                                   in a loop to several containers (store_origins.c) */
     rl_u64set taken_stores;    /* tm_store_key of stores of what a pop took */
+    rl_u64set linked_stores;   /* tm_store_key of stores linking an object its
+                                  function made into what it was handed, one
+                                  store per call (store_origins.c) */
     rl_u64set whole_array_stores; /* store_key of each (place, value) stored whole:
                                   which of a value's stores gave it whole, when
                                   others gave it as an element (stores.c) */

@@ -203,8 +203,10 @@ int32_t tm_statement_loop(const rl_function *fn, unsigned line, unsigned col);
 /* (store_origins.c) After the stores are collected: which stores of an
  * object made in a loop hand that one object to several containers (a
  * call in an inner loop, `for (i...) push(&q[i], ev)` with ev made once a
- * round), and which stores a pointer a pop took off a shared array into
- * its taker's container (`tc->c[tc->n++] = pool[--avail]`). */
+ * round), which stores a pointer a pop took off a shared array into
+ * its taker's container (`tc->c[tc->n++] = pool[--avail]`), and which
+ * link an object made by each call of a function into the container it
+ * was handed (a list's push making its node). */
 void tm_note_store_origins(rl_model *m);
 /* (stores.c) The key of a store of value at place in the model's sets of
  * stores (both interned: their addresses name them). */
@@ -213,6 +215,7 @@ uint64_t tm_store_key(const char *place, const char *value);
  * keys them) is one of those. */
 int tm_store_repeated(const rl_model *m, const char *place, const char *value);
 int tm_store_taken(const rl_model *m, const char *place, const char *value);
+int tm_store_linked(const rl_model *m, const char *place, const char *value);
 /* The function of a heap object "tN:FN[~HASH]:H<line>_<col>" (the whole
  * object, no steps), and its allocation site; -1 when it is no such
  * object or the function is not in the program (the first of that name). */

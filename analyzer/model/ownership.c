@@ -243,11 +243,12 @@ static int fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *he
  * such a store was a hand-off without a lock: what the maker wrote into
  * a lazy-free job's payload met the background thread freeing it
  * (job_payload_handed_on_with_job.c). */
-static int container_handoff(rl_ownership *o, int fn, int32_t i, const char *place, rl_handoff *h)
+static int container_handoff(rl_ownership *o, int fn, int32_t i, const char *place, rl_handoff *h, int32_t *at_out)
 {
     unsigned line, col;
     size_t root = rl_place_root_len(place);
-    if (o->container_depth >= MAX_CONTAINER_DEPTH || sscanf(place, "H%u_%u", &line, &col) != 2)
+    if (o->container_depth >= MAX_CONTAINER_DEPTH ||
+        (sscanf(place, "H%u_%u", &line, &col) != 2 && sscanf(place, "@%u_%u", &line, &col) != 2))
         return HANDOFF_UNSYNC;
     char *heap = rl_xstrndup(place, root);
     o->container_depth++;
@@ -262,19 +263,40 @@ static int container_handoff(rl_ownership *o, int fn, int32_t i, const char *pla
         if (k < l->n) at = l->nodes[k];
     }
     o->container_depth--;
-    o->container_node = at;
+    if (at_out) *at_out = at;
     free(heap);
     return kind;
+}
+
+static int call_value_fresh(rl_ownership *o, const char *v);
+
+/* Whether place is an own field of the object a call made fresh for fn
+ * ("@L_C|CALLEE|...*.arg": one pointer followed, right after the call's
+ * value; an allocator called through a hook, as curl's curlx_malloc is),
+ * a container as an object fn allocated itself is. */
+static int in_fresh_call_object(rl_ownership *o, const char *place)
+{
+    if (place[0] != '@' || rl_place_root(place, NULL) != RL_ROOT_CALL) return 0;
+    const char *rest = place + rl_place_root_len(place);
+    return rest[0] == '*' && !strchr(rest + 1, '*') && call_value_fresh(o, place);
 }
 
 /* Whether node i of fn hands on a value passing `test` (NO_HANDOFF,
  * HANDOFF_SYNC or HANDOFF_UNSYNC): stores it outside fn's locals, passes
  * it to a thread, returns it, or passes it to a call that may keep it.
- * For HANDOFF_SYNC, *h (when not NULL) says where (rl_handoff). */
+ * For HANDOFF_SYNC, *h (when not NULL) says where (rl_handoff). A store
+ * into a container fn still holds hands the value on where the container
+ * goes: *container_at (when not NULL) is then that node of fn, else -1.
+ * An out-parameter, not a field of o: answering one node asks about
+ * others, of other functions too (a callee that keeps its argument in a
+ * record it hands to a thread start), and a node of theirs is no node of
+ * fn (curl's slot, started through Curl_thread_create, was taken to be
+ * published before its own initialisation). */
 static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, const void *what, rl_handoff *h,
-                          int of_param)
+                          int of_param, int32_t *container_at)
 {
     if (h) *h = (rl_handoff){fn, -1, NULL, 0};
+    if (container_at) *container_at = -1;
     const rl_fn_info *info = &o->p->fns[fn];
     const rl_node *n = &info->fn->nodes[i];
     const rl_fn_flow *ff = &o->flow->fns[fn];
@@ -289,8 +311,9 @@ static int node_publishes(rl_ownership *o, int fn, int32_t i, value_test test, c
         if (rl_place_root(n->text, NULL) == RL_ROOT_LOCAL)
             return local_escapes(o, fn, n->text) ? HANDOFF_SYNC : NO_HANDOFF;
         /* Into an object of fn's own that fn still holds: handed on with it. */
-        if (rl_place_root(n->text, NULL) == RL_ROOT_HEAP && !strchr(n->text, '*'))
-            return container_handoff(o, fn, i, n->text, h);
+        if ((rl_place_root(n->text, NULL) == RL_ROOT_HEAP && !strchr(n->text, '*')) ||
+            in_fresh_call_object(o, n->text))
+            return container_handoff(o, fn, i, n->text, h, container_at);
         /* An atomic store releases what came before it, unless it is
          * relaxed (then only a lock held around it orders anything). */
         if ((n->flags & RL_ACC_ATOMIC) && !(n->api && strcmp(n->api, RL_ATOMIC_RELAXED) == 0)) return HANDOFF_SYNC;
@@ -355,7 +378,7 @@ static int keeps(rl_ownership *o, int fn, int k)
     int32_t first = -1;
     for (int32_t i = 0; i < info->fn->nnodes && worst != HANDOFF_UNSYNC; i++) {
         rl_handoff h;
-        int kind = node_publishes(o, fn, i, test_param, &k, &h, 1);
+        int kind = node_publishes(o, fn, i, test_param, &k, &h, 1, NULL);
         /* The first synchronised store in the callee itself names the
          * locks; one deeper down orders by itself as far as we follow. */
         if (kind == HANDOFF_SYNC && worst <= HANDOFF_RETURN) first = h.call ? -1 : h.node;
@@ -722,13 +745,13 @@ const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, v
     int sort = 0;
     for (int32_t i = 0; i < f->nnodes; i++) {
         rl_handoff h;
-        o->container_node = -1;
-        int kind = node_publishes(o, fn, i, test, heap, &h, 0);
+        int32_t container_at;
+        int kind = node_publishes(o, fn, i, test, heap, &h, 0, &container_at);
         if (kind == NO_HANDOFF) continue;
         /* Put into a container fn still holds: handed on where the
          * container is, not at the store (`c->lim = malloc(...)`, then
          * `c->lim->max = 42` before c is published) */
-        int32_t at = o->container_node >= 0 ? o->container_node : i;
+        int32_t at = container_at >= 0 ? container_at : i;
         sort |= at != i;
         if (l->n == cap) {
             cap = cap ? 2 * cap : 4;

@@ -79,10 +79,6 @@ struct rl_ownership {
     rl_ptrmap allocating;   /* slot of a call through a pointer -> ANSWER_YES / ANSWER_NO */
     rl_ptrmap unlinked;     /* "fn|place" (interned) -> unlink_list * */
     int container_depth;    /* containers being followed (container_handoff) */
-    int32_t container_node; /* the node where the container a store put the
-                               object into is handed on (container_handoff),
-                               -1 when the last hand-off asked was no store
-                               into a container */
     own_memo *answers;      /* of rl_ownership_fresh_at and
                                rl_ownership_taken_at (access_memo) */
     rl_ptrmap global_reads; /* a global place, indices dropped (interned)

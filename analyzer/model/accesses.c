@@ -568,15 +568,15 @@ static void note_sync_object(rl_model *m, rl_ptrmap *set, const frame_env *env, 
 void tm_collect_accesses(rl_model *m)
 {
     rl_ptrmap first_calls = {0}, last_marks = {0};
-    tm_posts *posts = tm_posts_new(m);
+    tm_callers callers;
+    tm_index_callers(m, &callers);
+    tm_posts *posts = tm_posts_new(m, &callers);
     find_first_calls(m, &first_calls);
     uint8_t *global_returns = rl_xcalloc(m->program->nfns + 1, 1); /* returns_global's memo */
     int roots = 0;
     for (size_t t = 0; t < m->nthreads && roots < 2; t++) roots += m->threads[t].parent < 0;
     int one_root = roots == 1;
     tm_follow_cache_start(m);
-    tm_callers callers;
-    tm_index_callers(m, &callers);
     for (size_t ci = 0; ci < m->nctxs; ci++) {
         /* Past the budget, contexts left are not collected (reported). */
         if (rl_budget_spent(m->program->budget)) break;

@@ -27,12 +27,18 @@
  *     such call, and a caller's earlier post when it precedes some call.
  *     The calls are the caller's direct calls of the function, and the
  *     context's own call node when it calls through a pointer (an event
- *     loop's dispatch).
+ *     loop's dispatch). Contexts of other callers merge into it too (a
+ *     helper with no arguments, `xmalloc(n)`, called from a worker's
+ *     set-up before a barrier and from `grow()` after it): a chain's later
+ *     post counts when every caller context's chain posts it (chain_of,
+ *     over tm_callers' edges); earlier posts are the first caller's
+ *     chain's (earlier_of).
  *  2. Everything returned is resolved in the access's context (as held
  *     locks are, tm_history_at), interned in the lockset table; the memo
  *     (tm_posts) owns only its arrays and maps. */
 #include "threads_internal.h"
 #include "flow.h"
+#include "member_tests.h"
 #include "place.h"
 
 /* What a caller does around the calls a context stands for (invariant
@@ -54,6 +60,7 @@ typedef struct chain_posts {
     const rl_lockset *earlier, *earlier_twice; /* posted before them, any waits */
     int earlier_known;
     int known;
+    int in_progress;                /* chain_of on a cycle of contexts */
     calls_answer around;            /* around_calls, once known */
     int around_known;
 } chain_posts;
@@ -70,6 +77,7 @@ struct tm_posts {
     size_t nrounds, cap_rounds;
     chain_posts *by_ctx;  /* by context index */
     size_t nctxs;
+    const tm_callers *callers; /* every call edge into each context (borrowed) */
     rl_ptrmap calls;      /* (caller, callee) -> calls_answer* (owned), direct calls only */
     /* the last answer of tm_posted_after, per context: the accesses of a
      * function share a few posted sets (interned), and resolving one again
@@ -82,9 +90,10 @@ struct tm_posts {
     const rl_lockset *later_once, *later_twice, *later_r;
 };
 
-tm_posts *tm_posts_new(const rl_model *m)
+tm_posts *tm_posts_new(const rl_model *m, const struct tm_callers *callers)
 {
     tm_posts *pm = rl_xcalloc(1, sizeof *pm);
+    pm->callers = callers;
     pm->nctxs = m->nctxs;
     pm->by_ctx = rl_xcalloc(m->nctxs + 1, sizeof *pm->by_ctx);
     pm->memo_ctx = pm->later_ctx = -1;
@@ -147,21 +156,56 @@ static const calls_answer *direct_calls(rl_model *m, tm_posts *pm, int caller, i
     return *slot;
 }
 
-/* What context ci's caller does around the calls ci stands for
- * (invariant 1), in the caller's terms: kept per context. */
+/* What caller context `parent` does around its calls that context ci
+ * stands for (invariant 1), in the caller's terms: its function's direct
+ * calls of ci's, and `call` when that is a call through a pointer. */
+static calls_answer calls_from(rl_model *m, tm_posts *pm, int ci, int parent, int32_t call)
+{
+    int caller = m->ctxs[parent].fn;
+    calls_answer a = *direct_calls(m, pm, caller, m->ctxs[ci].fn);
+    const rl_fn_info *info = &m->program->fns[caller];
+    if (call >= 0 && call < info->fn->nnodes && !info->callees[call]) add_call(m, caller, call, &a);
+    return a;
+}
+
+/* What context ci's first caller does around the calls ci stands for,
+ * kept per context. */
 static const calls_answer *around_calls(rl_model *m, tm_posts *pm, int ci)
 {
     chain_posts *cp = &pm->by_ctx[ci];
     if (!cp->around_known) {
         const rl_ctx *c = &m->ctxs[ci];
-        int caller = m->ctxs[c->parent_ctx].fn;
-        cp->around = *direct_calls(m, pm, caller, c->fn);
-        const rl_fn_info *info = &m->program->fns[caller];
-        if (c->call_node >= 0 && c->call_node < info->fn->nnodes && !info->callees[c->call_node])
-            add_call(m, caller, c->call_node, &cp->around);
+        cp->around = calls_from(m, pm, ci, c->parent_ctx, c->call_node);
         cp->around_known = 1;
     }
     return &cp->around;
+}
+
+/* Calls f(m, pm, ci, parent, call, data) for each other caller context's
+ * call into ci (tm_callers' edges), those that are not the first
+ * caller's (ci's own parent_ctx and call_node). */
+typedef void (*other_caller_fn)(rl_model *m, tm_posts *pm, int ci, int parent, int32_t call, void *data);
+
+static void for_other_callers(rl_model *m, tm_posts *pm, int ci, other_caller_fn f, void *data)
+{
+    const tm_callers *x = pm->callers;
+    if (!x) return;
+    const rl_ctx *c = &m->ctxs[ci];
+    int last_parent = c->parent_ctx;
+    for (size_t k = x->first[ci]; k < x->first[ci + 1]; k++) {
+        const tm_call_edge *e = &m->call_edges[x->into[k]];
+        if (e->parent < 0) continue;
+        /* A caller context's direct calls of the function are all in one
+         * answer (calls_from): each context once, and the first caller's
+         * not again. A call through a pointer is its own. */
+        const rl_fn_info *info = &m->program->fns[m->ctxs[e->parent].fn];
+        int direct = e->call >= 0 && e->call < info->fn->nnodes && info->callees[e->call];
+        if (direct ? e->parent == c->parent_ctx || e->parent == last_parent
+                   : e->parent == c->parent_ctx && e->call == c->call_node)
+            continue;
+        if (direct) last_parent = e->parent;
+        f(m, pm, ci, e->parent, direct ? -1 : e->call, data);
+    }
 }
 
 static size_t round_slot(const round_answer *table, size_t cap, const rl_lockset *s, const rl_lockset *once,
@@ -219,42 +263,84 @@ static void combine(rl_model *m, const rl_lockset **once, const rl_lockset **twi
  * cp->earlier and cp->earlier_twice: only asked for a chain with later
  * posts (most have none, and resolving every post of every caller was
  * a third of curl's model). */
-static void earlier_of(rl_model *m, tm_posts *pm, int ci, chain_posts *cp)
+static void earlier_of(rl_model *m, tm_posts *pm, int ci, chain_posts *cp);
+
+/* Adds to cp what caller context p posted before its call, up its chain. */
+static void add_earlier_from(rl_model *m, tm_posts *pm, chain_posts *cp, int p, const calls_answer *a)
 {
-    if (cp->earlier_known) return;
-    const rl_ctx *c = &m->ctxs[ci];
-    int p = c->parent_ctx;
     if (m->ctxs[p].parent_ctx >= 0) {
         chain_posts *up = &pm->by_ctx[p];
         earlier_of(m, pm, p, up);
         cp->earlier = up->earlier;
         cp->earlier_twice = up->earlier_twice;
     }
-    const calls_answer *a = around_calls(m, pm, ci);
     frame_env penv = tm_ctx_env(&m->ctxs[p]);
     combine(m, &cp->earlier, &cp->earlier_twice, resolved(m, &penv, a->all), resolved(m, &penv, a->all_twice));
+}
+
+/* The earlier posts of the first caller's chain only: those of every
+ * caller context, united, made sets of every post a widely called
+ * helper's callers make (curl's model took three times as long), and an
+ * earlier post only takes an object away from the later ones. */
+static void earlier_of(rl_model *m, tm_posts *pm, int ci, chain_posts *cp)
+{
+    if (cp->earlier_known) return;
     cp->earlier_known = 1;
+    add_earlier_from(m, pm, cp, m->ctxs[ci].parent_ctx, around_calls(m, pm, ci));
 }
 
 /* What context ci's chain of callers posts on after their calls, and
  * that less their posts before them (any waits), resolved: kept per
  * context. */
+static const chain_posts *chain_of(rl_model *m, tm_posts *pm, int ci);
+
+/* What one caller context p's chain posts after its call (a), resolved,
+ * and whether some such post is in a loop around the call. */
+static const rl_lockset *later_from(rl_model *m, tm_posts *pm, int p, const calls_answer *a, int *rounds)
+{
+    const chain_posts *up = chain_of(m, pm, p);
+    const rl_lockset *after = NULL;
+    if (a->after && a->after->n) {
+        frame_env penv = tm_ctx_env(&m->ctxs[p]);
+        after = resolved(m, &penv, a->after);
+    }
+    *rounds = (after && a->after_rounds) || (up->later_all && up->later_rounds);
+    return union_of(m, up->later_all, after);
+}
+
+/* What every caller context's chain posts after its call, met over the
+ * callers (invariant 1), into cp->later_all; NULL is nothing. */
+struct later_meet {
+    chain_posts *cp;
+};
+
+static void later_from_other(rl_model *m, tm_posts *pm, int ci, int parent, int32_t call, void *data)
+{
+    chain_posts *cp = ((struct later_meet *)data)->cp;
+    if (!cp->later_all) return;
+    calls_answer a = calls_from(m, pm, ci, parent, call);
+    int rounds = 0;
+    const rl_lockset *l = later_from(m, pm, parent, &a, &rounds);
+    cp->later_all = l ? rl_ls_meet(m->flow->locks, cp->later_all, l) : NULL;
+    if (cp->later_all && !cp->later_all->n) cp->later_all = NULL;
+    cp->later_rounds |= rounds;
+}
+
 static const chain_posts *chain_of(rl_model *m, tm_posts *pm, int ci)
 {
     static const chain_posts none = {0};
     if (ci < 0 || (size_t)ci >= pm->nctxs || m->ctxs[ci].parent_ctx < 0) return &none;
     chain_posts *cp = &pm->by_ctx[ci];
     if (cp->known) return cp;
+    if (cp->in_progress) return &none; /* a cycle of contexts: nothing surely posted */
+    cp->in_progress = 1;
     const rl_ctx *c = &m->ctxs[ci];
-    const chain_posts *up = chain_of(m, pm, c->parent_ctx);
-    const calls_answer *a = around_calls(m, pm, ci);
-    const rl_lockset *after = NULL;
-    if (a->after && a->after->n) {
-        frame_env penv = tm_ctx_env(&m->ctxs[c->parent_ctx]);
-        after = resolved(m, &penv, a->after);
-    }
-    cp->later_all = union_of(m, up->later_all, after);
-    cp->later_rounds = (after && a->after_rounds) || (up->later_all && up->later_rounds);
+    int rounds = 0;
+    cp->later_all = later_from(m, pm, c->parent_ctx, around_calls(m, pm, ci), &rounds);
+    cp->later_rounds = rounds;
+    struct later_meet lm = {cp};
+    for_other_callers(m, pm, ci, later_from_other, &lm);
+    cp->in_progress = 0;
     /* Taken away now for the whole chain, the function's own earlier
      * posts at each access (tm_posted_after): one after the other, as
      * at once (a mark whose object is posted on again goes). */

@@ -421,7 +421,8 @@ int tm_trampoline_body(rl_model *m, const frame_env *env);
  * The memo lives while accesses are collected (it holds per-context
  * answers for m's contexts). */
 typedef struct tm_posts tm_posts;
-tm_posts *tm_posts_new(const rl_model *m);
+struct tm_callers; /* member_tests.h: every call edge into each context */
+tm_posts *tm_posts_new(const rl_model *m, const struct tm_callers *callers);
 void tm_posts_free(tm_posts *pm);
 const rl_lockset *tm_posted_after(rl_model *m, tm_posts *pm, int ci, int32_t node, const rl_lockset *publish,
                                   int new_each_round, int *rounds);

@@ -263,35 +263,27 @@ static void combine(rl_model *m, const rl_lockset **once, const rl_lockset **twi
  * cp->earlier and cp->earlier_twice: only asked for a chain with later
  * posts (most have none, and resolving every post of every caller was
  * a third of curl's model). */
-static void earlier_of(rl_model *m, tm_posts *pm, int ci, chain_posts *cp);
-
-/* Adds to cp what caller context p posted before its call, up its chain. */
-static void add_earlier_from(rl_model *m, tm_posts *pm, chain_posts *cp, int p, const calls_answer *a)
+static void earlier_of(rl_model *m, tm_posts *pm, int ci, chain_posts *cp)
 {
+    if (cp->earlier_known) return;
+    /* The first caller's chain only: every caller context's, united,
+     * made sets of every post a widely called helper's callers make
+     * (curl's model took three times as long), and an earlier post only
+     * takes an object away from the later ones. */
+    const rl_ctx *c = &m->ctxs[ci];
+    int p = c->parent_ctx;
     if (m->ctxs[p].parent_ctx >= 0) {
         chain_posts *up = &pm->by_ctx[p];
         earlier_of(m, pm, p, up);
         cp->earlier = up->earlier;
         cp->earlier_twice = up->earlier_twice;
     }
+    const calls_answer *a = around_calls(m, pm, ci);
     frame_env penv = tm_ctx_env(&m->ctxs[p]);
     combine(m, &cp->earlier, &cp->earlier_twice, resolved(m, &penv, a->all), resolved(m, &penv, a->all_twice));
-}
-
-/* The earlier posts of the first caller's chain only: those of every
- * caller context, united, made sets of every post a widely called
- * helper's callers make (curl's model took three times as long), and an
- * earlier post only takes an object away from the later ones. */
-static void earlier_of(rl_model *m, tm_posts *pm, int ci, chain_posts *cp)
-{
-    if (cp->earlier_known) return;
     cp->earlier_known = 1;
-    add_earlier_from(m, pm, cp, m->ctxs[ci].parent_ctx, around_calls(m, pm, ci));
 }
 
-/* What context ci's chain of callers posts on after their calls, and
- * that less their posts before them (any waits), resolved: kept per
- * context. */
 static const chain_posts *chain_of(rl_model *m, tm_posts *pm, int ci);
 
 /* What one caller context p's chain posts after its call (a), resolved,
@@ -308,15 +300,11 @@ static const rl_lockset *later_from(rl_model *m, tm_posts *pm, int p, const call
     return union_of(m, up->later_all, after);
 }
 
-/* What every caller context's chain posts after its call, met over the
- * callers (invariant 1), into cp->later_all; NULL is nothing. */
-struct later_meet {
-    chain_posts *cp;
-};
-
+/* Meets cp->later_all (data) with what another caller context's chain
+ * posts after its call (invariant 1); NULL is nothing. */
 static void later_from_other(rl_model *m, tm_posts *pm, int ci, int parent, int32_t call, void *data)
 {
-    chain_posts *cp = ((struct later_meet *)data)->cp;
+    chain_posts *cp = data;
     if (!cp->later_all) return;
     calls_answer a = calls_from(m, pm, ci, parent, call);
     int rounds = 0;
@@ -326,6 +314,9 @@ static void later_from_other(rl_model *m, tm_posts *pm, int ci, int parent, int3
     cp->later_rounds |= rounds;
 }
 
+/* What context ci's chain of callers posts on after their calls, and
+ * that less their posts before them (any waits), resolved: kept per
+ * context. */
 static const chain_posts *chain_of(rl_model *m, tm_posts *pm, int ci)
 {
     static const chain_posts none = {0};
@@ -338,8 +329,7 @@ static const chain_posts *chain_of(rl_model *m, tm_posts *pm, int ci)
     int rounds = 0;
     cp->later_all = later_from(m, pm, c->parent_ctx, around_calls(m, pm, ci), &rounds);
     cp->later_rounds = rounds;
-    struct later_meet lm = {cp};
-    for_other_callers(m, pm, ci, later_from_other, &lm);
+    for_other_callers(m, pm, ci, later_from_other, cp);
     cp->in_progress = 0;
     /* Taken away now for the whole chain, the function's own earlier
      * posts at each access (tm_posted_after): one after the other, as

@@ -181,33 +181,6 @@ static const calls_answer *around_calls(rl_model *m, tm_posts *pm, int ci)
     return &cp->around;
 }
 
-/* Calls f(m, pm, ci, parent, call, data) for each other caller context's
- * call into ci (tm_callers' edges), those that are not the first
- * caller's (ci's own parent_ctx and call_node). */
-typedef void (*other_caller_fn)(rl_model *m, tm_posts *pm, int ci, int parent, int32_t call, void *data);
-
-static void for_other_callers(rl_model *m, tm_posts *pm, int ci, other_caller_fn f, void *data)
-{
-    const tm_callers *x = pm->callers;
-    if (!x) return;
-    const rl_ctx *c = &m->ctxs[ci];
-    int last_parent = c->parent_ctx;
-    for (size_t k = x->first[ci]; k < x->first[ci + 1]; k++) {
-        const tm_call_edge *e = &m->call_edges[x->into[k]];
-        if (e->parent < 0) continue;
-        /* A caller context's direct calls of the function are all in one
-         * answer (calls_from): each context once, and the first caller's
-         * not again. A call through a pointer is its own. */
-        const rl_fn_info *info = &m->program->fns[m->ctxs[e->parent].fn];
-        int direct = e->call >= 0 && e->call < info->fn->nnodes && info->callees[e->call];
-        if (direct ? e->parent == c->parent_ctx || e->parent == last_parent
-                   : e->parent == c->parent_ctx && e->call == c->call_node)
-            continue;
-        if (direct) last_parent = e->parent;
-        f(m, pm, ci, e->parent, direct ? -1 : e->call, data);
-    }
-}
-
 static size_t round_slot(const round_answer *table, size_t cap, const rl_lockset *s, const rl_lockset *once,
                          const rl_lockset *twice)
 {
@@ -300,18 +273,33 @@ static const rl_lockset *later_from(rl_model *m, tm_posts *pm, int p, const call
     return union_of(m, up->later_all, after);
 }
 
-/* Meets cp->later_all (data) with what another caller context's chain
- * posts after its call (invariant 1); NULL is nothing. */
-static void later_from_other(rl_model *m, tm_posts *pm, int ci, int parent, int32_t call, void *data)
+/* Meets cp->later_all with what every other caller context's chain posts
+ * after its calls into ci (invariant 1; tm_callers' edges); NULL is
+ * nothing. A caller context's direct calls of the function are all in
+ * one answer (calls_from): the first caller's are not asked again, nor
+ * another context's on its next edge; a call through a pointer is its
+ * own. */
+static void meet_other_callers(rl_model *m, tm_posts *pm, int ci, chain_posts *cp)
 {
-    chain_posts *cp = data;
-    if (!cp->later_all) return;
-    calls_answer a = calls_from(m, pm, ci, parent, call);
-    int rounds = 0;
-    const rl_lockset *l = later_from(m, pm, parent, &a, &rounds);
-    cp->later_all = l ? rl_ls_meet(m->flow->locks, cp->later_all, l) : NULL;
-    if (cp->later_all && !cp->later_all->n) cp->later_all = NULL;
-    cp->later_rounds |= rounds;
+    const tm_callers *x = pm->callers;
+    const rl_ctx *c = &m->ctxs[ci];
+    int last_parent = c->parent_ctx;
+    for (size_t k = x ? x->first[ci] : 0; x && cp->later_all && k < x->first[ci + 1]; k++) {
+        const tm_call_edge *e = &m->call_edges[x->into[k]];
+        if (e->parent < 0) continue;
+        const rl_fn_info *info = &m->program->fns[m->ctxs[e->parent].fn];
+        int direct = e->call >= 0 && e->call < info->fn->nnodes && info->callees[e->call];
+        if (direct ? e->parent == c->parent_ctx || e->parent == last_parent
+                   : e->parent == c->parent_ctx && e->call == c->call_node)
+            continue;
+        if (direct) last_parent = e->parent;
+        calls_answer a = calls_from(m, pm, ci, e->parent, direct ? -1 : e->call);
+        int rounds = 0;
+        const rl_lockset *l = later_from(m, pm, e->parent, &a, &rounds);
+        cp->later_all = l ? rl_ls_meet(m->flow->locks, cp->later_all, l) : NULL;
+        if (cp->later_all && !cp->later_all->n) cp->later_all = NULL;
+        cp->later_rounds |= rounds;
+    }
 }
 
 /* What context ci's chain of callers posts on after their calls, and
@@ -329,7 +317,7 @@ static const chain_posts *chain_of(rl_model *m, tm_posts *pm, int ci)
     int rounds = 0;
     cp->later_all = later_from(m, pm, c->parent_ctx, around_calls(m, pm, ci), &rounds);
     cp->later_rounds = rounds;
-    for_other_callers(m, pm, ci, later_from_other, cp);
+    meet_other_callers(m, pm, ci, cp);
     cp->in_progress = 0;
     /* Taken away now for the whole chain, the function's own earlier
      * posts at each access (tm_posted_after): one after the other, as

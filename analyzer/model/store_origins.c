@@ -173,6 +173,14 @@ static int maker_of(rl_model *m, rl_ptrmap *makers, const char *value)
     return *slot == NO_MAKER ? -1 : (int)((uintptr_t)*slot - 2);
 }
 
+/* Adds to into every store key of yes that no is without: a store
+ * judged so each time it was seen. */
+static void add_unanimous(rl_u64set *into, const rl_u64set *yes, const rl_u64set *no)
+{
+    for (size_t s = 0; s < yes->nslots; s++)
+        if (yes->keys[s] && !rl_u64set_has(no, yes->keys[s])) rl_u64set_add(into, yes->keys[s]);
+}
+
 void tm_note_store_origins(rl_model *m)
 {
     rl_strpool *pool = m->program->pool;
@@ -205,7 +213,7 @@ void tm_note_store_origins(rl_model *m)
                 /* an object made once per call, linked into what its maker was handed */
                 int address = values[v][0] == '&' && !repeated && alloc_fn < 0;
                 int links = address && links_made_object(m, &x, (int)ci, i, maker_of(m, &makers, values[v]));
-                if (!repeated && values[v][0] == '&' && !address) continue;
+                if (values[v][0] == '&' && !repeated && !address) continue; /* made in a loop: its own */
                 if (!nalts) nalts = rl_place_alternatives(pool, tm_resolve(m, &env, n->text, NULL), alts);
                 for (size_t k = 0; k < nalts; k++) {
                     int unused = 0;
@@ -217,12 +225,10 @@ void tm_note_store_origins(rl_model *m)
             }
         }
     }
-    /* taken only when every store of the value there was a pop's */
-    for (size_t s = 0; s < taken.nslots; s++)
-        if (taken.keys[s] && !rl_u64set_has(&untaken, taken.keys[s])) rl_u64set_add(&m->taken_stores, taken.keys[s]);
-    /* linked likewise: every store of the object there linked it */
-    for (size_t s = 0; s < linked.nslots; s++)
-        if (linked.keys[s] && !rl_u64set_has(&unlinked, linked.keys[s])) rl_u64set_add(&m->linked_stores, linked.keys[s]);
+    /* taken only when every store of the value there was a pop's, linked
+     * when every one linked it */
+    add_unanimous(&m->taken_stores, &taken, &untaken);
+    add_unanimous(&m->linked_stores, &linked, &unlinked);
     rl_u64set_free(&taken);
     rl_u64set_free(&untaken);
     rl_u64set_free(&linked);

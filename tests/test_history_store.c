@@ -315,9 +315,11 @@ static void test_upgrade_on_read(void)
 {
     char *path = path_in("old.db");
     rl_error err = {{0}};
-    /* A schema 1 file: the current version minus migrations 2 to 7. */
+    /* A schema 1 file: the current version minus migrations 2 to 11. */
     rl_store_close(rl_store_open(path, RL_STORE_WRITE, &err));
-    raw_exec(path, "DROP TABLE facts_cache; DROP VIEW triage_current; DROP TABLE triage; DROP INDEX runs_status;"
+    raw_exec(path, "DROP VIEW finding_events; DROP INDEX findings_events_digest;"
+                   " ALTER TABLE findings DROP COLUMN events_of; ALTER TABLE findings DROP COLUMN events_digest;"
+                   " DROP TABLE facts_cache; DROP VIEW triage_current; DROP TABLE triage; DROP INDEX runs_status;"
                    " DROP INDEX findings_run_fingerprint; ALTER TABLE runs DROP COLUMN pid;"
                    " ALTER TABLE runs DROP COLUMN host; ALTER TABLE runs DROP COLUMN baseline;"
                    " ALTER TABLE runs DROP COLUMN git_branch; ALTER TABLE runs DROP COLUMN config;"

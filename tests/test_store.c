@@ -319,7 +319,6 @@ out:
     free(path);
 }
 
-/* Two connections to one file, as parallel CI jobs have: both can write. */
 /* A store opened for writing logs ahead (WAL) and syncs at checkpoints
  * only (synchronous NORMAL, 1), not at each of a run's commits; one opened
  * for reading changes neither. */
@@ -339,6 +338,84 @@ static void test_write_mode(void)
     free(path);
 }
 
+/* Records sample_findings as one run, with an excerpt for each event
+ * ("line N" and, for the first event, `first`); returns the run's id. */
+static int64_t record_with_contexts(rl_store *store, const rl_findings *findings, const char *first)
+{
+    rl_error err = {{0}};
+    rl_run_info run = sample_run();
+    rl_source_context *ctx[2] = {NULL, NULL};
+    for (size_t n = 0; n < 2; n++) {
+        ctx[n] = rl_xcalloc(findings->items[n].nevents, sizeof *ctx[n]);
+        for (size_t e = 0; e < findings->items[n].nevents; e++) {
+            ctx[n][e].first_line = findings->items[n].events[e].pos.line - 2;
+            ctx[n][e].text = n == 0 && e == 0 ? rl_xstrdup(first) : rl_xasprintf("line %zu", e);
+        }
+    }
+    int ok = rl_store_begin_run(store, &run, &err) == 0 &&
+             rl_store_finish_run(store, &run, sample_units, NUNITS, findings, ctx, &err) == 0;
+    if (!ok) fprintf(stderr, "  %s\n", err.msg);
+    CHECK(ok);
+    for (size_t n = 0; n < 2; n++) rl_source_contexts_free(ctx[n], findings->items[n].nevents);
+    return run.id;
+}
+
+/* A finding whose event rows, excerpts included, are those of a finding
+ * already stored shares them (findings.events_of) instead of writing them
+ * again, and reads back the same; one whose excerpt changed (an edited
+ * comment beside the access) has rows of its own. */
+static void test_shared_events(void)
+{
+    char *path = path_in("shared-events.db");
+    rl_error err = {{0}};
+    rl_findings findings = {0};
+    sample_findings(&findings);
+    rl_store *store = rl_store_open(path, 0, &err);
+    CHECK(store != NULL);
+    if (!store) goto out;
+    int64_t first = record_with_contexts(store, &findings, "x = 1;");
+    int64_t again = record_with_contexts(store, &findings, "x = 1;");
+    int64_t edited = record_with_contexts(store, &findings, "x = 1; /* edited */");
+    rl_findings got = {0};
+    CHECK(rl_store_load_findings(store, again, &got, &err) == 0);
+    compare_findings(&got, &findings);
+    rl_findings_free(&got);
+    CHECK(rl_store_load_findings(store, edited, &got, &err) == 0);
+    compare_findings(&got, &findings);
+    rl_findings_free(&got);
+
+    /* `show` of the re-run's first finding: its events and excerpts. */
+    int64_t id = 0;
+    CHECK(rls_query_int(store, "SELECT max(id) - 1 FROM findings WHERE run_id = 2", &id, &err) == 0);
+    rl_finding_row row;
+    rl_source_context *ctx = NULL;
+    CHECK(rl_store_load_finding(store, id, &got, &row, &ctx, &err) == 0);
+    CHECK_INT(got.len, 1);
+    if (got.len == 1 && ctx) {
+        compare_event(&got.items[0].events[0], &findings.items[0].events[0]);
+        CHECK_STR(ctx[0].text, "x = 1;");
+        CHECK_INT(ctx[0].first_line, 86);
+        CHECK_STR(ctx[1].text, "line 1");
+    }
+    if (got.len) rl_source_contexts_free(ctx, got.items[0].nevents);
+    rl_finding_row_clear(&row);
+    rl_findings_free(&got);
+    rl_store_close(store);
+
+    CHECK_INT(first, 1);
+    /* run 1 wrote 3 rows, run 2 none, run 3 the 2 of its edited finding */
+    CHECK_INT(raw_count(path, "SELECT count(*) FROM events"), 5);
+    CHECK_INT(raw_count(path, "SELECT count(*) FROM findings WHERE run_id = 2 AND events_of IS NOT NULL"), 2);
+    CHECK_INT(raw_count(path, "SELECT count(*) FROM findings WHERE run_id = 3 AND events_of IS NOT NULL"), 1);
+    CHECK_INT(raw_count(path, "SELECT count(*) FROM finding_events"), 9);
+    CHECK_INT(raw_count(path, "SELECT count(*) FROM finding_events AS e JOIN findings AS f ON f.id = e.finding_id"
+                              " WHERE f.run_id = 3 AND e.context = 'x = 1; /* edited */'"), 1);
+out:
+    rl_findings_free(&findings);
+    free(path);
+}
+
+/* Two connections to one file, as parallel CI jobs have: both can write. */
 static void test_two_writers(void)
 {
     char *path = path_in("shared.db");
@@ -618,6 +695,7 @@ int main(void)
     }
     test_round_trip();
     test_write_mode();
+    test_shared_events();
     test_two_writers();
     test_failed_record_keeps_earlier_runs();
     test_bad_files();

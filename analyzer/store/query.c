@@ -310,8 +310,8 @@ int rl_store_load_finding(rl_store *s, int64_t finding_id, rl_findings *out, rl_
     rl_findings got = {0};
     rl_finding *f = rl_findings_add(&got);
     static const char finding_sql[] = "SELECT " RLS_FINDING_COLUMNS " FROM findings WHERE id = ?1";
-    static const char event_sql[] = "SELECT " RLS_EVENT_COLUMNS " FROM events WHERE finding_id = ?1 ORDER BY idx";
-    static const char context_sql[] = "SELECT context_line, context FROM events WHERE finding_id = ?1 ORDER BY idx";
+    static const char event_sql[] = "SELECT " RLS_EVENT_COLUMNS " FROM events WHERE finding_id = " RLS_EVENTS_OF " ORDER BY idx";
+    static const char context_sql[] = "SELECT context_line, context FROM events WHERE finding_id = " RLS_EVENTS_OF " ORDER BY idx";
     memset(row, 0, sizeof *row);
     *contexts = NULL;
     sqlite3_stmt *fst = rls_prepare(s, finding_sql, "reading the finding", err);

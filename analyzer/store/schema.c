@@ -209,6 +209,19 @@ static const char *const migrations[] = {
      * (docs/performance.md). */
     "-- The digest of each unit's facts.\n"
     "ALTER TABLE facts_cache ADD COLUMN digest TEXT; -- 16 hex digits (rl_facts_digest); NULL before schema 10\n",
+
+    /* 10 -> 11: findings share the events of an identical earlier finding
+     * (findings.c, invariant 3; docs/database.md). */
+    "-- A finding whose events are those of an earlier finding shares its rows.\n"
+    "ALTER TABLE findings ADD COLUMN events_of INTEGER;     -- the finding whose events rows these are; NULL: its own\n"
+    "ALTER TABLE findings ADD COLUMN events_digest INTEGER; -- hash of its events' rows; NULL before schema 11\n"
+    "CREATE INDEX findings_events_digest ON findings(events_digest);\n"
+    "\n"
+    "-- Each finding's events, its own rows or those it shares.\n"
+    "CREATE VIEW finding_events AS\n"
+    "SELECT f.id AS finding_id, e.idx, e.file, e.line, e.col, e.function, e.kind, e.what, e.thread,\n"
+    "       e.spawn_file, e.spawn_line, e.spawn_col, e.multi_instance, e.chain, e.locks, e.context_line, e.context\n"
+    "FROM findings AS f JOIN events AS e ON e.finding_id = coalesce(f.events_of, f.id);\n",
 };
 
 _Static_assert(sizeof migrations / sizeof *migrations == RL_STORE_SCHEMA_VERSION,

@@ -14,6 +14,7 @@
  *     text; positions past the bound have no excerpt, which the page says. */
 #include "store_internal.h"
 #include "../util/mem.h"
+#include "../util/strbuf.h"
 #include "../util/strpool.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,21 +63,32 @@ int rls_insert_snippets(rl_store *s, int64_t run_id, const rl_findings *findings
                             : NULL;
     int rc = map ? 0 : -1;
     size_t budget = RL_SNIPPETS_MAX_RUN_BYTES;
+    /* Positions already mapped in this run (the first excerpt of a
+     * position is the one kept, as INSERT OR IGNORE keeps it), and texts
+     * already found stored under their hash: a run's events share both
+     * (memcached: 13,131 events, each looked up twice before). */
+    rl_strpool *mapped = rl_strpool_new(), *stored = rl_strpool_new();
+    rl_strbuf key = RL_STRBUF_INIT;
     for (size_t n = 0; rc == 0 && n < findings->len; n++) {
         const rl_finding *f = &findings->items[n];
         for (size_t e = 0; rc == 0 && contexts[n] && e < f->nevents; e++) {
             const rl_source_context *ctx = &contexts[n][e];
             const rl_position *pos = &f->events[e].pos;
             if (!ctx->text || !pos->file || pos->line == 0) continue;
+            rl_sb_truncate(&key, 0);
+            rl_sb_printf(&key, "%u:%s", pos->line, pos->file);
+            if (rl_strpool_find(mapped, rl_sb_str(&key))) continue;
             size_t len = strlen(ctx->text);
             if (len > budget) continue; /* invariant 3: no excerpt, said on the page */
             char hash[HASH_TEXT_SIZE];
             snippet_hash(ctx->text, hash);
             size_t added = 0;
-            int usable = put_snippet(s, get, ins, hash, ctx->text, &added, err);
+            int usable = rl_strpool_find(stored, ctx->text) ? 1 : put_snippet(s, get, ins, hash, ctx->text, &added, err);
             if (usable < 0) rc = -1;
             budget -= added;
             if (usable != 1) continue;
+            rl_intern(stored, ctx->text);
+            rl_intern(mapped, rl_sb_str(&key));
             sqlite3_bind_int64(map, 1, run_id);
             rls_bind_text(map, 2, pos->file);
             sqlite3_bind_int64(map, 3, pos->line);
@@ -85,6 +97,9 @@ int rls_insert_snippets(rl_store *s, int64_t run_id, const rl_findings *findings
             rc = rls_step_done(s, map, "recording the source excerpts", err);
         }
     }
+    rl_sb_free(&key);
+    rl_strpool_free(mapped);
+    rl_strpool_free(stored);
     sqlite3_finalize(get);
     sqlite3_finalize(ins);
     sqlite3_finalize(map);

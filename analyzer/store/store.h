@@ -274,6 +274,6 @@ int rl_store_results_put(rl_store *store, const char *key, const void *blob, siz
 int rl_store_cache_begin(rl_store *store, rl_error *err);
 int rl_store_cache_commit(rl_store *store, rl_error *err);
 
-#define RL_STORE_SCHEMA_VERSION 10
+#define RL_STORE_SCHEMA_VERSION 11
 
 #endif

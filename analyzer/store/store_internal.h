@@ -72,6 +72,10 @@ int rls_insert_snippets(rl_store *s, int64_t run_id, const rl_findings *findings
     "file, line, col, function, kind, what, thread, spawn_file, spawn_line, spawn_col, multi_instance," \
     " chain, locks"
 
+/* The finding whose event rows finding ?1 shows: its own, or those of the
+ * identical finding it shares them with (findings.c, invariant 3). */
+#define RLS_EVENTS_OF "(SELECT coalesce(events_of, id) FROM findings WHERE id = ?1)"
+
 #define RLS_RUN_COLUMNS                                                                                   \
     "id, started_at, finished_at, status, tool_version, arguments, directory, git_revision, git_dirty," \
     " files, units_failed, findings, duration_ms, pid, host, baseline, git_branch, config, programs, incomplete," \

@@ -267,6 +267,10 @@ for kind in "database:$TMP/db-at-run3.db" "JSON report:$TMP/base3.json" "SARIF l
 done
 
 expect "check records run 5 (same code)" 1 "$RL" check --db "$DB" -q proj
+# Its findings and their events are run 4's: it shares the rows rather
+# than writing them again (schema 11), and `show` below reads them.
+equals "run 5 wrote no event rows, sharing run 4's" "$(sql "$DB" 'SELECT count(*) FROM findings WHERE run_id = 5'):$(sql "$DB" 'SELECT count(*) FROM findings WHERE run_id = 5 AND events_of IS NULL'):$(sql "$DB" 'SELECT count(*) FROM events WHERE finding_id IN (SELECT id FROM findings WHERE run_id = 5)')" "3:0:0"
+equals "the finding_events view gives run 5 its events" "$(sql "$DB" 'SELECT count(*) FROM finding_events WHERE finding_id IN (SELECT id FROM findings WHERE run_id = 5)')" "$(sql "$DB" 'SELECT count(*) FROM finding_events WHERE finding_id IN (SELECT id FROM findings WHERE run_id = 4)')"
 
 echo "# runs"
 expect "runs (json)" 0 "$RL" runs --db "$DB" --format json
@@ -352,7 +356,7 @@ for q in "DELETE FROM runs" "UPDATE runs SET status = 'x'" "INSERT INTO triage (
   expect "sql refuses: $q" 2 "$RL" sql --db "$DB" "$q"
 done
 contains "refusal explained" "$TMP/err" "one SQL statement"
-equals "nothing was changed" "$(sql "$DB" 'SELECT count(*) FROM runs'):$(sql "$DB" 'PRAGMA user_version')" "5:10"
+equals "nothing was changed" "$(sql "$DB" 'SELECT count(*) FROM runs'):$(sql "$DB" 'PRAGMA user_version')" "5:11"
 [ -e "$TMP/other.db" ] && not_ok "ATTACH created no file" || ok "ATTACH created no file"
 expect "sql allows reading PRAGMAs" 0 "$RL" sql --db "$DB" --format json 'PRAGMA table_info(triage)'
 jq_ok "triage columns" "$TMP/out" '[.[].name] | index("fingerprint") != null'
@@ -424,7 +428,7 @@ echo "# schema versions"
 sqlite3 "$TMP/v1.db" <"$SRC/tests/history/v1.sql"
 expect "a schema 1 database is upgraded when read" 0 "$RL" runs --db "$TMP/v1.db" --format json
 jq_ok "its runs are kept" "$TMP/out" 'length == 2 and .[0].git_revision == "3f2c1a0b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a" and .[1].git_dirty == true'
-equals "now at schema 10, rows kept" "$(sql "$TMP/v1.db" 'PRAGMA user_version'):$(sql "$TMP/v1.db" 'SELECT count(*) FROM events')" "10:4"
+equals "now at schema 11, rows kept" "$(sql "$TMP/v1.db" 'PRAGMA user_version'):$(sql "$TMP/v1.db" 'SELECT count(*) FROM events')" "11:4"
 equals "the schema-10 step gave the facts cache its digest column" "$(sql "$TMP/v1.db" "SELECT count(*) FROM pragma_table_info('facts_cache') WHERE name = 'digest'")" 1
 # the schema-7 step gave its race finding its location's fingerprint
 FP_V1=$(sql "$TMP/v1.db" "SELECT DISTINCT fingerprint FROM findings WHERE site_fingerprint = '0123456789abcdef'")
@@ -433,9 +437,9 @@ expect "old findings are still shown" 0 "$RL" show "$FP_V1" --db "$TMP/v1.db" --
 jq_ok "first and last run of an old finding" "$TMP/out" '.first_seen_run == 1 and .last_seen_run == 2'
 expect "a check appends to the upgraded database" 1 "$RL" check --db "$TMP/v1.db" -q proj
 equals "three runs" "$(sql "$TMP/v1.db" 'SELECT count(*) FROM runs')" 3
-sqlite3 "$TMP/v1.db" 'PRAGMA user_version = 11'
+sqlite3 "$TMP/v1.db" 'PRAGMA user_version = 12'
 expect "a newer database is refused" 2 "$RL" check --db "$TMP/v1.db" -q proj
-contains "with a clear message" "$TMP/err" "schema version 11, newer than this racelint supports (10); upgrade racelint"
+contains "with a clear message" "$TMP/err" "schema version 12, newer than this racelint supports (11); upgrade racelint"
 expect "a newer database is refused by readers too" 2 "$RL" runs --db "$TMP/v1.db"
 contains "readers say so too" "$TMP/err" "upgrade racelint"
 
@@ -446,7 +450,7 @@ echo "# schema 5 -> 7: per-site findings become their location's finding"
 sqlite3 "$TMP/v5.db" <"$SRC/tests/history/v5.sql"
 mkdir -p "$TMP/v5tree" && cp -R "$SRC/tests/history/v5" "$TMP/v5tree/"
 (cd "$TMP/v5tree" && "$RL" check --db "$TMP/v5.db" -q v5 >"$TMP/out" 2>"$TMP/err")
-equals "now at schema 10, the 9 old findings kept" "$(sql "$TMP/v5.db" 'PRAGMA user_version'):$(sql "$TMP/v5.db" 'SELECT count(*) FROM findings WHERE run_id = 1')" "10:9"
+equals "now at schema 11, the 9 old findings kept" "$(sql "$TMP/v5.db" 'PRAGMA user_version'):$(sql "$TMP/v5.db" 'SELECT count(*) FROM findings WHERE run_id = 1')" "11:9"
 equals "the old fingerprints are kept beside the new" "$(sql "$TMP/v5.db" 'SELECT count(DISTINCT site_fingerprint) || ":" || count(DISTINCT fingerprint) FROM findings WHERE run_id = 1')" "9:4"
 equals "the new run has one finding per location and rule" "$(sql "$TMP/v5.db" 'SELECT count(*) FROM findings WHERE run_id = 2')" 4
 expect "diff after the upgrade" 0 "$RL" diff 1 2 --db "$TMP/v5.db" --format json

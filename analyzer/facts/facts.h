@@ -537,7 +537,7 @@ typedef struct rl_diag {
  * it like a pointer stored by an assignment. */
 typedef struct rl_static_store {
     const char *place; /* where the pointer is stored, a G: place */
-    const char *value; /* the address stored, "&PLACE" */
+    const char *value; /* the address stored, "&PLACE", or a function, "fn:" USR */
 } rl_static_store;
 
 typedef struct rl_dep {

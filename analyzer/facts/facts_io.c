@@ -138,8 +138,11 @@
  * instance test behind a null test of the pointer it reads through (`t
  * != NULL && t->index != 0`) is recorded as the instance test itself;
  * 62: a claim written as a conditional expression (`next < n ? next++ :
- * -1`) is a claim (RL_ACC_CLAIMED) */
-#define FACTS_FORMAT 62
+ * -1`) is a claim (RL_ACC_CLAIMED); 63: a static initializer's function
+ * (`ops = { locked_write }`) is a static store, as an address is, and a
+ * thread's block taken as `base + id * N` or from a pointer
+ * (`&heap[id * N]`) is its block as `&array[id * N]` is */
+#define FACTS_FORMAT 63
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -441,12 +441,47 @@ int rlw_range_param(walker *w, CXCursor lo, CXCursor hi)
     return param >= 0 && block_end(w, hi, none, param, size, offset) ? param : -1;
 }
 
-/* The index of `&A[i]` (e), with A's declaration in *array; a null
- * cursor when e is not the address of an element of a named array. */
+/* A named array, or a named pointer: what a block's start is an element
+ * of. */
+static int names_elements(CXCursor base)
+{
+    return clang_getCursorKind(base) == CXCursor_DeclRefExpr &&
+           (rlw_expr_is_array(base) || rlw_type_is_pointer(clang_getCursorType(base)));
+}
+
+/* `P + i` (either order), P a named array or pointer: into *base, *idx. */
+static int named_plus_index(CXCursor e, CXCursor *base, CXCursor *idx)
+{
+    if (clang_getCursorKind(e) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(e) != CXBinaryOperator_Add)
+        return 0;
+    child_list l;
+    rlw_children_of(e, &l);
+    int ok = 0;
+    for (int side = 0; l.len == 2 && side < 2 && !ok; side++) {
+        CXCursor x = rl_cursor_strip(rlw_child_at(&l, side)), y = rlw_child_at(&l, 1 - side);
+        if (names_elements(x) && rlw_type_is_integer(clang_getCursorType(y))) {
+            *base = x;
+            *idx = y;
+            ok = 1;
+        }
+    }
+    rlw_children_free(&l);
+    return ok;
+}
+
+/* The index of `&P[i]` or `P + i` (e), P a named array or pointer, with
+ * P's declaration in *array; a null cursor when e is neither. A pointer's
+ * block is one of the elements it leads to: the same pointer, the same
+ * object, whichever thread computes it (a pointer that differs by thread
+ * names its elements by instance anyway). */
 static CXCursor element_address(CXCursor e, CXCursor *array)
 {
-    CXCursor none = clang_getNullCursor(), idx = none;
+    CXCursor none = clang_getNullCursor(), idx = none, named;
     e = rl_cursor_strip(e);
+    if (named_plus_index(e, &named, &idx)) {
+        *array = clang_getCursorReferenced(named);
+        return idx;
+    }
     if (clang_getCursorKind(e) != CXCursor_UnaryOperator || clang_getCursorUnaryOperatorKind(e) != CXUnaryOperator_AddrOf)
         return none;
     child_list l;
@@ -456,7 +491,7 @@ static CXCursor element_address(CXCursor e, CXCursor *array)
     if (clang_Cursor_isNull(sub) || clang_getCursorKind(sub) != CXCursor_ArraySubscriptExpr) return none;
     rlw_children_of(sub, &l);
     CXCursor base = l.len == 2 ? rl_cursor_strip(rlw_child_at(&l, 0)) : none;
-    if (!clang_Cursor_isNull(base) && clang_getCursorKind(base) == CXCursor_DeclRefExpr && rlw_expr_is_array(base)) {
+    if (!clang_Cursor_isNull(base) && names_elements(base)) {
         *array = clang_getCursorReferenced(base);
         idx = rlw_child_at(&l, 1);
     }
@@ -506,7 +541,14 @@ static int block_pointer_param(walker *w, CXCursor base, CXCursor idx)
 int rlw_mark_block_pointer(walker *w, CXCursor base, CXCursor idx, rl_strbuf *place)
 {
     int param = block_pointer_param(w, base, idx);
-    return param >= 0 && name_element_by_param(place, param) ? param : -1;
+    if (param < 0) return -1;
+    if (name_element_by_param(place, param)) return param;
+    /* a block of what a pointer leads to ("G:p*"): the instance's own
+     * element, as `p[id]` names it (walk_expr.c, element_access) */
+    size_t len = strlen(rl_sb_str(place));
+    if (len == 0 || rl_sb_str(place)[len - 1] != '*') return -1;
+    rl_sb_printf(place, "[#P%d]", param);
+    return param;
 }
 
 void rlw_mark_owned_pointer(walker *w, CXCursor base, rl_strbuf *place)

@@ -575,7 +575,7 @@ static void facts_at(rl_known_index *k, int fn, const rl_known_set *inherited, c
     int32_t child = at;
     for (int32_t j = establish ? f->nodes[at].parent : -1; j >= 0; child = j, j = f->nodes[j].parent) {
         const rl_node *t = &f->nodes[j];
-        if (t->kind == RL_N_LOOP && modes && !phase_fact(k, fn, j, at, facts, n)) return;
+        if ((t->kind == RL_N_LOOP || j == RL_ROOT_NODE) && modes && !phase_fact(k, fn, j, at, facts, n)) return;
         if (t->kind == RL_N_SEQ && k->fns[fn].nguards && !guard_facts(k, fn, dead, at, j, child, wanted, modes, facts, n))
             return;
         if (t->kind != RL_N_IF || !(t->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE))) continue;
@@ -709,7 +709,14 @@ const rl_known_set *rl_known_on_path(rl_known_index *k, const int *fns, const in
         const rl_function *f = fns[i] >= 0 ? k->p->fns[fns[i]].fn : NULL;
         if (f && nodes[i] >= 0 && nodes[i] < f->nnodes) facts_at(k, fns[i], NULL, NULL, nodes[i], NULL, 1, facts, &n);
     }
-    return intern_set(k, facts, n);
+    /* A barrier phase of the path is no fact of the thread it starts:
+     * the thread lives on through the phases that follow
+     * (barrier_first_phase.c, main a party of its workers' barrier). */
+    int kept = 0;
+    size_t prefix = strlen(RL_PHASE_FACT_PREFIX);
+    for (int i = 0; i < n; i++)
+        if (!facts[i].place || strncmp(facts[i].place, RL_PHASE_FACT_PREFIX, prefix) != 0) facts[kept++] = facts[i];
+    return intern_set(k, facts, kept);
 }
 
 int rl_known_writes_tested(const rl_known_index *k, const char *place)

@@ -1,6 +1,7 @@
 /* Barrier phases of a loop (phases.h): finding the loops whose every
  * round meets one barrier the same number of times, at statements of
- * the body, and the phase of a node in such a loop. */
+ * the body, and the bodies of thread entries that meet one barrier
+ * several times, and the phase of a node in such a region. */
 #include "phases.h"
 #include "place.h"
 #include "../apimodel/apimodel.h"
@@ -88,16 +89,25 @@ static int jump_keeps_count(const rl_function *f, int32_t loop, int32_t i)
     return x->kind == RL_N_BREAK;
 }
 
-/* The barrier waits of loop node `loop`'s body, when the loop has phases
- * (phases.h); their count in *n (0 when it has none). The result is the
- * caller's to free. */
-static int32_t *phased_waits(rl_program *p, const rl_flow *flow, int fn, int32_t loop, int *n)
+/* The body whose waits region `top` counts: a loop's body, or the
+ * function's root itself; -1 when top is neither a repeating loop nor
+ * the root. */
+static int32_t region_body(const rl_function *f, int32_t top)
+{
+    if (top == RL_ROOT_NODE) return RL_ROOT_NODE;
+    return rl_node_is_repeating_loop(&f->nodes[top]) ? rl_fn_child(f, top, 1) : -1;
+}
+
+/* The barrier waits of region `top`'s body (a loop node, or the root),
+ * when the region has phases (phases.h); their count in *n (0 when it has
+ * none). The result is the caller's to free. */
+static int32_t *phased_waits(rl_program *p, const rl_flow *flow, int fn, int32_t top, int *n)
 {
     const rl_fn_info *info = &p->fns[fn];
     const rl_function *f = info->fn;
-    int32_t body = rl_fn_child(f, loop, 1);
+    int32_t loop = top, body = region_body(f, top);
     *n = 0;
-    if (body < 0 || !rl_node_is_repeating_loop(&f->nodes[loop])) return NULL;
+    if (body < 0) return NULL;
     int32_t *waits = NULL;
     size_t cap = 0, count = 0;
     const char *barrier = NULL;
@@ -127,27 +137,70 @@ static int32_t *phased_waits(rl_program *p, const rl_flow *flow, int fn, int32_t
     return waits;
 }
 
+/* Whether some call, run-once or dispatch of the program may reach
+ * function fn (through a pointer too, by any candidate): a function no
+ * code calls runs only as a thread's entry, once in each thread that
+ * runs it. The bitmap is made on the first question, in *called (the
+ * caller frees it): only programs with a function whose body waits at a
+ * barrier twice ask. */
+static int called_anywhere(rl_program *p, uint8_t **called, int fn)
+{
+    if (!*called) {
+        *called = rl_xcalloc(p->nfns + 1, 1);
+        for (size_t i = 0; i < p->nfns; i++)
+            for (int32_t k = 0; p->fns[i].fn && k < p->fns[i].fn->nnodes; k++) {
+                rl_node_kind kind = p->fns[i].fn->nodes[k].kind;
+                if (kind != RL_N_CALL && kind != RL_N_ONCE) continue;
+                int one, weak;
+                size_t count = 0;
+                const int *callees = rl_program_callees(p, &p->fns[i], k, &one, &count, &weak);
+                for (size_t c = 0; c < count; c++)
+                    if (callees[c] >= 0) (*called)[callees[c]] = 1;
+            }
+    }
+    return (*called)[fn];
+}
+
+/* Adds region `top` of fn to ph when it has phases. */
+static void add_region(rl_phases *ph, rl_program *p, const rl_flow *flow, size_t fn, int32_t top, size_t *cap)
+{
+    int nwaits = 0;
+    int32_t *waits = phased_waits(p, flow, (int)fn, top, &nwaits);
+    if (!waits) return;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_printf(&sb, "%s%zu:%d", RL_PHASE_FACT_PREFIX, fn, (int)top);
+    rl_phased_loop l = {top, rl_intern(p->pool, rl_sb_str(&sb)), waits, nwaits, top == RL_ROOT_NODE};
+    rl_sb_free(&sb);
+    RL_PUSH(ph->of_fn[fn], ph->count[fn], *cap, l);
+}
+
 rl_phases *rl_phases_build(rl_program *p, const rl_flow *flow)
 {
     rl_phases *ph = rl_xcalloc(1, sizeof *ph);
     ph->nfns = p->nfns;
     ph->of_fn = rl_xcalloc(p->nfns ? p->nfns : 1, sizeof *ph->of_fn);
     ph->count = rl_xcalloc(p->nfns ? p->nfns : 1, sizeof *ph->count);
+    uint8_t *called = NULL;
     for (size_t fn = 0; fn < p->nfns; fn++) {
         const rl_function *f = p->fns[fn].fn;
         size_t cap = 0;
-        for (int32_t i = 0; f && i < f->nnodes; i++) {
-            if (f->nodes[i].kind != RL_N_LOOP) continue;
-            int nwaits = 0;
-            int32_t *waits = phased_waits(p, flow, (int)fn, i, &nwaits);
-            if (!waits) continue;
-            rl_strbuf sb = RL_STRBUF_INIT;
-            rl_sb_printf(&sb, "%s%zu:%d", RL_PHASE_FACT_PREFIX, fn, (int)i);
-            rl_phased_loop l = {i, rl_intern(p->pool, rl_sb_str(&sb)), waits, nwaits};
-            rl_sb_free(&sb);
-            RL_PUSH(ph->of_fn[fn], ph->count[fn], cap, l);
+        for (int32_t i = 0; f && i < f->nnodes; i++)
+            if (f->nodes[i].kind == RL_N_LOOP) add_region(ph, p, flow, fn, i, &cap);
+        /* the body of a thread's entry, run once: its phases counted from
+         * its start (invariant 3) */
+        if (f && f->nnodes) {
+            size_t before = ph->count[fn];
+            add_region(ph, p, flow, fn, RL_ROOT_NODE, &cap);
+            if (ph->count[fn] > before && called_anywhere(p, &called, (int)fn)) {
+                free(ph->of_fn[fn][--ph->count[fn]].waits);
+                if (!ph->count[fn]) {
+                    free(ph->of_fn[fn]);
+                    ph->of_fn[fn] = NULL;
+                }
+            }
         }
     }
+    free(called);
     return ph;
 }
 
@@ -171,9 +224,9 @@ const rl_phased_loop *rl_phases_of(const rl_phases *ph, int fn, size_t *n)
 
 int rl_phase_at(const rl_function *f, const rl_phased_loop *l, int32_t at)
 {
-    int32_t body = rl_fn_child(f, l->loop, 1);
+    int32_t body = region_body(f, l->loop);
     if (body < 0 || !inside(f, body, at)) return -1;
     int before = 0; /* the waits before it, in node order */
     while (before < l->nwaits && l->waits[before] < at) before++;
-    return before % l->nwaits;
+    return l->once ? before : before % l->nwaits;
 }

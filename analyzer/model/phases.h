@@ -30,10 +30,24 @@
  * carries a mode (rl_access.conds), and ordering.c asks
  * rl_known_phases_differ.
  *
+ * The body of a function no code calls (a thread's entry, run once in
+ * each thread that runs it) is such a region too, on the same terms, its
+ * phases the waits before a node, not modulo: what one instance does
+ * between its waits j and j + 1 comes after what every other did before
+ * its wait j, and before what any does after its wait j + 1 (three
+ * phases of a reduction: slots written, one instance sums them, all read
+ * the sum; round 27's r06). A function some call may reach (a helper, a
+ * pool's job, run again in one thread) counts from no known start and
+ * has no such region. As for loops, the barrier's count is taken to be
+ * the number of its parties.
+ *
  * Invariants:
- *  1. Loops are listed per function in node order; a function without
- *     phased loops has none listed (the common case costs a NULL).
- *  2. Wait nodes of a loop are in node order. */
+ *  1. Regions are listed per function in node order, the root's last; a
+ *     function without phased regions has none listed (the common case
+ *     costs a NULL).
+ *  2. Wait nodes of a region are in node order.
+ *  3. A root region belongs to a function no CALL or ONCE node of the
+ *     program reaches (rl_program_callees, every candidate). */
 #ifndef RL_PHASES_H
 #define RL_PHASES_H
 #include "flow.h"
@@ -43,11 +57,16 @@
  * name no place has (known.h). */
 #define RL_PHASE_FACT_PREFIX "#phase@"
 
+/* The function's root node (facts.h, invariant 1): the region of a body
+ * run once. */
+#define RL_ROOT_NODE 0
+
 typedef struct rl_phased_loop {
-    int32_t loop;        /* the LOOP node */
+    int32_t loop;        /* the LOOP node, or RL_ROOT_NODE for a body run once */
     const char *name;    /* its fact name, interned in the program pool */
     int32_t *waits;      /* the body's barrier waits, in node order */
     int nwaits;          /* at least 2 */
+    int once;            /* the root: phases counted, not modulo nwaits */
 } rl_phased_loop;
 
 typedef struct rl_phases rl_phases;
@@ -59,8 +78,8 @@ void rl_phases_free(rl_phases *ph);
 /* The phased loops of function fn (count in *n), or NULL. */
 const rl_phased_loop *rl_phases_of(const rl_phases *ph, int fn, size_t *n);
 
-/* The phase of node `at` in loop l of function f: -1 when `at` is not in
- * the loop's body. */
+/* The phase of node `at` in region l of function f: -1 when `at` is not
+ * in the region's body. */
 int rl_phase_at(const rl_function *f, const rl_phased_loop *l, int32_t at);
 
 #endif

@@ -725,7 +725,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
         /* Instances of one thread share only what is not theirs alone:
          * not their own locals, and not the locals of an ancestor whose
          * every instance starts exactly one instance of this thread. */
-        if (a->distinct && b->distinct) return 0;
+        if (a->distinct && a->distinct == b->distinct) return 0;
         /* Two elements indexed by claims from a shared counter: each
          * claim is another element (frontend/walk_index.c). */
         if (a->flags & b->flags & RL_ACC_CLAIMED) return 0;

@@ -433,7 +433,7 @@ const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *d
         r = rl_place_normalize(m->program->pool, resolve_steps(m, env, s, &d, &rd));
         tm_memo_put(m->resolve_memo, env, s, r, d, rd);
     }
-    if (distinct && d) *distinct = 1;
+    if (distinct && d) *distinct = d;
     if (root_distinct && rd) *root_distinct = 1;
     return r;
 }
@@ -469,7 +469,15 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
             if (sscanf(p, "[#P%d]", &n) == 1 || sscanf(p, "[#R%d:", &n) == 1) {
                 int own = n >= 0 && n < MAX_PARAMS && (env->distinct & (1u << n));
                 if (own && p[2] == 'R') own = record_range_owned(m, env, n, strchr(p, ':'));
-                if (own && distinct) *distinct = 1;
+                /* An inner dimension's index (`m[r][id]`, "G:m[][#P0]") owns
+                 * a column of the array, which another instance's row
+                 * (`m[id][c]`, "G:m[#P0][]") crosses; both resolve to
+                 * "G:m[][]", so the dimension goes with the claim
+                 * (rl_access.distinct; array_column_crosses_row.c, round
+                 * 27's r03). */
+                int dimension = 0;
+                for (const char *q = p; q - s >= 2 && q[-1] == ']' && q[-2] == '['; q -= 2) dimension++;
+                if (own && distinct) *distinct = RL_OWN_WHOLE + dimension;
                 /* after a pointer's deref (`res[a->tid]`, "G:res*[#P0]") the
                  * deref names the element already */
                 if (p == s || p[-1] != '*') rl_sb_append(&sb, "[]");

@@ -257,6 +257,10 @@ typedef struct rl_ctx {
                               before had not: the sets still grow for it */
 } rl_ctx;
 
+/* rl_access.distinct of an access to what is the instance's own as a
+ * whole (its slot, its parameter's object). */
+#define RL_OWN_WHOLE 1
+
 typedef struct rl_access {
     /* Pointers first, then the 32-bit fields, then the bytes: a program
      * holds a million of these (memcached), 64 bytes each, not the 80 the
@@ -279,7 +283,11 @@ typedef struct rl_access {
     int ctx;
     int32_t node;
     int thread;
-    int distinct;
+    int distinct;        /* the instance's own: RL_OWN_WHOLE, or, for an
+                            element owned by an index in the place's k-th
+                            array dimension past the first, RL_OWN_WHOLE
+                            + k (two instances' own elements are apart
+                            only when owned in one dimension); 0: not */
     int32_t index;       /* constant index of the place's first [], or -1 */
     uint8_t flags;       /* RL_ACC_* */
     uint8_t owned;       /* made while its thread owns the object: one it

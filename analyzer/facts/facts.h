@@ -421,7 +421,7 @@ typedef struct rl_loc {
  * parameter n + 1 (text "P<n>"): its elements are the instance's own
  * only where the caller passed a block for them (RL_BLOCK_START), and a
  * caller passing the instance's value itself for n does not make them so
- * (model/resolve.c). */
+ * (model/ctx_calls.c). */
 #define RL_LOOP_PARAM_RANGE "param-range"
 /* Whether value v is an integer constant argument ("#=K", a decimal K),
  * and K in *k. */

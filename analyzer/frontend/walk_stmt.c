@@ -355,7 +355,7 @@ static void stmt_for(walker *w, CXCursor c)
         int first = param < 0 && !pointer ? rlw_param_range(w, lo, hi) : -1;
         if (first >= 0 && !w->fn->nodes[node].text) {
             /* a block handed in as (lo, hi): the model trusts the counter
-             * only where the caller passed a block (resolve.c) */
+             * only where the caller passed a block (ctx_calls.c) */
             char text[16];
             snprintf(text, sizeof text, "P%d", first);
             w->fn->nodes[node].text = rl_intern(w->facts->pool, text);

@@ -665,7 +665,7 @@ void tm_collect_accesses(rl_model *m)
                 /* the instance's own element, but a pointer in it that the
                  * stores say leads to one object for every instance
                  * (`ctxs[id].stats->requests`, one `stats` in every
-                 * element): shared, as through a parameter (resolve.c) */
+                 * element): shared, as through a parameter (ctx_calls.c) */
                 if (distinct && distinct0 && through_own_element_pointer(n->text) &&
                     tm_pointer_leads_to_shared(m, pointer_before_last_deref(m, alts[k])))
                     distinct = 0;

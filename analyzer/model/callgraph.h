@@ -67,7 +67,7 @@ const int *rl_callgraph_same_name_targets(const rl_callgraph *g, const char *slo
  * fills from its parameter (libuv's uv_thread_create_ex handing `entry`
  * to pthread_create through a union). Then *params has a bit per such
  * parameter, and what the slot holds in one call of the function is what
- * that call passes there: the caller's context decides (resolve.c).
+ * that call passes there: the caller's context decides (ctx_calls.c).
  * 0 when some function is put into the slot by other means, or none flows
  * there. */
 int rl_callgraph_param_sources(const rl_callgraph *g, const char *slot, const char *fn_usr, int nparams,

@@ -386,7 +386,7 @@ typedef struct rl_model {
                              post lets one wait through) -> 1 */
     int stores_settled;  /* the worklist is done with the points-to sets'
                             growth: a dispatch of a loop with no events
-                            reaches every registered function (resolve.c) */
+                            reaches every registered function (ctx_calls.c) */
     uint64_t stores_generation; /* bumped at every change of stored or
                                    wrapper_inner (stores.c, resolve.c) */
     rl_ptrmap returns;        /* function USR -> what it returns (return_summary) */
@@ -400,7 +400,7 @@ typedef struct rl_model {
     rl_ptrmap wrapper_inner;   /* allocator wrapper's object at a call site -> as the wrapper named it */
     uint64_t *index_params;    /* per function, once known (bit 32): bit k set when it indexes an
                                   element by its parameter k, bit 33 + k when a `for` counter runs
-                                  from parameter k < 31 to k + 1 (resolve.c, param_uses) */
+                                  from parameter k < 31 to k + 1 (ctx_calls.c, param_uses) */
     rl_ptrmap made_in_loop;    /* heap object -> whether its site is in a loop (tm_allocated_in_loop) */
     rl_ptrmap made_per_call;   /* heap object -> whether its function returns it (stores.c) */
     rl_ptrmap whole_arrays;    /* values `&X[]` some store gave as a whole array

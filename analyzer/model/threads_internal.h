@@ -6,7 +6,9 @@
  *  ctx_position.c  where a context stands, for its key: phases and
  *               the order points of its thread;
  *  resolve.c    names places, values and locksets of a function in a
- *               context; calls through pointers;
+ *               context;
+ *  ctx_calls.c  a context's calls: the values each binds to its
+ *               callee, the functions one through a pointer reaches;
  *  stores.c     pointers stored in memory (their points-to sets in
  *               stored_set.c), followed when naming places and locks;
  *  discovery.c  pass 1 per thread: spawn and join sites, children;
@@ -175,13 +177,13 @@ const char *tm_call_place_in_arg_terms(rl_model *m, const char *text);
 const char *tm_resolve(rl_model *m, const frame_env *env, const char *s, int *distinct);
 /* Whether a `for` counter of function fn runs from its parameter k to
  * k + 1 (facts.h, RL_LOOP_PARAM_RANGE): its elements are an instance's
- * own only where a caller passed a block for the two (resolve.c). */
+ * own only where a caller passed a block for the two (ctx_calls.c). */
 int tm_param_range_start(rl_model *m, int fn, int k);
-/* Bindings for callee (-1: whichever): each argument resolved in the
- * caller, k-limited; through a pointer read from a container's elements,
- * an argument read from the same element is what the elements holding
- * callee hold (tm_correlated_arg). The caller frees the array (not its
- * names). */
+/* (ctx_calls.c) Bindings for callee (-1: whichever): each argument
+ * resolved in the caller, k-limited; through a pointer read from a
+ * container's elements, an argument read from the same element is what
+ * the elements holding callee hold (tm_correlated_arg). The caller frees
+ * the array (not its names). */
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct);
 /* Whether a call runs once per iteration of a loop of its function, in a
@@ -241,7 +243,8 @@ const rl_lockset *tm_held_some_at(rl_model *m, const rl_ctx *c, int32_t node);
  * resolved in the caller's context; NULL when it names none (threads.c). */
 const char *tm_once_object(rl_model *m, const frame_env *env, const rl_node *n);
 
-/* The functions a call or spawn through a pointer reaches in one context. */
+/* The functions a call or spawn through a pointer reaches in one context
+ * (ctx_calls.c, tm_ctx_callees). */
 typedef struct tm_targets {
     const int *fns;      /* count functions (buf, or the program's list) */
     size_t count;

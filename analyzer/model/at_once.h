@@ -11,7 +11,7 @@
  * another thread under one of those locks cannot run meanwhile. That is
  * exactly what a call of fn(arg) at the start's place, inheriting the
  * spawner's locks, tells the rest of the model. So the model explores
- * such a start as that call (threads.c, discovery.c), and neither the
+ * such a start as that call (exploration.c, discovery.c), and neither the
  * start nor its join counts as one: a function is no spawner for them,
  * its callers need no positions for them (program.c's mark_spawners),
  * and a library whose only starts are joined at once has no roots.

@@ -1,4 +1,4 @@
-/* Where a context stands in its thread's frame, for its key (threads.c,
+/* Where a context stands in its thread's frame, for its key (exploration.c,
  * get_ctx): the phase of a frozen context among its thread's children's
  * bounds, and, for a context of a function that spawns or joins, the
  * prefix of its position where it leaves every path to the thread's order

@@ -485,7 +485,7 @@ static state run_call(walk *w, int32_t id, state s)
 }
 
 /* A ONCE node: after pthread_once(&ctl, init), init has run, and its
- * accesses (published on ctl, threads.c) come before what follows. Kept
+ * accesses (published on ctl, exploration.c) come before what follows. Kept
  * out of run() for the same reason as run_call(). */
 static state run_once(walk *w, int32_t id, state s)
 {

@@ -703,7 +703,7 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
     int r = fresh_object_at(o, fn, node, heap, line, col, handoff, scope | (popped ? OWNED_TAKEN_OBJECT : 0));
     free(heap);
     /* taken, not made: its accesses stay for whoever touches it after
-     * handing it back, and callees own what it leads to (threads.c) */
+     * handing it back, and callees own what it leads to (exploration.c) */
     if (r && popped && handoff && !(scope & OWNED_ASK_GIVEN_BACK)) handoff->taken = 1;
     return r;
 }

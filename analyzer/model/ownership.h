@@ -6,8 +6,8 @@
  * it: the lock or the queue that publishes or unlinks it orders them.
  *
  * Questions are answered from one function's facts and lock flow at a
- * time, memoized; the thread model (threads.c) asks them when it names an
- * access or binds a call's arguments.
+ * time, memoized; the thread model (exploration.c, accesses.c) asks them
+ * when it names an access or binds a call's arguments.
  *
  * Invariants:
  *  1. Sound towards publication: a pointer stored into memory that is not

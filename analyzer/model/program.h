@@ -63,7 +63,7 @@ typedef struct rl_fn_info {
 /* Values of rl_fn_info.doomed. RL_DOOMED_END code is how the function
  * ends when no branch encloses it: in a thread's entry function that is
  * how the thread ends, not an error path, and thread exploration walks
- * its calls for accesses (threads.c); everything else treats both
+ * its calls for accesses (exploration.c); everything else treats both
  * alike. */
 enum { RL_DOOMED_BRANCH = 1, RL_DOOMED_END = 2 };
 

@@ -11,10 +11,10 @@
  * matches by type alone are left out (they would join most of a program
  * into one cycle), and so are spawns, and the calls the thread model
  * never follows: those on a path that ends the process (doomed) and
- * those into a function whose every path ends it (threads.c, explore).
+ * those into a function whose every path ends it (exploration.c, explore).
  * An out-of-memory hook that panics and writes a crash report with the
  * allocator it failed in made one cycle of most of redis's server, and
- * every call inside a cycle loses its arguments' values (threads.c,
+ * every call inside a cycle loses its arguments' values (exploration.c,
  * widen_recursive_call). */
 int *rl_recursion_components(rl_program *p)
 {

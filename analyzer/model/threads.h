@@ -173,12 +173,12 @@ typedef struct rl_thread {
                          objects distinct per instance: from the spawn itself
                          to the join itself, even inside loops */
     rl_posvec *phase_bounds; /* its children's finite bounds, sorted; built with */
-    int nphase_bounds, phase_ready; /* its first context key (threads.c) */
+    int nphase_bounds, phase_ready; /* its first context key (exploration.c) */
     /* A hash of each prefix of every finite position of its frame that an
      * ordering question compares an access's position with: its
      * children's spawns and bounds, the releases of the locks it created
      * them under, their path and later joins, the joins it makes
-     * (threads.c, get_ctx). Built with the phase bounds. */
+     * (exploration.c, get_ctx). Built with the phase bounds. */
     rl_u64set order_prefixes;
     /* A library root: the library's finishers (rl_model.finishers, by
      * index) it runs after its entry, because they join its children. */
@@ -246,8 +246,8 @@ typedef struct rl_ctx {
     int queued;          /* to be explored: RL_QUEUED_FULL, or
                             RL_QUEUED_FOR_STORES when only the points-to
                             sets grew since it was (its calls through them
-                            may reach more; threads.c, explore) */
-    int stores_recorded; /* its stores are in rl_model.stored (threads.c) */
+                            may reach more; exploration.c, explore) */
+    int stores_recorded; /* its stores are in rl_model.stored (exploration.c) */
     int callees_by_stores; /* a call of it reached what the points-to sets
                               held when explored (tm_stored_callees): it is
                               explored again when they grew */
@@ -347,7 +347,7 @@ typedef struct rl_access_group {
     size_t len;
 } rl_access_group;
 
-/* How often each bound of the model was hit (threads.c names the bounds).
+/* How often each bound of the model was hit (threads_internal.h and threads.c name the bounds).
  * Nothing is cut silently: the driver turns every non-zero count into a
  * notice the user sees. */
 typedef struct rl_model_limits {
@@ -360,7 +360,7 @@ typedef struct rl_model_limits {
     size_t accesses_merged;   /* accesses folded into their kind past the group limit */
     size_t positions_cut;     /* spawn and join sites deeper than their thread's positions keep */
     size_t store_rounds_cut;  /* contexts whose calls the points-to sets decided, explored again no more
-                                 though the sets grew (threads.c, MAX_STORE_ROUNDS) */
+                                 though the sets grew (exploration.c, MAX_STORE_ROUNDS) */
     size_t max_threads, max_contexts, soft_contexts, discovery_budget, max_depth, max_candidates, max_group,
         min_pos_depth, max_store_rounds;
 } rl_model_limits;

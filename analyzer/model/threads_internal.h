@@ -1,8 +1,9 @@
 /* Internal to the thread model: what its files share. Not for rules
  * (they ask threads.h) and not for anything outside analyzer/model/.
  *
- *  threads.c    builds the model: threads, contexts and the worklist,
- *               accesses, lock events, groups; frees it;
+ *  threads.c    builds the model: threads, accesses, lock events,
+ *               groups; frees it;
+ *  exploration.c  pass 2 per thread: contexts and the worklist;
  *  ctx_position.c  where a context stands, for its key: phases and
  *               the order points of its thread;
  *  resolve.c    names places, values and locksets of a function in a
@@ -36,6 +37,7 @@
 
 /* Bounds that keep pathological programs finite. */
 #define MAX_THREADS 4096
+#define MAX_CONTEXTS (1 << 20)
 #define MAX_SPAWN_DEPTH 16
 /* Positions keep MIN_POS_DEPTH frames, and up to MAX_POS_DEPTH in a
  * thread whose entry reaches at most POS_PATH_BUDGET call paths through
@@ -50,6 +52,11 @@
 #define DISCOVERY_BUDGET 20000
 #define MAX_CANDIDATES 32
 #define MAX_PARAMS 32
+/* How many times run_worklist explores again the contexts whose callees
+ * the points-to sets gave, once they grew: each round follows one more
+ * level of callbacks that register callbacks (a worker's loop runs the
+ * notify callback main registered, which registers each connection's). */
+#define MAX_STORE_ROUNDS 4
 
 /* One frame of a thread: the function, and the values bound to its
  * parameters (distinct: the parameters handed one object per instance;
@@ -240,7 +247,8 @@ const rl_lockset *tm_history_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_held_some_at(rl_model *m, const rl_ctx *c, int32_t node);
 /* The once-control a ONCE node names (its text, in the caller's terms),
- * resolved in the caller's context; NULL when it names none (threads.c). */
+ * resolved in the caller's context; NULL when it names none
+ * (exploration.c). */
 const char *tm_once_object(rl_model *m, const frame_env *env, const rl_node *n);
 
 /* The functions a call or spawn through a pointer reaches in one context
@@ -257,7 +265,7 @@ typedef struct tm_targets {
 } tm_targets;
 void tm_ctx_callees(rl_model *m, const frame_env *env, int32_t node, tm_targets *out);
 /* The locks a hand-off is made under, resolved in the allocating
- * context (NULL: it orders by itself; threads.c). */
+ * context (NULL: it orders by itself; exploration.c). */
 struct rl_handoff;
 const rl_lockset *tm_handoff_locks(rl_model *m, const rl_ctx *c, const struct rl_handoff *h);
 
@@ -414,6 +422,10 @@ int32_t tm_finisher_position(const rl_model *m, int t, int k);
 /* The one function a thread's entry runs through a pointer its argument
  * tells (a trampoline's body), else -1. */
 int tm_trampoline_body(rl_model *m, const frame_env *env);
+/* (exploration.c) Both passes for thread t: its children discovered
+ * (tm_discover_children), then every context its entry and its
+ * finishers reach, explored to a fixpoint. */
+void tm_analyse_thread(rl_model *m, int t);
 
 /* posts.c: the objects posted on after node `node` of context ci, by its
  * function or by its callers once it returned, that order the access

@@ -4,7 +4,7 @@
  * (nor later in a loop around both, unless the loop hands on each round's
  * own element), and, for an access that must stay unshared to the end,
  * handed on later only in a synchronised way. The hand-off lists
- * themselves are ownership.c's.
+ * themselves are ownership_handoffs.c's.
  *
  * Invariants:
  *  1. Program order is node order; an object exists from its making's

@@ -1,8 +1,12 @@
-/* What the two files of ownership (ownership.h) share: its state and the
- * hand-off lists. ownership.c answers for fresh objects (allocated,
- * returned, kept by callees); ownership_taken.c for objects taken off a
- * shared place (a pop written out, a function that unlinks). Nothing
- * outside these two files includes this header.
+/* What the files of ownership (ownership.h) share: its state and the
+ * hand-off lists. ownership.c answers for fresh objects at an access
+ * (allocated, or given fresh by a call, and not handed on yet);
+ * ownership_handoffs.c says where a function hands an object on, which
+ * parameters it keeps and which calls give fresh objects;
+ * ownership_taken.c answers for objects taken off a shared place (a pop
+ * written out, a function that unlinks); ownership_between.c,
+ * ownership_posted.c and ownership_named.c serve them. Nothing outside
+ * the ownership files includes this header.
  *
  * Invariants: those of ownership.h; answers are memoized in the struct
  * below, each memo owned and freed by rl_ownership_free. */
@@ -111,7 +115,8 @@ enum { OWNED_THROUGHOUT, OWNED_UNTIL_NODE };
 #define OWNED_ASK_GIVEN_BACK 8
 
 /* The nodes of fn that hand on a value passing test (against what,
- * here the interned `heap` key), tagged apart per question; memoized. */
+ * here the interned `heap` key), tagged apart per question; memoized
+ * (ownership_handoffs.c). */
 const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, value_test test, char tag);
 /* Whether the object made (or taken) at line:col is still fn's alone at
  * node, given its hand-offs l; *handoff says where it is handed on. */
@@ -123,10 +128,23 @@ int own_test_taken(const char *v, const void *what);
 /* A value_test of a parameter named in text ("P3"): the lists of
  * own_handoffs_of are kept by that name. */
 int own_test_param_named(const char *v, const void *what);
-/* What return node i of fn gives (ownership.c): OWN_RETURN_FRESH, an
- * object fresh for the caller (allocated and handed to no one, or a
- * callee's fresh object); OWN_RETURN_NOTHING, NULL or a return never
- * taken; OWN_RETURN_OTHER, anything else. */
+/* The value_tests of the hand-offs of an object fn made, what naming it
+ * ("H12_7": a value naming the object, a pointer into it, or a choice
+ * that may be one), and of parameter *(const int *)what (ownership.c). */
+int own_test_heap(const char *v, const void *what);
+int own_test_param(const char *v, const void *what);
+/* The rest of rl_ownership_fresh_at (ownership.c), for object `heap` (the
+ * root naming it) created at line:col of fn: whether it is still fn's
+ * own at node, given its hand-offs (own_owned_between). */
+int own_fresh_object_at(rl_ownership *o, int fn, int32_t node, const char *heap, unsigned line, unsigned col,
+                        rl_handoff *handoff, int scope);
+/* The callee field of a call value "@L_C|USR|...", interned, or NULL
+ * (ownership_handoffs.c). */
+const char *own_call_value_field(rl_ownership *o, const char *v);
+/* What return node i of fn gives (ownership_handoffs.c):
+ * OWN_RETURN_FRESH, an object fresh for the caller (allocated and handed
+ * to no one, or a callee's fresh object); OWN_RETURN_NOTHING, NULL or a
+ * return never taken; OWN_RETURN_OTHER, anything else. */
 enum { OWN_RETURN_OTHER = 0, OWN_RETURN_FRESH, OWN_RETURN_NOTHING };
 int own_return_fresh(rl_ownership *o, int fn, int32_t i);
 /* rl_ownership_taken_at, not memoized (ownership_taken.c). */

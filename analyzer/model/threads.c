@@ -6,7 +6,8 @@
  *     from the entry, carrying bindings and entry locksets to a fixpoint.
  * Then every ACCESS node of every context becomes a resolved rl_access
  * (names from resolve.c), grouped by place, and every lock operation a
- * lock event (accesses.c). Ordering questions are answered in ordering.c.
+ * lock event (accesses.c, lock_events.c). Ordering questions are
+ * answered in ordering.c.
  * Here: the root threads (main, a library's starters, the configured
  * entry points), the soft limit on contexts the exploration is given,
  * programs with nothing to explore (program_inert), spawn histories, and

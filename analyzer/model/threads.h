@@ -297,7 +297,7 @@ typedef struct rl_access {
                             it too: its thread makes it again, round after
                             round (rl_flow_posted_after) */
     uint8_t via_global : 1; /* reaches its object through a pointer stored
-                            in a global (accesses.c): another instance may
+                            in a global (lock_events.c): another instance may
                             have allocated it, though it is named per thread */
     uint8_t one_of_several : 1; /* its pointer may hold several objects (a
                             choice: the connection read from `conns[fd]`, or

@@ -17,6 +17,7 @@
  *               holds what those two share);
  *  ordering.c   positions and intervals: which accesses may run together;
  *  accesses.c   the accesses of every context, their groups;
+ *  lock_events.c  the lock events of every context; histories;
  *  posts.c      the posts that publish an access (its function's, its
  *               callers' after the call).
  *
@@ -242,7 +243,7 @@ const rl_lockset *tm_held_at(rl_model *m, const rl_ctx *c, int32_t node);
  * objects waited on, last references of counters: flow.h's `acquired`):
  * its function's own, and what every call path to c did before the call
  * (rl_ctx.entry_history); resolved, followed through stored pointers.
- * An access's history, and what a call hands its callee. */
+ * An access's history, and what a call hands its callee (lock_events.c). */
 const rl_lockset *tm_history_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_may_held_at(rl_model *m, const rl_ctx *c, int32_t node);
 const rl_lockset *tm_held_some_at(rl_model *m, const rl_ctx *c, int32_t node);
@@ -278,6 +279,20 @@ const rl_lockset *tm_handoff_locks(rl_model *m, const rl_ctx *c, const struct rl
 #define MAX_GROUP 4096
 void tm_collect_accesses(rl_model *m);
 void tm_group_accesses(rl_model *m);
+/* (lock_events.c) While accesses are collected: lock operation node i of
+ * context ci (c) as an rl_lock_event, or, for a lock initialisation, its
+ * lock marked recursive or counting; callers are every call edge into
+ * each context. global_returns is tm_reached_through_global's memo. */
+struct tm_callers; /* member_tests.h */
+void tm_record_lock_event(rl_model *m, const struct tm_callers *callers, const rl_ctx *c, int ci, int32_t i,
+                          const frame_env *env, uint8_t *global_returns);
+/* (lock_events.c) Whether an access of text (in its function's terms)
+ * reaches its object through a pointer stored in a global
+ * (rl_access.via_global); memo holds nfns + 1 zeroed bytes, an answer per
+ * function. */
+int tm_reached_through_global(const rl_model *m, const char *text, uint8_t *memo);
+/* (lock_events.c) Once every event is recorded, their index per context
+ * (rl_model.ctx_lock_events). */
 void tm_index_lock_events(rl_model *m);
 
 /* ---- stores.c ------------------------------------------------------------- */

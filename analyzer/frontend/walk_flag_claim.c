@@ -13,13 +13,13 @@
  * so what two instances of a thread do through their claims touches two
  * objects: the member accesses through such a pointer are emitted with
  * the access flag RL_ACC_CLAIMED, as elements indexed by a claimed index
- * are (walk_index.c). The flag's own accesses are ordinary accesses: when
+ * are (walk_claim.c). The flag's own accesses are ordinary accesses: when
  * they are not under a lock, the `race` rule reports the flag, and the
  * claims are not unique.
  *
  * A flag array works the same way for indices (`if (!in_use[i]) {
  * in_use[i] = 1; slot = i; }` ... `return slot;`, -1 for none): the
- * helper's result is a claimed index for walk_index.c.
+ * helper's result is a claimed index for walk_claim.c.
  *
  * Invariants:
  *  1. A helper's return is a claim only inside the `if` that tested the
@@ -254,7 +254,7 @@ static int helper_flag_claim(walker *w, CXCursor call, int index)
 }
 
 /* Whether a is the address of an element by a claimed index (`&jobs[next++]`
- * under the lock, `&jobs[t]` with t a claim: walk_index.c), or of a member
+ * under the lock, `&jobs[t]` with t a claim: walk_claim.c), or of a member
  * of one (`&jobs[t].result`): the element is the claim's. */
 static int address_of_claimed_element(walker *w, CXCursor a)
 {

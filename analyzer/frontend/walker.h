@@ -173,7 +173,7 @@ typedef struct walker {
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */
     rl_ptrmap noreturn;    /* callee USR (interned) -> NORETURN_YES or rlw_no_annotation */
     rl_ptrmap claims;      /* helper USR (interned) -> whether it returns claimed
-                              indices (walk_index.c), or rlw_no_annotation */
+                              indices (walk_claim.c), or rlw_no_annotation */
     loop_scope loop;       /* the loops around the statement being walked */
     rl_ptrmap cleanups;    /* cleanup function name (interned) -> the unlock it
                               applies to its parameter's pointee, or
@@ -489,11 +489,11 @@ int rlw_param_itself(walker *w, CXCursor e);
  * threads' count, as written in every such split); a constant stride
  * must be 2 or more. Counter and step are checked by the caller. */
 int rlw_stride_param(walker *w, CXCursor start, CXCursor stride);
-/* Whether an index is claimed once from a shared counter (`slot =
- * atomic_fetch_add(&next, 1)`, `t = p->next++`, a helper returning such
- * claims): emitted as the access flag RL_ACC_CLAIMED. */
+/* (walk_claim.c) Whether an index is claimed once from a shared counter
+ * (`slot = atomic_fetch_add(&next, 1)`, `t = p->next++`, a helper
+ * returning such claims): emitted as the access flag RL_ACC_CLAIMED. */
 int rlw_index_claimed(walker *w, CXCursor idx);
-/* Whether lvalue c is storage a counter may be shared in: not one of the
+/* (walk_claim.c) Whether lvalue c is storage a counter may be shared in: not one of the
  * function's own variables (a member or element of one included), but a
  * global, a static, or memory reached through a pointer. */
 int rlw_shared_storage(CXCursor c);

@@ -75,6 +75,13 @@ static void test_rules(const char *dir)
            "snprintf writes its buffer and reads the strings it formats", NULL);
     pf = rl_apimodel_find(model, "memcpy");
     report(pf && pf->strings_from == -1, "memcpy reads no strings beyond its arguments' lists", NULL);
+    report(pf && pf->calls == -1 && pf->passes == 0, "memcpy calls nothing", NULL);
+    const rl_api_fn *sorts = rl_apimodel_find(model, "qsort");
+    report(sorts && sorts->kind == RL_API_ACCESS && sorts->calls == 3 && sorts->passes == 1u,
+           "qsort calls its comparator with elements of its array", NULL);
+    sorts = rl_apimodel_find(model, "bsearch");
+    report(sorts && sorts->calls == 4 && sorts->passes == 3u, "bsearch calls its comparator with the key and an element",
+           NULL);
 
     const rl_api_fn *ev = rl_apimodel_find(model, "event_assign");
     report(ev && ev->kind == RL_API_REGISTER && ev->handle == 0 && ev->loop == 1 && ev->entry == 4 && ev->arg == 5,
@@ -231,6 +238,10 @@ static const struct bad_case {
     {"register needs entry", HEAD "  - {name: f, kind: register, arg: 1}\n", "kind 'register' needs 'entry'"},
     {"param only on dispatch", HEAD "  - {name: f, kind: register, entry: 1, param: 2}\n", "'param'"},
     {"strings_from only on access", HEAD "  - {name: f, kind: lock, lock: 0, strings_from: 1}\n", "'strings_from'"},
+    {"calls only on access", HEAD "  - {name: f, kind: lock, lock: 0, calls: 1}\n",
+     "key 'calls' does not apply to kind 'lock'"},
+    {"passes without calls", HEAD "  - {name: f, kind: access, passes: [0]}\n", "'passes' needs 'calls'"},
+    {"bad calls", HEAD "  - {name: f, kind: access, calls: x}\n", "'calls' must be an argument index"},
     {"spawn needs entry", HEAD "  - {name: f, kind: spawn, arg: 1}\n", "kind 'spawn' needs 'entry'"},
     {"once needs entry", HEAD "  - {name: f, kind: once, handle: 0}\n", "kind 'once' needs 'entry'"},
     {"join needs handle", HEAD "  - {name: f, kind: join}\n", "kind 'join' needs 'handle'"},

@@ -125,6 +125,13 @@ typedef struct rl_api_fn {
     int strings_from;     /* ACCESS: every argument from this index on that
                              is a string (a char pointer: what printf's %s
                              reads) is read through; -1: none */
+    int calls;            /* ACCESS: the argument holding a function the call
+                             runs, in the caller's thread, before it
+                             returns (qsort's comparator); -1 if none */
+    uint32_t passes;      /* ACCESS with calls: bit i set = that function is
+                             handed pointers into arg i, the lowest to its
+                             first parameter; the last one listed goes to
+                             every parameter after (qsort: both elements) */
     char *state;          /* ACCESS: the hidden static object the call uses
                              (rand's seed, strtok's position), or NULL */
     int state_read_only;  /* ACCESS: the call only reads `state` (getenv) */

@@ -35,7 +35,8 @@
 typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
     KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_VALUE,
-    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_LOOP, KEY_PARAM, KEY_STRINGS_FROM, KEY_ORDERS, KEY_COUNT
+    KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_LOOP, KEY_PARAM, KEY_STRINGS_FROM, KEY_ORDERS, KEY_CALLS, KEY_PASSES,
+    KEY_COUNT
 } key_id;
 
 #define BIT(key) (1u << (key))
@@ -69,6 +70,8 @@ static const struct key_info {
     [KEY_PARAM]   = {"param", "the index of the callback's parameter that receives the argument registered with it"},
     [KEY_STRINGS_FROM] = {"strings_from", "the index of the first argument whose strings (char pointers, what %s prints) are read"},
     [KEY_ORDERS]  = {"orders", "itself, or through_lock: a post that orders only through the mutex its waiter takes back"},
+    [KEY_CALLS]   = {"calls", "the index of the argument holding the function the call runs before it returns (qsort's comparator)"},
+    [KEY_PASSES]  = {"passes", "the arguments the function in 'calls' is handed pointers into"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -86,7 +89,9 @@ static const struct kind_info {
     [RL_API_ONCE]    = {"once", BIT(KEY_ENTRY), BIT(KEY_HANDLE)},
     [RL_API_ATOMIC]  = {"atomic", 0, 0},
     [RL_API_ALLOC]   = {"alloc", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_ELEMENTS) | BIT(KEY_SIZE)},
-    [RL_API_ACCESS]  = {"access", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_STATE) | BIT(KEY_STATE_USE) | BIT(KEY_STRINGS_FROM)},
+    [RL_API_ACCESS]  = {"access", 0,
+                        BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_STATE) | BIT(KEY_STATE_USE) | BIT(KEY_STRINGS_FROM) |
+                            BIT(KEY_CALLS) | BIT(KEY_PASSES)},
     [RL_API_LOCKINIT] = {"lockinit", BIT(KEY_LOCK), BIT(KEY_ATTR)},
     [RL_API_LOCKDESTROY] = {"lockdestroy", BIT(KEY_LOCK), 0},
     [RL_API_EXIT]    = {"exit", 0, 0},
@@ -280,6 +285,7 @@ static int *index_field(rl_api_fn *fn, key_id key)
     case KEY_LOOP: return &fn->loop;
     case KEY_PARAM: return &fn->param;
     case KEY_STRINGS_FROM: return &fn->strings_from;
+    case KEY_CALLS: return &fn->calls;
     default: return NULL;
     }
 }
@@ -305,6 +311,9 @@ static int fill_fn(parse_ctx *ctx, rl_api_fn *fn, yaml_node_t *const value[KEY_C
     if (value[KEY_WRITES] && parse_index_list(ctx, KEY_WRITES, value[KEY_WRITES], &fn->writes) < 0)
         return -1;
     if (value[KEY_STATE] && parse_name(ctx, KEY_STATE, value[KEY_STATE], &fn->state) < 0) return -1;
+    if (value[KEY_PASSES] && !value[KEY_CALLS])
+        return fail_at(ctx, value[KEY_PASSES], "'passes' needs 'calls' (the argument holding the function called)");
+    if (value[KEY_PASSES] && parse_index_list(ctx, KEY_PASSES, value[KEY_PASSES], &fn->passes) < 0) return -1;
     if (value[KEY_EXPECTED] && !value[KEY_VALUE])
         return fail_at(ctx, value[KEY_EXPECTED], "'expected' needs 'value' (the argument taking the word)");
     if (value[KEY_STATE_USE] && !value[KEY_STATE])
@@ -365,7 +374,7 @@ static int parse_entry(parse_ctx *ctx, yaml_node_t *entry)
     rl_api_fn *fn = rl_xcalloc(1, sizeof *fn);
     fn->kind = kind;
     fn->is_prefix = name_key == KEY_PREFIX;
-    fn->lock = fn->entry = fn->arg = fn->handle = fn->attr = fn->value = fn->expected = -1;
+    fn->lock = fn->entry = fn->arg = fn->handle = fn->attr = fn->value = fn->expected = fn->calls = -1;
     fn->loop = fn->param = fn->strings_from = -1;
     fn->elements = fn->size = -1;
     fn->origin = rl_xasprintf("%s:%zu", ctx->origin, entry->start_mark.line + 1);

@@ -141,8 +141,10 @@
  * -1`) is a claim (RL_ACC_CLAIMED); 63: a static initializer's function
  * (`ops = { locked_write }`) is a static store, as an address is, and a
  * thread's block taken as `base + id * N` or from a pointer
- * (`&heap[id * N]`) is its block as `&array[id * N]` is */
-#define FACTS_FORMAT 63
+ * (`&heap[id * N]`) is its block as `&array[id * N]` is; 64: a call of
+ * a library function whose model `calls` an argument (qsort's
+ * comparator) is followed by a call of that argument */
+#define FACTS_FORMAT 64
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

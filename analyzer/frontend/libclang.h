@@ -79,6 +79,7 @@
     X(clang_getLocationForOffset) \
     X(clang_getNullCursor) \
     X(clang_getNullLocation) \
+    X(clang_getNumArgTypes) \
     X(clang_getNumDiagnostics) \
     X(clang_getPointeeType) \
     X(clang_getRange) \
@@ -174,6 +175,7 @@ extern rl_libclang_api rl_clang;
 #define clang_getLocationForOffset rl_clang.clang_getLocationForOffset
 #define clang_getNullCursor rl_clang.clang_getNullCursor
 #define clang_getNullLocation rl_clang.clang_getNullLocation
+#define clang_getNumArgTypes rl_clang.clang_getNumArgTypes
 #define clang_getNumDiagnostics rl_clang.clang_getNumDiagnostics
 #define clang_getPointeeType rl_clang.clang_getPointeeType
 #define clang_getRange rl_clang.clang_getRange

@@ -16,6 +16,7 @@
 #include "walker.h"
 #include "fnflow.h"
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,68 @@ static void emit_callback_spawns(walker *w, CXCursor c, CXCursor callee, int nar
     }
 }
 
+/* The parameters a library's callback is handed at most, as values of
+ * arguments: a comparator's two. */
+#define MAX_PASSED 8
+
+/* A library function that runs one of its arguments before it returns
+ * (model key `calls` on an `access` entry: `qsort`'s comparator): a call
+ * of that function here, in the caller's thread, handed what the
+ * arguments the model's `passes` lists point into (the array's elements),
+ * as the library will. The comparator's reads of a global, or of the
+ * array, are its own accesses at its lines (round 25's r03, round 27's
+ * r02: they were reported at the `qsort` call, or not at all). */
+static void emit_library_callback(walker *w, CXCursor c, const rl_api_fn *api, int nargs)
+{
+    if (api->calls < 0 || api->calls >= nargs) return;
+    CXCursor fexpr = rlw_call_arg(c, api->calls);
+    const char *usr = NULL, *name = NULL, *type = NULL;
+    int direct = function_operand(w, fexpr, &usr, &name, &type);
+    const char *fnptr = NULL;
+    if (!direct) {
+        expr_out fo;
+        rlw_out_init(&fo);
+        rlw_expr_silent(w, fexpr, &fo);
+        fnptr = fnptr_value(w, &fo);
+        rlw_out_free(&fo);
+        if (!fnptr) return; /* nothing known runs: no call to name */
+    }
+    rl_strbuf bufs[MAX_PASSED];
+    const char *vals[MAX_PASSED];
+    int nvals = 0;
+    for (int i = 0; i < nargs && i < (int)(sizeof api->passes * CHAR_BIT) && nvals < MAX_PASSED; i++) {
+        if (!(api->passes & (1u << i))) continue;
+        expr_out o;
+        rlw_out_init(&o);
+        rlw_expr_silent(w, rlw_call_arg(c, i), &o);
+        bufs[nvals] = (rl_strbuf)RL_STRBUF_INIT;
+        rl_sb_append(&bufs[nvals], rl_sb_str(&o.value));
+        rlw_out_free(&o);
+        nvals++;
+    }
+    /* the last argument listed goes to every parameter after it */
+    CXType ft = clang_getCanonicalType(clang_getCursorType(fexpr));
+    if (ft.kind == CXType_Pointer) ft = clang_getCanonicalType(clang_getPointeeType(ft));
+    int nparams = clang_getNumArgTypes(ft);
+    if (nparams < 0 || nparams > MAX_PASSED) nparams = nvals;
+    for (int j = 0; j < nparams; j++) vals[j] = nvals ? rl_sb_str(&bufs[j < nvals ? j : nvals - 1]) : "";
+    int32_t id = rlw_emit(w, RL_N_CALL, c);
+    if (id >= 0) {
+        rl_node *n = &w->fn->nodes[id];
+        if (direct) {
+            n->callee = usr;
+            n->display = name;
+        } else {
+            n->text = type;
+            n->target = rl_fnflow_slot(w->facts, fexpr);
+            n->fnptr = fnptr;
+            n->flags = RL_CALL_INDIRECT;
+        }
+        rlw_set_args(w, id, vals, nparams);
+    }
+    for (int j = 0; j < nvals; j++) rl_sb_free(&bufs[j]);
+}
+
 /* Whether e is an integer constant other than 1. */
 static int many(CXCursor e)
 {
@@ -522,6 +585,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         case RL_API_ACCESS:
             walk_modelled_args(w, c, api, nargs);
             if (api->state) emit_hidden_state(w, c, api);
+            emit_library_callback(w, c, api, nargs);
             return;
         case RL_API_LOCKINIT:
         case RL_API_LOCKDESTROY:

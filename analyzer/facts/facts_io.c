@@ -143,8 +143,11 @@
  * thread's block taken as `base + id * N` or from a pointer
  * (`&heap[id * N]`) is its block as `&array[id * N]` is; 64: a call of
  * a library function whose model `calls` an argument (qsort's
- * comparator) is followed by a call of that argument */
-#define FACTS_FORMAT 64
+ * comparator) is followed by a call of that argument; 65: an element
+ * read or written at a block's start (`v[id * S]`, or a constant inside)
+ * is the instance's own, `[#P<n>]`, and a member of an element a claim
+ * indexes (`slots[id].x`) is flagged RL_ACC_CLAIMED as the element is */
+#define FACTS_FORMAT 65
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

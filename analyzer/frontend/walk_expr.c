@@ -339,6 +339,7 @@ static void element_access(walker *w, CXCursor c, CXCursor b, CXCursor idx, use_
     rlw_expr(w, idx, USE_READ, &index_out);
     const char *range = NULL; /* a record's range: ":lo:hi" */
     int by_param = rlw_index_param_or_range(w, idx, &range);
+    if (by_param < 0 && mode != USE_ADDR) by_param = rlw_block_element_param(w, idx);
     expr_out base;
     rlw_out_init(&base);
     CXCursor sb = rl_cursor_strip(b);

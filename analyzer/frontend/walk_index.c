@@ -242,6 +242,17 @@ static int block_start(walker *w, CXCursor e, CXCursor counter, CXCursor *size, 
     return -1;
 }
 
+/* walker.h */
+int rlw_block_element_param(walker *w, CXCursor idx)
+{
+    CXCursor size, offset;
+    int p = block_start(w, idx, clang_getNullCursor(), &size, &offset);
+    long long s = 0, k = 0;
+    if (p < 0 || !rlw_const_int(single_value(w, size), &s) || s < 1) return -1;
+    if (!clang_Cursor_isNull(offset) && (!rlw_const_int(single_value(w, offset), &k) || k < 0 || k >= s)) return -1;
+    return p;
+}
+
 /* Whether two block offsets are the same: both none, or one value. */
 static int same_offset(walker *w, CXCursor a, CXCursor b)
 {

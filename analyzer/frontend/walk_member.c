@@ -195,6 +195,7 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
     const char *location = member_location(w, c, field);
     long long index = -1;
     int round = 0; /* a member of an element of the round's own */
+    int claimed_element = 0; /* a member of an element a claim indexes */
     expr_out base;
     rlw_out_init(&base);
     rl_strbuf place = RL_STRBUF_INIT, display = RL_STRBUF_INIT;
@@ -212,12 +213,15 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
             rl_sb_printf(&display, "%s.%s", rl_sb_str(&base.display), field);
             index = base.index; /* arr[3].x: still element 3 */
             round = base.round_element;
+            /* `slots[id].requests` with id a claim: the claim's element
+             * (round 28's r05), as `slots[id]` itself is */
+            claimed_element = rlw_in_claimed_object(w, rl_cursor_strip(b));
         }
     }
     int atomic = l.len && member_base_is_atomic(rlw_child_at(&l, 0));
     /* a slot claimed by its flag (walk_flag_claim.c) */
-    int claimed = l.len && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
-                  rlw_pointer_claimed(w, rlw_child_at(&l, 0));
+    int claimed = claimed_element || (l.len && rlw_type_is_pointer(clang_getCursorType(rlw_child_at(&l, 0))) &&
+                                      rlw_pointer_claimed(w, rlw_child_at(&l, 0)));
     rlw_children_free(&l);
     rl_strbuf object = RL_STRBUF_INIT; /* the struct the field is in */
     rl_sb_append(&object, rl_sb_str(&place));

@@ -442,6 +442,16 @@ void rlw_mark_pops(walker *w);
  * the parameter, a value read through it, or its block `id * C + k`), or
  * -1: emitted as the [#P<n>] step. */
 int rlw_index_param(walker *w, CXCursor idx);
+/* The parameter whose instance's block of S elements holds `a[lo]`, lo
+ * `id * S` (S a constant of at least 1) or that plus a constant below S:
+ * the element a loop over the block (`for (i = lo; i < lo + S; i++)
+ * a[i]`) names the same way (round 27's r08 and p30: the first element
+ * of its own slice, read after the loop); -1 otherwise, for an offset
+ * that is not such a constant (an edge every block starts past, the next
+ * block's start). Only for an element read or written: `&a[lo]` starts a
+ * pointer that may walk past the block (walk_index.c, block_pointer_param
+ * and the pointer ranges judge those). */
+int rlw_block_element_param(walker *w, CXCursor idx);
 /* rlw_index_param, and also the counter of a `for` over a range read
  * from the parameter's record (rlw_record_range), whose members go to
  * *members (NULL otherwise): emitted as the [#R<n>:lo:hi] step, which the

@@ -26,16 +26,37 @@
  * (index + 1), or this when several do. */
 #define NAMED_BY_SEVERAL ((void *)(intptr_t)-1)
 
+/* How a global's place starts (facts.h). */
+#define GLOBAL_ROOT "G:"
+
 /* Records that function fn names the global at the root of s (when s is
  * rooted at one). */
+static void note_root(rl_ownership *o, int fn, const char *s)
+{
+    if (rl_place_root(s, NULL) != RL_ROOT_GLOBAL) return;
+    /* inside a choice or a call value, the name ends at its separator */
+    size_t len = rl_place_root_len(s), inside = strcspn(s, RL_CALL_SEP RL_CALL_END);
+    void **slot = rl_ptrmap_slot(&o->named_by, rl_intern_n(o->p->pool, s, inside < len ? inside : len));
+    void *me = (void *)(intptr_t)(fn + 1);
+    *slot = !*slot || *slot == me ? me : NAMED_BY_SEVERAL;
+}
+
+/* Whether c may end a name, so that a "G:" after it starts a place. */
+static int name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '\'';
+}
+
+/* Records every global s names: at its root, and inside the choices and
+ * call values it holds (`%long|&G:a|&G:b`: a pointer that may hold either
+ * global; `@L_C|get|long|&G:a`: what `get(&a)` returns). Only the root
+ * counted before, and a worker's `(*(sel ? &a : &b))++` left `a` main's
+ * own: main's writes to it were dropped (round 28's r04). */
 static void note_name(rl_ownership *o, int fn, const char *s)
 {
     if (!s) return;
-    if (s[0] == '&') s++;
-    if (rl_place_root(s, NULL) != RL_ROOT_GLOBAL) return;
-    void **slot = rl_ptrmap_slot(&o->named_by, rl_intern_n(o->p->pool, s, rl_place_root_len(s)));
-    void *me = (void *)(intptr_t)(fn + 1);
-    *slot = !*slot || *slot == me ? me : NAMED_BY_SEVERAL;
+    for (const char *p = strstr(s, GLOBAL_ROOT); p; p = strstr(p + 1, GLOBAL_ROOT))
+        if (p == s || !name_char(p[-1])) note_root(o, fn, p);
 }
 
 /* Records that the global at the root of s is named outside any one

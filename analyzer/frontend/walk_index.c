@@ -438,21 +438,17 @@ static int names_elements(CXCursor base)
 /* `P + i` (either order), P a named array or pointer: into *base, *idx. */
 static int named_plus_index(CXCursor e, CXCursor *base, CXCursor *idx)
 {
-    if (clang_getCursorKind(e) != CXCursor_BinaryOperator || clang_getCursorBinaryOperatorKind(e) != CXBinaryOperator_Add)
-        return 0;
-    child_list l;
-    rlw_children_of(e, &l);
-    int ok = 0;
-    for (int side = 0; l.len == 2 && side < 2 && !ok; side++) {
-        CXCursor x = rl_cursor_strip(rlw_child_at(&l, side)), y = rlw_child_at(&l, 1 - side);
-        if (names_elements(x) && rlw_type_is_integer(clang_getCursorType(y))) {
-            *base = x;
-            *idx = y;
-            ok = 1;
+    CXCursor x, y;
+    if (!rlw_binary_operands(e, CXBinaryOperator_Add, &x, &y)) return 0;
+    for (int side = 0; side < 2; side++) {
+        CXCursor named = side ? y : x, index = side ? x : y;
+        if (names_elements(named) && rlw_type_is_integer(clang_getCursorType(index))) {
+            *base = named;
+            *idx = index;
+            return 1;
         }
     }
-    rlw_children_free(&l);
-    return ok;
+    return 0;
 }
 
 /* The index of `&P[i]` or `P + i` (e), P a named array or pointer, with

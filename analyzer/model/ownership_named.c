@@ -19,6 +19,7 @@
 #include "ownership_internal.h"
 #include "place.h"
 #include "../util/mem.h"
+#include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ static void note_root(rl_ownership *o, int fn, const char *s)
 /* Whether c may end a name, so that a "G:" after it starts a place. */
 static int name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '\'';
+    return isalnum((unsigned char)c) || c == '_' || c == '\'';
 }
 
 /* Records every global s names: at its root, and inside the choices and

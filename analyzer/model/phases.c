@@ -161,12 +161,10 @@ static int called_anywhere(rl_program *p, uint8_t **called, int fn)
     return (*called)[fn];
 }
 
-/* Adds region `top` of fn to ph when it has phases. */
-static void add_region(rl_phases *ph, rl_program *p, const rl_flow *flow, size_t fn, int32_t top, size_t *cap)
+/* Adds region `top` of fn to ph with its waits (phased_waits, owned by
+ * ph from here). */
+static void add_region(rl_phases *ph, rl_program *p, size_t fn, int32_t top, int32_t *waits, int nwaits, size_t *cap)
 {
-    int nwaits = 0;
-    int32_t *waits = phased_waits(p, flow, (int)fn, top, &nwaits);
-    if (!waits) return;
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_printf(&sb, "%s%zu:%d", RL_PHASE_FACT_PREFIX, fn, (int)top);
     rl_phased_loop l = {top, rl_intern(p->pool, rl_sb_str(&sb)), waits, nwaits, top == RL_ROOT_NODE};
@@ -184,21 +182,19 @@ rl_phases *rl_phases_build(rl_program *p, const rl_flow *flow)
     for (size_t fn = 0; fn < p->nfns; fn++) {
         const rl_function *f = p->fns[fn].fn;
         size_t cap = 0;
+        int nwaits = 0;
+        int32_t *waits;
         for (int32_t i = 0; f && i < f->nnodes; i++)
-            if (f->nodes[i].kind == RL_N_LOOP) add_region(ph, p, flow, fn, i, &cap);
+            if (f->nodes[i].kind == RL_N_LOOP && (waits = phased_waits(p, flow, (int)fn, i, &nwaits)))
+                add_region(ph, p, fn, i, waits, nwaits, &cap);
         /* the body of a thread's entry, run once: its phases counted from
          * its start (invariant 3) */
-        if (f && f->nnodes) {
-            size_t before = ph->count[fn];
-            add_region(ph, p, flow, fn, RL_ROOT_NODE, &cap);
-            if (ph->count[fn] > before && called_anywhere(p, &called, (int)fn)) {
-                free(ph->of_fn[fn][--ph->count[fn]].waits);
-                if (!ph->count[fn]) {
-                    free(ph->of_fn[fn]);
-                    ph->of_fn[fn] = NULL;
-                }
-            }
+        waits = f && f->nnodes ? phased_waits(p, flow, (int)fn, RL_ROOT_NODE, &nwaits) : NULL;
+        if (waits && called_anywhere(p, &called, (int)fn)) {
+            free(waits);
+            waits = NULL;
         }
+        if (waits) add_region(ph, p, fn, RL_ROOT_NODE, waits, nwaits, &cap);
     }
     free(called);
     return ph;

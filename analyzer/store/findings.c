@@ -45,15 +45,18 @@ static uint64_t hash_text(const char *s, uint64_t h)
     return s ? rl_hash_bytes(s, strlen(s) + 1, h) : rl_hash_bytes("", 0, h + 1);
 }
 
+static uint64_t hash_position(const rl_position *p, uint64_t h)
+{
+    h = hash_text(p->file, h);
+    h = rl_hash_bytes(&p->line, sizeof p->line, h);
+    return rl_hash_bytes(&p->col, sizeof p->col, h);
+}
+
 static uint64_t chain_hash(const rl_event *ev)
 {
     uint64_t h = rl_hash_bytes(&ev->nchain, sizeof ev->nchain, 0);
-    for (size_t i = 0; i < ev->nchain; i++) {
-        const rl_frame *f = &ev->chain[i];
-        h = hash_text(f->site.file, hash_text(f->function, h));
-        h = rl_hash_bytes(&f->site.line, sizeof f->site.line, h);
-        h = rl_hash_bytes(&f->site.col, sizeof f->site.col, h);
-    }
+    for (size_t i = 0; i < ev->nchain; i++)
+        h = hash_position(&ev->chain[i].site, hash_text(ev->chain[i].function, h));
     return h ? h : 1;
 }
 
@@ -115,13 +118,6 @@ typedef struct event_row {
 static const char *row_context(const event_row *r)
 {
     return r->ctx ? r->ctx->text : NULL;
-}
-
-static uint64_t hash_position(const rl_position *p, uint64_t h)
-{
-    h = hash_text(p->file, h);
-    h = rl_hash_bytes(&p->line, sizeof p->line, h);
-    return rl_hash_bytes(&p->col, sizeof p->col, h);
 }
 
 #define EVENTS_DIGEST_SEED 0x65766e74u /* "evnt" */

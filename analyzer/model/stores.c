@@ -179,6 +179,24 @@ uint64_t tm_store_key(const char *place, const char *value)
     return key ? key : 1; /* a set key is never 0 */
 }
 
+/* The place `place` names in the object an allocator wrapper made, as
+ * the wrapper names it (`t0:add_raw:H12_3.v.val` for the caller's
+ * `t0:add:@9_5.v.val`), interned; NULL when place's root is no
+ * wrapper's object seen from its caller. */
+static const char *wrapper_place(rl_model *m, const char *place)
+{
+    size_t root = rl_place_root_len(place);
+    const char *outer = rl_strpool_find_n(m->program->pool, place, root);
+    const char *inner = outer ? tm_wrapper_inner(m, outer) : NULL;
+    if (!inner) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, inner);
+    rl_sb_append(&sb, place + root);
+    const char *inner_place = rl_intern(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return inner_place;
+}
+
 /* Notes how a store gave an element's address `&X[]`: as a whole array
  * (`a->buf = buffer`, `ctx[i].all = d` with d from calloc) or as one
  * element (`ctx[i].mine = &d[i]`), for tm_made_per_container. */
@@ -258,9 +276,16 @@ void tm_record_stores(rl_model *m, const frame_env *env)
             /* Keyed by the object as far as pointers are known (`A->next = p`
              * stores into the object A points to), as tm_follow_stores looks up. */
             const char *place = tm_follow_stores(m, alts[k], 0, &unused);
+            /* The wrapper's name of the object stands for every object
+             * the wrapper makes: a store through the caller's name is
+             * one into it too, seen by whoever reached the object as the
+             * wrapper named it (a dict's entry linked into its table by
+             * the function making it, its value set by the caller). */
+            const char *inner_place = wrapper_place(m, place);
             for (size_t v = 0; v < nvalues; v++) {
                 if (!values[v][0]) continue;
                 record_store(m, place, values[v]);
+                if (inner_place) record_store(m, inner_place, values[v]);
                 note_array_store(m, place, values[v], (n->flags & RL_ACC_STORES_ARRAY) != 0);
             }
         }

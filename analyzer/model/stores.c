@@ -136,6 +136,26 @@ static const char *one_address_through_self(rl_model *m, const char *key)
     return address;
 }
 
+/* The place `place` names in the object an allocator wrapper made, as
+ * the wrapper names it (`t0:add_raw:H12_3.v.val` for the caller's
+ * `t0:add:@9_5.v.val`): interned when make, else only looked up; NULL
+ * when place's root is no wrapper's object seen from its caller (or,
+ * not make, the name was never interned: nothing is stored there). */
+static const char *wrapper_place(rl_model *m, const char *place, int make)
+{
+    size_t root = rl_place_root_len(place);
+    const char *outer = rl_strpool_find_n(m->program->pool, place, root);
+    const char *inner = outer ? tm_wrapper_inner(m, outer) : NULL;
+    if (!inner) return NULL;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_append(&sb, inner);
+    rl_sb_append(&sb, place + root);
+    const char *inner_place = make ? rl_intern(m->program->pool, rl_sb_str(&sb))
+                                   : rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return inner_place;
+}
+
 static const char *stored_value(rl_model *m, const char *place, const char **key)
 {
     *key = place;
@@ -145,15 +165,7 @@ static const char *stored_value(rl_model *m, const char *place, const char **key
         return one ? one : value;
     }
     if (value) return value;
-    size_t root = rl_place_root_len(place);
-    const char *outer = rl_strpool_find_n(m->program->pool, place, root);
-    const char *inner = outer ? tm_wrapper_inner(m, outer) : NULL;
-    if (!inner) return NULL;
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append(&sb, inner);
-    rl_sb_append(&sb, place + root);
-    const char *inner_place = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
-    rl_sb_free(&sb);
+    const char *inner_place = wrapper_place(m, place, 0);
     if (!inner_place) return NULL;
     *key = inner_place;
     return rl_ptrmap_get(&m->stored, inner_place);
@@ -177,24 +189,6 @@ uint64_t tm_store_key(const char *place, const char *value)
     const uint64_t mul = 0x9e3779b97f4a7c15ULL;
     uint64_t key = ((uint64_t)(uintptr_t)place * mul) ^ (uint64_t)(uintptr_t)value;
     return key ? key : 1; /* a set key is never 0 */
-}
-
-/* The place `place` names in the object an allocator wrapper made, as
- * the wrapper names it (`t0:add_raw:H12_3.v.val` for the caller's
- * `t0:add:@9_5.v.val`), interned; NULL when place's root is no
- * wrapper's object seen from its caller. */
-static const char *wrapper_place(rl_model *m, const char *place)
-{
-    size_t root = rl_place_root_len(place);
-    const char *outer = rl_strpool_find_n(m->program->pool, place, root);
-    const char *inner = outer ? tm_wrapper_inner(m, outer) : NULL;
-    if (!inner) return NULL;
-    rl_strbuf sb = RL_STRBUF_INIT;
-    rl_sb_append(&sb, inner);
-    rl_sb_append(&sb, place + root);
-    const char *inner_place = rl_intern(m->program->pool, rl_sb_str(&sb));
-    rl_sb_free(&sb);
-    return inner_place;
 }
 
 /* Notes how a store gave an element's address `&X[]`: as a whole array
@@ -281,7 +275,7 @@ void tm_record_stores(rl_model *m, const frame_env *env)
              * one into it too, seen by whoever reached the object as the
              * wrapper named it (a dict's entry linked into its table by
              * the function making it, its value set by the caller). */
-            const char *inner_place = wrapper_place(m, place);
+            const char *inner_place = wrapper_place(m, place, 1);
             for (size_t v = 0; v < nvalues; v++) {
                 if (!values[v][0]) continue;
                 record_store(m, place, values[v]);

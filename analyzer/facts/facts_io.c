@@ -146,8 +146,10 @@
  * comparator) is followed by a call of that argument; 65: an element
  * read or written at a block's start (`v[id * S]`, or a constant inside)
  * is the instance's own, `[#P<n>]`, and a member of an element a claim
- * indexes (`slots[id].x`) is flagged RL_ACC_CLAIMED as the element is */
-#define FACTS_FORMAT 65
+ * indexes (`slots[id].x`) is flagged RL_ACC_CLAIMED as the element is;
+ * 66: a pointer's value survives a tag set or masked off its low bits
+ * (`(uintptr_t)p & ~MASK`, walk_arith.c) */
+#define FACTS_FORMAT 66
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -10,7 +10,6 @@
  *     of itself; its operands are still read.
  *  3. Nesting deeper than MAX_EXPR_DEPTH is not walked. */
 #include "walker.h"
-#include "offsetof.h"
 #include <ctype.h>
 #include <string.h>
 
@@ -534,33 +533,6 @@ static void set_current(walker *w, CXCursor lhs, CXCursor rhs, const char *value
     if (v && v->straight) v->current = rl_cursor_is_null_constant(rhs) ? rlw_null_value : rl_intern(w->facts->pool, value);
 }
 
-/* `p - offsetof(T, m)`: the struct of type T around the member m that p
- * points to (container_of), as a value with one container step per member
- * of the designator, innermost first (facts.h): `&P0*^{struct dev}work`.
- * An object of type T when p is not known. Returns 0, writing nothing,
- * when `offset` is no offsetof. */
-static int container_value(walker *w, const char *pointer, CXType ptr_type, CXCursor offset, rl_strbuf *value)
-{
-    CXCursor fields[RL_MAX_OFFSETOF_MEMBERS];
-    int n = rl_offsetof_fields(offset, fields);
-    if (n == 0) return 0;
-    rl_strbuf place = RL_STRBUF_INIT;
-    if (pointer[0] && pointer[0] != '{') rlw_deref_place(w, pointer, ptr_type, &place);
-    const char *p = rl_sb_str(&place);
-    if (!p[0] || p[0] == '{') {
-        CXType outer = clang_getCursorType(clang_getCursorSemanticParent(fields[0]));
-        rl_sb_printf(value, "&{%s}", rlw_type_key(w, outer));
-    } else {
-        rl_sb_printf(value, "&%s", p);
-        for (int i = n - 1; i >= 0; i--) {
-            CXType around = clang_getCursorType(clang_getCursorSemanticParent(fields[i]));
-            rl_sb_printf(value, "^{%s}%s", rlw_type_key(w, around), rlw_intern_cx(w, clang_getCursorSpelling(fields[i])));
-        }
-    }
-    rl_sb_free(&place);
-    return 1;
-}
-
 /* How deep rlw_names_whole_array follows a local pointer to what was
  * assigned to it (`p = q; q = calloc(...)`). */
 #define MAX_WHOLE_ARRAY_HOPS 4
@@ -671,20 +643,11 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         break;
     case CXBinaryOperator_Add:
     case CXBinaryOperator_Sub:
-        /* Pointer arithmetic stays within the same object, except a
-         * pointer moved back by an offsetof (container_of). */
+    case CXBinaryOperator_And:
+    case CXBinaryOperator_Or:
         rlw_expr(w, lhs, USE_READ, &a);
         rlw_expr(w, rhs, USE_READ, &b);
-        if (out) {
-            CXType lt = clang_getCursorType(lhs);
-            if (rlw_type_is_pointer(lt)) {
-                if (op != CXBinaryOperator_Sub || rlw_type_is_pointer(clang_getCursorType(rhs)) ||
-                    !container_value(w, rl_sb_str(&a.value), lt, rhs, &out->value))
-                    rl_sb_append(&out->value, rl_sb_str(&a.value));
-            } else if (rlw_type_is_pointer(clang_getCursorType(rhs))) {
-                rl_sb_append(&out->value, rl_sb_str(&b.value));
-            }
-        }
+        if (out) rlw_arith_value(w, op, lhs, rhs, rl_sb_str(&a.value), rl_sb_str(&b.value), &out->value);
         break;
     default:
         if (op >= CXBinaryOperator_MulAssign && op <= CXBinaryOperator_OrAssign) {

@@ -73,15 +73,20 @@ static int stores_null(const rl_model *m, const tm_callers *callers, size_t ci, 
            callers_pass_null(m, callers, ci, param);
 }
 
-/* The object's member a context's place names, keyed as stores.c keys
- * the pointers stored there; NULL when it is several or none. */
-static const char *member_object(rl_model *m, const frame_env *env, const char *text)
+/* The objects' member a context's place names, keyed as stores.c keys
+ * the pointers stored there, into out[RL_MAX_CHOICES]: one, or each of a
+ * choice's (`c = lua ? script_client : module_client`); 0 when one is not
+ * named. */
+static size_t member_objects(rl_model *m, const frame_env *env, const char *text, const char **out)
 {
     const char *alts[RL_MAX_CHOICES];
     size_t n = rl_place_alternatives(m->program->pool, tm_resolve(m, env, text, NULL), alts);
-    if (n != 1 || !alts[0][0] || alts[0][0] == '{') return NULL;
-    int unused = 0;
-    return tm_follow_stores(m, alts[0], 0, &unused);
+    for (size_t k = 0; k < n; k++) {
+        if (!alts[k][0] || alts[k][0] == '{') return 0;
+        int unused = 0;
+        out[k] = tm_follow_stores(m, alts[k], 0, &unused);
+    }
+    return n;
 }
 
 /* The key of what context ci stored at `place` (classify_stores). */
@@ -378,15 +383,30 @@ void tm_decide_member_tests(rl_model *m)
             uint8_t *made = NULL;
             for (int32_t i = 0; i < f->nnodes; i++) {
                 if (!is_member_test(&f->nodes[i]) || (c->dead && c->dead[i])) continue;
-                const char *object = member_object(m, &env, f->nodes[i].text);
-                if (!object) continue;
-                /* a member of an object not named: of each it may be */
-                const char *objects[TM_MAX_STORED_OBJECTS];
-                size_t nobjects = strchr(object, '*') ? tm_stored_objects(m, object, objects) : 0;
-                if (!nobjects) objects[nobjects++] = object;
-                uintptr_t bits = 0;
-                for (size_t k = 0; k < nobjects; k++) bits |= member_answer(m, &answers, &stored, &by_ctx, &edges, objects[k]);
-                if (bits == STORED_NULL) decided |= decide_test(m, c, i, &made);
+                const char *named[RL_MAX_CHOICES];
+                size_t nnamed = member_objects(m, &env, f->nodes[i].text, named);
+                /* decided when each object it may be had only NULL stored
+                 * there: each of the choice's, each of a set's */
+                int all_null = nnamed > 0;
+                for (size_t a = 0; a < nnamed && all_null; a++) {
+                    /* a member of an object not named: of each it may be;
+                     * when the sets do not tell, the stores keyed by the
+                     * path itself, for a single pointer as before, not
+                     * for a choice's (each alternative a path whose
+                     * objects other paths may name) */
+                    const char *objects[TM_MAX_STORED_OBJECTS];
+                    size_t nobjects = strchr(named[a], '*') ? tm_stored_objects(m, named[a], objects) : 0;
+                    if (!nobjects && nnamed > 1 && strchr(named[a], '*')) {
+                        all_null = 0;
+                        break;
+                    }
+                    if (!nobjects) objects[nobjects++] = named[a];
+                    uintptr_t bits = 0;
+                    for (size_t k = 0; k < nobjects; k++)
+                        bits |= member_answer(m, &answers, &stored, &by_ctx, &edges, objects[k]);
+                    all_null = bits == STORED_NULL;
+                }
+                if (all_null) decided |= decide_test(m, c, i, &made);
             }
         }
         if (decided) kill_unreached(m, &callers);

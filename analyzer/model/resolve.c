@@ -47,22 +47,57 @@ uint64_t tm_fn_bindings_hash(const char *const *bind, int nbind)
 
 static const char *resolve_now(rl_model *m, const frame_env *env, const char *s, int *distinct);
 
-/* What a function returns, in its own terms, when every return agrees. */
+/* What return text v of function fn reads through its parameters, with
+ * the calls in it resolved (`decodeEntryNoValue(de)->next`, the callee
+ * returning its argument: "P0*.next"); NULL when it is no such place. */
+static const char *return_through_params(rl_model *m, int fn, const char *v)
+{
+    const char *bind[MAX_PARAMS];
+    int nparams = fn_of(m, fn)->nparams < MAX_PARAMS ? fn_of(m, fn)->nparams : MAX_PARAMS;
+    for (int i = 0; i < nparams; i++) {
+        char text[16];
+        snprintf(text, sizeof text, "P%d", i);
+        bind[i] = rl_intern(m->program->pool, text);
+    }
+    /* no thread's frame: a local or heap object named in it ("t-1:")
+     * is no name of the program, and such a return is no answer */
+    frame_env own = {-1, fn, bind, nparams, 0, 0, 0, 0};
+    const char *r = resolve_now(m, &own, v, NULL);
+    return r && rl_place_root(r, NULL) == RL_ROOT_PARAM ? r : NULL;
+}
+
+/* What a function returns, in its own terms, when every return agrees:
+ * as written, or, for returns written apart, as each reads through the
+ * parameters once the calls in it are resolved (a getter that decodes a
+ * tagged entry on one path). */
 static const char *return_summary(rl_model *m, int fn)
 {
     void **slot = rl_ptrmap_slot(&m->returns, m->program->fns[fn].usr);
     if (*slot) return *slot == (void *)AMBIGUOUS_RETURN ? NULL : *slot;
+    *slot = (void *)AMBIGUOUS_RETURN; /* while the returns are resolved */
     const rl_function *f = fn_of(m, fn);
     const char *found = NULL;
-    int ok = 1;
+    int ok = 1, apart = 0;
     for (int32_t i = 0; i < f->nnodes && ok; i++) {
         const rl_node *n = &f->nodes[i];
         if (n->kind != RL_N_RETURN) continue;
         if (n->text && !n->text[0]) continue; /* `return NULL` names no object */
         const char *v = n->text ? rl_intern(m->program->pool, n->text) : NULL;
-        if (!v || (found && found != v)) ok = 0;
+        if (!v) ok = 0;
+        else if (found && found != v) apart = 1;
         else found = v;
     }
+    if (ok && apart) {
+        found = NULL;
+        for (int32_t i = 0; i < f->nnodes && ok; i++) {
+            const rl_node *n = &f->nodes[i];
+            if (n->kind != RL_N_RETURN || !n->text[0]) continue;
+            const char *v = return_through_params(m, fn, n->text);
+            if (!v || (found && found != v)) ok = 0;
+            else found = v;
+        }
+    }
+    slot = rl_ptrmap_slot(&m->returns, m->program->fns[fn].usr); /* the map may have grown */
     *slot = ok && found ? (void *)found : (void *)AMBIGUOUS_RETURN;
     return ok ? found : NULL;
 }
@@ -225,7 +260,8 @@ static int call_arg_texts(rl_model *m, const frame_env *env, const char *const *
                     if (f->nodes[k].kind == RL_N_CALL && f->nodes[k].loc.line == line && f->nodes[k].loc.col == col)
                         call = &f->nodes[k];
         }
-        if (call && i < call->nargs && call->args[i] && call->args[i][0] == '@') texts[i] = call->args[i];
+        if (call && i < call->nargs && call->args[i] && (call->args[i][0] == '@' || call->args[i][0] == '%'))
+            texts[i] = call->args[i];
     }
     return nargs;
 }

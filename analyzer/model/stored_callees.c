@@ -91,6 +91,11 @@ int tm_stored_callees(rl_model *m, const char *v, tm_targets *out)
 {
     out->count = 0;
     v = tm_stores_followed(m, v);
+    /* an allocator wrapper's object as its caller names it, nothing
+     * stored under that name: what the wrapper stored (`j->fn = fn` in
+     * job_new(), whose object is named apart for each function passed) */
+    const char *inner = rl_stored_sets_get(&m->stored_sets, v) ? NULL : tm_wrapper_place(m, v);
+    if (inner && rl_stored_sets_get(&m->stored_sets, inner)) v = inner;
     if (rl_stored_sets_get(&m->stored_sets, v)) return functions_at(m, v, out) && out->count;
     size_t split = 0;
     const rl_stored_set *s = container_set(m, v, &split);

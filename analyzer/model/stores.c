@@ -759,6 +759,11 @@ const char *tm_stored_single(rl_model *m, const char *place)
     return value == AMBIGUOUS ? NULL : value;
 }
 
+const char *tm_wrapper_place(rl_model *m, const char *place)
+{
+    return wrapper_place(m, place, 0);
+}
+
 const char *tm_stores_followed(rl_model *m, const char *v)
 {
     int unused = 0;

@@ -371,6 +371,10 @@ const char *tm_stored_single(rl_model *m, const char *place);
 /* v as far as single stored pointers lead: how the stores key it
  * (stores.c). */
 const char *tm_stores_followed(rl_model *m, const char *v);
+/* The place `place` names in the object an allocator wrapper made, as
+ * the wrapper names it, when place's root is such an object as a caller
+ * names it and that name was ever made; NULL otherwise (stores.c). */
+const char *tm_wrapper_place(rl_model *m, const char *place);
 /* Whether the object value ("&X") points to is made anew for each
  * container holding it at container_place (stores.c): an element of an
  * array, an instance's own heap object, one allocated in a loop's each

@@ -140,6 +140,24 @@ static int read_from_unlinked(rl_ownership *o, int fn, const char *place, const 
     return 1;
 }
 
+/* The pointer slot X of a returned container address "&X*^{T}m..."
+ * (only container steps after X's deref), allocated; NULL for any other
+ * value. */
+static char *container_slot(const char *value)
+{
+    if (value[0] != '&') return NULL;
+    const char *star = strrchr(value, '*');
+    if (!star || star[1] != '^') return NULL;
+    for (const char *p = star + 1; *p;) {
+        const char *close = p[0] == '^' && p[1] == '{' ? strchr(p, '}') : NULL;
+        if (!close) return NULL;
+        p = close + 1;
+        p += strcspn(p, ".[*^~");
+        if (*p && *p != '^') return NULL;
+    }
+    return rl_xstrndup(value + 1, (size_t)(star - value - 1));
+}
+
 int rl_ownership_unlinks(rl_ownership *o, int fn)
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns) return 0;
@@ -162,6 +180,13 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
     }
     rl_root_kind k = place ? rl_place_root(place, NULL) : RL_ROOT_NONE;
     if (k != RL_ROOT_GLOBAL && k != RL_ROOT_PARAM) return 0;
+    /* The struct around what a slot points to (`container_of(head.next,
+     * struct job, node)`, an intrusive list): the slot is what is read
+     * and overwritten */
+    char *slot_text = container_slot(place);
+    const char *returned = place;
+    if (slot_text) place = rl_intern(o->p->pool, slot_text);
+    free(slot_text);
     /* Read, then overwritten, one lock held all the while; or a pointer
      * read from the object so unlinked (a queue of nodes wrapping jobs:
      * `n = head; head = n->next; j = n->job; free(n); return j;`, round
@@ -181,7 +206,7 @@ int rl_ownership_unlinks(rl_ownership *o, int fn)
             return 0;
     }
     o->unlinks[fn] = ANSWER_YES;
-    o->unlinked_place[fn] = rl_intern(o->p->pool, place);
+    o->unlinked_place[fn] = rl_intern(o->p->pool, returned);
     return 1;
 }
 

@@ -39,15 +39,8 @@ void rl_ownership_free(rl_ownership *o)
     free(o->unlinked_place);
     free(o->fresh);
     free(o->starts_on);
-    for (size_t i = 0; i < o->handoffs.nslots; i++) {
-        handoff_list *l = o->handoffs.keys[i] ? o->handoffs.values[i] : NULL;
-        if (!l) continue;
-        free(l->nodes);
-        free(l->via);
-        free(l->kinds);
-        free(l->where);
-        free(l);
-    }
+    for (size_t i = 0; i < o->handoffs.nslots; i++)
+        if (o->handoffs.keys[i]) own_handoff_list_free(o->handoffs.values[i]);
     rl_ptrmap_free(&o->handoffs);
     for (size_t i = 0; i < o->unlinked.nslots; i++) {
         unlink_list *l = o->unlinked.keys[i] ? o->unlinked.values[i] : NULL;

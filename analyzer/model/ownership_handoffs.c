@@ -533,8 +533,24 @@ const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, v
     }
     if (sort) sort_handoffs(l);
     /* looked up again: a container's list, made meanwhile
-     * (container_handoff), may have moved the slots */
+     * (container_handoff), may have moved the slots; and this very list
+     * may have been made meanwhile, deeper, by a question about a
+     * container that asked about this object again (two objects stored
+     * in each other): that one, made with fewer containers left to
+     * follow and read only by the question that made it, gives way to
+     * this one */
     slot = rl_ptrmap_slot(&o->handoffs, key);
+    own_handoff_list_free(*slot);
     *slot = l;
     return l;
+}
+
+void own_handoff_list_free(handoff_list *l)
+{
+    if (!l) return;
+    free(l->nodes);
+    free(l->via);
+    free(l->kinds);
+    free(l->where);
+    free(l);
 }

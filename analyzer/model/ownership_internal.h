@@ -118,6 +118,8 @@ enum { OWNED_THROUGHOUT, OWNED_UNTIL_NODE };
  * here the interned `heap` key), tagged apart per question; memoized
  * (ownership_handoffs.c). */
 const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, value_test test, char tag);
+/* Frees a list own_handoffs_of made (NULL: nothing). */
+void own_handoff_list_free(handoff_list *l);
 /* Whether the object made (or taken) at line:col is still fn's alone at
  * node, given its hand-offs l; *handoff says where it is handed on. */
 int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list *l, unsigned line, unsigned col,

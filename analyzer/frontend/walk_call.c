@@ -454,25 +454,22 @@ static void emit_library_callback(walker *w, CXCursor c, const rl_api_fn *api, i
         rlw_out_free(&fo);
         if (!fnptr) return; /* nothing known runs: no call to name */
     }
-    rl_strbuf bufs[MAX_PASSED];
-    const char *vals[MAX_PASSED];
+    const char *passed[MAX_PASSED], *vals[MAX_PASSED];
     int nvals = 0;
     for (int i = 0; i < nargs && i < (int)(sizeof api->passes * CHAR_BIT) && nvals < MAX_PASSED; i++) {
         if (!(api->passes & (1u << i))) continue;
         expr_out o;
         rlw_out_init(&o);
         rlw_expr_silent(w, rlw_call_arg(c, i), &o);
-        bufs[nvals] = (rl_strbuf)RL_STRBUF_INIT;
-        rl_sb_append(&bufs[nvals], rl_sb_str(&o.value));
+        passed[nvals++] = rl_intern(w->facts->pool, rl_sb_str(&o.value));
         rlw_out_free(&o);
-        nvals++;
     }
     /* the last argument listed goes to every parameter after it */
     CXType ft = clang_getCanonicalType(clang_getCursorType(fexpr));
     if (ft.kind == CXType_Pointer) ft = clang_getCanonicalType(clang_getPointeeType(ft));
     int nparams = clang_getNumArgTypes(ft);
     if (nparams < 0 || nparams > MAX_PASSED) nparams = nvals;
-    for (int j = 0; j < nparams; j++) vals[j] = nvals ? rl_sb_str(&bufs[j < nvals ? j : nvals - 1]) : "";
+    for (int j = 0; j < nparams; j++) vals[j] = nvals ? passed[j < nvals ? j : nvals - 1] : "";
     int32_t id = rlw_emit(w, RL_N_CALL, c);
     if (id >= 0) {
         rl_node *n = &w->fn->nodes[id];
@@ -487,7 +484,6 @@ static void emit_library_callback(walker *w, CXCursor c, const rl_api_fn *api, i
         }
         rlw_set_args(w, id, vals, nparams);
     }
-    for (int j = 0; j < nvals; j++) rl_sb_free(&bufs[j]);
 }
 
 /* Whether e is an integer constant other than 1. */

@@ -388,15 +388,6 @@ void rlw_expr(walker *w, CXCursor c, use_mode mode, expr_out *out);
  * element an index picked (`a->buf = buffer` against `a->slot =
  * &slots[i]`): the store is flagged RL_ACC_STORES_ARRAY. */
 int rlw_names_whole_array(walker *w, CXCursor e);
-
-/* ---- walk_arith.c ---- */
-
-/* Appends to out the pointer value of `lhs op rhs` (op one of + - & |),
- * given the operands' values: the pointer's for arithmetic within one
- * object or a tag set or masked off, the struct around a member for a
- * move back by an offsetof; nothing otherwise. */
-void rlw_arith_value(walker *w, enum CXBinaryOperatorKind op, CXCursor lhs, CXCursor rhs, const char *lhs_value,
-                     const char *rhs_value, rl_strbuf *out);
 /* Marks ACCESS node `node` (when >= 0) an element of its round's own
  * (RL_ROUND_ELEMENT) when `round` and nothing else named its api. */
 void rlw_mark_round_element(walker *w, int32_t node, int round);
@@ -434,6 +425,15 @@ void rlw_drop_type_steps(const char *place, rl_strbuf *out);
  * time): a sizeof that is not reads the sizes of its variable length array. */
 int rlw_is_constant(CXCursor c);
 void rlw_var_place(walker *w, CXCursor d, const char *name, rl_strbuf *place);
+
+/* ---- pointer arithmetic (walk_arith.c) ------------------------------------ */
+
+/* Appends to out the pointer value of `lhs op rhs` (op one of + - & |),
+ * given the operands' values: the pointer's for arithmetic within one
+ * object or a tag set or masked off, the struct around a member for a
+ * move back by an offsetof; nothing otherwise. */
+void rlw_arith_value(walker *w, enum CXBinaryOperatorKind op, CXCursor lhs, CXCursor rhs, const char *lhs_value,
+                     const char *rhs_value, rl_strbuf *out);
 
 /* ---- pops by a moved index (walk_pop.c) ---------------------------------- */
 

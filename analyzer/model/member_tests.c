@@ -272,6 +272,28 @@ static uintptr_t member_answer(rl_model *m, rl_ptrmap *answers, const rl_ptrmap 
     return (uintptr_t)*slot - 1;
 }
 
+/* Whether the member tested is NULL in each object named[0..n) may be:
+ * each of a choice's alternatives, and through the points-to sets each
+ * object an alternative leads to, had only NULL stored there. When the
+ * sets do not tell, the stores keyed by the path itself answer for a
+ * single pointer, as before, but not for a choice's alternative (a path
+ * whose objects other paths may name). 0 for no object at all. */
+static int only_null_stored(rl_model *m, rl_ptrmap *answers, const rl_ptrmap *stored, const rl_ptrmap *by_ctx,
+                            const edge_index *x, const char *const *named, size_t n)
+{
+    for (size_t a = 0; a < n; a++) {
+        const char *objects[TM_MAX_STORED_OBJECTS];
+        int through = strchr(named[a], '*') != NULL;
+        size_t nobjects = through ? tm_stored_objects(m, named[a], objects) : 0;
+        if (!nobjects && through && n > 1) return 0;
+        if (!nobjects) objects[nobjects++] = named[a];
+        uintptr_t bits = 0;
+        for (size_t k = 0; k < nobjects; k++) bits |= member_answer(m, answers, stored, by_ctx, x, objects[k]);
+        if (bits != STORED_NULL) return 0;
+    }
+    return n > 0;
+}
+
 /* c's dead map, made its own (a copy of what known.h decided) on first
  * change. */
 static uint8_t *own_dead_map(rl_model *m, rl_ctx *c, uint8_t **made)
@@ -385,28 +407,8 @@ void tm_decide_member_tests(rl_model *m)
                 if (!is_member_test(&f->nodes[i]) || (c->dead && c->dead[i])) continue;
                 const char *named[RL_MAX_CHOICES];
                 size_t nnamed = member_objects(m, &env, f->nodes[i].text, named);
-                /* decided when each object it may be had only NULL stored
-                 * there: each of the choice's, each of a set's */
-                int all_null = nnamed > 0;
-                for (size_t a = 0; a < nnamed && all_null; a++) {
-                    /* a member of an object not named: of each it may be;
-                     * when the sets do not tell, the stores keyed by the
-                     * path itself, for a single pointer as before, not
-                     * for a choice's (each alternative a path whose
-                     * objects other paths may name) */
-                    const char *objects[TM_MAX_STORED_OBJECTS];
-                    size_t nobjects = strchr(named[a], '*') ? tm_stored_objects(m, named[a], objects) : 0;
-                    if (!nobjects && nnamed > 1 && strchr(named[a], '*')) {
-                        all_null = 0;
-                        break;
-                    }
-                    if (!nobjects) objects[nobjects++] = named[a];
-                    uintptr_t bits = 0;
-                    for (size_t k = 0; k < nobjects; k++)
-                        bits |= member_answer(m, &answers, &stored, &by_ctx, &edges, objects[k]);
-                    all_null = bits == STORED_NULL;
-                }
-                if (all_null) decided |= decide_test(m, c, i, &made);
+                if (only_null_stored(m, &answers, &stored, &by_ctx, &edges, named, nnamed))
+                    decided |= decide_test(m, c, i, &made);
             }
         }
         if (decided) kill_unreached(m, &callers);

@@ -167,7 +167,7 @@ static void add_region(rl_phases *ph, rl_program *p, size_t fn, int32_t top, int
 {
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_printf(&sb, "%s%zu:%d", RL_PHASE_FACT_PREFIX, fn, (int)top);
-    rl_phased_loop l = {top, rl_intern(p->pool, rl_sb_str(&sb)), waits, nwaits, top == RL_ROOT_NODE};
+    rl_phased_loop l = {top, rl_intern(p->pool, rl_sb_str(&sb)), waits, nwaits};
     rl_sb_free(&sb);
     RL_PUSH(ph->of_fn[fn], ph->count[fn], *cap, l);
 }
@@ -224,5 +224,5 @@ int rl_phase_at(const rl_function *f, const rl_phased_loop *l, int32_t at)
     if (body < 0 || !inside(f, body, at)) return -1;
     int before = 0; /* the waits before it, in node order */
     while (before < l->nwaits && l->waits[before] < at) before++;
-    return l->once ? before : before % l->nwaits;
+    return l->loop == RL_ROOT_NODE ? before : before % l->nwaits;
 }

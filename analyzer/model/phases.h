@@ -65,8 +65,8 @@ typedef struct rl_phased_loop {
     int32_t loop;        /* the LOOP node, or RL_ROOT_NODE for a body run once */
     const char *name;    /* its fact name, interned in the program pool */
     int32_t *waits;      /* the body's barrier waits, in node order */
-    int nwaits;          /* at least 2 */
-    int once;            /* the root: phases counted, not modulo nwaits */
+    int nwaits;          /* at least 2; at the root (run once) phases are
+                            counted, not taken modulo nwaits */
 } rl_phased_loop;
 
 typedef struct rl_phases rl_phases;

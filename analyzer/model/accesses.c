@@ -90,6 +90,11 @@ static int access_is_owned(rl_model *m, const rl_ctx *c, int32_t node, const cha
         return 0;
     }
     *publish = c->owned_publish;
+    if (!*publish) {
+        /* no caller publishes it: this function does, further on */
+        rl_handoff on = {.fn = c->fn, .node = rl_ownership_param_handed_on_after(m->own, c->fn, k, node)};
+        *publish = tm_handoff_locks(m, c, &on);
+    }
     return 1;
 }
 

@@ -578,7 +578,7 @@ static int publication_orders(const rl_model *m, const rl_access *a, const rl_ac
          * made only through its publication, after taking the lock it
          * was published under: after a, as another thread would. (One
          * it took off a pool may come from that other instance.) */
-        if (!same_thread || (a->owned && !a->taken) || rl_ptrmap_get(&m->barriers, object)) return ORDERED_BY_POST;
+        if (!same_thread || (a->owned && (!a->taken || !b->owned)) || rl_ptrmap_get(&m->barriers, object)) return ORDERED_BY_POST;
         if (a->history && b->publish && rl_ls_contains(a->history, object) && rl_ls_contains(b->publish, object))
             return ORDERED_BY_POST;
     }

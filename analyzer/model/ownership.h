@@ -84,6 +84,12 @@ int rl_ownership_unpublished_at(rl_ownership *o, int fn, int32_t node, const cha
  * A callee its caller hands an object it owns owns it only until then
  * (`release(it)`: pushed back on the free list, then written). */
 int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node);
+/* The first synchronised hand-off of what parameter k points to that
+ * node `node` of fn leads to (a store under a lock, a thread start, a
+ * callee that keeps it so), or -1: where fn publishes an object its
+ * caller handed it owned (`j->next = NULL;` then, under the queue's
+ * lock, `q->tail->next = j`). */
+int32_t rl_ownership_param_handed_on_after(rl_ownership *o, int fn, int k, int32_t node);
 
 /* Whether the access at node `node` of fn, to place `text` (in fn's
  * terms), touches an object fn took off a shared structure itself: a

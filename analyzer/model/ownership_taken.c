@@ -445,12 +445,31 @@ static int waits_on_part_of(const rl_fn_flow *ff, const char *param, int32_t h, 
     return 0;
 }
 
-int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node)
+/* The hand-offs of what parameter k of fn points to (own_handoffs_of);
+ * NULL for a parameter past those followed. */
+static const handoff_list *param_handoffs(rl_ownership *o, int fn, int k)
 {
-    if (fn < 0 || (size_t)fn >= o->p->nfns || k < 0 || k >= OWN_MAX_PARAMS) return 0;
+    if (fn < 0 || (size_t)fn >= o->p->nfns || k < 0 || k >= OWN_MAX_PARAMS) return NULL;
     char name[16];
     snprintf(name, sizeof name, "P%d", k);
-    const handoff_list *l = own_handoffs_of(o, fn, name, own_test_param_named, 'P');
+    return own_handoffs_of(o, fn, name, own_test_param_named, 'P');
+}
+
+int32_t rl_ownership_param_handed_on_after(rl_ownership *o, int fn, int k, int32_t node)
+{
+    const handoff_list *l = param_handoffs(o, fn, k);
+    for (size_t j = 0; l && j < l->n; j++)
+        if (l->nodes[j] > node && l->kinds[j] == HANDOFF_SYNC && may_reach(o->p->fns[fn].fn, node, l->nodes[j]))
+            return l->nodes[j];
+    return -1;
+}
+
+int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node)
+{
+    const handoff_list *l = param_handoffs(o, fn, k);
+    if (!l) return 0;
+    char name[16];
+    snprintf(name, sizeof name, "P%d", k);
     const rl_function *f = o->p->fns[fn].fn;
     for (size_t j = 0; j < l->n; j++) {
         int32_t h = l->nodes[j];

@@ -252,6 +252,7 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
         rl_sb_printf(out, n->kind == RL_N_CALL || n->kind == RL_N_SPAWN || n->kind == RL_N_ONCE ? " via=%s" : " by=%s",
                      n->target);
     if (n->fnptr) rl_sb_printf(out, " fnptr=%s", n->fnptr);
+    if (n->cursor) rl_sb_printf(out, " cursor=%s", n->cursor);
     for (int32_t a = 0; a < n->nargs; a++) rl_sb_printf(out, " arg%d=%s", a, n->args[a] ? n->args[a] : "");
     if (n->loc.line) rl_sb_printf(out, " @%u:%u", n->loc.line, n->loc.col);
     rl_sb_printf(out, "  #%d\n", i);

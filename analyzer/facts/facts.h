@@ -493,6 +493,16 @@ typedef struct rl_node {
     const char *fnptr;  /* CALL or SPAWN through a pointer: the pointer as a
                            value ("P0", "P0*.probe", "fn:USR"), resolved per
                            context by the model; or NULL */
+    const char *cursor; /* ACCESS whose place is named by the pointee's type
+                           ("{struct node}.v") because it goes through a
+                           list cursor (frontend/walk_cursor.c: a local
+                           given one start value and otherwise stepped
+                           through itself, `n = n->next`): "START|STEP",
+                           the start's value and the step's member path
+                           ("G:head|.next"; facts format 67), so that the
+                           model may name the nodes by the one object the
+                           start and its steps lead to (model/cursors.c);
+                           or NULL */
     int32_t nargs;
     const char **args;  /* CALL: argument values; SPAWN: see above */
 } rl_node;

@@ -144,6 +144,7 @@ static int node_fields_ok(const checker *c, int32_t i)
     if (!field_ok(n->text, place_required, &why)) return bad_node(c, i, "its text", why);
     if (!field_ok(n->guard, 0, &why)) return bad_node(c, i, "its guard", why);
     if (!field_ok(n->fnptr, 0, &why)) return bad_node(c, i, "its function pointer", why);
+    if (!field_ok(n->cursor, 0, &why)) return bad_node(c, i, "its list cursor", why);
     if (n->nargs < 0 || (n->nargs > 0 && !n->args)) return bad_node(c, i, "its argument list", "is inconsistent");
     for (int32_t a = 0; a < n->nargs; a++)
         if (!field_ok(n->args[a], 1, &why)) return bad_node(c, i, "an argument", why);

@@ -9,7 +9,7 @@
  *       str; u32 nnodes,
  *       each node: u8 kind, u8 flags, i32 parent, first_child,
  *       next_sibling, end, aux; loc; str text, display, callee, api, guard,
- *       target, fnptr; i32 nargs, then nargs str
+ *       target, fnptr, cursor; i32 nargs, then nargs str
  *     u32 naddr_taken, each str
  *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
  *     u32 nglobals_defined, each str; u32 ninit_uses, each str
@@ -148,8 +148,9 @@
  * is the instance's own, `[#P<n>]`, and a member of an element a claim
  * indexes (`slots[id].x`) is flagged RL_ACC_CLAIMED as the element is;
  * 66: a pointer's value survives a tag set or masked off its low bits
- * (`(uintptr_t)p & ~MASK`, walk_arith.c) */
-#define FACTS_FORMAT 66
+ * (`(uintptr_t)p & ~MASK`, walk_arith.c); 67: an ACCESS through a list
+ * cursor carries it (rl_node.cursor, walk_cursor.c) */
+#define FACTS_FORMAT 67
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {
@@ -235,6 +236,7 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
             rl_blob_put_str(&b, n->guard);
             rl_blob_put_str(&b, n->target);
             rl_blob_put_str(&b, n->fnptr);
+            rl_blob_put_str(&b, n->cursor);
             rl_blob_put_u32(&b, (uint32_t)n->nargs);
             for (int32_t a = 0; a < n->nargs; a++) rl_blob_put_str(&b, n->args[a]);
         }
@@ -372,6 +374,7 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
             n->guard = rl_blob_get_str(&r);
             n->target = rl_blob_get_str(&r);
             n->fnptr = rl_blob_get_str(&r);
+            n->cursor = rl_blob_get_str(&r);
             uint32_t nargs = rl_blob_get_count(&r, 4);
             if (nargs) {
                 n->args = rl_xcalloc(nargs, sizeof *n->args);

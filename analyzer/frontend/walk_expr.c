@@ -24,9 +24,13 @@ int32_t rlw_emit(walker *w, rl_node_kind kind, CXCursor at)
 /* An ACCESS node of place with these flags, whatever the place. */
 static int32_t emit_access_node(walker *w, CXCursor at, const char *place, const char *display, uint8_t flags)
 {
+    if (w->silent) return -1;
+    /* a place named by type through a list cursor (walk_cursor.c) */
+    const char *cursor = place[0] == '{' ? rlw_expr_cursor(w, at) : NULL;
     int32_t id = rlw_emit(w, RL_N_ACCESS, at);
     if (id < 0) return -1;
     rl_node *n = &w->fn->nodes[id];
+    n->cursor = cursor;
     n->text = rl_intern(w->facts->pool, place);
     n->display = rl_intern(w->facts->pool, display);
     n->flags = flags;

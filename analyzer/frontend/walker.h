@@ -89,6 +89,8 @@ typedef struct local_var {
                              1 a claimed pointer, 2 not one */
     int claim_handed_back; /* its slot was handed back since it was last
                              given a value (rlw_note_claim_release) */
+    int cursor_state;     /* walk_cursor.c: 0 not asked yet, 1 asked */
+    const char *cursor;   /* the list cursor it is ("START|STEP"), or NULL */
 } local_var;
 
 /* The most `for` counters around a statement whose range is known to be
@@ -352,6 +354,13 @@ void rlw_flow_restore(walker *w, const char **saved);
 void rlw_flow_join(walker *w, const char **other);
 /* The value every assignment gives local pointer v, or NULL. */
 const char *rlw_local_alias(walker *w, local_var *v, int depth);
+
+/* ---- walk_cursor.c ---- */
+/* The list cursor ("START|STEP", rl_node.cursor) at the root of member
+ * expression e (`n->v`, `n->link.prev`): a local given one start value
+ * and otherwise stepped through itself; NULL when e goes through no
+ * such local. */
+const char *rlw_expr_cursor(walker *w, CXCursor e);
 /* Whether a value may be an alternative of a choice value (facts.h):
  * known, and not a choice or a step from one (choices do not nest). */
 int rlw_choice_alternative_ok(const char *v);

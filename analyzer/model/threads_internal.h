@@ -354,6 +354,16 @@ size_t tm_stored_alternatives(rl_model *m, const char *place, const char **out, 
  * may name anything. */
 #define TM_MAX_STORED_OBJECTS 16
 size_t tm_stored_objects(rl_model *m, const char *place, const char **out);
+/* (cursors.c) The objects an access through list cursor `cursor`
+ * (rl_node.cursor), its place named by a type ("{struct node}.v"), also
+ * touches: places[k] names it in the k-th object the cursor's start and
+ * steps lead to in the context env is for, helds[k] the locks held with
+ * those named by the same type renamed alike. Their count, at most
+ * TM_MAX_CURSOR_OBJECTS; 0 when the stores tell none. After
+ * tm_collect_stores only. */
+#define TM_MAX_CURSOR_OBJECTS 4
+size_t tm_cursor_places(rl_model *m, const frame_env *env, const char *cursor, const char *place,
+                        const rl_lockset *held, const char **places, const rl_lockset **helds);
 /* The locks held by the alternative of an access to `place` that went
  * through the address `via` (tm_stored_alternatives): a lock reached
  * through the same pointer is that object's lock (`lock(&cur->lock);

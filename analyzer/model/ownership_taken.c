@@ -308,7 +308,7 @@ static int runs_before_when_nonnull(const rl_function *f, int32_t w, int32_t nod
     if (top < 0) return 0;
     for (int32_t child = w, p = f->nodes[w].parent; p >= 0 && p != top; child = p, p = f->nodes[p].parent) {
         const rl_node *n = &f->nodes[p];
-        if (n->kind == RL_N_SEQ) continue;
+        if (rl_program_runs_with_parent(f, child, p)) continue;
         if (n->kind != RL_N_IF || !n->text || strcmp(n->text, place) != 0) return 0;
         int branch = child == rl_fn_child(f, p, 1) ? 1 : child == rl_fn_child(f, p, 2) ? 2 : 0;
         if (!((branch == 1 && (n->flags & RL_IF_NONNULL_THEN)) || (branch == 2 && (n->flags & RL_IF_NONNULL_ELSE))))

@@ -541,12 +541,24 @@ static int32_t jump_from(const rl_program *p, const rl_fn_info *info, int32_t s)
     }
 }
 
+int rl_program_runs_with_parent(const rl_function *f, int32_t child, int32_t parent)
+{
+    const rl_node *p = &f->nodes[parent];
+    if (p->kind == RL_N_SEQ) return 1;
+    /* the condition of an `if`, a `switch` or a loop is evaluated at least
+     * once (a macro's `if ((head->first = next) == NULL)`) */
+    if ((p->kind == RL_N_IF || p->kind == RL_N_SWITCH || p->kind == RL_N_LOOP) && child == rl_fn_child(f, parent, 0))
+        return 1;
+    /* the body of a `do { } while (...)`, a macro's `do { } while (0)` */
+    return p->kind == RL_N_LOOP && (p->flags & (RL_LOOP_DO | RL_LOOP_ONCE)) && child == rl_fn_child(f, parent, 1);
+}
+
 int rl_program_runs_before(const rl_function *f, int32_t first, int32_t then)
 {
     int32_t top = f->nodes[first].parent;
     while (top >= 0 && !(then > top && then <= f->nodes[top].end)) top = f->nodes[top].parent;
-    for (int32_t p = f->nodes[first].parent; p >= 0 && p != top; p = f->nodes[p].parent)
-        if (f->nodes[p].kind != RL_N_SEQ) return 0;
+    for (int32_t c = first, p = f->nodes[first].parent; p >= 0 && p != top; c = p, p = f->nodes[p].parent)
+        if (!rl_program_runs_with_parent(f, c, p)) return 0;
     return top >= 0;
 }
 

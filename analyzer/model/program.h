@@ -132,9 +132,15 @@ int rl_program_call_noreturn(const rl_program *p, const rl_fn_info *info, int32_
 /* Whether node `node` of a function runs on its first call only: it
  * comes after the function's run-once guard (rl_fn_info.once_guard). */
 int rl_program_first_call_only(const rl_fn_info *info, int32_t node);
+/* Whether node `child` runs whenever its parent node `parent` does: the
+ * parent is a sequence, child is the condition of an `if`, a `switch` or
+ * a loop, or the body of a loop whose body runs first (`do { } while`,
+ * a macro's `do { } while (0)`). */
+int rl_program_runs_with_parent(const rl_function *f, int32_t child, int32_t parent);
 /* Whether node `first` of a function runs whenever the block holding both
- * it and node `then` reaches `then`: only sequences between `first` and
- * that block (no branch or loop of its own). */
+ * it and node `then` reaches `then`: between `first` and that block only
+ * nodes it runs with (rl_program_runs_with_parent: no branch of its own,
+ * no loop that may not run). */
 int rl_program_runs_before(const rl_function *f, int32_t first, int32_t then);
 /* Whether node `to` of a function may run after node `from` in one call
  * of it: `to` lies after `from` and is not skipped on every path from

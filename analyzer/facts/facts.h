@@ -389,6 +389,9 @@ typedef struct rl_loc {
  * RL_EVERY_ELEMENT, facts format 41): a lock of every element, held with
  * any one of them (rules/race.c). A member no C code can name. */
 #define RL_EVERY_ELEMENT ".#every"
+/* The step of a list cursor (rl_node.cursor) that calls a getter of the
+ * next node: this mark, then the getter's USR (facts format 68). */
+#define RL_CURSOR_GETTER "="
 
 /* The prefix of an integer constant call argument ("#=" K, above). */
 #define RL_INT_CONSTANT_ARG "#="
@@ -499,7 +502,10 @@ typedef struct rl_node {
                            given one start value and otherwise stepped
                            through itself, `n = n->next`): "START|STEP",
                            the start's value and the step's member path
-                           ("G:head|.next"; facts format 67), so that the
+                           ("G:head|.next"; facts format 67), or
+                           RL_CURSOR_GETTER and the USR of the function
+                           of the node a step calls (`n = node_next(n)`:
+                           "G:head|=c:@F@node_next"; format 68), so that the
                            model may name the nodes by the one object the
                            start and its steps lead to (model/cursors.c);
                            or NULL */

@@ -149,8 +149,9 @@
  * indexes (`slots[id].x`) is flagged RL_ACC_CLAIMED as the element is;
  * 66: a pointer's value survives a tag set or masked off its low bits
  * (`(uintptr_t)p & ~MASK`, walk_arith.c); 67: an ACCESS through a list
- * cursor carries it (rl_node.cursor, walk_cursor.c) */
-#define FACTS_FORMAT 67
+ * cursor carries it (rl_node.cursor, walk_cursor.c); 68: a cursor may
+ * step by a getter (RL_CURSOR_GETTER) */
+#define FACTS_FORMAT 68
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

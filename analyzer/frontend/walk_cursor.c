@@ -5,7 +5,8 @@
  * pointee's type ("{struct node}.v"), which never meets the nodes the
  * code that links them names by their site. An access through a cursor
  * carries it (rl_node.cursor, "START|STEP": the start's value and the
- * step's member path, "G:head|.next"), and the model names the nodes by
+ * step's member path, "G:head|.next", or a getter's, "G:head|=USR"),
+ * and the model names the nodes by
  * the one object the start and its steps lead to when the stores say
  * there is one (model/cursors.c).
  *
@@ -13,7 +14,7 @@
  *  1. A local is a cursor only when its flow-insensitive alias is none
  *     (rlw_local_alias), its address is never taken, and every value it
  *     is given is NULL, the one start value or a step through one and the
- *     same member path.
+ *     same member path or getter.
  *  2. Computed once per local (local_var.cursor_state), with emission off
  *     (walker.h, invariant 3).
  *  3. The start is a plain value the model resolves alone: no choice, no
@@ -52,27 +53,60 @@ static int is_member_step(walker *w, CXCursor e, const local_var *v)
     return 0;
 }
 
-/* Whether assignment a of local v steps it: a member step through v, or
- * the value of another local whose every value but NULL is one (`nx =
- * n->next; ... n = nx;`). */
+/* The function a getter step calls (`node_next(n)`: a call of a named
+ * function with local v as its one argument, returning a pointer), or a
+ * null cursor. The model reads the member path from what it returns. */
+static CXCursor getter_of(walker *w, CXCursor e, const local_var *v)
+{
+    e = rl_cursor_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_CallExpr || clang_Cursor_getNumArguments(e) != 1 ||
+        !rlw_type_is_pointer(clang_getCursorType(e)) || !is_local(w, clang_Cursor_getArgument(e, 0), v))
+        return clang_getNullCursor();
+    CXCursor callee = clang_getCursorReferenced(e);
+    return clang_getCursorKind(callee) == CXCursor_FunctionDecl ? callee : clang_getNullCursor();
+}
+
+int rlw_is_getter_step(walker *w, const local_var *v, CXCursor a)
+{
+    return !clang_Cursor_isNull(getter_of(w, a, v));
+}
+
+/* Whether e steps v once: a member step or a getter step. */
+static int is_one_step(walker *w, CXCursor e, const local_var *v)
+{
+    return is_member_step(w, e, v) || !clang_Cursor_isNull(getter_of(w, e, v));
+}
+
+/* Whether assignment a of local v steps it: a member or getter step
+ * through v, or the value of another local whose every value but NULL is
+ * one (`nx = n->next; ... n = nx;`). */
 static int is_step(walker *w, const local_var *v, CXCursor a)
 {
     CXCursor e = rl_cursor_strip(a);
-    if (is_member_step(w, e, v)) return 1;
+    if (is_one_step(w, e, v)) return 1;
     if (clang_getCursorKind(e) != CXCursor_DeclRefExpr) return 0;
     local_var *u = rlw_find_local(w, clang_getCursorReferenced(e));
     if (!u || u == v || u->param_index >= 0 || u->addr_of_ptr || u->nassigns == 0) return 0;
     for (int i = 0; i < u->nassigns; i++)
-        if (!rl_cursor_is_null_constant(u->assigns[i]) && !is_member_step(w, u->assigns[i], v)) return 0;
+        if (!rl_cursor_is_null_constant(u->assigns[i]) && !is_one_step(w, u->assigns[i], v)) return 0;
     return 1;
 }
 
 /* The member path a step of v reads (".next"), given v's start value:
  * the step's value with v taken for its start, less the start's deref;
- * NULL when it is not one. */
+ * for a getter step, RL_CURSOR_GETTER and the getter's USR ("=c:@F@next"),
+ * whose return the model reads; NULL when it is not one. */
 static const char *step_path(walker *w, local_var *v, CXCursor step, const char *start)
 {
     CXCursor e = rl_cursor_strip(step);
+    CXCursor getter = getter_of(w, e, v);
+    if (!clang_Cursor_isNull(getter)) {
+        rl_strbuf sb = RL_STRBUF_INIT;
+        rl_sb_printf(&sb, "%s%s", RL_CURSOR_GETTER, rlw_intern_cx(w, clang_getCursorUSR(getter)));
+        const char *path = rl_intern(w->facts->pool, rl_sb_str(&sb));
+        rl_sb_free(&sb);
+        return path;
+    }
     if (clang_getCursorKind(e) == CXCursor_DeclRefExpr) {
         /* through another local: its first member step says it */
         local_var *u = rlw_find_local(w, clang_getCursorReferenced(e));

@@ -233,8 +233,13 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth)
         snprintf(pv, sizeof pv, "P%d", v->param_index);
         vals[nvals++] = rl_intern(w->facts->pool, pv);
     }
+    int getter_steps = 0;
     for (int i = 0; i < v->nassigns && !untraceable; i++) {
         if (rl_cursor_is_null_constant(v->assigns[i])) continue;
+        if (v->is_pointer && rlw_is_getter_step(w, v, v->assigns[i])) {
+            getter_steps++; /* a list cursor's step (walk_cursor.c) */
+            continue;
+        }
         expr_out o;
         rlw_out_init(&o);
         rlw_expr(w, v->assigns[i], USE_READ, &o);
@@ -249,7 +254,11 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth)
     w->silent = saved_silent;
     w->in_alias--;
     v->alias = NULL;
-    if (!untraceable && nvals == 1) {
+    if (getter_steps) {
+        /* a cursor stepped by a getter: named by its type, and carried
+         * by its accesses (walk_cursor.c); a choice of the start and the
+         * getter's call named none of its nodes */
+    } else if (!untraceable && nvals == 1) {
         v->alias = vals[0];
     } else if (!untraceable && nvals > 1) {
         /* Only values the model can resolve alone: no type-named object,

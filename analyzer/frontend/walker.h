@@ -361,6 +361,10 @@ const char *rlw_local_alias(walker *w, local_var *v, int depth);
  * and otherwise stepped through itself; NULL when e goes through no
  * such local. */
 const char *rlw_expr_cursor(walker *w, CXCursor e);
+/* Whether assignment a of local v steps it by a getter of the next node
+ * (`n = node_next(n)`): such a local is a cursor, whose values are no
+ * choice of its start and the call (rlw_local_alias). */
+int rlw_is_getter_step(walker *w, const local_var *v, CXCursor a);
 /* Whether a value may be an alternative of a choice value (facts.h):
  * known, and not a choice or a step from one (choices do not nest). */
 int rlw_choice_alternative_ok(const char *v);

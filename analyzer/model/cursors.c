@@ -3,8 +3,9 @@
  * (`for (n = head; n; n = n->next)`) is named by the frontend by its
  * pointee's type ("{struct node}.v"), which never meets the nodes the
  * code that links them names by their site (`t1:writer:H10_27.v`). Once
- * the stores are known (tm_collect_stores), the start and the steps are
- * followed through the points-to sets (tm_stored_objects): the objects
+ * the stores are known (tm_collect_stores), the start and the steps (a
+ * member path, or the one a getter's return reads: `n = node_next(n)`)
+ * are followed through the points-to sets (tm_stored_objects): the objects
  * the start leads to, and those each one's step leads to, until no new
  * one comes (a list whose nodes come from one site: one object; a static
  * first node and heap ones after it: two). The cursor's access is also
@@ -80,6 +81,13 @@ static size_t cursor_objects(rl_model *m, const frame_env *env, const char *curs
 {
     const char *bar = strchr(cursor, '|');
     if (!bar || bar == cursor || !bar[1]) return 0;
+    const char *step = bar + 1;
+    if (strncmp(step, RL_CURSOR_GETTER, strlen(RL_CURSOR_GETTER)) == 0) {
+        /* a getter's step: the member path its return reads */
+        const char *usr = rl_strpool_find(m->program->pool, step + strlen(RL_CURSOR_GETTER));
+        int getter = usr ? rl_program_find(m->program, usr) : -1;
+        step = getter >= 0 ? tm_returned_member(m, getter) : NULL;
+    }
     const char *value = tm_resolve(m, env, rl_intern_n(m->program->pool, cursor, (size_t)(bar - cursor)), NULL);
     if (!value || !value[0] || value[0] == '{' || value[0] == '%') return 0;
     const char *found[TM_MAX_STORED_OBJECTS];
@@ -88,10 +96,10 @@ static size_t cursor_objects(rl_model *m, const frame_env *env, const char *curs
     for (size_t k = 0; k < nfound; k++)
         if (!add_object(set, &n, found[k])) return 0;
     /* the closure under the step: set grows as it is walked */
-    for (size_t walked = 0; walked < n; walked++) {
+    for (size_t walked = 0; step && walked < n; walked++) {
         rl_strbuf sb = RL_STRBUF_INIT;
         rl_sb_append(&sb, set[walked]);
-        rl_sb_append(&sb, bar + 1);
+        rl_sb_append(&sb, step);
         nfound = pointees(m, rl_intern(m->program->pool, rl_sb_str(&sb)), found);
         rl_sb_free(&sb);
         for (size_t k = 0; k < nfound; k++)

@@ -230,6 +230,13 @@ const char *tm_wrapper_inner(rl_model *m, const char *outer)
     return inner == AMBIGUOUS_INNER ? NULL : inner;
 }
 
+const char *tm_returned_member(rl_model *m, int fn)
+{
+    const char *ret = return_summary(m, fn);
+    if (!ret || strncmp(ret, "P0*.", 4) != 0 || strchr(ret + 3, '*')) return NULL;
+    return rl_intern(m->program->pool, ret + 3);
+}
+
 const char *tm_returned_value(rl_model *m, int fn, int thread)
 {
     const char *ret = return_summary(m, fn);

@@ -417,6 +417,10 @@ const char *tm_correlated_arg(rl_model *m, const char *fnptr, const char *arg, i
 int tm_per_instance_heap(rl_model *m, const char *value);
 const char *tm_wrapper_inner(rl_model *m, const char *outer);
 const char *tm_returned_value(rl_model *m, int fn, int thread);
+/* The member path function fn's returns read through its first
+ * parameter (".next" of `return n->next;`), or NULL: a getter of the
+ * next node (cursors.c). */
+const char *tm_returned_member(rl_model *m, int fn);
 
 /* Locksets of one name per lock taken in one frame rarely exceed this;
  * larger ones (curl's may-held sets) take the heap. */

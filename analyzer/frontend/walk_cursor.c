@@ -6,9 +6,10 @@
  * code that links them names by their site. An access through a cursor
  * carries it (rl_node.cursor, "START|STEP": the start's value and the
  * step's member path, "G:head|.next", or a getter's, "G:head|=USR"),
- * and the model names the nodes by
- * the one object the start and its steps lead to when the stores say
- * there is one (model/cursors.c).
+ * and the model records the access under the objects the start and its
+ * steps lead to as well, when the stores tell (model/cursors.c). A
+ * getter step (`n = node_next(n)`) keeps the local from being a choice
+ * of its start and the call (walk_locals.c, rlw_local_alias).
  *
  * Invariants:
  *  1. A local is a cursor only when its flow-insensitive alias is none

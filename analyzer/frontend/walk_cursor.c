@@ -41,17 +41,28 @@ static CXCursor member_base(CXCursor e)
     return base;
 }
 
-/* Whether expression e reads a member of what local v points to
+/* The variable reference at the root of member expression e, through
+ * its chain of members (`n` of `n->link.next`), when that root is a
+ * pointer; a null cursor otherwise. */
+static CXCursor pointer_root(CXCursor e)
+{
+    e = rl_cursor_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_MemberRefExpr) return clang_getNullCursor();
+    for (CXCursor base = member_base(e); !clang_Cursor_isNull(base); base = member_base(base)) {
+        if (clang_getCursorKind(base) == CXCursor_DeclRefExpr)
+            return rlw_type_is_pointer(clang_getCursorType(base)) ? base : clang_getNullCursor();
+        if (clang_getCursorKind(base) != CXCursor_MemberRefExpr) break;
+    }
+    return clang_getNullCursor();
+}
+
+/* Whether expression e reads a pointer member of what local v points to
  * (`v->next`, `v->link.next`): a step of a list cursor. */
 static int is_member_step(walker *w, CXCursor e, const local_var *v)
 {
-    e = rl_cursor_strip(e);
-    if (clang_getCursorKind(e) != CXCursor_MemberRefExpr || !rlw_type_is_pointer(clang_getCursorType(e))) return 0;
-    for (CXCursor base = member_base(e); !clang_Cursor_isNull(base); base = member_base(base)) {
-        if (is_local(w, base, v)) return rlw_type_is_pointer(clang_getCursorType(base));
-        if (clang_getCursorKind(base) != CXCursor_MemberRefExpr) return 0;
-    }
-    return 0;
+    CXCursor root = pointer_root(e);
+    return !clang_Cursor_isNull(root) && rlw_type_is_pointer(clang_getCursorType(rl_cursor_strip(e))) &&
+           is_local(w, root, v);
 }
 
 /* The function a getter step calls (`node_next(n)`: a call of a named
@@ -75,7 +86,7 @@ int rlw_is_getter_step(walker *w, const local_var *v, CXCursor a)
 /* Whether e steps v once: a member step or a getter step. */
 static int is_one_step(walker *w, CXCursor e, const local_var *v)
 {
-    return is_member_step(w, e, v) || !clang_Cursor_isNull(getter_of(w, e, v));
+    return is_member_step(w, e, v) || rlw_is_getter_step(w, v, e);
 }
 
 /* Whether assignment a of local v steps it: a member or getter step
@@ -195,14 +206,7 @@ static const char *local_cursor(walker *w, local_var *v)
 
 const char *rlw_expr_cursor(walker *w, CXCursor e)
 {
-    e = rl_cursor_strip(e);
-    if (clang_getCursorKind(e) != CXCursor_MemberRefExpr) return NULL;
-    for (CXCursor base = member_base(e); !clang_Cursor_isNull(base); base = member_base(base)) {
-        if (clang_getCursorKind(base) == CXCursor_DeclRefExpr) {
-            local_var *v = rlw_find_local(w, clang_getCursorReferenced(base));
-            return v && rlw_type_is_pointer(clang_getCursorType(base)) ? local_cursor(w, v) : NULL;
-        }
-        if (clang_getCursorKind(base) != CXCursor_MemberRefExpr) return NULL;
-    }
-    return NULL;
+    CXCursor root = pointer_root(e);
+    local_var *v = clang_Cursor_isNull(root) ? NULL : rlw_find_local(w, clang_getCursorReferenced(root));
+    return v ? local_cursor(w, v) : NULL;
 }

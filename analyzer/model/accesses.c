@@ -416,6 +416,105 @@ static void note_sync_object(rl_model *m, rl_ptrmap *set, const frame_env *env, 
     rl_ptrmap_put(set, tm_follow_stores(m, tm_resolve(m, env, object, NULL), 0, &unused), (void *)1);
 }
 
+/* What every access an ACCESS node of a context makes shares, whatever
+ * name or object each is recorded under (tm_collect_accesses): computed
+ * once per node. */
+typedef struct node_access {
+    rl_model *m;
+    const rl_ctx *c;
+    int ci;
+    int32_t i;
+    const rl_node *n;
+    const frame_env *env;
+    int one_root;
+    int distinct0, root_distinct; /* tm_resolve2's, for the node's text */
+    const rl_lockset *publish;    /* after the posts (tm_posted_after) */
+    const rl_lockset *since_wait; /* resolved */
+    const rl_lockset *history;
+    const rl_known_set *conds;
+    const char *guard;            /* followed, or NULL */
+    int rounds, call_rounds, owned, taken, given_back, via_global, claimed, after_a_last;
+} node_access;
+
+/* Records x's accesses to `resolved`, the node's place in its context (or,
+ * cursor_object set, the same place in an object a list cursor walks:
+ * cursors.c), holding `held`: one per object a pointer on the way may
+ * hold. */
+static void record_named(node_access *x, const char *resolved, const rl_lockset *held, int cursor_object)
+{
+    rl_model *m = x->m;
+    const rl_ctx *c = x->c;
+    const rl_node *n = x->n;
+    int32_t i = x->i;
+    held = tm_drop_other_element_locks(m, x->env, c, i, held, resolved); /* `acct[to]` under `acct[from].m` */
+    /* A pointer that may hold several objects: an access to each. */
+    const char *alts[RL_MAX_CHOICES];
+    size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
+    for (size_t k = 0; k < nalts; k++) {
+        int distinct = x->distinct0;
+        /* An access already the instance's own (through a parameter
+         * its caller judged so, or an element of the instance's own
+         * slot) is not judged again from the stores: the caller's
+         * judgement holds in its callees (redis's bio workers freeing
+         * the job of their own list through zfree). */
+        const char *place = tm_follow_stores(m, alts[k], x->root_distinct && !x->distinct0, &distinct);
+        if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
+        if (distinct && !indexed_by_own_value(n->text, x->env) &&
+            (one_object_for_all(place, c->thread) || through_static_pointer(m, alts[k], c->thread)))
+            distinct = 0;
+        /* the instance's own element, but a pointer in it that the
+         * stores say leads to one object for every instance
+         * (`ctxs[id].stats->requests`, one `stats` in every
+         * element): shared, as through a parameter (ctx_calls.c) */
+        if (distinct && x->distinct0 && through_own_element_pointer(n->text) &&
+            tm_pointer_leads_to_shared(m, pointer_before_last_deref(m, alts[k])))
+            distinct = 0;
+        if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
+        /* a pointer given several addresses: an access to each */
+        const char *through = place, *subs[RL_MAX_CHOICES] = {place}, *via[RL_MAX_CHOICES] = {NULL};
+        size_t nsubs = distinct ? 1 : tm_stored_alternatives(m, through, subs, via);
+        for (size_t sub = 0; sub < nsubs; sub++) {
+            place = subs[sub];
+            if ((n->flags & RL_ACC_WRITE) && place != n->text && strncmp(place, "G:", 2) == 0)
+                note_mode_write(m, x->one_root, x->ci, i, place);
+            RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
+            rl_access *a = &m->accesses[m->naccesses++];
+            a->ctx = x->ci;
+            a->node = i;
+            a->place = place;
+            a->held = nalts > 1 ? correlated_locks(m, held, resolved, k) : held;
+            if (nsubs > 1) a->held = tm_stored_correlated_locks(m, a->held, through, via[sub]);
+            a->thread = c->thread;
+            a->distinct = distinct;
+            a->flags = n->flags;
+            if (x->claimed) a->flags |= RL_ACC_CLAIMED;
+            if ((a->flags & RL_ACC_CLAIMED) && claims_shared_object(m, resolved)) a->flags &= (uint8_t)~RL_ACC_CLAIMED;
+            /* The index names an element of the place's first array only
+             * while resolving left that array first: no parameter root,
+             * no pointer followed. */
+            a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
+            if (a->index < 0 && nalts == 1) a->index = element_handed_in(m, c, n->text);
+            if (a->index < 0 && nalts == 1) a->index = element_of_constant(m, c, n->text);
+            a->history = x->history;
+            a->after_a_last = (uint8_t)x->after_a_last;
+            a->publish = x->publish;
+            a->posted_since_wait = x->since_wait;
+            a->rounds = (uint8_t)(x->publish &&
+                                  (x->rounds || (x->call_rounds && rl_place_root(place, NULL) != RL_ROOT_TYPE)) &&
+                                  !(x->owned && made_each_round(m, c, i, place)));
+            a->via_global = (uint8_t)x->via_global;
+            /* a cursor's object is one of those its stores give, and may
+             * be another list's of the same site */
+            a->one_of_several = nalts > 1 || nsubs > 1 || cursor_object;
+            a->owned = (uint8_t)x->owned;
+            a->taken = (uint8_t)(x->taken != 0);
+            a->given_back = (uint8_t)(x->given_back != 0);
+            a->guard = x->guard;
+            a->conds = x->conds;
+        }
+    }
+}
+
 void tm_collect_accesses(rl_model *m)
 {
     rl_ptrmap first_calls = {0}, last_marks = {0};
@@ -493,94 +592,32 @@ void tm_collect_accesses(rl_model *m)
             int distinct0 = 0, root_distinct = 0;
             const char *resolved = tm_resolve2(m, &env, n->text, &distinct0, &root_distinct);
             if (!resolved[0]) continue;
-            const rl_known_set *conds = rl_known_at(m->known, c->fn, c->entry_conds, c->dead, i);
-            const rl_lockset *since_wait = rl_flow_posted_before(m->flow, fn_of(m, c->fn), c->fn, i, &(const rl_lockset *){NULL});
-            if (since_wait) since_wait = tm_resolve_locks(m, &env, since_wait);
-            int via_global = n->text && tm_reached_through_global(m, n->text, global_returns);
+            node_access x = {.m = m, .c = c, .ci = (int)ci, .i = i, .n = n, .env = &env, .one_root = one_root,
+                             .distinct0 = distinct0, .root_distinct = root_distinct, .publish = publish,
+                             .rounds = rounds, .call_rounds = call_rounds, .owned = owned, .taken = taken,
+                             .given_back = given_back};
+            x.conds = rl_known_at(m->known, c->fn, c->entry_conds, c->dead, i);
+            x.since_wait = rl_flow_posted_before(m->flow, f, c->fn, i, &(const rl_lockset *){NULL});
+            if (x.since_wait) x.since_wait = tm_resolve_locks(m, &env, x.since_wait);
+            x.via_global = n->text && tm_reached_through_global(m, n->text, global_returns);
+            x.claimed = claimed_by_caller(m, c, n->text);
+            x.history = tm_history_at(m, c, i);
+            x.after_a_last = holds_last_mark(&last_marks, x.history);
+            if (n->guard) {
+                int unused = 0;
+                x.guard = tm_follow_stores(m, tm_resolve(m, &env, n->guard, NULL), 0, &unused);
+            }
+            record_named(&x, resolved, held, 0);
             /* A list cursor's access is also one to each object its nodes
              * are (cursors.c): recorded under the type's name, which other
              * accesses named by the type meet (a lookup returning its
              * cursor), and under each object's, which the code that links
              * the nodes names, one of several (a node of another list made
              * at the same site may be the one touched). */
-            const rl_lockset *type_held = held, *node_helds[TM_MAX_CURSOR_OBJECTS];
-            const char *type_place = resolved, *node_places[TM_MAX_CURSOR_OBJECTS];
+            const rl_lockset *node_helds[TM_MAX_CURSOR_OBJECTS];
+            const char *node_places[TM_MAX_CURSOR_OBJECTS];
             size_t nnodes = tm_cursor_places(m, &env, n->cursor, resolved, held, node_places, node_helds);
-            for (size_t named = 0; named <= nnodes; named++) {
-                resolved = named ? node_places[named - 1] : type_place;
-                held = named ? node_helds[named - 1] : type_held;
-                held = tm_drop_other_element_locks(m, &env, c, i, held, resolved); /* `acct[to]` under `acct[from].m` */
-                /* A pointer that may hold several objects: an access to each. */
-                const char *alts[RL_MAX_CHOICES];
-                size_t nalts = rl_place_alternatives(m->program->pool, resolved, alts);
-                for (size_t k = 0; k < nalts; k++) {
-                    int distinct = distinct0;
-                    /* An access already the instance's own (through a parameter
-                     * its caller judged so, or an element of the instance's own
-                     * slot) is not judged again from the stores: the caller's
-                     * judgement holds in its callees (redis's bio workers freeing
-                     * the job of their own list through zfree). */
-                    const char *place = tm_follow_stores(m, alts[k], root_distinct && !distinct0, &distinct);
-                    if (!place[0] || (place[0] == '{' && !rl_type_is_aggregate_key(place))) continue; /* see place.h */
-                    if (distinct && !indexed_by_own_value(n->text, &env) &&
-                        (one_object_for_all(place, c->thread) || through_static_pointer(m, alts[k], c->thread)))
-                        distinct = 0;
-                    /* the instance's own element, but a pointer in it that the
-                     * stores say leads to one object for every instance
-                     * (`ctxs[id].stats->requests`, one `stats` in every
-                     * element): shared, as through a parameter (ctx_calls.c) */
-                    if (distinct && distinct0 && through_own_element_pointer(n->text) &&
-                        tm_pointer_leads_to_shared(m, pointer_before_last_deref(m, alts[k])))
-                        distinct = 0;
-                    if ((n->flags & RL_ACC_NESTED) && place[0] != '{') continue; /* the whole access covers it */
-                    /* a pointer given several addresses: an access to each */
-                    const char *through = place, *subs[RL_MAX_CHOICES] = {place}, *via[RL_MAX_CHOICES] = {NULL};
-                    size_t nsubs = distinct ? 1 : tm_stored_alternatives(m, through, subs, via);
-                    for (size_t sub = 0; sub < nsubs; sub++) {
-                        place = subs[sub];
-                        if ((n->flags & RL_ACC_WRITE) && place != n->text && strncmp(place, "G:", 2) == 0)
-                            note_mode_write(m, one_root, (int)ci, i, place);
-                        RL_GROW(m->accesses, m->cap_accesses, m->naccesses + 1);
-                        rl_access *a = &m->accesses[m->naccesses++];
-                        a->ctx = (int)ci;
-                        a->node = i;
-                        a->place = place;
-                        a->held = nalts > 1 ? correlated_locks(m, held, resolved, k) : held;
-                        if (nsubs > 1) a->held = tm_stored_correlated_locks(m, a->held, through, via[sub]);
-                        a->thread = c->thread;
-                        a->distinct = distinct;
-                        a->flags = n->flags;
-                        if (claimed_by_caller(m, c, n->text)) a->flags |= RL_ACC_CLAIMED;
-                        if ((a->flags & RL_ACC_CLAIMED) && claims_shared_object(m, resolved)) a->flags &= (uint8_t)~RL_ACC_CLAIMED;
-                        /* The index names an element of the place's first array only
-                         * while resolving left that array first: no parameter root,
-                         * no pointer followed. */
-                        a->index = n->aux >= 0 && n->text[0] != 'P' && !strchr(n->text, '*') && nalts == 1 ? n->aux : -1;
-                        if (a->index < 0 && nalts == 1) a->index = element_handed_in(m, c, n->text);
-                        if (a->index < 0 && nalts == 1) a->index = element_of_constant(m, c, n->text);
-                        a->history = tm_history_at(m, c, i);
-                        a->after_a_last = holds_last_mark(&last_marks, a->history);
-                        a->publish = publish;
-                        a->posted_since_wait = since_wait;
-                        a->rounds = (uint8_t)(publish &&
-                                              (rounds || (call_rounds && rl_place_root(place, NULL) != RL_ROOT_TYPE)) &&
-                                              !(owned && made_each_round(m, c, i, place)));
-                        a->via_global = via_global;
-                        /* a cursor's object is one of those its stores
-                         * give, and may be another list's of the same site */
-                        a->one_of_several = nalts > 1 || nsubs > 1 || named;
-                        a->owned = (uint8_t)owned;
-                        a->taken = (uint8_t)(taken != 0);
-                        a->given_back = (uint8_t)(given_back != 0);
-                        a->guard = NULL;
-                        a->conds = conds;
-                        if (n->guard) {
-                            int unused = 0;
-                            a->guard = tm_follow_stores(m, tm_resolve(m, &env, n->guard, NULL), 0, &unused);
-                        }
-                    }
-                }
-            }
+            for (size_t k = 0; k < nnodes; k++) record_named(&x, node_places[k], node_helds[k], 1);
         }
     }
     rl_ptrmap_free(&first_calls);

@@ -445,19 +445,23 @@ static int waits_on_part_of(const rl_fn_flow *ff, const char *param, int32_t h, 
     return 0;
 }
 
-/* The hand-offs of what parameter k of fn points to (own_handoffs_of);
- * NULL for a parameter past those followed. */
-static const handoff_list *param_handoffs(rl_ownership *o, int fn, int k)
+/* The largest parameter name ("P<k>", k < OWN_MAX_PARAMS) and its NUL. */
+#define PARAM_NAME_MAX 16
+
+/* The hand-offs of what parameter k of fn points to (own_handoffs_of),
+ * its name ("P<k>") into name; NULL for a parameter past those
+ * followed. */
+static const handoff_list *param_handoffs(rl_ownership *o, int fn, int k, char name[PARAM_NAME_MAX])
 {
     if (fn < 0 || (size_t)fn >= o->p->nfns || k < 0 || k >= OWN_MAX_PARAMS) return NULL;
-    char name[16];
-    snprintf(name, sizeof name, "P%d", k);
+    snprintf(name, PARAM_NAME_MAX, "P%d", k);
     return own_handoffs_of(o, fn, name, own_test_param_named, 'P');
 }
 
 int32_t rl_ownership_param_handed_on_after(rl_ownership *o, int fn, int k, int32_t node)
 {
-    const handoff_list *l = param_handoffs(o, fn, k);
+    char name[PARAM_NAME_MAX];
+    const handoff_list *l = param_handoffs(o, fn, k, name);
     for (size_t j = 0; l && j < l->n; j++)
         if (l->nodes[j] > node && l->kinds[j] == HANDOFF_SYNC && may_reach(o->p->fns[fn].fn, node, l->nodes[j]))
             return l->nodes[j];
@@ -466,10 +470,9 @@ int32_t rl_ownership_param_handed_on_after(rl_ownership *o, int fn, int k, int32
 
 int rl_ownership_param_held_at(rl_ownership *o, int fn, int k, int32_t node)
 {
-    const handoff_list *l = param_handoffs(o, fn, k);
+    char name[PARAM_NAME_MAX];
+    const handoff_list *l = param_handoffs(o, fn, k, name);
     if (!l) return 0;
-    char name[16];
-    snprintf(name, sizeof name, "P%d", k);
     const rl_function *f = o->p->fns[fn].fn;
     for (size_t j = 0; j < l->n; j++) {
         int32_t h = l->nodes[j];

@@ -150,8 +150,11 @@
  * 66: a pointer's value survives a tag set or masked off its low bits
  * (`(uintptr_t)p & ~MASK`, walk_arith.c); 67: an ACCESS through a list
  * cursor carries it (rl_node.cursor, walk_cursor.c); 68: a cursor may
- * step by a getter (RL_CURSOR_GETTER) */
-#define FACTS_FORMAT 68
+ * step by a getter (RL_CURSOR_GETTER); 69: the round's element is
+ * followed through a local given its address and through an arrow on
+ * its address (`r = &reqs[i]; r->id`, `(&reqs[i])->link`: RL_ROUND_ELEMENT
+ * and RL_STORES_ROUND_ELEMENT on more nodes) */
+#define FACTS_FORMAT 69
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

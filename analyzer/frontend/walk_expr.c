@@ -231,6 +231,8 @@ static void var_value(walker *w, CXCursor decl, const char *place, expr_out *out
          * walk assigned last (`p = A->next; ... p = B->next;`). */
         if (v->current) rl_sb_append(&out->value, v->current);
         else if (v->param_index >= 0) rl_sb_printf(&out->value, "P%d", v->param_index);
+        out->round_element = v->current && v->current == v->round_value &&
+                             !clang_Cursor_isNull(w->loop.counter) && clang_equalCursors(v->round_counter, w->loop.counter);
         return;
     }
     const char *alias = rlw_local_alias(w, v, 0);
@@ -527,14 +529,23 @@ static void walk_short_circuit(walker *w, CXCursor c, CXCursor lhs, CXCursor rhs
 
 /* After an assignment of rhs to a straight local (local_var), its value
  * from here on. */
-static void set_current(walker *w, CXCursor lhs, CXCursor rhs, const char *value)
+static void set_current(walker *w, CXCursor lhs, CXCursor rhs, const expr_out *value)
 {
     if (w->in_alias) return;
     lhs = rl_cursor_strip(lhs);
     if (clang_getCursorKind(lhs) != CXCursor_DeclRefExpr) return;
     CXCursor d = clang_getCursorReferenced(lhs);
     local_var *v = rlw_is_automatic(d) ? rlw_find_local(w, d) : NULL;
-    if (v && v->straight) v->current = rl_cursor_is_null_constant(rhs) ? rlw_null_value : rl_intern(w->facts->pool, value);
+    if (v && v->straight) rlw_local_set_current(w, v, rhs, value);
+}
+
+void rlw_local_set_current(walker *w, local_var *v, CXCursor rhs, const expr_out *value)
+{
+    const char *s = rl_sb_str(&value->value);
+    v->current = rl_cursor_is_null_constant(rhs) ? rlw_null_value : rl_intern(w->facts->pool, s);
+    int round = value->round_element && s[0] == '&';
+    v->round_value = round ? v->current : NULL;
+    v->round_counter = round ? w->loop.counter : clang_getNullCursor();
 }
 
 /* How deep rlw_names_whole_array follows a local pointer to what was
@@ -630,7 +641,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
         if (!stores) emit_hidden_local_store(w, lhs, rl_sb_str(&a.place), rl_sb_str(&a.display), rl_sb_str(&b.value));
         if (out) rl_sb_append(&out->value, rl_sb_str(&b.value));
         if (!w->silent && a.place.len) struct_member_stores(w, lhs, rhs, &a);
-        set_current(w, lhs, rhs, rl_sb_str(&b.value));
+        set_current(w, lhs, rhs, &b);
         /* a claimed slot: a new claim, or handed back (walk_flag_claim.c) */
         rlw_note_local_assigned(w, lhs);
         rlw_note_member_cleared(w, lhs, rhs);

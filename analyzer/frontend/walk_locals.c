@@ -471,7 +471,9 @@ void rlw_flow_join(walker *w, const char **other)
     if (!other) return;
     for (int i = 0; i < w->nlocals; i++) {
         local_var *v = &w->locals[i];
-        if (v->straight) v->current = merge_values(w, v, other[i], flow_value(w, v));
+        if (!v->straight) continue;
+        v->current = merge_values(w, v, other[i], flow_value(w, v));
+        v->round_value = NULL; /* which round's element the branches left it at */
     }
 }
 

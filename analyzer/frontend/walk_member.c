@@ -207,6 +207,9 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
             rlw_deref_place(w, rl_sb_str(&base.value), bt, &place);
             rlw_mark_owned_pointer(w, b, &place);
             rl_sb_printf(&display, "%s->%s", rl_sb_str(&base.display), field);
+            /* `(&jobs[i])->input`, as `<sys/queue.h>` macros write
+             * `(elm)->field` for `&pool[i]`: `jobs[i].input` */
+            round = base.round_element && rl_sb_str(&base.value)[0] == '&';
         } else {
             rlw_expr(w, b, USE_ADDR, &base);
             rl_sb_append(&place, rl_sb_str(&base.place));

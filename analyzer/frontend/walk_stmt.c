@@ -490,8 +490,7 @@ static void stmt_decl(walker *w, CXCursor c)
                 local_init_stores(w, d, e);
                 rlw_cleanup_declared(w, d, e);
                 if (v) v->claim_handed_back = 0; /* a new claim, if any (walk_flag_claim.c) */
-                if (v && v->straight && !w->in_alias)
-                    v->current = rl_cursor_is_null_constant(e) ? rlw_null_value : rl_intern(w->facts->pool, rl_sb_str(&o.value));
+                if (v && v->straight && !w->in_alias) rlw_local_set_current(w, v, e, &o);
                 rlw_out_free(&o);
                 /* `int rc = pthread_mutex_trylock(&m);` */
                 if (v && w->last_trylock != before && w->last_trylock >= 0 &&

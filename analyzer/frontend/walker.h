@@ -76,6 +76,12 @@ typedef struct local_var {
                           every assignment merged everywhere */
     const char *current; /* straight: its value at the point of the walk
                           (NULL: none assigned yet, rlw_null_value: NULL) */
+    const char *round_value; /* straight: the value it was last given when that
+                          was the address of the round's own element
+                          (`r = &reqs[i]`), else NULL: while current is
+                          still it, `r->id` is `reqs[i].id` (expr_out.
+                          round_element) */
+    CXCursor round_counter; /* the loop counter of that round */
     int32_t trylock_node; /* holds the result of that TRYLOCK node, or -1 */
     int trylock_polarity; /* 0: holds the call's own result; else what its
                              truth means (RL_TRY_ON_TRUE: taken), for a
@@ -404,6 +410,10 @@ int rlw_names_whole_array(walker *w, CXCursor e);
 /* Marks ACCESS node `node` (when >= 0) an element of its round's own
  * (RL_ROUND_ELEMENT) when `round` and nothing else named its api. */
 void rlw_mark_round_element(walker *w, int32_t node, int round);
+/* A straight local's value from here on, after it was given `value`
+ * (the right-hand side rhs): its current value and whether that is the
+ * address of the round's own element (local_var.round_value). */
+void rlw_local_set_current(walker *w, local_var *v, CXCursor rhs, const expr_out *value);
 /* Walks expression c as a read for its place and value alone, emitting no
  * event (its accesses are walked where it stands, by the caller). */
 void rlw_expr_silent(walker *w, CXCursor c, expr_out *out);

@@ -21,13 +21,16 @@
  *     do not know adds nothing from that node (its nodes may be others,
  *     which the type-named access still stands for).
  *  3. Asked only after the stores are collected (accesses.c).
- *  4. An element of a static array is left out: a static pool's elements
- *     are one object, which the thread filling one does not own until it
- *     publishes it (analysis.md, elements handed on one a round), so a
- *     walk reaching it would meet every write made before the
- *     publication as a race (round 30: nine safe lines flagged on static
- *     pools, none of round 29's racy lines found through one). */
+ *  4. An element of a static array is left out, unless one function
+ *     alone names the array and runs once (main, or a thread main starts
+ *     once: rl_ownership_global_has_one_owner): a static pool's elements
+ *     are one object, which a thread filling one does not own until it
+ *     publishes it when others name the pool too, so a walk reaching it
+ *     would meet every write made before the publication as a race
+ *     (round 30: nine safe lines flagged on static pools). The one
+ *     owner's writes before the publication are its own (ownership.h). */
 #include "threads_internal.h"
+#include "ownership.h"
 #include "place.h"
 #include "../util/strbuf.h"
 #include <string.h>
@@ -56,18 +59,24 @@ static size_t pointees(rl_model *m, const char *pointer, const char **out)
     return kept;
 }
 
-/* Whether object o is an element of a static array (`G:pool[]`). */
-static int static_element(const char *o)
+/* Whether object o is an element of a static array (`G:pool[]`) that
+ * more than the one function filling it names (invariant 4). */
+static int shared_static_element(rl_model *m, const char *o)
 {
     int param = -1;
-    return rl_place_root(o, &param) == RL_ROOT_GLOBAL && strchr(o, '[') != NULL;
+    if (rl_place_root(o, &param) != RL_ROOT_GLOBAL || !strchr(o, '[')) return 0;
+    rl_strbuf sb = RL_STRBUF_INIT;
+    rl_sb_appendn(&sb, o, rl_place_root_len(o));
+    const char *root = rl_strpool_find(m->program->pool, rl_sb_str(&sb));
+    rl_sb_free(&sb);
+    return !root || !rl_ownership_global_has_one_owner(m->own, root);
 }
 
 /* Adds object o to set[0..*n) unless there or left out; 0 when the set
  * is full. */
-static int add_object(const char **set, size_t *n, const char *o)
+static int add_object(rl_model *m, const char **set, size_t *n, const char *o)
 {
-    if (static_element(o)) return 1; /* left out (invariant 4) */
+    if (shared_static_element(m, o)) return 1; /* left out (invariant 4) */
     for (size_t k = 0; k < *n; k++)
         if (set[k] == o) return 1;
     if (*n == TM_MAX_CURSOR_OBJECTS) return 0;
@@ -94,7 +103,7 @@ static size_t cursor_objects(rl_model *m, const frame_env *env, const char *curs
     size_t nfound = value[0] == '&' ? 1 : pointees(m, value, found), n = 0;
     if (value[0] == '&') found[0] = rl_intern(m->program->pool, value + 1);
     for (size_t k = 0; k < nfound; k++)
-        if (!add_object(set, &n, found[k])) return 0;
+        if (!add_object(m, set, &n, found[k])) return 0;
     /* the closure under the step: set grows as it is walked */
     for (size_t walked = 0; step && walked < n; walked++) {
         rl_strbuf sb = RL_STRBUF_INIT;
@@ -103,7 +112,7 @@ static size_t cursor_objects(rl_model *m, const frame_env *env, const char *curs
         nfound = pointees(m, rl_intern(m->program->pool, rl_sb_str(&sb)), found);
         rl_sb_free(&sb);
         for (size_t k = 0; k < nfound; k++)
-            if (!add_object(set, &n, found[k])) return 0;
+            if (!add_object(m, set, &n, found[k])) return 0;
     }
     return n;
 }

@@ -52,6 +52,7 @@ void rl_ownership_free(rl_ownership *o)
     rl_ptrmap_free(&o->unlinked);
     own_posted_free(o);
     rl_ptrmap_free(&o->named_by);
+    free(o->runs_once);
     own_memo_free(o->answers);
     rl_ptrmap_free(&o->allocating);
     free(o);
@@ -217,10 +218,11 @@ static int fresh_at_now(rl_ownership *o, int fn, int32_t node, const char *text,
         line = 0;
         col = 0;
     } else if (kind == RL_ROOT_GLOBAL) {
-        /* A global only main names is main's from the start, as its
-         * locals are (ownership_named.c). */
+        /* A global only main, or a thread main starts once, names is
+         * that function's from the start, as its locals are
+         * (ownership_named.c). */
         char *global = rl_xstrndup(text, root);
-        int mains = !strchr(text, '*') && own_global_is_mains(o, fn, global);
+        int mains = !strchr(text, '*') && own_global_is_owners(o, fn, global);
         free(global);
         if (!mains) return 0;
         line = 0;

@@ -106,6 +106,13 @@ int32_t rl_ownership_param_handed_on_after(rl_ownership *o, int fn, int k, int32
  * such accesses are kept, marked owned, not left out. Kept like
  * rl_ownership_fresh_at's: text must outlive the model. */
 int rl_ownership_taken_at(rl_ownership *o, int fn, int32_t node, const char *text, rl_handoff *handoff);
+/* Whether the global at `root` (a place's root, "G:pool'unit_c") is named
+ * by one function alone, which runs once in one thread (main, or a
+ * thread's entry main starts once; ownership_named.c): every other
+ * function reaches its elements only through what that one hands on, so
+ * what it writes into one before handing it on is its own. */
+int rl_ownership_global_has_one_owner(rl_ownership *o, const char *root);
+
 /* Whether, at node `node` of fn, `text` names an object fn made or took
  * off a shared structure and has since handed on or back in a
  * synchronised way (pushed back on a free list under its lock): an access

@@ -90,7 +90,9 @@ struct rl_ownership {
     int global_reads_built;
     rl_ptrmap named_by;     /* a global's root (interned) -> the function
                                naming it (ownership_named.c) */
-    int named_by_built, main_called;
+    unsigned char *runs_once; /* per function: it runs once, in one thread
+                               (ownership_named.c, invariant 1) */
+    int named_by_built;
 };
 
 /* A test of a value against what a hand-off list is about. */
@@ -165,8 +167,9 @@ void own_posted_free(rl_ownership *o);
 /* ---- ownership_named.c ----------------------------------------------------- */
 
 /* Whether the global at `root` (a place's root, "G:ids'unit_c") is
- * function fn's own as a local would be: fn is main, which nothing calls,
- * and no other function names the global. */
-int own_global_is_mains(rl_ownership *o, int fn, const char *root);
+ * function fn's own as a local would be: fn runs once, in one thread
+ * (main, which nothing calls, or a thread's entry main starts once), and
+ * no other function names the global. */
+int own_global_is_owners(rl_ownership *o, int fn, const char *root);
 
 #endif

@@ -120,6 +120,8 @@ typedef struct rl_api_fn {
                              elements (calloc's first) and the size in bytes
                              (malloc's), -1 if none: they tell an array from
                              one object */
+    int zeroed;           /* ALLOC: the memory comes back zeroed (calloc;
+                             key `memory: zeroed`) */
     uint32_t reads, writes; /* ACCESS, ALLOC, FREE: bit i set = arg i read /
                                written through */
     int strings_from;     /* ACCESS: every argument from this index on that

@@ -36,6 +36,7 @@ typedef enum key_id {
     KEY_NAME, KEY_PREFIX, KEY_KIND, KEY_LOCK, KEY_MODE, KEY_SUCCESS,
     KEY_ENTRY, KEY_ARG, KEY_HANDLE, KEY_READS, KEY_WRITES, KEY_ATTR, KEY_STATE, KEY_STATE_USE, KEY_VALUE,
     KEY_EXPECTED, KEY_ELEMENTS, KEY_SIZE, KEY_LOOP, KEY_PARAM, KEY_STRINGS_FROM, KEY_ORDERS, KEY_CALLS, KEY_PASSES,
+    KEY_MEMORY,
     KEY_COUNT
 } key_id;
 
@@ -72,6 +73,7 @@ static const struct key_info {
     [KEY_ORDERS]  = {"orders", "itself, or through_lock: a post that orders only through the mutex its waiter takes back"},
     [KEY_CALLS]   = {"calls", "the index of the argument holding the function the call runs before it returns (qsort's comparator)"},
     [KEY_PASSES]  = {"passes", "the arguments the function in 'calls' is handed pointers into"},
+    [KEY_MEMORY]  = {"memory", "uninitialised or zeroed: what the memory allocated holds"},
 };
 
 /* One row per kind: its name in the files and the keys it needs or allows
@@ -88,7 +90,7 @@ static const struct kind_info {
     [RL_API_JOIN]    = {"join", BIT(KEY_HANDLE), 0},
     [RL_API_ONCE]    = {"once", BIT(KEY_ENTRY), BIT(KEY_HANDLE)},
     [RL_API_ATOMIC]  = {"atomic", 0, 0},
-    [RL_API_ALLOC]   = {"alloc", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_ELEMENTS) | BIT(KEY_SIZE)},
+    [RL_API_ALLOC]   = {"alloc", 0, BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_ELEMENTS) | BIT(KEY_SIZE) | BIT(KEY_MEMORY)},
     [RL_API_ACCESS]  = {"access", 0,
                         BIT(KEY_READS) | BIT(KEY_WRITES) | BIT(KEY_STATE) | BIT(KEY_STATE_USE) | BIT(KEY_STRINGS_FROM) |
                             BIT(KEY_CALLS) | BIT(KEY_PASSES)},
@@ -116,6 +118,7 @@ static const char *const mode_values[] = {"exclusive", "shared", NULL};
 static const char *const success_values[] = {"zero", "nonzero", NULL};
 static const char *const state_use_values[] = {"readwrite", "read", NULL};
 static const char *const orders_values[] = {"itself", "through_lock", NULL};
+static const char *const memory_values[] = {"uninitialised", "zeroed", NULL};
 
 const char *rl_api_kind_name(rl_api_kind kind)
 {
@@ -306,6 +309,8 @@ static int fill_fn(parse_ctx *ctx, rl_api_fn *fn, yaml_node_t *const value[KEY_C
     fn->can_fail = fn->kind == RL_API_WAIT && value[KEY_SUCCESS] != NULL;
     if (value[KEY_ORDERS] &&
         parse_choice(ctx, KEY_ORDERS, value[KEY_ORDERS], orders_values, &fn->through_lock) < 0)
+        return -1;
+    if (value[KEY_MEMORY] && parse_choice(ctx, KEY_MEMORY, value[KEY_MEMORY], memory_values, &fn->zeroed) < 0)
         return -1;
     if (value[KEY_READS] && parse_index_list(ctx, KEY_READS, value[KEY_READS], &fn->reads) < 0) return -1;
     if (value[KEY_WRITES] && parse_index_list(ctx, KEY_WRITES, value[KEY_WRITES], &fn->writes) < 0)

@@ -108,6 +108,7 @@ void rl_facts_free(rl_unit_facts *facts)
         free(fn->nodes);
         free(fn->requires);
         free(fn->uses);
+        free(fn->zeroed);
     }
     free(facts->fns);
     free(facts->addr_taken);
@@ -225,6 +226,11 @@ void rl_facts_add_use(rl_unit_facts *facts, int32_t fn, const char *usr)
     add_usr_once(facts, &f->uses, &f->nuses, &f->cap_uses, usr);
 }
 
+void rl_facts_add_zeroed(rl_unit_facts *facts, rl_function *fn, const char *object)
+{
+    add_usr_once(facts, &fn->zeroed, &fn->nzeroed, &fn->cap_zeroed, object);
+}
+
 void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value)
 {
     rl_static_store s = {rl_intern(facts->pool, place), rl_intern(facts->pool, value)};
@@ -268,6 +274,7 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
         for (int32_t k = 0; k < fn->nrequires; k++)
             rl_sb_printf(out, "  requires %s%s\n", fn->requires[k].place, fn->requires[k].shared ? " shared" : "");
         for (int32_t k = 0; k < fn->nuses; k++) rl_sb_printf(out, "  uses %s\n", fn->uses[k]);
+        for (int32_t k = 0; k < fn->nzeroed; k++) rl_sb_printf(out, "  zeroed %s\n", fn->zeroed[k]);
         if (fn->nnodes) dump_node(fn, 0, 1, out);
     }
     for (int32_t i = 0; i < facts->naddr_taken; i++) rl_sb_printf(out, "address-taken %s\n", facts->addr_taken[i]);

@@ -45,7 +45,9 @@
  *   "#P<n>"     an integer call argument copied from parameter n or read
  *               through it (`count(s, a->id)`, a = P0: "#P0"): the
  *               callee's index by it is as much the instance's own as
- *               parameter n (facts format 29)
+ *               parameter n (facts format 29); as the value an ACCESS
+ *               stores into an integer member, the integer parameter n
+ *               itself (`c->flags = flags`, facts format 70)
  *   "#=" K      an integer constant call argument, in decimal
  *               (`unlink(q, FALSE)`: "#=0"): it decides the callee's
  *               tests of that parameter (an IF's RL_IF_VALUE_* with text
@@ -261,7 +263,9 @@ enum {
        barrier wait picked the thread: text RL_SERIAL_TEST and the
        barrier's place, display "1" (facts format 37). Or a null test
        of a pointer member read through a pointer parameter: text
-       "P<n>*.f", display "0" (facts format 41). With an api of
+       "P<n>*.f", display "0" (facts format 41); or of an integer member
+       so read under a constant mask (`c->flags & M`): display
+       RL_IF_MASK_TEST "M" (facts format 70). With an api of
        RL_IF_PART_AND or RL_IF_PART_OR, the test is of the condition's
        left operand, and holds one way only (above) */
     RL_IF_VALUE_EQ = 1 << 5,
@@ -400,6 +404,19 @@ typedef struct rl_loc {
  * call argument is, so that it resolves to no object; told apart from a
  * store of a value not traced, which carries none. */
 #define RL_NULL_STORE RL_INT_CONSTANT_ARG "0"
+/* The value an ACCESS that stores into an integer member carries when
+ * what it stores is a constant K (facts format 70; model/member_tests.h):
+ * "#=" K for `c->flags = K`, RL_OR_CONSTANT_STORE K for `c->flags |= K`
+ * (sets K's bits), RL_AND_CONSTANT_STORE K for `c->flags &= K` (sets
+ * none), K in decimal. */
+#define RL_OR_CONSTANT_STORE "#|"
+#define RL_AND_CONSTANT_STORE "#&"
+/* The display of an IF's value test of a member read through a parameter
+ * ("P<n>*.f") under a mask, followed by the mask M in decimal (`if
+ * (c->flags & M)`: RL_IF_VALUE_NE, the condition holds exactly when the
+ * member's bits M are not all 0; `if (!(c->flags & M))`: RL_IF_VALUE_EQ;
+ * facts format 70). */
+#define RL_IF_MASK_TEST "&"
 /* The suffix of a CALL argument "#P<n>" that is the caller's integer
  * parameter n itself, passed on unchanged (`unsub_all(c, notify)`): a
  * constant the caller was given for it is the callee's too
@@ -538,6 +555,12 @@ typedef struct rl_function {
      * not (model/link.c). */
     const char **uses;
     int32_t nuses, cap_uses;
+    /* The objects it allocates zeroed ("H<line>_<col>": a call the API
+     * models say returns zeroed memory, calloc's; facts format 70), once
+     * each: every member of one holds 0 until a store (model/
+     * member_tests.h). */
+    const char **zeroed;
+    int32_t nzeroed, cap_zeroed;
 } rl_function;
 
 typedef enum rl_diag_severity { RL_DIAG_WARNING, RL_DIAG_ERROR, RL_DIAG_FATAL } rl_diag_severity;
@@ -613,6 +636,8 @@ void rl_facts_add_global_defined(rl_unit_facts *facts, const char *usr);
  * variable, a function as a value), once each; fn -1: a name outside
  * every function body (init_uses). */
 void rl_facts_add_use(rl_unit_facts *facts, int32_t fn, const char *usr);
+/* Records that fn allocates object ("H<line>_<col>") zeroed (once). */
+void rl_facts_add_zeroed(rl_unit_facts *facts, rl_function *fn, const char *object);
 /* Records a slot holding an allocator (once each). */
 void rl_facts_add_alloc_slot(rl_unit_facts *facts, const char *slot);
 /* Records a function-pointer flow (strings are interned here). */

@@ -103,8 +103,11 @@ static int value_test_ok(const checker *c, int32_t i)
                         : n->text[0] == 'P'                                                 ? n->text + 1
                                                                                             : NULL;
     int param = index && index[0] && strspn(index, "0123456789") == strlen(index);
-    /* or a pointer member read through a parameter ("P<n>*.f", against 0) */
-    param |= rl_text_is_member_test(n->text) && n->display && strcmp(n->display, "0") == 0;
+    /* or a pointer member read through a parameter ("P<n>*.f", against 0),
+     * or an integer one under a mask (RL_IF_MASK_TEST "M") */
+    int mask = rl_text_is_member_test(n->text) && n->display &&
+               strncmp(n->display, RL_IF_MASK_TEST, strlen(RL_IF_MASK_TEST)) == 0;
+    param |= rl_text_is_member_test(n->text) && n->display && (strcmp(n->display, "0") == 0 || mask);
     /* or whether a barrier picked the thread ("#serial:G:b") */
     const char *global = n->text && strncmp(n->text, RL_SERIAL_TEST, strlen(RL_SERIAL_TEST)) == 0
                              ? n->text + strlen(RL_SERIAL_TEST)
@@ -115,6 +118,7 @@ static int value_test_ok(const checker *c, int32_t i)
         return bad_node(c, i, "its value test", "is of an operand of neither && nor ||");
     const char *d = n->display;
     if (!d || !*d) return bad_node(c, i, "its value test", "has no constant");
+    if (mask) d += strlen(RL_IF_MASK_TEST);
     if (*d == '-') d++;
     size_t len = strspn(d, "0123456789");
     if (len == 0 || d[len] != '\0' || len > MAX_CONSTANT_DIGITS)
@@ -242,6 +246,9 @@ static int function_ok(const checker *c)
     if (fn->nuses < 0 || (fn->nuses > 0 && !fn->uses)) return bad_fn(c, "its uses list", "is inconsistent");
     for (int32_t k = 0; k < fn->nuses; k++)
         if (!fn->uses[k]) return bad_fn(c, "a use", "is missing");
+    if (fn->nzeroed < 0 || (fn->nzeroed > 0 && !fn->zeroed)) return bad_fn(c, "its zeroed list", "is inconsistent");
+    for (int32_t k = 0; k < fn->nzeroed; k++)
+        if (!fn->zeroed[k] || fn->zeroed[k][0] != 'H') return bad_fn(c, "a zeroed object", "is no object it allocates");
     if (fn->nnodes < 0) return bad_fn(c, "its node count", "is negative");
     int32_t *nchildren = rl_xcalloc((size_t)fn->nnodes + 1, sizeof *nchildren);
     int32_t *depth = rl_xcalloc((size_t)fn->nnodes + 1, sizeof *depth);

@@ -6,7 +6,7 @@
  *   the unit: str main_file, u8 parse_failed,
  *     u32 nfns, each: str usr, name, type; loc; i32 nparams;
  *       u32 nrequires, each: str place, u8 shared; u32 nuses, each
- *       str; u32 nnodes,
+ *       str; u32 nzeroed, each str; u32 nnodes,
  *       each node: u8 kind, u8 flags, i32 parent, first_child,
  *       next_sibling, end, aux; loc; str text, display, callee, api, guard,
  *       target, fnptr, cursor; i32 nargs, then nargs str
@@ -153,8 +153,11 @@
  * step by a getter (RL_CURSOR_GETTER); 69: the round's element is
  * followed through a local given its address and through an arrow on
  * its address (`r = &reqs[i]; r->id`, `(&reqs[i])->link`: RL_ROUND_ELEMENT
- * and RL_STORES_ROUND_ELEMENT on more nodes) */
-#define FACTS_FORMAT 69
+ * and RL_STORES_ROUND_ELEMENT on more nodes); 70: integer members' tests
+ * under a mask (RL_IF_MASK_TEST), the constants stored into integer
+ * members ("#=", RL_OR_CONSTANT_STORE, RL_AND_CONSTANT_STORE), and the
+ * objects each function allocates zeroed (rl_function.zeroed) */
+#define FACTS_FORMAT 70
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {
@@ -222,6 +225,8 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
         }
         rl_blob_put_u32(&b, (uint32_t)fn->nuses);
         for (int32_t k = 0; k < fn->nuses; k++) rl_blob_put_str(&b, fn->uses[k]);
+        rl_blob_put_u32(&b, (uint32_t)fn->nzeroed);
+        for (int32_t k = 0; k < fn->nzeroed; k++) rl_blob_put_str(&b, fn->zeroed[k]);
         rl_blob_put_u32(&b, (uint32_t)fn->nnodes);
         for (int32_t j = 0; j < fn->nnodes; j++) {
             const rl_node *n = &fn->nodes[j];
@@ -356,6 +361,12 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
             const char *u = rl_blob_get_str(&r);
             if (!u) r.bad = 1;
             else rl_facts_add_use(f, f->nfns - 1, u);
+        }
+        uint32_t nzeroed = rl_blob_get_count(&r, 4);
+        for (uint32_t k = 0; k < nzeroed && !r.bad; k++) {
+            const char *z = rl_blob_get_str(&r);
+            if (!z) r.bad = 1;
+            else rl_facts_add_zeroed(f, fn, z);
         }
         uint32_t nnodes = rl_blob_get_count(&r, 50);
         if (r.bad) break;

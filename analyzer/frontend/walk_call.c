@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -571,6 +572,12 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         }
         case RL_API_ALLOC: {
             walk_modelled_args(w, c, api, nargs);
+            if (api->zeroed && !w->silent) {
+                char object[48];
+                rl_loc at = rlw_loc_of(w, c);
+                snprintf(object, sizeof object, "H%u_%u", at.line, at.col);
+                rl_facts_add_zeroed(w->facts, w->fn, object);
+            }
             if (out) {
                 rl_loc loc = rlw_loc_of(w, c);
                 rl_sb_printf(&out->value, "&H%u_%u", loc.line, loc.col);

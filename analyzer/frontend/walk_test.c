@@ -115,6 +115,42 @@ static int note_member_test(walker *w, int32_t node, CXCursor operand, int eq, l
     return 1;
 }
 
+/* `if (c->flags & M)`, `if (!(c->flags & M))`, `if ((c->flags & M) ==
+ * 0)`: a test of an integer member's bits under a constant mask, read
+ * straight through a pointer parameter (the condition's one access):
+ * the IF records a value test of "P<n>*.f" whose display is the mask
+ * (RL_IF_MASK_TEST, facts format 70), decided by the model in a context
+ * whose parameter is an object no store sets those bits in (model/
+ * member_tests.h: redis's scripting client, whose flags never hold
+ * CLIENT_SLAVE, freed by a destructor that touches the replicas' list
+ * only for a replica). */
+static int note_member_mask_test(walker *w, int32_t node, CXCursor operand, int eq, long long k, int32_t cond_seq)
+{
+    CXCursor a = rl_cursor_strip(operand);
+    if (k != 0 || clang_getCursorKind(a) != CXCursor_BinaryOperator ||
+        clang_getCursorBinaryOperatorKind(a) != CXBinaryOperator_And)
+        return 0;
+    child_list l;
+    rlw_children_of(a, &l);
+    long long mask = 0;
+    CXCursor member = clang_getNullCursor();
+    if (l.len == 2 && rlw_const_int(rlw_child_at(&l, 1), &mask)) member = rl_cursor_strip(rlw_child_at(&l, 0));
+    else if (l.len == 2 && rlw_const_int(rlw_child_at(&l, 0), &mask)) member = rl_cursor_strip(rlw_child_at(&l, 1));
+    rlw_children_free(&l);
+    if (clang_Cursor_isNull(member) || clang_getCursorKind(member) != CXCursor_MemberRefExpr ||
+        !rlw_type_is_integer(clang_getCursorType(member)) || mask == 0)
+        return 0;
+    const rl_node *read = only_plain_read(w, cond_seq);
+    if (!read || !rl_text_is_member_test(read->text)) return 0;
+    char display[32];
+    snprintf(display, sizeof display, "%s%lld", RL_IF_MASK_TEST, mask);
+    rl_node *n = &w->fn->nodes[node];
+    n->text = read->text;
+    n->display = rl_intern(w->facts->pool, display);
+    n->flags |= eq ? RL_IF_VALUE_EQ : RL_IF_VALUE_NE;
+    return 1;
+}
+
 /* `if (id == K)` with id a copy of a parameter (`int id = (intptr_t)arg`)
  * or a value read through it (`a->id`), of integer type: the IF records
  * a test of "#P<n>" against K (facts.h), the value a thread's instance
@@ -375,10 +411,13 @@ void rlw_note_value_test(walker *w, int32_t node, CXCursor cond, int32_t cond_se
     enum CXBinaryOperatorKind op;
     long long k;
     if (note_operand_test(w, node, rl_cursor_strip(cond), cond_seq)) return;
+    /* `if (c->flags & M)`: the condition holds when the masked bits are not 0 */
+    if (note_member_mask_test(w, node, cond, 0, 0, cond_seq)) return;
     if (!split_comparison(rl_cursor_strip(cond), 0, &operand, &op, &k)) return;
     if (rlw_is_constant(operand)) return;
     int eq = op == CXBinaryOperator_EQ; /* the condition holds exactly when G == K (1) or G != K (0) */
-    if (note_param_test(w, node, operand, eq, k, cond_seq) || note_instance_test(w, node, operand, eq, k, cond_seq) ||
+    if (note_param_test(w, node, operand, eq, k, cond_seq) || note_member_mask_test(w, node, operand, eq, k, cond_seq) ||
+        note_instance_test(w, node, operand, eq, k, cond_seq) ||
         note_member_test(w, node, operand, eq, k, cond_seq) || note_serial_test(w, node, operand, eq, k))
         return;
     if (!plain_variable_read(operand)) return;

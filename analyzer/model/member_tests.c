@@ -16,8 +16,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What the stores into one object's member were (bits). */
-enum { STORED_NULL = 1, STORED_OTHER = 2 };
+/* What the stores into one object's member were: the bits some store
+ * may set (a constant stored, or or-ed in: `c->flags |= F`; a null
+ * pointer or `&=` sets none), and whether any store was made and any
+ * stored a value not known. Kept per object in rl_ptrmaps, allocated
+ * (values_slot), freed with the map (free_values). */
+typedef struct member_values {
+    uint64_t bits;
+    uint8_t stored, other;
+} member_values;
+
+/* The values kept for key in map, made empty when absent. */
+static member_values *values_slot(rl_ptrmap *map, const char *key)
+{
+    void **slot = rl_ptrmap_slot(map, key);
+    if (!*slot) *slot = rl_xcalloc(1, sizeof(member_values));
+    return *slot;
+}
+
+static void merge_values(member_values *into, const member_values *v)
+{
+    into->bits |= v->bits;
+    into->stored |= v->stored;
+    into->other |= v->other;
+}
+
+static void free_values(rl_ptrmap *map)
+{
+    for (size_t i = 0; i < map->nslots; i++)
+        if (map->keys[i]) free(map->values[i]);
+    rl_ptrmap_free(map);
+}
 
 void tm_note_call_edge(rl_model *m, int parent, int32_t call, int child)
 {
@@ -25,11 +54,21 @@ void tm_note_call_edge(rl_model *m, int parent, int32_t call, int child)
     RL_PUSH(m->call_edges, m->ncall_edges, m->cap_call_edges, ((tm_call_edge){parent, call, child}));
 }
 
-/* Whether IF node n tests a member read through a parameter against 0
- * (facts.h: text "P<n>*.f"). */
+/* Whether IF node n tests a member read through a parameter against 0,
+ * or its bits under a mask (facts.h: text "P<n>*.f", display "0" or
+ * RL_IF_MASK_TEST "M"). */
 static int is_member_test(const rl_node *n)
 {
     return n->kind == RL_N_IF && (n->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) && rl_text_is_member_test(n->text);
+}
+
+/* The bits IF member test n looks at: its mask, or every bit for a test
+ * against 0. */
+static uint64_t tested_bits(const rl_node *n)
+{
+    size_t k = strlen(RL_IF_MASK_TEST);
+    if (n->display && strncmp(n->display, RL_IF_MASK_TEST, k) == 0) return (uint64_t)strtoll(n->display + k, NULL, 10);
+    return ~(uint64_t)0;
 }
 
 /* The member part of a place: what follows its last deref, or its root
@@ -71,6 +110,61 @@ static int stores_null(const rl_model *m, const tm_callers *callers, size_t ci, 
     int param = -1;
     return rl_place_root(v, &param) == RL_ROOT_PARAM && !v[rl_place_root_len(v)] &&
            callers_pass_null(m, callers, ci, param);
+}
+
+/* Whether every call that entered context ci passed an integer constant
+ * for parameter `param` (`c->flags = flags;` in a constructor called
+ * `client_new(-1, F_FAKE)`), the bits of each or-ed into *bits. */
+static int callers_pass_constants(const rl_model *m, const tm_callers *callers, size_t ci, int param, uint64_t *bits)
+{
+    size_t from = callers->first[ci], to = callers->first[ci + 1];
+    uint64_t all = 0;
+    for (size_t k = from; k < to; k++) {
+        const tm_call_edge *e = &m->call_edges[callers->into[k]];
+        const rl_node *call = &m->program->fns[m->ctxs[e->parent].fn].fn->nodes[e->call];
+        long long value = 0;
+        if (param >= call->nargs || !rl_int_constant_arg(call->args[param], &value)) return 0;
+        all |= (uint64_t)value;
+    }
+    *bits |= all;
+    return from < to;
+}
+
+/* Whether value v, stored by context ci, is a constant, and the bits it
+ * may set in *bits: a null pointer (stores_null), an integer constant
+ * (facts.h: "#=K" stored, "#|K" or-ed in, "#&K" masked, which sets
+ * none), or an integer parameter of ci's ("#P<n>") its callers passed a
+ * constant for (a fact of its key, known.h, or what every call passed). */
+static int stored_constant(const rl_model *m, const tm_callers *callers, size_t ci, const char *v, uint64_t *bits)
+{
+    if (stores_null(m, callers, ci, v)) return 1;
+    int param = -1, used = 0;
+    if (sscanf(v, RL_INSTANCE_TEST "%d%n", &param, &used) == 1 && !v[used] && param >= 0) {
+        /* an integer parameter stored (`c->flags = flags`) */
+        const rl_ctx *c = &m->ctxs[ci];
+        for (int i = 0; c->known && i < c->known->n; i++) {
+            const rl_known_fact *f = &c->known->e[i];
+            if (f->eq && f->place && rl_known_param_of(f->place) == param) {
+                *bits |= (uint64_t)f->value;
+                return 1;
+            }
+        }
+        return callers_pass_constants(m, callers, ci, param, bits);
+    }
+    char *end = NULL;
+    if (strncmp(v, RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0) {
+        long long k = strtoll(v + strlen(RL_INT_CONSTANT_ARG), &end, 10);
+        if (*end) return 0;
+        *bits |= (uint64_t)k;
+        return 1;
+    }
+    if (strncmp(v, RL_OR_CONSTANT_STORE, strlen(RL_OR_CONSTANT_STORE)) == 0) {
+        long long k = strtoll(v + strlen(RL_OR_CONSTANT_STORE), &end, 10);
+        if (*end) return 0;
+        *bits |= (uint64_t)k;
+        return 1;
+    }
+    return strncmp(v, RL_AND_CONSTANT_STORE, strlen(RL_AND_CONSTANT_STORE)) == 0;
 }
 
 /* The objects' member a context's place names, keyed as stores.c keys
@@ -140,17 +234,15 @@ static void classify_stores(rl_model *m, const tm_callers *callers, const rl_ptr
             int32_t i = *w;
             const rl_node *n = &f->nodes[i];
             if (c->dead && c->dead[i]) continue;
-            int kind = STORED_OTHER;
-            if (n->nargs == 1 && n->args[0] && stores_null(m, callers, ci, n->args[0])) kind = STORED_NULL;
+            member_values kind = {0, 1, 0};
+            if (!(n->nargs == 1 && n->args[0] && stored_constant(m, callers, ci, n->args[0], &kind.bits))) kind.other = 1;
             const char *alts[RL_MAX_CHOICES];
             size_t nalts = rl_place_alternatives(pool, tm_resolve(m, &env, n->text, NULL), alts);
             for (size_t k = 0; k < nalts; k++) {
                 int unused = 0;
                 const char *object = tm_follow_stores(m, alts[k], 0, &unused);
-                void **slot = rl_ptrmap_slot(stored, object);
-                *slot = (void *)((uintptr_t)*slot | (uintptr_t)kind);
-                slot = rl_ptrmap_slot(by_ctx, ctx_key(pool, ci, object, 1));
-                *slot = (void *)((uintptr_t)*slot | (uintptr_t)kind);
+                merge_values(values_slot(stored, object), &kind);
+                merge_values(values_slot(by_ctx, ctx_key(pool, ci, object, 1)), &kind);
             }
         }
     }
@@ -217,29 +309,51 @@ static void free_edge_index(edge_index *x)
     free(x->order);
 }
 
-/* What the stores into member `place` of an object say, as STORED_*
- * bits: the stores by its name; and when the object is what a call of an
- * allocator wrapper made (`obj_create(NULL)`: named by the call site in
- * the caller, by its own site in the wrapper), those the contexts that
- * call entered made at the wrapper's name (never those of the wrapper's
- * other calls). A wrapper's object whose making context is not found
- * says STORED_OTHER. */
-static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_ptrmap *by_ctx, const edge_index *x,
-                               const char *place)
+/* Whether heap object `object` ("tN:FN:H<l>_<c>", the root alone) is
+ * allocated zeroed (facts.h, rl_function.zeroed): every member holds 0
+ * until a store. */
+static int allocated_zeroed(const rl_model *m, const char *object)
+{
+    unsigned line, col;
+    int fn = tm_heap_object_fn(m, object, &line, &col);
+    if (fn < 0) return 0;
+    const rl_function *f = m->program->fns[fn].fn;
+    char site[48];
+    snprintf(site, sizeof site, "H%u_%u", line, col);
+    for (int32_t k = 0; k < f->nzeroed; k++)
+        if (strcmp(f->zeroed[k], site) == 0) return 1;
+    return 0;
+}
+
+/* What the stores into member `place` of an object say, into *out: the
+ * stores by its name; and when the object is what a call of an allocator
+ * wrapper made (`obj_create(NULL)`: named by the call site in the
+ * caller, by its own site in the wrapper), those the contexts that call
+ * entered made at the wrapper's name (never those of the wrapper's other
+ * calls). A wrapper's object whose making context is not found says a
+ * value not known. */
+static void member_stores(rl_model *m, const rl_ptrmap *stored, const rl_ptrmap *by_ctx, const edge_index *x,
+                          const char *place, member_values *out)
 {
     rl_strpool *pool = m->program->pool;
-    uintptr_t bits = (uintptr_t)rl_ptrmap_get(stored, place);
+    const member_values *own = rl_ptrmap_get(stored, place);
+    if (own) merge_values(out, own);
     size_t frame_len = 0;
     unsigned line, col;
     size_t root = rl_place_heap_site(place, &frame_len, &line, &col);
-    if (!root) return bits;
+    if (!root) return;
     char *outer = rl_xstrndup(place, root);
     const char *inner = tm_wrapper_inner(m, rl_intern(pool, outer));
     int fn = inner ? tm_heap_object_fn(m, outer, &line, &col) : -1;
     int thread = -1;
+    /* made zeroed (calloc), itself or by the wrapper: 0 stored at first */
+    if (allocated_zeroed(m, outer) || (inner && allocated_zeroed(m, inner))) out->stored = 1;
     free(outer);
-    if (!inner) return bits;
-    if (fn < 0 || sscanf(place, "t%d:", &thread) != 1) return bits | STORED_OTHER;
+    if (!inner) return;
+    if (fn < 0 || sscanf(place, "t%d:", &thread) != 1) {
+        out->other = 1;
+        return;
+    }
     rl_strbuf sb = RL_STRBUF_INIT;
     rl_sb_append(&sb, inner);
     rl_sb_append(&sb, place + root);
@@ -253,33 +367,35 @@ static uintptr_t member_stores(rl_model *m, const rl_ptrmap *stored, const rl_pt
         if (m->ctxs[edge->parent].thread != thread) continue;
         makers++;
         const char *k = inner_place ? ctx_key(pool, (size_t)edge->child, inner_place, 0) : NULL;
-        if (k) bits |= (uintptr_t)rl_ptrmap_get(by_ctx, k);
+        const member_values *v = k ? rl_ptrmap_get(by_ctx, k) : NULL;
+        if (v) merge_values(out, v);
     }
-    return makers ? bits : bits | STORED_OTHER;
+    if (!makers) out->other = 1;
 }
 
 /* What the stores into member `place` of an object say (member_stores
  * and the pointers stored there), remembered per object in answers: a
- * client's member is tested in many contexts (STORED_* + 1 kept, 0 is
- * no answer yet). */
-static uintptr_t member_answer(rl_model *m, rl_ptrmap *answers, const rl_ptrmap *stored, const rl_ptrmap *by_ctx,
-                               const edge_index *x, const char *place)
+ * client's member is tested in many contexts. */
+static const member_values *member_answer(rl_model *m, rl_ptrmap *answers, const rl_ptrmap *stored,
+                                          const rl_ptrmap *by_ctx, const edge_index *x, const char *place)
 {
-    void **slot = rl_ptrmap_slot(answers, place);
-    if (!*slot)
-        *slot = (void *)((member_stores(m, stored, by_ctx, x, place) |
-                          (rl_ptrmap_get(&m->stored, place) ? STORED_OTHER : 0)) + 1);
-    return (uintptr_t)*slot - 1;
+    if (rl_ptrmap_get(answers, place)) return rl_ptrmap_get(answers, place);
+    member_values *v = values_slot(answers, place);
+    member_stores(m, stored, by_ctx, x, place, v);
+    if (rl_ptrmap_get(&m->stored, place)) v->other = 1;
+    return v;
 }
 
-/* Whether the member tested is NULL in each object named[0..n) may be:
- * each of a choice's alternatives, and through the points-to sets each
- * object an alternative leads to, had only NULL stored there. When the
- * sets do not tell, the stores keyed by the path itself answer for a
- * single pointer, as before, but not for a choice's alternative (a path
- * whose objects other paths may name). 0 for no object at all. */
-static int only_null_stored(rl_model *m, rl_ptrmap *answers, const rl_ptrmap *stored, const rl_ptrmap *by_ctx,
-                            const edge_index *x, const char *const *named, size_t n)
+/* Whether the bits `mask` of the member tested are 0 in each object
+ * named[0..n) may be (every bit for a test against 0: the member is
+ * null): each of a choice's alternatives, and through the points-to sets
+ * each object an alternative leads to, had only constants stored there
+ * that leave those bits clear, at least one. When the sets do not tell,
+ * the stores keyed by the path itself answer for a single pointer, as
+ * before, but not for a choice's alternative (a path whose objects
+ * other paths may name). 0 for no object at all. */
+static int tested_bits_clear(rl_model *m, rl_ptrmap *answers, const rl_ptrmap *stored, const rl_ptrmap *by_ctx,
+                             const edge_index *x, const char *const *named, size_t n, uint64_t mask)
 {
     for (size_t a = 0; a < n; a++) {
         const char *objects[TM_MAX_STORED_OBJECTS];
@@ -287,9 +403,9 @@ static int only_null_stored(rl_model *m, rl_ptrmap *answers, const rl_ptrmap *st
         size_t nobjects = through ? tm_stored_objects(m, named[a], objects) : 0;
         if (!nobjects && through && n > 1) return 0;
         if (!nobjects) objects[nobjects++] = named[a];
-        uintptr_t bits = 0;
-        for (size_t k = 0; k < nobjects; k++) bits |= member_answer(m, answers, stored, by_ctx, x, objects[k]);
-        if (bits != STORED_NULL) return 0;
+        member_values all = {0, 0, 0};
+        for (size_t k = 0; k < nobjects; k++) merge_values(&all, member_answer(m, answers, stored, by_ctx, x, objects[k]));
+        if (!all.stored || all.other || (all.bits & mask)) return 0;
     }
     return n > 0;
 }
@@ -407,16 +523,16 @@ void tm_decide_member_tests(rl_model *m)
                 if (!is_member_test(&f->nodes[i]) || (c->dead && c->dead[i])) continue;
                 const char *named[RL_MAX_CHOICES];
                 size_t nnamed = member_objects(m, &env, f->nodes[i].text, named);
-                if (only_null_stored(m, &answers, &stored, &by_ctx, &edges, named, nnamed))
+                if (tested_bits_clear(m, &answers, &stored, &by_ctx, &edges, named, nnamed, tested_bits(&f->nodes[i])))
                     decided |= decide_test(m, c, i, &made);
             }
         }
         if (decided) kill_unreached(m, &callers);
         tm_callers_free(&callers);
         free_edge_index(&edges);
-        rl_ptrmap_free(&answers);
-        rl_ptrmap_free(&stored);
-        rl_ptrmap_free(&by_ctx);
+        free_values(&answers);
+        free_values(&stored);
+        free_values(&by_ctx);
     }
     free(has_tests);
     rl_ptrmap_free(&tested);

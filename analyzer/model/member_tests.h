@@ -1,5 +1,5 @@
-/* Null tests of an object's member, decided by what the program stores
- * there (threads_internal.h).
+/* Null tests of an object's member, and tests of its flags by bit,
+ * decided by what the program stores there (threads_internal.h).
  *
  * A placeholder object made with NULL (`client_create(NULL)`, redis's
  * scripting client, a timer's fake connection) goes through the same
@@ -21,10 +21,20 @@
  * dead code (its own, or a dead caller's) is dead as a whole (rl_ctx.
  * dead, as known.h's facts make it).
  *
- * Why it may be trusted: the decision needs at least one store of NULL
- * and no other store into that member of that object, by any context,
- * in code not already dead: a value never traced (a store with no value
- * recorded) or any pointer keeps it open. What it cannot see: a member
+ * A flags word tested by bit (`if (c->flags & F_REPLICA)`: display
+ * RL_IF_MASK_TEST "M") is decided the same way from the bits the stores
+ * into it may set: a constant stored or or-ed in (facts.h: "#=K",
+ * RL_OR_CONSTANT_STORE; RL_AND_CONSTANT_STORE sets none); a test against
+ * 0 asks that every bit be clear, so the null test is the mask of every
+ * bit. An object allocated zeroed (rl_function.zeroed: calloc), itself
+ * or by the allocator wrapper that returns it, has 0 stored into every
+ * member at first.
+ *
+ * Why it may be trusted: the decision needs at least one store (or a
+ * zeroed allocation) and no store into that member of that object that
+ * may set a tested bit, by any context, in code not already dead: a
+ * value never traced (a store with no value recorded) or any pointer
+ * keeps it open. Only "never set" is decided, never "always set". What it cannot see: a member
  * set through a copy of the whole object or by a library call (memcpy),
  * and a store through a pointer the model names by type only (another
  * place, as the race rule takes it).

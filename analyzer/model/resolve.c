@@ -467,9 +467,14 @@ const char *tm_resolve2(rl_model *m, const frame_env *env, const char *s, int *d
 static const char *resolve_steps(rl_model *m, const frame_env *env, const char *s, int *distinct, int *root_distinct)
 {
     rl_strpool *pool = m->program->pool;
-    /* an integer constant argument (facts.h, "#="): no object, so it
-     * binds nothing (it decides tests: known.c) */
-    if (strncmp(s, RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0) return rl_intern(pool, "");
+    /* an integer constant argument (facts.h, "#="), or one or-ed into or
+     * masking a member: no object, so it binds nothing (it decides
+     * tests: known.c, member_tests.c) */
+    if (strncmp(s, RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0 ||
+        strncmp(s, RL_OR_CONSTANT_STORE, strlen(RL_OR_CONSTANT_STORE)) == 0 ||
+        strncmp(s, RL_AND_CONSTANT_STORE, strlen(RL_AND_CONSTANT_STORE)) == 0 ||
+        strncmp(s, RL_INSTANCE_TEST, strlen(RL_INSTANCE_TEST)) == 0)
+        return rl_intern(pool, "");
     if (s[0] == '@' || s[0] == '%' || (s[0] == '&' && (s[1] == '@' || s[1] == '%'))) {
         /* A call's result or a choice, then the steps applied to it. */
         int amp = s[0] == '&';

@@ -410,6 +410,12 @@ typedef struct rl_loc {
  * (sets K's bits), RL_AND_CONSTANT_STORE K for `c->flags &= K` (sets
  * none), K in decimal. */
 #define RL_OR_CONSTANT_STORE "#|"
+/* ... and RL_ROUND_COUNTER_STORE when what it stores into its loop
+ * round's own element is the round's counter itself (`args[i].id = i`):
+ * each element's member then holds a value of its own, so that a thread
+ * started on `&args[i]` that tests `a->id == K` singles out one instance
+ * (model/known.c; facts format 71). */
+#define RL_ROUND_COUNTER_STORE "#i"
 #define RL_AND_CONSTANT_STORE "#&"
 /* The display of an IF's value test of a member read through a parameter
  * ("P<n>*.f") under a mask, followed by the mask M in decimal (`if

@@ -156,8 +156,10 @@
  * and RL_STORES_ROUND_ELEMENT on more nodes); 70: integer members' tests
  * under a mask (RL_IF_MASK_TEST), the constants stored into integer
  * members ("#=", RL_OR_CONSTANT_STORE, RL_AND_CONSTANT_STORE), and the
- * objects each function allocates zeroed (rl_function.zeroed) */
-#define FACTS_FORMAT 70
+ * objects each function allocates zeroed (rl_function.zeroed); 71: a
+ * store of the loop round's counter into its element's member
+ * (RL_ROUND_COUNTER_STORE) */
+#define FACTS_FORMAT 71
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

@@ -196,6 +196,53 @@ static int instance_value_changes(rl_program *p, int fn, const rl_function *f, i
     return 0;
 }
 
+/* The last member step of a place ("type" of "P0*.type", of
+ * "G:procs[].type"), or NULL when it ends in none. */
+static const char *last_member(const char *place)
+{
+    const char *dot = strrchr(place, '.');
+    return dot && !strpbrk(dot, "*[") ? dot + 1 : NULL;
+}
+
+/* The members some store gives a value other than its loop round's
+ * counter (facts.h, RL_ROUND_COUNTER_STORE), by name: k->not_counted,
+ * member name (interned) -> 1. */
+static void index_not_counted(rl_known_index *k)
+{
+    for (size_t fi = 0; fi < k->p->nfns; fi++) {
+        const rl_function *f = k->p->fns[fi].fn;
+        for (int32_t i = 0; f && i < f->nnodes; i++) {
+            const rl_node *n = &f->nodes[i];
+            if (n->kind != RL_N_ACCESS || !(n->flags & RL_ACC_WRITE) || !n->text) continue;
+            const char *member = last_member(n->text);
+            if (member && !(n->nargs == 1 && n->args[0] && strcmp(n->args[0], RL_ROUND_COUNTER_STORE) == 0))
+                rl_ptrmap_put(&k->not_counted, rl_intern(k->p->pool, member), (void *)1);
+        }
+    }
+}
+
+/* Whether instance test IF `t` of fn reads a member through the
+ * parameter (`a->type == K`) that some store gives a value other than a
+ * loop's counter: the instances' members need not differ (three backends
+ * started on `&procs[i]`, two of them `B_LAUNCHER`: round 31's x01, a
+ * race missed), so its branches single out no instance. A member only
+ * ever stored the round's counter (`args[i].id = i`) holds one value per
+ * element. Judged by the member's name, every struct's alike: a store
+ * into another struct's member of that name counts too. */
+static int instance_member_shared(rl_known_index *k, const rl_function *f, int32_t t)
+{
+    int32_t cond = rl_fn_child(f, t, 0);
+    for (int32_t i = cond < 0 ? 0 : cond + 1; cond >= 0 && i <= f->nodes[cond].end; i++) {
+        const rl_node *n = &f->nodes[i];
+        int param = -1;
+        if (n->kind != RL_N_ACCESS || !n->text || rl_place_root(n->text, &param) != RL_ROOT_PARAM) continue;
+        const char *member = last_member(n->text);
+        const char *key = member ? rl_strpool_find(k->p->pool, member) : NULL;
+        if (key && rl_ptrmap_get(&k->not_counted, key)) return 1;
+    }
+    return 0;
+}
+
 /* Whether an instance test (is_instance_test) tests the copy of a
  * thread's argument: the only one rl_known_instance_place names. */
 static int is_thread_arg_test(const char *text)
@@ -334,6 +381,7 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
     rl_known_index *k = rl_xcalloc(1, sizeof *k);
     k->p = p;
     k->phases = rl_phases_build(p, flow);
+    index_not_counted(k);
     for (size_t fi = 0; fi < p->nfns; fi++) {
         size_t nloops;
         const rl_phased_loop *loops = rl_phases_of(k->phases, (int)fi, &nloops);
@@ -344,7 +392,8 @@ rl_known_index *rl_known_build(rl_program *p, const rl_flow *flow)
             if (f->nodes[i].kind == RL_N_IF && (f->nodes[i].flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE)) &&
                 !rl_text_is_member_test(f->nodes[i].text)) {
                 const char *place = rl_intern(p->pool, f->nodes[i].text);
-                if (is_instance_test(place) && instance_value_changes(p, (int)fi, f, i))
+                if (is_instance_test(place) &&
+                    (instance_value_changes(p, (int)fi, f, i) || instance_member_shared(k, f, i)))
                     rl_ptrmap_put(&k->changing, &f->nodes[i], (void *)1);
                 else if (is_instance_test(place)) add_bit(k, instance_place(p->pool, (int)fi, place, 1));
                 else if (rl_known_param_of(place) < 0) add_bit(k, place);
@@ -375,6 +424,7 @@ void rl_known_free(rl_known_index *k)
     }
     free(k->fns);
     rl_ptrmap_free(&k->changing);
+    rl_ptrmap_free(&k->not_counted);
     free(k->started);
     free(k->passes);
     free(k->tests);

@@ -67,6 +67,9 @@ struct rl_known_index {
     rl_phases *phases;   /* loops of barrier phases (phases.h) */
     uint8_t *started;    /* per function: a thread start runs it (its
                             early exits on its argument are instances') */
+    rl_ptrmap not_counted; /* member name -> 1 when some store gives it a
+                            value other than its round's counter (known.c,
+                            instance_member_shared) */
     rl_ptrmap changing;  /* instance-test IF node -> 1 when the value it
                             reads through the parameter changes (known.c,
                             instance_value_changes): no instance's own */

@@ -473,7 +473,7 @@ static const char *resolve_steps(rl_model *m, const frame_env *env, const char *
     if (strncmp(s, RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0 ||
         strncmp(s, RL_OR_CONSTANT_STORE, strlen(RL_OR_CONSTANT_STORE)) == 0 ||
         strncmp(s, RL_AND_CONSTANT_STORE, strlen(RL_AND_CONSTANT_STORE)) == 0 ||
-        strncmp(s, RL_INSTANCE_TEST, strlen(RL_INSTANCE_TEST)) == 0)
+        strncmp(s, RL_INSTANCE_TEST, strlen(RL_INSTANCE_TEST)) == 0 || strcmp(s, RL_ROUND_COUNTER_STORE) == 0)
         return rl_intern(pool, "");
     if (s[0] == '@' || s[0] == '%' || (s[0] == '&' && (s[1] == '@' || s[1] == '%'))) {
         /* A call's result or a choice, then the steps applied to it. */

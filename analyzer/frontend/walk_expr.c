@@ -528,47 +528,6 @@ static void walk_short_circuit(walker *w, CXCursor c, CXCursor lhs, CXCursor rhs
     rlw_expr_into(w, rhs, is_and ? then : els);
 }
 
-/* The index of the integer parameter rhs is, when the function never
- * assigns it nor takes its address, else -1. */
-static int unchanged_int_param(walker *w, CXCursor rhs)
-{
-    CXCursor ref = rl_cursor_strip(rhs);
-    if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr) return -1;
-    CXCursor decl = clang_getCursorReferenced(ref);
-    if (clang_getCursorKind(decl) != CXCursor_ParmDecl || !rlw_type_is_integer(clang_getCursorType(decl))) return -1;
-    local_var *v = rlw_find_local(w, decl);
-    return v && v->param_index >= 0 && !v->exposed && !v->addr_of_ptr && !v->modified && !v->nassigns ? v->param_index
-                                                                                                        : -1;
-}
-
-/* ACCESS `id`, a store into an integer member (`c->flags = F`, `|= F`,
- * `&= ~F`), carries the constant it stores, or-s in or masks with, after
- * `prefix` (facts.h: RL_INT_CONSTANT_ARG, RL_OR_CONSTANT_STORE,
- * RL_AND_CONSTANT_STORE; facts format 70), or the integer parameter it
- * stores (RL_INSTANCE_TEST "<n>": `c->flags = flags`), so that the model
- * can tell the bits an object's member may hold (model/member_tests.h). A
- * value that is neither carries none, as before. */
-static void note_constant_store(walker *w, int32_t id, CXCursor lhs, CXCursor rhs, const char *prefix)
-{
-    long long k = 0;
-    const rl_node *n = &w->fn->nodes[id];
-    if (n->nargs || !n->text || !strchr(n->text, '.') || !rlw_type_is_integer(clang_getCursorType(lhs))) return;
-    char value[40];
-    int param = strcmp(prefix, RL_INT_CONSTANT_ARG) == 0 ? unchanged_int_param(w, rhs) : -1;
-    CXCursor r = rl_cursor_strip(rhs);
-    if (strcmp(prefix, RL_INT_CONSTANT_ARG) == 0 && rl_api_is_round(n->api) && !clang_Cursor_isNull(w->loop.counter) &&
-        clang_getCursorKind(r) == CXCursor_DeclRefExpr && clang_equalCursors(clang_getCursorReferenced(r), w->loop.counter))
-        snprintf(value, sizeof value, "%s", RL_ROUND_COUNTER_STORE); /* `args[i].id = i` */
-    else if (param >= 0) /* `c->flags = flags;`: what the callers pass */
-        snprintf(value, sizeof value, "%s%d", RL_INSTANCE_TEST, param);
-    else if (rlw_const_int(rl_cursor_strip(rhs), &k))
-        snprintf(value, sizeof value, "%s%lld", prefix, k);
-    else
-        return;
-    const char *vals[1] = {value};
-    rlw_set_args(w, id, vals, 1);
-}
-
 /* After an assignment of rhs to a straight local (local_var), its value
  * from here on. */
 static void set_current(walker *w, CXCursor lhs, CXCursor rhs, const expr_out *value)
@@ -672,7 +631,7 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
             const char *vals[1] = {RL_NULL_STORE};
             rlw_set_args(w, last, vals, 1);
         } else if (stores && !rl_sb_str(&b.value)[0]) {
-            note_constant_store(w, last, lhs, rhs, RL_INT_CONSTANT_ARG); /* `c->flags = F` */
+            rlw_note_int_store(w, last, lhs, rhs, RL_INT_CONSTANT_ARG); /* `c->flags = F` */
         }
         if (stores && rl_sb_str(&b.value)[0]) {
             const char *vals[1] = {rl_sb_str(&b.value)};
@@ -716,8 +675,8 @@ static void walk_binary(walker *w, CXCursor c, expr_out *out)
             int32_t last = w->fn->nnodes - 1;
             if (!w->silent && last >= before && w->fn->nodes[last].kind == RL_N_ACCESS &&
                 (w->fn->nodes[last].flags & RL_ACC_WRITE) && (op == CXBinaryOperator_OrAssign || op == CXBinaryOperator_AndAssign))
-                note_constant_store(w, last, lhs, rhs,
-                                    op == CXBinaryOperator_OrAssign ? RL_OR_CONSTANT_STORE : RL_AND_CONSTANT_STORE);
+                rlw_note_int_store(w, last, lhs, rhs,
+                                   op == CXBinaryOperator_OrAssign ? RL_OR_CONSTANT_STORE : RL_AND_CONSTANT_STORE);
         } else {
             rlw_expr(w, lhs, USE_READ, NULL);
             rlw_expr(w, rhs, USE_READ, NULL);

@@ -410,6 +410,14 @@ int rlw_names_whole_array(walker *w, CXCursor e);
 /* Marks ACCESS node `node` (when >= 0) an element of its round's own
  * (RL_ROUND_ELEMENT) when `round` and nothing else named its api. */
 void rlw_mark_round_element(walker *w, int32_t node, int round);
+/* ACCESS `id`, a store of rhs into the integer member lhs (`c->flags =
+ * F`, `|= F`, `&= ~F`; `prefix` says which: RL_INT_CONSTANT_ARG,
+ * RL_OR_CONSTANT_STORE, RL_AND_CONSTANT_STORE), carries the constant it
+ * stores, or-s in or masks with, the round's counter stored into the
+ * round's element (RL_ROUND_COUNTER_STORE), or the integer parameter it
+ * stores (RL_INSTANCE_TEST "<n>": `c->flags = flags`); a value that is
+ * none of these carries none (walk_int_store.c). */
+void rlw_note_int_store(walker *w, int32_t id, CXCursor lhs, CXCursor rhs, const char *prefix);
 /* A straight local's value from here on, after it was given `value`
  * (the right-hand side rhs): its current value and whether that is the
  * address of the round's own element (local_var.round_value). */

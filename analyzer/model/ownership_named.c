@@ -124,11 +124,12 @@ static void note_value(const rl_ownership *o, unsigned char *use, const char *v)
     if (target >= 0) use[target] |= FN_VALUE;
 }
 
-/* Whether node i of main lies inside a loop that may run more than once. */
+/* Whether node i of main lies inside a loop that may run more than once
+ * (not `do { } while (0)`, nor a loop left in its first pass). */
 static int in_loop(const rl_function *f, int32_t i)
 {
     for (int32_t a = f->nodes[i].parent; a >= 0; a = f->nodes[a].parent)
-        if (f->nodes[a].kind == RL_N_LOOP && !(f->nodes[a].flags & RL_LOOP_ONCE)) return 1;
+        if (rl_node_is_repeating_loop(&f->nodes[a])) return 1;
     return 0;
 }
 

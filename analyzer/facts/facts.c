@@ -303,13 +303,18 @@ void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash)
     facts->ndeps++;
 }
 
+int rl_prefixed_int(const char *v, const char *prefix, long long *k)
+{
+    size_t len = strlen(prefix);
+    if (!v || strncmp(v, prefix, len) != 0) return 0;
+    char *end;
+    *k = strtoll(v + len, &end, 10);
+    return end != v + len && !*end;
+}
+
 int rl_int_constant_arg(const char *v, long long *k)
 {
-    size_t prefix = strlen(RL_INT_CONSTANT_ARG);
-    if (!v || strncmp(v, RL_INT_CONSTANT_ARG, prefix) != 0) return 0;
-    char *end;
-    *k = strtoll(v + prefix, &end, 10);
-    return end != v + prefix && !*end;
+    return rl_prefixed_int(v, RL_INT_CONSTANT_ARG, k);
 }
 
 const char *rl_choice_unnest(rl_strpool *pool, const char *alternative)

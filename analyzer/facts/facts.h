@@ -452,6 +452,9 @@ typedef struct rl_loc {
 /* Whether value v is an integer constant argument ("#=K", a decimal K),
  * and K in *k. */
 int rl_int_constant_arg(const char *v, long long *k);
+/* Whether value v is `prefix` followed by a decimal K (and nothing
+ * else), and K in *k: RL_INT_CONSTANT_ARG's, RL_OR_CONSTANT_STORE's. */
+int rl_prefixed_int(const char *v, const char *prefix, long long *k);
 /* What separates a field's name from the rest of its USR and its slot. */
 #define RL_FIELD_USR_MARK "@FI@"
 typedef enum rl_fnflow_kind {

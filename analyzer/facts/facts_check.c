@@ -105,9 +105,9 @@ static int value_test_ok(const checker *c, int32_t i)
     int param = index && index[0] && strspn(index, "0123456789") == strlen(index);
     /* or a pointer member read through a parameter ("P<n>*.f", against 0),
      * or an integer one under a mask (RL_IF_MASK_TEST "M") */
-    int mask = rl_text_is_member_test(n->text) && n->display &&
-               strncmp(n->display, RL_IF_MASK_TEST, strlen(RL_IF_MASK_TEST)) == 0;
-    param |= rl_text_is_member_test(n->text) && n->display && (strcmp(n->display, "0") == 0 || mask);
+    int member = rl_text_is_member_test(n->text) && n->display;
+    int mask = member && strncmp(n->display, RL_IF_MASK_TEST, strlen(RL_IF_MASK_TEST)) == 0;
+    param |= member && (strcmp(n->display, "0") == 0 || mask);
     /* or whether a barrier picked the thread ("#serial:G:b") */
     const char *global = n->text && strncmp(n->text, RL_SERIAL_TEST, strlen(RL_SERIAL_TEST)) == 0
                              ? n->text + strlen(RL_SERIAL_TEST)

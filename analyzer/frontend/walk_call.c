@@ -572,15 +572,12 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         }
         case RL_API_ALLOC: {
             walk_modelled_args(w, c, api, nargs);
-            if (api->zeroed && !w->silent) {
-                char object[48];
-                rl_loc at = rlw_loc_of(w, c);
-                snprintf(object, sizeof object, "H%u_%u", at.line, at.col);
-                rl_facts_add_zeroed(w->facts, w->fn, object);
-            }
+            rl_loc loc = rlw_loc_of(w, c);
+            char object[48]; /* "H<line>_<col>", the object's name (facts.h) */
+            snprintf(object, sizeof object, "H%u_%u", loc.line, loc.col);
+            if (api->zeroed && !w->silent) rl_facts_add_zeroed(w->facts, w->fn, object);
             if (out) {
-                rl_loc loc = rlw_loc_of(w, c);
-                rl_sb_printf(&out->value, "&H%u_%u", loc.line, loc.col);
+                rl_sb_printf(&out->value, "&%s", object);
                 if (allocates_array(c, api, nargs)) rl_sb_append(&out->value, "[]");
             }
             return;

@@ -232,7 +232,8 @@ static void index_not_counted(rl_known_index *k)
 static int instance_member_shared(rl_known_index *k, const rl_function *f, int32_t t)
 {
     int32_t cond = rl_fn_child(f, t, 0);
-    for (int32_t i = cond < 0 ? 0 : cond + 1; cond >= 0 && i <= f->nodes[cond].end; i++) {
+    if (cond < 0) return 0;
+    for (int32_t i = cond + 1; i <= f->nodes[cond].end; i++) {
         const rl_node *n = &f->nodes[i];
         int param = -1;
         if (n->kind != RL_N_ACCESS || !n->text || rl_place_root(n->text, &param) != RL_ROOT_PARAM) continue;

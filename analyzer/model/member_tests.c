@@ -67,9 +67,8 @@ static int is_member_test(const rl_node *n)
  * against 0. */
 static uint64_t tested_bits(const rl_node *n)
 {
-    size_t k = strlen(RL_IF_MASK_TEST);
-    if (n->display && strncmp(n->display, RL_IF_MASK_TEST, k) == 0) return (uint64_t)strtoll(n->display + k, NULL, 10);
-    return ~(uint64_t)0;
+    long long mask = 0;
+    return rl_prefixed_int(n->display, RL_IF_MASK_TEST, &mask) ? (uint64_t)mask : ~(uint64_t)0;
 }
 
 /* The member part of a place: what follows its last deref, or its root
@@ -152,20 +151,12 @@ static int stored_constant(const rl_model *m, const tm_callers *callers, size_t 
         }
         return callers_pass_constants(m, callers, ci, param, bits);
     }
-    char *end = NULL;
-    if (strncmp(v, RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0) {
-        long long k = strtoll(v + strlen(RL_INT_CONSTANT_ARG), &end, 10);
-        if (*end) return 0;
+    long long k = 0;
+    if (rl_int_constant_arg(v, &k) || rl_prefixed_int(v, RL_OR_CONSTANT_STORE, &k)) {
         *bits |= (uint64_t)k;
         return 1;
     }
-    if (strncmp(v, RL_OR_CONSTANT_STORE, strlen(RL_OR_CONSTANT_STORE)) == 0) {
-        long long k = strtoll(v + strlen(RL_OR_CONSTANT_STORE), &end, 10);
-        if (*end) return 0;
-        *bits |= (uint64_t)k;
-        return 1;
-    }
-    return strncmp(v, RL_AND_CONSTANT_STORE, strlen(RL_AND_CONSTANT_STORE)) == 0;
+    return rl_prefixed_int(v, RL_AND_CONSTANT_STORE, &k);
 }
 
 /* The objects' member a context's place names, keyed as stores.c keys
@@ -380,7 +371,8 @@ static void member_stores(rl_model *m, const rl_ptrmap *stored, const rl_ptrmap 
 static const member_values *member_answer(rl_model *m, rl_ptrmap *answers, const rl_ptrmap *stored,
                                           const rl_ptrmap *by_ctx, const edge_index *x, const char *place)
 {
-    if (rl_ptrmap_get(answers, place)) return rl_ptrmap_get(answers, place);
+    const member_values *kept = rl_ptrmap_get(answers, place);
+    if (kept) return kept;
     member_values *v = values_slot(answers, place);
     member_stores(m, stored, by_ctx, x, place, v);
     if (rl_ptrmap_get(&m->stored, place)) v->other = 1;

@@ -142,6 +142,7 @@ int32_t rl_fn_add_node(rl_function *fn, rl_node_kind kind, int32_t parent, rl_lo
     n->first_child = n->next_sibling = -1;
     n->end = id;
     n->aux = -1;
+    n->element = -1;
     n->loc = loc;
     if (parent >= 0) {
         /* Append as last child. Nodes are added in preorder, so the last
@@ -249,7 +250,12 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
                      (n->flags & RL_ACC_CLAIMED) ? " claimed" : "");
     else if (n->flags)
         rl_sb_printf(out, " flags=%u", n->flags);
-    if (n->aux >= 0) rl_sb_printf(out, n->kind == RL_N_ACCESS || n->kind == RL_N_SPAWN ? " index=%d" : " try=#%d", n->aux);
+    if (n->aux >= 0)
+        rl_sb_printf(out,
+                     n->kind == RL_N_ACCESS || n->kind == RL_N_SPAWN ? " index=%d"
+                     : n->kind == RL_N_CALL                          ? " claimed=%#x"
+                                                                     : " try=#%d",
+                     n->aux);
     if (n->text) rl_sb_printf(out, " %s", n->text[0] ? n->text : "NULL");
     if (n->callee) rl_sb_printf(out, " -> %s", n->callee);
     if (n->api) rl_sb_printf(out, " api=%s", n->api);
@@ -259,6 +265,7 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
                      n->target);
     if (n->fnptr) rl_sb_printf(out, " fnptr=%s", n->fnptr);
     if (n->cursor) rl_sb_printf(out, " cursor=%s", n->cursor);
+    if (n->element >= 0) rl_sb_printf(out, " element=%d", n->element);
     for (int32_t a = 0; a < n->nargs; a++) rl_sb_printf(out, " arg%d=%s", a, n->args[a] ? n->args[a] : "");
     if (n->loc.line) rl_sb_printf(out, " @%u:%u", n->loc.line, n->loc.col);
     rl_sb_printf(out, "  #%d\n", i);

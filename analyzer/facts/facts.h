@@ -536,6 +536,14 @@ typedef struct rl_node {
                            start and its steps lead to (model/cursors.c);
                            or NULL */
     int32_t nargs;
+    int32_t element;    /* CALL: the constant index of the array element
+                           one argument is the address of (`publish(&objs[1],
+                           ...)`) when no other argument points into that
+                           array, as a SPAWN's aux says for its argument:
+                           calls handing on elements of other indices hand
+                           on other objects (model/ownership_between.c;
+                           facts format 72); -1 otherwise and on other
+                           kinds */
     const char **args;  /* CALL: argument values; SPAWN: see above */
 } rl_node;
 

@@ -199,6 +199,8 @@ static int node_shape_ok(const checker *c, int32_t i, const int32_t *nchildren)
     } else if (n->aux != -1) {
         return bad_node(c, i, "its aux field", "is set on a kind that has none");
     }
+    if (n->element != -1 && (n->kind != RL_N_CALL || n->element < 0))
+        return bad_node(c, i, "its element", "is not a call's nonnegative index");
     return 0;
 }
 

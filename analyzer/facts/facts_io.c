@@ -9,7 +9,7 @@
  *       str; u32 nzeroed, each str; u32 nnodes,
  *       each node: u8 kind, u8 flags, i32 parent, first_child,
  *       next_sibling, end, aux; loc; str text, display, callee, api, guard,
- *       target, fnptr, cursor; i32 nargs, then nargs str
+ *       target, fnptr, cursor; i32 element, nargs, then nargs str
  *     u32 naddr_taken, each str
  *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
  *     u32 nglobals_defined, each str; u32 ninit_uses, each str
@@ -158,8 +158,9 @@
  * members ("#=", RL_OR_CONSTANT_STORE, RL_AND_CONSTANT_STORE), and the
  * objects each function allocates zeroed (rl_function.zeroed); 71: a
  * store of the loop round's counter into its element's member
- * (RL_ROUND_COUNTER_STORE) */
-#define FACTS_FORMAT 71
+ * (RL_ROUND_COUNTER_STORE); 72: the constant element a CALL hands on
+ * (`publish(&objs[1])`, rl_node.element) */
+#define FACTS_FORMAT 72
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {
@@ -248,6 +249,7 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
             rl_blob_put_str(&b, n->target);
             rl_blob_put_str(&b, n->fnptr);
             rl_blob_put_str(&b, n->cursor);
+            rl_blob_put_u32(&b, (uint32_t)n->element);
             rl_blob_put_u32(&b, (uint32_t)n->nargs);
             for (int32_t a = 0; a < n->nargs; a++) rl_blob_put_str(&b, n->args[a]);
         }
@@ -312,9 +314,13 @@ static int tree_ok(const rl_function *fn)
         if (i == 0 ? n->parent != -1 : !(n->parent >= 0 && n->parent < i)) return 0;
         if (!link_ok(n->first_child, i + 1, fn->nnodes) || !link_ok(n->next_sibling, i + 1, fn->nnodes)) return 0;
         if (n->end < i || n->end >= fn->nnodes) return 0;
-        int index_aux = n->kind == RL_N_ACCESS || n->kind == RL_N_SPAWN; /* an index, not a node */
-        if (!index_aux && !link_ok(n->aux, 0, fn->nnodes)) return 0;
-        if (index_aux && n->aux < -1) return 0;
+        /* an index (ACCESS, SPAWN) or a mask of arguments (CALL), not a
+         * node: a claimed sixth argument (mask 32) in a function of
+         * twenty nodes made the whole unit's facts unreadable */
+        int value_aux = n->kind == RL_N_ACCESS || n->kind == RL_N_SPAWN || n->kind == RL_N_CALL;
+        if (!value_aux && !link_ok(n->aux, 0, fn->nnodes)) return 0;
+        if (value_aux && n->aux < -1) return 0;
+        if (n->element < -1 || (n->element >= 0 && n->kind != RL_N_CALL)) return 0;
         if (n->nargs < 0) return 0;
     }
     /* Children point back at their parent, so every walk terminates. */
@@ -392,6 +398,7 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
             n->target = rl_blob_get_str(&r);
             n->fnptr = rl_blob_get_str(&r);
             n->cursor = rl_blob_get_str(&r);
+            n->element = (int32_t)rl_blob_get_u32(&r);
             uint32_t nargs = rl_blob_get_count(&r, 4);
             if (nargs) {
                 n->args = rl_xcalloc(nargs, sizeof *n->args);

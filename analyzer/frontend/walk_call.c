@@ -187,7 +187,7 @@ static void walk_spawn_like(walker *w, CXCursor c, const rl_api_fn *api, const c
             w->last_trylock = id;
             if (api->arg >= 0 && api->arg < nargs && rlw_spawn_arg_repeats(w, rlw_call_arg(c, api->arg)))
                 n->flags |= RL_SPAWN_ARG_REPEATS;
-            n->aux = api->arg >= 0 && api->arg < nargs ? rlw_spawn_arg_element(rlw_call_arg(c, api->arg)) : -1;
+            n->aux = api->arg >= 0 && api->arg < nargs ? rlw_arg_constant_element(rlw_call_arg(c, api->arg)) : -1;
             n->text = ftype;
             const char *vals[2] = {rl_sb_str(&argv.value), rl_sb_str(&handle_place)};
             rlw_set_args(w, id, vals, 2);
@@ -236,23 +236,45 @@ static void walk_modelled_arg(walker *w, CXCursor c, const rl_api_fn *api, int i
     rl_sb_free(&place);
 }
 
-/* Whether a call passes the address of its loop round's own element
- * (round[i]: `submit(p, &jobs[i])`, facts.h RL_CALL_ROUND_ELEMENT) and no
- * other argument points into the same array (`jobs` itself). */
-static int hands_round_element_alone(const char *const *vals, const uint8_t *round, int nargs)
+/* Whether a call passes the address of an element marked[i] says it
+ * hands on (its loop round's own: `submit(p, &jobs[i])`, facts.h
+ * RL_CALL_ROUND_ELEMENT; or one of constant index: `publish(&objs[1])`,
+ * rl_node.element) and no unmarked argument points into the same array
+ * (`jobs` itself). */
+static int hands_element_alone(const char *const *vals, const uint8_t *marked, int nargs)
 {
     int any = 0;
     for (int i = 0; i < nargs; i++) {
-        if (!round[i]) continue;
+        if (!marked[i]) continue;
         any = 1;
         size_t base = strcspn(vals[i] + 1, "[*.") + 1; /* "&H3_4" of "&H3_4[].f" */
         for (int j = 0; j < nargs; j++) {
             const char *v = vals[j][0] == '&' ? vals[j] + 1 : vals[j];
-            if (j != i && !round[j] && strncmp(v, vals[i] + 1, base - 1) == 0 && strchr("[*.", v[base - 1]))
+            if (j != i && !marked[j] && strncmp(v, vals[i] + 1, base - 1) == 0 && strchr("[*.", v[base - 1]))
                 return 0;
         }
     }
     return any;
+}
+
+/* The constant index of the one element a call hands on (rl_node.element):
+ * exactly one argument is the address of an element of constant index
+ * (element[i] >= 0) and no other argument points into its array; else -1.
+ * Two such arguments (`swap(&a[0], &a[1])`) hand on two elements. */
+static int32_t handed_constant_element(const char *const *vals, const int32_t *element, int nargs)
+{
+    int32_t found = -1;
+    uint8_t *marked = rl_xcalloc((size_t)nargs + 1, 1);
+    int nmarked = 0;
+    for (int i = 0; i < nargs; i++)
+        if (element[i] >= 0 && vals[i][0] == '&') {
+            marked[i] = 1;
+            nmarked++;
+            found = element[i];
+        }
+    if (nmarked != 1 || !hands_element_alone(vals, marked, nargs)) found = -1;
+    free(marked);
+    return found;
 }
 
 /* Every argument of a call the model describes by its accesses alone
@@ -618,12 +640,14 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     const char **vals = rl_xcalloc((size_t)nargs + 1, sizeof *vals);
     rl_strbuf *bufs = rl_xcalloc((size_t)nargs + 1, sizeof *bufs);
     uint8_t *round = rl_xcalloc((size_t)nargs + 1, 1); /* args `&jobs[i]` (RL_ROUND_ELEMENT) */
+    int32_t *element = rl_xcalloc((size_t)nargs + 1, sizeof *element); /* args `&objs[1]`: 1 */
     for (int i = 0; i < nargs; i++) {
         expr_out o;
         rlw_out_init(&o);
         walk_modelled_arg(w, c, api, i, &o);
         rl_sb_append(&bufs[i], rl_sb_str(&o.value));
         round[i] = (uint8_t)(o.round_element && bufs[i].len && rl_sb_str(&bufs[i])[0] == '&');
+        element[i] = rlw_arg_constant_element(rlw_call_arg(c, i));
         CXType at = clang_getCursorType(rlw_call_arg(c, i));
         if (!bufs[i].len && rl_cursor_is_null_constant(rlw_call_arg(c, i)) && param_is_function_pointer(callee, direct, i)) {
             /* NULL for a callback: "fn:" names no function, so a call
@@ -692,7 +716,8 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
         }
         for (int i = 0; i < nargs; i++) vals[i] = rl_sb_str(&bufs[i]);
         rlw_set_args(w, id, vals, nargs);
-        if (hands_round_element_alone(vals, round, nargs)) n->flags |= RL_CALL_ROUND_ELEMENT;
+        if (hands_element_alone(vals, round, nargs)) n->flags |= RL_CALL_ROUND_ELEMENT;
+        n->element = handed_constant_element(vals, element, nargs);
         /* `if (sem_trywait(&s) == 0)`: a condition may test whether it
          * waited (rlw_set_try) */
         if (api && api->kind == RL_API_WAIT && api->can_fail) w->last_trylock = id;
@@ -706,6 +731,7 @@ void rlw_walk_call(walker *w, CXCursor c, expr_out *out)
     free(bufs);
     free(vals);
     free(round);
+    free(element);
     if (api && api->kind == RL_API_ATOMIC_FUNCTION) emit_atomic_section(w, c, name, RL_API_UNLOCK);
     if (direct && callee_is_unseen(callee, api)) emit_callback_spawns(w, c, callee, nargs);
     if (direct || (id >= 0 && w->fn->nodes[id].kind == RL_N_CALL && (w->fn->nodes[id].flags & RL_CALL_INDIRECT))) {

@@ -48,11 +48,11 @@ static int pointer_repeats(walker *w, CXCursor s)
     return 1;
 }
 
-/* The constant index of the element a spawn argument is the address of
- * (`&seen[1]`), for the SPAWN node's aux: two threads handed two
- * elements touch two objects (threads.h, rl_thread.arg_index); -1 when
- * the index is no constant. */
-int32_t rlw_spawn_arg_element(CXCursor arg)
+/* The constant index of the element an argument is the address of
+ * (`&seen[1]`), for a SPAWN node's aux: two threads handed two elements
+ * touch two objects (threads.h, rl_thread.arg_index); and for a CALL
+ * node's element (walk_call.c); -1 when the index is no constant. */
+int32_t rlw_arg_constant_element(CXCursor arg)
 {
     int nested = 0;
     CXCursor idx = rlw_address_element_index(arg, &nested);

@@ -302,9 +302,10 @@ int rlw_null_on_loop_entry(walker *w, CXCursor loop, CXCursor cond);
  * object (RL_SPAWN_ARG_REPEATS): an element whose index does not step
  * with the loop, or a pointer set before the loop. */
 int rlw_spawn_arg_repeats(walker *w, CXCursor arg);
-/* The constant index of the array element a spawn argument is the address
- * of (`&seen[1]`: the SPAWN node's aux), -1 when none. */
-int32_t rlw_spawn_arg_element(CXCursor arg);
+/* The constant index of the array element an argument is the address of
+ * (`&seen[1]`: a SPAWN node's aux, a CALL node's element), -1 when
+ * none. */
+int32_t rlw_arg_constant_element(CXCursor arg);
 /* Whether local decl, a pointer, only ever holds integers converted to
  * pointers, its address never taken: a thread's index in disguise. */
 int rlw_holds_only_integers(walker *w, CXCursor decl);

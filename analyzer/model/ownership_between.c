@@ -77,6 +77,47 @@ static int hands_round_element(const rl_function *f, int32_t i)
            (f->nodes[i].kind == RL_N_CALL && (f->nodes[i].flags & RL_CALL_ROUND_ELEMENT));
 }
 
+/* Whether argument value v is the address of an element of array object
+ * (`&G:objs[]`, `&G:objs[].f`: "&" object "[]"). */
+static int element_address_of(const char *v, const char *object)
+{
+    size_t n = strlen(object);
+    return v && v[0] == '&' && strncmp(v + 1, object, n) == 0 && strncmp(v + 1 + n, "[]", 2) == 0 &&
+           !strchr(v + 1 + n, '*');
+}
+
+/* The constant index of the element of array `object` node i of f
+ * touches alone: a call handing on that element (rl_node.element, its
+ * argument the element's address), or an access to it (an ACCESS's
+ * aux); -1 when none is known. */
+static int32_t constant_element(const rl_function *f, int32_t i, const char *object)
+{
+    const rl_node *n = &f->nodes[i];
+    if (n->kind == RL_N_CALL && n->element >= 0) {
+        for (int32_t a = 0; a < n->nargs; a++)
+            if (element_address_of(n->args[a], object)) return n->element;
+    } else if (n->kind == RL_N_ACCESS && n->aux >= 0 && n->text) {
+        size_t len = strlen(object);
+        if (strncmp(n->text, object, len) == 0 && strncmp(n->text + len, "[]", 2) == 0 && !strchr(n->text + len, '*'))
+            return n->aux;
+    }
+    return -1;
+}
+
+/* Whether hand-off k of l, before node, handed on another element of
+ * the array than the one node touches: `publish(&objs[0]); ...;
+ * publish(&objs[1])` (round 31's r02), each call filling its element
+ * before handing it on, as the rounds of a loop do their own element
+ * (hands_round_element). Only constant indices, both known. */
+static int hands_other_element(const rl_function *f, const handoff_list *l, size_t k, int32_t node)
+{
+    if (!l->object) return 0;
+    int32_t mine = constant_element(f, node, l->object);
+    if (mine < 0 || f->nodes[l->via[k]].kind != RL_N_CALL) return 0;
+    int32_t handed = constant_element(f, l->via[k], l->object);
+    return handed >= 0 && handed != mine;
+}
+
 /* Whether node `node` of fn touches an object made (or taken) at
  * line:col and handed on by the nodes of l: after it, before any node
  * that publishes it, in program order; the first synchronised hand-off
@@ -94,7 +135,7 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
     size_t k = 0;
     for (; k < l->n && l->nodes[k] < node; k++)
         if (loc_after(f->nodes[l->nodes[k]].loc, line, col) && !start_failed(f, l->nodes[k], node) &&
-            ends_hold(l, k, taken))
+            ends_hold(l, k, taken) && !hands_other_element(f, l, k, node))
             return ask_given_back && l->kinds[k] == HANDOFF_SYNC;
     if (ask_given_back) return 0;
     /* A loop around both may run the access again after a publication

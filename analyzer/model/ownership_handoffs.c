@@ -506,6 +506,7 @@ const handoff_list *own_handoffs_of(rl_ownership *o, int fn, const char *heap, v
     void **slot = rl_ptrmap_slot(&o->handoffs, key);
     if (*slot) return *slot;
     handoff_list *l = rl_xcalloc(1, sizeof *l);
+    l->object = rl_intern(o->p->pool, heap);
     size_t cap = 0;
     const rl_function *f = o->p->fns[fn].fn;
     int sort = 0;

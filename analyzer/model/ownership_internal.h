@@ -57,6 +57,7 @@ typedef struct handoff_list {
                                store into the container, or nodes[k] */
     unsigned char *kinds;   /* HANDOFF_SYNC or HANDOFF_UNSYNC */
     rl_handoff *where;
+    const char *object;     /* the object's root, as asked (interned) */
 } handoff_list;
 
 

@@ -70,7 +70,7 @@ if ! cmake -S "$SRC" -B "$BUILD" -DCMAKE_C_COMPILER="$CC_FUZZ" -DRACELINT_FUZZ=O
 fi
 
 # libclang keeps some allocations until exit (as in the other tests).
-export LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp:print_suppressions=0:use_tls=0"  # use_tls: tests/CMakeLists.txt
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 failed=""
 for t in $TARGETS; do

@@ -139,17 +139,22 @@ int own_owned_between(rl_ownership *o, int fn, int32_t node, const handoff_list 
             return ask_given_back && l->kinds[k] == HANDOFF_SYNC;
     if (ask_given_back) return 0;
     /* A loop around both may run the access again after a publication
-     * later in its body. An access to the element the innermost loop's
-     * counter indexes (facts.h, RL_ROUND_ELEMENT) is made on the next
-     * round's element then, which a store of this round's element's
-     * address (`jobs[i].input = i; head = &jobs[i]`) does not hand on. */
-    int round = f->nodes[node].kind == RL_N_ACCESS && rl_api_is_round(f->nodes[node].api);
+     * later in its body, or made by the node itself: a call that fills
+     * the object and then hands it on (`attach(&sensors[0])` in a loop)
+     * fills it again in the next round, after this round's hand-off. An
+     * access to the element the innermost loop's counter indexes
+     * (facts.h, RL_ROUND_ELEMENT), or a call handing that element on, is
+     * made on the next round's element then, which a store of this
+     * round's element's address (`jobs[i].input = i; head = &jobs[i]`)
+     * or a call passing it (`submit(&jobs[i])`) does not hand on. */
+    int round = (f->nodes[node].kind == RL_N_ACCESS && rl_api_is_round(f->nodes[node].api)) ||
+                (f->nodes[node].kind == RL_N_CALL && (f->nodes[node].flags & RL_CALL_ROUND_ELEMENT));
     for (int32_t p = f->nodes[node].parent; p >= 0; p = f->nodes[p].parent) {
         const rl_node *loop = &f->nodes[p];
         if (!rl_node_is_repeating_loop(loop)) continue;
         if (!loc_after(loop->loc, line, col) && !(loop->loc.line == line && loop->loc.col == col)) break;
         for (size_t j = k; j < l->n && l->nodes[j] <= loop->end; j++)
-            if (l->nodes[j] > node && ends_hold(l, j, taken) && !(round && hands_round_element(f, l->via[j])))
+            if (l->nodes[j] >= node && ends_hold(l, j, taken) && !(round && hands_round_element(f, l->via[j])))
                 return 0;
         round = 0; /* outer loops run this round's loop again */
     }

@@ -95,7 +95,8 @@ typedef enum rl_node_kind {
     RL_N_IF,       /* children: cond SEQ, then SEQ, else SEQ */
     RL_N_LOOP,     /* children: cond SEQ, body SEQ, step SEQ; args: "#=N"
                       for a `for` whose counter stays in [0, N) (facts
-                      format 51), else none */
+                      format 51), then "#=S", the constant S >= 0 it
+                      starts at (facts format 73), else none */
     RL_N_SWITCH,   /* children: cond SEQ, body SEQ holding CASE markers */
     RL_N_CASE,     /* a case/default label inside a switch body */
     RL_N_RETURN,   /* text = returned pointer value, if known */
@@ -238,6 +239,10 @@ enum {
     RL_LOCK_COUNTING = 1 << 5, /* LOCKINIT: a semaphore set up with a count
                                   that is no constant 0 or 1: several
                                   waiters may pass at once (facts format 26) */
+    RL_LOCK_STARTS_EMPTY = 1 << 6, /* LOCKINIT: a semaphore set up with the
+                                      constant count 0: its n-th wait
+                                      returns after its n-th post (facts
+                                      format 73) */
     RL_LOCK_SPIN = 1 << 4, /* TRYLOCK / UNLOCK: a spinlock's operation built
                               from an atomic (a compare-and-swap or exchange
                               of a constant, a store of 0: the API model's

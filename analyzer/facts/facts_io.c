@@ -159,8 +159,10 @@
  * objects each function allocates zeroed (rl_function.zeroed); 71: a
  * store of the loop round's counter into its element's member
  * (RL_ROUND_COUNTER_STORE); 72: the constant element a CALL hands on
- * (`publish(&objs[1])`, rl_node.element) */
-#define FACTS_FORMAT 72
+ * (`publish(&objs[1])`, rl_node.element); 73: a `for`'s constant start
+ * (RL_N_LOOP's second argument) and semaphores set up empty
+ * (RL_LOCK_STARTS_EMPTY) */
+#define FACTS_FORMAT 73
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {

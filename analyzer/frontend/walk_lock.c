@@ -192,10 +192,11 @@ void rlw_walk_setjmp(walker *w, CXCursor c, const rl_api_fn *api, const char *na
 /* pthread_mutex_init(&m, &attr): which lock, and whether its attributes
  * (anything but a constant 0/NULL) may make it recursive; or
  * pthread_mutex_destroy(&m), a LOCKINIT node marked RL_LOCK_DESTROY; or
- * sem_init(&s, 0, n), marked RL_LOCK_COUNTING unless n is 0 or 1. */
+ * sem_init(&s, 0, n), marked RL_LOCK_COUNTING unless n is 0 or 1, and
+ * RL_LOCK_STARTS_EMPTY when n is 0. */
 void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *name, int nargs)
 {
-    int recursive = 0, counting = 0;
+    int recursive = 0, counting = 0, empty = 0;
     int object = api->kind == RL_API_SEMINIT ? api->handle : api->lock;
     for (int i = 0; i < nargs; i++) {
         if (i == object) continue;
@@ -204,6 +205,7 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
         int constant = setting && rlw_const_int(rl_cursor_strip(rlw_call_arg(c, i)), &v);
         if (setting && api->kind != RL_API_SEMINIT) recursive = !(constant && v == 0);
         if (setting && api->kind == RL_API_SEMINIT) counting = !(constant && (v == 0 || v == 1));
+        if (setting && api->kind == RL_API_SEMINIT) empty = constant && v == 0;
         rlw_expr(w, rlw_call_arg(c, i), USE_READ, NULL);
     }
     if (object < 0 || object >= nargs) return;
@@ -221,6 +223,7 @@ void rlw_walk_lockinit(walker *w, CXCursor c, const rl_api_fn *api, const char *
         n->flags = (uint8_t)(api->kind == RL_API_LOCKDESTROY ? RL_LOCK_DESTROY
                              : recursive                   ? RL_LOCK_RECURSIVE
                              : counting                    ? RL_LOCK_COUNTING
+                             : empty                       ? RL_LOCK_STARTS_EMPTY
                                                            : 0);
     }
     rl_sb_free(&place);

@@ -193,12 +193,13 @@ CXCursor rlw_counter_bound(CXCursor counter, CXCursor test)
 
 /* The bound C of a `for` over [start, C) that counts up from a constant
  * start >= 0 (`for (k = 0; k < C; k++)`), or -1: the counter then stays
- * in [0, C). */
-static long long counter_span(CXCursor counter, CXCursor init, CXCursor test)
+ * in [0, C); *start gets its start then. */
+static long long counter_span(CXCursor counter, CXCursor init, CXCursor test, long long *start)
 {
-    long long start = -1, bound = -1;
+    long long bound = -1;
+    *start = -1;
     CXCursor from = rlw_counter_start(counter, init), to = rlw_counter_bound(counter, test);
-    if (clang_Cursor_isNull(from) || clang_Cursor_isNull(to) || !rlw_const_int(from, &start) || start < 0 ||
+    if (clang_Cursor_isNull(from) || clang_Cursor_isNull(to) || !rlw_const_int(from, start) || *start < 0 ||
         !rlw_const_int(to, &bound))
         return -1;
     return bound > 0 ? bound : -1;
@@ -335,14 +336,17 @@ static void stmt_for(walker *w, CXCursor c)
     w->loop.stmt = c;
     int up = 0;
     w->loop.counter = clang_Cursor_isNull(increment) ? clang_getNullCursor() : stepped_variable(increment, &up);
-    w->loop.span = clang_Cursor_isNull(w->loop.counter) ? -1 : counter_span(w->loop.counter, init, test);
+    long long start = -1;
+    w->loop.span = clang_Cursor_isNull(w->loop.counter) ? -1 : counter_span(w->loop.counter, init, test, &start);
     if (w->loop.span > 0 && !w->silent) {
         /* the counter's range, for the elements a spawn in the loop hands
-         * out (RL_N_LOOP's args: facts.h) */
-        char span[32];
+         * out and the rounds a semaphore lines up (RL_N_LOOP's args:
+         * facts.h) */
+        char span[32], from[32];
         snprintf(span, sizeof span, "%s%lld", RL_INT_CONSTANT_ARG, w->loop.span);
-        const char *vals[1] = {span};
-        rlw_set_args(w, node, vals, 1);
+        snprintf(from, sizeof from, "%s%lld", RL_INT_CONSTANT_ARG, start);
+        const char *vals[2] = {span, from};
+        rlw_set_args(w, node, vals, 2);
     }
     if (!clang_Cursor_isNull(w->loop.counter) && runs_at_least_once(w->loop.counter, init, test))
         w->fn->nodes[node].flags |= RL_LOOP_RUNS;

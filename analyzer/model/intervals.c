@@ -230,7 +230,7 @@ static long loop_span(const rl_model *m, const spawn_site *s)
     int32_t loop = tm_innermost_loop(fn, s->node);
     const rl_node *l = loop >= 0 ? &fn->nodes[loop] : NULL;
     long span = 0;
-    if (!l || l->nargs != 1 || sscanf(l->args[0], RL_INT_CONSTANT_ARG "%ld", &span) != 1) return 0;
+    if (!l || l->nargs < 1 || sscanf(l->args[0], RL_INT_CONSTANT_ARG "%ld", &span) != 1) return 0;
     return span;
 }
 

@@ -702,6 +702,7 @@ int rl_model_may_run_together(const rl_model *m, const rl_access *a, const rl_ac
     if ((oa && started_by_once(m, a->thread, oa)) || (ob && started_by_once(m, b->thread, ob))) return 0;
     if ((oa && after_once(m, b, oa, a)) || (ob && after_once(m, a, ob, b))) return 0;
     if (lock_history_orders(m, a, b) || lock_history_orders(m, b, a)) return 0;
+    if (tm_rounds_line_up(m, a, b) || tm_rounds_line_up(m, b, a)) return 0;
     if (after_one_last_reference(a, b)) return 0;
     if (joined_before(m, a, b) || joined_before(m, b, a)) return 0;
     /* A hand-off one way orders the pair, unless the side handed on is

@@ -236,6 +236,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     tm_match_joiners(m);
     tm_index_instance_frames(m);
     spawn_histories(m);
+    tm_count_round_sems(m);
     tm_collect_accesses(m);
     /* Nothing is resolved past this point: the memo's answers (a tenth of
      * the model's memory on memcached) make room for the groups. */
@@ -313,6 +314,8 @@ void rl_model_free(rl_model *m)
     rl_ptrmap_free(&m->made_in_loop);
     rl_ptrmap_free(&m->recursive);
     rl_ptrmap_free(&m->counting);
+    rl_ptrmap_free(&m->round_sems);
+    free(m->fn_contexts);
     rl_u64set_free(&m->once_spawns);
     free(m->lock_events);
     free(m->ctx_lock_events);

@@ -430,6 +430,10 @@ typedef struct rl_model {
     rl_ptrmap recursive;      /* resolved lock -> 1 when it may be recursive */
     rl_ptrmap counting;       /* resolved semaphore -> 1 when set up with a
                                  count that lets several waiters through */
+    rl_ptrmap round_sems;     /* global semaphore -> its posts, waits and
+                                 set-ups counted (round_handoffs.c) */
+    uint8_t *fn_contexts;     /* per function, its contexts counted up to 2
+                                 (round_handoffs.c) */
     rl_u64set once_spawns;    /* spawn sites inside once-routines already made threads */
     rl_join_made *joins_made; /* every join discovery met, for
                                  tm_match_joiners */

@@ -19,7 +19,8 @@
  *  accesses.c   the accesses of every context, their groups;
  *  lock_events.c  the lock events of every context; histories;
  *  posts.c      the posts that publish an access (its function's, its
- *               callers' after the call).
+ *               callers' after the call);
+ *  round_handoffs.c  rounds of two loops lined up by a semaphore.
  *
  * Invariants:
  *  1. Functions shared between the files are prefixed tm_ (thread model);
@@ -474,5 +475,16 @@ tm_posts *tm_posts_new(const rl_model *m, const struct tm_callers *callers);
 void tm_posts_free(tm_posts *pm);
 const rl_lockset *tm_posted_after(rl_model *m, tm_posts *pm, int ci, int32_t node, const rl_lockset *publish,
                                   int new_each_round, int *rounds);
+
+/* Whether access `producer`, made before a post in each round of its
+ * thread's loop, comes before `consumer`, made after the matching wait
+ * in each round of another thread's loop, whenever the two touch one
+ * element: both index it by their loop's counter from one start, and one
+ * semaphore set up empty is posted and waited on once a round and
+ * nowhere else (round_handoffs.c). */
+int tm_rounds_line_up(const rl_model *m, const rl_access *producer, const rl_access *consumer);
+/* Counts the posts, waits and set-ups of every global semaphore of the
+ * program, for tm_rounds_line_up (round_handoffs.c). */
+void tm_count_round_sems(rl_model *m);
 
 #endif

@@ -77,13 +77,13 @@ static int hands_round_element(const rl_function *f, int32_t i)
            (f->nodes[i].kind == RL_N_CALL && (f->nodes[i].flags & RL_CALL_ROUND_ELEMENT));
 }
 
-/* Whether argument value v is the address of an element of array object
- * (`&G:objs[]`, `&G:objs[].f`: "&" object "[]"). */
-static int element_address_of(const char *v, const char *object)
+/* Whether place names an element of array object, or a member of one,
+ * not what a pointer in it leads to (`G:objs[]`, `G:objs[].f`: object
+ * "[]", no "*"). */
+static int element_place_of(const char *place, const char *object)
 {
     size_t n = strlen(object);
-    return v && v[0] == '&' && strncmp(v + 1, object, n) == 0 && strncmp(v + 1 + n, "[]", 2) == 0 &&
-           !strchr(v + 1 + n, '*');
+    return place && strncmp(place, object, n) == 0 && strncmp(place + n, "[]", 2) == 0 && !strchr(place + n, '*');
 }
 
 /* The constant index of the element of array `object` node i of f
@@ -95,11 +95,9 @@ static int32_t constant_element(const rl_function *f, int32_t i, const char *obj
     const rl_node *n = &f->nodes[i];
     if (n->kind == RL_N_CALL && n->element >= 0) {
         for (int32_t a = 0; a < n->nargs; a++)
-            if (element_address_of(n->args[a], object)) return n->element;
-    } else if (n->kind == RL_N_ACCESS && n->aux >= 0 && n->text) {
-        size_t len = strlen(object);
-        if (strncmp(n->text, object, len) == 0 && strncmp(n->text + len, "[]", 2) == 0 && !strchr(n->text + len, '*'))
-            return n->aux;
+            if (n->args[a] && n->args[a][0] == '&' && element_place_of(n->args[a] + 1, object)) return n->element;
+    } else if (n->kind == RL_N_ACCESS && n->aux >= 0 && element_place_of(n->text, object)) {
+        return n->aux;
     }
     return -1;
 }

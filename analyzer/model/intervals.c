@@ -221,16 +221,19 @@ static int joins_one_element(const spawn_site *s, const join_site *js, long *ind
     return 1;
 }
 
-/* The number of instances a spawn in a `for` loop starts, one element of
- * its handle array each, when the loop's counter stays in [0, N)
- * (RL_N_LOOP's args); 0 when not known. */
-static long loop_span(const rl_model *m, const spawn_site *s)
+/* The range [*start, bound) of the indices a spawn in a `for` loop gives
+ * its instances, one element of its handle array each, when the loop's
+ * counter counts up from a constant (RL_N_LOOP's args: the bound, then
+ * the start); returns the bound, 0 when not known. */
+static long loop_span(const rl_model *m, const spawn_site *s, long *start)
 {
     const rl_function *fn = fn_of(m, s->frame_fns[s->pos.n - 1]);
     int32_t loop = tm_innermost_loop(fn, s->node);
     const rl_node *l = loop >= 0 ? &fn->nodes[loop] : NULL;
     long span = 0;
+    *start = 0;
     if (!l || l->nargs < 1 || sscanf(l->args[0], RL_INT_CONSTANT_ARG "%ld", &span) != 1) return 0;
+    if (l->nargs >= 2 && (sscanf(l->args[1], RL_INT_CONSTANT_ARG "%ld", start) != 1 || *start < 0)) return 0;
     return span;
 }
 
@@ -238,7 +241,10 @@ static long loop_span(const rl_model *m, const spawn_site *s)
  * instance: one join for each index of the loop's range, when it is
  * known; when it is not, they are taken to (`join(t[0]); join(t[1]);`).
  * A thread left unjoined (`join(t[0])` alone after starting two) then
- * runs on past them. */
+ * runs on past them. A loop counting from 1 (`for (i = 1; i < 3; i++)`,
+ * joined by `join(t[1]); join(t[2]);`) needs joins of 1 and 2 only:
+ * before the loop's start was in the facts (format 73), it was taken to
+ * need t[0]'s too, and its threads ran on past their joins. */
 static int join_names(const spawn_site *s, const discovery *d, const join_site *js);
 
 /* The most instances whose element joins element_joins_cover counts (the
@@ -247,16 +253,19 @@ static int join_names(const spawn_site *s, const discovery *d, const join_site *
 
 static int element_joins_cover(const rl_model *m, const spawn_site *s, const discovery *d)
 {
-    long span = loop_span(m, s);
+    long start;
+    long span = loop_span(m, s, &start);
     if (span <= 0) return 1;
     if (span > MAX_ELEMENT_JOINS) return 0; /* more instances than the mask holds: not told */
+    if (start >= span) return 1;            /* no instance started */
     uint64_t seen = 0;
     for (size_t j = 0; j < d->njoins; j++) {
         long k;
-        if (join_names(s, d, &d->joins[j]) && joins_one_element(s, &d->joins[j], &k) && k >= 0 && k < span)
+        if (join_names(s, d, &d->joins[j]) && joins_one_element(s, &d->joins[j], &k) && k >= start && k < span)
             seen |= 1ull << k;
     }
-    return seen == (span == MAX_ELEMENT_JOINS ? ~0ull : (1ull << span) - 1);
+    uint64_t below_span = span == MAX_ELEMENT_JOINS ? ~0ull : (1ull << span) - 1;
+    return seen == (below_span & ~((1ull << start) - 1));
 }
 
 /* How a join after the spawn names its thread's handle, whatever path it

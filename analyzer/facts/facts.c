@@ -324,6 +324,13 @@ int rl_int_constant_arg(const char *v, long long *k)
     return rl_prefixed_int(v, RL_INT_CONSTANT_ARG, k);
 }
 
+int rl_loop_counter_range(const rl_node *loop, long long *start, long long *bound)
+{
+    *start = 0;
+    if (loop->kind != RL_N_LOOP || loop->nargs < 1 || !rl_int_constant_arg(loop->args[0], bound)) return 0;
+    return loop->nargs < 2 || (rl_int_constant_arg(loop->args[1], start) && *start >= 0);
+}
+
 const char *rl_choice_unnest(rl_strpool *pool, const char *alternative)
 {
     if (!strpbrk(alternative, RL_NESTED_SEP RL_NESTED_END)) return alternative;

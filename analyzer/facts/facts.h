@@ -695,6 +695,10 @@ int rl_node_is_repeating_loop(const rl_node *n);
  * continue or goto (what follows it in its sequence is not reached from
  * it). */
 int rl_node_is_jump(const rl_node *n);
+/* Whether LOOP node `loop` is a `for` whose counter counts up from a
+ * constant through [*start, *bound) (RL_N_LOOP's args: the bound, then
+ * the start, 0 when a format-51 node has no start). */
+int rl_loop_counter_range(const rl_node *loop, long long *start, long long *bound);
 /* Whether statement b of f always leaves before its end: a `return`,
  * `break`, `continue` or `goto`, or a call that never returns, as it or
  * as the last statement of its block (b = -1: no). */

@@ -37,14 +37,15 @@ void rlw_note_int_store(walker *w, int32_t id, CXCursor lhs, CXCursor rhs, const
     const rl_node *n = &w->fn->nodes[id];
     if (n->nargs || !n->text || !strchr(n->text, '.') || !rlw_type_is_integer(clang_getCursorType(lhs))) return;
     char value[40];
-    int param = strcmp(prefix, RL_INT_CONSTANT_ARG) == 0 ? unchanged_int_param(w, rhs) : -1;
+    int plain = strcmp(prefix, RL_INT_CONSTANT_ARG) == 0; /* `=`, not `|=` or `&=` */
+    int param = plain ? unchanged_int_param(w, rhs) : -1;
     CXCursor r = rl_cursor_strip(rhs);
-    if (strcmp(prefix, RL_INT_CONSTANT_ARG) == 0 && rl_api_is_round(n->api) && !clang_Cursor_isNull(w->loop.counter) &&
+    if (plain && rl_api_is_round(n->api) && !clang_Cursor_isNull(w->loop.counter) &&
         clang_getCursorKind(r) == CXCursor_DeclRefExpr && clang_equalCursors(clang_getCursorReferenced(r), w->loop.counter))
         snprintf(value, sizeof value, "%s", RL_ROUND_COUNTER_STORE); /* `args[i].id = i` */
     else if (param >= 0) /* `c->flags = flags;`: what the callers pass */
         snprintf(value, sizeof value, "%s%d", RL_INSTANCE_TEST, param);
-    else if (rlw_const_int(rl_cursor_strip(rhs), &k))
+    else if (rlw_const_int(r, &k))
         snprintf(value, sizeof value, "%s%lld", prefix, k);
     else
         return;

@@ -12,8 +12,8 @@
  *     such joins the last one that may follow the spawn ends it. */
 #include "discovery.h"
 #include "../util/mem.h"
+#include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,12 +229,11 @@ static long loop_span(const rl_model *m, const spawn_site *s, long *start)
 {
     const rl_function *fn = fn_of(m, s->frame_fns[s->pos.n - 1]);
     int32_t loop = tm_innermost_loop(fn, s->node);
-    const rl_node *l = loop >= 0 ? &fn->nodes[loop] : NULL;
-    long span = 0;
+    long long from = 0, bound = 0;
     *start = 0;
-    if (!l || l->nargs < 1 || sscanf(l->args[0], RL_INT_CONSTANT_ARG "%ld", &span) != 1) return 0;
-    if (l->nargs >= 2 && (sscanf(l->args[1], RL_INT_CONSTANT_ARG "%ld", start) != 1 || *start < 0)) return 0;
-    return span;
+    if (loop < 0 || !rl_loop_counter_range(&fn->nodes[loop], &from, &bound) || bound > LONG_MAX) return 0;
+    *start = (long)from;
+    return (long)bound;
 }
 
 /* Whether the joins of single elements after the spawn end every

@@ -40,6 +40,7 @@
  *     (m->fn_contexts, up to 2); the questions only read them. */
 #include "threads_internal.h"
 #include "discovery.h"
+#include "place.h"
 #include "../apimodel/apimodel.h"
 #include <stdint.h>
 
@@ -50,7 +51,6 @@ enum { COUNT_POSTS, COUNT_WAITS, COUNT_EMPTY_INITS, COUNT_OTHER_INITS, NCOUNTS }
 #define COUNT_BITS 2
 #define COUNT_MASK 3u
 #define COUNT_MANY 2u
-#define GLOBAL_ROOT "G:"
 
 static unsigned count_of(uintptr_t packed, int which)
 {
@@ -60,7 +60,7 @@ static unsigned count_of(uintptr_t packed, int which)
 /* Adds one use of kind `which` of global semaphore `object` (interned). */
 static void count_use(rl_model *m, const char *object, int which)
 {
-    if (!object || strncmp(object, GLOBAL_ROOT, strlen(GLOBAL_ROOT)) != 0) return;
+    if (!object || rl_place_root(object, NULL) != RL_ROOT_GLOBAL) return;
     void **slot = rl_ptrmap_slot(&m->round_sems, object);
     uintptr_t packed = *slot ? (uintptr_t)*slot - 1 : 0;
     unsigned n = count_of(packed, which);
@@ -79,12 +79,10 @@ void tm_count_round_sems(rl_model *m)
         for (int32_t i = 0; i < f->nnodes; i++) {
             const rl_node *n = &f->nodes[i];
             if (n->kind == RL_N_CALL) {
-                const char *barrier = rl_program_sync_object(p, &p->fns[fn], i, RL_API_BARRIER);
-                const char *post = rl_program_sync_object(p, &p->fns[fn], i, RL_API_POST);
-                const char *wait = rl_program_sync_object(p, &p->fns[fn], i, RL_API_WAIT);
-                /* a barrier answers for every kind: it counts as both */
-                count_use(m, barrier ? barrier : post, COUNT_POSTS);
-                count_use(m, barrier ? barrier : wait, COUNT_WAITS);
+                /* a barrier is no semaphore (sem_of): not counted */
+                if (rl_program_sync_object(p, &p->fns[fn], i, RL_API_BARRIER)) continue;
+                count_use(m, rl_program_sync_object(p, &p->fns[fn], i, RL_API_POST), COUNT_POSTS);
+                count_use(m, rl_program_sync_object(p, &p->fns[fn], i, RL_API_WAIT), COUNT_WAITS);
             } else if (n->kind == RL_N_LOCKINIT && !(n->flags & RL_LOCK_DESTROY) && n->text) {
                 /* interned in the program's pool, as the sync objects are */
                 count_use(m, rl_intern(p->pool, n->text),
@@ -92,6 +90,14 @@ void tm_count_round_sems(rl_model *m)
             }
         }
     }
+}
+
+/* The constant a loop's counter starts at (RL_N_LOOP's second argument),
+ * -1 when the facts do not say. */
+static long long loop_start(const rl_node *l)
+{
+    long long start, bound;
+    return l->nargs >= 2 && rl_loop_counter_range(l, &start, &bound) ? start : -1;
 }
 
 /* The loop whose rounds access x is made in, when invariant 1 holds for
@@ -109,17 +115,10 @@ static int round_of(const rl_model *m, const rl_access *x, const rl_function **f
     *loop = tm_innermost_loop(*f, x->node);
     if (*loop < 0 || tm_outermost_loop(*f, x->node) != *loop) return 0;
     const rl_node *l = &(*f)->nodes[*loop];
-    if (l->nargs < 2) return 0;
+    if (loop_start(l) < 0) return 0;
     for (int32_t i = *loop; i <= l->end; i++)
         if (rl_node_is_jump(&(*f)->nodes[i])) return 0;
     return 1;
-}
-
-/* The constant a loop's counter starts at (RL_N_LOOP's second argument). */
-static long long loop_start(const rl_node *l)
-{
-    long long v = -1;
-    return l->nargs >= 2 && rl_int_constant_arg(l->args[1], &v) ? v : -1;
 }
 
 /* Whether node i of f runs once in every round of `loop`: only sequences
@@ -141,7 +140,7 @@ static const char *sem_of(const rl_model *m, int fn, int32_t i, int kind)
         (kind == RL_API_WAIT && rl_program_wait_can_fail(p, &p->fns[fn], i)))
         return NULL;
     const char *object = rl_program_sync_object(p, &p->fns[fn], i, kind);
-    return object && strncmp(object, GLOBAL_ROOT, strlen(GLOBAL_ROOT)) == 0 ? object : NULL;
+    return object && rl_place_root(object, NULL) == RL_ROOT_GLOBAL ? object : NULL;
 }
 
 /* Whether the program uses semaphore `object` as invariant 2 says. */
@@ -158,9 +157,9 @@ int tm_rounds_line_up(const rl_model *m, const rl_access *producer, const rl_acc
 {
     const rl_function *pf, *cf;
     int32_t ploop, cloop;
+    /* round_of makes sure both loops say where they start */
     if (producer->thread == consumer->thread || !round_of(m, producer, &pf, &ploop) ||
-        !round_of(m, consumer, &cf, &cloop) || loop_start(&pf->nodes[ploop]) != loop_start(&cf->nodes[cloop]) ||
-        loop_start(&pf->nodes[ploop]) < 0)
+        !round_of(m, consumer, &cf, &cloop) || loop_start(&pf->nodes[ploop]) != loop_start(&cf->nodes[cloop]))
         return 0;
     int pfn = m->ctxs[producer->ctx].fn, cfn = m->ctxs[consumer->ctx].fn;
     /* the consumer's wait before its access, straight in its round */

@@ -153,14 +153,14 @@ rl_event *rl_evidence_add_node(const rl_model *m, rl_finding *f, int ctx, int32_
     /* The chain, from the thread entry down to this function. */
     int frames[MAX_CHAIN];
     int nframes = 0;
-    for (int ci = ctx; ci >= 0 && nframes < MAX_CHAIN; ci = m->ctxs[ci].parent_ctx) frames[nframes++] = ci;
+    for (int ci = ctx; ci >= 0 && nframes < MAX_CHAIN; ci = m->ctxs[ci].shown_parent) frames[nframes++] = ci;
     for (int k = nframes - 1; k >= 0; k--) {
         const rl_ctx *fc = &m->ctxs[frames[k]];
         const rl_function *ff = rl_model_ctx_function(m, frames[k]);
         if (k == nframes - 1) {
             rl_event_add_frame(ev, ff->name, ff->loc.file, ff->loc.line, ff->loc.col);
         } else {
-            const rl_node *call = &rl_model_ctx_function(m, fc->parent_ctx)->nodes[fc->call_node];
+            const rl_node *call = &rl_model_ctx_function(m, fc->shown_parent)->nodes[fc->shown_call];
             rl_event_add_frame(ev, ff->name, call->loc.file, call->loc.line, call->loc.col);
         }
     }

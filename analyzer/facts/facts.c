@@ -232,9 +232,10 @@ void rl_facts_add_zeroed(rl_unit_facts *facts, rl_function *fn, const char *obje
     add_usr_once(facts, &fn->zeroed, &fn->nzeroed, &fn->cap_zeroed, object);
 }
 
-void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value)
+void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value, const char *field)
 {
-    rl_static_store s = {rl_intern(facts->pool, place), rl_intern(facts->pool, value)};
+    rl_static_store s = {rl_intern(facts->pool, place), rl_intern(facts->pool, value),
+                         field ? rl_intern(facts->pool, field) : NULL};
     RL_PUSH(facts->statics, facts->nstatics, facts->cap_statics, s);
 }
 
@@ -265,6 +266,7 @@ static void dump_node(const rl_function *fn, int32_t i, int depth, rl_strbuf *ou
                      n->target);
     if (n->fnptr) rl_sb_printf(out, " fnptr=%s", n->fnptr);
     if (n->cursor) rl_sb_printf(out, " cursor=%s", n->cursor);
+    if (n->field) rl_sb_printf(out, " field=%s", n->field);
     if (n->element >= 0) rl_sb_printf(out, " element=%d", n->element);
     for (int32_t a = 0; a < n->nargs; a++) rl_sb_printf(out, " arg%d=%s", a, n->args[a] ? n->args[a] : "");
     if (n->loc.line) rl_sb_printf(out, " @%u:%u", n->loc.line, n->loc.col);
@@ -289,7 +291,8 @@ void rl_facts_dump(const rl_unit_facts *facts, rl_strbuf *out)
     for (int32_t i = 0; i < facts->ninit_uses; i++) rl_sb_printf(out, "uses %s\n", facts->init_uses[i]);
     for (int32_t i = 0; i < facts->nalloc_slots; i++) rl_sb_printf(out, "allocator-slot %s\n", facts->alloc_slots[i]);
     for (int32_t i = 0; i < facts->nstatics; i++)
-        rl_sb_printf(out, "static-store %s = %s\n", facts->statics[i].place, facts->statics[i].value);
+        rl_sb_printf(out, "static-store %s = %s%s%s\n", facts->statics[i].place, facts->statics[i].value,
+                     facts->statics[i].field ? " field=" : "", facts->statics[i].field ? facts->statics[i].field : "");
     for (int32_t i = 0; i < facts->nfnflows; i++) {
         const rl_fnflow *f = &facts->fnflows[i];
         if (f->kind == RL_FNFLOW_CALL_ARG)

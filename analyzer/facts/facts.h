@@ -540,6 +540,12 @@ typedef struct rl_node {
                            model may name the nodes by the one object the
                            start and its steps lead to (model/cursors.c);
                            or NULL */
+    const char *field;  /* ACCESS of a struct member of pointer type: the
+                           member's slot, as frontend/fnflow.h names it in
+                           every unit ("f:" USR, "u:" for a union), so that
+                           the model can gather every store into that
+                           member of any object of the struct (model/
+                           field_values.h; facts format 74); or NULL */
     int32_t nargs;
     int32_t element;    /* CALL: the constant index of the array element
                            one argument is the address of (`publish(&objs[1],
@@ -599,6 +605,8 @@ typedef struct rl_diag {
 typedef struct rl_static_store {
     const char *place; /* where the pointer is stored, a G: place */
     const char *value; /* the address stored, "&PLACE", or a function, "fn:" USR */
+    const char *field; /* the member's slot when the place is a member
+                          (rl_node.field), or NULL */
 } rl_static_store;
 
 typedef struct rl_dep {
@@ -665,7 +673,7 @@ void rl_facts_add_alloc_slot(rl_unit_facts *facts, const char *slot);
 /* Records a function-pointer flow (strings are interned here). */
 void rl_facts_add_fnflow(rl_unit_facts *facts, rl_fnflow_kind kind, const char *dst, const char *src, int32_t index);
 /* Records a pointer stored by a static initializer (strings interned here). */
-void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value);
+void rl_facts_add_static_store(rl_unit_facts *facts, const char *place, const char *value, const char *field);
 /* Records a file the unit depends on (duplicates ignored). */
 void rl_facts_add_dep(rl_unit_facts *facts, const char *path, uint64_t hash);
 /* The content hash of a file (rl_hash_content over its bytes): 0, or -1

@@ -149,6 +149,7 @@ static int node_fields_ok(const checker *c, int32_t i)
     if (!field_ok(n->guard, 0, &why)) return bad_node(c, i, "its guard", why);
     if (!field_ok(n->fnptr, 0, &why)) return bad_node(c, i, "its function pointer", why);
     if (!field_ok(n->cursor, 0, &why)) return bad_node(c, i, "its list cursor", why);
+    if (!field_ok(n->field, 0, &why)) return bad_node(c, i, "its member slot", why);
     if (n->nargs < 0 || (n->nargs > 0 && !n->args)) return bad_node(c, i, "its argument list", "is inconsistent");
     for (int32_t a = 0; a < n->nargs; a++)
         if (!field_ok(n->args[a], 1, &why)) return bad_node(c, i, "an argument", why);
@@ -284,7 +285,8 @@ int rl_facts_validate(const rl_unit_facts *facts, rl_error *err)
         return rl_fail(err, "the static initializer stores are inconsistent");
     for (int32_t i = 0; i < facts->nstatics; i++) {
         const char *why = NULL;
-        if (!field_ok(facts->statics[i].place, 1, &why) || !field_ok(facts->statics[i].value, 1, &why))
+        if (!field_ok(facts->statics[i].place, 1, &why) || !field_ok(facts->statics[i].value, 1, &why) ||
+            !field_ok(facts->statics[i].field, 0, &why))
             return rl_fail(err, "static initializer store %d %s", i, why);
     }
     if (facts->ndeps < 0 || (facts->ndeps > 0 && !facts->deps)) return rl_fail(err, "the dependency list is inconsistent");

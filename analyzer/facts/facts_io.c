@@ -9,12 +9,12 @@
  *       str; u32 nzeroed, each str; u32 nnodes,
  *       each node: u8 kind, u8 flags, i32 parent, first_child,
  *       next_sibling, end, aux; loc; str text, display, callee, api, guard,
- *       target, fnptr, cursor; i32 element, nargs, then nargs str
+ *       target, fnptr, cursor, field; i32 element, nargs, then nargs str
  *     u32 naddr_taken, each str
  *     u32 nfnflows, each: u8 kind, i32 index, str dst, str src
  *     u32 nglobals_defined, each str; u32 ninit_uses, each str
  *     u32 nalloc_slots, each str
- *     u32 nstatics, each: str place, str value
+ *     u32 nstatics, each: str place, str value, str field
  *     u32 ndiags, each: u8 severity, loc, str message
  *     u32 ndeps, each: str path, u64 hash
  *   str = u32 index into the table, 0xffffffff for NULL; loc = str file,
@@ -161,8 +161,10 @@
  * (RL_ROUND_COUNTER_STORE); 72: the constant element a CALL hands on
  * (`publish(&objs[1])`, rl_node.element); 73: a `for`'s constant start
  * (RL_N_LOOP's second argument) and semaphores set up empty
- * (RL_LOCK_STARTS_EMPTY) */
-#define FACTS_FORMAT 73
+ * (RL_LOCK_STARTS_EMPTY); 74: the member slot of an ACCESS of a
+ * pointer member and of a static store (rl_node.field,
+ * rl_static_store.field) */
+#define FACTS_FORMAT 74
 
 int rl_file_hash(const char *path, uint64_t *hash)
 {
@@ -251,6 +253,7 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
             rl_blob_put_str(&b, n->target);
             rl_blob_put_str(&b, n->fnptr);
             rl_blob_put_str(&b, n->cursor);
+            rl_blob_put_str(&b, n->field);
             rl_blob_put_u32(&b, (uint32_t)n->element);
             rl_blob_put_u32(&b, (uint32_t)n->nargs);
             for (int32_t a = 0; a < n->nargs; a++) rl_blob_put_str(&b, n->args[a]);
@@ -275,6 +278,7 @@ unsigned char *rl_facts_serialize(const rl_unit_facts *facts, size_t *len)
     for (int32_t i = 0; i < facts->nstatics; i++) {
         rl_blob_put_str(&b, facts->statics[i].place);
         rl_blob_put_str(&b, facts->statics[i].value);
+        rl_blob_put_str(&b, facts->statics[i].field);
     }
     rl_blob_put_u32(&b, (uint32_t)facts->ndiags);
     for (int32_t i = 0; i < facts->ndiags; i++) {
@@ -400,6 +404,7 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
             n->target = rl_blob_get_str(&r);
             n->fnptr = rl_blob_get_str(&r);
             n->cursor = rl_blob_get_str(&r);
+            n->field = rl_blob_get_str(&r);
             n->element = (int32_t)rl_blob_get_u32(&r);
             uint32_t nargs = rl_blob_get_count(&r, 4);
             if (nargs) {
@@ -445,8 +450,9 @@ rl_unit_facts *rl_facts_deserialize(const void *buf, size_t len)
     uint32_t nstatics = rl_blob_get_count(&r, 8);
     for (uint32_t i = 0; i < nstatics && !r.bad; i++) {
         const char *place = rl_blob_get_str(&r), *value = rl_blob_get_str(&r);
+        const char *field = rl_blob_get_str(&r);
         if (!place || !value) r.bad = 1;
-        else rl_facts_add_static_store(f, place, value);
+        else rl_facts_add_static_store(f, place, value, field);
     }
     uint32_t ndiags = rl_blob_get_count(&r, 17);
     for (uint32_t i = 0; i < ndiags && !r.bad; i++) {

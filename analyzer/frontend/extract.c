@@ -82,12 +82,13 @@ enum CXChildVisitResult rlw_visit_initializer(CXCursor c, CXCursor parent, CXCli
  * by an assignment before main (rl_static_store): `shared.ops->write`
  * calls what `locked_ops = { locked_write }` holds, not every function
  * any `dev_ops` holds (round 27's r05). */
-static int add_static_store(walker *w, const char *place, const char *value, CXCursor at, void *ctx)
+static int add_static_store(walker *w, const char *place, const char *value, const char *field, CXCursor at,
+                            void *ctx)
 {
     (void)at;
     (void)ctx;
     if (value[0] != '&' && strncmp(value, RL_NULL_FUNCTION, strlen(RL_NULL_FUNCTION)) != 0) return 0;
-    rl_facts_add_static_store(w->facts, place, value);
+    rl_facts_add_static_store(w->facts, place, value, field);
     return 1;
 }
 

@@ -266,7 +266,18 @@ const char *rl_fnflow_field_slot(rl_unit_facts *facts, CXCursor field)
 {
     if (clang_getCursorKind(field) != CXCursor_FieldDecl || !holds_function(clang_getCursorType(field))) return NULL;
     flowctx x = {facts, clang_getNullCursor(), -1, NULL, clang_getNullCursor(), NULL, RL_PTRMAP_INIT};
-    return decl_slot(&x, field);
+    return field_slot(&x, field);
+}
+
+const char *rl_fnflow_member_slot(rl_unit_facts *facts, CXCursor field)
+{
+    /* the members of the system's types (pthread_mutex_t's list links)
+     * are the library's business */
+    if (clang_getCursorKind(field) != CXCursor_FieldDecl ||
+        clang_Location_isInSystemHeader(clang_getCursorLocation(field)))
+        return NULL;
+    flowctx x = {facts, clang_getNullCursor(), -1, NULL, clang_getNullCursor(), NULL, RL_PTRMAP_INIT};
+    return field_slot(&x, field);
 }
 
 static void copy_into(flowctx *x, const char *dst, CXCursor src)

@@ -39,4 +39,11 @@ const char *rl_fnflow_slot(rl_unit_facts *facts, CXCursor callee_expr);
  * declaration. */
 const char *rl_fnflow_field_slot(rl_unit_facts *facts, CXCursor field);
 
+/* The slot of any struct or union member (a FieldDecl cursor) outside
+ * the system headers, named as rl_fnflow_field_slot names those that
+ * hold functions: the key under which the model gathers what every store
+ * into that member of any object gives it (rl_node.field); NULL for any
+ * other cursor. */
+const char *rl_fnflow_member_slot(rl_unit_facts *facts, CXCursor field);
+
 #endif

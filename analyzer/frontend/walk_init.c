@@ -8,9 +8,10 @@
  * same pointers as `a.counter = &counter; a.lock = &lock;`.
  *
  * Invariants:
- *  1. Only members of pointer type with a known value are reported; the
- *     value is computed silently (no event is emitted for it here: the
- *     caller walks the initializer as a read itself).
+ *  1. Only members of pointer type are reported, with their value ("" when
+ *     it cannot be traced) and the member's slot; the value is computed
+ *     silently (no event is emitted for it here: the caller walks the
+ *     initializer as a read itself).
  *  2. The elements of an array are one place ("[]"); an element
  *     designator inside a struct initializer is not followed.
  *  3. At most *budget members are reported; nesting is bounded by
@@ -36,6 +37,7 @@ typedef struct init_walk {
     rlw_init_store_fn store;
     void *ctx;
     int *budget;
+    const char *field; /* the slot of the member being initialised, or NULL */
 } init_walk;
 
 /* A designated initializer (`.next = &p`, `[1] = {...}`): an unexposed
@@ -70,6 +72,7 @@ static void struct_stores(init_walk *iw, const child_list *l, CXType t, rl_strbu
                         if (clang_equalCursors(fields.c[f], field)) next = f + 1;
                 rl_sb_printf(place, ".%s", rlw_intern_cx(w, clang_getCursorSpelling(field)));
                 vt = clang_getCursorType(field);
+                iw->field = rl_fnflow_member_slot(w->facts, field);
             }
             int plain = k > 0 && k == d.len - 1;
             if (plain) value = rlw_child_at(&d, k);
@@ -81,9 +84,11 @@ static void struct_stores(init_walk *iw, const child_list *l, CXType t, rl_strbu
         } else {
             if (next >= fields.n) break;
             rl_sb_printf(place, ".%s", rlw_intern_cx(w, clang_getCursorSpelling(fields.c[next])));
+            iw->field = rl_fnflow_member_slot(w->facts, fields.c[next]);
             vt = clang_getCursorType(fields.c[next++]);
         }
         init_stores(iw, value, vt, place, depth + 1);
+        iw->field = NULL;
         rl_sb_truncate(place, mark);
     }
 }
@@ -108,7 +113,9 @@ static void copy_stores(init_walk *iw, CXCursor at, CXType t, rl_strbuf *place, 
         rl_sb_printf(place, ".%s", name);
         rl_sb_printf(from, ".%s", name);
         if (ft.kind == CXType_Record) copy_stores(iw, at, ft, place, from, depth + 1);
-        else if (iw->store(w, rl_sb_str(place), rl_sb_str(from), at, iw->ctx)) (*iw->budget)--;
+        else if (iw->store(w, rl_sb_str(place), rl_sb_str(from), rl_fnflow_member_slot(w->facts, fields.c[i]), at,
+                           iw->ctx))
+            (*iw->budget)--;
         rl_sb_truncate(place, mark);
         rl_sb_truncate(from, from_mark);
     }
@@ -136,6 +143,7 @@ static void init_stores(init_walk *iw, CXCursor init, CXType t, rl_strbuf *place
         } else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray) {
             size_t mark = place->len;
             rl_sb_append(place, "[]");
+            iw->field = NULL; /* an element is no member */
             for (int i = 0; i < l.len; i++) {
                 CXCursor item = rlw_child_at(&l, i);
                 if (is_designated(item)) {
@@ -155,15 +163,16 @@ static void init_stores(init_walk *iw, CXCursor init, CXType t, rl_strbuf *place
     expr_out o;
     rlw_out_init(&o);
     rlw_expr_silent(w, init, &o);
-    const char *value = rl_sb_str(&o.value);
-    if (value[0] && iw->store(w, rl_sb_str(place), value, init, iw->ctx)) (*iw->budget)--;
+    /* a null constant stores nothing a pointer could be followed to */
+    int nothing = !rl_sb_str(&o.value)[0] && rl_cursor_is_null_constant(init);
+    if (!nothing && iw->store(w, rl_sb_str(place), rl_sb_str(&o.value), iw->field, init, iw->ctx)) (*iw->budget)--;
     rlw_out_free(&o);
 }
 
 void rlw_init_stores(walker *w, CXCursor init, CXType t, rl_strbuf *place, int *budget, rlw_init_store_fn store,
                      void *ctx)
 {
-    init_walk iw = {w, store, ctx, budget};
+    init_walk iw = {w, store, ctx, budget, NULL};
     init_stores(&iw, init, t, place, 0);
 }
 
@@ -180,15 +189,28 @@ typedef struct member_writes {
 
 /* One member's store: a write of the member carrying the value, as the
  * assignment `a.counter = &counter` makes (walk_expr.c). */
-static int member_write(walker *w, const char *place, const char *value, CXCursor at, void *ctx)
+static int member_write(walker *w, const char *place, const char *value, const char *field, CXCursor at, void *ctx)
 {
     const member_writes *mw = ctx;
     rl_strbuf display = RL_STRBUF_INIT;
     rl_sb_printf(&display, "%s%s", mw->display, place + mw->place_len);
-    int32_t id = rlw_emit_store(w, at, place, rl_sb_str(&display), value, mw->store_only);
+    int32_t id = -1;
+    if (value[0]) {
+        id = rlw_emit_store(w, at, place, rl_sb_str(&display), value, mw->store_only);
+    } else if (field) {
+        /* A member given a value not traced: a store carrying none, as
+         * `p->c = make()` leaves, so that the model knows the member may
+         * hold what it cannot name (model/field_values.h, member_tests.h);
+         * never an access of its own: the initializer's write of the
+         * whole object is that, as it was before such stores were
+         * recorded. */
+        id = rlw_emit_access(w, at, place, rl_sb_str(&display), USE_WRITE, 0);
+        if (id >= 0) w->fn->nodes[id].api = rl_intern(w->facts->pool, RL_ACC_STORE_ONLY);
+    }
     rl_sb_free(&display);
     if (id < 0) return 0;
-    if (rlw_names_whole_array(w, at)) w->fn->nodes[id].flags |= RL_ACC_STORES_ARRAY;
+    w->fn->nodes[id].field = field;
+    if (value[0] && rlw_names_whole_array(w, at)) w->fn->nodes[id].flags |= RL_ACC_STORES_ARRAY;
     return 1;
 }
 

@@ -239,6 +239,10 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
                                      rlw_access_type_flags(t) | (atomic ? RL_ACC_ATOMIC : 0) |
                                          (claimed ? RL_ACC_CLAIMED : 0));
         if (object.len) rlw_set_guard(w, id, clang_getCursorReferenced(c), rl_sb_str(&object));
+        /* a pointer member: the model gathers what every store into it
+         * gives (model/field_values.h) */
+        if (id >= 0 && rlw_type_is_pointer(t))
+            w->fn->nodes[id].field = rl_fnflow_member_slot(w->facts, clang_getCursorReferenced(c));
         rlw_set_index(w, id, index);
         rlw_mark_round_element(w, id, round);
         if (id >= 0) rlw_nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);

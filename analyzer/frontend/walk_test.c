@@ -232,17 +232,29 @@ static const rl_node *only_global_read(const walker *w, int32_t cond_seq, const 
 
 /* The one node of a condition's SEQ, when it is a plain read (no write,
  * not atomic, not volatile) with a place; else NULL. */
+/* The one node under seq other than SEQs, followed by the tree's links:
+ * a short-circuit IF's branch SEQ is made before the nodes of the SEQ
+ * beside it, so the indices up to its end are not all its own. NULL when
+ * there are none, or more than one. */
+static const rl_node *only_node_under(const rl_function *f, int32_t seq)
+{
+    const rl_node *one = NULL;
+    for (int32_t c = f->nodes[seq].first_child; c >= 0; c = f->nodes[c].next_sibling) {
+        const rl_node *n = &f->nodes[c];
+        const rl_node *inner = n->kind == RL_N_SEQ ? only_node_under(f, c) : n;
+        if (n->kind == RL_N_SEQ && n->first_child < 0) continue; /* an empty SEQ */
+        if (!inner || one || (n->kind != RL_N_SEQ && n->first_child >= 0)) return NULL;
+        one = inner;
+    }
+    return one;
+}
+
 static const rl_node *only_plain_read(const walker *w, int32_t cond_seq)
 {
-    const rl_function *f = w->fn;
-    const rl_node *read = NULL;
-    for (int32_t i = cond_seq + 1; i <= f->nodes[cond_seq].end; i++) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind == RL_N_SEQ) continue;
-        if (n->kind != RL_N_ACCESS || read) return NULL;
-        read = n;
-    }
-    if (!read || !read->text || (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE))) return NULL;
+    const rl_node *read = only_node_under(w->fn, cond_seq);
+    if (!read || read->kind != RL_N_ACCESS || !read->text ||
+        (read->flags & (RL_ACC_WRITE | RL_ACC_ATOMIC | RL_ACC_VOLATILE)))
+        return NULL;
     return read;
 }
 
@@ -364,6 +376,37 @@ static int note_guarded_instance_test(walker *w, int32_t node, enum CXBinaryOper
     return note_instance_test(w, node, operand, cmp == CXBinaryOperator_EQ, k, branch);
 }
 
+/* `if (A && B)` with B a test of a member read through a parameter, its
+ * bits or its nullness (`if (server.master && c->flags & CLIENT_MASTER)`
+ * in redis's freeClient): the then branch runs only where B holds too,
+ * so IF `node` records B's test as the `&&`'s part (RL_IF_PART_AND) when
+ * A gave it no member test of its own: a member test is decided per
+ * object (model/member_tests.h), which the scripting engine's client
+ * needs, where A's test of a global only says what the branch may
+ * assume. B is evaluated in the then branch of the short-circuit IF
+ * `inner`, whose SEQ must hold B's one read. */
+static void note_right_member_test(walker *w, int32_t node, CXCursor right, int32_t inner)
+{
+    int32_t right_seq = rl_fn_child(w->fn, inner, 1);
+    rl_node *n = &w->fn->nodes[node];
+    if (right_seq < 0 || w->fn->nodes[right_seq].kind != RL_N_SEQ || (n->text && rl_text_is_member_test(n->text)))
+        return;
+    rl_node saved = *n;
+    n->flags &= (uint8_t)~(RL_IF_VALUE_EQ | RL_IF_VALUE_NE);
+    CXCursor operand;
+    enum CXBinaryOperatorKind cmp;
+    long long k;
+    int noted = note_member_mask_test(w, node, right, 0, 0, right_seq);
+    if (!noted && split_comparison(rl_cursor_strip(right), 0, &operand, &cmp, &k) && !rlw_is_constant(operand)) {
+        int eq = cmp == CXBinaryOperator_EQ;
+        noted = note_member_mask_test(w, node, operand, eq, k, right_seq) ||
+                note_member_test(w, node, operand, eq, k, right_seq);
+    }
+    n = &w->fn->nodes[node];
+    if (noted) n->api = rl_intern(w->facts->pool, RL_IF_PART_AND);
+    else *n = saved;
+}
+
 /* `if (A && B)`, `if (A || B)` (c stripped): the short-circuit IF the
  * walk made of the condition (walk_expr.c, the one node of the
  * condition's SEQ: A in its condition, B in its then or else branch)
@@ -385,17 +428,20 @@ static int note_operand_test(walker *w, int32_t node, CXCursor c, int32_t cond_s
     rlw_children_of(c, &l);
     int guarded = l.len == 2 && note_guarded_instance_test(w, node, op, rlw_child_at(&l, 0), rlw_child_at(&l, 1), inner);
     if (l.len == 2 && !guarded) rlw_note_value_test(w, inner, rlw_child_at(&l, 0), rl_fn_child(w->fn, inner, 0));
+    CXCursor right = l.len == 2 ? rlw_child_at(&l, 1) : clang_getNullCursor();
     rlw_children_free(&l);
     if (guarded) return 1;
     const char *part = op == CXBinaryOperator_LAnd ? RL_IF_PART_AND : RL_IF_PART_OR;
     const rl_node *in = &w->fn->nodes[inner];
     uint8_t test = in->flags & (RL_IF_VALUE_EQ | RL_IF_VALUE_NE);
-    if (!test || (in->api && strcmp(in->api, part) != 0)) return 1;
-    rl_node *n = &w->fn->nodes[node];
-    n->text = in->text;
-    n->display = in->display;
-    n->flags |= test;
-    n->api = rl_intern(w->facts->pool, part);
+    if (test && !(in->api && strcmp(in->api, part) != 0)) {
+        rl_node *n = &w->fn->nodes[node];
+        n->text = in->text;
+        n->display = in->display;
+        n->flags |= test;
+        n->api = rl_intern(w->facts->pool, part);
+    }
+    if (op == CXBinaryOperator_LAnd && !clang_Cursor_isNull(right)) note_right_member_test(w, node, right, inner);
     return 1;
 }
 

@@ -573,10 +573,13 @@ void rlw_note_local_assigned(walker *w, CXCursor lhs);
 
 /* ---- initializer lists (walk_init.c) ------------------------------------- */
 
-/* Called for each member of pointer type an initializer sets to a known
- * value: the place it initialises and the value; at is the value's
- * expression. Returns 1 when it used the store (counted in the budget). */
-typedef int (*rlw_init_store_fn)(walker *w, const char *place, const char *value, CXCursor at, void *ctx);
+/* Called for each member of pointer type an initializer sets: the place
+ * it initialises, the value ("" when it cannot be traced) and the
+ * member's slot (rl_node.field, NULL for an element of an array); at is
+ * the value's expression. Returns 1 when it used the store (counted in
+ * the budget). */
+typedef int (*rlw_init_store_fn)(walker *w, const char *place, const char *value, const char *field, CXCursor at,
+                                 void *ctx);
 /* The pointers initializer init stores into the object of type t at place
  * (a buffer the walk appends members to and restores): at most *budget of
  * them, each handed to store. */

@@ -14,6 +14,7 @@
  *     where its bindings or the points-to sets decide them; otherwise
  *     the program-wide answer (rl_program_callees) stands. */
 #include "threads_internal.h"
+#include "field_values.h"
 #include "callgraph.h"
 #include "ownership.h"
 #include "place.h"
@@ -148,6 +149,22 @@ static int carried_by_taken(rl_model *m, const frame_env *env, const rl_node *ca
            rl_ownership_taken_at(m->own, env->fn, node, arg, NULL);
 }
 
+/* The member slot a call's argument text reads its pointer from: the
+ * read of the same place before the call in the function (the frontend
+ * records the read of `ei->c` just before `freeClient(ei->c)`), or NULL. */
+static const char *argument_member(const rl_model *m, const frame_env *env, const rl_node *call, const char *arg)
+{
+    const rl_function *f = fn_of(m, env->fn);
+    int32_t node = (int32_t)(call - f->nodes);
+    if (node < 0 || node >= f->nnodes || arg[0] == '&' || !strchr(arg, '*')) return NULL;
+    for (int32_t i = node - 1; i >= 0; i--) {
+        const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_ACCESS && !(n->flags & RL_ACC_WRITE) && n->field && n->text && strcmp(n->text, arg) == 0)
+            return n->field;
+    }
+    return NULL;
+}
+
 /* Bindings for a callee: each argument value resolved in the caller. */
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct)
@@ -180,6 +197,22 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
         /* a pointer into an object of unknown type is as unknown as no
          * value: one context for all of them (place.c, subst) */
         vals[i] = strncmp(v, RL_UNKNOWN_ROOT, strlen(RL_UNKNOWN_ROOT)) == 0 ? "" : k_limit(m, v);
+        /* A pointer read through an object not known (`ei->c`, `ei` a
+         * hash table's value), when every store into that member gave
+         * it one object: a tag carrying that object for the callee's
+         * member tests, naming nothing (field_values.h); a parameter
+         * bound to a tag passes it on as it is. */
+        if (strncmp(v, RL_MEMBER_TAG, strlen(RL_MEMBER_TAG)) == 0) {
+            vals[i] = v;
+            continue;
+        }
+        const char *object = !vals[i][0] || vals[i][0] == '{'
+                                 ? tm_field_object(m, argument_member(m, env, call, call->args[i]))
+                                 : NULL;
+        if (object) {
+            vals[i] = tm_member_tag(m, object);
+            continue;
+        }
         /* A pointer loaded from the instance's own object (`bump(c->sh)`)
          * leads to what was stored there: when the stores tell it is one
          * object for every instance (the same `sh` in each `ctx[i]`), the

@@ -18,6 +18,7 @@
  *     threads.c) new ones keep only their function bindings. Every cut
  *     is counted in limits. */
 #include "threads_internal.h"
+#include "field_values.h"
 #include "ownership.h"
 #include "known.h"
 #include "member_tests.h"
@@ -135,6 +136,8 @@ static int get_ctx(rl_model *m, int thread, int fn, const char **bind, int nbind
     c->entry_conds = conds;
     c->parent_ctx = parent;
     c->call_node = call;
+    c->shown_parent = parent;
+    c->shown_call = call;
     c->queued = RL_QUEUED_FULL;
     if (m->nctxs < m->queue_lo) m->queue_lo = m->nctxs;
     *slot = (void *)(intptr_t)(m->nctxs + 1);
@@ -250,16 +253,20 @@ const char *tm_once_object(rl_model *m, const frame_env *env, const rl_node *n)
 
 /* A recursive call (recursion.h) keeps the values its caller passes on
  * unchanged, function values (they decide what the callee calls; there
- * are few) and nothing else: a walk down a structure is one context per
- * entry into the cycle, not one per path through the structure. Keeping
- * the addresses of globals too (a once-control handed round a cycle)
- * changed nothing on libuv once spawns stopped counting as calls, and
- * added false findings on redis. */
+ * are few), a member's object tag (field_values.h: it depends on no
+ * binding of the caller, so the cycle cannot make more of them) and
+ * nothing else: a walk down a structure is one context per entry into
+ * the cycle, not one per path through the structure. Keeping the
+ * addresses of globals too (a once-control handed round a cycle) changed
+ * nothing on libuv once spawns stopped counting as calls, and added false
+ * findings on redis. */
 static void widen_recursive_call(const rl_ctx *caller, const char **vals, int nvals, uint32_t *distinct,
                                  uint32_t *reached)
 {
     for (int i = 0; i < nvals; i++) {
-        if (!vals[i] || !vals[i][0] || strncmp(vals[i], "fn:", 3) == 0) continue;
+        if (!vals[i] || !vals[i][0] || strncmp(vals[i], "fn:", 3) == 0 ||
+            strncmp(vals[i], RL_MEMBER_TAG, strlen(RL_MEMBER_TAG)) == 0)
+            continue;
         int passed_on = 0;
         for (int k = 0; k < caller->nbind && !passed_on; k++) passed_on = caller->bind[k] == vals[i];
         if (passed_on) continue;

@@ -9,6 +9,7 @@
  * place ends so are classified, so that a program without such tests
  * pays one scan of its functions. */
 #include "member_tests.h"
+#include "field_values.h"
 #include "known.h"
 #include "place.h"
 #include "../util/mem.h"
@@ -173,6 +174,24 @@ static size_t member_objects(rl_model *m, const frame_env *env, const char *text
         out[k] = tm_follow_stores(m, alts[k], 0, &unused);
     }
     return n;
+}
+
+/* member_objects for a parameter bound to a member's object tag
+ * (field_values.h: an object known only for its member tests), with the
+ * parameter bound to that object. */
+static size_t member_objects_of_tag(rl_model *m, const frame_env *env, const char *text, const char **out)
+{
+    int param = -1;
+    if (rl_place_root(text, &param) != RL_ROOT_PARAM || param < 0 || param >= env->nbind || param >= MAX_PARAMS)
+        return 0;
+    const char *object = tm_member_tag_object(m, env->bind[param]);
+    if (!object) return 0;
+    const char *bind[MAX_PARAMS] = {0};
+    for (int i = 0; i < env->nbind && i < MAX_PARAMS; i++) bind[i] = env->bind[i];
+    bind[param] = object;
+    frame_env with = *env;
+    with.bind = bind;
+    return member_objects(m, &with, text, out);
 }
 
 /* The key of what context ci stored at `place` (classify_stores). */
@@ -456,33 +475,65 @@ void tm_callers_free(tm_callers *x)
     free(x->into);
 }
 
-/* Marks dead every context all of whose calls come from dead code, until
- * none changes. */
+/* Marks dead every context no live call reaches from a context nothing
+ * calls (a thread's entry, a finisher): reached forward, so that a cycle
+ * entered only from dead code dies with it (redis's engine client: its
+ * destructor's dead `moduleFireServerEvent` branch leads to a context
+ * that frees another client, whose destructor calls that context again;
+ * asking whether every caller is dead kept the cycle alive). */
 static void kill_unreached(rl_model *m, const tm_callers *callers)
 {
     size_t n = m->nctxs;
-    const size_t *first = callers->first, *into = callers->into;
-    uint8_t *gone = rl_xcalloc(n + 1, 1);
-    for (int changed = 1; changed;) {
-        changed = 0;
-        for (size_t ci = 0; ci < n; ci++) {
-            if (gone[ci] || first[ci] == first[ci + 1]) continue;
-            int all_dead = 1;
-            for (size_t k = first[ci]; k < first[ci + 1] && all_dead; k++) {
-                const tm_call_edge *e = &m->call_edges[into[k]];
-                const rl_ctx *p = &m->ctxs[e->parent];
-                all_dead = gone[e->parent] || (p->dead && p->dead[e->call]);
-            }
-            if (!all_dead) continue;
-            rl_ctx *c = &m->ctxs[ci];
-            uint8_t *made = NULL;
-            uint8_t *d = own_dead_map(m, c, &made);
-            memset(d, 1, (size_t)m->program->fns[c->fn].fn->nnodes);
-            gone[ci] = 1;
-            changed = 1;
+    size_t *parent_of = rl_xmalloc((m->ncall_edges + 1) * sizeof *parent_of);
+    for (size_t e = 0; e < m->ncall_edges; e++) parent_of[e] = (size_t)m->call_edges[e].parent;
+    size_t *start, *order;
+    group_items(m->ncall_edges, parent_of, n, &start, &order);
+    free(parent_of);
+    uint8_t *reached = rl_xcalloc(n + 1, 1);
+    size_t *via = rl_xmalloc((n + 1) * sizeof *via); /* the edge each was first reached by */
+    size_t *queue = rl_xmalloc((n + 1) * sizeof *queue), head = 0, tail = 0;
+    for (size_t ci = 0; ci < n; ci++)
+        if (callers->first[ci] == callers->first[ci + 1]) reached[ci] = 1, queue[tail++] = ci;
+    while (head < tail) {
+        size_t ci = queue[head++];
+        const rl_ctx *c = &m->ctxs[ci];
+        for (size_t k = start[ci]; k < start[ci + 1]; k++) {
+            const tm_call_edge *e = &m->call_edges[order[k]];
+            if ((c->dead && c->dead[e->call]) || reached[e->child]) continue;
+            reached[e->child] = 1;
+            via[e->child] = order[k];
+            queue[tail++] = (size_t)e->child;
         }
     }
-    free(gone);
+    /* A finding's chain follows each context's first caller; where that
+     * call is dead, or one of the chain's, it shows the live call the
+     * search reached the context by (a breadth-first tree, so the chain
+     * still ends at an entry). Contexts are made after their first
+     * caller, so in index order each first caller is judged before. */
+    uint8_t *chain_live = rl_xcalloc(n + 1, 1);
+    for (size_t ci = 0; ci < n; ci++) {
+        rl_ctx *c = &m->ctxs[ci];
+        if (!reached[ci]) continue;
+        int p = c->parent_ctx;
+        chain_live[ci] = p < 0 || ((size_t)p < ci && chain_live[p] && !(m->ctxs[p].dead && m->ctxs[p].dead[c->call_node]));
+        if (chain_live[ci] || p < 0) continue;
+        const tm_call_edge *e = &m->call_edges[via[ci]];
+        c->shown_parent = e->parent;
+        c->shown_call = e->call;
+    }
+    free(chain_live);
+    free(via);
+    for (size_t ci = 0; ci < n; ci++) {
+        if (reached[ci]) continue;
+        rl_ctx *c = &m->ctxs[ci];
+        uint8_t *made = NULL;
+        uint8_t *d = own_dead_map(m, c, &made);
+        memset(d, 1, (size_t)m->program->fns[c->fn].fn->nnodes);
+    }
+    free(queue);
+    free(reached);
+    free(start);
+    free(order);
 }
 
 void tm_decide_member_tests(rl_model *m)
@@ -516,6 +567,7 @@ void tm_decide_member_tests(rl_model *m)
                 if (!is_member_test(&f->nodes[i]) || (c->dead && c->dead[i])) continue;
                 const char *named[RL_MAX_CHOICES];
                 size_t nnamed = member_objects(m, &env, f->nodes[i].text, named);
+                if (!nnamed) nnamed = member_objects_of_tag(m, &env, f->nodes[i].text, named);
                 if (tested_bits_clear(m, &answers, &stored, &by_ctx, &edges, named, nnamed, tested_bits(&f->nodes[i])))
                     decided |= decide_test(m, c, i, &made);
             }

@@ -22,6 +22,7 @@
  *     making changed the generation: a hit is what following again
  *     would give. */
 #include "threads_internal.h"
+#include "field_values.h"
 #include "place.h"
 #include "resolve_memo.h"
 #include "../util/mem.h"
@@ -231,9 +232,26 @@ void tm_record_static_stores(rl_model *m)
     rl_strpool *pool = m->program->pool;
     for (size_t u = 0; u < m->program->nunits; u++) {
         const rl_unit_facts *f = m->program->units[u];
-        for (int32_t i = 0; f && i < f->nstatics; i++)
-            record_store(m, rl_intern(pool, f->statics[i].place), rl_intern(pool, f->statics[i].value));
+        for (int32_t i = 0; f && i < f->nstatics; i++) {
+            const char *value = rl_intern(pool, f->statics[i].value);
+            record_store(m, rl_intern(pool, f->statics[i].place), value);
+            if (f->statics[i].field) tm_field_note(m, f->statics[i].field, value);
+        }
     }
+}
+
+/* What a store into a member gives that member of every object
+ * (field_values.h): each value resolved, nothing for a null or another
+ * integer constant; a value that cannot be traced makes it unknown. */
+static void note_member_store(rl_model *m, const rl_node *n, const char *const *values, size_t nvalues)
+{
+    if (n->nargs != 1) {
+        tm_field_note(m, n->field, ""); /* a value the frontend could not trace */
+        return;
+    }
+    if (strncmp(n->args[0], RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0) return;
+    for (size_t v = 0; v < nvalues; v++) tm_field_note(m, n->field, values[v]);
+    if (!nvalues) tm_field_note(m, n->field, "");
 }
 
 /* Records the pointer values one context writes into memory, so that a
@@ -249,8 +267,11 @@ void tm_record_stores(rl_model *m, const frame_env *env)
     uint64_t before = m->stores_generation;
     if (tm_memo_stores_unchanged(m->resolve_memo, env, before)) return;
     const rl_function *f = fn_of(m, env->fn);
+    tm_field_note_frame(m, env->fn);
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
+        if (n->kind == RL_N_ACCESS && n->field && n->nargs != 1 && (n->flags & RL_ACC_WRITE))
+            note_member_store(m, n, NULL, 0);
         if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
         /* A store of one of several values (`L = a ? new_a() : new_b();
          * w->L = L;`) is a store of each: the place's points-to set gets
@@ -260,6 +281,7 @@ void tm_record_stores(rl_model *m, const frame_env *env)
          * for the pointer (`ctx_new(NULL)`, "#=0", points to nothing, as a
          * null stored in place does), or one not traced */
         size_t nvalues = rl_place_alternatives(m->program->pool, tm_resolve(m, env, n->args[0], NULL), values);
+        if (n->field) note_member_store(m, n, values, nvalues);
         /* A store through a pointer that may hold several objects (`el =
          * id < 0 ? main_loop : threads[id]->el`) may store into each, as
          * an access through it accesses each (accesses.c). */

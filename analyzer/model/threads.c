@@ -24,6 +24,7 @@
 #include "ownership.h"
 #include "known.h"
 #include "member_tests.h"
+#include "field_values.h"
 #include "recursion.h"
 #include "scoped.h"
 #include "resolve_memo.h"
@@ -203,6 +204,7 @@ rl_model *rl_model_build(rl_program *p, rl_flow *flow)
     m->scoped = rl_scoped_new(p);
     m->resolve_memo = tm_memo_new();
     size_t cap_finishers = 0;
+    m->field_values = tm_field_values_new(p);
     tm_record_static_stores(m);
     m->scc_of = rl_recursion_components(p);
     if (p->main_fn >= 0) {
@@ -257,6 +259,7 @@ void rl_model_free(rl_model *m)
     rl_ownership_free(m->own);
     rl_known_free(m->known);
     rl_scoped_free(m->scoped);
+    tm_field_values_free(m->field_values);
     for (size_t i = 0; i < m->nthreads; i++) {
         pos_free(&m->threads[i].spawn_pos);
         free(m->threads[i].spawn_frames);

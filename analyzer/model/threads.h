@@ -243,6 +243,10 @@ typedef struct rl_ctx {
                             key); NULL: none */
     int parent_ctx;      /* the context that first called it, -1 at entries */
     int32_t call_node;   /* the call in parent_ctx */
+    int shown_parent;    /* the caller a finding's chain shows: parent_ctx,
+                            unless that call turned out dead (member_tests.c,
+                            kill_unreached), then a live one */
+    int32_t shown_call;  /* the call in shown_parent */
     int queued;          /* to be explored: RL_QUEUED_FULL, or
                             RL_QUEUED_FOR_STORES when only the points-to
                             sets grew since it was (its calls through them
@@ -393,6 +397,7 @@ typedef struct rl_model {
     struct rl_ownership *own; /* fresh and unlinked objects (ownership.h) */
     struct rl_known_index *known; /* values tested by threads (known.h) */
     struct rl_scoped *scoped; /* callbacks installed for one call (scoped.h) */
+    struct rl_field_values *field_values; /* what each pointer member holds in every object (field_values.h) */
     struct tm_resolve_memo *resolve_memo; /* names already resolved per frame (resolve_memo.h) */
     struct tm_follow_cache *follow_cache; /* places already followed, while
                                   the accesses are collected (stores.c) */

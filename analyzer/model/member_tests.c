@@ -1,8 +1,8 @@
 /* Null tests of an object's member, and tests of its bits under a mask,
  * decided by what the program stores there (member_tests.h): the stores
  * into every tested member are summed up per object (member_values),
- * each context's tests decided from them, and the contexts only dead
- * code calls marked dead.
+ * each context's tests decided from them, and the contexts no live call
+ * reaches marked dead.
  *
  * Invariants: as member_tests.h. Also: a member is "tested" by its text
  * after the parameter's deref (".conn" of "P0*.conn"); only stores whose

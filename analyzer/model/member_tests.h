@@ -16,10 +16,12 @@
  * object the points-to sets say it may be (tm_stored_objects: redis's
  * engine client, reached on a background thread through a job's slot,
  * the dict handed there, the dict's values and a record's member):
- * decided only when each of them is so. The branch for a non-null
- * member is dead there, and a context every call of which comes from
- * dead code (its own, or a dead caller's) is dead as a whole (rl_ctx.
- * dead, as known.h's facts make it).
+ * decided only when each of them is so; a parameter bound to a member's
+ * object tag (field_values.h) by that object. The branch for a non-null
+ * member is dead there, and a context no live call reaches from a
+ * thread's entry (searched forward over the call edges, so that a cycle
+ * entered only from dead code dies too) is dead as a whole (rl_ctx.dead,
+ * as known.h's facts make it).
  *
  * A flags word tested by bit (`if (c->flags & F_REPLICA)`: display
  * RL_IF_MASK_TEST "M") is decided the same way from the bits the stores
@@ -71,7 +73,9 @@ void tm_index_callers(const rl_model *m, tm_callers *x);
 void tm_callers_free(tm_callers *x);
 
 /* Decides the member null tests of every context (above), marking the
- * dead branches and the contexts only dead code calls. */
+ * dead branches and the contexts no live call reaches; a context whose
+ * first call is dead then shows a live one in findings' chains
+ * (rl_ctx.shown_parent). */
 void tm_decide_member_tests(rl_model *m);
 
 /* Frees the call edges and the dead maps made. */

@@ -263,6 +263,7 @@ rl_unit_facts *rl_frontend_extract(rl_frontend *fe, const rl_unit_spec *unit, rl
         if (w.globals.keys[i]) free(w.globals.values[i]);
     rl_ptrmap_free(&w.globals);
     rl_ptrmap_free(&w.guards);
+    rl_ptrmap_free(&w.member_slots);
     rl_ptrmap_free(&w.noreturn);
     rl_ptrmap_free(&w.claims);
     rl_ptrmap_free(&w.cleanups);

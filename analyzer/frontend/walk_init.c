@@ -72,7 +72,7 @@ static void struct_stores(init_walk *iw, const child_list *l, CXType t, rl_strbu
                         if (clang_equalCursors(fields.c[f], field)) next = f + 1;
                 rl_sb_printf(place, ".%s", rlw_intern_cx(w, clang_getCursorSpelling(field)));
                 vt = clang_getCursorType(field);
-                iw->field = rl_fnflow_member_slot(w->facts, field);
+                iw->field = rlw_member_slot(w, field);
             }
             int plain = k > 0 && k == d.len - 1;
             if (plain) value = rlw_child_at(&d, k);
@@ -84,7 +84,7 @@ static void struct_stores(init_walk *iw, const child_list *l, CXType t, rl_strbu
         } else {
             if (next >= fields.n) break;
             rl_sb_printf(place, ".%s", rlw_intern_cx(w, clang_getCursorSpelling(fields.c[next])));
-            iw->field = rl_fnflow_member_slot(w->facts, fields.c[next]);
+            iw->field = rlw_member_slot(w, fields.c[next]);
             vt = clang_getCursorType(fields.c[next++]);
         }
         init_stores(iw, value, vt, place, depth + 1);
@@ -113,7 +113,7 @@ static void copy_stores(init_walk *iw, CXCursor at, CXType t, rl_strbuf *place, 
         rl_sb_printf(place, ".%s", name);
         rl_sb_printf(from, ".%s", name);
         if (ft.kind == CXType_Record) copy_stores(iw, at, ft, place, from, depth + 1);
-        else if (iw->store(w, rl_sb_str(place), rl_sb_str(from), rl_fnflow_member_slot(w->facts, fields.c[i]), at,
+        else if (iw->store(w, rl_sb_str(place), rl_sb_str(from), rlw_member_slot(w, fields.c[i]), at,
                            iw->ctx))
             (*iw->budget)--;
         rl_sb_truncate(place, mark);

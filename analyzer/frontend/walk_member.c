@@ -187,6 +187,17 @@ int rlw_in_claimed_object(walker *w, CXCursor a)
     return claimed;
 }
 
+const char *rlw_member_slot(walker *w, CXCursor field)
+{
+    if (clang_getCursorKind(field) != CXCursor_FieldDecl) return NULL;
+    void **slot = rl_ptrmap_slot(&w->member_slots, rlw_intern_cx(w, clang_getCursorUSR(field)));
+    if (!*slot) {
+        const char *s = rl_fnflow_member_slot(w->facts, field);
+        *slot = s ? (void *)s : (void *)rlw_no_annotation;
+    }
+    return *slot == rlw_no_annotation ? NULL : *slot;
+}
+
 void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
 {
     child_list l;
@@ -242,7 +253,7 @@ void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out)
         /* a pointer member: the model gathers what every store into it
          * gives (model/field_values.h) */
         if (id >= 0 && rlw_type_is_pointer(t))
-            w->fn->nodes[id].field = rl_fnflow_member_slot(w->facts, clang_getCursorReferenced(c));
+            w->fn->nodes[id].field = rlw_member_slot(w, clang_getCursorReferenced(c));
         rlw_set_index(w, id, index);
         rlw_mark_round_element(w, id, round);
         if (id >= 0) rlw_nested_accesses(w, c, rl_sb_str(&place), rl_sb_str(&display), mode, t);

@@ -179,6 +179,7 @@ typedef struct walker {
     rl_ptrmap annotations; /* callee name (interned) -> rl_lock_annotation*, or rlw_no_annotation */
     rl_ptrmap globals;     /* file-scope variable name (interned) -> CXCursor* of its declaration */
     rl_ptrmap guards;      /* variable or field USR -> its GUARDED_BY text, or rlw_no_annotation */
+    rl_ptrmap member_slots; /* field USR (interned) -> its slot (rlw_member_slot), or rlw_no_annotation */
     rl_ptrmap noreturn;    /* callee USR (interned) -> NORETURN_YES or rlw_no_annotation */
     rl_ptrmap claims;      /* helper USR (interned) -> whether it returns claimed
                               indices (walk_claim.c), or rlw_no_annotation */
@@ -668,6 +669,10 @@ void rlw_set_args(walker *w, int32_t id, const char **vals, int n);
 /* ---- members (walk_member.c) ---------------------------------------------- */
 
 /* Walks `s.f` or `p->f`: its access, and its place and value into out. */
+/* The slot of member `field` (a FieldDecl cursor; rl_fnflow_member_slot),
+ * named once per member and unit: a member is read and written at many
+ * places. NULL for any other cursor and for the system headers' members. */
+const char *rlw_member_slot(walker *w, CXCursor field);
 void rlw_walk_member(walker *w, CXCursor c, use_mode mode, expr_out *out);
 /* The members a whole-struct access of type t at place touches, each an
  * ACCESS flagged RL_ACC_NESTED (for when the struct is known by type). */

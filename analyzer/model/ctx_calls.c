@@ -149,22 +149,6 @@ static int carried_by_taken(rl_model *m, const frame_env *env, const rl_node *ca
            rl_ownership_taken_at(m->own, env->fn, node, arg, NULL);
 }
 
-/* The member slot a call's argument text reads its pointer from: the
- * read of the same place before the call in the function (the frontend
- * records the read of `ei->c` just before `freeClient(ei->c)`), or NULL. */
-static const char *argument_member(const rl_model *m, const frame_env *env, const rl_node *call, const char *arg)
-{
-    const rl_function *f = fn_of(m, env->fn);
-    int32_t node = (int32_t)(call - f->nodes);
-    if (node < 0 || node >= f->nnodes || arg[0] == '&' || !strchr(arg, '*')) return NULL;
-    for (int32_t i = node - 1; i >= 0; i--) {
-        const rl_node *n = &f->nodes[i];
-        if (n->kind == RL_N_ACCESS && !(n->flags & RL_ACC_WRITE) && n->field && n->text && strcmp(n->text, arg) == 0)
-            return n->field;
-    }
-    return NULL;
-}
-
 /* Bindings for a callee: each argument value resolved in the caller. */
 const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call, int callee, uint32_t *distinct,
                           uint32_t *reached_distinct)
@@ -202,13 +186,12 @@ const char **tm_bind_args(rl_model *m, const frame_env *env, const rl_node *call
          * it one object: a tag carrying that object for the callee's
          * member tests, naming nothing (field_values.h); a parameter
          * bound to a tag passes it on as it is. */
-        if (strncmp(v, RL_MEMBER_TAG, strlen(RL_MEMBER_TAG)) == 0) {
+        if (tm_is_member_tag(v)) {
             vals[i] = v;
             continue;
         }
-        const char *object = !vals[i][0] || vals[i][0] == '{'
-                                 ? tm_field_object(m, argument_member(m, env, call, call->args[i]))
-                                 : NULL;
+        const char *object =
+            !vals[i][0] || vals[i][0] == '{' ? tm_field_object(m, tm_field_read_slot(m, env->fn, call->args[i])) : NULL;
         if (object) {
             vals[i] = tm_member_tag(m, object);
             continue;

@@ -264,9 +264,7 @@ static void widen_recursive_call(const rl_ctx *caller, const char **vals, int nv
                                  uint32_t *reached)
 {
     for (int i = 0; i < nvals; i++) {
-        if (!vals[i] || !vals[i][0] || strncmp(vals[i], "fn:", 3) == 0 ||
-            strncmp(vals[i], RL_MEMBER_TAG, strlen(RL_MEMBER_TAG)) == 0)
-            continue;
+        if (!vals[i] || !vals[i][0] || strncmp(vals[i], "fn:", 3) == 0 || tm_is_member_tag(vals[i])) continue;
         int passed_on = 0;
         for (int k = 0; k < caller->nbind && !passed_on; k++) passed_on = caller->bind[k] == vals[i];
         if (passed_on) continue;

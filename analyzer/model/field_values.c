@@ -28,6 +28,9 @@ struct rl_field_values {
     int stale_known;     /* stale is made (once every store is recorded) */
     rl_ptrmap storers;   /* member slot -> fn_list: the functions storing into it */
     uint8_t *frame_seen; /* per function: recorded its stores in a context */
+    rl_ptrmap *reads;    /* per function, made on first use: the text of
+                            each read of a pointer member -> its slot */
+    uint8_t *reads_made;
     size_t nfns;
 };
 
@@ -36,6 +39,8 @@ struct rl_field_values *tm_field_values_new(const rl_program *p)
     struct rl_field_values *fv = rl_xcalloc(1, sizeof *fv);
     fv->nfns = p->nfns;
     fv->frame_seen = rl_xcalloc(p->nfns + 1, 1);
+    fv->reads = rl_xcalloc(p->nfns + 1, sizeof *fv->reads);
+    fv->reads_made = rl_xcalloc(p->nfns + 1, 1);
     for (size_t fn = 0; fn < p->nfns; fn++) {
         const rl_function *f = p->fns[fn].fn;
         for (int32_t i = 0; f && i < f->nnodes; i++) {
@@ -64,6 +69,9 @@ void tm_field_values_free(struct rl_field_values *fv)
     rl_ptrmap_free(&fv->answers);
     rl_ptrmap_free(&fv->stale);
     rl_ptrmap_free(&fv->storers);
+    for (size_t fn = 0; fn < fv->nfns; fn++) rl_ptrmap_free(&fv->reads[fn]);
+    free(fv->reads);
+    free(fv->reads_made);
     free(fv->frame_seen);
     free(fv);
 }
@@ -115,6 +123,24 @@ const char *tm_field_object(rl_model *m, const char *slot)
     return answer;
 }
 
+const char *tm_field_read_slot(rl_model *m, int fn, const char *text)
+{
+    struct rl_field_values *fv = m->field_values;
+    if (fn < 0 || (size_t)fn >= fv->nfns || text[0] == '&' || !strchr(text, '*')) return NULL;
+    rl_strpool *pool = m->program->pool;
+    if (!fv->reads_made[fn]) {
+        const rl_function *f = m->program->fns[fn].fn;
+        for (int32_t i = 0; i < f->nnodes; i++) {
+            const rl_node *n = &f->nodes[i];
+            if (n->kind == RL_N_ACCESS && !(n->flags & RL_ACC_WRITE) && n->field && n->text)
+                rl_ptrmap_put(&fv->reads[fn], rl_intern(pool, n->text), (void *)n->field);
+        }
+        fv->reads_made[fn] = 1;
+    }
+    const char *key = rl_strpool_find(pool, text);
+    return key ? rl_ptrmap_get(&fv->reads[fn], key) : NULL;
+}
+
 const char *tm_member_tag(rl_model *m, const char *object)
 {
     rl_strbuf sb = RL_STRBUF_INIT;
@@ -124,10 +150,15 @@ const char *tm_member_tag(rl_model *m, const char *object)
     return tag;
 }
 
+int tm_is_member_tag(const char *value)
+{
+    return value && strncmp(value, RL_MEMBER_TAG, strlen(RL_MEMBER_TAG)) == 0;
+}
+
 const char *tm_member_tag_object(rl_model *m, const char *value)
 {
     size_t n = strlen(RL_MEMBER_TAG);
-    if (!value || strncmp(value, RL_MEMBER_TAG, n) != 0 || value[n] != '&') return NULL;
+    if (!tm_is_member_tag(value) || value[n] != '&') return NULL;
     struct rl_field_values *fv = m->field_values;
     if (!fv->stale_known) {
         /* an answer given while threads explored later had still to

@@ -59,6 +59,15 @@ const char *tm_field_object(rl_model *m, const char *slot);
  * apart from those passing nothing. */
 #define RL_MEMBER_TAG RL_UNKNOWN_ROOT "~"
 
+/* The member slot a pointer value's text in function fn ("P1*.c") reads
+ * it from: the read of that place in fn carries it (rl_node.field; the
+ * frontend records the read of `ei->c` with the call `freeClient(ei->c)`
+ * that passes it), or NULL. fn's reads are indexed on first use. */
+const char *tm_field_read_slot(rl_model *m, int fn, const char *text);
+
+/* Whether a binding is a tag (below). */
+int tm_is_member_tag(const char *value);
+
 /* The tag of object value ("&NAME"), interned. */
 const char *tm_member_tag(rl_model *m, const char *object);
 

@@ -240,15 +240,12 @@ void tm_record_static_stores(rl_model *m)
     }
 }
 
-/* What a store into a member gives that member of every object
- * (field_values.h): each value resolved, nothing for a null or another
- * integer constant; a value that cannot be traced makes it unknown. */
+/* What a store into a member carrying one value gives that member of
+ * every object (field_values.h): each value resolved, nothing for a null
+ * or another integer constant; a value that resolves to nothing makes it
+ * unknown. */
 static void note_member_store(rl_model *m, const rl_node *n, const char *const *values, size_t nvalues)
 {
-    if (n->nargs != 1) {
-        tm_field_note(m, n->field, ""); /* a value the frontend could not trace */
-        return;
-    }
     if (strncmp(n->args[0], RL_INT_CONSTANT_ARG, strlen(RL_INT_CONSTANT_ARG)) == 0) return;
     for (size_t v = 0; v < nvalues; v++) tm_field_note(m, n->field, values[v]);
     if (!nvalues) tm_field_note(m, n->field, "");
@@ -270,8 +267,9 @@ void tm_record_stores(rl_model *m, const frame_env *env)
     tm_field_note_frame(m, env->fn);
     for (int32_t i = 0; i < f->nnodes; i++) {
         const rl_node *n = &f->nodes[i];
+        /* a store into a member of a value the frontend could not trace */
         if (n->kind == RL_N_ACCESS && n->field && n->nargs != 1 && (n->flags & RL_ACC_WRITE))
-            note_member_store(m, n, NULL, 0);
+            tm_field_note(m, n->field, "");
         if (n->kind != RL_N_ACCESS || n->nargs != 1 || !(n->flags & RL_ACC_WRITE)) continue;
         /* A store of one of several values (`L = a ? new_a() : new_b();
          * w->L = L;`) is a store of each: the place's points-to set gets
